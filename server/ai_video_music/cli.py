@@ -1,0 +1,85 @@
+"""The ``ai-video-music`` command: with no arguments, the MCP server on stdio."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import logging
+import sys
+from collections.abc import Sequence
+
+from .redact import RedactingFilter
+
+
+def _logging(verbose: bool, secrets: tuple[str, ...] = ()) -> None:
+    # stdout is the MCP channel: every log line goes to stderr, redacted.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(RedactingFilter(secrets))
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ai-video-music",
+        description="Make music videos from your photos and clips, from any MCP client. "
+        "With no command, runs the MCP server on stdio.",
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = parser.add_subparsers(dest="command")
+
+    serve = sub.add_parser("serve", help="run the MCP server (default: stdio)")
+    serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8765)
+
+    sim = sub.add_parser("simulate", help="run the offline NemoVideo backend simulator on loopback")
+    sim.add_argument("--port", type=int, default=8787)
+    sim.add_argument("--storage-port", type=int, default=0, help="port of the simulated storage host")
+    sim.add_argument("--envelope", choices=["code", "success"], default="code")
+    sim.add_argument("--sse-format", choices=["native", "adk"], default="native")
+    sim.add_argument("--render-seconds", type=float, default=5.0)
+    sim.add_argument("--agent-seconds", type=float, default=3.0)
+    sim.add_argument("--no-text-rate", type=float, default=0.3)
+    return parser
+
+
+def _simulate(args: argparse.Namespace) -> int:
+    import anyio
+
+    from .simulator import SimConfig, Simulator
+
+    sim = Simulator(
+        SimConfig(
+            envelope=args.envelope,
+            sse_format=args.sse_format,
+            render_seconds=args.render_seconds,
+            agent_seconds=args.agent_seconds,
+            no_text_rate=args.no_text_rate,
+        ),
+        port=args.port,
+        storage_port=args.storage_port,
+    )
+    print(f"NemoVideo simulator on {sim.base_url} (storage {sim.state.storage_origin})", file=sys.stderr)
+    print(f"Point the server at it: NEMO_API_BASE={sim.base_url}", file=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(sim.serve)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    _logging(args.verbose)
+    if args.command == "simulate":
+        return _simulate(args)
+    print("The MCP server arrives with the next issue.", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""Settings: one object, built once in ``main`` from the environment (never at import time)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from .errors import OutputDirError
+from .platforms import detect_platform
+
+DIST_NAME = "ai-video-generator-free-music"
+SKILL_SOURCE = "ai-video-generator-free-music"
+PRODUCTION_API_BASE = "https://mega-api-prod.nemovideo.ai"
+REGISTER_URL = "https://nemovideo.ai/register"
+APP_DIR = "ai-video-music"
+
+
+def skill_version() -> str:
+    """The version from SKILL.md's frontmatter, as the build baked it into our metadata."""
+    try:
+        return version(DIST_NAME)
+    except PackageNotFoundError:  # running from a bare source tree
+        return "0.0.0"
+
+
+def default_home(env: Mapping[str, str], home: Path) -> Path:
+    """Per-user state folder: XDG on Linux, Application Support on macOS, LOCALAPPDATA on Windows."""
+    if sys.platform == "win32":
+        return Path(env.get("LOCALAPPDATA") or home / "AppData" / "Local") / APP_DIR
+    if sys.platform == "darwin":
+        return home / "Library" / "Application Support" / APP_DIR
+    return Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / APP_DIR
+
+
+def _float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if value <= 0:
+        raise ValueError(f"{name} must be positive, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything configurable. ``token`` is masked in ``repr`` so it never lands in a log."""
+
+    api_base: str = PRODUCTION_API_BASE
+    token: str | None = field(default=None, repr=False)
+    home: Path = field(default_factory=lambda: default_home(os.environ, Path.home()))
+    output_dir: Path | None = None  # None: pick a per-user default at export time
+    poll_interval: float = 30.0
+    tool_budget: float = 40.0
+    platform: str = "unknown"
+    version: str = "0.0.0"
+    # Seconds between "still working" notes while a long job runs.
+    still_working_every: float = 120.0
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:
+        """Read ``NEMO_*`` variables; relative folders are made absolute against the home folder."""
+        env = os.environ if env is None else env
+        home = Path.home()
+        state = Path(env["NEMO_HOME"]).expanduser() if env.get("NEMO_HOME") else default_home(env, home)
+        out = Path(env["NEMO_OUTPUT_DIR"]).expanduser() if env.get("NEMO_OUTPUT_DIR") else None
+        return cls(
+            api_base=(env.get("NEMO_API_BASE") or PRODUCTION_API_BASE).rstrip("/"),
+            token=env.get("NEMO_TOKEN") or None,
+            home=state if state.is_absolute() else home / state,
+            output_dir=None if out is None else (out if out.is_absolute() else home / out),
+            poll_interval=_float(env, "NEMO_POLL_INTERVAL", 30.0),
+            tool_budget=_float(env, "NEMO_TOOL_BUDGET", 40.0),
+            platform=detect_platform(
+                install_path or str(Path(__file__).resolve()), env, str(home), exists=os.path.exists
+            ),
+            version=skill_version(),
+        )
+
+
+def _writable(folder: Path) -> bool:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
+            pass
+    except OSError:
+        return False
+    return True
+
+
+def resolve_output_dir(settings: Settings) -> Path:
+    """The folder exports go to, created if needed.
+
+    An explicit ``NEMO_OUTPUT_DIR`` is used as is or fails loudly (a user who chose a
+    folder wants an error, not files elsewhere). Otherwise try ``~/Videos``/``~/Movies``,
+    then the state folder, then the temp folder: all absolute, so a host that starts us
+    in ``/`` still works.
+    """
+    if settings.output_dir is not None:
+        if _writable(settings.output_dir):
+            return settings.output_dir
+        raise OutputDirError(f"Can't write to the output folder {settings.output_dir}.")
+    home = Path.home()
+    candidates = [
+        home / "Videos" / "NemoVideo",
+        home / "Movies" / "NemoVideo",
+        settings.home / "exports",
+        Path(tempfile.gettempdir()) / APP_DIR,
+    ]
+    for folder in candidates:
+        if _writable(folder):
+            return folder
+    raise OutputDirError("No writable folder was found for exported videos.")
