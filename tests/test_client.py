@@ -402,7 +402,7 @@ async def test_agent_reply_arrives_once_in_either_event_format(
     text = "".join(e.text for e in events if isinstance(e, TextEvent))
     expected = (
         "Your 12-second video is ready with 1 clip(s). "
-        "Open the timeline panel to review it, then click Export."
+        "Open the timeline panel to review it. Then click the Export button to download your video."
     )
     assert text == expected
     assert any(isinstance(e, ToolCallEvent) for e in events)

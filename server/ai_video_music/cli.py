@@ -5,20 +5,27 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .redact import RedactingFilter
 
 
 def _logging(verbose: bool, secrets: tuple[str, ...] = ()) -> None:
+    level = (
+        logging.DEBUG
+        if verbose
+        else getattr(logging, os.environ.get("NEMO_LOG_LEVEL", "INFO").upper(), logging.INFO)
+    )
     # stdout is the MCP channel: every log line goes to stderr, redacted.
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(RedactingFilter(secrets))
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
     root.handlers[:] = [handler]
-    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    root.setLevel(level)
     for noisy in ("httpx", "httpcore", "uvicorn.access"):
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
@@ -45,7 +52,24 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--render-seconds", type=float, default=5.0)
     sim.add_argument("--agent-seconds", type=float, default=3.0)
     sim.add_argument("--no-text-rate", type=float, default=0.3)
+    demo = sub.add_parser("demo", help="offline end-to-end run: photos in, MP4 out, no account needed")
+    demo.add_argument(
+        "--output", type=Path, default=None, help="folder for the MP4 (default: NEMO_OUTPUT_DIR)"
+    )
     return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from .demo import run_demo
+    from .errors import NemoError
+
+    try:
+        path = run_demo(args.output)
+    except (NemoError, RuntimeError) as err:
+        print(f"Demo failed: {err}", file=sys.stderr)
+        return 1
+    print(path)
+    return 0
 
 
 def _simulate(args: argparse.Namespace) -> int:
@@ -77,7 +101,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     _logging(args.verbose)
     if args.command == "simulate":
         return _simulate(args)
-    print("The MCP server arrives with the next issue.", file=sys.stderr)
+    if args.command == "demo":
+        return _demo(args)
+    return _serve(args)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .config import Settings
+    from .tools import create_server
+
+    settings = Settings.from_env()
+    _logging(args.verbose, (settings.token,) if settings.token else ())
+    server = create_server(settings)
+    if getattr(args, "http", False):
+        server.run("streamable-http", host=args.host, port=args.port)
+    else:
+        server.run()
     return 0
 
 

@@ -60,6 +60,7 @@ class Settings:
     output_dir: Path | None = None  # None: pick a per-user default at export time
     poll_interval: float = 30.0
     tool_budget: float = 40.0
+    render_timeout: float = 30 * 60
     platform: str = "unknown"
     version: str = "0.0.0"
     # Seconds between "still working" notes while a long job runs.
@@ -79,6 +80,7 @@ class Settings:
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
             poll_interval=_float(env, "NEMO_POLL_INTERVAL", 30.0),
             tool_budget=_float(env, "NEMO_TOOL_BUDGET", 40.0),
+            render_timeout=_float(env, "NEMO_RENDER_TIMEOUT", 30 * 60),
             platform=detect_platform(
                 install_path or str(Path(__file__).resolve()), env, str(home), exists=os.path.exists
             ),

@@ -547,71 +547,85 @@ _SECONDS = re.compile(r"(\d{1,3})\s*(?:-|\s)?(?:seconds?|secs?|s\b|秒)", re.IGN
 _QUOTED = re.compile(r"[\"“「']([^\"”」']{1,60})[\"”」']")
 
 
-def _edit_draft(session: Session, text: str) -> tuple[str, dict[str, Any], str]:
-    """Apply a message to the draft the way an editing agent would; returns (tool, args, reply)."""
+def _edit_draft(session: Session, text: str) -> tuple[list[tuple[str, dict[str, Any]]], str]:
+    """Apply a message to the draft as an editing agent would; returns (tool calls, reply)."""
     lower = text.lower()
     draft = session.draft
     tracks: list[dict[str, Any]] = draft.setdefault("t", [])
     zh = session.language.startswith("zh")
     match = _SECONDS.search(text)
-    total = int(match.group(1)) * 1000 if match else max(draft.get("d") or 0, 10_000)
+    calls: list[tuple[str, dict[str, Any]]] = []
+    replies: list[str] = []
 
     def track(tt: int) -> dict[str, Any] | None:
         return next((t for t in tracks if t.get("tt") == tt), None)
 
-    if any(k in lower for k in ("music", "bgm", "soundtrack", "音乐", "配乐")):
+    wants_music = any(k in lower for k in ("music", "bgm", "soundtrack", "音乐", "配乐"))
+    wants_title = any(k in lower for k in ("title", "caption", "标题", "字幕"))
+    wants_video = (
+        track(0) is None
+        or bool(match)
+        or any(k in lower for k in ("make", "create", "generate", "video", "生成", "制作", "视频"))
+    )
+    if wants_title and not match and track(0) is not None:
+        wants_video = False
+    if wants_video:
+        total = int(match.group(1)) * 1000 if match else max(draft.get("d") or 0, 10_000)
+        media = [u for u in session.uploads if u.get("file_type") in ("video", "image")]
+        if not media:
+            media = [
+                {"filename": "AI generated scene", "file_type": "video", "cdn_url": "https://cdn.sim/gen.mp4"}
+            ]
+            session.generated_media.append({"name": "AI generated scene", "url": "https://cdn.sim/gen.mp4"})
+        each = max(1000, total // len(media))
+        segments = [
+            {
+                "n": PurePosixPath(str(m.get("filename"))).stem,
+                "s": i * each,
+                "d": each,
+                "src": m.get("cdn_url"),
+            }
+            for i, m in enumerate(media)
+        ]
+        video = track(0)
+        if video is None:
+            tracks.insert(0, {"tt": 0, "sg": segments, "m": {"name": "Video"}})
+        else:
+            video["sg"] = segments
+        draft["d"] = each * len(media)
+        calls.append(("build_timeline", {"clips": len(segments)}))
+        replies.append(
+            f"视频已生成，共 {len(segments)} 个片段。"
+            if zh
+            else f"Your {draft['d'] // 1000}-second video is ready with {len(segments)} clip(s). "
+            "Open the timeline panel to review it."
+        )
+    if wants_music:
         audio = track(1) or {"tt": 1, "sg": [], "m": {"name": "BGM"}}
         if audio not in tracks:
             tracks.append(audio)
-        length = draft.get("d") or total
-        audio["sg"] = [{"n": "Lo-fi Chill (free music)", "s": 0, "d": length, "v": 35}]
-        reply = (
-            "已添加免费背景音乐。点击导出按钮即可下载视频。"
+        audio["sg"] = [{"n": "Lo-fi Chill (free music)", "s": 0, "d": draft.get("d") or 10_000, "v": 35}]
+        calls.append(("add_bgm", {"track": "Lo-fi Chill"}))
+        replies.append(
+            "已添加免费背景音乐。"
             if zh
-            else (
-                "I've added a free Lo-fi background track at 35% volume. "
-                "Preview it in the timeline, then click the Export button to download your video."
-            )
+            else "I've added a free Lo-fi background track at 35% volume. Preview it in the timeline."
         )
-        return "add_bgm", {"track": "Lo-fi Chill"}, reply
-    quoted = _QUOTED.search(text)
-    if any(k in lower for k in ("title", "caption", "text", "标题", "字幕")):
+    if wants_title:
+        quoted = _QUOTED.search(text)
         title = quoted.group(1) if quoted else "My Video"
         tracks[:] = [t for t in tracks if t.get("tt") != 7]
         tracks.append({"tt": 7, "sg": [{"n": title, "s": 0, "d": 3000}], "m": {"name": "Title"}})
-        reply = (
+        calls.append(("add_text", {"text": title}))
+        replies.append(
             f"已添加标题「{title}」。"
             if zh
             else f'Added the title "{title}". Drag it on the timeline to move it.'
         )
-        return "add_text", {"text": title}, reply
-    # Anything else builds (or rebuilds) the video track from the uploads.
-    media = [u for u in session.uploads if u.get("file_type") in ("video", "image")]
-    if not media:
-        media = [
-            {"filename": "AI generated scene", "file_type": "video", "cdn_url": "https://cdn.sim/gen.mp4"}
-        ]
-        session.generated_media.append({"name": "AI generated scene", "url": "https://cdn.sim/gen.mp4"})
-    each = max(1000, total // len(media))
-    segments = [
-        {"n": PurePosixPath(str(m.get("filename"))).stem, "s": i * each, "d": each, "src": m.get("cdn_url")}
-        for i, m in enumerate(media)
-    ]
-    video = track(0)
-    if video is None:
-        tracks.insert(0, {"tt": 0, "sg": segments, "m": {"name": "Video"}})
-    else:
-        video["sg"] = segments
-    draft["d"] = each * len(media)
-    reply = (
-        f"视频已生成，共 {len(segments)} 个片段。点击导出即可下载。"
-        if zh
-        else (
-            f"Your {draft['d'] // 1000}-second video is ready with {len(segments)} clip(s). "
-            "Open the timeline panel to review it, then click Export."
-        )
+    replies.append(
+        "点击导出按钮即可下载视频。" if zh else "Then click the Export button to download your video."
     )
-    return "build_timeline", {"clips": len(segments)}, reply
+    return calls, " ".join(replies)
 
 
 async def _agent_stream(
@@ -638,13 +652,14 @@ async def _agent_stream(
                 yield b"data:\n\n"
             else:
                 yield event({"type": "heartbeat"}) if not adk else b"data: \n\n"
-        tool, args, reply = _edit_draft(session, text)
-        if adk:
-            yield adk_event([{"functionCall": {"name": tool, "args": args}}])
-            yield adk_event([{"functionResponse": {"name": tool, "response": {"ok": True}}}])
-        else:
-            yield event({"type": "tool_call", "name": tool, "args": args})
-            yield event({"type": "tool_result", "name": tool, "result": {"ok": True}})
+        calls, reply = _edit_draft(session, text)
+        for tool, args in calls:
+            if adk:
+                yield adk_event([{"functionCall": {"name": tool, "args": args}}])
+                yield adk_event([{"functionResponse": {"name": tool, "response": {"ok": True}}}])
+            else:
+                yield event({"type": "tool_call", "name": tool, "args": args})
+                yield event({"type": "tool_result", "name": tool, "result": {"ok": True}})
         if fault is not None and fault.kind == "error_event":
             yield event({"error": "agent crashed while editing"})
             return

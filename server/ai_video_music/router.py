@@ -1,0 +1,106 @@
+"""What the user said → which action runs. Pure and table-driven.
+
+A prompt that only asks to export, check credits, see the status or upload runs that
+action directly, with no agent turn (no credits spent, no SSE). A prompt that also asks
+for an edit ("add music and export") goes to the agent, which does the edit first.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    EXPORT = "export"
+    CREDITS = "credits"
+    STATUS = "status"
+    UPLOAD = "upload"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Rule:
+    action: Action
+    english: tuple[str, ...]  # whole words or phrases, case-insensitive
+    chinese: tuple[str, ...]  # substrings
+
+
+# Order matters: the first matching rule wins.
+RULES: tuple[Rule, ...] = (
+    Rule(Action.EXPORT, ("export", "download", "send me the video", "render", "save the video"),
+         ("导出", "下载", "渲染")),
+    Rule(Action.CREDITS, ("credits", "credit", "balance", "how many points"), ("积分", "余额", "点数")),
+    Rule(Action.STATUS, ("status", "show tracks", "show the tracks", "show timeline", "show the timeline",
+                         "what's on the timeline", "progress"), ("状态", "进度", "时间线", "轨道")),
+    Rule(Action.UPLOAD, ("upload",), ("上传",)),
+)  # fmt: skip
+
+# Words that ask the agent to change something: their presence keeps the prompt with the agent.
+EDIT_WORDS_EN = (
+    "make", "create", "generate", "add", "edit", "change", "cut", "trim", "remove", "delete", "replace",
+    "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
+    "mute", "louder", "quieter", "title", "caption", "subtitle", "music", "bgm", "transition", "effect",
+    "then", "after",
+)  # fmt: skip
+EDIT_WORDS_ZH = (
+    "生成", "制作", "添加", "加上", "加个", "剪", "修改", "删除", "替换", "换成", "调整", "配乐", "音乐",
+    "字幕", "标题", "然后", "转场", "特效",
+)  # fmt: skip
+
+_PATH = re.compile(
+    r"""(?:(?<=\s)|^)(
+        https?://[^\s"'<>]+                      # a URL
+      | ~?/[^\s"'<>]+\.[A-Za-z0-9]{2,5}         # a POSIX path with an extension
+      | \.{1,2}/[^\s"'<>]+\.[A-Za-z0-9]{2,5}    # a relative path
+      | [A-Za-z]:\\[^\s"'<>]+\.[A-Za-z0-9]{2,5} # a Windows path
+    )""",
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action
+    keyword: str | None = None
+    files: tuple[str, ...] = field(default=())
+    urls: tuple[str, ...] = field(default=())
+
+
+def _english_hit(text: str, phrases: tuple[str, ...]) -> str | None:
+    for phrase in phrases:
+        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
+            return phrase
+    return None
+
+
+def _wants_edit(lower: str) -> bool:
+    return _english_hit(lower, EDIT_WORDS_EN) is not None or any(w in lower for w in EDIT_WORDS_ZH)
+
+
+def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Local paths and http(s) URLs written in a prompt, as (files, urls)."""
+    found = [m.group(1).rstrip(".,;)") for m in _PATH.finditer(text)]
+    urls = tuple(f for f in found if f.startswith(("http://", "https://")))
+    files = tuple(f for f in found if f not in urls)
+    return files, urls
+
+
+def route(prompt: str) -> Decision:
+    """Decide what a ``generate`` prompt means. Anything unmatched goes to the agent."""
+    lower = prompt.lower()
+    for rule in RULES:
+        hit = _english_hit(lower, rule.english) or next((w for w in rule.chinese if w in prompt), None)
+        if hit is None:
+            continue
+        if rule.action is Action.UPLOAD:
+            files, urls = extract_media(prompt)
+            # "upload these and make a video": upload first is the user's job; the agent edits.
+            return (
+                Decision(Action.AGENT, hit) if _wants_edit(lower) else Decision(rule.action, hit, files, urls)
+            )
+        if _wants_edit(lower):
+            return Decision(Action.AGENT, hit)
+        return Decision(rule.action, hit)
+    return Decision(Action.AGENT)

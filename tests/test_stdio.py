@@ -1,0 +1,79 @@
+"""The installed console script, spoken to over stdio as the hosts do."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import anyio
+import pytest
+from mcp import Client, StdioServerParameters
+
+from ai_video_music.simulator import Simulator
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+def console_script() -> str:
+    found = Path(sys.executable).with_name("ai-video-music")
+    path = str(found) if found.exists() else shutil.which("ai-video-music")
+    assert path, "the ai-video-music console script is not installed"
+    return path
+
+
+def server_env(sim: Simulator, tmp_path: Path, **extra: str) -> dict[str, str]:
+    return {
+        "NEMO_API_BASE": sim.base_url,
+        "NEMO_HOME": str(tmp_path / "home"),
+        "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
+        "NEMO_POLL_INTERVAL": "0.2",
+        "NEMO_TOOL_BUDGET": "20",
+        "HOME": str(tmp_path),
+        **extra,
+    }
+
+
+async def test_stdio_session_runs_upload_generate_export(sim: Simulator, tmp_path: Path) -> None:
+    photo = tmp_path / "p.png"
+    photo.write_bytes(b"\x89PNG" + b"\0" * 100)
+    params = StdioServerParameters(command=console_script(), env=server_env(sim, tmp_path), cwd="/")
+    with anyio.fail_after(60):
+        async with Client(params) as client:
+            assert client.server_info and client.server_info.name == "ai-video-generator-free-music"
+            names = {t.name for t in (await client.list_tools()).tools}
+            assert names == {"generate", "upload", "status", "credits", "export"}
+            assert not (await client.call_tool("upload", {"files": [str(photo)]})).is_error
+            gen = await client.call_tool("generate", {"prompt": "make a video with music"})
+            assert gen.structured_content and gen.structured_content["status"] == "done"
+            out = await client.call_tool("export", {})
+            assert out.structured_content and out.structured_content["status"] == "done"
+    assert Path(out.structured_content["path"]).is_file()
+
+
+async def test_stdio_server_keeps_stdout_clean_and_the_token_out_of_its_logs(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    import httpx
+
+    token = httpx.post(f"{sim.base_url}/_sim/register-user", json={"credits": 50}).json()["token"]
+    errlog = tmp_path / "stderr.txt"
+    # Debug logging on, stderr captured: nothing may print the token, and stdout stays the protocol's.
+    params = StdioServerParameters(
+        command="/bin/sh",
+        args=["-c", f'exec "{console_script()}" -v 2>"{errlog}"'],
+        env=server_env(sim, tmp_path, NEMO_TOKEN=token),
+    )
+    with anyio.fail_after(60):
+        async with Client(params) as client:
+            result = await client.call_tool("credits", {})
+            assert result.structured_content == {"available": 50.0, "frozen": 0.0, "total": 50.0}
+            failed = await client.call_tool("export", {"quality": "high"})
+            assert failed.is_error
+    assert token not in str(result) and token not in str(failed)
+    logged = errlog.read_text(encoding="utf-8")
+    assert "HTTP Request" in logged or "DEBUG" in logged, "debug logging was not on"
+    assert token not in logged
+    for path in (tmp_path / "home").rglob("*"):
+        if path.is_file():
+            assert token.encode() not in path.read_bytes(), f"token stored in {path.name}"
