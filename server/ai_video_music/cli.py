@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     sim.add_argument("--render-seconds", type=float, default=5.0)
     sim.add_argument("--agent-seconds", type=float, default=3.0)
     sim.add_argument("--no-text-rate", type=float, default=0.3)
+    inst = sub.add_parser("install", help="add this server to an MCP client's configuration")
+    inst.add_argument(
+        "--client", required=True, choices=["claude-desktop", "claude-code", "cursor", "openclaw"]
+    )
+    inst.add_argument("--dry-run", action="store_true", help="print the change as a diff, write nothing")
+
     demo = sub.add_parser("demo", help="offline end-to-end run: photos in, MP4 out, no account needed")
     demo.add_argument(
         "--output", type=Path, default=None, help="folder for the MP4 (default: NEMO_OUTPUT_DIR)"
@@ -69,6 +75,18 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"Demo failed: {err}", file=sys.stderr)
         return 1
     print(path)
+    return 0
+
+
+def _install(args: argparse.Namespace) -> int:
+    from .installer import InstallError, install
+
+    try:
+        lines = install(args.client, dry_run=args.dry_run)
+    except (InstallError, OSError) as err:
+        print(f"Install failed: {err}", file=sys.stderr)
+        return 1
+    print("\n".join(lines))
     return 0
 
 
@@ -103,6 +121,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _simulate(args)
     if args.command == "demo":
         return _demo(args)
+    if args.command == "install":
+        return _install(args)
     return _serve(args)
 
 

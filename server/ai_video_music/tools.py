@@ -6,12 +6,13 @@ one at this boundary, with its message and remedy.
 
 from __future__ import annotations
 
+import inspect
 import logging
 import mimetypes
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Annotated, Any, Literal, cast
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
@@ -29,6 +30,7 @@ from .store import Store
 from .timeline import summarize
 
 log = logging.getLogger(__name__)
+ToolFn = Callable[..., Awaitable[CallToolResult]]
 
 SERVER_NAME = "ai-video-generator-free-music"
 INSTRUCTIONS = """\
@@ -132,17 +134,26 @@ def create_server(
         lifespan=lifespan,
     )
 
+    def tool(**hints: Any) -> Callable[[ToolFn], ToolFn]:
+        """Register a tool; its docstring, dedented, is the description the assistant reads."""
+
+        def register(fn: ToolFn) -> ToolFn:
+            server.add_tool(
+                fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=ToolAnnotations(**hints)
+            )
+            return fn
+
+        return register
+
     def service_of(ctx: Context) -> VideoService:
         return cast(VideoService, ctx.request_context.lifespan_context)
 
-    @server.tool(
-        annotations=ToolAnnotations(
-            title="Create or edit the video",
-            read_only_hint=False,
-            destructive_hint=True,
-            idempotent_hint=False,
-            open_world_hint=True,
-        )
+    @tool(
+        title="Create or edit the video",
+        read_only_hint=False,
+        destructive_hint=True,
+        idempotent_hint=False,
+        open_world_hint=True,
     )
     async def generate(prompt: Prompt, ctx: Context) -> Annotated[CallToolResult, GenerateOutput]:
         """Ask the NemoVideo agent to create or edit the video: make a video from the uploaded media,
@@ -158,14 +169,12 @@ def create_server(
         """
         return await _run(service_of(ctx).generate(prompt, _reporter(ctx)))
 
-    @server.tool(
-        annotations=ToolAnnotations(
-            title="Upload media",
-            read_only_hint=False,
-            destructive_hint=False,
-            idempotent_hint=False,
-            open_world_hint=True,
-        )
+    @tool(
+        title="Upload media",
+        read_only_hint=False,
+        destructive_hint=False,
+        idempotent_hint=False,
+        open_world_hint=True,
     )
     async def upload(
         ctx: Context,
@@ -180,14 +189,12 @@ def create_server(
         """
         return await _run(service_of(ctx).upload(list(files), list(urls), _reporter(ctx)))
 
-    @server.tool(
-        annotations=ToolAnnotations(
-            title="Project status",
-            read_only_hint=False,  # it may save a finished export to disk
-            destructive_hint=False,
-            idempotent_hint=True,
-            open_world_hint=True,
-        )
+    @tool(
+        title="Project status",
+        read_only_hint=False,  # it may save a finished export to disk
+        destructive_hint=False,
+        idempotent_hint=True,
+        open_world_hint=True,
     )
     async def status(ctx: Context) -> Annotated[CallToolResult, StatusOutput]:
         """Show the project: the timeline (tracks and clips), uploaded media, exports, and the answer
@@ -196,14 +203,12 @@ def create_server(
         """
         return await _run(service_of(ctx).status(_reporter(ctx)))
 
-    @server.tool(
-        annotations=ToolAnnotations(
-            title="Credit balance",
-            read_only_hint=True,
-            destructive_hint=False,
-            idempotent_hint=True,
-            open_world_hint=True,
-        )
+    @tool(
+        title="Credit balance",
+        read_only_hint=True,
+        destructive_hint=False,
+        idempotent_hint=True,
+        open_world_hint=True,
     )
     async def credits(ctx: Context) -> Annotated[CallToolResult, CreditsOutput]:
         """Show the NemoVideo credit balance: available, frozen (reserved by running jobs) and total.
@@ -211,14 +216,12 @@ def create_server(
         """
         return await _run(service_of(ctx).credits())
 
-    @server.tool(
-        annotations=ToolAnnotations(
-            title="Export the video",
-            read_only_hint=False,
-            destructive_hint=False,
-            idempotent_hint=False,
-            open_world_hint=True,
-        )
+    @tool(
+        title="Export the video",
+        read_only_hint=False,
+        destructive_hint=False,
+        idempotent_hint=False,
+        open_world_hint=True,
     )
     async def export(
         ctx: Context, format: Format = "mp4", quality: Quality = "high"
