@@ -14,6 +14,7 @@ import pytest
 from ai_video_music import errors
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
+from ai_video_music.models import SessionInfo
 from ai_video_music.simulator import SimConfig, Simulator
 from ai_video_music.sse import EndEvent, TextEvent, ToolCallEvent
 from ai_video_music.tokens import TokenCache
@@ -139,8 +140,9 @@ async def test_400_missing_client_id_retries_with_a_new_id(client: NemoClient, s
 async def test_1002_opens_a_new_session_and_retries_once(settings: Settings, sim: Simulator) -> None:
     seen = []
 
-    async def hook(info: object) -> None:
-        seen.append(info)
+    async def hook(info: SessionInfo, previous: str | None) -> SessionInfo:
+        seen.append((info, previous))
+        return info
 
     async with NemoClient(settings, on_session=hook) as c:
         first = await c.ensure_session()

@@ -67,7 +67,9 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
-SessionHook = Callable[[SessionInfo], Awaitable[None]]
+# Called with (new session, the one it replaces); returns the session to use, which may be
+# another process's if that one won the race to replace it.
+SessionHook = Callable[[SessionInfo, str | None], Awaitable[SessionInfo]]
 
 SSE_LIMIT_S = 15 * 60
 DEFAULT_RATE_LIMIT_WAIT_S = 30.0
@@ -128,6 +130,7 @@ class NemoClient:
         max_retries: int = 3,
         backoff_base: float = 0.5,
         on_session: SessionHook | None = None,
+        sse_limit: float = SSE_LIMIT_S,
     ) -> None:
         self.settings = settings
         self._http = http or httpx.AsyncClient(
@@ -136,6 +139,7 @@ class NemoClient:
         self._sleep = sleep
         self._max_retries = max_retries
         self._backoff_base = backoff_base
+        self.sse_limit = sse_limit
         self._cache = TokenCache(settings.home)
         self._record: TokenRecord | None = None
         self._token_lock = anyio.Lock()
@@ -185,15 +189,19 @@ class NemoClient:
                 )
             return self.settings.token
         async with self._token_lock:
-            if self._record is None:
-                self._record = self._cache.load()
             record = self._record
-            # A concurrent call may already have replaced the refused token while we waited.
             if record is not None and record.usable() and record.token != refused:
                 assert record.token is not None
                 return record.token
-            self._record = await self._fetch_anonymous(record)
-            self._cache.save(self._record)
+            async with self._cache.locked():
+                # Another call, or another server process, may have renewed it while we waited.
+                record = self._cache.load() or record
+                if record is not None and record.usable() and record.token != refused:
+                    self._record = record
+                    assert record.token is not None
+                    return record.token
+                self._record = await self._fetch_anonymous(record)
+                self._cache.save(self._record)
             assert self._record.token is not None
             return self._record.token
 
@@ -328,10 +336,10 @@ class NemoClient:
             idempotent=False,
             json={"task_name": "project", "language": self.language},
         )
-        self.session = parse(SessionInfo, payload)
-        log.info("opened session %s", self.session.session_id)
-        if self.on_session:
-            await self.on_session(self.session)
+        previous = self.session.session_id if self.session else None
+        created = parse(SessionInfo, payload)
+        log.info("opened session %s", created.session_id)
+        self.session = await self.on_session(created, previous) if self.on_session else created
         return self.session
 
     async def ensure_session(self) -> SessionInfo:
@@ -468,6 +476,10 @@ class NemoClient:
 
     async def _download_once(self, url: str, dest: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
+        # Leftovers of an earlier attempt that was killed mid-way (never under the final name).
+        for stale in dest.parent.glob(f".{dest.name}.*.part"):
+            with contextlib.suppress(OSError):
+                stale.unlink()
         tmp = temp_sibling(dest)
         try:
             for _ in range(5):
@@ -553,29 +565,40 @@ class NemoClient:
         }
         # Heartbeats keep the socket busy; five silent minutes means the stream is dead.
         timeout = httpx.Timeout(30.0, read=300.0)
-        with anyio.fail_after(SSE_LIMIT_S + 30):
-            async with (
-                _mapped_errors(),
-                aconnect_sse(
-                    self._http, "POST", self._url("/run_sse"), json=body, headers=headers, timeout=timeout
-                ) as source,
+        deadline = time.monotonic() + self.sse_limit
+        async with (
+            _mapped_errors(),
+            aconnect_sse(
+                self._http, "POST", self._url("/run_sse"), json=body, headers=headers, timeout=timeout
+            ) as source,
+        ):
+            response = source.response
+            if response.status_code >= 400 or "text/event-stream" not in response.headers.get(
+                "content-type", ""
             ):
-                response = source.response
-                if response.status_code >= 400 or "text/event-stream" not in response.headers.get(
-                    "content-type", ""
-                ):
-                    await response.aread()
-                    self._decode(response)  # raises for any error envelope
-                    raise BadResponseError("The agent answered without an event stream.")
-                try:
-                    async for sse in source.aiter_sse():
-                        for event in decoder.feed(sse.data):
-                            if isinstance(event, ErrorEvent):
-                                raise _stream_error(event)
-                            yield event
-                except SSEError as err:
-                    raise BadResponseError("The agent's event stream was malformed.") from err
+                await response.aread()
+                self._decode(response)  # raises for any error envelope
+                raise BadResponseError("The agent answered without an event stream.")
+            try:
+                async for sse in source.aiter_sse():
+                    if time.monotonic() > deadline:
+                        raise sse_timeout(self.sse_limit)
+                    for event in decoder.feed(sse.data):
+                        if isinstance(event, ErrorEvent):
+                            raise _stream_error(event)
+                        yield event
+            except SSEError as err:
+                raise BadResponseError("The agent's event stream was malformed.") from err
         yield EndEvent()
+
+
+def sse_timeout(limit: float) -> ApiTimeoutError:
+    """The agent ran past the backend's documented limit for one request."""
+    span = f"{limit / 60:g}-minute" if limit >= 60 else f"{limit:g}-second"
+    return ApiTimeoutError(
+        f"The agent didn't finish within its {span} limit.",
+        remedy="Check status to see what it changed, then try a smaller request.",
+    )
 
 
 def _stream_error(event: ErrorEvent) -> NemoError:

@@ -7,6 +7,8 @@ No error ever includes the API token.
 
 from __future__ import annotations
 
+from .redact import redact
+
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
     "jpg", "jpeg", "png", "gif", "webp",
@@ -215,7 +217,8 @@ def error_for(
     and may send them with a 200. The backend's own message is kept only as detail after
     ours, since it may be terse or in another language.
     """
-    detail = f" (server said: {message})" if message else ""
+    # The backend's words are shown to the user: mask anything token-shaped they might echo.
+    detail = f" (server said: {redact(message)[:300]})" if message else ""
     for key in (code, status):
         if key is None:
             continue

@@ -20,7 +20,7 @@ import anyio
 import anyio.abc
 import uuid_utils
 
-from .client import NemoClient
+from .client import NemoClient, check_upload_file, check_upload_url, sse_timeout
 from .config import Settings, resolve_output_dir
 from .errors import (
     ApiError,
@@ -102,6 +102,7 @@ class VideoService:
         self.store = store
         self._tg = task_group
         self._jobs: dict[str, Job] = {}
+        self._lost_session: str | None = None  # set when the backend forgot our session
         self._on_export = on_export
         client.on_session = self._save_session
         self._load_session()
@@ -115,8 +116,25 @@ class VideoService:
             self.client.session = SessionInfo(session_id=sid, task_id=self.store.get("task_id"))
         self.client.language = self.store.get("language") or self.client.language
 
-    async def _save_session(self, info: SessionInfo) -> None:
-        self.store.put(session_id=info.session_id, task_id=info.task_id or "", language=self.client.language)
+    async def _save_session(self, info: SessionInfo, previous: str | None) -> SessionInfo:
+        """Persist a new session unless another process already replaced ``previous``: then use theirs."""
+        winner = self.store.swap_session(previous, info.session_id, info.task_id or "", self.client.language)
+        if winner != info.session_id:
+            log.info("another server process opened session %s first; using it", winner)
+            return SessionInfo(session_id=winner, task_id=self.store.get("task_id"))
+        if previous is not None:
+            self._lost_session = previous
+        return info
+
+    def _session_notice(self) -> str:
+        """Tell the user once when the backend forgot their project and a new one began."""
+        if self._lost_session is None:
+            return ""
+        self._lost_session = None
+        return (
+            "Note: the video service lost the previous project session, so a new one was started. "
+            "Media uploaded before may be missing: upload it again if the timeline lacks it."
+        )
 
     @property
     def session_id(self) -> str | None:
@@ -220,18 +238,21 @@ class VideoService:
         if self.client.session is None:
             self.client.language = detect_language(prompt)
         # One turn at a time: the agent edits one draft, and a second message would race it.
-        busy = self._running("generate")
-        if busy and not await self._wait(busy, report):
-            return GenerateOutput(
-                status="working",
-                action="agent",
-                reply="The agent is still busy with the previous request; this one was not sent.",
-                job_id=busy[0].id,
-            )
+        # Re-check after every wait: another waiting call may have started its turn first.
+        deadline = time.monotonic() + self.settings.tool_budget
+        while busy := self._running("generate"):
+            if not await self._wait(busy, report, deadline):
+                return GenerateOutput(
+                    status="working",
+                    action="agent",
+                    reply="The agent is still busy with the previous request; this one was not sent. "
+                    "Call status for the previous answer, then send this request again.",
+                    job_id=busy[0].id,
+                )
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         self.store.start_generation(gen_id, self.session_id, prompt)
         job = self._spawn("generate", "your video request", lambda j: self._run_agent(j, prompt), gen_id)
-        if not await self._wait([job], report):
+        if not await self._wait([job], report, deadline):
             return GenerateOutput(
                 status="working", action="agent", reply="The agent is still working.", job_id=job.id
             )
@@ -248,34 +269,21 @@ class VideoService:
     async def _run_agent(self, job: Job, prompt: str) -> None:
         texts: list[str] = []
         before: dict[str, Any] | None = None
-        last_touch = time.monotonic()
         try:
             try:
                 before = (await self.client.state()).draft if self.client.session else None
             except NemoError:
                 before = None  # only used to describe changes; the turn goes on without it
             job.message = "Sending your request to the video agent"
-            async for event in self.client.stream_message(prompt):
-                if isinstance(event, TextEvent):
-                    texts.append(event.text)
-                    job.message = "The agent is answering"
-                elif isinstance(event, ToolCallEvent):
-                    job.message = "The agent is editing the timeline"  # never the raw tool call
-                elif isinstance(event, HeartbeatEvent):
-                    job.progress += 1
-                    if not texts:
-                        job.message = "The agent is working on it"
-                if time.monotonic() - last_touch > 10:
-                    last_touch = time.monotonic()
-                    self.store.update_generation(job.id)  # liveness, for restart detection
+            # A hard stop a little past the backend's limit, in case the stream never ends.
+            with anyio.fail_after(self.client.sse_limit + 60):
+                await self._consume(job, prompt, texts)
             reply = await self._compose_reply("".join(texts), before)
+            reply = "\n\n".join(p for p in (self._session_notice(), reply) if p)
             self.store.update_generation(job.id, status="done", reply=reply)
         except (NemoError, TimeoutError) as err:
             if isinstance(err, TimeoutError):
-                err = ApiTimeoutError(
-                    "The agent didn't finish within its 15-minute limit.",
-                    remedy="Check status to see what it changed, then try a smaller request.",
-                )
+                err = sse_timeout(self.client.sse_limit)
             partial = translate("".join(texts)).text.strip()
             note = await self._safe_summary()
             reply = "\n\n".join(
@@ -283,6 +291,23 @@ class VideoService:
             )
             self.store.update_generation(job.id, status="failed", reply=reply, error=str(err))
             raise err from None
+
+    async def _consume(self, job: Job, prompt: str, texts: list[str]) -> None:
+        """Read the agent's events into ``texts``, keeping the job's progress current."""
+        last_touch = time.monotonic()
+        async for event in self.client.stream_message(prompt):
+            if isinstance(event, TextEvent):
+                texts.append(event.text)
+                job.message = "The agent is answering"
+            elif isinstance(event, ToolCallEvent):
+                job.message = "The agent is editing the timeline"  # never the raw tool call
+            elif isinstance(event, HeartbeatEvent):
+                job.progress += 1
+                if not texts:
+                    job.message = "The agent is working on it"
+            if time.monotonic() - last_touch > 10:
+                last_touch = time.monotonic()
+                self.store.update_generation(job.id)  # liveness, for restart detection
 
     async def _safe_summary(self) -> str:
         try:
@@ -315,8 +340,6 @@ class VideoService:
         """Upload local files and/or URLs; big uploads continue in the background past the budget."""
         if not files and not urls:
             raise InputError("Nothing to upload.", remedy="Pass files=[absolute paths] and/or urls=[links].")
-        from .client import check_upload_file, check_upload_url
-
         paths = [Path(f).expanduser() for f in files]
         for path in paths:
             check_upload_file(path)  # fail fast, before a job exists
@@ -496,11 +519,12 @@ class VideoService:
             for r in self.store.renders()[-5:]
         ]
         media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in self.store.media(self.session_id)]
+        notice = self._session_notice()
         return StatusOutput(
             timeline=summarize(state.draft),
             exportable=is_exportable(state.draft),
             media=media,
             renders=renders,
-            replies=replies,
+            replies=[notice, *replies] if notice else replies,
             working=[self._progress_text(j) for j in self._jobs.values()],
         )

@@ -443,10 +443,10 @@ def build_app(state: SimState) -> Starlette:
         job = state.renders.get(request.path_params["name"].removesuffix(".mp4"))
         if job is None or job.status != "completed":
             return Response("<Error><Code>NoSuchKey</Code></Error>", 404, media_type="application/xml")
-        if state.take_fault("storage", {"drop"}) is not None:
-            return StreamingResponse(
-                _truncated(mp4), media_type="video/mp4", headers={"Content-Length": str(len(mp4))}
-            )
+        fault = state.take_fault("storage", {"drop", "slow"})
+        if fault is not None:
+            body = _truncated(mp4) if fault.kind == "drop" else _trickle(mp4, seconds=6.0)
+            return StreamingResponse(body, media_type="video/mp4", headers={"Content-Length": str(len(mp4))})
         return Response(mp4, media_type="video/mp4")
 
     # --- admin --------------------------------------------------------------------------------
@@ -534,6 +534,15 @@ async def _size(upload: Any) -> int:
     while chunk := await upload.read(1024 * 1024):
         size += len(chunk)
     return size
+
+
+async def _trickle(data: bytes, seconds: float) -> AsyncIterator[bytes]:
+    """Serve ``data`` slowly, so a test can interrupt a download half-way."""
+    pieces = 20
+    step = len(data) // pieces + 1
+    for i in range(0, len(data), step):
+        yield data[i : i + step]
+        await asyncio.sleep(seconds / pieces)
 
 
 async def _truncated(data: bytes) -> AsyncIterator[bytes]:

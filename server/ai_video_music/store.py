@@ -55,6 +55,7 @@ CREATE TABLE IF NOT EXISTS renders (
 );
 """
 
+_UPSERT_KV = "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
 UNFINISHED_RENDER = ("pending", "processing", "completed")  # completed = not downloaded yet
 
 
@@ -125,10 +126,22 @@ class Store:
 
     def put(self, **values: str) -> None:
         with self._db() as db:
-            db.executemany(
-                "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value",
-                list(values.items()),
-            )
+            db.executemany(_UPSERT_KV, list(values.items()))
+
+    def swap_session(self, expected: str | None, session_id: str, task_id: str, language: str) -> str:
+        """Store ``session_id`` only if the stored session is still ``expected`` (or none);
+        returns the session stored afterwards: ours, or the one another process stored first."""
+        with self._db() as db:
+            db.execute("BEGIN IMMEDIATE")
+            row = db.execute("SELECT value FROM kv WHERE key='session_id'").fetchone()
+            current = None if row is None else str(row["value"])
+            if current is None or current == expected:
+                db.executemany(
+                    _UPSERT_KV, [("session_id", session_id), ("task_id", task_id), ("language", language)]
+                )
+                current = session_id
+            db.execute("COMMIT")
+        return current
 
     # --- media -------------------------------------------------------------------------------
 
@@ -219,9 +232,10 @@ class Store:
         return None if row is None else Render(**dict(row))
 
     def renders(self, *, unfinished: bool = False) -> list[Render]:
-        sql = "SELECT * FROM renders"
-        if unfinished:
-            sql += " WHERE status IN ('pending', 'processing', 'completed')"
+        where = f"WHERE status IN ({','.join('?' * len(UNFINISHED_RENDER))})" if unfinished else ""
         with self._db() as db:
-            rows = db.execute(sql + " ORDER BY created_at").fetchall()
+            rows = db.execute(
+                f"SELECT * FROM renders {where} ORDER BY created_at",  # noqa: S608 - placeholders only
+                UNFINISHED_RENDER if unfinished else (),
+            ).fetchall()
         return [Render(**dict(r)) for r in rows]

@@ -7,11 +7,16 @@ cached or the cached one expired or was refused. The client id outlives tokens: 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+import os
 import time
+from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import anyio
 
 from .fsutil import atomic_write_bytes
 
@@ -20,6 +25,8 @@ log = logging.getLogger(__name__)
 TOKEN_FILE = "token.json"  # noqa: S105 - a file name, not a secret
 # Renew a little before the backend's expiry so a call never starts with a dying token.
 EXPIRY_MARGIN_S = 300.0
+# A lock older than this was left by a killed process.
+STALE_LOCK_S = 60.0
 
 
 @dataclass
@@ -42,6 +49,33 @@ class TokenCache:
 
     def __init__(self, home: Path) -> None:
         self.path = home / TOKEN_FILE
+        self._lock = home / (TOKEN_FILE + ".lock")
+
+    @contextlib.asynccontextmanager
+    async def locked(self, wait: float = 30.0) -> AsyncIterator[None]:
+        """Hold a lock across server processes sharing NEMO_HOME, so only one fetches a token.
+
+        An ``O_EXCL`` lock file works on every OS; a stale one (its owner was killed) is broken.
+        """
+        self._lock.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                os.close(os.open(self._lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                break
+            except FileExistsError:
+                with contextlib.suppress(OSError):
+                    if time.time() - self._lock.stat().st_mtime > STALE_LOCK_S:
+                        self._lock.unlink()
+                        continue
+                if time.monotonic() > deadline:
+                    break  # better a second fetch than a stuck server
+                await anyio.sleep(0.05)
+        try:
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                self._lock.unlink()
 
     def load(self) -> TokenRecord | None:
         try:
