@@ -85,14 +85,22 @@ def origin(url: str) -> tuple[str, str, int | None]:
 
 def check_upload_file(path: Path) -> int:
     """Validate a local file before any byte is sent; returns its size."""
-    if not path.exists():
-        if path.is_symlink():
-            raise InputError(f"{path} is a broken symbolic link.", remedy="Point it at a real file.")
-        raise InputError(f"{path} doesn't exist.", remedy="Check the path (use an absolute path).")
     try:
         path = path.resolve(strict=True)
-    except (RuntimeError, OSError) as err:  # symlink loops land here
-        raise InputError(f"{path} can't be resolved ({err.__class__.__name__}).") from err
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise InputError(
+                f"{path} is a broken symbolic link.", remedy="Point it at a real file."
+            ) from None
+        raise InputError(f"{path} doesn't exist.", remedy="Check the path (use an absolute path).") from None
+    except PermissionError:
+        raise InputError(
+            f"{path} can't be read (permission denied).", remedy="Check its permissions."
+        ) from None
+    except (RuntimeError, OSError) as err:  # a symbolic link loop (RuntimeError before 3.13, ELOOP after)
+        raise InputError(
+            f"{path} can't be resolved: it is a loop of symbolic links.", remedy="Point it at the real file."
+        ) from err
     if path.is_dir():
         raise InputError(f"{path} is a folder.", remedy="Pass the media files inside it, one path each.")
     ext = path.suffix.lower().lstrip(".")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, TypeVar
 
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, field_validator
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
 from .errors import BadResponseError, error_for
@@ -141,11 +141,18 @@ class UploadResult(WireModel):
 
 
 class Credits(WireModel):
-    """``GET /api/credits/balance/simple``."""
+    """``GET /api/credits/balance/simple``. ``available`` is required: a missing balance must not
+    read as zero credits."""
 
-    available: float = 0
+    available: float
     frozen: float = 0
-    total: float = 0
+    total: float | None = None
+
+    @model_validator(mode="after")
+    def _total(self) -> Credits:
+        if self.total is None:
+            self.total = self.available + self.frozen
+        return self
 
 
 class SessionState(WireModel):

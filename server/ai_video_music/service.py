@@ -372,7 +372,7 @@ class VideoService:
 
     async def credits(self) -> CreditsOutput:
         c = await self.client.credits()
-        return CreditsOutput(available=c.available, frozen=c.frozen, total=c.total)
+        return CreditsOutput(available=c.available, frozen=c.frozen, total=c.total or 0)
 
     # --- export ------------------------------------------------------------------------------
 
