@@ -12,6 +12,7 @@ Retry rules, because credits are money:
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 import mimetypes
 import os
@@ -21,7 +22,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import ExitStack
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, Any, TypeVar, cast
 from urllib.parse import urljoin, urlsplit
 
 import anyio
@@ -114,6 +115,28 @@ def check_upload_file(path: Path) -> int:
     if not os.access(path, os.R_OK):
         raise InputError(f"{path.name} can't be read (permission denied).", remedy="Check its permissions.")
     return size
+
+
+class _LargeReads(io.RawIOBase):
+    """A file whose ``read(n)`` returns at least 1 MB: httpx's multipart encoder asks for 64 KB
+    at a time, which halves upload throughput. httpx still does all the multipart framing."""
+
+    def __init__(self, raw: IO[bytes]) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def read(self, size: int = -1) -> bytes:
+        return self._raw.read(size if size < 0 else max(size, _CHUNK))
+
+    def readable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:  # lets httpx size the part with fstat, for Content-Length
+        return self._raw.fileno()
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 def check_upload_url(url: str) -> None:
@@ -398,7 +421,7 @@ class NemoClient:
                     "files",
                     (
                         p.name,
-                        stack.enter_context(p.open("rb")),
+                        cast(IO[bytes], _LargeReads(stack.enter_context(p.open("rb")))),  # duck-typed file
                         mimetypes.guess_type(p.name)[0] or "application/octet-stream",
                     ),
                 )
