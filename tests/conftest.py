@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
+from mcp import Client
+from mcp.types import CallToolResult
 
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
@@ -74,3 +78,21 @@ def inject(sim: Simulator, route: str, kind: str, times: int = 1, retry_after: f
 
 def requests_to(sim: Simulator, route: str) -> list[dict[str, object]]:
     return [r for r in sim.state.requests if r["route"] == route]
+
+
+@pytest.fixture
+def image(tmp_path: Path) -> Path:
+    """A small JPEG-looking file to upload."""
+    path = tmp_path / "beach.jpg"
+    path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    return path
+
+
+async def call(client: Client, tool: str, args: dict[str, Any] | None = None, **kw: Any) -> CallToolResult:
+    """Call a tool through the MCP session, failing the test rather than hanging."""
+    with anyio.fail_after(60):
+        return await client.call_tool(tool, args or {}, **kw)
+
+
+def text(result: CallToolResult) -> str:
+    return "\n".join(getattr(c, "text", "") for c in result.content)

@@ -8,7 +8,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult
@@ -18,7 +17,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import inject, requests_to
+from .conftest import call, inject, requests_to, text
 
 pytestmark = pytest.mark.anyio
 
@@ -29,14 +28,9 @@ async def mcp(settings: Settings) -> AsyncIterator[Client]:
         yield client
 
 
-async def call(client: Client, tool: str, args: dict[str, Any] | None = None) -> CallToolResult:
-    with anyio.fail_after(30):
-        return await client.call_tool(tool, args or {})
-
-
 def error_text(result: CallToolResult) -> str:
     assert result.is_error, "expected an error result"
-    return "\n".join(getattr(c, "text", "") for c in result.content)
+    return text(result)
 
 
 def _bad_files(tmp: Path) -> dict[str, tuple[Path, str]]:

@@ -14,7 +14,7 @@ import pytest
 from ai_video_music import errors
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
-from ai_video_music.models import SessionInfo
+from ai_video_music.models import RenderStatus, SessionInfo
 from ai_video_music.simulator import SimConfig, Simulator
 from ai_video_music.sse import EndEvent, TextEvent, ToolCallEvent
 from ai_video_music.tokens import TokenCache
@@ -332,6 +332,26 @@ async def test_a_timed_out_generate_is_not_resent(settings: Settings, fake_sleep
     assert calls.count("/run_sse") == 1
 
 
+async def test_read_timeouts_on_idempotent_reads_are_retried(
+    settings: Settings, fake_sleep: FakeSleep
+) -> None:
+    calls: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request.url.path)
+        if request.url.path.endswith("anonymous-token"):
+            return httpx.Response(200, json={"code": 0, "data": {"token": "nmv_usr_t"}})
+        if len(calls) <= 3:  # the token call, then two timeouts
+            raise httpx.ReadTimeout("slow", request=request)
+        return httpx.Response(200, json={"code": 0, "data": {"available": 7, "frozen": 0, "total": 7}})
+
+    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    async with NemoClient(settings, http=http, sleep=fake_sleep) as c:
+        assert (await c.credits()).available == 7
+    assert calls.count("/api/credits/balance/simple") == 3
+    assert len(fake_sleep.calls) == 2
+
+
 @pytest.mark.parametrize(
     ("kind", "error"),
     [
@@ -444,6 +464,16 @@ async def test_a_dropped_stream_keeps_what_arrived_and_raises(client: NemoClient
 # --- render and download --------------------------------------------------------------------------
 
 
+async def _finished_render(client: NemoClient) -> tuple[str, RenderStatus]:
+    import anyio
+
+    job_id = await _render(client)
+    with anyio.fail_after(10):
+        while not (status := await client.render_status(job_id)).finished:
+            await anyio.sleep(0.1)
+    return job_id, status
+
+
 async def _render(client: NemoClient) -> str:
     await _texts(client, "make a video")
     state = await client.state()
@@ -454,12 +484,7 @@ async def _render(client: NemoClient) -> str:
 
 
 async def test_render_poll_reaches_completed_with_a_download_url(client: NemoClient) -> None:
-    import anyio
-
-    job_id = await _render(client)
-    with anyio.fail_after(10):
-        while not (status := await client.render_status(job_id)).finished:
-            await anyio.sleep(0.1)
+    _, status = await _finished_render(client)
     assert status.status == "completed"
     assert status.output_url
     assert "/storage/" in status.output_url
@@ -474,12 +499,7 @@ async def test_render_cancel(client: NemoClient) -> None:
 async def test_download_from_storage_sends_no_credentials_and_is_complete(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
-    import anyio
-
-    job_id = await _render(client)
-    with anyio.fail_after(10):
-        while not (status := await client.render_status(job_id)).finished:
-            await anyio.sleep(0.1)
+    job_id, status = await _finished_render(client)
     assert status.output_url
     for n, url in enumerate((status.output_url, client.fallback_download_url(job_id))):
         dest = await client.download(url, tmp_path / f"v{n}.mp4")
@@ -495,12 +515,7 @@ async def test_download_from_storage_sends_no_credentials_and_is_complete(
 async def test_interrupted_download_never_leaves_a_file_under_its_final_name(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
-    import anyio
-
-    job_id = await _render(client)
-    with anyio.fail_after(10):
-        while not (status := await client.render_status(job_id)).finished:
-            await anyio.sleep(0.1)
+    _, status = await _finished_render(client)
     assert status.output_url
     inject(sim, "storage", "drop", times=10)
     dest = tmp_path / "dl" / "video.mp4"

@@ -29,19 +29,12 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import FakeSleep, inject, requests_to
+from .conftest import FakeSleep, call, inject, requests_to, text
 from .test_stdio import console_script, server_env
 
 pytestmark = pytest.mark.anyio
 
 MakeServer = Callable[..., MCPServer[Any]]
-
-
-@pytest.fixture
-def image(tmp_path: Path) -> Path:
-    path = tmp_path / "photo.jpg"
-    path.write_bytes(b"\xff\xd8\xff" + b"\0" * 300)
-    return path
 
 
 @pytest.fixture
@@ -55,15 +48,6 @@ def make_server(settings: Settings, fake_sleep: FakeSleep) -> MakeServer:
         return create_server(conf, client_factory=lambda c: NemoClient(c, sleep=fake_sleep, **client_kw))
 
     return make
-
-
-async def call(client: Client, tool: str, args: dict[str, Any] | None = None) -> CallToolResult:
-    with anyio.fail_after(60):
-        return await client.call_tool(tool, args or {})
-
-
-def text(result: CallToolResult) -> str:
-    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 async def flow(client: Client, image: Path) -> CallToolResult:
@@ -199,7 +183,7 @@ async def test_a_dropped_stream_returns_what_arrived_and_the_timeline(
         body = text(result).removeprefix("Error executing tool generate: ")
         assert body.startswith("Your 10-second video")  # the part that arrived
         assert "cut off" in body
-        assert "Timeline (1 track): 1. Video: photo (0-10s)" in body  # the edit had landed
+        assert "Timeline (1 track): 1. Video: beach (0-10s)" in body  # the edit had landed
         assert "Couldn't reach" in body or "connection" in body.lower()
         assert not (await call(client, "credits")).is_error, "the server survives"
 

@@ -10,22 +10,14 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client
-from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import inject, requests_to
+from .conftest import call, inject, requests_to, text
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def image(tmp_path: Path) -> Path:
-    path = tmp_path / "beach.jpg"
-    path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-    return path
 
 
 @pytest.fixture
@@ -40,15 +32,6 @@ class Progress:
 
     async def __call__(self, progress: float, total: float | None, message: str | None) -> None:
         self.seen.append((progress, total, message))
-
-
-async def call(client: Client, tool: str, args: dict[str, Any] | None = None, **kw: Any) -> CallToolResult:
-    with anyio.fail_after(60):
-        return await client.call_tool(tool, args or {}, **kw)
-
-
-def text(result: CallToolResult) -> str:
-    return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
 # --- the tool list -------------------------------------------------------------------------------
@@ -302,3 +285,19 @@ async def test_out_of_credits_gives_the_registration_link(
     token = (settings.home / "token.json").read_text(encoding="utf-8")
     assert "nmv_usr_" in token
     assert "nmv_usr_" not in text(result)
+
+
+async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_survive(
+    settings: Settings, sim: Simulator
+) -> None:
+    sim.state.config.agent_seconds = 2.0
+    async with Client(create_server(settings)) as client:
+        with anyio.move_on_after(0.5) as scope:  # the user pressed stop
+            await client.call_tool("generate", {"prompt": "make a video"})
+        assert scope.cancelled_caught
+        answer = ""
+        with anyio.fail_after(20):
+            while "ready" not in answer:
+                answer = text(await client.call_tool("status", {}))
+        assert "Timeline (1 track)" in answer
+    assert len(requests_to(sim, "run_sse")) == 1, "cancelling must not re-send the request"

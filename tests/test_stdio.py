@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import sys
 from pathlib import Path
+from subprocess import DEVNULL
 
 import anyio
 import pytest
@@ -77,3 +78,31 @@ async def test_stdio_server_keeps_stdout_clean_and_the_token_out_of_its_logs(
     for path in (tmp_path / "home").rglob("*"):
         if path.is_file():
             assert token.encode() not in path.read_bytes(), f"token stored in {path.name}"
+
+
+async def test_streamable_http_transport_serves_the_same_tools(sim: Simulator, tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**server_env(sim, tmp_path), "PATH": "/usr/bin:/bin"}
+    proc = await anyio.open_process(
+        [console_script(), "serve", "--http", "--port", str(port)], env=env, stdout=DEVNULL, stderr=DEVNULL
+    )
+    try:
+        with anyio.fail_after(30):
+            while True:
+                try:
+                    async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                        names = {t.name for t in (await client.list_tools()).tools}
+                        credits = await client.call_tool("credits", {})
+                    break
+                except Exception:  # not listening yet
+                    await anyio.sleep(0.2)
+        assert names == {"generate", "upload", "status", "credits", "export"}
+        assert credits.structured_content == {"available": 100.0, "frozen": 0.0, "total": 100.0}
+    finally:
+        proc.terminate()
+        with anyio.fail_after(10):
+            await proc.wait()

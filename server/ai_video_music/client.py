@@ -323,27 +323,20 @@ class NemoClient:
         files: Callable[[ExitStack], list[tuple[str, tuple[str, IO[bytes], str]]]] | None = None,
     ) -> dict[str, Any]:
         """An authenticated call; a refused token is renewed and the call made once more."""
+
+        async def send(token: str) -> dict[str, Any]:
+            headers = {**self._attribution(), "Authorization": f"Bearer {token}"}
+            return await self._send(
+                method, path, idempotent=idempotent, headers=headers, json=json, files=files
+            )
+
         token = await self._token()
         try:
-            return await self._send(
-                method,
-                path,
-                idempotent=idempotent,
-                headers={**self._attribution(), "Authorization": f"Bearer {token}"},
-                json=json,
-                files=files,
-            )
-        except TokenInvalidError:
-            # A refused token means the backend did nothing, so even a generate is safe to resend.
-            token = await self._token(refused=token)
-            return await self._send(
-                method,
-                path,
-                idempotent=idempotent,
-                headers={**self._attribution(), "Authorization": f"Bearer {token}"},
-                json=json,
-                files=files,
-            )
+            try:
+                return await send(token)
+            except TokenInvalidError:
+                # A refused token means the backend did nothing, so even a generate is safe to resend.
+                return await send(await self._token(refused=token))
         except OutOfCreditsError as err:
             raise self._credits_error(err) from None
 

@@ -177,10 +177,14 @@ class Store:
             )
 
     def update_generation(self, gen_id: str, **fields: Any) -> None:
+        self._update("generations", gen_id, fields)
+
+    def _update(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
+        # Table and column names come from this module's callers, never from user input.
         fields["updated_at"] = time.time()
         cols = ", ".join(f"{k}=?" for k in fields)
         with self._db() as db:
-            db.execute(f"UPDATE generations SET {cols} WHERE id=?", (*fields.values(), gen_id))  # noqa: S608
+            db.execute(f"UPDATE {table} SET {cols} WHERE id=?", (*fields.values(), row_id))  # noqa: S608
 
     def generation(self, gen_id: str) -> Generation | None:
         with self._db() as db:
@@ -221,10 +225,7 @@ class Store:
             )
 
     def update_render(self, render_id: str, **fields: Any) -> None:
-        fields["updated_at"] = time.time()
-        cols = ", ".join(f"{k}=?" for k in fields)
-        with self._db() as db:
-            db.execute(f"UPDATE renders SET {cols} WHERE id=?", (*fields.values(), render_id))  # noqa: S608
+        self._update("renders", render_id, fields)
 
     def render(self, render_id: str) -> Render | None:
         with self._db() as db:
