@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 import pytest
 from mcp import Client
+from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
@@ -186,6 +187,34 @@ async def test_progress_notifications_arrive_while_waiting(settings: Settings, s
         await call(client, "generate", {"prompt": "make a video"}, progress_callback=progress)
     assert progress.seen, "no progress notification reached the client"
     assert all(message for _, _, message in progress.seen)
+    values = [p for p, _, _ in progress.seen]
+    assert values == sorted(set(values)), "MCP progress must strictly increase"
+
+
+async def test_render_progress_reaches_the_client_as_a_percentage(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    sim.state.config.render_seconds = 2.5
+    sim.state.config.agent_seconds = 1.5
+    progress = Progress()
+    results: dict[str, CallToolResult] = {}
+    async with Client(create_server(settings)) as client:
+        await call(client, "upload", {"files": [str(image)]})
+
+        async def run(tool: str, args: dict[str, Any], **kw: Any) -> None:
+            results[tool] = await call(client, tool, args, **kw)
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(run, "generate", {"prompt": "make a video"})
+            await anyio.sleep(0.3)
+            # export first waits for the agent (progress counts its heartbeats), then renders (5%..)
+            tg.start_soon(lambda: run("export", {}, progress_callback=progress))
+    assert (results["export"].structured_content or {}).get("status") == "done"
+    assert (results["generate"].structured_content or {}).get("status") == "done"
+    values = [p for p, _, _ in progress.seen]
+    assert values == sorted(set(values)), "MCP progress must strictly increase"
+    assert any(total == 100 and 0 < p < 100 for p, total, _ in progress.seen)
+    assert any("Rendering" in (m or "") for _, _, m in progress.seen)
 
 
 async def test_a_generate_slower_than_the_budget_finishes_through_status(

@@ -63,6 +63,10 @@ def _text(result: Any) -> str:
     return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
+def _show(text: str, out: TextIO) -> None:
+    print("  " + text.strip().replace("\n", "\n  "), file=out)
+
+
 async def _drive(sim: Simulator, work: Path, output: Path, bar: Bar, out: TextIO) -> Path:
     photos = []
     for name, rgb in PHOTOS:
@@ -90,17 +94,17 @@ async def _drive(sim: Simulator, work: Path, output: Path, bar: Bar, out: TextIO
             return result
 
         bar.step("upload: three holiday photos")
-        print("  " + _text(await call("upload", {"files": photos})), file=out)
+        _show(_text(await call("upload", {"files": photos})), out)
         prompt = "Make a 12-second 1080p video from these photos with upbeat free background music"
         bar.step(f'generate: "{prompt}"')
         result = await call("generate", {"prompt": prompt})
         while (result.structured_content or {}).get("status") == "working":
             result = await call("status", {})
-        print("  " + _text(result).replace("\n", "\n  "), file=out)
+        _show(_text(result), out)
         bar.step("generate: add a title")
-        print("  " + _text(await call("generate", {"prompt": 'add the title "Summer 2026"'})), file=out)
+        _show(_text(await call("generate", {"prompt": 'add the title "Summer 2026"'})), out)
         bar.step("status: the timeline that will be rendered")
-        print("  " + (await call("status", {})).structured_content["timeline"], file=out)
+        _show((await call("status", {})).structured_content["timeline"], out)
         bar.step("export: render and download the MP4")
         result = await call("export", {"format": "mp4", "quality": "high"})
         while (result.structured_content or {}).get("status") != "done":

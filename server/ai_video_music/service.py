@@ -8,6 +8,7 @@ up its result. Renders are persisted, so one started before a restart is resumed
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import time
@@ -153,6 +154,8 @@ class VideoService:
                 job.result = await work(job)
             except NemoError as err:
                 job.error = err
+            # Deliberately broad: an unexpected bug in one job must not take the server down
+            # (the task group would cancel every other job); it is logged with its traceback.
             except Exception as err:
                 log.exception("%s job %s crashed", kind, job.id)
                 job.error = NemoError(f"The {kind} job stopped unexpectedly ({type(err).__name__}).")
@@ -327,7 +330,8 @@ class VideoService:
         if Action.STATUS in tr.actions:
             parts.append(await self._safe_summary())
         if Action.CREDITS in tr.actions:
-            parts.append((await self.credits()).text())
+            with contextlib.suppress(NemoError):  # the agent's answer stands on its own
+                parts.append((await self.credits()).text())
         if Action.EXPORT in tr.actions:
             parts.append("Next: call export to render the MP4 and save it to this computer (free).")
         if Action.UPLOAD in tr.actions:
@@ -442,7 +446,7 @@ class VideoService:
             self.store.update_render(render_id, error=None)
             while True:
                 status = await self.client.render_status(render_id)
-                job.progress = status.progress if status.progress is not None else job.progress
+                job.progress = max(job.progress, status.progress or 0.0)
                 self.store.update_render(
                     render_id, status=status.status, progress=status.progress, output_url=status.output_url
                 )

@@ -57,7 +57,17 @@ Quality = Annotated[Literal["high", "medium", "low"], Field(description="Render 
 
 
 def _reporter(ctx: Context) -> Reporter:
+    """Progress for one request. MCP wants each value larger than the last, and one call may
+    wait on several jobs in turn (a render at 60%, then an agent turn at its start)."""
+    last = -1.0
+
     async def report(progress: float, total: float | None, message: str) -> None:
+        nonlocal last
+        if progress <= last:
+            progress = last + 0.01
+        last = progress
+        if total is not None and progress > total:
+            total = None
         try:
             await ctx.report_progress(progress, total, message)
         except (anyio.BrokenResourceError, anyio.ClosedResourceError):
