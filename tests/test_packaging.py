@@ -13,7 +13,7 @@ import yaml
 
 from ai_video_music.config import Settings, resolve_output_dir, skill_version
 from ai_video_music.errors import OutputDirError
-from ai_video_music.installer import CLIENTS, InstallError, config_path, install
+from ai_video_music.installer import CLIENTS, PLATFORM_OF, InstallError, config_path, install
 from ai_video_music.tools import create_server
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,10 +166,13 @@ def test_install_merges_keeps_other_entries_backs_up_and_is_idempotent(client: s
         node = node[k]
     assert merged["theme"] == "dark"
     assert node["other-server"] == {"command": "other", "args": ["--x"]}
+    expected_env = {"NEMO_OUTPUT_DIR": "/keep/me"}
+    if client in PLATFORM_OF:
+        expected_env["NEMO_SKILL_PLATFORM"] = PLATFORM_OF[client]
     assert node["ai-video-generator-free-music"] == {
         "command": "/opt/bin/ai-video-music",
         "args": [],
-        "env": {"NEMO_OUTPUT_DIR": "/keep/me"},
+        "env": expected_env,
     }
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     backups = list(path.parent.glob(path.name + ".bak-*"))
@@ -178,6 +181,18 @@ def test_install_merges_keeps_other_entries_backs_up_and_is_idempotent(client: s
     again = install(client, home=tmp_path, env={}, command="/opt/bin/ai-video-music")
     assert all("nothing changed" in line for line in again)
     assert len(list(path.parent.glob(path.name + ".bak-*"))) == 1
+
+
+def test_install_names_the_host_but_a_users_own_platform_value_wins(tmp_path: Path) -> None:
+    install("cursor", home=tmp_path, env={}, command="ai-video-music")
+    path = tmp_path / ".cursor" / "mcp.json"
+    entry = json.loads(path.read_text(encoding="utf-8"))["mcpServers"]["ai-video-generator-free-music"]
+    assert entry["env"] == {"NEMO_SKILL_PLATFORM": "cursor"}
+    entry["env"]["NEMO_SKILL_PLATFORM"] = "unknown"
+    path.write_text(json.dumps({"mcpServers": {"ai-video-generator-free-music": entry}}), encoding="utf-8")
+    install("cursor", home=tmp_path, env={}, command="ai-video-music")
+    again = json.loads(path.read_text(encoding="utf-8"))["mcpServers"]["ai-video-generator-free-music"]
+    assert again["env"]["NEMO_SKILL_PLATFORM"] == "unknown"
 
 
 def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path: Path) -> None:

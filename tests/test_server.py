@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,7 @@ async def test_export_tool_returns_path_and_url(mcp: Client, image: Path) -> Non
     data = result.structured_content
     assert data and data["status"] == "done"
     assert Path(data["path"]).is_file()
+    assert re.fullmatch(r"nemovideo-\d{8}-\d{6}-[A-Za-z0-9]{6}\.mp4", Path(data["path"]).name)
     assert data["url"].startswith("http://127.0.0.1:")
 
 
@@ -131,6 +133,17 @@ async def test_upload_through_generate_uploads_the_named_file(
     assert "beach.jpg" in text(result)
     assert requests_to(sim, "run_sse") == []
     assert len(requests_to(sim, "upload")) == 1
+
+
+async def test_upload_expands_wildcards_like_a_shell(mcp: Client, sim: Simulator, tmp_path: Path) -> None:
+    trip = tmp_path / "trip"
+    trip.mkdir()
+    for name in ("b.jpg", "a.jpg", "notes.txt"):
+        (trip / name).write_bytes(b"\xff\xd8\xff\0")
+    result = await call(mcp, "upload", {"files": [str(trip / "*.jpg")]})
+    assert [f["name"] for f in (result.structured_content or {})["files"]] == ["a.jpg", "b.jpg"]
+    missing = await call(mcp, "upload", {"files": [str(trip / "*.png")]})
+    assert missing.is_error and "No files match" in text(missing)
 
 
 async def test_upload_through_generate_without_a_path_explains_what_to_do(mcp: Client) -> None:
@@ -215,6 +228,19 @@ async def test_render_progress_reaches_the_client_as_a_percentage(
     assert values == sorted(set(values)), "MCP progress must strictly increase"
     assert any(total == 100 and 0 < p < 100 for p, total, _ in progress.seen)
     assert any("Rendering" in (m or "") for _, _, m in progress.seen)
+
+
+async def test_a_still_working_note_comes_about_every_interval_not_in_every_message(
+    settings: Settings, sim: Simulator
+) -> None:
+    sim.state.config.agent_seconds = 3.5
+    progress = Progress()
+    conf = dataclasses.replace(settings, still_working_every=1.5, tool_budget=10)
+    async with Client(create_server(conf)) as client:
+        await call(client, "generate", {"prompt": "make a video"}, progress_callback=progress)
+    notes = [m for _, _, m in progress.seen if m and m.startswith("Still working")]
+    assert 1 <= len(notes) <= 2, notes
+    assert len(progress.seen) > len(notes)
 
 
 async def test_a_generate_slower_than_the_budget_finishes_through_status(

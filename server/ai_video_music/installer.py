@@ -23,6 +23,9 @@ from .fsutil import atomic_write_bytes
 
 SERVER_KEY = "ai-video-generator-free-music"
 CLIENTS = ("claude-desktop", "claude-code", "cursor", "openclaw")
+# Our code runs from site-packages, where the install path can't tell which host started it,
+# so the host's entry says so (the backend's attribution values).
+PLATFORM_OF = {"claude-code": "claude_code", "cursor": "cursor", "openclaw": "clawhub"}
 
 
 class InstallError(Exception):
@@ -107,7 +110,9 @@ def plan_config(client: str, path: Path, command: str) -> Change:
     before, config = _read(path)
     servers = _servers(config, client)
     previous = servers.get(SERVER_KEY)
-    env = previous.get("env", {}) if isinstance(previous, dict) else {}
+    env = dict(previous.get("env") or {}) if isinstance(previous, dict) else {}
+    if client in PLATFORM_OF:
+        env.setdefault("NEMO_SKILL_PLATFORM", PLATFORM_OF[client])  # a user's own value wins
     servers[SERVER_KEY] = {"command": command, "args": [], "env": env}
     after = json.dumps(config, indent=2, ensure_ascii=False) + "\n"
     if before is not None and _read(path)[1] == config:

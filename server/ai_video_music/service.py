@@ -9,6 +9,7 @@ up its result. Renders are persisted, so one started before a restart is resumed
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import re
 import time
@@ -43,7 +44,7 @@ from .outputs import (
 )
 from .router import Action, route
 from .sse import HeartbeatEvent, TextEvent, ToolCallEvent
-from .store import Store
+from .store import Render, Store
 from .timeline import changes, is_exportable, summarize
 from .translate import translate
 
@@ -64,6 +65,30 @@ async def no_progress(progress: float, total: float | None, message: str) -> Non
     """A reporter for callers that show no progress."""
 
 
+def expand_paths(files: list[str]) -> list[Path]:
+    """``~`` and wildcards expanded (``~/Pictures/trip/*.jpg``), as a shell would have done."""
+    out: list[Path] = []
+    for raw in files:
+        path = Path(raw).expanduser()
+        if any(ch in raw for ch in "*?[") and not path.exists():
+            matches = sorted(Path(p) for p in glob.glob(str(path)))
+            if not matches:
+                raise InputError(f"No files match {raw}.", remedy="Check the folder and the pattern.")
+            out.extend(matches)
+        else:
+            out.append(path)
+    return out
+
+
+def export_name(render_id: str, fmt: str, rec: Render | None) -> str:
+    """``nemovideo-20261125-172044-4f2a9c.mp4``: readable, and the same for the same render
+    (so a download resumed after a restart lands on the same file)."""
+    created = rec.created_at if rec is not None else time.time()
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(created))
+    tail = re.sub(r"[^A-Za-z0-9]", "", render_id)[-6:] or "video"
+    return f"nemovideo-{stamp}-{tail}.{fmt}"
+
+
 def detect_language(text: str) -> str:
     """``zh`` when the text has Chinese characters, else ``en``."""
     return "zh" if _CJK.search(text) else "en"
@@ -81,6 +106,7 @@ class Job:
     message: str = "Starting"
     result: Any = None
     error: NemoError | None = None
+    noted: float = 0.0  # elapsed seconds at the last "still working" note
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -194,9 +220,11 @@ class VideoService:
     def _progress_text(self, job: Job) -> str:
         elapsed = job.elapsed()
         text = f"{job.message} ({elapsed:.0f}s)"
-        if elapsed >= self.settings.still_working_every:
-            minutes = int(elapsed // 60)
-            text = f"Still working on {job.label}, {minutes} min so far. {text}"
+        if elapsed - job.noted >= self.settings.still_working_every:
+            # About every two minutes, a sentence the assistant can pass on to the user.
+            job.noted = elapsed
+            text = f"Still working on {job.label} ({elapsed / 60:.0f} min so far), nothing is lost. {text}"
+            log.info("%s job %s still running after %.0f s", job.kind, job.id, elapsed)
         return text
 
     # --- generate ----------------------------------------------------------------------------
@@ -344,7 +372,7 @@ class VideoService:
         """Upload local files and/or URLs; big uploads continue in the background past the budget."""
         if not files and not urls:
             raise InputError("Nothing to upload.", remedy="Pass files=[absolute paths] and/or urls=[links].")
-        paths = [Path(f).expanduser() for f in files]
+        paths = expand_paths(files)
         for path in paths:
             check_upload_file(path)  # fail fast, before a job exists
         for url in urls:
@@ -463,7 +491,7 @@ class VideoService:
                     )
                 await anyio.sleep(self.settings.poll_interval)
             job.message, job.progress = "Downloading the video", 100
-            dest = out_dir / f"nemo-{render_id}.{fmt}"
+            dest = out_dir / export_name(render_id, fmt, self.store.render(render_id))
             await self._download(render_id, status.output_url, dest)
             self.store.update_render(render_id, status="downloaded", local_path=str(dest), error=None)
             log.info("render %s saved to %s", render_id, dest)
