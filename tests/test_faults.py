@@ -404,3 +404,33 @@ async def test_concurrent_generates_run_one_after_the_other(make_server: MakeSer
     starts = [r["at"] for r in requests_to(sim, "run_sse")]
     assert len(starts) == 3
     assert all(b - a >= 0.45 for a, b in itertools.pairwise(starts)), "turns overlapped"
+
+
+async def test_a_render_the_service_no_longer_knows_is_marked_failed_not_polled_forever(
+    make_server: MakeServer, sim: Simulator, settings: Settings, image: Path
+) -> None:
+    Store(settings.home).add_render("render_forgotten", None, "mp4", "high", "processing")
+    async with Client(make_server()) as client:
+        status = (await call(client, "status")).structured_content or {}
+        assert status["renders"][-1]["status"] == "failed"
+        assert "no longer knows" in status["renders"][-1]["error"]
+        await call(client, "upload", {"files": [str(image)]})
+        await call(client, "generate", {"prompt": "make a video"})
+        assert (await call(client, "export")).structured_content["status"] == "done"  # type: ignore[index]
+    assert len([r for r in requests_to(sim, "render_poll") if r["path"].endswith("render_forgotten")]) == 1
+
+
+async def test_server_errors_while_polling_are_reported_and_the_render_is_picked_up_later(
+    make_server: MakeServer, sim: Simulator, image: Path
+) -> None:
+    async with Client(make_server()) as client:
+        await call(client, "upload", {"files": [str(image)]})
+        await call(client, "generate", {"prompt": "make a video"})
+        inject(sim, "render_poll", "503", times=4)  # more than the read retries
+        first = await call(client, "export")
+        data = first.structured_content or {}
+        assert data["status"] == "waiting"
+        assert "internal error" in text(first) and data["render_id"] in text(first)
+        second = (await call(client, "export")).structured_content or {}
+        assert second["status"] == "done" and second["render_id"] == data["render_id"]
+    assert len(requests_to(sim, "render")) == 1

@@ -468,12 +468,30 @@ class VideoService:
 
     def _start_poller(self, render_id: str, out_dir: Path, fmt: str) -> Job:
         async def work(job: Job) -> None:
+            try:
+                await poll_and_download(job)
+            except RenderFailedError:
+                raise  # its reason is already stored
+            except NemoError as err:
+                # Kept for the next export/status, which resumes it; meanwhile say what went wrong.
+                self.store.update_render(render_id, error=str(err))
+                raise
+
+        async def poll_and_download(job: Job) -> None:
             job.total = 100
             job.message = "Rendering"
             deadline = time.monotonic() + self.settings.render_timeout
             self.store.update_render(render_id, error=None)
             while True:
-                status = await self.client.render_status(render_id)
+                try:
+                    status = await self.client.render_status(render_id)
+                except ApiError as err:
+                    if err.status != 404:
+                        raise
+                    self.store.update_render(
+                        render_id, status="failed", error="the service no longer knows it"
+                    )
+                    raise RenderFailedError(f"The render {render_id} is unknown to the service.") from err
                 job.progress = max(job.progress, status.progress or 0.0)
                 self.store.update_render(
                     render_id, status=status.status, progress=status.progress, output_url=status.output_url
@@ -484,10 +502,9 @@ class VideoService:
                     self.store.update_render(render_id, error=status.error)
                     raise RenderFailedError(f"The render {render_id} {status.status}.")
                 if time.monotonic() > deadline:
-                    msg = f"The render didn't finish within {self.settings.render_timeout / 60:.0f} minutes."
-                    self.store.update_render(render_id, error=msg)
                     raise ApiTimeoutError(
-                        msg, remedy=f"Job {render_id} is kept: call export later to pick it up."
+                        f"The render didn't finish within {self.settings.render_timeout / 60:.0f} minutes.",
+                        remedy="",
                     )
                 await anyio.sleep(self.settings.poll_interval)
             job.message, job.progress = "Downloading the video", 100
@@ -515,7 +532,8 @@ class VideoService:
     async def status(self, report: Reporter = no_progress) -> StatusOutput:
         """Timeline, media, exports, and any finished answers; waits (within budget) for running jobs."""
         self._load_session()
-        self.store.interrupt_stale({j.id for j in self._running("generate")}, stale_after=60)
+        # Longer than the stream's 300 s read timeout: a quieter stream is dead anyway.
+        self.store.interrupt_stale({j.id for j in self._running("generate")}, stale_after=330)
         if self.store.renders(unfinished=True):
             self._resume_renders()
         await self._wait(list(self._jobs.values()), report)
@@ -532,13 +550,6 @@ class VideoService:
             else:
                 replies.append("\n\n".join(p for p in (gen.reply, gen.error or "") if p))
             self.store.update_generation(gen.id, delivered=1)
-        if self.session_id is None:
-            return StatusOutput(
-                timeline="No project yet: upload media or describe a video with generate.",
-                exportable=False,
-                replies=replies,
-            )
-        state = await self.client.state()
         renders = [
             RenderItem(
                 id=r.id,
@@ -550,6 +561,14 @@ class VideoService:
             )
             for r in self.store.renders()[-5:]
         ]
+        if self.session_id is None:
+            return StatusOutput(
+                timeline="No project yet: upload media or describe a video with generate.",
+                exportable=False,
+                renders=renders,
+                replies=replies,
+            )
+        state = await self.client.state()
         media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in self.store.media(self.session_id)]
         notice = self._session_notice()
         return StatusOutput(
