@@ -101,6 +101,13 @@ async def test_1001_renews_the_token_and_retries_once(client: NemoClient, sim: S
     assert len(requests_to(sim, "credits")) == 3
 
 
+def test_a_bare_401_means_the_token_was_refused() -> None:
+    from ai_video_music.errors import error_for
+
+    assert isinstance(error_for(status=401, code=None, message=None), errors.TokenInvalidError)
+    assert isinstance(error_for(status=401, code=2001, message=None), errors.OutOfCreditsError)
+
+
 async def test_1001_twice_in_a_row_is_reported(client: NemoClient, sim: Simulator) -> None:
     inject(sim, "credits", "1001", times=2)
     with pytest.raises(errors.TokenInvalidError):

@@ -60,12 +60,17 @@ def test_skill_frontmatter_is_what_clawhub_reads() -> None:
     assert claw["homepage"].startswith("https://") and claw["emoji"]
 
 
-def test_one_version_from_skill_md_everywhere() -> None:
+@pytest.mark.anyio
+async def test_one_version_from_skill_md_everywhere(tmp_path: Path) -> None:
+    from mcp import Client
+
     version = str(frontmatter()["version"])
     assert skill_version() == version, (
         "reinstall after changing SKILL.md: the package version is built from it"
     )
-    assert create_server(Settings(version=skill_version()))._lowlevel_server.version == version
+    async with Client(create_server(Settings(home=tmp_path, version=skill_version()))) as client:
+        assert client.server_info is not None
+        assert client.server_info.version == version
     for path in MANIFESTS:
         for key, value in walk(json.loads(path.read_text(encoding="utf-8"))):
             if key == "version":

@@ -356,3 +356,20 @@ async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_surviv
                 answer = text(await client.call_tool("status", {}))
         assert "Timeline (1 track)" in answer
     assert len(requests_to(sim, "run_sse")) == 1, "cancelling must not re-send the request"
+
+
+async def test_an_upload_longer_than_the_budget_reports_its_outcome_in_status(
+    settings: Settings, tmp_path: Path
+) -> None:
+    big = tmp_path / "long.mp4"
+    with big.open("wb") as fh:
+        fh.truncate(200 * 1024 * 1024)
+    async with Client(create_server(dataclasses.replace(settings, tool_budget=0.05))) as client:
+        first = await call(client, "upload", {"files": [str(big)]})
+        assert (first.structured_content or {}).get("status") == "working"
+        assert "call status" in text(first).lower()
+        answer = ""
+        with anyio.fail_after(30):
+            while "Upload finished: long.mp4" not in answer:
+                answer = text(await call(client, "status"))
+        assert "long.mp4" in answer.split("Media:")[-1]

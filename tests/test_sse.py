@@ -75,6 +75,7 @@ def test_adk_and_plain_errors_become_error_events() -> None:
 
 def test_empty_data_is_a_heartbeat_and_plain_text_is_text() -> None:
     assert decode("", "  ") == [HeartbeatEvent(), HeartbeatEvent()]
+    assert decode("[DONE]") == []
     assert decode("just words") == [TextEvent("just words")]
 
 

@@ -252,7 +252,12 @@ class NemoClient:
                 client_id = str(uuid_utils.uuid4())
                 continue
             grant = parse(TokenGrant, payload)
-            log.info("obtained a free anonymous token (valid until %s)", grant.expires_at)
+            until = (
+                time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(grant.expires_at))
+                if grant.expires_at
+                else "?"
+            )
+            log.info("obtained a free anonymous token (valid until %s)", until)
             return TokenRecord(
                 client_id=client_id, token=grant.token, expires_at=grant.expires_at, user_id=grant.user_id
             )

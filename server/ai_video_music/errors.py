@@ -219,6 +219,8 @@ def error_for(
     """
     # The backend's words are shown to the user: mask anything token-shaped they might echo.
     detail = f" (server said: {redact(message)[:300]})" if message else ""
+    if status == 401 and code is None:
+        code = 1001  # a bare 401 means the same as the documented code: the token was refused
     for key in (code, status):
         if key is None:
             continue

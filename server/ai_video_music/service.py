@@ -107,6 +107,7 @@ class Job:
     result: Any = None
     error: NemoError | None = None
     noted: float = 0.0  # elapsed seconds at the last "still working" note
+    detached: bool = False  # its tool call already answered "still working"
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
@@ -130,6 +131,7 @@ class VideoService:
         self._tg = task_group
         self._jobs: dict[str, Job] = {}
         self._lost_session: str | None = None  # set when the backend forgot our session
+        self._notes: list[str] = []  # outcomes of detached uploads, for the next status
         self._on_export = on_export
         client.on_session = self._save_session
         self._load_session()
@@ -188,6 +190,12 @@ class VideoService:
             finally:
                 job.done.set()
                 self._jobs.pop(job.id, None)
+                if job.detached and job.kind == "upload":
+                    self._notes.append(
+                        f"Upload failed: {job.error}"
+                        if job.error
+                        else "Upload finished: " + ", ".join(m.name for m in job.result or [])
+                    )
 
         self._tg.start_soon(run, name=f"{kind}:{job.id}")
         return job
@@ -395,6 +403,7 @@ class VideoService:
 
         job = self._spawn("upload", "your upload", work)
         if not await self._wait([job], report):
+            job.detached = True  # status reports how it ends
             return UploadOutput(status="working", job_id=job.id)
         if job.error:
             raise job.error
@@ -537,7 +546,7 @@ class VideoService:
         if self.store.renders(unfinished=True):
             self._resume_renders()
         await self._wait(list(self._jobs.values()), report)
-        replies = []
+        replies, self._notes = self._notes, []
         for gen in self.store.generations(undelivered=True):
             if gen.status == "running":
                 continue

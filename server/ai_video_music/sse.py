@@ -86,6 +86,8 @@ class EventDecoder:
         """Decode one SSE ``data`` payload (the lines of one event, joined)."""
         if not data.strip():
             return [HeartbeatEvent()]
+        if data.strip() == "[DONE]":  # an end sentinel some SSE APIs send: never shown as text
+            return []
         try:
             obj = json.loads(data)
         except ValueError:
