@@ -111,9 +111,9 @@ def resolve_output_dir(settings: Settings) -> Path:
             return settings.output_dir
         raise OutputDirError(f"Can't write to the output folder {settings.output_dir}.")
     home = Path.home()
+    media = ["Movies", "Videos"] if sys.platform == "darwin" else ["Videos", "Movies"]
     candidates = [
-        home / "Videos" / "NemoVideo",
-        home / "Movies" / "NemoVideo",
+        *(home / name / "NemoVideo" for name in media),
         settings.home / "exports",
         Path(tempfile.gettempdir()) / APP_DIR,
     ]
