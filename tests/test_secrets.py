@@ -137,3 +137,40 @@ def test_settings_from_env_treat_an_empty_token_as_none(tmp_path: Path) -> None:
     settings = Settings.from_env({"NEMO_TOKEN": "", "NEMO_HOME": str(tmp_path)})
     assert settings.token is None
     assert dataclasses.replace(settings, token=TOKEN).token == TOKEN
+
+
+@pytest.mark.parametrize(
+    ("base", "ok"),
+    [
+        ("https://mega-api-prod.nemovideo.ai", True),
+        ("http://127.0.0.1:8787", True),
+        ("http://localhost:8787/", True),
+        ("http://mega-api-prod.nemovideo.ai", False),
+        ("http://10.0.0.5:8080", False),
+        ("ftp://example.com", False),
+        ("mega-api-prod.nemovideo.ai", False),
+    ],
+)
+def test_the_token_only_travels_over_https_or_loopback(base: str, ok: bool, tmp_path: Path) -> None:
+    env = {"NEMO_API_BASE": base, "NEMO_HOME": str(tmp_path)}
+    if ok:
+        assert Settings.from_env(env).api_base == base.rstrip("/")
+    else:
+        with pytest.raises(ValueError, match="NEMO_API_BASE"):
+            Settings.from_env(env)
+
+
+def test_a_bad_configuration_is_a_clear_message_not_a_traceback(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    script = Path(sys.executable).with_name("ai-video-music")
+    for name, value in (("NEMO_API_BASE", "http://example.com"), ("NEMO_POLL_INTERVAL", "soon")):
+        result = subprocess.run(
+            [str(script)], env={"HOME": str(tmp_path), name: value},
+            capture_output=True, text=True, timeout=60, check=False, stdin=subprocess.DEVNULL,
+        )  # fmt: skip
+        assert result.returncode == 2
+        assert "configuration error" in result.stderr and name in result.stderr
+        assert "Traceback" not in result.stderr
+        assert result.stdout == ""

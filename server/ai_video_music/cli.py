@@ -71,7 +71,7 @@ def _demo(args: argparse.Namespace) -> int:
 
     try:
         path = run_demo(args.output)
-    except (NemoError, RuntimeError) as err:
+    except (NemoError, RuntimeError, ValueError) as err:
         print(f"Demo failed: {err}", file=sys.stderr)
         return 1
     print(path)
@@ -130,7 +130,11 @@ def _serve(args: argparse.Namespace) -> int:
     from .config import Settings
     from .tools import create_server
 
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as err:
+        print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
+        return 2
     _logging(args.verbose, (settings.token,) if settings.token else ())
     server = create_server(settings)
     if getattr(args, "http", False):

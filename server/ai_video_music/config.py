@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .errors import OutputDirError
 from .platforms import detect_platform
@@ -35,6 +36,22 @@ def default_home(env: Mapping[str, str], home: Path) -> Path:
     if sys.platform == "darwin":
         return home / "Library" / "Application Support" / APP_DIR
     return Path(env.get("XDG_STATE_HOME") or home / ".local" / "state") / APP_DIR
+
+
+LOOPBACK = ("localhost", "127.0.0.1", "::1")
+
+
+def check_api_base(url: str) -> str:
+    """The backend address, refusing plain HTTP anywhere but loopback: the token would travel in clear."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"NEMO_API_BASE must be an http(s) address, got {url!r}")
+    if parts.scheme == "http" and parts.hostname not in LOOPBACK:
+        raise ValueError(
+            f"NEMO_API_BASE {url!r} uses plain http to another machine, which would send your token "
+            "unencrypted; use https (plain http is allowed only for localhost, e.g. the simulator)"
+        )
+    return url.rstrip("/")
 
 
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
@@ -74,7 +91,7 @@ class Settings:
         state = Path(env["NEMO_HOME"]).expanduser() if env.get("NEMO_HOME") else default_home(env, home)
         out = Path(env["NEMO_OUTPUT_DIR"]).expanduser() if env.get("NEMO_OUTPUT_DIR") else None
         return cls(
-            api_base=(env.get("NEMO_API_BASE") or PRODUCTION_API_BASE).rstrip("/"),
+            api_base=check_api_base(env.get("NEMO_API_BASE") or PRODUCTION_API_BASE),
             token=env.get("NEMO_TOKEN") or None,
             home=state if state.is_absolute() else home / state,
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
