@@ -139,8 +139,15 @@ class RateLimitedError(ApiError):
     default_message = "The video service is rate limiting us."
     default_remedy = "Wait a minute and try again."
 
-    def __init__(self, message: str | None = None, *, retry_after: float | None = None, **kw: object) -> None:
-        super().__init__(message, **kw)  # type: ignore[arg-type]
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: float | None = None,
+        status: int | None = None,
+        code: int | None = None,
+    ) -> None:
+        super().__init__(message, status=status, code=code)
         self.retry_after = retry_after
 
 

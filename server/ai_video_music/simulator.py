@@ -27,7 +27,7 @@ import re
 import socket
 import threading
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import asdict, dataclass, field
 from importlib import resources
 from pathlib import PurePosixPath
@@ -224,7 +224,9 @@ def build_app(state: SimState) -> Starlette:
             raise ApiReject(1002, "session not found")
         return session
 
-    def endpoint(name: str, handler: Any) -> Any:
+    def endpoint(
+        name: str, handler: Callable[[Request], Awaitable[Response]]
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def wrapped(request: Request) -> Response:
             record(request, name)
             if request.url.port == state.storage_port and name != "storage":
@@ -233,7 +235,7 @@ def build_app(state: SimState) -> Starlette:
             if injected is not None:
                 return injected
             try:
-                return await handler(request)  # type: ignore[no-any-return]
+                return await handler(request)
             except ApiReject as exc:
                 return fail(exc)
 

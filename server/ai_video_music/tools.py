@@ -19,7 +19,7 @@ from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.resources import FileResource
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from .client import NemoClient
 from .config import Settings, skill_version
@@ -48,7 +48,12 @@ Prompt = Annotated[
         "from my photos with upbeat free music', 'add the title \"Summer\"', '把背景音乐换成钢琴曲'."
     ),
 ]
-Files = Annotated[list[str], Field(description="Absolute paths of local images, videos or audio files.")]
+Files = Annotated[
+    list[str],
+    Field(
+        description="Absolute paths of local images, videos or audio files; wildcards like ~/trip/*.jpg work."
+    ),
+]
 Urls = Annotated[list[str], Field(description="http(s) links to media the service should fetch.")]
 Format = Annotated[
     Literal["mp4"], Field(description="Container format; MP4 (H.264) is what the service renders.")
@@ -76,21 +81,22 @@ def _reporter(ctx: Context) -> Reporter:
     return report
 
 
-def _result(
-    out: GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput,
-) -> CallToolResult:
+ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput
+
+
+def _result(out: ToolOutput) -> CallToolResult:
     return CallToolResult(
         content=[TextContent(type="text", text=out.text())],
         structured_content=out.model_dump(mode="json"),
     )
 
 
-async def _run(call: Awaitable[BaseModel]) -> CallToolResult:
+async def _run(call: Awaitable[ToolOutput]) -> CallToolResult:
     try:
         out = await call
     except NemoError as err:
         raise ToolError(str(err)) from err
-    return _result(out)  # type: ignore[arg-type]
+    return _result(out)
 
 
 def create_server(
