@@ -434,3 +434,22 @@ async def test_server_errors_while_polling_are_reported_and_the_render_is_picked
         second = (await call(client, "export")).structured_content or {}
         assert second["status"] == "done" and second["render_id"] == data["render_id"]
     assert len(requests_to(sim, "render")) == 1
+
+
+async def test_two_exports_at_once_share_one_render(
+    make_server: MakeServer, sim: Simulator, image: Path
+) -> None:
+    results: list[CallToolResult] = []
+    async with Client(make_server()) as client:
+        await call(client, "upload", {"files": [str(image)]})
+        await call(client, "generate", {"prompt": "make a video"})
+
+        async def export() -> None:
+            results.append(await call(client, "export"))
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(export)
+            tg.start_soon(export)
+    paths = {(r.structured_content or {}).get("path") for r in results}
+    assert len(paths) == 1 and None not in paths
+    assert len(requests_to(sim, "render")) == 1

@@ -132,6 +132,7 @@ class VideoService:
         self._jobs: dict[str, Job] = {}
         self._lost_session: str | None = None  # set when the backend forgot our session
         self._notes: list[str] = []  # outcomes of detached uploads, for the next status
+        self._render_lock = anyio.Lock()
         self._on_export = on_export
         client.on_session = self._save_session
         self._load_session()
@@ -435,19 +436,21 @@ class VideoService:
                 message="The agent is still working on your last request; export once it's done "
                 "(call status, then export).",
             )
-        self._resume_renders(out_dir)
-        running = [j for j in self._running("render")]
-        if running:
-            job = running[-1]
-        else:
-            state = await self.client.state()
-            if not is_exportable(state.draft):
-                raise NothingToExportError()
-            assert state.draft is not None
-            started = await self.client.start_render(state.draft, fmt=fmt, quality=quality)
-            assert started.id is not None
-            self.store.add_render(started.id, self.session_id, fmt, quality, started.status)
-            job = self._start_poller(started.id, out_dir, fmt)
+        # Two export calls at once must share one render, not start two.
+        async with self._render_lock:
+            self._resume_renders(out_dir)
+            running = self._running("render")
+            if running:
+                job = running[-1]
+            else:
+                state = await self.client.state()
+                if not is_exportable(state.draft):
+                    raise NothingToExportError()
+                assert state.draft is not None
+                started = await self.client.start_render(state.draft, fmt=fmt, quality=quality)
+                assert started.id is not None
+                self.store.add_render(started.id, self.session_id, fmt, quality, started.status)
+                job = self._start_poller(started.id, out_dir, fmt)
         await self._wait([job], report, deadline)
         return self._export_output(job.id)
 
