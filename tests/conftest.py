@@ -8,12 +8,17 @@ from typing import Any
 
 import anyio
 import pytest
+from hypothesis import settings as hypothesis_settings
 from mcp import Client
 from mcp.types import CallToolResult
 
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
+
+# Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
+hypothesis_settings.register_profile("project", deadline=None)
+hypothesis_settings.load_profile("project")
 
 
 @pytest.fixture

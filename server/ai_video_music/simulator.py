@@ -128,6 +128,7 @@ class SimState:
         self.requests: list[dict[str, Any]] = []
         self.anon_issued: list[tuple[float, str]] = []
         self.next_no_text: bool | None = None
+        self.agent_turns: list[tuple[float, float]] = []  # (start, end) of each agent stream
         self.storage_origin = ""
         self.storage_port = 0
         self.lock = threading.Lock()
@@ -651,6 +652,7 @@ async def _agent_stream(
     def adk_event(parts: list[dict[str, Any]], **extra: Any) -> bytes:
         return event({"author": "nemo_agent", "content": {"role": "model", "parts": parts}, **extra})
 
+    started = time.monotonic()
     try:
         deadline = time.monotonic() + state.config.agent_seconds
         beat = 0
@@ -696,6 +698,7 @@ async def _agent_stream(
             yield event({"type": "text", "content": reply})
     finally:
         user.frozen = max(0.0, user.frozen - cost)
+        state.agent_turns.append((started, time.monotonic()))
 
 
 # --- serving -----------------------------------------------------------------------------------
