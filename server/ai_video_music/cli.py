@@ -116,7 +116,8 @@ def _simulate(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script."""
     args = _parser().parse_args(argv)
-    _logging(args.verbose)
+    token = os.environ.get("NEMO_TOKEN")  # the variable Settings reads: masked in every log line
+    _logging(args.verbose, (token,) if token else ())
     if args.command == "simulate":
         return _simulate(args)
     if args.command == "demo":
@@ -135,7 +136,6 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
-    _logging(args.verbose, (settings.token,) if settings.token else ())
     server = create_server(settings)
     if getattr(args, "http", False):
         server.run("streamable-http", host=args.host, port=args.port)

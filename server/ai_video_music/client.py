@@ -381,12 +381,17 @@ class NemoClient:
         try:
             return await call(session.session_id)
         except SessionNotFoundError:
-            async with self._session_lock:
-                if self.session is None or self.session.session_id == session.session_id:
-                    await self.create_session()
-            assert self.session is not None
-            log.warning("session %s was lost; continuing in %s", session.session_id, self.session.session_id)
-            return await call(self.session.session_id)
+            session = await self._replace_lost_session(session)
+            return await call(session.session_id)
+
+    async def _replace_lost_session(self, lost: SessionInfo) -> SessionInfo:
+        """The backend forgot ``lost``: open a new session, unless a concurrent call already did."""
+        async with self._session_lock:
+            if self.session is None or self.session.session_id == lost.session_id:
+                await self.create_session()
+        assert self.session is not None
+        log.warning("session %s was lost; continuing in %s", lost.session_id, self.session.session_id)
+        return self.session
 
     # --- endpoints ---------------------------------------------------------------------------
 
@@ -562,11 +567,7 @@ class NemoClient:
                     if lost:
                         raise
                     lost = True
-                    async with self._session_lock:
-                        if self.session is None or self.session.session_id == session.session_id:
-                            await self.create_session()
-                    assert self.session is not None
-                    session = self.session
+                    session = await self._replace_lost_session(session)
                 else:
                     if limited:
                         raise

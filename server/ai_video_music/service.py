@@ -32,7 +32,7 @@ from .errors import (
     NothingToExportError,
     RenderFailedError,
 )
-from .models import SessionInfo
+from .models import SessionInfo, UploadedFile
 from .outputs import (
     CreditsOutput,
     ExportOutput,
@@ -78,6 +78,10 @@ def expand_paths(files: list[str]) -> list[Path]:
         else:
             out.append(path)
     return out
+
+
+def _media_items(files: list[UploadedFile], fallback_name: str) -> list[MediaItem]:
+    return [MediaItem(name=f.filename or fallback_name, kind=f.file_type, url=f.cdn_url) for f in files]
 
 
 def export_name(render_id: str, fmt: str, rec: Render | None) -> str:
@@ -392,12 +396,10 @@ class VideoService:
             items: list[MediaItem] = []
             if paths:
                 job.message = f"Uploading {len(paths)} file(s)"
-                items += [MediaItem(name=f.filename or "file", kind=f.file_type, url=f.cdn_url)
-                          for f in await self.client.upload_files(paths)]  # fmt: skip
+                items += _media_items(await self.client.upload_files(paths), "file")
             if urls:
                 job.message = f"Importing {len(urls)} link(s)"
-                items += [MediaItem(name=f.filename or "link", kind=f.file_type, url=f.cdn_url)
-                          for f in await self.client.upload_urls(urls)]  # fmt: skip
+                items += _media_items(await self.client.upload_urls(urls), "link")
             assert self.session_id is not None
             self.store.add_media(self.session_id, [i.model_dump() for i in items], "upload")
             return items
@@ -476,7 +478,8 @@ class VideoService:
         for rec in self.store.renders(unfinished=True):
             if rec.id not in polling:
                 log.info("resuming render %s (%s)", rec.id, rec.status)
-                self._start_poller(rec.id, out_dir or resolve_output_dir(self.settings), rec.format)
+                out_dir = out_dir or resolve_output_dir(self.settings)  # once, and only if needed
+                self._start_poller(rec.id, out_dir, rec.format)
 
     def _start_poller(self, render_id: str, out_dir: Path, fmt: str) -> Job:
         async def work(job: Job) -> None:
@@ -546,8 +549,7 @@ class VideoService:
         self._load_session()
         # Longer than the stream's 300 s read timeout: a quieter stream is dead anyway.
         self.store.interrupt_stale({j.id for j in self._running("generate")}, stale_after=330)
-        if self.store.renders(unfinished=True):
-            self._resume_renders()
+        self._resume_renders()
         await self._wait(list(self._jobs.values()), report)
         replies, self._notes = self._notes, []
         for gen in self.store.generations(undelivered=True):
