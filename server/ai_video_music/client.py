@@ -1,56 +1,58 @@
-"""Async client for the NemoVideo backend: auth, attribution headers, errors, retries.
+"""Async client for the NemoVideo backend: auth, attribution headers, errors, limits, retries.
 
-Retry rules, because credits are money:
-- idempotent reads (credits, state, render poll, download) retry network errors and 5xx a
-  bounded number of times with exponential backoff and jitter;
-- a message to the agent, an upload or a render start is never re-sent once the backend may
-  have received it; only a connection that never opened is retried;
-- 1001 renews the anonymous token and 400 renews the client id, once; 1002 opens a new
-  session, once; 429 waits ``Retry-After`` (else 30 s), once.
+The client knows no project: every session-scoped call takes the session id, and the
+caller (the project owner) handles a lost session. Everything the backend sends is
+untrusted: bodies are capped after decompression, ids are escaped into URL paths, URLs are
+checked before they are fetched, and every request is bounded in time by the tool's budget
+(:mod:`budget`) or by its own limit in a background job.
+
+What may be sent again, and when, is one table (:data:`RETRY`), applied by one loop
+(:meth:`NemoClient._exchange`). Credits are money, so a request the backend may have acted on
+(an agent message, an upload, a render start) is never re-sent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import enum
 import io
 import logging
 import mimetypes
 import os
 import random
 import time
+import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import ExitStack
+from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import IO, Any, TypeVar, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 import anyio
 import httpx
 import uuid_utils
-from httpx_sse import SSEError, aconnect_sse
 
-from .config import REGISTER_URL, SKILL_SOURCE, Settings
+from . import budget
+from .config import LOOPBACK, SKILL_SOURCE, Settings
 from .errors import (
-    ACCEPTED_EXTENSIONS,
-    MAX_UPLOAD_BYTES,
     ApiTimeoutError,
     BadResponseError,
+    Caller,
     ConnectionFailedError,
-    FileTooLargeError,
+    DownloadError,
     InputError,
     MissingClientIdError,
     NemoError,
-    OutOfCreditsError,
     RateLimitedError,
     ServerError,
-    SessionNotFoundError,
+    TimeLimitError,
     TokenInvalidError,
-    UnsupportedFileTypeError,
-    error_for,
 )
-from .fsutil import temp_sibling
+from .media import MAX_FILES_PER_UPLOAD, check_upload_file
 from .models import (
+    ClaimGrant,
     Credits,
     RenderStatus,
     SessionInfo,
@@ -58,23 +60,81 @@ from .models import (
     TokenGrant,
     UploadedFile,
     UploadResult,
+    decode_body,
     parse,
     unwrap,
 )
-from .sse import AgentEvent, EndEvent, ErrorEvent, EventDecoder
+from .redact import remember_secret
+from .sse import AgentEvent, ErrorEvent, read_events
 from .tokens import TokenCache, TokenRecord
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
-# Called with (new session, the one it replaces); returns the session to use, which may be
-# another process's if that one won the race to replace it.
-SessionHook = Callable[[SessionInfo, str | None], Awaitable[SessionInfo]]
+FilesFactory = Callable[[ExitStack], list[tuple[str, tuple[str, IO[bytes], str]]]]
 
 SSE_LIMIT_S = 15 * 60
+SSE_IDLE_S = 300.0  # heartbeats keep a live stream busy; five silent minutes means it is dead
 DEFAULT_RATE_LIMIT_WAIT_S = 30.0
+MAX_BACKGROUND_WAIT_S = 15 * 60  # a longer Retry-After is reported, not waited out
+MAX_BODY_BYTES = 8 * 1024 * 1024  # a JSON answer, after decompression
+MAX_EVENT_BYTES = 1024 * 1024
+MAX_REPLY_CHARS = 20_000
+MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s, averaged over RATE_WINDOW_S
+RATE_WINDOW_S = 60.0
 _CHUNK = 1024 * 1024
+_MAX_REDIRECTS = 5
+
+
+class Failure(enum.Enum):
+    """Why an attempt failed, as far as re-sending is concerned."""
+
+    NOT_SENT = "the connection never opened"
+    LOST = "the connection broke or went silent after the request was sent"
+    SERVER = "the backend answered 5xx"
+    TOKEN = "the backend refused the token (1001)"  # noqa: S105 - a description, not a secret
+    CLIENT_ID = "the backend refused the client id of a free-token request (400)"
+    RATE = "the backend is rate limiting (429)"
+
+
+@dataclass(frozen=True)
+class Rule:
+    attempts: int  # further attempts allowed after the first failure of this kind
+    any_request: bool  # False: only idempotent requests are re-sent
+
+
+#: What may be re-sent, when. A refused token or client id, a 429 and a connection that never
+#: opened are rejections: the backend did nothing, so even an agent message is sent again. A
+#: broken connection or a 5xx may hide an action already taken: only reads are repeated.
+#: (1002 is not here: the project owner opens a new session and calls once more.)
+RETRY: dict[Failure, Rule] = {
+    Failure.NOT_SENT: Rule(attempts=3, any_request=True),
+    Failure.LOST: Rule(attempts=3, any_request=False),
+    Failure.SERVER: Rule(attempts=3, any_request=False),
+    Failure.TOKEN: Rule(attempts=1, any_request=True),
+    Failure.CLIENT_ID: Rule(attempts=1, any_request=True),
+    Failure.RATE: Rule(attempts=1, any_request=True),
+}
+
+
+@dataclass
+class Request:
+    """One logical call; mutated by the retry loop (a new client id, a refused token)."""
+
+    method: str
+    target: str  # a path on the API, or an absolute URL
+    idempotent: bool
+    json: Any = None
+    files: FilesFactory | None = None
+    token_call: bool = False  # the anonymous-token request itself (no Authorization)
+    limit: float = 60.0  # seconds one attempt may take in a background job
+    idle: float = 60.0  # seconds without a byte before the connection counts as dead
+    accept: str = "application/json"
+    client_id: str | None = None
+    refused: str | None = None  # a token the backend just refused
+    started: bool = False  # a stream consumer saw the backend act: never re-send from here
+    extra_headers: dict[str, str] = field(default_factory=dict)
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -84,37 +144,47 @@ def origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), port
 
 
-def check_upload_file(path: Path) -> int:
-    """Validate a local file before any byte is sent; returns its size."""
+def path_segment(value: str) -> str:
+    """An id escaped into one URL path segment: ``../../auth/x`` can't reach another endpoint."""
+    if not value or value in (".", "..") or any(ord(ch) < 32 or ord(ch) == 127 for ch in value):
+        raise BadResponseError("error.bad_id")
+    return quote(value, safe="")
+
+
+def check_media_url(url: str) -> str:
+    """A URL the backend gave us to fetch: https (http only on loopback), a host, no credentials,
+    no blanks or control characters. Anything else is refused before a request is made."""
+    text = url.strip() if isinstance(url, str) else ""
     try:
-        path = path.resolve(strict=True)
-    except FileNotFoundError:
-        if path.is_symlink():
-            raise InputError(
-                f"{path} is a broken symbolic link.", remedy="Point it at a real file."
-            ) from None
-        raise InputError(f"{path} doesn't exist.", remedy="Check the path (use an absolute path).") from None
-    except PermissionError:
-        raise InputError(
-            f"{path} can't be read (permission denied).", remedy="Check its permissions."
-        ) from None
-    except (RuntimeError, OSError) as err:  # a symbolic link loop (RuntimeError before 3.13, ELOOP after)
-        raise InputError(
-            f"{path} can't be resolved: it is a loop of symbolic links.", remedy="Point it at the real file."
-        ) from err
-    if path.is_dir():
-        raise InputError(f"{path} is a folder.", remedy="Pass the media files inside it, one path each.")
-    ext = path.suffix.lower().lstrip(".")
-    if ext not in ACCEPTED_EXTENSIONS:
-        raise UnsupportedFileTypeError(f"{path.name}: .{ext or '(none)'} files aren't supported.")
-    size = path.stat().st_size
-    if size == 0:
-        raise InputError(f"{path.name} is empty.", remedy="Pick the complete file.")
-    if size > MAX_UPLOAD_BYTES:
-        raise FileTooLargeError(f"{path.name} is {size / 1024**2:.0f} MB, over the 500 MB limit.")
-    if not os.access(path, os.R_OK):
-        raise InputError(f"{path.name} can't be read (permission denied).", remedy="Check its permissions.")
-    return size
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises on a malformed port
+    except ValueError:
+        raise BadResponseError("error.bad_url") from None
+    if (
+        not text
+        or len(text) > 8192
+        or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+        or parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or parts.username is not None
+        or parts.password is not None
+        or (parts.scheme == "http" and parts.hostname not in LOOPBACK)
+    ):
+        raise BadResponseError("error.bad_url")
+    return text
+
+
+def check_upload_url(url: str) -> str:
+    """A web link the user asks the backend to fetch: http(s), a host, no credentials."""
+    text = url.strip()
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise InputError("input.url_scheme", url=text[:200])
+    if parts.username is not None or parts.password is not None:
+        raise InputError("input.url_credentials", host=parts.hostname)
+    if any(ch.isspace() or ord(ch) < 32 for ch in text):
+        raise InputError("input.url_scheme", url=text[:200])
+    return text
 
 
 class _LargeReads(io.RawIOBase):
@@ -139,14 +209,33 @@ class _LargeReads(io.RawIOBase):
         super().close()
 
 
-def check_upload_url(url: str) -> None:
-    """Only http(s) URLs go to the backend: file:// or ftp:// would fail there or leak local paths."""
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError(
-            f"{url!r} isn't an http(s) URL.",
-            remedy="Pass web links as urls and local files as files.",
-        )
+async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIterator[bytes]:
+    """The body, decompressed here in bounded steps (a 1 MB gzip bomb never becomes 1 GB in
+    memory), stopping with an error past ``cap`` bytes."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, by header
+    elif encoding not in ("", "identity"):
+        raise BadResponseError("error.bad_encoding", encoding=encoding[:40])
+    else:
+        inflater = None
+    total = 0
+    async for raw in response.aiter_raw(_CHUNK):
+        pending = raw
+        while pending:
+            if inflater is None:
+                out, pending = pending, b""
+            else:
+                try:
+                    out = inflater.decompress(pending, _CHUNK)
+                except zlib.error as err:
+                    raise BadResponseError("error.bad_encoding", encoding=encoding) from err
+                pending = inflater.unconsumed_tail
+            total += len(out)
+            if cap is not None and total > cap:
+                raise BadResponseError("error.too_large", mb=round(cap / 1024**2))
+            if out:
+                yield out
 
 
 class NemoClient:
@@ -158,26 +247,18 @@ class NemoClient:
         *,
         http: httpx.AsyncClient | None = None,
         sleep: Sleep = anyio.sleep,
-        max_retries: int = 3,
         backoff_base: float = 0.5,
-        on_session: SessionHook | None = None,
         sse_limit: float = SSE_LIMIT_S,
     ) -> None:
         self.settings = settings
-        self._http = http or httpx.AsyncClient(
-            timeout=httpx.Timeout(30.0, read=120.0), follow_redirects=False
-        )
+        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=60.0), follow_redirects=False)
         self._sleep = sleep
-        self._max_retries = max_retries
         self._backoff_base = backoff_base
         self.sse_limit = sse_limit
         self._cache = TokenCache(settings.home)
         self._record: TokenRecord | None = None
         self._token_lock = anyio.Lock()
-        self._session_lock = anyio.Lock()
-        self.session: SessionInfo | None = None
-        self.language = "en"
-        self.on_session = on_session
+        remember_secret(settings.token)
 
     async def aclose(self) -> None:
         await self._http.aclose()
@@ -194,14 +275,17 @@ class NemoClient:
     def anonymous(self) -> bool:
         return self.settings.token is None
 
-    @property
-    def client_id(self) -> str | None:
-        return self._record.client_id if self._record else None
-
     def registration_link(self) -> str:
-        """Where an anonymous user registers, binding this client's free-credit history."""
-        cid = self.client_id or (self._cache.load() or TokenRecord(client_id="")).client_id
-        return f"{REGISTER_URL}?bind={cid}" if cid else REGISTER_URL
+        """Where an anonymous user registers; ``bind`` keeps their free work (the anonymous user id)."""
+        record = self._record  # loaded with the token: an anonymous user's first call reads it
+        base = f"{self.settings.web_url}/register"
+        return f"{base}?bind={quote(record.user_id, safe='')}" if record and record.user_id else base
+
+    def _caller(self, request: Request) -> Caller:
+        return Caller(
+            token_call=request.token_call,
+            register_url=self.registration_link() if self.anonymous else None,
+        )
 
     def _attribution(self) -> dict[str, str]:
         return {
@@ -214,208 +298,176 @@ class NemoClient:
         """The token to send; ``refused`` names one the backend just rejected (1001)."""
         if self.settings.token:
             if refused:
-                raise TokenInvalidError(
-                    "The token in NEMO_TOKEN was rejected as expired or invalid.",
-                    remedy="Renew it in your NemoVideo account, or unset NEMO_TOKEN to use free credits.",
-                )
+                raise TokenInvalidError("error.1001_user")
             return self.settings.token
         async with self._token_lock:
             record = self._record
             if record is not None and record.usable() and record.token != refused:
                 assert record.token is not None
                 return record.token
-            async with self._cache.locked():
+            wait = budget.remaining()
+            async with self._cache.locked(wait=30.0 if wait is None else max(0.0, min(30.0, wait - 1))):
                 # Another call, or another server process, may have renewed it while we waited.
                 record = self._cache.load() or record
-                if record is not None and record.usable() and record.token != refused:
-                    self._record = record
-                    assert record.token is not None
-                    return record.token
-                self._record = await self._fetch_anonymous(record)
-                self._cache.save(self._record)
-            assert self._record.token is not None
-            return self._record.token
+                if record is None or not record.usable() or record.token == refused:
+                    record = await self._fetch_anonymous(record)
+                    self._cache.save(record)
+                self._record = record
+            assert record.token is not None
+            remember_secret(record.token)
+            return record.token
 
     async def _fetch_anonymous(self, record: TokenRecord | None) -> TokenRecord:
-        client_id = record.client_id if record else str(uuid_utils.uuid4())
-        for attempt in range(2):
-            try:
-                payload = await self._send(
-                    "POST",
-                    "/api/auth/anonymous-token",
-                    idempotent=False,
-                    headers={**self._attribution(), "X-Client-Id": client_id},
-                )
-            except MissingClientIdError:
-                if attempt:
-                    raise
-                client_id = str(uuid_utils.uuid4())
-                continue
-            grant = parse(TokenGrant, payload)
-            until = (
-                time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(grant.expires_at))
-                if grant.expires_at
-                else "?"
-            )
-            log.info("obtained a free anonymous token (valid until %s)", until)
-            return TokenRecord(
-                client_id=client_id, token=grant.token, expires_at=grant.expires_at, user_id=grant.user_id
-            )
-        raise AssertionError("unreachable")
+        request = Request(
+            "POST",
+            "/api/auth/anonymous-token",
+            idempotent=False,
+            token_call=True,
+            client_id=record.client_id if record else str(uuid_utils.uuid4()),
+        )
+        grant = parse(TokenGrant, await self._exchange(request, self._json))
+        remember_secret(grant.token)
+        assert request.client_id is not None
+        log.info("obtained a free anonymous token")
+        return TokenRecord(
+            client_id=request.client_id, token=grant.token, expires_at=grant.expires_at, user_id=grant.user_id
+        )
 
-    # --- transport ---------------------------------------------------------------------------
+    # --- the one loop ------------------------------------------------------------------------
 
-    def _url(self, path: str) -> str:
-        return self.settings.api_base + path
-
-    async def _send(
-        self,
-        method: str,
-        path: str,
-        *,
-        idempotent: bool,
-        headers: dict[str, str],
-        json: Any = None,
-        files: Callable[[ExitStack], list[tuple[str, tuple[str, IO[bytes], str]]]] | None = None,
-        rate_limit_retry: bool = True,
-    ) -> dict[str, Any]:
-        """One logical call: retries per the module rules, then the unwrapped payload."""
-        attempt = 0
-        rate_limited = False
+    async def _exchange(self, request: Request, consume: Callable[[httpx.Response], Awaitable[T]]) -> T:
+        """Send ``request`` and hand the response to ``consume``, re-sending per :data:`RETRY`."""
+        tries: dict[Failure, int] = {}
         while True:
             try:
-                with ExitStack() as stack:
+                return await self._attempt(request, consume)
+            except NemoError as err:
+                failure = _classify(err, request)
+                rule = RETRY.get(failure) if failure else None
+                if (
+                    failure is None
+                    or rule is None
+                    or request.started
+                    or tries.get(failure, 0) >= rule.attempts
+                    or not (rule.any_request or request.idempotent)
+                ):
+                    raise
+                tries[failure] = tries.get(failure, 0) + 1
+                delay = 0.0
+                if failure is Failure.TOKEN:
+                    request.refused = (self._record.token if self._record else None) or "?"
+                elif failure is Failure.CLIENT_ID:
+                    request.client_id = str(uuid_utils.uuid4())
+                elif failure is Failure.RATE and isinstance(err, RateLimitedError):
+                    delay = err.retry_after if err.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT_S
+                elif failure in (Failure.LOST, Failure.SERVER, Failure.NOT_SENT):
+                    n = tries[failure]
+                    delay = self._backoff_base * 2 ** (n - 1) * (1 + random.random() / 2)  # noqa: S311
+                await self._pause(delay, err)
+                log.info(
+                    "%s %s: %s; attempt %d", request.method, _where(request), failure.value, tries[failure]
+                )
+
+    async def _pause(self, delay: float, err: NemoError) -> None:
+        """Wait before a re-send, unless the wait doesn't fit: then the error says how long to wait."""
+        left = budget.remaining()
+        limit = MAX_BACKGROUND_WAIT_S if left is None else left - 1.0
+        if delay > limit:
+            raise err
+        if delay > 0:
+            await self._sleep(delay)
+
+    async def _attempt(self, request: Request, consume: Callable[[httpx.Response], Awaitable[T]]) -> T:
+        url = request.target if "://" in request.target else self.settings.api_base + request.target
+        own = origin(url) == origin(self.settings.api_base)
+        headers = {"Accept": request.accept, **request.extra_headers}
+        if own:  # our identity goes only to the API itself, never to a storage host
+            headers.update(self._attribution())
+            if request.token_call:
+                headers["X-Client-Id"] = request.client_id or ""
+            else:
+                headers["Authorization"] = f"Bearer {await self._token(refused=request.refused)}"
+        left = budget.remaining()
+        limit = request.limit if left is None else min(request.limit, left)
+        if limit <= 0:
+            raise TimeLimitError("time.budget", seconds=round(self.settings.tool_budget))
+        try:
+            with anyio.fail_after(limit), ExitStack() as stack:
+                async with _mapped_errors():
+                    sent = self._http.build_request(
+                        request.method,
+                        url,
+                        headers=headers,
+                        json=request.json,
+                        files=request.files(stack) if request.files else None,
+                        timeout=httpx.Timeout(30.0, read=request.idle),
+                    )
+                    response = await self._http.send(sent, stream=True)
+                try:
+                    if response.status_code >= 400:
+                        await self._json(response)  # raises the mapped error
                     async with _mapped_errors():
-                        response = await self._http.request(
-                            method,
-                            self._url(path),
-                            headers=headers,
-                            json=json,
-                            files=files(stack) if files else None,
-                        )
-                    return self._decode(response)
-            except RateLimitedError as err:
-                if rate_limited or not rate_limit_retry:
-                    raise
-                rate_limited = True
-                wait = err.retry_after if err.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT_S
-                log.info("rate limited on %s; retrying once in %.0f s", path, wait)
-                await self._sleep(wait)
-            except (ServerError, ConnectionFailedError) as err:
-                never_sent = isinstance(err, ConnectionFailedError) and not err.sent
-                if attempt >= self._max_retries or not (idempotent or never_sent):
-                    raise
-                attempt += 1
-                delay = self._backoff_base * 2 ** (attempt - 1) * (1 + random.random() / 2)  # noqa: S311
-                log.info("%s %s failed (%s); retry %d in %.1f s", method, path, err.message, attempt, delay)
-                await self._sleep(delay)
+                        return await consume(response)
+                finally:
+                    await response.aclose()
+        except TimeoutError:
+            if left is not None and limit >= left:
+                raise TimeLimitError("time.budget", seconds=round(self.settings.tool_budget)) from None
+            raise ApiTimeoutError() from None
 
-    def _decode(self, response: httpx.Response) -> dict[str, Any]:
-        retry_after = _retry_after(response)
-        try:
-            body = response.json()
-        except ValueError:
-            body = None
-        return unwrap(response.status_code, body, retry_after)
+    async def _json(self, response: httpx.Response) -> dict[str, Any]:
+        """A JSON envelope's payload; any error it carries (or its status) is raised, mapped."""
+        body = bytearray()
+        async for chunk in decoded_chunks(response, MAX_BODY_BYTES):
+            body += chunk
+        caller = self._caller(Request("GET", "", idempotent=True, token_call=_is_token_call(response)))
+        return unwrap(response.status_code, decode_body(bytes(body)), _retry_after(response), caller)
 
-    async def _request(
-        self,
-        method: str,
-        path: str,
-        *,
-        idempotent: bool,
-        json: Any = None,
-        files: Callable[[ExitStack], list[tuple[str, tuple[str, IO[bytes], str]]]] | None = None,
-    ) -> dict[str, Any]:
-        """An authenticated call; a refused token is renewed and the call made once more."""
-
-        async def send(token: str) -> dict[str, Any]:
-            headers = {**self._attribution(), "Authorization": f"Bearer {token}"}
-            return await self._send(
-                method, path, idempotent=idempotent, headers=headers, json=json, files=files
-            )
-
-        token = await self._token()
-        try:
-            try:
-                return await send(token)
-            except TokenInvalidError:
-                # A refused token means the backend did nothing, so even a generate is safe to resend.
-                return await send(await self._token(refused=token))
-        except OutOfCreditsError as err:
-            raise self._credits_error(err) from None
-
-    def _credits_error(self, err: OutOfCreditsError) -> OutOfCreditsError:
-        if self.anonymous:
-            err.remedy = (
-                f"Register to keep going: {self.registration_link()} (your free work stays linked). "
-                "Exporting finished videos stays free."
-            )
-        return err
-
-    # --- sessions ----------------------------------------------------------------------------
-
-    async def create_session(self, language: str | None = None) -> SessionInfo:
-        """Open a new agent session; the ``on_session`` hook persists it."""
-        if language:
-            self.language = language
-        payload = await self._request(
-            "POST",
-            "/api/tasks/me/with-session/nemo_agent",
-            idempotent=False,
-            json={"task_name": "project", "language": self.language},
-        )
-        previous = self.session.session_id if self.session else None
-        created = parse(SessionInfo, payload)
-        log.info("opened session %s", created.session_id)
-        self.session = await self.on_session(created, previous) if self.on_session else created
-        return self.session
-
-    async def ensure_session(self) -> SessionInfo:
-        async with self._session_lock:
-            return self.session or await self.create_session()
-
-    async def _in_session(self, call: Callable[[str], Awaitable[T]]) -> T:
-        """Run ``call(session_id)``; if the backend lost the session, open a new one and retry once."""
-        session = await self.ensure_session()
-        try:
-            return await call(session.session_id)
-        except SessionNotFoundError:
-            session = await self._replace_lost_session(session)
-            return await call(session.session_id)
-
-    async def _replace_lost_session(self, lost: SessionInfo) -> SessionInfo:
-        """The backend forgot ``lost``: open a new session, unless a concurrent call already did."""
-        async with self._session_lock:
-            if self.session is None or self.session.session_id == lost.session_id:
-                await self.create_session()
-        assert self.session is not None
-        log.warning("session %s was lost; continuing in %s", lost.session_id, self.session.session_id)
-        return self.session
+    async def _call(self, method: str, path: str, *, idempotent: bool, **kw: Any) -> dict[str, Any]:
+        return await self._exchange(Request(method, path, idempotent=idempotent, **kw), self._json)
 
     # --- endpoints ---------------------------------------------------------------------------
 
     async def credits(self) -> Credits:
         """Available / frozen / total credits."""
-        return parse(Credits, await self._request("GET", "/api/credits/balance/simple", idempotent=True))
+        return parse(Credits, await self._call("GET", "/api/credits/balance/simple", idempotent=True))
 
-    async def state(self) -> SessionState:
-        """The session's latest draft and media."""
+    async def create_session(self, language: str) -> SessionInfo:
+        """Open a new agent session (one project)."""
+        payload = await self._call(
+            "POST",
+            "/api/tasks/me/with-session/nemo_agent",
+            idempotent=False,
+            json={"task_name": "project", "language": language},
+        )
+        created = parse(SessionInfo, payload)
+        log.info("opened session %s", created.session_id)
+        return created
 
-        async def call(sid: str) -> SessionState:
-            payload = await self._request("GET", f"/api/state/nemo_agent/me/{sid}/latest", idempotent=True)
-            if not isinstance(payload.get("state"), dict) and "draft" not in payload:
-                # Reading this as "empty timeline" would tell the user their work is gone.
-                raise BadResponseError("The video service's session state had no timeline in it.")
-            return parse(SessionState, payload)
+    async def claim_token(self, task_id: str | None, session_id: str) -> ClaimGrant:
+        """A token that opens this project in NemoVideo's web editor (never the API token)."""
+        payload = await self._call(
+            "POST",
+            "/api/auth/claim-token",
+            idempotent=True,  # it only mints a link: asking twice is harmless
+            json={"task_id": task_id, "session_id": session_id},
+        )
+        return parse(ClaimGrant, payload)
 
-        return await self._in_session(call)
+    async def state(self, sid: str) -> SessionState:
+        """The session's latest draft."""
+        path = f"/api/state/nemo_agent/me/{path_segment(sid)}/latest"
+        payload = await self._call("GET", path, idempotent=True)
+        if not isinstance(payload.get("state"), dict) and "draft" not in payload:
+            # Reading this as "empty timeline" would tell the user their work is gone.
+            raise BadResponseError("error.no_timeline")
+        return parse(SessionState, payload)
 
-    async def upload_files(self, paths: Sequence[Path]) -> list[UploadedFile]:
+    async def upload_files(self, sid: str, paths: Sequence[Path]) -> list[UploadedFile]:
         """Stream local files as multipart ``files``; every file is checked before any byte is sent."""
-        checked = [Path(p).expanduser() for p in paths]
-        for path in checked:
-            check_upload_file(path)
+        if len(paths) > MAX_FILES_PER_UPLOAD:
+            raise InputError("input.too_many", n=len(paths), max=MAX_FILES_PER_UPLOAD)
+        sizes = {p: check_upload_file(p) for p in paths}
 
         def files(stack: ExitStack) -> list[tuple[str, tuple[str, IO[bytes], str]]]:
             # Opened per attempt, read in chunks by httpx: never whole in memory.
@@ -428,219 +480,232 @@ class NemoClient:
                         mimetypes.guess_type(p.name)[0] or "application/octet-stream",
                     ),
                 )
-                for p in checked
+                for p in paths
             ]
 
-        async def call(sid: str) -> list[UploadedFile]:
-            payload = await self._request(
-                "POST", f"/api/upload-video/nemo_agent/me/{sid}", idempotent=False, files=files
-            )
-            return parse(UploadResult, payload).files
+        total = sum(sizes.values())
+        request = Request(
+            "POST",
+            f"/api/upload-video/nemo_agent/me/{path_segment(sid)}",
+            idempotent=False,
+            files=files,
+            limit=600 + total / (256 * 1024),  # generous: a slow uplink is not a dead backend
+        )
+        try:
+            payload = await self._exchange(request, self._json)
+        except NemoError:
+            for path, size in sizes.items():
+                with contextlib.suppress(OSError):
+                    if path.stat().st_size != size:
+                        raise InputError("input.changed", name=path.name) from None
+            raise
+        return parse(UploadResult, payload).files
 
-        return await self._in_session(call)
-
-    async def upload_urls(self, urls: Sequence[str]) -> list[UploadedFile]:
+    async def upload_urls(self, sid: str, urls: Sequence[str]) -> list[UploadedFile]:
         """Hand the backend web URLs to fetch itself."""
-        for url in urls:
-            check_upload_url(url)
-
-        async def call(sid: str) -> list[UploadedFile]:
-            payload = await self._request(
-                "POST",
-                f"/api/upload-video/nemo_agent/me/{sid}",
-                idempotent=False,
-                json={"urls": list(urls), "source_type": "url"},
-            )
-            return parse(UploadResult, payload).files
-
-        return await self._in_session(call)
+        links = [check_upload_url(u) for u in urls]
+        payload = await self._call(
+            "POST",
+            f"/api/upload-video/nemo_agent/me/{path_segment(sid)}",
+            idempotent=False,
+            json={"urls": links, "source_type": "url"},
+        )
+        return parse(UploadResult, payload).files
 
     async def start_render(
-        self, draft: dict[str, Any], *, fmt: str = "mp4", quality: str = "high"
+        self, sid: str, render_id: str, draft: dict[str, Any], *, fmt: str = "mp4", quality: str = "high"
     ) -> RenderStatus:
-        """Submit a render of ``draft``; never re-sent once it may have reached the backend."""
-
-        async def call(sid: str) -> RenderStatus:
-            payload = await self._request(
-                "POST",
-                "/api/render/proxy/lambda",
-                idempotent=False,
-                json={
-                    "id": f"render_{int(time.time() * 1000)}",
-                    "sessionId": sid,
-                    "draft": draft,
-                    "output": {"format": fmt, "quality": quality},
-                },
-            )
-            status = parse(RenderStatus, payload)
-            if not status.id:
-                raise BadResponseError("The render was accepted but the service returned no job id.")
-            return status
-
-        return await self._in_session(call)
-
-    async def render_status(self, render_id: str) -> RenderStatus:
-        """Poll one render job."""
-        payload = await self._request("GET", f"/api/render/proxy/lambda/{render_id}", idempotent=True)
+        """Submit a render of ``draft`` under our own ``render_id`` (persisted before this call)."""
+        payload = await self._call(
+            "POST",
+            "/api/render/proxy/lambda",
+            idempotent=False,
+            json={
+                "id": render_id,
+                "sessionId": sid,
+                "draft": draft,
+                "output": {"format": fmt, "quality": quality},
+            },
+        )
         status = parse(RenderStatus, payload)
         return status if status.id else status.model_copy(update={"id": render_id})
 
+    async def render_status(self, render_id: str) -> RenderStatus:
+        """Poll one render job."""
+        payload = await self._call(
+            "GET", f"/api/render/proxy/lambda/{path_segment(render_id)}", idempotent=True
+        )
+        status = parse(RenderStatus, payload)
+        return status if status.id == render_id else status.model_copy(update={"id": render_id})
+
     async def cancel_render(self, render_id: str) -> None:
-        await self._request("POST", f"/api/render/proxy/lambda/{render_id}/cancel", idempotent=True)
+        await self._call(
+            "POST", f"/api/render/proxy/lambda/{path_segment(render_id)}/cancel", idempotent=True
+        )
 
     def fallback_download_url(self, render_id: str) -> str:
-        return self._url(f"/api/render/proxy/{render_id}/download")
+        return self.settings.api_base + f"/api/render/proxy/{path_segment(render_id)}/download"
 
-    async def download(self, url: str, dest: Path) -> Path:
-        """Stream ``url`` to ``dest`` atomically: the final name appears only when complete.
+    async def download(self, url: str, dest: Path, *, on_bytes: Callable[[int], None] | None = None) -> int:
+        """Stream ``url`` into ``dest`` (a part file the caller owns and later renames); returns its size.
 
-        Our Authorization and attribution headers go only to the API's own origin; a
-        pre-signed storage URL on another host gets a bare request (and so do redirects).
+        Bounded: a size cap (also after decompression), an overall deadline and a minimum rate.
+        Our Authorization goes only to the API's own origin: a pre-signed storage URL on another
+        host (and every redirect) gets a bare request.
         """
-        attempt = 0
-        while True:
-            try:
-                return await self._download_once(url, dest)
-            except (ServerError, ConnectionFailedError) as err:
-                if attempt >= self._max_retries:
-                    raise
-                attempt += 1
-                log.info("download failed (%s); retry %d", err.message, attempt)
-                await self._sleep(self._backoff_base * 2 ** (attempt - 1))
+        cap = self.settings.max_download_bytes
+        for _ in range(_MAX_REDIRECTS + 1):
+            target = check_media_url(url)
+            location: list[str] = []
 
-    async def _download_once(self, url: str, dest: Path) -> Path:
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        # Leftovers of an earlier attempt that was killed mid-way (never under the final name).
-        for stale in dest.parent.glob(f".{dest.name}.*.part"):
-            with contextlib.suppress(OSError):
-                stale.unlink()
-        tmp = temp_sibling(dest)
+            async def save(
+                response: httpx.Response, target: str = target, location: list[str] = location
+            ) -> int:
+                if response.is_redirect:
+                    location.append(urljoin(target, response.headers.get("location", "")))
+                    return 0
+                declared = response.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > cap:
+                    raise DownloadError("download.too_big", mb=round(int(declared) / 1024**2))
+                return await self._write(response, dest, cap, on_bytes)
+
+            request = Request(
+                "GET",
+                target,
+                idempotent=True,
+                limit=self.settings.download_timeout,
+                accept="*/*",
+                extra_headers={"Accept-Encoding": "identity"},
+            )
+            size = await self._exchange(request, save)
+            if not location:
+                return size
+            url = location[0]
+        raise BadResponseError("error.redirects")
+
+    async def _write(
+        self, response: httpx.Response, dest: Path, cap: int, on_bytes: Callable[[int], None] | None
+    ) -> int:
+        total = 0
+        window_start, window_bytes = time.monotonic(), 0
         try:
-            for _ in range(5):
-                headers: dict[str, str] = {}
-                if origin(url) == origin(self.settings.api_base):
-                    headers = {**self._attribution(), "Authorization": f"Bearer {await self._token()}"}
-                async with _mapped_errors(), self._http.stream("GET", url, headers=headers) as response:
-                    if response.is_redirect and "location" in response.headers:
-                        url = urljoin(url, response.headers["location"])
-                        continue
-                    if response.status_code >= 400:
-                        await response.aread()
-                        self._decode(response)
-                    async with await anyio.open_file(tmp, "wb") as fh:
-                        async for chunk in response.aiter_bytes(_CHUNK):
-                            await fh.write(chunk)
-                        await fh.flush()
-                        await anyio.to_thread.run_sync(os.fsync, fh.wrapped.fileno())
-                    os.replace(tmp, dest)
-                    return dest
-            raise BadResponseError("The download redirected too many times.")
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                try:
+                    async for chunk in decoded_chunks(response, cap):
+                        await anyio.to_thread.run_sync(fh.write, chunk)
+                        total += len(chunk)
+                        window_bytes += len(chunk)
+                        if on_bytes:
+                            on_bytes(total)
+                        now = time.monotonic()
+                        if now - window_start >= RATE_WINDOW_S:
+                            if window_bytes / (now - window_start) < MIN_DOWNLOAD_RATE:
+                                raise DownloadError("download.too_slow")
+                            window_start, window_bytes = now, 0
+                except BadResponseError as err:
+                    if err.message_key == "error.too_large":
+                        raise DownloadError("download.too_big", mb=round(cap / 1024**2)) from None
+                    raise
+                await anyio.to_thread.run_sync(fh.flush)
+                await anyio.to_thread.run_sync(os.fsync, fh.fileno())
+        except OSError as err:
+            raise disk_error(err, dest) from None
+        return total
 
     # --- the agent ---------------------------------------------------------------------------
 
-    async def stream_message(self, text: str) -> AsyncIterator[AgentEvent]:
-        """Send one message to the agent and yield its events as they arrive, then ``EndEvent``.
+    async def run_agent(self, sid: str, text: str, on_event: Callable[[AgentEvent], Awaitable[None]]) -> bool:
+        """Send one message to the agent and hand each event to ``on_event`` until the stream ends.
 
-        Never re-sent once the request may have reached the backend. A refused token,
-        a lost session (before any event) and a 429 are rejections, so those are retried once.
+        Returns whether the reply text was cut at its cap. Never re-sent once the backend may
+        have acted on it; a rejection before any event (1001, 429, a connection that never
+        opened) is sent again per :data:`RETRY`. The 15-minute limit holds even when only
+        comment heartbeats arrive.
         """
-        session = await self.ensure_session()
-        refused: str | None = None
-        lost = limited = started = False
-        while True:
-            token = await self._token(refused=refused)
-            try:
-                async for event in self._stream_once(session.session_id, token, text):
-                    started = True
-                    yield event
-            except (TokenInvalidError, SessionNotFoundError, RateLimitedError) as err:
-                if started:
-                    raise  # the agent already acted on this message: never send it twice
-                if isinstance(err, TokenInvalidError):
-                    if refused:
-                        raise
-                    refused = token
-                elif isinstance(err, SessionNotFoundError):
-                    if lost:
-                        raise
-                    lost = True
-                    session = await self._replace_lost_session(session)
-                else:
-                    if limited:
-                        raise
-                    limited = True
-                    await self._sleep(
-                        err.retry_after if err.retry_after is not None else DEFAULT_RATE_LIMIT_WAIT_S
-                    )
-            except OutOfCreditsError as err:
-                raise self._credits_error(err) from None
-            else:
-                return
-
-    async def _stream_once(self, sid: str, token: str, text: str) -> AsyncIterator[AgentEvent]:
-        decoder = EventDecoder()
-        body = {
-            "app_name": "nemo_agent",
-            "user_id": "me",
-            "session_id": sid,
-            "new_message": {"parts": [{"text": text}]},
-        }
-        headers = {
-            **self._attribution(),
-            "Authorization": f"Bearer {token}",
-            "Accept": "text/event-stream",
-        }
-        # Heartbeats keep the socket busy; five silent minutes means the stream is dead.
-        timeout = httpx.Timeout(30.0, read=300.0)
         deadline = time.monotonic() + self.sse_limit
-        async with (
-            _mapped_errors(),
-            aconnect_sse(
-                self._http, "POST", self._url("/run_sse"), json=body, headers=headers, timeout=timeout
-            ) as source,
-        ):
-            response = source.response
-            if response.status_code >= 400 or "text/event-stream" not in response.headers.get(
-                "content-type", ""
-            ):
-                await response.aread()
-                self._decode(response)  # raises for any error envelope
-                raise BadResponseError("The agent answered without an event stream.")
-            try:
-                async for sse in source.aiter_sse():
-                    if time.monotonic() > deadline:
-                        raise sse_timeout(self.sse_limit)
-                    for event in decoder.feed(sse.data):
-                        if isinstance(event, ErrorEvent):
-                            raise _stream_error(event)
-                        yield event
-            except SSEError as err:
-                raise BadResponseError("The agent's event stream was malformed.") from err
-        yield EndEvent()
+        request = Request(
+            "POST",
+            "/run_sse",
+            idempotent=False,
+            json={
+                "app_name": "nemo_agent",
+                "user_id": "me",
+                "session_id": sid,
+                "new_message": {"parts": [{"text": text}]},
+            },
+            limit=self.sse_limit + 60,
+            idle=SSE_IDLE_S,
+            accept="text/event-stream",
+        )
+
+        def tick() -> None:
+            if time.monotonic() > deadline:
+                raise TimeLimitError("time.agent", minutes=round(self.sse_limit / 60))
+
+        async def consume(response: httpx.Response) -> bool:
+            if "text/event-stream" not in response.headers.get("content-type", ""):
+                await self._json(response)  # an error envelope raises here
+                raise BadResponseError("error.no_stream")
+            request.started = True  # the backend accepted the message: it is being acted on
+            events = read_events(
+                decoded_chunks(response, None),
+                max_event_bytes=MAX_EVENT_BYTES,
+                max_text_chars=MAX_REPLY_CHARS,
+                on_line=tick,
+            )
+            async for event in events:
+                if isinstance(event, ErrorEvent):
+                    raise _stream_error(event)
+                await on_event(event)
+            return bool(getattr(events, "truncated", False))
+
+        return await self._exchange(request, consume)
 
 
-def sse_timeout(limit: float) -> ApiTimeoutError:
-    """The agent ran past the backend's documented limit for one request."""
-    span = f"{limit / 60:g}-minute" if limit >= 60 else f"{limit:g}-second"
-    return ApiTimeoutError(
-        f"The agent didn't finish within its {span} limit.",
-        remedy="Check status to see what it changed, then try a smaller request.",
-    )
+def disk_error(err: OSError, where: Path) -> NemoError:
+    """A local write failed: say which kind, in words (a full disk is not "rendering 100%")."""
+    import errno
+
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return DownloadError("download.disk_full", path=str(where.parent))
+    if isinstance(err, PermissionError):
+        return DownloadError("download.permission", path=str(where.parent))
+    return DownloadError("download.write_failed", path=str(where.parent), reason=err.strerror or str(err))
+
+
+def _classify(err: NemoError, request: Request) -> Failure | None:
+    if isinstance(err, ConnectionFailedError):
+        return Failure.LOST if err.sent else Failure.NOT_SENT
+    if isinstance(err, ServerError):
+        return Failure.SERVER
+    if isinstance(err, TokenInvalidError) and not request.token_call and err.message_key == "error.1001":
+        return Failure.TOKEN
+    if isinstance(err, MissingClientIdError) and request.token_call:
+        return Failure.CLIENT_ID
+    if isinstance(err, RateLimitedError):
+        return Failure.RATE
+    return None
+
+
+def _where(request: Request) -> str:
+    return urlsplit(request.target).path if "://" in request.target else request.target
+
+
+def _is_token_call(response: httpx.Response) -> bool:
+    return response.request.url.path.endswith("/api/auth/anonymous-token")
 
 
 def _stream_error(event: ErrorEvent) -> NemoError:
-    """An error inside a 200 stream goes through the same mapping as an HTTP error."""
-    code: int | None
-    try:
-        code = int(event.code) if event.code else None
-    except ValueError:
-        code = None
+    """An error inside a 200 stream goes through the same factory as an HTTP error."""
+    from .errors import error_for
+    from .sanitize import finite
+
+    number = finite(event.code)
+    code = int(number) if number is not None and number == int(number) else None
     err = error_for(status=200, code=code, message=event.message)
-    if type(err).__name__ == "ApiError":
-        err.message = f"The video agent reported an error: {event.message}."
+    if type(err) is not BadResponseError and err.message_key == "error.api":
+        return BadResponseError("error.agent_error", detail=event.message)
     return err
 
 
@@ -649,11 +714,11 @@ def _retry_after(response: httpx.Response) -> float | None:
     if not raw:
         return None
     try:
-        return max(0.0, float(raw))
+        return max(0.0, float(raw)) if float(raw) < 1e7 else None
     except ValueError:
         try:
             return max(0.0, parsedate_to_datetime(raw).timestamp() - time.time())
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             return None
 
 
@@ -663,8 +728,10 @@ class _mapped_errors(contextlib.AbstractAsyncContextManager[None]):
     async def __aexit__(self, exc_type: Any, exc: BaseException | None, tb: Any) -> None:
         if exc is None or not isinstance(exc, httpx.TransportError):
             return
-        sent = not isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
-        err: ConnectionFailedError
-        err = ApiTimeoutError() if isinstance(exc, httpx.TimeoutException) else ConnectionFailedError()
-        err.sent = sent
-        raise err from exc
+        if isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+            raise ConnectionFailedError(sent=False) from exc
+        if isinstance(exc, httpx.TimeoutException):
+            raise ApiTimeoutError() from exc
+        if isinstance(exc, httpx.LocalProtocolError):
+            raise ConnectionFailedError("error.local_protocol", sent=True) from exc
+        raise ConnectionFailedError(sent=True) from exc

@@ -12,12 +12,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from .errors import OutputDirError
+from .fsutil import private_dir
+from .messages import Lang, locale_language, parse_language
 from .platforms import detect_platform
 
 DIST_NAME = "ai-video-generator-free-music"
 SKILL_SOURCE = "ai-video-generator-free-music"
 PRODUCTION_API_BASE = "https://mega-api-prod.nemovideo.ai"
-REGISTER_URL = "https://nemovideo.ai/register"
+DEFAULT_WEB_URL = "https://nemovideo.com"
 APP_DIR = "ai-video-music"
 
 
@@ -54,6 +56,29 @@ def check_api_base(url: str) -> str:
     return url.rstrip("/")
 
 
+def check_web_url(url: str) -> str:
+    """NemoVideo's web app (project links, registration): https only, it goes into a browser."""
+    parts = urlsplit(url)
+    if parts.scheme != "https" and not (parts.scheme == "http" and parts.hostname in LOOPBACK):
+        raise ValueError(f"NEMO_WEB_URL must be an https address, got {url!r}")
+    if not parts.hostname or parts.username or parts.password:
+        raise ValueError(f"NEMO_WEB_URL must be a plain https address, got {url!r}")
+    return url.rstrip("/")
+
+
+def check_token(raw: str | None) -> str | None:
+    """The token as pasted, minus surrounding blanks; inner blanks or line breaks are a copy error."""
+    token = (raw or "").strip()
+    if not token:
+        return None
+    if any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in token) or not token.isascii():
+        raise ValueError(
+            "NEMO_TOKEN contains spaces, line breaks or non-ASCII characters; copy the token again "
+            "exactly as NemoVideo shows it (or unset it to use free credits)"
+        )
+    return token
+
+
 def _float(env: Mapping[str, str], name: str, default: float) -> float:
     raw = env.get(name, "").strip()
     if not raw:
@@ -82,6 +107,11 @@ class Settings:
     version: str = "0.0.0"
     # Seconds between "still working" notes while a long job runs.
     still_working_every: float = 120.0
+    web_url: str = DEFAULT_WEB_URL
+    language: Lang | None = None  # NEMO_LANGUAGE: overrides the language of the prompts
+    locale_language: Lang = "en"  # the OS's: the default before any prompt
+    max_download_bytes: int = 4 * 1024**3
+    download_timeout: float = 30 * 60
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:
@@ -90,9 +120,12 @@ class Settings:
         home = Path.home()
         state = Path(env["NEMO_HOME"]).expanduser() if env.get("NEMO_HOME") else default_home(env, home)
         out = Path(env["NEMO_OUTPUT_DIR"]).expanduser() if env.get("NEMO_OUTPUT_DIR") else None
+        language = env.get("NEMO_LANGUAGE", "").strip()
+        if language and parse_language(language) is None:
+            raise ValueError(f"NEMO_LANGUAGE must be en or zh, got {language!r}")
         return cls(
             api_base=check_api_base(env.get("NEMO_API_BASE") or PRODUCTION_API_BASE),
-            token=env.get("NEMO_TOKEN") or None,
+            token=check_token(env.get("NEMO_TOKEN")),
             home=state if state.is_absolute() else home / state,
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
             poll_interval=_float(env, "NEMO_POLL_INTERVAL", 30.0),
@@ -102,12 +135,17 @@ class Settings:
                 install_path or str(Path(__file__).resolve()), env, str(home), exists=os.path.exists
             ),
             version=skill_version(),
+            web_url=check_web_url(env.get("NEMO_WEB_URL") or DEFAULT_WEB_URL),
+            language=parse_language(language) if language else None,
+            locale_language=locale_language(env),
+            max_download_bytes=int(_float(env, "NEMO_MAX_DOWNLOAD_MB", 4096) * 1024**2),
+            download_timeout=_float(env, "NEMO_DOWNLOAD_TIMEOUT", 30 * 60),
         )
 
 
 def _writable(folder: Path) -> bool:
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         with tempfile.NamedTemporaryFile(dir=folder, prefix=".probe-"):
             pass
     except OSError:
@@ -116,7 +154,7 @@ def _writable(folder: Path) -> bool:
 
 
 def resolve_output_dir(settings: Settings) -> Path:
-    """The folder exports go to, created if needed.
+    """The folder exports go to, created (private) if needed.
 
     An explicit ``NEMO_OUTPUT_DIR`` is used as is or fails loudly (a user who chose a
     folder wants an error, not files elsewhere). Otherwise try ``~/Videos``/``~/Movies``,
@@ -126,7 +164,7 @@ def resolve_output_dir(settings: Settings) -> Path:
     if settings.output_dir is not None:
         if _writable(settings.output_dir):
             return settings.output_dir
-        raise OutputDirError(f"Can't write to the output folder {settings.output_dir}.")
+        raise OutputDirError("error.output_dir", path=str(settings.output_dir))
     home = Path.home()
     media = ["Movies", "Videos"] if sys.platform == "darwin" else ["Videos", "Movies"]
     candidates = [
@@ -137,4 +175,4 @@ def resolve_output_dir(settings: Settings) -> Path:
     for folder in candidates:
         if _writable(folder):
             return folder
-    raise OutputDirError("No writable folder was found for exported videos.")
+    raise OutputDirError("error.output_dir_none")

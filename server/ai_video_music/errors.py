@@ -1,13 +1,19 @@
-"""One exception tree for everything that can go wrong, mirroring the backend's error table.
+"""One exception tree for everything that can go wrong, and one factory for backend answers.
 
-Every error carries a user-facing ``message`` and a ``remedy``: the MCP layer shows
-``str(err)`` (both joined) and nothing else, so the texts here are what a person reads.
-No error ever includes the API token.
+Every error is complete when it is built: a catalogue key for its message, one for its
+remedy, and the parameters both need, rendered in the user's language at the tool
+boundary (``err.render(lang)``). ``str(err)`` is the English text, for logs. The backend's
+own words, when kept, are cleaned and redacted first: they never carry the token.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from .messages import CATALOGUE, Lang, t
 from .redact import redact
+from .sanitize import clean_text
 
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -15,56 +21,103 @@ ACCEPTED_EXTENSIONS = (
     "mp3", "wav", "m4a", "aac",
 )  # fmt: skip
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
+DETAIL_CHARS = 300
+
+
+def backend_detail(message: object) -> str | None:
+    """The backend's own words, safe to show: cleaned, redacted, short."""
+    if message is None:
+        return None
+    text = clean_text(redact(str(message)), DETAIL_CHARS).strip()
+    return text or None
 
 
 class NemoError(Exception):
     """Base of every error this package raises on purpose."""
 
-    default_message = "Something went wrong with the video service."
-    default_remedy = "Try again in a moment."
+    key: ClassVar[str] = "error.generic"
+    remedy_key: ClassVar[str | None] = None  # default: key + ".remedy"
 
-    def __init__(self, message: str | None = None, *, remedy: str | None = None) -> None:
-        self.message = message or self.default_message
-        self.remedy = self.default_remedy if remedy is None else remedy
-        super().__init__(self.message)
+    def __init__(
+        self, key: str | None = None, *, remedy: str | None = None, detail: object = None, **params: Any
+    ) -> None:
+        self.message_key = key or type(self).key
+        self.remedy_key_used = remedy or type(self).remedy_key or self.message_key + ".remedy"
+        self.params = params
+        self.detail = backend_detail(detail)
+        super().__init__(self.render("en"))
 
-    def __str__(self) -> str:
-        return f"{self.message} {self.remedy}".strip()
+    def message(self, lang: Lang) -> str:
+        text = t(self.message_key, lang, **self.params)
+        if self.detail:
+            text += t("error.detail", lang, detail=self.detail)
+        return text
+
+    def remedy(self, lang: Lang) -> str:
+        for key in (self.remedy_key_used, type(self).key + ".remedy"):
+            if key in CATALOGUE:
+                return t(key, lang, **self.params)
+        return ""
+
+    def render(self, lang: Lang) -> str:
+        """Message and remedy, as the user reads them."""
+        return " ".join(p for p in (self.message(lang), self.remedy(lang)) if p)
 
 
 # --- local problems (nothing was sent) -------------------------------------------------------
 
 
 class InputError(NemoError):
-    """The caller's input is wrong: a path, a URL, a prompt, an export option."""
+    """The caller's input can't be used: a path, a URL, a prompt, an export option."""
 
-    default_message = "That input can't be used."
-    default_remedy = "Check it and try again."
+    key = "error.input"
 
 
 class UnsupportedFileTypeError(InputError):
     """Backend code 4001, also raised locally before any byte is sent."""
 
+    key = "error.4001"
     code = 4001
-    default_message = "That file type isn't supported."
-    default_remedy = (
-        "Accepted formats: " + ", ".join(ACCEPTED_EXTENSIONS) + ". MP4, MOV, JPG and PNG work best."
-    )
 
 
 class FileTooLargeError(InputError):
     """Backend code 4002, also raised locally before any byte is sent."""
 
+    key = "error.4002"
     code = 4002
-    default_message = "That file is larger than the 500 MB limit."
-    default_remedy = "Compress it or trim it to the part you need, then upload again."
 
 
 class OutputDirError(NemoError):
     """No folder could be written to for the exported video."""
 
-    default_message = "The output folder can't be written to."
-    default_remedy = "Set NEMO_OUTPUT_DIR to a folder you can write to."
+    key = "error.output_dir"
+
+
+class LocalStateError(NemoError):
+    """NEMO_HOME (token cache, store) can't be used: unwritable, full, or broken."""
+
+    key = "error.state_dir"
+
+
+class DownloadError(NemoError):
+    """The finished video couldn't be saved: disk full, too big, too slow, not a video."""
+
+    key = "error.download"
+
+
+class NothingToExportError(NemoError):
+    """The draft has no segment yet."""
+
+    key = "error.nothing_to_export"
+
+
+class TimeLimitError(NemoError):
+    """Work ran past its time limit: a render, an agent turn, or a tool's own budget.
+
+    Not a network error: the service may be fine and the work still going on.
+    """
+
+    key = "error.time_limit"
 
 
 # --- the backend said no -----------------------------------------------------------------------
@@ -73,179 +126,205 @@ class OutputDirError(NemoError):
 class ApiError(NemoError):
     """The backend answered with an error (HTTP status or a non-zero envelope code)."""
 
+    key = "error.api"
     code: int | None = None
 
     def __init__(
         self,
-        message: str | None = None,
+        key: str | None = None,
         *,
         remedy: str | None = None,
+        detail: object = None,
         status: int | None = None,
         code: int | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message, remedy=remedy)
         self.status = status
         if code is not None:
             self.code = code
+        ref = ", ".join(p for p in (f"HTTP {status}" if status else "", f"code {code}" if code else "") if p)
+        super().__init__(key, remedy=remedy, detail=detail, ref=ref or "?", **params)
 
 
 class TokenInvalidError(ApiError):
     """1001: the token expired or was revoked."""
 
+    key = "error.1001"
     code = 1001
-    default_message = "Your NemoVideo sign-in has expired."
-    default_remedy = "A new free token is fetched automatically; if you set NEMO_TOKEN, renew it."
 
 
 class SessionNotFoundError(ApiError):
-    """1002: the backend no longer knows our session."""
+    """1002: the backend no longer knows the project's session."""
 
+    key = "error.1002"
     code = 1002
-    default_message = "The editing session was not found on the server."
-    default_remedy = "A new session is started automatically; re-upload your media if it is missing."
 
 
 class OutOfCreditsError(ApiError):
-    """2001: no credits left for generation (export stays free)."""
+    """2001: no credits left for the agent (export stays free)."""
 
+    key = "error.2001"
     code = 2001
-    default_message = "You're out of NemoVideo credits."
-    default_remedy = "Top up your credits in your NemoVideo account. Exporting finished videos stays free."
 
 
 class MissingClientIdError(ApiError):
-    """400: the anonymous-token call lacked X-Client-Id."""
+    """400 from the anonymous-token call: it lacked (or disliked) X-Client-Id."""
 
+    key = "error.client_id"
     code = 400
-    default_message = "The service rejected the request for a free token."
-    default_remedy = "Try again; if it persists, set NEMO_TOKEN."
 
 
 class ExportBlockedError(ApiError):
     """402: the plan doesn't allow this export (a subscription tier, not credits)."""
 
+    key = "error.402"
     code = 402
-    default_message = "Your current NemoVideo plan doesn't allow this export."
-    default_remedy = (
-        "This is a subscription-tier limit, not a credit problem: upgrade the plan, "
-        "or export at a lower quality."
-    )
 
 
 class RateLimitedError(ApiError):
-    """429: too many requests."""
+    """429: too many requests. ``retry_after`` is the backend's wish, in seconds."""
 
+    key = "error.429"
     code = 429
-    default_message = "The video service is rate limiting us."
-    default_remedy = "Wait a minute and try again."
 
-    def __init__(
-        self,
-        message: str | None = None,
-        *,
-        retry_after: float | None = None,
-        status: int | None = None,
-        code: int | None = None,
-    ) -> None:
-        super().__init__(message, status=status, code=code)
+    def __init__(self, *, retry_after: float | None = None, detail: object = None, **kw: Any) -> None:
         self.retry_after = retry_after
+        wait = retry_after if retry_after is not None else 60.0
+        super().__init__(detail=detail, remedy="error.429.remedy", wait=Wait(wait), **kw)
 
 
 class ServerError(ApiError):
     """5xx: the backend failed."""
 
-    default_message = "The video service had an internal error."
-    default_remedy = "Try again in a minute."
+    key = "error.5xx"
 
 
 class BadResponseError(ApiError):
-    """The backend answered something that is not the documented shape (HTML page, bad JSON...)."""
+    """The backend answered something that is not the documented shape, or not safely usable."""
 
-    default_message = "The video service sent a response that couldn't be read."
-    default_remedy = "Try again in a minute; if it keeps happening the service may be down."
+    key = "error.bad_response"
 
 
 class RenderFailedError(ApiError):
-    """A render job ended in ``failed``."""
+    """A render job ended in ``failed`` or ``cancelled``, or can't go on."""
 
-    default_message = "The video render failed on the server."
-    default_remedy = "Run export again; if it fails twice, ask the agent to simplify the timeline."
-
-
-class NothingToExportError(NemoError):
-    """The draft has no segment yet."""
-
-    default_message = "There's nothing to export yet: the timeline is empty."
-    default_remedy = "Upload media and ask for a video with generate first."
+    key = "error.render_failed"
 
 
 # --- the network -------------------------------------------------------------------------------
 
 
 class ConnectionFailedError(NemoError):
-    """The backend could not be reached."""
+    """The backend could not be reached, or the connection broke."""
 
-    default_message = "Couldn't reach the NemoVideo service."
-    default_remedy = "Check your internet connection (and NEMO_API_BASE if you set it), then try again."
-    #: False when the connection never opened, so the request surely did not reach the backend.
-    sent = True
+    key = "error.connection"
+
+    def __init__(self, key: str | None = None, *, sent: bool = True, **params: Any) -> None:
+        #: False when the connection never opened, so the request surely did not reach the backend.
+        self.sent = sent
+        super().__init__(key, **params)
 
 
 class ApiTimeoutError(ConnectionFailedError):
-    """The backend did not answer in time."""
+    """The backend stopped answering mid-request (the network-level timeout)."""
 
-    default_message = "The NemoVideo service didn't answer in time."
-    default_remedy = "Try again; long jobs keep running and can be picked up with status."
+    key = "error.network_timeout"
 
 
-_BY_CODE: dict[int, type[ApiError]] = {
-    cls.code: cls
-    for cls in (
-        TokenInvalidError,
-        SessionNotFoundError,
-        OutOfCreditsError,
-        MissingClientIdError,
-        ExportBlockedError,
-        RateLimitedError,
-    )
+@dataclass(frozen=True)
+class Wait:
+    """A wait in words: "about an hour", "about 2 minutes", "30 seconds" (both languages)."""
+
+    seconds: float
+
+    def render(self, lang: Lang) -> str:
+        s = max(0.0, self.seconds)
+        if s < 90:
+            return t("wait.seconds", lang, n=max(1, round(s)))
+        if s < 50 * 60:
+            return t("wait.minutes", lang, n=round(s / 60))
+        if s < 36 * 3600:
+            hours = round(s / 3600)
+            return t("wait.hour", lang) if hours <= 1 else t("wait.hours", lang, n=hours)
+        return t("wait.days", lang, n=round(s / 86400))
+
+
+# --- the one factory ---------------------------------------------------------------------------
+
+#: Envelope codes (in the body): what the backend documents. They win over the HTTP status.
+BY_CODE: dict[int, type[ApiError]] = {
+    1001: TokenInvalidError,
+    1002: SessionNotFoundError,
+    2001: OutOfCreditsError,
+    402: ExportBlockedError,
+    429: RateLimitedError,
 }
+#: HTTP statuses, read only when the body has no code.
+BY_STATUS: dict[int, type[ApiError]] = {
+    401: TokenInvalidError,
+    402: ExportBlockedError,
+    429: RateLimitedError,
+}
+#: Upload problems share codes with local checks, which are input errors rather than API errors.
+INPUT_BY_CODE: dict[int, type[InputError]] = {4001: UnsupportedFileTypeError, 4002: FileTooLargeError}
+INPUT_BY_STATUS: dict[int, type[InputError]] = {415: UnsupportedFileTypeError, 413: FileTooLargeError}
+
+
+@dataclass(frozen=True)
+class Caller:
+    """What the factory needs to know about who asked, to build complete errors."""
+
+    token_call: bool = False  # the anonymous-token request: its 400 means a bad client id
+    register_url: str | None = None  # anonymous user: where to register (2001's remedy)
 
 
 def error_for(
     *,
     status: int,
     code: int | None,
-    message: str | None,
+    message: object = None,
     retry_after: float | None = None,
+    caller: Caller = Caller(),
 ) -> NemoError:
-    """Map an HTTP status and/or envelope code to the right exception.
+    """Map an HTTP status and/or envelope code to the right exception, complete.
 
-    The envelope code wins over the HTTP status: the backend documents codes in the body,
-    and may send them with a 200. The backend's own message is kept only as detail after
-    ours, since it may be terse or in another language.
+    The envelope code wins: the backend documents codes in the body, and may send them with
+    a 200. An unknown code falls back to the HTTP status, then to a generic error.
     """
-    # The backend's words are shown to the user: mask anything token-shaped they might echo.
-    detail = f" (server said: {redact(message)[:300]})" if message else ""
-    if status == 401 and code is None:
-        code = 1001  # a bare 401 means the same as the documented code: the token was refused
-    for key in (code, status):
-        if key is None:
-            continue
-        if key in (4001, 4002):
-            cls: type[NemoError] = UnsupportedFileTypeError if key == 4001 else FileTooLargeError
-            return cls(cls.default_message + detail)
-        if key == 429:
-            return RateLimitedError(retry_after=retry_after, status=status, code=code)
-        if key in _BY_CODE:
-            api_cls = _BY_CODE[key]
-            return api_cls(api_cls.default_message + detail, status=status, code=code)
+    if code:
+        if code in INPUT_BY_CODE:
+            return INPUT_BY_CODE[code](detail=message)
+        if code in BY_CODE:
+            return _api(BY_CODE[code], status, code, message, retry_after, caller)
+        if code == 400 and caller.token_call:
+            return MissingClientIdError(detail=message, status=status, code=code)
+    if status == 400 and caller.token_call:
+        return MissingClientIdError(detail=message, status=status, code=code)
+    if status in INPUT_BY_STATUS:
+        return INPUT_BY_STATUS[status](detail=message)
+    if status in BY_STATUS:
+        return _api(BY_STATUS[status], status, code, message, retry_after, caller)
     if status >= 500:
-        return ServerError(
-            f"The video service had an internal error (HTTP {status}).", status=status, code=code
+        return ServerError(status=status, code=code, detail=message)
+    return ApiError(status=status, code=code, detail=message)
+
+
+def _api(
+    cls: type[ApiError],
+    status: int,
+    code: int | None,
+    message: object,
+    retry_after: float | None,
+    caller: Caller,
+) -> ApiError:
+    if cls is RateLimitedError:
+        return RateLimitedError(retry_after=retry_after, detail=message, status=status, code=code)
+    if cls is OutOfCreditsError and caller.register_url:
+        return OutOfCreditsError(
+            remedy="error.2001.remedy_anonymous",
+            detail=message,
+            status=status,
+            code=code,
+            link=caller.register_url,
         )
-    return ApiError(
-        f"The video service refused the request (HTTP {status}{f', code {code}' if code else ''}){detail}.",
-        remedy="Try again; if it persists, report it with the message above.",
-        status=status,
-        code=code,
-    )
+    return cls(detail=message, status=status, code=code)

@@ -11,7 +11,7 @@ import locale
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, runtime_checkable
 
 Lang = Literal["en", "zh"]
 LANGUAGES: tuple[Lang, ...] = ("en", "zh")
@@ -58,6 +58,13 @@ def backend_language(lang: Lang) -> str:
     return "zh-CN" if lang == "zh" else "en"
 
 
+@runtime_checkable
+class Renderable(Protocol):
+    """Anything that says itself in a language (a :class:`Msg`, a wait in words…)."""
+
+    def render(self, lang: Lang) -> str: ...
+
+
 @dataclass(frozen=True)
 class Msg:
     """A catalogue entry and its parameters, rendered once the answer's language is known."""
@@ -74,9 +81,9 @@ def msg(key: str, **params: Any) -> Msg:
 
 
 def t(key: str, lang: Lang, /, **params: Any) -> str:
-    """Render ``key`` in ``lang``; :class:`Msg` parameters are rendered in the same language."""
+    """Render ``key`` in ``lang``; parameters that render themselves do so in the same language."""
     en, zh = CATALOGUE[key]
-    values = {k: v.render(lang) if isinstance(v, Msg) else v for k, v in params.items()}
+    values = {k: v.render(lang) if isinstance(v, Renderable) else v for k, v in params.items()}
     return (zh if lang == "zh" else en).format(**values)
 
 
@@ -84,5 +91,573 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
 CATALOGUE: dict[str, tuple[str, str]] = {
     # --- joining words -------------------------------------------------------------------------
     "list.sep": (", ", "、"),
-    "sentence.sep": (" ", ""),
+    "next.heading": ("Next (for the assistant):", "下一步（给助手）："),
+    "ago.now": ("less than a minute ago", "不到一分钟前"),
+    "ago.minutes": ("about {minutes} min ago", "约 {minutes} 分钟前"),
+    "wait.seconds": ("{n} seconds", "{n} 秒"),
+    "wait.minutes": ("about {n} minutes", "约 {n} 分钟"),
+    "wait.hour": ("about an hour", "约一小时"),
+    "wait.hours": ("about {n} hours", "约 {n} 小时"),
+    "wait.days": ("about {n} days", "约 {n} 天"),
+    # --- errors: general -----------------------------------------------------------------------
+    "error.detail": (" (the service said: {detail})", "（服务返回：{detail}）"),
+    "error.generic": ("Something went wrong with the video service.", "视频服务出了点问题。"),
+    "error.generic.remedy": ("Try again in a moment.", "请稍后再试。"),
+    "error.job_crashed": (
+        "The {kind} work stopped unexpectedly ({name}).",
+        "{kind} 任务意外中止（{name}）。",
+    ),
+    "error.job_crashed.remedy": (
+        "Nothing else is affected: call status to see where things stand, then try again.",
+        "其他内容不受影响：先调用 status 查看当前情况，再重试。",
+    ),
+    "error.turn_failed": ("{reply}", "{reply}"),
+    "error.turn_failed.remedy": (
+        "Don't send the same request again (it could be charged twice): call status to see what changed.",
+        "不要重复发送同一请求（可能重复扣费）：调用 status 查看有哪些变化。",
+    ),
+    # --- errors: the caller's input ------------------------------------------------------------
+    "error.input": ("That input can't be used.", "这个输入无法使用。"),
+    "error.input.remedy": ("Check it and try again.", "请检查后重试。"),
+    "error.4001": ("That file type isn't supported.", "不支持这种文件类型。"),
+    "error.4001.remedy": (
+        "Accepted formats: mp4, mov, avi, webm, mkv, jpg, jpeg, png, gif, webp, mp3, wav, m4a, aac "
+        "(MP4, MOV, JPG and PNG work best).",
+        "支持的格式：mp4、mov、avi、webm、mkv、jpg、jpeg、png、gif、webp、mp3、wav、m4a、aac"
+        "（MP4、MOV、JPG、PNG 效果最好）。",
+    ),
+    "error.4002": ("That file is larger than the 500 MB limit.", "文件超过了 500 MB 的上限。"),
+    "error.4002.remedy": (
+        "Compress it or trim it to the part you need, then upload again.",
+        "请压缩文件或只保留需要的片段，然后重新上传。",
+    ),
+    "input.type": ("{name}: .{ext} files aren't supported.", "{name}：不支持 .{ext} 文件。"),
+    "input.too_big": (
+        "{name} is {mb} MB, over the 500 MB limit.",
+        "{name} 有 {mb} MB，超过了 500 MB 的上限。",
+    ),
+    "input.not_media": (
+        "{name} isn't an image, video or audio file (its content "
+        "doesn't match its name), so it was not uploaded.",
+        "{name} 不是图片、视频或音频文件（内容与文件名不符），因此没有上传。",
+    ),
+    "input.not_found": ("{path} doesn't exist.", "{path} 不存在。"),
+    "input.not_found.remedy": ("Check the path (use an absolute path).", "请检查路径（使用绝对路径）。"),
+    "input.broken_link": ("{path} is a broken symbolic link.", "{path} 是一个失效的符号链接。"),
+    "input.broken_link.remedy": ("Point it at a real file.", "请让它指向真实存在的文件。"),
+    "input.permission": ("{path} can't be read (permission denied).", "无法读取 {path}（没有权限）。"),
+    "input.permission.remedy": (
+        "Check its permissions, or copy it somewhere you can read.",
+        "请检查文件权限，或把它复制到可读取的位置。",
+    ),
+    "input.symlink_loop": ("{path} is a loop of symbolic links.", "{path} 是循环的符号链接。"),
+    "input.symlink_loop.remedy": ("Point it at the real file.", "请改用真实文件的路径。"),
+    "input.name_too_long": (
+        "The file name {name} is too long for this system.",
+        "文件名 {name} 太长，系统无法处理。",
+    ),
+    "input.name_too_long.remedy": ("Rename the file to something shorter.", "请把文件改成较短的名字。"),
+    "input.unreadable": ("{path} can't be read ({reason}).", "无法读取 {path}（{reason}）。"),
+    "input.folder": ("{path} is a folder.", "{path} 是一个文件夹。"),
+    "input.folder.remedy": (
+        "Pass the media files inside it, e.g. a wildcard like {path}/*.jpg.",
+        "请传入其中的媒体文件，例如使用通配符 {path}/*.jpg。",
+    ),
+    "input.empty": ("{name} is empty.", "{name} 是空文件。"),
+    "input.empty.remedy": ("Pick the complete file.", "请选择完整的文件。"),
+    "input.bad_name": (
+        "The name of {path} isn't valid text (not UTF-8), so the service can't take it.",
+        "{path} 的文件名不是有效的文字（非 UTF-8），服务无法接收。",
+    ),
+    "input.bad_name.remedy": (
+        "Rename the file with ordinary characters, then upload it.",
+        "请用普通字符重命名后再上传。",
+    ),
+    "input.too_many": (
+        "That is {n} files; one upload takes at most {max}.",
+        "共 {n} 个文件，一次最多上传 {max} 个。",
+    ),
+    "input.too_many.remedy": (
+        "Upload them in smaller groups, or narrow the pattern.",
+        "请分批上传，或缩小通配范围。",
+    ),
+    "input.no_match": ("No files match {pattern}.", "没有文件匹配 {pattern}。"),
+    "input.no_match.remedy": ("Check the folder and the pattern.", "请检查文件夹和通配模式。"),
+    "input.glob_slow": ("Searching for {pattern} takes too long.", "查找 {pattern} 耗时过长。"),
+    "input.glob_slow.remedy": (
+        "Name the folder more precisely (fewer wildcards).",
+        "请更精确地指定文件夹（少用通配符）。",
+    ),
+    "input.relative": (
+        "{path} is a relative path, and this assistant didn't say which folder it is relative to.",
+        "{path} 是相对路径，但助手没有说明它相对于哪个文件夹。",
+    ),
+    "input.relative.remedy": (
+        "Give the full (absolute) path, e.g. /Users/you/Pictures/photo.jpg.",
+        "请提供完整的绝对路径，例如 /Users/you/Pictures/photo.jpg。",
+    ),
+    "input.relative_missing": (
+        "{path} isn't in the workspace folders ({roots}).",
+        "在工作区文件夹（{roots}）中找不到 {path}。",
+    ),
+    "input.relative_missing.remedy": ("Give the full (absolute) path.", "请提供完整的绝对路径。"),
+    "input.changed": ("{name} changed while it was being uploaded.", "{name} 在上传过程中被修改了。"),
+    "input.changed.remedy": (
+        "Wait until the file is complete, then upload it again.",
+        "请等文件写完后重新上传。",
+    ),
+    "input.url_scheme": ("{url} isn't an http(s) link.", "{url} 不是 http(s) 链接。"),
+    "input.url_scheme.remedy": (
+        "Pass web links as urls and local files as files.",
+        "网络链接放在 urls 里，本地文件放在 files 里。",
+    ),
+    "input.url_credentials": (
+        "The link to {host} has a user name or password in it; it was not sent.",
+        "指向 {host} 的链接里带有用户名或密码，因此没有发送。",
+    ),
+    "input.url_credentials.remedy": (
+        "Use a share link without credentials.",
+        "请使用不含账号密码的分享链接。",
+    ),
+    "input.nothing_to_upload": ("Nothing to upload was given.", "没有提供要上传的内容。"),
+    "input.nothing_to_upload.remedy": (
+        "Pass files=[absolute paths] and/or urls=[links].",
+        "请传入 files=[绝对路径] 和/或 urls=[链接]。",
+    ),
+    "input.upload_in_prompt": ("Nothing to upload was named in the request.", "请求中没有指明要上传的文件。"),
+    "input.upload_in_prompt.remedy": (
+        "Call upload with files=[absolute paths] and/or urls=[http(s) links].",
+        "请调用 upload，并传入 files=[绝对路径] 和/或 urls=[http(s) 链接]。",
+    ),
+    "input.prompt_empty": ("The request is empty.", "请求内容为空。"),
+    "input.prompt_empty.remedy": (
+        "Say what video you want, or what to change.",
+        "请说明想要什么视频，或要修改什么。",
+    ),
+    "input.prompt_long": (
+        "The request is {n} characters long; the limit is {max}.",
+        "请求有 {n} 个字符，上限是 {max}。",
+    ),
+    "input.prompt_long.remedy": ("Shorten it to the instructions that matter.", "请精简为关键的指示。"),
+    "input.format": ("Can't export as {value!r}.", "无法导出为 {value!r}。"),
+    "input.format.remedy": ("Use one of: {allowed}.", "可选：{allowed}。"),
+    "input.quality": ("Unknown quality {value!r}.", "未知的画质 {value!r}。"),
+    "input.quality.remedy": ("Use one of: {allowed}.", "可选：{allowed}。"),
+    "input.project_unknown": ("There is no project called {ref!r}.", "没有名为 {ref!r} 的项目。"),
+    "input.project_unknown.remedy": (
+        "Call status to see the projects and their ids.",
+        "请调用 status 查看项目列表及其 id。",
+    ),
+    # --- errors: local folders -----------------------------------------------------------------
+    "error.output_dir": ("Can't write to the output folder {path}.", "无法写入输出文件夹 {path}。"),
+    "error.output_dir.remedy": (
+        "Set NEMO_OUTPUT_DIR to a folder you can write to.",
+        "请把 NEMO_OUTPUT_DIR 设为你有写入权限的文件夹。",
+    ),
+    "error.output_dir_none": (
+        "No writable folder was found for exported videos.",
+        "找不到可写入的文件夹来保存导出的视频。",
+    ),
+    "error.state_dir": ("The state folder can't be used.", "状态文件夹无法使用。"),
+    "error.state_dir.remedy": (
+        "Set NEMO_HOME to a folder you own, then restart the assistant.",
+        "请把 NEMO_HOME 设为你自己的文件夹，然后重启助手。",
+    ),
+    "state.unusable": (
+        "The state folder {path} can't be used ({reason}).",
+        "状态文件夹 {path} 无法使用（{reason}）。",
+    ),
+    "state.disk_full": ("The disk holding {path} is full.", "{path} 所在的磁盘已满。"),
+    "state.disk_full.remedy": ("Free some space, then try again.", "请清理一些空间后重试。"),
+    "state.read_only": ("The state folder {path} is read-only.", "状态文件夹 {path} 是只读的。"),
+    "state.broken": (
+        "The project store {path} can't be read ({reason}).",
+        "无法读取项目存储 {path}（{reason}）。",
+    ),
+    "state.broken.remedy": (
+        "Restart the assistant: a damaged store is moved aside and a fresh one started.",
+        "请重启助手：损坏的存储会被移到一旁，并新建一个。",
+    ),
+    "state.moved_aside": (
+        "Note: the project store was damaged; it was moved to {path} and a fresh one started. "
+        "Earlier projects aren't listed; your exported videos are still in their folder.",
+        "注意：项目存储已损坏，已移到 {path} 并新建了一个。之前的项目不再列出；已导出的视频仍在原文件夹中。",
+    ),
+    # --- errors: downloads ---------------------------------------------------------------------
+    "error.download": ("The finished video couldn't be saved.", "完成的视频无法保存。"),
+    "error.download.remedy": (
+        "Call export again to retry the download (the render is kept).",
+        "请再次调用 export 重试下载（渲染结果会保留）。",
+    ),
+    "download.disk_full": (
+        "The disk is full: the video couldn't be saved in {path}.",
+        "磁盘已满：视频无法保存到 {path}。",
+    ),
+    "download.disk_full.remedy": (
+        "Free some space (or set NEMO_OUTPUT_DIR to another "
+        "disk), then call export again: the render is kept.",
+        "请清理空间（或把 NEMO_OUTPUT_DIR 设到其他磁盘），然后再次调用 export：渲染结果会保留。",
+    ),
+    "download.permission": (
+        "The video couldn't be written to {path} (permission denied).",
+        "无法把视频写入 {path}（没有权限）。",
+    ),
+    "download.permission.remedy": (
+        "Set NEMO_OUTPUT_DIR to a folder you can write to, then call export again.",
+        "请把 NEMO_OUTPUT_DIR 设为可写的文件夹，然后再次调用 export。",
+    ),
+    "download.write_failed": (
+        "The video couldn't be written to {path} ({reason}).",
+        "无法把视频写入 {path}（{reason}）。",
+    ),
+    "download.too_big": (
+        "The video is larger than the {mb} MB download limit.",
+        "视频超过了 {mb} MB 的下载上限。",
+    ),
+    "download.too_big.remedy": (
+        "Raise NEMO_MAX_DOWNLOAD_MB if you expect a file that large, or export at a lower quality.",
+        "如果视频确实这么大，请调高 NEMO_MAX_DOWNLOAD_MB，或以较低画质导出。",
+    ),
+    "download.too_slow": ("The download became too slow and was stopped.", "下载速度过慢，已停止。"),
+    "download.not_video": (
+        "The service's download was not a video file, so it was not saved.",
+        "服务返回的下载内容不是视频文件，因此没有保存。",
+    ),
+    "download.not_video.remedy": (
+        "Call export again in a minute; if it repeats, the service may be having trouble.",
+        "请一分钟后再次调用 export；如果仍然如此，可能是服务出现了问题。",
+    ),
+    "error.nothing_to_export": (
+        "There's nothing to export yet: the timeline is empty.",
+        "还没有可以导出的内容：时间线是空的。",
+    ),
+    "error.nothing_to_export.remedy": (
+        "Upload media and ask for a video with generate first.",
+        "请先上传素材，再用 generate 生成视频。",
+    ),
+    # --- errors: time limits -------------------------------------------------------------------
+    "error.time_limit": ("That took too long.", "耗时过长。"),
+    "error.time_limit.remedy": (
+        "Nothing was lost: call status to see where things stand.",
+        "没有丢失任何内容：调用 status 查看当前情况。",
+    ),
+    "time.budget": (
+        "The video service didn't answer within {seconds} s.",
+        "视频服务在 {seconds} 秒内没有响应。",
+    ),
+    "time.budget.remedy": (
+        "Nothing was lost; try again in a minute (work already started keeps going: status shows it).",
+        "没有丢失任何内容；请一分钟后重试（已开始的任务会继续，status 可查看）。",
+    ),
+    "time.agent": (
+        "The agent didn't finish within its {minutes}-minute limit.",
+        "智能体未能在 {minutes} 分钟的时限内完成。",
+    ),
+    "time.agent.remedy": (
+        "Check status to see what it changed, then try a smaller request.",
+        "请先用 status 查看它改了什么，再尝试更小的请求。",
+    ),
+    "time.render": (
+        "The render didn't finish within {minutes} minutes, so it was stopped.",
+        "渲染未能在 {minutes} 分钟内完成，已停止。",
+    ),
+    "time.render.remedy": (
+        "Call export to start a new render; a simpler timeline renders faster.",
+        "请调用 export 重新渲染；时间线越简单渲染越快。",
+    ),
+    # --- errors: the backend -------------------------------------------------------------------
+    "error.api": ("The video service refused the request ({ref}).", "视频服务拒绝了请求（{ref}）。"),
+    "error.api.remedy": (
+        "Try again; if it persists, report it with the message above.",
+        "请重试；如果持续出现，请附上以上信息反馈。",
+    ),
+    "error.1001": ("Your NemoVideo sign-in has expired.", "你的 NemoVideo 登录已过期。"),
+    "error.1001.remedy": (
+        "A new free token is fetched automatically; try again.",
+        "系统会自动获取新的免费令牌，请重试。",
+    ),
+    "error.1001_user": (
+        "The token in NEMO_TOKEN was rejected as expired or invalid.",
+        "NEMO_TOKEN 中的令牌已过期或无效。",
+    ),
+    "error.1001_user.remedy": (
+        "Renew it in your NemoVideo account, or unset NEMO_TOKEN to use free credits.",
+        "请在 NemoVideo 账户中更新令牌，或取消设置 NEMO_TOKEN 以使用免费积分。",
+    ),
+    "error.1002": ("The project's session was not found on the server.", "服务器上找不到该项目的会话。"),
+    "error.1002.remedy": (
+        "A new session is started automatically; re-upload your media if it is missing.",
+        "系统会自动新建会话；如果素材缺失，请重新上传。",
+    ),
+    "error.2001": ("You're out of NemoVideo credits.", "你的 NemoVideo 积分已用完。"),
+    "error.2001.remedy": (
+        "Top up your credits at https://nemovideo.com. Exporting finished videos stays free.",
+        "请到 https://nemovideo.com 充值积分。导出已完成的视频仍然免费。",
+    ),
+    "error.2001.remedy_anonymous": (
+        "Register to keep going: {link} (your free work stays linked to the new account). "
+        "Exporting finished videos stays free.",
+        "注册后即可继续：{link}（你的免费作品会关联到新账户）。导出已完成的视频仍然免费。",
+    ),
+    "error.client_id": ("The service rejected the request for a free token.", "服务拒绝了免费令牌的申请。"),
+    "error.client_id.remedy": (
+        "Try again in a minute; if it persists, set NEMO_TOKEN.",
+        "请一分钟后重试；如果持续出现，请设置 NEMO_TOKEN。",
+    ),
+    "error.402": (
+        "Your current NemoVideo plan doesn't allow this export.",
+        "你当前的 NemoVideo 套餐不允许这次导出。",
+    ),
+    "error.402.remedy": (
+        "This is a subscription-tier limit, not a credit problem: "
+        "upgrade the plan, or export at a lower quality.",
+        "这是订阅等级的限制，与积分无关：请升级套餐，或以较低画质导出。",
+    ),
+    "error.429": ("The video service is rate limiting us.", "视频服务正在限流。"),
+    "error.429.remedy": ("Try again in {wait}.", "请在{wait}后重试。"),
+    "error.5xx": ("The video service had an internal error ({ref}).", "视频服务内部出错（{ref}）。"),
+    "error.5xx.remedy": ("Try again in a minute.", "请一分钟后重试。"),
+    "error.bad_response": (
+        "The video service sent an answer that couldn't be read.",
+        "视频服务返回了无法读取的内容。",
+    ),
+    "error.bad_response.remedy": (
+        "Try again in a minute; if it keeps happening the service may be down.",
+        "请一分钟后重试；如果反复出现，服务可能暂时不可用。",
+    ),
+    "error.bad_shape": (
+        "The video service sent an unexpected {what} answer.",
+        "视频服务返回了意外的 {what} 内容。",
+    ),
+    "error.bad_id": (
+        "The video service sent an id that can't be used safely.",
+        "视频服务返回了一个无法安全使用的 id。",
+    ),
+    "error.bad_url": (
+        "The video service sent a download link that can't be used safely.",
+        "视频服务返回了一个无法安全使用的下载链接。",
+    ),
+    "error.bad_encoding": (
+        "The video service sent an answer in an unsupported encoding ({encoding}).",
+        "视频服务返回了不支持的编码（{encoding}）。",
+    ),
+    "error.too_large": (
+        "The video service sent an answer larger than {mb} MB.",
+        "视频服务返回的内容超过了 {mb} MB。",
+    ),
+    "error.redirects": ("The download redirected too many times.", "下载重定向次数过多。"),
+    "error.no_timeline": (
+        "The video service's project state had no timeline in it.",
+        "视频服务返回的项目状态中没有时间线。",
+    ),
+    "error.no_stream": ("The agent answered without an event stream.", "智能体的回复不是事件流。"),
+    "error.agent_error": ("The video agent reported an error.", "视频智能体报告了一个错误。"),
+    "error.agent_error.remedy": (
+        "Don't send the same request again (it could be charged twice): call status to see what changed.",
+        "不要重复发送同一请求（可能重复扣费）：调用 status 查看有哪些变化。",
+    ),
+    "error.render_failed": ("The video render failed on the server.", "服务器上的视频渲染失败了。"),
+    "error.render_failed.remedy": (
+        "Call export again; if it fails twice, ask the agent to simplify the timeline.",
+        "请再次调用 export；如果再次失败，请让智能体简化时间线。",
+    ),
+    "render.failed": ("The render {render_id} ended: {reason}.", "渲染 {render_id} 已结束：{reason}。"),
+    "render.unknown": ("The render {render_id} is unknown to the service.", "服务不认识渲染 {render_id}。"),
+    "render.unknown.remedy": ("Call export to start a new render.", "请调用 export 重新渲染。"),
+    "error.connection": ("Couldn't reach the NemoVideo service.", "无法连接 NemoVideo 服务。"),
+    "error.connection.remedy": (
+        "Check your internet connection (and NEMO_API_BASE if you set it), then try again.",
+        "请检查网络连接（如设置了 NEMO_API_BASE 也请检查），然后重试。",
+    ),
+    "error.network_timeout": ("The NemoVideo service stopped answering.", "NemoVideo 服务停止了响应。"),
+    "error.network_timeout.remedy": (
+        "Try again; long jobs keep running and can be picked up with status.",
+        "请重试；长任务会继续运行，可以用 status 查看。",
+    ),
+    "error.local_protocol": ("A request couldn't be sent as built.", "请求无法按原样发送。"),
+    "error.local_protocol.remedy": (
+        "Try again; if it persists, report it.",
+        "请重试；如果持续出现，请反馈。",
+    ),
+    # --- jobs and progress ---------------------------------------------------------------------
+    "job.starting": ("Starting", "正在开始"),
+    "job.progress": ("{what} ({seconds}s)", "{what}（{seconds} 秒）"),
+    "job.still_working": (
+        "Still working on {what} ({minutes} min so far); nothing is lost.",
+        "仍在处理{what}（已 {minutes} 分钟），进度不会丢失。",
+    ),
+    "job.sending": ("Sending your request to the video agent", "正在把请求发送给视频智能体"),
+    "job.answering": ("The agent is answering", "智能体正在回复"),
+    "job.editing": ("The agent is editing the timeline", "智能体正在编辑时间线"),
+    "job.working": ("The agent is working on it", "智能体正在处理"),
+    "job.rendering": ("Rendering", "正在渲染"),
+    "job.downloading": ("Downloading the video", "正在下载视频"),
+    "job.uploading": ("Uploading {n} file(s)", "正在上传 {n} 个文件"),
+    "job.importing": ("Importing {n} link(s)", "正在导入 {n} 个链接"),
+    "label.request": ("your video request", "你的视频请求"),
+    "label.export": ("your export", "你的导出"),
+    "label.upload": ("your upload", "你的上传"),
+    # --- projects ------------------------------------------------------------------------------
+    "project.unnamed": ("New project", "新项目"),
+    "project.started": (
+        "Started a new, empty project. Earlier projects and their exports stay in status.",
+        "已新建一个空项目。之前的项目及其导出仍可在 status 中查看。",
+    ),
+    "project.switched": ("Switched to the project {name}.", "已切换到项目 {name}。"),
+    "project.session_lost": (
+        "Note: the video service lost this project's session, so a new one was started. "
+        "Media uploaded before may be missing: upload it again if the timeline lacks it.",
+        "注意：视频服务丢失了该项目的会话，已新建会话。"
+        "之前上传的素材可能缺失：如果时间线里没有，请重新上传。",
+    ),
+    # --- the agent -----------------------------------------------------------------------------
+    "agent.busy": (
+        'The agent is still busy with your earlier request "{prompt}"; this one was not sent.',
+        "智能体仍在处理你之前的请求“{prompt}”；这次的请求没有发送。",
+    ),
+    "agent.waiting_other": ("Waiting for the earlier request to finish", "正在等待之前的请求完成"),
+    "agent.working": (
+        "The agent is still working on it (requests take 1-2 minutes); nothing is lost.",
+        "智能体仍在处理（请求通常需要 1-2 分钟），不会丢失任何内容。",
+    ),
+    "agent.attached_running": (
+        "This request was already sent {ago} and is still being worked on; it was not sent again "
+        "(no second charge).",
+        "这个请求已在{ago}发送，仍在处理中；没有再次发送（不会重复扣费）。",
+    ),
+    "agent.attached_done": (
+        "This request was already sent {ago}; it was not sent again (no second charge). Its answer:",
+        "这个请求已在{ago}发送；没有再次发送（不会重复扣费）。它的回复：",
+    ),
+    "agent.silent": ("The agent finished without a message.", "智能体已完成，但没有留言。"),
+    "agent.changes": ("What changed on the timeline:", "时间线上的变化："),
+    "agent.no_change": ("The timeline didn't change.", "时间线没有变化。"),
+    "agent.claim_unverified": (
+        "Note: the agent says it made a change, but the timeline did not change.",
+        "注意：智能体说已经做了修改，但时间线实际上没有变化。",
+    ),
+    "agent.cut": ("(The answer was cut off.)", "（回复被截断了。）"),
+    "agent.interrupted": (
+        'Your request "{prompt}" was interrupted (the server restarted or lost the connection); its '
+        "answer was lost. The timeline below shows what the agent managed to apply.",
+        "你的请求“{prompt}”被中断了（服务器重启或连接中断），"
+        "回复已丢失。下方的时间线显示了智能体已完成的部分。",
+    ),
+    "cost.generation": ("a generated clip", "生成一段视频"),
+    "cost.edit": ("an edit", "一次编辑"),
+    "cost.warning": (
+        "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. "
+        "It was sent anyway; if the credits run out, the service says so and nothing is charged.",
+        "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 "
+        "{left}。请求仍已发送；如果积分不足，服务会提示且不会扣费。",
+    ),
+    "cost.used": ("Credits used: {used}; left: {left}.", "本次消耗积分：{used}；剩余：{left}。"),
+    # --- cancel --------------------------------------------------------------------------------
+    "cancel.done": ("Cancelled at the service: {ids}.", "已在服务端取消：{ids}。"),
+    "cancel.nothing": ("There was no render running to cancel.", "当前没有正在进行的渲染可以取消。"),
+    "cancel.agent_running": (
+        "The agent request already sent can't be recalled: it keeps running and its credits are spent. "
+        "Its answer will show in status.",
+        "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。它的回复会在 status 中显示。",
+    ),
+    "cancel.agent_note": (
+        "(Only renders can be cancelled: an agent request, "
+        "once sent, always runs to the end and is charged.)",
+        "（只能取消渲染：智能体请求一旦发送就会运行到结束并扣费。）",
+    ),
+    # --- upload --------------------------------------------------------------------------------
+    "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
+    "upload.working": (
+        "The upload is still in progress; it keeps going in the background.",
+        "上传仍在进行中，会在后台继续。",
+    ),
+    "upload.finished": ("Upload finished: {names}.", "上传完成：{names}。"),
+    "upload.failed": ("Upload failed ({names}): {error}", "上传失败（{names}）：{error}"),
+    "upload.interrupted": (
+        "The upload of {names} was interrupted (the server stopped); upload those files again.",
+        "{names} 的上传被中断（服务器已停止）；请重新上传这些文件。",
+    ),
+    # --- credits -------------------------------------------------------------------------------
+    "credits.text": (
+        "Credits: {available} available, {frozen} reserved for running jobs, {total} in total. "
+        "About 100 per generated clip, about 50 per edit; exporting is free.",
+        "积分：可用 {available}，运行中任务占用 {frozen}，共 "
+        "{total}。生成一段视频约 100 积分，一次编辑约 50 积分；导出免费。",
+    ),
+    # --- export --------------------------------------------------------------------------------
+    "export.done": ("Your video is saved: {path}\n{facts}", "视频已保存：{path}\n{facts}"),
+    "export.facts": ("{seconds} s, {width}x{height}, {mb} MB.", "{seconds} 秒，{width}x{height}，{mb} MB。"),
+    "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
+    "export.rendering": (
+        "Rendering ({pct}), job {render_id}. It keeps going in the background.",
+        "正在渲染（{pct}），任务 {render_id}。会在后台继续。",
+    ),
+    "export.trouble": ("The render {render_id} hit a problem: {error}", "渲染 {render_id} 遇到问题：{error}"),
+    "export.waiting_agent": (
+        "The agent is still working on your last request; the "
+        "export waits for it so the video shows the change.",
+        "智能体仍在处理你上一个请求；导出会等它完成，好让视频包含这次修改。",
+    ),
+    "export.timeline_changed": (
+        "The timeline changed after the render {render_id} started, so that render was cancelled and the "
+        "current timeline is being rendered.",
+        "渲染 {render_id} 开始后时间线又有了变化，因此已取消该渲染，正在渲染当前的时间线。",
+    ),
+    "render.state.rendering": ("rendering", "渲染中"),
+    "render.state.failed": ("failed", "失败"),
+    "render.state.cancelled": ("cancelled", "已取消"),
+    # --- status --------------------------------------------------------------------------------
+    "status.no_project": (
+        "No project yet: upload media or describe a video with generate.",
+        "还没有项目：请先上传素材，或用 generate 描述想要的视频。",
+    ),
+    "status.project": (
+        "Current project: {name} (created {created}).",
+        "当前项目：{name}（创建于 {created}）。",
+    ),
+    "status.media": ("Media ({n}): {names}", "素材（{n}）：{names}"),
+    "status.more": ("and {n} more.", "还有 {n} 个。"),
+    "status.exports": (
+        "Saved exports ({n}, page {page} of {pages}, newest first):",
+        "已保存的导出（{n} 个，第 {page}/{pages} 页，最新在前）：",
+    ),
+    "status.no_exports": ("No exports yet.", "还没有导出。"),
+    "status.projects": ("Projects ({n}): {names}", "项目（{n}）：{names}"),
+    "status.working": ("Still working: {items}", "仍在进行：{items}"),
+    # --- next steps (for the assistant) --------------------------------------------------------
+    "next.after_new_project": (
+        "Call upload with the new media, then generate.",
+        "调用 upload 上传新素材，然后调用 generate。",
+    ),
+    "next.after_upload": ("Call generate with what the user wants.", "调用 generate，传入用户的需求。"),
+    "next.after_cancel": ("Call export when the user wants a new render.", "用户需要重新渲染时调用 export。"),
+    "next.status_later": (
+        "Call status in about a minute; don't resend the request.",
+        "约一分钟后调用 status；不要重复发送请求。",
+    ),
+    "next.status_then_resend": (
+        "Call status in a minute for the earlier answer, then send this request again.",
+        "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
+    ),
+    "next.export": ("Call export to render and save the MP4 (free).", "调用 export 渲染并保存 MP4（免费）。"),
+    "next.export_later": (
+        "Call export again in about a minute (it resumes the same render).",
+        "约一分钟后再次调用 export（会继续同一个渲染）。",
+    ),
+    "next.upload": (
+        "To add media, call upload with file paths or links.",
+        "如需添加素材，调用 upload 并传入文件路径或链接。",
+    ),
+    "next.claim_unverified": (
+        "Tell the user the change did not land; ask the agent again in other words, or check status.",
+        "告诉用户修改没有生效；换个说法再请求一次，或调用 status 查看。",
+    ),
+    "next.start": (
+        "Call upload with the user's media, or generate with what they want.",
+        "调用 upload 上传用户素材，或调用 generate 说明需求。",
+    ),
+    "next.more_exports": (
+        "More exports: call status with page={page}.",
+        "更多导出：调用 status 并传入 page={page}。",
+    ),
 }

@@ -1,23 +1,29 @@
-"""Pydantic models for what crosses the wire to and from the backend.
+"""Pydantic models for what crosses the wire to and from the backend (untrusted input).
 
 The contract is loose (two envelopes, snake_case or camelCase, fields under ``data`` or at
 the top level, optional everything), so every model accepts both spellings, ignores
-unknown fields, and :func:`unwrap` flattens both envelopes into one dict first.
+unknown fields, and :func:`unwrap` flattens both envelopes into one dict first. Bodies are
+cleaned on the way in (:func:`decode_body`): lone surrogates fixed, non-finite numbers
+dropped, so nothing downstream meets them.
 """
 
 from __future__ import annotations
 
+import json
+import time
 from datetime import datetime
 from typing import Any, TypeVar
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
-from .errors import BadResponseError, error_for
+from .errors import BadResponseError, Caller, NemoError, error_for
+from .sanitize import clean_json, clean_text, finite
 
 M = TypeVar("M", bound=BaseModel)
 
 _ENVELOPE_KEYS = {"code", "message", "msg", "success", "data", "error"}
+MAX_ID_CHARS = 256
 
 
 class WireModel(BaseModel):
@@ -26,6 +32,14 @@ class WireModel(BaseModel):
     model_config = ConfigDict(
         alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="ignore"
     )
+
+
+def decode_body(raw: bytes) -> Any:
+    """JSON from the backend, cleaned; None when it isn't JSON at all."""
+    try:
+        return clean_json(json.loads(raw))
+    except (ValueError, RecursionError):
+        return None
 
 
 def _error_text(body: dict[str, Any]) -> str | None:
@@ -40,13 +54,16 @@ def _error_code(body: dict[str, Any]) -> int | None:
     raw = body.get("code")
     if raw is None and isinstance(body.get("error"), dict):
         raw = body["error"].get("code")
-    try:
-        return int(raw) if raw is not None else None
-    except (TypeError, ValueError):
-        return None
+    number = finite(raw)
+    return int(number) if number is not None and number == int(number) else None
 
 
-def unwrap(status: int, body: Any, retry_after: float | None = None) -> dict[str, Any]:
+def unwrap(
+    status: int,
+    body: Any,
+    retry_after: float | None = None,
+    caller: Caller = Caller(),  # noqa: B008 - immutable
+) -> dict[str, Any]:
     """Check an envelope for errors and return its payload: ``data`` merged over the top level.
 
     Raises the mapped :class:`NemoError` for a non-zero ``code``, ``success: false`` or an
@@ -54,12 +71,18 @@ def unwrap(status: int, body: Any, retry_after: float | None = None) -> dict[str
     """
     if not isinstance(body, dict):
         if status >= 400:
-            raise error_for(status=status, code=None, message=None, retry_after=retry_after)
-        raise BadResponseError()
+            raise error_for(status=status, code=None, retry_after=retry_after, caller=caller)
+        raise BadResponseError("error.bad_response")
     code = _error_code(body)
     failed = status >= 400 or (code is not None and code != 0) or body.get("success") is False
     if failed:
-        raise error_for(status=status, code=code or None, message=_error_text(body), retry_after=retry_after)
+        raise error_for(
+            status=status,
+            code=code or None,
+            message=_error_text(body),
+            retry_after=retry_after,
+            caller=caller,
+        )
     merged = {k: v for k, v in body.items() if k not in _ENVELOPE_KEYS}
     data = body.get("data")
     if isinstance(data, dict):
@@ -73,23 +96,50 @@ def parse(model: type[M], payload: dict[str, Any]) -> M:
     """Validate a payload, turning a shape mismatch into a readable :class:`BadResponseError`."""
     try:
         return model.model_validate(payload)
+    except NemoError:
+        raise
     except ValueError as err:
-        raise BadResponseError(
-            f"The video service sent an unexpected {model.__name__} response.",
-        ) from err
+        raise BadResponseError("error.bad_shape", what=model.__name__) from err
 
 
-def _epoch(value: Any) -> float | None:
-    """Seconds since the epoch from seconds, milliseconds or an ISO-8601 string."""
-    if value is None or value == "":
+def safe_id(value: Any) -> str | None:
+    """An id from the backend, as text, or None when it can't be used safely in a URL path or a
+    file name (empty, too long, control characters, ``.``/``..``). Callers still escape it."""
+    if value is None or isinstance(value, dict | list | bool):
         return None
-    if isinstance(value, int | float):
-        return float(value) / 1000 if value > 1e11 else float(value)
     text = str(value).strip()
+    if (
+        not text
+        or len(text) > MAX_ID_CHARS
+        or text in (".", "..")
+        or any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+        or "\ufffd" in text
+    ):
+        return None
+    return text
+
+
+def _epoch(value: Any, now: float) -> float | None:
+    """Seconds since the epoch from seconds, milliseconds, a relative lifetime or ISO-8601; None
+    when unreadable (then the token's expiry is "unknown": renewed on 1001, never "expired now")."""
+    if value is None or value == "" or isinstance(value, bool):
+        return None
+    number = finite(value)
+    if number is not None:
+        if number <= 0:
+            return None
+        if number < 1e9:  # a lifetime ("expires_at": 604800), not a date in 1970
+            return now + number
+        return number / 1000 if number > 1e11 else number
+    if not isinstance(value, str):
+        return None
     try:
-        return _epoch(float(text))
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+        return None
+    if parsed.tzinfo is None:
+        return None  # a local time of unknown zone: better unknown than wrong
+    return parsed.timestamp()
 
 
 class TokenGrant(WireModel):
@@ -97,18 +147,33 @@ class TokenGrant(WireModel):
 
     token: str = Field(validation_alias=AliasChoices("token", "access_token", "accessToken"))
     user_id: str | None = None
-    expires_at: float | None = None
+    expires_at: float | None = Field(
+        default=None, validation_alias=AliasChoices("expires_at", "expiresAt", "expires_in", "expiresIn")
+    )
     credits: float | None = None
+
+    @field_validator("token", mode="before")
+    @classmethod
+    def _token(cls, value: Any) -> str:
+        text = value.strip() if isinstance(value, str) else ""
+        if not text or len(text) > 4096 or not text.isascii() or any(ch.isspace() for ch in text):
+            raise ValueError("no usable token")
+        return text
 
     @field_validator("expires_at", mode="before")
     @classmethod
     def _expiry(cls, value: Any) -> float | None:
-        return _epoch(value)
+        return _epoch(value, time.time())
 
     @field_validator("user_id", mode="before")
     @classmethod
     def _user(cls, value: Any) -> str | None:
-        return None if value is None else str(value)
+        return safe_id(value)
+
+    @field_validator("credits", mode="before")
+    @classmethod
+    def _credits(cls, value: Any) -> float | None:
+        return finite(value)
 
 
 class SessionInfo(WireModel):
@@ -116,11 +181,41 @@ class SessionInfo(WireModel):
 
     session_id: str
     task_id: str | None = None
+    user_id: str | None = None
 
-    @field_validator("session_id", "task_id", mode="before")
+    @field_validator("session_id", mode="before")
     @classmethod
-    def _as_text(cls, value: Any) -> str | None:
-        return None if value is None else str(value)
+    def _sid(cls, value: Any) -> str:
+        sid = safe_id(value)
+        if sid is None:
+            raise ValueError("no usable session id")
+        return sid
+
+    @field_validator("task_id", "user_id", mode="before")
+    @classmethod
+    def _ids(cls, value: Any) -> str | None:
+        return safe_id(value)
+
+
+class ClaimGrant(WireModel):
+    """``POST /api/auth/claim-token``: opens the project in NemoVideo's web editor."""
+
+    claim_token: str
+    expires_in: float | None = None
+
+    @field_validator("claim_token", mode="before")
+    @classmethod
+    def _claim(cls, value: Any) -> str:
+        text = safe_id(value)
+        if text is None:
+            raise ValueError("no usable claim token")
+        return text
+
+    @field_validator("expires_in", mode="before")
+    @classmethod
+    def _lifetime(cls, value: Any) -> float | None:
+        number = finite(value)
+        return number if number is not None and number > 0 else None
 
 
 class UploadedFile(WireModel):
@@ -132,12 +227,33 @@ class UploadedFile(WireModel):
     duration: float | None = None
     width: int | None = None
     height: int | None = None
-    fps: float | None = None
-    hash: str | None = None
+
+    @field_validator("filename", "file_type", "cdn_url", mode="before")
+    @classmethod
+    def _text(cls, value: Any) -> str | None:
+        if value is None or isinstance(value, dict | list):
+            return None
+        return clean_text(str(value), 2048) or None
+
+    @field_validator("duration", mode="before")
+    @classmethod
+    def _seconds(cls, value: Any) -> float | None:
+        return finite(value)
+
+    @field_validator("width", "height", mode="before")
+    @classmethod
+    def _pixels(cls, value: Any) -> int | None:
+        number = finite(value)
+        return int(number) if number is not None and 0 < number < 100_000 else None
 
 
 class UploadResult(WireModel):
     files: list[UploadedFile] = Field(default_factory=list)
+
+    @field_validator("files", mode="before")
+    @classmethod
+    def _files(cls, value: Any) -> list[Any]:
+        return [v for v in value if isinstance(v, dict)][:1000] if isinstance(value, list) else []
 
 
 class Credits(WireModel):
@@ -148,8 +264,22 @@ class Credits(WireModel):
     frozen: float = 0
     total: float | None = None
 
+    @field_validator("available", mode="before")
+    @classmethod
+    def _available(cls, value: Any) -> float:
+        number = finite(value)
+        if number is None:
+            raise ValueError("no readable balance")
+        return number
+
+    @field_validator("frozen", "total", mode="before")
+    @classmethod
+    def _numbers(cls, value: Any) -> float | None:
+        return finite(value)
+
     @model_validator(mode="after")
     def _total(self) -> Credits:
+        self.frozen = self.frozen or 0.0
         if self.total is None:
             self.total = self.available + self.frozen
         return self
@@ -161,30 +291,23 @@ class SessionState(WireModel):
     draft: dict[str, Any] | None = Field(
         default=None, validation_alias=AliasChoices(AliasPath("state", "draft"), "draft")
     )
-    video_infos: list[Any] = Field(
-        default_factory=list,
+    canvas: dict[str, Any] | None = Field(
+        default=None,
         validation_alias=AliasChoices(
-            AliasPath("state", "video_infos"), AliasPath("state", "videoInfos"), "video_infos", "videoInfos"
-        ),
-    )
-    generated_media: list[Any] = Field(
-        default_factory=list,
-        validation_alias=AliasChoices(
-            AliasPath("state", "generated_media"),
-            AliasPath("state", "generatedMedia"),
-            "generated_media",
-            "generatedMedia",
+            AliasPath("state", "canvas_config"),
+            AliasPath("state", "canvasConfig"),
+            "canvas_config",
+            "canvasConfig",
         ),
     )
 
-    @field_validator("video_infos", "generated_media", mode="before")
+    @field_validator("draft", "canvas", mode="before")
     @classmethod
-    def _listish(cls, value: Any) -> list[Any]:
-        if value is None:
-            return []
-        if isinstance(value, dict):
-            return list(value.values())
-        return list(value)
+    def _object(cls, value: Any) -> dict[str, Any] | None:
+        return value if isinstance(value, dict) else None
+
+
+RENDER_STATES = ("pending", "processing", "completed", "failed", "cancelled")
 
 
 class RenderStatus(WireModel):
@@ -204,28 +327,38 @@ class RenderStatus(WireModel):
     @field_validator("status", mode="before")
     @classmethod
     def _status(cls, value: Any) -> str:
-        return str(value or "pending").lower()
+        text = str(value or "pending").strip().lower()
+        if text == "canceled":
+            return "cancelled"
+        if text in ("done", "success", "succeeded", "finished"):
+            return "completed"
+        if text in ("error", "errored"):
+            return "failed"
+        return text if text in RENDER_STATES else "processing"  # unknown: keep polling, within limits
 
-    @field_validator("id", "error", mode="before")
+    @field_validator("progress", mode="before")
+    @classmethod
+    def _progress(cls, value: Any) -> float | None:
+        number = finite(value)
+        return None if number is None else min(100.0, max(0.0, number))
+
+    @field_validator("id", mode="before")
+    @classmethod
+    def _id(cls, value: Any) -> str | None:
+        return safe_id(value)
+
+    @field_validator("output_url", mode="before")
+    @classmethod
+    def _url(cls, value: Any) -> str | None:
+        return value if isinstance(value, str) and value else None
+
+    @field_validator("error", mode="before")
     @classmethod
     def _text(cls, value: Any) -> str | None:
         if isinstance(value, dict):
             value = value.get("message")
-        return None if value is None else str(value)
+        return None if value is None else clean_text(str(value), 300)
 
     @property
     def finished(self) -> bool:
-        return self.status in ("completed", "failed", "cancelled", "canceled")
-
-
-__all__ = [
-    "Credits",
-    "RenderStatus",
-    "SessionInfo",
-    "SessionState",
-    "TokenGrant",
-    "UploadResult",
-    "UploadedFile",
-    "parse",
-    "unwrap",
-]
+        return self.status in ("completed", "failed", "cancelled")

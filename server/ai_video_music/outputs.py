@@ -1,10 +1,61 @@
-"""What each tool returns: a pydantic model (structured output) that also renders as text."""
+"""What each tool returns: a pydantic model (structured output) that also renders as text.
+
+Every answer keeps what is *for the user* (``reply``, in their language) apart from what is
+*for the assistant* (``next_steps``: which tool to call next). The text content is the
+reply, then the next steps, once each.
+"""
 
 from __future__ import annotations
 
 from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from .messages import Lang, t
+
+
+class Answer(BaseModel):
+    language: Lang = Field(description="The language the reply is written in (the user's)")
+    reply: str = Field(description="What to tell the user, in their language")
+    next_steps: list[str] = Field(default_factory=list, description="For the assistant: what to do next")
+
+    def text(self) -> str:
+        parts = [self.reply.strip()]
+        if self.next_steps:
+            parts.append(t("next.heading", self.language) + " " + " ".join(self.next_steps))
+        return "\n\n".join(p for p in parts if p)
+
+
+class Segment(BaseModel):
+    name: str
+    start_s: float
+    end_s: float | None = None
+    volume: float | None = Field(default=None, description="Percent, for audio")
+
+
+class Track(BaseModel):
+    kind: Literal["video", "audio", "text", "other"]
+    label: str
+    segments: list[Segment]
+    segments_total: int = Field(description="How many segments the track has (the list may be capped)")
+
+
+class TimelineView(BaseModel):
+    summary: str = Field(description="The whole timeline as text, in the user's language")
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: str | None = Field(default=None, description='e.g. "9:16"')
+    tracks: list[Track] = Field(default_factory=list)
+    tracks_total: int = 0
+
+
+class ProjectView(BaseModel):
+    id: str
+    name: str
+    created_at: str
+    current: bool = False
+    project_url: str | None = Field(default=None, description="Opens the project in NemoVideo's web editor")
 
 
 class MediaItem(BaseModel):
@@ -13,101 +64,91 @@ class MediaItem(BaseModel):
     url: str | None = None
 
 
-class RenderItem(BaseModel):
-    id: str
-    status: str
+class ExportItem(BaseModel):
+    render_id: str
+    project_id: str | None = None
+    project_name: str | None = None
+    status: str = Field(
+        description="downloaded (on disk), submitting/pending/processing/completed, failed, cancelled"
+    )
     progress: float | None = None
-    path: str | None = Field(default=None, description="The MP4 on this computer, once downloaded")
+    path: str | None = Field(default=None, description="The MP4 on this computer")
     url: str | None = None
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    size_bytes: int | None = None
+    created_at: str
     error: str | None = None
 
-    def text(self) -> str:
-        if self.path:
-            return f"{self.id}: saved to {self.path}"
-        if self.error:
-            return f"{self.id}: {self.status} ({self.error})"
-        pct = f" {self.progress:.0f}%" if self.progress is not None else ""
-        return f"{self.id}: {self.status}{pct}"
 
-
-class GenerateOutput(BaseModel):
+class GenerateOutput(Answer):
     status: Literal["done", "working"]
-    action: str = Field(description="What ran: agent, export, credits, status or upload")
-    reply: str = Field(description="The answer to show the user")
+    action: str = Field(description="What ran: agent, export, credits, status, upload, cancel or new_project")
     job_id: str | None = Field(default=None, description="Handle of a request still running")
-    timeline: str | None = None
+    attached: bool = Field(
+        default=False,
+        description="True when this repeated an earlier identical request: it was not sent again",
+    )
+    timeline_changed: bool | None = Field(
+        default=None, description="Whether the agent's turn changed the timeline (None: not known)"
+    )
+    changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
+    credits_used: float | None = None
+    credits_left: float | None = None
+    cost_warning: str | None = Field(default=None, description="Said before spending, when credits are low")
+    project: ProjectView | None = None
 
-    def text(self) -> str:
-        parts = [self.reply]
-        if self.timeline and self.timeline not in self.reply:
-            parts.append(self.timeline)
-        if self.status == "working":
-            parts.append(
-                f"(Still working, handle {self.job_id}. Call status in a minute to get the result; "
-                "don't send the request again.)"
-            )
-        return "\n\n".join(p for p in parts if p)
 
-
-class UploadOutput(BaseModel):
+class UploadOutput(Answer):
     status: Literal["done", "working"]
     files: list[MediaItem] = Field(default_factory=list)
     job_id: str | None = None
-
-    def text(self) -> str:
-        if self.status == "working":
-            return f"Upload still in progress (handle {self.job_id}). Call status to see when it finishes."
-        names = ", ".join(f.name + (f" ({f.kind})" if f.kind else "") for f in self.files)
-        return f"Uploaded {len(self.files)} file(s): {names}. Now describe the video you want with generate."
+    project: ProjectView | None = None
 
 
-class CreditsOutput(BaseModel):
+class CreditsOutput(Answer):
     available: float
     frozen: float
     total: float
 
-    def text(self) -> str:
-        return (
-            f"Credits: {self.available:g} available, {self.frozen:g} reserved for running jobs, "
-            f"{self.total:g} in total. Exporting is free."
-        )
+
+class StatusOutput(Answer):
+    project: ProjectView | None = None
+    projects: list[ProjectView] = Field(default_factory=list, description="Recent projects, newest first")
+    projects_total: int = 0
+    timeline: TimelineView | None = None
+    exportable: bool = False
+    media: list[MediaItem] = Field(default_factory=list, description="The newest media of the project")
+    media_total: int = 0
+    exports: list[ExportItem] = Field(
+        default_factory=list, description="Saved and running exports, newest first"
+    )
+    exports_total: int = 0
+    page: int = 1
+    pages: int = 1
+    replies: list[str] = Field(
+        default_factory=list, description="Answers to earlier requests, not shown before"
+    )
+    working: list[str] = Field(default_factory=list, description="Work still running")
 
 
-class StatusOutput(BaseModel):
-    timeline: str
-    exportable: bool
-    media: list[MediaItem] = Field(default_factory=list)
-    renders: list[RenderItem] = Field(default_factory=list)
-    replies: list[str] = Field(default_factory=list, description="Agent answers not shown yet")
-    working: list[str] = Field(default_factory=list, description="Jobs still running")
-
-    def text(self) -> str:
-        parts = list(self.replies)
-        parts.append(self.timeline)
-        if self.media:
-            parts.append("Media: " + ", ".join(m.name for m in self.media))
-        if self.renders:
-            parts.append("Exports: " + "; ".join(r.text() for r in self.renders))
-        if self.working:
-            parts.append("Still working: " + "; ".join(self.working) + ". Call status again in a minute.")
-        return "\n\n".join(parts)
-
-
-class ExportOutput(BaseModel):
+class ExportOutput(Answer):
     status: Literal["done", "rendering", "waiting"]
     render_id: str | None = None
     progress: float | None = None
     path: str | None = Field(default=None, description="The MP4 on this computer")
-    url: str | None = Field(default=None, description="Download link from the service")
-    message: str = ""
+    url: str | None = Field(default=None, description="Download link from the service (may expire)")
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    size_bytes: int | None = None
+    project_url: str | None = None
+    agent_reply: str | None = Field(
+        default=None, description="The answer of the agent turn export waited for"
+    )
+    changes: list[str] = Field(default_factory=list)
+    timeline: TimelineView | None = None
 
-    def text(self) -> str:
-        if self.status == "done":
-            return f"Your video is ready: {self.path}" + (f"\nLink: {self.url}" if self.url else "")
-        if self.status == "rendering":
-            pct = f" ({self.progress:.0f}%)" if self.progress is not None else ""
-            return (
-                f"Rendering{pct}, job {self.render_id}. It keeps going: call export again "
-                "(or status) in a minute to download it. Don't start another export."
-            )
-        return self.message
+
+ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput

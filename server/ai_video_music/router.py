@@ -1,8 +1,10 @@
 """What the user said → which action runs. Pure and table-driven.
 
-A prompt that only asks to export, check credits, see the status or upload runs that
-action directly, with no agent turn (no credits spent, no SSE). A prompt that also asks
-for an edit ("add music and export") goes to the agent, which does the edit first.
+A prompt that only asks to export, check credits, see the status, upload or cancel runs
+that action directly, with no agent turn (no credits spent, no SSE). A prompt that also asks
+for an edit ("add music and export") goes to the agent, which does the edit first. "New
+project / start over / 新项目" starts a new project first; what else the prompt asks for
+then runs in it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from enum import StrEnum
 
 
 class Action(StrEnum):
+    CANCEL = "cancel"
+    NEW_PROJECT = "new_project"
     EXPORT = "export"
     CREDITS = "credits"
     STATUS = "status"
@@ -27,8 +31,9 @@ class Rule:
     chinese: tuple[str, ...]  # substrings
 
 
-# Order matters: the first matching rule wins.
+# Order matters: the first matching rule wins ("取消导出" cancels, it doesn't export).
 RULES: tuple[Rule, ...] = (
+    Rule(Action.CANCEL, ("cancel", "stop", "abort", "never mind", "nevermind"), ("取消", "停止", "算了")),
     Rule(Action.EXPORT, ("export", "download", "send me the video", "render", "save the video"),
          ("导出", "下载", "渲染")),
     Rule(Action.CREDITS, ("credits", "credit", "balance", "how many points"), ("积分", "余额", "点数")),
@@ -49,6 +54,17 @@ EDIT_WORDS_ZH = (
     "字幕", "标题", "然后", "转场", "特效",
 )  # fmt: skip
 
+NEW_PROJECT_EN = (
+    "new project", "start over", "new video", "start a new video", "start a new project", "start fresh",
+    "from scratch", "a new one", "another video", "different video",
+)  # fmt: skip
+NEW_PROJECT_ZH = ("新项目", "新视频", "重新开始", "新建项目", "新建视频", "另一个视频", "从头开始", "重新做")
+# What may remain of "start over, please!" without it asking for anything more.
+_FILLER = re.compile(
+    r"(?i)\b(?:please|pls|let'?s|let us|ok(?:ay)?|now|a|an|the|and|with|i want|i'd like|"
+    r"can you|could you|go|do|begin|start|create|open|make)\b|[\W_]+|请|吧|一个|开始|帮我|我要|我想|好的|现在"
+)
+
 _PATH = re.compile(
     r"""(?:(?<=\s)|^)(
         https?://[^\s"'<>]+                      # a URL
@@ -66,6 +82,7 @@ class Decision:
     keyword: str | None = None
     files: tuple[str, ...] = field(default=())
     urls: tuple[str, ...] = field(default=())
+    new_project: bool = False  # start a new project before doing the rest
 
 
 def _english_hit(text: str, phrases: tuple[str, ...]) -> str | None:
@@ -87,8 +104,26 @@ def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return files, urls
 
 
+def wants_new_project(prompt: str) -> tuple[bool, str]:
+    """Whether the prompt starts a new project, and what it says besides."""
+    lower = prompt.lower()
+    hit = _english_hit(lower, NEW_PROJECT_EN) or next((w for w in NEW_PROJECT_ZH if w in prompt), None)
+    if hit is None:
+        return False, prompt
+    rest = re.sub(re.escape(hit), " ", prompt, count=1, flags=re.IGNORECASE)
+    return True, rest
+
+
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means. Anything unmatched goes to the agent."""
+    new, rest = wants_new_project(prompt)
+    if new and not _FILLER.sub("", rest).strip():
+        return Decision(Action.NEW_PROJECT, new_project=True)
+    decision = _route(prompt)
+    return Decision(decision.action, decision.keyword, decision.files, decision.urls, new_project=new)
+
+
+def _route(prompt: str) -> Decision:
     lower = prompt.lower()
     for rule in RULES:
         hit = _english_hit(lower, rule.english) or next((w for w in rule.chinese if w in prompt), None)

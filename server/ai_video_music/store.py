@@ -1,27 +1,53 @@
-"""Persistent state in NEMO_HOME/store.db (SQLite, WAL): session, media, generations, renders.
+"""Persistent state in NEMO_HOME/store.db (SQLite, WAL): projects, media, agent turns, uploads, renders.
 
-SQLite gives atomic writes and safe concurrency across tool calls and server processes.
-Every call opens a short-lived connection, so no connection is shared between threads.
-The file is created 0600 (SQLite gives its WAL and SHM files the same mode).
+One kept connection per process, guarded by a lock (SQLite serialises writers across
+processes itself). Every query a tool makes is indexed and bounded (``LIMIT``), so a call
+costs the same with 100 rows or 100k. Work that must survive a crash is written *before*
+the request that starts it is sent (a render row, an agent turn, an upload), with its
+owner process, so the next process can tell "still running elsewhere" from "lost".
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import logging
 import os
 import sqlite3
+import threading
 import time
-from collections.abc import Iterator
-from contextlib import closing, contextmanager, suppress
+import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
+from .errors import LocalStateError
+from .fsutil import pid_alive, private_dir
+from .sanitize import fix_surrogates
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS projects (
+    id TEXT PRIMARY KEY,
+    session_id TEXT NOT NULL,
+    task_id TEXT,
+    name TEXT NOT NULL,
+    language TEXT NOT NULL DEFAULT 'en',
+    claim_token TEXT,
+    claim_expires REAL,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS media (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
-    session_id TEXT NOT NULL,
+    session_id TEXT,
     name TEXT NOT NULL,
     kind TEXT,
     url TEXT,
@@ -43,7 +69,7 @@ CREATE TABLE IF NOT EXISTS generations (
 CREATE TABLE IF NOT EXISTS renders (
     id TEXT PRIMARY KEY,
     session_id TEXT,
-    status TEXT NOT NULL,           -- pending | processing | completed | failed | cancelled | downloaded
+    status TEXT NOT NULL,   -- submitting | pending | processing | completed | downloaded | failed | cancelled
     progress REAL,
     format TEXT NOT NULL,
     quality TEXT NOT NULL,
@@ -53,28 +79,117 @@ CREATE TABLE IF NOT EXISTS renders (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS uploads (
+    id TEXT PRIMARY KEY,
+    project_id TEXT NOT NULL,
+    names TEXT NOT NULL,
+    status TEXT NOT NULL,           -- running | done | failed | interrupted
+    error TEXT,
+    owner TEXT,
+    delivered INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL,
+    updated_at REAL NOT NULL
+);
 """
-
+# Columns added in version 2, to tables a version-1 store already has.
+ADDED_COLUMNS = {
+    "media": ["project_id TEXT"],
+    "generations": [
+        "project_id TEXT",
+        "prompt_key TEXT",
+        "owner TEXT",
+        "before_draft TEXT",
+        "changes TEXT",
+        "timeline_changed INTEGER",
+        "credits_before REAL",
+        "credits_after REAL",
+    ],
+    "renders": [
+        "project_id TEXT",
+        "draft_fp TEXT",
+        "attempt INTEGER NOT NULL DEFAULT 1",
+        "retry_of TEXT",
+        "duration_s REAL",
+        "width INTEGER",
+        "height INTEGER",
+        "size_bytes INTEGER",
+        "claim TEXT",
+        "claimed_at REAL",
+    ],
+}
+INDEXES = """
+CREATE INDEX IF NOT EXISTS projects_recent ON projects(updated_at);
+CREATE INDEX IF NOT EXISTS media_project ON media(project_id, id);
+CREATE INDEX IF NOT EXISTS generations_project ON generations(project_id, status);
+CREATE INDEX IF NOT EXISTS generations_open ON generations(status) WHERE status = 'running';
+CREATE INDEX IF NOT EXISTS generations_undelivered ON generations(project_id) WHERE delivered = 0;
+CREATE INDEX IF NOT EXISTS renders_recent ON renders(created_at);
+CREATE INDEX IF NOT EXISTS renders_project ON renders(project_id, created_at);
+CREATE INDEX IF NOT EXISTS renders_open ON renders(status)
+    WHERE status IN ('submitting', 'pending', 'processing', 'completed');
+CREATE INDEX IF NOT EXISTS uploads_open ON uploads(project_id) WHERE delivered = 0;
+"""
 _UPSERT_KV = "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
-UNFINISHED_RENDER = ("pending", "processing", "completed")  # completed = not downloaded yet
+OPEN_RENDER = ("submitting", "pending", "processing", "completed")  # completed = not downloaded yet
+#: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
+OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+MAX_STORED_DRAFT = 1024 * 1024
+
+
+def owner_alive(owner: str | None) -> bool:
+    if not owner:
+        return False
+    if owner == OWNER:
+        return True
+    pid, _, _ = owner.partition(":")
+    return pid.isdigit() and pid_alive(int(pid))
 
 
 @dataclass(frozen=True)
-class Generation:
+class Project:
     id: str
-    session_id: str | None
-    prompt: str
-    status: str
-    reply: str
-    error: str | None
-    delivered: bool
+    session_id: str
+    task_id: str | None
+    name: str
+    language: str
+    claim_token: str | None
+    claim_expires: float | None
     created_at: float
     updated_at: float
 
 
 @dataclass(frozen=True)
+class Generation:
+    id: str
+    project_id: str | None
+    prompt: str
+    prompt_key: str | None
+    status: str
+    reply: str
+    error: str | None
+    delivered: bool
+    owner: str | None
+    before_draft: str | None
+    changes: str | None
+    timeline_changed: bool | None
+    credits_before: float | None
+    credits_after: float | None
+    created_at: float
+    updated_at: float
+
+    @property
+    def change_list(self) -> list[str]:
+        try:
+            loaded = json.loads(self.changes or "[]")
+        except ValueError:
+            return []
+        return [str(c) for c in loaded] if isinstance(loaded, list) else []
+
+
+@dataclass(frozen=True)
 class Render:
     id: str
+    project_id: str | None
     session_id: str | None
     status: str
     progress: float | None
@@ -83,8 +198,18 @@ class Render:
     output_url: str | None
     local_path: str | None
     error: str | None
+    draft_fp: str | None
+    attempt: int
+    retry_of: str | None
+    duration_s: float | None
+    width: int | None
+    height: int | None
+    size_bytes: int | None
+    claim: str | None
+    claimed_at: float | None
     created_at: float
     updated_at: float
+    project_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,150 +218,479 @@ class Media:
     kind: str | None
     url: str | None
     source: str
-    info: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: str
+    project_id: str
+    names: list[str]
+    status: str
+    error: str | None
+    owner: str | None
+    delivered: bool
+    created_at: float
+
+
+def _guarded(method: Callable[P, R]) -> Callable[P, R]:
+    """Run under the connection lock; SQLite failures become a clear local-state error."""
+
+    @functools.wraps(method)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        store = args[0]
+        assert isinstance(store, Store)
+        with store._lock:
+            try:
+                return method(*args, **kwargs)
+            except sqlite3.OperationalError as err:
+                raise store.state_error(err) from err
+            except sqlite3.DatabaseError as err:
+                raise store.state_error(err) from err
+
+    return run
+
+
+def _text(value: str) -> str:
+    """SQLite can't store a lone surrogate (a cut emoji from the backend): fix it first."""
+    return fix_surrogates(value)
 
 
 class Store:
-    """All persistence. Methods are quick, synchronous and safe to call from any thread."""
+    """All persistence. Methods are quick and synchronous; bigger reads run off the event loop."""
 
     def __init__(self, home: Path) -> None:
+        self.home = home
         self.path = home / "store.db"
-        home.mkdir(parents=True, exist_ok=True)
-        with suppress(FileExistsError):
-            os.close(os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        self._lock = threading.RLock()
+        self.moved_aside: Path | None = None
+        try:
+            private_dir(home)
+            self._db = self._open()
+        except sqlite3.DatabaseError as err:
+            if not self.path.exists():
+                raise self.state_error(err) from err
+            # A damaged file must not keep the server from starting: keep it for inspection.
+            self.moved_aside = self.path.with_name(f"store.db.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+            os.replace(self.path, self.moved_aside)
+            for suffix in ("-wal", "-shm"):
+                sidecar = self.path.with_name(self.path.name + suffix)
+                if sidecar.exists():
+                    os.replace(sidecar, self.moved_aside.with_name(self.moved_aside.name + suffix))
+            log.error("store %s was unreadable (%s); moved aside to %s", self.path, err, self.moved_aside)  # noqa: TRY400
+            self._db = self._open()
+        except OSError as err:
+            raise LocalStateError(
+                "state.unusable", path=str(home), reason=err.strerror or type(err).__name__
+            ) from err
+
+    def _open(self) -> sqlite3.Connection:
+        fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
         os.chmod(self.path, 0o600)
-        with self._db() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-
-    @contextmanager
-    def _db(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=15, isolation_level=None)) as db:
+        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        try:
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout=15000")
+            db.execute("PRAGMA busy_timeout=10000")
+            db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
-            yield db
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version < SCHEMA_VERSION:
+                self._migrate(db, version)
+        except BaseException:
+            db.close()
+            raise
+        return db
 
-    # --- session -----------------------------------------------------------------------------
+    def _migrate(self, db: sqlite3.Connection, version: int) -> None:
+        """Create or upgrade the schema in one transaction (another process may be doing the same:
+        every step checks before it acts)."""
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in _statements(SCHEMA):
+                db.execute(statement)
+            for table, columns in ADDED_COLUMNS.items():
+                have = {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+                for column in columns:
+                    if column.split()[0] not in have:
+                        db.execute(f"ALTER TABLE {table} ADD COLUMN {column}")
+            for statement in _statements(INDEXES):
+                db.execute(statement)
+            self._adopt_v1_session(db)
+            db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            db.execute("COMMIT")
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
 
+    @staticmethod
+    def _adopt_v1_session(db: sqlite3.Connection) -> None:
+        """Version 1 had one session and no projects: it becomes the first project."""
+        row = db.execute("SELECT value FROM kv WHERE key='session_id'").fetchone()
+        if row is None:
+            return
+        sid = str(row[0])
+        task = db.execute("SELECT value FROM kv WHERE key='task_id'").fetchone()
+        lang = db.execute("SELECT value FROM kv WHERE key='language'").fetchone()
+        pid = f"prj_{uuid.uuid4().hex[:10]}"
+        now = time.time()
+        db.execute(
+            "INSERT INTO projects(id, session_id, task_id, name, language, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?)",
+            (pid, sid, task[0] if task else None, "Project 1", str(lang[0]) if lang else "en", now, now),
+        )
+        for table in ("media", "generations", "renders"):
+            db.execute(f"UPDATE {table} SET project_id=? WHERE project_id IS NULL", (pid,))  # noqa: S608
+        db.execute("DELETE FROM kv WHERE key IN ('session_id', 'task_id')")
+        db.execute(_UPSERT_KV, ("current_project", pid))
+
+    def state_error(self, err: Exception) -> LocalStateError:
+        text = str(err).lower()
+        if "full" in text:
+            return LocalStateError("state.disk_full", path=str(self.home))
+        if "readonly" in text or "read-only" in text or "permission" in text:
+            return LocalStateError("state.read_only", path=str(self.home))
+        return LocalStateError("state.broken", path=str(self.path), reason=str(err)[:200])
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+    # --- key/value ---------------------------------------------------------------------------
+
+    @_guarded
     def get(self, key: str) -> str | None:
-        with self._db() as db:
-            row = db.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
+        row = self._db.execute("SELECT value FROM kv WHERE key=?", (key,)).fetchone()
         return None if row is None else str(row["value"])
 
+    @_guarded
     def put(self, **values: str) -> None:
-        with self._db() as db:
-            db.executemany(_UPSERT_KV, list(values.items()))
+        self._db.executemany(_UPSERT_KV, [(k, _text(v)) for k, v in values.items()])
 
-    def swap_session(self, expected: str | None, session_id: str, task_id: str, language: str) -> str:
-        """Store ``session_id`` only if the stored session is still ``expected`` (or none);
-        returns the session stored afterwards: ours, or the one another process stored first."""
-        with self._db() as db:
-            db.execute("BEGIN IMMEDIATE")
-            row = db.execute("SELECT value FROM kv WHERE key='session_id'").fetchone()
-            current = None if row is None else str(row["value"])
-            if current is None or current == expected:
-                db.executemany(
-                    _UPSERT_KV, [("session_id", session_id), ("task_id", task_id), ("language", language)]
+    # --- projects ----------------------------------------------------------------------------
+
+    @_guarded
+    def add_project(
+        self, project_id: str, session_id: str, task_id: str | None, name: str, language: str
+    ) -> None:
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO projects(id, session_id, task_id, name, language, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?)",
+            (project_id, session_id, task_id, _text(name), language, now, now),
+        )
+
+    @_guarded
+    def project(self, project_id: str) -> Project | None:
+        row = self._db.execute("SELECT * FROM projects WHERE id=?", (project_id,)).fetchone()
+        return None if row is None else Project(**dict(row))
+
+    @_guarded
+    def find_project(self, ref: str) -> Project | None:
+        """A project by id, or by name (exact, then prefix, case-insensitive): newest first."""
+        ref = ref.strip()
+        for sql, arg in (
+            ("SELECT * FROM projects WHERE id=?", ref),
+            ("SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1", ref),
+            (
+                "SELECT * FROM projects WHERE name LIKE ? ESCAPE '\\' COLLATE NOCASE"
+                " ORDER BY updated_at DESC LIMIT 1",
+                ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+            ),
+        ):
+            row = self._db.execute(sql, (arg,)).fetchone()
+            if row is not None:
+                return Project(**dict(row))
+        return None
+
+    @_guarded
+    def recent_projects(self, limit: int) -> tuple[list[Project], int]:
+        rows = self._db.execute(
+            "SELECT * FROM projects ORDER BY updated_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        total = self._db.execute("SELECT COUNT(*) FROM projects").fetchone()[0]
+        return [Project(**dict(r)) for r in rows], int(total)
+
+    @_guarded
+    def touch_project(self, project_id: str, **fields: Any) -> None:
+        self._update("projects", project_id, fields)
+
+    @_guarded
+    def swap_session(self, project_id: str, expected: str, session_id: str, task_id: str | None) -> str:
+        """Replace a lost session only if the project still has ``expected``; returns the project's
+        session afterwards (ours, or the one another process put there first)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._db.execute("SELECT session_id FROM projects WHERE id=?", (project_id,)).fetchone()
+            current = None if row is None else str(row[0])
+            if current == expected:
+                self._db.execute(
+                    "UPDATE projects SET session_id=?, task_id=?, claim_token=NULL, claim_expires=NULL,"
+                    " updated_at=? WHERE id=?",
+                    (session_id, task_id, time.time(), project_id),
                 )
                 current = session_id
-            db.execute("COMMIT")
-        return current
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return current or session_id
 
     # --- media -------------------------------------------------------------------------------
 
-    def add_media(self, session_id: str, items: list[dict[str, Any]], source: str) -> None:
+    @_guarded
+    def add_media(self, project_id: str, items: Iterable[dict[str, Any]], source: str) -> None:
         now = time.time()
-        with self._db() as db:
-            db.executemany(
-                "INSERT INTO media(session_id, name, kind, url, source, info, created_at)"
-                " VALUES(?,?,?,?,?,?,?)",
-                [
-                    (session_id, str(i.get("name")), i.get("kind"), i.get("url"), source, json.dumps(i), now)
-                    for i in items
-                ],
+        self._db.executemany(
+            "INSERT INTO media(project_id, name, kind, url, source, info, created_at) VALUES(?,?,?,?,?,?,?)",
+            [
+                (project_id, _text(str(i.get("name"))), i.get("kind"), i.get("url"), source, "{}", now)
+                for i in items
+            ],
+        )
+
+    @_guarded
+    def media_page(self, project_id: str, limit: int) -> tuple[list[Media], int]:
+        """The newest ``limit`` media of a project (oldest first) and how many there are."""
+        rows = self._db.execute(
+            "SELECT name, kind, url, source FROM media WHERE project_id=? ORDER BY id DESC LIMIT ?",
+            (project_id, limit),
+        ).fetchall()
+        total = self._db.execute("SELECT COUNT(*) FROM media WHERE project_id=?", (project_id,)).fetchone()[0]
+        return [Media(r["name"], r["kind"], r["url"], r["source"]) for r in reversed(rows)], int(total)
+
+    # --- agent turns -------------------------------------------------------------------------
+
+    @_guarded
+    def begin_turn(
+        self,
+        gen_id: str,
+        project_id: str,
+        session_id: str,
+        prompt: str,
+        prompt_key: str,
+        *,
+        stale_after: float,
+    ) -> Generation | None:
+        """Record a new agent turn before it is sent, unless the project already has one running
+        in a live process: then that one is returned and nothing is written (one turn at a time
+        per session, across processes)."""
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            row = self._db.execute(
+                "SELECT * FROM generations WHERE project_id=? AND status='running'"
+                " ORDER BY created_at DESC LIMIT 1",
+                (project_id,),
+            ).fetchone()
+            if row is not None:
+                busy = _generation(row)
+                if owner_alive(busy.owner) and time.time() - busy.updated_at < stale_after:
+                    self._db.execute("COMMIT")
+                    return busy
+            now = time.time()
+            self._db.execute(
+                "INSERT INTO generations(id, project_id, session_id, prompt, prompt_key, status, owner,"
+                " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+                (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, now, now),
             )
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        return None
 
-    def media(self, session_id: str) -> list[Media]:
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT name, kind, url, source, info FROM media WHERE session_id=? ORDER BY id",
-                (session_id,),
-            ).fetchall()
-        return [Media(r["name"], r["kind"], r["url"], r["source"], json.loads(r["info"])) for r in rows]
-
-    # --- generations -------------------------------------------------------------------------
-
-    def start_generation(self, gen_id: str, session_id: str | None, prompt: str) -> None:
-        now = time.time()
-        with self._db() as db:
-            db.execute(
-                "INSERT INTO generations(id, session_id, prompt, status, created_at, updated_at)"
-                " VALUES(?,?,?,?,?,?)",
-                (gen_id, session_id, prompt, "running", now, now),
-            )
-
+    @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
+        if "changes" in fields and not isinstance(fields["changes"], str | None):
+            fields["changes"] = json.dumps(fields["changes"], ensure_ascii=False)
+        if isinstance(fields.get("before_draft"), str) and len(fields["before_draft"]) > MAX_STORED_DRAFT:
+            fields["before_draft"] = None  # only used to describe changes after a restart
         self._update("generations", gen_id, fields)
 
-    def _update(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
-        # Table and column names come from this module's callers, never from user input.
-        fields["updated_at"] = time.time()
-        cols = ", ".join(f"{k}=?" for k in fields)
-        with self._db() as db:
-            db.execute(f"UPDATE {table} SET {cols} WHERE id=?", (*fields.values(), row_id))  # noqa: S608
-
+    @_guarded
     def generation(self, gen_id: str) -> Generation | None:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM generations WHERE id=?", (gen_id,)).fetchone()
-        return None if row is None else Generation(**{**dict(row), "delivered": bool(row["delivered"])})
+        row = self._db.execute("SELECT * FROM generations WHERE id=?", (gen_id,)).fetchone()
+        return None if row is None else _generation(row)
 
-    def generations(self, *, undelivered: bool = False) -> list[Generation]:
-        where = "WHERE delivered=0" if undelivered else ""
-        sql = f"SELECT * FROM generations {where} ORDER BY created_at"  # noqa: S608 - fixed text only
-        with self._db() as db:
-            rows = db.execute(sql).fetchall()
-        return [Generation(**{**dict(r), "delivered": bool(r["delivered"])}) for r in rows]
+    @_guarded
+    def matching_turn(self, project_id: str, prompt_key: str) -> Generation | None:
+        """The same request, still running or answered but not yet delivered, in this project."""
+        row = self._db.execute(
+            "SELECT * FROM generations WHERE project_id=? AND prompt_key=?"
+            " AND (status='running' OR delivered=0) ORDER BY created_at DESC LIMIT 1",
+            (project_id, prompt_key),
+        ).fetchone()
+        return None if row is None else _generation(row)
 
-    def interrupt_stale(self, live: set[str], stale_after: float) -> list[str]:
-        """Mark as interrupted the running generations no live process has touched recently."""
-        cutoff = time.time() - stale_after
-        with self._db() as db:
-            rows = db.execute(
-                "SELECT id FROM generations WHERE status='running' AND updated_at < ?", (cutoff,)
-            ).fetchall()
-            ids = [r["id"] for r in rows if r["id"] not in live]
-            db.executemany(
-                "UPDATE generations SET status='interrupted', updated_at=? WHERE id=?",
-                [(time.time(), i) for i in ids],
-            )
-        return ids
+    @_guarded
+    def running_turn(self, project_id: str) -> Generation | None:
+        row = self._db.execute(
+            "SELECT * FROM generations WHERE project_id=? AND status='running'"
+            " ORDER BY created_at DESC LIMIT 1",
+            (project_id,),
+        ).fetchone()
+        return None if row is None else _generation(row)
+
+    @_guarded
+    def has_turns(self, project_id: str) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM generations WHERE project_id=? LIMIT 1", (project_id,)
+        ).fetchone()
+        return row is not None
+
+    @_guarded
+    def undelivered_turns(self, project_id: str, limit: int = 20) -> list[Generation]:
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE project_id=? AND delivered=0 AND status!='running'"
+            " ORDER BY created_at LIMIT ?",
+            (project_id, limit),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
+    def interrupt_dead_turns(self, stale_after: float) -> list[str]:
+        """Running turns whose process died (or stopped beating) are marked interrupted."""
+        rows = self._db.execute(
+            "SELECT id, owner, updated_at FROM generations WHERE status='running'"
+        ).fetchall()
+        now = time.time()
+        dead = [r["id"] for r in rows if not owner_alive(r["owner"]) or now - r["updated_at"] > stale_after]
+        self._db.executemany(
+            "UPDATE generations SET status='interrupted', updated_at=? WHERE id=? AND status='running'",
+            [(now, i) for i in dead],
+        )
+        return dead
+
+    # --- uploads -----------------------------------------------------------------------------
+
+    @_guarded
+    def start_upload(self, upload_id: str, project_id: str, names: list[str]) -> None:
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO uploads(id, project_id, names, status, owner, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?)",
+            (upload_id, project_id, json.dumps([_text(n) for n in names], ensure_ascii=False), "running",
+             OWNER, now, now),
+        )  # fmt: skip
+
+    @_guarded
+    def update_upload(self, upload_id: str, **fields: Any) -> None:
+        self._update("uploads", upload_id, fields)
+
+    @_guarded
+    def undelivered_uploads(self, project_id: str, limit: int = 20) -> list[Upload]:
+        """Uploads that ended (or died with their process) and whose outcome wasn't told yet."""
+        rows = self._db.execute(
+            "SELECT * FROM uploads WHERE project_id=? AND delivered=0 ORDER BY created_at LIMIT ?",
+            (project_id, limit),
+        ).fetchall()
+        out = []
+        for r in rows:
+            status = r["status"]
+            if status == "running" and not owner_alive(r["owner"]):
+                status = "interrupted"
+                self._db.execute("UPDATE uploads SET status='interrupted' WHERE id=?", (r["id"],))
+            if status != "running":
+                out.append(
+                    Upload(r["id"], r["project_id"], json.loads(r["names"]), status, r["error"], r["owner"],
+                           bool(r["delivered"]), r["created_at"])
+                )  # fmt: skip
+        return out
 
     # --- renders -----------------------------------------------------------------------------
 
-    def add_render(self, render_id: str, session_id: str | None, fmt: str, quality: str, status: str) -> None:
+    @_guarded
+    def add_render(
+        self,
+        render_id: str,
+        project_id: str,
+        session_id: str,
+        fmt: str,
+        quality: str,
+        draft_fp: str,
+        *,
+        attempt: int = 1,
+        retry_of: str | None = None,
+    ) -> None:
         now = time.time()
-        with self._db() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO renders"
-                "(id, session_id, status, format, quality, created_at, updated_at)"
-                " VALUES(?,?,?,?,?,?,?)",
-                (render_id, session_id, status, fmt, quality, now, now),
-            )
+        self._db.execute(
+            "INSERT INTO renders(id, project_id, session_id, status, format, quality, draft_fp, attempt,"
+            " retry_of, claim, claimed_at, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (render_id, project_id, session_id, "submitting", fmt, quality, draft_fp, attempt, retry_of,
+             OWNER, now, now, now),
+        )  # fmt: skip
 
+    @_guarded
     def update_render(self, render_id: str, **fields: Any) -> None:
         self._update("renders", render_id, fields)
 
+    @_guarded
     def render(self, render_id: str) -> Render | None:
-        with self._db() as db:
-            row = db.execute("SELECT * FROM renders WHERE id=?", (render_id,)).fetchone()
+        row = self._db.execute(
+            "SELECT r.*, p.name AS project_name FROM renders r LEFT JOIN projects p ON p.id = r.project_id"
+            " WHERE r.id=?",
+            (render_id,),
+        ).fetchone()
         return None if row is None else Render(**dict(row))
 
-    def renders(self, *, unfinished: bool = False) -> list[Render]:
-        where = f"WHERE status IN ({','.join('?' * len(UNFINISHED_RENDER))})" if unfinished else ""
-        with self._db() as db:
-            rows = db.execute(
-                f"SELECT * FROM renders {where} ORDER BY created_at",  # noqa: S608 - placeholders only
-                UNFINISHED_RENDER if unfinished else (),
-            ).fetchall()
+    @_guarded
+    def open_renders(self, limit: int = 50) -> list[Render]:
+        """Renders not finished and saved yet (to resume), oldest first."""
+        marks = ",".join("?" * len(OPEN_RENDER))
+        rows = self._db.execute(
+            f"SELECT * FROM renders WHERE status IN ({marks}) ORDER BY created_at LIMIT ?",  # noqa: S608
+            (*OPEN_RENDER, limit),
+        ).fetchall()
         return [Render(**dict(r)) for r in rows]
+
+    @_guarded
+    def project_renders(self, project_id: str, limit: int = 10) -> list[Render]:
+        rows = self._db.execute(
+            "SELECT * FROM renders WHERE project_id=? ORDER BY created_at DESC LIMIT ?", (project_id, limit)
+        ).fetchall()
+        return [Render(**dict(r)) for r in rows]
+
+    @_guarded
+    def renders_page(self, offset: int, limit: int) -> tuple[list[Render], int]:
+        """Every project's renders, newest first, one page of them, and how many there are."""
+        rows = self._db.execute(
+            "SELECT r.*, p.name AS project_name FROM renders r LEFT JOIN projects p ON p.id = r.project_id"
+            " ORDER BY r.created_at DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        total = self._db.execute("SELECT COUNT(*) FROM renders").fetchone()[0]
+        return [Render(**dict(r)) for r in rows], int(total)
+
+    @_guarded
+    def claim_render(self, render_id: str, stale_after: float) -> bool:
+        """Take charge of following a render (one process polls and downloads it)."""
+        row = self._db.execute("SELECT claim, claimed_at FROM renders WHERE id=?", (render_id,)).fetchone()
+        if row is None:
+            return False
+        claim, at = row["claim"], row["claimed_at"] or 0.0
+        if claim and claim != OWNER and owner_alive(claim) and time.time() - at < stale_after:
+            return False
+        cur = self._db.execute(
+            "UPDATE renders SET claim=?, claimed_at=? WHERE id=? AND (claim IS ? OR claimed_at IS ?)",
+            (OWNER, time.time(), render_id, claim, row["claimed_at"]),
+        )
+        return cur.rowcount == 1
+
+    def _update(self, table: str, row_id: str, fields: dict[str, Any]) -> None:
+        # Table and column names come from this module's callers, never from user input.
+        fields = {k: _text(v) if isinstance(v, str) else v for k, v in fields.items()}
+        fields.setdefault("updated_at", time.time())
+        cols = ", ".join(f"{k}=?" for k in fields)
+        self._db.execute(f"UPDATE {table} SET {cols} WHERE id=?", (*fields.values(), row_id))  # noqa: S608
+
+
+def _generation(row: sqlite3.Row) -> Generation:
+    data = dict(row)
+    data.pop("session_id", None)
+    data["delivered"] = bool(data["delivered"])
+    tc = data.get("timeline_changed")
+    data["timeline_changed"] = None if tc is None else bool(tc)
+    return Generation(**data)
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]

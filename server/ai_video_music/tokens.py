@@ -18,7 +18,7 @@ from pathlib import Path
 
 import anyio
 
-from .fsutil import atomic_write_bytes
+from .fsutil import atomic_write_bytes, pid_alive, private_dir
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +57,20 @@ class TokenCache:
 
         An ``O_EXCL`` lock file works on every OS; a stale one (its owner was killed) is broken.
         """
-        self._lock.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(self._lock.parent)
         deadline = time.monotonic() + wait
         while True:
             try:
-                os.close(os.open(self._lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+                fd = os.open(self._lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+                os.write(fd, str(os.getpid()).encode())
+                os.close(fd)
                 break
             except FileExistsError:
-                with contextlib.suppress(OSError):
-                    if time.time() - self._lock.stat().st_mtime > STALE_LOCK_S:
+                with contextlib.suppress(OSError, ValueError):
+                    owner = int(self._lock.read_text(encoding="utf-8").strip() or "0")
+                    age = time.time() - self._lock.stat().st_mtime
+                    # A lock whose owner is gone (killed mid-fetch) is broken at once, not after a wait.
+                    if age > STALE_LOCK_S or (owner and not pid_alive(owner)):
                         self._lock.unlink()
                         continue
                 if time.monotonic() > deadline:
@@ -80,11 +85,12 @@ class TokenCache:
     def load(self) -> TokenRecord | None:
         try:
             raw = json.loads(self.path.read_text(encoding="utf-8"))
+            expires = raw.get("expires_at")
             return TokenRecord(
                 client_id=str(raw["client_id"]),
-                token=raw.get("token"),
-                expires_at=raw.get("expires_at"),
-                user_id=raw.get("user_id"),
+                token=raw.get("token") if isinstance(raw.get("token"), str) else None,
+                expires_at=float(expires) if isinstance(expires, int | float) else None,
+                user_id=raw.get("user_id") if isinstance(raw.get("user_id"), str) else None,
             )
         except FileNotFoundError:
             return None

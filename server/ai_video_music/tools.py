@@ -1,33 +1,41 @@
 """The MCP layer: five thin tools over :class:`VideoService`, plus resources.
 
-Only a ``ToolError``'s text reaches the client, so every :class:`NemoError` is turned into
-one at this boundary, with its message and remedy.
+Every call runs under the tool budget (``NEMO_TOOL_BUDGET``): the service and every backend
+call it makes read what is left, and a hard stop answers before the host gives up. Every
+string that leaves here is cleaned (no lone surrogates, escapes or control characters) and
+redacted (no token), whatever the backend sent. Only a ``ToolError``'s text reaches the
+client, so every :class:`NemoError` becomes one here, with its message and remedy in the
+user's language.
 """
 
 from __future__ import annotations
 
 import inspect
 import logging
-import mimetypes
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Annotated, Any, Literal, cast
+from urllib.parse import unquote, urlsplit
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ToolError
-from mcp.server.mcpserver.resources import FileResource
+from mcp.server.mcpserver.exceptions import ResourceError, ToolError
 from mcp.types import CallToolResult, TextContent, ToolAnnotations
 from pydantic import Field
 
+from . import budget
+from .actions import VideoService, _TurnFailed
 from .client import NemoClient
 from .config import Settings, skill_version
-from .errors import NemoError
-from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, UploadOutput
-from .service import Reporter, VideoService
+from .errors import LocalStateError, NemoError, TimeLimitError
+from .jobs import Reporter
+from .messages import Lang, msg
+from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
+from .redact import redact
+from .sanitize import clean_text
 from .store import Store
-from .timeline import summarize
+from .timeline import read_timeline, summary
 
 log = logging.getLogger(__name__)
 ToolFn = Callable[..., Awaitable[CallToolResult]]
@@ -35,26 +43,48 @@ ToolFn = Callable[..., Awaitable[CallToolResult]]
 SERVER_NAME = "ai-video-generator-free-music"
 INSTRUCTIONS = """\
 Makes videos with free background music from the user's photos and clips (NemoVideo).
-Typical flow: upload (local files or links) -> generate (describe the video, or an edit)
--> status (see the timeline) -> export (render and save the MP4 locally; free).
-Long work continues in the background: when a tool answers "still working" with a handle,
-call status (or export again) a minute later instead of repeating the request.
-Never show tokens or raw API responses to the user."""
+Flow: upload (local files or links) -> generate (describe the video, or an edit) -> status
+(timeline, projects, exports) -> export (render and save the MP4 locally; free).
+One project = one video: pass new_project=true (or say "new video") for an unrelated one.
+Long work continues in the background: when a tool answers "working" with a handle, call
+status (or export again) a minute later; never repeat the request (it would not be sent
+twice, but it waits). Show the user `reply`; follow `next_steps` yourself. Never show tokens
+or raw API responses."""
+MAX_TEXT = 60_000  # a tool result's text, whatever the backend sent
 
 Prompt = Annotated[
     str,
     Field(
-        description="What the user wants, in their words and language: e.g. 'make a 30-second 1080p video "
-        "from my photos with upbeat free music', 'add the title \"Summer\"', '把背景音乐换成钢琴曲'."
+        description="What the user wants, in their words and language: e.g. 'make a 30-second vertical video "
+        "from my photos with calm free music', 'lower the music to 20%', 'new video: ...', 'cancel', "
+        "'把背景音乐换成钢琴曲'."
+    ),
+]
+NewProject = Annotated[
+    bool,
+    Field(
+        description="true: start a new, empty project (a new video) before doing the rest. Earlier projects "
+        "and their exports stay listed in status."
     ),
 ]
 Files = Annotated[
     list[str],
     Field(
-        description="Absolute paths of local images, videos or audio files; wildcards like ~/trip/*.jpg work."
+        description="Absolute paths of local images, videos or audio files "
+        "(~ and wildcards like ~/trip/*.jpg "
+        "work; relative paths only inside the client's roots)."
     ),
 ]
 Urls = Annotated[list[str], Field(description="http(s) links to media the service should fetch.")]
+ProjectRef = Annotated[
+    str | None,
+    Field(
+        description="Make this earlier project current again: its id or the start of its name (see projects)."
+    ),
+]
+Page = Annotated[
+    int, Field(ge=1, le=100_000, description="Page of the exports list (20 a page, newest first).")
+]
 Format = Annotated[
     Literal["mp4"], Field(description="Container format; MP4 (H.264) is what the service renders.")
 ]
@@ -74,75 +104,90 @@ def _reporter(ctx: Context) -> Reporter:
         if total is not None and progress > total:
             total = None
         try:
-            await ctx.report_progress(progress, total, message)
+            await ctx.report_progress(progress, total, clean_text(redact(message), 500))
         except (anyio.BrokenResourceError, anyio.ClosedResourceError):
             log.debug("progress not delivered: client went away")
 
     return report
 
 
-ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput
+def safe(value: Any) -> Any:
+    """Every string in a tool result cleaned and redacted (the last line of defence)."""
+    if isinstance(value, str):
+        return clean_text(redact(value))
+    if isinstance(value, dict):
+        return {k: safe(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [safe(v) for v in value]
+    return value
 
 
 def _result(out: ToolOutput) -> CallToolResult:
     return CallToolResult(
-        content=[TextContent(type="text", text=out.text())],
-        structured_content=out.model_dump(mode="json"),
+        content=[TextContent(type="text", text=clean_text(redact(out.text()), MAX_TEXT))],
+        structured_content=safe(out.model_dump(mode="json")),
     )
 
 
-async def _run(call: Awaitable[ToolOutput]) -> CallToolResult:
-    try:
-        out = await call
-    except NemoError as err:
-        raise ToolError(str(err)) from err
-    return _result(out)
+def _roots(ctx: Context) -> Callable[[], Awaitable[list[Path]]]:
+    """The client's MCP roots (folders it lets us see), for relative paths; none when it offers none."""
+
+    async def roots() -> list[Path]:
+        caps = ctx.client_capabilities
+        if caps is None or caps.roots is None:
+            return []
+        try:
+            with anyio.fail_after(5):
+                listed = await ctx.session.list_roots()
+        except Exception as err:  # noqa: BLE001 - a client may refuse or not answer: then there are no roots
+            log.info("roots not available: %s", err)
+            return []
+        out = []
+        for root in listed.roots:
+            parts = urlsplit(str(root.uri))
+            if parts.scheme == "file":
+                out.append(Path(unquote(parts.path)))
+        return out
+
+    return roots
 
 
 def create_server(
     settings: Settings | None = None,
     *,
     client_factory: Callable[[Settings], NemoClient] | None = None,
-) -> MCPServer[VideoService]:
+) -> MCPServer[VideoService | LocalStateError]:
     """Build the MCP server. Nothing is read or opened until the server starts (lifespan)."""
+    conf_box: dict[str, Settings] = {}
     running: dict[str, VideoService] = {}
-    server: MCPServer[VideoService]
-
-    def add_video_resource(path: Path) -> None:
-        uri = path.resolve().as_uri()
-        server.add_resource(
-            FileResource(
-                uri=uri,
-                name=path.name,
-                title=f"Exported video {path.name}",
-                description="A video exported by ai-video-generator-free-music",
-                mime_type=mimetypes.guess_type(path.name)[0] or "video/mp4",
-                path=path.resolve(),
-            )
-        )
 
     @asynccontextmanager
-    async def lifespan(_: MCPServer[VideoService]) -> AsyncIterator[VideoService]:
+    async def lifespan(_: MCPServer[Any]) -> AsyncIterator[VideoService | LocalStateError]:
         conf = settings or Settings.from_env()
-        store = Store(conf.home)
-        for rec in store.renders():
-            if rec.local_path and Path(rec.local_path).is_file():
-                add_video_resource(Path(rec.local_path))
-
-        async def on_export(path: Path) -> None:
-            add_video_resource(path)
-
+        conf_box["conf"] = conf
+        try:
+            store = Store(conf.home)
+        except LocalStateError as err:
+            # Still answer initialize and every tool: with the path and what to do about it.
+            log.error("%s", err)  # noqa: TRY400 - the cause is in the message; no traceback helps
+            yield err
+            return
         client = client_factory(conf) if client_factory else NemoClient(conf)
-        async with client, anyio.create_task_group() as tg:
-            service = VideoService(conf, client, store, tg, on_export=on_export)
-            running["service"] = service
-            try:
-                yield service
-            finally:
-                running.pop("service", None)
-                tg.cancel_scope.cancel()
+        try:
+            async with client, anyio.create_task_group() as tg:
+                service = VideoService(conf, client, store, tg)
+                if store.moved_aside is not None:
+                    service.notices.append(msg("state.moved_aside", path=str(store.moved_aside)))
+                running["service"] = service
+                try:
+                    yield service
+                finally:
+                    running.pop("service", None)
+                    tg.cancel_scope.cancel()
+        finally:
+            store.close()
 
-    server = MCPServer(
+    server: MCPServer[VideoService | LocalStateError] = MCPServer(
         name=SERVER_NAME,
         title="AI Video Generator with Free Music",
         instructions=INSTRUCTIONS,
@@ -161,8 +206,25 @@ def create_server(
 
         return register
 
-    def service_of(ctx: Context) -> VideoService:
-        return cast(VideoService, ctx.request_context.lifespan_context)
+    async def run(ctx: Context, action: Callable[[VideoService], Awaitable[ToolOutput]]) -> CallToolResult:
+        """One tool call: budgeted, cleaned, errors in the user's language."""
+        state = cast(VideoService | LocalStateError, ctx.request_context.lifespan_context)
+        if isinstance(state, LocalStateError):
+            raise ToolError(clean_text(redact(state.render("en"))))
+        lang: Lang = state.lang()
+        limit = conf_box["conf"].tool_budget
+        margin = min(2.0, limit * 0.1)  # time to compose and send the answer
+        try:
+            with budget.within(limit - margin), anyio.move_on_after(limit - margin / 2) as scope:
+                out = await action(state)
+            if scope.cancelled_caught:
+                raise TimeLimitError("time.budget", seconds=round(limit))
+        except _TurnFailed as failed:
+            raise ToolError(clean_text(redact(failed.out.text()), MAX_TEXT)) from failed
+        except NemoError as err:
+            raise ToolError(clean_text(redact(err.render(state.lang())), MAX_TEXT)) from err
+        del lang
+        return _result(out)
 
     @tool(
         title="Create or edit the video",
@@ -171,19 +233,32 @@ def create_server(
         idempotent_hint=False,
         open_world_hint=True,
     )
-    async def generate(prompt: Prompt, ctx: Context) -> Annotated[CallToolResult, GenerateOutput]:
-        """Ask the NemoVideo agent to create or edit the video: make a video from the uploaded media,
-        add or change free background music, titles, cuts, length, resolution, style.
+    async def generate(
+        prompt: Prompt, ctx: Context, new_project: NewProject = False
+    ) -> Annotated[CallToolResult, GenerateOutput]:
+        """Ask the NemoVideo agent to create or edit the video of the current project: make a video from
+        the uploaded media, add or change free background music, titles, cuts, length, frame (vertical
+        9:16, 1080p...). Pass the user's own words, in their language (English or Chinese).
 
-        Short requests that only mean "export", "credits", "status" or "upload" (in English or
-        Chinese) run that action directly without spending credits. Each agent request costs
-        credits, so never repeat one that is still running.
+        Costs credits: about 100 for a generated clip, about 50 for an edit (exporting is free). When
+        the balance is below that, `cost_warning` says so before spending. Every finished request
+        reports `credits_used`/`credits_left`, `timeline_changed` and `changes` (what really changed on
+        the timeline): if the agent claims a change that `changes` doesn't show, tell the user it didn't
+        land. Sending the same request again never sends it twice: it attaches to the first one
+        (`attached`: true) and returns its answer.
 
-        A request takes 1-2 minutes. This tool waits up to its time budget (about 40 s); if the
-        agent is not done it answers status="working" with a job_id and the work continues:
-        call `status` a minute later to get the agent's answer. Send one request at a time.
+        Projects: one project is one video. new_project=true (or "new video", "start over", "新视频")
+        starts a new, empty project first; earlier ones stay in `status`.
+
+        Cancel: "cancel" / "stop" / "取消" cancels a running export render at the service. An agent
+        request already sent can't be recalled: it finishes and its credits are spent.
+
+        Short requests that only mean "export", "credits", "status" or "upload <path>" run that action
+        directly, free. A request takes 1-2 minutes: this tool waits up to about 40 s, then answers
+        status="working" with a job_id while the agent goes on; call `status` a minute later for the
+        answer. Never repeat a request that is still working.
         """
-        return await _run(service_of(ctx).generate(prompt, _reporter(ctx)))
+        return await run(ctx, lambda s: s.generate(prompt, new_project, _reporter(ctx)))
 
     @tool(
         title="Upload media",
@@ -196,28 +271,39 @@ def create_server(
         ctx: Context,
         files: Files = [],  # noqa: B006 - the documented signature; never mutated
         urls: Urls = [],  # noqa: B006
+        new_project: NewProject = False,
     ) -> Annotated[CallToolResult, UploadOutput]:
-        """Upload the user's photos, clips or music to the video project, from local paths and/or links.
+        """Upload the user's photos, clips or music to the current project, from local paths and/or links.
 
-        Accepted: mp4, mov, avi, webm, mkv, jpg, jpeg, png, gif, webp, mp3, wav, m4a, aac; up to
-        500 MB per file (MP4, MOV, JPG and PNG work best). Use absolute paths. Files are checked
-        before anything is sent. Upload first, then call `generate` to describe the video.
+        Accepted: mp4, mov, avi, webm, mkv, jpg, jpeg, png, gif, webp, mp3, wav, m4a, aac; up to 500 MB
+        and 50 files per call (MP4, MOV, JPG and PNG work best). Use absolute paths; a relative path
+        works only inside the client's roots. Files are checked (type by content, size) before anything
+        is sent. For media of a new, unrelated video pass new_project=true. Then call `generate` to
+        describe the video. A big upload may answer status="working": `status` tells when it ends.
         """
-        return await _run(service_of(ctx).upload(list(files), list(urls), _reporter(ctx)))
+        return await run(
+            ctx, lambda s: s.upload(list(files), list(urls), new_project, _reporter(ctx), _roots(ctx))
+        )
 
     @tool(
         title="Project status",
-        read_only_hint=False,  # it may save a finished export to disk
+        read_only_hint=False,  # it may save a finished export to disk, or switch the current project
         destructive_hint=False,
         idempotent_hint=True,
         open_world_hint=True,
     )
-    async def status(ctx: Context) -> Annotated[CallToolResult, StatusOutput]:
-        """Show the project: the timeline (tracks and clips), uploaded media, exports, and the answer
-        to any request that was still running. Waits (within its time budget) for running work,
-        and downloads a finished export. Call it after any tool answered "still working".
+    async def status(
+        ctx: Context, project: ProjectRef = None, page: Page = 1
+    ) -> Annotated[CallToolResult, StatusOutput]:
+        """Show the current project: its whole timeline (every clip, total length, frame size and aspect
+        ratio), media, the link that opens it in NemoVideo's web editor, the answers to requests that
+        were still working, and every saved export of every project (newest first, 20 a page), plus
+        the recent projects. project="<id or name>" makes an earlier project current again.
+
+        Waits (within its time budget) for running work of the current project, and downloads a
+        finished export. Call it after any tool answered "working".
         """
-        return await _run(service_of(ctx).status(_reporter(ctx)))
+        return await run(ctx, lambda s: s.status(project, page, _reporter(ctx)))
 
     @tool(
         title="Credit balance",
@@ -228,9 +314,10 @@ def create_server(
     )
     async def credits(ctx: Context) -> Annotated[CallToolResult, CreditsOutput]:
         """Show the NemoVideo credit balance: available, frozen (reserved by running jobs) and total.
-        Generating costs credits; exporting is free.
+        An agent request costs about 100 credits for a generated clip, about 50 for an edit; exporting
+        is free.
         """
-        return await _run(service_of(ctx).credits())
+        return await run(ctx, lambda s: s.credits())
 
     @tool(
         title="Export the video",
@@ -242,29 +329,62 @@ def create_server(
     async def export(
         ctx: Context, format: Format = "mp4", quality: Quality = "high"
     ) -> Annotated[CallToolResult, ExportOutput]:
-        """Render the current timeline and save the MP4 on this computer (free: no credits).
-        Returns the local file path and the download link.
+        """Render the current project's timeline and save the MP4 on this computer (free: no credits).
 
-        A render takes 30-90 s. This tool waits up to its time budget; if the render is not done it
-        answers status="rendering" with a render_id and the render continues: call `export` again
-        (it resumes the same render, it does not start a new one) or `status` a minute later.
+        Returns the local path, the file's real facts (duration_s, width, height, size_bytes: check them
+        against what the user asked for), the download link and `project_url` (opens the project in
+        NemoVideo's web editor). If an agent request was still running, export waits for it first and
+        passes its answer on (`agent_reply`, `changes`). An unchanged timeline reuses its render; a
+        changed one is rendered anew (an older render is never delivered).
+
+        A render takes 30-90 s. This tool waits up to about 40 s; if the render is not done it answers
+        status="rendering" with a render_id and the render continues: call `export` again (it resumes
+        the same render, it never starts a second one) or `status` a minute later. To stop a render,
+        call generate with "cancel".
         """
-        return await _run(service_of(ctx).export(format, quality, _reporter(ctx)))
+        return await run(ctx, lambda s: s.export(format, quality, _reporter(ctx)))
 
     @server.resource(
         "nemo://timeline",
         name="timeline",
         title="Current timeline",
-        description="The project's tracks and clips as text.",
+        description="The current project's tracks and clips as text.",
         mime_type="text/plain",
     )
     async def timeline() -> str:
         svc = running.get("service")
-        if svc is None or svc.session_id is None:
+        current = svc.projects.current if svc else None
+        if svc is None or current is None:
             return "No project yet."
         try:
-            return summarize((await svc.client.state()).draft)
+            with budget.within(svc.settings.tool_budget):
+                state = await svc.projects.call(current, svc.client.state)
         except NemoError as err:
-            return f"Timeline unavailable: {err}"
+            return clean_text(redact(err.render(svc.lang())))
+        return clean_text(redact(summary(read_timeline(state.draft, state.canvas), svc.lang())))
+
+    @server.resource(
+        "nemo://exports/{name}",
+        name="export",
+        title="Exported video",
+        description="A video saved by export, by file name (only files in the output folder).",
+        mime_type="video/mp4",
+    )
+    async def exported(name: str) -> bytes:
+        svc = running.get("service")
+        if svc is None:
+            raise ResourceError("The server is not ready.")
+        # Only a plain file name inside the output folder: a planted path can't make another file readable.
+        folder = svc.output_dir().resolve()
+        path = (folder / name).resolve()
+        if (
+            "/" in name
+            or "\\" in name
+            or path.parent != folder
+            or not path.is_file()
+            or path.suffix != ".mp4"
+        ):
+            raise ResourceError(f"No exported video named {clean_text(name, 100)!r}.")
+        return await anyio.Path(path).read_bytes()
 
     return server

@@ -1,0 +1,144 @@
+"""The job runner: long work runs in the server's task group, not inside a tool call.
+
+A tool starts (or finds) a job and waits for it up to its time budget, sending progress;
+then it answers with what is done and a handle, and the job goes on. A job outlives the
+call that started it, so it runs under no tool budget of its own (:func:`budget.unbounded`);
+it is bounded by its own limits instead (the agent's 15 minutes, the render timeout).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import anyio
+import anyio.abc
+import uuid_utils
+
+from . import budget
+from .errors import NemoError
+from .messages import Lang, Msg, msg, t
+
+log = logging.getLogger(__name__)
+
+PROGRESS_EVERY_S = 10.0  # under the 15 s the hosts need to see
+
+
+class Reporter(Protocol):
+    async def __call__(self, progress: float, total: float | None, message: str) -> None: ...
+
+
+async def no_progress(progress: float, total: float | None, message: str) -> None:
+    """A reporter for callers that show no progress."""
+
+
+@dataclass
+class Job:
+    id: str
+    kind: str  # "agent" | "render" | "upload"
+    label: Msg
+    project_id: str | None = None
+    started: float = field(default_factory=time.monotonic)
+    done: anyio.Event = field(default_factory=anyio.Event)
+    progress: float = 0.0
+    total: float | None = None
+    message: Msg = field(default_factory=lambda: msg("job.starting"))
+    result: Any = None
+    error: NemoError | None = None
+    noted: float = 0.0  # elapsed seconds at the last "still working" note
+
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+
+class Jobs:
+    """Spawns jobs and waits for them within a budget. One per server process."""
+
+    def __init__(self, task_group: anyio.abc.TaskGroup, still_working_every: float = 120.0) -> None:
+        self._tg = task_group
+        self._jobs: dict[str, Job] = {}
+        self.still_working_every = still_working_every
+
+    def spawn(
+        self,
+        kind: str,
+        label: Msg,
+        work: Callable[[Job], Coroutine[Any, Any, Any]],
+        *,
+        job_id: str | None = None,
+        project_id: str | None = None,
+        on_done: Callable[[Job], None] | None = None,
+    ) -> Job:
+        job = Job(job_id or f"{kind}_{uuid_utils.uuid7().hex[-12:]}", kind, label, project_id)
+        self._jobs[job.id] = job
+
+        async def run() -> None:
+            budget.unbounded()  # the tool call that started us will answer long before we end
+            try:
+                job.result = await work(job)
+            except NemoError as err:
+                job.error = err
+            # Deliberately broad: an unexpected bug in one job must not take the server down
+            # (the task group would cancel every other job); it is logged with its traceback.
+            except Exception as err:
+                log.exception("%s job %s crashed", kind, job.id)
+                job.error = NemoError("error.job_crashed", kind=kind, name=type(err).__name__)
+            finally:
+                self._jobs.pop(job.id, None)
+                job.done.set()
+                if on_done is not None:
+                    try:
+                        on_done(job)
+                    except Exception:
+                        log.exception("after %s job %s", kind, job.id)
+
+        self._tg.start_soon(run, name=f"{kind}:{job.id}")
+        return job
+
+    def get(self, job_id: str) -> Job | None:
+        return self._jobs.get(job_id)
+
+    def running(self, kind: str | None = None, project_id: str | None = None) -> list[Job]:
+        return [
+            j
+            for j in self._jobs.values()
+            if (kind is None or j.kind == kind) and (project_id is None or j.project_id == project_id)
+        ]
+
+    async def wait(
+        self, jobs: list[Job], report: Reporter, lang: Lang, deadline: float | None = None
+    ) -> bool:
+        """Wait for ``jobs`` until the deadline (default: the tool's budget); True when all are done.
+
+        Progress goes out when it changes (at most once a second) and at least every 10 s.
+        """
+        if deadline is None:
+            deadline = budget.deadline() or time.monotonic() + 40.0
+        for job in jobs:
+            last = (job.progress, job.message)
+            sent_at = time.monotonic()
+            await report(job.progress, job.total, self.progress_text(job, lang))
+            while not job.done.is_set():
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                with anyio.move_on_after(min(1.0, remaining)):
+                    await job.done.wait()
+                now = (job.progress, job.message)
+                if not job.done.is_set() and (now != last or time.monotonic() - sent_at >= PROGRESS_EVERY_S):
+                    last, sent_at = now, time.monotonic()
+                    await report(job.progress, job.total, self.progress_text(job, lang))
+        return True
+
+    def progress_text(self, job: Job, lang: Lang) -> str:
+        elapsed = job.elapsed()
+        text = t("job.progress", lang, what=job.message, seconds=round(elapsed))
+        if elapsed - job.noted >= self.still_working_every:
+            # About every two minutes, a sentence the assistant can pass on to the user.
+            job.noted = elapsed
+            text = t("job.still_working", lang, what=job.label, minutes=round(elapsed / 60)) + " " + text
+            log.info("%s job %s still running after %.0f s", job.kind, job.id, elapsed)
+        return text

@@ -1,0 +1,348 @@
+"""The render tracker: start, resume, poll, download and verify renders. The store row is its only truth.
+
+A render row is written *before* the render is submitted (status ``submitting``, under our own
+id), so a crash between the two never submits a second render: the next process polls the id
+and learns whether it arrived. One process follows a render at a time (a claim on its row).
+
+Polling follows the render: a first look soon after the start, then a schedule driven by the
+backend's progress (the finish is estimated from progress over time), never more often than
+every 2 s nor less often than every 30 s. A failed render is submitted again once under a new
+id; one that can't go on is marked failed with a reason, never left "rendering" forever.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import anyio
+import uuid_utils
+
+from .client import NemoClient, disk_error
+from .errors import (
+    ApiError,
+    BadResponseError,
+    DownloadError,
+    NemoError,
+    RateLimitedError,
+    RenderFailedError,
+    TimeLimitError,
+)
+from .jobs import Job, Jobs
+from .media import NotAVideoError, VideoFacts, probe_video
+from .messages import msg
+from .models import RenderStatus
+from .store import Render, Store
+
+log = logging.getLogger(__name__)
+
+POLL_FLOOR_S = 2.0
+POLL_CEILING_S = 30.0
+POLL_FALLBACK_S = 5.0  # no usable progress from the backend: a plain fixed poll
+FINISH_MARGIN_S = 0.5  # look just after the estimated finish
+CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
+MAX_TRANSIENT = 6  # consecutive polling errors before the job stops (the next call resumes it)
+
+
+@dataclass
+class PollSchedule:
+    """When to look next, from the progress seen so far. Pure: tested with a fake clock."""
+
+    floor: float = POLL_FLOOR_S
+    ceiling: float = POLL_CEILING_S
+    samples: list[tuple[float, float]] = field(default_factory=list)  # (time, progress 0-100), newest last
+    last_delay: float = 0.0
+    moved: bool = False  # progress has changed at least once
+    looks: int = 0
+
+    def observe(self, at: float, progress: float | None) -> None:
+        if progress is None:
+            return
+        if self.samples and progress != self.samples[-1][1]:
+            self.moved = True
+        self.samples.append((at, progress))
+        del self.samples[:-8]
+
+    def estimated_finish(self) -> float | None:
+        """When the render should reach 100%, from the newest samples that show movement."""
+        moving = [s for i, s in enumerate(self.samples) if i == 0 or s[1] != self.samples[i - 1][1]]
+        if len(moving) < 2:
+            return None
+        (t0, p0), (t1, p1) = moving[max(0, len(moving) - 4)], moving[-1]
+        if p1 <= p0 or t1 <= t0 or p1 >= 100:
+            return None
+        return t1 + (100 - p1) * (t1 - t0) / (p1 - p0)
+
+    def next_delay(self, now: float) -> float:
+        self.looks += 1
+        finish = self.estimated_finish()
+        stalled = len(self.samples) > 1 and self.samples[-1][1] == self.samples[-2][1]
+        if self.looks == 1:
+            delay = self.floor  # a first look soon after the start
+        elif finish is not None and finish + FINISH_MARGIN_S > now:
+            delay = finish + FINISH_MARGIN_S - now  # one look right after it should be done
+        elif stalled and self.moved:
+            delay = self.last_delay * 1.5  # stuck (at 99%, say): look less and less often
+        elif finish is not None:
+            delay = self.floor  # past the estimate and still moving: it is about to finish
+        else:
+            delay = POLL_FALLBACK_S  # no usable progress: a plain fixed poll
+        self.last_delay = min(self.ceiling, max(self.floor, delay))
+        return self.last_delay
+
+
+def export_name(render_id: str, fmt: str, created_at: float) -> str:
+    """``nemovideo-20261125-172044-4f2a9c.mp4``: readable, and the same for the same render
+    (so a download resumed after a restart lands on the same file)."""
+    stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(created_at))
+    tail = re.sub(r"[^A-Za-z0-9]", "", render_id)[-6:] or "video"
+    return f"nemovideo-{stamp}-{tail}.{fmt}"
+
+
+def new_render_id() -> str:
+    return f"render_{int(time.time() * 1000)}_{uuid_utils.uuid4().hex[:6]}"
+
+
+class Renders:
+    """One per server process."""
+
+    def __init__(
+        self,
+        client: NemoClient,
+        store: Store,
+        jobs: Jobs,
+        *,
+        output_dir: Callable[[], Path],
+        render_timeout: float,
+        clock: Callable[[], float] = time.monotonic,
+        on_saved: Callable[[Path], Awaitable[None]] | None = None,
+    ) -> None:
+        self.client = client
+        self.store = store
+        self.jobs = jobs
+        self._output_dir = output_dir
+        self._timeout = render_timeout
+        self._clock = clock
+        self._on_saved = on_saved
+        self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
+        self._wake: dict[str, anyio.Event] = {}
+
+    # --- start, resume, cancel ---------------------------------------------------------------
+
+    def start(
+        self,
+        project_id: str,
+        session_id: str,
+        draft: dict[str, Any],
+        fingerprint: str,
+        fmt: str,
+        quality: str,
+    ) -> Job:
+        """Record a new render, then submit and follow it in a job."""
+        render_id = new_render_id()
+        self.store.add_render(render_id, project_id, session_id, fmt, quality, fingerprint)
+        return self._spawn(render_id, project_id, draft)
+
+    def job_for(self, render_id: str) -> Job | None:
+        job = self._following.get(render_id)
+        return job if job is not None and not job.done.is_set() else None
+
+    def resume(self) -> None:
+        """Follow every open render no live process follows (after a restart, say). Bounded query."""
+        for rec in self.store.open_renders():
+            if self.job_for(rec.id) is None and self.store.claim_render(rec.id, CLAIM_STALE_S):
+                log.info("resuming render %s (%s)", rec.id, rec.status)
+                self._spawn(rec.id, rec.project_id, None)
+
+    async def cancel(self, render_id: str) -> None:
+        """Cancel at the service and record it; the follower stops at once."""
+        try:
+            await self.client.cancel_render(render_id)
+        except ApiError as err:
+            if err.status != 404:
+                raise
+        self.store.update_render(render_id, status="cancelled", error=None)
+        if render_id in self._wake:
+            self._wake[render_id].set()
+
+    def _spawn(self, render_id: str, project_id: str | None, draft: dict[str, Any] | None) -> Job:
+        job = self.jobs.spawn(
+            "render",
+            msg("label.export"),
+            lambda j: self._follow(j, render_id, draft),
+            job_id=render_id,
+            project_id=project_id,
+        )
+        job.total = 100
+        job.message = msg("job.rendering")
+        self._following[render_id] = job
+        return job
+
+    # --- following ---------------------------------------------------------------------------
+
+    async def _follow(self, job: Job, render_id: str, draft: dict[str, Any] | None) -> str:
+        """Submit (if not yet), poll until done, then download; returns the final render's id."""
+        rec = self.store.render(render_id)
+        assert rec is not None
+        if rec.status == "submitting" and draft is not None:
+            await self._submit(rec, draft)
+        while True:
+            rec = self.store.render(render_id)
+            assert rec is not None
+            status = await self._poll_until_finished(job, rec, draft)
+            if status.status == "completed":
+                await self._save(job, render_id, status.output_url)
+                return render_id
+            # Failed at the service: once more under a new id, as the service's own skill does.
+            if rec.attempt > 1 or draft is None or status.status == "cancelled":
+                reason = status.error or status.status
+                self.store.update_render(render_id, status=status.status, error=reason)
+                raise RenderFailedError("render.failed", render_id=render_id, reason=reason)
+            retry = new_render_id()
+            log.warning("render %s failed (%s); submitting it again as %s", render_id, status.error, retry)
+            self.store.update_render(
+                render_id, status="failed", error=f"{status.error or 'failed'}; retried as {retry}"
+            )
+            self.store.add_render(
+                retry, rec.project_id or "", rec.session_id or "", rec.format, rec.quality,
+                rec.draft_fp or "", attempt=rec.attempt + 1, retry_of=render_id,
+            )  # fmt: skip
+            self._following[retry] = job
+            render_id = retry
+            retry_rec = self.store.render(retry)
+            assert retry_rec is not None
+            await self._submit(retry_rec, draft)
+
+    async def _submit(self, rec: Render, draft: dict[str, Any]) -> None:
+        try:
+            started = await self.client.start_render(
+                rec.session_id or "", rec.id, draft, fmt=rec.format, quality=rec.quality
+            )
+        except (ApiError, BadResponseError) as err:
+            if isinstance(err, ApiError) and (err.status or 0) >= 500:
+                return  # it may have arrived: the poll tells
+            self.store.update_render(rec.id, status="failed", error=err.render("en"))
+            raise
+        except NemoError:
+            return  # the connection broke after sending: the poll tells whether it arrived
+        self.store.update_render(rec.id, status=started.status, progress=started.progress, error=None)
+
+    async def _poll_until_finished(self, job: Job, rec: Render, draft: dict[str, Any] | None) -> RenderStatus:
+        schedule = PollSchedule()
+        start = self._clock()
+        schedule.observe(start, rec.progress)
+        deadline = start + max(0.0, self._timeout - (time.time() - rec.created_at))
+        resubmitted = transient = 0
+        wake = self._wake.setdefault(rec.id, anyio.Event())
+        while True:
+            with anyio.move_on_after(schedule.next_delay(self._clock())):
+                await wake.wait()
+            current = self.store.render(rec.id)
+            if current is None or current.status == "cancelled":
+                return RenderStatus(id=rec.id, status="cancelled")
+            if self._clock() > deadline:
+                minutes = round(self._timeout / 60)
+                self.store.update_render(rec.id, status="failed", error=f"didn't finish within {minutes} min")
+                with contextlib.suppress(NemoError):
+                    await self.client.cancel_render(rec.id)
+                raise TimeLimitError("time.render", minutes=minutes)
+            try:
+                status = await self.client.render_status(rec.id)
+                transient = 0
+            except ApiError as err:
+                if err.status == 404:
+                    if current.status == "submitting" and draft is not None and not resubmitted:
+                        resubmitted = 1  # the submit never arrived: send it (same id) once more
+                        await self._submit(current, draft)
+                        continue
+                    self.store.update_render(rec.id, status="failed", error="the service no longer knows it")
+                    raise RenderFailedError("render.unknown", render_id=rec.id) from err
+                if isinstance(err, RateLimitedError) and err.retry_after:
+                    schedule.last_delay = min(err.retry_after, POLL_CEILING_S)
+                transient = await self._transient(rec.id, err, transient)
+                continue
+            except NemoError as err:
+                transient = await self._transient(rec.id, err, transient)
+                continue
+            schedule.observe(self._clock(), status.progress)
+            job.progress = max(job.progress, status.progress or 0.0)
+            self.store.update_render(
+                rec.id,
+                status=status.status,
+                progress=job.progress,
+                output_url=status.output_url,
+                claimed_at=time.time(),
+                error=None,
+            )
+            if status.finished:
+                return status
+
+    async def _transient(self, render_id: str, err: NemoError, count: int) -> int:
+        """A polling error: noted on the row (status shows it), then another look later."""
+        count += 1
+        self.store.update_render(render_id, error=err.render("en"))
+        if count >= MAX_TRANSIENT:
+            raise err
+        return count
+
+    # --- saving ------------------------------------------------------------------------------
+
+    async def _save(self, job: Job, render_id: str, url: str | None) -> None:
+        """Download into a part file with a known name, check it is a video, then publish it."""
+        rec = self.store.render(render_id)
+        assert rec is not None
+        job.message, job.progress = msg("job.downloading"), 100
+        try:
+            folder = self._output_dir()
+            dest = folder / export_name(render_id, rec.format, rec.created_at)
+            part = dest.with_name(f".{dest.name}.part")
+            facts = await self._fetch_video(render_id, url, part)
+            try:
+                os.replace(part, dest)
+            except OSError as err:
+                raise disk_error(err, dest) from None
+        except NemoError as err:
+            self.store.update_render(render_id, status="completed", error=err.render("en"))
+            raise
+        self.store.update_render(
+            render_id,
+            status="downloaded",
+            local_path=str(dest),
+            duration_s=facts.duration_s,
+            width=facts.width,
+            height=facts.height,
+            size_bytes=facts.size_bytes,
+            error=None,
+        )
+        log.info("render %s saved to %s", render_id, dest)
+        if self._on_saved is not None:
+            await self._on_saved(dest)
+
+    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
+        """The link the render gave, else the API's own download route; a file that is not a video
+        (an HTML error page saved as .mp4, say) is never accepted."""
+        last: NemoError = DownloadError("download.not_video")
+        for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
+            try:
+                await self.client.download(source, part)
+                return await anyio.to_thread.run_sync(probe_video, part)
+            except NotAVideoError as err:
+                log.warning("render %s: the download is not a video (%s)", render_id, err)
+                last = DownloadError("download.not_video")
+            except (ApiError, BadResponseError) as err:
+                # A pre-signed link may have expired (e.g. across a restart): try the API's own.
+                last = err
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    part.unlink()
+                raise
+            with contextlib.suppress(OSError):
+                part.unlink()
+        raise last

@@ -1,0 +1,88 @@
+"""The render poll follows the render: the MP4 lands soon after the backend finishes, with few polls.
+
+A fake clock drives :class:`PollSchedule` against renders of 10-120 s whose progress moves the
+way the backend reports it; no real time passes.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from ai_video_music.renders import POLL_CEILING_S, POLL_FLOOR_S, PollSchedule
+
+
+def run(duration: float, progress: object, *, start_progress: float | None = 5.0) -> tuple[list[float], float]:
+    """Poll a render of ``duration`` seconds; returns the poll times and when completion was seen."""
+    schedule = PollSchedule()
+    now = 0.0
+    schedule.observe(now, start_progress)  # the submit answer
+    polls: list[float] = []
+    while True:
+        now += schedule.next_delay(now)
+        polls.append(now)
+        if now >= duration:
+            return polls, now
+        assert callable(progress)
+        schedule.observe(now, progress(now, duration))
+        assert len(polls) < 1000
+
+
+def linear(now: float, duration: float) -> float:
+    return 5 + 95 * now / duration
+
+
+def fixed_poll_count(duration: float, every: float = 5.0) -> int:
+    return math.ceil(duration / every)
+
+
+@pytest.mark.parametrize("duration", [10, 13, 20, 31, 40, 45, 60, 90, 119, 120])
+def test_linear_progress_is_seen_within_3_s_with_no_more_polls_than_a_fixed_5_s_poll(duration: float) -> None:
+    polls, seen = run(duration, linear)
+    assert seen - duration <= 3.0
+    assert len(polls) <= fixed_poll_count(duration)
+
+
+@pytest.mark.parametrize("duration", [10, 45, 120])
+def test_polls_are_never_closer_than_the_floor_nor_further_apart_than_the_ceiling(duration: float) -> None:
+    polls, _ = run(duration, linear)
+    gaps = [b - a for a, b in zip([0.0, *polls], polls, strict=False)]
+    assert all(POLL_FLOOR_S - 1e-9 <= g <= POLL_CEILING_S + 1e-9 for g in gaps)
+
+
+def test_the_first_look_comes_soon_after_the_start() -> None:
+    polls, _ = run(60, linear)
+    assert polls[0] <= POLL_FLOOR_S + 1e-9
+
+
+def test_a_render_stuck_at_99_is_polled_less_and_less_often() -> None:
+    schedule = PollSchedule()
+    now = 0.0
+    schedule.observe(now, 5)
+    gaps = []
+    for _ in range(12):
+        delay = schedule.next_delay(now)
+        gaps.append(delay)
+        now += delay
+        schedule.observe(now, min(99.0, 5 + 95 * now / 20))
+    late = gaps[-4:]
+    assert late == sorted(late) and late[-1] == POLL_CEILING_S
+
+
+def test_without_progress_the_schedule_falls_back_to_a_plain_poll() -> None:
+    schedule = PollSchedule()
+    first = schedule.next_delay(0.0)
+    schedule.observe(first, None)
+    assert first == POLL_FLOOR_S
+    assert schedule.next_delay(first) <= 5.0
+
+
+def test_a_late_start_then_steady_progress_still_lands_soon_after_the_finish() -> None:
+    # Queued (no movement) for 20 s, then 40 s of work.
+    def queued(now: float, duration: float) -> float:
+        return 0.0 if now < 20 else min(99.0, 100 * (now - 20) / 40)
+
+    polls, seen = run(60, queued, start_progress=0.0)
+    assert seen - 60 <= POLL_CEILING_S
+    assert len(polls) <= fixed_poll_count(60)
