@@ -1,0 +1,1 @@
+"""A test host for the MCP App: the harness page and the tool results it hands the app."""
