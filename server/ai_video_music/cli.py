@@ -204,16 +204,27 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         if not photos.is_dir():
             raise CliError(f"demo: --photos {photos} is not a folder")
         options["photos"] = photos
-    _second_interrupt_exits()
+    # Ctrl-C: asyncio's own handler cancels the run, so the server and simulator stop in order.
     try:
         path = run_demo(**options)
-    except KeyboardInterrupt:
-        print("\nDemo stopped.", file=sys.stderr)
-        return 130
-    except (NemoError, RuntimeError, ValueError, OSError) as err:
-        raise CliError(f"Demo failed: {err}") from None
+    except BaseException as err:
+        leaves = _leaves(err)
+        if any(isinstance(e, KeyboardInterrupt) for e in leaves):
+            print("\nDemo stopped.", file=sys.stderr)
+            return 130
+        expected = [e for e in leaves if isinstance(e, NemoError | RuntimeError | ValueError | OSError)]
+        if expected and len(expected) == len(leaves):
+            raise CliError(f"Demo failed: {expected[0]}") from None
+        raise
     print(path, file=out)
     return 0
+
+
+def _leaves(err: BaseException) -> list[BaseException]:
+    """The exceptions inside (nested) exception groups: task groups wrap what a task raised."""
+    if isinstance(err, BaseExceptionGroup):
+        return [leaf for inner in err.exceptions for leaf in _leaves(inner)]
+    return [err]
 
 
 def _install(args: argparse.Namespace, out: TextIO) -> int:
@@ -238,6 +249,9 @@ def _simulate(args: argparse.Namespace) -> int:
         from ai_video_music.simulator import SimConfig, Simulator
     except ModuleNotFoundError as err:
         raise _missing_extra(err, "simulate") from None
+    for port in (args.port, args.storage_port):
+        if port:  # check first: a clean message, and no half-bound socket left behind
+            _check_port("127.0.0.1", port)
     try:
         sim = Simulator(
             SimConfig(
