@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import stat
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +12,15 @@ import yaml
 
 from ai_video_music.config import Settings, resolve_output_dir, skill_version
 from ai_video_music.errors import OutputDirError
-from ai_video_music.installer import CLIENTS, PLATFORM_OF, InstallError, config_path, install
 from ai_video_music.tools import create_server
 
 ROOT = Path(__file__).resolve().parents[1]
-MANIFESTS = sorted(p for p in (ROOT / "manifests").rglob("*.json"))
+MANIFESTS = sorted([*(ROOT / "manifests").rglob("*.json"), ROOT / ".claude-plugin" / "marketplace.json"])
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OUR_COMMANDS = {"ai-video-music", "ai-video-generator-free-music"}
+# Launchers that start our server without it on PATH: uvx (once on PyPI), uv run (the MCPB bundle).
+LAUNCHED = {("uvx", "ai-video-generator-free-music"), ("uv", "server/ai_video_music/cli.py")}
+AGENT_SKILLS_FIELDS = {"name", "description", "license", "allowed-tools", "metadata", "compatibility"}
 SECRETISH = re.compile(r"nmv_|bearer\s|sk-[a-z0-9]|password", re.IGNORECASE)
 
 
@@ -45,14 +46,16 @@ def walk(obj: Any, key: str = "") -> list[tuple[str, Any]]:
     return [(key, obj)]
 
 
-def test_skill_frontmatter_is_what_clawhub_reads() -> None:
+def test_skill_frontmatter_is_what_agent_skills_and_clawhub_read() -> None:
     meta = frontmatter()
+    assert set(meta) <= AGENT_SKILLS_FIELDS, "the Agent Skills spec allows no other top-level field"
     assert meta["name"] == "ai-video-generator-free-music"
-    assert 10 <= len(meta["description"]) <= 500
+    assert 10 <= len(meta["description"]) <= 1024
     claw = meta["metadata"]["openclaw"]
-    assert claw["requires"]["env"] == []
     assert claw["primaryEnv"] == "NEMO_TOKEN"
-    assert claw["requires"]["bins"] == ["ai-video-music"]
+    # Ready once the server is registered (what `install --client openclaw` writes), not when a
+    # command happens to be on the gateway's PATH.
+    assert claw["requires"] == {"config": ["mcp.servers.ai-video-generator-free-music"]}
     assert (
         claw["install"][0]["kind"] == "uv"
         and claw["install"][0]["package"] == "ai-video-generator-free-music"
@@ -64,7 +67,7 @@ def test_skill_frontmatter_is_what_clawhub_reads() -> None:
 async def test_one_version_from_skill_md_everywhere(tmp_path: Path) -> None:
     from mcp import Client
 
-    version = str(frontmatter()["version"])
+    version = str(frontmatter()["metadata"]["version"])
     assert skill_version() == version, (
         "reinstall after changing SKILL.md: the package version is built from it"
     )
@@ -77,7 +80,7 @@ async def test_one_version_from_skill_md_everywhere(tmp_path: Path) -> None:
                 assert value == version, f"{path.relative_to(ROOT)} says version {value}"
 
 
-@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: str(p.relative_to(ROOT / "manifests")))
+@pytest.mark.parametrize("path", MANIFESTS, ids=lambda p: str(p.relative_to(ROOT)))
 def test_manifest_is_valid_names_our_script_declares_its_vars_and_holds_no_secret(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     data = json.loads(text)
@@ -86,12 +89,13 @@ def test_manifest_is_valid_names_our_script_declares_its_vars_and_holds_no_secre
     if "name" in data:
         assert KEBAB.match(data["name"].split("/")[-1]), f"name {data['name']!r} is not kebab-case"
     for key, value in walk(data):
-        if key in ("mcpServers", "servers") and isinstance(value, dict):
-            for name, entry in value.items():
+        if key in ("mcpServers", "servers", "mcp_config") and isinstance(value, dict):
+            entries = [value] if key == "mcp_config" else list(value.values())
+            for name in value if key != "mcp_config" else ():
                 assert KEBAB.match(name)
-                assert entry["command"] in OUR_COMMANDS
-        if key == "command" and isinstance(value, str):
-            assert value in OUR_COMMANDS
+            for entry in entries:
+                args = entry.get("args", [])
+                assert entry["command"] in OUR_COMMANDS or (entry["command"], args[-1]) in LAUNCHED
     user_config = data.get("user_config", {})
     declared = documented_env_vars()
     for var in re.findall(r"\$\{([^}]+)\}", text):
@@ -146,88 +150,36 @@ def test_explicit_output_folder_that_cannot_be_written_is_a_clear_error(tmp_path
     assert "NEMO_OUTPUT_DIR" in str(info.value)
 
 
-# --- installer ----------------------------------------------------------------------------------
+def test_registry_entry_passes_the_registry_schema() -> None:
+    """manifests/server.json against the MCP registry's schema (source: tests/schemas/SOURCE.md)."""
+    import jsonschema
+
+    schema = json.loads(
+        (ROOT / "tests" / "schemas" / "registry-server.schema.json").read_text(encoding="utf-8")
+    )
+    server = json.loads((ROOT / "manifests" / "server.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(server)
+    broken = {**server, "name": "no-namespace"}
+    assert not jsonschema.Draft7Validator(schema).is_valid(broken)
 
 
-@pytest.mark.parametrize("client", CLIENTS)
-def test_install_merges_keeps_other_entries_backs_up_and_is_idempotent(client: str, tmp_path: Path) -> None:
-    path = config_path(client, tmp_path, {})
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key = ("mcp", "servers") if client == "openclaw" else ("mcpServers",)
-    existing: dict[str, Any] = {"theme": "dark"}
-    node = existing
-    for k in key:
-        node = node.setdefault(k, {})
-    node["other-server"] = {"command": "other", "args": ["--x"]}
-    node["ai-video-generator-free-music"] = {"command": "old", "env": {"NEMO_OUTPUT_DIR": "/keep/me"}}
-    path.write_text(json.dumps(existing), encoding="utf-8")
-    path.chmod(0o600)
-
-    lines = install(client, home=tmp_path, env={}, command="/opt/bin/ai-video-music")
-    assert any("backup" in line for line in lines)
-    merged = json.loads(path.read_text(encoding="utf-8"))
-    node = merged
-    for k in key:
-        node = node[k]
-    assert merged["theme"] == "dark"
-    assert node["other-server"] == {"command": "other", "args": ["--x"]}
-    expected_env = {"NEMO_OUTPUT_DIR": "/keep/me"}
-    if client in PLATFORM_OF:
-        expected_env["NEMO_SKILL_PLATFORM"] = PLATFORM_OF[client]
-    assert node["ai-video-generator-free-music"] == {
-        "command": "/opt/bin/ai-video-music",
-        "args": [],
-        "env": expected_env,
-    }
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    backups = list(path.parent.glob(path.name + ".bak-*"))
-    assert len(backups) == 1 and json.loads(backups[0].read_text(encoding="utf-8")) == existing
-
-    again = install(client, home=tmp_path, env={}, command="/opt/bin/ai-video-music")
-    assert all("nothing changed" in line for line in again)
-    assert len(list(path.parent.glob(path.name + ".bak-*"))) == 1
+def test_claude_marketplace_points_at_the_plugin_which_has_an_icon() -> None:
+    market = json.loads((ROOT / ".claude-plugin" / "marketplace.json").read_text(encoding="utf-8"))
+    (entry,) = market["plugins"]
+    plugin_dir = ROOT / entry["source"]
+    plugin = json.loads((plugin_dir / ".claude-plugin" / "plugin.json").read_text(encoding="utf-8"))
+    assert plugin["name"] == entry["name"] == "ai-video-generator-free-music"
+    icon = plugin_dir / plugin["icon"]
+    assert icon.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(icon.read_bytes()[16:20]), int.from_bytes(icon.read_bytes()[20:24])
+    assert width == height and 512 <= width <= 2048, (
+        "Claude's plugin directory wants a square 512-2048 px PNG"
+    )
+    servers = json.loads((plugin_dir / plugin["mcpServers"]).read_text(encoding="utf-8"))["mcpServers"]
+    # Not a bare `ai-video-music`: the plugin must start the server without it on PATH.
+    assert servers["ai-video-generator-free-music"]["command"] == "uvx"
 
 
-def test_install_names_the_host_but_a_users_own_platform_value_wins(tmp_path: Path) -> None:
-    install("cursor", home=tmp_path, env={}, command="ai-video-music")
-    path = tmp_path / ".cursor" / "mcp.json"
-    entry = json.loads(path.read_text(encoding="utf-8"))["mcpServers"]["ai-video-generator-free-music"]
-    assert entry["env"] == {"NEMO_SKILL_PLATFORM": "cursor"}
-    entry["env"]["NEMO_SKILL_PLATFORM"] = "unknown"
-    path.write_text(json.dumps({"mcpServers": {"ai-video-generator-free-music": entry}}), encoding="utf-8")
-    install("cursor", home=tmp_path, env={}, command="ai-video-music")
-    again = json.loads(path.read_text(encoding="utf-8"))["mcpServers"]["ai-video-generator-free-music"]
-    assert again["env"]["NEMO_SKILL_PLATFORM"] == "unknown"
-
-
-def test_dry_run_prints_a_diff_and_writes_nothing(tmp_path: Path) -> None:
-    lines = install("cursor", dry_run=True, home=tmp_path, env={}, command="ai-video-music")
-    assert "+++" in lines[0] and '"ai-video-generator-free-music"' in lines[0]
-    assert not (tmp_path / ".cursor").exists()
-
-
-def test_openclaw_install_also_places_the_skill(tmp_path: Path) -> None:
-    install("openclaw", home=tmp_path, env={}, command="ai-video-music")
-    skill = tmp_path / ".openclaw" / "skills" / "ai-video-generator-free-music" / "SKILL.md"
-    assert skill.read_text(encoding="utf-8") == (ROOT / "SKILL.md").read_text(encoding="utf-8")
-
-
-def test_a_broken_config_is_left_untouched(tmp_path: Path) -> None:
-    path = config_path("claude-code", tmp_path, {})
-    path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(InstallError) as info:
-        install("claude-code", home=tmp_path, env={}, command="ai-video-music")
-    assert "nothing was changed" in str(info.value)
-    assert path.read_text(encoding="utf-8") == "{not json"
-
-
-@pytest.mark.parametrize(
-    ("platform", "expected"),
-    [
-        ("darwin", "Library/Application Support/Claude/claude_desktop_config.json"),
-        ("linux", ".config/Claude/claude_desktop_config.json"),
-        ("win32", "AppData/Roaming/Claude/claude_desktop_config.json"),
-    ],
-)
-def test_claude_desktop_config_location_per_os(platform: str, expected: str, tmp_path: Path) -> None:
-    assert config_path("claude-desktop", tmp_path, {}, platform) == tmp_path / expected
+def test_clawhub_publishes_only_the_skill() -> None:
+    ignore = (ROOT / ".clawhubignore").read_text(encoding="utf-8").split()
+    assert "*" in ignore and "!SKILL.md" in ignore

@@ -1,19 +1,49 @@
-"""The ``ai-video-music`` command: with no arguments, the MCP server on stdio."""
+"""The ``ai-video-music`` command: with no arguments, the MCP server on stdio.
+
+This file is also the MCPB bundle's entry point (``uv run server/ai_video_music/cli.py``),
+run as a plain script: so it imports the package by its absolute name, and only inside
+functions (nothing but the standard library at import time).
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import logging
+import errno
 import os
+import signal
+import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
 
-from .redact import RedactingFilter
+SIM_EXTRA = "pip install 'ai-video-generator-free-music[sim]'"
+CLIENTS = ("claude-desktop", "claude-code", "cursor", "openclaw")
+ENV_HELP = """\
+environment (all optional; set them in the client's "env" block):
+  NEMO_TOKEN           your NemoVideo token (default: a free anonymous token, cached)
+  NEMO_API_BASE        backend address (default: https://mega-api-prod.nemovideo.ai)
+  NEMO_HOME            state folder: token cache and session store
+  NEMO_OUTPUT_DIR      where exported MP4s go (default: ~/Videos/NemoVideo, ~/Movies on macOS)
+  NEMO_POLL_INTERVAL   seconds between render checks (default: 30)
+  NEMO_TOOL_BUDGET     seconds a tool waits before answering "still working" (default: 40)
+  NEMO_RENDER_TIMEOUT  seconds before a render counts as stuck (default: 1800)
+  NEMO_SKILL_PLATFORM  attribution header: clawhub, cursor, claude_code, unknown (default: detected)
+  NEMO_LOG_LEVEL       log level on stderr (default: INFO; -v means DEBUG)
+"""
+
+
+class CliError(Exception):
+    """An expected failure: printed as one line, exit status 1."""
 
 
 def _logging(verbose: bool, secrets: tuple[str, ...] = ()) -> None:
+    import logging
+
+    from ai_video_music.redact import RedactingFilter
+
     level = (
         logging.DEBUG
         if verbose
@@ -30,106 +60,235 @@ def _logging(verbose: bool, secrets: tuple[str, ...] = ()) -> None:
         logging.getLogger(noisy).setLevel(logging.DEBUG if verbose else logging.WARNING)
 
 
+def _version() -> str:
+    from ai_video_music.config import skill_version
+
+    return skill_version()
+
+
 def _parser() -> argparse.ArgumentParser:
+    # -v is accepted before or after the subcommand; SUPPRESS keeps a later default from
+    # overwriting an earlier -v.
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", default=argparse.SUPPRESS, help="debug logs on stderr"
+    )
+    fmt = argparse.ArgumentDefaultsHelpFormatter
     parser = argparse.ArgumentParser(
         prog="ai-video-music",
-        description="Make music videos from your photos and clips, from any MCP client. "
-        "With no command, runs the MCP server on stdio.",
+        description="Make music videos from your photos and clips, from any MCP client "
+        "(Claude Desktop, Claude Code, Cursor, OpenClaw). With no command, runs the MCP server "
+        "on stdio, the way a client starts it. Try it offline: ai-video-music demo",
+        epilog=ENV_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[common],
     )
-    parser.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
-    sub = parser.add_subparsers(dest="command")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    sub = parser.add_subparsers(dest="command", metavar="{serve,simulate,install,demo}")
 
-    serve = sub.add_parser("serve", help="run the MCP server (default: stdio)")
+    serve = sub.add_parser(
+        "serve",
+        help="run the MCP server (the default command)",
+        description="Run the MCP server: on stdio for a client (default), or over streamable "
+        "HTTP with --http. Configured by the NEMO_* variables (see ai-video-music --help).",
+        formatter_class=fmt,
+        parents=[common],
+    )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    serve.add_argument("--host", default="127.0.0.1")
-    serve.add_argument("--port", type=int, default=8765)
+    serve.add_argument("--host", default="127.0.0.1", help="address for --http")
+    serve.add_argument("--port", type=int, default=8765, help="port for --http")
 
-    sim = sub.add_parser("simulate", help="run the offline NemoVideo backend simulator on loopback")
-    sim.add_argument("--port", type=int, default=8787)
-    sim.add_argument("--storage-port", type=int, default=0, help="port of the simulated storage host")
-    sim.add_argument("--envelope", choices=["code", "success"], default="code")
-    sim.add_argument("--sse-format", choices=["native", "adk"], default="native")
-    sim.add_argument("--render-seconds", type=float, default=5.0)
-    sim.add_argument("--agent-seconds", type=float, default=3.0)
-    sim.add_argument("--no-text-rate", type=float, default=0.3)
-    inst = sub.add_parser("install", help="add this server to an MCP client's configuration")
-    inst.add_argument(
-        "--client", required=True, choices=["claude-desktop", "claude-code", "cursor", "openclaw"]
+    sim = sub.add_parser(
+        "simulate",
+        help="run the offline NemoVideo backend simulator on 127.0.0.1",
+        description="Run the offline NemoVideo backend simulator on 127.0.0.1; point the server "
+        f"at it with NEMO_API_BASE=http://127.0.0.1:PORT. Needs the 'sim' extra: {SIM_EXTRA}",
+        formatter_class=fmt,
+        parents=[common],
     )
-    inst.add_argument("--dry-run", action="store_true", help="print the change as a diff, write nothing")
+    sim.add_argument("--port", type=int, default=8787, help="API port (0: any free port)")
+    sim.add_argument(
+        "--storage-port", type=int, default=0, help="port of the simulated storage host (0: any)"
+    )
+    sim.add_argument("--envelope", choices=["code", "success"], default="code", help="response envelope")
+    sim.add_argument("--sse-format", choices=["native", "adk"], default="native", help="agent stream format")
+    sim.add_argument("--render-seconds", type=float, default=5.0, help="how long a render takes")
+    sim.add_argument("--agent-seconds", type=float, default=3.0, help="how long an agent turn takes")
+    sim.add_argument(
+        "--no-text-rate", type=float, default=0.3, help="share of agent turns that end without text"
+    )
 
-    demo = sub.add_parser("demo", help="offline end-to-end run: photos in, MP4 out, no account needed")
+    inst = sub.add_parser(
+        "install",
+        help="add this server to an MCP client's configuration",
+        description="Register this command with a client. Uses the client's own CLI when it is on "
+        "PATH (claude, openclaw), else edits its config file: other entries, comments and layout "
+        "are kept, a backup is written first, and running it twice changes nothing. Honours "
+        "CLAUDE_CONFIG_DIR, OPENCLAW_STATE_DIR, OPENCLAW_CONFIG_PATH and OPENCLAW_PROFILE.",
+        formatter_class=fmt,
+        parents=[common],
+    )
+    inst.add_argument("--client", required=True, choices=CLIENTS, help="the client to set up")
+    inst.add_argument("--dry-run", action="store_true", help="print the change as a diff, write nothing")
+    inst.add_argument(
+        "--profile", default=None, help="OpenClaw profile (~/.openclaw-<profile>; default: OPENCLAW_PROFILE)"
+    )
+
+    demo = sub.add_parser(
+        "demo",
+        help="offline end-to-end run: photos in, MP4 out, no account needed",
+        description="Start the simulator, launch the real MCP server over stdio, upload photos, "
+        "ask for a video with music and a title, export, and print the MP4's path. Needs the "
+        f"'sim' extra: {SIM_EXTRA}",
+        formatter_class=fmt,
+        parents=[common],
+    )
     demo.add_argument(
-        "--output", type=Path, default=None, help="folder for the MP4 (default: NEMO_OUTPUT_DIR)"
+        "--output",
+        type=Path,
+        default=None,
+        help="folder for the MP4, relative to the current folder (default: NEMO_OUTPUT_DIR, else "
+        "~/Videos/NemoVideo)",
+    )
+    demo.add_argument(
+        "--photos", type=Path, default=None, help="folder of your own photos to use (default: three samples)"
     )
     return parser
 
 
-def _demo(args: argparse.Namespace) -> int:
-    from .demo import run_demo
-    from .errors import NemoError
+# --- Ctrl-C -------------------------------------------------------------------------------------
+
+
+def _exit_now(_signum: int, _frame: FrameType | None) -> None:
+    """Leave at once: stdin is read by a worker thread that no shutdown can interrupt."""
+    sys.stderr.write("\n")
+    sys.stderr.flush()
+    os._exit(130)
+
+
+def _second_interrupt_exits() -> None:
+    """First Ctrl-C: KeyboardInterrupt, for a tidy stop; a second one leaves at once."""
+
+    def handler(signum: int, frame: FrameType | None) -> None:
+        signal.signal(signal.SIGINT, _exit_now)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, handler)
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+def _missing_extra(err: ModuleNotFoundError, what: str) -> CliError:
+    return CliError(f"{what} needs the 'sim' extra ({err.name} is missing); install it with: {SIM_EXTRA}")
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> int:
+    from ai_video_music.config import Settings, resolve_output_dir
+    from ai_video_music.errors import NemoError
 
     try:
-        path = run_demo(args.output)
-    except (NemoError, RuntimeError, ValueError) as err:
-        print(f"Demo failed: {err}", file=sys.stderr)
-        return 1
-    print(path)
+        from ai_video_music.demo import run_demo
+    except ModuleNotFoundError as err:
+        raise _missing_extra(err, "demo") from None
+    options: dict[str, Any] = {}
+    if args.output is not None:
+        # Relative to where the user typed it, not the home folder NEMO_OUTPUT_DIR is read against.
+        folder = Path(os.path.abspath(args.output.expanduser()))
+        try:
+            options["output"] = resolve_output_dir(Settings(output_dir=folder))
+        except NemoError as err:
+            raise CliError(f"demo: {err}") from None
+    if args.photos is not None:
+        photos = Path(os.path.abspath(args.photos.expanduser()))
+        if not photos.is_dir():
+            raise CliError(f"demo: --photos {photos} is not a folder")
+        options["photos"] = photos
+    # Ctrl-C: asyncio's own handler cancels the run, so the server and simulator stop in order.
+    try:
+        path = run_demo(**options)
+    except BaseException as err:
+        leaves = _leaves(err)
+        if any(isinstance(e, KeyboardInterrupt) for e in leaves):
+            print("\nDemo stopped.", file=sys.stderr)
+            return 130
+        expected = [e for e in leaves if isinstance(e, NemoError | RuntimeError | ValueError | OSError)]
+        if expected and len(expected) == len(leaves):
+            raise CliError(f"Demo failed: {expected[0]}") from None
+        raise
+    print(path, file=out)
     return 0
 
 
-def _install(args: argparse.Namespace) -> int:
-    from .installer import InstallError, install
+def _leaves(err: BaseException) -> list[BaseException]:
+    """The exceptions inside (nested) exception groups: task groups wrap what a task raised."""
+    if isinstance(err, BaseExceptionGroup):
+        return [leaf for inner in err.exceptions for leaf in _leaves(inner)]
+    return [err]
+
+
+def _install(args: argparse.Namespace, out: TextIO) -> int:
+    from ai_video_music.installer import InstallError, install
 
     try:
-        lines = install(args.client, dry_run=args.dry_run)
+        lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
     except (InstallError, OSError) as err:
-        print(f"Install failed: {err}", file=sys.stderr)
-        return 1
-    print("\n".join(lines))
+        raise CliError(f"Install failed: {err}") from None
+    print("\n".join(lines), file=out)
     return 0
+
+
+def _busy(port: int, host: str, flag: str) -> CliError:
+    return CliError(f"port {port} on {host} is already in use; choose another with {flag} PORT")
 
 
 def _simulate(args: argparse.Namespace) -> int:
     import anyio
 
-    from .simulator import SimConfig, Simulator
-
-    sim = Simulator(
-        SimConfig(
-            envelope=args.envelope,
-            sse_format=args.sse_format,
-            render_seconds=args.render_seconds,
-            agent_seconds=args.agent_seconds,
-            no_text_rate=args.no_text_rate,
-        ),
-        port=args.port,
-        storage_port=args.storage_port,
-    )
+    try:
+        from ai_video_music.simulator import SimConfig, Simulator
+    except ModuleNotFoundError as err:
+        raise _missing_extra(err, "simulate") from None
+    for port in (args.port, args.storage_port):
+        if port:  # check first: a clean message, and no half-bound socket left behind
+            _check_port("127.0.0.1", port)
+    try:
+        sim = Simulator(
+            SimConfig(
+                envelope=args.envelope,
+                sse_format=args.sse_format,
+                render_seconds=args.render_seconds,
+                agent_seconds=args.agent_seconds,
+                no_text_rate=args.no_text_rate,
+            ),
+            port=args.port,
+            storage_port=args.storage_port,
+        )
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise _busy(args.port, "127.0.0.1", "--port") from None
+        raise CliError(f"simulate: {err}") from None
     print(f"NemoVideo simulator on {sim.base_url} (storage {sim.state.storage_origin})", file=sys.stderr)
-    print(f"Point the server at it: NEMO_API_BASE={sim.base_url}", file=sys.stderr)
+    print(f"Point the server at it: NEMO_API_BASE={sim.base_url}  (Ctrl-C stops it)", file=sys.stderr)
+    _second_interrupt_exits()
     with contextlib.suppress(KeyboardInterrupt):
         anyio.run(sim.serve)
     return 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
-    args = _parser().parse_args(argv)
-    token = os.environ.get("NEMO_TOKEN")  # the variable Settings reads: masked in every log line
-    _logging(args.verbose, (token,) if token else ())
-    if args.command == "simulate":
-        return _simulate(args)
-    if args.command == "demo":
-        return _demo(args)
-    if args.command == "install":
-        return _install(args)
-    return _serve(args)
+def _check_port(host: str, port: int) -> None:
+    try:
+        with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            probe.bind((host, port))
+    except OSError as err:
+        if err.errno == errno.EADDRINUSE:
+            raise _busy(port, host, "--port") from None
+        raise CliError(f"serve: can't listen on {host}:{port}: {err.strerror}") from None
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .config import Settings
-    from .tools import create_server
+    from ai_video_music.config import Settings
+    from ai_video_music.tools import create_server
 
     try:
         settings = Settings.from_env()
@@ -138,11 +297,58 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     server = create_server(settings)
     if getattr(args, "http", False):
-        server.run("streamable-http", host=args.host, port=args.port)
-    else:
-        server.run()
+        _check_port(args.host, args.port)
+        _second_interrupt_exits()
+        with contextlib.suppress(KeyboardInterrupt):
+            server.run("streamable-http", host=args.host, port=args.port)
+        return 0
+    if sys.stdin.isatty():
+        print(
+            "ai-video-music: this is an MCP server, waiting for an MCP client on stdin/stdout; "
+            "register it with `ai-video-music install --client ...`, or try it now: "
+            "ai-video-music demo  (Ctrl-C quits)",
+            file=sys.stderr,
+        )
+    # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
+    signal.signal(signal.SIGINT, _exit_now)
+    server.run()
     return 0
 
 
+def _print_safely(run: Callable[[TextIO], int]) -> int:
+    """Run a command whose output may go to a pipe that closes early (``| head -1``)."""
+    try:
+        status = run(sys.stdout)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # Python would complain again when flushing stdout at exit: point it at devnull.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    return status
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the console script."""
+    args = _parser().parse_args(argv)
+    token = os.environ.get("NEMO_TOKEN")  # the variable Settings reads: masked in every log line
+    _logging(getattr(args, "verbose", False), (token,) if token else ())
+    try:
+        if args.command == "simulate":
+            return _simulate(args)
+        if args.command == "demo":
+            return _print_safely(lambda out: _demo(args, out))
+        if args.command == "install":
+            return _print_safely(lambda out: _install(args, out))
+        return _serve(args)
+    except CliError as err:
+        print(f"ai-video-music: {err}", file=sys.stderr)
+        return 1
+
+
 if __name__ == "__main__":
+    # Run as a file (an MCPB host's `uv run server/ai_video_music/cli.py`): import the installed
+    # package, not this folder's modules as top-level names.
+    here = os.path.dirname(os.path.abspath(__file__))
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != here]
     sys.exit(main())
