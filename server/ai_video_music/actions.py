@@ -135,8 +135,6 @@ class VideoService:
         client: NemoClient,
         store: Store,
         task_group: anyio.abc.TaskGroup,
-        *,
-        on_saved: Callable[[Path], Awaitable[None]] | None = None,
     ) -> None:
         self.settings = settings
         self.client = client
@@ -150,7 +148,7 @@ class VideoService:
             self.jobs,
             output_dir=self.output_dir,
             render_timeout=settings.render_timeout,
-            on_saved=on_saved,
+            preview_dir=settings.home / "previews",
         )
         self._out_dir: Path | None = None
         self._render_lock = anyio.Lock()

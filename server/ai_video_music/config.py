@@ -110,6 +110,9 @@ class Settings:
     web_url: str = DEFAULT_WEB_URL
     language: Lang | None = None  # NEMO_LANGUAGE: overrides the language of the prompts
     locale_language: Lang = "en"  # the OS's: the default before any prompt
+    # Where finished videos are served from (the app's player may load them): the contract's
+    # storage host, plus NEMO_MEDIA_ORIGINS (comma-separated), plus the origins of known exports.
+    media_origins: tuple[str, ...] = ("https://static1.nemovideo.ai",)
     max_download_bytes: int = 4 * 1024**3
     download_timeout: float = 30 * 60
 
@@ -138,6 +141,10 @@ class Settings:
             web_url=check_web_url(env.get("NEMO_WEB_URL") or DEFAULT_WEB_URL),
             language=parse_language(language) if language else None,
             locale_language=locale_language(env),
+            media_origins=(
+                "https://static1.nemovideo.ai",
+                *(o.strip() for o in env.get("NEMO_MEDIA_ORIGINS", "").split(",") if o.strip()),
+            ),
             max_download_bytes=int(_float(env, "NEMO_MAX_DOWNLOAD_MB", 4096) * 1024**2),
             download_timeout=_float(env, "NEMO_DOWNLOAD_TIMEOUT", 30 * 60),
         )

@@ -220,7 +220,9 @@ def contact_sheet(path: Path, frames: int = 5, thumb_width: int = 192) -> bytes 
     if not thumbs:
         return None
     gap = 4
-    sheet = Image.new("RGB", (sum(t.width for t in thumbs) + gap * (len(thumbs) - 1), max(t.height for t in thumbs)))
+    sheet = Image.new(
+        "RGB", (sum(t.width for t in thumbs) + gap * (len(thumbs) - 1), max(t.height for t in thumbs))
+    )
     x = 0
     for thumb in thumbs:
         sheet.paste(thumb, (x, 0))

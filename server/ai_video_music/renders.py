@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,8 +35,9 @@ from .errors import (
     RenderFailedError,
     TimeLimitError,
 )
+from .fsutil import atomic_write_bytes
 from .jobs import Job, Jobs
-from .media import NotAVideoError, VideoFacts, probe_video
+from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video
 from .messages import msg
 from .models import RenderStatus
 from .store import Render, Store
@@ -106,6 +107,11 @@ def export_name(render_id: str, fmt: str, created_at: float) -> str:
     return f"nemovideo-{stamp}-{tail}.{fmt}"
 
 
+def safe_file_id(render_id: str) -> str:
+    """A render id as a file name: only letters, digits, ``_`` and ``-`` (ids come from the backend)."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", render_id)[:120] or "render"
+
+
 def new_render_id() -> str:
     return f"render_{int(time.time() * 1000)}_{uuid_utils.uuid4().hex[:6]}"
 
@@ -121,16 +127,16 @@ class Renders:
         *,
         output_dir: Callable[[], Path],
         render_timeout: float,
+        preview_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
-        on_saved: Callable[[Path], Awaitable[None]] | None = None,
     ) -> None:
         self.client = client
         self.store = store
         self.jobs = jobs
         self._output_dir = output_dir
         self._timeout = render_timeout
+        self._previews = preview_dir
         self._clock = clock
-        self._on_saved = on_saved
         self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
         self._wake: dict[str, anyio.Event] = {}
 
@@ -304,6 +310,7 @@ class Renders:
             dest = folder / export_name(render_id, rec.format, rec.created_at)
             part = dest.with_name(f".{dest.name}.part")
             facts = await self._fetch_video(render_id, url, part)
+            await self._make_preview(render_id, part)
             try:
                 os.replace(part, dest)
             except OSError as err:
@@ -322,8 +329,24 @@ class Renders:
             error=None,
         )
         log.info("render %s saved to %s", render_id, dest)
-        if self._on_saved is not None:
-            await self._on_saved(dest)
+
+    async def _make_preview(self, render_id: str, video: Path) -> None:
+        """A contact sheet for a model that can see images (optional extra; never fails the export)."""
+        if self._previews is None:
+            return
+        sheet = await anyio.to_thread.run_sync(contact_sheet, video)
+        if sheet is not None:
+            with contextlib.suppress(OSError):
+                atomic_write_bytes(self._previews / f"{safe_file_id(render_id)}.jpg", sheet)
+
+    def preview(self, render_id: str) -> bytes | None:
+        """The contact sheet saved for a render, if any."""
+        if self._previews is None or not render_id:
+            return None
+        try:
+            return (self._previews / f"{safe_file_id(render_id)}.jpg").read_bytes()
+        except OSError:
+            return None
 
     async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
         """The link the render gave, else the API's own download route; a file that is not a video

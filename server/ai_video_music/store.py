@@ -661,6 +661,14 @@ class Store:
         return [Render(**dict(r)) for r in rows], int(total)
 
     @_guarded
+    def recent_output_urls(self, limit: int) -> list[str]:
+        rows = self._db.execute(
+            "SELECT output_url FROM renders WHERE output_url IS NOT NULL ORDER BY created_at DESC LIMIT ?",
+            (limit,),
+        ).fetchall()
+        return [str(r[0]) for r in rows]
+
+    @_guarded
     def claim_render(self, render_id: str, stale_after: float) -> bool:
         """Take charge of following a render (one process polls and downloads it)."""
         row = self._db.execute("SELECT claim, claimed_at FROM renders WHERE id=?", (render_id,)).fetchone()

@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp.types import CallToolResult, TextContent, ToolAnnotations
+from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
 from pydantic import Field
 
 from . import budget
@@ -127,6 +127,29 @@ def _result(out: ToolOutput) -> CallToolResult:
         content=[TextContent(type="text", text=clean_text(redact(out.text()), MAX_TEXT))],
         structured_content=safe(out.model_dump(mode="json")),
     )
+
+
+# Claude Code drops image content from a result that has structured content, so a preview would
+# only cost time there; other clients show it to the model next to the text.
+NO_IMAGE_CLIENTS = ("claude-code",)
+
+
+async def _with_preview(ctx: Context, result: CallToolResult) -> CallToolResult:
+    """Add the export's contact sheet (a few frames, JPEG) as image content, where the client uses it."""
+    data = result.structured_content or {}
+    svc = ctx.request_context.lifespan_context
+    params = ctx.session.client_params
+    client = (params.client_info.name if params else "").lower()
+    if data.get("status") != "done" or not isinstance(svc, VideoService) or client in NO_IMAGE_CLIENTS:
+        return result
+    sheet = svc.renders.preview(str(data.get("render_id") or ""))
+    if sheet is not None:
+        import base64
+
+        result.content.append(
+            ImageContent(type="image", data=base64.b64encode(sheet).decode("ascii"), mime_type="image/jpeg")
+        )
+    return result
 
 
 def _roots(ctx: Context) -> Callable[[], Awaitable[list[Path]]]:
@@ -286,6 +309,7 @@ def create_server(
         )
 
     @tool(
+        app=True,
         title="Project status",
         read_only_hint=False,  # it may save a finished export to disk, or switch the current project
         destructive_hint=False,
@@ -320,6 +344,7 @@ def create_server(
         return await run(ctx, lambda s: s.credits())
 
     @tool(
+        app=True,
         title="Export the video",
         read_only_hint=False,
         destructive_hint=False,
@@ -342,7 +367,8 @@ def create_server(
         the same render, it never starts a second one) or `status` a minute later. To stop a render,
         call generate with "cancel".
         """
-        return await run(ctx, lambda s: s.export(format, quality, _reporter(ctx)))
+        result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx)))
+        return await _with_preview(ctx, result)
 
     @server.resource(
         "nemo://timeline",
