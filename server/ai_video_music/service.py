@@ -45,7 +45,8 @@ from .outputs import (
 from .router import Action, route
 from .sse import HeartbeatEvent, TextEvent, ToolCallEvent
 from .store import Render, Store
-from .timeline import changes, is_exportable, summarize
+from .timeline import diff as draft_changes
+from .timeline import is_exportable, read_timeline, summary
 from .translate import translate
 
 log = logging.getLogger(__name__)
@@ -355,7 +356,7 @@ class VideoService:
 
     async def _safe_summary(self) -> str:
         try:
-            return summarize((await self.client.state()).draft)
+            return summary(read_timeline((await self.client.state()).draft), "en")
         except NemoError:
             return ""
 
@@ -363,9 +364,11 @@ class VideoService:
         if not text.strip():
             # ~30% of agent turns end with no text: say what changed instead.
             after = (await self.client.state()).draft
-            diff = changes(before, after)
+            diff = draft_changes(
+                None if before is None else read_timeline(before), read_timeline(after), "en"
+            )
             head = "Done. " + ("; ".join(diff) + "." if diff else "The timeline didn't change.")
-            return f"{head}\n{summarize(after)}"
+            return f"{head}\n{summary(read_timeline(after), 'en')}"
         tr = translate(text)
         parts = [tr.text.strip()]
         if Action.STATUS in tr.actions:
@@ -586,7 +589,7 @@ class VideoService:
         media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in self.store.media(self.session_id)]
         notice = self._session_notice()
         return StatusOutput(
-            timeline=summarize(state.draft),
+            timeline=summary(read_timeline(state.draft), "en"),
             exportable=is_exportable(state.draft),
             media=media,
             renders=renders,

@@ -27,7 +27,7 @@ from .errors import NemoError
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, UploadOutput
 from .service import Reporter, VideoService
 from .store import Store
-from .timeline import summarize
+from .timeline import read_timeline, summary
 
 log = logging.getLogger(__name__)
 ToolFn = Callable[..., Awaitable[CallToolResult]]
@@ -263,7 +263,7 @@ def create_server(
         if svc is None or svc.session_id is None:
             return "No project yet."
         try:
-            return summarize((await svc.client.state()).draft)
+            return summary(read_timeline((await svc.client.state()).draft), "en")
         except NemoError as err:
             return f"Timeline unavailable: {err}"
 
