@@ -107,6 +107,7 @@ def test_adk_service_and_plain_errors_become_error_events() -> None:
         ErrorEvent("token expired", "1001")
     ]
     assert decode('{"type": "error", "message": {"deep": ["structure"]}}') == [ErrorEvent("unknown error")]
+    assert decode('{"errorCode": 2001.0}') == [ErrorEvent("2001", "2001")]
 
 
 def test_empty_data_is_a_heartbeat_and_done_ends_nothing() -> None:

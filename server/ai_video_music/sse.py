@@ -138,7 +138,7 @@ def _string(value: Any, limit: int) -> str | None:
     if isinstance(value, str):
         text = value
     elif isinstance(value, int | float) and not isinstance(value, bool):
-        text = repr(value)
+        text = repr(int(value) if isinstance(value, float) and value.is_integer() else value)
     else:
         return None
     return cap(fix_surrogates(text), limit) if text else None
