@@ -24,7 +24,7 @@ def test_demo_ends_with_a_playable_mp4(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     video = Path(result.stdout.strip().splitlines()[-1])
     assert video.parent == out and video.is_file()
-    assert "upload" in result.stderr and "Timeline (3 tracks)" in result.stderr
+    assert "upload" in result.stderr and "3 tracks. 1. Video:" in result.stderr
     ffprobe = shutil.which("ffprobe")
     if ffprobe is None:
         if os.environ.get("CI"):

@@ -29,6 +29,8 @@ _UNSAFE = re.compile(
 
 def fix_surrogates(text: str) -> str:
     """Lone surrogates (and undecodable file-name bytes) become U+FFFD; nothing else changes."""
+    if text.isascii():  # the common case, without a regex scan
+        return text
     return _SURROGATE.sub(REPLACEMENT, text) if _SURROGATE.search(text) else text
 
 

@@ -1,156 +1,452 @@
-"""Draft JSON (short keys) → a one-line summary a person can read.
+"""The project's timeline: draft JSON (short keys) → a typed, bounded :class:`Timeline`,
+and what a person reads of it (a summary, a list of changes), in English or Chinese.
 
-The draft's keys are documented (``t`` tracks, ``tt`` type, ``sg`` segments, ``d`` ms,
-``m`` metadata) but a segment's name, start and volume keys are not, so several
-spellings are tried for each.
+The draft's keys are documented (``t`` tracks, ``tt`` type: 0 video, 1 audio, 7 text;
+``sg`` segments; ``d`` duration in ms; ``m`` metadata) but a segment's name, start and
+volume keys are not, so several spellings are tried for each. The draft comes from the
+backend and is untrusted: :func:`read_timeline` never raises, keeps at most
+``MAX_TRACKS`` tracks of ``MAX_SEGMENTS`` segments (with the true totals), and passes
+every number through :func:`~.sanitize.finite` and every name through
+:func:`~.sanitize.clean_text` and a length cap.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import math
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypeVar
 
-TRACK_LABELS = {0: "Video", 1: "BGM", 7: "Title"}
+from .messages import Lang, t
+from .sanitize import cap, clean_json, clean_text, finite
+
+Kind = Literal["video", "audio", "text", "other"]
+
+MAX_TRACKS = 100
+MAX_SEGMENTS = 1000  # per track
+MAX_NAME = 200
+MAX_SUMMARY = 8000  # characters of summary text, whatever the draft holds
+MAX_DIFF_LINES = 50
+MAX_DIFF_LINE = 1000
+MAX_CLIPS_SHOWN = 50  # per track, in a summary
+MAX_NAMES_IN_DIFF = 10
+_MAX_PIXELS = 100_000  # a frame side beyond this is not a frame size
+
+_KINDS: dict[int, Kind] = {0: "video", 1: "audio", 7: "text"}
+_KIND_WORDS: dict[str, Kind] = {"video": "video", "audio": "audio", "text": "text"}
 _NAME_KEYS = ("n", "name", "title", "text", "label", "content", "filename")
 _START_KEYS = ("s", "st", "start", "start_ms", "startMs", "b", "from")
 _END_KEYS = ("e", "end", "end_ms", "endMs", "to")
 _DURATION_KEYS = ("d", "dur", "duration", "duration_ms", "durationMs")
 _VOLUME_KEYS = ("v", "vol", "volume")
-MAX_SEGMENTS_SHOWN = 3
+_WIDTH_KEYS = ("w", "width")
+_HEIGHT_KEYS = ("h", "height")
+# Ratios people name, snapped to when a frame is within 1% of one.
+_COMMON_RATIOS = (
+    ("16:9", 16 / 9), ("9:16", 9 / 16), ("1:1", 1.0), ("4:5", 4 / 5), ("5:4", 5 / 4), ("4:3", 4 / 3),
+    ("3:4", 3 / 4), ("3:2", 3 / 2), ("2:3", 2 / 3), ("21:9", 21 / 9), ("9:21", 9 / 21), ("2:1", 2.0),
+    ("1:2", 0.5), ("1.85:1", 1.85), ("2.39:1", 2.39),
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
 class Segment:
+    """One clip: seconds on the timeline; ``volume`` in percent (audio), when the draft says."""
+
     name: str
-    start_ms: float
-    end_ms: float | None
-    volume: float | None  # percent
+    start_s: float
+    end_s: float | None
+    volume: float | None
 
 
 @dataclass(frozen=True)
 class Track:
-    kind: int | None
+    """``label`` is the draft's own name for the track ("" when it has none); ``segments``
+    holds at most ``MAX_SEGMENTS``, ``segments_total`` counts them all."""
+
+    kind: Kind
     label: str
     segments: tuple[Segment, ...]
+    segments_total: int
 
 
-def _first(obj: dict[str, Any], keys: tuple[str, ...]) -> Any:
-    for key in keys:
-        value = obj.get(key)
-        if value is not None and value != "":
-            return value
-    meta = obj.get("m")
-    if isinstance(meta, dict):
+@dataclass(frozen=True)
+class Timeline:
+    """``tracks`` holds at most ``MAX_TRACKS``; ``tracks_total`` counts them all."""
+
+    tracks: tuple[Track, ...] = ()
+    tracks_total: int = 0
+    duration_s: float | None = None
+    width: int | None = None
+    height: int | None = None
+    aspect_ratio: str | None = None
+
+
+# --- reading the draft ------------------------------------------------------------------------------
+
+_T = TypeVar("_T")
+
+
+def _pick(obj: dict[str, Any], keys: tuple[str, ...], convert: Callable[[Any], _T | None]) -> _T | None:
+    """The first key (then the same keys in ``m``, the metadata) whose value converts."""
+    for source in (obj, obj.get("m")):
+        if not isinstance(source, dict):
+            continue
         for key in keys:
-            if meta.get(key) not in (None, ""):
-                return meta[key]
+            value = source.get(key)
+            if value is not None:
+                converted = convert(value)
+                if converted is not None:
+                    return converted
     return None
 
 
-def _number(value: Any) -> float | None:
-    try:
-        return float(value)
-    except (TypeError, ValueError):
+def _name(value: Any) -> str | None:
+    """A name from a string (or a number); anything else is not a name."""
+    if isinstance(value, str):
+        text = " ".join(clean_text(value[: MAX_NAME * 4]).split())  # one line, trimmed
+        return cap(text, MAX_NAME) if text else None
+    number = finite(value) if isinstance(value, int | float) else None
+    return _number_text(number) if number is not None else None
+
+
+def _volume(value: Any) -> float | None:
+    number = finite(value)
+    if number is None:
         return None
+    # A 0-1 fraction unless it was written as an integer ("v": 1 is 1%, "v": 1.0 is 100%).
+    return number * 100 if 0 <= number <= 1 and not isinstance(value, int) else number
 
 
-def _segment(raw: Any) -> Segment | None:
-    if not isinstance(raw, dict):
-        return None
-    start = _number(_first(raw, _START_KEYS)) or 0.0
-    end = _number(_first(raw, _END_KEYS))
-    duration = _number(_first(raw, _DURATION_KEYS))
-    if end is None and duration is not None:
-        end = start + duration
-    volume = _number(_first(raw, _VOLUME_KEYS))
-    if volume is not None and 0 <= volume <= 1 and not isinstance(_first(raw, _VOLUME_KEYS), int):
-        volume *= 100  # a 0-1 fraction
-    name = _first(raw, _NAME_KEYS)
-    return Segment(str(name).strip() if name is not None else "", start, end, volume)
+def _pixels(value: Any) -> int | None:
+    number = finite(value)
+    return round(number) if number is not None and 0.5 <= number <= _MAX_PIXELS else None
 
 
-def parse_tracks(draft: dict[str, Any] | None) -> list[Track]:
-    """The draft's tracks in order; malformed entries are skipped, never fatal."""
+def _kind(value: Any) -> Kind:
+    if isinstance(value, str) and value.strip().lower() in _KIND_WORDS:
+        return _KIND_WORDS[value.strip().lower()]
+    number = finite(value)
+    if number is None or number != int(number):
+        return "other"
+    return _KINDS.get(int(number), "other")
+
+
+def _segment(raw: dict[str, Any]) -> Segment:
+    start = _pick(raw, _START_KEYS, finite)
+    end = _pick(raw, _END_KEYS, finite)
+    if end is None:
+        length = _pick(raw, _DURATION_KEYS, finite)
+        end = (start or 0.0) + length if length is not None else None
+    return Segment(
+        name=_pick(raw, _NAME_KEYS, _name) or "",
+        start_s=(start or 0.0) / 1000,
+        end_s=end / 1000 if end is not None else None,
+        volume=_pick(raw, _VOLUME_KEYS, _volume),
+    )
+
+
+def _dicts(value: Any, keep: int) -> tuple[list[dict[str, Any]], int]:
+    """The first ``keep`` dicts in a list, and how many there are in all."""
+    if not isinstance(value, list):
+        return [], 0
+    kept: list[dict[str, Any]] = []
+    total = 0
+    for item in value:
+        if isinstance(item, dict):
+            total += 1
+            if len(kept) < keep:
+                kept.append(item)
+    return kept, total
+
+
+def _track(raw: dict[str, Any]) -> Track:
+    meta = raw.get("m")
+    label = _name(meta.get("name")) if isinstance(meta, dict) else None
+    kept, total = _dicts(raw.get("sg"), MAX_SEGMENTS)
+    return Track(
+        kind=_kind(raw.get("tt")),
+        label=label or _name(raw.get("name")) or "",
+        segments=tuple(_segment(s) for s in kept),
+        segments_total=total,
+    )
+
+
+def aspect_ratio(width: int, height: int) -> str:
+    """``16:9``, ``9:16``, ``1:1``, ``4:5``... when within 1% of a common ratio; else the
+    reduced ``W:H`` when its terms are small; else a decimal such as ``2.37:1``."""
+    ratio = width / height
+    name, common = min(_COMMON_RATIOS, key=lambda item: abs(ratio / item[1] - 1))
+    if abs(ratio / common - 1) <= 0.01:
+        return name
+    divisor = math.gcd(width, height)
+    w, h = width // divisor, height // divisor
+    if max(w, h) <= 32:
+        return f"{w}:{h}"
+    if ratio >= 1:
+        return f"{ratio:.2f}".rstrip("0").rstrip(".") + ":1"
+    return "1:" + f"{1 / ratio:.2f}".rstrip("0").rstrip(".")
+
+
+def _frame(draft: dict[str, Any], canvas: Any) -> tuple[int | None, int | None]:
+    meta = draft.get("m")
+    for source in (meta, meta.get("canvas") if isinstance(meta, dict) else None, canvas):
+        if isinstance(source, dict):
+            width = _pick(source, _WIDTH_KEYS, _pixels)
+            height = _pick(source, _HEIGHT_KEYS, _pixels)
+            if width is not None and height is not None:
+                return width, height
+    return None, None
+
+
+def read_timeline(draft: Any, canvas: Any = None) -> Timeline:
+    """The draft as a :class:`Timeline`; never raises, whatever ``draft`` holds.
+
+    ``canvas`` is the session state's ``canvas_config`` (``{width, height}``), used when
+    the draft's metadata has no frame size. The length is the draft's ``d`` when it is a
+    positive number, else the latest end of a kept segment.
+    """
+    if not isinstance(draft, dict):
+        return Timeline()
+    kept, total = _dicts(draft.get("t"), MAX_TRACKS)
+    tracks = tuple(_track(raw) for raw in kept)
+    duration = _pick(draft, _DURATION_KEYS, finite)
+    if duration is not None and duration > 0:
+        seconds: float | None = duration / 1000
+    else:
+        ends = [s.end_s if s.end_s is not None else s.start_s for tr in tracks for s in tr.segments]
+        seconds = max(ends) if ends and max(ends) > 0 else None
+    width, height = _frame(draft, canvas)
+    ratio = aspect_ratio(width, height) if width and height else None
+    return Timeline(tracks, total, seconds, width, height, ratio)
+
+
+def is_exportable(draft: Any) -> bool:
+    """Ready to export when some track has at least one segment."""
     tracks = draft.get("t") if isinstance(draft, dict) else None
     if not isinstance(tracks, list):
-        return []
-    out: list[Track] = []
-    for raw in tracks:
-        if not isinstance(raw, dict):
-            continue
-        kind = raw.get("tt")
-        kind = (
-            int(kind) if isinstance(kind, int | float) or (isinstance(kind, str) and kind.isdigit()) else None
-        )
-        meta = raw.get("m")
-        label = TRACK_LABELS.get(kind, "") if kind is not None else ""
-        if not label:
-            label = str((meta.get("name") if isinstance(meta, dict) else None) or "Track")
-        segments = raw.get("sg")
-        segments = segments if isinstance(segments, list) else []
-        parsed = tuple(s for s in (_segment(x) for x in segments) if s is not None)
-        out.append(Track(kind, label, parsed))
-    return out
+        return False
+    for track in tracks:
+        segments = track.get("sg") if isinstance(track, dict) else None
+        if isinstance(segments, list) and any(isinstance(s, dict) for s in segments):
+            return True
+    return False
 
 
-def is_exportable(draft: dict[str, Any] | None) -> bool:
-    """Ready to export when some track has at least one segment."""
-    return any(track.segments for track in parse_tracks(draft))
+def fingerprint(draft: Any) -> str:
+    """A stable hash of the draft's canonical JSON (sorted keys): equal drafts, equal
+    fingerprints, so a render can be told apart from a timeline edited since."""
+    options: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": True}
+    try:
+        text = json.dumps(draft, **options)
+    except (TypeError, ValueError, RecursionError):
+        # Not plain JSON (non-string keys, too deep): the cleaned copy always serialises.
+        text = json.dumps(clean_json(draft), default=repr, **options)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def _seconds(ms: float) -> str:
-    value = ms / 1000
-    return f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+# --- describing it ----------------------------------------------------------------------------------
 
 
-def _describe(track: Track, segment: Segment) -> str:
-    name = segment.name or ("untitled" if track.kind != 7 else "")
-    if track.kind == 7:
-        name = f'"{name}"'
-    span = _seconds(segment.start_ms) + (
-        "-" + _seconds(segment.end_ms) + "s" if segment.end_ms is not None else "s"
-    )
-    extra = f", {segment.volume:.0f}%" if segment.volume is not None and track.kind == 1 else ""
-    return f"{name} ({span}{extra})"
+def _number_text(value: float) -> str:
+    """``4`` for 4.0 (or 3.98), ``1.5`` otherwise: how a person says a length."""
+    text = f"{value:.0f}" if abs(value - round(value)) < 0.05 else f"{value:.1f}"
+    return "0" if text == "-0" else text
 
 
-def describe_track(track: Track) -> str:
-    """``BGM: Lo-fi (0-10s, 35%)``; long tracks show the first segments and a count."""
+def _seconds(value: float, lang: Lang) -> str:
+    return t("timeline.seconds", lang, n=_number_text(value))
+
+
+def _frame_text(tl: Timeline, lang: Lang) -> str | None:
+    if not tl.width or not tl.height:
+        return None
+    return t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
+
+
+def _label(track: Track, lang: Lang) -> str:
+    if track.kind == "other":
+        return track.label or t("timeline.kind.other", lang)
+    return t(f"timeline.kind.{track.kind}", lang)
+
+
+def _clip_name(track: Track, segment: Segment, lang: Lang) -> str:
+    if track.kind == "text":
+        return t("timeline.quoted", lang, text=segment.name)
+    return segment.name or t("timeline.untitled", lang)
+
+
+def _span(segment: Segment, lang: Lang) -> str:
+    start = _number_text(segment.start_s)
+    if segment.end_s is None:
+        return t("timeline.span.open", lang, start=start)
+    return t("timeline.span", lang, start=start, end=_number_text(segment.end_s))
+
+
+def _percent(volume: float | None, lang: Lang) -> str:
+    return t("timeline.volume.default", lang) if volume is None else f"{volume:.0f}%"
+
+
+def _clip(track: Track, segment: Segment, lang: Lang, volume: bool = True) -> str:
+    name, span = _clip_name(track, segment, lang), _span(segment, lang)
+    if volume and track.kind == "audio" and segment.volume is not None:
+        return t("timeline.clip.volume", lang, name=name, span=span, volume=_percent(segment.volume, lang))
+    return t("timeline.clip", lang, name=name, span=span)
+
+
+def _more(items: list[str], total: int, lang: Lang) -> str:
+    if total > len(items):
+        items = [*items, t("timeline.more", lang, n=total - len(items))]
+    return t("list.sep", lang).join(items)
+
+
+def _clips(track: Track, lang: Lang, limit: int) -> str:
     if not track.segments:
-        return f"{track.label}: (empty)"
-    shown = [_describe(track, s) for s in track.segments[:MAX_SEGMENTS_SHOWN]]
-    more = len(track.segments) - MAX_SEGMENTS_SHOWN
-    if more > 0:
-        shown.append(f"+{more} more")
-    return f"{track.label}: {', '.join(shown)}"
+        return t("timeline.track.empty", lang)
+    shown = [_clip(track, s, lang) for s in track.segments[: max(0, limit)]]
+    return _more(shown, track.segments_total, lang)
 
 
-def summarize(draft: dict[str, Any] | None) -> str:
-    """``Timeline (3 tracks): 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) ...``."""
-    tracks = parse_tracks(draft)
-    if not tracks:
-        return "Timeline is empty."
-    noun = "track" if len(tracks) == 1 else "tracks"
-    items = " ".join(f"{i}. {describe_track(t)}" for i, t in enumerate(tracks, 1))
-    return f"Timeline ({len(tracks)} {noun}): {items}"
+def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
+    """One paragraph: length, frame, track count, then every track with up to
+    ``max_clips`` clip names and a count of the rest; at most ``MAX_SUMMARY`` characters.
+
+    ``Timeline: 12s, 1080x1920 (9:16), 3 tracks. 1. Video: beach (0-4s), forest (4-8s)
+    2. BGM: Calm Piano (0-12s, 35%) 3. Title: "Summer" (0-3s)``
+    """
+    if not tl.tracks_total:
+        return t("timeline.empty", lang)
+    facts = [_seconds(tl.duration_s, lang)] if tl.duration_s is not None else []
+    frame = _frame_text(tl, lang)
+    if frame:
+        facts.append(frame)
+    count = tl.tracks_total
+    facts.append(t("timeline.tracks.one", lang) if count == 1 else t("timeline.tracks", lang, n=count))
+    parts = [t("timeline.head", lang, facts=t("timeline.facts.sep", lang).join(facts))]
+    size = len(parts[0])
+    for index, track in enumerate(tl.tracks, 1):
+        if size > MAX_SUMMARY:
+            break
+        line = t(
+            "timeline.track",
+            lang,
+            index=index,
+            label=_label(track, lang),
+            clips=_clips(track, lang, max_clips),
+        )
+        parts.append(line)
+        size += len(line) + 1
+    shown = len(parts) - 1
+    if tl.tracks_total > shown:
+        parts.append(t("timeline.more_tracks", lang, n=tl.tracks_total - shown))
+    head, *tracks = parts
+    return cap(head + t("sentence.sep", lang) + t("timeline.track.sep", lang).join(tracks), MAX_SUMMARY)
 
 
-def changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[str]:
-    """What an edit did, track by track: ``Added BGM: ...``, ``Changed Video: ...``, ``Removed ...``."""
-    old = [describe_track(t) for t in parse_tracks(before)]
-    new = [describe_track(t) for t in parse_tracks(after)]
-    out: list[str] = []
-    remaining = list(old)
-    for line in new:
-        if line in remaining:
-            remaining.remove(line)
-            continue
-        label = line.split(":", 1)[0]
-        twin = next((o for o in remaining if o.split(":", 1)[0] == label), None)
-        if twin is not None:
-            remaining.remove(twin)
-            out.append(f"Changed {line}")
+def _names(track: Track, segments: Iterable[Segment], lang: Lang, total: int | None = None) -> str:
+    names = [_clip_name(track, s, lang) for s in segments]
+    count = len(names) if total is None else total
+    return _more(names[:MAX_NAMES_IN_DIFF], count, lang)
+
+
+def _count(n: int, lang: Lang) -> str:
+    return t("timeline.clips.one", lang) if n == 1 else t("timeline.clips", lang, n=n)
+
+
+def _only_in(first: tuple[Segment, ...], second: tuple[Segment, ...]) -> list[Segment]:
+    """Segments of ``first`` whose name ``second`` lacks (as many times as it lacks it)."""
+    spare = Counter(s.name for s in second)
+    out = []
+    for segment in first:
+        if spare[segment.name] > 0:
+            spare[segment.name] -= 1
         else:
-            out.append(f"Added {line}")
-    out.extend(f"Removed {line}" for line in remaining)
+            out.append(segment)
     return out
+
+
+def _track_changes(old: Track, new: Track, lang: Lang) -> list[str]:
+    label = _label(new, lang)
+    if old.segments_total != new.segments_total:
+        details = []
+        added, removed = _only_in(new.segments, old.segments), _only_in(old.segments, new.segments)
+        if added:
+            details.append(t("timeline.diff.added_names", lang, names=_names(new, added, lang)))
+        if removed:
+            details.append(t("timeline.diff.removed_names", lang, names=_names(old, removed, lang)))
+        detail = t("timeline.diff.detail.sep", lang).join(details)
+        return [
+            t(
+                "timeline.diff.count",
+                lang,
+                label=label,
+                old=_count(old.segments_total, lang),
+                new=_count(new.segments_total, lang),
+                detail=t("timeline.diff.detail", lang, detail=detail) if detail else "",
+            )
+        ]
+    lines = []
+    for before, after in zip(old.segments, new.segments, strict=False):
+        if before == after:
+            continue
+        renamed = before.name != after.name
+        moved = _span(before, lang) != _span(after, lang)
+        if moved:
+            old_text, new_text = _clip(old, before, lang, volume=False), _clip(new, after, lang, volume=False)
+            lines.append(t("timeline.diff.change", lang, label=label, old=old_text, new=new_text))
+        elif renamed:
+            old_text, new_text = _clip_name(old, before, lang), _clip_name(new, after, lang)
+            lines.append(t("timeline.diff.change", lang, label=label, old=old_text, new=new_text))
+        old_volume, new_volume = _percent(before.volume, lang), _percent(after.volume, lang)
+        if new.kind == "audio" and old_volume != new_volume:
+            if len(new.segments) > 1:
+                key, name = "timeline.diff.volume.named", _clip_name(new, after, lang)
+            else:
+                key, name = "timeline.diff.volume", ""
+            lines.append(t(key, lang, name=name, old=old_volume, new=new_volume))
+    return lines
+
+
+def _key(track: Track) -> tuple[str, str]:
+    # Tracks are matched by kind, in order; an "other" track also by its own name.
+    return track.kind, track.label if track.kind == "other" else ""
+
+
+def diff(before: Timeline | None, after: Timeline, lang: Lang) -> list[str]:
+    """What changed, one readable line each (empty when nothing did):
+    ``Title: "Spring Sale" → "Summer"``, ``Added BGM: Calm Piano (0-14s, 35%)``,
+    ``Music volume: 35% → 20%``, ``Length: 10s → 20s``, ``Frame: 1920x1080 (16:9) →
+    1080x1920 (9:16)``, ``Removed Title: "Summer"``, ``Video: 3 clips → 4 clips (added
+    forest)``. With ``before`` unknown (None), every track of ``after`` reads as added.
+    """
+    lines: list[str] = []
+    if before is not None:
+        old_frame, new_frame = _frame_text(before, lang), _frame_text(after, lang)
+        if old_frame and new_frame and old_frame != new_frame:
+            lines.append(t("timeline.diff.frame", lang, old=old_frame, new=new_frame))
+        if before.duration_s is not None and after.duration_s is not None:
+            old_length, new_length = _seconds(before.duration_s, lang), _seconds(after.duration_s, lang)
+            if old_length != new_length:
+                lines.append(t("timeline.diff.length", lang, old=old_length, new=new_length))
+    waiting: dict[tuple[str, str], list[Track]] = {}
+    for track in before.tracks if before is not None else ():
+        waiting.setdefault(_key(track), []).append(track)
+    for track in after.tracks:
+        twins = waiting.get(_key(track))
+        if twins:
+            lines.extend(_track_changes(twins.pop(0), track, lang))
+        else:
+            clips = _clips(track, lang, MAX_NAMES_IN_DIFF)
+            lines.append(t("timeline.diff.added", lang, label=_label(track, lang), clips=clips))
+    for twins in waiting.values():
+        for track in twins:
+            names = _names(track, track.segments, lang, track.segments_total)
+            names = names or t("timeline.track.empty", lang)
+            lines.append(t("timeline.diff.removed", lang, label=_label(track, lang), clips=names))
+    if len(lines) > MAX_DIFF_LINES:
+        rest = len(lines) - MAX_DIFF_LINES + 1
+        lines = [*lines[: MAX_DIFF_LINES - 1], t("timeline.diff.more", lang, n=rest)]
+    return [cap(line, MAX_DIFF_LINE) for line in lines]
