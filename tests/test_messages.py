@@ -95,7 +95,9 @@ def test_out_of_credits_is_built_with_the_registration_link_for_an_anonymous_use
 
 
 def test_the_backends_own_words_are_cleaned_redacted_and_short() -> None:
-    err = error_for(status=500, code=None, message="boom \x1b[31mred\x1b[0m Bearer nmv_usr_secretsecret " + "x" * 999)
+    err = error_for(
+        status=500, code=None, message="boom \x1b[31mred\x1b[0m Bearer nmv_usr_secretsecret " + "x" * 999
+    )
     text = err.render("en")
     assert "\x1b" not in text and "nmv_usr_secretsecret" not in text and len(text) < 600
 
@@ -114,7 +116,11 @@ def test_language_detection_and_overrides() -> None:
     assert detect_language("make it louder") == "en"
     assert detect_language("/tmp/a.jpg 👍") is None or detect_language("/tmp/a.jpg 👍") == "en"
     assert detect_language("👍 123") is None
-    assert parse_language("zh_CN.UTF-8") == "zh" and parse_language("en_US") == "en" and parse_language("fr") is None
+    assert (
+        parse_language("zh_CN.UTF-8") == "zh"
+        and parse_language("en_US") == "en"
+        and parse_language("fr") is None
+    )
     assert locale_language({"LANG": "zh_CN.UTF-8"}) == "zh"
     assert locale_language({"LC_ALL": "en_GB.UTF-8", "LANG": "zh_CN.UTF-8"}) == "en"
 

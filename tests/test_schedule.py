@@ -13,7 +13,9 @@ import pytest
 from ai_video_music.renders import POLL_CEILING_S, POLL_FLOOR_S, PollSchedule
 
 
-def run(duration: float, progress: object, *, start_progress: float | None = 5.0) -> tuple[list[float], float]:
+def run(
+    duration: float, progress: object, *, start_progress: float | None = 5.0
+) -> tuple[list[float], float]:
     """Poll a render of ``duration`` seconds; returns the poll times and when completion was seen."""
     schedule = PollSchedule()
     now = 0.0

@@ -49,9 +49,11 @@ def test_a_version_1_store_becomes_the_first_project(tmp_path: Path) -> None:
     db.executescript(
         """
         CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE media (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, name TEXT NOT NULL,
-            kind TEXT, url TEXT, source TEXT NOT NULL, info TEXT NOT NULL DEFAULT '{}', created_at REAL NOT NULL);
-        CREATE TABLE generations (id TEXT PRIMARY KEY, session_id TEXT, prompt TEXT NOT NULL, status TEXT NOT NULL,
+        CREATE TABLE media (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL,
+            name TEXT NOT NULL, kind TEXT, url TEXT, source TEXT NOT NULL, info TEXT NOT NULL DEFAULT '{}',
+            created_at REAL NOT NULL);
+        CREATE TABLE generations (id TEXT PRIMARY KEY, session_id TEXT, prompt TEXT NOT NULL,
+            status TEXT NOT NULL,
             reply TEXT NOT NULL DEFAULT '', error TEXT, delivered INTEGER NOT NULL DEFAULT 0,
             created_at REAL NOT NULL, updated_at REAL NOT NULL);
         CREATE TABLE renders (id TEXT PRIMARY KEY, session_id TEXT, status TEXT NOT NULL, progress REAL,
@@ -174,7 +176,9 @@ def test_every_query_a_tool_makes_uses_an_index(tmp_path: Path, query: str, args
     getattr(store, query)(*args)
     store._db.set_trace_callback(None)
     for sql in plans:
-        if not sql.lstrip().upper().startswith("SELECT") or "COUNT(*)" in sql.upper() and "WHERE" not in sql:
+        if not sql.lstrip().upper().startswith("SELECT") or (
+            "COUNT(*)" in sql.upper() and "WHERE" not in sql
+        ):
             continue
         # Re-run the plan with literal placeholders replaced: SQLite reports SCAN for a full table read.
         plan = store._db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()

@@ -56,7 +56,7 @@ from .router import Action, route
 from .sanitize import cap, clean_text
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
 from .store import Generation, Project, Render, Store
-from .timeline import Timeline, diff, fingerprint, is_exportable, read_timeline, summary
+from .timeline import Timeline, diff, fingerprint, is_exportable, read_timeline, summary, track_label
 from .translate import claims_change, translate
 
 log = logging.getLogger(__name__)
@@ -113,7 +113,7 @@ def timeline_view(tl: Timeline, lang: Lang) -> TimelineView:
         tracks=[
             Track(
                 kind=track.kind,
-                label=track.label,
+                label=track_label(track, lang),
                 segments=[
                     Segment(name=s.name, start_s=s.start_s, end_s=s.end_s, volume=s.volume)
                     for s in track.segments

@@ -65,7 +65,7 @@ from .models import (
     unwrap,
 )
 from .redact import remember_secret
-from .sse import AgentEvent, ErrorEvent, read_events
+from .sse import AgentEvent, ErrorEvent, EventReader
 from .tokens import TokenCache, TokenRecord
 
 log = logging.getLogger(__name__)
@@ -648,17 +648,14 @@ class NemoClient:
                 await self._json(response)  # an error envelope raises here
                 raise BadResponseError("error.no_stream")
             request.started = True  # the backend accepted the message: it is being acted on
-            events = read_events(
-                decoded_chunks(response, None),
-                max_event_bytes=MAX_EVENT_BYTES,
-                max_text_chars=MAX_REPLY_CHARS,
-                on_line=tick,
+            reader = EventReader(
+                max_event_bytes=MAX_EVENT_BYTES, max_text_chars=MAX_REPLY_CHARS, on_chunk=tick
             )
-            async for event in events:
+            async for event in reader.events(decoded_chunks(response, None)):
                 if isinstance(event, ErrorEvent):
                     raise _stream_error(event)
                 await on_event(event)
-            return bool(getattr(events, "truncated", False))
+            return reader.stats.text_cut
 
         return await self._exchange(request, consume)
 

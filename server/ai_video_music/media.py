@@ -210,7 +210,7 @@ def contact_sheet(path: Path, frames: int = 5, thumb_width: int = 192) -> bytes 
                 container.seek(int(at * 1_000_000), backward=True, any_frame=False)
                 for frame in container.decode(stream):
                     if frame.time is None or frame.time >= at - 0.05:
-                        image = frame.to_image()
+                        image = frame.to_image()  # type: ignore[no-untyped-call]
                         height = max(1, round(image.height * thumb_width / image.width))
                         thumbs.append(image.resize((thumb_width, height)))
                         break

@@ -91,7 +91,8 @@ def t(key: str, lang: Lang, /, **params: Any) -> str:
 CATALOGUE: dict[str, tuple[str, str]] = {
     # --- joining words -------------------------------------------------------------------------
     "list.sep": (", ", "、"),
-    "next.heading": ("Next (for the assistant):", "下一步（给助手）："),
+    "sentence.sep": (" ", ""),
+    "next.line": ("Next (for the assistant): {steps}", "下一步（给助手）：{steps}"),
     "ago.now": ("less than a minute ago", "不到一分钟前"),
     "ago.minutes": ("about {minutes} min ago", "约 {minutes} 分钟前"),
     "wait.seconds": ("{n} seconds", "{n} 秒"),

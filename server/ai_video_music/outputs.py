@@ -22,7 +22,8 @@ class Answer(BaseModel):
     def text(self) -> str:
         parts = [self.reply.strip()]
         if self.next_steps:
-            parts.append(t("next.heading", self.language) + " " + " ".join(self.next_steps))
+            steps = t("sentence.sep", self.language).join(self.next_steps)
+            parts.append(t("next.line", self.language, steps=steps))
         return "\n\n".join(p for p in parts if p)
 
 

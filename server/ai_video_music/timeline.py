@@ -267,7 +267,8 @@ def _frame_text(tl: Timeline, lang: Lang) -> str | None:
     return t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
 
 
-def _label(track: Track, lang: Lang) -> str:
+def track_label(track: Track, lang: Lang) -> str:
+    """The track's kind in the user's language (a track of another kind: its own name)."""
     if track.kind == "other":
         return track.label or t("timeline.kind.other", lang)
     return t(f"timeline.kind.{track.kind}", lang)
@@ -334,7 +335,7 @@ def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
             "timeline.track",
             lang,
             index=index,
-            label=_label(track, lang),
+            label=track_label(track, lang),
             clips=_clips(track, lang, max_clips),
         )
         parts.append(line)
@@ -369,7 +370,7 @@ def _only_in(first: tuple[Segment, ...], second: tuple[Segment, ...]) -> list[Se
 
 
 def _track_changes(old: Track, new: Track, lang: Lang) -> list[str]:
-    label = _label(new, lang)
+    label = track_label(new, lang)
     if old.segments_total != new.segments_total:
         details = []
         added, removed = _only_in(new.segments, old.segments), _only_in(old.segments, new.segments)
@@ -440,12 +441,12 @@ def diff(before: Timeline | None, after: Timeline, lang: Lang) -> list[str]:
             lines.extend(_track_changes(twins.pop(0), track, lang))
         else:
             clips = _clips(track, lang, MAX_NAMES_IN_DIFF)
-            lines.append(t("timeline.diff.added", lang, label=_label(track, lang), clips=clips))
+            lines.append(t("timeline.diff.added", lang, label=track_label(track, lang), clips=clips))
     for twins in waiting.values():
         for track in twins:
             names = _names(track, track.segments, lang, track.segments_total)
             names = names or t("timeline.track.empty", lang)
-            lines.append(t("timeline.diff.removed", lang, label=_label(track, lang), clips=names))
+            lines.append(t("timeline.diff.removed", lang, label=track_label(track, lang), clips=names))
     if len(lines) > MAX_DIFF_LINES:
         rest = len(lines) - MAX_DIFF_LINES + 1
         lines = [*lines[: MAX_DIFF_LINES - 1], t("timeline.diff.more", lang, n=rest)]
