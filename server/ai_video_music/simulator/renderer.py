@@ -260,6 +260,7 @@ def _encode_audio(container: Any, stream: Any, audio: NDArray[np.float32], sent:
 def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
     """The worker's entry point: render ``draft`` for ``job``; the job's fields carry the outcome."""
     if job.cancel.is_set():
+        job.finished.set()
         return
     job.rendering = True
     dest = state.workdir / "renders" / f"{uuid_utils.uuid4().hex}.mp4"
@@ -287,3 +288,4 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
             dest.unlink()
     finally:
         job.rendering = False
+        job.finished.set()

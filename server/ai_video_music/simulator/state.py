@@ -75,6 +75,7 @@ class RenderJob:
     error: str | None = None
     path: Path | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
+    finished: threading.Event = field(default_factory=threading.Event)  # the worker is done with it
     gate: Gate | None = None  # held by a test: stays "processing" until released
 
     def view(self) -> dict[str, Any]:

@@ -42,8 +42,10 @@ async def render_start(state: SimState, request: Request) -> Response:
     job.gate = state.gate("render")
     with state.lock:
         state.renders[job_id] = job
-    if fault is None:  # a job that will never complete is not worth the CPU
+    if fault is None:
         state.pool().submit(renderer.render_job, state, job, draft)
+    else:  # a job that will never complete is not worth the CPU
+        job.finished.set()
     return ok(state, {"id": job_id, "status": "pending", "progress": 5})
 
 
