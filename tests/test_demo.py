@@ -61,8 +61,9 @@ def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     assert (streams["video"]["width"], streams["video"]["height"]) == (WIDTH, HEIGHT)
 
     # Decode everything (a truncated or corrupt file fails here) and measure the sound.
+    volumedetect = ["-af", "volumedetect", "-f", "null", "-"]
     decode = subprocess.run(
-        [_tool("ffmpeg"), "-v", "info", "-nostats", "-i", str(video), "-af", "volumedetect", "-f", "null", "-"],
+        [_tool("ffmpeg"), "-v", "info", "-nostats", "-i", str(video), *volumedetect],
         capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
     assert decode.returncode == 0, decode.stderr

@@ -154,15 +154,15 @@ def test_identity_answers_carry_the_user_id_and_a_claim_token_opens_the_project(
 
 
 def test_a_generation_builds_the_raw_video_then_adds_music_and_a_title_by_itself(api: Api) -> None:
-    seen: list[str] = []
-    mid_turn: dict[str, Any] = {}
-    for event in api.events("make a 12 second video of a city at night"):
-        if event.get("type") == "tool_call":
-            seen.append(event["name"])
-        if event.get("type") == "tool_result" and not mid_turn:
-            mid_turn = api.state()["draft"]
-    assert seen == ["generate_video_with_seedance", "edit_multitrack", "edit_multitrack"]
-    assert list(tracks(mid_turn)) == [0], "the raw video lands before the finishing touches"
+    seen = [e["name"] for e in api.events("make a 12 second video of a city at night") if "name" in e]
+    assert seen == [
+        "generate_video_with_seedance",
+        "generate_video_with_seedance",
+        "edit_multitrack",
+        "edit_multitrack",
+        "edit_multitrack",
+        "edit_multitrack",
+    ], "each stage is a tool call and its result"
     draft = api.state()["draft"]
     assert list(tracks(draft)) == [0, 1, 7] and draft["d"] == 12_000
     assert tracks(draft)[1][0]["v"] == 35 and tracks(draft)[1][0]["n"].endswith("(free music)")
@@ -265,6 +265,9 @@ def test_plans_do_not_touch_the_draft_they_plan_for() -> None:
         generated_url="http://x/gen.mp4",
     )
     assert draft == {"t": [], "d": 0, "m": {"w": 320, "h": 180, "fps": 30}}
+    assert [list(tracks(stage.draft)) for stage in plan.stages] == [[0], [0, 1], [0, 1, 7]], (
+        "the raw video is committed before the music and the title"
+    )
     assert plan.cost == 100 and plan.stages[-1].draft["m"]["w"] == plan.stages[-1].draft["m"]["h"] == 180
 
 

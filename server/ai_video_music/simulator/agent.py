@@ -301,23 +301,20 @@ def _generation(
     _put_track(raw, 0, segments, "Video")
     raw["d"] = total
     # Stage two: the agent finishes the video by itself.
-    finished = copy.deepcopy(raw)
+    with_music = copy.deepcopy(raw)
     music = (_style(lower) or "Lo-fi Chill") + FREE
     volume = DEFAULT_VOLUME
     percent = _PERCENT.search(prompt)
     if percent and _has(lower, _MUSIC_WORDS):
         volume = max(0, min(100, int(percent.group(1) or percent.group(2))))
-    _put_track(finished, 1, [{"n": music, "s": 0, "d": total, "v": volume}], "BGM")
+    _put_track(with_music, 1, [{"n": music, "s": 0, "d": total, "v": volume}], "BGM")
+    finished = copy.deepcopy(with_music)
     quoted = _QUOTED.search(prompt)
     title = quoted.group(1).strip() if quoted else ("我的视频" if words.zh else "My Video")
     _put_track(finished, 7, [{"n": title, "s": 0, "d": min(TITLE_MS, total)}], "Title")
     stages = [
         Stage(tool, args, raw),
-        Stage(
-            "edit_multitrack",
-            {"action": "add_bgm", "music": music, "volume": volume},
-            copy.deepcopy(finished),
-        ),
+        Stage("edit_multitrack", {"action": "add_bgm", "music": music, "volume": volume}, with_music),
         Stage("edit_multitrack", {"action": "add_text", "text": title}, finished),
     ]
     seconds = f"{total / 1000:g}"
