@@ -153,10 +153,10 @@ def run_demo(output: Path | None = None, photos: Path | None = None, out: TextIO
     chosen = user_photos(photos) if photos is not None else None
     bar = Bar(out)
     config = SimConfig(
-        agent_seconds=2.0,
-        heartbeat_every=0.5,
+        agent_seconds=1.0,
+        heartbeat_every=0.25,
         no_text_rate=0.0,
-        render_seconds=3.0,
+        render_seconds=2.0,
         render_fps=DEMO_FPS,
         seed=1,
     )

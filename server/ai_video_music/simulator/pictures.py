@@ -35,11 +35,21 @@ def _needs_cjk(text: str) -> bool:
     return any(ord(ch) > 0x2E80 for ch in text)
 
 
+@functools.lru_cache(maxsize=1)
+def _cjk_font_files() -> list[Path]:
+    found = [Path(p) for p in _CJK_FONTS if Path(p).is_file()]
+    for root in ("/usr/share/fonts", "/usr/local/share/fonts"):
+        if Path(root).is_dir():
+            found += sorted(Path(root).glob("**/*CJK*.tt[cf]")) + sorted(Path(root).glob("**/*CJK*.otf"))
+    return found
+
+
 @functools.lru_cache(maxsize=32)
 def font(size: int, cjk: bool = False) -> Font:
+    """Pillow's own scalable font; for Chinese text, a system CJK font where there is one."""
     if cjk:
-        for path in _CJK_FONTS:
-            if Path(path).is_file():
+        for path in _cjk_font_files():
+            if path.is_file():
                 try:
                     return ImageFont.truetype(path, size)
                 except OSError:
