@@ -49,6 +49,7 @@ def fast_config(**overrides: Any) -> SimConfig:
         "canvas_width": 320,
         "canvas_height": 180,
         "render_fps": 2,
+        "keep_upload_bytes": 16 * 1024 * 1024,  # larger test uploads are described, not copied
         # The contract's 100 free credits, at a tenth of the real prices (10 a generated clip, 5 an
         # edit) so a flow of several turns fits; a test about cost sets real prices with
         # sim.configure(generation_cost=100, edit_cost=50), one about running out sets the balance.

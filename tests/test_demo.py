@@ -16,8 +16,6 @@ import pytest
 
 from ai_video_music.demo import HEIGHT, SECONDS, WIDTH, user_photos
 
-pytestmark = pytest.mark.slow
-
 
 def _tool(name: str) -> str:
     found = shutil.which(name)
@@ -37,6 +35,7 @@ def _frame(video: Path, seconds: float) -> np.ndarray:
     raise AssertionError(f"no frame at {seconds} s")
 
 
+@pytest.mark.slow
 def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     out = tmp_path / "videos"
     env = {**os.environ, "NEMO_OUTPUT_DIR": str(out), "HOME": str(tmp_path)}
