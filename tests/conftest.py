@@ -1,4 +1,9 @@
-"""Shared fixtures: a real simulator on loopback, settings pointed at it, a client with a fake sleep."""
+"""Shared fixtures: a real simulator on loopback, settings pointed at it, a client with a fake sleep.
+
+One simulator serves the whole session; ``sim`` resets it (users, sessions, renders, faults, log)
+to the test's ``sim_config`` before each test, so tests stay independent without starting ~170
+servers.
+"""
 
 from __future__ import annotations
 
@@ -31,15 +36,45 @@ def envelope(request: pytest.FixtureRequest) -> str:
     return str(request.param)
 
 
+def fast_config(**overrides: Any) -> SimConfig:
+    """Short timings for tests; ``overrides`` replace any field."""
+    fields: dict[str, Any] = {
+        "agent_seconds": 0.1,
+        "heartbeat_every": 0.05,
+        "no_text_rate": 0.0,
+        "render_seconds": 0.2,
+        "seed": 7,
+        # Real renders, kept small and at 2 frames a second so they take a fraction of a second;
+        # a test that asks for "1080p" still gets a 1080p file.
+        "canvas_width": 320,
+        "canvas_height": 180,
+        "render_fps": 2,
+        "keep_upload_bytes": 16 * 1024 * 1024,  # larger test uploads are described, not copied
+        # The contract's 100 free credits, at a tenth of the real prices (10 a generated clip, 5 an
+        # edit) so a flow of several turns fits; a test about cost sets real prices with
+        # sim.configure(generation_cost=100, edit_cost=50), one about running out sets the balance.
+        "generation_cost": 10,
+        "edit_cost": 5,
+    }
+    return SimConfig(**(fields | overrides))
+
+
 @pytest.fixture
 def sim_config() -> SimConfig:
-    return SimConfig(agent_seconds=0.3, heartbeat_every=0.05, no_text_rate=0.0, render_seconds=0.6, seed=7)
+    return fast_config()
+
+
+@pytest.fixture(scope="session")
+def simulator() -> Iterator[Simulator]:
+    with Simulator() as server:
+        yield server
 
 
 @pytest.fixture
-def sim(sim_config: SimConfig) -> Iterator[Simulator]:
-    with Simulator(sim_config) as simulator:
-        yield simulator
+def sim(simulator: Simulator, sim_config: SimConfig) -> Iterator[Simulator]:
+    simulator.reset(sim_config)
+    yield simulator
+    simulator.reset(sim_config)  # end held turns, cancel renders, before the next test starts
 
 
 @pytest.fixture
@@ -76,13 +111,13 @@ async def client(settings: Settings, fake_sleep: FakeSleep) -> AsyncIterator[Nem
         yield c
 
 
-def inject(sim: Simulator, route: str, kind: str, times: int = 1, retry_after: float | None = None) -> None:
+def inject(sim: Simulator, route: str, kind: str, times: int = 1, retry_after: float | None = None) -> Fault:
     """Queue a fault for the next ``times`` requests to ``route``."""
-    sim.state.faults.append(Fault(route, kind, times, retry_after))
+    return sim.faults.add(route, kind, times, retry_after)
 
 
-def requests_to(sim: Simulator, route: str) -> list[dict[str, object]]:
-    return [r for r in sim.state.requests if r["route"] == route]
+def requests_to(sim: Simulator, route: str) -> list[dict[str, Any]]:
+    return sim.requests(route)
 
 
 @pytest.fixture

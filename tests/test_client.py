@@ -19,16 +19,14 @@ from ai_video_music.simulator import SimConfig, Simulator
 from ai_video_music.sse import EndEvent, TextEvent, ToolCallEvent
 from ai_video_music.tokens import TokenCache
 
-from .conftest import FakeSleep, inject, requests_to
+from .conftest import FakeSleep, fast_config, inject, requests_to
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
 def sim_config(envelope: str) -> SimConfig:
-    return SimConfig(
-        envelope=envelope, agent_seconds=0.2, heartbeat_every=0.05, no_text_rate=0.0, render_seconds=0.4
-    )
+    return fast_config(envelope=envelope, agent_seconds=0.2, render_seconds=0.4)
 
 
 async def _texts(client: NemoClient, message: str) -> str:
@@ -430,7 +428,8 @@ async def test_agent_reply_arrives_once_in_either_event_format(
     events = [e async for e in client.stream_message("make a 12 second video")]
     text = "".join(e.text for e in events if isinstance(e, TextEvent))
     expected = (
-        "Your 12-second video is ready with 1 clip(s). "
+        "Your 12-second video is ready: 1 clip(s) in 320x180 (16:9), with free background music "
+        '"Lo-fi Chill (free music)" at 35% and the title "My Video". '
         "Open the timeline panel to review it. Then click the Export button to download your video."
     )
     assert text == expected
@@ -530,7 +529,7 @@ async def test_interrupted_download_never_leaves_a_file_under_its_final_name(
         await client.download(status.output_url, dest)
     assert not dest.exists()
     assert list(dest.parent.iterdir()) == []
+    sim.faults.clear()
     inject(sim, "storage", "drop", times=1)
-    sim.state.faults = sim.state.faults[-1:]
     await client.download(status.output_url, dest)
     assert dest.read_bytes()[4:8] == b"ftyp"

@@ -1,46 +1,85 @@
-"""The newcomer's first command: the offline demo ends with an MP4 a real decoder accepts."""
+"""The newcomer's first command: the offline demo ends with the video it asked for."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import av
+import numpy as np
 import pytest
 
-pytestmark = pytest.mark.slow
+from ai_video_music.demo import HEIGHT, SECONDS, WIDTH, user_photos
 
 
-def test_demo_ends_with_a_playable_mp4(tmp_path: Path) -> None:
+def _tool(name: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is required in CI to check the MP4 (apt-get install ffmpeg)")
+        pytest.skip(f"{name} not installed: the MP4 was not checked by a real decoder")
+    return found
+
+
+def _frame(video: Path, seconds: float) -> np.ndarray:
+    """The decoded picture showing at ``seconds``, as an RGB array."""
+    with av.open(str(video)) as container:
+        for frame in container.decode(video=0):
+            if (frame.time or 0.0) >= seconds:
+                return frame.to_ndarray(format="rgb24").astype(np.int16)
+    raise AssertionError(f"no frame at {seconds} s")
+
+
+@pytest.mark.slow
+def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     out = tmp_path / "videos"
     env = {**os.environ, "NEMO_OUTPUT_DIR": str(out), "HOME": str(tmp_path)}
     script = Path(sys.executable).with_name("ai-video-music")
     result = subprocess.run(
-        [str(script), "demo"], env=env, capture_output=True, text=True, timeout=180, check=False, cwd="/"
+        [str(script), "demo"], env=env, capture_output=True, text=True, timeout=300, check=False, cwd="/"
     )
     assert result.returncode == 0, result.stderr
     video = Path(result.stdout.strip().splitlines()[-1])
     assert video.parent == out and video.is_file()
     assert "upload" in result.stderr and "3 tracks. 1. Video:" in result.stderr
-    ffprobe = shutil.which("ffprobe")
-    if ffprobe is None:
-        if os.environ.get("CI"):
-            pytest.fail("ffprobe is required in CI to check the MP4 (apt-get install ffmpeg)")
-        pytest.skip("ffprobe not installed: the MP4 was not decoded")
+    assert '"Summer 2026"' in result.stderr
+
     probe = subprocess.run(
-        [ffprobe, "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
+        [_tool("ffprobe"), "-v", "error", "-show_streams", "-show_format", "-of", "json", str(video)],
         capture_output=True, text=True, timeout=60, check=True,
     )  # fmt: skip
     info = json.loads(probe.stdout)
-    codecs = {s["codec_type"]: s["codec_name"] for s in info["streams"]}
-    assert codecs == {"video": "h264", "audio": "aac"}
-    assert float(info["format"]["duration"]) > 1
-    # Decode every frame: a truncated or corrupt file fails here.
+    streams = {s["codec_type"]: s for s in info["streams"]}
+    assert {k: s["codec_name"] for k, s in streams.items()} == {"video": "h264", "audio": "aac"}
+    assert abs(float(info["format"]["duration"]) - SECONDS) <= 0.5
+    assert (streams["video"]["width"], streams["video"]["height"]) == (WIDTH, HEIGHT)
+
+    # Decode everything (a truncated or corrupt file fails here) and measure the sound.
+    volumedetect = ["-af", "volumedetect", "-f", "null", "-"]
     decode = subprocess.run(
-        [shutil.which("ffmpeg") or "ffmpeg", "-v", "error", "-i", str(video), "-f", "null", "-"],
-        capture_output=True, text=True, timeout=60, check=False,
+        [_tool("ffmpeg"), "-v", "info", "-nostats", "-i", str(video), *volumedetect],
+        capture_output=True, text=True, timeout=120, check=False,
     )  # fmt: skip
-    assert decode.returncode == 0 and not decode.stderr.strip()
+    assert decode.returncode == 0, decode.stderr
+    mean = re.search(r"mean_volume: (-?[\d.]+) dB", decode.stderr)
+    assert mean is not None, decode.stderr
+    assert float(mean.group(1)) > -50, "the music is (nearly) silent"  # digital silence is -91 dB
+
+    # The picture moves: within a photo (the slow pan) and from one photo to the next.
+    first, later, next_photo = _frame(video, 0.5), _frame(video, 2.5), _frame(video, 4.0)
+    assert np.abs(first - later).mean() > 1
+    assert np.abs(first - next_photo).mean() > 10
+
+
+def test_the_demo_takes_the_users_photos_in_name_order(tmp_path: Path) -> None:
+    for name in ("b.png", "a.JPG", "clip.mp4", "notes.txt", "c.webp"):
+        (tmp_path / name).write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    assert [p.name for p in user_photos(tmp_path)] == ["a.JPG", "b.png", "c.webp", "clip.mp4"]
+    with pytest.raises(ValueError, match="no photos"):
+        user_photos(tmp_path / "sub")

@@ -183,7 +183,7 @@ async def test_a_dropped_stream_returns_what_arrived_and_the_timeline(
         body = text(result).removeprefix("Error executing tool generate: ")
         assert body.startswith("Your 10-second video")  # the part that arrived
         assert "cut off" in body
-        assert "1 track. 1. Video: beach (0-10s)" in body  # the edit had landed
+        assert "Timeline (3 tracks): 1. Video: beach (0-10s)" in body  # the edit had landed
         assert "Couldn't reach" in body or "connection" in body.lower()
         assert not (await call(client, "credits")).is_error, "the server survives"
 

@@ -160,7 +160,7 @@ async def test_gui_wording_is_translated_and_the_timeline_shown(mcp: Client, ima
     result = await call(mcp, "generate", {"prompt": "make a 10 second video"})
     reply = text(result)
     assert "click" not in reply.lower() and "open the timeline panel" not in reply.lower()
-    assert "1 track. 1. Video: beach (0-10s)" in reply  # "open timeline" → state read
+    assert "Timeline (3 tracks): 1. Video: beach (0-10s)" in reply  # "open timeline" → state read
     assert "call export" in reply  # "click Export" → the export flow, offered
 
 
@@ -177,9 +177,12 @@ async def test_a_reply_without_text_is_replaced_by_what_changed(
     await call(mcp, "upload", {"files": [str(image)]})
     await call(mcp, "generate", {"prompt": "make a 10 second video"})
     sim.state.next_no_text = True
-    result = await call(mcp, "generate", {"prompt": "add music"})
-    assert text(result).startswith("Done. Added BGM: Lo-fi Chill (free music) (0-10s, 35%).")
-    assert "2 tracks. 1. Video: beach (0-10s) 2. BGM: Lo-fi Chill (free music) (0-10s, 35%)" in text(result)
+    result = await call(mcp, "generate", {"prompt": "lower the music to 20%"})
+    assert text(result).startswith("Done. Changed BGM: Lo-fi Chill (free music) (0-10s, 20%).")
+    assert (
+        "Timeline (3 tracks): 1. Video: beach (0-10s) 2. BGM: Lo-fi Chill (free music) (0-10s, 20%)"
+        in text(result)
+    )
 
 
 # --- long work ----------------------------------------------------------------------------------
@@ -257,7 +260,7 @@ async def test_a_generate_slower_than_the_budget_finishes_through_status(
             while "ready" not in answer:
                 st = await client.call_tool("status", {})
                 answer = text(st)
-        assert "1 track. 1. Video:" in answer
+        assert "Timeline (3 tracks)" in answer
     assert len(requests_to(sim, "run_sse")) == 1
 
 
@@ -353,7 +356,7 @@ async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_surviv
         with anyio.fail_after(20):
             while "ready" not in answer:
                 answer = text(await client.call_tool("status", {}))
-        assert "1 track. 1. Video:" in answer
+        assert "Timeline (3 tracks)" in answer
     assert len(requests_to(sim, "run_sse")) == 1, "cancelling must not re-send the request"
 
 

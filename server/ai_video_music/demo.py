@@ -1,16 +1,17 @@
 """``ai-video-music demo``: the offline end-to-end run a newcomer tries first.
 
 Starts the backend simulator on loopback, launches the real MCP server over stdio (as an
-assistant would), and drives upload → generate → export, ending with a playable MP4.
+assistant would), and drives upload → generate → export with the user's photos (or generated
+ones), ending with an MP4 of the length and frame it asked for. It reads only the ``status``
+and ``path`` fields of the tools' structured output and prints their text, so it keeps working
+while the tools' output grows.
 """
 
 from __future__ import annotations
 
 import os
-import struct
 import sys
 import tempfile
-import zlib
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -18,25 +19,15 @@ import anyio
 from mcp import Client, StdioServerParameters
 
 from .config import Settings, resolve_output_dir
-from .simulator import SimConfig, Simulator
 
-PHOTOS = (("sunrise", (250, 170, 80)), ("beach", (60, 160, 220)), ("forest", (40, 140, 70)))
-
-
-def solid_png(rgb: tuple[int, int, int], width: int = 64, height: int = 36) -> bytes:
-    """A valid PNG of one colour: demo photos without shipping binary files."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    row = b"\x00" + bytes(rgb) * width
-    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return (
-        b"\x89PNG\r\n\x1a\n"
-        + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(row * height))
-        + chunk(b"IEND", b"")
-    )
+PROMPT = "Make a 12-second vertical 9:16 1080p video from these photos with upbeat free background music"
+TITLE_PROMPT = 'add the title "Summer 2026"'
+SECONDS, WIDTH, HEIGHT = 12, 1080, 1920  # what PROMPT asks for
+DEMO_FPS = 12  # frames per second of the demo's render: smooth enough, quick on two cores
+PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".webm", ".mkv")
+MAX_PHOTOS = 12
+GENERATED = ("sunrise", "beach", "forest", "city lights")
+WORKING = ("working", "rendering", "waiting")
 
 
 class Bar:
@@ -59,22 +50,48 @@ class Bar:
         self.out.flush()
 
 
+def user_photos(folder: Path) -> list[Path]:
+    """The photos and clips in ``folder`` (not its subfolders), by name, at most ``MAX_PHOTOS``."""
+    if not folder.is_dir():
+        raise ValueError(f"{folder} is not a folder")
+    found = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in PHOTO_TYPES)
+    if not found:
+        raise ValueError(f"no photos or clips ({', '.join(PHOTO_TYPES)}) in {folder}")
+    return found[:MAX_PHOTOS]
+
+
+def generated_photos(folder: Path) -> list[Path]:
+    """A few varied landscape pictures, drawn with Pillow: demo photos without shipping binaries."""
+    from PIL import ImageDraw
+
+    from .simulator.pictures import font, scene
+
+    paths = []
+    for name in GENERATED:
+        image = scene(f"demo photo {name}", 1600, 1200)
+        # In the middle, so a vertical crop keeps it.
+        ImageDraw.Draw(image).text((800, 240), name.title(), font=font(72), fill=(255, 255, 255), anchor="mm")
+        path = folder / f"{name.replace(' ', '-')}.jpg"
+        image.save(path, quality=90)
+        paths.append(path)
+    return paths
+
+
 def _text(result: Any) -> str:
     return "\n".join(getattr(c, "text", "") for c in result.content)
+
+
+def _status(result: Any) -> str:
+    return str((result.structured_content or {}).get("status") or "")
 
 
 def _show(text: str, out: TextIO) -> None:
     print("  " + text.strip().replace("\n", "\n  "), file=out)
 
 
-async def _drive(sim: Simulator, work: Path, output: Path, bar: Bar, out: TextIO) -> Path:
-    photos = []
-    for name, rgb in PHOTOS:
-        path = work / f"{name}.png"
-        path.write_bytes(solid_png(rgb))
-        photos.append(str(path))
+async def _drive(sim_url: str, photos: list[Path], work: Path, output: Path, bar: Bar, out: TextIO) -> Path:
     env = {
-        "NEMO_API_BASE": sim.base_url,
+        "NEMO_API_BASE": sim_url,
         "NEMO_HOME": str(work / "state"),
         "NEMO_OUTPUT_DIR": str(output),
         "NEMO_POLL_INTERVAL": "1",
@@ -93,32 +110,62 @@ async def _drive(sim: Simulator, work: Path, output: Path, bar: Bar, out: TextIO
                 raise RuntimeError(f"{tool} failed: {_text(result)}")
             return result
 
-        bar.step("upload: three holiday photos")
-        _show(_text(await call("upload", {"files": photos})), out)
-        prompt = "Make a 12-second 1080p video from these photos with upbeat free background music"
-        bar.step(f'generate: "{prompt}"')
-        result = await call("generate", {"prompt": prompt})
-        while (result.structured_content or {}).get("status") == "working":
-            result = await call("status", {})
-        _show(_text(result), out)
-        bar.step("generate: add a title")
-        _show(_text(await call("generate", {"prompt": 'add the title "Summer 2026"'})), out)
+        async def until_done(tool: str, args: dict[str, Any], again: str) -> Any:
+            result = await call(tool, args)
+            for _ in range(60):
+                if _status(result) not in WORKING:
+                    return result
+                result = await call(again, {})
+            raise RuntimeError(f"{tool} did not finish: {_text(result)}")
+
+        bar.step(f"upload: {len(photos)} photo(s): {', '.join(p.name for p in photos)}")
+        _show(_text(await call("upload", {"files": [str(p) for p in photos]})), out)
+        bar.step(f'generate: "{PROMPT}"')
+        _show(_text(await until_done("generate", {"prompt": PROMPT}, "status")), out)
+        bar.step(f"generate: {TITLE_PROMPT}")
+        _show(_text(await until_done("generate", {"prompt": TITLE_PROMPT}, "status")), out)
         bar.step("status: the timeline that will be rendered")
-        _show((await call("status", {})).structured_content["timeline"], out)
+        _show(_text(await call("status", {})), out)
         bar.step("export: render and download the MP4")
-        result = await call("export", {"format": "mp4", "quality": "high"})
-        while (result.structured_content or {}).get("status") != "done":
-            result = await call("export", {})
+        result = await until_done("export", {"format": "mp4", "quality": "high"}, "export")
+        if _status(result) != "done" or not (result.structured_content or {}).get("path"):
+            raise RuntimeError(f"export did not deliver a file: {_text(result)}")
+        _show(_text(result), out)
         return Path(result.structured_content["path"])
 
 
-def run_demo(output: Path | None = None, out: TextIO = sys.stderr) -> Path:
-    """Run the demo; returns the MP4's path."""
+def _facts(path: Path) -> str:
+    import av
+
+    with av.open(str(path)) as container:
+        video = container.streams.video[0]
+        seconds = (container.duration or 0) / 1_000_000
+        return f"{seconds:.1f} s, {video.width}x{video.height}, {path.stat().st_size / 1e6:.1f} MB"
+
+
+def run_demo(output: Path | None = None, photos: Path | None = None, out: TextIO = sys.stderr) -> Path:
+    """Run the demo with the photos in ``photos`` (else generated ones); returns the MP4's path."""
+    try:
+        from .simulator import SimConfig, Simulator
+    except ImportError as err:
+        raise RuntimeError(str(err)) from err
     folder = output or resolve_output_dir(Settings.from_env())
+    chosen = user_photos(photos) if photos is not None else None
     bar = Bar(out)
-    config = SimConfig(agent_seconds=2.0, heartbeat_every=0.5, no_text_rate=0.0, render_seconds=4.0, seed=1)
+    config = SimConfig(
+        agent_seconds=1.0,
+        heartbeat_every=0.25,
+        no_text_rate=0.0,
+        render_seconds=2.0,
+        render_fps=DEMO_FPS,
+        seed=1,
+    )
     with tempfile.TemporaryDirectory(prefix="nemo-demo-") as tmp, Simulator(config) as sim:
         bar.step(f"Started the offline NemoVideo simulator at {sim.base_url}")
-        path = anyio.run(_drive, sim, Path(tmp), folder, bar, out)
-    bar.step(f"Done. Your video: {path}")
+        work = Path(tmp)
+        if chosen is None:
+            (work / "photos").mkdir()
+            chosen = generated_photos(work / "photos")
+        path = anyio.run(_drive, sim.base_url, chosen, work, folder, bar, out)
+    bar.step(f"Done. Your video: {path} ({_facts(path)})")
     return path

@@ -1,0 +1,1 @@
+"""One module per endpoint group; each handler is ``async (state, request) -> Response``."""

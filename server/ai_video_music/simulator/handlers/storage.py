@@ -1,0 +1,64 @@
+"""The storage host (another origin, like a pre-signed S3 URL): rendered files and uploaded media.
+
+It refuses requests that carry ``Authorization``, as S3 does for a pre-signed URL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import anyio.to_thread
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response, StreamingResponse
+
+from ..state import SimState
+
+_XML = "application/xml"
+
+
+def _refused(request: Request) -> Response | None:
+    if "authorization" in request.headers:
+        return Response("<Error><Code>InvalidArgument</Code></Error>", 400, media_type=_XML)
+    return None
+
+
+async def storage(state: SimState, request: Request) -> Response:
+    if (refused := _refused(request)) is not None:
+        return refused
+    with state.lock:
+        job = state.renders.get(request.path_params["name"].removesuffix(".mp4"))
+    if job is None or job.status != "completed" or job.path is None:
+        return Response("<Error><Code>NoSuchKey</Code></Error>", 404, media_type=_XML)
+    mp4 = await anyio.to_thread.run_sync(job.path.read_bytes)
+    fault = state.faults.take("storage", {"drop", "slow"})
+    if fault is not None:
+        body = _truncated(mp4) if fault.kind == "drop" else _trickle(mp4, seconds=6.0)
+        return StreamingResponse(body, media_type="video/mp4", headers={"Content-Length": str(len(mp4))})
+    return Response(mp4, media_type="video/mp4")
+
+
+async def media(state: SimState, request: Request) -> Response:
+    """An uploaded file, as the service's CDN would serve it."""
+    if (refused := _refused(request)) is not None:
+        return refused
+    key = f"/media/{request.path_params['key']}/"
+    with state.lock:
+        found = next((m for m in state.media.values() if key in m.url and m.path is not None), None)
+    if found is None or found.path is None or not found.path.is_file():
+        return Response("<Error><Code>NoSuchKey</Code></Error>", 404, media_type=_XML)
+    return FileResponse(found.path)
+
+
+async def _trickle(data: bytes, seconds: float) -> AsyncIterator[bytes]:
+    """Serve ``data`` slowly, so a test can interrupt a download half-way."""
+    pieces = 20
+    step = len(data) // pieces + 1
+    for i in range(0, len(data), step):
+        yield data[i : i + step]
+        await asyncio.sleep(seconds / pieces)
+
+
+async def _truncated(data: bytes) -> AsyncIterator[bytes]:
+    yield data[: len(data) // 2]
+    raise ConnectionResetError("storage dropped the connection")
