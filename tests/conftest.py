@@ -83,7 +83,7 @@ def settings(sim: Simulator, tmp_path: Path) -> Settings:
         api_base=sim.base_url,
         home=tmp_path / "home",
         output_dir=tmp_path / "out",
-        poll_interval=0.2,
+        poll_interval=0.05,
         tool_budget=5.0,
         platform="claude_code",
         version=skill_version(),
@@ -136,3 +136,22 @@ async def call(client: Client, tool: str, args: dict[str, Any] | None = None, **
 
 def text(result: CallToolResult) -> str:
     return "\n".join(getattr(c, "text", "") for c in result.content)
+
+
+@pytest.fixture(scope="session")
+def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A real 2-second 320x180 H.264/AAC clip with a title and music, made by the simulator's renderer."""
+    from ai_video_music.simulator.renderer import render, timeline_of
+
+    draft = {
+        "t": [
+            {"tt": 0, "sg": [{"n": "clip", "s": 0, "d": 2000}]},
+            {"tt": 1, "sg": [{"n": "music", "s": 0, "d": 2000, "v": 50}]},
+            {"tt": 7, "sg": [{"n": "Hi", "s": 0, "d": 1000}]},
+        ],
+        "d": 2000,
+        "m": {"w": 320, "h": 180},
+    }
+    dest = tmp_path_factory.mktemp("media") / "sample.mp4"
+    render(timeline_of(draft, {}, fps=10), dest)
+    return dest

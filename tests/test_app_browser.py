@@ -148,8 +148,8 @@ def host_handler(app_html: str, csp: str) -> type[BaseHTTPRequestHandler]:
 
 
 @pytest.fixture(scope="module")
-def media() -> Iterator[_Server]:
-    mp4 = resources.files("ai_video_music").joinpath("assets/sample.mp4").read_bytes()
+def media(sample_mp4: Path) -> Iterator[_Server]:
+    mp4 = sample_mp4.read_bytes()
     server = _Server(media_handler(mp4))
     yield server
     server.close()

@@ -148,6 +148,7 @@ class VideoService:
             self.jobs,
             output_dir=self.output_dir,
             render_timeout=settings.render_timeout,
+            poll_floor=settings.poll_interval,
             preview_dir=settings.home / "previews",
         )
         self._out_dir: Path | None = None

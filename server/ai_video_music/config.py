@@ -100,7 +100,7 @@ class Settings:
     token: str | None = field(default=None, repr=False)
     home: Path = field(default_factory=lambda: default_home(os.environ, Path.home()))
     output_dir: Path | None = None  # None: pick a per-user default at export time
-    poll_interval: float = 30.0
+    poll_interval: float = 2.0  # the shortest time between two looks at a render
     tool_budget: float = 40.0
     render_timeout: float = 30 * 60
     platform: str = "unknown"
@@ -131,7 +131,7 @@ class Settings:
             token=check_token(env.get("NEMO_TOKEN")),
             home=state if state.is_absolute() else home / state,
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
-            poll_interval=_float(env, "NEMO_POLL_INTERVAL", 30.0),
+            poll_interval=_float(env, "NEMO_POLL_INTERVAL", 2.0),
             tool_budget=_float(env, "NEMO_TOOL_BUDGET", 40.0),
             render_timeout=_float(env, "NEMO_RENDER_TIMEOUT", 30 * 60),
             platform=detect_platform(

@@ -58,6 +58,7 @@ class PollSchedule:
 
     floor: float = POLL_FLOOR_S
     ceiling: float = POLL_CEILING_S
+    fallback: float = POLL_FALLBACK_S
     samples: list[tuple[float, float]] = field(default_factory=list)  # (time, progress 0-100), newest last
     last_delay: float = 0.0
     moved: bool = False  # progress has changed at least once
@@ -94,7 +95,7 @@ class PollSchedule:
         elif finish is not None:
             delay = self.floor  # past the estimate and still moving: it is about to finish
         else:
-            delay = POLL_FALLBACK_S  # no usable progress: a plain fixed poll
+            delay = self.fallback  # no usable progress: a plain fixed poll
         self.last_delay = min(self.ceiling, max(self.floor, delay))
         return self.last_delay
 
@@ -127,6 +128,7 @@ class Renders:
         *,
         output_dir: Callable[[], Path],
         render_timeout: float,
+        poll_floor: float = POLL_FLOOR_S,
         preview_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
@@ -135,6 +137,7 @@ class Renders:
         self.jobs = jobs
         self._output_dir = output_dir
         self._timeout = render_timeout
+        self._floor = poll_floor
         self._previews = preview_dir
         self._clock = clock
         self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
@@ -241,7 +244,8 @@ class Renders:
         self.store.update_render(rec.id, status=started.status, progress=started.progress, error=None)
 
     async def _poll_until_finished(self, job: Job, rec: Render, draft: dict[str, Any] | None) -> RenderStatus:
-        schedule = PollSchedule()
+        floor = self._floor
+        schedule = PollSchedule(floor, max(POLL_CEILING_S, floor), POLL_FALLBACK_S * floor / POLL_FLOOR_S)
         start = self._clock()
         schedule.observe(start, rec.progress)
         deadline = start + max(0.0, self._timeout - (time.time() - rec.created_at))
