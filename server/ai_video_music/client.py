@@ -220,7 +220,7 @@ async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIter
     else:
         inflater = None
     total = 0
-    async for raw in response.aiter_raw(_CHUNK):
+    async for raw in response.aiter_raw():  # as it arrives: a size would hold SSE events back
         pending = raw
         while pending:
             if inflater is None:

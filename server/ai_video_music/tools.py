@@ -26,6 +26,7 @@ from pydantic import Field
 
 from . import budget
 from .actions import VideoService, _TurnFailed
+from .app import app_tool_meta, build_apps
 from .client import NemoClient
 from .config import Settings, skill_version
 from .errors import LocalStateError, NemoError, TimeLimitError
@@ -210,20 +211,32 @@ def create_server(
         finally:
             store.close()
 
+    def media_origins() -> list[str]:
+        """Where the app's player may load videos from: the service's storage and known exports."""
+        conf = conf_box.get("conf")
+        svc = running.get("service")
+        known = svc.store.recent_output_urls(50) if svc is not None else []
+        return [*(conf.media_origins if conf else Settings.media_origins), *known]
+
     server: MCPServer[VideoService | LocalStateError] = MCPServer(
         name=SERVER_NAME,
         title="AI Video Generator with Free Music",
         instructions=INSTRUCTIONS,
         version=(settings.version if settings else skill_version()),
         lifespan=lifespan,
+        extensions=[build_apps(media_origins)],
     )
 
-    def tool(**hints: Any) -> Callable[[ToolFn], ToolFn]:
-        """Register a tool; its docstring, dedented, is the description the assistant reads."""
+    def tool(*, app: bool = False, **hints: Any) -> Callable[[ToolFn], ToolFn]:
+        """Register a tool; its docstring, dedented, is the description the assistant reads.
+        ``app``: hosts that render MCP Apps show the player and timeline next to its result."""
 
         def register(fn: ToolFn) -> ToolFn:
             server.add_tool(
-                fn, description=inspect.cleandoc(fn.__doc__ or ""), annotations=ToolAnnotations(**hints)
+                fn,
+                description=inspect.cleandoc(fn.__doc__ or ""),
+                annotations=ToolAnnotations(**hints),
+                meta=app_tool_meta() if app else None,
             )
             return fn
 
