@@ -63,12 +63,12 @@ def test_a_render_stuck_at_99_is_polled_less_and_less_often() -> None:
     now = 0.0
     schedule.observe(now, 5)
     gaps = []
-    for _ in range(12):
+    for _ in range(20):
         delay = schedule.next_delay(now)
         gaps.append(delay)
         now += delay
         schedule.observe(now, min(99.0, 5 + 95 * now / 20))
-    late = gaps[-4:]
+    late = gaps[-8:]
     assert late == sorted(late) and late[-1] == POLL_CEILING_S
 
 
@@ -78,6 +78,15 @@ def test_without_progress_the_schedule_falls_back_to_a_plain_poll() -> None:
     schedule.observe(first, None)
     assert first == POLL_FLOOR_S
     assert schedule.next_delay(first) <= 5.0
+
+
+def test_a_render_that_starts_moving_after_standing_still_is_checked_again_soon() -> None:
+    # Queued at 5% for three looks, then fast: the first rate is not trusted for long.
+    schedule = PollSchedule(floor=0.05, ceiling=30, fallback=0.125)
+    for at, progress in ((0.0, 5), (0.05, 5), (0.2, 5), (0.35, 9)):
+        schedule.observe(at, progress)
+        schedule.looks += 1
+    assert schedule.next_delay(0.35) <= 2 * 0.15 + 1e-9
 
 
 def test_a_late_start_then_steady_progress_still_lands_soon_after_the_finish() -> None:

@@ -26,10 +26,13 @@ from . import budget
 from .client import NemoClient, check_upload_url
 from .config import Settings, resolve_output_dir
 from .errors import (
+    BadResponseError,
+    ConnectionFailedError,
     InputError,
     NemoError,
     NothingToExportError,
     RenderFailedError,
+    ServerError,
     SessionNotFoundError,
     TimeLimitError,
 )
@@ -439,20 +442,28 @@ class VideoService:
                 last_beat = time.monotonic()
                 self.store.update_generation(gen_id)  # liveness, for other processes
 
+        accepted = False
+
+        def on_accepted() -> None:
+            nonlocal accepted
+            accepted = True
+
         error: NemoError | None = None
         truncated = False
         session = project
         try:
             try:
-                truncated = await self.client.run_agent(session.session_id, prompt, on_event)
+                truncated = await self.client.run_agent(session.session_id, prompt, on_event, on_accepted)
             except SessionNotFoundError:
-                if seen:
+                if seen or accepted:
                     raise  # the agent already acted on it: never send it twice
                 session = await self.projects.replace_session(project)
-                truncated = await self.client.run_agent(session.session_id, prompt, on_event)
+                truncated = await self.client.run_agent(session.session_id, prompt, on_event, on_accepted)
+        except ConnectionFailedError as err:
+            error = NemoError("agent.stream_broken") if accepted else err
         except NemoError as err:
             error = err
-        await self._finish_turn(gen_id, session, "".join(texts), truncated, before, error)
+        await self._finish_turn(gen_id, session, "".join(texts), truncated, before, error, accepted)
 
     async def _finish_turn(
         self,
@@ -462,6 +473,7 @@ class VideoService:
         truncated: bool,
         before: SessionState | None,
         error: NemoError | None,
+        accepted: bool = True,
     ) -> None:
         """Record the turn's outcome: its words, what changed, what it cost. Never fails on bad data."""
         lang = self.lang()
@@ -482,7 +494,7 @@ class VideoService:
         spent = None
         if gen is not None and gen.credits_before is not None and balance is not None:
             spent = max(0.0, gen.credits_before - balance)
-        reply = self._compose(text, truncated, changes, changed, error, lang, project.id)
+        reply = self._compose(text, truncated, changes, changed, error, lang, project.id, accepted)
         self.store.update_generation(
             gen_id,
             status="failed" if error is not None and not text.strip() and not changed else "done",
@@ -502,6 +514,7 @@ class VideoService:
         error: NemoError | None,
         lang: Lang,
         project_id: str,
+        accepted: bool = True,
     ) -> str:
         parts: list[str] = []
         if self.projects.take_lost_notice(project_id):
@@ -517,8 +530,11 @@ class VideoService:
             parts.append(t("agent.claim_unverified", lang))
         elif changed is False and not words and error is None:
             parts.append(t("agent.no_change", lang))
-        if error is not None:
-            parts.append(error.render(lang))
+        if error is not None and accepted:
+            # The message reached the agent: whatever broke, sending it again could charge twice.
+            parts.append(error.message(lang) + " " + t("error.turn_failed.remedy", lang))
+        elif error is not None:
+            parts.append(error.render(lang))  # refused before the agent acted: nothing was spent
         return "\n\n".join(parts)
 
     async def _deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:
@@ -769,7 +785,7 @@ class VideoService:
             agent_reply = "\n\n".join(p for p in (agent_reply, gen.reply) if p)
             changes += gen.change_list
         if job is not None:
-            await self.jobs.wait([job], report, lang, deadline - 1.0)
+            await self.jobs.wait([job], report, lang, deadline - self._reserve())
             if job.done.is_set() and job.error is not None and not isinstance(job.error, TimeLimitError):
                 raise job.error
             final = job.result if isinstance(job.result, str) else job.id
@@ -849,7 +865,8 @@ class VideoService:
                 reply="\n\n".join([*notes, reply]),
             )
         if rec.status in ("failed", "cancelled"):
-            raise RenderFailedError("render.failed", render_id=rec.id, reason=rec.error or rec.status)
+            key = "render.cancelled" if rec.status == "cancelled" else "render.failed"
+            raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
         if rec.error:
             return ExportOutput(
                 language=lang,
@@ -911,10 +928,14 @@ class VideoService:
         )
         if current is not None:
             out.project = await self.project_view(current, link=True)
-            state = await self._state(current)
-            tl = read_timeline(state.draft, state.canvas)
-            out.timeline = timeline_view(tl, lang)
-            out.exportable = is_exportable(state.draft)
+            try:
+                state = await self._state(current)
+            except (TimeLimitError, ConnectionFailedError, ServerError, BadResponseError) as err:
+                # What is known here (exports, answers, projects) still answers the question.
+                notes.append(t("status.timeline_unavailable", lang, error=err.render(lang)))
+            else:
+                out.timeline = timeline_view(read_timeline(state.draft, state.canvas), lang)
+                out.exportable = is_exportable(state.draft)
             media, out.media_total = self.store.media_page(current.id, MEDIA_SHOWN)
             out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
         out.reply = self._status_text(out, notes, lang)

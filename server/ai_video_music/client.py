@@ -49,6 +49,7 @@ from .errors import (
     ServerError,
     TimeLimitError,
     TokenInvalidError,
+    Wait,
 )
 from .media import MAX_FILES_PER_UPLOAD, check_upload_file
 from .models import (
@@ -133,6 +134,7 @@ class Request:
     accept: str = "application/json"
     client_id: str | None = None
     refused: str | None = None  # a token the backend just refused
+    sent_token: str | None = None  # the token the last attempt carried
     started: bool = False  # a stream consumer saw the backend act: never re-send from here
     extra_headers: dict[str, str] = field(default_factory=dict)
 
@@ -355,7 +357,7 @@ class NemoClient:
                 tries[failure] = tries.get(failure, 0) + 1
                 delay = 0.0
                 if failure is Failure.TOKEN:
-                    request.refused = (self._record.token if self._record else None) or "?"
+                    request.refused = request.sent_token or "?"  # not a newer one another call fetched
                 elif failure is Failure.CLIENT_ID:
                     request.client_id = str(uuid_utils.uuid4())
                 elif failure is Failure.RATE and isinstance(err, RateLimitedError):
@@ -386,11 +388,12 @@ class NemoClient:
             if request.token_call:
                 headers["X-Client-Id"] = request.client_id or ""
             else:
-                headers["Authorization"] = f"Bearer {await self._token(refused=request.refused)}"
+                request.sent_token = await self._token(refused=request.refused)
+                headers["Authorization"] = f"Bearer {request.sent_token}"
         left = budget.remaining()
         limit = request.limit if left is None else min(request.limit, left)
         if limit <= 0:
-            raise TimeLimitError("time.budget", seconds=round(self.settings.tool_budget))
+            raise TimeLimitError("time.budget", wait=Wait(self.settings.tool_budget))
         try:
             with anyio.fail_after(limit), ExitStack() as stack:
                 async with _mapped_errors():
@@ -412,7 +415,7 @@ class NemoClient:
                     await response.aclose()
         except TimeoutError:
             if left is not None and limit >= left:
-                raise TimeLimitError("time.budget", seconds=round(self.settings.tool_budget)) from None
+                raise TimeLimitError("time.budget", wait=Wait(self.settings.tool_budget)) from None
             raise ApiTimeoutError() from None
 
     async def _json(self, response: httpx.Response) -> dict[str, Any]:
@@ -615,7 +618,13 @@ class NemoClient:
 
     # --- the agent ---------------------------------------------------------------------------
 
-    async def run_agent(self, sid: str, text: str, on_event: Callable[[AgentEvent], Awaitable[None]]) -> bool:
+    async def run_agent(
+        self,
+        sid: str,
+        text: str,
+        on_event: Callable[[AgentEvent], Awaitable[None]],
+        on_accepted: Callable[[], None] | None = None,
+    ) -> bool:
         """Send one message to the agent and hand each event to ``on_event`` until the stream ends.
 
         Returns whether the reply text was cut at its cap. Never re-sent once the backend may
@@ -641,13 +650,15 @@ class NemoClient:
 
         def tick() -> None:
             if time.monotonic() > deadline:
-                raise TimeLimitError("time.agent", minutes=round(self.sse_limit / 60))
+                raise TimeLimitError("time.agent", wait=Wait(self.sse_limit))
 
         async def consume(response: httpx.Response) -> bool:
             if "text/event-stream" not in response.headers.get("content-type", ""):
                 await self._json(response)  # an error envelope raises here
                 raise BadResponseError("error.no_stream")
             request.started = True  # the backend accepted the message: it is being acted on
+            if on_accepted is not None:
+                on_accepted()
             reader = EventReader(
                 max_event_bytes=MAX_EVENT_BYTES, max_text_chars=MAX_REPLY_CHARS, on_chunk=tick
             )

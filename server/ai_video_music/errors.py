@@ -239,8 +239,10 @@ class Wait:
 
     def render(self, lang: Lang) -> str:
         s = max(0.0, self.seconds)
+        if s < 1.5:
+            return t("wait.second", lang)
         if s < 90:
-            return t("wait.seconds", lang, n=max(1, round(s)))
+            return t("wait.seconds", lang, n=round(s))
         if s < 50 * 60:
             return t("wait.minutes", lang, n=round(s / 60))
         if s < 36 * 3600:

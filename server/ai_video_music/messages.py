@@ -95,6 +95,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.line": ("Next (for the assistant): {steps}", "下一步（给助手）：{steps}"),
     "ago.now": ("less than a minute ago", "不到一分钟前"),
     "ago.minutes": ("about {minutes} min ago", "约 {minutes} 分钟前"),
+    "wait.second": ("a second", "1 秒"),
     "wait.seconds": ("{n} seconds", "{n} 秒"),
     "wait.minutes": ("about {n} minutes", "约 {n} 分钟"),
     "wait.hour": ("about an hour", "约一小时"),
@@ -343,24 +344,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "没有丢失任何内容：调用 status 查看当前情况。",
     ),
     "time.budget": (
-        "The video service didn't answer within {seconds} s.",
-        "视频服务在 {seconds} 秒内没有响应。",
+        "The video service didn't answer within {wait}.",
+        "视频服务在{wait}内没有响应。",
     ),
     "time.budget.remedy": (
         "Nothing was lost; try again in a minute (work already started keeps going: status shows it).",
         "没有丢失任何内容；请一分钟后重试（已开始的任务会继续，status 可查看）。",
     ),
-    "time.agent": (
-        "The agent didn't finish within its {minutes}-minute limit.",
-        "智能体未能在 {minutes} 分钟的时限内完成。",
-    ),
+    "time.agent": ("The agent didn't finish within {wait}.", "智能体未能在{wait}内完成。"),
     "time.agent.remedy": (
         "Check status to see what it changed, then try a smaller request.",
         "请先用 status 查看它改了什么，再尝试更小的请求。",
     ),
     "time.render": (
-        "The render didn't finish within {minutes} minutes, so it was stopped.",
-        "渲染未能在 {minutes} 分钟内完成，已停止。",
+        "The render didn't finish within {wait}, so it was stopped.",
+        "渲染未能在{wait}内完成，已停止。",
     ),
     "time.render.remedy": (
         "Call export to start a new render; a simpler timeline renders faster.",
@@ -462,7 +460,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call export again; if it fails twice, ask the agent to simplify the timeline.",
         "请再次调用 export；如果再次失败，请让智能体简化时间线。",
     ),
-    "render.failed": ("The render {render_id} ended: {reason}.", "渲染 {render_id} 已结束：{reason}。"),
+    "render.failed": ("The render {render_id} failed ({reason}).", "渲染 {render_id} 失败（{reason}）。"),
+    "render.cancelled": ("The render {render_id} was cancelled.", "渲染 {render_id} 已取消。"),
     "render.unknown": ("The render {render_id} is unknown to the service.", "服务不认识渲染 {render_id}。"),
     "render.unknown.remedy": ("Call export to start a new render.", "请调用 export 重新渲染。"),
     "error.connection": ("Couldn't reach the NemoVideo service.", "无法连接 NemoVideo 服务。"),
@@ -538,6 +537,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "注意：智能体说已经做了修改，但时间线实际上没有变化。",
     ),
     "agent.cut": ("(The answer was cut off.)", "（回复被截断了。）"),
+    "agent.stream_broken": (
+        "The connection to the video agent broke before its answer was complete.",
+        "与视频智能体的连接在回复完成前中断了。",
+    ),
     "agent.interrupted": (
         'Your request "{prompt}" was interrupted (the server restarted or lost the connection); its '
         "answer was lost. The timeline below shows what the agent managed to apply.",
@@ -623,6 +626,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已保存的导出（{n} 个，第 {page}/{pages} 页，最新在前）：",
     ),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
+    "status.timeline_unavailable": (
+        "The timeline couldn't be read just now: {error} Everything else below is up to date.",
+        "暂时无法读取时间线：{error} 下面的其他信息是最新的。",
+    ),
     "status.projects": ("Projects ({n}): {names}", "项目（{n}）：{names}"),
     "status.working": ("Still working: {items}", "仍在进行：{items}"),
     # --- next steps (for the assistant) --------------------------------------------------------

@@ -34,6 +34,7 @@ from .errors import (
     RateLimitedError,
     RenderFailedError,
     TimeLimitError,
+    Wait,
 )
 from .fsutil import atomic_write_bytes
 from .jobs import Job, Jobs
@@ -72,24 +73,35 @@ class PollSchedule:
         self.samples.append((at, progress))
         del self.samples[:-8]
 
-    def estimated_finish(self) -> float | None:
-        """When the render should reach 100%, from the newest samples that show movement."""
-        moving = [s for i, s in enumerate(self.samples) if i == 0 or s[1] != self.samples[i - 1][1]]
-        if len(moving) < 2:
+    def estimated_finish(self) -> tuple[float, float | None] | None:
+        """When the render should reach 100%, from the rate of its newest movement, and how far
+        to trust it: None when the rate is steady, else the span it was measured over.
+
+        The rate is measured from the last look *before* a change (a render queued at 5% that
+        starts moving would otherwise look slow and be looked at too late). A render that has
+        only just started moving after standing still may be speeding up: its estimate is
+        checked again soon (within twice the span it was measured over).
+        """
+        edges = [i for i in range(1, len(self.samples)) if self.samples[i][1] != self.samples[i - 1][1]]
+        if not edges:
             return None
-        (t0, p0), (t1, p1) = moving[max(0, len(moving) - 4)], moving[-1]
+        (t0, p0), (t1, p1) = self.samples[edges[max(0, len(edges) - 3)] - 1], self.samples[-1]
         if p1 <= p0 or t1 <= t0 or p1 >= 100:
             return None
-        return t1 + (100 - p1) * (t1 - t0) / (p1 - p0)
+        just_started = len(edges) == 1 and edges[0] > 1
+        return t1 + (100 - p1) * (t1 - t0) / (p1 - p0), (t1 - t0) if just_started else None
 
     def next_delay(self, now: float) -> float:
         self.looks += 1
-        finish = self.estimated_finish()
+        estimate = self.estimated_finish()
+        finish = estimate[0] if estimate else None
         stalled = len(self.samples) > 1 and self.samples[-1][1] == self.samples[-2][1]
         if self.looks == 1:
             delay = self.floor  # a first look soon after the start
-        elif finish is not None and finish + FINISH_MARGIN_S > now:
-            delay = finish + FINISH_MARGIN_S - now  # one look right after it should be done
+        elif estimate is not None and estimate[0] + FINISH_MARGIN_S > now:
+            delay = estimate[0] + FINISH_MARGIN_S - now  # one look right after it should be done
+            if estimate[1] is not None:
+                delay = min(delay, 2 * estimate[1])
         elif stalled and self.moved:
             delay = self.last_delay * 1.5  # stuck (at 99%, say): look less and less often
         elif finish is not None:
@@ -211,9 +223,10 @@ class Renders:
                 return render_id
             # Failed at the service: once more under a new id, as the service's own skill does.
             if rec.attempt > 1 or draft is None or status.status == "cancelled":
-                reason = status.error or status.status
+                reason = (status.error or status.status).rstrip(".")
                 self.store.update_render(render_id, status=status.status, error=reason)
-                raise RenderFailedError("render.failed", render_id=render_id, reason=reason)
+                key = "render.cancelled" if status.status == "cancelled" else "render.failed"
+                raise RenderFailedError(key, render_id=render_id, reason=reason)
             retry = new_render_id()
             log.warning("render %s failed (%s); submitting it again as %s", render_id, status.error, retry)
             self.store.update_render(
@@ -252,17 +265,19 @@ class Renders:
         resubmitted = transient = 0
         wake = self._wake.setdefault(rec.id, anyio.Event())
         while True:
-            with anyio.move_on_after(schedule.next_delay(self._clock())):
+            delay = schedule.next_delay(self._clock())
+            log.debug("render %s: %s; next look in %.2f s", rec.id, schedule.samples[-1:], delay)
+            with anyio.move_on_after(delay):
                 await wake.wait()
             current = self.store.render(rec.id)
             if current is None or current.status == "cancelled":
                 return RenderStatus(id=rec.id, status="cancelled")
             if self._clock() > deadline:
-                minutes = round(self._timeout / 60)
-                self.store.update_render(rec.id, status="failed", error=f"didn't finish within {minutes} min")
+                err = TimeLimitError("time.render", wait=Wait(self._timeout))
+                self.store.update_render(rec.id, status="failed", error=err.message("en").rstrip("."))
                 with contextlib.suppress(NemoError):
                     await self.client.cancel_render(rec.id)
-                raise TimeLimitError("time.render", minutes=minutes)
+                raise err
             try:
                 status = await self.client.render_status(rec.id)
                 transient = 0

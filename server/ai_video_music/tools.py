@@ -29,7 +29,7 @@ from .actions import VideoService, _TurnFailed
 from .app import app_tool_meta, build_apps
 from .client import NemoClient
 from .config import Settings, skill_version
-from .errors import LocalStateError, NemoError, TimeLimitError
+from .errors import LocalStateError, NemoError, TimeLimitError, Wait
 from .jobs import Reporter
 from .messages import Lang, msg
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
@@ -254,7 +254,7 @@ def create_server(
             with budget.within(limit - margin), anyio.move_on_after(limit - margin / 2) as scope:
                 out = await action(state)
             if scope.cancelled_caught:
-                raise TimeLimitError("time.budget", seconds=round(limit))
+                raise TimeLimitError("time.budget", wait=Wait(limit))
         except _TurnFailed as failed:
             raise ToolError(clean_text(redact(failed.out.text()), MAX_TEXT)) from failed
         except NemoError as err:
