@@ -51,6 +51,7 @@ from .outputs import (
     StatusOutput,
     TimelineView,
     Track,
+    TurnAnswer,
     UploadOutput,
 )
 from .projects import Language, Projects
@@ -908,7 +909,7 @@ class VideoService:
             waiting = self.jobs.running(project_id=current.id)
             if waiting:
                 await self.jobs.wait(waiting, report, lang, deadline - self._reserve())
-        replies = self._undelivered(current, lang) if current is not None else []
+        replies, answers = self._undelivered(current, lang) if current is not None else ([], [])
         exports, total = self.store.renders_page((max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE)
         pages = max(1, math.ceil(total / PAGE_SIZE))
         recent, projects_total = self.store.recent_projects(PROJECTS_SHOWN)
@@ -924,6 +925,7 @@ class VideoService:
             page=max(1, page),
             pages=pages,
             replies=replies,
+            answers=answers,
             working=working,
         )
         if current is not None:
@@ -942,21 +944,35 @@ class VideoService:
         out.next_steps = self._status_steps(out, lang)
         return out
 
-    def _undelivered(self, project: Project, lang: Lang) -> list[str]:
-        replies = []
+    def _undelivered(self, project: Project, lang: Lang) -> tuple[list[str], list[TurnAnswer]]:
+        """Outcomes not told yet: uploads that ended in the background, agent answers (each once)."""
+        replies: list[str] = []
+        answers: list[TurnAnswer] = []
         for up in self.store.undelivered_uploads(project.id):
             names = t("list.sep", lang).join(up.names[:10])
             key = {"done": "upload.finished", "failed": "upload.failed"}.get(up.status, "upload.interrupted")
             replies.append(t(key, lang, names=names, error=up.error or ""))
             self.store.update_upload(up.id, delivered=1)
         for gen in self.store.undelivered_turns(project.id):
-            if gen.status == "interrupted":
-                text = t("agent.interrupted", lang, prompt=cap(gen.prompt, 80))
-                replies.append(text)
-            else:
-                replies.append(gen.reply)
+            interrupted = gen.status == "interrupted"
+            reply = t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)) if interrupted else gen.reply
+            used = left = None
+            if gen.credits_before is not None and gen.credits_after is not None:
+                used, left = max(0.0, gen.credits_before - gen.credits_after), gen.credits_after
+            replies.append(reply)
+            answers.append(
+                TurnAnswer(
+                    request=gen.prompt,
+                    reply=reply,
+                    timeline_changed=gen.timeline_changed,
+                    changes=gen.change_list,
+                    credits_used=used,
+                    credits_left=left,
+                    interrupted=interrupted,
+                )
+            )
             self.store.update_generation(gen.id, delivered=1)
-        return replies
+        return replies, answers
 
     def _export_item(self, r: Render) -> ExportItem:
         return ExportItem(

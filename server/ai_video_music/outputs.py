@@ -114,6 +114,18 @@ class CreditsOutput(Answer):
     total: float
 
 
+class TurnAnswer(BaseModel):
+    """An agent request's answer that arrived after its own call had answered "working"."""
+
+    request: str = Field(description="The user's words, as sent")
+    reply: str
+    timeline_changed: bool | None = None
+    changes: list[str] = Field(default_factory=list)
+    credits_used: float | None = None
+    credits_left: float | None = None
+    interrupted: bool = False
+
+
 class StatusOutput(Answer):
     project: ProjectView | None = None
     projects: list[ProjectView] = Field(default_factory=list, description="Recent projects, newest first")
@@ -130,6 +142,9 @@ class StatusOutput(Answer):
     pages: int = 1
     replies: list[str] = Field(
         default_factory=list, description="Answers to earlier requests, not shown before"
+    )
+    answers: list[TurnAnswer] = Field(
+        default_factory=list, description="The same answers with what changed and what they cost"
     )
     working: list[str] = Field(default_factory=list, description="Work still running")
 

@@ -1,0 +1,196 @@
+"""A whole sitting, as a user has it through an assistant: several videos, a retry, an edit that
+didn't land, an export, a change after the render started, a new project, "cancel that",
+going back to the first project. In English and in Chinese, through a real MCP client.
+
+Timings keep the real proportions (an agent turn and a render both outlast a tool's budget),
+scaled down so the suite stays fast; `bench/long_run.py` runs the real-time version.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+from mcp.types import CallToolResult
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import fast_config, requests_to, text
+
+pytestmark = pytest.mark.anyio
+
+PROMPTS = {
+    "en": {
+        "make": "Make a 20-second vertical video from these photos with calm piano music",
+        "quieter": "Lower the music to 20%",
+        "title": 'Add the title "Summer"',
+        "new": "New video: a 10-second clip from this photo",
+        "cancel": "cancel that",
+        "changed": "changed",
+        "claim": "the timeline did not change",
+        "attached": "not sent again",
+    },
+    "zh": {
+        "make": "用这些照片做一个20秒的竖屏视频，配上轻松的钢琴音乐",
+        "quieter": "把音乐音量调到20%",
+        "title": "加上标题「夏天」",
+        "new": "新视频：用这张照片做一个10秒的视频",
+        "cancel": "取消",
+        "changed": "变化",
+        "claim": "时间线实际上没有变化",
+        "attached": "没有再次发送",
+    },
+}
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    # Real prices, and a user with room for a whole sitting (the free-credit story is its own test).
+    return fast_config(
+        agent_seconds=1.2, generation_seconds=1.2, render_seconds=1.0, generation_cost=100, edit_cost=50
+    )
+
+
+async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    with anyio.fail_after(10):
+        result = await client.call_tool(tool, args or {})
+    assert not result.is_error, text(result)
+    assert result.structured_content is not None
+    return result.structured_content
+
+
+async def answer(client: Client, first: dict[str, Any]) -> dict[str, Any]:
+    """What an assistant does after "working": status until the answer arrives (with its facts)."""
+    if first["status"] == "done":
+        return first
+    for _ in range(60):
+        st = await ask(client, "status")
+        if st["answers"]:
+            return {**first, "status": "done", **st["answers"][-1]}
+        await anyio.sleep(0.05)
+    raise AssertionError("the answer never arrived")
+
+
+async def export_until_done(client: Client) -> dict[str, Any]:
+    out = await ask(client, "export")
+    for _ in range(40):
+        if out["status"] == "done":
+            return out
+        out = await ask(client, "export")
+    raise AssertionError("the export never finished")
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_whole_sitting_stays_true(
+    settings: Settings, sim: Simulator, tmp_path: Path, lang: str
+) -> None:
+    words = PROMPTS[lang]
+    photos = []
+    for name in ("beach", "forest", "city"):
+        path = tmp_path / f"{name}.jpg"
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        photos.append(str(path))
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, tool_budget=0.8, token=token)
+
+    async with Client(create_server(conf)) as client:
+        # 1. The first video: upload, ask, the request outlasts the call.
+        await ask(client, "upload", {"files": photos})
+        first = await ask(client, "generate", {"prompt": words["make"]})
+        assert first["language"] == lang
+        # 2. The assistant retries while it works: attached, never sent (or paid) twice.
+        retry = await ask(client, "generate", {"prompt": words["make"]})
+        assert retry["attached"] is True and words["attached"] in retry["reply"]
+        await answer(client, retry)
+        assert len(requests_to(sim, "run_sse")) == 1
+        st = await ask(client, "status")
+        assert st["language"] == lang
+        assert st["timeline"]["duration_s"] == 20 and st["timeline"]["aspect_ratio"] == "9:16"
+        clips = next(t for t in st["timeline"]["tracks"] if t["kind"] == "video")["segments"]
+        assert [c["name"] for c in clips] == ["beach", "forest", "city"]
+
+        # 3. An edit the agent claims but doesn't make: the assistant is told.
+        sim.configure(next_lie=True)
+        lied = await ask(client, "generate", {"prompt": words["quieter"]})
+        lied = await answer(client, lied)
+        assert lied["timeline_changed"] is False and lied["changes"] == [], lied
+        assert words["claim"] in lied["reply"]
+
+        # 4. The export: the file is what was asked for, and says so.
+        out = await export_until_done(client)
+        assert out["duration_s"] == pytest.approx(20, abs=0.5)
+        assert out["height"] > out["width"], "vertical"
+        assert out["size_bytes"] == Path(out["path"]).stat().st_size
+        assert out["project_url"].startswith("https://nemovideo.com/workspace/claim?ct=")
+        first_path = out["path"]
+
+        # 5. A change after a render started: the older render is never delivered.
+        with sim.hold("render"):
+            started = await ask(client, "export")  # unchanged timeline: the saved video again
+            assert started["status"] == "done" and started["path"] == first_path
+            titled = await ask(client, "generate", {"prompt": words["title"]})
+            titled = await answer(client, titled)
+            assert titled["timeline_changed"] is True and titled["changes"]
+        second = await export_until_done(client)
+        assert second["path"] != first_path and second["render_id"] != out["render_id"]
+        renders_before_new_project = len(requests_to(sim, "render"))
+
+        # 6. A second, unrelated video: a new project, nothing inherited.
+        fresh = await ask(client, "generate", {"prompt": words["new"]})
+        fresh = await answer(client, fresh)
+        assert fresh["project"]["id"] != st["project"]["id"]
+        st2 = await ask(client, "status")
+        assert st2["media_total"] == 0, "the first project's uploads are not listed"
+        names = {s["name"] for t in st2["timeline"]["tracks"] for s in t["segments"]}
+        assert not names & {"beach", "forest", "city", "Summer", "夏天"}, "nothing inherited"
+        assert st2["projects_total"] == 2
+        assert {e["path"] for e in st2["exports"]} >= {first_path, second["path"]}, (
+            "earlier exports stay listed"
+        )
+
+        # 7. "Cancel that" while its render runs: cancelled at the service, nothing else sent.
+        with sim.hold("render"):
+            rendering = await ask(client, "export")
+            assert rendering["status"] == "rendering"
+            turns = len(requests_to(sim, "run_sse"))
+            cancelled = await ask(client, "generate", {"prompt": words["cancel"]})
+        assert cancelled["action"] == "cancel" and rendering["render_id"] in cancelled["reply"]
+        assert len(requests_to(sim, "run_sse")) == turns, "cancel sends no agent request"
+        assert any(
+            r["path"].endswith(rendering["render_id"] + "/cancel") for r in requests_to(sim, "render_cancel")
+        )
+        listed = await ask(client, "status")
+        assert (
+            next(e for e in listed["exports"] if e["render_id"] == rendering["render_id"])["status"]
+            == "cancelled"
+        )
+        assert len(requests_to(sim, "render")) == renders_before_new_project + 1
+
+        # 8. Back to the first project: its timeline, not the new one's.
+        back = await ask(client, "status", {"project": st["project"]["id"]})
+        assert back["project"]["id"] == st["project"]["id"] and back["timeline"]["duration_s"] == 20
+
+        # Every text the server wrote was in the user's language.
+        for said in (first, retry, st, lied, out, titled, fresh, st2, cancelled, back):
+            assert said["language"] == lang
+        if lang == "zh":
+            assert "时间线" in st["timeline"]["summary"] and "视频已保存" in out["reply"]
+
+
+async def test_the_free_credits_are_said_before_they_run_out(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    async with Client(create_server(settings)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        first = await ask(client, "generate", {"prompt": "make a 10 second video"})
+        assert first["cost_warning"] is None and first["credits_used"] == 50 and first["credits_left"] == 50
+        second = await ask(client, "generate", {"prompt": "add music"})
+        assert second["credits_left"] == 0
+        third: CallToolResult = await client.call_tool("generate", {"prompt": "make it 15 seconds"})
+    assert third.is_error and "register?bind=" in text(third)
