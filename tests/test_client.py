@@ -1,13 +1,20 @@
-"""The backend client against the simulator over real loopback HTTP."""
+"""The backend client against the simulator over real loopback HTTP: identity, the error table,
+retries, uploads, the agent stream, renders and downloads.
+
+The client knows no project: every session call takes the session id. Limits against a hostile
+backend (time budget, body caps, ids, URLs, the retry table itself) are in test_client_limits.py.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import stat
 import time
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 
@@ -15,13 +22,20 @@ from ai_video_music import errors
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.models import RenderStatus, SessionInfo
+from ai_video_music.projects import Language, Projects
 from ai_video_music.simulator import SimConfig, Simulator
-from ai_video_music.sse import EndEvent, TextEvent, ToolCallEvent
+from ai_video_music.sse import AgentEvent, TextEvent, ToolCallEvent
+from ai_video_music.store import Store
 from ai_video_music.tokens import TokenCache
 
 from .conftest import FakeSleep, fast_config, inject, requests_to
+from .test_client_limits import mock_http, ok
 
 pytestmark = pytest.mark.anyio
+
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 64
+MP4 = b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom" + b"\0" * 64
+MP3 = b"ID3\x04\0\0\0\0\0\0" + b"\0" * 64
 
 
 @pytest.fixture
@@ -29,8 +43,27 @@ def sim_config(envelope: str) -> SimConfig:
     return fast_config(envelope=envelope, agent_seconds=0.2, render_seconds=0.4)
 
 
-async def _texts(client: NemoClient, message: str) -> str:
-    return "".join([e.text async for e in client.stream_message(message) if isinstance(e, TextEvent)])
+def registered(settings: Settings, token: str) -> Settings:
+    return dataclasses.replace(settings, token=token)
+
+
+async def agent_events(client: NemoClient, sid: str, message: str) -> list[AgentEvent]:
+    events: list[AgentEvent] = []
+
+    async def on_event(event: AgentEvent) -> None:
+        events.append(event)
+
+    with anyio.fail_after(30):
+        await client.run_agent(sid, message, on_event)
+    return events
+
+
+async def agent_text(client: NemoClient, sid: str, message: str) -> str:
+    return "".join(e.text for e in await agent_events(client, sid, message) if isinstance(e, TextEvent))
+
+
+async def session(client: NemoClient) -> str:
+    return (await client.create_session("en")).session_id
 
 
 # --- identity and headers --------------------------------------------------------------------
@@ -38,8 +71,8 @@ async def _texts(client: NemoClient, message: str) -> str:
 
 async def test_every_api_request_carries_attribution_and_bearer(client: NemoClient, sim: Simulator) -> None:
     await client.credits()
-    await client.state()
-    api = [r for r in sim.state.requests if r["route"] != "token"]
+    await client.state(await session(client))
+    api = [r for r in sim.requests() if r["route"] != "token"]
     assert {r["route"] for r in api} == {"credits", "session", "state"}
     for r in api:
         assert r["authorization"] is True
@@ -48,6 +81,16 @@ async def test_every_api_request_carries_attribution_and_bearer(client: NemoClie
             "x-skill-version": skill_version(),
             "x-skill-platform": "claude_code",
         }
+
+
+async def test_the_anonymous_token_call_carries_a_client_id_and_no_bearer(
+    client: NemoClient, sim: Simulator
+) -> None:
+    await client.credits()
+    (token_call,) = requests_to(sim, "token")
+    assert token_call["authorization"] is False
+    assert token_call["client_id"]
+    assert token_call["attribution"]["x-skill-source"] == "ai-video-generator-free-music"
 
 
 async def test_anonymous_token_is_cached_privately_and_reused_across_clients(
@@ -63,12 +106,28 @@ async def test_anonymous_token_is_cached_privately_and_reused_across_clients(
     cached = json.loads(token_file.read_text(encoding="utf-8"))
     assert cached["token"].startswith("nmv_usr_")
     assert cached["client_id"]
-    assert "token" not in repr(TokenCache(settings.home).load()).replace("TokenRecord", "")
+    assert cached["token"] not in repr(TokenCache(settings.home).load())
+
+
+async def test_the_user_id_from_the_anonymous_token_answer_is_kept(
+    settings: Settings, sim: Simulator
+) -> None:
+    async with NemoClient(settings) as c:
+        await c.credits()
+    record = TokenCache(settings.home).load()
+    assert record is not None
+    (user,) = sim.state.users.values()
+    assert record.user_id == user.user_id
+    assert record.user_id.startswith("anon_")
+    assert record.user_id != record.client_id
+    # A later process reads it from the cache: the registration link still binds the same user.
+    async with NemoClient(settings) as later:
+        await later.credits()
+        assert later.registration_link() == f"https://nemovideo.com/register?bind={user.user_id}"
+    assert len(requests_to(sim, "token")) == 1
 
 
 async def test_concurrent_first_calls_fetch_one_token(client: NemoClient, sim: Simulator) -> None:
-    import anyio
-
     async with anyio.create_task_group() as tg:
         for _ in range(5):
             tg.start_soon(client.credits)
@@ -88,11 +147,29 @@ async def test_expired_cached_token_is_replaced_before_use(settings: Settings, s
     tokens = requests_to(sim, "token")
     assert len(tokens) == 2
     assert tokens[0]["client_id"] == tokens[1]["client_id"], "the client id outlives tokens"
+    assert [r["route"] for r in sim.requests()].count("credits") == 2, (
+        "no request went out with the old token"
+    )
+
+
+async def test_claim_token_opens_the_project_and_is_not_the_api_token(
+    client: NemoClient, sim: Simulator, settings: Settings
+) -> None:
+    info = await client.create_session("en")
+    grant = await client.claim_token(info.task_id, info.session_id)
+    assert grant.claim_token.startswith("clm_")
+    assert grant.expires_in and grant.expires_in > 0
+    assert sim.state.claims[grant.claim_token] == info.session_id
+    record = TokenCache(settings.home).load()
+    assert record is not None and record.token != grant.claim_token
+
+
+# --- the error table ---------------------------------------------------------------------------
 
 
 async def test_1001_renews_the_token_and_retries_once(client: NemoClient, sim: Simulator) -> None:
     await client.credits()
-    sim.state.tokens = {t: (u, 0.0) for t, (u, _) in sim.state.tokens.items()}  # the backend expires it
+    sim.state.expire_tokens()
     credits = await client.credits()
     assert credits.available == 100
     assert len(requests_to(sim, "token")) == 2
@@ -106,81 +183,140 @@ def test_a_bare_401_means_the_token_was_refused() -> None:
     assert isinstance(error_for(status=401, code=2001, message=None), errors.OutOfCreditsError)
 
 
+def test_a_400_from_any_call_but_the_token_call_is_not_about_the_free_token() -> None:
+    from ai_video_music.errors import Caller, error_for
+
+    other = error_for(status=400, code=None, message="bad field: language")
+    assert type(other) is errors.ApiError
+    assert "free token" not in str(other)
+    assert "HTTP 400" in str(other) and "bad field: language" in str(other)
+    token_call = error_for(
+        status=400, code=None, message="missing X-Client-Id", caller=Caller(token_call=True)
+    )
+    assert isinstance(token_call, errors.MissingClientIdError)
+
+
 async def test_1001_twice_in_a_row_is_reported(client: NemoClient, sim: Simulator) -> None:
     inject(sim, "credits", "1001", times=2)
     with pytest.raises(errors.TokenInvalidError):
         await client.credits()
+    assert len(requests_to(sim, "credits")) == 2
 
 
 async def test_1001_on_a_user_token_says_to_renew_it_instead_of_switching_accounts(
     settings: Settings, sim: Simulator
 ) -> None:
-    env_settings = Settings(**{**settings.__dict__, "token": "nmv_usr_expired"})
-    async with NemoClient(env_settings) as c:
+    async with NemoClient(registered(settings, "nmv_usr_expired")) as c:
         with pytest.raises(errors.TokenInvalidError) as info:
             await c.credits()
-    assert "NEMO_TOKEN" in str(info.value)
-    assert "nmv_usr_expired" not in str(info.value)
-    assert requests_to(sim, "token") == []
+    message = str(info.value)
+    assert "NEMO_TOKEN" in message and "Renew" in message
+    assert "nmv_usr_expired" not in message
+    assert "NEMO_TOKEN" in info.value.render("zh") and "更新" in info.value.render("zh")
+    assert requests_to(sim, "token") == [], "a user's own token is never swapped for a free one"
+    assert len(requests_to(sim, "credits")) == 1
 
 
-async def test_1001_during_generate_resends_the_rejected_message_once(
+async def test_1001_during_an_agent_turn_resends_the_rejected_message_once(
     client: NemoClient, sim: Simulator
 ) -> None:
-    await client.ensure_session()
+    sid = await session(client)
     inject(sim, "run_sse", "1001")
-    assert "video" in await _texts(client, "make a video")
+    assert "video" in await agent_text(client, sid, "make a video")
     assert len(requests_to(sim, "run_sse")) == 2
+    assert len(sim.state.agent_turns) == 1, "the agent acted once"
 
 
-async def test_400_missing_client_id_retries_with_a_new_id(client: NemoClient, sim: Simulator) -> None:
+async def test_400_on_the_token_call_retries_once_with_a_new_client_id(
+    settings: Settings, client: NemoClient, sim: Simulator
+) -> None:
     inject(sim, "token", "400")
     await client.credits()
     ids = [r["client_id"] for r in requests_to(sim, "token")]
     assert len(ids) == 2
     assert ids[0] != ids[1]
-    assert client.client_id == ids[1]
+    record = TokenCache(settings.home).load()
+    assert record is not None and record.client_id == ids[1], "the id the backend accepted is kept"
 
 
-async def test_1002_opens_a_new_session_and_retries_once(settings: Settings, sim: Simulator) -> None:
-    seen = []
-
-    async def hook(info: SessionInfo, previous: str | None) -> SessionInfo:
-        seen.append((info, previous))
-        return info
-
-    async with NemoClient(settings, on_session=hook) as c:
-        first = await c.ensure_session()
-        sim.state.sessions.clear()
-        state = await c.state()
-        assert state.draft is not None
-        assert c.session is not None
-        assert c.session.session_id != first.session_id
-        assert len(seen) == 2
-        sim.state.sessions.clear()
-        assert "video" in await _texts(c, "make a video")
-        assert len(seen) == 3
+async def test_400_on_the_token_call_twice_is_reported(client: NemoClient, sim: Simulator) -> None:
+    inject(sim, "token", "400", times=2)
+    with pytest.raises(errors.MissingClientIdError) as info:
+        await client.credits()
+    assert "free token" in str(info.value) and "NEMO_TOKEN" in str(info.value)
+    assert len(requests_to(sim, "token")) == 2
+    assert requests_to(sim, "credits") == []
 
 
-async def test_2001_for_an_anonymous_user_links_registration_bound_to_the_client_id(
+async def test_1002_is_raised_by_the_client_which_never_opens_a_session_itself(
     client: NemoClient, sim: Simulator
 ) -> None:
-    await client.credits()
-    for user in sim.state.users.values():
-        user.credits = 0
+    sid = await session(client)
+    sim.state.drop_sessions()
+    with pytest.raises(errors.SessionNotFoundError):
+        await client.state(sid)
+    with pytest.raises(errors.SessionNotFoundError):
+        await agent_text(client, sid, "make a video")
+    assert len(requests_to(sim, "session")) == 1
+
+
+async def test_1002_the_project_owner_opens_a_new_session_and_calls_once_more(
+    client: NemoClient, settings: Settings, sim: Simulator
+) -> None:
+    store = Store(settings.home)
+    try:
+        projects = Projects(settings, client, store, Language(settings, store))
+        project = await projects.ensure("beach trip")
+        first = project.session_id
+        sim.state.drop_sessions()
+        state = await projects.call(project, client.state)
+        assert state.draft is not None
+        current = projects.current
+        assert current is not None and current.id == project.id, "the same project goes on"
+        assert current.session_id != first
+        assert store.project(project.id).session_id == current.session_id  # type: ignore[union-attr]
+        assert projects.take_lost_notice(project.id), "the user is told once that media may be missing"
+        assert not projects.take_lost_notice(project.id)
+        assert len(requests_to(sim, "session")) == 2
+        # A stale handle (the old session id) is replaced once, not again for every caller.
+        assert await projects.call(project, client.state) is not None
+        assert len(requests_to(sim, "session")) == 2
+        # The agent, too, gets the new session when the backend lost the old one.
+        sim.state.drop_sessions()
+        latest = projects.current
+        assert latest is not None
+        text = await projects.call(latest, lambda sid: agent_text(client, sid, "make a video"))
+        assert "video" in text
+        assert len(requests_to(sim, "session")) == 3
+    finally:
+        store.close()
+
+
+async def test_2001_for_an_anonymous_user_links_registration_bound_to_the_anonymous_user_id(
+    client: NemoClient, settings: Settings, sim: Simulator
+) -> None:
+    sid = await session(client)
+    sim.state.set_credits(0)
     with pytest.raises(errors.OutOfCreditsError) as info:
-        await _texts(client, "make a video")
-    assert f"?bind={client.client_id}" in str(info.value)
-    assert "free" in str(info.value).lower()
+        await agent_text(client, sid, "make a video")
+    record = TokenCache(settings.home).load()
+    assert record is not None and record.user_id
+    link = f"https://nemovideo.com/register?bind={record.user_id}"
+    assert link in str(info.value)
+    assert link in info.value.render("zh") and "注册" in info.value.render("zh")
+    assert record.client_id not in str(info.value), "the client id is not the account to bind"
+    assert "free" in str(info.value).lower(), "says exporting stays free"
 
 
 async def test_2001_for_a_registered_user_says_top_up(settings: Settings, sim: Simulator) -> None:
-    token = httpx.post(f"{sim.base_url}/_sim/register-user", json={"credits": 0}).json()["token"]
-    async with NemoClient(Settings(**{**settings.__dict__, "token": token})) as c:
+    token, _ = sim.state.register_user(credits=0)
+    async with NemoClient(registered(settings, token)) as c:
+        sid = await session(c)
         with pytest.raises(errors.OutOfCreditsError) as info:
-            await _texts(c, "make a video")
-    assert "?bind=" not in str(info.value)
-    assert "Top up" in str(info.value)
+            await agent_text(c, sid, "make a video")
+    assert "bind=" not in str(info.value)
+    assert "Top up" in str(info.value) and "https://nemovideo.com" in str(info.value)
+    assert "充值" in info.value.render("zh")
 
 
 async def test_4001_is_caught_locally_before_any_byte_is_sent(
@@ -188,15 +324,17 @@ async def test_4001_is_caught_locally_before_any_byte_is_sent(
 ) -> None:
     bad = tmp_path / "notes.txt"
     bad.write_text("hello", encoding="utf-8")
+    sid = await session(client)
     with pytest.raises(errors.UnsupportedFileTypeError) as info:
-        await client.upload_files([bad])
-    assert "mp4" in str(info.value)
+        await client.upload_files(sid, [bad])
+    assert "notes.txt" in str(info.value) and "mp4" in str(info.value)
     assert requests_to(sim, "upload") == []
 
 
 async def test_4001_from_the_backend_lists_accepted_formats(client: NemoClient) -> None:
+    sid = await session(client)
     with pytest.raises(errors.UnsupportedFileTypeError) as info:
-        await client.upload_urls(["https://example.com/setup.exe"])
+        await client.upload_urls(sid, ["https://example.com/setup.exe"])
     assert "MP4, MOV, JPG and PNG work best" in str(info.value)
 
 
@@ -205,9 +343,12 @@ async def test_4002_is_caught_locally_for_files_over_500_mb(
 ) -> None:
     big = tmp_path / "big.mp4"
     with big.open("wb") as fh:  # sparse: no disk used
+        fh.write(MP4)
         fh.truncate(errors.MAX_UPLOAD_BYTES + 1)
+    sid = await session(client)
     with pytest.raises(errors.FileTooLargeError) as info:
-        await client.upload_files([big])
+        await client.upload_files(sid, [big])
+    assert "big.mp4" in str(info.value) and "500 MB" in str(info.value)
     assert "Compress" in str(info.value)
     assert requests_to(sim, "upload") == []
 
@@ -215,18 +356,23 @@ async def test_4002_is_caught_locally_for_files_over_500_mb(
 async def test_4002_from_the_backend_suggests_compressing(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
-    sim.state.config.max_upload_bytes = 10
+    sim.configure(max_upload_bytes=10)
     clip = tmp_path / "clip.mp4"
-    clip.write_bytes(b"\0" * 100)
-    with pytest.raises(errors.FileTooLargeError):
-        await client.upload_files([clip])
+    clip.write_bytes(MP4)
+    sid = await session(client)
+    with pytest.raises(errors.FileTooLargeError) as info:
+        await client.upload_files(sid, [clip])
+    assert "Compress" in str(info.value)
+    assert len(requests_to(sim, "upload")) == 1, "an upload is never sent twice"
 
 
 async def test_402_export_blocked_is_said_plainly(client: NemoClient, sim: Simulator) -> None:
+    sid = await session(client)
     inject(sim, "render", "402")
     with pytest.raises(errors.ExportBlockedError) as info:
-        await client.start_render({"t": [{"tt": 0, "sg": [{"d": 1000}]}]})
+        await client.start_render(sid, "render_402", {"t": [{"tt": 0, "sg": [{"d": 1000}]}]})
     assert "not a credit problem" in str(info.value)
+    assert "与积分无关" in info.value.render("zh")
     assert len(requests_to(sim, "render")) == 1
 
 
@@ -244,26 +390,56 @@ async def test_429_waits_retry_after_then_retries_once(
     inject(sim, "credits", "429", retry_after=7)
     await client.credits()
     assert fake_sleep.calls == [7]
+    assert len(requests_to(sim, "credits")) == 3
 
 
-async def test_429_without_retry_after_waits_30_seconds(
+async def test_429_without_retry_after_waits_30_seconds_even_for_an_agent_message(
     client: NemoClient, sim: Simulator, fake_sleep: FakeSleep
 ) -> None:
-    await client.ensure_session()
+    sid = await session(client)
     inject(sim, "run_sse", "429")
-    assert await _texts(client, "make a video")
+    assert await agent_text(client, sid, "make a video")
     assert fake_sleep.calls == [30]
+    assert len(requests_to(sim, "run_sse")) == 2
 
 
 async def test_429_twice_is_reported(client: NemoClient, sim: Simulator) -> None:
     await client.credits()
-    inject(sim, "credits", "429", times=2)
-    with pytest.raises(errors.RateLimitedError):
+    inject(sim, "credits", "429", times=2, retry_after=5)
+    with pytest.raises(errors.RateLimitedError) as info:
         await client.credits()
+    assert "5 seconds" in str(info.value)
+    assert len(requests_to(sim, "credits")) == 3
+
+
+async def test_a_retry_after_longer_than_the_budget_is_not_waited_but_said_in_words(
+    client: NemoClient, sim: Simulator, fake_sleep: FakeSleep
+) -> None:
+    from ai_video_music import budget
+
+    await client.credits()
+    inject(sim, "credits", "429", retry_after=3600)
+    with budget.within(5), pytest.raises(errors.RateLimitedError) as info:
+        await client.credits()
+    assert fake_sleep.calls == []
+    assert "about an hour" in str(info.value)
+    assert "约一小时" in info.value.render("zh")
+    assert len(requests_to(sim, "credits")) == 2
+
+
+async def test_a_background_job_does_not_wait_out_an_hour_long_retry_after_either(
+    client: NemoClient, sim: Simulator, fake_sleep: FakeSleep
+) -> None:
+    await client.credits()
+    inject(sim, "credits", "429", retry_after=3600)
+    with pytest.raises(errors.RateLimitedError) as info:
+        await client.credits()  # no budget: a background job
+    assert fake_sleep.calls == []
+    assert "about an hour" in str(info.value)
 
 
 async def test_anonymous_tokens_are_rate_limited_by_the_backend(sim: Simulator) -> None:
-    sim.state.config.anon_tokens_per_minute = 2
+    sim.configure(anon_tokens_per_minute=2)
     codes = [
         httpx.post(f"{sim.base_url}/api/auth/anonymous-token", headers={"X-Client-Id": f"c{i}"}).status_code
         for i in range(3)
@@ -271,10 +447,10 @@ async def test_anonymous_tokens_are_rate_limited_by_the_backend(sim: Simulator) 
     assert codes == [200, 200, 429]
 
 
-# --- retries and idempotency --------------------------------------------------------------------
+# --- what is re-sent --------------------------------------------------------------------------
 
 
-async def test_idempotent_reads_retry_5xx_with_backoff(
+async def test_reads_retry_5xx_with_growing_backoff(
     client: NemoClient, sim: Simulator, fake_sleep: FakeSleep
 ) -> None:
     await client.credits()
@@ -285,72 +461,87 @@ async def test_idempotent_reads_retry_5xx_with_backoff(
     assert fake_sleep.calls[1] > fake_sleep.calls[0]
 
 
-async def test_idempotent_reads_give_up_after_bounded_retries(client: NemoClient, sim: Simulator) -> None:
+async def test_reads_give_up_after_bounded_retries(client: NemoClient, sim: Simulator) -> None:
     await client.credits()
     inject(sim, "credits", "500", times=10)
-    with pytest.raises(errors.ServerError):
+    with pytest.raises(errors.ServerError) as info:
         await client.credits()
+    assert "HTTP 500" in str(info.value)
     assert len(requests_to(sim, "credits")) == 1 + 1 + 3
 
 
-async def test_a_generate_is_never_resent_after_a_5xx(client: NemoClient, sim: Simulator) -> None:
-    await client.ensure_session()
+async def test_an_agent_message_is_never_resent_after_a_5xx(client: NemoClient, sim: Simulator) -> None:
+    sid = await session(client)
     inject(sim, "run_sse", "500")
     with pytest.raises(errors.ServerError):
-        await _texts(client, "make a video")
+        await agent_text(client, sid, "make a video")
     assert len(requests_to(sim, "run_sse")) == 1
 
 
 async def test_a_render_start_is_never_resent_after_a_5xx(client: NemoClient, sim: Simulator) -> None:
-    await client.ensure_session()
+    sid = await session(client)
     inject(sim, "render", "503")
     with pytest.raises(errors.ServerError):
-        await client.start_render({"t": [{"tt": 0, "sg": [{"d": 1000}]}]})
+        await client.start_render(sid, "render_5xx", {"t": [{"tt": 0, "sg": [{"d": 1000}]}]})
     assert len(requests_to(sim, "render")) == 1
 
 
-async def test_unreachable_backend_is_a_connection_error(settings: Settings, fake_sleep: FakeSleep) -> None:
-    dead = Settings(**{**settings.__dict__, "api_base": "http://127.0.0.1:9"})
+async def test_unreachable_backend_is_a_connection_error_retried_even_for_a_post(
+    settings: Settings, fake_sleep: FakeSleep
+) -> None:
+    dead = dataclasses.replace(settings, api_base="http://127.0.0.1:9")
     async with NemoClient(dead, sleep=fake_sleep) as c:
         with pytest.raises(errors.ConnectionFailedError) as info:
             await c.credits()
     assert "NEMO_API_BASE" in str(info.value)
-    # The anonymous-token POST never connected, so retrying it could not double anything.
+    # The anonymous-token POST never connected, so re-sending it could not double anything.
     assert len(fake_sleep.calls) == 3
 
 
-async def test_a_timed_out_generate_is_not_resent(settings: Settings, fake_sleep: FakeSleep) -> None:
-    calls: list[str] = []
-
+def _mock_backend(calls: list[str], run_sse: Exception) -> httpx.AsyncClient:
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if request.url.path == "/run_sse":
-            raise httpx.ReadTimeout("slow", request=request)
+            raise run_sse
         if request.url.path.endswith("anonymous-token"):
-            return httpx.Response(200, json={"code": 0, "data": {"token": "nmv_usr_t"}})
-        return httpx.Response(200, json={"code": 0, "data": {"session_id": "s1", "task_id": "t1"}})
+            return ok({"token": "nmv_usr_t", "user_id": "anon_1"})
+        return ok({"session_id": "s1", "task_id": "t1"})
 
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return mock_http(handler)
+
+
+async def test_a_timed_out_agent_message_is_not_resent(settings: Settings, fake_sleep: FakeSleep) -> None:
+    calls: list[str] = []
+    http = _mock_backend(calls, httpx.ReadTimeout("slow"))
     async with NemoClient(settings, http=http, sleep=fake_sleep) as c:
         with pytest.raises(errors.ApiTimeoutError):
-            await _texts(c, "make a video")
+            await agent_text(c, "s1", "make a video")
     assert calls.count("/run_sse") == 1
 
 
-async def test_read_timeouts_on_idempotent_reads_are_retried(
+async def test_an_agent_message_whose_connection_never_opened_is_sent_again(
     settings: Settings, fake_sleep: FakeSleep
 ) -> None:
+    calls: list[str] = []
+    http = _mock_backend(calls, httpx.ConnectError("refused"))
+    async with NemoClient(settings, http=http, sleep=fake_sleep) as c:
+        with pytest.raises(errors.ConnectionFailedError):
+            await agent_text(c, "s1", "make a video")
+    assert calls.count("/run_sse") == 4
+
+
+async def test_read_timeouts_on_reads_are_retried(settings: Settings, fake_sleep: FakeSleep) -> None:
     calls: list[str] = []
 
     def handler(request: httpx.Request) -> httpx.Response:
         calls.append(request.url.path)
         if request.url.path.endswith("anonymous-token"):
-            return httpx.Response(200, json={"code": 0, "data": {"token": "nmv_usr_t"}})
+            return ok({"token": "nmv_usr_t"})
         if len(calls) <= 3:  # the token call, then two timeouts
             raise httpx.ReadTimeout("slow", request=request)
-        return httpx.Response(200, json={"code": 0, "data": {"available": 7, "frozen": 0, "total": 7}})
+        return ok({"available": 7, "frozen": 0, "total": 7})
 
-    http = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    http = mock_http(handler)
     async with NemoClient(settings, http=http, sleep=fake_sleep) as c:
         assert (await c.credits()).available == 7
     assert calls.count("/api/credits/balance/simple") == 3
@@ -358,21 +549,22 @@ async def test_read_timeouts_on_idempotent_reads_are_retried(
 
 
 @pytest.mark.parametrize(
-    ("kind", "error"),
+    ("kind", "error", "words"),
     [
-        ("malformed", errors.BadResponseError),
-        ("html", errors.ServerError),
-        ("shape", errors.BadResponseError),
+        ("malformed", errors.BadResponseError, "couldn't be read"),
+        ("html", errors.ServerError, "internal error (HTTP 502)"),
+        ("shape", errors.BadResponseError, "no timeline"),
     ],
 )
 async def test_unreadable_backend_answers_become_clear_errors(
-    client: NemoClient, sim: Simulator, kind: str, error: type[errors.NemoError]
+    client: NemoClient, sim: Simulator, kind: str, error: type[errors.NemoError], words: str
 ) -> None:
-    await client.ensure_session()
+    sid = await session(client)
     inject(sim, "state", kind, times=10)
     with pytest.raises(error) as info:
-        await client.state()
+        await client.state(sid)
     assert str(info.value)[0].isupper()
+    assert words in str(info.value)
 
 
 # --- upload ----------------------------------------------------------------------------------------
@@ -382,15 +574,17 @@ async def test_upload_streams_several_files_in_the_files_field(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
     paths = []
-    for name in ("a.jpg", "b.mp4", "c.mp3"):
+    for name, head in (("a.jpg", JPEG), ("b.mp4", MP4), ("c.mp3", MP3)):
         p = tmp_path / name
-        p.write_bytes(os.urandom(2048))
+        p.write_bytes(head + os.urandom(2048 - len(head)))
         paths.append(p)
-    files = await client.upload_files(paths)
+    info = await client.create_session("en")
+    files = await client.upload_files(info.session_id, paths)
     assert [f.filename for f in files] == ["a.jpg", "b.mp4", "c.mp3"]
     assert [f.file_type for f in files] == ["image", "video", "audio"]
-    session = sim.state.sessions[client.session.session_id]  # type: ignore[union-attr]
-    assert [u["size"] for u in session.uploads] == [2048, 2048, 2048]
+    uploaded = sim.state.sessions[info.session_id]
+    assert [u["size"] for u in uploaded.uploads] == [2048, 2048, 2048]
+    assert len(requests_to(sim, "upload")) == 1
 
 
 async def test_upload_does_not_read_the_file_into_memory(client: NemoClient, tmp_path: Path) -> None:
@@ -398,11 +592,12 @@ async def test_upload_does_not_read_the_file_into_memory(client: NemoClient, tmp
 
     big = tmp_path / "big.mp4"
     with big.open("wb") as fh:
+        fh.write(MP4)
         fh.truncate(64 * 1024 * 1024)
-    await client.ensure_session()
+    sid = await session(client)
     tracemalloc.start()
     try:
-        await client.upload_files([big])
+        await client.upload_files(sid, [big])
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -410,10 +605,41 @@ async def test_upload_does_not_read_the_file_into_memory(client: NemoClient, tmp
     assert peak < 16 * 1024 * 1024
 
 
-async def test_upload_urls_rejects_non_http_schemes(client: NemoClient, sim: Simulator) -> None:
-    for url in ("file:///etc/passwd", "ftp://example.com/a.mp4", "not a url"):
-        with pytest.raises(errors.InputError):
-            await client.upload_urls([url])
+async def test_more_than_50_files_are_refused_before_anything_is_sent(
+    client: NemoClient, sim: Simulator, tmp_path: Path
+) -> None:
+    paths = []
+    for i in range(51):
+        p = tmp_path / f"p{i}.jpg"
+        p.write_bytes(JPEG)
+        paths.append(p)
+    sid = await session(client)
+    with pytest.raises(errors.InputError) as info:
+        await client.upload_files(sid, paths)
+    assert "51" in str(info.value) and "50" in str(info.value)
+    assert requests_to(sim, "upload") == []
+
+
+@pytest.mark.parametrize(
+    "url", ["file:///etc/passwd", "ftp://example.com/a.mp4", "not a url", "https://example.com/a b.mp4"]
+)
+async def test_upload_urls_refuses_anything_but_plain_http_links(
+    client: NemoClient, sim: Simulator, url: str
+) -> None:
+    sid = await session(client)
+    with pytest.raises(errors.InputError):
+        await client.upload_urls(sid, [url])
+    assert requests_to(sim, "upload") == []
+
+
+async def test_upload_urls_with_credentials_are_refused_without_echoing_them(
+    client: NemoClient, sim: Simulator
+) -> None:
+    sid = await session(client)
+    with pytest.raises(errors.InputError) as info:
+        await client.upload_urls(sid, ["https://alice:hunter2secret@files.example.com/clip.mp4"])
+    assert "files.example.com" in str(info.value)
+    assert "hunter2secret" not in str(info.value) and "alice" not in str(info.value)
     assert requests_to(sim, "upload") == []
 
 
@@ -424,8 +650,8 @@ async def test_upload_urls_rejects_non_http_schemes(client: NemoClient, sim: Sim
 async def test_agent_reply_arrives_once_in_either_event_format(
     client: NemoClient, sim: Simulator, fmt: str
 ) -> None:
-    sim.state.config.sse_format = fmt
-    events = [e async for e in client.stream_message("make a 12 second video")]
+    sim.configure(sse_format=fmt)
+    events = await agent_events(client, await session(client), "make a 12 second video")
     text = "".join(e.text for e in events if isinstance(e, TextEvent))
     expected = (
         "Your 12-second video is ready: 1 clip(s) in 320x180 (16:9), with free background music "
@@ -434,59 +660,69 @@ async def test_agent_reply_arrives_once_in_either_event_format(
     )
     assert text == expected
     assert any(isinstance(e, ToolCallEvent) for e in events)
-    assert isinstance(events[-1], EndEvent)
 
 
 async def test_a_turn_without_text_ends_cleanly(client: NemoClient, sim: Simulator) -> None:
-    sim.state.next_no_text = True
-    events = [e async for e in client.stream_message("add music")]
+    sid = await session(client)
+    sim.configure(next_no_text=True)
+    events: list[AgentEvent] = []
+
+    async def on_event(event: AgentEvent) -> None:
+        events.append(event)
+
+    assert await client.run_agent(sid, "add music", on_event) is False, "nothing was cut"
+    assert events, "heartbeats and tool calls still arrive"
     assert not any(isinstance(e, TextEvent) for e in events)
-    assert isinstance(events[-1], EndEvent)
 
 
-async def test_an_error_event_inside_the_stream_is_raised(client: NemoClient, sim: Simulator) -> None:
+async def test_an_error_event_inside_the_stream_is_raised_and_not_resent(
+    client: NemoClient, sim: Simulator
+) -> None:
+    sid = await session(client)
     inject(sim, "run_sse", "error_event")
     with pytest.raises(errors.ApiError) as info:
-        await _texts(client, "make a video")
+        await agent_text(client, sid, "make a video")
     assert "agent crashed" in str(info.value)
+    assert "Don't send the same request again" in str(info.value)
+    assert len(requests_to(sim, "run_sse")) == 1
 
 
 async def test_a_dropped_stream_keeps_what_arrived_and_raises(client: NemoClient, sim: Simulator) -> None:
+    sid = await session(client)
     inject(sim, "run_sse", "drop")
     got: list[str] = []
 
-    async def consume() -> None:
-        async for event in client.stream_message("make a video"):
-            if isinstance(event, TextEvent):
-                got.append(event.text)
+    async def on_event(event: AgentEvent) -> None:
+        if isinstance(event, TextEvent):
+            got.append(event.text)
 
     with pytest.raises(errors.ConnectionFailedError):
-        await consume()
+        await client.run_agent(sid, "make a video", on_event)
     assert got
     assert got[0].startswith("Your")
-    assert len(requests_to(sim, "run_sse")) == 1
+    assert len(requests_to(sim, "run_sse")) == 1, "a stream the agent already acted on is never re-sent"
 
 
 # --- render and download --------------------------------------------------------------------------
 
 
-async def _finished_render(client: NemoClient) -> tuple[str, RenderStatus]:
-    import anyio
-
-    job_id = await _render(client)
-    with anyio.fail_after(10):
-        while not (status := await client.render_status(job_id)).finished:
-            await anyio.sleep(0.1)
-    return job_id, status
-
-
-async def _render(client: NemoClient) -> str:
-    await _texts(client, "make a video")
-    state = await client.state()
+async def _render(client: NemoClient) -> tuple[str, str]:
+    sid = await session(client)
+    await agent_text(client, sid, "make a video")
+    state = await client.state(sid)
     assert state.draft is not None
-    job = await client.start_render(state.draft)
-    assert job.id is not None
-    return job.id
+    render_id = f"render_{time.time_ns()}"
+    job = await client.start_render(sid, render_id, state.draft)
+    assert job.id == render_id
+    return sid, render_id
+
+
+async def _finished_render(client: NemoClient) -> tuple[str, RenderStatus]:
+    _, render_id = await _render(client)
+    with anyio.fail_after(10):
+        while not (status := await client.render_status(render_id)).finished:
+            await anyio.sleep(0.1)
+    return render_id, status
 
 
 async def test_render_poll_reaches_completed_with_a_download_url(client: NemoClient) -> None:
@@ -496,20 +732,24 @@ async def test_render_poll_reaches_completed_with_a_download_url(client: NemoCli
     assert "/storage/" in status.output_url
 
 
-async def test_render_cancel(client: NemoClient) -> None:
-    job_id = await _render(client)
-    await client.cancel_render(job_id)
-    assert (await client.render_status(job_id)).status == "cancelled"
+async def test_render_cancel(client: NemoClient, sim: Simulator) -> None:
+    _, render_id = await _render(client)
+    await client.cancel_render(render_id)
+    assert (await client.render_status(render_id)).status == "cancelled"
+    assert len(requests_to(sim, "render_cancel")) == 1
 
 
 async def test_download_from_storage_sends_no_credentials_and_is_complete(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
-    job_id, status = await _finished_render(client)
+    render_id, status = await _finished_render(client)
     assert status.output_url
-    for n, url in enumerate((status.output_url, client.fallback_download_url(job_id))):
-        dest = await client.download(url, tmp_path / f"v{n}.mp4")
-        assert dest.read_bytes()[4:8] == b"ftyp"
+    for n, url in enumerate((status.output_url, client.fallback_download_url(render_id))):
+        part = tmp_path / f"v{n}.mp4.part"
+        size = await client.download(url, part)
+        assert size == part.stat().st_size > 0
+        assert part.read_bytes()[4:8] == b"ftyp"
+        assert stat.S_IMODE(part.stat().st_mode) == 0o600
     storage_hits = requests_to(sim, "storage")
     assert len(storage_hits) == 2
     assert all(
@@ -518,18 +758,29 @@ async def test_download_from_storage_sends_no_credentials_and_is_complete(
     assert requests_to(sim, "download")[0]["authorization"] is True
 
 
-async def test_interrupted_download_never_leaves_a_file_under_its_final_name(
+async def test_a_dropped_download_is_retried_and_a_persistent_drop_is_reported(
     client: NemoClient, sim: Simulator, tmp_path: Path
 ) -> None:
     _, status = await _finished_render(client)
     assert status.output_url
+    part = tmp_path / "video.mp4.part"
     inject(sim, "storage", "drop", times=10)
-    dest = tmp_path / "dl" / "video.mp4"
-    with pytest.raises(errors.NemoError):
-        await client.download(status.output_url, dest)
-    assert not dest.exists()
-    assert list(dest.parent.iterdir()) == []
+    with pytest.raises(errors.ConnectionFailedError):
+        await client.download(status.output_url, part)
+    assert len(requests_to(sim, "storage")) == 4, "a download is a read: retried, within bounds"
     sim.faults.clear()
     inject(sim, "storage", "drop", times=1)
-    await client.download(status.output_url, dest)
-    assert dest.read_bytes()[4:8] == b"ftyp"
+    size = await client.download(status.output_url, part)
+    assert part.read_bytes()[4:8] == b"ftyp"
+    assert part.stat().st_size == size
+
+
+def test_session_info_ids_from_the_backend_are_checked() -> None:
+    # A session id is used in URL paths: one that can't be used safely is refused at parse time.
+    from ai_video_music.models import parse
+
+    with pytest.raises(errors.BadResponseError):
+        parse(SessionInfo, {"session_id": "..", "task_id": "t"})
+    with pytest.raises(errors.BadResponseError):
+        parse(SessionInfo, {"session_id": "a\0b"})
+    assert parse(SessionInfo, {"sessionId": "s/1", "taskId": "t"}).session_id == "s/1"

@@ -134,7 +134,6 @@ class Request:
     accept: str = "application/json"
     client_id: str | None = None
     refused: str | None = None  # a token the backend just refused
-    sent_token: str | None = None  # the token the last attempt carried
     started: bool = False  # a stream consumer saw the backend act: never re-send from here
     extra_headers: dict[str, str] = field(default_factory=dict)
 
@@ -211,9 +210,12 @@ class _LargeReads(io.RawIOBase):
         super().close()
 
 
-async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIterator[bytes]:
+async def decoded_chunks(
+    response: httpx.Response, cap: int | None, chunk: int | None = _CHUNK
+) -> AsyncIterator[bytes]:
     """The body, decompressed here in bounded steps (a 1 MB gzip bomb never becomes 1 GB in
-    memory), stopping with an error past ``cap`` bytes."""
+    memory), stopping with an error past ``cap`` bytes. ``chunk=None`` hands on whatever has
+    arrived at once (an event stream: httpx would otherwise hold bytes until ``chunk`` of them)."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, by header
@@ -222,7 +224,7 @@ async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIter
     else:
         inflater = None
     total = 0
-    async for raw in response.aiter_raw():  # as it arrives: a size would hold SSE events back
+    async for raw in response.aiter_raw(chunk):
         pending = raw
         while pending:
             if inflater is None:
@@ -341,8 +343,11 @@ class NemoClient:
         """Send ``request`` and hand the response to ``consume``, re-sending per :data:`RETRY`."""
         tries: dict[Failure, int] = {}
         while True:
+            # The token comes from its own exchange, with its own retries: a failure there is final
+            # here (retrying it in this loop too would multiply the attempts).
+            token = await self._token(refused=request.refused) if self._authorised(request) else None
             try:
-                return await self._attempt(request, consume)
+                return await self._attempt(request, consume, token)
             except NemoError as err:
                 failure = _classify(err, request)
                 rule = RETRY.get(failure) if failure else None
@@ -357,7 +362,7 @@ class NemoClient:
                 tries[failure] = tries.get(failure, 0) + 1
                 delay = 0.0
                 if failure is Failure.TOKEN:
-                    request.refused = request.sent_token or "?"  # not a newer one another call fetched
+                    request.refused = token or "?"  # the one sent, not a newer one another call fetched
                 elif failure is Failure.CLIENT_ID:
                     request.client_id = str(uuid_utils.uuid4())
                 elif failure is Failure.RATE and isinstance(err, RateLimitedError):
@@ -379,17 +384,25 @@ class NemoClient:
         if delay > 0:
             await self._sleep(delay)
 
-    async def _attempt(self, request: Request, consume: Callable[[httpx.Response], Awaitable[T]]) -> T:
-        url = request.target if "://" in request.target else self.settings.api_base + request.target
+    def _url(self, request: Request) -> str:
+        return request.target if "://" in request.target else self.settings.api_base + request.target
+
+    def _authorised(self, request: Request) -> bool:
+        """Whether the request carries our token: only to the API itself, never to a storage host."""
+        return not request.token_call and origin(self._url(request)) == origin(self.settings.api_base)
+
+    async def _attempt(
+        self, request: Request, consume: Callable[[httpx.Response], Awaitable[T]], token: str | None
+    ) -> T:
+        url = self._url(request)
         own = origin(url) == origin(self.settings.api_base)
         headers = {"Accept": request.accept, **request.extra_headers}
         if own:  # our identity goes only to the API itself, never to a storage host
             headers.update(self._attribution())
             if request.token_call:
                 headers["X-Client-Id"] = request.client_id or ""
-            else:
-                request.sent_token = await self._token(refused=request.refused)
-                headers["Authorization"] = f"Bearer {request.sent_token}"
+            elif token is not None:
+                headers["Authorization"] = f"Bearer {token}"
         left = budget.remaining()
         limit = request.limit if left is None else min(request.limit, left)
         if limit <= 0:
@@ -662,7 +675,7 @@ class NemoClient:
             reader = EventReader(
                 max_event_bytes=MAX_EVENT_BYTES, max_text_chars=MAX_REPLY_CHARS, on_chunk=tick
             )
-            async for event in reader.events(decoded_chunks(response, None)):
+            async for event in reader.events(decoded_chunks(response, None, chunk=None)):
                 if isinstance(event, ErrorEvent):
                     raise _stream_error(event)
                 await on_event(event)

@@ -30,11 +30,18 @@ def remember_secret(value: str | None) -> None:
             _known.update({value, value.strip()})
 
 
-def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
-    """Mask known secrets and token-shaped substrings in ``text``."""
+def mask_known(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Mask only the known secret values: safe for text that must keep its shape (a stored
+    download URL with ``?token=`` in it stays usable), where :func:`redact` would cut more."""
     for secret in (*secrets, *_known):
         if secret and secret in text:
             text = text.replace(secret, "***")
+    return text
+
+
+def redact(text: str, secrets: tuple[str, ...] = ()) -> str:
+    """Mask known secrets and token-shaped substrings in ``text``."""
+    text = mask_known(text, secrets)
     if "nmv_" in text or any(w in text.lower() for w in ("bearer", "token", "authorization")):
         for pattern in _PATTERNS:
             text = pattern.sub(lambda m: (m.group(1) if m.groups() else "") + "***", text)

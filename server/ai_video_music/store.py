@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from .errors import LocalStateError
 from .fsutil import pid_alive, private_dir
+from .redact import mask_known
 from .sanitize import fix_surrogates
 
 log = logging.getLogger(__name__)
@@ -251,8 +252,13 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
 
 
 def _text(value: str) -> str:
-    """SQLite can't store a lone surrogate (a cut emoji from the backend): fix it first."""
-    return fix_surrogates(value)
+    """SQLite can't store a lone surrogate (a cut emoji from the backend): fix it first. A token the
+    backend echoed (in an agent's reply, an error) is masked: store.db is no place for it."""
+    return fix_surrogates(mask_known(value))
+
+
+def _opt(value: Any) -> Any:
+    return _text(value) if isinstance(value, str) else value
 
 
 class Store:
@@ -443,7 +449,15 @@ class Store:
         self._db.executemany(
             "INSERT INTO media(project_id, name, kind, url, source, info, created_at) VALUES(?,?,?,?,?,?,?)",
             [
-                (project_id, _text(str(i.get("name"))), i.get("kind"), i.get("url"), source, "{}", now)
+                (
+                    project_id,
+                    _text(str(i.get("name"))),
+                    _opt(i.get("kind")),
+                    _opt(i.get("url")),
+                    source,
+                    "{}",
+                    now,
+                )
                 for i in items
             ],
         )

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import inspect
 import logging
+import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -21,7 +22,8 @@ from urllib.parse import unquote, urlsplit
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError, ToolError
-from mcp.types import CallToolResult, ImageContent, TextContent, ToolAnnotations
+from mcp.server.mcpserver.resolve import ListRoots, Resolve
+from mcp.types import CallToolResult, ImageContent, ListRootsResult, TextContent, ToolAnnotations
 from pydantic import Field
 
 from . import budget
@@ -153,19 +155,23 @@ async def _with_preview(ctx: Context, result: CallToolResult) -> CallToolResult:
     return result
 
 
-def _roots(ctx: Context) -> Callable[[], Awaitable[list[Path]]]:
-    """The client's MCP roots (folders it lets us see), for relative paths; none when it offers none."""
+async def _ask_roots(files: list[str], ctx: Context) -> ListRootsResult | ListRoots:
+    """The client's MCP roots, asked (through the SDK's resolver, which works on every protocol
+    version) only when a relative path needs them and the client offers roots."""
+    caps = ctx.client_capabilities
+    relative = any(not os.path.isabs(os.path.expanduser(f.strip())) for f in files)
+    if not relative or caps is None or caps.roots is None:
+        return ListRootsResult(roots=[])
+    return ListRoots()
+
+
+ClientRoots = Annotated[ListRootsResult, Resolve(_ask_roots)]
+
+
+def _root_paths(listed: ListRootsResult) -> Callable[[], Awaitable[list[Path]]]:
+    """The folders of the client's ``file://`` roots, for relative paths; none when it offers none."""
 
     async def roots() -> list[Path]:
-        caps = ctx.client_capabilities
-        if caps is None or caps.roots is None:
-            return []
-        try:
-            with anyio.fail_after(5):
-                listed = await ctx.session.list_roots()
-        except Exception as err:  # noqa: BLE001 - a client may refuse or not answer: then there are no roots
-            log.info("roots not available: %s", err)
-            return []
         out = []
         for root in listed.roots:
             parts = urlsplit(str(root.uri))
@@ -308,6 +314,7 @@ def create_server(
         files: Files = [],  # noqa: B006 - the documented signature; never mutated
         urls: Urls = [],  # noqa: B006
         new_project: NewProject = False,
+        roots: ClientRoots = ListRootsResult(roots=[]),  # noqa: B008 - filled by the SDK, never by the caller
     ) -> Annotated[CallToolResult, UploadOutput]:
         """Upload the user's photos, clips or music to the current project, from local paths and/or links.
 
@@ -318,7 +325,7 @@ def create_server(
         describe the video. A big upload may answer status="working": `status` tells when it ends.
         """
         return await run(
-            ctx, lambda s: s.upload(list(files), list(urls), new_project, _reporter(ctx), _roots(ctx))
+            ctx, lambda s: s.upload(list(files), list(urls), new_project, _reporter(ctx), _root_paths(roots))
         )
 
     @tool(
