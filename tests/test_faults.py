@@ -136,7 +136,7 @@ async def test_out_of_credits_for_a_registered_user_says_top_up(
 ) -> None:
     token, _ = sim.state.register_user(credits=0)
     async with Client(make_server(token=token)) as client:
-        result = await call(client, "generate", {"prompt": "make a video"})
+        result = await call(client, "generate", {"prompt": "make a video", "accept_cost": True})
     assert result.is_error and "Top up" in text(result) and "?bind=" not in text(result)
     assert token not in text(result)
 
@@ -201,7 +201,7 @@ async def test_a_dropped_stream_returns_what_arrived_and_what_changed(
         body = out["reply"]
         assert body.startswith("Your 10-second video")  # the part that arrived
         assert "cut off" in body
-        assert "Added Video: beach (0-10s)" in body  # the edit had landed
+        assert "Video: beach (0-10s)" in body  # the edit had landed
         assert "connection to the video agent broke" in body
         assert "Don't send the same request again" in body
         assert not (await call(client, "credits")).is_error, "the server survives"

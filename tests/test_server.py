@@ -49,7 +49,7 @@ async def test_five_tools_with_documented_arguments_and_truthful_annotations(mcp
     tools = {t.name: t for t in (await mcp.list_tools()).tools}
     assert set(tools) == {"generate", "upload", "status", "credits", "export"}
     assert list(tools["generate"].input_schema["required"]) == ["prompt"]
-    assert set(tools["generate"].input_schema["properties"]) == {"prompt", "new_project"}
+    assert set(tools["generate"].input_schema["properties"]) == {"prompt", "new_project", "accept_cost"}
     assert set(tools["upload"].input_schema["properties"]) == {"files", "urls", "new_project"}
     assert set(tools["status"].input_schema["properties"]) == {"project", "page"}
     assert set(tools["export"].input_schema["properties"]) == {"format", "quality"}
@@ -400,15 +400,21 @@ async def test_errors_follow_the_users_language(mcp: Client, tmp_path: Path) -> 
     assert missing.is_error and "不存在" in text(missing) and "绝对路径" in text(missing)
 
 
-async def test_out_of_credits_gives_the_registration_link_bound_to_the_anonymous_user(
+async def test_low_credits_are_said_before_anything_is_sent_and_the_user_may_go_ahead(
     mcp: Client, sim: Simulator, settings: Settings
 ) -> None:
     await call(mcp, "credits")
     sim.state.set_credits(0)
-    result = await call(mcp, "generate", {"prompt": "make a video"})
     user_id = __import__("json").loads((settings.home / "token.json").read_text(encoding="utf-8"))["user_id"]
-    assert result.is_error and f"https://nemovideo.com/register?bind={user_id}" in text(result)
-    assert "nmv_usr_" not in text(result)
+    link = f"https://nemovideo.com/register?bind={user_id}"
+    first = data(await call(mcp, "generate", {"prompt": "make a video"}))
+    assert first["status"] == "needs_confirmation" and link in first["cost_warning"]
+    assert any("accept_cost=true" in step for step in first["next_steps"])
+    assert requests_to(sim, "run_sse") == [], "nothing was sent before the user agreed"
+    again = await call(mcp, "generate", {"prompt": "make a video", "accept_cost": True})
+    assert again.is_error and link in text(again), "sent: the service refused it, with the way to get credits"
+    assert len(requests_to(sim, "run_sse")) == 1
+    assert "nmv_usr_" not in text(again)
 
 
 async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_survive(
@@ -434,7 +440,7 @@ async def test_an_upload_longer_than_the_budget_reports_its_outcome_in_status(
     with big.open("wb") as fh:
         fh.write(b"\0\0\0\x18ftypmp42")
         fh.truncate(200 * 1024 * 1024)
-    async with Client(create_server(dataclasses.replace(settings, tool_budget=0.3))) as client:
+    async with Client(create_server(dataclasses.replace(settings, tool_budget=0.8))) as client:
         await call(client, "generate", {"prompt": "status"})  # the token and the project exist already
         first = data(await call(client, "upload", {"files": [str(big)]}))
         assert first["status"] == "working"

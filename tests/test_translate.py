@@ -16,9 +16,9 @@ from ai_video_music.translate import translate
         ("点击导出按钮即可下载。", "让我导出即可下载。", (Action.EXPORT,)),
         ("Click Upload to add clips", "Send me the files to upload to add clips", (Action.UPLOAD,)),
         ("Click Credits to check", "Ask me for your credits to check", (Action.CREDITS,)),
-        ("Open the timeline panel to review.", "See the timeline summary below to review.", (Action.STATUS,)),
-        ("打开时间线面板查看", "查看下方的时间线摘要查看", (Action.STATUS,)),
-        ("Preview it in the timeline.", "See the timeline summary below.", (Action.STATUS,)),
+        ("Open the timeline panel to review.", "Check the timeline to review.", (Action.STATUS,)),
+        ("打开时间线面板查看", "查看时间线查看", (Action.STATUS,)),
+        ("Preview it in the timeline.", "Check the timeline.", (Action.STATUS,)),
         (
             "Drag it on the timeline to move it.",
             'Tell me where to move it (for example "move it to 5s").',

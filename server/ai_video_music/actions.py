@@ -77,11 +77,7 @@ MEDIA_SHOWN = 20
 PROJECTS_SHOWN = 10
 MAX_GLOB_MATCHES = MAX_FILES_PER_UPLOAD
 GLOB_SECONDS = 10.0
-RESERVE_S = 4.0  # budget kept for the reads a tool makes after waiting on a job
-_GENERATE_WORDS = re.compile(
-    r"\b(?:make|create|generate|produce|build)\b.*\b(?:video|clip|movie|film|slideshow)\b|生成|制作|做一个|做个",
-    re.IGNORECASE | re.DOTALL,
-)
+RESERVE_S = 2.0  # budget kept for the reads a tool makes after waiting on a job
 
 Roots = Callable[[], Awaitable[list[Path]]]
 
@@ -222,7 +218,11 @@ class VideoService:
     # --- generate ----------------------------------------------------------------------------
 
     async def generate(
-        self, prompt: str, new_project: bool = False, report: Reporter = no_progress
+        self,
+        prompt: str,
+        new_project: bool = False,
+        report: Reporter = no_progress,
+        accept_cost: bool = False,
     ) -> GenerateOutput:
         """Route a prompt: direct actions run at once, everything else is an agent turn."""
         if not prompt.strip():
@@ -266,7 +266,7 @@ class VideoService:
                 raise InputError("input.upload_in_prompt")
             up = await self.upload(list(decision.files), list(decision.urls), report=report)
             return self._wrap(up.status == "done", "upload", up.reply, up.next_steps, lang, notes, up.job_id)
-        return await self._agent_turn(prompt, lang, notes, report)
+        return await self._agent_turn(prompt, lang, notes, report, accept_cost)
 
     @staticmethod
     def _wrap(
@@ -288,10 +288,9 @@ class VideoService:
         )
 
     async def _agent_turn(
-        self, prompt: str, lang: Lang, notes: list[str], report: Reporter
+        self, prompt: str, lang: Lang, notes: list[str], report: Reporter, accept_cost: bool
     ) -> GenerateOutput:
-        project = await self.projects.ensure(prompt)
-        self.projects.name_if_unnamed(project, prompt)
+        project = await self.projects.ensure()
         key = prompt_key(prompt)
         same = self.store.matching_turn(project.id, key)
         if same is not None:
@@ -315,16 +314,25 @@ class VideoService:
                 )
         try:
             before, balance = await self._before_turn(project)
-            warning = self._cost_warning(prompt, before, balance, lang)
+            warning = self._cost_warning(project, before, balance, lang)
+            if warning and not accept_cost:
+                # Said *before* spending: nothing is sent until the user agrees.
+                self.store.forget_turn(gen_id)
+                return GenerateOutput(
+                    language=lang,
+                    status="needs_confirmation",
+                    action="agent",
+                    reply="\n\n".join([*notes, warning, t("cost.not_sent", lang)]),
+                    next_steps=[t("next.confirm_cost", lang)],
+                    cost_warning=warning,
+                    credits_left=balance,
+                    project=await self.project_view(project),
+                )
             self.store.update_generation(
                 gen_id, before_draft=_dump(before.draft if before else None), credits_before=balance
             )
-            if warning:
-                await report(0, None, warning)
-        except BaseException as err:
-            self.store.update_generation(gen_id, status="failed", error="not sent", delivered=1)
-            if isinstance(err, NemoError):
-                raise
+        except BaseException:
+            self.store.forget_turn(gen_id)  # never sent: it must not block or be reported
             raise
         job = self.jobs.spawn(
             "agent",
@@ -339,15 +347,18 @@ class VideoService:
                 language=lang,
                 status="working",
                 action="agent",
-                reply="\n\n".join(p for p in [*notes, warning or "", t("agent.working", lang)] if p),
+                reply="\n\n".join([*notes, t("agent.working", lang)]),
                 next_steps=[t("next.status_later", lang)],
                 job_id=gen_id,
                 cost_warning=warning,
                 project=await self.project_view(project),
             )
+        if job.error is not None:  # refused before the agent acted: its own message and remedy
+            self.store.update_generation(gen_id, delivered=1)
+            raise job.error
         out = await self._deliver(gen_id, lang)
         out.cost_warning = warning
-        out.reply = "\n\n".join(p for p in [*notes, warning or "", out.reply] if p)
+        out.reply = "\n\n".join(p for p in [*notes, out.reply] if p)
         return out
 
     async def _before_turn(self, project: Project) -> tuple[SessionState | None, float | None]:
@@ -366,19 +377,28 @@ class VideoService:
         return results.get("state"), results.get("balance")
 
     def _cost_warning(
-        self, prompt: str, before: SessionState | None, balance: float | None, lang: Lang
+        self, project: Project, before: SessionState | None, balance: float | None, lang: Lang
     ) -> str | None:
-        """Said before spending: what the request may cost when the balance is below it."""
+        """What the request may cost, when the balance is below it: a clip the agent must generate
+        (no video and no media to build one from) costs about 100, anything else about 50."""
         if balance is None:
             return None
         tl = read_timeline(before.draft, before.canvas) if before else None
         has_video = tl is not None and any(tr.kind == "video" and tr.segments for tr in tl.tracks)
-        generating = not has_video or bool(_GENERATE_WORDS.search(prompt))
+        generating = not has_video and self.store.media_page(project.id, 1)[1] == 0
         cost = GENERATION_COST if generating else EDIT_COST
         if balance >= cost:
             return None
         kind = msg("cost.generation") if generating else msg("cost.edit")
-        return t("cost.warning", lang, cost=cost, kind=kind, left=f"{balance:g}")
+        return t(
+            "cost.warning", lang, cost=cost, kind=kind, left=f"{balance:g}", more=self._more_credits(lang)
+        )
+
+    def _more_credits(self, lang: Lang) -> str:
+        """How to get credits: registration (keeps the free work) or a top-up."""
+        if self.client.anonymous:
+            return t("cost.register", lang, link=self.client.registration_link())
+        return t("cost.top_up", lang)
 
     async def _wait_turn(self, gen_id: str, report: Reporter, lang: Lang, deadline: float) -> bool:
         """Wait for a turn to end: this process's job, or another process's row in the store."""
@@ -465,6 +485,10 @@ class VideoService:
         except NemoError as err:
             error = err
         await self._finish_turn(gen_id, session, "".join(texts), truncated, before, error, accepted)
+        if error is not None and not accepted:
+            raise error  # nothing was done or spent: the caller shows it as the error it is
+        if accepted:
+            self.projects.name_if_unnamed(session, prompt)
 
     async def _finish_turn(
         self,
@@ -482,6 +506,9 @@ class VideoService:
         balance = await self._balance_or_none()
         changes: list[str] = []
         changed: bool | None = None
+        built: str | None = (
+            None  # a timeline made from nothing: its summary says more than a list of additions
+        )
         try:
             if after is not None:
                 before_tl = read_timeline(before.draft, before.canvas) if before is not None else None
@@ -489,16 +516,19 @@ class VideoService:
                 changes = diff(before_tl, after_tl, lang)
                 if before is not None:
                     changed = fingerprint(before.draft) != fingerprint(after.draft)
+                if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
+                    built = summary(after_tl, lang)
         except Exception:  # a hostile draft must not turn a paid answer into an error
             log.exception("comparing the timeline after turn %s", gen_id)
         gen = self.store.generation(gen_id)
         spent = None
         if gen is not None and gen.credits_before is not None and balance is not None:
             spent = max(0.0, gen.credits_before - balance)
-        reply = self._compose(text, truncated, changes, changed, error, lang, project.id, accepted)
+        reply = self._compose(text, truncated, changes, changed, error, lang, project.id, accepted, built)
+        failed = error is not None and (not accepted or (not text.strip() and not changed))
         self.store.update_generation(
             gen_id,
-            status="failed" if error is not None and not text.strip() and not changed else "done",
+            status="failed" if failed else "done",
             reply=reply,
             error=error.render(lang) if error is not None else None,
             changes=changes,
@@ -516,19 +546,26 @@ class VideoService:
         lang: Lang,
         project_id: str,
         accepted: bool = True,
+        built: str | None = None,
     ) -> str:
         parts: list[str] = []
+        if not accepted and error is not None:
+            return error.render(lang)  # refused before the agent acted: nothing was done or spent
         if self.projects.take_lost_notice(project_id):
             parts.append(t("project.session_lost", lang))
         words = clean_text(translate(text).text).strip()
-        if words:
+        if changed is False and words and claims_change(words):
+            # First, so nobody reads the agent's claim as a fact.
+            parts.append(t("agent.claim_unverified", lang))
+            parts.append(t("agent.said", lang, words=words))
+        elif words:
             parts.append(words + (" " + t("agent.cut", lang) if truncated or error else ""))
         elif error is None:
             parts.append(t("agent.silent", lang))
-        if changes:
+        if built:
+            parts.append(built)
+        elif changes:
             parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in changes))
-        if changed is False and words and claims_change(words):
-            parts.append(t("agent.claim_unverified", lang))
         elif changed is False and not words and error is None:
             parts.append(t("agent.no_change", lang))
         if error is not None and accepted:
@@ -547,9 +584,7 @@ class VideoService:
         used = left = None
         if gen.credits_before is not None and gen.credits_after is not None:
             used, left = max(0.0, gen.credits_before - gen.credits_after), gen.credits_after
-        reply = gen.reply
-        if used is not None and left is not None:
-            reply += "\n\n" + t("cost.used", lang, used=f"{used:g}", left=f"{left:g}")
+        reply = gen.reply + self._cost_line(used, left, lang)
         steps = self._steps_after_turn(gen, lang)
         out = GenerateOutput(
             language=lang,
@@ -568,7 +603,18 @@ class VideoService:
             raise _TurnFailed(out)
         return out
 
+    def _cost_line(self, used: float | None, left: float | None, lang: Lang) -> str:
+        """One short line of what a turn cost, and, when too little is left, how to get more."""
+        if used is None or left is None:
+            return ""
+        line = t("cost.used", lang, used=f"{used:g}", left=f"{left:g}")
+        if left < EDIT_COST:
+            line += " " + t("cost.low", lang, cost=EDIT_COST, more=self._more_credits(lang))
+        return "\n\n" + line
+
     def _steps_after_turn(self, gen: Generation, lang: Lang) -> list[str]:
+        if gen.status == "failed":
+            return [t("next.status_later", lang)] if gen.timeline_changed else []
         asks = translate(gen.reply).actions
         steps = []
         if gen.timeline_changed is False and claims_change(gen.reply):
@@ -598,7 +644,8 @@ class VideoService:
         running = project is not None and (
             self.jobs.running("agent", project.id) or self.store.running_turn(project.id) is not None
         )
-        parts.append(t("cancel.agent_running" if running else "cancel.agent_note", lang))
+        if running:
+            parts.append(t("cancel.agent_running", lang))
         return GenerateOutput(
             language=lang,
             status="done",
@@ -622,10 +669,10 @@ class VideoService:
         lang = self.lang()
         if not files and not urls:
             raise InputError("input.nothing_to_upload")
-        paths = await self._expand(files, roots)
+        found, matched = await self._expand(files, roots)
+        paths, skipped = await anyio.to_thread.run_sync(self._checked, found, matched)
         if len(paths) + len(urls) > MAX_FILES_PER_UPLOAD:
             raise InputError("input.too_many", n=len(paths) + len(urls), max=MAX_FILES_PER_UPLOAD)
-        await anyio.to_thread.run_sync(lambda: [check_upload_file(p) for p in paths])
         links = [check_upload_url(u) for u in urls]
         notes = self._take_notices(lang)
         project = await (self.projects.new() if new_project else self.projects.ensure())
@@ -674,24 +721,51 @@ class VideoService:
             language=lang,
             status="done",
             files=items,
-            reply="\n\n".join([*notes, t("upload.done", lang, n=len(items), names=listed)]),
+            reply="\n\n".join(
+                [*notes, t("upload.done", lang, n=len(items), names=listed)]
+                + ([t("upload.skipped", lang, names=t("list.sep", lang).join(skipped))] if skipped else [])
+            ),
             next_steps=[t("next.after_upload", lang)],
             project=view,
         )
 
-    async def _expand(self, files: list[str], roots: Roots | None) -> list[Path]:
+    async def _expand(self, files: list[str], roots: Roots | None) -> tuple[list[Path], set[Path]]:
         """``~``, wildcards (off the event loop, capped) and relative paths (against the client's
-        roots, never the server's working directory)."""
+        roots, never the server's working directory). Also returns which paths came from a wildcard."""
         out: list[Path] = []
+        matched: set[Path] = set()
         for raw in files:
             path = Path(raw.strip()).expanduser()
             if not path.is_absolute():
                 path = await self._from_roots(raw, roots)
             if any(ch in str(path) for ch in "*?[") and not path.exists():
-                out.extend(await self._glob(str(path), raw))
+                found = await self._glob(str(path), raw)
+                out.extend(found)
+                matched.update(found)
             else:
                 out.append(path)
-        return out
+        return out, matched
+
+    @staticmethod
+    def _checked(paths: list[Path], matched: set[Path]) -> tuple[list[Path], list[str]]:
+        """Every named file must be good; a wildcard's other matches (notes.txt beside the photos)
+        are skipped and said, not fatal. Runs off the event loop (it opens each file)."""
+        good: list[Path] = []
+        skipped: list[str] = []
+        first: InputError | None = None
+        for path in paths:
+            try:
+                check_upload_file(path)
+            except InputError as err:
+                if path not in matched:
+                    raise
+                skipped.append(clean_text(path.name, 80))
+                first = first or err
+            else:
+                good.append(path)
+        if first is not None and not good:
+            raise first  # nothing usable matched: the first file's own reason says why
+        return good, skipped
 
     async def _from_roots(self, raw: str, roots: Roots | None) -> Path:
         folders = await roots() if roots is not None else []
@@ -868,27 +942,38 @@ class VideoService:
         if rec.status in ("failed", "cancelled"):
             key = "render.cancelled" if rec.status == "cancelled" else "render.failed"
             raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
-        if rec.error:
-            return ExportOutput(
-                language=lang,
-                status="waiting",
-                render_id=rec.id,
-                progress=rec.progress,
-                project_url=url,
-                timeline=timeline,
-                reply="\n\n".join([*notes, t("export.trouble", lang, render_id=rec.id, error=rec.error)]),
-                next_steps=[t("next.export_later", lang)],
-            )
         pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
+        job = self.renders.job_for(rec.id)
+        eta = None if job is None or job.eta is None else max(0.0, job.eta - time.monotonic())
+        if rec.error:  # download or polling trouble: kept, and picked up again by the next call
+            reply, status = t("export.trouble", lang, render_id=rec.id, error=rec.error), "waiting"
+        else:
+            reply, status = t("export.rendering", lang, pct=pct), "rendering"
+            if timeline.duration_s and timeline.width and timeline.height:
+                reply += " " + t(
+                    "export.will_be",
+                    lang,
+                    seconds=f"{timeline.duration_s:g}",
+                    width=timeline.width,
+                    height=timeline.height,
+                    ratio=timeline.aspect_ratio or "?",
+                )
+        soon = eta is not None and eta < 60
+        step = (
+            t("next.export_soon", lang, seconds=max(5, round(eta + 2)))
+            if soon and eta is not None
+            else t("next.export_later", lang)
+        )
         return ExportOutput(
             language=lang,
-            status="rendering",
+            status=status,  # type: ignore[arg-type]
             render_id=rec.id,
             progress=rec.progress,
+            eta_s=None if eta is None else round(eta, 1),
             project_url=url,
             timeline=timeline,
-            reply="\n\n".join([*notes, t("export.rendering", lang, pct=pct, render_id=rec.id)]),
-            next_steps=[t("next.export_later", lang)],
+            reply="\n\n".join([*notes, reply]),
+            next_steps=[step],
         )
 
     # --- status ------------------------------------------------------------------------------
@@ -938,6 +1023,15 @@ class VideoService:
             else:
                 out.timeline = timeline_view(read_timeline(state.draft, state.canvas), lang)
                 out.exportable = is_exportable(state.draft)
+                current_fp = fingerprint(state.draft)
+                for item, rec in zip(out.exports, exports, strict=True):
+                    if rec.project_id == current.id:
+                        item.matches_timeline = rec.draft_fp == current_fp
+                latest = next(
+                    (r for r in self.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
+                )
+                # Nothing to suggest when this timeline is saved already, or its export was just cancelled.
+                out.export_current = latest is not None and latest.status in ("downloaded", "cancelled")
             media, out.media_total = self.store.media_page(current.id, MEDIA_SHOWN)
             out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
         out.reply = self._status_text(out, notes, lang)
@@ -959,6 +1053,7 @@ class VideoService:
             used = left = None
             if gen.credits_before is not None and gen.credits_after is not None:
                 used, left = max(0.0, gen.credits_before - gen.credits_after), gen.credits_after
+            reply += self._cost_line(used, left, lang)
             replies.append(reply)
             answers.append(
                 TurnAnswer(
@@ -999,7 +1094,8 @@ class VideoService:
             parts.append(
                 t("status.project", lang, name=out.project.name, created=out.project.created_at[:10])
             )
-            if out.timeline is not None:
+            # Once is enough: an answer above that built the timeline already shows it.
+            if out.timeline is not None and not any(out.timeline.summary in r for r in out.replies):
                 parts.append(out.timeline.summary)
             if out.media:
                 more = out.media_total - len(out.media)
@@ -1009,12 +1105,18 @@ class VideoService:
                 ))  # fmt: skip
             if out.project.project_url:
                 parts.append(t("export.project_link", lang, url=out.project.project_url))
-        if out.exports:
-            lines = [self._export_line(e, lang) for e in out.exports]
-            head = t("status.exports", lang, n=out.exports_total, page=out.page, pages=out.pages)
-            parts.append(head + "\n" + "\n".join(lines))
-        elif out.exports_total == 0:
+        saved = [e for e in out.exports if e.status == "downloaded" and e.path]
+        other = [e for e in out.exports if e not in saved]
+        if saved:
+            head = t("status.saved", lang, n=len(saved))
+            parts.append(head + "\n" + "\n".join(self._export_line(e, lang) for e in saved))
+        if other:
+            head = t("status.other_exports", lang)
+            parts.append(head + "\n" + "\n".join(self._export_line(e, lang) for e in other))
+        if out.exports_total == 0:
             parts.append(t("status.no_exports", lang))
+        elif out.pages > 1:
+            parts.append(t("status.page", lang, n=out.exports_total, page=out.page, pages=out.pages))
         if out.projects_total > 1:
             names = t("list.sep", lang).join((p.name + (" ✓" if p.current else "")) for p in out.projects)
             parts.append(t("status.projects", lang, n=out.projects_total, names=names))
@@ -1025,20 +1127,20 @@ class VideoService:
     @staticmethod
     def _export_line(e: ExportItem, lang: Lang) -> str:
         where = f" [{e.project_name}]" if e.project_name else ""
+        when = e.created_at[:16].replace("T", " ")
         if e.path and e.status == "downloaded":
             size = f"{(e.size_bytes or 0) / 1024**2:.1f} MB"
             dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
             length = f"{e.duration_s:.1f}s" if e.duration_s is not None else "?"
-            return f"- {e.path}{where} ({length}, {dims}, {size})"
-        if e.status in ("failed", "cancelled"):
-            return (
-                f"- {e.render_id}{where}: "
-                + t(f"render.state.{e.status}", lang)
-                + (f" ({e.error})" if e.error else "")
-            )
-        pct = f" {e.progress:.0f}%" if e.progress is not None else ""
-        extra = f" ({e.error})" if e.error else ""
-        return f"- {e.render_id}{where}: " + t("render.state.rendering", lang) + pct + extra
+            outdated = " " + t("status.outdated", lang) if e.matches_timeline is False else ""
+            return f"- {e.path}{where} ({length}, {dims}, {size}){outdated}"
+        state = (
+            t(f"render.state.{e.status}", lang)
+            if e.status in ("failed", "cancelled")
+            else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
+        )
+        extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+        return f"- {when}{where}: {state}{extra}"
 
     @staticmethod
     def _status_steps(out: StatusOutput, lang: Lang) -> list[str]:
@@ -1047,7 +1149,7 @@ class VideoService:
             steps.append(t("next.status_later", lang))
         if out.project is None:
             steps.append(t("next.start", lang))
-        elif out.exportable and not out.working:
+        elif out.exportable and not out.working and not out.export_current:
             steps.append(t("next.export", lang))
         if out.pages > out.page:
             steps.append(t("next.more_exports", lang, page=out.page + 1))

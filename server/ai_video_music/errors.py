@@ -319,14 +319,11 @@ def _api(
     retry_after: float | None,
     caller: Caller,
 ) -> ApiError:
+    # These codes are fully said by our own message: the backend's words (often English) add nothing.
     if cls is RateLimitedError:
-        return RateLimitedError(retry_after=retry_after, detail=message, status=status, code=code)
+        return RateLimitedError(retry_after=retry_after, status=status, code=code)
     if cls is OutOfCreditsError and caller.register_url:
         return OutOfCreditsError(
-            remedy="error.2001.remedy_anonymous",
-            detail=message,
-            status=status,
-            code=code,
-            link=caller.register_url,
+            remedy="error.2001.remedy_anonymous", status=status, code=code, link=caller.register_url
         )
-    return cls(detail=message, status=status, code=code)
+    return cls(status=status, code=code)

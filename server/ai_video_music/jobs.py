@@ -49,6 +49,7 @@ class Job:
     result: Any = None
     error: NemoError | None = None
     noted: float = 0.0  # elapsed seconds at the last "still working" note
+    eta: float | None = None  # when it should be done (monotonic), when the work can tell
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started

@@ -500,8 +500,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- projects ------------------------------------------------------------------------------
     "project.unnamed": ("New project", "新项目"),
     "project.started": (
-        "Started a new, empty project. Earlier projects and their exports stay in status.",
-        "已新建一个空项目。之前的项目及其导出仍可在 status 中查看。",
+        "Started a new, empty project. Earlier projects and their videos are kept.",
+        "已新建一个空项目。之前的项目及其视频都会保留。",
     ),
     "project.switched": ("Switched to the project {name}.", "已切换到项目 {name}。"),
     "project.session_lost": (
@@ -529,13 +529,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This request was already sent {ago}; it was not sent again (no second charge). Its answer:",
         "这个请求已在{ago}发送；没有再次发送（不会重复扣费）。它的回复：",
     ),
-    "agent.silent": ("The agent finished without a message.", "智能体已完成，但没有留言。"),
+    "agent.silent": ("The agent finished without a message.", "智能体已完成，没有附带说明。"),
     "agent.changes": ("What changed on the timeline:", "时间线上的变化："),
     "agent.no_change": ("The timeline didn't change.", "时间线没有变化。"),
     "agent.claim_unverified": (
         "Note: the agent says it made a change, but the timeline did not change.",
         "注意：智能体说已经做了修改，但时间线实际上没有变化。",
     ),
+    "agent.said": ("The agent said: “{words}”", "智能体的原话：“{words}”"),
     "agent.cut": ("(The answer was cut off.)", "（回复被截断了。）"),
     "agent.stream_broken": (
         "The connection to the video agent broke before its answer was complete.",
@@ -550,27 +551,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cost.generation": ("a generated clip", "生成一段视频"),
     "cost.edit": ("an edit", "一次编辑"),
     "cost.warning": (
-        "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. "
-        "It was sent anyway; if the credits run out, the service says so and nothing is charged.",
-        "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 "
-        "{left}。请求仍已发送；如果积分不足，服务会提示且不会扣费。",
+        "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. {more}",
+        "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 {left}。{more}",
+    ),
+    "cost.not_sent": ("It was not sent yet: say whether to go ahead.", "请求尚未发送：请确认是否继续。"),
+    "cost.register": (
+        "Registering (free) gives more credits and keeps this work: {link}",
+        "免费注册可获得更多积分并保留当前作品：{link}",
+    ),
+    "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
+    "cost.low": (
+        "That is not enough for another edit (about {cost}). {more}",
+        "不够再做一次编辑（约 {cost} 积分）。{more}",
     ),
     "cost.used": ("Credits used: {used}; left: {left}.", "本次消耗积分：{used}；剩余：{left}。"),
     # --- cancel --------------------------------------------------------------------------------
-    "cancel.done": ("Cancelled at the service: {ids}.", "已在服务端取消：{ids}。"),
-    "cancel.nothing": ("There was no render running to cancel.", "当前没有正在进行的渲染可以取消。"),
+    "cancel.done": (
+        "Cancelled the running export at the service; no file was saved from it.",
+        "已在服务端取消正在进行的导出，没有保存文件。",
+    ),
+    "cancel.nothing": (
+        "There was no export running to cancel. A finished edit "
+        "can't be cancelled: ask for it to be undone instead.",
+        "当前没有正在进行的导出可以取消。已完成的编辑无法取消：可以请求撤销这次修改。",
+    ),
     "cancel.agent_running": (
         "The agent request already sent can't be recalled: it keeps running and its credits are spent. "
         "Its answer will show in status.",
         "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。它的回复会在 status 中显示。",
     ),
-    "cancel.agent_note": (
-        "(Only renders can be cancelled: an agent request, "
-        "once sent, always runs to the end and is charged.)",
-        "（只能取消渲染：智能体请求一旦发送就会运行到结束并扣费。）",
-    ),
     # --- upload --------------------------------------------------------------------------------
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
+    "upload.skipped": (
+        "Skipped (not an image, video or audio file): {names}.",
+        "已跳过（不是图片、视频或音频文件）：{names}。",
+    ),
     "upload.working": (
         "The upload is still in progress; it keeps going in the background.",
         "上传仍在进行中，会在后台继续。",
@@ -593,8 +608,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.facts": ("{seconds} s, {width}x{height}, {mb} MB.", "{seconds} 秒，{width}x{height}，{mb} MB。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
     "export.rendering": (
-        "Rendering ({pct}), job {render_id}. It keeps going in the background.",
-        "正在渲染（{pct}），任务 {render_id}。会在后台继续。",
+        "Rendering ({pct}). It keeps going in the background.",
+        "正在渲染（{pct}），会在后台继续。",
+    ),
+    "export.will_be": (
+        "Per the timeline it will be {seconds} s at {width}x{height} "
+        "({ratio}); the saved file's own facts come when it is done.",
+        "按时间线将是 {seconds} 秒、{width}x{height}（{ratio}）；保存后会给出文件的实际参数。",
     ),
     "export.trouble": ("The render {render_id} hit a problem: {error}", "渲染 {render_id} 遇到问题：{error}"),
     "export.waiting_agent": (
@@ -621,10 +641,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "status.media": ("Media ({n}): {names}", "素材（{n}）：{names}"),
     "status.more": ("and {n} more.", "还有 {n} 个。"),
-    "status.exports": (
-        "Saved exports ({n}, page {page} of {pages}, newest first):",
-        "已保存的导出（{n} 个，第 {page}/{pages} 页，最新在前）：",
+    "status.saved": ("Saved videos ({n}, newest first):", "已保存的视频（{n} 个，最新在前）："),
+    "status.other_exports": ("Other exports:", "其他导出："),
+    "status.page": (
+        "Exports: {n} in all; this is page {page} of {pages}.",
+        "导出共 {n} 个；这是第 {page}/{pages} 页。",
     ),
+    "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
     "status.timeline_unavailable": (
         "The timeline couldn't be read just now: {error} Everything else below is up to date.",
@@ -648,6 +671,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
     ),
     "next.export": ("Call export to render and save the MP4 (free).", "调用 export 渲染并保存 MP4（免费）。"),
+    "next.export_soon": (
+        "Call export again in about {seconds} s (it resumes the same render).",
+        "约 {seconds} 秒后再次调用 export（会继续同一个渲染）。",
+    ),
+    "next.confirm_cost": (
+        "Tell the user what it may cost; if they agree, call "
+        "generate again with the same prompt and accept_cost=true.",
+        "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
+    ),
     "next.export_later": (
         "Call export again in about a minute (it resumes the same render).",
         "约一分钟后再次调用 export（会继续同一个渲染）。",

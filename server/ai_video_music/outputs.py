@@ -81,10 +81,18 @@ class ExportItem(BaseModel):
     size_bytes: int | None = None
     created_at: str
     error: str | None = None
+    matches_timeline: bool | None = Field(
+        default=None,
+        description=("For the current project: whether this export shows the timeline as it is now"),
+    )
 
 
 class GenerateOutput(Answer):
-    status: Literal["done", "working"]
+    status: Literal["done", "working", "needs_confirmation"] = Field(
+        description=(
+            "needs_confirmation: not sent; ask the user about cost_warning, then resend with accept_cost=true"
+        )
+    )
     action: str = Field(description="What ran: agent, export, credits, status, upload, cancel or new_project")
     job_id: str | None = Field(default=None, description="Handle of a request still running")
     attached: bool = Field(
@@ -132,6 +140,9 @@ class StatusOutput(Answer):
     projects_total: int = 0
     timeline: TimelineView | None = None
     exportable: bool = False
+    export_current: bool = Field(
+        default=False, description="The current timeline is already saved (or its export was just cancelled)"
+    )
     media: list[MediaItem] = Field(default_factory=list, description="The newest media of the project")
     media_total: int = 0
     exports: list[ExportItem] = Field(
@@ -153,6 +164,7 @@ class ExportOutput(Answer):
     status: Literal["done", "rendering", "waiting"]
     render_id: str | None = None
     progress: float | None = None
+    eta_s: float | None = Field(default=None, description="Estimated seconds until the render is done")
     path: str | None = Field(default=None, description="The MP4 on this computer")
     url: str | None = Field(default=None, description="Download link from the service (may expire)")
     duration_s: float | None = None

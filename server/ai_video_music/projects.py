@@ -55,7 +55,7 @@ class Language:
 def name_from(text: str) -> str:
     """A project name from the user's words: the first line, short."""
     line = clean_text(text).strip().splitlines()[0] if text.strip() else ""
-    line = re.sub(r"\s+", " ", line)
+    line = re.sub(r"\s+", " ", line).rstrip(" .,;:!?。，；：！？")
     return line if len(line) <= NAME_CHARS else line[: NAME_CHARS - 1].rstrip() + "…"
 
 

@@ -297,6 +297,8 @@ class Renders:
                 transient = await self._transient(rec.id, err, transient)
                 continue
             schedule.observe(self._clock(), status.progress)
+            estimate = schedule.estimated_finish()
+            job.eta = estimate[0] if estimate is not None and self._clock is time.monotonic else None
             job.progress = max(job.progress, status.progress or 0.0)
             self.store.update_render(
                 rec.id,

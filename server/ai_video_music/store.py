@@ -513,6 +513,11 @@ class Store:
         return None
 
     @_guarded
+    def forget_turn(self, gen_id: str) -> None:
+        """A turn recorded but never sent (the user must agree to its cost first, or it failed early)."""
+        self._db.execute("DELETE FROM generations WHERE id=? AND status='running'", (gen_id,))
+
+    @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
         if "changes" in fields and not isinstance(fields["changes"], str | None):
             fields["changes"] = json.dumps(fields["changes"], ensure_ascii=False)

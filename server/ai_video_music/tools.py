@@ -21,7 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import anyio
 from mcp.server.mcpserver import Context, MCPServer
-from mcp.server.mcpserver.exceptions import ResourceError, ToolError
+from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.server.mcpserver.resolve import ListRoots, Resolve
 from mcp.types import CallToolResult, ImageContent, ListRootsResult, TextContent, ToolAnnotations
 from pydantic import Field
@@ -33,7 +33,7 @@ from .client import NemoClient
 from .config import Settings, skill_version
 from .errors import LocalStateError, NemoError, TimeLimitError, Wait
 from .jobs import Reporter
-from .messages import Lang, msg
+from .messages import msg
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
 from .redact import redact
 from .sanitize import clean_text
@@ -68,6 +68,14 @@ NewProject = Annotated[
     Field(
         description="true: start a new, empty project (a new video) before doing the rest. Earlier projects "
         "and their exports stay listed in status."
+    ),
+]
+AcceptCost = Annotated[
+    bool,
+    Field(
+        description=(
+            "true only after the user agreed to a cost_warning (status needs_confirmation) for this request."
+        )
     ),
 ]
 Files = Annotated[
@@ -123,6 +131,12 @@ def safe(value: Any) -> Any:
     if isinstance(value, list):
         return [safe(v) for v in value]
     return value
+
+
+def _error(text: str) -> CallToolResult:
+    return CallToolResult(
+        is_error=True, content=[TextContent(type="text", text=clean_text(redact(text), MAX_TEXT))]
+    )
 
 
 def _result(out: ToolOutput) -> CallToolResult:
@@ -249,11 +263,14 @@ def create_server(
         return register
 
     async def run(ctx: Context, action: Callable[[VideoService], Awaitable[ToolOutput]]) -> CallToolResult:
-        """One tool call: budgeted, cleaned, errors in the user's language."""
+        """One tool call: budgeted, cleaned, errors in the user's language.
+
+        An error is an ``isError`` result with its message and remedy (and no English framework
+        prefix a Chinese user would see); its text is cleaned and redacted like any answer.
+        """
         state = cast(VideoService | LocalStateError, ctx.request_context.lifespan_context)
         if isinstance(state, LocalStateError):
-            raise ToolError(clean_text(redact(state.render("en"))))
-        lang: Lang = state.lang()
+            return _error(state.render(conf_box["conf"].language or conf_box["conf"].locale_language))
         limit = conf_box["conf"].tool_budget
         margin = min(2.0, limit * 0.1)  # time to compose and send the answer
         try:
@@ -262,10 +279,9 @@ def create_server(
             if scope.cancelled_caught:
                 raise TimeLimitError("time.budget", wait=Wait(limit))
         except _TurnFailed as failed:
-            raise ToolError(clean_text(redact(failed.out.text()), MAX_TEXT)) from failed
+            return _error(failed.out.text())
         except NemoError as err:
-            raise ToolError(clean_text(redact(err.render(state.lang())), MAX_TEXT)) from err
-        del lang
+            return _error(err.render(state.lang()))
         return _result(out)
 
     @tool(
@@ -276,14 +292,16 @@ def create_server(
         open_world_hint=True,
     )
     async def generate(
-        prompt: Prompt, ctx: Context, new_project: NewProject = False
+        prompt: Prompt, ctx: Context, new_project: NewProject = False, accept_cost: AcceptCost = False
     ) -> Annotated[CallToolResult, GenerateOutput]:
         """Ask the NemoVideo agent to create or edit the video of the current project: make a video from
         the uploaded media, add or change free background music, titles, cuts, length, frame (vertical
         9:16, 1080p...). Pass the user's own words, in their language (English or Chinese).
 
-        Costs credits: about 100 for a generated clip, about 50 for an edit (exporting is free). When
-        the balance is below that, `cost_warning` says so before spending. Every finished request
+        Costs credits: about 100 for a clip the agent must generate (no media), about 50 for an edit or
+        a video made from uploaded media (exporting is free). When the balance is below that, nothing is
+        sent: the answer is status="needs_confirmation" with `cost_warning`; tell the user, and if they
+        agree call generate again with accept_cost=true. Every finished request
         reports `credits_used`/`credits_left`, `timeline_changed` and `changes` (what really changed on
         the timeline): if the agent claims a change that `changes` doesn't show, tell the user it didn't
         land. Sending the same request again never sends it twice: it attaches to the first one
@@ -300,7 +318,7 @@ def create_server(
         status="working" with a job_id while the agent goes on; call `status` a minute later for the
         answer. Never repeat a request that is still working.
         """
-        return await run(ctx, lambda s: s.generate(prompt, new_project, _reporter(ctx)))
+        return await run(ctx, lambda s: s.generate(prompt, new_project, _reporter(ctx), accept_cost))
 
     @tool(
         title="Upload media",
