@@ -30,13 +30,13 @@ DEFAULT_SECONDS = 10
 TITLE_MS = 3000
 VOLUME_STEP = 15
 
-# (name in the draft, words that ask for it)
+# (name in the draft, words that ask for it); an instrument named wins over a mood ("轻松的钢琴音乐").
 MUSIC_STYLES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Lo-fi Chill", ("lo-fi", "lofi", "chill", "relax", "轻松", "放松", "慵懒")),
     ("Calm Piano", ("piano", "calm", "gentle", "peaceful", "soft music", "钢琴", "舒缓", "安静", "平静")),
-    ("Upbeat Pop", ("upbeat", "energetic", "happy", "pop", "dance", "欢快", "动感", "活力", "流行")),
-    ("Epic Cinematic", ("epic", "cinematic", "dramatic", "orchestral", "史诗", "电影感", "大气")),
     ("Acoustic Folk", ("acoustic", "guitar", "folk", "吉他", "民谣")),
+    ("Epic Cinematic", ("epic", "cinematic", "dramatic", "orchestral", "史诗", "电影感", "大气")),
+    ("Upbeat Pop", ("upbeat", "energetic", "happy", "pop", "dance", "欢快", "动感", "活力", "流行")),
+    ("Lo-fi Chill", ("lo-fi", "lofi", "chill", "relax", "轻松", "放松", "慵懒")),
 )
 FREE = " (free music)"
 
