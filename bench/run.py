@@ -1,6 +1,6 @@
 """Benchmarks: every row against a baseline measured in the same run, on loopback.
 
-    .venv/bin/python bench/run.py            # full run (about 10 minutes), writes bench/results.json
+    .venv/bin/python bench/run.py            # full run (about 6 minutes), writes bench/results.json
     .venv/bin/python bench/run.py --smoke    # tiny sizes: checks that every benchmark runs
 
 Each row runs ours (A) and its baseline (B) as interleaved pairs, the order alternating from
@@ -81,14 +81,14 @@ async def interleaved(ours: Timed, base: Timed, pairs: int) -> tuple[list[float]
     return a, b
 
 
-def compare(a: list[float], b: list[float], *, scale: float = 1000.0) -> dict[str, Any]:
-    """Per-pair time ratios ours/baseline (lower is better) and differences, in ms by default."""
+def compare(a: list[float], b: list[float]) -> dict[str, Any]:
+    """Per-pair time ratios ours/baseline (lower is better) and differences; times in ms."""
     return {
         "pairs": len(a),
-        "ours_ms": spread([x * scale for x in a]),
-        "base_ms": spread([x * scale for x in b]),
+        "ours_ms": spread([x * 1000 for x in a]),
+        "base_ms": spread([x * 1000 for x in b]),
         "ratio": spread([x / y for x, y in zip(a, b, strict=True)]),
-        "diff_ms": spread([(x - y) * scale for x, y in zip(a, b, strict=True)]),
+        "diff_ms": spread([(x - y) * 1000 for x, y in zip(a, b, strict=True)]),
     }
 
 
@@ -267,7 +267,7 @@ async def bench_upload(sim: Simulator, work: Path, size_mb: int, pairs: int) -> 
         if curl:
             await by_curl()
             mine, base = await interleaved(timer(upload), timer(by_curl), pairs)
-            row.update(compare(mine, base, scale=1.0))
+            row.update(compare(mine, base))
             row["speed"] = spread([b / a for a, b in zip(mine, base, strict=True)])
             row["ours_mb_s"] = round(size_mb / statistics.median(mine), 1)
             row["curl_mb_s"] = round(size_mb / statistics.median(base), 1)
@@ -615,6 +615,7 @@ def machine() -> dict[str, Any]:
         "memory_gb": round(mem_kb / 1024 / 1024, 1),
         "python": platform.python_version(),
         "os": f"{platform.system()} {platform.release()}",
+        "load_at_start": round(os.getloadavg()[0], 2),  # a shared machine: what else was running
     }
 
 
@@ -759,6 +760,7 @@ def main() -> int:
     started = time.perf_counter()
     results = anyio.run(run, args.smoke, frozenset(filter(None, args.only.split(","))))
     results["seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_at_end"] = round(os.getloadavg()[0], 2)
     if not args.only:
         print(table(results))
     args.json_out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
