@@ -44,6 +44,7 @@ def test_benchmark_smoke_run_produces_every_measurement(tmp_path: Path) -> None:
         assert [row["rows"] for row in history[key]] == history["sizes"][1:], key
     assert [row["rows"] for row in history["rss"]] == history["sizes"][1:]
     assert isinstance(data["upload"]["rss_growth_mb"], float)
-    assert isinstance(history["memory"]["growth_mb"], float) and len(history["memory"]["rss_samples_mb"]) == 10
+    assert isinstance(history["memory"]["growth_mb"], float)
+    assert len(history["memory"]["rss_samples_mb"]) == 10
     assert {r["render_s"] for r in data["export_latency"]["rows"]} == set(data["sizes"]["renders"])
     assert "our share over the floor" in result.stdout  # the table is printed
