@@ -22,15 +22,29 @@ def test_benchmark_smoke_run_produces_every_measurement(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     data = json.loads(out.read_text(encoding="utf-8"))
     assert data["smoke"] is True
-    for section, key in [
-        ("overhead", "mcp_median_ms"),
-        ("overhead", "raw_median_ms"),
-        ("cold_start", "ours_median_ms"),
-        ("cold_start", "bare_median_ms"),
-        ("upload", "tool_mb_s"),
-        ("upload", "server_peak_above_idle_mb"),
-        ("sse", "events_per_s"),
-        ("sse", "rss_growth_mb"),
-    ]:
-        assert isinstance(data[section][key], float), (section, key)
-    assert "credits call, median" in result.stdout  # the table is printed
+    history = data["history"]
+    # Every row: ours against its baseline, as min / median / max over interleaved pairs.
+    spreads = [
+        ("credits call: our share over the floor", data["overhead"]["diff_ms"]),
+        ("credits call: time ratio", data["overhead"]["ratio"]),
+        ("cold start ratio", data["cold_start"]["ratio"]),
+        ("SSE speed, one event per chunk", data["sse"]["per_event"]["speed"]),
+        ("SSE speed, 64 KiB chunks", data["sse"]["chunks_64k"]["speed"]),
+        ("export latency", data["export_latency"]["latency_s"]),
+        ("export polls vs a fixed 5 s poll", data["export_latency"]["poll_ratio"]),
+        *((f"{key} ratio", row["ratio"]) for key in ("startup", "status", "export") for row in history[key]),
+    ]
+    if data["upload"]["curl"]:
+        spreads.append(("upload speed vs curl", data["upload"]["speed"]))
+    for name, spread in spreads:
+        assert set(spread) == {"min", "median", "max"}, name
+        assert all(isinstance(v, float | int) for v in spread.values()), name
+        assert spread["min"] <= spread["median"] <= spread["max"], name
+    for key in ("startup", "status", "export"):
+        assert [row["rows"] for row in history[key]] == history["sizes"][1:], key
+    assert [row["rows"] for row in history["rss"]] == history["sizes"][1:]
+    assert isinstance(data["upload"]["rss_growth_mb"], float)
+    assert isinstance(history["memory"]["growth_mb"], float)
+    assert len(history["memory"]["rss_samples_mb"]) == 10
+    assert {r["render_s"] for r in data["export_latency"]["rows"]} == set(data["sizes"]["renders"])
+    assert "our share over the floor" in result.stdout  # the table is printed

@@ -72,12 +72,27 @@ def test_a_render_stuck_at_99_is_polled_less_and_less_often() -> None:
     assert late == sorted(late) and late[-1] == POLL_CEILING_S
 
 
-def test_without_progress_the_schedule_falls_back_to_a_plain_poll() -> None:
+def test_without_progress_the_schedule_is_a_plain_5_s_poll_that_never_looks_more_often() -> None:
     schedule = PollSchedule()
-    first = schedule.next_delay(0.0)
-    schedule.observe(first, None)
-    assert first == POLL_FLOOR_S
-    assert schedule.next_delay(first) <= 5.0
+    now, looks = 0.0, []
+    schedule.observe(now, None)
+    for _ in range(6):
+        now += schedule.next_delay(now)
+        looks.append(now)
+        schedule.observe(now, None)
+    assert looks[0] == POLL_FLOOR_S, "a first look soon after the start"
+    # then a fixed 5 s poll's grid: the early first look takes the place of its first one
+    assert looks[1:] == [10.0, 15.0, 20.0, 25.0, 30.0]
+    assert all(len([t for t in looks if t <= end]) <= fixed_poll_count(end) for end in looks[1:])
+
+
+def test_a_rate_limit_holds_the_next_look_for_its_retry_after() -> None:
+    schedule = PollSchedule()
+    schedule.observe(0.0, 5)
+    now = schedule.next_delay(0.0)
+    schedule.observe(now, 30)  # steady progress: the estimate alone would look again in ~6 s
+    schedule.hold(now, 12.0)
+    assert schedule.next_delay(now) == 12.0
 
 
 def test_a_render_that_starts_moving_after_standing_still_is_checked_again_soon() -> None:
@@ -97,3 +112,14 @@ def test_a_late_start_then_steady_progress_still_lands_soon_after_the_finish() -
     polls, seen = run(60, queued, start_progress=0.0)
     assert seen - 60 <= POLL_CEILING_S
     assert len(polls) <= fixed_poll_count(60)
+
+
+@pytest.mark.parametrize("duration", [10, 15, 30])
+def test_a_render_queued_past_the_first_look_costs_no_extra_poll(duration: float) -> None:
+    # No movement at the first look (waiting for an encoder), then steady progress.
+    def queued(now: float, duration: float) -> float:
+        return 5.0 if now < 3 else 5 + 95 * now / duration
+
+    polls, seen = run(duration, queued)
+    assert len(polls) <= fixed_poll_count(duration)
+    assert seen - duration <= 5.0

@@ -184,3 +184,111 @@ def test_every_query_a_tool_makes_uses_an_index(tmp_path: Path, query: str, args
         plan = store._db.execute("EXPLAIN QUERY PLAN " + sql).fetchall()
         detail = " ".join(str(row[-1]) for row in plan)
         assert "SCAN" not in detail.replace("SCAN CONSTANT", "") or "USING" in detail, (sql, detail)
+
+
+def _history(store: Store, rows: int) -> None:
+    """``rows`` of every kind of history, all in project p1 (the worst case for its queries)."""
+    store.add_project("p1", "s1", None, "Trip", "en")
+    db = store._db
+    db.execute("BEGIN")
+    db.executemany(
+        "INSERT INTO projects(id, session_id, name, language, created_at, updated_at) VALUES(?,?,?,?,?,?)",
+        [(f"old{i}", f"s{i}", f"Old video {i}", "en", i, i) for i in range(rows)],
+    )
+    db.executemany(
+        "INSERT INTO renders(id, project_id, session_id, status, format, quality, draft_fp, created_at,"
+        " updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+        [(f"r{i}", "p1", "s1", "downloaded", "mp4", "high", f"fp{i}", i, i) for i in range(rows)],
+    )
+    db.executemany(
+        "INSERT INTO media(project_id, name, source, created_at) VALUES(?,?,?,?)",
+        [("p1", f"photo{i}.jpg", "upload", i) for i in range(rows)],
+    )
+    db.executemany(
+        "INSERT INTO generations(id, project_id, prompt, prompt_key, status, delivered, created_at,"
+        " updated_at) VALUES(?,?,?,?,?,?,?,?)",
+        [(f"g{i}", "p1", f"edit {i}", f"edit {i}", "done", 1, i, i) for i in range(rows)],
+    )
+    db.executemany(
+        "INSERT INTO uploads(id, project_id, names, status, delivered, created_at, updated_at)"
+        " VALUES(?,?,?,?,?,?,?)",
+        [(f"u{i}", "p1", "[]", "done", 1, i, i) for i in range(rows)],
+    )
+    db.execute("COMMIT")
+
+
+def _work(store: Store, query: str, args: tuple[object, ...]) -> int:
+    """SQLite's own count of the work a query did (its virtual machine steps, in hundreds)."""
+    ticks = 0
+
+    def tick() -> int:
+        nonlocal ticks
+        ticks += 1
+        return 0
+
+    store._db.set_progress_handler(tick, 100)
+    getattr(store, query)(*args)
+    store._db.set_progress_handler(None, 100)
+    return ticks
+
+
+@pytest.mark.parametrize(
+    ("query", "args"),
+    [
+        ("media_page", ("p1", 20)),
+        ("renders_page", (0, 20)),
+        ("open_renders", ()),
+        ("project_renders", ("p1", 10)),
+        ("undelivered_turns", ("p1",)),
+        ("undelivered_uploads", ("p1",)),
+        ("recent_projects", (10,)),
+        ("running_turn", ("p1",)),
+        ("matching_turn", ("p1", "make a video")),
+        ("interrupt_dead_turns", (90.0,)),
+        ("find_project", ("Trip",)),
+        ("find_project", ("Tri",)),
+        ("find_project", ("nothing like it",)),
+    ],
+)
+def test_every_query_a_tool_makes_does_the_same_work_with_50_times_the_history(
+    tmp_path: Path, query: str, args: tuple[object, ...]
+) -> None:
+    """Counted in SQLite's own steps, not timed: a query that walks the history grows with it."""
+    small, big = Store(tmp_path / "small"), Store(tmp_path / "big")
+    _history(small, 40)
+    _history(big, 2000)
+    assert _work(big, query, args) <= _work(small, query, args) + 3
+
+
+def test_media_counts_follow_every_change_and_survive_an_upgrade(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add_media("p1", [{"name": "a.jpg"}, {"name": "b.jpg"}], "upload")
+    store.add_media("p2", [{"name": "c.jpg"}], "upload")
+    store._db.execute("DELETE FROM media WHERE name='a.jpg'")
+    store._db.execute("UPDATE media SET project_id='p2' WHERE name='b.jpg'")
+    assert store.media_page("p1", 10)[1] == 0
+    assert store.media_page("p2", 10)[1] == 2
+    # A store written before the counts existed (version 2) gets them counted when it is opened.
+    for trigger in ("media_added", "media_removed", "media_moved"):
+        store._db.execute(f"DROP TRIGGER {trigger}")
+    store._db.execute("DROP TABLE media_counts")
+    store._db.execute(
+        "INSERT INTO media(project_id, name, source, created_at) VALUES('p3', 'd', 'upload', 1)"
+    )
+    store._db.execute("PRAGMA user_version=2")
+    store.close()
+    again = Store(tmp_path)
+    assert [again.media_page(p, 10)[1] for p in ("p1", "p2", "p3")] == [0, 2, 1]
+    again.add_media("p3", [{"name": "e.jpg"}], "upload")
+    assert again.media_page("p3", 10)[1] == 2
+
+
+def test_a_project_is_found_by_the_start_of_its_name_taken_literally(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add_project("p1", "s1", None, "Summer_trip 100%", "en")
+    store.add_project("p2", "s2", None, "SummerXtrip", "en")
+    found = store.find_project("summer_")
+    assert found is not None and found.id == "p1", "_ is a character, not a wildcard"
+    assert store.find_project("Summer_trip 1%") is None, "% too"
+    found = store.find_project("SUMMERX")
+    assert found is not None and found.id == "p2"

@@ -106,6 +106,13 @@ class NotAVideoError(Exception):
     """The file is not an MP4/MOV with a video track (an HTML error page saved as .mp4, say)."""
 
 
+def warm_up() -> None:
+    """Import what checking a download needs (~0.15 s) ahead of it: run in a thread while a render
+    runs, so a finished video is published that much sooner."""
+    import hachoir.field
+    import hachoir.parser  # noqa: F401
+
+
 def probe_video(path: Path) -> VideoFacts:
     """Length, frame and size of an MP4 on disk; raises :class:`NotAVideoError` otherwise.
 

@@ -16,6 +16,8 @@ import contextlib
 import logging
 import os
 import re
+import sys
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,7 +40,7 @@ from .errors import (
 )
 from .fsutil import atomic_write_bytes
 from .jobs import Job, Jobs
-from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video
+from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video, warm_up
 from .messages import msg
 from .models import RenderStatus
 from .store import Render, Store
@@ -64,8 +66,12 @@ class PollSchedule:
     last_delay: float = 0.0
     moved: bool = False  # progress has changed at least once
     looks: int = 0
+    started: float | None = None  # the schedule's first time: the fixed poll's grid starts there
+    not_before: float = 0.0  # the backend asked us to wait (429 Retry-After)
 
     def observe(self, at: float, progress: float | None) -> None:
+        if self.started is None:
+            self.started = at
         if progress is None:
             return
         if self.samples and progress != self.samples[-1][1]:
@@ -92,6 +98,8 @@ class PollSchedule:
         return t1 + (100 - p1) * (t1 - t0) / (p1 - p0), (t1 - t0) if just_started else None
 
     def next_delay(self, now: float) -> float:
+        if self.started is None:
+            self.started = now
         self.looks += 1
         estimate = self.estimated_finish()
         finish = estimate[0] if estimate else None
@@ -107,9 +115,15 @@ class PollSchedule:
         elif finish is not None:
             delay = self.floor  # past the estimate and still moving: it is about to finish
         else:
-            delay = self.fallback  # no usable progress: a plain fixed poll
-        self.last_delay = min(self.ceiling, max(self.floor, delay))
+            # No usable progress: a plain fixed poll, on its grid (the n-th look no sooner than n
+            # fixed periods after the start), so the early first look never costs an extra one.
+            delay = max(self.fallback, self.started + self.fallback * self.looks - now)
+        self.last_delay = max(min(self.ceiling, max(self.floor, delay)), self.not_before - now)
         return self.last_delay
+
+    def hold(self, now: float, seconds: float) -> None:
+        """No look for ``seconds`` (a 429's Retry-After, up to the ceiling)."""
+        self.not_before = now + min(seconds, self.ceiling)
 
 
 def export_name(render_id: str, fmt: str, created_at: float) -> str:
@@ -210,6 +224,8 @@ class Renders:
 
     async def _follow(self, job: Job, render_id: str, draft: dict[str, Any] | None) -> str:
         """Submit (if not yet), poll until done, then download; returns the final render's id."""
+        if "hachoir.parser" not in sys.modules:  # while the render runs, not after it
+            threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         rec = self.store.render(render_id)
         assert rec is not None
         if rec.status == "submitting" and draft is not None:
@@ -290,7 +306,7 @@ class Renders:
                     self.store.update_render(rec.id, status="failed", error="the service no longer knows it")
                     raise RenderFailedError("render.unknown", render_id=rec.id) from err
                 if isinstance(err, RateLimitedError) and err.retry_after:
-                    schedule.last_delay = min(err.retry_after, POLL_CEILING_S)
+                    schedule.hold(self._clock(), err.retry_after)
                 transient = await self._transient(rec.id, err, transient)
                 continue
             except NemoError as err:
@@ -331,7 +347,6 @@ class Renders:
             dest = folder / export_name(render_id, rec.format, rec.created_at)
             part = dest.with_name(f".{dest.name}.part")
             facts = await self._fetch_video(render_id, url, part)
-            await self._make_preview(render_id, part)
             try:
                 os.replace(part, dest)
             except OSError as err:
@@ -350,6 +365,9 @@ class Renders:
             error=None,
         )
         log.info("render %s saved to %s", render_id, dest)
+        # After publishing: the video is the user's as soon as it is verified (the first preview
+        # imports PyAV and decodes frames, ~0.3 s); the job, and so the waiting export, still has it.
+        await self._make_preview(render_id, dest)
 
     async def _make_preview(self, render_id: str, video: Path) -> None:
         """A contact sheet for a model that can see images (optional extra; never fails the export)."""

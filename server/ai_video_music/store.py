@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (
@@ -124,14 +124,43 @@ CREATE INDEX IF NOT EXISTS media_project ON media(project_id, id);
 CREATE INDEX IF NOT EXISTS generations_project ON generations(project_id, status);
 CREATE INDEX IF NOT EXISTS generations_open ON generations(status) WHERE status = 'running';
 CREATE INDEX IF NOT EXISTS generations_undelivered ON generations(project_id) WHERE delivered = 0;
+CREATE INDEX IF NOT EXISTS generations_prompt ON generations(project_id, prompt_key);
+CREATE INDEX IF NOT EXISTS projects_name ON projects(name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS renders_recent ON renders(created_at);
 CREATE INDEX IF NOT EXISTS renders_project ON renders(project_id, created_at);
 CREATE INDEX IF NOT EXISTS renders_open ON renders(status)
     WHERE status IN ('submitting', 'pending', 'processing', 'completed');
 CREATE INDEX IF NOT EXISTS uploads_open ON uploads(project_id) WHERE delivered = 0;
 """
+# How many media each project has, kept by triggers: counting 100k index entries took 7 ms a
+# ``status`` (version 3). Rebuilt from the table when the schema is created or upgraded.
+MEDIA_COUNTS = """
+CREATE TABLE IF NOT EXISTS media_counts (project_id TEXT PRIMARY KEY, n INTEGER NOT NULL);
+DELETE FROM media_counts;
+INSERT INTO media_counts(project_id, n)
+    SELECT project_id, COUNT(*) FROM media WHERE project_id IS NOT NULL GROUP BY project_id;
+CREATE TRIGGER IF NOT EXISTS media_added AFTER INSERT ON media WHEN NEW.project_id IS NOT NULL BEGIN
+    INSERT INTO media_counts(project_id, n) VALUES (NEW.project_id, 1)
+        ON CONFLICT(project_id) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS media_removed AFTER DELETE ON media WHEN OLD.project_id IS NOT NULL BEGIN
+    UPDATE media_counts SET n = n - 1 WHERE project_id = OLD.project_id;
+END;
+CREATE TRIGGER IF NOT EXISTS media_moved AFTER UPDATE OF project_id ON media
+    WHEN NEW.project_id IS NOT OLD.project_id BEGIN
+    UPDATE media_counts SET n = n - 1 WHERE project_id = OLD.project_id;
+    INSERT INTO media_counts(project_id, n) SELECT NEW.project_id, 1 WHERE NEW.project_id IS NOT NULL
+        ON CONFLICT(project_id) DO UPDATE SET n = n + 1;
+END;
+"""
 _UPSERT_KV = "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
 OPEN_RENDER = ("submitting", "pending", "processing", "completed")  # completed = not downloaded yet
+# The statuses as literals, not parameters: SQLite uses the partial index ``renders_open`` only when
+# it can see that the query implies the index's WHERE (with ``?`` it scanned every render: 39 ms
+# at 100k renders, on every status and export).
+_OPEN_RENDERS = "SELECT * FROM renders WHERE status IN ({}) ORDER BY created_at LIMIT ?".format(  # noqa: S608
+    ", ".join(f"'{s}'" for s in OPEN_RENDER)
+)
 #: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
 OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
 MAX_STORED_DRAFT = 1024 * 1024
@@ -322,6 +351,8 @@ class Store:
             for statement in _statements(INDEXES):
                 db.execute(statement)
             self._adopt_v1_session(db)
+            for statement in _statements(MEDIA_COUNTS):
+                db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             db.execute("COMMIT")
         except BaseException:
@@ -394,16 +425,17 @@ class Store:
     def find_project(self, ref: str) -> Project | None:
         """A project by id, or by name (exact, then prefix, case-insensitive): newest first."""
         ref = ref.strip()
-        for sql, arg in (
-            ("SELECT * FROM projects WHERE id=?", ref),
-            ("SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1", ref),
+        for sql, args in (
+            ("SELECT * FROM projects WHERE id=?", (ref,)),
+            ("SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1", (ref,)),
+            # A prefix as a range on the ``projects_name`` index (a LIKE scanned every project).
             (
-                "SELECT * FROM projects WHERE name LIKE ? ESCAPE '\\' COLLATE NOCASE"
+                "SELECT * FROM projects WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?"
                 " ORDER BY updated_at DESC LIMIT 1",
-                ref.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%",
+                (ref, ref + "\U0010ffff"),
             ),
         ):
-            row = self._db.execute(sql, (arg,)).fetchone()
+            row = self._db.execute(sql, args).fetchone()
             if row is not None:
                 return Project(**dict(row))
         return None
@@ -469,8 +501,9 @@ class Store:
             "SELECT name, kind, url, source FROM media WHERE project_id=? ORDER BY id DESC LIMIT ?",
             (project_id, limit),
         ).fetchall()
-        total = self._db.execute("SELECT COUNT(*) FROM media WHERE project_id=?", (project_id,)).fetchone()[0]
-        return [Media(r["name"], r["kind"], r["url"], r["source"]) for r in reversed(rows)], int(total)
+        total = self._db.execute("SELECT n FROM media_counts WHERE project_id=?", (project_id,)).fetchone()
+        media = [Media(r["name"], r["kind"], r["url"], r["source"]) for r in reversed(rows)]
+        return media, max(len(media), int(total[0]) if total else 0)
 
     # --- agent turns -------------------------------------------------------------------------
 
@@ -654,11 +687,7 @@ class Store:
     @_guarded
     def open_renders(self, limit: int = 50) -> list[Render]:
         """Renders not finished and saved yet (to resume), oldest first."""
-        marks = ",".join("?" * len(OPEN_RENDER))
-        rows = self._db.execute(
-            f"SELECT * FROM renders WHERE status IN ({marks}) ORDER BY created_at LIMIT ?",  # noqa: S608
-            (*OPEN_RENDER, limit),
-        ).fetchall()
+        rows = self._db.execute(_OPEN_RENDERS, (limit,)).fetchall()
         return [Render(**dict(r)) for r in rows]
 
     @_guarded
@@ -720,4 +749,14 @@ def _generation(row: sqlite3.Row) -> Generation:
 
 
 def _statements(script: str) -> list[str]:
-    return [s.strip() for s in script.split(";") if s.strip()]
+    """A script's statements, one by one (``executescript`` would commit the migration's transaction);
+    a trigger's body keeps its inner semicolons."""
+    out: list[str] = []
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                out.append(pending.strip())
+            pending = ""
+    return out
