@@ -27,10 +27,15 @@ environment (all optional; set them in the client's "env" block):
   NEMO_API_BASE        backend address (default: https://mega-api-prod.nemovideo.ai)
   NEMO_HOME            state folder: token cache and session store
   NEMO_OUTPUT_DIR      where exported MP4s go (default: ~/Videos/NemoVideo, ~/Movies on macOS)
-  NEMO_POLL_INTERVAL   seconds between render checks (default: 30)
+  NEMO_POLL_INTERVAL   shortest time between two render checks, in seconds (default: 2)
   NEMO_TOOL_BUDGET     seconds a tool waits before answering "still working" (default: 40)
-  NEMO_RENDER_TIMEOUT  seconds before a render counts as stuck (default: 1800)
+  NEMO_RENDER_TIMEOUT  seconds before a render is stopped as stuck (default: 1800)
   NEMO_SKILL_PLATFORM  attribution header: clawhub, cursor, claude_code, unknown (default: detected)
+  NEMO_LANGUAGE        en or zh: the language of what the server writes (default: the user's)
+  NEMO_WEB_URL         NemoVideo's web app, for project links (default: https://nemovideo.com)
+  NEMO_MEDIA_ORIGINS   extra origins the in-chat player may load videos from (comma-separated)
+  NEMO_MAX_DOWNLOAD_MB largest video a download may write (default: 4096)
+  NEMO_DOWNLOAD_TIMEOUT seconds a download may take in all (default: 1800)
   NEMO_LOG_LEVEL       log level on stderr (default: INFO; -v means DEBUG)
 """
 
