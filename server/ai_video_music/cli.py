@@ -307,6 +307,9 @@ def _serve(args: argparse.Namespace) -> int:
         with contextlib.suppress(KeyboardInterrupt):
             server.run("streamable-http", host=args.host, port=args.port)
         return 0
+    # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
+    # (Installed before the hint, so a Ctrl-C right after reading it is already handled.)
+    signal.signal(signal.SIGINT, _exit_now)
     if sys.stdin.isatty():
         print(
             "ai-video-music: this is an MCP server, waiting for an MCP client on stdin/stdout; "
@@ -314,8 +317,6 @@ def _serve(args: argparse.Namespace) -> int:
             "ai-video-music demo  (Ctrl-C quits)",
             file=sys.stderr,
         )
-    # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
-    signal.signal(signal.SIGINT, _exit_now)
     server.run()
     return 0
 
