@@ -171,6 +171,10 @@ class VideoService:
         self.store.interrupt_dead_turns(TURN_STALE_S)
         self.renders.resume()
 
+    def _reserve(self) -> float:
+        """Budget kept for the reads after a wait: a share of a small budget (3 s must still wait)."""
+        return min(RESERVE_S, self.settings.tool_budget / 4)
+
     def _take_notices(self, lang: Lang) -> list[str]:
         notes, self.notices = [m.render(lang) for m in self.notices], []
         return notes
@@ -296,7 +300,7 @@ class VideoService:
             # One turn at a time per project (the agent edits one draft), across processes too.
             if busy.prompt_key == key:
                 return await self._attach(busy, lang, notes, report)
-            if not await self._wait_turn(busy.id, report, lang, deadline - RESERVE_S):
+            if not await self._wait_turn(busy.id, report, lang, deadline - self._reserve()):
                 return GenerateOutput(
                     language=lang,
                     status="working",
@@ -326,7 +330,7 @@ class VideoService:
             project_id=project.id,
         )
         job.message = msg("job.sending")
-        if not await self.jobs.wait([job], report, lang, deadline - RESERVE_S):
+        if not await self.jobs.wait([job], report, lang, deadline - self._reserve()):
             return GenerateOutput(
                 language=lang,
                 status="working",
@@ -395,7 +399,7 @@ class VideoService:
         ago = msg("ago.minutes", minutes=minutes) if minutes >= 1 else msg("ago.now")
         deadline = budget.deadline() or time.monotonic() + self.settings.tool_budget
         if same.status == "running" and not await self._wait_turn(
-            same.id, report, lang, deadline - RESERVE_S
+            same.id, report, lang, deadline - self._reserve()
         ):
             return GenerateOutput(
                 language=lang,
@@ -568,7 +572,7 @@ class VideoService:
         parts = list(notes)
         if project is not None:
             for rec in self.store.project_renders(project.id, 10):
-                if rec.status in ("submitting", "pending", "processing"):
+                if rec.status in ("submitting", "pending", "processing", "completed"):
                     await self.renders.cancel(rec.id)
                     cancelled.append(rec.id)
         parts.append(
@@ -742,7 +746,7 @@ class VideoService:
         deadline = budget.deadline() or time.monotonic() + self.settings.tool_budget
         # An edit still running: its result is what the user wants rendered.
         turn = self.store.running_turn(project.id)
-        if turn is not None and not await self._wait_turn(turn.id, report, lang, deadline - RESERVE_S):
+        if turn is not None and not await self._wait_turn(turn.id, report, lang, deadline - self._reserve()):
             return ExportOutput(
                 language=lang,
                 status="waiting",
@@ -886,7 +890,7 @@ class VideoService:
         if current is not None:
             waiting = self.jobs.running(project_id=current.id)
             if waiting:
-                await self.jobs.wait(waiting, report, lang, deadline - RESERVE_S)
+                await self.jobs.wait(waiting, report, lang, deadline - self._reserve())
         replies = self._undelivered(current, lang) if current is not None else []
         exports, total = self.store.renders_page((max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE)
         pages = max(1, math.ceil(total / PAGE_SIZE))

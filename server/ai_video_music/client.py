@@ -209,9 +209,13 @@ class _LargeReads(io.RawIOBase):
         super().close()
 
 
-async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIterator[bytes]:
+async def decoded_chunks(
+    response: httpx.Response, cap: int | None, batch: int | None = _CHUNK
+) -> AsyncIterator[bytes]:
     """The body, decompressed here in bounded steps (a 1 MB gzip bomb never becomes 1 GB in
-    memory), stopping with an error past ``cap`` bytes."""
+    memory), stopping with an error past ``cap`` bytes. ``batch``: bytes gathered before a chunk
+    is handed on (fewer thread hops for a file); None hands on each read as it arrives (a stream,
+    whose small events and clock must not wait for a megabyte to pile up)."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, by header
@@ -220,7 +224,7 @@ async def decoded_chunks(response: httpx.Response, cap: int | None) -> AsyncIter
     else:
         inflater = None
     total = 0
-    async for raw in response.aiter_raw(_CHUNK):
+    async for raw in response.aiter_raw(batch):
         pending = raw
         while pending:
             if inflater is None:
@@ -651,7 +655,7 @@ class NemoClient:
             reader = EventReader(
                 max_event_bytes=MAX_EVENT_BYTES, max_text_chars=MAX_REPLY_CHARS, on_chunk=tick
             )
-            async for event in reader.events(decoded_chunks(response, None)):
+            async for event in reader.events(decoded_chunks(response, None, batch=None)):
                 if isinstance(event, ErrorEvent):
                     raise _stream_error(event)
                 await on_event(event)

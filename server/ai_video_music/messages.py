@@ -554,7 +554,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cost.used": ("Credits used: {used}; left: {left}.", "本次消耗积分：{used}；剩余：{left}。"),
     # --- cancel --------------------------------------------------------------------------------
-    "cancel.done": ("Cancelled at the service: {ids}.", "已在服务端取消：{ids}。"),
+    "cancel.done": ("Cancelled: {ids}.", "已取消：{ids}。"),
     "cancel.nothing": ("There was no render running to cancel.", "当前没有正在进行的渲染可以取消。"),
     "cancel.agent_running": (
         "The agent request already sent can't be recalled: it keeps running and its credits are spent. "

@@ -171,9 +171,12 @@ class Renders:
                 self._spawn(rec.id, rec.project_id, None)
 
     async def cancel(self, render_id: str) -> None:
-        """Cancel at the service and record it; the follower stops at once."""
+        """Cancel at the service and record it; the follower stops at once. A render the service
+        already finished (its video never fetched: a dead link, say) is only abandoned here."""
+        rec = self.store.render(render_id)
         try:
-            await self.client.cancel_render(render_id)
+            if rec is None or rec.status != "completed":
+                await self.client.cancel_render(render_id)
         except ApiError as err:
             if err.status != 404:
                 raise
