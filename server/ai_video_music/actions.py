@@ -774,6 +774,8 @@ class VideoService:
                 raise job.error
             final = job.result if isinstance(job.result, str) else job.id
             rec = self.store.render(final) or rec
+        elif rec.status != "downloaded":
+            rec = await self.renders.watch(rec.id, deadline - 1.0) or rec
         tl = read_timeline(state.draft, state.canvas)
         out = await self._export_output(rec, project, timeline_view(tl, lang), lang, notes)
         out.agent_reply, out.changes = agent_reply, changes
@@ -805,6 +807,7 @@ class VideoService:
                     job = self.renders.job_for(rec.id)
                 if job is not None:
                     return job, rec, None
+                return None, rec, None  # another process follows it: watched, never rendered twice
         for old in stale:  # never deliver a render older than the timeline
             note = t("export.timeline_changed", lang, render_id=old.id)
             try:

@@ -193,6 +193,18 @@ def drip(
     return answer
 
 
+def stall(body: bytes, at: int, content_type: str = "video/mp4") -> Answer:
+    """The first ``at`` bytes, then nothing until released, then the rest: a download in progress."""
+
+    async def answer(req: Request, conn: Conn) -> None:
+        await conn.head(200, [("Content-Type", content_type)], len(body))
+        await conn.write(body[:at])
+        await conn.released()
+        await conn.write(body[at:])
+
+    return answer
+
+
 def gzip_bomb(
     inflated: int,
     status: int = 200,
@@ -424,7 +436,9 @@ class Hostile:
                     self._cond.notify_all()
                 await self._pick(req.route)(req, Conn(writer, self))
         except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
+            pass  # the client went away, or sent what no HTTP parser would take: the connection ends
+        except asyncio.CancelledError:
+            pass  # the double is stopping
         finally:
             self._tasks.discard(task)  # type: ignore[arg-type]
             writer.close()
