@@ -5,11 +5,13 @@ The crash and start-up cases (items 1, 8, 10, 11) also run over real stdio in te
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
 import stat
 import time
+import tracemalloc
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +169,7 @@ async def test_3_a_backend_echoing_the_token_shows_it_nowhere(
 
 
 @pytest.mark.parametrize("behaviour", ["silence", "drip"])
-@pytest.mark.parametrize("tool", ["credits", "status", "export"])
+@pytest.mark.parametrize("tool", ["credits", "status", "export", "generate", "upload"])
 async def test_4_a_backend_that_never_answers_costs_one_budget(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path, tool: str, behaviour: str
 ) -> None:
@@ -175,12 +177,25 @@ async def test_4_a_backend_that_never_answers_costs_one_budget(
     async with Client(make_server()) as client:
         await start_project(client, tmp_path)
         answer = silence() if behaviour == "silence" else drip(b'{"code":0,"data":{}}' * 10, every=0.5)
-        for route in ("credits", "state", "claim", "render", "render_poll"):
+        for route in ("credits", "state", "claim", "render", "render_poll", "session", "run_sse", "upload"):
             hostile.on(route, answer)
-        result = await call(client, tool)  # `call` fails the test past the budget
+        args = {"generate": {"prompt": "add music"}, "upload": {"files": [str(tmp_path / "photo.jpg")]}}
+        result = await call(client, tool, args.get(tool))  # `call` fails the test past the budget
         hostile.release()
     if result.is_error:
         assert f"within {round(BUDGET)} s" in text(result) or "stopped answering" in text(result)
+
+
+@pytest.mark.parametrize("behaviour", ["silence", "drip"])
+async def test_4_a_free_token_that_never_comes_costs_one_budget(
+    make_server: MakeServer, hostile: Hostile, behaviour: str
+) -> None:
+    answer = silence() if behaviour == "silence" else drip(b'{"code":0,"data":{"token":"nmv_x"}}', every=0.5)
+    hostile.on("token", answer)
+    async with Client(make_server()) as client:
+        result = await call(client, "credits")
+        hostile.release()
+    assert result.is_error and f"within {round(BUDGET)} s" in text(result), text(result)
 
 
 async def test_4_retry_after_an_hour_is_said_not_waited(make_server: MakeServer, hostile: Hostile) -> None:
@@ -396,13 +411,20 @@ async def test_6_a_download_that_drips_is_stopped_by_its_deadline(
 async def test_7_a_gzip_bomb_answer_is_cut_after_decompression(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path
 ) -> None:
+    bomb = gzip_bomb(256 * 1024**2)
     async with Client(make_server()) as client:
         await start_project(client, tmp_path)
-        hostile.on("state", gzip_bomb(256 * 1024**2))
-        hostile.on("credits", gzip_bomb(256 * 1024**2))
-        for tool in ("status", "credits"):
-            result = await call(client, tool)
-            assert result.is_error and "larger than 8 MB" in text(result), text(result)
+        hostile.on("state", bomb)
+        hostile.on("credits", bomb)
+        tracemalloc.start()
+        try:
+            for tool in ("status", "credits"):
+                result = await call(client, tool)
+                assert result.is_error and "larger than 8 MB" in text(result), text(result)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert peak < 64 * 1024**2, f"{peak / 1024**2:.0f} MB held for a 256 MB bomb"
 
 
 async def test_7_a_50_mb_event_is_skipped_not_shown_and_the_rest_comes_once(
@@ -516,16 +538,27 @@ async def test_9_a_file_growing_during_its_upload_is_named(
     assert "changed while it was being uploaded" in text(result), text(result)
 
 
+@pytest.mark.parametrize("trouble", ["folder in the way", "disk full"])
 async def test_9_a_state_folder_that_fails_to_write_gets_a_sentence(
-    make_server: MakeServer, hostile: Hostile, tmp_path: Path
+    make_server: MakeServer, hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, trouble: str
 ) -> None:
-    (tmp_path / "home").mkdir()
-    (tmp_path / "home" / TOKEN_FILE).mkdir()  # the token can't be saved there
+    home = tmp_path / "home"
+    home.mkdir()
+    if trouble == "folder in the way":
+        (home / TOKEN_FILE).mkdir()  # the token can't be saved there
+    else:
+
+        def full(fd: int) -> None:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+        monkeypatch.setattr(os, "fsync", full)  # what a full disk does to the token cache's write
     async with Client(make_server()) as client:
         result = await call(client, "credits")
     body = text(result)
-    assert result.is_error and str(tmp_path / "home") in body, body
+    assert result.is_error and str(home) in body, body
     assert "OSError" not in body and "IsADirectory" not in body
+    if trouble == "disk full":
+        assert "is full" in body
 
 
 # --- 12. smaller things ------------------------------------------------------------------------------
@@ -641,3 +674,18 @@ async def test_12_only_files_inside_the_output_folder_are_resources(
             with pytest.raises(Exception, match=r"No exported video|Unknown resource") as caught:
                 await client.read_resource(f"nemo://exports/{name}")
             assert "private" not in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "token", ["nmv_a\x01b", "nmv_a\x7fb", "nmv_a\x00b", "nmv_\u00e9t\u00e9", "", 12345, None]
+)
+async def test_12_an_unusable_free_token_is_refused_not_cached(
+    make_server: MakeServer, hostile: Hostile, token: Any
+) -> None:
+    hostile.on("token", ok({"token": token, "user_id": "anon_x", "expires_at": 604800}), times=1)
+    async with Client(make_server()) as client:
+        first = await call(client, "credits")
+        second = await call(client, "credits")
+    assert first.is_error and "unexpected" in text(first), text(first)
+    assert not second.is_error, text(second)  # the next call fetched a usable one
+    assert len(hostile.requests("token")) == 2

@@ -17,7 +17,7 @@ from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
 from .conftest import call, console_script, stdio_env, text
-from .double import DRAFT, Hostile, Request, fail, hang_up, silence, sse, stall, then
+from .double import DRAFT, Hostile, Request, echo_auth, fail, hang_up, silence, sse, stall, then
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -25,10 +25,12 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 class Process:
     """One ``ai-video-music`` server on stdio; its pid is known, so a test can SIGKILL it."""
 
-    def __init__(self, hostile: Hostile, tmp_path: Path, name: str = "a", **env: str) -> None:
+    def __init__(
+        self, hostile: Hostile, tmp_path: Path, name: str = "a", *, flags: str = "", **env: str
+    ) -> None:
         self.pidfile = tmp_path / f"{name}.pid"
         self.errlog = tmp_path / f"{name}.stderr"
-        script = f'echo $$ > "{self.pidfile}"; exec "{console_script()}" 2>>"{self.errlog}"'
+        script = f'echo $$ > "{self.pidfile}"; exec "{console_script()}" {flags} 2>>"{self.errlog}"'
         self.params = StdioServerParameters(
             command="/bin/sh", args=["-c", script], env=stdio_env(hostile, tmp_path, **env)
         )
@@ -90,6 +92,32 @@ async def test_1_a_cut_emoji_in_every_backend_text_never_kills_the_stdio_server(
         assert (await call(client, "upload", {"files": [str(odd / "*.jpg")]})).is_error
         assert not (await call(client, "status")).is_error  # the same process, still answering
     assert "Traceback" not in server.log()
+
+
+# --- 3 ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("who", ["registered", "anonymous"])
+async def test_3_an_echoed_token_reaches_no_answer_no_debug_log_and_no_store(
+    hostile: Hostile, tmp_path: Path, who: str
+) -> None:
+    secret = "plainsecret-9x8y7z-stdio"  # not token-shaped: only the known-value redaction masks it
+    hostile.token = secret
+    hostile.on("credits", echo_auth(status=500))
+    hostile.on("run_sse", sse({"type": "error", "message": f"bad token {secret}"}, {"errorMessage": secret}))
+    env = {"NEMO_TOKEN": secret} if who == "registered" else {}
+    server = Process(hostile, tmp_path, flags="-v", **env)
+    async with server.client() as client:
+        await call(client, "upload", {"files": [str(jpeg(tmp_path / "p.jpg"))]}, (secret,))
+        assert (await call(client, "credits", secrets=(secret,))).is_error
+        turn = await call(client, "generate", {"prompt": "add a title"}, (secret,))
+        if not turn.is_error:  # still running at the budget: the end shows in status
+            turn = await until(client, "status", lambda r: "reported an error" in text(r))
+        assert "reported an error" in text(turn), text(turn)
+        await call(client, "status", secrets=(secret,))
+    assert "DEBUG" in server.log() and secret not in server.log()
+    stored = [p for p in (tmp_path / "home").rglob("*") if p.is_file() and p.name != "token.json"]
+    assert stored and all(secret.encode() not in p.read_bytes() for p in stored)
 
 
 # --- 8 ------------------------------------------------------------------------------------------------
