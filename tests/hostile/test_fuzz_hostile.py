@@ -369,3 +369,37 @@ def test_fuzz_agent_events(make_server: MakeServer, hostile: Hostile, photo: str
             assert "edit_multitrack" not in answers[0]  # an internal tool call is never shown
 
         example()
+
+
+@st.composite
+def videos(draw: st.DrawFn, original: bytes) -> bytes:
+    """The real video with some bytes changed, cut short, or an MP4 header over garbage."""
+    kind = draw(st.sampled_from(["mutate", "mutate", "truncate", "header"]))
+    if kind == "header":
+        return b"\0\0\0\x18ftypmp42\0\0\0\0mp42isom" + draw(st.binary(max_size=2000))
+    if kind == "truncate":
+        return original[: draw(st.integers(0, len(original)))]
+    data = bytearray(original)
+    for _ in range(draw(st.integers(1, 20))):
+        at = draw(st.integers(0, len(data) - 1))
+        data[at] = draw(st.integers(0, 255))
+    return bytes(data)
+
+
+def test_fuzz_downloaded_video(make_server: MakeServer, hostile: Hostile, photo: str) -> None:
+    """The finished video is parsed too (its boxes, for its facts): a damaged one is refused in
+    words or accepted with its facts, never a crash of the render job."""
+    fresh = _new_draft(hostile)
+    with served(make_server) as (portal, client):
+        assert not portal.call(call, client, "upload", {"files": [photo]}).is_error
+
+        @FUZZ
+        @given(video=videos(hostile.video))
+        def example(video: bytes) -> None:
+            fresh()
+            hostile.on("file", reply(video, content_type="video/mp4"))
+            hostile.on("download", reply(video, content_type="video/mp4"))
+            answers = run(portal, client, hostile, [("export", {}), ("status", {})])
+            assert "Error executing tool export" not in answers[0] or "video" in answers[0]
+
+        example()

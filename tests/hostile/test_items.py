@@ -441,6 +441,20 @@ async def test_7_a_50_mb_event_is_skipped_not_shown_and_the_rest_comes_once(
     assert body.count("Before.") == 1 and body.count("After.") == 1 and "xxxxxxxxxx" not in body
 
 
+async def test_7_a_flood_of_agent_text_is_cut_and_said_to_be(
+    make_server: MakeServer, hostile: Hostile, tmp_path: Path
+) -> None:
+    flood = [{"type": "text", "content": f"[{i}] " + "words " * 1000} for i in range(200)]  # 1.2M chars
+    hostile.on("run_sse", sse(*flood))
+    async with Client(make_server()) as client:
+        await start_project(client, tmp_path)
+        turn = await until(client, "generate", status_is("done"), {"prompt": "describe it at length"})
+        status = await call(client, "status")
+    assert "[0]" in text(turn) and "[199]" not in text(turn)
+    assert len(everything(turn)) < 100_000 and len(everything(status)) < 100_000
+    assert "cut" in text(turn).lower(), text(turn)[-500:]
+
+
 async def test_7_a_200k_track_draft_gives_a_bounded_answer(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path
 ) -> None:
@@ -689,3 +703,20 @@ async def test_12_an_unusable_free_token_is_refused_not_cached(
     assert first.is_error and "unexpected" in text(first), text(first)
     assert not second.is_error, text(second)  # the next call fetched a usable one
     assert len(hostile.requests("token")) == 2
+
+
+@pytest.mark.parametrize("planted", ["store.db", "store.db-wal"])
+async def test_12_a_store_planted_as_a_link_is_moved_aside_and_its_target_untouched(
+    make_server: MakeServer, hostile: Hostile, tmp_path: Path, planted: str
+) -> None:
+    victim = tmp_path / "victim.txt"
+    victim.write_text("keep me", encoding="utf-8")
+    victim.chmod(0o644)
+    home = tmp_path / "home"
+    home.mkdir(mode=0o700)
+    (home / planted).symlink_to(victim)
+    async with Client(make_server()) as client:
+        status = await call(client, "status")
+    assert not status.is_error and "moved to" in text(status), text(status)
+    assert stat.S_IMODE(victim.stat().st_mode) == 0o644 and victim.read_text(encoding="utf-8") == "keep me"
+    assert not (home / planted).is_symlink()
