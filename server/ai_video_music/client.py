@@ -79,6 +79,7 @@ SSE_IDLE_S = 300.0  # heartbeats keep a live stream busy; five silent minutes me
 DEFAULT_RATE_LIMIT_WAIT_S = 30.0
 MAX_BACKGROUND_WAIT_S = 15 * 60  # a longer Retry-After is reported, not waited out
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a JSON answer, after decompression
+INLINE_DECODE_BYTES = 256 * 1024  # larger answers are parsed in a worker thread
 MAX_EVENT_BYTES = 1024 * 1024
 MAX_REPLY_CHARS = 20_000
 MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s, averaged over RATE_WINDOW_S
@@ -425,7 +426,12 @@ class NemoClient:
         async for chunk in decoded_chunks(response, MAX_BODY_BYTES):
             body += chunk
         caller = self._caller(Request("GET", "", idempotent=True, token_call=_is_token_call(response)))
-        return unwrap(response.status_code, decode_body(bytes(body)), _retry_after(response), caller)
+        raw = bytes(body)
+        if len(raw) < INLINE_DECODE_BYTES:
+            decoded = decode_body(raw)
+        else:  # seconds of parsing and cleaning (a huge draft): not on the event loop every call shares
+            decoded = await anyio.to_thread.run_sync(decode_body, raw, abandon_on_cancel=True)
+        return unwrap(response.status_code, decoded, _retry_after(response), caller)
 
     async def _call(self, method: str, path: str, *, idempotent: bool, **kw: Any) -> dict[str, Any]:
         return await self._exchange(Request(method, path, idempotent=idempotent, **kw), self._json)
