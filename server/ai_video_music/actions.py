@@ -689,7 +689,10 @@ class VideoService:
         )
 
     async def _glob(self, pattern: str, raw: str) -> list[Path]:
-        stop = time.monotonic() + GLOB_SECONDS
+        # Within what the call has left: a slow disk must read as a slow search, not a slow service.
+        left = budget.remaining()
+        seconds = GLOB_SECONDS if left is None else max(0.0, min(GLOB_SECONDS, left - self._reserve()))
+        stop = time.monotonic() + seconds
 
         def search() -> list[Path]:
             found: list[Path] = []
@@ -699,7 +702,7 @@ class VideoService:
                     break
             return found
 
-        with anyio.move_on_after(GLOB_SECONDS + 1):
+        with anyio.move_on_after(seconds + 0.1):
             matches = await anyio.to_thread.run_sync(search, abandon_on_cancel=True)
             if not matches:
                 raise InputError("input.no_match", pattern=clean_text(raw, 200))

@@ -629,6 +629,23 @@ async def test_12_wildcards_are_capped(make_server: MakeServer, hostile: Hostile
     assert not hostile.requests("upload")
 
 
+async def test_12_a_wildcard_on_a_slow_disk_is_stopped_in_words_within_the_budget(
+    make_server: MakeServer, hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import glob
+
+    def slow_disk(pattern: str, **kw: Any) -> Any:  # a network share that takes 5 s to list nothing
+        for _ in range(100):
+            time.sleep(0.05)
+        yield from ()
+
+    monkeypatch.setattr(glob, "iglob", slow_disk)
+    async with Client(make_server(tool_budget=1.0)) as client:
+        result = await call(client, "upload", {"files": [str(tmp_path / "*" / "*.jpg")]})
+    assert result.is_error and "takes too long" in text(result), text(result)
+    assert not hostile.requests()
+
+
 async def test_12_links_with_credentials_are_refused_and_not_echoed(
     make_server: MakeServer, hostile: Hostile
 ) -> None:
