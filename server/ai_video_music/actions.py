@@ -162,7 +162,7 @@ class VideoService:
 
     def _reserve(self) -> float:
         """Budget kept for the reads a tool makes after waiting on a job (a state read, a link)."""
-        return min(RESERVE_S, self.settings.tool_budget * 0.15)
+        return min(RESERVE_S, self.settings.tool_budget / 4)
 
     def output_dir(self) -> Path:
         """The export folder, resolved once (a probe write), again only if it stops working."""
@@ -635,7 +635,7 @@ class VideoService:
         parts = list(notes)
         if project is not None:
             for rec in self.store.project_renders(project.id, 10):
-                if rec.status in ("submitting", "pending", "processing"):
+                if rec.status in ("submitting", "pending", "processing", "completed"):
                     await self.renders.cancel(rec.id)
                     cancelled.append(rec.id)
         parts.append(
@@ -780,7 +780,10 @@ class VideoService:
         )
 
     async def _glob(self, pattern: str, raw: str) -> list[Path]:
-        stop = time.monotonic() + GLOB_SECONDS
+        # Within what the call has left: a slow disk must read as a slow search, not a slow service.
+        left = budget.remaining()
+        seconds = GLOB_SECONDS if left is None else max(0.0, min(GLOB_SECONDS, left - self._reserve()))
+        stop = time.monotonic() + seconds
 
         def search() -> list[Path]:
             found: list[Path] = []
@@ -790,7 +793,7 @@ class VideoService:
                     break
             return found
 
-        with anyio.move_on_after(GLOB_SECONDS + 1):
+        with anyio.move_on_after(seconds + 0.1):
             matches = await anyio.to_thread.run_sync(search, abandon_on_cancel=True)
             if not matches:
                 raise InputError("input.no_match", pattern=clean_text(raw, 200))
@@ -865,6 +868,8 @@ class VideoService:
                 raise job.error
             final = job.result if isinstance(job.result, str) else job.id
             rec = self.store.render(final) or rec
+        elif rec.status != "downloaded":
+            rec = await self.renders.watch(rec.id, deadline - 1.0) or rec
         tl = read_timeline(state.draft, state.canvas)
         out = await self._export_output(rec, project, timeline_view(tl, lang), lang, notes)
         out.agent_reply, out.changes = agent_reply, changes
@@ -896,6 +901,7 @@ class VideoService:
                     job = self.renders.job_for(rec.id)
                 if job is not None:
                     return job, rec, None
+                return None, rec, None  # another process follows it: watched, never rendered twice
         for old in stale:  # never deliver a render older than the timeline
             note = t("export.timeline_changed", lang, render_id=old.id)
             try:

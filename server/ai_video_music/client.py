@@ -80,6 +80,7 @@ SSE_IDLE_S = 300.0  # heartbeats keep a live stream busy; five silent minutes me
 DEFAULT_RATE_LIMIT_WAIT_S = 30.0
 MAX_BACKGROUND_WAIT_S = 15 * 60  # a longer Retry-After is reported, not waited out
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a JSON answer, after decompression
+INLINE_DECODE_BYTES = 256 * 1024  # larger answers are parsed in a worker thread
 MAX_EVENT_BYTES = 1024 * 1024
 MAX_REPLY_CHARS = 20_000
 MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s, averaged over RATE_WINDOW_S
@@ -211,11 +212,12 @@ class _LargeReads(io.RawIOBase):
 
 
 async def decoded_chunks(
-    response: httpx.Response, cap: int | None, chunk: int | None = _CHUNK
+    response: httpx.Response, cap: int | None, batch: int | None = _CHUNK
 ) -> AsyncIterator[bytes]:
     """The body, decompressed here in bounded steps (a 1 MB gzip bomb never becomes 1 GB in
-    memory), stopping with an error past ``cap`` bytes. ``chunk=None`` hands on whatever has
-    arrived at once (an event stream: httpx would otherwise hold bytes until ``chunk`` of them)."""
+    memory), stopping with an error past ``cap`` bytes. ``batch``: bytes gathered before a chunk
+    is handed on (fewer thread hops for a file); None hands on each read as it arrives (a stream,
+    whose small events and clock must not wait for a megabyte to pile up)."""
     encoding = response.headers.get("content-encoding", "identity").strip().lower()
     if encoding in ("gzip", "x-gzip", "deflate"):
         inflater = zlib.decompressobj(zlib.MAX_WBITS | 32)  # gzip or zlib, by header
@@ -224,7 +226,7 @@ async def decoded_chunks(
     else:
         inflater = None
     total = 0
-    async for raw in response.aiter_raw(chunk):
+    async for raw in response.aiter_raw(batch):
         pending = raw
         while pending:
             if inflater is None:
@@ -437,7 +439,12 @@ class NemoClient:
         async for chunk in decoded_chunks(response, MAX_BODY_BYTES):
             body += chunk
         caller = self._caller(Request("GET", "", idempotent=True, token_call=_is_token_call(response)))
-        return unwrap(response.status_code, decode_body(bytes(body)), _retry_after(response), caller)
+        raw = bytes(body)
+        if len(raw) < INLINE_DECODE_BYTES:
+            decoded = decode_body(raw)
+        else:  # seconds of parsing and cleaning (a huge draft): not on the event loop every call shares
+            decoded = await anyio.to_thread.run_sync(decode_body, raw, abandon_on_cancel=True)
+        return unwrap(response.status_code, decoded, _retry_after(response), caller)
 
     async def _call(self, method: str, path: str, *, idempotent: bool, **kw: Any) -> dict[str, Any]:
         return await self._exchange(Request(method, path, idempotent=idempotent, **kw), self._json)
@@ -675,7 +682,7 @@ class NemoClient:
             reader = EventReader(
                 max_event_bytes=MAX_EVENT_BYTES, max_text_chars=MAX_REPLY_CHARS, on_chunk=tick
             )
-            async for event in reader.events(decoded_chunks(response, None, chunk=None)):
+            async for event in reader.events(decoded_chunks(response, None, batch=None)):
                 if isinstance(event, ErrorEvent):
                     raise _stream_error(event)
                 await on_event(event)

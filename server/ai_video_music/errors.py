@@ -99,6 +99,18 @@ class LocalStateError(NemoError):
     key = "error.state_dir"
 
 
+def local_state_error(err: OSError, folder: object) -> LocalStateError:
+    """A file in NEMO_HOME couldn't be written or read: a full disk, a read-only folder, or what
+    the system said, with the folder's path (never a bare ``OSError`` for the user to decode)."""
+    import errno
+
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return LocalStateError("state.disk_full", path=str(folder))
+    if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return LocalStateError("state.read_only", path=str(folder))
+    return LocalStateError("state.unusable", path=str(folder), reason=err.strerror or type(err).__name__)
+
+
 class DownloadError(NemoError):
     """The finished video couldn't be saved: disk full, too big, too slow, not a video."""
 

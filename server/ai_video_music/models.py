@@ -156,7 +156,8 @@ class TokenGrant(WireModel):
     @classmethod
     def _token(cls, value: Any) -> str:
         text = value.strip() if isinstance(value, str) else ""
-        if not text or len(text) > 4096 or not text.isascii() or any(ch.isspace() for ch in text):
+        # It goes into an HTTP header on every call: printable ASCII only, or every call fails.
+        if not text or len(text) > 4096 or any(not "!" <= ch <= "~" for ch in text):
             raise ValueError("no usable token")
         return text
 

@@ -43,7 +43,8 @@ from .jobs import Job, Jobs
 from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video, warm_up
 from .messages import msg
 from .models import RenderStatus
-from .store import Render, Store
+from .store import OPEN_RENDER, Render, Store
+from .timeline import fingerprint
 
 log = logging.getLogger(__name__)
 
@@ -197,9 +198,12 @@ class Renders:
                 self._spawn(rec.id, rec.project_id, None)
 
     async def cancel(self, render_id: str) -> None:
-        """Cancel at the service and record it; the follower stops at once."""
+        """Cancel at the service and record it; the follower stops at once. A render the service
+        already finished (its video never fetched: a dead link, say) is only abandoned here."""
+        rec = self.store.render(render_id)
         try:
-            await self.client.cancel_render(render_id)
+            if rec is None or rec.status != "completed":
+                await self.client.cancel_render(render_id)
         except ApiError as err:
             if err.status != 404:
                 raise
@@ -238,6 +242,8 @@ class Renders:
                 await self._save(job, render_id, status.output_url)
                 return render_id
             # Failed at the service: once more under a new id, as the service's own skill does.
+            if draft is None and rec.attempt == 1 and status.status == "failed":
+                draft = await self._draft_of(rec)  # resumed after a restart: the draft is the session's
             if rec.attempt > 1 or draft is None or status.status == "cancelled":
                 reason = (status.error or status.status).rstrip(".")
                 self.store.update_render(render_id, status=status.status, error=reason)
@@ -299,10 +305,12 @@ class Renders:
                 transient = 0
             except ApiError as err:
                 if err.status == 404:
-                    if current.status == "submitting" and draft is not None and not resubmitted:
+                    if current.status == "submitting" and not resubmitted:
                         resubmitted = 1  # the submit never arrived: send it (same id) once more
-                        await self._submit(current, draft)
-                        continue
+                        draft = draft if draft is not None else await self._draft_of(current)
+                        if draft is not None:
+                            await self._submit(current, draft)
+                            continue
                     self.store.update_render(rec.id, status="failed", error="the service no longer knows it")
                     raise RenderFailedError("render.unknown", render_id=rec.id) from err
                 if isinstance(err, RateLimitedError) and err.retry_after:
@@ -326,6 +334,18 @@ class Renders:
             )
             if status.finished:
                 return status
+
+    async def _draft_of(self, rec: Render) -> dict[str, Any] | None:
+        """The draft a render was made of, read back from its session (a process that resumed it
+        after a restart never had it): only if the timeline is still exactly that one."""
+        try:
+            state = await self.client.state(rec.session_id or "")
+        except NemoError as err:
+            log.info("render %s: its draft can't be read back: %s", rec.id, err)
+            return None
+        if state.draft is None or fingerprint(state.draft) != rec.draft_fp:
+            return None  # edited since: this render is no longer what the user would export
+        return state.draft
 
     async def _transient(self, render_id: str, err: NemoError, count: int) -> int:
         """A polling error: noted on the row (status shows it), then another look later."""
@@ -387,13 +407,34 @@ class Renders:
         except OSError:
             return None
 
+    def _keep_claim(self, render_id: str) -> Callable[[int], None]:
+        """While bytes arrive, keep the claim fresh: a long download is not a dead follower, and
+        another process taking over would truncate the part file under it."""
+        touched = time.time()
+
+        def touch(_: int) -> None:
+            nonlocal touched
+            if time.time() - touched > CLAIM_STALE_S / 4:
+                touched = time.time()
+                self.store.update_render(render_id, claimed_at=touched)
+
+        return touch
+
+    async def watch(self, render_id: str, deadline: float) -> Render | None:
+        """Wait (until ``deadline``) for a render another process follows to be saved or to end."""
+        while True:
+            rec = self.store.render(render_id)
+            if rec is None or rec.status not in OPEN_RENDER or time.monotonic() >= deadline:
+                return rec
+            await anyio.sleep(min(0.25, deadline - time.monotonic()))
+
     async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
         """The link the render gave, else the API's own download route; a file that is not a video
         (an HTML error page saved as .mp4, say) is never accepted."""
         last: NemoError = DownloadError("download.not_video")
         for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
             try:
-                await self.client.download(source, part)
+                await self.client.download(source, part, on_bytes=self._keep_claim(render_id))
                 return await anyio.to_thread.run_sync(probe_video, part)
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)

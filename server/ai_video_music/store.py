@@ -300,28 +300,40 @@ class Store:
         self.moved_aside: Path | None = None
         try:
             private_dir(home)
-            self._db = self._open()
-        except sqlite3.DatabaseError as err:
-            if not self.path.exists():
-                raise self.state_error(err) from err
-            # A damaged file must not keep the server from starting: keep it for inspection.
-            self.moved_aside = self.path.with_name(f"store.db.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
-            os.replace(self.path, self.moved_aside)
-            for suffix in ("-wal", "-shm"):
-                sidecar = self.path.with_name(self.path.name + suffix)
-                if sidecar.exists():
-                    os.replace(sidecar, self.moved_aside.with_name(self.moved_aside.name + suffix))
-            log.error("store %s was unreadable (%s); moved aside to %s", self.path, err, self.moved_aside)  # noqa: TRY400
-            self._db = self._open()
+            try:
+                self._db = self._open()
+            except sqlite3.DatabaseError as err:
+                files = [self.path.with_name(self.path.name + suffix) for suffix in ("", "-wal", "-shm")]
+                present = [(f, f.name[len("store.db") :]) for f in files if f.exists() or f.is_symlink()]
+                if not present:
+                    raise self.state_error(err) from err
+                # A damaged file must not keep the server from starting: keep it for inspection.
+                self.moved_aside = self.path.with_name(f"store.db.corrupt-{time.strftime('%Y%m%d-%H%M%S')}")
+                for found, suffix in present:
+                    os.replace(found, self.moved_aside.with_name(self.moved_aside.name + suffix))
+                log.error("store %s was unreadable (%s); moved aside to %s", self.path, err, self.moved_aside)  # noqa: TRY400
+                self._db = self._open()
+        except sqlite3.Error as err:  # the fresh store can't be made either (a full disk, say)
+            raise self.state_error(err) from err
         except OSError as err:
             raise LocalStateError(
                 "state.unusable", path=str(home), reason=err.strerror or type(err).__name__
             ) from err
 
     def _open(self) -> sqlite3.Connection:
-        fd = os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600)
-        os.close(fd)
-        os.chmod(self.path, 0o600)
+        # A planted link (the store or its journal) is never followed, written or chmod-ed
+        # through: it is moved aside like a damaged store.
+        for name in ("", "-wal", "-shm"):
+            if self.path.with_name(self.path.name + name).is_symlink():
+                raise sqlite3.DatabaseError(f"store.db{name} is a symbolic link")
+        fd = os.open(self.path, os.O_CREAT | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0), 0o600)
+        try:
+            if hasattr(os, "fchmod"):
+                os.fchmod(fd, 0o600)
+            else:  # Windows
+                os.chmod(self.path, 0o600)
+        finally:
+            os.close(fd)
         db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
         try:
             db.row_factory = sqlite3.Row

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import anyio
 
+from .errors import local_state_error
 from .fsutil import atomic_write_bytes, pid_alive, private_dir
 
 log = logging.getLogger(__name__)
@@ -56,31 +57,46 @@ class TokenCache:
         """Hold a lock across server processes sharing NEMO_HOME, so only one fetches a token.
 
         An ``O_EXCL`` lock file works on every OS; a stale one (its owner was killed) is broken.
+        A folder that can't be written raises :class:`LocalStateError` (its path, in words).
         """
-        private_dir(self._lock.parent)
+        try:
+            private_dir(self._lock.parent)
+        except OSError as err:
+            raise local_state_error(err, self._lock.parent) from None
         deadline = time.monotonic() + wait
-        while True:
+        held = False
+        while not held:
             try:
                 fd = os.open(self._lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-                os.write(fd, str(os.getpid()).encode())
-                os.close(fd)
-                break
             except FileExistsError:
                 with contextlib.suppress(OSError, ValueError):
-                    owner = int(self._lock.read_text(encoding="utf-8").strip() or "0")
+                    with self._lock.open("rb") as fh:
+                        owner = int(fh.read(32).strip() or b"0")
                     age = time.time() - self._lock.stat().st_mtime
                     # A lock whose owner is gone (killed mid-fetch) is broken at once, not after a wait.
                     if age > STALE_LOCK_S or (owner and not pid_alive(owner)):
                         self._lock.unlink()
                         continue
                 if time.monotonic() > deadline:
-                    break  # better a second fetch than a stuck server
+                    break  # better a second fetch than a stuck server (the lock stays its owner's)
                 await anyio.sleep(0.05)
+                continue
+            except OSError as err:
+                raise local_state_error(err, self._lock.parent) from None
+            held = True
+            try:
+                os.write(fd, str(os.getpid()).encode())
+            except OSError as err:
+                self._lock.unlink()  # a half-written lock (a full disk) must not block the next call
+                raise local_state_error(err, self._lock.parent) from None
+            finally:
+                os.close(fd)
         try:
             yield
         finally:
-            with contextlib.suppress(FileNotFoundError):
-                self._lock.unlink()
+            if held:
+                with contextlib.suppress(FileNotFoundError):
+                    self._lock.unlink()
 
     def load(self) -> TokenRecord | None:
         try:
@@ -99,4 +115,7 @@ class TokenCache:
             return None
 
     def save(self, record: TokenRecord) -> None:
-        atomic_write_bytes(self.path, json.dumps(asdict(record)).encode("utf-8"), mode=0o600)
+        try:
+            atomic_write_bytes(self.path, json.dumps(asdict(record)).encode("utf-8"), mode=0o600)
+        except OSError as err:
+            raise local_state_error(err, self.path.parent) from None
