@@ -105,20 +105,23 @@ class PollSchedule:
         estimate = self.estimated_finish()
         finish = estimate[0] if estimate else None
         stalled = len(self.samples) > 1 and self.samples[-1][1] == self.samples[-2][1]
+        # A plain fixed poll, on its grid (the n-th look no sooner than n fixed periods after the
+        # start), so the early first look never costs an extra one.
+        grid = max(self.fallback, self.started + self.fallback * self.looks - now)
         if self.looks == 1:
             delay = self.floor  # a first look soon after the start
+        elif estimate is not None and estimate[1] is not None:
+            # Just started moving after standing still: the rate is a guess (when did it start?),
+            # so look again on the grid, or sooner if it moves fast.
+            delay = min(grid, 2 * estimate[1])
         elif estimate is not None and estimate[0] + FINISH_MARGIN_S > now:
             delay = estimate[0] + FINISH_MARGIN_S - now  # one look right after it should be done
-            if estimate[1] is not None:
-                delay = min(delay, 2 * estimate[1])
         elif stalled and self.moved:
             delay = self.last_delay * 1.5  # stuck (at 99%, say): look less and less often
         elif finish is not None:
             delay = self.floor  # past the estimate and still moving: it is about to finish
         else:
-            # No usable progress: a plain fixed poll, on its grid (the n-th look no sooner than n
-            # fixed periods after the start), so the early first look never costs an extra one.
-            delay = max(self.fallback, self.started + self.fallback * self.looks - now)
+            delay = grid  # no usable progress
         self.last_delay = max(min(self.ceiling, max(self.floor, delay)), self.not_before - now)
         return self.last_delay
 

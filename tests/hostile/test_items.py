@@ -183,7 +183,7 @@ async def test_4_a_backend_that_never_answers_costs_one_budget(
         result = await call(client, tool, args.get(tool))  # `call` fails the test past the budget
         hostile.release()
     if result.is_error:
-        assert "within 1 s" in text(result) or "stopped answering" in text(result), text(result)
+        assert "within a second" in text(result) or "stopped answering" in text(result), text(result)
 
 
 @pytest.mark.parametrize("behaviour", ["silence", "drip"])
@@ -195,7 +195,7 @@ async def test_4_a_free_token_that_never_comes_costs_one_budget(
     async with Client(make_server(tool_budget=1.0)) as client:
         result = await call(client, "credits")
         hostile.release()
-    assert result.is_error and "within 1 s" in text(result), text(result)
+    assert result.is_error and "within a second" in text(result), text(result)
 
 
 async def test_4_retry_after_an_hour_is_said_not_waited(make_server: MakeServer, hostile: Hostile) -> None:
@@ -418,9 +418,11 @@ async def test_7_a_gzip_bomb_answer_is_cut_after_decompression(
         hostile.on("credits", bomb)
         tracemalloc.start()
         try:
+            # status answers what it knows and says why the timeline is missing; credits can't answer.
             for tool in ("status", "credits"):
                 result = await call(client, tool)
-                assert result.is_error and "larger than 8 MB" in text(result), text(result)
+                assert result.is_error == (tool == "credits"), text(result)
+                assert "larger than 8 MB" in text(result), text(result)
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
@@ -588,7 +590,7 @@ async def test_12_only_comment_heartbeats_still_end_at_the_agent_time_limit(
         ended = await call(client, "generate", {"prompt": "make a video"})
         if not ended.is_error:  # still working when the call's budget ran out: status tells the end
             ended = await until(client, "status", lambda r: "limit" in text(r))
-    assert "didn't finish within its" in text(ended), text(ended)
+    assert "didn't finish within" in text(ended), text(ended)
 
 
 @pytest.mark.parametrize("expires", [604800, "soon", "2999-01-01T00:00:00", None, 1e999, -5, "Infinity"])
