@@ -434,18 +434,19 @@ async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_surviv
 
 
 async def test_an_upload_longer_than_the_budget_reports_its_outcome_in_status(
-    settings: Settings, tmp_path: Path
+    settings: Settings, tmp_path: Path, image: Path
 ) -> None:
     big = tmp_path / "long.mp4"
     with big.open("wb") as fh:
         fh.write(b"\0\0\0\x18ftypmp42")
-        fh.truncate(200 * 1024 * 1024)
-    async with Client(create_server(dataclasses.replace(settings, tool_budget=0.8))) as client:
-        await call(client, "generate", {"prompt": "status"})  # the token and the project exist already
+        fh.truncate(450 * 1024 * 1024)  # sparse: nothing is written, but it takes a while to send
+    async with Client(create_server(dataclasses.replace(settings, tool_budget=0.5))) as client:
+        with anyio.fail_after(30):
+            while not data(await call(client, "status"))["media_total"]:  # the token and the project exist
+                await call(client, "upload", {"files": [str(image)]})
         first = data(await call(client, "upload", {"files": [str(big)]}))
         assert first["status"] == "working"
         answer: dict[str, Any] = {}
         with anyio.fail_after(30):
             while not any("long.mp4" in r for r in answer.get("replies", [])):
                 answer = data(await call(client, "status"))
-        assert any(m["name"] == "long.mp4" for m in answer["media"])

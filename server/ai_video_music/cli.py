@@ -158,6 +158,15 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument(
         "--photos", type=Path, default=None, help="folder of your own photos to use (default: three samples)"
     )
+    demo.add_argument(
+        "--fps",
+        type=int,
+        default=12,
+        choices=range(1, 61),
+        metavar="N",
+        help="frames per second of the simulated render: fewer render faster on a slow machine, the "
+        "length and frame stay as asked (default: 12)",
+    )
     return parser
 
 
@@ -209,6 +218,7 @@ def _demo(args: argparse.Namespace, out: TextIO) -> int:
         if not photos.is_dir():
             raise CliError(f"demo: --photos {photos} is not a folder")
         options["photos"] = photos
+    options["fps"] = args.fps
     # Ctrl-C: asyncio's own handler cancels the run, so the server and simulator stop in order.
     try:
         path = run_demo(**options)

@@ -143,8 +143,11 @@ def _facts(path: Path) -> str:
         return f"{seconds:.1f} s, {video.width}x{video.height}, {path.stat().st_size / 1e6:.1f} MB"
 
 
-def run_demo(output: Path | None = None, photos: Path | None = None, out: TextIO = sys.stderr) -> Path:
-    """Run the demo with the photos in ``photos`` (else generated ones); returns the MP4's path."""
+def run_demo(
+    output: Path | None = None, photos: Path | None = None, out: TextIO = sys.stderr, fps: int = DEMO_FPS
+) -> Path:
+    """Run the demo with the photos in ``photos`` (else generated ones); returns the MP4's path.
+    ``fps``: frames per second of the simulated render (fewer render faster; length and frame stay)."""
     try:
         from .simulator import SimConfig, Simulator
     except ImportError as err:
@@ -157,7 +160,7 @@ def run_demo(output: Path | None = None, photos: Path | None = None, out: TextIO
         heartbeat_every=0.25,
         no_text_rate=0.0,
         render_seconds=2.0,
-        render_fps=DEMO_FPS,
+        render_fps=fps,
         seed=1,
     )
     with tempfile.TemporaryDirectory(prefix="nemo-demo-") as tmp, Simulator(config) as sim:

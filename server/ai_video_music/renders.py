@@ -263,6 +263,7 @@ class Renders:
             )  # fmt: skip
             self._following[retry] = job
             render_id = retry
+            job.result = retry  # the render the job follows now, for whoever asks before it ends
             retry_rec = self.store.render(retry)
             assert retry_rec is not None
             await self._submit(retry_rec, draft)
