@@ -41,8 +41,8 @@ def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     env = {**os.environ, "NEMO_OUTPUT_DIR": str(out), "HOME": str(tmp_path)}
     script = Path(sys.executable).with_name("ai-video-music")
     result = subprocess.run(
-        # 4 frames a second: the same length and frame, rendered in a third of the time.
-        [str(script), "demo", "--fps", "4"],
+        # 2 frames a second: the same length and frame, rendered in a sixth of the time.
+        [str(script), "demo", "--fps", "2"],
         env=env,
         capture_output=True,
         text=True,

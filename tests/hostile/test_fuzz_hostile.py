@@ -351,7 +351,7 @@ def test_fuzz_render_poll(make_server: MakeServer, hostile: Hostile, photo: str)
         setup=[("upload", {"files": [photo]})],
         before=_new_draft(hostile),
         tool_budget=0.6,  # a render that isn't done costs the export its whole budget
-        examples=30,
+        examples=15,
     )
 
 

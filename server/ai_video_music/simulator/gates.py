@@ -14,7 +14,7 @@ from types import TracebackType
 
 import anyio.to_thread
 
-GATED_ROUTES = ("run_sse", "render")
+GATED_ROUTES = ("run_sse", "render", "upload")
 
 
 class Gate:

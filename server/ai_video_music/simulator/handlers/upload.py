@@ -90,6 +90,11 @@ async def upload(state: SimState, request: Request) -> Response:
             described.append((_describe(name, kind, 0, str(url), media.Facts()), None))
     if not described:
         raise ApiReject(4001, "no files in request")
+    gate = state.gate("upload")
+    if gate is not None:  # a test holds uploads: the answer waits until it lets go
+        gate.enter()
+        while not gate.released:
+            await anyio.sleep(0.02)
     with state.lock:
         for info, kept in described:
             session.uploads.append(info)
