@@ -36,6 +36,10 @@ class Gate:
     def release(self) -> None:
         self._released.set()
 
+    async def released_event(self) -> None:
+        """Wait, without blocking the simulator's loop, until the test lets go (or the simulator resets)."""
+        await anyio.to_thread.run_sync(self._released.wait)
+
     def wait_entered(self, timeout: float = 10.0) -> bool:
         """Block until something waits at the gate (``False`` on timeout)."""
         return self._entered.wait(timeout)

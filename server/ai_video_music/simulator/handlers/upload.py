@@ -93,8 +93,7 @@ async def upload(state: SimState, request: Request) -> Response:
     gate = state.gate("upload")
     if gate is not None:  # a test holds uploads: the answer waits until it lets go
         gate.enter()
-        while not gate.released:
-            await anyio.sleep(0.02)
+        await gate.released_event()
     with state.lock:
         for info, kept in described:
             session.uploads.append(info)
