@@ -7,6 +7,8 @@ servers.
 
 from __future__ import annotations
 
+import shutil
+import sys
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -109,6 +111,14 @@ def fake_sleep() -> FakeSleep:
 async def client(settings: Settings, fake_sleep: FakeSleep) -> AsyncIterator[NemoClient]:
     async with NemoClient(settings, sleep=fake_sleep) as c:
         yield c
+
+
+def console_script() -> str:
+    """The installed ``ai-video-music`` command, as a host starts it."""
+    found = Path(sys.executable).with_name("ai-video-music")
+    path = str(found) if found.exists() else shutil.which("ai-video-music")
+    assert path, "the ai-video-music console script is not installed"
+    return path
 
 
 def inject(sim: Simulator, route: str, kind: str, times: int = 1, retry_after: float | None = None) -> Fault:

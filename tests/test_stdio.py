@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from pathlib import Path
 from subprocess import DEVNULL
 
@@ -13,14 +11,9 @@ from mcp import Client, StdioServerParameters
 
 from ai_video_music.simulator import Simulator
 
+from .conftest import console_script
+
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
-
-
-def console_script() -> str:
-    found = Path(sys.executable).with_name("ai-video-music")
-    path = str(found) if found.exists() else shutil.which("ai-video-music")
-    assert path, "the ai-video-music console script is not installed"
-    return path
 
 
 def server_env(sim: Simulator, tmp_path: Path, **extra: str) -> dict[str, str]:

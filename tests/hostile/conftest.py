@@ -5,8 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import shutil
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -113,13 +111,6 @@ async def call(
         result = await client.call_tool(tool, args or {})
     check_answer(result, secrets)
     return result
-
-
-def console_script() -> str:
-    found = Path(sys.executable).with_name("ai-video-music")
-    path = str(found) if found.exists() else shutil.which("ai-video-music")
-    assert path, "the ai-video-music console script is not installed"
-    return path
 
 
 def stdio_env(hostile: Hostile, tmp_path: Path, **extra: str) -> dict[str, str]:

@@ -16,7 +16,8 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
-from .conftest import call, console_script, stdio_env, text
+from ..conftest import console_script
+from .conftest import call, stdio_env, text
 from .double import DRAFT, Hostile, Request, echo_auth, fail, hang_up, silence, sse, stall, then
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
