@@ -3,9 +3,9 @@
 Every call runs under the tool budget (``NEMO_TOOL_BUDGET``): the service and every backend
 call it makes read what is left, and a hard stop answers before the host gives up. Every
 string that leaves here is cleaned (no lone surrogates, escapes or control characters) and
-redacted (no token), whatever the backend sent. Only a ``ToolError``'s text reaches the
-client, so every :class:`NemoError` becomes one here, with its message and remedy in the
-user's language.
+redacted (no token), whatever the backend sent. Every :class:`NemoError` becomes an
+``isError`` result here, with its message and remedy in the user's language (not the SDK's
+English "Error executing tool" framing, which a Chinese user would otherwise read).
 """
 
 from __future__ import annotations
