@@ -409,7 +409,7 @@ async def test_low_credits_are_said_before_anything_is_sent_and_the_user_may_go_
     link = f"https://nemovideo.com/register?bind={user_id}"
     first = data(await call(mcp, "generate", {"prompt": "make a video"}))
     assert first["status"] == "needs_confirmation" and link in first["cost_warning"]
-    assert any("accept_cost=true" in step for step in first["next_steps"])
+    assert "can't run" in first["reply"], "with nothing left, there is nothing to confirm: get credits first"
     assert requests_to(sim, "run_sse") == [], "nothing was sent before the user agreed"
     again = await call(mcp, "generate", {"prompt": "make a video", "accept_cost": True})
     assert again.is_error and link in text(again), "sent: the service refused it, with the way to get credits"

@@ -13,7 +13,7 @@ from ai_video_music.translate import translate
     [
         ("Click the Export button to download.", "Ask me to export to download.", (Action.EXPORT,)),
         ('Press "Export" when ready', "Ask me to export when ready", (Action.EXPORT,)),
-        ("点击导出按钮即可下载。", "让我导出即可下载。", (Action.EXPORT,)),
+        ("点击导出按钮即可下载。", "告诉我导出即可下载。", (Action.EXPORT,)),
         ("Click Upload to add clips", "Send me the files to upload to add clips", (Action.UPLOAD,)),
         ("Click Credits to check", "Ask me for your credits to check", (Action.CREDITS,)),
         ("Open the timeline panel to review.", "Check the timeline to review.", (Action.STATUS,)),

@@ -246,7 +246,7 @@ class VideoService:
                     action="new_project",
                     reply="\n\n".join(notes),
                     next_steps=[t("next.after_new_project", lang)],
-                    project=await self.project_view(project),
+                    project=await self.project_view(project, link=True),
                 )
         if decision.action is Action.CANCEL:
             return await self.cancel(lang, notes)
@@ -314,19 +314,21 @@ class VideoService:
                 )
         try:
             before, balance = await self._before_turn(project)
-            warning = self._cost_warning(project, before, balance, lang)
-            if warning and not accept_cost:
-                # Said *before* spending: nothing is sent until the user agrees.
+            gate = self._cost_warning(project, before, balance, lang)
+            warning = gate[0] if gate else None
+            if gate is not None and not accept_cost:
+                # Said *before* spending: nothing is sent until the user agrees (or has credits).
                 self.store.forget_turn(gen_id)
+                possible = gate[1]
                 return GenerateOutput(
                     language=lang,
                     status="needs_confirmation",
                     action="agent",
-                    reply="\n\n".join([*notes, warning, t("cost.not_sent", lang)]),
-                    next_steps=[t("next.confirm_cost", lang)],
-                    cost_warning=warning,
+                    reply="\n\n".join([*notes, gate[0]] + ([t("cost.not_sent", lang)] if possible else [])),
+                    next_steps=[t("next.confirm_cost" if possible else "next.get_credits", lang)],
+                    cost_warning=gate[0],
                     credits_left=balance,
-                    project=await self.project_view(project),
+                    project=await self.project_view(project, link=True),
                 )
             self.store.update_generation(
                 gen_id, before_draft=_dump(before.draft if before else None), credits_before=balance
@@ -351,7 +353,7 @@ class VideoService:
                 next_steps=[t("next.status_later", lang)],
                 job_id=gen_id,
                 cost_warning=warning,
-                project=await self.project_view(project),
+                project=await self.project_view(project, link=True),
             )
         if job.error is not None:  # refused before the agent acted: its own message and remedy
             self.store.update_generation(gen_id, delivered=1)
@@ -378,9 +380,10 @@ class VideoService:
 
     def _cost_warning(
         self, project: Project, before: SessionState | None, balance: float | None, lang: Lang
-    ) -> str | None:
-        """What the request may cost, when the balance is below it: a clip the agent must generate
-        (no video and no media to build one from) costs about 100, anything else about 50."""
+    ) -> tuple[str, bool] | None:
+        """What the request may cost, when the balance is below it, and whether going ahead could
+        work at all: a clip the agent must generate (no video and no media to build one from) costs
+        about 100, anything else about 50; below 50 nothing can run."""
         if balance is None:
             return None
         tl = read_timeline(before.draft, before.canvas) if before else None
@@ -390,9 +393,11 @@ class VideoService:
         if balance >= cost:
             return None
         kind = msg("cost.generation") if generating else msg("cost.edit")
+        possible = balance >= EDIT_COST
+        key = "cost.warning" if possible else "cost.cannot"
         return t(
-            "cost.warning", lang, cost=cost, kind=kind, left=f"{balance:g}", more=self._more_credits(lang)
-        )
+            key, lang, cost=cost, kind=kind, left=f"{balance:g}", more=self._more_credits(lang)
+        ), possible
 
     def _more_credits(self, lang: Lang) -> str:
         """How to get credits: registration (keeps the free work) or a top-up."""
@@ -484,7 +489,7 @@ class VideoService:
             error = NemoError("agent.stream_broken") if accepted else err
         except NemoError as err:
             error = err
-        await self._finish_turn(gen_id, session, "".join(texts), truncated, before, error, accepted)
+        await self._finish_turn(gen_id, session, "".join(texts), truncated, before, error, accepted, prompt)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
         if accepted:
@@ -499,6 +504,7 @@ class VideoService:
         before: SessionState | None,
         error: NemoError | None,
         accepted: bool = True,
+        prompt: str = "",
     ) -> None:
         """Record the turn's outcome: its words, what changed, what it cost. Never fails on bad data."""
         lang = self.lang()
@@ -524,7 +530,9 @@ class VideoService:
         spent = None
         if gen is not None and gen.credits_before is not None and balance is not None:
             spent = max(0.0, gen.credits_before - balance)
-        reply = self._compose(text, truncated, changes, changed, error, lang, project.id, accepted, built)
+        reply = self._compose(
+            text, truncated, changes, changed, error, lang, project.id, accepted, built, prompt
+        )
         failed = error is not None and (not accepted or (not text.strip() and not changed))
         self.store.update_generation(
             gen_id,
@@ -547,6 +555,7 @@ class VideoService:
         project_id: str,
         accepted: bool = True,
         built: str | None = None,
+        prompt: str = "",
     ) -> str:
         parts: list[str] = []
         if not accepted and error is not None:
@@ -567,7 +576,7 @@ class VideoService:
         elif changes:
             parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in changes))
         elif changed is False and not words and error is None:
-            parts.append(t("agent.no_change", lang))
+            parts.append(t("agent.no_change", lang, prompt=cap(prompt, 80)))
         if error is not None and accepted:
             # The message reached the agent: whatever broke, sending it again could charge twice.
             parts.append(error.message(lang) + " " + t("error.turn_failed.remedy", lang))
@@ -597,7 +606,7 @@ class VideoService:
             changes=gen.change_list,
             credits_used=used,
             credits_left=left,
-            project=await self.project_view(project),
+            project=await self.project_view(project, link=True),
         )
         if gen.status == "failed" and gen.error:
             raise _TurnFailed(out)
@@ -609,7 +618,9 @@ class VideoService:
             return ""
         line = t("cost.used", lang, used=f"{used:g}", left=f"{left:g}")
         if left < EDIT_COST:
-            line += " " + t("cost.low", lang, cost=EDIT_COST, more=self._more_credits(lang))
+            line += t("sentence.sep", lang) + t(
+                "cost.low", lang, cost=EDIT_COST, more=self._more_credits(lang)
+            )
         return "\n\n" + line
 
     def _steps_after_turn(self, gen: Generation, lang: Lang) -> list[str]:
@@ -617,8 +628,9 @@ class VideoService:
             return [t("next.status_later", lang)] if gen.timeline_changed else []
         asks = translate(gen.reply).actions
         steps = []
-        if gen.timeline_changed is False and claims_change(gen.reply):
-            steps.append(t("next.claim_unverified", lang))
+        if gen.timeline_changed is False:
+            # Nothing changed: say so first; exporting would only save what was there before.
+            return [t("next.claim_unverified" if claims_change(gen.reply) else "next.no_change", lang)]
         if Action.UPLOAD in asks:
             steps.append(t("next.upload", lang))
         if gen.timeline_changed or Action.EXPORT in asks:
@@ -638,9 +650,13 @@ class VideoService:
                 if rec.status in ("submitting", "pending", "processing", "completed"):
                     await self.renders.cancel(rec.id)
                     cancelled.append(rec.id)
-        parts.append(
-            t("cancel.done", lang, ids=", ".join(cancelled)) if cancelled else t("cancel.nothing", lang)
-        )
+        latest = self.store.project_renders(project.id, 1) if project is not None else []
+        if cancelled:
+            parts.append(t("cancel.done", lang))
+        elif latest and latest[0].status == "downloaded" and latest[0].local_path:
+            parts.append(t("cancel.already_saved", lang, path=latest[0].local_path))
+        else:
+            parts.append(t("cancel.nothing", lang))
         running = project is not None and (
             self.jobs.running("agent", project.id) or self.store.running_turn(project.id) is not None
         )
@@ -652,7 +668,7 @@ class VideoService:
             action="cancel",
             reply="\n\n".join(parts),
             next_steps=[t("next.after_cancel", lang)] if cancelled else [],
-            project=await self.project_view(project),
+            project=await self.project_view(project, link=True),
         )
 
     # --- upload ------------------------------------------------------------------------------
@@ -702,7 +718,7 @@ class VideoService:
                 self.store.update_upload(upload_id, status="failed", error=job.error.render(self.lang()))
 
         job = self.jobs.spawn("upload", msg("label.upload"), work, project_id=project.id, on_done=on_done)
-        view = await self.project_view(project)
+        view = await self.project_view(project, link=True)
         if not await self.jobs.wait([job], report, lang):
             return UploadOutput(
                 language=lang,
@@ -810,14 +826,19 @@ class VideoService:
         lang = self.lang()
         c = await self.client.credits()
         total = c.total if c.total is not None else c.available + c.frozen
+        reply = t(
+            "credits.text", lang, available=f"{c.available:g}", frozen=f"{c.frozen:g}", total=f"{total:g}"
+        )
+        low = c.available < EDIT_COST
+        if low:  # too little for any request: say how to get more, here too
+            reply += t("sentence.sep", lang) + self._more_credits(lang)
         return CreditsOutput(
             language=lang,
             available=c.available,
             frozen=c.frozen,
             total=total,
-            reply=t(
-                "credits.text", lang, available=f"{c.available:g}", frozen=f"{c.frozen:g}", total=f"{total:g}"
-            ),
+            reply=reply,
+            next_steps=[t("next.get_credits", lang)] if low else [],
         )
 
     # --- export ------------------------------------------------------------------------------
@@ -893,7 +914,7 @@ class VideoService:
                     stale.append(rec)
                 continue
             if rec.status == "downloaded" and rec.local_path and Path(rec.local_path).is_file():
-                return None, rec, None
+                return None, rec, t("export.reused", lang)  # the same timeline: the same file
             if rec.status in ("submitting", "pending", "processing", "completed"):
                 job = self.renders.job_for(rec.id)
                 if job is None:
@@ -956,7 +977,7 @@ class VideoService:
         else:
             reply, status = t("export.rendering", lang, pct=pct), "rendering"
             if timeline.duration_s and timeline.width and timeline.height:
-                reply += " " + t(
+                reply += t("sentence.sep", lang) + t(
                     "export.will_be",
                     lang,
                     seconds=f"{timeline.duration_s:g}",
@@ -1019,6 +1040,7 @@ class VideoService:
             answers=answers,
             working=working,
         )
+        cancelled_now = False
         if current is not None:
             out.project = await self.project_view(current, link=True)
             try:
@@ -1031,17 +1053,18 @@ class VideoService:
                 out.exportable = is_exportable(state.draft)
                 current_fp = fingerprint(state.draft)
                 for item, rec in zip(out.exports, exports, strict=True):
-                    if rec.project_id == current.id:
+                    if rec.project_id == current.id and rec.status == "downloaded":
                         item.matches_timeline = rec.draft_fp == current_fp
                 latest = next(
                     (r for r in self.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
                 )
-                # Nothing to suggest when this timeline is saved already, or its export was just cancelled.
-                out.export_current = latest is not None and latest.status in ("downloaded", "cancelled")
+                out.export_current = latest is not None and latest.status == "downloaded"
+                # No "call export" when the user just cancelled the export of this very timeline.
+                cancelled_now = latest is not None and latest.status == "cancelled"
             media, out.media_total = self.store.media_page(current.id, MEDIA_SHOWN)
             out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
         out.reply = self._status_text(out, notes, lang)
-        out.next_steps = self._status_steps(out, lang)
+        out.next_steps = self._status_steps(out, lang, cancelled_now)
         return out
 
     def _undelivered(self, project: Project, lang: Lang) -> tuple[list[str], list[TurnAnswer]]:
@@ -1137,9 +1160,10 @@ class VideoService:
         if e.path and e.status == "downloaded":
             size = f"{(e.size_bytes or 0) / 1024**2:.1f} MB"
             dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
-            length = f"{e.duration_s:.1f}s" if e.duration_s is not None else "?"
-            outdated = " " + t("status.outdated", lang) if e.matches_timeline is False else ""
-            return f"- {e.path}{where} ({length}, {dims}, {size}){outdated}"
+            length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
+            mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]
+            fresh = t("sentence.sep", lang) + t(mark, lang) if mark else ""
+            return f"- {e.path}{where} ({length}, {dims}, {size}){fresh}"
         state = (
             t(f"render.state.{e.status}", lang)
             if e.status in ("failed", "cancelled")
@@ -1149,13 +1173,19 @@ class VideoService:
         return f"- {when}{where}: {state}{extra}"
 
     @staticmethod
-    def _status_steps(out: StatusOutput, lang: Lang) -> list[str]:
+    def _status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> list[str]:
         steps = []
+        for answer in out.answers:  # an answer that changed nothing comes first
+            if answer.timeline_changed is False and not answer.interrupted:
+                key = "next.claim_unverified" if claims_change(answer.reply) else "next.no_change"
+                steps.append(t(key, lang))
         if out.working:
             steps.append(t("next.status_later", lang))
         if out.project is None:
             steps.append(t("next.start", lang))
-        elif out.exportable and not out.working and not out.export_current:
+        elif (
+            out.exportable and not out.working and not out.export_current and not cancelled_now and not steps
+        ):
             steps.append(t("next.export", lang))
         if out.pages > out.page:
             steps.append(t("next.more_exports", lang, page=out.page + 1))

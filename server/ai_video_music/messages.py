@@ -510,7 +510,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Started a new, empty project. Earlier projects and their videos are kept.",
         "已新建一个空项目。之前的项目及其视频都会保留。",
     ),
-    "project.switched": ("Switched to the project {name}.", "已切换到项目 {name}。"),
+    "project.switched": ("Switched to the project “{name}”.", "已切换到项目「{name}」。"),
     "project.session_lost": (
         "Note: the video service lost this project's session, so a new one was started. "
         "Media uploaded before may be missing: upload it again if the timeline lacks it.",
@@ -538,7 +538,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "agent.silent": ("The agent finished without a message.", "智能体已完成，没有附带说明。"),
     "agent.changes": ("What changed on the timeline:", "时间线上的变化："),
-    "agent.no_change": ("The timeline didn't change.", "时间线没有变化。"),
+    "agent.no_change": (
+        "The timeline didn't change: “{prompt}” did not happen.",
+        "时间线没有变化：“{prompt}”没有生效。",
+    ),
     "agent.claim_unverified": (
         "Note: the agent says it made a change, but the timeline did not change.",
         "注意：智能体说已经做了修改，但时间线实际上没有变化。",
@@ -555,11 +558,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "你的请求“{prompt}”被中断了（服务器重启或连接中断），"
         "回复已丢失。下方的时间线显示了智能体已完成的部分。",
     ),
-    "cost.generation": ("a generated clip", "生成一段视频"),
-    "cost.edit": ("an edit", "一次编辑"),
+    "cost.generation": ("a clip the agent generates from nothing", "由智能体从零生成一段视频"),
+    "cost.edit": ("an edit, or a video from your uploads", "一次编辑或用已上传素材制作视频"),
     "cost.warning": (
         "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. {more}",
         "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 {left}。{more}",
+    ),
+    "cost.cannot": (
+        "This request needs about {cost} credits ({kind}) and {left} "
+        "are left, so it can't run until there are more. {more}",
+        "这个请求需要约 {cost} 积分（{kind}），目前剩余 {left}，积分不足，暂时无法执行。{more}",
     ),
     "cost.not_sent": ("It was not sent yet: say whether to go ahead.", "请求尚未发送：请确认是否继续。"),
     "cost.register": (
@@ -569,7 +577,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
     "cost.low": (
         "That is not enough for another edit (about {cost}). {more}",
-        "不够再做一次编辑（约 {cost} 积分）。{more}",
+        "剩余积分不够再做一次编辑（约 {cost} 积分）。{more}",
     ),
     "cost.used": ("Credits used: {used}; left: {left}.", "本次消耗积分：{used}；剩余：{left}。"),
     # --- cancel --------------------------------------------------------------------------------
@@ -581,6 +589,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "There was no export running to cancel. A finished edit "
         "can't be cancelled: ask for it to be undone instead.",
         "当前没有正在进行的导出可以取消。已完成的编辑无法取消：可以请求撤销这次修改。",
+    ),
+    "cancel.already_saved": (
+        "The export had already finished, so there was nothing to cancel: {path}",
+        "导出已经完成，没有可取消的内容：{path}",
     ),
     "cancel.agent_running": (
         "The agent request already sent can't be recalled: it keeps running and its credits are spent. "
@@ -605,13 +617,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- credits -------------------------------------------------------------------------------
     "credits.text": (
-        "Credits: {available} available, {frozen} reserved for running jobs, {total} in total. "
-        "About 100 per generated clip, about 50 per edit; exporting is free.",
-        "积分：可用 {available}，运行中任务占用 {frozen}，共 "
-        "{total}。生成一段视频约 100 积分，一次编辑约 50 积分；导出免费。",
+        "Credits: {available} available, {frozen} reserved for "
+        "running jobs, {total} in total. About 100 for a clip "
+        "the agent generates from nothing, about 50 for an "
+        "edit or a video from your uploads; exporting is free.",
+        "积分：可用 {available}，运行中任务占用 {frozen}，共 {total}。"
+        "由智能体从零生成一段视频约 100 积分，一次编辑或用已上传素材制作视频约 50 积分；导出免费。",
     ),
     # --- export --------------------------------------------------------------------------------
     "export.done": ("Your video is saved: {path}\n{facts}", "视频已保存：{path}\n{facts}"),
+    "export.reused": (
+        "The timeline hasn't changed since this video was saved, so this is the same file.",
+        "保存这个视频之后时间线没有变化，所以还是同一个文件。",
+    ),
     "export.facts": ("{seconds} s, {width}x{height}, {mb} MB.", "{seconds} 秒，{width}x{height}，{mb} MB。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
     "export.rendering": (
@@ -643,18 +661,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "还没有项目：请先上传素材，或用 generate 描述想要的视频。",
     ),
     "status.project": (
-        "Current project: {name} (created {created}).",
-        "当前项目：{name}（创建于 {created}）。",
+        "Current project: “{name}” (created {created}).",
+        "当前项目：「{name}」（创建于 {created}）。",
     ),
     "status.media": ("Media ({n}): {names}", "素材（{n}）：{names}"),
     "status.more": ("and {n} more.", "还有 {n} 个。"),
     "status.saved": ("Saved videos ({n}, newest first):", "已保存的视频（{n} 个，最新在前）："),
-    "status.other_exports": ("Other exports:", "其他导出："),
+    "status.other_exports": (
+        "Not saved (cancelled, failed or still rendering):",
+        "未生成文件的导出（已取消、失败或仍在渲染）：",
+    ),
     "status.page": (
         "Exports: {n} in all; this is page {page} of {pages}.",
         "导出共 {n} 个；这是第 {page}/{pages} 页。",
     ),
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
+    "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
     "status.timeline_unavailable": (
         "The timeline couldn't be read just now: {error} Everything else below is up to date.",
@@ -686,6 +708,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tell the user what it may cost; if they agree, call "
         "generate again with the same prompt and accept_cost=true.",
         "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
+    ),
+    "next.get_credits": (
+        "Share the link with the user; once they have more credits, send the request again.",
+        "把链接发给用户；用户有了更多积分后，再发送这个请求。",
+    ),
+    "next.no_change": (
+        "Tell the user the request changed nothing (it was "
+        "still charged); offer to ask again in other words.",
+        "告诉用户这次请求没有改变任何内容（仍已扣费）；可以换个说法再请求一次。",
     ),
     "next.export_later": (
         "Call export again in about a minute (it resumes the same render).",

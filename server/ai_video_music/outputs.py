@@ -141,7 +141,7 @@ class StatusOutput(Answer):
     timeline: TimelineView | None = None
     exportable: bool = False
     export_current: bool = Field(
-        default=False, description="The current timeline is already saved (or its export was just cancelled)"
+        default=False, description="A saved video shows the current timeline as it is now"
     )
     media: list[MediaItem] = Field(default_factory=list, description="The newest media of the project")
     media_total: int = 0

@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CLAIM_MARGIN_S = 3600.0  # renew a project link an hour before it expires
-NAME_CHARS = 48
+NAME_CHARS = 32
 
 
 class Language:

@@ -33,7 +33,7 @@ _DRAG = r"\b(?:drag(?:\s+and\s+drop)?|drop)"
 # Most specific first: "click the Export button" before a bare "click".
 MAPPINGS: tuple[Mapping, ...] = (
     _m(_CLICK + "export" + _BUTTON, "ask me to export", Action.EXPORT),
-    _m(_ZH_CLICK + "导出" + _ZH_BUTTON, "让我导出", Action.EXPORT),
+    _m(_ZH_CLICK + "导出" + _ZH_BUTTON, "告诉我导出", Action.EXPORT),
     _m(_CLICK + "(?:upload|import)" + _BUTTON, "send me the files to upload", Action.UPLOAD),
     _m(_ZH_CLICK + "上传" + _ZH_BUTTON, "把文件发给我上传", Action.UPLOAD),
     _m(_CLICK + "(?:credits?|balance)" + _BUTTON, "ask me for your credits", Action.CREDITS),
