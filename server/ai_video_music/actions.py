@@ -59,7 +59,7 @@ from .renders import Renders
 from .router import Action, route
 from .sanitize import cap, clean_text
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
-from .store import Generation, Project, Render, Store
+from .store import OPEN_RENDER, Generation, Project, Render, Store
 from .timeline import Timeline, diff, fingerprint, is_exportable, read_timeline, summary, track_label
 from .translate import claims_change, translate
 
@@ -197,15 +197,18 @@ class VideoService:
             return None
 
     async def project_view(self, project: Project | None, *, link: bool = False) -> ProjectView | None:
+        """A project as answers show it (read again: a name or link may have come since)."""
         if project is None:
             return None
         fresh = self.store.project(project.id) or project
-        url = await self.projects.link(fresh) if link else None
+        return self._view(fresh, await self.projects.link(fresh) if link else None)
+
+    def _view(self, row: Project, url: str | None = None) -> ProjectView:
         return ProjectView(
-            id=fresh.id,
-            name=fresh.name or t("project.unnamed", self.lang()),
-            created_at=iso(fresh.created_at),
-            current=self.projects.current is not None and self.projects.current.id == fresh.id,
+            id=row.id,
+            name=row.name or t("project.unnamed", self.lang()),
+            created_at=iso(row.created_at),
+            current=self.projects.current is not None and self.projects.current.id == row.id,
             project_url=url,
         )
 
@@ -647,7 +650,7 @@ class VideoService:
         parts = list(notes)
         if project is not None:
             for rec in self.store.project_renders(project.id, 10):
-                if rec.status in ("submitting", "pending", "processing", "completed"):
+                if rec.status in OPEN_RENDER:
                     await self.renders.cancel(rec.id)
                     cancelled.append(rec.id)
         latest = self.store.project_renders(project.id, 1) if project is not None else []
@@ -868,7 +871,7 @@ class VideoService:
                 reply="\n\n".join([*notes, t("export.waiting_agent", lang)]),
                 next_steps=[t("next.export_later", lang)],
             )
-        answers = [g for g in self.store.undelivered_turns(project.id, 5)]
+        answers = self.store.undelivered_turns(project.id, 5)
         state = await self._state(project)
         if not is_exportable(state.draft):
             raise NothingToExportError()
@@ -905,17 +908,15 @@ class VideoService:
         note = None
         stale: list[Render] = []
         for rec in self.store.project_renders(project.id, 10):
-            if rec.format != fmt or rec.quality != quality or rec.status in ("failed", "cancelled"):
-                if rec.draft_fp != fp and rec.status in ("submitting", "pending", "processing", "completed"):
+            if rec.draft_fp != fp:
+                if rec.status in OPEN_RENDER:
                     stale.append(rec)
                 continue
-            if rec.draft_fp != fp:
-                if rec.status in ("submitting", "pending", "processing", "completed"):
-                    stale.append(rec)
+            if rec.format != fmt or rec.quality != quality or rec.status in ("failed", "cancelled"):
                 continue
             if rec.status == "downloaded" and rec.local_path and Path(rec.local_path).is_file():
                 return None, rec, t("export.reused", lang)  # the same timeline: the same file
-            if rec.status in ("submitting", "pending", "processing", "completed"):
+            if rec.status in OPEN_RENDER:
                 job = self.renders.job_for(rec.id)
                 if job is None:
                     self.renders.resume()
@@ -1025,12 +1026,12 @@ class VideoService:
         exports, total = self.store.renders_page((max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE)
         pages = max(1, math.ceil(total / PAGE_SIZE))
         recent, projects_total = self.store.recent_projects(PROJECTS_SHOWN)
-        views = [await self.project_view(p) for p in recent]
+        views = [self._view(p) for p in recent]  # rows just read: no second read each
         working = [self.jobs.progress_text(j, lang) for j in self.jobs.running()]
         out = StatusOutput(
             language=lang,
             reply="",
-            projects=[v for v in views if v is not None],
+            projects=views,
             projects_total=projects_total,
             exports=[self._export_item(r) for r in exports],
             exports_total=total,

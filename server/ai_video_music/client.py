@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import errno
 import io
 import logging
 import mimetypes
@@ -50,6 +51,7 @@ from .errors import (
     TimeLimitError,
     TokenInvalidError,
     Wait,
+    error_for,
 )
 from .media import MAX_FILES_PER_UPLOAD, check_upload_file
 from .models import (
@@ -66,6 +68,7 @@ from .models import (
     unwrap,
 )
 from .redact import remember_secret
+from .sanitize import whole
 from .sse import AgentEvent, ErrorEvent, EventReader
 from .tokens import TokenCache, TokenRecord
 
@@ -693,8 +696,6 @@ class NemoClient:
 
 def disk_error(err: OSError, where: Path) -> NemoError:
     """A local write failed: say which kind, in words (a full disk is not "rendering 100%")."""
-    import errno
-
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return DownloadError("download.disk_full", path=str(where.parent))
     if isinstance(err, PermissionError):
@@ -726,13 +727,8 @@ def _is_token_call(response: httpx.Response) -> bool:
 
 def _stream_error(event: ErrorEvent) -> NemoError:
     """An error inside a 200 stream goes through the same factory as an HTTP error."""
-    from .errors import error_for
-    from .sanitize import finite
-
-    number = finite(event.code)
-    code = int(number) if number is not None and number == int(number) else None
-    err = error_for(status=200, code=code, message=event.message)
-    if type(err) is not BadResponseError and err.message_key == "error.api":
+    err = error_for(status=200, code=whole(event.code), message=event.message)
+    if err.message_key == "error.api":  # no code we know: say it came from the agent
         return BadResponseError("error.agent_error", detail=event.message)
     return err
 

@@ -8,6 +8,7 @@ own words, when kept, are cleaned and redacted first: they never carry the token
 
 from __future__ import annotations
 
+import errno
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -102,8 +103,6 @@ class LocalStateError(NemoError):
 def local_state_error(err: OSError, folder: object) -> LocalStateError:
     """A file in NEMO_HOME couldn't be written or read: a full disk, a read-only folder, or what
     the system said, with the folder's path (never a bare ``OSError`` for the user to decode)."""
-    import errno
-
     if err.errno in (errno.ENOSPC, errno.EDQUOT):
         return LocalStateError("state.disk_full", path=str(folder))
     if err.errno in (errno.EROFS, errno.EACCES, errno.EPERM):

@@ -18,7 +18,7 @@ from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, fiel
 from pydantic.alias_generators import to_camel
 
 from .errors import BadResponseError, Caller, NemoError, error_for
-from .sanitize import clean_json, clean_text, finite
+from .sanitize import clean_json, clean_text, finite, whole
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -54,8 +54,7 @@ def _error_code(body: dict[str, Any]) -> int | None:
     raw = body.get("code")
     if raw is None and isinstance(body.get("error"), dict):
         raw = body["error"].get("code")
-    number = finite(raw)
-    return int(number) if number is not None and number == int(number) else None
+    return whole(raw)
 
 
 def unwrap(

@@ -13,6 +13,7 @@ import re
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
+from urllib.parse import quote
 
 import anyio
 import uuid_utils
@@ -154,21 +155,20 @@ class Projects:
         return False
 
     async def link(self, project: Project) -> str | None:
-        """The link that opens the project in NemoVideo's web editor (a claim token, never ours)."""
-        fresh = self.store.project(project.id) or project
+        """The link that opens the project in NemoVideo's web editor (a claim token, never ours).
+        ``project`` is a row just read from the store (its claim token is current)."""
         now = time.time()
-        if fresh.claim_token and (fresh.claim_expires is None or fresh.claim_expires - CLAIM_MARGIN_S > now):
-            return self._url(fresh.claim_token)
+        claim, expires_at = project.claim_token, project.claim_expires
+        if claim and (expires_at is None or expires_at - CLAIM_MARGIN_S > now):
+            return self._url(claim)
         try:
-            grant = await self.client.claim_token(fresh.task_id, fresh.session_id)
+            grant = await self.client.claim_token(project.task_id, project.session_id)
         except NemoError as err:
             log.info("no project link this time: %s", err)
-            return self._url(fresh.claim_token) if fresh.claim_token else None
+            return self._url(project.claim_token) if project.claim_token else None
         expires = now + grant.expires_in if grant.expires_in else None
         self.store.touch_project(project.id, claim_token=grant.claim_token, claim_expires=expires)
         return self._url(grant.claim_token)
 
     def _url(self, claim: str) -> str:
-        from urllib.parse import quote
-
         return f"{self.settings.web_url}/workspace/claim?ct={quote(claim, safe='')}"

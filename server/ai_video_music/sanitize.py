@@ -69,6 +69,12 @@ def finite(value: Any) -> float | None:
     return None
 
 
+def whole(value: Any) -> int | None:
+    """A whole number from a backend value (an error code sent as 2001, "2001" or 2001.0), else None."""
+    number = finite(value)
+    return int(number) if number is not None and number == int(number) else None
+
+
 def clean_json(value: Any, depth: int = 0) -> Any:
     """A parsed JSON value with every string's surrogates fixed and non-finite numbers nulled.
 

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from .errors import LocalStateError
+from .errors import LocalStateError, local_state_error
 from .fsutil import pid_alive, private_dir
 from .redact import mask_known
 from .sanitize import fix_surrogates
@@ -316,9 +316,7 @@ class Store:
         except sqlite3.Error as err:  # the fresh store can't be made either (a full disk, say)
             raise self.state_error(err) from err
         except OSError as err:
-            raise LocalStateError(
-                "state.unusable", path=str(home), reason=err.strerror or type(err).__name__
-            ) from err
+            raise local_state_error(err, home) from err
 
     def _open(self) -> sqlite3.Connection:
         # A planted link (the store or its journal) is never followed, written or chmod-ed

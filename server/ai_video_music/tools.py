@@ -10,6 +10,7 @@ English "Error executing tool" framing, which a Chinese user would otherwise rea
 
 from __future__ import annotations
 
+import base64
 import inspect
 import logging
 import os
@@ -161,8 +162,6 @@ async def _with_preview(ctx: Context, result: CallToolResult) -> CallToolResult:
         return result
     sheet = svc.renders.preview(str(data.get("render_id") or ""))
     if sheet is not None:
-        import base64
-
         result.content.append(
             ImageContent(type="image", data=base64.b64encode(sheet).decode("ascii"), mime_type="image/jpeg")
         )
