@@ -17,7 +17,13 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:  # only names for annotations: at run time the standard library alone is imported
+    from mcp.server.mcpserver import MCPServer
+
+    from ai_video_music.config import Settings
+    from ai_video_music.messages import Lang
 
 SIM_EXTRA = "pip install 'ai-video-generator-free-music[sim]'"
 CLIENTS = ("claude-desktop", "claude-code", "cursor", "openclaw")
@@ -89,19 +95,36 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{serve,simulate,install,demo}")
+    sub = parser.add_subparsers(dest="command", metavar="{serve,simulate,install,demo,http-secret}")
 
     serve = sub.add_parser(
         "serve",
         help="run the MCP server (the default command)",
         description="Run the MCP server: on stdio for a client (default), or over streamable "
-        "HTTP with --http. Configured by the NEMO_* variables (see ai-video-music --help).",
+        "HTTP with --http, at http://127.0.0.1:PORT/mcp. The HTTP server is this machine's user's "
+        "only: it listens on loopback, checks the Host and Origin headers, and requires "
+        "'Authorization: Bearer <secret>' (the secret is created on the first run, kept in NEMO_HOME, "
+        "printed by `ai-video-music http-secret`). Configured by the NEMO_* variables (see "
+        "ai-video-music --help).",
         formatter_class=fmt,
         parents=[common],
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="address for --http")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="loopback address for --http (127.0.0.1, ::1 or localhost)"
+    )
     serve.add_argument("--port", type=int, default=8765, help="port for --http")
+
+    sub.add_parser(
+        "http-secret",
+        help="print the secret HTTP clients must send to serve --http",
+        description="Print the bearer secret of `serve --http` (and nothing else), for a client's "
+        "'Authorization: Bearer <secret>' header. It is a secret: anyone who has it can use your "
+        "videos and credits through the server; don't paste it into chats or shared files. "
+        "`install --http` writes it into the client's config for you.",
+        formatter_class=fmt,
+        parents=[common],
+    )
 
     sim = sub.add_parser(
         "simulate",
@@ -138,6 +161,13 @@ def _parser() -> argparse.ArgumentParser:
     inst.add_argument(
         "--profile", default=None, help="OpenClaw profile (~/.openclaw-<profile>; default: OPENCLAW_PROFILE)"
     )
+    inst.add_argument(
+        "--http",
+        action="store_true",
+        help="Cursor or Claude Code: connect to a running `serve --http` (its URL and secret) instead "
+        "of starting the server",
+    )
+    inst.add_argument("--port", type=int, default=8765, help="port of `serve --http`, with --http")
 
     demo = sub.add_parser(
         "demo",
@@ -244,9 +274,13 @@ def _leaves(err: BaseException) -> list[BaseException]:
 
 def _install(args: argparse.Namespace, out: TextIO) -> int:
     from ai_video_music.installer import InstallError, install
+    from ai_video_music.installhttp import install_http
 
     try:
-        lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
+        if args.http:
+            lines = install_http(args.client, port=args.port, dry_run=args.dry_run)
+        else:
+            lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
     except (InstallError, OSError) as err:
         raise CliError(f"Install failed: {err}") from None
     print("\n".join(lines), file=out)
@@ -294,11 +328,68 @@ def _simulate(args: argparse.Namespace) -> int:
 def _check_port(host: str, port: int) -> None:
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # As uvicorn binds: a port whose last connections linger in TIME_WAIT after a restart
+            # is free (on Linux a port someone still listens on stays refused).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except OSError as err:
         if err.errno == errno.EADDRINUSE:
             raise _busy(port, host, "--port") from None
         raise CliError(f"serve: can't listen on {host}:{port}: {err.strerror}") from None
+
+
+def _lang() -> Lang:
+    from ai_video_music.messages import locale_language, parse_language
+
+    return parse_language(os.environ.get("NEMO_LANGUAGE")) or locale_language(os.environ)
+
+
+def _http_secret(out: TextIO) -> int:
+    from ai_video_music.config import Settings
+    from ai_video_music.httpsecret import SecretFileError, read_secret
+    from ai_video_music.messages import t
+
+    try:
+        secret = read_secret(Settings.from_env().home)
+    except (SecretFileError, ValueError, OSError) as err:
+        raise CliError(t("cli.http.secret_unusable", _lang(), reason=str(err))) from None
+    if secret is None:
+        raise CliError(t("cli.http.no_secret_yet", _lang()))
+    print(secret, file=out)
+    return 0
+
+
+def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int) -> int:
+    """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
+    import anyio
+    import uvicorn
+
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address, is_loopback
+    from ai_video_music.httpsecret import SecretFileError, ensure_secret
+    from ai_video_music.messages import t
+
+    lang = settings.language or settings.locale_language
+    if not is_loopback(host):
+        raise CliError(t("cli.http.not_loopback", lang, host=host))
+    address = bind_address(host)
+    _check_port(address, port)
+    try:
+        secret = ensure_secret(settings.home)
+    except (SecretFileError, OSError) as err:
+        raise CliError(t("cli.http.secret_unusable", lang, reason=str(err))) from None
+    app = LocalOnly(
+        server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
+        secret=secret,
+        hosts=allowed_hosts(address, port),
+        lang=lang,
+    )
+    config = uvicorn.Config(app, host=address, port=port, log_level=server.settings.log_level.lower())
+    hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    print(t("cli.http.listening", lang, url=f"http://{hostport}{MCP_PATH}"), file=sys.stderr)
+    _second_interrupt_exits()
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(uvicorn.Server(config).serve)
+    return 0
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -312,11 +403,7 @@ def _serve(args: argparse.Namespace) -> int:
         return 2
     server = create_server(settings)
     if getattr(args, "http", False):
-        _check_port(args.host, args.port)
-        _second_interrupt_exits()
-        with contextlib.suppress(KeyboardInterrupt):
-            server.run("streamable-http", host=args.host, port=args.port)
-        return 0
+        return _serve_http(server, settings, args.host, args.port)
     # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
     # (Installed before the hint, so a Ctrl-C right after reading it is already handled.)
     signal.signal(signal.SIGINT, _exit_now)
@@ -356,6 +443,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_safely(lambda out: _demo(args, out))
         if args.command == "install":
             return _print_safely(lambda out: _install(args, out))
+        if args.command == "http-secret":
+            return _print_safely(_http_secret)
         return _serve(args)
     except CliError as err:
         print(f"ai-video-music: {err}", file=sys.stderr)
