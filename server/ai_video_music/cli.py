@@ -27,6 +27,8 @@ if TYPE_CHECKING:  # only names for annotations: at run time the standard librar
 
 SIM_EXTRA = "pip install 'ai-video-generator-free-music[sim]'"
 CLIENTS = ("claude-desktop", "claude-code", "cursor", "openclaw")
+# The demo's generated photos (demo.GENERATED, which needs Pillow to import): named for its help.
+DEMO_SAMPLES = ("sunrise", "beach", "forest", "city lights")
 ENV_HELP = """\
 environment (all optional; set them in the client's "env" block):
   NEMO_TOKEN           your NemoVideo token (default: a free anonymous token, cached)
@@ -173,20 +175,25 @@ def _parser() -> argparse.ArgumentParser:
         "demo",
         help="offline end-to-end run: photos in, MP4 out, no account needed",
         description="Start the simulator, launch the real MCP server over stdio, upload photos, "
-        "ask for a video with music and a title, export, and print the MP4's path. Needs the "
+        "ask for a video with music and a title, export, and print the MP4's path. The video goes "
+        "to a folder of its own (named when the demo starts), never among your videos. Needs the "
         f"'sim' extra: {SIM_EXTRA}",
-        formatter_class=fmt,
+        # Defaults are written into each help text: the automatic "(default: None)" says nothing.
+        formatter_class=argparse.HelpFormatter,
         parents=[common],
     )
     demo.add_argument(
         "--output",
         type=Path,
         default=None,
-        help="folder for the MP4, relative to the current folder (default: NEMO_OUTPUT_DIR, else "
-        "~/Videos/NemoVideo)",
+        help="folder for the MP4, relative to the current folder (default: 'demo' in the state "
+        "folder, NEMO_HOME)",
     )
     demo.add_argument(
-        "--photos", type=Path, default=None, help="folder of your own photos to use (default: three samples)"
+        "--photos",
+        type=Path,
+        default=None,
+        help=f"folder of your own photos to use (default: {len(DEMO_SAMPLES)} generated samples)",
     )
     demo.add_argument(
         "--fps",

@@ -811,6 +811,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the HTTP secret can't be used ({reason}); delete the file and run serve --http again.",
         "HTTP 密钥无法使用（{reason}）；请删除该文件后重新运行 serve --http。",
     ),
+    "demo.folder": (
+        "The demo's video will be saved in {folder} (choose another folder with --output).",
+        "演示视频将保存在 {folder}（可用 --output 选择其他文件夹）。",
+    ),
     "cli.http.no_secret_yet": (
         "no HTTP secret yet: it is created the first time `ai-video-music serve --http` runs.",
         "尚无 HTTP 密钥：首次运行 `ai-video-music serve --http` 时会创建。",
