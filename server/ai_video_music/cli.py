@@ -33,7 +33,7 @@ ENV_HELP = """\
 environment (all optional; set them in the client's "env" block):
   NEMO_TOKEN           your NemoVideo token (default: a free anonymous token, cached)
   NEMO_API_BASE        backend address (default: https://mega-api-prod.nemovideo.ai)
-  NEMO_HOME            state folder: token cache and session store
+  NEMO_HOME            state folder: token cache, session store, serve --http's secret
   NEMO_OUTPUT_DIR      where exported MP4s go (default: ~/Videos/NemoVideo, ~/Movies on macOS)
   NEMO_POLL_INTERVAL   shortest time between two render checks, in seconds (default: 2)
   NEMO_TOOL_BUDGET     seconds a tool waits before answering "still working" (default: 40)
@@ -374,6 +374,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int
     from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address, is_loopback
     from ai_video_music.httpsecret import SecretFileError, ensure_secret
     from ai_video_music.messages import t
+    from ai_video_music.redact import remember_secret
 
     lang = settings.language or settings.locale_language
     if not is_loopback(host):
@@ -384,6 +385,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int
         secret = ensure_secret(settings.home)
     except (SecretFileError, OSError) as err:
         raise CliError(t("cli.http.secret_unusable", lang, reason=str(err))) from None
+    remember_secret(secret)  # masked in every log line, like the token
     app = LocalOnly(
         server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
         secret=secret,
