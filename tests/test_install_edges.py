@@ -28,10 +28,14 @@ def _install(home: Path) -> list[str]:
     return install("cursor", home=home, env={}, command=CMD, which=lambda _name: None)
 
 
-def _one_line_failure(capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+def _one_line_failure(
+    capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch, client: str = "cursor"
+) -> str:
     monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setattr(cli, "_version", lambda: "0")
-    assert cli.main(["install", "--client", "cursor"]) == 1
+    monkeypatch.setenv("PATH", "/nonexistent")  # no host CLI (openclaw, claude): the file path is tested
+    for name in ("OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH", "OPENCLAW_PROFILE", "OPENCLAW_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["install", "--client", client]) == 1
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "Traceback" not in err[0], err
     return err[0]
@@ -96,14 +100,27 @@ def test_when_the_new_config_cant_be_written_its_backup_is_removed_too(
 # --- hostile configs ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("nested", ["[" * 100_000 + "]" * 100_000, '{"a":' * 5_000 + "1" + "}" * 5_000])
+@pytest.mark.parametrize("client", ["cursor", "openclaw"])
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 5_000 + "1" + "}" * 5_000,
+        '{"a":' * 500 + "1" + "}" * 500,  # valid JSON, too deep for the layout-keeping edit
+    ],
+    ids=["arrays", "objects", "objects-500"],
+)
 def test_a_deeply_nested_config_is_one_line(
-    nested: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    client: str,
+    nested: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    config = config_path("cursor", tmp_path, {})
+    config = config_path(client, tmp_path, {})
     config.parent.mkdir(parents=True)
     config.write_text(nested, encoding="utf-8")
-    line = _one_line_failure(capsys, tmp_path, monkeypatch)
+    line = _one_line_failure(capsys, tmp_path, monkeypatch, client)
     assert "nested too deeply" in line
     assert config.read_text(encoding="utf-8") == nested
 

@@ -212,10 +212,7 @@ def read_config(path: Path, json5_ok: bool) -> Config:
     try:
         data = json5.loads(body) if json5_ok else json.loads(body)
     except RecursionError:
-        raise InstallError(
-            f"{path} is nested too deeply to be read; nothing was changed. Fix or move it, then run "
-            "install again."
-        ) from None
+        raise _too_deep(path) from None
     except ValueError as err:
         kind = "JSON5" if json5_ok else "JSON"
         raise InstallError(
@@ -415,11 +412,27 @@ def _edit_span(body: str, keys: Sequence[str], entry: dict[str, Any], newline: s
     raise AssertionError("unreachable")
 
 
+def _too_deep(path: Path) -> InstallError:
+    return InstallError(
+        f"{path} is nested too deeply to be read; nothing was changed. Fix or move it, then run "
+        "install again."
+    )
+
+
 def plan_config(
     client: str, path: Path, command: str, build: EntryBuilder | None = None, secret: str | None = None
 ) -> Change:
     """The config file as it would be after adding our entry (``build``: made from the previous
     one; by default the command entry). ``secret``: a value the entry holds, masked in diffs."""
+    try:
+        return _plan_config(client, path, command, build, secret)
+    except RecursionError:  # parsing, copying or editing a config nested hundreds deep
+        raise _too_deep(path) from None
+
+
+def _plan_config(
+    client: str, path: Path, command: str, build: EntryBuilder | None, secret: str | None
+) -> Change:
     json5_ok = _accepts_json5(client)
     config = read_config(path, json5_ok)
     keys = _servers_keys(client)
