@@ -188,3 +188,23 @@ def test_install_http_is_for_url_capable_hosts_only(tmp_path: Path) -> None:
     with pytest.raises(InstallError, match="--http works with"):
         install_http("claude-desktop", home=tmp_path, env={"NEMO_HOME": str(tmp_path / "s")})
     assert not (tmp_path / "s").exists()
+
+
+def test_install_http_from_the_command_line_never_prints_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NEMO_HOME", str(tmp_path / "state"))
+    assert cli.main(["install", "--client", "cursor", "--http", "--port", "9200", "--dry-run"]) == 0
+    assert cli.main(["install", "--client", "cursor", "--http", "--port", "9200"]) == 0
+    secret = read_secret(tmp_path / "state")
+    printed = capsys.readouterr()
+    assert secret and secret not in printed.out + printed.err
+    assert "http://127.0.0.1:9200/mcp" in printed.out
+    entry = json.loads((tmp_path / ".cursor" / "mcp.json").read_text(encoding="utf-8"))["mcpServers"][
+        SERVER_KEY
+    ]
+    assert entry["headers"]["Authorization"] == f"Bearer {secret}"
+    assert cli.main(["install", "--client", "openclaw", "--http"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--http works with" in err[0]
