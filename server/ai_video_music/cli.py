@@ -401,6 +401,21 @@ def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int
     return 0
 
 
+# The state files that hold the user's token, secret or projects. A store journal left by a
+# crash keeps the mode it was made with (sqlite copies the database's, maybe from an old 0644).
+STATE_FILES = ("store.db", "store.db-wal", "store.db-shm", "token.json", "http-secret")
+
+
+def _private_state(home: Path) -> None:
+    """State files are the user's only, whatever an older version, a copy or a umask made."""
+    import logging
+
+    from ai_video_music.fsutil import make_private
+
+    for path in make_private(home / name for name in STATE_FILES):
+        logging.getLogger(__name__).warning("%s was readable by other users; it is now private (0600)", path)
+
+
 def _serve(args: argparse.Namespace) -> int:
     from ai_video_music.config import Settings
     from ai_video_music.tools import create_server
@@ -410,6 +425,7 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
+    _private_state(settings.home)
     server = create_server(settings)
     if getattr(args, "http", False):
         return _serve_http(server, settings, args.host, args.port)
