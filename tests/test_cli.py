@@ -15,6 +15,7 @@ import pytest
 
 from ai_video_music import cli
 from ai_video_music.config import skill_version
+from ai_video_music.demo import GENERATED
 
 COMMAND = [sys.executable, "-m", "ai_video_music"]
 
@@ -33,7 +34,7 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         (["serve"], ["default: 8765", "NEMO_"]),
         (["simulate"], ["default: 8787", "[sim]"]),
         (["install"], ["--dry-run", "OPENCLAW_PROFILE", "CLAUDE_CONFIG_DIR"]),
-        (["demo"], ["--photos", "NEMO_OUTPUT_DIR", "current folder"]),
+        (["demo"], ["--photos", "NEMO_HOME", "current folder", f"{len(GENERATED)} generated samples"]),
     ],
 )
 def test_every_command_has_help_with_defaults(
@@ -44,6 +45,14 @@ def test_every_command_has_help_with_defaults(
     text = " ".join(capsys.readouterr().out.split())
     for word in expected:
         assert word in text
+
+
+def test_demo_help_says_each_default_once(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["demo", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "(default: None)" not in text
+    assert text.count("(default:") == 3  # --output, --photos, --fps: one each
 
 
 def test_verbose_is_accepted_before_and_after_the_command() -> None:

@@ -14,7 +14,8 @@ import av
 import numpy as np
 import pytest
 
-from ai_video_music.demo import HEIGHT, SECONDS, WIDTH, user_photos
+from ai_video_music import cli
+from ai_video_music.demo import GENERATED, HEIGHT, SECONDS, WIDTH, user_photos
 
 
 def _tool(name: str) -> str:
@@ -37,8 +38,15 @@ def _frame(video: Path, seconds: float) -> np.ndarray:
 
 @pytest.mark.slow
 def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
-    out = tmp_path / "videos"
-    env = {**os.environ, "NEMO_OUTPUT_DIR": str(out), "HOME": str(tmp_path)}
+    # Its own folder, named up front; never the user's videos (even with NEMO_OUTPUT_DIR set).
+    out = tmp_path / "state" / "demo"
+    env = {
+        **os.environ,
+        "NEMO_HOME": str(tmp_path / "state"),
+        "NEMO_OUTPUT_DIR": str(tmp_path / "my-videos"),
+        "HOME": str(tmp_path),
+        "NEMO_LANGUAGE": "en",
+    }
     script = Path(sys.executable).with_name("ai-video-music")
     result = subprocess.run(
         # 2 frames a second: the same length and frame, rendered in a sixth of the time.
@@ -53,6 +61,8 @@ def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     video = Path(result.stdout.strip().splitlines()[-1])
     assert video.parent == out and video.is_file()
+    assert f"saved in {out}" in result.stderr.splitlines()[1]  # said before anything runs
+    assert not (tmp_path / "Videos").exists() and not (tmp_path / "my-videos").exists()
     assert "upload" in result.stderr and "3 tracks. 1. Video:" in result.stderr
     assert '"Summer 2026"' in result.stderr
 
@@ -81,6 +91,10 @@ def test_demo_ends_with_the_video_it_asked_for(tmp_path: Path) -> None:
     first, later, next_photo = _frame(video, 0.5), _frame(video, 2.5), _frame(video, 4.0)
     assert np.abs(first - later).mean() > 1
     assert np.abs(first - next_photo).mean() > 10
+
+
+def test_the_demo_help_names_as_many_samples_as_it_uses() -> None:
+    assert cli.DEMO_SAMPLES == GENERATED
 
 
 def test_the_demo_takes_the_users_photos_in_name_order(tmp_path: Path) -> None:

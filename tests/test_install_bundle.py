@@ -29,24 +29,26 @@ def uv() -> str:
     pytest.skip("uv is not installed (pip install uv)")
 
 
-def build_bundle() -> Path:
+def build_bundle(root: Path = ROOT) -> Path:
+    uv()  # the bundle's lock is written by uv
     out = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "build-mcpb")], capture_output=True, text=True, check=True
+        [sys.executable, str(root / "scripts" / "build-mcpb")], capture_output=True, text=True, check=True
     )
     return Path(out.stdout.strip())
 
 
-def test_the_bundle_holds_the_manifest_project_package_and_icon_and_nothing_else() -> None:
+def git_files(root: Path) -> list[str]:
+    out = subprocess.run(["git", "-C", str(root), "ls-files", "-z"], capture_output=True, check=True).stdout
+    return [n.decode() for n in out.split(b"\0") if n]
+
+
+def test_the_bundle_holds_the_manifest_project_package_icon_and_lock_and_nothing_else() -> None:
     bundle = build_bundle()
     version = re.search(r'version: "(.+)"', (ROOT / "SKILL.md").read_text(encoding="utf-8"))
     assert version and bundle == ROOT / "dist" / f"ai-video-generator-free-music-{version.group(1)}.mcpb"
     names = set(zipfile.ZipFile(bundle).namelist())
-    package = {
-        p.relative_to(ROOT).as_posix()
-        for p in (ROOT / "server" / "ai_video_music").rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts
-    }
-    project = {"manifest.json", "icon.png", "pyproject.toml", "README.md", "SKILL.md", "LICENSE"}
+    package = {n for n in git_files(ROOT) if n.startswith("server/ai_video_music/")}
+    project = {"manifest.json", "icon.png", "pyproject.toml", "README.md", "SKILL.md", "LICENSE", "uv.lock"}
     screenshots = {n for n in names if n.startswith("screenshots/")}
     assert names == project | package | screenshots
     manifest = json.loads(zipfile.ZipFile(bundle).read("manifest.json"))
@@ -56,6 +58,41 @@ def test_the_bundle_holds_the_manifest_project_package_and_icon_and_nothing_else
     assert set(manifest["user_config"]) == {"nemo_token", "output_dir"}
     assert {t["name"] for t in manifest["tools"]} == TOOLS
     assert sorted(manifest.get("screenshots", [])) == sorted(screenshots)
+    # The host installs exactly what was locked: `uv run --locked`, every package pinned with hashes.
+    assert "--locked" in manifest["server"]["mcp_config"]["args"]
+    lock = zipfile.ZipFile(bundle).read("uv.lock").decode()
+    for dependency in ("mcp", "httpx", "pydantic", "json5", "hachoir"):
+        block = re.search(
+            rf'\[\[package\]\]\nname = "{dependency}"\nversion = "([^"]+)"(.*?)\n\n', lock, re.S
+        )
+        assert block and "sha256:" in block.group(2), f"{dependency} is not pinned with a hash"
+
+
+def test_an_untracked_file_in_the_checkout_never_reaches_the_bundle(tmp_path: Path) -> None:
+    """A token cache or scratch file next to the code is not the project's: only git's files go in."""
+    repo = tmp_path / "checkout"
+    for name in git_files(ROOT):
+        source = ROOT / name
+        if source.is_file():
+            (repo / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, repo / name)
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "snapshot"], check=True)
+    planted = {
+        "server/ai_video_music/token.json": b'{"token": "nmv_planted_secret_token"}',
+        "server/ai_video_music/simulator/notes.txt": b"scratch",
+        "manifests/screenshots/private.png": b"\x89PNG not ours",
+        ".env": b"NEMO_TOKEN=nmv_planted_secret_token",
+    }
+    for name, data in planted.items():
+        (repo / name).parent.mkdir(parents=True, exist_ok=True)
+        (repo / name).write_bytes(data)
+    bundle = zipfile.ZipFile(build_bundle(repo))
+    assert not set(planted) & set(bundle.namelist())
+    assert "screenshots/private.png" not in bundle.namelist()
+    assert all(b"nmv_planted_secret_token" not in bundle.read(n) for n in bundle.namelist())
 
 
 @pytest.mark.slow

@@ -19,7 +19,11 @@ MANIFESTS = sorted([*(ROOT / "manifests").rglob("*.json"), ROOT / ".claude-plugi
 KEBAB = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 OUR_COMMANDS = {"ai-video-music", "ai-video-generator-free-music"}
 # Launchers that start our server without it on PATH: uvx (once on PyPI), uv run (the MCPB bundle).
-LAUNCHED = {("uvx", "ai-video-generator-free-music"), ("uv", "server/ai_video_music/cli.py")}
+# uvx runs a pinned version: whoever held the PyPI name could otherwise ship code to every machine.
+LAUNCHED = {
+    ("uvx", f"ai-video-generator-free-music=={skill_version()}"),
+    ("uv", "server/ai_video_music/cli.py"),
+}
 AGENT_SKILLS_FIELDS = {"name", "description", "license", "allowed-tools", "metadata", "compatibility"}
 SECRETISH = re.compile(r"nmv_|bearer\s|sk-[a-z0-9]|password", re.IGNORECASE)
 
@@ -58,7 +62,8 @@ def test_skill_frontmatter_is_what_agent_skills_and_clawhub_read() -> None:
     assert claw["requires"] == {"config": ["mcp.servers.ai-video-generator-free-music"]}
     assert (
         claw["install"][0]["kind"] == "uv"
-        and claw["install"][0]["package"] == "ai-video-generator-free-music"
+        # Pinned, as every uv/uvx launch is: the version this SKILL.md was written for.
+        and claw["install"][0]["package"] == f"ai-video-generator-free-music=={meta['metadata']['version']}"
     )
     assert claw["homepage"].startswith("https://") and claw["emoji"]
 
@@ -178,6 +183,23 @@ def test_claude_marketplace_points_at_the_plugin_which_has_an_icon() -> None:
     servers = json.loads((plugin_dir / plugin["mcpServers"]).read_text(encoding="utf-8"))["mcpServers"]
     # Not a bare `ai-video-music`: the plugin must start the server without it on PATH.
     assert servers["ai-video-generator-free-music"]["command"] == "uvx"
+    assert servers["ai-video-generator-free-music"]["args"] == [
+        f"ai-video-generator-free-music=={skill_version()}"
+    ]
+
+
+def test_every_uv_launch_in_the_manifests_and_the_skill_is_pinned_to_our_version() -> None:
+    """No `uvx ai-video-generator-free-music` without ==version anywhere a host reads it."""
+    pinned = f"ai-video-generator-free-music=={skill_version()}"
+    texts = {p: p.read_text(encoding="utf-8") for p in [*MANIFESTS, ROOT / "SKILL.md"]}
+    launches = 0
+    for path, text in texts.items():
+        for found in re.finditer(r"ai-video-generator-free-music(?:==[^\s\"',\]]+)?", text):
+            before = text[max(0, found.start() - 40) : found.start()]
+            if re.search(r"uvx\W*$|\"args\":\s*\[\s*\"$|package:\s*$", before):
+                launches += 1
+                assert found.group(0) == pinned, f"{path.relative_to(ROOT)}: {found.group(0)} is not pinned"
+    assert launches >= 2  # the Claude Code plugin and ClawHub's install hint
 
 
 def test_clawhub_publishes_only_the_skill() -> None:

@@ -8,7 +8,10 @@ from subprocess import DEVNULL
 import anyio
 import pytest
 from mcp import Client, StdioServerParameters
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
 
+from ai_video_music.httpsecret import read_secret
 from ai_video_music.simulator import Simulator
 
 from .conftest import console_script
@@ -93,8 +96,18 @@ async def test_streamable_http_transport_serves_the_same_tools(sim: Simulator, t
     try:
         with anyio.fail_after(30):
             while True:
+                secret = read_secret(tmp_path / "home")  # created by the server's first start
+                if secret is None:
+                    await anyio.sleep(0.2)
+                    continue
                 try:
-                    async with Client(f"http://127.0.0.1:{port}/mcp") as client:
+                    http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
+                    async with (
+                        http,
+                        Client(
+                            streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
+                        ) as client,
+                    ):
                         names = {t.name for t in (await client.list_tools()).tools}
                         credits = await client.call_tool("credits", {})
                     break

@@ -17,15 +17,23 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from types import FrameType
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:  # only names for annotations: at run time the standard library alone is imported
+    from mcp.server.mcpserver import MCPServer
+
+    from ai_video_music.config import Settings
+    from ai_video_music.messages import Lang
 
 SIM_EXTRA = "pip install 'ai-video-generator-free-music[sim]'"
 CLIENTS = ("claude-desktop", "claude-code", "cursor", "openclaw")
+# The demo's generated photos (demo.GENERATED, which needs Pillow to import): named for its help.
+DEMO_SAMPLES = ("sunrise", "beach", "forest", "city lights")
 ENV_HELP = """\
 environment (all optional; set them in the client's "env" block):
   NEMO_TOKEN           your NemoVideo token (default: a free anonymous token, cached)
   NEMO_API_BASE        backend address (default: https://mega-api-prod.nemovideo.ai)
-  NEMO_HOME            state folder: token cache and session store
+  NEMO_HOME            state folder: token cache, session store, serve --http's secret
   NEMO_OUTPUT_DIR      where exported MP4s go (default: ~/Videos/NemoVideo, ~/Movies on macOS)
   NEMO_POLL_INTERVAL   shortest time between two render checks, in seconds (default: 2)
   NEMO_TOOL_BUDGET     seconds a tool waits before answering "still working" (default: 40)
@@ -89,19 +97,36 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    sub = parser.add_subparsers(dest="command", metavar="{serve,simulate,install,demo}")
+    sub = parser.add_subparsers(dest="command", metavar="{serve,simulate,install,demo,http-secret}")
 
     serve = sub.add_parser(
         "serve",
         help="run the MCP server (the default command)",
         description="Run the MCP server: on stdio for a client (default), or over streamable "
-        "HTTP with --http. Configured by the NEMO_* variables (see ai-video-music --help).",
+        "HTTP with --http, at http://127.0.0.1:PORT/mcp. The HTTP server is this machine's user's "
+        "only: it listens on loopback, checks the Host and Origin headers, and requires "
+        "'Authorization: Bearer <secret>' (the secret is created on the first run, kept in NEMO_HOME, "
+        "printed by `ai-video-music http-secret`). Configured by the NEMO_* variables (see "
+        "ai-video-music --help).",
         formatter_class=fmt,
         parents=[common],
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="address for --http")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="loopback address for --http (127.0.0.1, ::1 or localhost)"
+    )
     serve.add_argument("--port", type=int, default=8765, help="port for --http")
+
+    sub.add_parser(
+        "http-secret",
+        help="print the secret HTTP clients must send to serve --http",
+        description="Print the bearer secret of `serve --http` (and nothing else), for a client's "
+        "'Authorization: Bearer <secret>' header. It is a secret: anyone who has it can use your "
+        "videos and credits through the server; don't paste it into chats or shared files. "
+        "`install --http` writes it into the client's config for you.",
+        formatter_class=fmt,
+        parents=[common],
+    )
 
     sim = sub.add_parser(
         "simulate",
@@ -138,25 +163,37 @@ def _parser() -> argparse.ArgumentParser:
     inst.add_argument(
         "--profile", default=None, help="OpenClaw profile (~/.openclaw-<profile>; default: OPENCLAW_PROFILE)"
     )
+    inst.add_argument(
+        "--http",
+        action="store_true",
+        help="Cursor or Claude Code: connect to a running `serve --http` (its URL and secret) instead "
+        "of starting the server",
+    )
+    inst.add_argument("--port", type=int, default=8765, help="port of `serve --http`, with --http")
 
     demo = sub.add_parser(
         "demo",
         help="offline end-to-end run: photos in, MP4 out, no account needed",
         description="Start the simulator, launch the real MCP server over stdio, upload photos, "
-        "ask for a video with music and a title, export, and print the MP4's path. Needs the "
+        "ask for a video with music and a title, export, and print the MP4's path. The video goes "
+        "to a folder of its own (named when the demo starts), never among your videos. Needs the "
         f"'sim' extra: {SIM_EXTRA}",
-        formatter_class=fmt,
+        # Defaults are written into each help text: the automatic "(default: None)" says nothing.
+        formatter_class=argparse.HelpFormatter,
         parents=[common],
     )
     demo.add_argument(
         "--output",
         type=Path,
         default=None,
-        help="folder for the MP4, relative to the current folder (default: NEMO_OUTPUT_DIR, else "
-        "~/Videos/NemoVideo)",
+        help="folder for the MP4, relative to the current folder (default: 'demo' in the state "
+        "folder, NEMO_HOME)",
     )
     demo.add_argument(
-        "--photos", type=Path, default=None, help="folder of your own photos to use (default: three samples)"
+        "--photos",
+        type=Path,
+        default=None,
+        help=f"folder of your own photos to use (default: {len(DEMO_SAMPLES)} generated samples)",
     )
     demo.add_argument(
         "--fps",
@@ -244,9 +281,13 @@ def _leaves(err: BaseException) -> list[BaseException]:
 
 def _install(args: argparse.Namespace, out: TextIO) -> int:
     from ai_video_music.installer import InstallError, install
+    from ai_video_music.installhttp import install_http
 
     try:
-        lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
+        if args.http:
+            lines = install_http(args.client, port=args.port, dry_run=args.dry_run)
+        else:
+            lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
     except (InstallError, OSError) as err:
         raise CliError(f"Install failed: {err}") from None
     print("\n".join(lines), file=out)
@@ -294,11 +335,85 @@ def _simulate(args: argparse.Namespace) -> int:
 def _check_port(host: str, port: int) -> None:
     try:
         with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+            # As uvicorn binds: a port whose last connections linger in TIME_WAIT after a restart
+            # is free (on Linux a port someone still listens on stays refused).
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             probe.bind((host, port))
     except OSError as err:
         if err.errno == errno.EADDRINUSE:
             raise _busy(port, host, "--port") from None
         raise CliError(f"serve: can't listen on {host}:{port}: {err.strerror}") from None
+
+
+def _lang() -> Lang:
+    from ai_video_music.messages import locale_language, parse_language
+
+    return parse_language(os.environ.get("NEMO_LANGUAGE")) or locale_language(os.environ)
+
+
+def _http_secret(out: TextIO) -> int:
+    from ai_video_music.config import Settings
+    from ai_video_music.httpsecret import SecretFileError, read_secret
+    from ai_video_music.messages import t
+
+    try:
+        secret = read_secret(Settings.from_env().home)
+    except (SecretFileError, ValueError, OSError) as err:
+        raise CliError(t("cli.http.secret_unusable", _lang(), reason=str(err))) from None
+    if secret is None:
+        raise CliError(t("cli.http.no_secret_yet", _lang()))
+    print(secret, file=out)
+    return 0
+
+
+def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int) -> int:
+    """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
+    import anyio
+    import uvicorn
+
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address, is_loopback
+    from ai_video_music.httpsecret import SecretFileError, ensure_secret
+    from ai_video_music.messages import t
+    from ai_video_music.redact import remember_secret
+
+    lang = settings.language or settings.locale_language
+    if not is_loopback(host):
+        raise CliError(t("cli.http.not_loopback", lang, host=host))
+    address = bind_address(host)
+    _check_port(address, port)
+    try:
+        secret = ensure_secret(settings.home)
+    except (SecretFileError, OSError) as err:
+        raise CliError(t("cli.http.secret_unusable", lang, reason=str(err))) from None
+    remember_secret(secret)  # masked in every log line, like the token
+    app = LocalOnly(
+        server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
+        secret=secret,
+        hosts=allowed_hosts(address, port),
+        lang=lang,
+    )
+    config = uvicorn.Config(app, host=address, port=port, log_level=server.settings.log_level.lower())
+    hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
+    print(t("cli.http.listening", lang, url=f"http://{hostport}{MCP_PATH}"), file=sys.stderr)
+    _second_interrupt_exits()
+    with contextlib.suppress(KeyboardInterrupt):
+        anyio.run(uvicorn.Server(config).serve)
+    return 0
+
+
+# The state files that hold the user's token, secret or projects. A store journal left by a
+# crash keeps the mode it was made with (sqlite copies the database's, maybe from an old 0644).
+STATE_FILES = ("store.db", "store.db-wal", "store.db-shm", "token.json", "http-secret")
+
+
+def _private_state(home: Path) -> None:
+    """State files are the user's only, whatever an older version, a copy or a umask made."""
+    import logging
+
+    from ai_video_music.fsutil import make_private
+
+    for path in make_private(home / name for name in STATE_FILES):
+        logging.getLogger(__name__).warning("%s was readable by other users; it is now private (0600)", path)
 
 
 def _serve(args: argparse.Namespace) -> int:
@@ -310,13 +425,10 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
+    _private_state(settings.home)
     server = create_server(settings)
     if getattr(args, "http", False):
-        _check_port(args.host, args.port)
-        _second_interrupt_exits()
-        with contextlib.suppress(KeyboardInterrupt):
-            server.run("streamable-http", host=args.host, port=args.port)
-        return 0
+        return _serve_http(server, settings, args.host, args.port)
     # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
     # (Installed before the hint, so a Ctrl-C right after reading it is already handled.)
     signal.signal(signal.SIGINT, _exit_now)
@@ -356,6 +468,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_safely(lambda out: _demo(args, out))
         if args.command == "install":
             return _print_safely(lambda out: _install(args, out))
+        if args.command == "http-secret":
+            return _print_safely(_http_secret)
         return _serve(args)
     except CliError as err:
         print(f"ai-video-music: {err}", file=sys.stderr)

@@ -5,6 +5,9 @@ assistant would), and drives upload → generate → export with the user's phot
 ones), ending with an MP4 of the length and frame it asked for. It reads only the ``status``
 and ``path`` fields of the tools' structured output and prints their text, so it keeps working
 while the tools' output grows.
+
+The video goes to a folder of its own, named before the run starts (``demo`` in the state
+folder, or ``--output``): a try-out leaves nothing among the user's real videos.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import anyio
 from mcp import Client, StdioServerParameters
 
 from .config import Settings, resolve_output_dir
+from .messages import locale_language, parse_language, t
 
 PROMPT = "Make a 12-second vertical 9:16 1080p video from these photos with upbeat free background music"
 TITLE_PROMPT = 'add the title "Summer 2026"'
@@ -27,6 +31,7 @@ DEMO_FPS = 12  # frames per second of the demo's render: smooth enough, quick on
 PHOTO_TYPES = (".jpg", ".jpeg", ".png", ".webp", ".gif", ".mp4", ".mov", ".webm", ".mkv")
 MAX_PHOTOS = 12
 GENERATED = ("sunrise", "beach", "forest", "city lights")
+DEMO_FOLDER = "demo"  # inside the state folder (NEMO_HOME)
 WORKING = ("working", "rendering", "waiting")
 
 
@@ -143,6 +148,12 @@ def _facts(path: Path) -> str:
         return f"{seconds:.1f} s, {video.width}x{video.height}, {path.stat().st_size / 1e6:.1f} MB"
 
 
+def demo_folder(settings: Settings) -> Path:
+    """Where the demo's video goes by default: its own folder in the state folder, created
+    private (not ~/Videos, where the user's real videos are)."""
+    return resolve_output_dir(Settings(output_dir=settings.home / DEMO_FOLDER))
+
+
 def run_demo(
     output: Path | None = None, photos: Path | None = None, out: TextIO = sys.stderr, fps: int = DEMO_FPS
 ) -> Path:
@@ -152,9 +163,11 @@ def run_demo(
         from .simulator import SimConfig, Simulator
     except ImportError as err:
         raise RuntimeError(str(err)) from err
-    folder = output or resolve_output_dir(Settings.from_env())
+    folder = output or demo_folder(Settings.from_env())
     chosen = user_photos(photos) if photos is not None else None
     bar = Bar(out)
+    lang = parse_language(os.environ.get("NEMO_LANGUAGE")) or locale_language(os.environ)
+    bar.step(t("demo.folder", lang, folder=str(folder)))
     config = SimConfig(
         agent_seconds=1.0,
         heartbeat_every=0.25,

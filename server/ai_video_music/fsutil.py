@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 import uuid_utils
@@ -63,3 +65,27 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
+
+
+def make_private(paths: Iterable[Path]) -> list[Path]:
+    """Take group and other permissions away from those of ``paths`` that are our own regular
+    files (a link, a FIFO or someone else's file is left alone, never followed or opened
+    blocking). Returns the paths that were tightened; a path that can't be is skipped."""
+    if not hasattr(os, "fchmod"):
+        return []  # Windows: files inherit the folder's ACL
+    tightened = []
+    for path in paths:
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue  # absent, a link, unreadable
+        try:
+            info = os.fstat(fd)
+            if stat.S_ISREG(info.st_mode) and info.st_uid == os.getuid() and info.st_mode & 0o077:
+                os.fchmod(fd, 0o600)
+                tightened.append(path)
+        except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return tightened

@@ -19,15 +19,18 @@ a symlinked config with a plain file), we edit the file ourselves:
 
 from __future__ import annotations
 
+import contextlib
 import difflib
+import errno
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -49,6 +52,7 @@ BOM = "\ufeff"
 HOST_CLI_TIMEOUT = 120.0
 
 Which = Callable[[str], str | None]
+EntryBuilder = Callable[[object], dict[str, Any]]  # the previous entry (or None) -> ours
 Runner = Callable[[Sequence[str], Mapping[str, str]], "subprocess.CompletedProcess[str]"]
 
 
@@ -64,13 +68,14 @@ class Change:
     new_mode: int = 0o600  # a new config may soon hold a token in its env block
     entry: dict[str, Any] | None = None  # our server's entry, for a host's own CLI
     note: str = ""
+    secret: str | None = field(default=None, repr=False)  # in ``after``: file kept 0600, diff masked
 
     @property
     def changed(self) -> bool:
         return self.before != self.after
 
     def diff(self) -> str:
-        return "".join(
+        text = "".join(
             difflib.unified_diff(
                 (self.before or "").splitlines(keepends=True),
                 self.after.splitlines(keepends=True),
@@ -78,6 +83,7 @@ class Change:
                 tofile=f"{self.path} (after install)",
             )
         )
+        return text.replace(self.secret, "<secret>") if self.secret else text
 
 
 # --- where each client keeps its config ---------------------------------------------------------
@@ -160,10 +166,41 @@ class Config:
         return (self.text or "").removeprefix(BOM)
 
 
-def read_config(path: Path, json5_ok: bool) -> Config:
+MAX_CONFIG_BYTES = 64 * 1024 * 1024  # a config is a few KB; anything this big isn't one
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of the regular file at ``path`` (links followed), None when there is none.
+
+    A FIFO, socket or device is refused at once: it is opened without blocking and checked
+    before a single byte is read (reading a FIFO would wait for a writer for ever).
+    """
     try:
-        raw = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
+        return None
+    except IsADirectoryError:
+        raise InstallError(f"{path} is a folder, not a config file; nothing was changed.") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise InstallError(
+                f"{path} is not a regular file (a pipe, socket or device?); nothing was changed. "
+                "Move it away, then run install again."
+            )
+        if info.st_size > MAX_CONFIG_BYTES:
+            raise InstallError(f"{path} is too large to be a config file; nothing was changed.")
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def read_config(path: Path, json5_ok: bool) -> Config:
+    raw = read_regular(path)
+    if raw is None:
         return Config(None, {})
     try:
         text = raw.decode("utf-8")
@@ -174,6 +211,8 @@ def read_config(path: Path, json5_ok: bool) -> Config:
         return Config(text, {}, text.startswith(BOM))
     try:
         data = json5.loads(body) if json5_ok else json.loads(body)
+    except RecursionError:
+        raise _too_deep(path) from None
     except ValueError as err:
         kind = "JSON5" if json5_ok else "JSON"
         raise InstallError(
@@ -373,19 +412,40 @@ def _edit_span(body: str, keys: Sequence[str], entry: dict[str, Any], newline: s
     raise AssertionError("unreachable")
 
 
-def plan_config(client: str, path: Path, command: str) -> Change:
-    """The config file as it would be after adding our entry."""
+def _too_deep(path: Path) -> InstallError:
+    return InstallError(
+        f"{path} is nested too deeply to be read; nothing was changed. Fix or move it, then run "
+        "install again."
+    )
+
+
+def plan_config(
+    client: str, path: Path, command: str, build: EntryBuilder | None = None, secret: str | None = None
+) -> Change:
+    """The config file as it would be after adding our entry (``build``: made from the previous
+    one; by default the command entry). ``secret``: a value the entry holds, masked in diffs."""
+    try:
+        return _plan_config(client, path, command, build, secret)
+    except RecursionError:  # parsing, copying or editing a config nested hundreds deep
+        raise _too_deep(path) from None
+
+
+def _plan_config(
+    client: str, path: Path, command: str, build: EntryBuilder | None, secret: str | None
+) -> Change:
     json5_ok = _accepts_json5(client)
     config = read_config(path, json5_ok)
     keys = _servers_keys(client)
     data = json.loads(json.dumps(config.data))  # a deep copy to change
     servers = _walk_to_servers(data, keys, path)
-    entry = merged_entry(servers.get(SERVER_KEY), client, command)
-    if servers.get(SERVER_KEY) == entry:
-        return Change(path, config.text, config.text or "", entry=entry)  # nothing to do
+    previous = servers.get(SERVER_KEY)
+    entry = build(previous) if build else merged_entry(previous, client, command)
+    if previous == entry:
+        return Change(path, config.text, config.text or "", entry=entry, secret=secret)  # nothing to do
     servers[SERVER_KEY] = entry
     if config.text is None or not config.body.strip():
-        return Change(path, config.text, json.dumps(data, indent=2, ensure_ascii=False) + "\n", entry=entry)
+        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return Change(path, config.text, text, entry=entry, secret=secret)
     newline = "\r\n" if "\r\n" in config.body else "\n"
     note = ""
     try:
@@ -396,7 +456,9 @@ def plan_config(client: str, path: Path, command: str) -> Change:
     if not ok:  # should not happen; a whole, valid file beats a clever broken one
         body = json.dumps(data, indent=2, ensure_ascii=False) + newline
         note = f"{path}: its layout couldn't be kept, so it was rewritten (backup kept)."
-    return Change(path, config.text, (BOM if config.bom else "") + body, entry=entry, note=note)
+    return Change(
+        path, config.text, (BOM if config.bom else "") + body, entry=entry, note=note, secret=secret
+    )
 
 
 # --- the OpenClaw skill -------------------------------------------------------------------------
@@ -406,10 +468,8 @@ def plan_skill(home: Path, env: Mapping[str, str], profile: str | None = None) -
     """OpenClaw also reads the skill text from its managed skills folder."""
     path = openclaw_state_dir(home, env, profile) / "skills" / SERVER_KEY / "SKILL.md"
     text = skill_text()
-    try:
-        before: str | None = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        before = None
+    raw = read_regular(path)
+    before = None if raw is None else raw.decode("utf-8", "replace")
     return Change(path, before, text, new_mode=0o644)
 
 
@@ -424,16 +484,36 @@ def skill_text() -> str:
 # --- writing ------------------------------------------------------------------------------------
 
 
+def _disk_full(err: OSError, path: Path) -> InstallError | None:
+    if err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return InstallError(
+            f"the disk holding {path} is full; nothing was changed. Free some space, then run install again."
+        )
+    return None
+
+
 def backup(path: Path) -> Path | None:
-    if not path.exists():
+    """A copy of ``path``'s content next to it, complete or absent (written atomically)."""
+    raw = read_regular(path)  # follows a symlink: the backup holds the content
+    if raw is None:
         return None
     copy = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-    shutil.copy2(path, copy)  # follows a symlink: the backup holds the content
+    mode = os.stat(path).st_mode & 0o777
+    try:
+        atomic_write_bytes(copy, raw, mode=mode)  # a full disk leaves no cut-off backup behind
+    except OSError as err:
+        raise _disk_full(err, path) or err from None
+    with contextlib.suppress(OSError):
+        shutil.copystat(path, copy)  # the original's times, for "which backup is which"
     return copy
 
 
 def apply(change: Change) -> Path | None:
-    """Write one change; returns the backup's path when an existing file was replaced."""
+    """Write one change; returns the backup's path when an existing file was replaced.
+
+    A file that now holds a secret loses any group or other permission. If the new file
+    can't be written (a full disk), the backup just made is removed: nothing changed.
+    """
     if not change.changed:
         return None
     target = Path(os.path.realpath(change.path))  # write through a symlink (dotfiles)
@@ -442,7 +522,15 @@ def apply(change: Change) -> Path | None:
     if change.before is not None:
         mode = target.stat().st_mode & 0o777
         saved = backup(change.path)
-    atomic_write_bytes(target, change.after.encode("utf-8"), mode=mode)
+    if change.secret:
+        mode &= 0o700
+    try:
+        atomic_write_bytes(target, change.after.encode("utf-8"), mode=mode)
+    except OSError as err:
+        if saved is not None:
+            with contextlib.suppress(OSError):
+                saved.unlink()
+        raise _disk_full(err, change.path) or err from None
     return saved
 
 

@@ -780,4 +780,43 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "timeline.diff.added": ("Added {label}: {clips}", "新增{label}：{clips}"),
     "timeline.diff.removed": ("Removed {label}: {clips}", "删除{label}：{clips}"),
     "timeline.diff.more": ("+{n} more changes", "另有 {n} 处变化"),
+    # --- serve --http: the local user's only ----------------------------------------------------
+    "http.bad_host": (
+        "Refused: this server answers only to its own loopback address (Host header).",
+        "已拒绝：此服务器只接受发往其本机回环地址的请求（Host 头）。",
+    ),
+    "http.bad_origin": (
+        "Refused: requests from web pages outside this machine are not accepted (Origin header).",
+        "已拒绝：不接受来自本机以外网页的请求（Origin 头）。",
+    ),
+    "http.no_secret": (
+        "Missing or wrong secret: send 'Authorization: Bearer <secret>' with the secret that "
+        "`ai-video-music http-secret` prints.",
+        "缺少密钥或密钥错误：请发送 'Authorization: Bearer <密钥>'，密钥由 "
+        "`ai-video-music http-secret` 输出。",
+    ),
+    "cli.http.not_loopback": (
+        "serve --http listens on this machine only (127.0.0.1, ::1 or localhost), not on {host}; "
+        "to serve other machines, use the hosted mode (ai-video-music serve --hosted).",
+        "serve --http 只在本机监听（127.0.0.1、::1 或 localhost），不能监听 {host}；"
+        "要为其他机器提供服务，请使用托管模式（ai-video-music serve --hosted）。",
+    ),
+    "cli.http.listening": (
+        "MCP over streamable HTTP at {url} (this machine only). Clients must send "
+        "'Authorization: Bearer <secret>'; `ai-video-music http-secret` prints it. Keep it private.",
+        "MCP（streamable HTTP）地址：{url}（仅限本机）。客户端必须发送 "
+        "'Authorization: Bearer <密钥>'；`ai-video-music http-secret` 会输出密钥。请勿泄露。",
+    ),
+    "cli.http.secret_unusable": (
+        "the HTTP secret can't be used ({reason}); delete the file and run serve --http again.",
+        "HTTP 密钥无法使用（{reason}）；请删除该文件后重新运行 serve --http。",
+    ),
+    "demo.folder": (
+        "The demo's video will be saved in {folder} (choose another folder with --output).",
+        "演示视频将保存在 {folder}（可用 --output 选择其他文件夹）。",
+    ),
+    "cli.http.no_secret_yet": (
+        "no HTTP secret yet: it is created the first time `ai-video-music serve --http` runs.",
+        "尚无 HTTP 密钥：首次运行 `ai-video-music serve --http` 时会创建。",
+    ),
 }

@@ -11,6 +11,7 @@ import contextlib
 import json
 import logging
 import os
+import stat
 import time
 from collections.abc import AsyncIterator
 from dataclasses import asdict, dataclass, field
@@ -98,9 +99,26 @@ class TokenCache:
                 with contextlib.suppress(FileNotFoundError):
                     self._lock.unlink()
 
+    def _read_private(self) -> bytes:
+        """The file's bytes, after taking away any group or other permission it had (a copy, an
+        old version, a umask): the token in it is the user's account. A link is not followed."""
+        fd = os.open(self.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with os.fdopen(fd, "rb") as fh:
+            info = os.fstat(fh.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise ValueError("not a regular file")
+            if info.st_mode & 0o077 and hasattr(os, "fchmod"):
+                try:
+                    os.fchmod(fh.fileno(), 0o600)
+                    log.warning("%s was readable by other users; it is now private (0600)", self.path)
+                except OSError:
+                    # Someone else's file, say: a token others can read is not one to use.
+                    raise ValueError("readable by others and can't be made private") from None
+            return fh.read(1 << 20)
+
     def load(self) -> TokenRecord | None:
         try:
-            raw = json.loads(self.path.read_text(encoding="utf-8"))
+            raw = json.loads(self._read_private().decode("utf-8"))
             expires = raw.get("expires_at")
             return TokenRecord(
                 client_id=str(raw["client_id"]),

@@ -1,0 +1,413 @@
+"""`serve --http` is the local user's only: hostile clients against the real console script.
+
+A raw HTTP client (httpx) without the secret, with a wrong one, with a rebound Host name and a
+foreign Origin; a hostile web page in a real browser (Debian's Chromium) on another loopback
+origin and after DNS rebinding; a second local account reading the secret file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pwd
+import re
+import shutil
+import socket
+import stat
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+
+from ai_video_music import cli
+from ai_video_music.httpguard import allowed_hosts, is_loopback, loopback_origin
+from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
+from ai_video_music.simulator import Simulator
+
+from .conftest import console_script
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {
+        "protocolVersion": "2025-06-18",
+        "capabilities": {},
+        "clientInfo": {"name": "attacker", "version": "1"},
+    },
+}
+MCP_HEADERS = {"content-type": "application/json", "accept": "application/json, text/event-stream"}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class Running:
+    port: int
+    home: Path
+    log: Path
+    secret: str
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/mcp"
+
+    def refusals(self) -> int:
+        return self.log.read_text(encoding="utf-8").count("refused an HTTP request")
+
+    def sessions(self) -> int:
+        return self.log.read_text(encoding="utf-8").count("Created new transport")
+
+
+@pytest.fixture(scope="module")
+def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    root = tmp_path_factory.mktemp("http")
+    home, log = root / "state", root / "server.log"
+    port = _free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+        "NEMO_HOME": str(home),
+        "NEMO_API_BASE": simulator.base_url,
+        "NEMO_OUTPUT_DIR": str(root / "out"),
+        "NEMO_LANGUAGE": "en",
+    }
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [console_script(), "serve", "--http", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:  # listening once any answer comes back (401: no secret yet)
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/mcp", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "serve --http did not start"
+                time.sleep(0.1)
+        secret = read_secret(home)
+        assert secret
+        yield Running(port, home, log, secret)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _post(running: Running, **headers: str) -> httpx.Response:
+    return httpx.post(running.url, json=INITIALIZE, headers={**MCP_HEADERS, **headers}, timeout=10)
+
+
+# --- the raw client -------------------------------------------------------------------------------
+
+
+def test_no_secret_or_a_wrong_one_gets_401_and_no_session(server: Running) -> None:
+    before = server.sessions()
+    for headers in (
+        {},
+        {"authorization": "Bearer " + "x" * len(server.secret)},
+        {"authorization": "Bearer " + server.secret[:-1]},
+        {"authorization": server.secret},  # the secret without the scheme
+        {"authorization": "Basic " + server.secret},
+    ):
+        answer = _post(server, **headers)
+        assert answer.status_code == 401, headers
+        assert answer.headers["www-authenticate"].startswith("Bearer")
+        assert "mcp-session-id" not in answer.headers
+    assert server.sessions() == before
+
+
+def test_the_secret_opens_a_session_and_the_sdk_client_works_with_it(server: Running) -> None:
+    answer = _post(server, authorization=f"Bearer {server.secret}")
+    assert answer.status_code == 200 and answer.headers.get("mcp-session-id")
+
+    async def tools() -> set[str]:
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {server.secret}"})
+        async with http, Client(streamable_http_client(server.url, http_client=http)) as client:
+            return {t.name for t in (await client.list_tools()).tools}
+
+    assert "credits" in anyio.run(tools)
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "evil.test:{port}",  # a page that rebound its own name to 127.0.0.1
+        "127.0.0.1.nip.io:{port}",
+        "127.0.0.1:{other}",  # our address, another port: not what we bound
+        "192.168.1.10:{port}",
+        "",
+    ],
+)
+def test_a_foreign_host_header_is_refused_even_with_the_secret(server: Running, host: str) -> None:
+    value = host.format(port=server.port, other=server.port + 1)
+    answer = _post(server, host=value, authorization=f"Bearer {server.secret}")
+    assert answer.status_code == 403
+    assert "mcp-session-id" not in answer.headers
+
+
+@pytest.mark.parametrize(
+    "origin",
+    ["https://evil.example", "http://evil.test:8080", "null", "file://", "http://127.0.0.1.evil.test"],
+)
+def test_a_foreign_origin_is_refused_even_with_the_secret(server: Running, origin: str) -> None:
+    answer = _post(server, origin=origin, authorization=f"Bearer {server.secret}")
+    assert answer.status_code == 403
+
+
+def test_localhost_names_and_loopback_origins_with_the_secret_are_served(server: Running) -> None:
+    for headers in (
+        {"host": f"localhost:{server.port}"},
+        {"origin": "http://localhost:6274"},  # a local tool in a browser (MCP Inspector)
+        {"origin": f"http://127.0.0.1:{server.port}"},
+    ):
+        answer = _post(server, authorization=f"Bearer {server.secret}", **headers)
+        assert answer.status_code == 200, headers
+
+
+def test_rules_name_loopback_only() -> None:
+    assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST"))
+    assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.0.2", "example.com", "localhost.evil"))
+    assert allowed_hosts("::1", 9) == {"[::1]:9", "localhost:9"}
+    assert not loopback_origin("http://user@127.0.0.1:9")
+
+
+# --- binding ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.10", "example.com"])
+def test_a_non_loopback_bind_is_refused_with_one_line_pointing_to_hosted_mode(
+    host: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEMO_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("NEMO_LANGUAGE", "en")
+    assert cli.main(["serve", "--http", "--host", host, "--port", str(_free_port())]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and host in err[0] and "--hosted" in err[0]
+    assert not (tmp_path / "state" / SECRET_FILE).exists()  # refused before anything was made
+
+
+def test_a_restart_is_not_refused_while_old_connections_linger(tmp_path: Path) -> None:
+    """The port pre-check binds as uvicorn does (SO_REUSEADDR): TIME_WAIT is no 'port in use'."""
+    port = _free_port()
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", port))
+        listener.listen()
+        client = socket.create_connection(("127.0.0.1", port))
+        accepted, _ = listener.accept()
+        accepted.close()  # the server side closes first: its end stays in TIME_WAIT
+        client.close()
+    cli._check_port("127.0.0.1", port)  # raises CliError ("already in use") without SO_REUSEADDR
+
+
+# --- the secret file ----------------------------------------------------------------------------------
+
+
+def test_the_secret_is_private_and_printed_alone_by_http_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("NEMO_HOME", str(tmp_path / "state"))
+    monkeypatch.setenv("NEMO_LANGUAGE", "en")
+    assert cli.main(["http-secret"]) == 1  # none yet: says how one is made
+    assert "serve --http" in capsys.readouterr().err
+    secret = ensure_secret(tmp_path / "state")
+    assert ensure_secret(tmp_path / "state") == secret  # created once
+    path = tmp_path / "state" / SECRET_FILE
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert len(secret) >= 40
+    assert cli.main(["http-secret"]) == 0
+    assert capsys.readouterr().out == secret + "\n"
+
+
+def test_a_world_readable_secret_is_tightened_and_a_planted_link_refused(tmp_path: Path) -> None:
+    home = tmp_path / "state"
+    secret = ensure_secret(home)
+    path = home / SECRET_FILE
+    os.chmod(path, 0o644)
+    assert read_secret(home) == secret
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.unlink()
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.write_text("y" * 43, encoding="utf-8")
+    path.symlink_to(elsewhere)
+    with pytest.raises(Exception, match="http-secret"):
+        read_secret(home)
+
+
+@pytest.fixture
+def other_user() -> Iterator[str]:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0 or not shutil.which("useradd"):
+        pytest.skip("needs root and useradd to make a second local account")
+    runner = shutil.which("runuser") or shutil.which("su")
+    if not runner:
+        pytest.skip("no runuser or su")
+    name = f"avm{uuid.uuid4().hex[:8]}"
+    made = subprocess.run(["useradd", "--no-create-home", "--shell", "/bin/sh", name], capture_output=True)
+    if made.returncode != 0:
+        pytest.skip(f"useradd failed: {made.stderr.decode(errors='replace').strip()}")
+    try:
+        yield name
+    finally:
+        subprocess.run(["userdel", name], capture_output=True)
+
+
+def _read_as(user: str, path: Path) -> subprocess.CompletedProcess[bytes]:
+    runner = shutil.which("runuser")
+    argv = [runner, "-u", user, "--", "cat", str(path)] if runner else ["su", user, "-c", f"cat '{path}'"]
+    return subprocess.run(argv, capture_output=True, timeout=30)
+
+
+def test_another_local_account_cannot_read_the_secret(other_user: str) -> None:
+    pwd.getpwnam(other_user)
+    # A state folder others may enter (the user's own choice, left as it is): only the file's
+    # mode protects the secret, and a readable sibling proves the other account can read here.
+    base = Path("/tmp") / f"avm-secret-{uuid.uuid4().hex[:8]}"
+    base.mkdir(mode=0o755)
+    try:
+        os.chmod(base, 0o755)
+        secret = ensure_secret(base)
+        sibling = base / "public.txt"
+        sibling.write_text("readable\n", encoding="utf-8")
+        os.chmod(sibling, 0o644)
+        assert _read_as(other_user, sibling).stdout == b"readable\n"
+        attempt = _read_as(other_user, base / SECRET_FILE)
+        assert attempt.returncode != 0
+        assert secret.encode() not in attempt.stdout + attempt.stderr
+    finally:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+# --- a hostile page in a real browser --------------------------------------------------------------
+
+ATTACK = """
+async (target) => {
+  const body = JSON.stringify(INITIALIZE_JSON);
+  const out = {};
+  try {  // a "simple" request: no preflight, but the answer is opaque
+    const r = await fetch(target, {method: "POST", mode: "no-cors", body,
+                                   headers: {"Content-Type": "text/plain"}});
+    out.simple = r.type + ":" + r.status;
+  } catch (e) { out.simple = "error"; }
+  try {  // what a real MCP client sends, with a guessed secret: needs a preflight
+    const r = await fetch(target, {method: "POST", body, headers: {
+      "Content-Type": "application/json", "Accept": "application/json, text/event-stream",
+      "Authorization": "Bearer guessed"}});
+    out.custom = "status:" + r.status + ":" + (r.headers.get("mcp-session-id") || "");
+  } catch (e) { out.custom = "error"; }
+  return out;
+}
+""".replace("INITIALIZE_JSON", json.dumps(INITIALIZE))
+
+
+class _Page(BaseHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        body = b"<!doctype html><title>cat pictures</title>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    missing = None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "playwright is not installed"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                # evil.test resolves to 127.0.0.1: the state after a DNS rebinding attack.
+                "--host-resolver-rules=MAP evil.test 127.0.0.1",
+                # Chromium's own Private Network Access guard would stop the rebound page first;
+                # other browsers (and older Chromium) have none, so the server must hold alone.
+                "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
+                "PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def hostile_site() -> Iterator[int]:
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Page)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield int(httpd.server_address[1])
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.mark.browser
+def test_a_page_on_another_loopback_origin_gets_nothing(
+    server: Running, chromium: Any, hostile_site: int
+) -> None:
+    sessions, refusals = server.sessions(), server.refusals()
+    page = chromium.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{hostile_site}/", timeout=15_000)
+        out = page.evaluate(ATTACK, server.url)
+    finally:
+        page.close()
+    assert out["simple"] == "opaque:0"  # sent, refused (401), and unreadable anyway
+    assert out["custom"] == "error"  # the preflight carries no secret: refused, so never sent
+    assert server.refusals() >= refusals + 2
+    assert server.sessions() == sessions
+
+
+@pytest.mark.browser
+def test_a_rebound_page_on_our_own_port_gets_403(server: Running, chromium: Any) -> None:
+    """The page's origin is http://evil.test:<our port>: same-origin to the server after the
+    rebinding, so the browser sends anything and lets the page read the answer."""
+    sessions = server.sessions()
+    origin = f"http://evil.test:{server.port}"
+    page = chromium.new_page()
+    try:
+        # The first load of evil.test came from the attacker's machine; here Playwright serves it.
+        page.route(
+            f"{origin}/",
+            lambda route: route.fulfill(status=200, content_type="text/html", body="<title>hi</title>"),
+        )
+        page.goto(f"{origin}/", timeout=15_000)
+        out = page.evaluate(ATTACK, f"{origin}/mcp")
+    finally:
+        page.close()
+    assert re.fullmatch(r"opaque:0|basic:403", out["simple"]), out
+    assert out["custom"] == "status:403:", out
+    assert server.sessions() == sessions

@@ -1,0 +1,210 @@
+"""`install` at the edges: a full disk, a config nested too deep, a FIFO where the config should
+be, and `install --http` (a URL entry with the secret, never shown, never world-readable)."""
+
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import stat
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ai_video_music import cli, fsutil
+from ai_video_music.httpsecret import read_secret
+from ai_video_music.installer import SERVER_KEY, InstallError, config_path, install
+from ai_video_music.installhttp import install_http
+
+CMD = "/opt/bin/ai-video-music"
+
+
+def _install(home: Path) -> list[str]:
+    return install("cursor", home=home, env={}, command=CMD, which=lambda _name: None)
+
+
+def _one_line_failure(
+    capsys: pytest.CaptureFixture[str], home: Path, monkeypatch: pytest.MonkeyPatch, client: str = "cursor"
+) -> str:
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("PATH", "/nonexistent")  # no host CLI (openclaw, claude): the file path is tested
+    for name in ("OPENCLAW_STATE_DIR", "OPENCLAW_CONFIG_PATH", "OPENCLAW_PROFILE", "OPENCLAW_HOME"):
+        monkeypatch.delenv(name, raising=False)
+    assert cli.main(["install", "--client", client]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "Traceback" not in err[0], err
+    return err[0]
+
+
+# --- a full disk -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def tiny_disk(tmp_path: Path) -> Iterator[Path]:
+    """A 64 KiB tmpfs mounted at <tmp>/home/.cursor (root only; skipped elsewhere)."""
+    folder = tmp_path / "home" / ".cursor"
+    folder.mkdir(parents=True)
+    if os.geteuid() != 0 or not shutil.which("mount"):
+        pytest.skip("needs root to mount a tiny tmpfs")
+    done = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(folder)], capture_output=True
+    )
+    if done.returncode != 0:
+        pytest.skip(f"can't mount tmpfs: {done.stderr.decode(errors='replace').strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], capture_output=True)
+
+
+def test_a_full_disk_leaves_no_cut_off_backup_and_the_config_as_it_was(
+    tiny_disk: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = tiny_disk / "mcp.json"
+    original = json.dumps({"mcpServers": {"other": {"command": "x", "args": ["y" * 40_000]}}}).encode()
+    config.write_bytes(original)  # ~40 KB on a 64 KB disk: its backup can't fit
+    line = _one_line_failure(capsys, tiny_disk.parent, monkeypatch)
+    assert "full" in line and "nothing was changed" in line
+    assert config.read_bytes() == original
+    assert sorted(p.name for p in tiny_disk.iterdir()) == ["mcp.json"]  # no backup, no temp file
+
+
+def test_when_the_new_config_cant_be_written_its_backup_is_removed_too(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    config.write_text('{"mcpServers": {}}', encoding="utf-8")
+    real = fsutil.atomic_write_bytes
+    calls: list[Path] = []
+
+    def second_write_fails(path: Path, data: bytes, mode: int = 0o600) -> None:
+        calls.append(path)
+        if len(calls) == 2:  # the backup went through; the config itself finds the disk full
+            raise OSError(errno.ENOSPC, "No space left on device")
+        real(path, data, mode)
+
+    monkeypatch.setattr("ai_video_music.installer.atomic_write_bytes", second_write_fails)
+    with pytest.raises(InstallError, match="full"):
+        _install(tmp_path)
+    assert len(calls) == 2
+    assert config.read_text(encoding="utf-8") == '{"mcpServers": {}}'
+    assert sorted(p.name for p in config.parent.iterdir()) == ["mcp.json"]
+
+
+# --- hostile configs ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client", ["cursor", "openclaw"])
+@pytest.mark.parametrize(
+    "nested",
+    [
+        "[" * 100_000 + "]" * 100_000,
+        '{"a":' * 5_000 + "1" + "}" * 5_000,
+        '{"a":' * 500 + "1" + "}" * 500,  # valid JSON, too deep for the layout-keeping edit
+    ],
+    ids=["arrays", "objects", "objects-500"],
+)
+def test_a_deeply_nested_config_is_one_line(
+    client: str,
+    nested: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    config = config_path(client, tmp_path, {})
+    config.parent.mkdir(parents=True)
+    config.write_text(nested, encoding="utf-8")
+    line = _one_line_failure(capsys, tmp_path, monkeypatch, client)
+    assert "nested too deeply" in line
+    assert config.read_text(encoding="utf-8") == nested
+
+
+def test_a_fifo_at_the_config_path_is_refused_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not hasattr(os, "mkfifo"):
+        pytest.skip("no FIFOs on this OS")
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    os.mkfifo(config)
+    outcome: dict[str, Any] = {}
+    # A blocking open would wait for a writer for ever: run it where a hang can be seen, not suffered.
+    worker = threading.Thread(
+        target=lambda: outcome.update(line=_one_line_failure(capsys, tmp_path, monkeypatch)), daemon=True
+    )
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():
+        with open(config, "wb"):  # free the stuck reader, then fail
+            pass
+        pytest.fail("install blocked on the FIFO")
+    assert "not a regular file" in outcome["line"]
+    assert stat.S_ISFIFO(config.lstat().st_mode)  # left as it was
+    assert list(config.parent.iterdir()) == [config]
+
+
+# --- install --http -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("client", ["cursor", "claude-code"])
+def test_install_http_writes_url_and_secret_privately_and_never_shows_it(client: str, tmp_path: Path) -> None:
+    env = {"NEMO_HOME": str(tmp_path / "state")}
+    config = config_path(client, tmp_path, env)
+    config.parent.mkdir(parents=True, exist_ok=True)
+    stdio = {"command": CMD, "args": [], "env": {"NEMO_SKILL_PLATFORM": "cursor"}, "timeout": 30}
+    config.write_text(
+        json.dumps({"mcpServers": {SERVER_KEY: stdio, "other": {"url": "x"}}}), encoding="utf-8"
+    )
+    config.chmod(0o644)
+
+    preview = install_http(client, port=9123, dry_run=True, home=tmp_path, env=env)
+    secret = read_secret(tmp_path / "state")
+    assert secret and secret not in "\n".join(preview) and "<secret>" in "\n".join(preview)
+    lines = install_http(client, port=9123, home=tmp_path, env=env)
+    assert secret not in "\n".join(lines)
+
+    servers = json.loads(config.read_text(encoding="utf-8"))["mcpServers"]
+    expected = {
+        "timeout": 30,
+        "url": "http://127.0.0.1:9123/mcp",
+        "headers": {"Authorization": f"Bearer {secret}"},
+    }
+    if client == "claude-code":
+        expected["type"] = "http"
+    assert servers[SERVER_KEY] == expected and servers["other"] == {"url": "x"}
+    assert stat.S_IMODE(config.stat().st_mode) == 0o600  # it holds a secret now
+    assert install_http(client, port=9123, home=tmp_path, env=env) == [
+        f"{config}: already up to date, nothing changed."
+    ]
+
+
+def test_install_http_is_for_url_capable_hosts_only(tmp_path: Path) -> None:
+    with pytest.raises(InstallError, match="--http works with"):
+        install_http("claude-desktop", home=tmp_path, env={"NEMO_HOME": str(tmp_path / "s")})
+    assert not (tmp_path / "s").exists()
+
+
+def test_install_http_from_the_command_line_never_prints_the_secret(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NEMO_HOME", str(tmp_path / "state"))
+    assert cli.main(["install", "--client", "cursor", "--http", "--port", "9200", "--dry-run"]) == 0
+    assert cli.main(["install", "--client", "cursor", "--http", "--port", "9200"]) == 0
+    secret = read_secret(tmp_path / "state")
+    printed = capsys.readouterr()
+    assert secret and secret not in printed.out + printed.err
+    assert "http://127.0.0.1:9200/mcp" in printed.out
+    entry = json.loads((tmp_path / ".cursor" / "mcp.json").read_text(encoding="utf-8"))["mcpServers"][
+        SERVER_KEY
+    ]
+    assert entry["headers"]["Authorization"] == f"Bearer {secret}"
+    assert cli.main(["install", "--client", "openclaw", "--http"]) == 1
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "--http works with" in err[0]
