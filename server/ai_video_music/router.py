@@ -1,17 +1,29 @@
-"""What the user said → which action runs. Pure and table-driven.
+"""What the user said → which action runs. Pure, table-driven, and precise: it routes only
+what it is sure of.
 
-A prompt that only asks to export, check credits, see the status, upload or cancel runs
-that action directly, with no agent turn (no credits spent, no SSE). A prompt that also asks
-for an edit ("add music and export") goes to the agent, which does the edit first. "New
-project / start over / 新项目" starts a new project first; what else the prompt asks for
-then runs in it.
+A prompt that plainly asks to export, check credits, see the status, upload, cancel or start
+a new video runs that action directly, with no agent turn (no credits spent, no SSE). A
+command word is *not* that command when it sits in an editing instruction ("add a 'Download
+now' caption", "render it in watercolor style", "stop the music at 10 seconds"), under a
+negation ("don't export yet", "先别导出") or a condition or time ("before you export",
+"导出之前"), or in a question ("what happens if I export now?"). An edit goes to the agent, and
+never becomes an export, a cancel or a new project. A question is never sent to the agent
+(which charges for every turn) unless it is plainly a polite edit request ("can you make the
+music quieter?"): questions about credits or progress are answered from our own records, and
+any other question is ``ASK``, which the service confirms before spending anything.
+
+How: the prompt is normalised (paths and quoted text masked, full-width forms folded), split
+into clauses, and each clause classified from the pattern tables below. English matches whole
+words (letters and digits bound a word, so "帮我export一下" still matches); Chinese matches
+substrings.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 
 
 class Action(StrEnum):
@@ -22,58 +34,7 @@ class Action(StrEnum):
     STATUS = "status"
     UPLOAD = "upload"
     AGENT = "agent"
-
-
-@dataclass(frozen=True)
-class Rule:
-    action: Action
-    english: tuple[str, ...]  # whole words or phrases, case-insensitive
-    chinese: tuple[str, ...]  # substrings
-
-
-# Order matters: the first matching rule wins ("取消导出" cancels, it doesn't export).
-RULES: tuple[Rule, ...] = (
-    Rule(Action.CANCEL, ("cancel", "stop", "abort", "never mind", "nevermind"), ("取消", "停止", "算了")),
-    Rule(Action.EXPORT, ("export", "download", "send me the video", "render", "save the video"),
-         ("导出", "下载", "渲染")),
-    Rule(Action.CREDITS, ("credits", "credit", "balance", "how many points"), ("积分", "余额", "点数")),
-    Rule(Action.STATUS, ("status", "show tracks", "show the tracks", "show timeline", "show the timeline",
-                         "what's on the timeline", "progress"), ("状态", "进度", "时间线", "轨道")),
-    Rule(Action.UPLOAD, ("upload",), ("上传",)),
-)  # fmt: skip
-
-# Words that ask the agent to change something: their presence keeps the prompt with the agent.
-EDIT_WORDS_EN = (
-    "make", "create", "generate", "add", "edit", "change", "cut", "trim", "remove", "delete", "replace",
-    "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
-    "mute", "louder", "quieter", "title", "caption", "subtitle", "music", "bgm", "transition", "effect",
-    "then", "after",
-)  # fmt: skip
-EDIT_WORDS_ZH = (
-    "生成", "制作", "添加", "加上", "加个", "剪", "修改", "删除", "替换", "换成", "调整", "配乐", "音乐",
-    "字幕", "标题", "然后", "转场", "特效",
-)  # fmt: skip
-
-NEW_PROJECT_EN = (
-    "new project", "start over", "new video", "start a new video", "start a new project", "start fresh",
-    "from scratch", "a new one", "another video", "different video",
-)  # fmt: skip
-NEW_PROJECT_ZH = ("新项目", "新视频", "重新开始", "新建项目", "新建视频", "另一个视频", "从头开始", "重新做")
-# What may remain of "start over, please!" without it asking for anything more.
-_FILLER = re.compile(
-    r"(?i)\b(?:please|pls|let'?s|let us|ok(?:ay)?|now|a|an|the|and|with|i want|i'd like|"
-    r"can you|could you|go|do|begin|start|create|open|make)\b|[\W_]+|请|吧|一个|开始|帮我|我要|我想|好的|现在"
-)
-
-_PATH = re.compile(
-    r"""(?:(?<=\s)|^)(
-        https?://[^\s"'<>]+                      # a URL
-      | ~?/[^\s"'<>]+\.[A-Za-z0-9]{2,5}         # a POSIX path with an extension
-      | \.{1,2}/[^\s"'<>]+\.[A-Za-z0-9]{2,5}    # a relative path
-      | [A-Za-z]:\\[^\s"'<>]+\.[A-Za-z0-9]{2,5} # a Windows path
-    )""",
-    re.VERBOSE,
-)
+    ASK = "ask"  # a question the agent would charge for: confirm before spending
 
 
 @dataclass(frozen=True)
@@ -85,57 +46,414 @@ class Decision:
     new_project: bool = False  # start a new project before doing the rest
 
 
-def _english_hit(text: str, phrases: tuple[str, ...]) -> str | None:
-    for phrase in phrases:
-        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
-            return phrase
-    return None
+def _words(*alternatives: str) -> str:
+    """English alternatives as whole words: no ASCII letter or digit may touch either end."""
+    return r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9'])"
 
 
-def _wants_edit(lower: str) -> bool:
-    return _english_hit(lower, EDIT_WORDS_EN) is not None or any(w in lower for w in EDIT_WORDS_ZH)
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# --- normalising -------------------------------------------------------------------------------
+
+_PATH = re.compile(
+    r"""(?:(?<=\s)|^)(
+        https?://[^\s"'<>]+                      # a URL
+      | ~?/[^\s"'<>]+\.[A-Za-z0-9]{2,5}         # a POSIX path with an extension
+      | \.{1,2}/[^\s"'<>]+\.[A-Za-z0-9]{2,5}    # a relative path
+      | [A-Za-z]:\\[^\s"'<>]+\.[A-Za-z0-9]{2,5} # a Windows path
+    )""",
+    re.VERBOSE,
+)
+MEDIA, QUOTED, ON_SCREEN = " mediafile ", " quotedtext ", " onscreenthing "
+
+# Quoted words are text to show in the video, never a command ("add a 'Download now' caption").
+_QUOTES = _rx(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』|«[^»]*»|(?<![a-z0-9])'[^'\n]+'(?![a-z0-9])")
+# Phrases that look like commands but name something in the video: masked as an edit.
+_ON_SCREEN = _rx(
+    _words(
+        "(?:end|opening|closing|final|movie|film) credits", "roll(?:ing)? the credits",
+        "credits (?:scene|roll)", "credits:", "white balance", "balance (?:the|between|out|it)",
+        "(?:progress|status|loading) bar", "stop[- ]motion",
+    )
+    + r"|进度条|余额宝|演职员表|上传时间"
+)  # fmt: skip
+_RENAME = (
+    (_rx(_words("final cut")), " final version "),
+    (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
+)
 
 
 def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Local paths and http(s) URLs written in a prompt, as (files, urls)."""
-    found = [m.group(1).rstrip(".,;)") for m in _PATH.finditer(text)]
+    found = [m.group(1).rstrip(".,;)?!") for m in _PATH.finditer(text)]
     urls = tuple(f for f in found if f.startswith(("http://", "https://")))
     files = tuple(f for f in found if f not in urls)
     return files, urls
 
 
-def wants_new_project(prompt: str) -> tuple[bool, str]:
-    """Whether the prompt starts a new project, and what it says besides."""
-    lower = prompt.lower()
-    hit = _english_hit(lower, NEW_PROJECT_EN) or next((w for w in NEW_PROJECT_ZH if w in prompt), None)
-    if hit is None:
-        return False, prompt
-    rest = re.sub(re.escape(hit), " ", prompt, count=1, flags=re.IGNORECASE)
-    return True, rest
+def normalise(prompt: str) -> str:
+    """Lower case, full-width forms folded, curly apostrophes straightened; paths, quotes and
+    on-screen phrases masked so their words are never read as commands."""
+    text = _PATH.sub(MEDIA, prompt)
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = _QUOTES.sub(QUOTED, text)
+    text = _ON_SCREEN.sub(ON_SCREEN, text)
+    for pattern, replacement in _RENAME:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# --- clauses -------------------------------------------------------------------------------
+
+_CLAUSE = _rx(r"([^.!?;,\n。！？；，、:]+)([.!?;,\n。！？；，、:]*)")
+_JOINERS = _rx(_words("and then", "then", "and", "but", "also", "so") + r"|然后|接着|并且|同时")
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    question: bool
+
+
+def clauses(text: str) -> list[Clause]:
+    out: list[Clause] = []
+    for m in _CLAUSE.finditer(text):
+        parts = [p.strip() for p in _JOINERS.split(m.group(1))]
+        parts = [p for p in parts if p]
+        for i, part in enumerate(parts):
+            asked = i == len(parts) - 1 and "?" in m.group(2)
+            out.append(Clause(part, _is_question(part, asked)))
+    return out
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    action: Action
+    pattern: re.Pattern[str]
+    # A strict verb is common in other senses ("render it in watercolor", "save the song for
+    # the end"): it is the command only when nothing but filler is left around it.
+    strict: bool = False
+
+
+# Order is priority within a clause: "cancel the export" / "停止导出" cancel.
+COMMANDS: tuple[Command, ...] = (
+    Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
+    Command(Action.CANCEL, _rx(_words("stop", "never ?mind", "forget it") + "|停下来?|停一下"), strict=True),
+    Command(
+        Action.EXPORT,
+        _rx(_words("export", "exprot", "expot", "exort", "download", "downlaod", "dowload") + "|导出|下载"),
+    ),
+    Command(
+        Action.EXPORT,
+        _rx(
+            _words(
+                "render",
+                "save",
+                r"send (?:it|this|that|the \w+|my \w+)? ?(?:to me|over|back)",
+                r"send me (?:the |my )?(?:\w+ )?(?:video|file|mp4|movie|result|it)",
+                r"(?:give|get) me the (?:\w+ )?(?:video|file|mp4|movie)",
+            )
+            + "|渲染|保存|发给我|发我|发过来|给我发|传给我"
+        ),
+        strict=True,
+    ),
+    Command(
+        Action.CREDITS, _rx(_words("credits?", "crdits", "creds", "balance", "points") + "|积分|余额|点数")
+    ),
+    Command(Action.STATUS, _rx(_words("status", "staus", "progress") + "|状态|进度")),
+    Command(
+        Action.STATUS,
+        _rx(
+            _words(r"(?:show|see|check|view)(?: me)? (?:the |my )?(?:tracks|timeline)", "tracks", "timeline")
+            + "|时间线|时间轴|轨道"
+        ),
+        strict=True,
+    ),
+    Command(Action.UPLOAD, _rx(_words("upload", "uplaod") + "|上传")),
+)
+
+# What may surround a command without asking for anything more ("ok, please export it now").
+_FILLER = _rx(
+    _words(
+        "please", "pls", "plz", "let's", "lets", "let us", "ok", "okay", "alright", "now", "just",
+        "right now", "a", "an", "the", "it", "this", "that", "these", "my", "me", "for me", "to me", "i",
+        "i'd like to", "i want to", "i wanna", "go ahead and", "can you", "could you", "you", "time to",
+        "video", "file", "files", "mp4", "version", "final", "finished", "current", "whole", "thing",
+        "result", "to my (?:computer|laptop|phone|desktop|device|disk)", "locally", "everything", "all",
+        "rendering", "exporting", "uploading", "for", "show", "see", "check", "view", "tell",
+        "i changed my mind", "photos?", "pictures?", "start", "begin", "again", "here", "is", "are",
+    )
+    + "|请|帮我|给我|一下|吧|了|开始|现在|把|视频|成品|文件|到本地|下来|看看|看一下|查看|显示"
+    "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后"
+)  # fmt: skip
+# A clause that asks for nothing: thanks, a greeting, a pause, a laugh.
+_IDLE = _rx(
+    "^(?:"
+    + _words(
+        "thanks?(?: you)?(?: so much| a lot)?", "thx", "ty", "great(?: job)?", "nice", "cool", "awesome",
+        "wow", "hmm+", "haha+", "lol", "lol ok", "ok", "okay", "perfect", "wait", "hi", "hello", "hey",
+        "hold on(?: a (?:sec|second|moment|minute))?", "not now", "later", "one (?:sec|second|moment)",
+    )
+    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
+    + r")[\s!~]*$"
+)  # fmt: skip
+# Agreeing to what the agent proposed: its own session knows what "do it" refers to.
+_CONSENT = _rx(
+    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright)\s*)*"
+    + _words(
+        "yes", "yeah", "yep", "yup", "sure", "go ahead", "do it", "do that", "please do(?: that| it)?",
+        "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?",
+    )
+    + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
+    + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
+)  # fmt: skip
+_NEGATED = _rx(
+    _words(
+        "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
+        "without", "wait (?:to|before|until)", "not",
+    )
+    + "|别|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
+)  # fmt: skip
+_CONDITIONAL = _rx(
+    _words("before", "after", "when", "once", "if", "until", "unless", "as soon as", "later")
+    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)"
+)
+# Asks the agent to change the video: verbs, what they act on, and how it should look or sound.
+# Comparatives and "too" count: "it's too dark" is an edit.
+_EDIT = _rx(
+    _words(
+        # verbs
+        "add(?:s|ing|ed)?", "ad", "make", "making", "create", "generate", "edit", "change", "cut", "trim",
+        "remove", "delete", "replace", "put", "insert", "set", "use", "turn", "apply", "move", "speed",
+        "slow", "fade", "fade[- ]?(?:in|out)", "crop", "rotate", "mute", "swap", "translate", "fix", "redo",
+        "lower", "raise", "increase", "decrease", "shorten", "extend", "brighten", "darken", "zoom", "blur",
+        "loop", "reverse", "flip", "split", "merge", "combine", "overlay", "animate", "flash", "describe",
+        # what is edited
+        "music", "songs?", "audio", "sound", "voice", "voiceover", "volume", "bass", "vocals", "bgm",
+        "titles?", "captions?", "subtitles?", "text", "font", "logo", "watermark", "intro", "outro",
+        "ending", "clips?", "scenes?", "shot", "footage", "frame", "transitions?", "effects?", "filter",
+        "colou?rs?", "style", "background", "banner", "sticker", "emoji", "icon", "animation", "graphic",
+        "button", "sky", "tones?", "brightness", "contrast", "saturation", "slideshow", "promo", "names?",
+        "theme", "themed", "mood", "vibe", "quotedtext", "onscreenthing",
+        # how
+        "too", "more", "less", "louder", "quieter", "softer", "shorter", "longer", "brighter", "darker",
+        "bigger", "smaller", "faster", "slower", "warmer", "cooler", "smoother", "bolder", "vertical",
+        "horizontal", "square", "cinematic", "energetic", "piano", "jazzy", "upbeat", "red", "pink", "gold",
+        "golden", "yellow", "blue", "green", "black", "white", "purple", "orange", "grey", "gray",
+        r"\d+ ?(?:s|sec|secs|seconds?|%)",
+    )
+    + "|加|添加|配乐|音乐|歌|字幕|标题|片头|片尾|转场|特效|效果|剪|删|去掉|换|替换|改|调|放大|缩小"
+    "|缩短|延长|加快|放慢|淡入|淡出|静音|配音|画面|色调|风格|滤镜|镜头|背景|logo|字体|横屏|竖屏"
+    "|正方形|裁|做一个|做个|制作|生成|秒|太|一点|更|暗|亮|吵|喜欢|声音|音量|插入|停顿|黑场|切到"
+    "|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩"
+)  # fmt: skip
+
+# --- questions -------------------------------------------------------------------------------
+
+# "When"/"where" without a question mark usually opens a condition: "when the chorus starts, cut".
+_WH = _rx(r"^(?:what|what's|whats|how|how's|why|which|who|whose|tell me|explain)(?![a-z])")
+# "is it done", "do I have…"; not "do it", which is an instruction.
+_AUX = _rx(
+    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|have|has|any)\s+"
+    r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)(?![a-z])(?!\s*$)"
+)
+_ZH_QUESTION = _rx(
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    "|会不会|有没有|要不要|是不是|行不行|好不好"
+)
+# "make it shorter?" is an instruction with a question mark.
+_IMPERATIVE = _rx(
+    "^(?:please |pls |just |now |ok |okay )*"
+    + _words(
+        "add(?:s|ing|ed)?", "make", "cut", "trim", "remove", "put", "use", "change", "replace", "lower",
+        "raise", "fade", "crop", "mute", "swap", "speed", "slow", "insert",
+    )
+)  # fmt: skip
+# A polite request: the rest of the clause is routed as if it were said plainly.
+_POLITE_EN = _rx(
+    r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
+    r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe)?"
+    r"|would you mind|how about|what about|why don't (?:you|we))(?![a-z])"
+)
+# "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
+_POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
+# "能帮我加个字幕吗" asks for an edit; "能做4K视频吗" asks what is possible: a request names a thing.
+_POLITE_ZH = _rx("^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)")
+_ZH_SPECIFIC = _rx("帮|把|给我|一下|一点|个|首|段|张|些|发给我|发我|导出|下载|上传|积分|余额")
+
+_ABOUT_CREDITS = _rx(
+    _words(
+        "credits?", "crdits", "balance", "points", "cost", "costs", "price", "charge", "charged", "pay",
+        "free", "how much", "spent", "spend",
+    )
+    + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格"
+)  # fmt: skip
+# "What do I do after the download finishes?" asks for advice, not for progress.
+_HOW_TO = _rx(
+    _words("how do i", "how can i", "how should i", "what should i", "what do i do")
+    + "|怎么办|怎么做|怎么用|怎么弄|如何|怎样才能"
+)
+_ABOUT_PROGRESS = _rx(
+    "^did(?![a-z])|"
+    + _words(
+        "status", "progress", "done", "finished", "ready", "complete", "completed", "still", "go through",
+        "gone through", "how far", "how's it going", "how is it going", "where(?:'s| is| are)",
+        "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
+        "project am i in", "fail(?:ed)?", "failing", "stuck",
+    )
+    + "|好了|完了|完成|成功|进度|状态|多久|在哪|哪里|时间线|轨道|现在多长|有多长|多长了|加上了|上了吗"
+    "|生成好|做完|(?:文件|视频)呢"
+)  # fmt: skip
+
+
+def _is_question(text: str, asked: bool) -> bool:
+    if _IMPERATIVE.match(text):
+        return False
+    return asked or bool(_WH.match(text) or _AUX.match(text) or _ZH_QUESTION.search(text))
+
+
+# --- new project -----------------------------------------------------------------------------
+
+_NEW_ANYWHERE = _rx(
+    _words("new project", "new video", "another video", "a new one", "different video", "fresh project")
+    + "|新项目|新视频|新建(?:一个)?(?:项目|视频)|另一个视频|重新做一个视频"
+    + "|再(?:做|来|生成)一个(?=[^,。]*视频)"
+)
+# "start over" only opens a clause: "make the song start over when it loops" is an edit.
+_NEW_LEADING = _rx(
+    r"^(?:(?:ok|okay|please|let's|lets|i want to|i'd like to|i wanna|can we|just)\s+)*"
+    r"(?:start(?:ing)? (?:over|fresh|again|from scratch)|begin again)(?![a-z])"
+    "|^(?:我想|我要|请)?(?:重新开始|从头开始)"
+)
+_NEW_FILLER = _rx(
+    _FILLER.pattern
+    + "|"
+    + _words("make", "create", "open", "new", "with", "and", "want", "wanna", "like", "can we")
+    + "|做个|做一个|开个|建|新建|来个|重新|一个"
+)
+
+
+def _take_new_project(parts: list[Clause]) -> tuple[bool, list[Clause]]:
+    """Whether a clause asks for a new project (not negated), and the clauses without it."""
+    for i, part in enumerate(parts):
+        found = _NEW_ANYWHERE.search(part.text) or _NEW_LEADING.search(part.text)
+        if found and not _NEGATED.search(part.text):
+            rest = (part.text[: found.start()] + " " + part.text[found.end() :]).strip()
+            return True, [*parts[:i], Clause(rest, part.question), *parts[i + 1 :]]
+    return False, parts
+
+
+def _only(pattern: re.Pattern[str], text: str) -> bool:
+    return not pattern.sub(" ", text).strip(" !~-—_.'\"")
+
+
+# --- classifying -----------------------------------------------------------------------------
+
+
+class Kind(Enum):
+    IDLE = "idle"  # asks for nothing (thanks, wait)
+    HELD = "held"  # a command word under a negation or condition: not that command
+    COMMAND = "command"
+    EDIT = "edit"
+    CONSENT = "consent"  # "yes, go ahead": to what the agent proposed
+    OTHER = "other"  # no edit or command we know: unsure, so nothing is spent unasked
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: Kind
+    action: Action | None = None
+    keyword: str | None = None
+
+
+def read_clause(text: str, strict: bool = False) -> Reading:
+    """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
+    if not text.strip() or _IDLE.match(text):
+        return Reading(Kind.IDLE)
+    if _CONSENT.match(text):
+        return Reading(Kind.CONSENT)
+    if _EDIT.search(text):
+        return Reading(Kind.EDIT)
+    hits = [(c, m) for c in COMMANDS if (m := c.pattern.search(text))]
+    if not hits:
+        return Reading(Kind.IDLE if _only(_FILLER, text) else Kind.OTHER)
+    residue = text
+    for command, _ in hits:
+        residue = command.pattern.sub(" ", residue)
+    if _NEGATED.search(residue) or _CONDITIONAL.search(residue):
+        return Reading(Kind.HELD, hits[0][0].action, hits[0][1].group(0))
+    command, match = hits[0]
+    plain = _only(_FILLER, residue) or not (command.strict or strict)
+    return Reading(Kind.COMMAND, command.action, match.group(0)) if plain else Reading(Kind.OTHER)
+
+
+def _statement(parts: list[Clause], strict: bool = False) -> Reading:
+    """Clauses said plainly: an edit anywhere wins (the agent does it first); then a command;
+    then consent to what the agent proposed. Anything else is ASK: we are not sure it asks for
+    an edit, so nothing is spent without confirmation."""
+    readings = [read_clause(p.text, strict) for p in parts]
+    if any(r.kind is Kind.EDIT for r in readings):
+        return Reading(Kind.EDIT, Action.AGENT)
+    commands = [r for r in readings if r.kind is Kind.COMMAND]
+    if commands:
+        order = [c.action for c in COMMANDS]
+        return min(commands, key=lambda r: order.index(r.action) if r.action else len(order))
+    if any(r.kind is Kind.CONSENT for r in readings):
+        return Reading(Kind.CONSENT, Action.AGENT)
+    return Reading(Kind.OTHER, Action.ASK)
+
+
+def _question(parts: list[Clause]) -> Decision:
+    asked = " ".join(p.text for p in parts if p.question)
+    for i, part in enumerate(parts):
+        if not part.question:
+            continue
+        polite, strict = _POLITE_EN.match(part.text), False
+        if polite is None and (polite := _POLITE_EN_SELF.match(part.text)) is not None:
+            strict = True
+        if polite is None and _POLITE_ZH.match(part.text) and _ZH_SPECIFIC.search(part.text):
+            polite = _POLITE_ZH.match(part.text)
+        if polite is None:
+            continue
+        rest = Clause(part.text[polite.end() :].strip(), question=False)
+        plain = [*parts[:i], rest, *parts[i + 1 :]]
+        new, plain = _take_new_project(plain)
+        if new and not strict and all(_only(_NEW_FILLER, p.text) for p in plain):
+            return Decision(Action.NEW_PROJECT, new_project=True)
+        reading = _statement([p for p in plain if not p.question], strict)
+        if reading.kind is Kind.COMMAND and reading.action is not None:
+            return Decision(reading.action, reading.keyword)
+        if reading.kind is Kind.EDIT and not strict:
+            return Decision(Action.AGENT, new_project=new)
+    if _ABOUT_CREDITS.search(asked):
+        return Decision(Action.CREDITS)
+    if _HOW_TO.search(asked):
+        return Decision(Action.ASK)
+    if _ABOUT_PROGRESS.search(asked):
+        return Decision(Action.STATUS)
+    return Decision(Action.ASK)
 
 
 def route(prompt: str) -> Decision:
-    """Decide what a ``generate`` prompt means. Anything unmatched goes to the agent."""
-    new, rest = wants_new_project(prompt)
-    if new and not _FILLER.sub("", rest).strip():
-        return Decision(Action.NEW_PROJECT, new_project=True)
-    decision = _route(prompt)
-    return Decision(decision.action, decision.keyword, decision.files, decision.urls, new_project=new)
-
-
-def _route(prompt: str) -> Decision:
-    lower = prompt.lower()
-    for rule in RULES:
-        hit = _english_hit(lower, rule.english) or next((w for w in rule.chinese if w in prompt), None)
-        if hit is None:
-            continue
-        if rule.action is Action.UPLOAD:
-            files, urls = extract_media(prompt)
-            # "upload these and make a video": upload first is the user's job; the agent edits.
-            return (
-                Decision(Action.AGENT, hit) if _wants_edit(lower) else Decision(rule.action, hit, files, urls)
-            )
-        if _wants_edit(lower):
-            return Decision(Action.AGENT, hit)
-        return Decision(rule.action, hit)
-    return Decision(Action.AGENT)
+    """Decide what a ``generate`` prompt means; see the module docstring."""
+    files, urls = extract_media(prompt)
+    parts = clauses(normalise(prompt))
+    if any(p.question for p in parts):
+        decision = _question(parts)
+    else:
+        new, parts = _take_new_project(parts)
+        if new and all(_only(_NEW_FILLER, p.text) or _IDLE.match(p.text) for p in parts):
+            decision = Decision(Action.NEW_PROJECT, new_project=True)
+        else:
+            reading = _statement(parts)
+            # Words beside "new video" we don't know describe it: "another video about puppies".
+            action = Action.AGENT if new and reading.kind is Kind.OTHER else reading.action or Action.AGENT
+            decision = Decision(action, reading.keyword, new_project=new)
+    if decision.action is Action.UPLOAD or decision.action is Action.AGENT:
+        return Decision(decision.action, decision.keyword, files, urls, decision.new_project)
+    return decision
