@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
 
 
@@ -47,8 +47,18 @@ class Decision:
 
 
 def _words(*alternatives: str) -> str:
-    """English alternatives as whole words: no ASCII letter or digit may touch either end."""
-    return r"(?<![a-z0-9])(?:" + "|".join(alternatives) + r")(?![a-z0-9'])"
+    """English alternatives as whole words: no ASCII letter or digit may touch either end. The
+    longest are tried first, so "i want to" is taken whole before "i"."""
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return r"(?<![a-z0-9])(?:" + "|".join(ordered) + r")(?![a-z0-9'])"
+
+
+def _verbs(*stems: str) -> tuple[str, ...]:
+    """Each verb with its -s, -ed and -ing forms ("remove" → removes, removed, removing)."""
+    return tuple(
+        f"{v[:-1]}(?:e|es|ed|ing)" if v.endswith("e") else f"{v}(?:s|es|ed|ing|{v[-1]}ed|{v[-1]}ing)?"
+        for v in stems
+    )
 
 
 def _rx(pattern: str) -> re.Pattern[str]:
@@ -81,6 +91,8 @@ _ON_SCREEN = _rx(
 )  # fmt: skip
 _RENAME = (
     (_rx(_words("final cut")), " final version "),
+    (_rx(_words("(?:i )?changed my mind", "(?:copyright|royalty)[- ]free")), " "),
+    (_rx(_words("(?:more|extra|additional) (?:credits?|points)")), " credits "),
     (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
 )
 
@@ -114,17 +126,18 @@ _JOINERS = _rx(_words("and then", "then", "and", "but", "also", "so") + r"|然�
 @dataclass(frozen=True)
 class Clause:
     text: str
-    question: bool
+    question: bool  # its sentence is a question
+    sentence: int
 
 
 def clauses(text: str) -> list[Clause]:
+    """Sentences split at punctuation, then at joiners ("and then", "然后"); a clause is a
+    question when its whole sentence is ("can you add a fade and export?")."""
     out: list[Clause] = []
-    for m in _CLAUSE.finditer(text):
-        parts = [p.strip() for p in _JOINERS.split(m.group(1))]
-        parts = [p for p in parts if p]
-        for i, part in enumerate(parts):
-            asked = i == len(parts) - 1 and "?" in m.group(2)
-            out.append(Clause(part, _is_question(part, asked)))
+    for n, m in enumerate(_CLAUSE.finditer(text)):
+        question = _is_question(m.group(1).strip(), "?" in m.group(2))
+        parts = (p.strip() for p in _JOINERS.split(m.group(1)))
+        out.extend(Clause(p, question, n) for p in parts if p)
     return out
 
 
@@ -140,10 +153,15 @@ class Command:
     strict: bool = False
 
 
-# Order is priority within a clause: "cancel the export" / "停止导出" cancel.
+# Order is priority when a prompt names several: "cancel the export" / "停止导出" cancel, and what is
+# free comes before what acts ("导出进度", "export progress", asks for the status).
 COMMANDS: tuple[Command, ...] = (
     Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
     Command(Action.CANCEL, _rx(_words("stop", "never ?mind", "forget it") + "|停下来?|停一下"), strict=True),
+    Command(
+        Action.CREDITS, _rx(_words("credits?", "crdits", "creds", "balance", "points") + "|积分|余额|点数")
+    ),
+    Command(Action.STATUS, _rx(_words("status", "staus", "progress") + "|状态|进度")),
     Command(
         Action.EXPORT,
         _rx(_words("export", "exprot", "expot", "exort", "download", "downlaod", "dowload") + "|导出|下载"),
@@ -157,19 +175,21 @@ COMMANDS: tuple[Command, ...] = (
                 r"send (?:it|this|that|the \w+|my \w+)? ?(?:to me|over|back)",
                 r"send me (?:the |my )?(?:\w+ )?(?:video|file|mp4|movie|result|it)",
                 r"(?:give|get) me the (?:\w+ )?(?:video|file|mp4|movie)",
+                r"(?:i )?(?:want|need) (?:the|my) (?:\w+ )?(?:video|file|mp4|movie)",
             )
             + "|渲染|保存|发给我|发我|发过来|给我发|传给我"
         ),
         strict=True,
     ),
     Command(
-        Action.CREDITS, _rx(_words("credits?", "crdits", "creds", "balance", "points") + "|积分|余额|点数")
-    ),
-    Command(Action.STATUS, _rx(_words("status", "staus", "progress") + "|状态|进度")),
-    Command(
         Action.STATUS,
         _rx(
-            _words(r"(?:show|see|check|view)(?: me)? (?:the |my )?(?:tracks|timeline)", "tracks", "timeline")
+            _words(
+                r"(?:show|see|check|view)(?: me)? (?:the |my )?(?:tracks|timeline)",
+                "tracks",
+                "timeline",
+                r"what(?:'s| is) (?:\w+ )?(?:in|on) (?:the |my )?(?:video|project)",
+            )
             + "|时间线|时间轴|轨道"
         ),
         strict=True,
@@ -187,6 +207,7 @@ _FILLER = _rx(
         "result", "to my (?:computer|laptop|phone|desktop|device|disk)", "locally", "everything", "all",
         "rendering", "exporting", "uploading", "for", "show", "see", "check", "view", "tell",
         "i changed my mind", "photos?", "pictures?", "start", "begin", "again", "here", "is", "are",
+        "what's", "what is", "on", "in", "currently",
     )
     + "|请|帮我|给我|一下|吧|了|开始|现在|把|视频|成品|文件|到本地|下来|看看|看一下|查看|显示"
     "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后"
@@ -212,6 +233,17 @@ _CONSENT = _rx(
     + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
     + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
 )  # fmt: skip
+# "The music is perfect, export it": praise names parts of the video but asks for no change.
+_PRAISE = _rx(
+    r"^(?:(?:the|this|that|it|everything|all)\s+)?(?:[a-z]+\s+)?(?:looks?|sounds?|is|are|'s|seems?)"
+    r"(?:\s+(?:really|so|very|pretty|all|just))?\s+(?:great|good|perfect|fine|nice|amazing|awesome|beautiful"
+    r"|lovely|ok|okay|right|good now|fine now)$"
+    r"|^(?:i\s+)?(?:really\s+)?(?:love|like)\s+(?:it|this|that|the\s+[a-z]+)$"
+    "|^(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐|这个|整体)?(?:都|也|已经)?"
+    "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
+)
+# "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
+_RETRACT = _rx(r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])")
 _NEGATED = _rx(
     _words(
         "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
@@ -220,37 +252,61 @@ _NEGATED = _rx(
     + "|别|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
 )  # fmt: skip
 _CONDITIONAL = _rx(
-    _words("before", "after", "when", "once", "if", "until", "unless", "as soon as", "later")
-    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)"
-)
-# Asks the agent to change the video: verbs, what they act on, and how it should look or sound.
-# Comparatives and "too" count: "it's too dark" is an edit.
-_EDIT = _rx(
     _words(
-        # verbs
-        "add(?:s|ing|ed)?", "ad", "make", "making", "create", "generate", "edit", "change", "cut", "trim",
-        "remove", "delete", "replace", "put", "insert", "set", "use", "turn", "apply", "move", "speed",
-        "slow", "fade", "fade[- ]?(?:in|out)", "crop", "rotate", "mute", "swap", "translate", "fix", "redo",
-        "lower", "raise", "increase", "decrease", "shorten", "extend", "brighten", "darken", "zoom", "blur",
-        "loop", "reverse", "flip", "split", "merge", "combine", "overlay", "animate", "flash", "describe",
-        # what is edited
+        "before",
+        "after",
+        "when",
+        "once",
+        "if",
+        "until",
+        "unless",
+        "as soon as",
+        "later",
+        "tomorrow",
+        "tonight",
+        "next (?:week|time)",
+        "in a (?:bit|while|minute)",
+        "i'll",
+        "i will",
+        "myself",
+    )
+    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)"
+    "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来"
+)
+# Asks the agent to change the video: an instruction ("trim", "加") or the words that say what
+# and how ("the intro is too long", "音乐太吵"). Comparatives and "too" count.
+_EDIT_VERB = _rx(
+    _words(
+        *_verbs(
+            "add", "make", "create", "generate", "change", "cut", "trim", "remove", "delete", "replace",
+            "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
+            "mute", "swap", "translate", "fix", "redo", "lower", "raise", "increase", "decrease", "shorten",
+            "extend", "brighten", "darken", "zoom", "blur", "loop", "reverse", "flip", "split", "merge",
+            "combine", "overlay", "animate", "flash", "describe", "keep",
+        ),
+        "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
+    )
+    + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
+    "|做一个|做个|制作|生成|保留"
+)  # fmt: skip
+_EDIT_WORD = _rx(
+    _words(
         "music", "songs?", "audio", "sound", "voice", "voiceover", "volume", "bass", "vocals", "bgm",
         "titles?", "captions?", "subtitles?", "text", "font", "logo", "watermark", "intro", "outro",
         "ending", "clips?", "scenes?", "shot", "footage", "frame", "transitions?", "effects?", "filter",
         "colou?rs?", "style", "background", "banner", "sticker", "emoji", "icon", "animation", "graphic",
         "button", "sky", "tones?", "brightness", "contrast", "saturation", "slideshow", "promo", "names?",
         "theme", "themed", "mood", "vibe", "quotedtext", "onscreenthing",
-        # how
         "too", "more", "less", "louder", "quieter", "softer", "shorter", "longer", "brighter", "darker",
         "bigger", "smaller", "faster", "slower", "warmer", "cooler", "smoother", "bolder", "vertical",
         "horizontal", "square", "cinematic", "energetic", "piano", "jazzy", "upbeat", "red", "pink", "gold",
         "golden", "yellow", "blue", "green", "black", "white", "purple", "orange", "grey", "gray",
-        r"\d+ ?(?:s|sec|secs|seconds?|%)",
+        "blurry", "shaky", "grainy", "dark", "loud", "quiet", "boring", "dull", "choppy", "laggy",
+        "pixelated", "washed out", r"\d+ ?(?:s|sec|secs|seconds?|%)",
     )
-    + "|加|添加|配乐|音乐|歌|字幕|标题|片头|片尾|转场|特效|效果|剪|删|去掉|换|替换|改|调|放大|缩小"
-    "|缩短|延长|加快|放慢|淡入|淡出|静音|配音|画面|色调|风格|滤镜|镜头|背景|logo|字体|横屏|竖屏"
-    "|正方形|裁|做一个|做个|制作|生成|秒|太|一点|更|暗|亮|吵|喜欢|声音|音量|插入|停顿|黑场|切到"
-    "|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩"
+    + "|配乐|音乐|歌|字幕|标题|片头|片尾|转场|特效|效果|配音|画面|色调|风格|滤镜|镜头|背景|logo|字体"
+    "|横屏|竖屏|正方形|秒|太|慢动作|倍速|速度|节奏|动画|一点|更|暗|亮|吵|喜欢|声音|音量|停顿|黑场"
+    "|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩|模糊|清晰|有点|不够|卡顿|抖"
 )  # fmt: skip
 
 # --- questions -------------------------------------------------------------------------------
@@ -270,44 +326,58 @@ _ZH_QUESTION = _rx(
 _IMPERATIVE = _rx(
     "^(?:please |pls |just |now |ok |okay )*"
     + _words(
-        "add(?:s|ing|ed)?", "make", "cut", "trim", "remove", "put", "use", "change", "replace", "lower",
-        "raise", "fade", "crop", "mute", "swap", "speed", "slow", "insert",
+        *_verbs(
+            "add", "make", "cut", "trim", "remove", "put", "use", "change", "replace", "lower", "raise",
+            "fade", "crop", "mute", "swap", "speed", "slow", "insert",
+        ),
     )
 )  # fmt: skip
 # A polite request: the rest of the clause is routed as if it were said plainly.
 _POLITE_EN = _rx(
     r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
-    r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe)?"
+    r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe|\s+also)?"
     r"|would you mind|how about|what about|why don't (?:you|we))(?![a-z])"
 )
 # "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
 _POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
 # "能帮我加个字幕吗" asks for an edit; "能做4K视频吗" asks what is possible: a request names a thing.
 _POLITE_ZH = _rx("^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)")
-_ZH_SPECIFIC = _rx("帮|把|给我|一下|一点|个|首|段|张|些|发给我|发我|导出|下载|上传|积分|余额")
+_ZH_SPECIFIC = _rx(
+    "帮|把|给我|一下|一点|个|首|段|张|些|发给我|发我|导出|下载|上传|积分|余额|取消|停止|渲染|重新开始"
+    "|新项目|新视频|时间线|状态|进度"
+)
 
 _ABOUT_CREDITS = _rx(
     _words(
         "credits?", "crdits", "balance", "points", "cost", "costs", "price", "charge", "charged", "pay",
-        "free", "how much", "spent", "spend",
+        "free", "how much(?! longer| more time| time)", "spent", "spend",
     )
     + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格"
 )  # fmt: skip
 # "What do I do after the download finishes?" asks for advice, not for progress.
 _HOW_TO = _rx(
-    _words("how do i", "how can i", "how should i", "what should i", "what do i do")
-    + "|怎么办|怎么做|怎么用|怎么弄|如何|怎样才能"
-)
+    _words(
+        "how do i", "how can i", "how should i", "what should i", "what do i do", "usually", "generally",
+        "typically", "normally",
+    )
+    + "|怎么办|怎么做|怎么用|怎么弄|如何(?=做|用|才|让|把|添加|导出|上传|取消)|怎样才能|一般|通常|平时"
+)  # fmt: skip
 _ABOUT_PROGRESS = _rx(
     "^did(?![a-z])|"
+    + _words(
+        "where did", "did you", "what did", "(?:is|are) in (?:the|my) video", "in the video now",
+        "(?:in|on) (?:the|my) (?:project|timeline)",
+    )
+    + "|"
     + _words(
         "status", "progress", "done", "finished", "ready", "complete", "completed", "still", "go through",
         "gone through", "how far", "how's it going", "how is it going", "where(?:'s| is| are)",
         "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
-        "project am i in", "fail(?:ed)?", "failing", "stuck",
+        "project am i in", "fail(?:ed)?", "failing", "stuck", "what's happening", "what is happening",
+        "any updates?", "any news", "how much longer", "how long (?:will|does|until)",
     )
     + "|好了|完了|完成|成功|进度|状态|多久|在哪|哪里|时间线|轨道|现在多长|有多长|多长了|加上了|上了吗"
-    "|生成好|做完|(?:文件|视频)呢"
+    "|生成好|做完|(?:文件|视频)呢|去哪|改了什么|做了什么|改了哪些|变了什么|视频里有|里面有|失败"
 )  # fmt: skip
 
 
@@ -328,23 +398,25 @@ _NEW_ANYWHERE = _rx(
 _NEW_LEADING = _rx(
     r"^(?:(?:ok|okay|please|let's|lets|i want to|i'd like to|i wanna|can we|just)\s+)*"
     r"(?:start(?:ing)? (?:over|fresh|again|from scratch)|begin again)(?![a-z])"
-    "|^(?:我想|我要|请)?(?:重新开始|从头开始)"
+    "|^(?:我想|我要|请|我们|咱们|那就|那|好的?)?(?:重新开始|从头开始)"
 )
 _NEW_FILLER = _rx(
     _FILLER.pattern
     + "|"
     + _words("make", "create", "open", "new", "with", "and", "want", "wanna", "like", "can we")
-    + "|做个|做一个|开个|建|新建|来个|重新|一个"
+    + "|"
+    + _words("do", "have", "get", "try")
+    + "|做个|做一个|开个|开|建|新建|来个|重新|一个|再来|再做|再"
 )
 
 
 def _take_new_project(parts: list[Clause]) -> tuple[bool, list[Clause]]:
     """Whether a clause asks for a new project (not negated), and the clauses without it."""
     for i, part in enumerate(parts):
-        found = _NEW_ANYWHERE.search(part.text) or _NEW_LEADING.search(part.text)
-        if found and not _NEGATED.search(part.text):
-            rest = (part.text[: found.start()] + " " + part.text[found.end() :]).strip()
-            return True, [*parts[:i], Clause(rest, part.question), *parts[i + 1 :]]
+        rest, found = _NEW_ANYWHERE.subn(" ", _NEW_LEADING.sub(" ", part.text))
+        if (found or rest != part.text) and not _NEGATED.search(part.text):
+            clause = Clause(rest.strip(), part.question, part.sentence)
+            return True, [*parts[:i], clause, *parts[i + 1 :]]
     return False, parts
 
 
@@ -359,7 +431,8 @@ class Kind(Enum):
     IDLE = "idle"  # asks for nothing (thanks, wait)
     HELD = "held"  # a command word under a negation or condition: not that command
     COMMAND = "command"
-    EDIT = "edit"
+    EDIT = "edit"  # an instruction to change the video
+    DESCRIBE = "describe"  # says what is wrong ("the intro is too long"): an edit, unless cancelling
     CONSENT = "consent"  # "yes, go ahead": to what the agent proposed
     OTHER = "other"  # no edit or command we know: unsure, so nothing is spent unasked
 
@@ -373,12 +446,14 @@ class Reading:
 
 def read_clause(text: str, strict: bool = False) -> Reading:
     """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
-    if not text.strip() or _IDLE.match(text):
+    if not text.strip() or _IDLE.match(text) or _RETRACT.match(text) or _PRAISE.match(text):
         return Reading(Kind.IDLE)
     if _CONSENT.match(text):
         return Reading(Kind.CONSENT)
-    if _EDIT.search(text):
+    if _EDIT_VERB.search(text):
         return Reading(Kind.EDIT)
+    if _EDIT_WORD.search(text):
+        return Reading(Kind.DESCRIBE)
     hits = [(c, m) for c in COMMANDS if (m := c.pattern.search(text))]
     if not hits:
         return Reading(Kind.IDLE if _only(_FILLER, text) else Kind.OTHER)
@@ -393,13 +468,20 @@ def read_clause(text: str, strict: bool = False) -> Reading:
 
 
 def _statement(parts: list[Clause], strict: bool = False) -> Reading:
-    """Clauses said plainly: an edit anywhere wins (the agent does it first); then a command;
-    then consent to what the agent proposed. Anything else is ASK: we are not sure it asks for
-    an edit, so nothing is spent without confirmation."""
+    """Clauses said plainly. An instruction to edit wins (the agent does it first); a cancel
+    beats a mere description of what is wrong; then a command; then consent to what the agent
+    proposed. Anything else is ASK: we are not sure it asks for an edit, so nothing is spent
+    without confirmation."""
     readings = [read_clause(p.text, strict) for p in parts]
+    commands = [r for r in readings if r.kind is Kind.COMMAND]
     if any(r.kind is Kind.EDIT for r in readings):
         return Reading(Kind.EDIT, Action.AGENT)
-    commands = [r for r in readings if r.kind is Kind.COMMAND]
+    # "It's rendering in the wrong style, cancel": the description is why they cancel.
+    cancel = next((r for r in commands if r.action is Action.CANCEL), None)
+    if cancel is not None:
+        return cancel
+    if any(r.kind is Kind.DESCRIBE for r in readings):
+        return Reading(Kind.EDIT, Action.AGENT)
     if commands:
         order = [c.action for c in COMMANDS]
         return min(commands, key=lambda r: order.index(r.action) if r.action else len(order))
@@ -409,10 +491,11 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
 
 
 def _question(parts: list[Clause]) -> Decision:
-    asked = " ".join(p.text for p in parts if p.question)
+    # The topic may sit beside the question: "The export failed, why?"
+    asked = " ".join(p.text for p in parts)
     for i, part in enumerate(parts):
-        if not part.question:
-            continue
+        if not part.question or (i > 0 and parts[i - 1].sentence == part.sentence):
+            continue  # a polite request opens its sentence
         polite, strict = _POLITE_EN.match(part.text), False
         if polite is None and (polite := _POLITE_EN_SELF.match(part.text)) is not None:
             strict = True
@@ -420,8 +503,13 @@ def _question(parts: list[Clause]) -> Decision:
             polite = _POLITE_ZH.match(part.text)
         if polite is None:
             continue
-        rest = Clause(part.text[polite.end() :].strip(), question=False)
-        plain = [*parts[:i], rest, *parts[i + 1 :]]
+        rest = Clause(part.text[polite.end() :].strip(), False, part.sentence)
+        plain = [
+            *parts[:i],
+            rest,
+            *(replace(p, question=False) for p in parts[i + 1 :] if p.sentence == part.sentence),
+        ]
+        plain += [p for p in parts[i + 1 :] if p.sentence != part.sentence]
         new, plain = _take_new_project(plain)
         if new and not strict and all(_only(_NEW_FILLER, p.text) for p in plain):
             return Decision(Action.NEW_PROJECT, new_project=True)
