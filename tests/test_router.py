@@ -11,6 +11,8 @@ from enum import StrEnum
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ai_video_music.router import Action, Decision, extract_media, route
 
@@ -233,7 +235,10 @@ def test_no_sentence_spends_credits_or_acts_unasked(score: Score) -> None:
 
 
 # Misses cost nothing but leave the user to ask again; each action keeps most of its sentences.
-# Held out, first measured before any fix it revealed: 117/119, no spend or unasked misroute.
+# Held out, each batch measured once when it was written, before any fix it revealed:
+#   batch 1 (119): 117 right, 0 spend, 0 unasked (the old keyword router: 68 right, 33 spend, 14 unasked);
+#   batch 2 (99): 90 right, 1 spend, 1 unasked, 7 misses; fixed as classes with new tuned-on sentences;
+#   batch 3 (46): 44 right, 0 spend, 0 unasked, 2 misses; left as they are.
 @pytest.mark.parametrize(("score", "floor"), [(CORPUS, 0.95), (HELDOUT, 0.9)], ids=["corpus", "heldout"])
 def test_each_action_keeps_its_recall(score: Score, floor: float) -> None:
     low = [a for a in Action if score.recall(a) < floor]
@@ -249,3 +254,20 @@ def test_the_corpus_is_large_bilingual_and_holds_a_quarter_out() -> None:
     per_action = Counter(r.action for r in rows)
     assert all(per_action[a] >= 10 for a in Action), per_action
     assert Counter(r.risk for r in rows)[Risk.UNASKED] >= 60, "traps: command words inside edits"
+
+
+COMMAND_ROWS = [
+    r for r in CORPUS.rows if r.action in ACTS | {Action.CREDITS, Action.STATUS} and '"' not in r.sentence
+]
+
+
+@pytest.mark.parametrize("row", COMMAND_ROWS, ids=lambda r: r.sentence)
+def test_any_command_quoted_as_on_screen_text_is_an_edit(row: Row) -> None:
+    for wrapped in (f'add a caption that says "{row.sentence}"', f"加一句字幕「{row.sentence}」"):
+        decision = route(wrapped)
+        assert decision.action is Action.AGENT and not decision.new_project, wrapped
+
+
+@given(st.text(max_size=300))
+def test_any_text_gets_a_decision(text: str) -> None:
+    assert route(text).action in Action  # never raises, whatever is typed

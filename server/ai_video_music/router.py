@@ -366,12 +366,9 @@ _ABOUT_PROGRESS = _rx(
     "^did(?![a-z])|"
     + _words(
         "where did", "did you", "what did", "(?:is|are) in (?:the|my) video", "in the video now",
-        "(?:in|on) (?:the|my) (?:project|timeline)",
-    )
-    + "|"
-    + _words(
-        "status", "progress", "done", "finished", "ready", "complete", "completed", "still", "go through",
-        "gone through", "how far", "how's it going", "how is it going", "where(?:'s| is| are)",
+        "(?:in|on) (?:the|my) (?:project|timeline)", "status", "progress", "done", "finished", "ready",
+        "complete", "completed", "still", "go through", "gone through", "how far", "how's it going",
+        "how is it going", "where(?:'s| is| are)",
         "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
         "project am i in", "fail(?:ed)?", "failing", "stuck", "what's happening", "what is happening",
         "any updates?", "any news", "how much longer", "how long (?:will|does|until)",
@@ -403,11 +400,12 @@ _NEW_LEADING = _rx(
 _NEW_FILLER = _rx(
     _FILLER.pattern
     + "|"
-    + _words("make", "create", "open", "new", "with", "and", "want", "wanna", "like", "can we")
-    + "|"
-    + _words("do", "have", "get", "try")
+    + _words(
+        "make", "create", "open", "new", "with", "and", "want", "wanna", "like", "can we", "do", "have",
+        "get", "try",
+    )
     + "|做个|做一个|开个|开|建|新建|来个|重新|一个|再来|再做|再"
-)
+)  # fmt: skip
 
 
 def _take_new_project(parts: list[Clause]) -> tuple[bool, list[Clause]]:
