@@ -93,6 +93,10 @@ _RENAME = (
     (_rx(_words("final cut")), " final version "),
     (_rx(_words("(?:i )?changed my mind", "(?:copyright|royalty)[- ]free")), " "),
     (_rx(_words("(?:more|extra|additional) (?:credits?|points)")), " credits "),
+    (
+        _rx(_words("keep (?:going|rendering|exporting|running|working|it running)")),
+        " ",
+    ),  # not "keep the music"
     (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
 )
 
@@ -207,10 +211,11 @@ _FILLER = _rx(
         "result", "to my (?:computer|laptop|phone|desktop|device|disk)", "locally", "everything", "all",
         "rendering", "exporting", "uploading", "for", "show", "see", "check", "view", "tell",
         "i changed my mind", "photos?", "pictures?", "start", "begin", "again", "here", "is", "are",
-        "what's", "what is", "on", "in", "currently",
+        "what's", "what is", "on", "in", "currently", "the user", "user", "user's", "for the user",
+        "wants to", "would like to",
     )
     + "|请|帮我|给我|一下|吧|了|开始|现在|把|视频|成品|文件|到本地|下来|看看|看一下|查看|显示"
-    "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后"
+    "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后|帮用户|给用户|用户|想"
 )  # fmt: skip
 # A clause that asks for nothing: thanks, a greeting, a pause, a laugh.
 _IDLE = _rx(
@@ -239,7 +244,7 @@ _PRAISE = _rx(
     r"(?:\s+(?:really|so|very|pretty|all|just))?\s+(?:great|good|perfect|fine|nice|amazing|awesome|beautiful"
     r"|lovely|ok|okay|right|good now|fine now)$"
     r"|^(?:i\s+)?(?:really\s+)?(?:love|like)\s+(?:it|this|that|the\s+[a-z]+)$"
-    "|^(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐|这个|整体)?(?:都|也|已经)?"
+    "|^(?:这个|这|整个|整体)?(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐)?(?:都|也|已经)?"
     "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
 )
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
@@ -318,6 +323,10 @@ _AUX = _rx(
     r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|have|has|any)\s+"
     r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)(?![a-z])(?!\s*$)"
 )
+# An assistant passing the question on: "The user asks whether the video is finished".
+_REPORTED = _rx(
+    _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
+)
 _ZH_QUESTION = _rx(
     r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好"
@@ -381,7 +390,7 @@ _ABOUT_PROGRESS = _rx(
 def _is_question(text: str, asked: bool) -> bool:
     if _IMPERATIVE.match(text):
         return False
-    return asked or bool(_WH.match(text) or _AUX.match(text) or _ZH_QUESTION.search(text))
+    return asked or any(p.search(text) for p in (_WH, _AUX, _ZH_QUESTION, _REPORTED))
 
 
 # --- new project -----------------------------------------------------------------------------
@@ -392,10 +401,12 @@ _NEW_ANYWHERE = _rx(
     + "|再(?:做|来|生成)一个(?=[^,。]*视频)"
 )
 # "start over" only opens a clause: "make the song start over when it loops" is an edit.
+_ZH_LEAD = "(?:我想|我要|请|我们|咱们|那就|那|好的?)?"
 _NEW_LEADING = _rx(
-    r"^(?:(?:ok|okay|please|let's|lets|i want to|i'd like to|i wanna|can we|just)\s+)*"
+    f"^{_ZH_LEAD}\\s*"
+    r"(?:(?:ok|okay|please|let's|lets|i want to|i'd like to|i wanna|can we|just)\s+)*"
     r"(?:start(?:ing)? (?:over|fresh|again|from scratch)|begin again)(?![a-z])"
-    "|^(?:我想|我要|请|我们|咱们|那就|那|好的?)?(?:重新开始|从头开始)"
+    f"|^{_ZH_LEAD}(?:重新开始|从头开始)"
 )
 _NEW_FILLER = _rx(
     _FILLER.pattern
@@ -497,7 +508,8 @@ def _question(parts: list[Clause]) -> Decision:
         polite, strict = _POLITE_EN.match(part.text), False
         if polite is None and (polite := _POLITE_EN_SELF.match(part.text)) is not None:
             strict = True
-        if polite is None and _POLITE_ZH.match(part.text) and _ZH_SPECIFIC.search(part.text):
+        named = _ZH_SPECIFIC.search(part.text) or any(c.pattern.search(part.text) for c in COMMANDS)
+        if polite is None and _POLITE_ZH.match(part.text) and named:
             polite = _POLITE_ZH.match(part.text)
         if polite is None:
             continue
