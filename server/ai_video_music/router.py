@@ -54,10 +54,10 @@ def _words(*alternatives: str) -> str:
 
 
 def _verbs(*stems: str) -> tuple[str, ...]:
-    """Each verb with its -s, -ed and -ing forms ("remove" → removes, removed, removing)."""
+    """Each verb with its -s and -ing forms ("remove" → removes, removing). Not -ed: "I used all
+    my credits" reports, it doesn't ask for an edit."""
     return tuple(
-        f"{v[:-1]}(?:e|es|ed|ing)" if v.endswith("e") else f"{v}(?:s|es|ed|ing|{v[-1]}ed|{v[-1]}ing)?"
-        for v in stems
+        f"{v[:-1]}(?:e|es|ing)" if v.endswith("e") else f"{v}(?:s|es|ing|{v[-1]}ing)?" for v in stems
     )
 
 
@@ -243,7 +243,8 @@ _PRAISE = _rx(
     r"^(?:(?:the|this|that|it|everything|all)\s+)?(?:[a-z]+\s+)?(?:looks?|sounds?|is|are|'s|seems?)"
     r"(?:\s+(?:really|so|very|pretty|all|just))?\s+(?:great|good|perfect|fine|nice|amazing|awesome|beautiful"
     r"|lovely|ok|okay|right|good now|fine now)$"
-    r"|^(?:i\s+)?(?:really\s+)?(?:love|like)\s+(?:it|this|that|the\s+[a-z]+)$"
+    r"|^(?:i\s+)?(?:really\s+)?(?:love|like)\s+(?:it|this|that|(?:the|this|that|my|your)\s+[a-z]+)$"
+    r"|^(?:(?:the|this|that|it|everything)\s+)?(?:[a-z]+\s+)?(?:works?|worked|fits?)(?:\s+(?:now|well|perfectly|great))*$"
     "|^(?:这个|这|整个|整体)?(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐)?(?:都|也|已经)?"
     "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
 )
@@ -496,7 +497,9 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
         return min(commands, key=lambda r: order.index(r.action) if r.action else len(order))
     if any(r.kind is Kind.CONSENT for r in readings):
         return Reading(Kind.CONSENT, Action.AGENT)
-    return Reading(Kind.OTHER, Action.ASK)
+    if any(r.kind is Kind.OTHER for r in readings):
+        return Reading(Kind.OTHER, Action.ASK)
+    return Reading(Kind.IDLE, Action.ASK)  # only thanks, or commands held back
 
 
 def _question(parts: list[Clause]) -> Decision:
@@ -545,10 +548,10 @@ def route(prompt: str) -> Decision:
         decision = _question(parts)
     else:
         new, parts = _take_new_project(parts)
-        if new and all(_only(_NEW_FILLER, p.text) or _IDLE.match(p.text) for p in parts):
+        reading = _statement(parts)
+        if new and (reading.kind is Kind.IDLE or all(_only(_NEW_FILLER, p.text) for p in parts)):
             decision = Decision(Action.NEW_PROJECT, new_project=True)
         else:
-            reading = _statement(parts)
             # Words beside "new video" we don't know describe it: "another video about puppies".
             action = Action.AGENT if new and reading.kind is Kind.OTHER else reading.action or Action.AGENT
             decision = Decision(action, reading.keyword, new_project=new)
