@@ -89,9 +89,10 @@ _ON_SCREEN = _rx(
     )
     + r"|进度条|余额宝|演职员表|上传时间"
 )  # fmt: skip
+_EMOJI = _rx("[\U0001f000-\U0001faff\u2600-\u27bf]+")
 _RENAME = (
     (_rx(_words("final cut")), " final version "),
-    (_rx(_words("(?:i )?changed my mind", "(?:copyright|royalty)[- ]free")), " "),
+    (_rx(_words("(?:i )?changed my mind", "(?:copyright|royalty)[- ]free") + "|我?改(?:变)?主意了?"), " "),
     (_rx(_words("(?:more|extra|additional) (?:credits?|points)")), " credits "),
     (
         _rx(_words("keep (?:going|rendering|exporting|running|working|it running)")),
@@ -116,6 +117,7 @@ def normalise(prompt: str) -> str:
     text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
     text = _QUOTES.sub(QUOTED, text)
     text = _ON_SCREEN.sub(ON_SCREEN, text)
+    text = _EMOJI.sub(",", text)  # "太好了😍导出吧": an emoji ends a clause
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
     return text
@@ -124,7 +126,12 @@ def normalise(prompt: str) -> str:
 # --- clauses -------------------------------------------------------------------------------
 
 _CLAUSE = _rx(r"([^.!?;,\n。！？；，、:]+)([.!?;,\n。！？；，、:]*)")
-_JOINERS = _rx(_words("and then", "then", "and", "but", "also", "so") + r"|然后|接着|并且|同时")
+# "cancel the export i forgot the logo": a first-person reason opens a new clause.
+_JOINERS = _rx(
+    _words("and then", "then", "and", "but", "also", "so")
+    + r"|(?<=[a-z]) (?=i (?:forgot|need|want|have|just|still|think|meant|realized|realised)\b)"
+    + "|然后|接着|并且|同时|(?=我(?:忘了|要先|想先|还要|发现))"
+)
 
 
 @dataclass(frozen=True)
@@ -233,7 +240,8 @@ _CONSENT = _rx(
     r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright)\s*)*"
     + _words(
         "yes", "yeah", "yep", "yup", "sure", "go ahead", "do it", "do that", "please do(?: that| it)?",
-        "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?",
+        "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?", "do the thing",
+        "go for it", "proceed", "continue", "carry on",
     )
     + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
     + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
@@ -248,8 +256,14 @@ _PRAISE = _rx(
     "|^(?:这个|这|整个|整体)?(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐)?(?:都|也|已经)?"
     "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
 )
+_FIRST_PERSON = _rx(r"^(?:i|i'm|i've|i'd|we|we're|we've)(?![a-z])|^我(?!来)")
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
-_RETRACT = _rx(r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])")
+_RETRACT = _rx(
+    r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
+    r"|^(?:scrap|ditch|drop|trash|forget) (?:this|that|it)(?: one)?$"
+    r"|^(?:just )?(?:leave|keep) (?:the |my |it|this|that)[\w ]*?(?:as it is|as is|alone|unchanged)$"
+    + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
+)
 _NEGATED = _rx(
     _words(
         "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
@@ -312,7 +326,7 @@ _EDIT_WORD = _rx(
     )
     + "|配乐|音乐|歌|字幕|标题|片头|片尾|转场|特效|效果|配音|画面|色调|风格|滤镜|镜头|背景|logo|字体"
     "|横屏|竖屏|正方形|秒|太|慢动作|倍速|速度|节奏|动画|一点|更|暗|亮|吵|喜欢|声音|音量|停顿|黑场"
-    "|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩|模糊|清晰|有点|不够|卡顿|抖"
+    "|第.(?:段|个|张|首|幕)|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩|模糊|清晰|有点|不够|卡顿|抖"
 )  # fmt: skip
 
 # --- questions -------------------------------------------------------------------------------
@@ -321,8 +335,9 @@ _EDIT_WORD = _rx(
 _WH = _rx(r"^(?:what|what's|whats|how|how's|why|which|who|whose|tell me|explain)(?![a-z])")
 # "is it done", "do I have…"; not "do it", which is an instruction.
 _AUX = _rx(
-    r"^(?:is|are|am|was|were|do|does|did|can|could|would|will|should|shall|may|have|has|any)\s+"
-    r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)(?![a-z])(?!\s*$)"
+    r"^(?:(?:is|are|am|was|were|does|did|can|could|would|will|should|shall|may|have|has|any)\s+"
+    r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)"
+    r"|do\s+(?:i|you|u|we|they|these|those|my))(?![a-z])(?!\s*$)"
 )
 # An assistant passing the question on: "The user asks whether the video is finished".
 _REPORTED = _rx(
@@ -346,15 +361,18 @@ _IMPERATIVE = _rx(
 _POLITE_EN = _rx(
     r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
     r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe|\s+also)?"
-    r"|would you mind|how about|what about|why don't (?:you|we))(?![a-z])"
+    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have))(?![a-z])"
 )
 # "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
 _POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
 # "能帮我加个字幕吗" asks for an edit; "能做4K视频吗" asks what is possible: a request names a thing.
-_POLITE_ZH = _rx("^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)")
+# Anywhere for the unmistakable forms ("文字能不能更醒目一点"); "我可以…吗" asks what I may do.
+_POLITE_ZH = _rx(
+    "^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)|(?<!我)(?:能不能|可不可以|能否)"
+)
 _ZH_SPECIFIC = _rx(
     "帮|把|给我|一下|一点|个|首|段|张|些|发给我|发我|导出|下载|上传|积分|余额|取消|停止|渲染|重新开始"
-    "|新项目|新视频|时间线|状态|进度"
+    "|新项目|新视频|时间线|状态|进度|更"
 )
 
 _ABOUT_CREDITS = _rx(
@@ -382,9 +400,12 @@ _ABOUT_PROGRESS = _rx(
         "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
         "project am i in", "fail(?:ed)?", "failing", "stuck", "what's happening", "what is happening",
         "any updates?", "any news", "how much longer", "how long (?:will|does|until)",
+        r"(?:is|are) (?:it|you|the \w+|my \w+) (?:still )?(?:exporting|rendering|uploading|processing"
+        r"|working)",
     )
     + "|好了|完了|完成|成功|进度|状态|多久|在哪|哪里|时间线|轨道|现在多长|有多长|多长了|加上了|上了吗"
     "|生成好|做完|(?:文件|视频)呢|去哪|改了什么|做了什么|改了哪些|变了什么|视频里有|里面有|失败"
+    "|(?:还|正|是不是)在(?:导出|渲染|上传|处理)|在(?:导出|渲染|上传|处理)(?:吗|中|呢)|有没有(?:改|加|换|调|删)|(?:改|加|换|调)了吗|什么时候(?:能)?(?:好|完成|结束)"
 )  # fmt: skip
 
 
@@ -456,12 +477,13 @@ class Reading:
 
 def read_clause(text: str, strict: bool = False) -> Reading:
     """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
-    if not text.strip() or _IDLE.match(text) or _RETRACT.match(text) or _PRAISE.match(text):
+    if not text.strip() or _IDLE.match(text) or _RETRACT.search(text) or _PRAISE.match(text):
         return Reading(Kind.IDLE)
     if _CONSENT.match(text):
         return Reading(Kind.CONSENT)
     if _EDIT_VERB.search(text):
-        return Reading(Kind.EDIT)
+        # "I forgot to add the logo" explains; "add the logo" instructs.
+        return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
     if _EDIT_WORD.search(text):
         return Reading(Kind.DESCRIBE)
     hits = [(c, m) for c in COMMANDS if (m := c.pattern.search(text))]
@@ -512,11 +534,13 @@ def _question(parts: list[Clause]) -> Decision:
         if polite is None and (polite := _POLITE_EN_SELF.match(part.text)) is not None:
             strict = True
         named = _ZH_SPECIFIC.search(part.text) or any(c.pattern.search(part.text) for c in COMMANDS)
-        if polite is None and _POLITE_ZH.match(part.text) and named:
-            polite = _POLITE_ZH.match(part.text)
+        if polite is None and named:
+            polite = _POLITE_ZH.search(part.text)
         if polite is None:
             continue
-        rest = Clause(part.text[polite.end() :].strip(), False, part.sentence)
+        rest = Clause(
+            (part.text[: polite.start()] + " " + part.text[polite.end() :]).strip(), False, part.sentence
+        )
         plain = [
             *parts[:i],
             rest,
