@@ -173,14 +173,21 @@ class Command:
 # free comes before what acts ("导出进度", "export progress", asks for the status).
 COMMANDS: tuple[Command, ...] = (
     Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
-    Command(Action.CANCEL, _rx(_words("stop", "never ?mind", "forget it") + "|停下来?|停一下"), strict=True),
+    Command(
+        Action.CANCEL,
+        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉"),
+        strict=True,
+    ),
     Command(
         Action.CREDITS, _rx(_words("credits?", "crdits", "creds", "balance", "points") + "|积分|余额|点数")
     ),
     Command(Action.STATUS, _rx(_words("status", "staus", "progress") + "|状态|进度")),
     Command(
         Action.EXPORT,
-        _rx(_words("export", "exprot", "expot", "exort", "download", "downlaod", "dowload") + "|导出|下载"),
+        _rx(
+            _words("export(?:ing)?", "exprot", "expot", "exort", "download", "downlaod", "dowload")
+            + "|导出|下载"
+        ),
     ),
     Command(
         Action.EXPORT,
@@ -333,6 +340,7 @@ _AUX = _rx(
     r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)"
     r"|do\s+(?:i|you|u|we|they|these|those|my))(?![a-z])(?!\s*$)"
 )
+_INTERJECTION = _rx(r"^(?:(?:hmm+|ok|okay|so|and|well|oh|um+|uh+|hey|hi)\s+)+")
 # An assistant passing the question on: "The user asks whether the video is finished".
 _REPORTED = _rx(
     _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
@@ -366,16 +374,18 @@ _POLITE_ZH = _rx(
     "^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)|(?<!我)(?:能不能|可不可以|能否)"
 )
 _ZH_SPECIFIC = _rx(
-    "帮|把|给我|一下|一点|个|首|段|张|些|发给我|发我|导出|下载|上传|积分|余额|取消|停止|渲染|重新开始"
+    "帮|把|给我|一下|一点|个|首|段|张|些|加|换|改|调|删|剪|去掉"
+    "|发给我|发我|导出|下载|上传|积分|余额|取消|停止|渲染|重新开始"
     "|新项目|新视频|时间线|状态|进度|更"
 )
 
 _ABOUT_CREDITS = _rx(
     _words(
         "credits?", "crdits", "balance", "points", "cost", "costs", "price", "charge", "charged", "pay",
-        "free", "how much(?! longer| more time| time)", "spent", "spend",
+        "free", "how much(?! longer| more time| time)", "spent", "spend", "account",
+        r"(?:how much|what's|what is)(?! time)(?: \w+)* left",
     )
-    + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格"
+    + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格|免费|账户|还剩多少|剩多少"
 )  # fmt: skip
 # "What do I do after the download finishes?" asks for advice, not for progress.
 _HOW_TO = _rx(
@@ -395,17 +405,20 @@ _ABOUT_PROGRESS = _rx(
         "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
         "project am i in", "fail(?:ed)?", "failing", "stuck", "what's happening", "what is happening",
         "any updates?", "any news", "how much longer", "how long (?:will|does|until)",
+        r"how (?:are|is) (?:we|it|things|the \w+) (?:doing|going|coming along)",
+        r"where can i (?:find|get|see)",
         r"(?:is|are) (?:it|you|the \w+|my \w+) (?:still )?(?:exporting|rendering|uploading|processing"
         r"|working)",
     )
     + "|好了|完了|完成|成功|进度|状态|多久|在哪|哪里|时间线|轨道|现在多长|有多长|多长了|加上了|上了吗"
-    "|生成好|做完|(?:文件|视频)呢|去哪|改了什么|做了什么|改了哪些|变了什么|视频里有|里面有|失败"
+    "|生成好|做完|(?:文件|视频)呢|得怎么样|去哪|改了什么|做了什么|改了哪些|变了什么|视频里有|里面有|失败"
     "|(?:还|正|是不是)在(?:导出|渲染|上传|处理)|在(?:导出|渲染|上传|处理)(?:吗|中|呢)"
     "|有没有(?:改|加|换|调|删)|(?:改|加|换|调)了吗|什么时候(?:能)?(?:好|完成|结束)"
 )  # fmt: skip
 
 
 def _is_question(text: str, asked: bool) -> bool:
+    text = _INTERJECTION.sub("", text)  # "hmm how much do I have left"
     if _IMPERATIVE.match(text):
         return False
     return asked or any(p.search(text) for p in (_WH, _AUX, _ZH_QUESTION, _REPORTED))
@@ -414,9 +427,17 @@ def _is_question(text: str, asked: bool) -> bool:
 # --- new project -----------------------------------------------------------------------------
 
 _NEW_ANYWHERE = _rx(
-    _words("new project", "new video", "another video", "a new one", "different video", "fresh project")
+    _words(
+        "new project",
+        "new video",
+        "another video",
+        "(?:a )?new one",
+        "different video",
+        "fresh project",
+        "something (?:completely |totally |entirely )?different",
+    )
     + "|新项目|新视频|新建(?:一个)?(?:项目|视频)|另一个视频|重新做一个视频"
-    + "|再(?:做|来|生成)一个(?=[^,。]*视频)"
+    + "|再(?:做|来|生成)一个(?=[^,。]*视频|吧?$)|换个(?:题材|主题)"
 )
 # "start over" only opens a clause: "make the song start over when it loops" is an edit.
 _ZH_LEAD = "(?:我想|我要|请|我们|咱们|那就|那|好的?)?"
