@@ -1,17 +1,36 @@
-"""What the user said → which action runs. Pure and table-driven.
+"""What the user said → which action runs. Pure, table-driven, and precise: it routes only
+what it is sure of.
 
-A prompt that only asks to export, check credits, see the status, upload or cancel runs
-that action directly, with no agent turn (no credits spent, no SSE). A prompt that also asks
-for an edit ("add music and export") goes to the agent, which does the edit first. "New
-project / start over / 新项目" starts a new project first; what else the prompt asks for
-then runs in it.
+A prompt that plainly asks to export, check credits, see the status, upload, cancel or start
+a new video runs that action directly, with no agent turn (no credits spent, no SSE). A
+command word is *not* that command when it sits in an editing instruction ("add a 'Download
+now' caption", "render it in watercolor style", "stop the music at 10 seconds"), under a
+negation ("don't export yet", "先别导出") or a condition or time ("before you export",
+"导出之前"), or in a question ("what happens if I export now?"). An edit goes to the agent, and
+never becomes an export, a cancel or a new project. A question is never sent to the agent
+(which charges for every turn) unless it is plainly a polite edit request ("can you make the
+music quieter?"): questions about credits or progress are answered from our own records, and
+any other question is ``ASK``, which the service confirms before spending anything.
+
+When unsure, nothing is spent or done unasked: a statement with neither an edit nor a command
+we know ("send a copy to my email", "我自己待会导出") is ``ASK`` too, while consent to what the
+agent proposed ("yes, go ahead") stays with the agent.
+
+How: the prompt is normalised (paths, quoted text and on-screen phrases such as "end credits"
+masked, full-width forms folded, emoji read as punctuation), split into sentences and clauses,
+and each clause read from the pattern tables below: idle, held (a command word under a
+negation or condition), a command, an edit instruction, a description of what is wrong,
+consent, or unknown. English matches whole words (letters and digits bound a word, so
+"帮我export一下" still matches); Chinese matches substrings. Tests score the tables against a
+labelled corpus (tests/router_corpus.tsv) and a held-out one never tuned on.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from enum import StrEnum
+import unicodedata
+from dataclasses import dataclass, field, replace
+from enum import Enum, StrEnum
 
 
 class Action(StrEnum):
@@ -22,58 +41,7 @@ class Action(StrEnum):
     STATUS = "status"
     UPLOAD = "upload"
     AGENT = "agent"
-
-
-@dataclass(frozen=True)
-class Rule:
-    action: Action
-    english: tuple[str, ...]  # whole words or phrases, case-insensitive
-    chinese: tuple[str, ...]  # substrings
-
-
-# Order matters: the first matching rule wins ("取消导出" cancels, it doesn't export).
-RULES: tuple[Rule, ...] = (
-    Rule(Action.CANCEL, ("cancel", "stop", "abort", "never mind", "nevermind"), ("取消", "停止", "算了")),
-    Rule(Action.EXPORT, ("export", "download", "send me the video", "render", "save the video"),
-         ("导出", "下载", "渲染")),
-    Rule(Action.CREDITS, ("credits", "credit", "balance", "how many points"), ("积分", "余额", "点数")),
-    Rule(Action.STATUS, ("status", "show tracks", "show the tracks", "show timeline", "show the timeline",
-                         "what's on the timeline", "progress"), ("状态", "进度", "时间线", "轨道")),
-    Rule(Action.UPLOAD, ("upload",), ("上传",)),
-)  # fmt: skip
-
-# Words that ask the agent to change something: their presence keeps the prompt with the agent.
-EDIT_WORDS_EN = (
-    "make", "create", "generate", "add", "edit", "change", "cut", "trim", "remove", "delete", "replace",
-    "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
-    "mute", "louder", "quieter", "title", "caption", "subtitle", "music", "bgm", "transition", "effect",
-    "then", "after",
-)  # fmt: skip
-EDIT_WORDS_ZH = (
-    "生成", "制作", "添加", "加上", "加个", "剪", "修改", "删除", "替换", "换成", "调整", "配乐", "音乐",
-    "字幕", "标题", "然后", "转场", "特效",
-)  # fmt: skip
-
-NEW_PROJECT_EN = (
-    "new project", "start over", "new video", "start a new video", "start a new project", "start fresh",
-    "from scratch", "a new one", "another video", "different video",
-)  # fmt: skip
-NEW_PROJECT_ZH = ("新项目", "新视频", "重新开始", "新建项目", "新建视频", "另一个视频", "从头开始", "重新做")
-# What may remain of "start over, please!" without it asking for anything more.
-_FILLER = re.compile(
-    r"(?i)\b(?:please|pls|let'?s|let us|ok(?:ay)?|now|a|an|the|and|with|i want|i'd like|"
-    r"can you|could you|go|do|begin|start|create|open|make)\b|[\W_]+|请|吧|一个|开始|帮我|我要|我想|好的|现在"
-)
-
-_PATH = re.compile(
-    r"""(?:(?<=\s)|^)(
-        https?://[^\s"'<>]+                      # a URL
-      | ~?/[^\s"'<>]+\.[A-Za-z0-9]{2,5}         # a POSIX path with an extension
-      | \.{1,2}/[^\s"'<>]+\.[A-Za-z0-9]{2,5}    # a relative path
-      | [A-Za-z]:\\[^\s"'<>]+\.[A-Za-z0-9]{2,5} # a Windows path
-    )""",
-    re.VERBOSE,
-)
+    ASK = "ask"  # a question the agent would charge for: confirm before spending
 
 
 @dataclass(frozen=True)
@@ -85,57 +53,549 @@ class Decision:
     new_project: bool = False  # start a new project before doing the rest
 
 
-def _english_hit(text: str, phrases: tuple[str, ...]) -> str | None:
-    for phrase in phrases:
-        if re.search(rf"(?<![\w-]){re.escape(phrase)}(?![\w-])", text):
-            return phrase
-    return None
+def _words(*alternatives: str) -> str:
+    """English alternatives as whole words: no ASCII letter or digit may touch either end. The
+    longest are tried first, so "i want to" is taken whole before "i"."""
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return r"(?<![a-z0-9])(?:" + "|".join(ordered) + r")(?![a-z0-9'])"
 
 
-def _wants_edit(lower: str) -> bool:
-    return _english_hit(lower, EDIT_WORDS_EN) is not None or any(w in lower for w in EDIT_WORDS_ZH)
+def _verbs(*stems: str) -> tuple[str, ...]:
+    """Each verb with its -s and -ing forms ("remove" → removes, removing). Not -ed: "I used all
+    my credits" reports, it doesn't ask for an edit."""
+    return tuple(
+        f"{v[:-1]}(?:e|es|ing)" if v.endswith("e") else f"{v}(?:s|es|ing|{v[-1]}ing)?" for v in stems
+    )
+
+
+def _rx(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+# --- normalising -------------------------------------------------------------------------------
+
+_PATH = re.compile(
+    r"""(?:(?<=\s)|^)(
+        https?://[^\s"'<>]+                      # a URL
+      | ~?/[^\s"'<>]+\.[A-Za-z0-9]{2,5}         # a POSIX path with an extension
+      | \.{1,2}/[^\s"'<>]+\.[A-Za-z0-9]{2,5}    # a relative path
+      | [A-Za-z]:\\[^\s"'<>]+\.[A-Za-z0-9]{2,5} # a Windows path
+    )""",
+    re.VERBOSE,
+)
+MEDIA, QUOTED, ON_SCREEN = " mediafile ", " quotedtext ", " onscreenthing "
+
+# Quoted words are text to show in the video, never a command ("add a 'Download now' caption").
+_QUOTES = _rx(r"\"[^\"]*\"|“[^”]*”|「[^」]*」|『[^』]*』|«[^»]*»|(?<![a-z0-9])'[^'\n]+'(?![a-z0-9])")
+# Phrases that look like commands but name something in the video: masked as an edit.
+_ON_SCREEN = _rx(
+    _words(
+        "(?:end|opening|closing|final|movie|film) credits", "roll(?:ing)? the credits",
+        "credits (?:scene|roll)", "credits:", "white balance", "balance (?:the|between|out|it)",
+        "(?:progress|status|loading) bar", "stop[- ]motion",
+    )
+    + r"|进度条|余额宝|演职员表|上传时间"
+)  # fmt: skip
+_EMOJI = _rx("[\U0001f000-\U0001faff\u2600-\u27bf]+")
+_RENAME = (
+    (_rx(_words("final cut")), " final version "),
+    (_rx(_words("(?:i )?changed my mind", "(?:copyright|royalty)[- ]free") + "|我?改(?:变)?主意了?"), " "),
+    (_rx(_words("(?:more|extra|additional) (?:credits?|points)")), " credits "),
+    # "keep rendering" is no edit; "keep the music" is
+    (_rx(_words("keep (?:going|rendering|exporting|running|working|it running)")), " "),
+    (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
+)
 
 
 def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Local paths and http(s) URLs written in a prompt, as (files, urls)."""
-    found = [m.group(1).rstrip(".,;)") for m in _PATH.finditer(text)]
+    found = [m.group(1).rstrip(".,;)?!") for m in _PATH.finditer(text)]
     urls = tuple(f for f in found if f.startswith(("http://", "https://")))
     files = tuple(f for f in found if f not in urls)
     return files, urls
 
 
-def wants_new_project(prompt: str) -> tuple[bool, str]:
-    """Whether the prompt starts a new project, and what it says besides."""
-    lower = prompt.lower()
-    hit = _english_hit(lower, NEW_PROJECT_EN) or next((w for w in NEW_PROJECT_ZH if w in prompt), None)
-    if hit is None:
-        return False, prompt
-    rest = re.sub(re.escape(hit), " ", prompt, count=1, flags=re.IGNORECASE)
-    return True, rest
+def normalise(prompt: str) -> str:
+    """Lower case, full-width forms folded, curly apostrophes straightened; paths, quotes and
+    on-screen phrases masked so their words are never read as commands."""
+    text = _PATH.sub(MEDIA, prompt)
+    text = unicodedata.normalize("NFKC", text).lower().replace("’", "'").replace("‘", "'")
+    text = _QUOTES.sub(QUOTED, text)
+    text = _ON_SCREEN.sub(ON_SCREEN, text)
+    text = _EMOJI.sub(",", text)  # "太好了😍导出吧": an emoji ends a clause
+    for pattern, replacement in _RENAME:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# --- clauses -------------------------------------------------------------------------------
+
+_CLAUSE = _rx(r"([^.!?;,\n。！？；，、:]+)([.!?;,\n。！？；，、:]*)")
+# "cancel the export i forgot the logo": a first-person reason opens a new clause.
+_JOINERS = _rx(
+    _words("and then", "then", "and", "but", "also", "so")
+    + r"|(?<=[a-z]) (?=i (?:forgot|need|want|have|just|still|think|meant|realized|realised)\b)"
+    + "|然后|接着|并且|同时|(?=我(?:忘了|要先|想先|还要|发现))"
+)
+
+
+@dataclass(frozen=True)
+class Clause:
+    text: str
+    question: bool  # its sentence is a question
+    sentence: int
+
+
+def clauses(text: str) -> list[Clause]:
+    """Sentences split at punctuation, then at joiners ("and then", "然后"); a clause is a
+    question when its whole sentence is ("can you add a fade and export?")."""
+    out: list[Clause] = []
+    for n, m in enumerate(_CLAUSE.finditer(text)):
+        question = _is_question(m.group(1).strip(), "?" in m.group(2))
+        parts = (p.strip() for p in _JOINERS.split(m.group(1)))
+        out.extend(Clause(p, question, n) for p in parts if p)
+    return out
+
+
+# --- the tables ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    action: Action
+    pattern: re.Pattern[str]
+    # A strict verb is common in other senses ("render it in watercolor", "save the song for
+    # the end"): it is the command only when nothing but filler is left around it.
+    strict: bool = False
+
+
+# Order is priority when a prompt names several: "cancel the export" / "停止导出" cancel, and what is
+# free comes before what acts ("导出进度", "export progress", asks for the status).
+COMMANDS: tuple[Command, ...] = (
+    Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
+    Command(
+        Action.CANCEL,
+        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉"),
+        strict=True,
+    ),
+    Command(
+        Action.CREDITS, _rx(_words("credits?", "crdits", "creds", "balance", "points") + "|积分|余额|点数")
+    ),
+    Command(Action.STATUS, _rx(_words("status", "staus", "progress") + "|状态|进度")),
+    Command(
+        Action.EXPORT,
+        _rx(
+            _words("export(?:ing)?", "exprot", "expot", "exort", "download", "downlaod", "dowload")
+            + "|导出|下载"
+        ),
+    ),
+    Command(
+        Action.EXPORT,
+        _rx(
+            _words(
+                "render",
+                "save",
+                r"send (?:it|this|that|the \w+|my \w+)? ?(?:to me|over|back)",
+                r"send me (?:the |my )?(?:\w+ )?(?:video|file|mp4|movie|result|it)",
+                r"(?:give|get) me the (?:\w+ )?(?:video|file|mp4|movie)",
+                r"(?:i )?(?:want|need) (?:the|my) (?:\w+ )?(?:video|file|mp4|movie)",
+            )
+            + "|渲染|保存|发给我|发我|发过来|给我发|传给我"
+        ),
+        strict=True,
+    ),
+    Command(
+        Action.STATUS,
+        _rx(
+            _words(
+                r"(?:show|see|check|view)(?: me)? (?:the |my )?(?:tracks|timeline)",
+                "tracks",
+                "timeline",
+                r"what(?:'s| is) (?:\w+ )?(?:in|on) (?:the |my )?(?:video|project)",
+            )
+            + "|时间线|时间轴|轨道"
+        ),
+        strict=True,
+    ),
+    Command(Action.UPLOAD, _rx(_words("upload", "uplaod") + "|上传")),
+)
+
+# What may surround a command without asking for anything more ("ok, please export it now").
+_FILLER = _rx(
+    _words(
+        "please", "pls", "plz", "let's", "lets", "let us", "ok", "okay", "alright", "now", "just",
+        "right now", "a", "an", "the", "it", "this", "that", "these", "my", "me", "for me", "to me", "i",
+        "i'd like to", "i want to", "i wanna", "go ahead and", "can you", "could you", "you", "time to",
+        "video", "file", "files", "mp4", "version", "final", "finished", "current", "whole", "thing",
+        "result", "to my (?:computer|laptop|phone|desktop|device|disk)", "locally", "everything", "all",
+        "rendering", "exporting", "uploading", "for", "show", "see", "check", "view", "tell",
+        "i changed my mind", "photos?", "pictures?", "start", "begin", "again", "here", "is", "are",
+        "what's", "what is", "on", "in", "currently", "the user", "user", "user's", "for the user",
+        "wants to", "would like to",
+    )
+    + "|请|帮我|给我|一下|吧|了|开始|现在|把|视频|成品|文件|到本地|下来|看看|看一下|查看|显示"
+    "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后|帮用户|给用户|用户|想"
+)  # fmt: skip
+# A clause that asks for nothing: thanks, a greeting, a pause, a laugh.
+_IDLE = _rx(
+    "^(?:"
+    + _words(
+        "thanks?(?: you)?(?: so much| a lot)?", "thx", "ty", "great(?: job)?", "nice", "cool", "awesome",
+        "wow", "hmm+", "haha+", "lol", "lol ok", "ok", "okay", "perfect", "wait", "hi", "hello", "hey",
+        "hold on(?: a (?:sec|second|moment|minute))?", "not now", "later", "one (?:sec|second|moment)",
+    )
+    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
+    + r")[\s!~]*$"
+)  # fmt: skip
+# Agreeing to what the agent proposed: its own session knows what "do it" refers to.
+_CONSENT = _rx(
+    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright)\s*)*"
+    + _words(
+        "yes", "yeah", "yep", "yup", "sure", "go ahead", "do it", "do that", "please do(?: that| it)?",
+        "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?", "do the thing",
+        "go for it", "proceed", "continue", "carry on",
+    )
+    + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
+    + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
+)  # fmt: skip
+# "The music is perfect, export it": praise names parts of the video but asks for no change.
+_PRAISE = _rx(
+    r"^(?:(?:the|this|that|it|everything|all)\s+)?(?:[a-z]+\s+)?(?:looks?|sounds?|is|are|'s|seems?)"
+    r"(?:\s+(?:really|so|very|pretty|all|just))?\s+(?:great|good|perfect|fine|nice|amazing|awesome|beautiful"
+    r"|lovely|ok|okay|right|good now|fine now)$"
+    r"|^(?:i\s+)?(?:really\s+)?(?:love|like)\s+(?:it|this|that|(?:the|this|that|my|your)\s+[a-z]+)$"
+    r"|^(?:(?:the|this|that|it|everything)\s+)?(?:[a-z]+\s+)?(?:works?|worked|fits?)"
+    r"(?:\s+(?:now|well|perfectly|great))*$"
+    "|^(?:这个|这|整个|整体)?(?:音乐|字幕|标题|画面|视频|片头|片尾|颜色|节奏|转场|效果|配乐)?"
+    "(?:都|也|已经)?"
+    "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
+)
+_FIRST_PERSON = _rx(r"^(?:i|i'm|i've|i'd|we|we're|we've)(?![a-z])|^我(?!来)")
+# "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
+_RETRACT = _rx(
+    r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
+    r"|^(?:scrap|ditch|drop|trash|forget) (?:this|that|it)(?: one)?$"
+    r"|^(?:just )?(?:leave|keep) (?:the |my |it|this|that)[\w ]*?(?:as it is|as is|alone|unchanged)$"
+    + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
+)
+_NEGATED = _rx(
+    _words(
+        "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
+        "without", "wait (?:to|before|until)", "not",
+    )
+    + "|别|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
+)  # fmt: skip
+_CONDITIONAL = _rx(
+    _words(
+        "before", "after", "when", "once", "if", "until", "unless", "as soon as", "later", "tomorrow",
+        "tonight", "next (?:week|time)", "in a (?:bit|while|minute)", "i'll", "i will", "myself",
+    )
+    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)"
+    "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来"
+)  # fmt: skip
+# Asks the agent to change the video: an instruction ("trim", "加") or the words that say what
+# and how ("the intro is too long", "音乐太吵"). Comparatives and "too" count.
+_EDIT_VERB = _rx(
+    _words(
+        *_verbs(
+            "add", "make", "create", "generate", "change", "cut", "trim", "remove", "delete", "replace",
+            "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
+            "mute", "swap", "translate", "fix", "redo", "lower", "raise", "increase", "decrease", "shorten",
+            "extend", "brighten", "darken", "zoom", "blur", "loop", "reverse", "flip", "split", "merge",
+            "combine", "overlay", "animate", "flash", "describe", "keep",
+        ),
+        "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
+    )
+    + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
+    "|做一个|做个|制作|生成|保留"
+)  # fmt: skip
+_EDIT_WORD = _rx(
+    _words(
+        "music", "songs?", "audio", "sound", "voice", "voiceover", "volume", "bass", "vocals", "bgm",
+        "titles?", "captions?", "subtitles?", "text", "font", "logo", "watermark", "intro", "outro",
+        "ending", "clips?", "scenes?", "shot", "footage", "frame", "transitions?", "effects?", "filter",
+        "colou?rs?", "style", "background", "banner", "sticker", "emoji", "icon", "animation", "graphic",
+        "button", "sky", "tones?", "brightness", "contrast", "saturation", "slideshow", "promo", "names?",
+        "theme", "themed", "mood", "vibe", "quotedtext", "onscreenthing",
+        "too", "more", "less", "louder", "quieter", "softer", "shorter", "longer", "brighter", "darker",
+        "bigger", "smaller", "faster", "slower", "warmer", "cooler", "smoother", "bolder", "vertical",
+        "horizontal", "square", "cinematic", "energetic", "piano", "jazzy", "upbeat", "red", "pink", "gold",
+        "golden", "yellow", "blue", "green", "black", "white", "purple", "orange", "grey", "gray",
+        "blurry", "shaky", "grainy", "dark", "loud", "quiet", "boring", "dull", "choppy", "laggy",
+        "pixelated", "washed out", r"\d+ ?(?:s|sec|secs|seconds?|%)",
+    )
+    + "|配乐|音乐|歌|字幕|标题|片头|片尾|转场|特效|效果|配音|画面|色调|风格|滤镜|镜头|背景|logo|字体"
+    "|横屏|竖屏|正方形|秒|太|慢动作|倍速|速度|节奏|动画|一点|更|暗|亮|吵|喜欢|声音|音量|停顿|黑场"
+    "|第.(?:段|个|张|首|幕)|位置|宣传|广告|主题|氛围|[红粉黄蓝绿黑白金紫橙灰彩]色|颜色|色彩"
+    "|模糊|清晰|有点|不够|卡顿|抖"
+)  # fmt: skip
+
+# --- questions -------------------------------------------------------------------------------
+
+# "When"/"where" without a question mark usually opens a condition: "when the chorus starts, cut".
+_WH = _rx(r"^(?:what|what's|whats|how|how's|why|which|who|whose|tell me|explain)(?![a-z])")
+# "is it done", "do I have…"; not "do it", which is an instruction.
+_AUX = _rx(
+    r"^(?:(?:is|are|am|was|were|does|did|can|could|would|will|should|shall|may|have|has|any)\s+"
+    r"(?:i|you|u|we|it|this|that|the|my|there|they|these|those|your|progress|news|updates?)"
+    r"|do\s+(?:i|you|u|we|they|these|those|my))(?![a-z])(?!\s*$)"
+)
+_INTERJECTION = _rx(r"^(?:(?:hmm+|ok|okay|so|and|well|oh|um+|uh+|hey|hi)\s+)+")
+# An assistant passing the question on: "The user asks whether the video is finished".
+_REPORTED = _rx(
+    _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
+)
+_ZH_QUESTION = _rx(
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    "|会不会|有没有|要不要|是不是|行不行|好不好"
+)
+# "make it shorter?" is an instruction with a question mark.
+_IMPERATIVE = _rx(
+    "^(?:please |pls |just |now |ok |okay )*"
+    + _words(
+        *_verbs(
+            "add", "make", "cut", "trim", "remove", "put", "use", "change", "replace", "lower", "raise",
+            "fade", "crop", "mute", "swap", "speed", "slow", "insert",
+        ),
+    )
+)  # fmt: skip
+# A polite request: the rest of the clause is routed as if it were said plainly.
+_POLITE_EN = _rx(
+    r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
+    r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)"
+    r"(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe|\s+also)?"
+    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have))(?![a-z])"
+)
+# "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
+_POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
+# "能帮我加个字幕吗" asks for an edit; "能做4K视频吗" asks what is possible: a request names a thing.
+# Anywhere for the unmistakable forms ("文字能不能更醒目一点"); "我可以…吗" asks what I may do.
+_POLITE_ZH = _rx(
+    "^(?:请问)?(?:你)?(?:能不能|可不可以|可以|能否|能|麻烦你?|帮我)|(?<!我)(?:能不能|可不可以|能否)"
+)
+_ZH_SPECIFIC = _rx(
+    "帮|把|给我|一下|一点|个|首|段|张|些|加|换|改|调|删|剪|去掉"
+    "|发给我|发我|导出|下载|上传|积分|余额|取消|停止|渲染|重新开始"
+    "|新项目|新视频|时间线|状态|进度|更"
+)
+
+_ABOUT_CREDITS = _rx(
+    _words(
+        "credits?", "crdits", "balance", "points", "cost", "costs", "price", "charge", "charged", "pay",
+        "free", "how much(?! longer| more time| time)", "spent", "spend", "account",
+        r"(?:how much|what's|what is)(?! time)(?: \w+)* left",
+    )
+    + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格|免费|账户|还剩多少|剩多少"
+)  # fmt: skip
+# "What do I do after the download finishes?" asks for advice, not for progress.
+_HOW_TO = _rx(
+    _words(
+        "how do i", "how can i", "how should i", "what should i", "what do i do", "usually", "generally",
+        "typically", "normally",
+    )
+    + "|怎么办|怎么做|怎么用|怎么弄|如何(?=做|用|才|让|把|添加|导出|上传|取消)|怎样才能|一般|通常|平时"
+)  # fmt: skip
+_ABOUT_PROGRESS = _rx(
+    "^did(?![a-z])|"
+    + _words(
+        "where did", "did you", "what did", "(?:is|are) in (?:the|my) video", "in the video now",
+        "(?:in|on) (?:the|my) (?:project|timeline)", "status", "progress", "done", "finished", "ready",
+        "complete", "completed", "still", "go through", "gone through", "how far", "how's it going",
+        "how is it going", "where(?:'s| is| are)",
+        "how long is", "what's (?:in|on)", "what is (?:in|on)", "in there", "timeline", "tracks",
+        "project am i in", "fail(?:ed)?", "failing", "stuck", "what's happening", "what is happening",
+        "any updates?", "any news", "how much longer", "how long (?:will|does|until)",
+        r"how (?:are|is) (?:we|it|things|the \w+) (?:doing|going|coming along)",
+        r"where can i (?:find|get|see)",
+        r"(?:is|are) (?:it|you|the \w+|my \w+) (?:still )?(?:exporting|rendering|uploading|processing"
+        r"|working)",
+    )
+    + "|好了|完了|完成|成功|进度|状态|多久|在哪|哪里|时间线|轨道|现在多长|有多长|多长了|加上了|上了吗"
+    "|生成好|做完|(?:文件|视频)呢|得怎么样|去哪|改了什么|做了什么|改了哪些|变了什么|视频里有|里面有|失败"
+    "|(?:还|正|是不是)在(?:导出|渲染|上传|处理)|在(?:导出|渲染|上传|处理)(?:吗|中|呢)"
+    "|有没有(?:改|加|换|调|删)|(?:改|加|换|调)了吗|什么时候(?:能)?(?:好|完成|结束)"
+)  # fmt: skip
+
+
+def _is_question(text: str, asked: bool) -> bool:
+    text = _INTERJECTION.sub("", text)  # "hmm how much do I have left"
+    if _IMPERATIVE.match(text):
+        return False
+    return asked or any(p.search(text) for p in (_WH, _AUX, _ZH_QUESTION, _REPORTED))
+
+
+# --- new project -----------------------------------------------------------------------------
+
+_NEW_ANYWHERE = _rx(
+    _words(
+        "new project",
+        "new video",
+        "another video",
+        "(?:a )?new one",
+        "different video",
+        "fresh project",
+        "something (?:completely |totally |entirely )?different",
+    )
+    + "|新项目|新视频|新建(?:一个)?(?:项目|视频)|另一个视频|重新做一个视频"
+    + "|再(?:做|来|生成)一个(?=[^,。]*视频|吧?$)|换个(?:题材|主题)"
+)
+# "start over" only opens a clause: "make the song start over when it loops" is an edit.
+_ZH_LEAD = "(?:我想|我要|请|我们|咱们|那就|那|好的?)?"
+_NEW_LEADING = _rx(
+    f"^{_ZH_LEAD}\\s*"
+    r"(?:(?:ok|okay|please|let's|lets|i want to|i'd like to|i wanna|can we|just)\s+)*"
+    r"(?:start(?:ing)? (?:over|fresh|again|from scratch)|begin again)(?![a-z])"
+    f"|^{_ZH_LEAD}(?:重新开始|从头开始)"
+)
+_NEW_FILLER = _rx(
+    _FILLER.pattern
+    + "|"
+    + _words(
+        "make", "create", "open", "new", "with", "and", "want", "wanna", "like", "can we", "do", "have",
+        "get", "try",
+    )
+    + "|做个|做一个|开个|开|建|新建|来个|重新|一个|再来|再做|再"
+)  # fmt: skip
+
+
+def _take_new_project(parts: list[Clause]) -> tuple[bool, list[Clause]]:
+    """Whether a clause asks for a new project (not negated), and the clauses without it."""
+    for i, part in enumerate(parts):
+        rest, found = _NEW_ANYWHERE.subn(" ", _NEW_LEADING.sub(" ", part.text))
+        if (found or rest != part.text) and not _NEGATED.search(part.text):
+            clause = Clause(rest.strip(), part.question, part.sentence)
+            return True, [*parts[:i], clause, *parts[i + 1 :]]
+    return False, parts
+
+
+def _only(pattern: re.Pattern[str], text: str) -> bool:
+    return not pattern.sub(" ", text).strip(" !~-—_.'\"")
+
+
+# --- classifying -----------------------------------------------------------------------------
+
+
+class Kind(Enum):
+    IDLE = "idle"  # asks for nothing (thanks, wait)
+    HELD = "held"  # a command word under a negation or condition: not that command
+    COMMAND = "command"
+    EDIT = "edit"  # an instruction to change the video
+    DESCRIBE = "describe"  # says what is wrong ("the intro is too long"): an edit, unless cancelling
+    CONSENT = "consent"  # "yes, go ahead": to what the agent proposed
+    OTHER = "other"  # no edit or command we know: unsure, so nothing is spent unasked
+
+
+@dataclass(frozen=True)
+class Reading:
+    kind: Kind
+    action: Action | None = None
+    keyword: str | None = None
+
+
+def read_clause(text: str, strict: bool = False) -> Reading:
+    """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
+    if not text.strip() or _IDLE.match(text) or _RETRACT.search(text) or _PRAISE.match(text):
+        return Reading(Kind.IDLE)
+    if _CONSENT.match(text):
+        return Reading(Kind.CONSENT)
+    if _EDIT_VERB.search(text):
+        # "I forgot to add the logo" explains; "add the logo" instructs.
+        return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
+    if _EDIT_WORD.search(text):
+        return Reading(Kind.DESCRIBE)
+    hits = [(c, m) for c in COMMANDS if (m := c.pattern.search(text))]
+    if not hits:
+        return Reading(Kind.IDLE if _only(_FILLER, text) else Kind.OTHER)
+    residue = text
+    for command, _ in hits:
+        residue = command.pattern.sub(" ", residue)
+    if _NEGATED.search(residue) or _CONDITIONAL.search(residue):
+        return Reading(Kind.HELD, hits[0][0].action, hits[0][1].group(0))
+    command, match = hits[0]
+    plain = _only(_FILLER, residue) or not (command.strict or strict)
+    return Reading(Kind.COMMAND, command.action, match.group(0)) if plain else Reading(Kind.OTHER)
+
+
+def _statement(parts: list[Clause], strict: bool = False) -> Reading:
+    """Clauses said plainly. An instruction to edit wins (the agent does it first); a cancel
+    beats a mere description of what is wrong; then a command; then consent to what the agent
+    proposed. Anything else is ASK: we are not sure it asks for an edit, so nothing is spent
+    without confirmation."""
+    readings = [read_clause(p.text, strict) for p in parts]
+    commands = [r for r in readings if r.kind is Kind.COMMAND]
+    if any(r.kind is Kind.EDIT for r in readings):
+        return Reading(Kind.EDIT, Action.AGENT)
+    # "It's rendering in the wrong style, cancel": the description is why they cancel.
+    cancel = next((r for r in commands if r.action is Action.CANCEL), None)
+    if cancel is not None:
+        return cancel
+    if any(r.kind is Kind.DESCRIBE for r in readings):
+        return Reading(Kind.EDIT, Action.AGENT)
+    if commands:
+        order = [c.action for c in COMMANDS]
+        return min(commands, key=lambda r: order.index(r.action) if r.action else len(order))
+    if any(r.kind is Kind.CONSENT for r in readings):
+        return Reading(Kind.CONSENT, Action.AGENT)
+    if any(r.kind is Kind.OTHER for r in readings):
+        return Reading(Kind.OTHER, Action.ASK)
+    return Reading(Kind.IDLE, Action.ASK)  # only thanks, or commands held back
+
+
+def _question(parts: list[Clause]) -> Decision:
+    # The topic may sit beside the question: "The export failed, why?"
+    asked = " ".join(p.text for p in parts)
+    for i, part in enumerate(parts):
+        if not part.question or (i > 0 and parts[i - 1].sentence == part.sentence):
+            continue  # a polite request opens its sentence
+        polite, strict = _POLITE_EN.match(part.text), False
+        if polite is None and (polite := _POLITE_EN_SELF.match(part.text)) is not None:
+            strict = True
+        named = _ZH_SPECIFIC.search(part.text) or any(c.pattern.search(part.text) for c in COMMANDS)
+        if polite is None and named:
+            polite = _POLITE_ZH.search(part.text)
+        if polite is None:
+            continue
+        rest = Clause(
+            (part.text[: polite.start()] + " " + part.text[polite.end() :]).strip(), False, part.sentence
+        )
+        plain = [
+            *parts[:i],
+            rest,
+            *(replace(p, question=False) for p in parts[i + 1 :] if p.sentence == part.sentence),
+        ]
+        plain += [p for p in parts[i + 1 :] if p.sentence != part.sentence]
+        new, plain = _take_new_project(plain)
+        if new and not strict and all(_only(_NEW_FILLER, p.text) for p in plain):
+            return Decision(Action.NEW_PROJECT, new_project=True)
+        reading = _statement([p for p in plain if not p.question], strict)
+        if reading.kind is Kind.COMMAND and reading.action is not None:
+            return Decision(reading.action, reading.keyword)
+        if reading.kind is Kind.EDIT and not strict:
+            return Decision(Action.AGENT, new_project=new)
+    if _ABOUT_CREDITS.search(asked):
+        return Decision(Action.CREDITS)
+    if _HOW_TO.search(asked):
+        return Decision(Action.ASK)
+    if _ABOUT_PROGRESS.search(asked):
+        return Decision(Action.STATUS)
+    return Decision(Action.ASK)
 
 
 def route(prompt: str) -> Decision:
-    """Decide what a ``generate`` prompt means. Anything unmatched goes to the agent."""
-    new, rest = wants_new_project(prompt)
-    if new and not _FILLER.sub("", rest).strip():
-        return Decision(Action.NEW_PROJECT, new_project=True)
-    decision = _route(prompt)
-    return Decision(decision.action, decision.keyword, decision.files, decision.urls, new_project=new)
-
-
-def _route(prompt: str) -> Decision:
-    lower = prompt.lower()
-    for rule in RULES:
-        hit = _english_hit(lower, rule.english) or next((w for w in rule.chinese if w in prompt), None)
-        if hit is None:
-            continue
-        if rule.action is Action.UPLOAD:
-            files, urls = extract_media(prompt)
-            # "upload these and make a video": upload first is the user's job; the agent edits.
-            return (
-                Decision(Action.AGENT, hit) if _wants_edit(lower) else Decision(rule.action, hit, files, urls)
-            )
-        if _wants_edit(lower):
-            return Decision(Action.AGENT, hit)
-        return Decision(rule.action, hit)
-    return Decision(Action.AGENT)
+    """Decide what a ``generate`` prompt means; see the module docstring."""
+    files, urls = extract_media(prompt)
+    parts = clauses(normalise(prompt))
+    if any(p.question for p in parts):
+        decision = _question(parts)
+    else:
+        new, parts = _take_new_project(parts)
+        reading = _statement(parts)
+        if new and (reading.kind is Kind.IDLE or all(_only(_NEW_FILLER, p.text) for p in parts)):
+            decision = Decision(Action.NEW_PROJECT, new_project=True)
+        else:
+            # Words beside "new video" we don't know describe it: "another video about puppies".
+            action = Action.AGENT if new and reading.kind is Kind.OTHER else reading.action or Action.AGENT
+            decision = Decision(action, reading.keyword, new_project=new)
+    if decision.action is Action.UPLOAD or decision.action is Action.AGENT:
+        return Decision(decision.action, decision.keyword, files, urls, decision.new_project)
+    return decision
