@@ -3,7 +3,9 @@
 Uploads are checked by extension *and* content (magic bytes), so a key file renamed
 ``.jpg`` never leaves the machine. A downloaded export is accepted only when it really is
 an ISO-BMFF video with a video track; its facts (length, frame, size) come from hachoir,
-a maintained pure-Python parser of MP4 boxes, rather than a box parser of our own.
+a maintained pure-Python parser of MP4 boxes, rather than a box parser of our own. A download
+is untrusted: :mod:`videocheck` walks its boxes within limits first and runs :func:`probe_video`
+in a child process with a memory cap, never in the server.
 """
 
 from __future__ import annotations
@@ -106,17 +108,11 @@ class NotAVideoError(Exception):
     """The file is not an MP4/MOV with a video track (an HTML error page saved as .mp4, say)."""
 
 
-def warm_up() -> None:
-    """Import what checking a download needs (~0.15 s) ahead of it: run in a thread while a render
-    runs, so a finished video is published that much sooner."""
-    import hachoir.field
-    import hachoir.parser  # noqa: F401
-
-
 def probe_video(path: Path) -> VideoFacts:
     """Length, frame and size of an MP4 on disk; raises :class:`NotAVideoError` otherwise.
 
-    Synchronous and quick (hachoir reads only the boxes it needs): call it off the event loop.
+    Synchronous; hachoir can allocate without bound on a hostile file: call it only through
+    :func:`videocheck.probe_in_child`.
     """
     size = path.stat().st_size
     with path.open("rb") as fh:
@@ -190,50 +186,3 @@ __all__ = [
     "probe_video",
     "sniff",
 ]
-
-
-def contact_sheet(path: Path, frames: int = 5, thumb_width: int = 192) -> bytes | None:
-    """A small JPEG of ``frames`` frames spread over the video, for a model that can see images.
-
-    Needs the optional ``preview`` extra (PyAV decodes, Pillow composes); without it, or for a
-    file it can't decode, there is simply no preview. Synchronous: call it off the event loop.
-    """
-    try:
-        import av
-        from PIL import Image
-    except ImportError:
-        return None
-    import io
-
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            duration = float(container.duration or 0) / 1_000_000 or float(stream.duration or 0) * float(
-                stream.time_base or 0
-            )
-            picks = [duration * (i + 0.5) / frames for i in range(frames)] if duration > 0 else [0.0]
-            thumbs = []
-            for at in picks:
-                container.seek(int(at * 1_000_000), backward=True, any_frame=False)
-                for frame in container.decode(stream):
-                    if frame.time is None or frame.time >= at - 0.05:
-                        image = frame.to_image()  # type: ignore[no-untyped-call]
-                        height = max(1, round(image.height * thumb_width / image.width))
-                        thumbs.append(image.resize((thumb_width, height)))
-                        break
-    except Exception as err:  # noqa: BLE001 - a preview is optional; the video itself is verified elsewhere
-        log.info("no preview for %s: %s", path.name, err)
-        return None
-    if not thumbs:
-        return None
-    gap = 4
-    sheet = Image.new(
-        "RGB", (sum(t.width for t in thumbs) + gap * (len(thumbs) - 1), max(t.height for t in thumbs))
-    )
-    x = 0
-    for thumb in thumbs:
-        sheet.paste(thumb, (x, 0))
-        x += thumb.width + gap
-    out = io.BytesIO()
-    sheet.save(out, format="JPEG", quality=70)
-    return out.getvalue()

@@ -16,8 +16,6 @@ import contextlib
 import logging
 import os
 import re
-import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,13 +36,13 @@ from .errors import (
     TimeLimitError,
     Wait,
 )
-from .fsutil import atomic_write_bytes
 from .jobs import Job, Jobs
-from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video, warm_up
+from .media import NotAVideoError, VideoFacts
 from .messages import msg
 from .models import RenderStatus
 from .store import OPEN_RENDER, Render, Store
 from .timeline import fingerprint
+from .videocheck import Verdicts, sheet_in_child, verify_video
 
 log = logging.getLogger(__name__)
 
@@ -169,6 +167,7 @@ class Renders:
         self._timeout = render_timeout
         self._floor = poll_floor
         self._previews = preview_dir
+        self._verdicts = Verdicts(preview_dir)  # each download's probe verdict, kept across restarts
         self._clock = clock
         self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
         self._wake: dict[str, anyio.Event] = {}
@@ -221,18 +220,24 @@ class Renders:
             lambda j: self._follow(j, render_id, draft),
             job_id=render_id,
             project_id=project_id,
+            on_done=self._forget,
         )
         job.total = 100
         job.message = msg("job.rendering")
         self._following[render_id] = job
         return job
 
+    def _forget(self, job: Job) -> None:
+        """A render's job ended: drop what was kept per render id for it (the store row stays
+        the truth), so memory does not grow with every render the process ever followed."""
+        for render_id in [rid for rid, j in self._following.items() if j is job]:
+            del self._following[render_id]
+            self._wake.pop(render_id, None)
+
     # --- following ---------------------------------------------------------------------------
 
     async def _follow(self, job: Job, render_id: str, draft: dict[str, Any] | None) -> str:
         """Submit (if not yet), poll until done, then download; returns the final render's id."""
-        if "hachoir.parser" not in sys.modules:  # while the render runs, not after it
-            threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         rec = self.store.render(render_id)
         assert rec is not None
         if rec.status == "submitting" and draft is not None:
@@ -389,18 +394,17 @@ class Renders:
             error=None,
         )
         log.info("render %s saved to %s", render_id, dest)
-        # After publishing: the video is the user's as soon as it is verified (the first preview
-        # imports PyAV and decodes frames, ~0.3 s); the job, and so the waiting export, still has it.
+        # After publishing: the video is the user's as soon as it is verified (the preview decodes
+        # frames in a child process, ~0.5 s); the job, and so the waiting export, still has it.
         await self._make_preview(render_id, dest)
 
     async def _make_preview(self, render_id: str, video: Path) -> None:
         """A contact sheet for a model that can see images (optional extra; never fails the export)."""
         if self._previews is None:
             return
-        sheet = await anyio.to_thread.run_sync(contact_sheet, video)
-        if sheet is not None:
-            with contextlib.suppress(OSError):
-                atomic_write_bytes(self._previews / f"{safe_file_id(render_id)}.jpg", sheet)
+        with contextlib.suppress(OSError):
+            self._previews.mkdir(parents=True, exist_ok=True, mode=0o700)
+            await sheet_in_child(video, self._previews / f"{safe_file_id(render_id)}.jpg")
 
     def preview(self, render_id: str) -> bytes | None:
         """The contact sheet saved for a render, if any."""
@@ -439,7 +443,7 @@ class Renders:
         for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
             try:
                 await self.client.download(source, part, on_bytes=self._keep_claim(render_id))
-                return await anyio.to_thread.run_sync(probe_video, part)
+                return await verify_video(part, safe_file_id(render_id), self._verdicts)
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
                 last = DownloadError("download.not_video")
