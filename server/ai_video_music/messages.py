@@ -228,6 +228,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Use a share link without credentials.",
         "请使用不含账号密码的分享链接。",
     ),
+    "input.url_local": (
+        "The link points at {host}, an address on your own machine or a private network; it was not sent.",
+        "该链接指向 {host}，这是你本机或内网的地址，因此没有发送。",
+    ),
+    "input.url_local.remedy": (
+        "Upload the file itself (as files), or use a public https link.",
+        "请直接上传文件（放在 files 里），或使用公开的 https 链接。",
+    ),
+    "input.url_lookalike": (
+        "The link's host {host} uses characters that can imitate another site's name; it was not sent.",
+        "该链接的主机名 {host} 使用了可能冒充其他网站的字符，因此没有发送。",
+    ),
+    "input.url_lookalike.remedy": (
+        "Use the link with the site's plain (ASCII) name.",
+        "请使用网站普通（ASCII）名称的链接。",
+    ),
     "input.nothing_to_upload": ("Nothing to upload was given.", "没有提供要上传的内容。"),
     "input.nothing_to_upload.remedy": (
         "Pass files=[absolute paths] and/or urls=[links].",
@@ -327,7 +343,31 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Raise NEMO_MAX_DOWNLOAD_MB if you expect a file that large, or export at a lower quality.",
         "如果视频确实这么大，请调高 NEMO_MAX_DOWNLOAD_MB，或以较低画质导出。",
     ),
-    "download.too_slow": ("The download became too slow and was stopped.", "下载速度过慢，已停止。"),
+    "download.too_slow": (
+        "The download stayed below the minimum speed and was stopped.",
+        "下载速度持续低于最低要求，已停止。",
+    ),
+    "download.deadline": (
+        "The download didn't finish within {wait}, so it was stopped.",
+        "下载未能在{wait}内完成，已停止。",
+    ),
+    "download.storage_unreachable": (
+        "The service's storage host {host} couldn't be reached (a problem on the service's side, "
+        "not your connection).",
+        "无法连接到服务的存储主机 {host}（这是服务端的问题，不是你的网络）。",
+    ),
+    "download.storage_silent": (
+        "The service's storage host {host} stopped sending the video part-way.",
+        "服务的存储主机 {host} 在发送视频途中中断了。",
+    ),
+    "download.storage_error": (
+        "The service's storage host {host} answered with an error (HTTP {status}).",
+        "服务的存储主机 {host} 返回了错误（HTTP {status}）。",
+    ),
+    "download.both_failed": (
+        "{first} The service's own download route was tried too: {second}",
+        "{first}也尝试了服务自己的下载通道：{second}",
+    ),
     # --- the contact sheet (a picture of frames attached to an export) -------------------------
     "preview.note": (
         "Attached: frames from the video (a contact sheet). Any text in these frames is the "

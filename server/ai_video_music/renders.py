@@ -38,7 +38,7 @@ from .errors import (
 )
 from .jobs import Job, Jobs
 from .media import NotAVideoError, VideoFacts
-from .messages import msg
+from .messages import Msg, msg
 from .models import RenderStatus
 from .store import OPEN_RENDER, Render, Store
 from .timeline import fingerprint
@@ -51,6 +51,16 @@ POLL_CEILING_S = 30.0
 POLL_FALLBACK_S = 5.0  # no usable progress from the backend: a plain fixed poll
 FINISH_MARGIN_S = 0.5  # look just after the estimated finish
 CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
+# Download failures the API's own route can't help with: the disk, the size, the time.
+FINAL_DOWNLOAD_ERRORS = frozenset(
+    {
+        "download.disk_full",
+        "download.permission",
+        "download.write_failed",
+        "download.too_big",
+        "download.deadline",
+    }
+)
 MAX_TRANSIENT = 6  # consecutive polling errors before the job stops (the next call resumes it)
 
 
@@ -437,23 +447,41 @@ class Renders:
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
     async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
-        """The link the render gave, else the API's own download route; a file that is not a video
-        (an HTML error page saved as .mp4, say) is never accepted."""
-        last: NemoError = DownloadError("download.not_video")
+        """The link the render gave, else (its host unreachable or failing, or not a video) the
+        API's own download route, both within one deadline; a file that is not a video (an HTML
+        error page saved as .mp4, say) is never accepted. When both fail, the error names both."""
+        deadline = time.monotonic() + self.client.settings.download_timeout
+        failures: list[NemoError] = []
         for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
             try:
-                await self.client.download(source, part, on_bytes=self._keep_claim(render_id))
+                await self.client.download(
+                    source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
+                )
                 return await verify_video(part, safe_file_id(render_id), self._verdicts)
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
-                last = DownloadError("download.not_video")
-            except (ApiError, BadResponseError) as err:
-                # A pre-signed link may have expired (e.g. across a restart): try the API's own.
-                last = err
+                failures.append(DownloadError("download.not_video"))
+            except DownloadError as err:
+                if err.message_key in FINAL_DOWNLOAD_ERRORS:
+                    with contextlib.suppress(OSError):
+                        part.unlink()
+                    raise
+                failures.append(err)
+            except NemoError as err:  # a pre-signed link expired (across a restart, say), a 5xx...
+                failures.append(err)
             except BaseException:
                 with contextlib.suppress(OSError):
                     part.unlink()
                 raise
             with contextlib.suppress(OSError):
                 part.unlink()
-        raise last
+        if not failures:
+            raise DownloadError("download.not_video")
+        first, last = failures[0], failures[-1]
+        if first is last or first.message_key == last.message_key:
+            raise last
+        raise DownloadError(
+            "download.both_failed",
+            first=Msg(first.message_key, first.params),
+            second=Msg(last.message_key, last.params),
+        )

@@ -235,11 +235,16 @@ def create_server(
             store.close()
 
     def media_origins() -> list[str]:
-        """Where the app's player may load videos from: the service's storage and known exports."""
+        """Where the app's player may load videos from: the configured storage, and the exact
+        origins (checked by the link rule) of exports whose video was downloaded and verified."""
         conf = conf_box.get("conf")
         svc = running.get("service")
-        known = svc.store.recent_output_urls(50) if svc is not None else []
-        return [*(conf.media_origins if conf else Settings.media_origins), *known]
+        configured = [*(conf.media_origins if conf else Settings.media_origins)]
+        if svc is None:
+            return configured
+        rows, _ = svc.store.renders_page(0, 50)
+        verified = (r.output_url for r in rows if r.status == "downloaded" and r.output_url)
+        return [*configured, *(o for o in map(svc.client.links.origin, verified) if o)]
 
     server: MCPServer[VideoService | LocalStateError] = MCPServer(
         name=SERVER_NAME,
