@@ -54,7 +54,7 @@ from .errors import (
     error_for,
 )
 from .links import LinkPolicy, Refusal, UnsafeLinkError
-from .media import MAX_FILES_PER_UPLOAD, check_upload_file
+from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, open_upload_file
 from .models import (
     ClaimGrant,
     Credits,
@@ -185,25 +185,46 @@ def check_upload_url(url: str, links: LinkPolicy = _STRICT) -> str:
         raise InputError("input.url_scheme", url=text[:200]) from None
 
 
-class _LargeReads(io.RawIOBase):
-    """A file whose ``read(n)`` returns at least 1 MB: httpx's multipart encoder asks for 64 KB
-    at a time, which halves upload throughput. httpx still does all the multipart framing."""
+class _CheckedReads(io.RawIOBase):
+    """An opened upload, read as it was checked: exactly ``size`` bytes from its start, through
+    the descriptor opened before anything was sent (a retry never reopens the path), at least
+    1 MB per read (httpx's multipart encoder asks for 64 KB, which halves throughput). Its length
+    comes from ``seek``/``tell``, not ``fstat``, so the declared Content-Length is the checked
+    size; a file cut short says so instead of breaking the request's framing."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, fd: int, size: int, name: str) -> None:
         super().__init__()
-        self._raw = raw
+        self._fd, self._size, self._name, self._pos = fd, size, name, 0
 
     def read(self, size: int = -1) -> bytes:
-        return self._raw.read(size if size < 0 else max(size, _CHUNK))
+        left = self._size - self._pos
+        if left <= 0:
+            return b""
+        os.lseek(self._fd, self._pos, os.SEEK_SET)
+        data = os.read(self._fd, left if size < 0 else min(left, max(size, _CHUNK)))
+        if not data:
+            raise InputError("input.cut_short", name=self._name)
+        self._pos += len(data)
+        return data
 
     def readable(self) -> bool:
         return True
 
-    def fileno(self) -> int:  # lets httpx size the part with fstat, for Content-Length
-        return self._raw.fileno()
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        self._pos = max(0, min(self._size, base + offset))
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
 
     def close(self) -> None:
-        self._raw.close()
+        if not self.closed:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
         super().close()
 
 
@@ -489,23 +510,32 @@ class NemoClient:
         """Stream local files as multipart ``files``; every file is checked before any byte is sent."""
         if len(paths) > MAX_FILES_PER_UPLOAD:
             raise InputError("input.too_many", n=len(paths), max=MAX_FILES_PER_UPLOAD)
-        sizes = {p: check_upload_file(p) for p in paths}
+        opened: list[OpenedUpload] = []
+        try:
+            for p in paths:  # every file opened and checked before any byte is sent
+                opened.append(open_upload_file(p))
+            return await self._send_files(sid, opened)
+        finally:
+            for upload in opened:
+                upload.close()
 
+    async def _send_files(self, sid: str, opened: list[OpenedUpload]) -> list[UploadedFile]:
         def files(stack: ExitStack) -> list[tuple[str, tuple[str, IO[bytes], str]]]:
-            # Opened per attempt, read in chunks by httpx: never whole in memory.
+            # Per attempt, a duplicate of each checked descriptor (closed with the attempt), read
+            # in chunks by httpx: never whole in memory, never the path opened again.
             return [
                 (
                     "files",
                     (
-                        p.name,
-                        cast(IO[bytes], _LargeReads(stack.enter_context(p.open("rb")))),  # duck-typed file
-                        mimetypes.guess_type(p.name)[0] or "application/octet-stream",
+                        u.name,
+                        cast(IO[bytes], stack.enter_context(_CheckedReads(os.dup(u.fd), u.size, u.name))),
+                        mimetypes.guess_type(u.name)[0] or "application/octet-stream",
                     ),
                 )
-                for p in paths
+                for u in opened
             ]
 
-        total = sum(sizes.values())
+        total = sum(u.size for u in opened)
         request = Request(
             "POST",
             f"/api/upload-video/nemo_agent/me/{path_segment(sid)}",
@@ -515,11 +545,13 @@ class NemoClient:
         )
         try:
             payload = await self._exchange(request, self._json)
+        except InputError:
+            raise  # already says which file (cut short while it was read)
         except NemoError:
-            for path, size in sizes.items():
+            for upload in opened:
                 with contextlib.suppress(OSError):
-                    if path.stat().st_size != size:
-                        raise InputError("input.changed", name=path.name) from None
+                    if upload.current_size() != upload.size:
+                        raise InputError("input.changed", name=upload.name) from None
             raise
         return self._checked_links(parse(UploadResult, payload).files)
 

@@ -167,6 +167,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "input.name_too_long.remedy": ("Rename the file to something shorter.", "请把文件改成较短的名字。"),
     "input.unreadable": ("{path} can't be read ({reason}).", "无法读取 {path}（{reason}）。"),
+    "input.not_regular": (
+        "{path} isn't a regular file (a pipe or a device, say).",
+        "{path} 不是普通文件（例如管道或设备）。",
+    ),
+    "input.not_regular.remedy": (
+        "Pass the photo, video or audio file itself.",
+        "请直接传入照片、视频或音频文件本身。",
+    ),
+    "input.cut_short": (
+        "{name} got shorter while it was being uploaded, so the upload was stopped.",
+        "{name} 在上传过程中变短了，因此已停止上传。",
+    ),
+    "input.cut_short.remedy": (
+        "Wait until the file is complete, then upload it again.",
+        "请等文件完整后重新上传。",
+    ),
     "input.folder": ("{path} is a folder.", "{path} 是一个文件夹。"),
     "input.folder.remedy": (
         "Pass the media files inside it, e.g. a wildcard like {path}/*.jpg.",

@@ -72,8 +72,9 @@ def media_origin(value: str) -> str | None:
     """The CSP source for a media URL or origin (``scheme://host[:port]``), or None if unusable.
 
     https only, except http for loopback (the simulator); an exact origin, never a wildcard
-    (``https://*.example.com`` is refused: it would let any host of that name in). Anything that could smuggle another CSP token (spaces, quotes, ``;``) is
-    refused by the strict host pattern.
+    (``https://*.example.com`` is refused: it would let any host of that name in). Anything
+    that could smuggle another CSP token (spaces, quotes, ``;``) is refused by the strict host
+    pattern.
     """
     try:
         parts = urlsplit(value.strip())
