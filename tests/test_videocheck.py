@@ -155,11 +155,12 @@ async def test_a_file_is_probed_once_even_across_restarts(
     assert again == first
 
 
-async def test_a_file_whose_probe_never_finished_is_refused_without_parsing_it_again(
+async def test_a_file_whose_probes_never_finished_is_refused_without_parsing_it_again(
     sample_mp4: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     verdicts = Verdicts(tmp_path)
-    verdicts.put("render_1", Verdict(videocheck.file_key(sample_mp4), "probing"))  # the process died there
+    key = videocheck.file_key(sample_mp4)
+    verdicts.put("render_1", Verdict(key, "probing", tries=2))  # processes died there, twice
 
     async def never(path: Path) -> object:
         raise AssertionError("probed again")
@@ -175,3 +176,13 @@ async def test_a_different_download_under_the_same_render_is_probed_anew(
     Verdicts(tmp_path).put("render_1", Verdict("0:stale", "rejected", reason="an older file"))
     facts = await verify_video(sample_mp4, "render_1", Verdicts(tmp_path))
     assert facts.width == 320
+
+
+async def test_one_unfinished_probe_is_tried_once_more(sample_mp4: Path, tmp_path: Path) -> None:
+    """A server stopped by its user mid-probe does not make a good video unusable."""
+    key = videocheck.file_key(sample_mp4)
+    Verdicts(tmp_path).put("render_1", Verdict(key, "probing", tries=1))
+    facts = await verify_video(sample_mp4, "render_1", Verdicts(tmp_path))
+    assert facts.width == 320
+    recorded = Verdicts(tmp_path).get("render_1")
+    assert recorded is not None and (recorded.state, recorded.width) == ("video", 320)

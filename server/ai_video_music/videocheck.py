@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import struct
+import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -49,7 +50,9 @@ MAX_FRAMES_PER_PICK = 300  # a seek lands on the key frame before: decode at mos
 MAX_FRAMES_DECODED = 2000  # over the whole sheet
 MEMORY_CAP_BYTES = 280 * 1024 * 1024  # the child's address space: it stays under 300 MB whatever
 PROBE_LIMIT_S = 20.0
+MAX_PROBES = 2  # probes begun on one file before it is refused without another
 SHEET_LIMIT_S = 30.0
+MAX_ANSWER_BYTES = 64 * 1024  # the child's one JSON line
 _CONTAINERS = frozenset(
     {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"udta", b"mvex", b"moof", b"traf"}
 )
@@ -126,6 +129,7 @@ class Verdict:
     height: int | None = None
     size_bytes: int = 0
     reason: str = ""
+    tries: int = 0  # probes begun on this file (a process that died mid-probe never finished one)
 
 
 def file_key(path: Path) -> str:
@@ -173,12 +177,16 @@ async def verify_video(path: Path, name: str, verdicts: Verdicts) -> VideoFacts:
     :class:`NotAVideoError` for anything else (including a file whose probe blew its limits)."""
     key = await anyio.to_thread.run_sync(file_key, path)
     known = verdicts.get(name)
+    tries = 1
     if known is not None and known.key == key:
         if known.state == "video":
             return VideoFacts(known.duration_s, known.width, known.height, known.size_bytes)
-        # "probing": a process died while parsing this very file; never parse it again.
-        raise NotAVideoError(known.reason or "its earlier check never finished")
-    verdicts.put(name, Verdict(key, "probing"))
+        if known.state == "rejected" or known.tries >= MAX_PROBES:
+            # Judged already, or the process died while checking this very file more than once
+            # (the child's limits make that unlikely; a restart loop must still end): no more.
+            raise NotAVideoError(known.reason or "its earlier checks never finished")
+        tries = known.tries + 1  # one unfinished probe: the process may have been stopped by the user
+    verdicts.put(name, Verdict(key, "probing", tries=tries))
     try:
         facts = await probe_in_child(path)
     except NotAVideoError as err:
@@ -199,22 +207,32 @@ async def run_child(args: list[str], limit: float) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
     try:
-        with anyio.fail_after(limit):
-            done = await anyio.run_process(
-                [sys.executable, "-m", "ai_video_music.videocheck", *args],
-                check=False,
-                env=env,
-            )
-    except TimeoutError:
-        return {"error": f"took longer than {limit:.0f} s"}
+        process = await anyio.open_process(
+            [sys.executable, "-m", "ai_video_music.videocheck", *args],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     except OSError as err:
         return {"error": f"could not start the checker ({err.strerror})"}
+    output = bytearray()
+    async with process:
+        with anyio.move_on_after(limit) as scope:
+            assert process.stdout is not None
+            async for chunk in process.stdout:
+                output += chunk[: MAX_ANSWER_BYTES - len(output)]
+            await process.wait()
+        if scope.cancelled_caught:
+            with anyio.CancelScope(shield=True):
+                process.kill()
+                await process.wait()
+            return {"error": f"took longer than {limit:.0f} s"}
     try:
-        answer = json.loads(done.stdout.decode("utf-8", "replace").strip().splitlines()[-1])
+        answer = json.loads(output.decode("utf-8", "replace").strip().splitlines()[-1])
     except (ValueError, IndexError):
         answer = None
     if not isinstance(answer, dict):
-        return {"error": f"the checker ended with code {done.returncode}"}
+        return {"error": f"the checker ended with code {process.returncode}"}
     return answer
 
 
