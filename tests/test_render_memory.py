@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import anyio
@@ -24,6 +25,7 @@ class FinishingClient:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        self.settings = SimpleNamespace(download_timeout=60.0)
 
     async def start_render(self, sid: str, render_id: str, draft: Any, **kw: Any) -> RenderStatus:
         return RenderStatus(id=render_id, status="processing", progress=5)
