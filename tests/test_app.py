@@ -128,7 +128,7 @@ async def test_the_server_advertises_the_apps_extension() -> None:
         ("https://static1.nemovideo.ai/render-result/r.mp4?sig=abc", "https://static1.nemovideo.ai"),
         ("https://CDN.Example.com:8443/a.mp4", "https://cdn.example.com:8443"),
         ("https://cdn.example.com:443/a.mp4", "https://cdn.example.com"),
-        ("https://*.nemovideo.ai", "https://*.nemovideo.ai"),
+        ("https://*.nemovideo.ai", None),  # exact origins only
         ("http://127.0.0.1:8787/media/a.mp4", "http://127.0.0.1:8787"),
         ("http://localhost:9000", "http://localhost:9000"),
         ("http://[::1]:9000/a.mp4", "http://[::1]:9000"),

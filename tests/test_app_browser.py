@@ -459,9 +459,27 @@ def test_a_link_that_stays_expired_is_not_retried_forever(open_app: OpenApp, med
         fx.tool_result(still_expired), responses={"status": [{"result": fx.tool_result(still_expired)}]}
     )
 
-    app.frame.wait_for_selector("#error:not([hidden])", timeout=TIMEOUT_MS)
-    assert "Refresh" in str(app.frame.locator("#error").text_content())
+    app.frame.wait_for_selector("#btn-video:not([hidden])", timeout=TIMEOUT_MS)
     assert app.calls() == [{"name": "status", "arguments": {}}]
+
+
+def test_a_video_the_hosts_policy_blocks_is_said_and_offered_as_file_and_link(
+    open_app: OpenApp, media: _Server
+) -> None:
+    # The host's CSP lists the media server as 127.0.0.1: the same server named localhost is
+    # another origin, which the policy refuses (as a host that read the app before the export).
+    other = media.origin.replace("127.0.0.1", "localhost")
+    blocked = fx.status(other)
+    app = open_app(fx.tool_result(blocked), responses={"status": [{"result": fx.tool_result(blocked)}]})
+
+    app.frame.wait_for_selector("#btn-video:not([hidden])", timeout=TIMEOUT_MS)
+    stage = str(app.frame.locator("#placeholder-text").text_content())
+    assert "can't play the video here" in stage and "nemovideo-summer-trip.mp4" in stage, stage
+    assert "Refresh" not in stage and "Refresh" not in str(app.frame.locator("#error").text_content())
+    assert app.frame.locator("#badge").text_content() == "Saved"  # not "Ready"
+    app.frame.get_by_role("button", name="Open video ↗").click()
+    app.page.wait_for_function("() => window.harness.openLinks.length === 1", timeout=TIMEOUT_MS)
+    assert app.harness("openLinks") == [blocked["exports"][0]["url"]]
 
 
 def test_open_in_nemovideo_asks_the_host_to_open_the_project(open_app: OpenApp, media: _Server) -> None:

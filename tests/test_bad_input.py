@@ -171,11 +171,15 @@ def test_an_unreadable_file_is_refused(tmp_path: Path, monkeypatch: pytest.Monke
     secret.write_bytes(b"\0\0\0\x18ftypmp42" + b"\0" * 10)
     secret.chmod(0o000)
     if os.geteuid() == 0:
-        # Root reads any file, so the OS can't refuse it: make access() answer as it would for a user.
-        real_access = os.access
-        monkeypatch.setattr(
-            media.os, "access", lambda p, mode: False if Path(p) == secret else real_access(p, mode)
-        )
+        # Root opens any file, so the OS can't refuse it: make open() answer as it would for a user.
+        real_open = os.open
+
+        def refusing(path: Any, flags: int, *args: Any) -> int:
+            if Path(path) == secret:
+                raise PermissionError(13, "Permission denied", str(path))
+            return real_open(path, flags, *args)
+
+        monkeypatch.setattr(media.os, "open", refusing)
     with pytest.raises(InputError) as info:
         media.check_upload_file(secret)
     assert says(str(info.value), "input.permission", "en", path=str(secret))

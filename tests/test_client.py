@@ -765,8 +765,9 @@ async def test_a_dropped_download_is_retried_and_a_persistent_drop_is_reported(
     assert status.output_url
     part = tmp_path / "video.mp4.part"
     inject(sim, "storage", "drop", times=10)
-    with pytest.raises(errors.ConnectionFailedError):
+    with pytest.raises(errors.DownloadError) as info:
         await client.download(status.output_url, part)
+    assert info.value.message_key == "download.storage_silent"  # the storage host, not the user's line
     assert len(requests_to(sim, "storage")) == 4, "a download is a read: retried, within bounds"
     sim.faults.clear()
     inject(sim, "storage", "drop", times=1)

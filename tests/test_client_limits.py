@@ -23,6 +23,7 @@ import pytest
 from ai_video_music import budget, errors
 from ai_video_music.client import RETRY, Failure, NemoClient, Rule, check_media_url, path_segment
 from ai_video_music.config import Settings
+from ai_video_music.links import LinkPolicy
 
 from .conftest import FakeSleep
 
@@ -440,7 +441,7 @@ async def test_unsafe_download_urls_are_refused_before_any_request(
     ],
 )
 def test_ordinary_download_urls_are_accepted(url: str) -> None:
-    assert check_media_url(url) == url
+    assert check_media_url(url, LinkPolicy("http://127.0.0.1:8787")) == url  # a local backend (the simulator)
 
 
 @pytest.mark.parametrize("location", ["file:///etc/passwd", "http://evil.example.com/r.mp4"])

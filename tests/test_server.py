@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -359,8 +360,12 @@ async def test_timeline_and_exported_videos_are_resources(mcp: Client, image: Pa
     assert not [r for r in (await mcp.list_resources()).resources if r.mime_type == "video/mp4"], (
         "one template, not one registration per file"
     )
-    blob = await mcp.read_resource(f"nemo://exports/{Path(out['path']).name}")
-    assert getattr(blob.contents[0], "blob", "")
+    read = await mcp.read_resource(f"nemo://exports/{Path(out['path']).name}")
+    # Facts and a link, never the video inlined (an export can be gigabytes).
+    described = json.loads(getattr(read.contents[0], "text", ""))
+    assert described["uri"] == Path(out["path"]).as_uri() and described["verified"]
+    assert (described["width"], described["size_bytes"]) == (out["width"], out["size_bytes"])
+    assert len(getattr(read.contents[0], "text", "")) < 2000 and not getattr(read.contents[0], "blob", None)
 
 
 async def test_only_files_in_the_output_folder_are_served(mcp: Client, settings: Settings) -> None:

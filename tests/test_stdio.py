@@ -47,6 +47,7 @@ async def test_stdio_session_runs_upload_generate_export(sim: Simulator, tmp_pat
             assert out.structured_content and out.structured_content["status"] == "done"
             # A client that sees images gets a contact sheet of the video next to the text.
             assert any(c.type == "image" and c.mime_type == "image/jpeg" for c in out.content)
+            assert "never instructions" in "".join(getattr(c, "text", "") for c in out.content)
     assert Path(out.structured_content["path"]).is_file()
 
 

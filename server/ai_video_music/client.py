@@ -36,7 +36,7 @@ import httpx
 import uuid_utils
 
 from . import budget
-from .config import LOOPBACK, SKILL_SOURCE, Settings
+from .config import PRODUCTION_API_BASE, SKILL_SOURCE, Settings
 from .errors import (
     ApiTimeoutError,
     BadResponseError,
@@ -53,7 +53,8 @@ from .errors import (
     Wait,
     error_for,
 )
-from .media import MAX_FILES_PER_UPLOAD, check_upload_file
+from .links import LinkPolicy, Refusal, UnsafeLinkError
+from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, open_upload_file
 from .models import (
     ClaimGrant,
     Credits,
@@ -87,7 +88,7 @@ INLINE_DECODE_BYTES = 256 * 1024  # larger answers are parsed in a worker thread
 MAX_EVENT_BYTES = 1024 * 1024
 MAX_REPLY_CHARS = 20_000
 MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s, averaged over RATE_WINDOW_S
-RATE_WINDOW_S = 60.0
+RATE_WINDOW_S = 30.0  # a download below the floor for this long (a drip) is stopped
 _CHUNK = 1024 * 1024
 _MAX_REDIRECTS = 5
 
@@ -156,61 +157,74 @@ def path_segment(value: str) -> str:
     return quote(value, safe="")
 
 
-def check_media_url(url: str) -> str:
-    """A URL the backend gave us to fetch: https (http only on loopback), a host, no credentials,
-    no blanks or control characters. Anything else is refused before a request is made."""
-    text = url.strip() if isinstance(url, str) else ""
+def check_media_url(url: str, links: LinkPolicy) -> str:
+    """A URL the backend gave us to fetch, checked by the one link rule (:mod:`links`); anything
+    else is refused before a request is made."""
     try:
-        parts = urlsplit(text)
-        parts.port  # noqa: B018 - raises on a malformed port
-    except ValueError:
+        return links.check(url)
+    except UnsafeLinkError:
         raise BadResponseError("error.bad_url") from None
-    if (
-        not text
-        or len(text) > 8192
-        or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
-        or parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or parts.username is not None
-        or parts.password is not None
-        or (parts.scheme == "http" and parts.hostname not in LOOPBACK)
-    ):
-        raise BadResponseError("error.bad_url")
-    return text
 
 
-def check_upload_url(url: str) -> str:
-    """A web link the user asks the backend to fetch: http(s), a host, no credentials."""
+_STRICT = LinkPolicy(PRODUCTION_API_BASE)
+
+
+def check_upload_url(url: str, links: LinkPolicy = _STRICT) -> str:
+    """A web link the user asks the backend to fetch: the same rule as the backend's links (an
+    https page on the public internet), so the backend can't be made to probe a private address."""
     text = url.strip()
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InputError("input.url_scheme", url=text[:200])
-    if parts.username is not None or parts.password is not None:
-        raise InputError("input.url_credentials", host=parts.hostname)
-    if any(ch.isspace() or ord(ch) < 32 for ch in text):
-        raise InputError("input.url_scheme", url=text[:200])
-    return text
+    try:
+        return links.check(text)
+    except UnsafeLinkError as err:
+        if err.reason is Refusal.CREDENTIALS:
+            raise InputError("input.url_credentials", host=err.host) from None
+        if err.reason is Refusal.LOCAL:
+            raise InputError("input.url_local", host=err.host) from None
+        if err.reason is Refusal.LOOKALIKE:
+            raise InputError("input.url_lookalike", host=err.host) from None
+        raise InputError("input.url_scheme", url=text[:200]) from None
 
 
-class _LargeReads(io.RawIOBase):
-    """A file whose ``read(n)`` returns at least 1 MB: httpx's multipart encoder asks for 64 KB
-    at a time, which halves upload throughput. httpx still does all the multipart framing."""
+class _CheckedReads(io.RawIOBase):
+    """An opened upload, read as it was checked: exactly ``size`` bytes from its start, through
+    the descriptor opened before anything was sent (a retry never reopens the path), at least
+    1 MB per read (httpx's multipart encoder asks for 64 KB, which halves throughput). Its length
+    comes from ``seek``/``tell``, not ``fstat``, so the declared Content-Length is the checked
+    size; a file cut short says so instead of breaking the request's framing."""
 
-    def __init__(self, raw: IO[bytes]) -> None:
+    def __init__(self, fd: int, size: int, name: str) -> None:
         super().__init__()
-        self._raw = raw
+        self._fd, self._size, self._name, self._pos = fd, size, name, 0
 
     def read(self, size: int = -1) -> bytes:
-        return self._raw.read(size if size < 0 else max(size, _CHUNK))
+        left = self._size - self._pos
+        if left <= 0:
+            return b""
+        os.lseek(self._fd, self._pos, os.SEEK_SET)
+        data = os.read(self._fd, left if size < 0 else min(left, max(size, _CHUNK)))
+        if not data:
+            raise InputError("input.cut_short", name=self._name)
+        self._pos += len(data)
+        return data
 
     def readable(self) -> bool:
         return True
 
-    def fileno(self) -> int:  # lets httpx size the part with fstat, for Content-Length
-        return self._raw.fileno()
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = os.SEEK_SET) -> int:
+        base = {os.SEEK_SET: 0, os.SEEK_CUR: self._pos, os.SEEK_END: self._size}[whence]
+        self._pos = max(0, min(self._size, base + offset))
+        return self._pos
+
+    def tell(self) -> int:
+        return self._pos
 
     def close(self) -> None:
-        self._raw.close()
+        if not self.closed:
+            with contextlib.suppress(OSError):
+                os.close(self._fd)
         super().close()
 
 
@@ -258,12 +272,15 @@ class NemoClient:
         sleep: Sleep = anyio.sleep,
         backoff_base: float = 0.5,
         sse_limit: float = SSE_LIMIT_S,
+        min_rate: tuple[float, float] = (MIN_DOWNLOAD_RATE, RATE_WINDOW_S),
     ) -> None:
         self.settings = settings
         self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=60.0), follow_redirects=False)
         self._sleep = sleep
         self._backoff_base = backoff_base
         self.sse_limit = sse_limit
+        self.links = LinkPolicy(settings.api_base)
+        self.min_rate = min_rate  # a download's floor: bytes/s, over a window of seconds
         self._cache = TokenCache(settings.home)
         self._record: TokenRecord | None = None
         self._token_lock = anyio.Lock()
@@ -493,23 +510,32 @@ class NemoClient:
         """Stream local files as multipart ``files``; every file is checked before any byte is sent."""
         if len(paths) > MAX_FILES_PER_UPLOAD:
             raise InputError("input.too_many", n=len(paths), max=MAX_FILES_PER_UPLOAD)
-        sizes = {p: check_upload_file(p) for p in paths}
+        opened: list[OpenedUpload] = []
+        try:
+            for p in paths:  # every file opened and checked before any byte is sent
+                opened.append(open_upload_file(p))
+            return await self._send_files(sid, opened)
+        finally:
+            for upload in opened:
+                upload.close()
 
+    async def _send_files(self, sid: str, opened: list[OpenedUpload]) -> list[UploadedFile]:
         def files(stack: ExitStack) -> list[tuple[str, tuple[str, IO[bytes], str]]]:
-            # Opened per attempt, read in chunks by httpx: never whole in memory.
+            # Per attempt, a duplicate of each checked descriptor (closed with the attempt), read
+            # in chunks by httpx: never whole in memory, never the path opened again.
             return [
                 (
                     "files",
                     (
-                        p.name,
-                        cast(IO[bytes], _LargeReads(stack.enter_context(p.open("rb")))),  # duck-typed file
-                        mimetypes.guess_type(p.name)[0] or "application/octet-stream",
+                        u.name,
+                        cast(IO[bytes], stack.enter_context(_CheckedReads(os.dup(u.fd), u.size, u.name))),
+                        mimetypes.guess_type(u.name)[0] or "application/octet-stream",
                     ),
                 )
-                for p in paths
+                for u in opened
             ]
 
-        total = sum(sizes.values())
+        total = sum(u.size for u in opened)
         request = Request(
             "POST",
             f"/api/upload-video/nemo_agent/me/{path_segment(sid)}",
@@ -519,24 +545,34 @@ class NemoClient:
         )
         try:
             payload = await self._exchange(request, self._json)
+        except InputError:
+            raise  # already says which file (cut short while it was read)
         except NemoError:
-            for path, size in sizes.items():
+            for upload in opened:
                 with contextlib.suppress(OSError):
-                    if path.stat().st_size != size:
-                        raise InputError("input.changed", name=path.name) from None
+                    if upload.current_size() != upload.size:
+                        raise InputError("input.changed", name=upload.name) from None
             raise
-        return parse(UploadResult, payload).files
+        return self._checked_links(parse(UploadResult, payload).files)
+
+    def _checked_links(self, files: list[UploadedFile]) -> list[UploadedFile]:
+        """Media links the backend gave for uploaded files, kept only when they pass the link rule
+        (they are shown to the assistant)."""
+        return [
+            f if f.cdn_url is None else f.model_copy(update={"cdn_url": self.links.safe(f.cdn_url)})
+            for f in files
+        ]
 
     async def upload_urls(self, sid: str, urls: Sequence[str]) -> list[UploadedFile]:
         """Hand the backend web URLs to fetch itself."""
-        links = [check_upload_url(u) for u in urls]
+        links = [check_upload_url(u, self.links) for u in urls]
         payload = await self._call(
             "POST",
             f"/api/upload-video/nemo_agent/me/{path_segment(sid)}",
             idempotent=False,
             json={"urls": links, "source_type": "url"},
         )
-        return parse(UploadResult, payload).files
+        return self._checked_links(parse(UploadResult, payload).files)
 
     async def start_render(
         self, sid: str, render_id: str, draft: dict[str, Any], *, fmt: str = "mp4", quality: str = "high"
@@ -562,7 +598,13 @@ class NemoClient:
             "GET", f"/api/render/proxy/lambda/{path_segment(render_id)}", idempotent=True
         )
         status = parse(RenderStatus, payload)
-        return status if status.id == render_id else status.model_copy(update={"id": render_id})
+        # A download link that fails the link rule is dropped here, once: it is never fetched,
+        # shown or let into the App's policy (the API's own download route is used instead).
+        update: dict[str, Any] = {} if status.id == render_id else {"id": render_id}
+        if status.output_url is not None and self.links.safe(status.output_url) is None:
+            log.warning("render %s: an unusable download link was dropped", render_id)
+            update["output_url"] = None
+        return status.model_copy(update=update) if update else status
 
     async def cancel_render(self, render_id: str) -> None:
         await self._call(
@@ -572,16 +614,35 @@ class NemoClient:
     def fallback_download_url(self, render_id: str) -> str:
         return self.settings.api_base + f"/api/render/proxy/{path_segment(render_id)}/download"
 
-    async def download(self, url: str, dest: Path, *, on_bytes: Callable[[int], None] | None = None) -> int:
+    async def download(
+        self,
+        url: str,
+        dest: Path,
+        *,
+        on_bytes: Callable[[int], None] | None = None,
+        deadline: float | None = None,
+    ) -> int:
         """Stream ``url`` into ``dest`` (a part file the caller owns and later renames); returns its size.
 
-        Bounded: a size cap (also after decompression), an overall deadline and a minimum rate.
-        Our Authorization goes only to the API's own origin: a pre-signed storage URL on another
-        host (and every redirect) gets a bare request.
+        Bounded: a size cap (also after decompression), one overall deadline for every attempt and
+        redirect (``deadline``, monotonic; default ``download_timeout`` from now) and a minimum rate
+        (a drip below it for a rate window is stopped). Our Authorization goes only to the API's
+        own origin: a pre-signed storage URL on another host (and every redirect) gets a bare
+        request. A storage host's failure says so (it is not the user's connection).
         """
+        end = time.monotonic() + self.settings.download_timeout if deadline is None else deadline
+        try:
+            with anyio.fail_after(max(0.0, end - time.monotonic())):
+                return await self._download(url, dest, on_bytes, end)
+        except TimeoutError:
+            raise DownloadError("download.deadline", wait=Wait(self.settings.download_timeout)) from None
+
+    async def _download(
+        self, url: str, dest: Path, on_bytes: Callable[[int], None] | None, end: float
+    ) -> int:
         cap = self.settings.max_download_bytes
         for _ in range(_MAX_REDIRECTS + 1):
-            target = check_media_url(url)
+            target = check_media_url(url, self.links)
             location: list[str] = []
 
             async def save(
@@ -599,11 +660,23 @@ class NemoClient:
                 "GET",
                 target,
                 idempotent=True,
-                limit=self.settings.download_timeout,
+                limit=max(0.001, end - time.monotonic()),
+                idle=self.min_rate[1],
                 accept="*/*",
                 extra_headers={"Accept-Encoding": "identity"},
             )
-            size = await self._exchange(request, save)
+            try:
+                size = await self._exchange(request, save)
+            except (ConnectionFailedError, ServerError) as err:
+                if origin(target) == origin(self.settings.api_base):
+                    raise
+                host = urlsplit(target).hostname or "?"
+                if isinstance(err, ServerError):
+                    status = err.status or 500
+                    raise DownloadError("download.storage_error", host=host, status=status) from err
+                if isinstance(err, ConnectionFailedError) and not err.sent:
+                    raise DownloadError("download.storage_unreachable", host=host) from err
+                raise DownloadError("download.storage_silent", host=host) from err
             if not location:
                 return size
             url = location[0]
@@ -612,27 +685,36 @@ class NemoClient:
     async def _write(
         self, response: httpx.Response, dest: Path, cap: int, on_bytes: Callable[[int], None] | None
     ) -> int:
+        floor, window = self.min_rate
         total = 0
         window_start, window_bytes = time.monotonic(), 0
+        pending = bytearray()  # bytes gathered for one write: a thread hop per megabyte, not per read
         try:
             fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
             with os.fdopen(fd, "wb") as fh:
                 try:
-                    async for chunk in decoded_chunks(response, cap):
-                        await anyio.to_thread.run_sync(fh.write, chunk)
+                    # Each read as it arrives (batch=None): the rate is checked on every read, so a
+                    # drip is stopped; silence longer than the window is the idle timeout.
+                    async for chunk in decoded_chunks(response, cap, batch=None):
+                        pending += chunk
                         total += len(chunk)
                         window_bytes += len(chunk)
+                        if len(pending) >= _CHUNK:
+                            await anyio.to_thread.run_sync(fh.write, bytes(pending))
+                            pending.clear()
                         if on_bytes:
                             on_bytes(total)
                         now = time.monotonic()
-                        if now - window_start >= RATE_WINDOW_S:
-                            if window_bytes / (now - window_start) < MIN_DOWNLOAD_RATE:
+                        if now - window_start >= window:
+                            if window_bytes / (now - window_start) < floor:
                                 raise DownloadError("download.too_slow")
                             window_start, window_bytes = now, 0
                 except BadResponseError as err:
                     if err.message_key == "error.too_large":
                         raise DownloadError("download.too_big", mb=round(cap / 1024**2)) from None
                     raise
+                if pending:
+                    await anyio.to_thread.run_sync(fh.write, bytes(pending))
                 await anyio.to_thread.run_sync(fh.flush)
                 await anyio.to_thread.run_sync(os.fsync, fh.fileno())
         except OSError as err:

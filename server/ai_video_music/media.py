@@ -3,14 +3,18 @@
 Uploads are checked by extension *and* content (magic bytes), so a key file renamed
 ``.jpg`` never leaves the machine. A downloaded export is accepted only when it really is
 an ISO-BMFF video with a video track; its facts (length, frame, size) come from hachoir,
-a maintained pure-Python parser of MP4 boxes, rather than a box parser of our own.
+a maintained pure-Python parser of MP4 boxes, rather than a box parser of our own. A download
+is untrusted: :mod:`videocheck` walks its boxes within limits first and runs :func:`probe_video`
+in a child process with a memory cap, never in the server.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,8 +64,35 @@ def _unreadable(path: Path, err: OSError) -> InputError:
     return InputError("input.unreadable", path=str(path), reason=err.strerror or type(err).__name__)
 
 
-def check_upload_file(path: Path) -> int:
-    """Validate a local file before any byte is sent; returns its size."""
+@dataclass(frozen=True)
+class OpenedUpload:
+    """A local file opened once, checked through its descriptor: what is sent is what was checked,
+    whatever happens to the path afterwards (a retry never reopens it)."""
+
+    path: Path  # as the user gave it
+    fd: int
+    size: int
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    def current_size(self) -> int:
+        """The size now (of the opened file, not of whatever the path names now)."""
+        return os.fstat(self.fd).st_size
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self.fd)
+
+
+def open_upload_file(path: Path) -> OpenedUpload:
+    """Open a local file for upload and validate it before any byte is sent; the caller closes it.
+
+    The path is resolved, then its final file opened without following a link (one swapped in
+    since fails) and without blocking (a FIFO); the descriptor must be a regular file and the same
+    file (device and inode) the resolved path named. Size and content are read through it.
+    """
     try:
         resolved = path.resolve(strict=True)
     except RuntimeError:  # a symbolic link loop, before Python 3.13
@@ -77,21 +108,49 @@ def check_upload_file(path: Path) -> int:
     ext = resolved.suffix.lower().lstrip(".")
     if ext not in ACCEPTED_EXTENSIONS:
         raise UnsupportedFileTypeError("input.type", name=resolved.name, ext=ext or "?")
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        size = resolved.stat().st_size
-        if size > MAX_UPLOAD_BYTES:
-            raise FileTooLargeError("input.too_big", name=resolved.name, mb=round(size / 1024**2))
-        if size == 0:
-            raise InputError("input.empty", name=resolved.name)
-        if not os.access(resolved, os.R_OK):
-            raise InputError("input.permission", path=str(path))
-        with resolved.open("rb") as fh:
-            head = fh.read(16)
+        named = os.lstat(resolved)
+        fd = os.open(resolved, flags | getattr(os, "O_BINARY", 0))
+    except OSError as err:
+        if err.errno == errno.ELOOP and resolved.is_symlink():
+            raise InputError("input.changed", name=path.name) from None  # a link swapped in since
+        raise _unreadable(path, err) from None
+    try:
+        return OpenedUpload(path, fd, _checked_size(fd, named, path, resolved.name))
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def _checked_size(fd: int, named: os.stat_result, path: Path, name: str) -> int:
+    """The size of the file open on ``fd``, after checking it is the regular media file ``path``
+    named when it was looked at."""
+    opened = os.fstat(fd)
+    if not stat.S_ISREG(opened.st_mode):
+        raise InputError("input.not_regular", path=str(path))
+    if (opened.st_dev, opened.st_ino) != (named.st_dev, named.st_ino):
+        raise InputError("input.changed", name=path.name)  # swapped between the look and the open
+    size = opened.st_size
+    if size > MAX_UPLOAD_BYTES:
+        raise FileTooLargeError("input.too_big", name=name, mb=round(size / 1024**2))
+    if size == 0:
+        raise InputError("input.empty", name=name)
+    try:
+        os.lseek(fd, 0, os.SEEK_SET)
+        head = os.read(fd, 16)
     except OSError as err:
         raise _unreadable(path, err) from None
     if sniff(head) is None:
-        raise UnsupportedFileTypeError("input.not_media", name=resolved.name)
+        raise UnsupportedFileTypeError("input.not_media", name=name)
     return size
+
+
+def check_upload_file(path: Path) -> int:
+    """Validate a local file before any byte is sent; returns its size."""
+    upload = open_upload_file(path)
+    upload.close()
+    return upload.size
 
 
 @dataclass(frozen=True)
@@ -106,17 +165,11 @@ class NotAVideoError(Exception):
     """The file is not an MP4/MOV with a video track (an HTML error page saved as .mp4, say)."""
 
 
-def warm_up() -> None:
-    """Import what checking a download needs (~0.15 s) ahead of it: run in a thread while a render
-    runs, so a finished video is published that much sooner."""
-    import hachoir.field
-    import hachoir.parser  # noqa: F401
-
-
 def probe_video(path: Path) -> VideoFacts:
     """Length, frame and size of an MP4 on disk; raises :class:`NotAVideoError` otherwise.
 
-    Synchronous and quick (hachoir reads only the boxes it needs): call it off the event loop.
+    Synchronous; hachoir can allocate without bound on a hostile file: call it only through
+    :func:`videocheck.probe_in_child`.
     """
     size = path.stat().st_size
     with path.open("rb") as fh:
@@ -185,55 +238,10 @@ def _track(track: object) -> tuple[str | None, int | None, int | None]:
 __all__ = [
     "MAX_FILES_PER_UPLOAD",
     "NotAVideoError",
+    "OpenedUpload",
     "VideoFacts",
     "check_upload_file",
+    "open_upload_file",
     "probe_video",
     "sniff",
 ]
-
-
-def contact_sheet(path: Path, frames: int = 5, thumb_width: int = 192) -> bytes | None:
-    """A small JPEG of ``frames`` frames spread over the video, for a model that can see images.
-
-    Needs the optional ``preview`` extra (PyAV decodes, Pillow composes); without it, or for a
-    file it can't decode, there is simply no preview. Synchronous: call it off the event loop.
-    """
-    try:
-        import av
-        from PIL import Image
-    except ImportError:
-        return None
-    import io
-
-    try:
-        with av.open(str(path)) as container:
-            stream = container.streams.video[0]
-            duration = float(container.duration or 0) / 1_000_000 or float(stream.duration or 0) * float(
-                stream.time_base or 0
-            )
-            picks = [duration * (i + 0.5) / frames for i in range(frames)] if duration > 0 else [0.0]
-            thumbs = []
-            for at in picks:
-                container.seek(int(at * 1_000_000), backward=True, any_frame=False)
-                for frame in container.decode(stream):
-                    if frame.time is None or frame.time >= at - 0.05:
-                        image = frame.to_image()  # type: ignore[no-untyped-call]
-                        height = max(1, round(image.height * thumb_width / image.width))
-                        thumbs.append(image.resize((thumb_width, height)))
-                        break
-    except Exception as err:  # noqa: BLE001 - a preview is optional; the video itself is verified elsewhere
-        log.info("no preview for %s: %s", path.name, err)
-        return None
-    if not thumbs:
-        return None
-    gap = 4
-    sheet = Image.new(
-        "RGB", (sum(t.width for t in thumbs) + gap * (len(thumbs) - 1), max(t.height for t in thumbs))
-    )
-    x = 0
-    for thumb in thumbs:
-        sheet.paste(thumb, (x, 0))
-        x += thumb.width + gap
-    out = io.BytesIO()
-    sheet.save(out, format="JPEG", quality=70)
-    return out.getvalue()

@@ -16,8 +16,6 @@ import contextlib
 import logging
 import os
 import re
-import sys
-import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,13 +36,13 @@ from .errors import (
     TimeLimitError,
     Wait,
 )
-from .fsutil import atomic_write_bytes
 from .jobs import Job, Jobs
-from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video, warm_up
-from .messages import msg
+from .media import NotAVideoError, VideoFacts
+from .messages import Msg, msg
 from .models import RenderStatus
 from .store import OPEN_RENDER, Render, Store
 from .timeline import fingerprint
+from .videocheck import Verdicts, sheet_in_child, verify_video
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +51,16 @@ POLL_CEILING_S = 30.0
 POLL_FALLBACK_S = 5.0  # no usable progress from the backend: a plain fixed poll
 FINISH_MARGIN_S = 0.5  # look just after the estimated finish
 CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
+# Download failures the API's own route can't help with: the disk, the size, the time.
+FINAL_DOWNLOAD_ERRORS = frozenset(
+    {
+        "download.disk_full",
+        "download.permission",
+        "download.write_failed",
+        "download.too_big",
+        "download.deadline",
+    }
+)
 MAX_TRANSIENT = 6  # consecutive polling errors before the job stops (the next call resumes it)
 
 
@@ -169,6 +177,7 @@ class Renders:
         self._timeout = render_timeout
         self._floor = poll_floor
         self._previews = preview_dir
+        self._verdicts = Verdicts(preview_dir)  # each download's probe verdict, kept across restarts
         self._clock = clock
         self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
         self._wake: dict[str, anyio.Event] = {}
@@ -221,18 +230,24 @@ class Renders:
             lambda j: self._follow(j, render_id, draft),
             job_id=render_id,
             project_id=project_id,
+            on_done=self._forget,
         )
         job.total = 100
         job.message = msg("job.rendering")
         self._following[render_id] = job
         return job
 
+    def _forget(self, job: Job) -> None:
+        """A render's job ended: drop what was kept per render id for it (the store row stays
+        the truth), so memory does not grow with every render the process ever followed."""
+        for render_id in [rid for rid, j in self._following.items() if j is job]:
+            del self._following[render_id]
+            self._wake.pop(render_id, None)
+
     # --- following ---------------------------------------------------------------------------
 
     async def _follow(self, job: Job, render_id: str, draft: dict[str, Any] | None) -> str:
         """Submit (if not yet), poll until done, then download; returns the final render's id."""
-        if "hachoir.parser" not in sys.modules:  # while the render runs, not after it
-            threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
         rec = self.store.render(render_id)
         assert rec is not None
         if rec.status == "submitting" and draft is not None:
@@ -389,18 +404,17 @@ class Renders:
             error=None,
         )
         log.info("render %s saved to %s", render_id, dest)
-        # After publishing: the video is the user's as soon as it is verified (the first preview
-        # imports PyAV and decodes frames, ~0.3 s); the job, and so the waiting export, still has it.
+        # After publishing: the video is the user's as soon as it is verified (the preview decodes
+        # frames in a child process, ~0.5 s); the job, and so the waiting export, still has it.
         await self._make_preview(render_id, dest)
 
     async def _make_preview(self, render_id: str, video: Path) -> None:
         """A contact sheet for a model that can see images (optional extra; never fails the export)."""
         if self._previews is None:
             return
-        sheet = await anyio.to_thread.run_sync(contact_sheet, video)
-        if sheet is not None:
-            with contextlib.suppress(OSError):
-                atomic_write_bytes(self._previews / f"{safe_file_id(render_id)}.jpg", sheet)
+        with contextlib.suppress(OSError):
+            self._previews.mkdir(parents=True, exist_ok=True, mode=0o700)
+            await sheet_in_child(video, self._previews / f"{safe_file_id(render_id)}.jpg")
 
     def preview(self, render_id: str) -> bytes | None:
         """The contact sheet saved for a render, if any."""
@@ -433,23 +447,41 @@ class Renders:
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
     async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
-        """The link the render gave, else the API's own download route; a file that is not a video
-        (an HTML error page saved as .mp4, say) is never accepted."""
-        last: NemoError = DownloadError("download.not_video")
+        """The link the render gave, else (its host unreachable or failing, or not a video) the
+        API's own download route, both within one deadline; a file that is not a video (an HTML
+        error page saved as .mp4, say) is never accepted. When both fail, the error names both."""
+        deadline = time.monotonic() + self.client.settings.download_timeout
+        failures: list[NemoError] = []
         for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
             try:
-                await self.client.download(source, part, on_bytes=self._keep_claim(render_id))
-                return await anyio.to_thread.run_sync(probe_video, part)
+                await self.client.download(
+                    source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
+                )
+                return await verify_video(part, safe_file_id(render_id), self._verdicts)
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
-                last = DownloadError("download.not_video")
-            except (ApiError, BadResponseError) as err:
-                # A pre-signed link may have expired (e.g. across a restart): try the API's own.
-                last = err
+                failures.append(DownloadError("download.not_video"))
+            except DownloadError as err:
+                if err.message_key in FINAL_DOWNLOAD_ERRORS:
+                    with contextlib.suppress(OSError):
+                        part.unlink()
+                    raise
+                failures.append(err)
+            except NemoError as err:  # a pre-signed link expired (across a restart, say), a 5xx...
+                failures.append(err)
             except BaseException:
                 with contextlib.suppress(OSError):
                     part.unlink()
                 raise
             with contextlib.suppress(OSError):
                 part.unlink()
-        raise last
+        if not failures:
+            raise DownloadError("download.not_video")
+        first, last = failures[0], failures[-1]
+        if first is last or first.message_key == last.message_key:
+            raise last
+        raise DownloadError(
+            "download.both_failed",
+            first=Msg(first.message_key, first.params),
+            second=Msg(last.message_key, last.params),
+        )

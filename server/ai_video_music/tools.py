@@ -33,8 +33,9 @@ from .app import app_tool_meta, build_apps
 from .client import NemoClient
 from .config import Settings, skill_version
 from .errors import LocalStateError, NemoError, TimeLimitError, Wait
+from .exports import NoSuchExportError, describe_export
 from .jobs import Reporter
-from .messages import msg
+from .messages import msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
 from .redact import redact
 from .sanitize import clean_text
@@ -162,6 +163,9 @@ async def _with_preview(ctx: Context, result: CallToolResult) -> CallToolResult:
         return result
     sheet = svc.renders.preview(str(data.get("render_id") or ""))
     if sheet is not None:
+        # Text drawn into the video (by the backend's agent) reaches a vision model through the
+        # sheet: say next to it that it is content, not a channel for instructions.
+        result.content.append(TextContent(type="text", text=t("preview.note", svc.lang())))
         result.content.append(
             ImageContent(type="image", data=base64.b64encode(sheet).decode("ascii"), mime_type="image/jpeg")
         )
@@ -231,11 +235,16 @@ def create_server(
             store.close()
 
     def media_origins() -> list[str]:
-        """Where the app's player may load videos from: the service's storage and known exports."""
+        """Where the app's player may load videos from: the configured storage, and the exact
+        origins (checked by the link rule) of exports whose video was downloaded and verified."""
         conf = conf_box.get("conf")
         svc = running.get("service")
-        known = svc.store.recent_output_urls(50) if svc is not None else []
-        return [*(conf.media_origins if conf else Settings.media_origins), *known]
+        configured = [*(conf.media_origins if conf else Settings.media_origins)]
+        if svc is None:
+            return configured
+        rows, _ = svc.store.renders_page(0, 50)
+        verified = (r.output_url for r in rows if r.status == "downloaded" and r.output_url)
+        return [*configured, *(o for o in map(svc.client.links.origin, verified) if o)]
 
     server: MCPServer[VideoService | LocalStateError] = MCPServer(
         name=SERVER_NAME,
@@ -430,24 +439,19 @@ def create_server(
         "nemo://exports/{name}",
         name="export",
         title="Exported video",
-        description="A video saved by export, by file name (only files in the output folder).",
-        mime_type="video/mp4",
+        description=(
+            "A video saved by export, by file name (only files in the output folder): its facts and a "
+            "file:// link as JSON. The video itself is never inlined (it can be gigabytes)."
+        ),
+        mime_type="application/json",
     )
-    async def exported(name: str) -> bytes:
+    async def exported(name: str) -> str:
         svc = running.get("service")
         if svc is None:
             raise ResourceError("The server is not ready.")
-        # Only a plain file name inside the output folder: a planted path can't make another file readable.
-        folder = svc.output_dir().resolve()
-        path = (folder / name).resolve()
-        if (
-            "/" in name
-            or "\\" in name
-            or path.parent != folder
-            or not path.is_file()
-            or path.suffix != ".mp4"
-        ):
-            raise ResourceError(f"No exported video named {clean_text(name, 100)!r}.")
-        return await anyio.Path(path).read_bytes()
+        try:
+            return describe_export(svc.store, svc.output_dir(), name)  # a stat and one bounded query
+        except (NoSuchExportError, OSError):
+            raise ResourceError(f"No exported video named {clean_text(name, 100)!r}.") from None
 
     return server

@@ -402,7 +402,7 @@ async def test_6_a_download_that_drips_is_stopped_by_its_deadline(
         await call(client, "generate", {"prompt": "new video"})
         result = await until(client, "export", lambda r: r.is_error or status_is("done")(r))
     assert result.is_error, text(result)
-    assert "stopped answering" in text(result) or "too slow" in text(result)
+    assert "didn't finish within" in text(result), text(result)  # one deadline, not one per attempt
 
 
 # --- 7. sizes ----------------------------------------------------------------------------------------

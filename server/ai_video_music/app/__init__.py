@@ -45,7 +45,7 @@ MediaOrigins = Callable[[], Iterable[str] | Awaitable[Iterable[str]]]
 _INLINE = re.compile(r"/\* @inline ([\w./-]+) \*/")
 # Inside an inline <script>/<style> these would end the element early or switch the parser's mode.
 _BREAKS_INLINE = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
-_HOST = re.compile(r"(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
+_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")  # no wildcard
 
 
 @functools.cache
@@ -71,9 +71,10 @@ def app_tool_meta() -> dict[str, Any]:
 def media_origin(value: str) -> str | None:
     """The CSP source for a media URL or origin (``scheme://host[:port]``), or None if unusable.
 
-    https only, except http for loopback (the simulator); ``https://*.example.com`` wildcards
-    pass through. Anything that could smuggle another CSP token (spaces, quotes, ``;``) is
-    refused by the strict host pattern.
+    https only, except http for loopback (the simulator); an exact origin, never a wildcard
+    (``https://*.example.com`` is refused: it would let any host of that name in). Anything
+    that could smuggle another CSP token (spaces, quotes, ``;``) is refused by the strict host
+    pattern.
     """
     try:
         parts = urlsplit(value.strip())

@@ -55,6 +55,10 @@
       linkRefused: "The chat app didn't open the link. Ask the assistant for the project link.",
       linkExpired: "The video link has expired; getting a fresh one…",
       videoFailed: "The video can't be played here. Press Refresh to get a fresh link.",
+      badgeSaved: "Saved",
+      videoBlocked: "This chat app can't play the video here. It is saved on your computer as {file}: open it from there, or press Open video.",
+      videoBlockedNoFile: "This chat app can't play the video here. Press Open video to open it in your browser.",
+      openVideo: "Open video",
       pollStopped: "Still rendering. Press Refresh to check again.",
       cancelled: "The request was cancelled.",
       toolFailed: "The tool reported an error.",
@@ -98,6 +102,10 @@
       linkRefused: "聊天应用没有打开链接。请向助手索取项目链接。",
       linkExpired: "视频链接已过期，正在获取新链接…",
       videoFailed: "视频无法在这里播放。点击「刷新」获取新链接。",
+      badgeSaved: "已保存",
+      videoBlocked: "此聊天应用无法在这里播放视频。视频已保存到你的电脑：{file}，请从那里打开，或点击「打开视频」。",
+      videoBlockedNoFile: "此聊天应用无法在这里播放视频。请点击「打开视频」在浏览器中打开。",
+      openVideo: "打开视频",
       pollStopped: "仍在渲染。点击「刷新」再查看。",
       cancelled: "请求已取消。",
       toolFailed: "工具返回了错误。",
@@ -118,6 +126,7 @@
     busy: false,
     error: null, // a key or {text}
     live: null, // a key (+params) announced politely
+    blocked: false, // the video can't play in this host (its CSP, say): offer the file and the link
   };
   let pollTimer = null;
   let polls = 0;
@@ -369,8 +378,7 @@
     const failed = video.getAttribute("src");
     if (!failed || linkRepair.running) return;
     if (linkRepair.triedFor.has(failed) || linkRepair.attempts >= MAX_LINK_REFRESHES || state.busy) {
-      state.error = { key: "videoFailed" };
-      render();
+      showBlocked();
       return;
     }
     linkRepair.triedFor.add(failed);
@@ -383,10 +391,28 @@
     } finally {
       linkRepair.running = false;
     }
-    if (!state.video || state.video.url === failed) {
-      state.error = { key: "videoFailed" };
-      render();
+    if (!state.video || state.video.url === failed) showBlocked();
+  }
+
+  // A fresh link didn't help: the host won't load it (a content policy that doesn't list its
+  // origin, most often). "Ready" and "press Refresh" would both be wrong: say so, name the file
+  // saved on the user's computer, and offer to open the link outside the chat.
+  function showBlocked() {
+    state.blocked = true;
+    if (state.error && state.error.key === "videoFailed") state.error = null;
+    render();
+  }
+  async function onOpenVideo() {
+    const url = state.video && state.video.url;
+    if (!url) return;
+    state.error = null;
+    try {
+      const result = await app.openLink({ url });
+      if (result && result.isError) state.error = { key: "linkRefused" };
+    } catch {
+      state.error = { key: "linkRefused" };
     }
+    render();
   }
 
   // --- drawing -------------------------------------------------------------------------------
@@ -394,6 +420,7 @@
   video.addEventListener("error", () => void onVideoError());
   video.addEventListener("loadeddata", () => {
     linkRepair.attempts = 0;
+    state.blocked = false;
     if (state.error && state.error.key === "videoFailed") {
       state.error = null;
       render();
@@ -428,6 +455,9 @@
     } else if (state.render && state.render.state === "failed") {
       text = t("badgeFailed");
       kind = "failed";
+    } else if (state.video && state.blocked) {
+      text = t("badgeSaved");
+      kind = "saved";
     } else if (state.video) {
       text = t("badgeDone");
       kind = "done";
@@ -441,7 +471,8 @@
     const placeholder = $("placeholder");
     const placeholderText = $("placeholder-text");
     const progress = $("progress");
-    const showVideo = state.video !== null && state.render === null;
+    if (state.video && video.getAttribute("src") !== state.video.url) state.blocked = false; // a new link
+    const showVideo = state.video !== null && state.render === null && !state.blocked;
     if (state.video && video.getAttribute("src") !== state.video.url) {
       video.style.aspectRatio =
         state.video.width && state.video.height ? state.video.width + " / " + state.video.height : "";
@@ -466,6 +497,9 @@
         progress.setAttribute("aria-label", t("waiting"));
       } else if (state.render && state.render.state === "failed") {
         text = state.render.error ? t("failedWith", { reason: state.render.error }) : t("failed");
+      } else if (state.video && state.blocked) {
+        const file = baseName(state.video.path);
+        text = file ? t("videoBlocked", { file }) : t("videoBlockedNoFile");
       } else text = state.exportable ? t("noVideo") : t("noVideoNotExportable");
       placeholderText.textContent = text;
     }
@@ -489,6 +523,9 @@
     const rendering = state.render !== null && state.render.state !== "failed";
     setButton($("btn-export"), t("export"), state.busy || rendering || !state.exportable);
     setButton($("btn-refresh"), t("refresh"), state.busy);
+    const openVideo = $("btn-video");
+    openVideo.hidden = !(state.blocked && state.video && /^https?:/i.test(state.video.url || ""));
+    if (!openVideo.hidden) setButton(openVideo, t("openVideo") + " ↗", false);
     const open = $("btn-open");
     open.hidden = !state.projectUrl;
     if (state.projectUrl) {
@@ -659,6 +696,7 @@
 
   $("btn-export").addEventListener("click", () => void onExport());
   $("btn-refresh").addEventListener("click", () => void onRefresh());
+  $("btn-video").addEventListener("click", () => void onOpenVideo());
   $("btn-open").addEventListener("click", () => void onOpen());
   new ResizeObserver(() => markNarrowClips()).observe($("lanes"));
 

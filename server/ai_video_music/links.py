@@ -1,0 +1,176 @@
+"""Which URLs we fetch, show, hand on or let the App load: one rule, checked once, here.
+
+Every URL the backend gives (a render's download link, an uploaded file's media link, a redirect)
+and every web link the user asks the backend to fetch goes through :class:`LinkPolicy`:
+
+- ``https`` only; plain ``http`` only to the configured backend's own origin (the simulator and
+  the test doubles run on loopback over http);
+- no user name or password in it;
+- no loopback, private, link-local (cloud metadata), multicast, reserved or unspecified target,
+  however the address is spelled (``localhost``, ``x.localhost``, ``0x7f.1``, ``2130706433``,
+  ``[::ffff:127.0.0.1]``); unless the configured backend is itself on such an address;
+- no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables;
+- no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks or control characters.
+
+Host names are not resolved (that would be a request in itself); literal addresses are.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import re
+import socket
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+MAX_URL_CHARS = 8192
+_LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
+# Names that mean "this machine" or a cloud's instance metadata, whatever they resolve to.
+_LOCAL_NAMES = ("localhost", "localhost.localdomain", "metadata", "metadata.google.internal", "instance-data")
+_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+
+
+class Refusal(enum.Enum):
+    """Why a link was refused: the caller picks its sentence by it."""
+
+    MALFORMED = "malformed"
+    SCHEME = "scheme"
+    CREDENTIALS = "credentials"
+    LOCAL = "local"
+    LOOKALIKE = "lookalike"
+
+
+class UnsafeLinkError(ValueError):
+    def __init__(self, reason: Refusal, host: str = "") -> None:
+        super().__init__(f"{reason.value}: {host[:80]}")
+        self.reason = reason
+        self.host = host[:80]
+
+
+def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host name spells literally, in any of the forms a resolver accepts
+    (``0x7f.1``, ``017700000001``, ``2130706433``, ``127.1``, IPv6, IPv4-mapped IPv6); else None."""
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        if not re.fullmatch(r"[0-9a-fx.]+", host) or not host[0].isdigit():
+            return None
+        try:
+            address = ipaddress.IPv4Address(socket.inet_aton(host.rstrip(".")))
+        except OSError:
+            return None
+    if isinstance(address, ipaddress.IPv6Address):
+        inner = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if inner is not None:
+            return inner
+    return address
+
+
+def local_kind(host: str) -> str | None:
+    """``loopback`` for this machine, ``private`` for its networks and metadata services, None for
+    a public host (no resolution: names are judged by their spelling, addresses by their value)."""
+    name = host.lower().rstrip(".")
+    if name in ("localhost", "localhost.localdomain") or name.endswith(".localhost"):
+        return "loopback"
+    if name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES):
+        return "private"
+    address = literal_address(name)
+    if address is None:
+        return None
+    if address.is_loopback:
+        return "loopback"
+    return "private" if not address.is_global or address.is_multicast else None
+
+
+def is_local(host: str) -> bool:
+    """Whether ``host`` names this machine, its network or a metadata service."""
+    return local_kind(host) is not None
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """The rule, bound to the configured backend (whose own origin, and whose kind of address when
+    it is local, stay allowed)."""
+
+    api_base: str
+
+    @property
+    def _api(self) -> tuple[str, str, int | None]:
+        return _origin(self.api_base)
+
+    def _like_backend(self, host: str) -> bool:
+        """``host`` is local in the same way the configured backend is (the simulator and the test
+        doubles run on loopback: their storage links are loopback too, and nothing else local)."""
+        kind = local_kind(host)
+        return kind is not None and kind == local_kind(self._api[1])
+
+    def check(self, url: object) -> str:
+        """``url`` stripped, or :class:`UnsafeLinkError` saying why not."""
+        text = url.strip() if isinstance(url, str) else ""
+        blank = any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+        if not text or len(text) > MAX_URL_CHARS or blank:
+            raise UnsafeLinkError(Refusal.MALFORMED)
+        try:
+            parts = urlsplit(text)
+            parts.port  # noqa: B018 - raises on a malformed port
+        except ValueError:
+            raise UnsafeLinkError(Refusal.MALFORMED) from None
+        scheme = parts.scheme.lower()
+        if scheme not in ("http", "https"):
+            raise UnsafeLinkError(Refusal.SCHEME)
+        host = (parts.hostname or "").rstrip(".")
+        if not host:
+            raise UnsafeLinkError(Refusal.MALFORMED)
+        if parts.username is not None or parts.password is not None or "@" in parts.netloc:
+            raise UnsafeLinkError(Refusal.CREDENTIALS, host)
+        own = _origin(text) == self._api
+        like_backend = own or self._like_backend(host)
+        if scheme == "http" and not like_backend:
+            raise UnsafeLinkError(Refusal.SCHEME, host)
+        if not own and not _plain_host(host):
+            raise UnsafeLinkError(Refusal.LOOKALIKE, host)
+        if is_local(host) and not like_backend:
+            raise UnsafeLinkError(Refusal.LOCAL, host)
+        return text
+
+    def safe(self, url: object) -> str | None:
+        """``url`` if it passes, else None (a link to show or store, never to argue about)."""
+        try:
+            return self.check(url)
+        except UnsafeLinkError:
+            return None
+
+    def origin(self, url: object) -> str | None:
+        """The exact CSP source (``scheme://host[:port]``) of a URL that passes; no wildcards."""
+        checked = self.safe(url)
+        if checked is None:
+            return None
+        scheme, host, port = _origin(checked)
+        shown = f"[{host}]" if ":" in host else host
+        default = {"https": 443, "http": 80}[scheme]
+        return f"{scheme}://{shown}" + (f":{port}" if port is not None and port != default else "")
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    scheme = parts.scheme.lower()
+    return scheme, (parts.hostname or "").lower().rstrip("."), port or {"http": 80, "https": 443}.get(scheme)
+
+
+def _plain_host(host: str) -> bool:
+    """An ASCII name of ordinary labels (or a literal address): nothing that renders like another
+    host (Unicode confusables, mixed scripts, punycode)."""
+    if literal_address(host) is not None:
+        return True
+    if not host.isascii():
+        return False
+    labels = host.lower().split(".")
+    return all(_LABEL.fullmatch(label) and not label.startswith("xn--") for label in labels)
+
+
+__all__ = ["LinkPolicy", "Refusal", "UnsafeLinkError", "is_local", "literal_address", "local_kind"]

@@ -1,0 +1,104 @@
+"""One link rule for every URL from the backend and every link the user hands on: hostile forms of
+local addresses, schemes, credentials and look-alike hosts are refused; ordinary links pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from ai_video_music import errors
+from ai_video_music.client import check_upload_url
+from ai_video_music.links import LinkPolicy, Refusal, UnsafeLinkError
+
+PRODUCTION = LinkPolicy("https://mega-api-prod.nemovideo.ai")
+SIMULATOR = LinkPolicy("http://127.0.0.1:8787")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://static1.nemovideo.ai/render-result/r.mp4?X-Amz-Signature=abc",
+        "https://cdn.example.com:8443/a%20b.mp4",
+        "https://mega-api-prod.nemovideo.ai/api/render/proxy/r1/download",
+        "https://8.8.8.8/v.mp4",
+    ],
+)
+def test_ordinary_links_pass(url: str) -> None:
+    assert PRODUCTION.check(url) == url
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [
+        ("javascript:alert(1)", Refusal.SCHEME),
+        ("data:video/mp4;base64,AAAA", Refusal.SCHEME),
+        ("file:///etc/passwd", Refusal.SCHEME),
+        ("ftp://example.com/a.mp4", Refusal.SCHEME),
+        ("http://cdn.example.com/a.mp4", Refusal.SCHEME),  # clear text
+        ("https://user:pw@cdn.example.com/a.mp4", Refusal.CREDENTIALS),
+        ("https://localhost/a.mp4", Refusal.LOCAL),
+        ("https://LOCALHOST./a.mp4", Refusal.LOCAL),
+        ("https://app.localhost/a.mp4", Refusal.LOCAL),
+        ("https://127.0.0.1:22/", Refusal.LOCAL),
+        ("https://127.1/", Refusal.LOCAL),
+        ("https://0x7f.1/", Refusal.LOCAL),
+        ("https://0177.0.0.1/", Refusal.LOCAL),
+        ("https://2130706433/", Refusal.LOCAL),
+        ("https://0/", Refusal.LOCAL),
+        ("https://[::1]/", Refusal.LOCAL),
+        ("https://[::ffff:127.0.0.1]/", Refusal.LOCAL),
+        ("https://[::ffff:a9fe:a9fe]/", Refusal.LOCAL),
+        ("https://169.254.169.254/latest/meta-data/", Refusal.LOCAL),
+        ("https://metadata.google.internal/computeMetadata/v1/", Refusal.LOCAL),
+        ("https://10.0.0.5/a.mp4", Refusal.LOCAL),
+        ("https://192.168.1.1/", Refusal.LOCAL),
+        ("https://172.16.0.1/", Refusal.LOCAL),
+        ("https://[fd00::1]/", Refusal.LOCAL),
+        ("https://[fe80::1]/", Refusal.LOCAL),
+        ("https://xn--nemovido-k2a.ai/r.mp4", Refusal.LOOKALIKE),  # punycode
+        ("https://nemovidеo.ai/r.mp4", Refusal.LOOKALIKE),  # a Cyrillic е
+        ("https://static1.nemovideo.ai\u2024evil.com/r.mp4", Refusal.LOOKALIKE),  # one-dot leader
+        ("https://a b.com/", Refusal.MALFORMED),
+        ("https://a.com/\x00", Refusal.MALFORMED),
+        ("https://a.com:99999/", Refusal.MALFORMED),
+        ("", Refusal.MALFORMED),
+    ],
+)
+def test_hostile_links_are_refused_with_their_reason(url: str, reason: Refusal) -> None:
+    with pytest.raises(UnsafeLinkError) as info:
+        PRODUCTION.check(url)
+    assert info.value.reason is reason
+    assert PRODUCTION.safe(url) is None and PRODUCTION.origin(url) is None
+
+
+def test_a_local_backend_may_use_local_addresses_and_http() -> None:
+    """The simulator and the test doubles run on loopback: their links are local too."""
+    for url in ("http://127.0.0.1:8787/storage/r.mp4", "http://localhost:9000/a.mp4", "http://[::1]:9/a"):
+        assert SIMULATOR.check(url) == url
+    with pytest.raises(UnsafeLinkError):
+        SIMULATOR.check("http://cdn.example.com/a.mp4")  # still https off this machine
+    for url in ("javascript:alert(1)", "https://10.0.0.5/a.mp4", "https://169.254.169.254/"):
+        with pytest.raises(UnsafeLinkError):
+            SIMULATOR.check(url)  # a loopback backend allows loopback, not the LAN or metadata
+
+
+def test_a_csp_origin_is_exact() -> None:
+    assert PRODUCTION.origin("https://CDN.Example.com:443/a.mp4?s=1") == "https://cdn.example.com"
+    assert PRODUCTION.origin("https://cdn.example.com:8443/a.mp4") == "https://cdn.example.com:8443"
+    assert PRODUCTION.origin("https://*.example.com/a.mp4") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "key"),
+    [
+        ("https://169.254.169.254/latest/meta-data/", "input.url_local"),
+        ("https://localhost:8080/admin", "input.url_local"),
+        ("https://0x7f.1/", "input.url_local"),
+        ("https://nemovidеo.ai/a.mp4", "input.url_lookalike"),
+        ("javascript:alert(1)", "input.url_scheme"),
+        ("https://u:p@example.com/a.mp4", "input.url_credentials"),
+    ],
+)
+def test_upload_links_to_private_or_look_alike_hosts_are_refused_in_words(url: str, key: str) -> None:
+    with pytest.raises(errors.InputError) as info:
+        check_upload_url(url)
+    assert info.value.message_key == key
