@@ -55,6 +55,15 @@ def reported(style: ProgressStyle, done: float) -> float | None:
     return int(130 * x)  # OVER_100
 
 
+def completed(style: ProgressStyle) -> float | None:
+    """The progress a poll answers once the render is completed."""
+    if style is ProgressStyle.NONE:
+        return None
+    if style is ProgressStyle.FRACTION:
+        return 1.0
+    return 130 if style is ProgressStyle.OVER_100 else 100
+
+
 def submitted(style: ProgressStyle) -> float | None:
     """What the submit answers as progress (nothing in the style that never gives any)."""
     return None if style is ProgressStyle.NONE else SUBMIT_PROGRESS
