@@ -73,6 +73,7 @@ class RenderJob:
     rendering: bool = False
     done: bool = False
     elapsed_render: float = 0.0  # seconds the worker spent encoding
+    finished_at: float | None = None  # when the worker was done with it (time.time())
     error: str | None = None
     path: Path | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
