@@ -113,6 +113,7 @@ def test_fractions_are_read_as_shares_of_the_whole() -> None:
         schedule.observe(at, round(at / 60, 3))
     found = schedule.estimate()
     assert found is not None and found.finish == pytest.approx(60, abs=1.5)
+    assert schedule.percent() == 25.0, "shown as a percentage too"
 
 
 def test_a_reset_to_zero_starts_the_estimate_over() -> None:

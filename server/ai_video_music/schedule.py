@@ -90,6 +90,12 @@ class PollSchedule:
     def _scale(self) -> float:
         return 100.0 if self._fraction_seen and not self._percent_seen else 1.0
 
+    def percent(self) -> float | None:
+        """The newest value as a percentage to show (0-1 fractions scaled, clamped to 0-100)."""
+        if not self.samples:
+            return None
+        return min(100.0, max(0.0, self.samples[-1][1] * self._scale()))
+
     def estimate(self) -> Estimate | None:
         """The finish as the progress so far tells it, or None when it tells nothing usable."""
         scale = self._scale()
