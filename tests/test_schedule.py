@@ -13,8 +13,10 @@ import math
 import statistics
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ai_video_music.schedule import POLL_FALLBACK_S, POLL_FLOOR_S, Basis, PollSchedule
+from ai_video_music.schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, Basis, PollSchedule
 from ai_video_music.simulator.progress import ProgressStyle, Replay, replay, reported
 
 # Lengths that fall on and between the fixed poll's looks, short to long.
@@ -183,3 +185,27 @@ def test_every_style_reports_what_it_says(style: ProgressStyle) -> None:
         assert numbers[:30] == [5] * 30 and numbers[30] == 30
     else:
         assert numbers == sorted(numbers) and max(numbers) <= 100
+
+
+@given(
+    st.lists(
+        st.tuples(st.floats(min_value=0, max_value=40), st.one_of(st.none(), st.floats())),
+        min_size=1,
+        max_size=60,
+    )
+)
+def test_whatever_the_backend_reports_the_looks_keep_to_the_fixed_polls_count(
+    answers: list[tuple[float, float | None]],
+) -> None:
+    # Any values (NaN, infinities, negative, huge, fractions, None) after any delay (a slow
+    # answer): no error, no look sooner than the floor or the n-th period, none beyond the ceiling.
+    schedule = PollSchedule()
+    schedule.observe(0.0, 5)
+    now = 0.0
+    for n, (answer_took, value) in enumerate(answers, start=1):
+        delay = schedule.next_delay(now)
+        assert POLL_FLOOR_S - 1e-9 <= delay <= POLL_CEILING_S + 1e-9
+        now += delay
+        assert now >= n * POLL_FALLBACK_S - 1e-9
+        now += answer_took
+        schedule.observe(now, value)

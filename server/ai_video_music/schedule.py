@@ -5,17 +5,20 @@ the submit's 5 and then jumps, or runs linearly from it, or moves in big steps, 
 reports 0-1 fractions, goes backwards, passes 100, or reports nothing at all. The schedule
 keeps two promises whatever it sees, and is only faster where the progress earns it:
 
-- **No more looks than a fixed 5 s poll**: the n-th look (n >= 2) never comes sooner than n
-  fixed periods after the start. The first look, soon after the start, takes the place of the
-  fixed poll's first one, so looks saved while the estimate is good can be spent later.
-- **Never later than a fixed 5 s poll**: once the finish is unknown or stale (no movement on
-  the last look, a value at or past 100, a move backwards), the next look is one fixed period
-  away. A longer wait is taken only from steady movement (two moves or more) and never beyond
-  the earliest plausible finish (the fastest recent rate, sped up by half) plus one period.
+- **No more looks than a fixed 5 s poll**: the n-th look never comes sooner than n fixed
+  periods after the submit. Looks saved while the estimate is good are spent near the end.
+- **Never later than a fixed 5 s poll**: once the finish is unknown or stale (no movement for
+  longer than the rate explains, a value at or past 100, one value after a move backwards),
+  the next look is one fixed period away. A longer wait is taken only from steady movement
+  (two moves or more) and never beyond the earliest plausible finish plus one period: the
+  render reaching 95 at twice its fastest recent rate, its largest recent jump included (a
+  render moving in steps may complete with its next one).
 
-Estimates come only from real movement: the submit's value is a placeholder (a queued render
-reports it for a while), and a move backwards starts the estimate over. Pure: tested and
-benchmarked with a fake clock.
+Near the estimated finish looks are spaced so that one comes right after it, and from 97 on
+as often as the floor and the count allow (a backend may complete at 99, or at 97). Estimates
+come only from real movement: the submit's value is a placeholder (a queued render reports it
+for a while), and a move backwards starts the estimate over. Pure: tested and benchmarked with
+a fake clock (``tests/test_schedule.py``, ``bench/progress_styles.py``).
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ class Basis(enum.Enum):
 @dataclass(frozen=True)
 class Estimate:
     finish: float  # when the render should reach 100, at its recent average rate
-    earliest: float  # the soonest it plausibly could (the fastest recent rate, sped up)
+    earliest: float  # the soonest it plausibly could complete (see the module's docstring)
     basis: Basis
     span: float  # seconds of history the rate was measured over
     progress: float  # the newest value, 0-100
@@ -75,7 +78,7 @@ class PollSchedule:
         first look is the submit's: kept as a placeholder, never used for a rate."""
         if self.started is None:
             self.started = at
-        if progress is None or progress != progress:  # None or NaN
+        if progress is None or not math.isfinite(progress):
             return
         if self.looks == 0 and self.placeholder is None and not self.samples:
             self.placeholder = progress
@@ -84,7 +87,10 @@ class PollSchedule:
             self._percent_seen = True
         elif 0 < progress < 1:
             self._fraction_seen = True
-        self.samples.append((at, progress))
+        if self.samples and at <= self.samples[-1][0]:
+            self.samples[-1] = (self.samples[-1][0], progress)  # no time between: no rate, the newer value
+        else:
+            self.samples.append((at, progress))
         del self.samples[:-KEPT_SAMPLES]
 
     def _scale(self) -> float:
