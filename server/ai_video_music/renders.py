@@ -246,6 +246,9 @@ class Renders:
             except NemoError as err:
                 transient = await self._transient(rec.id, err, transient)
                 continue
+            current = self.store.render(rec.id)
+            if current is None or current.status == "cancelled":  # while the poll was on its way
+                return RenderStatus(id=rec.id, status="cancelled")
             schedule.observe(self._clock(), status.progress)
             estimate = schedule.estimated_finish()
             job.eta = estimate[0] if estimate is not None and self._clock is time.monotonic else None
