@@ -24,8 +24,8 @@ from ai_video_music.simulator import Envelope, ProgressStyle, SimConfig, Simulat
 from ai_video_music.simulator.agent import plan_turn
 from ai_video_music.simulator.progress import completed, reported, submitted
 
-from .conftest import inject
-from .variants import ALL_VARIANTS, AXES, SIM_VARIANTS
+from .conftest import fast_config, inject
+from .variants import ALL_VARIANTS, AXES, SIM_VARIANTS, variant_params
 
 ATTRIBUTION = {"X-Skill-Source": "t", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
 
@@ -490,3 +490,9 @@ def test_the_variants_cover_every_value_of_every_axis_and_start_from_the_default
         assert {getattr(v, axis) for v in SIM_VARIANTS} == set(values), axis
     assert SIM_VARIANTS[0].apply(SimConfig()) == SimConfig()
     assert len(ALL_VARIANTS) == math.prod(len(values) for values in AXES.values())
+    # The parametrize helper keeps the test timings and switches only the contract.
+    params = variant_params()
+    assert [p.id for p in params] == [str(v) for v in SIM_VARIANTS]
+    config = params[1].values[0]
+    assert isinstance(config, SimConfig)
+    assert config == SIM_VARIANTS[1].apply(fast_config()) != fast_config()
