@@ -23,6 +23,8 @@ from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
 
+from .variants import SIM_VARIANTS, Variant
+
 # Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
 hypothesis_settings.register_profile("project", deadline=None)
 hypothesis_settings.load_profile("project")
@@ -64,6 +66,14 @@ def fast_config(**overrides: Any) -> SimConfig:
 @pytest.fixture
 def sim_config() -> SimConfig:
     return fast_config()
+
+
+@pytest.fixture(params=SIM_VARIANTS, ids=str)
+def sim_variant(request: pytest.FixtureRequest) -> Variant:
+    """Each contract variant in turn (``variants.py``): a module that overrides ``sim_config``
+    with ``sim_variant.apply(fast_config())`` runs its tests against every one."""
+    variant: Variant = request.param
+    return variant
 
 
 @pytest.fixture(scope="session")

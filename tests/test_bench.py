@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from ai_video_music.simulator import ProgressStyle
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -48,3 +50,15 @@ def test_benchmark_smoke_run_produces_every_measurement(tmp_path: Path) -> None:
     assert len(history["memory"]["rss_samples_mb"]) == 10
     assert {r["render_s"] for r in data["export_latency"]["rows"]} == set(data["sizes"]["renders"])
     assert "our share over the floor" in result.stdout  # the table is printed
+
+
+def test_progress_style_benchmark_compares_every_style_against_fixed_polls() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "progress_styles.py")],
+        capture_output=True, text=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = [line.split("|")[1:3] for line in result.stdout.splitlines() if line.startswith("| ")]
+    seen = {(style.strip(), poller.strip()) for style, poller in rows[1:]}
+    pollers = {"schedule", "fixed 5 s", "fixed 2 s"}
+    assert seen == {(style.value, poller) for style in ProgressStyle for poller in pollers}

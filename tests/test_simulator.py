@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+import time
 import uuid
 from collections.abc import Iterator
 from fractions import Fraction
@@ -17,10 +19,13 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ai_video_music.simulator import Simulator
+from ai_video_music import cli
+from ai_video_music.simulator import Envelope, ProgressStyle, SimConfig, Simulator, SseFormat, UploadShape
 from ai_video_music.simulator.agent import plan_turn
+from ai_video_music.simulator.progress import completed, reported, submitted
 
-from .conftest import inject
+from .conftest import fast_config, inject
+from .variants import ALL_VARIANTS, AXES, SIM_VARIANTS, variant_params
 
 ATTRIBUTION = {"X-Skill-Source": "t", "X-Skill-Version": "1", "X-Skill-Platform": "unknown"}
 
@@ -362,3 +367,132 @@ def test_a_draft_that_cannot_be_rendered_fails_the_render_with_a_reason(api: Api
     assert api.sim.state.renders["r_bad"].finished.wait(30)
     data = api.get("/api/render/proxy/lambda/r_bad")["data"]
     assert data["status"] == "failed" and "frame" in data["error"]
+
+
+# --- contract variants ------------------------------------------------------------------------------
+
+
+def raw_upload(api: Api, path: Path) -> dict[str, Any]:
+    files = [("files", (path.name, path.read_bytes()))]
+    answer = api.http.post(f"/api/upload-video/nemo_agent/me/{api.sid}", files=files, headers=api.headers)
+    assert answer.status_code == 200, answer.text
+    return dict(answer.json())
+
+
+DOCUMENTED = {"filename", "file_type", "cdn_url", "duration", "width", "height", "fps", "hash", "size"}
+CAMEL = {"fileName", "fileType", "cdnUrl", "duration", "width", "height", "fps", "hash", "size"}
+FILE_KEYS = {
+    UploadShape.FULL: DOCUMENTED,
+    UploadShape.TOP_LEVEL: DOCUMENTED,
+    UploadShape.PARTIAL: {"filename", "cdn_url"},
+    UploadShape.BARE: {"cdn_url"},
+    UploadShape.CAMEL: CAMEL,
+}
+
+
+@pytest.mark.parametrize("envelope", list(Envelope))
+@pytest.mark.parametrize("shape", list(UploadShape))
+def test_each_upload_shape_answers_in_its_form_and_the_session_still_has_the_file(
+    api: Api, sim: Simulator, tmp_path: Path, shape: UploadShape, envelope: Envelope
+) -> None:
+    sim.configure(upload_shape=shape.value, envelope=envelope.value)
+    picture = photo(tmp_path / "beach.png", (10, 120, 200))
+    body = raw_upload(api, picture)
+    expected = (0, None) if envelope is Envelope.CODE else (None, True)
+    assert (body.get("code"), body.get("success")) == expected
+    data = body.get("data")
+    if shape is UploadShape.TOP_LEVEL:
+        assert "data" not in body
+        files = body["files"]
+    else:
+        assert isinstance(data, dict) and "files" not in body
+        files = data.get("files")
+    if shape is UploadShape.NO_FILES:
+        assert files is None and data == {}
+    else:
+        [entry] = files
+        assert set(entry) == FILE_KEYS[shape]
+        assert (entry.get("cdn_url") or entry.get("cdnUrl", "")).endswith("/beach.png")
+    # Whatever the answer said, the backend has the file: the state lists it in full.
+    [info] = api.state()["video_infos"]
+    with Image.open(picture) as image:
+        assert info["filename"] == "beach.png" and info["width"] == image.width
+
+
+def poll_at(api: Api, sim: Simulator, job_id: str, share: float) -> dict[str, Any]:
+    """The poll's answer when ``share`` of a (never-finishing) render is done."""
+    job = sim.state.renders[job_id]
+    job.seconds, job.work = 100.0, share
+    job.started = time.time() - share * job.seconds
+    return dict(api.get(f"/api/render/proxy/lambda/{job_id}")["data"])
+
+
+@pytest.mark.parametrize("style", list(ProgressStyle))
+def test_each_progress_style_is_what_the_polls_report(api: Api, sim: Simulator, style: ProgressStyle) -> None:
+    api.say("make a 4 second video")
+    sim.configure(progress_style=style.value)
+    inject(sim, "render", "slow")  # no worker: the test sets how far the render is
+    started = api.render(job="r_style")["data"]
+    assert started.get("progress") == submitted(style)
+    for share in (0.1, 0.2, 0.35, 0.55, 0.8, 0.95):
+        data = poll_at(api, sim, "r_style", share)
+        assert data["status"] == "processing"
+        assert data.get("progress") == reported(style, share), share
+    # A render submitted later in another style keeps its own: the style is fixed at submit.
+    sim.configure(progress_style=ProgressStyle.NONE.value)
+    assert poll_at(api, sim, "r_style", 0.5).get("progress") == reported(style, 0.5)
+
+
+@pytest.mark.parametrize("style", [ProgressStyle.SMOOTH, ProgressStyle.FRACTION, ProgressStyle.NONE])
+def test_a_completed_render_reports_its_styles_end(api: Api, sim: Simulator, style: ProgressStyle) -> None:
+    api.say("make a 2 second video")
+    sim.configure(progress_style=style.value)
+    api.render(job="r_done")
+    assert sim.state.renders["r_done"].finished.wait(60)
+    data = api.get("/api/render/proxy/lambda/r_done")["data"]
+    assert data["status"] == "completed" and data.get("progress") == completed(style)
+
+
+@pytest.mark.parametrize("fmt", list(SseFormat))
+def test_each_sse_format_streams_its_own_events(api: Api, sim: Simulator, fmt: SseFormat) -> None:
+    sim.configure(sse_format=fmt.value, next_no_text=False)
+    body = {"app_name": "nemo_agent", "user_id": "me", "session_id": api.sid}
+    body["new_message"] = {"parts": [{"text": "make a 4 second video"}]}
+    with api.http.stream("POST", "/run_sse", json=body, headers=api.headers) as response:
+        lines = [line[5:].strip() for line in response.iter_lines() if line.startswith("data:")]
+    events = [json.loads(line) for line in lines if line]
+    if fmt is SseFormat.NATIVE:
+        assert {"text", "tool_call", "tool_result"} <= {e["type"] for e in events}
+    else:
+        assert all("type" not in e and "parts" in e["content"] for e in events)
+        assert any(e.get("partial") for e in events) and events[-1].get("turnComplete") is True
+        assert any("functionCall" in p for e in events for p in e["content"]["parts"])
+
+
+def test_a_setting_outside_its_choices_is_refused(sim: Simulator) -> None:
+    with pytest.raises(ValueError, match="progress_style must be one of"):
+        sim.configure(progress_style="wobbly")
+    with pytest.raises(ValueError, match="upload_shape must be one of"):
+        SimConfig(upload_shape="xml")  # type: ignore[arg-type]
+    with httpx.Client(base_url=sim.base_url) as http:
+        assert http.post("/_sim/config", json={"envelope": "soap"}).status_code == 400
+        assert http.post("/_sim/reset", json={"sse_format": "morse"}).status_code == 400
+        assert http.post("/_sim/config", json={"upload_shape": "camel"}).json()["upload_shape"] == "camel"
+
+
+def test_the_simulate_command_offers_every_variant() -> None:
+    assert tuple(UploadShape) == cli.UPLOAD_SHAPES
+    assert tuple(ProgressStyle) == cli.PROGRESS_STYLES
+
+
+def test_the_variants_cover_every_value_of_every_axis_and_start_from_the_default() -> None:
+    for axis, values in AXES.items():
+        assert {getattr(v, axis) for v in SIM_VARIANTS} == set(values), axis
+    assert SIM_VARIANTS[0].apply(SimConfig()) == SimConfig()
+    assert len(ALL_VARIANTS) == math.prod(len(values) for values in AXES.values())
+    # The parametrize helper keeps the test timings and switches only the contract.
+    params = variant_params()
+    assert [p.id for p in params] == [str(v) for v in SIM_VARIANTS]
+    config = params[1].values[0]
+    assert isinstance(config, SimConfig)
+    assert config == SIM_VARIANTS[1].apply(fast_config()) != fast_config()

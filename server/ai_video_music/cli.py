@@ -48,6 +48,15 @@ environment (all optional; set them in the client's "env" block):
 """
 
 
+# The simulator's contract variants (simulator.config): named here so --help works without the
+# 'sim' extra; a test keeps the two lists equal.
+UPLOAD_SHAPES = ("full", "partial", "bare", "camel", "no_files", "top_level")
+PROGRESS_STYLES = (
+    "smooth", "linear", "queued", "queued_zero", "steps",
+    "reset", "fraction", "none", "backwards", "over_100",
+)  # fmt: skip
+
+
 class CliError(Exception):
     """An expected failure: printed as one line, exit status 1."""
 
@@ -142,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     sim.add_argument("--envelope", choices=["code", "success"], default="code", help="response envelope")
     sim.add_argument("--sse-format", choices=["native", "adk"], default="native", help="agent stream format")
+    sim.add_argument(
+        "--upload-shape", choices=UPLOAD_SHAPES, default="full", help="shape of the upload answer"
+    )
+    sim.add_argument(
+        "--progress-style", choices=PROGRESS_STYLES, default="smooth", help="how renders report progress"
+    )
     sim.add_argument("--render-seconds", type=float, default=5.0, help="how long a render takes")
     sim.add_argument("--agent-seconds", type=float, default=3.0, help="how long an agent turn takes")
     sim.add_argument(
@@ -313,6 +328,8 @@ def _simulate(args: argparse.Namespace) -> int:
             SimConfig(
                 envelope=args.envelope,
                 sse_format=args.sse_format,
+                upload_shape=args.upload_shape,
+                progress_style=args.progress_style,
                 render_seconds=args.render_seconds,
                 agent_seconds=args.agent_seconds,
                 no_text_rate=args.no_text_rate,

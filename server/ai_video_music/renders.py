@@ -4,10 +4,10 @@ A render row is written *before* the render is submitted (status ``submitting``,
 id), so a crash between the two never submits a second render: the next process polls the id
 and learns whether it arrived. One process follows a render at a time (a claim on its row).
 
-Polling follows the render: a first look soon after the start, then a schedule driven by the
-backend's progress (the finish is estimated from progress over time), never more often than
-every 2 s nor less often than every 30 s. A failed render is submitted again once under a new
-id; one that can't go on is marked failed with a reason, never left "rendering" forever.
+Polling follows the render (``schedule.PollSchedule``): driven by the backend's progress
+whatever its style, never more looks than a fixed 5 s poll and never later than one. A failed
+render is submitted again once under a new id; one that can't go on is marked failed with a
+reason, never left "rendering" forever.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -40,16 +39,13 @@ from .jobs import Job, Jobs
 from .media import NotAVideoError, VideoFacts
 from .messages import Msg, msg
 from .models import RenderStatus
+from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedule
 from .store import OPEN_RENDER, Render, Store
 from .timeline import fingerprint
 from .videocheck import Verdicts, sheet_in_child, verify_video
 
 log = logging.getLogger(__name__)
 
-POLL_FLOOR_S = 2.0
-POLL_CEILING_S = 30.0
-POLL_FALLBACK_S = 5.0  # no usable progress from the backend: a plain fixed poll
-FINISH_MARGIN_S = 0.5  # look just after the estimated finish
 CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
 # Download failures the API's own route can't help with: the disk, the size, the time.
 FINAL_DOWNLOAD_ERRORS = frozenset(
@@ -62,80 +58,6 @@ FINAL_DOWNLOAD_ERRORS = frozenset(
     }
 )
 MAX_TRANSIENT = 6  # consecutive polling errors before the job stops (the next call resumes it)
-
-
-@dataclass
-class PollSchedule:
-    """When to look next, from the progress seen so far. Pure: tested with a fake clock."""
-
-    floor: float = POLL_FLOOR_S
-    ceiling: float = POLL_CEILING_S
-    fallback: float = POLL_FALLBACK_S
-    samples: list[tuple[float, float]] = field(default_factory=list)  # (time, progress 0-100), newest last
-    last_delay: float = 0.0
-    moved: bool = False  # progress has changed at least once
-    looks: int = 0
-    started: float | None = None  # the schedule's first time: the fixed poll's grid starts there
-    not_before: float = 0.0  # the backend asked us to wait (429 Retry-After)
-
-    def observe(self, at: float, progress: float | None) -> None:
-        if self.started is None:
-            self.started = at
-        if progress is None:
-            return
-        if self.samples and progress != self.samples[-1][1]:
-            self.moved = True
-        self.samples.append((at, progress))
-        del self.samples[:-8]
-
-    def estimated_finish(self) -> tuple[float, float | None] | None:
-        """When the render should reach 100%, from the rate of its newest movement, and how far
-        to trust it: None when the rate is steady, else the span it was measured over.
-
-        The rate is measured from the last look *before* a change (a render queued at 5% that
-        starts moving would otherwise look slow and be looked at too late). A render that has
-        only just started moving after standing still may be speeding up: its estimate is
-        checked again soon (within twice the span it was measured over).
-        """
-        edges = [i for i in range(1, len(self.samples)) if self.samples[i][1] != self.samples[i - 1][1]]
-        if not edges:
-            return None
-        (t0, p0), (t1, p1) = self.samples[edges[max(0, len(edges) - 3)] - 1], self.samples[-1]
-        if p1 <= p0 or t1 <= t0 or p1 >= 100:
-            return None
-        just_started = len(edges) == 1 and edges[0] > 1
-        return t1 + (100 - p1) * (t1 - t0) / (p1 - p0), (t1 - t0) if just_started else None
-
-    def next_delay(self, now: float) -> float:
-        if self.started is None:
-            self.started = now
-        self.looks += 1
-        estimate = self.estimated_finish()
-        finish = estimate[0] if estimate else None
-        stalled = len(self.samples) > 1 and self.samples[-1][1] == self.samples[-2][1]
-        # A plain fixed poll, on its grid (the n-th look no sooner than n fixed periods after the
-        # start), so the early first look never costs an extra one.
-        grid = max(self.fallback, self.started + self.fallback * self.looks - now)
-        if self.looks == 1:
-            delay = self.floor  # a first look soon after the start
-        elif estimate is not None and estimate[1] is not None:
-            # Just started moving after standing still: the rate is a guess (when did it start?),
-            # so look again on the grid, or sooner if it moves fast.
-            delay = min(grid, 2 * estimate[1])
-        elif estimate is not None and estimate[0] + FINISH_MARGIN_S > now:
-            delay = estimate[0] + FINISH_MARGIN_S - now  # one look right after it should be done
-        elif stalled and self.moved:
-            delay = self.last_delay * 1.5  # stuck (at 99%, say): look less and less often
-        elif finish is not None:
-            delay = self.floor  # past the estimate and still moving: it is about to finish
-        else:
-            delay = grid  # no usable progress
-        self.last_delay = max(min(self.ceiling, max(self.floor, delay)), self.not_before - now)
-        return self.last_delay
-
-    def hold(self, now: float, seconds: float) -> None:
-        """No look for ``seconds`` (a 429's Retry-After, up to the ceiling)."""
-        self.not_before = now + min(seconds, self.ceiling)
 
 
 def export_name(render_id: str, fmt: str, created_at: float) -> str:
@@ -339,6 +261,9 @@ class Renders:
             except NemoError as err:
                 transient = await self._transient(rec.id, err, transient)
                 continue
+            current = self.store.render(rec.id)
+            if current is None or current.status == "cancelled":  # while the poll was on its way
+                return RenderStatus(id=rec.id, status="cancelled")
             schedule.observe(self._clock(), status.progress)
             estimate = schedule.estimated_finish()
             job.eta = estimate[0] if estimate is not None and self._clock is time.monotonic else None

@@ -7,6 +7,11 @@ plausible form (documented here) and lets tests switch between the documented va
   "error"}``, with the render URL at the top level as ``output.url``);
 - SSE ``native`` (``{"type": ...}`` events) or ``adk`` (ADK ``Event`` objects, streamed
   ``partial`` text then the full text);
+- the upload answer (``upload_shape``): ``data.files[]`` in full, with only some fields, in
+  camelCase, without ``files``, or with ``files`` at the top level;
+- render progress (``progress_style``, ``progress.py``): smooth 5-99 (the default), linear
+  from 5, a queue at the submit's 5 or at 0, big steps, resets, 0-1 fractions, none,
+  backwards, past 100;
 - errors carry both an HTTP status and the body code (1001→401, 1002→404, 2001→403,
   4001→415, 4002→413, 400, 402, 429 with ``Retry-After``);
 - identity: the anonymous-token answer has ``token``, ``user_id``, ``expires_at``, ``credits``;
@@ -32,10 +37,12 @@ Segments: ``n`` name (a title's text), ``s`` start ms, ``d`` duration ms, ``v`` 
 ``src`` media URL. The state answer also carries ``canvas_config: {width, height}`` (the
 draft's frame), ``video_infos`` (uploads) and ``generated_media``.
 
-Modules: ``config`` (knobs), ``state`` (tables and lock-guarded operations), ``faults`` and
-``gates`` (test control), ``envelope`` (wire format), ``handlers/`` (one per endpoint group),
-``agent`` (what a prompt does to the draft), ``renderer`` with ``pictures``, ``music`` and
-``media`` (draft → MP4), ``app`` (routes), ``server`` (``Simulator``).
+Modules: ``config`` (knobs and contract variants), ``progress`` (progress styles), ``state``
+(tables and lock-guarded operations), ``faults`` and ``gates`` (test control), ``envelope``
+(wire format), ``handlers/`` (one per endpoint group), ``agent`` (what a prompt does to the
+draft), ``renderer`` with ``pictures``, ``music`` and ``media`` (draft → MP4), ``app``
+(routes), ``server`` (``Simulator``).
+
 Admin routes under ``/_sim/`` inject faults and adjust behaviour for people using curl; they
 are not part of the contract and the client never calls them.
 """
@@ -43,9 +50,10 @@ are not part of the contract and the client never calls them.
 from __future__ import annotations
 
 try:
-    from .config import SimConfig
+    from .config import Envelope, SimConfig, SseFormat, UploadShape
     from .faults import FAULT_KINDS, Fault
     from .gates import Gate
+    from .progress import ProgressStyle
     from .server import Simulator
     from .state import SimState
 except ImportError as err:  # pragma: no cover - depends on what is installed
@@ -54,4 +62,15 @@ except ImportError as err:  # pragma: no cover - depends on what is installed
         "pip install 'ai-video-generator-free-music[sim]'"
     ) from err
 
-__all__ = ["FAULT_KINDS", "Fault", "Gate", "SimConfig", "SimState", "Simulator"]
+__all__ = [
+    "FAULT_KINDS",
+    "Envelope",
+    "Fault",
+    "Gate",
+    "ProgressStyle",
+    "SimConfig",
+    "SimState",
+    "Simulator",
+    "SseFormat",
+    "UploadShape",
+]

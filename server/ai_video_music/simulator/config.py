@@ -1,16 +1,68 @@
-"""What a simulator run can be tuned with: one plain dataclass, changed only through the simulator."""
+"""What a simulator run can be tuned with: one plain dataclass, changed only through the simulator.
+
+The contract leaves several shapes open (``backend-api.md``); each has a switch here, so a test
+or a person with ``simulate`` can run the client against every one: the two response
+envelopes, the two SSE event formats, the upload answer's shapes and the render progress styles.
+"""
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, fields
+from typing import Any
+
+from .progress import ProgressStyle
+
+
+class Envelope(enum.StrEnum):
+    CODE = "code"  # {"code": 0, "message", "data"}
+    SUCCESS = "success"  # {"success": true, "data", "error"}; a render's URL at the top level
+
+
+class SseFormat(enum.StrEnum):
+    NATIVE = "native"  # {"type": "text" | "tool_call" | "tool_result" | "heartbeat", ...}
+    ADK = "adk"  # Google ADK Event objects (camelCase), partial text then the full text
+
+
+class UploadShape(enum.StrEnum):
+    """The upload answer: ``data.files[]`` is documented, and every field of it is optional."""
+
+    FULL = "full"  # data.files[] with every documented field
+    PARTIAL = "partial"  # data.files[] with filename and cdn_url only: no media facts
+    BARE = "bare"  # data.files[] with cdn_url only: not even the name
+    CAMEL = "camel"  # data.files[] in camelCase (fileName, fileType, cdnUrl, ...)
+    NO_FILES = "no_files"  # data without files at all
+    TOP_LEVEL = "top_level"  # files[] at the top level beside code/success, no data
+
+
+CHOICES: dict[str, type[enum.StrEnum]] = {
+    "envelope": Envelope,
+    "sse_format": SseFormat,
+    "upload_shape": UploadShape,
+    "progress_style": ProgressStyle,
+}
+
+
+def coerce(name: str, value: Any) -> Any:
+    """A setting's value as its type: a switch's name becomes its enum (ValueError if unknown)."""
+    choice = CHOICES.get(name)
+    if choice is None:
+        return value
+    try:
+        return choice(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in choice)
+        raise ValueError(f"{name} must be one of: {allowed} (not {value!r})") from None
 
 
 @dataclass
 class SimConfig:
     """Behaviour knobs. Tests shrink the timings; ``simulate`` and the demo use realistic ones."""
 
-    envelope: str = "code"  # "code" | "success"
-    sse_format: str = "native"  # "native" | "adk"
+    envelope: Envelope = Envelope.CODE
+    sse_format: SseFormat = SseFormat.NATIVE
+    upload_shape: UploadShape = UploadShape.FULL
+    progress_style: ProgressStyle = ProgressStyle.SMOOTH
     agent_seconds: float = 1.0  # how long an editing turn works before it answers
     generation_seconds: float | None = None  # a generation turn (both stages); None: agent_seconds
     heartbeat_every: float = 0.25
@@ -29,6 +81,10 @@ class SimConfig:
     anon_tokens_per_minute: int = 10
     burst_events: int = 0  # >0: stream this many events as fast as possible (benchmarks)
     seed: int | None = None
+
+    def __post_init__(self) -> None:
+        for name in CHOICES:  # "success" given as text (tests, the admin route) is checked here
+            setattr(self, name, coerce(name, getattr(self, name)))
 
 
 CONFIG_FIELDS = frozenset(f.name for f in fields(SimConfig))

@@ -9,6 +9,7 @@ from typing import Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from .config import Envelope
 from .faults import ENDPOINT_FAULTS
 from .state import Session, SimState, User
 
@@ -27,16 +28,23 @@ class ApiReject(Exception):
         self.http = http or HTTP_FOR_CODE.get(code, 400)
 
 
-def ok(state: SimState, data: dict[str, Any], top: dict[str, Any] | None = None) -> JSONResponse:
-    if state.config.envelope == "success":
-        return JSONResponse({"success": True, "data": data, "error": None, **(top or {})})
-    return JSONResponse({"code": 0, "message": "ok", "data": data})
+def ok(state: SimState, data: dict[str, Any] | None, top: dict[str, Any] | None = None) -> JSONResponse:
+    """A success in the configured envelope; ``top`` fields sit beside it (documented for some
+    endpoints), and ``data=None`` leaves ``data`` out (everything at the top level)."""
+    body: dict[str, Any]
+    if state.config.envelope == Envelope.SUCCESS:
+        body = {"success": True, "data": data, "error": None}
+    else:
+        body = {"code": 0, "message": "ok", "data": data}
+    if data is None:
+        del body["data"]
+    return JSONResponse(body | (top or {}))
 
 
 def fail(state: SimState, exc: ApiReject) -> Response:
     headers = {"Retry-After": f"{exc.retry_after:g}"} if exc.retry_after is not None else None
     body: dict[str, Any]
-    if state.config.envelope == "success":
+    if state.config.envelope == Envelope.SUCCESS:
         body = {"success": False, "data": None, "error": {"code": exc.code, "message": exc.message}}
     else:
         body = {"code": exc.code, "message": exc.message, "data": None}

@@ -288,4 +288,5 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
             dest.unlink()
     finally:
         job.rendering = False
+        job.finished_at = time.time()
         job.finished.set()

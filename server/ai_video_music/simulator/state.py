@@ -15,9 +15,10 @@ from typing import Any
 
 import uuid_utils
 
-from .config import CONFIG_FIELDS, SimConfig
+from .config import CONFIG_FIELDS, SimConfig, coerce
 from .faults import Faults
 from .gates import GATED_ROUTES, Gate
+from .progress import ProgressStyle
 
 FPS = 30  # the frame rate drafts declare
 
@@ -72,11 +73,13 @@ class RenderJob:
     rendering: bool = False
     done: bool = False
     elapsed_render: float = 0.0  # seconds the worker spent encoding
+    finished_at: float | None = None  # when the worker was done with it (time.time())
     error: str | None = None
     path: Path | None = None
     cancel: threading.Event = field(default_factory=threading.Event)
     finished: threading.Event = field(default_factory=threading.Event)  # the worker is done with it
     gate: Gate | None = None  # held by a test: stays "processing" until released
+    style: ProgressStyle = ProgressStyle.SMOOTH  # how its polls report progress (fixed at submit)
 
     def view(self) -> dict[str, Any]:
         return {
@@ -142,8 +145,9 @@ class SimState:
         unknown = set(values) - CONFIG_FIELDS - {"next_no_text", "next_lie"}
         if unknown:
             raise ValueError(f"unknown simulator settings: {', '.join(sorted(unknown))}")
+        checked = {k: v if k in ("next_no_text", "next_lie") else coerce(k, v) for k, v in values.items()}
         with self.lock:
-            for key, value in values.items():
+            for key, value in checked.items():
                 if key in ("next_no_text", "next_lie"):
                     setattr(self, key, None if value is None else bool(value))
                 else:

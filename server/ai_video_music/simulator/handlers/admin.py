@@ -63,9 +63,12 @@ async def action(state: SimState, request: Request) -> Response:
             state.requests.clear()
     elif name == "reset":
         fields = {k: v for k, v in body.items() if k in SimConfig.__dataclass_fields__}
-        state.reset(
-            dataclasses.replace(state.config, **fields) if body.get("keep_config") else SimConfig(**fields)
-        )
+        try:
+            base = state.config if body.get("keep_config") else SimConfig()
+            config = dataclasses.replace(base, **fields)
+        except ValueError as err:
+            return JSONResponse({"error": str(err)}, 400)
+        state.reset(config)
     else:
         return JSONResponse({"error": "unknown action"}, 404)
     return JSONResponse(result)

@@ -2,7 +2,8 @@
 
 A render really renders: the draft is handed to a worker thread (one at a time, like a queue)
 and the poll's ``progress`` follows the frames written, but never runs ahead of
-``render_seconds`` (realistic timings). ``slow`` never finishes; ``render_fail`` fails.
+``render_seconds`` (realistic timings), reported in the configured ``progress_style`` (fixed
+for a render when it is submitted). ``slow`` never finishes; ``render_fail`` fails.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import renderer
+from ..config import Envelope
 from ..envelope import ATTRIBUTION, ApiReject, json_body, ok, user_for
+from ..progress import completed, reported, submitted
 from ..state import RenderJob, SimState
 
 FINAL = ("completed", "failed", "cancelled")
@@ -41,12 +44,17 @@ async def render_start(state: SimState, request: Request) -> Response:
     job = RenderJob(job_id, sid, time.time(), seconds, fail=fault is not None and fault.kind == "render_fail")
     job.gate = state.gate("render")
     with state.lock:
+        job.style = state.config.progress_style
         state.renders[job_id] = job
     if fault is None:
         state.pool().submit(renderer.render_job, state, job, draft)
     else:  # a job that will never complete is not worth the CPU
         job.finished.set()
-    return ok(state, {"id": job_id, "status": "pending", "progress": 5})
+    answer: dict[str, Any] = {"id": job_id, "status": "pending"}
+    progress = submitted(job.style)
+    if progress is not None:
+        answer["progress"] = progress
+    return ok(state, answer)
 
 
 def _advance(job: RenderJob) -> None:
@@ -72,12 +80,14 @@ def _view(state: SimState, job: RenderJob) -> tuple[dict[str, Any], dict[str, An
     elapsed = time.time() - job.started
     timed = elapsed / job.seconds if job.seconds > 0 else 1.0
     done = job.work if not job.fail else timed
-    progress = 100 if job.status == "completed" else int(min(99, 5 + 94 * min(done, timed)))
-    data: dict[str, Any] = {"id": job.id, "status": job.status, "progress": progress}
+    progress = completed(job.style) if job.status == "completed" else reported(job.style, min(done, timed))
+    data: dict[str, Any] = {"id": job.id, "status": job.status}
+    if progress is not None:
+        data["progress"] = progress
     top: dict[str, Any] = {}
     if job.status == "completed":
         url = f"{state.storage_origin}/storage/{job.id}.mp4?X-Sig={uuid_utils.uuid4().hex[:16]}"
-        if state.config.envelope == "success":
+        if state.config.envelope == Envelope.SUCCESS:
             top["output"] = {"url": url}
         else:
             data["outputUrl"] = url

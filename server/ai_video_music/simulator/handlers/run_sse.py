@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
 from ..agent import Plan, plan_turn
+from ..config import SseFormat
 from ..envelope import ApiReject, json_body, session_for, user_for
 from ..faults import Fault
 from ..state import MediaFile, Session, SimState, User
@@ -75,7 +76,7 @@ async def _stream(
     state: SimState, user: User, session: Session, plan: Plan, *, silent: bool, lie: bool, fault: Fault | None
 ) -> AsyncIterator[bytes]:
     config = state.config
-    adk = config.sse_format == "adk"
+    adk = config.sse_format == SseFormat.ADK
     heartbeat = _event({"type": "heartbeat"}) if not adk else b"data: \n\n"
     turns = state.agent_turns  # this test's list, even if the simulator is reset meanwhile
     beat = 0

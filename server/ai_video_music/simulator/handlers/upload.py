@@ -1,4 +1,8 @@
-"""``POST /api/upload-video/nemo_agent/me/{sid}``: multipart ``files`` or JSON ``urls``."""
+"""``POST /api/upload-video/nemo_agent/me/{sid}``: multipart ``files`` or JSON ``urls``.
+
+The answer's shape follows ``upload_shape``: the documented ``data.files[]`` in full, or one of
+the forms the contract allows (fields missing, camelCase, no list, the list at the top level).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import media
+from ..config import UploadShape
 from ..envelope import ApiReject, json_body, ok, session_for, user_for
 from ..state import MediaFile, SimState
 
@@ -99,4 +104,23 @@ async def upload(state: SimState, request: Request) -> Response:
             session.uploads.append(info)
             if kept is not None:
                 state.media[kept.url] = kept
-    return ok(state, {"files": [info for info, _ in described]})
+    return shaped(state, [info for info, _ in described])
+
+
+CAMEL = {"filename": "fileName", "file_type": "fileType", "cdn_url": "cdnUrl"}
+
+
+def shaped(state: SimState, files: list[dict[str, Any]]) -> Response:
+    """The answer in the configured ``upload_shape`` (the session keeps the full description)."""
+    shape = state.config.upload_shape
+    if shape is UploadShape.TOP_LEVEL:
+        return ok(state, None, {"files": files})
+    if shape is UploadShape.NO_FILES:
+        return ok(state, {})
+    if shape is UploadShape.PARTIAL:
+        files = [{k: f[k] for k in ("filename", "cdn_url")} for f in files]
+    elif shape is UploadShape.BARE:
+        files = [{"cdn_url": f["cdn_url"]} for f in files]
+    elif shape is UploadShape.CAMEL:
+        files = [{CAMEL.get(k, k): v for k, v in f.items()} for f in files]
+    return ok(state, {"files": files})
