@@ -33,7 +33,7 @@ from .app import app_tool_meta, build_apps
 from .client import NemoClient
 from .config import Settings, skill_version
 from .errors import LocalStateError, NemoError, TimeLimitError, Wait
-from .exports import NoSuchExportError, describe_export
+from .export_resource import NoSuchExportError, describe_export
 from .jobs import Reporter
 from .messages import msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
