@@ -56,6 +56,10 @@ def sim_config() -> Any:
     )
 
 
+def result_text(out: dict[str, Any]) -> str:
+    return out["reply"] + " ".join(out["next_steps"])
+
+
 async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
     with anyio.fail_after(10):
         result = await client.call_tool(tool, args or {})
@@ -191,7 +195,10 @@ async def test_the_free_credits_are_said_before_they_run_out(
         assert first["cost_warning"] is None and first["credits_used"] == 50 and first["credits_left"] == 50
         second = await ask(client, "generate", {"prompt": "add music"})
         assert second["credits_left"] == 0
+        assert "too few remain" in second["cost_warning"], "the last credits: said, and it still ran"
         assert "register?bind=" in second["reply"], "too little left for another edit: said at once"
         third = await ask(client, "generate", {"prompt": "make it 15 seconds"})
-        assert third["status"] == "needs_confirmation" and "0 are left" in third["cost_warning"]
+        # Too few for anything: not "confirm" (that can only fail) but cannot_run, with the way forward.
+        assert third["status"] == "cannot_run" and "0 are left" in third["cost_warning"]
+        assert "register?bind=" in third["reply"] and "accept_cost" not in result_text(third)
     assert len(requests_to(sim, "run_sse")) == 2, "the third was not sent"

@@ -123,7 +123,8 @@ async def test_export_reports_the_files_real_facts_and_a_project_link(mcp: Clien
     out = data(await call(mcp, "export", {"format": "mp4", "quality": "high"}))
     assert out["status"] == "done"
     path = Path(out["path"])
-    assert path.is_file() and re.fullmatch(r"nemovideo-\d{8}-\d{6}-[A-Za-z0-9]{6}\.mp4", path.name)
+    # Named after its project ("Video 1": the request named no subject) and the render's time.
+    assert path.is_file() and re.fullmatch(r"video-1-\d{4}-\d{2}-\d{2}-\d{4}\.mp4", path.name), path.name
     assert out["duration_s"] == pytest.approx(6, abs=0.5)
     assert (out["width"], out["height"]) == (180, 320), "vertical, as asked (the test canvas is 320x180)"
     assert out["size_bytes"] == path.stat().st_size

@@ -22,6 +22,7 @@ class Action(StrEnum):
     STATUS = "status"
     UPLOAD = "upload"
     AGENT = "agent"
+    ASK = "ask"  # a question only the agent could answer: costs credits, so confirmed first
 
 
 @dataclass(frozen=True)

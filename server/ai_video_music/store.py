@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (
@@ -104,7 +104,16 @@ ADDED_COLUMNS = {
         "timeline_changed INTEGER",
         "credits_before REAL",
         "credits_after REAL",
+        # version 4: a turn is a record of facts; answers are composed from them when told.
+        "client TEXT",
+        "route TEXT",
+        "facts TEXT",
+        "sent_at REAL",
+        "ended_at REAL",
+        "shared_with TEXT",
+        "cost_told INTEGER NOT NULL DEFAULT 0",
     ],
+    "projects": ["named INTEGER NOT NULL DEFAULT 1"],
     "renders": [
         "project_id TEXT",
         "draft_fp TEXT",
@@ -116,7 +125,9 @@ ADDED_COLUMNS = {
         "size_bytes INTEGER",
         "claim TEXT",
         "claimed_at REAL",
+        "told INTEGER NOT NULL DEFAULT 0",
     ],
+    "uploads": ["client TEXT"],
 }
 INDEXES = """
 CREATE INDEX IF NOT EXISTS projects_recent ON projects(updated_at);
@@ -163,7 +174,6 @@ _OPEN_RENDERS = "SELECT * FROM renders WHERE status IN ({}) ORDER BY created_at 
 )
 #: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
 OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
-MAX_STORED_DRAFT = 1024 * 1024
 
 
 def owner_alive(owner: str | None) -> bool:
@@ -186,6 +196,7 @@ class Project:
     claim_expires: float | None
     created_at: float
     updated_at: float
+    named: int = 1  # 0: a default name ("Video 2") that the first request's words replace
 
 
 @dataclass(frozen=True)
@@ -199,18 +210,42 @@ class Generation:
     error: str | None
     delivered: bool
     owner: str | None
-    before_draft: str | None
+    before_draft: str | None  # version 2-3 only: written, never read; no longer written
     changes: str | None
     timeline_changed: bool | None
     credits_before: float | None
     credits_after: float | None
     created_at: float
     updated_at: float
+    client: str | None = None
+    route: str | None = None
+    facts: str | None = None
+    sent_at: float | None = None
+    ended_at: float | None = None
+    shared_with: str | None = None
+    cost_told: bool = False
 
     @property
     def change_list(self) -> list[str]:
         try:
             loaded = json.loads(self.changes or "[]")
+        except ValueError:
+            return []
+        return [str(c) for c in loaded] if isinstance(loaded, list) else []
+
+    @property
+    def fact_map(self) -> dict[str, Any]:
+        try:
+            loaded = json.loads(self.facts or "{}")
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    @property
+    def shared(self) -> list[str]:
+        """The projects of requests that ran at the same time (their costs can't be told apart)."""
+        try:
+            loaded = json.loads(self.shared_with or "[]")
         except ValueError:
             return []
         return [str(c) for c in loaded] if isinstance(loaded, list) else []
@@ -239,6 +274,7 @@ class Render:
     claimed_at: float | None
     created_at: float
     updated_at: float
+    told: int = 0  # the file was delivered in an answer (then "the same file" can be true)
     project_name: str | None = None
 
 
@@ -260,6 +296,7 @@ class Upload:
     owner: str | None
     delivered: bool
     created_at: float
+    client: str | None = None
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -361,6 +398,8 @@ class Store:
             for statement in _statements(INDEXES):
                 db.execute(statement)
             self._adopt_v1_session(db)
+            if version < 4:  # an unnamed project before version 4 gets its name from its next request
+                db.execute("UPDATE projects SET named=0 WHERE name=''")
             for statement in _statements(MEDIA_COUNTS):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -417,14 +456,24 @@ class Store:
 
     @_guarded
     def add_project(
-        self, project_id: str, session_id: str, task_id: str | None, name: str, language: str
+        self,
+        project_id: str,
+        session_id: str,
+        task_id: str | None,
+        name: str,
+        language: str,
+        named: bool = True,
     ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO projects(id, session_id, task_id, name, language, created_at, updated_at)"
-            " VALUES(?,?,?,?,?,?,?)",
-            (project_id, session_id, task_id, _text(name), language, now, now),
+            "INSERT INTO projects(id, session_id, task_id, name, language, named, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?,?)",
+            (project_id, session_id, task_id, _text(name), language, int(named), now, now),
         )
+
+    @_guarded
+    def project_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM projects").fetchone()[0])
 
     @_guarded
     def project(self, project_id: str) -> Project | None:
@@ -433,22 +482,40 @@ class Store:
 
     @_guarded
     def find_project(self, ref: str) -> Project | None:
-        """A project by id, or by name (exact, then prefix, case-insensitive): newest first."""
+        """A project by id, or by its exact name (case-insensitive), newest first."""
+        found = self.find_projects(ref)
+        return found[0] if len(found) == 1 else None
+
+    @_guarded
+    def find_projects(self, ref: str, limit: int = 10) -> list[Project]:
+        """Projects whose id or whole name is ``ref`` (case-insensitive), newest first."""
         ref = ref.strip()
-        for sql, args in (
-            ("SELECT * FROM projects WHERE id=?", (ref,)),
-            ("SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1", (ref,)),
-            # A prefix as a range on the ``projects_name`` index (a LIKE scanned every project).
-            (
-                "SELECT * FROM projects WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?"
-                " ORDER BY updated_at DESC LIMIT 1",
-                (ref, ref + "\U0010ffff"),
-            ),
-        ):
-            row = self._db.execute(sql, args).fetchone()
-            if row is not None:
-                return Project(**dict(row))
-        return None
+        row = self._db.execute("SELECT * FROM projects WHERE id=?", (ref,)).fetchone()
+        if row is not None:
+            return [Project(**dict(row))]
+        rows = self._db.execute(
+            "SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT ?",
+            (ref, limit),
+        ).fetchall()
+        return [Project(**dict(r)) for r in rows]
+
+    @_guarded
+    def projects_starting(self, ref: str, limit: int = 10) -> list[Project]:
+        """Projects whose name starts with ``ref`` (as candidates to offer, never chosen silently)."""
+        # A prefix as a range on the ``projects_name`` index (a LIKE scanned every project).
+        rows = self._db.execute(
+            "SELECT * FROM projects WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?"
+            " ORDER BY updated_at DESC LIMIT ?",
+            (ref.strip(), ref.strip() + "\U0010ffff", limit),
+        ).fetchall()
+        return [Project(**dict(r)) for r in rows]
+
+    @_guarded
+    def name_taken(self, name: str, but: str | None = None) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM projects WHERE name=? COLLATE NOCASE AND id IS NOT ? LIMIT 1", (name, but)
+        ).fetchone()
+        return row is not None
 
     @_guarded
     def recent_projects(self, limit: int) -> tuple[list[Project], int]:
@@ -527,6 +594,8 @@ class Store:
         prompt_key: str,
         *,
         stale_after: float,
+        client: str | None = None,
+        route: str | None = None,
     ) -> Generation | None:
         """Record a new agent turn before it is sent, unless the project already has one running
         in a live process: then that one is returned and nothing is written (one turn at a time
@@ -546,9 +615,10 @@ class Store:
             now = time.time()
             self._db.execute(
                 "INSERT INTO generations(id, project_id, session_id, prompt, prompt_key, status, owner,"
-                " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, now, now),
-            )
+                " client, route, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, client, route,
+                 now, now),
+            )  # fmt: skip
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -562,10 +632,9 @@ class Store:
 
     @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
-        if "changes" in fields and not isinstance(fields["changes"], str | None):
-            fields["changes"] = json.dumps(fields["changes"], ensure_ascii=False)
-        if isinstance(fields.get("before_draft"), str) and len(fields["before_draft"]) > MAX_STORED_DRAFT:
-            fields["before_draft"] = None  # only used to describe changes after a restart
+        for name in ("changes", "facts", "shared_with"):
+            if name in fields and not isinstance(fields[name], str | None):
+                fields[name] = json.dumps(fields[name], ensure_ascii=False)
         self._update("generations", gen_id, fields)
 
     @_guarded
@@ -584,6 +653,46 @@ class Store:
         return None if row is None else _generation(row)
 
     @_guarded
+    def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
+        """The same request, already answered and told, in this project (the newest)."""
+        row = self._db.execute(
+            "SELECT * FROM generations WHERE project_id=? AND prompt_key=? AND status='done' AND delivered=1"
+            " ORDER BY created_at DESC LIMIT 1",
+            (project_id, prompt_key),
+        ).fetchone()
+        return None if row is None else _generation(row)
+
+    @_guarded
+    def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:
+        """Other agent turns (any project) that were sent while this one ran: the balance moved for
+        them too. Bounded: only turns sent before ``end`` and not ended before ``start``."""
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE id!=? AND sent_at IS NOT NULL AND sent_at<=?"
+            " AND (ended_at IS NULL OR ended_at>=?) ORDER BY sent_at DESC LIMIT 20",
+            (gen_id, end, start),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
+    def undelivered_elsewhere(self, project_id: str | None, client: str, limit: int = 10) -> list[Generation]:
+        """Finished answers not told yet that this call won't deliver: another project's, or asked by
+        another client session (each is labelled in status, never taken from its owner)."""
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE delivered=0 AND status!='running'"
+            " AND (project_id IS NOT ? OR (client IS NOT NULL AND client!=?))"
+            " ORDER BY created_at DESC LIMIT ?",
+            (project_id, client, limit),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
+    def running_turns(self, limit: int = 10) -> list[Generation]:
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE status='running' ORDER BY created_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
     def running_turn(self, project_id: str) -> Generation | None:
         row = self._db.execute(
             "SELECT * FROM generations WHERE project_id=? AND status='running'"
@@ -600,11 +709,14 @@ class Store:
         return row is not None
 
     @_guarded
-    def undelivered_turns(self, project_id: str, limit: int = 20) -> list[Generation]:
+    def undelivered_turns(
+        self, project_id: str, limit: int = 20, client: str | None = None
+    ) -> list[Generation]:
+        """A project's answers not told yet; with ``client``, only those that session asked for."""
         rows = self._db.execute(
             "SELECT * FROM generations WHERE project_id=? AND delivered=0 AND status!='running'"
-            " ORDER BY created_at LIMIT ?",
-            (project_id, limit),
+            " AND (? IS NULL OR client IS NULL OR client=?) ORDER BY created_at LIMIT ?",
+            (project_id, client, client, limit),
         ).fetchall()
         return [_generation(r) for r in rows]
 
@@ -625,13 +737,15 @@ class Store:
     # --- uploads -----------------------------------------------------------------------------
 
     @_guarded
-    def start_upload(self, upload_id: str, project_id: str, names: list[str]) -> None:
+    def start_upload(
+        self, upload_id: str, project_id: str, names: list[str], client: str | None = None
+    ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO uploads(id, project_id, names, status, owner, created_at, updated_at)"
-            " VALUES(?,?,?,?,?,?,?)",
+            "INSERT INTO uploads(id, project_id, names, status, owner, client, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?,?)",
             (upload_id, project_id, json.dumps([_text(n) for n in names], ensure_ascii=False), "running",
-             OWNER, now, now),
+             OWNER, client, now, now),
         )  # fmt: skip
 
     @_guarded
@@ -654,7 +768,7 @@ class Store:
             if status != "running":
                 out.append(
                     Upload(r["id"], r["project_id"], json.loads(r["names"]), status, r["error"], r["owner"],
-                           bool(r["delivered"]), r["created_at"])
+                           bool(r["delivered"]), r["created_at"], r["client"])
                 )  # fmt: skip
         return out
 
@@ -753,6 +867,7 @@ def _generation(row: sqlite3.Row) -> Generation:
     data = dict(row)
     data.pop("session_id", None)
     data["delivered"] = bool(data["delivered"])
+    data["cost_told"] = bool(data.get("cost_told"))
     tc = data.get("timeline_changed")
     data["timeline_changed"] = None if tc is None else bool(tc)
     return Generation(**data)
