@@ -136,6 +136,7 @@ CREATE INDEX IF NOT EXISTS generations_project ON generations(project_id, status
 CREATE INDEX IF NOT EXISTS generations_open ON generations(status) WHERE status = 'running';
 CREATE INDEX IF NOT EXISTS generations_undelivered ON generations(project_id) WHERE delivered = 0;
 CREATE INDEX IF NOT EXISTS generations_prompt ON generations(project_id, prompt_key);
+CREATE INDEX IF NOT EXISTS generations_sent ON generations(sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS projects_name ON projects(name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS renders_recent ON renders(created_at);
 CREATE INDEX IF NOT EXISTS renders_project ON renders(project_id, created_at);
@@ -174,6 +175,7 @@ _OPEN_RENDERS = "SELECT * FROM renders WHERE status IN ({}) ORDER BY created_at 
 )
 #: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
 OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+TURN_LIMIT_S = 3600.0  # no agent turn runs longer (the agent's own limit is 15 minutes)
 
 
 def owner_alive(owner: str | None) -> bool:
@@ -667,9 +669,9 @@ class Store:
         """Other agent turns (any project) that were sent while this one ran: the balance moved for
         them too. Bounded: only turns sent before ``end`` and not ended before ``start``."""
         rows = self._db.execute(
-            "SELECT * FROM generations WHERE id!=? AND sent_at IS NOT NULL AND sent_at<=?"
+            "SELECT * FROM generations WHERE sent_at BETWEEN ? AND ? AND id!=?"
             " AND (ended_at IS NULL OR ended_at>=?) ORDER BY sent_at DESC LIMIT 20",
-            (gen_id, end, start),
+            (start - TURN_LIMIT_S, end, gen_id, start),
         ).fetchall()
         return [_generation(r) for r in rows]
 
@@ -714,11 +716,14 @@ class Store:
     ) -> list[Generation]:
         """A project's answers not told yet; with ``client``, only those that session asked for."""
         rows = self._db.execute(
-            "SELECT * FROM generations WHERE project_id=? AND delivered=0 AND status!='running'"
-            " AND (? IS NULL OR client IS NULL OR client=?) ORDER BY created_at LIMIT ?",
-            (project_id, client, client, limit),
+            # The partial index by name: the planner took (project_id, prompt_key) and walked history.
+            "SELECT * FROM generations INDEXED BY generations_undelivered"
+            " WHERE project_id=? AND delivered=0 AND status!='running' ORDER BY created_at LIMIT ?",
+            (project_id, limit),
         ).fetchall()
-        return [_generation(r) for r in rows]
+        found = [_generation(r) for r in rows]
+        # Filtered here, not in SQL: a condition on the client made SQLite leave the partial index.
+        return [g for g in found if client is None or g.client is None or g.client == client]
 
     @_guarded
     def interrupt_dead_turns(self, stale_after: float) -> list[str]:
