@@ -334,9 +334,12 @@ def full_disk_for(out: Path, home: Path) -> Any:
     def plant(req: Request) -> None:
         render_id = req.params.get("id") or req.params["name"].removesuffix(".mp4")
         with sqlite3.connect(home / "store.db") as db:
-            created = db.execute("SELECT created_at FROM renders WHERE id=?", (render_id,)).fetchone()[0]
+            created, name = db.execute(
+                "SELECT r.created_at, p.name FROM renders r JOIN projects p ON p.id = r.project_id WHERE r.id=?",
+                (render_id,),
+            ).fetchone()
         out.mkdir(parents=True, exist_ok=True)
-        part = out / f".{export_name(render_id, 'mp4', created)}.part"
+        part = out / f".{export_name(render_id, 'mp4', created, name)}.part"
         part.unlink(missing_ok=True)
         part.symlink_to("/dev/full")
 
