@@ -253,6 +253,10 @@ class UploadResult(WireModel):
     @field_validator("files", mode="before")
     @classmethod
     def _files(cls, value: Any) -> list[Any]:
+        # Every field is optional in the contract: one file as an object counts as a list of one;
+        # anything else reads as "not said" (the caller still knows what it sent).
+        if isinstance(value, dict):
+            value = [value]
         return [v for v in value if isinstance(v, dict)][:1000] if isinstance(value, list) else []
 
 

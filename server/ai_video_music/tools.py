@@ -105,6 +105,13 @@ Format = Annotated[
 Quality = Annotated[Literal["high", "medium", "low"], Field(description="Render quality.")]
 
 
+def client_key(ctx: Context) -> str:
+    """Which client session a call comes from: the transport's session id (streamable HTTP), else
+    the one default session (stdio serves one client)."""
+    headers = ctx.headers or {}
+    return str(headers.get("mcp-session-id") or DEFAULT_CLIENT)[:100]
+
+
 def _reporter(ctx: Context) -> Reporter:
     """Progress for one request. MCP wants each value larger than the last, and one call may
     wait on several jobs in turn (a render at 60%, then an agent turn at its start)."""
@@ -275,8 +282,7 @@ def create_server(
         limit = conf_box["conf"].tool_budget
         margin = min(2.0, limit * 0.1)  # time to compose and send the answer
         # Each client session has its own current project and is told its own answers.
-        headers = ctx.headers or {}
-        CLIENT.set(str(headers.get("mcp-session-id") or DEFAULT_CLIENT)[:100])
+        CLIENT.set(client_key(ctx))
         try:
             with budget.within(limit - margin), anyio.move_on_after(limit - margin / 2) as scope:
                 out = await action(state)
