@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from .messages import Lang, t
 from .outputs import GenerateOutput
+from .records import OPEN_RENDER, RenderState
 from .shared import Shared
-from .store import OPEN_RENDER
 
 
 async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
@@ -25,7 +25,7 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
     latest = s.store.project_renders(project.id, 1) if project is not None else []
     if cancelled:
         parts.append(t("cancel.done", lang))
-    elif latest and latest[0].status == "downloaded" and latest[0].local_path and not running:
+    elif latest and latest[0].status is RenderState.DOWNLOADED and latest[0].local_path and not running:
         parts.append(t("cancel.already_saved", lang, path=latest[0].local_path))
     elif not running:
         parts.append(t("cancel.nothing", lang))

@@ -21,10 +21,11 @@ from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportOutput, Segment, TimelineView, Track
 from .projects import CLIENT
+from .records import OPEN_RENDER, RenderState
 from .replies import changes, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
-from .store import OPEN_RENDER, Project, Render
+from .store import Project, Render
 from .timeline import Timeline, fingerprint, is_exportable, read_timeline, summary, track_label
 from .turns import AGENT_POLL_S
 
@@ -113,7 +114,7 @@ class Exports:
             else:
                 final = job.subject or job.id
             rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
-        elif rec.status != "downloaded":
+        elif rec.status is not RenderState.DOWNLOADED:
             rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
         tl = read_timeline(state.draft, state.canvas)
         out = await self._export_output(rec, project, timeline_view(tl, lang), lang, notes)
@@ -149,9 +150,13 @@ class Exports:
                 if rec.status in OPEN_RENDER:
                     stale.append(rec)
                 continue
-            if rec.format != fmt or rec.quality != quality or rec.status in ("failed", "cancelled"):
+            if (
+                rec.format != fmt
+                or rec.quality != quality
+                or rec.status in (RenderState.FAILED, RenderState.CANCELLED)
+            ):
                 continue
-            if rec.status == "downloaded" and rec.local_path and Path(rec.local_path).is_file():
+            if rec.status is RenderState.DOWNLOADED and rec.local_path and Path(rec.local_path).is_file():
                 # The same timeline: the same file, and "the same file" only if it was delivered before.
                 return None, rec, t("export.reused", lang) if rec.told else None
             if rec.status in OPEN_RENDER:
@@ -178,7 +183,7 @@ class Exports:
     ) -> ExportOutput:
         view = await self.s.project_view(project, link=True)
         url = view.project_url if view else None
-        if rec.status == "downloaded":
+        if rec.status is RenderState.DOWNLOADED:
             self.s.store.update_render(rec.id, told=1)
             facts = t(
                 "export.facts",
@@ -206,8 +211,8 @@ class Exports:
                 timeline=timeline,
                 reply="\n\n".join([*notes, reply]),
             )
-        if rec.status in ("failed", "cancelled"):
-            key = "render.cancelled" if rec.status == "cancelled" else "render.failed"
+        if rec.status in (RenderState.FAILED, RenderState.CANCELLED):
+            key = "render.cancelled" if rec.status is RenderState.CANCELLED else "render.failed"
             raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
         pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
         job = self.s.renders.job_for(rec.id)

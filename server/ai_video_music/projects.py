@@ -58,7 +58,8 @@ class Language:
         return self.current()
 
 
-_QUOTED = re.compile(r"[\"“”「」『』《》‘’']([^\"“”「」『』《》]{1,60}?)[\"“”「」『』《》‘’']")
+# Quotes that open a title (not the plain apostrophe: "don't … it's" is no title).
+_QUOTED = re.compile(r"[\"“「『《‘]([^\"“”「」『』《》‘’]{1,60})[\"”」』》’]")
 _TITLED = re.compile(
     r"(?i)\b(?:titled|called|named|title(?:d)?\s+it|name\s+it|call\s+it)\s+[:：]?\s*([^\n,.;!?，。；！？]{1,60})"
 )

@@ -43,7 +43,8 @@ from .jobs import Job, Jobs
 from .media import NotAVideoError, VideoFacts, contact_sheet, probe_video, warm_up
 from .messages import msg
 from .models import RenderStatus
-from .store import OPEN_RENDER, Render, Store
+from .records import OPEN_RENDER
+from .store import Render, Store
 from .timeline import fingerprint
 
 log = logging.getLogger(__name__)

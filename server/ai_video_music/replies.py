@@ -14,6 +14,7 @@ from typing import Any
 from .costs import EDIT_COST, Cost, cost_of
 from .messages import Lang, t
 from .outputs import ExportItem, StatusOutput, TurnAnswer
+from .records import TurnState
 from .router import Action
 from .sanitize import cap, clean_text
 from .store import Generation
@@ -84,11 +85,11 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         return "\n\n".join(p for p in (gen.reply, cost_line(cost_of(gen), lang, more)) if p)
     parts: list[str] = []
     error = _localized(facts.get("error"), lang)
-    if gen.status == "failed" and not facts.get("accepted", True):
+    if gen.status is TurnState.FAILED and not facts.get("accepted", True):
         return str(error or "")  # refused before the agent acted: nothing was done or spent
     if facts.get("session_lost"):
         parts.append(t("project.session_lost", lang))
-    if gen.status == "interrupted":
+    if gen.status is TurnState.INTERRUPTED:
         parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
     words = said(gen)
     built = _localized(facts.get("built"), lang)
@@ -100,12 +101,12 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(str(built))
     elif listed:
         parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in listed))
-    elif gen.timeline_changed is None and gen.status != "interrupted":
+    elif gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED:
         parts.append(t("agent.unchecked", lang))
     if words:
         cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
         parts.append(fence(words, lang) + cut)
-    elif error is None and gen.status != "interrupted":
+    elif error is None and gen.status is not TurnState.INTERRUPTED:
         parts.append(t("agent.silent", lang))
     if error:
         parts.append(str(error))
@@ -114,7 +115,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
-    if gen.status == "failed":
+    if gen.status is TurnState.FAILED:
         return [t("next.status_later", lang, seconds=poll_s)] if gen.timeline_changed else []
     if gen.timeline_changed is False:
         # Nothing changed: say so first; exporting would only save what was there before.
@@ -137,7 +138,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         changes=changes(gen, lang),
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
-        interrupted=gen.status == "interrupted",
+        interrupted=gen.status is TurnState.INTERRUPTED,
         agent_says=said(gen) or None,
     )
 

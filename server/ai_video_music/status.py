@@ -17,6 +17,7 @@ from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT
+from .records import RenderState, UploadState
 from .replies import status_steps, status_text, turn_answer
 from .sanitize import cap
 from .shared import Shared, iso
@@ -108,14 +109,14 @@ async def status(
             out.exportable = is_exportable(state.draft)
             current_fp = fingerprint(state.draft)
             for item, rec in zip(out.exports, exports, strict=True):
-                if rec.project_id == current.id and rec.status == "downloaded":
+                if rec.project_id == current.id and rec.status is RenderState.DOWNLOADED:
                     item.matches_timeline = rec.draft_fp == current_fp
             latest = next(
                 (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
             )
-            out.export_current = latest is not None and latest.status == "downloaded"
+            out.export_current = latest is not None and latest.status is RenderState.DOWNLOADED
             # No "call export" when the user just cancelled the export of this very timeline.
-            cancelled_now = latest is not None and latest.status == "cancelled"
+            cancelled_now = latest is not None and latest.status is RenderState.CANCELLED
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
     out.reply = status_text(out, notes, lang)
@@ -133,7 +134,9 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
         if up.client is not None and up.client != client:
             continue
         names = t("list.sep", lang).join(up.names[:10])
-        key = {"done": "upload.finished", "failed": "upload.failed"}.get(up.status, "upload.interrupted")
+        key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
+            up.status, "upload.interrupted"
+        )
         replies.append(t(key, lang, names=names, error=up.error or ""))
         s.store.update_upload(up.id, delivered=1)
     more = s.more_credits(lang)

@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from .errors import LocalStateError, local_state_error
 from .fsutil import pid_alive, private_dir
+from .records import OPEN_RENDER, RenderState, TurnState, UploadState
 from .redact import mask_known
 from .sanitize import fix_surrogates
 
@@ -166,12 +167,11 @@ CREATE TRIGGER IF NOT EXISTS media_moved AFTER UPDATE OF project_id ON media
 END;
 """
 _UPSERT_KV = "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
-OPEN_RENDER = ("submitting", "pending", "processing", "completed")  # completed = not downloaded yet
 # The statuses as literals, not parameters: SQLite uses the partial index ``renders_open`` only when
 # it can see that the query implies the index's WHERE (with ``?`` it scanned every render: 39 ms
 # at 100k renders, on every status and export).
 _OPEN_RENDERS = "SELECT * FROM renders WHERE status IN ({}) ORDER BY created_at LIMIT ?".format(  # noqa: S608
-    ", ".join(f"'{s}'" for s in OPEN_RENDER)
+    ", ".join(f"'{s.value}'" for s in OPEN_RENDER)
 )
 #: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
 OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -203,11 +203,15 @@ class Project:
 
 @dataclass(frozen=True)
 class Generation:
+    """An agent turn's record: what was asked (as sent), how it was routed, when it was sent and
+    ended, the balance around it, the verified change, the agent's words (``facts``), whether
+    it was told and whether its cost was told."""
+
     id: str
     project_id: str | None
     prompt: str
     prompt_key: str | None
-    status: str
+    status: TurnState
     reply: str
     error: str | None
     delivered: bool
@@ -226,6 +230,9 @@ class Generation:
     ended_at: float | None = None
     shared_with: str | None = None
     cost_told: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", TurnState(self.status))
 
     @property
     def change_list(self) -> list[str]:
@@ -258,7 +265,7 @@ class Render:
     id: str
     project_id: str | None
     session_id: str | None
-    status: str
+    status: RenderState
     progress: float | None
     format: str
     quality: str
@@ -279,6 +286,9 @@ class Render:
     told: int = 0  # the file was delivered in an answer (then "the same file" can be true)
     project_name: str | None = None
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", RenderState(self.status))
+
 
 @dataclass(frozen=True)
 class Media:
@@ -293,12 +303,15 @@ class Upload:
     id: str
     project_id: str
     names: list[str]
-    status: str
+    status: UploadState
     error: str | None
     owner: str | None
     delivered: bool
     created_at: float
     client: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", UploadState(self.status))
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:

@@ -25,6 +25,7 @@ from .messages import LANGUAGES, Lang, msg, t
 from .models import SessionState
 from .outputs import GenerateOutput
 from .projects import CLIENT
+from .records import TurnState
 from .replies import said, turn_reply, turn_steps
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
@@ -229,7 +230,7 @@ class Turns:
         """The same request was already sent: never send it again, hand back its answer."""
         ago = _ago(same.created_at)
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
-        if same.status == "running" and not await self.s.wait_turn(
+        if same.status is TurnState.RUNNING and not await self.s.wait_turn(
             same.id, report, lang, deadline - self.s.reserve()
         ):
             return GenerateOutput(
@@ -349,7 +350,7 @@ class Turns:
         failed = error is not None and (not accepted or (not text.strip() and not changed))
         self.s.store.update_generation(
             gen_id,
-            status="failed" if failed else "done",
+            status=TurnState.FAILED if failed else TurnState.DONE,
             facts=facts,
             error=error.render("en") if error is not None else None,
             timeline_changed=changed,
@@ -381,7 +382,7 @@ class Turns:
             project=await self.s.project_view(project, link=True),
             agent_says=said(gen) or None,
         )
-        if gen.status == "failed" and gen.error:
+        if gen.status is TurnState.FAILED and gen.error:
             raise TurnFailed(out)
         return out
 

@@ -25,6 +25,7 @@ from .messages import msg, t
 from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
 from .projects import CLIENT
+from .records import UploadState
 from .sanitize import clean_text
 from .shared import Shared
 
@@ -109,12 +110,14 @@ class Uploads:
                 )
             items = media_items(uploaded, [p.name for p in paths] + links)
             self.s.store.add_media(project.id, [i.model_dump() for i in items], "upload")
-            self.s.store.update_upload(upload_id, status="done")
+            self.s.store.update_upload(upload_id, status=UploadState.DONE)
             return items
 
         def on_done(job: Job) -> None:
             if job.error is not None:
-                self.s.store.update_upload(upload_id, status="failed", error=job.error.render(self.s.lang()))
+                self.s.store.update_upload(
+                    upload_id, status=UploadState.FAILED, error=job.error.render(self.s.lang())
+                )
 
         job = self.s.jobs.spawn("upload", msg("label.upload"), work, project_id=project.id, on_done=on_done)
         view = await self.s.project_view(project, link=True)
