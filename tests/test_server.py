@@ -220,7 +220,9 @@ async def test_a_reply_without_text_is_replaced_by_what_changed(
     result = data(await call(mcp, "generate", {"prompt": "lower the music to 20%"}))
     # The facts first (what changed), then that NemoVideo said nothing.
     reply = result["reply"]
-    assert reply.index("What changed on the timeline:") < reply.index("NemoVideo's agent finished without a message.")
+    assert reply.index("What changed on the timeline:") < reply.index(
+        "NemoVideo's agent finished without a message."
+    )
     assert result["timeline_changed"] is True and result["agent_says"] is None
     assert any("35% → 20%" in change for change in result["changes"])
 

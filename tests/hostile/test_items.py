@@ -335,7 +335,8 @@ def full_disk_for(out: Path, home: Path) -> Any:
         render_id = req.params.get("id") or req.params["name"].removesuffix(".mp4")
         with sqlite3.connect(home / "store.db") as db:
             created, name = db.execute(
-                "SELECT r.created_at, p.name FROM renders r JOIN projects p ON p.id = r.project_id WHERE r.id=?",
+                "SELECT r.created_at, p.name FROM renders r JOIN projects p ON p.id = r.project_id"
+                " WHERE r.id=?",
                 (render_id,),
             ).fetchone()
         out.mkdir(parents=True, exist_ok=True)
