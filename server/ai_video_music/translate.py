@@ -79,4 +79,3 @@ def _keep_case(match: re.Match[str], replacement: str) -> str:
 
 
 _EXPORT_MENTION = re.compile(r"\bexport|导出", re.IGNORECASE)
-
