@@ -300,3 +300,16 @@ def test_a_project_is_found_by_its_whole_name_and_candidates_by_their_start_take
     assert [p.id for p in store.projects_starting("summer_")] == ["p1"], "_ is a character, not a wildcard"
     assert store.projects_starting("Summer_trip 1%") == [], "% too"
     assert [p.id for p in store.projects_starting("SUMMERX")] == ["p2"]
+
+
+def test_version_3_projects_without_a_name_get_a_name_a_user_can_type(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add_project("p1", "s1", None, "", "en")
+    store.add_project("p2", "s2", None, "Video 1", "en")  # taken: the next free number is used
+    store._db.execute("PRAGMA user_version=3")
+    store.close()
+    again = Store(tmp_path)
+    named = again.project("p1")
+    assert named is not None and named.name == "Video 2" and named.named == 0
+    assert again.find_project("video 2") == named
+    assert again.generation("nothing") is None, "the turn columns of version 4 are there"

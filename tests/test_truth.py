@@ -19,7 +19,7 @@ from mcp import Client
 from ai_video_music import service
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings
-from ai_video_music.models import UploadedFile
+from ai_video_music.models import UploadedFile, UploadResult, parse
 from ai_video_music.projects import CLIENT
 from ai_video_music.replies import fence
 from ai_video_music.router import Action, Decision
@@ -329,3 +329,9 @@ async def test_each_client_session_has_its_own_project_and_answers(
         assert [a.request for a in mine.answers] == ["make a 6 second video for the bakery"]
         assert other.project is not None and other.project.name == "Garage"
         tg.cancel_scope.cancel()
+
+
+@pytest.mark.parametrize("data", [None, {}, {"files": None}, {"files": "x"}, [], [{"filename": "b.png"}]])
+def test_an_accepted_uploads_answer_of_any_shape_reads_without_error(data: Any) -> None:
+    files = parse(UploadResult, data).files
+    assert [f.filename for f in files] == (["b.png"] if data == [{"filename": "b.png"}] else [])

@@ -248,7 +248,18 @@ class UploadedFile(WireModel):
 
 
 class UploadResult(WireModel):
+    """An accepted upload's answer. Every field is optional in the contract: ``data`` may be the
+    list of files itself, or null, or carry no ``files``; the upload still happened (the caller
+    names the media by what it sent)."""
+
     files: list[UploadedFile] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {"files": value}
+        return value if isinstance(value, dict) else {}
 
     @field_validator("files", mode="before")
     @classmethod

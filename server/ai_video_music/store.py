@@ -24,6 +24,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from .errors import LocalStateError, local_state_error
 from .fsutil import pid_alive, private_dir
+from .messages import t
 from .records import OPEN_RENDER, RenderState, TurnState, UploadState
 from .redact import mask_known
 from .sanitize import fix_surrogates
@@ -413,8 +414,8 @@ class Store:
             for statement in _statements(INDEXES):
                 db.execute(statement)
             self._adopt_v1_session(db)
-            if version < 4:  # an unnamed project before version 4 gets its name from its next request
-                db.execute("UPDATE projects SET named=0 WHERE name=''")
+            if version < 4:
+                self._name_unnamed(db)
             for statement in _statements(MEDIA_COUNTS):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -422,6 +423,18 @@ class Store:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    @staticmethod
+    def _name_unnamed(db: sqlite3.Connection) -> None:
+        """Before version 4 a project could have no name (shown as "New project", which named
+        none of them): each gets a default name a user can type, replaced by its next request's."""
+        rows = db.execute("SELECT id FROM projects WHERE name='' ORDER BY created_at").fetchall()
+        n = 0
+        for row in rows:
+            n += 1
+            while db.execute("SELECT 1 FROM projects WHERE name=? COLLATE NOCASE", (_default(n),)).fetchone():
+                n += 1
+            db.execute("UPDATE projects SET name=?, named=0 WHERE id=?", (_default(n), row[0]))
 
     @staticmethod
     def _adopt_v1_session(db: sqlite3.Connection) -> None:
@@ -889,6 +902,10 @@ def _generation(row: sqlite3.Row) -> Generation:
     tc = data.get("timeline_changed")
     data["timeline_changed"] = None if tc is None else bool(tc)
     return Generation(**data)
+
+
+def _default(n: int) -> str:
+    return t("project.default_name", "en", n=n)
 
 
 def _statements(script: str) -> list[str]:
