@@ -97,7 +97,7 @@ class VideoService:
         lang = s.language.observe(prompt)
         decision = route(prompt)
         notes = s.take_notices(lang)
-        ask = decision.action is getattr(Action, "ASK", None)
+        ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
         if (
             new_project
