@@ -54,6 +54,25 @@ class TurnFailed(NemoError):
         super().__init__(reply=out.reply)
 
 
+def compare(before: SessionState | None, after: SessionState) -> tuple[bool | None, dict[str, Any]] | None:
+    """The verified change between two states, in every language; None when a draft can't be
+    read (a hostile draft must not turn a paid answer into an error)."""
+    try:
+        before_tl: Timeline | None = (
+            read_timeline(before.draft, before.canvas) if before is not None else None
+        )
+        after_tl = read_timeline(after.draft, after.canvas)
+        facts: dict[str, Any] = {"changes": {lang: diff(before_tl, after_tl, lang) for lang in LANGUAGES}}
+        changed = None if before is None else fingerprint(before.draft) != fingerprint(after.draft)
+        if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
+            # A timeline made from nothing: its summary says more than a list of additions.
+            facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
+    except Exception:
+        log.exception("comparing the timeline")
+        return None
+    return changed, facts
+
+
 def has_video(state: SessionState | None) -> bool:
     tl = read_timeline(state.draft, state.canvas) if state else None
     return tl is not None and any(tr.kind == "video" and tr.segments for tr in tl.tracks)
@@ -317,20 +336,15 @@ class Turns:
         ended = time.time()
         facts: dict[str, Any] = {"said": text, "truncated": truncated, "accepted": accepted}
         changed: bool | None = None
-        try:
-            if after is not None:
-                before_tl: Timeline | None = (
-                    read_timeline(before.draft, before.canvas) if before is not None else None
-                )
-                after_tl = read_timeline(after.draft, after.canvas)
-                facts["changes"] = {lang: diff(before_tl, after_tl, lang) for lang in LANGUAGES}
-                if before is not None:
-                    changed = fingerprint(before.draft) != fingerprint(after.draft)
-                if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
-                    # A timeline made from nothing: its summary says more than a list of additions.
-                    facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
-        except Exception:
-            log.exception("comparing the timeline after turn %s", gen_id)
+        if after is not None:
+            # Off the event loop: a huge draft takes seconds to read twice and compare, and other
+            # calls (another session's status) must not wait for it.
+            found = await anyio.to_thread.run_sync(compare, before, after)
+            if found is None:
+                log.error("comparing the timeline after turn %s failed", gen_id)
+            else:
+                changed, verified = found
+                facts.update(verified)
         if error is not None:
             facts["error"] = {
                 lang: (
