@@ -100,7 +100,9 @@ async def test_project_names_come_from_the_users_words_and_switch_by_what_is_sho
         "春季促销",
         "Video 4",
     ]
+    assert "Spring sale 2 ✓" not in (await ask(rich, "status"))["reply"], "the current one is Video 4"
     back = await ask(rich, "status", {"project": "spring sale 2"})
+    assert (await ask(rich, "status", {"project": "“Spring sale” ✓"}))["project"]["id"] == a["project"]["id"]
     assert back["project"]["id"] == b["project"]["id"]
     zh = await ask(rich, "status", {"project": "春季促销"})
     assert zh["project"]["id"] == c["project"]["id"]

@@ -165,6 +165,8 @@ class Projects:
     def find(self, ref: str) -> Project:
         """The one project ``ref`` names: an id or a whole name as shown (either language for a
         default name). Several, or only names starting with it: an error listing the candidates."""
+        # As shown: "Spring sale ✓" in the list, “Spring sale” / 「春季促销」 in sentences.
+        ref = ref.strip().removesuffix("✓").strip().strip("\"'“”「」『』")
         found: list[Project] = []
         for variant in default_names(ref):
             found += [p for p in self.store.find_projects(variant) if p.id not in {f.id for f in found}]
