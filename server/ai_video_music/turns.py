@@ -225,7 +225,8 @@ class Turns:
             raise
         out = await self.deliver(gen_id, lang)
         out.cost_warning = warning
-        out.reply = "\n\n".join(p for p in [*notes, *([warning] if warning else []), out.reply] if p)
+        # The facts first; the note that this used the last credits goes with its cost, at the end.
+        out.reply = "\n\n".join(p for p in [*notes, out.reply, *([warning] if warning else [])] if p)
         return out
 
     async def _before(self, project: Project) -> tuple[SessionState | None, float | None]:
