@@ -32,6 +32,7 @@ T = TypeVar("T")
 CLAIM_MARGIN_S = 3600.0  # renew a project link an hour before it expires
 NAME_CHARS = 32
 DEFAULT_CLIENT = "default"
+MAX_CLIENTS = 1000  # client sessions whose current project is remembered (the oldest goes first)
 #: The MCP client session a call comes from (the transport's session id; one default for stdio).
 #: Set by the MCP layer for each call; background jobs inherit it from the call that started them.
 CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("client", default=DEFAULT_CLIENT)
@@ -142,7 +143,11 @@ class Projects:
 
     def _set_current(self, project: Project) -> None:
         client = CLIENT.get()
+        self._current.pop(client, None)  # re-inserted last: the dict's order is the recency
         self._current[client] = project
+        while len(self._current) > MAX_CLIENTS:  # sessions come and go; memory stays bounded
+            oldest = next(k for k in self._current if k != DEFAULT_CLIENT)
+            del self._current[oldest]
         if client == DEFAULT_CLIENT:
             self.store.put(current_project=project.id)
 
