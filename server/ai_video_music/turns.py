@@ -18,7 +18,7 @@ import anyio
 import uuid_utils
 
 from . import budget
-from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, cost_of, gate, gate_text
+from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .errors import ConnectionFailedError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, msg, t
@@ -26,7 +26,7 @@ from .models import SessionState
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import said, turn_reply, turn_steps
+from .replies import changes, said, turn_reply, turn_steps
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
@@ -381,8 +381,6 @@ class Turns:
         self.s.store.update_generation(gen_id, delivered=1, cost_told=1)
         project = self.s.store.project(gen.project_id) if gen.project_id else None
         cost = cost_of(gen)
-        from .replies import changes
-
         out = GenerateOutput(
             language=lang,
             status="done",
@@ -405,6 +403,3 @@ class Turns:
 def _ago(created_at: float) -> Any:
     minutes = round((time.time() - created_at) / 60)
     return msg("ago.minutes", minutes=minutes) if minutes >= 1 else msg("ago.now")
-
-
-__all__ = ["EDIT_COST", "GENERATION_COST", "TurnFailed", "Turns", "prompt_key"]
