@@ -63,7 +63,10 @@ def compare(before: SessionState | None, after: SessionState) -> tuple[bool | No
         )
         after_tl = read_timeline(after.draft, after.canvas)
         facts: dict[str, Any] = {"changes": {lang: diff(before_tl, after_tl, lang) for lang in LANGUAGES}}
-        changed = None if before is None else fingerprint(before.draft) != fingerprint(after.draft)
+        after_fp = fingerprint(after.draft)
+        before_fp = None if before is None else fingerprint(before.draft)
+        facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
+        changed = None if before_fp is None else before_fp != after_fp
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
             facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
