@@ -65,7 +65,7 @@ class VideoService:
     async def timeline_text(self) -> str:
         current = self.shared.projects.current
         if current is None:
-            return "No project yet."
+            return t("status.no_project", self.lang())
         try:
             state = await self.shared.state(current)
         except NemoError as err:
