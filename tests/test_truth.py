@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -265,11 +266,16 @@ async def test_status_labels_other_projects_work_and_asks_to_poll_only_when_some
             assert "Nothing was running" in cancelled["reply"] and "undo" not in told(cancelled)
 
 
-async def test_cancel_with_nothing_sent_says_nothing_was_running(rich: Client, sim: Simulator) -> None:
+async def test_cancel_with_nothing_sent_says_nothing_was_running(
+    rich: Client, sim: Simulator, settings: Settings
+) -> None:
     out = await ask(rich, "generate", {"prompt": "cancel"})
     assert out["action"] == "cancel" and "Nothing was running" in out["reply"]
     assert "undo" not in told(out) and "can't be cancelled" not in told(out)
-    assert requests_to(sim, "run_sse") == []
+    assert requests_to(sim, "run_sse") == [] and requests_to(sim, "render_cancel") == []
+    with sqlite3.connect(settings.home / "store.db") as db:
+        rows = db.execute("SELECT renders, agent_running, told FROM cancels").fetchall()
+    assert rows == [("[]", 0, 1)], "the request is recorded, with what it stopped (nothing), and told"
 
 
 async def test_an_upload_answer_without_files_still_counts_the_upload(

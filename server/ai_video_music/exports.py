@@ -22,7 +22,7 @@ from .messages import Lang, t
 from .outputs import ExportOutput, Segment, TimelineView, Track
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState
-from .replies import changes, said, turn_reply
+from .replies import changes, export_done, export_progress, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
 from .store import Project, Render
@@ -185,17 +185,7 @@ class Exports:
         url = view.project_url if view else None
         if rec.status is RenderState.DOWNLOADED:
             self.s.store.update_render(rec.id, told=1)
-            facts = t(
-                "export.facts",
-                lang,
-                seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
-                width=rec.width or "?",
-                height=rec.height or "?",
-                mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
-            )
-            reply = t("export.done", lang, path=rec.local_path, facts=facts)
-            if url:
-                reply += "\n" + t("export.project_link", lang, url=url)
+            reply = export_done(rec, url, lang)
             return ExportOutput(
                 language=lang,
                 status="done",
@@ -214,22 +204,11 @@ class Exports:
         if rec.status in (RenderState.FAILED, RenderState.CANCELLED):
             key = "render.cancelled" if rec.status is RenderState.CANCELLED else "render.failed"
             raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
-        pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
         job = self.s.renders.job_for(rec.id)
         eta = None if job is None or job.eta is None else max(0.0, job.eta - time.monotonic())
-        if rec.error:  # download or polling trouble: kept, and picked up again by the next call
-            reply, status = t("export.trouble", lang, render_id=rec.id, error=rec.error), "waiting"
-        else:
-            reply, status = t("export.rendering", lang, pct=pct), "rendering"
-            if timeline.duration_s and timeline.width and timeline.height:
-                reply += t("sentence.sep", lang) + t(
-                    "export.will_be",
-                    lang,
-                    seconds=f"{timeline.duration_s:g}",
-                    width=timeline.width,
-                    height=timeline.height,
-                    ratio=timeline.aspect_ratio or "?",
-                )
+        # Download or polling trouble: kept, and picked up again by the next call.
+        status = "waiting" if rec.error else "rendering"
+        reply = export_progress(rec, timeline, lang)
         soon = eta is not None and eta < 60
         poll = max(5, round(eta + 2)) if eta is not None and soon else RENDER_POLL_S
         step = t("next.export_soon", lang, seconds=poll) if soon else t("next.export_later", lang)

@@ -13,11 +13,11 @@ from typing import Any
 
 from .costs import EDIT_COST, Cost, cost_of
 from .messages import Lang, t
-from .outputs import ExportItem, StatusOutput, TurnAnswer
+from .outputs import ExportItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState
 from .router import Action
 from .sanitize import cap, clean_text
-from .store import Generation
+from .store import Cancel, Generation, Render
 from .translate import translate
 
 # Lines of the agent's text that dress up as the server's own guidance ("Next (for the
@@ -141,6 +141,55 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         interrupted=gen.status is TurnState.INTERRUPTED,
         agent_says=said(gen) or None,
     )
+
+
+def cancel_reply(rec: Cancel, lang: Lang) -> str:
+    """What a cancel did: the renders it stopped, else why there was nothing to stop; an agent
+    request already sent is said to go on (never "ask to undo it": that is another paid request)."""
+    parts = []
+    if rec.renders:
+        parts.append(t("cancel.done", lang))
+    elif rec.saved_path and not rec.agent_running:
+        parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
+    elif not rec.agent_running:
+        parts.append(t("cancel.nothing", lang))
+    if rec.agent_running:
+        parts.append(t("cancel.agent_running", lang))
+    return "\n\n".join(parts)
+
+
+def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
+    """A saved export: where it is and the file's own facts (probed, not the timeline's)."""
+    facts = t(
+        "export.facts",
+        lang,
+        seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
+        width=rec.width or "?",
+        height=rec.height or "?",
+        mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
+    )
+    reply = t("export.done", lang, path=rec.local_path, facts=facts)
+    if project_url:
+        reply += "\n" + t("export.project_link", lang, url=project_url)
+    return reply
+
+
+def export_progress(rec: Render, timeline: TimelineView, lang: Lang) -> str:
+    """A render not saved yet: its trouble, or its progress and what the timeline says it will be."""
+    if rec.error:
+        return t("export.trouble", lang, render_id=rec.id, error=rec.error)
+    pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
+    reply = t("export.rendering", lang, pct=pct)
+    if timeline.duration_s and timeline.width and timeline.height:
+        reply += t("sentence.sep", lang) + t(
+            "export.will_be",
+            lang,
+            seconds=f"{timeline.duration_s:g}",
+            width=timeline.width,
+            height=timeline.height,
+            ratio=timeline.aspect_ratio or "?",
+        )
+    return reply
 
 
 def export_line(e: ExportItem, lang: Lang) -> str:

@@ -82,6 +82,16 @@ CREATE TABLE IF NOT EXISTS renders (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cancels (
+    id TEXT PRIMARY KEY,
+    project_id TEXT,
+    client TEXT,
+    renders TEXT NOT NULL DEFAULT '[]',  -- the renders cancelled at the service
+    saved_path TEXT,                     -- nothing ran, but the latest export had finished here
+    agent_running INTEGER NOT NULL DEFAULT 0,
+    told INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS uploads (
     id TEXT PRIMARY KEY,
     project_id TEXT NOT NULL,
@@ -289,6 +299,20 @@ class Render:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", RenderState(self.status))
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """A cancel request's record: what it stopped, and what it couldn't (an agent turn already sent)."""
+
+    id: str
+    project_id: str | None
+    client: str | None
+    renders: list[str]
+    saved_path: str | None
+    agent_running: bool
+    told: bool
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -802,6 +826,21 @@ class Store:
                            bool(r["delivered"]), r["created_at"], r["client"])
                 )  # fmt: skip
         return out
+
+    # --- cancels -----------------------------------------------------------------------------
+
+    @_guarded
+    def add_cancel(self, cancel: Cancel) -> None:
+        self._db.execute(
+            "INSERT INTO cancels(id, project_id, client, renders, saved_path, agent_running, told,"
+            " created_at) VALUES(?,?,?,?,?,?,?,?)",
+            (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders),
+             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at),
+        )  # fmt: skip
+
+    @_guarded
+    def cancel_told(self, cancel_id: str) -> None:
+        self._db.execute("UPDATE cancels SET told=1 WHERE id=?", (cancel_id,))
 
     # --- renders -----------------------------------------------------------------------------
 
