@@ -618,9 +618,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "两者合计消耗 {joint}；剩余 {left}。",
     ),
     "cost.repeat": (
-        "You asked for exactly this {ago}, and its answer was given. Sending it again asks NemoVideo to "
+        "Exactly this request was already sent {ago} and told. Sending it again asks NemoVideo to "
         "do it again and costs about {cost} credits ({left} left); it was not sent.",
-        "你在{ago}已经提出过完全相同的请求，并且已经给出了回复。再次发送会让 NemoVideo 重做一遍，"
+        "完全相同的请求已在{ago}发送过，结果也已告知。再次发送会让 NemoVideo 重做一遍，"
         "约消耗 {cost} 积分（剩余 {left}）；这次没有发送。",
     ),
     "cost.ask": (

@@ -706,9 +706,11 @@ class Store:
 
     @_guarded
     def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
-        """The same request, already answered and told, in this project (the newest)."""
+        """The same request, already sent and told (answered, or interrupted after it reached the
+        agent), in this project (the newest): sending it again would cost again."""
         row = self._db.execute(
-            "SELECT * FROM generations WHERE project_id=? AND prompt_key=? AND status='done' AND delivered=1"
+            "SELECT * FROM generations WHERE project_id=? AND prompt_key=? AND delivered=1"
+            " AND status IN ('done', 'interrupted')"
             " ORDER BY created_at DESC LIMIT 1",
             (project_id, prompt_key),
         ).fetchone()
