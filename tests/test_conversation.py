@@ -34,6 +34,7 @@ PROMPTS = {
         "changed": "changed",
         "claim": "the timeline did not change",
         "attached": "not sent again",
+        "says": "NemoVideo says:",
     },
     "zh": {
         "make": "用这些照片做一个20秒的竖屏视频，配上轻松的钢琴音乐",
@@ -44,6 +45,7 @@ PROMPTS = {
         "changed": "变化",
         "claim": "时间线实际上没有变化",
         "attached": "没有再次发送",
+        "says": "NemoVideo 回复：",
     },
 }
 
@@ -124,6 +126,8 @@ async def test_a_whole_sitting_stays_true(
         lied = await answer(client, lied)
         assert lied["timeline_changed"] is False and lied["changes"] == [], lied
         assert words["claim"] in lied["reply"]
+        # The fact first, in the server's words; the agent's claim after it, quoted as NemoVideo's.
+        assert lied["reply"].index(words["claim"]) < lied["reply"].index(words["says"])
 
         # 4. The export: the file is what was asked for, and says so.
         out = await export_until_done(client)
