@@ -20,7 +20,7 @@ import pytest
 from mcp import Client, types
 from mcp.types import CallToolResult
 
-from ai_video_music import actions, media
+from ai_video_music import media, uploads
 from ai_video_music.config import Settings
 from ai_video_music.errors import InputError
 from ai_video_music.messages import Lang, t
@@ -289,7 +289,7 @@ def endless_glob(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Ev
         for i in itertools.count():
             yield f"/photos/{i}.jpg"
 
-    monkeypatch.setattr(actions.glob, "iglob", iglob)
+    monkeypatch.setattr(uploads.glob, "iglob", iglob)
     yield started, release
     release.set()
 

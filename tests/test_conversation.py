@@ -34,6 +34,7 @@ PROMPTS = {
         "changed": "changed",
         "claim": "the timeline did not change",
         "attached": "not sent again",
+        "says": "NemoVideo says:",
     },
     "zh": {
         "make": "用这些照片做一个20秒的竖屏视频，配上轻松的钢琴音乐",
@@ -44,6 +45,7 @@ PROMPTS = {
         "changed": "变化",
         "claim": "时间线实际上没有变化",
         "attached": "没有再次发送",
+        "says": "NemoVideo 回复：",
     },
 }
 
@@ -54,6 +56,10 @@ def sim_config() -> Any:
     return fast_config(
         agent_seconds=1.2, generation_seconds=1.2, render_seconds=1.0, generation_cost=100, edit_cost=50
     )
+
+
+def result_text(out: dict[str, Any]) -> str:
+    return out["reply"] + " ".join(out["next_steps"])
 
 
 async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -120,6 +126,8 @@ async def test_a_whole_sitting_stays_true(
         lied = await answer(client, lied)
         assert lied["timeline_changed"] is False and lied["changes"] == [], lied
         assert words["claim"] in lied["reply"]
+        # The fact first, in the server's words; the agent's claim after it, quoted as NemoVideo's.
+        assert lied["reply"].index(words["claim"]) < lied["reply"].index(words["says"])
 
         # 4. The export: the file is what was asked for, and says so.
         out = await export_until_done(client)
@@ -191,7 +199,10 @@ async def test_the_free_credits_are_said_before_they_run_out(
         assert first["cost_warning"] is None and first["credits_used"] == 50 and first["credits_left"] == 50
         second = await ask(client, "generate", {"prompt": "add music"})
         assert second["credits_left"] == 0
+        assert "too few remain" in second["cost_warning"], "the last credits: said, and it still ran"
         assert "register?bind=" in second["reply"], "too little left for another edit: said at once"
         third = await ask(client, "generate", {"prompt": "make it 15 seconds"})
-        assert third["status"] == "needs_confirmation" and "0 are left" in third["cost_warning"]
+        # Too few for anything: not "confirm" (that can only fail) but cannot_run, with the way forward.
+        assert third["status"] == "cannot_run" and "0 are left" in third["cost_warning"]
+        assert "register?bind=" in third["reply"] and "accept_cost" not in result_text(third)
     assert len(requests_to(sim, "run_sse")) == 2, "the third was not sent"

@@ -124,7 +124,8 @@ async def test_export_reports_the_files_real_facts_and_a_project_link(mcp: Clien
     out = data(await call(mcp, "export", {"format": "mp4", "quality": "high"}))
     assert out["status"] == "done"
     path = Path(out["path"])
-    assert path.is_file() and re.fullmatch(r"nemovideo-\d{8}-\d{6}-[A-Za-z0-9]{6}\.mp4", path.name)
+    # Named after its project ("Video 1": the request named no subject) and the render's time.
+    assert path.is_file() and re.fullmatch(r"video-1-\d{4}-\d{2}-\d{2}-\d{4}\.mp4", path.name), path.name
     assert out["duration_s"] == pytest.approx(6, abs=0.5)
     assert (out["width"], out["height"]) == (180, 320), "vertical, as asked (the test canvas is 320x180)"
     assert out["size_bytes"] == path.stat().st_size
@@ -218,8 +219,12 @@ async def test_a_reply_without_text_is_replaced_by_what_changed(
     await call(mcp, "generate", {"prompt": "make a 10 second video"})
     sim.configure(next_no_text=True)
     result = data(await call(mcp, "generate", {"prompt": "lower the music to 20%"}))
-    assert result["reply"].startswith("The agent finished without a message.")
-    assert result["timeline_changed"] is True
+    # The facts first (what changed), then that NemoVideo said nothing.
+    reply = result["reply"]
+    assert reply.index("What changed on the timeline:") < reply.index(
+        "NemoVideo's agent finished without a message."
+    )
+    assert result["timeline_changed"] is True and result["agent_says"] is None
     assert any("35% → 20%" in change for change in result["changes"])
 
 
@@ -405,7 +410,7 @@ async def test_errors_follow_the_users_language(mcp: Client, tmp_path: Path) -> 
     assert missing.is_error and "不存在" in text(missing) and "绝对路径" in text(missing)
 
 
-async def test_low_credits_are_said_before_anything_is_sent_and_the_user_may_go_ahead(
+async def test_too_few_credits_cannot_run_and_confirming_sends_nothing(
     mcp: Client, sim: Simulator, settings: Settings
 ) -> None:
     await call(mcp, "credits")
@@ -413,13 +418,14 @@ async def test_low_credits_are_said_before_anything_is_sent_and_the_user_may_go_
     user_id = __import__("json").loads((settings.home / "token.json").read_text(encoding="utf-8"))["user_id"]
     link = f"https://nemovideo.com/register?bind={user_id}"
     first = data(await call(mcp, "generate", {"prompt": "make a video"}))
-    assert first["status"] == "needs_confirmation" and link in first["cost_warning"]
+    assert first["status"] == "cannot_run" and link in first["cost_warning"]
     assert "can't run" in first["reply"], "with nothing left, there is nothing to confirm: get credits first"
-    assert requests_to(sim, "run_sse") == [], "nothing was sent before the user agreed"
-    again = await call(mcp, "generate", {"prompt": "make a video", "accept_cost": True})
-    assert again.is_error and link in text(again), "sent: the service refused it, with the way to get credits"
-    assert len(requests_to(sim, "run_sse")) == 1
-    assert "nmv_usr_" not in text(again)
+    assert not any("accept_cost" in step for step in first["next_steps"])
+    assert requests_to(sim, "run_sse") == [], "nothing was sent"
+    again = data(await call(mcp, "generate", {"prompt": "make a video", "accept_cost": True}))
+    assert again["status"] == "cannot_run" and link in again["reply"], "confirming can't make it run"
+    assert requests_to(sim, "run_sse") == []
+    assert "nmv_usr_" not in again["reply"]
 
 
 async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_survive(

@@ -206,8 +206,8 @@ def _history(store: Store, rows: int) -> None:
     )
     db.executemany(
         "INSERT INTO generations(id, project_id, prompt, prompt_key, status, delivered, created_at,"
-        " updated_at) VALUES(?,?,?,?,?,?,?,?)",
-        [(f"g{i}", "p1", f"edit {i}", f"edit {i}", "done", 1, i, i) for i in range(rows)],
+        " updated_at, sent_at, ended_at) VALUES(?,?,?,?,?,?,?,?,?,?)",
+        [(f"g{i}", "p1", f"edit {i}", f"edit {i}", "done", 1, i, i, i, i + 1) for i in range(rows)],
     )
     db.executemany(
         "INSERT INTO uploads(id, project_id, names, status, delivered, created_at, updated_at)"
@@ -247,6 +247,11 @@ def _work(store: Store, query: str, args: tuple[object, ...]) -> int:
         ("interrupt_dead_turns", (90.0,)),
         ("find_project", ("Trip",)),
         ("find_project", ("Tri",)),
+        ("projects_starting", ("Tri",)),
+        ("name_taken", ("Trip",)),
+        ("told_turn", ("p1", "make a video")),
+        ("overlapping_turns", ("g1", 1.0e9, 2.0e9)),
+        ("undelivered_elsewhere", ("p1", "default")),
         ("find_project", ("nothing like it",)),
     ],
 )
@@ -283,12 +288,28 @@ def test_media_counts_follow_every_change_and_survive_an_upgrade(tmp_path: Path)
     assert again.media_page("p3", 10)[1] == 2
 
 
-def test_a_project_is_found_by_the_start_of_its_name_taken_literally(tmp_path: Path) -> None:
+def test_a_project_is_found_by_its_whole_name_and_candidates_by_their_start_taken_literally(
+    tmp_path: Path,
+) -> None:
     store = Store(tmp_path)
     store.add_project("p1", "s1", None, "Summer_trip 100%", "en")
     store.add_project("p2", "s2", None, "SummerXtrip", "en")
-    found = store.find_project("summer_")
-    assert found is not None and found.id == "p1", "_ is a character, not a wildcard"
-    assert store.find_project("Summer_trip 1%") is None, "% too"
-    found = store.find_project("SUMMERX")
-    assert found is not None and found.id == "p2"
+    found = store.find_project("summer_trip 100%")
+    assert found is not None and found.id == "p1", "the whole name, any case"
+    assert store.find_project("summer_") is None, "a start is never chosen silently"
+    assert [p.id for p in store.projects_starting("summer_")] == ["p1"], "_ is a character, not a wildcard"
+    assert store.projects_starting("Summer_trip 1%") == [], "% too"
+    assert [p.id for p in store.projects_starting("SUMMERX")] == ["p2"]
+
+
+def test_version_3_projects_without_a_name_get_a_name_a_user_can_type(tmp_path: Path) -> None:
+    store = Store(tmp_path)
+    store.add_project("p1", "s1", None, "", "en")
+    store.add_project("p2", "s2", None, "Video 1", "en")  # taken: the next free number is used
+    store._db.execute("PRAGMA user_version=3")
+    store.close()
+    again = Store(tmp_path)
+    named = again.project("p1")
+    assert named is not None and named.name == "Video 2" and named.named == 0
+    assert again.find_project("video 2") == named
+    assert again.generation("nothing") is None, "the turn columns of version 4 are there"

@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, Protocol
 
 import anyio
@@ -35,8 +36,21 @@ async def no_progress(progress: float, total: float | None, message: str) -> Non
     """A reporter for callers that show no progress."""
 
 
+class JobStatus(StrEnum):
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class JobNotDone(RuntimeError):
+    """``Job.result()`` asked before the job ended (a bug in the caller)."""
+
+
 @dataclass
 class Job:
+    """One piece of background work. Its outcome has one channel: :meth:`result` returns its
+    value or raises its own error (as arq's ``Job.result()``)."""
+
     id: str
     kind: str  # "agent" | "render" | "upload"
     label: Msg
@@ -46,13 +60,33 @@ class Job:
     progress: float = 0.0
     total: float | None = None
     message: Msg = field(default_factory=lambda: msg("job.starting"))
-    result: Any = None
-    error: NemoError | None = None
+    status: JobStatus = JobStatus.RUNNING
     noted: float = 0.0  # elapsed seconds at the last "still working" note
     eta: float | None = None  # when it should be done (monotonic), when the work can tell
+    subject: str | None = None  # what the job follows now (a render retried under a new id)
+    _value: Any = None
+    _error: NemoError | None = None
 
     def elapsed(self) -> float:
         return time.monotonic() - self.started
+
+    def result(self) -> Any:
+        """The job's value, or its own error raised again."""
+        if self.status is JobStatus.RUNNING:
+            raise JobNotDone(self.id)
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+    @property
+    def error(self) -> NemoError | None:
+        """The error it ended with (None while running or when it succeeded)."""
+        return self._error
+
+    def finish(self, value: Any = None, error: NemoError | None = None) -> None:
+        self._value, self._error = value, error
+        self.status = JobStatus.FAILED if error is not None else JobStatus.DONE
+        self.done.set()
 
 
 class Jobs:
@@ -78,18 +112,20 @@ class Jobs:
 
         async def run() -> None:
             budget.unbounded()  # the tool call that started us will answer long before we end
+            value: Any = None
+            error: NemoError | None = None
             try:
-                job.result = await work(job)
+                value = await work(job)
             except NemoError as err:
-                job.error = err
+                error = err
             # Deliberately broad: an unexpected bug in one job must not take the server down
             # (the task group would cancel every other job); it is logged with its traceback.
             except Exception as err:
                 log.exception("%s job %s crashed", kind, job.id)
-                job.error = NemoError("error.job_crashed", kind=kind, name=type(err).__name__)
+                error = NemoError("error.job_crashed", kind=kind, name=type(err).__name__)
             finally:
                 self._jobs.pop(job.id, None)
-                job.done.set()
+                job.finish(value, error)
                 if on_done is not None:
                     try:
                         on_done(job)

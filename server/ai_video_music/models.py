@@ -248,11 +248,26 @@ class UploadedFile(WireModel):
 
 
 class UploadResult(WireModel):
+    """An accepted upload's answer. Every field is optional in the contract: ``data`` may be the
+    list of files itself, or null, or carry no ``files``; the upload still happened (the caller
+    names the media by what it sent)."""
+
     files: list[UploadedFile] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shape(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return {"files": value}
+        return value if isinstance(value, dict) else {}
 
     @field_validator("files", mode="before")
     @classmethod
     def _files(cls, value: Any) -> list[Any]:
+        # Every field is optional in the contract: one file as an object counts as a list of one;
+        # anything else reads as "not said" (the caller still knows what it sent).
+        if isinstance(value, dict):
+            value = [value]
         return [v for v in value if isinstance(v, dict)][:1000] if isinstance(value, list) else []
 
 

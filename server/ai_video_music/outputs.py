@@ -88,9 +88,11 @@ class ExportItem(BaseModel):
 
 
 class GenerateOutput(Answer):
-    status: Literal["done", "working", "needs_confirmation"] = Field(
+    status: Literal["done", "working", "needs_confirmation", "cannot_run"] = Field(
         description=(
-            "needs_confirmation: not sent; ask the user about cost_warning, then resend with accept_cost=true"
+            "needs_confirmation: not sent; ask the user about cost_warning, then resend with "
+            "accept_cost=true only if they agree. cannot_run: not sent and confirming can't help "
+            "(too few credits): tell the user the way to more credits in the reply"
         )
     )
     action: str = Field(description="What ran: agent, export, credits, status, upload, cancel or new_project")
@@ -107,6 +109,14 @@ class GenerateOutput(Answer):
     credits_left: float | None = None
     cost_warning: str | None = Field(default=None, description="Said before spending, when credits are low")
     project: ProjectView | None = None
+    agent_says: str | None = Field(
+        default=None,
+        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
+        "timeline_changed and changes)",
+    )
+    poll_after_s: int | None = Field(
+        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
+    )
 
 
 class UploadOutput(Answer):
@@ -114,6 +124,9 @@ class UploadOutput(Answer):
     files: list[MediaItem] = Field(default_factory=list)
     job_id: str | None = None
     project: ProjectView | None = None
+    poll_after_s: int | None = Field(
+        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
+    )
 
 
 class CreditsOutput(Answer):
@@ -132,6 +145,11 @@ class TurnAnswer(BaseModel):
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False
+    agent_says: str | None = Field(
+        default=None,
+        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
+        "timeline_changed and changes)",
+    )
 
 
 class StatusOutput(Answer):
@@ -157,7 +175,14 @@ class StatusOutput(Answer):
     answers: list[TurnAnswer] = Field(
         default_factory=list, description="The same answers with what changed and what they cost"
     )
-    working: list[str] = Field(default_factory=list, description="Work still running")
+    working: list[str] = Field(default_factory=list, description="Work still running in the current project")
+    elsewhere: list[str] = Field(
+        default_factory=list,
+        description="Other projects' running work and unread answers, each labelled with its project",
+    )
+    poll_after_s: int | None = Field(
+        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
+    )
 
 
 class ExportOutput(Answer):
@@ -176,7 +201,20 @@ class ExportOutput(Answer):
         default=None, description="The answer of the agent turn export waited for"
     )
     changes: list[str] = Field(default_factory=list)
+    timeline_changed: bool | None = Field(
+        default=None, description="For the agent turn export waited for: whether it changed the timeline"
+    )
+    credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
+    credits_left: float | None = None
     timeline: TimelineView | None = None
+    agent_says: str | None = Field(
+        default=None,
+        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
+        "timeline_changed and changes)",
+    )
+    poll_after_s: int | None = Field(
+        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
+    )
 
 
 ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput

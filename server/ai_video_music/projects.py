@@ -8,6 +8,7 @@ session id on every call; nothing else keeps one.
 
 from __future__ import annotations
 
+import contextvars
 import logging
 import re
 import time
@@ -21,7 +22,7 @@ import uuid_utils
 from .client import NemoClient
 from .config import Settings
 from .errors import InputError, NemoError, SessionNotFoundError
-from .messages import Lang, backend_language, detect_language, parse_language
+from .messages import LANGUAGES, Lang, backend_language, detect_language, parse_language, t
 from .sanitize import clean_text
 from .store import Project, Store
 
@@ -30,6 +31,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 CLAIM_MARGIN_S = 3600.0  # renew a project link an hour before it expires
 NAME_CHARS = 32
+DEFAULT_CLIENT = "default"
+MAX_CLIENTS = 1000  # client sessions whose current project is remembered (the oldest goes first)
+#: The MCP client session a call comes from (the transport's session id; one default for stdio).
+#: Set by the MCP layer for each call; background jobs inherit it from the call that started them.
+CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("client", default=DEFAULT_CLIENT)
 
 
 class Language:
@@ -53,11 +59,65 @@ class Language:
         return self.current()
 
 
-def name_from(text: str) -> str:
-    """A project name from the user's words: the first line, short."""
-    line = clean_text(text).strip().splitlines()[0] if text.strip() else ""
-    line = re.sub(r"\s+", " ", line).rstrip(" .,;:!?。，；：！？")
+# Quotes that open a title (not the plain apostrophe: "don't … it's" is no title).
+_QUOTED = re.compile(r"[\"“「『《‘]([^\"“”「」『』《》‘’]{1,60})[\"”」』》’]")
+_TITLED = re.compile(
+    r"(?i)\b(?:titled|called|named|title(?:d)?\s+it|name\s+it|call\s+it)\s+[:：]?\s*([^\n,.;!?，。；！？]{1,60})"
+)
+_ZH_TITLED = re.compile(r"(?:标题(?:是|为|叫)?|名为|叫做|名叫)[:：]?\s*([^\n,.;!?，。；！？]{1,30})")
+_ABOUT = re.compile(
+    r"(?i)\b(?:about|for|of)\s+(?:a|an|the|my|our|this|these|some)?\s*"
+    r"([A-Za-z][\w'-]*(?:\s+(?!with\b|and\b|using\b|from\b|in\b|at\b|to\b|set\b|for\b)[A-Za-z][\w'-]*){0,3})"
+)
+_ZH_SUBJECT = re.compile(r"(?:关于|介绍|展示|宣传)([\u4e00-\u9fff]{2,10}?)(?:的|，|。|$)")
+_ZH_OF = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:视频|短片|短视频|宣传片)")
+_WEAK = {
+    "photo", "photos", "picture", "pictures", "image", "images", "clip", "clips", "video", "videos",
+    "these", "this", "it", "them", "music", "me", "file", "files", "my", "seconds", "second",
+}  # fmt: skip
+_ZH_WEAK = ("这些照片", "这张照片", "照片", "图片", "素材", "视频", "这些", "一个")
+
+
+def _tidy(text: str) -> str:
+    line = re.sub(r"\s+", " ", clean_text(text)).strip(" .,;:!?。，；：！？-—\"'“”「」")
     return line if len(line) <= NAME_CHARS else line[: NAME_CHARS - 1].rstrip() + "…"
+
+
+def name_from(text: str) -> str:
+    """A project name from the user's own words: the title they asked for (quoted, "titled …",
+    "标题是…"), else a short subject ("a video for our spring sale" → "Spring sale"); "" when the
+    words name nothing (then the project keeps a default name)."""
+    if not text.strip():
+        return ""
+    for pattern in (_QUOTED, _TITLED, _ZH_TITLED):
+        found = pattern.search(text)
+        if found and _tidy(found.group(1)):
+            return _tidy(found.group(1))
+    for found in _ABOUT.finditer(text):
+        words = [w for w in found.group(1).split() if w.casefold() not in _WEAK]
+        if words and not words[0][0].isdigit():
+            name = _tidy(" ".join(words[:4]))
+            return name[:1].upper() + name[1:]
+    for pattern in (_ZH_SUBJECT, _ZH_OF):
+        found = pattern.search(text)
+        if found and not any(found.group(1).startswith(w) for w in _ZH_WEAK):
+            return _tidy(found.group(1))
+    return ""
+
+
+def default_name(n: int, lang: Lang) -> str:
+    """The name a project has until the user's words give it one: "Video 3" / "视频 3"."""
+    return t("project.default_name", lang, n=n)
+
+
+def default_names(name: str) -> list[str]:
+    """A default name in every language (the user may ask for it in either)."""
+    for lang in LANGUAGES:
+        pattern = re.escape(t("project.default_name", lang, n="\x00")).replace("\x00", r"(\d+)")
+        found = re.fullmatch(pattern, name.strip(), flags=re.IGNORECASE)
+        if found:
+            return [default_name(int(found.group(1)), other) for other in LANGUAGES]
+    return [name]
 
 
 class Projects:
@@ -70,56 +130,105 @@ class Projects:
         self.language = language
         self._lock = anyio.Lock()
         current = store.get("current_project")
-        self._current: Project | None = store.project(current) if current else None
+        # Each client session has its own current project; the default (stdio) one is kept across
+        # restarts, a transport session's lives as long as the process.
+        self._current: dict[str, Project | None] = {
+            DEFAULT_CLIENT: store.project(current) if current else None
+        }
         self._lost: set[str] = set()  # projects whose session was replaced, not yet told
 
     @property
     def current(self) -> Project | None:
-        return self._current
+        return self._current.get(CLIENT.get())
+
+    def _set_current(self, project: Project) -> None:
+        client = CLIENT.get()
+        self._current.pop(client, None)  # re-inserted last: the dict's order is the recency
+        self._current[client] = project
+        while len(self._current) > MAX_CLIENTS:  # sessions come and go; memory stays bounded
+            oldest = next(k for k in self._current if k != DEFAULT_CLIENT)
+            del self._current[oldest]
+        if client == DEFAULT_CLIENT:
+            self.store.put(current_project=project.id)
 
     async def ensure(self, name: str = "") -> Project:
         """The current project, created (a new backend session) if there is none yet."""
         async with self._lock:
-            if self._current is None:
-                self._current = await self._create(name)
-            return self._current
+            current = self.current
+            if current is None:
+                current = await self._create(name)
+                self._set_current(current)
+            return current
 
     async def new(self, name: str = "") -> Project:
         """Start a new, empty project and make it current. Earlier projects stay listed."""
         async with self._lock:
-            self._current = await self._create(name)
-            return self._current
+            created = await self._create(name)
+            self._set_current(created)
+            return created
+
+    def find(self, ref: str) -> Project:
+        """The one project ``ref`` names: an id or a whole name as shown (either language for a
+        default name). Several, or only names starting with it: an error listing the candidates."""
+        # As shown: "Spring sale ✓" in the list, “Spring sale” / 「春季促销」 in sentences.
+        ref = ref.strip().removesuffix("✓").strip().strip("\"'“”「」『』")
+        found: list[Project] = []
+        for variant in default_names(ref):
+            found += [p for p in self.store.find_projects(variant) if p.id not in {f.id for f in found}]
+        if len(found) == 1:
+            return found[0]
+        candidates = found or self.store.projects_starting(ref)
+        if candidates:
+            listed = ", ".join(f"“{p.name}” ({p.id})" for p in candidates[:10])
+            raise InputError("input.project_ambiguous", ref=clean_text(ref, 60), candidates=listed)
+        raise InputError("input.project_unknown", ref=clean_text(ref, 60))
 
     def switch(self, ref: str) -> Project:
-        """Make an earlier project current again, by id or (start of its) name."""
-        found = self.store.find_project(ref)
-        if found is None:
-            raise InputError("input.project_unknown", ref=clean_text(ref, 60))
-        self._current = found
-        self.store.put(current_project=found.id)
+        """Make an earlier project current again (for this client session)."""
+        found = self.find(ref)
+        self._set_current(found)
         self.store.touch_project(found.id)
         return found
 
     def name_if_unnamed(self, project: Project, text: str) -> None:
-        """A project is named by its first request (or title) until then it has no name."""
-        if not project.name and name_from(text):
-            self.store.touch_project(project.id, name=name_from(text))
-            self._refresh(project.id)
+        """A project keeps its default name until a request's words name it."""
+        fresh = self.store.project(project.id) or project
+        wanted = name_from(text)
+        if fresh.named or not wanted:
+            return
+        self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
+        self._refresh(project.id)
+
+    def unique(self, name: str, but: str | None = None) -> str:
+        """``name``, or ``name 2``, ``name 3``… when another project has it."""
+        candidate, n = name, 2
+        while self.store.name_taken(candidate, but):
+            candidate = f"{name} {n}"
+            n += 1
+        return candidate
 
     async def _create(self, name: str) -> Project:
         lang = self.language.current()
         info = await self.client.create_session(backend_language(lang))
         project_id = f"prj_{uuid_utils.uuid7().hex[-10:]}"
-        self.store.add_project(project_id, info.session_id, info.task_id, name_from(name), lang)
-        self.store.put(current_project=project_id)
+        wanted = name_from(name)
+        if wanted:
+            chosen = self.unique(wanted)
+        else:
+            n = self.store.project_count() + 1
+            while self.store.name_taken(default_name(n, lang)):
+                n += 1
+            chosen = default_name(n, lang)
+        self.store.add_project(project_id, info.session_id, info.task_id, chosen, lang, named=bool(wanted))
         created = self.store.project(project_id)
         assert created is not None
         log.info("new project %s (session %s)", project_id, info.session_id)
         return created
 
     def _refresh(self, project_id: str) -> None:
-        if self._current is not None and self._current.id == project_id:
-            self._current = self.store.project(project_id) or self._current
+        for client, project in self._current.items():
+            if project is not None and project.id == project_id:
+                self._current[client] = self.store.project(project_id) or project
 
     async def call(self, project: Project, fn: Callable[[str], Awaitable[T]]) -> T:
         """``fn(session_id)`` for ``project``; if the backend lost the session, open a new one

@@ -39,8 +39,9 @@ from .jobs import Job, Jobs
 from .media import NotAVideoError, VideoFacts
 from .messages import Msg, msg
 from .models import RenderStatus
+from .records import OPEN_RENDER
 from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedule
-from .store import OPEN_RENDER, Render, Store
+from .store import Render, Store
 from .timeline import fingerprint
 from .videocheck import Verdicts, sheet_in_child, verify_video
 
@@ -60,12 +61,37 @@ FINAL_DOWNLOAD_ERRORS = frozenset(
 MAX_TRANSIENT = 6  # consecutive polling errors before the job stops (the next call resumes it)
 
 
-def export_name(render_id: str, fmt: str, created_at: float) -> str:
-    """``nemovideo-20261125-172044-4f2a9c.mp4``: readable, and the same for the same render
-    (so a download resumed after a restart lands on the same file)."""
+def slug(name: str, limit: int = 40) -> str:
+    """A project name as a file-name part: ``Spring sale`` → ``spring-sale``, ``春季促销`` stays
+    (letters of any script are kept), anything else becomes ``-``; never empty."""
+    text = re.sub(r"[^\w]+", "-", name.casefold(), flags=re.UNICODE).strip("-_")
+    return text[:limit].strip("-_") or "video"
+
+
+def export_name(render_id: str, fmt: str, created_at: float, project_name: str | None = None) -> str:
+    """``spring-sale-2026-12-06-1844.mp4``: the project's name and the render's local time, the same
+    for the same render (a download resumed after a restart lands on the same file). Without a
+    project name: ``nemovideo-<time>-<id>``."""
+    if project_name:
+        stamp = time.strftime("%Y-%m-%d-%H%M", time.localtime(created_at))
+        return f"{slug(project_name)}-{stamp}.{fmt}"
     stamp = time.strftime("%Y%m%d-%H%M%S", time.localtime(created_at))
     tail = re.sub(r"[^A-Za-z0-9]", "", render_id)[-6:] or "video"
     return f"nemovideo-{stamp}-{tail}.{fmt}"
+
+
+def free_name(folder: Path, name: str, render_id: str) -> Path:
+    """``name`` in ``folder``, or ``name-2``, ``name-3``… when another render's file has it (one
+    render's own earlier, cut-off attempt keeps its name: its part file is the only trace)."""
+    dest = folder / name
+    stem, dot, ext = name.rpartition(".")
+    n = 2
+    while dest.exists() or dest.is_symlink():
+        dest = folder / f"{stem}-{n}{dot}{ext}"
+        n += 1
+        if n > 999:  # a folder full of same-minute files: the render's id settles it
+            return folder / f"{stem}-{safe_file_id(render_id)}{dot}{ext}"
+    return dest
 
 
 def safe_file_id(render_id: str) -> str:
@@ -200,7 +226,7 @@ class Renders:
             )  # fmt: skip
             self._following[retry] = job
             render_id = retry
-            job.result = retry  # the render the job follows now, for whoever asks before it ends
+            job.subject = retry  # the render the job follows now (its result says the final one)
             retry_rec = self.store.render(retry)
             assert retry_rec is not None
             await self._submit(retry_rec, draft)
@@ -267,7 +293,7 @@ class Renders:
             schedule.observe(self._clock(), status.progress)
             estimate = schedule.estimated_finish()
             job.eta = estimate[0] if estimate is not None and self._clock is time.monotonic else None
-            job.progress = max(job.progress, status.progress or 0.0)
+            job.progress = max(job.progress, schedule.percent() or 0.0)  # 0-1 fractions scaled
             self.store.update_render(
                 rec.id,
                 status=status.status,
@@ -308,7 +334,9 @@ class Renders:
         job.message, job.progress = msg("job.downloading"), 100
         try:
             folder = self._output_dir()
-            dest = folder / export_name(render_id, rec.format, rec.created_at)
+            dest = free_name(
+                folder, export_name(render_id, rec.format, rec.created_at, rec.project_name), render_id
+            )
             part = dest.with_name(f".{dest.name}.part")
             facts = await self._fetch_video(render_id, url, part)
             try:

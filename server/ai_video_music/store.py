@@ -24,6 +24,8 @@ from typing import Any, ParamSpec, TypeVar
 
 from .errors import LocalStateError, local_state_error
 from .fsutil import pid_alive, private_dir
+from .messages import t
+from .records import OPEN_RENDER, RenderState, TurnState, UploadState
 from .redact import mask_known
 from .sanitize import fix_surrogates
 
@@ -32,7 +34,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (
@@ -80,6 +82,16 @@ CREATE TABLE IF NOT EXISTS renders (
     created_at REAL NOT NULL,
     updated_at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS cancels (
+    id TEXT PRIMARY KEY,
+    project_id TEXT,
+    client TEXT,
+    renders TEXT NOT NULL DEFAULT '[]',  -- the renders cancelled at the service
+    saved_path TEXT,                     -- nothing ran, but the latest export had finished here
+    agent_running INTEGER NOT NULL DEFAULT 0,
+    told INTEGER NOT NULL DEFAULT 0,
+    created_at REAL NOT NULL
+);
 CREATE TABLE IF NOT EXISTS uploads (
     id TEXT PRIMARY KEY,
     project_id TEXT NOT NULL,
@@ -104,7 +116,16 @@ ADDED_COLUMNS = {
         "timeline_changed INTEGER",
         "credits_before REAL",
         "credits_after REAL",
+        # version 4: a turn is a record of facts; answers are composed from them when told.
+        "client TEXT",
+        "route TEXT",
+        "facts TEXT",
+        "sent_at REAL",
+        "ended_at REAL",
+        "shared_with TEXT",
+        "cost_told INTEGER NOT NULL DEFAULT 0",
     ],
+    "projects": ["named INTEGER NOT NULL DEFAULT 1"],
     "renders": [
         "project_id TEXT",
         "draft_fp TEXT",
@@ -116,7 +137,9 @@ ADDED_COLUMNS = {
         "size_bytes INTEGER",
         "claim TEXT",
         "claimed_at REAL",
+        "told INTEGER NOT NULL DEFAULT 0",
     ],
+    "uploads": ["client TEXT"],
 }
 INDEXES = """
 CREATE INDEX IF NOT EXISTS projects_recent ON projects(updated_at);
@@ -125,6 +148,7 @@ CREATE INDEX IF NOT EXISTS generations_project ON generations(project_id, status
 CREATE INDEX IF NOT EXISTS generations_open ON generations(status) WHERE status = 'running';
 CREATE INDEX IF NOT EXISTS generations_undelivered ON generations(project_id) WHERE delivered = 0;
 CREATE INDEX IF NOT EXISTS generations_prompt ON generations(project_id, prompt_key);
+CREATE INDEX IF NOT EXISTS generations_sent ON generations(sent_at) WHERE sent_at IS NOT NULL;
 CREATE INDEX IF NOT EXISTS projects_name ON projects(name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS renders_recent ON renders(created_at);
 CREATE INDEX IF NOT EXISTS renders_project ON renders(project_id, created_at);
@@ -154,16 +178,15 @@ CREATE TRIGGER IF NOT EXISTS media_moved AFTER UPDATE OF project_id ON media
 END;
 """
 _UPSERT_KV = "INSERT INTO kv(key, value) VALUES(?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value"
-OPEN_RENDER = ("submitting", "pending", "processing", "completed")  # completed = not downloaded yet
 # The statuses as literals, not parameters: SQLite uses the partial index ``renders_open`` only when
 # it can see that the query implies the index's WHERE (with ``?`` it scanned every render: 39 ms
 # at 100k renders, on every status and export).
 _OPEN_RENDERS = "SELECT * FROM renders WHERE status IN ({}) ORDER BY created_at LIMIT ?".format(  # noqa: S608
-    ", ".join(f"'{s}'" for s in OPEN_RENDER)
+    ", ".join(f"'{s.value}'" for s in OPEN_RENDER)
 )
 #: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
 OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
-MAX_STORED_DRAFT = 1024 * 1024
+TURN_LIMIT_S = 3600.0  # no agent turn runs longer (the agent's own limit is 15 minutes)
 
 
 def owner_alive(owner: str | None) -> bool:
@@ -186,31 +209,63 @@ class Project:
     claim_expires: float | None
     created_at: float
     updated_at: float
+    named: int = 1  # 0: a default name ("Video 2") that the first request's words replace
 
 
 @dataclass(frozen=True)
 class Generation:
+    """An agent turn's record: what was asked (as sent), how it was routed, when it was sent and
+    ended, the balance around it, the verified change, the agent's words (``facts``), whether
+    it was told and whether its cost was told."""
+
     id: str
     project_id: str | None
     prompt: str
     prompt_key: str | None
-    status: str
+    status: TurnState
     reply: str
     error: str | None
     delivered: bool
     owner: str | None
-    before_draft: str | None
+    before_draft: str | None  # version 2-3 only: written, never read; no longer written
     changes: str | None
     timeline_changed: bool | None
     credits_before: float | None
     credits_after: float | None
     created_at: float
     updated_at: float
+    client: str | None = None
+    route: str | None = None
+    facts: str | None = None
+    sent_at: float | None = None
+    ended_at: float | None = None
+    shared_with: str | None = None
+    cost_told: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", TurnState(self.status))
 
     @property
     def change_list(self) -> list[str]:
         try:
             loaded = json.loads(self.changes or "[]")
+        except ValueError:
+            return []
+        return [str(c) for c in loaded] if isinstance(loaded, list) else []
+
+    @property
+    def fact_map(self) -> dict[str, Any]:
+        try:
+            loaded = json.loads(self.facts or "{}")
+        except ValueError:
+            return {}
+        return loaded if isinstance(loaded, dict) else {}
+
+    @property
+    def shared(self) -> list[str]:
+        """The projects of requests that ran at the same time (their costs can't be told apart)."""
+        try:
+            loaded = json.loads(self.shared_with or "[]")
         except ValueError:
             return []
         return [str(c) for c in loaded] if isinstance(loaded, list) else []
@@ -221,7 +276,7 @@ class Render:
     id: str
     project_id: str | None
     session_id: str | None
-    status: str
+    status: RenderState
     progress: float | None
     format: str
     quality: str
@@ -239,7 +294,25 @@ class Render:
     claimed_at: float | None
     created_at: float
     updated_at: float
+    told: int = 0  # the file was delivered in an answer (then "the same file" can be true)
     project_name: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", RenderState(self.status))
+
+
+@dataclass(frozen=True)
+class Cancel:
+    """A cancel request's record: what it stopped, and what it couldn't (an agent turn already sent)."""
+
+    id: str
+    project_id: str | None
+    client: str | None
+    renders: list[str]
+    saved_path: str | None
+    agent_running: bool
+    told: bool
+    created_at: float
 
 
 @dataclass(frozen=True)
@@ -255,11 +328,15 @@ class Upload:
     id: str
     project_id: str
     names: list[str]
-    status: str
+    status: UploadState
     error: str | None
     owner: str | None
     delivered: bool
     created_at: float
+    client: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", UploadState(self.status))
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -361,6 +438,8 @@ class Store:
             for statement in _statements(INDEXES):
                 db.execute(statement)
             self._adopt_v1_session(db)
+            if version < 4:
+                self._name_unnamed(db)
             for statement in _statements(MEDIA_COUNTS):
                 db.execute(statement)
             db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -368,6 +447,18 @@ class Store:
         except BaseException:
             db.execute("ROLLBACK")
             raise
+
+    @staticmethod
+    def _name_unnamed(db: sqlite3.Connection) -> None:
+        """Before version 4 a project could have no name (shown as "New project", which named
+        none of them): each gets a default name a user can type, replaced by its next request's."""
+        rows = db.execute("SELECT id FROM projects WHERE name='' ORDER BY created_at").fetchall()
+        n = 0
+        for row in rows:
+            n += 1
+            while db.execute("SELECT 1 FROM projects WHERE name=? COLLATE NOCASE", (_default(n),)).fetchone():
+                n += 1
+            db.execute("UPDATE projects SET name=?, named=0 WHERE id=?", (_default(n), row[0]))
 
     @staticmethod
     def _adopt_v1_session(db: sqlite3.Connection) -> None:
@@ -417,14 +508,24 @@ class Store:
 
     @_guarded
     def add_project(
-        self, project_id: str, session_id: str, task_id: str | None, name: str, language: str
+        self,
+        project_id: str,
+        session_id: str,
+        task_id: str | None,
+        name: str,
+        language: str,
+        named: bool = True,
     ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO projects(id, session_id, task_id, name, language, created_at, updated_at)"
-            " VALUES(?,?,?,?,?,?,?)",
-            (project_id, session_id, task_id, _text(name), language, now, now),
+            "INSERT INTO projects(id, session_id, task_id, name, language, named, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?,?)",
+            (project_id, session_id, task_id, _text(name), language, int(named), now, now),
         )
+
+    @_guarded
+    def project_count(self) -> int:
+        return int(self._db.execute("SELECT COUNT(*) FROM projects").fetchone()[0])
 
     @_guarded
     def project(self, project_id: str) -> Project | None:
@@ -433,22 +534,40 @@ class Store:
 
     @_guarded
     def find_project(self, ref: str) -> Project | None:
-        """A project by id, or by name (exact, then prefix, case-insensitive): newest first."""
+        """A project by id, or by its exact name (case-insensitive), newest first."""
+        found = self.find_projects(ref)
+        return found[0] if len(found) == 1 else None
+
+    @_guarded
+    def find_projects(self, ref: str, limit: int = 10) -> list[Project]:
+        """Projects whose id or whole name is ``ref`` (case-insensitive), newest first."""
         ref = ref.strip()
-        for sql, args in (
-            ("SELECT * FROM projects WHERE id=?", (ref,)),
-            ("SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT 1", (ref,)),
-            # A prefix as a range on the ``projects_name`` index (a LIKE scanned every project).
-            (
-                "SELECT * FROM projects WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?"
-                " ORDER BY updated_at DESC LIMIT 1",
-                (ref, ref + "\U0010ffff"),
-            ),
-        ):
-            row = self._db.execute(sql, args).fetchone()
-            if row is not None:
-                return Project(**dict(row))
-        return None
+        row = self._db.execute("SELECT * FROM projects WHERE id=?", (ref,)).fetchone()
+        if row is not None:
+            return [Project(**dict(row))]
+        rows = self._db.execute(
+            "SELECT * FROM projects WHERE name=? COLLATE NOCASE ORDER BY updated_at DESC LIMIT ?",
+            (ref, limit),
+        ).fetchall()
+        return [Project(**dict(r)) for r in rows]
+
+    @_guarded
+    def projects_starting(self, ref: str, limit: int = 10) -> list[Project]:
+        """Projects whose name starts with ``ref`` (as candidates to offer, never chosen silently)."""
+        # A prefix as a range on the ``projects_name`` index (a LIKE scanned every project).
+        rows = self._db.execute(
+            "SELECT * FROM projects WHERE name COLLATE NOCASE >= ? AND name COLLATE NOCASE < ?"
+            " ORDER BY updated_at DESC LIMIT ?",
+            (ref.strip(), ref.strip() + "\U0010ffff", limit),
+        ).fetchall()
+        return [Project(**dict(r)) for r in rows]
+
+    @_guarded
+    def name_taken(self, name: str, but: str | None = None) -> bool:
+        row = self._db.execute(
+            "SELECT 1 FROM projects WHERE name=? COLLATE NOCASE AND id IS NOT ? LIMIT 1", (name, but)
+        ).fetchone()
+        return row is not None
 
     @_guarded
     def recent_projects(self, limit: int) -> tuple[list[Project], int]:
@@ -527,6 +646,8 @@ class Store:
         prompt_key: str,
         *,
         stale_after: float,
+        client: str | None = None,
+        route: str | None = None,
     ) -> Generation | None:
         """Record a new agent turn before it is sent, unless the project already has one running
         in a live process: then that one is returned and nothing is written (one turn at a time
@@ -546,9 +667,10 @@ class Store:
             now = time.time()
             self._db.execute(
                 "INSERT INTO generations(id, project_id, session_id, prompt, prompt_key, status, owner,"
-                " created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
-                (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, now, now),
-            )
+                " client, route, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, client, route,
+                 now, now),
+            )  # fmt: skip
             self._db.execute("COMMIT")
         except BaseException:
             self._db.execute("ROLLBACK")
@@ -562,10 +684,9 @@ class Store:
 
     @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
-        if "changes" in fields and not isinstance(fields["changes"], str | None):
-            fields["changes"] = json.dumps(fields["changes"], ensure_ascii=False)
-        if isinstance(fields.get("before_draft"), str) and len(fields["before_draft"]) > MAX_STORED_DRAFT:
-            fields["before_draft"] = None  # only used to describe changes after a restart
+        for name in ("changes", "facts", "shared_with"):
+            if name in fields and not isinstance(fields[name], str | None):
+                fields[name] = json.dumps(fields[name], ensure_ascii=False)
         self._update("generations", gen_id, fields)
 
     @_guarded
@@ -584,6 +705,48 @@ class Store:
         return None if row is None else _generation(row)
 
     @_guarded
+    def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
+        """The same request, already sent and told (answered, or interrupted after it reached the
+        agent), in this project (the newest): sending it again would cost again."""
+        row = self._db.execute(
+            "SELECT * FROM generations WHERE project_id=? AND prompt_key=? AND delivered=1"
+            " AND status IN ('done', 'interrupted')"
+            " ORDER BY created_at DESC LIMIT 1",
+            (project_id, prompt_key),
+        ).fetchone()
+        return None if row is None else _generation(row)
+
+    @_guarded
+    def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:
+        """Other agent turns (any project) that were sent while this one ran: the balance moved for
+        them too. Bounded: only turns sent before ``end`` and not ended before ``start``."""
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE sent_at BETWEEN ? AND ? AND id!=?"
+            " AND (ended_at IS NULL OR ended_at>=?) ORDER BY sent_at DESC LIMIT 20",
+            (start - TURN_LIMIT_S, end, gen_id, start),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
+    def undelivered_elsewhere(self, project_id: str | None, client: str, limit: int = 10) -> list[Generation]:
+        """Finished answers not told yet that this call won't deliver: another project's, or asked by
+        another client session (each is labelled in status, never taken from its owner)."""
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE delivered=0 AND status!='running'"
+            " AND (project_id IS NOT ? OR (client IS NOT NULL AND client!=?))"
+            " ORDER BY created_at DESC LIMIT ?",
+            (project_id, client, limit),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
+    def running_turns(self, limit: int = 10) -> list[Generation]:
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE status='running' ORDER BY created_at DESC LIMIT ?", (limit,)
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
     def running_turn(self, project_id: str) -> Generation | None:
         row = self._db.execute(
             "SELECT * FROM generations WHERE project_id=? AND status='running'"
@@ -600,13 +763,19 @@ class Store:
         return row is not None
 
     @_guarded
-    def undelivered_turns(self, project_id: str, limit: int = 20) -> list[Generation]:
+    def undelivered_turns(
+        self, project_id: str, limit: int = 20, client: str | None = None
+    ) -> list[Generation]:
+        """A project's answers not told yet; with ``client``, only those that session asked for."""
         rows = self._db.execute(
-            "SELECT * FROM generations WHERE project_id=? AND delivered=0 AND status!='running'"
-            " ORDER BY created_at LIMIT ?",
+            # The partial index by name: the planner took (project_id, prompt_key) and walked history.
+            "SELECT * FROM generations INDEXED BY generations_undelivered"
+            " WHERE project_id=? AND delivered=0 AND status!='running' ORDER BY created_at LIMIT ?",
             (project_id, limit),
         ).fetchall()
-        return [_generation(r) for r in rows]
+        found = [_generation(r) for r in rows]
+        # Filtered here, not in SQL: a condition on the client made SQLite leave the partial index.
+        return [g for g in found if client is None or g.client is None or g.client == client]
 
     @_guarded
     def interrupt_dead_turns(self, stale_after: float) -> list[str]:
@@ -625,13 +794,15 @@ class Store:
     # --- uploads -----------------------------------------------------------------------------
 
     @_guarded
-    def start_upload(self, upload_id: str, project_id: str, names: list[str]) -> None:
+    def start_upload(
+        self, upload_id: str, project_id: str, names: list[str], client: str | None = None
+    ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO uploads(id, project_id, names, status, owner, created_at, updated_at)"
-            " VALUES(?,?,?,?,?,?,?)",
+            "INSERT INTO uploads(id, project_id, names, status, owner, client, created_at, updated_at)"
+            " VALUES(?,?,?,?,?,?,?,?)",
             (upload_id, project_id, json.dumps([_text(n) for n in names], ensure_ascii=False), "running",
-             OWNER, now, now),
+             OWNER, client, now, now),
         )  # fmt: skip
 
     @_guarded
@@ -654,9 +825,24 @@ class Store:
             if status != "running":
                 out.append(
                     Upload(r["id"], r["project_id"], json.loads(r["names"]), status, r["error"], r["owner"],
-                           bool(r["delivered"]), r["created_at"])
+                           bool(r["delivered"]), r["created_at"], r["client"])
                 )  # fmt: skip
         return out
+
+    # --- cancels -----------------------------------------------------------------------------
+
+    @_guarded
+    def add_cancel(self, cancel: Cancel) -> None:
+        self._db.execute(
+            "INSERT INTO cancels(id, project_id, client, renders, saved_path, agent_running, told,"
+            " created_at) VALUES(?,?,?,?,?,?,?,?)",
+            (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders),
+             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at),
+        )  # fmt: skip
+
+    @_guarded
+    def cancel_told(self, cancel_id: str) -> None:
+        self._db.execute("UPDATE cancels SET told=1 WHERE id=?", (cancel_id,))
 
     # --- renders -----------------------------------------------------------------------------
 
@@ -720,8 +906,10 @@ class Store:
 
     @_guarded
     def recent_output_urls(self, limit: int) -> list[str]:
+        """Where recent exports came from, for renders whose video was downloaded and verified."""
         rows = self._db.execute(
-            "SELECT output_url FROM renders WHERE output_url IS NOT NULL ORDER BY created_at DESC LIMIT ?",
+            "SELECT output_url FROM renders WHERE output_url IS NOT NULL AND status='downloaded'"
+            " ORDER BY created_at DESC LIMIT ?",
             (limit,),
         ).fetchall()
         return [str(r[0]) for r in rows]
@@ -753,9 +941,14 @@ def _generation(row: sqlite3.Row) -> Generation:
     data = dict(row)
     data.pop("session_id", None)
     data["delivered"] = bool(data["delivered"])
+    data["cost_told"] = bool(data.get("cost_told"))
     tc = data.get("timeline_changed")
     data["timeline_changed"] = None if tc is None else bool(tc)
     return Generation(**data)
+
+
+def _default(n: int) -> str:
+    return t("project.default_name", "en", n=n)
 
 
 def _statements(script: str) -> list[str]:

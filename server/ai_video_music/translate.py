@@ -79,30 +79,3 @@ def _keep_case(match: re.Match[str], replacement: str) -> str:
 
 
 _EXPORT_MENTION = re.compile(r"\bexport|导出", re.IGNORECASE)
-
-
-# "I've lowered the music", "has been added", "已添加": the agent says it changed something.
-_CLAIM_EN = re.compile(
-    r"\b(?:i(?:'ve| have)?|we(?:'ve| have)?|it(?:'s| has)|has|have|was|were|is now|are now)\s+"
-    r"(?:been\s+|now\s+|also\s+)?"
-    r"(?:added|lowered|raised|reduced|increased|decreased|changed|removed|deleted|set|updated|replaced|"
-    r"adjusted|trimmed|cut|moved|applied|switched|swapped|turned|made|created|generated|inserted|"
-    r"shortened|extended|lengthened|muted|faded|cropped|resized|renamed)\b",
-    re.IGNORECASE,
-)
-_CLAIM_VERBS = (
-    "added|lowered|raised|reduced|increased|decreased|changed|removed|deleted|set|updated|replaced|"
-    "adjusted|trimmed|cut|moved|applied|switched|swapped|turned|made|created|generated|inserted|"
-    "shortened|extended|lengthened|muted|faded|cropped|resized|renamed"
-)
-_CLAIM_START = re.compile(
-    rf"(?:^|[.!?\n]\s*)(?:{_CLAIM_VERBS})\b|\b(?:is|are)\s+(?:now\s+)?ready\b", re.IGNORECASE
-)
-_CLAIM_ZH = re.compile(
-    r"(?:已经?|已为你|已帮你)(?:将|把)?\S{0,12}?(?:添加|加上|调整|修改|删除|设置|更换|替换|降低|提高|调低|调高|生成|改为|改成|移除|缩短|延长|剪辑|完成)"
-)
-
-
-def claims_change(text: str) -> bool:
-    """Whether the agent's words say it changed the video (to check against the timeline)."""
-    return bool(_CLAIM_EN.search(text) or _CLAIM_START.search(text) or _CLAIM_ZH.search(text))

@@ -1,0 +1,85 @@
+"""What a request may cost before it is sent, and what it did cost after.
+
+Before: a gate from the balance (cannot run / needs confirmation / will use the last credits).
+After: the balance difference around the turn is its cost only when no other agent turn of the
+account ran in that time; otherwise the figure is the requests' joint cost and is said so (the
+backend gives no per-request price, and holding one project's request for another's would make
+the user wait minutes for nothing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from .messages import Lang, msg, t
+from .store import Generation
+
+GENERATION_COST = 100  # credits, about, per generated clip (the service's own skill)
+EDIT_COST = 50  # credits, about, per editing request (and per question to the agent)
+
+
+class GateKind(StrEnum):
+    CANNOT_RUN = "cannot_run"  # too few credits for any request: confirming can't help
+    NEEDS_CONFIRMATION = "needs_confirmation"  # may cost more than is left, but could work
+    LAST_CREDITS = "last_credits"  # goes ahead; the user is told it uses what is left
+
+
+@dataclass(frozen=True)
+class Gate:
+    kind: GateKind
+    cost: int
+    generating: bool
+    left: float
+
+
+@dataclass(frozen=True)
+class Cost:
+    """What one request cost, as far as it can be known."""
+
+    used: float | None  # None when it can't be told apart from another request's
+    left: float
+    joint: float | None = None  # the balance's fall while it and others ran together
+    shared_with: tuple[str, ...] = ()  # the other requests' project names
+
+
+def gate(balance: float | None, generating: bool) -> Gate | None:
+    """The cost check before sending; None when the balance is unknown or plenty."""
+    if balance is None:
+        return None
+    cost = GENERATION_COST if generating else EDIT_COST
+    if balance < EDIT_COST:
+        return Gate(GateKind.CANNOT_RUN, cost, generating, balance)
+    if balance < cost:
+        return Gate(GateKind.NEEDS_CONFIRMATION, cost, generating, balance)
+    if balance - cost < EDIT_COST:
+        return Gate(GateKind.LAST_CREDITS, cost, generating, balance)
+    return None
+
+
+def cost_of(gen: Generation) -> Cost | None:
+    """A finished turn's cost from its record (None when a balance wasn't read)."""
+    if gen.credits_before is None or gen.credits_after is None:
+        return None
+    fall = max(0.0, gen.credits_before - gen.credits_after)
+    if gen.shared:
+        return Cost(None, gen.credits_after, fall, tuple(gen.shared))
+    return Cost(fall, gen.credits_after)
+
+
+def more_credits(anonymous: bool, registration_link: Callable[[], str], lang: Lang) -> str:
+    """How to get credits: registration (keeps the free work) or a top-up."""
+    if anonymous:
+        return t("cost.register", lang, link=registration_link())
+    return t("cost.top_up", lang)
+
+
+def gate_text(g: Gate, lang: Lang, more: str) -> str:
+    kind = msg("cost.generation") if g.generating else msg("cost.edit")
+    key = {
+        GateKind.CANNOT_RUN: "cost.cannot",
+        GateKind.NEEDS_CONFIRMATION: "cost.warning",
+        GateKind.LAST_CREDITS: "cost.last",
+    }[g.kind]
+    return t(key, lang, cost=g.cost, kind=kind, left=f"{g.left:g}", more=more)

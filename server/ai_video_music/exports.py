@@ -1,0 +1,226 @@
+"""Exports: render the current timeline and save the MP4; an unchanged timeline reuses its render.
+
+An export never delivers a render older than the timeline. One that waited for an agent
+turn passes that turn's answer on, with its cost, and marks both as told. "The same file" is
+said only when the very file was delivered in an earlier answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+
+from . import budget
+from .costs import cost_of
+from .errors import InputError, NemoError, NothingToExportError, RenderFailedError, TimeLimitError
+from .jobs import Job, Reporter, no_progress
+from .messages import Lang, t
+from .outputs import ExportOutput, Segment, TimelineView, Track
+from .projects import CLIENT
+from .records import OPEN_RENDER, RenderState
+from .replies import changes, export_done, export_progress, said, turn_reply
+from .sanitize import clean_text
+from .shared import Shared
+from .store import Project, Render
+from .timeline import Timeline, fingerprint, is_exportable, read_timeline, summary, track_label
+from .turns import AGENT_POLL_S
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("mp4",)
+QUALITIES = ("high", "medium", "low")
+RENDER_POLL_S = 20  # no estimate yet: a render takes 30-90 s
+
+
+def timeline_view(tl: Timeline, lang: Lang) -> TimelineView:
+    return TimelineView(
+        summary=summary(tl, lang),
+        duration_s=tl.duration_s,
+        width=tl.width,
+        height=tl.height,
+        aspect_ratio=tl.aspect_ratio,
+        tracks=[
+            Track(
+                kind=track.kind,
+                label=track_label(track, lang),
+                segments=[
+                    Segment(name=s.name, start_s=s.start_s, end_s=s.end_s, volume=s.volume)
+                    for s in track.segments
+                ],
+                segments_total=track.segments_total,
+            )
+            for track in tl.tracks
+        ],
+        tracks_total=tl.tracks_total,
+    )
+
+
+class Exports:
+    """One per server process."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.s = shared
+        self._lock = anyio.Lock()
+
+    async def export(
+        self, fmt: str = "mp4", quality: str = "high", report: Reporter = no_progress
+    ) -> ExportOutput:
+        """Render the timeline and save it; an unchanged timeline reuses its render (running or saved)."""
+        lang = self.s.lang()
+        if fmt not in FORMATS:
+            raise InputError("input.format", value=clean_text(fmt, 20), allowed=", ".join(FORMATS))
+        if quality not in QUALITIES:
+            raise InputError("input.quality", value=clean_text(quality, 20), allowed=", ".join(QUALITIES))
+        self.s.output_dir()  # fail before rendering, not after
+        project = self.s.projects.current
+        if project is None:
+            raise NothingToExportError()
+        self.s.recover()
+        notes = self.s.take_notices(lang)
+        deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
+        # An edit still running: its result is what the user wants rendered.
+        turn = self.s.store.running_turn(project.id)
+        if turn is not None and not await self.s.wait_turn(
+            turn.id, report, lang, deadline - self.s.reserve()
+        ):
+            return ExportOutput(
+                language=lang,
+                status="waiting",
+                reply="\n\n".join([*notes, t("export.waiting_agent", lang)]),
+                next_steps=[t("next.export_later", lang)],
+                poll_after_s=AGENT_POLL_S,
+            )
+        answers = self.s.store.undelivered_turns(project.id, 5, CLIENT.get())
+        state = await self.s.state(project)
+        if not is_exportable(state.draft):
+            raise NothingToExportError()
+        assert state.draft is not None
+        fp = fingerprint(state.draft)
+        async with self._lock:
+            job, rec, note = await self._render_for(project, state.draft, fp, fmt, quality, lang)
+        if note:
+            notes.append(note)
+        if job is not None:
+            await self.s.jobs.wait([job], report, lang, deadline - self.s.reserve())
+            if job.done.is_set():
+                try:
+                    final = job.result()
+                except TimeLimitError:
+                    final = job.subject or job.id  # the render goes on; the next call picks it up
+            else:
+                final = job.subject or job.id
+            rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
+        elif rec.status is not RenderState.DOWNLOADED:
+            rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
+        tl = read_timeline(state.draft, state.canvas)
+        out = await self._export_output(rec, project, timeline_view(tl, lang), lang, notes)
+        if answers:  # the answers export waited for come first, each with its cost, told once
+            more = self.s.more_credits(lang)
+            told = [turn_reply(gen, lang, more) for gen in answers]
+            out.reply = "\n\n".join([*told, out.reply])
+            out.agent_reply = "\n\n".join(told)
+            last = answers[-1]
+            out.changes = [c for gen in answers for c in changes(gen, lang)]
+            out.timeline_changed = any(g.timeline_changed for g in answers) or (
+                None if any(g.timeline_changed is None for g in answers) else False
+            )
+            out.agent_says = said(last) or None
+            costs = [cost_of(g) for g in answers]
+            known = [c for c in costs if c is not None]
+            if known and all(c.used is not None for c in known):
+                out.credits_used = sum(c.used or 0.0 for c in known)
+            if known:
+                out.credits_left = known[-1].left
+            for gen in answers:
+                self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
+        return out
+
+    async def _render_for(
+        self, project: Project, draft: dict[str, Any], fp: str, fmt: str, quality: str, lang: Lang
+    ) -> tuple[Job | None, Render, str | None]:
+        """The render that shows this exact timeline: saved, running, or started now."""
+        note = None
+        stale: list[Render] = []
+        for rec in self.s.store.project_renders(project.id, 10):
+            if rec.draft_fp != fp:
+                if rec.status in OPEN_RENDER:
+                    stale.append(rec)
+                continue
+            if (
+                rec.format != fmt
+                or rec.quality != quality
+                or rec.status in (RenderState.FAILED, RenderState.CANCELLED)
+            ):
+                continue
+            if rec.status is RenderState.DOWNLOADED and rec.local_path and Path(rec.local_path).is_file():
+                # The same timeline: the same file, and "the same file" only if it was delivered before.
+                return None, rec, t("export.reused", lang) if rec.told else None
+            if rec.status in OPEN_RENDER:
+                job = self.s.renders.job_for(rec.id)
+                if job is None:
+                    self.s.renders.resume()
+                    job = self.s.renders.job_for(rec.id)
+                if job is not None:
+                    return job, rec, None
+                return None, rec, None  # another process follows it: watched, never rendered twice
+        for old in stale:  # never deliver a render older than the timeline
+            note = t("export.timeline_changed", lang, render_id=old.id)
+            try:
+                await self.s.renders.cancel(old.id)
+            except NemoError as err:
+                log.info("could not cancel outdated render %s: %s", old.id, err)
+        job = self.s.renders.start(project.id, project.session_id, draft, fp, fmt, quality)
+        started = self.s.store.render(job.id)
+        assert started is not None
+        return job, started, note
+
+    async def _export_output(
+        self, rec: Render, project: Project, timeline: TimelineView, lang: Lang, notes: list[str]
+    ) -> ExportOutput:
+        view = await self.s.project_view(project, link=True)
+        url = view.project_url if view else None
+        if rec.status is RenderState.DOWNLOADED:
+            self.s.store.update_render(rec.id, told=1)
+            reply = export_done(rec, url, lang)
+            return ExportOutput(
+                language=lang,
+                status="done",
+                render_id=rec.id,
+                progress=100,
+                path=rec.local_path,
+                url=rec.output_url,
+                duration_s=rec.duration_s,
+                width=rec.width,
+                height=rec.height,
+                size_bytes=rec.size_bytes,
+                project_url=url,
+                timeline=timeline,
+                reply="\n\n".join([*notes, reply]),
+            )
+        if rec.status in (RenderState.FAILED, RenderState.CANCELLED):
+            key = "render.cancelled" if rec.status is RenderState.CANCELLED else "render.failed"
+            raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
+        job = self.s.renders.job_for(rec.id)
+        eta = None if job is None or job.eta is None else max(0.0, job.eta - time.monotonic())
+        # Download or polling trouble: kept, and picked up again by the next call.
+        status = "waiting" if rec.error else "rendering"
+        reply = export_progress(rec, timeline, lang)
+        soon = eta is not None and eta < 60
+        poll = max(5, round(eta + 2)) if eta is not None and soon else RENDER_POLL_S
+        step = t("next.export_soon", lang, seconds=poll) if soon else t("next.export_later", lang)
+        return ExportOutput(
+            language=lang,
+            status=status,  # type: ignore[arg-type]
+            render_id=rec.id,
+            progress=rec.progress,
+            eta_s=None if eta is None else round(eta, 1),
+            project_url=url,
+            timeline=timeline,
+            reply="\n\n".join([*notes, reply]),
+            next_steps=[step],
+            poll_after_s=poll,
+        )

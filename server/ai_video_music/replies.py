@@ -1,0 +1,266 @@
+"""Every answer's words: pure functions of the records (turns, renders, costs) and a language.
+
+Nothing here reads the backend or the store, and nothing composed here is stored: an answer is
+built when it is told, from facts (what was asked, the verified change, what it cost), so a
+later call can't patch an answer into something untrue. The facts come first, in the server's
+words; the agent's own text follows, fenced and labelled as NemoVideo's, never on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .costs import EDIT_COST, Cost, cost_of
+from .messages import Lang, t
+from .outputs import ExportItem, StatusOutput, TimelineView, TurnAnswer
+from .records import TurnState
+from .router import Action
+from .sanitize import cap, clean_text
+from .store import Cancel, Generation, Render
+from .translate import translate
+
+# Lines of the agent's text that dress up as the server's own guidance ("Next (for the
+# assistant): …", "下一步（给助手）：…", "Note: the timeline …") are marked as quoted words.
+_IMITATION = re.compile(
+    r"(?i)^\W*(?:next\s*(?:step)?\s*[(（]?\s*for\s+the\s+assistant|for\s+the\s+assistant|下一步\s*[（(]?\s*给助手|"
+    r"给助手|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
+)
+
+
+def turn_facts(gen: Generation) -> dict[str, Any]:
+    return gen.fact_map
+
+
+def said(gen: Generation) -> str:
+    """What the agent wrote, cleaned (GUI wording rewritten), or ""."""
+    text = turn_facts(gen).get("said")
+    return clean_text(translate(text).text).strip() if isinstance(text, str) else ""
+
+
+def _localized(value: Any, lang: Lang) -> Any:
+    return value.get(lang) if isinstance(value, dict) else None
+
+
+def changes(gen: Generation, lang: Lang) -> list[str]:
+    found = _localized(turn_facts(gen).get("changes"), lang)
+    if isinstance(found, list):
+        return [str(c) for c in found]
+    return gen.change_list  # written before version 4: in the language of its time
+
+
+def fence(words: str, lang: Lang) -> str:
+    """The agent's words as a labelled, quoted block; lines that imitate ours are marked."""
+    lines = []
+    for line in words.splitlines() or [""]:
+        if _IMITATION.match(line):
+            line = t("agent.imitation", lang) + " " + line
+        lines.append("> " + line if line.strip() else ">")
+    return t("agent.says", lang) + "\n" + "\n".join(lines)
+
+
+def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
+    """One short line of what a request cost, and, when too little is left, how to get more."""
+    if cost is None:
+        return ""
+    if cost.used is None:
+        line = t(
+            "cost.shared",
+            lang,
+            names=t("list.sep", lang).join(f"“{n}”" for n in cost.shared_with),
+            joint=f"{cost.joint or 0:g}",
+            left=f"{cost.left:g}",
+        )
+    else:
+        line = t("cost.used", lang, used=f"{cost.used:g}", left=f"{cost.left:g}")
+    if cost.left < EDIT_COST:
+        line += t("sentence.sep", lang) + t("cost.low", lang, cost=EDIT_COST, more=more)
+    return line
+
+
+def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
+    """A finished (or interrupted) agent turn, told: facts first, then NemoVideo's words, then cost."""
+    facts = turn_facts(gen)
+    if not facts and gen.reply:  # answered before version 4: its text was composed then
+        return "\n\n".join(p for p in (gen.reply, cost_line(cost_of(gen), lang, more)) if p)
+    parts: list[str] = []
+    error = _localized(facts.get("error"), lang)
+    if gen.status is TurnState.FAILED and not facts.get("accepted", True):
+        return str(error or "")  # refused before the agent acted: nothing was done or spent
+    if facts.get("session_lost"):
+        parts.append(t("project.session_lost", lang))
+    if gen.status is TurnState.INTERRUPTED:
+        parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
+    words = said(gen)
+    built = _localized(facts.get("built"), lang)
+    listed = changes(gen, lang)
+    if gen.timeline_changed is False:
+        key = "agent.unchanged_but_said" if words else "agent.unchanged"
+        parts.append(t(key, lang, prompt=cap(gen.prompt, 80)))
+    elif built:
+        parts.append(str(built))
+    elif listed:
+        parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in listed))
+    elif gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED:
+        parts.append(t("agent.unchecked", lang))
+    if words:
+        cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
+        parts.append(fence(words, lang) + cut)
+    elif error is None and gen.status is not TurnState.INTERRUPTED:
+        parts.append(t("agent.silent", lang))
+    if error:
+        parts.append(str(error))
+    parts.append(cost_line(cost_of(gen), lang, more))
+    return "\n\n".join(p for p in parts if p)
+
+
+def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
+    if gen.status is TurnState.FAILED:
+        return [t("next.status_later", lang, seconds=poll_s)] if gen.timeline_changed else []
+    if gen.timeline_changed is False:
+        # Nothing changed: say so first; exporting would only save what was there before.
+        return [t("next.no_change", lang)]
+    asks = translate(said(gen)).actions
+    steps = []
+    if Action.UPLOAD in asks:
+        steps.append(t("next.upload", lang))
+    if gen.timeline_changed or Action.EXPORT in asks:
+        steps.append(t("next.export", lang))
+    return steps
+
+
+def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
+    cost = cost_of(gen)
+    return TurnAnswer(
+        request=gen.prompt,
+        reply=turn_reply(gen, lang, more),
+        timeline_changed=gen.timeline_changed,
+        changes=changes(gen, lang),
+        credits_used=cost.used if cost else None,
+        credits_left=cost.left if cost else None,
+        interrupted=gen.status is TurnState.INTERRUPTED,
+        agent_says=said(gen) or None,
+    )
+
+
+def cancel_reply(rec: Cancel, lang: Lang) -> str:
+    """What a cancel did: the renders it stopped, else why there was nothing to stop; an agent
+    request already sent is said to go on (never "ask to undo it": that is another paid request)."""
+    parts = []
+    if rec.renders:
+        parts.append(t("cancel.done", lang))
+    elif rec.saved_path and not rec.agent_running:
+        parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
+    elif not rec.agent_running:
+        parts.append(t("cancel.nothing", lang))
+    if rec.agent_running:
+        parts.append(t("cancel.agent_running", lang))
+    return "\n\n".join(parts)
+
+
+def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
+    """A saved export: where it is and the file's own facts (probed, not the timeline's)."""
+    facts = t(
+        "export.facts",
+        lang,
+        seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
+        width=rec.width or "?",
+        height=rec.height or "?",
+        mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
+    )
+    reply = t("export.done", lang, path=rec.local_path, facts=facts)
+    if project_url:
+        reply += "\n" + t("export.project_link", lang, url=project_url)
+    return reply
+
+
+def export_progress(rec: Render, timeline: TimelineView, lang: Lang) -> str:
+    """A render not saved yet: its trouble, or its progress and what the timeline says it will be."""
+    if rec.error:
+        return t("export.trouble", lang, render_id=rec.id, error=rec.error)
+    pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
+    reply = t("export.rendering", lang, pct=pct)
+    if timeline.duration_s and timeline.width and timeline.height:
+        reply += t("sentence.sep", lang) + t(
+            "export.will_be",
+            lang,
+            seconds=f"{timeline.duration_s:g}",
+            width=timeline.width,
+            height=timeline.height,
+            ratio=timeline.aspect_ratio or "?",
+        )
+    return reply
+
+
+def export_line(e: ExportItem, lang: Lang) -> str:
+    where = f" [{e.project_name}]" if e.project_name else ""
+    when = e.created_at[:16].replace("T", " ")
+    if e.path and e.status == "downloaded":
+        size = f"{(e.size_bytes or 0) / 1024**2:.1f} MB"
+        dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
+        length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
+        mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]
+        fresh = t("sentence.sep", lang) + t(mark, lang) if mark else ""
+        return f"- {e.path}{where} ({length}, {dims}, {size}){fresh}"
+    state = (
+        t(f"render.state.{e.status}", lang)
+        if e.status in ("failed", "cancelled")
+        else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
+    )
+    extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+    return f"- {when}{where}: {state}{extra}"
+
+
+def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
+    parts = [*notes, *out.replies]
+    if out.project is None:
+        parts.append(t("status.no_project", lang))
+    else:
+        parts.append(t("status.project", lang, name=out.project.name, created=out.project.created_at[:10]))
+        # Once is enough: an answer above that built the timeline already shows it.
+        if out.timeline is not None and not any(out.timeline.summary in r for r in out.replies):
+            parts.append(out.timeline.summary)
+        if out.media:
+            more = out.media_total - len(out.media)
+            listed = t("list.sep", lang).join(m.name for m in out.media)
+            parts.append(t("status.media", lang, n=out.media_total, names=listed) + (
+                " " + t("status.more", lang, n=more) if more > 0 else ""
+            ))  # fmt: skip
+        if out.project.project_url:
+            parts.append(t("export.project_link", lang, url=out.project.project_url))
+    saved = [e for e in out.exports if e.status == "downloaded" and e.path]
+    other = [e for e in out.exports if e not in saved]
+    if saved:
+        head = t("status.saved", lang, n=len(saved))
+        parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
+    if other:
+        head = t("status.other_exports", lang)
+        parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))
+    if out.exports_total == 0:
+        parts.append(t("status.no_exports", lang))
+    elif out.pages > 1:
+        parts.append(t("status.page", lang, n=out.exports_total, page=out.page, pages=out.pages))
+    if out.projects_total > 1:
+        names = t("list.sep", lang).join((p.name + (" ✓" if p.current else "")) for p in out.projects)
+        parts.append(t("status.projects", lang, n=out.projects_total, names=names))
+    if out.working:
+        parts.append(t("status.working", lang, items="; ".join(out.working)))
+    if out.elsewhere:
+        parts.append("\n".join(out.elsewhere))
+    return "\n\n".join(p for p in parts if p)
+
+
+def status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> list[str]:
+    steps = []
+    for answer in out.answers:  # an answer that changed nothing comes first
+        if answer.timeline_changed is False and not answer.interrupted:
+            steps.append(t("next.no_change", lang))
+    if out.poll_after_s is not None:
+        steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
+    if out.project is None:
+        steps.append(t("next.start", lang))
+    elif out.exportable and not out.working and not out.export_current and not cancelled_now and not steps:
+        steps.append(t("next.export", lang))
+    if out.pages > out.page:
+        steps.append(t("next.more_exports", lang, page=out.page + 1))
+    return steps

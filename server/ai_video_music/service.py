@@ -1,0 +1,217 @@
+"""The service the MCP tools call: thin wiring over the concern modules.
+
+``generate`` routes a prompt (router.py) to the action it means; agent turns, uploads,
+exports, cancel and status each live in their own module over one :class:`Shared`.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import anyio.abc
+
+from .cancel import cancel
+from .client import NemoClient
+from .config import Settings
+from .costs import EDIT_COST
+from .errors import InputError, NemoError
+from .export_resource import describe_export
+from .exports import Exports
+from .jobs import Jobs, Reporter, no_progress
+from .messages import Lang, Msg, t
+from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, UploadOutput
+from .router import Action, route
+from .shared import Shared
+from .status import status
+from .store import Project, Store
+from .timeline import read_timeline, summary
+from .turns import Turns, prompt_key
+from .uploads import Roots, Uploads
+
+log = logging.getLogger(__name__)
+
+MAX_PROMPT_CHARS = 8000
+
+
+class VideoService:
+    """One per server process; every tool calls into it."""
+
+    def __init__(
+        self, settings: Settings, client: NemoClient, store: Store, task_group: anyio.abc.TaskGroup
+    ) -> None:
+        self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
+        self.turns = Turns(self.shared)
+        self.uploads = Uploads(self.shared)
+        self.exports = Exports(self.shared)
+
+    def lang(self) -> Lang:
+        return self.shared.lang()
+
+    def notice(self, note: Msg) -> None:
+        """Said once, at the top of the next answer."""
+        self.shared.notices.append(note)
+
+    # --- what the MCP layer reads (it never reaches into the parts) ---------------------------
+
+    def output_dir(self) -> Path:
+        return self.shared.output_dir()
+
+    def preview(self, render_id: str) -> bytes | None:
+        return self.shared.renders.preview(render_id)
+
+    def describe_export(self, name: str) -> str:
+        """The export resource's JSON: a saved video's facts and link (a stat and one bounded query)."""
+        return describe_export(self.shared.store, self.shared.output_dir(), name)
+
+    def media_origins(self, limit: int = 50) -> list[str]:
+        """The exact origins (by the link rule) of recent exports whose video was downloaded and
+        verified: only those may widen the App's content policy."""
+        urls = self.shared.store.recent_output_urls(limit)
+        return [o for o in map(self.shared.client.links.origin, urls) if o]
+
+    async def timeline_text(self) -> str:
+        current = self.shared.projects.current
+        if current is None:
+            return t("status.no_project", self.lang())
+        try:
+            state = await self.shared.state(current)
+        except NemoError as err:
+            return err.render(self.lang())
+        return summary(read_timeline(state.draft, state.canvas), self.lang())
+
+    # --- tools -------------------------------------------------------------------------------
+
+    def _used(self, project: Project | None) -> bool:
+        """Whether a project has work in it beyond uploads (then "a new video" means a new project)."""
+        if project is None:
+            return False
+        store = self.shared.store
+        return bool(store.project_renders(project.id, 1)) or store.has_turns(project.id)
+
+    async def generate(
+        self,
+        prompt: str,
+        new_project: bool = False,
+        report: Reporter = no_progress,
+        accept_cost: bool = False,
+    ) -> GenerateOutput:
+        """Route a prompt: direct actions run at once, everything else is an agent turn."""
+        if not prompt.strip():
+            raise InputError("input.prompt_empty")
+        if len(prompt) > MAX_PROMPT_CHARS:
+            raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
+        s = self.shared
+        lang = s.language.observe(prompt)
+        decision = route(prompt)
+        notes = s.take_notices(lang)
+        ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
+        to_agent = decision.action is Action.AGENT or ask
+        if (
+            new_project
+            or decision.action is Action.NEW_PROJECT
+            or (decision.new_project and self._used(s.projects.current))
+        ):
+            if to_agent and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+                return refused  # refused for its cost: no project is made for it
+            project = await s.projects.new(prompt if to_agent else "")
+            notes.append(t("project.started", lang))
+            if decision.action is Action.NEW_PROJECT:
+                return GenerateOutput(
+                    language=lang,
+                    status="done",
+                    action="new_project",
+                    reply="\n\n".join(notes),
+                    next_steps=[t("next.after_new_project", lang)],
+                    project=await s.project_view(project, link=True),
+                )
+        if decision.action is Action.CANCEL:
+            return await cancel(s, lang, notes)
+        if decision.action is Action.EXPORT:
+            out = await self.export(report=report)
+            done = out.status == "done"
+            return _wrap(
+                done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
+            )
+        if decision.action is Action.CREDITS:
+            credit = await self.credits()
+            return _wrap(True, "credits", credit.reply, credit.next_steps, lang, notes)
+        if decision.action is Action.STATUS:
+            st = await self.status(report=report)
+            return _wrap(True, "status", st.reply, st.next_steps, lang, notes)
+        if decision.action is Action.UPLOAD:
+            if not (decision.files or decision.urls):
+                raise InputError("input.upload_in_prompt")
+            up = await self.upload(list(decision.files), list(decision.urls), report=report)
+            return _wrap(up.status == "done", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
+                         up.poll_after_s)  # fmt: skip
+        current = s.projects.current
+        if not accept_cost:
+            confirm = await self.turns.confirm_first(current, lang, notes, key=prompt_key(prompt), ask=ask)
+            if confirm is not None:
+                return confirm
+        if current is None and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+            return refused  # refused for its cost: no project is made for it
+        project = await s.projects.ensure(prompt)
+        return await self.turns.send(project, prompt, lang, notes, report, accept_cost, str(decision.action))
+
+    async def upload(
+        self,
+        files: list[str],
+        urls: list[str],
+        new_project: bool = False,
+        report: Reporter = no_progress,
+        roots: Roots | None = None,
+    ) -> UploadOutput:
+        return await self.uploads.upload(files, urls, new_project, report, roots)
+
+    async def status(
+        self, project: str | None = None, page: int = 1, report: Reporter = no_progress
+    ) -> StatusOutput:
+        return await status(self.shared, project, page, report)
+
+    async def export(
+        self, fmt: str = "mp4", quality: str = "high", report: Reporter = no_progress
+    ) -> ExportOutput:
+        return await self.exports.export(fmt, quality, report)
+
+    async def credits(self) -> CreditsOutput:
+        s = self.shared
+        lang = s.lang()
+        c = await s.client.credits()
+        total = c.total if c.total is not None else c.available + c.frozen
+        reply = t(
+            "credits.text", lang, available=f"{c.available:g}", frozen=f"{c.frozen:g}", total=f"{total:g}"
+        )
+        low = c.available < EDIT_COST
+        if low:  # too little for any request: say how to get more, here too
+            reply += t("sentence.sep", lang) + s.more_credits(lang)
+        return CreditsOutput(
+            language=lang,
+            available=c.available,
+            frozen=c.frozen,
+            total=total,
+            reply=reply,
+            next_steps=[t("next.credits_low", lang)] if low else [],
+        )
+
+
+def _wrap(
+    done: bool,
+    action: str,
+    reply: str,
+    steps: list[str],
+    lang: Lang,
+    notes: list[str],
+    job: str | None = None,
+    poll: int | None = None,
+) -> GenerateOutput:
+    return GenerateOutput(
+        language=lang,
+        status="done" if done else "working",
+        action=action,
+        reply="\n\n".join([*notes, reply]),
+        next_steps=steps,
+        job_id=None if done else job,
+        poll_after_s=None if done else poll,
+    )

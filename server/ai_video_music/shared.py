@@ -1,0 +1,136 @@
+"""What every part of the service shares: settings, the backend client, the store, the current
+project and language, the job runner and the render tracker, and the small reads they all make.
+
+One :class:`Shared` per server process; the concern modules (turns, uploads, exports, cancel,
+status) each take it instead of reaching into one another.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import anyio
+
+from .client import NemoClient
+from .config import Settings, resolve_output_dir
+from .costs import more_credits
+from .errors import NemoError
+from .jobs import Jobs, Reporter
+from .messages import Lang, Msg, t
+from .models import SessionState
+from .outputs import ProjectView
+from .projects import Language, Projects
+from .renders import Renders
+from .store import Project, Store
+
+log = logging.getLogger(__name__)
+
+TURN_STALE_S = 90.0  # an agent turn whose process stopped beating this long ago is lost
+RESERVE_S = 2.0  # budget kept for the reads a tool makes after waiting on a job
+
+
+def iso(epoch: float) -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
+
+
+class Shared:
+    """The service's parts and the reads every tool makes."""
+
+    def __init__(self, settings: Settings, client: NemoClient, store: Store, jobs: Jobs) -> None:
+        self.settings = settings
+        self.client = client
+        self.store = store
+        self.language = Language(settings, store)
+        self.projects = Projects(settings, client, store, self.language)
+        self.jobs = jobs
+        self.renders = Renders(
+            client,
+            store,
+            jobs,
+            output_dir=self.output_dir,
+            render_timeout=settings.render_timeout,
+            poll_floor=settings.poll_interval,
+            preview_dir=settings.home / "previews",
+        )
+        self._out_dir: Path | None = None
+        self.notices: list[Msg] = []  # said once, at the top of the next answer (a store moved aside…)
+
+    def lang(self) -> Lang:
+        return self.language.current()
+
+    def reserve(self) -> float:
+        """Budget kept for the reads a tool makes after waiting on a job (a state read, a link)."""
+        return min(RESERVE_S, self.settings.tool_budget / 4)
+
+    def output_dir(self) -> Path:
+        """The export folder, resolved once (a probe write), again only if it stops working."""
+        if self._out_dir is None or not self._out_dir.is_dir():
+            self._out_dir = resolve_output_dir(self.settings)
+        return self._out_dir
+
+    def recover(self) -> None:
+        """Pick up what a dead process left: open renders, agent turns that lost their process."""
+        self.store.interrupt_dead_turns(TURN_STALE_S)
+        self.renders.resume()
+
+    def take_notices(self, lang: Lang) -> list[str]:
+        notes, self.notices = [m.render(lang) for m in self.notices], []
+        return notes
+
+    def more_credits(self, lang: Lang) -> str:
+        return more_credits(self.client.anonymous, self.client.registration_link, lang)
+
+    async def state(self, project: Project) -> SessionState:
+        return await self.projects.call(project, self.client.state)
+
+    async def state_or_none(self, project: Project) -> SessionState | None:
+        try:
+            return await self.state(project)
+        except NemoError as err:
+            log.info("timeline not read: %s", err)
+            return None
+
+    async def balance_or_none(self) -> float | None:
+        try:
+            return (await self.client.credits()).available
+        except NemoError as err:
+            log.info("balance not read: %s", err)
+            return None
+
+    async def project_view(self, project: Project | None, *, link: bool = False) -> ProjectView | None:
+        """A project as answers show it (read again: a name or link may have come since)."""
+        if project is None:
+            return None
+        fresh = self.store.project(project.id) or project
+        return self.view(fresh, await self.projects.link(fresh) if link else None)
+
+    def view(self, row: Project, url: str | None = None) -> ProjectView:
+        current = self.projects.current
+        return ProjectView(
+            id=row.id,
+            name=row.name or t("project.unnamed", self.lang()),
+            created_at=iso(row.created_at),
+            current=current is not None and current.id == row.id,
+            project_url=url,
+        )
+
+    def project_name(self, project_id: str | None) -> str:
+        row = self.store.project(project_id) if project_id else None
+        return (row.name if row is not None else "") or t("project.unnamed", self.lang())
+
+    async def wait_turn(self, gen_id: str, report: Reporter, lang: Lang, deadline: float) -> bool:
+        """Wait for a turn to end: this process's job, or another process's row in the store."""
+        job = self.jobs.get(gen_id)
+        if job is not None:
+            return await self.jobs.wait([job], report, lang, deadline)
+        while time.monotonic() < deadline:
+            gen = self.store.generation(gen_id)
+            if gen is None or gen.status != "running":
+                return True
+            await report(0, None, t("agent.waiting_other", lang))
+            with anyio.move_on_after(min(1.0, deadline - time.monotonic())):
+                await anyio.sleep_forever()
+            self.store.interrupt_dead_turns(TURN_STALE_S)
+        return False

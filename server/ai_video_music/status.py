@@ -1,0 +1,165 @@
+"""Status: the current project (timeline, media, exports) and the answers not told yet.
+
+It is about the current project of the calling client session. Answers are told to the
+session that asked; another project's running work or unread answer, and another session's
+answer in this project, are listed labelled, never taken from their owner.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+
+from . import budget
+from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
+from .exports import RENDER_POLL_S, timeline_view
+from .jobs import Job, Reporter, no_progress
+from .messages import Lang, t
+from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
+from .projects import CLIENT
+from .records import RenderState, UploadState
+from .replies import status_steps, status_text, turn_answer
+from .sanitize import cap
+from .shared import Shared, iso
+from .store import Project, Render
+from .timeline import fingerprint, is_exportable, read_timeline
+from .turns import AGENT_POLL_S
+from .uploads import UPLOAD_POLL_S
+
+PAGE_SIZE = 20
+MEDIA_SHOWN = 20
+PROJECTS_SHOWN = 10
+
+
+def poll_after(jobs: list[Job]) -> int | None:
+    """Seconds until running work is worth looking at again (None when nothing runs)."""
+    waits = []
+    for job in jobs:
+        if job.kind == "render":
+            eta = None if job.eta is None else job.eta - time.monotonic()
+            waits.append(max(5, round(eta + 2)) if eta is not None and eta < 60 else RENDER_POLL_S)
+        else:
+            waits.append(AGENT_POLL_S if job.kind == "agent" else UPLOAD_POLL_S)
+    return min(waits) if waits else None
+
+
+def export_item(r: Render) -> ExportItem:
+    return ExportItem(
+        render_id=r.id,
+        project_id=r.project_id,
+        project_name=r.project_name,
+        status=r.status,
+        progress=r.progress,
+        path=r.local_path,
+        url=r.output_url,
+        duration_s=r.duration_s,
+        width=r.width,
+        height=r.height,
+        size_bytes=r.size_bytes,
+        created_at=iso(r.created_at),
+        error=r.error,
+    )
+
+
+async def status(
+    s: Shared, project: str | None = None, page: int = 1, report: Reporter = no_progress
+) -> StatusOutput:
+    lang = s.lang()
+    notes = s.take_notices(lang)
+    if project:
+        chosen = s.projects.switch(project)
+        notes.append(t("project.switched", lang, name=chosen.name or chosen.id))
+    s.recover()
+    current = s.projects.current
+    deadline = budget.deadline() or time.monotonic() + s.settings.tool_budget
+    if current is not None:
+        waiting = s.jobs.running(project_id=current.id)
+        if waiting:
+            await s.jobs.wait(waiting, report, lang, deadline - s.reserve())
+    replies, answers = _untold(s, current, lang) if current is not None else ([], [])
+    exports, total = s.store.renders_page((max(1, page) - 1) * PAGE_SIZE, PAGE_SIZE)
+    recent, projects_total = s.store.recent_projects(PROJECTS_SHOWN)
+    mine = s.jobs.running(project_id=current.id) if current is not None else []
+    others = [j for j in s.jobs.running() if j not in mine]
+    out = StatusOutput(
+        language=lang,
+        reply="",
+        projects=[s.view(p) for p in recent],  # rows just read: no second read each
+        projects_total=projects_total,
+        exports=[export_item(r) for r in exports],
+        exports_total=total,
+        page=max(1, page),
+        pages=max(1, math.ceil(total / PAGE_SIZE)),
+        replies=replies,
+        answers=answers,
+        working=[s.jobs.progress_text(j, lang) for j in mine],
+        elsewhere=_elsewhere(s, current, others, lang),
+        poll_after_s=poll_after(mine),
+    )
+    cancelled_now = False
+    if current is not None:
+        out.project = await s.project_view(current, link=True)
+        try:
+            state = await s.state(current)
+        except (TimeLimitError, ConnectionFailedError, ServerError, BadResponseError) as err:
+            # What is known here (exports, answers, projects) still answers the question.
+            notes.append(t("status.timeline_unavailable", lang, error=err.render(lang)))
+        else:
+            out.timeline = timeline_view(read_timeline(state.draft, state.canvas), lang)
+            out.exportable = is_exportable(state.draft)
+            current_fp = fingerprint(state.draft)
+            for item, rec in zip(out.exports, exports, strict=True):
+                if rec.project_id == current.id and rec.status is RenderState.DOWNLOADED:
+                    item.matches_timeline = rec.draft_fp == current_fp
+            latest = next(
+                (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
+            )
+            out.export_current = latest is not None and latest.status is RenderState.DOWNLOADED
+            # No "call export" when the user just cancelled the export of this very timeline.
+            cancelled_now = latest is not None and latest.status is RenderState.CANCELLED
+        media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
+        out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
+    out.reply = status_text(out, notes, lang)
+    out.next_steps = status_steps(out, lang, cancelled_now)
+    return out
+
+
+def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[TurnAnswer]]:
+    """Outcomes not told yet to this session: uploads that ended in the background, agent
+    answers (each once, with its cost)."""
+    client = CLIENT.get()
+    replies: list[str] = []
+    answers: list[TurnAnswer] = []
+    for up in s.store.undelivered_uploads(project.id):
+        if up.client is not None and up.client != client:
+            continue
+        names = t("list.sep", lang).join(up.names[:10])
+        key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
+            up.status, "upload.interrupted"
+        )
+        replies.append(t(key, lang, names=names, error=up.error or ""))
+        s.store.update_upload(up.id, delivered=1)
+    more = s.more_credits(lang)
+    for gen in s.store.undelivered_turns(project.id, client=client):
+        answer = turn_answer(gen, lang, more)
+        replies.append(answer.reply)
+        answers.append(answer)
+        s.store.update_generation(gen.id, delivered=1, cost_told=1)
+    return replies, answers
+
+
+def _elsewhere(s: Shared, current: Project | None, others: list[Job], lang: Lang) -> list[str]:
+    """Other projects' running work and unread answers, each labelled with its project."""
+    lines = []
+    if others:
+        items = "; ".join(f"[{s.project_name(j.project_id)}] {s.jobs.progress_text(j, lang)}" for j in others)
+        lines.append(t("status.working_elsewhere", lang, items=items))
+    for gen in s.store.undelivered_elsewhere(current.id if current else None, CLIENT.get()):
+        prompt = cap(gen.prompt, 60)
+        if current is not None and gen.project_id == current.id:
+            lines.append(t("status.answer_other_session", lang, prompt=prompt))
+        else:
+            lines.append(
+                t("status.answer_elsewhere", lang, prompt=prompt, name=s.project_name(gen.project_id))
+            )
+    return lines

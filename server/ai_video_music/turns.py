@@ -1,0 +1,408 @@
+"""Agent turns: the cost gate before sending, the turn itself (a background job), and its record.
+
+A turn's record holds what was asked (as sent), whether and when it was sent, the timeline
+before and after (as a verified change in both languages), what the agent wrote and what the
+balance did. It holds no answer text: :mod:`replies` composes that when the answer is told.
+A request is never sent twice unasked: a repeat while it runs (or before its answer was told)
+attaches to it; a repeat of one already answered needs the user's confirmation.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from typing import Any
+
+import anyio
+import uuid_utils
+
+from . import budget
+from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
+from .errors import ConnectionFailedError, NemoError, SessionNotFoundError
+from .jobs import Job, Reporter
+from .messages import LANGUAGES, Lang, msg, t
+from .models import SessionState
+from .outputs import GenerateOutput
+from .projects import CLIENT
+from .records import TurnState
+from .replies import changes, said, turn_reply, turn_steps
+from .sanitize import cap
+from .shared import TURN_STALE_S, Shared
+from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
+from .store import Generation, Project
+from .timeline import Timeline, diff, fingerprint, read_timeline, summary
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_S = 10.0
+AGENT_POLL_S = 15  # a turn takes about a minute: looking every 15 s finds its answer soon enough
+
+
+def prompt_key(prompt: str) -> str:
+    """Two prompts that differ only in case, spacing or end punctuation are the same request."""
+    return re.sub(r"\s+", " ", prompt.casefold()).strip().rstrip(".!?。！？ ")
+
+
+class TurnFailed(NemoError):
+    """An agent turn ended in an error: raised with everything that arrived before it."""
+
+    key = "error.turn_failed"
+
+    def __init__(self, out: GenerateOutput) -> None:
+        self.out = out
+        super().__init__(reply=out.reply)
+
+
+def compare(before: SessionState | None, after: SessionState) -> tuple[bool | None, dict[str, Any]] | None:
+    """The verified change between two states, in every language; None when a draft can't be
+    read (a hostile draft must not turn a paid answer into an error)."""
+    try:
+        before_tl: Timeline | None = (
+            read_timeline(before.draft, before.canvas) if before is not None else None
+        )
+        after_tl = read_timeline(after.draft, after.canvas)
+        facts: dict[str, Any] = {"changes": {lang: diff(before_tl, after_tl, lang) for lang in LANGUAGES}}
+        after_fp = fingerprint(after.draft)
+        before_fp = None if before is None else fingerprint(before.draft)
+        facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
+        changed = None if before_fp is None else before_fp != after_fp
+        if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
+            # A timeline made from nothing: its summary says more than a list of additions.
+            facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
+    except Exception:
+        log.exception("comparing the timeline")
+        return None
+    return changed, facts
+
+
+def has_video(state: SessionState | None) -> bool:
+    tl = read_timeline(state.draft, state.canvas) if state else None
+    return tl is not None and any(tr.kind == "video" and tr.segments for tr in tl.tracks)
+
+
+class Turns:
+    """Sends requests to the agent and keeps their records. One per server process."""
+
+    def __init__(self, shared: Shared) -> None:
+        self.s = shared
+
+    # --- before sending ----------------------------------------------------------------------
+
+    def refusal(
+        self, g: Gate, lang: Lang, notes: list[str], *, project: Any = None, action: str = "agent"
+    ) -> GenerateOutput:
+        """Not sent for its cost: cannot_run (too few for anything) or needs_confirmation."""
+        text = gate_text(g, lang, self.s.more_credits(lang))
+        cannot = g.kind is GateKind.CANNOT_RUN
+        return GenerateOutput(
+            language=lang,
+            status="cannot_run" if cannot else "needs_confirmation",
+            action=action,
+            reply="\n\n".join([*notes, text] + ([] if cannot else [t("cost.not_sent", lang)])),
+            next_steps=[t("next.credits_low" if cannot else "next.confirm_cost", lang)],
+            cost_warning=text,
+            credits_left=g.left,
+            project=project,
+        )
+
+    async def pre_gate(self, lang: Lang, notes: list[str], accept_cost: bool) -> GenerateOutput | None:
+        """Before a project is made for a request (a new project, or none yet): a new project has
+        no media, so the agent generates from nothing. Refused here, no project is created."""
+        g = gate(await self.s.balance_or_none(), generating=True)
+        if g is None or g.kind is GateKind.LAST_CREDITS:
+            return None
+        if g.kind is GateKind.NEEDS_CONFIRMATION and accept_cost:
+            return None
+        return self.refusal(g, lang, notes)
+
+    async def confirm_first(
+        self, project: Project | None, lang: Lang, notes: list[str], *, key: str, ask: bool
+    ) -> GenerateOutput | None:
+        """A question for the agent, or a repeat of a request already answered: costs credits for
+        something the user may not mean; said, not sent (accept_cost=true sends it)."""
+        told = None
+        if not ask:
+            if project is None or self.s.store.matching_turn(project.id, key) is not None:
+                return None  # running or not told yet: a repeat attaches to it, free
+            told = self.s.store.told_turn(project.id, key)
+            if told is None:
+                return None
+        balance = await self.s.balance_or_none()
+        g = gate(balance, generating=False)
+        if g is not None and g.kind is GateKind.CANNOT_RUN:
+            return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
+        left = "?" if balance is None else f"{balance:g}"
+        if told is not None:
+            text = t("cost.repeat", lang, ago=_ago(told.created_at).render(lang), cost=EDIT_COST, left=left)
+            step = t("next.confirm_repeat", lang)
+        else:
+            text = t("cost.ask", lang, cost=EDIT_COST, left=left)
+            step = t("next.confirm_ask", lang)
+        return GenerateOutput(
+            language=lang,
+            status="needs_confirmation",
+            action="ask" if ask else "agent",
+            reply="\n\n".join([*notes, text]),
+            next_steps=[step],
+            cost_warning=text,
+            credits_left=balance,
+            project=await self.s.project_view(project, link=True),
+        )
+
+    # --- the turn ----------------------------------------------------------------------------
+
+    async def send(
+        self,
+        project: Project,
+        prompt: str,
+        lang: Lang,
+        notes: list[str],
+        report: Reporter,
+        accept_cost: bool,
+        route: str = "agent",
+    ) -> GenerateOutput:
+        store = self.s.store
+        key = prompt_key(prompt)
+        same = store.matching_turn(project.id, key)
+        if same is not None:
+            return await self._attach(same, lang, notes, report)
+        gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
+        deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
+        while (busy := store.begin_turn(
+            gen_id, project.id, project.session_id, prompt, key, stale_after=TURN_STALE_S,
+            client=CLIENT.get(), route=route,
+        )) is not None:  # fmt: skip
+            # One turn at a time per project (the agent edits one draft), across processes too.
+            if busy.prompt_key == key:
+                return await self._attach(busy, lang, notes, report)
+            if not await self.s.wait_turn(busy.id, report, lang, deadline - self.s.reserve()):
+                return GenerateOutput(
+                    language=lang,
+                    status="working",
+                    action="agent",
+                    reply="\n\n".join([*notes, t("agent.busy", lang, prompt=cap(busy.prompt, 80))]),
+                    next_steps=[t("next.status_then_resend", lang)],
+                    job_id=busy.id,
+                    poll_after_s=AGENT_POLL_S,
+                )
+        try:
+            before, balance = await self._before(project)
+            g = gate(balance, generating=not has_video(before) and store.media_page(project.id, 1)[1] == 0)
+            blocked = g is not None and (
+                g.kind is GateKind.CANNOT_RUN or (g.kind is GateKind.NEEDS_CONFIRMATION and not accept_cost)
+            )
+            if g is not None and blocked:
+                # Said *before* spending: nothing is sent until the user agrees (or has credits).
+                store.forget_turn(gen_id)
+                return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
+            warning = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
+            store.update_generation(gen_id, credits_before=balance, sent_at=time.time())
+        except BaseException:
+            store.forget_turn(gen_id)  # never sent: it must not block or be reported
+            raise
+        job = self.s.jobs.spawn(
+            "agent",
+            msg("label.request"),
+            lambda j: self._run(j, project, gen_id, prompt, before),
+            job_id=gen_id,
+            project_id=project.id,
+        )
+        job.message = msg("job.sending")
+        if not await self.s.jobs.wait([job], report, lang, deadline - self.s.reserve()):
+            return GenerateOutput(
+                language=lang,
+                status="working",
+                action="agent",
+                reply="\n\n".join([*notes, *([warning] if warning else []), t("agent.working", lang)]),
+                next_steps=[t("next.status_later", lang, seconds=AGENT_POLL_S)],
+                job_id=gen_id,
+                cost_warning=warning,
+                project=await self.s.project_view(project, link=True),
+                poll_after_s=AGENT_POLL_S,
+            )
+        try:
+            job.result()
+        except NemoError:  # refused before the agent acted: its own message and remedy
+            store.update_generation(gen_id, delivered=1, cost_told=1)
+            raise
+        out = await self.deliver(gen_id, lang)
+        out.cost_warning = warning
+        # The facts first; the note that this used the last credits goes with its cost, at the end.
+        out.reply = "\n\n".join(p for p in [*notes, out.reply, *([warning] if warning else [])] if p)
+        return out
+
+    async def _before(self, project: Project) -> tuple[SessionState | None, float | None]:
+        """The timeline and balance before a turn, read side by side (to report changes and cost)."""
+        results: dict[str, Any] = {}
+
+        async def read_state() -> None:
+            results["state"] = await self.s.state_or_none(project)
+
+        async def read_balance() -> None:
+            results["balance"] = await self.s.balance_or_none()
+
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(read_state)
+            tg.start_soon(read_balance)
+        return results.get("state"), results.get("balance")
+
+    async def _attach(
+        self, same: Generation, lang: Lang, notes: list[str], report: Reporter
+    ) -> GenerateOutput:
+        """The same request was already sent: never send it again, hand back its answer."""
+        ago = _ago(same.created_at)
+        deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
+        if same.status is TurnState.RUNNING and not await self.s.wait_turn(
+            same.id, report, lang, deadline - self.s.reserve()
+        ):
+            return GenerateOutput(
+                language=lang,
+                status="working",
+                action="agent",
+                attached=True,
+                reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=ago)]),
+                next_steps=[t("next.status_later", lang, seconds=AGENT_POLL_S)],
+                job_id=same.id,
+                poll_after_s=AGENT_POLL_S,
+            )
+        out = await self.deliver(same.id, lang)
+        out.attached = True
+        out.reply = "\n\n".join([*notes, t("agent.attached_done", lang, ago=ago), out.reply])
+        return out
+
+    async def _run(
+        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None
+    ) -> None:
+        """The agent turn itself (a background job): stream, then record what really changed."""
+        texts: list[str] = []
+        seen = False
+        last_beat = time.monotonic()
+
+        async def on_event(event: AgentEvent) -> None:
+            nonlocal seen, last_beat
+            seen = True
+            if isinstance(event, TextEvent):
+                texts.append(event.text)
+                job.message = msg("job.answering")
+            elif isinstance(event, ToolCallEvent):
+                job.message = msg("job.editing")  # never the raw tool call
+            elif isinstance(event, HeartbeatEvent):
+                job.progress += 1
+                if not texts:
+                    job.message = msg("job.working")
+            if time.monotonic() - last_beat > HEARTBEAT_S:
+                last_beat = time.monotonic()
+                self.s.store.update_generation(gen_id)  # liveness, for other processes
+
+        accepted = False
+
+        def on_accepted() -> None:
+            nonlocal accepted
+            accepted = True
+
+        error: NemoError | None = None
+        truncated = False
+        session = project
+        client = self.s.client
+        try:
+            try:
+                truncated = await client.run_agent(session.session_id, prompt, on_event, on_accepted)
+            except SessionNotFoundError:
+                if seen or accepted:
+                    raise  # the agent already acted on it: never send it twice
+                session = await self.s.projects.replace_session(project)
+                truncated = await client.run_agent(session.session_id, prompt, on_event, on_accepted)
+        except ConnectionFailedError as err:
+            error = NemoError("agent.stream_broken") if accepted else err
+        except NemoError as err:
+            error = err
+        await self._record(gen_id, session, "".join(texts), truncated, before, error, accepted)
+        if error is not None and not accepted:
+            raise error  # nothing was done or spent: the caller shows it as the error it is
+        if accepted:
+            self.s.projects.name_if_unnamed(session, prompt)
+
+    async def _record(
+        self,
+        gen_id: str,
+        project: Project,
+        text: str,
+        truncated: bool,
+        before: SessionState | None,
+        error: NemoError | None,
+        accepted: bool,
+    ) -> None:
+        """Record the turn's outcome as facts: the words, the verified change, the balance. Never
+        fails on bad data (a hostile draft must not turn a paid answer into an error)."""
+        after = await self.s.state_or_none(project)
+        balance = await self.s.balance_or_none()
+        ended = time.time()
+        facts: dict[str, Any] = {"said": text, "truncated": truncated, "accepted": accepted}
+        changed: bool | None = None
+        if after is not None:
+            # Off the event loop: a huge draft takes seconds to read twice and compare, and other
+            # calls (another session's status) must not wait for it.
+            found = await anyio.to_thread.run_sync(compare, before, after)
+            if found is None:
+                log.error("comparing the timeline after turn %s failed", gen_id)
+            else:
+                changed, verified = found
+                facts.update(verified)
+        if error is not None:
+            facts["error"] = {
+                lang: (
+                    # The message reached the agent: whatever broke, sending it again could charge twice.
+                    error.message(lang) + " " + t("error.turn_failed.remedy", lang)
+                    if accepted
+                    else error.render(lang)
+                )
+                for lang in LANGUAGES
+            }
+        facts["session_lost"] = self.s.projects.take_lost_notice(project.id)
+        gen = self.s.store.generation(gen_id)
+        shared: list[str] = []
+        if gen is not None and gen.sent_at is not None:
+            others = self.s.store.overlapping_turns(gen_id, gen.sent_at, ended)
+            shared = sorted({self.s.project_name(o.project_id) for o in others})
+        failed = error is not None and (not accepted or (not text.strip() and not changed))
+        self.s.store.update_generation(
+            gen_id,
+            status=TurnState.FAILED if failed else TurnState.DONE,
+            facts=facts,
+            error=error.render("en") if error is not None else None,
+            timeline_changed=changed,
+            credits_after=balance if gen is not None and gen.credits_before is not None else None,
+            ended_at=ended,
+            shared_with=shared,
+        )
+
+    async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:
+        """A finished turn as the tool's answer; told once (status won't repeat it)."""
+        gen = self.s.store.generation(gen_id)
+        assert gen is not None
+        self.s.store.update_generation(gen_id, delivered=1, cost_told=1)
+        project = self.s.store.project(gen.project_id) if gen.project_id else None
+        cost = cost_of(gen)
+        out = GenerateOutput(
+            language=lang,
+            status="done",
+            action="agent",
+            reply=turn_reply(gen, lang, self.s.more_credits(lang)),
+            next_steps=turn_steps(gen, lang, AGENT_POLL_S),
+            job_id=gen.id,
+            timeline_changed=gen.timeline_changed,
+            changes=changes(gen, lang),
+            credits_used=cost.used if cost else None,
+            credits_left=cost.left if cost else None,
+            project=await self.s.project_view(project, link=True),
+            agent_says=said(gen) or None,
+        )
+        if gen.status is TurnState.FAILED and gen.error:
+            raise TurnFailed(out)
+        return out
+
+
+def _ago(created_at: float) -> Any:
+    minutes = round((time.time() - created_at) / 60)
+    return msg("ago.minutes", minutes=minutes) if minutes >= 1 else msg("ago.now")
