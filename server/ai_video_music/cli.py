@@ -100,8 +100,14 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
-    serve.add_argument("--host", default="127.0.0.1", help="address for --http")
-    serve.add_argument("--port", type=int, default=8765, help="port for --http")
+    serve.add_argument(
+        "--hosted",
+        action="store_true",
+        help="hosted mode: many users signed in with OAuth, state in PostgreSQL (needs the 'hosted' "
+        "extra; configured by NEMO_DATABASE_URL, NEMO_PUBLIC_URL, NEMO_SECRET_KEY)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address for --http or --hosted")
+    serve.add_argument("--port", type=int, default=8765, help="port for --http or --hosted")
 
     sim = sub.add_parser(
         "simulate",
@@ -301,7 +307,29 @@ def _check_port(host: str, port: int) -> None:
         raise CliError(f"serve: can't listen on {host}:{port}: {err.strerror}") from None
 
 
+def _serve_hosted(args: argparse.Namespace) -> int:
+    try:
+        from ai_video_music.hosted import serve
+    except ModuleNotFoundError as err:
+        raise CliError(
+            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); install it with: "
+            "pip install 'ai-video-generator-free-music[hosted]'"
+        ) from None
+    try:
+        config, settings = serve.load()
+    except ValueError as err:  # one line naming the variable; the messages never hold a secret
+        print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
+        return 2
+    _check_port(args.host, args.port)
+    _second_interrupt_exits()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve.run(config, settings, args.host, args.port)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
+    if getattr(args, "hosted", False):
+        return _serve_hosted(args)
     from ai_video_music.config import Settings
     from ai_video_music.tools import create_server
 
