@@ -1,68 +1,138 @@
-"""The hosted server as one ASGI app: health, OAuth, sign-in and the per-user MCP endpoint."""
+"""The hosted server as one ASGI app: health, OAuth, sign-in and the per-user MCP endpoint.
+
+Routes: ``/healthz``; the SDK's OAuth routes (``/.well-known/oauth-authorization-server``,
+``/authorize``, ``/token``, ``/register``, ``/revoke``) and protected-resource metadata
+(``/.well-known/oauth-protected-resource/mcp``), all with CORS where browsers call them;
+``/signin`` and ``/signout``; ``/mcp``, which needs a bearer token issued for ``<public>/mcp``.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from pathlib import Path
 
-from psycopg_pool import AsyncConnectionPool
+from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend, RequireAuthMiddleware
+from mcp.server.auth.provider import ProviderTokenVerifier
+from mcp.server.auth.routes import (
+    build_resource_metadata_url,
+    create_auth_routes,
+    create_protected_resource_routes,
+)
+from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
+from mcp.server.transport_security import (
+    DEFAULT_MAX_REQUEST_BODY_SIZE,
+    RequestBodyLimitMiddleware,
+    TransportSecuritySettings,
+)
+from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from . import db
-from .config import HostedConfig
+from .accounts import Accounts
+from .config import MCP_PATH, HostedConfig
+from .oauth import SCOPE, PostgresOAuthProvider
 from .secrets_box import SecretBox
+from .signin import SignIn
+from .users import UserServers
 
 log = logging.getLogger(__name__)
 
 
-@dataclass
-class Hosted:
-    """What every route shares, built once at start: configuration, database, keys."""
+class McpEndpoint:
+    """``/mcp`` after the bearer check: find the user the token belongs to, hand the request to
+    their own server."""
 
-    config: HostedConfig
-    settings: Settings  # the local settings every user's service starts from
-    box: SecretBox = field(init=False)
-    pool: AsyncConnectionPool | None = None
+    def __init__(self, accounts: Accounts, servers: UserServers) -> None:
+        self.accounts = accounts
+        self.servers = servers
 
-    def __post_init__(self) -> None:
-        self.box = SecretBox(self.config.secret_key)
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        auth_user = scope.get("user")
+        assert isinstance(auth_user, AuthenticatedUser)  # RequireAuthMiddleware let it through
+        user_id = auth_user.access_token.subject
+        user = await self.accounts.load(user_id) if user_id else None
+        if user is None:  # forgotten between the token check and here
+            response = JSONResponse({"error": "invalid_token"}, status_code=401)
+            await response(scope, receive, send)
+            return
+        await self.servers.handle(user, scope, receive, send)
 
-    @property
-    def db(self) -> AsyncConnectionPool:
-        if self.pool is None:
-            raise RuntimeError("the database pool is not open yet")
-        return self.pool
 
-
-async def healthz(request: Request) -> Response:
-    hosted: Hosted = request.app.state.hosted
-    ok = hosted.pool is not None and await db.healthy(hosted.pool)
-    return JSONResponse({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
+def transport_security(config: HostedConfig) -> TransportSecuritySettings:
+    """Host and Origin checks on /mcp: only our public name, only our origin or listed ones."""
+    return TransportSecuritySettings(
+        enable_dns_rebinding_protection=True,
+        allowed_hosts=[config.public_host],
+        allowed_origins=[config.public_origin, *config.allowed_origins],
+    )
 
 
 def create_app(config: HostedConfig, settings: Settings) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here."""
-    hosted = Hosted(config, settings)
+    pool = db.make_pool(config.database_url)
+    box = SecretBox(config.secret_key)
+    provider = PostgresOAuthProvider(pool, config, box)
+    accounts = Accounts(pool, box)
+    servers = UserServers(settings, Path(settings.home) / "hosted", transport_security(config))
+    resource = AnyHttpUrl(config.resource_url)
+
+    async def healthz(_: Request) -> Response:
+        ok = await db.healthy(pool)
+        return JSONResponse({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
-        pool = await db.open_pool(config.database_url)
+        await pool.open(wait=True, timeout=30)
         try:
             async with pool.connection() as conn:
                 await db.migrate(conn)
-            hosted.pool = pool
-            yield
+            async with servers.run():
+                yield
         finally:
-            hosted.pool = None
             await pool.close()
 
-    routes: list[BaseRoute] = [Route("/healthz", healthz, methods=["GET"])]
-    app = Starlette(routes=routes, lifespan=lifespan)
-    app.state.hosted = hosted
-    return app
+    signin = SignIn(config, settings, provider, accounts, servers.forget)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz, methods=["GET"]),
+        *create_auth_routes(
+            provider,
+            issuer_url=AnyHttpUrl(config.public_url),
+            client_registration_options=ClientRegistrationOptions(
+                enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE]
+            ),
+            revocation_options=RevocationOptions(enabled=True),
+        ),
+        *create_protected_resource_routes(
+            resource_url=resource,
+            authorization_servers=[AnyHttpUrl(config.public_url)],
+            scopes_supported=[SCOPE],
+            resource_name="AI Video Generator with Free Music",
+        ),
+        *signin.routes(),
+        Route(
+            MCP_PATH,
+            RequireAuthMiddleware(
+                McpEndpoint(accounts, servers), [SCOPE], build_resource_metadata_url(resource)
+            ),
+        ),
+    ]
+    middleware = [
+        # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport.
+        Middleware(RequestBodyLimitMiddleware, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
+        Middleware(
+            AuthenticationMiddleware,
+            backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),
+        ),
+        Middleware(AuthContextMiddleware),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

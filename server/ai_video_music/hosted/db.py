@@ -73,9 +73,10 @@ async def migrate(conn: AsyncConnection) -> list[str]:
     return applied
 
 
-async def open_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> AsyncConnectionPool:
-    """A pool whose connections are checked before use (a restarted Postgres costs one retry)."""
-    pool = AsyncConnectionPool(
+def make_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> AsyncConnectionPool:
+    """A pool, not yet open (``await pool.open()`` in the app's lifespan), whose connections are
+    checked before use: a restarted PostgreSQL costs a reconnect, not a failed request."""
+    return AsyncConnectionPool(
         url,
         min_size=min_size,
         max_size=max_size,
@@ -83,8 +84,6 @@ async def open_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> Async
         check=AsyncConnectionPool.check_connection,
         kwargs={"connect_timeout": 10},
     )
-    await pool.open(wait=True, timeout=30)
-    return pool
 
 
 async def healthy(pool: AsyncConnectionPool) -> bool:

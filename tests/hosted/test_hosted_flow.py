@@ -1,0 +1,110 @@
+"""Hosted mode end to end: real PostgreSQL, the real server on loopback, the simulator as
+NemoVideo, and the SDK's own OAuth client (dynamic registration + PKCE) signing in."""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Iterator
+
+import anyio
+import httpx
+import pytest
+
+from ai_video_music.config import Settings
+from ai_video_music.hosted.config import HostedConfig
+from ai_video_music.simulator import Simulator
+
+from ..conftest import call
+from .oauth_client import hidden_fields, signed_in
+from .serving import free_port, running
+
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
+
+
+@pytest.fixture
+def hosted(database_url: str, settings: Settings) -> Iterator[str]:
+    port = free_port()
+    config = HostedConfig(database_url=database_url, public_url=f"http://127.0.0.1:{port}", secret_key=KEY)
+    with running(config, settings, port) as base:
+        yield base
+
+
+async def test_a_user_signs_in_with_oauth_and_reads_their_credits(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user(credits=420)
+    with anyio.fail_after(60):
+        async with signed_in(hosted, token) as client:
+            credits = await call(client, "credits")
+            status = await call(client, "status")
+    assert not credits.is_error
+    assert credits.structured_content and credits.structured_content["available"] == 420
+    assert not status.is_error and status.structured_content is not None
+    assert status.structured_content["projects"] == []
+
+
+async def test_two_users_never_see_each_others_projects(hosted: str, sim: Simulator) -> None:
+    alice, _ = sim.state.register_user()
+    bob, _ = sim.state.register_user()
+    with anyio.fail_after(90):
+        async with signed_in(hosted, alice) as client:
+            made = await call(
+                client, "generate", {"prompt": "make a 10 second video of a beach", "new_project": True}
+            )
+            mine = await call(client, "status")
+        async with signed_in(hosted, bob) as client:
+            theirs = await call(client, "status")
+    assert not made.is_error, made
+    assert mine.structured_content and len(mine.structured_content["projects"]) == 1
+    assert theirs.structured_content is not None and theirs.structured_content["projects"] == []
+
+
+async def test_a_token_nemovideo_refuses_is_not_stored(hosted: str, sim: Simulator) -> None:
+    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
+        registered = (
+            await http.post(
+                "/register",
+                json={
+                    "redirect_uris": ["http://127.0.0.1:1/cb"],
+                    "token_endpoint_auth_method": "none",
+                    "grant_types": ["authorization_code", "refresh_token"],
+                    "response_types": ["code"],
+                },
+            )
+        ).json()
+        page = await http.get(
+            "/authorize",
+            params={
+                "client_id": registered["client_id"],
+                "response_type": "code",
+                "redirect_uri": "http://127.0.0.1:1/cb",
+                "code_challenge": "x" * 43,
+                "code_challenge_method": "S256",
+                "state": "s",
+            },
+            follow_redirects=True,
+        )
+        refused = await http.post(
+            "/signin", data=hidden_fields(page.text) | {"nemo_token": "nmv_not_a_real_token"}
+        )
+    assert refused.status_code == 401
+    assert "did not accept this token" in refused.text
+    assert 'role="alert"' in refused.text
+
+
+async def test_mcp_without_a_token_answers_401_pointing_at_the_metadata(hosted: str) -> None:
+    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
+        answer = await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+        metadata = await http.get(
+            "/.well-known/oauth-protected-resource/mcp", headers={"Origin": "https://claude.ai"}
+        )
+        server = await http.get("/.well-known/oauth-authorization-server")
+    assert answer.status_code == 401
+    assert (
+        f'resource_metadata="{hosted}/.well-known/oauth-protected-resource/mcp"'
+        in answer.headers["www-authenticate"]
+    )
+    assert metadata.json()["resource"] == f"{hosted}/mcp"
+    assert [a.rstrip("/") for a in metadata.json()["authorization_servers"]] == [hosted]
+    assert metadata.headers["access-control-allow-origin"] == "*"  # browser-based hosts read it
+    assert server.json()["code_challenge_methods_supported"] == ["S256"]
+    assert server.json()["registration_endpoint"] == f"{hosted}/register"
