@@ -34,4 +34,4 @@ def database_url(pg_cluster: Cluster) -> Iterator[str]:
         conn.execute(f'CREATE DATABASE "{name}"')
     yield pg_cluster.url(name)
     with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -1,4 +1,8 @@
-"""Run the hosted app with uvicorn on a loopback port, in a thread with its own event loop."""
+"""Run the hosted app with uvicorn in a thread, on a socket that listens before it starts.
+
+The socket is bound and listening before the server runs, so a client may connect at once:
+its connection waits in the backlog until the app has started (no readiness polling).
+"""
 
 from __future__ import annotations
 
@@ -14,37 +18,33 @@ from ai_video_music.hosted.app import create_app
 from ai_video_music.hosted.config import HostedConfig
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
+def listen() -> socket.socket:
+    """A listening loopback socket on a free port (the kernel picks it: no race)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    return int(sock.getsockname()[1])
+
+
+def loopback_config(database_url: str, sock: socket.socket, key: bytes) -> HostedConfig:
+    return HostedConfig(
+        database_url=database_url, public_url=f"http://127.0.0.1:{port_of(sock)}", secret_key=key
+    )
 
 
 @contextmanager
-def running(config: HostedConfig, settings: Settings, port: int) -> Iterator[str]:
-    """Yields the base URL once the server accepts connections; stops it on exit."""
-    server = uvicorn.Server(
-        uvicorn.Config(
-            create_app(config, settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
-        )
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
+def running(config: HostedConfig, settings: Settings, sock: socket.socket) -> Iterator[str]:
+    """Serves the app on ``sock``; yields its base URL; stops it (and closes the socket) on exit."""
+    server = uvicorn.Server(uvicorn.Config(create_app(config, settings), log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
-    started = threading.Event()
-
-    def wait() -> None:
-        while thread.is_alive() and not server.started:
-            started.wait(0.02)  # polling a flag uvicorn sets; bounded below
-
-    waiter = threading.Thread(target=wait)
-    waiter.start()
-    waiter.join(timeout=60)
-    if not server.started:
-        server.should_exit = True
-        thread.join(timeout=10)
-        raise RuntimeError("the hosted server did not start")
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port_of(sock)}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+        sock.close()

@@ -17,7 +17,8 @@ from ai_video_music.hosted import db
 from ai_video_music.hosted.config import HostedConfig, HostedConfigError
 
 from ..conftest import console_script
-from .serving import free_port, running
+from .postgres import Cluster
+from .serving import listen, loopback_config, running
 
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()  # fixed: stable test ids
 
@@ -68,7 +69,7 @@ def test_serve_hosted_refuses_to_start_without_a_valid_secret_key_and_never_prin
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")} | _env(NEMO_SECRET_KEY=key)
     env["NEMO_HOME"] = str(tmp_path)
     done = subprocess.run(
-        [console_script(), "serve", "--hosted", "--port", str(free_port())],
+        [console_script(), "serve", "--hosted", "--port", "1"],  # refused before it binds
         env=env,
         capture_output=True,
         text=True,
@@ -102,12 +103,14 @@ async def test_migrations_run_once_even_when_instances_start_together(database_u
     assert [r[0] for r in rows] == names
 
 
-def test_healthz_answers_ok_when_the_database_answers(database_url: str, tmp_path: Path) -> None:
-    port = free_port()
-    config = HostedConfig(
-        database_url=database_url, public_url=f"http://127.0.0.1:{port}", secret_key=KEY.encode()
-    )
-    with running(config, Settings(home=tmp_path), port) as base:
-        answer = httpx.get(f"{base}/healthz", timeout=10)
-    assert answer.status_code == 200
-    assert answer.json() == {"status": "ok"}
+def test_healthz_says_whether_the_database_answers(
+    database_url: str, pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    sock = listen()
+    with running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base:
+        up = httpx.get(f"{base}/healthz", timeout=30)
+        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+        down = httpx.get(f"{base}/healthz", timeout=30)
+    assert (up.status_code, up.json()) == (200, {"status": "ok"})
+    assert (down.status_code, down.json()) == (503, {"status": "unavailable"})

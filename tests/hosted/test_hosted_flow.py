@@ -11,12 +11,11 @@ import httpx
 import pytest
 
 from ai_video_music.config import Settings
-from ai_video_music.hosted.config import HostedConfig
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
 from .oauth_client import hidden_fields, signed_in
-from .serving import free_port, running
+from .serving import listen, loopback_config, running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
@@ -24,9 +23,8 @@ KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
 
 @pytest.fixture
 def hosted(database_url: str, settings: Settings) -> Iterator[str]:
-    port = free_port()
-    config = HostedConfig(database_url=database_url, public_url=f"http://127.0.0.1:{port}", secret_key=KEY)
-    with running(config, settings, port) as base:
+    sock = listen()
+    with running(loopback_config(database_url, sock, KEY), settings, sock) as base:
         yield base
 
 

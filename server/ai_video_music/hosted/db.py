@@ -89,7 +89,7 @@ def make_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> AsyncConnec
 async def healthy(pool: AsyncConnectionPool) -> bool:
     """One round trip to the database."""
     try:
-        async with pool.connection(timeout=5) as conn:
+        async with pool.connection(timeout=3) as conn:  # a balancer waits seconds, not more
             await conn.execute("SELECT 1")
     except Exception:  # any failure means "not healthy", which /healthz says
         log.warning("database health check failed", exc_info=True)
