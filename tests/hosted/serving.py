@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import uvicorn
+from starlette.applications import Starlette
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
@@ -38,8 +39,15 @@ def loopback_config(database_url: str, sock: socket.socket, key: bytes) -> Hoste
 
 @contextmanager
 def running(config: HostedConfig, settings: Settings, sock: socket.socket) -> Iterator[str]:
-    """Serves the app on ``sock``; yields its base URL; stops it (and closes the socket) on exit."""
-    server = uvicorn.Server(uvicorn.Config(create_app(config, settings), log_level="warning", lifespan="on"))
+    """Serves the hosted app on ``sock``; yields its base URL."""
+    with serving(create_app(config, settings), sock) as base:
+        yield base
+
+
+@contextmanager
+def serving(app: Starlette, sock: socket.socket) -> Iterator[str]:
+    """Serves ``app`` on ``sock``; yields its base URL; stops it (and closes the socket) on exit."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:

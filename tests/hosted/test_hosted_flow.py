@@ -11,11 +11,12 @@ import httpx
 import pytest
 
 from ai_video_music.config import Settings
+from ai_video_music.hosted.app import create_app
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
 from .oauth_client import hidden_fields, signed_in
-from .serving import listen, loopback_config, running
+from .serving import listen, loopback_config, running, serving
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
@@ -106,3 +107,24 @@ async def test_mcp_without_a_token_answers_401_pointing_at_the_metadata(hosted: 
     assert metadata.headers["access-control-allow-origin"] == "*"  # browser-based hosts read it
     assert server.json()["code_challenge_methods_supported"] == ["S256"]
     assert server.json()["registration_endpoint"] == f"{hosted}/register"
+
+
+async def test_an_idle_users_server_leaves_memory_and_their_projects_come_back(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    now = [0.0]
+    sock = listen()
+    app = create_app(loopback_config(database_url, sock, KEY), settings, clock=lambda: now[0])
+    alice, _ = sim.state.register_user()
+    bob, _ = sim.state.register_user()
+    with serving(app, sock) as base, anyio.fail_after(120):
+        async with signed_in(base, alice) as client:
+            made = await call(client, "generate", {"prompt": "a 10 second beach video", "new_project": True})
+        assert not made.is_error and app.state.servers.resident == 1
+        now[0] += 2 * 3600  # alice goes quiet for two hours
+        async with signed_in(base, bob) as client:
+            assert not (await call(client, "credits")).is_error
+        assert app.state.servers.resident == 1  # bob's; alice's was stopped
+        async with signed_in(base, alice) as client:
+            back = await call(client, "status")
+    assert back.structured_content and len(back.structured_content["projects"]) == 1

@@ -9,7 +9,8 @@ Routes: ``/healthz``; the SDK's OAuth routes (``/.well-known/oauth-authorization
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+import time
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -77,13 +78,22 @@ def transport_security(config: HostedConfig) -> TransportSecuritySettings:
     )
 
 
-def create_app(config: HostedConfig, settings: Settings) -> Starlette:
-    """The app; the database is opened (and migrated) when the app starts, not here."""
+def create_app(
+    config: HostedConfig, settings: Settings, *, clock: Callable[[], float] = time.monotonic
+) -> Starlette:
+    """The app; the database is opened (and migrated) when the app starts, not here.
+    ``clock`` times how long a user's server has been idle (tests move it)."""
     pool = db.make_pool(config.database_url)
     box = SecretBox(config.secret_key)
     provider = PostgresOAuthProvider(pool, config, box)
     accounts = Accounts(pool, box)
-    servers = UserServers(settings, Path(settings.home) / "hosted", transport_security(config))
+    servers = UserServers(
+        settings,
+        Path(settings.home) / "hosted",
+        transport_security(config),
+        idle_after=config.idle_after,
+        clock=clock,
+    )
     resource = AnyHttpUrl(config.resource_url)
 
     async def healthz(_: Request) -> Response:
@@ -135,4 +145,6 @@ def create_app(config: HostedConfig, settings: Settings) -> Starlette:
         ),
         Middleware(AuthContextMiddleware),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.state.servers = servers
+    return app

@@ -95,6 +95,7 @@ class HostedConfig:
     refresh_token_ttl: int = 30 * 24 * 3600
     auth_code_ttl: int = 5 * 60
     signin_ttl: int = 15 * 60  # how long a sign-in page stays valid
+    idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:
