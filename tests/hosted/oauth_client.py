@@ -66,7 +66,9 @@ class Browser:
         if answer.status_code != 303:
             return
         query = parse_qs(urlsplit(answer.headers["location"]).query)
-        self.result = AuthorizationCodeResult(code=query["code"][0], state=query.get("state", [None])[0])
+        self.result = AuthorizationCodeResult(
+            code=query["code"][0], state=query.get("state", [None])[0], iss=query.get("iss", [None])[0]
+        )
 
     async def callback(self) -> AuthorizationCodeResult:
         if self.result is None:
@@ -76,10 +78,16 @@ class Browser:
 
 @asynccontextmanager
 async def signed_in(
-    base: str, nemo_token: str, storage: MemoryStorage | None = None
+    base: str,
+    nemo_token: str,
+    storage: MemoryStorage | None = None,
+    *,
+    client_metadata_url: str | None = None,
+    browser: Browser | None = None,
 ) -> AsyncIterator[Client]:
-    """An MCP client session on ``<base>/mcp``, signed in with this NemoVideo token."""
-    browser = Browser(nemo_token)
+    """An MCP client session on ``<base>/mcp``, signed in with this NemoVideo token (registering
+    itself, or known by its metadata document at ``client_metadata_url``)."""
+    browser = browser or Browser(nemo_token)
     auth = OAuthClientProvider(
         server_url=f"{base}/mcp",
         client_metadata=OAuthClientMetadata(
@@ -92,6 +100,7 @@ async def signed_in(
         storage=storage or MemoryStorage(),
         redirect_handler=browser.open,
         callback_handler=browser.callback,
+        client_metadata_url=client_metadata_url,
     )
     async with (
         httpx2.AsyncClient(auth=auth, timeout=httpx2.Timeout(60.0)) as http,

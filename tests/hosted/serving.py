@@ -10,9 +10,10 @@ import socket
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import uvicorn
-from starlette.applications import Starlette
+from starlette.types import ASGIApp
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
@@ -45,13 +46,14 @@ def running(config: HostedConfig, settings: Settings, sock: socket.socket) -> It
 
 
 @contextmanager
-def serving(app: Starlette, sock: socket.socket) -> Iterator[str]:
-    """Serves ``app`` on ``sock``; yields its base URL; stops it (and closes the socket) on exit."""
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on"))
+def serving(app: ASGIApp, sock: socket.socket, scheme: str = "http", **options: Any) -> Iterator[str]:
+    """Serves ``app`` on ``sock``; yields its base URL; stops it (and closes the socket) on exit.
+    ``options`` go to uvicorn (e.g. ``ssl_certfile``, with ``scheme="https"``)."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{port_of(sock)}"
+        yield f"{scheme}://127.0.0.1:{port_of(sock)}"
     finally:
         server.should_exit = True
         thread.join(timeout=30)

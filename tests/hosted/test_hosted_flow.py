@@ -107,6 +107,8 @@ async def test_mcp_without_a_token_answers_401_pointing_at_the_metadata(hosted: 
     assert metadata.headers["access-control-allow-origin"] == "*"  # browser-based hosts read it
     assert server.json()["code_challenge_methods_supported"] == ["S256"]
     assert server.json()["registration_endpoint"] == f"{hosted}/register"
+    assert server.json()["client_id_metadata_document_supported"] is True
+    assert server.json()["authorization_response_iss_parameter_supported"] is True
 
 
 async def test_an_idle_users_server_leaves_memory_and_their_projects_come_back(

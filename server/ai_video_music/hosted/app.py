@@ -14,11 +14,14 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from mcp.server.auth.handlers.metadata import MetadataHandler
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend, RequireAuthMiddleware
 from mcp.server.auth.provider import ProviderTokenVerifier
 from mcp.server.auth.routes import (
+    build_metadata,
     build_resource_metadata_url,
+    cors_middleware,
     create_auth_routes,
     create_protected_resource_routes,
 )
@@ -40,6 +43,7 @@ from starlette.types import Receive, Scope, Send
 from ..config import Settings
 from . import db
 from .accounts import Accounts
+from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .oauth import SCOPE, PostgresOAuthProvider
 from .secrets_box import SecretBox
@@ -47,6 +51,7 @@ from .signin import SignIn
 from .users import UserServers
 
 log = logging.getLogger(__name__)
+METADATA_PATH = "/.well-known/oauth-authorization-server"
 
 
 class McpEndpoint:
@@ -78,14 +83,43 @@ def transport_security(config: HostedConfig) -> TransportSecuritySettings:
     )
 
 
+def oauth_routes(provider: PostgresOAuthProvider, config: HostedConfig) -> list[Route]:
+    """The SDK's OAuth routes, with our own server metadata: it also says that client ID metadata
+    documents work and that authorization responses carry ``iss`` (RFC 9207)."""
+    issuer = AnyHttpUrl(config.public_url)
+    registration = ClientRegistrationOptions(enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE])
+    revocation = RevocationOptions(enabled=True)
+    metadata = build_metadata(issuer, None, registration, revocation)
+    metadata.client_id_metadata_document_supported = True
+    metadata.authorization_response_iss_parameter_supported = True
+    provider.issuer = str(metadata.issuer)  # the exact spelling clients compare iss with
+    routes = [
+        route
+        for route in create_auth_routes(
+            provider,
+            issuer_url=issuer,
+            client_registration_options=registration,
+            revocation_options=revocation,
+        )
+        if route.path != METADATA_PATH
+    ]
+    handler = cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"])
+    return [Route(METADATA_PATH, endpoint=handler, methods=["GET", "OPTIONS"]), *routes]
+
+
 def create_app(
-    config: HostedConfig, settings: Settings, *, clock: Callable[[], float] = time.monotonic
+    config: HostedConfig,
+    settings: Settings,
+    *,
+    clock: Callable[[], float] = time.monotonic,
+    client_documents: ClientDocuments | None = None,
 ) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here.
-    ``clock`` times how long a user's server has been idle (tests move it)."""
+    ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
+    ID metadata documents (default: from public addresses only). Tests replace both."""
     pool = db.make_pool(config.database_url)
     box = SecretBox(config.secret_key)
-    provider = PostgresOAuthProvider(pool, config, box)
+    provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
     accounts = Accounts(pool, box)
     servers = UserServers(
         settings,
@@ -114,14 +148,7 @@ def create_app(
     signin = SignIn(config, settings, provider, accounts, servers.forget)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
-        *create_auth_routes(
-            provider,
-            issuer_url=AnyHttpUrl(config.public_url),
-            client_registration_options=ClientRegistrationOptions(
-                enabled=True, valid_scopes=[SCOPE], default_scopes=[SCOPE]
-            ),
-            revocation_options=RevocationOptions(enabled=True),
-        ),
+        *oauth_routes(provider, config),
         *create_protected_resource_routes(
             resource_url=resource,
             authorization_servers=[AnyHttpUrl(config.public_url)],

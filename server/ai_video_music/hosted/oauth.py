@@ -28,6 +28,7 @@ from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
 
+from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -47,24 +48,49 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
     """The SDK's provider protocol (subclassed explicitly: its default refuses the SEP-990
     identity-assertion grant, which we don't offer)."""
 
-    def __init__(self, pool: AsyncConnectionPool, config: HostedConfig, box: SecretBox) -> None:
+    def __init__(
+        self,
+        pool: AsyncConnectionPool,
+        config: HostedConfig,
+        box: SecretBox,
+        documents: ClientDocuments | None = None,
+    ) -> None:
         self.pool = pool
         self.config = config
         self.box = box
+        self.documents = documents
+        self.issuer = config.public_url  # what the metadata names (app.py sets the exact spelling)
 
-    # --- clients (RFC 7591) -----------------------------------------------------------------
+    # --- clients (RFC 7591, and metadata documents) -----------------------------------------
 
     async def get_client(self, client_id: str) -> OAuthClientInformationFull | None:
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT info, secret FROM oauth_clients WHERE client_id = %s", (client_id,)
+                "SELECT info, secret, fetched_at IS NOT NULL AS fetched,"
+                " fetched_at > now() - make_interval(secs => %s) AS fresh"
+                " FROM oauth_clients WHERE client_id = %s",
+                (CACHE_SECONDS, client_id),
             )
             row = await cur.fetchone()
-        if row is None:
+        if row is not None and (not row[2] or row[3]):
+            info: dict[str, Any] = row[0]
+            secret = self.box.open(row[1]) if row[1] is not None else None
+            return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
+        if self.documents is None or not is_document_url(client_id):
             return None
-        info: dict[str, Any] = row[0]
-        secret = self.box.open(row[1]) if row[1] is not None else None
-        return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
+        client = await self.documents.fetch(client_id)
+        if client is None:
+            return None
+        client.scope = SCOPE  # a document can't be granted scopes we don't have; ours is the one
+        info = client.model_dump(mode="json", exclude={"client_secret"})
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO oauth_clients (client_id, info, fetched_at) VALUES (%s, %s, now())"
+                " ON CONFLICT (client_id) DO UPDATE SET info = EXCLUDED.info, fetched_at = now()"
+                " WHERE oauth_clients.fetched_at IS NOT NULL",  # never overwrite a registered client
+                (client_id, json.dumps(info)),
+            )
+        return client
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
         info = client_info.model_dump(mode="json", exclude={"client_secret"})
@@ -155,7 +181,11 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
                     self.config.auth_code_ttl,
                 ),
             )
-        return construct_redirect_uri(pending["redirect_uri"], code=code, state=pending["state"])
+        # RFC 9207: the issuer in the response, so a client talking to several servers can't be
+        # tricked into sending this code to another one.
+        return construct_redirect_uri(
+            pending["redirect_uri"], code=code, state=pending["state"], iss=self.issuer
+        )
 
     # --- codes ------------------------------------------------------------------------------
 
