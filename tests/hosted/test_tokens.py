@@ -12,8 +12,10 @@ import anyio
 import httpx
 import psycopg
 import pytest
+from psycopg_pool import AsyncConnectionPool
 
 from ai_video_music.config import Settings
+from ai_video_music.hosted.housekeeping import sweep
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
@@ -202,3 +204,26 @@ async def test_the_signin_page_speaks_the_browsers_language(http: httpx.AsyncCli
     english = await http.get("/signout", params={"lang": "en"}, headers={"Accept-Language": "zh-CN"})
     assert '<html lang="en">' in english.text and "Forget my NemoVideo token" in english.text
     assert english.headers["x-frame-options"] == "DENY"
+
+
+async def test_expired_tokens_are_swept_but_a_used_refresh_token_stays_until_it_expires(
+    http: httpx.AsyncClient, user: SignedIn, hosted: Server
+) -> None:
+    assert (await refresh(http, user, user.refresh)).status_code == 200  # the first refresh is now used
+    with psycopg.connect(hosted.database_url, autocommit=True) as conn:
+        conn.execute("UPDATE access_tokens SET expires_at = now() - interval '1 second'")
+    async with await psycopg_pool_for(hosted.database_url) as pool:
+        await sweep(pool)
+    with psycopg.connect(hosted.database_url) as conn:
+        access = conn.execute("SELECT count(*) FROM access_tokens").fetchone()
+        refresh_rows = conn.execute("SELECT count(*) FROM refresh_tokens").fetchone()
+    assert access == (0,)
+    assert refresh_rows == (2,)  # the used one is kept: its replay must still end the grant
+    replayed = await refresh(http, user, user.refresh)
+    assert replayed.status_code == 400 and replayed.json()["error"] == "invalid_grant"
+
+
+async def psycopg_pool_for(url: str) -> AsyncConnectionPool:
+    pool = AsyncConnectionPool(url, min_size=1, max_size=1, open=False)
+    await pool.open()
+    return pool

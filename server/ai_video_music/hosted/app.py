@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from mcp.server.auth.handlers.metadata import MetadataHandler
 from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend, RequireAuthMiddleware
@@ -45,6 +46,7 @@ from . import db
 from .accounts import Accounts
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
+from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
 from .secrets_box import SecretBox
 from .signin import SignIn
@@ -140,8 +142,10 @@ def create_app(
         try:
             async with pool.connection() as conn:
                 await db.migrate(conn)
-            async with servers.run():
+            async with servers.run(), anyio.create_task_group() as tg:
+                tg.start_soon(sweep_forever, pool)
                 yield
+                tg.cancel_scope.cancel()
         finally:
             await pool.close()
 

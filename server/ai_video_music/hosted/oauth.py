@@ -120,9 +120,6 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         request_id = new_secret()
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute(
-                "DELETE FROM signin_requests WHERE expires_at < now()"  # housekeeping, cheap
-            )
-            await conn.execute(
                 "INSERT INTO signin_requests (id_hash, client_id, params, expires_at)"
                 " VALUES (%s, %s, %s, now() + make_interval(secs => %s))",
                 (digest(request_id), client.client_id, json.dumps(pending), self.config.signin_ttl),
