@@ -9,6 +9,7 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from ..test_app_browser import browser  # noqa: F401 - Debian's Chromium, shared with the app's tests
 from .postgres import Cluster, available
 
 
