@@ -809,6 +809,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NemoVideo could not be reached to check the token. Please try again in a minute.",
         "暂时无法连接 NemoVideo 来验证令牌，请一分钟后再试。",
     ),
+    "hosted.signin.too_many": (
+        "Too many refused tokens from your network. Wait {minutes} minutes, then try again.",
+        "你的网络提交了太多无效令牌。请等待 {minutes} 分钟后再试。",
+    ),
     "hosted.signin.expired": (
         "This sign-in page has expired or was already used. Go back to your app and connect again.",
         "此登录页面已过期或已使用。请回到你的应用重新连接。",

@@ -4,10 +4,12 @@ NemoVideo, and the SDK's own OAuth client (dynamic registration + PKCE) signing 
 from __future__ import annotations
 
 import base64
+import dataclasses
 from collections.abc import Iterator
 
 import anyio
 import httpx
+import psycopg
 import pytest
 
 from ai_video_music.config import Settings
@@ -57,37 +59,60 @@ async def test_two_users_never_see_each_others_projects(hosted: str, sim: Simula
     assert theirs.structured_content is not None and theirs.structured_content["projects"] == []
 
 
-async def test_a_token_nemovideo_refuses_is_not_stored(hosted: str, sim: Simulator) -> None:
-    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
-        registered = (
-            await http.post(
-                "/register",
-                json={
-                    "redirect_uris": ["http://127.0.0.1:1/cb"],
-                    "token_endpoint_auth_method": "none",
-                    "grant_types": ["authorization_code", "refresh_token"],
-                    "response_types": ["code"],
-                },
-            )
-        ).json()
-        page = await http.get(
-            "/authorize",
-            params={
-                "client_id": registered["client_id"],
-                "response_type": "code",
-                "redirect_uri": "http://127.0.0.1:1/cb",
-                "code_challenge": "x" * 43,
-                "code_challenge_method": "S256",
-                "state": "s",
+async def signin_page(http: httpx.AsyncClient) -> httpx.Response:
+    """A registered client's /authorize, followed to the sign-in page."""
+    registered = (
+        await http.post(
+            "/register",
+            json={
+                "redirect_uris": ["http://127.0.0.1:1/cb"],
+                "token_endpoint_auth_method": "none",
+                "grant_types": ["authorization_code", "refresh_token"],
+                "response_types": ["code"],
             },
-            follow_redirects=True,
         )
+    ).json()
+    query = {
+        "client_id": registered["client_id"],
+        "response_type": "code",
+        "redirect_uri": "http://127.0.0.1:1/cb",
+        "code_challenge": "x" * 43,
+        "code_challenge_method": "S256",
+        "state": "s",
+    }
+    return await http.get("/authorize", params=query, follow_redirects=True)
+
+
+async def test_a_token_nemovideo_refuses_is_not_stored(hosted: str, database_url: str) -> None:
+    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
+        page = await signin_page(http)
         refused = await http.post(
             "/signin", data=hidden_fields(page.text) | {"nemo_token": "nmv_not_a_real_token"}
         )
     assert refused.status_code == 401
     assert "did not accept this token" in refused.text
     assert 'role="alert"' in refused.text
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
+
+
+async def test_after_too_many_refused_tokens_the_form_pauses_without_asking_nemovideo(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), signin_failures_allowed=2)
+    good, _ = sim.state.register_user()
+    with running(config, settings, sock) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            page = await signin_page(http)
+            form = hidden_fields(page.text)
+            for attempt in ("nmv_guess_1", "nmv_guess_2"):
+                assert (await http.post("/signin", data=form | {"nemo_token": attempt})).status_code == 401
+            asked = len(sim.requests("credits"))
+            paused = await http.post("/signin", data=form | {"nemo_token": good})
+    assert paused.status_code == 429
+    assert "Too many refused tokens" in paused.text and "15 minutes" in paused.text
+    assert asked == 2 and len(sim.requests("credits")) == asked  # the last token was not tried
 
 
 async def test_mcp_without_a_token_answers_401_pointing_at_the_metadata(hosted: str) -> None:

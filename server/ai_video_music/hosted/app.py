@@ -44,6 +44,7 @@ from starlette.types import Receive, Scope, Send
 from ..config import Settings
 from . import db
 from .accounts import Accounts
+from .attempts import SigninLimit
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .housekeeping import sweep_forever
@@ -149,7 +150,8 @@ def create_app(
         finally:
             await pool.close()
 
-    signin = SignIn(config, settings, provider, accounts, servers.forget)
+    limit = SigninLimit(pool, config.signin_failures_allowed, config.signin_failures_window)
+    signin = SignIn(config, settings, provider, accounts, servers.forget, limit)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *oauth_routes(provider, config),

@@ -95,6 +95,8 @@ class HostedConfig:
     refresh_token_ttl: int = 30 * 24 * 3600
     auth_code_ttl: int = 5 * 60
     signin_ttl: int = 15 * 60  # how long a sign-in page stays valid
+    signin_failures_allowed: int = 10  # refused tokens per client address ...
+    signin_failures_window: int = 15 * 60  # ... in this many seconds, then a pause
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
 
     @classmethod

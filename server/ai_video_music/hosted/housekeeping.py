@@ -19,6 +19,7 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM auth_codes WHERE expires_at < now()",
     b"DELETE FROM access_tokens WHERE expires_at < now()",
     b"DELETE FROM refresh_tokens WHERE expires_at < now()",
+    b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
     b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
 )

@@ -20,6 +20,7 @@ from starlette.routing import Route
 from ..config import Settings
 from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
+from .attempts import SigninLimit
 from .config import HostedConfig
 from .oauth import SIGNIN_PATH, PostgresOAuthProvider
 from .page import Field, page_language, render
@@ -38,6 +39,7 @@ class SignIn:
     provider: PostgresOAuthProvider
     accounts: Accounts
     forgotten: Callable[[str], Awaitable[None]]  # tell the MCP side to drop a user's service
+    limit: SigninLimit
 
     @property
     def _secure(self) -> bool:
@@ -111,11 +113,18 @@ class SignIn:
         if not token:
             alert = t("hosted.signin.empty", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=400)
+        # The address uvicorn reports: the balancer's X-Forwarded-For when it is trusted.
+        address = request.client.host if request.client else "unknown"
+        if await self.limit.blocked(address):
+            minutes = max(1, self.limit.window // 60)
+            alert = t("hosted.signin.too_many", lang, minutes=minutes)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
         if len(token) > MAX_TOKEN or not token.isascii() or any(c.isspace() or ord(c) < 32 for c in token):
             outcome = TokenCheck.REFUSED  # not something NemoVideo could have issued: don't send it
         else:
             outcome = await check_nemo_token(self.settings, token)
         if outcome is TokenCheck.REFUSED:
+            await self.limit.refused(address)
             alert = t("hosted.signin.bad_token", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=401)
         if outcome is TokenCheck.UNREACHABLE:
