@@ -61,9 +61,10 @@ class McpEndpoint:
     """``/mcp`` after the bearer check: find the user the token belongs to, hand the request to
     their own server."""
 
-    def __init__(self, accounts: Accounts, servers: UserServers) -> None:
+    def __init__(self, accounts: Accounts, servers: UserServers, metadata_url: str) -> None:
         self.accounts = accounts
         self.servers = servers
+        self.challenge = f'Bearer error="invalid_token", resource_metadata="{metadata_url}"'
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         auth_user = scope.get("user")
@@ -71,7 +72,9 @@ class McpEndpoint:
         user_id = auth_user.access_token.subject
         user = await self.accounts.load(user_id) if user_id else None
         if user is None:  # forgotten between the token check and here
-            response = JSONResponse({"error": "invalid_token"}, status_code=401)
+            response = JSONResponse(
+                {"error": "invalid_token"}, status_code=401, headers={"WWW-Authenticate": self.challenge}
+            )
             await response(scope, receive, send)
             return
         await self.servers.handle(user, scope, receive, send)
@@ -132,6 +135,7 @@ def create_app(
         clock=clock,
     )
     resource = AnyHttpUrl(config.resource_url)
+    metadata_url = build_resource_metadata_url(resource)
 
     async def healthz(_: Request) -> Response:
         ok = await db.healthy(pool)
@@ -164,9 +168,7 @@ def create_app(
         *signin.routes(),
         Route(
             MCP_PATH,
-            RequireAuthMiddleware(
-                McpEndpoint(accounts, servers), [SCOPE], build_resource_metadata_url(resource)
-            ),
+            RequireAuthMiddleware(McpEndpoint(accounts, servers, str(metadata_url)), [SCOPE], metadata_url),
         ),
     ]
     middleware = [
