@@ -84,6 +84,7 @@ async def signed_in(
     *,
     client_metadata_url: str | None = None,
     browser: Browser | None = None,
+    mode: str = "auto",
 ) -> AsyncIterator[Client]:
     """An MCP client session on ``<base>/mcp``, signed in with this NemoVideo token (registering
     itself, or known by its metadata document at ``client_metadata_url``)."""
@@ -104,6 +105,6 @@ async def signed_in(
     )
     async with (
         httpx2.AsyncClient(auth=auth, timeout=httpx2.Timeout(60.0)) as http,
-        Client(streamable_http_client(f"{base}/mcp", http_client=http)) as client,
+        Client(streamable_http_client(f"{base}/mcp", http_client=http), mode=mode) as client,
     ):
         yield client

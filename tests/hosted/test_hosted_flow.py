@@ -37,6 +37,8 @@ async def test_a_user_signs_in_with_oauth_and_reads_their_credits(hosted: str, s
         async with signed_in(hosted, token) as client:
             credits = await call(client, "credits")
             status = await call(client, "status")
+            era = client.protocol_version
+    assert era.startswith("2026")  # the stateless era; test_tokens covers the 2025 one
     assert not credits.is_error
     assert credits.structured_content and credits.structured_content["available"] == 420
     assert not status.is_error and status.structured_content is not None

@@ -105,6 +105,28 @@ async def test_the_access_token_opens_mcp(http: httpx.AsyncClient, user: SignedI
     assert await mcp_status(http, user.access) == 200
 
 
+async def test_mcp_refuses_a_foreign_origin_or_host_even_with_a_valid_token(
+    http: httpx.AsyncClient, user: SignedIn
+) -> None:
+    headers = {"Authorization": f"Bearer {user.access}", "Accept": "application/json, text/event-stream"}
+    foreign_page = await http.post(
+        "/mcp", json=INITIALIZE, headers=headers | {"Origin": "https://evil.example"}
+    )
+    rebound_name = await http.post("/mcp", json=INITIALIZE, headers=headers | {"Host": "evil.example"})
+    assert foreign_page.status_code == 403
+    assert rebound_name.status_code in (400, 421)
+
+
+async def test_a_client_of_the_2025_protocol_era_works_too(hosted: Server, sim: Simulator) -> None:
+    token, _ = sim.state.register_user(credits=12)
+    with anyio.fail_after(60):
+        async with signed_in(hosted.base, token, mode="legacy") as client:
+            credits = await call(client, "credits")
+            era = client.protocol_version
+    assert credits.structured_content and credits.structured_content["available"] == 12
+    assert era.startswith("2025")
+
+
 async def test_a_refresh_token_works_once_and_its_replay_ends_the_grant(
     http: httpx.AsyncClient, user: SignedIn
 ) -> None:
