@@ -94,6 +94,8 @@ async def test_a_token_nemovideo_refuses_is_not_stored(hosted: str, database_url
     assert refused.status_code == 401
     assert "did not accept this token" in refused.text
     assert 'role="alert"' in refused.text
+    # The language switch on the answer still leads to this sign-in, not to an expired page.
+    assert f"request={hidden_fields(page.text)['request']}" in refused.text
     with psycopg.connect(database_url) as conn:
         assert conn.execute("SELECT count(*) FROM users").fetchone() == (0,)
 

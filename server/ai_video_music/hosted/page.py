@@ -6,7 +6,7 @@ its Content-Security-Policy can forbid everything but its own inline style.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import urlencode
@@ -86,10 +86,12 @@ def render(
     status: int = 200,
     cookies: Sequence[tuple[str, str]] = (),
     secure: bool = True,
+    keep: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
-    """One page: a heading, text, an optional error (announced to screen readers), a form."""
+    """One page: a heading, text, an optional error (announced to screen readers), a form.
+    ``keep``: what the language switch must carry over (a posted form's request id)."""
     other: Lang = "zh" if lang == "en" else "en"
-    query = dict(request.query_params) | {"lang": other}
+    query = dict(request.query_params) | dict(keep or {}) | {"lang": other}
     switch = f"{request.url.path}?{urlencode(query)}"
     body = [f"<h1>{escape(t(title_key, lang))}</h1>"]
     body += [f"<p>{escape(text)}</p>" for text in paragraphs]

@@ -82,6 +82,7 @@ class SignIn:
             alert=alert,
             form_action=SIGNIN_PATH,
             hidden=[Field("request", request_id), Field("csrf", csrf)],
+            keep={"request": request_id},
             links=[(t("hosted.signin.forget_link", lang), f"{SIGNOUT_PATH}?lang={lang}")],
             status=status,
             cookies=[(CSRF_COOKIE, csrf)],
