@@ -11,13 +11,14 @@ import anyio
 import httpx
 import psycopg
 import pytest
+from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
-from .oauth_client import hidden_fields, signed_in
+from .oauth_client import MemoryStorage, hidden_fields, signed_in
 from .serving import listen, loopback_config, running, serving
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
@@ -159,3 +160,38 @@ async def test_an_idle_users_server_leaves_memory_and_their_projects_come_back(
         async with signed_in(base, alice) as client:
             back = await call(client, "status")
     assert back.structured_content and len(back.structured_content["projects"]) == 1
+
+
+async def test_one_user_gets_only_so_many_requests_at_once(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), requests_per_user=1)
+    token, _ = sim.state.register_user()
+    storage = MemoryStorage()
+    answers: list[CallToolResult] = []
+    with running(config, settings, sock) as base, anyio.fail_after(90):
+        async with signed_in(base, token, storage) as client:
+            with sim.state.hold("run_sse") as gate:
+
+                async def generate() -> None:
+                    answers.append(
+                        await call(client, "generate", {"prompt": "a beach video", "new_project": True})
+                    )
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(generate)
+                    assert await gate.entered(30)  # the first request is in flight, at the agent
+                    assert storage.tokens is not None
+                    async with httpx.AsyncClient(timeout=30) as http:
+                        second = await http.post(
+                            f"{base}/mcp",
+                            json={"jsonrpc": "2.0", "id": 9, "method": "tools/list"},
+                            headers={
+                                "Authorization": f"Bearer {storage.tokens.access_token}",
+                                "Accept": "application/json, text/event-stream",
+                            },
+                        )
+                    gate.release()
+    assert second.status_code == 429 and second.headers["retry-after"] == "5"
+    assert len(answers) == 1 and not answers[0].is_error

@@ -132,6 +132,7 @@ def create_app(
         Path(settings.home) / "hosted",
         transport_security(config),
         idle_after=config.idle_after,
+        requests_per_user=config.requests_per_user,
         clock=clock,
     )
     resource = AnyHttpUrl(config.resource_url)

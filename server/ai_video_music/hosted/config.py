@@ -97,6 +97,7 @@ class HostedConfig:
     signin_ttl: int = 15 * 60  # how long a sign-in page stays valid
     signin_failures_allowed: int = 10  # refused tokens per client address ...
     signin_failures_window: int = 15 * 60  # ... in this many seconds, then a pause
+    requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
 
     @classmethod

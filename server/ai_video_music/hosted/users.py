@@ -21,6 +21,7 @@ from anyio.abc import TaskGroup
 from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
@@ -63,12 +64,14 @@ class UserServers:
         security: TransportSecuritySettings,
         *,
         idle_after: float = 3600.0,
+        requests_per_user: int = 8,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.base = base
         self.state_dir = state_dir
         self.security = security
         self.idle_after = idle_after
+        self.requests_per_user = requests_per_user
         self._clock = clock
         self._running: dict[str, _Running] = {}
         self._lock = anyio.Lock()
@@ -91,6 +94,10 @@ class UserServers:
 
     async def handle(self, user: User, scope: Scope, receive: Receive, send: Send) -> None:
         running = await self._get(user)
+        if running.in_flight >= self.requests_per_user:
+            busy = JSONResponse({"error": "too_many_requests"}, status_code=429, headers={"Retry-After": "5"})
+            await busy(scope, receive, send)
+            return
         running.in_flight += 1
         try:
             await running.manager.handle_request(scope, receive, send)
