@@ -791,6 +791,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“设置 → API 令牌”中创建。",
     ),
     "hosted.signin.some_app": ("your app", "你的应用"),
+    "hosted.signin.returns_to": (
+        "After you connect, your browser goes back to {host}. Connect only if that is the app you use.",
+        "连接后，浏览器将返回 {host}。请确认这是你正在使用的应用再连接。",
+    ),
     "hosted.signin.token_label": ("NemoVideo API token", "NemoVideo API 令牌"),
     "hosted.signin.submit": ("Connect", "连接"),
     "hosted.signin.privacy": (

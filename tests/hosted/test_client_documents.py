@@ -128,6 +128,7 @@ async def test_a_client_known_by_its_metadata_document_signs_in_without_register
             credits = await call(client, "credits")
     assert credits.structured_content and credits.structured_content["available"] == 55
     assert "Documented client" in browser.pages[0].text  # the name from the document
+    assert "your browser goes back to 127.0.0.1:1." in browser.pages[0].text  # and where codes go
     with psycopg.connect(database_url) as conn:
         clients = conn.execute("SELECT client_id, fetched_at IS NOT NULL FROM oauth_clients").fetchall()
     assert clients == [(doc_url, True)]  # no registration happened

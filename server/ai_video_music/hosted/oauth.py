@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlsplit
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -135,16 +136,20 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             )
             return await cur.fetchone() is not None
 
-    async def signin_client_name(self, request_id: str) -> str | None:
-        """The name the waiting client registered with (shown on the sign-in page), if any."""
+    async def signin_client(self, request_id: str) -> tuple[str | None, str]:
+        """Who is asking, for the sign-in page: the name the client gave itself (anyone can
+        choose any name) and the host the browser returns to (which the name can't fake)."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
-                "SELECT c.info ->> 'client_name' FROM signin_requests s"
+                "SELECT c.info ->> 'client_name', s.params ->> 'redirect_uri' FROM signin_requests s"
                 " JOIN oauth_clients c USING (client_id) WHERE s.id_hash = %s",
                 (digest(request_id),),
             )
             row = await cur.fetchone()
-        return None if row is None or not row[0] else str(row[0])[:100]
+        if row is None:
+            return None, ""
+        name = str(row[0])[:100] if row[0] else None
+        return name, urlsplit(str(row[1] or "")).netloc[:200]
 
     async def complete_signin(self, request_id: str, user_id: str) -> str | None:
         """The user signed in: one code for the waiting request, and where to send the browser

@@ -73,12 +73,17 @@ class SignIn:
         self, request: Request, lang: Lang, request_id: str, *, alert: str | None = None, status: int = 200
     ) -> Response:
         csrf = self._csrf(request)
-        client = await self.provider.signin_client_name(request_id) or t("hosted.signin.some_app", lang)
+        name, returns_to = await self.provider.signin_client(request_id)
+        client = name or t("hosted.signin.some_app", lang)
         return render(
             request,
             lang,
             title_key="hosted.signin.title",
-            paragraphs=[t("hosted.signin.intro", lang, client=client), t("hosted.signin.privacy", lang)],
+            paragraphs=[
+                t("hosted.signin.intro", lang, client=client),
+                t("hosted.signin.returns_to", lang, host=returns_to),
+                t("hosted.signin.privacy", lang),
+            ],
             alert=alert,
             form_action=SIGNIN_PATH,
             hidden=[Field("request", request_id), Field("csrf", csrf)],
