@@ -122,9 +122,17 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--http", action="store_true", help="serve streamable HTTP instead of stdio")
     serve.add_argument(
-        "--host", default="127.0.0.1", help="loopback address for --http (127.0.0.1, ::1 or localhost)"
+        "--host",
+        default="127.0.0.1",
+        help="address: a loopback one for --http (127.0.0.1, ::1 or localhost); any for --hosted",
     )
-    serve.add_argument("--port", type=int, default=8765, help="port for --http")
+    serve.add_argument("--port", type=int, default=8765, help="port for --http or --hosted")
+    serve.add_argument(
+        "--hosted",
+        action="store_true",
+        help="hosted mode: many users signed in with OAuth, state in PostgreSQL (needs the 'hosted' "
+        "extra; configured by NEMO_DATABASE_URL, NEMO_PUBLIC_URL, NEMO_SECRET_KEY)",
+    )
 
     sub.add_parser(
         "http-secret",
@@ -433,7 +441,29 @@ def _private_state(home: Path) -> None:
         logging.getLogger(__name__).warning("%s was readable by other users; it is now private (0600)", path)
 
 
+def _serve_hosted(args: argparse.Namespace) -> int:
+    try:
+        from ai_video_music.hosted import serve
+    except ModuleNotFoundError as err:
+        raise CliError(
+            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); install it with: "
+            "pip install 'ai-video-generator-free-music[hosted]'"
+        ) from None
+    try:
+        config, settings = serve.load()
+    except ValueError as err:  # one line naming the variable; the messages never hold a secret
+        print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
+        return 2
+    _check_port(args.host, args.port)
+    _second_interrupt_exits()
+    with contextlib.suppress(KeyboardInterrupt):
+        serve.run(config, settings, args.host, args.port)
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
+    if getattr(args, "hosted", False):
+        return _serve_hosted(args)
     from ai_video_music.config import Settings
     from ai_video_music.tools import create_server
 

@@ -962,4 +962,64 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no HTTP secret yet: it is created the first time `ai-video-music serve --http` runs.",
         "尚无 HTTP 密钥：首次运行 `ai-video-music serve --http` 时会创建。",
     ),
+    # Hosted mode's web pages (sign-in, forget my token).
+    "hosted.lang.other": ("中文", "English"),
+    "hosted.lang.label": ("Language", "语言"),
+    "hosted.signin.title": ("Connect your NemoVideo account", "连接你的 NemoVideo 账户"),
+    "hosted.signin.intro": (
+        "Paste a NemoVideo API token so that {client} can make videos with your account. Create one "
+        "in NemoVideo under Settings → API Tokens.",
+        "粘贴一个 NemoVideo API 令牌，{client} 即可用你的账户制作视频。令牌可在 NemoVideo 的"
+        "“设置 → API 令牌”中创建。",
+    ),
+    "hosted.signin.some_app": ("your app", "你的应用"),
+    "hosted.signin.returns_to": (
+        "After you connect, your browser goes back to {host}. Connect only if that is the app you use.",
+        "连接后，浏览器将返回 {host}。请确认这是你正在使用的应用再连接。",
+    ),
+    "hosted.signin.token_label": ("NemoVideo API token", "NemoVideo API 令牌"),
+    "hosted.signin.submit": ("Connect", "连接"),
+    "hosted.signin.privacy": (
+        "The token is checked with NemoVideo, then stored encrypted on this server. You can remove it "
+        "at any time.",
+        "令牌会先经 NemoVideo 验证，再加密保存在本服务器上。你可以随时删除它。",
+    ),
+    "hosted.signin.forget_link": ("Forget my token", "删除我的令牌"),
+    "hosted.signin.empty": ("Paste your NemoVideo API token first.", "请先粘贴你的 NemoVideo API 令牌。"),
+    "hosted.signin.bad_token": (
+        "NemoVideo did not accept this token. Check that you copied all of it and that it has not "
+        "been deleted or expired.",
+        "NemoVideo 不接受这个令牌。请确认已完整复制，且令牌未被删除或过期。",
+    ),
+    "hosted.signin.unreachable": (
+        "NemoVideo could not be reached to check the token. Please try again in a minute.",
+        "暂时无法连接 NemoVideo 来验证令牌，请一分钟后再试。",
+    ),
+    "hosted.signin.too_many": (
+        "Too many refused tokens from your network. Wait {minutes} minutes, then try again.",
+        "你的网络提交了太多无效令牌。请等待 {minutes} 分钟后再试。",
+    ),
+    "hosted.signin.expired": (
+        "This sign-in page has expired or was already used. Go back to your app and connect again.",
+        "此登录页面已过期或已使用。请回到你的应用重新连接。",
+    ),
+    "hosted.form.stale": (
+        "This form is out of date. Reload the page and try again.",
+        "此表单已失效，请刷新页面后重试。",
+    ),
+    "hosted.signout.title": ("Forget my NemoVideo token", "删除我的 NemoVideo 令牌"),
+    "hosted.signout.intro": (
+        "Paste the token you connected with. It is deleted from this server, and every app signed in "
+        "with it is signed out.",
+        "粘贴你连接时使用的令牌。它会从本服务器删除，所有用它登录的应用都会退出登录。",
+    ),
+    "hosted.signout.submit": ("Forget it", "删除"),
+    "hosted.signout.done": (
+        "Done: your token is deleted and every app signed in with it is signed out.",
+        "已完成：你的令牌已删除，所有用它登录的应用都已退出登录。",
+    ),
+    "hosted.signout.unknown": (
+        "No stored token matches this one: there is nothing to forget.",
+        "没有与之匹配的已保存令牌，无需删除。",
+    ),
 }

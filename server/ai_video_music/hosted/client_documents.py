@@ -1,0 +1,112 @@
+"""Client ID metadata documents (draft-ietf-oauth-client-id-metadata-document, what claude.ai
+prefers): a client whose ``client_id`` is an https URL publishes its metadata at that URL, so it
+needs no registration. We fetch the document, bounded (size, time, no redirects, public
+addresses only: the URL comes from anyone), and accept only public clients (PKCE, no secret).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import json
+import logging
+import ssl
+from urllib.parse import urlsplit
+
+import anyio
+import httpx
+from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata
+from pydantic import ValidationError
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT = 5 * 1024  # the draft's suggested limit
+FETCH_TIMEOUT = 5.0
+CACHE_SECONDS = 3600
+
+
+def is_document_url(client_id: str) -> bool:
+    """An https URL with a path: the shape of a metadata-document client id."""
+    parts = urlsplit(client_id)
+    return (
+        parts.scheme == "https"
+        and bool(parts.hostname)
+        and parts.path not in ("", "/")
+        and not (parts.username or parts.password or parts.fragment)
+    )
+
+
+async def _public_host(host: str, port: int) -> bool:
+    """Every address the name resolves to is a public one (not loopback, private, link-local...)."""
+    try:
+        found = await anyio.getaddrinfo(host, port)
+    except OSError:
+        return False
+    addresses = {info[4][0] for info in found}
+    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_global for a in addresses)
+
+
+class ClientDocuments:
+    """Fetches and checks metadata documents. ``verify``, ``transport`` and ``allow_private``
+    are for tests (a loopback https site with its own certificate); the defaults are for real."""
+
+    def __init__(
+        self,
+        *,
+        verify: ssl.SSLContext | bool = True,
+        transport: httpx.AsyncBaseTransport | None = None,
+        allow_private: bool = False,
+    ) -> None:
+        self._verify = verify
+        self._transport = transport
+        self.allow_private = allow_private
+
+    async def fetch(self, url: str) -> OAuthClientInformationFull | None:
+        """The client the document at ``url`` describes, or None if it can't be used."""
+        if not is_document_url(url):
+            return None
+        parts = urlsplit(url)
+        assert parts.hostname is not None  # is_document_url checked it
+        if not self.allow_private and not await _public_host(parts.hostname, parts.port or 443):
+            log.warning("client metadata document on a non-public address refused")
+            return None
+        body = await self._download(url)
+        if body is None:
+            return None
+        try:
+            data = json.loads(body)
+            metadata = OAuthClientMetadata.model_validate(data)
+        except (ValueError, ValidationError):
+            return None
+        # The document must name itself, and describe a public client: a secret published in a
+        # document anyone can read would be no secret.
+        if not isinstance(data, dict) or data.get("client_id") != url or "client_secret" in data:
+            return None
+        if metadata.token_endpoint_auth_method not in (None, "none") or not metadata.redirect_uris:
+            return None
+        fields = metadata.model_dump() | {"client_id": url, "token_endpoint_auth_method": "none"}
+        return OAuthClientInformationFull.model_validate(fields)
+
+    async def _download(self, url: str) -> bytes | None:
+        """The body, or None: not 200, larger than the limit, slower than the limit, or unreachable."""
+        # A client per fetch (they are rare): it belongs to the event loop of the request.
+        body: bytes | None = None
+        try:
+            async with httpx.AsyncClient(verify=self._verify, transport=self._transport) as client:
+                with anyio.move_on_after(FETCH_TIMEOUT):
+                    body = await self._read(client, url)
+        except httpx.HTTPError:
+            log.info("client metadata document could not be fetched", exc_info=True)
+        return body
+
+    @staticmethod
+    async def _read(client: httpx.AsyncClient, url: str) -> bytes | None:
+        headers = {"Accept": "application/json"}
+        async with client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+            if response.status_code != 200:
+                return None
+            body = bytearray()
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > MAX_DOCUMENT:
+                    return None
+            return bytes(body)

@@ -1,0 +1,47 @@
+"""Expired codes, tokens and sign-in requests leave the database.
+
+Used refresh tokens stay until they expire (a replay of one must still be recognised); revoked
+grants go with their last token. Every instance sweeps: the deletes are idempotent.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import anyio
+from psycopg_pool import AsyncConnectionPool
+
+log = logging.getLogger(__name__)
+
+SWEEP_EVERY = 600.0
+_EXPIRED: tuple[bytes, ...] = (
+    b"DELETE FROM signin_requests WHERE expires_at < now()",
+    b"DELETE FROM auth_codes WHERE expires_at < now()",
+    b"DELETE FROM access_tokens WHERE expires_at < now()",
+    b"DELETE FROM refresh_tokens WHERE expires_at < now()",
+    b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
+    b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
+    b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
+)
+
+
+async def sweep(pool: AsyncConnectionPool) -> int:
+    """Delete what has expired; returns how many rows went."""
+    gone = 0
+    async with pool.connection() as conn, conn.transaction():
+        for statement in _EXPIRED:
+            cur = await conn.execute(statement)
+            gone += max(cur.rowcount, 0)
+    return gone
+
+
+async def sweep_forever(pool: AsyncConnectionPool, every: float = SWEEP_EVERY) -> None:
+    """Sweep now and then until cancelled; a failed sweep (database away) waits for the next."""
+    while True:
+        try:
+            gone = await sweep(pool)
+            if gone:
+                log.info("removed %d expired sign-in rows", gone)
+        except Exception:
+            log.warning("sweep of expired rows failed", exc_info=True)
+        await anyio.sleep(every)

@@ -1,0 +1,155 @@
+"""Each signed-in user's own MCP server: their NemoClient (with their NemoVideo token) and their
+own state folder, built the way the local server is.
+
+Per-user state is, for now, the local SQLite store in a folder named by the user's opaque id
+under ``<NEMO_HOME>/hosted/users/``: it lives on one machine. The PostgreSQL project store and
+turn leases that let several instances share a user's work are not built yet.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+import anyio
+from anyio.abc import TaskGroup
+from mcp.server.mcpserver import MCPServer
+from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
+from mcp.server.transport_security import TransportSecuritySettings
+from starlette.responses import JSONResponse
+from starlette.types import Receive, Scope, Send
+
+from ..config import Settings
+from ..tools import create_server
+from .accounts import User
+
+log = logging.getLogger(__name__)
+
+
+def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
+    """The local settings, made this user's: their token, their folders."""
+    home = state_dir / "users" / user.id
+    return replace(base, token=user.nemo_token, home=home, output_dir=home / "exports")
+
+
+def service_for(user: User, base: Settings, state_dir: Path) -> MCPServer[Any]:
+    """The one place that builds a user's tools (the integrator re-points this when the
+    service's construction changes)."""
+    return create_server(user_settings(base, state_dir, user))
+
+
+@dataclass
+class _Running:
+    manager: StreamableHTTPSessionManager
+    stop: anyio.Event = field(default_factory=anyio.Event)
+    started: bool = False
+    in_flight: int = 0
+    last_used: float = 0.0
+
+
+class UserServers:
+    """Starts a user's server on their first request; stops it when idle for ``idle_after``
+    seconds (longer than any agent turn or render, so no background work is cut short; what
+    a stopped server knew is in the user's store and comes back with the next request)."""
+
+    def __init__(
+        self,
+        base: Settings,
+        state_dir: Path,
+        security: TransportSecuritySettings,
+        *,
+        idle_after: float = 3600.0,
+        requests_per_user: int = 8,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.base = base
+        self.state_dir = state_dir
+        self.security = security
+        self.idle_after = idle_after
+        self.requests_per_user = requests_per_user
+        self._clock = clock
+        self._running: dict[str, _Running] = {}
+        self._lock = anyio.Lock()
+        self._tg: TaskGroup | None = None
+
+    @property
+    def resident(self) -> int:
+        """How many users' servers are in memory."""
+        return len(self._running)
+
+    @asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        async with anyio.create_task_group() as tg:
+            self._tg = tg
+            try:
+                yield
+            finally:
+                self._tg = None
+                tg.cancel_scope.cancel()
+
+    async def handle(self, user: User, scope: Scope, receive: Receive, send: Send) -> None:
+        running = await self._get(user)
+        if running.in_flight >= self.requests_per_user:
+            busy = JSONResponse({"error": "too_many_requests"}, status_code=429, headers={"Retry-After": "5"})
+            await busy(scope, receive, send)
+            return
+        running.in_flight += 1
+        try:
+            await running.manager.handle_request(scope, receive, send)
+        finally:
+            running.in_flight -= 1
+            running.last_used = self._clock()
+
+    async def _get(self, user: User) -> _Running:
+        async with self._lock:
+            self._stop_idle()
+            found = self._running.get(user.id)
+            if found is not None:
+                found.last_used = self._clock()
+                return found
+            if self._tg is None:
+                raise RuntimeError("user servers are not running")
+            server = service_for(user, self.base, self.state_dir)
+            # Stateless: no session lives in this process between requests.
+            server.streamable_http_app(stateless_http=True, transport_security=self.security)
+            running = _Running(server.session_manager, last_used=self._clock())
+            ready = anyio.Event()
+            self._tg.start_soon(self._serve, user.id, running, ready)
+            await ready.wait()
+            if not running.started:
+                raise RuntimeError("a user's server failed to start (see the log)")
+            self._running[user.id] = running
+            return running
+
+    def _stop_idle(self) -> None:
+        now = self._clock()
+        for user_id, running in list(self._running.items()):
+            if running.in_flight == 0 and now - running.last_used > self.idle_after:
+                del self._running[user_id]
+                running.stop.set()
+
+    async def _serve(self, user_id: str, running: _Running, ready: anyio.Event) -> None:
+        try:
+            async with running.manager.run():
+                running.started = True
+                ready.set()
+                await running.stop.wait()
+        except Exception:
+            # One user's failure must not take the task group (every other user) down with it.
+            log.exception("a user's server stopped")
+        finally:
+            ready.set()  # never leave a waiter hanging if start failed
+            if self._running.get(user_id) is running:
+                del self._running[user_id]
+
+    async def forget(self, user_id: str) -> None:
+        """Stop a user's server (their token was forgotten): nothing keeps it in memory."""
+        async with self._lock:
+            running = self._running.pop(user_id, None)
+        if running is not None:
+            running.stop.set()

@@ -1,0 +1,64 @@
+"""A real HAProxy (Debian's) in front of several hosted instances, round robin, no stickiness."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CONFIG = """\
+global
+    maxconn 200
+defaults
+    mode http
+    timeout connect 5s
+    timeout client 120s
+    timeout server 120s
+frontend public
+    bind fd@{fd}
+    default_backend instances
+backend instances
+    balance roundrobin
+{servers}
+"""
+
+
+def haproxy() -> str:
+    found = shutil.which("haproxy") or ("/usr/sbin/haproxy" if os.path.exists("/usr/sbin/haproxy") else None)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(
+                "HAProxy is required in CI for the load-balanced hosted test (apt-get install haproxy)"
+            )
+        pytest.skip("haproxy not installed: several instances behind a balancer not tested")
+    return found
+
+
+@contextmanager
+def balancer(sock: socket.socket, backends: Sequence[int]) -> Iterator[None]:
+    """HAProxy serving on the listening ``sock`` (inherited, so it accepts connections from the
+    start: nothing to wait for), spreading requests over ``backends`` in turn."""
+    binary = haproxy()
+    servers = "\n".join(f"    server s{i} 127.0.0.1:{p}" for i, p in enumerate(backends))
+    folder = Path(tempfile.mkdtemp(prefix="nemo-haproxy-"))
+    config = folder / "haproxy.cfg"
+    config.write_text(CONFIG.format(fd=sock.fileno(), servers=servers), encoding="utf-8")
+    process = subprocess.Popen(
+        [binary, "-db", "-f", str(config)],
+        pass_fds=[sock.fileno()],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        yield
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        shutil.rmtree(folder, ignore_errors=True)

@@ -1,0 +1,38 @@
+"""Hosted-mode fixtures: a real PostgreSQL per test session, a fresh database per test."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+
+from ..test_app_browser import browser  # noqa: F401 - Debian's Chromium, shared with the app's tests
+from .postgres import Cluster, available
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    if not available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL is required in CI for the hosted tests (apt-get install postgresql)")
+        pytest.skip("PostgreSQL server binaries not installed: hosted mode not tested")
+    cluster = Cluster()
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+@pytest.fixture
+def database_url(pg_cluster: Cluster) -> Iterator[str]:
+    """An empty database of its own for each test: no test sees another's rows."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_cluster.url(name)
+    with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

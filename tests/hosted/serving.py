@@ -1,0 +1,60 @@
+"""Run the hosted app with uvicorn in a thread, on a socket that listens before it starts.
+
+The socket is bound and listening before the server runs, so a client may connect at once:
+its connection waits in the backlog until the app has started (no readiness polling).
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from ai_video_music.config import Settings
+from ai_video_music.hosted.app import create_app
+from ai_video_music.hosted.config import HostedConfig
+
+
+def listen() -> socket.socket:
+    """A listening loopback socket on a free port (the kernel picks it: no race)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    return sock
+
+
+def port_of(sock: socket.socket) -> int:
+    return int(sock.getsockname()[1])
+
+
+def loopback_config(database_url: str, sock: socket.socket, key: bytes) -> HostedConfig:
+    return HostedConfig(
+        database_url=database_url, public_url=f"http://127.0.0.1:{port_of(sock)}", secret_key=key
+    )
+
+
+@contextmanager
+def running(config: HostedConfig, settings: Settings, sock: socket.socket) -> Iterator[str]:
+    """Serves the hosted app on ``sock``; yields its base URL."""
+    with serving(create_app(config, settings), sock) as base:
+        yield base
+
+
+@contextmanager
+def serving(app: ASGIApp, sock: socket.socket, scheme: str = "http", **options: Any) -> Iterator[str]:
+    """Serves ``app`` on ``sock``; yields its base URL; stops it (and closes the socket) on exit.
+    ``options`` go to uvicorn (e.g. ``ssl_certfile``, with ``scheme="https"``)."""
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="on", **options))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        yield f"{scheme}://127.0.0.1:{port_of(sock)}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+        sock.close()

@@ -1,0 +1,64 @@
+"""Two instances behind a real HAProxy share one database: a user signs in through the balancer
+(each step may land on either instance) and the token works on both."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from contextlib import ExitStack
+from pathlib import Path
+
+import anyio
+import httpx
+import pytest
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+
+from ..conftest import call
+from .balancer import balancer, haproxy
+from .oauth_client import MemoryStorage, signed_in
+from .serving import listen, loopback_config, port_of, running
+from .test_tokens import INITIALIZE
+
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
+
+
+async def test_a_token_minted_through_one_instance_works_on_the_other(
+    database_url: str, settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    haproxy()
+    public = listen()
+    instances = [listen(), listen()]
+    ports = [port_of(s) for s in instances]
+    config = loopback_config(database_url, public, KEY)
+    token, _ = sim.state.register_user(credits=77)
+    storage = MemoryStorage()
+    with ExitStack() as stack:
+        for i, sock in enumerate(instances):  # each its own machine: its own state folder
+            stack.enter_context(running(config, dataclasses.replace(settings, home=tmp_path / f"i{i}"), sock))
+        stack.enter_context(balancer(public, ports))
+        stack.callback(public.close)
+        base = config.public_url
+        with anyio.fail_after(90):
+            async with signed_in(base, token, storage) as client:
+                answers = [await call(client, "credits") for _ in range(4)]
+            assert storage.tokens is not None
+            statuses = []
+            async with httpx.AsyncClient(timeout=30) as http:
+                for port in ports:
+                    answer = await http.post(
+                        f"http://127.0.0.1:{port}/mcp",
+                        json=INITIALIZE,
+                        headers={
+                            "Host": config.public_host,  # what the balancer passes on
+                            "Authorization": f"Bearer {storage.tokens.access_token}",
+                            "Accept": "application/json, text/event-stream",
+                        },
+                    )
+                    statuses.append(answer.status_code)
+    assert all(
+        not a.is_error and a.structured_content and a.structured_content["available"] == 77 for a in answers
+    )
+    assert statuses == [200, 200]

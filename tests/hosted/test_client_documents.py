@@ -1,0 +1,158 @@
+"""A client known by its metadata document (what claude.ai prefers) signs in without
+registering; documents that don't describe themselves, or sit on private addresses, are refused."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import ipaddress
+import ssl
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+import httpx
+import psycopg
+import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from ai_video_music.config import Settings
+from ai_video_music.hosted.app import create_app
+from ai_video_music.hosted.client_documents import ClientDocuments
+from ai_video_music.simulator import Simulator
+
+from ..conftest import call
+from .oauth_client import REDIRECT, Browser, signed_in
+from .serving import listen, loopback_config, serving
+
+pytestmark = pytest.mark.anyio
+KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
+
+
+def self_signed(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and its key, for an https server on loopback."""
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), False
+        )
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = folder / "cert.pem", folder / "key.pem"
+    cert_file.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert_file, key_file
+
+
+def document(url: str, **over: object) -> dict[str, object]:
+    return {
+        "client_id": url,
+        "client_name": "Documented client",
+        "redirect_uris": [REDIRECT],
+        "grant_types": ["authorization_code", "refresh_token"],
+        "response_types": ["code"],
+        "token_endpoint_auth_method": "none",
+    } | over
+
+
+@pytest.fixture
+def documents_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    """An https site on loopback serving client metadata documents; yields its base and its CA."""
+    cert, key = self_signed(tmp_path)
+    sock = listen()
+    base = f"https://127.0.0.1:{sock.getsockname()[1]}"
+
+    async def good(_: Request) -> JSONResponse:
+        return JSONResponse(document(f"{base}/client.json"))
+
+    async def impostor(_: Request) -> JSONResponse:
+        return JSONResponse(document(f"{base}/client.json"))  # names another URL than its own
+
+    async def with_secret(_: Request) -> JSONResponse:
+        return JSONResponse(document(f"{base}/secret.json", client_secret="s3cret"))
+
+    site = Starlette(
+        routes=[
+            Route("/client.json", good),
+            Route("/impostor.json", impostor),
+            Route("/secret.json", with_secret),
+        ]
+    )
+    with serving(site, sock, "https", ssl_certfile=str(cert), ssl_keyfile=str(key)):
+        yield base, cert
+
+
+@pytest.fixture
+def fetcher(documents_site: tuple[str, Path]) -> ClientDocuments:
+    trusted = ssl.create_default_context(cafile=str(documents_site[1]))
+    return ClientDocuments(verify=trusted, allow_private=True)  # loopback is the only network a test has
+
+
+@pytest.mark.postgres
+async def test_a_client_known_by_its_metadata_document_signs_in_without_registering(
+    database_url: str,
+    settings: Settings,
+    sim: Simulator,
+    documents_site: tuple[str, Path],
+    fetcher: ClientDocuments,
+) -> None:
+    site, _ = documents_site
+    doc_url = f"{site}/client.json"
+    sock = listen()
+    app = create_app(loopback_config(database_url, sock, KEY), settings, client_documents=fetcher)
+    token, _ = sim.state.register_user(credits=55)
+    browser = Browser(token)
+    with serving(app, sock) as base, anyio.fail_after(60):
+        async with signed_in(base, token, client_metadata_url=doc_url, browser=browser) as client:
+            credits = await call(client, "credits")
+    assert credits.structured_content and credits.structured_content["available"] == 55
+    assert "Documented client" in browser.pages[0].text  # the name from the document
+    assert "your browser goes back to 127.0.0.1:1." in browser.pages[0].text  # and where codes go
+    with psycopg.connect(database_url) as conn:
+        clients = conn.execute("SELECT client_id, fetched_at IS NOT NULL FROM oauth_clients").fetchall()
+    assert clients == [(doc_url, True)]  # no registration happened
+
+
+async def test_a_document_must_name_itself_and_hold_no_secret(
+    documents_site: tuple[str, Path], fetcher: ClientDocuments
+) -> None:
+    site, _ = documents_site
+    assert await fetcher.fetch(f"{site}/client.json") is not None
+    assert await fetcher.fetch(f"{site}/impostor.json") is None
+    assert await fetcher.fetch(f"{site}/secret.json") is None
+    assert await fetcher.fetch(f"{site}/missing.json") is None
+
+
+async def test_documents_on_private_addresses_are_not_fetched() -> None:
+    requested: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        requested.append(request)
+        return httpx.Response(200, json=document(str(request.url)))
+
+    fetcher = ClientDocuments(transport=httpx.MockTransport(record))
+    for url in ("https://127.0.0.1/c.json", "https://10.0.0.8/c.json", "https://[::1]/c.json"):
+        assert await fetcher.fetch(url) is None
+    assert await fetcher.fetch("http://example.com/c.json") is None  # not https
+    assert requested == []
