@@ -176,7 +176,7 @@ async def test_one_user_gets_only_so_many_requests_at_once(
 
                 async def generate() -> None:
                     answers.append(
-                        await call(client, "generate", {"prompt": "a beach video", "new_project": True})
+                        await call(client, "generate", {"prompt": "make a beach video", "new_project": True})
                     )
 
                 async with anyio.create_task_group() as tg:
