@@ -13,7 +13,7 @@ from ai_video_music import renders as renders_module
 from ai_video_music.jobs import Jobs
 from ai_video_music.media import VideoFacts
 from ai_video_music.models import RenderStatus
-from ai_video_music.renders import Renders
+from ai_video_music.renders import Renders, part_name, publish
 from ai_video_music.store import Store
 
 pytestmark = pytest.mark.anyio
@@ -78,3 +78,18 @@ async def test_the_tracker_keeps_nothing_per_render_after_many_renders(
     store.close()
     assert sizes == [(0, 0)] * 3, sizes
     assert retried > 10 and len(list(tmp_path.glob("nemovideo-*.mp4"))) == 120
+
+
+def test_two_renders_published_under_one_name_keep_both_files(tmp_path: Path) -> None:
+    """Two renders of one project in the same minute want the same file name: both files stay,
+    the second under the next free name, and neither part file is left behind."""
+    name = "spring-sale-2026-12-06-1844.mp4"
+    first, second = tmp_path / part_name(name, "render_a"), tmp_path / part_name(name, "render_b")
+    first.write_bytes(b"first")
+    second.write_bytes(b"second")
+    assert first != second
+    a = publish(first, tmp_path, name, "render_a")
+    b = publish(second, tmp_path, name, "render_b")
+    assert (a.name, a.read_bytes()) == (name, b"first")
+    assert (b.name, b.read_bytes()) == ("spring-sale-2026-12-06-1844-2.mp4", b"second")
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([a.name, b.name])

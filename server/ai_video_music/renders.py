@@ -81,17 +81,43 @@ def export_name(render_id: str, fmt: str, created_at: float, project_name: str |
 
 
 def free_name(folder: Path, name: str, render_id: str) -> Path:
-    """``name`` in ``folder``, or ``name-2``, ``name-3``… when another render's file has it (one
-    render's own earlier, cut-off attempt keeps its name: its part file is the only trace)."""
+    """``name`` in ``folder``, or ``name-2``, ``name-3``… when another file has it (two renders of
+    one project in the same minute); past 999 the render's id settles it."""
     dest = folder / name
     stem, dot, ext = name.rpartition(".")
     n = 2
     while dest.exists() or dest.is_symlink():
         dest = folder / f"{stem}-{n}{dot}{ext}"
         n += 1
-        if n > 999:  # a folder full of same-minute files: the render's id settles it
+        if n > 999:
             return folder / f"{stem}-{safe_file_id(render_id)}{dot}{ext}"
     return dest
+
+
+def part_name(name: str, render_id: str) -> str:
+    """Where a render's download is written before it is checked: the render's own (a resumed
+    download finds it again; another render of the same project and minute has its own)."""
+    return f".{name}.{safe_file_id(render_id)}.part"
+
+
+def publish(part: Path, folder: Path, name: str, render_id: str) -> Path:
+    """Give a checked part file its free name without ever replacing another file: a hard link
+    fails if the name was taken meanwhile (another render of the same project and minute being
+    published at once), then the next free name is tried."""
+    for _ in range(1000):
+        dest = free_name(folder, name, render_id)
+        try:
+            os.link(part, dest)
+        except FileExistsError:
+            continue
+        except OSError:  # no hard links on this file system: a checked rename is the best there is
+            if dest.exists():
+                continue
+            os.replace(part, dest)
+            return dest
+        part.unlink()
+        return dest
+    raise FileExistsError(folder / name)
 
 
 def safe_file_id(render_id: str) -> str:
@@ -334,15 +360,13 @@ class Renders:
         job.message, job.progress = msg("job.downloading"), 100
         try:
             folder = self._output_dir()
-            dest = free_name(
-                folder, export_name(render_id, rec.format, rec.created_at, rec.project_name), render_id
-            )
-            part = dest.with_name(f".{dest.name}.part")
+            name = export_name(render_id, rec.format, rec.created_at, rec.project_name)
+            part = folder / part_name(name, render_id)
             facts = await self._fetch_video(render_id, url, part)
             try:
-                os.replace(part, dest)
+                dest = publish(part, folder, name, render_id)
             except OSError as err:
-                raise disk_error(err, dest) from None
+                raise disk_error(err, folder / name) from None
         except NemoError as err:
             self.store.update_render(render_id, status="completed", error=err.render("en"))
             raise

@@ -20,7 +20,7 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
-from ai_video_music.renders import export_name
+from ai_video_music.renders import export_name, part_name
 from ai_video_music.tokens import TOKEN_FILE
 
 from .conftest import MakeServer, call, everything, text
@@ -340,7 +340,7 @@ def full_disk_for(out: Path, home: Path) -> Any:
                 (render_id,),
             ).fetchone()
         out.mkdir(parents=True, exist_ok=True)
-        part = out / f".{export_name(render_id, 'mp4', created, name)}.part"
+        part = out / part_name(export_name(render_id, "mp4", created, name), render_id)
         part.unlink(missing_ok=True)
         part.symlink_to("/dev/full")
 
