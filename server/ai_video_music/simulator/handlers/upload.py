@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 import anyio.to_thread
 import uuid_utils
 from starlette.datastructures import UploadFile
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 from .. import media
@@ -78,13 +78,16 @@ async def upload(state: SimState, request: Request) -> Response:
     session = session_for(state, user_for(state, request), request.path_params["sid"])
     described: list[tuple[dict[str, Any], MediaFile | None]] = []
     if request.headers.get("content-type", "").startswith("multipart/"):
-        async with request.form(max_files=MAX_FILES) as form:
-            for item in form.getlist("files"):
-                if isinstance(item, str):
-                    continue
-                name = PurePosixPath((item.filename or "file").replace("\\", "/")).name[:200] or "file"
-                ext, kind = _kind(name)
-                described.append(await anyio.to_thread.run_sync(_keep, state, item, name, ext, kind))
+        try:
+            async with request.form(max_files=MAX_FILES) as form:
+                for item in form.getlist("files"):
+                    if isinstance(item, str):
+                        continue
+                    name = PurePosixPath((item.filename or "file").replace("\\", "/")).name[:200] or "file"
+                    ext, kind = _kind(name)
+                    described.append(await anyio.to_thread.run_sync(_keep, state, item, name, ext, kind))
+        except ClientDisconnect:  # the client went away mid-upload (Ctrl-C in the demo): nobody to answer
+            return Response(status_code=499)
     else:
         body = await json_body(request)
         urls = body.get("urls")
