@@ -842,7 +842,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call status in a minute for the earlier answer, then send this request again.",
         "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
     ),
-    "next.export": ("Call export to render and save the MP4 (free).", "调用 export 渲染并保存 MP4（免费）。"),
+    "next.export": (
+        "When the user wants the file, call export (free): it renders and saves the MP4.",
+        "用户需要成品文件时，调用 export（免费）渲染并保存 MP4。",
+    ),
+    "next.export_held": (
+        "The user asked not to export yet: don't call export until they ask for the file.",
+        "用户要求先不导出：在用户要成品文件之前，不要调用 export。",
+    ),
     "next.export_soon": (
         "Call export again in about {seconds} s (it resumes the same render).",
         "约 {seconds} 秒后再次调用 export（会继续同一个渲染）。",
@@ -910,6 +917,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "timeline.diff.frame": ("Frame: {old} → {new}", "画面：{old} → {new}"),
     "timeline.diff.length": ("Length: {old} → {new}", "时长：{old} → {new}"),
     "timeline.diff.change": ("{label}: {old} → {new}", "{label}：{old} → {new}"),
+    "timeline.diff.change.at": ("{label}: {old} → {new} ({span})", "{label}：{old} → {new}（{span}）"),
     "timeline.diff.volume": ("Music volume: {old} → {new}", "音乐音量：{old} → {new}"),
     "timeline.diff.volume.named": (
         "Music volume ({name}): {old} → {new}",

@@ -107,7 +107,16 @@ class GenerateOutput(Answer):
     changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
     credits_used: float | None = None
     credits_left: float | None = None
-    cost_warning: str | None = Field(default=None, description="Said before spending, when credits are low")
+    cost_warning: str | None = Field(
+        default=None,
+        description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
+        "would cost against what is left; tell the user before anything is resent",
+    )
+    cost_note: str | None = Field(
+        default=None,
+        description="The request was sent and uses the last credits: tell the user with its answer "
+        "(nothing to confirm)",
+    )
     project: ProjectView | None = None
     agent_says: str | None = Field(
         default=None,

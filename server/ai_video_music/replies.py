@@ -124,7 +124,9 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
     steps = []
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
-    if gen.timeline_changed or Action.EXPORT in asks:
+    if Action.EXPORT in gen.held_back:
+        steps.append(t("next.export_held", lang))  # "don't export yet": no export step at all
+    elif gen.timeline_changed or Action.EXPORT in asks:
         steps.append(t("next.export", lang))
     return steps
 
@@ -250,7 +252,10 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> list[str]:
+def status_steps(
+    out: StatusOutput, lang: Lang, cancelled_now: bool = False, export_held: bool = False
+) -> list[str]:
+    """``export_held``: the session's latest request said not to export yet."""
     steps = []
     for answer in out.answers:  # an answer that changed nothing comes first
         if answer.timeline_changed is False and not answer.interrupted:
@@ -259,6 +264,8 @@ def status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> 
         steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
     if out.project is None:
         steps.append(t("next.start", lang))
+    elif export_held:
+        steps.append(t("next.export_held", lang))
     elif out.exportable and not out.working and not out.export_current and not cancelled_now and not steps:
         steps.append(t("next.export", lang))
     if out.pages > out.page:

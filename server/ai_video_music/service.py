@@ -26,7 +26,7 @@ from .shared import Shared
 from .status import status
 from .store import Project, Store
 from .timeline import read_timeline, summary
-from .turns import Turns, prompt_key
+from .turns import Turns
 from .uploads import Roots, Uploads
 
 log = logging.getLogger(__name__)
@@ -112,7 +112,15 @@ class VideoService:
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
-            if to_agent and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+            if (
+                to_agent
+                and (
+                    refused := await self.turns.pre_gate(
+                        lang, notes, accept_cost, prompt, str(decision.action)
+                    )
+                )
+                is not None
+            ):
                 return refused  # refused for its cost: no project is made for it
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(t("project.started", lang))
@@ -147,13 +155,19 @@ class VideoService:
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
         if not accept_cost:
-            confirm = await self.turns.confirm_first(current, lang, notes, key=prompt_key(prompt), ask=ask)
+            confirm = await self.turns.confirm_first(current, lang, notes, prompt=prompt, ask=ask)
             if confirm is not None:
                 return confirm
-        if current is None and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+        if (
+            current is None
+            and (refused := await self.turns.pre_gate(lang, notes, accept_cost, prompt, str(decision.action)))
+            is not None
+        ):
             return refused  # refused for its cost: no project is made for it
         project = await s.projects.ensure(prompt)
-        return await self.turns.send(project, prompt, lang, notes, report, accept_cost, str(decision.action))
+        return await self.turns.send(
+            project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
+        )
 
     async def upload(
         self,

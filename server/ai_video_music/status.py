@@ -19,6 +19,7 @@ from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT
 from .records import RenderState, UploadState
 from .replies import status_steps, status_text, turn_answer
+from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
 from .store import Project, Render
@@ -120,7 +121,9 @@ async def status(
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
     out.reply = status_text(out, notes, lang)
-    out.next_steps = status_steps(out, lang, cancelled_now)
+    asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
+    held = asked is not None and str(Action.EXPORT) in asked.held_back
+    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
     return out
 
 
