@@ -15,6 +15,7 @@ import pytest
 from mcp import Client
 
 from ai_video_music.config import Settings
+from ai_video_music.naming import name_from
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
@@ -119,3 +120,70 @@ async def test_a_request_that_uses_the_last_credits_carries_a_note_not_a_warning
         assert refused["status"] == "cannot_run" and refused["cost_note"] is None
         assert "are left" in refused["cost_warning"]
     assert len(requests_to(sim, "run_sse")) == 1
+
+
+# --- 3. project names from the user's title or subject, never from a caption ---------------
+
+NAMES = [
+    ("a 10-second square video for Instagram about our new pumpkin latte", "Pumpkin latte"),
+    ("Make a 6-second video for our spring sale", "Spring sale"),
+    ("Make a 10 second video from these photos", ""),
+    ("make a 6 second video", ""),
+    ("Create a vertical TikTok video about my trip to Japan", "Trip"),
+    ("Make a promo video for Rosie's Bakery with upbeat music", "Rosie's Bakery"),
+    ("Make a slideshow of our wedding photos with soft piano", "Wedding"),
+    ("A 15-second ad for the Harbour Days festival, vertical", "Harbour Days festival"),
+    ('Make a video titled "Summer Memories" from my beach photos', "Summer Memories"),
+    ("Create a reel called Morning Routine with calm music", "Morning Routine"),
+    ("Make a short video with the title 'Grand Opening' and a logo at the end", "Grand Opening"),
+    ("Add a caption 'Download now' at the end of a 10 second video", ""),
+    ("make a video of my dog playing in the snow", "Dog playing"),
+    ("Generate a 20 second product video showcasing the new X200 headphones", "X200 headphones"),
+    ("Make a birthday video for my mom with these pictures", "Mom"),
+    ("I need a quick YouTube Shorts video about home workouts", "Home workouts"),
+    ("Make a 30s video for Instagram stories", ""),
+    ("Put these clips together with some music", ""),
+    ("Make a video about our company's 10th anniversary", "Company's 10th anniversary"),
+    ("Can you make a video promoting our Black Friday deals?", "Black Friday deals"),
+    ("Make a vertical video for TikTok of the sunset timelapse", "Sunset timelapse"),
+    ("用这些照片做一个10秒的视频，介绍我们的新款帐篷", "新款帐篷"),
+    ("做一个15秒的竖屏视频，主题是周末露营", "周末露营"),
+    ("做一个6秒的视频，标题是「春季促销」", "春季促销"),
+    ("在结尾加上字幕「下次见」", ""),
+    ("做一个6秒的视频", ""),
+    ("用这些照片做一个视频", ""),
+    ("帮我做一个关于猫咪日常的短视频", "猫咪日常"),
+    ("做一个宣传我们咖啡店的视频，配上轻松的音乐", "咖啡店"),
+    ("做一个露营的视频，要竖屏", "露营"),
+    ("生成一段介绍新品口红的视频，15秒", "新品口红"),
+    ("做一个名为《毕业季》的相册视频", "毕业季"),
+    ("视频标题叫“中秋快乐”，做成竖屏", "中秋快乐"),
+    ("做个抖音视频，展示我家的小狗", "小狗"),
+    ("把这些素材剪成一个30秒的视频", ""),
+    ("做一个10秒的视频，加字幕「欢迎光临」", ""),
+    ("做一个记录我们婚礼的视频", "婚礼"),
+    ("帮我做个小红书视频，主题：秋季穿搭", "秋季穿搭"),
+    ("制作一支公司年会的宣传片", "公司年会"),
+    ("做一段关于健身打卡的vlog", "健身打卡"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "expected"), NAMES)
+def test_a_first_request_names_its_project_by_the_title_asked_for_or_the_subject(
+    prompt: str, expected: str
+) -> None:
+    assert name_from(prompt) == expected
+
+
+async def test_a_later_edits_caption_never_renames_the_project(rich: Client, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    first = await ask(rich, "generate", {"prompt": "用这些照片做一个6秒的视频"})
+    assert first["project"]["name"] == "视频 1", "our default name in the user's language"
+    edit = await ask(rich, "generate", {"prompt": "在结尾加上字幕「下次见」"})
+    assert edit["project"]["name"] == "视频 1", "a caption is no name, and a later edit renames nothing"
+    named = await ask(
+        rich, "generate", {"prompt": "做一个15秒的竖屏视频，主题是周末露营", "new_project": True}
+    )
+    assert named["project"]["name"] == "周末露营"
+    later = await ask(rich, "generate", {"prompt": "标题改成「露营去」"})
+    assert later["project"]["name"] == "周末露营"

@@ -190,6 +190,7 @@ class Turns:
         if same is not None:
             return await self._attach(same, lang, notes, report)
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
+        first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
         while (busy := store.begin_turn(
             gen_id, project.id, project.session_id, prompt, key, stale_after=TURN_STALE_S,
@@ -228,7 +229,7 @@ class Turns:
         job = self.s.jobs.spawn(
             "agent",
             msg("label.request"),
-            lambda j: self._run(j, project, gen_id, prompt, before),
+            lambda j: self._run(j, project, gen_id, prompt, before, first),
             job_id=gen_id,
             project_id=project.id,
         )
@@ -296,7 +297,7 @@ class Turns:
         return out
 
     async def _run(
-        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None
+        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None, first: bool
     ) -> None:
         """The agent turn itself (a background job): stream, then record what really changed."""
         texts: list[str] = []
@@ -344,7 +345,7 @@ class Turns:
         await self._record(gen_id, session, "".join(texts), truncated, before, error, accepted)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
-        if accepted:
+        if accepted and first:
             self.s.projects.name_if_unnamed(session, prompt)
 
     async def _record(
