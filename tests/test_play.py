@@ -187,3 +187,34 @@ async def test_a_later_edits_caption_never_renames_the_project(rich: Client, ima
     assert named["project"]["name"] == "周末露营"
     later = await ask(rich, "generate", {"prompt": "标题改成「露营去」"})
     assert later["project"]["name"] == "周末露营"
+
+
+# --- 4. "cancel that" after a refused request is about that request -------------------------
+
+
+@pytest.mark.parametrize(
+    ("again", "cancel", "said"),
+    [
+        ("make another one with the same photos", "Cancel that.", "Nothing was sent for “make another one"),
+        ("再做一个同样的视频", "算了，取消。", "“再做一个同样的视频”没有发送出去"),
+    ],
+)
+async def test_cancel_right_after_a_refused_request_says_nothing_was_sent(
+    settings: Settings, sim: Simulator, image: Path, again: str, cancel: str, said: str
+) -> None:
+    token, _ = sim.state.register_user(credits=60)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        assert (await ask(client, "generate", {"prompt": "make a 6 second video"}))["status"] == "done"
+        exported = await ask(client, "export")
+        assert exported["status"] == "done"
+        refused = await ask(client, "generate", {"prompt": again})
+        assert refused["status"] == "cannot_run"
+        out = await ask(client, "generate", {"prompt": cancel})
+        assert out["action"] == "cancel" and said in out["reply"], out["reply"]
+        assert exported["path"] not in out["reply"], "an older finished export is not what 'that' means"
+        # With the export the most recent thing, cancel does speak of it.
+        await ask(client, "export")
+        after_export = await ask(client, "generate", {"prompt": cancel})
+        assert exported["path"] in after_export["reply"]
+    assert len(requests_to(sim, "run_sse")) == 1

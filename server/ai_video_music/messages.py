@@ -699,6 +699,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was running, so there was nothing to cancel.",
         "当前没有正在进行的任务，没有可取消的内容。",
     ),
+    "cancel.not_sent": (
+        "Nothing was sent for “{prompt}”, so there is nothing to cancel and nothing was charged.",
+        "“{prompt}”没有发送出去，所以没有可取消的内容，也没有扣积分。",
+    ),
+    "cancel.turn_done": (
+        "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
+        "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
+    ),
     "cancel.already_saved": (
         "The export had already finished, so there was nothing to cancel: {path}",
         "导出已经完成，没有可取消的内容：{path}",

@@ -145,12 +145,20 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
     )
 
 
-def cancel_reply(rec: Cancel, lang: Lang) -> str:
-    """What a cancel did: the renders it stopped, else why there was nothing to stop; an agent
-    request already sent is said to go on (never "ask to undo it": that is another paid request)."""
+def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
+    """What a cancel did, about the session's most recent request first (``turn``, when that was
+    an agent request): never sent, so nothing to cancel or charge; or already answered. Then the
+    renders it stopped, else why there was nothing to stop; an agent request already sent is said
+    to go on (never "ask to undo it": that is another paid request)."""
     parts = []
+    if turn is not None and turn.status is TurnState.NOT_SENT:
+        parts.append(t("cancel.not_sent", lang, prompt=cap(turn.prompt, 60)))
+    elif turn is not None and turn.status is not TurnState.RUNNING and not rec.renders:
+        parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
     if rec.renders:
         parts.append(t("cancel.done", lang))
+    elif parts:
+        pass  # the latest request was said above; an older export is not what "that" means
     elif rec.saved_path and not rec.agent_running:
         parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
     elif not rec.agent_running:

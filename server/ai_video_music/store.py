@@ -142,6 +142,8 @@ ADDED_COLUMNS = {
         "told INTEGER NOT NULL DEFAULT 0",
     ],
     "uploads": ["client TEXT"],
+    # version 5: the request a cancel answered about (the session's latest, sent or not)
+    "cancels": ["turn_id TEXT"],
 }
 INDEXES = """
 CREATE INDEX IF NOT EXISTS projects_recent ON projects(updated_at);
@@ -326,6 +328,7 @@ class Cancel:
     agent_running: bool
     told: bool
     created_at: float
+    turn_id: str | None = None  # the session's latest agent request, when it was the latest thing
 
 
 @dataclass(frozen=True)
@@ -905,9 +908,10 @@ class Store:
     def add_cancel(self, cancel: Cancel) -> None:
         self._db.execute(
             "INSERT INTO cancels(id, project_id, client, renders, saved_path, agent_running, told,"
-            " created_at) VALUES(?,?,?,?,?,?,?,?)",
+            " created_at, turn_id) VALUES(?,?,?,?,?,?,?,?,?)",
             (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders),
-             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at),
+             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at,
+             cancel.turn_id),
         )  # fmt: skip
 
     @_guarded
