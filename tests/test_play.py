@@ -218,3 +218,36 @@ async def test_cancel_right_after_a_refused_request_says_nothing_was_sent(
         after_export = await ask(client, "generate", {"prompt": cancel})
         assert exported["path"] in after_export["reply"]
     assert len(requests_to(sim, "run_sse")) == 1
+
+
+# --- 6. what this conversation cost, from the records ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("question", "total"),
+    [
+        ("what did all of this cost me in total?", "used 150 credits in total (2 requests"),
+        ("这个视频一共花了多少积分？", "共消耗 150 积分（2 个请求"),
+    ],
+)
+async def test_asked_what_it_all_cost_the_credits_answer_sums_this_conversations_requests(
+    rich: Client, sim: Simulator, image: Path, question: str, total: str
+) -> None:
+    before = sum(u.credits for u in sim.state.users.values())
+    await ask(rich, "generate", {"prompt": "make a 6 second video for the bakery"})
+    await ask(rich, "upload", {"files": [str(image)], "new_project": True})
+    await ask(rich, "generate", {"prompt": "make a 6 second video about the garage"})
+    out = await ask(rich, "generate", {"prompt": question})
+    spent_in_sim = before - sum(u.credits for u in sim.state.users.values())
+    assert out["action"] == "credits" and spent_in_sim == 150
+    assert total in out["reply"], out["reply"]
+    assert "Bakery" in out["reply"] and "Garage" in out["reply"], "per project, when several"
+    credits = await ask(rich, "credits")
+    assert credits["session_credits_used"] == 150 and credits["session_requests"] == 2
+    per_project = {(p["project"], p["credits_used"]) for p in credits["by_project"]}
+    assert per_project == {("Bakery", 100), ("Garage", 50)}
+
+
+async def test_with_nothing_sent_the_credits_answer_says_nothing_was_spent(rich: Client) -> None:
+    out = await ask(rich, "credits")
+    assert out["session_credits_used"] is None and "has been sent yet" in out["reply"]

@@ -745,6 +745,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "积分：可用 {available}，运行中任务占用 {frozen}，共 {total}。"
         "由智能体从零生成一段视频约 100 积分，一次编辑或用已上传素材制作视频约 50 积分；导出免费。",
     ),
+    "credits.session": (
+        "This conversation's requests used {used} credits in total "
+        "({n} requests, each with its own cost as told).",
+        "本次对话的请求共消耗 {used} 积分（{n} 个请求，按每个请求告知的花费相加）。",
+    ),
+    "credits.session.project": ("“{name}”: {used} ({n})", "「{name}」：{used}（{n} 个）"),
+    "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
+    "credits.session.shared": (
+        "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
+        "can't be told apart (together with the other, up to {joint}).",
+        "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费（与其他请求合计最多 {joint}）。",
+    ),
+    "credits.session.unknown": (
+        "Not in that sum: {n} request(s) whose cost isn't known (the balance couldn't be read then).",
+        "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
+    ),
+    "credits.session.running": (
+        "{n} request(s) still running: their cost is known once they finish.",
+        "{n} 个请求仍在进行中：完成后才能知道花费。",
+    ),
+    "credits.session.none": (
+        "No request in this conversation has been sent yet, so none has cost anything.",
+        "本次对话中还没有发送过请求，因此没有花费积分。",
+    ),
     # --- export --------------------------------------------------------------------------------
     "export.done": ("Your video is saved: {path}\n{facts}", "视频已保存：{path}\n{facts}"),
     "export.reused": (

@@ -138,10 +138,26 @@ class UploadOutput(Answer):
     )
 
 
+class ProjectSpent(BaseModel):
+    project: str = Field(description="The project's name, as shown")
+    credits_used: float = Field(description="The sum of its requests' own costs, as told with each")
+    requests: int = Field(description="Requests in that sum")
+    not_counted: int = Field(default=0, description="Requests whose own cost is not known (joint or unread)")
+
+
 class CreditsOutput(Answer):
     available: float
     frozen: float
     total: float
+    session_credits_used: float | None = Field(
+        default=None,
+        description="What this conversation's requests cost: the sum of each request's own cost "
+        "(None when none was sent). Requests whose own cost is not known are not in it; the reply says so",
+    )
+    session_requests: int = Field(default=0, description="Requests sent in this conversation")
+    by_project: list[ProjectSpent] = Field(
+        default_factory=list, description="The same per project, when the conversation used several"
+    )
 
 
 class TurnAnswer(BaseModel):

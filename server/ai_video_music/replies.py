@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .costs import EDIT_COST, Cost, cost_of
+from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, t
-from .outputs import ExportItem, StatusOutput, TimelineView, TurnAnswer
-from .records import TurnState
+from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
+from .records import TurnState, UploadState
 from .router import Action
 from .sanitize import cap, clean_text
 from .store import Cancel, Generation, Render
@@ -279,3 +279,63 @@ def status_steps(
     if out.pages > out.page:
         steps.append(t("next.more_exports", lang, page=out.page + 1))
     return steps
+
+
+# --- credits ---------------------------------------------------------------------------------
+
+
+def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) -> str:
+    """What this conversation's requests cost: the sum of their own costs, per project when
+    several, and plainly which costs are not in it (joint with another request, or unread)."""
+    requests = total.counted + total.shared + total.unknown + total.running
+    if not requests:
+        return t("credits.session.none", lang)
+    parts = [t("credits.session", lang, used=f"{total.used:g}", n=total.counted)]
+    if len(by_project) > 1:
+        items = t("list.sep", lang).join(
+            t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
+            for name, p in by_project
+        )
+        parts.append(t("credits.session.by_project", lang, items=items))
+    if total.shared:
+        parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))
+    if total.unknown:
+        parts.append(t("credits.session.unknown", lang, n=total.unknown))
+    if total.running:
+        parts.append(t("credits.session.running", lang, n=total.running))
+    return t("sentence.sep", lang).join(parts)
+
+
+def credits_reply(
+    available: float, frozen: float, total: float, spent_line: str, more: str | None, lang: Lang
+) -> str:
+    """The balance, what this conversation spent, and (when too little is left) how to get more."""
+    reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
+    if more is not None:  # too little for any request: how to get more, here too
+        reply += t("sentence.sep", lang) + more
+    return reply + ("\n\n" + spent_line if spent_line else "")
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def upload_done(items: list[MediaItem], skipped: list[str], lang: Lang) -> str:
+    """An upload saved: what the service has (by the names we sent where it says less), what was skipped."""
+    listed = t("list.sep", lang).join(f.name for f in items)
+    parts = [t("upload.done", lang, n=len(items), names=listed)]
+    if skipped:
+        parts.append(t("upload.skipped", lang, names=t("list.sep", lang).join(skipped)))
+    return "\n\n".join(parts)
+
+
+def upload_low_credits(balance: float, more: str, lang: Lang) -> str:
+    """Said at a new project's upload, before it: too few credits to make a video from it."""
+    return t("upload.low_credits", lang, left=f"{balance:g}", cost=EDIT_COST, more=more)
+
+
+def upload_outcome(status: UploadState, names: list[str], error: str | None, lang: Lang) -> str:
+    """An upload that ended in the background, told at the next status."""
+    key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
+        status, "upload.interrupted"
+    )
+    return t(key, lang, names=t("list.sep", lang).join(names[:10]), error=error or "")

@@ -14,17 +14,19 @@ import anyio.abc
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
-from .costs import EDIT_COST
+from .costs import EDIT_COST, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
 from .messages import Lang, Msg, t
-from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, UploadOutput
+from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
+from .projects import CLIENT
+from .replies import credits_reply, spent_text
 from .router import Action, route
 from .shared import Shared
 from .status import status
-from .store import Project, Store
+from .store import Generation, Project, Store
 from .timeline import read_timeline, summary
 from .turns import Turns
 from .uploads import Roots, Uploads
@@ -190,23 +192,45 @@ class VideoService:
         return await self.exports.export(fmt, quality, report)
 
     async def credits(self) -> CreditsOutput:
+        """The balance, and what this conversation's requests cost (their own costs, summed)."""
         s = self.shared
         lang = s.lang()
         c = await s.client.credits()
         total = c.total if c.total is not None else c.available + c.frozen
-        reply = t(
-            "credits.text", lang, available=f"{c.available:g}", frozen=f"{c.frozen:g}", total=f"{total:g}"
-        )
         low = c.available < EDIT_COST
-        if low:  # too little for any request: say how to get more, here too
-            reply += t("sentence.sep", lang) + s.more_credits(lang)
+        gens = s.store.session_turns(CLIENT.get(), s.started)
+        whole = spent(gens)
+        groups: dict[str, list[Generation]] = {}
+        for gen in gens:
+            groups.setdefault(gen.project_id or "", []).append(gen)
+        by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
         return CreditsOutput(
             language=lang,
             available=c.available,
             frozen=c.frozen,
             total=total,
-            reply=reply,
+            reply=credits_reply(
+                c.available,
+                c.frozen,
+                total,
+                spent_text(whole, by_project, lang),
+                s.more_credits(lang) if low else None,
+                lang,
+            ),
             next_steps=[t("next.credits_low", lang)] if low else [],
+            session_credits_used=whole.used if gens else None,
+            session_requests=len(gens),
+            by_project=[
+                ProjectSpent(
+                    project=name,
+                    credits_used=p.used,
+                    requests=p.counted,
+                    not_counted=p.shared + p.unknown + p.running,
+                )
+                for name, p in by_project
+            ]
+            if len(by_project) > 1
+            else [],
         )
 
 

@@ -17,8 +17,8 @@ from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT
-from .records import RenderState, UploadState
-from .replies import status_steps, status_text, turn_answer
+from .records import RenderState
+from .replies import status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
@@ -136,11 +136,7 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
     for up in s.store.undelivered_uploads(project.id):
         if up.client is not None and up.client != client:
             continue
-        names = t("list.sep", lang).join(up.names[:10])
-        key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
-            up.status, "upload.interrupted"
-        )
-        replies.append(t(key, lang, names=names, error=up.error or ""))
+        replies.append(upload_outcome(up.status, up.names, up.error, lang))
         s.store.update_upload(up.id, delivered=1)
     more = s.more_credits(lang)
     for gen in s.store.undelivered_turns(project.id, client=client):

@@ -746,12 +746,13 @@ class Store:
         return None if row is None else _generation(row)
 
     @_guarded
-    def session_turns(self, client: str | None, limit: int = 200) -> list[Generation]:
-        """A client session's requests to the agent that were sent, newest first (for what they cost)."""
+    def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
+        """A client session's requests to the agent that were sent since ``since``, newest first
+        (for what they cost)."""
         rows = self._db.execute(
-            "SELECT * FROM generations WHERE client IS ? AND sent_at IS NOT NULL"
+            "SELECT * FROM generations WHERE client IS ? AND created_at>=? AND sent_at IS NOT NULL"
             " ORDER BY created_at DESC LIMIT ?",
-            (client, limit),
+            (client, since, limit),
         ).fetchall()
         return [_generation(r) for r in rows]
 
