@@ -98,10 +98,28 @@ async def test_after_dont_export_yet_no_answer_says_call_export(
     assert held in steps and "export (free)" not in steps and "export（免费）" not in steps
     status = await ask(rich, "status")
     assert held in " ".join(status["next_steps"]), "status after it doesn't suggest exporting either"
+    assert (await ask(rich, "export"))["status"] == "done"
+    assert held not in " ".join((await ask(rich, "status"))["next_steps"]), "held until they exported"
     later = await ask(rich, "generate", {"prompt": "lower the music to 20%"})
     # A later change: export is offered, as the user's choice, never as the next thing to do.
     assert any(s.startswith("When the user wants the file") or s.startswith("用户需要成品文件时")
                for s in later["next_steps"])  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"), [("Don't export yet.", "nothing will be exported"), ("先别导出", "不会导出")]
+)
+async def test_dont_export_yet_on_its_own_is_noted_for_free_and_holds_status(
+    rich: Client, sim: Simulator, image: Path, prompt: str, said: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video"})
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done" and out["action"] == "held" and said in out["reply"]
+    assert out["cost_warning"] is None, "not a question for the paid agent"
+    status = await ask(rich, "status")
+    assert not any("export (free)" in s or "export（免费）" in s for s in status["next_steps"])
+    assert len(requests_to(sim, "run_sse")) == 1 and requests_to(sim, "render") == []
 
 
 # --- 2. a warning only before spending; a note after -----------------------------------------

@@ -699,6 +699,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was running, so there was nothing to cancel.",
         "当前没有正在进行的任务，没有可取消的内容。",
     ),
+    "held.export": (
+        "OK: nothing will be exported until you ask for the file. Nothing was sent to NemoVideo "
+        "and nothing was charged.",
+        "好的：在你要成品文件之前不会导出。没有向 NemoVideo 发送任何请求，也没有扣积分。",
+    ),
+    "held.other": (
+        "OK: nothing was done, nothing was sent to NemoVideo and nothing was charged.",
+        "好的：没有执行任何操作，没有向 NemoVideo 发送请求，也没有扣积分。",
+    ),
     "cancel.not_sent": (
         "Nothing was sent for “{prompt}”, so there is nothing to cancel and nothing was charged.",
         "“{prompt}”没有发送出去，所以没有可取消的内容，也没有扣积分。",

@@ -95,7 +95,10 @@ class GenerateOutput(Answer):
             "(too few credits): tell the user the way to more credits in the reply"
         )
     )
-    action: str = Field(description="What ran: agent, export, credits, status, upload, cancel or new_project")
+    action: str = Field(
+        description="What ran: agent, ask, export, credits, status, upload, cancel, new_project, or held "
+        '(the user only held a command back, e.g. "don\'t export yet": noted, nothing sent)'
+    )
     job_id: str | None = Field(default=None, description="Handle of a request still running")
     attached: bool = Field(
         default=False,

@@ -339,3 +339,16 @@ def upload_outcome(status: UploadState, names: list[str], error: str | None, lan
         status, "upload.interrupted"
     )
     return t(key, lang, names=t("list.sep", lang).join(names[:10]), error=error or "")
+
+
+# --- a command held back -----------------------------------------------------------------------
+
+
+def held_reply(held: frozenset[Action], lang: Lang) -> str:
+    """ "Don't export yet" on its own: nothing is done and nothing is sent to the agent."""
+    key = "held.export" if Action.EXPORT in held else "held.other"
+    return t(key, lang)
+
+
+def held_steps(held: frozenset[Action], lang: Lang) -> list[str]:
+    return [t("next.export_held", lang)] if Action.EXPORT in held else []

@@ -54,6 +54,9 @@ class Decision:
     # Commands the user held back in this prompt ("add a caption, don't export yet", "我自己待会导出"):
     # no answer may then suggest them (an assistant told "call export" after "先别导出" exports).
     held_back: frozenset[Action] = frozenset()
+    # Nothing but held-back commands and idle words ("先别导出", "thanks, don't export yet"): an
+    # instruction to us, answered for free, never a question for the (paid) agent.
+    only_held: bool = False
 
 
 def _words(*alternatives: str) -> str:
@@ -614,8 +617,14 @@ def _held_back(parts: list[Clause]) -> frozenset[Action]:
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
     decision = _route(prompt)
-    held = _held_back(clauses(normalise(prompt))) - {decision.action}
-    return replace(decision, held_back=held) if held else decision
+    parts = clauses(normalise(prompt))
+    held = _held_back(parts) - {decision.action}
+    if not held:
+        return decision
+    only = decision.action is Action.ASK and all(
+        read_clause(p.text).kind in (Kind.IDLE, Kind.HELD) for p in parts
+    )
+    return replace(decision, held_back=held, only_held=only)
 
 
 def _route(prompt: str) -> Decision:

@@ -22,7 +22,7 @@ from .jobs import Jobs, Reporter, no_progress
 from .messages import Lang, Msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
-from .replies import credits_reply, spent_text
+from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, route
 from .shared import Shared
 from .status import status
@@ -107,6 +107,16 @@ class VideoService:
         lang = s.language.observe(prompt)
         decision = route(prompt)
         notes = s.take_notices(lang)
+        if decision.only_held:  # "先别导出": noted and answered here, for free
+            self.turns.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
+            return GenerateOutput(
+                language=lang,
+                status="done",
+                action="held",
+                reply="\n\n".join([*notes, held_reply(decision.held_back, lang)]),
+                next_steps=held_steps(decision.held_back, lang),
+                project=await s.project_view(s.projects.current, link=True),
+            )
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
         if (

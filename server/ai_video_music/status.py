@@ -123,6 +123,10 @@ async def status(
     out.reply = status_text(out, notes, lang)
     asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
     held = asked is not None and str(Action.EXPORT) in asked.held_back
+    if held and asked is not None and current is not None:
+        # Held until they export: an export asked for since then ends it.
+        newest = s.store.project_renders(current.id, 1)
+        held = not newest or newest[0].created_at < asked.created_at
     out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
     return out
 

@@ -720,14 +720,16 @@ class Store:
         *,
         client: str | None = None,
         route: str | None = None,
+        held: Iterable[str] = (),
     ) -> None:
-        """A request refused for its cost (or awaiting confirmation) before any turn began."""
+        """A request not sent to the agent: refused for its cost, awaiting confirmation, or only
+        holding a command back ("先别导出", answered by us)."""
         now = time.time()
         self._db.execute(
             "INSERT INTO generations(id, project_id, prompt, prompt_key, status, facts, delivered, cost_told,"
-            " client, route, created_at, updated_at) VALUES(?,?,?,?,?,?,1,1,?,?,?,?)",
+            " client, route, held, created_at, updated_at) VALUES(?,?,?,?,?,?,1,1,?,?,?,?,?)",
             (gen_id, project_id, _text(prompt), prompt_key, TurnState.NOT_SENT.value,
-             json.dumps({"not_sent": reason}), client, route, now, now),
+             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
         )  # fmt: skip
 
     @_guarded

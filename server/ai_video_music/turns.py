@@ -107,9 +107,17 @@ class Turns:
             project=project,
         )
 
-    def record_not_sent(self, project: Project | None, prompt: str, reason: str, route: str) -> None:
-        """A request not sent (its cost refused or to be confirmed) is still a request of this
-        session: "cancel that" right after it must answer about it, not an older one."""
+    def record_not_sent(
+        self,
+        project: Project | None,
+        prompt: str,
+        reason: str,
+        route: str,
+        held: frozenset[Action] = frozenset(),
+    ) -> None:
+        """A request not sent (its cost refused or to be confirmed, or only holding a command
+        back) is still a request of this session: "cancel that" right after it must answer about
+        it, not an older one; a held-back export stays held in status."""
         self.s.store.add_not_sent(
             f"gen_{uuid_utils.uuid7().hex[-12:]}",
             project.id if project is not None else None,
@@ -118,6 +126,7 @@ class Turns:
             reason,
             client=CLIENT.get(),
             route=route,
+            held=[str(a) for a in held],
         )
 
     async def pre_gate(
