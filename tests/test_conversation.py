@@ -199,7 +199,9 @@ async def test_the_free_credits_are_said_before_they_run_out(
         assert first["cost_warning"] is None and first["credits_used"] == 50 and first["credits_left"] == 50
         second = await ask(client, "generate", {"prompt": "add music"})
         assert second["credits_left"] == 0
-        assert "too few remain" in second["cost_warning"], "the last credits: said, and it still ran"
+        # Sent and spent: a note with the answer, never a warning (that means "not sent, confirm").
+        assert second["cost_warning"] is None and second["status"] == "done"
+        assert "too few remain" in second["cost_note"], "the last credits: said, and it still ran"
         assert "register?bind=" in second["reply"], "too little left for another edit: said at once"
         third = await ask(client, "generate", {"prompt": "make it 15 seconds"})
         # Too few for anything: not "confirm" (that can only fail) but cannot_run, with the way forward.

@@ -244,7 +244,12 @@ SWAPPED = _edit(t__0__sg=[{"n": "desert", "s": 0, "d": 4000}, *VERTICAL["t"][0][
 @pytest.mark.parametrize(
     ("before", "after", "en", "zh"),
     [
-        (TITLE_RENAMED, VERTICAL, ['Title: "Spring Sale" → "Summer"'], ["标题：“Spring Sale” → “Summer”"]),
+        (
+            TITLE_RENAMED,
+            VERTICAL,
+            ['Title: "Spring Sale" → "Summer" (0-3s)'],
+            ["标题：“Spring Sale” → “Summer”（0-3 秒）"],
+        ),
         (
             NO_MUSIC,
             VERTICAL,
@@ -259,18 +264,18 @@ SWAPPED = _edit(t__0__sg=[{"n": "desert", "s": 0, "d": 4000}, *VERTICAL["t"][0][
             ["Frame: 1920x1080 (16:9) → 1080x1920 (9:16)"],
             ["画面：1920x1080（16:9） → 1080x1920（9:16）"],
         ),
-        (VERTICAL, NO_TITLE, ['Removed Title: "Summer"'], ["删除标题：“Summer”"]),
+        (VERTICAL, NO_TITLE, ['Removed Title: "Summer" (0-3s)'], ["删除标题：“Summer”（0-3 秒）"]),
         (
             VERTICAL,
             FOUR_CLIPS,
-            ["Video: 3 clips → 4 clips (added lake)"],
-            ["视频：3 个片段 → 4 个片段（新增 lake）"],
+            ["Video: 3 clips → 4 clips (added lake (12-16s))"],
+            ["视频：3 个片段 → 4 个片段（新增 lake（12-16 秒））"],
         ),
         (
             VERTICAL,
             SWAPPED,
-            ["Video: 3 clips → 4 clips (added desert, lake; removed beach)"],
-            ["视频：3 个片段 → 4 个片段（新增 desert、lake；删除 beach）"],
+            ["Video: 3 clips → 4 clips (added desert (0-4s), lake (from 0s); removed beach (0-4s))"],
+            ["视频：3 个片段 → 4 个片段（新增 desert（0-4 秒）、lake（0 秒起）；删除 beach（0-4 秒））"],
         ),
         (
             VERTICAL,
@@ -294,7 +299,7 @@ def test_diff_lists_several_changes_and_treats_an_unknown_before_as_empty() -> N
     assert diff(read_timeline(VERTICAL), read_timeline(after), "en") == [
         "Length: 12s → 14s",
         "Music volume: 35% → 20%",
-        'Title: "Summer" → "Sale"',
+        'Title: "Summer" → "Sale" (0-3s)',
     ]
     assert diff(None, read_timeline(CONTRACT), "en") == [
         "Added Video: city timelapse (0-10s)",
@@ -402,3 +407,12 @@ def test_dataclasses_are_plain_values() -> None:
     track = Track("audio", "", (Segment("a", 0.0, 1.0, 35.0),), 1)
     assert Timeline((track,), 1) == Timeline((track,), 1)
     assert summary(Timeline((track,), 1), "en") == "Timeline: 1 track. 1. BGM: a (0-1s, 35%)"
+
+
+def test_a_replaced_title_says_where_it_is_so_a_caption_asked_for_the_end_can_be_checked() -> None:
+    # Play-test: "add the caption 「下次见」 at the end"; the agent replaced the opening title.
+    before, after = _edit(t__2__sg__0__n="My Video"), _edit(t__2__sg__0__n="下次见")
+    assert diff(read_timeline(before), read_timeline(after), "en") == ['Title: "My Video" → "下次见" (0-3s)']
+    assert diff(read_timeline(before), read_timeline(after), "zh") == [
+        "标题：“My Video” → “下次见”（0-3 秒）"
+    ]

@@ -12,13 +12,16 @@ import uuid_utils
 from .messages import Lang, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
-from .records import OPEN_RENDER, RenderState
+from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import cancel_reply
 from .shared import Shared
 from .store import Cancel
 
 
 async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
+    """Stop what runs; the answer is about the session's most recent request first (a request
+    refused for its cost was never sent: nothing to cancel, nothing charged), and a finished
+    export is mentioned only when the most recent thing was that export."""
     project = s.projects.current
     cancelled: list[str] = []
     if project is not None:
@@ -30,7 +33,16 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
         bool(s.jobs.running("agent", project.id)) or s.store.running_turn(project.id) is not None
     )
     latest = s.store.project_renders(project.id, 1) if project is not None else []
-    saved = latest[0].local_path if latest and latest[0].status is RenderState.DOWNLOADED else None
+    asked = s.store.latest_turn(CLIENT.get())
+    if (
+        asked is not None
+        and asked.status is not TurnState.NOT_SENT
+        and (project is None or asked.project_id != project.id)
+    ):
+        asked = None  # sent in another project: the user has moved on (a new project, a switch)
+    # An export delivered again (the same file) is touched when told: its updated_at is then.
+    export_last = bool(latest) and (asked is None or latest[0].updated_at >= asked.created_at)
+    saved = latest[0].local_path if export_last and latest[0].status is RenderState.DOWNLOADED else None
     record = Cancel(
         id=f"cancel_{uuid_utils.uuid7().hex[-12:]}",
         project_id=project.id if project is not None else None,
@@ -40,13 +52,15 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
         agent_running=running,
         told=False,
         created_at=time.time(),
+        turn_id=None if export_last or asked is None else asked.id,
     )
     s.store.add_cancel(record)
+    turn = s.store.generation(record.turn_id) if record.turn_id else None
     out = GenerateOutput(
         language=lang,
         status="done",
         action="cancel",
-        reply="\n\n".join([*notes, cancel_reply(record, lang)]),
+        reply="\n\n".join([*notes, cancel_reply(record, turn, lang)]),
         next_steps=[t("next.after_cancel", lang)] if cancelled else [],
         project=await s.project_view(project, link=True),
     )

@@ -9,11 +9,12 @@ the user wait minutes for nothing).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
 from .messages import Lang, msg, t
+from .records import TurnState
 from .store import Generation
 
 GENERATION_COST = 100  # credits, about, per generated clip (the service's own skill)
@@ -66,6 +67,38 @@ def cost_of(gen: Generation) -> Cost | None:
     if gen.shared:
         return Cost(None, gen.credits_after, fall, tuple(gen.shared))
     return Cost(fall, gen.credits_after)
+
+
+@dataclass(frozen=True)
+class Spent:
+    """What a set of requests cost, as far as each one's own cost is known."""
+
+    used: float = 0.0  # the sum of the costs told per request
+    counted: int = 0  # requests in that sum
+    shared: int = 0  # requests whose cost is only known jointly with another's
+    joint: float = 0.0  # the largest joint figure among those (they overlap: never summed)
+    unknown: int = 0  # finished, but a balance around it wasn't read
+    running: int = 0  # not finished yet: no cost known
+
+
+def spent(gens: Iterable[Generation]) -> Spent:
+    """The requests' costs from their records (each request's own cost, never another's)."""
+    used = joint = 0.0
+    counted = shared = unknown = running = 0
+    for gen in gens:
+        if gen.status is TurnState.RUNNING:
+            running += 1
+            continue
+        cost = cost_of(gen)
+        if cost is None:
+            unknown += 1
+        elif cost.used is None:
+            shared += 1
+            joint = max(joint, cost.joint or 0.0)
+        else:
+            used += cost.used
+            counted += 1
+    return Spent(used, counted, shared, joint, unknown, running)
 
 
 def more_credits(anonymous: bool, registration_link: Callable[[], str], lang: Lang) -> str:

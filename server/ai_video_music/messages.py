@@ -699,6 +699,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was running, so there was nothing to cancel.",
         "当前没有正在进行的任务，没有可取消的内容。",
     ),
+    "held.export": (
+        "OK: nothing will be exported until you ask for the file. Nothing was sent to NemoVideo "
+        "and nothing was charged.",
+        "好的：在你要成品文件之前不会导出。没有向 NemoVideo 发送任何请求，也没有扣积分。",
+    ),
+    "held.other": (
+        "OK: nothing was done, nothing was sent to NemoVideo and nothing was charged.",
+        "好的：没有执行任何操作，没有向 NemoVideo 发送请求，也没有扣积分。",
+    ),
+    "cancel.not_sent": (
+        "Nothing was sent for “{prompt}”, so there is nothing to cancel and nothing was charged.",
+        "“{prompt}”没有发送出去，所以没有可取消的内容，也没有扣积分。",
+    ),
+    "cancel.turn_done": (
+        "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
+        "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
+    ),
     "cancel.already_saved": (
         "The export had already finished, so there was nothing to cancel: {path}",
         "导出已经完成，没有可取消的内容：{path}",
@@ -736,6 +753,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "edit or a video from your uploads; exporting is free.",
         "积分：可用 {available}，运行中任务占用 {frozen}，共 {total}。"
         "由智能体从零生成一段视频约 100 积分，一次编辑或用已上传素材制作视频约 50 积分；导出免费。",
+    ),
+    "credits.session": (
+        "This conversation's requests used {used} credits in total "
+        "({n} requests, each with its own cost as told).",
+        "本次对话的请求共消耗 {used} 积分（{n} 个请求，按每个请求告知的花费相加）。",
+    ),
+    "credits.session.project": ("“{name}”: {used} ({n})", "「{name}」：{used}（{n} 个）"),
+    "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
+    "credits.session.shared": (
+        "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
+        "can't be told apart (together with the other, up to {joint}).",
+        "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费（与其他请求合计最多 {joint}）。",
+    ),
+    "credits.session.unknown": (
+        "Not in that sum: {n} request(s) whose cost isn't known (the balance couldn't be read then).",
+        "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
+    ),
+    "credits.session.running": (
+        "{n} request(s) still running: their cost is known once they finish.",
+        "{n} 个请求仍在进行中：完成后才能知道花费。",
+    ),
+    "credits.session.none": (
+        "No request in this conversation has been sent yet, so none has cost anything.",
+        "本次对话中还没有发送过请求，因此没有花费积分。",
     ),
     # --- export --------------------------------------------------------------------------------
     "export.done": ("Your video is saved: {path}\n{facts}", "视频已保存：{path}\n{facts}"),
@@ -842,7 +883,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call status in a minute for the earlier answer, then send this request again.",
         "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
     ),
-    "next.export": ("Call export to render and save the MP4 (free).", "调用 export 渲染并保存 MP4（免费）。"),
+    "next.export": (
+        "When the user wants the file, call export (free): it renders and saves the MP4.",
+        "用户需要成品文件时，调用 export（免费）渲染并保存 MP4。",
+    ),
+    "next.export_held": (
+        "The user asked not to export yet: don't call export until they ask for the file.",
+        "用户要求先不导出：在用户要成品文件之前，不要调用 export。",
+    ),
     "next.export_soon": (
         "Call export again in about {seconds} s (it resumes the same render).",
         "约 {seconds} 秒后再次调用 export（会继续同一个渲染）。",
@@ -910,6 +958,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "timeline.diff.frame": ("Frame: {old} → {new}", "画面：{old} → {new}"),
     "timeline.diff.length": ("Length: {old} → {new}", "时长：{old} → {new}"),
     "timeline.diff.change": ("{label}: {old} → {new}", "{label}：{old} → {new}"),
+    "timeline.diff.change.at": ("{label}: {old} → {new} ({span})", "{label}：{old} → {new}（{span}）"),
     "timeline.diff.volume": ("Music volume: {old} → {new}", "音乐音量：{old} → {new}"),
     "timeline.diff.volume.named": (
         "Music volume ({name}): {old} → {new}",

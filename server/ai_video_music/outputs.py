@@ -95,7 +95,10 @@ class GenerateOutput(Answer):
             "(too few credits): tell the user the way to more credits in the reply"
         )
     )
-    action: str = Field(description="What ran: agent, export, credits, status, upload, cancel or new_project")
+    action: str = Field(
+        description="What ran: agent, ask, export, credits, status, upload, cancel, new_project, or held "
+        '(the user only held a command back, e.g. "don\'t export yet": noted, nothing sent)'
+    )
     job_id: str | None = Field(default=None, description="Handle of a request still running")
     attached: bool = Field(
         default=False,
@@ -107,7 +110,16 @@ class GenerateOutput(Answer):
     changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
     credits_used: float | None = None
     credits_left: float | None = None
-    cost_warning: str | None = Field(default=None, description="Said before spending, when credits are low")
+    cost_warning: str | None = Field(
+        default=None,
+        description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
+        "would cost against what is left; tell the user before anything is resent",
+    )
+    cost_note: str | None = Field(
+        default=None,
+        description="The request was sent and uses the last credits: tell the user with its answer "
+        "(nothing to confirm)",
+    )
     project: ProjectView | None = None
     agent_says: str | None = Field(
         default=None,
@@ -129,10 +141,26 @@ class UploadOutput(Answer):
     )
 
 
+class ProjectSpent(BaseModel):
+    project: str = Field(description="The project's name, as shown")
+    credits_used: float = Field(description="The sum of its requests' own costs, as told with each")
+    requests: int = Field(description="Requests in that sum")
+    not_counted: int = Field(default=0, description="Requests whose own cost is not known (joint or unread)")
+
+
 class CreditsOutput(Answer):
     available: float
     frozen: float
     total: float
+    session_credits_used: float | None = Field(
+        default=None,
+        description="What this conversation's requests cost: the sum of each request's own cost "
+        "(None when none was sent). Requests whose own cost is not known are not in it; the reply says so",
+    )
+    session_requests: int = Field(default=0, description="Requests sent in this conversation")
+    by_project: list[ProjectSpent] = Field(
+        default_factory=list, description="The same per project, when the conversation used several"
+    )
 
 
 class TurnAnswer(BaseModel):

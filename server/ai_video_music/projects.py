@@ -23,6 +23,7 @@ from .client import NemoClient
 from .config import Settings
 from .errors import InputError, NemoError, SessionNotFoundError
 from .messages import LANGUAGES, Lang, backend_language, detect_language, parse_language, t
+from .naming import name_from
 from .sanitize import clean_text
 from .store import Project, Store
 
@@ -30,7 +31,6 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 CLAIM_MARGIN_S = 3600.0  # renew a project link an hour before it expires
-NAME_CHARS = 32
 DEFAULT_CLIENT = "default"
 MAX_CLIENTS = 1000  # client sessions whose current project is remembered (the oldest goes first)
 #: The MCP client session a call comes from (the transport's session id; one default for stdio).
@@ -57,52 +57,6 @@ class Language:
             self._seen = found
             self._store.put(language=found)
         return self.current()
-
-
-# Quotes that open a title (not the plain apostrophe: "don't … it's" is no title).
-_QUOTED = re.compile(r"[\"“「『《‘]([^\"“”「」『』《》‘’]{1,60})[\"”」』》’]")
-_TITLED = re.compile(
-    r"(?i)\b(?:titled|called|named|title(?:d)?\s+it|name\s+it|call\s+it)\s+[:：]?\s*([^\n,.;!?，。；！？]{1,60})"
-)
-_ZH_TITLED = re.compile(r"(?:标题(?:是|为|叫)?|名为|叫做|名叫)[:：]?\s*([^\n,.;!?，。；！？]{1,30})")
-_ABOUT = re.compile(
-    r"(?i)\b(?:about|for|of)\s+(?:a|an|the|my|our|this|these|some)?\s*"
-    r"([A-Za-z][\w'-]*(?:\s+(?!with\b|and\b|using\b|from\b|in\b|at\b|to\b|set\b|for\b)[A-Za-z][\w'-]*){0,3})"
-)
-_ZH_SUBJECT = re.compile(r"(?:关于|介绍|展示|宣传)([\u4e00-\u9fff]{2,10}?)(?:的|，|。|$)")
-_ZH_OF = re.compile(r"([\u4e00-\u9fff]{2,8})的(?:视频|短片|短视频|宣传片)")
-_WEAK = {
-    "photo", "photos", "picture", "pictures", "image", "images", "clip", "clips", "video", "videos",
-    "these", "this", "it", "them", "music", "me", "file", "files", "my", "seconds", "second",
-}  # fmt: skip
-_ZH_WEAK = ("这些照片", "这张照片", "照片", "图片", "素材", "视频", "这些", "一个")
-
-
-def _tidy(text: str) -> str:
-    line = re.sub(r"\s+", " ", clean_text(text)).strip(" .,;:!?。，；：！？-—\"'“”「」")
-    return line if len(line) <= NAME_CHARS else line[: NAME_CHARS - 1].rstrip() + "…"
-
-
-def name_from(text: str) -> str:
-    """A project name from the user's own words: the title they asked for (quoted, "titled …",
-    "标题是…"), else a short subject ("a video for our spring sale" → "Spring sale"); "" when the
-    words name nothing (then the project keeps a default name)."""
-    if not text.strip():
-        return ""
-    for pattern in (_QUOTED, _TITLED, _ZH_TITLED):
-        found = pattern.search(text)
-        if found and _tidy(found.group(1)):
-            return _tidy(found.group(1))
-    for found in _ABOUT.finditer(text):
-        words = [w for w in found.group(1).split() if w.casefold() not in _WEAK]
-        if words and not words[0][0].isdigit():
-            name = _tidy(" ".join(words[:4]))
-            return name[:1].upper() + name[1:]
-    for pattern in (_ZH_SUBJECT, _ZH_OF):
-        found = pattern.search(text)
-        if found and not any(found.group(1).startswith(w) for w in _ZH_WEAK):
-            return _tidy(found.group(1))
-    return ""
 
 
 def default_name(n: int, lang: Lang) -> str:
@@ -191,12 +145,21 @@ class Projects:
         return found
 
     def name_if_unnamed(self, project: Project, text: str) -> None:
-        """A project keeps its default name until a request's words name it."""
+        """Called with a project's first request: a project made before it (by an upload) takes
+        its name from it, or its default name in the language the user writes in. Never later:
+        a later edit's words ("加上字幕「下次见」") describe a change, not the project."""
         fresh = self.store.project(project.id) or project
-        wanted = name_from(text)
-        if fresh.named or not wanted:
+        if fresh.named:
             return
-        self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
+        wanted = name_from(text)
+        if not wanted:
+            numbers = re.findall(r"\d+", fresh.name)
+            wanted = default_name(int(numbers[-1]), self.language.current()) if numbers else ""
+            if not wanted or wanted == fresh.name or self.store.name_taken(wanted, project.id):
+                return
+            self.store.touch_project(project.id, name=wanted)  # still a default: named stays 0
+        else:
+            self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
         self._refresh(project.id)
 
     def unique(self, name: str, but: str | None = None) -> str:

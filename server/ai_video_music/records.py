@@ -15,6 +15,7 @@ class TurnState(StrEnum):
     DONE = "done"  # answered: the verified change, the words and the balance are recorded
     FAILED = "failed"  # ended in an error (refused before acting, or broken with nothing to show)
     INTERRUPTED = "interrupted"  # its process died while it ran: the answer is lost
+    NOT_SENT = "not_sent"  # refused for its cost or awaiting confirmation: nothing sent or charged
 
 
 class UploadState(StrEnum):

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .costs import EDIT_COST, Cost, cost_of
+from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, t
-from .outputs import ExportItem, StatusOutput, TimelineView, TurnAnswer
-from .records import TurnState
+from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
+from .records import TurnState, UploadState
 from .router import Action
 from .sanitize import cap, clean_text
 from .store import Cancel, Generation, Render
@@ -124,7 +124,9 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
     steps = []
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
-    if gen.timeline_changed or Action.EXPORT in asks:
+    if Action.EXPORT in gen.held_back:
+        steps.append(t("next.export_held", lang))  # "don't export yet": no export step at all
+    elif gen.timeline_changed or Action.EXPORT in asks:
         steps.append(t("next.export", lang))
     return steps
 
@@ -143,12 +145,20 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
     )
 
 
-def cancel_reply(rec: Cancel, lang: Lang) -> str:
-    """What a cancel did: the renders it stopped, else why there was nothing to stop; an agent
-    request already sent is said to go on (never "ask to undo it": that is another paid request)."""
+def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
+    """What a cancel did, about the session's most recent request first (``turn``, when that was
+    an agent request): never sent, so nothing to cancel or charge; or already answered. Then the
+    renders it stopped, else why there was nothing to stop; an agent request already sent is said
+    to go on (never "ask to undo it": that is another paid request)."""
     parts = []
+    if turn is not None and turn.status is TurnState.NOT_SENT:
+        parts.append(t("cancel.not_sent", lang, prompt=cap(turn.prompt, 60)))
+    elif turn is not None and turn.status is not TurnState.RUNNING and not rec.renders:
+        parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
     if rec.renders:
         parts.append(t("cancel.done", lang))
+    elif parts:
+        pass  # the latest request was said above; an older export is not what "that" means
     elif rec.saved_path and not rec.agent_running:
         parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
     elif not rec.agent_running:
@@ -250,7 +260,10 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> list[str]:
+def status_steps(
+    out: StatusOutput, lang: Lang, cancelled_now: bool = False, export_held: bool = False
+) -> list[str]:
+    """``export_held``: the session's latest request said not to export yet."""
     steps = []
     for answer in out.answers:  # an answer that changed nothing comes first
         if answer.timeline_changed is False and not answer.interrupted:
@@ -259,8 +272,83 @@ def status_steps(out: StatusOutput, lang: Lang, cancelled_now: bool = False) -> 
         steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
     if out.project is None:
         steps.append(t("next.start", lang))
+    elif export_held:
+        steps.append(t("next.export_held", lang))
     elif out.exportable and not out.working and not out.export_current and not cancelled_now and not steps:
         steps.append(t("next.export", lang))
     if out.pages > out.page:
         steps.append(t("next.more_exports", lang, page=out.page + 1))
     return steps
+
+
+# --- credits ---------------------------------------------------------------------------------
+
+
+def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) -> str:
+    """What this conversation's requests cost: the sum of their own costs, per project when
+    several, and plainly which costs are not in it (joint with another request, or unread)."""
+    requests = total.counted + total.shared + total.unknown + total.running
+    if not requests:
+        return t("credits.session.none", lang)
+    parts = [t("credits.session", lang, used=f"{total.used:g}", n=total.counted)]
+    if len(by_project) > 1:
+        items = t("list.sep", lang).join(
+            t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
+            for name, p in by_project
+        )
+        parts.append(t("credits.session.by_project", lang, items=items))
+    if total.shared:
+        parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))
+    if total.unknown:
+        parts.append(t("credits.session.unknown", lang, n=total.unknown))
+    if total.running:
+        parts.append(t("credits.session.running", lang, n=total.running))
+    return t("sentence.sep", lang).join(parts)
+
+
+def credits_reply(
+    available: float, frozen: float, total: float, spent_line: str, more: str | None, lang: Lang
+) -> str:
+    """The balance, what this conversation spent, and (when too little is left) how to get more."""
+    reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
+    if more is not None:  # too little for any request: how to get more, here too
+        reply += t("sentence.sep", lang) + more
+    return reply + ("\n\n" + spent_line if spent_line else "")
+
+
+# --- uploads ---------------------------------------------------------------------------------
+
+
+def upload_done(items: list[MediaItem], skipped: list[str], lang: Lang) -> str:
+    """An upload saved: what the service has (by the names we sent where it says less), what was skipped."""
+    listed = t("list.sep", lang).join(f.name for f in items)
+    parts = [t("upload.done", lang, n=len(items), names=listed)]
+    if skipped:
+        parts.append(t("upload.skipped", lang, names=t("list.sep", lang).join(skipped)))
+    return "\n\n".join(parts)
+
+
+def upload_low_credits(balance: float, more: str, lang: Lang) -> str:
+    """Said at a new project's upload, before it: too few credits to make a video from it."""
+    return t("upload.low_credits", lang, left=f"{balance:g}", cost=EDIT_COST, more=more)
+
+
+def upload_outcome(status: UploadState, names: list[str], error: str | None, lang: Lang) -> str:
+    """An upload that ended in the background, told at the next status."""
+    key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
+        status, "upload.interrupted"
+    )
+    return t(key, lang, names=t("list.sep", lang).join(names[:10]), error=error or "")
+
+
+# --- a command held back -----------------------------------------------------------------------
+
+
+def held_reply(held: frozenset[Action], lang: Lang) -> str:
+    """ "Don't export yet" on its own: nothing is done and nothing is sent to the agent."""
+    key = "held.export" if Action.EXPORT in held else "held.other"
+    return t(key, lang)
+
+
+def held_steps(held: frozenset[Action], lang: Lang) -> list[str]:
+    return [t("next.export_held", lang)] if Action.EXPORT in held else []

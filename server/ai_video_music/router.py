@@ -51,6 +51,12 @@ class Decision:
     files: tuple[str, ...] = field(default=())
     urls: tuple[str, ...] = field(default=())
     new_project: bool = False  # start a new project before doing the rest
+    # Commands the user held back in this prompt ("add a caption, don't export yet", "我自己待会导出"):
+    # no answer may then suggest them (an assistant told "call export" after "先别导出" exports).
+    held_back: frozenset[Action] = frozenset()
+    # Nothing but held-back commands and idle words ("先别导出", "thanks, don't export yet"): an
+    # instruction to us, answered for free, never a question for the (paid) agent.
+    only_held: bool = False
 
 
 def _words(*alternatives: str) -> str:
@@ -581,8 +587,47 @@ def _question(parts: list[Clause]) -> Decision:
     return Decision(Action.ASK)
 
 
+# Put off to later or to the user themself. Not "before/after/when/once", which order an edit
+# before an export the user still wants ("add the logo, then export once it's done").
+_DEFERRED = _rx(
+    _words(
+        "later", "tomorrow", "tonight", "next (?:week|time)", "in a (?:bit|while|minute)", "i'll", "i will",
+        "myself", "not yet", "for now",
+    )
+    + "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来|暂时"
+)  # fmt: skip
+# A negation just before the command word ("don't export", "先别导出", "no need to render it yet");
+# a negation elsewhere in the clause ("export it without music") is about something else.
+_NEGATION_NEAR = 24
+
+
+def _held_back(parts: list[Clause]) -> frozenset[Action]:
+    """The commands a prompt names under a negation or put off for later, in any clause (also
+    beside an edit: "add a caption at the end, don't export yet")."""
+    held: set[Action] = set()
+    for part in parts:
+        for command in COMMANDS:
+            for match in command.pattern.finditer(part.text):
+                before = part.text[max(0, match.start() - _NEGATION_NEAR) : match.start()]
+                if _NEGATED.search(before) or _DEFERRED.search(part.text):
+                    held.add(command.action)
+    return frozenset(held)
+
+
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
+    decision = _route(prompt)
+    parts = clauses(normalise(prompt))
+    held = _held_back(parts) - {decision.action}
+    if not held:
+        return decision
+    only = decision.action is Action.ASK and all(
+        read_clause(p.text).kind in (Kind.IDLE, Kind.HELD) for p in parts
+    )
+    return replace(decision, held_back=held, only_held=only)
+
+
+def _route(prompt: str) -> Decision:
     files, urls = extract_media(prompt)
     parts = clauses(normalise(prompt))
     if any(p.question for p in parts):

@@ -14,19 +14,21 @@ import anyio.abc
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
-from .costs import EDIT_COST
+from .costs import EDIT_COST, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
 from .messages import Lang, Msg, t
-from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, UploadOutput
+from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
+from .projects import CLIENT
+from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, route
 from .shared import Shared
 from .status import status
-from .store import Project, Store
+from .store import Generation, Project, Store
 from .timeline import read_timeline, summary
-from .turns import Turns, prompt_key
+from .turns import Turns
 from .uploads import Roots, Uploads
 
 log = logging.getLogger(__name__)
@@ -105,6 +107,16 @@ class VideoService:
         lang = s.language.observe(prompt)
         decision = route(prompt)
         notes = s.take_notices(lang)
+        if decision.only_held:  # "先别导出": noted and answered here, for free
+            self.turns.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
+            return GenerateOutput(
+                language=lang,
+                status="done",
+                action="held",
+                reply="\n\n".join([*notes, held_reply(decision.held_back, lang)]),
+                next_steps=held_steps(decision.held_back, lang),
+                project=await s.project_view(s.projects.current, link=True),
+            )
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
         if (
@@ -112,7 +124,15 @@ class VideoService:
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
-            if to_agent and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+            if (
+                to_agent
+                and (
+                    refused := await self.turns.pre_gate(
+                        lang, notes, accept_cost, prompt, str(decision.action)
+                    )
+                )
+                is not None
+            ):
                 return refused  # refused for its cost: no project is made for it
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(t("project.started", lang))
@@ -147,13 +167,19 @@ class VideoService:
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
         if not accept_cost:
-            confirm = await self.turns.confirm_first(current, lang, notes, key=prompt_key(prompt), ask=ask)
+            confirm = await self.turns.confirm_first(current, lang, notes, prompt=prompt, ask=ask)
             if confirm is not None:
                 return confirm
-        if current is None and (refused := await self.turns.pre_gate(lang, notes, accept_cost)) is not None:
+        if (
+            current is None
+            and (refused := await self.turns.pre_gate(lang, notes, accept_cost, prompt, str(decision.action)))
+            is not None
+        ):
             return refused  # refused for its cost: no project is made for it
         project = await s.projects.ensure(prompt)
-        return await self.turns.send(project, prompt, lang, notes, report, accept_cost, str(decision.action))
+        return await self.turns.send(
+            project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
+        )
 
     async def upload(
         self,
@@ -176,23 +202,45 @@ class VideoService:
         return await self.exports.export(fmt, quality, report)
 
     async def credits(self) -> CreditsOutput:
+        """The balance, and what this conversation's requests cost (their own costs, summed)."""
         s = self.shared
         lang = s.lang()
         c = await s.client.credits()
         total = c.total if c.total is not None else c.available + c.frozen
-        reply = t(
-            "credits.text", lang, available=f"{c.available:g}", frozen=f"{c.frozen:g}", total=f"{total:g}"
-        )
         low = c.available < EDIT_COST
-        if low:  # too little for any request: say how to get more, here too
-            reply += t("sentence.sep", lang) + s.more_credits(lang)
+        gens = s.store.session_turns(CLIENT.get(), s.started)
+        whole = spent(gens)
+        groups: dict[str, list[Generation]] = {}
+        for gen in gens:
+            groups.setdefault(gen.project_id or "", []).append(gen)
+        by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
         return CreditsOutput(
             language=lang,
             available=c.available,
             frozen=c.frozen,
             total=total,
-            reply=reply,
+            reply=credits_reply(
+                c.available,
+                c.frozen,
+                total,
+                spent_text(whole, by_project, lang),
+                s.more_credits(lang) if low else None,
+                lang,
+            ),
             next_steps=[t("next.credits_low", lang)] if low else [],
+            session_credits_used=whole.used if gens else None,
+            session_requests=len(gens),
+            by_project=[
+                ProjectSpent(
+                    project=name,
+                    credits_used=p.used,
+                    requests=p.counted,
+                    not_counted=p.shared + p.unknown + p.running,
+                )
+                for name, p in by_project
+            ]
+            if len(by_project) > 1
+            else [],
         )
 
 

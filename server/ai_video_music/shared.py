@@ -55,6 +55,9 @@ class Shared:
             preview_dir=settings.home / "previews",
         )
         self._out_dir: Path | None = None
+        # Since when "this conversation" counts (stdio: one process; over HTTP a client session's
+        # id already names one conversation, and this only keeps an old one's out).
+        self.started = time.time()
         self.notices: list[Msg] = []  # said once, at the top of the next answer (a store moved aside…)
 
     def lang(self) -> Lang:

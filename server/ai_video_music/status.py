@@ -17,8 +17,9 @@ from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT
-from .records import RenderState, UploadState
-from .replies import status_steps, status_text, turn_answer
+from .records import RenderState
+from .replies import status_steps, status_text, turn_answer, upload_outcome
+from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
 from .store import Project, Render
@@ -120,7 +121,13 @@ async def status(
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
     out.reply = status_text(out, notes, lang)
-    out.next_steps = status_steps(out, lang, cancelled_now)
+    asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
+    held = asked is not None and str(Action.EXPORT) in asked.held_back
+    if held and asked is not None and current is not None:
+        # Held until they export: an export asked for since then ends it.
+        newest = s.store.project_renders(current.id, 1)
+        held = not newest or newest[0].created_at < asked.created_at
+    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
     return out
 
 
@@ -133,11 +140,7 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
     for up in s.store.undelivered_uploads(project.id):
         if up.client is not None and up.client != client:
             continue
-        names = t("list.sep", lang).join(up.names[:10])
-        key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
-            up.status, "upload.interrupted"
-        )
-        replies.append(t(key, lang, names=names, error=up.error or ""))
+        replies.append(upload_outcome(up.status, up.names, up.error, lang))
         s.store.update_upload(up.id, delivered=1)
     more = s.more_credits(lang)
     for gen in s.store.undelivered_turns(project.id, client=client):

@@ -34,7 +34,7 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS projects (
@@ -124,6 +124,8 @@ ADDED_COLUMNS = {
         "ended_at REAL",
         "shared_with TEXT",
         "cost_told INTEGER NOT NULL DEFAULT 0",
+        # version 5: commands the user held back in the request ("don't export yet"), as JSON
+        "held TEXT",
     ],
     "projects": ["named INTEGER NOT NULL DEFAULT 1"],
     "renders": [
@@ -140,6 +142,8 @@ ADDED_COLUMNS = {
         "told INTEGER NOT NULL DEFAULT 0",
     ],
     "uploads": ["client TEXT"],
+    # version 5: the request a cancel answered about (the session's latest, sent or not)
+    "cancels": ["turn_id TEXT"],
 }
 INDEXES = """
 CREATE INDEX IF NOT EXISTS projects_recent ON projects(updated_at);
@@ -149,6 +153,7 @@ CREATE INDEX IF NOT EXISTS generations_open ON generations(status) WHERE status 
 CREATE INDEX IF NOT EXISTS generations_undelivered ON generations(project_id) WHERE delivered = 0;
 CREATE INDEX IF NOT EXISTS generations_prompt ON generations(project_id, prompt_key);
 CREATE INDEX IF NOT EXISTS generations_sent ON generations(sent_at) WHERE sent_at IS NOT NULL;
+CREATE INDEX IF NOT EXISTS generations_client ON generations(client, created_at);
 CREATE INDEX IF NOT EXISTS projects_name ON projects(name COLLATE NOCASE);
 CREATE INDEX IF NOT EXISTS renders_recent ON renders(created_at);
 CREATE INDEX IF NOT EXISTS renders_project ON renders(project_id, created_at);
@@ -241,9 +246,19 @@ class Generation:
     ended_at: float | None = None
     shared_with: str | None = None
     cost_told: bool = False
+    held: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", TurnState(self.status))
+
+    @property
+    def held_back(self) -> frozenset[str]:
+        """The commands the user held back in this request ("don't export yet")."""
+        try:
+            loaded = json.loads(self.held or "[]")
+        except ValueError:
+            return frozenset()
+        return frozenset(str(a) for a in loaded) if isinstance(loaded, list) else frozenset()
 
     @property
     def change_list(self) -> list[str]:
@@ -313,6 +328,7 @@ class Cancel:
     agent_running: bool
     told: bool
     created_at: float
+    turn_id: str | None = None  # the session's latest agent request, when it was the latest thing
 
 
 @dataclass(frozen=True)
@@ -648,6 +664,7 @@ class Store:
         stale_after: float,
         client: str | None = None,
         route: str | None = None,
+        held: Iterable[str] = (),
     ) -> Generation | None:
         """Record a new agent turn before it is sent, unless the project already has one running
         in a live process: then that one is returned and nothing is written (one turn at a time
@@ -667,9 +684,9 @@ class Store:
             now = time.time()
             self._db.execute(
                 "INSERT INTO generations(id, project_id, session_id, prompt, prompt_key, status, owner,"
-                " client, route, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?)",
+                " client, route, held, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
                 (gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER, client, route,
-                 now, now),
+                 json.dumps(sorted(held)), now, now),
             )  # fmt: skip
             self._db.execute("COMMIT")
         except BaseException:
@@ -679,12 +696,71 @@ class Store:
 
     @_guarded
     def forget_turn(self, gen_id: str) -> None:
-        """A turn recorded but never sent (the user must agree to its cost first, or it failed early)."""
+        """A turn recorded but never sent because it failed early (nothing to tell about it)."""
         self._db.execute("DELETE FROM generations WHERE id=? AND status='running'", (gen_id,))
 
     @_guarded
+    def not_sent(self, gen_id: str, reason: str) -> None:
+        """A turn recorded but not sent for its cost: kept (told, nothing charged), so a later
+        "cancel that" can say it was never sent."""
+        self._db.execute(
+            "UPDATE generations SET status=?, facts=?, delivered=1, cost_told=1, updated_at=?"
+            " WHERE id=? AND status='running'",
+            (TurnState.NOT_SENT.value, json.dumps({"not_sent": reason}), time.time(), gen_id),
+        )
+
+    @_guarded
+    def add_not_sent(
+        self,
+        gen_id: str,
+        project_id: str | None,
+        prompt: str,
+        prompt_key: str,
+        reason: str,
+        *,
+        client: str | None = None,
+        route: str | None = None,
+        held: Iterable[str] = (),
+    ) -> None:
+        """A request not sent to the agent: refused for its cost, awaiting confirmation, or only
+        holding a command back ("先别导出", answered by us)."""
+        now = time.time()
+        self._db.execute(
+            "INSERT INTO generations(id, project_id, prompt, prompt_key, status, facts, delivered, cost_told,"
+            " client, route, held, created_at, updated_at) VALUES(?,?,?,?,?,?,1,1,?,?,?,?,?)",
+            (gen_id, project_id, _text(prompt), prompt_key, TurnState.NOT_SENT.value,
+             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
+        )  # fmt: skip
+
+    @_guarded
+    def latest_turn(self, client: str | None, project_id: str | None = None) -> Generation | None:
+        """A client session's newest request to the agent (sent or not), optionally in one project."""
+        if project_id is None:
+            row = self._db.execute(
+                "SELECT * FROM generations WHERE client IS ? ORDER BY created_at DESC LIMIT 1", (client,)
+            ).fetchone()
+        else:
+            row = self._db.execute(
+                "SELECT * FROM generations WHERE client IS ? AND project_id=?"
+                " ORDER BY created_at DESC LIMIT 1",
+                (client, project_id),
+            ).fetchone()
+        return None if row is None else _generation(row)
+
+    @_guarded
+    def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
+        """A client session's requests to the agent that were sent since ``since``, newest first
+        (for what they cost)."""
+        rows = self._db.execute(
+            "SELECT * FROM generations WHERE client IS ? AND created_at>=? AND sent_at IS NOT NULL"
+            " ORDER BY created_at DESC LIMIT ?",
+            (client, since, limit),
+        ).fetchall()
+        return [_generation(r) for r in rows]
+
+    @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
-        for name in ("changes", "facts", "shared_with"):
+        for name in ("changes", "facts", "shared_with", "held"):
             if name in fields and not isinstance(fields[name], str | None):
                 fields[name] = json.dumps(fields[name], ensure_ascii=False)
         self._update("generations", gen_id, fields)
@@ -758,7 +834,7 @@ class Store:
     @_guarded
     def has_turns(self, project_id: str) -> bool:
         row = self._db.execute(
-            "SELECT 1 FROM generations WHERE project_id=? LIMIT 1", (project_id,)
+            "SELECT 1 FROM generations WHERE project_id=? AND status!='not_sent' LIMIT 1", (project_id,)
         ).fetchone()
         return row is not None
 
@@ -835,9 +911,10 @@ class Store:
     def add_cancel(self, cancel: Cancel) -> None:
         self._db.execute(
             "INSERT INTO cancels(id, project_id, client, renders, saved_path, agent_running, told,"
-            " created_at) VALUES(?,?,?,?,?,?,?,?)",
+            " created_at, turn_id) VALUES(?,?,?,?,?,?,?,?,?)",
             (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders),
-             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at),
+             _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at,
+             cancel.turn_id),
         )  # fmt: skip
 
     @_guarded

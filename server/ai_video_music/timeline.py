@@ -347,8 +347,12 @@ def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
     return cap(head + t("sentence.sep", lang) + t("timeline.track.sep", lang).join(tracks), MAX_SUMMARY)
 
 
-def _names(track: Track, segments: Iterable[Segment], lang: Lang, total: int | None = None) -> str:
-    names = [_clip_name(track, s, lang) for s in segments]
+def _names(
+    track: Track, segments: Iterable[Segment], lang: Lang, total: int | None = None, *, placed: bool = False
+) -> str:
+    # ``placed``: each with where it sits on the timeline, so a change can be checked against
+    # where it was asked for ("a caption at the end" that landed at 0-3 s).
+    names = [_clip(track, s, lang, volume=False) if placed else _clip_name(track, s, lang) for s in segments]
     count = len(names) if total is None else total
     return _more(names[:MAX_NAMES_IN_DIFF], count, lang)
 
@@ -375,9 +379,11 @@ def _track_changes(old: Track, new: Track, lang: Lang) -> list[str]:
         details = []
         added, removed = _only_in(new.segments, old.segments), _only_in(old.segments, new.segments)
         if added:
-            details.append(t("timeline.diff.added_names", lang, names=_names(new, added, lang)))
+            details.append(t("timeline.diff.added_names", lang, names=_names(new, added, lang, placed=True)))
         if removed:
-            details.append(t("timeline.diff.removed_names", lang, names=_names(old, removed, lang)))
+            details.append(
+                t("timeline.diff.removed_names", lang, names=_names(old, removed, lang, placed=True))
+            )
         detail = t("timeline.diff.detail.sep", lang).join(details)
         return [
             t(
@@ -400,7 +406,10 @@ def _track_changes(old: Track, new: Track, lang: Lang) -> list[str]:
             lines.append(t("timeline.diff.change", lang, label=label, old=old_text, new=new_text))
         elif renamed:
             old_text, new_text = _clip_name(old, before, lang), _clip_name(new, after, lang)
-            lines.append(t("timeline.diff.change", lang, label=label, old=old_text, new=new_text))
+            span = _span(after, lang)  # where: a request for the end that changed the start shows
+            lines.append(
+                t("timeline.diff.change.at", lang, label=label, old=old_text, new=new_text, span=span)
+            )
         old_volume, new_volume = _percent(before.volume, lang), _percent(after.volume, lang)
         if new.kind == "audio" and old_volume != new_volume:
             if len(new.segments) > 1:
@@ -444,7 +453,7 @@ def diff(before: Timeline | None, after: Timeline, lang: Lang) -> list[str]:
             lines.append(t("timeline.diff.added", lang, label=track_label(track, lang), clips=clips))
     for twins in waiting.values():
         for track in twins:
-            names = _names(track, track.segments, lang, track.segments_total)
+            names = _names(track, track.segments, lang, track.segments_total, placed=True)
             names = names or t("timeline.track.empty", lang)
             lines.append(t("timeline.diff.removed", lang, label=track_label(track, lang), clips=names))
     if len(lines) > MAX_DIFF_LINES:

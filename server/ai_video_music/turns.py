@@ -27,6 +27,7 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
 from .replies import changes, said, turn_reply, turn_steps
+from .router import Action
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
@@ -106,7 +107,31 @@ class Turns:
             project=project,
         )
 
-    async def pre_gate(self, lang: Lang, notes: list[str], accept_cost: bool) -> GenerateOutput | None:
+    def record_not_sent(
+        self,
+        project: Project | None,
+        prompt: str,
+        reason: str,
+        route: str,
+        held: frozenset[Action] = frozenset(),
+    ) -> None:
+        """A request not sent (its cost refused or to be confirmed, or only holding a command
+        back) is still a request of this session: "cancel that" right after it must answer about
+        it, not an older one; a held-back export stays held in status."""
+        self.s.store.add_not_sent(
+            f"gen_{uuid_utils.uuid7().hex[-12:]}",
+            project.id if project is not None else None,
+            prompt,
+            prompt_key(prompt),
+            reason,
+            client=CLIENT.get(),
+            route=route,
+            held=[str(a) for a in held],
+        )
+
+    async def pre_gate(
+        self, lang: Lang, notes: list[str], accept_cost: bool, prompt: str = "", route: str = "agent"
+    ) -> GenerateOutput | None:
         """Before a project is made for a request (a new project, or none yet): a new project has
         no media, so the agent generates from nothing. Refused here, no project is created."""
         g = gate(await self.s.balance_or_none(), generating=True)
@@ -114,14 +139,16 @@ class Turns:
             return None
         if g.kind is GateKind.NEEDS_CONFIRMATION and accept_cost:
             return None
+        self.record_not_sent(None, prompt, str(g.kind), route)
         return self.refusal(g, lang, notes)
 
     async def confirm_first(
-        self, project: Project | None, lang: Lang, notes: list[str], *, key: str, ask: bool
+        self, project: Project | None, lang: Lang, notes: list[str], *, prompt: str, ask: bool
     ) -> GenerateOutput | None:
         """A question for the agent, or a repeat of a request already answered: costs credits for
         something the user may not mean; said, not sent (accept_cost=true sends it)."""
         told = None
+        key = prompt_key(prompt)
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
@@ -130,8 +157,11 @@ class Turns:
                 return None
         balance = await self.s.balance_or_none()
         g = gate(balance, generating=False)
+        route = "ask" if ask else "agent"
         if g is not None and g.kind is GateKind.CANNOT_RUN:
+            self.record_not_sent(project, prompt, str(g.kind), route)
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
+        self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"
         if told is not None:
             text = t("cost.repeat", lang, ago=_ago(told.created_at).render(lang), cost=EDIT_COST, left=left)
@@ -161,6 +191,7 @@ class Turns:
         report: Reporter,
         accept_cost: bool,
         route: str = "agent",
+        held: frozenset[Action] = frozenset(),
     ) -> GenerateOutput:
         store = self.s.store
         key = prompt_key(prompt)
@@ -168,10 +199,11 @@ class Turns:
         if same is not None:
             return await self._attach(same, lang, notes, report)
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
+        first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
         while (busy := store.begin_turn(
             gen_id, project.id, project.session_id, prompt, key, stale_after=TURN_STALE_S,
-            client=CLIENT.get(), route=route,
+            client=CLIENT.get(), route=route, held=[str(a) for a in held],
         )) is not None:  # fmt: skip
             # One turn at a time per project (the agent edits one draft), across processes too.
             if busy.prompt_key == key:
@@ -194,9 +226,11 @@ class Turns:
             )
             if g is not None and blocked:
                 # Said *before* spending: nothing is sent until the user agrees (or has credits).
-                store.forget_turn(gen_id)
+                store.not_sent(gen_id, str(g.kind))
                 return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
-            warning = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
+            # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
+            # which is only for a request that was not sent.
+            note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
             store.update_generation(gen_id, credits_before=balance, sent_at=time.time())
         except BaseException:
             store.forget_turn(gen_id)  # never sent: it must not block or be reported
@@ -204,7 +238,7 @@ class Turns:
         job = self.s.jobs.spawn(
             "agent",
             msg("label.request"),
-            lambda j: self._run(j, project, gen_id, prompt, before),
+            lambda j: self._run(j, project, gen_id, prompt, before, first),
             job_id=gen_id,
             project_id=project.id,
         )
@@ -214,10 +248,10 @@ class Turns:
                 language=lang,
                 status="working",
                 action="agent",
-                reply="\n\n".join([*notes, *([warning] if warning else []), t("agent.working", lang)]),
+                reply="\n\n".join([*notes, *([note] if note else []), t("agent.working", lang)]),
                 next_steps=[t("next.status_later", lang, seconds=AGENT_POLL_S)],
                 job_id=gen_id,
-                cost_warning=warning,
+                cost_note=note,
                 project=await self.s.project_view(project, link=True),
                 poll_after_s=AGENT_POLL_S,
             )
@@ -227,9 +261,9 @@ class Turns:
             store.update_generation(gen_id, delivered=1, cost_told=1)
             raise
         out = await self.deliver(gen_id, lang)
-        out.cost_warning = warning
+        out.cost_note = note
         # The facts first; the note that this used the last credits goes with its cost, at the end.
-        out.reply = "\n\n".join(p for p in [*notes, out.reply, *([warning] if warning else [])] if p)
+        out.reply = "\n\n".join(p for p in [*notes, out.reply, *([note] if note else [])] if p)
         return out
 
     async def _before(self, project: Project) -> tuple[SessionState | None, float | None]:
@@ -272,7 +306,7 @@ class Turns:
         return out
 
     async def _run(
-        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None
+        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None, first: bool
     ) -> None:
         """The agent turn itself (a background job): stream, then record what really changed."""
         texts: list[str] = []
@@ -320,7 +354,7 @@ class Turns:
         await self._record(gen_id, session, "".join(texts), truncated, before, error, accepted)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
-        if accepted:
+        if accepted and first:
             self.s.projects.name_if_unnamed(session, prompt)
 
     async def _record(

@@ -26,6 +26,7 @@ from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
 from .projects import CLIENT
 from .records import UploadState
+from .replies import upload_done, upload_low_credits
 from .sanitize import clean_text
 from .shared import Shared
 
@@ -83,15 +84,7 @@ class Uploads:
             notes.append(t("project.started", lang))
             balance = await self.s.balance_or_none()
             if balance is not None and balance < EDIT_COST:  # said now, not after the upload
-                notes.append(
-                    t(
-                        "upload.low_credits",
-                        lang,
-                        left=f"{balance:g}",
-                        cost=EDIT_COST,
-                        more=self.s.more_credits(lang),
-                    )
-                )
+                notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
         upload_id = f"upload_{uuid_utils.uuid7().hex[-12:]}"
         names = [p.name for p in paths] + links
         self.s.store.start_upload(upload_id, project.id, names, CLIENT.get())
@@ -133,15 +126,11 @@ class Uploads:
             )
         self.s.store.update_upload(upload_id, delivered=1)
         items: list[MediaItem] = job.result()
-        listed = t("list.sep", lang).join(f.name for f in items)
         return UploadOutput(
             language=lang,
             status="done",
             files=items,
-            reply="\n\n".join(
-                [*notes, t("upload.done", lang, n=len(items), names=listed)]
-                + ([t("upload.skipped", lang, names=t("list.sep", lang).join(skipped))] if skipped else [])
-            ),
+            reply="\n\n".join([*notes, upload_done(items, skipped, lang)]),
             next_steps=[t("next.after_upload", lang)],
             project=view,
         )

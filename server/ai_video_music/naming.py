@@ -1,0 +1,142 @@
+"""A project's name from the user's own words: the title they asked for, else the subject.
+
+Only two things name a project. A title the user asks for ("titled “Spring Sale”", "called
+Harbour Days", "标题是「春季促销」", "名为…"), and the subject of the video ("a video about our
+new pumpkin latte" → "Pumpkin latte", "介绍我们的新款帐篷" → "新款帐篷", "主题是周末露营" →
+"周末露营"). Text to show in the video (a caption, a subtitle, 字幕「下次见」) is never a name,
+nor is the platform it is for ("for Instagram"), its length or its shape. When the words name
+nothing, "" (the project keeps its default name).
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sanitize import clean_text
+
+NAME_CHARS = 32
+_OPEN, _CLOSE = "\"“「『《‘'", "\"”」』》’'"
+_QUOTE = f"[{_OPEN}]([^{_OPEN}{_CLOSE}\\n]{{1,60}})[{_CLOSE}]"
+
+# A title the user asks for, quoted: "titled “Spring Sale”", "with the title 'Go'", "标题「春季促销」".
+_TITLE_QUOTED = re.compile(
+    r"(?i)(?:\b(?:titled|title|headline|called|named|name\s+it|call\s+it|name)\b"
+    r"(?:\s+(?:it|is|as|of|to|should\s+be|will\s+be))?\s*[:：]?\s*"
+    r"|(?:标题|片名|名字|名称|题目|叫做|名为|命名为|叫)(?:是|为|叫|用|就叫)?\s*[:：]?\s*)" + _QUOTE
+)
+# Unquoted: "titled Harbour Days", "called Spring Sale", "标题是春季促销".
+_TITLE_PLAIN = re.compile(
+    r"(?i)\b(?:titled|called|named|name\s+it|call\s+it|title\s+it)\s+[:：]?\s*"
+    r"([A-Za-z0-9][^\n,.;!?，。；！？]{0,60})"
+)
+_ZH_TITLE_PLAIN = re.compile(
+    r"(?:标题|片名|名字|题目)(?:是|为|叫|就叫)\s*[:：]?\s*([^\n,.;!?，。；！？\s]{1,20})"
+)
+_ZH_NAMED_PLAIN = re.compile(r"(?:名为|叫做|命名为)\s*[:：]?\s*([^\n,.;!?，。；！？\s]{1,20})")
+# English subjects: "about …" first (it names the subject even beside "for Instagram"), then
+# "featuring/showing/promoting …", then "for/of …".
+_SUBJECT_EN = (
+    re.compile(r"(?i)\b(?:about|on\s+the\s+(?:theme|topic)\s+of|themed\s+around)\s+(?=(.+))"),
+    re.compile(
+        r"(?i)\b(?:featuring|showing|showcasing|promoting|advertising|introducing|celebrating)\s+(?=(.+))"
+    ),
+    re.compile(r"(?i)\b(?:for|of)\s+(?=(.+))"),
+)
+_STOP_EN = {
+    "with", "and", "using", "from", "in", "at", "to", "set", "for", "that", "which", "who", "where", "on",
+    "about", "featuring", "showing", "so", "but", "then", "please", "as", "by", "into", "over", "under",
+    "while", "when", "like", "it", "music", "add", "use", "make", "including", "plus", "or", "of",
+}  # fmt: skip
+# Words that say nothing of the subject: what it is made from, its shape, its audience's platform.
+_SKIP_EN = {
+    "a", "an", "the", "my", "our", "your", "his", "her", "their", "this", "these", "that", "those", "some",
+    "new", "latest", "upcoming", "brand-new", "short", "quick", "little", "nice", "cool", "fun", "simple",
+    "square", "vertical", "horizontal", "portrait", "landscape", "social", "media",
+}  # fmt: skip
+_WEAK_EN = {
+    "photo", "photos", "picture", "pictures", "image", "images", "clip", "clips", "video", "videos",
+    "it", "them", "me", "us", "file", "files", "seconds", "second", "footage", "slideshow", "reel", "reels",
+    "instagram", "tiktok", "youtube", "shorts", "facebook", "twitter", "x", "linkedin", "snapchat",
+    "pinterest", "wechat", "douyin", "bilibili", "xiaohongshu", "story", "stories", "post", "feed",
+    "ad", "promo", "everyone", "people", "friends", "followers", "customers", "today", "now",
+}  # fmt: skip
+_ZH_OWNER = "(?:(?:我们家|我们店|我们|咱们|我家|自家|我)的?|(?:本店|公司|店里)的)?"
+_SUBJECT_ZH = (
+    re.compile(r"(?:主题|题材|内容)(?:是|为|：|:)\s*([^\n,.;!?，。；！？、\s]{2,16})"),
+    re.compile(
+        f"(?:关于|介绍|展示|宣传|推广|记录|讲述|庆祝)(?:一下)?{_ZH_OWNER}([^\\n,.;!?，。；！？、\\s]{{2,16}})"
+    ),
+    re.compile(r"([\u4e00-\u9fff]{2,12})的?(?:视频|短片|短视频|宣传片|vlog|Vlog|片子|广告|相册)"),
+)
+_ZH_WEAK = ("这些照片", "这张照片", "照片", "图片", "素材", "视频", "这些", "一个", "一段", "这个", "那个")
+_ZH_TAIL = re.compile(
+    r"(?:的(?:视频|短片|短视频|宣传片|片子|广告|特点|故事|过程|vlog|Vlog|相册).*|的$|吧$|视频$|短片$|vlog$)"
+)
+# What opens a request, before its subject: "帮我做一个…", "制作一支…", "用这些照片做个…".
+_ZH_LEAD = re.compile(r"^.*?(?:做|剪|生成|制作|拍)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?")
+
+
+def tidy(text: str) -> str:
+    """One line, trimmed of punctuation and quotes, at most ``NAME_CHARS`` characters."""
+    line = re.sub(r"\s+", " ", clean_text(text)).strip(" .,;:!?。，；：！？-—\"'“”「」『』《》")
+    return line if len(line) <= NAME_CHARS else line[: NAME_CHARS - 1].rstrip() + "…"
+
+
+def _until_stop(title: str) -> str:
+    """An unquoted English title ends where the request goes on: "called Morning Routine with …"."""
+    words = title.split()
+    for i, word in enumerate(words[1:], 1):
+        if word.casefold() in _STOP_EN:
+            return " ".join(words[:i])
+    return title
+
+
+def _english_subject(text: str) -> str:
+    for pattern in _SUBJECT_EN:
+        for found in pattern.finditer(text):
+            words: list[str] = []
+            for raw in found.group(1).split():
+                word = raw.strip(",.;:!?\"'“”()")
+                low = word.casefold()
+                if low in _STOP_EN or not word or raw[-1:] in ",.;:!?":
+                    if word and low not in _STOP_EN and low not in _SKIP_EN and low not in _WEAK_EN:
+                        words.append(word)  # "…our pumpkin latte." ends the subject with it
+                    if words or low in _STOP_EN:
+                        break
+                    continue
+                if not words and (low in _SKIP_EN or re.match(r"\d", word) or "-second" in low):
+                    continue  # leading filler: "our new 10-second …"
+                words.append(word)
+                if len(words) == 4:
+                    break
+            while words and words[-1].casefold() in _SKIP_EN:
+                words.pop()
+            words = [w for w in words if w.casefold() not in _WEAK_EN] if words else words
+            if words and not words[0][0].isdigit():
+                name = tidy(" ".join(words))
+                return name[:1].upper() + name[1:]
+    return ""
+
+
+def _chinese_subject(text: str) -> str:
+    for pattern in _SUBJECT_ZH:
+        for found in pattern.finditer(text):
+            name = _ZH_TAIL.sub("", found.group(1))
+            name = _ZH_LEAD.sub("", name) if _ZH_LEAD.match(name) else name
+            name = re.sub(f"^{_ZH_OWNER}", "", name)
+            if len(name) >= 2 and not any(name.startswith(w) for w in _ZH_WEAK) and not re.match(r"\d", name):
+                return tidy(name)
+    return ""
+
+
+def name_from(text: str) -> str:
+    """A project name from a request's words: the title asked for, else the subject; else ""."""
+    if not text.strip():
+        return ""
+    for pattern in (_TITLE_QUOTED, _ZH_TITLE_PLAIN, _ZH_NAMED_PLAIN, _TITLE_PLAIN):
+        found = pattern.search(text)
+        if found and tidy(found.group(1)):
+            return tidy(_until_stop(found.group(1)))
+    # Quoted text is what the video shows (a caption, 字幕「下次见」), never the subject: masked.
+    plain = re.sub(_QUOTE, " ", text)
+    return _english_subject(plain) or _chinese_subject(plain)
