@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from mcp import Client
 from mcp.types import CallToolResult
 
+from ai_video_music import client as client_module
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
@@ -30,6 +31,10 @@ from ai_video_music.simulator import Fault, SimConfig, Simulator
 hypothesis_settings.register_profile("project", deadline=None, derandomize=True)
 hypothesis_settings.register_profile("fuzz", deadline=None, max_examples=1000)
 hypothesis_settings.load_profile("project")
+
+# No real backoff or Retry-After waits in tests: a retry is re-sent at once (tests of the delays
+# inject their own sleep and still see every delay).
+client_module.set_testing(True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
