@@ -38,7 +38,7 @@ client_module.set_testing(True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Long tests (subprocesses, a browser, a fuzz run) first: each xdist worker starts one while
+    """Long tests (marked slow or browser) first: each xdist worker starts one while
     the quick ones fill the gaps, instead of one left running alone at the end."""
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("slow", "browser")))
 
