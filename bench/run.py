@@ -701,9 +701,9 @@ def table(res: dict[str, Any]) -> str:
 
 SIZES: dict[bool, dict[str, Any]] = {
     True: {  # smoke: every benchmark runs, in seconds
-        "calls": 20, "cold": 1, "upload_mb": 8, "upload_pairs": 1, "events": 2000, "sse_pairs": 2,
-        "renders": [1.0], "repeats": 1, "history": [100, 1000], "history_pairs": 3,
-        "start_pairs": 1, "memory_calls": 30,
+        "calls": 10, "cold": 1, "upload_mb": 2, "upload_pairs": 1, "events": 500, "sse_pairs": 2,
+        "renders": [0.5], "repeats": 1, "history": [10, 100], "history_pairs": 2,
+        "start_pairs": 1, "memory_calls": 10,
     },
     False: {
         "calls": 400, "cold": 10, "upload_mb": 400, "upload_pairs": 5, "events": 100_000, "sse_pairs": 9,

@@ -19,6 +19,7 @@ from hypothesis import settings as hypothesis_settings
 from mcp import Client
 from mcp.types import CallToolResult
 
+from ai_video_music import client as client_module
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
@@ -26,8 +27,22 @@ from ai_video_music.simulator import Fault, SimConfig, Simulator
 from .variants import SIM_VARIANTS, Variant
 
 # Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
-hypothesis_settings.register_profile("project", deadline=None)
+# The default run draws the same examples every time (a failure reproduces, the suite's length
+# does not vary); `pytest --hypothesis-profile=fuzz` explores: fresh examples, ten times as many
+# for the tests that take the profile's count.
+hypothesis_settings.register_profile("project", deadline=None, derandomize=True)
+hypothesis_settings.register_profile("fuzz", deadline=None, max_examples=1000)
 hypothesis_settings.load_profile("project")
+
+# No real backoff or Retry-After waits in tests: a retry is re-sent at once (tests of the delays
+# inject their own sleep and still see every delay).
+client_module.set_testing(True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests (marked slow or browser) first: each xdist worker starts one while
+    the quick ones fill the gaps, instead of one left running alone at the end."""
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("slow", "browser")))
 
 
 @pytest.fixture

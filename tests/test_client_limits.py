@@ -273,10 +273,11 @@ async def test_a_write_and_a_token_fetch_never_outlast_the_budget(
 
 
 async def test_retries_stop_at_the_budget_with_the_real_sleep(settings: Settings) -> None:
-    # 5xx answers at once; the backoff between attempts is real here and still fits the budget.
+    # 5xx answers at once; the backoff between attempts is real here (anyio.sleep, not the
+    # suite's skipped default wait) and still fits the budget.
     backend = Backend(_failing(Failure.SERVER))
     conf = dataclasses.replace(settings, token=USER_TOKEN)
-    async with NemoClient(conf, http=mock_http(backend), backoff_base=5.0) as c:
+    async with NemoClient(conf, http=mock_http(backend), backoff_base=5.0, sleep=anyio.sleep) as c:
         with anyio.fail_after(BUDGET + 2), budget.within(BUDGET), pytest.raises(errors.ServerError):
             await c.credits()
     assert backend.count("/balance/simple") == 1, "a backoff longer than the budget is not waited"

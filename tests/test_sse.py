@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_video_music import sse
@@ -219,7 +219,6 @@ def _shown(events: list[AgentEvent]) -> str:
     return "".join(texts + [e.message + (e.code or "") for e in events if isinstance(e, ErrorEvent)])
 
 
-@settings(max_examples=300)
 @given(json_values)
 def test_the_decoder_never_crashes_and_shows_only_encodable_text(value: Any) -> None:
     payload = json.dumps(value, allow_nan=True)
@@ -275,7 +274,6 @@ def test_comments_crlf_cr_multiline_data_other_fields_and_an_unterminated_end() 
     assert read([STREAM]) == EXPECTED
 
 
-@settings(max_examples=200)
 @given(st.lists(st.integers(min_value=1, max_value=len(STREAM) - 1), unique=True, max_size=12))
 def test_any_chunking_of_the_stream_gives_the_same_events(cuts: list[int]) -> None:
     # Cuts fall inside "\r\n", inside multi-byte UTF-8 characters, inside "data:".
@@ -407,7 +405,6 @@ def test_invalid_utf8_is_replaced_not_fatal() -> None:
     ]
 
 
-@settings(max_examples=200)
 @given(st.binary(max_size=400), st.lists(st.integers(min_value=1, max_value=399), max_size=6))
 def test_the_reader_never_crashes_on_arbitrary_bytes(body: bytes, cuts: list[int]) -> None:
     edges = [0, *sorted(c for c in set(cuts) if c < len(body)), len(body)]

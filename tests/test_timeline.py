@@ -10,7 +10,7 @@ import string
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ai_video_music.messages import CATALOGUE, Lang
@@ -376,7 +376,6 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=400)
 @given(json_values, json_values, st.sampled_from(["en", "zh"]))
 def test_never_raises_on_any_draft(draft: Any, other: Any, lang: Lang) -> None:
     drafts = [draft, {"t": draft}, {"t": [draft]}, {"t": [{"tt": 0, "sg": draft}]}, {"t": [{"sg": [draft]}]}]

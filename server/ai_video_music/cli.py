@@ -465,13 +465,16 @@ def _serve(args: argparse.Namespace) -> int:
     if getattr(args, "hosted", False):
         return _serve_hosted(args)
     from ai_video_music.config import Settings
-    from ai_video_music.tools import create_server
 
     try:
         settings = Settings.from_env()
     except ValueError as err:
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
+    # Imported once the settings are good: a configuration error is said at once, without the
+    # MCP SDK's second of imports first.
+    from ai_video_music.tools import create_server
+
     _private_state(settings.home)
     server = create_server(settings)
     if getattr(args, "http", False):

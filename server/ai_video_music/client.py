@@ -32,6 +32,7 @@ from typing import IO, Any, TypeVar, cast
 from urllib.parse import quote, urljoin, urlsplit
 
 import anyio
+import anyio.lowlevel
 import httpx
 import uuid_utils
 
@@ -77,6 +78,26 @@ log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 Sleep = Callable[[float], Awaitable[None]]
+
+_testing = False
+
+
+def set_testing(on: bool) -> None:
+    """In a test suite: re-send at once instead of waiting out a backoff or a Retry-After (as
+    stamina's ``set_testing``). Only the default wait is skipped: a ``sleep`` passed to
+    :class:`NemoClient` still receives every delay, so tests of the delays see them."""
+    global _testing  # one switch for the process, set once by the test harness
+    _testing = on
+
+
+async def _wait(seconds: float) -> None:
+    """The default ``sleep``: a real wait, or only a checkpoint under :func:`set_testing`."""
+    if _testing:
+        await anyio.lowlevel.checkpoint()
+    else:
+        await anyio.sleep(seconds)
+
+
 FilesFactory = Callable[[ExitStack], list[tuple[str, tuple[str, IO[bytes], str]]]]
 
 SSE_LIMIT_S = 15 * 60
@@ -269,7 +290,7 @@ class NemoClient:
         settings: Settings,
         *,
         http: httpx.AsyncClient | None = None,
-        sleep: Sleep = anyio.sleep,
+        sleep: Sleep = _wait,
         backoff_base: float = 0.5,
         sse_limit: float = SSE_LIMIT_S,
         min_rate: tuple[float, float] = (MIN_DOWNLOAD_RATE, RATE_WINDOW_S),
