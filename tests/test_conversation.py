@@ -22,7 +22,7 @@ from ai_video_music.tools import create_server
 
 from .conftest import fast_config, requests_to, text
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]  # whole sittings: started first under xdist
 
 PROMPTS = {
     "en": {
@@ -54,7 +54,7 @@ PROMPTS = {
 def sim_config() -> Any:
     # Real prices, and a user with room for a whole sitting (the free-credit story is its own test).
     return fast_config(
-        agent_seconds=1.2, generation_seconds=1.2, render_seconds=1.0, generation_cost=100, edit_cost=50
+        agent_seconds=2.2, generation_seconds=2.2, render_seconds=1.8, generation_cost=100, edit_cost=50
     )
 
 
@@ -102,7 +102,7 @@ async def test_a_whole_sitting_stays_true(
         path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
         photos.append(str(path))
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, tool_budget=0.8, token=token)
+    conf = dataclasses.replace(settings, tool_budget=1.5, token=token)  # the turn outlasts it
 
     async with Client(create_server(conf)) as client:
         # 1. The first video: upload, ask, the request outlasts the call.

@@ -461,10 +461,15 @@ async def test_7_a_flood_of_agent_text_is_cut_and_said_to_be(
     assert "cut" in text(turn).lower(), text(turn)[-500:]
 
 
+def huge_draft() -> dict[str, Any]:
+    """7.8 MB of tracks, built when the test runs (not at collection, which every worker does)."""
+    return {"t": [{"tt": i % 3, "sg": [{"n": "c", "d": 1}]} for i in range(200_000)]}
+
+
 async def test_7_a_200k_track_draft_gives_a_bounded_answer(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path
 ) -> None:
-    hostile.draft = {"t": [{"tt": i % 3, "sg": [{"n": "c", "d": 1}]} for i in range(200_000)]}  # 7.8 MB
+    hostile.draft = huge_draft()
     async with Client(make_server(tool_budget=15.0)) as client:  # parsing it takes seconds on a slow machine
         await start_project(client, tmp_path)
         with anyio.fail_after(20):
