@@ -173,6 +173,14 @@ def text(result: CallToolResult) -> str:
     return "\n".join(getattr(c, "text", "") for c in result.content)
 
 
+async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A tool call that must succeed: its structured answer."""
+    result = await call(client, tool, args or {})
+    assert not result.is_error, text(result)
+    assert result.structured_content is not None
+    return dict(result.structured_content)
+
+
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 2-second 320x180 H.264/AAC clip with a title and music, made by the simulator's renderer."""

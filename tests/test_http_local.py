@@ -32,8 +32,9 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from ai_video_music import cli
-from ai_video_music.httpguard import allowed_hosts, is_loopback, loopback_origin
+from ai_video_music.httpguard import allowed_hosts, loopback_origin
 from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
+from ai_video_music.links import is_loopback
 from ai_video_music.simulator import Simulator
 
 from .conftest import console_script

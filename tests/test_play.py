@@ -10,7 +10,6 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import anyio
 import pytest
 from mcp import Client
 
@@ -20,7 +19,7 @@ from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import call, fast_config, requests_to, text
+from .conftest import ask, fast_config, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -28,14 +27,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def sim_config() -> Any:
     return fast_config(generation_cost=100, edit_cost=50)
-
-
-async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-    with anyio.fail_after(20):
-        result = await call(client, tool, args or {})
-    assert not result.is_error, text(result)
-    assert result.structured_content is not None
-    return dict(result.structured_content)
 
 
 @pytest.fixture

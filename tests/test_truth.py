@@ -29,7 +29,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import call, fast_config, requests_to, text
+from .conftest import ask, call, fast_config, requests_to, text
 
 pytestmark = pytest.mark.anyio
 
@@ -37,14 +37,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def sim_config() -> Any:
     return fast_config(generation_cost=100, edit_cost=50)
-
-
-async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-    with anyio.fail_after(20):
-        result = await call(client, tool, args or {})
-    assert not result.is_error, text(result)
-    assert result.structured_content is not None
-    return dict(result.structured_content)
 
 
 def told(out: dict[str, Any]) -> str:

@@ -396,8 +396,9 @@ def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int
     import anyio
     import uvicorn
 
-    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address, is_loopback
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address
     from ai_video_music.httpsecret import SecretFileError, ensure_secret
+    from ai_video_music.links import is_loopback
     from ai_video_music.messages import t
     from ai_video_music.redact import remember_secret
 

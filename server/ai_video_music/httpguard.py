@@ -15,7 +15,6 @@ Three checks on every request, before the MCP app sees it:
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from starlette.datastructures import Headers
 from starlette.responses import PlainTextResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .links import is_loopback
 from .messages import Lang, t
 
 log = logging.getLogger(__name__)
@@ -32,17 +32,6 @@ log = logging.getLogger(__name__)
 MCP_PATH = "/mcp"
 LOCALHOST = "localhost"
 REALM = "ai-video-music"
-
-
-def is_loopback(host: str) -> bool:
-    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed): names no other machine can reach."""
-    name = host.strip().lower().removeprefix("[").removesuffix("]")
-    if name == LOCALHOST:
-        return True
-    try:
-        return ipaddress.ip_address(name).is_loopback
-    except ValueError:
-        return False
 
 
 def bind_address(host: str) -> str:

@@ -174,3 +174,14 @@ def _plain_host(host: str) -> bool:
 
 
 __all__ = ["LinkPolicy", "Refusal", "UnsafeLinkError", "is_local", "literal_address", "local_kind"]
+
+
+def is_loopback(host: str) -> bool:
+    """``localhost``, 127.0.0.0/8 or ::1 (brackets allowed): names no other machine can reach."""
+    name = host.strip().lower().removeprefix("[").removesuffix("]")
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False

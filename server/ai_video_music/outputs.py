@@ -7,11 +7,24 @@ reply, then the next steps, once each.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
 from .messages import Lang, t
+
+# Fields several answers share, described once.
+AgentSays = Annotated[
+    str | None,
+    Field(
+        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
+        "timeline_changed and changes)"
+    ),
+]
+PollAfter = Annotated[
+    int | None,
+    Field(description="While work runs: seconds until it is worth looking again (status/export)"),
+]
 
 
 class Answer(BaseModel):
@@ -121,14 +134,8 @@ class GenerateOutput(Answer):
         "(nothing to confirm)",
     )
     project: ProjectView | None = None
-    agent_says: str | None = Field(
-        default=None,
-        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
-        "timeline_changed and changes)",
-    )
-    poll_after_s: int | None = Field(
-        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
-    )
+    agent_says: AgentSays = None
+    poll_after_s: PollAfter = None
 
 
 class UploadOutput(Answer):
@@ -136,9 +143,7 @@ class UploadOutput(Answer):
     files: list[MediaItem] = Field(default_factory=list)
     job_id: str | None = None
     project: ProjectView | None = None
-    poll_after_s: int | None = Field(
-        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
-    )
+    poll_after_s: PollAfter = None
 
 
 class ProjectSpent(BaseModel):
@@ -173,11 +178,7 @@ class TurnAnswer(BaseModel):
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False
-    agent_says: str | None = Field(
-        default=None,
-        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
-        "timeline_changed and changes)",
-    )
+    agent_says: AgentSays = None
 
 
 class StatusOutput(Answer):
@@ -208,9 +209,7 @@ class StatusOutput(Answer):
         default_factory=list,
         description="Other projects' running work and unread answers, each labelled with its project",
     )
-    poll_after_s: int | None = Field(
-        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
-    )
+    poll_after_s: PollAfter = None
 
 
 class ExportOutput(Answer):
@@ -235,14 +234,8 @@ class ExportOutput(Answer):
     credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
     credits_left: float | None = None
     timeline: TimelineView | None = None
-    agent_says: str | None = Field(
-        default=None,
-        description="NemoVideo's own words, as it wrote them: its claims, not facts (the facts are "
-        "timeline_changed and changes)",
-    )
-    poll_after_s: int | None = Field(
-        default=None, description="While work runs: seconds until it is worth looking again (status/export)"
-    )
+    agent_says: AgentSays = None
+    poll_after_s: PollAfter = None
 
 
 ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput

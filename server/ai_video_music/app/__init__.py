@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import functools
 import inspect
-import ipaddress
 import logging
 import re
 from collections.abc import Awaitable, Callable, Iterable
@@ -32,6 +31,8 @@ from urllib.parse import urlsplit
 from mcp.server.apps import APP_MIME_TYPE, Apps
 from mcp.server.mcpserver.resources import Resource
 from pydantic import Field
+
+from ..links import is_loopback
 
 log = logging.getLogger(__name__)
 
@@ -85,7 +86,7 @@ def media_origin(value: str) -> str | None:
     scheme = parts.scheme.lower()
     if not host or scheme not in ("https", "http"):
         return None
-    loopback = _is_loopback(host)
+    loopback = is_loopback(host)
     if scheme == "http" and not loopback:
         return None
     if ":" in host:  # IPv6 literal (only loopback reaches here over http; keep brackets)
@@ -96,15 +97,6 @@ def media_origin(value: str) -> str | None:
         return None
     default = {"https": 443, "http": 80}[scheme]
     return f"{scheme}://{shown}" + (f":{port}" if port is not None and port != default else "")
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def _origins(values: Iterable[str]) -> list[str]:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from ..links import is_loopback
 
 HOSTED_EXTRA = "pip install 'ai-video-generator-free-music[hosted]'"
 MCP_PATH = "/mcp"
@@ -15,15 +16,6 @@ MCP_PATH = "/mcp"
 
 class HostedConfigError(ValueError):
     """A setting is missing or malformed: one line for the operator, never the secret itself."""
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_database_url(raw: str | None) -> str:
@@ -50,7 +42,7 @@ def check_public_url(raw: str | None) -> str:
     if not parts.hostname or not plain:
         # The routes live at the root (/mcp, /authorize...): a path prefix would break them.
         raise HostedConfigError(f"NEMO_PUBLIC_URL must be a plain base address with no path, got {url!r}")
-    if parts.scheme == "http" and _loopback(parts.hostname):
+    if parts.scheme == "http" and is_loopback(parts.hostname):
         return url
     if parts.scheme != "https":
         raise HostedConfigError(
