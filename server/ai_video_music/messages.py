@@ -327,6 +327,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Restart the assistant: a damaged store is moved aside and a fresh one started.",
         "请重启助手：损坏的存储会被移到一旁，并新建一个。",
     ),
+    "state.database": (
+        "The project database can't be reached right now.",
+        "暂时无法连接项目数据库。",
+    ),
+    "state.database.remedy": (
+        "Try again in a minute.",
+        "请一分钟后再试。",
+    ),
     "state.moved_aside": (
         "Note: the project store was damaged; it was moved to {path} and a fresh one started. "
         "Earlier projects aren't listed; your exported videos are still in their folder.",

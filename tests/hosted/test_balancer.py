@@ -62,3 +62,28 @@ async def test_a_token_minted_through_one_instance_works_on_the_other(
         not a.is_error and a.structured_content and a.structured_content["available"] == 77 for a in answers
     )
     assert statuses == [200, 200]
+
+
+async def test_a_users_projects_are_the_same_on_every_instance(
+    database_url: str, settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """Each instance has its own disk; the project list is in the database, so whichever
+    instance the balancer picks (round robin: every other call) answers with the same one."""
+    haproxy()
+    public = listen()
+    instances = [listen(), listen()]
+    config = loopback_config(database_url, public, KEY)
+    token, _ = sim.state.register_user()
+    with ExitStack() as stack:
+        for i, sock in enumerate(instances):
+            stack.enter_context(running(config, dataclasses.replace(settings, home=tmp_path / f"i{i}"), sock))
+        stack.enter_context(balancer(public, [port_of(s) for s in instances]))
+        stack.callback(public.close)
+        with anyio.fail_after(90):
+            async with signed_in(config.public_url, token) as client:
+                made = await call(client, "generate", {"prompt": "start a new project", "new_project": True})
+                listed = [await call(client, "status") for _ in range(4)]
+    assert not made.is_error, made
+    projects = [[p["id"] for p in s.structured_content["projects"]] for s in listed if s.structured_content]
+    assert len(projects) == 4 and len(projects[0]) == 1
+    assert all(p == projects[0] for p in projects)
