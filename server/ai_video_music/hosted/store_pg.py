@@ -138,6 +138,7 @@ class PgProjects(Store):
     def close(self) -> None:
         """The pool belongs to the instance, not to one user's server."""
 
+    # The user is always the query's first parameter: no query of these three can leave it out.
     def _one(self, sql: str, params: Iterable[Any] = ()) -> dict[str, Any] | None:
         with self.pool.connection() as conn:
             return conn.cursor(row_factory=dict_row).execute(sql, (self.user, *params)).fetchone()
