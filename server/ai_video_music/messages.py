@@ -585,6 +585,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "job.working": ("The agent is working on it", "智能体正在处理"),
     "job.rendering": ("Rendering", "正在渲染"),
     "job.downloading": ("Downloading the video", "正在下载视频"),
+    "job.checking_link": ("Checking the finished video", "正在检查完成的视频"),
     "job.uploading": ("Uploading {n} file(s)", "正在上传 {n} 个文件"),
     "job.importing": ("Importing {n} link(s)", "正在导入 {n} 个链接"),
     "label.request": ("your video request", "你的视频请求"),

@@ -334,10 +334,12 @@ class Renders:
         """Download into a part file with a known name, check it is a video, then publish it."""
         rec = self.store.render(render_id)
         assert rec is not None
-        job.message, job.progress = msg("job.downloading"), 100
+        job.progress = 100
         if self._check_link is not None:
+            job.message = msg("job.checking_link")
             await self._verify_link(render_id, url)
             return
+        job.message = msg("job.downloading")
         try:
             folder = self._output_dir()
             dest = free_name(

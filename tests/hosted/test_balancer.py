@@ -81,9 +81,15 @@ async def test_a_users_projects_are_the_same_on_every_instance(
         stack.callback(public.close)
         with anyio.fail_after(90):
             async with signed_in(config.public_url, token) as client:
-                made = await call(client, "generate", {"prompt": "start a new project", "new_project": True})
+                # Two in a row: each lands on another instance, which must not keep the first as current.
+                made = [
+                    await call(client, "generate", {"prompt": "start a new project", "new_project": True})
+                    for _ in range(2)
+                ]
                 listed = [await call(client, "status") for _ in range(4)]
-    assert not made.is_error, made
-    projects = [[p["id"] for p in s.structured_content["projects"]] for s in listed if s.structured_content]
-    assert len(projects) == 4 and len(projects[0]) == 1
-    assert all(p == projects[0] for p in projects)
+    assert not any(m.is_error for m in made), made
+    views = [s.structured_content["projects"] for s in listed if s.structured_content]
+    assert len(views) == 4 and all(len(v) == 2 for v in views)
+    assert all({p["id"] for p in v} == {p["id"] for p in views[0]} for v in views)
+    newest = made[1].structured_content["project"]["id"] if made[1].structured_content else None
+    assert all([p["id"] for p in v if p["current"]] == [newest] for v in views)

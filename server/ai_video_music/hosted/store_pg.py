@@ -123,6 +123,8 @@ class PgProjects(Store):
     """One user's projects, media and settings in the shared store (agent turns, uploads, cancels
     and renders: :class:`~.store_pg_work.PgStore`). Cheap to make: the pool is the instance's."""
 
+    shared = True  # every instance writes these rows
+
     def __init__(self, pool: ConnectionPool, user_id: str, home: Path) -> None:
         # Not Store.__init__: there is no SQLite file. ``home`` is the user's folder for what
         # is still local (previews); ``moved_aside`` never happens to a database.
