@@ -115,6 +115,8 @@ class Settings:
     media_origins: tuple[str, ...] = ("https://static1.nemovideo.ai",)
     max_download_bytes: int = 4 * 1024**3
     download_timeout: float = 30 * 60
+    # Hosted mode: an export is its link with facts read over the network; nothing is downloaded.
+    exports_as_links: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:

@@ -75,7 +75,8 @@ class Exports:
             raise InputError("input.format", value=clean_text(fmt, 20), allowed=", ".join(FORMATS))
         if quality not in QUALITIES:
             raise InputError("input.quality", value=clean_text(quality, 20), allowed=", ".join(QUALITIES))
-        self.s.output_dir()  # fail before rendering, not after
+        if not self.s.settings.exports_as_links:  # hosted mode keeps no file: no folder needed
+            self.s.output_dir()  # fail before rendering, not after
         project = self.s.projects.current
         if project is None:
             raise NothingToExportError()
@@ -156,7 +157,7 @@ class Exports:
                 or rec.status in (RenderState.FAILED, RenderState.CANCELLED)
             ):
                 continue
-            if rec.status is RenderState.DOWNLOADED and rec.local_path and Path(rec.local_path).is_file():
+            if rec.status is RenderState.DOWNLOADED and _still_there(rec):
                 # The same timeline: the same file, and "the same file" only if it was delivered before.
                 return None, rec, t("export.reused", lang) if rec.told else None
             if rec.status in OPEN_RENDER:
@@ -185,7 +186,7 @@ class Exports:
         url = view.project_url if view else None
         if rec.status is RenderState.DOWNLOADED:
             self.s.store.update_render(rec.id, told=1)
-            reply = export_done(rec, url, lang)
+            reply = export_done(rec, url, lang) if rec.local_path else _link_done(rec, url, lang)
             return ExportOutput(
                 language=lang,
                 status="done",
@@ -224,3 +225,28 @@ class Exports:
             next_steps=[step],
             poll_after_s=poll,
         )
+
+
+def _still_there(rec: Render) -> bool:
+    """A verified export still to be had: its file on this computer, or (hosted mode, where no
+    file is kept) the link it was verified at."""
+    if rec.local_path:
+        return Path(rec.local_path).is_file()
+    return rec.output_url is not None
+
+
+def _link_done(rec: Render, project_url: str | None, lang: Lang) -> str:
+    """A verified export that lives at its link (hosted mode): the link and the file's own facts,
+    read there."""
+    facts = t(
+        "export.facts",
+        lang,
+        seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
+        width=rec.width or "?",
+        height=rec.height or "?",
+        mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
+    )
+    reply = t("export.ready_link", lang, url=rec.output_url, facts=facts)
+    if project_url:
+        reply += "\n" + t("export.project_link", lang, url=project_url)
+    return reply

@@ -48,7 +48,11 @@ class Language:
         self._seen = parse_language(store.get("language"))
 
     def current(self) -> Lang:
-        return self._override or self._seen or self._locale
+        if self._override:
+            return self._override
+        # A shared store: another instance may have seen this user's newer prompt.
+        seen = parse_language(self._store.get("language")) if self._store.shared else self._seen
+        return seen or self._locale
 
     def observe(self, text: str) -> Lang:
         """Follow the language of a prompt (a path or an emoji says nothing: the last one stands)."""
@@ -93,7 +97,13 @@ class Projects:
 
     @property
     def current(self) -> Project | None:
-        return self._current.get(CLIENT.get())
+        client = CLIENT.get()
+        if client == DEFAULT_CLIENT and self.store.shared:
+            # Hosted mode: every request may land on another instance; the store says which
+            # project is current, not what this process saw last.
+            current = self.store.get("current_project")
+            return self.store.project(current) if current else None
+        return self._current.get(client)
 
     def _set_current(self, project: Project) -> None:
         client = CLIENT.get()

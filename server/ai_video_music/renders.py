@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
@@ -143,6 +143,7 @@ class Renders:
         poll_floor: float = POLL_FLOOR_S,
         preview_dir: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
+        check_link: Callable[[str], Awaitable[VideoFacts]] | None = None,
     ) -> None:
         self.client = client
         self.store = store
@@ -153,6 +154,8 @@ class Renders:
         self._previews = preview_dir
         self._verdicts = Verdicts(preview_dir)  # each download's probe verdict, kept across restarts
         self._clock = clock
+        # Hosted mode: a finished render is its link, its facts read there; no file is kept.
+        self._check_link = check_link
         self._following: dict[str, Job] = {}  # render id (also of a retry) → the job following it
         self._wake: dict[str, anyio.Event] = {}
 
@@ -357,7 +360,12 @@ class Renders:
         """Download into a part file with a known name, check it is a video, then publish it."""
         rec = self.store.render(render_id)
         assert rec is not None
-        job.message, job.progress = msg("job.downloading"), 100
+        job.progress = 100
+        if self._check_link is not None:
+            job.message = msg("job.checking_link")
+            await self._verify_link(render_id, url)
+            return
+        job.message = msg("job.downloading")
         try:
             folder = self._output_dir()
             name = export_name(render_id, rec.format, rec.created_at, rec.project_name)
@@ -384,6 +392,32 @@ class Renders:
         # After publishing: the video is the user's as soon as it is verified (the preview decodes
         # frames in a child process, ~0.5 s); the job, and so the waiting export, still has it.
         await self._make_preview(render_id, dest)
+
+    async def _verify_link(self, render_id: str, url: str | None) -> None:
+        """The render's link, its facts read over the network: ``downloaded`` here means verified
+        where it lies (no local path); a link that isn't a readable video is an error to retry."""
+        assert self._check_link is not None
+        try:
+            facts = await self._check_link(url or "")  # no link: refused by the link rule
+        except NotAVideoError as err:
+            log.warning("render %s: its link is not a readable video (%s)", render_id, err)
+            failed = DownloadError("download.link_unreadable")
+            self.store.update_render(render_id, status="completed", error=failed.render("en"))
+            raise failed from err
+        except NemoError as err:  # the link refused by the link rule
+            self.store.update_render(render_id, status="completed", error=err.render("en"))
+            raise
+        self.store.update_render(
+            render_id,
+            status="downloaded",
+            output_url=url,
+            duration_s=facts.duration_s,
+            width=facts.width,
+            height=facts.height,
+            size_bytes=facts.size_bytes,
+            error=None,
+        )
+        log.info("render %s verified at its link", render_id)
 
     async def _make_preview(self, render_id: str, video: Path) -> None:
         """A contact sheet for a model that can see images (optional extra; never fails the export)."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from functools import partial
 from pathlib import Path
 
 import anyio
@@ -18,6 +19,7 @@ from .config import Settings, resolve_output_dir
 from .costs import more_credits
 from .errors import NemoError
 from .jobs import Jobs, Reporter
+from .linkcheck import link_facts
 from .messages import Lang, Msg, t
 from .models import SessionState
 from .outputs import ProjectView
@@ -53,6 +55,7 @@ class Shared:
             render_timeout=settings.render_timeout,
             poll_floor=settings.poll_interval,
             preview_dir=settings.home / "previews",
+            check_link=partial(link_facts, client) if settings.exports_as_links else None,
         )
         self._out_dir: Path | None = None
         # Since when "this conversation" counts (stdio: one process; over HTTP a client session's

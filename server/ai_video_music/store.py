@@ -386,6 +386,10 @@ def _opt(value: Any) -> Any:
 class Store:
     """All persistence. Methods are quick and synchronous; bigger reads run off the event loop."""
 
+    #: Whether other machines write the same rows (hosted mode): then nothing read once may be
+    #: kept in memory as the truth (the current project, the language).
+    shared = False
+
     def __init__(self, home: Path) -> None:
         self.home = home
         self.path = home / "store.db"

@@ -212,8 +212,10 @@ def create_server(
     settings: Settings | None = None,
     *,
     client_factory: Callable[[Settings], NemoClient] | None = None,
+    store_factory: Callable[[Settings], Store] | None = None,
 ) -> MCPServer[VideoService | LocalStateError]:
-    """Build the MCP server. Nothing is read or opened until the server starts (lifespan)."""
+    """Build the MCP server. Nothing is read or opened until the server starts (lifespan).
+    ``store_factory``: hosted mode's store (one user's rows in PostgreSQL) instead of SQLite."""
     conf_box: dict[str, Settings] = {}
     running: dict[str, VideoService] = {}
 
@@ -222,7 +224,7 @@ def create_server(
         conf = settings or Settings.from_env()
         conf_box["conf"] = conf
         try:
-            store = Store(conf.home)
+            store = store_factory(conf) if store_factory else Store(conf.home)
         except LocalStateError as err:
             # Still answer initialize and every tool: with the path and what to do about it.
             log.error("%s", err)  # noqa: TRY400 - the cause is in the message; no traceback helps

@@ -21,6 +21,10 @@ defaults
     timeout connect 5s
     timeout client 120s
     timeout server 120s
+    # A refused connection (an instance that died) is tried on another instance, as a balancer
+    # with health checks would soon route around it.
+    retries 2
+    option redispatch 1
 frontend public
     bind fd@{fd}
     default_backend instances

@@ -62,3 +62,34 @@ async def test_a_token_minted_through_one_instance_works_on_the_other(
         not a.is_error and a.structured_content and a.structured_content["available"] == 77 for a in answers
     )
     assert statuses == [200, 200]
+
+
+async def test_a_users_projects_are_the_same_on_every_instance(
+    database_url: str, settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """Each instance has its own disk; the project list is in the database, so whichever
+    instance the balancer picks (round robin: every other call) answers with the same one."""
+    haproxy()
+    public = listen()
+    instances = [listen(), listen()]
+    config = loopback_config(database_url, public, KEY)
+    token, _ = sim.state.register_user()
+    with ExitStack() as stack:
+        for i, sock in enumerate(instances):
+            stack.enter_context(running(config, dataclasses.replace(settings, home=tmp_path / f"i{i}"), sock))
+        stack.enter_context(balancer(public, [port_of(s) for s in instances]))
+        stack.callback(public.close)
+        with anyio.fail_after(90):
+            async with signed_in(config.public_url, token) as client:
+                # Two in a row: each lands on another instance, which must not keep the first as current.
+                made = [
+                    await call(client, "generate", {"prompt": "start a new project", "new_project": True})
+                    for _ in range(2)
+                ]
+                listed = [await call(client, "status") for _ in range(4)]
+    assert not any(m.is_error for m in made), made
+    views = [s.structured_content["projects"] for s in listed if s.structured_content]
+    assert len(views) == 4 and all(len(v) == 2 for v in views)
+    assert all({p["id"] for p in v} == {p["id"] for p in views[0]} for v in views)
+    newest = made[1].structured_content["project"]["id"] if made[1].structured_content else None
+    assert all([p["id"] for p in v if p["current"]] == [newest] for v in views)

@@ -17,7 +17,7 @@ from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
 from ai_video_music.simulator import Simulator
 
-from ..conftest import call
+from ..conftest import call, text
 from .oauth_client import MemoryStorage, hidden_fields, signed_in
 from .serving import listen, loopback_config, running, serving
 
@@ -195,3 +195,33 @@ async def test_one_user_gets_only_so_many_requests_at_once(
                     gate.release()
     assert second.status_code == 429 and second.headers["retry-after"] == "5"
     assert len(answers) == 1 and not answers[0].is_error
+
+
+async def test_an_export_is_its_link_with_the_files_own_facts_and_nothing_on_the_servers_disk(
+    hosted: str, sim: Simulator, settings: Settings
+) -> None:
+    token, _ = sim.state.register_user(credits=500)
+    with anyio.fail_after(120):
+        async with signed_in(hosted, token) as client:
+            made = await call(
+                client,
+                "generate",
+                {"prompt": "make a 10 second video of a beach", "new_project": True, "accept_cost": True},
+            )
+            exported = await call(client, "export")
+            for _ in range(20):  # a slow machine: the render may still be on its way
+                if exported.structured_content and exported.structured_content["status"] == "done":
+                    break
+                exported = await call(client, "export")
+    assert not made.is_error, made
+    assert not exported.is_error, exported
+    out = exported.structured_content
+    assert out is not None and out["status"] == "done"
+    assert out["path"] is None and "/storage/render_" in out["url"]
+    assert out["width"] and out["height"] and out["duration_s"] and out["size_bytes"]
+    assert out["url"] in text(exported)
+    # Nothing was downloaded: no video anywhere under the server's state folder.
+    assert not [p for p in settings.home.rglob("*") if p.suffix in (".mp4", ".part", ".mov")]
+    # The facts were read in ranges, never by fetching the whole file.
+    reads = sim.requests("storage")
+    assert reads and all(r["range"] for r in reads)

@@ -51,6 +51,7 @@ from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
 from .secrets_box import SecretBox
 from .signin import SignIn
+from .store_pg import make_store_pool
 from .users import UserServers
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,7 @@ def create_app(
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
     ID metadata documents (default: from public addresses only). Tests replace both."""
     pool = db.make_pool(config.database_url)
+    store_pool = make_store_pool(config.database_url, max_size=config.store_connections)
     box = SecretBox(config.secret_key)
     provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
     accounts = Accounts(pool, box)
@@ -131,6 +133,7 @@ def create_app(
         settings,
         Path(settings.home) / "hosted",
         transport_security(config),
+        store_pool,
         idle_after=config.idle_after,
         requests_per_user=config.requests_per_user,
         clock=clock,
@@ -148,11 +151,13 @@ def create_app(
         try:
             async with pool.connection() as conn:
                 await db.migrate(conn)
+            await anyio.to_thread.run_sync(lambda: store_pool.open(wait=True, timeout=30))
             async with servers.run(), anyio.create_task_group() as tg:
                 tg.start_soon(sweep_forever, pool)
                 yield
                 tg.cancel_scope.cancel()
         finally:
+            await anyio.to_thread.run_sync(store_pool.close)
             await pool.close()
 
     limit = SigninLimit(pool, config.signin_failures_allowed, config.signin_failures_window)

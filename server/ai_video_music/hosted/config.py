@@ -91,6 +91,7 @@ class HostedConfig:
     signin_failures_window: int = 15 * 60  # ... in this many seconds, then a pause
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
+    store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:

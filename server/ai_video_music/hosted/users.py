@@ -1,9 +1,9 @@
 """Each signed-in user's own MCP server: their NemoClient (with their NemoVideo token) and their
 own state folder, built the way the local server is.
 
-Per-user state is, for now, the local SQLite store in a folder named by the user's opaque id
-under ``<NEMO_HOME>/hosted/users/``: it lives on one machine. The PostgreSQL project store and
-turn leases that let several instances share a user's work are not built yet.
+A user's projects, requests, uploads and renders are their rows in the PostgreSQL store
+(:class:`~.store_pg_work.PgStore`), shared by every instance; only caches (previews) stay in a
+folder named by the user's opaque id under ``<NEMO_HOME>/hosted/users/``.
 """
 
 from __future__ import annotations
@@ -21,12 +21,14 @@ from anyio.abc import TaskGroup
 from mcp.server.mcpserver import MCPServer
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.server.transport_security import TransportSecuritySettings
+from psycopg_pool import ConnectionPool
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from ..tools import create_server
 from .accounts import User
+from .store_pg_work import PgStore
 
 log = logging.getLogger(__name__)
 
@@ -34,13 +36,16 @@ log = logging.getLogger(__name__)
 def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
     """The local settings, made this user's: their token, their folders."""
     home = state_dir / "users" / user.id
-    return replace(base, token=user.nemo_token, home=home, output_dir=home / "exports")
+    return replace(base, token=user.nemo_token, home=home, output_dir=home / "exports", exports_as_links=True)
 
 
-def service_for(user: User, base: Settings, state_dir: Path) -> MCPServer[Any]:
+def service_for(user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool) -> MCPServer[Any]:
     """The one place that builds a user's tools (the integrator re-points this when the
-    service's construction changes)."""
-    return create_server(user_settings(base, state_dir, user))
+    service's construction changes): their settings, their rows of the shared store."""
+    return create_server(
+        user_settings(base, state_dir, user),
+        store_factory=lambda conf: PgStore(store_pool, user.id, conf.home),
+    )
 
 
 @dataclass
@@ -62,6 +67,7 @@ class UserServers:
         base: Settings,
         state_dir: Path,
         security: TransportSecuritySettings,
+        store_pool: ConnectionPool,
         *,
         idle_after: float = 3600.0,
         requests_per_user: int = 8,
@@ -69,6 +75,7 @@ class UserServers:
     ) -> None:
         self.base = base
         self.state_dir = state_dir
+        self.store_pool = store_pool
         self.security = security
         self.idle_after = idle_after
         self.requests_per_user = requests_per_user
@@ -114,7 +121,7 @@ class UserServers:
                 return found
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
-            server = service_for(user, self.base, self.state_dir)
+            server = service_for(user, self.base, self.state_dir, self.store_pool)
             # Stateless: no session lives in this process between requests.
             server.streamable_http_app(stateless_http=True, transport_security=self.security)
             running = _Running(server.session_manager, last_used=self._clock())

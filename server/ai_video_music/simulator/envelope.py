@@ -89,6 +89,7 @@ def _record(state: SimState, request: Request, name: str) -> None:
         "authorization": "authorization" in request.headers,
         "attribution": {h: request.headers.get(h) for h in ATTRIBUTION},
         "client_id": request.headers.get("x-client-id"),
+        "range": request.headers.get("range"),  # a storage read in pieces, or whole
         "at": time.time(),
     }
     with state.lock:

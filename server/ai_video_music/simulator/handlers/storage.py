@@ -6,6 +6,7 @@ It refuses requests that carry ``Authorization``, as S3 does for a pre-signed UR
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 
 import anyio.to_thread
@@ -35,7 +36,24 @@ async def storage(state: SimState, request: Request) -> Response:
     if fault is not None:
         body = _truncated(mp4) if fault.kind == "drop" else _trickle(mp4, seconds=6.0)
         return StreamingResponse(body, media_type="video/mp4", headers={"Content-Length": str(len(mp4))})
-    return Response(mp4, media_type="video/mp4")
+    return _ranged(request, mp4)
+
+
+def _ranged(request: Request, data: bytes) -> Response:
+    """The whole file, or the one byte range asked for (as S3 answers ``Range: bytes=a-b``)."""
+    asked = re.fullmatch(r"bytes=(\d+)-(\d*)", request.headers.get("range", ""))
+    if asked is None:
+        return Response(data, media_type="video/mp4", headers={"Accept-Ranges": "bytes"})
+    start = int(asked.group(1))
+    end = min(len(data) - 1, int(asked.group(2))) if asked.group(2) else len(data) - 1
+    if start >= len(data) or end < start:
+        return Response(b"", 416, headers={"Content-Range": f"bytes */{len(data)}"})
+    return Response(
+        data[start : end + 1],
+        206,
+        media_type="video/mp4",
+        headers={"Content-Range": f"bytes {start}-{end}/{len(data)}", "Accept-Ranges": "bytes"},
+    )
 
 
 async def media(state: SimState, request: Request) -> Response:

@@ -1,0 +1,335 @@
+"""Agent turns, uploads, cancels and renders in the PostgreSQL store, with leases across instances.
+
+An agent turn's row names the instance reading its stream (``owner``) and holds a lease
+(``lease_until``, the database's clock). The turn's own heartbeat (``update_generation`` while
+the stream is read, every few seconds) renews it. When an instance dies its leases run out; the
+next instance asked about that user (a status, a new request in the project) settles each such
+turn once: ``FOR UPDATE SKIP LOCKED`` hands a row to exactly one instance, which marks it
+interrupted. It is never sent again (a repeat of an interrupted turn needs the user's yes, as in
+local mode), and its answer is told from the backend's state: the timeline the agent left.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+from psycopg.rows import dict_row
+
+from ..shared import TURN_STALE_S
+from ..store import TURN_LIMIT_S, Cancel, Generation, Render, Upload
+from .store_pg import (
+    _NOW,
+    _OPEN,
+    _RENDER_COLS,
+    _RENDER_FROM,
+    INSTANCE,
+    PgProjects,
+    _generation,
+    _pg,
+    _render,
+    db_call,
+)
+
+UPLOAD_STALE_S = 600.0  # an upload row not touched this long by another instance: that instance died
+_TURN = "SELECT * FROM generations WHERE user_id=%s"
+
+
+class PgStore(PgProjects):
+    """One user's whole store in PostgreSQL: what :class:`~ai_video_music.store.Store` offers."""
+
+    # --- agent turns -------------------------------------------------------------------------
+
+    @db_call
+    def begin_turn(
+        self,
+        gen_id: str,
+        project_id: str,
+        session_id: str,
+        prompt: str,
+        prompt_key: str,
+        *,
+        stale_after: float,
+        client: str | None = None,
+        route: str | None = None,
+    ) -> Generation | None:
+        """Record a new turn before it is sent, unless the project has one whose lease holds:
+        then that one is returned and nothing is written. One transaction, the project's row
+        locked: two instances asked at once don't both send."""
+        with self.pool.connection() as conn:
+            conn.execute(
+                "SELECT 1 FROM projects WHERE user_id=%s AND id=%s FOR UPDATE", (self.user, project_id)
+            )
+            row = (
+                conn.cursor(row_factory=dict_row)
+                .execute(
+                    f"SELECT *, lease_until > {_NOW} AS held FROM generations"  # noqa: S608
+                    " WHERE user_id=%s AND project_id=%s AND status='running' FOR UPDATE",
+                    (self.user, project_id),
+                )
+                .fetchone()
+            )
+            now = time.time()
+            if row is not None:
+                if row.pop("held"):
+                    return _generation(row)
+                # Its instance stopped renewing: settled here, as interrupted (never re-sent).
+                conn.execute(
+                    "UPDATE generations SET status='interrupted', updated_at=%s WHERE user_id=%s AND id=%s",
+                    (now, self.user, row["id"]),
+                )
+            conn.execute(
+                "INSERT INTO generations(user_id, id, project_id, session_id, prompt, prompt_key, status,"
+                f" owner, lease_until, client, route, created_at, updated_at) VALUES(%s,%s,%s,%s,%s,%s,"
+                f" 'running', %s, {_NOW} + %s, %s, %s, %s, %s)",
+                (self.user, gen_id, project_id, session_id, _pg(prompt), prompt_key, INSTANCE, stale_after,
+                 client, route, now, now),
+            )  # fmt: skip
+        return None
+
+    @db_call
+    def forget_turn(self, gen_id: str) -> None:
+        self._write("DELETE FROM generations WHERE user_id=%s AND id=%s AND status='running'", (gen_id,))
+
+    @db_call
+    def update_generation(self, gen_id: str, **fields: Any) -> None:
+        """Also the lease's renewal: the turn's heartbeat (no fields) comes here while its stream
+        is read, and only the instance that owns a running turn extends it."""
+        for name in ("changes", "facts", "shared_with"):
+            if name in fields and not isinstance(fields[name], str | None):
+                fields[name] = json.dumps(fields[name], ensure_ascii=False)
+        fields = {k: _pg(v) for k, v in fields.items()}
+        fields.setdefault("updated_at", time.time())
+        cols = ", ".join(f"{k}=%s" for k in fields)
+        with self.pool.connection() as conn:
+            conn.execute(
+                f"UPDATE generations SET {cols}, lease_until = CASE WHEN owner=%s AND status='running'"  # noqa: S608
+                f" THEN {_NOW} + %s ELSE lease_until END WHERE user_id=%s AND id=%s",
+                (*fields.values(), INSTANCE, TURN_STALE_S, self.user, gen_id),
+            )
+
+    @db_call
+    def generation(self, gen_id: str) -> Generation | None:
+        row = self._one(_TURN + " AND id=%s", (gen_id,))
+        return None if row is None else _generation(row)
+
+    @db_call
+    def matching_turn(self, project_id: str, prompt_key: str) -> Generation | None:
+        row = self._one(
+            _TURN + " AND project_id=%s AND prompt_key=%s AND (status='running' OR delivered=0)"
+            " ORDER BY created_at DESC LIMIT 1",
+            (project_id, prompt_key),
+        )
+        return None if row is None else _generation(row)
+
+    @db_call
+    def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
+        row = self._one(
+            _TURN + " AND project_id=%s AND prompt_key=%s AND delivered=1"
+            " AND status IN ('done', 'interrupted') ORDER BY created_at DESC LIMIT 1",
+            (project_id, prompt_key),
+        )
+        return None if row is None else _generation(row)
+
+    @db_call
+    def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:
+        """This user's other turns sent while this one ran (their balance moved for them too)."""
+        rows = self._all(
+            _TURN + " AND sent_at BETWEEN %s AND %s AND id<>%s AND (ended_at IS NULL OR ended_at>=%s)"
+            " ORDER BY sent_at DESC LIMIT 20",
+            (start - TURN_LIMIT_S, end, gen_id, start),
+        )
+        return [_generation(r) for r in rows]
+
+    @db_call
+    def undelivered_elsewhere(self, project_id: str | None, client: str, limit: int = 10) -> list[Generation]:
+        rows = self._all(
+            _TURN + " AND delivered=0 AND status<>'running' AND (project_id IS DISTINCT FROM %s"
+            " OR (client IS NOT NULL AND client<>%s)) ORDER BY created_at DESC LIMIT %s",
+            (project_id, client, limit),
+        )
+        return [_generation(r) for r in rows]
+
+    @db_call
+    def running_turns(self, limit: int = 10) -> list[Generation]:
+        rows = self._all(_TURN + " AND status='running' ORDER BY created_at DESC LIMIT %s", (limit,))
+        return [_generation(r) for r in rows]
+
+    @db_call
+    def running_turn(self, project_id: str) -> Generation | None:
+        row = self._one(
+            _TURN + " AND project_id=%s AND status='running' ORDER BY created_at DESC LIMIT 1", (project_id,)
+        )
+        return None if row is None else _generation(row)
+
+    @db_call
+    def has_turns(self, project_id: str) -> bool:
+        return (
+            self._one("SELECT 1 FROM generations WHERE user_id=%s AND project_id=%s LIMIT 1", (project_id,))
+            is not None
+        )
+
+    @db_call
+    def undelivered_turns(
+        self, project_id: str, limit: int = 20, client: str | None = None
+    ) -> list[Generation]:
+        rows = self._all(
+            _TURN + " AND project_id=%s AND delivered=0 AND status<>'running'"
+            " AND (%s::text IS NULL OR client IS NULL OR client=%s) ORDER BY created_at LIMIT %s",
+            (project_id, client, client, limit),
+        )
+        return [_generation(r) for r in rows]
+
+    @db_call
+    def interrupt_dead_turns(self, stale_after: float) -> list[str]:
+        """Turns whose lease ran out (their instance died or stopped reading) are settled, each by
+        exactly one instance: rows another instance is settling right now are skipped."""
+        with self.pool.connection() as conn:
+            cur = conn.execute(  # the one interpolated piece is this module's constant clock
+                "UPDATE generations SET status='interrupted', updated_at=%s WHERE user_id=%s AND id IN ("  # noqa: S608
+                " SELECT id FROM generations WHERE user_id=%s AND status='running'"
+                f" AND (lease_until IS NULL OR lease_until < {_NOW}) FOR UPDATE SKIP LOCKED) RETURNING id",
+                (time.time(), self.user, self.user),
+            )
+            return [str(r[0]) for r in cur.fetchall()]
+
+    # --- uploads -----------------------------------------------------------------------------
+
+    @db_call
+    def start_upload(
+        self, upload_id: str, project_id: str, names: list[str], client: str | None = None
+    ) -> None:
+        now = time.time()
+        self._write(
+            "INSERT INTO uploads(user_id, id, project_id, names, status, owner, client, created_at,"
+            " updated_at) VALUES(%s,%s,%s,%s,'running',%s,%s,%s,%s)",
+            (upload_id, project_id, json.dumps([_pg(n) for n in names], ensure_ascii=False), INSTANCE,
+             client, now, now),
+        )  # fmt: skip
+
+    @db_call
+    def update_upload(self, upload_id: str, **fields: Any) -> None:
+        self._update("uploads", upload_id, fields)
+
+    @db_call
+    def undelivered_uploads(self, project_id: str, limit: int = 20) -> list[Upload]:
+        """Uploads that ended (or whose instance died: not ours and untouched for long) and whose
+        outcome wasn't told yet."""
+        with self.pool.connection() as conn:
+            conn.execute(
+                "UPDATE uploads SET status='interrupted' WHERE user_id=%s AND project_id=%s AND delivered=0"
+                " AND status='running' AND owner IS DISTINCT FROM %s AND updated_at < %s",
+                (self.user, project_id, INSTANCE, time.time() - UPLOAD_STALE_S),
+            )
+            rows = (
+                conn.cursor(row_factory=dict_row)
+                .execute(
+                    "SELECT * FROM uploads WHERE user_id=%s AND project_id=%s AND delivered=0"
+                    " AND status<>'running' ORDER BY created_at LIMIT %s",
+                    (self.user, project_id, limit),
+                )
+                .fetchall()
+            )
+        return [
+            Upload(r["id"], r["project_id"], json.loads(r["names"]), r["status"], r["error"], r["owner"],
+                   bool(r["delivered"]), r["created_at"], r["client"])
+            for r in rows
+        ]  # fmt: skip
+
+    # --- cancels -----------------------------------------------------------------------------
+
+    @db_call
+    def add_cancel(self, cancel: Cancel) -> None:
+        self._write(
+            "INSERT INTO cancels(user_id, id, project_id, client, renders, saved_path, agent_running, told,"
+            " created_at) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders), _pg(cancel.saved_path),
+             int(cancel.agent_running), int(cancel.told), cancel.created_at),
+        )  # fmt: skip
+
+    @db_call
+    def cancel_told(self, cancel_id: str) -> None:
+        self._write("UPDATE cancels SET told=1 WHERE user_id=%s AND id=%s", (cancel_id,))
+
+    # --- renders -----------------------------------------------------------------------------
+
+    @db_call
+    def add_render(
+        self,
+        render_id: str,
+        project_id: str,
+        session_id: str,
+        fmt: str,
+        quality: str,
+        draft_fp: str,
+        *,
+        attempt: int = 1,
+        retry_of: str | None = None,
+    ) -> None:
+        now = time.time()
+        self._write(
+            "INSERT INTO renders(user_id, id, project_id, session_id, status, format, quality, draft_fp,"
+            " attempt, retry_of, claim, claimed_at, created_at, updated_at)"
+            " VALUES(%s,%s,%s,%s,'submitting',%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            (render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, INSTANCE, now,
+             now, now),
+        )  # fmt: skip
+
+    @db_call
+    def update_render(self, render_id: str, **fields: Any) -> None:
+        self._update("renders", render_id, fields)
+
+    @db_call
+    def render(self, render_id: str) -> Render | None:
+        query = f"SELECT {_RENDER_COLS} FROM {_RENDER_FROM} WHERE r.user_id=%s AND r.id=%s"  # noqa: S608
+        row = self._one(query, (render_id,))
+        return None if row is None else _render(row)
+
+    @db_call
+    def open_renders(self, limit: int = 50) -> list[Render]:
+        rows = self._all(
+            f"SELECT * FROM renders WHERE user_id=%s AND status IN ({_OPEN}) ORDER BY created_at LIMIT %s",  # noqa: S608
+            (limit,),
+        )
+        return [_render(r) for r in rows]
+
+    @db_call
+    def project_renders(self, project_id: str, limit: int = 10) -> list[Render]:
+        rows = self._all(
+            "SELECT * FROM renders WHERE user_id=%s AND project_id=%s ORDER BY created_at DESC LIMIT %s",
+            (project_id, limit),
+        )
+        return [_render(r) for r in rows]
+
+    @db_call
+    def renders_page(self, offset: int, limit: int) -> tuple[list[Render], int]:
+        rows = self._all(
+            f"SELECT {_RENDER_COLS} FROM {_RENDER_FROM} WHERE r.user_id=%s"  # noqa: S608
+            " ORDER BY r.created_at DESC LIMIT %s OFFSET %s",
+            (limit, offset),
+        )
+        total = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=%s")
+        return [_render(r) for r in rows], int(total["n"]) if total else 0
+
+    @db_call
+    def recent_output_urls(self, limit: int) -> list[str]:
+        rows = self._all(
+            "SELECT output_url FROM renders WHERE user_id=%s AND output_url IS NOT NULL"
+            " AND status='downloaded' ORDER BY created_at DESC LIMIT %s",
+            (limit,),
+        )
+        return [str(r["output_url"]) for r in rows]
+
+    @db_call
+    def claim_render(self, render_id: str, stale_after: float) -> bool:
+        """Take charge of following a render: one instance at a time; a claim its holder stopped
+        touching (``claimed_at``, renewed while it follows) passes to whoever asks next."""
+        now = time.time()
+        with self.pool.connection() as conn:
+            cur = conn.execute(
+                "UPDATE renders SET claim=%s, claimed_at=%s WHERE user_id=%s AND id=%s AND (claim IS NULL"
+                " OR claim=%s OR claimed_at IS NULL OR claimed_at < %s)",
+                (INSTANCE, now, self.user, render_id, INSTANCE, now - stale_after),
+            )
+            return cur.rowcount == 1

@@ -1,0 +1,79 @@
+"""Hosted instances in their own processes (the installed console script, as an operator starts
+it), so a test or the benchmark can SIGKILL one."""
+
+from __future__ import annotations
+
+import base64
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+
+from ..conftest import console_script
+from .serving import listen, port_of
+
+KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()
+
+
+def _free_port() -> int:
+    sock = listen()
+    try:
+        return port_of(sock)
+    finally:
+        sock.close()
+
+
+def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
+    """An instance in its own process answers /healthz (it migrates the database first)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, "an instance exited while starting"
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.1)  # readiness polling of a subprocess, not a timing under test
+    raise AssertionError("an instance did not start")
+
+
+@contextmanager
+def instances(
+    database_url: str, public: str, api_base: str, home: Path, n: int, **env_over: str
+) -> Iterator[list[tuple[int, subprocess.Popen[bytes]]]]:
+    """``n`` instances on free ports, each with its own state folder, healthy when yielded;
+    killed on exit. ``env_over``: more settings (NEMO_TOOL_BUDGET=..., say)."""
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
+        | {
+            "NEMO_DATABASE_URL": database_url,
+            "NEMO_PUBLIC_URL": public,
+            "NEMO_SECRET_KEY": KEY,
+            "NEMO_API_BASE": api_base,
+            "NEMO_POLL_INTERVAL": "0.05",
+            "NEMO_TOOL_BUDGET": "10",
+        }
+        | env_over
+    )
+    started: list[tuple[int, subprocess.Popen[bytes]]] = []
+    try:
+        for i in range(n):
+            port = _free_port()
+            process = subprocess.Popen(
+                [console_script(), "serve", "--hosted", "--host", "127.0.0.1", "--port", str(port)],
+                env=env | {"NEMO_HOME": str(home / f"instance{i}")},
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            started.append((port, process))
+        for port, process in started:
+            _wait_healthy(port, process)
+        yield started
+    finally:
+        for _, process in started:
+            process.kill()
+            process.wait(timeout=30)
