@@ -17,7 +17,7 @@ from ai_video_music.hosted import db, store_pg_work
 from ai_video_music.hosted.store_pg import make_store_pool
 from ai_video_music.hosted.store_pg_work import PgStore
 from ai_video_music.records import TurnState
-from ai_video_music.store import Store
+from ai_video_music.store import Cancel, Store
 
 pytestmark = pytest.mark.postgres
 
@@ -278,3 +278,49 @@ def test_a_finished_turns_record_reads_back_as_written(
     assert gen is not None
     assert (gen.status, gen.timeline_changed, gen.fact_map) == (TurnState.DONE, True, {"said": "Added."})
     assert store.running_turn("prj_1") is None
+
+
+def test_a_sessions_latest_request_and_what_it_cost_are_the_users_own(
+    pools: tuple[ConnectionPool, ConnectionPool], tmp_path: Path
+) -> None:
+    alice, bob = _store(pools[0], "usr_alice", tmp_path), _store(pools[1], "usr_bob", tmp_path)
+    alice.add_project("prj_a", "ses_a", None, "Clip", "en")
+    bob.add_project("prj_b", "ses_b", None, "Clip", "en")
+    # The same client id on both sides (two users' MCP clients may well name themselves alike).
+    alice.begin_turn("gen_a1", "prj_a", "ses_a", "add music", "add music", stale_after=90, client="c1")
+    alice.update_generation("gen_a1", sent_at=10.0, status=TurnState.DONE)
+    alice.add_not_sent("gen_a2", "prj_a", "export 4k", "export 4k", "cost", client="c1", held=["export"])
+    bob.begin_turn("gen_b1", "prj_b", "ses_b", "add a title", "add a title", stale_after=90, client="c1")
+    bob.not_sent("gen_b1", "cost")
+
+    latest = alice.latest_turn("c1")
+    assert latest is not None and latest.id == "gen_a2"
+    assert latest.status is TurnState.NOT_SENT and latest.held_back == frozenset({"export"})
+    assert [g.id for g in alice.session_turns("c1")] == ["gen_a1"]  # not_sent turns cost nothing
+    assert alice.has_turns("prj_a")
+
+    bob_latest = bob.latest_turn("c1")
+    assert bob_latest is not None and bob_latest.id == "gen_b1" and bob_latest.status is TurnState.NOT_SENT
+    assert bob.latest_turn("c1", "prj_a") is None
+    assert bob.session_turns("c1") == []
+    assert not bob.has_turns("prj_b")  # only a request never sent
+    # Marking another user's running turn as not sent changes nothing.
+    alice.begin_turn("gen_a3", "prj_a", "ses_a", "trim", "trim", stale_after=90, client="c1")
+    bob.not_sent("gen_a3", "cost")
+    running = alice.running_turn("prj_a")
+    assert running is not None and running.id == "gen_a3"
+
+
+def test_a_cancel_keeps_the_request_it_answered_about_and_held_back_commands_update(
+    pools: tuple[ConnectionPool, ConnectionPool], store_url: str, tmp_path: Path
+) -> None:
+    store = _store(pools[0], "usr_alice", tmp_path)
+    store.add_project("prj_1", "ses_1", None, "Clip", "en")
+    store.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90, held=["export"])
+    store.update_generation("gen_1", held=["export", "share"])
+    gen = store.generation("gen_1")
+    assert gen is not None and gen.held_back == frozenset({"export", "share"})
+    store.add_cancel(Cancel("cnl_1", "prj_1", "c1", [], None, True, False, 1.0, turn_id="gen_1"))
+    with psycopg.connect(store_url) as conn:
+        row = conn.execute("SELECT user_id, turn_id FROM cancels WHERE id='cnl_1'").fetchone()
+    assert row == ("usr_alice", "gen_1")

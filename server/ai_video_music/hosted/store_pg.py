@@ -1,5 +1,5 @@
 """The project store in PostgreSQL for hosted mode: :class:`~ai_video_music.store.Store`'s methods
-over the tables of migration 0005, every row owned by one user (this module: the connection,
+over the tables of migrations 0005-0006, every row owned by one user (this module: the connection,
 projects, media and settings; ``store_pg_work``: agent turns, uploads, cancels, renders).
 
 Same methods, same rows, same answers as the SQLite store, so every module above it (projects,
@@ -15,8 +15,8 @@ turn whose lease ran out is settled exactly once, by whichever instance is asked
 UPDATE SKIP LOCKED``), and never sent again; one running turn per project is a unique index.
 
 Why not one schema text for both: SQLite's store grew by ``ALTER TABLE ADD COLUMN`` on
-people's disks (versions 1-4) and PostgreSQL's starts at version 4 with ``user_id``; the
-migration states the same columns and a test keeps the two column sets equal.
+people's disks (versions 1-5) and PostgreSQL's started at version 4 with ``user_id`` (0006 brings
+version 5); the migrations state the same columns and a test keeps the two column sets equal.
 
 The methods are synchronous, like the SQLite store's (their callers are): each is one or two
 round trips to the database on a pooled connection, milliseconds on a local network.

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from psycopg.rows import dict_row
 
+from ..records import TurnState
 from ..shared import TURN_STALE_S
 from ..store import TURN_LIMIT_S, Cancel, Generation, Render, Upload
 from .store_pg import (
@@ -53,6 +55,7 @@ class PgStore(PgProjects):
         stale_after: float,
         client: str | None = None,
         route: str | None = None,
+        held: Iterable[str] = (),
     ) -> Generation | None:
         """Record a new turn before it is sent, unless the project has one whose lease holds:
         then that one is returned and nothing is written. One transaction, the project's row
@@ -64,7 +67,7 @@ class PgStore(PgProjects):
             row = (
                 conn.cursor(row_factory=dict_row)
                 .execute(
-                    f"SELECT *, lease_until > {_NOW} AS held FROM generations"  # noqa: S608
+                    f"SELECT *, lease_until > {_NOW} AS lease_held FROM generations"  # noqa: S608
                     " WHERE user_id=%s AND project_id=%s AND status='running' FOR UPDATE",
                     (self.user, project_id),
                 )
@@ -72,7 +75,7 @@ class PgStore(PgProjects):
             )
             now = time.time()
             if row is not None:
-                if row.pop("held"):
+                if row.pop("lease_held"):  # not "held": that is the column of held-back commands
                     return _generation(row)
                 # Its instance stopped renewing: settled here, as interrupted (never re-sent).
                 conn.execute(
@@ -81,10 +84,10 @@ class PgStore(PgProjects):
                 )
             conn.execute(
                 "INSERT INTO generations(user_id, id, project_id, session_id, prompt, prompt_key, status,"
-                f" owner, lease_until, client, route, created_at, updated_at) VALUES(%s,%s,%s,%s,%s,%s,"
-                f" 'running', %s, {_NOW} + %s, %s, %s, %s, %s)",
+                f" owner, lease_until, client, route, held, created_at, updated_at) VALUES(%s,%s,%s,%s,%s,%s,"
+                f" 'running', %s, {_NOW} + %s, %s, %s, %s, %s, %s)",
                 (self.user, gen_id, project_id, session_id, _pg(prompt), prompt_key, INSTANCE, stale_after,
-                 client, route, now, now),
+                 client, route, json.dumps(sorted(held)), now, now),
             )  # fmt: skip
         return None
 
@@ -93,10 +96,65 @@ class PgStore(PgProjects):
         self._write("DELETE FROM generations WHERE user_id=%s AND id=%s AND status='running'", (gen_id,))
 
     @db_call
+    def not_sent(self, gen_id: str, reason: str) -> None:
+        """A turn recorded but not sent for its cost: kept (told, nothing charged), so a later
+        "cancel that" can say it was never sent."""
+        with self.pool.connection() as conn:  # not _write: the user is this query's fourth parameter
+            conn.execute(
+                "UPDATE generations SET status=%s, facts=%s, delivered=1, cost_told=1, updated_at=%s"
+                " WHERE user_id=%s AND id=%s AND status='running'",
+                (TurnState.NOT_SENT.value, json.dumps({"not_sent": reason}), time.time(), self.user, gen_id),
+            )
+
+    @db_call
+    def add_not_sent(
+        self,
+        gen_id: str,
+        project_id: str | None,
+        prompt: str,
+        prompt_key: str,
+        reason: str,
+        *,
+        client: str | None = None,
+        route: str | None = None,
+        held: Iterable[str] = (),
+    ) -> None:
+        """A request not sent to the agent: refused for its cost, awaiting confirmation, or only
+        holding a command back (answered by us)."""
+        now = time.time()
+        self._write(
+            "INSERT INTO generations(user_id, id, project_id, prompt, prompt_key, status, facts, delivered,"
+            " cost_told, client, route, held, created_at, updated_at)"
+            " VALUES(%s,%s,%s,%s,%s,%s,%s,1,1,%s,%s,%s,%s,%s)",
+            (gen_id, project_id, _pg(prompt), prompt_key, TurnState.NOT_SENT.value,
+             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
+        )  # fmt: skip
+
+    @db_call
+    def latest_turn(self, client: str | None, project_id: str | None = None) -> Generation | None:
+        """A client session's newest request to the agent (sent or not), optionally in one project."""
+        row = self._one(
+            _TURN + " AND client IS NOT DISTINCT FROM %s AND (%s::text IS NULL OR project_id=%s)"
+            " ORDER BY created_at DESC LIMIT 1",
+            (client, project_id, project_id),
+        )
+        return None if row is None else _generation(row)
+
+    @db_call
+    def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
+        """A client session's requests to the agent that were sent since ``since``, newest first."""
+        rows = self._all(
+            _TURN + " AND client IS NOT DISTINCT FROM %s AND created_at>=%s AND sent_at IS NOT NULL"
+            " ORDER BY created_at DESC LIMIT %s",
+            (client, since, limit),
+        )
+        return [_generation(r) for r in rows]
+
+    @db_call
     def update_generation(self, gen_id: str, **fields: Any) -> None:
         """Also the lease's renewal: the turn's heartbeat (no fields) comes here while its stream
         is read, and only the instance that owns a running turn extends it."""
-        for name in ("changes", "facts", "shared_with"):
+        for name in ("changes", "facts", "shared_with", "held"):
             if name in fields and not isinstance(fields[name], str | None):
                 fields[name] = json.dumps(fields[name], ensure_ascii=False)
         fields = {k: _pg(v) for k, v in fields.items()}
@@ -166,7 +224,10 @@ class PgStore(PgProjects):
     @db_call
     def has_turns(self, project_id: str) -> bool:
         return (
-            self._one("SELECT 1 FROM generations WHERE user_id=%s AND project_id=%s LIMIT 1", (project_id,))
+            self._one(
+                "SELECT 1 FROM generations WHERE user_id=%s AND project_id=%s AND status<>'not_sent' LIMIT 1",
+                (project_id,),
+            )
             is not None
         )
 
@@ -243,9 +304,9 @@ class PgStore(PgProjects):
     def add_cancel(self, cancel: Cancel) -> None:
         self._write(
             "INSERT INTO cancels(user_id, id, project_id, client, renders, saved_path, agent_running, told,"
-            " created_at) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            " created_at, turn_id) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
             (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders), _pg(cancel.saved_path),
-             int(cancel.agent_running), int(cancel.told), cancel.created_at),
+             int(cancel.agent_running), int(cancel.told), cancel.created_at, cancel.turn_id),
         )  # fmt: skip
 
     @db_call
