@@ -37,8 +37,9 @@ async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
 
 def data(result: CallToolResult) -> dict[str, Any]:
     assert not result.is_error, text(result)
-    assert result.structured_content is not None
-    return result.structured_content
+    out: dict[str, Any] | None = result.structured_content
+    assert out is not None
+    return out
 
 
 # --- the tool list ---------------------------------------------------------------------------------
