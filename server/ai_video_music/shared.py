@@ -16,6 +16,7 @@ import anyio
 from .client import NemoClient
 from .config import Settings, resolve_output_dir
 from .costs import more_credits
+from .drafts import Drafts
 from .errors import NemoError
 from .jobs import Jobs, Reporter
 from .messages import Lang, Msg, t
@@ -54,6 +55,7 @@ class Shared:
             poll_floor=settings.poll_interval,
             preview_dir=settings.home / "previews",
         )
+        self.drafts = Drafts()  # each draft's facts, worked out once and off the event loop
         self._out_dir: Path | None = None
         self.notices: list[Msg] = []  # said once, at the top of the next answer (a store moved aside…)
 

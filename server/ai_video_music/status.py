@@ -12,7 +12,7 @@ import time
 
 from . import budget
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
-from .exports import RENDER_POLL_S, timeline_view
+from .exports import RENDER_POLL_S
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
@@ -22,7 +22,6 @@ from .replies import status_steps, status_text, turn_answer
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared, iso
 from .store import Project, Render
-from .timeline import fingerprint, is_exportable, read_timeline
 from .turns import AGENT_POLL_S
 from .uploads import UPLOAD_POLL_S
 
@@ -111,9 +110,10 @@ async def status(
             # What is known here (exports, answers, projects) still answers the question.
             notes.append(t("status.timeline_unavailable", lang, error=err.render(lang)))
         else:
-            out.timeline = timeline_view(read_timeline(state.draft, state.canvas), lang)
-            out.exportable = is_exportable(state.draft)
-            current_fp = fingerprint(state.draft)
+            facts = await s.drafts.facts(state.draft, state.canvas)
+            out.timeline = facts.view(lang)
+            out.exportable = facts.exportable
+            current_fp = facts.fingerprint
             for item, rec in zip(out.exports, exports, strict=True):
                 if rec.project_id == current.id and rec.status is RenderState.DOWNLOADED:
                     item.matches_timeline = rec.draft_fp == current_fp
