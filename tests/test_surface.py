@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from mcp import Client
 from mcp.types import CallToolResult, TextContent
@@ -165,3 +166,26 @@ async def test_status_never_starts_or_saves_anything(
     after = {route: len(requests_to(sim, route)) for route in before}
     assert after == before
     assert settings.output_dir is not None and not list(settings.output_dir.glob("*.mp4"))
+
+
+async def test_every_working_answer_says_when_to_look_again(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    conf = dataclasses.replace(settings, tool_budget=1.0, token=sim.state.register_user(credits=1000)[0])
+    async with Client(create_server(conf)) as client:
+        await call(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse"):
+            working = data(await call(client, "generate", {"prompt": "make a 6 second video"}))
+            assert working["status"] == "working" and working["poll_after_s"] > 0
+            looked = data(await call(client, "status"))
+            assert looked["working"] and looked["poll_after_s"] > 0
+            waiting = data(await call(client, "export"))
+            assert waiting["status"] == "waiting" and waiting["poll_after_s"] > 0
+        with anyio.fail_after(30):  # each status waits for the turn within its budget
+            while data(await call(client, "status"))["working"]:
+                pass
+        with sim.hold("render"):
+            rendering = data(await call(client, "export"))
+            assert rendering["status"] == "rendering" and rendering["poll_after_s"] > 0
+            via_generate = data(await call(client, "generate", {"prompt": "export"}))
+            assert via_generate["status"] == "working" and via_generate["poll_after_s"] > 0
