@@ -15,6 +15,17 @@ import sys
 from typing import Any
 
 from ai_video_music.simulator import SimConfig, Simulator
+from ai_video_music.simulator.handlers import session as session_handlers
+
+
+class _NoCopy:
+    """The simulator copies the whole draft at every read (its drafts are edited in place by its
+    agent); the drafts set here are never edited, and a real backend serves a stored draft, so
+    that copy would be the simulator's cost, not a backend's."""
+
+    @staticmethod
+    def deepcopy(value: Any) -> Any:
+        return value
 
 
 def big_draft(tracks: int, clips: int) -> dict[str, Any]:
@@ -37,6 +48,7 @@ def big_draft(tracks: int, clips: int) -> dict[str, Any]:
 
 
 def main() -> None:
+    session_handlers.copy = _NoCopy  # type: ignore[assignment]
     sim = Simulator(SimConfig(agent_seconds=0.05, render_seconds=0.2)).start()
     print(json.dumps({"base_url": sim.base_url}), flush=True)
     for line in sys.stdin:
