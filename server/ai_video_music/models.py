@@ -58,7 +58,7 @@ class DecodedBodies:
 
     async def decode(self, raw: bytes) -> Any:
         """``decode_body(raw)``, in a worker thread (never on the event loop), or as decoded before."""
-        key = hashlib.blake2b(raw, digest_size=16).digest()
+        key = await anyio.to_thread.run_sync(_digest, raw)  # megabytes: hashed off the event loop too
         found = self._bodies.get(key)
         if found is not None:
             self._bodies.move_to_end(key)
@@ -70,6 +70,10 @@ class DecodedBodies:
         ):
             self._bodies.popitem(last=False)
         return decoded
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _error_text(body: dict[str, Any]) -> str | None:
