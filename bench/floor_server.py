@@ -1,4 +1,5 @@
-"""The tool-call floor: a bare MCPServer whose one tool makes one raw httpx GET, over stdio.
+"""The tool-call floor: a bare MCPServer whose one tool makes one raw httpx GET, over stdio
+(or streamable HTTP with ``--http PORT``).
 
 ``bench/run.py`` starts it as its own process (never inside the simulator's), pointed at the
 same simulator endpoint our ``credits`` tool calls, with the same token; what our server takes
@@ -32,4 +33,9 @@ async def credits() -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    server.run()
+    import sys
+
+    if len(sys.argv) > 2 and sys.argv[1] == "--http":  # bench/scale.py: the same tool over streamable HTTP
+        server.run("streamable-http", host="127.0.0.1", port=int(sys.argv[2]))
+    else:
+        server.run()

@@ -62,3 +62,20 @@ def test_progress_style_benchmark_compares_every_style_against_fixed_polls() -> 
     seen = {(style.strip(), poller.strip()) for style, poller in rows[1:]}
     pollers = {"schedule", "fixed 5 s", "fixed 2 s"}
     assert seen == {(style.value, poller) for style in ProgressStyle for poller in pollers}
+
+
+@pytest.mark.slow
+def test_scale_benchmark_smoke_run_produces_every_row(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scale.py"), "--smoke"],
+        capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    data = json.loads(result.stdout)
+    status = data["status_size"]
+    assert set(status["ratio"]) == {"min", "median", "max"}
+    assert status["huge"]["clips_not_listed"] == status["huge"]["clips"] - status["huge"]["clips_listed"]
+    assert set(data["stall"]["beside_ms"]) == {"p50", "p99"}
+    assert data["memory"]["renders"] >= data["memory"]["cycles"], "every cycle rendered anew"
+    assert len(data["memory"]["rss_mb"]) >= 2
+    assert [row["sessions"] for row in data["http"]["rows"]] == [1, 2]

@@ -59,6 +59,7 @@ from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, open_upload_file
 from .models import (
     ClaimGrant,
     Credits,
+    DecodedBodies,
     RenderStatus,
     SessionInfo,
     SessionState,
@@ -105,7 +106,7 @@ SSE_IDLE_S = 300.0  # heartbeats keep a live stream busy; five silent minutes me
 DEFAULT_RATE_LIMIT_WAIT_S = 30.0
 MAX_BACKGROUND_WAIT_S = 15 * 60  # a longer Retry-After is reported, not waited out
 MAX_BODY_BYTES = 8 * 1024 * 1024  # a JSON answer, after decompression
-INLINE_DECODE_BYTES = 256 * 1024  # larger answers are parsed in a worker thread
+INLINE_DECODE_BYTES = 32 * 1024  # larger answers (a few hundred clips) are parsed in a worker thread
 MAX_EVENT_BYTES = 1024 * 1024
 MAX_REPLY_CHARS = 20_000
 MIN_DOWNLOAD_RATE = 16 * 1024  # bytes/s, averaged over RATE_WINDOW_S
@@ -303,6 +304,7 @@ class NemoClient:
         self.links = LinkPolicy(settings.api_base)
         self.min_rate = min_rate  # a download's floor: bytes/s, over a window of seconds
         self._cache = TokenCache(settings.home)
+        self._bodies = DecodedBodies()
         self._record: TokenRecord | None = None
         self._token_lock = anyio.Lock()
         remember_secret(settings.token)
@@ -483,8 +485,8 @@ class NemoClient:
         raw = bytes(body)
         if len(raw) < INLINE_DECODE_BYTES:
             decoded = decode_body(raw)
-        else:  # seconds of parsing and cleaning (a huge draft): not on the event loop every call shares
-            decoded = await anyio.to_thread.run_sync(decode_body, raw, abandon_on_cancel=True)
+        else:  # a big draft: parsed off the event loop every call shares, and once per body
+            decoded = await self._bodies.decode(raw)
         return unwrap(response.status_code, decoded, _retry_after(response), caller)
 
     async def _call(self, method: str, path: str, *, idempotent: bool, **kw: Any) -> dict[str, Any]:

@@ -19,14 +19,13 @@ from .costs import cost_of
 from .errors import InputError, NemoError, NothingToExportError, RenderFailedError, TimeLimitError
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
-from .outputs import ExportOutput, Segment, TimelineView, Track
+from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState
 from .replies import changes, export_done, export_progress, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
 from .store import Project, Render
-from .timeline import Timeline, fingerprint, is_exportable, read_timeline, summary, track_label
 from .turns import AGENT_POLL_S
 
 log = logging.getLogger(__name__)
@@ -34,29 +33,6 @@ log = logging.getLogger(__name__)
 FORMATS = ("mp4",)
 QUALITIES = ("high", "medium", "low")
 RENDER_POLL_S = 20  # no estimate yet: a render takes 30-90 s
-
-
-def timeline_view(tl: Timeline, lang: Lang) -> TimelineView:
-    return TimelineView(
-        summary=summary(tl, lang),
-        duration_s=tl.duration_s,
-        width=tl.width,
-        height=tl.height,
-        aspect_ratio=tl.aspect_ratio,
-        tracks=[
-            Track(
-                kind=track.kind,
-                label=track_label(track, lang),
-                segments=[
-                    Segment(name=s.name, start_s=s.start_s, end_s=s.end_s, volume=s.volume)
-                    for s in track.segments
-                ],
-                segments_total=track.segments_total,
-            )
-            for track in tl.tracks
-        ],
-        tracks_total=tl.tracks_total,
-    )
 
 
 class Exports:
@@ -97,10 +73,11 @@ class Exports:
             )
         answers = self.s.store.undelivered_turns(project.id, 5, CLIENT.get())
         state = await self.s.state(project)
-        if not is_exportable(state.draft):
+        facts = await self.s.drafts.facts(state.draft, state.canvas)
+        if not facts.exportable:
             raise NothingToExportError()
         assert state.draft is not None
-        fp = fingerprint(state.draft)
+        fp = facts.fingerprint
         async with self._lock:
             job, rec, note = await self._render_for(project, state.draft, fp, fmt, quality, lang)
         if note:
@@ -117,8 +94,7 @@ class Exports:
             rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
         elif rec.status is not RenderState.DOWNLOADED:
             rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
-        tl = read_timeline(state.draft, state.canvas)
-        out = await self._export_output(rec, project, timeline_view(tl, lang), lang, notes)
+        out = await self._export_output(rec, project, facts.view(lang), lang, notes)
         if answers:  # the answers export waited for come first, each with its cost, told once
             more = self.s.more_credits(lang)
             told = [turn_reply(gen, lang, more) for gen in answers]

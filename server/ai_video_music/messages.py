@@ -297,6 +297,61 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call status to see the projects and their ids.",
         "请调用 status 查看项目列表及其 id。",
     ),
+    "input.project_and_new": (
+        "project= (an earlier project) and new_project=true can't be used together.",
+        "project=（已有项目）和 new_project=true 不能同时使用。",
+    ),
+    "input.project_and_new.remedy": (
+        "Pass project= to work on an earlier project, or new_project=true for a new video.",
+        "要继续已有项目请传 project=，要做新视频请传 new_project=true。",
+    ),
+    # --- prompts (slash commands): the user's message they put in the chat ---------------------
+    "prompt.details": (" Details: {details}", "要求：{details}"),
+    "prompt.video_from_photos": (
+        "Make a video from my photos with free background music: {files}. Upload them with the upload "
+        "tool (new_project=true if they are for a new video), describe the video with generate in my "
+        "words, then export it and tell me where the MP4 is, with its real length and frame size.",
+        "用我的照片做一个配免费背景音乐的视频：{files}。先用 upload 工具上传（如果是新视频就传 "
+        "new_project=true），再用 generate 按我的话描述视频，然后导出，"
+        "告诉我 MP4 保存在哪里以及它实际的时长和画面尺寸。",
+    ),
+    "prompt.add_music": (
+        "Add free background music to my current video (generate). Tell me what changed on the timeline "
+        "and what it cost.",
+        "给我当前的视频添加免费背景音乐（用 generate）。告诉我时间线上改了什么、花了多少积分。",
+    ),
+    "prompt.add_music_mood": (
+        "Add free {mood} background music to my current video (generate). Tell me what changed on the "
+        "timeline and what it cost.",
+        "给我当前的视频添加{mood}风格的免费背景音乐（用 generate）。告诉我时间线上改了什么、花了多少积分。",
+    ),
+    "prompt.export": (
+        "Export my current video (the export tool, free) and tell me where the MP4 is saved, with its "
+        "real length and frame size.",
+        "导出我当前的视频（用 export 工具，免费），告诉我 MP4 保存在哪里以及它实际的时长和画面尺寸。",
+    ),
+    "prompt.export_quality": (
+        "Export my current video in {quality} quality (the export tool, free) and tell me where the MP4 "
+        "is saved, with its real length and frame size.",
+        "以 {quality} 画质导出我当前的视频（用 export 工具，免费），"
+        "告诉我 MP4 保存在哪里以及它实际的时长和画面尺寸。",
+    ),
+    "prompt.new_video": (
+        "Start a new video in a new project (generate with new_project=true); my earlier videos stay "
+        "as they are.",
+        "在新项目中开始一个新视频（generate 并传 new_project=true）；之前的视频保持不变。",
+    ),
+    # --- status of a project that is not the current one ---------------------------------------
+    "status.shown": (
+        "Showing the project “{name}”; the current project is still “{current}”.",
+        "正在显示项目「{name}」；当前项目仍是「{current}」。",
+    ),
+    "next.shown_project": (
+        'To edit, upload to or export this project, pass project="{name}" to generate, upload or export '
+        "(it then becomes current).",
+        "要编辑、上传到或导出这个项目，请在 generate、upload 或 export 中传入 "
+        'project="{name}"（它随之成为当前项目）。',
+    ),
     # --- errors: local folders -----------------------------------------------------------------
     "error.output_dir": ("Can't write to the output folder {path}.", "无法写入输出文件夹 {path}。"),
     "error.output_dir.remedy": (

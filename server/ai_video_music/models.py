@@ -9,11 +9,14 @@ dropped, so nothing downstream meets them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any, TypeVar
 
+import anyio.to_thread
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.alias_generators import to_camel
 
@@ -40,6 +43,37 @@ def decode_body(raw: bytes) -> Any:
         return clean_json(json.loads(raw))
     except (ValueError, RecursionError):
         return None
+
+
+class DecodedBodies:
+    """Large answers decoded once: the same draft is read at every ``status`` and ``export``
+    (a user waiting on a render polls), and parsing and cleaning a 2,000-clip draft costs tens
+    of milliseconds. Keyed by a digest of the raw bytes; what is returned is shared between
+    callers, who treat it as read-only (nothing here edits a backend answer in place)."""
+
+    def __init__(self, kept: int = 4, kept_bytes: int = 16 * 1024 * 1024) -> None:
+        self._kept = kept
+        self._kept_bytes = kept_bytes  # memory stays bounded whatever the drafts' size
+        self._bodies: OrderedDict[bytes, tuple[int, Any]] = OrderedDict()
+
+    async def decode(self, raw: bytes) -> Any:
+        """``decode_body(raw)``, in a worker thread (never on the event loop), or as decoded before."""
+        key = await anyio.to_thread.run_sync(_digest, raw)  # megabytes: hashed off the event loop too
+        found = self._bodies.get(key)
+        if found is not None:
+            self._bodies.move_to_end(key)
+            return found[1]
+        decoded = await anyio.to_thread.run_sync(decode_body, raw, abandon_on_cancel=True)
+        self._bodies[key] = (len(raw), decoded)
+        while len(self._bodies) > self._kept or (
+            len(self._bodies) > 1 and sum(size for size, _ in self._bodies.values()) > self._kept_bytes
+        ):
+            self._bodies.popitem(last=False)
+        return decoded
+
+
+def _digest(raw: bytes) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
 
 
 def _error_text(body: dict[str, Any]) -> str | None:

@@ -62,6 +62,10 @@ class TimelineView(BaseModel):
     aspect_ratio: str | None = Field(default=None, description='e.g. "9:16"')
     tracks: list[Track] = Field(default_factory=list)
     tracks_total: int = 0
+    clips_not_listed: int = Field(
+        default=0,
+        description="Clips not listed in tracks (the list is capped; the summary counts them)",
+    )
 
 
 class ProjectView(BaseModel):

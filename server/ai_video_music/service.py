@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+import anyio
 import anyio.abc
 
 from .cancel import cancel
@@ -34,6 +35,7 @@ from .uploads import Roots, Uploads
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 8000
+RECOVER_EVERY_S = 15.0  # well under the 120 s after which another process's claim is stale
 
 
 class VideoService:
@@ -46,6 +48,18 @@ class VideoService:
         self.turns = Turns(self.shared)
         self.uploads = Uploads(self.shared)
         self.exports = Exports(self.shared)
+        task_group.start_soon(self._follow_open_renders, name="renders:recover")
+
+    async def _follow_open_renders(self) -> None:
+        """Open renders are followed, and their MP4 saved, by the render tracker's own jobs,
+        whoever looks (status only reads): at start (what a dead process left) and again every
+        few seconds (a render whose follower in another process stopped)."""
+        while True:
+            try:
+                self.shared.recover()
+            except Exception:  # a store hiccup must not end the loop, nor the server
+                log.exception("following open renders")
+            await anyio.sleep(RECOVER_EVERY_S)
 
     def lang(self) -> Lang:
         return self.shared.lang()
@@ -84,6 +98,16 @@ class VideoService:
 
     # --- tools -------------------------------------------------------------------------------
 
+    def _switch(self, ref: str | None, new_project: bool, lang: Lang) -> list[str]:
+        """Make the project ``ref`` names current (for this client session): the note that says so.
+        Only the tools that act on a project switch; status only shows one."""
+        if not ref:
+            return []
+        if new_project:
+            raise InputError("input.project_and_new")
+        chosen = self.shared.projects.switch(ref)
+        return [t("project.switched", lang, name=chosen.name or chosen.id)]
+
     def _used(self, project: Project | None) -> bool:
         """Whether a project has work in it beyond uploads (then "a new video" means a new project)."""
         if project is None:
@@ -97,8 +121,11 @@ class VideoService:
         new_project: bool = False,
         report: Reporter = no_progress,
         accept_cost: bool = False,
+        *,
+        project_ref: str | None = None,
     ) -> GenerateOutput:
-        """Route a prompt: direct actions run at once, everything else is an agent turn."""
+        """Route a prompt: direct actions run at once, everything else is an agent turn.
+        ``project_ref``: an earlier project (id or name) made current first."""
         if not prompt.strip():
             raise InputError("input.prompt_empty")
         if len(prompt) > MAX_PROMPT_CHARS:
@@ -106,7 +133,7 @@ class VideoService:
         s = self.shared
         lang = s.language.observe(prompt)
         decision = route(prompt)
-        notes = s.take_notices(lang)
+        notes = s.take_notices(lang) + self._switch(project_ref, new_project, lang)
         if decision.only_held:  # "先别导出": noted and answered here, for free
             self.turns.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
             return GenerateOutput(
@@ -188,18 +215,32 @@ class VideoService:
         new_project: bool = False,
         report: Reporter = no_progress,
         roots: Roots | None = None,
+        *,
+        project: str | None = None,
     ) -> UploadOutput:
-        return await self.uploads.upload(files, urls, new_project, report, roots)
+        switched = self._switch(project, new_project, self.lang())
+        out = await self.uploads.upload(files, urls, new_project, report, roots)
+        out.reply = "\n\n".join([*switched, out.reply])
+        return out
 
     async def status(
         self, project: str | None = None, page: int = 1, report: Reporter = no_progress
     ) -> StatusOutput:
+        """Read-only: ``project`` is shown, not made current."""
         return await status(self.shared, project, page, report)
 
     async def export(
-        self, fmt: str = "mp4", quality: str = "high", report: Reporter = no_progress
+        self,
+        fmt: str = "mp4",
+        quality: str = "high",
+        report: Reporter = no_progress,
+        *,
+        project: str | None = None,
     ) -> ExportOutput:
-        return await self.exports.export(fmt, quality, report)
+        switched = self._switch(project, False, self.lang())
+        out = await self.exports.export(fmt, quality, report)
+        out.reply = "\n\n".join([*switched, out.reply])
+        return out
 
     async def credits(self) -> CreditsOutput:
         """The balance, and what this conversation's requests cost (their own costs, summed)."""

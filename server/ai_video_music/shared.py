@@ -17,6 +17,7 @@ import anyio
 from .client import NemoClient
 from .config import Settings, resolve_output_dir
 from .costs import more_credits
+from .drafts import Drafts
 from .errors import NemoError
 from .jobs import Jobs, Reporter
 from .linkcheck import link_facts
@@ -57,6 +58,7 @@ class Shared:
             preview_dir=settings.home / "previews",
             check_link=partial(link_facts, client) if settings.exports_as_links else None,
         )
+        self.drafts = Drafts()  # each draft's facts, worked out once and off the event loop
         self._out_dir: Path | None = None
         # Since when "this conversation" counts (stdio: one process; over HTTP a client session's
         # id already names one conversation, and this only keeps an old one's out).

@@ -12,7 +12,7 @@ import time
 
 from . import budget
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
-from .exports import RENDER_POLL_S, timeline_view
+from .exports import RENDER_POLL_S
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
@@ -21,9 +21,8 @@ from .records import RenderState
 from .replies import status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
 from .sanitize import cap
-from .shared import Shared, iso
+from .shared import TURN_STALE_S, Shared, iso
 from .store import Project, Render
-from .timeline import fingerprint, is_exportable, read_timeline
 from .turns import AGENT_POLL_S
 from .uploads import UPLOAD_POLL_S
 
@@ -65,13 +64,19 @@ def export_item(r: Render) -> ExportItem:
 async def status(
     s: Shared, project: str | None = None, page: int = 1, report: Reporter = no_progress
 ) -> StatusOutput:
+    """Read-only: ``project`` (an id or a name) is shown, never made current, and nothing is
+    started or saved here (renders are followed and saved by their own jobs, whoever looks)."""
     lang = s.lang()
     notes = s.take_notices(lang)
-    if project:
-        chosen = s.projects.switch(project)
-        notes.append(t("project.switched", lang, name=chosen.name or chosen.id))
-    s.recover()
     current = s.projects.current
+    shown_only = False
+    if project:
+        chosen = s.projects.find(project)
+        shown_only = current is None or chosen.id != current.id
+        if shown_only:
+            notes.append(t("status.shown", lang, name=chosen.name or chosen.id, current=_name(s, current)))
+        current = chosen
+    s.store.interrupt_dead_turns(TURN_STALE_S)  # a fact found out, not a change: a dead turn is told as such
     deadline = budget.deadline() or time.monotonic() + s.settings.tool_budget
     if current is not None:
         waiting = s.jobs.running(project_id=current.id)
@@ -106,9 +111,10 @@ async def status(
             # What is known here (exports, answers, projects) still answers the question.
             notes.append(t("status.timeline_unavailable", lang, error=err.render(lang)))
         else:
-            out.timeline = timeline_view(read_timeline(state.draft, state.canvas), lang)
-            out.exportable = is_exportable(state.draft)
-            current_fp = fingerprint(state.draft)
+            facts = await s.drafts.facts(state.draft, state.canvas)
+            out.timeline = facts.view(lang)
+            out.exportable = facts.exportable
+            current_fp = facts.fingerprint
             for item, rec in zip(out.exports, exports, strict=True):
                 if rec.project_id == current.id and rec.status is RenderState.DOWNLOADED:
                     item.matches_timeline = rec.draft_fp == current_fp
@@ -128,7 +134,16 @@ async def status(
         newest = s.store.project_renders(current.id, 1)
         held = not newest or newest[0].created_at < asked.created_at
     out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
+    if shown_only and current is not None:
+        # Its "call export" would export the current project: say how to act on this one.
+        export_step = t("next.export", lang)
+        out.next_steps = [step for step in out.next_steps if step != export_step]
+        out.next_steps.append(t("next.shown_project", lang, name=current.name or current.id))
     return out
+
+
+def _name(s: Shared, project: Project | None) -> str:
+    return (project.name or project.id) if project is not None else t("project.unnamed", s.lang())
 
 
 def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[TurnAnswer]]:

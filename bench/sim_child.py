@@ -1,0 +1,72 @@
+"""The simulator in a process of its own, for bench/scale.py: its work on a huge draft (a
+deep copy and a JSON dump at every read) then neither slows the benchmark's own client nor
+looks like our server's cost. Commands come as JSON lines on stdin, answers go to stdout.
+
+    {"cmd": "register", "credits": 1e9}                       -> {"token": ...}
+    {"cmd": "draft", "session": sid, "tracks": 48, "clips": 1000} -> {"ok": true}
+    {"cmd": "configure", "fields": {...}}                     -> {"ok": true}
+    {"cmd": "renders"}                                         -> {"n": <renders requested>}
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+from ai_video_music.simulator import SimConfig, Simulator
+from ai_video_music.simulator.handlers import session as session_handlers
+
+
+class _NoCopy:
+    """The simulator copies the whole draft at every read (its drafts are edited in place by its
+    agent); the drafts set here are never edited, and a real backend serves a stored draft, so
+    that copy would be the simulator's cost, not a backend's."""
+
+    @staticmethod
+    def deepcopy(value: Any) -> Any:
+        return value
+
+
+def big_draft(tracks: int, clips: int) -> dict[str, Any]:
+    """A timeline of ``tracks`` tracks of ``clips`` one-second clips (the first a video track)."""
+    return {
+        "t": [
+            {
+                "tt": 0 if k == 0 else 1,
+                "sg": [
+                    {"n": f"clip {k}-{i}", "s": i * 1000, "d": 1000, "src": f"https://cdn.test/{k}/{i}.jpg"}
+                    for i in range(clips)
+                ],
+                "m": {"name": f"Track {k}"},
+            }
+            for k in range(tracks)
+        ],
+        "d": clips * 1000,
+        "m": {"w": 1080, "h": 1920, "fps": 30},
+    }
+
+
+def main() -> None:
+    session_handlers.copy = _NoCopy  # type: ignore[assignment]
+    sim = Simulator(SimConfig(agent_seconds=0.05, render_seconds=0.2)).start()
+    print(json.dumps({"base_url": sim.base_url}), flush=True)
+    for line in sys.stdin:
+        msg = json.loads(line)
+        out: dict[str, Any] = {"ok": True}
+        if msg["cmd"] == "register":
+            out = {"token": sim.state.register_user(credits=float(msg["credits"]))[0]}
+        elif msg["cmd"] == "draft":
+            draft = big_draft(int(msg["tracks"]), int(msg["clips"]))
+            with sim.state.lock:
+                sim.state.sessions[msg["session"]].draft = draft
+        elif msg["cmd"] == "configure":
+            sim.configure(**msg["fields"])
+        elif msg["cmd"] == "renders":
+            out = {"n": len(sim.requests("render"))}
+        print(json.dumps(out), flush=True)
+    sim.stop()
+
+
+if __name__ == "__main__":
+    main()
