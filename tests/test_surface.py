@@ -128,6 +128,8 @@ async def test_status_of_another_project_shows_it_without_making_it_current(
     assert shown["project"]["id"] == bakery["id"] and shown["project"]["current"] is False
     assert shown["timeline"]["duration_s"] == 6
     assert "Garage" in shown["reply"], "says which project is still current"
+    assert "Current project: “Bakery”" not in shown["reply"], "never labels the shown one current"
+    assert "Shown project (not the current one): “Bakery”" in shown["reply"]
     assert any('project="Bakery"' in step for step in shown["next_steps"])
     assert not any(step.startswith("Call export") for step in shown["next_steps"]), (
         "a bare export would export the current project, not this one"

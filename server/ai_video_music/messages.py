@@ -891,6 +891,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Current project: “{name}” (created {created}).",
         "当前项目：「{name}」（创建于 {created}）。",
     ),
+    "status.project_shown": (
+        "Shown project (not the current one): “{name}” (created {created}).",
+        "显示的项目（不是当前项目）：「{name}」（创建于 {created}）。",
+    ),
     "status.media": ("Media ({n}): {names}", "素材（{n}）：{names}"),
     "status.more": ("and {n} more.", "还有 {n} 个。"),
     "status.saved": ("Saved videos ({n}, newest first):", "已保存的视频（{n} 个，最新在前）："),

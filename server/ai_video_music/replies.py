@@ -226,7 +226,9 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
     if out.project is None:
         parts.append(t("status.no_project", lang))
     else:
-        parts.append(t("status.project", lang, name=out.project.name, created=out.project.created_at[:10]))
+        # A project shown with status(project=…) is not made current: its label says so.
+        label = "status.project" if out.project.current else "status.project_shown"
+        parts.append(t(label, lang, name=out.project.name, created=out.project.created_at[:10]))
         # Once is enough: an answer above that built the timeline already shows it.
         if out.timeline is not None and not any(out.timeline.summary in r for r in out.replies):
             parts.append(out.timeline.summary)
