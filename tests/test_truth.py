@@ -192,8 +192,8 @@ async def test_cost_of_overlapping_requests_in_two_projects_is_said_jointly(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=1.0)
-    conf = dataclasses.replace(settings, token=token, tool_budget=0.6)
+    sim.configure(agent_seconds=3.0)  # outlasts the budget even on a loaded machine
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.8)
     async with Client(create_server(conf)) as client:
         a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
         assert a["status"] == "working" and a["poll_after_s"] > 0
@@ -226,8 +226,8 @@ async def test_an_export_that_waited_for_an_edit_carries_its_cost_once(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=0.8)
-    conf = dataclasses.replace(settings, token=token, tool_budget=0.5)
+    sim.configure(agent_seconds=2.4)  # outlasts the budget even on a loaded machine
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
     async with Client(create_server(conf)) as client:
         working = await ask(client, "generate", {"prompt": "make a 6 second video"})
         assert working["status"] == "working"
@@ -244,7 +244,7 @@ async def test_status_labels_other_projects_work_and_asks_to_poll_only_when_some
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=2.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
         with sim.hold("render"):
@@ -306,8 +306,8 @@ async def test_each_client_session_has_its_own_project_and_answers(
     """One service, two client sessions (as streamable HTTP gives them): each its own current
     project; an answer is told to the session that asked, the other sees it labelled."""
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=0.8)
-    conf = dataclasses.replace(settings, token=token, tool_budget=0.5)
+    sim.configure(agent_seconds=2.4)  # outlasts the budget even on a loaded machine
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
     async with NemoClient(conf) as backend, anyio.create_task_group() as tg:
         svc = VideoService(conf, backend, Store(conf.home), tg)
         CLIENT.set("one")
