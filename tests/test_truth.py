@@ -7,6 +7,7 @@ Real prices here (about 100 a generated clip, 50 an edit), so the credit story i
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -336,3 +337,23 @@ async def test_each_client_session_has_its_own_project_and_answers(
 def test_an_accepted_uploads_answer_of_any_shape_reads_without_error(data: Any) -> None:
     files = parse(UploadResult, data).files
     assert [f.filename for f in files] == (["b.png"] if data == [{"filename": "b.png"}] else [])
+
+
+async def test_a_quoted_text_the_timeline_lacks_is_said_whatever_the_agent_claims(
+    rich: Client, sim: Simulator
+) -> None:
+    await ask(rich, "generate", {"prompt": "make a 6 second video"})
+    done = await ask(rich, "generate", {"prompt": 'Add the title "Summer"'})
+    assert done["timeline_changed"] is True
+    assert "Not on the timeline" not in done["reply"], "the title is there: nothing to say"
+    sim.configure(lie_rate=1.0)  # the agent claims its edit and makes none
+    lied = await ask(rich, "generate", {"prompt": "Put the caption 'Open House Sunday' at the very end"})
+    assert "Open House Sunday" not in json.dumps(sim_drafts(sim), ensure_ascii=False)
+    assert "Not on the timeline, although the request quoted it: “Open House Sunday”." in lied["reply"]
+    zh = await ask(rich, "generate", {"prompt": "在结尾加上字幕「下次见」"})
+    assert "请求里引用的文字没有出现在时间线上：「下次见」。" in zh["reply"]
+
+
+def sim_drafts(sim: Simulator) -> list[Any]:
+    with sim.state.lock:
+        return [s.draft for s in sim.state.sessions.values()]

@@ -697,6 +697,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
         "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
     ),
+    "agent.missing_quotes": (
+        "Not on the timeline, although the request quoted it: {texts}.",
+        "请求里引用的文字没有出现在时间线上：{texts}。",
+    ),
+    "next.missing_quotes": (
+        "Tell the user that {texts} is not in the video (checked on the timeline), whatever else changed.",
+        "告诉用户：{texts} 没有出现在视频里（已在时间线上核对），无论其他部分改了什么。",
+    ),
     "agent.changes": ("What changed on the timeline:", "时间线上的变化："),
     "agent.no_change": (
         "The timeline didn't change: “{prompt}” did not happen.",

@@ -18,6 +18,23 @@ NAME_CHARS = 32
 _OPEN, _CLOSE = "\"“「『《‘'", "\"”」』》’'"
 _QUOTE = f"[{_OPEN}]([^{_OPEN}{_CLOSE}\\n]{{1,60}})[{_CLOSE}]"
 
+# Quoted text in a request: any quote pair, but an ASCII apostrophe only as a quote mark around
+# words (never the one inside "don't ... it's").
+_QUOTED_TEXT = re.compile(
+    "[\"“「『《‘]([^\"“”「」『』《》‘’\n]{1,60})[\"”」』》’]|(?<!\\w)'([^'\n]{1,60})'(?!\\w)"
+)
+
+
+def quoted(text: str) -> list[str]:
+    """The texts a request quotes ("the title 'Summer Trip'", 「花语小店」), in order, each once."""
+    found: list[str] = []
+    for match in _QUOTED_TEXT.finditer(text):
+        inner = (match.group(1) or match.group(2) or "").strip()
+        if inner and inner not in found:
+            found.append(inner)
+    return found
+
+
 # A title the user asks for, quoted: "titled “Spring Sale”", "with the title 'Go'", "标题「春季促销」".
 _TITLE_QUOTED = re.compile(
     r"(?i)(?:\b(?:titled|title|headline|called|named|name\s+it|call\s+it|name)\b"

@@ -78,6 +78,16 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
     return line
 
 
+def missing_quotes(gen: Generation) -> list[str]:
+    """Texts the request quoted that the new timeline doesn't have anywhere (checked, not claimed)."""
+    found = turn_facts(gen).get("missing_quotes")
+    return [str(q) for q in found] if isinstance(found, list) else []
+
+
+def quote_list(texts: list[str], lang: Lang) -> str:
+    return ("、" if lang == "zh" else ", ").join((f"「{q}」" if lang == "zh" else f"“{q}”") for q in texts)
+
+
 def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     """A finished (or interrupted) agent turn, told: facts first, then NemoVideo's words, then cost."""
     facts = turn_facts(gen)
@@ -103,6 +113,9 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in listed))
     elif gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED:
         parts.append(t("agent.unchecked", lang))
+    missing = missing_quotes(gen)
+    if missing:
+        parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
     if words:
         cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
         parts.append(fence(words, lang) + cut)
@@ -122,6 +135,9 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [t("next.no_change", lang)]
     asks = translate(said(gen)).actions
     steps = []
+    missing = missing_quotes(gen)
+    if missing:
+        steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:

@@ -9,6 +9,7 @@ attaches to it; a repeat of one already answered needs the user's confirmation.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -23,6 +24,7 @@ from .errors import ConnectionFailedError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, msg, t
 from .models import SessionState
+from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
@@ -55,9 +57,12 @@ class TurnFailed(NemoError):
         super().__init__(reply=out.reply)
 
 
-def compare(before: SessionState | None, after: SessionState) -> tuple[bool | None, dict[str, Any]] | None:
+def compare(
+    before: SessionState | None, after: SessionState, prompt: str = ""
+) -> tuple[bool | None, dict[str, Any]] | None:
     """The verified change between two states, in every language; None when a draft can't be
-    read (a hostile draft must not turn a paid answer into an error)."""
+    read (a hostile draft must not turn a paid answer into an error). Texts the request quoted
+    that are nowhere in the new draft are listed: a fact, whatever the agent says."""
     try:
         before_tl: Timeline | None = (
             read_timeline(before.draft, before.canvas) if before is not None else None
@@ -68,6 +73,14 @@ def compare(before: SessionState | None, after: SessionState) -> tuple[bool | No
         before_fp = None if before is None else fingerprint(before.draft)
         facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
         changed = None if before_fp is None else before_fp != after_fp
+        wanted = quoted(prompt)
+        if wanted:
+            # Searched in the whole draft (any track, any field), case-insensitively: only a text
+            # that appears nowhere is said to be missing.
+            draft = json.dumps(after.draft, ensure_ascii=False).casefold()
+            missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
+            if missing:
+                facts["missing_quotes"] = missing
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
             facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
@@ -374,10 +387,12 @@ class Turns:
         ended = time.time()
         facts: dict[str, Any] = {"said": text, "truncated": truncated, "accepted": accepted}
         changed: bool | None = None
+        asked = self.s.store.generation(gen_id)
+        gen_prompt = asked.prompt if asked is not None else ""
         if after is not None:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
-            found = await anyio.to_thread.run_sync(compare, before, after)
+            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:
