@@ -227,8 +227,9 @@ async def test_an_export_that_waited_for_an_edit_carries_its_cost_once(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=2.4)  # outlasts the budget even on a loaded machine
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    # The edit outlasts the budget; the budget leaves room for the reads after a wait on a loaded machine.
+    sim.configure(agent_seconds=4.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=2.5)
     async with Client(create_server(conf)) as client:
         working = await ask(client, "generate", {"prompt": "make a 6 second video"})
         assert working["status"] == "working"

@@ -162,7 +162,7 @@ class Exports:
         url = view.project_url if view else None
         if rec.status is RenderState.DOWNLOADED:
             self.s.store.update_render(rec.id, told=1)
-            reply = export_done(rec, url, lang) if rec.local_path else _link_done(rec, url, lang)
+            reply = export_done(rec, url, lang)
             return ExportOutput(
                 language=lang,
                 status="done",
@@ -209,20 +209,3 @@ def _still_there(rec: Render) -> bool:
     if rec.local_path:
         return Path(rec.local_path).is_file()
     return rec.output_url is not None
-
-
-def _link_done(rec: Render, project_url: str | None, lang: Lang) -> str:
-    """A verified export that lives at its link (hosted mode): the link and the file's own facts,
-    read there."""
-    facts = t(
-        "export.facts",
-        lang,
-        seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
-        width=rec.width or "?",
-        height=rec.height or "?",
-        mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
-    )
-    reply = t("export.ready_link", lang, url=rec.output_url, facts=facts)
-    if project_url:
-        reply += "\n" + t("export.project_link", lang, url=project_url)
-    return reply

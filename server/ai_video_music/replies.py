@@ -185,7 +185,8 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
 
 
 def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
-    """A saved export: where it is and the file's own facts (probed, not the timeline's)."""
+    """A verified export: where it is (the saved file, or in hosted mode its link) and the file's
+    own facts (probed, not the timeline's)."""
     facts = t(
         "export.facts",
         lang,
@@ -194,7 +195,10 @@ def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
         height=rec.height or "?",
         mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
     )
-    reply = t("export.done", lang, path=rec.local_path, facts=facts)
+    if rec.local_path:
+        reply = t("export.done", lang, path=rec.local_path, facts=facts)
+    else:
+        reply = t("export.ready_link", lang, url=rec.output_url, facts=facts)
     if project_url:
         reply += "\n" + t("export.project_link", lang, url=project_url)
     return reply
