@@ -217,6 +217,19 @@ async def test_1001_on_a_user_token_says_to_renew_it_instead_of_switching_accoun
     assert len(requests_to(sim, "credits")) == 1
 
 
+async def test_1001_on_a_signed_in_token_says_to_connect_again_not_to_set_a_variable(
+    settings: Settings, sim: Simulator
+) -> None:
+    hosted = dataclasses.replace(registered(settings, "nmv_usr_expired"), token_from_signin=True)
+    async with NemoClient(hosted) as c:
+        with pytest.raises(errors.TokenInvalidError) as info:
+            await c.credits()
+    for lang, again in (("en", "Connect again"), ("zh", "重新连接")):
+        told = info.value.render(lang)
+        assert again in told and "NEMO_TOKEN" not in told and "nmv_usr_expired" not in told
+    assert requests_to(sim, "token") == []
+
+
 async def test_1001_during_an_agent_turn_resends_the_rejected_message_once(
     client: NemoClient, sim: Simulator
 ) -> None:

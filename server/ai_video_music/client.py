@@ -346,8 +346,10 @@ class NemoClient:
     async def _token(self, *, refused: str | None = None) -> str:
         """The token to send; ``refused`` names one the backend just rejected (1001)."""
         if self.settings.token:
-            if refused:
-                raise TokenInvalidError("error.1001_user")
+            if refused:  # the user's own token: theirs to renew, never swapped for a free one
+                raise TokenInvalidError(
+                    "error.1001_signin" if self.settings.token_from_signin else "error.1001_user"
+                )
             return self.settings.token
         async with self._token_lock:
             record = self._record

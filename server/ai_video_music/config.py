@@ -117,6 +117,9 @@ class Settings:
     download_timeout: float = 30 * 60
     # Hosted mode: an export is its link with facts read over the network; nothing is downloaded.
     exports_as_links: bool = False
+    # Hosted mode: the token is the one the user connected with on the sign-in page (not NEMO_TOKEN),
+    # so a refused token is fixed by connecting again.
+    token_from_signin: bool = False
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:

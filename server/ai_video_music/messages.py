@@ -531,6 +531,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Renew it in your NemoVideo account, or unset NEMO_TOKEN to use free credits.",
         "请在 NemoVideo 账户中更新令牌，或取消设置 NEMO_TOKEN 以使用免费积分。",
     ),
+    "error.1001_signin": (
+        "NemoVideo no longer accepts the token you connected with (it expired or was deleted).",
+        "NemoVideo 不再接受你连接时使用的令牌（已过期或已删除）。",
+    ),
+    "error.1001_signin.remedy": (
+        "Connect again: remove this app's connection, add it again and paste a new NemoVideo API token "
+        "(NemoVideo → Settings → API Tokens).",
+        "请重新连接：移除此应用的连接后重新添加，并粘贴新的 NemoVideo API 令牌"
+        "（NemoVideo → 设置 → API 令牌）。",
+    ),
     "error.1002": ("The project's session was not found on the server.", "服务器上找不到该项目的会话。"),
     "error.1002.remedy": (
         "A new session is started automatically; re-upload your media if it is missing.",

@@ -36,7 +36,14 @@ log = logging.getLogger(__name__)
 def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
     """The local settings, made this user's: their token, their folders."""
     home = state_dir / "users" / user.id
-    return replace(base, token=user.nemo_token, home=home, output_dir=home / "exports", exports_as_links=True)
+    return replace(
+        base,
+        token=user.nemo_token,
+        home=home,
+        output_dir=home / "exports",
+        exports_as_links=True,
+        token_from_signin=True,
+    )
 
 
 def service_for(user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool) -> MCPServer[Any]:
