@@ -7,6 +7,8 @@ servers.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import sys
 from collections.abc import AsyncIterator, Iterator
@@ -198,3 +200,27 @@ def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     dest = tmp_path_factory.mktemp("media") / "sample.mp4"
     render(timeline_of(draft, {}, fps=10), dest)
     return dest
+
+
+CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+
+
+@contextlib.contextmanager
+def launched_chromium(args: list[str]) -> Iterator[Any]:
+    """Debian's Chromium through Playwright (never a downloaded browser); skipped without it,
+    failed when CI is set."""
+    missing = None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing = missing or "playwright is not installed (pip install -e '.[test]')"
+    if missing:
+        if os.environ.get("CI"):
+            pytest.fail(missing)
+        pytest.skip(missing)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -34,8 +34,8 @@ from mcp.server.mcpserver import MCPServer
 from ai_video_music.app import APP_URI, build_apps
 
 from .app_host import fixtures as fx
+from .conftest import launched_chromium
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -185,19 +185,8 @@ def host(media: _Server) -> Iterator[_Server]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    missing = None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = missing or "playwright is not installed (pip install -e '.[test]')"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with launched_chromium(CHROMIUM_ARGS) as chromium:
         yield chromium
-        chromium.close()
 
 
 @dataclass

@@ -37,9 +37,8 @@ from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
 from ai_video_music.links import is_loopback
 from ai_video_music.simulator import Simulator
 
-from .conftest import console_script
+from .conftest import console_script, launched_chromium
 
-CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,
@@ -337,32 +336,20 @@ class _Page(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
-    missing = None if CHROMIUM.exists() else f"no Chromium at {CHROMIUM} (apt-get install chromium)"
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        missing = missing or "playwright is not installed"
-    if missing:
-        if os.environ.get("CI"):
-            pytest.fail(missing)
-        pytest.skip(missing)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                # evil.test resolves to 127.0.0.1: the state after a DNS rebinding attack.
-                "--host-resolver-rules=MAP evil.test 127.0.0.1",
-                # Chromium's own Private Network Access guard would stop the rebound page first;
-                # other browsers (and older Chromium) have none, so the server must hold alone.
-                "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
-                "PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks",
-            ],
-        )
+    with launched_chromium(
+        [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            # evil.test resolves to 127.0.0.1: the state after a DNS rebinding attack.
+            "--host-resolver-rules=MAP evil.test 127.0.0.1",
+            # Chromium's own Private Network Access guard would stop the rebound page first;
+            # other browsers (and older Chromium) have none, so the server must hold alone.
+            "--disable-features=BlockInsecurePrivateNetworkRequests,PrivateNetworkAccessSendPreflights,"
+            "PrivateNetworkAccessRespectPreflightResults,LocalNetworkAccessChecks",
+        ]
+    ) as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
