@@ -8,6 +8,7 @@ servers.
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import sys
@@ -19,6 +20,7 @@ import anyio
 import pytest
 from hypothesis import settings as hypothesis_settings
 from mcp import Client
+from mcp.client.session import ClientSession
 from mcp.types import CallToolResult
 
 from ai_video_music import client as client_module
@@ -39,6 +41,24 @@ hypothesis_settings.load_profile("project")
 # No real backoff or Retry-After waits in tests: a retry is re-sent at once (tests of the delays
 # inject their own sleep and still see every delay).
 client_module.set_testing(True)
+
+# The SDK's client checks each tool's output schema against the JSON Schema metaschema once per
+# session (30 ms for `status`'s), then validates every result with the compiled validator. The
+# suite opens some two thousand sessions on the same five schemas: check each schema once per
+# process and share the compiled (immutable) validator. Every result is still validated.
+_compiled: dict[str, Any] = {}
+_compile = ClientSession._output_schema_validator
+
+
+def _shared_validator(session: ClientSession, name: str, output_schema: dict[str, Any]) -> Any:
+    key = json.dumps(output_schema, sort_keys=True)
+    if key not in _compiled:
+        _compiled[key] = _compile(session, name, output_schema)
+    session._tool_output_validators[name] = _compiled[key]
+    return _compiled[key]
+
+
+ClientSession._output_schema_validator = _shared_validator  # type: ignore[method-assign]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -124,6 +124,27 @@ async def test_bad_local_files_are_refused_before_anything_is_sent(
     assert requests_to(sim, "upload") == [], "one bad file stops the whole batch before any byte is sent"
 
 
+@pytest.mark.parametrize("pattern", ["{folder}/*", "{folder}/passport.jpg", "{folder}/missing.jpg"])
+async def test_hosted_upload_never_reads_or_lists_the_servers_disk(
+    settings: Settings, sim: Simulator, tmp_path: Path, pattern: str
+) -> None:
+    """A signed-in user of a hosted server names files on the server's disk: nothing is read,
+    sent, listed or confirmed to exist; the answer says to send links."""
+    from ai_video_music.hosted.accounts import User
+    from ai_video_music.hosted.users import user_settings
+
+    folder = tmp_path / "server-secrets"
+    folder.mkdir()
+    jpeg(folder / "passport.jpg")
+    (folder / "id_rsa").write_text("PRIVATE KEY", encoding="utf-8")
+    hosted = user_settings(settings, tmp_path / "state", User("u1"))
+    async with Client(create_server(hosted)) as mcp:
+        message = error_text(await call(mcp, "upload", {"files": [pattern.format(folder=folder)]}))
+    assert says(message, "input.no_local_files")
+    assert "passport" not in message and "id_rsa" not in message and "missing" not in message
+    assert requests_to(sim, "upload") == []
+
+
 async def test_a_too_long_name_is_not_called_a_symlink_loop(mcp: Client, tmp_path: Path) -> None:
     long_name = tmp_path / ("b" * 300 + ".mp4")
     message = error_text(await call(mcp, "upload", {"files": [str(long_name)]}))

@@ -73,6 +73,7 @@ from .models import (
 from .redact import remember_secret
 from .sanitize import whole
 from .sse import AgentEvent, ErrorEvent, EventReader
+from .tls import shared_context
 from .tokens import TokenCache, TokenRecord
 
 log = logging.getLogger(__name__)
@@ -297,7 +298,9 @@ class NemoClient:
         min_rate: tuple[float, float] = (MIN_DOWNLOAD_RATE, RATE_WINDOW_S),
     ) -> None:
         self.settings = settings
-        self._http = http or httpx.AsyncClient(timeout=httpx.Timeout(30.0, read=60.0), follow_redirects=False)
+        self._http = http or httpx.AsyncClient(
+            timeout=httpx.Timeout(30.0, read=60.0), follow_redirects=False, verify=shared_context()
+        )
         self._sleep = sleep
         self._backoff_base = backoff_base
         self.sse_limit = sse_limit

@@ -120,6 +120,8 @@ class Settings:
     # Hosted mode: the token is the one the user connected with on the sign-in page (not NEMO_TOKEN),
     # so a refused token is fixed by connecting again.
     token_from_signin: bool = False
+    # Hosted mode: `upload` takes links only; a path would name a file on the server's own disk.
+    files_by_path: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:

@@ -26,6 +26,7 @@ import httpx
 
 from .client import NemoClient, check_media_url
 from .media import NotAVideoError, VideoFacts
+from .tls import shared_context
 from .videocheck import check_frame, walk_boxes
 
 BLOCK = 64 * 1024  # one read's smallest range: a few requests reach every box header of an export
@@ -197,7 +198,7 @@ def read_facts(fh: BinaryIO, size: int) -> VideoFacts:
 
 
 def _check(url: str, client: NemoClient) -> VideoFacts:
-    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False) as http:
+    with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, verify=shared_context()) as http:
         target = check_media_url(url, client.links)
         for _ in range(MAX_REDIRECTS):
             # Where the link really leads, each hop checked: the range reads go to the last one.

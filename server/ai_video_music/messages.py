@@ -265,6 +265,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Pass files=[absolute paths] and/or urls=[links].",
         "请传入 files=[绝对路径] 和/或 urls=[链接]。",
     ),
+    "input.no_local_files": (
+        "This server runs remotely: it can't read files on your device or anywhere else by path.",
+        "此服务器在远程运行：无法按路径读取您设备上（或其他任何地方）的文件。",
+    ),
+    "input.no_local_files.remedy": (
+        "Pass the photos and clips as links: urls=[https links].",
+        "请以链接形式提供照片和视频：urls=[https 链接]。",
+    ),
     "input.upload_in_prompt": ("Nothing to upload was named in the request.", "请求中没有指明要上传的文件。"),
     "input.upload_in_prompt.remedy": (
         "Call upload with files=[absolute paths] and/or urls=[http(s) links].",

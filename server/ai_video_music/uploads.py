@@ -73,6 +73,9 @@ class Uploads:
         lang = self.s.lang()
         if not files and not urls:
             raise InputError("input.nothing_to_upload")
+        if files and not self.s.settings.files_by_path:
+            # Before any path is looked at: no wildcard expanded, no name listed, no existence told.
+            raise InputError("input.no_local_files")
         found, matched = await self._expand(files, roots)
         paths, skipped = await anyio.to_thread.run_sync(self._checked, found, matched)
         if len(paths) + len(urls) > MAX_FILES_PER_UPLOAD:

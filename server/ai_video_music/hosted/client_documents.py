@@ -17,6 +17,8 @@ import httpx
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata
 from pydantic import ValidationError
 
+from ..tls import shared_context
+
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT = 5 * 1024  # the draft's suggested limit
@@ -52,11 +54,11 @@ class ClientDocuments:
     def __init__(
         self,
         *,
-        verify: ssl.SSLContext | bool = True,
+        verify: ssl.SSLContext | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_private: bool = False,
     ) -> None:
-        self._verify = verify
+        self._verify = verify or shared_context()
         self._transport = transport
         self.allow_private = allow_private
 

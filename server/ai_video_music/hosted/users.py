@@ -43,6 +43,7 @@ def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
         output_dir=home / "exports",
         exports_as_links=True,
         token_from_signin=True,
+        files_by_path=False,
     )
 
 
