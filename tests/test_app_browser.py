@@ -4,8 +4,8 @@ host harness (tests/app_host/host.html) that speaks the MCP Apps postMessage pro
 The app's HTML and CSP come from a real ``resources/read`` of the server's app resource; the
 harness page serves it with the CSP a host would build from that metadata, and a second
 loopback origin serves a real MP4 as the "CDN". Each state is screenshotted into the test's
-tmp_path and, when APP_SCREENSHOTS names a folder, into that folder too (the README's images
-are app-en.png and app-zh.png from there).
+tmp_path and, when APP_SCREENSHOTS names a folder, into that folder too. (The README's images are
+not these: the MP4 here is a test pattern; scripts/screenshots takes them from a real export.)
 
 Chromium is never downloaded: the tests use /usr/bin/chromium (apt-get install chromium) and
 skip without it, except in CI (CI set), where a missing browser is a failure.
@@ -334,7 +334,6 @@ def test_player_plays_the_exports_url_and_the_timeline_shows_every_track_and_cli
     assert "nemovideo-summer-trip.mp4" in str(app.frame.locator("#saved").text_content())
     assert "/home/me" not in str(app.frame.locator("body").text_content()), "only the file's name is shown"
     app.settle()
-    shots.take(app.page, "app-en")
     shots.take(app.page, "status-en-light-360")
 
 
@@ -360,7 +359,6 @@ def test_chinese_result_shows_chinese(open_app: OpenApp, media: _Server, shots: 
     assert app.frame.locator("#timeline-meta").text_content() == "12 秒 · 1080×1920 · 9:16"
     assert app.frame.locator("#badge").text_content() == "已完成"
     app.settle()
-    shots.take(app.page, "app-zh")
     shots.take(app.page, "export-zh-dark-360")
 
 
