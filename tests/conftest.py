@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import sys
+import tempfile
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
 
+from .hosted.postgres import SHARED_ENV, stop_shared_cluster
 from .variants import SIM_VARIANTS, Variant
 
 # Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
@@ -59,6 +61,22 @@ def _shared_validator(session: ClientSession, name: str, output_schema: dict[str
 
 
 ClientSession._output_schema_validator = _shared_validator  # type: ignore[method-assign]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The run's main process makes the folder it shares with its xdist workers (they inherit
+    the variable): the hosted tests' one PostgreSQL is recorded there."""
+    if not hasattr(config, "workerinput"):
+        os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="nemo-tests-")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and SHARED_ENV in os.environ:
+        folder = Path(os.environ.pop(SHARED_ENV))
+        try:
+            stop_shared_cluster(folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -223,6 +241,15 @@ def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 @contextlib.contextmanager
@@ -244,3 +271,13 @@ def launched_chromium(args: list[str]) -> Iterator[Any]:
             yield browser
         finally:
             browser.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Chromium for a module's tests (each test opens its own page, a fresh context). Their
+    modules are one xdist group, so a run launches it once per module, not once per worker.
+    Not session-wide: Playwright's sync API keeps an event loop running until it stops, which
+    the async tests that follow on the same worker can't share."""
+    with launched_chromium(CHROMIUM_ARGS) as chromium:
+        yield chromium

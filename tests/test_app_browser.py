@@ -34,21 +34,11 @@ from mcp.server.mcpserver import MCPServer
 from ai_video_music.app import APP_URI, build_apps
 
 from .app_host import fixtures as fx
-from .conftest import launched_chromium
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 HOST_PAGE = Path(__file__).parent / "app_host" / "host.html"
 TIMEOUT_MS = 15_000
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("chromium")]
 
 
 # --- loopback servers ----------------------------------------------------------------------------
@@ -181,12 +171,6 @@ def host(media: _Server) -> Iterator[_Server]:
 
 
 # --- the browser ---------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    with launched_chromium(CHROMIUM_ARGS) as chromium:
-        yield chromium
 
 
 @dataclass

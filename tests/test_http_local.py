@@ -98,15 +98,16 @@ def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> It
             stdin=subprocess.DEVNULL,
         )
     try:
-        deadline = time.monotonic() + 30
-        while True:  # listening once any answer comes back (401: no secret yet)
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/mcp", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, log.read_text(encoding="utf-8")
-                assert time.monotonic() < deadline, "serve --http did not start"
-                time.sleep(0.1)
+        deadline = time.monotonic() + 60
+        with httpx.Client(timeout=1) as http:  # one client: each new one loads the CA bundle
+            while True:  # listening once any answer comes back (401: no secret yet)
+                try:
+                    http.get(f"http://127.0.0.1:{port}/mcp")
+                    break
+                except httpx.TransportError:
+                    assert proc.poll() is None, log.read_text(encoding="utf-8")
+                    assert time.monotonic() < deadline, "serve --http did not start"
+                    time.sleep(0.1)
         secret = read_secret(home)
         assert secret
         yield Running(port, home, log, secret)
@@ -363,6 +364,7 @@ def hostile_site() -> Iterator[int]:
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("chromium")  # the module's browser launched once
 def test_a_page_on_another_loopback_origin_gets_nothing(
     server: Running, chromium: Any, hostile_site: int
 ) -> None:
@@ -380,6 +382,7 @@ def test_a_page_on_another_loopback_origin_gets_nothing(
 
 
 @pytest.mark.browser
+@pytest.mark.xdist_group("chromium")  # the module's browser launched once
 def test_a_rebound_page_on_our_own_port_gets_403(server: Running, chromium: Any) -> None:
     """The page's origin is http://evil.test:<our port>: same-origin to the server after the
     rebinding, so the browser sends anything and lets the page read the answer."""

@@ -1,4 +1,4 @@
-"""Hosted-mode fixtures: a real PostgreSQL per test session, a fresh database per test."""
+"""Hosted-mode fixtures: one real PostgreSQL per test run, a fresh database per test."""
 
 from __future__ import annotations
 
@@ -9,22 +9,16 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
-from ..test_app_browser import browser  # noqa: F401 - Debian's Chromium, shared with the app's tests
-from .postgres import Cluster, available
+from .postgres import Cluster, available, shared_cluster
 
 
 @pytest.fixture(scope="session")
-def pg_cluster() -> Iterator[Cluster]:
+def pg_cluster() -> Cluster:
     if not available():
         if os.environ.get("CI"):
             pytest.fail("PostgreSQL is required in CI for the hosted tests (apt-get install postgresql)")
         pytest.skip("PostgreSQL server binaries not installed: hosted mode not tested")
-    cluster = Cluster()
-    cluster.start()
-    try:
-        yield cluster
-    finally:
-        cluster.stop()
+    return shared_cluster()  # stopped by the run's main process (tests/conftest.py)
 
 
 @pytest.fixture

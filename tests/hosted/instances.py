@@ -30,14 +30,15 @@ def _free_port() -> int:
 def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     """An instance in its own process answers /healthz (it migrates the database first)."""
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        assert process.poll() is None, "an instance exited while starting"
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        time.sleep(0.1)  # readiness polling of a subprocess, not a timing under test
+    with httpx.Client(timeout=2) as http:  # one client: each new one loads the CA bundle
+        while time.monotonic() < deadline:
+            assert process.poll() is None, "an instance exited while starting"
+            try:
+                if http.get(f"http://127.0.0.1:{port}/healthz").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.1)  # readiness polling of a subprocess, not a timing under test
     raise AssertionError("an instance did not start")
 
 

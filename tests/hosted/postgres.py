@@ -3,6 +3,8 @@ folder, a free loopback port, trust authentication (nothing but this machine can
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import pwd
 import shutil
@@ -27,9 +29,9 @@ def _free_port() -> int:
 class Cluster:
     """``initdb`` + ``pg_ctl start``; as root, run as the ``postgres`` user (initdb refuses root)."""
 
-    def __init__(self) -> None:
-        self.root = Path(tempfile.mkdtemp(prefix="nemo-pg-"))
-        self.port = _free_port()
+    def __init__(self, root: Path | None = None, port: int | None = None) -> None:
+        self.root = root or Path(tempfile.mkdtemp(prefix="nemo-pg-"))
+        self.port = port or _free_port()
         self._as: list[str] = []
         if os.geteuid() == 0:
             user = pwd.getpwnam("postgres")
@@ -41,7 +43,8 @@ class Cluster:
         subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
-        self._run(str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8")
+        initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
+        self._run(*initdb, "--no-sync")  # a throwaway cluster: nothing to make durable
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
         self._run(
             str(PG_BIN / "pg_ctl"),
@@ -63,3 +66,35 @@ class Cluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+
+SHARED_ENV = "NEMO_TEST_SHARED"  # a folder the pytest process and its xdist workers share
+
+
+def shared_cluster() -> Cluster:
+    """One cluster for the whole run, started by the first worker that needs it (the others
+    wait on the lock and reuse it; each test still gets a database of its own). Starting one
+    per worker cost each worker an ``initdb``: seconds of a loaded machine, four times over."""
+    folder = Path(os.environ[SHARED_ENV])
+    with (folder / "pg.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        record = folder / "pg.json"
+        if record.exists():
+            known = json.loads(record.read_text(encoding="utf-8"))
+            return Cluster(Path(known["root"]), int(known["port"]))
+        cluster = Cluster()
+        try:
+            cluster.start()
+        except BaseException:
+            shutil.rmtree(cluster.root, ignore_errors=True)
+            raise
+        record.write_text(json.dumps({"root": str(cluster.root), "port": cluster.port}), encoding="utf-8")
+        return cluster
+
+
+def stop_shared_cluster(folder: Path) -> None:
+    """At the end of the run (the process that made ``folder``): stop the cluster if one started."""
+    record = folder / "pg.json"
+    if record.exists():
+        known = json.loads(record.read_text(encoding="utf-8"))
+        Cluster(Path(known["root"]), int(known["port"])).stop()
