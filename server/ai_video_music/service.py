@@ -23,6 +23,7 @@ from .jobs import Jobs, Reporter, no_progress
 from .messages import Lang, Msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
+from .quota import quota_text
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, route
 from .shared import Shared
@@ -255,6 +256,7 @@ class VideoService:
         for gen in gens:
             groups.setdefault(gen.project_id or "", []).append(gen)
         by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
+        quota = s.client.quota  # a team member's own quota (read with the balance just now)
         return CreditsOutput(
             language=lang,
             available=c.available,
@@ -267,7 +269,8 @@ class VideoService:
                 spent_text(whole, by_project, lang),
                 s.more_credits(lang) if low else None,
                 lang,
-            ),
+            )
+            + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
             session_credits_used=whole.used if gens else None,
             session_requests=len(gens),
