@@ -154,9 +154,10 @@ class SignIn:
             return await self._signin_form(request, lang, request_id, alert=alert, status=403)
         if self.config.team:
             return await self._member_submit(request, lang, request_id, str(form.get("member_code") or ""))
-        if form.get("start_free") and self.free_limit is not None:
-            return await self._start_free(request, lang, request_id, self.free_limit)
         token = str(form.get("nemo_token") or "").strip()
+        # A pasted token wins: a scripted client posting every hidden field also posts start_free.
+        if not token and form.get("start_free") and self.free_limit is not None:
+            return await self._start_free(request, lang, request_id, self.free_limit)
         if not token:
             alert = t("hosted.signin.empty", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=400)
