@@ -18,7 +18,7 @@ from .config import HostedConfigError, check_database_url, check_secret_key
 from .secrets_box import SecretBox
 
 
-async def _run(action: str, name: str) -> str:
+async def run(action: str, name: str) -> str:
     pool = db.make_pool(check_database_url(os.environ.get("NEMO_DATABASE_URL")), max_size=1)
     box = SecretBox(check_secret_key(os.environ.get("NEMO_SECRET_KEY")))
     await pool.open(wait=True, timeout=30)
@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     if not name or len(name) > 200:
         parser.error("give a name of 1 to 200 characters")
     try:
-        print(asyncio.run(_run(args.action, name)))
+        print(asyncio.run(run(args.action, name)))
     except HostedConfigError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
