@@ -134,10 +134,12 @@ def create_app(
     *,
     clock: Callable[[], float] = time.monotonic,
     client_documents: ClientDocuments | None = None,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here.
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
-    ID metadata documents (default: from public addresses only). Tests replace both."""
+    ID metadata documents (default: from public addresses only); ``wall_clock`` places tool calls
+    in their minute for the rate limit. Tests replace them."""
     pool = db.make_pool(config.database_url)
     store_pool = make_store_pool(config.database_url, max_size=config.store_connections)
     box = SecretBox(config.secret_key)
@@ -183,7 +185,7 @@ def create_app(
         else None
     )
     signin = SignIn(config, settings, provider, accounts, servers.forget, limit, free)
-    calls = CallLimit(pool, config.calls_per_minute) if config.calls_per_minute > 0 else None
+    calls = CallLimit(pool, config.calls_per_minute, wall_clock) if config.calls_per_minute > 0 else None
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *oauth_routes(provider, config),

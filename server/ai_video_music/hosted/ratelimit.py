@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,26 +32,28 @@ class Verdict:
 
 
 class CallLimit:
-    def __init__(self, pool: AsyncConnectionPool, per_minute: int) -> None:
+    def __init__(
+        self, pool: AsyncConnectionPool, per_minute: int, clock: Callable[[], float] = time.time
+    ) -> None:
         self.pool = pool
         self.per_minute = per_minute
+        self.clock = clock  # wall-clock seconds (instances behind one balancer keep time with NTP)
 
     async def take(self, user_id: str) -> Verdict:
         """Count one tool call; whether it is within the limit."""
+        now = self.clock()
+        window = math.floor(now / 60) * 60
         async with self.pool.connection() as conn, conn.transaction():
             cur = await conn.execute(
-                "INSERT INTO rate_windows (user_id, window_start, calls)"
-                " VALUES (%s, date_trunc('minute', now()), 1)"
+                "INSERT INTO rate_windows (user_id, window_start, calls) VALUES (%s, to_timestamp(%s), 1)"
                 " ON CONFLICT (user_id, window_start) DO UPDATE SET calls = rate_windows.calls + 1"
-                " RETURNING calls,"
-                " extract(epoch FROM window_start + interval '1 minute' - now())::float8,"
-                " (SELECT value FROM kv WHERE kv.user_id = %s AND kv.key = 'language')",
-                (user_id, user_id),
+                " RETURNING calls, (SELECT value FROM kv WHERE kv.user_id = %s AND kv.key = 'language')",
+                (user_id, window, user_id),
             )
             row = await cur.fetchone()
         assert row is not None  # an upsert with RETURNING always returns its row
-        calls, left, lang = int(row[0]), float(row[1]), parse_language(row[2]) or "en"
-        return Verdict(calls <= self.per_minute, max(1, math.ceil(left)), lang)
+        calls, lang = int(row[0]), parse_language(row[1]) or "en"
+        return Verdict(calls <= self.per_minute, max(1, math.ceil(window + 60 - now)), lang)
 
 
 def tool_calls(body: bytes) -> list[dict[str, Any]]:
@@ -104,7 +108,12 @@ async def refuse(calls: list[dict[str, Any]], verdict: Verdict, limit: int, scop
         {
             "jsonrpc": "2.0",
             "id": call.get("id"),
-            "result": {"content": [{"type": "text", "text": text}], "isError": True},
+            # resultType: the stateless era (2026-07-28) requires it; the earlier one ignores it.
+            "result": {
+                "content": [{"type": "text", "text": text}],
+                "isError": True,
+                "resultType": "complete",
+            },
         }
         for call in calls
     ]
