@@ -1194,6 +1194,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NemoVideo could not be reached to start a free account. Please try again in a minute.",
         "暂时无法连接 NemoVideo 来创建免费账户，请一分钟后再试。",
     ),
+    "hosted.signout.free_text": (
+        "This browser started a free NemoVideo account here. Its token is known only to this server, so "
+        "it is forgotten with this button instead.",
+        "这个浏览器曾在这里创建了一个免费的 NemoVideo 账户。它的令牌只有本服务器知道，请用这个按钮删除。",
+    ),
+    "hosted.signout.free_button": ("Forget the free account", "删除免费账户"),
     "hosted.team.intro": (
         "{client} makes videos here with your team's NemoVideo account, within a credit quota of your "
         "own. Enter the member code your team's administrator gave you.",

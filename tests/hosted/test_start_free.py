@@ -113,3 +113,24 @@ async def test_the_users_own_token_later_replaces_the_free_one_and_keeps_the_use
         page = await signin_page(http)
         await http.post("/signin", data=hidden_fields(page.text) | {"nemo_token": other})
     assert len(users(database_url)) == 2
+
+
+async def test_the_browser_that_started_a_free_account_can_forget_it(free: str, database_url: str) -> None:
+    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+        await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
+        page = await http.get("/signout")
+        form = {k: v for k, v in hidden_fields(page.text).items() if k != "free"}
+        done = await http.post("/signout", data=form | {"free": "1"})
+        again = await http.get("/signout")
+    assert "Forget the free account" in page.text
+    assert done.status_code == 200 and "your token is deleted" in done.text
+    assert [sealed for _, _, sealed in users(database_url)] == [None]
+    assert "Forget the free account" not in again.text  # the cookie went with it
+
+
+async def test_another_browser_is_not_offered_to_forget_it(free: str) -> None:
+    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+        await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
+    async with httpx.AsyncClient(base_url=free, timeout=30) as other:
+        page = await other.get("/signout")
+    assert "Forget the free account" not in page.text

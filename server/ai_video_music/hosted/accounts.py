@@ -153,6 +153,16 @@ class Accounts:
             row = await cur.fetchone()
         return None if row is None else str(row[0])
 
+    async def find_free(self, free_cookie: str) -> str | None:
+        """The free account the browser with this cookie started, if its token is still stored."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT id FROM users WHERE free_key = %s AND kind = 'free' AND nemo_token IS NOT NULL",
+                (digest(free_cookie),),
+            )
+            row = await cur.fetchone()
+        return None if row is None else str(row[0])
+
     async def forget(self, user_id: str) -> None:
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute(

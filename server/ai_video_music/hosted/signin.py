@@ -37,7 +37,9 @@ log = logging.getLogger(__name__)
 
 SIGNOUT_PATH = "/signout"
 CSRF_COOKIE = "nemo_csrf"
-FREE_COOKIE = "nemo_free"  # the browser that started a free account (lets its own token replace it)
+# The browser that started a free account: its own token may replace it, and it may forget it
+# (the free token is known only to this server, so it can't be pasted on /signout).
+FREE_COOKIE = "nemo_free"
 FREE_COOKIE_AGE = 60 * 24 * 3600  # past the free token's 7 days: time to register and paste one's own
 FREE_BUDGET = 15.0  # seconds to ask NemoVideo for a free account (a 429's long wait is not waited)
 MAX_TOKEN = 4096  # a pasted token; anything longer is not one
@@ -191,7 +193,7 @@ class SignIn:
         if free_cookie is not None:
             response.set_cookie(
                 FREE_COOKIE, free_cookie, max_age=FREE_COOKIE_AGE, httponly=True, samesite="strict",
-                secure=self._secure, path=SIGNIN_PATH,
+                secure=self._secure, path="/",
             )  # fmt: skip
         return response
 
@@ -256,6 +258,12 @@ class SignIn:
         status: int = 200,
     ) -> Response:
         csrf = self._csrf(request)
+        free = ButtonForm(
+            SIGNOUT_PATH,
+            [Field("csrf", csrf), Field("free", "1")],
+            t("hosted.signout.free_text", lang),
+            t("hosted.signout.free_button", lang),
+        )
         return render(
             request,
             lang,
@@ -269,6 +277,7 @@ class SignIn:
             status=status,
             cookies=[(CSRF_COOKIE, csrf)],
             secure=self._secure,
+            extra=[free] if request.cookies.get(FREE_COOKIE) else [],
         )
 
     async def signout_page(self, request: Request) -> Response:
@@ -280,14 +289,26 @@ class SignIn:
         if not self._same_origin(request) or not self._csrf_ok(request, form.get("csrf")):
             return self._signout_form(request, lang, alert=t("hosted.form.stale", lang), status=403)
         token = str(form.get("nemo_token") or "").strip()
+        cookie = request.cookies.get(FREE_COOKIE)
+        if not token and form.get("free") and cookie:
+            user_id = await self.accounts.find_free(cookie)
+            if user_id is None:
+                return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
+            await self._forget(user_id)
+            response = self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+            response.delete_cookie(FREE_COOKIE, path="/")
+            return response
         if not token:
             return self._signout_form(request, lang, alert=t("hosted.signin.empty", lang), status=400)
         # No check with NemoVideo: a token deleted there must still be forgettable here.
         user_id = await self.accounts.find(token)
         if user_id is None:
             return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
+        await self._forget(user_id)
+        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+
+    async def _forget(self, user_id: str) -> None:
         await self.provider.revoke_user(user_id)
         await self.accounts.forget(user_id)
         await self.forgotten(user_id)
         log.info("a user forgot their token")
-        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))

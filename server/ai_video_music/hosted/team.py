@@ -121,12 +121,14 @@ class TeamClient(NemoClient):
             return None
 
     async def credits(self) -> Credits:
-        team = (await super().credits()).available
         quota = await self.ledger.quota(self.user_id)
         self.quota = quota
-        # Never more than the team has (else a request would pass the gate and fail at NemoVideo);
-        # never the team's figure otherwise.
-        return Credits(available=min(quota.left, team), frozen=0, total=quota.limit)
+        # The quota holds even when the team balance can't be read (a failed read must not open
+        # the gate). Never more than the team has (else a request would pass the gate and fail
+        # at NemoVideo); never the team's figure otherwise.
+        team = await self._team_balance()
+        left = quota.left if team is None else min(quota.left, team)
+        return Credits(available=left, frozen=0, total=quota.limit)
 
     async def run_agent(
         self,
