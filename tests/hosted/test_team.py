@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import httpx
+import psycopg
 import pytest
+from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted import db, members
@@ -116,3 +118,36 @@ async def test_overlapping_requests_on_the_team_token_are_charged_at_most_one_re
     assert (await ledger.quota("c")).used == 30.0
     unread = await ledger.begin("c")
     assert await ledger.end(unread, None) == 100.0  # a balance not read: the reservation, never nothing
+
+
+async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both turns run 2 s side by side: the team balance falls by both over each one's window.
+    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=2.0)
+    codes = {name: await member(database_url, name, monkeypatch) for name in ("alice", "bob")}
+    answers: dict[str, tuple[CallToolResult, CallToolResult]] = {}
+
+    async def sitting(name: str) -> None:
+        async with signed_in(team, "", browser=member_browser(codes[name])) as client:
+            made = await call(
+                client, "generate", {"prompt": f"make a video of {name}'s dog", "new_project": True}
+            )
+            answers[name] = (made, await call(client, "credits"))
+
+    with anyio.fail_after(120):
+        async with anyio.create_task_group() as tg:
+            for name in codes:
+                tg.start_soon(sitting, name)
+    with psycopg.connect(database_url) as conn:
+        charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
+    assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # each saw the other: the capped rule, not a fall
+    turns = sim.state.agent_turns
+    assert len(turns) == 2 and max(t[0] for t in turns) < min(t[1] for t in turns)  # they overlapped
+    for name, (made, credits) in answers.items():
+        assert made.structured_content and made.structured_content["status"] == "done", text(made)
+        # 200 left the team balance while each ran; each is charged one request, not both.
+        assert credits.structured_content and credits.structured_content["available"] == 40, name
+        assert "100 used, 40 left" in text(credits) and "still running" not in text(credits)
+        other = "bob" if name == "alice" else "alice"
+        assert other not in text(made) + text(credits)
