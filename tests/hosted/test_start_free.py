@@ -13,7 +13,7 @@ import pytest
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 
-from ..conftest import call
+from ..conftest import call, text
 from .accounts_helpers import hosted_with, start_free_browser
 from .oauth_client import hidden_fields, signed_in
 from .test_hosted_flow import signin_page
@@ -134,3 +134,14 @@ async def test_another_browser_is_not_offered_to_forget_it(free: str) -> None:
     async with httpx.AsyncClient(base_url=free, timeout=30) as other:
         page = await other.get("/signout")
     assert "Forget the free account" not in page.text
+
+
+async def test_a_free_user_out_of_credits_is_given_the_registration_link_that_keeps_their_work(
+    free: str, sim: Simulator
+) -> None:
+    with anyio.fail_after(60):
+        async with signed_in(free, "", browser=start_free_browser()) as client:
+            sim.state.set_credits(0)
+            credits = await call(client, "credits")
+    [anonymous] = [u.user_id for u in sim.state.users.values()]
+    assert f"/register?bind={anonymous}" in text(credits)
