@@ -52,6 +52,11 @@ async def test_a_member_signs_in_with_a_code_and_sees_only_their_own_quota(
     assert credits.structured_content and credits.structured_content["available"] == 140
     assert "Your quota: 140 credits every 30 days; 0 used, 140 left" in said
     assert str(TEAM_BALANCE) not in said  # the team's balance is not a member's business
+    # The operator removes the member: their sign-ins go with them.
+    assert await members.run("remove", "alice") == "removed 1 member(s) named 'alice'"
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM grants").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM access_tokens").fetchone() == (0,)
 
 
 async def test_spending_is_recorded_per_request_and_a_request_over_the_quota_is_not_sent(
