@@ -156,3 +156,22 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
         assert "100 used, 40 left" in text(credits) and "still running" not in text(credits)
         other = "bob" if name == "alice" else "alice"
         assert other not in text(made) + text(credits)
+
+
+async def test_a_generation_the_quota_cant_pay_is_refused_even_when_confirmed_but_an_edit_goes(
+    database_url: str, settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    with hosted_with(database_url, settings, team_token=token, team_quota=150) as base:
+        code = await member(database_url, "alice", monkeypatch)
+        with anyio.fail_after(120):
+            async with signed_in(base, "", browser=member_browser(code)) as client:
+                await call(client, "generate", {"prompt": "make a video of a beach", "new_project": True})
+                new = {"prompt": "生成一个森林的视频", "new_project": True, "accept_cost": True}
+                refused = await call(client, "generate", new)
+                edit = await call(client, "generate", {"prompt": "make the title red", "accept_cost": True})
+    assert refused.structured_content and refused.structured_content["status"] == "cannot_run"
+    assert "团队额度" in text(refused)  # the way forward, in the user's language
+    assert edit.structured_content and edit.structured_content["status"] == "done", text(edit)
+    assert len(sim.requests("run_sse")) == 2  # the generation and the edit; never the refused one

@@ -112,6 +112,8 @@ class TeamClient(NemoClient):
         super().__init__(settings)
         self.ledger = ledger
         self.user_id = user_id
+        # Known from the start (before the first read): the service checks quotas for whoever has one.
+        self.quota = Quota(float(ledger.limit), ledger.days, 0.0, 0)
 
     async def _team_balance(self) -> float | None:
         try:
