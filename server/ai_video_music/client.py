@@ -70,6 +70,7 @@ from .models import (
     parse,
     unwrap,
 )
+from .quota import Quota
 from .redact import remember_secret
 from .sanitize import whole
 from .sse import AgentEvent, ErrorEvent, EventReader
@@ -287,6 +288,10 @@ async def decoded_chunks(
 class NemoClient:
     """One instance per server process; safe to share between concurrent tool calls."""
 
+    # Hosted team mode only: the member's own quota as last read with the balance (a team
+    # member's client reports the quota left as ``credits().available``); None elsewhere.
+    quota: Quota | None = None
+
     def __init__(
         self,
         settings: Settings,
@@ -370,6 +375,11 @@ class NemoClient:
             assert record.token is not None
             remember_secret(record.token)
             return record.token
+
+    async def new_anonymous_account(self) -> TokenRecord:
+        """A new free anonymous account for hosted mode's "Start free": not cached here (the
+        caller stores it as the user's token). A 429 is the backend's per-address limit."""
+        return await self._fetch_anonymous(None)
 
     async def _fetch_anonymous(self, record: TokenRecord | None) -> TokenRecord:
         request = Request(

@@ -1174,4 +1174,75 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No stored token matches this one: there is nothing to forget.",
         "没有与之匹配的已保存令牌，无需删除。",
     ),
+    # "Start free" (anonymous accounts), team members, quotas and rate limits (hosted mode).
+    "hosted.signin.free_text": (
+        "No NemoVideo account yet? Start free: this server creates a free NemoVideo account for you "
+        "(about 100 credits, valid 7 days). NemoVideo allows only a few free accounts per network "
+        "address, and everyone here shares this server's address, so it may be refused. Later you can "
+        "connect your own token from this browser and keep your projects.",
+        "还没有 NemoVideo 账户？免费开始：本服务器会为你创建一个免费的 NemoVideo 账户（约 100 积分，"
+        "有效期 7 天）。NemoVideo 对每个网络地址只允许少量免费账户，而这里的所有人共用本服务器的地址，"
+        "所以可能会被拒绝。之后你可以在这个浏览器中连接自己的令牌，项目会保留。",
+    ),
+    "hosted.signin.free_button": ("Start free", "免费开始"),
+    "hosted.signin.free_limit": (
+        "NemoVideo gives no more free accounts to this server's address for now (it allows only a few "
+        "per address). Paste your own NemoVideo API token instead: an account is free to create at "
+        "nemovideo.com.",
+        "NemoVideo 暂时不再向本服务器的地址提供免费账户（每个地址只允许少量）。请改为粘贴你自己的 "
+        "NemoVideo API 令牌：可在 nemovideo.com 免费注册账户。",
+    ),
+    "hosted.signin.free_mine": (
+        "A free account was already started from your network in the last {days} days. Use the app you "
+        "started it in, or paste your own NemoVideo API token.",
+        "你的网络在过去 {days} 天内已经创建过一个免费账户。请使用当时创建它的应用，或粘贴你自己的 "
+        "NemoVideo API 令牌。",
+    ),
+    "hosted.signin.free_unreachable": (
+        "NemoVideo could not be reached to start a free account. Please try again in a minute.",
+        "暂时无法连接 NemoVideo 来创建免费账户，请一分钟后再试。",
+    ),
+    "hosted.signout.free_text": (
+        "This browser started a free NemoVideo account here. Its token is known only to this server, so "
+        "it is forgotten with this button instead.",
+        "这个浏览器曾在这里创建了一个免费的 NemoVideo 账户。它的令牌只有本服务器知道，请用这个按钮删除。",
+    ),
+    "hosted.signout.free_button": ("Forget the free account", "删除免费账户"),
+    "hosted.team.intro": (
+        "{client} makes videos here with your team's NemoVideo account, within a credit quota of your "
+        "own. Enter the member code your team's administrator gave you.",
+        "{client} 在这里使用你团队的 NemoVideo 账户制作视频，你有自己的积分额度。"
+        "请输入团队管理员给你的成员代码。",
+    ),
+    "hosted.team.code_label": ("Member code", "成员代码"),
+    "hosted.team.empty": ("Enter your member code first.", "请先输入你的成员代码。"),
+    "hosted.team.bad_code": (
+        "This member code is not known here. Check it with your team's administrator.",
+        "这里没有这个成员代码。请向团队管理员核实。",
+    ),
+    "quota.text": (
+        "Your quota: {limit} credits every {days} days; {used} used, {left} left. This is your own "
+        "use: the team's account is shared, other members' use is not shown.",
+        "你的额度：每 {days} 天 {limit} 积分；已用 {used}，剩余 {left}。这是你自己的用量：团队账户是共用的，"
+        "其他成员的用量不会显示。",
+    ),
+    "quota.running": (
+        "{n} request(s) still running are counted at their estimate until they finish.",
+        "{n} 个仍在运行的请求在完成前按估算计入。",
+    ),
+    "quota.more": (
+        "That is your team quota for {days} days: {back} Or ask your team's administrator for a larger "
+        "quota.",
+        "这是你 {days} 天的团队额度：{back}也可以请团队管理员提高你的额度。",
+    ),
+    "quota.back.at": (
+        "credits come back from {date}, as older requests leave the window.",
+        "从 {date} 起，较早请求移出统计期后积分会恢复。",
+    ),
+    "quota.back.none": ("it fills again as the window moves on.", "统计期向前推移后额度会恢复。"),
+    "rate.limited": (
+        "Too many requests: each user here may make {limit} tool calls a minute. Nothing was done; try "
+        "again in {seconds} seconds.",
+        "请求过多：这里每位用户每分钟最多调用 {limit} 次工具。本次未执行任何操作，请在 {seconds} 秒后重试。",
+    ),
 }

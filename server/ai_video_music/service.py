@@ -15,7 +15,7 @@ import anyio.abc
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
-from .costs import EDIT_COST, spent
+from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
@@ -23,13 +23,14 @@ from .jobs import Jobs, Reporter, no_progress
 from .messages import Lang, Msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
+from .quota import quota_text
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, route
 from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
 from .timeline import read_timeline, summary
-from .turns import Turns
+from .turns import Turns, has_video
 from .uploads import Roots, Uploads
 
 log = logging.getLogger(__name__)
@@ -151,6 +152,10 @@ class VideoService:
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
+            if to_agent and (
+                refused := await self._over_quota(None, lang, notes, prompt, str(decision.action))
+            ):
+                return refused  # a team member's quota can't pay a generation: no project is made
             if (
                 to_agent
                 and (
@@ -193,6 +198,10 @@ class VideoService:
             return _wrap(up.status == "done", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
+        if (
+            refused := await self._over_quota(current, lang, notes, prompt, str(decision.action))
+        ) is not None:
+            return refused
         if not accept_cost:
             confirm = await self.turns.confirm_first(current, lang, notes, prompt=prompt, ask=ask)
             if confirm is not None:
@@ -207,6 +216,26 @@ class VideoService:
         return await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
         )
+
+    async def _over_quota(
+        self, project: Project | None, lang: Lang, notes: list[str], prompt: str, route: str
+    ) -> GenerateOutput | None:
+        """A team member's quota is a limit, not a balance to overdraw: a generation it can't pay
+        is cannot_run even when the user would confirm (below an edit's cost the usual gate
+        already says so). Only members have a quota; only near its end is the timeline read."""
+        s = self.shared
+        if s.client.quota is None:
+            return None
+        left = await s.balance_or_none()  # the quota left, read afresh
+        if left is None or not EDIT_COST <= left < GENERATION_COST:
+            return None
+        if project is not None:
+            state = await s.state_or_none(project)
+            if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
+                return None  # an edit, which the quota can pay
+        self.turns.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
+        g = Gate(GateKind.CANNOT_RUN, GENERATION_COST, True, left)
+        return self.turns.refusal(g, lang, notes, project=await s.project_view(project, link=True))
 
     async def upload(
         self,
@@ -255,6 +284,7 @@ class VideoService:
         for gen in gens:
             groups.setdefault(gen.project_id or "", []).append(gen)
         by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
+        quota = s.client.quota  # a team member's own quota (read with the balance just now)
         return CreditsOutput(
             language=lang,
             available=c.available,
@@ -267,7 +297,8 @@ class VideoService:
                 spent_text(whole, by_project, lang),
                 s.more_credits(lang) if low else None,
                 lang,
-            ),
+            )
+            + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
             session_credits_used=whole.used if gens else None,
             session_requests=len(gens),

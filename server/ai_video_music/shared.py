@@ -25,6 +25,7 @@ from .messages import Lang, Msg, t
 from .models import SessionState
 from .outputs import ProjectView
 from .projects import Language, Projects
+from .quota import quota_more
 from .renders import Renders
 from .store import Project, Store
 
@@ -88,6 +89,8 @@ class Shared:
         return notes
 
     def more_credits(self, lang: Lang) -> str:
+        if self.client.quota is not None:  # a team member: their quota, not the team's balance
+            return quota_more(self.client.quota, lang)
         return more_credits(self.client.anonymous, self.client.registration_link, lang)
 
     async def state(self, project: Project) -> SessionState:

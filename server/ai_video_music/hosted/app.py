@@ -44,14 +44,16 @@ from starlette.types import Receive, Scope, Send
 from ..config import Settings
 from . import db
 from .accounts import Accounts
-from .attempts import SigninLimit
+from .attempts import AddressLimit
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
+from .ratelimit import CallLimit, read_body, refuse, replay, tool_calls
 from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
+from .team import TeamLedger
 from .users import UserServers
 
 log = logging.getLogger(__name__)
@@ -62,10 +64,13 @@ class McpEndpoint:
     """``/mcp`` after the bearer check: find the user the token belongs to, hand the request to
     their own server."""
 
-    def __init__(self, accounts: Accounts, servers: UserServers, metadata_url: str) -> None:
+    def __init__(
+        self, accounts: Accounts, servers: UserServers, metadata_url: str, calls: CallLimit | None = None
+    ) -> None:
         self.accounts = accounts
         self.servers = servers
         self.challenge = f'Bearer error="invalid_token", resource_metadata="{metadata_url}"'
+        self.calls = calls  # tool calls per user per minute, across instances
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         auth_user = scope.get("user")
@@ -78,6 +83,15 @@ class McpEndpoint:
             )
             await response(scope, receive, send)
             return
+        if self.calls is not None and scope.get("method") == "POST":
+            body, read = await read_body(receive)
+            receive = replay(read, receive)
+            calls = tool_calls(body)
+            if calls:
+                verdict = await self.calls.take(user.id)
+                if not verdict.allowed:
+                    await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
+                    return
         await self.servers.handle(user, scope, receive, send)
 
 
@@ -120,15 +134,18 @@ def create_app(
     *,
     clock: Callable[[], float] = time.monotonic,
     client_documents: ClientDocuments | None = None,
+    wall_clock: Callable[[], float] = time.time,
 ) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here.
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
-    ID metadata documents (default: from public addresses only). Tests replace both."""
+    ID metadata documents (default: from public addresses only); ``wall_clock`` places tool calls
+    in their minute for the rate limit. Tests replace them."""
     pool = db.make_pool(config.database_url)
     store_pool = make_store_pool(config.database_url, max_size=config.store_connections)
     box = SecretBox(config.secret_key)
     provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
-    accounts = Accounts(pool, box)
+    accounts = Accounts(pool, box, config.team_token)
+    team = TeamLedger(pool, config.team_quota, config.team_quota_days) if config.team else None
     servers = UserServers(
         settings,
         Path(settings.home) / "hosted",
@@ -137,6 +154,7 @@ def create_app(
         idle_after=config.idle_after,
         requests_per_user=config.requests_per_user,
         clock=clock,
+        team=team,
     )
     resource = AnyHttpUrl(config.resource_url)
     metadata_url = build_resource_metadata_url(resource)
@@ -160,8 +178,14 @@ def create_app(
             await anyio.to_thread.run_sync(store_pool.close)
             await pool.close()
 
-    limit = SigninLimit(pool, config.signin_failures_allowed, config.signin_failures_window)
-    signin = SignIn(config, settings, provider, accounts, servers.forget, limit)
+    limit = AddressLimit(pool, config.signin_failures_allowed, config.signin_failures_window)
+    free = (
+        AddressLimit(pool, config.free_per_address, config.free_window, "free_accounts")
+        if config.allow_anonymous and not config.team
+        else None
+    )
+    signin = SignIn(config, settings, provider, accounts, servers.forget, limit, free)
+    calls = CallLimit(pool, config.calls_per_minute, wall_clock) if config.calls_per_minute > 0 else None
     routes: list[BaseRoute] = [
         Route("/healthz", healthz, methods=["GET"]),
         *oauth_routes(provider, config),
@@ -174,7 +198,9 @@ def create_app(
         *signin.routes(),
         Route(
             MCP_PATH,
-            RequireAuthMiddleware(McpEndpoint(accounts, servers, str(metadata_url)), [SCOPE], metadata_url),
+            RequireAuthMiddleware(
+                McpEndpoint(accounts, servers, str(metadata_url), calls), [SCOPE], metadata_url
+            ),
         ),
     ]
     middleware = [

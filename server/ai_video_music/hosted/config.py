@@ -70,6 +70,31 @@ def check_secret_key(raw: str | None) -> bytes:
     return key.encode("ascii")
 
 
+def _flag(raw: str | None) -> bool:
+    return (raw or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _whole(name: str, raw: str | None, default: int, *, least: int = 0) -> int:
+    text = (raw or "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError:
+        value = least - 1
+    if value < least:
+        raise HostedConfigError(f"{name} must be a whole number of at least {least}, got {text!r}")
+    return value
+
+
+def _team_token(raw: str | None) -> str | None:
+    token = (raw or "").strip()
+    if token and (not token.isascii() or any(c.isspace() or ord(c) < 32 for c in token)):
+        # Never echo it: it is the team's secret.
+        raise HostedConfigError("NEMO_TEAM_TOKEN is malformed (spaces or non-ASCII characters)")
+    return token or None
+
+
 def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip())
 
@@ -92,6 +117,20 @@ class HostedConfig:
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
     store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
+    # "Start free": anonymous NemoVideo accounts made here (NemoVideo limits them per address).
+    allow_anonymous: bool = False
+    free_per_address: int = 1  # free accounts one client address may start ...
+    free_window: int = 7 * 24 * 3600  # ... in this many seconds (a free token lasts 7 days)
+    # A team: one NemoVideo token of the operator's, members with a credit quota each.
+    team_token: str | None = field(default=None, repr=False)
+    team_quota: int = 500  # credits a member may spend ...
+    team_quota_days: int = 30  # ... in this many days (a rolling window)
+    # Tool calls per user per minute, counted in the database (0: no limit).
+    calls_per_minute: int = 30
+
+    @property
+    def team(self) -> bool:
+        return self.team_token is not None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:
@@ -100,6 +139,11 @@ class HostedConfig:
             public_url=check_public_url(env.get("NEMO_PUBLIC_URL")),
             secret_key=check_secret_key(env.get("NEMO_SECRET_KEY")),
             allowed_origins=_origins(env.get("NEMO_ALLOWED_ORIGINS")),
+            allow_anonymous=_flag(env.get("NEMO_ALLOW_ANONYMOUS")),
+            team_token=_team_token(env.get("NEMO_TEAM_TOKEN")),
+            team_quota=_whole("NEMO_TEAM_QUOTA", env.get("NEMO_TEAM_QUOTA"), 500),
+            team_quota_days=_whole("NEMO_TEAM_QUOTA_DAYS", env.get("NEMO_TEAM_QUOTA_DAYS"), 30, least=1),
+            calls_per_minute=_whole("NEMO_CALLS_PER_MINUTE", env.get("NEMO_CALLS_PER_MINUTE"), 30),
         )
 
     @property

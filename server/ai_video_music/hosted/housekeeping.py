@@ -20,6 +20,8 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM access_tokens WHERE expires_at < now()",
     b"DELETE FROM refresh_tokens WHERE expires_at < now()",
     b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
+    b"DELETE FROM free_accounts WHERE at < now() - interval '60 days'",
+    b"DELETE FROM rate_windows WHERE window_start < now() - interval '1 hour'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
     b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
 )

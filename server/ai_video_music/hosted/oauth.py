@@ -305,7 +305,8 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
                 " extract(epoch FROM a.expires_at)::bigint AS expires_at"
                 " FROM access_tokens a JOIN grants g ON g.id = a.grant_id JOIN users u ON u.id = g.user_id"
                 " WHERE a.token_hash = %s AND a.expires_at > now() AND g.revoked_at IS NULL"
-                " AND u.nemo_token IS NOT NULL",
+                # A forgotten token ends the user's sign-ins; a team member has none of their own.
+                " AND (u.nemo_token IS NOT NULL OR u.kind = 'team')",
                 (digest(token),),
             )
             row = await cur.fetchone()

@@ -36,6 +36,8 @@ button { margin-top: 1rem; width: 100%; padding: .75rem; font: inherit; font-wei
   border-radius: 8px; background: var(--accent); color: var(--accent-fg); cursor: pointer; }
 a { color: var(--accent); }
 :focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
+button.secondary { background: transparent; color: var(--accent); border: 2px solid var(--accent); }
+hr { border: 0; border-top: 1px solid var(--border); margin: 1.5rem 0 0; }
 .alert { color: var(--bad); background: var(--bad-bg); border-radius: 8px; padding: .7rem; }
 .ok { color: var(--fg); }
 nav { display: flex; justify-content: space-between; gap: 1rem; margin-top: 1.5rem; font-size: .9rem; }
@@ -71,6 +73,16 @@ class Field:
     value: str
 
 
+@dataclass(frozen=True)
+class ButtonForm:
+    """A second way on the same page: a paragraph and one button that posts hidden fields."""
+
+    action: str
+    hidden: Sequence[Field]
+    text: str
+    label: str
+
+
 def render(
     request: Request,
     lang: Lang,
@@ -87,6 +99,9 @@ def render(
     cookies: Sequence[tuple[str, str]] = (),
     secure: bool = True,
     keep: Mapping[str, str] | None = None,
+    input_name: str = "nemo_token",
+    input_label_key: str = "hosted.signin.token_label",
+    extra: Sequence[ButtonForm] = (),
 ) -> HTMLResponse:
     """One page: a heading, text, an optional error (announced to screen readers), a form.
     ``keep``: what the language switch must carry over (a posted form's request id)."""
@@ -107,10 +122,20 @@ def render(
         described = ' aria-invalid="true" aria-describedby="problem"' if alert else ""
         body.append(
             f'<form method="post" action="{escape(form_action)}">{fields}'
-            f'<label for="nemo_token">{escape(t("hosted.signin.token_label", lang))}</label>'
-            f'<input type="password" id="nemo_token" name="nemo_token" required autofocus '
+            f'<label for="{input_name}">{escape(t(input_label_key, lang))}</label>'
+            f'<input type="password" id="{input_name}" name="{input_name}" required autofocus '
             f'autocomplete="off" spellcheck="false"{described}>'
             f'<button type="submit">{escape(t(submit_key, lang))}</button></form>'
+        )
+    for form in extra:
+        fields = "".join(
+            f'<input type="hidden" name="{escape(f.name)}" value="{escape(f.value)}">'
+            for f in (*form.hidden, Field("lang", lang))
+        )
+        body.append(
+            f"<hr><p>{escape(form.text)}</p>"
+            f'<form method="post" action="{escape(form.action)}">{fields}'
+            f'<button type="submit" class="secondary">{escape(form.label)}</button></form>'
         )
     nav = "".join(f'<a href="{escape(href)}">{escape(text)}</a>' for text, href in links)
     label, other_name = escape(t("hosted.lang.label", lang)), escape(t("hosted.lang.other", lang))

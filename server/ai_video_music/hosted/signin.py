@@ -1,8 +1,12 @@
 """The sign-in page (where /authorize sends the browser) and "forget my token".
 
 The user pastes a NemoVideo API token into a form field named ``nemo_token``; it is checked with
-NemoVideo before it is stored (encrypted). Forms carry a CSRF token that must match a
-``SameSite=Strict`` cookie (double submit), and a cross-site ``Origin`` is refused.
+NemoVideo before it is stored (encrypted). Where the operator allows it, "Start free" makes an
+anonymous NemoVideo account instead (stored the same way); the browser keeps a cookie that lets
+a token pasted later replace the free one for the same user. With a team token, members sign in
+with the member code the operator gave them (form field ``member_code``). Forms carry a CSRF
+token that must match a ``SameSite=Strict`` cookie (double submit), and a cross-site ``Origin``
+is refused.
 """
 
 from __future__ import annotations
@@ -11,24 +15,33 @@ import hmac
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
+from .. import budget
+from ..client import NemoClient
 from ..config import Settings
+from ..errors import NemoError, RateLimitedError
 from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
-from .attempts import SigninLimit
+from .attempts import AddressLimit
 from .config import HostedConfig
 from .oauth import SIGNIN_PATH, PostgresOAuthProvider
-from .page import Field, page_language, render
+from .page import ButtonForm, Field, page_language, render
+from .secrets_box import new_secret
 
 log = logging.getLogger(__name__)
 
 SIGNOUT_PATH = "/signout"
 CSRF_COOKIE = "nemo_csrf"
+# The browser that started a free account: its own token may replace it, and it may forget it
+# (the free token is known only to this server, so it can't be pasted on /signout).
+FREE_COOKIE = "nemo_free"
+FREE_COOKIE_AGE = 60 * 24 * 3600  # past the free token's 7 days: time to register and paste one's own
+FREE_BUDGET = 15.0  # seconds to ask NemoVideo for a free account (a 429's long wait is not waited)
 MAX_TOKEN = 4096  # a pasted token; anything longer is not one
 
 
@@ -39,7 +52,8 @@ class SignIn:
     provider: PostgresOAuthProvider
     accounts: Accounts
     forgotten: Callable[[str], Awaitable[None]]  # tell the MCP side to drop a user's service
-    limit: SigninLimit
+    limit: AddressLimit
+    free_limit: AddressLimit | None = None  # set when the operator allows "Start free"
 
     @property
     def _secure(self) -> bool:
@@ -75,23 +89,48 @@ class SignIn:
         csrf = self._csrf(request)
         name, returns_to = await self.provider.signin_client(request_id)
         client = name or t("hosted.signin.some_app", lang)
+        hidden = [Field("request", request_id), Field("csrf", csrf)]
+        back = t("hosted.signin.returns_to", lang, host=returns_to)
+        if self.config.team:
+            return render(
+                request,
+                lang,
+                title_key="hosted.signin.title",
+                paragraphs=[t("hosted.team.intro", lang, client=client), back],
+                alert=alert,
+                form_action=SIGNIN_PATH,
+                hidden=hidden,
+                keep={"request": request_id},
+                status=status,
+                cookies=[(CSRF_COOKIE, csrf)],
+                secure=self._secure,
+                input_name="member_code",
+                input_label_key="hosted.team.code_label",
+            )
+        free = ButtonForm(
+            SIGNIN_PATH,
+            [*hidden, Field("start_free", "1")],
+            t("hosted.signin.free_text", lang),
+            t("hosted.signin.free_button", lang),
+        )
         return render(
             request,
             lang,
             title_key="hosted.signin.title",
             paragraphs=[
                 t("hosted.signin.intro", lang, client=client),
-                t("hosted.signin.returns_to", lang, host=returns_to),
+                back,
                 t("hosted.signin.privacy", lang),
             ],
             alert=alert,
             form_action=SIGNIN_PATH,
-            hidden=[Field("request", request_id), Field("csrf", csrf)],
+            hidden=hidden,
             keep={"request": request_id},
             links=[(t("hosted.signin.forget_link", lang), f"{SIGNOUT_PATH}?lang={lang}")],
             status=status,
             cookies=[(CSRF_COOKIE, csrf)],
             secure=self._secure,
+            extra=[free] if self.free_limit is not None else [],
         )
 
     def _expired(self, request: Request, lang: Lang) -> Response:
@@ -115,12 +154,16 @@ class SignIn:
         if not self._same_origin(request) or not self._csrf_ok(request, form.get("csrf")):
             alert = t("hosted.form.stale", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=403)
+        if self.config.team:
+            return await self._member_submit(request, lang, request_id, str(form.get("member_code") or ""))
         token = str(form.get("nemo_token") or "").strip()
+        # A pasted token wins: a scripted client posting every hidden field also posts start_free.
+        if not token and form.get("start_free") and self.free_limit is not None:
+            return await self._start_free(request, lang, request_id, self.free_limit)
         if not token:
             alert = t("hosted.signin.empty", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=400)
-        # The address uvicorn reports: the balancer's X-Forwarded-For when it is trusted.
-        address = request.client.host if request.client else "unknown"
+        address = self._address(request)
         if await self.limit.blocked(address):
             minutes = max(1, self.limit.window // 60)
             alert = t("hosted.signin.too_many", lang, minutes=minutes)
@@ -130,18 +173,78 @@ class SignIn:
         else:
             outcome = await check_nemo_token(self.settings, token)
         if outcome is TokenCheck.REFUSED:
-            await self.limit.refused(address)
+            await self.limit.add(address)
             alert = t("hosted.signin.bad_token", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=401)
         if outcome is TokenCheck.UNREACHABLE:
             alert = t("hosted.signin.unreachable", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=503)
-        user_id = await self.accounts.connect(token)
+        user_id = await self.accounts.connect(token, free_cookie=request.cookies.get(FREE_COOKIE))
+        return await self._finish(request, lang, request_id, user_id)
+
+    async def _finish(
+        self, request: Request, lang: Lang, request_id: str, user_id: str, *, free_cookie: str | None = None
+    ) -> Response:
         target = await self.provider.complete_signin(request_id, user_id)
         if target is None:  # another tab used the same page meanwhile
             return self._expired(request, lang)
         log.info("a user signed in")
-        return RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+        response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
+        if free_cookie is not None:
+            response.set_cookie(
+                FREE_COOKIE, free_cookie, max_age=FREE_COOKIE_AGE, httponly=True, samesite="strict",
+                secure=self._secure, path="/",
+            )  # fmt: skip
+        return response
+
+    def _address(self, request: Request) -> str:
+        # The address uvicorn reports: the balancer's X-Forwarded-For when it is trusted.
+        return request.client.host if request.client else "unknown"
+
+    async def _start_free(
+        self, request: Request, lang: Lang, request_id: str, free_limit: AddressLimit
+    ) -> Response:
+        """A new anonymous NemoVideo account for this user, stored like a pasted token."""
+        address = self._address(request)
+        if await free_limit.blocked(address):
+            alert = t("hosted.signin.free_mine", lang, days=max(1, free_limit.window // 86400))
+            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
+        try:
+            # A client of its own with no token; the budget makes a 429's Retry-After (days, for
+            # the per-address limit) end the attempt at once instead of being waited out.
+            async with NemoClient(replace(self.settings, token=None)) as client:
+                with budget.within(FREE_BUDGET):
+                    record = await client.new_anonymous_account()
+        except RateLimitedError:
+            alert = t("hosted.signin.free_limit", lang)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
+        except NemoError:
+            log.warning("could not start a free account", exc_info=True)
+            alert = t("hosted.signin.free_unreachable", lang)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=503)
+        assert record.token is not None  # a grant always carries one
+        await free_limit.add(address)
+        cookie = new_secret()
+        user_id = await self.accounts.start_free(record.token, record.user_id, cookie)
+        return await self._finish(request, lang, request_id, user_id, free_cookie=cookie)
+
+    async def _member_submit(self, request: Request, lang: Lang, request_id: str, code: str) -> Response:
+        """A team member signs in with their member code: no NemoVideo token of theirs."""
+        code = code.strip()
+        if not code:
+            alert = t("hosted.team.empty", lang)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=400)
+        address = self._address(request)
+        if await self.limit.blocked(address):  # member codes can't be guessed in bulk either
+            minutes = max(1, self.limit.window // 60)
+            alert = t("hosted.signin.too_many", lang, minutes=minutes)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
+        user_id = await self.accounts.member(code) if len(code) <= MAX_TOKEN else None
+        if user_id is None:
+            await self.limit.add(address)
+            alert = t("hosted.team.bad_code", lang)
+            return await self._signin_form(request, lang, request_id, alert=alert, status=401)
+        return await self._finish(request, lang, request_id, user_id)
 
     # --- forget my token --------------------------------------------------------------------
 
@@ -155,6 +258,12 @@ class SignIn:
         status: int = 200,
     ) -> Response:
         csrf = self._csrf(request)
+        free = ButtonForm(
+            SIGNOUT_PATH,
+            [Field("csrf", csrf), Field("free", "1")],
+            t("hosted.signout.free_text", lang),
+            t("hosted.signout.free_button", lang),
+        )
         return render(
             request,
             lang,
@@ -168,6 +277,7 @@ class SignIn:
             status=status,
             cookies=[(CSRF_COOKIE, csrf)],
             secure=self._secure,
+            extra=[free] if request.cookies.get(FREE_COOKIE) else [],
         )
 
     async def signout_page(self, request: Request) -> Response:
@@ -179,14 +289,26 @@ class SignIn:
         if not self._same_origin(request) or not self._csrf_ok(request, form.get("csrf")):
             return self._signout_form(request, lang, alert=t("hosted.form.stale", lang), status=403)
         token = str(form.get("nemo_token") or "").strip()
+        cookie = request.cookies.get(FREE_COOKIE)
+        if not token and form.get("free") and cookie:
+            user_id = await self.accounts.find_free(cookie)
+            if user_id is None:
+                return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
+            await self._forget(user_id)
+            response = self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+            response.delete_cookie(FREE_COOKIE, path="/")
+            return response
         if not token:
             return self._signout_form(request, lang, alert=t("hosted.signin.empty", lang), status=400)
         # No check with NemoVideo: a token deleted there must still be forgettable here.
         user_id = await self.accounts.find(token)
         if user_id is None:
             return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
+        await self._forget(user_id)
+        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+
+    async def _forget(self, user_id: str) -> None:
         await self.provider.revoke_user(user_id)
         await self.accounts.forget(user_id)
         await self.forgotten(user_id)
         log.info("a user forgot their token")
-        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))

@@ -25,10 +25,13 @@ from psycopg_pool import ConnectionPool
 from starlette.responses import JSONResponse
 from starlette.types import Receive, Scope, Send
 
+from ..client import NemoClient
 from ..config import Settings
 from ..tools import create_server
-from .accounts import User
+from .accounts import Kind, User
+from .free import FreeClient
 from .store_pg_work import PgStore
+from .team import TeamClient, TeamLedger
 
 log = logging.getLogger(__name__)
 
@@ -47,11 +50,27 @@ def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
     )
 
 
-def service_for(user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool) -> MCPServer[Any]:
+def client_for(user: User, team: TeamLedger | None) -> Callable[[Settings], NemoClient] | None:
+    """A user's NemoVideo client by the kind of account: a team member's reads their quota as the
+    balance and records each request's cost; a free account's says how to register it."""
+    if user.kind is Kind.TEAM:
+        if team is None:
+            raise RuntimeError("a team member without a team ledger")
+        ledger = team
+        return lambda conf: TeamClient(conf, ledger, user.id)
+    if user.kind is Kind.FREE:
+        return lambda conf: FreeClient(conf, user.nemo_user_id)
+    return None
+
+
+def service_for(
+    user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool, team: TeamLedger | None = None
+) -> MCPServer[Any]:
     """The one place that builds a user's tools (the integrator re-points this when the
-    service's construction changes): their settings, their rows of the shared store."""
+    service's construction changes): their settings, their client, their rows of the shared store."""
     return create_server(
         user_settings(base, state_dir, user),
+        client_factory=client_for(user, team),
         store_factory=lambda conf: PgStore(store_pool, user.id, conf.home),
     )
 
@@ -80,7 +99,9 @@ class UserServers:
         idle_after: float = 3600.0,
         requests_per_user: int = 8,
         clock: Callable[[], float] = time.monotonic,
+        team: TeamLedger | None = None,
     ) -> None:
+        self.team = team
         self.base = base
         self.state_dir = state_dir
         self.store_pool = store_pool
@@ -129,7 +150,7 @@ class UserServers:
                 return found
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
-            server = service_for(user, self.base, self.state_dir, self.store_pool)
+            server = service_for(user, self.base, self.state_dir, self.store_pool, self.team)
             # Stateless: no session lives in this process between requests.
             server.streamable_http_app(stateless_http=True, transport_security=self.security)
             running = _Running(server.session_manager, last_used=self._clock())

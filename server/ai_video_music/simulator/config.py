@@ -79,6 +79,10 @@ class SimConfig:
     max_upload_bytes: int = 500 * 1024 * 1024
     keep_upload_bytes: int = 64 * 1024 * 1024  # larger uploads are described, not kept for rendering
     anon_tokens_per_minute: int = 10
+    # The contract's "about 10 per IP per 7 days": 0 leaves it off (a test suite mints many from
+    # one loopback address); hosted mode's "Start free" tests turn it on.
+    anon_tokens_per_address: int = 0
+    anon_address_window: float = 7 * 24 * 3600
     burst_events: int = 0  # >0: stream this many events as fast as possible (benchmarks)
     seed: int | None = None
 

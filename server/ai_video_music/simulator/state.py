@@ -119,6 +119,7 @@ class SimState:
         self.media: dict[str, MediaFile] = {}  # url -> file
         self.requests: list[dict[str, Any]] = []
         self.anon_issued: list[tuple[float, str]] = []
+        self.anon_by_address: list[tuple[float, str]] = []  # (when, client address)
         self.next_no_text: bool | None = None
         self.next_lie: bool | None = None
         self.agent_turns: list[tuple[float, float]] = []  # (start, end) of each agent stream

@@ -20,11 +20,19 @@ async def anonymous_token(state: SimState, request: Request) -> Response:
     if not client_id:
         raise ApiReject(400, "missing X-Client-Id")
     now = time.time()
+    address = request.client.host if request.client else "unknown"
     with state.lock:
         state.anon_issued = [(t, c) for t, c in state.anon_issued if now - t < 60]
         if len(state.anon_issued) >= state.config.anon_tokens_per_minute:
             raise ApiReject(429, "too many anonymous tokens", retry_after=30)
+        window = state.config.anon_address_window
+        state.anon_by_address = [(t, a) for t, a in state.anon_by_address if now - t < window]
+        per_address = state.config.anon_tokens_per_address
+        if per_address and sum(a == address for _, a in state.anon_by_address) >= per_address:
+            # The contract's per-IP limit: a 429 whose wait is days, not seconds.
+            raise ApiReject(429, "too many anonymous tokens from this address", retry_after=window)
         state.anon_issued.append((now, client_id))
+        state.anon_by_address.append((now, address))
         user = next((u for u in state.users.values() if u.client_id == client_id), None)
         if user is None:
             user = User(

@@ -1,0 +1,151 @@
+"""A team on the operator's NemoVideo token: each member's spending, recorded per request, and
+their quota, read by their own client as if it were their balance.
+
+What one request costs is only measurable as the team balance's fall while it ran (the backend
+gives no per-request price). The choice, for requests of several members at once on one token:
+- a request that ran alone on the team token is charged that fall, exactly;
+- a request whose window overlapped another team request (anyone's) is charged its window's fall
+  capped at one request's reservation (a generation's estimate, 100): it is never billed another
+  member's whole work, and a member can't escape the quota by running alongside others. Such a
+  charge is an attribution, not a measurement; the member's own answer tells it as the joint
+  figure only when their *own* requests overlapped (the existing rule), so this is said here and
+  in the README;
+- while a request runs, its reservation counts against the quota, so parallel requests of one
+  member can't each see the whole quota; a request whose instance died is charged its reservation.
+A member sees only their own quota, use and requests, never the team balance's other users.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import anyio
+from psycopg_pool import AsyncConnectionPool
+
+from ..client import NemoClient
+from ..config import Settings
+from ..costs import GENERATION_COST
+from ..errors import NemoError
+from ..models import Credits
+from ..quota import Quota
+from ..sse import AgentEvent
+from .secrets_box import new_secret
+
+log = logging.getLogger(__name__)
+
+STALE_AFTER_S = 20 * 60  # a request runs at most 15 minutes: older and still open, its instance died
+
+
+class TeamLedger:
+    """Members' spending in PostgreSQL, shared by every instance."""
+
+    def __init__(
+        self, pool: AsyncConnectionPool, quota: int, days: int, reserve: float = GENERATION_COST
+    ) -> None:
+        self.pool = pool
+        self.limit = quota
+        self.days = days
+        self.reserve = reserve
+
+    async def begin(self, user_id: str) -> str:
+        spend_id = new_secret()[:22]
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute(
+                "INSERT INTO team_spend (id, user_id, reserved) VALUES (%s, %s, %s)",
+                (spend_id, user_id, self.reserve),
+            )
+        return spend_id
+
+    async def end(self, spend_id: str, fall: float | None) -> float:
+        """Close a request's window; returns what it is charged (see the module's rule).
+        ``fall``: the team balance's fall over the window, None when a balance wasn't read."""
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "UPDATE team_spend SET ended_at = clock_timestamp() WHERE id = %s"
+                " RETURNING started_at, ended_at, reserved",
+                (spend_id,),
+            )
+            row = await cur.fetchone()
+            if row is None:
+                return 0.0
+            started, ended, reserved = row
+            cur = await conn.execute(
+                "SELECT count(*) FROM team_spend WHERE id <> %s AND started_at < %s"
+                " AND (ended_at IS NULL OR ended_at > %s)"
+                " AND started_at > now() - make_interval(secs => %s)",
+                (spend_id, ended, started, STALE_AFTER_S),
+            )
+            counted = await cur.fetchone()
+            others = int(counted[0]) if counted else 0
+            if fall is None:
+                charged = float(reserved)  # unmeasured: the reservation, never nothing
+            else:
+                charged = max(0.0, fall) if others == 0 else min(max(0.0, fall), float(reserved))
+            await conn.execute(
+                "UPDATE team_spend SET charged = %s, shared_with = %s WHERE id = %s",
+                (charged, others, spend_id),
+            )
+        return charged
+
+    async def quota(self, user_id: str) -> Quota:
+        """The member's quota now: what ended in the window is charged, what runs is reserved."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT coalesce(sum(coalesce(charged, reserved)), 0)::float8,"
+                " count(*) FILTER (WHERE charged IS NULL AND started_at > now() - make_interval(secs => %s)),"
+                " extract(epoch FROM min(started_at) FILTER (WHERE coalesce(charged, reserved) > 0)"
+                "   + make_interval(days => %s))::float8"
+                " FROM team_spend WHERE user_id = %s AND started_at > now() - make_interval(days => %s)",
+                (STALE_AFTER_S, self.days, user_id, self.days),
+            )
+            row = await cur.fetchone()
+        used, running, back = row if row is not None else (0.0, 0, None)
+        return Quota(float(self.limit), self.days, float(used), int(running), back)
+
+
+class TeamClient(NemoClient):
+    """A member's client on the team token: their quota left is their balance; each agent
+    request is recorded in the ledger around the stream."""
+
+    def __init__(self, settings: Settings, ledger: TeamLedger, user_id: str) -> None:
+        super().__init__(settings)
+        self.ledger = ledger
+        self.user_id = user_id
+        # Known from the start (before the first read): the service checks quotas for whoever has one.
+        self.quota = Quota(float(ledger.limit), ledger.days, 0.0, 0)
+
+    async def _team_balance(self) -> float | None:
+        try:
+            return (await super().credits()).available
+        except NemoError as err:
+            log.info("team balance not read: %s", err)
+            return None
+
+    async def credits(self) -> Credits:
+        quota = await self.ledger.quota(self.user_id)
+        self.quota = quota
+        # The quota holds even when the team balance can't be read (a failed read must not open
+        # the gate). Never more than the team has (else a request would pass the gate and fail
+        # at NemoVideo); never the team's figure otherwise.
+        team = await self._team_balance()
+        left = quota.left if team is None else min(quota.left, team)
+        return Credits(available=left, frozen=0, total=quota.limit)
+
+    async def run_agent(
+        self,
+        sid: str,
+        text: str,
+        on_event: Callable[[AgentEvent], Awaitable[None]],
+        on_accepted: Callable[[], None] | None = None,
+    ) -> bool:
+        before = await self._team_balance()
+        spend_id = await self.ledger.begin(self.user_id)
+        try:
+            return await super().run_agent(sid, text, on_event, on_accepted)
+        finally:
+            # Recorded even when the turn is cancelled: the backend may have charged already.
+            with anyio.CancelScope(shield=True):
+                after = await self._team_balance()
+                fall = None if before is None or after is None else before - after
+                await self.ledger.end(spend_id, fall)

@@ -1,0 +1,177 @@
+"""A team on the operator's NemoVideo token: members sign in with a member code (no token of
+theirs), each has a credit quota, spending is recorded per request, and a request the quota
+can't pay is refused before it is sent."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import anyio
+import httpx
+import psycopg
+import pytest
+from mcp.types import CallToolResult
+
+from ai_video_music.config import Settings
+from ai_video_music.hosted import db, members
+from ai_video_music.hosted.team import TeamLedger
+from ai_video_music.simulator import Simulator
+
+from ..conftest import call, text
+from .accounts_helpers import KEY, hosted_with, member_browser
+from .oauth_client import hidden_fields, signed_in
+from .test_hosted_flow import signin_page
+
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+TEAM_BALANCE = 5000
+
+
+@pytest.fixture
+def team(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    with hosted_with(database_url, settings, team_token=token, team_quota=140, team_quota_days=30) as base:
+        yield base
+
+
+async def member(database_url: str, name: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """A member code, made the way the operator makes one."""
+    monkeypatch.setenv("NEMO_DATABASE_URL", database_url)
+    monkeypatch.setenv("NEMO_SECRET_KEY", KEY.decode())
+    return await members.run("add", name)
+
+
+async def test_a_member_signs_in_with_a_code_and_sees_only_their_own_quota(
+    team: str, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await member(database_url, "alice", monkeypatch)
+    with anyio.fail_after(60):
+        async with signed_in(team, "", browser=member_browser(code)) as client:
+            credits = await call(client, "credits")
+    said = text(credits)
+    assert not credits.is_error
+    assert credits.structured_content and credits.structured_content["available"] == 140
+    assert "Your quota: 140 credits every 30 days; 0 used, 140 left" in said
+    assert str(TEAM_BALANCE) not in said  # the team's balance is not a member's business
+    # The operator removes the member: their sign-ins go with them.
+    assert await members.run("remove", "alice") == "removed 1 member(s) named 'alice'"
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM grants").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM access_tokens").fetchone() == (0,)
+
+
+async def test_spending_is_recorded_per_request_and_a_request_over_the_quota_is_not_sent(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.configure(generation_cost=100, edit_cost=50)  # the contract's prices
+    alice = await member(database_url, "alice", monkeypatch)
+    bob = await member(database_url, "bob", monkeypatch)
+    with anyio.fail_after(120):
+        async with signed_in(team, "", browser=member_browser(alice)) as client:
+            made = await call(client, "generate", {"prompt": "make a video of a beach", "new_project": True})
+            after = await call(client, "credits")
+            over = await call(client, "generate", {"prompt": "make a video of a forest", "new_project": True})
+        async with signed_in(team, "", browser=member_browser(bob)) as client:
+            bobs = await call(client, "credits")
+    assert not made.is_error, text(made)
+    assert after.structured_content and after.structured_content["available"] == 40
+    assert "100 used, 40 left" in text(after)
+    assert over.structured_content and over.structured_content["status"] == "cannot_run"
+    assert "team quota" in text(over) and "administrator" in text(over)
+    assert len(sim.requests("run_sse")) == 1  # the second was never sent
+    # Bob's quota is his own: Alice's spending is not in it.
+    assert bobs.structured_content and bobs.structured_content["available"] == 140
+
+
+async def test_an_unknown_member_code_is_refused_and_counts_toward_the_pause(
+    team: str, database_url: str
+) -> None:
+    async with httpx.AsyncClient(base_url=team, timeout=30) as http:
+        page = await signin_page(http)
+        refused = await http.post("/signin", data=hidden_fields(page.text) | {"member_code": "guess"})
+    assert "Member code" in page.text and "nemo_token" not in page.text
+    assert refused.status_code == 401 and "not known here" in refused.text
+
+
+@pytest.fixture
+async def ledger(database_url: str) -> AsyncIterator[TeamLedger]:
+    pool = db.make_pool(database_url)
+    await pool.open(wait=True)
+    async with pool.connection() as conn:
+        await db.migrate(conn)
+        for user in ("a", "b", "c"):
+            await conn.execute(
+                "INSERT INTO users (id, lookup, kind) VALUES (%s, %s, 'team')", (user, "lookup-" + user)
+            )
+    yield TeamLedger(pool, quota=500, days=30)
+    await pool.close()
+
+
+async def test_overlapping_requests_on_the_team_token_are_charged_at_most_one_reservation(
+    ledger: TeamLedger,
+) -> None:
+    alone = await ledger.begin("c")
+    assert await ledger.end(alone, 30.0) == 30.0  # alone on the token: the fall, exactly
+    first = await ledger.begin("a")
+    second = await ledger.begin("b")
+    running = await ledger.quota("b")
+    assert (running.used, running.running) == (100.0, 1)  # reserved while it runs
+    # The fall over a's window holds b's cost too: a is charged at most one reservation.
+    assert await ledger.end(first, 150.0) == 100.0
+    assert await ledger.end(second, 50.0) == 50.0
+    assert (await ledger.quota("a")).used == 100.0
+    assert (await ledger.quota("b")).used == 50.0
+    assert (await ledger.quota("c")).used == 30.0
+    unread = await ledger.begin("c")
+    assert await ledger.end(unread, None) == 100.0  # a balance not read: the reservation, never nothing
+
+
+async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Both turns run 2 s side by side: the team balance falls by both over each one's window.
+    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=2.0)
+    codes = {name: await member(database_url, name, monkeypatch) for name in ("alice", "bob")}
+    answers: dict[str, tuple[CallToolResult, CallToolResult]] = {}
+
+    async def sitting(name: str) -> None:
+        async with signed_in(team, "", browser=member_browser(codes[name])) as client:
+            made = await call(
+                client, "generate", {"prompt": f"make a video of {name}'s dog", "new_project": True}
+            )
+            answers[name] = (made, await call(client, "credits"))
+
+    with anyio.fail_after(120):
+        async with anyio.create_task_group() as tg:
+            for name in codes:
+                tg.start_soon(sitting, name)
+    with psycopg.connect(database_url) as conn:
+        charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
+    assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # each saw the other: the capped rule, not a fall
+    turns = sim.state.agent_turns
+    assert len(turns) == 2 and max(t[0] for t in turns) < min(t[1] for t in turns)  # they overlapped
+    for name, (made, credits) in answers.items():
+        assert made.structured_content and made.structured_content["status"] == "done", text(made)
+        # 200 left the team balance while each ran; each is charged one request, not both.
+        assert credits.structured_content and credits.structured_content["available"] == 40, name
+        assert "100 used, 40 left" in text(credits) and "still running" not in text(credits)
+        other = "bob" if name == "alice" else "alice"
+        assert other not in text(made) + text(credits)
+
+
+async def test_a_generation_the_quota_cant_pay_is_refused_even_when_confirmed_but_an_edit_goes(
+    database_url: str, settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    with hosted_with(database_url, settings, team_token=token, team_quota=150) as base:
+        code = await member(database_url, "alice", monkeypatch)
+        with anyio.fail_after(120):
+            async with signed_in(base, "", browser=member_browser(code)) as client:
+                await call(client, "generate", {"prompt": "make a video of a beach", "new_project": True})
+                new = {"prompt": "生成一个森林的视频", "new_project": True, "accept_cost": True}
+                refused = await call(client, "generate", new)
+                edit = await call(client, "generate", {"prompt": "make the title red", "accept_cost": True})
+    assert refused.structured_content and refused.structured_content["status"] == "cannot_run"
+    assert "团队额度" in text(refused)  # the way forward, in the user's language
+    assert edit.structured_content and edit.structured_content["status"] == "done", text(edit)
+    assert len(sim.requests("run_sse")) == 2  # the generation and the edit; never the refused one
