@@ -68,6 +68,24 @@ async def test_same_file_is_said_only_of_the_file_delivered_before(rich: Client,
     assert edited["path"] != first["path"] and "same file" not in edited["reply"]
 
 
+async def test_a_deleted_export_is_not_listed_as_saved_and_a_project_without_exports_says_so(
+    rich: Client, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    first = await ask(rich, "export")
+    Path(first["path"]).unlink()  # the user deletes it
+    seen = await ask(rich, "status")
+    (item,) = seen["exports"]
+    assert item["status"] == "missing" and seen["export_current"] is False
+    assert "no longer on this computer" in seen["reply"] and "Saved videos" not in seen["reply"]
+    assert any("call export" in step for step in seen["next_steps"]), "a new file is one export away"
+    await ask(rich, "generate", {"prompt": "make a 6 second video about hiking", "new_project": True})
+    other = await ask(rich, "status")
+    assert other["project_exported"] is False
+    assert "'Hiking' has no export yet" in other["reply"], other["reply"]
+
+
 async def test_files_are_named_after_their_project_and_never_overwrite(rich: Client, image: Path) -> None:
     await ask(rich, "upload", {"files": [str(image)]})
     await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
@@ -300,6 +318,7 @@ async def test_a_new_project_upload_says_a_zero_balance(
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         up = await ask(client, "upload", {"files": [str(image)], "new_project": True})
     assert "0 credits are left" in up["reply"] and "Top up" in up["reply"]
+    assert not any("generate" in step for step in up["next_steps"]), "generate could not run"
 
 
 async def test_each_client_session_has_its_own_project_and_answers(

@@ -908,6 +908,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "render.state.rendering": ("rendering", "渲染中"),
     "render.state.failed": ("failed", "失败"),
     "render.state.cancelled": ("cancelled", "已取消"),
+    "render.state.missing": (
+        "saved once, no longer on this computer (moved or deleted)",
+        "曾经保存过，但已不在这台电脑上（被移动或删除）",
+    ),
     # --- status --------------------------------------------------------------------------------
     "status.no_project": (
         "No project yet: upload media or describe a video with generate.",
@@ -925,8 +929,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.more": ("and {n} more.", "还有 {n} 个。"),
     "status.saved": ("Saved videos ({n}, newest first):", "已保存的视频（{n} 个，最新在前）："),
     "status.other_exports": (
-        "Not saved (cancelled, failed or still rendering):",
-        "未生成文件的导出（已取消、失败或仍在渲染）：",
+        "No file here (cancelled, failed, still rendering, or moved or deleted since):",
+        "这里没有文件的导出（已取消、失败、仍在渲染，或之后被移动或删除）：",
     ),
     "status.page": (
         "Exports: {n} in all; this is page {page} of {pages}.",
@@ -935,6 +939,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
+    "status.no_exports_here": (
+        "The project '{name}' has no export yet (the saved videos below are of other projects).",
+        "项目「{name}」还没有导出（下面保存的视频属于其他项目）。",
+    ),
     "status.timeline_unavailable": (
         "The timeline couldn't be read just now: {error} Everything else below is up to date.",
         "暂时无法读取时间线：{error} 下面的其他信息是最新的。",

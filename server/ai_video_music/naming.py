@@ -89,6 +89,12 @@ _ZH_WEAK = ("这些照片", "这张照片", "照片", "图片", "素材", "视�
 _ZH_TAIL = re.compile(
     r"(?:的(?:视频|短片|短视频|宣传片|片子|广告|特点|故事|过程|vlog|Vlog|相册).*|的$|吧$|视频$|短片$|vlog$)"
 )
+# Words that describe the video, not its subject: its length ("20秒的"), shape, size, look or
+# platform. What is left once they are gone must still be a subject ("竖屏短视频" names nothing).
+_ZH_DESCRIBING = re.compile(
+    r"\d*(?:秒钟?|分钟|分)的?|竖屏|横屏|竖版|横版|正方形|方形|高清|超清|简短|简单|短$|好看|精美|漂亮|酷炫"
+    r"|小红书|抖音|快手|视频号|朋友圈|微博|[Bb]站|哔哩哔哩|微信|的$"
+)
 # What opens a request, before its subject: "帮我做一个…", "制作一支…", "用这些照片做个…".
 _ZH_LEAD = re.compile(r"^.*?(?:做|剪|生成|制作|拍)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?")
 
@@ -141,6 +147,7 @@ def _chinese_subject(text: str) -> str:
             name = _ZH_TAIL.sub("", found.group(1))
             name = _ZH_LEAD.sub("", name) if _ZH_LEAD.match(name) else name
             name = re.sub(f"^{_ZH_OWNER}", "", name)
+            name = _ZH_DESCRIBING.sub("", name).strip("的")  # "20秒的竖屏短视频" names nothing
             if len(name) >= 2 and not any(name.startswith(w) for w in _ZH_WEAK) and not re.match(r"\d", name):
                 return tidy(name)
     return ""

@@ -87,7 +87,10 @@ class ExportItem(BaseModel):
     project_id: str | None = None
     project_name: str | None = None
     status: str = Field(
-        description="downloaded (on disk), submitting/pending/processing/completed, failed, cancelled"
+        description=(
+            "downloaded (on disk), missing (saved once, since moved or deleted), "
+            "submitting/pending/processing/completed, failed, cancelled"
+        )
     )
     progress: float | None = None
     path: str | None = Field(default=None, description="The MP4 on this computer")
@@ -193,6 +196,9 @@ class StatusOutput(Answer):
     exportable: bool = False
     export_current: bool = Field(
         default=False, description="A saved video shows the current timeline as it is now"
+    )
+    project_exported: bool = Field(
+        default=False, description="The shown project has at least one export (of any timeline)"
     )
     media: list[MediaItem] = Field(default_factory=list, description="The newest media of the project")
     media_total: int = 0

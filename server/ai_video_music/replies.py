@@ -234,7 +234,7 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         return f"- {e.path}{where} ({length}, {dims}, {size}){fresh}"
     state = (
         t(f"render.state.{e.status}", lang)
-        if e.status in ("failed", "cancelled")
+        if e.status in ("failed", "cancelled", "missing")
         else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
     )
     extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
@@ -270,6 +270,8 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))
     if out.exports_total == 0:
         parts.append(t("status.no_exports", lang))
+    elif out.project is not None and not out.project_exported:
+        parts.append(t("status.no_exports_here", lang, name=out.project.name))
     elif out.pages > 1:
         parts.append(t("status.page", lang, n=out.exports_total, page=out.page, pages=out.pages))
     if out.projects_total > 1:

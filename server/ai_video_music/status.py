@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from pathlib import Path
 
 from . import budget
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
@@ -43,12 +44,18 @@ def poll_after(jobs: list[Job]) -> int | None:
     return min(waits) if waits else None
 
 
+def on_disk(r: Render) -> bool:
+    """A saved video is only a file while it is there: the user may have moved or deleted it."""
+    return r.status is RenderState.DOWNLOADED and (r.local_path is None or Path(r.local_path).is_file())
+
+
 def export_item(r: Render) -> ExportItem:
+    gone = r.status is RenderState.DOWNLOADED and not on_disk(r)
     return ExportItem(
         render_id=r.id,
         project_id=r.project_id,
         project_name=r.project_name,
-        status=r.status,
+        status="missing" if gone else r.status,
         progress=r.progress,
         path=r.local_path,
         url=r.output_url,
@@ -121,9 +128,10 @@ async def status(
             latest = next(
                 (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
             )
-            out.export_current = latest is not None and latest.status is RenderState.DOWNLOADED
+            out.export_current = latest is not None and on_disk(latest)
             # No "call export" when the user just cancelled the export of this very timeline.
             cancelled_now = latest is not None and latest.status is RenderState.CANCELLED
+        out.project_exported = bool(s.store.project_renders(current.id, 1))
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
     out.reply = status_text(out, notes, lang)

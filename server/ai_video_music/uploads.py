@@ -83,11 +83,13 @@ class Uploads:
         links = [check_upload_url(u) for u in urls]
         notes = self.s.take_notices(lang)
         project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
+        after = [t("next.after_upload", lang)]
         if new_project:
             notes.append(t("project.started", lang))
             balance = await self.s.balance_or_none()
             if balance is not None and balance < EDIT_COST:  # said now, not after the upload
                 notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
+                after = [t("next.credits_low", lang)]  # not "call generate": it could not run
         upload_id = f"upload_{uuid_utils.uuid7().hex[-12:]}"
         names = [p.name for p in paths] + links
         self.s.store.start_upload(upload_id, project.id, names, CLIENT.get())
@@ -134,7 +136,7 @@ class Uploads:
             status="done",
             files=items,
             reply="\n\n".join([*notes, upload_done(items, skipped, lang)]),
-            next_steps=[t("next.after_upload", lang)],
+            next_steps=after,
             project=view,
         )
 
