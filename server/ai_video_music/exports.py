@@ -133,7 +133,7 @@ class Exports:
                 or rec.status in (RenderState.FAILED, RenderState.CANCELLED)
             ):
                 continue
-            if rec.status is RenderState.DOWNLOADED and _still_there(rec):
+            if rec.status is RenderState.DOWNLOADED and still_there(rec):
                 # The same timeline: the same file, and "the same file" only if it was delivered before.
                 return None, rec, t("export.reused", lang) if rec.told else None
             if rec.status in OPEN_RENDER:
@@ -203,7 +203,7 @@ class Exports:
         )
 
 
-def _still_there(rec: Render) -> bool:
+def still_there(rec: Render) -> bool:
     """A verified export still to be had: its file on this computer, or (hosted mode, where no
     file is kept) the link it was verified at."""
     if rec.local_path:

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import math
 import time
-from pathlib import Path
 
 from . import budget
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
-from .exports import RENDER_POLL_S
+from .exports import RENDER_POLL_S, still_there
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
@@ -44,13 +43,9 @@ def poll_after(jobs: list[Job]) -> int | None:
     return min(waits) if waits else None
 
 
-def on_disk(r: Render) -> bool:
-    """A saved video is only a file while it is there: the user may have moved or deleted it."""
-    return r.status is RenderState.DOWNLOADED and (r.local_path is None or Path(r.local_path).is_file())
-
-
 def export_item(r: Render) -> ExportItem:
-    gone = r.status is RenderState.DOWNLOADED and not on_disk(r)
+    # A saved video is only a file while it is there: the user may have moved or deleted it.
+    gone = r.status is RenderState.DOWNLOADED and not still_there(r)
     return ExportItem(
         render_id=r.id,
         project_id=r.project_id,
@@ -128,7 +123,9 @@ async def status(
             latest = next(
                 (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
             )
-            out.export_current = latest is not None and on_disk(latest)
+            out.export_current = (
+                latest is not None and latest.status is RenderState.DOWNLOADED and still_there(latest)
+            )
             # No "call export" when the user just cancelled the export of this very timeline.
             cancelled_now = latest is not None and latest.status is RenderState.CANCELLED
         out.project_exported = bool(s.store.project_renders(current.id, 1))
