@@ -143,11 +143,20 @@ class GenerateOutput(Answer):
 
 
 class UploadOutput(Answer):
-    status: Literal["done", "working"]
+    status: Literal["done", "working", "upload_page"] = Field(
+        description='"upload_page": nothing was uploaded yet; give the user `upload_url` to send files from '
+        "their device"
+    )
     files: list[MediaItem] = Field(default_factory=list)
     job_id: str | None = None
     project: ProjectView | None = None
     poll_after_s: PollAfter = None
+    upload_url: str | None = Field(
+        default=None,
+        description="Hosted mode: a page where the user picks photos and videos on their device; it works "
+        "once and until upload_url_expires_at. Show it to the user as is",
+    )
+    upload_url_expires_at: str | None = None
 
 
 class ProjectSpent(BaseModel):

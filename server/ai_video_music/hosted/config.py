@@ -92,6 +92,14 @@ class HostedConfig:
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
     store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
+    # Upload pages: how long a link works, and what one page may send. Files are spooled to unnamed
+    # temporary files (gone when closed, or when the process dies) until all are checked, so an
+    # instance's spool is at most uploads_at_once * upload_total_mb.
+    upload_link_ttl: int = 15 * 60
+    upload_files: int = 20
+    upload_file_mb: int = 200
+    upload_total_mb: int = 400
+    uploads_at_once: int = 4  # per instance; more wait for a free slot, then are told to retry
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:

@@ -1,4 +1,4 @@
-"""Expired codes, tokens and sign-in requests leave the database.
+"""Expired codes, tokens, sign-in requests and upload links leave the database.
 
 Used refresh tokens stay until they expire (a replay of one must still be recognised); revoked
 grants go with their last token. Every instance sweeps: the deletes are idempotent.
@@ -20,6 +20,8 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM access_tokens WHERE expires_at < now()",
     b"DELETE FROM refresh_tokens WHERE expires_at < now()",
     b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
+    # A day after it expired, an upload link no longer needs to say "expired" or "already used".
+    b"DELETE FROM upload_links WHERE expires_at < now() - interval '1 day'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
     b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
 )

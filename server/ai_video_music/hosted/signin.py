@@ -7,9 +7,7 @@ NemoVideo before it is stored (encrypted). Forms carry a CSRF token that must ma
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -22,13 +20,13 @@ from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
 from .attempts import SigninLimit
 from .config import HostedConfig
+from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
 from .oauth import SIGNIN_PATH, PostgresOAuthProvider
 from .page import Field, page_language, render
 
 log = logging.getLogger(__name__)
 
 SIGNOUT_PATH = "/signout"
-CSRF_COOKIE = "nemo_csrf"
 MAX_TOKEN = 4096  # a pasted token; anything longer is not one
 
 
@@ -56,16 +54,14 @@ class SignIn:
     # --- CSRF -------------------------------------------------------------------------------
 
     def _same_origin(self, request: Request) -> bool:
-        origin = request.headers.get("origin")
-        return origin is None or origin.rstrip("/") == self.config.public_origin
+        return same_origin(request, self.config.public_origin)
 
     @staticmethod
     def _csrf_ok(request: Request, submitted: object) -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        return bool(cookie) and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)
+        return csrf_ok(request, submitted)
 
     def _csrf(self, request: Request) -> str:
-        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        return csrf_token(request)
 
     # --- sign in ----------------------------------------------------------------------------
 

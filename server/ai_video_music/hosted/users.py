@@ -27,6 +27,7 @@ from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from ..tools import create_server
+from ..uploads import UploadPages
 from .accounts import User
 from .store_pg_work import PgStore
 
@@ -46,12 +47,20 @@ def user_settings(base: Settings, state_dir: Path, user: User) -> Settings:
     )
 
 
-def service_for(user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool) -> MCPServer[Any]:
+def service_for(
+    user: User,
+    base: Settings,
+    state_dir: Path,
+    store_pool: ConnectionPool,
+    upload_pages: UploadPages | None = None,
+) -> MCPServer[Any]:
     """The one place that builds a user's tools (the integrator re-points this when the
-    service's construction changes): their settings, their rows of the shared store."""
+    service's construction changes): their settings, their rows of the shared store, their
+    upload pages."""
     return create_server(
         user_settings(base, state_dir, user),
         store_factory=lambda conf: PgStore(store_pool, user.id, conf.home),
+        upload_pages=upload_pages,
     )
 
 
@@ -79,7 +88,10 @@ class UserServers:
         idle_after: float = 3600.0,
         requests_per_user: int = 8,
         clock: Callable[[], float] = time.monotonic,
+        upload_pages: Callable[[str], UploadPages] | None = None,
     ) -> None:
+        """``upload_pages``: a user's upload pages, by their id (hosted mode's ``upload``)."""
+        self.upload_pages = upload_pages
         self.base = base
         self.state_dir = state_dir
         self.store_pool = store_pool
@@ -128,7 +140,8 @@ class UserServers:
                 return found
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
-            server = service_for(user, self.base, self.state_dir, self.store_pool)
+            pages = self.upload_pages(user.id) if self.upload_pages is not None else None
+            server = service_for(user, self.base, self.state_dir, self.store_pool, pages)
             # Stateless: no session lives in this process between requests.
             server.streamable_http_app(stateless_http=True, transport_security=self.security)
             running = _Running(server.session_manager, last_used=self._clock())
