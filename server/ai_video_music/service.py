@@ -197,7 +197,8 @@ class VideoService:
             if not (decision.files or decision.urls) and self.uploads.pages is None:
                 raise InputError("input.upload_in_prompt")  # hosted mode answers with an upload page
             up = await self.upload(list(decision.files), list(decision.urls), report=report)
-            return _wrap(up.status == "done", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
+            # Done, or an upload page for the user (hosted mode): nothing to poll either way.
+            return _wrap(up.status != "working", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
         if not accept_cost:

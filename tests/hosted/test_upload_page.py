@@ -228,3 +228,61 @@ async def test_links_given_with_paths_are_uploaded_and_the_page_offered_too(
     assert [f["name"] for f in answer["files"]] == ["b.jpg"]
     assert answer["upload_url"] and answer["upload_url"] in answer["reply"]
     assert len(sim.requests("upload")) == 1
+
+
+async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry_and_its_link_kept(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), uploads_at_once=1)
+    answers: dict[str, httpx.Response] = {}
+    with running(config, settings, sock) as base, sim.hold("upload") as gate:
+        with anyio.fail_after(90):
+            first, second = (
+                (await page_link(base, token))["upload_url"],
+                (await page_link(base, token))["upload_url"],
+            )
+            async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
+                forms = [await open_form(http, first), await open_form(http, second)]
+
+                async def post(name: str, url: str, form: dict[str, str]) -> None:
+                    answers[name] = await http.post(url, data=form, files=files((f"{name}.jpg", JPEG)))
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(post, "held", first, forms[0])
+                    assert await gate.entered(), "the first upload reached NemoVideo"
+                    await post("busy", second, forms[1])
+                    gate.release()
+                await post("later", second, forms[1])
+    assert answers["busy"].status_code == 503 and "Try again in a minute" in answers["busy"].text
+    assert answers["busy"].headers["retry-after"] == "60"
+    assert answers["held"].status_code == 200 and answers["later"].status_code == 200
+    assert len(sim.requests("upload")) == 2
+
+
+async def test_a_link_of_a_forgotten_token_adds_nothing(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(90):
+        url = (await page_link(hosted, token))["upload_url"]
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            away = await http.get(f"{hosted}/signout")
+            await http.post(f"{hosted}/signout", data=hidden_fields(away.text) | {"nemo_token": token})
+            shown = await http.get(url)
+            posted = await http.post(url, data=form, files=files(("beach.jpg", JPEG)))
+    assert shown.status_code == 410 and "no longer connected" in shown.text
+    assert posted.status_code == 410 and "no longer connected" in posted.text
+    assert sim.requests("upload") == []
+
+
+async def test_asking_generate_to_upload_hands_the_page_without_polling(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(60):
+        async with signed_in(hosted, token) as client:
+            result = await call(client, "generate", {"prompt": "upload my photos"})
+    answer = result.structured_content
+    assert answer is not None and not result.is_error, text(result)
+    assert answer["action"] == "upload" and answer["status"] == "done"
+    assert answer["job_id"] is None and answer["poll_after_s"] is None
+    assert f"{hosted}/upload/" in answer["reply"]

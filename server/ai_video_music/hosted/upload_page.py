@@ -163,6 +163,8 @@ class UploadDesk:
         lang = chosen or grant.lang
         if self._someone_else(request, grant):
             return grant, lang, self._answer(request, lang, t("hosted.upload.someone_else", lang), 403)
+        if await self.accounts.load(grant.user_id) is None:  # "forget my token" since it was made
+            return grant, lang, self._answer(request, lang, t("hosted.upload.gone", lang), 410)
         return grant, lang, None
 
     async def page(self, request: Request) -> Response:
@@ -184,19 +186,21 @@ class UploadDesk:
             response = self._form(request, lang, secret, grant, alert=alert, status=503)
             response.headers["Retry-After"] = "60"
             return response
-        try:
-            form = await read_form(request, self.limits)
-        except FormRefusedError as err:
-            status = 400 if err.reason is Refusal.MALFORMED else 413
-            return self._form(request, lang, secret, grant, alert=self._too_much(err, lang), status=status)
-        except ClientDisconnect:
-            return Response(status_code=400)  # no one is there to read an answer
+        try:  # the slot is held until the spool is closed: it bounds the instance's spool
+            try:
+                form = await read_form(request, self.limits)
+            except FormRefusedError as err:
+                status = 400 if err.reason is Refusal.MALFORMED else 413
+                alert = self._too_much(err, lang)
+                return self._form(request, lang, secret, grant, alert=alert, status=status)
+            except ClientDisconnect:
+                return Response(status_code=400)  # no one is there to read an answer
+            try:
+                return await self._checked_and_sent(request, lang, secret, grant, form)
+            finally:
+                form.close()
         finally:
             self.slots.release()
-        try:
-            return await self._checked_and_sent(request, lang, secret, grant, form)
-        finally:
-            form.close()
 
     def _too_much(self, err: FormRefusedError, lang: Lang) -> str:
         c = self.config
