@@ -223,6 +223,11 @@ class StatusOutput(Answer):
         description="Other projects' running work and unread answers, each labelled with its project",
     )
     poll_after_s: PollAfter = None
+    upload_page: bool = Field(
+        default=False,
+        description="Hosted mode: files on the user's device arrive through an upload page (upload "
+        "without files answers its link)",
+    )
 
 
 class ExportOutput(Answer):

@@ -54,6 +54,7 @@ class VideoService:
         self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
         self.turns = Turns(self.shared)
         self.uploads = Uploads(self.shared, upload_pages)
+        self.shared.upload_page = upload_pages is not None
         self.exports = Exports(self.shared)
         task_group.start_soon(self._follow_open_renders, name="renders:recover")
 
