@@ -205,6 +205,9 @@ class Uploads:
         project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
         if new_project:
             notes.append(t("project.started", lang))
+            balance = await self.s.balance_or_none()
+            if balance is not None and balance < EDIT_COST:  # said now, as for files sent by path
+                notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
         page = await pages.open(project.id, lang)
         name = self.s.project_name(project.id)
         notes.append(upload_page_reply(page.url, page.minutes, name, paths, lang))

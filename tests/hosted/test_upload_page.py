@@ -286,3 +286,21 @@ async def test_asking_generate_to_upload_hands_the_page_without_polling(hosted: 
     assert answer["action"] == "upload" and answer["status"] == "done"
     assert answer["job_id"] is None and answer["poll_after_s"] is None
     assert f"{hosted}/upload/" in answer["reply"]
+
+
+async def test_a_page_for_a_new_project_says_so_and_warns_of_too_few_credits(
+    hosted: str, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user(credits=10)
+    with anyio.fail_after(60):
+        async with signed_in(hosted, token) as client:
+            first = await call(client, "upload")
+            second = await call(client, "upload", {"new_project": True})
+            status = await call(client, "status")
+    one, two = first.structured_content, second.structured_content
+    assert one is not None and two is not None and status.structured_content is not None
+    assert one["project"]["id"] != two["project"]["id"]
+    assert "Started a new, empty project" in two["reply"] and "too few to make a video" in two["reply"]
+    assert two["upload_url"] != one["upload_url"]
+    assert len(status.structured_content["projects"]) == 2
+    assert status.structured_content["upload_page"] is True
