@@ -464,6 +464,36 @@ def test_open_in_nemovideo_asks_the_host_to_open_the_project(open_app: OpenApp, 
     assert fx.PROJECT_URL not in str(app.frame.locator("body").text_content()), "the claim token is not shown"
 
 
+def test_add_photos_opens_the_upload_page_the_upload_tool_answers_in_hosted_mode(
+    open_app: OpenApp, media: _Server
+) -> None:
+    page_url = "https://videos.example.com/upload/" + "s" * 43
+    offered = {
+        "language": "en",
+        "status": "upload_page",
+        "reply": f"To add photos and videos from your device, open this page and choose them: {page_url}",
+        "next_steps": [],
+        "upload_url": page_url,
+    }
+    local = open_app(fx.tool_result(fx.status(media.origin)))
+    assert local.frame.locator("#btn-add").is_hidden(), "local mode: the assistant uploads by path"
+    app = open_app(
+        fx.tool_result(fx.status(media.origin) | {"upload_page": True}),
+        responses={"upload": [{"result": fx.tool_result(offered)}]},
+    )
+    button = app.frame.get_by_role("button", name="Add photos (opens an upload page in your browser)")
+    button.focus()
+    app.page.keyboard.press("Enter")
+
+    app.page.wait_for_function("() => window.harness.openLinks.length === 1", timeout=TIMEOUT_MS)
+    assert app.harness("openLinks") == [page_url]
+    assert app.calls()[-1] == {"name": "upload", "arguments": {}}
+    app.frame.wait_for_function(
+        "() => document.getElementById('live').textContent.includes('then press Refresh')", timeout=TIMEOUT_MS
+    )
+    assert page_url not in str(app.frame.locator("body").text_content()), "the link is the host's to open"
+
+
 def test_a_refused_call_shows_an_error_and_the_buttons_stay_usable(open_app: OpenApp, media: _Server) -> None:
     app = open_app(
         fx.tool_result(fx.status(media.origin)),

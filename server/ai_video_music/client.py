@@ -557,6 +557,13 @@ class NemoClient:
             for upload in opened:
                 upload.close()
 
+    async def upload_opened(self, sid: str, opened: Sequence[OpenedUpload]) -> list[UploadedFile]:
+        """Stream files the caller already opened and checked (an upload page's spooled files);
+        the caller closes them."""
+        if len(opened) > MAX_FILES_PER_UPLOAD:
+            raise InputError("input.too_many", n=len(opened), max=MAX_FILES_PER_UPLOAD)
+        return await self._send_files(sid, list(opened))
+
     async def _send_files(self, sid: str, opened: list[OpenedUpload]) -> list[UploadedFile]:
         def files(stack: ExitStack) -> list[tuple[str, tuple[str, IO[bytes], str]]]:
             # Per attempt, a duplicate of each checked descriptor (closed with the attempt), read

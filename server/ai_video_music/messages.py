@@ -839,6 +839,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "注意：目前剩余 {left} 积分，不够用这些素材制作视频（约 {cost} 积分）。{more}",
     ),
     "upload.failed": ("Upload failed ({names}): {error}", "上传失败（{names}）：{error}"),
+    "upload.page": (
+        "To add photos and videos from your device, open this page and choose them: {url} "
+        "(it works once, for {minutes} minutes; the files go to “{project}”).",
+        "要从你的设备添加照片和视频，请打开此页面并选择文件：{url}"
+        "（仅可使用一次，{minutes} 分钟内有效；文件会放入“{project}”）。",
+    ),
+    "upload.page_paths": (
+        "This server runs on the internet and can't read files on your device by their path.",
+        "本服务器运行在互联网上，无法按路径读取你设备上的文件。",
+    ),
     "upload.interrupted": (
         "The upload of {names} was interrupted (the server stopped); upload those files again.",
         "{names} 的上传被中断（服务器已停止）；请重新上传这些文件。",
@@ -966,6 +976,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.after_new_project": (
         "Call upload with the new media, then generate.",
         "调用 upload 上传新素材，然后调用 generate。",
+    ),
+    "next.upload_page": (
+        "Give the user upload_url exactly as it is (a link they open; it works once). When they say "
+        "the files are in, call status: it tells what arrived; then generate.",
+        "把 upload_url 原样交给用户（这是一个供其打开的链接，仅可使用一次）。用户说文件已上传后，调用 "
+        "status 查看收到了什么，再调用 generate。",
     ),
     "next.after_upload": ("Call generate with what the user wants.", "调用 generate，传入用户的需求。"),
     "next.after_cancel": ("Call export when the user wants a new render.", "用户需要重新渲染时调用 export。"),
@@ -1166,6 +1182,80 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hosted.form.stale": (
         "This form is out of date. Reload the page and try again.",
         "此表单已失效，请刷新页面后重试。",
+    ),
+    "hosted.upload.title": ("Add photos and videos", "添加照片和视频"),
+    "hosted.upload.intro": (
+        "Choose photos and videos on this device. They go to your project “{project}”.",
+        "请选择此设备上的照片和视频，它们会放入你的项目“{project}”。",
+    ),
+    "hosted.upload.once": (
+        "This page works once and for {minutes} more minute(s).",
+        "此页面仅可使用一次，还有 {minutes} 分钟有效。",
+    ),
+    "hosted.upload.label": ("Photos and videos", "照片和视频"),
+    "hosted.upload.limits": (
+        "Up to {n} files, {mb} MB each and {total} MB in all: JPG, PNG, GIF, WebP, MP4, MOV, AVI, WebM "
+        "or MKV.",
+        "最多 {n} 个文件，每个不超过 {mb} MB，合计不超过 {total} MB：JPG、PNG、GIF、WebP、MP4、MOV、AVI、"
+        "WebM 或 MKV。",
+    ),
+    "hosted.upload.submit": ("Send", "发送"),
+    "hosted.upload.none": ("Choose at least one photo or video first.", "请先选择至少一张照片或一个视频。"),
+    "hosted.upload.not_media": (
+        "{name} is not a photo or video this page takes (JPG, PNG, GIF, WebP, MP4, MOV, AVI, WebM, MKV); "
+        "nothing was sent.",
+        "{name} 不是此页面接受的照片或视频（JPG、PNG、GIF、WebP、MP4、MOV、AVI、WebM、MKV）；"
+        "没有发送任何文件。",
+    ),
+    "hosted.upload.empty": ("{name} is empty; nothing was sent.", "{name} 是空文件；没有发送任何文件。"),
+    "hosted.upload.file_too_big": (
+        "{name} is over the {mb} MB limit for one file; nothing was sent.",
+        "{name} 超过了单个文件 {mb} MB 的上限；没有发送任何文件。",
+    ),
+    "hosted.upload.too_big": (
+        "These files are over {total} MB in all; nothing was sent. Send fewer at a time.",
+        "这些文件合计超过 {total} MB；没有发送任何文件。请分批发送。",
+    ),
+    "hosted.upload.too_many": (
+        "At most {n} files at a time; nothing was sent.",
+        "每次最多 {n} 个文件；没有发送任何文件。",
+    ),
+    "hosted.upload.busy": (
+        "Many uploads are in progress on this server. Try again in a minute; this page still works.",
+        "本服务器上正在进行许多上传。请一分钟后再试；此页面仍然有效。",
+    ),
+    "hosted.upload.used": (
+        "This upload link was already used. Ask your assistant for a new one.",
+        "此上传链接已被使用。请让你的助手提供一个新链接。",
+    ),
+    "hosted.upload.expired": (
+        "This upload link has expired (links work for {minutes} minutes). Ask your assistant for a new one.",
+        "此上传链接已过期（链接有效期为 {minutes} 分钟）。请让你的助手提供一个新链接。",
+    ),
+    "hosted.upload.unknown": (
+        "This upload link is not valid. Ask your assistant for a new one.",
+        "此上传链接无效。请让你的助手提供一个新链接。",
+    ),
+    "hosted.upload.someone_else": (
+        "This upload link belongs to another account: it can't add files to yours.",
+        "此上传链接属于另一个账户，无法向你的账户添加文件。",
+    ),
+    "hosted.upload.gone": (
+        "The account or project this link was made for is no longer connected; nothing was sent.",
+        "创建此链接的账户或项目已不再连接；没有发送任何文件。",
+    ),
+    "hosted.upload.failed_next": (
+        "This link is used up: ask your assistant for a new one to try again.",
+        "此链接已用完：如需重试，请让你的助手提供一个新链接。",
+    ),
+    "hosted.upload.done_title": ("Your files arrived", "文件已收到"),
+    "hosted.upload.done": (
+        "{n} file(s) are now in your project “{project}”.",
+        "{n} 个文件已放入你的项目“{project}”。",
+    ),
+    "hosted.upload.back": (
+        "Go back to your conversation and tell your assistant they're in.",
+        "请回到对话中告诉你的助手文件已上传。",
     ),
     "hosted.signout.title": ("Forget my NemoVideo token", "删除我的 NemoVideo 令牌"),
     "hosted.signout.intro": (

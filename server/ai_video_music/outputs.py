@@ -146,11 +146,20 @@ class GenerateOutput(Answer):
 
 
 class UploadOutput(Answer):
-    status: Literal["done", "working"]
+    status: Literal["done", "working", "upload_page"] = Field(
+        description='"upload_page": nothing was uploaded yet; give the user `upload_url` to send files from '
+        "their device"
+    )
     files: list[MediaItem] = Field(default_factory=list)
     job_id: str | None = None
     project: ProjectView | None = None
     poll_after_s: PollAfter = None
+    upload_url: str | None = Field(
+        default=None,
+        description="Hosted mode: a page where the user picks photos and videos on their device; it works "
+        "once and until upload_url_expires_at. Show it to the user as is",
+    )
+    upload_url_expires_at: str | None = None
 
 
 class ProjectSpent(BaseModel):
@@ -220,6 +229,11 @@ class StatusOutput(Answer):
         description="Other projects' running work and unread answers, each labelled with its project",
     )
     poll_after_s: PollAfter = None
+    upload_page: bool = Field(
+        default=False,
+        description="Hosted mode: files on the user's device arrive through an upload page (upload "
+        "without files answers its link)",
+    )
 
 
 class ExportOutput(Answer):

@@ -357,6 +357,12 @@ def upload_low_credits(balance: float, more: str, lang: Lang) -> str:
     return t("upload.low_credits", lang, left=f"{balance:g}", cost=EDIT_COST, more=more)
 
 
+def upload_page_reply(url: str, minutes: int, project: str, paths: int, lang: Lang) -> str:
+    """Hosted mode: the page where the user sends files from their device (named paths can't be read)."""
+    page = t("upload.page", lang, url=url, minutes=minutes, project=project)
+    return t("upload.page_paths", lang) + t("sentence.sep", lang) + page if paths else page
+
+
 def upload_outcome(status: UploadState, names: list[str], error: str | None, lang: Lang) -> str:
     """An upload that ended in the background, told at the next status."""
     key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(

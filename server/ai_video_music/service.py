@@ -31,7 +31,7 @@ from .status import status
 from .store import Generation, Project, Store
 from .timeline import read_timeline, summary
 from .turns import Turns, has_video
-from .uploads import Roots, Uploads
+from .uploads import Roots, UploadPages, Uploads
 
 log = logging.getLogger(__name__)
 
@@ -43,11 +43,19 @@ class VideoService:
     """One per server process; every tool calls into it."""
 
     def __init__(
-        self, settings: Settings, client: NemoClient, store: Store, task_group: anyio.abc.TaskGroup
+        self,
+        settings: Settings,
+        client: NemoClient,
+        store: Store,
+        task_group: anyio.abc.TaskGroup,
+        *,
+        upload_pages: UploadPages | None = None,
     ) -> None:
+        """``upload_pages``: hosted mode's upload pages (files from the user's device)."""
         self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
         self.turns = Turns(self.shared)
-        self.uploads = Uploads(self.shared)
+        self.uploads = Uploads(self.shared, upload_pages)
+        self.shared.upload_page = upload_pages is not None
         self.exports = Exports(self.shared)
         task_group.start_soon(self._follow_open_renders, name="renders:recover")
 
@@ -192,10 +200,11 @@ class VideoService:
             st = await self.status(report=report)
             return _wrap(True, "status", st.reply, st.next_steps, lang, notes)
         if decision.action is Action.UPLOAD:
-            if not (decision.files or decision.urls):
-                raise InputError("input.upload_in_prompt")
+            if not (decision.files or decision.urls) and self.uploads.pages is None:
+                raise InputError("input.upload_in_prompt")  # hosted mode answers with an upload page
             up = await self.upload(list(decision.files), list(decision.urls), report=report)
-            return _wrap(up.status == "done", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
+            # Done, or an upload page for the user (hosted mode): nothing to poll either way.
+            return _wrap(up.status != "working", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
         if (

@@ -65,6 +65,7 @@ class Shared:
         # id already names one conversation, and this only keeps an old one's out).
         self.started = time.time()
         self.notices: list[Msg] = []  # said once, at the top of the next answer (a store moved aside…)
+        self.upload_page = False  # hosted mode: files from the user's device come through a page
 
     def lang(self) -> Lang:
         return self.language.current()

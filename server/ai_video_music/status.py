@@ -103,6 +103,7 @@ async def status(
         working=[s.jobs.progress_text(j, lang) for j in mine],
         elsewhere=_elsewhere(s, current, others, lang),
         poll_after_s=poll_after(mine),
+        upload_page=s.upload_page,
     )
     cancelled_now = False
     if current is not None:

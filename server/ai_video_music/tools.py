@@ -43,6 +43,7 @@ from .sanitize import clean_text
 from .service import VideoService
 from .store import Store
 from .turns import TurnFailed
+from .uploads import UploadPages
 
 log = logging.getLogger(__name__)
 ToolFn = Callable[..., Awaitable[CallToolResult]]
@@ -226,9 +227,11 @@ def create_server(
     *,
     client_factory: Callable[[Settings], NemoClient] | None = None,
     store_factory: Callable[[Settings], Store] | None = None,
+    upload_pages: UploadPages | None = None,
 ) -> MCPServer[VideoService | LocalStateError]:
     """Build the MCP server. Nothing is read or opened until the server starts (lifespan).
-    ``store_factory``: hosted mode's store (one user's rows in PostgreSQL) instead of SQLite."""
+    ``store_factory``: hosted mode's store (one user's rows in PostgreSQL) instead of SQLite;
+    ``upload_pages``: hosted mode's upload pages (``upload`` hands a link instead of reading paths)."""
     conf_box: dict[str, Settings] = {}
     running: dict[str, VideoService] = {}
 
@@ -246,7 +249,7 @@ def create_server(
         client = client_factory(conf) if client_factory else NemoClient(conf)
         try:
             async with client, anyio.create_task_group() as tg:
-                service = VideoService(conf, client, store, tg)
+                service = VideoService(conf, client, store, tg, upload_pages=upload_pages)
                 if store.moved_aside is not None:
                     service.notice(msg("state.moved_aside", path=str(store.moved_aside)))
                 running["service"] = service
@@ -388,6 +391,12 @@ def create_server(
         is sent. For media of a new, unrelated video pass new_project=true; project="<id or name>" adds
         them to an earlier project (it becomes current). Then call `generate` to describe the video. A
         big upload may answer status="working" with `poll_after_s`: `status` tells when it ends.
+
+        On a hosted server (claude.ai, ChatGPT, a team's server) files on the user's device can't be
+        read by path: call upload without files (links still work) and it answers
+        status="upload_page" with `upload_url`, a page where the user picks photos and videos; it
+        works once, for 15 minutes. Give the user that link as is; when they say the files are in,
+        call `status` (it tells what arrived), then `generate`.
         """
         return await run(
             ctx,

@@ -1,5 +1,9 @@
 """Uploads: local files (checked before any byte is sent) and links, into the current project.
 
+In hosted mode the server can't read the user's device: ``upload`` answers with an upload page
+(:class:`UploadPages`, a short-lived single-use link) instead of reading paths, and the files
+the page receives go through :func:`send_opened`, recorded like any other upload.
+
 An upload the service accepted counts as sent whatever shape its answer has: a missing or
 odd ``files`` list still records the media we sent, by the names we sent (the contract calls
 every field optional), so the cost gate never takes an upload for "no media".
@@ -9,32 +13,83 @@ from __future__ import annotations
 
 import glob
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import anyio
 import uuid_utils
 
 from . import budget
-from .client import check_upload_url
+from .client import NemoClient, check_upload_url
 from .costs import EDIT_COST
-from .errors import InputError
+from .errors import InputError, NemoError
 from .jobs import Job, Reporter, no_progress
-from .media import MAX_FILES_PER_UPLOAD, check_upload_file
-from .messages import msg, t
+from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, check_upload_file
+from .messages import Lang, msg, t
 from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
-from .projects import CLIENT
+from .projects import CLIENT, Projects
 from .records import UploadState
-from .replies import upload_done, upload_low_credits
+from .replies import upload_done, upload_low_credits, upload_page_reply
 from .sanitize import clean_text
-from .shared import Shared
+from .shared import Shared, iso
+from .store import Project, Store
 
 MAX_GLOB_MATCHES = MAX_FILES_PER_UPLOAD
 GLOB_SECONDS = 10.0
 UPLOAD_POLL_S = 10
 
 Roots = Callable[[], Awaitable[list[Path]]]
+
+
+@dataclass(frozen=True)
+class UploadPage:
+    """A link where the user's browser sends files into one project: once, until ``expires_at``."""
+
+    url: str
+    expires_at: float  # epoch seconds
+    minutes: int  # how long it works, as said to the user
+
+
+class UploadPages(Protocol):
+    """Hosted mode: opens an upload page for one of the signed-in user's projects."""
+
+    async def open(self, project_id: str, lang: Lang) -> UploadPage: ...
+
+
+def new_upload_id() -> str:
+    return f"upload_{uuid_utils.uuid7().hex[-12:]}"
+
+
+def finish_upload(
+    store: Store, upload_id: str, project_id: str, uploaded: list[UploadedFile], sent: list[str]
+) -> list[MediaItem]:
+    """Record what the service took: the project's media and the upload's record, done."""
+    items = media_items(uploaded, sent)
+    store.add_media(project_id, [i.model_dump() for i in items], "upload")
+    store.update_upload(upload_id, status=UploadState.DONE)
+    return items
+
+
+async def send_opened(
+    store: Store, projects: Projects, client: NemoClient, project: Project, files: Sequence[OpenedUpload]
+) -> list[MediaItem]:
+    """Files already opened and checked (an upload page's) into ``project``, recorded like any
+    upload: the record is written before anything is sent, and the next ``status`` of any of the
+    user's sessions tells its outcome (``client`` None: it belongs to no one session)."""
+    upload_id = new_upload_id()
+    names = [f.name for f in files]
+    store.start_upload(upload_id, project.id, names, None)
+    try:
+        uploaded = await projects.call(project, lambda sid: client.upload_opened(sid, list(files)))
+    except NemoError as err:
+        store.update_upload(
+            upload_id, status=UploadState.FAILED, error=err.render(projects.language.current())
+        )
+        raise
+    return finish_upload(store, upload_id, project.id, uploaded, names)
 
 
 def media_items(uploaded: list[UploadedFile], sent: list[str]) -> list[MediaItem]:
@@ -58,8 +113,9 @@ def media_items(uploaded: list[UploadedFile], sent: list[str]) -> list[MediaItem
 class Uploads:
     """One per server process."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, pages: UploadPages | None = None) -> None:
         self.s = shared
+        self.pages = pages  # hosted mode: paths on the user's device come through a page
 
     async def upload(
         self,
@@ -69,7 +125,10 @@ class Uploads:
         report: Reporter = no_progress,
         roots: Roots | None = None,
     ) -> UploadOutput:
-        """Upload local files and/or URLs; big uploads continue in the background past the budget."""
+        """Upload local files and/or URLs; big uploads continue in the background past the budget.
+        Hosted mode: local files (or nothing named) are answered with an upload page."""
+        if self.pages is not None and (files or not urls):
+            return await self._offer_page(self.pages, len(files), urls, new_project, report)
         lang = self.s.lang()
         if not files and not urls:
             raise InputError("input.nothing_to_upload")
@@ -90,7 +149,7 @@ class Uploads:
             if balance is not None and balance < EDIT_COST:  # said now, not after the upload
                 notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
                 after = [t("next.credits_low", lang)]  # not "call generate": it could not run
-        upload_id = f"upload_{uuid_utils.uuid7().hex[-12:]}"
+        upload_id = new_upload_id()
         names = [p.name for p in paths] + links
         self.s.store.start_upload(upload_id, project.id, names, CLIENT.get())
 
@@ -106,10 +165,7 @@ class Uploads:
                 uploaded += await self.s.projects.call(
                     project, lambda sid: self.s.client.upload_urls(sid, links)
                 )
-            items = media_items(uploaded, [p.name for p in paths] + links)
-            self.s.store.add_media(project.id, [i.model_dump() for i in items], "upload")
-            self.s.store.update_upload(upload_id, status=UploadState.DONE)
-            return items
+            return finish_upload(self.s.store, upload_id, project.id, uploaded, names)
 
         def on_done(job: Job) -> None:
             if job.error is not None:
@@ -138,6 +194,42 @@ class Uploads:
             reply="\n\n".join([*notes, upload_done(items, skipped, lang)]),
             next_steps=after,
             project=view,
+        )
+
+    async def _offer_page(
+        self, pages: UploadPages, paths: int, urls: list[str], new_project: bool, report: Reporter
+    ) -> UploadOutput:
+        """The upload page for the current (or a new) project; links given too are uploaded first,
+        as usual. Paths are never read: on a hosted server they would name the server's files."""
+        out: UploadOutput | None = None
+        if urls:
+            out = await self.upload([], urls, new_project, report)
+            new_project = False
+        lang = self.s.lang()
+        notes = [] if out is not None else self.s.take_notices(lang)
+        project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
+        if new_project:
+            notes.append(t("project.started", lang))
+            balance = await self.s.balance_or_none()
+            if balance is not None and balance < EDIT_COST:  # said now, as for files sent by path
+                notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
+        page = await pages.open(project.id, lang)
+        name = self.s.project_name(project.id)
+        notes.append(upload_page_reply(page.url, page.minutes, name, paths, lang))
+        steps = [t("next.upload_page", lang)]
+        if out is not None:
+            out.reply = "\n\n".join([out.reply, *notes])
+            out.next_steps = [*steps, *out.next_steps]
+            out.upload_url, out.upload_url_expires_at = page.url, iso(page.expires_at)
+            return out
+        return UploadOutput(
+            language=lang,
+            status="upload_page",
+            reply="\n\n".join(notes),
+            next_steps=steps,
+            project=await self.s.project_view(project, link=True),
+            upload_url=page.url,
+            upload_url_expires_at=iso(page.expires_at),
         )
 
     async def _expand(self, files: list[str], roots: Roots | None) -> tuple[list[Path], set[Path]]:

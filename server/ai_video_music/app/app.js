@@ -62,6 +62,10 @@
       pollStopped: "Still rendering. Press Refresh to check again.",
       cancelled: "The request was cancelled.",
       toolFailed: "The tool reported an error.",
+      addPhotos: "Add photos",
+      addPhotosHint: "(opens an upload page in your browser)",
+      addPhotosOpened: "Choose your photos and videos on the page that opened, then press Refresh.",
+      uploadLinkRefused: "The chat app didn't open the upload page. Ask the assistant for an upload link.",
     },
     zh: {
       title: "你的视频",
@@ -109,6 +113,10 @@
       pollStopped: "仍在渲染。点击「刷新」再查看。",
       cancelled: "请求已取消。",
       toolFailed: "工具返回了错误。",
+      addPhotos: "添加照片",
+      addPhotosHint: "（在浏览器中打开上传页面）",
+      addPhotosOpened: "请在打开的页面中选择照片和视频，然后点击「刷新」。",
+      uploadLinkRefused: "聊天应用没有打开上传页面。请向助手索取上传链接。",
     },
   };
 
@@ -127,6 +135,7 @@
     error: null, // a key or {text}
     live: null, // a key (+params) announced politely
     blocked: false, // the video can't play in this host (its CSP, say): offer the file and the link
+    uploadPage: false, // hosted mode: photos come from the user's device through an upload page
   };
   let pollTimer = null;
   let polls = 0;
@@ -253,6 +262,7 @@
       if (projectUrl) state.projectUrl = projectUrl;
     }
     if (typeof sc.exportable === "boolean") state.exportable = sc.exportable;
+    if (typeof sc.upload_page === "boolean") state.uploadPage = sc.upload_page;
     if (!Array.isArray(sc.exports)) return;
     // Newest first; keep to this project's renders when the result says which that is.
     const projectId = project ? str(project.id) : null;
@@ -368,6 +378,24 @@
       if (result && result.isError) state.error = { key: "linkRefused" };
     } catch {
       state.error = { key: "linkRefused" };
+    }
+    render();
+  }
+
+  // Hosted mode: `upload` without files answers a single-use upload page; the host opens it in
+  // the user's browser, where they pick files on their device (this frame can't reach them).
+  async function onAddPhotos() {
+    if (state.busy) return;
+    const result = await callTool("upload", {});
+    const sc = result && isObj(result.structuredContent) ? result.structuredContent : null;
+    const url = sc ? safeUrl(sc.upload_url) : null;
+    if (!url) return; // the tool's error (if any) is shown already
+    try {
+      const opened = await app.openLink({ url });
+      if (opened && opened.isError) state.error = { key: "uploadLinkRefused" };
+      else state.live = { key: "addPhotosOpened" };
+    } catch {
+      state.error = { key: "uploadLinkRefused" };
     }
     render();
   }
@@ -526,6 +554,12 @@
     const openVideo = $("btn-video");
     openVideo.hidden = !(state.blocked && state.video && /^https?:/i.test(state.video.url || ""));
     if (!openVideo.hidden) setButton(openVideo, t("openVideo") + " ↗", false);
+    const add = $("btn-add");
+    add.hidden = !state.uploadPage;
+    if (state.uploadPage) {
+      setButton(add, t("addPhotos") + " ↗", state.busy);
+      add.setAttribute("aria-label", t("addPhotos") + " " + t("addPhotosHint"));
+    }
     const open = $("btn-open");
     open.hidden = !state.projectUrl;
     if (state.projectUrl) {
@@ -698,6 +732,7 @@
   $("btn-refresh").addEventListener("click", () => void onRefresh());
   $("btn-video").addEventListener("click", () => void onOpenVideo());
   $("btn-open").addEventListener("click", () => void onOpen());
+  $("btn-add").addEventListener("click", () => void onAddPhotos());
   new ResizeObserver(() => markNarrowClips()).observe($("lanes"));
 
   app.ontoolresult = (result) => ingest(result);

@@ -3,7 +3,8 @@
 Routes: ``/healthz``; the SDK's OAuth routes (``/.well-known/oauth-authorization-server``,
 ``/authorize``, ``/token``, ``/register``, ``/revoke``) and protected-resource metadata
 (``/.well-known/oauth-protected-resource/mcp``), all with CORS where browsers call them;
-``/signin`` and ``/signout``; ``/mcp``, which needs a bearer token issued for ``<public>/mcp``.
+``/signin`` and ``/signout``; ``/upload/<secret>``, the upload page the ``upload`` tool links to;
+``/mcp``, which needs a bearer token issued for ``<public>/mcp``.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
 from . import db
@@ -54,6 +55,8 @@ from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
 from .team import TeamLedger
+from .upload_links import UPLOAD_PATH, UploadLinks
+from .upload_page import UploadDesk
 from .users import UserServers
 
 log = logging.getLogger(__name__)
@@ -93,6 +96,21 @@ class McpEndpoint:
                     await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
                     return
         await self.servers.handle(user, scope, receive, send)
+
+
+class BodyLimit:
+    """The SDK's body limit (it holds a body in memory to count it) on every route but the upload
+    page, which counts its streamed body itself, per file and in all (``upload_form``)."""
+
+    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
+        self.app = app
+        self.limited = RequestBodyLimitMiddleware(app, max_body_size)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and str(scope.get("path", "")).startswith(UPLOAD_PATH):
+            await self.app(scope, receive, send)
+        else:
+            await self.limited(scope, receive, send)
 
 
 def transport_security(config: HostedConfig) -> TransportSecuritySettings:
@@ -146,6 +164,7 @@ def create_app(
     provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
     accounts = Accounts(pool, box, config.team_token)
     team = TeamLedger(pool, config.team_quota, config.team_quota_days) if config.team else None
+    links = UploadLinks(pool, config.public_url, config.upload_link_ttl)
     servers = UserServers(
         settings,
         Path(settings.home) / "hosted",
@@ -155,7 +174,9 @@ def create_app(
         requests_per_user=config.requests_per_user,
         clock=clock,
         team=team,
+        upload_pages=links.for_user,
     )
+    desk = UploadDesk(config, settings, links, accounts, store_pool, Path(settings.home) / "hosted")
     resource = AnyHttpUrl(config.resource_url)
     metadata_url = build_resource_metadata_url(resource)
 
@@ -196,6 +217,7 @@ def create_app(
             resource_name="AI Video Generator with Free Music",
         ),
         *signin.routes(),
+        *desk.routes(),
         Route(
             MCP_PATH,
             RequireAuthMiddleware(
@@ -204,8 +226,9 @@ def create_app(
         ),
     ]
     middleware = [
-        # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport.
-        Middleware(RequestBodyLimitMiddleware, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
+        # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport; the
+        # upload page streams, within its own limits.
+        Middleware(BodyLimit, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
         Middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),

@@ -127,6 +127,14 @@ class HostedConfig:
     team_quota_days: int = 30  # ... in this many days (a rolling window)
     # Tool calls per user per minute, counted in the database (0: no limit).
     calls_per_minute: int = 30
+    # Upload pages: how long a link works, and what one page may send. Files are spooled to unnamed
+    # temporary files (gone when closed, or when the process dies) until all are checked, so an
+    # instance's spool is at most uploads_at_once * upload_total_mb.
+    upload_link_ttl: int = 15 * 60
+    upload_files: int = 20
+    upload_file_mb: int = 200
+    upload_total_mb: int = 400
+    uploads_at_once: int = 4  # per instance; more wait for a free slot, then are told to retry
 
     @property
     def team(self) -> bool:

@@ -1,4 +1,4 @@
-"""Expired codes, tokens and sign-in requests leave the database.
+"""Expired codes, tokens, sign-in requests and upload links leave the database.
 
 Used refresh tokens stay until they expire (a replay of one must still be recognised); revoked
 grants go with their last token. Every instance sweeps: the deletes are idempotent.
@@ -22,6 +22,8 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
     b"DELETE FROM free_accounts WHERE at < now() - interval '60 days'",
     b"DELETE FROM rate_windows WHERE window_start < now() - interval '1 hour'",
+    # A day after it expired, an upload link no longer needs to say "expired" or "already used".
+    b"DELETE FROM upload_links WHERE expires_at < now() - interval '1 day'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
     b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
 )

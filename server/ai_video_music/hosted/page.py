@@ -30,6 +30,10 @@ main { width: min(30rem, 100% - 2rem); background: var(--card); border: 1px soli
 h1 { font-size: 1.4rem; margin: 0 0 1rem; }
 p { color: var(--muted); }
 label { display: block; font-weight: 600; margin: 1.2rem 0 .4rem; }
+input[type=file] { width: 100%; padding: .6rem; font: inherit; color: var(--fg); background: var(--bg);
+  border: 1px dashed var(--border); border-radius: 8px; }
+.hint { font-size: .9rem; margin: .4rem 0 0; }
+ul { padding-left: 1.2rem; }
 input[type=password] { width: 100%; padding: .7rem; font: inherit; color: var(--fg); background: var(--bg);
   border: 1px solid var(--border); border-radius: 8px; }
 button { margin-top: 1rem; width: 100%; padding: .75rem; font: inherit; font-weight: 600; border: 0;
@@ -102,9 +106,15 @@ def render(
     input_name: str = "nemo_token",
     input_label_key: str = "hosted.signin.token_label",
     extra: Sequence[ButtonForm] = (),
+    inputs: str | None = None,
+    multipart: bool = False,
+    items: Sequence[str] = (),
 ) -> HTMLResponse:
     """One page: a heading, text, an optional error (announced to screen readers), a form.
-    ``keep``: what the language switch must carry over (a posted form's request id)."""
+    ``keep``: what the language switch must carry over (a posted form's request id).
+    ``inputs``: the form's visible fields as HTML, already escaped (default: one secret field,
+    ``input_name``, labelled by the catalogue's ``input_label_key``); ``extra``: more one-button forms;
+    ``multipart``: the form sends files; ``items``: a list shown after the notice."""
     other: Lang = "zh" if lang == "en" else "en"
     query = dict(request.query_params) | dict(keep or {}) | {"lang": other}
     switch = f"{request.url.path}?{urlencode(query)}"
@@ -114,17 +124,23 @@ def render(
         body.append(f'<p class="alert" role="alert" id="problem">{escape(alert)}</p>')
     if notice:
         body.append(f'<p class="ok" role="status">{escape(notice)}</p>')
+    if items:
+        body.append("<ul>" + "".join(f"<li>{escape(item)}</li>" for item in items) + "</ul>")
     if form_action:
         fields = "".join(
             f'<input type="hidden" name="{escape(f.name)}" value="{escape(f.value)}">'
             for f in (*hidden, Field("lang", lang))
         )
         described = ' aria-invalid="true" aria-describedby="problem"' if alert else ""
+        if inputs is None:
+            inputs = (
+                f'<label for="{input_name}">{escape(t(input_label_key, lang))}</label>'
+                f'<input type="password" id="{input_name}" name="{input_name}" required autofocus '
+                f'autocomplete="off" spellcheck="false"{described}>'
+            )
+        enctype = ' enctype="multipart/form-data"' if multipart else ""
         body.append(
-            f'<form method="post" action="{escape(form_action)}">{fields}'
-            f'<label for="{input_name}">{escape(t(input_label_key, lang))}</label>'
-            f'<input type="password" id="{input_name}" name="{input_name}" required autofocus '
-            f'autocomplete="off" spellcheck="false"{described}>'
+            f'<form method="post" action="{escape(form_action)}"{enctype}>{fields}{inputs}'
             f'<button type="submit">{escape(t(submit_key, lang))}</button></form>'
         )
     for form in extra:

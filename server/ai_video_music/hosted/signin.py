@@ -11,9 +11,7 @@ is refused.
 
 from __future__ import annotations
 
-import hmac
 import logging
-import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 
@@ -29,6 +27,7 @@ from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
 from .attempts import AddressLimit
 from .config import HostedConfig
+from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
 from .oauth import SIGNIN_PATH, PostgresOAuthProvider
 from .page import ButtonForm, Field, page_language, render
 from .secrets_box import new_secret
@@ -36,7 +35,6 @@ from .secrets_box import new_secret
 log = logging.getLogger(__name__)
 
 SIGNOUT_PATH = "/signout"
-CSRF_COOKIE = "nemo_csrf"
 # The browser that started a free account: its own token may replace it, and it may forget it
 # (the free token is known only to this server, so it can't be pasted on /signout).
 FREE_COOKIE = "nemo_free"
@@ -70,16 +68,14 @@ class SignIn:
     # --- CSRF -------------------------------------------------------------------------------
 
     def _same_origin(self, request: Request) -> bool:
-        origin = request.headers.get("origin")
-        return origin is None or origin.rstrip("/") == self.config.public_origin
+        return same_origin(request, self.config.public_origin)
 
     @staticmethod
     def _csrf_ok(request: Request, submitted: object) -> bool:
-        cookie = request.cookies.get(CSRF_COOKIE, "")
-        return bool(cookie) and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)
+        return csrf_ok(request, submitted)
 
     def _csrf(self, request: Request) -> str:
-        return request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
+        return csrf_token(request)
 
     # --- sign in ----------------------------------------------------------------------------
 

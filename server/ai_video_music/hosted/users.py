@@ -28,6 +28,7 @@ from starlette.types import Receive, Scope, Send
 from ..client import NemoClient
 from ..config import Settings
 from ..tools import create_server
+from ..uploads import UploadPages
 from .accounts import Kind, User
 from .free import FreeClient
 from .store_pg_work import PgStore
@@ -64,14 +65,21 @@ def client_for(user: User, team: TeamLedger | None) -> Callable[[Settings], Nemo
 
 
 def service_for(
-    user: User, base: Settings, state_dir: Path, store_pool: ConnectionPool, team: TeamLedger | None = None
+    user: User,
+    base: Settings,
+    state_dir: Path,
+    store_pool: ConnectionPool,
+    team: TeamLedger | None = None,
+    upload_pages: UploadPages | None = None,
 ) -> MCPServer[Any]:
     """The one place that builds a user's tools (the integrator re-points this when the
-    service's construction changes): their settings, their client, their rows of the shared store."""
+    service's construction changes): their settings, their client, their rows of the shared
+    store, their upload pages."""
     return create_server(
         user_settings(base, state_dir, user),
         client_factory=client_for(user, team),
         store_factory=lambda conf: PgStore(store_pool, user.id, conf.home),
+        upload_pages=upload_pages,
     )
 
 
@@ -100,8 +108,11 @@ class UserServers:
         requests_per_user: int = 8,
         clock: Callable[[], float] = time.monotonic,
         team: TeamLedger | None = None,
+        upload_pages: Callable[[str], UploadPages] | None = None,
     ) -> None:
+        """``upload_pages``: a user's upload pages, by their id (hosted mode's ``upload``)."""
         self.team = team
+        self.upload_pages = upload_pages
         self.base = base
         self.state_dir = state_dir
         self.store_pool = store_pool
@@ -150,7 +161,8 @@ class UserServers:
                 return found
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
-            server = service_for(user, self.base, self.state_dir, self.store_pool, self.team)
+            pages = self.upload_pages(user.id) if self.upload_pages is not None else None
+            server = service_for(user, self.base, self.state_dir, self.store_pool, self.team, pages)
             # Stateless: no session lives in this process between requests.
             server.streamable_http_app(stateless_http=True, transport_security=self.security)
             running = _Running(server.session_manager, last_used=self._clock())

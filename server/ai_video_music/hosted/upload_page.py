@@ -1,0 +1,257 @@
+"""The upload page: ``GET /upload/<secret>`` shows a file picker, ``POST`` sends the files.
+
+The link (made by the ``upload`` tool, :mod:`.upload_links`) is the only key: whoever opens it
+adds files to its user's project, once, for a few minutes, and to nothing else. The form posts
+back to the same address with a CSRF token (the sign-in page's double submit) from our own
+origin. Files are read within limits into a nameless spool (:mod:`.upload_form`), all checked
+(photos and videos, by name and content), and only then is the link used and the upload sent to
+NemoVideo through the same path and records as any upload (``uploads.send_opened``): the user's
+next ``status`` tells what arrived, and the page says it at once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import anyio
+from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser
+from psycopg_pool import ConnectionPool
+from starlette.requests import ClientDisconnect, Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..client import NemoClient
+from ..config import Settings
+from ..errors import NemoError
+from ..media import sniff
+from ..messages import Lang, parse_language, t
+from ..projects import Language, Projects
+from ..uploads import send_opened
+from .accounts import Accounts
+from .config import HostedConfig
+from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
+from .page import Field, page_language, render
+from .store_pg_work import PgStore
+from .upload_form import FormRefusedError, Limits, ReceivedForm, Refusal, read_form
+from .upload_links import UPLOAD_PATH, Grant, LinkState, UploadLinks
+from .users import user_settings
+
+log = logging.getLogger(__name__)
+
+# What the page takes: photos and videos (NemoVideo takes audio too; the page is for the camera roll).
+PHOTO_TYPES = ("jpg", "jpeg", "png", "gif", "webp")
+VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv")
+_ACCEPT = ",".join(["image/*", "video/*", *(f".{ext}" for ext in PHOTO_TYPES + VIDEO_TYPES)])
+_REFUSED = {
+    LinkState.USED: ("hosted.upload.used", 410),
+    LinkState.EXPIRED: ("hosted.upload.expired", 410),
+    LinkState.UNKNOWN: ("hosted.upload.unknown", 404),
+}
+
+
+def kind_problem(name: str, head: bytes, size: int, lang: Lang) -> str | None:
+    """Why a received file can't go to the project, or None: a photo or video by name and content."""
+    ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if ext not in PHOTO_TYPES + VIDEO_TYPES:
+        return t("hosted.upload.not_media", lang, name=name)
+    if size == 0:
+        return t("hosted.upload.empty", lang, name=name)
+    if sniff(head) not in ("image", "video"):
+        return t("hosted.upload.not_media", lang, name=name)
+    return None
+
+
+@dataclass
+class UploadDesk:
+    config: HostedConfig
+    settings: Settings
+    links: UploadLinks
+    accounts: Accounts
+    store_pool: ConnectionPool
+    state_dir: Path
+    slots: anyio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.slots = anyio.Semaphore(self.config.uploads_at_once)
+
+    @property
+    def limits(self) -> Limits:
+        c = self.config
+        return Limits(c.upload_files, c.upload_file_mb * 1024 * 1024, c.upload_total_mb * 1024 * 1024)
+
+    def routes(self) -> list[Route]:
+        path = UPLOAD_PATH + "{secret}"
+        return [Route(path, self.page, methods=["GET"]), Route(path, self.submit, methods=["POST"])]
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def _answer(self, request: Request, lang: Lang, alert: str, status: int) -> Response:
+        return render(request, lang, title_key="hosted.upload.title", alert=alert, status=status)
+
+    def _refused(self, request: Request, lang: Lang, grant: Grant) -> Response:
+        key, status = _REFUSED[grant.state]
+        return self._answer(request, lang, t(key, lang, minutes=self.config.upload_link_ttl // 60), status)
+
+    def _form(
+        self,
+        request: Request,
+        lang: Lang,
+        secret: str,
+        grant: Grant,
+        *,
+        alert: str | None = None,
+        status: int = 200,
+    ) -> Response:
+        csrf = csrf_token(request)
+        c = self.config
+        minutes = max(1, round(grant.seconds_left() / 60))
+        project = self._project_name(grant)
+        described = ' aria-invalid="true"' if alert else ""
+        limits = t(
+            "hosted.upload.limits", lang, n=c.upload_files, mb=c.upload_file_mb, total=c.upload_total_mb
+        )
+        inputs = (
+            f'<label for="files">{escape(t("hosted.upload.label", lang))}</label>'
+            f'<input type="file" id="files" name="files" multiple required autofocus accept="{_ACCEPT}" '
+            f'aria-describedby="limits{" problem" if alert else ""}"{described}>'
+            f'<p class="hint" id="limits">'
+            f"{escape(limits)}"
+            "</p>"
+        )
+        return render(
+            request,
+            lang,
+            title_key="hosted.upload.title",
+            paragraphs=[
+                t("hosted.upload.intro", lang, project=project),
+                t("hosted.upload.once", lang, minutes=minutes),
+            ],
+            alert=alert,
+            form_action=f"{UPLOAD_PATH}{secret}",
+            hidden=[Field("csrf", csrf)],
+            submit_key="hosted.upload.submit",
+            status=status,
+            cookies=[(CSRF_COOKIE, csrf)],
+            secure=self.config.public_url.startswith("https://"),
+            inputs=inputs,
+            multipart=True,
+        )
+
+    def _store(self, user_id: str) -> PgStore:
+        return PgStore(self.store_pool, user_id, self.state_dir / "users" / user_id)
+
+    def _project_name(self, grant: Grant) -> str:
+        project = self._store(grant.user_id).project(grant.project_id)
+        return (project.name if project is not None else "") or t("project.unnamed", grant.lang)
+
+    @staticmethod
+    def _someone_else(request: Request, grant: Grant) -> bool:
+        """The request says who it is (a bearer token of ours) and it isn't the link's user."""
+        who = request.scope.get("user")
+        return isinstance(who, AuthenticatedUser) and who.access_token.subject != grant.user_id
+
+    async def _look(self, request: Request, secret: str) -> tuple[Grant, Lang, Response | None]:
+        """The link's grant and the page's language, or the answer that refuses it."""
+        grant = await self.links.look(secret)
+        chosen = parse_language(request.query_params.get("lang"))
+        if grant.state is not LinkState.OPEN:
+            lang = chosen or page_language(request)
+            return grant, lang, self._refused(request, lang, grant)
+        lang = chosen or grant.lang
+        if self._someone_else(request, grant):
+            return grant, lang, self._answer(request, lang, t("hosted.upload.someone_else", lang), 403)
+        if await self.accounts.load(grant.user_id) is None:  # "forget my token" since it was made
+            return grant, lang, self._answer(request, lang, t("hosted.upload.gone", lang), 410)
+        return grant, lang, None
+
+    async def page(self, request: Request) -> Response:
+        secret = request.path_params["secret"]
+        grant, lang, refused = await self._look(request, secret)
+        return refused or self._form(request, lang, secret, grant)
+
+    async def submit(self, request: Request) -> Response:
+        secret = request.path_params["secret"]
+        grant, lang, refused = await self._look(request, secret)  # before a byte of the body is read
+        if refused is not None:
+            return refused
+        if not same_origin(request, self.config.public_origin):
+            return self._form(request, lang, secret, grant, alert=t("hosted.form.stale", lang), status=403)
+        try:
+            self.slots.acquire_nowait()
+        except anyio.WouldBlock:
+            alert = t("hosted.upload.busy", lang)
+            response = self._form(request, lang, secret, grant, alert=alert, status=503)
+            response.headers["Retry-After"] = "60"
+            return response
+        try:  # the slot is held until the spool is closed: it bounds the instance's spool
+            try:
+                form = await read_form(request, self.limits)
+            except FormRefusedError as err:
+                status = 400 if err.reason is Refusal.MALFORMED else 413
+                alert = self._too_much(err, lang)
+                return self._form(request, lang, secret, grant, alert=alert, status=status)
+            except ClientDisconnect:
+                return Response(status_code=400)  # no one is there to read an answer
+            try:
+                return await self._checked_and_sent(request, lang, secret, grant, form)
+            finally:
+                form.close()
+        finally:
+            self.slots.release()
+
+    def _too_much(self, err: FormRefusedError, lang: Lang) -> str:
+        c = self.config
+        if err.reason is Refusal.FILE_TOO_BIG:
+            return t("hosted.upload.file_too_big", lang, name=err.name, mb=c.upload_file_mb)
+        if err.reason is Refusal.TOO_BIG:
+            return t("hosted.upload.too_big", lang, total=c.upload_total_mb)
+        if err.reason is Refusal.TOO_MANY:
+            return t("hosted.upload.too_many", lang, n=c.upload_files)
+        return t("hosted.form.stale", lang)
+
+    async def _checked_and_sent(
+        self, request: Request, lang: Lang, secret: str, grant: Grant, form: ReceivedForm
+    ) -> Response:
+        lang = parse_language(form.fields.get("lang")) or lang
+        if not csrf_ok(request, form.fields.get("csrf")):
+            return self._form(request, lang, secret, grant, alert=t("hosted.form.stale", lang), status=403)
+        if not form.files:
+            return self._form(request, lang, secret, grant, alert=t("hosted.upload.none", lang), status=400)
+        problems = [p for f in form.files if (p := kind_problem(f.name, f.head, f.size, lang))]
+        if problems:
+            return self._form(request, lang, secret, grant, alert=" ".join(problems), status=400)
+        used = await self.links.use(secret)  # every check passed: now, and only now, it is used
+        if used.state is not LinkState.OPEN:
+            return self._refused(request, lang, used)
+        user = await self.accounts.load(used.user_id)
+        settings = user_settings(self.settings, self.state_dir, user) if user is not None else None
+        store = self._store(used.user_id)
+        project = store.project(used.project_id)
+        if settings is None or project is None:  # forgotten (or deleted) since the link was made
+            return self._answer(request, lang, t("hosted.upload.gone", lang), 410)
+        opened = [f.opened() for f in form.files]
+        try:
+            async with NemoClient(settings) as client:
+                projects = Projects(settings, client, store, Language(settings, store))
+                items = await send_opened(store, projects, client, project, opened)
+        except NemoError as err:
+            log.info("an upload page's files were refused: %s", type(err).__name__)
+            alert = err.render(lang) + " " + t("hosted.upload.failed_next", lang)
+            return self._answer(request, lang, alert, 502)
+        finally:
+            for upload in opened:
+                upload.close()
+        log.info("an upload page sent %d file(s)", len(items))
+        name = project.name or t("project.unnamed", lang)
+        return render(
+            request,
+            lang,
+            title_key="hosted.upload.done_title",
+            notice=t("hosted.upload.done", lang, n=len(items), project=name)
+            + " "
+            + t("hosted.upload.back", lang),
+            items=[i.name for i in items],
+        )

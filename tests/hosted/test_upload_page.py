@@ -1,0 +1,306 @@
+"""Hosted upload pages, tool side and page side: a signed-in user's ``upload`` answers a link, a
+scripted browser posts files there, and the user's next ``status`` tells what arrived. Every
+refusal (a used, expired, unknown or another user's link, a forged form, files the page doesn't
+take or too much of them) sends nothing to NemoVideo and says why."""
+
+from __future__ import annotations
+
+import base64
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import psycopg
+import pytest
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+
+from ..conftest import call, text
+from .oauth_client import MemoryStorage, hidden_fields, signed_in
+from .serving import listen, loopback_config, running
+
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
+JPEG = b"\xff\xd8\xff\xe0" + b"\0" * 2000
+MB = 1024 * 1024
+
+
+@pytest.fixture
+def hosted(database_url: str, settings: Settings) -> Iterator[str]:
+    """The hosted server with small page limits: 1 MB a file, 2 MB in all, 3 files."""
+    sock = listen()
+    config = dataclasses.replace(
+        loopback_config(database_url, sock, KEY), upload_file_mb=1, upload_total_mb=2, upload_files=3
+    )
+    with running(config, settings, sock) as base:
+        yield base
+
+
+async def page_link(base: str, nemo_token: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A signed-in user's ``upload`` answer (hosted: the upload page)."""
+    async with signed_in(base, nemo_token) as client:
+        result = await call(client, "upload", args or {})
+    assert not result.is_error, text(result)
+    assert result.structured_content is not None
+    return dict(result.structured_content)
+
+
+async def open_form(http: httpx.AsyncClient, url: str) -> dict[str, str]:
+    page = await http.get(url)
+    assert page.status_code == 200, page.text
+    return hidden_fields(page.text)
+
+
+def files(*items: tuple[str, bytes]) -> list[tuple[str, tuple[str, bytes, str]]]:
+    return [("files", (name, data, "application/octet-stream")) for name, data in items]
+
+
+async def test_files_sent_through_the_link_arrive_in_the_project_and_status_tells_them(
+    hosted: str, sim: Simulator, sample_mp4: Path
+) -> None:
+    token, _ = sim.state.register_user()
+    clip = sample_mp4.read_bytes()[: MB - 1]  # within the page's 1 MB (its facts needn't be whole)
+    storage = MemoryStorage()
+    with anyio.fail_after(90):
+        async with signed_in(hosted, token, storage) as client:
+            offered = await call(client, "upload")
+        answer = offered.structured_content
+        assert answer is not None and not offered.is_error, text(offered)
+        url = answer["upload_url"]
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            sent = await http.post(url, data=form, files=files(("beach.jpg", JPEG), ("clip.mp4", clip)))
+            again = await http.post(url, data=form, files=files(("more.jpg", JPEG)))
+            reopened = await http.get(url)
+        async with signed_in(hosted, token, storage) as client:
+            status = await call(client, "status")
+    assert answer["status"] == "upload_page"
+    assert url.startswith(f"{hosted}/upload/") and url in answer["reply"]
+    assert "15 minutes" in answer["reply"]
+    assert sent.status_code == 200, sent.text
+    assert "2 file(s) are now in your project" in sent.text
+    assert "<li>beach.jpg</li>" in sent.text and "<li>clip.mp4</li>" in sent.text
+    # Sent once, as sent: the simulator keeps what it received.
+    uploads = sim.requests("upload")
+    assert len(uploads) == 1
+    kept = {m.name: m.path.read_bytes() for m in sim.state.media.values() if m.path is not None}
+    assert kept == {"beach.jpg": JPEG, "clip.mp4": clip}
+    # The next status tells it from the upload's record, and lists the media.
+    shown = status.structured_content
+    assert shown is not None and not status.is_error
+    assert "Upload finished: beach.jpg, clip.mp4." in shown["reply"]
+    assert sorted(m["name"] for m in shown["media"]) == ["beach.jpg", "clip.mp4"]
+    # Single use: the link said so the second time, and nothing more was sent.
+    assert again.status_code == 410 and "already used" in again.text and 'role="alert"' in again.text
+    assert reopened.status_code == 410 and "already used" in reopened.text
+
+
+async def test_refused_forms_send_nothing_and_leave_the_link_usable(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(90):
+        url = (await page_link(hosted, token))["upload_url"]
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            good = files(("beach.jpg", JPEG))
+            answers = {
+                "csrf": await http.post(url, data=form | {"csrf": "forged"}, files=good),
+                "origin": await http.post(
+                    url, data=form, files=good, headers={"Origin": "https://evil.example"}
+                ),
+                "kind": await http.post(url, data=form, files=files(("notes.txt", b"hello"))),
+                "renamed": await http.post(url, data=form, files=files(("key.jpg", b"-----BEGIN KEY"))),
+                "empty": await http.post(url, data=form, files=files(("void.png", b""))),
+                # What a browser sends when the file input was left empty: a part with no file name.
+                "none": await http.post(url, data=form, files=files(("", b""))),
+                "big": await http.post(url, data=form, files=files(("huge.mp4", b"\0" * (MB + 1)))),
+                "total": await http.post(
+                    url,
+                    data=form,
+                    files=files(*((f"p{i}.jpg", JPEG + b"\0" * (MB - 9000)) for i in range(3))),
+                ),
+                "many": await http.post(
+                    url, data=form, files=files(*((f"p{i}.jpg", JPEG) for i in range(4)))
+                ),
+            }
+            sent_before = len(sim.requests("upload"))
+            finally_sent = await http.post(url, data=form, files=good)
+    assert {k: r.status_code for k, r in answers.items()} == {
+        "csrf": 403,
+        "origin": 403,
+        "kind": 400,
+        "renamed": 400,
+        "empty": 400,
+        "none": 400,
+        "big": 413,
+        "total": 413,
+        "many": 413,
+    }
+    said = {k: r.text for k, r in answers.items()}
+    assert "out of date" in said["csrf"] and "out of date" in said["origin"]
+    assert "notes.txt is not a photo or video" in said["kind"]
+    assert "key.jpg is not a photo or video" in said["renamed"]
+    assert "void.png is empty" in said["empty"]
+    assert "Choose at least one" in said["none"]
+    assert "huge.mp4 is over the 1 MB limit" in said["big"]
+    assert "over 2 MB in all" in said["total"]
+    assert "At most 3 files" in said["many"]
+    assert all('role="alert"' in page for page in said.values())
+    assert sent_before == 0, "no refused form reached NemoVideo"
+    assert finally_sent.status_code == 200 and "1 file(s) are now in" in finally_sent.text
+
+
+async def test_an_expired_or_unknown_link_is_refused_and_sends_nothing(
+    hosted: str, sim: Simulator, database_url: str
+) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(90):
+        url = (await page_link(hosted, token))["upload_url"]
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            with psycopg.connect(database_url, autocommit=True) as conn:  # its 15 minutes are over
+                conn.execute("UPDATE upload_links SET expires_at = now() - interval '1 second'")
+            shown = await http.get(url)
+            posted = await http.post(url, data=form, files=files(("beach.jpg", JPEG)))
+            unknown = await http.get(f"{hosted}/upload/{'A' * 43}")
+            garbage = await http.get(f"{hosted}/upload/..%2F..%2Fetc")
+    assert shown.status_code == 410 and "has expired" in shown.text
+    assert posted.status_code == 410 and "has expired" in posted.text
+    assert unknown.status_code == 404 and "not valid" in unknown.text
+    assert garbage.status_code == 404
+    assert sim.requests("upload") == []
+
+
+async def test_a_link_adds_only_to_its_own_users_project(hosted: str, sim: Simulator) -> None:
+    alice, _ = sim.state.register_user()
+    bob, _ = sim.state.register_user()
+    bobs = MemoryStorage()
+    with anyio.fail_after(120):
+        url = (await page_link(hosted, alice))["upload_url"]
+        async with signed_in(hosted, bob, bobs) as client:
+            await call(client, "credits")  # signed in: bobs holds Bob's access token
+        assert bobs.tokens is not None
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            as_bob = await http.post(
+                url,
+                data=form,
+                files=files(("bob.jpg", JPEG)),
+                headers={"Authorization": f"Bearer {bobs.tokens.access_token}"},
+            )
+            # A form field naming another project changes nothing: the link decides.
+            sent = await http.post(url, data=form | {"project": "prj_bob"}, files=files(("alice.jpg", JPEG)))
+        async with signed_in(hosted, bob, bobs) as client:
+            bob_status = await call(client, "status")
+        async with signed_in(hosted, alice) as client:
+            alice_status = await call(client, "status")
+    assert as_bob.status_code == 403 and "belongs to another account" in as_bob.text
+    assert sent.status_code == 200
+    assert bob_status.structured_content is not None and alice_status.structured_content is not None
+    assert bob_status.structured_content["projects"] == []
+    assert "alice.jpg" not in text(bob_status)
+    assert [m["name"] for m in alice_status.structured_content["media"]] == ["alice.jpg"]
+    assert len(sim.requests("upload")) == 1
+
+
+async def test_hosted_upload_never_reads_a_path_it_is_given(hosted: str, sim: Simulator, image: Path) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(60):
+        answer = await page_link(hosted, token, {"files": [str(image)]})
+    assert answer["status"] == "upload_page"
+    assert "can't read files on your device" in answer["reply"]
+    assert answer["upload_url"] in answer["reply"] and answer["files"] == []
+    assert sim.requests("upload") == [], "a path names a file on the server: never sent"
+
+
+async def test_links_given_with_paths_are_uploaded_and_the_page_offered_too(
+    hosted: str, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(60):
+        answer = await page_link(
+            hosted, token, {"files": ["~/Pictures/a.jpg"], "urls": ["https://media.example.com/b.jpg"]}
+        )
+    assert answer["status"] == "done"
+    assert [f["name"] for f in answer["files"]] == ["b.jpg"]
+    assert answer["upload_url"] and answer["upload_url"] in answer["reply"]
+    assert len(sim.requests("upload")) == 1
+
+
+async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry_and_its_link_kept(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), uploads_at_once=1)
+    answers: dict[str, httpx.Response] = {}
+    with running(config, settings, sock) as base, sim.hold("upload") as gate:
+        with anyio.fail_after(90):
+            first, second = (
+                (await page_link(base, token))["upload_url"],
+                (await page_link(base, token))["upload_url"],
+            )
+            async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
+                forms = [await open_form(http, first), await open_form(http, second)]
+
+                async def post(name: str, url: str, form: dict[str, str]) -> None:
+                    answers[name] = await http.post(url, data=form, files=files((f"{name}.jpg", JPEG)))
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(post, "held", first, forms[0])
+                    assert await gate.entered(), "the first upload reached NemoVideo"
+                    await post("busy", second, forms[1])
+                    gate.release()
+                await post("later", second, forms[1])
+    assert answers["busy"].status_code == 503 and "Try again in a minute" in answers["busy"].text
+    assert answers["busy"].headers["retry-after"] == "60"
+    assert answers["held"].status_code == 200 and answers["later"].status_code == 200
+    assert len(sim.requests("upload")) == 2
+
+
+async def test_a_link_of_a_forgotten_token_adds_nothing(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(90):
+        url = (await page_link(hosted, token))["upload_url"]
+        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+            form = await open_form(http, url)
+            away = await http.get(f"{hosted}/signout")
+            await http.post(f"{hosted}/signout", data=hidden_fields(away.text) | {"nemo_token": token})
+            shown = await http.get(url)
+            posted = await http.post(url, data=form, files=files(("beach.jpg", JPEG)))
+    assert shown.status_code == 410 and "no longer connected" in shown.text
+    assert posted.status_code == 410 and "no longer connected" in posted.text
+    assert sim.requests("upload") == []
+
+
+async def test_asking_generate_to_upload_hands_the_page_without_polling(hosted: str, sim: Simulator) -> None:
+    token, _ = sim.state.register_user()
+    with anyio.fail_after(60):
+        async with signed_in(hosted, token) as client:
+            result = await call(client, "generate", {"prompt": "upload my photos"})
+    answer = result.structured_content
+    assert answer is not None and not result.is_error, text(result)
+    assert answer["action"] == "upload" and answer["status"] == "done"
+    assert answer["job_id"] is None and answer["poll_after_s"] is None
+    assert f"{hosted}/upload/" in answer["reply"]
+
+
+async def test_a_page_for_a_new_project_says_so_and_warns_of_too_few_credits(
+    hosted: str, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user(credits=10)
+    with anyio.fail_after(60):
+        async with signed_in(hosted, token) as client:
+            first = await call(client, "upload")
+            second = await call(client, "upload", {"new_project": True})
+            status = await call(client, "status")
+    one, two = first.structured_content, second.structured_content
+    assert one is not None and two is not None and status.structured_content is not None
+    assert one["project"]["id"] != two["project"]["id"]
+    assert "Started a new, empty project" in two["reply"] and "too few to make a video" in two["reply"]
+    assert two["upload_url"] != one["upload_url"]
+    assert len(status.structured_content["projects"]) == 2
+    assert status.structured_content["upload_page"] is True
