@@ -92,9 +92,14 @@ def documents_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     async def with_secret(_: Request) -> JSONResponse:
         return JSONResponse(document(f"{base}/secret.json", client_secret="s3cret"))
 
+    async def user_info(_: Request) -> JSONResponse:
+        hidden = "https://claude.ai@evil.example/api/mcp/auth_callback"
+        return JSONResponse(document(f"{base}/userinfo.json", redirect_uris=[hidden]))
+
     site = Starlette(
         routes=[
             Route("/client.json", good),
+            Route("/userinfo.json", user_info),
             Route("/impostor.json", impostor),
             Route("/secret.json", with_secret),
         ]
@@ -142,6 +147,14 @@ async def test_a_document_must_name_itself_and_hold_no_secret(
     assert await fetcher.fetch(f"{site}/impostor.json") is None
     assert await fetcher.fetch(f"{site}/secret.json") is None
     assert await fetcher.fetch(f"{site}/missing.json") is None
+
+
+async def test_a_document_whose_redirect_hides_its_host_behind_user_info_is_refused(
+    documents_site: tuple[str, Path], fetcher: ClientDocuments
+) -> None:
+    # It would read like claude.ai on the sign-in page while the code goes to evil.example.
+    site, _ = documents_site
+    assert await fetcher.fetch(f"{site}/userinfo.json") is None
 
 
 async def test_documents_on_private_addresses_are_not_fetched() -> None:

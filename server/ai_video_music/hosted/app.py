@@ -49,6 +49,7 @@ from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
+from .ratelimit import LimitedPaths, RateLimit
 from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
@@ -177,9 +178,15 @@ def create_app(
             RequireAuthMiddleware(McpEndpoint(accounts, servers, str(metadata_url)), [SCOPE], metadata_url),
         ),
     ]
+    window = config.anonymous_window
+    anonymous = {
+        "/register": RateLimit(pool, "register", config.registrations_per_address, window),
+        "/authorize": RateLimit(pool, "authorize", config.authorizations_per_address, window),
+    }
     middleware = [
         # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport.
         Middleware(RequestBodyLimitMiddleware, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
+        Middleware(LimitedPaths, limits=anonymous),
         Middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),

@@ -18,6 +18,7 @@ from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata
 from pydantic import ValidationError
 
 from ..tls import shared_context
+from .client_metadata import problem
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +87,8 @@ class ClientDocuments:
         if metadata.token_endpoint_auth_method not in (None, "none") or not metadata.redirect_uris:
             return None
         fields = metadata.model_dump() | {"client_id": url, "token_endpoint_auth_method": "none"}
-        return OAuthClientInformationFull.model_validate(fields)
+        client = OAuthClientInformationFull.model_validate(fields)
+        return None if problem(client) is not None else client
 
     async def _download(self, url: str) -> bytes | None:
         """The body, or None: not 200, larger than the limit, slower than the limit, or unreachable."""

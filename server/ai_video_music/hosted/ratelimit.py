@@ -1,0 +1,68 @@
+"""Per-key request limits shared by every instance: fixed-window counters in PostgreSQL.
+
+A small piece on its own so that any limit can use it (per client address for the requests that
+need no sign-in; per user elsewhere). One row per key and window, counted with one atomic
+upsert, so instances racing on the same key still count every request once. A fixed window lets
+a burst of at most twice the limit straddle a boundary; for abuse limits that is close enough,
+and it keeps the table at one row per active key.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from psycopg_pool import AsyncConnectionPool
+from starlette.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+# Counters of windows that ended this long ago are swept (housekeeping.py).
+SWEEP_STATEMENT = b"DELETE FROM rate_counts WHERE window_start < now() - interval '1 day'"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most ``allowed`` hits per key in each ``window`` seconds, for one ``bucket``."""
+
+    pool: AsyncConnectionPool
+    bucket: str
+    allowed: int
+    window: int
+
+    async def hit(self, key: str) -> bool:
+        """Count one request of ``key``; whether it is within the limit."""
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "INSERT INTO rate_counts (bucket, key, window_start, n)"
+                " VALUES (%s, %s, to_timestamp(floor(extract(epoch FROM now()) / %s) * %s), 1)"
+                " ON CONFLICT (bucket, key, window_start) DO UPDATE SET n = rate_counts.n + 1"
+                " RETURNING n",
+                (self.bucket, key, self.window, self.window),
+            )
+            row = await cur.fetchone()
+        return row is not None and int(row[0]) <= self.allowed
+
+
+class LimitedPaths:
+    """ASGI middleware: requests to the given paths count against their limit, per client
+    address (what uvicorn reports: the balancer's X-Forwarded-For only when the balancer is
+    trusted); over the limit, a 429 with ``Retry-After`` and nothing else done."""
+
+    def __init__(self, app: ASGIApp, limits: dict[str, RateLimit]) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        limit = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if limit is not None and scope.get("method") != "OPTIONS":
+            client = scope.get("client")
+            address = str(client[0]) if client else "unknown"
+            if not await limit.hit(address):
+                response = JSONResponse(
+                    {"error": "too_many_requests", "error_description": "too many requests; try again later"},
+                    status_code=429,
+                    headers={"Retry-After": str(math.ceil(limit.window))},
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
