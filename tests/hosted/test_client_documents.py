@@ -169,3 +169,23 @@ async def test_documents_on_private_addresses_are_not_fetched() -> None:
         assert await fetcher.fetch(url) is None
     assert await fetcher.fetch("http://example.com/c.json") is None  # not https
     assert requested == []
+
+
+async def test_a_document_on_a_name_that_resolves_to_a_private_address_is_not_fetched() -> None:
+    requested: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        requested.append(request)
+        return httpx.Response(200, json=document("https://docs.example.com/c.json"))
+
+    def resolve(host: str, port: int) -> list[str]:
+        return {"docs.example.com": ["93.184.216.34"], "rebound.example.com": ["93.184.216.34", "10.0.0.8"]}[
+            host
+        ]
+
+    fetcher = ClientDocuments(transport=httpx.MockTransport(record), resolve=resolve)
+    assert await fetcher.fetch("https://rebound.example.com/c.json") is None
+    assert requested == []
+    assert await fetcher.fetch("https://docs.example.com/c.json") is not None
+    # Fetched from the address that was checked, under its own name.
+    assert [(r.url.host, r.headers["host"]) for r in requested] == [("93.184.216.34", "docs.example.com")]
