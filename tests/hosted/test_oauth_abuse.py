@@ -104,6 +104,7 @@ async def test_the_signin_page_shows_the_host_a_redirect_really_returns_to(
         "response_types": ["code"],
         "scope": "mcp",
     }
+    assert (await http.get("/healthz")).status_code == 200  # started: the schema is there
     with psycopg.connect(hosted.database_url) as conn:
         conn.execute(
             "INSERT INTO oauth_clients (client_id, info) VALUES ('old-client', %s)", (json.dumps(info),)
@@ -158,8 +159,10 @@ async def test_authorizations_from_one_address_are_limited(hosted: Server, http:
         "code_challenge_method": "S256",
     }
     async with from_address(hosted.base, "127.0.0.2") as flood:
-        statuses = [(await flood.get("/authorize", params=query)).status_code for _ in range(6)]
-    assert statuses == [302] * 4 + [429] * 2
+        answers = [await flood.get("/authorize", params=query) for _ in range(6)]
+    assert [a.status_code for a in answers] == [302] * 4 + [429] * 2
+    # A browser shows it: a page that says what to do, not an error in JSON.
+    assert "Wait 10 minutes, then connect again from your app." in answers[-1].text
     with psycopg.connect(hosted.database_url) as conn:
         assert conn.execute("SELECT count(*) FROM signin_requests").fetchone() == (4,)
 

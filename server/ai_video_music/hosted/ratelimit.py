@@ -9,11 +9,12 @@ and it keeps the table at one row per active key.
 
 from __future__ import annotations
 
-import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from psycopg_pool import AsyncConnectionPool
-from starlette.responses import JSONResponse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # Counters of windows that ended this long ago are swept (housekeeping.py).
@@ -43,26 +44,40 @@ class RateLimit:
         return row is not None and int(row[0]) <= self.allowed
 
 
+Refuse = Callable[[Request, RateLimit], Response]
+
+
+def json_refusal(_: Request, limit: RateLimit) -> Response:
+    """For machines (an OAuth client registering): RFC 6585's 429, in the OAuth error shape."""
+    return JSONResponse(
+        {"error": "too_many_requests", "error_description": "too many requests; try again later"},
+        status_code=429,
+        headers={"Retry-After": str(limit.window)},
+    )
+
+
+@dataclass(frozen=True)
+class Limited:
+    limit: RateLimit
+    refuse: Refuse = json_refusal
+
+
 class LimitedPaths:
     """ASGI middleware: requests to the given paths count against their limit, per client
     address (what uvicorn reports: the balancer's X-Forwarded-For only when the balancer is
-    trusted); over the limit, a 429 with ``Retry-After`` and nothing else done."""
+    trusted); over the limit, the path's refusal (a 429) and nothing else done."""
 
-    def __init__(self, app: ASGIApp, limits: dict[str, RateLimit]) -> None:
+    def __init__(self, app: ASGIApp, limits: dict[str, Limited]) -> None:
         self.app = app
         self.limits = limits
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limit = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if limit is not None and scope.get("method") != "OPTIONS":
+        limited = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
+        if limited is not None and scope.get("method") != "OPTIONS":
             client = scope.get("client")
             address = str(client[0]) if client else "unknown"
-            if not await limit.hit(address):
-                response = JSONResponse(
-                    {"error": "too_many_requests", "error_description": "too many requests; try again later"},
-                    status_code=429,
-                    headers={"Retry-After": str(math.ceil(limit.window))},
-                )
+            if not await limited.limit.hit(address):
+                response = limited.refuse(Request(scope), limited.limit)
                 await response(scope, receive, send)
                 return
         await self.app(scope, receive, send)
