@@ -50,6 +50,8 @@ def test_a_complete_configuration_puts_the_mcp_endpoint_under_the_public_url() -
         ({"NEMO_PUBLIC_URL": "https://videos.example.com/nemo"}, "no path"),
         ({"NEMO_PUBLIC_URL": ""}, "NEMO_PUBLIC_URL is not set"),
         ({"NEMO_TRUSTED_PROXIES": "*"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
+        ({"NEMO_REGISTER_LIMIT": "0"}, "NEMO_REGISTER_LIMIT must be a positive whole number"),
+        ({"NEMO_AUTHORIZE_LIMIT": "lots"}, "NEMO_AUTHORIZE_LIMIT must be a positive whole number"),
         ({"NEMO_TRUSTED_PROXIES": "10.0.0.5,balancer"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
     ],
 )

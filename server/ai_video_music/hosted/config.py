@@ -11,6 +11,8 @@ from urllib.parse import urlsplit
 
 from ..links import is_loopback
 
+REGISTRATIONS_PER_ADDRESS = 60
+AUTHORIZATIONS_PER_ADDRESS = 120
 HOSTED_EXTRA = "pip install 'ai-video-generator-free-music[hosted]'"
 MCP_PATH = "/mcp"
 
@@ -90,6 +92,16 @@ def check_trusted_proxies(raw: str | None) -> tuple[str, ...]:
     return tuple(found)
 
 
+def check_limit(name: str, raw: str | None, default: int) -> int:
+    """A per-address limit: a positive whole number of requests per window."""
+    text = (raw or "").strip()
+    if not text:
+        return default
+    if not text.isdigit() or int(text) < 1:
+        raise HostedConfigError(f"{name} must be a positive whole number, got {text[:40]!r}")
+    return int(text)
+
+
 def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip())
 
@@ -113,8 +125,8 @@ class HostedConfig:
     signin_failures_window: int = 15 * 60  # ... in this many seconds, then a pause
     # Requests that need no sign-in, per client address and window: each one stores a row.
     # Generous: claude.ai registers from a few cloud addresses for all of its users.
-    registrations_per_address: int = 60
-    authorizations_per_address: int = 120
+    registrations_per_address: int = REGISTRATIONS_PER_ADDRESS
+    authorizations_per_address: int = AUTHORIZATIONS_PER_ADDRESS
     anonymous_window: int = 10 * 60
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
@@ -128,6 +140,12 @@ class HostedConfig:
             secret_key=check_secret_key(env.get("NEMO_SECRET_KEY")),
             allowed_origins=_origins(env.get("NEMO_ALLOWED_ORIGINS")),
             trusted_proxies=check_trusted_proxies(env.get("NEMO_TRUSTED_PROXIES")),
+            registrations_per_address=check_limit(
+                "NEMO_REGISTER_LIMIT", env.get("NEMO_REGISTER_LIMIT"), REGISTRATIONS_PER_ADDRESS
+            ),
+            authorizations_per_address=check_limit(
+                "NEMO_AUTHORIZE_LIMIT", env.get("NEMO_AUTHORIZE_LIMIT"), AUTHORIZATIONS_PER_ADDRESS
+            ),
         )
 
     @property
