@@ -70,6 +70,7 @@ from .models import (
     parse,
     unwrap,
 )
+from .pinning import PinError, PinFailure, Pinned
 from .quota import Quota
 from .redact import remember_secret
 from .sanitize import whole
@@ -165,6 +166,7 @@ class Request:
     refused: str | None = None  # a token the backend just refused
     started: bool = False  # a stream consumer saw the backend act: never re-send from here
     extra_headers: dict[str, str] = field(default_factory=dict)
+    extensions: dict[str, str] = field(default_factory=dict)  # httpx's (a pinned link's TLS name)
 
 
 def origin(url: str) -> tuple[str, str, int | None]:
@@ -188,6 +190,18 @@ def check_media_url(url: str, links: LinkPolicy) -> str:
         return links.check(url)
     except UnsafeLinkError:
         raise BadResponseError("error.bad_url") from None
+
+
+async def pin_media_url(checked: str, links: LinkPolicy) -> Pinned:
+    """Where to connect for a checked link (its name resolved once, every address judged by the
+    link rule: :meth:`LinkPolicy.pin`). A name that leads to this machine or its network is a
+    link we can't use; one that resolves nowhere is a storage host we can't reach."""
+    try:
+        return await anyio.to_thread.run_sync(links.pin, checked)
+    except PinError as err:
+        if err.failure is PinFailure.LOCAL:
+            raise BadResponseError("error.bad_url") from None
+        raise ConnectionFailedError(sent=False) from None
 
 
 _STRICT = LinkPolicy(PRODUCTION_API_BASE)
@@ -477,6 +491,7 @@ class NemoClient:
                         json=request.json,
                         files=request.files(stack) if request.files else None,
                         timeout=httpx.Timeout(30.0, read=request.idle),
+                        extensions=dict(request.extensions),
                     )
                     response = await self._http.send(sent, stream=True)
                 try:
@@ -701,16 +716,18 @@ class NemoClient:
                     raise DownloadError("download.too_big", mb=round(int(declared) / 1024**2))
                 return await self._write(response, dest, cap, on_bytes)
 
-            request = Request(
-                "GET",
-                target,
-                idempotent=True,
-                limit=max(0.001, end - time.monotonic()),
-                idle=self.min_rate[1],
-                accept="*/*",
-                extra_headers={"Accept-Encoding": "identity"},
-            )
             try:
+                pinned = await pin_media_url(target, self.links)
+                request = Request(
+                    "GET",
+                    pinned.url,
+                    idempotent=True,
+                    limit=max(0.001, end - time.monotonic()),
+                    idle=self.min_rate[1],
+                    accept="*/*",
+                    extra_headers={"Accept-Encoding": "identity", **pinned.headers},
+                    extensions=pinned.extensions,
+                )
                 size = await self._exchange(request, save)
             except (ConnectionFailedError, ServerError) as err:
                 if origin(target) == origin(self.settings.api_base):

@@ -8,7 +8,8 @@ most ``MAX_REQUESTS`` requests and ``MAX_FETCH`` bytes per video, whatever the f
 Only the movie header's two fixed-layout boxes are decoded here (``mvhd``: the length; a video
 track's ``tkhd``: the frame), so no parser of unbounded appetite sees remote bytes.
 
-Every hop is checked by the one link rule (:mod:`links`) before a request is made; redirects
+Every hop is checked by the one link rule (:mod:`links`) before a request is made, and the
+connection goes to an address its name resolved to that the rule allows (:mod:`pinning`); redirects
 are followed by hand, each checked; no credentials are ever sent (pre-signed links refuse them).
 """
 
@@ -25,7 +26,9 @@ import anyio
 import httpx
 
 from .client import NemoClient, check_media_url
+from .errors import BadResponseError
 from .media import NotAVideoError, VideoFacts
+from .pinning import PinError, PinFailure, Pinned
 from .tls import shared_context
 from .videocheck import check_frame, walk_boxes
 
@@ -59,9 +62,9 @@ class RangeReader:
     """A read-only file over HTTP: ``seek`` is free, ``read`` fetches what isn't cached, in
     ranges of at least ``BLOCK`` bytes. The size comes from the first answer's Content-Range."""
 
-    def __init__(self, http: httpx.Client, url: str) -> None:
+    def __init__(self, http: httpx.Client, url: str, pinned: Pinned | None = None) -> None:
         self.http = http
-        self.url = url
+        self.target = pinned or Pinned(url)  # where the connection goes (links.LinkPolicy.pin)
         self.budget = _Budget()
         self.pos = 0
         self.size = 0
@@ -98,8 +101,9 @@ class RangeReader:
 
     def _fetch(self, start: int, length: int) -> None:
         last = start + length - 1 if not self.size else min(self.size, start + length) - 1
+        headers = {"Range": f"bytes={start}-{last}", **_IDENTITY, **self.target.headers}
         with self.http.stream(
-            "GET", self.url, headers={"Range": f"bytes={start}-{last}", **_IDENTITY}
+            "GET", self.target.url, headers=headers, extensions=self.target.extensions
         ) as answer:
             if answer.status_code != 206:
                 raise LinkUnreadableError(f"the storage answered {answer.status_code} to a range request")
@@ -197,16 +201,29 @@ def read_facts(fh: BinaryIO, size: int) -> VideoFacts:
     return movie_facts(fh.read(length), size)
 
 
+def _pinned(checked: str, client: NemoClient) -> Pinned:
+    """Where to connect for a checked link: its name resolved once and every address judged."""
+    try:
+        return client.links.pin(checked)
+    except PinError as err:
+        if err.failure is PinFailure.LOCAL:
+            raise BadResponseError("error.bad_url") from None
+        raise LinkUnreadableError("the video's host name does not resolve") from None
+
+
 def _check(url: str, client: NemoClient) -> VideoFacts:
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, verify=shared_context()) as http:
         target = check_media_url(url, client.links)
+        pinned = _pinned(target, client)
         for _ in range(MAX_REDIRECTS):
             # Where the link really leads, each hop checked: the range reads go to the last one.
-            with http.stream("GET", target, headers={"Range": "bytes=0-0", **_IDENTITY}) as answer:
+            headers = {"Range": "bytes=0-0", **_IDENTITY, **pinned.headers}
+            with http.stream("GET", pinned.url, headers=headers, extensions=pinned.extensions) as answer:
                 if not answer.is_redirect:
                     break
                 target = check_media_url(urljoin(target, answer.headers.get("location", "")), client.links)
-        reader = RangeReader(http, target)
+                pinned = _pinned(target, client)
+        reader = RangeReader(http, target, pinned)
         return read_facts(cast(BinaryIO, reader), reader.size)
 
 

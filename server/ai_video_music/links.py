@@ -12,7 +12,9 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
 - no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables;
 - no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks or control characters.
 
-Host names are not resolved (that would be a request in itself); literal addresses are.
+Host names are judged here by their spelling (resolving them would be a request in itself);
+before we connect to one, :meth:`LinkPolicy.pin` resolves it and judges every address it resolves
+to by the same rule (:mod:`pinning`), unless the configured backend is itself local.
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ import enum
 import ipaddress
 import re
 import socket
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlsplit
+
+from .pinning import Pinned, Resolver, pin, system_resolver
 
 MAX_URL_CHARS = 8192
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -94,10 +98,27 @@ class LinkPolicy:
     it is local, stay allowed)."""
 
     api_base: str
+    # How host names become addresses before a connection (tests give a table of their own).
+    resolve: Resolver = field(default=system_resolver, compare=False, repr=False)
 
     @property
     def _api(self) -> tuple[str, str, int | None]:
         return _origin(self.api_base)
+
+    def address_allowed(self, address: str) -> bool:
+        """An address a link's host resolves to: public, or local the way the backend is."""
+        kind = local_kind(address)
+        return kind is None or kind == local_kind(self._api[1])
+
+    def pin(self, checked: str) -> Pinned:
+        """Where to connect for a link that passed :meth:`check`: its name resolved once, every
+        address judged, the connection bound to one (:mod:`pinning`; raises its ``PinError``).
+        Blocking (a resolution): call it in a worker thread. The backend's own origin is the
+        operator's choice and is not pinned; nor is anything when the backend is itself local
+        (the simulator and the test doubles, whose fake hosts resolve nowhere)."""
+        if _origin(checked) == self._api or local_kind(self._api[1]) is not None:
+            return Pinned(checked)
+        return pin(checked, self.address_allowed, self.resolve)
 
     def _like_backend(self, host: str) -> bool:
         """``host`` is local in the same way the configured backend is (the simulator and the test

@@ -1175,6 +1175,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Too many refused tokens from your network. Wait {minutes} minutes, then try again.",
         "你的网络提交了太多无效令牌。请等待 {minutes} 分钟后再试。",
     ),
+    "hosted.authorize.too_many": (
+        "Too many sign-in attempts from your network. Wait {minutes} minutes, then connect again "
+        "from your app.",
+        "你的网络发起了太多登录请求。请等待 {minutes} 分钟后，再从你的应用重新连接。",
+    ),
     "hosted.signin.expired": (
         "This sign-in page has expired or was already used. Go back to your app and connect again.",
         "此登录页面已过期或已使用。请回到你的应用重新连接。",

@@ -1,8 +1,10 @@
-"""A real HAProxy (Debian's) in front of several hosted instances, round robin, no stickiness."""
+"""A real HAProxy (Debian's) in front of several hosted instances, round robin, no stickiness,
+configured as scripts/hosted-stack configures it."""
 
 from __future__ import annotations
 
 import os
+import runpy
 import shutil
 import socket
 import subprocess
@@ -13,25 +15,15 @@ from pathlib import Path
 
 import pytest
 
-CONFIG = """\
-global
-    maxconn 200
-defaults
-    mode http
-    timeout connect 5s
-    timeout client 120s
-    timeout server 120s
-    # A refused connection (an instance that died) is tried on another instance, as a balancer
-    # with health checks would soon route around it.
-    retries 2
-    option redispatch 1
-frontend public
-    bind fd@{fd}
-    default_backend instances
-backend instances
-    balance roundrobin
-{servers}
-"""
+STACK_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hosted-stack"
+
+
+def stack_config() -> str:
+    """The documented stack's HAProxy configuration (one copy: what the tests run is what
+    operators are told to run), with ``{bind}`` and ``{servers}`` to fill in."""
+    template = runpy.run_path(str(STACK_SCRIPT), run_name="hosted_stack")["HAPROXY"]
+    assert isinstance(template, str)
+    return template
 
 
 def haproxy() -> str:
@@ -53,7 +45,7 @@ def balancer(sock: socket.socket, backends: Sequence[int]) -> Iterator[None]:
     servers = "\n".join(f"    server s{i} 127.0.0.1:{p}" for i, p in enumerate(backends))
     folder = Path(tempfile.mkdtemp(prefix="nemo-haproxy-"))
     config = folder / "haproxy.cfg"
-    config.write_text(CONFIG.format(fd=sock.fileno(), servers=servers), encoding="utf-8")
+    config.write_text(stack_config().format(bind=f"fd@{sock.fileno()}", servers=servers), encoding="utf-8")
     process = subprocess.Popen(
         [binary, "-db", "-f", str(config)],
         pass_fds=[sock.fileno()],

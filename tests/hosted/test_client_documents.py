@@ -92,9 +92,14 @@ def documents_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
     async def with_secret(_: Request) -> JSONResponse:
         return JSONResponse(document(f"{base}/secret.json", client_secret="s3cret"))
 
+    async def user_info(_: Request) -> JSONResponse:
+        hidden = "https://claude.ai@evil.example/api/mcp/auth_callback"
+        return JSONResponse(document(f"{base}/userinfo.json", redirect_uris=[hidden]))
+
     site = Starlette(
         routes=[
             Route("/client.json", good),
+            Route("/userinfo.json", user_info),
             Route("/impostor.json", impostor),
             Route("/secret.json", with_secret),
         ]
@@ -144,6 +149,14 @@ async def test_a_document_must_name_itself_and_hold_no_secret(
     assert await fetcher.fetch(f"{site}/missing.json") is None
 
 
+async def test_a_document_whose_redirect_hides_its_host_behind_user_info_is_refused(
+    documents_site: tuple[str, Path], fetcher: ClientDocuments
+) -> None:
+    # It would read like claude.ai on the sign-in page while the code goes to evil.example.
+    site, _ = documents_site
+    assert await fetcher.fetch(f"{site}/userinfo.json") is None
+
+
 async def test_documents_on_private_addresses_are_not_fetched() -> None:
     requested: list[httpx.Request] = []
 
@@ -156,3 +169,23 @@ async def test_documents_on_private_addresses_are_not_fetched() -> None:
         assert await fetcher.fetch(url) is None
     assert await fetcher.fetch("http://example.com/c.json") is None  # not https
     assert requested == []
+
+
+async def test_a_document_on_a_name_that_resolves_to_a_private_address_is_not_fetched() -> None:
+    requested: list[httpx.Request] = []
+
+    def record(request: httpx.Request) -> httpx.Response:
+        requested.append(request)
+        return httpx.Response(200, json=document("https://docs.example.com/c.json"))
+
+    def resolve(host: str, port: int) -> list[str]:
+        return {"docs.example.com": ["93.184.216.34"], "rebound.example.com": ["93.184.216.34", "10.0.0.8"]}[
+            host
+        ]
+
+    fetcher = ClientDocuments(transport=httpx.MockTransport(record), resolve=resolve)
+    assert await fetcher.fetch("https://rebound.example.com/c.json") is None
+    assert requested == []
+    assert await fetcher.fetch("https://docs.example.com/c.json") is not None
+    # Fetched from the address that was checked, under its own name.
+    assert [(r.url.host, r.headers["host"]) for r in requested] == [("93.184.216.34", "docs.example.com")]

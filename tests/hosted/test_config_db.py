@@ -49,11 +49,21 @@ def test_a_complete_configuration_puts_the_mcp_endpoint_under_the_public_url() -
         ({"NEMO_PUBLIC_URL": "http://videos.example.com"}, "must use https"),
         ({"NEMO_PUBLIC_URL": "https://videos.example.com/nemo"}, "no path"),
         ({"NEMO_PUBLIC_URL": ""}, "NEMO_PUBLIC_URL is not set"),
+        ({"NEMO_TRUSTED_PROXIES": "*"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
+        ({"NEMO_REGISTER_LIMIT": "0"}, "NEMO_REGISTER_LIMIT must be a whole number of at least 1"),
+        ({"NEMO_AUTHORIZE_LIMIT": "lots"}, "NEMO_AUTHORIZE_LIMIT must be a whole number of at least 1"),
+        ({"NEMO_TRUSTED_PROXIES": "10.0.0.5,balancer"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
     ],
 )
 def test_a_wrong_setting_is_named_in_one_line(over: dict[str, str], names: str) -> None:
     with pytest.raises(HostedConfigError, match=names):
         HostedConfig.from_env(_env(**over))
+
+
+def test_forwarded_addresses_are_believed_only_from_the_configured_balancers() -> None:
+    assert HostedConfig.from_env(_env()).trusted_proxies == ()
+    listed = HostedConfig.from_env(_env(NEMO_TRUSTED_PROXIES="10.0.0.5, 10.1.0.0/16"))
+    assert listed.trusted_proxies == ("10.0.0.5", "10.1.0.0/16")
 
 
 def test_plain_http_is_accepted_for_a_loopback_public_url() -> None:

@@ -43,14 +43,17 @@ from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
+from ..messages import t
 from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
+from .call_limit import CallLimit, read_body, refuse, replay, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
-from .ratelimit import CallLimit, read_body, refuse, replay, tool_calls
+from .page import page_language, render
+from .ratelimit import Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
@@ -120,6 +123,16 @@ def transport_security(config: HostedConfig) -> TransportSecuritySettings:
         allowed_hosts=[config.public_host],
         allowed_origins=[config.public_origin, *config.allowed_origins],
     )
+
+
+def busy_page(request: Request, limit: RateLimit) -> Response:
+    """/authorize over its limit: a browser is showing this, so a page, in the user's language."""
+    lang = page_language(request)
+    minutes = max(1, limit.window // 60)
+    alert = t("hosted.authorize.too_many", lang, minutes=minutes)
+    page = render(request, lang, title_key="hosted.signin.title", alert=alert, status=429)
+    page.headers["Retry-After"] = str(limit.window)
+    return page
 
 
 def oauth_routes(provider: PostgresOAuthProvider, config: HostedConfig) -> list[Route]:
@@ -225,10 +238,18 @@ def create_app(
             ),
         ),
     ]
+    window = config.anonymous_window
+    anonymous = {
+        "/register": Limited(RateLimit(pool, "register", config.registrations_per_address, window)),
+        "/authorize": Limited(
+            RateLimit(pool, "authorize", config.authorizations_per_address, window), refuse=busy_page
+        ),
+    }
     middleware = [
         # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport; the
         # upload page streams, within its own limits.
         Middleware(BodyLimit, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
+        Middleware(LimitedPaths, limits=anonymous),
         Middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),

@@ -6,7 +6,6 @@ addresses only: the URL comes from anyone), and accept only public clients (PKCE
 
 from __future__ import annotations
 
-import ipaddress
 import json
 import logging
 import ssl
@@ -17,7 +16,10 @@ import httpx
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata
 from pydantic import ValidationError
 
+from ..links import local_kind
+from ..pinning import PinError, Pinned, Resolver, pin, system_resolver
 from ..tls import shared_context
+from .client_metadata import problem
 
 log = logging.getLogger(__name__)
 
@@ -37,16 +39,6 @@ def is_document_url(client_id: str) -> bool:
     )
 
 
-async def _public_host(host: str, port: int) -> bool:
-    """Every address the name resolves to is a public one (not loopback, private, link-local...)."""
-    try:
-        found = await anyio.getaddrinfo(host, port)
-    except OSError:
-        return False
-    addresses = {info[4][0] for info in found}
-    return bool(addresses) and all(ipaddress.ip_address(str(a).split("%")[0]).is_global for a in addresses)
-
-
 class ClientDocuments:
     """Fetches and checks metadata documents. ``verify``, ``transport`` and ``allow_private``
     are for tests (a loopback https site with its own certificate); the defaults are for real."""
@@ -57,21 +49,27 @@ class ClientDocuments:
         verify: ssl.SSLContext | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         allow_private: bool = False,
+        resolve: Resolver = system_resolver,
     ) -> None:
         self._verify = verify or shared_context()
         self._transport = transport
         self.allow_private = allow_private
+        self._resolve = resolve
+
+    def _allowed(self, address: str) -> bool:
+        return self.allow_private or local_kind(address) is None
 
     async def fetch(self, url: str) -> OAuthClientInformationFull | None:
         """The client the document at ``url`` describes, or None if it can't be used."""
         if not is_document_url(url):
             return None
-        parts = urlsplit(url)
-        assert parts.hostname is not None  # is_document_url checked it
-        if not self.allow_private and not await _public_host(parts.hostname, parts.port or 443):
-            log.warning("client metadata document on a non-public address refused")
+        try:
+            # Resolved once, every address public, and fetched from the address checked.
+            target = await anyio.to_thread.run_sync(pin, url, self._allowed, self._resolve)
+        except PinError as err:
+            log.warning("client metadata document refused: its host is %s", err.failure.value)
             return None
-        body = await self._download(url)
+        body = await self._download(target)
         if body is None:
             return None
         try:
@@ -86,24 +84,27 @@ class ClientDocuments:
         if metadata.token_endpoint_auth_method not in (None, "none") or not metadata.redirect_uris:
             return None
         fields = metadata.model_dump() | {"client_id": url, "token_endpoint_auth_method": "none"}
-        return OAuthClientInformationFull.model_validate(fields)
+        client = OAuthClientInformationFull.model_validate(fields)
+        return None if problem(client) is not None else client
 
-    async def _download(self, url: str) -> bytes | None:
+    async def _download(self, target: Pinned) -> bytes | None:
         """The body, or None: not 200, larger than the limit, slower than the limit, or unreachable."""
         # A client per fetch (they are rare): it belongs to the event loop of the request.
         body: bytes | None = None
         try:
             async with httpx.AsyncClient(verify=self._verify, transport=self._transport) as client:
                 with anyio.move_on_after(FETCH_TIMEOUT):
-                    body = await self._read(client, url)
+                    body = await self._read(client, target)
         except httpx.HTTPError:
             log.info("client metadata document could not be fetched", exc_info=True)
         return body
 
     @staticmethod
-    async def _read(client: httpx.AsyncClient, url: str) -> bytes | None:
-        headers = {"Accept": "application/json"}
-        async with client.stream("GET", url, headers=headers, follow_redirects=False) as response:
+    async def _read(client: httpx.AsyncClient, target: Pinned) -> bytes | None:
+        headers = {"Accept": "application/json", **target.headers}
+        async with client.stream(
+            "GET", target.url, headers=headers, extensions=target.extensions, follow_redirects=False
+        ) as response:
             if response.status_code != 200:
                 return None
             body = bytearray()

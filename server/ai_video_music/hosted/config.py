@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import base64
 import binascii
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from ..links import is_loopback
 
+REGISTRATIONS_PER_ADDRESS = 60
+AUTHORIZATIONS_PER_ADDRESS = 120
 HOSTED_EXTRA = "pip install 'ai-video-generator-free-music[hosted]'"
 MCP_PATH = "/mcp"
 
@@ -95,6 +98,25 @@ def _team_token(raw: str | None) -> str | None:
     return token or None
 
 
+def check_trusted_proxies(raw: str | None) -> tuple[str, ...]:
+    """The addresses (or networks) of the load balancers whose X-Forwarded-For is believed.
+    Anyone else's is ignored: a client could write any address there, and the per-address
+    limits would count nothing (a new address per try) or lock out everyone behind one."""
+    found: list[str] = []
+    for entry in (e.strip() for e in (raw or "").split(",")):
+        if not entry:
+            continue
+        try:
+            ipaddress.ip_network(entry, strict=False)
+        except ValueError:
+            raise HostedConfigError(
+                "NEMO_TRUSTED_PROXIES must list IP addresses or networks"
+                f" (e.g. 10.0.0.5,10.1.0.0/16), got {entry!r}"
+            ) from None
+        found.append(entry)
+    return tuple(found)
+
+
 def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip())
 
@@ -108,12 +130,19 @@ class HostedConfig:
     secret_key: bytes = field(repr=False)
     # Browser origins besides our own that may call /mcp (an inspector, a web host).
     allowed_origins: tuple[str, ...] = ()
+    # Balancers whose X-Forwarded-For names the client (none: the connection's own address).
+    trusted_proxies: tuple[str, ...] = ()
     access_token_ttl: int = 15 * 60  # short-lived: a stolen access token is worth minutes
     refresh_token_ttl: int = 30 * 24 * 3600
     auth_code_ttl: int = 5 * 60
     signin_ttl: int = 15 * 60  # how long a sign-in page stays valid
     signin_failures_allowed: int = 10  # refused tokens per client address ...
     signin_failures_window: int = 15 * 60  # ... in this many seconds, then a pause
+    # Requests that need no sign-in, per client address and window: each one stores a row.
+    # Generous: claude.ai registers from a few cloud addresses for all of its users.
+    registrations_per_address: int = REGISTRATIONS_PER_ADDRESS
+    authorizations_per_address: int = AUTHORIZATIONS_PER_ADDRESS
+    anonymous_window: int = 10 * 60
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
     store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
@@ -152,6 +181,13 @@ class HostedConfig:
             team_quota=_whole("NEMO_TEAM_QUOTA", env.get("NEMO_TEAM_QUOTA"), 500),
             team_quota_days=_whole("NEMO_TEAM_QUOTA_DAYS", env.get("NEMO_TEAM_QUOTA_DAYS"), 30, least=1),
             calls_per_minute=_whole("NEMO_CALLS_PER_MINUTE", env.get("NEMO_CALLS_PER_MINUTE"), 30),
+            trusted_proxies=check_trusted_proxies(env.get("NEMO_TRUSTED_PROXIES")),
+            registrations_per_address=_whole(
+                "NEMO_REGISTER_LIMIT", env.get("NEMO_REGISTER_LIMIT"), REGISTRATIONS_PER_ADDRESS, least=1
+            ),
+            authorizations_per_address=_whole(
+                "NEMO_AUTHORIZE_LIMIT", env.get("NEMO_AUTHORIZE_LIMIT"), AUTHORIZATIONS_PER_ADDRESS, least=1
+            ),
         )
 
     @property

@@ -1,4 +1,5 @@
-"""Expired codes, tokens, sign-in requests and upload links leave the database.
+"""Expired codes, tokens, sign-in requests, upload links, unused clients and old counters leave
+the database.
 
 Used refresh tokens stay until they expire (a replay of one must still be recognised); revoked
 grants go with their last token. Every instance sweeps: the deletes are idempotent.
@@ -10,6 +11,8 @@ import logging
 
 import anyio
 from psycopg_pool import AsyncConnectionPool
+
+from .ratelimit import SWEEP_STATEMENT
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +29,11 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM upload_links WHERE expires_at < now() - interval '1 day'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"
     b" AND NOT EXISTS (SELECT 1 FROM refresh_tokens r WHERE r.grant_id = g.id)",
+    # Registering needs no sign-in: a client that never obtained a grant (or whose grants all
+    # ended) within a day is forgotten; one that comes back registers again.
+    b"DELETE FROM oauth_clients c WHERE coalesce(c.fetched_at, c.created_at) < now() - interval '1 day'"
+    b" AND NOT EXISTS (SELECT 1 FROM grants g WHERE g.client_id = c.client_id)",
+    SWEEP_STATEMENT,
 )
 
 

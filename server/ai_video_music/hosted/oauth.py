@@ -2,16 +2,16 @@
 
 The SDK (``mcp.server.auth``) parses and checks the requests (PKCE S256, redirect URIs, client
 authentication, expiry); this provider decides what exists. Codes and tokens are random values
-kept only as their SHA-256; a code works once; a refresh token works once and is replaced
-(a replayed one ends the whole grant); revoking any token of a grant ends the grant. Access
-tokens are bound to one audience, the MCP endpoint (RFC 8707).
+kept only as their SHA-256; a code works once and a refresh token works once and is replaced
+(a replayed one of either ends the whole grant); revoking any token of a grant ends the grant.
+Access tokens are bound to one audience, the MCP endpoint (RFC 8707). Client descriptions are
+checked by :mod:`client_metadata`.
 """
 
 from __future__ import annotations
 
 import json
 from typing import Any
-from urllib.parse import urlsplit
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -20,6 +20,7 @@ from mcp.server.auth.provider import (
     AuthorizeError,
     OAuthAuthorizationServerProvider,
     RefreshToken,
+    RegistrationError,
     TokenError,
     construct_redirect_uri,
 )
@@ -30,6 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
 
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
+from .client_metadata import problem, shown_host
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -94,6 +96,9 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         return client
 
     async def register_client(self, client_info: OAuthClientInformationFull) -> None:
+        refused = problem(client_info)
+        if refused is not None:
+            raise RegistrationError(*refused)
         info = client_info.model_dump(mode="json", exclude={"client_secret"})
         sealed = self.box.seal(client_info.client_secret) if client_info.client_secret else None
         async with self.pool.connection() as conn, conn.transaction():
@@ -149,7 +154,7 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         if row is None:
             return None, ""
         name = str(row[0])[:100] if row[0] else None
-        return name, urlsplit(str(row[1] or "")).netloc[:200]
+        return name, shown_host(str(row[1] or ""))[:200]
 
     async def complete_signin(self, request_id: str, user_id: str) -> str | None:
         """The user signed in: one code for the waiting request, and where to send the browser
@@ -200,11 +205,13 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
                 " extract(epoch FROM c.expires_at)::float8 AS expires_at,"
                 " g.scopes, g.resource, g.user_id, g.client_id"
                 " FROM auth_codes c JOIN grants g ON g.id = c.grant_id"
-                " WHERE c.code_hash = %s AND g.client_id = %s AND g.revoked_at IS NULL",
+                " WHERE c.code_hash = %s AND g.client_id = %s AND g.revoked_at IS NULL"
+                " AND c.used_at IS NULL",
                 (digest(authorization_code), client.client_id),
             )
             row = await cur.fetchone()
         if row is None:
+            await self._replayed(authorization_code)
             return None
         return AuthorizationCode(
             code=authorization_code,
@@ -222,15 +229,30 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         self, client: OAuthClientInformationFull, authorization_code: AuthorizationCode
     ) -> OAuthToken:
         async with self.pool.connection() as conn, conn.transaction():
-            # Deleting is what makes a code single-use, also between two instances racing.
+            # Marking it used is what makes a code single-use, also between two instances racing;
+            # the row stays (until it expires) so that a replay is recognised.
             cur = await conn.execute(
-                "DELETE FROM auth_codes WHERE code_hash = %s RETURNING grant_id",
+                "UPDATE auth_codes SET used_at = now() WHERE code_hash = %s AND used_at IS NULL"
+                " RETURNING grant_id",
                 (digest(authorization_code.code),),
             )
             row = await cur.fetchone()
-            if row is None:
-                raise TokenError("invalid_grant", "authorization code was already used")
-            return await self._issue(conn, row[0], authorization_code.scopes)
+            if row is not None:
+                return await self._issue(conn, row[0], authorization_code.scopes)
+        await self._replayed(authorization_code.code)  # the racing twin got it first
+        raise TokenError("invalid_grant", "authorization code was already used")
+
+    async def _replayed(self, code: str) -> None:
+        """A code that was already exchanged came back: someone kept a copy (RFC 6749 §4.1.2).
+        The tokens it gave may be in the wrong hands, so the whole grant ends."""
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "SELECT grant_id FROM auth_codes WHERE code_hash = %s AND used_at IS NOT NULL",
+                (digest(code),),
+            )
+            row = await cur.fetchone()
+            if row is not None:
+                await self._revoke_grant(conn, row[0])
 
     async def _issue(self, conn: AsyncConnection, grant_id: str, scopes: list[str]) -> OAuthToken:
         access, refresh = new_secret(), new_secret()

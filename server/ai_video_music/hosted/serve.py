@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from typing import Any
 
 import uvicorn
 
@@ -21,13 +22,21 @@ def load(env: Mapping[str, str] | None = None) -> tuple[HostedConfig, Settings]:
 
 def run(config: HostedConfig, settings: Settings, host: str, port: int) -> None:
     """Serve until interrupted."""
-    # Behind a load balancer uvicorn trusts X-Forwarded-* only from FORWARDED_ALLOW_IPS (its own
-    # variable; loopback by default).
     uvicorn.run(
         create_app(config, settings),
         host=host,
         port=port,
         log_level="warning",
-        proxy_headers=True,
         server_header=False,
+        **proxy_options(config),
     )
+
+
+def proxy_options(config: HostedConfig) -> dict[str, Any]:
+    """uvicorn believes X-Forwarded-For only from NEMO_TRUSTED_PROXIES (the balancer, which must
+    overwrite whatever the client sent); with none configured, only the connection's own address
+    counts. (Not uvicorn's FORWARDED_ALLOW_IPS default, loopback: a stack whose balancer passes a
+    client's header through would let every client pick its address.)"""
+    if not config.trusted_proxies:
+        return {"proxy_headers": False}
+    return {"proxy_headers": True, "forwarded_allow_ips": list(config.trusted_proxies)}

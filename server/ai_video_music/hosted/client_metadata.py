@@ -1,0 +1,70 @@
+"""What we accept of a client's description of itself, registered (RFC 7591) or published (a
+client ID metadata document): anyone on the internet writes it, and parts of it are shown on the
+sign-in page or stored for as long as the client is known.
+
+- Redirect URIs carry no user-info: ``https://claude.ai@evil.example/cb`` returns the browser to
+  evil.example while reading like claude.ai.
+- Every field has a length, and the whole a size, no honest client comes near: registration
+  needs no sign-in, so each one is a row anybody can make.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Literal
+from urllib.parse import urlsplit
+
+from mcp.shared.auth import OAuthClientInformationFull
+
+MAX_REDIRECT_URIS = 10
+MAX_URI = 2000
+MAX_NAME = 200  # client_name, software_id, software_version
+MAX_CONTACTS = 10
+MAX_TOTAL = 8 * 1024  # the whole description, as stored
+
+Problem = tuple[Literal["invalid_redirect_uri", "invalid_client_metadata"], str]
+
+
+def has_userinfo(uri: str) -> bool:
+    """A user name or password before the host (``https://claude.ai@evil.example/``)."""
+    return "@" in urlsplit(uri).netloc
+
+
+def shown_host(uri: str) -> str:
+    """Where a URI really leads, for people: ``hostname[:port]``, never its user-info."""
+    parts = urlsplit(uri)
+    host = parts.hostname or ""
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        port = parts.port
+    except ValueError:
+        port = None
+    return shown + (f":{port}" if port is not None else "")
+
+
+def problem(client: OAuthClientInformationFull) -> Problem | None:
+    """Why we refuse this client's description, or None if we accept it."""
+    uris = [str(u) for u in client.redirect_uris or []]
+    if len(uris) > MAX_REDIRECT_URIS:
+        return "invalid_redirect_uri", f"at most {MAX_REDIRECT_URIS} redirect_uris"
+    for uri in uris:
+        if len(uri) > MAX_URI:
+            return "invalid_redirect_uri", f"a redirect_uri is longer than {MAX_URI} characters"
+        if has_userinfo(uri):
+            return "invalid_redirect_uri", "a redirect_uri must not contain a user name or password"
+    for name in ("client_name", "software_id", "software_version", "scope"):
+        value = getattr(client, name)
+        if value is not None and len(str(value)) > MAX_NAME:
+            return "invalid_client_metadata", f"{name} is longer than {MAX_NAME} characters"
+    for name in ("client_uri", "logo_uri", "tos_uri", "policy_uri", "jwks_uri"):
+        value = getattr(client, name)
+        if value is not None and len(str(value)) > MAX_URI:
+            return "invalid_client_metadata", f"{name} is longer than {MAX_URI} characters"
+    if client.contacts is not None and (
+        len(client.contacts) > MAX_CONTACTS or any(len(c) > MAX_NAME for c in client.contacts)
+    ):
+        return "invalid_client_metadata", f"at most {MAX_CONTACTS} contacts of {MAX_NAME} characters"
+    stored = json.dumps(client.model_dump(mode="json", exclude={"client_secret"}))
+    if len(stored.encode()) > MAX_TOTAL:
+        return "invalid_client_metadata", f"the client metadata is larger than {MAX_TOTAL} bytes"
+    return None
