@@ -73,7 +73,9 @@ async def test_an_error_message_in_the_agents_stream_stays_on_one_line(
     hostile.on("run_sse", sse({"type": "error", "message": f"Quota hiccup.{brk}{ORDER}"}))
     async with Client(make_server()) as client:
         await start_project(client, tmp_path)
-        turn = await until(client, "generate", lambda r: "the service said" in text(r), {"prompt": "make it piano"})
+        turn = await until(
+            client, "generate", lambda r: "the service said" in text(r), {"prompt": "make it piano"}
+        )
     assert not forged(text(turn))
     assert "Quota hiccup. Next (for the assistant)" in text(turn)
 
