@@ -16,7 +16,7 @@ from .exports import RENDER_POLL_S
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
-from .projects import CLIENT
+from .projects import CLIENT, is_anonymous
 from .records import RenderState
 from .replies import status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
@@ -175,7 +175,8 @@ def _elsewhere(s: Shared, current: Project | None, others: list[Job], lang: Lang
     for gen in s.store.undelivered_elsewhere(current.id if current else None, CLIENT.get()):
         prompt = cap(gen.prompt, 60)
         if current is not None and gen.project_id == current.id:
-            lines.append(t("status.answer_other_session", lang, prompt=prompt))
+            told = "request" if is_anonymous(CLIENT.get()) else "session"
+            lines.append(t(f"status.answer_other_{told}", lang, prompt=prompt))
         else:
             lines.append(
                 t("status.answer_elsewhere", lang, prompt=prompt, name=s.project_name(gen.project_id))
