@@ -463,6 +463,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The service's storage host {host} stopped sending the video part-way.",
         "服务的存储主机 {host} 在发送视频途中中断了。",
     ),
+    "download.storage_slow": (
+        "The service's storage host {host} sent the video too slowly to finish in time (a problem "
+        "on the service's side, not your connection).",
+        "服务的存储主机 {host} 发送视频太慢，未能按时完成（这是服务端的问题，不是你的网络）。",
+    ),
     "download.storage_error": (
         "The service's storage host {host} answered with an error (HTTP {status}).",
         "服务的存储主机 {host} 返回了错误（HTTP {status}）。",
