@@ -153,7 +153,10 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
     replies: list[str] = []
     answers: list[TurnAnswer] = []
     for up in s.store.undelivered_uploads(project.id):
-        if up.client is not None and up.client != client:
+        # Without sessions an upload can't be named later (its handle is a job's, not a request's):
+        # its outcome goes to the next sessionless call in its project, as before sessions existed.
+        shared = is_anonymous(up.client) and is_anonymous(client)
+        if up.client is not None and up.client != client and not shared:
             continue
         replies.append(upload_outcome(up.status, up.names, up.error, lang))
         s.store.update_upload(up.id, delivered=1)
