@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from ai_video_music import cli, fsutil
+from ai_video_music import cli, fsutil, installer
 from ai_video_music.httpsecret import read_secret
 from ai_video_music.installer import SERVER_KEY, InstallError, config_path, install
 from ai_video_music.installhttp import install_http
@@ -147,6 +147,70 @@ def test_a_fifo_at_the_config_path_is_refused_at_once(
     assert "not a regular file" in outcome["line"]
     assert stat.S_ISFIFO(config.lstat().st_mode)  # left as it was
     assert list(config.parent.iterdir()) == [config]
+
+
+def _no_json5(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Counts calls into the (pure Python, minutes over megabytes) JSON5 parser."""
+    calls: list[int] = []
+    for name in ("loads", "parse"):
+        real = getattr(installer.json5, name)
+
+        def counted(text: str, *args: Any, _real: Any = real, **kwargs: Any) -> Any:
+            calls.append(len(text))
+            return _real(text, *args, **kwargs)
+
+        monkeypatch.setattr(installer.json5, name, counted)
+    return calls
+
+
+@pytest.mark.parametrize("client", ["cursor", "openclaw"])
+def test_a_large_plain_json_config_is_read_without_the_json5_parser(
+    client: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_path(client, tmp_path, {})
+    config.parent.mkdir(parents=True)
+    keys = ("mcp", "servers") if client == "openclaw" else ("mcpServers",)
+    data: dict[str, Any] = {"x": "a" * 3_000_000}
+    node = data
+    for key in keys:
+        node = node.setdefault(key, {})
+    node["other"] = {"command": "x"}
+    config.write_text(json.dumps(data), encoding="utf-8")
+    calls = _no_json5(monkeypatch)
+    monkeypatch.setenv("PATH", "/nonexistent")  # no host CLI: the file is edited
+    install(client, home=tmp_path, env={}, command=CMD, which=lambda _name: None)
+    assert not [n for n in calls if n > installer.MAX_JSON5_CHARS]  # never over the big file
+    written = json.loads(config.read_text(encoding="utf-8"))
+    servers = written
+    for key in keys:
+        servers = servers[key]
+    assert set(servers) == {"other", SERVER_KEY} and written["x"] == data["x"]
+
+
+def test_a_large_config_that_is_not_plain_json_is_one_line_and_untouched(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_path("openclaw", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    body = "// JSON5\n{mcp: {servers: {}}, x: '" + "a" * 3_000_000 + "'}"
+    config.write_text(body, encoding="utf-8")
+    calls = _no_json5(monkeypatch)
+    line = _one_line_failure(capsys, tmp_path, monkeypatch, "openclaw")
+    assert "over 1 MB" in line and "nothing was changed" in line
+    assert not calls and config.read_text(encoding="utf-8") == body
+
+
+def test_a_backup_is_private_whatever_the_configs_mode(tmp_path: Path) -> None:
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    config.write_text('{"mcpServers": {"other": {"command": "x", "env": {"TOKEN": "t"}}}}', encoding="utf-8")
+    config.chmod(0o644)
+    _install(tmp_path)
+    (saved,) = [p for p in config.parent.iterdir() if ".bak-" in p.name]
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    assert json.loads(saved.read_text(encoding="utf-8"))["mcpServers"] == {
+        "other": {"command": "x", "env": {"TOKEN": "t"}}
+    }
 
 
 # --- install --http -------------------------------------------------------------------------------

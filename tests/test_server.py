@@ -51,11 +51,12 @@ async def test_five_tools_with_documented_arguments_and_truthful_annotations(mcp
     assert set(tools) == {"generate", "upload", "status", "credits", "export"}
     assert list(tools["generate"].input_schema["required"]) == ["prompt"]
     assert set(tools["generate"].input_schema["properties"]) == {
-        "prompt", "new_project", "accept_cost", "project"
+        "prompt", "new_project", "accept_cost", "project", "request"
     }  # fmt: skip
     assert set(tools["upload"].input_schema["properties"]) == {"files", "urls", "new_project", "project"}
-    assert set(tools["status"].input_schema["properties"]) == {"project", "page"}
-    assert set(tools["export"].input_schema["properties"]) == {"format", "quality", "project"}
+    # request: a client without an MCP session names its earlier request to be itself.
+    assert set(tools["status"].input_schema["properties"]) == {"project", "page", "request"}
+    assert set(tools["export"].input_schema["properties"]) == {"format", "quality", "project", "request"}
     assert tools["credits"].annotations and tools["credits"].annotations.read_only_hint is True
     assert tools["status"].annotations and tools["status"].annotations.read_only_hint is True
     assert tools["generate"].annotations and tools["generate"].annotations.read_only_hint is False

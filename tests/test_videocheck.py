@@ -186,3 +186,31 @@ async def test_one_unfinished_probe_is_tried_once_more(sample_mp4: Path, tmp_pat
     assert facts.width == 320
     recorded = Verdicts(tmp_path).get("render_1")
     assert recorded is not None and (recorded.state, recorded.width) == ("video", 320)
+
+
+def _zeroed_media(sample: bytes) -> bytes:
+    """``sample`` with every byte of its media data zeroed: a real movie header over nothing."""
+    at = 0
+    while at + 8 <= len(sample):
+        size, kind = struct.unpack(">I4s", sample[at : at + 8])
+        header = 8
+        if size == 1:
+            size, header = struct.unpack(">Q", sample[at + 8 : at + 16])[0], 16
+        elif size == 0:
+            size = len(sample) - at
+        if kind == b"mdat":
+            return sample[: at + header] + b"\0" * (size - header) + sample[at + size :]
+        at += size
+    raise AssertionError("no mdat in the sample")
+
+
+async def test_a_made_up_movie_header_over_zeros_is_not_a_video(sample_mp4: Path, tmp_path: Path) -> None:
+    pytest.importorskip("av")  # without the decoder the box parser's word stands
+    fake = tmp_path / "zeros.mp4"
+    fake.write_bytes(_zeroed_media(sample_mp4.read_bytes()))
+    with fake.open("rb") as fh:  # the boxes look like an export's
+        assert videocheck.walk_boxes(fh, fake.stat().st_size)
+    with pytest.raises(NotAVideoError):
+        await verify_video(fake, "render_zeros", Verdicts(None))
+    # The real file it was made from still is one.
+    assert (await verify_video(sample_mp4, "render_real", Verdicts(None))).width == 320

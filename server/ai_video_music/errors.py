@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from .messages import CATALOGUE, Lang, t
 from .redact import redact
-from .sanitize import clean_text
+from .sanitize import one_line
 
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -26,10 +26,11 @@ DETAIL_CHARS = 300
 
 
 def backend_detail(message: object) -> str | None:
-    """The backend's own words, safe to show: cleaned, redacted, short."""
+    """The backend's own words, safe to show: cleaned, redacted, short, on one line (they are
+    quoted inside a sentence of ours and must not start a line of the answer)."""
     if message is None:
         return None
-    text = clean_text(redact(str(message)), DETAIL_CHARS).strip()
+    text = one_line(redact(str(message)), DETAIL_CHARS)
     return text or None
 
 

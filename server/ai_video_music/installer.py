@@ -167,6 +167,10 @@ class Config:
 
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024  # a config is a few KB; anything this big isn't one
+# The JSON5 parser (pure Python) takes minutes over tens of megabytes. Plain JSON is read by the
+# standard library whatever its size; JSON5 syntax, and the layout-keeping edit (which walks the
+# file with the JSON5 parser), only up to this many characters.
+MAX_JSON5_CHARS = 1_000_000
 
 
 def read_regular(path: Path) -> bytes | None:
@@ -198,6 +202,22 @@ def read_regular(path: Path) -> bytes | None:
         os.close(fd)
 
 
+def _parse(path: Path, body: str, json5_ok: bool) -> Any:
+    """Plain JSON first (fast, and valid JSON5 too); JSON5 syntax only where the host reads it and
+    only in a file of a config's size."""
+    try:
+        return json.loads(body)
+    except ValueError:
+        if not json5_ok:
+            raise
+    if len(body) > MAX_JSON5_CHARS:
+        raise InstallError(
+            f"{path} is over 1 MB and not plain JSON, too large to be read as JSON5; nothing was changed. "
+            "Move it away, then run install again."
+        )
+    return json5.loads(body)
+
+
 def read_config(path: Path, json5_ok: bool) -> Config:
     raw = read_regular(path)
     if raw is None:
@@ -210,7 +230,7 @@ def read_config(path: Path, json5_ok: bool) -> Config:
     if not body.strip():
         return Config(text, {}, text.startswith(BOM))
     try:
-        data = json5.loads(body) if json5_ok else json.loads(body)
+        data = _parse(path, body, json5_ok)
     except RecursionError:
         raise _too_deep(path) from None
     except ValueError as err:
@@ -448,11 +468,13 @@ def _plan_config(
         return Change(path, config.text, text, entry=entry, secret=secret)
     newline = "\r\n" if "\r\n" in config.body else "\n"
     note = ""
-    try:
-        body = _edit_span(config.body, keys, entry, newline)
-        ok = (json5.loads(body) if json5_ok else json.loads(body)) == data
-    except (ValueError, IndexError):
-        ok = False
+    ok = False
+    if len(config.body) <= MAX_JSON5_CHARS:  # a larger file is plain JSON: rewritten, nothing lost
+        try:
+            body = _edit_span(config.body, keys, entry, newline)
+            ok = (json5.loads(body) if json5_ok else json.loads(body)) == data
+        except (ValueError, IndexError):
+            ok = False
     if not ok:  # should not happen; a whole, valid file beats a clever broken one
         body = json.dumps(data, indent=2, ensure_ascii=False) + newline
         note = f"{path}: its layout couldn't be kept, so it was rewritten (backup kept)."
@@ -498,13 +520,15 @@ def backup(path: Path) -> Path | None:
     if raw is None:
         return None
     copy = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-    mode = os.stat(path).st_mode & 0o777
     try:
-        atomic_write_bytes(copy, raw, mode=mode)  # a full disk leaves no cut-off backup behind
+        # 0600 whatever the original's mode: a config may hold a token in its env block, and a
+        # backup is read by no host.
+        atomic_write_bytes(copy, raw, mode=0o600)  # a full disk leaves no cut-off backup behind
     except OSError as err:
         raise _disk_full(err, path) or err from None
     with contextlib.suppress(OSError):
-        shutil.copystat(path, copy)  # the original's times, for "which backup is which"
+        times = os.stat(path)  # the original's times, for "which backup is which" (not its mode)
+        os.utime(copy, ns=(times.st_atime_ns, times.st_mtime_ns))
     return copy
 
 

@@ -292,6 +292,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "input.format.remedy": ("Use one of: {allowed}.", "可选：{allowed}。"),
     "input.quality": ("Unknown quality {value!r}.", "未知的画质 {value!r}。"),
     "input.quality.remedy": ("Use one of: {allowed}.", "可选：{allowed}。"),
+    "input.request_unknown": (
+        "No request has the job_id {request!r}.",
+        "没有 job_id 为 {request!r} 的请求。",
+    ),
+    "input.request_unknown.remedy": (
+        "Pass the job_id exactly as a generate answer gave it, or leave request out.",
+        "请按 generate 回复中给出的 job_id 原样传入，或不传 request。",
+    ),
     "input.project_unknown": ("There is no project called {ref!r}.", "没有名为 {ref!r} 的项目。"),
     "input.project_ambiguous": (
         "{ref!r} could mean several projects: {candidates}.",
@@ -454,6 +462,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "download.storage_silent": (
         "The service's storage host {host} stopped sending the video part-way.",
         "服务的存储主机 {host} 在发送视频途中中断了。",
+    ),
+    "download.storage_slow": (
+        "The service's storage host {host} sent the video too slowly to finish in time (a problem "
+        "on the service's side, not your connection).",
+        "服务的存储主机 {host} 发送视频太慢，未能按时完成（这是服务端的问题，不是你的网络）。",
     ),
     "download.storage_error": (
         "The service's storage host {host} answered with an error (HTTP {status}).",
@@ -968,6 +981,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "call status with project=“{name}” to read it.",
         "项目「{name}」中“{prompt}”的回复已经就绪：用 project=“{name}” 调用 status 查看。",
     ),
+    "status.answer_other_request": (
+        "An answer to “{prompt}” is ready in this project; it is told to the call that names its request "
+        "(request= with the job_id its generate answer gave).",
+        "本项目中请求“{prompt}”已有回复；"
+        "会告知给传入该请求的调用（request= 该 generate 回复给出的 job_id）。",
+    ),
     "status.answer_other_session": (
         "An answer to “{prompt}”, asked in another conversation, is ready in this project; it is told there.",
         "本项目中有一个在另一个对话里提出的请求“{prompt}”已有回复；会在那个对话中告知。",
@@ -985,6 +1004,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "next.after_upload": ("Call generate with what the user wants.", "调用 generate，传入用户的需求。"),
     "next.after_cancel": ("Call export when the user wants a new render.", "用户需要重新渲染时调用 export。"),
+    "next.name_request": (
+        'This connection has no MCP session: pass request="{request}" to status, generate and export '
+        "from now on, so that answers still working are told to you and your current project stays yours",
+        '此连接没有 MCP 会话：之后调用 status、generate 和 export 时请传 request="{request}"，'
+        "这样仍在进行的请求的回复会告诉你，你的当前项目也不会被别人切换",
+    ),
     "next.status_later": (
         "Call status in about {seconds} s; don't resend the request.",
         "约 {seconds} 秒后调用 status；不要重复发送请求。",

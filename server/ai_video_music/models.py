@@ -21,7 +21,7 @@ from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field, fiel
 from pydantic.alias_generators import to_camel
 
 from .errors import BadResponseError, Caller, NemoError, error_for
-from .sanitize import clean_json, clean_text, finite, whole
+from .sanitize import clean_json, finite, one_line, whole
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -145,7 +145,7 @@ def safe_id(value: Any) -> str | None:
         not text
         or len(text) > MAX_ID_CHARS
         or text in (".", "..")
-        or any(ord(ch) < 32 or ord(ch) == 127 for ch in text)
+        or not text.isprintable()  # control characters, line and paragraph separators
         or "\ufffd" in text
     ):
         return None
@@ -267,7 +267,7 @@ class UploadedFile(WireModel):
     def _text(cls, value: Any) -> str | None:
         if value is None or isinstance(value, dict | list):
             return None
-        return clean_text(str(value), 2048) or None
+        return one_line(str(value), 2048) or None
 
     @field_validator("duration", mode="before")
     @classmethod
@@ -406,7 +406,7 @@ class RenderStatus(WireModel):
     def _text(cls, value: Any) -> str | None:
         if isinstance(value, dict):
             value = value.get("message")
-        return None if value is None else clean_text(str(value), 300)
+        return None if value is None else one_line(str(value), 300) or None
 
     @property
     def finished(self) -> bool:

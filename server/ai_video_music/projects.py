@@ -36,6 +36,20 @@ MAX_CLIENTS = 1000  # client sessions whose current project is remembered (the o
 #: The MCP client session a call comes from (the transport's session id; one default for stdio).
 #: Set by the MCP layer for each call; background jobs inherit it from the call that started them.
 CLIENT: contextvars.ContextVar[str] = contextvars.ContextVar("client", default=DEFAULT_CLIENT)
+#: Over HTTP without a session (protocol 2026-07-28) nothing on the wire tells two clients apart
+#: (a client's name and version are the same for two copies of it). Such a call is a client of
+#: its own, under a fresh key with this prefix, unless it names one of its earlier requests
+#: (``request=``, the job_id an answer gave): then it acts for the key that request was asked under.
+ANONYMOUS_PREFIX = "call-"
+
+
+def anonymous_key() -> str:
+    """A fresh client key for a call that carries no session and names no earlier request."""
+    return ANONYMOUS_PREFIX + uuid_utils.uuid4().hex
+
+
+def is_anonymous(client: str | None) -> bool:
+    return client is not None and client.startswith(ANONYMOUS_PREFIX)
 
 
 class Language:
@@ -103,6 +117,10 @@ class Projects:
             # project is current, not what this process saw last.
             current = self.store.get("current_project")
             return self.store.project(current) if current else None
+        if is_anonymous(client) and client not in self._current:
+            # A call that named none of its requests: the project made current last by any such
+            # call (or the one kept across restarts), as for a single client.
+            return self._current.get(DEFAULT_CLIENT)
         return self._current.get(client)
 
     def _set_current(self, project: Project) -> None:
@@ -112,7 +130,13 @@ class Projects:
         while len(self._current) > MAX_CLIENTS:  # sessions come and go; memory stays bounded
             oldest = next(k for k in self._current if k != DEFAULT_CLIENT)
             del self._current[oldest]
-        if client == DEFAULT_CLIENT:
+        if is_anonymous(client):
+            # Also the project of calls that name no request (see ``current``): a lone client
+            # without a session still finds its newest project; one that names its requests
+            # keeps its own whatever others do.
+            self._current.pop(DEFAULT_CLIENT, None)
+            self._current[DEFAULT_CLIENT] = project
+        if client == DEFAULT_CLIENT or is_anonymous(client):
             self.store.put(current_project=project.id)
 
     async def ensure(self, name: str = "") -> Project:

@@ -20,6 +20,7 @@ import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import uuid_utils
@@ -48,6 +49,9 @@ from .videocheck import Verdicts, sheet_in_child, verify_video
 log = logging.getLogger(__name__)
 
 CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
+# The share of the download deadline a render's own link (a storage host) may use: the rest is
+# kept for the API's own download route, tried when that host fails or is too slow.
+LINK_SHARE = 0.6
 # Download failures the API's own route can't help with: the disk, the size, the time.
 FINAL_DOWNLOAD_ERRORS = frozenset(
     {
@@ -458,22 +462,37 @@ class Renders:
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
     async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
-        """The link the render gave, else (its host unreachable or failing, or not a video) the
-        API's own download route, both within one deadline; a file that is not a video (an HTML
-        error page saved as .mp4, say) is never accepted. When both fail, the error names both."""
-        deadline = time.monotonic() + self.client.settings.download_timeout
+        """The link the render gave, else (its host unreachable, failing or too slow, or not a
+        video) the API's own download route, both within one deadline of which the link may use
+        only a share; a file that is not a video (an HTML error page saved as .mp4, say) is never
+        accepted. When both fail, the error names both."""
+        timeout = self.client.settings.download_timeout
+        start = time.monotonic()
         failures: list[NemoError] = []
-        for source in (u for u in (url, self.client.fallback_download_url(render_id)) if u):
+        sources = [u for u in (url, self.client.fallback_download_url(render_id)) if u]
+        for i, source in enumerate(sources):
+            # A slow storage host must not spend the time the API's own route needs.
+            link = i < len(sources) - 1
+            deadline = start + timeout * (LINK_SHARE if link else 1.0)
             try:
-                await self.client.download(
-                    source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
-                )
+                try:
+                    await self.client.download(
+                        source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
+                    )
+                except DownloadError as err:
+                    worded = _worded(err, source) if link else err
+                    if worded is err:
+                        raise
+                    raise worded from err
                 return await verify_video(part, safe_file_id(render_id), self._verdicts)
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
                 failures.append(DownloadError("download.not_video"))
             except DownloadError as err:
-                if err.message_key in FINAL_DOWNLOAD_ERRORS:
+                # Out of time after a storage host failed: both are named below.
+                if err.message_key in FINAL_DOWNLOAD_ERRORS and not (
+                    failures and err.message_key == "download.deadline"
+                ):
                     with contextlib.suppress(OSError):
                         part.unlink()
                     raise
@@ -496,3 +515,11 @@ class Renders:
             first=Msg(first.message_key, first.params),
             second=Msg(last.message_key, last.params),
         )
+
+
+def _worded(err: DownloadError, link: str) -> DownloadError:
+    """Too slow, or out of its share of the time, at the render's own link (its storage host):
+    said of that host, and not final (the API's own route is tried next)."""
+    if err.message_key not in ("download.deadline", "download.too_slow"):
+        return err
+    return DownloadError("download.storage_slow", host=urlsplit(link).hostname or "?")

@@ -42,6 +42,21 @@ def clean_text(text: str, limit: int | None = None) -> str:
     return cap(text, limit) if limit is not None else text
 
 
+def one_line(text: str, limit: int | None = None) -> str:
+    """Text for a field shown on one line (a file name, a tool name, an error message): as
+    :func:`clean_text`, with every run of whitespace one space and the ends trimmed.
+
+    Our answers put the server's own guidance at the start of a line ("Next (for the
+    assistant):"); a backend string that could break a line (``\\n``, U+2028/2029, NEL, a
+    vertical tab) could start such a line of its own. ``str.split()`` knows every Unicode
+    line break and space, so nothing the backend writes begins a line of our answer.
+    """
+    # Split before cleaning too, so a line break that is also a control character (NEL, a
+    # vertical tab) separates words instead of vanishing between them.
+    text = " ".join(clean_text(" ".join(text.split())).split())
+    return cap(text, limit) if limit is not None else text
+
+
 def cap(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + ELLIPSIS

@@ -26,6 +26,7 @@ from .projects import CLIENT
 from .quota import quota_text
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, route
+from .sanitize import clean_text
 from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
@@ -81,6 +82,17 @@ class VideoService:
 
     def output_dir(self) -> Path:
         return self.shared.output_dir()
+
+    def state_is_shared(self) -> bool:
+        """Hosted mode: one user's state is shared by every instance and every connection."""
+        return self.shared.store.shared
+
+    def asked_by(self, request: str) -> str | None:
+        """The client key an agent request (its job_id) was asked under; InputError when none has it."""
+        asked = self.shared.store.generation(request.strip()[:100])
+        if asked is None:
+            raise InputError("input.request_unknown", request=clean_text(request, 60))
+        return asked.client
 
     def preview(self, render_id: str) -> bytes | None:
         return self.shared.renders.preview(render_id)

@@ -34,7 +34,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sanitize import cap, fix_surrogates
+from .sanitize import fix_surrogates, one_line
 
 MAX_EVENT_BYTES = 1 << 20  # no honest agent event comes near this
 MAX_TEXT_CHARS = 20_000  # the reply a person reads; far beyond any real answer
@@ -141,11 +141,11 @@ def _string(value: Any, limit: int) -> str | None:
         text = repr(int(value) if isinstance(value, float) and value.is_integer() else value)
     else:
         return None
-    return cap(fix_surrogates(text), limit) if text else None
+    return one_line(text, limit) or None  # a name, code or message: never a line of its own
 
 
 def _name(value: Any) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_NAME_CHARS and value.isascii():
+    if type(value) is str and 0 < len(value) <= MAX_NAME_CHARS and value.isascii() and value.isprintable():
         return value  # the common case, without the general path's calls
     return _string(value, MAX_NAME_CHARS) or "?"
 

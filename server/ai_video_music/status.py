@@ -16,7 +16,7 @@ from .exports import RENDER_POLL_S, still_there
 from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
-from .projects import CLIENT
+from .projects import CLIENT, is_anonymous
 from .records import RenderState
 from .replies import status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
@@ -159,7 +159,10 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
     replies: list[str] = []
     answers: list[TurnAnswer] = []
     for up in s.store.undelivered_uploads(project.id):
-        if up.client is not None and up.client != client:
+        # Without sessions an upload can't be named later (its handle is a job's, not a request's):
+        # its outcome goes to the next sessionless call in its project, as before sessions existed.
+        shared = is_anonymous(up.client) and is_anonymous(client)
+        if up.client is not None and up.client != client and not shared:
             continue
         replies.append(upload_outcome(up.status, up.names, up.error, lang))
         s.store.update_upload(up.id, delivered=1)
@@ -181,7 +184,8 @@ def _elsewhere(s: Shared, current: Project | None, others: list[Job], lang: Lang
     for gen in s.store.undelivered_elsewhere(current.id if current else None, CLIENT.get()):
         prompt = cap(gen.prompt, 60)
         if current is not None and gen.project_id == current.id:
-            lines.append(t("status.answer_other_session", lang, prompt=prompt))
+            told = "request" if is_anonymous(CLIENT.get()) else "session"
+            lines.append(t(f"status.answer_other_{told}", lang, prompt=prompt))
         else:
             lines.append(
                 t("status.answer_elsewhere", lang, prompt=prompt, name=s.project_name(gen.project_id))

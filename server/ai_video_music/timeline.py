@@ -7,7 +7,7 @@ volume keys are not, so several spellings are tried for each. The draft comes fr
 backend and is untrusted: :func:`read_timeline` never raises, keeps at most
 ``MAX_TRACKS`` tracks of ``MAX_SEGMENTS`` segments (with the true totals), and passes
 every number through :func:`~.sanitize.finite` and every name through
-:func:`~.sanitize.clean_text` and a length cap.
+:func:`~.sanitize.one_line` and a length cap.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .messages import Lang, t
-from .sanitize import cap, clean_json, clean_text, finite
+from .sanitize import cap, clean_json, finite, one_line
 
 Kind = Literal["video", "audio", "text", "other"]
 
@@ -107,8 +107,8 @@ def _pick(obj: dict[str, Any], keys: tuple[str, ...], convert: Callable[[Any], _
 def _name(value: Any) -> str | None:
     """A name from a string (or a number); anything else is not a name."""
     if isinstance(value, str):
-        text = " ".join(clean_text(value[: MAX_NAME * 4]).split())  # one line, trimmed
-        return cap(text, MAX_NAME) if text else None
+        text = one_line(value[: MAX_NAME * 4], MAX_NAME)
+        return text or None
     number = finite(value) if isinstance(value, int | float) else None
     return _number_text(number) if number is not None else None
 

@@ -36,7 +36,7 @@ from .export_resource import NoSuchExportError
 from .jobs import Reporter
 from .messages import msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, StatusOutput, ToolOutput, UploadOutput
-from .projects import CLIENT, DEFAULT_CLIENT
+from .projects import CLIENT, DEFAULT_CLIENT, anonymous_key, is_anonymous
 from .prompts import add_prompts
 from .redact import redact
 from .sanitize import clean_text
@@ -62,7 +62,9 @@ facts are `timeline_changed` and `changes`. Never show tokens or raw API respons
 Cancel: generate with prompt "cancel" (or "stop", "取消") stops the running export render (free);
 an agent request already sent can't be recalled.
 Projects: status(project=...) only shows an earlier project; generate, upload and export take
-project=... to work on it (it becomes current)."""
+project=... to work on it (it becomes current).
+Over HTTP without an MCP session, pass request=<the job_id of your last generate> to status,
+generate and export, as its next_steps say: answers still working are told only to you then."""
 MAX_TEXT = 60_000  # a tool result's text, whatever the backend sent
 
 Prompt = Annotated[
@@ -111,6 +113,15 @@ ShownProject = Annotated[
         "shows it). It does not become current: pass project=... to generate, upload or export for that."
     ),
 ]
+RequestRef = Annotated[
+    str | None,
+    Field(
+        description="Only over HTTP without an MCP session: the job_id of one of your earlier generate "
+        "requests. The call then acts for the client that asked it: that client's answers still working "
+        "are told here and its current project is used. Without it such a call gets no one's pending answer.",
+        max_length=100,
+    ),
+]
 Page = Annotated[
     int, Field(ge=1, le=100_000, description="Page of the exports list (20 a page, newest first).")
 ]
@@ -120,11 +131,30 @@ Format = Annotated[
 Quality = Annotated[Literal["high", "medium", "low"], Field(description="Render quality.")]
 
 
-def client_key(ctx: Context) -> str:
+def client_key(ctx: Context, svc: VideoService | None = None, request: str | None = None) -> str:
     """Which client session a call comes from: the transport's session id (streamable HTTP), else
-    the one default session (stdio serves one client)."""
-    headers = ctx.headers or {}
-    return str(headers.get("mcp-session-id") or DEFAULT_CLIENT)[:100]
+    the one default session (stdio serves one client; hosted mode keeps one user's state shared).
+
+    Over HTTP without a session (protocol 2026-07-28) the call names its session by one of its
+    earlier requests (``request=``, a job_id only that client was given); a call that names none
+    is a client of its own, so nobody else's pending answer is handed to it.
+    """
+    headers = ctx.headers
+    if headers is None:
+        return DEFAULT_CLIENT
+    session = headers.get("mcp-session-id")
+    if session:
+        return str(session)[:100]
+    if svc is None or svc.state_is_shared():
+        return DEFAULT_CLIENT
+    asked = svc.asked_by(request) if request else None
+    return asked if asked is not None and is_anonymous(asked) else anonymous_key()
+
+
+def _name_the_request(out: ToolOutput) -> None:
+    """Tell a client without a session how to be itself on its next calls: name this request."""
+    if isinstance(out, GenerateOutput) and out.job_id and out.action == "agent":
+        out.next_steps.append(t("next.name_request", out.language, request=out.job_id))
 
 
 def _reporter(ctx: Context) -> Reporter:
@@ -296,7 +326,9 @@ def create_server(
 
         return register
 
-    async def run(ctx: Context, action: Callable[[VideoService], Awaitable[ToolOutput]]) -> CallToolResult:
+    async def run(
+        ctx: Context, action: Callable[[VideoService], Awaitable[ToolOutput]], request: str | None = None
+    ) -> CallToolResult:
         """One tool call: budgeted, cleaned, errors in the user's language.
 
         An error is an ``isError`` result with its message and remedy (and no English framework
@@ -307,9 +339,9 @@ def create_server(
             return _error(state.render(conf_box["conf"].language or conf_box["conf"].locale_language))
         limit = conf_box["conf"].tool_budget
         margin = min(2.0, limit * 0.1)  # time to compose and send the answer
-        # Each client session has its own current project and is told its own answers.
-        CLIENT.set(client_key(ctx))
         try:
+            # Each client session has its own current project and is told its own answers.
+            CLIENT.set(client_key(ctx, state, request))
             with budget.within(limit - margin), anyio.move_on_after(limit - margin / 2) as scope:
                 out = await action(state)
             if scope.cancelled_caught:
@@ -318,6 +350,8 @@ def create_server(
             return _error(failed.out.text())
         except NemoError as err:
             return _error(err.render(state.lang()))
+        if is_anonymous(CLIENT.get()):
+            _name_the_request(out)
         return _result(out)
 
     @tool(
@@ -333,6 +367,7 @@ def create_server(
         new_project: NewProject = False,
         accept_cost: AcceptCost = False,
         project: ProjectRef = None,
+        request: RequestRef = None,
     ) -> Annotated[CallToolResult, GenerateOutput]:
         """Ask the NemoVideo agent to create or edit the video of the current project: make a video from
         the uploaded media, add or change free background music, titles, cuts, length, frame (vertical
@@ -365,7 +400,9 @@ def create_server(
         that many seconds for the answer. Never repeat a request that is still working.
         """
         return await run(
-            ctx, lambda s: s.generate(prompt, new_project, _reporter(ctx), accept_cost, project_ref=project)
+            ctx,
+            lambda s: s.generate(prompt, new_project, _reporter(ctx), accept_cost, project_ref=project),
+            request,
         )
 
     @tool(
@@ -416,7 +453,7 @@ def create_server(
         open_world_hint=True,
     )
     async def status(
-        ctx: Context, project: ShownProject = None, page: Page = 1
+        ctx: Context, project: ShownProject = None, page: Page = 1, request: RequestRef = None
     ) -> Annotated[CallToolResult, StatusOutput]:
         """Show the current project: its timeline (clips, total length, frame size and aspect ratio),
         media, the link that opens it in NemoVideo's web editor, the answers to requests that were
@@ -428,7 +465,7 @@ def create_server(
         still runs the answer has `poll_after_s` (seconds until the next look is worth it). Call it
         after any tool answered "working".
         """
-        return await run(ctx, lambda s: s.status(project, page, _reporter(ctx)))
+        return await run(ctx, lambda s: s.status(project, page, _reporter(ctx)), request)
 
     @tool(
         title="Credit balance",
@@ -453,7 +490,11 @@ def create_server(
         open_world_hint=True,
     )
     async def export(
-        ctx: Context, format: Format = "mp4", quality: Quality = "high", project: ProjectRef = None
+        ctx: Context,
+        format: Format = "mp4",
+        quality: Quality = "high",
+        project: ProjectRef = None,
+        request: RequestRef = None,
     ) -> Annotated[CallToolResult, ExportOutput]:
         """Render the current project's timeline and save the MP4 on this computer (free: no credits).
 
@@ -470,7 +511,7 @@ def create_server(
         same render, it never starts a second one) or `status`. To stop a render, call generate with
         prompt="cancel".
         """
-        result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx), project=project))
+        result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx), project=project), request)
         return await _with_preview(ctx, result)
 
     add_prompts(server)

@@ -11,6 +11,8 @@ declaring a huge frame, millions of boxes, box sizes that lie), so:
   whose address space is capped (``RLIMIT_AS``) and which is killed after a wall-clock limit;
   whatever blows up there, the server only sees "not a video" or "no preview";
 - frame dimensions and the number of frames decoded are capped before a frame is decoded;
+- a file is a video only once a frame of it was decoded (with the ``preview`` extra's decoder):
+  a made-up movie header over zeros reads as a video to the box parser alone;
 - the verdict is recorded in a small JSON file (:func:`Verdicts`) keyed by the file's size and a
   digest of its ends, so a restarted server never parses the same download again (a file whose
   probe never returned is refused at once instead of taking the process down a second time).
@@ -48,6 +50,7 @@ MAX_SIDE = 8192  # pixels, per side
 MAX_PIXELS = 8192 * 4320  # 8K: a larger frame is refused before it is decoded
 MAX_FRAMES_PER_PICK = 300  # a seek lands on the key frame before: decode at most this far on
 MAX_FRAMES_DECODED = 2000  # over the whole sheet
+MAX_PACKETS_TO_FIRST_FRAME = 300  # packets fed to the decoder before a first frame must appear
 MEMORY_CAP_BYTES = 280 * 1024 * 1024  # the child's address space: it stays under 300 MB whatever
 PROBE_LIMIT_S = 20.0
 MAX_PROBES = 2  # probes begun on one file before it is refused without another
@@ -292,7 +295,33 @@ def probe(path: Path) -> VideoFacts:
 
     facts = probe_video(path)
     check_frame(facts.width or 0, facts.height or 0)
+    if decodes_a_frame(path) is False:
+        raise NotAVideoError("no frame of it could be decoded")
     return facts
+
+
+def decodes_a_frame(path: Path) -> bool | None:
+    """In the child: whether the first video frame decodes (within the frame and packet limits);
+    None without the ``preview`` extra's decoder (then the box parser's word stands)."""
+    try:
+        import av
+    except ImportError:
+        return None
+    with av.open(str(path)) as container:
+        if not container.streams.video:
+            return False
+        stream = container.streams.video[0]
+        ctx = stream.codec_context
+        check_frame(ctx.width or 0, ctx.height or 0)
+        ctx.thread_count = 1
+        for n, packet in enumerate(container.demux(stream), 1):
+            # The last (empty) packet flushes the decoder: a one-frame video still shows its frame.
+            for frame in ctx.decode(packet):
+                check_frame(frame.width, frame.height)
+                return True
+            if n >= MAX_PACKETS_TO_FIRST_FRAME:
+                break
+    return False
 
 
 def check_frame(width: int, height: int) -> None:

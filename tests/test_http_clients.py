@@ -1,0 +1,157 @@
+"""Two MCP clients of one `serve --http` (issue 17, class 2): each is told its own answers and keeps
+its own current project, with sessions (protocol 2025) and without (2026-07-28, no session id on
+the wire: a client names its earlier request to be itself).
+
+Real SDK clients against the real console script and the simulator; the agent's turn is held at
+the simulator so the first client's request is still working when its call answers.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import anyio
+import httpx
+import pytest
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.types import CallToolResult
+
+from ai_video_music.httpsecret import read_secret
+from ai_video_music.simulator import Simulator
+
+from .conftest import console_script, fast_config
+
+ALPHA = "make a 5 second video of a red car called Alpha"
+BETA = "make a 5 second video of a blue boat called Beta"
+MODES = ["legacy", "2026-07-28"]
+
+
+@dataclass
+class Serving:
+    url: str
+    secret: str
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def serving(simulator: Simulator, tmp_path: Path) -> Iterator[Serving]:
+    simulator.reset(fast_config())
+    port, home = _free_port(), tmp_path / "state"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "NEMO_HOME": str(home),
+        "NEMO_API_BASE": simulator.base_url,
+        "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
+        "NEMO_LANGUAGE": "en",
+        "NEMO_TOOL_BUDGET": "3",  # a held turn answers "working" within this
+    }
+    log = tmp_path / "server.log"
+    with log.open("wb") as sink:
+        proc = subprocess.Popen(
+            [console_script(), "serve", "--http", "--port", str(port)],
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/mcp", timeout=1)
+                break
+            except httpx.TransportError:
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "serve --http did not start"
+                time.sleep(0.1)
+        secret = read_secret(home)
+        assert secret
+        yield Serving(f"http://127.0.0.1:{port}/mcp", secret)
+    finally:
+        simulator.reset(fast_config())  # releases the held turn
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def data(result: CallToolResult) -> dict[str, Any]:
+    assert not result.is_error, result.content
+    return result.structured_content or {}
+
+
+def told(out: dict[str, Any]) -> str:
+    return " ".join(out.get("replies", [])) + " ".join(a.get("request", "") for a in out.get("answers", []))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_each_http_client_is_told_its_own_answer_and_keeps_its_own_project(
+    serving: Serving, simulator: Simulator, mode: str
+) -> None:
+    async def scenario() -> None:
+        auth = {"Authorization": f"Bearer {serving.secret}"}
+        ha, hb = create_mcp_http_client(headers=auth), create_mcp_http_client(headers=auth)
+        async with (
+            ha,
+            hb,
+            Client(streamable_http_client(serving.url, http_client=ha), mode=mode) as a,
+            Client(streamable_http_client(serving.url, http_client=hb), mode=mode) as b,
+        ):
+            if mode != "legacy":  # really without sessions
+                assert a.protocol_version == "2026-07-28"
+            with simulator.hold("run_sse") as gate:
+                first = {"prompt": ALPHA, "new_project": True, "accept_cost": True}
+                started = data(await a.call_tool("generate", first))
+                assert started["status"] == "working"
+                job, alpha = started["job_id"], started["project"]["id"]
+                mine = {"request": job} if mode != "legacy" else {}
+                if mode != "legacy":  # told how to stay itself without a session
+                    assert f'request="{job}"' in " ".join(started["next_steps"])
+                gate.release()
+            # B looks until A's answer is ready: labelled, never handed over to B.
+            for _ in range(20):
+                seen = data(await b.call_tool("status", {}))
+                assert "red car" not in told(seen)
+                if any("red car" in line for line in seen["elsewhere"]):
+                    break
+            else:
+                pytest.fail(f"B never saw A's answer labelled: {seen}")
+            second = {"prompt": BETA, "new_project": True, "accept_cost": True}
+            beta = data(await b.call_tool("generate", second))
+            assert beta["status"] == "done" and beta["project"]["id"] != alpha
+            # A is told its answer once, in its own project, whatever B did meanwhile.
+            back = data(await a.call_tool("status", mine))
+            assert "red car" in told(back)
+            assert back["project"]["id"] == alpha
+            again = data(await a.call_tool("status", mine))
+            assert "red car" not in told(again) and again["project"]["id"] == alpha
+            # B's own project stayed B's.
+            b_mine = {"request": beta["job_id"]} if mode != "legacy" else {}
+            assert data(await b.call_tool("status", b_mine))["project"]["id"] == beta["project"]["id"]
+
+    anyio.run(scenario)
+
+
+def test_an_unknown_request_is_refused_in_words(serving: Serving) -> None:
+    async def scenario() -> CallToolResult:
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {serving.secret}"})
+        transport = streamable_http_client(serving.url, http_client=http)
+        async with http, Client(transport, mode="2026-07-28") as c:
+            return await c.call_tool("status", {"request": "gen_nothing"})
+
+    result = anyio.run(scenario)
+    assert result.is_error
+    assert "No request has the job_id 'gen_nothing'" in str(result.content)
