@@ -28,6 +28,7 @@ from .router import Action, route
 from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
+from .takeover import Takeover
 from .timeline import read_timeline, summary
 from .turns import Turns
 from .uploads import Roots, Uploads
@@ -46,6 +47,7 @@ class VideoService:
     ) -> None:
         self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
         self.turns = Turns(self.shared)
+        self.shared.take_over = Takeover(self.shared, self.turns).start
         self.uploads = Uploads(self.shared)
         self.exports = Exports(self.shared)
         task_group.start_soon(self._follow_open_renders, name="renders:recover")
