@@ -47,6 +47,7 @@ from .accounts import Accounts
 from .attempts import SigninLimit
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
+from .dbaway import DatabaseAway
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
 from .secrets_box import SecretBox
@@ -124,8 +125,10 @@ def create_app(
     """The app; the database is opened (and migrated) when the app starts, not here.
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
     ID metadata documents (default: from public addresses only). Tests replace both."""
-    pool = db.make_pool(config.database_url)
-    store_pool = make_store_pool(config.database_url, max_size=config.store_connections)
+    pool = db.make_pool(config.database_url, wait=config.database_wait)
+    store_pool = make_store_pool(
+        config.database_url, max_size=config.store_connections, wait=config.database_wait
+    )
     box = SecretBox(config.secret_key)
     provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
     accounts = Accounts(pool, box)
@@ -178,6 +181,8 @@ def create_app(
         ),
     ]
     middleware = [
+        # Outermost: a database away (restarting) is said as such, whatever was asking it.
+        Middleware(DatabaseAway, mcp_path=MCP_PATH),
         # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport.
         Middleware(RequestBodyLimitMiddleware, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
         Middleware(

@@ -74,6 +74,19 @@ def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip())
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise HostedConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 60:
+        raise HostedConfigError(f"{name} must be between 0 and 60 seconds, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class HostedConfig:
     """Everything hosted mode adds to :class:`~ai_video_music.config.Settings`."""
@@ -92,6 +105,9 @@ class HostedConfig:
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
     store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
+    # How long a request waits for a database connection before it is told to try again: long
+    # enough to ride out a restart (a couple of seconds), short enough to answer within a call.
+    database_wait: float = 5.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:
@@ -100,6 +116,7 @@ class HostedConfig:
             public_url=check_public_url(env.get("NEMO_PUBLIC_URL")),
             secret_key=check_secret_key(env.get("NEMO_SECRET_KEY")),
             allowed_origins=_origins(env.get("NEMO_ALLOWED_ORIGINS")),
+            database_wait=_seconds(env, "NEMO_DATABASE_WAIT_S", 5.0),
         )
 
     @property
