@@ -20,6 +20,7 @@ from typing import Any
 
 import anyio
 
+from .errors import LocalStateError
 from .jobs import Job
 from .messages import msg
 from .models import SessionState
@@ -103,9 +104,12 @@ class Takeover:
         end = time.monotonic() + seconds
         while True:
             await anyio.sleep(max(0.0, min(RENEW_EVERY_S, end - time.monotonic())))
-            gen = self.s.store.generation(gen_id)
-            if gen is None or gen.status is not TurnState.RUNNING:
-                return False
-            self.s.store.update_generation(gen_id)  # the lease, renewed (only while it is ours)
+            try:
+                gen = self.s.store.generation(gen_id)
+                if gen is None or gen.status is not TurnState.RUNNING:
+                    return False
+                self.s.store.update_generation(gen_id)  # the lease, renewed (only while it is ours)
+            except LocalStateError:  # the database away a moment (restarting): keep following
+                log.warning("turn %s: lease not renewed", gen_id)
             if time.monotonic() >= end:
                 return True

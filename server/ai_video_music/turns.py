@@ -20,7 +20,7 @@ import uuid_utils
 
 from . import budget
 from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
-from .errors import ConnectionFailedError, NemoError, SessionNotFoundError
+from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, msg, t
 from .models import SessionState
@@ -361,11 +361,16 @@ class Turns:
                     job.message = msg("job.working")
             if time.monotonic() - last_beat > HEARTBEAT_S:
                 last_beat = time.monotonic()
-                if len(texts) > kept:  # liveness, with the words so far
-                    kept = len(texts)
-                    self.s.store.update_generation(gen_id, facts={"said": "".join(texts)})
-                else:
-                    self.s.store.update_generation(gen_id)  # liveness, for other processes
+                try:
+                    if len(texts) > kept:  # liveness, with the words so far
+                        self.s.store.update_generation(gen_id, facts={"said": "".join(texts)})
+                        kept = len(texts)
+                    else:
+                        self.s.store.update_generation(gen_id)  # liveness, for other processes
+                except LocalStateError:
+                    # The store away for a moment (a database restarting) must not cut the
+                    # agent's stream: the next beat renews the lease.
+                    log.warning("turn %s: heartbeat not recorded", gen_id)
 
         accepted = False
 
