@@ -3,10 +3,12 @@
 An agent turn's row names the instance reading its stream (``owner``) and holds a lease
 (``lease_until``, the database's clock). The turn's own heartbeat (``update_generation`` while
 the stream is read, every few seconds) renews it. When an instance dies its leases run out; the
-next instance asked about that user (a status, a new request in the project) settles each such
-turn once: ``FOR UPDATE SKIP LOCKED`` hands a row to exactly one instance, which marks it
-interrupted. It is never sent again (a repeat of an interrupted turn needs the user's yes, as in
-local mode), and its answer is told from the backend's state: the timeline the agent left.
+next instance asked about that user (a status, a new request in the project) takes each such
+sent turn over: ``FOR UPDATE SKIP LOCKED`` hands a row to exactly one instance, which follows
+the agent's result in NemoVideo's state (:mod:`~ai_video_music.takeover`) and records it once
+(``finish_turn``: the first writer while the row runs wins). A turn that died before it was
+sent is marked interrupted. Neither is ever sent again (a repeat needs the user's yes, as in
+local mode).
 """
 
 from __future__ import annotations
