@@ -65,17 +65,19 @@ How to read it:
 - "connections lost": a tool call whose HTTP connection closed without an answer. In the kill
   phase these are the calls the killed instance was serving (and calls HAProxy sent on its idle
   connections to it before noticing); the user comes back on a new connection and gets their
-  video. One loss also happened in a phase without a kill (a kept-alive connection closed by one
-  side as the other reused it): the benchmark's users retry, as a person would; the SDK client
-  does not.
+  video. A few losses also happen in phases without a kill (a kept-alive connection closed by
+  one side as the other reused it; while PostgreSQL restarts, more): the benchmark's users
+  retry, as a person would; the SDK client does not.
 - "taken over": turns whose instance died while reading them; another instance took each over
   (the database handed it to one), followed the project at NemoVideo until the timeline stopped
   changing, and the user's next call told the result; never re-sent. "interrupted, told":
   requests told as interrupted (their outcome unknown), which the user then sent again
   knowingly; counted in "users asked for". Requests cut before they reached the agent are why
   that number can be larger than what the simulator received.
-- "database away, told": calls answered while PostgreSQL restarted: a 503 whose JSON-RPC error
-  says the database can't be reached and to try again (EN/中文); the user tried again.
+- "database away, told": calls answered while PostgreSQL restarted (its fast shutdown cuts the
+  queries in flight, then refuses connections for a second or two): a 503 whose JSON-RPC error
+  says the database can't be reached and to try again (EN/中文); the user tried again, and the
+  instances' pools had reconnected by themselves.
 - The lease's 90 s wait after the kill is skipped (the benchmark expires the dead instance's
   leases in the database), and a taken-over turn is looked at after 1 s, then every 2 s (the
   production schedule is 30 s, then every 60 s, up to 5 minutes: the backend's rule).
