@@ -122,6 +122,12 @@ class Settings:
     token_from_signin: bool = False
     # Hosted mode: `upload` takes links only; a path would name a file on the server's own disk.
     files_by_path: bool = True
+    # An agent turn whose reader died (hosted: another instance takes it over) is followed in
+    # NemoVideo's state, never sent again: first look, then every so often, up to a limit (the
+    # backend's rule for a broken stream: after 30 s, then every 60 s, up to 5 minutes).
+    takeover_first: float = 30.0
+    takeover_every: float = 60.0
+    takeover_limit: float = 300.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:
@@ -154,6 +160,9 @@ class Settings:
             ),
             max_download_bytes=int(_float(env, "NEMO_MAX_DOWNLOAD_MB", 4096) * 1024**2),
             download_timeout=_float(env, "NEMO_DOWNLOAD_TIMEOUT", 30 * 60),
+            takeover_first=_float(env, "NEMO_TAKEOVER_FIRST_S", 30.0),
+            takeover_every=_float(env, "NEMO_TAKEOVER_EVERY_S", 60.0),
+            takeover_limit=_float(env, "NEMO_TAKEOVER_FOR_S", 300.0),
         )
 
 

@@ -669,6 +669,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "job.answering": ("The agent is answering", "智能体正在回复"),
     "job.editing": ("The agent is editing the timeline", "智能体正在编辑时间线"),
     "job.working": ("The agent is working on it", "智能体正在处理"),
+    "job.taken_over": (
+        "The agent is working on it; following the project at NemoVideo",
+        "智能体正在处理；正在跟进 NemoVideo 上的项目",
+    ),
     "job.rendering": ("Rendering", "正在渲染"),
     "job.downloading": ("Downloading the video", "正在下载视频"),
     "job.checking_link": ("Checking the finished video", "正在检查完成的视频"),
@@ -750,6 +754,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "agent.stream_broken": (
         "The connection to the video agent broke before its answer was complete.",
         "与视频智能体的连接在回复完成前中断了。",
+    ),
+    "agent.taken_over": (
+        'The server reading the answer to "{prompt}" stopped while NemoVideo\'s agent worked on it. '
+        "It was not sent again: another server followed the project at NemoVideo until the timeline "
+        "stopped changing, and this is what the agent did.",
+        "读取“{prompt}”回复的服务器在 NemoVideo 的智能体处理时停止了。请求没有重发：另一台服务器"
+        "跟进了 NemoVideo 上的项目，直到时间线不再变化，以下是智能体完成的内容。",
+    ),
+    "agent.taken_over_unsettled": (
+        'The server reading the answer to "{prompt}" stopped while NemoVideo\'s agent worked on it. '
+        "It was not sent again: another server followed the project at NemoVideo for {minutes} "
+        "minutes without seeing it finish; this is the timeline as it was then (the agent may "
+        "still change it: status shows the latest).",
+        "读取“{prompt}”回复的服务器在 NemoVideo 的智能体处理时停止了。请求没有重发：另一台服务器"
+        "跟进了 NemoVideo 上的项目 {minutes} 分钟，未见其完成；以下是当时的时间线（智能体可能"
+        "仍在修改：用 status 查看最新情况）。",
+    ),
+    "agent.words_lost": (
+        "NemoVideo's reply to it was not received (the server reading it stopped).",
+        "没有收到 NemoVideo 对它的回复（读取回复的服务器停止了）。",
     ),
     "agent.interrupted": (
         'Your request "{prompt}" was interrupted (the server restarted or lost the connection); its '

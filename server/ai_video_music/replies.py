@@ -101,6 +101,9 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(t("project.session_lost", lang))
     if gen.status is TurnState.INTERRUPTED:
         parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
+    taken = facts.get("taken_over")
+    if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
+        parts.append(taken_over_line(taken, gen, lang))
     words = said(gen)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
@@ -119,12 +122,24 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     if words:
         cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
         parts.append(fence(words, lang) + cut)
+    elif isinstance(taken, dict):
+        parts.append(t("agent.words_lost", lang))  # not silent: its words went with the server
     elif error is None and gen.status is not TurnState.INTERRUPTED:
         parts.append(t("agent.silent", lang))
     if error:
         parts.append(str(error))
     parts.append(cost_line(cost_of(gen), lang, more))
     return "\n\n".join(p for p in parts if p)
+
+
+def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:
+    """How a taken-over turn's result is known: the timeline stopped changing, or the follower
+    gave up after some minutes with it still changing (or never changed)."""
+    if taken.get("stable"):
+        return t("agent.taken_over", lang, prompt=cap(gen.prompt, 80))
+    minutes = taken.get("minutes")
+    shown = f"{minutes:g}" if isinstance(minutes, int | float) else "?"
+    return t("agent.taken_over_unsettled", lang, prompt=cap(gen.prompt, 80), minutes=shown)
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:

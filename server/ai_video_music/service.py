@@ -30,6 +30,7 @@ from .sanitize import clean_text
 from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
+from .takeover import Takeover
 from .timeline import read_timeline, summary
 from .turns import Turns, has_video
 from .uploads import Roots, UploadPages, Uploads
@@ -55,6 +56,7 @@ class VideoService:
         """``upload_pages``: hosted mode's upload pages (files from the user's device)."""
         self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
         self.turns = Turns(self.shared)
+        self.shared.take_over = Takeover(self.shared, self.turns).start
         self.uploads = Uploads(self.shared, upload_pages)
         self.shared.upload_page = upload_pages is not None
         self.exports = Exports(self.shared)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -27,7 +28,7 @@ from .outputs import ProjectView
 from .projects import Language, Projects
 from .quota import quota_more
 from .renders import Renders
-from .store import Project, Store
+from .store import Generation, Project, Store
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +67,9 @@ class Shared:
         self.started = time.time()
         self.notices: list[Msg] = []  # said once, at the top of the next answer (a store moved aside…)
         self.upload_page = False  # hosted mode: files from the user's device come through a page
+        # Starts following a turn taken over from a dead reader (set by the service, which has
+        # the turns part; Shared can't import it).
+        self.take_over: Callable[[Generation], None] | None = None
 
     def lang(self) -> Lang:
         return self.language.current()
@@ -82,8 +86,21 @@ class Shared:
 
     def recover(self) -> None:
         """Pick up what a dead process left: open renders, agent turns that lost their process."""
-        self.store.interrupt_dead_turns(TURN_STALE_S)
+        self.settle_dead_turns()
         self.renders.resume()
+
+    def take_over_dead(self) -> None:
+        """Sent turns whose reader is gone (hosted: its instance died) are followed from here
+        in NemoVideo's state until the agent's result shows; never sent again."""
+        if self.take_over is not None:
+            for gen in self.store.take_over_turns(TURN_STALE_S):
+                self.take_over(gen)
+
+    def settle_dead_turns(self) -> None:
+        """Turns whose reader is gone: taken over where the store allows it, else told as
+        interrupted (a fact found out, not a change)."""
+        self.take_over_dead()
+        self.store.interrupt_dead_turns(TURN_STALE_S)
 
     def take_notices(self, lang: Lang) -> list[str]:
         notes, self.notices = [m.render(lang) for m in self.notices], []
@@ -144,5 +161,5 @@ class Shared:
             await report(0, None, t("agent.waiting_other", lang))
             with anyio.move_on_after(min(1.0, deadline - time.monotonic())):
                 await anyio.sleep_forever()
-            self.store.interrupt_dead_turns(TURN_STALE_S)
+            self.settle_dead_turns()
         return False

@@ -21,7 +21,7 @@ from .records import RenderState
 from .replies import status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
 from .sanitize import cap
-from .shared import TURN_STALE_S, Shared, iso
+from .shared import Shared, iso
 from .store import Project, Render
 from .turns import AGENT_POLL_S
 from .uploads import UPLOAD_POLL_S
@@ -78,7 +78,7 @@ async def status(
         if shown_only:
             notes.append(t("status.shown", lang, name=chosen.name or chosen.id, current=_name(s, current)))
         current = chosen
-    s.store.interrupt_dead_turns(TURN_STALE_S)  # a fact found out, not a change: a dead turn is told as such
+    s.settle_dead_turns()  # a turn whose reader died: followed from here, or told as interrupted
     deadline = budget.deadline() or time.monotonic() + s.settings.tool_budget
     if current is not None:
         waiting = s.jobs.running(project_id=current.id)

@@ -232,7 +232,7 @@ class Generation:
     error: str | None
     delivered: bool
     owner: str | None
-    before_draft: str | None  # version 2-3 only: written, never read; no longer written
+    before_draft: str | None  # while a turn runs: the timeline before it (turns.snapshot), for a takeover
     changes: str | None
     timeline_changed: bool | None
     credits_before: float | None
@@ -856,6 +856,20 @@ class Store:
         found = [_generation(r) for r in rows]
         # Filtered here, not in SQL: a condition on the client made SQLite leave the partial index.
         return [g for g in found if client is None or g.client is None or g.client == client]
+
+    def take_over_turns(self, stale_after: float) -> list[Generation]:
+        """Sent turns whose reader is gone, handed to this process to follow in NemoVideo's
+        state. The local store has none: a process that died took its stream with it, and its
+        turn is told as interrupted (no other process shares its rows while it runs)."""
+        return []
+
+    @_guarded
+    def finish_turn(self, gen_id: str, **fields: Any) -> bool:
+        """Record a turn's outcome; False when another process settled it first. Locally one
+        process reads a turn, so its outcome is written whatever the row says (a turn marked
+        interrupted while its process only stalled still gets its real answer)."""
+        self.update_generation(gen_id, **fields)
+        return True
 
     @_guarded
     def interrupt_dead_turns(self, stale_after: float) -> list[str]:

@@ -20,7 +20,7 @@ import uuid_utils
 
 from . import budget
 from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
-from .errors import ConnectionFailedError, NemoError, SessionNotFoundError
+from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, msg, t
 from .models import SessionState
@@ -88,6 +88,21 @@ def compare(
         log.exception("comparing the timeline")
         return None
     return changed, facts
+
+
+def snapshot(state: SessionState | None) -> str | None:
+    """A state as the record keeps it (``before_draft``), for :func:`restore`."""
+    if state is None:
+        return None
+    return json.dumps({"draft": state.draft, "canvas_config": state.canvas}, ensure_ascii=False)
+
+
+def restore(kept: str | None) -> SessionState | None:
+    """The state :func:`snapshot` kept; None when none was (or it can't be read)."""
+    try:
+        return SessionState.model_validate(json.loads(kept)) if kept else None
+    except ValueError:
+        return None
 
 
 def has_video(state: SessionState | None) -> bool:
@@ -208,6 +223,7 @@ class Turns:
     ) -> GenerateOutput:
         store = self.s.store
         key = prompt_key(prompt)
+        self.s.take_over_dead()  # a turn whose reader died is followed, not settled blind below
         same = store.matching_turn(project.id, key)
         if same is not None:
             return await self._attach(same, lang, notes, report)
@@ -244,7 +260,11 @@ class Turns:
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
-            store.update_generation(gen_id, credits_before=balance, sent_at=time.time())
+            # The timeline before, kept with the record: if this process dies while the agent
+            # works, whoever takes the turn over compares NemoVideo's state with it.
+            store.update_generation(
+                gen_id, credits_before=balance, sent_at=time.time(), before_draft=snapshot(before)
+            )
         except BaseException:
             store.forget_turn(gen_id)  # never sent: it must not block or be reported
             raise
@@ -323,11 +343,12 @@ class Turns:
     ) -> None:
         """The agent turn itself (a background job): stream, then record what really changed."""
         texts: list[str] = []
+        kept = 0  # how many of the words are in the record (a taker-over tells those)
         seen = False
         last_beat = time.monotonic()
 
         async def on_event(event: AgentEvent) -> None:
-            nonlocal seen, last_beat
+            nonlocal seen, last_beat, kept
             seen = True
             if isinstance(event, TextEvent):
                 texts.append(event.text)
@@ -340,7 +361,16 @@ class Turns:
                     job.message = msg("job.working")
             if time.monotonic() - last_beat > HEARTBEAT_S:
                 last_beat = time.monotonic()
-                self.s.store.update_generation(gen_id)  # liveness, for other processes
+                try:
+                    if len(texts) > kept:  # liveness, with the words so far
+                        self.s.store.update_generation(gen_id, facts={"said": "".join(texts)})
+                        kept = len(texts)
+                    else:
+                        self.s.store.update_generation(gen_id)  # liveness, for other processes
+                except LocalStateError:
+                    # The store away for a moment (a database restarting) must not cut the
+                    # agent's stream: the next beat renews the lease.
+                    log.warning("turn %s: heartbeat not recorded", gen_id)
 
         accepted = False
 
@@ -364,13 +394,13 @@ class Turns:
             error = NemoError("agent.stream_broken") if accepted else err
         except NemoError as err:
             error = err
-        await self._record(gen_id, session, "".join(texts), truncated, before, error, accepted)
+        await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
         if accepted and first:
             self.s.projects.name_if_unnamed(session, prompt)
 
-    async def _record(
+    async def record(
         self,
         gen_id: str,
         project: Project,
@@ -379,13 +409,19 @@ class Turns:
         before: SessionState | None,
         error: NemoError | None,
         accepted: bool,
-    ) -> None:
+        *,
+        after: SessionState | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> bool:
         """Record the turn's outcome as facts: the words, the verified change, the balance. Never
-        fails on bad data (a hostile draft must not turn a paid answer into an error)."""
-        after = await self.s.state_or_none(project)
+        fails on bad data (a hostile draft must not turn a paid answer into an error). ``after``:
+        the state already read (a taken-over turn's last look); False when another process
+        settled the turn first (the database decides)."""
+        if after is None:
+            after = await self.s.state_or_none(project)
         balance = await self.s.balance_or_none()
         ended = time.time()
-        facts: dict[str, Any] = {"said": text, "truncated": truncated, "accepted": accepted}
+        facts: dict[str, Any] = {"said": text, "truncated": truncated, "accepted": accepted, **(extra or {})}
         changed: bool | None = None
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
@@ -415,7 +451,7 @@ class Turns:
             others = self.s.store.overlapping_turns(gen_id, gen.sent_at, ended)
             shared = sorted({self.s.project_name(o.project_id) for o in others})
         failed = error is not None and (not accepted or (not text.strip() and not changed))
-        self.s.store.update_generation(
+        return self.s.store.finish_turn(
             gen_id,
             status=TurnState.FAILED if failed else TurnState.DONE,
             facts=facts,
@@ -424,6 +460,7 @@ class Turns:
             credits_after=balance if gen is not None and gen.credits_before is not None else None,
             ended_at=ended,
             shared_with=shared,
+            before_draft=None,  # only needed while it runs
         )
 
     async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:

@@ -64,12 +64,14 @@ def instances(
     try:
         for i in range(n):
             port = _free_port()
-            process = subprocess.Popen(
-                [console_script(), "serve", "--hosted", "--host", "127.0.0.1", "--port", str(port)],
-                env=env | {"NEMO_HOME": str(home / f"instance{i}")},
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
+            home.mkdir(parents=True, exist_ok=True)
+            with open(home / f"instance{i}.log", "ab") as log:  # its log, for a failing test's reader
+                process = subprocess.Popen(
+                    [console_script(), "serve", "--hosted", "--host", "127.0.0.1", "--port", str(port)],
+                    env=env | {"NEMO_HOME": str(home / f"instance{i}")},
+                    stdout=subprocess.DEVNULL,
+                    stderr=log,
+                )
             started.append((port, process))
         for port, process in started:
             _wait_healthy(port, process)

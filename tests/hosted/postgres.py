@@ -39,24 +39,33 @@ class Cluster:
             self._as = ["runuser", "-u", "postgres", "--"]
         self.data = self.root / "data"
 
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
+    def _run(self, *args: str, detached: bool = False) -> None:
+        """``detached``: the command starts the server with no log file of its own (``restart``
+        has no ``-l``), so its output must not be a pipe the server would hold open."""
+        if detached:
+            quiet = subprocess.DEVNULL
+            subprocess.run([*self._as, *args], check=True, stdout=quiet, stderr=quiet, timeout=120)
+        else:
+            subprocess.run([*self._as, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
         initdb = [str(PG_BIN / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres", "-E", "UTF8"]
         self._run(*initdb, "--no-sync")  # a throwaway cluster: nothing to make durable
+        self.resume()
+
+    def pause(self) -> None:
+        """Stop the server, keeping its data (``resume`` starts it again): a restart held open."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the server (again): this folder's data, a loopback port, no fsync (throwaway)."""
         options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} -c fsync=off"
-        self._run(
-            str(PG_BIN / "pg_ctl"),
-            "-D",
-            str(self.data),
-            "-o",
-            options,
-            "-w",
-            "-l",
-            str(self.root / "log"),
-            "start",
-        )
+        log = str(self.root / "log")
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-o", options, "-w", "-l", log, "start")
+
+    def restart(self) -> None:
+        """``pg_ctl restart -m fast``: every connection is cut, the server is back when it returns."""
+        self._run(str(PG_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "restart", detached=True)
 
     def stop(self) -> None:
         try:

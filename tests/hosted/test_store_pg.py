@@ -179,6 +179,58 @@ def test_a_dead_instances_turn_is_settled_once_and_never_sent_again(
     assert told is not None and told.id == "gen_1"
 
 
+def test_a_dead_instances_sent_turn_is_taken_over_by_one_instance_and_settled_once(
+    pools: tuple[ConnectionPool, ConnectionPool],
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
+    on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
+    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
+    on_a.update_generation("gen_1", sent_at=1.0, before_draft='{"draft": {}}')
+    _expire(store_url, "gen_1")
+
+    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    taken: list[list[str]] = []
+    racers = [
+        threading.Thread(target=lambda s=s: taken.append([g.id for g in s.take_over_turns(90)]))
+        for s in (on_a, on_b)
+    ]
+    for racer in racers:
+        racer.start()
+    for racer in racers:
+        racer.join()
+    assert sorted(taken) == [[], ["gen_1"]]  # exactly one instance follows it
+    gen = on_b.generation("gen_1")
+    assert gen is not None and gen.status is TurnState.RUNNING and gen.owner == "instance-b"
+    assert gen.before_draft == '{"draft": {}}'  # the timeline before, to compare with
+    assert on_a.interrupt_dead_turns(90) == []  # its new lease holds: not settled blind
+    # The first to record the outcome settles it; a late writer (the old reader, a second
+    # follower) writes nothing and learns it.
+    assert on_b.finish_turn("gen_1", status=TurnState.DONE, facts={"said": "done"})
+    assert not on_a.finish_turn("gen_1", status=TurnState.FAILED, facts={"said": "late"})
+    gen = on_b.generation("gen_1")
+    assert gen is not None and gen.status is TurnState.DONE and gen.fact_map["said"] == "done"
+
+
+def test_a_turn_never_sent_is_not_taken_over(
+    pools: tuple[ConnectionPool, ConnectionPool],
+    store_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
+    on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
+    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
+    _expire(store_url, "gen_1")  # died before sending it: there is nothing at NemoVideo to follow
+    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    assert on_b.take_over_turns(90) == []
+    assert on_b.interrupt_dead_turns(90) == ["gen_1"]
+
+
 def test_the_heartbeat_renews_only_the_owners_lease(
     pools: tuple[ConnectionPool, ConnectionPool],
     store_url: str,

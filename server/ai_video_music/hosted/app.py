@@ -50,6 +50,7 @@ from .attempts import AddressLimit
 from .call_limit import CallLimit, read_body, refuse, replay, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
+from .dbaway import DatabaseAway
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider
 from .page import page_language, render
@@ -171,8 +172,10 @@ def create_app(
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
     ID metadata documents (default: from public addresses only); ``wall_clock`` places tool calls
     in their minute for the rate limit. Tests replace them."""
-    pool = db.make_pool(config.database_url)
-    store_pool = make_store_pool(config.database_url, max_size=config.store_connections)
+    pool = db.make_pool(config.database_url, wait=config.database_wait)
+    store_pool = make_store_pool(
+        config.database_url, max_size=config.store_connections, wait=config.database_wait
+    )
     box = SecretBox(config.secret_key)
     provider = PostgresOAuthProvider(pool, config, box, client_documents or ClientDocuments())
     accounts = Accounts(pool, box, config.team_token)
@@ -246,6 +249,8 @@ def create_app(
         ),
     }
     middleware = [
+        # Outermost: a database away (restarting) is said as such, whatever was asking it.
+        Middleware(DatabaseAway, mcp_path=MCP_PATH),
         # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport; the
         # upload page streams, within its own limits.
         Middleware(BodyLimit, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),

@@ -121,6 +121,19 @@ def _origins(raw: str | None) -> tuple[str, ...]:
     return tuple(o.strip().rstrip("/") for o in (raw or "").split(",") if o.strip())
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise HostedConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
+    if not 0 < value <= 60:
+        raise HostedConfigError(f"{name} must be between 0 and 60 seconds, got {raw!r}")
+    return value
+
+
 @dataclass(frozen=True)
 class HostedConfig:
     """Everything hosted mode adds to :class:`~ai_video_music.config.Settings`."""
@@ -164,6 +177,9 @@ class HostedConfig:
     upload_file_mb: int = 200
     upload_total_mb: int = 400
     uploads_at_once: int = 4  # per instance; more wait for a free slot, then are told to retry
+    # How long a request waits for a database connection before it is told to try again: long
+    # enough to ride out a restart (a couple of seconds), short enough to answer within a call.
+    database_wait: float = 5.0
 
     @property
     def team(self) -> bool:
@@ -188,6 +204,7 @@ class HostedConfig:
             authorizations_per_address=_whole(
                 "NEMO_AUTHORIZE_LIMIT", env.get("NEMO_AUTHORIZE_LIMIT"), AUTHORIZATIONS_PER_ADDRESS, least=1
             ),
+            database_wait=_seconds(env, "NEMO_DATABASE_WAIT_S", 5.0),
         )
 
     @property

@@ -73,14 +73,19 @@ async def migrate(conn: AsyncConnection) -> list[str]:
     return applied
 
 
-def make_pool(url: str, *, min_size: int = 1, max_size: int = 10) -> AsyncConnectionPool:
+def make_pool(url: str, *, min_size: int = 1, max_size: int = 10, wait: float = 30.0) -> AsyncConnectionPool:
     """A pool, not yet open (``await pool.open()`` in the app's lifespan), whose connections are
-    checked before use: a restarted PostgreSQL costs a reconnect, not a failed request."""
+    checked before use: a restarted PostgreSQL costs a reconnect, not a failed request. ``wait``:
+    how long a request waits for a connection (then :class:`~psycopg_pool.PoolTimeout`)."""
     return AsyncConnectionPool(
         url,
         min_size=min_size,
         max_size=max_size,
         open=False,
+        timeout=wait,
+        # Reconnection backs off exponentially; giving up after ``wait`` lets the next request
+        # start afresh, so the database back is used within seconds, not after a long backoff.
+        reconnect_timeout=wait,
         check=AsyncConnectionPool.check_connection,
         kwargs={"connect_timeout": 10},
     )

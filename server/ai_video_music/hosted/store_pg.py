@@ -58,14 +58,17 @@ _RENDER_FROM = "renders r LEFT JOIN projects p ON p.id = r.project_id AND p.user
 _PG_ONLY = ("user_id", "lease_until")
 
 
-def make_store_pool(url: str, *, max_size: int = 10) -> ConnectionPool:
-    """The store's pool (synchronous, like the store's callers); opened by the caller."""
+def make_store_pool(url: str, *, max_size: int = 10, wait: float = 10.0) -> ConnectionPool:
+    """The store's pool (synchronous, like the store's callers); opened by the caller. Checked
+    connections (a restarted database costs a reconnect); ``wait``: how long a call waits for
+    one before it says the database can't be reached."""
     return ConnectionPool(
         url,
         min_size=1,
         max_size=max_size,
         open=False,
-        timeout=10,
+        timeout=wait,
+        reconnect_timeout=wait,  # as the sign-in pool's (db.make_pool): back within seconds
         check=ConnectionPool.check_connection,
         kwargs={"connect_timeout": 10},
     )

@@ -3,10 +3,12 @@
 An agent turn's row names the instance reading its stream (``owner``) and holds a lease
 (``lease_until``, the database's clock). The turn's own heartbeat (``update_generation`` while
 the stream is read, every few seconds) renews it. When an instance dies its leases run out; the
-next instance asked about that user (a status, a new request in the project) settles each such
-turn once: ``FOR UPDATE SKIP LOCKED`` hands a row to exactly one instance, which marks it
-interrupted. It is never sent again (a repeat of an interrupted turn needs the user's yes, as in
-local mode), and its answer is told from the backend's state: the timeline the agent left.
+next instance asked about that user (a status, a new request in the project) takes each such
+sent turn over: ``FOR UPDATE SKIP LOCKED`` hands a row to exactly one instance, which follows
+the agent's result in NemoVideo's state (:mod:`~ai_video_music.takeover`) and records it once
+(``finish_turn``: the first writer while the row runs wins). A turn that died before it was
+sent is marked interrupted. Neither is ever sent again (a repeat needs the user's yes, as in
+local mode).
 """
 
 from __future__ import annotations
@@ -36,6 +38,16 @@ from .store_pg import (
 
 UPLOAD_STALE_S = 600.0  # an upload row not touched this long by another instance: that instance died
 _TURN = "SELECT * FROM generations WHERE user_id=%s"
+
+
+def _turn_fields(fields: dict[str, Any]) -> dict[str, Any]:
+    """A turn's fields as stored: JSON ones as text, the rest as the SQLite store keeps them."""
+    for name in ("changes", "facts", "shared_with", "held"):
+        if name in fields and not isinstance(fields[name], str | None):
+            fields[name] = json.dumps(fields[name], ensure_ascii=False)
+    fields = {k: _pg(v) for k, v in fields.items()}
+    fields.setdefault("updated_at", time.time())
+    return fields
 
 
 class PgStore(PgProjects):
@@ -154,11 +166,7 @@ class PgStore(PgProjects):
     def update_generation(self, gen_id: str, **fields: Any) -> None:
         """Also the lease's renewal: the turn's heartbeat (no fields) comes here while its stream
         is read, and only the instance that owns a running turn extends it."""
-        for name in ("changes", "facts", "shared_with", "held"):
-            if name in fields and not isinstance(fields[name], str | None):
-                fields[name] = json.dumps(fields[name], ensure_ascii=False)
-        fields = {k: _pg(v) for k, v in fields.items()}
-        fields.setdefault("updated_at", time.time())
+        fields = _turn_fields(fields)
         cols = ", ".join(f"{k}=%s" for k in fields)
         with self.pool.connection() as conn:
             conn.execute(
@@ -241,6 +249,38 @@ class PgStore(PgProjects):
             (project_id, client, client, limit),
         )
         return [_generation(r) for r in rows]
+
+    @db_call
+    def take_over_turns(self, stale_after: float) -> list[Generation]:
+        """Sent turns whose lease ran out (their reader died; the agent may still be working at
+        NemoVideo) become this instance's to follow: owner and lease are taken in one statement,
+        and ``SKIP LOCKED`` hands each row to exactly one instance asking at once."""
+        with self.pool.connection() as conn:
+            rows = (
+                conn.cursor(row_factory=dict_row)
+                .execute(  # the one interpolated piece is this module's constant clock
+                    f"UPDATE generations SET owner=%s, lease_until={_NOW} + %s WHERE user_id=%s AND id IN ("  # noqa: S608
+                    " SELECT id FROM generations WHERE user_id=%s AND status='running'"
+                    " AND sent_at IS NOT NULL"
+                    f" AND (lease_until IS NULL OR lease_until < {_NOW}) FOR UPDATE SKIP LOCKED) RETURNING *",
+                    (INSTANCE, stale_after, self.user, self.user),
+                )
+                .fetchall()
+            )
+        return [_generation(r) for r in rows]
+
+    @db_call
+    def finish_turn(self, gen_id: str, **fields: Any) -> bool:
+        """Record a turn's outcome, once: the first writer while it still runs wins (its reader,
+        or the instance that took it over); a later one writes nothing and learns it."""
+        fields = _turn_fields(fields)
+        cols = ", ".join(f"{k}=%s" for k in fields)
+        with self.pool.connection() as conn:
+            cur = conn.execute(
+                f"UPDATE generations SET {cols} WHERE user_id=%s AND id=%s AND status='running'",  # noqa: S608
+                (*fields.values(), self.user, gen_id),
+            )
+            return cur.rowcount == 1
 
     @db_call
     def interrupt_dead_turns(self, stale_after: float) -> list[str]:

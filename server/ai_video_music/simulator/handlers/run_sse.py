@@ -4,6 +4,9 @@ The turn is planned and charged before the stream starts (2001 when the balance 
 then works for the configured time with heartbeats, commits each stage's draft when its tool
 call returns, and ends with the reply (or none: ``no_text_rate``). A liar (``lie_rate`` or
 ``next_lie``) streams the reply of the plan but commits nothing.
+
+The agent works whether or not anyone reads: as at the service, a reader that goes away (its
+server died) loses the stream, not the work, which goes on to commit its drafts.
 """
 
 from __future__ import annotations
@@ -68,8 +71,35 @@ async def run_sse(state: SimState, request: Request) -> Response:
         for item in plan.generated:
             state.media[item["url"]] = MediaFile(item["url"], "generated", item["name"], None)
     fault = state.faults.take("run_sse", {"drop", "error_event"})
-    stream = _stream(state, user, session, plan, silent=silent, lie=lie, fault=fault)
+    stream = _detached(_stream(state, user, session, plan, silent=silent, lie=lie, fault=fault))
     return StreamingResponse(stream, media_type="text/event-stream", headers={"Cache-Control": "no-cache"})
+
+
+_WORKING: set[asyncio.Task[None]] = set()  # turns at work, kept from the garbage collector
+
+
+async def _detached(work: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    """``work`` runs as its own task and its chunks are forwarded: when the reader disconnects,
+    this forwarding ends and the work does not."""
+    queue: asyncio.Queue[bytes | Exception | None] = asyncio.Queue()
+
+    async def pump() -> None:
+        end: Exception | None = None
+        try:
+            async for chunk in work:
+                queue.put_nowait(chunk)
+        except Exception as err:  # noqa: BLE001 - the reader raises it (a dropped connection, say)
+            end = err
+        finally:
+            queue.put_nowait(end)  # None: the turn ended; the reader never waits forever
+
+    task = asyncio.ensure_future(pump())
+    _WORKING.add(task)
+    task.add_done_callback(_WORKING.discard)
+    while (item := await queue.get()) is not None:
+        if isinstance(item, Exception):
+            raise item
+        yield item
 
 
 async def _stream(
