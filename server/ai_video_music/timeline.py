@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from .jsonpieces import CANONICAL, canonical_json
 from .messages import Lang, t
 from .sanitize import cap, clean_json, clean_text, finite
 
@@ -236,84 +237,22 @@ def is_exportable(draft: Any) -> bool:
     return False
 
 
-_CANONICAL: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": True}
-_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
-_ENCODER = json.JSONEncoder(**_CANONICAL)  # made once: json.dumps with options makes one a call
-
-
-def canonical_json(value: Any) -> str:
-    """``json.dumps(value, sort_keys=True, separators=(",", ":"))``, the same text, made in
-    pieces: the C encoder gets at most ``_BATCH`` small items (plain values, or containers of at
-    most ``_BATCH`` plain values) at a time; everything bigger is walked here.
-
-    The C encoder holds the GIL for a whole call, so one dump of a 4 MB draft in a worker thread
-    still stops the event loop for ~0.4 s; between pieces, other threads get their turn.
-    """
-    out: list[str] = []
-    _pieces(value, out)
-    return "".join(out)
-
-
-_BATCH = 256
-
-
-def _small(value: Any) -> bool:
-    """A plain value, or a container of at most ``_BATCH`` plain values."""
-    kind = type(value)
-    if kind in _SCALAR_TYPES:
-        return True
-    if kind is dict:
-        return len(value) <= _BATCH and all(type(v) in _SCALAR_TYPES for v in value.values())
-    if kind is list:
-        return len(value) <= _BATCH and all(type(v) in _SCALAR_TYPES for v in value)
-    return False
-
-
-def _pieces(value: Any, out: list[str]) -> None:
-    if _small(value):
-        out.append(_ENCODER.encode(value))
-    elif isinstance(value, dict):
-        if not all(type(k) is str for k in value):
-            raise TypeError("a key that is not a string: the one-shot dump converts some")
-        out.append("{")
-        for n, key in enumerate(sorted(value)):
-            out.append(("," if n else "") + _ENCODER.encode(key) + ":")
-            _pieces(value[key], out)
-        out.append("}")
-    elif isinstance(value, list | tuple):
-        out.append("[")
-        for start in range(0, len(value), _BATCH):
-            part = list(value[start : start + _BATCH])
-            if start:
-                out.append(",")
-            if all(map(_small, part)):
-                out.append(_ENCODER.encode(part)[1:-1])  # "[a,b]" without its brackets
-                continue
-            for n, item in enumerate(part):
-                if n:
-                    out.append(",")
-                _pieces(item, out)
-        out.append("]")
-    else:
-        out.append(_ENCODER.encode(value))
-
-
 def fingerprint(draft: Any) -> str:
     """A stable hash of the draft's canonical JSON (sorted keys): equal drafts, equal
     fingerprints, so a render can be told apart from a timeline edited since."""
     try:
         text = canonical_json(draft)
-    except (TypeError, ValueError, RecursionError):  # non-string keys, too deep...: as before
+    except (TypeError, ValueError, RecursionError):  # non-string keys, too deep...: as ever
         text = _one_shot(draft)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
 def _one_shot(draft: Any) -> str:
     try:
-        return json.dumps(draft, **_CANONICAL)
+        return json.dumps(draft, **CANONICAL)
     except (TypeError, ValueError, RecursionError):
         # Not plain JSON (mixed keys, too deep, circular): the cleaned copy always serialises.
-        return json.dumps(clean_json(draft), default=repr, **_CANONICAL)
+        return json.dumps(clean_json(draft), default=repr, **CANONICAL)
 
 
 # --- describing it ----------------------------------------------------------------------------------
