@@ -19,7 +19,11 @@ from typing import Any
 
 CANONICAL: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": True}
 BATCH = 256  # small items per encoder call
-C_DEPTH = 6  # when reading, values this deep are parsed by C at once (a draft's clip lists)
+SMALL = 64  # values in a small item, nested ones included (a clip; a hostile draft's tiny track)
+# When reading, values this deep are parsed by C at once: in a draft answer, one track each
+# (data/state/draft/t are walked). One level deeper, a hostile 200,000-track draft costs 200,000
+# dicts walked in Python: 2-3x the one-shot parse; at this depth about its time.
+C_DEPTH = 5
 
 _SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
 _ENCODER = json.JSONEncoder(**CANONICAL)  # made once: json.dumps with options makes one a call
@@ -40,15 +44,29 @@ def canonical_json(value: Any) -> str:
 
 
 def _small(value: Any) -> bool:
-    """A plain value, or a container of at most ``BATCH`` plain values."""
+    """A plain value, or a container of at most ``SMALL`` values all told, nested ones included."""
+    return _left(value, SMALL) >= 0
+
+
+def _left(value: Any, budget: int) -> int:
+    """``budget`` less the values in ``value``; negative once over (it stops looking there)."""
     kind = type(value)
     if kind in _SCALAR_TYPES:
-        return True
+        return budget - 1
     if kind is dict:
-        return len(value) <= BATCH and all(type(v) in _SCALAR_TYPES for v in value.values())
-    if kind is list:
-        return len(value) <= BATCH and all(type(v) in _SCALAR_TYPES for v in value)
-    return False
+        items: Any = value.values()
+    elif kind is list:
+        items = value
+    else:
+        return -1
+    budget -= 1
+    if len(value) > budget:
+        return -1
+    for item in items:
+        budget = _left(item, budget)
+        if budget < 0:
+            return -1
+    return budget
 
 
 def _pieces(value: Any, out: list[str]) -> None:
