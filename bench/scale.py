@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import socket
 import sqlite3
 import statistics
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
@@ -167,7 +170,9 @@ async def bench_status_size(
 # --- 2. other calls while a huge status runs --------------------------------------------------------------
 
 
-async def bench_stall(sim: SimChild, work: Path, calls: int, huge: tuple[int, int]) -> dict[str, Any]:
+async def bench_stall(
+    sim: SimChild, work: Path, calls: int, huge: tuple[int, int], rounds: int = 6
+) -> dict[str, Any]:
     """Over streamable HTTP: another session (``bench/status_loop.py``, its own process) calls
     ``status`` on a huge timeline in a loop while this one times ``credits`` and ``prompts/list``
     (no backend call: the server's own event loop alone)."""
@@ -199,16 +204,27 @@ async def bench_stall(sim: SimChild, work: Path, calls: int, huge: tuple[int, in
             async with http, Client(streamable_http_client(url, http_client=http)) as client:
                 credits, listing = tool(client, "credits"), client.list_prompts
                 await credits()
-                alone = [await timer(credits)() for _ in range(calls)]
-                alone_list = [await timer(listing)() for _ in range(calls)]
-                loop.stdin.write("go\n")
-                loop.stdin.flush()
-                loop.stdout.readline()  # its first status answered: the draft was worked out once
-                beside, beside_list = [], []
-                for _ in range(calls):
-                    beside.append(await timer(credits)())
-                    beside_list.append(await timer(listing)())
-                    await anyio.sleep(0.01)
+                # The draft worked out once (its first read is not what this row measures).
+                _tell(loop, "go", "going")
+                _tell(loop, "stop", "stopped")
+                alone: list[float] = []
+                alone_list: list[float] = []
+                beside: list[float] = []
+                beside_list: list[float] = []
+                per_phase = max(5, calls // rounds)
+                # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
+                # hits both alike.
+                for r in range(rounds):
+                    for with_loop in (False, True) if r % 2 == 0 else (True, False):
+                        if with_loop:
+                            _tell(loop, "go", "going")
+                        into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
+                        for _ in range(per_phase):
+                            into.append(await timer(credits)())
+                            into_list.append(await timer(listing)())
+                            await anyio.sleep(0.01)
+                        if with_loop:
+                            _tell(loop, "stop", "stopped")
         finally:
             loop.kill()
             loop.wait(timeout=10)
@@ -219,7 +235,8 @@ async def bench_stall(sim: SimChild, work: Path, calls: int, huge: tuple[int, in
 
     row = {
         "clips": huge[0] * huge[1],
-        "calls": calls,
+        "calls": len(beside),
+        "rounds": rounds,
         "alone_ms": pct(alone),
         "beside_ms": pct(beside),
         "prompts_list_alone_ms": pct(alone_list),
@@ -231,10 +248,23 @@ async def bench_stall(sim: SimChild, work: Path, calls: int, huge: tuple[int, in
     return row
 
 
+def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> None:
+    """Tell the status loop to start or stop, and wait until it has (see ``status_loop.py``)."""
+    assert loop.stdin is not None
+    assert loop.stdout is not None
+    loop.stdin.write(command + "\n")
+    loop.stdin.flush()
+    while (line := loop.stdout.readline().strip()) != answer:
+        if not line:
+            raise RuntimeError("the status loop ended")
+
+
 # --- 3. memory over real renders -------------------------------------------------------------------------
 
 
-async def bench_memory(sim: SimChild, work: Path, cycles: int) -> dict[str, Any]:
+async def bench_memory(
+    sim: SimChild, work: Path, cycles: int, trace: Path | None = None, snapshots: bool = False
+) -> dict[str, Any]:
     # Small, short videos: the renders are real (encoded, downloaded, verified, a contact sheet
     # made) but cheap, so a run of many cycles measures our process, not the encoder.
     sim.ask(
@@ -250,8 +280,17 @@ async def bench_memory(sim: SimChild, work: Path, cycles: int) -> dict[str, Any]
         },
     )
     server = Server(sim, work / "memory", NEMO_TOKEN=rich_token(sim), NEMO_POLL_INTERVAL="0.05")
+    snaps_at: tuple[int, ...] = ()
+    if trace is not None:
+        server.params = _traced(server, trace)
+    if trace is not None and snapshots:
+        # Tracing starts once warm; snapshots a third of the way in (past the first steps: caches
+        # filling, arenas taken) and at the end.
+        snaps_at = (cycles // 6, cycles // 3, cycles - 1)
     samples: list[tuple[int, int]] = []
     every = max(1, cycles // 30)
+    window = max(2, min(300, cycles // 5))  # the same run's baseline: the first cycles vs the last
+    window_rss: dict[int, int] = {}
     started = time.perf_counter()
     async with Client(server.params, read_timeout_seconds=120) as client:
         await with_project(client, work / "memory")
@@ -270,21 +309,94 @@ async def bench_memory(sim: SimChild, work: Path, cycles: int) -> dict[str, Any]
                     break
             if i % every == 0 or i == cycles - 1:
                 samples.append((i, rss_kb(server.pid)))
+                print(f"memory: cycle {i}, RSS {samples[-1][1] / 1024:.1f} MB", file=sys.stderr, flush=True)
+                if trace is not None:
+                    await _signal(server.pid, signal.SIGUSR2, trace / f"stats-{len(samples)}")
+            if i in (0, window - 1, cycles - window, cycles - 1):
+                window_rss[i] = rss_kb(server.pid)
+            if i in snaps_at and trace is not None:
+                await _signal(server.pid, signal.SIGUSR1, trace / f"done-{snaps_at.index(i)}")
         renders = int(sim.ask(cmd="renders")["n"])
     second = samples[len(samples) // 2 :]
     xs, ys = [x for x, _ in second], [y for _, y in second]
     slope = statistics.linear_regression(xs, ys).slope if len(set(xs)) > 1 else 0.0
+    first_kb = (window_rss[window - 1] - window_rss[0]) / max(1, window - 1)
+    last_kb = (window_rss[cycles - 1] - window_rss[cycles - window]) / max(1, window - 1)
     row = {
         "cycles": cycles,
         "renders": renders,
         "seconds": round(time.perf_counter() - started, 1),
         "rss_mb": [[x, round(y / 1024, 1)] for x, y in samples],
         "second_half_slope_kb_per_cycle": round(slope, 3),
+        "window_cycles": window,
+        "first_window_kb_per_cycle": round(first_kb, 2),
+        "last_window_kb_per_cycle": round(last_kb, 2),
         "growth_mb": round((samples[-1][1] - samples[0][1]) / 1024, 2),
     }
+    if trace is not None:
+        lines = (trace / "stats.jsonl").read_text(encoding="utf-8").splitlines()
+        row["stats"] = [[x, json.loads(line)] for (x, _), line in zip(samples, lines, strict=False)]
+    if snaps_at and trace is not None:
+        row["trace"] = _compare_snapshots(trace, snaps_at)
     row["target"] = "flat: second-half slope ≤ 1 KiB per cycle"
     row["met"] = slope <= 1.0
     return row
+
+
+def _traced(server: Server, trace: Path) -> Any:
+    """The server started through ``bench/traced_server.py`` (tracemalloc on; SIGUSR1 dumps)."""
+    trace.mkdir(parents=True, exist_ok=True)
+    script = f'echo $$ > "{server.pidfile}"; exec "{sys.executable}" "{HERE / "traced_server.py"}"'
+    env = {**(server.params.env or {}), "BENCH_TRACE_DIR": str(trace)}
+    return server.params.model_copy(update={"args": ["-c", script], "env": env})
+
+
+async def _signal(pid: int, signum: int, done: Path) -> None:
+    """Ask the traced server for stats or a snapshot, and wait until it is written."""
+    os.kill(pid, signum)
+    deadline = time.monotonic() + 300
+    while not done.exists():
+        if time.monotonic() > deadline:
+            raise RuntimeError("the traced server wrote nothing")
+        await anyio.sleep(0.05)
+
+
+def _where(frame: tracemalloc.Frame) -> str:
+    return f"{frame.filename.rsplit('/site-packages/', 1)[-1]}:{frame.lineno}"
+
+
+def _compare_snapshots(trace: Path, snaps_at: tuple[int, ...]) -> dict[str, Any]:
+    """What grew between the two snapshots: allocation sites (by traceback) and object types."""
+    first, last = snaps_at[1:]
+    old = tracemalloc.Snapshot.load(str(trace / "snap-1.tracemalloc"))
+    new = tracemalloc.Snapshot.load(str(trace / "snap-2.tracemalloc"))
+    ignore = [
+        tracemalloc.Filter(False, tracemalloc.__file__),
+        tracemalloc.Filter(False, "<frozen importlib._bootstrap>"),
+    ]
+    diff = new.filter_traces(ignore).compare_to(old.filter_traces(ignore), "traceback")
+    cycles = max(1, last - first)
+    sites = []
+    for stat in diff[:12]:
+        sites.append(
+            {
+                "kb": round(stat.size_diff / 1024, 1),
+                "bytes_per_cycle": round(stat.size_diff / cycles, 1),
+                "blocks": stat.count_diff,
+                "traceback": [_where(f) for f in stat.traceback][-8:],
+            }
+        )
+    types_old = dict(json.loads((trace / "types-1.json").read_text(encoding="utf-8")))
+    types_new = dict(json.loads((trace / "types-2.json").read_text(encoding="utf-8")))
+    grown = sorted(((types_new.get(k, 0) - types_old.get(k, 0), k) for k in types_new), reverse=True)[:15]
+    total = sum(s.size_diff for s in diff)
+    return {
+        "cycles": [first, last],
+        "traced_growth_kb": round(total / 1024, 1),
+        "traced_bytes_per_cycle": round(total / cycles, 1),
+        "sites": sites,
+        "types_grown": [[k, n] for n, k in grown if n > 0],
+    }
 
 
 # --- 4. per-call overhead over HTTP ----------------------------------------------------------------------
@@ -306,6 +418,8 @@ def _http_env(sim: SimChild, folder: Path, token: str) -> dict[str, str]:
         "NEMO_TOKEN": token,
         "NEMO_LOG_LEVEL": "WARNING",
         "BENCH_TOKEN": token,
+        # Another checkout's package first (a before/after on the same harness), when given.
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
     }
 
 
@@ -401,7 +515,9 @@ async def bench_http(sim: SimChild, work: Path, seconds: float, sessions: list[i
 # --- run ----------------------------------------------------------------------------------------------------
 
 
-async def run(smoke: bool, only: frozenset[str], cycles: int) -> dict[str, Any]:
+async def run(
+    smoke: bool, only: frozenset[str], cycles: int, trace: Path | None = None, snapshots: bool = False
+) -> dict[str, Any]:
     results: dict[str, Any] = {"machine": machine(), "smoke": smoke}
     huge = (4, 200) if smoke else (48, 1000)
     sim = SimChild()
@@ -413,9 +529,9 @@ async def run(smoke: bool, only: frozenset[str], cycles: int) -> dict[str, Any]:
                     sim, work, 6 if smoke else 40, 200 if smoke else 2000, huge
                 )
             if not only or "stall" in only:
-                results["stall"] = await bench_stall(sim, work, 20 if smoke else 300, huge)
+                results["stall"] = await bench_stall(sim, work, 20 if smoke else 300, huge, 2 if smoke else 6)
             if not only or "memory" in only:
-                results["memory"] = await bench_memory(sim, work, 5 if smoke else cycles)
+                results["memory"] = await bench_memory(sim, work, 5 if smoke else cycles, trace, snapshots)
             if not only or "http" in only:
                 # Smoke: every row runs (a few calls each); its numbers mean nothing.
                 results["http"] = await bench_http(
@@ -432,9 +548,20 @@ def main() -> int:
     parser.add_argument("--only", default="", help="comma-separated: status,stall,memory,http")
     parser.add_argument("--cycles", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=HERE / "scale.json")
+    parser.add_argument(
+        "--trace",
+        type=Path,
+        default=None,
+        help="memory row: the server reports its allocator's, SQLite's and Python's memory into this folder",
+    )
+    parser.add_argument(
+        "--snapshots",
+        action="store_true",
+        help="with --trace: tracemalloc snapshots too (slow), and what grew between them",
+    )
     args = parser.parse_args()
     only = frozenset(x for x in args.only.split(",") if x)
-    results = anyio.run(run, args.smoke, only, args.cycles)
+    results = anyio.run(run, args.smoke, only, args.cycles, args.trace, args.snapshots)
     text = json.dumps(results, indent=2, ensure_ascii=False)
     print(text)
     if not args.smoke:

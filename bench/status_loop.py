@@ -1,6 +1,11 @@
 """Another client session for bench/scale.py's stall row, in a process of its own (its own
 validation of big answers must not slow the measuring client): uploads a photo over streamable
-HTTP (a project of its own), says "ready", waits for "go", then calls ``status`` until killed.
+HTTP (a project of its own), says "ready", then follows its stdin until it closes:
+
+- ``go``: call ``status`` in a loop; "going" once the first one is answered;
+- ``stop``: stop looping; "stopped" once no call is in flight.
+
+So the bench can alternate phases with and without the loop in one run.
 
     python bench/status_loop.py URL SECRET PHOTO
 """
@@ -18,13 +23,33 @@ from mcp.shared._httpx_utils import create_mcp_http_client
 async def main(url: str, secret: str, photo: str) -> None:
     http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
     transport = streamable_http_client(url, http_client=http)
-    async with http, Client(transport, read_timeout_seconds=120) as client:
+    send, commands = anyio.create_memory_object_stream[str](16)
+
+    async def read_stdin() -> None:
+        async with send:
+            while line := await anyio.to_thread.run_sync(sys.stdin.readline):
+                await send.send(line.strip())
+
+    async with http, Client(transport, read_timeout_seconds=120) as client, anyio.create_task_group() as tg:
         await client.call_tool("upload", {"files": [photo]})
         print("ready", flush=True)
-        await anyio.to_thread.run_sync(sys.stdin.readline)
+        tg.start_soon(read_stdin)
+        looping = False
         while True:
-            await client.call_tool("status", {})
-            print("status", flush=True)
+            try:
+                command = commands.receive_nowait() if looping else await commands.receive()
+            except anyio.WouldBlock:
+                command = ""
+            except anyio.EndOfStream:
+                break
+            if command == "stop":
+                looping = False
+                print("stopped", flush=True)  # the call before this line has been answered
+            elif command == "go" or looping:
+                await client.call_tool("status", {})
+                if not looping:
+                    looping = True
+                    print("going", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ Chinese, frame and aspect ratio, caps, and a draft that is hostile in every way.
 from __future__ import annotations
 
 import copy
+import hashlib
 import json
 import re
 import string
@@ -334,6 +335,28 @@ def test_fingerprint_of_anything() -> None:
         node = node[0]
     for value in (None, float("nan"), {"n": "\ud83c"}, {1: "a", "b": 2}, {"s": {1, 2}}, deep):
         assert re.fullmatch(r"[0-9a-f]{64}", fingerprint(value))
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=8),
+    lambda inner: st.lists(inner, max_size=300) | st.dictionaries(st.text(max_size=5), inner, max_size=300),
+    max_leaves=2000,
+)
+
+
+@given(_JSON)
+def test_a_fingerprint_is_the_one_earlier_versions_recorded(draft: Any) -> None:
+    # Renders keep the fingerprint of the draft they were made of: an export of an unchanged
+    # timeline finds its render, also one recorded before the dump was made in pieces.
+    canonical = json.dumps(draft, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert fingerprint(draft) == hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def test_a_big_draft_keeps_its_fingerprint() -> None:
+    tracks = [{"tt": 1, "sg": [{"n": f"c{i}", "s": i, "v": [i] * 3} for i in range(700)]} for _ in range(3)]
+    draft = {"t": tracks, "m": {str(i): i for i in range(600)}, "x": [[i] for i in range(600)]}
+    canonical = json.dumps(draft, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    assert fingerprint(draft) == hashlib.sha256(canonical.encode("ascii")).hexdigest()
 
 
 # --- hostile drafts ------------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
+from .jsonpieces import CANONICAL, canonical_json
 from .messages import Lang, t
 from .sanitize import cap, clean_json, finite, one_line
 
@@ -239,13 +240,19 @@ def is_exportable(draft: Any) -> bool:
 def fingerprint(draft: Any) -> str:
     """A stable hash of the draft's canonical JSON (sorted keys): equal drafts, equal
     fingerprints, so a render can be told apart from a timeline edited since."""
-    options: dict[str, Any] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": True}
     try:
-        text = json.dumps(draft, **options)
-    except (TypeError, ValueError, RecursionError):
-        # Not plain JSON (non-string keys, too deep): the cleaned copy always serialises.
-        text = json.dumps(clean_json(draft), default=repr, **options)
+        text = canonical_json(draft)
+    except (TypeError, ValueError, RecursionError):  # non-string keys, too deep...: as ever
+        text = _one_shot(draft)
     return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _one_shot(draft: Any) -> str:
+    try:
+        return json.dumps(draft, **CANONICAL)
+    except (TypeError, ValueError, RecursionError):
+        # Not plain JSON (mixed keys, too deep, circular): the cleaned copy always serialises.
+        return json.dumps(clean_json(draft), default=repr, **CANONICAL)
 
 
 # --- describing it ----------------------------------------------------------------------------------
