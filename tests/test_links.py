@@ -20,6 +20,7 @@ SIMULATOR = LinkPolicy("http://127.0.0.1:8787")
         "https://cdn.example.com:8443/a%20b.mp4",
         "https://mega-api-prod.nemovideo.ai/api/render/proxy/r1/download",
         "https://8.8.8.8/v.mp4",
+        "https://[64:ff9b::808:808]/v.mp4",  # through NAT64 to a public address
     ],
 )
 def test_ordinary_links_pass(url: str) -> None:
@@ -47,6 +48,11 @@ def test_ordinary_links_pass(url: str) -> None:
         ("https://[::1]/", Refusal.LOCAL),
         ("https://[::ffff:127.0.0.1]/", Refusal.LOCAL),
         ("https://[::ffff:a9fe:a9fe]/", Refusal.LOCAL),
+        # IPv4 inside IPv6 that a NAT64 gateway (or an old stack) reaches: judged by the IPv4.
+        ("https://[64:ff9b::7f00:1]/", Refusal.LOCAL),
+        ("https://[64:ff9b::a9fe:a9fe]/", Refusal.LOCAL),
+        ("https://[64:ff9b:1::a00:1]/", Refusal.LOCAL),
+        ("https://[::127.0.0.1]/", Refusal.LOCAL),
         ("https://169.254.169.254/latest/meta-data/", Refusal.LOCAL),
         ("https://metadata.google.internal/computeMetadata/v1/", Refusal.LOCAL),
         ("https://10.0.0.5/a.mp4", Refusal.LOCAL),

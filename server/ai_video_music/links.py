@@ -66,9 +66,18 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
             return None
     if isinstance(address, ipaddress.IPv6Address):
         inner = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
+        if inner is None and (address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1)):
+            # A NAT64 gateway (or an old IPv4-compatible form) reaches the IPv4 address inside.
+            inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None:
             return inner
     return address
+
+
+_NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
+_IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+# RFC 8215's prefix for a network's own translators: where its addresses lead is that network's.
+_LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 
 
 def local_kind(host: str) -> str | None:
@@ -84,6 +93,8 @@ def local_kind(host: str) -> str | None:
         return None
     if address.is_loopback:
         return "loopback"
+    if isinstance(address, ipaddress.IPv6Address) and address in _LOCAL_NAT64:
+        return "private"
     return "private" if not address.is_global or address.is_multicast else None
 
 

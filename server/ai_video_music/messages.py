@@ -1274,6 +1274,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "At most {n} files at a time; nothing was sent.",
         "每次最多 {n} 个文件；没有发送任何文件。",
     ),
+    "hosted.upload.too_slow": (
+        "The files arrived too slowly (under {kb} KB a second) and the upload was stopped. Nothing "
+        "was sent; try again, on a better connection or with fewer files.",
+        "文件传得太慢（每秒不到 {kb} KB），上传已停止，什么都没有发送。请换个更好的网络或减少文件后重试。",
+    ),
+    "hosted.upload.one_at_a_time": (
+        "Another upload of yours is still arriving here; send this one when it has finished.",
+        "您的另一个上传仍在进行中；请等它完成后再发送这个。",
+    ),
     "hosted.upload.busy": (
         "Many uploads are in progress on this server. Try again in a minute; this page still works.",
         "本服务器上正在进行许多上传。请一分钟后再试；此页面仍然有效。",

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import anyio
 import httpx
@@ -233,18 +234,22 @@ async def test_links_given_with_paths_are_uploaded_and_the_page_offered_too(
 async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry_and_its_link_kept(
     database_url: str, settings: Settings, sim: Simulator
 ) -> None:
+    """One slot: another user's post is told to retry; the same user's second post, to wait for
+    their first (one user's posts can never hold every slot)."""
     token, _ = sim.state.register_user()
+    other, _ = sim.state.register_user()
     sock = listen()
     config = dataclasses.replace(loopback_config(database_url, sock, KEY), uploads_at_once=1)
     answers: dict[str, httpx.Response] = {}
     with running(config, settings, sock) as base, sim.hold("upload") as gate:
         with anyio.fail_after(90):
-            first, second = (
+            first, again, second = (
                 (await page_link(base, token))["upload_url"],
                 (await page_link(base, token))["upload_url"],
+                (await page_link(base, other))["upload_url"],
             )
             async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
-                forms = [await open_form(http, first), await open_form(http, second)]
+                forms = [await open_form(http, url) for url in (first, again, second)]
 
                 async def post(name: str, url: str, form: dict[str, str]) -> None:
                     answers[name] = await http.post(url, data=form, files=files((f"{name}.jpg", JPEG)))
@@ -252,13 +257,46 @@ async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry
                 async with anyio.create_task_group() as tg:
                     tg.start_soon(post, "held", first, forms[0])
                     assert await gate.entered(), "the first upload reached NemoVideo"
-                    await post("busy", second, forms[1])
+                    await post("mine", again, forms[1])
+                    await post("busy", second, forms[2])
                     gate.release()
-                await post("later", second, forms[1])
+                await post("later", second, forms[2])
+    assert answers["mine"].status_code == 429 and "still arriving" in answers["mine"].text
     assert answers["busy"].status_code == 503 and "Try again in a minute" in answers["busy"].text
     assert answers["busy"].headers["retry-after"] == "60"
     assert answers["held"].status_code == 200 and answers["later"].status_code == 200
     assert len(sim.requests("upload")) == 2
+
+
+async def test_a_post_that_trickles_is_stopped_and_frees_its_slot(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    """A body that stops arriving (or drips) is refused after the rate window, not held for ever."""
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(
+        loopback_config(database_url, sock, KEY), uploads_at_once=1, upload_rate_window=1.0
+    )
+    with running(config, settings, sock) as base:
+        with anyio.fail_after(90):
+            slow = (await page_link(base, token))["upload_url"]
+            later = (await page_link(base, token))["upload_url"]
+            target = urlsplit(slow)
+            head = (
+                f"POST {target.path} HTTP/1.1\r\nHost: {target.netloc}\r\nOrigin: {base}\r\n"
+                "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: 1000000\r\n\r\n"
+                '--B\r\nContent-Disposition: form-data; name="files"; filename="x.jpg"\r\n\r\n'
+            ).encode()
+            stream = await anyio.connect_tcp(target.hostname or "127.0.0.1", target.port or 80)
+            async with stream:
+                await stream.send(head + b"\xff\xd8\xff")  # then nothing more
+                answer = (await stream.receive(65536)).decode("utf-8", "replace")
+            async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
+                form = await open_form(http, later)
+                after = await http.post(later, data=form, files=files(("beach.jpg", JPEG)))
+    assert answer.startswith("HTTP/1.1 408") and "too slowly" in answer, answer[:300]
+    assert after.status_code == 200, "the slot and the user's turn were given back"
+    assert len(sim.requests("upload")) == 1
 
 
 async def test_a_link_of_a_forgotten_token_adds_nothing(hosted: str, sim: Simulator) -> None:

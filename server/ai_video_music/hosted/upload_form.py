@@ -14,6 +14,8 @@ import contextlib
 import enum
 import os
 import tempfile
+import time
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -36,6 +38,7 @@ class Refusal(enum.Enum):
     TOO_BIG = "too_big"
     TOO_MANY = "too_many"
     MALFORMED = "malformed"
+    TOO_SLOW = "too_slow"
 
 
 class FormRefusedError(Exception):
@@ -52,6 +55,10 @@ class Limits:
     total_bytes: int
     fields: int = 8
     field_bytes: int = 1024
+    # A body that trickles holds its upload slot: at least ``min_rate`` bytes/s over each
+    # ``rate_window`` seconds, and never ``rate_window`` seconds without a byte.
+    min_rate: int = 16 * 1024
+    rate_window: float = 30.0
 
 
 @dataclass
@@ -190,6 +197,26 @@ class _Reader:
             await anyio.to_thread.run_sync(spooled.file.flush)
 
 
+async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[bytes]:
+    """The body's chunks, or :class:`FormRefusedError` (too slow) when it trickles: a window
+    with no byte at all, or fewer than the minimum rate's bytes."""
+    chunks = stream.__aiter__()
+    window_start, window_bytes = time.monotonic(), 0
+    while True:
+        with anyio.move_on_after(limits.rate_window) as idle:
+            chunk = await anext(chunks, None)
+        if idle.cancelled_caught:
+            raise FormRefusedError(Refusal.TOO_SLOW)
+        if chunk is None:
+            return
+        window_bytes += len(chunk)
+        if (now := time.monotonic()) - window_start >= limits.rate_window:
+            if window_bytes < limits.min_rate * (now - window_start):
+                raise FormRefusedError(Refusal.TOO_SLOW)
+            window_start, window_bytes = now, 0
+        yield chunk
+
+
 async def read_form(request: Request, limits: Limits) -> ReceivedForm:
     """The whole multipart form, or :class:`FormRefusedError` as soon as a limit is passed.
     The caller closes the returned form (its spooled files)."""
@@ -204,7 +231,7 @@ async def read_form(request: Request, limits: Limits) -> ReceivedForm:
     reader = _Reader(limits)
     try:
         parser = MultipartParser(boundary, reader.callbacks())  # type: ignore[arg-type]
-        async for chunk in request.stream():
+        async for chunk in _paced(request.stream(), limits):
             parser.write(chunk)
             await reader.handle()
         parser.finalize()

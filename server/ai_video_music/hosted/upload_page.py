@@ -73,6 +73,8 @@ class UploadDesk:
     store_pool: ConnectionPool
     state_dir: Path
     slots: anyio.Semaphore = field(init=False)
+    # Users with a post arriving here: one each, so one user's posts can't take every slot.
+    arriving: set[str] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.slots = anyio.Semaphore(self.config.uploads_at_once)
@@ -80,7 +82,13 @@ class UploadDesk:
     @property
     def limits(self) -> Limits:
         c = self.config
-        return Limits(c.upload_files, c.upload_file_mb * 1024 * 1024, c.upload_total_mb * 1024 * 1024)
+        return Limits(
+            c.upload_files,
+            c.upload_file_mb * 1024 * 1024,
+            c.upload_total_mb * 1024 * 1024,
+            min_rate=c.upload_min_rate,
+            rate_window=c.upload_rate_window,
+        )
 
     def routes(self) -> list[Route]:
         path = UPLOAD_PATH + "{secret}"
@@ -179,6 +187,11 @@ class UploadDesk:
             return refused
         if not same_origin(request, self.config.public_origin):
             return self._form(request, lang, secret, grant, alert=t("hosted.form.stale", lang), status=403)
+        if grant.user_id in self.arriving:
+            alert = t("hosted.upload.one_at_a_time", lang)
+            response = self._form(request, lang, secret, grant, alert=alert, status=429)
+            response.headers["Retry-After"] = "30"
+            return response
         try:
             self.slots.acquire_nowait()
         except anyio.WouldBlock:
@@ -186,11 +199,12 @@ class UploadDesk:
             response = self._form(request, lang, secret, grant, alert=alert, status=503)
             response.headers["Retry-After"] = "60"
             return response
+        self.arriving.add(grant.user_id)
         try:  # the slot is held until the spool is closed: it bounds the instance's spool
             try:
                 form = await read_form(request, self.limits)
             except FormRefusedError as err:
-                status = 400 if err.reason is Refusal.MALFORMED else 413
+                status = {Refusal.MALFORMED: 400, Refusal.TOO_SLOW: 408}.get(err.reason, 413)
                 alert = self._too_much(err, lang)
                 return self._form(request, lang, secret, grant, alert=alert, status=status)
             except ClientDisconnect:
@@ -200,6 +214,7 @@ class UploadDesk:
             finally:
                 form.close()
         finally:
+            self.arriving.discard(grant.user_id)
             self.slots.release()
 
     def _too_much(self, err: FormRefusedError, lang: Lang) -> str:
@@ -210,6 +225,8 @@ class UploadDesk:
             return t("hosted.upload.too_big", lang, total=c.upload_total_mb)
         if err.reason is Refusal.TOO_MANY:
             return t("hosted.upload.too_many", lang, n=c.upload_files)
+        if err.reason is Refusal.TOO_SLOW:
+            return t("hosted.upload.too_slow", lang, kb=c.upload_min_rate // 1024)
         return t("hosted.form.stale", lang)
 
     async def _checked_and_sent(
