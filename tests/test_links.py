@@ -53,6 +53,8 @@ def test_ordinary_links_pass(url: str) -> None:
         ("https://[64:ff9b::a9fe:a9fe]/", Refusal.LOCAL),
         ("https://[64:ff9b:1::a00:1]/", Refusal.LOCAL),
         ("https://[::127.0.0.1]/", Refusal.LOCAL),
+        ("https://[::ffff:0:7f00:1]/", Refusal.LOCAL),
+        ("https://[64:ff9b::1:7f00:1]/", Refusal.LOCAL),
         ("https://169.254.169.254/latest/meta-data/", Refusal.LOCAL),
         ("https://metadata.google.internal/computeMetadata/v1/", Refusal.LOCAL),
         ("https://10.0.0.5/a.mp4", Refusal.LOCAL),

@@ -66,7 +66,8 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
             return None
     if isinstance(address, ipaddress.IPv6Address):
         inner = address.ipv4_mapped or address.sixtofour or (address.teredo[1] if address.teredo else None)
-        if inner is None and (address in _NAT64 or (address in _IPV4_COMPATIBLE and int(address) > 1)):
+        embeds = address in _NAT64 or address in _IPV4_TRANSLATED
+        if inner is None and (embeds or (address in _IPV4_COMPATIBLE and int(address) > 1)):
             # A NAT64 gateway (or an old IPv4-compatible form) reaches the IPv4 address inside.
             inner = ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
         if inner is not None:
@@ -76,8 +77,10 @@ def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address 
 
 _NAT64 = ipaddress.IPv6Network("64:ff9b::/96")  # RFC 6052's well-known prefix
 _IPV4_COMPATIBLE = ipaddress.IPv6Network("::/96")
+_IPV4_TRANSLATED = ipaddress.IPv6Network("::ffff:0:0:0/96")  # SIIT's IPv4-translated form
 # RFC 8215's prefix for a network's own translators: where its addresses lead is that network's.
 _LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
+_NAT64_SPACE = ipaddress.IPv6Network("64:ff9b::/32")  # beyond the /96: no public meaning
 
 
 def local_kind(host: str) -> str | None:
@@ -93,7 +96,7 @@ def local_kind(host: str) -> str | None:
         return None
     if address.is_loopback:
         return "loopback"
-    if isinstance(address, ipaddress.IPv6Address) and address in _LOCAL_NAT64:
+    if isinstance(address, ipaddress.IPv6Address) and (address in _LOCAL_NAT64 or address in _NAT64_SPACE):
         return "private"
     return "private" if not address.is_global or address.is_multicast else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -348,3 +348,19 @@ async def test_a_page_for_a_new_project_says_so_and_warns_of_too_few_credits(
     assert two["upload_url"] != one["upload_url"]
     assert len(status.structured_content["projects"]) == 2
     assert status.structured_content["upload_page"] is True
+
+
+async def test_every_body_byte_counts_even_past_the_forms_end() -> None:
+    """Bytes after the closing boundary (a chunked body has no declared length) still count:
+    a post can't go on for ever just above the minimum rate."""
+    from ai_video_music.hosted.upload_form import FormRefusedError, Limits, Refusal, _paced
+
+    async def body() -> AsyncIterator[bytes]:
+        for _ in range(100):
+            yield b"\0" * 4096
+
+    limits = Limits(files=1, file_bytes=10_000, total_bytes=10_000)
+    with pytest.raises(FormRefusedError) as refused:
+        async for _ in _paced(body(), limits):
+            pass
+    assert refused.value.reason is Refusal.TOO_BIG

@@ -59,6 +59,7 @@ class Limits:
     # ``rate_window`` seconds, and never ``rate_window`` seconds without a byte.
     min_rate: int = 16 * 1024
     rate_window: float = 30.0
+    most_seconds: float = 30 * 60  # and the whole post within this, however fast it keeps coming
 
 
 @dataclass
@@ -201,7 +202,8 @@ async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[
     """The body's chunks, or :class:`FormRefusedError` (too slow) when it trickles: a window
     with no byte at all, or fewer than the minimum rate's bytes."""
     chunks = stream.__aiter__()
-    window_start, window_bytes = time.monotonic(), 0
+    started = window_start = time.monotonic()
+    window_bytes = body_bytes = 0
     while True:
         with anyio.move_on_after(limits.rate_window) as idle:
             chunk = await anext(chunks, None)
@@ -210,7 +212,12 @@ async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[
         if chunk is None:
             return
         window_bytes += len(chunk)
-        if (now := time.monotonic()) - window_start >= limits.rate_window:
+        body_bytes += len(chunk)
+        if body_bytes > limits.total_bytes + 64 * 1024:  # past the form's end too: every byte counts
+            raise FormRefusedError(Refusal.TOO_BIG)
+        if (now := time.monotonic()) - started > limits.most_seconds:
+            raise FormRefusedError(Refusal.TOO_SLOW)
+        if now - window_start >= limits.rate_window:
             if window_bytes < limits.min_rate * (now - window_start):
                 raise FormRefusedError(Refusal.TOO_SLOW)
             window_start, window_bytes = now, 0
