@@ -9,16 +9,12 @@ the simulator so the first client's request is still working when its call answe
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import anyio
-import httpx
 import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -28,7 +24,8 @@ from mcp.types import CallToolResult
 from ai_video_music.httpsecret import read_secret
 from ai_video_music.simulator import Simulator
 
-from .conftest import console_script, fast_config
+from .conftest import fast_config
+from .test_http_local import _free_port, serve_http
 
 ALPHA = "make a 5 second video of a red car called Alpha"
 BETA = "make a 5 second video of a blue boat called Beta"
@@ -39,12 +36,6 @@ MODES = ["legacy", "2026-07-28"]
 class Serving:
     url: str
     secret: str
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 @pytest.fixture
@@ -60,32 +51,13 @@ def serving(simulator: Simulator, tmp_path: Path) -> Iterator[Serving]:
         "NEMO_LANGUAGE": "en",
         "NEMO_TOOL_BUDGET": "3",  # a held turn answers "working" within this
     }
-    log = tmp_path / "server.log"
-    with log.open("wb") as sink:
-        proc = subprocess.Popen(
-            [console_script(), "serve", "--http", "--port", str(port)],
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/mcp", timeout=1)
-                break
-            except httpx.TransportError:
-                assert proc.poll() is None, log.read_text(encoding="utf-8")
-                assert time.monotonic() < deadline, "serve --http did not start"
-                time.sleep(0.1)
-        secret = read_secret(home)
-        assert secret
-        yield Serving(f"http://127.0.0.1:{port}/mcp", secret)
+        with serve_http(env, port, tmp_path / "server.log"):
+            secret = read_secret(home)
+            assert secret
+            yield Serving(f"http://127.0.0.1:{port}/mcp", secret)
     finally:
         simulator.reset(fast_config())  # releases the held turn
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def data(result: CallToolResult) -> dict[str, Any]:

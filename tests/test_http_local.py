@@ -7,6 +7,7 @@ origin and after DNS rebinding; a second local account reading the secret file.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import pwd
@@ -76,19 +77,9 @@ class Running:
         return self.log.read_text(encoding="utf-8").count("Created new transport")
 
 
-@pytest.fixture(scope="module")
-def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
-    root = tmp_path_factory.mktemp("http")
-    home, log = root / "state", root / "server.log"
-    port = _free_port()
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "HOME": str(root),
-        "NEMO_HOME": str(home),
-        "NEMO_API_BASE": simulator.base_url,
-        "NEMO_OUTPUT_DIR": str(root / "out"),
-        "NEMO_LANGUAGE": "en",
-    }
+@contextlib.contextmanager
+def serve_http(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """``ai-video-music serve --http`` in its own process, once it answers; stopped after."""
     with log.open("wb") as sink:
         proc = subprocess.Popen(
             [console_script(), "serve", "--http", "--port", str(port)],
@@ -108,12 +99,29 @@ def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> It
                     assert proc.poll() is None, log.read_text(encoding="utf-8")
                     assert time.monotonic() < deadline, "serve --http did not start"
                     time.sleep(0.1)
-        secret = read_secret(home)
-        assert secret
-        yield Running(port, home, log, secret)
+        yield proc
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    root = tmp_path_factory.mktemp("http")
+    home, log = root / "state", root / "server.log"
+    port = _free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(root),
+        "NEMO_HOME": str(home),
+        "NEMO_API_BASE": simulator.base_url,
+        "NEMO_OUTPUT_DIR": str(root / "out"),
+        "NEMO_LANGUAGE": "en",
+    }
+    with serve_http(env, port, log):
+        secret = read_secret(home)
+        assert secret
+        yield Running(port, home, log, secret)
 
 
 def _post(running: Running, **headers: str) -> httpx.Response:
