@@ -1,17 +1,26 @@
-"""The benchmark runs end to end (a smoke run: sizes tiny, timings never asserted)."""
+"""The benchmarks run end to end: smoke runs at tiny sizes, timings never asserted.
+
+They are not part of the README's test command (the test suite asserts behaviour; these keep the
+benchmarks from rotting): CI runs them after it, `.venv/bin/python -m pytest bench -n 2`. The
+fixtures they need come from the test suite's helpers (PostgreSQL and HAProxy found on the machine).
+"""
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from tests.hosted.balancer import haproxy
+from tests.hosted.postgres import available
 
 from ai_video_music.simulator import ProgressStyle
 
 ROOT = Path(__file__).resolve().parents[1]
+PHASES = ("1 instance", "3 instances", "3, one killed", "3, PostgreSQL restarted")
 
 
 @pytest.mark.slow
@@ -79,3 +88,32 @@ def test_scale_benchmark_smoke_run_produces_every_row(tmp_path: Path) -> None:
     assert data["memory"]["renders"] >= data["memory"]["cycles"], "every cycle rendered anew"
     assert len(data["memory"]["rss_mb"]) >= 2
     assert [row["sessions"] for row in data["http"]["rows"]] == [1, 2]
+
+
+@pytest.mark.slow
+@pytest.mark.postgres
+def test_the_scale_benchmark_delivers_through_a_kill_and_a_database_restart() -> None:
+    # The benchmark starts a PostgreSQL cluster of its own (to restart it) and HAProxy.
+    if not available():
+        if os.environ.get("CI"):
+            pytest.fail("PostgreSQL's server binaries are required in CI (apt-get install postgresql)")
+        pytest.skip("PostgreSQL's server binaries are not installed")
+    haproxy()
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "hosted_scale.py"), "--users", "2", "--no-write"],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[:1500] + result.stderr[-3000:]
+    header = next(line for line in result.stdout.splitlines() if line.startswith("| phase | users"))
+    columns = [c.strip() for c in header.strip("|").split("|")]
+    rows = {
+        cells[0]: dict(zip(columns, cells, strict=True))
+        for line in result.stdout.splitlines()
+        if line.startswith("| ")
+        and (cells := [c.strip() for c in line.strip("|").split("|")])[0] in PHASES
+        and len(cells) == len(columns)
+    }
+    assert set(rows) == set(PHASES), result.stdout
+    assert all(row["delivered"] == "2/2" and row["leaks"] == "0" for row in rows.values()), rows
+    assert int(rows["3, one killed"]["taken over"]) >= 1, rows  # followed to its result, not re-sent
+    assert "Nothing was sent twice." in result.stdout
