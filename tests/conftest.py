@@ -24,7 +24,7 @@ from mcp import Client
 from mcp.client.session import ClientSession
 from mcp.types import CallToolResult
 
-from ai_video_music import client as client_module
+from ai_video_music import transport
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
@@ -42,7 +42,7 @@ hypothesis_settings.load_profile("project")
 
 # No real backoff or Retry-After waits in tests: a retry is re-sent at once (tests of the delays
 # inject their own sleep and still see every delay).
-client_module.set_testing(True)
+transport.set_testing(True)
 
 # The SDK's client checks each tool's output schema against the JSON Schema metaschema once per
 # session (30 ms for `status`'s), then validates every result with the compiled validator. The

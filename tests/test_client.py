@@ -409,9 +409,9 @@ async def test_429_waits_retry_after_then_retries_once(
 async def test_the_suites_testing_switch_skips_the_default_wait_and_only_that(
     settings: Settings, sim: Simulator
 ) -> None:
-    """The suite turns ``client.set_testing`` on (conftest): a client given no ``sleep`` re-sends
+    """The suite turns ``transport.set_testing`` on (conftest): a client given no ``sleep`` re-sends
     at once; with the switch off the same 7 s Retry-After is waited (here: cut by a deadline)."""
-    from ai_video_music import client as client_module
+    from ai_video_music import transport
 
     async with NemoClient(settings) as c:
         await c.credits()
@@ -419,14 +419,14 @@ async def test_the_suites_testing_switch_skips_the_default_wait_and_only_that(
         with anyio.fail_after(5):
             await c.credits()
         assert len(requests_to(sim, "credits")) == 3
-        client_module.set_testing(False)
+        transport.set_testing(False)
         try:
             inject(sim, "credits", "429", retry_after=7)
             with anyio.move_on_after(0.3) as waited:
                 await c.credits()
             assert waited.cancelled_caught, "the real Retry-After wait was skipped"
         finally:
-            client_module.set_testing(True)
+            transport.set_testing(True)
 
 
 async def test_429_without_retry_after_waits_30_seconds_even_for_an_agent_message(

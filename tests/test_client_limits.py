@@ -21,9 +21,10 @@ import httpx
 import pytest
 
 from ai_video_music import budget, errors
-from ai_video_music.client import RETRY, Failure, NemoClient, Rule, check_media_url, path_segment
+from ai_video_music.client import NemoClient, check_media_url
 from ai_video_music.config import Settings
 from ai_video_music.links import LinkPolicy
+from ai_video_music.transport import RETRY, Failure, Rule, path_segment
 
 from .conftest import FakeSleep
 
