@@ -79,7 +79,11 @@ def check_token(raw: str | None) -> str | None:
     return token
 
 
-def _float(env: Mapping[str, str], name: str, default: float) -> float:
+def positive_setting(
+    env: Mapping[str, str], name: str, default: float, *, most: float | None = None
+) -> float:
+    """A positive number from ``env[name]`` (``default`` when unset), at most ``most``; a
+    ValueError names the variable and what it holds otherwise."""
     raw = env.get(name, "").strip()
     if not raw:
         return default
@@ -89,6 +93,8 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
         raise ValueError(f"{name} must be a number of seconds, got {raw!r}") from None
     if value <= 0:
         raise ValueError(f"{name} must be positive, got {raw!r}")
+    if most is not None and value > most:
+        raise ValueError(f"{name} must be between 0 and {most:g} seconds, got {raw!r}")
     return value
 
 
@@ -144,9 +150,9 @@ class Settings:
             token=check_token(env.get("NEMO_TOKEN")),
             home=state if state.is_absolute() else home / state,
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
-            poll_interval=_float(env, "NEMO_POLL_INTERVAL", 2.0),
-            tool_budget=_float(env, "NEMO_TOOL_BUDGET", 40.0),
-            render_timeout=_float(env, "NEMO_RENDER_TIMEOUT", 30 * 60),
+            poll_interval=positive_setting(env, "NEMO_POLL_INTERVAL", 2.0),
+            tool_budget=positive_setting(env, "NEMO_TOOL_BUDGET", 40.0),
+            render_timeout=positive_setting(env, "NEMO_RENDER_TIMEOUT", 30 * 60),
             platform=detect_platform(
                 install_path or str(Path(__file__).resolve()), env, str(home), exists=os.path.exists
             ),
@@ -158,11 +164,11 @@ class Settings:
                 "https://static1.nemovideo.ai",
                 *(o.strip() for o in env.get("NEMO_MEDIA_ORIGINS", "").split(",") if o.strip()),
             ),
-            max_download_bytes=int(_float(env, "NEMO_MAX_DOWNLOAD_MB", 4096) * 1024**2),
-            download_timeout=_float(env, "NEMO_DOWNLOAD_TIMEOUT", 30 * 60),
-            takeover_first=_float(env, "NEMO_TAKEOVER_FIRST_S", 30.0),
-            takeover_every=_float(env, "NEMO_TAKEOVER_EVERY_S", 60.0),
-            takeover_limit=_float(env, "NEMO_TAKEOVER_FOR_S", 300.0),
+            max_download_bytes=int(positive_setting(env, "NEMO_MAX_DOWNLOAD_MB", 4096) * 1024**2),
+            download_timeout=positive_setting(env, "NEMO_DOWNLOAD_TIMEOUT", 30 * 60),
+            takeover_first=positive_setting(env, "NEMO_TAKEOVER_FIRST_S", 30.0),
+            takeover_every=positive_setting(env, "NEMO_TAKEOVER_EVERY_S", 60.0),
+            takeover_limit=positive_setting(env, "NEMO_TAKEOVER_FOR_S", 300.0),
         )
 
 

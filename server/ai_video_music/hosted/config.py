@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from ..config import positive_setting
 from ..links import is_loopback
 
 REGISTRATIONS_PER_ADDRESS = 60
@@ -122,16 +123,10 @@ def _origins(raw: str | None) -> tuple[str, ...]:
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
-    raw = env.get(name, "").strip()
-    if not raw:
-        return default
     try:
-        value = float(raw)
-    except ValueError:
-        raise HostedConfigError(f"{name} must be a number of seconds, got {raw!r}") from None
-    if not 0 < value <= 60:
-        raise HostedConfigError(f"{name} must be between 0 and 60 seconds, got {raw!r}")
-    return value
+        return positive_setting(env, name, default, most=60)
+    except ValueError as err:
+        raise HostedConfigError(str(err)) from None
 
 
 @dataclass(frozen=True)
