@@ -17,6 +17,7 @@ import os
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from types import CodeType
 from typing import Annotated, Any, Literal, cast
 from urllib.parse import unquote, urlsplit
 
@@ -24,6 +25,7 @@ import anyio
 from mcp.server.mcpserver import Context, MCPServer
 from mcp.server.mcpserver.exceptions import ResourceError
 from mcp.server.mcpserver.resolve import ListRoots, Resolve
+from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, ImageContent, ListRootsResult, TextContent, ToolAnnotations
 from pydantic import Field
 
@@ -252,6 +254,26 @@ def _root_paths(listed: ListRootsResult) -> Callable[[], Awaitable[list[Path]]]:
     return roots
 
 
+#: Each tool's schemas and argument model, built once per process. They depend on the function's
+#: signature and docstring only (the same code in every server), and building them is pydantic's
+#: schema generation, ~6 ms a tool: a server per process needs them once, but tests and hosted
+#: mode's per-user servers build many servers. Each server gets a copy bound to its own function.
+_BUILT: dict[tuple[CodeType, bool], Tool] = {}
+
+
+def _bound_tool(fn: ToolFn, *, title: str, app: bool, hints: dict[str, Any]) -> Tool:
+    built = _BUILT.get((fn.__code__, app))
+    if built is None:
+        built = _BUILT[(fn.__code__, app)] = Tool.from_function(
+            fn,
+            title=title,
+            description=inspect.cleandoc(fn.__doc__ or ""),
+            annotations=ToolAnnotations(title=title, **hints),
+            meta=app_tool_meta() if app else None,
+        )
+    return built.model_copy(update={"fn": fn})
+
+
 def create_server(
     settings: Settings | None = None,
     *,
@@ -299,14 +321,7 @@ def create_server(
         known = svc.media_origins(50) if svc is not None else []
         return [*(conf.media_origins if conf else Settings.media_origins), *known]
 
-    server: MCPServer[VideoService | LocalStateError] = MCPServer(
-        name=SERVER_NAME,
-        title="AI Video Generator with Free Music",
-        instructions=INSTRUCTIONS,
-        version=(settings.version if settings else skill_version()),
-        lifespan=lifespan,
-        extensions=[build_apps(media_origins)],
-    )
+    tools: list[Tool] = []
 
     def tool(*, title: str, app: bool = False, **hints: Any) -> Callable[[ToolFn], ToolFn]:
         """Register a tool; its docstring, dedented, is the description the assistant reads.
@@ -315,13 +330,7 @@ def create_server(
         timeline next to its result."""
 
         def register(fn: ToolFn) -> ToolFn:
-            server.add_tool(
-                fn,
-                title=title,
-                description=inspect.cleandoc(fn.__doc__ or ""),
-                annotations=ToolAnnotations(title=title, **hints),
-                meta=app_tool_meta() if app else None,
-            )
+            tools.append(_bound_tool(fn, title=title, app=app, hints=hints))
             return fn
 
         return register
@@ -514,6 +523,15 @@ def create_server(
         result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx), project=project), request)
         return await _with_preview(ctx, result)
 
+    server: MCPServer[VideoService | LocalStateError] = MCPServer(
+        name=SERVER_NAME,
+        title="AI Video Generator with Free Music",
+        instructions=INSTRUCTIONS,
+        version=(settings.version if settings else skill_version()),
+        lifespan=lifespan,
+        extensions=[build_apps(media_origins)],
+        tools=tools,
+    )
     add_prompts(server)
 
     @server.resource(
