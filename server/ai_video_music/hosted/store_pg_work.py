@@ -23,6 +23,7 @@ from psycopg.rows import dict_row
 from ..records import TurnState
 from ..shared import TURN_STALE_S
 from ..store import TURN_LIMIT_S, Cancel, Generation, Render, Upload
+from ..store_rows import generation_row, render_row
 from .store_pg import (
     _NOW,
     _OPEN,
@@ -30,9 +31,7 @@ from .store_pg import (
     _RENDER_FROM,
     INSTANCE,
     PgProjects,
-    _generation,
     _pg,
-    _render,
     db_call,
 )
 
@@ -88,7 +87,7 @@ class PgStore(PgProjects):
             now = time.time()
             if row is not None:
                 if row.pop("lease_held"):  # not "held": that is the column of held-back commands
-                    return _generation(row)
+                    return generation_row(row)
                 # Its instance stopped renewing: settled here, as interrupted (never re-sent).
                 conn.execute(
                     "UPDATE generations SET status='interrupted', updated_at=%s WHERE user_id=%s AND id=%s",
@@ -150,7 +149,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT 1",
             (client, project_id, project_id),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
@@ -160,7 +159,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT %s",
             (client, since, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def update_generation(self, gen_id: str, **fields: Any) -> None:
@@ -178,7 +177,7 @@ class PgStore(PgProjects):
     @db_call
     def generation(self, gen_id: str) -> Generation | None:
         row = self._one(_TURN + " AND id=%s", (gen_id,))
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def matching_turn(self, project_id: str, prompt_key: str) -> Generation | None:
@@ -187,7 +186,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT 1",
             (project_id, prompt_key),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
@@ -196,7 +195,7 @@ class PgStore(PgProjects):
             " AND status IN ('done', 'interrupted') ORDER BY created_at DESC LIMIT 1",
             (project_id, prompt_key),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:
@@ -206,7 +205,7 @@ class PgStore(PgProjects):
             " ORDER BY sent_at DESC LIMIT 20",
             (start - TURN_LIMIT_S, end, gen_id, start),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def undelivered_elsewhere(self, project_id: str | None, client: str, limit: int = 10) -> list[Generation]:
@@ -215,19 +214,19 @@ class PgStore(PgProjects):
             " OR (client IS NOT NULL AND client<>%s)) ORDER BY created_at DESC LIMIT %s",
             (project_id, client, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def running_turns(self, limit: int = 10) -> list[Generation]:
         rows = self._all(_TURN + " AND status='running' ORDER BY created_at DESC LIMIT %s", (limit,))
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def running_turn(self, project_id: str) -> Generation | None:
         row = self._one(
             _TURN + " AND project_id=%s AND status='running' ORDER BY created_at DESC LIMIT 1", (project_id,)
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def has_turns(self, project_id: str) -> bool:
@@ -248,7 +247,7 @@ class PgStore(PgProjects):
             " AND (%s::text IS NULL OR client IS NULL OR client=%s) ORDER BY created_at LIMIT %s",
             (project_id, client, client, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def take_over_turns(self, stale_after: float) -> list[Generation]:
@@ -267,7 +266,7 @@ class PgStore(PgProjects):
                 )
                 .fetchall()
             )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def finish_turn(self, gen_id: str, **fields: Any) -> bool:
@@ -385,7 +384,7 @@ class PgStore(PgProjects):
     def render(self, render_id: str) -> Render | None:
         query = f"SELECT {_RENDER_COLS} FROM {_RENDER_FROM} WHERE r.user_id=%s AND r.id=%s"  # noqa: S608
         row = self._one(query, (render_id,))
-        return None if row is None else _render(row)
+        return None if row is None else render_row(row)
 
     @db_call
     def open_renders(self, limit: int = 50) -> list[Render]:
@@ -393,7 +392,7 @@ class PgStore(PgProjects):
             f"SELECT * FROM renders WHERE user_id=%s AND status IN ({_OPEN}) ORDER BY created_at LIMIT %s",  # noqa: S608
             (limit,),
         )
-        return [_render(r) for r in rows]
+        return [render_row(r) for r in rows]
 
     @db_call
     def project_renders(self, project_id: str, limit: int = 10) -> list[Render]:
@@ -401,7 +400,7 @@ class PgStore(PgProjects):
             "SELECT * FROM renders WHERE user_id=%s AND project_id=%s ORDER BY created_at DESC LIMIT %s",
             (project_id, limit),
         )
-        return [_render(r) for r in rows]
+        return [render_row(r) for r in rows]
 
     @db_call
     def renders_page(self, offset: int, limit: int) -> tuple[list[Render], int]:
@@ -411,7 +410,7 @@ class PgStore(PgProjects):
             (limit, offset),
         )
         total = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=%s")
-        return [_render(r) for r in rows], int(total["n"]) if total else 0
+        return [render_row(r) for r in rows], int(total["n"]) if total else 0
 
     @db_call
     def recent_output_urls(self, limit: int) -> list[str]:
