@@ -29,6 +29,7 @@ from .store_rows import (
     owner_alive,
     render_row,
 )
+from .store_sql import ADD_CANCEL, ADD_NOT_SENT, ADD_RENDER, START_UPLOAD, turn_json
 
 __all__ = [
     "OWNER",
@@ -131,10 +132,9 @@ class Store(LocalProjects):
         holding a command back ("先别导出", answered by us)."""
         now = time.time()
         self._db.execute(
-            "INSERT INTO generations(user_id, id, project_id, prompt, prompt_key, status, facts, delivered,"
-            " cost_told, client, route, held, created_at, updated_at) VALUES(?,?,?,?,?,?,?,1,1,?,?,?,?,?)",
-            (LOCAL_USER, gen_id, project_id, _text(prompt), prompt_key, TurnState.NOT_SENT.value,
-             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
+            ADD_NOT_SENT,
+            (LOCAL_USER, gen_id, project_id, _text(prompt), prompt_key, json.dumps({"not_sent": reason}),
+             client, route, json.dumps(sorted(held)), now, now),
         )  # fmt: skip
 
     @_guarded
@@ -165,10 +165,7 @@ class Store(LocalProjects):
 
     @_guarded
     def update_generation(self, gen_id: str, **fields: Any) -> None:
-        for name in ("changes", "facts", "shared_with", "held"):
-            if name in fields and not isinstance(fields[name], str | None):
-                fields[name] = json.dumps(fields[name], ensure_ascii=False)
-        self._update("generations", gen_id, fields)
+        self._update("generations", gen_id, turn_json(fields))
 
     @_guarded
     def generation(self, gen_id: str) -> Generation | None:
@@ -294,10 +291,9 @@ class Store(LocalProjects):
     ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO uploads(user_id, id, project_id, names, status, owner, client, created_at,"
-            " updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+            START_UPLOAD,
             (LOCAL_USER, upload_id, project_id, json.dumps([_text(n) for n in names], ensure_ascii=False),
-             "running", OWNER, client, now, now),
+             OWNER, client, now, now),
         )  # fmt: skip
 
     @_guarded
@@ -329,8 +325,7 @@ class Store(LocalProjects):
     @_guarded
     def add_cancel(self, cancel: Cancel) -> None:
         self._db.execute(
-            "INSERT INTO cancels(user_id, id, project_id, client, renders, saved_path, agent_running,"
-            " told, created_at, turn_id) VALUES(?,?,?,?,?,?,?,?,?,?)",
+            ADD_CANCEL,
             (LOCAL_USER, cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders),
              _opt(cancel.saved_path), int(cancel.agent_running), int(cancel.told), cancel.created_at,
              cancel.turn_id),
@@ -357,11 +352,9 @@ class Store(LocalProjects):
     ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO renders(user_id, id, project_id, session_id, status, format, quality, draft_fp,"
-            " attempt, retry_of, claim, claimed_at, created_at, updated_at)"
-            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (LOCAL_USER, render_id, project_id, session_id, "submitting", fmt, quality, draft_fp, attempt,
-             retry_of, OWNER, now, now, now),
+            ADD_RENDER,
+            (LOCAL_USER, render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, OWNER,
+             now, now, now),
         )  # fmt: skip
 
     @_guarded

@@ -26,6 +26,7 @@ from .redact import mask_known
 from .sanitize import fix_surrogates
 from .store_legacy import adopt_legacy
 from .store_rows import LOCAL_USER, Media, Project, project_row
+from .store_sql import ADD_MEDIA, ADD_PROJECT, PUT
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,6 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PAGE_CACHE_KIB = 512  # SQLite's page cache per connection (its default: 2 MB); see _open
-UPSERT_KV = (
-    "INSERT INTO kv(user_id, key, value) VALUES(?, ?, ?)"
-    " ON CONFLICT(user_id, key) DO UPDATE SET value=excluded.value"
-)
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -154,7 +151,7 @@ class LocalProjects:
 
     @_guarded
     def put(self, **values: str) -> None:
-        self._db.executemany(UPSERT_KV, [(LOCAL_USER, k, _text(v)) for k, v in values.items()])
+        self._db.executemany(PUT, [(LOCAL_USER, k, _text(v)) for k, v in values.items()])
 
     # --- projects ----------------------------------------------------------------------------
 
@@ -170,8 +167,7 @@ class LocalProjects:
     ) -> None:
         now = time.time()
         self._db.execute(
-            "INSERT INTO projects(user_id, id, session_id, task_id, name, language, named, created_at,"
-            " updated_at) VALUES(?,?,?,?,?,?,?,?,?)",
+            ADD_PROJECT,
             (LOCAL_USER, project_id, session_id, task_id, _text(name), language, int(named), now, now),
         )
 
@@ -260,8 +256,7 @@ class LocalProjects:
     def add_media(self, project_id: str, items: Iterable[dict[str, Any]], source: str) -> None:
         now = time.time()
         self._db.executemany(
-            "INSERT INTO media(user_id, project_id, name, kind, url, source, info, created_at)"
-            " VALUES(?,?,?,?,?,?,?,?)",
+            ADD_MEDIA,
             [
                 (
                     LOCAL_USER,

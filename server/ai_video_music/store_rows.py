@@ -85,19 +85,11 @@ class Generation:
     @property
     def held_back(self) -> frozenset[str]:
         """The commands the user held back in this request ("don't export yet")."""
-        try:
-            loaded = json.loads(self.held or "[]")
-        except ValueError:
-            return frozenset()
-        return frozenset(str(a) for a in loaded) if isinstance(loaded, list) else frozenset()
+        return frozenset(_texts(self.held))
 
     @property
     def change_list(self) -> list[str]:
-        try:
-            loaded = json.loads(self.changes or "[]")
-        except ValueError:
-            return []
-        return [str(c) for c in loaded] if isinstance(loaded, list) else []
+        return _texts(self.changes)
 
     @property
     def fact_map(self) -> dict[str, Any]:
@@ -110,11 +102,7 @@ class Generation:
     @property
     def shared(self) -> list[str]:
         """The projects of requests that ran at the same time (their costs can't be told apart)."""
-        try:
-            loaded = json.loads(self.shared_with or "[]")
-        except ValueError:
-            return []
-        return [str(c) for c in loaded] if isinstance(loaded, list) else []
+        return _texts(self.shared_with)
 
 
 @dataclass(frozen=True)
@@ -184,6 +172,15 @@ class Upload:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", UploadState(self.status))
+
+
+def _texts(stored: str | None) -> list[str]:
+    """A JSON list column's items as text (nothing, when it holds anything else)."""
+    try:
+        loaded = json.loads(stored or "[]")
+    except ValueError:
+        return []
+    return [str(item) for item in loaded] if isinstance(loaded, list) else []
 
 
 def _fields(row: Mapping[str, Any], *extra: str) -> dict[str, Any]:

@@ -42,6 +42,7 @@ from ..errors import LocalStateError
 from ..records import OPEN_RENDER
 from ..store import Media, Project, Store, _text
 from ..store_rows import project_row
+from ..store_sql import ADD_MEDIA, ADD_PROJECT, PUT, pg
 
 log = logging.getLogger(__name__)
 
@@ -153,8 +154,7 @@ class PgProjects(Store):
     def put(self, **values: str) -> None:
         with self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO kv(user_id, key, value) VALUES(%s, %s, %s)"
-                " ON CONFLICT(user_id, key) DO UPDATE SET value=excluded.value",
+                pg(PUT),
                 [(self.user, k, _pg(v)) for k, v in values.items()],
             )
 
@@ -172,8 +172,7 @@ class PgProjects(Store):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO projects(user_id, id, session_id, task_id, name, language, named, created_at,"
-            " updated_at) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_PROJECT),
             (project_id, session_id, task_id, _pg(name), language, int(named), now, now),
         )
 
@@ -260,8 +259,7 @@ class PgProjects(Store):
         now = time.time()
         with self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO media(user_id, project_id, name, kind, url, source, info, created_at)"
-                " VALUES(%s,%s,%s,%s,%s,%s,%s,%s)",
+                pg(ADD_MEDIA),
                 [
                     (self.user, project_id, _pg(str(i.get("name"))), _pg(i.get("kind")), _pg(i.get("url")),
                      source, "{}", now)

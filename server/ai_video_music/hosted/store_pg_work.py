@@ -24,6 +24,7 @@ from ..records import TurnState
 from ..shared import TURN_STALE_S
 from ..store import TURN_LIMIT_S, Cancel, Generation, Render, Upload
 from ..store_rows import generation_row, render_row
+from ..store_sql import ADD_CANCEL, ADD_NOT_SENT, ADD_RENDER, START_UPLOAD, pg, turn_json
 from .store_pg import (
     _NOW,
     _OPEN,
@@ -41,10 +42,7 @@ _TURN = "SELECT * FROM generations WHERE user_id=%s"
 
 def _turn_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """A turn's fields as stored: JSON ones as text, the rest as the SQLite store keeps them."""
-    for name in ("changes", "facts", "shared_with", "held"):
-        if name in fields and not isinstance(fields[name], str | None):
-            fields[name] = json.dumps(fields[name], ensure_ascii=False)
-    fields = {k: _pg(v) for k, v in fields.items()}
+    fields = {k: _pg(v) for k, v in turn_json(fields).items()}
     fields.setdefault("updated_at", time.time())
     return fields
 
@@ -134,11 +132,9 @@ class PgStore(PgProjects):
         holding a command back (answered by us)."""
         now = time.time()
         self._write(
-            "INSERT INTO generations(user_id, id, project_id, prompt, prompt_key, status, facts, delivered,"
-            " cost_told, client, route, held, created_at, updated_at)"
-            " VALUES(%s,%s,%s,%s,%s,%s,%s,1,1,%s,%s,%s,%s,%s)",
-            (gen_id, project_id, _pg(prompt), prompt_key, TurnState.NOT_SENT.value,
-             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
+            pg(ADD_NOT_SENT),
+            (gen_id, project_id, _pg(prompt), prompt_key, json.dumps({"not_sent": reason}), client, route,
+             json.dumps(sorted(held)), now, now),
         )  # fmt: skip
 
     @db_call
@@ -302,8 +298,7 @@ class PgStore(PgProjects):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO uploads(user_id, id, project_id, names, status, owner, client, created_at,"
-            " updated_at) VALUES(%s,%s,%s,%s,'running',%s,%s,%s,%s)",
+            pg(START_UPLOAD),
             (upload_id, project_id, json.dumps([_pg(n) for n in names], ensure_ascii=False), INSTANCE,
              client, now, now),
         )  # fmt: skip
@@ -342,8 +337,7 @@ class PgStore(PgProjects):
     @db_call
     def add_cancel(self, cancel: Cancel) -> None:
         self._write(
-            "INSERT INTO cancels(user_id, id, project_id, client, renders, saved_path, agent_running, told,"
-            " created_at, turn_id) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_CANCEL),
             (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders), _pg(cancel.saved_path),
              int(cancel.agent_running), int(cancel.told), cancel.created_at, cancel.turn_id),
         )  # fmt: skip
@@ -369,9 +363,7 @@ class PgStore(PgProjects):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO renders(user_id, id, project_id, session_id, status, format, quality, draft_fp,"
-            " attempt, retry_of, claim, claimed_at, created_at, updated_at)"
-            " VALUES(%s,%s,%s,%s,'submitting',%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_RENDER),
             (render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, INSTANCE, now,
              now, now),
         )  # fmt: skip
