@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from ai_video_music import migrate
+from ai_video_music import migrate, store_local
+from ai_video_music.errors import LocalStateError
 from ai_video_music.migrate import Engine, Migration
 from ai_video_music.store import Store
 from ai_video_music.store_legacy import MIGRATED
@@ -118,3 +119,23 @@ def test_a_hosted_only_migration_runs_nothing_locally_and_an_unknown_spelling_is
         99, "0099_x.sql", "A;\n-- engine: sqlite\nB;\n-- engine: postgresql\nC;\n-- engine: both\nD;"
     )
     assert (split.sql(Engine.SQLITE), split.sql(Engine.POSTGRESQL)) == ("A;\nB;\nD;", "A;\nC;\nD;")
+
+
+def test_an_old_store_held_by_another_process_is_left_as_it_is_not_moved_aside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_local, "BUSY_TIMEOUT_S", 0.05)  # the wait is SQLite's; no sleep here
+    path = write_legacy_store(tmp_path, 5)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another process writing (upgrading a large store, say)
+    try:
+        with pytest.raises(LocalStateError) as caught:
+            Store(tmp_path)
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert caught.value.message_key == "state.busy"
+    assert "nothing in it was changed" in caught.value.render("en")
+    assert sorted(p.name for p in tmp_path.iterdir() if "corrupt" in p.name) == []
+    store = Store(tmp_path)
+    assert store.moved_aside is None and store.media_page("p_trip", 10)[1] == 2

@@ -34,6 +34,7 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 PAGE_CACHE_KIB = 512  # SQLite's page cache per connection (its default: 2 MB); see _open
+BUSY_TIMEOUT_S = 10.0  # how long a write waits for another process's transaction to end
 
 
 def _guarded(method: Callable[P, R]) -> Callable[P, R]:
@@ -52,6 +53,10 @@ def _guarded(method: Callable[P, R]) -> Callable[P, R]:
                 raise store.state_error(err) from err
 
     return run
+
+
+def _in_use(err: sqlite3.DatabaseError) -> bool:
+    return isinstance(err, sqlite3.OperationalError) and any(w in str(err) for w in ("locked", "busy"))
 
 
 def _text(value: str) -> str:
@@ -83,6 +88,10 @@ class LocalProjects:
             try:
                 self._db = self._open()
             except sqlite3.DatabaseError as err:
+                if _in_use(err):
+                    # Not damage: another process holds the write lock for longer than we wait
+                    # (upgrading a large old store, say). Its file must not be moved aside.
+                    raise self.state_error(err) from err
                 files = [self.path.with_name(self.path.name + suffix) for suffix in ("", "-wal", "-shm")]
                 present = [(f, f.name[len("store.db") :]) for f in files if f.exists() or f.is_symlink()]
                 if not present:
@@ -112,10 +121,10 @@ class LocalProjects:
                 os.chmod(self.path, 0o600)
         finally:
             os.close(fd)
-        db = sqlite3.connect(self.path, timeout=10, isolation_level=None, check_same_thread=False)
+        db = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         try:
             db.row_factory = sqlite3.Row
-            db.execute("PRAGMA busy_timeout=10000")
+            db.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
             # SQLite's page cache fills as the store grows (a render and a turn a cycle, ~2 KB),
@@ -131,6 +140,8 @@ class LocalProjects:
         return db
 
     def state_error(self, err: Exception) -> LocalStateError:
+        if isinstance(err, sqlite3.DatabaseError) and _in_use(err):
+            return LocalStateError("state.busy", path=str(self.path))
         text = str(err).lower()
         if "full" in text:
             return LocalStateError("state.disk_full", path=str(self.home))
