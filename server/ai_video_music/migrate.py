@@ -21,6 +21,7 @@ instances on one database) are a few lines each here.
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import sqlite3
@@ -96,7 +97,8 @@ class Migration:
         return _SPELLING.sub(spell, "\n".join(keep)).strip()
 
 
-def migrations() -> list[Migration]:
+@functools.cache  # read once a process: every store opened (a test makes hundreds) checks them
+def migrations() -> tuple[Migration, ...]:
     """The shipped migrations, in order; a gap or a duplicate number is a packaging bug."""
     found: list[Migration] = []
     for entry in resources.files(__package__).joinpath("migrations").iterdir():
@@ -106,7 +108,7 @@ def migrations() -> list[Migration]:
     found.sort(key=lambda m: m.version)
     if [m.version for m in found] != list(range(1, len(found) + 1)):
         raise RuntimeError(f"migrations are not numbered 1..n: {[m.name for m in found]}")
-    return found
+    return tuple(found)
 
 
 # --- SQLite ----------------------------------------------------------------------------------
