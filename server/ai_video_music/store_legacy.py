@@ -24,6 +24,7 @@ from .messages import t
 from .migrate import apply_sqlite, migrations
 from .store_rows import LOCAL_USER
 
+#: ``user_version`` of a store under the shared migrations (after the old numbering's 1-5).
 MIGRATED = 6
 #: The last migration an adopted store is recorded at: its tables are version 5's.
 BASELINE = 6
@@ -36,7 +37,7 @@ _COUNTS = ("DROP TRIGGER IF EXISTS media_added", "DROP TRIGGER IF EXISTS media_r
 def adopt_legacy(db: sqlite3.Connection) -> None:
     """Bring a store of versions 1-5 onto the shared migrations (``db`` in autocommit mode;
     another process may be doing the same: the second finds it done)."""
-    if _version(db) == MIGRATED:
+    if _version(db) >= MIGRATED:  # the common case: no write lock taken
         return
     db.execute("BEGIN IMMEDIATE")
     try:
