@@ -15,6 +15,8 @@ import pytest
 from ai_video_music.errors import LocalStateError
 from ai_video_music.store import OWNER, Store
 
+from .legacy_stores import write_legacy_store
+
 
 def test_store_file_and_folder_are_private_and_in_wal_mode(tmp_path: Path) -> None:
     old = os.umask(0)
@@ -274,18 +276,10 @@ def test_media_counts_follow_every_change_and_survive_an_upgrade(tmp_path: Path)
     assert store.media_page("p1", 10)[1] == 0
     assert store.media_page("p2", 10)[1] == 2
     # A store written before the counts existed (version 2) gets them counted when it is opened.
-    for trigger in ("media_added", "media_removed", "media_moved"):
-        store._db.execute(f"DROP TRIGGER {trigger}")
-    store._db.execute("DROP TABLE media_counts")
-    store._db.execute(
-        "INSERT INTO media(project_id, name, source, created_at) VALUES('p3', 'd', 'upload', 1)"
-    )
-    store._db.execute("PRAGMA user_version=2")
-    store.close()
-    again = Store(tmp_path)
-    assert [again.media_page(p, 10)[1] for p in ("p1", "p2", "p3")] == [0, 2, 1]
-    again.add_media("p3", [{"name": "e.jpg"}], "upload")
-    assert again.media_page("p3", 10)[1] == 2
+    old = Store(write_legacy_store(tmp_path / "v2", 2).parent)
+    assert old.media_page("p_trip", 10)[1] == 2
+    old.add_media("p_trip", [{"name": "e.jpg"}], "upload")
+    assert old.media_page("p_trip", 10)[1] == 3
 
 
 def test_a_project_is_found_by_its_whole_name_and_candidates_by_their_start_taken_literally(
@@ -303,13 +297,10 @@ def test_a_project_is_found_by_its_whole_name_and_candidates_by_their_start_take
 
 
 def test_version_3_projects_without_a_name_get_a_name_a_user_can_type(tmp_path: Path) -> None:
-    store = Store(tmp_path)
-    store.add_project("p1", "s1", None, "", "en")
-    store.add_project("p2", "s2", None, "Video 1", "en")  # taken: the next free number is used
-    store._db.execute("PRAGMA user_version=3")
-    store.close()
-    again = Store(tmp_path)
-    named = again.project("p1")
-    assert named is not None and named.name == "Video 2" and named.named == 0
-    assert again.find_project("video 2") == named
-    assert again.generation("nothing") is None, "the turn columns of version 4 are there"
+    store = Store(write_legacy_store(tmp_path, 3).parent)
+    named = store.project("p_blank")
+    assert named is not None and named.name == "Video 1" and named.named == 0
+    assert store.find_project("video 1") == named
+    trip = store.project("p_trip")
+    assert trip is not None and trip.name == "Trip" and trip.named == 1, "a named project keeps its name"
+    assert store.generation("nothing") is None, "the turn columns of version 4 are there"

@@ -398,6 +398,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Restart the assistant: a damaged store is moved aside and a fresh one started.",
         "请重启助手：损坏的存储会被移到一旁，并新建一个。",
     ),
+    "state.busy": (
+        "The project store {path} is busy: another copy of the assistant has held it for a while "
+        "(upgrading an old store, say).",
+        "项目存储 {path} 正忙：另一个助手进程占用它已有一段时间（例如正在升级旧的存储）。",
+    ),
+    "state.busy.remedy": (
+        "Try again in a minute; nothing in it was changed or lost.",
+        "请一分钟后再试；其中的内容没有被更改或丢失。",
+    ),
     "state.database": (
         "The project database can't be reached right now.",
         "暂时无法连接项目数据库。",

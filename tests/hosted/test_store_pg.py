@@ -61,24 +61,6 @@ def test_every_method_of_the_sqlite_store_has_its_postgresql_twin() -> None:
     assert not inherited, f"PgStore would run SQLite code for {sorted(inherited)}"
 
 
-def test_the_tables_have_the_sqlite_stores_columns(store_url: str, tmp_path: Path) -> None:
-    local = Store(tmp_path)
-    try:
-        sqlite_cols = {
-            table: {row[1] for row in local._db.execute(f"PRAGMA table_info({table})")}
-            for table in ("kv", "projects", "media", "generations", "renders", "cancels", "uploads")
-        }
-    finally:
-        local.close()
-    with psycopg.connect(store_url) as conn:
-        for table, cols in sqlite_cols.items():
-            rows = conn.execute(
-                "SELECT column_name FROM information_schema.columns WHERE table_name=%s", (table,)
-            ).fetchall()
-            pg_cols = {r[0] for r in rows} - {"user_id", "lease_until"}
-            assert pg_cols == cols, table
-
-
 def test_one_user_through_two_instances_sees_one_project_list(
     pools: tuple[ConnectionPool, ConnectionPool], tmp_path: Path
 ) -> None:

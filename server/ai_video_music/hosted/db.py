@@ -1,76 +1,19 @@
-"""PostgreSQL: a connection pool, and the schema brought up to date at start.
-
-Migrations are numbered ``.sql`` files shipped in ``migrations/``; each runs once, in its own
-transaction, recorded in ``schema_migrations``. Instances starting together take turns through
-an advisory lock, so exactly one of them applies a new migration. (A runner of our own, a few
-lines, rather than Alembic: Alembic brings SQLAlchemy, and plain SQL files are all we need.)
-"""
+"""PostgreSQL: a connection pool, and the schema brought up to date at start (``migrate``: the
+numbered files in ``ai_video_music/migrations/`` that the local store runs too, see
+:mod:`ai_video_music.migrate`; instances starting together take turns under an advisory lock)."""
 
 from __future__ import annotations
 
 import logging
-import re
-from dataclasses import dataclass
-from importlib import resources
 
-from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
+from ..migrate import MIGRATION_LOCK, Migration, migrations
+from ..migrate import migrate_postgresql as migrate
+
+__all__ = ["MIGRATION_LOCK", "Migration", "healthy", "make_pool", "migrate", "migrations"]
+
 log = logging.getLogger(__name__)
-
-# Any constant that no other application on the database uses: "nemo" in ASCII.
-MIGRATION_LOCK = 0x6E656D6F
-_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
-
-
-@dataclass(frozen=True)
-class Migration:
-    version: int
-    name: str
-    sql: str
-
-
-def migrations() -> list[Migration]:
-    """The shipped migrations, in order; a gap or a duplicate number is a packaging bug."""
-    found: list[Migration] = []
-    for entry in resources.files(__package__).joinpath("migrations").iterdir():
-        match = _NAME.match(entry.name)
-        if match:
-            found.append(Migration(int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
-    found.sort(key=lambda m: m.version)
-    if [m.version for m in found] != list(range(1, len(found) + 1)):
-        raise RuntimeError(f"migrations are not numbered 1..n: {[m.name for m in found]}")
-    return found
-
-
-async def migrate(conn: AsyncConnection) -> list[str]:
-    """Apply the migrations this database lacks; returns their names."""
-    applied: list[str] = []
-    await conn.set_autocommit(True)
-    # Session-level lock: held across the per-migration transactions below.
-    await conn.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
-    try:
-        await conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations ("
-            " version integer PRIMARY KEY, name text NOT NULL,"
-            " applied_at timestamptz NOT NULL DEFAULT now())"
-        )
-        cur = await conn.execute("SELECT version FROM schema_migrations")
-        done = {row[0] for row in await cur.fetchall()}
-        for migration in migrations():
-            if migration.version in done:
-                continue
-            async with conn.transaction():
-                await conn.execute(migration.sql.encode("utf-8"))
-                await conn.execute(
-                    "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
-                    (migration.version, migration.name),
-                )
-            log.info("applied migration %s", migration.name)
-            applied.append(migration.name)
-    finally:
-        await conn.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
-    return applied
 
 
 def make_pool(url: str, *, min_size: int = 1, max_size: int = 10, wait: float = 30.0) -> AsyncConnectionPool:

@@ -1,5 +1,5 @@
 """The project store in PostgreSQL for hosted mode: :class:`~ai_video_music.store.Store`'s methods
-over the tables of migrations 0005-0006, every row owned by one user (this module: the connection,
+over the tables of ``migrations/``, every row owned by one user (this module: the connection,
 projects, media and settings; ``store_pg_work``: agent turns, uploads, cancels, renders).
 
 Same methods, same rows, same answers as the SQLite store, so every module above it (projects,
@@ -14,9 +14,8 @@ the heartbeat the turn already writes while its stream is read (``update_generat
 turn whose lease ran out is settled exactly once, by whichever instance is asked first (``FOR
 UPDATE SKIP LOCKED``), and never sent again; one running turn per project is a unique index.
 
-Why not one schema text for both: SQLite's store grew by ``ALTER TABLE ADD COLUMN`` on
-people's disks (versions 1-5) and PostgreSQL's started at version 4 with ``user_id`` (0006 brings
-version 5); the migrations state the same columns and a test keeps the two column sets equal.
+The schema is the local store's (``migrations/``, one file a version for both engines, run by
+``migrate.py``); only the indexes differ, each engine's following its queries.
 
 The methods are synchronous, like the SQLite store's (their callers are): each is one or two
 round trips to the database on a pooled connection, milliseconds on a local network.
@@ -41,7 +40,9 @@ from psycopg_pool import ConnectionPool, PoolTimeout
 
 from ..errors import LocalStateError
 from ..records import OPEN_RENDER
-from ..store import Generation, Media, Project, Render, Store, _text
+from ..store import Media, Project, Store, _text
+from ..store_rows import project_row
+from ..store_sql import ADD_MEDIA, ADD_PROJECT, PUT, pg
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +55,6 @@ _NOW = "extract(epoch from clock_timestamp())"  # the database's clock: one cloc
 _OPEN = ", ".join(f"'{s.value}'" for s in OPEN_RENDER)
 _RENDER_COLS = "r.*, p.name AS project_name"
 _RENDER_FROM = "renders r LEFT JOIN projects p ON p.id = r.project_id AND p.user_id = r.user_id"
-# Columns only PostgreSQL has, dropped before a row becomes the store's dataclass.
-_PG_ONLY = ("user_id", "lease_until")
 
 
 def make_store_pool(url: str, *, max_size: int = 10, wait: float = 10.0) -> ConnectionPool:
@@ -97,29 +96,6 @@ def db_call(method: Callable[P, R]) -> Callable[P, R]:
             raise LocalStateError("state.database") from err
 
     return run
-
-
-def _row(row: dict[str, Any], *extra: str) -> dict[str, Any]:
-    return {k: v for k, v in row.items() if k not in (*_PG_ONLY, *extra)}
-
-
-def _generation(row: dict[str, Any]) -> Generation:
-    data = _row(row, "session_id")  # as the SQLite store's: the turn's project says its session
-    data["delivered"] = bool(data["delivered"])
-    data["cost_told"] = bool(data["cost_told"])
-    tc = data["timeline_changed"]
-    data["timeline_changed"] = None if tc is None else bool(tc)
-    return Generation(**data)
-
-
-def _project(row: dict[str, Any]) -> Project:
-    return Project(**_row(row))
-
-
-def _render(row: dict[str, Any]) -> Render:
-    data = dict(row)
-    data.pop("user_id", None)
-    return Render(**data)
 
 
 class PgProjects(Store):
@@ -178,8 +154,7 @@ class PgProjects(Store):
     def put(self, **values: str) -> None:
         with self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO kv(user_id, key, value) VALUES(%s, %s, %s)"
-                " ON CONFLICT(user_id, key) DO UPDATE SET value=excluded.value",
+                pg(PUT),
                 [(self.user, k, _pg(v)) for k, v in values.items()],
             )
 
@@ -197,8 +172,7 @@ class PgProjects(Store):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO projects(user_id, id, session_id, task_id, name, language, named, created_at,"
-            " updated_at) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_PROJECT),
             (project_id, session_id, task_id, _pg(name), language, int(named), now, now),
         )
 
@@ -210,7 +184,7 @@ class PgProjects(Store):
     @db_call
     def project(self, project_id: str) -> Project | None:
         row = self._one("SELECT * FROM projects WHERE user_id=%s AND id=%s", (project_id,))
-        return None if row is None else _project(row)
+        return None if row is None else project_row(row)
 
     def find_project(self, ref: str) -> Project | None:
         found = self.find_projects(ref)
@@ -221,13 +195,13 @@ class PgProjects(Store):
         ref = ref.strip()
         row = self._one("SELECT * FROM projects WHERE user_id=%s AND id=%s", (ref,))
         if row is not None:
-            return [_project(row)]
+            return [project_row(row)]
         rows = self._all(
             "SELECT * FROM projects WHERE user_id=%s AND lower(name)=lower(%s)"
             " ORDER BY updated_at DESC LIMIT %s",
             (ref, limit),
         )
-        return [_project(r) for r in rows]
+        return [project_row(r) for r in rows]
 
     @db_call
     def projects_starting(self, ref: str, limit: int = 10) -> list[Project]:
@@ -238,7 +212,7 @@ class PgProjects(Store):
             " ORDER BY updated_at DESC LIMIT %s",
             (prefix, prefix + "\U0010ffff", limit),
         )
-        return [_project(r) for r in rows]
+        return [project_row(r) for r in rows]
 
     @db_call
     def name_taken(self, name: str, but: str | None = None) -> bool:
@@ -257,7 +231,7 @@ class PgProjects(Store):
             (limit,),
         )
         total = int(rows[0]["total"]) if rows else self.project_count()
-        return [Project(**_row(r, "total")) for r in rows], total
+        return [project_row({k: v for k, v in r.items() if k != "total"}) for r in rows], total
 
     @db_call
     def touch_project(self, project_id: str, **fields: Any) -> None:
@@ -285,8 +259,7 @@ class PgProjects(Store):
         now = time.time()
         with self.pool.connection() as conn, conn.cursor() as cur:
             cur.executemany(
-                "INSERT INTO media(user_id, project_id, name, kind, url, source, info, created_at)"
-                " VALUES(%s,%s,%s,%s,%s,%s,%s,%s)",
+                pg(ADD_MEDIA),
                 [
                     (self.user, project_id, _pg(str(i.get("name"))), _pg(i.get("kind")), _pg(i.get("url")),
                      source, "{}", now)

@@ -23,6 +23,8 @@ from psycopg.rows import dict_row
 from ..records import TurnState
 from ..shared import TURN_STALE_S
 from ..store import TURN_LIMIT_S, Cancel, Generation, Render, Upload
+from ..store_rows import generation_row, render_row
+from ..store_sql import ADD_CANCEL, ADD_NOT_SENT, ADD_RENDER, START_UPLOAD, pg, turn_json
 from .store_pg import (
     _NOW,
     _OPEN,
@@ -30,9 +32,7 @@ from .store_pg import (
     _RENDER_FROM,
     INSTANCE,
     PgProjects,
-    _generation,
     _pg,
-    _render,
     db_call,
 )
 
@@ -42,10 +42,7 @@ _TURN = "SELECT * FROM generations WHERE user_id=%s"
 
 def _turn_fields(fields: dict[str, Any]) -> dict[str, Any]:
     """A turn's fields as stored: JSON ones as text, the rest as the SQLite store keeps them."""
-    for name in ("changes", "facts", "shared_with", "held"):
-        if name in fields and not isinstance(fields[name], str | None):
-            fields[name] = json.dumps(fields[name], ensure_ascii=False)
-    fields = {k: _pg(v) for k, v in fields.items()}
+    fields = {k: _pg(v) for k, v in turn_json(fields).items()}
     fields.setdefault("updated_at", time.time())
     return fields
 
@@ -88,7 +85,7 @@ class PgStore(PgProjects):
             now = time.time()
             if row is not None:
                 if row.pop("lease_held"):  # not "held": that is the column of held-back commands
-                    return _generation(row)
+                    return generation_row(row)
                 # Its instance stopped renewing: settled here, as interrupted (never re-sent).
                 conn.execute(
                     "UPDATE generations SET status='interrupted', updated_at=%s WHERE user_id=%s AND id=%s",
@@ -135,11 +132,9 @@ class PgStore(PgProjects):
         holding a command back (answered by us)."""
         now = time.time()
         self._write(
-            "INSERT INTO generations(user_id, id, project_id, prompt, prompt_key, status, facts, delivered,"
-            " cost_told, client, route, held, created_at, updated_at)"
-            " VALUES(%s,%s,%s,%s,%s,%s,%s,1,1,%s,%s,%s,%s,%s)",
-            (gen_id, project_id, _pg(prompt), prompt_key, TurnState.NOT_SENT.value,
-             json.dumps({"not_sent": reason}), client, route, json.dumps(sorted(held)), now, now),
+            pg(ADD_NOT_SENT),
+            (gen_id, project_id, _pg(prompt), prompt_key, json.dumps({"not_sent": reason}), client, route,
+             json.dumps(sorted(held)), now, now),
         )  # fmt: skip
 
     @db_call
@@ -150,7 +145,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT 1",
             (client, project_id, project_id),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
@@ -160,7 +155,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT %s",
             (client, since, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def update_generation(self, gen_id: str, **fields: Any) -> None:
@@ -178,7 +173,7 @@ class PgStore(PgProjects):
     @db_call
     def generation(self, gen_id: str) -> Generation | None:
         row = self._one(_TURN + " AND id=%s", (gen_id,))
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def matching_turn(self, project_id: str, prompt_key: str) -> Generation | None:
@@ -187,7 +182,7 @@ class PgStore(PgProjects):
             " ORDER BY created_at DESC LIMIT 1",
             (project_id, prompt_key),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
@@ -196,7 +191,7 @@ class PgStore(PgProjects):
             " AND status IN ('done', 'interrupted') ORDER BY created_at DESC LIMIT 1",
             (project_id, prompt_key),
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:
@@ -206,7 +201,7 @@ class PgStore(PgProjects):
             " ORDER BY sent_at DESC LIMIT 20",
             (start - TURN_LIMIT_S, end, gen_id, start),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def undelivered_elsewhere(self, project_id: str | None, client: str, limit: int = 10) -> list[Generation]:
@@ -215,19 +210,19 @@ class PgStore(PgProjects):
             " OR (client IS NOT NULL AND client<>%s)) ORDER BY created_at DESC LIMIT %s",
             (project_id, client, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def running_turns(self, limit: int = 10) -> list[Generation]:
         rows = self._all(_TURN + " AND status='running' ORDER BY created_at DESC LIMIT %s", (limit,))
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def running_turn(self, project_id: str) -> Generation | None:
         row = self._one(
             _TURN + " AND project_id=%s AND status='running' ORDER BY created_at DESC LIMIT 1", (project_id,)
         )
-        return None if row is None else _generation(row)
+        return None if row is None else generation_row(row)
 
     @db_call
     def has_turns(self, project_id: str) -> bool:
@@ -248,7 +243,7 @@ class PgStore(PgProjects):
             " AND (%s::text IS NULL OR client IS NULL OR client=%s) ORDER BY created_at LIMIT %s",
             (project_id, client, client, limit),
         )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def take_over_turns(self, stale_after: float) -> list[Generation]:
@@ -267,7 +262,7 @@ class PgStore(PgProjects):
                 )
                 .fetchall()
             )
-        return [_generation(r) for r in rows]
+        return [generation_row(r) for r in rows]
 
     @db_call
     def finish_turn(self, gen_id: str, **fields: Any) -> bool:
@@ -303,8 +298,7 @@ class PgStore(PgProjects):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO uploads(user_id, id, project_id, names, status, owner, client, created_at,"
-            " updated_at) VALUES(%s,%s,%s,%s,'running',%s,%s,%s,%s)",
+            pg(START_UPLOAD),
             (upload_id, project_id, json.dumps([_pg(n) for n in names], ensure_ascii=False), INSTANCE,
              client, now, now),
         )  # fmt: skip
@@ -343,8 +337,7 @@ class PgStore(PgProjects):
     @db_call
     def add_cancel(self, cancel: Cancel) -> None:
         self._write(
-            "INSERT INTO cancels(user_id, id, project_id, client, renders, saved_path, agent_running, told,"
-            " created_at, turn_id) VALUES(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_CANCEL),
             (cancel.id, cancel.project_id, cancel.client, json.dumps(cancel.renders), _pg(cancel.saved_path),
              int(cancel.agent_running), int(cancel.told), cancel.created_at, cancel.turn_id),
         )  # fmt: skip
@@ -370,9 +363,7 @@ class PgStore(PgProjects):
     ) -> None:
         now = time.time()
         self._write(
-            "INSERT INTO renders(user_id, id, project_id, session_id, status, format, quality, draft_fp,"
-            " attempt, retry_of, claim, claimed_at, created_at, updated_at)"
-            " VALUES(%s,%s,%s,%s,'submitting',%s,%s,%s,%s,%s,%s,%s,%s,%s)",
+            pg(ADD_RENDER),
             (render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, INSTANCE, now,
              now, now),
         )  # fmt: skip
@@ -385,7 +376,7 @@ class PgStore(PgProjects):
     def render(self, render_id: str) -> Render | None:
         query = f"SELECT {_RENDER_COLS} FROM {_RENDER_FROM} WHERE r.user_id=%s AND r.id=%s"  # noqa: S608
         row = self._one(query, (render_id,))
-        return None if row is None else _render(row)
+        return None if row is None else render_row(row)
 
     @db_call
     def open_renders(self, limit: int = 50) -> list[Render]:
@@ -393,7 +384,7 @@ class PgStore(PgProjects):
             f"SELECT * FROM renders WHERE user_id=%s AND status IN ({_OPEN}) ORDER BY created_at LIMIT %s",  # noqa: S608
             (limit,),
         )
-        return [_render(r) for r in rows]
+        return [render_row(r) for r in rows]
 
     @db_call
     def project_renders(self, project_id: str, limit: int = 10) -> list[Render]:
@@ -401,7 +392,7 @@ class PgStore(PgProjects):
             "SELECT * FROM renders WHERE user_id=%s AND project_id=%s ORDER BY created_at DESC LIMIT %s",
             (project_id, limit),
         )
-        return [_render(r) for r in rows]
+        return [render_row(r) for r in rows]
 
     @db_call
     def renders_page(self, offset: int, limit: int) -> tuple[list[Render], int]:
@@ -411,7 +402,7 @@ class PgStore(PgProjects):
             (limit, offset),
         )
         total = self._one("SELECT COUNT(*) AS n FROM renders WHERE user_id=%s")
-        return [_render(r) for r in rows], int(total["n"]) if total else 0
+        return [render_row(r) for r in rows], int(total["n"]) if total else 0
 
     @db_call
     def recent_output_urls(self, limit: int) -> list[str]:

@@ -1,3 +1,4 @@
+-- engine: postgresql  (sign-in, OAuth and upload pages: hosted mode only; a local store records it and runs nothing)
 -- Upload pages: a link the `upload` tool hands the user so their browser can send photos and
 -- videos from their device (a remote server can't read it). Each link belongs to one user and
 -- one of their projects, works once (used_at) and for a short time (expires_at); the database

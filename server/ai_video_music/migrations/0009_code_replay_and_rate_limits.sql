@@ -1,3 +1,4 @@
+-- engine: postgresql  (sign-in, OAuth and upload pages: hosted mode only; a local store records it and runs nothing)
 -- A used authorization code is kept (used_at set) until it expires, so that its replay is
 -- recognised and ends the grant it produced (RFC 6749 §4.1.2, OAuth 2.1 §4.1.3).
 ALTER TABLE auth_codes ADD COLUMN used_at timestamptz;

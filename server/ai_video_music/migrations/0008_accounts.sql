@@ -1,3 +1,4 @@
+-- engine: postgresql  (sign-in, OAuth and upload pages: hosted mode only; a local store records it and runs nothing)
 -- Accounts beyond a pasted token: free (anonymous) NemoVideo accounts started here, team members
 -- on the operator's token with credit quotas, and per-user rate limits shared by every instance.
 

@@ -1,3 +1,4 @@
+-- engine: postgresql  (sign-in, OAuth and upload pages: hosted mode only; a local store records it and runs nothing)
 -- Users, OAuth clients, sign-in requests, codes and tokens. Every code and token is stored as
 -- the SHA-256 of a random value (the value itself only ever travels to its holder); NemoVideo
 -- tokens and client secrets are Fernet-encrypted with NEMO_SECRET_KEY.

@@ -1,3 +1,4 @@
+-- engine: postgresql  (sign-in, OAuth and upload pages: hosted mode only; a local store records it and runs nothing)
 -- The sweep of expired rows (housekeeping.py) finds them by expiry.
 CREATE INDEX access_tokens_expiry ON access_tokens (expires_at);
 CREATE INDEX refresh_tokens_expiry ON refresh_tokens (expires_at);
