@@ -732,6 +732,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
         "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
     ),
+    "asked.unmet": ("Not as asked: {items}.", "与要求不符：{items}。"),
+    "asked.sep": ("; ", "；"),
+    "asked.music": (
+        "the request said no music, but the timeline has music ({names})",
+        "要求不要音乐，但时间线上有音乐（{names}）",
+    ),
+    "asked.seconds": (
+        "the request asked for {asked} seconds, but the timeline is {found} seconds long",
+        "要求 {asked} 秒，但时间线实际是 {found} 秒",
+    ),
+    "asked.shape": (
+        "the request asked for a {shape} frame, but the timeline is {width}x{height}",
+        "要求{shape}画面，但时间线实际是 {width}x{height}",
+    ),
+    "asked.shape.vertical": ("vertical", "竖屏"),
+    "asked.shape.square": ("square", "方形"),
+    "asked.shape.horizontal": ("horizontal", "横屏"),
+    "next.not_as_asked": (
+        "Tell the user first what differs from their request ({items}) and offer to fix it with "
+        "generate (a new request, about {cost} credits); call export only if they want it as it is.",
+        "先告诉用户哪里与要求不符（{items}），并提出用 generate 修正（新的请求，约 {cost} 积分）；"
+        "只有用户想要现在这个版本时才调用 export。",
+    ),
     "agent.missing_quotes": (
         "Not on the timeline, although the request quoted it: {texts}.",
         "请求里引用的文字没有出现在时间线上：{texts}。",

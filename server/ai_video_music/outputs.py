@@ -130,6 +130,11 @@ class GenerateOutput(Answer):
     changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
     credits_used: float | None = None
     credits_left: float | None = None
+    not_as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the verified timeline lacks of what the request asked (no music, a length, a "
+        "shape): tell the user this first and offer the fix",
+    )
     cost_warning: str | None = Field(
         default=None,
         description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
@@ -191,6 +196,11 @@ class TurnAnswer(BaseModel):
     reply: str
     timeline_changed: bool | None = None
     changes: list[str] = Field(default_factory=list)
+    not_as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the verified timeline lacks of what the request asked (no music, a length, a "
+        "shape): tell the user this first and offer the fix",
+    )
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False

@@ -84,6 +84,28 @@ def missing_quotes(gen: Generation) -> list[str]:
     return [str(q) for q in found] if isinstance(found, list) else []
 
 
+def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
+    """What the request asked (no music, a length, a shape, from the user's words) that the
+    verified timeline after the turn does not have, each said in ``lang``."""
+    found = turn_facts(gen).get("not_as_asked")
+    items: list[str] = []
+    for item in found if isinstance(found, list) else []:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind == "music":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.music", lang, names=quote_list(names, lang) if names else "?"))
+        elif kind == "seconds":
+            items.append(
+                t("asked.seconds", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
+            )
+        elif kind == "shape":
+            shape = t(f"asked.shape.{item.get('asked')}", lang)
+            items.append(
+                t("asked.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
+            )
+    return items
+
+
 def quote_list(texts: list[str], lang: Lang) -> str:
     return ("、" if lang == "zh" else ", ").join((f"「{q}」" if lang == "zh" else f"“{q}”") for q in texts)
 
@@ -104,6 +126,9 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     taken = facts.get("taken_over")
     if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
         parts.append(taken_over_line(taken, gen, lang))
+    unmet = not_as_asked(gen, lang)
+    if unmet:  # the user's own words against the verified timeline: said before anything else
+        parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))
     words = said(gen)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
@@ -150,6 +175,9 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [t("next.no_change", lang)]
     asks = translate(said(gen)).actions
     steps = []
+    unmet = not_as_asked(gen, lang)
+    if unmet:  # the fix, not the file: exporting would save what the user said they don't want
+        steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     missing = missing_quotes(gen)
     if missing:
         steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))
@@ -157,7 +185,7 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
         steps.append(t("next.export_held", lang))  # "don't export yet": no export step at all
-    elif gen.timeline_changed or Action.EXPORT in asks:
+    elif (gen.timeline_changed or Action.EXPORT in asks) and not unmet:
         steps.append(t("next.export", lang))
     return steps
 
@@ -169,6 +197,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         reply=turn_reply(gen, lang, more),
         timeline_changed=gen.timeline_changed,
         changes=changes(gen, lang),
+        not_as_asked=not_as_asked(gen, lang),
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
@@ -304,9 +333,12 @@ def status_steps(
 ) -> list[str]:
     """``export_held``: the session's latest request said not to export yet."""
     steps = []
-    for answer in out.answers:  # an answer that changed nothing comes first
+    for answer in out.answers:  # an answer that changed nothing, or not as asked, comes first
         if answer.timeline_changed is False and not answer.interrupted:
             steps.append(t("next.no_change", lang))
+        if answer.not_as_asked:
+            items = t("asked.sep", lang).join(answer.not_as_asked)
+            steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
     if out.poll_after_s is not None:
         steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
     if out.project is None:

@@ -18,7 +18,7 @@ from typing import Any
 import anyio
 import uuid_utils
 
-from . import budget
+from . import asked, budget
 from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
@@ -28,7 +28,7 @@ from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import changes, said, turn_reply, turn_steps
+from .replies import changes, not_as_asked, said, turn_reply, turn_steps
 from .router import Action
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
@@ -81,6 +81,12 @@ def compare(
             missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
             if missing:
                 facts["missing_quotes"] = missing
+        if after_tl.tracks_total:
+            # What the user's words ask that the timeline verifiably lacks ("no music" and a
+            # music track): a fact, whatever the agent says.
+            unmet = asked.unmet(asked.read(prompt), after_tl)
+            if unmet:
+                facts["not_as_asked"] = unmet
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
             facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
@@ -479,6 +485,7 @@ class Turns:
             job_id=gen.id,
             timeline_changed=gen.timeline_changed,
             changes=changes(gen, lang),
+            not_as_asked=not_as_asked(gen, lang),
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),
