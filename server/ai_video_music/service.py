@@ -257,6 +257,8 @@ class VideoService:
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
                 return None  # an edit, which the quota can pay
         self.turns.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
+        if project is not None:
+            project = s.projects.name_as_told(project, prompt)
         g = Gate(GateKind.CANNOT_RUN, GENERATION_COST, True, left)
         return self.turns.refusal(g, lang, notes, project=await s.project_view(project, link=True))
 

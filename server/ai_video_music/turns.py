@@ -262,6 +262,8 @@ class Turns:
             if g is not None and blocked:
                 # Said *before* spending: nothing is sent until the user agrees (or has credits).
                 store.not_sent(gen_id, str(g.kind))
+                if first:
+                    project = self.s.projects.name_as_told(project, prompt)
                 return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
