@@ -152,3 +152,26 @@ async def test_words_that_state_no_constraint_raise_no_alarm(
         assert music_on_timeline(sim), "music is there: a misread 'no music' would be flagged"
         out = await ask(rich, "generate", {"prompt": prompt})
         assert out["not_as_asked"] == [] and "Not as asked" not in out["reply"], prompt
+
+
+async def test_a_name_given_to_the_video_is_not_asked_for_as_on_screen_text(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    done = await ask(
+        rich, "generate", {"prompt": "再做一个新视频，叫「开业倒计时」，只用这张照片，方形，6 秒，不要音乐。"}
+    )
+    with sim.state.lock:
+        texts = [
+            seg.get("n")
+            for s in sim.state.sessions.values()
+            for tr in s.draft.get("t", [])
+            if tr.get("tt") == 7
+            for seg in tr.get("sg", [])
+        ]
+    assert done["project"]["name"] == "开业倒计时"
+    items = "；".join(done["not_as_asked"])
+    assert "要求不要音乐" in items
+    assert "开业倒计时" in texts, "the simulator's agent shows the first quoted text as the title"
+    assert "时间线上把「开业倒计时」显示为文字" in items
+    assert "请求里引用的文字没有出现在时间线上" not in done["reply"], "a name is not text to show"

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from .naming import title_from
 from .timeline import Timeline
 
 
@@ -33,6 +34,7 @@ class Asked:
     no_music: bool = False
     seconds: float | None = None
     shape: Shape | None = None
+    named_only: str | None = None  # the video's name, given without asking for an on-screen title
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -181,10 +183,22 @@ def _shape(sentences: list[str]) -> Shape | None:
     return found.pop() if len(found) == 1 else None
 
 
+# Words that ask for text on screen: with any of them, a name shown as a title may be wanted.
+_ON_SCREEN = re.compile(
+    r"(?i)\b(?:title[sd]?|headline|caption|text|subtitles?|words|heading|overlay)\b|标题|片名|字幕|文字|标语|文案"
+)
+
+
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s for s in _sentences(prompt) if _is_request(s)]
-    return Asked(no_music=_no_music(sentences), seconds=_seconds(sentences), shape=_shape(sentences))
+    name = title_from(prompt)
+    return Asked(
+        no_music=_no_music(sentences),
+        seconds=_seconds(sentences),
+        shape=_shape(sentences),
+        named_only=name if name and not _ON_SCREEN.search(prompt) else None,
+    )
 
 
 def shape_of(width: int, height: int) -> Shape:
@@ -219,4 +233,9 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         and shape_of(tl.width, tl.height) is not asked.shape
     ):
         found.append({"kind": "shape", "asked": str(asked.shape), "width": tl.width, "height": tl.height})
+    if asked.named_only is not None:
+        name = asked.named_only.casefold()
+        shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
+        if any(seg.name.casefold() == name for seg in shown):
+            found.append({"kind": "title", "name": asked.named_only})
     return found

@@ -746,6 +746,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for a {shape} frame, but the timeline is {width}x{height}",
         "要求{shape}画面，但时间线实际是 {width}x{height}",
     ),
+    "asked.title": (
+        "the request named the video {name} but asked for no on-screen title, and the timeline shows "
+        "{name} as text",
+        "请求只是把视频命名为{name}，并没有要求画面标题，但时间线上把{name}显示为文字",
+    ),
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),

@@ -98,6 +98,8 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
             items.append(
                 t("asked.seconds", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
             )
+        elif kind == "title":
+            items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "shape":
             shape = t(f"asked.shape.{item.get('asked')}", lang)
             items.append(

@@ -73,7 +73,9 @@ def compare(
         before_fp = None if before is None else fingerprint(before.draft)
         facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
         changed = None if before_fp is None else before_fp != after_fp
-        wanted = quoted(prompt)
+        stated = asked.read(prompt)
+        # A name the video is given ("叫「开业倒计时」") is not text to show: not missing if absent.
+        wanted = [q for q in quoted(prompt) if q != stated.named_only]
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
             # that appears nowhere is said to be missing.
@@ -84,7 +86,7 @@ def compare(
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
-            unmet = asked.unmet(asked.read(prompt), after_tl)
+            unmet = asked.unmet(stated, after_tl)
             if unmet:
                 facts["not_as_asked"] = unmet
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
