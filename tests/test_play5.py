@@ -60,3 +60,75 @@ async def test_a_heading_or_subject_that_is_not_a_name_leaves_the_default(
             assert refused["status"] == "cannot_run" and refused["project"]["name"] == "Video 1", prompt
         missing = await call(client, "export", {"project": "Bakery"})
         assert missing.is_error and "Bakery" in text(missing)
+
+
+async def test_credits_count_a_running_request_as_running_and_name_the_one_project_that_spent(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=2.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
+            assert working["status"] == "working"
+            during = await ask(client, "credits")
+            assert during["session_requests"] == 1 and during["session_credits_used"] is None
+            assert "1 request(s) still running, not charged yet" in during["reply"]
+            assert "0 requests" not in during["reply"] and "used 0 credits" not in during["reply"]
+        await ask(client, "status")  # the answer, told
+        after = await ask(client, "credits")
+        used = 1000 - sum(u.credits for u in sim.state.users.values())
+        assert after["session_credits_used"] == used > 0
+        assert [(p["project"], p["credits_used"]) for p in after["by_project"]] == [("Bakery", used)]
+        assert "By project: “Bakery”" in after["reply"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_an_empty_project_with_media_and_a_refused_request_is_told_as_it_is(
+    settings: Settings, sim: Simulator, image: Path, lang: str
+) -> None:
+    en = lang == "en"
+    first = "make a 6 second video for the bakery" if en else "给面包店做一个6秒的视频"
+    second = (
+        "Holiday teaser: just this photo, 5 seconds, square" if en else "做一个「开业倒计时」视频，方形，5 秒"
+    )
+    name = "Holiday teaser" if en else "开业倒计时"
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": first})
+        await ask(client, "export")
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        sim.state.set_credits(0)
+        assert (await ask(client, "generate", {"prompt": second}))["status"] == "cannot_run"
+        st = await ask(client, "status")
+        reply, steps = st["reply"], " ".join(st["next_steps"])
+        refused = (
+            f"Nothing has been made in this project yet: the request “{second}” was not sent "
+            "(too few credits)"
+            if en
+            else f"这个项目还没有做出任何内容：请求「{second}」没有发送（积分不足）"
+        )
+        assert refused in reply
+        no_export = (
+            f"The project '{name}' has no export yet (the saved videos below"
+            if en
+            else f"项目「{name}」还没有导出"
+        )
+        saved = "Saved videos" if en else "已保存的视频"
+        assert reply.index(no_export) < reply.index(saved), "'below' is said before the list"
+        assert "export" not in steps and ("more credits" in steps or "更多积分" in steps)
+        # Shown from the other project: nothing to export there, and export says why.
+        back = made["project"]["name"]
+        shown = await ask(client, "generate", {"prompt": "status" if en else "进度如何", "project": back})
+        assert shown["status"] == "done"
+        other = await ask(client, "status", {"project": name})
+        assert not any("export" in s for s in other["next_steps"]), other["next_steps"]
+        empty = await call(client, "export", {"project": name})
+        said = text(empty)
+        assert empty.is_error
+        assert (
+            "Nothing has been generated from the uploaded media yet" if en else "已上传的素材还没有生成视频"
+        ) in said
+        assert "Upload media" not in said and "请先上传素材" not in said

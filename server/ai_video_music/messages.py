@@ -362,6 +362,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Showing the project “{name}”; the current project is still “{current}”.",
         "正在显示项目「{name}」；当前项目仍是「{current}」。",
     ),
+    "next.shown_project_empty": (
+        'Nothing is generated in this project yet: to ask for its video, pass project="{name}" to generate '
+        "(it then becomes current).",
+        '这个项目还没有生成视频：要为它制作视频，请在 generate 中传入 project="{name}"'
+        "（它随之成为当前项目）。",
+    ),
+    "next.generate_from_media": (
+        "Nothing is generated from the uploaded media yet: when the user describes the video, call generate.",
+        "已上传的素材还没有生成视频：用户描述想要的视频后，调用 generate。",
+    ),
+    "status.refused": (
+        "Nothing has been made in this project yet: the request “{prompt}” was not sent ({reason}), "
+        "so nothing was charged.",
+        "这个项目还没有做出任何内容：请求「{prompt}」没有发送（{reason}），因此没有扣费。",
+    ),
+    "status.refused.cannot_run": ("too few credits", "积分不足"),
+    "status.refused.confirm": ("its cost was not confirmed", "花费未经确认"),
     "next.shown_project": (
         'To edit, upload to or export this project, pass project="{name}" to generate, upload or export '
         "(it then becomes current).",
@@ -501,6 +518,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.nothing_to_export": (
         "There's nothing to export yet: the timeline is empty.",
         "还没有可以导出的内容：时间线是空的。",
+    ),
+    "error.nothing_to_export.has_media": (
+        "Nothing has been generated from the uploaded media yet: ask for the video with generate first.",
+        "已上传的素材还没有生成视频：请先用 generate 描述想要的视频。",
     ),
     "error.nothing_to_export.remedy": (
         "Upload media and ask for a video with generate first.",
@@ -944,8 +965,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
     ),
     "credits.session.running": (
-        "{n} request(s) still running: their cost is known once they finish.",
-        "{n} 个请求仍在进行中：完成后才能知道花费。",
+        "{n} request(s) still running, not charged yet: their cost is known once they finish.",
+        "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.none": (
         "No request in this conversation has been sent yet, so none has cost anything.",

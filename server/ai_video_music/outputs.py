@@ -181,11 +181,12 @@ class CreditsOutput(Answer):
     session_credits_used: float | None = Field(
         default=None,
         description="What this conversation's requests cost: the sum of each request's own cost "
-        "(None when none was sent). Requests whose own cost is not known are not in it; the reply says so",
+        "(None when none was sent or none has finished). Requests whose own cost is not known (still "
+        "running, or unread) are not in it; the reply says so",
     )
     session_requests: int = Field(default=0, description="Requests sent in this conversation")
     by_project: list[ProjectSpent] = Field(
-        default_factory=list, description="The same per project, when the conversation used several"
+        default_factory=list, description="The same per project that had a request sent (one or several)"
     )
 
 

@@ -308,6 +308,9 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
     other = [e for e in out.exports if e not in saved]
+    if out.exports_total and out.project is not None and not out.project_exported:
+        # Before the lists it speaks of ("the saved videos below are of other projects").
+        parts.append(t("status.no_exports_here", lang, name=out.project.name))
     if saved:
         head = t("status.saved", lang, n=len(saved))
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
@@ -316,9 +319,7 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))
     if out.exports_total == 0:
         parts.append(t("status.no_exports", lang))
-    elif out.project is not None and not out.project_exported:
-        parts.append(t("status.no_exports_here", lang, name=out.project.name))
-    elif out.pages > 1:
+    elif out.pages > 1 and (out.project is None or out.project_exported):
         parts.append(t("status.page", lang, n=out.exports_total, page=out.page, pages=out.pages))
     if out.projects_total > 1:
         names = t("list.sep", lang).join((p.name + (" ✓" if p.current else "")) for p in out.projects)
@@ -328,6 +329,14 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
     if out.elsewhere:
         parts.append("\n".join(out.elsewhere))
     return "\n\n".join(p for p in parts if p)
+
+
+def refused_line(gen: Generation, lang: Lang) -> str:
+    """A project whose only request was not sent (too few credits, or its cost not confirmed):
+    what was asked and why nothing was made, rather than only "Timeline is empty"."""
+    reason = gen.fact_map.get("not_sent")
+    key = "status.refused.cannot_run" if reason == "cannot_run" else "status.refused.confirm"
+    return t("status.refused", lang, prompt=cap(gen.prompt, 80), reason=t(key, lang))
 
 
 def status_steps(
@@ -349,6 +358,8 @@ def status_steps(
         steps.append(t("next.export_held", lang))
     elif out.exportable and not out.working and not out.export_current and not cancelled_now and not steps:
         steps.append(t("next.export", lang))
+    elif out.timeline is not None and not out.exportable and out.media_total and not out.working:
+        steps.append(t("next.generate_from_media", lang))  # media, but no video asked for yet
     if out.pages > out.page:
         steps.append(t("next.more_exports", lang, page=out.page + 1))
     return steps
@@ -363,8 +374,10 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
     requests = total.counted + total.shared + total.unknown + total.running
     if not requests:
         return t("credits.session.none", lang)
-    parts = [t("credits.session", lang, used=f"{total.used:g}", n=total.counted)]
-    if len(by_project) > 1:
+    parts = []
+    if total.counted or requests > total.running:  # a sum of nothing finished says nothing
+        parts.append(t("credits.session", lang, used=f"{total.used:g}", n=total.counted))
+    if by_project and parts:  # which project spent it, also when it is only one
         items = t("list.sep", lang).join(
             t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
             for name, p in by_project

@@ -325,7 +325,7 @@ class VideoService:
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
-            session_credits_used=whole.used if gens else None,
+            session_credits_used=whole.used if len(gens) > whole.running else None,
             session_requests=len(gens),
             by_project=[
                 ProjectSpent(
@@ -335,9 +335,7 @@ class VideoService:
                     not_counted=p.shared + p.unknown + p.running,
                 )
                 for name, p in by_project
-            ]
-            if len(by_project) > 1
-            else [],
+            ],
         )
 
 
