@@ -5,12 +5,14 @@ request was refused, and sentences that were inaccurate (counts, directions, sug
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
 from mcp import Client
 
 from ai_video_music.config import Settings
+from ai_video_music.messages import CATALOGUE, join_sentences
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
@@ -132,3 +134,54 @@ async def test_an_empty_project_with_media_and_a_refused_request_is_told_as_it_i
             "Nothing has been generated from the uploaded media yet" if en else "已上传的素材还没有生成视频"
         ) in said
         assert "Upload media" not in said and "请先上传素材" not in said
+
+
+def test_chinese_sentences_are_joined_without_a_space_and_apart_from_latin_text() -> None:
+    stops = re.compile(r"[。！？；：] ")
+    assert [key for key, (_, zh) in CATALOGUE.items() if stops.search(zh)] == []
+    assert join_sentences(["没有这个项目。", "请调用 status。"], "zh") == "没有这个项目。请调用 status。"
+    assert (
+        join_sentences(["注册：https://x.test/r?b=1", "注册后再试。"], "zh")
+        == "注册：https://x.test/r?b=1 注册后再试。"
+    )
+    assert join_sentences(["No such project.", "", "Call status."], "en") == "No such project. Call status."
+
+
+async def test_a_chinese_error_and_answer_have_no_space_after_a_full_stop(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=60)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "给面包店做一个6秒的视频"})
+        unknown = await call(client, "export", {"project": "开业倒计时"})
+        assert unknown.is_error and "没有名为" in text(unknown) and "。 " not in text(unknown)
+        assert "。 " not in made["reply"] and "。 " not in text(await call(client, "status"))
+
+
+async def test_naming_the_current_project_does_not_say_it_switched(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
+        again = await ask(client, "generate", {"prompt": "make the music quieter", "project": "Bakery"})
+        assert made["project"]["name"] == "Bakery" and "Switched" not in again["reply"]
+        await ask(client, "generate", {"prompt": "make a 6 second video about hiking", "new_project": True})
+        back = await ask(client, "generate", {"prompt": "lower the music to 20%", "project": "Bakery"})
+        assert back["reply"].startswith("Switched to the project “Bakery”.")
+
+
+async def test_an_unchanged_timeline_is_said_plainly_and_the_agents_words_follow_marked(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
+        out = await ask(client, "generate", {"prompt": "Add a slow zoom to the candle reel."})
+    assert out["timeline_changed"] is False and out["agent_says"]
+    reply = out["reply"]
+    assert reply.startswith("Note: the timeline did not change with “Add a slow zoom to the candle reel.”.\n")
+    assert "whatever" not in reply and reply.index("did not change") < reply.index("NemoVideo says:")

@@ -80,6 +80,24 @@ def msg(key: str, **params: Any) -> Msg:
     return Msg(key, params)
 
 
+# A Chinese sentence that ends in full-width punctuation (or a CJK character) takes no space
+# before the next one; after Latin text (a URL, a file name) a space keeps them apart.
+_CJK_END = re.compile(r"[\u3000-\u303f\uff00-\uffef\u3400-\u9fff\uf900-\ufaff”’…—]$")
+
+
+def join_sentences(parts: list[str], lang: Lang) -> str:
+    """Sentences as the language writes them: "A. B" in English, "甲。乙" in Chinese (never
+    "甲。 乙"); empty parts are left out."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out:
+            out += "" if lang == "zh" and _CJK_END.search(out) else " "
+        out += part
+    return out
+
+
 # Checking a runtime Protocol costs ~19 us; most parameters are plain values and skip it.
 _PLAIN = frozenset({str, int, float})
 
@@ -746,8 +764,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{prompt}”之后时间线没有变化。",
     ),
     "agent.unchanged_but_said": (
-        "Note: the timeline did not change with “{prompt}”, whatever NemoVideo's words below say.",
-        "注意：“{prompt}”之后时间线实际上没有变化，无论下面 NemoVideo 怎么说。",
+        "Note: the timeline did not change with “{prompt}”.",
+        "注意：“{prompt}”之后时间线实际上没有变化。",
     ),
     "agent.unchecked": (
         "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",

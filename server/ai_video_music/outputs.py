@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from .messages import Lang, t
+from .messages import Lang, join_sentences, t
 
 # Fields several answers share, described once.
 AgentSays = Annotated[
@@ -35,7 +35,7 @@ class Answer(BaseModel):
     def text(self) -> str:
         parts = [self.reply.strip()]
         if self.next_steps:
-            steps = t("sentence.sep", self.language).join(self.next_steps)
+            steps = join_sentences(self.next_steps, self.language)
             parts.append(t("next.line", self.language, steps=steps))
         return "\n\n".join(p for p in parts if p)
 

@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .costs import EDIT_COST, Cost, Spent, cost_of
-from .messages import Lang, t
+from .messages import Lang, join_sentences, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
@@ -74,7 +74,7 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
     else:
         line = t("cost.used", lang, used=f"{cost.used:g}", left=f"{cost.left:g}")
     if cost.left < EDIT_COST:
-        line += t("sentence.sep", lang) + t("cost.low", lang, cost=EDIT_COST, more=more)
+        line = join_sentences([line, t("cost.low", lang, cost=EDIT_COST, more=more)], lang)
     return line
 
 
@@ -147,8 +147,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     if missing:
         parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
     if words:
-        cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
-        parts.append(fence(words, lang) + cut)
+        cut = t("agent.cut", lang) if facts.get("truncated") or error else ""
+        parts.append(join_sentences([fence(words, lang), cut], lang))
     elif isinstance(taken, dict):
         parts.append(t("agent.words_lost", lang))  # not silent: its words went with the server
     elif error is None and gen.status is not TurnState.INTERRUPTED:
@@ -257,13 +257,19 @@ def export_progress(rec: Render, timeline: TimelineView, lang: Lang) -> str:
     pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
     reply = t("export.rendering", lang, pct=pct)
     if timeline.duration_s and timeline.width and timeline.height:
-        reply += t("sentence.sep", lang) + t(
-            "export.will_be",
+        reply = join_sentences(
+            [
+                reply,
+                t(
+                    "export.will_be",
+                    lang,
+                    seconds=f"{timeline.duration_s:g}",
+                    width=timeline.width,
+                    height=timeline.height,
+                    ratio=timeline.aspect_ratio or "?",
+                ),
+            ],
             lang,
-            seconds=f"{timeline.duration_s:g}",
-            width=timeline.width,
-            height=timeline.height,
-            ratio=timeline.aspect_ratio or "?",
         )
     return reply
 
@@ -301,9 +307,8 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
         if out.media:
             more = out.media_total - len(out.media)
             listed = t("list.sep", lang).join(m.name for m in out.media)
-            parts.append(t("status.media", lang, n=out.media_total, names=listed) + (
-                " " + t("status.more", lang, n=more) if more > 0 else ""
-            ))  # fmt: skip
+            shown = t("status.media", lang, n=out.media_total, names=listed)
+            parts.append(join_sentences([shown, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
@@ -389,7 +394,7 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
         parts.append(t("credits.session.unknown", lang, n=total.unknown))
     if total.running:
         parts.append(t("credits.session.running", lang, n=total.running))
-    return t("sentence.sep", lang).join(parts)
+    return join_sentences(parts, lang)
 
 
 def credits_reply(
@@ -398,7 +403,7 @@ def credits_reply(
     """The balance, what this conversation spent, and (when too little is left) how to get more."""
     reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
     if more is not None:  # too little for any request: how to get more, here too
-        reply += t("sentence.sep", lang) + more
+        reply = join_sentences([reply, more], lang)
     return reply + ("\n\n" + spent_line if spent_line else "")
 
 
@@ -422,7 +427,7 @@ def upload_low_credits(balance: float, more: str, lang: Lang) -> str:
 def upload_page_reply(url: str, minutes: int, project: str, paths: int, lang: Lang) -> str:
     """Hosted mode: the page where the user sends files from their device (named paths can't be read)."""
     page = t("upload.page", lang, url=url, minutes=minutes, project=project)
-    return t("upload.page_paths", lang) + t("sentence.sep", lang) + page if paths else page
+    return join_sentences([t("upload.page_paths", lang), page], lang) if paths else page
 
 
 def upload_outcome(status: UploadState, names: list[str], error: str | None, lang: Lang) -> str:

@@ -128,7 +128,10 @@ class VideoService:
             return []
         if new_project:
             raise InputError("input.project_and_new")
+        before = self.shared.projects.current
         chosen = self.shared.projects.switch(ref)
+        if before is not None and before.id == chosen.id:
+            return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
     def _used(self, project: Project | None) -> bool:

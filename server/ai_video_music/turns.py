@@ -22,7 +22,7 @@ from . import asked, budget
 from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
-from .messages import LANGUAGES, Lang, msg, t
+from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
 from .naming import quoted
 from .outputs import GenerateOutput
@@ -448,7 +448,7 @@ class Turns:
             facts["error"] = {
                 lang: (
                     # The message reached the agent: whatever broke, sending it again could charge twice.
-                    error.message(lang) + " " + t("error.turn_failed.remedy", lang)
+                    join_sentences([error.message(lang), t("error.turn_failed.remedy", lang)], lang)
                     if accepted
                     else error.render(lang)
                 )
