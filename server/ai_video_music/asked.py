@@ -130,10 +130,16 @@ def _sentences(text: str) -> list[str]:
     return [s.strip() for s in _SENTENCE.findall(_QUOTED.sub(" ", text)) if s.strip()]
 
 
+_POLITE_ASK = re.compile(r"(?i)^\s*(?:(?:can|could|would|will)\s+you|please)\b|帮|请|麻烦")
+
+
 def _is_request(sentence: str) -> bool:
     """A statement or a polite request ("Can you make …?"); not a question about the video or
-    a condition ("is there no music?", "if it's vertical…", "有没有音乐", "如果没有音乐")."""
+    a condition ("is there no music?", "No music? Really?", "if it's vertical…", "有没有音乐",
+    "如果没有音乐")."""
     if _EN_NOT_A_REQUEST.match(sentence):
+        return False
+    if sentence.rstrip().endswith(("?", "？")) and not _POLITE_ASK.search(sentence):
         return False
     zh_question = _ZH_NOT_A_REQUEST.search(sentence)
     # "能帮我做一个方形视频吗？" asks for it; "有没有音乐？" asks about it.
@@ -191,7 +197,7 @@ _ON_SCREEN = re.compile(
 
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
-    sentences = [s for s in _sentences(prompt) if _is_request(s)]
+    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
     name = title_from(prompt)
     return Asked(
         no_music=_no_music(sentences),
