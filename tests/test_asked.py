@@ -175,3 +175,20 @@ async def test_a_name_given_to_the_video_is_not_asked_for_as_on_screen_text(
     assert "开业倒计时" in texts, "the simulator's agent shows the first quoted text as the title"
     assert "时间线上把「开业倒计时」显示为文字" in items
     assert "请求里引用的文字没有出现在时间线上" not in done["reply"], "a name is not text to show"
+
+
+async def test_an_answer_told_by_status_says_it_first_and_offers_the_fix(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=2.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "6 秒，方形，不要音乐"})
+            assert working["status"] == "working"
+        st = await ask(client, "status")
+    (answer,) = st["answers"]
+    assert answer["not_as_asked"] and answer["reply"].startswith("与要求不符：要求不要音乐")
+    assert st["next_steps"][0].startswith("先告诉用户哪里与要求不符")
+    assert not any(s.startswith("用户需要成品文件时") for s in st["next_steps"])
