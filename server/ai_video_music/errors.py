@@ -12,7 +12,7 @@ import errno
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .messages import CATALOGUE, Lang, t
+from .messages import CATALOGUE, Lang, join_sentences, t
 from .redact import redact
 from .sanitize import one_line
 
@@ -63,7 +63,7 @@ class NemoError(Exception):
 
     def render(self, lang: Lang) -> str:
         """Message and remedy, as the user reads them."""
-        return " ".join(p for p in (self.message(lang), self.remedy(lang)) if p)
+        return join_sentences([self.message(lang), self.remedy(lang)], lang)
 
 
 # --- local problems (nothing was sent) -------------------------------------------------------

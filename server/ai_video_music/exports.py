@@ -75,7 +75,9 @@ class Exports:
         state = await self.s.state(project)
         facts = await self.s.drafts.facts(state.draft, state.canvas)
         if not facts.exportable:
-            raise NothingToExportError()
+            # Media uploaded but no video asked for: "upload first" would be untrue.
+            has_media = self.s.store.media_page(project.id, 1)[1] > 0
+            raise NothingToExportError(remedy="error.nothing_to_export.has_media" if has_media else None)
         assert state.draft is not None
         fp = facts.fingerprint
         async with self._lock:

@@ -21,7 +21,7 @@ import uuid_utils
 
 from . import budget
 from .errors import NemoError
-from .messages import Lang, Msg, msg, t
+from .messages import Lang, Msg, join_sentences, msg, t
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +176,7 @@ class Jobs:
         if elapsed - job.noted >= self.still_working_every:
             # About every two minutes, a sentence the assistant can pass on to the user.
             job.noted = elapsed
-            text = t("job.still_working", lang, what=job.label, minutes=round(elapsed / 60)) + " " + text
+            still = t("job.still_working", lang, what=job.label, minutes=round(elapsed / 60))
+            text = join_sentences([still, text], lang)
             log.info("%s job %s still running after %.0f s", job.kind, job.id, elapsed)
         return text

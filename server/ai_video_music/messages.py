@@ -80,6 +80,24 @@ def msg(key: str, **params: Any) -> Msg:
     return Msg(key, params)
 
 
+# A Chinese sentence that ends in full-width punctuation (or a CJK character) takes no space
+# before the next one; after Latin text (a URL, a file name) a space keeps them apart.
+_CJK_END = re.compile(r"[\u3000-\u303f\uff00-\uffef\u3400-\u9fff\uf900-\ufaff”’…—]$")
+
+
+def join_sentences(parts: list[str], lang: Lang) -> str:
+    """Sentences as the language writes them: "A. B" in English, "甲。乙" in Chinese (never
+    "甲。 乙"); empty parts are left out."""
+    out = ""
+    for part in (p.strip() for p in parts):
+        if not part:
+            continue
+        if out:
+            out += "" if lang == "zh" and _CJK_END.search(out) else " "
+        out += part
+    return out
+
+
 # Checking a runtime Protocol costs ~19 us; most parameters are plain values and skip it.
 _PLAIN = frozenset({str, int, float})
 
@@ -362,6 +380,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Showing the project “{name}”; the current project is still “{current}”.",
         "正在显示项目「{name}」；当前项目仍是「{current}」。",
     ),
+    "next.shown_project_empty": (
+        'Nothing is generated in this project yet: to ask for its video, pass project="{name}" to generate '
+        "(it then becomes current).",
+        '这个项目还没有生成视频：要为它制作视频，请在 generate 中传入 project="{name}"'
+        "（它随之成为当前项目）。",
+    ),
+    "next.generate_from_media": (
+        "Nothing is generated from the uploaded media yet: when the user describes the video, call generate.",
+        "已上传的素材还没有生成视频：用户描述想要的视频后，调用 generate。",
+    ),
+    "status.refused": (
+        "Nothing has been made in this project yet: the request “{prompt}” was not sent ({reason}), "
+        "so nothing was charged.",
+        "这个项目还没有做出任何内容：请求「{prompt}」没有发送（{reason}），因此没有扣费。",
+    ),
+    "status.refused.cannot_run": ("too few credits", "积分不足"),
+    "status.refused.confirm": ("its cost was not confirmed", "花费未经确认"),
     "next.shown_project": (
         'To edit, upload to or export this project, pass project="{name}" to generate, upload or export '
         "(it then becomes current).",
@@ -510,6 +545,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "error.nothing_to_export": (
         "There's nothing to export yet: the timeline is empty.",
         "还没有可以导出的内容：时间线是空的。",
+    ),
+    "error.nothing_to_export.has_media": (
+        "Nothing has been generated from the uploaded media yet: ask for the video with generate first.",
+        "已上传的素材还没有生成视频：请先用 generate 描述想要的视频。",
     ),
     "error.nothing_to_export.remedy": (
         "Upload media and ask for a video with generate first.",
@@ -734,12 +773,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{prompt}”之后时间线没有变化。",
     ),
     "agent.unchanged_but_said": (
-        "Note: the timeline did not change with “{prompt}”, whatever NemoVideo's words below say.",
-        "注意：“{prompt}”之后时间线实际上没有变化，无论下面 NemoVideo 怎么说。",
+        "Note: the timeline did not change with “{prompt}”.",
+        "注意：“{prompt}”之后时间线实际上没有变化。",
     ),
     "agent.unchecked": (
         "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
         "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
+    ),
+    "asked.unmet": ("Not as asked: {items}.", "与要求不符：{items}。"),
+    "asked.sep": ("; ", "；"),
+    "asked.music": (
+        "the request said no music, but the timeline has music ({names})",
+        "要求不要音乐，但时间线上有音乐（{names}）",
+    ),
+    "asked.seconds": (
+        "the request asked for {asked} seconds, but the timeline is {found} seconds long",
+        "要求 {asked} 秒，但时间线实际是 {found} 秒",
+    ),
+    "asked.shape": (
+        "the request asked for a {shape} frame, but the timeline is {width}x{height}",
+        "要求{shape}画面，但时间线实际是 {width}x{height}",
+    ),
+    "asked.title": (
+        "the request named the video {name} but asked for no on-screen title, and the timeline shows "
+        "{name} as text",
+        "请求只是把视频命名为{name}，并没有要求画面标题，但时间线上把{name}显示为文字",
+    ),
+    "asked.shape.vertical": ("vertical", "竖屏"),
+    "asked.shape.square": ("square", "方形"),
+    "asked.shape.horizontal": ("horizontal", "横屏"),
+    "next.not_as_asked": (
+        "Tell the user first what differs from their request ({items}) and offer to fix it with "
+        "generate (a new request, about {cost} credits); call export only if they want it as it is.",
+        "先告诉用户哪里与要求不符（{items}），并提出用 generate 修正（新的请求，约 {cost} 积分）；"
+        "只有用户想要现在这个版本时才调用 export。",
     ),
     "agent.missing_quotes": (
         "Not on the timeline, although the request quoted it: {texts}.",
@@ -925,8 +992,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
     ),
     "credits.session.running": (
-        "{n} request(s) still running: their cost is known once they finish.",
-        "{n} 个请求仍在进行中：完成后才能知道花费。",
+        "{n} request(s) still running, not charged yet: their cost is known once they finish.",
+        "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.none": (
         "No request in this conversation has been sent yet, so none has cost anything.",

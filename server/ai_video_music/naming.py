@@ -153,14 +153,66 @@ def _chinese_subject(text: str) -> str:
     return ""
 
 
-def name_from(text: str) -> str:
-    """A project name from a request's words: the title asked for, else the subject; else ""."""
+# A name the request opens with, as a heading: "Holiday teaser: just this photo, 5 seconds".
+_HEADING_EN = re.compile(r"^\s*([A-Z][\w'’&-]*(?:\s+[\w'’&-]+){0,3})\s*[:：]\s*\S")
+_HEADING_ZH = re.compile(r"^\s*([\u4e00-\u9fff]{2,12})\s*[:：]\s*\S")
+# A heading that labels a part of the request, not the video: "Music: lo-fi", "注意：…".
+_LABELS = {
+    "note", "notes", "music", "title", "text", "caption", "captions", "subtitle", "subtitles", "idea",
+    "update", "edit", "edits", "request", "ps", "p.s", "also", "style", "length", "duration", "format",
+    "photos", "photo", "video", "videos", "task", "todo", "instructions", "change", "changes", "next",
+    "then", "first", "second", "finally", "important", "reminder", "hi", "hey", "ok", "okay", "question",
+    "audio", "voice", "ratio", "size", "mood", "vibe", "theme", "goal", "context", "background", "feedback",
+    "标题", "音乐", "字幕", "文字", "注意", "要求", "备注", "说明", "时长", "比例", "画面", "风格", "主题",
+    "配乐", "问题", "补充", "另外", "然后", "首先", "最后", "背景", "素材", "照片", "视频", "格式",
+}  # fmt: skip
+# A heading that is an instruction ("Add the title: Summer", "Please note: …") names nothing.
+_INSTRUCTION_WORDS = {
+    "add", "make", "put", "change", "remove", "set", "use", "create", "please", "can", "could", "would",
+    "lower", "raise", "cut", "trim", "export", "start", "do", "keep", "try", "turn", "give", "send", "show",
+    "switch", "replace", "delete", "i", "we", "let's", "lets", "the", "a", "an", "it", "this", "to", "my",
+    "our", "your", "me", "is", "are", "for", "with", "and", "of",
+}  # fmt: skip
+
+
+def _heading_names(words: str) -> bool:
+    lowered = words.casefold()
+    return lowered not in _LABELS and not set(lowered.split()) & (_LABELS | _INSTRUCTION_WORDS)
+
+
+# A quoted name the video is called by: "a 'Holiday teaser' video", "做一个「开业倒计时」视频".
+_NAMED_VIDEO = re.compile(
+    r"(?i)(?:\b(?:a|an|the|our|my|new)\s+)" + _QUOTE + r"\s+(?:video|reel|clip|teaser|promo|short|film)\b"
+    r"|" + _QUOTE.replace("(", "(?P<zh>", 1) + r"\s*的?(?:视频|短片|短视频|宣传片|片子|vlog)"
+)
+
+
+def title_from(text: str) -> str:
+    """The name the request gives the video in so many words ("called 'Holiday teaser'",
+    "Holiday teaser: …", 叫「开业倒计时」, 名为…, 「X」视频), else "": never a guess from its subject."""
     if not text.strip():
         return ""
     for pattern in (_TITLE_QUOTED, _ZH_TITLE_PLAIN, _ZH_NAMED_PLAIN, _TITLE_PLAIN):
         found = pattern.search(text)
         if found and tidy(found.group(1)):
             return tidy(_until_stop(found.group(1)))
+    named = _NAMED_VIDEO.search(text)
+    if named and tidy(named.group(1) or named.group("zh") or ""):
+        return tidy(named.group(1) or named.group("zh"))
+    for pattern in (_HEADING_EN, _HEADING_ZH):
+        heading = pattern.match(text)
+        if heading and _heading_names(heading.group(1)) and tidy(heading.group(1)):
+            return tidy(heading.group(1))
+    return ""
+
+
+def name_from(text: str) -> str:
+    """A project name from a request's words: the title asked for, else the subject; else ""."""
+    if not text.strip():
+        return ""
+    title = title_from(text)
+    if title:
+        return title
     # Quoted text is what the video shows (a caption, 字幕「下次见」), never the subject: masked.
     plain = re.sub(_QUOTE, " ", text)
     return _english_subject(plain) or _chinese_subject(plain)

@@ -11,7 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field
 
-from .messages import Lang, t
+from .messages import Lang, join_sentences, t
 
 # Fields several answers share, described once.
 AgentSays = Annotated[
@@ -35,7 +35,7 @@ class Answer(BaseModel):
     def text(self) -> str:
         parts = [self.reply.strip()]
         if self.next_steps:
-            steps = t("sentence.sep", self.language).join(self.next_steps)
+            steps = join_sentences(self.next_steps, self.language)
             parts.append(t("next.line", self.language, steps=steps))
         return "\n\n".join(p for p in parts if p)
 
@@ -130,6 +130,11 @@ class GenerateOutput(Answer):
     changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
     credits_used: float | None = None
     credits_left: float | None = None
+    not_as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the verified timeline lacks of what the request asked (no music, a length, a "
+        "shape): tell the user this first and offer the fix",
+    )
     cost_warning: str | None = Field(
         default=None,
         description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
@@ -176,11 +181,12 @@ class CreditsOutput(Answer):
     session_credits_used: float | None = Field(
         default=None,
         description="What this conversation's requests cost: the sum of each request's own cost "
-        "(None when none was sent). Requests whose own cost is not known are not in it; the reply says so",
+        "(None when none was sent or none has finished). Requests whose own cost is not known (still "
+        "running, or unread) are not in it; the reply says so",
     )
     session_requests: int = Field(default=0, description="Requests sent in this conversation")
     by_project: list[ProjectSpent] = Field(
-        default_factory=list, description="The same per project, when the conversation used several"
+        default_factory=list, description="The same per project that had a request sent (one or several)"
     )
 
 
@@ -191,6 +197,11 @@ class TurnAnswer(BaseModel):
     reply: str
     timeline_changed: bool | None = None
     changes: list[str] = Field(default_factory=list)
+    not_as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the verified timeline lacks of what the request asked (no music, a length, a "
+        "shape): tell the user this first and offer the fix",
+    )
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False

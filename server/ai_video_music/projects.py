@@ -23,7 +23,7 @@ from .client import NemoClient
 from .config import Settings
 from .errors import InputError, NemoError, SessionNotFoundError
 from .messages import LANGUAGES, Lang, backend_language, detect_language, parse_language, t
-from .naming import name_from
+from .naming import name_from, title_from
 from .sanitize import clean_text
 from .store import Project, Store
 
@@ -195,6 +195,19 @@ class Projects:
         else:
             self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
         self._refresh(project.id)
+
+    def name_as_told(self, project: Project, text: str) -> Project:
+        """A request not sent (refused for its cost) that names the video in so many words
+        ("called 'Holiday teaser'", 叫「开业倒计时」) still names a project that has no name yet
+        and no request sent: the user named it, and will ask for it by that name. A subject is
+        not enough here; the request that runs names it as usual."""
+        fresh = self.store.project(project.id) or project
+        wanted = title_from(text)
+        if fresh.named or not wanted or self.store.has_turns(project.id):
+            return fresh
+        self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
+        self._refresh(project.id)
+        return self.store.project(project.id) or fresh
 
     def unique(self, name: str, but: str | None = None) -> str:
         """``name``, or ``name 2``, ``name 3``… when another project has it."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .messages import Lang, t
+from .messages import Lang, join_sentences, t
 
 
 @dataclass(frozen=True)
@@ -39,7 +39,7 @@ def quota_text(q: Quota, lang: Lang) -> str:
     """The member's own quota and use: never the team's balance or another member's."""
     text = t("quota.text", lang, limit=f"{q.limit:g}", days=q.days, used=f"{q.used:g}", left=f"{q.left:g}")
     if q.running:
-        text += t("sentence.sep", lang) + t("quota.running", lang, n=q.running)
+        text = join_sentences([text, t("quota.running", lang, n=q.running)], lang)
     return text
 
 

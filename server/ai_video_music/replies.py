@@ -12,7 +12,7 @@ import re
 from typing import Any
 
 from .costs import EDIT_COST, Cost, Spent, cost_of
-from .messages import Lang, t
+from .messages import Lang, join_sentences, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
@@ -74,7 +74,7 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
     else:
         line = t("cost.used", lang, used=f"{cost.used:g}", left=f"{cost.left:g}")
     if cost.left < EDIT_COST:
-        line += t("sentence.sep", lang) + t("cost.low", lang, cost=EDIT_COST, more=more)
+        line = join_sentences([line, t("cost.low", lang, cost=EDIT_COST, more=more)], lang)
     return line
 
 
@@ -82,6 +82,30 @@ def missing_quotes(gen: Generation) -> list[str]:
     """Texts the request quoted that the new timeline doesn't have anywhere (checked, not claimed)."""
     found = turn_facts(gen).get("missing_quotes")
     return [str(q) for q in found] if isinstance(found, list) else []
+
+
+def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
+    """What the request asked (no music, a length, a shape, from the user's words) that the
+    verified timeline after the turn does not have, each said in ``lang``."""
+    found = turn_facts(gen).get("not_as_asked")
+    items: list[str] = []
+    for item in found if isinstance(found, list) else []:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind == "music":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.music", lang, names=quote_list(names, lang) if names else "?"))
+        elif kind == "seconds":
+            items.append(
+                t("asked.seconds", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
+            )
+        elif kind == "title":
+            items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "shape":
+            shape = t(f"asked.shape.{item.get('asked')}", lang)
+            items.append(
+                t("asked.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
+            )
+    return items
 
 
 def quote_list(texts: list[str], lang: Lang) -> str:
@@ -104,6 +128,9 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     taken = facts.get("taken_over")
     if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
         parts.append(taken_over_line(taken, gen, lang))
+    unmet = not_as_asked(gen, lang)
+    if unmet:  # the user's own words against the verified timeline: said before anything else
+        parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))
     words = said(gen)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
@@ -120,8 +147,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     if missing:
         parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
     if words:
-        cut = " " + t("agent.cut", lang) if facts.get("truncated") or error else ""
-        parts.append(fence(words, lang) + cut)
+        cut = t("agent.cut", lang) if facts.get("truncated") or error else ""
+        parts.append(join_sentences([fence(words, lang), cut], lang))
     elif isinstance(taken, dict):
         parts.append(t("agent.words_lost", lang))  # not silent: its words went with the server
     elif error is None and gen.status is not TurnState.INTERRUPTED:
@@ -150,6 +177,9 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [t("next.no_change", lang)]
     asks = translate(said(gen)).actions
     steps = []
+    unmet = not_as_asked(gen, lang)
+    if unmet:  # the fix, not the file: exporting would save what the user said they don't want
+        steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     missing = missing_quotes(gen)
     if missing:
         steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))
@@ -157,7 +187,7 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
         steps.append(t("next.export_held", lang))  # "don't export yet": no export step at all
-    elif gen.timeline_changed or Action.EXPORT in asks:
+    elif (gen.timeline_changed or Action.EXPORT in asks) and not unmet:
         steps.append(t("next.export", lang))
     return steps
 
@@ -169,6 +199,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         reply=turn_reply(gen, lang, more),
         timeline_changed=gen.timeline_changed,
         changes=changes(gen, lang),
+        not_as_asked=not_as_asked(gen, lang),
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
@@ -226,13 +257,19 @@ def export_progress(rec: Render, timeline: TimelineView, lang: Lang) -> str:
     pct = f"{rec.progress:.0f}%" if rec.progress is not None else "…"
     reply = t("export.rendering", lang, pct=pct)
     if timeline.duration_s and timeline.width and timeline.height:
-        reply += t("sentence.sep", lang) + t(
-            "export.will_be",
+        reply = join_sentences(
+            [
+                reply,
+                t(
+                    "export.will_be",
+                    lang,
+                    seconds=f"{timeline.duration_s:g}",
+                    width=timeline.width,
+                    height=timeline.height,
+                    ratio=timeline.aspect_ratio or "?",
+                ),
+            ],
             lang,
-            seconds=f"{timeline.duration_s:g}",
-            width=timeline.width,
-            height=timeline.height,
-            ratio=timeline.aspect_ratio or "?",
         )
     return reply
 
@@ -270,13 +307,15 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
         if out.media:
             more = out.media_total - len(out.media)
             listed = t("list.sep", lang).join(m.name for m in out.media)
-            parts.append(t("status.media", lang, n=out.media_total, names=listed) + (
-                " " + t("status.more", lang, n=more) if more > 0 else ""
-            ))  # fmt: skip
+            shown = t("status.media", lang, n=out.media_total, names=listed)
+            parts.append(join_sentences([shown, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
     other = [e for e in out.exports if e not in saved]
+    if out.exports_total and out.project is not None and not out.project_exported:
+        # Before the lists it speaks of ("the saved videos below are of other projects").
+        parts.append(t("status.no_exports_here", lang, name=out.project.name))
     if saved:
         head = t("status.saved", lang, n=len(saved))
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
@@ -285,9 +324,7 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))
     if out.exports_total == 0:
         parts.append(t("status.no_exports", lang))
-    elif out.project is not None and not out.project_exported:
-        parts.append(t("status.no_exports_here", lang, name=out.project.name))
-    elif out.pages > 1:
+    elif out.pages > 1 and (out.project is None or out.project_exported):
         parts.append(t("status.page", lang, n=out.exports_total, page=out.page, pages=out.pages))
     if out.projects_total > 1:
         names = t("list.sep", lang).join((p.name + (" ✓" if p.current else "")) for p in out.projects)
@@ -299,14 +336,25 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def refused_line(gen: Generation, lang: Lang) -> str:
+    """A project whose only request was not sent (too few credits, or its cost not confirmed):
+    what was asked and why nothing was made, rather than only "Timeline is empty"."""
+    reason = gen.fact_map.get("not_sent")
+    key = "status.refused.cannot_run" if reason == "cannot_run" else "status.refused.confirm"
+    return t("status.refused", lang, prompt=cap(gen.prompt, 80), reason=t(key, lang))
+
+
 def status_steps(
     out: StatusOutput, lang: Lang, cancelled_now: bool = False, export_held: bool = False
 ) -> list[str]:
     """``export_held``: the session's latest request said not to export yet."""
     steps = []
-    for answer in out.answers:  # an answer that changed nothing comes first
+    for answer in out.answers:  # an answer that changed nothing, or not as asked, comes first
         if answer.timeline_changed is False and not answer.interrupted:
             steps.append(t("next.no_change", lang))
+        if answer.not_as_asked:
+            items = t("asked.sep", lang).join(answer.not_as_asked)
+            steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
     if out.poll_after_s is not None:
         steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
     if out.project is None:
@@ -315,6 +363,8 @@ def status_steps(
         steps.append(t("next.export_held", lang))
     elif out.exportable and not out.working and not out.export_current and not cancelled_now and not steps:
         steps.append(t("next.export", lang))
+    elif out.timeline is not None and not out.exportable and out.media_total and not out.working:
+        steps.append(t("next.generate_from_media", lang))  # media, but no video asked for yet
     if out.pages > out.page:
         steps.append(t("next.more_exports", lang, page=out.page + 1))
     return steps
@@ -329,8 +379,10 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
     requests = total.counted + total.shared + total.unknown + total.running
     if not requests:
         return t("credits.session.none", lang)
-    parts = [t("credits.session", lang, used=f"{total.used:g}", n=total.counted)]
-    if len(by_project) > 1:
+    parts = []
+    if total.counted or requests > total.running:  # a sum of nothing finished says nothing
+        parts.append(t("credits.session", lang, used=f"{total.used:g}", n=total.counted))
+    if by_project and parts:  # which project spent it, also when it is only one
         items = t("list.sep", lang).join(
             t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
             for name, p in by_project
@@ -342,7 +394,7 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
         parts.append(t("credits.session.unknown", lang, n=total.unknown))
     if total.running:
         parts.append(t("credits.session.running", lang, n=total.running))
-    return t("sentence.sep", lang).join(parts)
+    return join_sentences(parts, lang)
 
 
 def credits_reply(
@@ -351,7 +403,7 @@ def credits_reply(
     """The balance, what this conversation spent, and (when too little is left) how to get more."""
     reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
     if more is not None:  # too little for any request: how to get more, here too
-        reply += t("sentence.sep", lang) + more
+        reply = join_sentences([reply, more], lang)
     return reply + ("\n\n" + spent_line if spent_line else "")
 
 
@@ -375,7 +427,7 @@ def upload_low_credits(balance: float, more: str, lang: Lang) -> str:
 def upload_page_reply(url: str, minutes: int, project: str, paths: int, lang: Lang) -> str:
     """Hosted mode: the page where the user sends files from their device (named paths can't be read)."""
     page = t("upload.page", lang, url=url, minutes=minutes, project=project)
-    return t("upload.page_paths", lang) + t("sentence.sep", lang) + page if paths else page
+    return join_sentences([t("upload.page_paths", lang), page], lang) if paths else page
 
 
 def upload_outcome(status: UploadState, names: list[str], error: str | None, lang: Lang) -> str:

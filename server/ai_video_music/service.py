@@ -128,7 +128,10 @@ class VideoService:
             return []
         if new_project:
             raise InputError("input.project_and_new")
+        before = self.shared.projects.current
         chosen = self.shared.projects.switch(ref)
+        if before is not None and before.id == chosen.id:
+            return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
     def _used(self, project: Project | None) -> bool:
@@ -257,6 +260,8 @@ class VideoService:
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
                 return None  # an edit, which the quota can pay
         self.turns.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
+        if project is not None:
+            project = s.projects.name_as_told(project, prompt)
         g = Gate(GateKind.CANNOT_RUN, GENERATION_COST, True, left)
         return self.turns.refusal(g, lang, notes, project=await s.project_view(project, link=True))
 
@@ -323,7 +328,7 @@ class VideoService:
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
-            session_credits_used=whole.used if gens else None,
+            session_credits_used=whole.used if len(gens) > whole.running else None,
             session_requests=len(gens),
             by_project=[
                 ProjectSpent(
@@ -333,9 +338,7 @@ class VideoService:
                     not_counted=p.shared + p.unknown + p.running,
                 )
                 for name, p in by_project
-            ]
-            if len(by_project) > 1
-            else [],
+            ],
         )
 
 

@@ -18,7 +18,7 @@ from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT, is_anonymous
 from .records import RenderState
-from .replies import status_steps, status_text, turn_answer, upload_outcome
+from .replies import refused_line, status_steps, status_text, turn_answer, upload_outcome
 from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
@@ -132,6 +132,13 @@ async def status(
         out.project_exported = bool(s.store.project_renders(current.id, 1))
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
+    refused = None
+    if current is not None and not out.exportable and not s.store.has_turns(current.id):
+        asked_last = s.store.latest_turn(CLIENT.get(), current.id)
+        reason = asked_last.fact_map.get("not_sent") if asked_last is not None else None
+        if asked_last is not None and reason in ("cannot_run", "needs_confirmation", "ask"):
+            refused = asked_last
+            notes.append(refused_line(refused, lang))
     out.reply = status_text(out, notes, lang)
     asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
     held = asked is not None and str(Action.EXPORT) in asked.held_back
@@ -140,11 +147,18 @@ async def status(
         newest = s.store.project_renders(current.id, 1)
         held = not newest or newest[0].created_at < asked.created_at
     out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
+    if refused is not None and refused.fact_map.get("not_sent") == "cannot_run":
+        # Asking again can't run either: the way to more credits first.
+        generate_step = t("next.generate_from_media", lang)
+        out.next_steps = [step for step in out.next_steps if step != generate_step]
+        out.next_steps.append(t("next.credits_low", lang))
     if shown_only and current is not None:
-        # Its "call export" would export the current project: say how to act on this one.
+        # Its "call export" would export the current project: say how to act on this one (an
+        # empty one has nothing to export).
         export_step = t("next.export", lang)
         out.next_steps = [step for step in out.next_steps if step != export_step]
-        out.next_steps.append(t("next.shown_project", lang, name=current.name or current.id))
+        shown = "next.shown_project" if out.exportable else "next.shown_project_empty"
+        out.next_steps.append(t(shown, lang, name=current.name or current.id))
     return out
 
 

@@ -18,17 +18,17 @@ from typing import Any
 import anyio
 import uuid_utils
 
-from . import budget
+from . import asked, budget
 from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
-from .messages import LANGUAGES, Lang, msg, t
+from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
 from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import changes, said, turn_reply, turn_steps
+from .replies import changes, not_as_asked, said, turn_reply, turn_steps
 from .router import Action
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
@@ -73,7 +73,9 @@ def compare(
         before_fp = None if before is None else fingerprint(before.draft)
         facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
         changed = None if before_fp is None else before_fp != after_fp
-        wanted = quoted(prompt)
+        stated = asked.read(prompt)
+        # A name the video is given ("叫「开业倒计时」") is not text to show: not missing if absent.
+        wanted = [q for q in quoted(prompt) if q != stated.named_only]
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
             # that appears nowhere is said to be missing.
@@ -81,6 +83,12 @@ def compare(
             missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
             if missing:
                 facts["missing_quotes"] = missing
+        if after_tl.tracks_total:
+            # What the user's words ask that the timeline verifiably lacks ("no music" and a
+            # music track): a fact, whatever the agent says.
+            unmet = asked.unmet(stated, after_tl)
+            if unmet:
+                facts["not_as_asked"] = unmet
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
             facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
@@ -256,6 +264,8 @@ class Turns:
             if g is not None and blocked:
                 # Said *before* spending: nothing is sent until the user agrees (or has credits).
                 store.not_sent(gen_id, str(g.kind))
+                if first:
+                    project = self.s.projects.name_as_told(project, prompt)
                 return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
@@ -438,7 +448,7 @@ class Turns:
             facts["error"] = {
                 lang: (
                     # The message reached the agent: whatever broke, sending it again could charge twice.
-                    error.message(lang) + " " + t("error.turn_failed.remedy", lang)
+                    join_sentences([error.message(lang), t("error.turn_failed.remedy", lang)], lang)
                     if accepted
                     else error.render(lang)
                 )
@@ -479,6 +489,7 @@ class Turns:
             job_id=gen.id,
             timeline_changed=gen.timeline_changed,
             changes=changes(gen, lang),
+            not_as_asked=not_as_asked(gen, lang),
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),

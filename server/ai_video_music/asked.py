@@ -1,0 +1,247 @@
+"""What a request verifiably asks of the timeline, from the user's words only, and whether the
+timeline after the turn has it: no music, a length, a shape.
+
+An agent that ignores "no music" (and adds a track anyway) answers as if all went well; only the
+timeline tells. These checks are deliberately narrow: a constraint is read only where the words
+leave no doubt (a plain clause such as "no music", "6 seconds", "square", "不要音乐", "6 秒",
+"方形"), never inside quoted text (a caption), a question, a condition, a negation of the
+constraint itself, or a time span ("the first 3 seconds", "每张 2 秒"). Words that match nothing
+ask nothing: a missed constraint costs less than a false alarm.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from .naming import title_from
+from .timeline import Timeline
+
+
+class Shape(StrEnum):
+    VERTICAL = "vertical"
+    SQUARE = "square"
+    HORIZONTAL = "horizontal"
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The constraints a request states; ``seconds`` and ``shape`` None when it states none
+    (or more than one, which is not a constraint to check)."""
+
+    no_music: bool = False
+    seconds: float | None = None
+    shape: Shape | None = None
+    named_only: str | None = None  # the video's name, given without asking for an on-screen title
+
+
+# Quoted text is what the video shows, never an instruction: masked before reading.
+_QUOTED = re.compile("[\"“「『《‘][^\"“”「」『』《》‘’\n]{0,200}[\"”」』》’]|(?<!\\w)'[^'\n]{1,200}'(?!\\w)")
+_SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；]*")
+_CLAUSE = re.compile(r"[,，、()（）]|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)")
+# A sentence that asks about the video or sets a condition states nothing to check.
+_EN_NOT_A_REQUEST = re.compile(
+    r"(?i)^\s*(?:is|are|was|were|does|did|do(?!\s+not)|has|have|had|why|what|how|which|where|when|whether|if"
+    r"|unless|once|in\s+case|should|shall)\b"
+)
+_ZH_NOT_A_REQUEST = re.compile(r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|吗|呢|么)")
+_ZH_ASKING = re.compile(r"(?:帮我|请|麻烦|给我)")
+
+# "Can you make …", "please make …": a polite opening before the request itself.
+_EN_POLITE = (
+    r"(?:(?:hey|hi|ok|okay|now)\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|please\s+|pls\s+)?"
+)
+
+# --- no music --------------------------------------------------------------------------------
+_MUSIC_EN = r"(?:background\s+)?(?:music|soundtrack|bgm|song|songs)"
+_EN_NO_MUSIC = re.compile(
+    rf"(?i)(?<![\w'])(?:(?:no|zero)\s+(?:{_MUSIC_EN}|audio|sound)|without\s+(?:any\s+)?(?:{_MUSIC_EN}|audio|sound)"
+    rf"|(?:don'?t|do\s+not|never)\s+(?:add|use|put\s+in|include|want|need)\s+(?:any\s+)?{_MUSIC_EN}"
+    rf"|mute(?:d)?(?:\s+(?:it|everything|the\s+(?:music|video|audio|sound|bgm|whole\s+(?:thing|video))))?)"
+)
+# What may follow it for it to mean the whole video: the clause ends, or only softeners follow.
+_EN_END = re.compile(
+    r"(?i)^\s*(?:at\s+all|whatsoever|please|thanks|thank\s+you|in\s+it|on\s+it|this\s+time)?\s*[.!。！]*\s*$"
+)
+_EN_NEGATED = re.compile(r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+|\bun)$")
+_EN_OTHER_AUDIO = re.compile(
+    r"(?i)\b(?:voice|voiceover|voice-over|narration|sound\s+effects?|sounds?\s+of|sounds|sfx|ambient|ambience)\b"
+)
+_ZH_NO_MUSIC = re.compile(
+    r"(?:不要|不用|不加|别加|不需要|不配|无|去掉|拿掉|删掉|删除|关掉)(?:任何)?(?:背景)?(?:音乐|配乐|bgm|BGM)|静音"
+)
+_ZH_END = re.compile(
+    r"^\s*(?:了|吧|啊|哦|哈|喔|呀|谢谢|就好|就行|就可以|的(?:视频|版本|短片|片子))?\s*[.!。！]*\s*$"
+)
+_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)$")
+_ZH_OTHER_AUDIO = re.compile(r"(?:旁白|配音|人声|音效|解说|环境音)")
+
+# --- length ----------------------------------------------------------------------------------
+_EN_SECONDS = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
+    r"\s+(?:it|the\s+video|this)\s+(?:to\s+)?"
+    r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+)?"
+    r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
+    r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen))?"
+    r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story))?"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_SECONDS = re.compile(
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?|(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成)?"
+    r"|(?:改|剪|缩短|延长|调整)(?:成|到|为)|只要|就)?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
+    r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?(?:短?视频|短片|片子|宣传片|vlog))?\s*[。！]?\s*$"
+)
+_EN_SPAN = re.compile(
+    r"(?i)\b(?:first|last|each|every|per|between|intro|outro|until|till)\b"
+    r"|\b(?:at|after|before|from)\s+(?:the\s+)?(?:\d|start|beginning|end|middle)"
+)
+_ZH_SPAN = re.compile(
+    r"(?:前|后|每|最后|开头|结尾|第|之后|之前|从|到第|以内|标题|字幕|文字|转场|淡入|淡出|停留|显示)"
+)
+
+# --- shape -----------------------------------------------------------------------------------
+_EN_SHAPES: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
+    (Shape.SQUARE, r"square|1\s*:\s*1"),
+    (Shape.HORIZONTAL, r"horizontal|landscape|widescreen|16\s*:\s*9"),
+)
+_ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"竖屏|竖版|竖向|9\s*[:：]\s*16"),
+    (Shape.SQUARE, r"正方形|方形|1\s*[:：]\s*1"),
+    (Shape.HORIZONTAL, r"横屏|横版|横向|16\s*[:：]\s*9"),
+)
+_EN_SHAPE_CLAUSE = (
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format)"
+    r"\s+(?:it|the\s+video|this|everything)\s+(?:to\s+|into\s+)?"
+    r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+)?"
+    r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
+    r"(?:{shape})(?:\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel|clip|teaser|short|promo|ad|version|post"
+    r"|slideshow|story))?(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_SHAPE_CLAUSE = (
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?)?"
+    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?\s*[。！]?\s*$"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    return [s.strip() for s in _SENTENCE.findall(_QUOTED.sub(" ", text)) if s.strip()]
+
+
+_POLITE_ASK = re.compile(r"(?i)^\s*(?:(?:can|could|would|will)\s+you|please)\b|帮|请|麻烦")
+
+
+def _is_request(sentence: str) -> bool:
+    """A statement or a polite request ("Can you make …?"); not a question about the video or
+    a condition ("is there no music?", "No music? Really?", "if it's vertical…", "有没有音乐",
+    "如果没有音乐")."""
+    if _EN_NOT_A_REQUEST.match(sentence):
+        return False
+    if sentence.rstrip().endswith(("?", "？")) and not _POLITE_ASK.search(sentence):
+        return False
+    zh_question = _ZH_NOT_A_REQUEST.search(sentence)
+    # "能帮我做一个方形视频吗？" asks for it; "有没有音乐？" asks about it.
+    return not zh_question or (zh_question.group() in "吗呢么" and _ZH_ASKING.search(sentence) is not None)
+
+
+def _clauses(sentence: str) -> list[str]:
+    return [c.strip() for c in _CLAUSE.split(sentence) if c and c.strip()]
+
+
+def _no_music(sentences: list[str]) -> bool:
+    for sentence in sentences:
+        if _EN_OTHER_AUDIO.search(sentence) or _ZH_OTHER_AUDIO.search(sentence):
+            continue  # "no music, just the waves' sound": some audio is wanted, not checkable
+        for clause in _clauses(sentence):
+            for found in _EN_NO_MUSIC.finditer(clause):
+                if _EN_END.match(clause[found.end() :]) and not _EN_NEGATED.search(clause[: found.start()]):
+                    return True
+            for found in _ZH_NO_MUSIC.finditer(clause):
+                if _ZH_END.match(clause[found.end() :]) and not _ZH_NEGATED.search(clause[: found.start()]):
+                    return True
+    return False
+
+
+def _seconds(sentences: list[str]) -> float | None:
+    found: set[float] = set()
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
+                continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
+            match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
+            if match:
+                found.add(float(match.group(1)))
+    return found.pop() if len(found) == 1 else None
+
+
+def _shape(sentences: list[str]) -> Shape | None:
+    found: set[Shape] = set()
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            for shape, words in _EN_SHAPES:
+                if re.match(_EN_SHAPE_CLAUSE.format(shape=words), clause):
+                    found.add(shape)
+            for shape, words in _ZH_SHAPES:
+                if re.match(_ZH_SHAPE_CLAUSE.format(shape=words), clause):
+                    found.add(shape)
+    return found.pop() if len(found) == 1 else None
+
+
+# Words that ask for text on screen: with any of them, a name shown as a title may be wanted.
+_ON_SCREEN = re.compile(
+    r"(?i)\b(?:title[sd]?|headline|caption|text|subtitles?|words|heading|overlay)\b|标题|片名|字幕|文字|标语|文案"
+)
+
+
+def read(prompt: str) -> Asked:
+    """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
+    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
+    name = title_from(prompt)
+    return Asked(
+        no_music=_no_music(sentences),
+        seconds=_seconds(sentences),
+        shape=_shape(sentences),
+        named_only=name if name and not _ON_SCREEN.search(prompt) else None,
+    )
+
+
+def shape_of(width: int, height: int) -> Shape:
+    if abs(width - height) <= 0.02 * max(width, height):
+        return Shape.SQUARE
+    return Shape.VERTICAL if height > width else Shape.HORIZONTAL
+
+
+def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
+    """The constraints the timeline does not have, as facts to keep with the turn's record:
+    ``{"kind": "music", "names": [...]}``, ``{"kind": "seconds", "asked": 6, "found": 15}``,
+    ``{"kind": "shape", "asked": "square", "width": 1080, "height": 1920}``."""
+    found: list[dict[str, Any]] = []
+    if asked.no_music:
+        playing = [
+            seg
+            for track in tl.tracks
+            if track.kind == "audio"
+            for seg in track.segments
+            if seg.volume is None or seg.volume > 0
+        ]
+        if playing:
+            names = list(dict.fromkeys(s.name for s in playing if s.name))[:3]
+            found.append({"kind": "music", "names": names})
+    seconds, length = asked.seconds, tl.duration_s
+    if seconds is not None and length is not None and abs(length - seconds) > max(1.0, 0.1 * seconds):
+        found.append({"kind": "seconds", "asked": seconds, "found": round(length, 1)})
+    if (
+        asked.shape is not None
+        and tl.width
+        and tl.height
+        and shape_of(tl.width, tl.height) is not asked.shape
+    ):
+        found.append({"kind": "shape", "asked": str(asked.shape), "width": tl.width, "height": tl.height})
+    if asked.named_only is not None:
+        name = asked.named_only.casefold()
+        shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
+        if any(seg.name.casefold() == name for seg in shown):
+            found.append({"kind": "title", "name": asked.named_only})
+    return found
