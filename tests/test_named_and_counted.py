@@ -1,4 +1,4 @@
-"""Findings of the fifth play-test (a model playing the assistant, EN and 中文), each through a
+"""Answers a model playing the assistant (EN and 中文) found inaccurate, each through a
 real MCP client session against the simulator: a project named in the user's words even when its
 request was refused, and sentences that were inaccurate (counts, directions, suggestions)."""
 
