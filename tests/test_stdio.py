@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from subprocess import DEVNULL
 
 import anyio
 import pytest
@@ -15,6 +14,7 @@ from ai_video_music.httpsecret import read_secret
 from ai_video_music.simulator import Simulator
 
 from .conftest import console_script
+from .test_http_local import _free_port, serve_http
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -85,38 +85,18 @@ async def test_stdio_server_keeps_stdout_clean_and_the_token_out_of_its_logs(
 
 
 async def test_streamable_http_transport_serves_the_same_tools(sim: Simulator, tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {**server_env(sim, tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = await anyio.open_process(
-        [console_script(), "serve", "--http", "--port", str(port)], env=env, stdout=DEVNULL, stderr=DEVNULL
-    )
-    try:
+    port = _free_port()
+    with serve_http(env, port, tmp_path / "server.log"):  # returns once it listens: one client
+        secret = read_secret(tmp_path / "home")  # created by the server's first start
+        assert secret
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
         with anyio.fail_after(30):
-            while True:
-                secret = read_secret(tmp_path / "home")  # created by the server's first start
-                if secret is None:
-                    await anyio.sleep(0.2)
-                    continue
-                try:
-                    http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
-                    async with (
-                        http,
-                        Client(
-                            streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
-                        ) as client,
-                    ):
-                        names = {t.name for t in (await client.list_tools()).tools}
-                        credits = await client.call_tool("credits", {})
-                    break
-                except Exception:  # not listening yet
-                    await anyio.sleep(0.2)
-        assert names == {"generate", "upload", "status", "credits", "export"}
-        assert credits.structured_content and credits.structured_content["available"] == 100.0
-    finally:
-        proc.terminate()
-        with anyio.fail_after(10):
-            await proc.wait()
+            async with (
+                http,
+                Client(streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)) as client,
+            ):
+                names = {t.name for t in (await client.list_tools()).tools}
+                credits = await client.call_tool("credits", {})
+    assert names == {"generate", "upload", "status", "credits", "export"}
+    assert credits.structured_content and credits.structured_content["available"] == 100.0
