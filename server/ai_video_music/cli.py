@@ -466,7 +466,7 @@ def _private_state(home: Path) -> None:
 def _serve_hosted(args: argparse.Namespace) -> int:
     # The settings first, from modules that need no extra: a misconfiguration is refused in
     # milliseconds, before uvicorn, the MCP SDK and the app are imported (a second of CPU).
-    from ai_video_music.hosted.config import load
+    from ai_video_music.hosted.config import HOSTED_EXTRA, load
 
     try:
         config, settings = load(os.environ)
@@ -478,8 +478,8 @@ def _serve_hosted(args: argparse.Namespace) -> int:
         from ai_video_music.hosted import serve
     except ModuleNotFoundError as err:
         raise CliError(
-            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); install it with: "
-            "pip install 'ai-video-generator-free-music[hosted]'"
+            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); "
+            f"install it with: {HOSTED_EXTRA}"
         ) from None
     _second_interrupt_exits()
     with contextlib.suppress(KeyboardInterrupt):
