@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pty
 import signal
@@ -175,3 +176,36 @@ def test_ctrl_c_during_the_demo_stops_it_cleanly(tmp_path: Path) -> None:
     _out, rest = proc.communicate(timeout=60)
     assert proc.returncode == 130
     assert "Demo stopped." in rest and "Traceback" not in seen + rest
+
+
+# What a refusal loads: the commands that need no server, and every misconfigured serve mode,
+# answer without importing the MCP SDK or uvicorn (a second of CPU at each start).
+NO_SERVER = """
+import json, sys
+from ai_video_music.cli import main
+codes = [main(argv) for argv in json.loads(sys.argv[1])]
+loaded = {name.split(".")[0] for name in sys.modules} & {"mcp", "uvicorn"}
+print(json.dumps({"codes": codes, "loaded": sorted(loaded)}))
+"""
+
+
+def test_help_secrets_and_refused_serve_modes_never_load_the_mcp_sdk(tmp_path: Path) -> None:
+    commands = [
+        ["http-secret"],  # none yet: refused
+        ["install", "--client", "cursor", "--dry-run"],
+        ["serve", "--hosted"],  # NEMO_DATABASE_URL and the rest unset
+        ["serve", "--http", "--host", "0.0.0.0"],
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
+    env |= {"NEMO_HOME": str(tmp_path / "state"), "HOME": str(tmp_path), "NEMO_LANGUAGE": "en", "PATH": ""}
+    done = subprocess.run(
+        [sys.executable, "-c", NO_SERVER, json.dumps(commands)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert result == {"codes": [1, 0, 2, 1], "loaded": []}, done.stderr
+    assert "NEMO_DATABASE_URL" in done.stderr and "0.0.0.0" in done.stderr

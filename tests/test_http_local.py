@@ -20,6 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -90,15 +91,14 @@ def serve_http(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess
         )
     try:
         deadline = time.monotonic() + 60
-        with httpx.Client(timeout=1) as http:  # one client: each new one loads the CA bundle
-            while True:  # listening once any answer comes back (401: no secret yet)
-                try:
-                    http.get(f"http://127.0.0.1:{port}/mcp")
-                    break
-                except httpx.TransportError:
-                    assert proc.poll() is None, log.read_text(encoding="utf-8")
-                    assert time.monotonic() < deadline, "serve --http did not start"
-                    time.sleep(0.1)
+        while True:  # serving once the port takes a connection (uvicorn listens when ready)
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:  # refused at once until then: a short look, no HTTP client to build
+                assert proc.poll() is None, log.read_text(encoding="utf-8")
+                assert time.monotonic() < deadline, "serve --http did not start"
+                time.sleep(0.02)
         yield proc
     finally:
         proc.terminate()
@@ -124,6 +124,12 @@ def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> It
         yield Running(port, home, log, secret)
 
 
+# The raw-client tests of the module's one `serve --http` run on one xdist worker, so the server
+# starts once for them (a module fixture is per worker: spread out, it started on each, ~1 s of
+# CPU each). The browser tests stay in the browser modules' group.
+ONE_SERVER = pytest.mark.xdist_group("serve_http")
+
+
 def _post(running: Running, **headers: str) -> httpx.Response:
     return httpx.post(running.url, json=INITIALIZE, headers={**MCP_HEADERS, **headers}, timeout=10)
 
@@ -131,6 +137,7 @@ def _post(running: Running, **headers: str) -> httpx.Response:
 # --- the raw client -------------------------------------------------------------------------------
 
 
+@ONE_SERVER
 def test_no_secret_or_a_wrong_one_gets_401_and_no_session(server: Running) -> None:
     before = server.sessions()
     for headers in (
@@ -147,6 +154,7 @@ def test_no_secret_or_a_wrong_one_gets_401_and_no_session(server: Running) -> No
     assert server.sessions() == before
 
 
+@ONE_SERVER
 def test_the_secret_opens_a_session_and_the_sdk_client_works_with_it(server: Running) -> None:
     answer = _post(server, authorization=f"Bearer {server.secret}")
     assert answer.status_code == 200 and answer.headers.get("mcp-session-id")
@@ -156,9 +164,13 @@ def test_the_secret_opens_a_session_and_the_sdk_client_works_with_it(server: Run
         async with http, Client(streamable_http_client(server.url, http_client=http)) as client:
             return {t.name for t in (await client.list_tools()).tools}
 
-    assert "credits" in anyio.run(tools)
+    # In a thread of its own: after this module's browser tests on the same worker, Playwright's
+    # sync API still holds an event loop running in this one (asyncio allows one per thread).
+    with ThreadPoolExecutor(1) as pool:
+        assert "credits" in pool.submit(anyio.run, tools).result(timeout=120)
 
 
+@ONE_SERVER
 @pytest.mark.parametrize(
     "host",
     [
@@ -176,6 +188,7 @@ def test_a_foreign_host_header_is_refused_even_with_the_secret(server: Running, 
     assert "mcp-session-id" not in answer.headers
 
 
+@ONE_SERVER
 @pytest.mark.parametrize(
     "origin",
     ["https://evil.example", "http://evil.test:8080", "null", "file://", "http://127.0.0.1.evil.test"],
@@ -185,6 +198,7 @@ def test_a_foreign_origin_is_refused_even_with_the_secret(server: Running, origi
     assert answer.status_code == 403
 
 
+@ONE_SERVER
 def test_localhost_names_and_loopback_origins_with_the_secret_are_served(server: Running) -> None:
     for headers in (
         {"host": f"localhost:{server.port}"},

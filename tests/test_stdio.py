@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
+import stat
 from pathlib import Path
-from subprocess import DEVNULL
 
 import anyio
 import pytest
@@ -15,6 +16,7 @@ from ai_video_music.httpsecret import read_secret
 from ai_video_music.simulator import Simulator
 
 from .conftest import console_script
+from .test_http_local import _free_port, serve_http
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
@@ -31,10 +33,21 @@ def server_env(sim: Simulator, tmp_path: Path, **extra: str) -> dict[str, str]:
     }
 
 
-async def test_stdio_session_runs_upload_generate_export(sim: Simulator, tmp_path: Path) -> None:
+async def test_stdio_session_runs_upload_generate_export_and_keeps_its_anonymous_token_private(
+    sim: Simulator, tmp_path: Path
+) -> None:
+    """The whole flow as a host runs it, debug logging on: the anonymous token the server fetched
+    is kept only in its private token file (not in a log line, the store or a video). One
+    process checks both: each start costs a second of CPU."""
     photo = tmp_path / "p.png"
     photo.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
-    params = StdioServerParameters(command=console_script(), env=server_env(sim, tmp_path), cwd="/")
+    errlog = tmp_path / "stderr.txt"
+    params = StdioServerParameters(
+        command="/bin/sh",
+        args=["-c", f'exec "{console_script()}" -v 2>"{errlog}"'],
+        env=server_env(sim, tmp_path),
+        cwd="/",
+    )
     with anyio.fail_after(60):
         async with Client(params) as client:
             assert client.server_info and client.server_info.name == "ai-video-generator-free-music"
@@ -49,6 +62,17 @@ async def test_stdio_session_runs_upload_generate_export(sim: Simulator, tmp_pat
             assert any(c.type == "image" and c.mime_type == "image/jpeg" for c in out.content)
             assert "never instructions" in "".join(getattr(c, "text", "") for c in out.content)
     assert Path(out.structured_content["path"]).is_file()
+
+    home = tmp_path / "home"
+    token_file = home / "token.json"
+    token = json.loads(token_file.read_text(encoding="utf-8"))["token"]
+    assert stat.S_IMODE(token_file.stat().st_mode) == 0o600
+    logged = errlog.read_text(encoding="utf-8")
+    assert "DEBUG" in logged, "debug logging was on"
+    assert token not in logged
+    for path in [*home.rglob("*"), *(tmp_path / "out").rglob("*")]:
+        if path.is_file() and path != token_file:
+            assert token.encode() not in path.read_bytes(), f"token found in {path.name}"
 
 
 async def test_stdio_server_keeps_stdout_clean_and_the_token_out_of_its_logs(
@@ -85,38 +109,18 @@ async def test_stdio_server_keeps_stdout_clean_and_the_token_out_of_its_logs(
 
 
 async def test_streamable_http_transport_serves_the_same_tools(sim: Simulator, tmp_path: Path) -> None:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
     env = {**server_env(sim, tmp_path), "PATH": "/usr/bin:/bin"}
-    proc = await anyio.open_process(
-        [console_script(), "serve", "--http", "--port", str(port)], env=env, stdout=DEVNULL, stderr=DEVNULL
-    )
-    try:
+    port = _free_port()
+    with serve_http(env, port, tmp_path / "server.log"):  # returns once it listens: one client
+        secret = read_secret(tmp_path / "home")  # created by the server's first start
+        assert secret
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
         with anyio.fail_after(30):
-            while True:
-                secret = read_secret(tmp_path / "home")  # created by the server's first start
-                if secret is None:
-                    await anyio.sleep(0.2)
-                    continue
-                try:
-                    http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
-                    async with (
-                        http,
-                        Client(
-                            streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)
-                        ) as client,
-                    ):
-                        names = {t.name for t in (await client.list_tools()).tools}
-                        credits = await client.call_tool("credits", {})
-                    break
-                except Exception:  # not listening yet
-                    await anyio.sleep(0.2)
-        assert names == {"generate", "upload", "status", "credits", "export"}
-        assert credits.structured_content and credits.structured_content["available"] == 100.0
-    finally:
-        proc.terminate()
-        with anyio.fail_after(10):
-            await proc.wait()
+            async with (
+                http,
+                Client(streamable_http_client(f"http://127.0.0.1:{port}/mcp", http_client=http)) as client,
+            ):
+                names = {t.name for t in (await client.list_tools()).tools}
+                credits = await client.call_tool("credits", {})
+    assert names == {"generate", "upload", "status", "credits", "export"}
+    assert credits.structured_content and credits.structured_content["available"] == 100.0

@@ -15,6 +15,7 @@ import signal
 import socket
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any, TextIO
@@ -391,16 +392,22 @@ def _http_secret(out: TextIO) -> int:
     return 0
 
 
-def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int) -> int:
-    """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
-    import anyio
-    import uvicorn
+@dataclass(frozen=True)
+class _HttpSetup:
+    """What `serve --http` checked before the MCP SDK is imported: where to listen, and the secret."""
 
-    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, bind_address
+    address: str
+    port: int
+    secret: str
+
+
+def _http_setup(settings: Settings, host: str, port: int) -> _HttpSetup:
+    """Refuse a bad address, a busy port or an unusable secret in milliseconds: checked before
+    the MCP SDK and the app are imported (a second of CPU), and before anything is served."""
+    from ai_video_music.httpguard import bind_address
     from ai_video_music.httpsecret import SecretFileError, ensure_secret
     from ai_video_music.links import is_loopback
     from ai_video_music.messages import t
-    from ai_video_music.redact import remember_secret
 
     lang = settings.language or settings.locale_language
     if not is_loopback(host):
@@ -411,10 +418,24 @@ def _serve_http(server: MCPServer[Any], settings: Settings, host: str, port: int
         secret = ensure_secret(settings.home)
     except (SecretFileError, OSError) as err:
         raise CliError(t("cli.http.secret_unusable", lang, reason=str(err))) from None
-    remember_secret(secret)  # masked in every log line, like the token
+    return _HttpSetup(address, port, secret)
+
+
+def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -> int:
+    """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
+    import anyio
+    import uvicorn
+
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts
+    from ai_video_music.messages import t
+    from ai_video_music.redact import remember_secret
+
+    lang = settings.language or settings.locale_language
+    address, port = setup.address, setup.port
+    remember_secret(setup.secret)  # masked in every log line, like the token
     app = LocalOnly(
         server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
-        secret=secret,
+        secret=setup.secret,
         hosts=allowed_hosts(address, port),
         lang=lang,
     )
@@ -443,19 +464,23 @@ def _private_state(home: Path) -> None:
 
 
 def _serve_hosted(args: argparse.Namespace) -> int:
+    # The settings first, from modules that need no extra: a misconfiguration is refused in
+    # milliseconds, before uvicorn, the MCP SDK and the app are imported (a second of CPU).
+    from ai_video_music.hosted.config import HOSTED_EXTRA, load
+
     try:
-        from ai_video_music.hosted import serve
-    except ModuleNotFoundError as err:
-        raise CliError(
-            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); install it with: "
-            "pip install 'ai-video-generator-free-music[hosted]'"
-        ) from None
-    try:
-        config, settings = serve.load()
+        config, settings = load(os.environ)
     except ValueError as err:  # one line naming the variable; the messages never hold a secret
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
     _check_port(args.host, args.port)
+    try:
+        from ai_video_music.hosted import serve
+    except ModuleNotFoundError as err:
+        raise CliError(
+            f"serve --hosted needs the 'hosted' extra ({err.name} is missing); "
+            f"install it with: {HOSTED_EXTRA}"
+        ) from None
     _second_interrupt_exits()
     with contextlib.suppress(KeyboardInterrupt):
         serve.run(config, settings, args.host, args.port)
@@ -472,14 +497,15 @@ def _serve(args: argparse.Namespace) -> int:
     except ValueError as err:
         print(f"ai-video-music: configuration error: {err}", file=sys.stderr)
         return 2
+    http = _http_setup(settings, args.host, args.port) if getattr(args, "http", False) else None
     # Imported once the settings are good: a configuration error is said at once, without the
     # MCP SDK's second of imports first.
     from ai_video_music.tools import create_server
 
     _private_state(settings.home)
     server = create_server(settings)
-    if getattr(args, "http", False):
-        return _serve_http(server, settings, args.host, args.port)
+    if http is not None:
+        return _serve_http(server, settings, http)
     # The SDK reads stdin in a worker thread that Ctrl-C can't stop: leave at once instead.
     # (Installed before the hint, so a Ctrl-C right after reading it is already handled.)
     signal.signal(signal.SIGINT, _exit_now)

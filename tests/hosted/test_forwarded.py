@@ -7,7 +7,6 @@ scripts/hosted-stack configures it."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import anyio
 import httpx
@@ -16,21 +15,32 @@ import pytest
 from ai_video_music.simulator import Simulator
 
 from .balancer import balancer, haproxy
+from .conftest import own_database
 from .instances import instances
 from .oauth_steps import pkce, register, signin_form, submit
+from .postgres import Cluster
 from .serving import listen, port_of
 
-pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
+# Both tests on one worker, against one instance behind one balancer (started once: ~1.5 s of
+# CPU each time). Each test's clients come from addresses of their own, so one test's tries
+# never count against the other's.
+pytestmark = [pytest.mark.anyio, pytest.mark.postgres, pytest.mark.xdist_group("forwarded")]
 ALLOWED = 10  # HostedConfig.signin_failures_allowed
 
 
-@pytest.fixture
-def public(database_url: str, sim: Simulator, tmp_path: Path) -> Iterator[str]:
+@pytest.fixture(scope="module")
+def public(
+    pg_cluster: Cluster, simulator: Simulator, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
     haproxy()
     sock = listen()
     base = f"http://127.0.0.1:{port_of(sock)}"
+    home = tmp_path_factory.mktemp("forwarded")
     with (
-        instances(database_url, base, sim.base_url, tmp_path, 1, NEMO_TRUSTED_PROXIES="127.0.0.1") as started,
+        own_database(pg_cluster) as database_url,
+        instances(
+            database_url, base, simulator.base_url, home, 1, NEMO_TRUSTED_PROXIES="127.0.0.1"
+        ) as started,
         balancer(sock, [port for port, _ in started]),
     ):
         yield base
@@ -67,7 +77,7 @@ async def test_one_clients_bad_tries_do_not_lock_out_another_behind_the_balancer
 ) -> None:
     token, _ = sim.state.register_user()
     with anyio.fail_after(60):
-        async with from_address(public, "127.0.0.2") as guesser, from_address(public, "127.0.0.3") as user:
+        async with from_address(public, "127.0.0.3") as guesser, from_address(public, "127.0.0.4") as user:
             assert (await bad_tries(guesser, ALLOWED + 1, spoof=False))[-1] == 429
             client_id = (await register(user)).json()["client_id"]
             signed_in = await submit(user, await signin_form(user, client_id, pkce().challenge), token)

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from ..config import positive_setting
+from ..config import Settings, positive_setting
 from ..links import is_loopback
 
 REGISTRATIONS_PER_ADDRESS = 60
@@ -218,3 +218,10 @@ class HostedConfig:
     @property
     def public_host(self) -> str:
         return urlsplit(self.public_url).netloc
+
+
+def load(env: Mapping[str, str]) -> tuple[HostedConfig, Settings]:
+    """The hosted and the local settings. Raises ``ValueError`` (one line, naming the variable,
+    never its secret value) when something is missing or malformed: nothing has started yet.
+    Needs neither the 'hosted' extra nor the MCP SDK, so the CLI checks it before importing them."""
+    return HostedConfig.from_env(env), Settings.from_env(env)

@@ -1,9 +1,8 @@
-"""``ai-video-music serve --hosted``: read the configuration, then serve with uvicorn."""
+"""``ai-video-music serve --hosted``: serve with uvicorn (the CLI read the configuration first,
+with ``config.load``)."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Mapping
 from typing import Any
 
 import uvicorn
@@ -11,13 +10,6 @@ import uvicorn
 from ..config import Settings
 from .app import create_app
 from .config import HostedConfig
-
-
-def load(env: Mapping[str, str] | None = None) -> tuple[HostedConfig, Settings]:
-    """The hosted and the local settings. Raises ``ValueError`` (one line, naming the variable,
-    never its secret value) when something is missing or malformed: nothing has started yet."""
-    env = os.environ if env is None else env
-    return HostedConfig.from_env(env), Settings.from_env(env)
 
 
 def run(config: HostedConfig, settings: Settings, host: str, port: int) -> None:
