@@ -10,7 +10,8 @@ harness (interleaved pairs, ratios; absolute times for context only):
 1. ``status`` on a 2,000-clip timeline vs a 20-clip one (two servers, pairs interleaved), and
    the answer of a 48 x 1,000-clip timeline: its time, its size and how many clips it leaves out;
 2. ``credits`` latency (p50, p99) while ``status`` of a 48 x 1,000-clip timeline runs in a loop
-   beside it, vs ``credits`` alone; a stalled event loop would show here;
+   beside it, vs ``credits`` alone; a stalled event loop would show here; and the longest wait
+   of another call during the **first** ``status`` after a new huge draft, vs a repeated one;
 3. memory over real generate / status / export cycles against the simulator (each renders,
    downloads, verifies and makes a contact sheet): RSS sampled, the slope of its second half;
 4. per-call overhead over streamable HTTP: ``credits`` through ``serve --http`` vs a bare
@@ -170,13 +171,12 @@ async def bench_status_size(
 # --- 2. other calls while a huge status runs --------------------------------------------------------------
 
 
-async def bench_stall(
-    sim: SimChild, work: Path, calls: int, huge: tuple[int, int], rounds: int = 6
-) -> dict[str, Any]:
-    """Over streamable HTTP: another session (``bench/status_loop.py``, its own process) calls
-    ``status`` on a huge timeline in a loop while this one times ``credits`` and ``prompts/list``
-    (no backend call: the server's own event loop alone)."""
-    folder = work / "stall"
+@asynccontextmanager
+async def _beside_status_loop(
+    sim: SimChild, folder: Path
+) -> AsyncIterator[tuple[subprocess.Popen[str], str, str, str]]:
+    """``serve --http`` with another session (``bench/status_loop.py``, its own process) that
+    has a project: yields that process, its backend session id, the server's URL and secret."""
     folder.mkdir(parents=True, exist_ok=True)
     home, port = folder / "home", _free_port()
     photo = folder / "photo.jpg"
@@ -193,41 +193,50 @@ async def bench_stall(
         )
         try:
             assert loop.stdout is not None
-            assert loop.stdin is not None
             if loop.stdout.readline().strip() != "ready":
                 raise RuntimeError("the status loop did not start")
             with sqlite3.connect(f"file:{home / 'store.db'}?mode=ro", uri=True, timeout=10) as db:
                 newest = "SELECT session_id FROM projects ORDER BY created_at DESC LIMIT 1"
                 (sid,) = db.execute(newest).fetchone()
-            sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1])
-            http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
-            async with http, Client(streamable_http_client(url, http_client=http)) as client:
-                credits, listing = tool(client, "credits"), client.list_prompts
-                await credits()
-                # The draft worked out once (its first read is not what this row measures).
-                _tell(loop, "go", "going")
-                _tell(loop, "stop", "stopped")
-                alone: list[float] = []
-                alone_list: list[float] = []
-                beside: list[float] = []
-                beside_list: list[float] = []
-                per_phase = max(5, calls // rounds)
-                # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
-                # hits both alike.
-                for r in range(rounds):
-                    for with_loop in (False, True) if r % 2 == 0 else (True, False):
-                        if with_loop:
-                            _tell(loop, "go", "going")
-                        into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
-                        for _ in range(per_phase):
-                            into.append(await timer(credits)())
-                            into_list.append(await timer(listing)())
-                            await anyio.sleep(0.01)
-                        if with_loop:
-                            _tell(loop, "stop", "stopped")
+            yield loop, sid, url, secret
         finally:
             loop.kill()
             loop.wait(timeout=10)
+
+
+async def bench_stall(
+    sim: SimChild, work: Path, calls: int, huge: tuple[int, int], rounds: int = 6
+) -> dict[str, Any]:
+    """Over streamable HTTP: another session (``bench/status_loop.py``, its own process) calls
+    ``status`` on a huge timeline in a loop while this one times ``credits`` and ``prompts/list``
+    (no backend call: the server's own event loop alone)."""
+    async with _beside_status_loop(sim, work / "stall") as (loop, sid, url, secret):
+        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1])
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            credits, listing = tool(client, "credits"), client.list_prompts
+            await credits()
+            # The draft worked out once (its first read is not what this row measures).
+            _tell(loop, "go", "going")
+            _tell(loop, "stop", "stopped")
+            alone: list[float] = []
+            alone_list: list[float] = []
+            beside: list[float] = []
+            beside_list: list[float] = []
+            per_phase = max(5, calls // rounds)
+            # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
+            # hits both alike.
+            for r in range(rounds):
+                for with_loop in (False, True) if r % 2 == 0 else (True, False):
+                    if with_loop:
+                        _tell(loop, "go", "going")
+                    into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
+                    for _ in range(per_phase):
+                        into.append(await timer(credits)())
+                        into_list.append(await timer(listing)())
+                        await anyio.sleep(0.01)
+                    if with_loop:
+                        _tell(loop, "stop", "stopped")
 
     def pct(values: list[float]) -> dict[str, float]:
         ms = [x * 1000 for x in values]
@@ -246,6 +255,62 @@ async def bench_stall(
     row["target"] = "credits p99 beside a huge status ≤ 100 ms (never stalled)"
     row["met"] = row["beside_ms"]["p99"] <= 100
     return row
+
+
+async def bench_first_status(sim: SimChild, work: Path, rounds: int, huge: tuple[int, int]) -> dict[str, Any]:
+    """The other session's **first** ``status`` after its draft became a new huge one (read,
+    parsed, fingerprinted and described anew) vs a repeated ``status`` on a draft already seen,
+    alternating (A B, B A, ...): the longest ``prompts/list`` (no backend call) this session
+    waited during each call. A stall of the server's event loop (a full garbage collection
+    holds every thread) shows as one long wait."""
+    async with _beside_status_loop(sim, work / "first") as (loop, sid, url, secret):
+        variant = 0
+        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1], variant=variant)
+        _tell(loop, "once", "done")
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            await client.list_prompts()
+            first: list[float] = []
+            repeated: list[float] = []
+            call_s: dict[str, list[float]] = {"first": [], "repeated": []}
+            for r in range(rounds):
+                for new in (True, False) if r % 2 == 0 else (False, True):
+                    if new:
+                        variant += 1
+                        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1], variant=variant)
+                    waits, took = await _waits_during(loop, client)
+                    (first if new else repeated).append(max(waits))
+                    call_s["first" if new else "repeated"].append(took)
+    ms = [round(x * 1000, 1) for x in first]
+    base = [round(x * 1000, 1) for x in repeated]
+    row: dict[str, Any] = {
+        "clips": huge[0] * huge[1],
+        "rounds": rounds,
+        "first_status_longest_wait_ms": ms,
+        "repeated_status_longest_wait_ms": base,
+        "first_status_call_s": spread(call_s["first"], 2),
+        "repeated_status_call_s": spread(call_s["repeated"], 2),
+        "median_ratio": round(statistics.median(ms) / max(0.1, statistics.median(base)), 2),
+    }
+    row["target"] = "the longest wait during a first status close to a repeated one's (never stalled)"
+    return row
+
+
+async def _waits_during(loop: subprocess.Popen[str], client: Client) -> tuple[list[float], float]:
+    """``prompts/list`` times, back to back, while the other session makes one ``status`` call."""
+    waits: list[float] = []
+    start = time.perf_counter()
+    async with anyio.create_task_group() as tg:
+        done = anyio.Event()
+
+        async def one_status() -> None:
+            await anyio.to_thread.run_sync(_tell, loop, "once", "done")
+            done.set()
+
+        tg.start_soon(one_status)
+        while not done.is_set():
+            waits.append(await timer(client.list_prompts)())
+    return waits, time.perf_counter() - start
 
 
 def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> None:
@@ -530,6 +595,8 @@ async def run(
                 )
             if not only or "stall" in only:
                 results["stall"] = await bench_stall(sim, work, 20 if smoke else 300, huge, 2 if smoke else 6)
+            if not only or "first" in only:
+                results["first_status"] = await bench_first_status(sim, work, 2 if smoke else 6, huge)
             if not only or "memory" in only:
                 results["memory"] = await bench_memory(sim, work, 5 if smoke else cycles, trace, snapshots)
             if not only or "http" in only:
@@ -545,7 +612,7 @@ async def run(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated: status,stall,memory,http")
+    parser.add_argument("--only", default="", help="comma-separated: status,stall,first,memory,http")
     parser.add_argument("--cycles", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=HERE / "scale.json")
     parser.add_argument(

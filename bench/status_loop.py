@@ -3,7 +3,8 @@ validation of big answers must not slow the measuring client): uploads a photo o
 HTTP (a project of its own), says "ready", then follows its stdin until it closes:
 
 - ``go``: call ``status`` in a loop; "going" once the first one is answered;
-- ``stop``: stop looping; "stopped" once no call is in flight.
+- ``stop``: stop looping; "stopped" once no call is in flight;
+- ``once`` (not looping): call ``status`` once; "done" once it is answered.
 
 So the bench can alternate phases with and without the loop in one run.
 
@@ -42,7 +43,10 @@ async def main(url: str, secret: str, photo: str) -> None:
                 command = ""
             except anyio.EndOfStream:
                 break
-            if command == "stop":
+            if command == "once" and not looping:
+                await client.call_tool("status", {})
+                print("done", flush=True)
+            elif command == "stop":
                 looping = False
                 print("stopped", flush=True)  # the call before this line has been answered
             elif command == "go" or looping:
