@@ -127,8 +127,8 @@ async def bench_status_size(
     sim: SimChild, work: Path, pairs: int, big: int, huge: tuple[int, int]
 ) -> dict[str, Any]:
     token = rich_token(sim)
-    small_s = Server(sim, work / "small", NEMO_TOKEN=token)
-    big_s = Server(sim, work / "big", NEMO_TOKEN=token)
+    small_s = Server(sim, work / "small", NEMO_TOKEN=token, **_checkout())
+    big_s = Server(sim, work / "big", NEMO_TOKEN=token, **_checkout())
     async with Client(small_s.params) as small, Client(big_s.params) as large:
         await with_project(small, work / "small")
         await with_project(large, work / "big")
@@ -483,9 +483,13 @@ def _http_env(sim: SimChild, folder: Path, token: str) -> dict[str, str]:
         "NEMO_TOKEN": token,
         "NEMO_LOG_LEVEL": "WARNING",
         "BENCH_TOKEN": token,
-        # Another checkout's package first (a before/after on the same harness), when given.
-        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
+        **_checkout(),
     }
+
+
+def _checkout() -> dict[str, str]:
+    """Another checkout's package first (a before/after on the same harness), when given."""
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
 
 
 @asynccontextmanager
