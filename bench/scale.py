@@ -224,6 +224,7 @@ async def bench_stall(
             beside: list[float] = []
             beside_list: list[float] = []
             per_phase = max(5, calls // rounds)
+            looped, looped_s = 0, 0.0  # the other session's status calls, and the time they had
             # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
             # hits both alike.
             for r in range(rounds):
@@ -231,12 +232,15 @@ async def bench_stall(
                     if with_loop:
                         _tell(loop, "go", "going")
                     into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
+                    phase_start = time.perf_counter()
                     for _ in range(per_phase):
                         into.append(await timer(credits)())
                         into_list.append(await timer(listing)())
                         await anyio.sleep(0.01)
                     if with_loop:
-                        _tell(loop, "stop", "stopped")
+                        said = _tell(loop, "stop", "stopped")
+                        looped += sum(int(x.split()[1]) for x in said if x.startswith("calls "))
+                        looped_s += time.perf_counter() - phase_start
 
     def pct(values: list[float]) -> dict[str, float]:
         ms = [x * 1000 for x in values]
@@ -250,6 +254,8 @@ async def bench_stall(
         "beside_ms": pct(beside),
         "prompts_list_alone_ms": pct(alone_list),
         "prompts_list_beside_ms": pct(beside_list),
+        # How hard the other session pressed: a faster status is more of them beside each call.
+        "other_status_calls_per_s": round(looped / max(0.001, looped_s), 2),
     }
     row["p99_ratio"] = round(row["beside_ms"]["p99"] / max(0.01, row["alone_ms"]["p99"]), 2)
     row["target"] = "credits p99 beside a huge status ≤ 100 ms (never stalled)"
@@ -313,15 +319,19 @@ async def _waits_during(loop: subprocess.Popen[str], client: Client) -> tuple[li
     return waits, time.perf_counter() - start
 
 
-def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> None:
-    """Tell the status loop to start or stop, and wait until it has (see ``status_loop.py``)."""
+def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> list[str]:
+    """Tell the status loop to start or stop, and wait until it has (see ``status_loop.py``);
+    the lines it said before its answer."""
     assert loop.stdin is not None
     assert loop.stdout is not None
     loop.stdin.write(command + "\n")
     loop.stdin.flush()
+    said = []
     while (line := loop.stdout.readline().strip()) != answer:
         if not line:
             raise RuntimeError("the status loop ended")
+        said.append(line)
+    return said
 
 
 # --- 3. memory over real renders -------------------------------------------------------------------------
