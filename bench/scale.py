@@ -10,7 +10,8 @@ harness (interleaved pairs, ratios; absolute times for context only):
 1. ``status`` on a 2,000-clip timeline vs a 20-clip one (two servers, pairs interleaved), and
    the answer of a 48 x 1,000-clip timeline: its time, its size and how many clips it leaves out;
 2. ``credits`` latency (p50, p99) while ``status`` of a 48 x 1,000-clip timeline runs in a loop
-   beside it, vs ``credits`` alone; a stalled event loop would show here;
+   beside it, vs ``credits`` alone; a stalled event loop would show here; and the longest wait
+   of another call during the **first** ``status`` after a new huge draft, vs a repeated one;
 3. memory over real generate / status / export cycles against the simulator (each renders,
    downloads, verifies and makes a contact sheet): RSS sampled, the slope of its second half;
 4. per-call overhead over streamable HTTP: ``credits`` through ``serve --http`` vs a bare
@@ -126,8 +127,8 @@ async def bench_status_size(
     sim: SimChild, work: Path, pairs: int, big: int, huge: tuple[int, int]
 ) -> dict[str, Any]:
     token = rich_token(sim)
-    small_s = Server(sim, work / "small", NEMO_TOKEN=token)
-    big_s = Server(sim, work / "big", NEMO_TOKEN=token)
+    small_s = Server(sim, work / "small", NEMO_TOKEN=token, **_checkout())
+    big_s = Server(sim, work / "big", NEMO_TOKEN=token, **_checkout())
     async with Client(small_s.params) as small, Client(big_s.params) as large:
         await with_project(small, work / "small")
         await with_project(large, work / "big")
@@ -170,13 +171,12 @@ async def bench_status_size(
 # --- 2. other calls while a huge status runs --------------------------------------------------------------
 
 
-async def bench_stall(
-    sim: SimChild, work: Path, calls: int, huge: tuple[int, int], rounds: int = 6
-) -> dict[str, Any]:
-    """Over streamable HTTP: another session (``bench/status_loop.py``, its own process) calls
-    ``status`` on a huge timeline in a loop while this one times ``credits`` and ``prompts/list``
-    (no backend call: the server's own event loop alone)."""
-    folder = work / "stall"
+@asynccontextmanager
+async def _beside_status_loop(
+    sim: SimChild, folder: Path
+) -> AsyncIterator[tuple[subprocess.Popen[str], str, str, str]]:
+    """``serve --http`` with another session (``bench/status_loop.py``, its own process) that
+    has a project: yields that process, its backend session id, the server's URL and secret."""
     folder.mkdir(parents=True, exist_ok=True)
     home, port = folder / "home", _free_port()
     photo = folder / "photo.jpg"
@@ -193,41 +193,54 @@ async def bench_stall(
         )
         try:
             assert loop.stdout is not None
-            assert loop.stdin is not None
             if loop.stdout.readline().strip() != "ready":
                 raise RuntimeError("the status loop did not start")
             with sqlite3.connect(f"file:{home / 'store.db'}?mode=ro", uri=True, timeout=10) as db:
                 newest = "SELECT session_id FROM projects ORDER BY created_at DESC LIMIT 1"
                 (sid,) = db.execute(newest).fetchone()
-            sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1])
-            http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
-            async with http, Client(streamable_http_client(url, http_client=http)) as client:
-                credits, listing = tool(client, "credits"), client.list_prompts
-                await credits()
-                # The draft worked out once (its first read is not what this row measures).
-                _tell(loop, "go", "going")
-                _tell(loop, "stop", "stopped")
-                alone: list[float] = []
-                alone_list: list[float] = []
-                beside: list[float] = []
-                beside_list: list[float] = []
-                per_phase = max(5, calls // rounds)
-                # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
-                # hits both alike.
-                for r in range(rounds):
-                    for with_loop in (False, True) if r % 2 == 0 else (True, False):
-                        if with_loop:
-                            _tell(loop, "go", "going")
-                        into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
-                        for _ in range(per_phase):
-                            into.append(await timer(credits)())
-                            into_list.append(await timer(listing)())
-                            await anyio.sleep(0.01)
-                        if with_loop:
-                            _tell(loop, "stop", "stopped")
+            yield loop, sid, url, secret
         finally:
             loop.kill()
             loop.wait(timeout=10)
+
+
+async def bench_stall(
+    sim: SimChild, work: Path, calls: int, huge: tuple[int, int], rounds: int = 6
+) -> dict[str, Any]:
+    """Over streamable HTTP: another session (``bench/status_loop.py``, its own process) calls
+    ``status`` on a huge timeline in a loop while this one times ``credits`` and ``prompts/list``
+    (no backend call: the server's own event loop alone)."""
+    async with _beside_status_loop(sim, work / "stall") as (loop, sid, url, secret):
+        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1])
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            credits, listing = tool(client, "credits"), client.list_prompts
+            await credits()
+            # The draft worked out once (its first read is not what this row measures).
+            _tell(loop, "go", "going")
+            _tell(loop, "stop", "stopped")
+            alone: list[float] = []
+            alone_list: list[float] = []
+            beside: list[float] = []
+            beside_list: list[float] = []
+            per_phase = max(5, calls // rounds)
+            looped, looped_s = 0, 0.0  # the other session's status calls, and the time they had
+            # Phases with and without the loop alternate (A B, B A, ...): a neighbour's load
+            # hits both alike.
+            for r in range(rounds):
+                for with_loop in (False, True) if r % 2 == 0 else (True, False):
+                    if with_loop:
+                        _tell(loop, "go", "going")
+                    into, into_list = (beside, beside_list) if with_loop else (alone, alone_list)
+                    phase_start = time.perf_counter()
+                    for _ in range(per_phase):
+                        into.append(await timer(credits)())
+                        into_list.append(await timer(listing)())
+                        await anyio.sleep(0.01)
+                    if with_loop:
+                        said = _tell(loop, "stop", "stopped")
+                        looped += sum(int(x.split()[1]) for x in said if x.startswith("calls "))
+                        looped_s += time.perf_counter() - phase_start
 
     def pct(values: list[float]) -> dict[str, float]:
         ms = [x * 1000 for x in values]
@@ -241,6 +254,8 @@ async def bench_stall(
         "beside_ms": pct(beside),
         "prompts_list_alone_ms": pct(alone_list),
         "prompts_list_beside_ms": pct(beside_list),
+        # How hard the other session pressed: a faster status is more of them beside each call.
+        "other_status_calls_per_s": round(looped / max(0.001, looped_s), 2),
     }
     row["p99_ratio"] = round(row["beside_ms"]["p99"] / max(0.01, row["alone_ms"]["p99"]), 2)
     row["target"] = "credits p99 beside a huge status ≤ 100 ms (never stalled)"
@@ -248,15 +263,75 @@ async def bench_stall(
     return row
 
 
-def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> None:
-    """Tell the status loop to start or stop, and wait until it has (see ``status_loop.py``)."""
+async def bench_first_status(sim: SimChild, work: Path, rounds: int, huge: tuple[int, int]) -> dict[str, Any]:
+    """The other session's **first** ``status`` after its draft became a new huge one (read,
+    parsed, fingerprinted and described anew) vs a repeated ``status`` on a draft already seen,
+    alternating (A B, B A, ...): the longest ``prompts/list`` (no backend call) this session
+    waited during each call. A stall of the server's event loop (a full garbage collection
+    holds every thread) shows as one long wait."""
+    async with _beside_status_loop(sim, work / "first") as (loop, sid, url, secret):
+        variant = 0
+        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1], variant=variant)
+        _tell(loop, "once", "done")
+        http = create_mcp_http_client(headers={"Authorization": f"Bearer {secret}"})
+        async with http, Client(streamable_http_client(url, http_client=http)) as client:
+            await client.list_prompts()
+            first: list[float] = []
+            repeated: list[float] = []
+            call_s: dict[str, list[float]] = {"first": [], "repeated": []}
+            for r in range(rounds):
+                for new in (True, False) if r % 2 == 0 else (False, True):
+                    if new:
+                        variant += 1
+                        sim.ask(cmd="draft", session=sid, tracks=huge[0], clips=huge[1], variant=variant)
+                    waits, took = await _waits_during(loop, client)
+                    (first if new else repeated).append(max(waits))
+                    call_s["first" if new else "repeated"].append(took)
+    ms = [round(x * 1000, 1) for x in first]
+    base = [round(x * 1000, 1) for x in repeated]
+    row: dict[str, Any] = {
+        "clips": huge[0] * huge[1],
+        "rounds": rounds,
+        "first_status_longest_wait_ms": ms,
+        "repeated_status_longest_wait_ms": base,
+        "first_status_call_s": spread(call_s["first"], 2),
+        "repeated_status_call_s": spread(call_s["repeated"], 2),
+        "median_ratio": round(statistics.median(ms) / max(0.1, statistics.median(base)), 2),
+    }
+    row["target"] = "the longest wait during a first status close to a repeated one's (never stalled)"
+    return row
+
+
+async def _waits_during(loop: subprocess.Popen[str], client: Client) -> tuple[list[float], float]:
+    """``prompts/list`` times, back to back, while the other session makes one ``status`` call."""
+    waits: list[float] = []
+    start = time.perf_counter()
+    async with anyio.create_task_group() as tg:
+        done = anyio.Event()
+
+        async def one_status() -> None:
+            await anyio.to_thread.run_sync(_tell, loop, "once", "done")
+            done.set()
+
+        tg.start_soon(one_status)
+        while not done.is_set():
+            waits.append(await timer(client.list_prompts)())
+    return waits, time.perf_counter() - start
+
+
+def _tell(loop: subprocess.Popen[str], command: str, answer: str) -> list[str]:
+    """Tell the status loop to start or stop, and wait until it has (see ``status_loop.py``);
+    the lines it said before its answer."""
     assert loop.stdin is not None
     assert loop.stdout is not None
     loop.stdin.write(command + "\n")
     loop.stdin.flush()
+    said = []
     while (line := loop.stdout.readline().strip()) != answer:
         if not line:
             raise RuntimeError("the status loop ended")
+        said.append(line)
+    return said
 
 
 # --- 3. memory over real renders -------------------------------------------------------------------------
@@ -418,9 +493,13 @@ def _http_env(sim: SimChild, folder: Path, token: str) -> dict[str, str]:
         "NEMO_TOKEN": token,
         "NEMO_LOG_LEVEL": "WARNING",
         "BENCH_TOKEN": token,
-        # Another checkout's package first (a before/after on the same harness), when given.
-        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}),
+        **_checkout(),
     }
+
+
+def _checkout() -> dict[str, str]:
+    """Another checkout's package first (a before/after on the same harness), when given."""
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if os.environ.get("PYTHONPATH") else {}
 
 
 @asynccontextmanager
@@ -530,6 +609,8 @@ async def run(
                 )
             if not only or "stall" in only:
                 results["stall"] = await bench_stall(sim, work, 20 if smoke else 300, huge, 2 if smoke else 6)
+            if not only or "first" in only:
+                results["first_status"] = await bench_first_status(sim, work, 2 if smoke else 6, huge)
             if not only or "memory" in only:
                 results["memory"] = await bench_memory(sim, work, 5 if smoke else cycles, trace, snapshots)
             if not only or "http" in only:
@@ -545,7 +626,7 @@ async def run(
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--smoke", action="store_true")
-    parser.add_argument("--only", default="", help="comma-separated: status,stall,memory,http")
+    parser.add_argument("--only", default="", help="comma-separated: status,stall,first,memory,http")
     parser.add_argument("--cycles", type=int, default=1500)
     parser.add_argument("--out", type=Path, default=HERE / "scale.json")
     parser.add_argument(

@@ -4,6 +4,7 @@ looks like our server's cost. Commands come as JSON lines on stdin, answers go t
 
     {"cmd": "register", "credits": 1e9}                       -> {"token": ...}
     {"cmd": "draft", "session": sid, "tracks": 48, "clips": 1000} -> {"ok": true}
+    {"cmd": "draft", ..., "variant": 3}   a draft unlike the session's last one (another fingerprint)
     {"cmd": "configure", "fields": {...}}                     -> {"ok": true}
     {"cmd": "renders"}                                         -> {"n": <renders requested>}
 """
@@ -41,6 +42,11 @@ class _StoredAnswers:
         self.drafts: dict[int, dict[str, Any]] = {}  # id → the draft (kept: its id stays unique)
         self._encoded: dict[int, bytes] = {}
 
+    def forget(self, key: int) -> None:
+        """Drop a draft no session shows any more (both entries: its id may be reused)."""
+        self.drafts.pop(key, None)
+        self._encoded.pop(key, None)
+
     def __call__(
         self, state: Any, data: dict[str, Any] | None, top: dict[str, Any] | None = None
     ) -> Response:
@@ -53,8 +59,9 @@ class _StoredAnswers:
         return Response(self._encoded[key], media_type="application/json")
 
 
-def big_draft(tracks: int, clips: int) -> dict[str, Any]:
-    """A timeline of ``tracks`` tracks of ``clips`` one-second clips (the first a video track)."""
+def big_draft(tracks: int, clips: int, variant: int = 0) -> dict[str, Any]:
+    """A timeline of ``tracks`` tracks of ``clips`` one-second clips (the first a video track);
+    drafts of different ``variant`` differ in their tracks' names."""
     return {
         "t": [
             {
@@ -63,7 +70,7 @@ def big_draft(tracks: int, clips: int) -> dict[str, Any]:
                     {"n": f"clip {k}-{i}", "s": i * 1000, "d": 1000, "src": f"https://cdn.test/{k}/{i}.jpg"}
                     for i in range(clips)
                 ],
-                "m": {"name": f"Track {k}"},
+                "m": {"name": f"Track {k}" + (f" v{variant}" if variant else "")},
             }
             for k in range(tracks)
         ],
@@ -84,10 +91,13 @@ def main() -> None:
         if msg["cmd"] == "register":
             out = {"token": sim.state.register_user(credits=float(msg["credits"]))[0]}
         elif msg["cmd"] == "draft":
-            draft = big_draft(int(msg["tracks"]), int(msg["clips"]))
+            draft = big_draft(int(msg["tracks"]), int(msg["clips"]), int(msg.get("variant", 0)))
             stored.drafts[id(draft)] = draft
             with sim.state.lock:
-                sim.state.sessions[msg["session"]].draft = draft
+                session = sim.state.sessions[msg["session"]]
+                old, session.draft = session.draft, draft
+            if old is not draft:
+                stored.forget(id(old))  # a long run of new drafts keeps one per session
         elif msg["cmd"] == "configure":
             sim.configure(**msg["fields"])
         elif msg["cmd"] == "renders":

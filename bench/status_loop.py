@@ -3,7 +3,9 @@ validation of big answers must not slow the measuring client): uploads a photo o
 HTTP (a project of its own), says "ready", then follows its stdin until it closes:
 
 - ``go``: call ``status`` in a loop; "going" once the first one is answered;
-- ``stop``: stop looping; "stopped" once no call is in flight.
+- ``stop``: stop looping; "calls N" (answered since "going"), then "stopped" once no call is
+  in flight;
+- ``once`` (not looping): call ``status`` once; "done" once it is answered.
 
 So the bench can alternate phases with and without the loop in one run.
 
@@ -34,7 +36,7 @@ async def main(url: str, secret: str, photo: str) -> None:
         await client.call_tool("upload", {"files": [photo]})
         print("ready", flush=True)
         tg.start_soon(read_stdin)
-        looping = False
+        looping, calls = False, 0
         while True:
             try:
                 command = commands.receive_nowait() if looping else await commands.receive()
@@ -42,13 +44,18 @@ async def main(url: str, secret: str, photo: str) -> None:
                 command = ""
             except anyio.EndOfStream:
                 break
-            if command == "stop":
+            if command == "once" and not looping:
+                await client.call_tool("status", {})
+                print("done", flush=True)
+            elif command == "stop":
                 looping = False
+                print(f"calls {calls}", flush=True)  # answered while looping (the bench's rate)
                 print("stopped", flush=True)  # the call before this line has been answered
             elif command == "go" or looping:
                 await client.call_tool("status", {})
+                calls += 1
                 if not looping:
-                    looping = True
+                    looping, calls = True, 0
                     print("going", flush=True)
 
 

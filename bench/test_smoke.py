@@ -85,6 +85,8 @@ def test_scale_benchmark_smoke_run_produces_every_row(tmp_path: Path) -> None:
     assert set(status["ratio"]) == {"min", "median", "max"}
     assert status["huge"]["clips_not_listed"] == status["huge"]["clips"] - status["huge"]["clips_listed"]
     assert set(data["stall"]["beside_ms"]) == {"p50", "p99"}
+    first = data["first_status"]
+    assert len(first["first_status_longest_wait_ms"]) == len(first["repeated_status_longest_wait_ms"]) == 2
     assert data["memory"]["renders"] >= data["memory"]["cycles"], "every cycle rendered anew"
     assert len(data["memory"]["rss_mb"]) >= 2
     assert [row["sessions"] for row in data["http"]["rows"]] == [1, 2]

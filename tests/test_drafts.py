@@ -4,6 +4,7 @@ once, whoever asks again (timings are in bench/, never here)."""
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 from pathlib import Path
 from typing import Any
@@ -89,3 +90,16 @@ async def test_the_table_of_drafts_and_of_decoded_answers_stays_bounded() -> Non
         await bodies.decode(json.dumps({"n": n}).encode())
     again = await bodies.decode(raw)
     assert again is not kept and again == json.loads(raw), "dropped, then decoded afresh"
+
+
+async def test_a_kept_huge_timeline_adds_few_objects_to_the_garbage_collectors_walks() -> None:
+    # Every full collection walks every tracked object while holding every thread: a kept
+    # 20,000-clip timeline made of one object per clip stalled every session (bench/scale.py
+    # --only first). A count, like test_store's query steps: no timing.
+    gc.collect()
+    before = len(gc.get_objects())
+    facts = await Drafts().facts(big_draft(20, 1000), None)
+    gc.collect()
+    assert len(gc.get_objects()) - before < 1000
+    clips = facts.timeline.tracks[3].segments
+    assert (len(clips), clips[999].name, clips[-1].end_s) == (1000, "clip 3-999", 1000.0)

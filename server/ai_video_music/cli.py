@@ -426,6 +426,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
     import anyio
     import uvicorn
 
+    from ai_video_music.heap import freeze_startup_objects
     from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts
     from ai_video_music.messages import t
     from ai_video_music.redact import remember_secret
@@ -440,6 +441,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
         lang=lang,
     )
     config = uvicorn.Config(app, host=address, port=port, log_level=server.settings.log_level.lower())
+    freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     print(t("cli.http.listening", lang, url=f"http://{hostport}{MCP_PATH}"), file=sys.stderr)
     _second_interrupt_exits()
@@ -516,6 +518,9 @@ def _serve(args: argparse.Namespace) -> int:
             "ai-video-music demo  (Ctrl-C quits)",
             file=sys.stderr,
         )
+    from ai_video_music.heap import freeze_startup_objects
+
+    freeze_startup_objects()
     server.run()
     return 0
 

@@ -101,17 +101,27 @@ class Drafts:
 
     async def facts(self, draft: Any, canvas: Any) -> DraftFacts:
         """The draft's facts, from the table when this exact draft (and frame) was seen."""
+        # The very object seen before (the client hands out one decoded copy of an answer it
+        # has decoded before): found here at once, without a hop to a worker thread and back
+        # (which every repeated status would pay); anything else is worked out in the thread.
+        found = self._seen(draft, _canvas_key(canvas))
+        if found is not None:
+            return found
         return await anyio.to_thread.run_sync(self._facts_of, draft, canvas, abandon_on_cancel=True)
 
-    def _facts_of(self, draft: Any, canvas: Any) -> DraftFacts:
-        frame = _canvas_key(canvas)
+    def _seen(self, draft: Any, frame: str) -> DraftFacts | None:
         with self._lock:
-            # The very object seen before (the client hands out one decoded copy of an answer
-            # it has decoded before): not even the fingerprint is computed again.
             for key, (seen, facts) in reversed(self._facts.items()):
                 if seen is draft and key.endswith(":" + frame):
                     self._facts.move_to_end(key)
                     return facts
+        return None
+
+    def _facts_of(self, draft: Any, canvas: Any) -> DraftFacts:
+        frame = _canvas_key(canvas)
+        seen = self._seen(draft, frame)
+        if seen is not None:
+            return seen
         fp = fingerprint(draft)
         key = fp + ":" + frame
         with self._lock:

@@ -16,13 +16,15 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from .jsonpieces import CANONICAL, canonical_json
 from .messages import Lang, t
 from .sanitize import cap, clean_json, finite, one_line
+from .segments import Row, Segments
+from .segments import Segment as Segment  # its home before segments.py: callers import it here
 
 Kind = Literal["video", "audio", "text", "other"]
 
@@ -54,24 +56,18 @@ _COMMON_RATIOS = (
 
 
 @dataclass(frozen=True)
-class Segment:
-    """One clip: seconds on the timeline; ``volume`` in percent (audio), when the draft says."""
-
-    name: str
-    start_s: float
-    end_s: float | None
-    volume: float | None
-
-
-@dataclass(frozen=True)
 class Track:
     """``label`` is the draft's own name for the track ("" when it has none); ``segments``
     holds at most ``MAX_SEGMENTS``, ``segments_total`` counts them all."""
 
     kind: Kind
     label: str
-    segments: tuple[Segment, ...]
+    segments: Sequence[Segment]  # kept as ``Segments`` (see segments.py), whatever is given
     segments_total: int
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.segments, Segments):
+            object.__setattr__(self, "segments", Segments(self.segments))
 
 
 @dataclass(frozen=True)
@@ -136,17 +132,18 @@ def _kind(value: Any) -> Kind:
     return _KINDS.get(int(number), "other")
 
 
-def _segment(raw: dict[str, Any]) -> Segment:
+def _segment(raw: dict[str, Any]) -> Row:
+    """A :class:`Segment`'s fields (kept as a plain tuple: see segments.py)."""
     start = _pick(raw, _START_KEYS, finite)
     end = _pick(raw, _END_KEYS, finite)
     if end is None:
         length = _pick(raw, _DURATION_KEYS, finite)
         end = (start or 0.0) + length if length is not None else None
-    return Segment(
-        name=_pick(raw, _NAME_KEYS, _name) or "",
-        start_s=(start or 0.0) / 1000,
-        end_s=end / 1000 if end is not None else None,
-        volume=_pick(raw, _VOLUME_KEYS, _volume),
+    return (
+        _pick(raw, _NAME_KEYS, _name) or "",
+        (start or 0.0) / 1000,
+        end / 1000 if end is not None else None,
+        _pick(raw, _VOLUME_KEYS, _volume),
     )
 
 
@@ -171,7 +168,7 @@ def _track(raw: dict[str, Any]) -> Track:
     return Track(
         kind=_kind(raw.get("tt")),
         label=label or _name(raw.get("name")) or "",
-        segments=tuple(_segment(s) for s in kept),
+        segments=Segments.of_rows(_segment(s) for s in kept),
         segments_total=total,
     )
 
@@ -368,7 +365,7 @@ def _count(n: int, lang: Lang) -> str:
     return t("timeline.clips.one", lang) if n == 1 else t("timeline.clips", lang, n=n)
 
 
-def _only_in(first: tuple[Segment, ...], second: tuple[Segment, ...]) -> list[Segment]:
+def _only_in(first: Sequence[Segment], second: Sequence[Segment]) -> list[Segment]:
     """Segments of ``first`` whose name ``second`` lacks (as many times as it lacks it)."""
     spare = Counter(s.name for s in second)
     out = []

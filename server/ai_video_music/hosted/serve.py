@@ -8,14 +8,17 @@ from typing import Any
 import uvicorn
 
 from ..config import Settings
+from ..heap import freeze_startup_objects
 from .app import create_app
 from .config import HostedConfig
 
 
 def run(config: HostedConfig, settings: Settings, host: str, port: int) -> None:
     """Serve until interrupted."""
+    app = create_app(config, settings)
+    freeze_startup_objects()
     uvicorn.run(
-        create_app(config, settings),
+        app,
         host=host,
         port=port,
         log_level="warning",
