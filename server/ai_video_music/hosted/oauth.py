@@ -306,17 +306,33 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         self, client: OAuthClientInformationFull, refresh_token: RefreshToken, scopes: list[str]
     ) -> OAuthToken:
         async with self.pool.connection() as conn, conn.transaction():
+            # Marking it used is what makes it single-use, also between two requests racing.
             cur = await conn.execute(
                 "UPDATE refresh_tokens SET used_at = now()"
                 " WHERE token_hash = %s AND used_at IS NULL AND expires_at > now() RETURNING grant_id",
                 (digest(refresh_token.token),),
             )
             row = await cur.fetchone()
-            if row is None:
-                raise TokenError("invalid_grant", "refresh token was already used")
-            # The access tokens of the old pair end with it: one live pair per grant.
-            await conn.execute("DELETE FROM access_tokens WHERE grant_id = %s", (row[0],))
-            return await self._issue(conn, row[0], scopes)
+            if row is not None:
+                # The access tokens of the old pair end with it: one live pair per grant.
+                await conn.execute("DELETE FROM access_tokens WHERE grant_id = %s", (row[0],))
+                return await self._issue(conn, row[0], scopes)
+        # Raised outside the transaction (TokenError is a frozen dataclass: the context managers
+        # can't attach their traceback to it, which made this a 500 and kept the grant).
+        await self._refresh_replayed(refresh_token.token)  # the racing twin got it first
+        raise TokenError("invalid_grant", "refresh token was already used")
+
+    async def _refresh_replayed(self, token: str) -> None:
+        """A rotated refresh token came back, at the same moment as its first use: one of the two
+        is a copy, and we can't tell which, so the whole grant ends (as for a later replay)."""
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "SELECT grant_id FROM refresh_tokens WHERE token_hash = %s AND used_at IS NOT NULL",
+                (digest(token),),
+            )
+            row = await cur.fetchone()
+            if row is not None:
+                await self._revoke_grant(conn, row[0])
 
     # --- access tokens ----------------------------------------------------------------------
 
