@@ -1396,6 +1396,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "quota.",
         "这是你 {days} 天的团队额度：{back}也可以请团队管理员提高你的额度。",
     ),
+    "quota.full": (
+        "Your team quota can't hold this request now: {left} credits left, about {cost} needed, "
+        "counting your requests still running. Nothing was sent.",
+        "你的团队额度现在容不下这个请求：剩余 {left} 积分，约需 {cost}，已计入你仍在运行的请求。"
+        "什么都没有发送。",
+    ),
+    "quota.full.remedy": (
+        "Wait until your running request has finished and ask again, or ask your team's "
+        "administrator for a larger quota.",
+        "请等你正在运行的请求完成后再试，或请团队管理员提高你的额度。",
+    ),
     "quota.back.at": (
         "credits come back from {date}, as older requests leave the window.",
         "从 {date} 起，较早请求移出统计期后积分会恢复。",
