@@ -1202,6 +1202,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "After you connect, your browser goes back to {host}. Connect only if that is the app you use.",
         "连接后，浏览器将返回 {host}。请确认这是你正在使用的应用再连接。",
     ),
+    "hosted.signin.returns_to_app": (
+        "After you connect, your browser hands the sign-in to the app {app} on this device. Connect "
+        "only if that is the app you use.",
+        "连接后，浏览器会把登录交给本设备上的应用 {app}。请确认这是你正在使用的应用再连接。",
+    ),
     "hosted.signin.token_label": ("NemoVideo API token", "NemoVideo API 令牌"),
     "hosted.signin.submit": ("Connect", "连接"),
     "hosted.signin.privacy": (

@@ -31,7 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
 
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
-from .client_metadata import problem, shown_host
+from .client_metadata import Destination, destination, problem
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -77,6 +77,8 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             row = await cur.fetchone()
         if row is not None and (not row[2] or row[3]):
             info: dict[str, Any] = row[0]
+            if any(destination(str(uri)) is None for uri in info.get("redirect_uris") or []):
+                return None  # registered before such redirects were refused: never sent a code
             secret = self.box.open(row[1]) if row[1] is not None else None
             return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
         if self.documents is None or not is_document_url(client_id):
@@ -141,9 +143,10 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             )
             return await cur.fetchone() is not None
 
-    async def signin_client(self, request_id: str) -> tuple[str | None, str]:
+    async def signin_client(self, request_id: str) -> tuple[str | None, tuple[Destination, str] | None]:
         """Who is asking, for the sign-in page: the name the client gave itself (anyone can
-        choose any name) and the host the browser returns to (which the name can't fake)."""
+        choose any name) and what the browser returns to (which the name can't fake): a site's
+        host or an app's scheme."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT c.info ->> 'client_name', s.params ->> 'redirect_uri' FROM signin_requests s"
@@ -152,9 +155,10 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             )
             row = await cur.fetchone()
         if row is None:
-            return None, ""
+            return None, None
         name = str(row[0])[:100] if row[0] else None
-        return name, shown_host(str(row[1] or ""))[:200]
+        returns_to = destination(str(row[1] or ""))
+        return name, None if returns_to is None else (returns_to[0], returns_to[1][:200])
 
     async def complete_signin(self, request_id: str, user_id: str) -> str | None:
         """The user signed in: one code for the waiting request, and where to send the browser

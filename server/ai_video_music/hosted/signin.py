@@ -26,6 +26,7 @@ from ..errors import NemoError, RateLimitedError
 from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
 from .attempts import AddressLimit
+from .client_metadata import Destination
 from .clients import scope_client_key
 from .config import HostedConfig
 from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
@@ -85,9 +86,15 @@ class SignIn:
     ) -> Response:
         csrf = self._csrf(request)
         name, returns_to = await self.provider.signin_client(request_id)
+        if returns_to is None:  # nothing the user could check: no sign-in for it
+            return self._expired(request, lang)
         client = name or t("hosted.signin.some_app", lang)
         hidden = [Field("request", request_id), Field("csrf", csrf)]
-        back = t("hosted.signin.returns_to", lang, host=returns_to)
+        kind, where = returns_to
+        if kind is Destination.APP:
+            back = t("hosted.signin.returns_to_app", lang, app=where)
+        else:
+            back = t("hosted.signin.returns_to", lang, host=where)
         if self.config.team:
             return render(
                 request,
