@@ -178,6 +178,23 @@ async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_
     assert credits.structured_content and credits.structured_content["available"] == 40
 
 
+async def test_a_request_nemovideo_refuses_before_taking_it_gives_its_reservation_back(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await member(database_url, "alice", monkeypatch)
+    sim.faults.add("run_sse", "2001")  # the team account is out of credits: refused, not taken
+    with anyio.fail_after(60):
+        async with signed_in(team, "", browser=member_browser(code)) as client:
+            refused = await call(
+                client, "generate", {"prompt": "make a video of a beach", "new_project": True}
+            )
+            credits = await call(client, "credits")
+    assert refused.is_error or (refused.structured_content or {}).get("status") != "done", text(refused)
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM team_spend").fetchone() == (0,)  # nothing held or charged
+    assert credits.structured_content and credits.structured_content["available"] == 140
+
+
 async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
     team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:

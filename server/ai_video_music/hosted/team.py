@@ -77,6 +77,11 @@ class TeamLedger:
             reserved = await cur.fetchone()
         return spend_id if reserved is not None else None
 
+    async def release(self, spend_id: str) -> None:
+        """Give a reservation back: its request was never taken by the agent."""
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM team_spend WHERE id = %s AND ended_at IS NULL", (spend_id,))
+
     async def end(self, spend_id: str, fall: float | None) -> float:
         """Close a request's window; returns what it is charged (see the module's rule).
         ``fall``: the team balance's fall over the window, None when a balance wasn't read."""
@@ -164,12 +169,27 @@ class TeamClient(NemoClient):
         if spend_id is None:  # other requests of this member took what was left: nothing sent
             quota = await self.ledger.quota(self.user_id)
             raise QuotaFullError(left=f"{quota.left:g}", cost=f"{cost:g}")
+        accepted = False
+
+        def accept() -> None:
+            nonlocal accepted
+            accepted = True
+            if on_accepted is not None:
+                on_accepted()
+
         before = await self._team_balance()
         try:
-            return await super().run_agent(sid, text, on_event, on_accepted)
+            return await super().run_agent(sid, text, on_event, accept)
+        except NemoError:
+            if not accepted:  # refused before the agent took it: nothing done, nothing to charge
+                with anyio.CancelScope(shield=True):
+                    await self.ledger.release(spend_id)
+                spend_id = None
+            raise
         finally:
             # Recorded even when the turn is cancelled: the backend may have charged already.
-            with anyio.CancelScope(shield=True):
-                after = await self._team_balance()
-                fall = None if before is None or after is None else before - after
-                await self.ledger.end(spend_id, fall)
+            if spend_id is not None:
+                with anyio.CancelScope(shield=True):
+                    after = await self._team_balance()
+                    fall = None if before is None or after is None else before - after
+                    await self.ledger.end(spend_id, fall)
