@@ -10,6 +10,7 @@ the user wait minutes for nothing).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -19,6 +20,11 @@ from .store import Generation
 
 GENERATION_COST = 100  # credits, about, per generated clip (the service's own skill)
 EDIT_COST = 50  # credits, about, per editing request (and per question to the agent)
+
+# What the request this call is about to send is expected to cost, for a team member's reservation
+# (hosted/team.py): a generation's unless the service's quota gate found an edit. Per call (a
+# context variable: each tool call is its own task, and the request's job inherits it).
+REQUEST_COST: ContextVar[int] = ContextVar("request_cost", default=GENERATION_COST)
 
 
 class GateKind(StrEnum):

@@ -1278,6 +1278,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "After you connect, your browser goes back to {host}. Connect only if that is the app you use.",
         "连接后，浏览器将返回 {host}。请确认这是你正在使用的应用再连接。",
     ),
+    "hosted.signin.returns_to_app": (
+        "After you connect, your browser hands the sign-in to the app {app} on this device. Connect "
+        "only if that is the app you use.",
+        "连接后，浏览器会把登录交给本设备上的应用 {app}。请确认这是你正在使用的应用再连接。",
+    ),
     "hosted.signin.token_label": ("NemoVideo API token", "NemoVideo API 令牌"),
     "hosted.signin.submit": ("Connect", "连接"),
     "hosted.signin.privacy": (
@@ -1471,6 +1476,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "That is your team quota for {days} days: {back} Or ask your team's administrator for a larger "
         "quota.",
         "这是你 {days} 天的团队额度：{back}也可以请团队管理员提高你的额度。",
+    ),
+    "quota.full": (
+        "Your team quota can't hold this request now: {left} credits left, about {cost} needed, "
+        "counting your requests still running. Nothing was sent.",
+        "你的团队额度现在容不下这个请求：剩余 {left} 积分，约需 {cost}，已计入你仍在运行的请求。"
+        "什么都没有发送。",
+    ),
+    "quota.full.remedy": (
+        "Wait until your running request has finished and ask again, or ask your team's "
+        "administrator for a larger quota.",
+        "请等你正在运行的请求完成后再试，或请团队管理员提高你的额度。",
     ),
     "quota.back.at": (
         "credits come back from {date}, as older requests leave the window.",

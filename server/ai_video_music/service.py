@@ -15,7 +15,7 @@ import anyio.abc
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
-from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, spent
+from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
@@ -252,12 +252,16 @@ class VideoService:
         s = self.shared
         if s.client.quota is None:
             return None
+        # This look answers plainly what the quota can't pay; what is sent is decided by the
+        # reservation (hosted/team.py, atomic), of a generation's estimate unless an edit is found here.
+        REQUEST_COST.set(GENERATION_COST)
         left = await s.balance_or_none()  # the quota left, read afresh
         if left is None or not EDIT_COST <= left < GENERATION_COST:
             return None
         if project is not None:
             state = await s.state_or_none(project)
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
+                REQUEST_COST.set(EDIT_COST)
                 return None  # an edit, which the quota can pay
         self.turns.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
         if project is not None:

@@ -162,6 +162,55 @@ async def test_an_idle_users_server_leaves_memory_and_their_projects_come_back(
     assert back.structured_content and len(back.structured_content["projects"]) == 1
 
 
+async def test_past_the_resident_cap_the_least_recently_used_idle_server_goes_and_comes_back(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), resident_users=2)
+    app = create_app(config, settings)
+    alice, bob, carol = (sim.state.register_user()[0] for _ in range(3))
+    with serving(app, sock) as base, anyio.fail_after(120):
+        async with signed_in(base, alice) as client:
+            made = await call(client, "generate", {"prompt": "a 10 second beach video", "new_project": True})
+        async with signed_in(base, bob) as client:
+            assert not (await call(client, "credits")).is_error
+        assert app.state.servers.resident == 2
+        async with signed_in(base, carol) as client:
+            assert not (await call(client, "credits")).is_error
+        assert app.state.servers.resident == 2  # alice's, the least recently used, went
+        async with signed_in(base, alice) as client:
+            back = await call(client, "status")  # built again, from the store
+        assert app.state.servers.resident == 2
+    assert not made.is_error
+    assert back.structured_content and len(back.structured_content["projects"]) == 1
+
+
+async def test_a_server_with_a_request_in_flight_is_never_the_one_that_goes(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), resident_users=1)
+    app = create_app(config, settings)
+    alice, bob = (sim.state.register_user()[0] for _ in range(2))
+    answers: list[CallToolResult] = []
+    with serving(app, sock) as base, anyio.fail_after(120):
+        async with signed_in(base, alice) as client:
+            with sim.state.hold("run_sse") as gate:
+
+                async def generate() -> None:
+                    new = {"prompt": "make a beach video", "new_project": True}
+                    answers.append(await call(client, "generate", new))
+
+                async with anyio.create_task_group() as tg:
+                    tg.start_soon(generate)
+                    assert await gate.entered(30)  # alice's request is in flight, at the agent
+                    async with signed_in(base, bob) as other:
+                        assert not (await call(other, "credits")).is_error
+                    assert app.state.servers.resident == 2  # over the cap for now, not cut short
+                    gate.release()
+    assert len(answers) == 1 and not answers[0].is_error, answers
+
+
 async def test_one_user_gets_only_so_many_requests_at_once(
     database_url: str, settings: Settings, sim: Simulator
 ) -> None:

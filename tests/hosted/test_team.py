@@ -4,12 +4,14 @@ can't pay is refused before it is sent."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
 import httpx
 import psycopg
 import pytest
+from mcp import Client
 from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
@@ -123,6 +125,74 @@ async def test_overlapping_requests_on_the_team_token_are_charged_at_most_one_re
     assert (await ledger.quota("c")).used == 30.0
     unread = await ledger.begin("c")
     assert await ledger.end(unread, None) == 100.0  # a balance not read: the reservation, never nothing
+
+
+async def test_a_reservation_is_made_only_where_the_quota_can_take_it_however_many_ask_at_once(
+    ledger: TeamLedger,
+) -> None:
+    tight = TeamLedger(ledger.pool, quota=140, days=30)
+    spends: list[str | None] = []
+
+    async def ask() -> None:
+        spends.append(await tight.begin("a"))
+
+    async with anyio.create_task_group() as tg:
+        for _ in range(8):
+            tg.start_soon(ask)
+    assert sum(spend is not None for spend in spends) == 1  # one generation's 100 fits in 140
+    assert await tight.begin("a", 50) is None  # an edit doesn't fit in the 40 left either
+    assert await tight.begin("b", 100) is not None  # another member's quota is their own
+    [first] = [spend for spend in spends if spend is not None]
+    assert await tight.end(first, 90.0) == 90.0
+    assert await tight.begin("a", 50) is not None  # 90 charged + 50 = 140: it fits exactly
+    assert (await tight.quota("a")).used == 140.0
+
+
+async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_the_quota_goes(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=1.0)
+    code = await member(database_url, "alice", monkeypatch)
+    answers: list[CallToolResult] = []
+    with anyio.fail_after(150):
+        async with contextlib.AsyncExitStack() as stack:
+            clients = [
+                await stack.enter_async_context(signed_in(team, "", browser=member_browser(code)))
+                for _ in range(5)
+            ]
+
+            async def generate(client: Client, i: int) -> None:
+                new = {"prompt": f"make a video of beach {i}", "new_project": True, "accept_cost": True}
+                answers.append(await call(client, "generate", new))
+
+            async with anyio.create_task_group() as tg:
+                for i, client in enumerate(clients):
+                    tg.start_soon(generate, client, i)
+            credits = await call(clients[0], "credits")
+    assert len(sim.requests("run_sse")) == 1  # a quota of 140 pays one generation of 100
+    done = [a for a in answers if a.structured_content and a.structured_content.get("status") == "done"]
+    assert len(done) == 1
+    for refused in (a for a in answers if a not in done):
+        said = text(refused)
+        assert "Nothing was sent" in said or "team quota" in said, said
+    assert credits.structured_content and credits.structured_content["available"] == 40
+
+
+async def test_a_request_nemovideo_refuses_before_taking_it_gives_its_reservation_back(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    code = await member(database_url, "alice", monkeypatch)
+    sim.faults.add("run_sse", "2001")  # the team account is out of credits: refused, not taken
+    with anyio.fail_after(60):
+        async with signed_in(team, "", browser=member_browser(code)) as client:
+            refused = await call(
+                client, "generate", {"prompt": "make a video of a beach", "new_project": True}
+            )
+            credits = await call(client, "credits")
+    assert refused.is_error or (refused.structured_content or {}).get("status") != "done", text(refused)
+    with psycopg.connect(database_url) as conn:
+        assert conn.execute("SELECT count(*) FROM team_spend").fetchone() == (0,)  # nothing held or charged
+    assert credits.structured_content and credits.structured_content["available"] == 140
 
 
 async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(

@@ -16,6 +16,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.housekeeping import sweep
+from ai_video_music.hosted.secrets_box import digest
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
@@ -142,6 +143,51 @@ async def test_a_refresh_token_works_once_and_its_replay_ends_the_grant(
     # Someone kept a copy of a rotated token: neither holder keeps access.
     assert await mcp_status(http, fresh["access_token"]) == 401
     assert (await refresh(http, user, fresh["refresh_token"])).status_code == 400
+
+
+async def test_a_refresh_token_used_twice_at_the_same_moment_ends_the_grant(
+    http: httpx.AsyncClient, user: SignedIn, hosted: Server
+) -> None:
+    """Both uses pass the first look (the token is unused) before either marks it used: the
+    database decides which one rotates; the other is a replay all the same."""
+    answers: list[httpx.Response] = []
+
+    async def use() -> None:
+        answers.append(await refresh(http, user, user.refresh))
+
+    async with await psycopg.AsyncConnection.connect(hosted.database_url) as holder:
+        with anyio.fail_after(30):
+            async with anyio.create_task_group() as tg, holder.transaction():
+                # Both requests wait on this row lock in their UPDATE, having read it unused.
+                await holder.execute(
+                    "SELECT 1 FROM refresh_tokens WHERE token_hash = %s FOR UPDATE",
+                    (digest(user.refresh),),
+                )
+                tg.start_soon(use)
+                tg.start_soon(use)
+                await waiting_on_locks(hosted.database_url, 2)
+    assert sorted(a.status_code for a in answers) == [200, 400]
+    [lost] = [a for a in answers if a.status_code == 400]
+    [won] = [a.json() for a in answers if a.status_code == 200]
+    assert lost.json()["error"] == "invalid_grant"
+    # One of the two was a copy: neither keeps access.
+    assert await mcp_status(http, won["access_token"]) == 401
+    assert (await refresh(http, user, won["refresh_token"])).status_code == 400
+
+
+async def waiting_on_locks(database_url: str, n: int) -> None:
+    """Until ``n`` statements of the server wait on a lock (what it waits for is another test's
+    transaction: the poll is bounded by the caller's deadline)."""
+    async with await psycopg.AsyncConnection.connect(database_url, autocommit=True) as conn:
+        while True:
+            cur = await conn.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE wait_event_type = 'Lock' AND datname = current_database()"
+            )
+            row = await cur.fetchone()
+            if row is not None and row[0] >= n:
+                return
+            await anyio.sleep(0.02)
 
 
 async def test_revoking_the_access_token_ends_access_and_refresh(

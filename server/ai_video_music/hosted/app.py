@@ -187,6 +187,7 @@ def create_app(
         transport_security(config),
         store_pool,
         idle_after=config.idle_after,
+        max_resident=config.resident_users,
         requests_per_user=config.requests_per_user,
         clock=clock,
         team=team,

@@ -1,13 +1,21 @@
-"""Limits per client address, shared by every instance (PostgreSQL): refused sign-in tokens, and
-free accounts started.
+"""Limits per client (:mod:`clients`), shared by every instance (PostgreSQL): sign-in tries
+(tokens and member codes) that may be refused, and free accounts started.
 
 Without the first, the sign-in form would let anyone try NemoVideo tokens in bulk through us;
 without the second, one visitor could use up the few free accounts NemoVideo gives this server's
 address, for everyone.
+
+An attempt is counted *before* the work it allows (asking NemoVideo, up to seconds), in one
+transaction holding an advisory lock on the client's key: posts sent in parallel are counted one
+after the other, so the limit holds however many arrive at once (checking first and recording
+after the answer let every parallel post through). An attempt that turns out not to count (the
+token was good; NemoVideo could not be reached) is given back.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from psycopg import sql
@@ -16,29 +24,55 @@ from psycopg_pool import AsyncConnectionPool
 Table = Literal["signin_failures", "free_accounts"]
 
 
+@dataclass(frozen=True)
+class Attempt:
+    """One counted attempt: its row (rows are only ever inserted and swept, so key and time name it)."""
+
+    key: str
+    at: datetime
+
+
 class AddressLimit:
     def __init__(
         self, pool: AsyncConnectionPool, allowed: int, window: int, table: Table = "signin_failures"
     ) -> None:
         self.pool = pool
-        self.allowed = allowed  # events per address ...
+        self.allowed = allowed  # attempts per client ...
         self.window = window  # ... in this many seconds
-        self.table = sql.Identifier(table)
+        self.table = table
 
-    async def blocked(self, address: str) -> bool:
-        async with self.pool.connection() as conn:
+    async def claim(self, key: str) -> Attempt | None:
+        """Count one attempt of the client ``key`` (a :func:`clients.client_key`) now, or None
+        if it has had its ``allowed`` in the window (nothing counted then)."""
+        table = sql.Identifier(self.table)
+        async with self.pool.connection() as conn, conn.transaction():
+            # Held to the end of the transaction: the next attempt of this client counts this one.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.table}:{key}",))
             cur = await conn.execute(
                 sql.SQL(
                     "SELECT count(*) FROM {} WHERE address = %s AND at > now() - make_interval(secs => %s)"
-                ).format(self.table),
-                (address, self.window),
+                ).format(table),
+                (key, self.window),
             )
             row = await cur.fetchone()
-        return row is not None and int(row[0]) >= self.allowed
+            if row is not None and int(row[0]) >= self.allowed:
+                return None
+            cur = await conn.execute(
+                sql.SQL("INSERT INTO {} (address) VALUES (%s) RETURNING at").format(table), (key,)
+            )
+            inserted = await cur.fetchone()
+        assert inserted is not None  # an INSERT ... RETURNING returns its row
+        return Attempt(key, inserted[0])
 
-    async def add(self, address: str) -> None:
+    async def release(self, attempt: Attempt) -> None:
+        """Give an attempt back: it did not count after all."""
+        table = sql.Identifier(self.table)
         async with self.pool.connection() as conn, conn.transaction():
-            await conn.execute(sql.SQL("INSERT INTO {} (address) VALUES (%s)").format(self.table), (address,))
-
-
-SigninLimit = AddressLimit  # the refused-token limit, by its older name
+            # Two rows of one key and time are the same attempt twice: removing either is right.
+            await conn.execute(
+                sql.SQL(
+                    "DELETE FROM {0} WHERE ctid ="
+                    " (SELECT ctid FROM {0} WHERE address = %s AND at = %s LIMIT 1)"
+                ).format(table),
+                (attempt.key, attempt.at),
+            )

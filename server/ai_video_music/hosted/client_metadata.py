@@ -4,13 +4,23 @@ sign-in page or stored for as long as the client is known.
 
 - Redirect URIs carry no user-info: ``https://claude.ai@evil.example/cb`` returns the browser to
   evil.example while reading like claude.ai.
+- Redirect URIs are of the three kinds OAuth 2.1 and RFC 8252 know, each of which the sign-in page
+  can name to the user: ``https`` (web apps: claude.ai and ChatGPT use it), ``http`` to a loopback
+  address (an app on the user's own machine, RFC 8252 §7.3) and a private-use scheme in reverse
+  domain order with a dot (``com.example.app:/cb``, an installed app, RFC 8252 §7.1). Anything
+  else is refused: ``javascript:``, ``data:``, ``file:``, ``vbscript:``, ``about:``, ``blob:``
+  run or show something in the browser instead of returning to an app, and a bare scheme
+  (``myapp:``) names no one the user could check. A private-use scheme is anyone's to claim on
+  a device, so the page says plainly which app it returns to.
 - Every field has a length, and the whole a size, no honest client comes near: registration
   needs no sign-in, so each one is a row anybody can make.
 """
 
 from __future__ import annotations
 
+import enum
 import json
+import re
 from typing import Literal
 from urllib.parse import urlsplit
 
@@ -30,6 +40,16 @@ def has_userinfo(uri: str) -> bool:
     return "@" in urlsplit(uri).netloc
 
 
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "::1", "localhost"})
+# A private-use scheme (RFC 8252 §7.1): a domain name in reverse order, so at least one dot.
+PRIVATE_USE_SCHEME = re.compile(r"[a-z][a-z0-9+-]*(\.[a-z0-9+-]+)+")
+
+
+class Destination(enum.Enum):
+    WEB = "web"  # an https site, or an app listening on the user's own machine
+    APP = "app"  # an installed app, by its private-use scheme
+
+
 def shown_host(uri: str) -> str:
     """Where a URI really leads, for people: ``hostname[:port]``, never its user-info."""
     parts = urlsplit(uri)
@@ -42,6 +62,20 @@ def shown_host(uri: str) -> str:
     return shown + (f":{port}" if port is not None else "")
 
 
+def destination(uri: str) -> tuple[Destination, str] | None:
+    """What a redirect URI returns the browser to, for the sign-in page: a site's host or an
+    app's scheme; None for a URI of no kind we accept."""
+    parts = urlsplit(uri)
+    scheme = parts.scheme.lower()
+    if scheme == "https" and parts.hostname:
+        return Destination.WEB, shown_host(uri)
+    if scheme == "http" and (parts.hostname or "").lower() in LOOPBACK_HOSTS:
+        return Destination.WEB, shown_host(uri)
+    if PRIVATE_USE_SCHEME.fullmatch(scheme):
+        return Destination.APP, scheme
+    return None
+
+
 def problem(client: OAuthClientInformationFull) -> Problem | None:
     """Why we refuse this client's description, or None if we accept it."""
     uris = [str(u) for u in client.redirect_uris or []]
@@ -52,6 +86,11 @@ def problem(client: OAuthClientInformationFull) -> Problem | None:
             return "invalid_redirect_uri", f"a redirect_uri is longer than {MAX_URI} characters"
         if has_userinfo(uri):
             return "invalid_redirect_uri", "a redirect_uri must not contain a user name or password"
+        if destination(uri) is None:
+            return "invalid_redirect_uri", (
+                "a redirect_uri must be https, http to a loopback address, or a private-use scheme"
+                " in reverse domain order (RFC 8252 §7.1)"
+            )
     for name in ("client_name", "software_id", "software_version", "scope"):
         value = getattr(client, name)
         if value is not None and len(str(value)) > MAX_NAME:

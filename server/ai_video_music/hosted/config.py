@@ -153,6 +153,7 @@ class HostedConfig:
     anonymous_window: int = 10 * 60
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
+    resident_users: int = 500  # users' servers kept in memory at most (the least recently used goes)
     store_connections: int = 10  # the project store's pool per instance (its calls are short, synchronous)
     # "Start free": anonymous NemoVideo accounts made here (NemoVideo limits them per address).
     allow_anonymous: bool = False
@@ -203,6 +204,7 @@ class HostedConfig:
                 "NEMO_AUTHORIZE_LIMIT", env.get("NEMO_AUTHORIZE_LIMIT"), AUTHORIZATIONS_PER_ADDRESS, least=1
             ),
             database_wait=_seconds(env, "NEMO_DATABASE_WAIT_S", 5.0),
+            resident_users=_whole("NEMO_RESIDENT_USERS", env.get("NEMO_RESIDENT_USERS"), 500, least=1),
         )
 
     @property

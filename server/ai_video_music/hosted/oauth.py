@@ -31,7 +31,7 @@ from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
 
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
-from .client_metadata import problem, shown_host
+from .client_metadata import Destination, destination, problem
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -77,6 +77,8 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             row = await cur.fetchone()
         if row is not None and (not row[2] or row[3]):
             info: dict[str, Any] = row[0]
+            if any(destination(str(uri)) is None for uri in info.get("redirect_uris") or []):
+                return None  # registered before such redirects were refused: never sent a code
             secret = self.box.open(row[1]) if row[1] is not None else None
             return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
         if self.documents is None or not is_document_url(client_id):
@@ -141,9 +143,10 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             )
             return await cur.fetchone() is not None
 
-    async def signin_client(self, request_id: str) -> tuple[str | None, str]:
+    async def signin_client(self, request_id: str) -> tuple[str | None, tuple[Destination, str] | None]:
         """Who is asking, for the sign-in page: the name the client gave itself (anyone can
-        choose any name) and the host the browser returns to (which the name can't fake)."""
+        choose any name) and what the browser returns to (which the name can't fake): a site's
+        host or an app's scheme."""
         async with self.pool.connection() as conn:
             cur = await conn.execute(
                 "SELECT c.info ->> 'client_name', s.params ->> 'redirect_uri' FROM signin_requests s"
@@ -152,9 +155,10 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             )
             row = await cur.fetchone()
         if row is None:
-            return None, ""
+            return None, None
         name = str(row[0])[:100] if row[0] else None
-        return name, shown_host(str(row[1] or ""))[:200]
+        returns_to = destination(str(row[1] or ""))
+        return name, None if returns_to is None else (returns_to[0], returns_to[1][:200])
 
     async def complete_signin(self, request_id: str, user_id: str) -> str | None:
         """The user signed in: one code for the waiting request, and where to send the browser
@@ -306,17 +310,33 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
         self, client: OAuthClientInformationFull, refresh_token: RefreshToken, scopes: list[str]
     ) -> OAuthToken:
         async with self.pool.connection() as conn, conn.transaction():
+            # Marking it used is what makes it single-use, also between two requests racing.
             cur = await conn.execute(
                 "UPDATE refresh_tokens SET used_at = now()"
                 " WHERE token_hash = %s AND used_at IS NULL AND expires_at > now() RETURNING grant_id",
                 (digest(refresh_token.token),),
             )
             row = await cur.fetchone()
-            if row is None:
-                raise TokenError("invalid_grant", "refresh token was already used")
-            # The access tokens of the old pair end with it: one live pair per grant.
-            await conn.execute("DELETE FROM access_tokens WHERE grant_id = %s", (row[0],))
-            return await self._issue(conn, row[0], scopes)
+            if row is not None:
+                # The access tokens of the old pair end with it: one live pair per grant.
+                await conn.execute("DELETE FROM access_tokens WHERE grant_id = %s", (row[0],))
+                return await self._issue(conn, row[0], scopes)
+        # Raised outside the transaction (TokenError is a frozen dataclass: the context managers
+        # can't attach their traceback to it, which made this a 500 and kept the grant).
+        await self._refresh_replayed(refresh_token.token)  # the racing twin got it first
+        raise TokenError("invalid_grant", "refresh token was already used")
+
+    async def _refresh_replayed(self, token: str) -> None:
+        """A rotated refresh token came back, at the same moment as its first use: one of the two
+        is a copy, and we can't tell which, so the whole grant ends (as for a later replay)."""
+        async with self.pool.connection() as conn, conn.transaction():
+            cur = await conn.execute(
+                "SELECT grant_id FROM refresh_tokens WHERE token_hash = %s AND used_at IS NOT NULL",
+                (digest(token),),
+            )
+            row = await cur.fetchone()
+            if row is not None:
+                await self._revoke_grant(conn, row[0])
 
     # --- access tokens ----------------------------------------------------------------------
 

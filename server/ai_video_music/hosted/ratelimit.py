@@ -1,7 +1,7 @@
 """Per-key request limits shared by every instance: fixed-window counters in PostgreSQL.
 
-A small piece on its own so that any limit can use it (per client address for the requests that
-need no sign-in; per user elsewhere). One row per key and window, counted with one atomic
+A small piece on its own so that any limit can use it (per client, :mod:`clients`, for the requests
+that need no sign-in; per user elsewhere). One row per key and window, counted with one atomic
 upsert, so instances racing on the same key still count every request once. A fixed window lets
 a burst of at most twice the limit straddle a boundary; for abuse limits that is close enough,
 and it keeps the table at one row per active key.
@@ -16,6 +16,8 @@ from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .clients import scope_client_key
 
 # Counters of windows that ended this long ago are swept (housekeeping.py).
 SWEEP_STATEMENT = b"DELETE FROM rate_counts WHERE window_start < now() - interval '1 day'"
@@ -64,8 +66,8 @@ class Limited:
 
 class LimitedPaths:
     """ASGI middleware: requests to the given paths count against their limit, per client
-    address (what uvicorn reports: the balancer's X-Forwarded-For only when the balancer is
-    trusted); over the limit, the path's refusal (a 429) and nothing else done."""
+    (:func:`clients.client_key`: an IPv4 address, an IPv6 /64); over the limit, the path's
+    refusal (a 429) and nothing else done."""
 
     def __init__(self, app: ASGIApp, limits: dict[str, Limited]) -> None:
         self.app = app
@@ -73,11 +75,12 @@ class LimitedPaths:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         limited = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
-        if limited is not None and scope.get("method") != "OPTIONS":
-            client = scope.get("client")
-            address = str(client[0]) if client else "unknown"
-            if not await limited.limit.hit(address):
-                response = limited.refuse(Request(scope), limited.limit)
-                await response(scope, receive, send)
-                return
+        if (
+            limited is not None
+            and scope.get("method") != "OPTIONS"
+            and not await limited.limit.hit(scope_client_key(scope))
+        ):
+            response = limited.refuse(Request(scope), limited.limit)
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)

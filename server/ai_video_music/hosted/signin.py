@@ -26,6 +26,8 @@ from ..errors import NemoError, RateLimitedError
 from ..messages import Lang, parse_language, t
 from .accounts import Accounts, TokenCheck, check_nemo_token
 from .attempts import AddressLimit
+from .client_metadata import Destination
+from .clients import scope_client_key
 from .config import HostedConfig
 from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
 from .oauth import SIGNIN_PATH, PostgresOAuthProvider
@@ -84,9 +86,15 @@ class SignIn:
     ) -> Response:
         csrf = self._csrf(request)
         name, returns_to = await self.provider.signin_client(request_id)
+        if returns_to is None:  # nothing the user could check: no sign-in for it
+            return self._expired(request, lang)
         client = name or t("hosted.signin.some_app", lang)
         hidden = [Field("request", request_id), Field("csrf", csrf)]
-        back = t("hosted.signin.returns_to", lang, host=returns_to)
+        kind, where = returns_to
+        if kind is Destination.APP:
+            back = t("hosted.signin.returns_to_app", lang, app=where)
+        else:
+            back = t("hosted.signin.returns_to", lang, host=where)
         if self.config.team:
             return render(
                 request,
@@ -159,19 +167,18 @@ class SignIn:
         if not token:
             alert = t("hosted.signin.empty", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=400)
-        address = self._address(request)
-        if await self.limit.blocked(address):
-            minutes = max(1, self.limit.window // 60)
-            alert = t("hosted.signin.too_many", lang, minutes=minutes)
-            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
+        # Counted before NemoVideo is asked, so parallel posts can't all slip under the limit.
+        attempt = await self.limit.claim(self._client(request))
+        if attempt is None:
+            return await self._too_many(request, lang, request_id)
         if len(token) > MAX_TOKEN or not token.isascii() or any(c.isspace() or ord(c) < 32 for c in token):
             outcome = TokenCheck.REFUSED  # not something NemoVideo could have issued: don't send it
         else:
             outcome = await check_nemo_token(self.settings, token)
         if outcome is TokenCheck.REFUSED:
-            await self.limit.add(address)
             alert = t("hosted.signin.bad_token", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=401)
+        await self.limit.release(attempt)  # only refused tokens count
         if outcome is TokenCheck.UNREACHABLE:
             alert = t("hosted.signin.unreachable", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=503)
@@ -193,16 +200,22 @@ class SignIn:
             )  # fmt: skip
         return response
 
-    def _address(self, request: Request) -> str:
-        # The address uvicorn reports: the balancer's X-Forwarded-For when it is trusted.
-        return request.client.host if request.client else "unknown"
+    @staticmethod
+    def _client(request: Request) -> str:
+        return scope_client_key(request.scope)
+
+    async def _too_many(self, request: Request, lang: Lang, request_id: str) -> Response:
+        alert = t("hosted.signin.too_many", lang, minutes=max(1, self.limit.window // 60))
+        return await self._signin_form(request, lang, request_id, alert=alert, status=429)
 
     async def _start_free(
         self, request: Request, lang: Lang, request_id: str, free_limit: AddressLimit
     ) -> Response:
         """A new anonymous NemoVideo account for this user, stored like a pasted token."""
-        address = self._address(request)
-        if await free_limit.blocked(address):
+        # Counted before NemoVideo is asked (up to FREE_BUDGET seconds): parallel posts from one
+        # client are counted one after the other, and only the first ones within the limit go on.
+        attempt = await free_limit.claim(self._client(request))
+        if attempt is None:
             alert = t("hosted.signin.free_mine", lang, days=max(1, free_limit.window // 86400))
             return await self._signin_form(request, lang, request_id, alert=alert, status=429)
         try:
@@ -212,14 +225,15 @@ class SignIn:
                 with budget.within(FREE_BUDGET):
                     record = await client.new_anonymous_account()
         except RateLimitedError:
+            await free_limit.release(attempt)  # no account was made
             alert = t("hosted.signin.free_limit", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=429)
         except NemoError:
+            await free_limit.release(attempt)
             log.warning("could not start a free account", exc_info=True)
             alert = t("hosted.signin.free_unreachable", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=503)
         assert record.token is not None  # a grant always carries one
-        await free_limit.add(address)
         cookie = new_secret()
         user_id = await self.accounts.start_free(record.token, record.user_id, cookie)
         return await self._finish(request, lang, request_id, user_id, free_cookie=cookie)
@@ -230,16 +244,15 @@ class SignIn:
         if not code:
             alert = t("hosted.team.empty", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=400)
-        address = self._address(request)
-        if await self.limit.blocked(address):  # member codes can't be guessed in bulk either
-            minutes = max(1, self.limit.window // 60)
-            alert = t("hosted.signin.too_many", lang, minutes=minutes)
-            return await self._signin_form(request, lang, request_id, alert=alert, status=429)
+        # Member codes can't be guessed in bulk either, nor in parallel.
+        attempt = await self.limit.claim(self._client(request))
+        if attempt is None:
+            return await self._too_many(request, lang, request_id)
         user_id = await self.accounts.member(code) if len(code) <= MAX_TOKEN else None
         if user_id is None:
-            await self.limit.add(address)
             alert = t("hosted.team.bad_code", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=401)
+        await self.limit.release(attempt)  # only refused codes count
         return await self._finish(request, lang, request_id, user_id)
 
     # --- forget my token --------------------------------------------------------------------

@@ -10,8 +10,12 @@ gives no per-request price). The choice, for requests of several members at once
   charge is an attribution, not a measurement; the member's own answer tells it as the joint
   figure only when their *own* requests overlapped (the existing rule), so this is said here and
   in the README;
-- while a request runs, its reservation counts against the quota, so parallel requests of one
-  member can't each see the whole quota; a request whose instance died is charged its reservation.
+- a request is sent only once its reservation (its estimate: a generation's, or an edit's when
+  the service's gate found an edit) fits in what the quota has left, counting the member's
+  requests still running at theirs; the check and the reservation are one transaction under a
+  per-member advisory lock, so parallel requests of one member, on any instances, are decided one
+  after the other and can't each see the whole quota (the service's earlier look at the quota
+  only chooses the answer's words). A request whose instance died is charged its reservation.
 A member sees only their own quota, use and requests, never the team balance's other users.
 """
 
@@ -25,7 +29,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from ..client import NemoClient
 from ..config import Settings
-from ..costs import GENERATION_COST
+from ..costs import GENERATION_COST, REQUEST_COST
 from ..errors import NemoError
 from ..models import Credits
 from ..quota import Quota
@@ -35,6 +39,12 @@ from .secrets_box import new_secret
 log = logging.getLogger(__name__)
 
 STALE_AFTER_S = 20 * 60  # a request runs at most 15 minutes: older and still open, its instance died
+
+
+class QuotaFullError(NemoError):
+    """The member's quota can't hold this request now (their other requests reserved the rest)."""
+
+    key = "quota.full"
 
 
 class TeamLedger:
@@ -48,14 +58,29 @@ class TeamLedger:
         self.days = days
         self.reserve = reserve
 
-    async def begin(self, user_id: str) -> str:
+    async def begin(self, user_id: str, cost: float | None = None) -> str | None:
+        """Reserve ``cost`` (default: a generation's) for a request about to be sent, if the
+        member's quota can take it on top of what is charged and reserved; None if it can't
+        (nothing reserved). This is the quota's gate."""
         spend_id = new_secret()[:22]
+        reserve = self.reserve if cost is None else cost
         async with self.pool.connection() as conn, conn.transaction():
-            await conn.execute(
-                "INSERT INTO team_spend (id, user_id, reserved) VALUES (%s, %s, %s)",
-                (spend_id, user_id, self.reserve),
+            # Held to the end of the transaction: the member's next reservation sees this one.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", ("team_spend:" + user_id,))
+            cur = await conn.execute(
+                "INSERT INTO team_spend (id, user_id, reserved) SELECT %s, %s, %s"
+                " WHERE (SELECT coalesce(sum(coalesce(charged, reserved)), 0) FROM team_spend"
+                "        WHERE user_id = %s AND started_at > now() - make_interval(days => %s)) + %s <= %s"
+                " RETURNING id",
+                (spend_id, user_id, reserve, user_id, self.days, reserve, self.limit),
             )
-        return spend_id
+            reserved = await cur.fetchone()
+        return spend_id if reserved is not None else None
+
+    async def release(self, spend_id: str) -> None:
+        """Give a reservation back: its request was never taken by the agent."""
+        async with self.pool.connection() as conn, conn.transaction():
+            await conn.execute("DELETE FROM team_spend WHERE id = %s AND ended_at IS NULL", (spend_id,))
 
     async def end(self, spend_id: str, fall: float | None) -> float:
         """Close a request's window; returns what it is charged (see the module's rule).
@@ -139,13 +164,32 @@ class TeamClient(NemoClient):
         on_event: Callable[[AgentEvent], Awaitable[None]],
         on_accepted: Callable[[], None] | None = None,
     ) -> bool:
+        cost = REQUEST_COST.get()
+        spend_id = await self.ledger.begin(self.user_id, cost)
+        if spend_id is None:  # other requests of this member took what was left: nothing sent
+            quota = await self.ledger.quota(self.user_id)
+            raise QuotaFullError(left=f"{quota.left:g}", cost=f"{cost:g}")
+        accepted = False
+
+        def accept() -> None:
+            nonlocal accepted
+            accepted = True
+            if on_accepted is not None:
+                on_accepted()
+
         before = await self._team_balance()
-        spend_id = await self.ledger.begin(self.user_id)
         try:
-            return await super().run_agent(sid, text, on_event, on_accepted)
+            return await super().run_agent(sid, text, on_event, accept)
+        except NemoError:
+            if not accepted:  # refused before the agent took it: nothing done, nothing to charge
+                with anyio.CancelScope(shield=True):
+                    await self.ledger.release(spend_id)
+                spend_id = None
+            raise
         finally:
             # Recorded even when the turn is cancelled: the backend may have charged already.
-            with anyio.CancelScope(shield=True):
-                after = await self._team_balance()
-                fall = None if before is None or after is None else before - after
-                await self.ledger.end(spend_id, fall)
+            if spend_id is not None:
+                with anyio.CancelScope(shield=True):
+                    after = await self._team_balance()
+                    fall = None if before is None or after is None else before - after
+                    await self.ledger.end(spend_id, fall)

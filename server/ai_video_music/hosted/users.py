@@ -95,7 +95,13 @@ class _Running:
 class UserServers:
     """Starts a user's server on their first request; stops it when idle for ``idle_after``
     seconds (longer than any agent turn or render, so no background work is cut short; what
-    a stopped server knew is in the user's store and comes back with the next request)."""
+    a stopped server knew is in the user's store and comes back with the next request).
+
+    At most ``max_resident`` servers stay in memory (each is about half a megabyte, and accounts
+    are cheap to make): a new user's server replaces the least recently used one with no request
+    in flight. Its user's next call builds it again from the store; a turn or render it was
+    following is picked up from the store and the backend as after an instance restart. With
+    every resident server busy, the cap is passed for a moment rather than a user refused."""
 
     def __init__(
         self,
@@ -105,6 +111,7 @@ class UserServers:
         store_pool: ConnectionPool,
         *,
         idle_after: float = 3600.0,
+        max_resident: int = 500,
         requests_per_user: int = 8,
         clock: Callable[[], float] = time.monotonic,
         team: TeamLedger | None = None,
@@ -118,6 +125,7 @@ class UserServers:
         self.store_pool = store_pool
         self.security = security
         self.idle_after = idle_after
+        self.max_resident = max_resident
         self.requests_per_user = requests_per_user
         self._clock = clock
         self._running: dict[str, _Running] = {}
@@ -161,6 +169,8 @@ class UserServers:
                 return found
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
+            if len(self._running) >= self.max_resident:
+                self._evict_least_recent()
             pages = self.upload_pages(user.id) if self.upload_pages is not None else None
             server = service_for(user, self.base, self.state_dir, self.store_pool, self.team, pages)
             # Stateless: no session lives in this process between requests.
@@ -180,6 +190,18 @@ class UserServers:
             if running.in_flight == 0 and now - running.last_used > self.idle_after:
                 del self._running[user_id]
                 running.stop.set()
+
+    def _evict_least_recent(self) -> None:
+        idle = [(r.last_used, user_id) for user_id, r in self._running.items() if r.in_flight == 0]
+        if not idle:
+            log.warning(
+                "%d users' servers all busy: over the cap of %d for now",
+                len(self._running),
+                self.max_resident,
+            )
+            return
+        _, user_id = min(idle)
+        self._running.pop(user_id).stop.set()
 
     async def _serve(self, user_id: str, running: _Running, ready: anyio.Event) -> None:
         try:
