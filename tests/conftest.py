@@ -79,10 +79,37 @@ def pytest_unconfigure(config: pytest.Config) -> None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Long tests (marked slow or browser) first: each xdist worker starts one while
     the quick ones fill the gaps, instead of one left running alone at the end."""
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in ("slow", "browser")))
+    if config.getoption("loadgroup", default=False):
+        for item in items:
+            _join_xdist_group(item)
+
+
+def _join_xdist_group(item: pytest.Item) -> None:
+    """What --dist=loadgroup does in each worker: the group's name after an '@' in the test's id,
+    which the scheduler reads to send a group to one worker. xdist 3.8 writes it to
+    ``Node._nodeid``, which pytest 9.2 no longer reads (the id is ``Node._id``): each worker then
+    got a share of every group and launched its own Chromium for each browser module. Skipped
+    when the id already has the suffix (an xdist that writes it where pytest reads it)."""
+    names = sorted(
+        {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
+    )
+    nodeid = item.nodeid
+    if not names or nodeid.rfind("@") > nodeid.rfind("]"):
+        return
+    grouped = f"{nodeid}@{'_'.join(names)}"
+    if hasattr(item, "_id"):
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(grouped)
+    else:
+        item._nodeid = grouped
 
 
 @pytest.fixture
@@ -114,6 +141,9 @@ def fast_config(**overrides: Any) -> SimConfig:
         # sim.configure(generation_cost=100, edit_cost=50), one about running out sets the balance.
         "generation_cost": 10,
         "edit_cost": 5,
+        # The suite exports the same few drafts hundreds of times: an identical one is copied
+        # from its earlier file (the simulator's own test checks that it is the same video).
+        "reuse_renders": True,
     }
     return SimConfig(**(fields | overrides))
 
@@ -275,8 +305,9 @@ def launched_chromium(args: list[str]) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    """Chromium for a module's tests (each test opens its own page, a fresh context). Their
-    modules are one xdist group, so a run launches it once per module, not once per worker.
+    """Chromium for a module's tests (each test opens its own page, a fresh context). Each such
+    module is an xdist group of its own, so a run launches it once per module, not once per worker,
+    and the modules still run side by side on different workers.
     Not session-wide: Playwright's sync API keeps an event loop running until it stops, which
     the async tests that follow on the same worker can't share."""
     with launched_chromium(CHROMIUM_ARGS) as chromium:

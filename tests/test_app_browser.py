@@ -38,7 +38,7 @@ from .app_host import fixtures as fx
 HOST_PAGE = Path(__file__).parent / "app_host" / "host.html"
 TIMEOUT_MS = 15_000
 
-pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("chromium-app")]
 
 
 # --- loopback servers ----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ import contextlib
 import dataclasses
 import json
 import tracemalloc
-import zlib
 from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from ai_video_music.config import Settings
 from ai_video_music.links import LinkPolicy
 from ai_video_music.transport import RETRY, Failure, Rule, path_segment
 
+from .bombs import gzip_bomb_body
 from .conftest import FakeSleep
 
 pytestmark = pytest.mark.anyio
@@ -290,11 +290,7 @@ async def test_retries_stop_at_the_budget_with_the_real_sleep(settings: Settings
 @pytest.fixture(scope="module")
 def gzip_bomb() -> bytes:
     """256 MB of zeros, gzipped to about 250 KB."""
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
-    zeros = bytes(1024 * 1024)
-    parts = [packer.compress(zeros) for _ in range(256)]
-    parts.append(packer.flush())
-    return b"".join(parts)
+    return gzip_bomb_body(256 * 1024 * 1024, fill=b"\0")
 
 
 async def test_a_gzip_answer_over_the_cap_fails_clearly_without_being_inflated(

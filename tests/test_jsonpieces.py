@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ai_video_music.jsonpieces import C_DEPTH, canonical_json, loads_in_pieces
@@ -18,6 +18,10 @@ _JSON = st.recursive(
     lambda inner: st.lists(inner, max_size=8) | st.dictionaries(st.text(max_size=5), inner, max_size=8),
     max_leaves=200,
 )
+# A quarter of the profile's count (25 by default, derandomized; 250 under
+# --hypothesis-profile=fuzz): the sizes the pieces turn on (deeper than the walked levels, wider
+# than a batch), which these rarely reach, have a test of their own.
+BIG_EXAMPLES = max(25, settings.default.max_examples // 4)
 
 
 def _nested(depth: int) -> Any:
@@ -27,6 +31,7 @@ def _nested(depth: int) -> Any:
     return value
 
 
+@settings(max_examples=BIG_EXAMPLES)
 @given(_JSON, st.sampled_from(["", " ", "\n\t"]))
 def test_an_answer_reads_as_the_one_shot_parse_reads_it(value: Any, space: str) -> None:
     raw = (space + json.dumps(value, indent=1 if space else None) + space).encode()

@@ -15,6 +15,7 @@ from ai_video_music.media import VideoFacts
 from ai_video_music.models import RenderStatus
 from ai_video_music.renders import Renders, part_name, publish
 from ai_video_music.store import Store
+from ai_video_music.videocheck import Checked
 
 pytestmark = pytest.mark.anyio
 
@@ -52,10 +53,10 @@ class FinishingClient:
 async def test_the_tracker_keeps_nothing_per_render_after_many_renders(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    async def verified(path: Path, name: str, verdicts: object) -> VideoFacts:
-        return VideoFacts(1.0, 320, 180, 5)
+    async def verified(path: Path, name: str, verdicts: object, sheet: Path | None) -> Checked:
+        return Checked(VideoFacts(1.0, 320, 180, 5))
 
-    monkeypatch.setattr(renders_module, "verify_video", verified)
+    monkeypatch.setattr(renders_module, "check_video", verified)
     store = Store(tmp_path / "home")
     async with anyio.create_task_group() as tg:
         tracker = Renders(

@@ -136,6 +136,9 @@ async def test_export_reports_the_files_real_facts_and_a_project_link(mcp: Clien
     assert out["url"].startswith("http://127.0.0.1:")
     assert out["project_url"].startswith("https://nemovideo.com/workspace/claim?ct=clm_")
     assert f"{out['width']}x{out['height']}" in text(await call(mcp, "export"))
+    # A client that sees images gets the contact sheet the download's check drew.
+    answer = await call(mcp, "export")
+    assert any(c.type == "image" and c.mime_type == "image/jpeg" for c in answer.content)
 
 
 async def test_credits_tool(mcp: Client) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from ai_video_music import videocheck
 from ai_video_music.media import NotAVideoError
-from ai_video_music.videocheck import Verdict, Verdicts, run_child, verify_video
+from ai_video_music.videocheck import Verdict, Verdicts, check_video, child_answers, run_child, verify_video
 
 pytestmark = pytest.mark.anyio
 
@@ -108,6 +108,22 @@ async def test_a_contact_sheet_of_a_hostile_mp4_stays_within_the_memory_limit(
     assert rss_mb() - before < 50
 
 
+@pytest.mark.parametrize("name", ["huge frame", "huge sample table"])
+async def test_a_hostile_mp4_checked_with_its_sheet_stays_within_the_memory_limit_and_gets_no_sheet(
+    files: dict[str, Path], name: str, tmp_path: Path
+) -> None:
+    before = rss_mb()
+    out = tmp_path / "s.jpg"
+    answers = await child_answers(
+        ["check", str(files[name]), str(out)], [videocheck.PROBE_LIMIT_S, videocheck.SHEET_LIMIT_S]
+    )
+    assert "error" in answers[-1] and all(0 < a["peak_rss_mb"] < LIMIT_MB for a in answers), answers
+    with pytest.raises(NotAVideoError):
+        await check_video(files[name], "r", Verdicts(None), out)
+    assert not out.exists(), "a file that is not a video gets no preview"
+    assert rss_mb() - before < 50
+
+
 def test_the_box_walk_refuses_what_no_export_looks_like(files: dict[str, Path]) -> None:
     for name in ("deep nesting", "size lie", "large size lie", "millions of boxes", "moov of millions"):
         with files[name].open("rb") as fh, pytest.raises(videocheck.BoxError):
@@ -142,12 +158,42 @@ async def test_a_real_export_is_verified_and_its_sheet_is_a_legible_grid(
         assert sheet.width >= 1200 and sheet.height > 400, sheet.size  # two rows, not a 976x108 strip
 
 
+async def test_a_new_download_is_verified_and_its_sheet_drawn_by_the_same_child(
+    sample_mp4: Path, tmp_path: Path
+) -> None:
+    from PIL import Image
+
+    sheet = tmp_path / "render_1.jpg"
+    checked = await check_video(sample_mp4, "render_1", Verdicts(tmp_path), sheet)
+    assert (checked.facts.width, checked.facts.height, checked.sheet_drawn) == (320, 180, True)
+    with Image.open(sheet) as drawn:
+        assert drawn.width >= 1200 and drawn.height > 400, drawn.size
+    recorded = Verdicts(tmp_path).get("render_1")
+    assert recorded is not None and recorded.state == "video"
+    # Judged already (a restarted server): not opened again, so the sheet is left to the caller.
+    again = await check_video(sample_mp4, "render_1", Verdicts(tmp_path), tmp_path / "again.jpg")
+    assert (again.facts, again.sheet_drawn) == (checked.facts, None)
+
+
+async def test_the_probe_and_the_sheet_each_keep_their_own_time_limit(
+    sample_mp4: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "s.jpg"
+    probed, drawing = await child_answers(
+        ["check", str(sample_mp4), str(out)], [videocheck.PROBE_LIMIT_S, 0.001]
+    )
+    assert probed["width"] == 320, probed
+    assert "longer than" in drawing["error"]
+    slow_probe = await child_answers(["check", str(sample_mp4), str(out)], [0.001, videocheck.SHEET_LIMIT_S])
+    assert len(slow_probe) == 1 and "longer than" in slow_probe[0]["error"]
+
+
 async def test_a_file_is_probed_once_even_across_restarts(
     sample_mp4: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = await verify_video(sample_mp4, "render_1", Verdicts(tmp_path))
 
-    async def never(path: Path) -> object:
+    async def never(path: Path, sheet: Path | None = None) -> object:
         raise AssertionError("probed again")
 
     monkeypatch.setattr(videocheck, "probe_in_child", never)
@@ -162,7 +208,7 @@ async def test_a_file_whose_probes_never_finished_is_refused_without_parsing_it_
     key = videocheck.file_key(sample_mp4)
     verdicts.put("render_1", Verdict(key, "probing", tries=2))  # processes died there, twice
 
-    async def never(path: Path) -> object:
+    async def never(path: Path, sheet: Path | None = None) -> object:
         raise AssertionError("probed again")
 
     monkeypatch.setattr(videocheck, "probe_in_child", never)

@@ -44,7 +44,7 @@ from .records import OPEN_RENDER
 from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedule
 from .store import Render, Store
 from .timeline import fingerprint
-from .videocheck import Verdicts, sheet_in_child, verify_video
+from .videocheck import Checked, Verdicts, check_video, sheet_in_child
 
 log = logging.getLogger(__name__)
 
@@ -374,7 +374,8 @@ class Renders:
             folder = self._output_dir()
             name = export_name(render_id, rec.format, rec.created_at, rec.project_name)
             part = folder / part_name(name, render_id)
-            facts = await self._fetch_video(render_id, url, part)
+            checked = await self._fetch_video(render_id, url, part)
+            facts = checked.facts
             try:
                 dest = publish(part, folder, name, render_id)
             except OSError as err:
@@ -393,9 +394,11 @@ class Renders:
             error=None,
         )
         log.info("render %s saved to %s", render_id, dest)
-        # After publishing: the video is the user's as soon as it is verified (the preview decodes
-        # frames in a child process, ~0.5 s); the job, and so the waiting export, still has it.
-        await self._make_preview(render_id, dest)
+        # The child that verified the download drew its preview too, unless the file was judged
+        # before (a restart): then it is drawn now, after publishing (the video is the user's as
+        # soon as it is verified); the job, and so the waiting export, still has it.
+        if checked.sheet_drawn is None:
+            await self._make_preview(render_id, dest)
 
     async def _verify_link(self, render_id: str, url: str | None) -> None:
         """The render's link, its facts read over the network: ``downloaded`` here means verified
@@ -423,13 +426,23 @@ class Renders:
         )
         log.info("render %s verified at its link", render_id)
 
+    def _sheet_path(self, render_id: str) -> Path | None:
+        """Where a render's contact sheet goes (its folder made), for a model that can see images;
+        None when previews are off or the folder can't be made (never fails the export)."""
+        if self._previews is None:
+            return None
+        try:
+            self._previews.mkdir(parents=True, exist_ok=True, mode=0o700)
+        except OSError:
+            return None
+        return self._previews / f"{safe_file_id(render_id)}.jpg"
+
     async def _make_preview(self, render_id: str, video: Path) -> None:
         """A contact sheet for a model that can see images (optional extra; never fails the export)."""
-        if self._previews is None:
-            return
-        with contextlib.suppress(OSError):
-            self._previews.mkdir(parents=True, exist_ok=True, mode=0o700)
-            await sheet_in_child(video, self._previews / f"{safe_file_id(render_id)}.jpg")
+        sheet = self._sheet_path(render_id)
+        if sheet is not None:
+            with contextlib.suppress(OSError):
+                await sheet_in_child(video, sheet)
 
     def preview(self, render_id: str) -> bytes | None:
         """The contact sheet saved for a render, if any."""
@@ -461,7 +474,7 @@ class Renders:
                 return rec
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
-    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> VideoFacts:
+    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> Checked:
         """The link the render gave, else (its host unreachable, failing or too slow, or not a
         video) the API's own download route, both within one deadline of which the link may use
         only a share; a file that is not a video (an HTML error page saved as .mp4, say) is never
@@ -484,7 +497,9 @@ class Renders:
                     if worded is err:
                         raise
                     raise worded from err
-                return await verify_video(part, safe_file_id(render_id), self._verdicts)
+                return await check_video(
+                    part, safe_file_id(render_id), self._verdicts, self._sheet_path(render_id)
+                )
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
                 failures.append(DownloadError("download.not_video"))

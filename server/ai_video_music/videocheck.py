@@ -9,7 +9,9 @@ declaring a huge frame, millions of boxes, box sizes that lie), so:
   sees it; it reads box headers only and keeps nothing but counters;
 - the parser and the decoder run in a separate process (``python -m ai_video_music.videocheck``)
   whose address space is capped (``RLIMIT_AS``) and which is killed after a wall-clock limit;
-  whatever blows up there, the server only sees "not a video" or "no preview";
+  whatever blows up there, the server only sees "not a video" or "no preview". A new download's
+  probe and contact sheet share one child (its start and imports are most of the cost of either),
+  each answer within its own limit;
 - frame dimensions and the number of frames decoded are capped before a frame is decoded;
 - a file is a video only once a frame of it was decoded (with the ``preview`` extra's decoder):
   a made-up movie header over zeros reads as a video to the box parser alone;
@@ -29,12 +31,14 @@ import os
 import struct
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
 
 import anyio
 import anyio.abc
+from anyio.streams.buffered import BufferedByteReceiveStream
 
 from .fsutil import atomic_write_bytes
 from .media import NotAVideoError, VideoFacts
@@ -55,7 +59,7 @@ MEMORY_CAP_BYTES = 280 * 1024 * 1024  # the child's address space: it stays unde
 PROBE_LIMIT_S = 20.0
 MAX_PROBES = 2  # probes begun on one file before it is refused without another
 SHEET_LIMIT_S = 30.0
-MAX_ANSWER_BYTES = 64 * 1024  # the child's one JSON line
+MAX_ANSWER_BYTES = 64 * 1024  # each of the child's JSON lines
 _CONTAINERS = frozenset(
     {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"udta", b"mvex", b"moof", b"traf"}
 )
@@ -175,15 +179,30 @@ class Verdicts:
             atomic_write_bytes(where, json.dumps(asdict(verdict)).encode("utf-8"))
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A verified video's facts, and whether the child that probed it drew its contact sheet
+    (None: no sheet was asked for, or the file was judged before and not opened again)."""
+
+    facts: VideoFacts
+    sheet_drawn: bool | None = None
+
+
 async def verify_video(path: Path, name: str, verdicts: Verdicts) -> VideoFacts:
     """The facts of a downloaded video, probed at most once per exact file; raises
     :class:`NotAVideoError` for anything else (including a file whose probe blew its limits)."""
+    return (await check_video(path, name, verdicts)).facts
+
+
+async def check_video(path: Path, name: str, verdicts: Verdicts, sheet: Path | None = None) -> Checked:
+    """:func:`verify_video`; with ``sheet``, a child that probes the file and finds a video then
+    draws its contact sheet there (JPEG), as :func:`sheet_in_child` would."""
     key = await anyio.to_thread.run_sync(file_key, path)
     known = verdicts.get(name)
     tries = 1
     if known is not None and known.key == key:
         if known.state == "video":
-            return VideoFacts(known.duration_s, known.width, known.height, known.size_bytes)
+            return Checked(VideoFacts(known.duration_s, known.width, known.height, known.size_bytes))
         if known.state == "rejected" or known.tries >= MAX_PROBES:
             # Judged already, or the process died while checking this very file more than once
             # (the child's limits make that unlikely; a restart loop must still end): no more.
@@ -191,12 +210,13 @@ async def verify_video(path: Path, name: str, verdicts: Verdicts) -> VideoFacts:
         tries = known.tries + 1  # one unfinished probe: the process may have been stopped by the user
     verdicts.put(name, Verdict(key, "probing", tries=tries))
     try:
-        facts = await probe_in_child(path)
+        checked = await probe_in_child(path, sheet)
     except NotAVideoError as err:
         verdicts.put(name, Verdict(key, "rejected", reason=str(err)))
         raise
+    facts = checked.facts
     verdicts.put(name, Verdict(key, "video", facts.duration_s, facts.width, facts.height, facts.size_bytes))
-    return facts
+    return checked
 
 
 # --- the parent side --------------------------------------------------------------------------
@@ -205,6 +225,13 @@ async def verify_video(path: Path, name: str, verdicts: Verdicts) -> VideoFacts:
 async def run_child(args: list[str], limit: float) -> dict[str, Any]:
     """Run this module in a child with ``args``; its JSON answer, or an ``error`` on a crash,
     a kill for memory or time, or an answer we can't read."""
+    return (await child_answers(args, [limit]))[0]
+
+
+async def child_answers(args: list[str], limits: Sequence[float]) -> list[dict[str, Any]]:
+    """Run this module in a child with ``args``; its JSON answers (one line each), the n-th within
+    ``limits[n]`` of the one before. An answer that doesn't come (a crash, a kill for memory or
+    time, a line we can't read) is an ``error`` answer, and so is the last one returned."""
     # The child needs no setting and no secret (NEMO_TOKEN stays here); it finds this package
     # where the parent did.
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
@@ -217,35 +244,59 @@ async def run_child(args: list[str], limit: float) -> dict[str, Any]:
             stderr=subprocess.DEVNULL,
         )
     except OSError as err:
-        return {"error": f"could not start the checker ({err.strerror})"}
-    output = bytearray()
+        return [{"error": f"could not start the checker ({err.strerror})"}]
+    answers: list[dict[str, Any]] = []
     async with process:
-        with anyio.move_on_after(limit) as scope:
-            assert process.stdout is not None
-            async for chunk in process.stdout:
-                output += chunk[: MAX_ANSWER_BYTES - len(output)]
-            await process.wait()
-        if scope.cancelled_caught:
+        assert process.stdout is not None
+        lines = BufferedByteReceiveStream(process.stdout)
+        for limit in limits:
+            answer: dict[str, Any] | None = None
+            with anyio.move_on_after(limit) as scope:
+                answer = await _next_answer(lines)
+                if answer is None or len(answers) == len(limits) - 1:
+                    await process.wait()  # its output ended, or it has no more to say: it ends
+            if scope.cancelled_caught:
+                answer = {"error": f"took longer than {limit:.0f} s"}
+            elif answer is None:
+                answer = {"error": f"the checker ended with code {process.returncode}"}
+            answers.append(answer)
+            if "error" in answer:
+                break
+        if process.returncode is None:
             with anyio.CancelScope(shield=True):
                 process.kill()
                 await process.wait()
-            return {"error": f"took longer than {limit:.0f} s"}
-    try:
-        answer = json.loads(output.decode("utf-8", "replace").strip().splitlines()[-1])
-    except (ValueError, IndexError):
-        answer = None
-    if not isinstance(answer, dict):
-        return {"error": f"the checker ended with code {process.returncode}"}
-    return answer
+    return answers
 
 
-async def probe_in_child(path: Path) -> VideoFacts:
-    """Verify ``path`` is an MP4/MOV with a video track and read its facts, in a capped child."""
-    answer = await run_child(["probe", str(path)], PROBE_LIMIT_S)
+async def _next_answer(lines: BufferedByteReceiveStream) -> dict[str, Any] | None:
+    """The child's next JSON object line (a library's stray output before it is skipped); None
+    when its output ends first or a line runs past :data:`MAX_ANSWER_BYTES`."""
+    while True:
+        try:
+            line = await lines.receive_until(b"\n", MAX_ANSWER_BYTES)
+        except (anyio.IncompleteRead, anyio.DelimiterNotFound, anyio.EndOfStream):
+            return None
+        try:
+            answer = json.loads(line.decode("utf-8", "replace"))
+        except ValueError:
+            continue
+        if isinstance(answer, dict):
+            return answer
+
+
+async def probe_in_child(path: Path, sheet: Path | None = None) -> Checked:
+    """Verify ``path`` is an MP4/MOV with a video track and read its facts, in a capped child;
+    with ``sheet``, the same child then draws the video's contact sheet there."""
+    if sheet is None:
+        answers = await child_answers(["probe", str(path)], [PROBE_LIMIT_S])
+    else:
+        answers = await child_answers(["check", str(path), str(sheet)], [PROBE_LIMIT_S, SHEET_LIMIT_S])
+    answer = answers[0]
     if "error" in answer:
         raise NotAVideoError(str(answer["error"])[:200])
     try:
-        return VideoFacts(
+        facts = VideoFacts(
             _number(answer.get("duration_s"), float),
             _number(answer.get("width"), int),
             _number(answer.get("height"), int),
@@ -253,6 +304,12 @@ async def probe_in_child(path: Path) -> VideoFacts:
         )
     except (KeyError, TypeError, ValueError):
         raise NotAVideoError("an unreadable answer from the checker") from None
+    if sheet is None:
+        return Checked(facts)
+    drawn = len(answers) > 1 and "error" not in answers[1] and answers[1].get("ok") is True
+    if len(answers) > 1 and "error" in answers[1]:
+        log.info("no preview for %s: %s", path.name, answers[1]["error"])
+    return Checked(facts, drawn)
 
 
 async def sheet_in_child(path: Path, out: Path) -> bool:
@@ -271,15 +328,15 @@ def _number(value: Any, kind: type[int] | type[float]) -> Any:
 # --- the child side ---------------------------------------------------------------------------
 
 
-def cap_memory(limit: int = MEMORY_CAP_BYTES) -> None:
-    """Cap this process's address space (and CPU time): an allocation past it fails, it does not
-    take the machine's memory. Called first thing in the child."""
+def cap_memory(limit: int = MEMORY_CAP_BYTES, cpu_s: float = max(PROBE_LIMIT_S, SHEET_LIMIT_S)) -> None:
+    """Cap this process's address space (and CPU time, a little past ``cpu_s``): an allocation
+    past it fails, it does not take the machine's memory. Called first thing in the child."""
     import resource
 
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     with contextlib.suppress(ValueError, OSError):
-        cpu = int(max(PROBE_LIMIT_S, SHEET_LIMIT_S)) + 5
+        cpu = int(cpu_s) + 5
         resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu))
 
 
@@ -391,20 +448,19 @@ def peak_rss_mb() -> float:
     return 0.0
 
 
-def main(argv: list[str]) -> int:
-    """``probe <video>`` or ``sheet <video> <out.jpg>``: one JSON line on stdout, always."""
-    cap_memory()
+def draw_sheet(video: Path, out: Path) -> dict[str, Any]:
+    """In the child: the contact sheet of ``video`` written to ``out``; whether there is one."""
+    sheet = contact_sheet(video)
+    if sheet is not None:
+        atomic_write_bytes(out, sheet)
+    return {"ok": sheet is not None}
+
+
+def answer_of(work: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """In the child: what ``work`` found, or why it could not, as one JSON line on stdout."""
     answer: dict[str, Any]
     try:
-        if argv[:1] == ["probe"] and len(argv) == 2:
-            answer = {**asdict(probe(Path(argv[1])))}
-        elif argv[:1] == ["sheet"] and len(argv) == 3:
-            sheet = contact_sheet(Path(argv[1]))
-            if sheet is not None:
-                atomic_write_bytes(Path(argv[2]), sheet)
-            answer = {"ok": sheet is not None}
-        else:
-            answer = {"error": "usage: probe <video> | sheet <video> <out.jpg>"}
+        answer = work()
     except MemoryError:
         answer = {"error": "it needs more memory than any real export"}
     except NotAVideoError as err:
@@ -414,6 +470,26 @@ def main(argv: list[str]) -> int:
     answer["peak_rss_mb"] = round(peak_rss_mb(), 1)
     sys.stdout.write(json.dumps(answer) + "\n")
     sys.stdout.flush()
+    return answer
+
+
+def main(argv: list[str]) -> int:
+    """``probe <video>``, ``sheet <video> <out.jpg>`` or ``check <video> <out.jpg>`` (the probe's
+    answer, then, for a video, the sheet's): one JSON line on stdout per answer, always."""
+    if argv[:1] == ["probe"] and len(argv) == 2:
+        cap_memory()
+        answer_of(lambda: asdict(probe(Path(argv[1]))))
+    elif argv[:1] == ["sheet"] and len(argv) == 3:
+        cap_memory()
+        answer_of(lambda: draw_sheet(Path(argv[1]), Path(argv[2])))
+    elif argv[:1] == ["check"] and len(argv) == 3:
+        cap_memory(cpu_s=PROBE_LIMIT_S + SHEET_LIMIT_S)
+        if "error" not in answer_of(lambda: asdict(probe(Path(argv[1])))):
+            answer_of(lambda: draw_sheet(Path(argv[1]), Path(argv[2])))
+    else:
+        cap_memory()
+        usage = "usage: probe <video> | sheet <video> <out.jpg> | check <video> <out.jpg>"
+        answer_of(lambda: {"error": usage})
     return 0
 
 

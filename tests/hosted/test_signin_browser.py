@@ -19,7 +19,7 @@ from ai_video_music.simulator import Simulator
 
 from .serving import listen, loopback_config, running
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-signin")]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
 CALLBACK = "http://127.0.0.1:9/callback"  # answered by the test inside the browser, never reached
 

@@ -16,7 +16,7 @@ from ai_video_music.simulator import Simulator
 from .accounts_helpers import hosted_with
 from .test_signin_browser import CALLBACK, authorize_url, open_signin
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium")]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-start-free")]
 
 
 def test_start_free_in_chinese_with_the_keyboard_then_back_to_the_app(

@@ -19,7 +19,7 @@ from ai_video_music.simulator import Simulator
 from .serving import listen, loopback_config, running
 from .test_upload_page import JPEG, page_link
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-upload")]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
 
 

@@ -27,11 +27,12 @@ import json
 import re
 import threading
 import time
-import zlib
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from ..bombs import gzip_bomb_body
 
 TOKEN = "nmv_usr_hostile_5ecret_7f3a9c2e41"
 CLAIM = "clm_hostile_claim_0001"
@@ -212,7 +213,7 @@ def gzip_bomb(
     prefix: bytes = b'{"code":0,"x":"',
 ) -> Answer:
     """A small gzip body that inflates to ``inflated`` bytes, sent with ``Content-Encoding: gzip``."""
-    body = _bomb(inflated, prefix)
+    body = gzip_bomb_body(inflated, prefix)
 
     async def answer(req: Request, conn: Conn) -> None:
         await conn.send(status, body, [("Content-Type", content_type), ("Content-Encoding", "gzip")])
@@ -579,20 +580,3 @@ _REASONS = {
     404: "Not Found",
     429: "Too Many",
 }
-
-_BOMBS: dict[tuple[int, bytes], bytes] = {}
-
-
-def _bomb(inflated: int, prefix: bytes) -> bytes:
-    key = (inflated, prefix)
-    if key not in _BOMBS:
-        packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)  # gzip framing
-        out = [packer.compress(prefix)]
-        block = b"a" * (1 << 20)
-        left = inflated - len(prefix)
-        while left > 0:
-            out.append(packer.compress(block[: min(left, len(block))]))
-            left -= len(block)
-        out.append(packer.flush())
-        _BOMBS[key] = b"".join(out)
-    return _BOMBS[key]

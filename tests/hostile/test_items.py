@@ -20,6 +20,7 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
+from ai_video_music.client import MAX_EVENT_BYTES
 from ai_video_music.renders import export_name, part_name
 from ai_video_music.tokens import TOKEN_FILE
 
@@ -433,10 +434,12 @@ async def test_7_a_gzip_bomb_answer_is_cut_after_decompression(
     assert peak < 64 * 1024**2, f"{peak / 1024**2:.0f} MB held for a 256 MB bomb"
 
 
-async def test_7_a_50_mb_event_is_skipped_not_shown_and_the_rest_comes_once(
+async def test_7_an_event_over_the_size_cap_is_skipped_not_shown_and_the_rest_comes_once(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path
 ) -> None:
-    big = b"data: " + json.dumps({"type": "text", "content": "x" * (50 * 1024**2)}).encode() + b"\n\n"
+    # Eight times the cap, sent in many chunks (test_sse holds a 50 MB event to the same rule).
+    over = "x" * (8 * MAX_EVENT_BYTES)
+    big = b"data: " + json.dumps({"type": "text", "content": over}).encode() + b"\n\n"
     hostile.on(
         "run_sse", sse({"type": "text", "content": "Before. "}, big, {"type": "text", "content": "After."})
     )
