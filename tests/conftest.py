@@ -141,9 +141,6 @@ def fast_config(**overrides: Any) -> SimConfig:
         # sim.configure(generation_cost=100, edit_cost=50), one about running out sets the balance.
         "generation_cost": 10,
         "edit_cost": 5,
-        # The suite exports the same few drafts hundreds of times: an identical one is copied
-        # from its earlier file (the simulator's own test checks that it is the same video).
-        "reuse_renders": True,
     }
     return SimConfig(**(fields | overrides))
 

@@ -349,23 +349,6 @@ def test_titles_are_drawn_over_the_picture_and_music_follows_its_volume(api: Api
     assert np.abs(with_title[:40] - without[:40]).mean() < 3, "only the title differs"
 
 
-def test_a_draft_rendered_again_is_the_same_video_and_other_photo_bytes_make_a_new_one(
-    api: Api, sim: Simulator, tmp_path: Path
-) -> None:
-    sim.configure(reuse_renders=True)  # as the suite's fast_config has it
-    red = api.upload(photo(tmp_path / "red.png", (220, 20, 20)))[0]
-    api.say("make a 4 second video")
-    draft = api.state()["draft"]
-    first = api.rendered(tmp_path / "first.mp4", draft, "r_first")
-    again = api.rendered(tmp_path / "again.mp4", draft, "r_again")
-    assert again.read_bytes() == first.read_bytes()
-    blue = api.upload(photo(tmp_path / "blue.png", (20, 20, 220)))[0]
-    other = json.loads(json.dumps(draft).replace(json.dumps(red["cdn_url"]), json.dumps(blue["cdn_url"])))
-    assert other != draft, "the draft shows the uploaded photo"
-    shown = picture_at(api.rendered(tmp_path / "blue.mp4", other, "r_blue"), 0.5).mean(axis=(0, 1))
-    assert shown[2] > shown[0] + 60, "the other photo is shown, not the earlier render of the first"
-
-
 def test_a_held_render_stays_processing_and_cancel_stops_it(api: Api, sim: Simulator) -> None:
     api.say("make a 4 second video")
     with sim.hold("render") as gate:

@@ -84,10 +84,6 @@ class SimConfig:
     anon_tokens_per_address: int = 0
     anon_address_window: float = 7 * 24 * 3600
     burst_events: int = 0  # >0: stream this many events as fast as possible (benchmarks)
-    # A draft rendered before (same frames, titles and music, the same media bytes) is copied
-    # from that file instead of encoded again: test suites export the same few drafts hundreds
-    # of times. Off by default: the demo and benchmarks encode every render.
-    reuse_renders: bool = False
     seed: int | None = None
 
     def __post_init__(self) -> None:

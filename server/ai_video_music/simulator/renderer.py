@@ -9,9 +9,7 @@ picture; music tracks are synthesised (or an uploaded sound decoded) at their vo
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import math
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -34,7 +32,6 @@ MAX_SIDE = 4096
 MAX_SEGMENTS = 500
 AUDIO_FRAME = 1024  # AAC frame size
 PRESET = "ultrafast"  # x264: speed over size; the files are previews, not masters
-REUSE_KEPT = 64  # earlier renders remembered for reuse (config.reuse_renders)
 
 
 class Cancelled(Exception):
@@ -260,47 +257,6 @@ def _encode_audio(container: Any, stream: Any, audio: NDArray[np.float32], sent:
     return sent
 
 
-def _media_key(media: MediaFile | None) -> tuple[str, str] | None:
-    if media is None:
-        return None
-    if media.path is None:
-        return (media.kind, "")
-    return (media.kind, hashlib.blake2b(media.path.read_bytes(), digest_size=16).hexdigest())
-
-
-def reuse_key(timeline: Timeline) -> str:
-    """What a render's bytes depend on: the timeline, with each media file's kind and content in
-    place of its (always new) upload address; a generated clip's address is what it shows."""
-    parts: list[Any] = [timeline.width, timeline.height, timeline.fps, timeline.seconds, timeline.titles]
-    for v in timeline.visuals:
-        shown = v.src if v.media is not None and v.media.kind == "generated" else ""
-        parts.append((v.start, v.end, v.name, shown, _media_key(v.media)))
-    parts.extend((m.start, m.end, m.name, m.volume, _media_key(m.media)) for m in timeline.music)
-    return hashlib.blake2b(repr(parts).encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
-
-
-def _reused(state: SimState, key: str | None, dest: Path) -> bool:
-    """Whether an earlier render of the same timeline was copied to ``dest``."""
-    with state.lock:
-        earlier = state.rendered.get(key) if key is not None else None
-    if earlier is None:
-        return False
-    try:
-        shutil.copyfile(earlier, dest)
-    except OSError:
-        return False
-    return True
-
-
-def _remember(state: SimState, key: str | None, dest: Path) -> None:
-    if key is None:
-        return
-    with state.lock:
-        state.rendered[key] = dest
-        while len(state.rendered) > REUSE_KEPT:
-            state.rendered.pop(next(iter(state.rendered)))
-
-
 def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
     """The worker's entry point: render ``draft`` for ``job``; the job's fields carry the outcome."""
     if job.cancel.is_set():
@@ -312,7 +268,6 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
         with state.lock:
             known = dict(state.media)
             fps = state.config.render_fps
-            reuse = state.config.reuse_renders
         timeline = timeline_of(draft, known, fps)
         dest.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
@@ -320,15 +275,7 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
         def advance(share: float) -> None:
             job.work = share
 
-        key = None
-        if reuse:
-            with contextlib.suppress(OSError):  # a media file gone (a reset): encoded, not reused
-                key = reuse_key(timeline)
-        if _reused(state, key, dest):
-            advance(1.0)
-        else:
-            render(timeline, dest, advance, job.cancel.is_set)
-            _remember(state, key, dest)
+        render(timeline, dest, advance, job.cancel.is_set)
         job.path = dest
         job.elapsed_render = time.monotonic() - started
         job.done = True

@@ -106,9 +106,6 @@ class SimState:
         self.storage_origin = ""
         self.storage_port = 0
         self._pool: ThreadPoolExecutor | None = None
-        # Earlier renders by what their bytes depend on (config.reuse_renders): kept across
-        # resets, like the files themselves, which only the simulator's end removes.
-        self.rendered: dict[str, Path] = {}
         self._clear(config or SimConfig())
 
     def _clear(self, config: SimConfig) -> None:
