@@ -68,7 +68,9 @@ async def test_a_hostile_mp4_from_the_backend_is_refused_and_the_server_stays_sm
         await call(client, "generate", {"prompt": "new video"})
         result = await until(client, "export", lambda r: r.is_error or status_is("done")(r))
     assert result.is_error and "not a video" in text(result), text(result)
-    assert rss_mb() < 300 and rss_mb() - before < 50
+    # The server's own growth: this worker's absolute size depends on the tests it ran before. The
+    # 300 MB bound on what reads the file is the capped child's (tests/test_videocheck.py).
+    assert rss_mb() - before < 50
 
 
 # --- links and the App's policy ------------------------------------------------------------------
