@@ -262,3 +262,23 @@ async def test_a_hold_with_a_reason_is_free_and_lasts_until_an_export_is_asked(
     await ask(rich, "export")
     after = await ask(rich, "generate", {"prompt": "make it 10 seconds"})
     assert not any(held_step in s for s in after["next_steps"]), "asked to export: the hold is over"
+
+
+# --- 6. media counted once per upload -----------------------------------------------------------
+
+
+async def test_one_upload_call_sends_each_photo_once_and_status_counts_them_once(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """play6-zh saw 素材（8） for 4 photos: its server's store holds two upload calls two seconds
+    apart (one not in the tester's call log); a single call sends each file once."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("beach", "city-lights", "forest", "sunrise"):
+        (folder / f"{name}.jpg").write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    async with Client(create_server(settings)) as client:
+        await ask(client, "upload", {"files": [str(folder / "*")]})
+        await ask(client, "generate", {"prompt": "用这些照片做15秒方形视频"})
+        st = await ask(client, "status")
+    assert len(requests_to(sim, "upload")) == 1
+    assert st["media_total"] == 4 and "素材（4）" in st["reply"]
