@@ -808,8 +808,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "要求音乐音量低于 {asked}%，但音乐实际是 {found}%",
     ),
     "asked.already": (
-        "Already as asked: {items}. The request changed nothing because there was nothing to change.",
-        "本来就符合要求：{items}。这次请求没有改动，因为没有需要改的。",
+        "Already as asked: {items}. The timeline did not change with “{prompt}”.",
+        "本来就符合要求：{items}。“{prompt}”之后时间线没有变化。",
     ),
     "asked.met.seconds": ("the timeline is {found} seconds long", "时间线是 {found} 秒"),
     "asked.met.shape": ("the frame is {shape} ({width}x{height})", "画面是{shape}（{width}x{height}）"),
@@ -1158,8 +1158,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "才用那个请求的原话并传入 accept_cost=true 调用 generate。",
     ),
     "next.already_as_asked": (
-        "Tell the user it was already as asked ({items}); don't offer to send it again.",
-        "告诉用户本来就符合要求（{items}）；不要建议再发一次。",
+        "Tell the user the timeline already was as asked ({items}), so nothing changed (it was still "
+        "charged); don't offer to send the same request again. If it also asked for something the "
+        "timeline doesn't show, say that part didn't land.",
+        "告诉用户时间线本来就符合要求（{items}），所以没有变化（仍已扣费）；不要建议再发一次同样的请求。"
+        "如果请求还要了时间线上看不到的东西，说明那部分没有生效。",
     ),
     "next.no_change_low": (
         "Tell the user the request changed nothing (it was still charged); another try needs more "

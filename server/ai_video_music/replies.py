@@ -175,7 +175,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     listed = changes(gen, lang)
     already = already_as_asked(gen, lang)
     if already:
-        parts.append(t("asked.already", lang, items=t("asked.sep", lang).join(already)))
+        items = t("asked.sep", lang).join(already)
+        parts.append(t("asked.already", lang, items=items, prompt=cap(gen.prompt, 80)))
     elif gen.timeline_changed is False:
         key = "agent.unchanged_but_said" if words else "agent.unchanged"
         parts.append(t(key, lang, prompt=cap(gen.prompt, 80)))

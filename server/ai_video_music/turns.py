@@ -182,7 +182,7 @@ class Turns:
         return self.refusal(g, lang, notes)
 
     def still_held(self, project: Project | None, prompt: str) -> frozenset[Action]:
-        """"Don't export yet" holds until the user asks to export: a later edit's record carries
+        """A "don't export yet" holds until the user asks to export: a later edit's record carries
         it on (so its answer and status don't suggest exporting), unless it speaks of exporting
         or a render was asked for since."""
         if project is None or names_export(prompt):
