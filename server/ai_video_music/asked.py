@@ -81,13 +81,16 @@ _ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)$")
 _ZH_OTHER_AUDIO = re.compile(r"(?:旁白|配音|人声|音效|解说|环境音)")
 
 # --- no text on screen --------------------------------------------------------------------
-_TEXT_EN = r"(?:on[- ]screen\s+)?(?:text|titles?|captions?|subtitles?|words|lettering)(?:\s+on[- ]?screen)?"
+# "words" only with "on screen": "I have no words" asks nothing.
+_TEXT_EN = (
+    r"(?:on[- ]screen\s+)?(?:text|titles?|captions?|subtitles?)(?:\s+on[- ]?screen)?|words\s+on[- ]?screen"
+)
 _EN_NO_TEXT = re.compile(
     rf"(?i)(?<![\w'])(?:(?:no|zero)\s+(?:{_TEXT_EN})|without\s+(?:any\s+)?(?:{_TEXT_EN})"
     rf"|(?:don'?t|do\s+not|never)\s+(?:add|use|put|put\s+in|include|want|need|show)\s+(?:any\s+)?{_TEXT_EN})"
 )
 _ZH_NO_TEXT = re.compile(
-    r"(?:不要|不用|不加|别加|不需要|无|去掉|拿掉|删掉|删除|没有)(?:任何)?(?:文字|字幕|标题|文案)"
+    r"(?:不要|不用|不加|别加|不需要|无|去掉|拿掉|删掉|删除)(?:任何)?(?:文字|字幕|标题|文案)"
 )
 
 # --- music volume under N% ------------------------------------------------------------------
