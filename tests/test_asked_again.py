@@ -282,3 +282,27 @@ async def test_one_upload_call_sends_each_photo_once_and_status_counts_them_once
         st = await ask(client, "status")
     assert len(requests_to(sim, "upload")) == 1
     assert st["media_total"] == 4 and "素材（4）" in st["reply"]
+
+
+async def test_status_tells_an_unchanged_answer_with_the_balance_as_it_is_now(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
+        sim.state.set_credits(50)
+        sim.configure(lie_rate=1.0)
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "use calm piano music"})
+            assert working["status"] == "working"
+        with anyio.fail_after(30):
+            while balance(sim) != 0:
+                await anyio.sleep(0.05)
+        sim.state.set_credits(990)  # the user registered before asking how it went
+        st = await ask(client, "status")
+    (answer,) = st["answers"]
+    assert answer["timeline_changed"] is False
+    assert any(s.startswith("Tell the user the request changed nothing") for s in st["next_steps"])
+    assert not any("needs more credits first" in s for s in st["next_steps"]), st["next_steps"]

@@ -400,14 +400,20 @@ def refused_line(gen: Generation, lang: Lang) -> str:
 
 
 def status_steps(
-    out: StatusOutput, lang: Lang, cancelled_now: bool = False, export_held: bool = False
+    out: StatusOutput,
+    lang: Lang,
+    cancelled_now: bool = False,
+    export_held: bool = False,
+    left_now: float | None = None,
 ) -> list[str]:
-    """``export_held``: the session's latest request said not to export yet."""
+    """``export_held``: the session's latest request said not to export yet. ``left_now``: the
+    balance read for this answer (a credit hint from it, not from the answer's time)."""
     steps = []
     for answer in out.answers:  # an answer that changed nothing, or not as asked, comes first
         if answer.timeline_changed is False and not answer.interrupted:
             already = answer.as_asked if not answer.not_as_asked else []
-            steps.append(no_change_step(already, answer.credits_left, lang))
+            left = left_now if left_now is not None else answer.credits_left
+            steps.append(no_change_step(already, left, lang))
         if answer.not_as_asked:
             items = t("asked.sep", lang).join(answer.not_as_asked)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))

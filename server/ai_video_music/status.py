@@ -147,7 +147,9 @@ async def status(
         # Held until they export: an export asked for since then ends it.
         newest = s.store.project_renders(current.id, 1)
         held = not newest or newest[0].created_at < asked.created_at
-    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
+    unchanged = any(a.timeline_changed is False for a in out.answers)
+    left_now = await s.balance_or_none() if unchanged else None  # hints from the balance now
+    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held, left_now=left_now)
     if refused is not None and refused.fact_map.get("not_sent") == "cannot_run":
         # The balance as it is now, not as it was then: the user may have got more credits since.
         left = await s.balance_or_none()
