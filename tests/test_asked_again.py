@@ -82,7 +82,7 @@ async def test_try_again_names_the_repeat_its_cost_and_that_it_landed_and_sends_
     # Confirmed, it sends that request's own words again; the timeline was already so.
     again_out = await ask(rich, "generate", {"prompt": again, "accept_cost": True})
     assert len(requests_to(sim, "run_sse")) == sent + 1
-    assert again_out["timeline_changed"] is False
+    assert again_out["timeline_changed"] is False and again_out["as_asked"]
     said = told(again_out)
     assert ("Already as asked" in said) or ("本来就符合要求" in said), said
     assert "offer to ask again" not in said and "换个说法再请求" not in said, "no paid retry suggested"

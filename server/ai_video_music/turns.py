@@ -543,6 +543,7 @@ class Turns:
             timeline_changed=gen.timeline_changed,
             changes=changes(gen, lang),
             not_as_asked=not_as_asked(gen, lang),
+            as_asked=as_asked(gen, lang),
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),
