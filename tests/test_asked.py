@@ -28,11 +28,18 @@ def labelled() -> list[tuple[str, Asked]]:
     for line in CORPUS.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        prompt, music, seconds, shape = line.split("\t")
+        prompt, music, seconds, shape, *more = line.split("\t")
+        no_text, under = (more or ["0", ""])[:2]
         rows.append(
             (
                 prompt,
-                Asked(music == "1", float(seconds) if seconds else None, Shape(shape) if shape else None),
+                Asked(
+                    music == "1",
+                    float(seconds) if seconds else None,
+                    Shape(shape) if shape else None,
+                    no_text=no_text == "1",
+                    music_under=float(under) if under else None,
+                ),
             )
         )
     return rows
@@ -50,6 +57,8 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             (got.no_music and not want.no_music)
             or (got.seconds is not None and got.seconds != want.seconds)
             or (got.shape is not None and got.shape is not want.shape)
+            or (got.no_text and not want.no_text)
+            or (got.music_under is not None and got.music_under != want.music_under)
         )
         if misread:
             wrong.append((prompt, got))

@@ -35,6 +35,8 @@ class Asked:
     seconds: float | None = None
     shape: Shape | None = None
     named_only: str | None = None  # the video's name, given without asking for an on-screen title
+    no_text: bool = False  # "no text on screen", "不要字幕": no title or text track
+    music_under: float | None = None  # "music under 30%": every music segment's volume below it
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -78,12 +80,37 @@ _ZH_END = re.compile(
 _ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)$")
 _ZH_OTHER_AUDIO = re.compile(r"(?:旁白|配音|人声|音效|解说|环境音)")
 
+# --- no text on screen --------------------------------------------------------------------
+# "words" only with "on screen": "I have no words" asks nothing.
+_TEXT_EN = (
+    r"(?:on[- ]screen\s+)?(?:text|titles?|captions?|subtitles?)(?:\s+on[- ]?screen)?|words\s+on[- ]?screen"
+)
+_EN_NO_TEXT = re.compile(
+    rf"(?i)(?<![\w'])(?:(?:no|zero)\s+(?:{_TEXT_EN})|without\s+(?:any\s+)?(?:{_TEXT_EN})"
+    rf"|(?:don'?t|do\s+not|never)\s+(?:add|use|put|put\s+in|include|want|need|show)\s+(?:any\s+)?{_TEXT_EN})"
+)
+_ZH_NO_TEXT = re.compile(
+    r"(?:不要|不用|不加|别加|不需要|无|去掉|拿掉|删掉|删除)(?:任何)?(?:文字|字幕|标题|文案)"
+)
+
+# --- music volume under N% ------------------------------------------------------------------
+_EN_MUSIC_UNDER = re.compile(
+    r"(?i)(?:music|bgm|soundtrack|song)(?:\s+volume)?\s+(?:at\s+|to\s+)?(?:under|below|less\s+than|lower\s+than)"
+    r"\s+(\d{1,3})\s*%(?:\s+volume)?(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_MUSIC_UNDER = re.compile(
+    r"(?:音乐|配乐|背景音乐|bgm|BGM)(?:的)?(?:音量)?(?:调到|调成|降到|降低到|调低到|保持在|在)?"
+    r"(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
+    r"|^音量\s*(?:调到|降到|在)?\s*(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
+)
+
 # --- length ----------------------------------------------------------------------------------
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
-    r"\s+(?:it|the\s+video|this)\s+(?:to\s+)?"
+    r"\s+(?:it|the\s+video|this|the\s+(?:highlight|wedding|final|whole)\s+video)\s+(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+)?"
     r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
+    r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
     r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen))?"
     r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
@@ -164,6 +191,28 @@ def _no_music(sentences: list[str]) -> bool:
     return False
 
 
+def _no_text(sentences: list[str]) -> bool:
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            for found in _EN_NO_TEXT.finditer(clause):
+                if _EN_END.match(clause[found.end() :]) and not _EN_NEGATED.search(clause[: found.start()]):
+                    return True
+            for found in _ZH_NO_TEXT.finditer(clause):
+                if _ZH_END.match(clause[found.end() :]) and not _ZH_NEGATED.search(clause[: found.start()]):
+                    return True
+    return False
+
+
+def _music_under(sentences: list[str]) -> float | None:
+    found: set[float] = set()
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = _EN_MUSIC_UNDER.search(clause) or _ZH_MUSIC_UNDER.search(clause)
+            if match:
+                found.add(float(next(g for g in match.groups() if g)))
+    return found.pop() if len(found) == 1 else None
+
+
 def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
@@ -204,6 +253,8 @@ def read(prompt: str) -> Asked:
         seconds=_seconds(sentences),
         shape=_shape(sentences),
         named_only=name if name and not _ON_SCREEN.search(prompt) else None,
+        no_text=_no_text(sentences),
+        music_under=_music_under(sentences),
     )
 
 
@@ -239,9 +290,47 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         and shape_of(tl.width, tl.height) is not asked.shape
     ):
         found.append({"kind": "shape", "asked": str(asked.shape), "width": tl.width, "height": tl.height})
+    texts = [seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments]
+    if asked.no_text and texts:
+        found.append({"kind": "text", "names": list(dict.fromkeys(s.name for s in texts if s.name))[:3]})
+    loud = [v for v in _music_volumes(tl) if asked.music_under is not None and v >= asked.music_under]
+    if loud:
+        found.append({"kind": "volume", "asked": asked.music_under, "found": max(loud)})
     if asked.named_only is not None:
         name = asked.named_only.casefold()
         shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
         if any(seg.name.casefold() == name for seg in shown):
             found.append({"kind": "title", "name": asked.named_only})
     return found
+
+
+def _music_volumes(tl: Timeline) -> list[float]:
+    """The known volumes (percent) of the music playing; a segment without one is not judged."""
+    return [
+        float(seg.volume)
+        for track in tl.tracks
+        if track.kind == "audio"
+        for seg in track.segments
+        if seg.volume is not None and seg.volume > 0
+    ]
+
+
+def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
+    """The constraints the timeline already has, as facts (``{"kind": "seconds", "found": 25}``):
+    a request that changed nothing may have found them done already."""
+    if not tl.tracks_total:
+        return []
+    missing = {str(item["kind"]) for item in unmet(asked, tl)}
+    out: list[dict[str, Any]] = []
+    if asked.seconds is not None and tl.duration_s is not None and "seconds" not in missing:
+        out.append({"kind": "seconds", "found": round(tl.duration_s, 1)})
+    if asked.shape is not None and tl.width and tl.height and "shape" not in missing:
+        out.append({"kind": "shape", "asked": str(asked.shape), "width": tl.width, "height": tl.height})
+    if asked.no_music and "music" not in missing:
+        out.append({"kind": "music"})
+    if asked.no_text and "text" not in missing:
+        out.append({"kind": "text"})
+    volumes = _music_volumes(tl)
+    if asked.music_under is not None and volumes and "volume" not in missing:
+        out.append({"kind": "volume", "asked": asked.music_under, "found": max(volumes)})
+    return out

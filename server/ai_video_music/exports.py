@@ -68,7 +68,7 @@ class Exports:
                 language=lang,
                 status="waiting",
                 reply="\n\n".join([*notes, t("export.waiting_agent", lang)]),
-                next_steps=[t("next.export_later", lang)],
+                next_steps=[t("next.export_later", lang, project=project.name or project.id)],
                 poll_after_s=AGENT_POLL_S,
             )
         answers = self.s.store.undelivered_turns(project.id, 5, CLIENT.get())
@@ -190,7 +190,13 @@ class Exports:
         reply = export_progress(rec, timeline, lang)
         soon = eta is not None and eta < 60
         poll = max(5, round(eta + 2)) if eta is not None and soon else RENDER_POLL_S
-        step = t("next.export_soon", lang, seconds=poll) if soon else t("next.export_later", lang)
+        # Named: another call may switch the current project before this one is followed.
+        name = project.name or project.id
+        step = (
+            t("next.export_soon", lang, seconds=poll, project=name)
+            if soon
+            else t("next.export_later", lang, project=name)
+        )
         return ExportOutput(
             language=lang,
             status=status,  # type: ignore[arg-type]

@@ -799,6 +799,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{name} as text",
         "请求只是把视频命名为{name}，并没有要求画面标题，但时间线上把{name}显示为文字",
     ),
+    "asked.text": (
+        "the request said no text on screen, but the timeline shows text ({names})",
+        "要求画面上不要文字，但时间线上有文字（{names}）",
+    ),
+    "asked.volume": (
+        "the request asked for music under {asked}%, but the music is at {found}%",
+        "要求音乐音量低于 {asked}%，但音乐实际是 {found}%",
+    ),
+    "asked.already": (
+        "Already as asked: {items}. The timeline did not change with “{prompt}”.",
+        "本来就符合要求：{items}。“{prompt}”之后时间线没有变化。",
+    ),
+    "asked.met.seconds": ("the timeline is {found} seconds long", "时间线是 {found} 秒"),
+    "asked.met.shape": ("the frame is {shape} ({width}x{height})", "画面是{shape}（{width}x{height}）"),
+    "asked.met.music": ("there is no music", "没有音乐"),
+    "asked.met.text": ("there is no text on screen", "画面上没有文字"),
+    "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),
@@ -895,6 +912,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "do it again and costs about {cost} credits ({left} left); it was not sent.",
         "完全相同的请求已在{ago}发送过，结果也已告知。再次发送会让 NemoVideo 重做一遍，"
         "约消耗 {cost} 积分（剩余 {left}）；这次没有发送。",
+    ),
+    "cost.repeat_of": (
+        "This asks to repeat the project's last request, “{prompt}” (sent {ago}). {landed} Sending it "
+        "again costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目上一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
+    "repeat.changed": ("It changed the timeline.", "它已经改动了时间线。"),
+    "repeat.unchanged": ("It changed nothing on the timeline.", "它没有改动时间线。"),
+    "repeat.already": ("It is already as asked: {items}.", "时间线已经符合它的要求：{items}。"),
+    "repeat.unknown": ("Whether it changed the timeline isn't known.", "不知道它是否改动了时间线。"),
+    "repeat.not_sent": (
+        "It was not sent then, so nothing was charged for it.",
+        "它当时没有发送，也没有扣费。",
     ),
     "cost.ask": (
         "This question would go to NemoVideo's agent and costs about {cost} credits ({left} left); "
@@ -1120,6 +1151,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "询问用户是否真的要再做一遍；"
         "只有用户同意时，才用同样的 prompt 并传入 accept_cost=true 调用 generate。",
     ),
+    "next.confirm_repeat_of": (
+        "Tell the user which request this would repeat and whether it already landed; only if they "
+        "want it done again, call generate with that request's own words and accept_cost=true.",
+        "告诉用户这会重做哪个请求、它是否已经生效；只有用户确实要再做一遍时，"
+        "才用那个请求的原话并传入 accept_cost=true 调用 generate。",
+    ),
+    "next.already_as_asked": (
+        "Tell the user the timeline already was as asked ({items}), so nothing changed (it was still "
+        "charged); don't offer to send the same request again. If it also asked for something the "
+        "timeline doesn't show, say that part didn't land.",
+        "告诉用户时间线本来就符合要求（{items}），所以没有变化（仍已扣费）；不要建议再发一次同样的请求。"
+        "如果请求还要了时间线上看不到的东西，说明那部分没有生效。",
+    ),
+    "next.no_change_low": (
+        "Tell the user the request changed nothing (it was still charged); another try needs more "
+        "credits first: share the way to get them.",
+        "告诉用户这次请求没有改变任何内容（仍已扣费）；要再试需要先有更多积分：把获取积分的方式告诉用户。",
+    ),
+    "next.refused_can_run": (
+        "The balance is now {left}: the request that was refused (“{prompt}”) can be sent now; ask the "
+        "user whether to send it.",
+        "现在余额为 {left}：之前因积分不足没有发送的请求（“{prompt}”）现在可以发送了；问用户是否要发送。",
+    ),
     "next.confirm_ask": (
         "Answer from status if you can; if the user wants NemoVideo asked, call generate with the same "
         "prompt and accept_cost=true.",
@@ -1144,8 +1198,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "用户要求先不导出：在用户要成品文件之前，不要调用 export。",
     ),
     "next.export_soon": (
-        "Call export again in about {seconds} s (it resumes the same render).",
-        "约 {seconds} 秒后再次调用 export（会继续同一个渲染）。",
+        'Call export again with project="{project}" in about {seconds} s (it resumes the same render).',
+        '约 {seconds} 秒后用 project="{project}" 再次调用 export（会继续同一个渲染）。',
     ),
     "next.confirm_cost": (
         "Tell the user what it may cost; if they agree, call "
@@ -1162,8 +1216,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "告诉用户这次请求没有改变任何内容（仍已扣费）；可以换个说法再请求一次。",
     ),
     "next.export_later": (
-        "Call export again in about a minute (it resumes the same render).",
-        "约一分钟后再次调用 export（会继续同一个渲染）。",
+        'Call export again with project="{project}" in about a minute (it resumes the same render).',
+        '约一分钟后用 project="{project}" 再次调用 export（会继续同一个渲染）。',
+    ),
+    "next.status_later_in": (
+        'Call status with project="{project}" in about {seconds} s; don\'t resend the request.',
+        '约 {seconds} 秒后用 project="{project}" 调用 status；不要重复发送请求。',
     ),
     "next.upload": (
         "To add media, call upload with file paths or links.",

@@ -135,6 +135,11 @@ class GenerateOutput(Answer):
         description="What the verified timeline lacks of what the request asked (no music, a length, a "
         "shape): tell the user this first and offer the fix",
     )
+    as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the request asked that the timeline already has (with an unchanged timeline: "
+        "it was already as asked, nothing to send again)",
+    )
     cost_warning: str | None = Field(
         default=None,
         description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
@@ -201,6 +206,11 @@ class TurnAnswer(BaseModel):
         default_factory=list,
         description="What the verified timeline lacks of what the request asked (no music, a length, a "
         "shape): tell the user this first and offer the fix",
+    )
+    as_asked: list[str] = Field(
+        default_factory=list,
+        description="What the request asked that the timeline already has (with an unchanged timeline: "
+        "it was already as asked, nothing to send again)",
     )
     credits_used: float | None = None
     credits_left: float | None = None

@@ -100,12 +100,51 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
             )
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "text":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.text", lang, names=quote_list(names, lang) if names else "?"))
+        elif kind == "volume":
+            items.append(
+                t("asked.volume", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
+            )
         elif kind == "shape":
             shape = t(f"asked.shape.{item.get('asked')}", lang)
             items.append(
                 t("asked.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
             )
     return items
+
+
+def as_asked(gen: Generation, lang: Lang) -> list[str]:
+    """What the request asked that the verified timeline after it already has (``asked.met``)."""
+    return met_items(turn_facts(gen).get("as_asked"), lang)
+
+
+def met_items(found: Any, lang: Lang) -> list[str]:
+    items: list[str] = []
+    for item in found if isinstance(found, list) else []:
+        kind = item.get("kind") if isinstance(item, dict) else None
+        if kind == "seconds":
+            items.append(t("asked.met.seconds", lang, found=f"{item.get('found', 0):g}"))
+        elif kind == "shape":
+            shape = t(f"asked.shape.{item.get('asked')}", lang)
+            items.append(
+                t("asked.met.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
+            )
+        elif kind in ("music", "text"):
+            items.append(t(f"asked.met.{kind}", lang))
+        elif kind == "volume":
+            asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
+            items.append(t("asked.met.volume", lang, asked=asked, found=found))
+    return items
+
+
+def already_as_asked(gen: Generation, lang: Lang) -> list[str]:
+    """An unchanged timeline that already had all the request could check (and lacked none of it):
+    the request found it done, it did not fail."""
+    if gen.timeline_changed is not False or not_as_asked(gen, lang) or missing_quotes(gen):
+        return []
+    return as_asked(gen, lang)
 
 
 def quote_list(texts: list[str], lang: Lang) -> str:
@@ -134,7 +173,11 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     words = said(gen)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
-    if gen.timeline_changed is False:
+    already = already_as_asked(gen, lang)
+    if already:
+        items = t("asked.sep", lang).join(already)
+        parts.append(t("asked.already", lang, items=items, prompt=cap(gen.prompt, 80)))
+    elif gen.timeline_changed is False:
         key = "agent.unchanged_but_said" if words else "agent.unchanged"
         parts.append(t(key, lang, prompt=cap(gen.prompt, 80)))
     elif built:
@@ -174,7 +217,8 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [t("next.status_later", lang, seconds=poll_s)] if gen.timeline_changed else []
     if gen.timeline_changed is False:
         # Nothing changed: say so first; exporting would only save what was there before.
-        return [t("next.no_change", lang)]
+        cost = cost_of(gen)
+        return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
     asks = translate(said(gen)).actions
     steps = []
     unmet = not_as_asked(gen, lang)
@@ -192,6 +236,16 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
     return steps
 
 
+def no_change_step(already: list[str], left: float | None, lang: Lang) -> str:
+    """After a request that changed nothing: it was already as asked (nothing to send again), or
+    another try, which needs credits first when too few are left."""
+    if already:
+        return t("next.already_as_asked", lang, items=t("asked.sep", lang).join(already))
+    if left is not None and left < EDIT_COST:
+        return t("next.no_change_low", lang)
+    return t("next.no_change", lang)
+
+
 def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
     cost = cost_of(gen)
     return TurnAnswer(
@@ -200,6 +254,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         timeline_changed=gen.timeline_changed,
         changes=changes(gen, lang),
         not_as_asked=not_as_asked(gen, lang),
+        as_asked=as_asked(gen, lang),
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
@@ -345,17 +400,27 @@ def refused_line(gen: Generation, lang: Lang) -> str:
 
 
 def status_steps(
-    out: StatusOutput, lang: Lang, cancelled_now: bool = False, export_held: bool = False
+    out: StatusOutput,
+    lang: Lang,
+    cancelled_now: bool = False,
+    export_held: bool = False,
+    left_now: float | None = None,
 ) -> list[str]:
-    """``export_held``: the session's latest request said not to export yet."""
+    """``export_held``: the session's latest request said not to export yet. ``left_now``: the
+    balance read for this answer (a credit hint from it, not from the answer's time)."""
     steps = []
     for answer in out.answers:  # an answer that changed nothing, or not as asked, comes first
         if answer.timeline_changed is False and not answer.interrupted:
-            steps.append(t("next.no_change", lang))
+            already = answer.as_asked if not answer.not_as_asked else []
+            left = left_now if left_now is not None else answer.credits_left
+            steps.append(no_change_step(already, left, lang))
         if answer.not_as_asked:
             items = t("asked.sep", lang).join(answer.not_as_asked)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
-    if out.poll_after_s is not None:
+    if out.poll_after_s is not None and out.project is not None:
+        name = out.project.name or out.project.id
+        steps.append(t("next.status_later_in", lang, seconds=out.poll_after_s, project=name))
+    elif out.poll_after_s is not None:
         steps.append(t("next.status_later", lang, seconds=out.poll_after_s))
     if out.project is None:
         steps.append(t("next.start", lang))

@@ -42,6 +42,9 @@ class Action(StrEnum):
     UPLOAD = "upload"
     AGENT = "agent"
     ASK = "ask"  # a question the agent would charge for: confirm before spending
+    # Only "try again" / "再试一次": a repeat of the project's last request, confirmed before
+    # anything is sent (it costs again, and that request may already have landed).
+    REPEAT = "repeat"
 
 
 @dataclass(frozen=True)
@@ -614,15 +617,57 @@ def _held_back(parts: list[Clause]) -> frozenset[Action]:
     return frozenset(held)
 
 
+# A clause that only says to do the last request again ("try again with the 25 seconds change",
+# "再试一次"); "try again with piano music" asks for something new: an edit.
+_RETRY = _rx(
+    r"^(?:(?:please|pls|ok|okay|so|then|just|can you|could you|let's|lets|now)\s+)*"
+    r"(?:try(?: it| that| this)? again|retry(?: it| that| this)?|redo(?: it| that| this)?"
+    r"|do(?: it| that| this)?(?: over)? again|one more time|once more|again"
+    r"|give it another (?:try|go|shot)|have another go)"
+    r"(?:\s+(?:with|on|for)\s+(?:the|that|my|this|your)\s+[\w %-]{0,40}?"
+    r"(?:change|changes|edit|edits|request|one|thing|version))?"
+    r"(?:\s+(?:please|pls|now))*[\s!.?~]*$"
+    r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再试一?(?:次|下|遍)|再试试|再来一(?:次|遍)|重试一?(?:次|下|遍)?"
+    r"|重新(?:做|来|试)一?(?:次|下|遍)?|重做一?(?:次|下|遍)?|再做一(?:次|遍))(?:吧|一下|看看|好吗|可以吗)*[\s!.?~吧]*$"
+)
+
+
+# Why a command is held back: the user will look first ("…, I want to check a couple of things
+# first", "…，我再看看"). Beside a held command it asks nothing of the (paid) agent.
+_REASON = _rx(
+    r"^(?:i|we)(?:'d| would| want to| need to| wanna|'ll| will| have to| gotta| still)*"
+    r"(?: like to| want to| need to| first| just)*\s+"
+    r"(?:check|look|review|think|see|watch|double[- ]check|go over|look over|decide|ask|show it"
+    r"|sleep on)(?![a-z])"
+    r"(?! (?:the|at the|if the|whether the) (?:music|title|text|colou?r|song|intro|ending)\b)[\w ,'-]*$"
+    r"|^我(?:要|想|得|需要|先|再|还要|自己|还得)*(?:看看|看一下|检查|想想|想一想|考虑|确认|核对|研究|琢磨)"
+    r"(?:一下|一遍|几处|几个地方|些东西|细节)*$"
+)
+
+
+def _only_retry(parts: list[Clause]) -> bool:
+    """Every clause is a bare retry or idle ("ok, try again", "再试一次吧"), and one is a retry."""
+    retry = [p for p in parts if _RETRY.match(p.text.strip())]
+    return bool(retry) and all(p in retry or _IDLE.match(p.text) for p in parts)
+
+
+def names_export(prompt: str) -> bool:
+    """The prompt speaks of exporting at all ("…, then export"): a hold from before is over."""
+    text = normalise(prompt)
+    return any(c.action is Action.EXPORT and c.pattern.search(text) for c in COMMANDS)
+
+
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
-    decision = _route(prompt)
     parts = clauses(normalise(prompt))
+    if _only_retry(parts):
+        return Decision(Action.REPEAT)
+    decision = _route(prompt)
     held = _held_back(parts) - {decision.action}
     if not held:
         return decision
     only = decision.action is Action.ASK and all(
-        read_clause(p.text).kind in (Kind.IDLE, Kind.HELD) for p in parts
+        read_clause(p.text).kind in (Kind.IDLE, Kind.HELD) or _REASON.match(p.text) for p in parts
     )
     return replace(decision, held_back=held, only_held=only)
 

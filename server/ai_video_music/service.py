@@ -25,7 +25,7 @@ from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, 
 from .projects import CLIENT
 from .quota import quota_text
 from .replies import credits_reply, held_reply, held_steps, spent_text
-from .router import Action, route
+from .router import Action, Decision, route
 from .sanitize import clean_text
 from .shared import Shared
 from .status import status
@@ -170,6 +170,12 @@ class VideoService:
                 next_steps=held_steps(decision.held_back, lang),
                 project=await s.project_view(s.projects.current, link=True),
             )
+        repeat_of = None
+        if decision.action is Action.REPEAT:  # "try again": the project's last request, confirmed
+            repeat_of = self.turns.repeat_target(s.projects.current)
+            if repeat_of is not None:
+                prompt = repeat_of.prompt
+            decision = Decision(Action.AGENT if repeat_of is not None else Action.ASK)
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
         if (
@@ -229,7 +235,9 @@ class VideoService:
         ) is not None:
             return refused
         if not accept_cost:
-            confirm = await self.turns.confirm_first(current, lang, notes, prompt=prompt, ask=ask)
+            confirm = await self.turns.confirm_first(
+                current, lang, notes, prompt=prompt, ask=ask, repeat_of=repeat_of
+            )
             if confirm is not None:
                 return confirm
         if (

@@ -11,6 +11,7 @@ import math
 import time
 
 from . import budget
+from .costs import GateKind, gate
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
 from .exports import RENDER_POLL_S, still_there
 from .jobs import Job, Reporter, no_progress
@@ -146,12 +147,21 @@ async def status(
         # Held until they export: an export asked for since then ends it.
         newest = s.store.project_renders(current.id, 1)
         held = not newest or newest[0].created_at < asked.created_at
-    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held)
+    unchanged = any(a.timeline_changed is False for a in out.answers)
+    left_now = await s.balance_or_none() if unchanged else None  # hints from the balance now
+    out.next_steps = status_steps(out, lang, cancelled_now, export_held=held, left_now=left_now)
     if refused is not None and refused.fact_map.get("not_sent") == "cannot_run":
-        # Asking again can't run either: the way to more credits first.
-        generate_step = t("next.generate_from_media", lang)
-        out.next_steps = [step for step in out.next_steps if step != generate_step]
-        out.next_steps.append(t("next.credits_low", lang))
+        # The balance as it is now, not as it was then: the user may have got more credits since.
+        left = await s.balance_or_none()
+        g = gate(left, generating=out.media_total == 0)
+        if left is not None and (g is None or g.kind is not GateKind.CANNOT_RUN):
+            out.next_steps.insert(
+                0, t("next.refused_can_run", lang, left=f"{left:g}", prompt=cap(refused.prompt, 80))
+            )
+        else:  # asking again can't run either: the way to more credits first
+            generate_step = t("next.generate_from_media", lang)
+            out.next_steps = [step for step in out.next_steps if step != generate_step]
+            out.next_steps.append(t("next.credits_low", lang))
     if shown_only and current is not None:
         # Its "call export" would export the current project: say how to act on this one (an
         # empty one has nothing to export).

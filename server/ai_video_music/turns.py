@@ -28,8 +28,8 @@ from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import changes, not_as_asked, said, turn_reply, turn_steps
-from .router import Action
+from .replies import as_asked, changes, not_as_asked, said, turn_reply, turn_steps
+from .router import Action, names_export
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
@@ -83,6 +83,8 @@ def compare(
             missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
             if missing:
                 facts["missing_quotes"] = missing
+        if after_tl.tracks_total and (met := asked.met(stated, after_tl)):
+            facts["as_asked"] = met  # an unchanged timeline may have been as asked already
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
@@ -154,6 +156,7 @@ class Turns:
         """A request not sent (its cost refused or to be confirmed, or only holding a command
         back) is still a request of this session: "cancel that" right after it must answer about
         it, not an older one; a held-back export stays held in status."""
+        held = held | self.still_held(project, prompt)
         self.s.store.add_not_sent(
             f"gen_{uuid_utils.uuid7().hex[-12:]}",
             project.id if project is not None else None,
@@ -178,29 +181,76 @@ class Turns:
         self.record_not_sent(None, prompt, str(g.kind), route)
         return self.refusal(g, lang, notes)
 
+    def still_held(self, project: Project | None, prompt: str) -> frozenset[Action]:
+        """A "don't export yet" holds until the user asks to export: a later edit's record carries
+        it on (so its answer and status don't suggest exporting), unless it speaks of exporting
+        or a render was asked for since."""
+        if project is None or names_export(prompt):
+            return frozenset()
+        latest = self.s.store.latest_turn(CLIENT.get(), project.id)
+        if latest is None or str(Action.EXPORT) not in latest.held_back:
+            return frozenset()
+        newest = self.s.store.project_renders(project.id, 1)
+        if newest and newest[0].created_at >= latest.created_at:
+            return frozenset()
+        return frozenset({Action.EXPORT})
+
+    def _name(self, gen: Generation) -> str:
+        row = self.s.store.project(gen.project_id) if gen.project_id else None
+        return (row.name or row.id) if row is not None else self.s.project_name(gen.project_id)
+
+    def repeat_target(self, project: Project | None) -> Generation | None:
+        """The project's last request to the agent, which "try again" repeats: the newest one this
+        session asked (sent, or refused for its cost), never a question or a held command."""
+        if project is None:
+            return None
+        store, client = self.s.store, CLIENT.get()
+        latest = store.latest_turn(client, project.id)
+        if latest is not None and latest.route in (None, "agent", "repeat"):
+            return latest
+        sent = store.session_turns(client, limit=50)
+        return next((g for g in sent if g.project_id == project.id and g.route in (None, "agent")), None)
+
     async def confirm_first(
-        self, project: Project | None, lang: Lang, notes: list[str], *, prompt: str, ask: bool
+        self,
+        project: Project | None,
+        lang: Lang,
+        notes: list[str],
+        *,
+        prompt: str,
+        ask: bool,
+        repeat_of: Generation | None = None,
     ) -> GenerateOutput | None:
-        """A question for the agent, or a repeat of a request already answered: costs credits for
-        something the user may not mean; said, not sent (accept_cost=true sends it)."""
+        """A question for the agent, or a repeat of a request already answered (the same words, or
+        "try again": ``repeat_of``): costs credits for something the user may not mean; said, not
+        sent (accept_cost=true sends it)."""
         told = None
         key = prompt_key(prompt)
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
             told = self.s.store.told_turn(project.id, key)
-            if told is None:
+            if told is None and repeat_of is None:
                 return None
         balance = await self.s.balance_or_none()
         g = gate(balance, generating=False)
-        route = "ask" if ask else "agent"
+        route = "ask" if ask else ("repeat" if repeat_of is not None else "agent")
         if g is not None and g.kind is GateKind.CANNOT_RUN:
             self.record_not_sent(project, prompt, str(g.kind), route)
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
         self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"
-        if told is not None:
+        if repeat_of is not None:
+            landed = repeat_landed(told, lang)
+            sent_at = (told or repeat_of).created_at
+            text = t(
+                "cost.repeat_of", lang, prompt=cap(prompt, 80), ago=_ago(sent_at).render(lang),
+                landed=landed, cost=EDIT_COST, left=left,
+            )  # fmt: skip
+            step = t("next.confirm_repeat_of", lang)
+        elif told is not None:
             text = t("cost.repeat", lang, ago=_ago(told.created_at).render(lang), cost=EDIT_COST, left=left)
+            text = join_sentences([repeat_landed(told, lang), text], lang)
             step = t("next.confirm_repeat", lang)
         else:
             text = t("cost.ask", lang, cost=EDIT_COST, left=left)
@@ -235,6 +285,7 @@ class Turns:
         same = store.matching_turn(project.id, key)
         if same is not None:
             return await self._attach(same, lang, notes, report)
+        held = held | self.still_held(project, prompt)
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
@@ -292,7 +343,9 @@ class Turns:
                 status="working",
                 action="agent",
                 reply="\n\n".join([*notes, *([note] if note else []), t("agent.working", lang)]),
-                next_steps=[t("next.status_later", lang, seconds=AGENT_POLL_S)],
+                next_steps=[
+                    t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=project.name or project.id)
+                ],
                 job_id=gen_id,
                 cost_note=note,
                 project=await self.s.project_view(project, link=True),
@@ -339,7 +392,7 @@ class Turns:
                 action="agent",
                 attached=True,
                 reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=ago)]),
-                next_steps=[t("next.status_later", lang, seconds=AGENT_POLL_S)],
+                next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=self._name(same))],
                 job_id=same.id,
                 poll_after_s=AGENT_POLL_S,
             )
@@ -490,6 +543,7 @@ class Turns:
             timeline_changed=gen.timeline_changed,
             changes=changes(gen, lang),
             not_as_asked=not_as_asked(gen, lang),
+            as_asked=as_asked(gen, lang),
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),
@@ -498,6 +552,19 @@ class Turns:
         if gen.status is TurnState.FAILED and gen.error:
             raise TurnFailed(out)
         return out
+
+
+def repeat_landed(told: Generation | None, lang: Lang) -> str:
+    """Whether the request a repeat would send again already landed, from its record: as asked,
+    changed, changed nothing, or never sent."""
+    if told is None:
+        return t("repeat.not_sent", lang)
+    met = as_asked(told, lang) if not not_as_asked(told, lang) else []
+    if met:
+        return t("repeat.already", lang, items=t("asked.sep", lang).join(met))
+    if told.timeline_changed is None:
+        return t("repeat.unknown", lang)
+    return t("repeat.changed" if told.timeline_changed else "repeat.unchanged", lang)
 
 
 def _ago(created_at: float) -> Any:

@@ -181,7 +181,9 @@ class Uploads:
                 status="working",
                 job_id=job.id,
                 reply="\n\n".join([*notes, t("upload.working", lang)]),
-                next_steps=[t("next.status_later", lang, seconds=UPLOAD_POLL_S)],
+                next_steps=[
+                    t("next.status_later_in", lang, seconds=UPLOAD_POLL_S, project=project.name or project.id)
+                ],
                 project=view,
                 poll_after_s=UPLOAD_POLL_S,
             )

@@ -1,0 +1,308 @@
+"""A play-test's findings (play6, EN and 中文) through a real MCP client session: "try again" is a
+repeat of the last request (confirmed, never sent unasked); a request that found the timeline
+already as asked says so (no paid retry offered); "no text" and "music under N%" are checked;
+follow-up steps name their project; credit hints come from the balance as it is now; a hold
+with a reason is a free hold that lasts until the user asks to export."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import anyio
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.router import Action, route
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask, fast_config, requests_to
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    return fast_config(generation_cost=100, edit_cost=50)
+
+
+@pytest.fixture
+async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
+    token, _ = sim.state.register_user(credits=2000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        yield client
+
+
+def balance(sim: Simulator) -> float:
+    return float(sum(u.credits for u in sim.state.users.values()))
+
+
+def told(out: dict[str, Any]) -> str:
+    return str(out["reply"]) + "\n" + "\n".join(out["next_steps"])
+
+
+# --- 1. "try again" -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "change", "again", "words"),
+    [
+        (
+            "make a 6 second video for our spring sale",
+            "Make the video 8 seconds instead of 6.",
+            "Try again with the 8 seconds change",
+            ("repeat the project's last request", "It is already as asked: the timeline is 8 seconds long"),
+        ),
+        (
+            "用这张照片做一个6秒的视频",
+            "时长改成8秒",
+            "再试一次",
+            ("这是要重做本项目上一个请求", "时间线已经符合它的要求：时间线是 8 秒"),
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_try_again_names_the_repeat_its_cost_and_that_it_landed_and_sends_nothing(
+    rich: Client, sim: Simulator, image: Path, first: str, change: str, again: str, words: tuple[str, str]
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": first})
+    done = await ask(rich, "generate", {"prompt": change})
+    assert done["timeline_changed"] is True
+    sent, left = len(requests_to(sim, "run_sse")), balance(sim)
+    out = await ask(rich, "generate", {"prompt": again})
+    assert out["status"] == "needs_confirmation"
+    assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "not sent, not charged"
+    assert all(w in out["reply"] for w in words), out["reply"]
+    assert change.rstrip("。.") in out["reply"] and "50" in out["reply"], "what it repeats, what it costs"
+    # Confirmed, it sends that request's own words again; the timeline was already so.
+    again_out = await ask(rich, "generate", {"prompt": again, "accept_cost": True})
+    assert len(requests_to(sim, "run_sse")) == sent + 1
+    assert again_out["timeline_changed"] is False and again_out["as_asked"]
+    said = told(again_out)
+    assert ("Already as asked" in said) or ("本来就符合要求" in said), said
+    assert "offer to ask again" not in said and "换个说法再请求" not in said, "no paid retry suggested"
+
+
+def test_a_retry_with_something_new_is_an_edit_and_a_bare_retry_is_a_repeat() -> None:
+    for prompt in ("try again", "do it again", "redo that", "再试一次", "再来一次", "重试", "重新做"):
+        assert route(prompt).action is Action.REPEAT, prompt
+    for prompt in ("try again with piano music", "重新做一下片头", "play the intro again at the end"):
+        assert route(prompt).action is Action.AGENT, prompt
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Don't render it yet, I want to check a couple of things first.",
+        "don't export yet, I need to think about it",
+        "先别导出，我再看看",
+        "不要渲染，我要先检查一下",
+    ],
+)
+def test_a_hold_with_its_reason_is_only_a_hold(prompt: str) -> None:
+    decision = route(prompt)
+    assert decision.only_held and Action.EXPORT in decision.held_back
+
+
+def test_a_hold_beside_an_edit_is_still_an_edit() -> None:
+    for prompt in ("Don't export yet, I want a different song", "先别导出，我要先检查一下字幕"):
+        assert route(prompt).action is Action.AGENT, prompt
+
+
+async def test_try_again_with_nothing_asked_before_is_a_question_confirmed_first(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    out = await ask(rich, "generate", {"prompt": "try again"})
+    assert out["status"] == "needs_confirmation" and requests_to(sim, "run_sse") == []
+
+
+# --- 2. no text, music under N% ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "item"),
+    [
+        ("Make a 6 second video, no text on screen.", "the request said no text on screen, but the timeline"),
+        ("做一个6秒的视频，不要字幕", "要求画面上不要文字，但时间线上有文字（「我的视频」）"),
+    ],
+    ids=["en", "zh"],
+)
+async def test_text_the_user_said_not_to_show_is_said_first(
+    rich: Client, image: Path, prompt: str, item: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    done = await ask(rich, "generate", {"prompt": prompt})
+    assert any(item in x for x in done["not_as_asked"]), done["not_as_asked"]
+    export_steps = ("When the user wants the file", "用户需要成品文件时")
+    assert not any(s.startswith(export_steps) for s in done["next_steps"])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "item"),
+    [
+        ("keep the music under 30% volume", "the request asked for music under 30%, but the music is at 30%"),
+        ("背景音乐音量低于30%", "要求音乐音量低于 30%，但音乐实际是 30%"),
+    ],
+    ids=["en", "zh"],
+)
+async def test_music_at_the_limit_is_not_under_it(rich: Client, image: Path, prompt: str, item: str) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    done = await ask(rich, "generate", {"prompt": prompt})
+    assert item in done["not_as_asked"], done["not_as_asked"]
+    ok = await ask(rich, "generate", {"prompt": "lower the music to 20%"})
+    assert ok["not_as_asked"] == []
+
+
+# --- 3. follow-up steps name their project -----------------------------------------------------
+
+
+async def test_a_rendering_export_says_which_project_to_export_again(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=2000)
+    sim.configure(render_seconds=5.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
+        name = made["project"]["name"]
+        out = await ask(client, "export")
+        assert out["status"] == "rendering"
+        assert f'project="{name}"' in out["next_steps"][0], out["next_steps"]
+        # Another project made current meanwhile: following the step still reaches this render.
+        await ask(client, "generate", {"prompt": "new project"})
+        with anyio.fail_after(30):
+            while (again := await ask(client, "export", {"project": name}))["status"] != "done":
+                pass
+        assert again["render_id"] == out["render_id"]
+
+
+async def test_a_working_turn_says_which_project_to_ask_about(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "做一个6秒的视频"})
+            assert working["status"] == "working"
+            name = working["project"]["name"]
+            assert f'用 project="{name}" 调用 status' in working["next_steps"][0]
+
+
+# --- 4. credit hints from the balance as it is now ---------------------------------------------
+
+
+async def test_a_refused_request_can_run_once_the_balance_allows_it(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    sim.state.set_credits(0)
+    await ask(rich, "upload", {"files": [str(image)]})
+    refused = await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    assert refused["status"] == "cannot_run"
+    low = await ask(rich, "status")
+    assert any("credits" in s for s in low["next_steps"])
+    sim.state.set_credits(990)
+    now = await ask(rich, "status")
+    assert not any(s.startswith("Share the way to more credits") for s in now["next_steps"])
+    assert any("can be sent now" in s and "990" in s for s in now["next_steps"]), now["next_steps"]
+
+
+async def test_a_request_that_changed_nothing_with_no_credits_left_says_credits_come_first(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "用这张照片做一个6秒的视频"})
+    sim.state.set_credits(50)
+    sim.configure(lie_rate=1.0)  # the agent claims the edit and makes none
+    out = await ask(rich, "generate", {"prompt": "把音乐换成钢琴曲"})
+    assert out["timeline_changed"] is False and balance(sim) == 0
+    assert any("要再试需要先有更多积分" in s for s in out["next_steps"]), out["next_steps"]
+    assert not any("换个说法再请求一次" in s for s in out["next_steps"])
+
+
+# --- 5. a hold with its reason -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hold", "edit", "held_step"),
+    [
+        (
+            "Don't render it yet, I want to check a couple of things first.",
+            "lower the music to 20%",
+            "The user asked not to export yet",
+        ),
+        ("先别导出，我再看看", "把音乐音量调到20%", "用户要求先不导出"),
+        ("不要渲染，我要先检查一下", "把音乐音量调到20%", "用户要求先不导出"),
+    ],
+    ids=["en", "zh", "zh-render"],
+)
+async def test_a_hold_with_a_reason_is_free_and_lasts_until_an_export_is_asked(
+    rich: Client, sim: Simulator, image: Path, hold: str, edit: str, held_step: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    sent, left = len(requests_to(sim, "run_sse")), balance(sim)
+    held = await ask(rich, "generate", {"prompt": hold})
+    assert held["action"] == "held" and held["status"] == "done"
+    assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "free, not sent"
+    edited = await ask(rich, "generate", {"prompt": edit})
+    assert edited["timeline_changed"] is True
+    assert any(held_step in s for s in edited["next_steps"]), edited["next_steps"]
+    st = await ask(rich, "status")
+    assert any(held_step in s for s in st["next_steps"]), st["next_steps"]
+    await ask(rich, "export")
+    after = await ask(rich, "generate", {"prompt": "make it 10 seconds"})
+    assert not any(held_step in s for s in after["next_steps"]), "asked to export: the hold is over"
+
+
+# --- 6. media counted once per upload -----------------------------------------------------------
+
+
+async def test_one_upload_call_sends_each_photo_once_and_status_counts_them_once(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """play6-zh saw 素材（8） for 4 photos: its server's store holds two upload calls two seconds
+    apart (one not in the tester's call log); a single call sends each file once."""
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in ("beach", "city-lights", "forest", "sunrise"):
+        (folder / f"{name}.jpg").write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    async with Client(create_server(settings)) as client:
+        await ask(client, "upload", {"files": [str(folder / "*")]})
+        await ask(client, "generate", {"prompt": "用这些照片做15秒方形视频"})
+        st = await ask(client, "status")
+    assert len(requests_to(sim, "upload")) == 1
+    assert st["media_total"] == 4 and "素材（4）" in st["reply"]
+
+
+async def test_status_tells_an_unchanged_answer_with_the_balance_as_it_is_now(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
+        sim.state.set_credits(50)
+        sim.configure(lie_rate=1.0)
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "use calm piano music"})
+            assert working["status"] == "working"
+        with anyio.fail_after(30):
+            while balance(sim) != 0:
+                await anyio.sleep(0.05)
+        sim.state.set_credits(990)  # the user registered before asking how it went
+        st = await ask(client, "status")
+    (answer,) = st["answers"]
+    assert answer["timeline_changed"] is False
+    assert any(s.startswith("Tell the user the request changed nothing") for s in st["next_steps"])
+    assert not any("needs more credits first" in s for s in st["next_steps"]), st["next_steps"]
