@@ -15,6 +15,7 @@ import anyio.abc
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
+from .consent import Consent
 from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
@@ -55,7 +56,8 @@ class VideoService:
     ) -> None:
         """``upload_pages``: hosted mode's upload pages (files from the user's device)."""
         self.shared = Shared(settings, client, store, Jobs(task_group, settings.still_working_every))
-        self.turns = Turns(self.shared)
+        self.consent = Consent(self.shared)
+        self.turns = Turns(self.shared, self.consent)
         self.shared.take_over = Takeover(self.shared, self.turns).start
         self.uploads = Uploads(self.shared, upload_pages)
         self.shared.upload_page = upload_pages is not None
@@ -161,7 +163,7 @@ class VideoService:
         decision = route(prompt)
         notes = s.take_notices(lang) + self._switch(project_ref, new_project, lang)
         if decision.only_held:  # "先别导出": noted and answered here, for free
-            self.turns.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
+            self.consent.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
             return GenerateOutput(
                 language=lang,
                 status="done",
@@ -172,7 +174,7 @@ class VideoService:
             )
         repeat_of = None
         if decision.action is Action.REPEAT:  # "try again": the project's last request, confirmed
-            repeat_of = self.turns.repeat_target(s.projects.current)
+            repeat_of = self.consent.repeat_target(s.projects.current)
             if repeat_of is not None:
                 prompt = repeat_of.prompt
             decision = Decision(Action.AGENT if repeat_of is not None else Action.ASK)
@@ -190,7 +192,7 @@ class VideoService:
             if (
                 to_agent
                 and (
-                    refused := await self.turns.pre_gate(
+                    refused := await self.consent.pre_gate(
                         lang, notes, accept_cost, prompt, str(decision.action)
                     )
                 )
@@ -235,14 +237,16 @@ class VideoService:
         ) is not None:
             return refused
         if not accept_cost:
-            confirm = await self.turns.confirm_first(
+            confirm = await self.consent.confirm_first(
                 current, lang, notes, prompt=prompt, ask=ask, repeat_of=repeat_of
             )
             if confirm is not None:
                 return confirm
         if (
             current is None
-            and (refused := await self.turns.pre_gate(lang, notes, accept_cost, prompt, str(decision.action)))
+            and (
+                refused := await self.consent.pre_gate(lang, notes, accept_cost, prompt, str(decision.action))
+            )
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
@@ -271,11 +275,11 @@ class VideoService:
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
                 REQUEST_COST.set(EDIT_COST)
                 return None  # an edit, which the quota can pay
-        self.turns.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
+        self.consent.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
         if project is not None:
             project = s.projects.name_as_told(project, prompt)
         g = Gate(GateKind.CANNOT_RUN, GENERATION_COST, True, left)
-        return self.turns.refusal(g, lang, notes, project=await s.project_view(project, link=True))
+        return self.consent.refusal(g, lang, notes, project=await s.project_view(project, link=True))
 
     async def upload(
         self,

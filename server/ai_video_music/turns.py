@@ -1,4 +1,5 @@
-"""Agent turns: the cost gate before sending, the turn itself (a background job), and its record.
+"""Agent turns: the turn itself (a background job) and its record. What is decided before a
+turn is sent (a refusal for its cost, a confirmation, a held command) is :mod:`consent`'s.
 
 A turn's record holds what was asked (as sent), whether and when it was sent, the timeline
 before and after (as a verified change in both languages), what the agent wrote and what the
@@ -13,13 +14,13 @@ import json
 import logging
 import re
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import anyio
 import uuid_utils
 
 from . import asked, budget
-from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
+from .costs import GateKind, cost_of, gate, gate_text
 from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, join_sentences, msg, t
@@ -29,11 +30,14 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
 from .replies import as_asked, changes, not_as_asked, said, turn_reply, turn_steps
-from .router import Action, names_export
+from .router import Action
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
 from .store import Generation, Project
+
+if TYPE_CHECKING:
+    from .consent import Consent
 from .timeline import Timeline, diff, fingerprint, read_timeline, summary
 
 log = logging.getLogger(__name__)
@@ -123,148 +127,13 @@ def has_video(state: SessionState | None) -> bool:
 class Turns:
     """Sends requests to the agent and keeps their records. One per server process."""
 
-    def __init__(self, shared: Shared) -> None:
+    def __init__(self, shared: Shared, consent: Consent) -> None:
         self.s = shared
-
-    # --- before sending ----------------------------------------------------------------------
-
-    def refusal(
-        self, g: Gate, lang: Lang, notes: list[str], *, project: Any = None, action: str = "agent"
-    ) -> GenerateOutput:
-        """Not sent for its cost: cannot_run (too few for anything) or needs_confirmation."""
-        text = gate_text(g, lang, self.s.more_credits(lang))
-        cannot = g.kind is GateKind.CANNOT_RUN
-        return GenerateOutput(
-            language=lang,
-            status="cannot_run" if cannot else "needs_confirmation",
-            action=action,
-            reply="\n\n".join([*notes, text] + ([] if cannot else [t("cost.not_sent", lang)])),
-            next_steps=[t("next.credits_low" if cannot else "next.confirm_cost", lang)],
-            cost_warning=text,
-            credits_left=g.left,
-            project=project,
-        )
-
-    def record_not_sent(
-        self,
-        project: Project | None,
-        prompt: str,
-        reason: str,
-        route: str,
-        held: frozenset[Action] = frozenset(),
-    ) -> None:
-        """A request not sent (its cost refused or to be confirmed, or only holding a command
-        back) is still a request of this session: "cancel that" right after it must answer about
-        it, not an older one; a held-back export stays held in status."""
-        held = held | self.still_held(project, prompt)
-        self.s.store.add_not_sent(
-            f"gen_{uuid_utils.uuid7().hex[-12:]}",
-            project.id if project is not None else None,
-            prompt,
-            prompt_key(prompt),
-            reason,
-            client=CLIENT.get(),
-            route=route,
-            held=[str(a) for a in held],
-        )
-
-    async def pre_gate(
-        self, lang: Lang, notes: list[str], accept_cost: bool, prompt: str = "", route: str = "agent"
-    ) -> GenerateOutput | None:
-        """Before a project is made for a request (a new project, or none yet): a new project has
-        no media, so the agent generates from nothing. Refused here, no project is created."""
-        g = gate(await self.s.balance_or_none(), generating=True)
-        if g is None or g.kind is GateKind.LAST_CREDITS:
-            return None
-        if g.kind is GateKind.NEEDS_CONFIRMATION and accept_cost:
-            return None
-        self.record_not_sent(None, prompt, str(g.kind), route)
-        return self.refusal(g, lang, notes)
-
-    def still_held(self, project: Project | None, prompt: str) -> frozenset[Action]:
-        """A "don't export yet" holds until the user asks to export: a later edit's record carries
-        it on (so its answer and status don't suggest exporting), unless it speaks of exporting
-        or a render was asked for since."""
-        if project is None or names_export(prompt):
-            return frozenset()
-        latest = self.s.store.latest_turn(CLIENT.get(), project.id)
-        if latest is None or str(Action.EXPORT) not in latest.held_back:
-            return frozenset()
-        newest = self.s.store.project_renders(project.id, 1)
-        if newest and newest[0].created_at >= latest.created_at:
-            return frozenset()
-        return frozenset({Action.EXPORT})
+        self.consent = consent
 
     def _name(self, gen: Generation) -> str:
         row = self.s.store.project(gen.project_id) if gen.project_id else None
         return (row.name or row.id) if row is not None else self.s.project_name(gen.project_id)
-
-    def repeat_target(self, project: Project | None) -> Generation | None:
-        """The project's last request to the agent, which "try again" repeats: the newest one this
-        session asked (sent, or refused for its cost), never a question or a held command."""
-        if project is None:
-            return None
-        store, client = self.s.store, CLIENT.get()
-        latest = store.latest_turn(client, project.id)
-        if latest is not None and latest.route in (None, "agent", "repeat"):
-            return latest
-        sent = store.session_turns(client, limit=50)
-        return next((g for g in sent if g.project_id == project.id and g.route in (None, "agent")), None)
-
-    async def confirm_first(
-        self,
-        project: Project | None,
-        lang: Lang,
-        notes: list[str],
-        *,
-        prompt: str,
-        ask: bool,
-        repeat_of: Generation | None = None,
-    ) -> GenerateOutput | None:
-        """A question for the agent, or a repeat of a request already answered (the same words, or
-        "try again": ``repeat_of``): costs credits for something the user may not mean; said, not
-        sent (accept_cost=true sends it)."""
-        told = None
-        key = prompt_key(prompt)
-        if not ask:
-            if project is None or self.s.store.matching_turn(project.id, key) is not None:
-                return None  # running or not told yet: a repeat attaches to it, free
-            told = self.s.store.told_turn(project.id, key)
-            if told is None and repeat_of is None:
-                return None
-        balance = await self.s.balance_or_none()
-        g = gate(balance, generating=False)
-        route = "ask" if ask else ("repeat" if repeat_of is not None else "agent")
-        if g is not None and g.kind is GateKind.CANNOT_RUN:
-            self.record_not_sent(project, prompt, str(g.kind), route)
-            return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
-        self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
-        left = "?" if balance is None else f"{balance:g}"
-        if repeat_of is not None:
-            landed = repeat_landed(told, lang)
-            sent_at = (told or repeat_of).created_at
-            text = t(
-                "cost.repeat_of", lang, prompt=cap(prompt, 80), ago=_ago(sent_at).render(lang),
-                landed=landed, cost=EDIT_COST, left=left,
-            )  # fmt: skip
-            step = t("next.confirm_repeat_of", lang)
-        elif told is not None:
-            text = t("cost.repeat", lang, ago=_ago(told.created_at).render(lang), cost=EDIT_COST, left=left)
-            text = join_sentences([repeat_landed(told, lang), text], lang)
-            step = t("next.confirm_repeat", lang)
-        else:
-            text = t("cost.ask", lang, cost=EDIT_COST, left=left)
-            step = t("next.confirm_ask", lang)
-        return GenerateOutput(
-            language=lang,
-            status="needs_confirmation",
-            action="ask" if ask else "agent",
-            reply="\n\n".join([*notes, text]),
-            next_steps=[step],
-            cost_warning=text,
-            credits_left=balance,
-            project=await self.s.project_view(project, link=True),
-        )
 
     # --- the turn ----------------------------------------------------------------------------
 
@@ -285,7 +154,7 @@ class Turns:
         same = store.matching_turn(project.id, key)
         if same is not None:
             return await self._attach(same, lang, notes, report)
-        held = held | self.still_held(project, prompt)
+        held = held | self.consent.still_held(project, prompt)
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
@@ -317,7 +186,8 @@ class Turns:
                 store.not_sent(gen_id, str(g.kind))
                 if first:
                     project = self.s.projects.name_as_told(project, prompt)
-                return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
+                view = await self.s.project_view(project, link=True)
+                return self.consent.refusal(g, lang, notes, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
@@ -381,7 +251,7 @@ class Turns:
         self, same: Generation, lang: Lang, notes: list[str], report: Reporter
     ) -> GenerateOutput:
         """The same request was already sent: never send it again, hand back its answer."""
-        ago = _ago(same.created_at)
+        since = ago(same.created_at)
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
         if same.status is TurnState.RUNNING and not await self.s.wait_turn(
             same.id, report, lang, deadline - self.s.reserve()
@@ -391,14 +261,14 @@ class Turns:
                 status="working",
                 action="agent",
                 attached=True,
-                reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=ago)]),
+                reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=since)]),
                 next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=self._name(same))],
                 job_id=same.id,
                 poll_after_s=AGENT_POLL_S,
             )
         out = await self.deliver(same.id, lang)
         out.attached = True
-        out.reply = "\n\n".join([*notes, t("agent.attached_done", lang, ago=ago), out.reply])
+        out.reply = "\n\n".join([*notes, t("agent.attached_done", lang, ago=since), out.reply])
         return out
 
     async def _run(
@@ -554,19 +424,7 @@ class Turns:
         return out
 
 
-def repeat_landed(told: Generation | None, lang: Lang) -> str:
-    """Whether the request a repeat would send again already landed, from its record: as asked,
-    changed, changed nothing, or never sent."""
-    if told is None:
-        return t("repeat.not_sent", lang)
-    met = as_asked(told, lang) if not not_as_asked(told, lang) else []
-    if met:
-        return t("repeat.already", lang, items=t("asked.sep", lang).join(met))
-    if told.timeline_changed is None:
-        return t("repeat.unknown", lang)
-    return t("repeat.changed" if told.timeline_changed else "repeat.unchanged", lang)
-
-
-def _ago(created_at: float) -> Any:
+def ago(created_at: float) -> Any:
+    """How long ago ``created_at`` was, as a message both languages can render."""
     minutes = round((time.time() - created_at) / 60)
     return msg("ago.minutes", minutes=minutes) if minutes >= 1 else msg("ago.now")
