@@ -16,7 +16,7 @@ from mcp.types import CallToolResult
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted import db, members
-from ai_video_music.hosted.team import TeamLedger
+from ai_video_music.hosted.team import TeamClient, TeamLedger
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call, text
@@ -146,6 +146,31 @@ async def test_a_reservation_is_made_only_where_the_quota_can_take_it_however_ma
     assert await tight.end(first, 90.0) == 90.0
     assert await tight.begin("a", 50) is not None  # 90 charged + 50 = 140: it fits exactly
     assert (await tight.quota("a")).used == 140.0
+
+
+async def test_a_request_cancelled_before_it_is_sent_gives_its_reservation_back(
+    ledger: TeamLedger, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The call ends (its budget, an evicted server) while the team balance is read, before
+    anything is sent: the member's quota is whole again, not held for the rest of the window."""
+    client = TeamClient(settings, ledger, "a")
+
+    async def slow_balance() -> float | None:
+        await anyio.sleep_forever()
+        return None
+
+    monkeypatch.setattr(client, "_team_balance", slow_balance)
+
+    async def on_event(event: object) -> None:
+        raise AssertionError("nothing is sent")
+
+    with anyio.move_on_after(0.2):
+        await client.run_agent("s1", "make a video", on_event)
+    await client.aclose()
+    assert (await ledger.quota("a")).used == 0.0
+    async with ledger.pool.connection() as conn:
+        cur = await conn.execute("SELECT count(*) FROM team_spend WHERE user_id = 'a'")
+        assert await cur.fetchone() == (0,)
 
 
 async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_the_quota_goes(

@@ -177,7 +177,12 @@ class TeamClient(NemoClient):
             if on_accepted is not None:
                 on_accepted()
 
-        before = await self._team_balance()
+        try:
+            before = await self._team_balance()
+        except BaseException:  # cancelled while reading (a timeout, an eviction): nothing was sent
+            with anyio.CancelScope(shield=True):
+                await self.ledger.release(spend_id)
+            raise
         try:
             return await super().run_agent(sid, text, on_event, accept)
         except NemoError:
