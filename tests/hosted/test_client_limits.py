@@ -15,7 +15,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
-from ai_video_music.hosted.clients import client_key
+from ai_video_music.hosted.clients import SITE_FACTOR, client_key, keys_of
 from ai_video_music.simulator import Simulator
 
 from .accounts_helpers import KEY, hosted_with
@@ -123,6 +123,25 @@ def test_an_ipv6_client_is_keyed_by_its_64_and_ipv4_by_its_address() -> None:
     assert client_key(None) == "unknown"
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "2002:c633:6407::1",  # 6to4: 2^80 addresses for one IPv4 address
+        "2002:c633:6407:5:6::7",
+        "2001:0:4136:e378:8000:63bf:39cc:9bf8",  # Teredo: the client's IPv4, inverted in the last 32 bits
+        "::ffff:0:198.51.100.7",  # SIIT's IPv4-translated form
+        "::198.51.100.7",  # the old IPv4-compatible form
+    ],
+)
+def test_an_ipv6_address_that_carries_an_ipv4_client_is_that_client(address: str) -> None:
+    assert client_key(address) == "198.51.100.7"
+
+
+def test_a_native_ipv6_client_also_counts_against_its_site() -> None:
+    assert keys_of("2001:db8:0:1::/64") == [("2001:db8:0:1::/64", 1), ("site 2001:db8::/48", SITE_FACTOR)]
+    assert keys_of("198.51.100.7") == [("198.51.100.7", 1)]
+
+
 @pytest.fixture
 def behind_balancer(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
     """The app trusting 127.0.0.1 as its balancer: the test writes the X-Forwarded-For the
@@ -170,6 +189,21 @@ async def test_start_free_from_another_address_of_the_same_64_is_refused(
             statuses.append(answer.status_code)
     assert statuses == [303, 429, 429]
     assert free_users(database_url) == 1
+
+
+async def test_free_accounts_from_the_many_64s_of_one_site_stop_at_the_sites_allowance(
+    behind_balancer: str, database_url: str, sim: Simulator
+) -> None:
+    sim.configure(anon_tokens_per_minute=100)  # NemoVideo's own pace is not what this is about
+    clients = [f"2001:db8:0:{subnet:x}::1" for subnet in range(SITE_FACTOR + 1)] + ["2001:db9::1"]
+    async with httpx.AsyncClient(base_url=behind_balancer, timeout=30) as http:
+        statuses = []
+        for address in clients:  # one /48's /64s, then a client of the next /48
+            http.headers.update(via(address))  # the whole visit from that client
+            form = hidden_fields((await signin_page(http)).text) | {"start_free": "1"}
+            statuses.append((await http.post("/signin", data=form)).status_code)
+    assert statuses == [303] * SITE_FACTOR + [429, 303]  # a neighbouring site is not held back
+    assert free_users(database_url) == SITE_FACTOR + 1
 
 
 async def test_registrations_from_one_ipv6_64_share_one_limit(database_url: str, settings: Settings) -> None:

@@ -16,6 +16,10 @@ import ipaddress
 from starlette.types import Scope
 
 IPV6_CLIENT_PREFIX = 64  # what one IPv6 client holds, at least
+IPV6_SITE_PREFIX = 48  # what one IPv6 site may hold
+SITE_FACTOR = 16  # a site's allowance, in clients' allowances
+_SIIT = ipaddress.IPv6Network("::ffff:0:0:0/96")
+_COMPAT = ipaddress.IPv6Network("::/96")
 
 
 def client_key(host: str | None) -> str:
@@ -27,10 +31,37 @@ def client_key(host: str | None) -> str:
     except ValueError:
         return host  # not an address (a test client's name): itself
     if isinstance(address, ipaddress.IPv6Address):
-        if address.ipv4_mapped is not None:
-            return str(address.ipv4_mapped)
+        inner = _ipv4_inside(address)
+        if inner is not None:
+            return str(inner)
         return str(ipaddress.IPv6Network((address, IPV6_CLIENT_PREFIX), strict=False))
     return str(address)
+
+
+def keys_of(key: str) -> list[tuple[str, int]]:
+    """The keys a client's try counts against, each with its allowance factor: the client's own
+    (1) and, for a native IPv6 client, its site's /48 (:data:`SITE_FACTOR`)."""
+    try:
+        network = ipaddress.IPv6Network(key)
+    except ValueError:
+        return [(key, 1)]  # an IPv4 address (or a name): one key
+    if network.prefixlen != IPV6_CLIENT_PREFIX:
+        return [(key, 1)]
+    site = network.supernet(new_prefix=IPV6_SITE_PREFIX)
+    return [(key, 1), (f"site {site}", SITE_FACTOR)]
+
+
+def _ipv4_inside(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 client an IPv6 address stands for, if it does."""
+    if address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    if address.sixtofour is not None:
+        return address.sixtofour
+    if address.teredo is not None:
+        return address.teredo[1]  # (server, client): the client's own address
+    if address in _SIIT or (address in _COMPAT and int(address) > 0xFFFF):
+        return ipaddress.IPv4Address(int(address) & 0xFFFFFFFF)
+    return None
 
 
 def scope_client_key(scope: Scope) -> str:

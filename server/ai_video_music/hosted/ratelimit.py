@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .clients import scope_client_key
+from .clients import keys_of, scope_client_key
 
 # Counters of windows that ended this long ago are swept (housekeeping.py).
 SWEEP_STATEMENT = b"DELETE FROM rate_counts WHERE window_start < now() - interval '1 day'"
@@ -33,17 +33,21 @@ class RateLimit:
     window: int
 
     async def hit(self, key: str) -> bool:
-        """Count one request of ``key``; whether it is within the limit."""
+        """Count one request of ``key`` (and of its site: :func:`clients.keys_of`); whether both
+        are within the limit."""
+        within = True
         async with self.pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(
-                "INSERT INTO rate_counts (bucket, key, window_start, n)"
-                " VALUES (%s, %s, to_timestamp(floor(extract(epoch FROM now()) / %s) * %s), 1)"
-                " ON CONFLICT (bucket, key, window_start) DO UPDATE SET n = rate_counts.n + 1"
-                " RETURNING n",
-                (self.bucket, key, self.window, self.window),
-            )
-            row = await cur.fetchone()
-        return row is not None and int(row[0]) <= self.allowed
+            for name, factor in keys_of(key):
+                cur = await conn.execute(
+                    "INSERT INTO rate_counts (bucket, key, window_start, n)"
+                    " VALUES (%s, %s, to_timestamp(floor(extract(epoch FROM now()) / %s) * %s), 1)"
+                    " ON CONFLICT (bucket, key, window_start) DO UPDATE SET n = rate_counts.n + 1"
+                    " RETURNING n",
+                    (self.bucket, name, self.window, self.window),
+                )
+                row = await cur.fetchone()
+                within = within and row is not None and int(row[0]) <= self.allowed * factor
+        return within
 
 
 Refuse = Callable[[Request, RateLimit], Response]
