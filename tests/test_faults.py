@@ -523,3 +523,35 @@ async def test_two_exports_at_once_share_one_render(
                 final = data(await call(client, "export"))
     assert final["render_id"] in ids
     assert len(requests_to(sim, "render")) == 1
+
+
+async def test_an_agent_request_whose_connection_breaks_after_it_was_sent_is_never_sent_again_unasked(
+    settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The message went out, then the connection broke before any answer: NemoVideo took it (and
+    charged). The user is told it may have been taken, not "couldn't reach"; the same words again
+    ask first instead of paying a second time."""
+    import httpx
+
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, _ = sim.state.register_user(credits=1000)
+    real_send = httpx.AsyncClient.send
+    broken: list[str] = []
+
+    async def send(self: httpx.AsyncClient, request: httpx.Request, **kw: Any) -> httpx.Response:
+        response = await real_send(self, request, **kw)
+        if request.url.path.endswith("/run_sse") and not broken:
+            broken.append(request.url.path)
+            await response.aclose()
+            raise httpx.ReadError("the connection broke before the answer's headers")
+        return response
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", send)
+    prompt = "make a video of a beach"
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        first = await call(client, "generate", {"prompt": prompt, "accept_cost": True})
+        again = await call(client, "generate", {"prompt": prompt})
+    said = text(first)
+    assert "broke" in said and "charged twice" in said and "reach" not in said, said
+    assert (again.structured_content or {}).get("status") == "needs_confirmation", text(again)
+    assert len(sim.requests("run_sse")) == 1  # sent once; the repeat was asked about, not sent

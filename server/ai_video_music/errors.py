@@ -339,3 +339,12 @@ def _api(
             remedy="error.2001.remedy_anonymous", status=status, code=code, link=caller.register_url
         )
     return cls(status=status, code=code)
+
+
+def maybe_taken(err: NemoError) -> bool:
+    """Whether a request that failed this way may still have been acted on (and charged): the
+    connection broke or went silent after it was sent, or the backend answered 5xx. A rejection
+    (refused, never sent) is not."""
+    if isinstance(err, ConnectionFailedError):  # a timeout too: it came after the request went out
+        return err.sent
+    return isinstance(err, ServerError)

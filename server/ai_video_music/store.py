@@ -186,13 +186,13 @@ class Store(LocalProjects):
     def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
         """The same request, already sent and told (answered, or interrupted after it reached the
         agent), in this project (the newest): sending it again would cost again."""
-        row = self._db.execute(
+        rows = self._db.execute(
             "SELECT * FROM generations WHERE project_id=? AND prompt_key=? AND delivered=1"
-            " AND status IN ('done', 'interrupted')"
-            " ORDER BY created_at DESC LIMIT 1",
+            " AND status IN ('done', 'interrupted', 'failed')"
+            " ORDER BY created_at DESC LIMIT 5",
             (project_id, prompt_key),
-        ).fetchone()
-        return None if row is None else generation_row(dict(row))
+        ).fetchall()
+        return next((g for g in (generation_row(dict(r)) for r in rows) if g.may_have_cost()), None)
 
     @_guarded
     def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:

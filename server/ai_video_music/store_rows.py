@@ -91,6 +91,13 @@ class Generation:
     def change_list(self) -> list[str]:
         return _texts(self.changes)
 
+    def may_have_cost(self) -> bool:
+        """Whether the agent may have acted on it (and charged): answered, interrupted, or failed
+        after the agent took it (a connection that broke once the message was out)."""
+        if self.status in (TurnState.DONE, TurnState.INTERRUPTED):
+            return True
+        return self.status is TurnState.FAILED and bool(self.fact_map.get("accepted"))
+
     @property
     def fact_map(self) -> dict[str, Any]:
         try:

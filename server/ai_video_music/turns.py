@@ -21,7 +21,13 @@ import uuid_utils
 
 from . import asked, budget
 from .costs import GateKind, cost_of, gate, gate_text
-from .errors import ConnectionFailedError, LocalStateError, NemoError, SessionNotFoundError
+from .errors import (
+    ConnectionFailedError,
+    LocalStateError,
+    NemoError,
+    SessionNotFoundError,
+    maybe_taken,
+)
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
@@ -324,7 +330,12 @@ class Turns:
                 session = await self.s.projects.replace_session(project)
                 truncated = await client.run_agent(session.session_id, prompt, on_event, on_accepted)
         except ConnectionFailedError as err:
-            error = NemoError("agent.stream_broken") if accepted else err
+            # Broken after the message went out (no answer yet, or part of one): the agent may
+            # have taken it and charged. Never "couldn't reach": said, recorded and guarded as sent.
+            if accepted or maybe_taken(err):
+                accepted, error = True, NemoError("agent.stream_broken")
+            else:
+                error = err
         except NemoError as err:
             error = err
         await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted)

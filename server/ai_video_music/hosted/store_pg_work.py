@@ -186,12 +186,12 @@ class PgStore(PgProjects):
 
     @db_call
     def told_turn(self, project_id: str, prompt_key: str) -> Generation | None:
-        row = self._one(
+        rows = self._all(
             _TURN + " AND project_id=%s AND prompt_key=%s AND delivered=1"
-            " AND status IN ('done', 'interrupted') ORDER BY created_at DESC LIMIT 1",
+            " AND status IN ('done', 'interrupted', 'failed') ORDER BY created_at DESC LIMIT 5",
             (project_id, prompt_key),
         )
-        return None if row is None else generation_row(row)
+        return next((g for g in map(generation_row, rows) if g.may_have_cost()), None)
 
     @db_call
     def overlapping_turns(self, gen_id: str, start: float, end: float) -> list[Generation]:

@@ -30,7 +30,7 @@ from psycopg_pool import AsyncConnectionPool
 from ..client import NemoClient
 from ..config import Settings
 from ..costs import GENERATION_COST, REQUEST_COST
-from ..errors import NemoError
+from ..errors import NemoError, maybe_taken
 from ..models import Credits
 from ..quota import Quota
 from ..sse import AgentEvent
@@ -185,8 +185,8 @@ class TeamClient(NemoClient):
             raise
         try:
             return await super().run_agent(sid, text, on_event, accept)
-        except NemoError:
-            if not accepted:  # refused before the agent took it: nothing done, nothing to charge
+        except NemoError as err:
+            if not accepted and not maybe_taken(err):  # refused: nothing done, nothing to charge
                 with anyio.CancelScope(shield=True):
                     await self.ledger.release(spend_id)
                 spend_id = None
