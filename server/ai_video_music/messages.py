@@ -903,9 +903,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cost.shared": (
         "Credits: this request ran at the same time as another one (project {names}), so its own cost "
-        "can't be told apart: together they used {joint}; {left} are left.",
+        "can't be told apart: the balance fell by {joint} while it ran, which includes whatever the "
+        "other request was charged in that time; {left} are left.",
         "积分：这个请求与另一个请求（项目 {names}）同时进行，无法单独计算它的花费："
-        "两者合计消耗 {joint}；剩余 {left}。",
+        "它运行期间余额减少了 {joint}（包括另一个请求在这段时间内的扣费）；剩余 {left}。",
     ),
     "cost.repeat": (
         "Exactly this request was already sent {ago} and told. Sending it again asks NemoVideo to "
@@ -1015,8 +1016,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
     "credits.session.shared": (
         "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
-        "can't be told apart (together with the other, up to {joint}).",
-        "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费（与其他请求合计最多 {joint}）。",
+        "can't be told apart (while they ran, the balance fell by at least {joint}).",
+        "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费"
+        "（它们运行期间余额至少减少了 {joint}）。",
     ),
     "credits.session.unknown": (
         "Not in that sum: {n} request(s) whose cost isn't known (the balance couldn't be read then).",
