@@ -102,6 +102,10 @@ def test_a_retry_with_something_new_is_an_edit_and_a_bare_retry_is_a_repeat() ->
         "don't export yet, I need to think about it",
         "先别导出，我再看看",
         "不要渲染，我要先检查一下",
+        "Hold off on exporting, I'll tell you when.",
+        "Don't export yet, I'll let you know",
+        "先别导出，等我通知你",
+        "先不要导出，我到时候告诉你",
     ],
 )
 def test_a_hold_with_its_reason_is_only_a_hold(prompt: str) -> None:

@@ -640,8 +640,12 @@ _REASON = _rx(
     r"(?:check|look|review|think|see|watch|double[- ]check|go over|look over|decide|ask|show it"
     r"|sleep on)(?![a-z])"
     r"(?! (?:the|at the|if the|whether the) (?:music|title|text|colou?r|song|intro|ending)\b)[\w ,'-]*$"
+    r"|^(?:i|we)(?:'ll| will| can)\s+(?:tell|let) you(?: know)?(?: (?:when|once|if)(?: [\w ,'-]*)?)?[\s!.~]*$"
+    r"|^(?:until|till) (?:i|we) (?:say so|say|tell you|let you know|am ready|'m ready|are ready)[\w ,'-]*$"
     r"|^我(?:要|想|得|需要|先|再|还要|自己|还得)*(?:看看|看一下|检查|想想|想一想|考虑|确认|核对|研究|琢磨)"
     r"(?:一下|一遍|几处|几个地方|些东西|细节)*$"
+    r"|^(?:等)?我(?:会|再|到时|到时候)*(?:通知|告诉|跟你说|说)(?:你)?(?:一声)?(?:再说|再导出?)?$"
+    r"|^等我(?:说|通知|确认|准备好)(?:你)?(?:了)?(?:再说|再导出?)?$"
 )
 
 
