@@ -97,17 +97,20 @@ _ZH_NO_TEXT = re.compile(
 _EN_MUSIC_UNDER = re.compile(
     r"(?i)(?:music|bgm|soundtrack|song)(?:\s+volume)?\s+(?:at\s+|to\s+)?(?:under|below|less\s+than|lower\s+than)"
     r"\s+(\d{1,3})\s*%(?:\s+volume)?(?:\s+please)?\s*[.!。！]?\s*$"
+    # "keep it under 40% volume" (in a clause about the music): the word volume says what "it" is
+    r"|^\s*(?:and\s+)?(?:keep|set|put|turn)\s+(?:it|that|the\s+(?:new\s+)?(?:music|song|track|beat))\s+(?:down\s+)?"
+    r"(?:at\s+|to\s+)?(?:under|below|less\s+than|lower\s+than)\s+(\d{1,3})\s*%\s+volume(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_MUSIC_UNDER = re.compile(
     r"(?:音乐|配乐|背景音乐|bgm|BGM)(?:的)?(?:音量)?(?:调到|调成|降到|降低到|调低到|保持在|在)?"
     r"(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
-    r"|^音量\s*(?:调到|降到|在)?\s*(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
+    r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
 )
 
 # --- length ----------------------------------------------------------------------------------
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
-    r"\s+(?:it|the\s+video|this|the\s+(?:highlight|wedding|final|whole)\s+video)\s+(?:to\s+)?"
+    r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video)\s+(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+)?"
     r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
@@ -116,7 +119,8 @@ _EN_SECONDS = re.compile(
     r"(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SECONDS = re.compile(
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?|(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成)?"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成)?"
     r"|(?:改|剪|缩短|延长|调整)(?:成|到|为)|只要|就)?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?(?:短?视频|短片|片子|宣传片|vlog))?\s*[。！]?\s*$"
 )
