@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from ai_video_music.asked import Asked, Shape, read, unmet
+from ai_video_music.asked import Asked, Shape, read, same_music, unmet
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import read_timeline
@@ -92,6 +92,36 @@ def test_unmet_says_only_what_the_timeline_lacks() -> None:
         {**draft, "t": [draft["t"][0], {"tt": 1, "sg": [{"n": "x", "s": 0, "d": 6000, "v": 0}]}]}
     )
     assert unmet(Asked(no_music=True), muted) == [], "a track at 0% is no music"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "asks"),
+    [
+        ("Swap the music for something with a hip-hop beat, keep it under 40% volume.", True),
+        ("change the music to something calmer", True),
+        ("把音乐换成钢琴曲，再在结尾加一句「欢迎预约」。", True),
+        ("keep the music", False),
+        ("swap the photos for newer ones", False),
+        ("don't change the music to rock", False),
+        ("Did you change the music to piano?", False),
+    ],
+)
+def test_other_music_asked_for_is_checked_against_the_music_before(prompt: str, asks: bool) -> None:
+    draft: dict[str, Any] = {
+        "d": 6000,
+        "t": [{"tt": 1, "sg": [{"n": "Upbeat Pop", "s": 0, "d": 6000, "v": 35}]}],
+    }
+    before = read_timeline(draft)
+    louder = read_timeline(
+        {"d": 6000, "t": [{"tt": 1, "sg": [{"n": "Upbeat Pop", "s": 0, "d": 6000, "v": 40}]}]}
+    )
+    other = read_timeline(
+        {"d": 6000, "t": [{"tt": 1, "sg": [{"n": "Hip-hop Beat", "s": 0, "d": 6000, "v": 35}]}]}
+    )
+    stated = read(prompt)
+    expected = {"kind": "same_music", "names": ["Upbeat Pop"]} if asks else None
+    assert same_music(stated, before, louder) == expected, "only the volume moved: the same track"
+    assert same_music(stated, before, other) is None, "another track: as asked"
 
 
 pytestmark = pytest.mark.anyio

@@ -37,6 +37,7 @@ class Asked:
     named_only: str | None = None  # the video's name, given without asking for an on-screen title
     no_text: bool = False  # "no text on screen", "不要字幕": no title or text track
     music_under: float | None = None  # "music under 30%": every music segment's volume below it
+    new_music: bool = False  # "swap the music for …" / "把音乐换成…": another track than before
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -105,6 +106,15 @@ _ZH_MUSIC_UNDER = re.compile(
     r"(?:音乐|配乐|背景音乐|bgm|BGM)(?:的)?(?:音量)?(?:调到|调成|降到|降低到|调低到|保持在|在)?"
     r"(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
+)
+
+# --- another music track ------------------------------------------------------------------------
+_EN_NEW_MUSIC = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
+    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:for|to|with)\s+\S"
+)
+_ZH_NEW_MUSIC = re.compile(
+    r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
 )
 
 # --- length ----------------------------------------------------------------------------------
@@ -207,6 +217,14 @@ def _no_text(sentences: list[str]) -> bool:
     return False
 
 
+def _new_music(sentences: list[str]) -> bool:
+    return any(
+        _EN_NEW_MUSIC.search(clause) or _ZH_NEW_MUSIC.search(clause)
+        for sentence in sentences
+        for clause in _clauses(sentence)
+    )
+
+
 def _music_under(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
@@ -259,6 +277,7 @@ def read(prompt: str) -> Asked:
         named_only=name if name and not _ON_SCREEN.search(prompt) else None,
         no_text=_no_text(sentences),
         music_under=_music_under(sentences),
+        new_music=_new_music(sentences),
     )
 
 
@@ -338,3 +357,18 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     if asked.music_under is not None and volumes and "volume" not in missing:
         out.append({"kind": "volume", "asked": asked.music_under, "found": max(volumes)})
     return out
+
+
+def same_music(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """Another track was asked for ("swap the music for …") and the music after the turn is the
+    one before (by name): the fact, whatever the agent says."""
+    if not asked.new_music or before is None:
+        return None
+    names_before, names_after = _music_names(before), _music_names(after)
+    if names_after and names_after == names_before:
+        return {"kind": "same_music", "names": sorted(names_after)[:3]}
+    return None
+
+
+def _music_names(tl: Timeline) -> frozenset[str]:
+    return frozenset(seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name)

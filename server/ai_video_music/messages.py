@@ -803,6 +803,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request said no text on screen, but the timeline shows text ({names})",
         "要求画面上不要文字，但时间线上有文字（{names}）",
     ),
+    "asked.same_music": (
+        "other music was asked for, and the music is still {names}",
+        "要求换音乐，但音乐仍是 {names}",
+    ),
     "asked.volume": (
         "the request asked for music under {asked}%, but the music is at {found}%",
         "要求音乐音量低于 {asked}%，但音乐实际是 {found}%",

@@ -103,6 +103,9 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
         elif kind == "text":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.text", lang, names=quote_list(names, lang) if names else "?"))
+        elif kind == "same_music":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.same_music", lang, names=quote_list(names, lang) if names else "?"))
         elif kind == "volume":
             items.append(
                 t("asked.volume", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")

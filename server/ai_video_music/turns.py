@@ -99,6 +99,10 @@ def compare(
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
             unmet = asked.unmet(stated, after_tl)
+            # Other music asked for and only something else changed (the volume, say): said. (An
+            # unchanged timeline is said as such already.)
+            if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
+                unmet.append(same)
             if unmet:
                 facts["not_as_asked"] = unmet
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
