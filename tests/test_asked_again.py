@@ -88,6 +88,20 @@ async def test_try_again_names_the_repeat_its_cost_and_that_it_landed_and_sends_
     assert "offer to ask again" not in said and "换个说法再请求" not in said, "no paid retry suggested"
 
 
+async def test_try_again_with_no_credits_left_still_names_what_it_would_redo(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    await ask(rich, "generate", {"prompt": "Make the video 8 seconds instead of 6."})
+    for user in sim.state.users.values():
+        user.credits = 0
+    out = await ask(rich, "generate", {"prompt": "try again"})
+    assert out["status"] == "cannot_run"
+    said = out["reply"]
+    assert "Make the video 8 seconds instead of 6" in said and "already as asked" in said, said
+
+
 def test_a_retry_with_something_new_is_an_edit_and_a_bare_retry_is_a_repeat() -> None:
     for prompt in ("try again", "do it again", "redo that", "再试一次", "再来一次", "重试", "重新做"):
         assert route(prompt).action is Action.REPEAT, prompt

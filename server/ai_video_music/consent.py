@@ -133,6 +133,9 @@ class Consent:
         route = "ask" if ask else ("repeat" if repeat_of is not None else "agent")
         if g is not None and g.kind is GateKind.CANNOT_RUN:
             self.record_not_sent(project, prompt, str(g.kind), route)
+            if repeat_of is not None:  # which request it would redo, and whether that one landed
+                said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
+                notes = [*notes, said]
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
         self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"

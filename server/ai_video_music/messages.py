@@ -924,6 +924,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这是要重做本项目上一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
         "（剩余 {left}）；这次没有发送。",
     ),
+    "repeat.would_redo": (
+        "This asks to repeat the project's last request, “{prompt}”. {landed}",
+        "这是要重做本项目上一个请求“{prompt}”。{landed}",
+    ),
     "repeat.changed": ("It changed the timeline.", "它已经改动了时间线。"),
     "repeat.unchanged": ("It changed nothing on the timeline.", "它没有改动时间线。"),
     "repeat.already": ("It is already as asked: {items}.", "时间线已经符合它的要求：{items}。"),
