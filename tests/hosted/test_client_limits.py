@@ -14,8 +14,10 @@ import psycopg
 import pytest
 
 from ai_video_music.config import Settings
+from ai_video_music.hosted import db
 from ai_video_music.hosted.app import create_app
 from ai_video_music.hosted.clients import SITE_FACTOR, client_key, keys_of
+from ai_video_music.hosted.ratelimit import RateLimit
 from ai_video_music.simulator import Simulator
 
 from .accounts_helpers import KEY, hosted_with
@@ -135,6 +137,29 @@ def test_an_ipv6_client_is_keyed_by_its_64_and_ipv4_by_its_address() -> None:
 )
 def test_an_ipv6_address_that_carries_an_ipv4_client_is_that_client(address: str) -> None:
     assert client_key(address) == "198.51.100.7"
+
+
+def test_an_address_with_its_port_is_the_address_and_a_name_is_never_a_site() -> None:
+    assert client_key("198.51.100.7:443") == client_key("198.51.100.7:50000") == "198.51.100.7"
+    assert client_key("[2001:db8:0:1::5]:443") == "2001:db8:0:1::/64"
+    assert client_key("site 2001:db8::/48") != "site 2001:db8::/48"  # a forged key can't count on a site
+
+
+async def test_one_client_refused_again_and_again_does_not_use_up_its_sites_allowance(
+    database_url: str,
+) -> None:
+    pool = db.make_pool(database_url)
+    await pool.open(wait=True)
+    try:
+        async with pool.connection() as conn:
+            await db.migrate(conn)
+        limit = RateLimit(pool, "register", allowed=2, window=600)
+        noisy = [await limit.hit(client_key("2001:db8:0:1::1")) for _ in range(SITE_FACTOR * 2 + 5)]
+        neighbour = await limit.hit(client_key("2001:db8:0:2::1"))
+    finally:
+        await pool.close()
+    assert noisy[:2] == [True, True] and not any(noisy[2:])
+    assert neighbour, "the next /64 of the same /48 still has its own allowance"
 
 
 def test_a_native_ipv6_client_also_counts_against_its_site() -> None:

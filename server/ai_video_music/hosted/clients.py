@@ -26,10 +26,15 @@ def client_key(host: str | None) -> str:
     """The limits' key of a client address: an IPv4 address as is, an IPv6 one's /64."""
     if not host:
         return "unknown"
+    text = host.strip()
+    if text.startswith("[") and "]" in text:  # "[2001:db8::1]:443": the address, not its port
+        text = text[1 : text.index("]")]
+    elif text.count(":") == 1:  # "192.0.2.1:443"
+        text = text.split(":", 1)[0]
     try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])  # a zone ("fe80::1%eth0") is no client
+        address = ipaddress.ip_address(text.split("%", 1)[0])  # a zone ("fe80::1%eth0") is no client
     except ValueError:
-        return host  # not an address (a test client's name): itself
+        return f"name {host}"  # not an address (a test client's name): its own key, never a site's
     if isinstance(address, ipaddress.IPv6Address):
         inner = _ipv4_inside(address)
         if inner is not None:

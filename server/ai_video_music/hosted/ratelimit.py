@@ -35,7 +35,6 @@ class RateLimit:
     async def hit(self, key: str) -> bool:
         """Count one request of ``key`` (and of its site: :func:`clients.keys_of`); whether both
         are within the limit."""
-        within = True
         async with self.pool.connection() as conn, conn.transaction():
             for name, factor in keys_of(key):
                 cur = await conn.execute(
@@ -46,8 +45,11 @@ class RateLimit:
                     (self.bucket, name, self.window, self.window),
                 )
                 row = await cur.fetchone()
-                within = within and row is not None and int(row[0]) <= self.allowed * factor
-        return within
+                if row is None or int(row[0]) > self.allowed * factor:
+                    # Over: the wider keys are not counted, so one client refused again and again
+                    # can't use up its site's allowance for its neighbours.
+                    return False
+        return True
 
 
 Refuse = Callable[[Request, RateLimit], Response]

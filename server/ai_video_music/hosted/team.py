@@ -165,7 +165,8 @@ class TeamClient(NemoClient):
         on_accepted: Callable[[], None] | None = None,
     ) -> bool:
         cost = REQUEST_COST.get()
-        spend_id = await self.ledger.begin(self.user_id, cost)
+        with anyio.CancelScope(shield=True):  # a reservation made is always known here, to end or release
+            spend_id = await self.ledger.begin(self.user_id, cost)
         if spend_id is None:  # other requests of this member took what was left: nothing sent
             quota = await self.ledger.quota(self.user_id)
             raise QuotaFullError(left=f"{quota.left:g}", cost=f"{cost:g}")
