@@ -51,6 +51,23 @@ async def test_a_refused_request_that_names_the_video_names_its_new_project(
         assert Path(saved["path"]).name.startswith(name.lower().replace(" ", "-") + "-")
 
 
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        ("Make a video called 'Spring sale' from this photo", "The project is now called “Spring sale”"),
+        ("用这张照片做一个视频，叫「春季促销」", "项目现在名为“春季促销”"),
+    ],
+)
+async def test_a_project_named_by_its_first_request_says_so(
+    settings: Settings, sim: Simulator, image: Path, prompt: str, said: str
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})  # "Video 1" until then
+        done = await ask(client, "generate", {"prompt": prompt})
+    assert done["status"] == "done" and said in done["reply"], done["reply"]
+
+
 async def test_a_heading_or_subject_that_is_not_a_name_leaves_the_default(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:

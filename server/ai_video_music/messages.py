@@ -780,6 +780,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
         "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
     ),
+    "project.named_now": (
+        "The project is now called “{name}” (from the request's words); use that name with project=.",
+        "项目现在名为“{name}”（取自这次请求的用语）；使用 project= 时请用这个名称。",
+    ),
     "asked.unmet": ("Not as asked: {items}.", "与要求不符：{items}。"),
     "asked.sep": ("; ", "；"),
     "asked.music": (

@@ -178,23 +178,27 @@ class Projects:
         self.store.touch_project(found.id)
         return found
 
-    def name_if_unnamed(self, project: Project, text: str) -> None:
+    def name_if_unnamed(self, project: Project, text: str) -> str | None:
         """Called with a project's first request: a project made before it (by an upload) takes
         its name from it, or its default name in the language the user writes in. Never later:
-        a later edit's words ("加上字幕「下次见」") describe a change, not the project."""
+        a later edit's words ("加上字幕「下次见」") describe a change, not the project. Returns the
+        name taken from the user's words (to be said), None otherwise."""
         fresh = self.store.project(project.id) or project
         if fresh.named:
-            return
+            return None
         wanted = name_from(text)
+        named: str | None = None
         if not wanted:
             numbers = re.findall(r"\d+", fresh.name)
             wanted = default_name(int(numbers[-1]), self.language.current()) if numbers else ""
             if not wanted or wanted == fresh.name or self.store.name_taken(wanted, project.id):
-                return
+                return None
             self.store.touch_project(project.id, name=wanted)  # still a default: named stays 0
         else:
-            self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
+            named = self.unique(wanted, project.id)
+            self.store.touch_project(project.id, name=named, named=1)
         self._refresh(project.id)
+        return named if named != fresh.name else None
 
     def name_as_told(self, project: Project, text: str) -> Project:
         """A request not sent (refused for its cost) that names the video in so many words

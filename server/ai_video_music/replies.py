@@ -165,6 +165,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         return str(error or "")  # refused before the agent acted: nothing was done or spent
     if facts.get("session_lost"):
         parts.append(t("project.session_lost", lang))
+    if isinstance(facts.get("named"), str):  # the project took its name from these words
+        parts.append(t("project.named_now", lang, name=facts["named"]))
     if gen.status is TurnState.INTERRUPTED:
         parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
     taken = facts.get("taken_over")

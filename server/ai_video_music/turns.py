@@ -342,11 +342,13 @@ class Turns:
                 error = err
         except NemoError as err:
             error = err
-        await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted)
+        # Named from the user's words before the record is made, so the answer says so (status and
+        # the next steps use the new name).
+        named = self.s.projects.name_if_unnamed(session, prompt) if accepted and first else None
+        extra = {"named": named} if named else None
+        await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted, extra=extra)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
-        if accepted and first:
-            self.s.projects.name_if_unnamed(session, prompt)
 
     async def record(
         self,
