@@ -553,5 +553,6 @@ async def test_an_agent_request_whose_connection_breaks_after_it_was_sent_is_nev
         again = await call(client, "generate", {"prompt": prompt})
     said = text(first)
     assert "broke" in said and "charged twice" in said and "reach" not in said, said
+    assert "did not change" not in said, "an answer cut off says nothing of what the agent will land"
     assert (again.structured_content or {}).get("status") == "needs_confirmation", text(again)
     assert len(sim.requests("run_sse")) == 1  # sent once; the repeat was asked about, not sent

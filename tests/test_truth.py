@@ -190,10 +190,14 @@ async def test_a_repeat_of_an_answered_request_is_confirmed_first(rich: Client, 
     assert first["status"] == "done"
     spent = balance(sim)
     repeat = await ask(rich, "generate", {"prompt": "Make a 6 second video."})
-    assert repeat["status"] == "needs_confirmation" and "again" in repeat["reply"] and "50" in repeat["reply"]
+    # The price quoted is what the request cost when it ran (a clip from nothing: not an edit's 50).
+    quoted = f"costs about {first['credits_used']:g} credits"
+    assert repeat["status"] == "needs_confirmation", repeat["reply"]
+    assert "again" in repeat["reply"] and quoted in repeat["reply"], repeat["reply"]
     assert len(requests_to(sim, "run_sse")) == 1 and balance(sim) == spent, "not sent, not charged"
     confirmed = await ask(rich, "generate", {"prompt": "Make a 6 second video.", "accept_cost": True})
     assert confirmed["status"] == "done" and len(requests_to(sim, "run_sse")) == 2
+    assert spent - balance(sim) == first["credits_used"], "it cost what was quoted"
 
 
 async def test_a_question_for_the_agent_costs_nothing_until_confirmed(

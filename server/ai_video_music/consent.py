@@ -10,7 +10,7 @@ from typing import Any
 
 import uuid_utils
 
-from .costs import EDIT_COST, Gate, GateKind, gate, gate_text
+from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
@@ -139,16 +139,21 @@ class Consent:
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
         self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"
+        # A repeat costs what the request cost when it ran, if that was measured (a generation
+        # from nothing is ~100, not an edit's ~50); else an edit's estimate.
+        earlier = told or repeat_of
+        measured = cost_of(earlier) if earlier is not None else None
+        price = f"{measured.used:g}" if measured is not None and measured.used else f"{EDIT_COST}"
         if repeat_of is not None:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at
             text = t(
                 "cost.repeat_of", lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
-                landed=landed, cost=EDIT_COST, left=left,
+                landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
         elif told is not None:
-            text = t("cost.repeat", lang, ago=ago(told.created_at).render(lang), cost=EDIT_COST, left=left)
+            text = t("cost.repeat", lang, ago=ago(told.created_at).render(lang), cost=price, left=left)
             text = join_sentences([repeat_landed(told, lang), text], lang)
             step = t("next.confirm_repeat", lang)
         else:

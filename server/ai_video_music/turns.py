@@ -384,6 +384,10 @@ class Turns:
             else:
                 changed, verified = found
                 facts.update(verified)
+        if error is not None and accepted and changed is False:
+            # The connection broke once the agent had the message: an unchanged timeline now says
+            # nothing of what it will have in a moment (the agent works on). Unknown, not "nothing".
+            changed = None
         if error is not None:
             facts["error"] = {
                 lang: (
