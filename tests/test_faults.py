@@ -548,10 +548,14 @@ async def test_an_agent_request_whose_connection_breaks_after_it_was_sent_is_nev
 
     monkeypatch.setattr(httpx.AsyncClient, "send", send)
     prompt = "make a video of a beach"
+    sim.configure(agent_seconds=30.0)  # the agent is still at work when the user asks again
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         first = await call(client, "generate", {"prompt": prompt, "accept_cost": True})
         again = await call(client, "generate", {"prompt": prompt})
+        export = await call(client, "export")
     said = text(first)
+    assert export.is_error and "may still be landing" in text(export), text(export)
+    assert "generate first" not in text(export), "never the advice to send it again"
     assert "broke" in said and "charged twice" in said and "reach" not in said, said
     assert "did not change" not in said, "an answer cut off says nothing of what the agent will land"
     assert (again.structured_content or {}).get("status") == "needs_confirmation", text(again)

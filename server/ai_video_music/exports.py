@@ -21,12 +21,14 @@ from .jobs import Job, Reporter, no_progress
 from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
-from .records import OPEN_RENDER, RenderState
+from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import changes, export_done, export_progress, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
 from .store import Project, Render
 from .turns import AGENT_POLL_S
+
+MAY_LAND_S = 15 * 60  # an agent request takes minutes at most: after that, what it did is on the timeline
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +77,10 @@ class Exports:
         state = await self.s.state(project)
         facts = await self.s.drafts.facts(state.draft, state.canvas)
         if not facts.exportable:
+            if self._may_still_land(project):
+                # The last request was cut off after NemoVideo had it: "generate first" would send
+                # it (and charge it) twice.
+                raise NothingToExportError(remedy="error.nothing_to_export.may_land")
             # Media uploaded but no video asked for: "upload first" would be untrue.
             has_media = self.s.store.media_page(project.id, 1)[1] > 0
             raise NothingToExportError(remedy="error.nothing_to_export.has_media" if has_media else None)
@@ -117,6 +123,23 @@ class Exports:
             for gen in answers:
                 self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
         return out
+
+    def _may_still_land(self, project: Project) -> bool:
+        """The project's newest request reached the agent, then its answer was cut off, a short
+        while ago: what it does may not be on the timeline yet."""
+        sent = (
+            g
+            for g in self.s.store.session_turns(CLIENT.get(), limit=20)
+            if g.project_id == project.id and g.status is not TurnState.NOT_SENT
+        )
+        latest = next(sent, None)
+        return (
+            latest is not None
+            and latest.status is TurnState.FAILED
+            and latest.may_have_cost()
+            and latest.timeline_changed is None
+            and time.time() - (latest.ended_at or latest.created_at) < MAY_LAND_S
+        )
 
     async def _render_for(
         self, project: Project, draft: dict[str, Any], fp: str, fmt: str, quality: str, lang: Lang

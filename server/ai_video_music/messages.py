@@ -550,6 +550,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing has been generated from the uploaded media yet: ask for the video with generate first.",
         "已上传的素材还没有生成视频：请先用 generate 描述想要的视频。",
     ),
+    "error.nothing_to_export.may_land": (
+        "The last request was cut off after NemoVideo had it and may still be landing: call status in "
+        "a minute. Don't send it again (it could be charged twice).",
+        "上一个请求在 NemoVideo 收到后中断了，结果可能还在生成：请一分钟后调用 status 查看。"
+        "不要重复发送（可能重复扣费）。",
+    ),
     "error.nothing_to_export.remedy": (
         "Upload media and ask for a video with generate first.",
         "请先上传素材，再用 generate 生成视频。",
