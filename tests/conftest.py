@@ -8,6 +8,7 @@ servers.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
 import shutil
@@ -28,6 +29,7 @@ from ai_video_music import transport
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
+from ai_video_music.tools import create_server
 
 from .hosted.postgres import SHARED_ENV, stop_shared_cluster
 from .variants import SIM_VARIANTS, Variant
@@ -192,6 +194,14 @@ class FakeSleep:
 
     async def __call__(self, seconds: float) -> None:
         self.calls.append(seconds)
+
+
+@pytest.fixture
+async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
+    """A registered user with room for many requests (2,000 credits), through a real MCP client."""
+    token, _ = sim.state.register_user(credits=2000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        yield client
 
 
 @pytest.fixture

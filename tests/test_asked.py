@@ -5,7 +5,6 @@ MCP client session in each language for what the assistant is told."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -130,13 +129,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def sim_config() -> Any:
     return fast_config(generation_cost=100, edit_cost=50)
-
-
-@pytest.fixture
-async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
-    token, _ = sim.state.register_user(credits=2000)
-    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        yield client
 
 
 def music_on_timeline(sim: Simulator) -> list[str]:

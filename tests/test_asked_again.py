@@ -7,7 +7,6 @@ with a reason is a free hold that lasts until the user asks to export."""
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +27,6 @@ pytestmark = pytest.mark.anyio
 @pytest.fixture
 def sim_config() -> Any:
     return fast_config(generation_cost=100, edit_cost=50)
-
-
-@pytest.fixture
-async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
-    token, _ = sim.state.register_user(credits=2000)
-    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        yield client
 
 
 def balance(sim: Simulator) -> float:

@@ -28,14 +28,6 @@ async def mcp(settings: Settings) -> AsyncIterator[Client]:
         yield client
 
 
-@pytest.fixture
-async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
-    """A registered user with room for several requests."""
-    token, _ = sim.state.register_user(credits=2000)
-    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        yield client
-
-
 def data(result: CallToolResult) -> dict[str, Any]:
     assert not result.is_error, text(result)
     out: dict[str, Any] | None = result.structured_content

@@ -10,7 +10,6 @@ import dataclasses
 import json
 import re
 import sqlite3
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -46,14 +45,6 @@ def told(out: dict[str, Any]) -> str:
 
 def balance(sim: Simulator) -> float:
     return float(sum(u.credits for u in sim.state.users.values()))
-
-
-@pytest.fixture
-async def rich(settings: Settings, sim: Simulator) -> AsyncIterator[Client]:
-    """A registered user with room for many requests."""
-    token, _ = sim.state.register_user(credits=2000)
-    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        yield client
 
 
 async def test_same_file_is_said_only_of_the_file_delivered_before(rich: Client, image: Path) -> None:
