@@ -5,9 +5,6 @@ new database and a new local store end with the same tables and columns."""
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import anyio
@@ -20,6 +17,7 @@ from ai_video_music.hosted.store_pg_work import PgStore
 from ai_video_music.migrate import Engine
 from ai_video_music.store import Store
 
+from .conftest import own_database
 from .postgres import Cluster
 
 pytestmark = pytest.mark.postgres
@@ -27,18 +25,6 @@ pytestmark = pytest.mark.postgres
 #: The two migrations whose text was rewritten when they were shared with the local store, as
 #: they shipped (the others only gained their ``-- engine: postgresql`` line, a comment).
 SHIPPED = Path(__file__).parent / "legacy_migrations"
-
-
-@contextmanager
-def _database(cluster: Cluster) -> Iterator[str]:
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    with psycopg.connect(cluster.url(), autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield cluster.url(name)
-    finally:
-        with psycopg.connect(cluster.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def _migrate(url: str) -> list[str]:
@@ -108,7 +94,7 @@ def test_a_database_made_by_the_shipped_migrations_upgrades_and_keeps_its_rows(
         assert turn is not None and turn.status == "running"
     finally:
         pool.close()
-    with _database(pg_cluster) as fresh:
+    with own_database(pg_cluster) as fresh:
         assert _migrate(fresh) == [m.name for m in migrate.migrations()]
         assert _schema(fresh) == _schema(database_url), "a new database is the same as an upgraded one"
 
