@@ -192,28 +192,27 @@ def _clauses(sentence: str) -> list[str]:
 
 
 def _no_music(sentences: list[str]) -> bool:
-    for sentence in sentences:
-        if _EN_OTHER_AUDIO.search(sentence) or _ZH_OTHER_AUDIO.search(sentence):
-            continue  # "no music, just the waves' sound": some audio is wanted, not checkable
-        for clause in _clauses(sentence):
-            for found in _EN_NO_MUSIC.finditer(clause):
-                if _EN_END.match(clause[found.end() :]) and not _EN_NEGATED.search(clause[: found.start()]):
-                    return True
-            for found in _ZH_NO_MUSIC.finditer(clause):
-                if _ZH_END.match(clause[found.end() :]) and not _ZH_NEGATED.search(clause[: found.start()]):
-                    return True
-    return False
+    return any(
+        _plainly(clause, _EN_NO_MUSIC, _ZH_NO_MUSIC)
+        for sentence in sentences
+        # "no music, just the waves' sound": some audio is wanted, not checkable
+        if not (_EN_OTHER_AUDIO.search(sentence) or _ZH_OTHER_AUDIO.search(sentence))
+        for clause in _clauses(sentence)
+    )
 
 
 def _no_text(sentences: list[str]) -> bool:
-    for sentence in sentences:
-        for clause in _clauses(sentence):
-            for found in _EN_NO_TEXT.finditer(clause):
-                if _EN_END.match(clause[found.end() :]) and not _EN_NEGATED.search(clause[: found.start()]):
-                    return True
-            for found in _ZH_NO_TEXT.finditer(clause):
-                if _ZH_END.match(clause[found.end() :]) and not _ZH_NEGATED.search(clause[: found.start()]):
-                    return True
+    return any(
+        _plainly(clause, _EN_NO_TEXT, _ZH_NO_TEXT) for sentence in sentences for clause in _clauses(sentence)
+    )
+
+
+def _plainly(clause: str, en: re.Pattern[str], zh: re.Pattern[str]) -> bool:
+    """``clause`` says it in so many words: a match that ends the clause and no negation before it."""
+    for pattern, end, negated in ((en, _EN_END, _EN_NEGATED), (zh, _ZH_END, _ZH_NEGATED)):
+        for found in pattern.finditer(clause):
+            if end.match(clause[found.end() :]) and not negated.search(clause[: found.start()]):
+                return True
     return False
 
 

@@ -25,6 +25,20 @@ PollAfter = Annotated[
     int | None,
     Field(description="While work runs: seconds until it is worth looking again (status/export)"),
 ]
+NotAsAsked = Annotated[
+    list[str],
+    Field(
+        description="What the verified timeline lacks of what the request asked (no music, a length, a "
+        "shape): tell the user this first and offer the fix",
+    ),
+]
+AsAsked = Annotated[
+    list[str],
+    Field(
+        description="What the request asked that the timeline already has (with an unchanged timeline: "
+        "it was already as asked, nothing to send again)",
+    ),
+]
 
 
 class Answer(BaseModel):
@@ -130,16 +144,8 @@ class GenerateOutput(Answer):
     changes: list[str] = Field(default_factory=list, description="What changed on the timeline")
     credits_used: float | None = None
     credits_left: float | None = None
-    not_as_asked: list[str] = Field(
-        default_factory=list,
-        description="What the verified timeline lacks of what the request asked (no music, a length, a "
-        "shape): tell the user this first and offer the fix",
-    )
-    as_asked: list[str] = Field(
-        default_factory=list,
-        description="What the request asked that the timeline already has (with an unchanged timeline: "
-        "it was already as asked, nothing to send again)",
-    )
+    not_as_asked: NotAsAsked = Field(default_factory=list)
+    as_asked: AsAsked = Field(default_factory=list)
     cost_warning: str | None = Field(
         default=None,
         description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
@@ -202,16 +208,8 @@ class TurnAnswer(BaseModel):
     reply: str
     timeline_changed: bool | None = None
     changes: list[str] = Field(default_factory=list)
-    not_as_asked: list[str] = Field(
-        default_factory=list,
-        description="What the verified timeline lacks of what the request asked (no music, a length, a "
-        "shape): tell the user this first and offer the fix",
-    )
-    as_asked: list[str] = Field(
-        default_factory=list,
-        description="What the request asked that the timeline already has (with an unchanged timeline: "
-        "it was already as asked, nothing to send again)",
-    )
+    not_as_asked: NotAsAsked = Field(default_factory=list)
+    as_asked: AsAsked = Field(default_factory=list)
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False
