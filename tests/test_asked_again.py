@@ -117,6 +117,23 @@ def test_a_retry_with_something_new_is_an_edit_and_a_bare_retry_is_a_repeat() ->
 def test_a_hold_with_its_reason_is_only_a_hold(prompt: str) -> None:
     decision = route(prompt)
     assert decision.only_held and Action.EXPORT in decision.held_back
+    assert decision.aside == (), "a reason we know is not quoted back as unsent"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "aside"),
+    [
+        ("先别导出，等我看看文案。", "等我看看文案"),
+        ("不要导出，我还在跟客户沟通", "我还在跟客户沟通"),
+        ("Don't render yet, my boss has to approve it first.", "my boss has to approve it first"),
+    ],
+)
+def test_a_hold_with_a_reason_in_any_words_is_a_hold_and_quotes_them(prompt: str, aside: str) -> None:
+    """No list of reasons is complete: beside a held command, words that ask for no edit, command
+    or question we know are not a paid question; they are quoted back as not sent."""
+    decision = route(prompt)
+    assert decision.only_held and Action.EXPORT in decision.held_back
+    assert decision.aside == (aside,)
 
 
 def test_a_hold_beside_an_edit_is_still_an_edit() -> None:
@@ -252,8 +269,9 @@ async def test_a_request_that_changed_nothing_with_no_credits_left_says_credits_
         ),
         ("先别导出，我再看看", "把音乐音量调到20%", "用户要求先不导出"),
         ("不要渲染，我要先检查一下", "把音乐音量调到20%", "用户要求先不导出"),
+        ("先别导出，等我看看文案。", "把音乐音量调到20%", "用户要求先不导出"),
     ],
-    ids=["en", "zh", "zh-render"],
+    ids=["en", "zh", "zh-render", "zh-own-words"],
 )
 async def test_a_hold_with_a_reason_is_free_and_lasts_until_an_export_is_asked(
     rich: Client, sim: Simulator, image: Path, hold: str, edit: str, held_step: str
@@ -263,6 +281,8 @@ async def test_a_hold_with_a_reason_is_free_and_lasts_until_an_export_is_asked(
     sent, left = len(requests_to(sim, "run_sse")), balance(sim)
     held = await ask(rich, "generate", {"prompt": hold})
     assert held["action"] == "held" and held["status"] == "done"
+    if "文案" in hold:  # words beside the hold that we don't know are quoted, not lost unsaid
+        assert "“等我看看文案”" in held["reply"] and "没有发给 NemoVideo" in held["reply"], held["reply"]
     assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "free, not sent"
     edited = await ask(rich, "generate", {"prompt": edit})
     assert edited["timeline_changed"] is True

@@ -965,6 +965,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "and nothing was charged.",
         "好的：在你要成品文件之前不会导出。没有向 NemoVideo 发送任何请求，也没有扣积分。",
     ),
+    "held.aside": (
+        "The rest of your message (“{words}”) was not sent to NemoVideo either; if it asks for a "
+        "change to the video, send that change on its own (about {cost} credits).",
+        "这条消息的其余内容（“{words}”）也没有发给 NemoVideo；如果其中是对视频的修改，请单独发送那项修改"
+        "（约 {cost} 积分）。",
+    ),
     "held.other": (
         "OK: nothing was done, nothing was sent to NemoVideo and nothing was charged.",
         "好的：没有执行任何操作，没有向 NemoVideo 发送请求，也没有扣积分。",

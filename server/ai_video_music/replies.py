@@ -511,10 +511,14 @@ def upload_outcome(status: UploadState, names: list[str], error: str | None, lan
 # --- a command held back -----------------------------------------------------------------------
 
 
-def held_reply(held: frozenset[Action], lang: Lang) -> str:
-    """ "Don't export yet" on its own: nothing is done and nothing is sent to the agent."""
+def held_reply(held: frozenset[Action], lang: Lang, aside: tuple[str, ...] = ()) -> str:
+    """ "Don't export yet" with nothing else asked: nothing is done and nothing is sent to the
+    agent; words beside it that asked for nothing we know are quoted, so none is lost unsaid."""
     key = "held.export" if Action.EXPORT in held else "held.other"
-    return t(key, lang)
+    if not aside:
+        return t(key, lang)
+    words = cap(t("asked.sep", lang).join(aside), 120)
+    return join_sentences([t(key, lang), t("held.aside", lang, words=words, cost=EDIT_COST)], lang)
 
 
 def held_steps(held: frozenset[Action], lang: Lang) -> list[str]:

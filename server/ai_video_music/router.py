@@ -60,6 +60,10 @@ class Decision:
     # Nothing but held-back commands and idle words ("先别导出", "thanks, don't export yet"): an
     # instruction to us, answered for free, never a question for the (paid) agent.
     only_held: bool = False
+    # Beside a held command, words that ask for no edit we know ("先别导出，等我看看文案"): most
+    # likely why it is held. Not sent to the agent; the answer quotes them, so an edit among them
+    # is not lost unsaid.
+    aside: tuple[str, ...] = ()
 
 
 def _words(*alternatives: str) -> str:
@@ -670,10 +674,15 @@ def route(prompt: str) -> Decision:
     held = _held_back(parts) - {decision.action}
     if not held:
         return decision
-    only = decision.action is Action.ASK and all(
-        read_clause(p.text).kind in (Kind.IDLE, Kind.HELD) or _REASON.match(p.text) for p in parts
-    )
-    return replace(decision, held_back=held, only_held=only)
+    if decision.action is not Action.ASK or any(p.question for p in parts):
+        return replace(decision, held_back=held)  # an edit, a command, or a question for the agent
+    # No edit, command or question beside the held command: a hold, whatever the other words are
+    # (a reason in words no list has: "等我看看文案"). Those words are quoted back, not sent.
+    kinds = [(p.text, read_clause(p.text).kind) for p in parts]
+    if not all(kind in (Kind.IDLE, Kind.HELD, Kind.OTHER) for _, kind in kinds):
+        return replace(decision, held_back=held)
+    aside = tuple(text for text, kind in kinds if kind is Kind.OTHER and not _REASON.match(text))
+    return replace(decision, held_back=held, only_held=True, aside=aside)
 
 
 def _route(prompt: str) -> Decision:

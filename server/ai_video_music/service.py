@@ -168,7 +168,7 @@ class VideoService:
                 language=lang,
                 status="done",
                 action="held",
-                reply="\n\n".join([*notes, held_reply(decision.held_back, lang)]),
+                reply="\n\n".join([*notes, held_reply(decision.held_back, lang, decision.aside)]),
                 next_steps=held_steps(decision.held_back, lang),
                 project=await s.project_view(s.projects.current, link=True),
             )
