@@ -94,6 +94,76 @@ async def test_try_again_with_no_credits_left_still_names_what_it_would_redo(
     assert "Make the video 8 seconds instead of 6" in said and "already as asked" in said, said
 
 
+@pytest.mark.parametrize(
+    ("after", "again", "target"),
+    [
+        ("I just signed up on NemoVideo.", "Try it now.", "make a 6 second video for our spring sale"),
+        ("I've registered now,", "please go ahead.", "make a 6 second video for our spring sale"),
+        ("", "go ahead", "make a 6 second video for our spring sale"),
+        ("我已经注册好了，", "继续吧。", "用这张照片做一个6秒的视频"),
+    ],
+    ids=["try-it-now", "registered-go-ahead", "go-ahead", "zh"],
+)
+async def test_go_ahead_after_a_request_refused_for_its_cost_names_that_request_and_sends_nothing(
+    rich: Client, sim: Simulator, image: Path, after: str, again: str, target: str
+) -> None:
+    """ "Try it now" / "go ahead" after a refusal means the refused request: named, confirmed
+    first; never these words sent to the agent as a paid question."""
+    sim.state.set_credits(0)
+    await ask(rich, "upload", {"files": [str(image)]})
+    assert (await ask(rich, "generate", {"prompt": target}))["status"] == "cannot_run"
+    sim.state.set_credits(1000)
+    out = await ask(rich, "generate", {"prompt": f"{after} {again}".strip()})
+    assert out["status"] == "needs_confirmation" and out["action"] == "agent", out
+    assert target in out["reply"] and ("nothing was charged" in out["reply"] or "没有扣费" in out["reply"])
+    assert not requests_to(sim, "run_sse"), "nothing sent before it is confirmed"
+    done = await ask(rich, "generate", {"prompt": again, "accept_cost": True})
+    assert len(requests_to(sim, "run_sse")) == 1 and done["status"] in ("done", "working"), done
+    st = await ask(rich, "status")
+    assert st["timeline"]["duration_s"] == 6, "the refused request's own words were sent"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "export_note"),
+    [
+        ("Do the same thing again, please", "if you meant exporting again, that is free"),
+        ("照刚才那样再做一次", "如果你指的是再导出一次，那是免费的"),
+    ],
+)
+async def test_the_same_again_after_an_export_names_the_request_and_says_exporting_again_is_free(
+    rich: Client, sim: Simulator, image: Path, prompt: str, export_note: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    await ask(rich, "export")
+    sent, left = len(requests_to(sim, "run_sse")), balance(sim)
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "needs_confirmation"
+    assert "make a 6 second video for our spring sale" in out["reply"] and export_note in out["reply"]
+    assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["Stop that one, I changed my mind.", "stop making it", "scrap that one", "别做了", "这个不要了"],
+)
+async def test_a_cancel_in_the_users_own_words_cancels_and_costs_nothing(
+    rich: Client, sim: Simulator, image: Path, prompt: str
+) -> None:
+    assert route(prompt).action is Action.CANCEL
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    sent, left = len(requests_to(sim, "run_sse")), balance(sim)
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["action"] == "cancel" and out["status"] != "needs_confirmation", out
+    assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "free, nothing sent"
+
+
+def test_stopping_a_part_of_the_video_is_an_edit_not_a_cancel() -> None:
+    for prompt in ("stop making the intro so long", "Stop the music at 10 seconds", "不用导出"):
+        assert route(prompt).action is not Action.CANCEL, prompt
+
+
 def test_a_retry_with_something_new_is_an_edit_and_a_bare_retry_is_a_repeat() -> None:
     for prompt in ("try again", "do it again", "redo that", "再试一次", "再来一次", "重试", "重新做"):
         assert route(prompt).action is Action.REPEAT, prompt

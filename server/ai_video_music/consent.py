@@ -14,6 +14,7 @@ from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
+from .records import TurnState
 from .replies import as_asked, not_as_asked
 from .router import Action, names_export
 from .sanitize import cap
@@ -106,6 +107,23 @@ class Consent:
             return latest
         sent = store.session_turns(client, limit=50)
         return next((g for g in sent if g.project_id == project.id and g.route in (None, "agent")), None)
+
+    def refused_last(self, project: Project | None) -> Generation | None:
+        """The project's newest request, if it was refused for its cost or awaits confirmation
+        (not sent): what "go ahead" after it means, rather than a new message to the agent."""
+        if project is None:
+            return None
+        latest = self.s.store.latest_turn(CLIENT.get(), project.id)
+        sent_as = (None, "agent", "repeat")
+        if latest is None or latest.status is not TurnState.NOT_SENT or latest.route not in sent_as:
+            return None
+        return latest
+
+    def exported_since(self, project: Project | None, turn: Generation) -> bool:
+        """An export of the project came after ``turn``: "do the same again" may mean that."""
+        if project is None:
+            return False
+        return any(r.created_at > turn.created_at for r in self.s.store.project_renders(project.id, 3))
 
     async def confirm_first(
         self,

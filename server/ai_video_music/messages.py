@@ -938,6 +938,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This asks to repeat the project's last request, “{prompt}”. {landed}",
         "这是要重做本项目上一个请求“{prompt}”。{landed}",
     ),
+    "repeat.export_after": (
+        "An export came after that request: if you meant exporting again, that is free and changes nothing.",
+        "那个请求之后还导出过：如果你指的是再导出一次，那是免费的，也不会改动视频。",
+    ),
     "repeat.changed": ("It changed the timeline.", "它已经改动了时间线。"),
     "repeat.unchanged": ("It changed nothing on the timeline.", "它没有改动时间线。"),
     "repeat.already": ("It is already as asked: {items}.", "时间线已经符合它的要求：{items}。"),

@@ -64,6 +64,9 @@ class Decision:
     # likely why it is held. Not sent to the agent; the answer quotes them, so an edit among them
     # is not lost unsaid.
     aside: tuple[str, ...] = ()
+    # "Go ahead" / "继续吧": agreeing, to the agent's proposal or (after a request refused for its
+    # cost) to that request: the caller knows which.
+    consent: bool = False
 
 
 def _words(*alternatives: str) -> str:
@@ -244,7 +247,7 @@ _FILLER = _rx(
         "rendering", "exporting", "uploading", "for", "show", "see", "check", "view", "tell",
         "i changed my mind", "photos?", "pictures?", "start", "begin", "again", "here", "is", "are",
         "what's", "what is", "on", "in", "currently", "the user", "user", "user's", "for the user",
-        "wants to", "would like to",
+        "wants to", "would like to", "one", "that one", "this one", "last", "request", "job", "after all",
     )
     + "|请|帮我|给我|一下|吧|了|开始|现在|把|视频|成品|文件|到本地|下来|看看|看一下|查看|显示"
     "|我要|我想|可以|好的|好|的|这个|最终版|我|吗|做好|剪好|弄好|完成|最后|帮用户|给用户|用户|想"
@@ -262,7 +265,7 @@ _IDLE = _rx(
 )  # fmt: skip
 # Agreeing to what the agent proposed: its own session knows what "do it" refers to.
 _CONSENT = _rx(
-    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright)\s*)*"
+    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright|please|pls|then|now)\s*)*"
     + _words(
         "yes", "yeah", "yep", "yup", "sure", "go ahead", "do it", "do that", "please do(?: that| it)?",
         "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?", "do the thing",
@@ -270,7 +273,28 @@ _CONSENT = _rx(
     )
     + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
     + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
+    + "|^(?:好的?|那|那就|现在)?(?:继续|开始)(?:吧|做吧|弄吧)?$"
 )  # fmt: skip
+# "Stop making it", "别做了": ends the work under way, though "making" is an edit verb elsewhere.
+_STOP_DOING = _rx(
+    r"^(?:please |just |ok |okay )*(?:stop|quit|cease)\s+(?:making|generating|creating|rendering|exporting"
+    r"|editing|working on|doing)(?:\s+(?:it|this|that|that one|this one|(?:the|my) (?:video|render|export"
+    r"|job|request|project)))?(?:\s+(?:now|please))*$"
+    + "|^(?:那|那就)?(?:别|不要|不用)(?:再)?(?:做|弄|生成|制作)了(?:吧)?$|^停止(?:制作|生成)(?:吧)?$"
+)
+# A clause that only drops what was asked ("scrap that one", "这个不要了"): said alone, a cancel.
+_DROP = _rx(
+    r"^(?:scrap|ditch|drop|trash|forget|skip) (?:this|that|it)(?: one)?(?: after all)?$"
+    + "|^(?:这个|那个)?不要了$|^不做了$"
+)
+# Said beside "try again": why it can run now ("I've registered now", "我已经注册好了").
+_CONTEXT = _rx(
+    r"^(?:ok |okay |so |alright )?(?:i|we)(?:'ve| have)?(?: just| now| already| finally)*\s+"
+    r"(?:signed up|registered|topped up|bought (?:more |some )?credits|added (?:more |some )?credits"
+    r"|got (?:more |some )?credits|made an account|created an account)"
+    r"(?: (?:on|at|with|for) nemovideo)?(?: now| just now| already)?$"
+    + "|^(?:好了|好的)?我(?:已经|刚刚?|现在)?(?:注册|充值|充好值|买了积分|充了值)(?:好|完)?了?$"
+)
 # "The music is perfect, export it": praise names parts of the video but asks for no change.
 _PRAISE = _rx(
     r"^(?:(?:the|this|that|it|everything|all)\s+)?(?:[a-z]+\s+)?(?:looks?|sounds?|is|are|'s|seems?)"
@@ -511,6 +535,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.IDLE)
     if _CONSENT.match(text):
         return Reading(Kind.CONSENT)
+    if _STOP_DOING.match(text):
+        return Reading(Kind.COMMAND, Action.CANCEL, text)
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -627,12 +653,15 @@ _RETRY = _rx(
     r"^(?:(?:please|pls|ok|okay|so|then|just|can you|could you|let's|lets|now)\s+)*"
     r"(?:try(?: it| that| this)? again|retry(?: it| that| this)?|redo(?: it| that| this)?"
     r"|do(?: it| that| this)?(?: over)? again|one more time|once more|again"
-    r"|give it another (?:try|go|shot)|have another go)"
+    r"|give it another (?:try|go|shot)|have another go|try once more|one more try"
+    r"|do the same(?: thing)? again|(?:the )?same(?: thing)? again"
+    r"|try(?: it| that| this)?(?: again)? now|go again)"
     r"(?:\s+(?:with|on|for)\s+(?:the|that|my|this|your)\s+[\w %-]{0,40}?"
     r"(?:change|changes|edit|edits|request|one|thing|version))?"
     r"(?:\s+(?:please|pls|now))*[\s!.?~]*$"
     r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再试一?(?:次|下|遍)|再试试|再来一(?:次|遍)|重试一?(?:次|下|遍)?"
-    r"|重新(?:做|来|试)一?(?:次|下|遍)?|重做一?(?:次|下|遍)?|再做一(?:次|遍))(?:吧|一下|看看|好吗|可以吗)*[\s!.?~吧]*$"
+    r"|重新(?:做|来|试)一?(?:次|下|遍)?|重做一?(?:次|下|遍)?|再做一(?:次|遍)|现在(?:再)?试(?:试|一?(?:次|下))"
+    r"|再试试看|照(?:刚才|之前)(?:那样)?再(?:做|来)一(?:次|遍))(?:吧|一下|看看|好吗|可以吗)*[\s!.?~吧]*$"
 )
 
 
@@ -654,9 +683,13 @@ _REASON = _rx(
 
 
 def _only_retry(parts: list[Clause]) -> bool:
-    """Every clause is a bare retry or idle ("ok, try again", "再试一次吧"), and one is a retry."""
-    retry = [p for p in parts if _RETRY.match(p.text.strip())]
-    return bool(retry) and all(p in retry or _IDLE.match(p.text) for p in parts)
+    """Every clause is a bare retry or idle ("ok, try again", "再试一次吧"), and one is a retry; or
+    "go ahead" beside why it can run now ("I've registered now, please go ahead"): the request
+    refused for its cost, again."""
+    context = [p for p in parts if _CONTEXT.match(p.text.strip())]
+    retry = [p for p in parts if _RETRY.match(p.text.strip()) or (context and _CONSENT.match(p.text))]
+    idle = [p for p in parts if p not in retry and read_clause(p.text).kind is Kind.IDLE]
+    return bool(retry) and all(p in retry or p in context or p in idle for p in parts)
 
 
 def names_export(prompt: str) -> bool:
@@ -695,10 +728,13 @@ def _route(prompt: str) -> Decision:
         reading = _statement(parts)
         if new and (reading.kind is Kind.IDLE or all(_only(_NEW_FILLER, p.text) for p in parts)):
             decision = Decision(Action.NEW_PROJECT, new_project=True)
+        elif reading.kind is Kind.IDLE and any(_DROP.match(p.text) for p in parts):
+            decision = Decision(Action.CANCEL)  # "scrap that one" alone: whatever is under way
         else:
             # Words beside "new video" we don't know describe it: "another video about puppies".
             action = Action.AGENT if new and reading.kind is Kind.OTHER else reading.action or Action.AGENT
-            decision = Decision(action, reading.keyword, new_project=new)
+            consent = reading.kind is Kind.CONSENT
+            decision = Decision(action, reading.keyword, new_project=new, consent=consent)
     if decision.action is Action.UPLOAD or decision.action is Action.AGENT:
-        return Decision(decision.action, decision.keyword, files, urls, decision.new_project)
+        return replace(decision, files=files, urls=urls)
     return decision

@@ -172,11 +172,15 @@ class VideoService:
                 next_steps=held_steps(decision.held_back, lang),
                 project=await s.project_view(s.projects.current, link=True),
             )
+        if decision.consent and self.consent.refused_last(s.projects.current) is not None:
+            decision = Decision(Action.REPEAT)  # "go ahead" after a refusal: that request again
         repeat_of = None
         if decision.action is Action.REPEAT:  # "try again": the project's last request, confirmed
             repeat_of = self.consent.repeat_target(s.projects.current)
             if repeat_of is not None:
                 prompt = repeat_of.prompt
+                if self.consent.exported_since(s.projects.current, repeat_of):
+                    notes = [*notes, t("repeat.export_after", lang)]
             decision = Decision(Action.AGENT if repeat_of is not None else Action.ASK)
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
