@@ -145,7 +145,13 @@ async def test_the_same_again_after_an_export_names_the_request_and_says_exporti
 
 @pytest.mark.parametrize(
     "prompt",
-    ["Stop that one, I changed my mind.", "stop making it", "scrap that one", "别做了", "这个不要了"],
+    [
+        "Stop that one, I changed my mind.",
+        "stop making it",
+        "scrap that one",
+        "别做了",
+        "等等，先停下，不要做这个了。",
+    ],
 )
 async def test_a_cancel_in_the_users_own_words_cancels_and_costs_nothing(
     rich: Client, sim: Simulator, image: Path, prompt: str
@@ -157,6 +163,30 @@ async def test_a_cancel_in_the_users_own_words_cancels_and_costs_nothing(
     out = await ask(rich, "generate", {"prompt": prompt})
     assert out["action"] == "cancel" and out["status"] != "needs_confirmation", out
     assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "free, nothing sent"
+
+
+@pytest.mark.parametrize(
+    "again", ["嗯，再来一遍刚才的修改", "redo the last change", "apply that change again"]
+)
+async def test_a_redo_that_points_back_at_the_last_change_is_confirmed_first(
+    rich: Client, sim: Simulator, image: Path, again: str
+) -> None:
+    """No list of retry phrases is complete: a retry word beside words that only point back at an
+    earlier request is that request again, named and confirmed, never sent and charged at once."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    await ask(rich, "generate", {"prompt": "Make the video 8 seconds instead of 6."})
+    sent, left = len(requests_to(sim, "run_sse")), balance(sim)
+    out = await ask(rich, "generate", {"prompt": again})
+    assert out["status"] == "needs_confirmation", out
+    assert "Make the video 8 seconds instead of 6" in out["reply"], out["reply"]
+    assert len(requests_to(sim, "run_sse")) == sent and balance(sim) == left, "not sent, not charged"
+
+
+def test_a_redo_of_something_named_is_a_new_edit() -> None:
+    new_edits = ("redo the intro", "再改一次标题", "again with more bass", "make the last clip longer again")
+    for prompt in new_edits:
+        assert route(prompt).action is Action.AGENT, prompt
 
 
 def test_stopping_a_part_of_the_video_is_an_edit_not_a_cancel() -> None:

@@ -280,7 +280,8 @@ _STOP_DOING = _rx(
     r"^(?:please |just |ok |okay )*(?:stop|quit|cease)\s+(?:making|generating|creating|rendering|exporting"
     r"|editing|working on|doing)(?:\s+(?:it|this|that|that one|this one|(?:the|my) (?:video|render|export"
     r"|job|request|project)))?(?:\s+(?:now|please))*$"
-    + "|^(?:那|那就)?(?:别|不要|不用)(?:再)?(?:做|弄|生成|制作)了(?:吧)?$|^停止(?:制作|生成)(?:吧)?$"
+    + "|^(?:那|那就|先)?(?:别|不要|不用)(?:再)?(?:做|弄|生成|制作)(?:这个|那个|它)?了(?:吧)?$"
+    + "|^(?:先|那就|那)?(?:停止(?:制作|生成)|停下来?|停一下|停掉)(?:吧|吧。)?$"
 )
 # A clause that only drops what was asked ("scrap that one", "这个不要了"): said alone, a cancel.
 _DROP = _rx(
@@ -682,12 +683,39 @@ _REASON = _rx(
 )
 
 
+# "Redo the last change", "再来一遍刚才的修改": a retry marker, and otherwise only words that point
+# back at an earlier request ("the last", "刚才的") or name a request in general ("change", "修改").
+# Any word of what to change ("redo the intro", "再改一次标题") makes it a new edit instead.
+_RETRY_MARK = _rx(
+    _words("again", "redo", "repeat", "retry", "one more time", "once more")
+    + "|再来|再做|再试|重做|重新|重试|再弄|再改|再执行"
+)
+_BACK_REFERENCE = _rx(
+    _words(
+        "the", "last", "that", "this", "same", "previous", "earlier", "my", "your", "it", "one", "thing",
+        "change", "changes", "edit", "edits", "request", "step", "attempt", "try", "do", "apply", "make",
+        "run", "send", "please", "pls", "just", "now", "ok", "okay", "again", "redo", "repeat", "retry",
+        "one more time", "once more", "you", "can you", "could you", "i asked for", "i asked", "from before",
+    )
+    + "|刚才|刚刚|上次|上一次|之前|前面|那个|这个|那次|那步|的|修改|改动|操作|请求|编辑|调整|把|做|弄|来|试"
+    "|执行|一遍|一次|一下|吧|请|帮我|你|再|重新|重做|重试|改|嗯|好|那"
+)  # fmt: skip
+
+
+def _back_retry(text: str) -> bool:
+    return bool(_RETRY_MARK.search(text)) and _only(_BACK_REFERENCE, text)
+
+
 def _only_retry(parts: list[Clause]) -> bool:
     """Every clause is a bare retry or idle ("ok, try again", "再试一次吧"), and one is a retry; or
     "go ahead" beside why it can run now ("I've registered now, please go ahead"): the request
     refused for its cost, again."""
     context = [p for p in parts if _CONTEXT.match(p.text.strip())]
-    retry = [p for p in parts if _RETRY.match(p.text.strip()) or (context and _CONSENT.match(p.text))]
+    retry = [
+        p
+        for p in parts
+        if _RETRY.match(p.text.strip()) or _back_retry(p.text) or (context and _CONSENT.match(p.text))
+    ]
     idle = [p for p in parts if p not in retry and read_clause(p.text).kind is Kind.IDLE]
     return bool(retry) and all(p in retry or p in context or p in idle for p in parts)
 
