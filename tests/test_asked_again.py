@@ -100,9 +100,10 @@ async def test_try_again_with_no_credits_left_still_names_what_it_would_redo(
         ("I just signed up on NemoVideo.", "Try it now.", "make a 6 second video for our spring sale"),
         ("I've registered now,", "please go ahead.", "make a 6 second video for our spring sale"),
         ("", "go ahead", "make a 6 second video for our spring sale"),
+        ("Fine, I made an account.", "Go ahead with that.", "make a 6 second video for our spring sale"),
         ("我已经注册好了，", "继续吧。", "用这张照片做一个6秒的视频"),
     ],
-    ids=["try-it-now", "registered-go-ahead", "go-ahead", "zh"],
+    ids=["try-it-now", "registered-go-ahead", "go-ahead", "made-an-account", "zh"],
 )
 async def test_go_ahead_after_a_request_refused_for_its_cost_names_that_request_and_sends_nothing(
     rich: Client, sim: Simulator, image: Path, after: str, again: str, target: str
@@ -121,6 +122,25 @@ async def test_go_ahead_after_a_request_refused_for_its_cost_names_that_request_
     assert len(requests_to(sim, "run_sse")) == 1 and done["status"] in ("done", "working"), done
     st = await ask(rich, "status")
     assert st["timeline"]["duration_s"] == 6, "the refused request's own words were sent"
+
+
+async def test_words_we_cant_read_right_after_a_refusal_name_the_refused_request(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """Phrase lists are never complete: unread words after a refusal are a question confirmed
+    first, and the answer names the refused request and how to send it."""
+    sim.state.set_credits(0)
+    await ask(rich, "upload", {"files": [str(image)]})
+    target = "make a 6 second video for our spring sale"
+    assert (await ask(rich, "generate", {"prompt": target}))["status"] == "cannot_run"
+    sim.state.set_credits(1000)
+    out = await ask(rich, "generate", {"prompt": "Wallet's full again. Let's roll with it."})
+    assert out["status"] == "needs_confirmation" and out["action"] == "ask", out
+    assert target in out["reply"] and "was not sent" in out["reply"], out["reply"]
+    assert any('"try again"' in step for step in out["next_steps"]), out["next_steps"]
+    again = await ask(rich, "generate", {"prompt": "try again"})
+    assert again["status"] == "needs_confirmation" and target in again["reply"], again["reply"]
+    assert not requests_to(sim, "run_sse"), "nothing sent before it is confirmed"
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,7 @@ class Consent:
             told = self.s.store.told_turn(project.id, key)
             if told is None and repeat_of is None:
                 return None
+        refused = self.refused_last(project) if ask else None  # before this one is recorded
         balance = await self.s.balance_or_none()
         g = gate(balance, generating=False)
         route = "ask" if ask else ("repeat" if repeat_of is not None else "agent")
@@ -155,7 +156,8 @@ class Consent:
                 said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
                 notes = [*notes, said]
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
-        self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
+        if refused is None:  # else the refused request stays the project's last: "try again" finds it
+            self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"
         # A repeat costs what the request cost when it ran, if that was measured (a generation
         # from nothing is ~100, not an edit's ~50); else an edit's estimate.
@@ -177,12 +179,18 @@ class Consent:
         else:
             text = t("cost.ask", lang, cost=EDIT_COST, left=left)
             step = t("next.confirm_ask", lang)
+        steps = [step]
+        if ask and refused is not None:  # words we can't read, right after a refusal: maybe "go on"
+            text = join_sentences(
+                [text, t("ask.refused_before", lang, prompt=cap(refused.prompt, 80), cost=EDIT_COST)], lang
+            )
+            steps.append(t("next.refused_before", lang))
         return GenerateOutput(
             language=lang,
             status="needs_confirmation",
             action="ask" if ask else "agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[step],
+            next_steps=steps,
             cost_warning=text,
             credits_left=balance,
             project=await self.s.project_view(project, link=True),

@@ -1204,6 +1204,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "user whether to send it.",
         "现在余额为 {left}：之前因积分不足没有发送的请求（“{prompt}”）现在可以发送了；问用户是否要发送。",
     ),
+    "ask.refused_before": (
+        "The last request in this project, “{prompt}”, was not sent (too few credits then). If you "
+        "meant to go ahead with it, say so: it costs about {cost} credits.",
+        "本项目上一个请求“{prompt}”当时没有发送（积分不足）。"
+        "如果你是要继续执行它，请直说：约消耗 {cost} 积分。",
+    ),
+    "next.refused_before": (
+        'If the user means the earlier request that was not sent, call generate with prompt "try again" '
+        "(it names that request and is confirmed before it is sent).",
+        '如果用户指的是之前没有发送的那个请求，用 prompt "再试一次" 调用 generate'
+        "（会先说明是哪个请求，确认后才发送）。",
+    ),
     "next.confirm_ask": (
         "Answer from status if you can; if the user wants NemoVideo asked, call generate with the same "
         "prompt and accept_cost=true.",

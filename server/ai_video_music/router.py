@@ -265,11 +265,15 @@ _IDLE = _rx(
 )  # fmt: skip
 # Agreeing to what the agent proposed: its own session knows what "do it" refers to.
 _CONSENT = _rx(
-    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright|please|pls|then|now)\s*)*"
+    r"^(?:(?:ok|okay|yes|yeah|yep|yup|sure|sounds good|great|perfect|alright|please|pls|then|now|fine|so)"
+    r"[\s,]*)*"
     + _words(
         "yes", "yeah", "yep", "yup", "sure", "go ahead", "do it", "do that", "please do(?: that| it)?",
         "sounds good", "let's do it", "that works", "yes please(?: do(?: that| it)?)?", "do the thing",
         "go for it", "proceed", "continue", "carry on",
+        r"(?:go ahead|proceed|carry on|continue|go on) with"
+        r" (?:that|it|this|the (?:\w+ )?(?:request|change|edit|one))",
+        r"(?:do|send|run) it(?: now)?", r"do that(?: now)?",
     )
     + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
     + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
