@@ -37,7 +37,8 @@ def labelled() -> list[tuple[str, Asked]]:
                     float(seconds) if seconds else None,
                     Shape(shape) if shape else None,
                     no_text=no_text == "1",
-                    music_under=float(under) if under else None,
+                    music_under=float(under.removeprefix("<=")) if under else None,
+                    music_at_most=under.startswith("<="),
                 ),
             )
         )
@@ -58,6 +59,7 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or (got.shape is not None and got.shape is not want.shape)
             or (got.no_text and not want.no_text)
             or (got.music_under is not None and got.music_under != want.music_under)
+            or (got.music_under is not None and got.music_at_most != want.music_at_most)
         )
         if misread:
             wrong.append((prompt, got))

@@ -821,6 +821,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for music under {asked}%, but the music is at {found}%",
         "要求音乐音量低于 {asked}%，但音乐实际是 {found}%",
     ),
+    "asked.volume_at_most": (
+        "the request asked for music at most {asked}%, but the music is at {found}%",
+        "要求音乐音量不超过 {asked}%，但音乐实际是 {found}%",
+    ),
     "asked.already": (
         "Already as asked: {items}. The timeline did not change with “{prompt}”.",
         "本来就符合要求：{items}。“{prompt}”之后时间线没有变化。",
@@ -830,6 +834,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.music": ("there is no music", "没有音乐"),
     "asked.met.text": ("there is no text on screen", "画面上没有文字"),
     "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
+    "asked.met.volume_at_most": (
+        "the music is at {found}%, at most {asked}%",
+        "音乐音量 {found}%，不超过 {asked}%",
+    ),
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),

@@ -108,9 +108,8 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.same_music", lang, names=quote_list(names, lang) if names else "?"))
         elif kind == "volume":
-            items.append(
-                t("asked.volume", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
-            )
+            key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
+            items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
         elif kind == "shape":
             shape = t(f"asked.shape.{item.get('asked')}", lang)
             items.append(
@@ -139,7 +138,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(t(f"asked.met.{kind}", lang))
         elif kind == "volume":
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
-            items.append(t("asked.met.volume", lang, asked=asked, found=found))
+            key = "asked.met.volume_at_most" if item.get("at_most") else "asked.met.volume"
+            items.append(t(key, lang, asked=asked, found=found))
     return items
 
 
