@@ -286,6 +286,28 @@ _ON_SCREEN = re.compile(
 )
 
 
+# A request for a video of its own ("make a video of a forest", "再做一个森林的视频"): NemoVideo
+# may make a new one (a generation's price) even in a project that has a timeline. An article or
+# measure word is required: "make the video 10 seconds" and "把视频剪成 10 秒" are edits.
+_EN_NEW_VIDEO = re.compile(
+    r"(?i)\b(?:make|create|generate|produce|build|do|give\s+me)\s+(?:me\s+)?(?:a|an|one|another|new|some)\b"
+    r"[^.!?]{0,60}?\b(?:video|clip|movie|film|reel|slideshow|teaser|promo)s?\b"
+)
+_ZH_NEW_VIDEO = re.compile(
+    r"(?:生成|制作|做|创建|来)(?:一个|一段|一支|一条|个|段|支|条|新的?)[^，,。]{0,12}?视频"
+)
+
+
+def asks_for_a_video(prompt: str) -> bool:
+    """Whether the user's own words (outside quotes, not a question or a condition) ask for a
+    video to be made, rather than an edit of the one there."""
+    return any(
+        _EN_NEW_VIDEO.search(sentence) or _ZH_NEW_VIDEO.search(sentence)
+        for sentence in _sentences(prompt)
+        if _is_request(sentence)
+    )
+
+
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]

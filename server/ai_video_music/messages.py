@@ -1594,6 +1594,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "quota.",
         "这是你 {days} 天的团队额度：{back}也可以请团队管理员提高你的额度。",
     ),
+    "quota.edit_may_cost_more": (
+        "Your quota has {left} credits left. This request is counted as an edit (about 50), but if "
+        "NemoVideo makes a new video of it, it costs about {cost}: that would take your quota over "
+        "its limit by up to {over}.",
+        "你的额度还剩 {left} 积分。这个请求按编辑计算（约 50），但如果 NemoVideo 把它做成新视频，"
+        "约需 {cost}：额度最多会超出 {over}。",
+    ),
     "quota.full": (
         "Your team quota can't hold this request now: {left} credits left, about {cost} needed, "
         "counting your requests still running. Nothing was sent.",
