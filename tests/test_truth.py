@@ -497,6 +497,13 @@ async def test_a_file_that_lacks_the_last_request_says_which_request_it_lacks(
         else "这个文件里没有「把颜色调暖一点」要求的改动：那个请求没有改动时间线"
     )
     assert unchanged in warmer["reply"] and len(warmer["not_in_file"]) == 2, warmer["not_in_file"]
+    question = "what styles of music can you add?" if same == "same file" else "你能加什么风格的音乐？"
+    asked = await ask(rich, "generate", {"prompt": question, "accept_cost": True})
+    assert asked["timeline_changed"] is False
+    after_question = await ask(rich, "export")
+    assert question not in after_question["not_in_file"], (
+        "a question asked for no change: the file lacks none"
+    )
 
 
 async def test_every_export_of_the_shown_project_says_whether_it_matches_its_timeline(

@@ -298,6 +298,12 @@ _ZH_NEW_VIDEO = re.compile(
 )
 
 
+def only_questions(prompt: str) -> bool:
+    """Every sentence is a question or a condition: the words ask for no change."""
+    sentences = _sentences(prompt)
+    return bool(sentences) and not any(_is_request(s) for s in sentences)
+
+
 def asks_for_a_video(prompt: str) -> bool:
     """Whether the user's own words (outside quotes, not a question or a condition) ask for a
     video to be made, rather than an edit of the one there."""

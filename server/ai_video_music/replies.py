@@ -12,6 +12,7 @@ import re
 import time
 from typing import Any
 
+from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
@@ -241,6 +242,8 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
             items = t("asked.sep", lang).join(unmet)
             lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
         elif gen.timeline_changed is False and not already_as_asked(gen, lang):
+            if gen.route == Action.ASK or only_questions(gen.prompt):
+                continue  # a question asked for no change: the file lacks nothing of it
             lines[gen.id] = t("export.lacks.unchanged", lang, prompt=cap(gen.prompt, 80))
     return lines
 
