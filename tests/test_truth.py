@@ -455,6 +455,27 @@ async def test_status_after_a_cut_off_request_says_it_may_land_then_what_landed(
     assert len(requests_to(sim, "run_sse")) == 1, "never sent again"
 
 
+async def test_a_cut_off_request_still_unchanged_after_any_request_ends_is_told_as_changing_nothing(
+    settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ai_video_music import landing
+
+    token, _ = sim.state.register_user(credits=1000)
+    break_the_first_agent_answer(monkeypatch)
+    monkeypatch.setattr(landing, "MAY_LAND_S", 0.0)  # "long after": an agent request has ended by now
+    with sim.hold("run_sse"):
+        async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+            assert (
+                await call(client, "generate", {"prompt": "做一个海滩的视频", "accept_cost": True})
+            ).is_error
+            known = await ask(client, "status")
+            later = await ask(client, "status")
+    (answer,) = known["answers"]
+    assert "没有改动时间线" in answer["reply"] and answer["timeline_changed"] is False
+    assert known["poll_after_s"] is None and "结果还不知道" not in known["reply"]
+    assert later["answers"] == [], "told once"
+
+
 @pytest.mark.parametrize(
     ("make", "prompt", "line", "same"),
     [
