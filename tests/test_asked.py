@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from ai_video_music.asked import Asked, Shape, read, same_music, unmet
+from ai_video_music.asked import Asked, Shape, asks_for_a_video, read, same_music, unmet
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import read_timeline
@@ -37,7 +37,8 @@ def labelled() -> list[tuple[str, Asked]]:
                     float(seconds) if seconds else None,
                     Shape(shape) if shape else None,
                     no_text=no_text == "1",
-                    music_under=float(under) if under else None,
+                    music_under=float(under.removeprefix("<=")) if under else None,
+                    music_at_most=under.startswith("<="),
                 ),
             )
         )
@@ -58,6 +59,7 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or (got.shape is not None and got.shape is not want.shape)
             or (got.no_text and not want.no_text)
             or (got.music_under is not None and got.music_under != want.music_under)
+            or (got.music_under is not None and got.music_at_most != want.music_at_most)
         )
         if misread:
             wrong.append((prompt, got))
@@ -69,6 +71,27 @@ def test_the_corpus_catches_most_plainly_stated_constraints() -> None:
     stated = [(p, a) for p, a in rows if a != Asked()]
     caught = [p for p, a in stated if read(p) == a]
     assert len(caught) / len(stated) >= 0.85, sorted({p for p, _ in stated} - set(caught))
+
+
+@pytest.mark.parametrize(
+    ("prompt", "new"),
+    [
+        ("make a video of a forest", True),
+        ("Can you create another reel for the sale?", True),
+        ("再做一个森林的视频", True),
+        ("生成一段新的视频", True),
+        ("Make the sneaker video 10 seconds.", False),
+        ("make the title red", False),
+        ("把视频剪成 10 秒", False),
+        ("把它做成竖屏视频", False),
+        ("should I make a video of the forest?", False),
+        ("Add the caption 'make a video today'", False),
+        ("要不要再做一个视频？", False),
+    ],
+)
+def test_a_request_for_a_video_of_its_own_is_told_from_an_edit(prompt: str, new: bool) -> None:
+    """A team quota reserves a generation's price for the first (NemoVideo may make a new video)."""
+    assert asks_for_a_video(prompt) is new
 
 
 def test_unmet_says_only_what_the_timeline_lacks() -> None:

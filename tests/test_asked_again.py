@@ -307,6 +307,36 @@ async def test_music_at_the_limit_is_not_under_it(rich: Client, image: Path, pro
     assert ok["not_as_asked"] == []
 
 
+@pytest.mark.parametrize(
+    ("prompt", "met", "over", "unmet"),
+    [
+        (
+            "keep the music at most 30%",
+            "the music is at 30%, at most 30%",
+            "keep the music no more than 25%",
+            "the request asked for music at most 25%, but the music is at 30%",
+        ),
+        (
+            "背景音乐音量30%以下",
+            "音乐音量 30%，不超过 30%",
+            "音乐音量不超过25%",
+            "要求音乐音量不超过 25%，但音乐实际是 30%",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_music_at_most_the_limit_is_as_asked(
+    rich: Client, sim: Simulator, prompt: str, met: str, over: str, unmet: str
+) -> None:
+    """ "At most 30%" / "30% 以下" allow 30 itself (as "under 30%" / "低于30%" do not)."""
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    done = await ask(rich, "generate", {"prompt": prompt})
+    assert done["not_as_asked"] == [] and met in done["as_asked"], done
+    sim.configure(next_lie=True)  # claims 25% and leaves the music at 30%
+    lied = await ask(rich, "generate", {"prompt": over})
+    assert unmet in lied["not_as_asked"], lied["not_as_asked"]
+
+
 # --- 3. follow-up steps name their project -----------------------------------------------------
 
 

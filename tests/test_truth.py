@@ -374,3 +374,176 @@ async def test_a_quoted_text_the_timeline_lacks_is_said_whatever_the_agent_claim
 def sim_drafts(sim: Simulator) -> list[Any]:
     with sim.state.lock:
         return [s.draft for s in sim.state.sessions.values()]
+
+
+# --- a request cut off after NemoVideo had it; what a file does not have -----------------------
+
+
+def break_the_first_agent_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first /run_sse goes out and NemoVideo takes it; the connection breaks before its answer."""
+    import httpx
+
+    real_send = httpx.AsyncClient.send
+    broken: list[str] = []
+
+    async def send(self: httpx.AsyncClient, request: httpx.Request, **kw: Any) -> httpx.Response:
+        response = await real_send(self, request, **kw)
+        if request.url.path.endswith("/run_sse") and not broken:
+            broken.append(request.url.path)
+            await response.aclose()
+            raise httpx.ReadError("the connection broke before the answer's headers")
+        return response
+
+    monkeypatch.setattr(httpx.AsyncClient, "send", send)
+
+
+async def until_the_timeline_has_clips(sim: Simulator) -> None:
+    """The simulator's agent works on after the break: wait for its draft (a background event)."""
+    with anyio.fail_after(20):
+        while not any(track.get("sg") for draft in sim_drafts(sim) for track in draft.get("t", [])):
+            await anyio.sleep(0.02)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "pending", "dont", "landed"),
+    [
+        (
+            "make a 6 second video of a beach",
+            "its answer was cut off after NemoVideo had it: its outcome is not known yet. It may still land "
+            "on the timeline, and it may have cost credits. Don't send it again",
+            "don't resend",
+            "whose answer was cut off, has landed",
+        ),
+        (
+            "做一个6秒的海滩视频",
+            "NemoVideo 收到后回复中断了：结果还不知道。它可能仍会出现在时间线上，"
+            "也可能已经扣费。不要重复发送",
+            "不要重复发送",
+            "现在已经生效",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_status_after_a_cut_off_request_says_it_may_land_then_what_landed(
+    settings: Settings,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    prompt: str,
+    pending: str,
+    dont: str,
+    landed: str,
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    break_the_first_agent_answer(monkeypatch)
+    gate = sim.hold("run_sse")  # NemoVideo has the request and is still at work on it
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        broke = await call(client, "generate", {"prompt": prompt, "accept_cost": True})
+        assert broke.is_error, text(broke)
+        st = await ask(client, "status")
+        gate.release()
+        await until_the_timeline_has_clips(sim)
+        after = await ask(client, "status")
+        later = await ask(client, "status")
+        export = await ask(client, "export")
+    assert pending in st["reply"].split("\n\n")[0], "said first, before the (empty) timeline: " + st["reply"]
+    assert st["poll_after_s"] == 15 and any(dont in s for s in st["next_steps"]), st["next_steps"]
+    (answer,) = after["answers"]
+    assert landed in after["reply"] and answer["request"] == prompt and answer["timeline_changed"] is True
+    assert landed not in later["reply"] and later["answers"] == [], "told once"
+    assert later["poll_after_s"] is None, "known now: nothing to look at again for"
+    assert export["status"] == "done" and export["not_in_file"] == [], "the file has what landed"
+    assert len(requests_to(sim, "run_sse")) == 1, "never sent again"
+
+
+async def test_a_cut_off_request_still_unchanged_after_any_request_ends_is_told_as_changing_nothing(
+    settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ai_video_music import landing
+
+    token, _ = sim.state.register_user(credits=1000)
+    break_the_first_agent_answer(monkeypatch)
+    monkeypatch.setattr(landing, "MAY_LAND_S", 0.0)  # "long after": an agent request has ended by now
+    with sim.hold("run_sse"):
+        async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+            assert (
+                await call(client, "generate", {"prompt": "做一个海滩的视频", "accept_cost": True})
+            ).is_error
+            known = await ask(client, "status")
+            later = await ask(client, "status")
+    (answer,) = known["answers"]
+    assert "没有改动时间线" in answer["reply"] and answer["timeline_changed"] is False
+    assert known["poll_after_s"] is None and "结果还不知道" not in known["reply"]
+    assert later["answers"] == [], "told once"
+
+
+@pytest.mark.parametrize(
+    ("make", "prompt", "line", "same"),
+    [
+        (
+            "make a 6 second video for our spring sale",
+            "Make the sneaker video 10 seconds.",
+            "This file is not as “Make the sneaker video 10 seconds.” asked: the request asked for 10 s",
+            "same file",
+        ),
+        (
+            "做一个6秒的春季促销视频",
+            "把视频剪成 10 秒",
+            "这个文件与「把视频剪成 10 秒」的要求不符：要求 10 秒",
+            "同一个文件",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_a_file_that_lacks_the_last_request_says_which_request_it_lacks(
+    rich: Client, sim: Simulator, make: str, prompt: str, line: str, same: str
+) -> None:
+    await ask(rich, "generate", {"prompt": make})
+    first = await ask(rich, "export")
+    assert first["not_in_file"] == []
+    sim.configure(next_lie=True)  # the agent claims the new length and changes nothing
+    lied = await ask(rich, "generate", {"prompt": prompt})
+    assert lied["timeline_changed"] is False and len(lied["not_as_asked"]) == 1, lied["not_as_asked"]
+    again = await ask(rich, "export")
+    assert again["path"] == first["path"] and same in again["reply"]
+    assert line in again["reply"] and again["reply"].index(line) < again["reply"].index(again["path"])
+    assert again["not_in_file"] == [prompt]
+    sim.configure(next_lie=True)
+    await ask(
+        rich, "generate", {"prompt": "make the colours warmer" if same == "same file" else "把颜色调暖一点"}
+    )
+    warmer = await ask(rich, "export")
+    unchanged = (
+        "This file does not have what “make the colours warmer” asked for: that request changed nothing"
+        if same == "same file"
+        else "这个文件里没有「把颜色调暖一点」要求的改动：那个请求没有改动时间线"
+    )
+    assert unchanged in warmer["reply"] and len(warmer["not_in_file"]) == 2, warmer["not_in_file"]
+    question = "what styles of music can you add?" if same == "same file" else "你能加什么风格的音乐？"
+    asked = await ask(rich, "generate", {"prompt": question, "accept_cost": True})
+    assert asked["timeline_changed"] is False
+    after_question = await ask(rich, "export")
+    assert question not in after_question["not_in_file"], (
+        "a question asked for no change: the file lacks none"
+    )
+
+
+async def test_every_export_of_the_shown_project_says_whether_it_matches_its_timeline(
+    rich: Client, sim: Simulator
+) -> None:
+    """After a project switch (export(project=…) of an unchanged file) each export of the shown
+    project is true or false; only another project's is null, and the schema says so."""
+    a = await ask(rich, "generate", {"prompt": "Make a 6-second video for our spring sale"})
+    await ask(rich, "export")
+    await ask(rich, "generate", {"prompt": "做一个6秒的视频，标题是「开业倒计时」", "new_project": True})
+    await ask(rich, "export")
+    await ask(rich, "generate", {"prompt": "把标题改成「明天开业」"})  # its file is now older
+    back = await ask(rich, "export", {"project": a["project"]["name"]})  # unchanged: the same file
+    assert "同一个文件" in back["reply"]
+    for project in (None, "开业倒计时"):
+        st = await ask(rich, "status", {"project": project} if project else {})
+        here = [e for e in st["exports"] if e["project_id"] == st["project"]["id"]]
+        other = [e for e in st["exports"] if e["project_id"] != st["project"]["id"]]
+        assert [e["matches_timeline"] for e in here] == [project is None], here
+        assert other and all(e["matches_timeline"] is None for e in other)
+    schema = {t.name: t for t in (await rich.list_tools()).tools}["status"].output_schema or {}
+    assert "null only for an export of another project" in json.dumps(schema)

@@ -37,6 +37,7 @@ class Asked:
     named_only: str | None = None  # the video's name, given without asking for an on-screen title
     no_text: bool = False  # "no text on screen", "不要字幕": no title or text track
     music_under: float | None = None  # "music under 30%": every music segment's volume below it
+    music_at_most: bool = False  # the limit itself is allowed ("at most 30%", "30% 以下", "不超过 30%")
     new_music: bool = False  # "swap the music for …" / "把音乐换成…": another track than before
 
 
@@ -94,19 +95,37 @@ _ZH_NO_TEXT = re.compile(
     r"(?:不要|不用|不加|别加|不需要|无|去掉|拿掉|删掉|删除)(?:任何)?(?:文字|字幕|标题|文案)"
 )
 
-# --- music volume under N% ------------------------------------------------------------------
+# --- music volume under N% (or at most N%) -------------------------------------------------------
+# Below it: "under/below/less than/lower than", "低于/小于/少于". At most (the limit allowed): "at
+# most/no more than/not above/up to", "不超过/不高于/最多", and "N% 以下/以内" (in Chinese 以下 includes N).
+_EN_LIMIT = (
+    r"(?:under|below|less\s+than|lower\s+than|at\s+or\s+(?:below|under)|at\s+most|no\s+more\s+than"
+    r"|not\s+more\s+than|(?:no|not)\s+(?:higher|louder)\s+than|not\s+(?:above|over)|up\s+to)"
+)
 _EN_MUSIC_UNDER = re.compile(
-    r"(?i)(?:music|bgm|soundtrack|song)(?:\s+volume)?\s+(?:at\s+|to\s+)?(?:under|below|less\s+than|lower\s+than)"
-    r"\s+(\d{1,3})\s*%(?:\s+volume)?(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?i)(?:music|bgm|soundtrack|song)(?:\s+volume)?\s+(?:at\s+|to\s+)?"
+    + _EN_LIMIT
+    + r"\s+(\d{1,3})\s*%(?:\s+volume)?(?:\s+please)?\s*[.!。！]?\s*$"
     # "keep it under 40% volume" (in a clause about the music): the word volume says what "it" is
     r"|^\s*(?:and\s+)?(?:keep|set|put|turn)\s+(?:it|that|the\s+(?:new\s+)?(?:music|song|track|beat))\s+(?:down\s+)?"
-    r"(?:at\s+|to\s+)?(?:under|below|less\s+than|lower\s+than)\s+(\d{1,3})\s*%\s+volume(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:at\s+|to\s+)?" + _EN_LIMIT + r"\s+(\d{1,3})\s*%\s+volume(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_LIMIT = (
+    r"(?:(?:低于|小于|少于|不超过|不高于|不大于|最多|至多)\s*(\d{1,3})\s*[%％]"
+    r"|(\d{1,3})\s*[%％]\s*(?:以下|以内))"
 )
 _ZH_MUSIC_UNDER = re.compile(
     r"(?:音乐|配乐|背景音乐|bgm|BGM)(?:的)?(?:音量)?(?:调到|调成|降到|降低到|调低到|保持在|在)?"
-    r"(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
-    r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*(?:(?:低于|小于)\s*(\d{1,3})\s*[%％]|(\d{1,3})\s*[%％]\s*以下)\s*[。！]?\s*$"
+    + _ZH_LIMIT
+    + r"\s*[。！]?\s*$"
+    r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
+_AT_MOST = re.compile(
+    r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
+    r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
+)
+# "turn the music up to 30%" sets a level: it is not a limit.
+_RAISE = re.compile(r"(?i)\b(?:turn|bring|raise|push|crank|pump|boost|increase|put)\b[^%]*\bup\s+to\b")
 
 # --- another music track ------------------------------------------------------------------------
 _EN_NEW_MUSIC = re.compile(
@@ -224,13 +243,15 @@ def _new_music(sentences: list[str]) -> bool:
     )
 
 
-def _music_under(sentences: list[str]) -> float | None:
-    found: set[float] = set()
+def _music_under(sentences: list[str]) -> tuple[float, bool] | None:
+    """The music's volume limit and whether the limit itself is allowed ("at most")."""
+    found: set[tuple[float, bool]] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
             match = _EN_MUSIC_UNDER.search(clause) or _ZH_MUSIC_UNDER.search(clause)
-            if match:
-                found.add(float(next(g for g in match.groups() if g)))
+            if match and not _RAISE.search(clause):
+                limit = float(next(g for g in match.groups() if g))
+                found.add((limit, _AT_MOST.search(match.group(0)) is not None))
     return found.pop() if len(found) == 1 else None
 
 
@@ -265,17 +286,47 @@ _ON_SCREEN = re.compile(
 )
 
 
+# A request for a video of its own ("make a video of a forest", "再做一个森林的视频"): NemoVideo
+# may make a new one (a generation's price) even in a project that has a timeline. An article or
+# measure word is required: "make the video 10 seconds" and "把视频剪成 10 秒" are edits.
+_EN_NEW_VIDEO = re.compile(
+    r"(?i)\b(?:make|create|generate|produce|build|do|give\s+me)\s+(?:me\s+)?(?:a|an|one|another|new|some)\b"
+    r"[^.!?]{0,60}?\b(?:video|clip|movie|film|reel|slideshow|teaser|promo)s?\b"
+)
+_ZH_NEW_VIDEO = re.compile(
+    r"(?:生成|制作|做|创建|来)(?:一个|一段|一支|一条|个|段|支|条|新的?)[^，,。]{0,12}?视频"
+)
+
+
+def only_questions(prompt: str) -> bool:
+    """Every sentence is a question or a condition: the words ask for no change."""
+    sentences = _sentences(prompt)
+    return bool(sentences) and not any(_is_request(s) for s in sentences)
+
+
+def asks_for_a_video(prompt: str) -> bool:
+    """Whether the user's own words (outside quotes, not a question or a condition) ask for a
+    video to be made, rather than an edit of the one there."""
+    return any(
+        _EN_NEW_VIDEO.search(sentence) or _ZH_NEW_VIDEO.search(sentence)
+        for sentence in _sentences(prompt)
+        if _is_request(sentence)
+    )
+
+
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
     name = title_from(prompt)
+    under = _music_under(sentences)
     return Asked(
         no_music=_no_music(sentences),
         seconds=_seconds(sentences),
         shape=_shape(sentences),
         named_only=name if name and not _ON_SCREEN.search(prompt) else None,
         no_text=_no_text(sentences),
-        music_under=_music_under(sentences),
+        music_under=under[0] if under else None,
+        music_at_most=under[1] if under else False,
         new_music=_new_music(sentences),
     )
 
@@ -315,9 +366,10 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     texts = [seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments]
     if asked.no_text and texts:
         found.append({"kind": "text", "names": list(dict.fromkeys(s.name for s in texts if s.name))[:3]})
-    loud = [v for v in _music_volumes(tl) if asked.music_under is not None and v >= asked.music_under]
+    limit, at_most = asked.music_under, asked.music_at_most
+    loud = [v for v in _music_volumes(tl) if limit is not None and (v > limit if at_most else v >= limit)]
     if loud:
-        found.append({"kind": "volume", "asked": asked.music_under, "found": max(loud)})
+        found.append({"kind": "volume", "asked": limit, "found": max(loud), "at_most": at_most})
     if asked.named_only is not None:
         name = asked.named_only.casefold()
         shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
@@ -354,7 +406,14 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         out.append({"kind": "text"})
     volumes = _music_volumes(tl)
     if asked.music_under is not None and volumes and "volume" not in missing:
-        out.append({"kind": "volume", "asked": asked.music_under, "found": max(volumes)})
+        out.append(
+            {
+                "kind": "volume",
+                "asked": asked.music_under,
+                "found": max(volumes),
+                "at_most": asked.music_at_most,
+            }
+        )
     return out
 
 

@@ -18,17 +18,16 @@ from . import budget
 from .costs import cost_of
 from .errors import InputError, NemoError, NothingToExportError, RenderFailedError, TimeLimitError
 from .jobs import Job, Reporter, no_progress
+from .landing import Landing, settle
 from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
-from .records import OPEN_RENDER, RenderState, TurnState
-from .replies import changes, export_done, export_progress, said, turn_reply
+from .records import OPEN_RENDER, RenderState
+from .replies import changes, cut_off_reply, export_done, export_progress, file_lacks, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
-from .store import Project, Render
+from .store import Generation, Project, Render
 from .turns import AGENT_POLL_S
-
-MAY_LAND_S = 15 * 60  # an agent request takes minutes at most: after that, what it did is on the timeline
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +75,12 @@ class Exports:
         answers = self.s.store.undelivered_turns(project.id, 5, CLIENT.get())
         state = await self.s.state(project)
         facts = await self.s.drafts.facts(state.draft, state.canvas)
+        cut = await settle(self.s.store, CLIENT.get(), project.id, state, facts.fingerprint)
+        pending = cut.gen if cut is not None and cut.outcome is Landing.PENDING else None
+        if cut is not None and pending is None:
+            notes.append(cut_off_reply(cut.gen, lang))  # found landed (or not) just now: told once
         if not facts.exportable:
-            if self._may_still_land(project):
+            if pending is not None:
                 # The last request was cut off after NemoVideo had it: "generate first" would send
                 # it (and charge it) twice.
                 raise NothingToExportError(remedy="error.nothing_to_export.may_land")
@@ -102,7 +105,11 @@ class Exports:
             rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
         elif rec.status is not RenderState.DOWNLOADED:
             rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
-        out = await self._export_output(rec, project, facts.view(lang), lang, notes)
+        # Said before the file: an assistant must not offer it as the change the user asked for.
+        before = self._not_in_file(project, fp, pending)
+        lacks = file_lacks(before, pending, lang)
+        out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lacks.values()])
+        out.not_in_file = [g.prompt for g in ([pending] if pending else []) + before if g.id in lacks]
         if answers:  # the answers export waited for come first, each with its cost, told once
             more = self.s.more_credits(lang)
             told = [turn_reply(gen, lang, more) for gen in answers]
@@ -124,22 +131,20 @@ class Exports:
                 self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
         return out
 
-    def _may_still_land(self, project: Project) -> bool:
-        """The project's newest request reached the agent, then its answer was cut off, a short
-        while ago: what it does may not be on the timeline yet."""
-        sent = (
-            g
-            for g in self.s.store.session_turns(CLIENT.get(), limit=20)
-            if g.project_id == project.id and g.status is not TurnState.NOT_SENT
-        )
-        latest = next(sent, None)
-        return (
-            latest is not None
-            and latest.status is TurnState.FAILED
-            and latest.may_have_cost()
-            and latest.timeline_changed is None
-            and time.time() - (latest.ended_at or latest.created_at) < MAY_LAND_S
-        )
+    def _not_in_file(self, project: Project, fp: str, pending: Generation | None) -> list[Generation]:
+        """The session's latest requests in this project whose outcome is this very timeline
+        (newest first), back to the one whose change it shows: the file has what they did."""
+        found: list[Generation] = []
+        for gen in self.s.store.session_turns(CLIENT.get(), limit=20):
+            if gen.project_id != project.id or (pending is not None and gen.id == pending.id):
+                continue
+            seen = gen.fact_map.get("timeline")
+            if not isinstance(seen, dict) or seen.get("after") != fp:
+                break  # the timeline has changed since (or was unread then): not this file's story
+            found.append(gen)
+            if gen.timeline_changed or len(found) >= 3:
+                break
+        return found
 
     async def _render_for(
         self, project: Project, draft: dict[str, Any], fp: str, fmt: str, quality: str, lang: Lang

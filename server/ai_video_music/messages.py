@@ -821,6 +821,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for music under {asked}%, but the music is at {found}%",
         "要求音乐音量低于 {asked}%，但音乐实际是 {found}%",
     ),
+    "asked.volume_at_most": (
+        "the request asked for music at most {asked}%, but the music is at {found}%",
+        "要求音乐音量不超过 {asked}%，但音乐实际是 {found}%",
+    ),
     "asked.already": (
         "Already as asked: {items}. The timeline did not change with “{prompt}”.",
         "本来就符合要求：{items}。“{prompt}”之后时间线没有变化。",
@@ -830,6 +834,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.music": ("there is no music", "没有音乐"),
     "asked.met.text": ("there is no text on screen", "画面上没有文字"),
     "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
+    "asked.met.volume_at_most": (
+        "the music is at {found}%, at most {asked}%",
+        "音乐音量 {found}%，不超过 {asked}%",
+    ),
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),
@@ -1063,6 +1071,37 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- export --------------------------------------------------------------------------------
     "export.done": ("Your video is saved: {path}\n{facts}", "视频已保存：{path}\n{facts}"),
     "export.ready_link": ("Your video is ready: {url}\n{facts}", "视频已就绪：{url}\n{facts}"),
+    # --- a request cut off after NemoVideo had it (landing.py) ---------------------------------
+    "landing.pending": (
+        "The request “{prompt}” was sent {ago}, and its answer was cut off after NemoVideo had it: "
+        "its outcome is not known yet. It may still land on the timeline, and it may have cost credits. "
+        "Don't send it again (it could be charged twice); look again with status in about {seconds} s.",
+        "请求「{prompt}」已于{ago}发送，NemoVideo 收到后回复中断了：结果还不知道。它可能仍会出现在时间线上，"
+        "也可能已经扣费。不要重复发送（可能重复扣费）；约 {seconds} 秒后再用 status 查看。",
+    ),
+    "landing.landed": (
+        "The request “{prompt}”, whose answer was cut off, has landed: the timeline changed since.",
+        "请求「{prompt}」的回复曾中断，现在已经生效：之后时间线有了变化。",
+    ),
+    "landing.nothing": (
+        "The request “{prompt}”, whose answer was cut off {ago}, changed nothing on the timeline.",
+        "请求「{prompt}」的回复于{ago}中断，它没有改动时间线。",
+    ),
+    # --- what an exported file does not have (exports.py) ------------------------------------
+    "export.lacks.unchanged": (
+        "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",
+        "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线。",
+    ),
+    "export.lacks.unmet": (
+        "This file is not as “{prompt}” asked: {items}.",
+        "这个文件与「{prompt}」的要求不符：{items}。",
+    ),
+    "export.lacks.pending": (
+        "This file does not have “{prompt}”: that request was cut off and may still land. Don't send "
+        "it again; once status shows it landed, export again.",
+        "这个文件里没有「{prompt}」的结果：那个请求中断了，可能仍会生效。不要重复发送；"
+        "等 status 显示它已生效后再导出。",
+    ),
     "export.reused": (
         "The timeline hasn't changed since this video was saved, so this is the same file.",
         "保存这个视频之后时间线没有变化，所以还是同一个文件。",
@@ -1576,6 +1615,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "That is your team quota for {days} days: {back} Or ask your team's administrator for a larger "
         "quota.",
         "这是你 {days} 天的团队额度：{back}也可以请团队管理员提高你的额度。",
+    ),
+    "quota.edit_may_cost_more": (
+        "Your quota has {left} credits left. This request is counted as an edit (about 50), but if "
+        "NemoVideo makes a new video of it, it costs about {cost}: that would take your quota over "
+        "its limit by up to {over}.",
+        "你的额度还剩 {left} 积分。这个请求按编辑计算（约 50），但如果 NemoVideo 把它做成新视频，"
+        "约需 {cost}：额度最多会超出 {over}。",
     ),
     "quota.full": (
         "Your team quota can't hold this request now: {left} credits left, about {cost} needed, "

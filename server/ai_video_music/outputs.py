@@ -117,7 +117,12 @@ class ExportItem(BaseModel):
     error: str | None = None
     matches_timeline: bool | None = Field(
         default=None,
-        description=("For the current project: whether this export shows the timeline as it is now"),
+        description=(
+            "Whether this export shows its project's timeline as it is now (true or false for every "
+            "export of the project this answer shows). null only for an export of another project, "
+            "whose timeline this answer did not read (call status with that project to know), or "
+            "when the timeline could not be read at all"
+        ),
     )
 
 
@@ -279,6 +284,14 @@ class ExportOutput(Answer):
     timeline: TimelineView | None = None
     agent_says: AgentSays = None
     poll_after_s: PollAfter = None
+    not_in_file: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Requests (the user's words) whose change this file does not have: one that changed "
+            "nothing, one not done as asked, or one cut off that may still land. Tell the user "
+            "before offering the file as what they asked for"
+        ),
+    )
 
 
 ToolOutput = GenerateOutput | UploadOutput | StatusOutput | CreditsOutput | ExportOutput

@@ -9,10 +9,12 @@ words; the agent's own text follows, fenced and labelled as NemoVideo's, never o
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
+from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
-from .messages import Lang, join_sentences, t
+from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
@@ -107,9 +109,8 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.same_music", lang, names=quote_list(names, lang) if names else "?"))
         elif kind == "volume":
-            items.append(
-                t("asked.volume", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
-            )
+            key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
+            items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
         elif kind == "shape":
             shape = t(f"asked.shape.{item.get('asked')}", lang)
             items.append(
@@ -138,7 +139,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(t(f"asked.met.{kind}", lang))
         elif kind == "volume":
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
-            items.append(t("asked.met.volume", lang, asked=asked, found=found))
+            key = "asked.met.volume_at_most" if item.get("at_most") else "asked.met.volume"
+            items.append(t(key, lang, asked=asked, found=found))
     return items
 
 
@@ -205,6 +207,53 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(str(error))
     parts.append(cost_line(cost_of(gen), lang, more))
     return "\n\n".join(p for p in parts if p)
+
+
+def landed_reply(gen: Generation, lang: Lang) -> str:
+    """A cut-off request found landed: what is not as asked first, then that it landed and the
+    verified change. Its cost was told when it broke off (nothing is charged by landing)."""
+    parts: list[str] = []
+    unmet = not_as_asked(gen, lang)
+    if unmet:
+        parts.append(t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))
+    parts.append(t("landing.landed", lang, prompt=cap(gen.prompt, 80)))
+    built = _localized(turn_facts(gen).get("built"), lang)
+    listed = changes(gen, lang)
+    if built:
+        parts.append(str(built))
+    elif listed:
+        parts.append(t("agent.changes", lang) + "\n" + "\n".join(f"- {c}" for c in listed))
+    missing = missing_quotes(gen)
+    if missing:
+        parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
+    return "\n\n".join(parts)
+
+
+def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -> dict[str, str]:
+    """What an exported file does not have of the requests that led to it (newest first), by
+    request id: one cut off that may still land, one that changed nothing, or what one left not
+    as asked."""
+    lines = {}
+    if pending is not None:
+        lines[pending.id] = t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80))
+    for gen in gens:
+        unmet = not_as_asked(gen, lang)
+        if unmet:
+            items = t("asked.sep", lang).join(unmet)
+            lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
+        elif gen.timeline_changed is False and not already_as_asked(gen, lang):
+            if gen.route == Action.ASK or only_questions(gen.prompt):
+                continue  # a question asked for no change: the file lacks nothing of it
+            lines[gen.id] = t("export.lacks.unchanged", lang, prompt=cap(gen.prompt, 80))
+    return lines
+
+
+def cut_off_reply(gen: Generation, lang: Lang) -> str:
+    """A cut-off request once its outcome is known: what landed, or that it changed nothing."""
+    if gen.timeline_changed:
+        return landed_reply(gen, lang)
+    since = msg("ago.minutes", minutes=round((time.time() - (gen.ended_at or gen.created_at)) / 60))
+    return t("landing.nothing", lang, prompt=cap(gen.prompt, 80), ago=since)
 
 
 def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:

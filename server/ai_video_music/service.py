@@ -12,6 +12,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
+from .asked import asks_for_a_video
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
@@ -274,10 +275,15 @@ class VideoService:
         left = await s.balance_or_none()  # the quota left, read afresh
         if left is None or not EDIT_COST <= left < GENERATION_COST:
             return None
-        if project is not None:
+        if project is not None and not asks_for_a_video(prompt):
             state = await s.state_or_none(project)
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
                 REQUEST_COST.set(EDIT_COST)
+                # Reserved as an edit; NemoVideo alone decides what it charges: said plainly.
+                over = f"{GENERATION_COST - left:g}"
+                notes.append(
+                    t("quota.edit_may_cost_more", lang, left=f"{left:g}", cost=GENERATION_COST, over=over)
+                )
                 return None  # an edit, which the quota can pay
         self.consent.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
         if project is not None:

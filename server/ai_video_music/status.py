@@ -15,16 +15,27 @@ from .costs import GateKind, gate
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
 from .exports import RENDER_POLL_S, still_there
 from .jobs import Job, Reporter, no_progress
+from .landing import CutOff, Landing, settle
 from .messages import Lang, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TurnAnswer
 from .projects import CLIENT, is_anonymous
 from .records import RenderState
-from .replies import refused_line, status_steps, status_text, turn_answer, upload_outcome
+from .replies import (
+    as_asked,
+    changes,
+    cut_off_reply,
+    not_as_asked,
+    refused_line,
+    status_steps,
+    status_text,
+    turn_answer,
+    upload_outcome,
+)
 from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
 from .store import Project, Render
-from .turns import AGENT_POLL_S
+from .turns import AGENT_POLL_S, ago
 from .uploads import UPLOAD_POLL_S
 
 PAGE_SIZE = 20
@@ -120,7 +131,9 @@ async def status(
             out.exportable = facts.exportable
             current_fp = facts.fingerprint
             for item, rec in zip(out.exports, exports, strict=True):
-                if rec.project_id == current.id and rec.status is RenderState.DOWNLOADED:
+                # Every export of the project whose timeline was read, saved or not: only another
+                # project's (whose timeline is not read here) stays unknown.
+                if rec.project_id == current.id:
                     item.matches_timeline = rec.draft_fp == current_fp
             latest = next(
                 (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
@@ -130,6 +143,9 @@ async def status(
             )
             # No "call export" when the user just cancelled the export of this very timeline.
             cancelled_now = latest is not None and latest.status is RenderState.CANCELLED
+            cut = await settle(s.store, CLIENT.get(), current.id, state, current_fp)
+            if cut is not None:
+                _tell_cut_off(out, notes, cut, lang)
         out.project_exported = bool(s.store.project_renders(current.id, 1))
         media, out.media_total = s.store.media_page(current.id, MEDIA_SHOWN)
         out.media = [MediaItem(name=m.name, kind=m.kind, url=m.url) for m in media]
@@ -170,6 +186,30 @@ async def status(
         shown = "next.shown_project" if out.exportable else "next.shown_project_empty"
         out.next_steps.append(t(shown, lang, name=current.name or current.id))
     return out
+
+
+def _tell_cut_off(out: StatusOutput, notes: list[str], cut: CutOff, lang: Lang) -> None:
+    """A request whose answer was cut off: not known yet (said first, with when to look again),
+    or its outcome, told as an answer (what landed, or that it changed nothing)."""
+    gen = cut.gen
+    prompt = cap(gen.prompt, 80)
+    if cut.outcome is Landing.PENDING:
+        sent = ago(gen.sent_at or gen.created_at)
+        notes.append(t("landing.pending", lang, prompt=prompt, ago=sent, seconds=AGENT_POLL_S))
+        out.poll_after_s = min(out.poll_after_s or AGENT_POLL_S, AGENT_POLL_S)
+        return
+    reply = cut_off_reply(gen, lang)
+    out.replies.append(reply)
+    out.answers.append(
+        TurnAnswer(
+            request=gen.prompt,
+            reply=reply,
+            timeline_changed=gen.timeline_changed,
+            changes=changes(gen, lang),
+            not_as_asked=not_as_asked(gen, lang),
+            as_asked=as_asked(gen, lang),
+        )
+    )
 
 
 def _name(s: Shared, project: Project | None) -> str:

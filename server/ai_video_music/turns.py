@@ -405,6 +405,9 @@ class Turns:
             others = self.s.store.overlapping_turns(gen_id, gen.sent_at, ended)
             shared = sorted({self.s.project_name(o.project_id) for o in others})
         failed = error is not None and (not accepted or (not text.strip() and not changed))
+        # Cut off with its change unknown: the timeline before stays with the record, so whoever
+        # finds it landed later (landing.settle) can say what changed.
+        kept = {} if error is not None and accepted and changed is None else {"before_draft": None}
         return self.s.store.finish_turn(
             gen_id,
             status=TurnState.FAILED if failed else TurnState.DONE,
@@ -414,7 +417,7 @@ class Turns:
             credits_after=balance if gen is not None and gen.credits_before is not None else None,
             ended_at=ended,
             shared_with=shared,
-            before_draft=None,  # only needed while it runs
+            **kept,  # otherwise only needed while it runs
         )
 
     async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:

@@ -270,3 +270,53 @@ async def test_a_generation_the_quota_cant_pay_is_refused_even_when_confirmed_bu
     assert "团队额度" in text(refused)  # the way forward, in the user's language
     assert edit.structured_content and edit.structured_content["status"] == "done", text(edit)
     assert len(sim.requests("run_sse")) == 2  # the generation and the edit; never the refused one
+
+
+@pytest.mark.parametrize(
+    ("first", "new", "edit", "note"),
+    [
+        (
+            "make a video of a beach",
+            "make a video of a forest",
+            "make the title red",
+            "Your quota has 60 credits left. This request is counted as an edit (about 50), but if "
+            "NemoVideo makes a new video of it, it costs about 100: that would take your quota over its "
+            "limit by up to 40.",
+        ),
+        (
+            "做一个海滩的视频",
+            "再做一个森林的视频",
+            "把标题改成红色",
+            "你的额度还剩 60 积分。这个请求按编辑计算（约 50），但如果 NemoVideo 把它做成新视频，约需 100："
+            "额度最多会超出 40。",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_a_new_video_asked_in_a_project_with_a_timeline_is_reserved_as_a_generation(
+    database_url: str,
+    settings: Settings,
+    sim: Simulator,
+    monkeypatch: pytest.MonkeyPatch,
+    first: str,
+    new: str,
+    edit: str,
+    note: str,
+) -> None:
+    """RT5-2: 60 of a 160 quota left, in a project that has a video. "Make a video of a forest"
+    may be charged as a generation (100): refused, not reserved at an edit's 50 and overrun. An
+    edit goes, and its answer says plainly what a generation's price would do to the quota."""
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, user_id = sim.state.register_user(credits=TEAM_BALANCE)
+    with hosted_with(database_url, settings, team_token=token, team_quota=160) as base:
+        code = await member(database_url, "alice", monkeypatch)
+        with anyio.fail_after(120):
+            async with signed_in(base, "", browser=member_browser(code)) as client:
+                await call(client, "generate", {"prompt": first, "new_project": True, "accept_cost": True})
+                refused = await call(client, "generate", {"prompt": new, "accept_cost": True})
+                edited = await call(client, "generate", {"prompt": edit, "accept_cost": True})
+    assert refused.structured_content and refused.structured_content["status"] == "cannot_run", text(refused)
+    assert edited.structured_content and edited.structured_content["status"] == "done", text(edited)
+    assert note in text(edited)
+    assert len(sim.requests("run_sse")) == 2, "the new video was never sent"
+    assert TEAM_BALANCE - sim.state.users[user_id].credits <= 160, "the quota holds"
