@@ -103,10 +103,10 @@ class Consent:
             return None
         store, client = self.s.store, CLIENT.get()
         latest = store.latest_turn(client, project.id)
-        if latest is not None and latest.route in (None, "agent", "repeat"):
+        if latest is not None and _a_request(latest):
             return latest
         sent = store.session_turns(client, limit=50)
-        return next((g for g in sent if g.project_id == project.id and g.route in (None, "agent")), None)
+        return next((g for g in sent if g.project_id == project.id and _a_request(g)), None)
 
     def refused_last(self, project: Project | None) -> Generation | None:
         """The project's newest request, if it was refused for its cost or awaits confirmation
@@ -195,6 +195,12 @@ class Consent:
             credits_left=balance,
             project=await self.s.project_view(project, link=True),
         )
+
+
+def _a_request(gen: Generation) -> bool:
+    """A request "try again" can mean: one routed to the agent, or words confirmed as a question
+    that changed the timeline all the same (they acted as a request)."""
+    return gen.route in (None, "agent", "repeat") or (gen.route == "ask" and gen.timeline_changed is True)
 
 
 def repeat_landed(told: Generation | None, lang: Lang) -> str:

@@ -17,7 +17,7 @@ from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
 from .consent import Consent
-from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, spent
+from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, cost_of, spent
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
@@ -34,7 +34,7 @@ from .status import status
 from .store import Generation, Project, Store
 from .takeover import Takeover
 from .timeline import read_timeline, summary
-from .turns import Turns, has_video
+from .turns import Turns, has_video, prompt_key
 from .uploads import Roots, UploadPages, Uploads
 
 log = logging.getLogger(__name__)
@@ -237,8 +237,9 @@ class VideoService:
             return _wrap(up.status != "working", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
+        measured = self._measured_before(current, prompt, repeat_of)
         if (
-            refused := await self._over_quota(current, lang, notes, prompt, str(decision.action))
+            refused := await self._over_quota(current, lang, notes, prompt, str(decision.action), measured)
         ) is not None:
             return refused
         if not accept_cost:
@@ -260,22 +261,39 @@ class VideoService:
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
         )
 
+    def _measured_before(self, project: Project | None, prompt: str, repeat_of: Generation | None) -> float:
+        """What these words cost when they ran before (a repeat, or the same words again): a
+        repeat of a generation is priced as one, whatever the project now holds. 0: not known."""
+        earlier = repeat_of
+        if earlier is None and project is not None:
+            earlier = self.shared.store.told_turn(project.id, prompt_key(prompt))
+        cost = cost_of(earlier) if earlier is not None else None
+        return float(cost.used) if cost is not None and cost.used else 0.0
+
     async def _over_quota(
-        self, project: Project | None, lang: Lang, notes: list[str], prompt: str, route: str
+        self,
+        project: Project | None,
+        lang: Lang,
+        notes: list[str],
+        prompt: str,
+        route: str,
+        measured: float = 0.0,
     ) -> GenerateOutput | None:
         """A team member's quota is a limit, not a balance to overdraw: a generation it can't pay
         is cannot_run even when the user would confirm (below an edit's cost the usual gate
-        already says so). Only members have a quota; only near its end is the timeline read."""
+        already says so). Only members have a quota; only near its end is the timeline read.
+        ``measured``: what the same request cost when it ran before (a repeat costs that again)."""
         s = self.shared
         if s.client.quota is None:
             return None
         # This look answers plainly what the quota can't pay; what is sent is decided by the
         # reservation (hosted/team.py, atomic), of a generation's estimate unless an edit is found here.
-        REQUEST_COST.set(GENERATION_COST)
+        estimate = max(GENERATION_COST, int(measured + 0.999))
+        REQUEST_COST.set(estimate)
         left = await s.balance_or_none()  # the quota left, read afresh
-        if left is None or not EDIT_COST <= left < GENERATION_COST:
+        if left is None or not EDIT_COST <= left < estimate:
             return None
-        if project is not None and not asks_for_a_video(prompt):
+        if project is not None and not asks_for_a_video(prompt) and measured <= EDIT_COST:
             state = await s.state_or_none(project)
             if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
                 REQUEST_COST.set(EDIT_COST)
@@ -288,7 +306,7 @@ class VideoService:
         self.consent.record_not_sent(project, prompt, str(GateKind.CANNOT_RUN), route)
         if project is not None:
             project = s.projects.name_as_told(project, prompt)
-        g = Gate(GateKind.CANNOT_RUN, GENERATION_COST, True, left)
+        g = Gate(GateKind.CANNOT_RUN, estimate, True, left)
         return self.consent.refusal(g, lang, notes, project=await s.project_view(project, link=True))
 
     async def upload(

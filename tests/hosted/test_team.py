@@ -320,3 +320,27 @@ async def test_a_new_video_asked_in_a_project_with_a_timeline_is_reserved_as_a_g
     assert note in text(edited)
     assert len(sim.requests("run_sse")) == 2, "the new video was never sent"
     assert TEAM_BALANCE - sim.state.users[user_id].credits <= 160, "the quota holds"
+
+
+@pytest.mark.parametrize("again", ["a beach at sunset, please", "try again"], ids=["same-words", "try-again"])
+async def test_a_repeat_of_a_generation_is_gated_at_what_it_cost_even_when_confirmed(
+    database_url: str, settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch, again: str
+) -> None:
+    """Attack 6 (RT5 team half): words that made a generation (100) in words we can't read as
+    "a video", said again or retried with 60 of a 160 quota left, are priced at what they cost,
+    not at an edit's 50 because the project now has a timeline: refused, never sent, quota held."""
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, user_id = sim.state.register_user(credits=TEAM_BALANCE)
+    first = "a beach at sunset, please"
+    with hosted_with(database_url, settings, team_token=token, team_quota=160) as base:
+        code = await member(database_url, "alice", monkeypatch)
+        with anyio.fail_after(120):
+            async with signed_in(base, "", browser=member_browser(code)) as client:
+                args = {"prompt": first, "new_project": True, "accept_cost": True}
+                made = await call(client, "generate", args)
+                refused = await call(client, "generate", {"prompt": again, "accept_cost": True})
+    assert made.structured_content and made.structured_content["status"] == "done", text(made)
+    assert TEAM_BALANCE - sim.state.users[user_id].credits == 100, "the first request was a generation"
+    assert refused.structured_content and refused.structured_content["status"] == "cannot_run", text(refused)
+    assert len(sim.requests("run_sse")) == 1, "the repeat was never sent"
+    assert TEAM_BALANCE - sim.state.users[user_id].credits <= 160, "the quota holds"
