@@ -979,6 +979,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was sent for “{prompt}”, so there is nothing to cancel and nothing was charged.",
         "“{prompt}”没有发送出去，所以没有可取消的内容，也没有扣积分。",
     ),
+    "cancel.not_sent_it": (
+        "Nothing was sent for “{prompt}”: there is nothing of it to cancel, and it was not charged.",
+        "“{prompt}”没有发送出去：它没有可取消的内容，也没有为它扣积分。",
+    ),
+    "cancel.running": (
+        "“{prompt}” was already sent to NemoVideo and is still running: it can't be recalled, so it "
+        "finishes and its credits (about {cost}) are spent. Its answer comes when it is ready.",
+        "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，积分（约 {cost}）也已扣除。"
+        "做完后会告诉你结果。",
+    ),
+    "cancel.project_kept": (
+        "The project “{name}” it was for is still here and current.",
+        "它所属的项目“{name}”仍然保留，并且是当前项目。",
+    ),
+    "cancel.project_kept_media": (
+        "The project “{name}” it was for is still here and current, with its {n} uploaded file(s): {names}.",
+        "它所属的项目“{name}”仍然保留，并且是当前项目，里面有已上传的 {n} 个文件：{names}。",
+    ),
     "cancel.turn_done": (
         "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
         "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
@@ -989,8 +1007,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cancel.agent_running": (
         "The agent request already sent can't be recalled: it keeps running and its credits are spent. "
-        "Its answer will show in status.",
-        "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。它的回复会在 status 中显示。",
+        "Its answer comes when it is ready.",
+        "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。做完后会告诉你结果。",
     ),
     # --- upload --------------------------------------------------------------------------------
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),

@@ -9,6 +9,7 @@ words; the agent's own text follows, fenced and labelled as NemoVideo's, never o
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 from .costs import EDIT_COST, Cost, Spent, cost_of
@@ -267,15 +268,43 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
     )
 
 
-def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
-    """What a cancel did, about the session's most recent request first (``turn``, when that was
-    an agent request): never sent, so nothing to cancel or charge; or already answered. Then the
-    renders it stopped, else why there was nothing to stop; an agent request already sent is said
-    to go on (never "ask to undo it": that is another paid request)."""
+@dataclass(frozen=True)
+class CancelFacts:
+    """What a cancel's answer needs besides its record: the project's request still running
+    (sent, so it can't be recalled), whether a request of the project was sent (and charged),
+    and the current project a request never sent was for (it stays, with its media)."""
+
+    running: Generation | None = None
+    running_cost: int = EDIT_COST  # about what it costs (charged when it was sent)
+    charged: bool = False
+    project: str | None = None
+    media: tuple[str, ...] = ()
+    media_total: int = 0
+
+
+def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
+    """What a cancel did. A request of the project that was sent and still runs comes first
+    (named, its cost, that it goes on: never "ask to undo it", another paid request), so nothing
+    said after it reads as "nothing was charged". Then the session's most recent request
+    (``turn``): never sent, so nothing of it to cancel or charge, and its project stays; or
+    already answered. Then the renders it stopped, else why there was nothing to stop."""
+    facts = facts or CancelFacts()
+    running = facts.running
     parts = []
+    if running is not None:
+        parts.append(t("cancel.running", lang, prompt=cap(running.prompt, 60), cost=facts.running_cost))
     if turn is not None and turn.status is TurnState.NOT_SENT:
-        parts.append(t("cancel.not_sent", lang, prompt=cap(turn.prompt, 60)))
-    elif turn is not None and turn.status is not TurnState.RUNNING and not rec.renders:
+        # "Nothing was charged" only when no request of the project was sent at all.
+        key = "cancel.not_sent_it" if running is not None or facts.charged else "cancel.not_sent"
+        parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))
+        if facts.project is not None:
+            parts.append(kept_line(facts, lang))
+    elif (
+        turn is not None
+        and turn.status is not TurnState.RUNNING
+        and not rec.renders
+        and (running is None or running.id != turn.id)
+    ):
         parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
     if rec.renders:
         parts.append(t("cancel.done", lang))
@@ -285,9 +314,18 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
         parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
     elif not rec.agent_running:
         parts.append(t("cancel.nothing", lang))
-    if rec.agent_running:
+    if rec.agent_running and running is None:  # a job runs whose record wasn't found: said plainly
         parts.append(t("cancel.agent_running", lang))
     return "\n\n".join(parts)
+
+
+def kept_line(facts: CancelFacts, lang: Lang) -> str:
+    """The project a request never sent was for: still there and current, with its media."""
+    if not facts.media_total:
+        return t("cancel.project_kept", lang, name=facts.project)
+    more = ["…"] if facts.media_total > len(facts.media) else []
+    names = t("list.sep", lang).join([*facts.media, *more])
+    return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
 def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:

@@ -1,0 +1,140 @@
+"""A play-test's findings (play8, EN and 中文) through a real MCP client session: a cancel leads
+with the request that is actually running (never "nothing was charged" beside it) and says the
+project of a request never sent stays; a quoted title names the project, refused or sent;
+`reply` holds no words for the assistant; `as_asked` lists what landed as asked on the answer
+that delivers it; an empty timeline states no shape of its own."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask, fast_config, requests_to
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    return fast_config(generation_cost=100, edit_cost=50)
+
+
+def balance(sim: Simulator) -> float:
+    return float(sum(u.credits for u in sim.state.users.values()))
+
+
+def photos(tmp_path: Path, *names: str) -> list[str]:
+    paths = []
+    for name in names:
+        path = tmp_path / name
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        paths.append(str(path))
+    return paths
+
+
+# --- 1. cancel: the running request first; the project of one never sent stays ------------------
+
+CANCEL_WHILE_RUNNING = {
+    "en": {
+        "request": "make a 6 second video for the bakery",
+        "question": "Stop that one, I changed my mind.",
+        "cancel": "stop",
+        "running": "“make a 6 second video for the bakery” was already sent to NemoVideo and is still "
+        "running",
+        "recall": "can't be recalled",
+        "cost": "about 50",
+        "unsent": "Nothing was sent for “Stop that one, I changed my mind.”",
+        "never": "nothing was charged",
+    },
+    "zh": {
+        "request": "给面包店做一个6秒的视频",
+        "question": "音乐是什么风格的？",
+        "cancel": "停下",
+        "running": "“给面包店做一个6秒的视频”已经发给 NemoVideo，仍在运行",
+        "recall": "无法撤回",
+        "cost": "约 50",
+        "unsent": "“音乐是什么风格的？”没有发送出去",
+        "never": "也没有扣积分",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_cancel_leads_with_the_request_that_runs_never_saying_nothing_was_charged(
+    settings: Settings, sim: Simulator, image: Path, lang: str
+) -> None:
+    words = CANCEL_WHILE_RUNNING[lang]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": words["request"]})
+            assert working["status"] == "working"
+            held = await ask(client, "generate", {"prompt": words["question"]})
+            assert held["status"] == "needs_confirmation", "the latest request is one not sent"
+            out = await ask(client, "generate", {"prompt": words["cancel"]})
+            assert out["action"] == "cancel"
+            reply = out["reply"]
+            assert reply.startswith(words["running"]), reply
+            assert words["recall"] in reply and words["cost"] in reply, reply
+            assert words["never"] not in reply, "a sent request of the project runs and was charged"
+            assert words["unsent"] in reply and reply.index(words["unsent"]) > reply.index(words["running"])
+    assert len(requests_to(sim, "run_sse")) == 1, "the question was never sent"
+
+
+async def test_cancel_after_an_earlier_charged_request_never_says_nothing_was_charged(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        assert (await ask(client, "generate", {"prompt": "make a 6 second video"}))["status"] == "done"
+        assert (await ask(client, "generate", {"prompt": "What music does it use?"}))["status"] == (
+            "needs_confirmation"
+        )
+        out = await ask(client, "generate", {"prompt": "cancel that"})
+    reply = out["reply"]
+    assert "Nothing was sent for “What music does it use?”" in reply and "it was not charged" in reply
+    assert "nothing was charged" not in reply, "the project's earlier request was charged"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "cancel", "said"),
+    [
+        (
+            "make a vertical 8 second video from these photos, no music",
+            "Cancel that.",
+            ("Nothing was sent for", "nothing was charged",
+             "The project “{name}” it was for is still here and current, with its 2 uploaded file(s): "
+             "beach.jpg, city-lights.jpg"),
+        ),
+        (
+            "用这两张照片做一个竖屏 6 秒的视频，不要音乐。",
+            "算了，这个不要了，取消吧。",
+            ("没有发送出去", "也没有扣积分",
+             "它所属的项目“{name}”仍然保留，并且是当前项目，"
+             "里面有已上传的 2 个文件：beach.jpg、city-lights.jpg"),
+        ),
+    ],
+    ids=["en", "zh"],
+)  # fmt: skip
+async def test_cancelling_a_request_never_sent_says_its_project_stays_current_with_its_media(
+    settings: Settings, sim: Simulator, tmp_path: Path, prompt: str, cancel: str, said: tuple[str, ...]
+) -> None:
+    token, _ = sim.state.register_user(credits=0)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "cannot_run"
+        out = await ask(client, "generate", {"prompt": cancel})
+    assert out["project"]["current"] is True
+    name = out["project"]["name"]
+    assert out["action"] == "cancel" and all(s.format(name=name) in out["reply"] for s in said), out["reply"]
+    assert requests_to(sim, "run_sse") == []
