@@ -138,3 +138,67 @@ async def test_cancelling_a_request_never_sent_says_its_project_stays_current_wi
     name = out["project"]["name"]
     assert out["action"] == "cancel" and all(s.format(name=name) in out["reply"] for s in said), out["reply"]
     assert requests_to(sim, "run_sse") == []
+
+
+# --- 2. a quoted title names the project, refused or sent ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        ("New video: 'Croissant Day' — vertical, 8 seconds, the first two photos only, no music.",
+         "Croissant Day"),
+        ('Make a new video "Croissant Day", vertical, 8 seconds, no music.', "Croissant Day"),
+        ("“Spring Sale”: 8 seconds, vertical, no music", "Spring Sale"),
+        ("新视频：《母亲节特惠》，竖屏 6 秒，只用这两张照片，不要音乐。", "母亲节特惠"),
+        ("做一个名为「开业倒计时」的视频，竖屏 6 秒。", "开业倒计时"),
+    ],
+)  # fmt: skip
+async def test_a_quoted_title_names_the_project_when_refused_and_after_it_runs(
+    settings: Settings, sim: Simulator, tmp_path: Path, prompt: str, name: str
+) -> None:
+    token, _ = sim.state.register_user(credits=0)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        up = await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        default = up["project"]["name"]
+        refused = await ask(client, "generate", {"prompt": prompt})
+        assert refused["status"] == "cannot_run" and refused["project"]["name"] == name
+        sim.state.set_credits(1000)  # the user registered
+        done = await ask(client, "generate", {"prompt": prompt, "project": name})
+        assert done["status"] == "done" and done["project"]["name"] == name
+        st = await ask(client, "status")
+        assert [p["name"] for p in st["projects"]] == [name], f"listed as {name}, never as {default}"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "New video: 'Croissant Day' — vertical, 8 seconds, the first two photos only, no music.",
+        "新视频：「母亲节特惠」，竖屏 6 秒，不要音乐。",
+    ],
+)
+async def test_a_quoted_title_names_a_project_whose_first_request_runs(
+    rich: Client, tmp_path: Path, prompt: str
+) -> None:
+    await ask(rich, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+    done = await ask(rich, "generate", {"prompt": prompt})
+    name = "Croissant Day" if "Croissant" in prompt else "母亲节特惠"
+    assert done["status"] == "done" and done["project"]["name"] == name
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Add the caption 'See you soon' at the end, 6 seconds",
+        "加上字幕「下次见」，6 秒",
+        "'Hello' should be the caption",
+    ],
+)
+async def test_quoted_text_to_show_does_not_name_the_project(
+    settings: Settings, sim: Simulator, image: Path, prompt: str
+) -> None:
+    token, _ = sim.state.register_user(credits=0)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        up = await ask(client, "upload", {"files": [str(image)]})
+        refused = await ask(client, "generate", {"prompt": prompt})
+    assert refused["status"] == "cannot_run" and refused["project"]["name"] == up["project"]["name"]
