@@ -7,13 +7,16 @@ that delivers it; an empty timeline states no shape of its own."""
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import Client
 
+import ai_video_music
 from ai_video_music.config import Settings
+from ai_video_music.messages import CATALOGUE
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
@@ -202,3 +205,59 @@ async def test_quoted_text_to_show_does_not_name_the_project(
         up = await ask(client, "upload", {"files": [str(image)]})
         refused = await ask(client, "generate", {"prompt": prompt})
     assert refused["status"] == "cannot_run" and refused["project"]["name"] == up["project"]["name"]
+
+
+# --- 3. `reply` is for the user: what to call, and with which argument, is in next_steps ----------
+
+# Words only an assistant can act on: an argument, a tool called by name.
+_TOOLS = r"(?:generate|status|export|upload|credits)"
+_FOR_ASSISTANT = {
+    "en": re.compile(
+        r"project=|request=|accept_cost|job_id|new_project|\bcall\b[^.;:]{0,40}\b" + _TOOLS + r"\b"
+        r"|\b(?:generate|status)\b"
+    ),
+    "zh": re.compile(
+        r"project=|request=|accept_cost|job_id|new_project|调用|(?<![A-Za-z])" + _TOOLS + r"(?![A-Za-z])"
+    ),
+}
+# Entries that never reach `reply`: next steps, tool and prompt texts, the caller's input errors,
+# the command line, the hosted web pages, and remedies (an error's advice to the assistant).
+_NOT_IN_REPLY = ("next.", "prompt.", "input.", "cli.", "hosted.", "tool.", "rate.", "http.")
+
+
+def _remedies() -> set[str]:
+    """Catalogue entries passed as an error's remedy (``remedy="…"``): the error's advice, not `reply`."""
+    root = Path(ai_video_music.__file__).parent
+    found: set[str] = set()
+    for source in root.rglob("*.py"):
+        found |= set(re.findall(r'remedy="([a-z_.]+)"', source.read_text(encoding="utf-8")))
+    return found
+
+
+def test_no_entry_that_reaches_reply_speaks_to_the_assistant() -> None:
+    remedies = _remedies()
+    offenders = []
+    for key, entry in CATALOGUE.items():
+        if key.startswith(_NOT_IN_REPLY) or key.endswith(".remedy") or key in remedies:
+            continue
+        for lang, words in zip(("en", "zh"), entry, strict=True):
+            bare = re.sub(r"\{[a-z_]+\}", "…", words)  # a placeholder's name is not a word said
+            if _FOR_ASSISTANT[lang].search(bare):
+                offenders.append(f"{key} [{lang}]: {words}")
+    assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [("Make a video titled 'Fresh Every Morning' from this photo, 6 seconds", "Fresh Every Morning"),
+     ("用这张照片做一个视频，标题是「春日花语」，6 秒", "春日花语")],
+)  # fmt: skip
+async def test_a_project_named_now_is_said_in_reply_and_its_use_is_a_next_step(
+    rich: Client, image: Path, prompt: str, name: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    done = await ask(rich, "generate", {"prompt": prompt})
+    assert done["project"]["name"] == name and f"“{name}”" in done["reply"]
+    assert "project=" not in done["reply"] and any(
+        f"“{name}”" in s and "project=" in s for s in done["next_steps"]
+    )

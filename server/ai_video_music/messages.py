@@ -783,12 +783,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "注意：“{prompt}”之后时间线实际上没有变化。",
     ),
     "agent.unchecked": (
-        "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
-        "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
+        "The timeline couldn't be read after this request, so what changed isn't known yet.",
+        "这次请求之后无法读取时间线，所以暂时不知道改了什么。",
     ),
     "project.named_now": (
-        "The project is now called “{name}” (from the request's words); use that name with project=.",
-        "项目现在名为“{name}”（取自这次请求的用语）；使用 project= 时请用这个名称。",
+        "The project is now called “{name}” (from the request's words).",
+        "项目现在名为“{name}”（取自这次请求的用语）。",
     ),
     "asked.unmet": ("Not as asked: {items}.", "与要求不符：{items}。"),
     "asked.sep": ("; ", "；"),
@@ -873,10 +873,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'The server reading the answer to "{prompt}" stopped while NemoVideo\'s agent worked on it. '
         "It was not sent again: another server followed the project at NemoVideo for {minutes} "
         "minutes without seeing it finish; this is the timeline as it was then (the agent may "
-        "still change it: status shows the latest).",
+        "still change it).",
         "读取“{prompt}”回复的服务器在 NemoVideo 的智能体处理时停止了。请求没有重发：另一台服务器"
         "跟进了 NemoVideo 上的项目 {minutes} 分钟，未见其完成；以下是当时的时间线（智能体可能"
-        "仍在修改：用 status 查看最新情况）。",
+        "仍在修改）。",
+    ),
+    "agent.failed_after_sent": (
+        "NemoVideo had already received it, so it may have been charged; sending it again could "
+        "charge twice.",
+        "NemoVideo 已经收到了这个请求，可能已经扣费；再次发送可能重复扣费。",
     ),
     "agent.words_lost": (
         "NemoVideo's reply to it was not received (the server reading it stopped).",
@@ -1112,8 +1117,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- status --------------------------------------------------------------------------------
     "status.no_project": (
-        "No project yet: upload media or describe a video with generate.",
-        "还没有项目：请先上传素材，或用 generate 描述想要的视频。",
+        "No project yet: nothing has been uploaded or asked for.",
+        "还没有项目：还没有上传素材，也没有提出制作请求。",
     ),
     "status.project": (
         "Current project: “{name}” (created {created}).",
@@ -1152,21 +1157,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "其他项目中正在进行：{items}",
     ),
     "status.answer_elsewhere": (
-        "An answer to “{prompt}” is ready in the project “{name}”: "
-        "call status with project=“{name}” to read it.",
-        "项目「{name}」中“{prompt}”的回复已经就绪：用 project=“{name}” 调用 status 查看。",
+        "An answer to “{prompt}” is ready in the project “{name}”.",
+        "项目「{name}」中“{prompt}”的回复已经就绪。",
     ),
     "status.answer_other_request": (
-        "An answer to “{prompt}” is ready in this project; it is told to the call that names its request "
-        "(request= with the job_id its generate answer gave).",
-        "本项目中请求“{prompt}”已有回复；"
-        "会告知给传入该请求的调用（request= 该 generate 回复给出的 job_id）。",
+        "An answer to “{prompt}” is ready in this project; it is told with that request.",
+        "本项目中请求“{prompt}”已有回复；会随那个请求告知。",
     ),
     "status.answer_other_session": (
         "An answer to “{prompt}”, asked in another conversation, is ready in this project; it is told there.",
         "本项目中有一个在另一个对话里提出的请求“{prompt}”已有回复；会在那个对话中告知。",
     ),
     # --- next steps (for the assistant) --------------------------------------------------------
+    "next.named_now": (
+        "The project is now called “{name}”: use that name with project=.",
+        "项目现在名为“{name}”：使用 project= 时请用这个名称。",
+    ),
+    "next.read_elsewhere": (
+        "To read the answer waiting in “{name}”, call status with project=“{name}”.",
+        "要查看「{name}」中等待的回复，用 project=“{name}” 调用 status。",
+    ),
+    "next.read_other_request": (
+        "An answer in this project is told to the call that names its request: pass request= with "
+        "the job_id its generate answer gave.",
+        "本项目中的一个回复会告知给指明该请求的调用：传入 request=，值为该 generate 回复给出的 job_id。",
+    ),
+    "next.status_to_see": (
+        "Call status in about {seconds} s to read the timeline and see what changed.",
+        "约 {seconds} 秒后调用 status，读取时间线，查看改了什么。",
+    ),
     "next.after_new_project": (
         "Call upload with the new media, then generate.",
         "调用 upload 上传新素材，然后调用 generate。",

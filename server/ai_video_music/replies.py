@@ -219,6 +219,15 @@ def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
+    """What to call next after a turn (words for the assistant, never in ``reply``)."""
+    facts = turn_facts(gen)
+    steps = [t("next.named_now", lang, name=facts["named"])] if isinstance(facts.get("named"), str) else []
+    if facts.get("error") and facts.get("accepted"):  # broke once NemoVideo had it: never resend
+        steps.append(t("error.turn_failed.remedy", lang))
+    return steps + _turn_steps(gen, facts, lang, poll_s)
+
+
+def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int) -> list[str]:
     if gen.status is TurnState.FAILED:
         return [t("next.status_later", lang, seconds=poll_s)] if gen.timeline_changed else []
     if gen.timeline_changed is False:
@@ -227,6 +236,10 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
     asks = translate(said(gen)).actions
     steps = []
+    taken = facts.get("taken_over")
+    unsettled = isinstance(taken, dict) and not taken.get("stable")
+    if (gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED) or unsettled:
+        steps.append(t("next.status_to_see", lang, seconds=poll_s))  # what changed: status reads it
     unmet = not_as_asked(gen, lang)
     if unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))

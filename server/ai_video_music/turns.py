@@ -391,8 +391,9 @@ class Turns:
         if error is not None:
             facts["error"] = {
                 lang: (
-                    # The message reached the agent: whatever broke, sending it again could charge twice.
-                    join_sentences([error.message(lang), t("error.turn_failed.remedy", lang)], lang)
+                    # The message reached the agent: whatever broke, sending it again could charge
+                    # twice. Said to the user here; what to call next is in the answer's next steps.
+                    join_sentences([error.message(lang), t("agent.failed_after_sent", lang)], lang)
                     if accepted
                     else error.render(lang)
                 )
