@@ -261,3 +261,52 @@ async def test_a_project_named_now_is_said_in_reply_and_its_use_is_a_next_step(
     assert "project=" not in done["reply"] and any(
         f"“{name}”" in s and "project=" in s for s in done["next_steps"]
     )
+
+
+# --- 4. as_asked on whichever answer delivers the turn ---------------------------------------------
+
+AS_ASKED = {
+    "en": (
+        "Turn these pictures into a 15-second landscape clip with warm acoustic music — put the title "
+        "'Fresh Every Morning' at the start.",
+        [
+            "the timeline is 15 seconds long",
+            "the frame is horizontal",
+            "the title “Fresh Every Morning” is on screen",
+        ],
+    ),
+    "zh": (
+        "把这些照片做成一个15秒的横屏视频，配温暖的原声音乐，开头放上标题「清晨新鲜」。",
+        ["时间线是 15 秒", "画面是横屏", "画面上有标题「清晨新鲜」"],
+    ),
+}
+
+
+@pytest.mark.parametrize("via", ["generate", "status", "export"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_as_asked_lists_what_landed_as_asked_on_the_answer_that_delivers_it(
+    settings: Settings, sim: Simulator, tmp_path: Path, lang: str, via: str
+) -> None:
+    prompt, met = AS_ASKED[lang]
+    token, _ = sim.state.register_user(credits=1000)
+    budget = 10.0 if via == "generate" else 1.0
+    async with Client(
+        create_server(dataclasses.replace(settings, token=token, tool_budget=budget))
+    ) as client:
+        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg", "forest.jpg")})
+        if via == "generate":
+            out = await ask(client, "generate", {"prompt": prompt})
+            found = out["as_asked"]
+        else:
+            with sim.hold("run_sse"):
+                assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "working"
+            if via == "status":
+                found = (await ask(client, "status"))["answers"][0]["as_asked"]
+            else:
+                outs = [await ask(client, "export")]
+                while outs[-1]["status"] != "done":  # the render runs on: the same export, looked at again
+                    outs.append(await ask(client, "export"))
+                delivered = [o for o in outs if o["agent_reply"]]
+                assert len(delivered) == 1, "one export delivered the turn it waited for"
+                found = delivered[0]["as_asked"]
+    assert len(found) == len(met) and all(any(m in f for f in found) for m in met), found

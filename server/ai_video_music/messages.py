@@ -828,6 +828,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.seconds": ("the timeline is {found} seconds long", "时间线是 {found} 秒"),
     "asked.met.shape": ("the frame is {shape} ({width}x{height})", "画面是{shape}（{width}x{height}）"),
     "asked.met.music": ("there is no music", "没有音乐"),
+    "asked.met.title": ("the title {name} is on screen", "画面上有标题{name}"),
     "asked.met.text": ("there is no text on screen", "画面上没有文字"),
     "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
     "asked.shape.vertical": ("vertical", "竖屏"),

@@ -200,6 +200,13 @@ _NEW_VIDEO_QUOTE = re.compile(
 _OPENING_QUOTE = re.compile(r"^\s*" + _QUOTE + r"\s*(?:[:：,，;；.。!！—–-]|$)")
 
 
+def quoted_name(text: str) -> str:
+    """A quoted name given to a new video ("New video: 'Croissant Day' — …", 新视频：「X」), or one
+    the request opens with; else "". Whether it is also to be shown on screen, the words don't say."""
+    found = _NEW_VIDEO_QUOTE.search(text) or _OPENING_QUOTE.match(text)
+    return tidy(found.group(1)) if found else ""
+
+
 def title_from(text: str) -> str:
     """The name the request gives the video in so many words ("called 'Holiday teaser'",
     "Holiday teaser: …", 叫「开业倒计时」, 名为…, 「X」视频), else "": never a guess from its subject."""
@@ -209,9 +216,9 @@ def title_from(text: str) -> str:
         found = pattern.search(text)
         if found and tidy(found.group(1)):
             return tidy(_until_stop(found.group(1)))
-    opening = _NEW_VIDEO_QUOTE.search(text) or _OPENING_QUOTE.match(text)
-    if opening and tidy(opening.group(1)):
-        return tidy(opening.group(1))
+    opening = quoted_name(text)
+    if opening:
+        return opening
     named = _NAMED_VIDEO.search(text)
     if named and tidy(named.group(1) or named.group("zh") or ""):
         return tidy(named.group(1) or named.group("zh"))

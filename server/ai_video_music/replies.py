@@ -137,6 +137,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             )
         elif kind in ("music", "text"):
             items.append(t(f"asked.met.{kind}", lang))
+        elif kind == "title":
+            items.append(t("asked.met.title", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "volume":
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.met.volume", lang, asked=asked, found=found))
