@@ -310,3 +310,31 @@ async def test_as_asked_lists_what_landed_as_asked_on_the_answer_that_delivers_i
                 assert len(delivered) == 1, "one export delivered the turn it waited for"
                 found = delivered[0]["as_asked"]
     assert len(found) == len(met) and all(any(m in f for f in found) for m in met), found
+
+
+# --- 5. an empty timeline states no frame of its own ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "empty"),
+    [
+        ("make a vertical 8 second video from these photos", "Timeline is empty: no video yet"),
+        ("用这些照片做一个竖屏 8 秒的视频", "时间线是空的：还没有视频"),
+    ],
+)
+async def test_an_empty_timeline_states_no_frame_as_the_videos(
+    settings: Settings, sim: Simulator, tmp_path: Path, prompt: str, empty: str
+) -> None:
+    token, _ = sim.state.register_user(credits=0)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "cannot_run"
+        st = await ask(client, "status")
+    view = st["timeline"]
+    assert (view["width"], view["height"], view["aspect_ratio"], view["duration_s"]) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert empty in st["reply"] and not re.search(r"\d+x\d+|16:9|9:16", st["reply"]), st["reply"]

@@ -1304,7 +1304,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "更多导出：调用 status 并传入 page={page}。",
     ),
     # --- timeline (timeline.py: summaries and change lists) ---------------------------------------
-    "timeline.empty": ("Timeline is empty.", "时间线是空的。"),
+    "timeline.empty": (
+        "Timeline is empty: no video yet (its length and frame come with the first one).",
+        "时间线是空的：还没有视频（时长和画面比例随第一个视频而定）。",
+    ),
     "timeline.head": ("Timeline: {facts}.", "时间线：{facts}。"),
     "timeline.facts.sep": (", ", "，"),
     "timeline.track.sep": (" ", "；"),
