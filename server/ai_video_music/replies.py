@@ -312,7 +312,7 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
         # "Nothing was charged" only when no request of the project was sent at all.
         key = "cancel.not_sent_it" if running is not None or facts.charged else "cancel.not_sent"
         parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))
-        if facts.project is not None:
+        if facts.project is not None and running is None:  # beside a running request: said above
             parts.append(kept_line(facts, lang))
     elif (
         turn is not None
