@@ -48,7 +48,7 @@ class Asked:
 _QUOTED = re.compile("[\"“「『《‘][^\"“”「」『』《》‘’\n]{0,200}[\"”」』》’]|(?<!\\w)'[^'\n]{1,200}'(?!\\w)")
 _SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；]*")
 _CLAUSE = re.compile(
-    r"[,，、()（）—–]|\s-\s|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)"
+    r"[,，、()（）]|(?<!\d)\s*[—–]\s*(?!\d)|(?<!\d)\s-\s(?!\d)|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)"
 )
 # A sentence that asks about the video or sets a condition states nothing to check.
 _EN_NOT_A_REQUEST = re.compile(
