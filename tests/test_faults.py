@@ -209,7 +209,8 @@ async def test_a_dropped_stream_returns_what_arrived_and_what_changed(
         assert body.index("Video: beach (0-10s)") < body.index("NemoVideo says:\n> Your 10-second video")
         assert "cut off" in body
         assert "connection to the video agent broke" in body
-        assert "Don't send the same request again" in body
+        assert "sending it again could charge twice" in body
+        assert "Don't send the same request again" in " ".join(out["next_steps"]), "what to do: a next step"
         assert not (await call(client, "credits")).is_error, "the server survives"
 
 

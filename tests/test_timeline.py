@@ -87,9 +87,13 @@ VERTICAL = {
             "1. 视频：beach（0-4 秒）、forest（4-8 秒）、city（8-12 秒）；"
             "2. 背景音乐：Calm Piano（0-12 秒，35%）；3. 标题：“Summer”（0-3 秒）",
         ),
-        (None, "en", "Timeline is empty."),
-        (None, "zh", "时间线是空的。"),
-        ({"t": "nope"}, "en", "Timeline is empty."),
+        (None, "en", "Timeline is empty: no video yet (its length and frame come with the first one)."),
+        (None, "zh", "时间线是空的：还没有视频（时长和画面比例随第一个视频而定）。"),
+        (
+            {"t": "nope"},
+            "en",
+            "Timeline is empty: no video yet (its length and frame come with the first one).",
+        ),
         ({"t": [{"tt": 0, "sg": []}]}, "en", "Timeline: 1 track. 1. Video: (empty)"),
         ({"t": [{"tt": 0, "sg": []}]}, "zh", "时间线：1 条轨道。1. 视频：（空）"),
         (

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .naming import title_from
+from .naming import quoted_name, title_from
 from .timeline import Timeline
 
 
@@ -39,12 +39,18 @@ class Asked:
     music_under: float | None = None  # "music under 30%": every music segment's volume below it
     music_at_most: bool = False  # the limit itself is allowed ("at most 30%", "30% 以下", "不超过 30%")
     new_music: bool = False  # "swap the music for …" / "把音乐换成…": another track than before
+    title: str | None = None  # a title asked for on screen: "put the title 'Fresh Every Morning' first"
+    # A quoted name a new video is given ("New video: 'Croissant Day' — …"): the words don't say
+    # whether it is to be shown, so it is neither missing when absent nor unasked when shown.
+    given_name: str | None = None
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
 _QUOTED = re.compile("[\"“「『《‘][^\"“”「」『』《》‘’\n]{0,200}[\"”」』》’]|(?<!\\w)'[^'\n]{1,200}'(?!\\w)")
 _SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；]*")
-_CLAUSE = re.compile(r"[,，、()（）]|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)")
+_CLAUSE = re.compile(
+    r"[,，、()（）]|(?<!\d)\s*[—–]\s*(?!\d)|(?<!\d)\s-\s(?!\d)|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)"
+)
 # A sentence that asks about the video or sets a condition states nothing to check.
 _EN_NOT_A_REQUEST = re.compile(
     r"(?i)^\s*(?:is|are|was|were|does|did|do(?!\s+not)|has|have|had|why|what|how|which|where|when|whether|if"
@@ -137,11 +143,17 @@ _ZH_NEW_MUSIC = re.compile(
 )
 
 # --- length ----------------------------------------------------------------------------------
+# What the video is made into: "turn these pictures into a …", "make my photos into a …".
+_EN_INTO = (
+    r"|(?:turn|make|put|cut|edit)\s+(?:(?:these|those|the|my|our|all|this|that|\d+)\s+)*"
+    r"(?:photos?|pictures?|pics|images?|clips?|shots|footage|files?|them|it)\s+into\s+(?:a|an|one)\s+"
+)
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
     r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video)\s+(?:to\s+)?"
-    r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+)?"
-    r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
+    r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+"
+    + _EN_INTO
+    + r")?(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
     r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen))?"
     r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story))?"
@@ -175,7 +187,9 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format)"
     r"\s+(?:it|the\s+video|this|everything)\s+(?:to\s+|into\s+)?"
-    r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+)?"
+    r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
+    + _EN_INTO.replace("{", "{{").replace("}", "}}")
+    + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
     r"(?:{shape})(?:\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel|clip|teaser|short|promo|ad|version|post"
     r"|slideshow|story))?(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
@@ -317,17 +331,20 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
-    name = title_from(prompt)
+    name, given = title_from(prompt), quoted_name(prompt)
+    on_screen = bool(_ON_SCREEN.search(prompt))
     under = _music_under(sentences)
     return Asked(
         no_music=_no_music(sentences),
         seconds=_seconds(sentences),
         shape=_shape(sentences),
-        named_only=name if name and not _ON_SCREEN.search(prompt) else None,
+        named_only=name if name and not on_screen and name != given else None,
         no_text=_no_text(sentences),
         music_under=under[0] if under else None,
         music_at_most=under[1] if under else False,
         new_music=_new_music(sentences),
+        title=name if name and on_screen and name != given else None,
+        given_name=given or None,
     )
 
 
@@ -414,6 +431,11 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
                 "at_most": asked.music_at_most,
             }
         )
+    if asked.title is not None:
+        wanted = asked.title.casefold()
+        shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)
+        if any(wanted in name.casefold() for name in shown):
+            out.append({"kind": "title", "name": asked.title})
     return out
 
 

@@ -9,13 +9,15 @@ import time
 
 import uuid_utils
 
+from .costs import EDIT_COST, GENERATION_COST
 from .messages import Lang, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
-from .replies import cancel_reply
+from .replies import CancelFacts, cancel_reply
 from .shared import Shared
-from .store import Cancel
+from .store import Cancel, Generation, Project
+from .turns import has_video, restore
 
 
 async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
@@ -56,13 +58,40 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
     )
     s.store.add_cancel(record)
     turn = s.store.generation(record.turn_id) if record.turn_id else None
+    facts = _facts(s, project, turn)
     out = GenerateOutput(
         language=lang,
         status="done",
         action="cancel",
-        reply="\n\n".join([*notes, cancel_reply(record, turn, lang)]),
+        reply="\n\n".join([*notes, cancel_reply(record, turn, lang, facts)]),
         next_steps=[t("next.after_cancel", lang)] if cancelled else [],
         project=await s.project_view(project, link=True),
     )
     s.store.cancel_told(record.id)
     return out
+
+
+def _facts(s: Shared, project: Project | None, turn: Generation | None) -> CancelFacts:
+    """The project's request still running (it leads the answer: sent, charged, not recallable),
+    whether any of its requests was sent, and, for a request never sent, its project and media."""
+    if project is None:
+        return CancelFacts()
+    running = s.store.running_turn(project.id)
+    if running is not None and running.sent_at is None:
+        running = None  # recorded, its cost still being checked: not sent, not charged
+    media, total = s.store.media_page(project.id, 10)
+    cost = EDIT_COST
+    if running is not None and not has_video(restore(running.before_draft)) and total == 0:
+        cost = GENERATION_COST  # a video made from nothing, as its cost check judged it
+    sent = s.store.session_turns(CLIENT.get(), limit=50)
+    charged = running is not None or any(g.project_id == project.id and g.may_have_cost() for g in sent)
+    kept = turn is not None and turn.status is TurnState.NOT_SENT and turn.project_id == project.id
+    fresh = s.store.project(project.id) or project
+    return CancelFacts(
+        running=running,
+        running_cost=cost,
+        charged=charged,
+        project=(fresh.name or s.project_name(project.id)) if kept else None,
+        media=tuple(m.name for m in media),
+        media_total=total,
+    )

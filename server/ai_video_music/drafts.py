@@ -53,12 +53,15 @@ def timeline_view(tl: Timeline, lang: Lang) -> TimelineView:
         )
     listed = sum(len(t.segments) for t in tracks)
     every = sum(t.segments_total for t in tl.tracks)
+    # No clip yet: the canvas's default frame is not the video's (a user who asked for vertical
+    # would read "1920x1080" as theirs); its shape comes with the first video.
+    made = every > 0
     return TimelineView(
         summary=summary(tl, lang),
-        duration_s=tl.duration_s,
-        width=tl.width,
-        height=tl.height,
-        aspect_ratio=tl.aspect_ratio,
+        duration_s=tl.duration_s if made else None,
+        width=tl.width if made else None,
+        height=tl.height if made else None,
+        aspect_ratio=tl.aspect_ratio if made else None,
         tracks=tracks,
         tracks_total=tl.tracks_total,
         clips_not_listed=max(0, every - listed),

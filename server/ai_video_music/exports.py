@@ -23,7 +23,16 @@ from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState
-from .replies import changes, cut_off_reply, export_done, export_progress, file_lacks, said, turn_reply
+from .replies import (
+    as_asked,
+    changes,
+    cut_off_reply,
+    export_done,
+    export_progress,
+    file_lacks,
+    said,
+    turn_reply,
+)
 from .sanitize import clean_text
 from .shared import Shared
 from .store import Generation, Project, Render
@@ -121,6 +130,7 @@ class Exports:
                 None if any(g.timeline_changed is None for g in answers) else False
             )
             out.agent_says = said(last) or None
+            out.as_asked = list(dict.fromkeys(item for gen in answers for item in as_asked(gen, lang)))
             costs = [cost_of(g) for g in answers]
             known = [c for c in costs if c is not None]
             if known and all(c.used is not None for c in known):

@@ -783,12 +783,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "注意：“{prompt}”之后时间线实际上没有变化。",
     ),
     "agent.unchecked": (
-        "The timeline couldn't be read after this request, so what changed isn't known; status shows it.",
-        "这次请求之后无法读取时间线，所以不知道改了什么；可以用 status 查看。",
+        "The timeline couldn't be read after this request, so what changed isn't known yet.",
+        "这次请求之后无法读取时间线，所以暂时不知道改了什么。",
     ),
     "project.named_now": (
-        "The project is now called “{name}” (from the request's words); use that name with project=.",
-        "项目现在名为“{name}”（取自这次请求的用语）；使用 project= 时请用这个名称。",
+        "The project is now called “{name}” (from the request's words).",
+        "项目现在名为“{name}”（取自这次请求的用语）。",
     ),
     "asked.unmet": ("Not as asked: {items}.", "与要求不符：{items}。"),
     "asked.sep": ("; ", "；"),
@@ -832,6 +832,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.seconds": ("the timeline is {found} seconds long", "时间线是 {found} 秒"),
     "asked.met.shape": ("the frame is {shape} ({width}x{height})", "画面是{shape}（{width}x{height}）"),
     "asked.met.music": ("there is no music", "没有音乐"),
+    "asked.met.title": ("the title {name} is on screen", "画面上有标题{name}"),
     "asked.met.text": ("there is no text on screen", "画面上没有文字"),
     "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
     "asked.met.volume_at_most": (
@@ -881,10 +882,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'The server reading the answer to "{prompt}" stopped while NemoVideo\'s agent worked on it. '
         "It was not sent again: another server followed the project at NemoVideo for {minutes} "
         "minutes without seeing it finish; this is the timeline as it was then (the agent may "
-        "still change it: status shows the latest).",
+        "still change it).",
         "读取“{prompt}”回复的服务器在 NemoVideo 的智能体处理时停止了。请求没有重发：另一台服务器"
         "跟进了 NemoVideo 上的项目 {minutes} 分钟，未见其完成；以下是当时的时间线（智能体可能"
-        "仍在修改：用 status 查看最新情况）。",
+        "仍在修改）。",
+    ),
+    "agent.failed_after_sent": (
+        "NemoVideo had already received it, so it may have been charged; sending it again could "
+        "charge twice.",
+        "NemoVideo 已经收到了这个请求，可能已经扣费；再次发送可能重复扣费。",
     ),
     "agent.words_lost": (
         "NemoVideo's reply to it was not received (the server reading it stopped).",
@@ -991,6 +997,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was sent for “{prompt}”, so there is nothing to cancel and nothing was charged.",
         "“{prompt}”没有发送出去，所以没有可取消的内容，也没有扣积分。",
     ),
+    "cancel.not_sent_it": (
+        "Nothing was sent for “{prompt}”: there is nothing of it to cancel, and it was not charged.",
+        "“{prompt}”没有发送出去：它没有可取消的内容，也没有为它扣积分。",
+    ),
+    "cancel.running": (
+        "“{prompt}” was already sent to NemoVideo and is still running: it can't be recalled, so it "
+        "finishes and its credits (about {cost}) are spent. Its answer comes when it is ready.",
+        "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，积分（约 {cost}）也已扣除。"
+        "做完后会告诉你结果。",
+    ),
+    "cancel.project_kept": (
+        "The project “{name}” it was for is still here and current.",
+        "它所属的项目“{name}”仍然保留，并且是当前项目。",
+    ),
+    "cancel.project_kept_media": (
+        "The project “{name}” it was for is still here and current, with its {n} uploaded file(s): {names}.",
+        "它所属的项目“{name}”仍然保留，并且是当前项目，里面有已上传的 {n} 个文件：{names}。",
+    ),
     "cancel.turn_done": (
         "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
         "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
@@ -1001,8 +1025,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cancel.agent_running": (
         "The agent request already sent can't be recalled: it keeps running and its credits are spent. "
-        "Its answer will show in status.",
-        "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。它的回复会在 status 中显示。",
+        "Its answer comes when it is ready.",
+        "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。做完后会告诉你结果。",
     ),
     # --- upload --------------------------------------------------------------------------------
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
@@ -1075,9 +1099,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "landing.pending": (
         "The request “{prompt}” was sent {ago}, and its answer was cut off after NemoVideo had it: "
         "its outcome is not known yet. It may still land on the timeline, and it may have cost credits. "
-        "Don't send it again (it could be charged twice); look again with status in about {seconds} s.",
+        "Don't send it again (it could be charged twice); it can be checked again in about {seconds} s.",
         "请求「{prompt}」已于{ago}发送，NemoVideo 收到后回复中断了：结果还不知道。它可能仍会出现在时间线上，"
-        "也可能已经扣费。不要重复发送（可能重复扣费）；约 {seconds} 秒后再用 status 查看。",
+        "也可能已经扣费。不要重复发送（可能重复扣费）；约 {seconds} 秒后可以再查看。",
+    ),
+    "next.landing_pending": (
+        "Don't send that request again; call status in about {seconds} s to see whether it landed.",
+        "不要再次发送那个请求；约 {seconds} 秒后调用 status 查看它是否已生效。",
     ),
     "landing.landed": (
         "The request “{prompt}”, whose answer was cut off, has landed: the timeline changed since.",
@@ -1098,9 +1126,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "export.lacks.pending": (
         "This file does not have “{prompt}”: that request was cut off and may still land. Don't send "
-        "it again; once status shows it landed, export again.",
+        "it again; once it has landed, export again for a file that has it.",
         "这个文件里没有「{prompt}」的结果：那个请求中断了，可能仍会生效。不要重复发送；"
-        "等 status 显示它已生效后再导出。",
+        "等它生效后再导出，新文件里才会有它。",
     ),
     "export.reused": (
         "The timeline hasn't changed since this video was saved, so this is the same file.",
@@ -1137,8 +1165,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     # --- status --------------------------------------------------------------------------------
     "status.no_project": (
-        "No project yet: upload media or describe a video with generate.",
-        "还没有项目：请先上传素材，或用 generate 描述想要的视频。",
+        "No project yet: nothing has been uploaded or asked for.",
+        "还没有项目：还没有上传素材，也没有提出制作请求。",
     ),
     "status.project": (
         "Current project: “{name}” (created {created}).",
@@ -1177,21 +1205,35 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "其他项目中正在进行：{items}",
     ),
     "status.answer_elsewhere": (
-        "An answer to “{prompt}” is ready in the project “{name}”: "
-        "call status with project=“{name}” to read it.",
-        "项目「{name}」中“{prompt}”的回复已经就绪：用 project=“{name}” 调用 status 查看。",
+        "An answer to “{prompt}” is ready in the project “{name}”.",
+        "项目「{name}」中“{prompt}”的回复已经就绪。",
     ),
     "status.answer_other_request": (
-        "An answer to “{prompt}” is ready in this project; it is told to the call that names its request "
-        "(request= with the job_id its generate answer gave).",
-        "本项目中请求“{prompt}”已有回复；"
-        "会告知给传入该请求的调用（request= 该 generate 回复给出的 job_id）。",
+        "An answer to “{prompt}” is ready in this project; it is told with that request.",
+        "本项目中请求“{prompt}”已有回复；会随那个请求告知。",
     ),
     "status.answer_other_session": (
         "An answer to “{prompt}”, asked in another conversation, is ready in this project; it is told there.",
         "本项目中有一个在另一个对话里提出的请求“{prompt}”已有回复；会在那个对话中告知。",
     ),
     # --- next steps (for the assistant) --------------------------------------------------------
+    "next.named_now": (
+        "The project is now called “{name}”: use that name with project=.",
+        "项目现在名为“{name}”：使用 project= 时请用这个名称。",
+    ),
+    "next.read_elsewhere": (
+        "To read the answer waiting in “{name}”, call status with project=“{name}”.",
+        "要查看「{name}」中等待的回复，用 project=“{name}” 调用 status。",
+    ),
+    "next.read_other_request": (
+        "An answer in this project is told to the call that names its request: pass request= with "
+        "the job_id its generate answer gave.",
+        "本项目中的一个回复会告知给指明该请求的调用：传入 request=，值为该 generate 回复给出的 job_id。",
+    ),
+    "next.status_to_see": (
+        "Call status in about {seconds} s to read the timeline and see what changed.",
+        "约 {seconds} 秒后调用 status，读取时间线，查看改了什么。",
+    ),
     "next.after_new_project": (
         "Call upload with the new media, then generate.",
         "调用 upload 上传新素材，然后调用 generate。",
@@ -1321,7 +1363,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "更多导出：调用 status 并传入 page={page}。",
     ),
     # --- timeline (timeline.py: summaries and change lists) ---------------------------------------
-    "timeline.empty": ("Timeline is empty.", "时间线是空的。"),
+    "timeline.empty": (
+        "Timeline is empty: no video yet (its length and frame come with the first one).",
+        "时间线是空的：还没有视频（时长和画面比例随第一个视频而定）。",
+    ),
     "timeline.head": ("Timeline: {facts}.", "时间线：{facts}。"),
     "timeline.facts.sep": (", ", "，"),
     "timeline.track.sep": (" ", "；"),

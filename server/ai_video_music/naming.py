@@ -187,6 +187,26 @@ _NAMED_VIDEO = re.compile(
 )
 
 
+# A quoted name a new video is given: after words that begin one ("New video: 'Croissant Day' —
+# vertical", "make a new video “Spring Sale”, 10 s", "新视频：「母亲节特惠」，竖屏", "另一个视频《开业
+# 倒计时》"), or opening the request on its own ("“Spring Sale”: 10 seconds, square"). Text to
+# show is introduced by its own words ("caption 'Hi'"), never in either place.
+_NEW_VIDEO_QUOTE = re.compile(
+    r"(?i)(?:\b(?:new|another|next)\s+(?:video|project|clip|reel|film|one)"
+    r"|(?:新|另一个|另外一个|再来一个|再做一个|下一个)(?:视频|项目|短片|片子)?)\s*[:：,，—–-]*\s*"
+    + _QUOTE
+    + r"\s*(?:[:：,，;；.。!！—–-]|$)"
+)
+_OPENING_QUOTE = re.compile(r"^\s*" + _QUOTE + r"\s*(?:[:：,，;；.。!！—–-]|$)")
+
+
+def quoted_name(text: str) -> str:
+    """A quoted name given to a new video ("New video: 'Croissant Day' — …", 新视频：「X」), or one
+    the request opens with; else "". Whether it is also to be shown on screen, the words don't say."""
+    found = _NEW_VIDEO_QUOTE.search(text) or _OPENING_QUOTE.match(text)
+    return tidy(found.group(1)) if found else ""
+
+
 def title_from(text: str) -> str:
     """The name the request gives the video in so many words ("called 'Holiday teaser'",
     "Holiday teaser: …", 叫「开业倒计时」, 名为…, 「X」视频), else "": never a guess from its subject."""
@@ -196,6 +216,9 @@ def title_from(text: str) -> str:
         found = pattern.search(text)
         if found and tidy(found.group(1)):
             return tidy(_until_stop(found.group(1)))
+    opening = quoted_name(text)
+    if opening:
+        return opening
     named = _NAMED_VIDEO.search(text)
     if named and tidy(named.group(1) or named.group("zh") or ""):
         return tidy(named.group(1) or named.group("zh"))

@@ -281,6 +281,7 @@ class ExportOutput(Answer):
     )
     credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
     credits_left: float | None = None
+    as_asked: AsAsked = Field(default_factory=list)
     timeline: TimelineView | None = None
     agent_says: AgentSays = None
     poll_after_s: PollAfter = None

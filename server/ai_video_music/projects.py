@@ -187,16 +187,11 @@ class Projects:
         if fresh.named:
             return None
         wanted = name_from(text)
-        named: str | None = None
         if not wanted:
-            numbers = re.findall(r"\d+", fresh.name)
-            wanted = default_name(int(numbers[-1]), self.language.current()) if numbers else ""
-            if not wanted or wanted == fresh.name or self.store.name_taken(wanted, project.id):
-                return None
-            self.store.touch_project(project.id, name=wanted)  # still a default: named stays 0
-        else:
-            named = self.unique(wanted, project.id)
-            self.store.touch_project(project.id, name=named, named=1)
+            self._default_in_language(fresh)
+            return None
+        named = self.unique(wanted, project.id)
+        self.store.touch_project(project.id, name=named, named=1)
         self._refresh(project.id)
         return named if named != fresh.name else None
 
@@ -207,11 +202,23 @@ class Projects:
         not enough here; the request that runs names it as usual."""
         fresh = self.store.project(project.id) or project
         wanted = title_from(text)
-        if fresh.named or not wanted or self.store.has_turns(project.id):
+        if fresh.named or self.store.has_turns(project.id):
             return fresh
+        if not wanted:  # unnamed still, but its default name in the language the user writes in
+            self._default_in_language(fresh)
+            return self.store.project(project.id) or fresh
         self.store.touch_project(project.id, name=self.unique(wanted, project.id), named=1)
         self._refresh(project.id)
         return self.store.project(project.id) or fresh
+
+    def _default_in_language(self, project: Project) -> None:
+        """An unnamed project's default name ("Video 2") in the user's language ("视频 2")."""
+        numbers = re.findall(r"\d+", project.name)
+        wanted = default_name(int(numbers[-1]), self.language.current()) if numbers else ""
+        if not wanted or wanted == project.name or self.store.name_taken(wanted, project.id):
+            return
+        self.store.touch_project(project.id, name=wanted)  # still a default: named stays 0
+        self._refresh(project.id)
 
     def unique(self, name: str, but: str | None = None) -> str:
         """``name``, or ``name 2``, ``name 3``… when another project has it."""

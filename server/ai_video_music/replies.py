@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from .asked import only_questions
@@ -137,6 +138,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             )
         elif kind in ("music", "text"):
             items.append(t(f"asked.met.{kind}", lang))
+        elif kind == "title":
+            items.append(t("asked.met.title", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "volume":
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
             key = "asked.met.volume_at_most" if item.get("at_most") else "asked.met.volume"
@@ -267,6 +270,15 @@ def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
+    """What to call next after a turn (words for the assistant, never in ``reply``)."""
+    facts = turn_facts(gen)
+    steps = [t("next.named_now", lang, name=facts["named"])] if isinstance(facts.get("named"), str) else []
+    if facts.get("error") and facts.get("accepted"):  # broke once NemoVideo had it: never resend
+        steps.append(t("error.turn_failed.remedy", lang))
+    return steps + _turn_steps(gen, facts, lang, poll_s)
+
+
+def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int) -> list[str]:
     if gen.status is TurnState.FAILED:
         return [t("next.status_later", lang, seconds=poll_s)] if gen.timeline_changed else []
     if gen.timeline_changed is False:
@@ -275,6 +287,10 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
     asks = translate(said(gen)).actions
     steps = []
+    taken = facts.get("taken_over")
+    unsettled = isinstance(taken, dict) and not taken.get("stable")
+    if (gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED) or unsettled:
+        steps.append(t("next.status_to_see", lang, seconds=poll_s))  # what changed: status reads it
     unmet = not_as_asked(gen, lang)
     if unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
@@ -316,15 +332,43 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
     )
 
 
-def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
-    """What a cancel did, about the session's most recent request first (``turn``, when that was
-    an agent request): never sent, so nothing to cancel or charge; or already answered. Then the
-    renders it stopped, else why there was nothing to stop; an agent request already sent is said
-    to go on (never "ask to undo it": that is another paid request)."""
+@dataclass(frozen=True)
+class CancelFacts:
+    """What a cancel's answer needs besides its record: the project's request still running
+    (sent, so it can't be recalled), whether a request of the project was sent (and charged),
+    and the current project a request never sent was for (it stays, with its media)."""
+
+    running: Generation | None = None
+    running_cost: int = EDIT_COST  # about what it costs (charged when it was sent)
+    charged: bool = False
+    project: str | None = None
+    media: tuple[str, ...] = ()
+    media_total: int = 0
+
+
+def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
+    """What a cancel did. A request of the project that was sent and still runs comes first
+    (named, its cost, that it goes on: never "ask to undo it", another paid request), so nothing
+    said after it reads as "nothing was charged". Then the session's most recent request
+    (``turn``): never sent, so nothing of it to cancel or charge, and its project stays; or
+    already answered. Then the renders it stopped, else why there was nothing to stop."""
+    facts = facts or CancelFacts()
+    running = facts.running
     parts = []
+    if running is not None:
+        parts.append(t("cancel.running", lang, prompt=cap(running.prompt, 60), cost=facts.running_cost))
     if turn is not None and turn.status is TurnState.NOT_SENT:
-        parts.append(t("cancel.not_sent", lang, prompt=cap(turn.prompt, 60)))
-    elif turn is not None and turn.status is not TurnState.RUNNING and not rec.renders:
+        # "Nothing was charged" only when no request of the project was sent at all.
+        key = "cancel.not_sent_it" if running is not None or facts.charged else "cancel.not_sent"
+        parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))
+        if facts.project is not None and running is None:  # beside a running request: said above
+            parts.append(kept_line(facts, lang))
+    elif (
+        turn is not None
+        and turn.status is not TurnState.RUNNING
+        and not rec.renders
+        and (running is None or running.id != turn.id)
+    ):
         parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
     if rec.renders:
         parts.append(t("cancel.done", lang))
@@ -334,9 +378,18 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
         parts.append(t("cancel.already_saved", lang, path=rec.saved_path))
     elif not rec.agent_running:
         parts.append(t("cancel.nothing", lang))
-    if rec.agent_running:
+    if rec.agent_running and running is None:  # a job runs whose record wasn't found: said plainly
         parts.append(t("cancel.agent_running", lang))
     return "\n\n".join(parts)
+
+
+def kept_line(facts: CancelFacts, lang: Lang) -> str:
+    """The project a request never sent was for: still there and current, with its media."""
+    if not facts.media_total:
+        return t("cancel.project_kept", lang, name=facts.project)
+    more = ["…"] if facts.media_total > len(facts.media) else []
+    names = t("list.sep", lang).join([*facts.media, *more])
+    return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
 def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:

@@ -101,6 +101,7 @@ async def status(
     recent, projects_total = s.store.recent_projects(PROJECTS_SHOWN)
     mine = s.jobs.running(project_id=current.id) if current is not None else []
     others = [j for j in s.jobs.running() if j not in mine]
+    elsewhere, read_elsewhere = _elsewhere(s, current, others, lang)
     out = StatusOutput(
         language=lang,
         reply="",
@@ -113,7 +114,7 @@ async def status(
         replies=replies,
         answers=answers,
         working=[s.jobs.progress_text(j, lang) for j in mine],
-        elsewhere=_elsewhere(s, current, others, lang),
+        elsewhere=elsewhere,
         poll_after_s=poll_after(mine),
         upload_page=s.upload_page,
     )
@@ -166,6 +167,7 @@ async def status(
     unchanged = any(a.timeline_changed is False for a in out.answers)
     left_now = await s.balance_or_none() if unchanged else None  # hints from the balance now
     out.next_steps = status_steps(out, lang, cancelled_now, export_held=held, left_now=left_now)
+    out.next_steps += read_elsewhere  # how to read the answers waiting elsewhere (said in reply)
     if refused is not None and refused.fact_map.get("not_sent") == "cannot_run":
         # The balance as it is now, not as it was then: the user may have got more credits since.
         left = await s.balance_or_none()
@@ -196,6 +198,7 @@ def _tell_cut_off(out: StatusOutput, notes: list[str], cut: CutOff, lang: Lang) 
     if cut.outcome is Landing.PENDING:
         sent = ago(gen.sent_at or gen.created_at)
         notes.append(t("landing.pending", lang, prompt=prompt, ago=sent, seconds=AGENT_POLL_S))
+        out.next_steps.insert(0, t("next.landing_pending", lang, seconds=AGENT_POLL_S))
         out.poll_after_s = min(out.poll_after_s or AGENT_POLL_S, AGENT_POLL_S)
         return
     reply = cut_off_reply(gen, lang)
@@ -239,9 +242,13 @@ def _untold(s: Shared, project: Project, lang: Lang) -> tuple[list[str], list[Tu
     return replies, answers
 
 
-def _elsewhere(s: Shared, current: Project | None, others: list[Job], lang: Lang) -> list[str]:
-    """Other projects' running work and unread answers, each labelled with its project."""
-    lines = []
+def _elsewhere(
+    s: Shared, current: Project | None, others: list[Job], lang: Lang
+) -> tuple[list[str], list[str]]:
+    """Other projects' running work and unread answers, each labelled with its project; and the
+    next steps that read those answers (tool words stay out of ``reply``)."""
+    lines: list[str] = []
+    steps: list[str] = []
     if others:
         items = "; ".join(f"[{s.project_name(j.project_id)}] {s.jobs.progress_text(j, lang)}" for j in others)
         lines.append(t("status.working_elsewhere", lang, items=items))
@@ -250,8 +257,11 @@ def _elsewhere(s: Shared, current: Project | None, others: list[Job], lang: Lang
         if current is not None and gen.project_id == current.id:
             told = "request" if is_anonymous(CLIENT.get()) else "session"
             lines.append(t(f"status.answer_other_{told}", lang, prompt=prompt))
+            step = t("next.read_other_request", lang) if told == "request" else None
         else:
-            lines.append(
-                t("status.answer_elsewhere", lang, prompt=prompt, name=s.project_name(gen.project_id))
-            )
-    return lines
+            name = s.project_name(gen.project_id)
+            lines.append(t("status.answer_elsewhere", lang, prompt=prompt, name=name))
+            step = t("next.read_elsewhere", lang, name=name)
+        if step is not None and step not in steps:
+            steps.append(step)
+    return lines, steps

@@ -326,7 +326,7 @@ def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
         return t("timeline.empty", lang)
     facts = [_seconds(tl.duration_s, lang)] if tl.duration_s is not None else []
     frame = _frame_text(tl, lang)
-    if frame:
+    if frame and any(track.segments_total for track in tl.tracks):  # no clip: no frame of its own yet
         facts.append(frame)
     count = tl.tracks_total
     facts.append(t("timeline.tracks.one", lang) if count == 1 else t("timeline.tracks", lang, n=count))

@@ -84,8 +84,9 @@ def compare(
         facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
         changed = None if before_fp is None else before_fp != after_fp
         stated = asked.read(prompt)
-        # A name the video is given ("叫「开业倒计时」") is not text to show: not missing if absent.
-        wanted = [q for q in quoted(prompt) if q != stated.named_only]
+        # A name the video is given ("叫「开业倒计时」", "New video: 'Croissant Day' — …") is not
+        # text to show: not missing if absent.
+        wanted = [q for q in quoted(prompt) if q not in (stated.named_only, stated.given_name)]
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
             # that appears nowhere is said to be missing.
@@ -391,8 +392,9 @@ class Turns:
         if error is not None:
             facts["error"] = {
                 lang: (
-                    # The message reached the agent: whatever broke, sending it again could charge twice.
-                    join_sentences([error.message(lang), t("error.turn_failed.remedy", lang)], lang)
+                    # The message reached the agent: whatever broke, sending it again could charge
+                    # twice. Said to the user here; what to call next is in the answer's next steps.
+                    join_sentences([error.message(lang), t("agent.failed_after_sent", lang)], lang)
                     if accepted
                     else error.render(lang)
                 )
