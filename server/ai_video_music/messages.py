@@ -1500,6 +1500,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Done: your token is deleted and every app signed in with it is signed out.",
         "已完成：你的令牌已删除，所有用它登录的应用都已退出登录。",
     ),
+    "hosted.signout.done_if_stored": (
+        "Done: if this token was stored on this server, it is deleted and every app signed in with it "
+        "is signed out.",
+        "已完成：如果本服务器保存过这个令牌，它已被删除，所有用它登录的应用都已退出登录。",
+    ),
     "hosted.signout.unknown": (
         "No stored token matches this one: there is nothing to forget.",
         "没有与之匹配的已保存令牌，无需删除。",

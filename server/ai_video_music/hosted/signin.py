@@ -171,7 +171,7 @@ class SignIn:
         attempt = await self.limit.claim(self._client(request))
         if attempt is None:
             return await self._too_many(request, lang, request_id)
-        if len(token) > MAX_TOKEN or not token.isascii() or any(c.isspace() or ord(c) < 32 for c in token):
+        if not _token_shaped(token):
             outcome = TokenCheck.REFUSED  # not something NemoVideo could have issued: don't send it
         else:
             outcome = await check_nemo_token(self.settings, token)
@@ -309,15 +309,28 @@ class SignIn:
             return response
         if not token:
             return self._signout_form(request, lang, alert=t("hosted.signin.empty", lang), status=400)
+        # The same tries as sign-in, counted before the lookup: the lookup is local and fast, so
+        # without them this form would be the cheaper place to try tokens in bulk.
+        attempt = await self.limit.claim(self._client(request))
+        if attempt is None:
+            alert = t("hosted.signin.too_many", lang, minutes=max(1, self.limit.window // 60))
+            return self._signout_form(request, lang, alert=alert, status=429)
         # No check with NemoVideo: a token deleted there must still be forgettable here.
-        user_id = await self.accounts.find(token)
-        if user_id is None:
-            return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
-        await self._forget(user_id)
-        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+        user_id = await self.accounts.find(token) if _token_shaped(token) else None
+        if user_id is not None:
+            await self.limit.release(attempt)  # only tries that matched nothing count
+            await self._forget(user_id)
+        # One answer whether or not it was stored: sign-in never says which tokens are stored
+        # here, so neither does this form.
+        return self._signout_form(request, lang, notice=t("hosted.signout.done_if_stored", lang))
 
     async def _forget(self, user_id: str) -> None:
         await self.provider.revoke_user(user_id)
         await self.accounts.forget(user_id)
         await self.forgotten(user_id)
         log.info("a user forgot their token")
+
+
+def _token_shaped(token: str) -> bool:
+    """Whether the text could be a token NemoVideo issued (anything else is never sent or looked up)."""
+    return len(token) <= MAX_TOKEN and token.isascii() and not any(c.isspace() or ord(c) < 32 for c in token)
