@@ -1519,6 +1519,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "有效期 7 天）。NemoVideo 对每个网络地址只允许少量免费账户，而这里的所有人共用本服务器的地址，"
         "所以可能会被拒绝。之后你可以在这个浏览器中连接自己的令牌，项目会保留。",
     ),
+    "hosted.signin.took_over_free": (
+        "Connected. This browser had started a free NemoVideo account here: your token now takes its "
+        "place. Its projects and work were kept and are yours, and every other app that was signed in "
+        "with the free account has been signed out.",
+        "已连接。这个浏览器曾在这里创建过一个免费的 NemoVideo 账户，现在由你的令牌取而代之。它的项目和作品都已保留并归你所有，"
+        "其他用这个免费账户登录的应用都已退出登录。",
+    ),
+    "hosted.signin.continue": ("Continue to your app", "继续前往你的应用"),
     "hosted.signin.free_button": ("Start free", "免费开始"),
     "hosted.signin.free_limit": (
         "NemoVideo gives no more free accounts to this server's address for now (it allows only a few "

@@ -83,7 +83,7 @@ class McpEndpoint:
         auth_user = scope.get("user")
         assert isinstance(auth_user, AuthenticatedUser)  # RequireAuthMiddleware let it through
         user_id = auth_user.access_token.subject
-        user = await self.accounts.load(user_id) if user_id else None
+        user = await self.accounts.load_for(user_id, auth_user.access_token.token) if user_id else None
         if user is None:  # forgotten between the token check and here
             response = JSONResponse(
                 {"error": "invalid_token"}, status_code=401, headers={"WWW-Authenticate": self.challenge}
