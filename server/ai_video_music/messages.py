@@ -1523,8 +1523,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Connected. This browser had started a free NemoVideo account here: your token now takes its "
         "place. Its projects and work were kept and are yours, and every other app that was signed in "
         "with the free account has been signed out.",
-        "已连接。这个浏览器曾在这里创建过一个免费的 NemoVideo 账户，现在由你的令牌取而代之。它的项目和作品都已保留并归你所有，"
-        "其他用这个免费账户登录的应用都已退出登录。",
+        "已连接。这个浏览器曾在这里创建过一个免费的 NemoVideo 账户，现在由你的令牌取而代之。"
+        "它的项目和作品都已保留并归你所有，其他用这个免费账户登录的应用都已退出登录。",
     ),
     "hosted.signin.continue": ("Continue to your app", "继续前往你的应用"),
     "hosted.signin.free_button": ("Start free", "免费开始"),

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import httpx
 import pytest
@@ -36,7 +37,7 @@ def via(address: str) -> dict[str, str]:
 
 
 @contextmanager
-def behind_balancer(database_url: str, settings: Settings, **changes: int) -> Iterator[str]:
+def behind_balancer(database_url: str, settings: Settings, **changes: Any) -> Iterator[str]:
     """The app trusting 127.0.0.1 as its balancer: the test writes each client's X-Forwarded-For
     (requests without one count as the balancer's own address)."""
     sock = listen()
