@@ -3,8 +3,10 @@
 The user pastes a NemoVideo API token into a form field named ``nemo_token``; it is checked with
 NemoVideo before it is stored (encrypted). Where the operator allows it, "Start free" makes an
 anonymous NemoVideo account instead (stored the same way); the browser keeps a cookie that lets
-a token pasted later replace the free one for the same user. With a team token, members sign in
-with the member code the operator gave them (form field ``member_code``). Forms carry a CSRF
+a token pasted later replace the free one for the same user, which signs out every app signed
+in with the free account (the cookie names a browser, not a person: it may be a shared one).
+With a team token, members sign in with the member code the operator gave them (form field
+``member_code``). Forms carry a CSRF
 token that must match a ``SameSite=Strict`` cookie (double submit), and a cross-site ``Origin``
 is refused.
 """
@@ -207,7 +209,8 @@ class SignIn:
 
     async def _took_over(self, request: Request, lang: Lang, request_id: str, user_id: str) -> Response:
         """The pasted token now holds the free account this browser started: say what that did
-        (a sign-in the person didn't expect to end is not ended in silence), then go on to the app."""
+        (the free account's other apps must sign in again, and a person who never started it
+        learns that its projects are now theirs), then go on to the app."""
         target = await self.provider.complete_signin(request_id, user_id)
         if target is None:
             return self._expired(request, lang)
