@@ -6,9 +6,8 @@ anonymous NemoVideo account instead (stored the same way); the browser keeps a c
 a token pasted later replace the free one for the same user, which signs out every app signed
 in with the free account (the cookie names a browser, not a person: it may be a shared one).
 With a team token, members sign in with the member code the operator gave them (form field
-``member_code``). Forms carry a CSRF
-token that must match a ``SameSite=Strict`` cookie (double submit), and a cross-site ``Origin``
-is refused.
+``member_code``). Forms carry a CSRF token that must match a ``SameSite=Strict`` cookie (double
+submit), and a cross-site ``Origin`` is refused.
 """
 
 from __future__ import annotations
