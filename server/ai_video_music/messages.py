@@ -1596,6 +1596,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Done: your token is deleted and every app signed in with it is signed out.",
         "已完成：你的令牌已删除，所有用它登录的应用都已退出登录。",
     ),
+    "hosted.signout.done_if_stored": (
+        "Done: if this token was stored on this server, it is deleted and every app signed in with it "
+        "is signed out.",
+        "已完成：如果本服务器保存过这个令牌，它已被删除，所有用它登录的应用都已退出登录。",
+    ),
     "hosted.signout.unknown": (
         "No stored token matches this one: there is nothing to forget.",
         "没有与之匹配的已保存令牌，无需删除。",
@@ -1610,6 +1615,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "有效期 7 天）。NemoVideo 对每个网络地址只允许少量免费账户，而这里的所有人共用本服务器的地址，"
         "所以可能会被拒绝。之后你可以在这个浏览器中连接自己的令牌，项目会保留。",
     ),
+    "hosted.signin.took_over_free": (
+        "Connected. This browser had started a free NemoVideo account here: your token now takes its "
+        "place. Its projects and work were kept and are yours, and every other app that was signed in "
+        "with the free account has been signed out.",
+        "已连接。这个浏览器曾在这里创建过一个免费的 NemoVideo 账户，现在由你的令牌取而代之。"
+        "它的项目和作品都已保留并归你所有，其他用这个免费账户登录的应用都已退出登录。",
+    ),
+    "hosted.signin.continue": ("Continue to your app", "继续前往你的应用"),
     "hosted.signin.free_button": ("Start free", "免费开始"),
     "hosted.signin.free_limit": (
         "NemoVideo gives no more free accounts to this server's address for now (it allows only a few "

@@ -237,7 +237,7 @@ async def test_forget_my_token_signs_every_app_out(
     page = await http.get("/signout")
     assert page.status_code == 200 and 'name="nemo_token"' in page.text
     done = await http.post("/signout", data=hidden_fields(page.text) | {"nemo_token": user.nemo_token})
-    assert done.status_code == 200 and "your token is deleted" in done.text
+    assert done.status_code == 200 and "is deleted and every app signed in with it is signed out" in done.text
     assert await mcp_status(http, user.access) == 401
     assert (await refresh(http, user, user.refresh)).status_code == 400
     with psycopg.connect(hosted.database_url) as conn:

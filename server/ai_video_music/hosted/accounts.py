@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import enum
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
+from psycopg import AsyncConnection
 from psycopg_pool import AsyncConnectionPool
 
 from ..client import NemoClient
@@ -72,16 +75,34 @@ class User:
         return f"User(id={self.id!r})"
 
 
+@dataclass(frozen=True)
+class Connected:
+    """Whose a connected token is, and whether it took the place of a free account's."""
+
+    user_id: str
+    took_over_free: bool = False
+
+
+# Ends every sign-in of a user inside the caller's transaction (the OAuth provider's).
+EndSignIns = Callable[[AsyncConnection, str], Awaitable[None]]
+
+
 class Accounts:
     def __init__(self, pool: AsyncConnectionPool, box: SecretBox, team_token: str | None = None) -> None:
         self.pool = pool
         self.box = box
         self.team_token = team_token
 
-    async def connect(self, nemo_token: str, *, free_cookie: str | None = None) -> str:
-        """Store a checked token; returns its user's id (the existing one for a known token).
+    async def connect(
+        self, nemo_token: str, *, free_cookie: str | None = None, end_sign_ins: EndSignIns
+    ) -> Connected:
+        """Store a checked token; returns its user (the existing one for a known token).
         ``free_cookie``: the browser started a free account here; that account takes this token
-        (same user, same projects) unless the token already belongs to a user."""
+        (same user, same projects) unless the token already belongs to a user. Whoever signed in
+        with the free account is signed out then (``end_sign_ins``, and its open upload links
+        end), in the same transaction: the cookie only says which browser started the account, not
+        that the person pasting is the one whose apps hold it, and none of those apps may act
+        with the pasted token, not even for one request."""
         sealed = self.box.seal(nemo_token)
         lookup = self.box.lookup(nemo_token)
         async with self.pool.connection() as conn, conn.transaction():
@@ -95,7 +116,14 @@ class Accounts:
                 )
                 replaced = await cur.fetchone()
                 if replaced is not None:
-                    return str(replaced[0])
+                    user_id = str(replaced[0])
+                    await end_sign_ins(conn, user_id)
+                    await conn.execute(
+                        "UPDATE upload_links SET expires_at = least(expires_at, now())"
+                        " WHERE user_id = %s AND used_at IS NULL",
+                        (user_id,),
+                    )
+                    return Connected(user_id, took_over_free=True)
             cur = await conn.execute(
                 "INSERT INTO users (id, lookup, nemo_token) VALUES (%s, %s, %s)"
                 " ON CONFLICT (lookup) DO UPDATE SET nemo_token = EXCLUDED.nemo_token, updated_at = now()"
@@ -104,7 +132,7 @@ class Accounts:
             )
             row = await cur.fetchone()
         assert row is not None  # INSERT ... RETURNING always returns the row
-        return str(row[0])
+        return Connected(str(row[0]))
 
     async def start_free(self, nemo_token: str, nemo_user_id: str | None, free_cookie: str) -> str:
         """Store a new anonymous account's token (encrypted, like a pasted one); returns the user."""
@@ -175,7 +203,22 @@ class Accounts:
             cur = await conn.execute(
                 "SELECT nemo_token, kind, nemo_user_id FROM users WHERE id = %s", (user_id,)
             )
-            row = await cur.fetchone()
+            return self._user(user_id, await cur.fetchone())
+
+    async def load_for(self, user_id: str, access_token: str) -> User | None:
+        """:meth:`load`, only while this OAuth access token is still live: read in one snapshot,
+        so a request whose token was checked just before its grant ended (a free account taken
+        over by a pasted token) can't be served with the token that replaced the old one."""
+        async with self.pool.connection() as conn:
+            cur = await conn.execute(
+                "SELECT u.nemo_token, u.kind, u.nemo_user_id FROM users u"
+                " JOIN grants g ON g.user_id = u.id JOIN access_tokens a ON a.grant_id = g.id"
+                " WHERE u.id = %s AND a.token_hash = %s AND a.expires_at > now() AND g.revoked_at IS NULL",
+                (user_id, digest(access_token)),
+            )
+            return self._user(user_id, await cur.fetchone())
+
+    def _user(self, user_id: str, row: tuple[Any, ...] | None) -> User | None:
         if row is None:
             return None
         kind = Kind(row[1])

@@ -83,7 +83,7 @@ class McpEndpoint:
         auth_user = scope.get("user")
         assert isinstance(auth_user, AuthenticatedUser)  # RequireAuthMiddleware let it through
         user_id = auth_user.access_token.subject
-        user = await self.accounts.load(user_id) if user_id else None
+        user = await self.accounts.load_for(user_id, auth_user.access_token.token) if user_id else None
         if user is None:  # forgotten between the token check and here
             response = JSONResponse(
                 {"error": "invalid_token"}, status_code=401, headers={"WWW-Authenticate": self.challenge}
@@ -216,7 +216,9 @@ def create_app(
             await anyio.to_thread.run_sync(store_pool.close)
             await pool.close()
 
-    limit = AddressLimit(pool, config.signin_failures_allowed, config.signin_failures_window)
+    limit = AddressLimit(
+        pool, config.signin_failures_allowed, config.signin_failures_window, fresh_client_try=True
+    )
     free = (
         AddressLimit(pool, config.free_per_address, config.free_window, "free_accounts")
         if config.allow_anonymous and not config.team
@@ -246,7 +248,8 @@ def create_app(
     anonymous = {
         "/register": Limited(RateLimit(pool, "register", config.registrations_per_address, window)),
         "/authorize": Limited(
-            RateLimit(pool, "authorize", config.authorizations_per_address, window), refuse=busy_page
+            RateLimit(pool, "authorize", config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_page,
         ),
     }
     middleware = [

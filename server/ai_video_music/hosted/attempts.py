@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from psycopg import sql
+from psycopg import AsyncConnection, sql
 from psycopg_pool import AsyncConnectionPool
 
 from .clients import keys_of
@@ -37,17 +37,28 @@ class Attempt:
 
 class AddressLimit:
     def __init__(
-        self, pool: AsyncConnectionPool, allowed: int, window: int, table: Table = "signin_failures"
+        self,
+        pool: AsyncConnectionPool,
+        allowed: int,
+        window: int,
+        table: Table = "signin_failures",
+        *,
+        fresh_client_try: bool = False,
     ) -> None:
         self.pool = pool
         self.allowed = allowed  # attempts per client ...
         self.window = window  # ... in this many seconds
         self.table = table
+        # A client with no attempt of its own in the window may make one even while its site
+        # is over its allowance: one customer of an ISP's /48 can't lock every neighbour out of
+        # signing in. Not for what the site key guards as a scarce resource (free accounts).
+        self.fresh_client_try = fresh_client_try
 
     async def claim(self, key: str) -> Attempt | None:
         """Count one attempt of the client ``key`` (a :func:`clients.client_key`) now, against the
         client and its site (:func:`clients.keys_of`), or None if either has had its allowance in
-        the window (nothing counted then)."""
+        the window (nothing counted then); with ``fresh_client_try``, a client with no attempt
+        counted in the window is let through once past its site's allowance (counted as its own)."""
         table = sql.Identifier(self.table)
         keys = keys_of(key)
         async with self.pool.connection() as conn, conn.transaction():
@@ -55,25 +66,36 @@ class AddressLimit:
             # the next attempt of this client, or of its site, counts this one.
             for name, _ in sorted(keys):
                 await conn.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (f"{self.table}:{name}",))
-            for name, factor in keys:
-                cur = await conn.execute(
-                    sql.SQL(
-                        "SELECT count(*) FROM {} WHERE address = %s"
-                        " AND at > now() - make_interval(secs => %s)"
-                    ).format(table),
-                    (name, self.window),
-                )
-                row = await cur.fetchone()
-                if row is not None and int(row[0]) >= self.allowed * factor:
+            used = [await self._count(conn, name) for name, _ in keys]
+            over = [n >= self.allowed * factor for n, (_, factor) in zip(used, keys, strict=True)]
+            counted = keys
+            if over[0]:
+                return None
+            if any(over):
+                if not (self.fresh_client_try and used[0] == 0):
                     return None
+                # Only its site is over: this client's one try counts on its own key only, so
+                # the site isn't held over for longer by its neighbours' tries.
+                counted = keys[:1]
             cur = await conn.execute("SELECT now()")
             now = await cur.fetchone()
             assert now is not None
-            for name, _ in keys:
+            for name, _ in counted:
                 await conn.execute(
                     sql.SQL("INSERT INTO {} (address, at) VALUES (%s, %s)").format(table), (name, now[0])
                 )
-        return Attempt(tuple(name for name, _ in keys), now[0])
+        return Attempt(tuple(name for name, _ in counted), now[0])
+
+    async def _count(self, conn: AsyncConnection, key: str) -> int:
+        """The attempts counted against ``key`` in the window."""
+        cur = await conn.execute(
+            sql.SQL(
+                "SELECT count(*) FROM {} WHERE address = %s AND at > now() - make_interval(secs => %s)"
+            ).format(sql.Identifier(self.table)),
+            (key, self.window),
+        )
+        row = await cur.fetchone()
+        return 0 if row is None else int(row[0])
 
     async def release(self, attempt: Attempt) -> None:
         """Give an attempt back: it did not count after all."""

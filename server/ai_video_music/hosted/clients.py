@@ -45,7 +45,8 @@ def client_key(host: str | None) -> str:
 
 def keys_of(key: str) -> list[tuple[str, int]]:
     """The keys a client's try counts against, each with its allowance factor: the client's own
-    (1) and, for a native IPv6 client, its site's /48 (:data:`SITE_FACTOR`)."""
+    (1), always first (a limit may let a client with no tries of its own through once while only
+    the wider key is over), and, for a native IPv6 client, its site's /48 (:data:`SITE_FACTOR`)."""
     try:
         network = ipaddress.IPv6Network(key)
     except ValueError:

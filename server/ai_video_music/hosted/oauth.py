@@ -386,8 +386,14 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
     async def revoke_user(self, user_id: str) -> None:
         """End every grant of a user (sign-out everywhere, "forget my token")."""
         async with self.pool.connection() as conn, conn.transaction():
-            cur = await conn.execute(
-                "SELECT id FROM grants WHERE user_id = %s AND revoked_at IS NULL", (user_id,)
-            )
-            for (grant_id,) in await cur.fetchall():
-                await self._revoke_grant(conn, grant_id)
+            await self.revoke_user_in(conn, user_id)
+
+    @classmethod
+    async def revoke_user_in(cls, conn: AsyncConnection, user_id: str) -> None:
+        """:meth:`revoke_user` in the caller's transaction: for a change of the user that must
+        not be seen by a grant that outlives it (a pasted token taking over a free account)."""
+        cur = await conn.execute(
+            "SELECT id FROM grants WHERE user_id = %s AND revoked_at IS NULL", (user_id,)
+        )
+        for (grant_id,) in await cur.fetchall():
+            await cls._revoke_grant(conn, grant_id)

@@ -31,12 +31,18 @@ class RateLimit:
     bucket: str
     allowed: int
     window: int
+    # A client with no request of its own in the window may make one even while its site is over
+    # its allowance, so one customer of an ISP's /48 can't keep every neighbour from reaching a
+    # page they need (sign-in). Off where each request stores something (registrations).
+    fresh_client_try: bool = False
 
     async def hit(self, key: str) -> bool:
         """Count one request of ``key`` (and of its site: :func:`clients.keys_of`); whether both
-        are within the limit."""
+        are within the limit (or, with ``fresh_client_try``, this is the client's first request
+        of the window and only its site is over)."""
         async with self.pool.connection() as conn, conn.transaction():
-            for name, factor in keys_of(key):
+            own = 0
+            for index, (name, factor) in enumerate(keys_of(key)):
                 cur = await conn.execute(
                     "INSERT INTO rate_counts (bucket, key, window_start, n)"
                     " VALUES (%s, %s, to_timestamp(floor(extract(epoch FROM now()) / %s) * %s), 1)"
@@ -45,10 +51,14 @@ class RateLimit:
                     (self.bucket, name, self.window, self.window),
                 )
                 row = await cur.fetchone()
-                if row is None or int(row[0]) > self.allowed * factor:
+                n = 0 if row is None else int(row[0])
+                if index == 0:
+                    own = n  # the client's own count, this request included
+                if n > self.allowed * factor:
                     # Over: the wider keys are not counted, so one client refused again and again
-                    # can't use up its site's allowance for its neighbours.
-                    return False
+                    # can't use up its site's allowance for its neighbours; but a client whose
+                    # first request this is passes when only its site is over.
+                    return index > 0 and self.fresh_client_try and own == 1
         return True
 
 

@@ -3,10 +3,11 @@
 The user pastes a NemoVideo API token into a form field named ``nemo_token``; it is checked with
 NemoVideo before it is stored (encrypted). Where the operator allows it, "Start free" makes an
 anonymous NemoVideo account instead (stored the same way); the browser keeps a cookie that lets
-a token pasted later replace the free one for the same user. With a team token, members sign in
-with the member code the operator gave them (form field ``member_code``). Forms carry a CSRF
-token that must match a ``SameSite=Strict`` cookie (double submit), and a cross-site ``Origin``
-is refused.
+a token pasted later replace the free one for the same user, which signs out every app signed
+in with the free account (the cookie names a browser, not a person: it may be a shared one).
+With a team token, members sign in with the member code the operator gave them (form field
+``member_code``). Forms carry a CSRF token that must match a ``SameSite=Strict`` cookie (double
+submit), and a cross-site ``Origin`` is refused.
 """
 
 from __future__ import annotations
@@ -38,8 +39,11 @@ log = logging.getLogger(__name__)
 
 SIGNOUT_PATH = "/signout"
 # The browser that started a free account: its own token may replace it, and it may forget it
-# (the free token is known only to this server, so it can't be pasted on /signout).
+# (the free token is known only to this server, so it can't be pasted on /signout). Over https
+# the name carries the __Host- prefix: the browser then keeps it only as set by this very host
+# (Secure, Path=/, no Domain), so a sibling subdomain can't plant its own free account's cookie.
 FREE_COOKIE = "nemo_free"
+FREE_COOKIE_HTTPS = "__Host-nemo_free"
 FREE_COOKIE_AGE = 60 * 24 * 3600  # past the free token's 7 days: time to register and paste one's own
 FREE_BUDGET = 15.0  # seconds to ask NemoVideo for a free account (a 429's long wait is not waited)
 MAX_TOKEN = 4096  # a pasted token; anything longer is not one
@@ -58,6 +62,16 @@ class SignIn:
     @property
     def _secure(self) -> bool:
         return self.config.public_url.startswith("https://")
+
+    @property
+    def free_cookie(self) -> str:
+        """The free-account cookie's name (plain http only on loopback, for development)."""
+        return FREE_COOKIE_HTTPS if self._secure else FREE_COOKIE
+
+    def _drop_free_cookie(self, response: Response) -> None:
+        response.delete_cookie(
+            self.free_cookie, path="/", secure=self._secure, httponly=True, samesite="strict"
+        )
 
     def routes(self) -> list[Route]:
         return [
@@ -171,7 +185,7 @@ class SignIn:
         attempt = await self.limit.claim(self._client(request))
         if attempt is None:
             return await self._too_many(request, lang, request_id)
-        if len(token) > MAX_TOKEN or not token.isascii() or any(c.isspace() or ord(c) < 32 for c in token):
+        if not _token_shaped(token):
             outcome = TokenCheck.REFUSED  # not something NemoVideo could have issued: don't send it
         else:
             outcome = await check_nemo_token(self.settings, token)
@@ -182,8 +196,33 @@ class SignIn:
         if outcome is TokenCheck.UNREACHABLE:
             alert = t("hosted.signin.unreachable", lang)
             return await self._signin_form(request, lang, request_id, alert=alert, status=503)
-        user_id = await self.accounts.connect(token, free_cookie=request.cookies.get(FREE_COOKIE))
-        return await self._finish(request, lang, request_id, user_id)
+        free_cookie = request.cookies.get(self.free_cookie)
+        ending = self.provider.revoke_user_in
+        connected = await self.accounts.connect(token, free_cookie=free_cookie, end_sign_ins=ending)
+        if not connected.took_over_free:
+            return await self._finish(request, lang, request_id, connected.user_id)
+        # This instance's server still holds the free token (others rebuild theirs: users.py).
+        await self.forgotten(connected.user_id)
+        log.info("a pasted token took over a free account; its other sign-ins ended")
+        return await self._took_over(request, lang, request_id, connected.user_id)
+
+    async def _took_over(self, request: Request, lang: Lang, request_id: str, user_id: str) -> Response:
+        """The pasted token now holds the free account this browser started: say what that did
+        (the free account's other apps must sign in again, and a person who never started it
+        learns that its projects are now theirs), then go on to the app."""
+        target = await self.provider.complete_signin(request_id, user_id)
+        if target is None:
+            return self._expired(request, lang)
+        page = render(
+            request,
+            lang,
+            title_key="hosted.signin.title",
+            notice=t("hosted.signin.took_over_free", lang),
+            links=[(t("hosted.signin.continue", lang), target)],
+            secure=self._secure,
+        )
+        self._drop_free_cookie(page)  # the free account is no more: the cookie names nothing
+        return page
 
     async def _finish(
         self, request: Request, lang: Lang, request_id: str, user_id: str, *, free_cookie: str | None = None
@@ -195,7 +234,7 @@ class SignIn:
         response = RedirectResponse(target, status_code=303, headers={"Cache-Control": "no-store"})
         if free_cookie is not None:
             response.set_cookie(
-                FREE_COOKIE, free_cookie, max_age=FREE_COOKIE_AGE, httponly=True, samesite="strict",
+                self.free_cookie, free_cookie, max_age=FREE_COOKIE_AGE, httponly=True, samesite="strict",
                 secure=self._secure, path="/",
             )  # fmt: skip
         return response
@@ -286,7 +325,7 @@ class SignIn:
             status=status,
             cookies=[(CSRF_COOKIE, csrf)],
             secure=self._secure,
-            extra=[free] if request.cookies.get(FREE_COOKIE) else [],
+            extra=[free] if request.cookies.get(self.free_cookie) else [],
         )
 
     async def signout_page(self, request: Request) -> Response:
@@ -298,26 +337,39 @@ class SignIn:
         if not self._same_origin(request) or not self._csrf_ok(request, form.get("csrf")):
             return self._signout_form(request, lang, alert=t("hosted.form.stale", lang), status=403)
         token = str(form.get("nemo_token") or "").strip()
-        cookie = request.cookies.get(FREE_COOKIE)
+        cookie = request.cookies.get(self.free_cookie)
         if not token and form.get("free") and cookie:
             user_id = await self.accounts.find_free(cookie)
             if user_id is None:
                 return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
             await self._forget(user_id)
             response = self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
-            response.delete_cookie(FREE_COOKIE, path="/")
+            self._drop_free_cookie(response)
             return response
         if not token:
             return self._signout_form(request, lang, alert=t("hosted.signin.empty", lang), status=400)
+        # The same tries as sign-in, counted before the lookup: the lookup is local and fast, so
+        # without them this form would be the cheaper place to try tokens in bulk.
+        attempt = await self.limit.claim(self._client(request))
+        if attempt is None:
+            alert = t("hosted.signin.too_many", lang, minutes=max(1, self.limit.window // 60))
+            return self._signout_form(request, lang, alert=alert, status=429)
         # No check with NemoVideo: a token deleted there must still be forgettable here.
-        user_id = await self.accounts.find(token)
-        if user_id is None:
-            return self._signout_form(request, lang, notice=t("hosted.signout.unknown", lang))
-        await self._forget(user_id)
-        return self._signout_form(request, lang, notice=t("hosted.signout.done", lang))
+        user_id = await self.accounts.find(token) if _token_shaped(token) else None
+        if user_id is not None:
+            await self.limit.release(attempt)  # only tries that matched nothing count
+            await self._forget(user_id)
+        # One answer whether or not it was stored: sign-in never says which tokens are stored
+        # here, so neither does this form.
+        return self._signout_form(request, lang, notice=t("hosted.signout.done_if_stored", lang))
 
     async def _forget(self, user_id: str) -> None:
         await self.provider.revoke_user(user_id)
         await self.accounts.forget(user_id)
         await self.forgotten(user_id)
         log.info("a user forgot their token")
+
+
+def _token_shaped(token: str) -> bool:
+    """Whether the text could be a token NemoVideo issued (anything else is never sent or looked up)."""
+    return len(token) <= MAX_TOKEN and token.isascii() and not any(c.isspace() or ord(c) < 32 for c in token)

@@ -8,6 +8,7 @@ folder named by the user's opaque id under ``<NEMO_HOME>/hosted/users/``.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import AsyncIterator, Callable
@@ -83,13 +84,22 @@ def service_for(
     )
 
 
+def built_for(user: User) -> str:
+    """What a user's server was built with (their kind of account and NemoVideo token), as a
+    digest: a server built for other facts must not answer this user's requests."""
+    facts = f"{user.kind}\0{user.nemo_user_id or ''}\0{user.nemo_token}".encode()
+    return hashlib.blake2b(facts, digest_size=16).hexdigest()
+
+
 @dataclass
 class _Running:
     manager: StreamableHTTPSessionManager
+    built_for: str = ""
     stop: anyio.Event = field(default_factory=anyio.Event)
     started: bool = False
     in_flight: int = 0
     last_used: float = 0.0
+    retired: bool = False  # replaced: stops once its requests in flight are done
 
 
 class UserServers:
@@ -159,14 +169,24 @@ class UserServers:
         finally:
             running.in_flight -= 1
             running.last_used = self._clock()
+            if running.retired and running.in_flight == 0:
+                running.stop.set()
 
     async def _get(self, user: User) -> _Running:
         async with self._lock:
             self._stop_idle()
             found = self._running.get(user.id)
-            if found is not None:
+            facts = built_for(user)
+            if found is not None and found.built_for == facts:
                 found.last_used = self._clock()
                 return found
+            if found is not None:
+                # The user's token changed (a pasted one replaced a free account, on this instance
+                # or another): the next request is served with the new one, never the old.
+                del self._running[user.id]
+                found.retired = True
+                if found.in_flight == 0:
+                    found.stop.set()
             if self._tg is None:
                 raise RuntimeError("user servers are not running")
             if len(self._running) >= self.max_resident:
@@ -175,7 +195,7 @@ class UserServers:
             server = service_for(user, self.base, self.state_dir, self.store_pool, self.team, pages)
             # Stateless: no session lives in this process between requests.
             server.streamable_http_app(stateless_http=True, transport_security=self.security)
-            running = _Running(server.session_manager, last_used=self._clock())
+            running = _Running(server.session_manager, facts, last_used=self._clock())
             ready = anyio.Event()
             self._tg.start_soon(self._serve, user.id, running, ready)
             await ready.wait()
