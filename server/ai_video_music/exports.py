@@ -22,7 +22,7 @@ from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
-from .replies import changes, export_done, export_progress, said, turn_reply
+from .replies import changes, export_done, export_progress, not_checked, said, turn_reply
 from .sanitize import clean_text
 from .shared import Shared
 from .store import Project, Render
@@ -114,6 +114,7 @@ class Exports:
                 None if any(g.timeline_changed is None for g in answers) else False
             )
             out.agent_says = said(last) or None
+            out.not_checked = list(dict.fromkeys(q for gen in answers for q in not_checked(gen)))
             costs = [cost_of(g) for g in answers]
             known = [c for c in costs if c is not None]
             if known and all(c.used is not None for c in known):
