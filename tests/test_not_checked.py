@@ -131,6 +131,11 @@ async def test_an_unchanged_timeline_is_not_already_as_asked_while_a_part_is_unc
     said = told(out)
     assert "Already as asked" not in said and "本来就符合要求" not in said, said
     assert "did not change" in said or "没有变化" in said, said
+    # "Try again" names it as a request that changed nothing, not one already as asked.
+    repeat = await ask(rich, "generate", {"prompt": "再试一次" if "秒" in again else "try again"})
+    assert repeat["status"] == "needs_confirmation", repeat
+    assert "already as asked" not in repeat["reply"] and "已经符合" not in repeat["reply"], repeat["reply"]
+    assert "changed nothing" in repeat["reply"] or "没有改动" in repeat["reply"], repeat["reply"]
 
 
 def test_the_music_is_checked_by_its_tracks_name_only_when_it_plainly_matches() -> None:

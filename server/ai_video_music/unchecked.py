@@ -91,9 +91,11 @@ def _pieces(sentence: str) -> list[tuple[str, str]]:
 
 
 def _sentences(prompt: str) -> list[str]:
+    """Sentences; a Latin mark ends one only before a space or the end ("2.5 s", "clip.mp4")."""
     out, start = [], 0
     for i, ch in enumerate(prompt):
-        if ch in _SENTENCE_END and not (ch == "." and _between_digits(prompt, i)):
+        inside = ch in ".!?" and i + 1 < len(prompt) and not prompt[i + 1].isspace()
+        if ch in _SENTENCE_END and not inside:
             out.append(prompt[start : i + 1])
             start = i + 1
     out.append(prompt[start:])
