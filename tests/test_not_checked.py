@@ -75,6 +75,29 @@ async def test_a_part_no_check_covers_is_listed_not_read_as_done(
     assert any(unchecked[-1] in step for step in out["next_steps"]), out["next_steps"]
 
 
+@pytest.mark.parametrize("tool", ["status", "export"])
+async def test_the_answer_told_later_lists_the_unchecked_parts_too(
+    settings: Settings, sim: Simulator, photos: list[str], tool: str
+) -> None:
+    """Status, or an export that waited for the request, tells its answer: with the same list."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.5))) as client:
+        await ask(client, "upload", {"files": photos[:2]})
+        with sim.hold("run_sse") as gate:
+            prompt = "Make a 10-second video, a bit brighter."
+            assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "working"
+            gate.release()
+        out = await ask(client, tool)
+        answer = out["answers"][0] if tool == "status" else out
+        assert answer["not_checked"] == ["a bit brighter"], answer
+        assert (
+            "Not checked against the timeline (look at the video to be sure): “a bit brighter”."
+            in out["reply"]
+        )
+        if tool == "status":
+            assert any("a bit brighter" in step for step in out["next_steps"]), out["next_steps"]
+
+
 @pytest.mark.parametrize(
     ("prompt", "unchecked"),
     [
