@@ -7,8 +7,10 @@ about it. Left unsaid, the answer reads as done and the assistant tells the user
 brighter". So the request is split into its asks (sentences; then commas, semicolons, a colon
 that opens a list; then "and", "with", "和", "并且"), each ask is read by the router
 (:func:`router.read_clause`) and by :mod:`asked`'s checks, and an ask that asks for a change but
-that no check covers is listed as not checked. No word list decides that something landed: an
-ask is either covered by a check on the timeline or listed; words only find where asks begin.
+that no check covers is listed as not checked. No word list decides that something landed:
+words only say where an ask begins and what it asks; whether it is covered is always a look at
+the timeline (a length, a frame, a track's name or volume, a video at all), else it is listed.
+A missed split costs a longer quote, never a part read as done.
 """
 
 from __future__ import annotations
