@@ -171,6 +171,15 @@ def test_the_music_is_checked_by_its_tracks_name_only_when_it_plainly_matches() 
     assert not_checked("Set the music to 20%.", tl) == ["Set the music to 20%"]
 
 
+def test_words_after_a_checked_length_that_ask_for_more_are_not_checked() -> None:
+    tl = Timeline(tracks=(Track("video", "", [Segment("a.jpg", 0, 10, None)], 1),), tracks_total=1)
+    assert not_checked("Make a 10-second video of the beach in warm colours.", tl) == [
+        "of the beach in warm colours"
+    ]
+    assert not_checked("make a 6 second video for our spring sale", tl) == []
+    assert not_checked("Make a 10-second video from these photos.", tl) == []
+
+
 # --- 2. a refused request in a project with no video yet ------------------------------------------
 
 

@@ -159,6 +159,24 @@ def _checked(ask: str, tl: Timeline) -> bool:
     return False
 
 
+# "a 10-second video of the beach in warm colours": a checked length may carry more asks after it.
+_TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
+
+
+def _open_part(ask: str, tl: Timeline) -> str | None:
+    """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
+    in warm colours" after "a 10-second video"), or None."""
+    if not _checked(ask, tl):
+        return ask
+    if quoted(ask) or asked.read(ask) == Asked():
+        return None  # covered as a whole (a quoted text, the video made, the music named)
+    for cut in _TAIL.finditer(ask):
+        tail = ask[cut.end() :]
+        if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
+            return None if _checked(tail, tl) else tail
+    return None
+
+
 def not_checked(prompt: str, tl: Timeline) -> list[str]:
     """The asks of ``prompt`` (the user's words as sent) that want a change no check covers, in
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
@@ -175,13 +193,13 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
         instruction = any(k in (Kind.EDIT, Kind.DESCRIBE) for ks in kinds for k in ks)
         for (text, asks), ks in zip(groups, kinds, strict=True):
             missed = [
-                a
+                part
                 for a, k in zip(asks, ks, strict=True)
                 if not (_GREETING.match(a) or _FIRST_PERSON.match(a))
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
-                and not _checked(a, tl)
+                and (part := _open_part(a, tl)) is not None
             ]
             if missed and len(missed) == len(asks) > 1:
                 found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
