@@ -17,7 +17,7 @@ from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import CancelFacts, cancel_reply
 from .shared import Shared
 from .store import Cancel, Generation, Project
-from .turns import has_video, restore
+from .turns import AGENT_POLL_S, has_video, restore
 
 
 async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
@@ -59,13 +59,19 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
     s.store.add_cancel(record)
     turn = s.store.generation(record.turn_id) if record.turn_id else None
     facts = _facts(s, project, turn)
+    steps = [t("next.after_cancel", lang)] if cancelled else []
+    if running and project is not None:
+        # It runs on: when to look, to see whether it still changed the video and what it cost.
+        name = project.name or project.id
+        steps.insert(0, t("next.status_after_cancel", lang, seconds=AGENT_POLL_S, project=name))
     out = GenerateOutput(
         language=lang,
         status="done",
         action="cancel",
         reply="\n\n".join([*notes, cancel_reply(record, turn, lang, facts)]),
-        next_steps=[t("next.after_cancel", lang)] if cancelled else [],
+        next_steps=steps,
         project=await s.project_view(project, link=True),
+        poll_after_s=AGENT_POLL_S if running else None,
     )
     s.store.cancel_told(record.id)
     return out

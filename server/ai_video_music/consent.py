@@ -15,7 +15,7 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import as_asked, not_as_asked
+from .replies import as_asked, not_as_asked, not_checked
 from .router import Action, names_export
 from .sanitize import cap
 from .shared import Shared
@@ -208,7 +208,8 @@ def repeat_landed(told: Generation | None, lang: Lang) -> str:
     changed, changed nothing, or never sent."""
     if told is None:
         return t("repeat.not_sent", lang)
-    met = as_asked(told, lang) if not not_as_asked(told, lang) else []
+    # Not "already as asked" while a part of it is missing or can't be checked on the timeline.
+    met = as_asked(told, lang) if not (not_as_asked(told, lang) or not_checked(told)) else []
     if met:
         return t("repeat.already", lang, items=t("asked.sep", lang).join(met))
     if told.timeline_changed is None:

@@ -30,6 +30,7 @@ from .replies import (
     export_done,
     export_progress,
     file_lacks,
+    not_checked,
     said,
     turn_reply,
 )
@@ -131,6 +132,7 @@ class Exports:
             )
             out.agent_says = said(last) or None
             out.as_asked = list(dict.fromkeys(item for gen in answers for item in as_asked(gen, lang)))
+            out.not_checked = list(dict.fromkeys(q for gen in answers for q in not_checked(gen)))
             costs = [cost_of(g) for g in answers]
             known = [c for c in costs if c is not None]
             if known and all(c.used is not None for c in known):

@@ -839,6 +839,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the music is at {found}%, at most {asked}%",
         "音乐音量 {found}%，不超过 {asked}%",
     ),
+    # Asks no check covers (unchecked.py): the timeline can't show them, so they are not "done".
+    "asked.not_checked": (
+        "Not checked against the timeline (look at the video to be sure): {items}.",
+        "以下要求无法对照时间线核实（请看视频确认）：{items}。",
+    ),
+    "next.not_checked": (
+        "Tell the user these parts of the request could not be checked against the timeline ({items}): "
+        "don't say they were done, or that the request was done as asked; suggest looking at the video "
+        "(export is free).",
+        "告诉用户请求中的这些部分无法对照时间线核实（{items}）：不要说它们已经完成，也不要说整个请求已按要求完成；"
+        "建议用户看一下视频（导出免费）。",
+    ),
+    "cost.no_video_yet": (
+        "“{name}” has no video yet, only its uploads: this request would make the video from them, "
+        "not change one that exists.",
+        "「{name}」还没有视频，只有上传的素材：这个请求会用这些素材制作视频，而不是修改已有的视频。",
+    ),
+    "next.no_change_withdrawn": (
+        "Tell the user the request they cancelled while it ran changed nothing (it was still charged), "
+        "so there is nothing to undo; don't offer to send it again.",
+        "告诉用户：他们在运行中取消的那个请求没有改变任何内容（仍已扣费），所以没有需要撤销的；不要提出再发送一次。",
+    ),
+    "next.status_after_cancel": (
+        'Call status with project="{project}" in about {seconds} s to see whether the request still '
+        "changed the video and what it cost; don't resend it.",
+        '约 {seconds} 秒后用 project="{project}" 调用 status，'
+        "看这个请求是否仍改动了视频、花了多少积分；不要重新发送。",
+    ),
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),
@@ -1334,9 +1362,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "把链接发给用户；用户有了更多积分后，再发送这个请求。",
     ),
     "next.no_change": (
-        "Tell the user the request changed nothing (it was "
-        "still charged); offer to ask again in other words.",
-        "告诉用户这次请求没有改变任何内容（仍已扣费）；可以换个说法再请求一次。",
+        "Tell the user the request changed nothing (it was still charged; NemoVideo's reply may say "
+        "why). Asking again costs about {cost} credits again and may not land either: send it again "
+        "in other words only if the user asks for that.",
+        "告诉用户这次请求没有改变任何内容（仍已扣费；NemoVideo 的回复可能说明了原因）。"
+        "再请求一次还要约 {cost} 积分，也可能同样不生效：只有用户要求时才换个说法再发送。",
     ),
     "next.export_later": (
         'Call export again with project="{project}" in about a minute (it resumes the same render).',

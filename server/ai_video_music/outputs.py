@@ -40,6 +40,15 @@ AsAsked = Annotated[
     ),
 ]
 
+NotChecked = Annotated[
+    list[str],
+    Field(
+        description="Parts of the request, in the user's words, that ask for a change no check can verify "
+        'against the timeline (e.g. "a bit brighter", "only the two photos"): never tell the user they were '
+        "done, nor that the request was done as asked; they can look at the video",
+    ),
+]
+
 
 class Answer(BaseModel):
     language: Lang = Field(description="The language the reply is written in (the user's)")
@@ -151,6 +160,7 @@ class GenerateOutput(Answer):
     credits_left: float | None = None
     not_as_asked: NotAsAsked = Field(default_factory=list)
     as_asked: AsAsked = Field(default_factory=list)
+    not_checked: NotChecked = Field(default_factory=list)
     cost_warning: str | None = Field(
         default=None,
         description="Only with needs_confirmation or cannot_run (nothing was sent): what the request "
@@ -215,9 +225,15 @@ class TurnAnswer(BaseModel):
     changes: list[str] = Field(default_factory=list)
     not_as_asked: NotAsAsked = Field(default_factory=list)
     as_asked: AsAsked = Field(default_factory=list)
+    not_checked: NotChecked = Field(default_factory=list)
     credits_used: float | None = None
     credits_left: float | None = None
     interrupted: bool = False
+    withdrawn: bool = Field(
+        default=False,
+        description="The user cancelled it while it ran; it ran on (it can't be recalled): don't offer it "
+        "again",
+    )
     agent_says: AgentSays = None
 
 
@@ -280,6 +296,7 @@ class ExportOutput(Answer):
         default=None, description="For the agent turn export waited for: whether it changed the timeline"
     )
     credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
+    not_checked: NotChecked = Field(default_factory=list)
     credits_left: float | None = None
     as_asked: AsAsked = Field(default_factory=list)
     timeline: TimelineView | None = None

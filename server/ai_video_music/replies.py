@@ -120,6 +120,17 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
     return items
 
 
+def not_checked(gen: Generation) -> list[str]:
+    """The request's asks that no check covers (``unchecked.not_checked``), in the user's words."""
+    found = turn_facts(gen).get("not_checked")
+    return [str(q) for q in found] if isinstance(found, list) else []
+
+
+def withdrawn(gen: Generation) -> bool:
+    """The user cancelled this request while it ran (it can't be recalled: it ran on)."""
+    return turn_facts(gen).get("withdrawn") is True
+
+
 def as_asked(gen: Generation, lang: Lang) -> list[str]:
     """What the request asked that the verified timeline after it already has (``asked.met``)."""
     return met_items(turn_facts(gen).get("as_asked"), lang)
@@ -152,6 +163,8 @@ def already_as_asked(gen: Generation, lang: Lang) -> list[str]:
     the request found it done, it did not fail."""
     if gen.timeline_changed is not False or not_as_asked(gen, lang) or missing_quotes(gen):
         return []
+    if not_checked(gen):
+        return []  # a part of it can't be checked: never "already as asked" for the whole
     return as_asked(gen, lang)
 
 
@@ -199,6 +212,9 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     missing = missing_quotes(gen)
     if missing:
         parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
+    unchecked = not_checked(gen)
+    if unchecked and gen.timeline_changed is not False:  # unchanged: said above, for all of it
+        parts.append(t("asked.not_checked", lang, items=quote_list(unchecked, lang)))
     if words:
         cut = t("agent.cut", lang) if facts.get("truncated") or error else ""
         parts.append(join_sentences([fence(words, lang), cut], lang))
@@ -284,7 +300,8 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     if gen.timeline_changed is False:
         # Nothing changed: say so first; exporting would only save what was there before.
         cost = cost_of(gen)
-        return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
+        left = cost.left if cost else None
+        return [no_change_step(already_as_asked(gen, lang), left, lang, withdrawn(gen))]
     asks = translate(said(gen)).actions
     steps = []
     taken = facts.get("taken_over")
@@ -297,6 +314,9 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     missing = missing_quotes(gen)
     if missing:
         steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))
+    unchecked = not_checked(gen)
+    if unchecked:
+        steps.append(t("next.not_checked", lang, items=quote_list(unchecked, lang)))
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
@@ -306,14 +326,17 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     return steps
 
 
-def no_change_step(already: list[str], left: float | None, lang: Lang) -> str:
-    """After a request that changed nothing: it was already as asked (nothing to send again), or
-    another try, which needs credits first when too few are left."""
+def no_change_step(already: list[str], left: float | None, lang: Lang, withdrawn: bool = False) -> str:
+    """After a request that changed nothing: it was already as asked (nothing to send again); the
+    user withdrew it while it ran (nothing to undo, nothing to offer again); or another try, which
+    costs as much again (and needs credits first when too few are left)."""
     if already:
         return t("next.already_as_asked", lang, items=t("asked.sep", lang).join(already))
+    if withdrawn:
+        return t("next.no_change_withdrawn", lang)
     if left is not None and left < EDIT_COST:
         return t("next.no_change_low", lang)
-    return t("next.no_change", lang)
+    return t("next.no_change", lang, cost=EDIT_COST)
 
 
 def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
@@ -325,6 +348,8 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         changes=changes(gen, lang),
         not_as_asked=not_as_asked(gen, lang),
         as_asked=as_asked(gen, lang),
+        not_checked=not_checked(gen),
+        withdrawn=withdrawn(gen),
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
@@ -518,12 +543,14 @@ def status_steps(
     steps = []
     for answer in out.answers:  # an answer that changed nothing, or not as asked, comes first
         if answer.timeline_changed is False and not answer.interrupted:
-            already = answer.as_asked if not answer.not_as_asked else []
+            already = answer.as_asked if not (answer.not_as_asked or answer.not_checked) else []
             left = left_now if left_now is not None else answer.credits_left
-            steps.append(no_change_step(already, left, lang))
+            steps.append(no_change_step(already, left, lang, answer.withdrawn))
         if answer.not_as_asked:
             items = t("asked.sep", lang).join(answer.not_as_asked)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
+        if answer.not_checked and answer.timeline_changed is not False:
+            steps.append(t("next.not_checked", lang, items=quote_list(answer.not_checked, lang)))
     if out.poll_after_s is not None and out.project is not None:
         name = out.project.name or out.project.id
         steps.append(t("next.status_later_in", lang, seconds=out.poll_after_s, project=name))

@@ -335,6 +335,14 @@ class Store(LocalProjects):
     def cancel_told(self, cancel_id: str) -> None:
         self._db.execute("UPDATE cancels SET told=1 WHERE id=?", (cancel_id,))
 
+    @_guarded
+    def withdrawn(self, gen_id: str) -> bool:
+        """A cancel came while this agent request ran (it ran on: a request can't be recalled)."""
+        row = self._db.execute(
+            "SELECT 1 FROM cancels WHERE turn_id=? AND agent_running=1 LIMIT 1", (gen_id,)
+        ).fetchone()
+        return row is not None
+
     # --- renders -----------------------------------------------------------------------------
 
     @_guarded

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 import uuid_utils
 
-from . import asked, budget
+from . import asked, budget, unchecked
 from .costs import GateKind, cost_of, gate, gate_text
 from .errors import (
     ConnectionFailedError,
@@ -35,7 +35,7 @@ from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import as_asked, changes, not_as_asked, said, turn_reply, turn_steps
+from .replies import as_asked, changes, not_as_asked, not_checked, said, turn_reply, turn_steps
 from .router import Action
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
@@ -106,6 +106,10 @@ def compare(
                 unmet.append(same)
             if unmet:
                 facts["not_as_asked"] = unmet
+            # What the request asks that no check above can verify: listed, never left to read
+            # as done ("a bit brighter" is nowhere on a timeline).
+            if open_asks := unchecked.not_checked(prompt, after_tl):
+                facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
             facts["built"] = {lang: summary(after_tl, lang) for lang in LANGUAGES}
@@ -188,7 +192,8 @@ class Turns:
                 )
         try:
             before, balance = await self._before(project)
-            g = gate(balance, generating=not has_video(before) and store.media_page(project.id, 1)[1] == 0)
+            media = store.media_page(project.id, 1)[1]
+            g = gate(balance, generating=not has_video(before) and media == 0)
             blocked = g is not None and (
                 g.kind is GateKind.CANNOT_RUN or (g.kind is GateKind.NEEDS_CONFIRMATION and not accept_cost)
             )
@@ -198,6 +203,11 @@ class Turns:
                 if first:
                     project = self.s.projects.name_as_told(project, prompt)
                 view = await self.s.project_view(project, link=True)
+                if media and before is not None and not has_video(before):
+                    # "Make it brighter" in a project with only uploads would make its video,
+                    # not brighten one: said, so the price isn't quoted as an edit's.
+                    name = view.name if view is not None else project.name
+                    notes = [*notes, t("cost.no_video_yet", lang, name=name)]
                 return self.consent.refusal(g, lang, notes, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
@@ -376,6 +386,8 @@ class Turns:
         changed: bool | None = None
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
+        if self.s.store.withdrawn(gen_id):  # cancelled while it ran: nothing to offer again
+            facts["withdrawn"] = True
         if after is not None:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
@@ -440,6 +452,7 @@ class Turns:
             changes=changes(gen, lang),
             not_as_asked=not_as_asked(gen, lang),
             as_asked=as_asked(gen, lang),
+            not_checked=not_checked(gen),
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),

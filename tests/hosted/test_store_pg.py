@@ -358,3 +358,6 @@ def test_a_cancel_keeps_the_request_it_answered_about_and_held_back_commands_upd
     with psycopg.connect(store_url) as conn:
         row = conn.execute("SELECT user_id, turn_id FROM cancels WHERE id='cnl_1'").fetchone()
     assert row == ("usr_alice", "gen_1")
+    # The request was withdrawn while it ran (for its answer: nothing to offer again), for its user only.
+    assert store.withdrawn("gen_1") and not store.withdrawn("gen_2")
+    assert not _store(pools[0], "usr_bob", tmp_path).withdrawn("gen_1")

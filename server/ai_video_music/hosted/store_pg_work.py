@@ -346,6 +346,15 @@ class PgStore(PgProjects):
     def cancel_told(self, cancel_id: str) -> None:
         self._write("UPDATE cancels SET told=1 WHERE user_id=%s AND id=%s", (cancel_id,))
 
+    @db_call
+    def withdrawn(self, gen_id: str) -> bool:
+        """A cancel came while this agent request ran (it ran on: a request can't be recalled)."""
+        row = self._one(
+            "SELECT 1 AS one FROM cancels WHERE user_id=%s AND turn_id=%s AND agent_running=1 LIMIT 1",
+            (gen_id,),
+        )
+        return row is not None
+
     # --- renders -----------------------------------------------------------------------------
 
     @db_call

@@ -1,0 +1,208 @@
+"""The parts of a request that no check can verify against the timeline, in the user's own words.
+
+:mod:`asked` checks what the timeline can show (a length, a shape, no music, a volume, quoted
+text); anything else a request asks ("a bit brighter", "only the two photos", "soft ambient
+music" when the track is "Calm Piano") is nowhere in the timeline, so a clean diff says nothing
+about it. Left unsaid, the answer reads as done and the assistant tells the user "done,
+brighter". So the request is split into its asks (sentences; then commas, semicolons, a colon
+that opens a list; then "and", "with", "和", "并且"), each ask is read by the router
+(:func:`router.read_clause`) and by :mod:`asked`'s checks, and an ask that asks for a change but
+that no check covers is listed as not checked. No word list decides that something landed:
+words only say where an ask begins and what it asks; whether it is covered is always a look at
+the timeline (a length, a frame, a track's name or volume, a video at all), else it is listed.
+A missed split costs a longer quote, never a part read as done.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import asked
+from .asked import Asked
+from .naming import quoted
+from .router import Kind, normalise, read_clause
+from .timeline import Timeline
+
+# Where one ask ends inside a sentence (outside brackets and quotes); a colon between digits is a
+# ratio ("9:16"), a full stop between digits a decimal ("2.5 seconds").
+_SENTENCE_END = frozenset(".!?。！？\n")
+_ASK_END = frozenset(",，、;；:：")
+_OPEN, _CLOSE = "([（【", ")]）】"
+_QUOTE_PAIRS = {'"': '"', "“": "”", "「": "」", "『": "』", "《": "》", "«": "»"}
+# Within an ask: the joiners between two asks said in one breath.
+_JOINER = re.compile(
+    r"(?i)\s*\b(?:and\s+then|and|plus|then|also|but)\b\s*|(?=\bwith(?:out)?\b)|和|并且|而且|然后|同时"
+)
+_LEADING = re.compile(
+    r"(?i)^(?:\s|and\b|then\b|also\b|plus\b|but\b|please\b|pls\b|并且|而且|然后|同时|还有|另外)+"
+)
+_GREETING = re.compile(r"(?i)^(?:hi|hello|hey|good\s+(?:morning|afternoon|evening))\b|^(?:你好|您好|嗨|哈喽)")
+_FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
+
+# An ask that only asks for the video to be made ("make a video from these photos"): the timeline
+# having a video answers it.
+_MAKE_VIDEO = re.compile(
+    r"(?i)^(?:(?:can|could|would)\s+you\s+)?(?:make|create|generate|produce|build|do|turn)\s+(?:me\s+)?"
+    r"(?:(?:a|an|one|another|the|my|this|these|those|it)\s+)?(?:new\s+)?"
+    r"(?:(?:video|reel|clip|slideshow|movie|short|one)\b)?"
+    r"(?:\s*(?:from|of|with|using|out\s+of|into)\s+(?:(?:these|those|the|my|all|our)\s+)*"
+    r"(?:(?:photos?|pictures?|images?|pics|clips|uploads|files|videos?|footage)\b)?"
+    r"(?:\s+(?:into|as)\s+(?:a|an)\s+(?:video|reel|clip|slideshow))?)?\s*$"
+    r"|^(?:请|帮我)?(?:用|把)?(?:这些|这几张|这几个|我的)?(?:照片|图片|素材|视频)?(?:做|生成|制作|剪)(?:成)?"
+    r"(?:一个|一段|一支|一条|个|段|支|条)?(?:视频|短片|片子)?$"
+)
+_MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
+_PERCENT = re.compile(r"(\d{1,3})\s*[%％]|百分之\s*(\d{1,3})")
+# Words that ask for music and say nothing of which: such an ask is met by any music at all.
+_MUSIC_GENERIC_EN = frozenset(
+    (
+        "with", "add", "put", "use", "some", "a", "an", "the", "free", "background", "music", "song",
+        "songs", "soundtrack", "bgm", "track", "tune", "and", "please", "also", "in", "it", "to", "of",
+    )
+)  # fmt: skip
+_MUSIC_GENERIC_ZH = re.compile(
+    r"配上|加上|添加|加|配|背景|免费|音乐|配乐|的|一段|一首|一些|请|帮我|再|歌曲?|曲子"
+)
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+def _between_digits(text: str, i: int) -> bool:
+    return 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+
+
+def _pieces(sentence: str) -> list[tuple[str, str]]:
+    """A sentence cut at ``_ASK_END`` outside brackets and quotes: (text, the mark that ended it)."""
+    out: list[tuple[str, str]] = []
+    depth, closing, start = 0, "", 0
+    for i, ch in enumerate(sentence):
+        if closing:
+            if ch == closing:
+                closing = ""
+            continue
+        if ch in _QUOTE_PAIRS:
+            closing = _QUOTE_PAIRS[ch]
+        elif ch in _OPEN:
+            depth += 1
+        elif ch in _CLOSE:
+            depth = max(0, depth - 1)
+        elif depth == 0 and ch in _ASK_END and not _between_digits(sentence, i):
+            out.append((sentence[start:i], ch))
+            start = i + 1
+    out.append((sentence[start:], ""))
+    return [(text.strip(), mark) for text, mark in out if text.strip()]
+
+
+def _sentences(prompt: str) -> list[str]:
+    """Sentences; a Latin mark ends one only before a space or the end ("2.5 s", "clip.mp4")."""
+    out, start = [], 0
+    for i, ch in enumerate(prompt):
+        inside = ch in ".!?" and i + 1 < len(prompt) and not prompt[i + 1].isspace()
+        if ch in _SENTENCE_END and not inside:
+            out.append(prompt[start : i + 1])
+            start = i + 1
+    out.append(prompt[start:])
+    return [s.strip() for s in out if s.strip()]
+
+
+def _tidy(text: str) -> str:
+    return _LEADING.sub("", text).strip().rstrip(".!?。！？ ")
+
+
+def _split(piece: str) -> list[str]:
+    """One piece's asks, split at the joiners outside brackets and quotes."""
+    masked = piece
+    for pattern in (r"[(（【\[][^)）】\]]*[)）】\]]", asked._QUOTED.pattern):
+        masked = re.sub(pattern, lambda m: "\0" * len(m.group(0)), masked)
+    cuts = [0]
+    for m in _JOINER.finditer(masked):
+        cuts += [m.start(), m.end()]
+    cuts.append(len(piece))
+    parts = [piece[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2)]
+    return [p for p in (_tidy(x) for x in parts) if p]
+
+
+def _wants_change(text: str) -> Kind:
+    return read_clause(normalise(text)).kind
+
+
+def _music_met(ask: str, tl: Timeline) -> bool:
+    """Music asked for: met by any music when it names no style; by a track whose name plainly
+    has one of the asked words ("upbeat" in "Upbeat Pop"); a volume by a track at it."""
+    music = [seg for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
+    names = [seg.name for seg in music if seg.name]
+    volumes = [seg.volume for seg in music if seg.volume is not None]
+    percent = _PERCENT.search(ask)
+    if percent:
+        wanted = float(next(g for g in percent.groups() if g))
+        return any(abs(v - wanted) <= 1 for v in volumes)
+    lower = ask.casefold()
+    style = [w for w in _WORD.findall(lower) if w not in _MUSIC_GENERIC_EN and not w.isdigit()]
+    zh_style = _MUSIC_GENERIC_ZH.sub("", re.sub(r"[^\u3400-\u9fff]", "", ask))
+    if not style and not zh_style:
+        return bool(names)
+    # "Calm Piano (free music)": the name's own words, not what the service adds to every name
+    bare = (re.sub(r"\(.*?\)", " ", n.casefold()) for n in names)
+    name_words = {w for n in bare for w in _WORD.findall(n) if len(w) > 2} - _MUSIC_GENERIC_EN
+    return bool(name_words & set(style)) or any(w in zh_style for w in name_words if zh_style)
+
+
+def _checked(ask: str, tl: Timeline) -> bool:
+    """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``."""
+    if quoted(ask):
+        return True  # a quoted text is looked for in the whole draft
+    if asked.read(ask) != Asked():
+        return True
+    if _MAKE_VIDEO.match(ask):
+        return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
+    if _MUSIC.search(ask):
+        return _music_met(ask, tl)
+    return False
+
+
+# "a 10-second video of the beach in warm colours": a checked length may carry more asks after it.
+_TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
+
+
+def _open_part(ask: str, tl: Timeline) -> str | None:
+    """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
+    in warm colours" after "a 10-second video"), or None."""
+    if not _checked(ask, tl):
+        return ask
+    if quoted(ask) or asked.read(ask) == Asked():
+        return None  # covered as a whole (a quoted text, the video made, the music named)
+    for cut in _TAIL.finditer(ask):
+        tail = ask[cut.end() :]
+        if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
+            return None if _checked(tail, tl) else tail
+    return None
+
+
+def not_checked(prompt: str, tl: Timeline) -> list[str]:
+    """The asks of ``prompt`` (the user's words as sent) that want a change no check covers, in
+    the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
+    and commands are not asks; a list's heading ("Make Morning Flow:") is its items'."""
+    found: list[str] = []
+    for sentence in _sentences(prompt):
+        if not asked._is_request(sentence):
+            continue
+        pieces = _pieces(sentence)
+        if len(pieces) > 1 and pieces[0][1] in ":：":
+            pieces = pieces[1:]  # "Make X: a, b, c": the heading is said by its items
+        groups = [(text, _split(text)) for text, _ in pieces]
+        kinds = [[_wants_change(a) for a in asks] for _, asks in groups]
+        instruction = any(k in (Kind.EDIT, Kind.DESCRIBE) for ks in kinds for k in ks)
+        for (text, asks), ks in zip(groups, kinds, strict=True):
+            missed = [
+                part
+                for a, k in zip(asks, ks, strict=True)
+                if not (_GREETING.match(a) or _FIRST_PERSON.match(a))
+                # A piece with no change word inside a sentence that asks for one is part of it
+                # ("square, 10 seconds, only the two photos").
+                and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
+                and (part := _open_part(a, tl)) is not None
+            ]
+            if missed and len(missed) == len(asks) > 1:
+                found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
+            else:
+                found.extend(missed)
+    return list(dict.fromkeys(found))
