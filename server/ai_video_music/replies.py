@@ -16,16 +16,13 @@ from .messages import Lang, join_sentences, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
-from .sanitize import cap, clean_text
+from .sanitize import IMITATION_WORDS, cap, clean_text, shown
 from .store import Cancel, Generation, Render
 from .translate import translate
 
 # Lines of the agent's text that dress up as the server's own guidance ("Next (for the
 # assistant): …", "下一步（给助手）：…", "Note: the timeline …") are marked as quoted words.
-_IMITATION = re.compile(
-    r"(?i)^\W*(?:next\s*(?:step)?\s*[(（]?\s*for\s+the\s+assistant|for\s+the\s+assistant|下一步\s*[（(]?\s*给助手|"
-    r"给助手|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
-)
+_IMITATION = re.compile(r"(?i)^\W*" + IMITATION_WORDS)
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:
@@ -84,16 +81,22 @@ def missing_quotes(gen: Generation) -> list[str]:
     return [str(q) for q in found] if isinstance(found, list) else []
 
 
-def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
+def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
     """What the request asked (no music, a length, a shape, from the user's words) that the
-    verified timeline after the turn does not have, each said in ``lang``."""
+    verified timeline after the turn does not have, each said in ``lang``. ``named=False``
+    leaves out the timeline's names (the backend's words: "the music", not its name), for
+    next_steps."""
     found = turn_facts(gen).get("not_as_asked")
     items: list[str] = []
+
+    def with_names(key: str, item: dict[str, Any]) -> str:
+        names = [str(n) for n in item.get("names") or []]
+        return t(key, lang, names=quote_list(names, lang)) if named and names else t(key + ".unnamed", lang)
+
     for item in found if isinstance(found, list) else []:
         kind = item.get("kind") if isinstance(item, dict) else None
         if kind == "music":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.music", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.music", item))
         elif kind == "seconds":
             items.append(
                 t("asked.seconds", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
@@ -101,11 +104,9 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.text", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.text", item))
         elif kind == "same_music":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.same_music", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.same_music", item))
         elif kind == "volume":
             items.append(
                 t("asked.volume", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
@@ -151,7 +152,10 @@ def already_as_asked(gen: Generation, lang: Lang) -> list[str]:
 
 
 def quote_list(texts: list[str], lang: Lang) -> str:
-    return ("、" if lang == "zh" else ", ").join((f"「{q}」" if lang == "zh" else f"“{q}”") for q in texts)
+    """Names in our quotes; :func:`~.sanitize.shown` again here, for records stored before it
+    (a name can't close our quote or bring a label of ours)."""
+    left, right = ("「", "」") if lang == "zh" else ("“", "”")
+    return ("、" if lang == "zh" else ", ").join(f"{left}{shown(q, 120)}{right}" for q in texts)
 
 
 def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
@@ -213,8 +217,8 @@ def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:
     if taken.get("stable"):
         return t("agent.taken_over", lang, prompt=cap(gen.prompt, 80))
     minutes = taken.get("minutes")
-    shown = f"{minutes:g}" if isinstance(minutes, int | float) else "?"
-    return t("agent.taken_over_unsettled", lang, prompt=cap(gen.prompt, 80), minutes=shown)
+    told = f"{minutes:g}" if isinstance(minutes, int | float) else "?"
+    return t("agent.taken_over_unsettled", lang, prompt=cap(gen.prompt, 80), minutes=told)
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
@@ -226,7 +230,7 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
     asks = translate(said(gen)).actions
     steps = []
-    unmet = not_as_asked(gen, lang)
+    unmet = not_as_asked(gen, lang, named=False)  # no backend names in next_steps
     if unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     missing = missing_quotes(gen)
@@ -264,7 +268,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
         agent_says=said(gen) or None,
-    )
+    ).unnamed(not_as_asked(gen, lang, named=False))
 
 
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang) -> str:
@@ -366,9 +370,9 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
             parts.append(out.timeline.summary)
         if out.media:
             more = out.media_total - len(out.media)
-            listed = t("list.sep", lang).join(m.name for m in out.media)
-            shown = t("status.media", lang, n=out.media_total, names=listed)
-            parts.append(join_sentences([shown, t("status.more", lang, n=more) if more > 0 else ""], lang))
+            listed = t("list.sep", lang).join(shown(m.name, 120) for m in out.media)
+            media = t("status.media", lang, n=out.media_total, names=listed)
+            parts.append(join_sentences([media, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
@@ -419,8 +423,8 @@ def status_steps(
             already = answer.as_asked if not answer.not_as_asked else []
             left = left_now if left_now is not None else answer.credits_left
             steps.append(no_change_step(already, left, lang))
-        if answer.not_as_asked:
-            items = t("asked.sep", lang).join(answer.not_as_asked)
+        if answer.unmet_unnamed:  # said without the backend's names (next_steps are ours alone)
+            items = t("asked.sep", lang).join(answer.unmet_unnamed)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
     if out.poll_after_s is not None and out.project is not None:
         name = out.project.name or out.project.id
@@ -482,7 +486,7 @@ def credits_reply(
 
 def upload_done(items: list[MediaItem], skipped: list[str], lang: Lang) -> str:
     """An upload saved: what the service has (by the names we sent where it says less), what was skipped."""
-    listed = t("list.sep", lang).join(f.name for f in items)
+    listed = t("list.sep", lang).join(shown(f.name, 120) for f in items)
     parts = [t("upload.done", lang, n=len(items), names=listed)]
     if skipped:
         parts.append(t("upload.skipped", lang, names=t("list.sep", lang).join(skipped)))
