@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from ai_video_music import linkcheck
+import ai_video_music.linkcheck as linkcheck
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings
 
