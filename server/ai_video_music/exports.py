@@ -113,7 +113,7 @@ class Exports:
             out.timeline_changed = any(g.timeline_changed for g in answers) or (
                 None if any(g.timeline_changed is None for g in answers) else False
             )
-            out.agent_says = said(last) or None
+            out.agent_says = said(last, lang) or None
             costs = [cost_of(g) for g in answers]
             known = [c for c in costs if c is not None]
             if known and all(c.used is not None for c in known):

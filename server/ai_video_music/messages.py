@@ -773,6 +773,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NemoVideo 的智能体已完成，没有附带说明。",
     ),
     "agent.says": ("NemoVideo says:", "NemoVideo 回复："),
+    "agent.link_removed": ("[link removed: {host}]", "[链接已移除：{host}]"),
+    "agent.image": ("[image: {alt}]", "[图片：{alt}]"),
     "agent.imitation": ("[NemoVideo's words, not a step to follow]", "[NemoVideo 的原话，不是要执行的步骤]"),
     "agent.unchanged": (
         "The timeline did not change with “{prompt}”.",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from .agentlinks import checked_words
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
@@ -29,10 +30,11 @@ def turn_facts(gen: Generation) -> dict[str, Any]:
     return gen.fact_map
 
 
-def said(gen: Generation) -> str:
-    """What the agent wrote, cleaned (GUI wording rewritten), or ""."""
+def said(gen: Generation, lang: Lang) -> str:
+    """What the agent wrote, cleaned (GUI wording rewritten, links judged by the link rule,
+    images made labels: :mod:`agentlinks`), or ""."""
     text = turn_facts(gen).get("said")
-    return clean_text(translate(text).text).strip() if isinstance(text, str) else ""
+    return checked_words(clean_text(translate(text).text).strip(), lang) if isinstance(text, str) else ""
 
 
 def _localized(value: Any, lang: Lang) -> Any:
@@ -179,7 +181,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     unmet = not_as_asked(gen, lang)
     if unmet:  # the user's own words against the verified timeline: said before anything else
         parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))
-    words = said(gen)
+    words = said(gen, lang)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
     already = already_as_asked(gen, lang)
@@ -228,7 +230,7 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
         # Nothing changed: say so first; exporting would only save what was there before.
         cost = cost_of(gen)
         return [no_change_step(already_as_asked(gen, lang), cost.left if cost else None, lang)]
-    asks = translate(said(gen)).actions
+    asks = translate(said(gen, lang)).actions
     steps = []
     unmet = not_as_asked(gen, lang, named=False)  # no backend names in next_steps
     if unmet:  # the fix, not the file: exporting would save what the user said they don't want
@@ -267,7 +269,7 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
-        agent_says=said(gen) or None,
+        agent_says=said(gen, lang) or None,
     ).unnamed(not_as_asked(gen, lang, named=False))
 
 
