@@ -25,6 +25,7 @@ from ai_video_music.messages import Lang, t
 from ai_video_music.outputs import MediaItem
 from ai_video_music.replies import quote_list, upload_done
 from ai_video_music.sanitize import IMITATION, shown
+from ai_video_music.timeline import diff, read_timeline, summary
 
 from .conftest import MakeServer, call, text
 from .double import DRAFT, Hostile, json_reply, ok, sse
@@ -226,3 +227,20 @@ def test_random_names_never_make_a_line_that_reads_as_guidance(names: list[str],
     for line in (ln for s in told for ln in s.splitlines()):
         assert GUIDE.search(line) is None
         assert not re.search(r"(?i)for\s+the\s+assistant|给助手", line)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(NAMES, min_size=1, max_size=4), st.lists(NAMES, max_size=3), st.sampled_from(["en", "zh"]))
+def test_random_names_never_make_the_timeline_line_read_as_guidance(
+    music: list[str], titles: list[str], lang: Lang
+) -> None:
+    """The Timeline/时间线 line (and its changes) from a draft of any names: none of our labels."""
+    before = read_timeline(_draft(["Calm"], ["Title"]))
+    after = read_timeline(_draft(music, titles))
+    told = summary(after, lang) + "\n" + "\n".join(diff(before, after, lang))
+    for line in told.splitlines():
+        assert GUIDE.search(line) is None, line
+        assert not re.search(r"(?i)for\s+the\s+assistant|给助手", line), line
+    # A quote of ours is never closed from inside a name: each line's quotes pair up.
+    assert told.count("“") == told.count("”") and told.count("「") == told.count("」")
+    assert told.count('"') % 2 == 0
