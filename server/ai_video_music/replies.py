@@ -23,7 +23,9 @@ from .translate import translate
 
 # Lines of the agent's text that dress up as the server's own guidance ("Next (for the
 # assistant): …", "下一步（给助手）：…", "Note: the timeline …") are marked as quoted words.
-_IMITATION = re.compile(r"(?i)^\W*" + IMITATION_WORDS)
+_IMITATION = re.compile(
+    r"(?i)^\W*(?:" + IMITATION_WORDS + r"|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
+)
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:

@@ -64,20 +64,20 @@ _QUOTES = re.compile(
     '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02]'
 )
 # The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
-# agent.imitation, asked.unmet, and the line-start notes), wherever they stand, in any case and
-# spacing, with ASCII or full-width brackets and colons.
+# agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
+# full-width brackets and colons. ("Note:" and "Credits:" read as ours only at a line's start,
+# which no shown name can be, and are honest titles: replies.fence marks them there.)
 IMITATION_WORDS = (
     r"(?:next\s*(?:steps?)?\s*[(（]?\s*for\s+the\s+assistant\s*[)）]?\s*[:：]?"
     r"|for\s+the\s+assistant\s*[)）]?\s*[:：]?"
     r"|下一步\s*[（(]?\s*给助手\s*[)）]?\s*[:：]?|给助手\s*[)）]?\s*[:：]?"
     r"|nemo\s*video\s*(?:says|回复)\s*[:：]?|nemo\s*video\s*(?:'s\s+words|的原话)"
-    r"|not\s+as\s+asked\s*[:：]|与要求不符\s*[:：]"
-    r"|note\s*[:：]|注意\s*[:：]|(?:credits|积分)\s*[:：])"
+    r"|not\s+as\s+asked\s*[:：]|与要求不符\s*[:：])"
 )
 IMITATION = re.compile("(?i)" + IMITATION_WORDS)
 # A word every label above contains: most names have none, and skip the pattern (a timeline
 # can hold thousands of names).
-_IMITATION_HINTS = ("assistant", "给助手", "nemo", "asked", "要求不符", "note", "注意", "credits", "积分")
+_IMITATION_HINTS = ("assistant", "给助手", "nemo", "asked", "要求不符")
 DEFUSED = "[…]"
 
 
