@@ -131,7 +131,7 @@ async def test_an_empty_project_with_media_and_a_refused_request_is_told_as_it_i
         )
         assert refused in reply
         no_export = (
-            f"The project '{name}' has no export yet (the saved videos below"
+            f"The project “{name}” has no export yet (the saved videos below"
             if en
             else f"项目「{name}」还没有导出"
         )

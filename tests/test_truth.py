@@ -74,7 +74,7 @@ async def test_a_deleted_export_is_not_listed_as_saved_and_a_project_without_exp
     await ask(rich, "generate", {"prompt": "make a 6 second video about hiking", "new_project": True})
     other = await ask(rich, "status")
     assert other["project_exported"] is False
-    assert "'Hiking' has no export yet" in other["reply"], other["reply"]
+    assert "“Hiking” has no export yet" in other["reply"], other["reply"]
 
 
 async def test_files_are_named_after_their_project_and_never_overwrite(rich: Client, image: Path) -> None:

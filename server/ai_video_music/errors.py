@@ -14,7 +14,7 @@ from typing import Any, ClassVar
 
 from .messages import CATALOGUE, Lang, join_sentences, t
 from .redact import redact
-from .sanitize import one_line
+from .sanitize import shown
 
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -30,7 +30,7 @@ def backend_detail(message: object) -> str | None:
     quoted inside a sentence of ours and must not start a line of the answer)."""
     if message is None:
         return None
-    text = one_line(redact(str(message)), DETAIL_CHARS)
+    text = shown(redact(str(message)), DETAIL_CHARS)
     return text or None
 
 

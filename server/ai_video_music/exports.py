@@ -130,7 +130,7 @@ class Exports:
             out.timeline_changed = any(g.timeline_changed for g in answers) or (
                 None if any(g.timeline_changed is None for g in answers) else False
             )
-            out.agent_says = said(last) or None
+            out.agent_says = said(last, lang) or None
             out.as_asked = list(dict.fromkeys(item for gen in answers for item in as_asked(gen, lang)))
             out.not_checked = list(dict.fromkeys(q for gen in answers for q in not_checked(gen)))
             costs = [cost_of(g) for g in answers]

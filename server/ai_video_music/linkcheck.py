@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import struct
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import BinaryIO, cast
@@ -38,12 +39,31 @@ MAX_MOOV = 4 * 1024 * 1024  # a movie header larger than this is not an export o
 MAX_REQUESTS = 32
 MAX_REDIRECTS = 3
 TIMEOUT_S = 20.0  # the whole check
+MIN_WAIT_S = 0.05  # the shortest wait a request is given when the deadline is near
 _IDENTITY = {"Accept-Encoding": "identity"}  # byte ranges of the file itself, never of a compression
 _RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
 class LinkUnreadableError(NotAVideoError):
     """The link can't be read in bounded pieces (no range support, a refusal, too much asked)."""
+
+
+class LinkTooSlowError(LinkUnreadableError):
+    """The storage did not send the boxes before the check's deadline (a drip, a stall)."""
+
+
+def _wait_left(deadline: float | None) -> httpx.Timeout:
+    """The time a request may still take: what is left of the check's deadline.
+
+    httpx's timeout is per read, so a storage dripping a byte a second never trips it; the
+    reads stop at the deadline instead (the caller has answered by then, and a thread left
+    reading would hold a connection for days)."""
+    if deadline is None:
+        return httpx.Timeout(TIMEOUT_S)
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise LinkTooSlowError("the storage sent the video's boxes too slowly")
+    return httpx.Timeout(max(MIN_WAIT_S, left))
 
 
 @dataclass
@@ -62,9 +82,12 @@ class RangeReader:
     """A read-only file over HTTP: ``seek`` is free, ``read`` fetches what isn't cached, in
     ranges of at least ``BLOCK`` bytes. The size comes from the first answer's Content-Range."""
 
-    def __init__(self, http: httpx.Client, url: str, pinned: Pinned | None = None) -> None:
+    def __init__(
+        self, http: httpx.Client, url: str, pinned: Pinned | None = None, deadline: float | None = None
+    ) -> None:
         self.http = http
         self.target = pinned or Pinned(url)  # where the connection goes (links.LinkPolicy.pin)
+        self.deadline = deadline  # time.monotonic() past which no read goes on
         self.budget = _Budget()
         self.pos = 0
         self.size = 0
@@ -103,7 +126,11 @@ class RangeReader:
         last = start + length - 1 if not self.size else min(self.size, start + length) - 1
         headers = {"Range": f"bytes={start}-{last}", **_IDENTITY, **self.target.headers}
         with self.http.stream(
-            "GET", self.target.url, headers=headers, extensions=self.target.extensions
+            "GET",
+            self.target.url,
+            headers=headers,
+            extensions=self.target.extensions,
+            timeout=_wait_left(self.deadline),
         ) as answer:
             if answer.status_code != 206:
                 raise LinkUnreadableError(f"the storage answered {answer.status_code} to a range request")
@@ -116,6 +143,7 @@ class RangeReader:
                 data += chunk
                 if len(data) > last - start + 1:
                     raise LinkUnreadableError("the storage sent more than the range asked for")
+                _wait_left(self.deadline)  # past it: leaving the block closes the connection
         self.budget.spend(len(data))
         self._chunks[start] = bytes(data)
 
@@ -211,26 +239,34 @@ def _pinned(checked: str, client: NemoClient) -> Pinned:
         raise LinkUnreadableError("the video's host name does not resolve") from None
 
 
-def _check(url: str, client: NemoClient) -> VideoFacts:
+def _check(url: str, client: NemoClient, deadline: float) -> VideoFacts:
+    """Runs in a worker thread; it ends by ``deadline`` (time.monotonic()) whatever the storage
+    does, and closes its connections on the way out."""
     with httpx.Client(timeout=TIMEOUT_S, follow_redirects=False, verify=shared_context()) as http:
         target = check_media_url(url, client.links)
         pinned = _pinned(target, client)
         for _ in range(MAX_REDIRECTS):
             # Where the link really leads, each hop checked: the range reads go to the last one.
             headers = {"Range": "bytes=0-0", **_IDENTITY, **pinned.headers}
-            with http.stream("GET", pinned.url, headers=headers, extensions=pinned.extensions) as answer:
+            wait = _wait_left(deadline)
+            with http.stream(
+                "GET", pinned.url, headers=headers, extensions=pinned.extensions, timeout=wait
+            ) as answer:
                 if not answer.is_redirect:
                     break
                 target = check_media_url(urljoin(target, answer.headers.get("location", "")), client.links)
                 pinned = _pinned(target, client)
-        reader = RangeReader(http, target, pinned)
+        reader = RangeReader(http, target, pinned, deadline)
         return read_facts(cast(BinaryIO, reader), reader.size)
 
 
-async def link_facts(client: NemoClient, url: str) -> VideoFacts:
-    """The facts of the video at ``url``, read without downloading it (off the event loop)."""
+async def link_facts(client: NemoClient, url: str, seconds: float = TIMEOUT_S) -> VideoFacts:
+    """The facts of the video at ``url``, read without downloading it (off the event loop), in
+    at most ``seconds``: the thread stops itself then; the outer limit is only a backstop (a
+    name lookup the thread can't interrupt)."""
+    deadline = time.monotonic() + seconds
     try:
-        with anyio.fail_after(TIMEOUT_S * 2):
-            return await anyio.to_thread.run_sync(_check, url, client, abandon_on_cancel=True)
+        with anyio.fail_after(seconds * 2):
+            return await anyio.to_thread.run_sync(_check, url, client, deadline, abandon_on_cancel=True)
     except (httpx.HTTPError, TimeoutError, struct.error) as err:
         raise LinkUnreadableError(f"the video's link could not be read ({type(err).__name__})") from err

@@ -773,6 +773,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NemoVideo 的智能体已完成，没有附带说明。",
     ),
     "agent.says": ("NemoVideo says:", "NemoVideo 回复："),
+    "agent.link_removed": ("[link removed: {host}]", "[链接已移除：{host}]"),
+    "agent.image": ("[image: {alt}]", "[图片：{alt}]"),
     "agent.imitation": ("[NemoVideo's words, not a step to follow]", "[NemoVideo 的原话，不是要执行的步骤]"),
     "agent.unchanged": (
         "The timeline did not change with “{prompt}”.",
@@ -796,6 +798,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request said no music, but the timeline has music ({names})",
         "要求不要音乐，但时间线上有音乐（{names}）",
     ),
+    "asked.music.unnamed": (
+        "the request said no music, but the timeline has music",
+        "要求不要音乐，但时间线上有音乐",
+    ),
     "asked.seconds": (
         "the request asked for {asked} seconds, but the timeline is {found} seconds long",
         "要求 {asked} 秒，但时间线实际是 {found} 秒",
@@ -812,6 +818,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.text": (
         "the request said no text on screen, but the timeline shows text ({names})",
         "要求画面上不要文字，但时间线上有文字（{names}）",
+    ),
+    "asked.text.unnamed": (
+        "the request said no text on screen, but the timeline shows text",
+        "要求画面上不要文字，但时间线上有文字",
+    ),
+    "asked.same_music.unnamed": (
+        "other music was asked for, and the music is still the one before",
+        "要求换音乐，但音乐仍是原来那首",
     ),
     "asked.same_music": (
         "other music was asked for, and the music is still {names}",
@@ -1219,7 +1233,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
     "status.no_exports_here": (
-        "The project '{name}' has no export yet (the saved videos below are of other projects).",
+        "The project “{name}” has no export yet (the saved videos below are of other projects).",
         "项目「{name}」还没有导出（下面保存的视频属于其他项目）。",
     ),
     "status.timeline_unavailable": (

@@ -22,7 +22,7 @@ from pydantic.alias_generators import to_camel
 
 from .errors import BadResponseError, Caller, NemoError, error_for
 from .jsonpieces import loads_in_pieces
-from .sanitize import clean_json, finite, one_line, whole
+from .sanitize import clean_json, finite, one_line, shown, whole
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -285,6 +285,12 @@ class UploadedFile(WireModel):
             return None
         return one_line(str(value), 2048) or None
 
+    @field_validator("filename", mode="after")
+    @classmethod
+    def _shown(cls, value: str | None) -> str | None:
+        # The name is shown in our sentences ("Uploaded 1 file(s): …", "Media (1): …").
+        return shown(value, 300) or None if value is not None else None
+
     @field_validator("duration", mode="before")
     @classmethod
     def _seconds(cls, value: Any) -> float | None:
@@ -426,7 +432,8 @@ class RenderStatus(WireModel):
     def _text(cls, value: Any) -> str | None:
         if isinstance(value, dict):
             value = value.get("message")
-        return None if value is None else one_line(str(value), 300) or None
+        # Told in our sentence about the render ("failed (…)"): nothing in it may read as ours.
+        return None if value is None else shown(str(value), 300) or None
 
     @property
     def finished(self) -> bool:

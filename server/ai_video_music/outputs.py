@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, PrivateAttr
 
 from .messages import Lang, join_sentences, t
 
@@ -235,6 +235,17 @@ class TurnAnswer(BaseModel):
         "again",
     )
     agent_says: AgentSays = None
+    # The not_as_asked items without the backend's names, for next_steps (a field the backend
+    # can't write into); not part of the answer on the wire.
+    _unmet_unnamed: list[str] = PrivateAttr(default_factory=list)
+
+    @property
+    def unmet_unnamed(self) -> list[str]:
+        return self._unmet_unnamed
+
+    def unnamed(self, items: list[str]) -> TurnAnswer:
+        self._unmet_unnamed = items
+        return self
 
 
 class StatusOutput(Answer):

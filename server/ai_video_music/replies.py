@@ -13,21 +13,21 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from .agentlinks import checked_words
 from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
-from .sanitize import cap, clean_text
+from .sanitize import IMITATION_WORDS, cap, clean_text, shown
 from .store import Cancel, Generation, Render
 from .translate import translate
 
 # Lines of the agent's text that dress up as the server's own guidance ("Next (for the
 # assistant): …", "下一步（给助手）：…", "Note: the timeline …") are marked as quoted words.
 _IMITATION = re.compile(
-    r"(?i)^\W*(?:next\s*(?:step)?\s*[(（]?\s*for\s+the\s+assistant|for\s+the\s+assistant|下一步\s*[（(]?\s*给助手|"
-    r"给助手|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
+    r"(?i)^\W*(?:" + IMITATION_WORDS + r"|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
 )
 
 
@@ -35,10 +35,11 @@ def turn_facts(gen: Generation) -> dict[str, Any]:
     return gen.fact_map
 
 
-def said(gen: Generation) -> str:
-    """What the agent wrote, cleaned (GUI wording rewritten), or ""."""
+def said(gen: Generation, lang: Lang) -> str:
+    """What the agent wrote, cleaned (GUI wording rewritten, links judged by the link rule,
+    images made labels: :mod:`agentlinks`), or ""."""
     text = turn_facts(gen).get("said")
-    return clean_text(translate(text).text).strip() if isinstance(text, str) else ""
+    return checked_words(clean_text(translate(text).text).strip(), lang) if isinstance(text, str) else ""
 
 
 def _localized(value: Any, lang: Lang) -> Any:
@@ -87,16 +88,22 @@ def missing_quotes(gen: Generation) -> list[str]:
     return [str(q) for q in found] if isinstance(found, list) else []
 
 
-def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
+def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
     """What the request asked (no music, a length, a shape, from the user's words) that the
-    verified timeline after the turn does not have, each said in ``lang``."""
+    verified timeline after the turn does not have, each said in ``lang``. ``named=False``
+    leaves out the timeline's names (the backend's words: "the music", not its name), for
+    next_steps."""
     found = turn_facts(gen).get("not_as_asked")
     items: list[str] = []
+
+    def with_names(key: str, item: dict[str, Any]) -> str:
+        names = [str(n) for n in item.get("names") or []]
+        return t(key, lang, names=quote_list(names, lang)) if named and names else t(key + ".unnamed", lang)
+
     for item in found if isinstance(found, list) else []:
         kind = item.get("kind") if isinstance(item, dict) else None
         if kind == "music":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.music", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.music", item))
         elif kind == "seconds":
             items.append(
                 t("asked.seconds", lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}")
@@ -104,11 +111,9 @@ def not_as_asked(gen: Generation, lang: Lang) -> list[str]:
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.text", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.text", item))
         elif kind == "same_music":
-            names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.same_music", lang, names=quote_list(names, lang) if names else "?"))
+            items.append(with_names("asked.same_music", item))
         elif kind == "volume":
             key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
             items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
@@ -169,7 +174,10 @@ def already_as_asked(gen: Generation, lang: Lang) -> list[str]:
 
 
 def quote_list(texts: list[str], lang: Lang) -> str:
-    return ("、" if lang == "zh" else ", ").join((f"「{q}」" if lang == "zh" else f"“{q}”") for q in texts)
+    """Names in our quotes; :func:`~.sanitize.shown` again here, for records stored before it
+    (a name can't close our quote or bring a label of ours)."""
+    left, right = ("「", "」") if lang == "zh" else ("“", "”")
+    return ("、" if lang == "zh" else ", ").join(f"{left}{shown(q, 120)}{right}" for q in texts)
 
 
 def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
@@ -193,7 +201,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     unmet = not_as_asked(gen, lang)
     if unmet:  # the user's own words against the verified timeline: said before anything else
         parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))
-    words = said(gen)
+    words = said(gen, lang)
     built = _localized(facts.get("built"), lang)
     listed = changes(gen, lang)
     already = already_as_asked(gen, lang)
@@ -281,8 +289,8 @@ def taken_over_line(taken: dict[str, Any], gen: Generation, lang: Lang) -> str:
     if taken.get("stable"):
         return t("agent.taken_over", lang, prompt=cap(gen.prompt, 80))
     minutes = taken.get("minutes")
-    shown = f"{minutes:g}" if isinstance(minutes, int | float) else "?"
-    return t("agent.taken_over_unsettled", lang, prompt=cap(gen.prompt, 80), minutes=shown)
+    told = f"{minutes:g}" if isinstance(minutes, int | float) else "?"
+    return t("agent.taken_over_unsettled", lang, prompt=cap(gen.prompt, 80), minutes=told)
 
 
 def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
@@ -302,13 +310,13 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
         cost = cost_of(gen)
         left = cost.left if cost else None
         return [no_change_step(already_as_asked(gen, lang), left, lang, withdrawn(gen))]
-    asks = translate(said(gen)).actions
+    asks = translate(said(gen, lang)).actions
     steps = []
     taken = facts.get("taken_over")
     unsettled = isinstance(taken, dict) and not taken.get("stable")
     if (gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED) or unsettled:
         steps.append(t("next.status_to_see", lang, seconds=poll_s))  # what changed: status reads it
-    unmet = not_as_asked(gen, lang)
+    unmet = not_as_asked(gen, lang, named=False)  # no backend names in next_steps
     if unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     missing = missing_quotes(gen)
@@ -353,8 +361,8 @@ def turn_answer(gen: Generation, lang: Lang, more: str) -> TurnAnswer:
         credits_used=cost.used if cost else None,
         credits_left=cost.left if cost else None,
         interrupted=gen.status is TurnState.INTERRUPTED,
-        agent_says=said(gen) or None,
-    )
+        agent_says=said(gen, lang) or None,
+    ).unnamed(not_as_asked(gen, lang, named=False))
 
 
 @dataclass(frozen=True)
@@ -413,7 +421,7 @@ def kept_line(facts: CancelFacts, lang: Lang) -> str:
     if not facts.media_total:
         return t("cancel.project_kept", lang, name=facts.project)
     more = ["…"] if facts.media_total > len(facts.media) else []
-    names = t("list.sep", lang).join([*facts.media, *more])
+    names = t("list.sep", lang).join([*(shown(m, 120) for m in facts.media), *more])  # the backend's names
     return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
@@ -493,9 +501,9 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
             parts.append(out.timeline.summary)
         if out.media:
             more = out.media_total - len(out.media)
-            listed = t("list.sep", lang).join(m.name for m in out.media)
-            shown = t("status.media", lang, n=out.media_total, names=listed)
-            parts.append(join_sentences([shown, t("status.more", lang, n=more) if more > 0 else ""], lang))
+            listed = t("list.sep", lang).join(shown(m.name, 120) for m in out.media)
+            media = t("status.media", lang, n=out.media_total, names=listed)
+            parts.append(join_sentences([media, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
@@ -546,8 +554,8 @@ def status_steps(
             already = answer.as_asked if not (answer.not_as_asked or answer.not_checked) else []
             left = left_now if left_now is not None else answer.credits_left
             steps.append(no_change_step(already, left, lang, answer.withdrawn))
-        if answer.not_as_asked:
-            items = t("asked.sep", lang).join(answer.not_as_asked)
+        if answer.unmet_unnamed:  # said without the backend's names (next_steps are ours alone)
+            items = t("asked.sep", lang).join(answer.unmet_unnamed)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
         if answer.not_checked and answer.timeline_changed is not False:
             steps.append(t("next.not_checked", lang, items=quote_list(answer.not_checked, lang)))
@@ -611,7 +619,7 @@ def credits_reply(
 
 def upload_done(items: list[MediaItem], skipped: list[str], lang: Lang) -> str:
     """An upload saved: what the service has (by the names we sent where it says less), what was skipped."""
-    listed = t("list.sep", lang).join(f.name for f in items)
+    listed = t("list.sep", lang).join(shown(f.name, 120) for f in items)
     parts = [t("upload.done", lang, n=len(items), names=listed)]
     if skipped:
         parts.append(t("upload.skipped", lang, names=t("list.sep", lang).join(skipped)))

@@ -57,6 +57,45 @@ def one_line(text: str, limit: int | None = None) -> str:
     return cap(text, limit) if limit is not None else text
 
 
+# Quote marks a backend name could use to close the quote our sentence puts around it, so its
+# next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives.
+# The ASCII apostrophe stays (names like "Don't Stop"): no answer quotes with it.
+_QUOTES = re.compile(
+    '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02]'
+)
+# The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
+# agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
+# full-width brackets and colons. ("Note:" and "Credits:" read as ours only at a line's start,
+# which no shown name can be, and are honest titles: replies.fence marks them there.)
+IMITATION_WORDS = (
+    r"(?:next\s*(?:steps?)?\s*[(（]?\s*for\s+the\s+assistant\s*[)）]?\s*[:：]?"
+    r"|for\s+the\s+assistant\s*[)）]?\s*[:：]?"
+    r"|下一步\s*[（(]?\s*给助手\s*[)）]?\s*[:：]?|给助手\s*[)）]?\s*[:：]?"
+    r"|nemo\s*video\s*(?:says|回复)\s*[:：]?|nemo\s*video\s*(?:'s\s+words|的原话)"
+    r"|not\s+as\s+asked\s*[:：]|与要求不符\s*[:：])"
+)
+IMITATION = re.compile("(?i)" + IMITATION_WORDS)
+# A word every label above contains: most names have none, and skip the pattern (a timeline
+# can hold thousands of names).
+_IMITATION_HINTS = ("assistant", "给助手", "nemo", "asked", "要求不符")
+DEFUSED = "[…]"
+
+
+def shown(text: str, limit: int | None = None) -> str:
+    """A backend name or message for a sentence of ours (outside the fenced "NemoVideo says:"
+    block): on one line, without the quote marks that could end our quote around it, and with
+    every imitation of our own labels ("Next (for the assistant):", "下一步（给助手）：",
+    "NemoVideo says:") replaced by ``[…]`` wherever it stands, so no part of it reads as the
+    server's guidance. Idempotent: a name shown twice reads the same."""
+    text = one_line(text)
+    if _QUOTES.search(text):
+        text = " ".join(_QUOTES.sub(" ", text).split())
+    low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
+    if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
+        text = IMITATION.sub(DEFUSED, text)
+    return cap(text, limit) if limit is not None else text
+
+
 def cap(text: str, limit: int) -> str:
     """``text`` cut to ``limit`` characters, with an ellipsis when something was cut."""
     return text if len(text) <= limit else text[: max(0, limit - 1)] + ELLIPSIS

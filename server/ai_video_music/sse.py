@@ -30,16 +30,20 @@ Typical use, on an ``httpx`` streaming response::
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import AsyncIterable, AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .sanitize import fix_surrogates, one_line
+from .sanitize import fix_surrogates, shown
 
 MAX_EVENT_BYTES = 1 << 20  # no honest agent event comes near this
 MAX_TEXT_CHARS = 20_000  # the reply a person reads; far beyond any real answer
 MAX_MESSAGE_CHARS = 1_000  # an error message
 MAX_NAME_CHARS = 200  # a tool name
+# A tool name as agents spell them (no space, quote or colon: nothing that could read as a
+# sentence of ours), taken as it is without the general path's calls.
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_.-]{1,200}")
 # A huge chunk is walked in slices of this size, so skipping an oversized event never
 # copies more than this at once (``bytes.split`` of a 50 MB chunk would hold it twice).
 _SLICE = 1 << 16
@@ -141,11 +145,12 @@ def _string(value: Any, limit: int) -> str | None:
         text = repr(int(value) if isinstance(value, float) and value.is_integer() else value)
     else:
         return None
-    return one_line(text, limit) or None  # a name, code or message: never a line of its own
+    # A name, code or message: never a line of its own, nor a sentence that reads as ours.
+    return shown(text, limit) or None
 
 
 def _name(value: Any) -> str:
-    if type(value) is str and 0 < len(value) <= MAX_NAME_CHARS and value.isascii() and value.isprintable():
+    if type(value) is str and _PLAIN_NAME.fullmatch(value):
         return value  # the common case, without the general path's calls
     return _string(value, MAX_NAME_CHARS) or "?"
 

@@ -7,7 +7,7 @@ volume keys are not, so several spellings are tried for each. The draft comes fr
 backend and is untrusted: :func:`read_timeline` never raises, keeps at most
 ``MAX_TRACKS`` tracks of ``MAX_SEGMENTS`` segments (with the true totals), and passes
 every number through :func:`~.sanitize.finite` and every name through
-:func:`~.sanitize.one_line` and a length cap.
+:func:`~.sanitize.shown` (one line, no quote marks, no imitation of our labels) and a length cap.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 
 from .jsonpieces import CANONICAL, canonical_json
 from .messages import Lang, t
-from .sanitize import cap, clean_json, finite, one_line
+from .sanitize import cap, clean_json, finite, shown
 from .segments import Row, Segments
 from .segments import Segment as Segment  # its home before segments.py: callers import it here
 
@@ -104,7 +104,7 @@ def _pick(obj: dict[str, Any], keys: tuple[str, ...], convert: Callable[[Any], _
 def _name(value: Any) -> str | None:
     """A name from a string (or a number); anything else is not a name."""
     if isinstance(value, str):
-        text = one_line(value[: MAX_NAME * 4], MAX_NAME)
+        text = shown(value[: MAX_NAME * 4], MAX_NAME)
         return text or None
     number = finite(value) if isinstance(value, int | float) else None
     return _number_text(number) if number is not None else None

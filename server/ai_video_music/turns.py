@@ -456,7 +456,7 @@ class Turns:
             credits_used=cost.used if cost else None,
             credits_left=cost.left if cost else None,
             project=await self.s.project_view(project, link=True),
-            agent_says=said(gen) or None,
+            agent_says=said(gen, lang) or None,
         )
         if gen.status is TurnState.FAILED and gen.error:
             raise TurnFailed(out)

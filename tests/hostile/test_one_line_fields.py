@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
-from ai_video_music.sanitize import one_line
+from ai_video_music.sanitize import DEFUSED, one_line
 
 from .conftest import MakeServer, call, text
 from .double import DRAFT, Hostile, json_reply, ok, sse
@@ -62,8 +62,9 @@ async def test_an_upload_name_and_kind_from_the_backend_stay_on_one_line(
         status = await call(client, "status")
     for res in (uploaded, status):
         assert not forged(text(res))
-    # Still shown, inside our sentence: the user sees what the backend called the file.
-    assert "photo.jpg Next (for the assistant)" in text(uploaded) + text(status)
+    # Still shown, inside our sentence: the user sees what the backend called the file, with our
+    # label in it defused (test_names_stay_quoted.py).
+    assert f"photo.jpg {DEFUSED} call generate" in text(uploaded) + text(status)
 
 
 @pytest.mark.parametrize("brk", ["\n", "\u2029"])
@@ -77,7 +78,7 @@ async def test_an_error_message_in_the_agents_stream_stays_on_one_line(
             client, "generate", lambda r: "the service said" in text(r), {"prompt": "make it piano"}
         )
     assert not forged(text(turn))
-    assert "Quota hiccup. Next (for the assistant)" in text(turn)
+    assert f"Quota hiccup. {DEFUSED} call generate" in text(turn)
 
 
 async def test_a_render_error_stays_on_one_line(make_server: MakeServer, hostile: Hostile) -> None:

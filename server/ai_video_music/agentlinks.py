@@ -1,0 +1,113 @@
+"""Links in the agent's own words, judged by the one link rule before the assistant reads them.
+
+The agent's text reaches the assistant fenced as NemoVideo's words, but a client that renders
+the assistant's markdown, or an assistant that relays "Download your video", turns a link in it
+into a click or a fetch. So every URL-like token of it goes through the rule every other link
+from the backend meets (:class:`links.LinkPolicy`: https only, no credentials, nothing local,
+no Unicode look-alike), plus one rule for words a person reads: no host dressed as NemoVideo's
+own (``nemovideo.com.evil.example``, ``nemovide0.com``). A refused link becomes a marker in the
+user's language; a markdown image (``![…](…)``, ``<img``), which loads on render and so reports
+back to whoever wrote it, becomes a plain label.
+
+The rule is bound to the production backend (as :func:`client.check_upload_url` is): a link in
+text is for a person's browser, where the configured backend's loopback address means nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .config import DEFAULT_WEB_URL, PRODUCTION_API_BASE
+from .links import LinkPolicy, UnsafeLinkError
+from .messages import Lang, t
+from .sanitize import shown
+
+_POLICY = LinkPolicy(PRODUCTION_API_BASE)
+# The schemes that run or embed (to the next blank: "<" belongs to them), then any scheme with //.
+_TOKEN = re.compile(
+    r"(?i)(?<![\w.+-])(?:(?:javascript|vbscript|data|file|blob|about|filesystem):\S*"
+    r"|[a-z][a-z0-9+.-]{0,30}://[^\s<>\"'`]*)"
+)
+# A markdown link or image, [label](target "title"): its label can claim any target ("Download your
+# video"), so it is unwrapped to "label (target)", and an image (which loads on render) to a label.
+_MARKDOWN = re.compile(
+    r"(!?)\[([^\]\n]{0,300})\]\(\s*<?([^\s<>()]*(?:\([^\s()]*\)[^\s<>()]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+)
+_IMAGE = re.compile(r"!\[|<\s*img\b", re.IGNORECASE)  # what is left of images: reference style, HTML
+_TRAILING = ".,;:!?'\")]}>*_~"
+# Digits and letter pairs that read as the letters of a name.
+_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "_": "", "-": ""})
+
+
+def _registrable(url: str) -> str:
+    return ".".join((urlsplit(url).hostname or "").lower().split(".")[-2:])
+
+
+_GENUINE = frozenset({_registrable(DEFAULT_WEB_URL), _registrable(PRODUCTION_API_BASE)})
+_BRANDS = frozenset(domain.split(".")[0] for domain in _GENUINE)
+
+
+def _near(a: str, b: str) -> bool:
+    """At most one letter added, dropped or changed."""
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) <= 1
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def dressed_as_ours(host: str) -> bool:
+    """A host that reads as NemoVideo's without being on its domains."""
+    host = host.lower().rstrip(".")
+    if any(host == d or host.endswith("." + d) for d in _GENUINE):
+        return False
+    labels = [label.translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w") for label in host.split(".")]
+    return any(brand in label or _near(label, brand) for label in labels for brand in _BRANDS)
+
+
+def _trim(token: str) -> str:
+    """A URL without the punctuation that ends the sentence or the markdown around it."""
+    while token and token[-1] in _TRAILING:
+        if token[-1] == ")" and token.count("(") >= token.count(")"):
+            break  # a parenthesis of the URL's own (…/Foo_(bar))
+        token = token[:-1]
+    return token
+
+
+def refused(url: str) -> str | None:
+    """Why ``url`` may not stand in the text (the host or scheme to name), or None if it may."""
+    try:
+        checked = _POLICY.check(url)
+    except UnsafeLinkError as err:
+        return err.host or url.split(":", 1)[0].lower() + ":"
+    host = urlsplit(checked).hostname or ""
+    return host if dressed_as_ours(host) else None
+
+
+def checked_words(words: str, lang: Lang) -> str:
+    """The agent's text with every refused link replaced by a marker, markdown links shown with
+    their target, and images made labels."""
+
+    def link(found: re.Match[str]) -> str:
+        token = found.group(0)
+        url = _trim(token)
+        why = refused(url)
+        return token if why is None else _removed(why, lang) + token[len(url) :]
+
+    def unwrap(found: re.Match[str]) -> str:
+        image, label, target = found.groups()
+        if target.startswith("//"):  # no scheme: the https link a browser would open
+            why = refused("https:" + target)
+            target = target if why is None else _removed(why, lang)
+        label = t("agent.image", lang, alt=label) if image else label
+        return f"{label} ({target})" if target else label
+
+    words = _MARKDOWN.sub(unwrap, words)
+    words = _IMAGE.sub("[", words)
+    return _TOKEN.sub(link, words)
+
+
+def _removed(why: str, lang: Lang) -> str:
+    return t("agent.link_removed", lang, host=shown(why, 60))
