@@ -344,17 +344,17 @@ async def test_a_rendering_export_says_which_project_to_export_again(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
     token, _ = sim.state.register_user(credits=2000)
-    sim.configure(render_seconds=5.0)
     conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         made = await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
         name = made["project"]["name"]
-        out = await ask(client, "export")
-        assert out["status"] == "rendering"
-        assert f'project="{name}"' in out["next_steps"][0], out["next_steps"]
-        # Another project made current meanwhile: following the step still reaches this render.
-        await ask(client, "generate", {"prompt": "new project"})
+        with sim.hold("render"):  # still rendering while another project is made current
+            out = await ask(client, "export")
+            assert out["status"] == "rendering"
+            assert f'project="{name}"' in out["next_steps"][0], out["next_steps"]
+            # Another project made current meanwhile: following the step still reaches this render.
+            await ask(client, "generate", {"prompt": "new project"})
         with anyio.fail_after(30):
             while (again := await ask(client, "export", {"project": name}))["status"] != "done":
                 pass

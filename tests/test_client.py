@@ -497,6 +497,19 @@ async def test_reads_retry_5xx_with_growing_backoff(
     assert fake_sleep.calls[1] > fake_sleep.calls[0]
 
 
+async def test_the_first_backoff_is_the_configured_one(
+    settings: Settings, sim: Simulator, fake_sleep: FakeSleep
+) -> None:
+    conf = dataclasses.replace(
+        settings, retry_backoff=Settings.from_env({"NEMO_RETRY_BACKOFF": "3"}).retry_backoff
+    )
+    async with NemoClient(conf, sleep=fake_sleep) as c:
+        await c.credits()
+        inject(sim, "credits", "502", times=1)
+        await c.credits()
+    assert len(fake_sleep.calls) == 1 and 3 <= fake_sleep.calls[0] <= 4.5  # 3 s, up to half again of jitter
+
+
 async def test_reads_give_up_after_bounded_retries(client: NemoClient, sim: Simulator) -> None:
     await client.credits()
     inject(sim, "credits", "500", times=10)

@@ -240,7 +240,7 @@ async def test_a_reply_without_text_is_replaced_by_what_changed(
 
 @pytest.fixture
 def short_budget(settings: Settings) -> Settings:
-    return dataclasses.replace(settings, tool_budget=1.5)
+    return dataclasses.replace(settings, tool_budget=1.0)
 
 
 async def test_progress_notifications_arrive_while_waiting(settings: Settings, sim: Simulator) -> None:
@@ -288,13 +288,13 @@ async def test_a_still_working_note_comes_about_every_interval_not_in_every_mess
     settings: Settings, sim: Simulator
 ) -> None:
     progress = Progress()
-    conf = dataclasses.replace(settings, still_working_every=0.6, tool_budget=10)
+    conf = dataclasses.replace(settings, still_working_every=0.3, tool_budget=10)
     async with Client(create_server(conf)) as client:
         with sim.hold("run_sse") as gate:
 
             async def release() -> None:
                 await gate.entered()
-                await anyio.sleep(2.0)
+                await anyio.sleep(1.0)  # a few intervals
                 gate.release()
 
             async with anyio.create_task_group() as tg:
@@ -463,7 +463,7 @@ async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_surviv
 async def test_an_upload_longer_than_the_budget_reports_its_outcome_in_status(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
-    async with Client(create_server(dataclasses.replace(settings, tool_budget=2.5))) as client:
+    async with Client(create_server(dataclasses.replace(settings, tool_budget=1.0))) as client:
         with sim.hold("upload") as gate:
             first = data(await call(client, "upload", {"files": [str(image)]}))
             assert first["status"] == "working" and any("status" in s for s in first["next_steps"])

@@ -28,6 +28,7 @@ def server_env(sim: Simulator, tmp_path: Path, **extra: str) -> dict[str, str]:
         "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
         "NEMO_POLL_INTERVAL": "0.2",
         "NEMO_TOOL_BUDGET": "20",
+        "NEMO_RETRY_BACKOFF": "0.01",  # transport.set_testing doesn't reach a subprocess
         "HOME": str(tmp_path),
         **extra,
     }

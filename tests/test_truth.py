@@ -206,14 +206,14 @@ async def test_cost_of_overlapping_requests_in_two_projects_is_said_jointly(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=3.0)  # outlasts the budget even on a loaded machine
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.8)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
     async with Client(create_server(conf)) as client:
-        a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
-        assert a["status"] == "working" and a["poll_after_s"] > 0
-        b = await ask(
-            client, "generate", {"prompt": "make a 6 second video for the garage", "new_project": True}
-        )
+        with sim.hold("run_sse"):  # both turns run at once, however slow the machine
+            a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
+            assert a["status"] == "working" and a["poll_after_s"] > 0
+            b = await ask(
+                client, "generate", {"prompt": "make a 6 second video for the garage", "new_project": True}
+            )
         answers: list[dict[str, Any]] = []
         with anyio.fail_after(20):
             while not answers:
@@ -242,12 +242,14 @@ async def test_an_export_that_waited_for_an_edit_carries_its_cost_once(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    # The edit outlasts the budget; the budget leaves room for the reads after a wait on a loaded machine.
-    sim.configure(agent_seconds=4.0)
+    # The edit outlasts the call (held), then works a second more, which the export waits out; the
+    # budget leaves room for the reads after a wait on a loaded machine.
+    sim.configure(agent_seconds=1.0)
     conf = dataclasses.replace(settings, token=token, tool_budget=2.5)
     async with Client(create_server(conf)) as client:
-        working = await ask(client, "generate", {"prompt": "make a 6 second video"})
-        assert working["status"] == "working"
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "make a 6 second video"})
+            assert working["status"] == "working"
         out: dict[str, Any] = await ask(client, "export")
         with anyio.fail_after(30):
             while out["status"] != "done" and out.get("credits_used") is None:
@@ -324,13 +326,13 @@ async def test_each_client_session_has_its_own_project_and_answers(
     """One service, two client sessions (as streamable HTTP gives them): each its own current
     project; an answer is told to the session that asked, the other sees it labelled."""
     token, _ = sim.state.register_user(credits=1000)
-    sim.configure(agent_seconds=2.4)  # outlasts the budget even on a loaded machine
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
     async with NemoClient(conf) as backend, anyio.create_task_group() as tg:
         svc = VideoService(conf, backend, Store(conf.home), tg)
         CLIENT.set("one")
-        asked = await svc.generate("make a 6 second video for the bakery")
-        assert asked.status == "working"
+        with sim.hold("run_sse"):  # still running when the call ends, however slow the machine
+            asked = await svc.generate("make a 6 second video for the bakery")
+            assert asked.status == "working"
         CLIENT.set("two")
         seen: list[str] = []
         with anyio.fail_after(20):

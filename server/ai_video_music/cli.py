@@ -38,6 +38,7 @@ environment (all optional; set them in the client's "env" block):
   NEMO_OUTPUT_DIR      where exported MP4s go (default: ~/Videos/NemoVideo, ~/Movies on macOS)
   NEMO_POLL_INTERVAL   shortest time between two render checks, in seconds (default: 2)
   NEMO_TOOL_BUDGET     seconds a tool waits before answering "still working" (default: 40)
+  NEMO_RETRY_BACKOFF   seconds before the first re-send after a server error (default: 0.5)
   NEMO_RENDER_TIMEOUT  seconds before a render is stopped as stuck (default: 1800)
   NEMO_SKILL_PLATFORM  attribution header: clawhub, cursor, claude_code, unknown (default: detected)
   NEMO_LANGUAGE        en or zh: the language of what the server writes (default: the user's)

@@ -175,7 +175,7 @@ class NemoClient(Transport):
         *,
         http: httpx.AsyncClient | None = None,
         sleep: Sleep = backoff_sleep,
-        backoff_base: float = 0.5,
+        backoff_base: float | None = None,
         sse_limit: float = SSE_LIMIT_S,
         min_rate: tuple[float, float] = (MIN_DOWNLOAD_RATE, RATE_WINDOW_S),
     ) -> None:

@@ -108,6 +108,10 @@ class Settings:
     output_dir: Path | None = None  # None: pick a per-user default at export time
     poll_interval: float = 2.0  # the shortest time between two looks at a render
     tool_budget: float = 40.0
+    # The first wait before re-sending after a lost connection or a server error; each further
+    # try waits twice as long (with jitter). A test harness running the server as a subprocess
+    # shortens it, since set_testing can't reach another process.
+    retry_backoff: float = 0.5
     render_timeout: float = 30 * 60
     platform: str = "unknown"
     version: str = "0.0.0"
@@ -152,6 +156,7 @@ class Settings:
             output_dir=None if out is None else (out if out.is_absolute() else home / out),
             poll_interval=positive_setting(env, "NEMO_POLL_INTERVAL", 2.0),
             tool_budget=positive_setting(env, "NEMO_TOOL_BUDGET", 40.0),
+            retry_backoff=positive_setting(env, "NEMO_RETRY_BACKOFF", 0.5, most=60.0),
             render_timeout=positive_setting(env, "NEMO_RENDER_TIMEOUT", 30 * 60),
             platform=detect_platform(
                 install_path or str(Path(__file__).resolve()), env, str(home), exists=os.path.exists

@@ -190,14 +190,14 @@ class Transport:
         *,
         http: httpx.AsyncClient | None = None,
         sleep: Sleep = backoff_sleep,
-        backoff_base: float = 0.5,
+        backoff_base: float | None = None,
     ) -> None:
         self.settings = settings
         self._http = http or httpx.AsyncClient(
             timeout=httpx.Timeout(30.0, read=60.0), follow_redirects=False, verify=shared_context()
         )
         self._sleep = sleep
-        self._backoff_base = backoff_base
+        self._backoff_base = settings.retry_backoff if backoff_base is None else backoff_base
         self._cache = TokenCache(settings.home)
         self._bodies = DecodedBodies()
         self._record: TokenRecord | None = None

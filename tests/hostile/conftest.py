@@ -120,6 +120,8 @@ def stdio_env(hostile: Hostile, tmp_path: Path, **extra: str) -> dict[str, str]:
         "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
         "NEMO_POLL_INTERVAL": "0.05",
         "NEMO_TOOL_BUDGET": str(BUDGET),
+        # transport.set_testing doesn't reach a subprocess: its re-sends wait a token time instead.
+        "NEMO_RETRY_BACKOFF": "0.01",
         "HOME": str(tmp_path),
         "PATH": "/usr/bin:/bin",
         **extra,

@@ -303,7 +303,7 @@ async def test_5_a_render_can_be_abandoned_and_a_new_one_started(
 ) -> None:
     hostile.draft = DRAFT
     hostile.on("render_poll", json_reply({"data": {"status": "processing", "progress": 40}}), times=None)
-    async with Client(make_server()) as client:
+    async with Client(make_server(tool_budget=1.0)) as client:  # "rendering" when the budget ends
         await call(client, "generate", {"prompt": "new video"})
         assert status_is("rendering")(await call(client, "export"))
         cancel = await call(client, "generate", {"prompt": "cancel"})
@@ -556,7 +556,7 @@ async def test_9_a_file_growing_during_its_upload_is_named(
             fh.write(b"\0" * 1024**2)
 
     hostile.on("upload", then(grow, silence()))
-    async with Client(make_server()) as client:
+    async with Client(make_server(tool_budget=1.0)) as client:  # the held upload: "working" sooner
         first = await call(client, "upload", {"files": [str(clip)]})
         hostile.release()
         result = first

@@ -233,12 +233,15 @@ async def test_10_killed_mid_agent_turn_status_says_so_at_once_and_shows_what_la
 
 # --- 11 -----------------------------------------------------------------------------------------------
 
+# Held work answers "working" when a call's budget runs out: a shorter one shows the same sooner.
+SHORT = {"NEMO_TOOL_BUDGET": "1.2"}
+
 
 async def test_11_two_processes_on_one_home_send_one_agent_turn_at_a_time(
     hostile: Hostile, tmp_path: Path
 ) -> None:
     hostile.on("run_sse", sse({"type": "text", "content": "First done."}, close=False), times=1)
-    a, b = Process(hostile, tmp_path, "a"), Process(hostile, tmp_path, "b")
+    a, b = Process(hostile, tmp_path, "a", **SHORT), Process(hostile, tmp_path, "b", **SHORT)
     async with a.client() as first:
         await call(first, "upload", {"files": [str(jpeg(tmp_path / "p.jpg"))]})
         async with b.client() as second:
@@ -258,7 +261,7 @@ async def test_11_two_processes_download_a_render_once_and_keep_each_others_file
 ) -> None:
     hostile.draft = DRAFT
     hostile.on("file", stall(hostile.video, len(hostile.video) // 2), times=1)
-    a, b = Process(hostile, tmp_path, "a"), Process(hostile, tmp_path, "b")
+    a, b = Process(hostile, tmp_path, "a", **SHORT), Process(hostile, tmp_path, "b", **SHORT)
     async with a.client() as first:
         await call(first, "generate", {"prompt": "new video"})
         async with b.client() as second:
