@@ -271,3 +271,50 @@ async def test_a_cancelled_running_request_says_when_to_look_and_is_never_offere
         steps = " ".join(out["next_steps"])
         assert withdrawn_words in steps, steps
         assert "ask again" not in steps and "再请求一次" not in steps, steps
+
+
+@pytest.mark.parametrize(
+    ("request_words", "drop", "told", "keep_step"),
+    [
+        (
+            "Make a 6-second video called 'Spa Sunday', no music.",
+            "Hmm, actually scrap the spa one.",
+            "You cancelled “Make a 6-second video called 'Spa Sunday', no music.” while it ran",
+            "ask whether they want to keep this video",
+        ),
+        (
+            "做一个“会员日”，6 秒，不要音乐。",
+            "会员日那个先不要了。",
+            "你在运行中取消了「做一个“会员日”，6 秒，不要音乐。」",
+            "问他们是否保留这个视频",
+        ),
+    ],
+    ids=["en", "zh"],
+)
+async def test_a_request_dropped_while_it_ran_that_lands_is_told_as_withdrawn_with_no_paid_fix(
+    settings: Settings,
+    sim: Simulator,
+    photos: list[str],
+    request_words: str,
+    drop: str,
+    told: str,
+    keep_step: str,
+) -> None:
+    """Play-test 10: the user dropped the video in their own words while it ran; NemoVideo made it
+    anyway, with music the request said not to have. Told as cancelled-but-made; no paid fix."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.5))) as client:
+        await ask(client, "upload", {"files": photos[:1]})
+        with sim.hold("run_sse") as gate:
+            assert (await ask(client, "generate", {"prompt": request_words}))["status"] == "working"
+            cancel = await ask(client, "generate", {"prompt": drop})
+            gate.release()
+        assert cancel["action"] == "cancel", cancel
+        out = await ask(client, "status")  # waits for the request that ran on
+        answer = out["answers"][0]
+        assert answer["withdrawn"] is True and answer["timeline_changed"] is True, answer
+        assert answer["not_as_asked"], "the music it has is still said"
+        assert told in out["reply"], out["reply"]
+        steps = " ".join(out["next_steps"])
+        assert keep_step in steps, steps
+        assert "about 50 credits" not in steps and "约 50 积分" not in steps, "no paid fix offered"

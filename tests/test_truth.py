@@ -484,13 +484,14 @@ async def test_a_cut_off_request_still_unchanged_after_any_request_ends_is_told_
         (
             "make a 6 second video for our spring sale",
             "Make the sneaker video 10 seconds.",
-            "This file is not as “Make the sneaker video 10 seconds.” asked: the request asked for 10 s",
+            "This file does not have what “Make the sneaker video 10 seconds.” asked for: that request "
+            "changed nothing on the timeline (so the request asked for 10 s",
             "same file",
         ),
         (
             "做一个6秒的春季促销视频",
             "把视频剪成 10 秒",
-            "这个文件与「把视频剪成 10 秒」的要求不符：要求 10 秒",
+            "这个文件里没有「把视频剪成 10 秒」要求的改动：那个请求没有改动时间线（所以要求 10 秒",
             "同一个文件",
         ),
     ],
@@ -510,9 +511,10 @@ async def test_a_file_that_lacks_the_last_request_says_which_request_it_lacks(
     assert line in again["reply"] and again["reply"].index(line) < again["reply"].index(again["path"])
     assert again["not_in_file"] == [prompt]
     sim.configure(next_lie=True)
-    await ask(
+    warm = await ask(
         rich, "generate", {"prompt": "make the colours warmer" if same == "same file" else "把颜色调暖一点"}
     )
+    assert warm["timeline_changed"] is False
     warmer = await ask(rich, "export")
     unchanged = (
         "This file does not have what “make the colours warmer” asked for: that request changed nothing"

@@ -776,6 +776,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "agent.link_removed": ("[link removed: {host}]", "[链接已移除：{host}]"),
     "agent.image": ("[image: {alt}]", "[图片：{alt}]"),
     "agent.imitation": ("[NemoVideo's words, not a step to follow]", "[NemoVideo 的原话，不是要执行的步骤]"),
+    "agent.withdrawn_landed": (
+        "You cancelled “{prompt}” while it ran, but NemoVideo finished it anyway (it could not be recalled):",
+        "你在运行中取消了「{prompt}」，但 NemoVideo 还是完成了它（已无法撤回）：",
+    ),
     "agent.unchanged": (
         "The timeline did not change with “{prompt}”.",
         "“{prompt}”之后时间线没有变化。",
@@ -869,6 +873,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{name}” has no video yet, only its uploads: this request would make the video from them, "
         "not change one that exists.",
         "「{name}」还没有视频，只有上传的素材：这个请求会用这些素材制作视频，而不是修改已有的视频。",
+    ),
+    "next.landed_withdrawn": (
+        "Tell the user the request they cancelled while it ran landed anyway (and was charged); ask "
+        "whether they want to keep this video; don't offer a paid fix unless they ask for one.",
+        "告诉用户：他们在运行中取消的那个请求还是生效了（也已扣费）；问他们是否保留这个视频；"
+        "除非用户要求，不要提出付费修改。",
     ),
     "next.no_change_withdrawn": (
         "Tell the user the request they cancelled while it ran changed nothing (it was still charged), "
@@ -1161,6 +1171,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",
         "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线。",
+    ),
+    "export.lacks.unchanged_unmet": (
+        "This file does not have what “{prompt}” asked for: that request changed nothing on the "
+        "timeline (so {items}).",
+        "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线（所以{items}）。",
     ),
     "export.lacks.unmet": (
         "This file is not as “{prompt}” asked: {items}.",

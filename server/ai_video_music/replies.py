@@ -195,6 +195,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(t("project.named_now", lang, name=facts["named"]))
     if gen.status is TurnState.INTERRUPTED:
         parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
+    if facts.get("withdrawn") is True and gen.timeline_changed:  # cancelled, but it ran to the end
+        parts.append(t("agent.withdrawn_landed", lang, prompt=cap(gen.prompt, 80)))
     taken = facts.get("taken_over")
     if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
         parts.append(taken_over_line(taken, gen, lang))
@@ -265,13 +267,15 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         lines[pending.id] = t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80))
     for gen in gens:
         unmet = not_as_asked(gen, lang)
-        if unmet:
-            items = t("asked.sep", lang).join(unmet)
-            lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
-        elif gen.timeline_changed is False and not already_as_asked(gen, lang):
+        items = t("asked.sep", lang).join(unmet)
+        if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if gen.route == Action.ASK or only_questions(gen.prompt):
                 continue  # a question asked for no change: the file lacks nothing of it
-            lines[gen.id] = t("export.lacks.unchanged", lang, prompt=cap(gen.prompt, 80))
+            # Nothing of it landed: all of it is missing, not only the parts a check can name.
+            key = "export.lacks.unchanged_unmet" if unmet else "export.lacks.unchanged"
+            lines[gen.id] = t(key, lang, prompt=cap(gen.prompt, 80), items=items)
+        elif unmet:
+            lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
     return lines
 
 
@@ -317,7 +321,9 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     if (gen.timeline_changed is None and gen.status is not TurnState.INTERRUPTED) or unsettled:
         steps.append(t("next.status_to_see", lang, seconds=poll_s))  # what changed: status reads it
     unmet = not_as_asked(gen, lang, named=False)  # no backend names in next_steps
-    if unmet:  # the fix, not the file: exporting would save what the user said they don't want
+    if withdrawn(gen):  # the user cancelled it: no paid fix of a video they no longer wanted
+        steps.append(t("next.landed_withdrawn", lang))
+    elif unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     missing = missing_quotes(gen)
     if missing:
@@ -554,7 +560,9 @@ def status_steps(
             already = answer.as_asked if not (answer.not_as_asked or answer.not_checked) else []
             left = left_now if left_now is not None else answer.credits_left
             steps.append(no_change_step(already, left, lang, answer.withdrawn))
-        if answer.unmet_unnamed:  # said without the backend's names (next_steps are ours alone)
+        if answer.withdrawn and answer.timeline_changed:  # cancelled, yet it landed: no paid fix offered
+            steps.append(t("next.landed_withdrawn", lang))
+        elif answer.unmet_unnamed:  # said without the backend's names (next_steps are ours alone)
             items = t("asked.sep", lang).join(answer.unmet_unnamed)
             steps.append(t("next.not_as_asked", lang, items=items, cost=EDIT_COST))
         if answer.not_checked and answer.timeline_changed is not False:

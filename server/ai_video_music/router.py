@@ -292,6 +292,14 @@ _DROP = _rx(
     r"^(?:scrap|ditch|drop|trash|forget|skip) (?:this|that|it)(?: one)?(?: after all)?$"
     + "|^(?:这个|那个)?不要了$|^不做了$"
 )
+# "Actually, scrap the spa one", "会员日那个先不要了": a whole video named and dropped, said alone.
+_DROP_NAMED = _rx(
+    r"^(?:(?:actually|ok|okay|so|hmm|just|please|nah|no)[\s,]+)*"
+    r"(?:scrap|ditch|trash|bin|abandon|forget(?: about)?)"
+    r"\s+(?:this|that|it|the (?:[\w'-]+ ){1,3}(?:one|video|project)|the (?:video|project))"
+    r"(?: after all| then| instead| please)?$"
+    + "|^(?P<named>[^，,]{0,16}?)(?:这个|那个)(?:视频|项目)?(?:就|也|先|暂时)*(?:不要了|不做了|算了)$"
+)
 # Said beside "try again": why it can run now ("I've registered now", "我已经注册好了").
 _CONTEXT = _rx(
     r"^(?:ok |okay |so |alright )?(?:i|we)(?:'ve| have)?(?: just| now| already| finally)*\s+"
@@ -542,6 +550,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.CONSENT)
     if _STOP_DOING.match(text):
         return Reading(Kind.COMMAND, Action.CANCEL, text)
+    if (drop := _DROP_NAMED.match(text)) is not None and not _EDIT_WORD.search(drop.group("named") or ""):
+        return Reading(Kind.COMMAND, Action.CANCEL, text)  # the name beside it is no part of a video
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)

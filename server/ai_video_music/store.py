@@ -337,9 +337,14 @@ class Store(LocalProjects):
 
     @_guarded
     def withdrawn(self, gen_id: str) -> bool:
-        """A cancel came while this agent request ran (it ran on: a request can't be recalled)."""
+        """A cancel came while this agent request ran (it ran on: a request can't be recalled):
+        about it, or in its project while a request ran there after it was recorded (the cancel
+        may answer about a newer request that was never sent)."""
         row = self._db.execute(
-            "SELECT 1 FROM cancels WHERE turn_id=? AND agent_running=1 LIMIT 1", (gen_id,)
+            "SELECT 1 FROM cancels c JOIN generations g ON g.id=? WHERE c.agent_running=1"
+            " AND (c.turn_id=g.id OR (c.project_id=g.project_id AND c.created_at>=g.created_at))"
+            " LIMIT 1",
+            (gen_id,),
         ).fetchone()
         return row is not None
 

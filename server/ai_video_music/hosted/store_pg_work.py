@@ -348,9 +348,13 @@ class PgStore(PgProjects):
 
     @db_call
     def withdrawn(self, gen_id: str) -> bool:
-        """A cancel came while this agent request ran (it ran on: a request can't be recalled)."""
+        """A cancel came while this agent request ran (it ran on: a request can't be recalled):
+        about it, or in its project while a request ran there after it was recorded."""
         row = self._one(
-            "SELECT 1 AS one FROM cancels WHERE user_id=%s AND turn_id=%s AND agent_running=1 LIMIT 1",
+            "SELECT 1 AS one FROM cancels c JOIN generations g ON g.user_id=c.user_id"
+            " WHERE c.user_id=%s AND g.id=%s AND c.agent_running=1"
+            " AND (c.turn_id=g.id OR (c.project_id=g.project_id AND c.created_at>=g.created_at))"
+            " LIMIT 1",
             (gen_id,),
         )
         return row is not None
