@@ -318,3 +318,18 @@ async def test_a_request_dropped_while_it_ran_that_lands_is_told_as_withdrawn_wi
         steps = " ".join(out["next_steps"])
         assert keep_step in steps, steps
         assert "about 50 credits" not in steps and "约 50 积分" not in steps, "no paid fix offered"
+
+
+def test_a_loose_length_beside_the_number_that_states_it_is_checked_by_that_number() -> None:
+    """Play-test 10: "make it a bit longer, 15 seconds" on a 15 s timeline: the length is as asked,
+    so it is never also "not checked" (the style of the song still is)."""
+    music = Track("audio", "", [Segment("Lo-fi Chill (free music)", 0, 15, 35)], 1)
+    video = Track("video", "", [Segment("a.jpg", 0, 15, None)], 1)
+    prompt = "Swap the song for something jazzy and make it a bit longer, 15 seconds."
+    met = not_checked(prompt, Timeline(tracks=(video, music), tracks_total=2, duration_s=15.0))
+    assert met and not any("longer" in ask for ask in met) and any("jazzy" in ask for ask in met), met
+    short = not_checked(prompt, Timeline(tracks=(video, music), tracks_total=2, duration_s=12.0))
+    assert any("longer" in ask for ask in short), "not as long as asked: the loose words stay open"
+    assert "make the intro longer" in not_checked(
+        "make the intro longer, 15 seconds", Timeline(tracks=(video, music), tracks_total=2, duration_s=15.0)
+    ), "more than the length: still open"

@@ -146,12 +146,28 @@ def _music_met(ask: str, tl: Timeline) -> bool:
     return bool(name_words & set(style)) or any(w in zh_style for w in name_words if zh_style)
 
 
-def _checked(ask: str, tl: Timeline) -> bool:
-    """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``."""
+# "Make it a bit longer, 15 seconds": a length said loosely beside the number that states it.
+_LENGTH = re.compile(
+    r"(?i)\b(?:longer|shorter|lengthen|shorten|extend|length|duration)\b|更长|长一点|长一些|加长|延长|短一点|短一些|缩短|时长"
+)
+
+# Words around a loose length that ask nothing more ("make it a bit longer", "把视频改长一点").
+_GENERIC = re.compile(
+    r"(?i)\b(?:make|it|a|an|the|video|clip|bit|little|lot|more|much|slightly|somewhat|please|just|also"
+    r"|and|its|change|set)\b|把|视频|改|调|再|一点|一些|得|的|成|了|稍微|请"
+)
+
+
+def _checked(ask: str, tl: Timeline, length_met: bool = False) -> bool:
+    """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``.
+    ``length_met``: the request states a length elsewhere and the timeline has it."""
     if quoted(ask):
         return True  # a quoted text is looked for in the whole draft
     if asked.read(ask) != Asked():
         return True
+    rest = _GENERIC.sub(" ", _LENGTH.sub(" ", ask)).strip(" ,.!，。！")
+    if length_met and _LENGTH.search(ask) and not rest:
+        return True  # nothing but the length, which the stated number checks
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
     if _MUSIC.search(ask):
@@ -163,10 +179,10 @@ def _checked(ask: str, tl: Timeline) -> bool:
 _TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
 
 
-def _open_part(ask: str, tl: Timeline) -> str | None:
+def _open_part(ask: str, tl: Timeline, length_met: bool = False) -> str | None:
     """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
     in warm colours" after "a 10-second video"), or None."""
-    if not _checked(ask, tl):
+    if not _checked(ask, tl, length_met):
         return ask
     if quoted(ask) or asked.read(ask) == Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named)
@@ -182,6 +198,8 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
     and commands are not asks; a list's heading ("Make Morning Flow:") is its items'."""
     found: list[str] = []
+    stated = asked.read(prompt).seconds
+    length_met = stated is not None and tl.duration_s is not None and abs(tl.duration_s - stated) < 0.5
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
             continue
@@ -199,7 +217,7 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
-                and (part := _open_part(a, tl)) is not None
+                and (part := _open_part(a, tl, length_met)) is not None
             ]
             if missed and len(missed) == len(asks) > 1:
                 found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
