@@ -93,7 +93,9 @@ def test_serve_hosted_refuses_to_start_without_a_valid_secret_key_and_never_prin
 
 
 @pytest.mark.anyio
-async def test_migrations_run_once_even_when_instances_start_together(database_url: str) -> None:
+async def test_migrations_run_once_even_when_instances_start_together(empty_database_url: str) -> None:
+    database_url = empty_database_url
+
     async def start() -> list[str]:
         async with await psycopg.AsyncConnection.connect(database_url) as conn:
             return await db.migrate(conn)

@@ -28,7 +28,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.postgres]
 def own_cluster(pg_cluster: Cluster) -> Iterator[Cluster]:
     """A PostgreSQL of this test's own: the run's shared one serves other workers' tests, which
     a stop would break. (``pg_cluster`` first: it skips, or fails in CI, without PostgreSQL.)"""
-    cluster = Cluster()
+    cluster = Cluster(quick=True)
     cluster.start()
     try:
         yield cluster
