@@ -17,7 +17,8 @@ from ai_video_music.hosted import db
 from ai_video_music.hosted.config import HostedConfig, HostedConfigError
 
 from ..conftest import console_script
-from .postgres import Cluster
+from .conftest import own_database
+from .postgres import MIGRATED, Cluster
 from .serving import listen, loopback_config, running
 
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()  # fixed: stable test ids
@@ -115,11 +116,12 @@ async def test_migrations_run_once_even_when_instances_start_together(empty_data
     assert [r[0] for r in rows] == names
 
 
-def test_healthz_says_whether_the_database_answers(
-    database_url: str, pg_cluster: Cluster, tmp_path: Path
-) -> None:
+def test_healthz_says_whether_the_database_answers(pg_cluster: Cluster, tmp_path: Path) -> None:
     sock = listen()
-    with running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base:
+    with (
+        own_database(pg_cluster, MIGRATED) as database_url,  # its own: dropped under the app
+        running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base,
+    ):
         up = httpx.get(f"{base}/healthz", timeout=30)
         with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
