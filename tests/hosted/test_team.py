@@ -21,7 +21,7 @@ from ai_video_music.simulator import Simulator
 
 from ..conftest import call, text
 from .accounts_helpers import KEY, hosted_with, member_browser
-from .oauth_client import hidden_fields, signed_in
+from .oauth_client import MemoryStorage, hidden_fields, signed_in
 from .test_hosted_flow import signin_page
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
@@ -176,13 +176,14 @@ async def test_a_request_cancelled_before_it_is_sent_gives_its_reservation_back(
 async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_the_quota_goes(
     team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=1.0)
+    sim.configure(generation_cost=100, edit_cost=50)
     code = await member(database_url, "alice", monkeypatch)
     answers: list[CallToolResult] = []
+    storage = MemoryStorage()  # one app signed in once, five sessions (windows) on its token
     with anyio.fail_after(150):
         async with contextlib.AsyncExitStack() as stack:
             clients = [
-                await stack.enter_async_context(signed_in(team, "", browser=member_browser(code)))
+                await stack.enter_async_context(signed_in(team, "", storage, browser=member_browser(code)))
                 for _ in range(5)
             ]
 
@@ -190,9 +191,15 @@ async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_
                 new = {"prompt": f"make a video of beach {i}", "new_project": True, "accept_cost": True}
                 answers.append(await call(client, "generate", new))
 
-            async with anyio.create_task_group() as tg:
-                for i, client in enumerate(clients):
-                    tg.start_soon(generate, client, i)
+            # The turn that went is held at the agent until every other request has its answer
+            # (or a second one reaches the agent): they all ask while it runs, as at once.
+            with sim.hold("run_sse") as gate:
+                async with anyio.create_task_group() as tg:
+                    for i, client in enumerate(clients):
+                        tg.start_soon(generate, client, i)
+                    while len(answers) < len(clients) - 1 and gate.entries < 2:
+                        await anyio.sleep(0.02)  # polling the test's own list
+                    gate.release()
             credits = await call(clients[0], "credits")
     assert len(sim.requests("run_sse")) == 1  # a quota of 140 pays one generation of 100
     done = [a for a in answers if a.structured_content and a.structured_content.get("status") == "done"]
@@ -223,10 +230,12 @@ async def test_a_request_nemovideo_refuses_before_taking_it_gives_its_reservatio
 async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
     team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Both turns run 2 s side by side: the team balance falls by both over each one's window.
-    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=2.0)
+    # Both turns are held at the agent until both are there, then run side by side: the team
+    # balance falls by both over each one's window.
+    sim.configure(generation_cost=100, edit_cost=50)
     codes = {name: await member(database_url, name, monkeypatch) for name in ("alice", "bob")}
     answers: dict[str, tuple[CallToolResult, CallToolResult]] = {}
+    gate = sim.hold("run_sse")
 
     async def sitting(name: str) -> None:
         async with signed_in(team, "", browser=member_browser(codes[name])) as client:
@@ -235,10 +244,13 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
             )
             answers[name] = (made, await call(client, "credits"))
 
-    with anyio.fail_after(120):
+    with anyio.fail_after(120), gate:
         async with anyio.create_task_group() as tg:
             for name in codes:
                 tg.start_soon(sitting, name)
+            while gate.entries < len(codes):
+                await anyio.sleep(0.02)  # polling the simulator's count of turns at the gate
+            gate.release()
     with psycopg.connect(database_url) as conn:
         charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
     assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # each saw the other: the capped rule, not a fall
