@@ -15,6 +15,7 @@ import pytest
 from ai_video_music.config import Settings
 from ai_video_music.hosted import db
 from ai_video_music.hosted.config import HostedConfig, HostedConfigError
+from ai_video_music.tls import shared_context
 
 from ..conftest import console_script
 from .conftest import own_database
@@ -122,9 +123,9 @@ def test_healthz_says_whether_the_database_answers(pg_cluster: Cluster, tmp_path
         own_database(pg_cluster, MIGRATED) as database_url,  # its own: dropped under the app
         running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base,
     ):
-        up = httpx.get(f"{base}/healthz", timeout=30)
+        up = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
         with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
             conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
-        down = httpx.get(f"{base}/healthz", timeout=30)
+        down = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
     assert (up.status_code, up.json()) == (200, {"status": "ok"})
     assert (down.status_code, down.json()) == (503, {"status": "unavailable"})

@@ -18,6 +18,7 @@ from ai_video_music.config import Settings
 from ai_video_music.hosted import db, members
 from ai_video_music.hosted.team import TeamClient, TeamLedger
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call, text
 from .accounts_helpers import KEY, hosted_with, member_browser
@@ -87,7 +88,7 @@ async def test_spending_is_recorded_per_request_and_a_request_over_the_quota_is_
 async def test_an_unknown_member_code_is_refused_and_counts_toward_the_pause(
     team: str, database_url: str
 ) -> None:
-    async with httpx.AsyncClient(base_url=team, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=team, timeout=30) as http:
         page = await signin_page(http)
         refused = await http.post("/signin", data=hidden_fields(page.text) | {"member_code": "guess"})
     assert "Member code" in page.text and "nemo_token" not in page.text
