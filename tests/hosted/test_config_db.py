@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import subprocess
 from pathlib import Path
@@ -119,13 +120,13 @@ async def test_migrations_run_once_even_when_instances_start_together(empty_data
 
 def test_healthz_says_whether_the_database_answers(pg_cluster: Cluster, tmp_path: Path) -> None:
     sock = listen()
-    with (
-        own_database(pg_cluster, MIGRATED) as database_url,  # its own: dropped under the app
-        running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base,
-    ):
-        up = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
-        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
-        down = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
+    with own_database(pg_cluster, MIGRATED) as database_url:  # its own: dropped under the app
+        # "unavailable" after 0.5 s without a connection (a balancer is given 3 s)
+        config = dataclasses.replace(loopback_config(database_url, sock, KEY.encode()), health_wait=0.5)
+        with running(config, Settings(home=tmp_path), sock) as base:
+            up = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
+            with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            down = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
     assert (up.status_code, up.json()) == (200, {"status": "ok"})
     assert (down.status_code, down.json()) == (503, {"status": "unavailable"})
