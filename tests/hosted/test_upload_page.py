@@ -42,9 +42,12 @@ def hosted(database_url: str, settings: Settings) -> Iterator[str]:
         yield base
 
 
-async def page_link(base: str, nemo_token: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A signed-in user's ``upload`` answer (hosted: the upload page)."""
-    async with signed_in(base, nemo_token) as client:
+async def page_link(
+    base: str, nemo_token: str, args: dict[str, Any] | None = None, storage: MemoryStorage | None = None
+) -> dict[str, Any]:
+    """A signed-in user's ``upload`` answer (hosted: the upload page). ``storage``: an app
+    signed in before (its token is used again, not a new sign-in)."""
+    async with signed_in(base, nemo_token, storage) as client:
         result = await call(client, "upload", args or {})
     assert not result.is_error, text(result)
     assert result.structured_content is not None
@@ -244,9 +247,10 @@ async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry
     answers: dict[str, httpx.Response] = {}
     with running(config, settings, sock) as base, sim.hold("upload") as gate:
         with anyio.fail_after(90):
+            app = MemoryStorage()  # the first user's app, signed in once
             first, again, second = (
-                (await page_link(base, token))["upload_url"],
-                (await page_link(base, token))["upload_url"],
+                (await page_link(base, token, storage=app))["upload_url"],
+                (await page_link(base, token, storage=app))["upload_url"],
                 (await page_link(base, other))["upload_url"],
             )
             async with httpx.AsyncClient(
@@ -282,8 +286,9 @@ async def test_a_post_that_trickles_is_stopped_and_frees_its_slot(
     )
     with running(config, settings, sock) as base:
         with anyio.fail_after(90):
-            slow = (await page_link(base, token))["upload_url"]
-            later = (await page_link(base, token))["upload_url"]
+            app = MemoryStorage()  # the user's app, signed in once
+            slow = (await page_link(base, token, storage=app))["upload_url"]
+            later = (await page_link(base, token, storage=app))["upload_url"]
             target = urlsplit(slow)
             head = (
                 f"POST {target.path} HTTP/1.1\r\nHost: {target.netloc}\r\nOrigin: {base}\r\n"
