@@ -46,8 +46,8 @@ async def test_a_restarted_database_is_reconnected_and_a_call_while_it_is_away_s
     base = f"http://127.0.0.1:{port_of(public)}"
     token, _ = sim.state.register_user(credits=500)
     # The instance in this process (its own would cost a Python start-up, ~2 s of CPU): the same
-    # app and pools. A call waits 1 s for the database before it is told to try again.
-    config = dataclasses.replace(loopback_config(database_url, public, KEY), database_wait=1.0)
+    # app and pools. A call waits 3 s for the database before it is told to try again.
+    config = dataclasses.replace(loopback_config(database_url, public, KEY), database_wait=3.0)
     with ExitStack() as stack:
         stack.enter_context(running(config, settings, own))
         stack.enter_context(balancer(public, [port_of(own)]))

@@ -5,6 +5,7 @@ can't pay is refused before it is sent."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
@@ -33,6 +34,16 @@ TEAM_BALANCE = 5000
 def team(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
     token, _ = sim.state.register_user(credits=TEAM_BALANCE)
     with hosted_with(database_url, settings, team_token=token, team_quota=140, team_quota_days=30) as base:
+        yield base
+
+
+@pytest.fixture
+def held_team(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
+    """``team`` for the tests that hold turns at the simulator's agent gate: a call waits up to
+    60 s for its turn (the held one comes back done, not "still working", on a loaded machine)."""
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    roomy = dataclasses.replace(settings, tool_budget=60.0)
+    with hosted_with(database_url, roomy, team_token=token, team_quota=140, team_quota_days=30) as base:
         yield base
 
 
@@ -175,16 +186,17 @@ async def test_a_request_cancelled_before_it_is_sent_gives_its_reservation_back(
 
 
 async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_the_quota_goes(
-    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+    held_team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sim.configure(generation_cost=100, edit_cost=50)
     code = await member(database_url, "alice", monkeypatch)
     answers: list[CallToolResult] = []
     storage = MemoryStorage()  # one app signed in once, five sessions (windows) on its token
+    browser = member_browser(code)
     with anyio.fail_after(150):
         async with contextlib.AsyncExitStack() as stack:
             clients = [
-                await stack.enter_async_context(signed_in(team, "", storage, browser=member_browser(code)))
+                await stack.enter_async_context(signed_in(held_team, "", storage, browser=browser))
                 for _ in range(5)
             ]
 
@@ -229,7 +241,7 @@ async def test_a_request_nemovideo_refuses_before_taking_it_gives_its_reservatio
 
 
 async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
-    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+    held_team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Both turns are held at the agent until both are there, then run side by side: the team
     # balance falls by both over each one's window.
@@ -239,7 +251,7 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
     gate = sim.hold("run_sse")
 
     async def sitting(name: str) -> None:
-        async with signed_in(team, "", browser=member_browser(codes[name])) as client:
+        async with signed_in(held_team, "", browser=member_browser(codes[name])) as client:
             made = await call(
                 client, "generate", {"prompt": f"make a video of {name}'s dog", "new_project": True}
             )
