@@ -16,11 +16,6 @@ import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-import anyio
-import psycopg
-
-from ai_video_music.migrate import migrate_postgresql
-
 PG_BIN = Path(os.environ.get("NEMO_TEST_PG_BIN", "/usr/lib/postgresql/15/bin"))
 MIGRATED = "nemo_migrated"  # the template each test's database is a copy of
 #: A throwaway cluster need not survive a crash or feed a replica: no commit waits for its WAL,
@@ -126,6 +121,12 @@ def shared_cluster() -> Cluster:
 def make_migrated(cluster: Cluster) -> None:
     """``MIGRATED``: an empty database brought up to date by the app's own migration runner (as
     an app's first start does), then closed to connections so that it can be copied at any time."""
+    # Here, not at the top: tests/conftest.py imports this module in every run, hosted or not.
+    import anyio
+    import psycopg
+
+    from ai_video_music.migrate import migrate_postgresql
+
     with psycopg.connect(cluster.url(), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{MIGRATED}"')
 
