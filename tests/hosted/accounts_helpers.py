@@ -14,6 +14,7 @@ import httpx
 from mcp.shared.auth import AuthorizationCodeResult
 
 from ai_video_music.config import Settings
+from ai_video_music.tls import shared_context
 
 from .oauth_client import Browser, hidden_fields
 from .serving import listen, loopback_config, running
@@ -37,7 +38,7 @@ class FormBrowser(Browser):
     fields: dict[str, str] = dataclasses.field(default_factory=dict)
 
     async def open(self, url: str) -> None:
-        async with httpx.AsyncClient(timeout=30) as browser:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30) as browser:
             page = await browser.get(url, follow_redirects=True)
             self.pages.append(page)
             form = {k: v for k, v in hidden_fields(page.text).items() if k != "start_free"} | self.fields

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import httpx
 
+from ai_video_music.tls import shared_context
+
 from ..conftest import console_script
 from .serving import listen, port_of
 
@@ -30,7 +32,8 @@ def _free_port() -> int:
 def _wait_healthy(port: int, process: subprocess.Popen[bytes]) -> None:
     """An instance in its own process answers /healthz (it migrates the database first)."""
     deadline = time.monotonic() + 60
-    with httpx.Client(timeout=2) as http:  # one client: each new one loads the CA bundle
+    # One client, with the process's one TLS context: each new context loads the CA bundle.
+    with httpx.Client(timeout=2, verify=shared_context()) as http:
         while time.monotonic() < deadline:
             assert process.poll() is None, "an instance exited while starting"
             try:

@@ -22,6 +22,8 @@ from mcp.shared.auth import (
 )
 from pydantic import AnyUrl
 
+from ai_video_music.tls import shared_context
+
 REDIRECT = "http://127.0.0.1:1/callback"  # never contacted: the browser stops at the redirect
 _HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
 
@@ -57,7 +59,7 @@ class Browser:
     result: AuthorizationCodeResult | None = None
 
     async def open(self, url: str) -> None:
-        async with httpx.AsyncClient(timeout=30) as browser:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30) as browser:
             page = await browser.get(url, follow_redirects=True)
             self.pages.append(page)
             form = hidden_fields(page.text) | {"nemo_token": self.nemo_token}
@@ -104,7 +106,7 @@ async def signed_in(
         client_metadata_url=client_metadata_url,
     )
     async with (
-        httpx2.AsyncClient(auth=auth, timeout=httpx2.Timeout(60.0)) as http,
+        httpx2.AsyncClient(verify=shared_context(), auth=auth, timeout=httpx2.Timeout(60.0)) as http,
         Client(streamable_http_client(f"{base}/mcp", http_client=http), mode=mode) as client,
     ):
         yield client

@@ -14,6 +14,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call
 from .balancer import balancer, haproxy
@@ -46,7 +47,7 @@ async def test_a_token_minted_through_one_instance_works_on_the_other(
                 answers = [await call(client, "credits") for _ in range(4)]
             assert storage.tokens is not None
             statuses = []
-            async with httpx.AsyncClient(timeout=30) as http:
+            async with httpx.AsyncClient(verify=shared_context(), timeout=30) as http:
                 for port in ports:
                     answer = await http.post(
                         f"http://127.0.0.1:{port}/mcp",

@@ -19,6 +19,7 @@ from ai_video_music.hosted.app import create_app
 from ai_video_music.hosted.clients import SITE_FACTOR, client_key, keys_of
 from ai_video_music.hosted.ratelimit import RateLimit
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from .accounts_helpers import KEY, hosted_with
 from .oauth_client import hidden_fields
@@ -32,7 +33,7 @@ ALLOWED = 10  # HostedConfig.signin_failures_allowed
 
 async def all_at_once(base: str, n: int, fields: dict[str, str]) -> list[int]:
     """``n`` browsers (each with its own cookies) open the sign-in page, then all post at once."""
-    browsers = [httpx.AsyncClient(base_url=base, timeout=60) for _ in range(n)]
+    browsers = [httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=60) for _ in range(n)]
     statuses: list[int] = []
     try:
         forms = [hidden_fields((await signin_page(b)).text) | fields for b in browsers]
@@ -73,7 +74,7 @@ async def test_a_free_account_nemovideo_refused_does_not_count_against_the_clien
     sim.configure(anon_tokens_per_address=1)
     sim.state.anon_by_address.append((time.time(), "127.0.0.1"))  # this address's free account: used
     with hosted_with(database_url, settings, allow_anonymous=True, free_per_address=1) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as http:
             refused = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
             sim.configure(anon_tokens_per_address=100)
             started = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
@@ -97,7 +98,7 @@ async def test_wrong_member_codes_posted_all_at_once_are_tried_at_most_the_limit
     with hosted_with(database_url, settings, team_token=token) as base:
         code = await member(database_url, "alice", monkeypatch)
         statuses = await all_at_once(base, 2 * ALLOWED, {"member_code": "guessed-member-code-0000"})
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as http:
             page = await signin_page(http)
             # Paused for the guesser's address: even the right code waits out the window.
             late = await http.post("/signin", data=hidden_fields(page.text) | {"member_code": code})
@@ -186,7 +187,7 @@ def via(address: str) -> dict[str, str]:
 
 
 async def test_wrong_tokens_from_many_addresses_of_one_ipv6_64_are_one_client(behind_balancer: str) -> None:
-    async with httpx.AsyncClient(base_url=behind_balancer, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=behind_balancer, timeout=30) as http:
         form = hidden_fields((await signin_page(http)).text)
         statuses = [
             (
@@ -206,7 +207,7 @@ async def test_wrong_tokens_from_many_addresses_of_one_ipv6_64_are_one_client(be
 async def test_start_free_from_another_address_of_the_same_64_is_refused(
     behind_balancer: str, database_url: str
 ) -> None:
-    async with httpx.AsyncClient(base_url=behind_balancer, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=behind_balancer, timeout=30) as http:
         statuses = []
         for i in range(3):
             form = hidden_fields((await signin_page(http)).text) | {"start_free": "1"}
@@ -221,7 +222,7 @@ async def test_free_accounts_from_the_many_64s_of_one_site_stop_at_the_sites_all
 ) -> None:
     sim.configure(anon_tokens_per_minute=100)  # NemoVideo's own pace is not what this is about
     clients = [f"2001:db8:0:{subnet:x}::1" for subnet in range(SITE_FACTOR + 1)] + ["2001:db9::1"]
-    async with httpx.AsyncClient(base_url=behind_balancer, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=behind_balancer, timeout=30) as http:
         statuses = []
         for address in clients:  # one /48's /64s, then a client of the next /48
             http.headers.update(via(address))  # the whole visit from that client
@@ -245,7 +246,7 @@ async def test_registrations_from_one_ipv6_64_share_one_limit(database_url: str,
     with serving(
         create_app(config, settings), sock, proxy_headers=True, forwarded_allow_ips=["127.0.0.1"]
     ) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as http:
             statuses = [
                 (await http.post("/register", json=body, headers=via(f"2001:db8:0:3::{i + 1:x}"))).status_code
                 for i in range(4)

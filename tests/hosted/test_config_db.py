@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 import os
 import subprocess
 from pathlib import Path
@@ -15,9 +16,11 @@ import pytest
 from ai_video_music.config import Settings
 from ai_video_music.hosted import db
 from ai_video_music.hosted.config import HostedConfig, HostedConfigError
+from ai_video_music.tls import shared_context
 
 from ..conftest import console_script
-from .postgres import Cluster
+from .conftest import own_database
+from .postgres import MIGRATED, Cluster
 from .serving import listen, loopback_config, running
 
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()  # fixed: stable test ids
@@ -93,7 +96,9 @@ def test_serve_hosted_refuses_to_start_without_a_valid_secret_key_and_never_prin
 
 
 @pytest.mark.anyio
-async def test_migrations_run_once_even_when_instances_start_together(database_url: str) -> None:
+async def test_migrations_run_once_even_when_instances_start_together(empty_database_url: str) -> None:
+    database_url = empty_database_url
+
     async def start() -> list[str]:
         async with await psycopg.AsyncConnection.connect(database_url) as conn:
             return await db.migrate(conn)
@@ -113,14 +118,15 @@ async def test_migrations_run_once_even_when_instances_start_together(database_u
     assert [r[0] for r in rows] == names
 
 
-def test_healthz_says_whether_the_database_answers(
-    database_url: str, pg_cluster: Cluster, tmp_path: Path
-) -> None:
+def test_healthz_says_whether_the_database_answers(pg_cluster: Cluster, tmp_path: Path) -> None:
     sock = listen()
-    with running(loopback_config(database_url, sock, KEY.encode()), Settings(home=tmp_path), sock) as base:
-        up = httpx.get(f"{base}/healthz", timeout=30)
-        with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
-        down = httpx.get(f"{base}/healthz", timeout=30)
+    with own_database(pg_cluster, MIGRATED) as database_url:  # its own: dropped under the app
+        # "unavailable" after 0.5 s without a connection (a balancer is given 3 s)
+        config = dataclasses.replace(loopback_config(database_url, sock, KEY.encode()), health_wait=0.5)
+        with running(config, Settings(home=tmp_path), sock) as base:
+            up = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
+            with psycopg.connect(pg_cluster.url(), autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE "{database_url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            down = httpx.get(f"{base}/healthz", timeout=30, verify=shared_context())
     assert (up.status_code, up.json()) == (200, {"status": "ok"})
     assert (down.status_code, down.json()) == (503, {"status": "unavailable"})

@@ -4,22 +4,23 @@ call after it works."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import ExitStack
-from pathlib import Path
 
 import anyio
 import pytest
 from mcp.shared.exceptions import MCPError
 
+from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call, text
+from .accounts_helpers import KEY
 from .balancer import balancer, haproxy
-from .instances import instances
 from .oauth_client import signed_in
 from .postgres import Cluster
-from .serving import listen, port_of
+from .serving import listen, loopback_config, port_of, running
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.postgres]
 
@@ -28,7 +29,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.postgres]
 def own_cluster(pg_cluster: Cluster) -> Iterator[Cluster]:
     """A PostgreSQL of this test's own: the run's shared one serves other workers' tests, which
     a stop would break. (``pg_cluster`` first: it skips, or fails in CI, without PostgreSQL.)"""
-    cluster = Cluster()
+    cluster = Cluster(quick=True)
     cluster.start()
     try:
         yield cluster
@@ -37,18 +38,19 @@ def own_cluster(pg_cluster: Cluster) -> Iterator[Cluster]:
 
 
 async def test_a_restarted_database_is_reconnected_and_a_call_while_it_is_away_says_try_again(
-    own_cluster: Cluster, sim: Simulator, tmp_path: Path
+    own_cluster: Cluster, sim: Simulator, settings: Settings
 ) -> None:
     pg_cluster, database_url = own_cluster, own_cluster.url()
     haproxy()
-    public = listen()
+    public, own = listen(), listen()
     base = f"http://127.0.0.1:{port_of(public)}"
     token, _ = sim.state.register_user(credits=500)
+    # The instance in this process (its own would cost a Python start-up, ~2 s of CPU): the same
+    # app and pools. A call waits 3 s for the database before it is told to try again.
+    config = dataclasses.replace(loopback_config(database_url, public, KEY), database_wait=3.0)
     with ExitStack() as stack:
-        running = stack.enter_context(
-            instances(database_url, base, sim.base_url, tmp_path, 1, NEMO_DATABASE_WAIT_S="3")
-        )
-        stack.enter_context(balancer(public, [port for port, _ in running]))
+        stack.enter_context(running(config, settings, own))
+        stack.enter_context(balancer(public, [port_of(own)]))
         stack.callback(public.close)
         with anyio.fail_after(120):
             async with signed_in(base, token) as client:

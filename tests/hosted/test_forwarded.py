@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from .balancer import balancer, haproxy
 from .conftest import own_database
@@ -51,7 +52,10 @@ def from_address(base: str, address: str) -> httpx.AsyncClient:
     """A browser whose connections come from another loopback address: another machine, as far
     as the balancer can tell."""
     return httpx.AsyncClient(
-        base_url=base, timeout=30, transport=httpx.AsyncHTTPTransport(local_address=address)
+        verify=shared_context(),
+        base_url=base,
+        timeout=30,
+        transport=httpx.AsyncHTTPTransport(local_address=address),
     )
 
 

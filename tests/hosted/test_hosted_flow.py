@@ -16,6 +16,7 @@ from mcp.types import CallToolResult
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call, text
 from .oauth_client import MemoryStorage, hidden_fields, signed_in
@@ -87,7 +88,7 @@ async def signin_page(http: httpx.AsyncClient) -> httpx.Response:
 
 
 async def test_a_token_nemovideo_refuses_is_not_stored(hosted: str, database_url: str) -> None:
-    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=hosted, timeout=30) as http:
         page = await signin_page(http)
         refused = await http.post(
             "/signin", data=hidden_fields(page.text) | {"nemo_token": "nmv_not_a_real_token"}
@@ -108,7 +109,7 @@ async def test_after_too_many_refused_tokens_the_form_pauses_without_asking_nemo
     config = dataclasses.replace(loopback_config(database_url, sock, KEY), signin_failures_allowed=2)
     good, _ = sim.state.register_user()
     with running(config, settings, sock) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as http:
             page = await signin_page(http)
             form = hidden_fields(page.text)
             for attempt in ("nmv_guess_1", "nmv_guess_2"):
@@ -121,7 +122,7 @@ async def test_after_too_many_refused_tokens_the_form_pauses_without_asking_nemo
 
 
 async def test_mcp_without_a_token_answers_401_pointing_at_the_metadata(hosted: str) -> None:
-    async with httpx.AsyncClient(base_url=hosted, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=hosted, timeout=30) as http:
         answer = await http.post("/mcp", json={"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
         metadata = await http.get(
             "/.well-known/oauth-protected-resource/mcp", headers={"Origin": "https://claude.ai"}
@@ -232,7 +233,7 @@ async def test_one_user_gets_only_so_many_requests_at_once(
                     tg.start_soon(generate)
                     assert await gate.entered(30)  # the first request is in flight, at the agent
                     assert storage.tokens is not None
-                    async with httpx.AsyncClient(timeout=30) as http:
+                    async with httpx.AsyncClient(verify=shared_context(), timeout=30) as http:
                         second = await http.post(
                             f"{base}/mcp",
                             json={"jsonrpc": "2.0", "id": 9, "method": "tools/list"},

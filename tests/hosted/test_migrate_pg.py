@@ -72,8 +72,9 @@ def _schema(url: str) -> dict[str, list[tuple[str, ...]]]:
 
 
 def test_a_database_made_by_the_shipped_migrations_upgrades_and_keeps_its_rows(
-    pg_cluster: Cluster, database_url: str, tmp_path: Path
+    pg_cluster: Cluster, empty_database_url: str, tmp_path: Path
 ) -> None:
+    database_url = empty_database_url
     _migrate_as_shipped(database_url)
     with psycopg.connect(database_url, autocommit=True) as conn:
         conn.execute("INSERT INTO users (id, lookup) VALUES ('usr_alice', 'lookup-alice')")
@@ -107,7 +108,8 @@ def _created(engine: Engine) -> set[str]:
     return found
 
 
-def test_both_engines_end_with_the_same_tables_and_columns(database_url: str, tmp_path: Path) -> None:
+def test_both_engines_end_with_the_same_tables_and_columns(empty_database_url: str, tmp_path: Path) -> None:
+    database_url = empty_database_url
     _migrate(database_url)
     hosted = anyio.run(_columns_of, database_url)
     local_store = Store(tmp_path)

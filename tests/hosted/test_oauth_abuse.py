@@ -19,6 +19,7 @@ from psycopg_pool import AsyncConnectionPool
 from ai_video_music.config import Settings
 from ai_video_music.hosted.housekeeping import sweep
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from .oauth_steps import REDIRECT, code_of, exchange, pkce, register, signin_form, submit
 from .serving import listen, loopback_config, running
@@ -47,7 +48,7 @@ def hosted(database_url: str, settings: Settings) -> Iterator[Server]:
 
 @pytest.fixture
 async def http(hosted: Server) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=hosted.base, timeout=30) as client:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=hosted.base, timeout=30) as client:
         yield client
 
 
@@ -55,7 +56,10 @@ def from_address(base: str, address: str) -> httpx.AsyncClient:
     """A client whose connections come from another loopback address: another machine, as far
     as the server can tell."""
     return httpx.AsyncClient(
-        base_url=base, timeout=30, transport=httpx.AsyncHTTPTransport(local_address=address)
+        verify=shared_context(),
+        base_url=base,
+        timeout=30,
+        transport=httpx.AsyncHTTPTransport(local_address=address),
     )
 
 

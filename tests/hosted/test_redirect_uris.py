@@ -14,6 +14,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.client_metadata import Destination, destination
+from ai_video_music.tls import shared_context
 
 from .accounts_helpers import KEY
 from .oauth_steps import authorize, pkce, register
@@ -61,7 +62,7 @@ def base(database_url: str, settings: Settings) -> Iterator[str]:
 
 @pytest.fixture
 async def http(base: str) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as client:
         yield client
 
 

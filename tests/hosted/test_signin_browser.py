@@ -16,6 +16,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from .serving import listen, loopback_config, running
 
@@ -43,6 +44,7 @@ def authorize_url(base: str, verifier: str) -> tuple[str, str]:
             "response_types": ["code"],
         },
         timeout=30,
+        verify=shared_context(),
     ).json()
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).decode().rstrip("=")
     query = {
@@ -101,6 +103,7 @@ def test_a_user_signs_in_with_the_keyboard_alone_in_chinese_and_dark(
             "code_verifier": verifier,
         },
         timeout=30,
+        verify=shared_context(),
     )
     assert tokens.status_code == 200 and tokens.json()["token_type"] == "Bearer"
     page.context.close()

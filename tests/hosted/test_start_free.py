@@ -12,6 +12,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call, text
 from .accounts_helpers import hosted_with, start_free_browser
@@ -51,11 +52,11 @@ async def test_a_user_starts_free_through_oauth_and_gets_the_free_credits(
 async def test_the_page_offers_start_free_only_where_the_operator_allows_it(
     free: str, database_url: str, settings: Settings
 ) -> None:
-    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as http:
         offered = await signin_page(http)
     assert "Start free" in offered.text and "per network address" in offered.text
     with hosted_with(database_url, settings) as plain:
-        async with httpx.AsyncClient(base_url=plain, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=plain, timeout=30) as http:
             page = await signin_page(http)
             # A start_free posted to a server that doesn't allow it starts nothing.
             answer = await http.post("/signin", data=hidden_fields(page.text) | {"start_free": "1"})
@@ -74,7 +75,9 @@ async def test_nemovideos_per_address_limit_is_refused_plainly(
     free: str, sim: Simulator, database_url: str, lang: str, said: str
 ) -> None:
     sim.configure(anon_tokens_per_address=1)
-    async with httpx.AsyncClient(base_url=free, timeout=30, headers={"Accept-Language": lang}) as http:
+    async with httpx.AsyncClient(
+        verify=shared_context(), base_url=free, timeout=30, headers={"Accept-Language": lang}
+    ) as http:
         first = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
         second = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
     assert first.status_code == 303
@@ -87,7 +90,7 @@ async def test_one_address_starts_one_free_account_before_nemovideo_is_asked_aga
     database_url: str, settings: Settings, sim: Simulator
 ) -> None:
     with hosted_with(database_url, settings, allow_anonymous=True, free_per_address=1) as base:
-        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        async with httpx.AsyncClient(verify=shared_context(), base_url=base, timeout=30) as http:
             first = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
             second = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
     assert first.status_code == 303 and second.status_code == 429
@@ -99,7 +102,7 @@ async def test_the_users_own_token_later_replaces_the_free_one_and_keeps_the_use
     free: str, sim: Simulator, database_url: str
 ) -> None:
     own, _ = sim.state.register_user(credits=777)
-    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as http:
         started = await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
         [(free_id, _, _)] = users(database_url)
         page = await signin_page(http)
@@ -111,14 +114,14 @@ async def test_the_users_own_token_later_replaces_the_free_one_and_keeps_the_use
     assert (user_id, kind) == (free_id, "own")
     # Another browser pasting a token makes its own user: the free account is not theirs.
     other, _ = sim.state.register_user()
-    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as http:
         page = await signin_page(http)
         await http.post("/signin", data=hidden_fields(page.text) | {"nemo_token": other})
     assert len(users(database_url)) == 2
 
 
 async def test_the_browser_that_started_a_free_account_can_forget_it(free: str, database_url: str) -> None:
-    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as http:
         await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
         page = await http.get("/signout")
         form = {k: v for k, v in hidden_fields(page.text).items() if k != "free"}
@@ -131,9 +134,9 @@ async def test_the_browser_that_started_a_free_account_can_forget_it(free: str, 
 
 
 async def test_another_browser_is_not_offered_to_forget_it(free: str) -> None:
-    async with httpx.AsyncClient(base_url=free, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as http:
         await http.post("/signin", data=hidden_fields((await signin_page(http)).text))
-    async with httpx.AsyncClient(base_url=free, timeout=30) as other:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=free, timeout=30) as other:
         page = await other.get("/signout")
     assert "Forget the free account" not in page.text
 

@@ -5,6 +5,7 @@ can't pay is refused before it is sent."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 from collections.abc import AsyncIterator, Iterator
 
 import anyio
@@ -18,10 +19,11 @@ from ai_video_music.config import Settings
 from ai_video_music.hosted import db, members
 from ai_video_music.hosted.team import TeamClient, TeamLedger
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call, text
 from .accounts_helpers import KEY, hosted_with, member_browser
-from .oauth_client import hidden_fields, signed_in
+from .oauth_client import MemoryStorage, hidden_fields, signed_in
 from .test_hosted_flow import signin_page
 
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
@@ -32,6 +34,16 @@ TEAM_BALANCE = 5000
 def team(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
     token, _ = sim.state.register_user(credits=TEAM_BALANCE)
     with hosted_with(database_url, settings, team_token=token, team_quota=140, team_quota_days=30) as base:
+        yield base
+
+
+@pytest.fixture
+def held_team(database_url: str, settings: Settings, sim: Simulator) -> Iterator[str]:
+    """``team`` for the tests that hold turns at the simulator's agent gate: a call waits up to
+    60 s for its turn (the held one comes back done, not "still working", on a loaded machine)."""
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    roomy = dataclasses.replace(settings, tool_budget=60.0)
+    with hosted_with(database_url, roomy, team_token=token, team_quota=140, team_quota_days=30) as base:
         yield base
 
 
@@ -87,7 +99,7 @@ async def test_spending_is_recorded_per_request_and_a_request_over_the_quota_is_
 async def test_an_unknown_member_code_is_refused_and_counts_toward_the_pause(
     team: str, database_url: str
 ) -> None:
-    async with httpx.AsyncClient(base_url=team, timeout=30) as http:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=team, timeout=30) as http:
         page = await signin_page(http)
         refused = await http.post("/signin", data=hidden_fields(page.text) | {"member_code": "guess"})
     assert "Member code" in page.text and "nemo_token" not in page.text
@@ -176,13 +188,15 @@ async def test_a_request_cancelled_before_it_is_sent_gives_its_reservation_back(
 async def test_one_members_generations_sent_all_at_once_are_sent_only_as_far_as_the_quota_goes(
     team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=1.0)
+    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=1.0)  # the others ask while it runs
     code = await member(database_url, "alice", monkeypatch)
     answers: list[CallToolResult] = []
+    storage = MemoryStorage()  # one app signed in once, five sessions (windows) on its token
+    browser = member_browser(code)
     with anyio.fail_after(150):
         async with contextlib.AsyncExitStack() as stack:
             clients = [
-                await stack.enter_async_context(signed_in(team, "", browser=member_browser(code)))
+                await stack.enter_async_context(signed_in(team, "", storage, browser=browser))
                 for _ in range(5)
             ]
 
@@ -221,24 +235,29 @@ async def test_a_request_nemovideo_refuses_before_taking_it_gives_its_reservatio
 
 
 async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_request(
-    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+    held_team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Both turns run 2 s side by side: the team balance falls by both over each one's window.
-    sim.configure(generation_cost=100, edit_cost=50, agent_seconds=2.0)
+    # Both turns are held at the agent until both are there, then run side by side: the team
+    # balance falls by both over each one's window.
+    sim.configure(generation_cost=100, edit_cost=50)
     codes = {name: await member(database_url, name, monkeypatch) for name in ("alice", "bob")}
     answers: dict[str, tuple[CallToolResult, CallToolResult]] = {}
+    gate = sim.hold("run_sse")
 
     async def sitting(name: str) -> None:
-        async with signed_in(team, "", browser=member_browser(codes[name])) as client:
+        async with signed_in(held_team, "", browser=member_browser(codes[name])) as client:
             made = await call(
                 client, "generate", {"prompt": f"make a video of {name}'s dog", "new_project": True}
             )
             answers[name] = (made, await call(client, "credits"))
 
-    with anyio.fail_after(120):
+    with anyio.fail_after(120), gate:
         async with anyio.create_task_group() as tg:
             for name in codes:
                 tg.start_soon(sitting, name)
+            while gate.entries < len(codes):
+                await anyio.sleep(0.02)  # polling the simulator's count of turns at the gate
+            gate.release()
     with psycopg.connect(database_url) as conn:
         charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
     assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # each saw the other: the capped rule, not a fall

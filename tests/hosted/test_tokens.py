@@ -18,6 +18,7 @@ from ai_video_music.config import Settings
 from ai_video_music.hosted.housekeeping import sweep
 from ai_video_music.hosted.secrets_box import digest
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call
 from .oauth_client import MemoryStorage, hidden_fields, signed_in
@@ -83,7 +84,7 @@ async def user(hosted: Server, sim: Simulator) -> SignedIn:
 
 @pytest.fixture
 async def http(hosted: Server) -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient(base_url=hosted.base, timeout=30) as client:
+    async with httpx.AsyncClient(verify=shared_context(), base_url=hosted.base, timeout=30) as client:
         yield client
 
 

@@ -19,6 +19,7 @@ import pytest
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
+from ai_video_music.tls import shared_context
 
 from ..conftest import call, text
 from .oauth_client import MemoryStorage, hidden_fields, signed_in
@@ -41,9 +42,12 @@ def hosted(database_url: str, settings: Settings) -> Iterator[str]:
         yield base
 
 
-async def page_link(base: str, nemo_token: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
-    """A signed-in user's ``upload`` answer (hosted: the upload page)."""
-    async with signed_in(base, nemo_token) as client:
+async def page_link(
+    base: str, nemo_token: str, args: dict[str, Any] | None = None, storage: MemoryStorage | None = None
+) -> dict[str, Any]:
+    """A signed-in user's ``upload`` answer (hosted: the upload page). ``storage``: an app
+    signed in before (its token is used again, not a new sign-in)."""
+    async with signed_in(base, nemo_token, storage) as client:
         result = await call(client, "upload", args or {})
     assert not result.is_error, text(result)
     assert result.structured_content is not None
@@ -72,7 +76,7 @@ async def test_files_sent_through_the_link_arrive_in_the_project_and_status_tell
         answer = offered.structured_content
         assert answer is not None and not offered.is_error, text(offered)
         url = answer["upload_url"]
-        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30, headers={"Origin": hosted}) as http:
             form = await open_form(http, url)
             sent = await http.post(url, data=form, files=files(("beach.jpg", JPEG), ("clip.mp4", clip)))
             again = await http.post(url, data=form, files=files(("more.jpg", JPEG)))
@@ -104,7 +108,7 @@ async def test_refused_forms_send_nothing_and_leave_the_link_usable(hosted: str,
     token, _ = sim.state.register_user()
     with anyio.fail_after(90):
         url = (await page_link(hosted, token))["upload_url"]
-        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30, headers={"Origin": hosted}) as http:
             form = await open_form(http, url)
             good = files(("beach.jpg", JPEG))
             answers = {
@@ -160,7 +164,7 @@ async def test_an_expired_or_unknown_link_is_refused_and_sends_nothing(
     token, _ = sim.state.register_user()
     with anyio.fail_after(90):
         url = (await page_link(hosted, token))["upload_url"]
-        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30, headers={"Origin": hosted}) as http:
             form = await open_form(http, url)
             with psycopg.connect(database_url, autocommit=True) as conn:  # its 15 minutes are over
                 conn.execute("UPDATE upload_links SET expires_at = now() - interval '1 second'")
@@ -184,7 +188,7 @@ async def test_a_link_adds_only_to_its_own_users_project(hosted: str, sim: Simul
         async with signed_in(hosted, bob, bobs) as client:
             await call(client, "credits")  # signed in: bobs holds Bob's access token
         assert bobs.tokens is not None
-        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30, headers={"Origin": hosted}) as http:
             form = await open_form(http, url)
             as_bob = await http.post(
                 url,
@@ -243,12 +247,15 @@ async def test_while_an_instances_upload_slots_are_taken_a_post_is_told_to_retry
     answers: dict[str, httpx.Response] = {}
     with running(config, settings, sock) as base, sim.hold("upload") as gate:
         with anyio.fail_after(90):
+            app = MemoryStorage()  # the first user's app, signed in once
             first, again, second = (
-                (await page_link(base, token))["upload_url"],
-                (await page_link(base, token))["upload_url"],
+                (await page_link(base, token, storage=app))["upload_url"],
+                (await page_link(base, token, storage=app))["upload_url"],
                 (await page_link(base, other))["upload_url"],
             )
-            async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
+            async with httpx.AsyncClient(
+                verify=shared_context(), timeout=60, headers={"Origin": base}
+            ) as http:
                 forms = [await open_form(http, url) for url in (first, again, second)]
 
                 async def post(name: str, url: str, form: dict[str, str]) -> None:
@@ -279,8 +286,9 @@ async def test_a_post_that_trickles_is_stopped_and_frees_its_slot(
     )
     with running(config, settings, sock) as base:
         with anyio.fail_after(90):
-            slow = (await page_link(base, token))["upload_url"]
-            later = (await page_link(base, token))["upload_url"]
+            app = MemoryStorage()  # the user's app, signed in once
+            slow = (await page_link(base, token, storage=app))["upload_url"]
+            later = (await page_link(base, token, storage=app))["upload_url"]
             target = urlsplit(slow)
             head = (
                 f"POST {target.path} HTTP/1.1\r\nHost: {target.netloc}\r\nOrigin: {base}\r\n"
@@ -297,7 +305,9 @@ async def test_a_post_that_trickles_is_stopped_and_frees_its_slot(
                     except anyio.EndOfStream:
                         break
                 answer = received.decode("utf-8", "replace")
-            async with httpx.AsyncClient(timeout=60, headers={"Origin": base}) as http:
+            async with httpx.AsyncClient(
+                verify=shared_context(), timeout=60, headers={"Origin": base}
+            ) as http:
                 form = await open_form(http, later)
                 after = await http.post(later, data=form, files=files(("beach.jpg", JPEG)))
     assert answer.startswith("HTTP/1.1 408") and "too slowly" in answer, answer[:300]
@@ -309,7 +319,7 @@ async def test_a_link_of_a_forgotten_token_adds_nothing(hosted: str, sim: Simula
     token, _ = sim.state.register_user()
     with anyio.fail_after(90):
         url = (await page_link(hosted, token))["upload_url"]
-        async with httpx.AsyncClient(timeout=30, headers={"Origin": hosted}) as http:
+        async with httpx.AsyncClient(verify=shared_context(), timeout=30, headers={"Origin": hosted}) as http:
             form = await open_form(http, url)
             away = await http.get(f"{hosted}/signout")
             await http.post(f"{hosted}/signout", data=hidden_fields(away.text) | {"nemo_token": token})

@@ -198,7 +198,7 @@ def create_app(
     metadata_url = build_resource_metadata_url(resource)
 
     async def healthz(_: Request) -> Response:
-        ok = await db.healthy(pool)
+        ok = await db.healthy(pool, config.health_wait)
         return JSONResponse({"status": "ok" if ok else "unavailable"}, status_code=200 if ok else 503)
 
     @asynccontextmanager

@@ -179,6 +179,8 @@ class HostedConfig:
     # How long a request waits for a database connection before it is told to try again: long
     # enough to ride out a restart (a couple of seconds), short enough to answer within a call.
     database_wait: float = 5.0
+    # How long /healthz waits for a database connection before it says "unavailable".
+    health_wait: float = 3.0
 
     @property
     def team(self) -> bool:

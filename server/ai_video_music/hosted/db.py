@@ -34,10 +34,11 @@ def make_pool(url: str, *, min_size: int = 1, max_size: int = 10, wait: float = 
     )
 
 
-async def healthy(pool: AsyncConnectionPool) -> bool:
-    """One round trip to the database."""
+async def healthy(pool: AsyncConnectionPool, wait: float = 3.0) -> bool:
+    """One round trip to the database, waiting at most ``wait`` seconds for a connection (a
+    balancer's health check waits seconds, not more)."""
     try:
-        async with pool.connection(timeout=3) as conn:  # a balancer waits seconds, not more
+        async with pool.connection(timeout=wait) as conn:
             await conn.execute("SELECT 1")
     except Exception:  # any failure means "not healthy", which /healthz says
         log.warning("database health check failed", exc_info=True)
