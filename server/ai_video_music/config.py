@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import tempfile
@@ -23,8 +24,11 @@ DEFAULT_WEB_URL = "https://nemovideo.com"
 APP_DIR = "ai-video-music"
 
 
+@functools.cache
 def skill_version() -> str:
-    """The version from SKILL.md's frontmatter, as the build baked it into our metadata."""
+    """The version from SKILL.md's frontmatter, as the build baked it into our metadata (read
+    once: the installed metadata doesn't change under a running process, and reading it costs
+    milliseconds each time)."""
     try:
         return version(DIST_NAME)
     except PackageNotFoundError:  # running from a bare source tree
