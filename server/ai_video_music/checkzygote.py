@@ -21,6 +21,7 @@ or is gone, the caller runs the fresh child as before.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import json
 import os
@@ -72,20 +73,26 @@ class Zygote:
             self.control.send(json.dumps({"op": "end", "id": check_id}).encode("utf-8"))
 
     def stop(self) -> None:
+        """Close our end: the zygote kills and reaps its grandchildren and exits (killed if it
+        doesn't within a second)."""
         with contextlib.suppress(OSError):
             self.control.close()
         if self.owner != os.getpid():
             return
-        with contextlib.suppress(OSError):
-            self.process.kill()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
+        try:
+            self.process.wait(timeout=1)
+        except subprocess.TimeoutExpired:
+            with contextlib.suppress(OSError):
+                self.process.kill()
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                self.process.wait(timeout=5)
 
 
 @dataclass
 class _Holder:
     zygote: Zygote | None = None
     failed: bool = field(default=False)  # it could not be started: don't try on every check
+    exit_hook: bool = field(default=False)
 
 
 _held = _Holder()
@@ -124,6 +131,9 @@ def running(env: dict[str, str]) -> Zygote | None:
     finally:
         theirs.close()
     ours.setblocking(False)  # a stuck zygote must never stall the event loop: sends fail instead
+    if not _held.exit_hook:  # a process that ends without stopping its server still reaps it
+        atexit.register(stop)
+        _held.exit_hook = True
     _held.zygote = Zygote(process, ours, os.getpid())
     return _held.zygote
 
