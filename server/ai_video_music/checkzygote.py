@@ -152,7 +152,7 @@ def _preload() -> None:
     """Import what a check imports, once: this is the cost a fresh child paid per check."""
     from . import media, videocheck  # noqa: F401
 
-    for name in ("hachoir.parser", "hachoir.core.config", "hachoir.field", "av", "PIL.Image"):
+    for name in ("ctypes", "hachoir.parser", "hachoir.core.config", "hachoir.field", "av", "PIL.Image"):
         with contextlib.suppress(ImportError):
             __import__(name)
 

@@ -7,7 +7,8 @@ declaring a huge frame, millions of boxes, box sizes that lie), so:
 
 - a bounded walk of the box tree (sizes, counts, depth) refuses such a file before any parser
   sees it; it reads box headers only and keeps nothing but counters;
-- the parser and the decoder run in a separate process (``python -m ai_video_music.videocheck``)
+- the parser and the decoder run in a separate process (``python -m ai_video_music.videocheck``,
+  or the same code in a process forked by :mod:`checkzygote`, which has its imports done already)
   whose address space is capped (``RLIMIT_AS``) and which is killed after a wall-clock limit;
   whatever blows up there, the server only sees "not a video" or "no preview". A new download's
   probe and contact sheet share one child (its start and imports are most of the cost of either),
