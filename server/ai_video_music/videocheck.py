@@ -7,7 +7,8 @@ declaring a huge frame, millions of boxes, box sizes that lie), so:
 
 - a bounded walk of the box tree (sizes, counts, depth) refuses such a file before any parser
   sees it; it reads box headers only and keeps nothing but counters;
-- the parser and the decoder run in a separate process (``python -m ai_video_music.videocheck``)
+- the parser and the decoder run in a separate process (``python -m ai_video_music.videocheck``,
+  or the same code in a process forked by :mod:`checkzygote`, which has its imports done already)
   whose address space is capped (``RLIMIT_AS``) and which is killed after a wall-clock limit;
   whatever blows up there, the server only sees "not a video" or "no preview". A new download's
   probe and contact sheet share one child (its start and imports are most of the cost of either),
@@ -31,7 +32,7 @@ import os
 import struct
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -40,6 +41,7 @@ import anyio
 import anyio.abc
 from anyio.streams.buffered import BufferedByteReceiveStream
 
+from . import checkzygote
 from .fsutil import atomic_write_bytes
 from .media import NotAVideoError, VideoFacts
 
@@ -229,13 +231,61 @@ async def run_child(args: list[str], limit: float) -> dict[str, Any]:
 
 
 async def child_answers(args: list[str], limits: Sequence[float]) -> list[dict[str, Any]]:
-    """Run this module in a child with ``args``; its JSON answers (one line each), the n-th within
-    ``limits[n]`` of the one before. An answer that doesn't come (a crash, a kill for memory or
-    time, a line we can't read) is an ``error`` answer, and so is the last one returned."""
+    """Run this module's checker with ``args`` in a capped child; its JSON answers (one line each),
+    the n-th within ``limits[n]`` of the one before. An answer that doesn't come (a crash, a kill
+    for memory or time, a line we can't read) is an ``error`` answer, and so is the last one
+    returned. The child is forked by the server's :mod:`checkzygote` (imports paid once), or,
+    when there is none or it died during the check, started afresh."""
     # The child needs no setting and no secret (NEMO_TOKEN stays here); it finds this package
     # where the parent did.
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
     env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+    zygote = checkzygote.running(env)
+    if zygote is not None:
+        answers = await _forked_answers(zygote, args, limits)
+        if answers is not None:
+            return answers
+    return await _fresh_answers(args, limits, env)
+
+
+async def _forked_answers(
+    zygote: checkzygote.Zygote, args: list[str], limits: Sequence[float]
+) -> list[dict[str, Any]] | None:
+    """:func:`child_answers` from a grandchild forked by ``zygote``; None when the zygote could
+    not take the check or died before it was answered (the grandchild dies with it)."""
+    begun = zygote.begin(args)
+    if begun is None:
+        return None
+    check_id, sock = begun
+    try:
+        stream = await anyio.abc.UNIXSocketStream.from_socket(sock)
+    except OSError:
+        sock.close()
+        zygote.end(check_id)
+        return None
+    lines = BufferedByteReceiveStream(stream)
+
+    async def ended() -> str:
+        with contextlib.suppress(anyio.EndOfStream, anyio.BrokenResourceError, OSError):
+            while await lines.receive():  # after its last answer: whatever else it says, to the end
+                pass
+        return "the checker ended without an answer"
+
+    try:
+        answers = await _read_answers(lines, limits, ended)
+    finally:
+        with anyio.CancelScope(shield=True):
+            zygote.end(check_id)
+            await stream.aclose()
+    if "ended without" in answers[-1].get("error", "") and not zygote.alive():
+        return None  # the zygote, not the file, ended it: the file gets a fresh child's check
+    return answers
+
+
+async def _fresh_answers(
+    args: list[str], limits: Sequence[float], env: dict[str, str]
+) -> list[dict[str, Any]]:
+    """:func:`child_answers` from a new interpreter running this module."""
     try:
         process = await anyio.open_process(
             [sys.executable, "-m", "ai_video_music.videocheck", *args],
@@ -245,27 +295,41 @@ async def child_answers(args: list[str], limits: Sequence[float]) -> list[dict[s
         )
     except OSError as err:
         return [{"error": f"could not start the checker ({err.strerror})"}]
-    answers: list[dict[str, Any]] = []
     async with process:
         assert process.stdout is not None
-        lines = BufferedByteReceiveStream(process.stdout)
-        for limit in limits:
-            answer: dict[str, Any] | None = None
-            with anyio.move_on_after(limit) as scope:
-                answer = await _next_answer(lines)
-                if answer is None or len(answers) == len(limits) - 1:
-                    await process.wait()  # its output ended, or it has no more to say: it ends
-            if scope.cancelled_caught:
-                answer = {"error": f"took longer than {limit:.0f} s"}
-            elif answer is None:
-                answer = {"error": f"the checker ended with code {process.returncode}"}
-            answers.append(answer)
-            if "error" in answer:
-                break
+
+        async def ended() -> str:
+            await process.wait()
+            return f"the checker ended with code {process.returncode}"
+
+        answers = await _read_answers(BufferedByteReceiveStream(process.stdout), limits, ended)
         if process.returncode is None:
             with anyio.CancelScope(shield=True):
                 process.kill()
                 await process.wait()
+    return answers
+
+
+async def _read_answers(
+    lines: BufferedByteReceiveStream, limits: Sequence[float], ended: Callable[[], Awaitable[str]]
+) -> list[dict[str, Any]]:
+    """The answers of one child, each within its limit; after the last one (or when its output
+    ends) the child's end, within the same limit. ``ended`` waits for that end and says it."""
+    answers: list[dict[str, Any]] = []
+    for limit in limits:
+        answer: dict[str, Any] | None = None
+        why = ""
+        with anyio.move_on_after(limit) as scope:
+            answer = await _next_answer(lines)
+            if answer is None or len(answers) == len(limits) - 1:
+                why = await ended()  # its output ended, or it has no more to say: it ends
+        if scope.cancelled_caught:
+            answer = {"error": f"took longer than {limit:.0f} s"}
+        elif answer is None:
+            answer = {"error": why}
+        answers.append(answer)
+        if "error" in answer:
+            break
     return answers
 
 
