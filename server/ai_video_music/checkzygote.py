@@ -139,7 +139,8 @@ def running(env: dict[str, str]) -> Zygote | None:
 
 
 def stop() -> None:
-    """Stop the zygote (with the server); a later check starts a new one."""
+    """Stop the zygote (at the process's exit: one zygote serves every server of the process, a
+    hosted instance's users too); a later check starts a new one."""
     current, _held.zygote = _held.zygote, None
     if current is not None:
         current.stop()

@@ -29,7 +29,7 @@ from mcp.server.mcpserver.tools import Tool
 from mcp.types import CallToolResult, ImageContent, ListRootsResult, TextContent, ToolAnnotations
 from pydantic import Field
 
-from . import budget, checkzygote
+from . import budget
 from .app import app_tool_meta, build_apps
 from .client import NemoClient
 from .config import Settings, skill_version
@@ -312,7 +312,6 @@ def create_server(
                     tg.cancel_scope.cancel()
         finally:
             store.close()
-            checkzygote.stop()  # the video checker's zygote, if a check started one
 
     def media_origins() -> list[str]:
         """Where the app's player may load videos from: the configured storage, and the exact
