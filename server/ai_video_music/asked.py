@@ -126,6 +126,8 @@ _ZH_MUSIC_UNDER = re.compile(
     + r"\s*[。！]?\s*$"
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
+_BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
+_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|\bmusic\b|\bvolume\b")
 _AT_MOST = re.compile(
     r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
     r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
@@ -150,7 +152,7 @@ _EN_INTO = (
 )
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
-    r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video)\s+(?:to\s+)?"
+    r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+"
     + _EN_INTO
     + r")?(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
@@ -162,6 +164,7 @@ _EN_SECONDS = re.compile(
 _ZH_SECONDS = re.compile(
     r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成)?"
+    r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变)(?:成|到|为)"
     r"|(?:改|剪|缩短|延长|调整)(?:成|到|为)|只要|就)?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?(?:短?视频|短片|片子|宣传片|vlog))?\s*[。！]?\s*$"
 )
@@ -195,8 +198,8 @@ _EN_SHAPE_CLAUSE = (
     r"|slideshow|story))?(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?)?"
-    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?\s*[。！]?\s*$"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?)?"
+    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?的?\s*[。！]?\s*$"
 )
 
 
@@ -261,8 +264,11 @@ def _music_under(sentences: list[str]) -> tuple[float, bool] | None:
     """The music's volume limit and whether the limit itself is allowed ("at most")."""
     found: set[tuple[float, bool]] = set()
     for sentence in sentences:
-        for clause in _clauses(sentence):
+        clauses = _clauses(sentence)
+        for n, clause in enumerate(clauses):
             match = _EN_MUSIC_UNDER.search(clause) or _ZH_MUSIC_UNDER.search(clause)
+            if match is None and n and _MUSIC_WORD.search(clauses[n - 1]):
+                match = _BARE_LIMIT.match(clause)  # "音乐小声一点，25% 以下": the limit is the music's
             if match and not _RAISE.search(clause):
                 limit = float(next(g for g in match.groups() if g))
                 found.add((limit, _AT_MOST.search(match.group(0)) is not None))

@@ -1055,8 +1055,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cancel.running": (
         "“{prompt}” was already sent to NemoVideo and is still running: it can't be recalled, so it "
-        "finishes and its credits (about {cost}) are spent. Its answer comes when it is ready.",
-        "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，积分（约 {cost}）也已扣除。"
+        "finishes and its credits (about {cost}) are spent (held for it until it ends, then charged). Its "
+        "answer comes when it is ready.",
+        "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，"
+        "积分（约 {cost}）也会扣除（运行中先冻结，结束后扣费）。"
         "做完后会告诉你结果。",
     ),
     "cancel.project_kept": (
@@ -1355,10 +1357,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "（会先说明是哪个请求，确认后才发送）。",
     ),
     "next.confirm_ask": (
-        "Answer from status if you can; if the user wants NemoVideo asked, call generate with the same "
-        "prompt and accept_cost=true.",
-        "能用 status 回答就先用它回答；"
-        "如果用户要问 NemoVideo，用同样的 prompt 并传入 accept_cost=true 调用 generate。",
+        "If it is a question status can answer, answer from status. If it asks NemoVideo to change the "
+        'video ("can the music be quieter?"), or the user wants NemoVideo asked: tell the user the cost, '
+        "and once they agree call generate with the same prompt and accept_cost=true.",
+        "如果是 status 能回答的问题，就用 status 回答。如果是要 NemoVideo 修改视频（“音乐能小声点吗？”），"
+        "或用户想问 NemoVideo：先告诉用户费用，"
+        "用户同意后用同样的 prompt 并传入 accept_cost=true 调用 generate。",
     ),
     "next.credits_low": (
         "Share the way to more credits with the user; "

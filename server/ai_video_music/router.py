@@ -467,9 +467,19 @@ _ABOUT_PROGRESS = _rx(
 )  # fmt: skip
 
 
+# "把周末去哪儿改成 10 秒": a 把 sentence with a verb of change instructs, whatever "哪" a name
+# holds; only a question mark or a final particle makes it a question.
+_ZH_DISPOSAL = _rx(
+    "^(?:请|麻烦|帮我|你)*(?:把|将)[^，,。？?]{1,24}?(?:改|换|调|剪|加|删|去掉|变|缩短|延长|做)"
+)
+_ZH_ASKS_AT_END = _rx(r"(?:吗|呢|么|没有?)\s*$")
+
+
 def _is_question(text: str, asked: bool) -> bool:
     text = _INTERJECTION.sub("", text)  # "hmm how much do I have left"
     if _IMPERATIVE.match(text):
+        return False
+    if not asked and _ZH_DISPOSAL.match(text) and not _ZH_ASKS_AT_END.search(text):
         return False
     return asked or any(p.search(text) for p in (_WH, _AUX, _ZH_QUESTION, _REPORTED))
 

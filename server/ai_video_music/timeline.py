@@ -437,7 +437,9 @@ def diff(before: Timeline | None, after: Timeline, lang: Lang) -> list[str]:
     forest)``. With ``before`` unknown (None), every track of ``after`` reads as added.
     """
     lines: list[str] = []
-    if before is not None:
+    # An empty timeline has no frame or length of its own (a new project's canvas default is no
+    # video): the first video's are said as added, never as a change of a video's.
+    if before is not None and before.tracks_total:
         old_frame, new_frame = _frame_text(before, lang), _frame_text(after, lang)
         if old_frame and new_frame and old_frame != new_frame:
             lines.append(t("timeline.diff.frame", lang, old=old_frame, new=new_frame))

@@ -158,9 +158,17 @@ _GENERIC = re.compile(
 )
 
 
-def _checked(ask: str, tl: Timeline, length_met: bool = False) -> bool:
+# "Make the music quieter, around 25%": a volume said loosely beside the number the music has.
+_VOLUME = re.compile(
+    r"(?i)\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
+    r"|at|to|the|music|song|track)\b|\d{1,3}\s*[%％]|音量|小声|大声|轻一点|响一点|音乐|配乐|左右|大概|大约|以下|以内"
+)
+
+
+def _checked(ask: str, tl: Timeline, length_met: bool = False, volume_met: bool = False) -> bool:
     """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``.
-    ``length_met``: the request states a length elsewhere and the timeline has it."""
+    ``length_met``/``volume_met``: the request states a length / a music volume elsewhere and the
+    timeline has it."""
     if quoted(ask):
         return True  # a quoted text is looked for in the whole draft
     if asked.read(ask) != Asked():
@@ -168,6 +176,12 @@ def _checked(ask: str, tl: Timeline, length_met: bool = False) -> bool:
     rest = _GENERIC.sub(" ", _LENGTH.sub(" ", ask)).strip(" ,.!，。！")
     if length_met and _LENGTH.search(ask) and not rest:
         return True  # nothing but the length, which the stated number checks
+    if (
+        volume_met
+        and _VOLUME.search(ask)
+        and not _GENERIC.sub(" ", _VOLUME.sub(" ", ask)).strip(" ,.!，。！—-")
+    ):
+        return True  # nothing but the music's volume, which the music has as stated
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
     if _MUSIC.search(ask):
@@ -179,10 +193,10 @@ def _checked(ask: str, tl: Timeline, length_met: bool = False) -> bool:
 _TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
 
 
-def _open_part(ask: str, tl: Timeline, length_met: bool = False) -> str | None:
+def _open_part(ask: str, tl: Timeline, length_met: bool = False, volume_met: bool = False) -> str | None:
     """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
     in warm colours" after "a 10-second video"), or None."""
-    if not _checked(ask, tl, length_met):
+    if not _checked(ask, tl, length_met, volume_met):
         return ask
     if quoted(ask) or asked.read(ask) == Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named)
@@ -200,6 +214,9 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     found: list[str] = []
     stated = asked.read(prompt).seconds
     length_met = stated is not None and tl.duration_s is not None and abs(tl.duration_s - stated) < 0.5
+    percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
+    music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
+    volume_met = percent is not None and float(next(g for g in percent.groups() if g)) in music
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
             continue
@@ -217,7 +234,7 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
-                and (part := _open_part(a, tl, length_met)) is not None
+                and (part := _open_part(a, tl, length_met, volume_met)) is not None
             ]
             if missed and len(missed) == len(asks) > 1:
                 found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
