@@ -1,0 +1,42 @@
+"""Routing a prompt costs time in proportion to its length: a user's own 8,000-character prompt
+(the cap) repeating a command word must not cost seconds of CPU on a free call (attack7 A4:
+'取消' x 4,000 took 5.5 s, 0.06 s at 1,000 characters; in hosted mode every such call holds a
+worker thread). Both lengths are timed in the same test, so the ratio, not the machine, decides."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from ai_video_music.router import route
+
+SHORT, LONG = 1_000, 8_000  # LONG is MAX_PROMPT_CHARS
+# Linear would be 8x; quadratic was ~90x. 4x slack over linear absorbs a noisy shared machine,
+# and a few milliseconds more keep a tiny short time from making the bound meaningless.
+ALLOWED_RATIO = 8 * 4
+SLACK_S = 0.05
+
+
+def _cpu_seconds(prompt: str, repeats: int) -> float:
+    """The least CPU time of a few runs: the cost of routing, not of whatever else ran."""
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.process_time()
+        route(prompt)
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def _repeated(shape: str, length: int) -> str:
+    return (shape * (length // len(shape) + 1))[:length]
+
+
+SHAPES = ["取消", "停止 ", "stop ", "cancel ", "stop it ", "don't export ", "取消。"]
+
+
+@pytest.mark.parametrize("shape", SHAPES)
+def test_route_cost_grows_linearly_with_a_repeated_command_word(shape: str) -> None:
+    short = _cpu_seconds(_repeated(shape, SHORT), repeats=5)
+    long = _cpu_seconds(_repeated(shape, LONG), repeats=2)
+    assert long <= ALLOWED_RATIO * short + SLACK_S, (shape, short, long)
