@@ -59,6 +59,7 @@ _SUBJECT_EN = (
     ),
     re.compile(r"(?i)\b(?:for|of)\s+(?=(.+))"),
 )
+_RUN = re.compile(r"\S+")  # a word as str.split() finds it
 _STOP_EN = {
     "with", "and", "using", "from", "in", "at", "to", "set", "for", "that", "which", "who", "where", "on",
     "about", "featuring", "showing", "so", "but", "then", "please", "as", "by", "into", "over", "under",
@@ -118,7 +119,10 @@ def _english_subject(text: str) -> str:
     for pattern in _SUBJECT_EN:
         for found in pattern.finditer(text):
             words: list[str] = []
-            for raw in found.group(1).split():
+            # Words read one at a time up to where the subject ends: each match's group runs to
+            # the end of the line, and splitting all of it per match was quadratic ("of " x 2,700).
+            for run in _RUN.finditer(text, found.start(1), found.end(1)):
+                raw = run.group(0)
                 word = raw.strip(",.;:!?\"'“”()")
                 low = word.casefold()
                 if low in _STOP_EN or not word or raw[-1:] in ",.;:!?":

@@ -664,10 +664,13 @@ def _held_back(parts: list[Clause]) -> frozenset[Action]:
     beside an edit: "add a caption at the end, don't export yet")."""
     held: set[Action] = set()
     for part in parts:
+        # Searched once per clause, not once per command word: a long prompt repeating a command
+        # word would otherwise rescan the whole clause per word (quadratic in its length).
+        deferred = _DEFERRED.search(part.text) is not None
         for command in COMMANDS:
             for match in command.pattern.finditer(part.text):
                 before = part.text[max(0, match.start() - _NEGATION_NEAR) : match.start()]
-                if _NEGATED.search(before) or _DEFERRED.search(part.text):
+                if deferred or _NEGATED.search(before):
                     held.add(command.action)
     return frozenset(held)
 

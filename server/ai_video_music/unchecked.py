@@ -108,11 +108,27 @@ def _tidy(text: str) -> str:
     return _LEADING.sub("", text).strip().rstrip(".!?。！？ ")
 
 
+_OPENER = re.compile(r"[(（【\[]")
+_CLOSER = re.compile(r"[)）】\]]")
+
+
+def _mask_brackets(text: str) -> str:
+    """``text`` with each bracket, from an opener to the first closer after it, masked out.
+    Found by two searches per bracket rather than one regex: a regex retried at every opener of a
+    prompt of openers and no closer rescans the rest each time (quadratic: 0.7 s at 8,000 "(")."""
+    out, pos = [], 0
+    while (opener := _OPENER.search(text, pos)) is not None:
+        closer = _CLOSER.search(text, opener.end())
+        if closer is None:
+            break  # no closer after this opener, so none after any later one either
+        out += [text[pos : opener.start()], "\0" * (closer.end() - opener.start())]
+        pos = closer.end()
+    return "".join(out) + text[pos:]
+
+
 def _split(piece: str) -> list[str]:
     """One piece's asks, split at the joiners outside brackets and quotes."""
-    masked = piece
-    for pattern in (r"[(（【\[][^)）】\]]*[)）】\]]", asked._QUOTED.pattern):
-        masked = re.sub(pattern, lambda m: "\0" * len(m.group(0)), masked)
+    masked = asked._QUOTED.sub(lambda m: "\0" * len(m.group(0)), _mask_brackets(piece))
     cuts = [0]
     for m in _JOINER.finditer(masked):
         cuts += [m.start(), m.end()]

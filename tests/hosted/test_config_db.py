@@ -55,6 +55,7 @@ def test_a_complete_configuration_puts_the_mcp_endpoint_under_the_public_url() -
         ({"NEMO_TRUSTED_PROXIES": "*"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
         ({"NEMO_REGISTER_LIMIT": "0"}, "NEMO_REGISTER_LIMIT must be a whole number of at least 1"),
         ({"NEMO_AUTHORIZE_LIMIT": "lots"}, "NEMO_AUTHORIZE_LIMIT must be a whole number of at least 1"),
+        ({"NEMO_TOKEN_LIMIT": "0"}, "NEMO_TOKEN_LIMIT must be a whole number of at least 1"),
         ({"NEMO_TRUSTED_PROXIES": "10.0.0.5,balancer"}, "NEMO_TRUSTED_PROXIES must list IP addresses"),
     ],
 )

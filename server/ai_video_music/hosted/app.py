@@ -21,6 +21,8 @@ from mcp.server.auth.middleware.auth_context import AuthContextMiddleware
 from mcp.server.auth.middleware.bearer_auth import AuthenticatedUser, BearerAuthBackend, RequireAuthMiddleware
 from mcp.server.auth.provider import ProviderTokenVerifier
 from mcp.server.auth.routes import (
+    AUTHORIZATION_PATH,
+    TOKEN_PATH,
     build_metadata,
     build_resource_metadata_url,
     cors_middleware,
@@ -52,7 +54,7 @@ from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .dbaway import DatabaseAway
 from .housekeeping import sweep_forever
-from .oauth import SCOPE, PostgresOAuthProvider
+from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents
 from .page import page_language, render
 from .ratelimit import Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
@@ -156,6 +158,9 @@ def oauth_routes(provider: PostgresOAuthProvider, config: HostedConfig) -> list[
         )
         if route.path != METADATA_PATH
     ]
+    for route in routes:
+        if isinstance(route, Route) and route.path == AUTHORIZATION_PATH:
+            route.app = fetching_documents(route.app)  # the one place a client's document is fetched
     handler = cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"])
     return [Route(METADATA_PATH, endpoint=handler, methods=["GET", "OPTIONS"]), *routes]
 
@@ -251,6 +256,8 @@ def create_app(
             RateLimit(pool, "authorize", config.authorizations_per_address, window, fresh_client_try=True),
             refuse=busy_page,
         ),
+        # Each token request looks its client up (and checks a code or refresh token) in the database.
+        TOKEN_PATH: Limited(RateLimit(pool, "token", config.tokens_per_address, window)),
     }
     middleware = [
         # Outermost: a database away (restarting) is said as such, whatever was asking it.

@@ -14,6 +14,9 @@ from ..links import is_loopback
 
 REGISTRATIONS_PER_ADDRESS = 60
 AUTHORIZATIONS_PER_ADDRESS = 120
+# Token requests come from the client's servers (claude.ai's few cloud addresses for all of its
+# users, each refreshing every 15 minutes), so this one is much wider.
+TOKENS_PER_ADDRESS = 1200
 HOSTED_EXTRA = "pip install 'ai-video-generator-free-music[hosted]'"
 MCP_PATH = "/mcp"
 
@@ -150,6 +153,7 @@ class HostedConfig:
     # Generous: claude.ai registers from a few cloud addresses for all of its users.
     registrations_per_address: int = REGISTRATIONS_PER_ADDRESS
     authorizations_per_address: int = AUTHORIZATIONS_PER_ADDRESS
+    tokens_per_address: int = TOKENS_PER_ADDRESS
     anonymous_window: int = 10 * 60
     requests_per_user: int = 8  # at once, on /mcp: one user can't take an instance's every worker
     idle_after: float = 3600.0  # a user's server leaves memory after this long without a request
@@ -204,6 +208,9 @@ class HostedConfig:
             ),
             authorizations_per_address=_whole(
                 "NEMO_AUTHORIZE_LIMIT", env.get("NEMO_AUTHORIZE_LIMIT"), AUTHORIZATIONS_PER_ADDRESS, least=1
+            ),
+            tokens_per_address=_whole(
+                "NEMO_TOKEN_LIMIT", env.get("NEMO_TOKEN_LIMIT"), TOKENS_PER_ADDRESS, least=1
             ),
             database_wait=_seconds(env, "NEMO_DATABASE_WAIT_S", 5.0),
             resident_users=_whole("NEMO_RESIDENT_USERS", env.get("NEMO_RESIDENT_USERS"), 500, least=1),

@@ -11,6 +11,7 @@ checked by :mod:`client_metadata`.
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 from mcp.server.auth.provider import (
@@ -29,6 +30,7 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
 from .client_metadata import Destination, destination, problem
@@ -37,6 +39,26 @@ from .secrets_box import SecretBox, digest, new_secret
 
 SIGNIN_PATH = "/signin"
 SCOPE = "mcp"  # one scope: the user's own videos, all of them
+
+# Whether this request may fetch a client's metadata document: only /authorize, which is limited
+# per address and where a client starts every sign-in. Elsewhere (/token, /revoke) the SDK also
+# looks the client up, and a fetch there would let anyone make the server send a GET to a URL of
+# their choosing per request (attack7 A5); a client that never came to /authorize holds no code
+# or refresh token to present anyway.
+_may_fetch_documents: ContextVar[bool] = ContextVar("may_fetch_documents", default=False)
+
+
+def fetching_documents(app: ASGIApp) -> ASGIApp:
+    """``app`` (the /authorize route), allowed to fetch client metadata documents."""
+
+    async def allowed(scope: Scope, receive: Receive, send: Send) -> None:
+        token = _may_fetch_documents.set(True)
+        try:
+            await app(scope, receive, send)
+        finally:
+            _may_fetch_documents.reset(token)
+
+    return allowed
 
 
 def same_resource(a: str, b: str) -> bool:
@@ -75,13 +97,15 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
                 (CACHE_SECONDS, client_id),
             )
             row = await cur.fetchone()
-        if row is not None and (not row[2] or row[3]):
+        may_fetch = _may_fetch_documents.get()
+        # A stale document is fetched again only at /authorize; elsewhere the stored one serves.
+        if row is not None and (not row[2] or row[3] or not may_fetch):
             info: dict[str, Any] = row[0]
             if any(destination(str(uri)) is None for uri in info.get("redirect_uris") or []):
                 return None  # registered before such redirects were refused: never sent a code
             secret = self.box.open(row[1]) if row[1] is not None else None
             return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
-        if self.documents is None or not is_document_url(client_id):
+        if not may_fetch or self.documents is None or not is_document_url(client_id):
             return None
         client = await self.documents.fetch(client_id)
         if client is None:
