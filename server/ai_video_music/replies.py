@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .agentlinks import checked_words
@@ -39,7 +40,14 @@ def said(gen: Generation, lang: Lang) -> str:
     """What the agent wrote, cleaned (GUI wording rewritten, links judged by the link rule,
     images made labels: :mod:`agentlinks`), or ""."""
     text = turn_facts(gen).get("said")
-    return checked_words(clean_text(translate(text).text).strip(), lang) if isinstance(text, str) else ""
+    return _said(text, lang) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=16)
+def _said(text: str, lang: Lang) -> str:
+    # One answer reads the agent's words several times (reply, steps, agent_says) and every
+    # status/export shows them again: judged once per text (up to sse.MAX_TEXT_CHARS each).
+    return checked_words(clean_text(translate(text).text).strip(), lang)
 
 
 def _localized(value: Any, lang: Lang) -> Any:
