@@ -96,7 +96,7 @@ _LOOKALIKE = str.maketrans(
         "ɡ": "g",
     }
 )
-_NOT_SKELETON = re.compile(r"[^\w:]|_")
+_NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 SKELETON_LABEL = (
     r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai)"
     r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助手"
@@ -147,6 +147,8 @@ def _defuse_skeleton(text: str) -> str:
 
 def imitates(text: str) -> bool:
     """Whether ``text`` holds one of our labels in any spelling a reader takes for it."""
+    if len(text) < 9 and text.isascii():  # shorter than any label in Latin letters ("nextforai")
+        return False
     bone = skeleton(text)
     return any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None
 
