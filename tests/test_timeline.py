@@ -65,27 +65,27 @@ VERTICAL = {
         (
             CONTRACT,
             "en",
-            "Timeline: 10s, 3 tracks. 1. Video: city timelapse (0-10s) 2. BGM: Lo-fi (0-10s, 35%) "
+            "Timeline: 10s, 3 tracks. 1. Video: city timelapse (0-10s) 2. BGM: \"Lo-fi\" (0-10s, 35%) "
             '3. Title: "Urban Dreams" (0-3s)',
         ),
         (
             CONTRACT,
             "zh",
             "时间线：10 秒，3 条轨道。1. 视频：city timelapse（0-10 秒）；"
-            "2. 背景音乐：Lo-fi（0-10 秒，35%）；3. 标题：“Urban Dreams”（0-3 秒）",
+            "2. 背景音乐：“Lo-fi”（0-10 秒，35%）；3. 标题：“Urban Dreams”（0-3 秒）",
         ),
         (
             VERTICAL,
             "en",
             "Timeline: 12s, 1080x1920 (9:16), 3 tracks. 1. Video: beach (0-4s), forest (4-8s), city (8-12s) "
-            '2. BGM: Calm Piano (0-12s, 35%) 3. Title: "Summer" (0-3s)',
+            '2. BGM: "Calm Piano" (0-12s, 35%) 3. Title: "Summer" (0-3s)',
         ),
         (
             VERTICAL,
             "zh",
             "时间线：12 秒，1080x1920（9:16），3 条轨道。"
             "1. 视频：beach（0-4 秒）、forest（4-8 秒）、city（8-12 秒）；"
-            "2. 背景音乐：Calm Piano（0-12 秒，35%）；3. 标题：“Summer”（0-3 秒）",
+            "2. 背景音乐：“Calm Piano”（0-12 秒，35%）；3. 标题：“Summer”（0-3 秒）",
         ),
         (None, "en", "Timeline is empty: no video yet (its length and frame come with the first one)."),
         (None, "zh", "时间线是空的：还没有视频（时长和画面比例随第一个视频而定）。"),
@@ -258,8 +258,8 @@ SWAPPED = _edit(t__0__sg=[{"n": "desert", "s": 0, "d": 4000}, *VERTICAL["t"][0][
         (
             NO_MUSIC,
             VERTICAL,
-            ["Added BGM: Calm Piano (0-12s, 35%)"],
-            ["新增背景音乐：Calm Piano（0-12 秒，35%）"],
+            ['Added BGM: "Calm Piano" (0-12s, 35%)'],
+            ["新增背景音乐：“Calm Piano”（0-12 秒，35%）"],
         ),
         (VERTICAL, _edit(t__1__sg__0__v=20), ["Music volume: 35% → 20%"], ["音乐音量：35% → 20%"]),
         (_edit(d=10000), _edit(d=20000), ["Length: 10s → 20s"], ["时长：10 秒 → 20 秒"]),
@@ -308,7 +308,7 @@ def test_diff_lists_several_changes_and_treats_an_unknown_before_as_empty() -> N
     ]
     assert diff(None, read_timeline(CONTRACT), "en") == [
         "Added Video: city timelapse (0-10s)",
-        "Added BGM: Lo-fi (0-10s, 35%)",
+        'Added BGM: "Lo-fi" (0-10s, 35%)',
         'Added Title: "Urban Dreams" (0-3s)',
     ]
     assert diff(read_timeline(None), read_timeline(None), "zh") == []
@@ -317,8 +317,8 @@ def test_diff_lists_several_changes_and_treats_an_unknown_before_as_empty() -> N
 def test_volume_appearing_and_a_named_clip_among_several() -> None:
     one = {"t": [{"tt": 1, "sg": [{"n": "A", "d": 1000}, {"n": "B", "d": 1000, "v": 50}]}]}
     two = {"t": [{"tt": 1, "sg": [{"n": "A", "d": 1000, "v": 20}, {"n": "B", "d": 1000, "v": 50}]}]}
-    assert diff(read_timeline(one), read_timeline(two), "en") == ["Music volume (A): default → 20%"]
-    assert diff(read_timeline(one), read_timeline(two), "zh") == ["音乐音量（A）：默认 → 20%"]
+    assert diff(read_timeline(one), read_timeline(two), "en") == ['Music volume ("A"): default → 20%']
+    assert diff(read_timeline(one), read_timeline(two), "zh") == ["音乐音量（“A”）：默认 → 20%"]
 
 
 # --- fingerprints ------------------------------------------------------------------------------------
@@ -440,7 +440,7 @@ def test_the_timeline_catalogue_has_both_languages_with_the_same_placeholders() 
 def test_dataclasses_are_plain_values() -> None:
     track = Track("audio", "", (Segment("a", 0.0, 1.0, 35.0),), 1)
     assert Timeline((track,), 1) == Timeline((track,), 1)
-    assert summary(Timeline((track,), 1), "en") == "Timeline: 1 track. 1. BGM: a (0-1s, 35%)"
+    assert summary(Timeline((track,), 1), "en") == "Timeline: 1 track. 1. BGM: \"a\" (0-1s, 35%)"
 
 
 def test_a_replaced_title_says_where_it_is_so_a_caption_asked_for_the_end_can_be_checked() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from .agentlinks import checked_words
@@ -20,7 +21,7 @@ from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
-from .sanitize import IMITATION_WORDS, cap, clean_text, shown
+from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
 from .translate import translate
 
@@ -29,6 +30,8 @@ from .translate import translate
 _IMITATION = re.compile(
     r"(?i)^\W*(?:" + IMITATION_WORDS + r"|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
 )
+# The same, for spellings only the skeleton sees (zero-width characters, look-alike letters).
+_IMITATION_SKELETON = re.compile(r"(?:" + SKELETON_LABEL + r"|note:|注意:|credits:|积分:)")
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:
@@ -39,7 +42,14 @@ def said(gen: Generation, lang: Lang) -> str:
     """What the agent wrote, cleaned (GUI wording rewritten, links judged by the link rule,
     images made labels: :mod:`agentlinks`), or ""."""
     text = turn_facts(gen).get("said")
-    return checked_words(clean_text(translate(text).text).strip(), lang) if isinstance(text, str) else ""
+    return _said(text, lang) if isinstance(text, str) else ""
+
+
+@lru_cache(maxsize=16)
+def _said(text: str, lang: Lang) -> str:
+    # One answer reads the agent's words several times (reply, steps, agent_says) and every
+    # status/export shows them again: judged once per text (up to sse.MAX_TEXT_CHARS each).
+    return checked_words(clean_text(translate(text).text).strip(), lang)
 
 
 def _localized(value: Any, lang: Lang) -> Any:
@@ -57,7 +67,7 @@ def fence(words: str, lang: Lang) -> str:
     """The agent's words as a labelled, quoted block; lines that imitate ours are marked."""
     lines = []
     for line in words.splitlines() or [""]:
-        if _IMITATION.match(line):
+        if _IMITATION.match(line) or _IMITATION_SKELETON.match(skeleton(line)):
             line = t("agent.imitation", lang) + " " + line
         lines.append("> " + line if line.strip() else ">")
     return t("agent.says", lang) + "\n" + "\n".join(lines)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from typing import Any
 
 REPLACEMENT = "\ufffd"
@@ -80,6 +81,77 @@ IMITATION = re.compile("(?i)" + IMITATION_WORDS)
 _IMITATION_HINTS = ("assistant", "给助手", "nemo", "asked", "要求不符")
 DEFUSED = "[…]"
 
+# The same labels read on a skeleton, where a blocklist of spellings can't be dodged: invisible
+# format characters (zero-width space, soft hyphen, word joiner: category Cf) dropped, NFKC
+# (full-width forms), Cyrillic/Greek letters that look Latin mapped to it, case folded, then every
+# space and punctuation mark but the colon removed ("Ne<ZWSP>xt (for the аssistant):" and
+# "下一步（给 助手）：" are "nextfortheassistant:" and "下一步给助手:"). A word may stand inside the
+# label ("for the AI assistant", "给AI助手"), and an assistant may be named ("for Claude").
+_LOOKALIKE = str.maketrans(
+    {
+        **dict(zip("АВЕКМНОРСТХУІЈЅԁаеорсухіјѕһԛԝ", "abekmhopctxyijsdaeopcyxijshqw", strict=True)),
+        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "abezhikmnoptyxaikvoptux", strict=True)),
+        "ı": "i",
+        "ɑ": "a",
+        "ɡ": "g",
+    }
+)
+_NOT_SKELETON = re.compile(r"[^\w:]+|_+")
+SKELETON_LABEL = (
+    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai)"
+    r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助手"
+    r"|nemovideo(?:says|回复|swords|的原话)|notasasked:|与要求不符:)"
+)
+_SKELETON_LABEL = re.compile(SKELETON_LABEL)
+_SKELETON_HINTS = ("next", "forthe", "给", "nemovideo", "asked", "要求不符")
+_LABEL_TAIL = frozenset(")）:：")
+
+
+def _letter(char: str) -> str:
+    # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
+    if unicodedata.category(char) == "Cf":
+        return ""
+    return _NOT_SKELETON.sub(
+        "", unicodedata.normalize("NFKC", char.translate(_LOOKALIKE)).casefold().translate(_LOOKALIKE)
+    )
+
+
+def skeleton(text: str) -> str:
+    """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
+    if text.isascii():
+        return _NOT_SKELETON.sub("", text.casefold())
+    return "".join(_letter(char) for char in text)
+
+
+def _defuse_skeleton(text: str) -> str:
+    # Where each skeleton letter came from, so the label is cut out of the text as written.
+    origin: list[int] = []
+    letters: list[str] = []
+    for index, char in enumerate(text):
+        for letter in _letter(char):
+            letters.append(letter)
+            origin.append(index)
+    bone = "".join(letters)
+    out: list[str] = []
+    kept = 0
+    for found in _SKELETON_LABEL.finditer(bone):
+        start, end = origin[found.start()], origin[found.end() - 1] + 1
+        while end < len(text) and (text[end] in _LABEL_TAIL or unicodedata.category(text[end]) == "Cf"):
+            end += 1  # the label's own ")" and ":" go with it
+        if start < kept:
+            continue
+        out += [text[kept:start], DEFUSED]
+        kept = end
+    return "".join(out) + text[kept:]
+
+
+def imitates(text: str) -> bool:
+    """Whether ``text`` holds one of our labels in any spelling a reader takes for it."""
+    if len(text) < 9 and text.isascii():  # shorter than any label in Latin letters ("nextforai")
+        return False
+    bone = skeleton(text)
+    return any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None
+
 
 def shown(text: str, limit: int | None = None) -> str:
     """A backend name or message for a sentence of ours (outside the fenced "NemoVideo says:"
@@ -93,6 +165,8 @@ def shown(text: str, limit: int | None = None) -> str:
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
     if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
         text = IMITATION.sub(DEFUSED, text)
+    if imitates(text):  # a spelling the pattern above doesn't know (zero-width, look-alike, a word inside)
+        text = _defuse_skeleton(text)
     return cap(text, limit) if limit is not None else text
 
 

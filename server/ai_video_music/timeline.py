@@ -279,7 +279,9 @@ def track_label(track: Track, lang: Lang) -> str:
 
 
 def _clip_name(track: Track, segment: Segment, lang: Lang) -> str:
-    if track.kind == "text":
+    # Music is named by the backend as freely as text is: quoted, a name reads as a name and not
+    # as a sentence of ours in the Timeline line (attack7 A1).
+    if track.kind == "text" or (track.kind == "audio" and segment.name):
         return t("timeline.quoted", lang, text=segment.name)
     return segment.name or t("timeline.untitled", lang)
 
@@ -320,7 +322,7 @@ def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
     ``max_clips`` clip names and a count of the rest; at most ``MAX_SUMMARY`` characters.
 
     ``Timeline: 12s, 1080x1920 (9:16), 3 tracks. 1. Video: beach (0-4s), forest (4-8s)
-    2. BGM: Calm Piano (0-12s, 35%) 3. Title: "Summer" (0-3s)``
+    2. BGM: "Calm Piano" (0-12s, 35%) 3. Title: "Summer" (0-3s)``
     """
     if not tl.tracks_total:
         return t("timeline.empty", lang)
@@ -431,7 +433,7 @@ def _key(track: Track) -> tuple[str, str]:
 
 def diff(before: Timeline | None, after: Timeline, lang: Lang) -> list[str]:
     """What changed, one readable line each (empty when nothing did):
-    ``Title: "Spring Sale" → "Summer"``, ``Added BGM: Calm Piano (0-14s, 35%)``,
+    ``Title: "Spring Sale" → "Summer"``, ``Added BGM: "Calm Piano" (0-14s, 35%)``,
     ``Music volume: 35% → 20%``, ``Length: 10s → 20s``, ``Frame: 1920x1080 (16:9) →
     1080x1920 (9:16)``, ``Removed Title: "Summer"``, ``Video: 3 clips → 4 clips (added
     forest)``. With ``before`` unknown (None), every track of ``after`` reads as added.
