@@ -65,7 +65,7 @@ VERTICAL = {
         (
             CONTRACT,
             "en",
-            "Timeline: 10s, 3 tracks. 1. Video: city timelapse (0-10s) 2. BGM: \"Lo-fi\" (0-10s, 35%) "
+            'Timeline: 10s, 3 tracks. 1. Video: city timelapse (0-10s) 2. BGM: "Lo-fi" (0-10s, 35%) '
             '3. Title: "Urban Dreams" (0-3s)',
         ),
         (
@@ -440,7 +440,7 @@ def test_the_timeline_catalogue_has_both_languages_with_the_same_placeholders() 
 def test_dataclasses_are_plain_values() -> None:
     track = Track("audio", "", (Segment("a", 0.0, 1.0, 35.0),), 1)
     assert Timeline((track,), 1) == Timeline((track,), 1)
-    assert summary(Timeline((track,), 1), "en") == "Timeline: 1 track. 1. BGM: \"a\" (0-1s, 35%)"
+    assert summary(Timeline((track,), 1), "en") == 'Timeline: 1 track. 1. BGM: "a" (0-1s, 35%)'
 
 
 def test_a_replaced_title_says_where_it_is_so_a_caption_asked_for_the_end_can_be_checked() -> None:
