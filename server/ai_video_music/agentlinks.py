@@ -17,13 +17,14 @@ text is for a person's browser, where the configured backend's loopback address 
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
+from . import sanitize
 from .config import DEFAULT_WEB_URL, PRODUCTION_API_BASE
 from .links import LinkPolicy, UnsafeLinkError
 from .messages import Lang, t
-from .sanitize import shown
 
 _POLICY = LinkPolicy(PRODUCTION_API_BASE)
 # The schemes that run or embed (to the next blank: "<" belongs to them), then any scheme with //.
@@ -34,7 +35,9 @@ _TOKEN = re.compile(
     # "[v]: //127.0.0.1/x", an href="//…") and a bare www. host (GFM autolinks it). Judged as the
     # https link a browser makes of them.
     r"|(?<![\w:/\\])//[^\s<>\"'`/][^\s<>\"'`]*"
-    r"|(?<![\w./@:-])www\.[^\s<>\"'`]+)"
+    r"|(?<![\w./@:-])www\.[^\s<>\"'`]+"
+    # A bare host with a path ("nemovide0.com/download/v.mp4"): linkified by chat renderers.
+    r"|(?<![\w./@:-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/[^\s<>\"'`]*)"
 )
 # A colon or slash written so that a renderer or a browser reads one: a CommonMark backslash
 # escape ("http\://…") or an HTML entity (href="http&#58;//…").
@@ -126,16 +129,21 @@ def refused(url: str) -> str | None:
     return host if dressed_as_ours(host) or _LOCAL_INSIDE.search(host) else None
 
 
-def checked_words(words: str, lang: Lang) -> str:
+def checked_words(words: str, lang: Lang | None) -> str:
     """The agent's text with every refused link replaced by a marker, markdown links shown with
-    their target, and images made labels."""
+    their target, images made labels, HTML entities read as a browser reads them, and no HTML tag
+    left to form ("<" shown as "‹": a renderer would load <video src>, <iframe>, <a href="/\\host">).
+    ``lang`` None: a name's marker, in both languages."""
 
     def link(found: re.Match[str]) -> str:
         token = found.group(0)
         url = _trim(token)
-        judged = (
-            "https:" + url if url.startswith("//") else "https://" + url if url[:4].lower() == "www." else url
-        )
+        if url.startswith("//"):
+            judged = "https:" + url
+        elif "://" in url or url.split(":", 1)[0].lower() in _RUNNING:
+            judged = url
+        else:
+            judged = "https://" + url  # a www. host or a bare host with a path
         # No real download or page link is this long; judging one costs in proportion, so past
         # the cap it is refused by its scheme without being parsed.
         why = url.split(":", 1)[0].lower() + ":" if len(url) > MAX_URL_CHARS else refused(judged)
@@ -146,16 +154,35 @@ def checked_words(words: str, lang: Lang) -> str:
         if target.startswith("//"):  # no scheme: the https link a browser would open
             why = refused("https:" + target)
             target = target if why is None else _removed(why, lang)
-        label = t("agent.image", lang, alt=label) if image else label
+        if image:
+            label = f"[image / 图片: {label}]" if lang is None else t("agent.image", lang, alt=label)
         return f"{label} ({target})" if target else label
 
+    if "&" in words:
+        words = html.unescape(words)  # "&#106;avascript:", "java&#9;script:": as a browser reads them
     for char, disguised in _DISGUISED.items():
         if "\\" in words or "&" in words:
             words = disguised.sub(char, words)
     words = _MARKDOWN.sub(unwrap, words)
     words = _IMAGE.sub("[", words)
-    return _TOKEN.sub(link, words)
+    return _TOKEN.sub(link, words).replace("<", "‹")
 
 
-def _removed(why: str, lang: Lang) -> str:
-    return t("agent.link_removed", lang, host=shown(why, 60))
+_RUNNING = frozenset(("javascript", "vbscript", "data", "file", "blob", "about", "filesystem"))
+# Nothing of the marker's own brackets or quotes in the host it names.
+_NAMED = re.compile(r"[\s\[\]()<>\"'`“”「」]")
+
+
+def defanged(host: str) -> str:
+    """A refused host or scheme written so no renderer links it again ("nemovide0[.]com")."""
+    return _NAMED.sub("", host)[:60].replace(".", "[.]").replace(":", "[:]")
+
+
+def _removed(why: str, lang: Lang | None) -> str:
+    host = defanged(why)
+    if lang is None:
+        return f"[link removed / 链接已移除: {host}]"
+    return t("agent.link_removed", lang, host=host)
+
+
+sanitize.set_link_check(lambda text: checked_words(text, None))

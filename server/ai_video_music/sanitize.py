@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 REPLACEMENT = "\ufffd"
@@ -91,15 +92,28 @@ _LOOKALIKE = str.maketrans(
     {
         **dict(zip("АВЕКМНОРСТХУІЈЅԁаеорсухіјѕһԛԝ", "abekmhopctxyijsdaeopcyxijshqw", strict=True)),
         **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "abezhikmnoptyxaikvoptux", strict=True)),
+        # Armenian, small capitals and Lisu letters that read as Latin ones.
+        **dict(zip("օհսոզ", "ohunq", strict=True)),
+        **dict(zip("ᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdeghijklmnoprstuvwyz", strict=True)),
+        **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
         "ı": "i",
         "ɑ": "a",
         "ɡ": "g",
+        "給": "给",
+        # Digits that stand for letters inside a word ("ass1stant"): the skeleton only matches labels.
+        "1": "i",
+        "0": "o",
+        # Hangul fillers: letters no font draws.
+        "\u3164": "",
+        "\uffa0": "",
+        "\u115f": "",
+        "\u1160": "",
     }
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 SKELETON_LABEL = (
     r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai)"
-    r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助手"
+    r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
     r"|nemovideo(?:says|回复|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
@@ -111,15 +125,17 @@ def _letter(char: str) -> str:
     # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
     if unicodedata.category(char) == "Cf":
         return ""
-    return _NOT_SKELETON.sub(
-        "", unicodedata.normalize("NFKC", char.translate(_LOOKALIKE)).casefold().translate(_LOOKALIKE)
+    # NFKD, then accents dropped ("assístant" is "assistant"), then NFKC for full-width forms.
+    bare = "".join(
+        c for c in unicodedata.normalize("NFKD", char.translate(_LOOKALIKE)) if not unicodedata.combining(c)
     )
+    return _NOT_SKELETON.sub("", unicodedata.normalize("NFKC", bare).casefold().translate(_LOOKALIKE))
 
 
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
     if text.isascii():
-        return _NOT_SKELETON.sub("", text.casefold())
+        return _NOT_SKELETON.sub("", text.casefold()).translate(_LOOKALIKE)
     return "".join(_letter(char) for char in text)
 
 
@@ -167,7 +183,20 @@ def shown(text: str, limit: int | None = None) -> str:
         text = IMITATION.sub(DEFUSED, text)
     if imitates(text):  # a spelling the pattern above doesn't know (zero-width, look-alike, a word inside)
         text = _defuse_skeleton(text)
+    if _link_check is not None and _LINKISH.search(text):
+        text = _link_check(text)  # links in a name meet the one link rule too (agentlinks installs it)
     return cap(text, limit) if limit is not None else text
+
+
+# What may make a link in a name: a scheme, a www. host, a markdown target, an entity, a tag.
+_LINKISH = re.compile(r"(?i)[a-z]:|www\.|\]\(|&#?\w|<|//|\.[a-z]{2,}/")
+_link_check: Callable[[str], str] | None = None
+
+
+def set_link_check(check: Callable[[str], str]) -> None:
+    """Install the link rule for :func:`shown` (the link rule's module imports this one)."""
+    global _link_check
+    _link_check = check
 
 
 def cap(text: str, limit: int) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.agentlinks import checked_words, refused
+from ai_video_music.agentlinks import checked_words, defanged, refused
 from ai_video_music.messages import t
 
 from .conftest import MakeServer, text
@@ -48,8 +48,8 @@ async def test_reference_www_and_escaped_links_are_judged_end_to_end(
     for body in (text(turn), says):
         for needle in NEEDLES:
             assert needle not in body
-        assert t("agent.link_removed", "en", host="127.0.0.1") in body
-        assert t("agent.link_removed", "en", host="169.254.169.254") in body
+        assert t("agent.link_removed", "en", host=defanged("127.0.0.1")) in body
+        assert t("agent.link_removed", "en", host=defanged("169.254.169.254")) in body
 
 
 @pytest.mark.parametrize(
@@ -69,7 +69,7 @@ async def test_reference_www_and_escaped_links_are_judged_end_to_end(
 )
 def test_each_form_meets_the_link_rule(words: str, host: str) -> None:
     out = checked_words(words, "en")
-    assert t("agent.link_removed", "en", host=host) in out
+    assert t("agent.link_removed", "en", host=defanged(host)) in out
     assert "127.0.0.1:8080" not in out and "169.254.169.254/" not in out and "alert(" not in out
 
 

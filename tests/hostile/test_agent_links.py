@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.agentlinks import checked_words, dressed_as_ours
+from ai_video_music.agentlinks import checked_words, defanged, dressed_as_ours
 from ai_video_music.messages import Lang, t
 
 from .conftest import MakeServer, text
@@ -55,7 +55,7 @@ async def test_refused_links_in_the_agents_words_never_reach_the_assistant(
     for body in (told, says):
         for url, host in REFUSED.items():
             assert url not in body
-            assert t("agent.link_removed", lang, host=host) in body
+            assert t("agent.link_removed", lang, host=defanged(host)) in body
         for url in KEPT:
             assert url in body  # the rule refuses what it refuses, not every link
         assert "![" not in body and "](" not in body  # no image loads, no label hides its target
@@ -66,7 +66,7 @@ async def test_refused_links_in_the_agents_words_never_reach_the_assistant(
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_markers_in_the_users_language(lang: Lang) -> None:
     out = checked_words("see [x](//evil.localhost/a) and <img src=https://a.example/p.png>", lang)
-    assert out.startswith("see x (" + t("agent.link_removed", lang, host="evil.localhost") + ")")
+    assert out.startswith("see x (" + t("agent.link_removed", lang, host=defanged("evil.localhost")) + ")")
     assert "<img" not in out
 
 

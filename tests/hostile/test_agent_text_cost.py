@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 
 from ai_video_music import replies
-from ai_video_music.agentlinks import MAX_URL_CHARS, checked_words
+from ai_video_music.agentlinks import MAX_URL_CHARS, checked_words, defanged
 from ai_video_music.messages import t
 
 SIZE = 20_000
@@ -47,7 +47,7 @@ def test_trailing_parens_are_trimmed_and_a_very_long_link_is_refused() -> None:
     kept = "https://en.wikipedia.org/wiki/Foo_(bar)"
     assert checked_words(f"({kept})", "en") == f"({kept})"
     huge = "https://example.com/" + "a" * MAX_URL_CHARS
-    assert checked_words(huge, "en") == t("agent.link_removed", "en", host="https:")
+    assert checked_words(huge, "en") == t("agent.link_removed", "en", host=defanged("https:"))
 
 
 def test_agent_words_are_judged_once_per_text(monkeypatch) -> None:  # type: ignore[no-untyped-def]
