@@ -158,14 +158,16 @@ _EN_SECONDS = re.compile(
     + r")?(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
     r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen))?"
-    r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story))?"
+    r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story|highlights?|montage|recap"
+    r"|compilation|film|movie))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SECONDS = re.compile(
     r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成)?"
-    r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变)(?:成|到|为)"
-    r"|(?:改|剪|缩短|延长|调整)(?:成|到|为)|只要|就)?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
+    r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
+    r"|(?:再|并|然后)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为)|只要|就"
+    r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?(?:短?视频|短片|片子|宣传片|vlog))?\s*[。！]?\s*$"
 )
 _EN_SPAN = re.compile(
@@ -199,7 +201,8 @@ _EN_SHAPE_CLAUSE = (
 )
 _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?)?"
-    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?的?\s*[。！]?\s*$"
+    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?的?"
+    r"(?:\s*\d{{1,3}}\s*秒(?:钟)?)?\s*[。！]?\s*$"
 )
 
 

@@ -302,11 +302,17 @@ _DROP_NAMED = _rx(
 )
 # Said beside "try again": why it can run now ("I've registered now", "我已经注册好了").
 _CONTEXT = _rx(
-    r"^(?:ok |okay |so |alright )?(?:i|we)(?:'ve| have)?(?: just| now| already| finally)*\s+"
+    r"^(?:ok |okay |so |alright |done |fine )?(?:(?:i|we)(?:'ve| have)?(?: just| now| already| finally)*\s+)?"
     r"(?:signed up|registered|topped up|bought (?:more |some )?credits|added (?:more |some )?credits"
     r"|got (?:more |some )?credits|made an account|created an account)"
     r"(?: (?:on|at|with|for) nemovideo)?(?: now| just now| already)?$"
     + "|^(?:好了|好的)?我(?:已经|刚刚?|现在)?(?:注册|充值|充好值|买了积分|充了值)(?:好|完)?了?$"
+)
+# Beside why it can run now: "carry on with the logo", "logo 那个继续" ask for the refused request.
+_GO_ON = _rx(
+    r"^(?:please |ok |okay |so |now )*(?:carry on|go on|continue|go ahead|proceed|do it)"
+    r"(?: with [\w' -]{1,40})?(?: now| please)*$"
+    + "|^[^，,。]{0,16}?(?:那个|这个)?(?:继续|接着做|接着来|继续做)(?:吧|做吧)?$"
 )
 # "The music is perfect, export it": praise names parts of the video but asks for no change.
 _PRAISE = _rx(
@@ -331,7 +337,8 @@ _RETRACT = _rx(
 _NEGATED = _rx(
     _words(
         "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
-        "without", "wait (?:to|before|until)", "not",
+        "without", "wait (?:to|before|until|with|on)", "not", "hang on(?: with)?", "hold on(?: with)?",
+        "hold (?:the|back on|back)", "pause (?:the|on)", "hang fire on",
     )
     + "|别|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
 )  # fmt: skip
@@ -652,7 +659,7 @@ _DEFERRED = _rx(
         "later", "tomorrow", "tonight", "next (?:week|time)", "in a (?:bit|while|minute)", "i'll", "i will",
         "myself", "not yet", "for now",
     )
-    + "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来|暂时"
+    + "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来|暂时|等一下再|等一等再|先等"
 )  # fmt: skip
 # A negation just before the command word ("don't export", "先别导出", "no need to render it yet");
 # a negation elsewhere in the clause ("export it without music") is about something else.
@@ -741,7 +748,9 @@ def _only_retry(parts: list[Clause]) -> bool:
     retry = [
         p
         for p in parts
-        if _RETRY.match(p.text.strip()) or _back_retry(p.text) or (context and _CONSENT.match(p.text))
+        if _RETRY.match(p.text.strip())
+        or _back_retry(p.text)
+        or (context and (_CONSENT.match(p.text) or _GO_ON.match(p.text)))
     ]
     idle = [p for p in parts if p not in retry and read_clause(p.text).kind is Kind.IDLE]
     return bool(retry) and all(p in retry or p in context or p in idle for p in parts)

@@ -48,7 +48,7 @@ _MAKE_VIDEO = re.compile(
     r"(?:\s*(?:from|of|with|using|out\s+of|into)\s+(?:(?:these|those|the|my|all|our)\s+)*"
     r"(?:(?:photos?|pictures?|images?|pics|clips|uploads|files|videos?|footage)\b)?"
     r"(?:\s+(?:into|as)\s+(?:a|an)\s+(?:video|reel|clip|slideshow))?)?\s*$"
-    r"|^(?:请|帮我)?(?:用|把)?(?:这些|这几张|这几个|我的)?(?:照片|图片|素材|视频)?(?:做|生成|制作|剪)(?:成)?"
+    r"|^(?:请|帮我)?(?:再)?(?:用|把)?(?:这些|这几张|这几个|我的)?(?:照片|图片|素材|视频)?(?:做|生成|制作|剪|来)(?:成)?"
     r"(?:一个|一段|一支|一条|个|段|支|条)?(?:视频|短片|片子)?$"
 )
 _MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
