@@ -5,10 +5,21 @@ shapes said as "加长到 12 秒", "竖屏 6 秒" and "a 14-second highlight" ar
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
+
 import pytest
+from mcp import Client
 
 from ai_video_music.asked import Shape, read
+from ai_video_music.config import Settings
 from ai_video_music.router import Action, route
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask
+
+pytestmark = pytest.mark.anyio
 
 
 @pytest.mark.parametrize(
@@ -41,3 +52,25 @@ def test_lengths_and_shapes_in_everyday_words_are_read() -> None:
     vertical = read("再做一个，叫“晨练打卡”，竖屏 6 秒，只要最后一张图，不要音乐。")
     assert vertical.seconds == 6 and vertical.shape is Shape.VERTICAL
     assert read("Make a 14-second landscape highlight from the photos").seconds == 14
+
+
+async def test_a_working_answer_names_the_project_as_it_stays(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Play-test 12: the project took its name from the title only when the request ended, so the
+    "working" answer's project="Video 1" step then found no project. Named once NemoVideo has it."""
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        with sim.hold("run_sse") as gate:
+            working = await ask(
+                client, "generate", {"prompt": "Make a 14-second highlight with the title 'Season Wrap'."}
+            )
+            assert working["status"] == "working", working
+            assert working["project"]["name"] == "Season Wrap", working["project"]
+            step = next(s for s in working["next_steps"] if "project=" in s)
+            assert 'project="Season Wrap"' in step, step
+            looked = await ask(client, "status", {"project": "Season Wrap"})
+            assert looked["project"]["name"] == "Season Wrap"
+            gate.release()

@@ -229,17 +229,17 @@ class Turns:
         )
         job.message = msg("job.sending")
         if not await self.s.jobs.wait([job], report, lang, deadline - self.s.reserve()):
+            view = await self.s.project_view(project, link=True)  # its name as it is now (named on accept)
+            name = view.name if view is not None and view.name else project.name or project.id
             return GenerateOutput(
                 language=lang,
                 status="working",
                 action="agent",
                 reply="\n\n".join([*notes, *([note] if note else []), t("agent.working", lang)]),
-                next_steps=[
-                    t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=project.name or project.id)
-                ],
+                next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=name)],
                 job_id=gen_id,
                 cost_note=note,
-                project=await self.s.project_view(project, link=True),
+                project=view,
                 poll_after_s=AGENT_POLL_S,
             )
         try:
@@ -327,10 +327,15 @@ class Turns:
                     log.warning("turn %s: heartbeat not recorded", gen_id)
 
         accepted = False
+        named_on_accept: list[str | None] = []
 
         def on_accepted() -> None:
             nonlocal accepted
             accepted = True
+            if first and not named_on_accept:
+                # Named as soon as NemoVideo has the request, not when it ends: a "working" answer
+                # given meanwhile names the project as it will stay (its project= step then works).
+                named_on_accept.append(self.s.projects.name_if_unnamed(project, prompt))
 
         error: NemoError | None = None
         truncated = False
@@ -355,7 +360,10 @@ class Turns:
             error = err
         # Named from the user's words before the record is made, so the answer says so (status and
         # the next steps use the new name).
-        named = self.s.projects.name_if_unnamed(session, prompt) if accepted and first else None
+        if named_on_accept:
+            named = named_on_accept[0]
+        else:
+            named = self.s.projects.name_if_unnamed(session, prompt) if accepted and first else None
         extra = {"named": named} if named else None
         await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted, extra=extra)
         if error is not None and not accepted:
