@@ -37,7 +37,8 @@ _TOKEN = re.compile(
     r"|(?<![\w:/\\])//[^\s<>\"'`/][^\s<>\"'`]*"
     r"|(?<![\w./@:-])www\.[^\s<>\"'`]+"
     # A bare host with a path ("nemovide0.com/download/v.mp4"): linkified by chat renderers.
-    r"|(?<![\w./@:-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.[a-z]{2,24}/[^\s<>\"'`]*)"
+    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)(?=[/?#:]|\s|$)[^\s<>\"'`]*"
+    r"|(?i:mailto):[^\s<>\"'`@]+@[^\s<>\"'`]+)"
 )
 # A colon or slash written so that a renderer or a browser reads one: a CommonMark backslash
 # escape ("http\://…") or an HTML entity (href="http&#58;//…").
@@ -129,17 +130,21 @@ def refused(url: str) -> str | None:
     return host if dressed_as_ours(host) or _LOCAL_INSIDE.search(host) else None
 
 
-def checked_words(words: str, lang: Lang | None) -> str:
+def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
     """The agent's text with every refused link replaced by a marker, markdown links shown with
     their target, images made labels, HTML entities read as a browser reads them, and no HTML tag
     left to form ("<" shown as "‹": a renderer would load <video src>, <iframe>, <a href="/\\host">).
-    ``lang`` None: a name's marker, in both languages."""
+    ``lang`` None: a name's marker, in both languages. ``entities`` False: already read (a name
+    through :func:`sanitize.shown`, which reads them before its checks: reading them again here
+    would undo those)."""
 
     def link(found: re.Match[str]) -> str:
         token = found.group(0)
         url = _trim(token)
         if url.startswith("//"):
             judged = "https:" + url
+        elif url[:7].lower() == "mailto:":
+            judged = "https://" + url.rsplit("@", 1)[-1]  # the mail's domain, as a person reads it
         elif "://" in url or url.split(":", 1)[0].lower() in _RUNNING:
             judged = url
         else:
@@ -158,7 +163,7 @@ def checked_words(words: str, lang: Lang | None) -> str:
             label = f"[image / 图片: {label}]" if lang is None else t("agent.image", lang, alt=label)
         return f"{label} ({target})" if target else label
 
-    if "&" in words:
+    if entities and "&" in words:
         words = html.unescape(words)  # "&#106;avascript:", "java&#9;script:": as a browser reads them
     for char, disguised in _DISGUISED.items():
         if "\\" in words or "&" in words:
@@ -185,4 +190,4 @@ def _removed(why: str, lang: Lang | None) -> str:
     return t("agent.link_removed", lang, host=host)
 
 
-sanitize.set_link_check(lambda text: checked_words(text, None))
+sanitize.set_link_check(lambda text: checked_words(text, None, entities=False))

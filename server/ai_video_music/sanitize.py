@@ -9,6 +9,7 @@ takes backend text into a tool result or the store passes it through here.
 
 from __future__ import annotations
 
+import html
 import math
 import re
 import unicodedata
@@ -96,6 +97,9 @@ _LOOKALIKE = str.maketrans(
         **dict(zip("օհսոզ", "ohunq", strict=True)),
         **dict(zip("ᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdeghijklmnoprstuvwyz", strict=True)),
         **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
+        # Cherokee capitals that read as Latin ones; letters with a stroke or a hook.
+        **dict(zip("ᎪᏴᏟᎠᎬᎰᏂᎥᏞᎷᏁᏒᏚᏙᏔᏉᏢ", "abcdeohilmnrstwvp", strict=True)),
+        **dict(zip("øŧɩӀꜰđħłŀɨʉƚ", "otilfdhlliul", strict=True)),
         "ı": "i",
         "ɑ": "a",
         "ɡ": "g",
@@ -112,12 +116,13 @@ _LOOKALIKE = str.maketrans(
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 SKELETON_LABEL = (
-    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai)"
+    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai|agent)"
     r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
-    r"|nemovideo(?:says|回复|swords|的原话)|notasasked:|与要求不符:)"
+    r"|下一步(?:交给|给)?[a-z0-9\u4e00-\u9fff]{0,4}(?:助手|助理|ai)"
+    r"|nemovideo(?:says|said|回复|说|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
-_SKELETON_HINTS = ("next", "forthe", "给", "nemovideo", "asked", "要求不符")
+_SKELETON_HINTS = ("next", "forthe", "给", "下一步", "nemovideo", "asked", "要求不符")
 _LABEL_TAIL = frozenset(")）:：")
 
 
@@ -174,7 +179,16 @@ def shown(text: str, limit: int | None = None) -> str:
     block): on one line, without the quote marks that could end our quote around it, and with
     every imitation of our own labels ("Next (for the assistant):", "下一步（给助手）：",
     "NemoVideo says:") replaced by ``[…]`` wherever it stands, so no part of it reads as the
-    server's guidance. Idempotent: a name shown twice reads the same."""
+    server's guidance. Idempotent: a name shown twice reads the same. HTML entities are read
+    first (a renderer reads them): "&#78;ext (&#102;or the assistant):" and "&quot;" are
+    judged as the label and the quote they spell, never restored after the checks."""
+    for _ in range(3):  # "&amp;#78;" too: decoded until nothing changes (bounded)
+        if "&" not in text:
+            break
+        decoded = html.unescape(text)
+        if decoded == text:
+            break
+        text = decoded
     text = one_line(text)
     if _QUOTES.search(text):
         text = " ".join(_QUOTES.sub(" ", text).split())
@@ -189,7 +203,7 @@ def shown(text: str, limit: int | None = None) -> str:
 
 
 # What may make a link in a name: a scheme, a www. host, a markdown target, an entity, a tag.
-_LINKISH = re.compile(r"(?i)[a-z]:|www\.|\]\(|&#?\w|<|//|\.[a-z]{2,}/")
+_LINKISH = re.compile(r"(?i)[a-z]:|www\.|\]\(|&#?\w|<|//|\.(?:[^\W\d_]{2,}|xn--)")
 _link_check: Callable[[str], str] | None = None
 
 
