@@ -15,7 +15,9 @@ from ai_video_music.asked import Shape, read
 from ai_video_music.config import Settings
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
+from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.tools import create_server
+from ai_video_music.unchecked import not_checked
 
 from .conftest import ask
 
@@ -74,3 +76,22 @@ async def test_a_working_answer_names_the_project_as_it_stays(
             looked = await ask(client, "status", {"project": "Season Wrap"})
             assert looked["project"]["name"] == "Season Wrap"
             gate.release()
+
+
+@pytest.mark.parametrize(
+    "prompt", ["Ugh, never mind that one.", "oh, forget that one", "周末领养日先不做了。"]
+)
+def test_play13_a_withdrawal_in_everyday_words_is_a_cancel(prompt: str) -> None:
+    assert route(prompt).action is Action.CANCEL
+
+
+def test_play13_a_stated_length_or_volume_limit_is_checked_met_or_not() -> None:
+    """'时长剪到 8 秒' and '最多 20%' are read; whether the timeline has them or not, they are
+    as_asked or not_as_asked, never also 'not checked'."""
+    prompt = "音乐小一点，最多 20%，时长剪到 8 秒。"
+    stated = read(prompt)
+    assert stated.seconds == 8 and stated.music_under == 20 and stated.music_at_most
+    for seconds, volume in ((10.0, 35.0), (8.0, 20.0)):
+        music = Track("audio", "", [Segment("Calm", 0, seconds, volume)], 1)
+        video = Track("video", "", [Segment("a.jpg", 0, seconds, None)], 1)
+        assert not_checked(prompt, Timeline(tracks=(video, music), tracks_total=2, duration_s=seconds)) == []

@@ -37,7 +37,11 @@ _TOKEN = re.compile(
     r"|(?<![\w:/\\])//[^\s<>\"'`/][^\s<>\"'`]*"
     r"|(?<![\w./@:-])www\.[^\s<>\"'`]+"
     # A bare host with a path ("nemovide0.com/download/v.mp4"): linkified by chat renderers.
-    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)(?=[/?#:]|\s|$)[^\s<>\"'`]*"
+    # ASCII: also without a path ("nemovide0.com"); any script only with one ("nеmovideo.com/v"),
+    # so a file name ("海滩.jpg") is never taken for a host.
+    r"|(?<![\w./@:-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:[a-z]{2,24}|xn--[a-z0-9-]+)"
+    r"(?=[/?#:]|\s|$)[^\s<>\"'`]*"
+    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)[/?#:][^\s<>\"'`]*"
     r"|(?i:mailto):[^\s<>\"'`@]+@[^\s<>\"'`]+)"
 )
 # A colon or slash written so that a renderer or a browser reads one: a CommonMark backslash

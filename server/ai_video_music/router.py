@@ -259,6 +259,7 @@ _IDLE = _rx(
         "thanks?(?: you)?(?: so much| a lot)?", "thx", "ty", "great(?: job)?", "nice", "cool", "awesome",
         "wow", "hmm+", "haha+", "lol", "lol ok", "ok", "okay", "perfect", "wait", "hi", "hello", "hey",
         "hold on(?: a (?:sec|second|moment|minute))?", "not now", "later", "one (?:sec|second|moment)",
+        "ugh", "oh", "ah", "argh", "meh", "oops",
     )
     + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
     + r")[\s!~]*$"
@@ -289,7 +290,8 @@ _STOP_DOING = _rx(
 )
 # A clause that only drops what was asked ("scrap that one", "这个不要了"): said alone, a cancel.
 _DROP = _rx(
-    r"^(?:scrap|ditch|drop|trash|forget|skip) (?:this|that|it)(?: one)?(?: after all)?$"
+    r"^(?:(?:ugh|oh|ah|hmm|actually|ok|okay)[\s,]+)*(?:scrap|ditch|drop|trash|forget|skip|never ?mind)"
+    r" (?:this|that|it)(?: one)?(?: after all)?$"
     + "|^(?:这个|那个)?不要了$|^不做了$"
 )
 # "Actually, scrap the spa one", "会员日那个先不要了": a whole video named and dropped, said alone.
@@ -298,7 +300,7 @@ _DROP_NAMED = _rx(
     r"(?:scrap|ditch|trash|bin|abandon|forget(?: about)?)"
     r"\s+(?:this|that|it|the (?:[\w'-]+ ){1,3}(?:one|video|project)|the (?:video|project))"
     r"(?: after all| then| instead| please)?$"
-    + "|^(?P<named>[^，,]{0,16}?)(?:这个|那个)(?:视频|项目)?(?:就|也|先|暂时)*(?:不要了|不做了|算了)$"
+    + "|^(?P<named>[^，,]{0,16}?)(?:这个|那个)?(?:视频|项目)?(?:就|也|先|暂时)*(?:不要了|不做了|算了)$"
 )
 # Said beside "try again": why it can run now ("I've registered now", "我已经注册好了").
 _CONTEXT = _rx(

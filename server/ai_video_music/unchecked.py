@@ -177,7 +177,9 @@ _GENERIC = re.compile(
 # "Make the music quieter, around 25%": a volume said loosely beside the number the music has.
 _VOLUME = re.compile(
     r"(?i)\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
-    r"|at|to|the|music|song|track)\b|\d{1,3}\s*[%％]|音量|小声|大声|轻一点|响一点|音乐|配乐|左右|大概|大约|以下|以内"
+    r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above)\b|\d{1,3}\s*[%％]"
+    r"|音量|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
+    r"|低于|小于|不高于|调到|调成|降到"
 )
 
 
@@ -229,10 +231,16 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     and commands are not asks; a list's heading ("Make Morning Flow:") is its items'."""
     found: list[str] = []
     stated = asked.read(prompt).seconds
-    length_met = stated is not None and tl.duration_s is not None and abs(tl.duration_s - stated) < 0.5
+    # A length or a music volume the request states is checked, met or not (as_asked or
+    # not_as_asked says which): the loose words around it ("剪到", "a bit longer", "quieter") are
+    # that same ask, never also "not checked".
+    length_met = stated is not None and tl.duration_s is not None
     percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
-    volume_met = percent is not None and float(next(g for g in percent.groups() if g)) in music
+    volume_met = percent is not None and (
+        asked.read(prompt).music_under is not None
+        or float(next(g for g in percent.groups() if g)) in music
+    )
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
             continue

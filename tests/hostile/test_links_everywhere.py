@@ -118,3 +118,8 @@ def test_bare_hosts_in_any_script_and_mail_links_are_judged(words: str) -> None:
 )
 def test_more_label_spellings_are_defused(name: str) -> None:
     assert imitates(name) and not imitates(shown(name)), shown(name)
+
+
+@pytest.mark.parametrize("name", ["海滩.jpg", "beach.jpg", "照片.png 和 视频.mp4", "Calm.Piano.v2.mp3"])
+def test_file_names_are_never_taken_for_hosts(name: str) -> None:
+    assert shown(name) == name and checked_words(name, "zh") == name
