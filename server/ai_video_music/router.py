@@ -291,8 +291,7 @@ _STOP_DOING = _rx(
 # A clause that only drops what was asked ("scrap that one", "这个不要了"): said alone, a cancel.
 _DROP = _rx(
     r"^(?:(?:ugh|oh|ah|hmm|actually|ok|okay)[\s,]+)*(?:scrap|ditch|drop|trash|forget|skip|never ?mind)"
-    r" (?:this|that|it)(?: one)?(?: after all)?$"
-    + "|^(?:这个|那个)?不要了$|^不做了$"
+    r" (?:this|that|it)(?: one)?(?: after all)?$" + "|^(?:这个|那个)?不要了$|^不做了$"
 )
 # "Actually, scrap the spa one", "会员日那个先不要了": a whole video named and dropped, said alone.
 _DROP_NAMED = _rx(

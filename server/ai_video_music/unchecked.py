@@ -238,8 +238,7 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     volume_met = percent is not None and (
-        asked.read(prompt).music_under is not None
-        or float(next(g for g in percent.groups() if g)) in music
+        asked.read(prompt).music_under is not None or float(next(g for g in percent.groups() if g)) in music
     )
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
