@@ -183,23 +183,23 @@ _VOLUME = re.compile(
 )
 
 
-def _checked(ask: str, tl: Timeline, length_met: bool = False, volume_met: bool = False) -> bool:
+def _only_about(ask: str, words: re.Pattern[str], punctuation: str = " ,.!，。！") -> bool:
+    """``ask`` says nothing but ``words``, generic ones ("make it a bit longer") and ``punctuation``."""
+    return bool(words.search(ask)) and not _GENERIC.sub(" ", words.sub(" ", ask)).strip(punctuation)
+
+
+def _checked(ask: str, tl: Timeline, length_stated: bool = False, volume_stated: bool = False) -> bool:
     """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``.
-    ``length_met``/``volume_met``: the request states a length / a music volume elsewhere and the
-    timeline has it."""
+    ``length_stated``/``volume_stated``: the request states a length / a music volume (limit)
+    elsewhere, which a check compares with the timeline (as_asked or not_as_asked)."""
     if quoted(ask):
         return True  # a quoted text is looked for in the whole draft
     if asked.read(ask) != Asked():
         return True
-    rest = _GENERIC.sub(" ", _LENGTH.sub(" ", ask)).strip(" ,.!，。！")
-    if length_met and _LENGTH.search(ask) and not rest:
+    if length_stated and _only_about(ask, _LENGTH):
         return True  # nothing but the length, which the stated number checks
-    if (
-        volume_met
-        and _VOLUME.search(ask)
-        and not _GENERIC.sub(" ", _VOLUME.sub(" ", ask)).strip(" ,.!，。！—-")
-    ):
-        return True  # nothing but the music's volume, which the music has as stated
+    if volume_stated and _only_about(ask, _VOLUME, " ,.!，。！—-"):  # "softer — 20% tops —"
+        return True  # nothing but the music's volume, which the stated number checks
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
     if _MUSIC.search(ask):
@@ -211,10 +211,12 @@ def _checked(ask: str, tl: Timeline, length_met: bool = False, volume_met: bool 
 _TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
 
 
-def _open_part(ask: str, tl: Timeline, length_met: bool = False, volume_met: bool = False) -> str | None:
+def _open_part(
+    ask: str, tl: Timeline, length_stated: bool = False, volume_stated: bool = False
+) -> str | None:
     """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
     in warm colours" after "a 10-second video"), or None."""
-    if not _checked(ask, tl, length_met, volume_met):
+    if not _checked(ask, tl, length_stated, volume_stated):
         return ask
     if quoted(ask) or asked.read(ask) == Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named)
@@ -230,15 +232,15 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
     and commands are not asks; a list's heading ("Make Morning Flow:") is its items'."""
     found: list[str] = []
-    stated = asked.read(prompt).seconds
+    whole = asked.read(prompt)
     # A length or a music volume the request states is checked, met or not (as_asked or
     # not_as_asked says which): the loose words around it ("剪到", "a bit longer", "quieter") are
     # that same ask, never also "not checked".
-    length_met = stated is not None and tl.duration_s is not None
+    length_stated = whole.seconds is not None and tl.duration_s is not None
     percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
-    volume_met = percent is not None and (
-        asked.read(prompt).music_under is not None or float(next(g for g in percent.groups() if g)) in music
+    volume_stated = percent is not None and (
+        whole.music_under is not None or float(next(g for g in percent.groups() if g)) in music
     )
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
@@ -257,7 +259,7 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
-                and (part := _open_part(a, tl, length_met, volume_met)) is not None
+                and (part := _open_part(a, tl, length_stated, volume_stated)) is not None
             ]
             if missed and len(missed) == len(asks) > 1:
                 found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
