@@ -27,9 +27,11 @@ from .links import LinkPolicy, UnsafeLinkError
 from .messages import Lang, t
 
 _POLICY = LinkPolicy(PRODUCTION_API_BASE)
+# Schemes that run or embed where they stand: judged as written, never as an https host.
+_RUNNING = frozenset(("javascript", "vbscript", "data", "file", "blob", "about", "filesystem"))
 # The schemes that run or embed (to the next blank: "<" belongs to them), then any scheme with //.
 _TOKEN = re.compile(
-    r"(?i)(?<![\w.+-])(?:(?:javascript|vbscript|data|file|blob|about|filesystem):\S*"
+    r"(?i)(?<![\w.+-])(?:(?:" + "|".join(sorted(_RUNNING)) + r"):\S*"
     r"|[a-z][a-z0-9+.-]{0,30}://[^\s<>\"'`]*"
     # Forms a markdown or HTML reader also opens: a scheme-relative target (a reference definition
     # "[v]: //127.0.0.1/x", an href="//…") and a bare www. host (GFM autolinks it). Judged as the
@@ -177,7 +179,6 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
     return _TOKEN.sub(link, words).replace("<", "‹")
 
 
-_RUNNING = frozenset(("javascript", "vbscript", "data", "file", "blob", "about", "filesystem"))
 # Nothing of the marker's own brackets or quotes in the host it names.
 _NAMED = re.compile(r"[\s\[\]()<>\"'`“”「」]")
 
