@@ -10,7 +10,7 @@ from typing import Any
 
 import uuid_utils
 
-from .costs import EDIT_COST, Gate, GateKind, cost_of, gate, gate_text
+from .costs import EDIT_COST, Gate, GateKind, gate, gate_text, used_before
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
@@ -162,8 +162,8 @@ class Consent:
         # A repeat costs what the request cost when it ran, if that was measured (a generation
         # from nothing is ~100, not an edit's ~50); else an edit's estimate.
         earlier = told or repeat_of
-        measured = cost_of(earlier) if earlier is not None else None
-        price = f"{measured.used:g}" if measured is not None and measured.used else f"{EDIT_COST}"
+        used = used_before(earlier)
+        price = f"{used:g}" if used else f"{EDIT_COST}"
         if repeat_of is not None:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at

@@ -75,6 +75,13 @@ def cost_of(gen: Generation) -> Cost | None:
     return Cost(fall, gen.credits_after)
 
 
+def used_before(gen: Generation | None) -> float:
+    """What a request cost when it ran, as measured; 0 when not known (no balance read, a joint
+    figure only, or no such request): what a repeat of it costs again."""
+    cost = cost_of(gen) if gen is not None else None
+    return float(cost.used) if cost is not None and cost.used else 0.0
+
+
 @dataclass(frozen=True)
 class Spent:
     """What a set of requests cost, as far as each one's own cost is known."""

@@ -17,7 +17,7 @@ from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
 from .consent import Consent
-from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, cost_of, spent
+from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, spent, used_before
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
@@ -267,8 +267,7 @@ class VideoService:
         earlier = repeat_of
         if earlier is None and project is not None:
             earlier = self.shared.store.told_turn(project.id, prompt_key(prompt))
-        cost = cost_of(earlier) if earlier is not None else None
-        return float(cost.used) if cost is not None and cost.used else 0.0
+        return used_before(earlier)
 
     async def _over_quota(
         self,
