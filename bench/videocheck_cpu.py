@@ -27,23 +27,6 @@ import anyio
 MODES = ("fresh", "zygote")
 
 
-def render_sample(dest: Path) -> Path:
-    """A real 2-second 320x180 H.264/AAC clip (the test suite's sample)."""
-    from ai_video_music.simulator.renderer import render, timeline_of
-
-    draft = {
-        "t": [
-            {"tt": 0, "sg": [{"n": "clip", "s": 0, "d": 2000}]},
-            {"tt": 1, "sg": [{"n": "music", "s": 0, "d": 2000, "v": 50}]},
-            {"tt": 7, "sg": [{"n": "Hi", "s": 0, "d": 1000}]},
-        ],
-        "d": 2000,
-        "m": {"w": 320, "h": 180},
-    }
-    render(timeline_of(draft, {}, fps=10), dest)
-    return dest
-
-
 def worker(video: Path, count: int) -> int:
     """In the worker: ``count`` exports' checks, each a new download (no verdict kept)."""
     from ai_video_music import checkzygote
@@ -83,6 +66,8 @@ def main() -> int:
     args = parser.parse_args()
     if args.worker:
         return worker(Path(args.worker[0]), int(args.worker[1]))
+    from ai_video_music.simulator.renderer import render_sample  # the parent only: workers never render
+
     rows: dict[str, dict[str, list[float]]] = {m: {"per": [], "first": []} for m in MODES}
     with tempfile.TemporaryDirectory() as folder:
         video = render_sample(Path(folder) / "sample.mp4")

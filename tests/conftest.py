@@ -261,20 +261,9 @@ async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> 
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 2-second 320x180 H.264/AAC clip with a title and music, made by the simulator's renderer."""
-    from ai_video_music.simulator.renderer import render, timeline_of
+    from ai_video_music.simulator.renderer import render_sample
 
-    draft = {
-        "t": [
-            {"tt": 0, "sg": [{"n": "clip", "s": 0, "d": 2000}]},
-            {"tt": 1, "sg": [{"n": "music", "s": 0, "d": 2000, "v": 50}]},
-            {"tt": 7, "sg": [{"n": "Hi", "s": 0, "d": 1000}]},
-        ],
-        "d": 2000,
-        "m": {"w": 320, "h": 180},
-    }
-    dest = tmp_path_factory.mktemp("media") / "sample.mp4"
-    render(timeline_of(draft, {}, fps=10), dest)
-    return dest
+    return render_sample(tmp_path_factory.mktemp("media") / "sample.mp4")
 
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))

@@ -290,3 +290,19 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
         job.rendering = False
         job.finished_at = time.time()
         job.finished.set()
+
+
+def render_sample(dest: Path) -> Path:
+    """A real 2-second 320x180 H.264/AAC clip with a title and music: what the tests and the
+    video-check benchmark probe."""
+    draft = {
+        "t": [
+            {"tt": 0, "sg": [{"n": "clip", "s": 0, "d": 2000}]},
+            {"tt": 1, "sg": [{"n": "music", "s": 0, "d": 2000, "v": 50}]},
+            {"tt": 7, "sg": [{"n": "Hi", "s": 0, "d": 1000}]},
+        ],
+        "d": 2000,
+        "m": {"w": 320, "h": 180},
+    }
+    render(timeline_of(draft, {}, fps=10), dest)
+    return dest
