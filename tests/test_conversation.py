@@ -152,7 +152,10 @@ async def test_a_whole_sitting_stays_true(
         renders_before_new_project = len(requests_to(sim, "render"))
 
         # 6. A second, unrelated video: a new project, nothing inherited.
-        fresh = await ask(client, "generate", {"prompt": words["new"]})
+        # "From this photo" where the new project holds none: said before anything is made.
+        said = await ask(client, "generate", {"prompt": words["new"]})
+        assert said["status"] == "needs_confirmation" and said["project"] is None, said
+        fresh = await ask(client, "generate", {"prompt": words["new"], "accept_cost": True})
         fresh = await answer(client, fresh)
         assert fresh["project"]["id"] != st["project"]["id"]
         st2 = await ask(client, "status")

@@ -461,3 +461,27 @@ def same_music(asked: Asked, before: Timeline | None, after: Timeline) -> dict[s
 
 def _music_names(tl: Timeline) -> frozenset[str]:
     return frozenset(seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name)
+
+
+# The user's own photos or clips, named in a request ("use the first photo only", "these pictures",
+# "用我上传的照片"): outside quotes, not negated ("no photos", "without my clips", "不用照片").
+# A request that says so, sent to a project holding none, would be made from nothing.
+_EN_MEDIA = re.compile(
+    r"(?i)(?<![\w-])(?:photos?|pictures?|pics|images?|clips?|footage|snaps|uploads?|uploaded|attached|"
+    r"attachments?|selfies?|screenshots?)(?![\w-])"
+)
+_EN_MEDIA_NEGATED = re.compile(
+    r"(?i)\b(?:no|without|not|don'?t\s+use|stock|ai|generated?)\s+(?:\w+\s+){0,2}$"
+)
+_ZH_MEDIA = re.compile(r"照片|图片|相片|素材|截图|自拍|上传|附件|这几张|这些图|原片")
+_ZH_MEDIA_NEGATED = re.compile(r"(?:不用|不要|别用|没有|无需|不需要|不带|无)(?:我的|任何)?$")
+
+
+def speaks_of_own_media(prompt: str) -> bool:
+    """Whether the words ask for the user's own photos or clips (not negated, not quoted)."""
+    text = _QUOTED.sub(" ", prompt)
+    for pattern, negated in ((_EN_MEDIA, _EN_MEDIA_NEGATED), (_ZH_MEDIA, _ZH_MEDIA_NEGATED)):
+        for m in pattern.finditer(text):
+            if not negated.search(text[max(0, m.start() - 40) : m.start()]):
+                return True
+    return False

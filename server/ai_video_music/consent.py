@@ -10,7 +10,7 @@ from typing import Any
 
 import uuid_utils
 
-from .costs import EDIT_COST, Gate, GateKind, gate, gate_text, used_before
+from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, gate, gate_text, used_before
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
@@ -67,6 +67,36 @@ class Consent:
             client=CLIENT.get(),
             route=route,
             held=[str(a) for a in held],
+        )
+
+    async def no_media(
+        self,
+        lang: Lang,
+        notes: list[str],
+        where: str,
+        *,
+        balance: float | None,
+        project: Any = None,
+        elsewhere: Project | None = None,
+    ) -> GenerateOutput:
+        """A request that speaks of the user's photos, for a project holding none and no video:
+        it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
+        sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
+        left = "?" if balance is None else f"{balance:g}"
+        text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
+        if elsewhere is not None:
+            count = self.s.store.media_page(elsewhere.id, 1)[1]
+            name = elsewhere.name or elsewhere.id
+            text = join_sentences([text, t("media.elsewhere", lang, count=count, name=name)], lang)
+        return GenerateOutput(
+            language=lang,
+            status="needs_confirmation",
+            action="agent",
+            reply="\n\n".join([*notes, text]),
+            next_steps=[t("next.no_media", lang)],
+            cost_warning=text,
+            credits_left=balance,
+            project=project,
         )
 
     async def pre_gate(

@@ -874,6 +874,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not change one that exists.",
         "「{name}」还没有视频，只有上传的素材：这个请求会用这些素材制作视频，而不是修改已有的视频。",
     ),
+    "media.none": (
+        "{where} none of your photos or clips, so NemoVideo would make this video from nothing, without "
+        "them (about {cost} credits; {left} left). It was not sent.",
+        "{where}没有你的任何照片或视频素材，NemoVideo 只能凭空制作这个视频，用不上它们（约 {cost} 积分，"
+        "剩余 {left}）。这次没有发送。",
+    ),
+    "media.where_new": ("A new project would hold", "新项目里"),
+    "media.where_none": ("Your first project would hold", "第一个项目里"),
+    "media.where_named": ("“{name}” holds", "「{name}」里"),
+    "media.elsewhere": (
+        "Your latest uploads ({count}) are in “{name}”, which has no video yet.",
+        "你最近上传的素材（{count} 个）在「{name}」里，它还没有视频。",
+    ),
     "next.landed_withdrawn": (
         "Tell the user the request they cancelled while it ran landed anyway (and was charged); ask "
         "whether they want to keep this video; don't offer a paid fix unless they ask for one.",
@@ -1113,6 +1126,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{names} 的上传被中断（服务器已停止）；请重新上传这些文件。",
     ),
     # --- credits -------------------------------------------------------------------------------
+    "credits.added": (
+        "That is {added} more than when the balance was last read ({ago}): credits were added since "
+        "(a top-up, a registration bonus or a refund).",
+        "比上次读取余额时（{ago}）多了 {added}：这期间有积分到账（充值、注册赠送或退款）。",
+    ),
     "credits.text": (
         "Credits: {available} available, {frozen} reserved for "
         "running jobs, {total} in total. About 100 for a clip "
@@ -1389,6 +1407,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tell the user what it may cost; if they agree, call "
         "generate again with the same prompt and accept_cost=true.",
         "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
+    ),
+    "next.no_media": (
+        "Ask the user which they want. To use their photos: upload them into this project (upload "
+        "with the files), or, if they are in the project named above, call generate with that "
+        "project= and no new_project; then send the request again. To make it without their photos "
+        "once they agree, call generate again with the same arguments and accept_cost=true.",
+        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），"
+        "或者如果照片在上面提到的项目里，用那个 project= 调用 generate（不要传 new_project），"
+        "再重新发送请求。用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
     "next.get_credits": (
         "Share the link with the user; once they have more credits, send the request again.",

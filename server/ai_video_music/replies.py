@@ -623,10 +623,20 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
 
 
 def credits_reply(
-    available: float, frozen: float, total: float, spent_line: str, more: str | None, lang: Lang
+    available: float,
+    frozen: float,
+    total: float,
+    spent_line: str,
+    more: str | None,
+    lang: Lang,
+    *,
+    added: tuple[float, str] | None = None,
 ) -> str:
-    """The balance, what this conversation spent, and (when too little is left) how to get more."""
+    """The balance, what this conversation spent, and (when too little is left) how to get more.
+    ``added``: how much the total rose since the balance was last read, and when that was."""
     reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
+    if added is not None:
+        reply = join_sentences([reply, t("credits.added", lang, added=f"{added[0]:g}", ago=added[1])], lang)
     if more is not None:  # too little for any request: how to get more, here too
         reply = join_sentences([reply, more], lang)
     return reply + ("\n\n" + spent_line if spent_line else "")

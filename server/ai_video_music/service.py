@@ -12,7 +12,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from .asked import asks_for_a_video
+from .asked import asks_for_a_video, speaks_of_own_media
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
@@ -34,7 +34,7 @@ from .status import status
 from .store import Generation, Project, Store
 from .takeover import Takeover
 from .timeline import read_timeline, summary
-from .turns import Turns, has_video, prompt_key
+from .turns import Turns, ago, has_video, prompt_key
 from .uploads import Roots, UploadPages, Uploads
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,9 @@ class VideoService:
             return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
+    def _media(self, project: Project) -> bool:
+        return self.shared.store.media_page(project.id, 1)[1] > 0
+
     def _used(self, project: Project | None) -> bool:
         """Whether a project has work in it beyond uploads (then "a new video" means a new project)."""
         if project is None:
@@ -204,6 +207,14 @@ class VideoService:
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
+            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
+                before = s.projects.current
+                uploads_there = before is not None and not self._used(before) and self._media(before)
+                self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+                return await self.consent.no_media(
+                    lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
+                    elsewhere=before if uploads_there else None,
+                )  # fmt: skip
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(t("project.started", lang))
             if decision.action is Action.NEW_PROJECT:
@@ -256,6 +267,11 @@ class VideoService:
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
+        if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
+            self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+            return await self.consent.no_media(
+                lang, notes, t("media.where_none", lang), balance=await s.balance_or_none()
+            )
         project = await s.projects.ensure(prompt)
         return await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
@@ -294,7 +310,7 @@ class VideoService:
             return None
         if project is not None and not asks_for_a_video(prompt) and measured <= EDIT_COST:
             state = await s.state_or_none(project)
-            if has_video(state) or s.store.media_page(project.id, 1)[1] > 0:
+            if has_video(state) or self._media(project):
                 REQUEST_COST.set(EDIT_COST)
                 # Reserved as an edit; NemoVideo alone decides what it charges: said plainly.
                 over = f"{GENERATION_COST - left:g}"
@@ -346,8 +362,10 @@ class VideoService:
         """The balance, and what this conversation's requests cost (their own costs, summed)."""
         s = self.shared
         lang = s.lang()
-        c = await s.client.credits()
+        seen = s.credits_seen
+        c = await s.read_credits()
         total = c.total if c.total is not None else c.available + c.frozen
+        added = total - seen[0] if seen is not None else 0.0
         low = c.available < EDIT_COST
         gens = s.store.session_turns(CLIENT.get(), s.started)
         whole = spent(gens)
@@ -368,6 +386,7 @@ class VideoService:
                 spent_text(whole, by_project, lang),
                 s.more_credits(lang) if low else None,
                 lang,
+                added=(added, ago(seen[1]).render(lang)) if seen is not None and added >= 1 else None,
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],

@@ -23,7 +23,7 @@ from .errors import NemoError
 from .jobs import Jobs, Reporter
 from .linkcheck import link_facts
 from .messages import Lang, Msg, t
-from .models import SessionState
+from .models import Credits, SessionState
 from .outputs import ProjectView
 from .projects import Language, Projects
 from .quota import quota_more
@@ -70,6 +70,9 @@ class Shared:
         # Starts following a turn taken over from a dead reader (set by the service, which has
         # the turns part; Shared can't import it).
         self.take_over: Callable[[Generation], None] | None = None
+        # The balance's total as last read, and when: a later read above it means credits were
+        # added in between (requests only ever lower it), which the credits answer says.
+        self.credits_seen: tuple[float, float] | None = None
 
     def lang(self) -> Lang:
         return self.language.current()
@@ -121,9 +124,15 @@ class Shared:
             log.info("timeline not read: %s", err)
             return None
 
+    async def read_credits(self) -> Credits:
+        """The balance now, remembered (``credits_seen``) for the next read to compare with."""
+        c = await self.client.credits()
+        self.credits_seen = (c.total if c.total is not None else c.available + c.frozen, time.time())
+        return c
+
     async def balance_or_none(self) -> float | None:
         try:
-            return (await self.client.credits()).available
+            return (await self.read_credits()).available
         except NemoError as err:
             log.info("balance not read: %s", err)
             return None

@@ -209,6 +209,14 @@ class Turns:
                     name = view.name if view is not None else project.name
                     notes = [*notes, t("cost.no_video_yet", lang, name=name)]
                 return self.consent.refusal(g, lang, notes, project=view)
+            if media == 0 and not has_video(before) and not accept_cost and asked.speaks_of_own_media(prompt):
+                # "Use the first photo only" where there is none: made from nothing if sent.
+                store.not_sent(gen_id, "no_media")
+                if first:
+                    project = self.s.projects.name_as_told(project, prompt)
+                view = await self.s.project_view(project, link=True)
+                where = t("media.where_named", lang, name=view.name if view is not None else project.name)
+                return await self.consent.no_media(lang, notes, where, balance=balance, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
