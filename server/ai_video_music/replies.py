@@ -21,7 +21,7 @@ from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action
-from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
+from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, imitates, shown, skeleton
 from .store import Cancel, Generation, Render
 from .translate import translate
 
@@ -67,7 +67,8 @@ def fence(words: str, lang: Lang) -> str:
     """The agent's words as a labelled, quoted block; lines that imitate ours are marked."""
     lines = []
     for line in words.splitlines() or [""]:
-        if _IMITATION.match(line) or _IMITATION_SKELETON.match(skeleton(line)):
+        # A label at the line's start, or one of ours anywhere in it ("OK. Next (for the assistant): …").
+        if _IMITATION.match(line) or _IMITATION_SKELETON.match(skeleton(line)) or imitates(line):
             line = t("agent.imitation", lang) + " " + line
         lines.append("> " + line if line.strip() else ">")
     return t("agent.says", lang) + "\n" + "\n".join(lines)

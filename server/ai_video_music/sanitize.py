@@ -117,12 +117,12 @@ _LOOKALIKE = str.maketrans(
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 SKELETON_LABEL = (
     r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai|agent)"
-    r"|forthe[a-z0-9]{0,12}assistant|(?:下一步)?给[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
-    r"|下一步(?:交给|给)?[a-z0-9\u4e00-\u9fff]{0,4}(?:助手|助理|ai)"
+    r"|forthe[a-z0-9]{0,12}assistant|(?:下[一ー]?步)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    r"|下[一ー]?步(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?(?:助手|助理|ai|claude|gpt|模型|assistant)"
     r"|nemovideo(?:says|said|回复|说|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
-_SKELETON_HINTS = ("next", "forthe", "给", "下一步", "nemovideo", "asked", "要求不符")
+_SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "nemovideo", "asked", "要求不符")
 _LABEL_TAIL = frozenset(")）:：")
 
 
@@ -182,13 +182,16 @@ def shown(text: str, limit: int | None = None) -> str:
     server's guidance. Idempotent: a name shown twice reads the same. HTML entities are read
     first (a renderer reads them): "&#78;ext (&#102;or the assistant):" and "&quot;" are
     judged as the label and the quote they spell, never restored after the checks."""
-    for _ in range(3):  # "&amp;#78;" too: decoded until nothing changes (bounded)
+    for _ in range(4):  # "&amp;#78;" too: decoded until nothing changes (bounded)
         if "&" not in text:
             break
         decoded = html.unescape(text)
         if decoded == text:
             break
         text = decoded
+    else:  # still an entity after the bound: no "&" left for a later reader to decode
+        if html.unescape(text) != text:
+            text = text.replace("&", "\uff06")
     text = one_line(text)
     if _QUOTES.search(text):
         text = " ".join(_QUOTES.sub(" ", text).split())
