@@ -980,8 +980,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cost.not_sent": ("It was not sent yet: say whether to go ahead.", "请求尚未发送：请确认是否继续。"),
     "cost.register": (
-        "Registering (free) gives more credits and keeps this work: {link}",
-        "免费注册可获得更多积分并保留当前作品：{link}",
+        "Not registered yet? Registering (free) gives more credits and keeps this work: {link} "
+        "(once registered, top up at https://nemovideo.com).",
+        "还没注册？免费注册可获得更多积分并保留当前作品：{link}（已注册的话，可在 https://nemovideo.com 充值）。",
     ),
     "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
     "cost.low": (
