@@ -78,9 +78,7 @@ async def test_a_new_project_for_photos_it_would_not_hold_is_said_first(
         assert len(await _projects(client)) == len(before) + 1
 
 
-async def test_photos_asked_for_before_any_upload_are_said_first(
-    settings: Settings, sim: Simulator
-) -> None:
+async def test_photos_asked_for_before_any_upload_are_said_first(settings: Settings, sim: Simulator) -> None:
     token, _ = sim.state.register_user(credits=1000)
     conf = dataclasses.replace(settings, token=token)
     async with Client(create_server(conf)) as client:

@@ -271,6 +271,15 @@ async def test_a_cancelled_running_request_says_when_to_look_and_is_never_offere
         steps = " ".join(out["next_steps"])
         assert withdrawn_words in steps, steps
         assert "ask again" not in steps and "再请求一次" not in steps, steps
+        # Play-test 14: the export then listed the cancelled request as missing from the file.
+        exported = await ask(client, "export")
+        for _ in range(40):
+            if exported["status"] == "done":
+                break
+            exported = await ask(client, "export")
+        assert exported["status"] == "done", exported
+        assert edit not in exported["not_in_file"], exported["not_in_file"]
+        assert edit[:30] not in exported["reply"], exported["reply"]
 
 
 @pytest.mark.parametrize(

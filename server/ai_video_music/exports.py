@@ -27,6 +27,7 @@ from .replies import (
     as_asked,
     changes,
     cut_off_reply,
+    earlier_unchanged,
     export_done,
     export_progress,
     file_lacks,
@@ -118,7 +119,10 @@ class Exports:
         # Said before the file: an assistant must not offer it as the change the user asked for.
         before = self._not_in_file(project, fp, pending)
         lacks = file_lacks(before, pending, lang)
-        out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lacks.values()])
+        earlier = earlier_unchanged(self._earlier(project, rec, {g.id for g in before}, pending), lang)
+        out = await self._export_output(
+            rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
+        )
         out.not_in_file = [g.prompt for g in ([pending] if pending else []) + before if g.id in lacks]
         if answers:  # the answers export waited for come first, each with its cost, told once
             more = self.s.more_credits(lang)
@@ -157,6 +161,23 @@ class Exports:
             if gen.timeline_changed or len(found) >= 3:
                 break
         return found
+
+    def _earlier(
+        self, project: Project, rec: Render, told: set[str], pending: Generation | None
+    ) -> list[Generation]:
+        """The session's requests in this project since its last delivered file (before this
+        one), other than those ``_not_in_file`` judged: those that changed nothing then, which a
+        later change may or may not have done (play-test 14: dropped once a later request landed)."""
+        since = max(
+            (r.created_at for r in self.s.store.project_renders(project.id, 10) if r.told and r.id != rec.id),
+            default=0.0,
+        )
+        skip = told | ({pending.id} if pending is not None else set())
+        return [
+            g
+            for g in self.s.store.session_turns(CLIENT.get(), limit=20)
+            if g.project_id == project.id and g.id not in skip and g.created_at > since
+        ]
 
     async def _render_for(
         self, project: Project, draft: dict[str, Any], fp: str, fmt: str, quality: str, lang: Lang

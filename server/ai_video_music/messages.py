@@ -738,6 +738,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- projects ------------------------------------------------------------------------------
     "project.unnamed": ("New project", "新项目"),
     "project.default_name": ("Video {n}", "视频 {n}"),
+    "project.started_first": ("Started a new, empty project.", "已新建一个空项目。"),
     "project.started": (
         "Started a new, empty project. Earlier projects and their videos are kept.",
         "已新建一个空项目。之前的项目及其视频都会保留。",
@@ -982,7 +983,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cost.register": (
         "Not registered yet? Registering (free) gives more credits and keeps this work: {link} "
         "(once registered, top up at https://nemovideo.com).",
-        "还没注册？免费注册可获得更多积分并保留当前作品：{link}（已注册的话，可在 https://nemovideo.com 充值）。",
+        "还没注册？免费注册可获得更多积分并保留当前作品：{link}"
+        "（已注册的话，可在 https://nemovideo.com 充值）。",
     ),
     "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
     "cost.low": (
@@ -1043,6 +1045,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cancel.nothing": (
         "Nothing was running, so there was nothing to cancel.",
         "当前没有正在进行的任务，没有可取消的内容。",
+    ),
+    "held.export_rendering": (
+        "An export of this project is already rendering: its file will be saved when it ends unless "
+        "it is cancelled (cancelling is free). Nothing more will be exported until you ask for the "
+        "file; nothing was sent to NemoVideo and nothing was charged.",
+        "这个项目已有一个导出正在渲染：除非取消（取消免费），渲染结束时文件会被保存。在你要成品文件之前"
+        "不会再导出；没有向 NemoVideo 发送任何请求，也没有扣积分。",
     ),
     "held.export": (
         "OK: nothing will be exported until you ask for the file. Nothing was sent to NemoVideo "
@@ -1189,6 +1198,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "请求「{prompt}」的回复于{ago}中断，它没有改动时间线。",
     ),
     # --- what an exported file does not have (exports.py) ------------------------------------
+    "export.lacks.earlier": (
+        "Earlier, “{prompt}” changed nothing on the timeline; unless a later request did what it "
+        "asked, this file does not have it either.",
+        "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
+    ),
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",
         "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线。",
@@ -1395,6 +1409,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.export": (
         "When the user wants the file, call export (free): it renders and saves the MP4.",
         "用户需要成品文件时，调用 export（免费）渲染并保存 MP4。",
+    ),
+    "next.export_held_rendering": (
+        "An export of this project was already rendering: ask the user whether to cancel it "
+        '(generate with prompt "cancel", free); otherwise its file is saved when it ends. Don\'t '
+        "call export again until they ask for the file.",
+        '这个项目已有一个导出正在渲染：问用户是否取消它（用 prompt "取消" 调用 generate，免费）；'
+        "否则渲染结束时文件会被保存。在用户要成品文件之前，不要再调用 export。",
     ),
     "next.export_held": (
         "The user asked not to export yet: don't call export until they ask for the file.",

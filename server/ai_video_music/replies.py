@@ -277,6 +277,8 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
     if pending is not None:
         lines[pending.id] = t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80))
     for gen in gens:
+        if withdrawn(gen):
+            continue  # the user cancelled it: the file lacking it is what they asked for
         unmet = not_as_asked(gen, lang)
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
@@ -288,6 +290,19 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         elif unmet:
             lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
     return lines
+
+
+def earlier_unchanged(gens: list[Generation], lang: Lang) -> list[str]:
+    """Earlier requests (before the change this file shows) that changed nothing when they ran:
+    a later request may have done what they asked, or not; said as that, never as a fact."""
+    lines = []
+    for gen in gens:
+        if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
+            continue
+        if gen.status is TurnState.NOT_SENT or gen.route == Action.ASK or only_questions(gen.prompt):
+            continue
+        lines.append(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)))
+    return lines[:3]
 
 
 def cut_off_reply(gen: Generation, lang: Lang) -> str:
@@ -677,15 +692,22 @@ def upload_outcome(status: UploadState, names: list[str], error: str | None, lan
 # --- a command held back -----------------------------------------------------------------------
 
 
-def held_reply(held: frozenset[Action], lang: Lang, aside: tuple[str, ...] = ()) -> str:
+def held_reply(
+    held: frozenset[Action], lang: Lang, aside: tuple[str, ...] = (), *, rendering: bool = False
+) -> str:
     """ "Don't export yet" with nothing else asked: nothing is done and nothing is sent to the
-    agent; words beside it that asked for nothing we know are quoted, so none is lost unsaid."""
-    key = "held.export" if Action.EXPORT in held else "held.other"
+    agent; words beside it that asked for nothing we know are quoted, so none is lost unsaid.
+    ``rendering``: an export of the project already runs, and is saved unless cancelled: said."""
+    key = "held.other"
+    if Action.EXPORT in held:
+        key = "held.export_rendering" if rendering else "held.export"
     if not aside:
         return t(key, lang)
     words = cap(t("asked.sep", lang).join(aside), 120)
     return join_sentences([t(key, lang), t("held.aside", lang, words=words, cost=EDIT_COST)], lang)
 
 
-def held_steps(held: frozenset[Action], lang: Lang) -> list[str]:
-    return [t("next.export_held", lang)] if Action.EXPORT in held else []
+def held_steps(held: frozenset[Action], lang: Lang, *, rendering: bool = False) -> list[str]:
+    if Action.EXPORT not in held:
+        return []
+    return [t("next.export_held_rendering" if rendering else "next.export_held", lang)]

@@ -26,6 +26,7 @@ from .messages import Lang, Msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
 from .quota import quota_text
+from .records import OPEN_RENDER
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, Decision, route
 from .sanitize import clean_text
@@ -167,13 +168,18 @@ class VideoService:
         decision = route(prompt)
         notes = s.take_notices(lang) + self._switch(project_ref, new_project, lang)
         if decision.only_held:  # "先别导出": noted and answered here, for free
-            self.consent.record_not_sent(s.projects.current, prompt, "held", "held", decision.held_back)
+            current = s.projects.current
+            self.consent.record_not_sent(current, prompt, "held", "held", decision.held_back)
+            rendering = current is not None and any(
+                r.status in OPEN_RENDER for r in s.store.project_renders(current.id, 3)
+            )  # a render already running is saved unless cancelled: said, never "nothing exported"
+            held = held_reply(decision.held_back, lang, decision.aside, rendering=rendering)
             return GenerateOutput(
                 language=lang,
                 status="done",
                 action="held",
-                reply="\n\n".join([*notes, held_reply(decision.held_back, lang, decision.aside)]),
-                next_steps=held_steps(decision.held_back, lang),
+                reply="\n\n".join([*notes, held]),
+                next_steps=held_steps(decision.held_back, lang, rendering=rendering),
                 project=await s.project_view(s.projects.current, link=True),
             )
         if decision.consent and self.consent.refused_last(s.projects.current) is not None:
@@ -216,7 +222,7 @@ class VideoService:
                     elsewhere=before if uploads_there else None,
                 )  # fmt: skip
             project = await s.projects.new(prompt if to_agent else "")
-            notes.append(t("project.started", lang))
+            notes.append(s.project_started(lang))
             if decision.action is Action.NEW_PROJECT:
                 return GenerateOutput(
                     language=lang,

@@ -105,6 +105,11 @@ class Shared:
         self.take_over_dead()
         self.store.interrupt_dead_turns(TURN_STALE_S)
 
+    def project_started(self, lang: Lang) -> str:
+        """Said when a new project was just made: earlier ones are kept (named only if any)."""
+        earlier = self.store.recent_projects(2)[1] > 1
+        return t("project.started" if earlier else "project.started_first", lang)
+
     def take_notices(self, lang: Lang) -> list[str]:
         notes, self.notices = [m.render(lang) for m in self.notices], []
         return notes

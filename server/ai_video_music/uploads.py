@@ -144,7 +144,7 @@ class Uploads:
         project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
         after = [t("next.after_upload", lang)]
         if new_project:
-            notes.append(t("project.started", lang))
+            notes.append(self.s.project_started(lang))
             balance = await self.s.balance_or_none()
             if balance is not None and balance < EDIT_COST:  # said now, not after the upload
                 notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
@@ -211,7 +211,7 @@ class Uploads:
         notes = [] if out is not None else self.s.take_notices(lang)
         project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
         if new_project:
-            notes.append(t("project.started", lang))
+            notes.append(self.s.project_started(lang))
             balance = await self.s.balance_or_none()
             if balance is not None and balance < EDIT_COST:  # said now, as for files sent by path
                 notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))

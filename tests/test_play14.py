@@ -1,0 +1,105 @@
+"""What play-test 14 found, as tests: "don't export yet" while an export renders says that file
+is still saved unless cancelled (not "nothing will be exported"); a first project's start doesn't
+speak of earlier projects; a registered user is never told only to register."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize(
+    ("hold", "said", "step"),
+    [
+        ("Don't export yet.", "already rendering", "cancel"),
+        ("先别导出", "正在渲染", "取消"),
+    ],
+    ids=["en", "zh"],
+)
+async def test_a_hold_while_an_export_renders_says_the_file_is_still_coming(
+    settings: Settings, sim: Simulator, image: Path, hold: str, said: str, step: str
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 10-second video."})
+        with sim.hold("render"):
+            rendering = await ask(client, "export")
+            assert rendering["status"] == "rendering", rendering
+            out = await ask(client, "generate", {"prompt": hold})
+        assert out["action"] == "held", out
+        assert said in out["reply"], out["reply"]
+        assert any(step in s for s in out["next_steps"]), out["next_steps"]
+        # With nothing rendering (the file saved), the plain hold.
+        for _ in range(40):
+            if (await ask(client, "export"))["status"] == "done":
+                break
+        again = await ask(client, "generate", {"prompt": hold})
+        assert said not in again["reply"], again["reply"]
+
+
+async def test_the_first_project_is_not_said_to_keep_earlier_ones(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        first = await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        assert "Started a new, empty project." in first["reply"], first["reply"]
+        assert "Earlier projects" not in first["reply"], first["reply"]
+        second = await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        assert "Earlier projects and their videos are kept" in second["reply"], second["reply"]
+
+
+async def test_the_way_to_more_credits_also_tells_a_registered_user_how_to_top_up(
+    settings: Settings, sim: Simulator
+) -> None:
+    """The API never says the anonymous account was registered since: the advice covers both."""
+    async with Client(create_server(settings)) as client:  # an anonymous token
+        await ask(client, "credits")
+        sim.state.set_credits(10)
+        out = await ask(client, "credits")
+        assert "register?bind=" in out["reply"], out["reply"]
+        assert "once registered, top up at https://nemovideo.com" in out["reply"], out["reply"]
+
+
+async def _export(client: Client) -> dict[str, object]:
+    out = await ask(client, "export")
+    for _ in range(40):
+        if out["status"] == "done":
+            break
+        out = await ask(client, "export")
+    assert out["status"] == "done", out
+    return out
+
+
+async def test_an_earlier_request_that_changed_nothing_is_still_said_at_the_export_after_a_later_change(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Play-test 14 (both languages): "put the beach photo first" changed nothing, "make it 10
+    seconds" landed, and the export then said nothing of the first. Said, hedged: a later request
+    may have done it. Told once: the next file after that one doesn't bring it up again."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 20-second video."})
+        sim.configure(next_lie=True)
+        lied = await ask(client, "generate", {"prompt": "Add a sparkle effect to the first photo."})
+        assert lied["timeline_changed"] is False, lied
+        landed = await ask(client, "generate", {"prompt": "Make it 10 seconds."})
+        assert landed["timeline_changed"] is True, landed
+        out = await _export(client)
+        assert "Earlier, “Add a sparkle effect to the first photo.” changed nothing" in str(out["reply"])
+        await ask(client, "generate", {"prompt": "Make it 8 seconds."})
+        again = await _export(client)
+        assert "sparkle" not in str(again["reply"]), again["reply"]
