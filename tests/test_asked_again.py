@@ -47,13 +47,16 @@ def told(out: dict[str, Any]) -> str:
             "make a 6 second video for our spring sale",
             "Make the video 8 seconds instead of 6.",
             "Try again with the 8 seconds change",
-            ("repeat the project's last request", "It is already as asked: the timeline is 8 seconds long"),
+            (
+                "repeat the project's last request",
+                "That request is already as asked: the timeline is 8 seconds long",
+            ),
         ),
         (
             "用这张照片做一个6秒的视频",
             "时长改成8秒",
             "再试一次",
-            ("这是要重做本项目上一个请求", "时间线已经符合它的要求：时间线是 8 秒"),
+            ("这是要重做本项目上一个请求", "时间线已经符合那个请求的要求：时间线是 8 秒"),
         ),
     ],
     ids=["en", "zh"],

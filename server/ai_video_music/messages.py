@@ -1024,13 +1024,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "An export came after that request: if you meant exporting again, that is free and changes nothing.",
         "那个请求之后还导出过：如果你指的是再导出一次，那是免费的，也不会改动视频。",
     ),
-    "repeat.changed": ("It changed the timeline.", "它已经改动了时间线。"),
-    "repeat.unchanged": ("It changed nothing on the timeline.", "它没有改动时间线。"),
-    "repeat.already": ("It is already as asked: {items}.", "时间线已经符合它的要求：{items}。"),
-    "repeat.unknown": ("Whether it changed the timeline isn't known.", "不知道它是否改动了时间线。"),
+    "repeat.changed": (
+        "When it ran, that request changed the timeline (which alone doesn't say every part of it was done).",
+        "那个请求当时改动了时间线（但这不代表它要求的每一部分都做到了）。",
+    ),
+    "repeat.unchanged": (
+        "When it ran, that request changed nothing on the timeline.",
+        "那个请求当时没有改动时间线。",
+    ),
+    "repeat.already": (
+        "That request is already as asked: {items}.",
+        "时间线已经符合那个请求的要求：{items}。",
+    ),
+    "repeat.unknown": (
+        "Whether that request changed the timeline isn't known.",
+        "不知道那个请求是否改动了时间线。",
+    ),
     "repeat.not_sent": (
-        "It was not sent then, so nothing was charged for it.",
-        "它当时没有发送，也没有扣费。",
+        "That request was not sent then, so nothing was charged for it.",
+        "那个请求当时没有发送，也没有扣费。",
     ),
     "cost.ask": (
         "This question would go to NemoVideo's agent and costs about {cost} credits ({left} left); "
