@@ -2,10 +2,12 @@
 didn't land, an export, a change after the render started, a new project, "cancel that",
 going back to the first project. In English and in Chinese, through a real MCP client.
 
-Timings keep the real proportions (an agent turn and a render both outlast a tool's budget), scaled
-down so the suite stays fast; `bench/long_run.py` runs the real-time version. Where a
-step depends on a turn still running (the retry that attaches), a gate holds it instead of a margin
-of time, so a loaded machine can't turn the retry into a repeat.
+Every agent turn and every render outlasts the tool call that starts it, as they do for real
+(`bench/long_run.py` runs the real-time version): a gate holds each one (``sim.hold``) until its
+call has said "working" (or "rendering"), instead of turn and render times longer than a tool's
+budget. A loaded machine can't turn a turn into one that finishes inside its call (or the retry
+into a repeat), the test never waits out a turn's simulated seconds, and the status read that
+follows a released turn finds its answer well inside its own budget.
 """
 
 from __future__ import annotations
@@ -55,9 +57,8 @@ PROMPTS = {
 @pytest.fixture
 def sim_config() -> Any:
     # Real prices, and a user with room for a whole sitting (the free-credit story is its own test).
-    return fast_config(
-        agent_seconds=2.2, generation_seconds=2.2, render_seconds=1.8, generation_cost=100, edit_cost=50
-    )
+    # The turns and renders themselves are quick: where one must outlast a call, a gate holds it.
+    return fast_config(generation_cost=100, edit_cost=50)
 
 
 def result_text(out: dict[str, Any]) -> str:
@@ -104,7 +105,9 @@ async def test_a_whole_sitting_stays_true(
         path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
         photos.append(str(path))
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, tool_budget=1.5, token=token)  # every turn outlasts it
+    # A tool's budget as short as leaves a call's own reads ample room: each held turn or render
+    # costs one call's wait (0.65 s of it), not its simulated length.
+    conf = dataclasses.replace(settings, tool_budget=1.0, token=token)
 
     async with Client(create_server(conf)) as client:
         # 1. The first video: upload, ask, the request outlasts the call.
@@ -125,7 +128,9 @@ async def test_a_whole_sitting_stays_true(
 
         # 3. An edit the agent claims but doesn't make: the assistant is told.
         sim.configure(next_lie=True)
-        lied = await ask(client, "generate", {"prompt": words["quieter"]})
+        with sim.hold("run_sse"):  # the edit outlasts its call
+            lied = await ask(client, "generate", {"prompt": words["quieter"]})
+            assert lied["status"] == "working"
         lied = await answer(client, lied)
         assert lied["timeline_changed"] is False and lied["changes"] == [], lied
         assert words["claim"] in lied["reply"]
@@ -133,6 +138,8 @@ async def test_a_whole_sitting_stays_true(
         assert lied["reply"].index(words["claim"]) < lied["reply"].index(words["says"])
 
         # 4. The export: the file is what was asked for, and says so.
+        with sim.hold("render"):  # the render outlasts the call that starts it
+            assert (await ask(client, "export"))["status"] == "rendering"
         out = await export_until_done(client)
         assert out["duration_s"] == pytest.approx(20, abs=0.5)
         assert out["height"] > out["width"], "vertical"
@@ -144,9 +151,13 @@ async def test_a_whole_sitting_stays_true(
         with sim.hold("render"):
             started = await ask(client, "export")  # unchanged timeline: the saved video again
             assert started["status"] == "done" and started["path"] == first_path
-            titled = await ask(client, "generate", {"prompt": words["title"]})
+            with sim.hold("run_sse"):
+                titled = await ask(client, "generate", {"prompt": words["title"]})
+                assert titled["status"] == "working"
             titled = await answer(client, titled)
             assert titled["timeline_changed"] is True and titled["changes"]
+        with sim.hold("render"):
+            assert (await ask(client, "export"))["status"] == "rendering"
         second = await export_until_done(client)
         assert second["path"] != first_path and second["render_id"] != out["render_id"]
         renders_before_new_project = len(requests_to(sim, "render"))
@@ -155,7 +166,9 @@ async def test_a_whole_sitting_stays_true(
         # "From this photo" where the new project holds none: said before anything is made.
         said = await ask(client, "generate", {"prompt": words["new"]})
         assert said["status"] == "needs_confirmation" and said["project"] is None, said
-        fresh = await ask(client, "generate", {"prompt": words["new"], "accept_cost": True})
+        with sim.hold("run_sse"):
+            fresh = await ask(client, "generate", {"prompt": words["new"], "accept_cost": True})
+            assert fresh["status"] == "working"
         fresh = await answer(client, fresh)
         assert fresh["project"]["id"] != st["project"]["id"]
         st2 = await ask(client, "status")

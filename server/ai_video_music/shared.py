@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 TURN_STALE_S = 90.0  # an agent turn whose process stopped beating this long ago is lost
 RESERVE_S = 2.0  # budget kept for the reads a tool makes after waiting on a job
+PREPARING_POLL_S = 0.05  # how often a turn still being prepared is looked at by a request behind it
 
 
 def iso(epoch: float) -> str:
@@ -165,15 +166,28 @@ class Shared:
 
     async def wait_turn(self, gen_id: str, report: Reporter, lang: Lang, deadline: float) -> bool:
         """Wait for a turn to end: this process's job, or another process's row in the store."""
-        job = self.jobs.get(gen_id)
-        if job is not None:
-            return await self.jobs.wait([job], report, lang, deadline)
         while time.monotonic() < deadline:
+            job = self.jobs.get(gen_id)
+            if job is not None:  # this process's (its job is spawned once the turn is sent)
+                return await self.jobs.wait([job], report, lang, deadline)
             gen = self.store.generation(gen_id)
             if gen is None or gen.status != "running":
                 return True
             await report(0, None, t("agent.waiting_other", lang))
             with anyio.move_on_after(min(1.0, deadline - time.monotonic())):
-                await anyio.sleep_forever()
+                if gen.sent_at is None:
+                    await self._sent(gen_id)
+                else:
+                    await anyio.sleep_forever()
             self.settle_dead_turns()
         return False
+
+    async def _sent(self, gen_id: str) -> None:
+        """Returns once a turn being prepared (its timeline and balance read before it is sent, a
+        fraction of a second) is sent or settled, or has its job here: a request waiting behind
+        it then waits on that job, not for the next second's look at the store."""
+        while self.jobs.get(gen_id) is None:
+            gen = self.store.generation(gen_id)
+            if gen is None or gen.status != "running" or gen.sent_at is not None:
+                return
+            await anyio.sleep(PREPARING_POLL_S)
