@@ -90,7 +90,12 @@ async def test_after_dont_export_yet_no_answer_says_call_export(
 
 
 @pytest.mark.parametrize(
-    ("prompt", "said"), [("Don't export yet.", "nothing will be exported"), ("先别导出", "不会导出")]
+    ("prompt", "said"),
+    [
+        ("Don't export yet.", "nothing will be exported"),
+        ("先别导出", "不会导出"),
+        ("哎等一下，先别导了，我还想再改改", "我还想再改改"),  # play-test 14: was a paid agent turn
+    ],
 )
 async def test_dont_export_yet_on_its_own_is_noted_for_free_and_holds_status(
     rich: Client, sim: Simulator, image: Path, prompt: str, said: str

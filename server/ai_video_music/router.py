@@ -141,7 +141,7 @@ def normalise(prompt: str) -> str:
     text = _EMOJI.sub(",", text)  # "太好了😍导出吧": an emoji ends a clause
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
-    return text
+    return _ZH_EXPORT_SHORT.sub("导出", text)  # "先别导了": 导 for 导出
 
 
 # --- clauses -------------------------------------------------------------------------------
@@ -540,6 +540,98 @@ def _only(pattern: re.Pattern[str], text: str) -> bool:
     return not pattern.sub(" ", text).strip(" !~-—_.'\"")
 
 
+# --- everyday words: shorthand, openers, withdrawals, asides, placing, options ---------------
+
+# "先别导了", "不导了", "等会再导": 导 alone is short for 导出 after a negation or "再", where no
+# other word (导入, 导演, 导航…) goes on from it.
+_ZH_EXPORT_SHORT = _rx("(?:(?<=别)|(?<=不)|(?<=再)|(?<=不要))导(?=了|吧|啦|呀|啊|哈|呢|[^\u4e00-\u9fff]|$)")
+# "不" right before a command word ("不导出了", "不下载了"), not "要不" ("要不导出吧": how about it).
+# (_NEGATED's "不(?=导出…)" never sees the command word: it is searched without it.)
+_ZH_NOT_JUST_BEFORE = _rx(r"(?<!要)不\s*$")
+# Openers that ask for nothing ("哎等一下", "对了", "哦不对"): the words after them say what is asked.
+_ZH_OPENER = _rx(
+    "^(?:哎呀|哎哟|哎|唉|诶|欸|啊|呃|额|嗯+|哦|噢|喔|对了|对哦|不对|等一下|等等|稍等|等一等|等会儿?)+"
+    r"[\s!~]*$"
+)
+# A change withdrawn, said with its verb ("字幕先别加了", "不改了", "不用加了", "别弄了", "先不加"; "don't
+# add it after all"): asks for nothing new. Beside a cancel it is what is cancelled; alone, the request
+# under way is withdrawn. The verb ends the clause, after "了" or "先": not "别加太多特效" (how to add),
+# "不加水印" (an instruction) nor "片头不剪" (what to leave as it is).
+_WITHDRAWN = _rx(
+    "^(?P<named>[^，,。]{0,16}?)(?:就|也|暂时|还是|那就|那)*(?:先)?(?:别|不要|不用|不必|甭|不)(?:再)?"
+    "(?:加|添加|改|修改|弄|换|调|剪|删|搞|动)(?:(?:了|啦)+吧?|(?<=先..)吧?|(?<=先不要.)吧?)$"
+    r"|^(?:(?:then|so|ok|okay|actually|just)\s+)*(?:don't|dont|do not|no need to|you don't need to"
+    r"|don't bother(?: to)?) (?:add|change|edit|put|make) (?:it|that|this|the [\w' -]{1,30}?)"
+    r" (?:after all|anymore|any more)$"
+)
+# "我还想再改改", "I still want to make some changes": an intention with no change named. Beside a held
+# export it says why it is held (an aside, quoted back); alone it is no edit we could send.
+_VAGUE_EDIT = _rx(
+    "^(?:我|我们)?(?:还|再|先|可能|也|又|其实)*(?:想|要|得|需要|打算)(?:再|先)?"
+    "(?:改改|改一改|改一下|改一点|修改一下|修改修改|调调|调一调|调整一下|调整调整|弄弄|动动|动一动)(?:看|吧|呢)?$"
+    "|^(?:我|我们)(?:还|再|先)+(?:改改|改一改|调调|调一调|弄弄)(?:看|吧|呢)?$"
+    r"|^(?:i|we)(?: still| just| really)*(?: want| need|'d like| would like| wanna)(?: to)? "
+    r"(?:make (?:a few|some|a couple of)(?: more)? (?:changes|edits|tweaks)"
+    r"|change (?:a few|some|a couple of)(?: more)? things|edit (?:it |some )?more"
+    r"|tweak (?:it|things|a few things)(?: more)?)(?: first)?$"
+)
+# Putting a photo or clip somewhere in the video ("把海滩那张照片放到最前面", "挪到最后",
+# "place the beach photo first"). Not "我把照片放在桌面上了" (said of the user's own files).
+_PLACE = _rx(
+    "^(?:请|麻烦|帮我|你|再|那|那就|然后)*(?:把|将)[^，,。？?]{1,24}?(?:放|移|挪|搬|拖|排|插)(?:到|在|至|去)"
+    "|(?:放|移|挪|排|拖|插)(?:到|在|至)(?:最?前面?|最?后面?|最开始|开头|结尾|末尾|片头|片尾|中间|前头|后头"
+    "|第.(?:张|个|段|位|秒))|挪(?:一下|一挪|前|后)|往(?:前|后)(?:挪|移|放|排)|前移|后移|调换|对调|互换"
+    "|交换(?:一下)?(?:位置|顺序)"
+    + "|"
+    + _words(
+        *_verbs("reorder", "rearrange"),
+        r"plac(?:e|ing) (?:it|that|this|them|the|my) (?:[\w'-]+ ){0,4}?"
+        r"(?:first|last|at the|before|after|in front|to the)",
+        r"bring (?:[\w'-]+ ){1,5}to the (?:front|start|beginning|end)",
+    )
+)
+# Asking what may be chosen ("都有哪些可以选的？", "what options are there?"): beside it, "能不能换成别的？"
+# asks what is possible too, and no change is sent unless another sentence plainly asks for one
+# ("…有哪些可以选？换成钢琴的吧").
+_OPTIONS = _rx(
+    "(?:有|还有)(?:哪些|什么|哪几种|几种|多少种)(?:别的|其他的?|其它的?)?[\u4e00-\u9fff]{0,4}?(?:可以|可|能)"
+    "(?:选|用|挑|换)|(?:可以|可|能)(?:选|挑|用|换)的?(?:有)?(?:哪些|什么|哪几|几种)"
+    "|都有(?:哪些|什么)(?:可以|可|能)?(?:选|用|挑)?的?(?:呢|啊|吗)?$|有(?:哪些|什么)(?:选项|选择|推荐|建议)"
+    "|(?:选项|选择)有(?:哪些|什么)|有(?:什么|哪些)(?:别的|其他|其它)|(?:别的|其他|其它)(?:还有)?(?:什么|哪些)"
+    "|还有(?:别的|其他|其它)的?[\u4e00-\u9fff]{0,4}?(?:吗|么|呢|可以选|可选)"
+    + "|"
+    + _words(
+        r"what (?:are )?(?:the |my |some |other |your )*(?:options|choices|alternatives)",
+        r"(?:any|other) (?:options|choices|alternatives)",
+        r"(?:options|choices|alternatives) (?:are there|do i have|are available|do you have)",
+        r"what (?:else )?(?:is|'s) (?:there|available)",
+        r"what else (?:do you have|can i (?:use|choose|pick))",
+        r"(?:which|what) (?:[\w'-]+ ){0,2}(?:can|could) i (?:choose|pick|select)(?: from)?",
+        r"what (?:kinds?|sorts?|types?) of (?:[\w'-]+ ){0,2}(?:are there|do you have|can i)",
+        r"what (?:would|do) you (?:suggest|recommend)",
+    )
+)
+
+
+# "不用改了", "no need to change it": as often a "no" to what the agent offered as a change withdrawn;
+# alone it cancels nothing (a cancel stops a running export too).
+_DECLINED = _rx("不用|不必|甭|" + _words("no need to", "you don't need to", "don't bother"))
+
+
+def _withdrawn(text: str) -> bool:
+    found = _WITHDRAWN.match(text)
+    return found is not None and not _EDIT_VERB.search(found.group("named") or "")
+
+
+def _options_question(parts: list[Clause]) -> Decision:
+    """A question about what may be chosen: a polite form beside it asks what is possible, so only a
+    plain instruction in another sentence is sent."""
+    if any(not p.question and read_clause(p.text).kind is Kind.EDIT for p in parts):
+        return Decision(Action.AGENT)
+    asked = " ".join(p.text for p in parts)
+    return Decision(Action.CREDITS if _ABOUT_CREDITS.search(asked) else Action.ASK)
+
+
 # --- classifying -----------------------------------------------------------------------------
 
 
@@ -570,6 +662,12 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.COMMAND, Action.CANCEL, text)
     if (drop := _DROP_NAMED.match(text)) is not None and not _EDIT_WORD.search(drop.group("named") or ""):
         return Reading(Kind.COMMAND, Action.CANCEL, text)  # the name beside it is no part of a video
+    if _ZH_OPENER.match(text) or _withdrawn(text):
+        return Reading(Kind.IDLE)
+    if _VAGUE_EDIT.match(text):
+        return Reading(Kind.OTHER)  # "我还想再改改": no change named
+    if _PLACE.search(text) and not _FIRST_PERSON.match(text):
+        return Reading(Kind.EDIT)
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -581,6 +679,10 @@ def read_clause(text: str, strict: bool = False) -> Reading:
     residue = text
     for command, _ in hits:
         residue = command.pattern.sub(" ", residue)
+    negated = [(c, m) for c, m in hits if _ZH_NOT_JUST_BEFORE.search(text[: m.start()])]
+    if negated and len(negated) == len(hits):
+        return Reading(Kind.HELD, negated[0][0].action, negated[0][1].group(0))  # "不导出了"
+    hits = [h for h in hits if h not in negated]  # "算了不导出了": the cancel stands
     if _NEGATED.search(residue) or _CONDITIONAL.search(residue):
         return Reading(Kind.HELD, hits[0][0].action, hits[0][1].group(0))
     command, match = hits[0]
@@ -615,6 +717,8 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
 
 def _question(parts: list[Clause]) -> Decision:
     # The topic may sit beside the question: "The export failed, why?"
+    if any(p.question and _OPTIONS.search(p.text) for p in parts):
+        return _options_question(parts)
     asked = " ".join(p.text for p in parts)
     for i, part in enumerate(parts):
         if not part.question or (i > 0 and parts[i - 1].sentence == part.sentence):
@@ -678,7 +782,7 @@ def _held_back(parts: list[Clause]) -> frozenset[Action]:
         for command in COMMANDS:
             for match in command.pattern.finditer(part.text):
                 before = part.text[max(0, match.start() - _NEGATION_NEAR) : match.start()]
-                if deferred or _NEGATED.search(before):
+                if deferred or _NEGATED.search(before) or _ZH_NOT_JUST_BEFORE.search(before):
                     held.add(command.action)
     return frozenset(held)
 
@@ -795,6 +899,10 @@ def _route(prompt: str) -> Decision:
             decision = Decision(Action.NEW_PROJECT, new_project=True)
         elif reading.kind is Kind.IDLE and any(_DROP.match(p.text) for p in parts):
             decision = Decision(Action.CANCEL)  # "scrap that one" alone: whatever is under way
+        elif reading.kind is Kind.IDLE and any(
+            _withdrawn(p.text) and not _DECLINED.search(p.text) for p in parts
+        ):
+            decision = Decision(Action.CANCEL)  # "字幕先别加了" alone: the request under way withdrawn
         else:
             # Words beside "new video" we don't know describe it: "another video about puppies".
             action = Action.AGENT if new and reading.kind is Kind.OTHER else reading.action or Action.AGENT
