@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from .lookalike import LOOKALIKE
@@ -123,6 +124,10 @@ _SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "nemovid
 _LABEL_TAIL = frozenset(")）:：")
 
 
+# Cached: a timeline's names repeat few characters (a script's letters, CJK words), and two
+# normalisations per character were most of a non-ASCII name's cost. Bounded, so a name of many
+# distinct characters costs about a tenth more than it did uncached.
+@lru_cache(maxsize=4096)
 def _letter(char: str) -> str:
     # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
     if unicodedata.category(char) == "Cf":
