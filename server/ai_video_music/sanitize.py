@@ -14,7 +14,10 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
+
+from .lookalike import LOOKALIKE
 
 REPLACEMENT = "\ufffd"
 ELLIPSIS = "…"
@@ -85,29 +88,24 @@ DEFUSED = "[…]"
 
 # The same labels read on a skeleton, where a blocklist of spellings can't be dodged: invisible
 # format characters (zero-width space, soft hyphen, word joiner: category Cf) dropped, NFKC
-# (full-width forms), Cyrillic/Greek letters that look Latin mapped to it, case folded, then every
-# space and punctuation mark but the colon removed ("Ne<ZWSP>xt (for the аssistant):" and
-# "下一步（给 助手）：" are "nextfortheassistant:" and "下一步给助手:"). A word may stand inside the
-# label ("for the AI assistant", "给AI助手"), and an assistant may be named ("for Claude").
+# (full-width forms), every letter that looks like one of the labels' mapped to it (Unicode's own
+# confusables, UTS #39: lookalike.py), case folded, then every space and punctuation mark but the
+# colon removed ("Ne<ZWSP>xt (for the аssistant):" and "下一步（给 助手）：" are
+# "nextfortheassistant:" and "下一步给助手:"). A word may stand inside the label ("for the AI
+# assistant", "给AI助手"), and an assistant may be named ("for Claude"). One vertical stroke reads
+# as "l" or "I" alike (Cyrillic "Ӏ", "ł", the digit "1"): the skeleton writes it "i", and the
+# pattern takes an "i" where a label has an "l" ("c[il]aude").
 _LOOKALIKE = str.maketrans(
     {
-        **dict(zip("АВЕКМНОРСТХУІЈЅԁаеорсухіјѕһԛԝ", "abekmhopctxyijsdaeopcyxijshqw", strict=True)),
-        **dict(zip("ΑΒΕΖΗΙΚΜΝΟΡΤΥΧαικνορτυχ", "abezhikmnoptyxaikvoptux", strict=True)),
-        # Armenian, small capitals and Lisu letters that read as Latin ones.
-        **dict(zip("օհսոզ", "ohunq", strict=True)),
-        **dict(zip("ᴀʙᴄᴅᴇɢʜɪᴊᴋʟᴍɴᴏᴘʀꜱᴛᴜᴠᴡʏᴢ", "abcdeghijklmnoprstuvwyz", strict=True)),
-        **dict(zip("ꓮꓐꓚꓓꓰꓝꓖꓧꓲꓙꓗꓡꓟꓠꓳꓑꓣꓢꓔꓴꓦꓪꓫꓬꓜ", "abcdefghijklmnoprstuvwxyz", strict=True)),
-        # Cherokee capitals that read as Latin ones; letters with a stroke or a hook.
-        **dict(zip("ᎪᏴᏟᎠᎬᎰᏂᎥᏞᎷᏁᏒᏚᏙᏔᏉᏢ", "abcdeohilmnrstwvp", strict=True)),
-        **dict(zip("øŧɩӀꜰđħłŀɨʉƚ", "otilfdhlliul", strict=True)),
-        "ı": "i",
-        "ɑ": "a",
-        "ɡ": "g",
+        **LOOKALIKE,
+        # What UTS #39 doesn't list. The traditional form of 给: the same word to a reader.
         "給": "给",
-        # Digits that stand for letters inside a word ("ass1stant"): the skeleton only matches labels.
+        # Digits that stand for letters inside a word ("ass1stant", "m0del"): ASCII is left out of
+        # the generated table (casefold reads it), and the skeleton only matches labels.
         "1": "i",
         "0": "o",
-        # Hangul fillers: letters no font draws.
+        # Hangul fillers: letters no font draws (default-ignorable: UTS #39 drops them before its
+        # table, the skeleton here drops category Cf only).
         "\u3164": "",
         "\uffa0": "",
         "\u115f": "",
@@ -116,9 +114,9 @@ _LOOKALIKE = str.maketrans(
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 SKELETON_LABEL = (
-    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|claude|model|ai|agent)"
+    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|c[il]aude|mode[il]|ai|agent)"
     r"|forthe[a-z0-9]{0,12}assistant|(?:下[一ー]?步)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
-    r"|下[一ー]?步(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?(?:助手|助理|ai|claude|gpt|模型|assistant)"
+    r"|下[一ー]?步(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
     r"|nemovideo(?:says|said|回复|说|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
@@ -126,6 +124,10 @@ _SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "nemovid
 _LABEL_TAIL = frozenset(")）:：")
 
 
+# Cached: a timeline's names repeat few characters (a script's letters, CJK words), and two
+# normalisations per character were most of a non-ASCII name's cost. Bounded, so a name of many
+# distinct characters costs about a tenth more than it did uncached.
+@lru_cache(maxsize=4096)
 def _letter(char: str) -> str:
     # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
     if unicodedata.category(char) == "Cf":
