@@ -3,13 +3,14 @@
 The agent's text reaches the assistant fenced as NemoVideo's words, but a client that renders
 the assistant's markdown, or an assistant that relays "Download your video", turns a link in it
 into a click or a fetch. So every URL-like token of it goes through the rule every other link
-from the backend meets (:class:`links.LinkPolicy`: https only, no credentials, nothing local,
-no Unicode look-alike), plus one rule for words a person reads: no host dressed as NemoVideo's
-own (``nemovideo.com.evil.example``, ``nemovide0.com``). A refused link becomes a marker in the
-user's language (a scheme-relative ``//host``, a bare ``www.`` host and a colon written
-``\\:`` or ``&#58;`` are judged as the link a renderer makes of them; a host that carries a
-local address, ``127.0.0.1.nip.io``, is local); a markdown image (``![…](…)``, ``<img``),
-which loads on render and so reports back to whoever wrote it, becomes a plain label.
+from the backend meets (:class:`links.LinkPolicy`: https only, no credentials, nothing local
+(a host that carries a local address, ``127.0.0.1.nip.io``, ``7f000001.nip.io``, is local), no
+look-alike, no host dressed as NemoVideo's own). A refused link becomes a marker in the user's
+language. Every form a renderer or a browser opens is judged as the link it opens: any scheme
+with or without ``//`` (a reference definition ``[v]: http:127.0.0.1:8080/x`` is
+http://127.0.0.1:8080/x), a scheme-relative ``//host`` or ``\\\\host``, a bare ``www.`` host, a
+colon written ``\\:`` or ``&#58;``. A markdown image (``![…](…)``, ``<img``), which loads on
+render and so reports back to whoever wrote it, becomes a plain label.
 
 The rule is bound to the production backend (as :func:`client.check_upload_url` is): a link in
 text is for a person's browser, where the configured backend's loopback address means nothing.
@@ -17,34 +18,44 @@ text is for a person's browser, where the configured backend's loopback address 
 
 from __future__ import annotations
 
+import functools
 import html
 import re
-from urllib.parse import urlsplit
 
 from . import sanitize
-from .config import DEFAULT_WEB_URL, PRODUCTION_API_BASE
+from .config import PRODUCTION_API_BASE
 from .links import LinkPolicy, UnsafeLinkError
 from .messages import Lang, t
 
 _POLICY = LinkPolicy(PRODUCTION_API_BASE)
 # Schemes that run or embed where they stand: judged as written, never as an https host.
 _RUNNING = frozenset(("javascript", "vbscript", "data", "file", "blob", "about", "filesystem"))
-# The schemes that run or embed (to the next blank: "<" belongs to them), then any scheme with //.
+# Schemes whose link a browser reads a host from after the colon, "//" or not ("http:127.0.0.1",
+# "https:/\\127.0.0.1/x" are http://127.0.0.1 in a reference definition on an https page).
+_NETWORK = frozenset(("http", "https", "ws", "wss", "ftp"))
+# Every alternative is linear in the text: each starts only where the one before could not have
+# gone on (its look-behind), reads a bounded scheme or a run of the characters it stops at, and
+# never needs a later character to end ("mailto:" waiting for an "@" to the end of the text, from
+# every "mailto:", was quadratic: 80,000 characters 1.5 s).
 _TOKEN = re.compile(
-    r"(?i)(?<![\w.+-])(?:(?:" + "|".join(sorted(_RUNNING)) + r"):\S*"
-    r"|[a-z][a-z0-9+.-]{0,30}://[^\s<>\"'`]*"
+    # (Every alternative starts with a letter, a digit or a slash: other places are passed at once.)
+    # The schemes that run or embed, to the next blank ("<" belongs to them).
+    r"(?i)(?=[\w/\\])(?<![\w.+-])(?:(?:" + "|".join(sorted(_RUNNING)) + r"):\S*"
+    # Any other scheme and what follows it, with or without "//" ("mailto:", "vscode:", "http:host"):
+    # a reference definition makes a link of any of them. One letter only with "//": "C:\\photos"
+    # is a drive.
+    r"|[a-z](?:[a-z0-9+.-]{1,31}:|:(?=[/\\]{2}))[^\s<>\"'`]+"
     # Forms a markdown or HTML reader also opens: a scheme-relative target (a reference definition
-    # "[v]: //127.0.0.1/x", an href="//…") and a bare www. host (GFM autolinks it). Judged as the
-    # https link a browser makes of them.
-    r"|(?<![\w:/\\])//[^\s<>\"'`/][^\s<>\"'`]*"
+    # "[v]: //127.0.0.1/x", an href="//…", "\\\\127.0.0.1" where a backslash is a slash) and a bare
+    # www. host (GFM autolinks it). Judged as the https link a browser makes of them.
+    r"|(?<![\w:/\\])[/\\]{2}[^\s<>\"'`/\\][^\s<>\"'`]*"
     r"|(?<![\w./@:-])www\.[^\s<>\"'`]+"
     # A bare host with a path ("nemovide0.com/download/v.mp4"): linkified by chat renderers.
     # ASCII: also without a path ("nemovide0.com"); any script only with one ("nеmovideo.com/v"),
     # so a file name ("海滩.jpg") is never taken for a host.
     r"|(?<![\w./@:-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:[a-z]{2,24}|xn--[a-z0-9-]+)"
     r"(?=[/?#:]|\s|$)[^\s<>\"'`]*"
-    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)[/?#:][^\s<>\"'`]*"
-    r"|(?i:mailto):[^\s<>\"'`@]+@[^\s<>\"'`]+)"
+    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)[/?#:][^\s<>\"'`]*)"
 )
 # A colon or slash written so that a renderer or a browser reads one: a CommonMark backslash
 # escape ("http\://…") or an HTML entity (href="http&#58;//…").
@@ -54,59 +65,17 @@ _DISGUISED = {
 }
 # A markdown link or image, [label](target "title"): its label can claim any target ("Download your
 # video"), so it is unwrapped to "label (target)", and an image (which loads on render) to a label.
+# The label holds no "[" (the innermost brackets are the link's): each "[" is read up to the next.
 _MARKDOWN = re.compile(
-    r"(!?)\[([^\]\n]{0,300})\]\(\s*<?([^\s<>()]*(?:\([^\s()]*\)[^\s<>()]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
+    r"(!?)\[([^\[\]\n]{0,300})\]\(\s*<?([^\s<>()]*(?:\([^\s()]*\)[^\s<>()]*)*)>?(?:\s+\"[^\"\n]*\")?\s*\)"
 )
 _IMAGE = re.compile(r"!\[|<\s*img\b", re.IGNORECASE)  # what is left of images: reference style, HTML
 _TRAILING = ".,;:!?'\")]}>*_~"
 MAX_URL_CHARS = 2048  # the longest link judged; a longer one is refused whole
-# Digits and letter pairs that read as the letters of a name.
-_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "_": "", "-": ""})
-
-
-# A name that carries a local address for a wildcard DNS service to answer with
-# ("www.127.0.0.1.nip.io", "10-0-0-1.sslip.io"): loopback or private in a browser all the same.
-_LOCAL_INSIDE = re.compile(
-    r"(?:^|[.-])(?:(?:127|10|0)(?:[.-]\d{1,3}){3}"
-    r"|(?:169[.-]254|192[.-]168|172[.-](?:1[6-9]|2\d|3[01]))(?:[.-]\d{1,3}){2})(?:[.-]|$)"
-)
-
-
-def _registrable(url: str) -> str:
-    return ".".join((urlsplit(url).hostname or "").lower().split(".")[-2:])
-
-
-_GENUINE = frozenset({_registrable(DEFAULT_WEB_URL), _registrable(PRODUCTION_API_BASE)})
-_BRANDS = frozenset(domain.split(".")[0] for domain in _GENUINE)
-
-
-def _near(a: str, b: str) -> bool:
-    """Within a quarter of ``b``'s letters (at least one) of edits: a letter added, dropped or
-    changed, or two neighbours swapped ("nemovidoe"), each one edit (optimal string alignment)."""
-    most = max(1, len(b) // 4)
-    if abs(len(a) - len(b)) > most:
-        return False
-    before: list[int] = []
-    row = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        current = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1]))
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                current[j] = min(current[j], before[j - 2] + 1)
-        before, row = row, current
-    return row[len(b)] <= most
-
-
-def dressed_as_ours(host: str) -> bool:
-    """A host that reads as NemoVideo's without being on its domains."""
-    host = host.lower().rstrip(".")
-    if any(host == d or host.endswith("." + d) for d in _GENUINE):
-        return False
-    labels = [label.translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w") for label in host.split(".")]
-    # The name read across its dots too ("nemo.video", "nemo.vid.eo"), the leading "www" aside.
-    joined = "".join(labels[1:] if labels[0] == "www" else labels)
-    return any(brand in label or _near(label, brand) for label in [*labels, joined] for brand in _BRANDS)
+# The most different links judged in one text; any further one is refused by its scheme unread. A
+# reply names a few links; judging one costs some microseconds, so 20,000 characters of distinct
+# short host names ("a1.co a2.co …") cost 25 times an honest text without this bound.
+MAX_LINKS = 50
 
 
 def _trim(token: str) -> str:
@@ -126,14 +95,32 @@ def _trim(token: str) -> str:
     return token[:end]
 
 
+def opened(url: str) -> str:
+    """The link a browser opens for a token of the text, to be judged: a scheme-relative or bare
+    host as https, "http:host" and backslashes as a browser reads them, a mail link as the domain
+    a person reads; any other scheme as written (the rule refuses it)."""
+    if url[:2] in ("//", "\\\\", "/\\", "\\/"):
+        return "https://" + url[2:].replace("\\", "/")
+    scheme, colon, rest = url.partition(":")
+    scheme = scheme.lower()
+    if not colon or "." in scheme:
+        return "https://" + url  # a www. host or a bare host, with a port ("host.example:8080/x") or not
+    if scheme == "mailto" and "@" in rest:
+        return "https://" + rest.rsplit("@", 1)[-1]
+    if scheme in _NETWORK:
+        return scheme + "://" + rest.replace("\\", "/").lstrip("/")
+    return url  # a running scheme, one that opens an app, or a mail link without an address
+
+
+@functools.lru_cache(maxsize=4096)
 def refused(url: str) -> str | None:
-    """Why ``url`` may not stand in the text (the host or scheme to name), or None if it may."""
+    """Why ``url`` may not stand in the text (the host or scheme to name), or None if it may.
+    Remembered: a text that repeats one link thousands of times judges it once."""
     try:
-        checked = _POLICY.check(url)
+        _POLICY.check(url)
     except UnsafeLinkError as err:
         return err.host or url.split(":", 1)[0].lower() + ":"
-    host = urlsplit(checked).hostname or ""
-    return host if dressed_as_ours(host) or _LOCAL_INSIDE.search(host) else None
+    return None
 
 
 def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
@@ -144,20 +131,19 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
     through :func:`sanitize.shown`, which reads them before its checks: reading them again here
     would undo those)."""
 
+    judged: set[str] = set()
+
     def link(found: re.Match[str]) -> str:
         token = found.group(0)
         url = _trim(token)
-        if url.startswith("//"):
-            judged = "https:" + url
-        elif url[:7].lower() == "mailto:":
-            judged = "https://" + url.rsplit("@", 1)[-1]  # the mail's domain, as a person reads it
-        elif "://" in url or url.split(":", 1)[0].lower() in _RUNNING:
-            judged = url
+        target = opened(url)
+        # No real download or page link is this long, nor does a reply hold this many: judging
+        # costs in proportion, so past either bound a link is refused by its scheme unparsed.
+        if len(url) > MAX_URL_CHARS or (target not in judged and len(judged) >= MAX_LINKS):
+            why: str | None = target.split(":", 1)[0].lower() + ":"
         else:
-            judged = "https://" + url  # a www. host or a bare host with a path
-        # No real download or page link is this long; judging one costs in proportion, so past
-        # the cap it is refused by its scheme without being parsed.
-        why = url.split(":", 1)[0].lower() + ":" if len(url) > MAX_URL_CHARS else refused(judged)
+            judged.add(target)
+            why = refused(target)
         return token if why is None else _removed(why, lang) + token[len(url) :]
 
     def unwrap(found: re.Match[str]) -> str:
@@ -188,11 +174,20 @@ def defanged(host: str) -> str:
     return _NAMED.sub("", host)[:60].replace(".", "[.]").replace(":", "[:]")
 
 
+@functools.lru_cache(maxsize=256)
 def _removed(why: str, lang: Lang | None) -> str:
-    host = defanged(why)
+    before, after = _marker(lang)
+    return before + defanged(why) + after
+
+
+@functools.lru_cache(maxsize=4)
+def _marker(lang: Lang | None) -> tuple[str, str]:
+    """The marker's words around the host, rendered once per language (a text of thousands of
+    refused links pays a concatenation for each, not a message rendering)."""
     if lang is None:
-        return f"[link removed / 链接已移除: {host}]"
-    return t("agent.link_removed", lang, host=host)
+        return "[link removed / 链接已移除: ", "]"
+    before, _, after = t("agent.link_removed", lang, host="\x00").partition("\x00")
+    return before, after
 
 
 sanitize.set_link_check(lambda text: checked_words(text, None, entities=False))

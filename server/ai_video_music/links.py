@@ -9,7 +9,11 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
 - no loopback, private, link-local (cloud metadata), multicast, reserved or unspecified target,
   however the address is spelled (``localhost``, ``x.localhost``, ``0x7f.1``, ``2130706433``,
   ``[::ffff:127.0.0.1]``); unless the configured backend is itself on such an address;
-- no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables;
+- no host that carries a local address for a wildcard DNS service to answer with
+  (``169.254.169.254.nip.io``, ``127-0-0-1.sslip.io``, ``magic-7f000001.nip.io``, ``--1.sslip.io``),
+  nor a name that always resolves to this machine (``x.localtest.me``): local all the same;
+- no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables, and
+  no name dressed as NemoVideo's own (``nemovide0.com``, ``nemovideo.com-download.net``);
 - no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks or control characters.
 
 Host names are judged here by their spelling (resolving them would be a request in itself);
@@ -20,12 +24,14 @@ to by the same rule (:mod:`pinning`), unless the configured backend is itself lo
 from __future__ import annotations
 
 import enum
+import functools
 import ipaddress
 import re
 import socket
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
+from .config import DEFAULT_WEB_URL, PRODUCTION_API_BASE
 from .pinning import Pinned, Resolver, pin, system_resolver
 
 MAX_URL_CHARS = 8192
@@ -33,6 +39,8 @@ _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 # Names that mean "this machine" or a cloud's instance metadata, whatever they resolve to.
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "metadata", "metadata.google.internal", "instance-data")
 _LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+# Public domains whose every name resolves to 127.0.0.1 (a wildcard record): this machine too.
+_LOOPBACK_DOMAINS = ("localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "localho.st", "localhost.direct")
 
 
 class Refusal(enum.Enum):
@@ -55,6 +63,8 @@ class UnsafeLinkError(ValueError):
 def literal_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The address a host name spells literally, in any of the forms a resolver accepts
     (``0x7f.1``, ``017700000001``, ``2130706433``, ``127.1``, IPv6, IPv4-mapped IPv6); else None."""
+    if ":" not in host and not host[:1].isdigit():
+        return None  # a name (every IPv4 form starts with a digit, every IPv6 one holds a colon)
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
@@ -83,17 +93,61 @@ _LOCAL_NAT64 = ipaddress.IPv6Network("64:ff9b:1::/48")
 _NAT64_SPACE = ipaddress.IPv6Network("64:ff9b::/32")  # beyond the /96: no public meaning
 
 
+_DECIMAL_OCTET = re.compile(r"(?:25[0-5]|2[0-4]\d|1?\d?\d)")
+_HEX_ADDRESS = re.compile(r"[0-9a-f]{8}")
+_IPV6_DASHED = re.compile(r"[0-9a-f-]+")
+
+
+def embedded_address(name: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """A non-public address a name carries for a wildcard DNS service to answer with, else None.
+
+    nip.io, sslip.io, traefik.me and their kind answer any name under them with the address it
+    spells, and anyone can run one under a domain of their own, so the name is read whatever its
+    suffix: four decimal parts in a row, dots or dashes between (``app.10.0.0.1.x``,
+    ``customer-127-0-0-1.x``, ``app-10.0.0-1.x``), a part of eight hex digits (nip.io's
+    ``magic-7f000001.x``), or a label that is an IPv6 address with dashes (sslip.io's ``--1.x``,
+    ``fe80--1.x``). Only an address that leads somewhere local counts (loopback, private,
+    link-local, unspecified): a hash-like label that decodes to a public, multicast or reserved
+    address is left alone."""
+    parts = re.split(r"[.-]", name)
+    found: list[ipaddress.IPv4Address | ipaddress.IPv6Address] = []
+    for start in range(len(parts) - 3):
+        window = parts[start : start + 4]
+        if all(_DECIMAL_OCTET.fullmatch(part) for part in window):
+            found.append(ipaddress.IPv4Address(".".join(str(int(part)) for part in window)))
+    found += [ipaddress.IPv4Address(int(part, 16)) for part in parts if _HEX_ADDRESS.fullmatch(part)]
+    for label in name.split("."):
+        if label.count("-") >= 2 and _IPV6_DASHED.fullmatch(label):
+            dashed = literal_address(label.replace("-", ":"))  # an IPv4-mapped one: the address inside
+            if dashed is not None:
+                found.append(dashed)
+    for address in found:
+        kind = _address_kind(address)
+        if kind == "loopback" or (kind is not None and not (address.is_multicast or address.is_reserved)):
+            return address
+    return None
+
+
 def local_kind(host: str) -> str | None:
     """``loopback`` for this machine, ``private`` for its networks and metadata services, None for
-    a public host (no resolution: names are judged by their spelling, addresses by their value)."""
+    a public host (no resolution: names are judged by their spelling, addresses by their value,
+    and a name that spells an address for a wildcard DNS service (:func:`embedded_address`) by
+    that address)."""
     name = host.lower().rstrip(".")
     if name in ("localhost", "localhost.localdomain") or name.endswith(".localhost"):
+        return "loopback"
+    if any(name == domain or name.endswith("." + domain) for domain in _LOOPBACK_DOMAINS):
         return "loopback"
     if name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES):
         return "private"
     address = literal_address(name)
     if address is None:
-        return None
+        embedded = embedded_address(name)
+        return None if embedded is None else _address_kind(embedded)
+    return _address_kind(address)
+
+
+def _address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if address.is_loopback:
         return "loopback"
     if isinstance(address, ipaddress.IPv6Address) and (address in _LOCAL_NAT64 or address in _NAT64_SPACE):
@@ -106,6 +160,51 @@ def is_local(host: str) -> bool:
     return local_kind(host) is not None
 
 
+def _registrable(url: str) -> str:
+    return ".".join((urlsplit(url).hostname or "").lower().split(".")[-2:])
+
+
+# NemoVideo's own domains (its web app's and its API's, which serves its storage links too).
+_GENUINE = frozenset({_registrable(DEFAULT_WEB_URL), _registrable(PRODUCTION_API_BASE)})
+_BRANDS = frozenset(domain.split(".")[0] for domain in _GENUINE)
+# Digits and letter pairs that read as the letters of a name.
+_CONFUSABLE = str.maketrans({"0": "o", "1": "l", "3": "e", "4": "a", "5": "s", "7": "t", "_": "", "-": ""})
+
+
+def _near(a: str, b: str) -> bool:
+    """Within a quarter of ``b``'s letters (at least one) of edits: a letter added, dropped or
+    changed, or two neighbours swapped ("nemovidoe"), each one edit (optimal string alignment)."""
+    most = max(1, len(b) // 4)
+    if abs(len(a) - len(b)) > most:
+        return False
+    # Each edit takes at most one of b's letters away from those a shares with it: a cheap test
+    # first, so a text of many short host-like words costs little more than any other text.
+    if sum(min(a.count(c), b.count(c)) for c in set(b)) < len(b) - most:
+        return False
+    before: list[int] = []
+    row = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            current[j] = min(row[j] + 1, current[j - 1] + 1, row[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], before[j - 2] + 1)
+        before, row = row, current
+    return row[len(b)] <= most
+
+
+def dressed_as_ours(host: str) -> bool:
+    """A host that reads as NemoVideo's without being on its domains (``nemovide0.com``,
+    ``nemovideo.com-download.net``, ``nemo-video.app``, ``nernovideo.com``, ``nemo.video``)."""
+    host = host.lower().rstrip(".")
+    if any(host == d or host.endswith("." + d) for d in _GENUINE):
+        return False
+    labels = [label.translate(_CONFUSABLE).replace("rn", "m").replace("vv", "w") for label in host.split(".")]
+    # The name read across its dots too ("nemo.video", "nemo.vid.eo"), the leading "www" aside.
+    joined = "".join(labels[1:] if labels[0] == "www" else labels)
+    return any(brand in label or _near(label, brand) for label in [*labels, joined] for brand in _BRANDS)
+
+
 @dataclass(frozen=True)
 class LinkPolicy:
     """The rule, bound to the configured backend (whose own origin, and whose kind of address when
@@ -115,14 +214,22 @@ class LinkPolicy:
     # How host names become addresses before a connection (tests give a table of their own).
     resolve: Resolver = field(default=system_resolver, compare=False, repr=False)
 
-    @property
+    @functools.cached_property
     def _api(self) -> tuple[str, str, int | None]:
         return _origin(self.api_base)
+
+    @functools.cached_property
+    def _api_kind(self) -> str | None:
+        return local_kind(self._api[1])
+
+    @functools.cached_property
+    def _api_domain(self) -> str:
+        return ".".join(self._api[1].split(".")[-2:])
 
     def address_allowed(self, address: str) -> bool:
         """An address a link's host resolves to: public, or local the way the backend is."""
         kind = local_kind(address)
-        return kind is None or kind == local_kind(self._api[1])
+        return kind is None or kind == self._api_kind
 
     def pin(self, checked: str) -> Pinned:
         """Where to connect for a link that passed :meth:`check`: its name resolved once, every
@@ -130,15 +237,15 @@ class LinkPolicy:
         Blocking (a resolution): call it in a worker thread. The backend's own origin is the
         operator's choice and is not pinned; nor is anything when the backend is itself local
         (the simulator and the test doubles, whose fake hosts resolve nowhere)."""
-        if _origin(checked) == self._api or local_kind(self._api[1]) is not None:
+        if _origin(checked) == self._api or self._api_kind is not None:
             return Pinned(checked)
         return pin(checked, self.address_allowed, self.resolve)
 
-    def _like_backend(self, host: str) -> bool:
-        """``host`` is local in the same way the configured backend is (the simulator and the test
-        doubles run on loopback: their storage links are loopback too, and nothing else local)."""
-        kind = local_kind(host)
-        return kind is not None and kind == local_kind(self._api[1])
+    def _dressed(self, host: str) -> bool:
+        """Dressed as NemoVideo's (:func:`dressed_as_ours`), and not on the configured backend's
+        own domain (an operator's staging backend serves its links from there)."""
+        name, own = host.lower(), self._api_domain
+        return dressed_as_ours(name) and not (name == own or name.endswith("." + own))
 
     def check(self, url: object) -> str:
         """``url`` stripped, or :class:`UnsafeLinkError` saying why not."""
@@ -159,13 +266,16 @@ class LinkPolicy:
             raise UnsafeLinkError(Refusal.MALFORMED)
         if parts.username is not None or parts.password is not None or "@" in parts.netloc:
             raise UnsafeLinkError(Refusal.CREDENTIALS, host)
-        own = _origin(text) == self._api
-        like_backend = own or self._like_backend(host)
+        own = _origin_of(parts) == self._api
+        # Local in the same way the configured backend is (the simulator and the test doubles run
+        # on loopback: their storage links are loopback too, and nothing else local).
+        kind = local_kind(host)
+        like_backend = own or (kind is not None and kind == self._api_kind)
         if scheme == "http" and not like_backend:
             raise UnsafeLinkError(Refusal.SCHEME, host)
-        if not own and not _plain_host(host):
+        if not own and (not _plain_host(host) or self._dressed(host)):
             raise UnsafeLinkError(Refusal.LOOKALIKE, host)
-        if is_local(host) and not like_backend:
+        if kind is not None and not like_backend:
             raise UnsafeLinkError(Refusal.LOCAL, host)
         return text
 
@@ -188,7 +298,10 @@ class LinkPolicy:
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
-    parts = urlsplit(url)
+    return _origin_of(urlsplit(url))
+
+
+def _origin_of(parts: SplitResult) -> tuple[str, str, int | None]:
     try:
         port = parts.port
     except ValueError:
@@ -208,7 +321,16 @@ def _plain_host(host: str) -> bool:
     return all(_LABEL.fullmatch(label) and not label.startswith("xn--") for label in labels)
 
 
-__all__ = ["LinkPolicy", "Refusal", "UnsafeLinkError", "is_local", "literal_address", "local_kind"]
+__all__ = [
+    "LinkPolicy",
+    "Refusal",
+    "UnsafeLinkError",
+    "dressed_as_ours",
+    "embedded_address",
+    "is_local",
+    "literal_address",
+    "local_kind",
+]
 
 
 def is_loopback(host: str) -> bool:

@@ -271,8 +271,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "请直接上传文件（放在 files 里），或使用公开的 https 链接。",
     ),
     "input.url_lookalike": (
-        "The link's host {host} uses characters that can imitate another site's name; it was not sent.",
-        "该链接的主机名 {host} 使用了可能冒充其他网站的字符，因此没有发送。",
+        "The link's host {host} imitates another site's name (in its letters or spelling); it was not sent.",
+        "该链接的主机名 {host} 冒充其他网站的名称（字符或拼写相似），因此没有发送。",
     ),
     "input.url_lookalike.remedy": (
         "Use the link with the site's plain (ASCII) name.",

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.agentlinks import checked_words, defanged, dressed_as_ours
+from ai_video_music.agentlinks import checked_words, defanged
+from ai_video_music.links import dressed_as_ours
 from ai_video_music.messages import Lang, t
 
 from .conftest import MakeServer, text
