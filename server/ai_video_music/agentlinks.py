@@ -71,6 +71,8 @@ _MARKDOWN = re.compile(
 )
 _IMAGE = re.compile(r"!\[|<\s*img\b", re.IGNORECASE)  # what is left of images: reference style, HTML
 _TRAILING = ".,;:!?'\")]}>*_~"
+# A scheme link inside another token's text, to the next character a linkifier may stop at.
+_INNER = re.compile(r"(?i)(?<![a-z0-9+.-])[a-z][a-z0-9+.-]{1,31}:[/\\]{2}[^\s<>\"'`,;|]*")
 MAX_URL_CHARS = 2048  # the longest link judged; a longer one is refused whole
 # The most different links judged in one text; any further one is refused by its scheme unread. A
 # reply names a few links; judging one costs some microseconds, so 20,000 characters of distinct
@@ -144,6 +146,10 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
         else:
             judged.add(target)
             why = refused(target)
+            # A link inside an accepted one ("https://ok.example/,https://127.0.0.1/"): a
+            # linkifier that splits at the comma opens the second; judged too (a few at most).
+            for inner in _INNER.findall(url, 1)[:3] if why is None else ():
+                why = refused(opened(_trim(inner))) or why
         return token if why is None else _removed(why, lang) + token[len(url) :]
 
     def unwrap(found: re.Match[str]) -> str:

@@ -179,3 +179,24 @@ def test_a_scheme_with_or_without_slashes_is_a_link(words: str, why: str) -> Non
 )
 def test_honest_colons_and_links_stay(words: str) -> None:
     assert checked_words(words, "en") == words
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        "Get it: https://ok.example/,https://127.0.0.1/admin",
+        "Get it: https://ok.example/x;http://10.0.0.1:8080/",
+        "Get it: https://ok.example/a|https://nemovide0.com/v.mp4",
+    ],
+)
+def test_a_link_hidden_after_an_accepted_one_in_the_same_token_is_judged_too(words: str) -> None:
+    """fix10B's note: a token was judged by its first URL only; a linkifier that splits at the
+    comma (or ";", "|") opens the second."""
+    out = checked_words(words, "en")
+    assert "127.0.0.1/" not in out and "10.0.0.1" not in out and "nemovide0.com" not in out, out
+    assert "link removed" in out, out
+
+
+def test_a_link_carrying_another_public_link_as_a_parameter_stays() -> None:
+    words = "Share: https://ok.example/share?u=https://nemovideo.com/x"
+    assert checked_words(words, "en") == words
