@@ -136,7 +136,17 @@ def _letter(char: str) -> str:
     bare = "".join(
         c for c in unicodedata.normalize("NFKD", char.translate(_LOOKALIKE)) if not unicodedata.combining(c)
     )
-    return _NOT_SKELETON.sub("", unicodedata.normalize("NFKC", bare).casefold().translate(_LOOKALIKE))
+    out = _NOT_SKELETON.sub("", unicodedata.normalize("NFKC", bare).casefold().translate(_LOOKALIKE))
+    if out == char.casefold() and not char.isascii():
+        # A Latin letter neither table nor decomposition reduces ("ⱥ", a with a stroke): its
+        # Unicode name says which letter it is ("LATIN SMALL LETTER A WITH STROKE").
+        named = _LATIN_NAME.match(unicodedata.name(char, ""))
+        if named is not None:
+            return named.group(1).casefold()
+    return out
+
+
+_LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER ([A-Z]) WITH ")
 
 
 def skeleton(text: str) -> str:
