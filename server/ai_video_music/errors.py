@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .messages import CATALOGUE, Lang, join_sentences, t
-from .redact import redact
-from .sanitize import shown
+from .redact import mask_known, redact
+from .sanitize import ELLIPSIS, LOOKAHEAD, shown
 
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -23,15 +23,24 @@ ACCEPTED_EXTENSIONS = (
 )  # fmt: skip
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 DETAIL_CHARS = 300
+DETAIL_READ = DETAIL_CHARS + LOOKAHEAD  # as much as shown() reads for it
 
 
 def backend_detail(message: object) -> str | None:
     """The backend's own words, safe to show: cleaned, redacted, short, on one line (they are
-    quoted inside a sentence of ours and must not start a line of the answer)."""
+    quoted inside a sentence of ours and must not start a line of the answer).
+
+    Only the part that can be shown is judged: an error body may be megabytes, read on the event
+    loop. The token's known values are masked in all of it first (a plain search, cheap at any
+    length), so none is cut in two where the rest stops being read; the token-shaped patterns
+    mask a cut token's head too."""
     if message is None:
         return None
-    text = shown(redact(str(message)), DETAIL_CHARS)
-    return text or None
+    text = mask_known(str(message))
+    head = text[:DETAIL_READ]
+    if len(text) > DETAIL_READ:
+        head += ELLIPSIS
+    return shown(redact(head), DETAIL_CHARS) or None
 
 
 class NemoError(Exception):
