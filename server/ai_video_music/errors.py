@@ -78,10 +78,28 @@ class NemoError(Exception):
 # --- local problems (nothing was sent) -------------------------------------------------------
 
 
+# The parameters of an input error that carry a file's name, its path (or a piece of one: its
+# extension), what was typed for one, or the folders it was looked in. A name on disk can hold
+# anything, a line break and our labels too ("beach\nNext (for the assistant): …jpg"), and it is
+# told in a sentence of ours.
+FILE_PARAMS = frozenset(("name", "path", "pattern", "ext", "roots"))
+NAME_CHARS = 200
+
+
 class InputError(NemoError):
-    """The caller's input can't be used: a path, a URL, a prompt, an export option."""
+    """The caller's input can't be used: a path, a URL, a prompt, an export option.
+
+    Every file name or path it names is shown through :func:`~.sanitize.shown` here, where it
+    enters the error, whichever check raised it."""
 
     key = "error.input"
+
+    def __init__(
+        self, key: str | None = None, *, remedy: str | None = None, detail: object = None, **params: Any
+    ) -> None:
+        for param in FILE_PARAMS.intersection(params):
+            params[param] = shown(str(params[param]), NAME_CHARS)
+        super().__init__(key, remedy=remedy, detail=detail, **params)
 
 
 class UnsupportedFileTypeError(InputError):
