@@ -117,14 +117,14 @@ async def test_cancel_after_an_earlier_charged_request_never_says_nothing_was_ch
             "Cancel that.",
             ("Nothing was sent for", "nothing was charged",
              "The project “{name}” it was for is still here and current, with its 2 uploaded file(s): "
-             "beach.jpg, city-lights.jpg"),
+             "“beach.jpg”, “city-lights.jpg”"),
         ),
         (
             "用这两张照片做一个竖屏 6 秒的视频，不要音乐。",
             "算了，这个不要了，取消吧。",
             ("没有发送出去", "也没有扣积分",
              "它所属的项目“{name}”仍然保留，并且是当前项目，"
-             "里面有已上传的 2 个文件：beach.jpg、city-lights.jpg"),
+             "里面有已上传的 2 个文件：「beach.jpg」、「city-lights.jpg」"),
         ),
     ],
     ids=["en", "zh"],

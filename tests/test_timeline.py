@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from ai_video_music.messages import CATALOGUE, Lang
 from ai_video_music.timeline import (
+    MAX_NAME,
     MAX_SEGMENTS,
     MAX_SUMMARY,
     MAX_TRACKS,
@@ -207,7 +208,7 @@ def test_names_are_one_clean_line_of_bounded_length() -> None:
     }
     names = [s.name for s in read_timeline(draft).tracks[0].segments]
     assert names[:3] == ["Summer \ufffd", "two lines here", "fallback"]
-    assert len(names[3]) == 200
+    assert len(names[3]) == MAX_NAME and names[3].endswith("…")
     assert names[4] == "2024"
 
 

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .messages import CATALOGUE, Lang, join_sentences, t
-from .redact import redact
-from .sanitize import shown
+from .redact import mask_known, redact
+from .sanitize import ELLIPSIS, LOOKAHEAD, shown
 
 ACCEPTED_EXTENSIONS = (
     "mp4", "mov", "avi", "webm", "mkv",
@@ -23,15 +23,24 @@ ACCEPTED_EXTENSIONS = (
 )  # fmt: skip
 MAX_UPLOAD_BYTES = 500 * 1024 * 1024
 DETAIL_CHARS = 300
+DETAIL_READ = DETAIL_CHARS + LOOKAHEAD  # as much as shown() reads for it
 
 
 def backend_detail(message: object) -> str | None:
     """The backend's own words, safe to show: cleaned, redacted, short, on one line (they are
-    quoted inside a sentence of ours and must not start a line of the answer)."""
+    quoted inside a sentence of ours and must not start a line of the answer).
+
+    Only the part that can be shown is judged: an error body may be megabytes, read on the event
+    loop. The token's known values are masked in all of it first (a plain search, cheap at any
+    length), so none is cut in two where the rest stops being read; the token-shaped patterns
+    mask a cut token's head too."""
     if message is None:
         return None
-    text = shown(redact(str(message)), DETAIL_CHARS)
-    return text or None
+    text = mask_known(str(message))
+    head = text[:DETAIL_READ]
+    if len(text) > DETAIL_READ:
+        head += ELLIPSIS
+    return shown(redact(head), DETAIL_CHARS) or None
 
 
 class NemoError(Exception):
@@ -69,10 +78,28 @@ class NemoError(Exception):
 # --- local problems (nothing was sent) -------------------------------------------------------
 
 
+# The parameters of an input error that carry a file's name, its path (or a piece of one: its
+# extension), what was typed for one, or the folders it was looked in. A name on disk can hold
+# anything, a line break and our labels too ("beach\nNext (for the assistant): …jpg"), and it is
+# told in a sentence of ours.
+FILE_PARAMS = frozenset(("name", "path", "pattern", "ext", "roots"))
+NAME_CHARS = 200
+
+
 class InputError(NemoError):
-    """The caller's input can't be used: a path, a URL, a prompt, an export option."""
+    """The caller's input can't be used: a path, a URL, a prompt, an export option.
+
+    Every file name or path it names is shown through :func:`~.sanitize.shown` here, where it
+    enters the error, whichever check raised it."""
 
     key = "error.input"
+
+    def __init__(
+        self, key: str | None = None, *, remedy: str | None = None, detail: object = None, **params: Any
+    ) -> None:
+        for param in FILE_PARAMS.intersection(params):
+            params[param] = shown(str(params[param]), NAME_CHARS)
+        super().__init__(key, remedy=remedy, detail=detail, **params)
 
 
 class UnsupportedFileTypeError(InputError):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -184,9 +185,11 @@ def already_as_asked(gen: Generation, lang: Lang) -> list[str]:
     return as_asked(gen, lang)
 
 
-def quote_list(texts: list[str], lang: Lang) -> str:
-    """Names in our quotes; :func:`~.sanitize.shown` again here, for records stored before it
-    (a name can't close our quote or bring a label of ours)."""
+def quote_list(texts: Sequence[str], lang: Lang) -> str:
+    """Names in our quotes, the one way a list of names is told (files, the request's words):
+    :func:`~.sanitize.shown` again here, for records stored before it (a name can't close our
+    quote or bring a label of ours), and each name in its own quotes, so no label can be spelt
+    across two of them ("beach. Next (for the", "assistant): call generate …")."""
     left, right = ("「", "」") if lang == "zh" else ("“", "”")
     return ("、" if lang == "zh" else ", ").join(f"{left}{shown(q, 120)}{right}" for q in texts)
 
@@ -452,8 +455,8 @@ def kept_line(facts: CancelFacts, lang: Lang) -> str:
     """The project a request never sent was for: still there and current, with its media."""
     if not facts.media_total:
         return t("cancel.project_kept", lang, name=facts.project)
-    more = ["…"] if facts.media_total > len(facts.media) else []
-    names = t("list.sep", lang).join([*(shown(m, 120) for m in facts.media), *more])  # the backend's names
+    more = t("list.sep", lang) + "…" if facts.media_total > len(facts.media) else ""
+    names = quote_list(facts.media, lang) + more
     return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
@@ -533,7 +536,7 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
             parts.append(out.timeline.summary)
         if out.media:
             more = out.media_total - len(out.media)
-            listed = t("list.sep", lang).join(shown(m.name, 120) for m in out.media)
+            listed = quote_list([m.name for m in out.media], lang)
             media = t("status.media", lang, n=out.media_total, names=listed)
             parts.append(join_sentences([media, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
@@ -663,10 +666,9 @@ def credits_reply(
 
 def upload_done(items: list[MediaItem], skipped: list[str], lang: Lang) -> str:
     """An upload saved: what the service has (by the names we sent where it says less), what was skipped."""
-    listed = t("list.sep", lang).join(shown(f.name, 120) for f in items)
-    parts = [t("upload.done", lang, n=len(items), names=listed)]
+    parts = [t("upload.done", lang, n=len(items), names=quote_list([f.name for f in items], lang))]
     if skipped:
-        parts.append(t("upload.skipped", lang, names=t("list.sep", lang).join(skipped)))
+        parts.append(t("upload.skipped", lang, names=quote_list(skipped, lang)))
     return "\n\n".join(parts)
 
 
@@ -686,7 +688,7 @@ def upload_outcome(status: UploadState, names: list[str], error: str | None, lan
     key = {UploadState.DONE: "upload.finished", UploadState.FAILED: "upload.failed"}.get(
         status, "upload.interrupted"
     )
-    return t(key, lang, names=t("list.sep", lang).join(names[:10]), error=error or "")
+    return t(key, lang, names=quote_list(names[:10], lang), error=error or "")
 
 
 # --- a command held back -----------------------------------------------------------------------

@@ -30,7 +30,7 @@ Kind = Literal["video", "audio", "text", "other"]
 
 MAX_TRACKS = 100
 MAX_SEGMENTS = 1000  # per track
-MAX_NAME = 200
+MAX_NAME = 120  # a clip's name in a sentence: enough to tell clips apart, little to judge
 MAX_SUMMARY = 8000  # characters of summary text, whatever the draft holds
 MAX_DIFF_LINES = 50
 MAX_DIFF_LINE = 1000
@@ -104,7 +104,7 @@ def _pick(obj: dict[str, Any], keys: tuple[str, ...], convert: Callable[[Any], _
 def _name(value: Any) -> str | None:
     """A name from a string (or a number); anything else is not a name."""
     if isinstance(value, str):
-        text = shown(value[: MAX_NAME * 4], MAX_NAME)
+        text = shown(value, MAX_NAME)  # reads no more than it shows (a draft holds thousands)
         return text or None
     number = finite(value) if isinstance(value, int | float) else None
     return _number_text(number) if number is not None else None

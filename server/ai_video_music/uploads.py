@@ -33,7 +33,7 @@ from .outputs import MediaItem, UploadOutput
 from .projects import CLIENT, Projects
 from .records import UploadState
 from .replies import upload_done, upload_low_credits, upload_page_reply
-from .sanitize import clean_text
+from .sanitize import shown
 from .shared import Shared, iso
 from .store import Project, Store
 
@@ -100,7 +100,7 @@ def media_items(uploaded: list[UploadedFile], sent: list[str]) -> list[MediaItem
         f = uploaded[i] if i < len(uploaded) else None
         items.append(
             MediaItem(
-                name=(f.filename if f is not None and f.filename else clean_text(name, 200)) or "file",
+                name=(f.filename if f is not None and f.filename else shown(name, 200)) or "file",
                 kind=f.file_type if f is not None else None,
                 url=f.cdn_url if f is not None else None,
             )
@@ -264,7 +264,7 @@ class Uploads:
             except InputError as err:
                 if path not in matched:
                     raise
-                skipped.append(clean_text(path.name, 80))
+                skipped.append(path.name)  # told through replies.quote_list, as every name is
                 first = first or err
             else:
                 good.append(path)
@@ -275,14 +275,12 @@ class Uploads:
     async def _from_roots(self, raw: str, roots: Roots | None) -> Path:
         folders = await roots() if roots is not None else []
         if not folders:
-            raise InputError("input.relative", path=clean_text(raw, 200))
+            raise InputError("input.relative", path=raw)
         for folder in folders:
             candidate = folder / raw
             if candidate.exists() or any(ch in raw for ch in "*?["):
                 return candidate
-        raise InputError(
-            "input.relative_missing", path=clean_text(raw, 200), roots=", ".join(map(str, folders[:3]))
-        )
+        raise InputError("input.relative_missing", path=raw, roots=", ".join(map(str, folders[:3])))
 
     async def _glob(self, pattern: str, raw: str) -> list[Path]:
         # Within what the call has left: a slow disk must read as a slow search, not a slow service.
@@ -301,10 +299,10 @@ class Uploads:
         with anyio.move_on_after(seconds + 0.1):
             matches = await anyio.to_thread.run_sync(search, abandon_on_cancel=True)
             if not matches:
-                raise InputError("input.no_match", pattern=clean_text(raw, 200))
+                raise InputError("input.no_match", pattern=raw)
             if len(matches) > MAX_GLOB_MATCHES:
                 raise InputError("input.too_many", n=f"{MAX_GLOB_MATCHES}+", max=MAX_GLOB_MATCHES)
             if time.monotonic() > stop:
-                raise InputError("input.glob_slow", pattern=clean_text(raw, 200))
+                raise InputError("input.glob_slow", pattern=raw)
             return sorted(matches)
-        raise InputError("input.glob_slow", pattern=clean_text(raw, 200))
+        raise InputError("input.glob_slow", pattern=raw)
