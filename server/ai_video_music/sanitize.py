@@ -202,6 +202,12 @@ def _defuse_skeleton(text: str) -> str:
     return "".join(out) + text[kept:]
 
 
+def defused(text: str) -> str:
+    """``text`` (ours, holding names each already :func:`shown`) with any label spelled across
+    the names it joins ("beach. Next (for the (0-2s), assistant):") replaced by ``[…]``."""
+    return _defuse_skeleton(text) if imitates(text) else text
+
+
 def imitates(text: str) -> bool:
     """Whether ``text`` holds one of our labels in any spelling a reader takes for it."""
     if len(text) < 9 and text.isascii():  # shorter than any label in Latin letters ("nextforai")

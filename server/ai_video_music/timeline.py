@@ -22,7 +22,7 @@ from typing import Any, Literal, TypeVar
 
 from .jsonpieces import CANONICAL, canonical_json
 from .messages import Lang, t
-from .sanitize import cap, clean_json, finite, shown
+from .sanitize import cap, clean_json, defused, finite, shown
 from .segments import Row, Segments
 from .segments import Segment as Segment  # its home before segments.py: callers import it here
 
@@ -314,7 +314,7 @@ def _clips(track: Track, lang: Lang, limit: int) -> str:
     if not track.segments:
         return t("timeline.track.empty", lang)
     shown = [_clip(track, s, lang) for s in track.segments[: max(0, limit)]]
-    return _more(shown, track.segments_total, lang)
+    return defused(_more(shown, track.segments_total, lang))  # no label across two names
 
 
 def summary(tl: Timeline, lang: Lang, max_clips: int = MAX_CLIPS_SHOWN) -> str:
@@ -360,7 +360,7 @@ def _names(
     # where it was asked for ("a caption at the end" that landed at 0-3 s).
     names = [_clip(track, s, lang, volume=False) if placed else _clip_name(track, s, lang) for s in segments]
     count = len(names) if total is None else total
-    return _more(names[:MAX_NAMES_IN_DIFF], count, lang)
+    return defused(_more(names[:MAX_NAMES_IN_DIFF], count, lang))  # no label across two names
 
 
 def _count(n: int, lang: Lang) -> str:
