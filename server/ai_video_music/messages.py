@@ -898,6 +898,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "so there is nothing to undo; don't offer to send it again.",
         "告诉用户：他们在运行中取消的那个请求没有改变任何内容（仍已扣费），所以没有需要撤销的；不要提出再发送一次。",
     ),
+    "next.status_after_landed": (
+        'Call status with project="{project}" now and tell the user what the request that finished '
+        "changed and what it cost; don't resend it, and don't offer a paid undo unless they ask.",
+        '现在用 project="{project}" 调用 status，告诉用户已完成的那个请求改了什么、花了多少积分；'
+        "不要重新发送它；除非用户要求，不要提议付费撤销。",
+    ),
     "next.status_after_cancel": (
         'Call status with project="{project}" in about {seconds} s to see whether the request still '
         "changed the video and what it cost; don't resend it.",
@@ -1074,6 +1080,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，"
         "积分（约 {cost}）也会扣除（运行中先冻结，结束后扣费）。"
         "做完后会告诉你结果。",
+    ),
+    "cancel.landed": (
+        "“{prompt}” was already sent to NemoVideo and has finished: it can't be recalled, and its "
+        "credits (about {cost}) are charged. What it changed comes with its answer.",
+        "“{prompt}”已经发给 NemoVideo，并且已经完成：无法撤回，积分（约 {cost}）也已扣除。"
+        "它改了什么会随它的结果一起告诉你。",
     ),
     "cancel.project_kept": (
         "The project “{name}” it was for is still here and current.",
