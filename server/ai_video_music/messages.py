@@ -880,6 +880,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{where}没有你的任何照片或视频素材，NemoVideo 只能凭空制作这个视频，用不上它们（约 {cost} 积分，"
         "剩余 {left}）。这次没有发送。",
     ),
+    "elsewhere.named": (
+        "This request speaks of {named}, but the current project is “{current}”: it was not sent to "
+        "“{current}”, and nothing was charged.",
+        "这条请求说的是{named}，但当前项目是“{current}”：它没有发给“{current}”，也没有扣积分。",
+    ),
+    "elsewhere.wrong": (
+        "You said this is the wrong video, and the current project is “{current}”: the request was "
+        "not sent to it, and nothing was charged. Your other projects: {others}.",
+        "你说这个视频不对，而当前项目是“{current}”：这条请求没有发给它，也没有扣积分。你的其他项目：{others}。",
+    ),
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
     "media.where_named": ("“{name}” holds", "「{name}」里"),
@@ -1420,6 +1430,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tell the user what it may cost; if they agree, call "
         "generate again with the same prompt and accept_cost=true.",
         "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
+    ),
+    "next.elsewhere": (
+        'Ask the user which video they mean. For {named}: call generate with project="{project}" and '
+        "the same prompt (it costs as usual). Only if they want it in “{current}” after all: call "
+        "generate again with the same prompt and accept_cost=true.",
+        '先问用户指的是哪个视频。要改{named}：用 project="{project}" 和同样的 prompt 调用 generate'
+        "（照常扣积分）。只有用户确认就是要改“{current}”时，"
+        "才用同样的 prompt 加 accept_cost=true 再调用 generate。",
+    ),
+    "next.elsewhere_which": (
+        "Ask the user which project they mean; then call generate with project=\"<that project's "
+        'name>" and their request. Only if they want it in “{current}” after all: call generate again '
+        "with the same prompt and accept_cost=true.",
+        '先问用户指的是哪个项目，然后用 project="<那个项目的名字>" 和用户的请求调用 generate。'
+        "只有用户确认就是要改“{current}”时，才用同样的 prompt 加 accept_cost=true 再调用 generate。",
     ),
     "next.no_media": (
         "Ask the user which they want. To use their photos: upload them into this project (upload "
