@@ -199,6 +199,60 @@ def test_a_new_video_with_a_subject_is_an_agent_turn_in_a_new_project() -> None:
     assert not route("don't start a new project, just make this one shorter").new_project
 
 
+@pytest.mark.parametrize(
+    "interjection",
+    ["ah", "ah,", "oh", "oh wait,", "hmm", "um,", "uh", "well,", "ok", "okay,", "so", "right,"],
+)
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("never mind, forget that", Action.CANCEL),
+        ("never mind", Action.CANCEL),
+        ("forget it", Action.CANCEL),
+        ("cancel that", Action.CANCEL),
+        ("export it", Action.EXPORT),
+        ("how many credits do I have left?", Action.CREDITS),
+        ("make the music quieter", Action.AGENT),
+        ("don't export yet", Action.ASK),
+    ],
+)
+def test_a_leading_interjection_never_changes_the_route(
+    interjection: str, prompt: str, action: Action
+) -> None:
+    # Play-test 14 (069, 072, 077): "ah never mind, forget that" was a paid question, not a cancel.
+    assert route(prompt).action is action
+    assert route(f"{interjection} {prompt}").action is action
+
+
+@pytest.mark.parametrize(
+    "interjection", ["啊", "啊，", "哎，", "哎呀", "嗯", "嗯，", "呃，", "哦，", "好吧，"]
+)
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("算了", Action.CANCEL),
+        ("取消吧", Action.CANCEL),
+        ("这个不要了", Action.CANCEL),
+        ("导出吧", Action.EXPORT),
+        ("积分还剩多少？", Action.CREDITS),
+        ("把音乐调小一点", Action.AGENT),
+        ("先别导出", Action.ASK),
+    ],
+)
+def test_a_leading_chinese_interjection_never_changes_the_route(
+    interjection: str, prompt: str, action: Action
+) -> None:
+    assert route(prompt).action is action
+    assert route(f"{interjection}{prompt}").action is action
+
+
+def test_words_that_only_look_like_interjections_keep_their_meaning() -> None:
+    assert route("no music").action is Action.AGENT
+    assert route("no cancel").action is not Action.CANCEL
+    assert route("right after the intro add a title").action is Action.AGENT
+    assert route("well done, thanks").action is Action.ASK
+
+
 def test_keywords_match_whole_words_only() -> None:
     assert route("make a video about exporters").action is Action.AGENT
     assert route("the credit-card ad").action is not Action.CREDITS

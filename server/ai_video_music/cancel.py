@@ -64,6 +64,8 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
         # It runs on: when to look, to see whether it still changed the video and what it cost.
         name = project.name or project.id
         steps.insert(0, t("next.status_after_cancel", lang, seconds=AGENT_POLL_S, project=name))
+    elif facts.landed is not None and project is not None:
+        steps.insert(0, t("next.status_after_landed", lang, project=project.name or project.id))
     out = GenerateOutput(
         language=lang,
         status="done",
@@ -85,16 +87,24 @@ def _facts(s: Shared, project: Project | None, turn: Generation | None) -> Cance
     running = s.store.running_turn(project.id)
     if running is not None and running.sent_at is None:
         running = None  # recorded, its cost still being checked: not sent, not charged
+    # Finished since it was sent, its answer not told yet: as charged and as unrecallable as one
+    # still running (play-test 14: "ah, never mind" answered only about an unsent question).
+    landed = None
+    if running is None:
+        untold = s.store.undelivered_turns(project.id, client=CLIENT.get())
+        landed = next((g for g in reversed(untold) if g.sent_at is not None and g.may_have_cost()), None)
     media, total = s.store.media_page(project.id, 10)
     cost = EDIT_COST
-    if running is not None and not has_video(restore(running.before_draft)) and total == 0:
+    gone = running or landed
+    if gone is not None and not has_video(restore(gone.before_draft)) and total == 0:
         cost = GENERATION_COST  # a video made from nothing, as its cost check judged it
     sent = s.store.session_turns(CLIENT.get(), limit=50)
-    charged = running is not None or any(g.project_id == project.id and g.may_have_cost() for g in sent)
+    charged = gone is not None or any(g.project_id == project.id and g.may_have_cost() for g in sent)
     kept = turn is not None and turn.status is TurnState.NOT_SENT and turn.project_id == project.id
     fresh = s.store.project(project.id) or project
     return CancelFacts(
         running=running,
+        landed=landed,
         running_cost=cost,
         charged=charged,
         project=(fresh.name or s.project_name(project.id)) if kept else None,

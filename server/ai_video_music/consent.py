@@ -11,6 +11,7 @@ from typing import Any
 import uuid_utils
 
 from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, gate, gate_text, used_before
+from .mentions import Elsewhere
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
@@ -97,6 +98,33 @@ class Consent:
             cost_warning=text,
             credits_left=balance,
             project=project,
+        )
+
+    async def elsewhere(
+        self, lang: Lang, notes: list[str], project: Project, found: Elsewhere, prompt: str, route: str
+    ) -> GenerateOutput:
+        """A request whose words are about another of the user's projects (or call the current
+        video the wrong one): sent to the current project it would edit and charge the wrong
+        video. Said, naming both; not sent (recorded, so "cancel that" answers about it)."""
+        self.record_not_sent(project, prompt, "elsewhere", route)
+        current = project.name or project.id
+        if found.named:
+            named = t("list.sep", lang).join(f"“{p.name}”" for p in found.named)
+            text = t("elsewhere.named", lang, named=named, current=current)
+            step = t("next.elsewhere", lang, named=named, project=found.named[0].name, current=current)
+        else:
+            others, _total = self.s.store.recent_projects(11)
+            names = [f"“{p.name or p.id}”" for p in others if p.id != project.id][:10]
+            text = t("elsewhere.wrong", lang, current=current, others=t("list.sep", lang).join(names))
+            step = t("next.elsewhere_which", lang, current=current)
+        return GenerateOutput(
+            language=lang,
+            status="needs_confirmation",
+            action="ask" if route == str(Action.ASK) else "agent",
+            reply="\n\n".join([*notes, text]),
+            next_steps=[step],
+            cost_warning=text,
+            project=await self.s.project_view(project, link=True),
         )
 
     async def pre_gate(

@@ -881,6 +881,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{where}没有你的任何照片或视频素材，NemoVideo 只能凭空制作这个视频，用不上它们（约 {cost} 积分，"
         "剩余 {left}）。这次没有发送。",
     ),
+    "elsewhere.named": (
+        "This request speaks of {named}, but the current project is “{current}”: it was not sent to "
+        "“{current}”, and nothing was charged.",
+        "这条请求说的是{named}，但当前项目是“{current}”：它没有发给“{current}”，也没有扣积分。",
+    ),
+    "elsewhere.wrong": (
+        "You said this is the wrong video, and the current project is “{current}”: the request was "
+        "not sent to it, and nothing was charged. Your other projects: {others}.",
+        "你说这个视频不对，而当前项目是“{current}”：这条请求没有发给它，也没有扣积分。你的其他项目：{others}。",
+    ),
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
     "media.where_named": ("“{name}” holds", "「{name}」里"),
@@ -898,6 +908,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tell the user the request they cancelled while it ran changed nothing (it was still charged), "
         "so there is nothing to undo; don't offer to send it again.",
         "告诉用户：他们在运行中取消的那个请求没有改变任何内容（仍已扣费），所以没有需要撤销的；不要提出再发送一次。",
+    ),
+    "next.status_after_landed": (
+        'Call status with project="{project}" now and tell the user what the request that finished '
+        "changed and what it cost; don't resend it, and don't offer a paid undo unless they ask.",
+        '现在用 project="{project}" 调用 status，告诉用户已完成的那个请求改了什么、花了多少积分；'
+        "不要重新发送它；除非用户要求，不要提议付费撤销。",
     ),
     "next.status_after_cancel": (
         'Call status with project="{project}" in about {seconds} s to see whether the request still '
@@ -1095,6 +1111,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{prompt}”已经发给 NemoVideo，仍在运行：无法撤回，它会做完，"
         "积分（约 {cost}）也会扣除（运行中先冻结，结束后扣费）。"
         "做完后会告诉你结果。",
+    ),
+    "cancel.landed": (
+        "“{prompt}” was already sent to NemoVideo and has finished: it can't be recalled, and its "
+        "credits (about {cost}) are charged. What it changed comes with its answer.",
+        "“{prompt}”已经发给 NemoVideo，并且已经完成：无法撤回，积分（约 {cost}）也已扣除。"
+        "它改了什么会随它的结果一起告诉你。",
     ),
     "cancel.project_kept": (
         "The project “{name}” it was for is still here and current.",
@@ -1441,6 +1463,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tell the user what it may cost; if they agree, call "
         "generate again with the same prompt and accept_cost=true.",
         "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
+    ),
+    "next.elsewhere": (
+        'Ask the user which video they mean. For {named}: call generate with project="{project}" and '
+        "the same prompt (it costs as usual). Only if they want it in “{current}” after all: call "
+        "generate again with the same prompt and accept_cost=true.",
+        '先问用户指的是哪个视频。要改{named}：用 project="{project}" 和同样的 prompt 调用 generate'
+        "（照常扣积分）。只有用户确认就是要改“{current}”时，"
+        "才用同样的 prompt 加 accept_cost=true 再调用 generate。",
+    ),
+    "next.elsewhere_which": (
+        "Ask the user which project they mean; then call generate with project=\"<that project's "
+        'name>" and their request. Only if they want it in “{current}” after all: call generate again '
+        "with the same prompt and accept_cost=true.",
+        '先问用户指的是哪个项目，然后用 project="<那个项目的名字>" 和用户的请求调用 generate。'
+        "只有用户确认就是要改“{current}”时，才用同样的 prompt 加 accept_cost=true 再调用 generate。",
     ),
     "next.no_media": (
         "Ask the user which they want. To use their photos: upload them into this project (upload "

@@ -408,6 +408,9 @@ class CancelFacts:
 
     running: Generation | None = None
     running_cost: int = EDIT_COST  # about what it costs (charged when it was sent)
+    # Sent, and finished before this cancel but not told yet (status tells what it changed): it
+    # leads the answer as a running one would, else "cancel" reads as if it were stopped.
+    landed: Generation | None = None
     charged: bool = False
     project: str | None = None
     media: tuple[str, ...] = ()
@@ -422,20 +425,24 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
     already answered. Then the renders it stopped, else why there was nothing to stop."""
     facts = facts or CancelFacts()
     running = facts.running
+    landed = facts.landed if running is None else None
     parts = []
     if running is not None:
         parts.append(t("cancel.running", lang, prompt=cap(running.prompt, 60), cost=facts.running_cost))
+    elif landed is not None:
+        parts.append(t("cancel.landed", lang, prompt=cap(landed.prompt, 60), cost=facts.running_cost))
+    sent = running or landed
     if turn is not None and turn.status is TurnState.NOT_SENT:
         # "Nothing was charged" only when no request of the project was sent at all.
-        key = "cancel.not_sent_it" if running is not None or facts.charged else "cancel.not_sent"
+        key = "cancel.not_sent_it" if sent is not None or facts.charged else "cancel.not_sent"
         parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))
-        if facts.project is not None and running is None:  # beside a running request: said above
+        if facts.project is not None and sent is None:  # beside a sent request: said above
             parts.append(kept_line(facts, lang))
     elif (
         turn is not None
         and turn.status is not TurnState.RUNNING
         and not rec.renders
-        and (running is None or running.id != turn.id)
+        and (sent is None or sent.id != turn.id)
     ):
         parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
     if rec.renders:

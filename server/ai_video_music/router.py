@@ -155,6 +155,19 @@ _JOINERS = _rx(
 )
 
 
+# A clause's leading interjections ("ah never mind", "oh, export it", "啊算了", "好吧，导出"): they
+# never change what it asks, so they are dropped before it is read. Only words that are nothing
+# else where they stand: "well done" and "right after the intro" keep theirs.
+_LEADING_INTERJECTION = _rx(
+    r"^(?:(?:a+h+|o+h+|ooh+|h+m+|u+m+|u+h+|erm?|eh|well(?! (?:done|made|lit|timed|played|edited))"
+    r"|ok|okay|alright|so|actually|oops|whoops|ugh+|argh+|meh|welp|right(?=\s*$)"
+    # "no"/"wait" are holds or edits elsewhere ("no music", "wait before exporting")
+    r"|(?:no|nah|nope)(?= (?:never ?mind|forget (?:it|that|about it)|scrap))"
+    r"|wait(?= (?:never ?mind|forget (?:it|that|about it)|scrap|cancel)))(?:\s+|$))+"
+    "|^(?:啊+|哎呀|哎哟|哎+|唉+|嗯+|呃+|哦+|噢+|喔+|诶+|欸+|好吧)+"
+)
+
+
 @dataclass(frozen=True)
 class Clause:
     text: str
@@ -168,7 +181,7 @@ def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
     for n, m in enumerate(_CLAUSE.finditer(text)):
         question = _is_question(m.group(1).strip(), "?" in m.group(2))
-        parts = (p.strip() for p in _JOINERS.split(m.group(1)))
+        parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(m.group(1)))
         out.extend(Clause(p, question, n) for p in parts if p)
     return out
 

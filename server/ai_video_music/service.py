@@ -22,6 +22,7 @@ from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
+from .mentions import elsewhere
 from .messages import Lang, Msg, t
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
@@ -41,6 +42,7 @@ from .uploads import Roots, UploadPages, Uploads
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 8000
+OTHER_PROJECTS_READ = 50  # the user's recent projects a request's words are matched against
 RECOVER_EVERY_S = 15.0  # well under the 120 s after which another process's claim is stale
 
 
@@ -254,6 +256,13 @@ class VideoService:
             return _wrap(up.status != "working", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
         current = s.projects.current
+        if current is not None and not accept_cost and not new_project and not decision.new_project:
+            # Words about another of the user's projects: sent here, they would edit (and charge)
+            # the wrong video (play-test 14: "make the Night run crew video 8 seconds long").
+            others, _total = s.store.recent_projects(OTHER_PROJECTS_READ)
+            found = elsewhere(prompt, current, others)
+            if found is not None:
+                return await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
         measured = self._measured_before(current, prompt, repeat_of)
         if (
             refused := await self._over_quota(current, lang, notes, prompt, str(decision.action), measured)

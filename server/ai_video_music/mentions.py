@@ -1,0 +1,186 @@
+"""Whether a request's words are about another of the user's projects than the current one: its
+name as shown ("make the Night run crew video 8 seconds"), "the <word of its name> video" ("the
+grandpa video", "周末那个视频"), or the user saying the current one is the wrong one ("wrong
+video!", "I meant the other one", "不是这个", "发错了"). Such a request is not sent (it would edit
+and charge the wrong video); the service says so and names both projects.
+
+Pure, and cautious: a word counts only when it tells that project apart. Default names ("Video 1",
+"视频 2"), words every video has ("music", "title", "video", "new"), words of the current project's
+own name, and a mention under a negation ("not the running one", "不是爷爷那个") never count, and
+the current project named plainly wins ("make the grandpa video like the running one").
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .projects import default_names
+from .router import _EDIT_VERB, _EDIT_WORD, QUOTED, normalise
+from .store import Project
+
+_GENERIC_EN = frozenset(
+    (
+        "a", "an", "and", "or", "the", "of", "for", "to", "in", "on", "at", "by", "with", "from", "my",
+        "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "new", "old",
+        "video", "videos", "project", "projects", "movie", "movies", "film", "films", "clip", "clips",
+        "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "slideshow", "montage",
+        "reel", "reels", "story", "stories", "highlight", "highlights", "recap", "test", "demo", "draft",
+        "copy", "version", "final", "untitled", "first", "second", "third", "last", "one", "two", "three",
+        "day", "days", "part", "music", "song", "songs", "title", "titles", "caption", "captions", "text",
+        "intro", "outro", "ending", "edit", "edits", "cut", "vertical", "horizontal", "square", "short",
+        "long", "little", "big",
+    )
+)  # fmt: skip
+# Characters that make a Chinese pair of characters say nothing of which video ("视频", "一个").
+_GENERIC_ZH = set("视频项目片照图片音乐歌曲标题字幕新的一个这那我你他们和与及第版本草稿测试不了是在有")
+_NOUN_EN = r"(?:video|project|movie|film)s?"
+_NOUN_ZH = "(?:的|那个|这个|那条|这条)?(?:视频|项目|片子)|那个"
+_CJK = re.compile(r"[\u3400-\u9fff]+")
+_WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
+# Before a mention, words that make it no request for that project: a negation ("not the
+# running one", "不是爷爷那个": the video meant is another), a model to follow ("like the Night
+# run crew video"), or on-screen text ("add a caption Night run crew", "标题写着周末去哪儿").
+_NOT_FOR_IT = re.compile(
+    r"(?<![a-z])(?:not|n't|instead of|rather than|nor|like|as|than|match|matching|caption|title"
+    r"|text|say|says|saying|called|named|reads?)\s*[:,]?\s*(?:the\s+)?$"
+    r"|(?:不是|而不是|不要|别动|像|跟|和|参考|照着|写着|写上|叫|字幕|标题|改成|改为|换成|写成)\s*$"
+)
+# The user says the current video is the wrong one. Only unmistakable words: a bare "不是这个"
+# or "the other one" speaks as often of a song or a photo ("不是这个，换一首歌").
+_WRONG = re.compile(
+    r"(?<![a-z])(?:wrong (?:video|project|movie|film)|(?:i )?meant (?:the )?other (?:video|project)"
+    r"|not (?:this|that|the current) (?:video|project))(?![a-z])"
+    r"|不是(?:这个|当前的?)(?:视频|项目|片子)|(?:搞|弄|发)错(?:视频|项目|片子)了?"
+    r"|(?:^|[\s，,。！!？?])(?:我)?发错了(?=$|[\s，,。！!？?])"
+)
+
+
+@dataclass(frozen=True)
+class Elsewhere:
+    """What the words say of other projects: those they name, and whether they call the current
+    video the wrong one."""
+
+    named: tuple[Project, ...]
+    wrong: bool
+
+
+def _text(prompt: str) -> str:
+    """The prompt as the router reads it (quoted on-screen text masked), folded for matching."""
+    return unicodedata.normalize("NFKC", normalise(prompt)).lower()
+
+
+def _stem(word: str) -> str:
+    """A word as a name would hold it: "running" → "run", "turns" → "turn", "dr." → "dr"."""
+    word = word.lower().removesuffix("'s").strip("'-.")
+    if len(word) > 5 and word.endswith("ing"):
+        word = word[:-3]
+        if len(word) > 2 and word[-1] == word[-2]:
+            word = word[:-1]
+    elif len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        word = word[:-1]
+    return word
+
+
+def _is_default(project: Project) -> bool:
+    return not project.named or len(default_names(project.name)) > 1
+
+
+def _words(name: str) -> set[str]:
+    return {_stem(w) for w in _WORD.findall(name.lower())}
+
+
+def _pairs(name: str) -> set[str]:
+    return {run[i : i + 2] for run in _CJK.findall(name) for i in range(len(run) - 1)}
+
+
+def _distinct(project: Project, against: Project | None) -> tuple[set[str], set[str]]:
+    """The words (stems) and Chinese character pairs of a project's name that tell it apart."""
+    if _is_default(project):
+        return set(), set()
+    words = {
+        w
+        for w in _words(project.name)
+        if len(w.strip(".")) >= 3
+        and not w.isdigit()
+        and w not in _GENERIC_EN
+        and not _EDIT_WORD.fullmatch(w)
+        and not _EDIT_VERB.fullmatch(w)
+    }
+    pairs = {p for p in _pairs(project.name) if not set(p) & _GENERIC_ZH}
+    if against is not None and not _is_default(against):
+        words -= _words(against.name)
+        pairs -= _pairs(against.name)
+    return words, pairs
+
+
+def _whole_name(text: str, project: Project, words: set[str], pairs: set[str]) -> list[int]:
+    """Where the name as shown stands in the words: a name of two words or more, or of three
+    Chinese characters or more (a one-word name is only counted as "the <name> video")."""
+    name = unicodedata.normalize("NFKC", project.name).lower().strip()
+    several = len(_WORD.findall(name)) >= 2 or sum(len(r) for r in _CJK.findall(name)) >= 3
+    if not name or not several or not (words or pairs):
+        return []
+    pattern = r"\s+".join(re.escape(part) for part in name.split())
+    if _WORD.match(name[:1]) or _WORD.match(name[-1:]):
+        pattern = r"(?<![a-z0-9])" + pattern + r"(?![a-z0-9])"
+    return [m.start() for m in re.finditer(pattern, text)]
+
+
+def _as_the_video(text: str, name: str, words: set[str], pairs: set[str], nouns: str) -> list[int]:
+    """Where "the <word of the name> video" / "<名字里的词>那个视频" stands in the words."""
+    found = []
+    if words:
+        for m in re.finditer(rf"(?<![a-z0-9])the ((?:[a-z0-9][a-z0-9.'-]* ){{1,3}}){nouns}(?![a-z])", text):
+            if any(_stem(w) in words for w in m.group(1).split()):
+                found.append(m.start())
+    for part in _parts(name, pairs):
+        found += [m.start() for m in re.finditer(re.escape(part) + f"(?:{_NOUN_ZH})", text)]
+    return found
+
+
+def _parts(name: str, pairs: set[str]) -> set[str]:
+    """The runs of a Chinese name that hold a pair telling it apart ("老房子" of "告别老房子")."""
+    runs = _CJK.findall(name)
+    return {
+        run[i:j]
+        for run in runs
+        for i in range(len(run))
+        for j in range(i + 2, len(run) + 1)
+        if any(run[k : k + 2] in pairs for k in range(i, j - 1))
+    }
+
+
+def _quoted(raw: str, project: Project, words: set[str], pairs: set[str]) -> list[int]:
+    """Where the name stands quoted as a video's ("the “Night run crew” video", "「八十大寿」那个视频"):
+    quoted words are otherwise on-screen text, masked."""
+    if not (words or pairs):
+        return []
+    name = re.escape(unicodedata.normalize("NFKC", project.name).lower().strip())
+    pattern = rf"[\"“「『']\s*{name}\s*[\"”」』']\s*(?:{_NOUN_EN}(?![a-z])|{_NOUN_ZH})"
+    return [m.start() for m in re.finditer(pattern, raw)]
+
+
+def _mentioned(text: str, raw: str, project: Project, against: Project | None, nouns: str) -> bool:
+    """The words name the project, not under a negation."""
+    words, pairs = _distinct(project, against)
+    starts = _whole_name(text, project, words, pairs) + _as_the_video(text, project.name, words, pairs, nouns)
+    if any(not _NOT_FOR_IT.search(text[:start]) for start in starts):
+        return True
+    return any(not _NOT_FOR_IT.search(raw[:start]) for start in _quoted(raw, project, words, pairs))
+
+
+def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsewhere | None:
+    """What the prompt says of the user's other projects (``others``; the current one is
+    skipped), or None when it is for the current project as far as its words tell."""
+    text, raw = _text(prompt), unicodedata.normalize("NFKC", prompt).lower()
+    others = [p for p in others if p.id != current.id]
+    if not others or text.strip() == QUOTED.strip():
+        return None
+    if _mentioned(text, raw, current, None, rf"(?:{_NOUN_EN}|one)"):
+        return None  # the current project named plainly: its request, whatever else is said
+    named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
+    wrong = _WRONG.search(text) is not None
+    return Elsewhere(named, wrong) if named or wrong else None
