@@ -140,6 +140,15 @@ class VideoService:
             return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
+    def _named_other(self, prompt: str) -> str | None:
+        """The one other project a free command's words name ("export the grandpa video"), by id."""
+        current = self.shared.projects.current
+        if current is None:
+            return None
+        others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
+        found = elsewhere(prompt, current, others)
+        return found.named[0].id if found is not None and len(found.named) == 1 else None
+
     def _media(self, project: Project) -> bool:
         return self.shared.store.media_page(project.id, 1)[1] > 0
 
@@ -236,8 +245,10 @@ class VideoService:
                 )
         if decision.action is Action.CANCEL:
             return await cancel(s, lang, notes)
+        named = self._named_other(prompt) if decision.action in (Action.EXPORT, Action.STATUS) else None
         if decision.action is Action.EXPORT:
-            out = await self.export(report=report)
+            # "Export the Night run crew video": that project's file, not the current one's.
+            out = await self.export(report=report, project=named)
             done = out.status == "done"
             return _wrap(
                 done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
@@ -246,7 +257,7 @@ class VideoService:
             credit = await self.credits()
             return _wrap(True, "credits", credit.reply, credit.next_steps, lang, notes)
         if decision.action is Action.STATUS:
-            st = await self.status(report=report)
+            st = await self.status(named, report=report)  # shown, not made current
             return _wrap(True, "status", st.reply, st.next_steps, lang, notes)
         if decision.action is Action.UPLOAD:
             if not (decision.files or decision.urls) and self.uploads.pages is None:
