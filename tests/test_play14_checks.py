@@ -103,6 +103,9 @@ def test_a_volume_level_is_met_within_two_points_and_the_level_found_is_said(pro
         ]
     assert unmet(stated, at(35.0)) == [{"kind": "volume_at", "asked": 20.0, "found": 35.0}]
     assert met(stated, at(35.0)) == [] and not_checked(prompt, at(35.0)) == []
+    # Said loosely beside the music, the level is the same ask, never also "not checked".
+    loose = "lower the music a bit, to about 20%" if prompt.isascii() else "音乐小一点，20% 左右"
+    assert read(loose).music_at == 20 and not_checked(loose, at(35.0)) == []
 
 
 # --- 3. clip order ----------------------------------------------------------------------------------

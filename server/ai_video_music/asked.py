@@ -192,15 +192,27 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(found))
 
 
+# "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
+_BARE_LEVEL = re.compile(
+    r"(?i)^\s*(?:(?:down|up)\s+)?(?:to|at)\s+"
+    + _EN_ABOUT
+    + r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+please)?\s*[.!]?\s*$"
+    r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
+)
+
+
 def _music_at(sentences: list[str]) -> float | None:
-    found = {
-        float(match.group(1))
-        for sentence in sentences
-        for clause in _clauses(sentence)
-        # "music up to 30%" is a limit (read by _music_under), not a level
-        if not (_EN_MUSIC_UNDER.search(clause) and not _RAISE.search(clause))
-        and (match := _EN_MUSIC_AT.match(clause) or _ZH_MUSIC_AT.match(clause))
-    }
+    found: set[float] = set()
+    for sentence in sentences:
+        clauses = _clauses(sentence)
+        for n, clause in enumerate(clauses):
+            if _EN_MUSIC_UNDER.search(clause) and not _RAISE.search(clause):
+                continue  # "music up to 30%" is a limit (read by _music_under), not a level
+            match = _EN_MUSIC_AT.match(clause) or _ZH_MUSIC_AT.match(clause)
+            if match is None and n and _MUSIC_WORD.search(clauses[n - 1]):
+                match = _BARE_LEVEL.match(clause)
+            if match:
+                found.add(float(next(g for g in match.groups() if g)))
     return found.pop() if len(found) == 1 else None
 
 

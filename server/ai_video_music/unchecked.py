@@ -233,7 +233,7 @@ def _open_part(
     if not _checked(ask, tl, length_stated, volume_stated):
         return ask
     stated = asked.read(ask)
-    if quoted(ask) or replace(stated, seconds=None, shape=None) != Asked():
+    if quoted(ask) or stated == Asked() or replace(stated, seconds=None, shape=None) != Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named, a volume)
     for cut in _TAIL.finditer(ask):
         tail = ask[cut.end() :]
