@@ -231,6 +231,10 @@ _EN_INTO = (
     r"|(?:turn|make|put|cut|edit)\s+(?:(?:these|those|the|my|our|all|this|that|\d+)\s+)*"
     r"(?:photos?|pictures?|pics|images?|clips?|shots|footage|files?|them|it)\s+into\s+(?:a|an|one)\s+"
 )
+_NOT_A_BOUND = (
+    r"(?!(?:or|to|and|longer|shorter|more|less|max|maximum|min|minimum|plus|at|most|least|ish|tops|under"
+    r"|over|around|about|roughly|approx|each|per)\b)"
+)
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
     r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
@@ -241,7 +245,10 @@ _EN_SECONDS = re.compile(
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
     r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen|\d{1,2}\s*:\s*\d{1,2})){0,2}"
     # "a 12-second widescreen 16:9 thank-you video": up to two words of its kind before the noun
-    r"(?:(?:\s+[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
+    # (never a range or a bound: "a 10 second or longer video", "10 seconds max video")
+    r"(?:(?:\s+"
+    + _NOT_A_BOUND
+    + r"[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
     r"|highlights?|montage|recap|compilation|film|movie))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
@@ -280,7 +287,9 @@ _EN_SHAPE_CLAUSE = (
     + _EN_INTO.replace("{", "{{").replace("}", "}}")
     + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
-    r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
+    r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
+    + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
+    + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
     r"|clip|teaser|short|promo|ad|version|post|slideshow|story))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
