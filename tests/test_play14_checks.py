@@ -144,6 +144,10 @@ async def test_a_clip_order_met_is_as_asked_and_an_unknown_clip_stays_not_checke
     out = await ask(rich, "generate", {"prompt": "put the city lights photo first"})
     assert out["as_asked"] == ["the video starts with “city-lights”"], out
     assert out["not_checked"] == [] and out["not_as_asked"] == [], out
+    out = await ask(rich, "generate", {"prompt": "swap the order so the beach photo comes first"})
+    assert out["not_as_asked"] == [
+        "the request asked for “beach” first, but the video starts with “city-lights”"
+    ], out
     out = await ask(rich, "generate", {"prompt": "put the dog photo last"})
     assert out["not_checked"] == ["put the dog photo last"], out
     assert out["not_as_asked"] == [], out

@@ -1,5 +1,6 @@
 """What a request verifiably asks of the timeline, from the user's words only, and whether the
-timeline after the turn has it: no music, a length, a shape.
+timeline after the turn has it: no music, a length, a shape, a music volume (a limit or a level),
+no text, which clip comes first or last.
 
 An agent that ignores "no music" (and adds a track anyway) answers as if all went well; only the
 timeline tells. These checks are deliberately narrow: a constraint is read only where the words
@@ -173,6 +174,20 @@ _EN_ORDER = re.compile(
     r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
     r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
+# "swap the order so the beach photo comes first", "the beach photo should go last": a wish, never
+# a description ("the beach photo comes first" alone says what is, not what is wanted).
+_EN_ORDER_SO = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:(?:swap|switch|change|reverse|flip)\s+(?:the\s+|their\s+)?order\s+)?"
+    r"(?:so\s+(?:that\s+)?(?=(?:the|my)\s+[\w'-]+(?:\s+[\w'-]+){0,2}?\s+\w+\s+(?:comes|goes|should|will))|(?=.*\bshould\b))"
+    r"(?:the|my)\s+"
+    r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
+    r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|slide)\s+"
+    r"(?:comes|goes|should\s+(?:come|go|be)|will\s+(?:come|go|be))\s+"
+    r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
+    r"(?:\s+please)?\s*[.!。！]?\s*$"
+)
 _ZH_ORDER = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)([^，,。的那这把将放]{1,12}?)(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
     r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调)(?:到|在|成|去)?"
@@ -184,7 +199,7 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for sentence in sentences:
         for clause in _clauses(sentence):
-            match = _EN_ORDER.match(clause) or _ZH_ORDER.match(clause)
+            match = _EN_ORDER.match(clause) or _EN_ORDER_SO.match(clause) or _ZH_ORDER.match(clause)
             if match:
                 where = match.group(2).casefold()
                 last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
@@ -501,11 +516,11 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     loud = [v for v in _music_volumes(tl) if limit is not None and (v > limit if at_most else v >= limit)]
     if loud:
         found.append({"kind": "volume", "asked": limit, "found": max(loud), "at_most": at_most})
-    volumes = _music_volumes(tl)
-    if asked.music_at is not None and volumes:
-        farthest = max(volumes, key=lambda v: abs(v - (asked.music_at or 0)))
-        if abs(farthest - asked.music_at) > VOLUME_TOLERANCE:
-            found.append({"kind": "volume_at", "asked": asked.music_at, "found": farthest})
+    level, volumes = asked.music_at, _music_volumes(tl)
+    if level is not None and volumes:
+        farthest = max(volumes, key=lambda v: abs(v - level))
+        if abs(farthest - level) > VOLUME_TOLERANCE:
+            found.append({"kind": "volume_at", "asked": level, "found": farthest})
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] != clip[1]:
             found.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
@@ -594,9 +609,10 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
                 "at_most": asked.music_at_most,
             }
         )
-    if asked.music_at is not None and volumes and "volume_at" not in missing:
-        nearest = max(volumes, key=lambda v: abs(v - (asked.music_at or 0)))
-        out.append({"kind": "volume_at", "asked": asked.music_at, "found": nearest})
+    level = asked.music_at
+    if level is not None and volumes and "volume_at" not in missing:
+        farthest = max(volumes, key=lambda v: abs(v - level))  # every one is within the tolerance
+        out.append({"kind": "volume_at", "asked": level, "found": farthest})
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] == clip[1]:
             out.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
