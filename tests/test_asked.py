@@ -28,7 +28,7 @@ def labelled() -> list[tuple[str, Asked]]:
         if not line.strip() or line.startswith("#"):
             continue
         prompt, music, seconds, shape, *more = line.split("\t")
-        no_text, under = (more or ["0", ""])[:2]
+        no_text, under, level, order = (more + ["0", "", "", ""][len(more) :])[:4]
         rows.append(
             (
                 prompt,
@@ -39,6 +39,10 @@ def labelled() -> list[tuple[str, Asked]]:
                     no_text=no_text == "1",
                     music_under=float(under.removeprefix("<=")) if under else None,
                     music_at_most=under.startswith("<="),
+                    music_at=float(level) if level else None,
+                    order=tuple(
+                        (word, where) for word, _, where in (o.rpartition(":") for o in order.split("|") if o)
+                    ),
                 ),
             )
         )
@@ -60,6 +64,8 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or (got.no_text and not want.no_text)
             or (got.music_under is not None and got.music_under != want.music_under)
             or (got.music_under is not None and got.music_at_most != want.music_at_most)
+            or (got.music_at is not None and got.music_at != want.music_at)
+            or not set(got.order) <= set(want.order)
         )
         if misread:
             wrong.append((prompt, got))
@@ -227,7 +233,10 @@ async def test_a_name_given_to_the_video_is_not_asked_for_as_on_screen_text(
     items = "；".join(done["not_as_asked"])
     assert "要求不要音乐" in items
     assert "开业倒计时" in texts, "the simulator's agent shows the first quoted text as the title"
-    assert "时间线上把「开业倒计时」显示为文字" in items
+    # A video called X that shows X as its title is what most people mean: a plain note, no alarm.
+    assert "开业倒计时" not in items, items
+    assert "视频的名字「开业倒计时」也作为标题显示在画面上。" in done["reply"], done["reply"]
+    assert not any("开业倒计时" in step for step in done["next_steps"] if "不符" in step), done["next_steps"]
     assert "请求里引用的文字没有出现在时间线上" not in done["reply"], "a name is not text to show"
 
 

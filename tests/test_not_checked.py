@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from mcp import Client
 
+from ai_video_music.asked import read, unmet
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
@@ -168,7 +169,9 @@ def test_the_music_is_checked_by_its_tracks_name_only_when_it_plainly_matches() 
     assert not_checked("Add some free background music.", tl) == []
     assert not_checked("Add soft ambient music.", tl) == ["Add soft ambient music"]
     assert not_checked("Set the music to 35%.", tl) == []
-    assert not_checked("Set the music to 20%.", tl) == ["Set the music to 20%"]
+    # A level is checked by the music's volume (asked.unmet says 35% is not 20%), never listed.
+    assert not_checked("Set the music to 20%.", tl) == []
+    assert unmet(read("Set the music to 20%."), tl) == [{"kind": "volume_at", "asked": 20.0, "found": 35.0}]
 
 
 def test_words_after_a_checked_length_that_ask_for_more_are_not_checked() -> None:

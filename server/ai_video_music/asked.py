@@ -1,5 +1,6 @@
 """What a request verifiably asks of the timeline, from the user's words only, and whether the
-timeline after the turn has it: no music, a length, a shape.
+timeline after the turn has it: no music, a length, a shape, a music volume (a limit or a level),
+no text, which clip comes first or last.
 
 An agent that ignores "no music" (and adds a track anyway) answers as if all went well; only the
 timeline tells. These checks are deliberately narrow: a constraint is read only where the words
@@ -43,6 +44,10 @@ class Asked:
     # A quoted name a new video is given ("New video: 'Croissant Day' — …"): the words don't say
     # whether it is to be shown, so it is neither missing when absent nor unasked when shown.
     given_name: str | None = None
+    # "set the music to about 20%", "音量调到 20%": a level, met within ``VOLUME_TOLERANCE``.
+    music_at: float | None = None
+    # "put the beach photo first", "把海滩那张放最后": (the user's word for the clip, "first"/"last").
+    order: tuple[tuple[str, str], ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -135,6 +140,97 @@ _AT_MOST = re.compile(
 # "turn the music up to 30%" sets a level: it is not a limit.
 _RAISE = re.compile(r"(?i)\b(?:turn|bring|raise|push|crank|pump|boost|increase|put)\b[^%]*\bup\s+to\b")
 
+# --- music volume at N% -------------------------------------------------------------------------
+# A level, not a limit: "lower the music to about 20%", "set the music volume to 20%", "turn the
+# music up to 30%", "音量调到 20%", "把音乐调到 20% 左右". Met within VOLUME_TOLERANCE points.
+_EN_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?"
+_EN_MUSIC_AT = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
+    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+)?(?:music|bgm|soundtrack|song)(?:'s)?"
+    r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
+    + _EN_ABOUT
+    + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_MUSIC_AT = re.compile(
+    r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
+    r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在)\s*"
+    r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+)
+# "about 20%" is met by 18-22%; an exact "20%" by a track NemoVideo set to 19 or 21 (its own
+# rounding) as well: the found level is always said, so a near miss is never hidden.
+VOLUME_TOLERANCE = 2.0
+
+# --- clip order ----------------------------------------------------------------------------------
+# "put the beach photo first", "move the city clip to the end", "把海滩那张放第一个", "把海滩放最后":
+# judged against the video track's first/last clip, where the user's word names one clip only.
+_EN_ORDER = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:put|move|place|have|set)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
+    r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
+    r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)\s+"
+    r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
+    r"(?:\s+please)?\s*[.!。！]?\s*$"
+)
+# "swap the order so the beach photo comes first", "the beach photo should go last": a wish, never
+# a description ("the beach photo comes first" alone says what is, not what is wanted).
+_EN_ORDER_SO = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:(?:swap|switch|change|reverse|flip)\s+(?:the\s+|their\s+)?order\s+)?"
+    r"(?:so\s+(?:that\s+)?(?=(?:the|my)\s+[\w'-]+(?:\s+[\w'-]+){0,2}?\s+\w+\s+(?:comes|goes|should|will))|(?=.*\bshould\b))"
+    r"(?:the|my)\s+"
+    r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
+    r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|slide)\s+"
+    r"(?:comes|goes|should\s+(?:come|go|be)|will\s+(?:come|go|be))\s+"
+    r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
+    r"(?:\s+please)?\s*[.!。！]?\s*$"
+)
+_ZH_ORDER = re.compile(
+    r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)([^，,。的那这把将放]{1,12}?)(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
+    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调)(?:到|在|成|去)?"
+    r"(第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧)?\s*[。！]?\s*$"
+)
+
+
+def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
+    found: list[tuple[str, str]] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = _EN_ORDER.match(clause) or _EN_ORDER_SO.match(clause) or _ZH_ORDER.match(clause)
+            if match:
+                where = match.group(2).casefold()
+                last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
+                found.append((match.group(1).strip(), "last" if last else "first"))
+    return tuple(dict.fromkeys(found))
+
+
+# "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
+_BARE_LEVEL = re.compile(
+    r"(?i)^\s*(?:(?:down|up)\s+)?(?:to|at)\s+"
+    + _EN_ABOUT
+    + r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+please)?\s*[.!]?\s*$"
+    r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
+)
+
+
+def _music_at(sentences: list[str]) -> float | None:
+    found: set[float] = set()
+    for sentence in sentences:
+        clauses = _clauses(sentence)
+        for n, clause in enumerate(clauses):
+            if _EN_MUSIC_UNDER.search(clause) and not _RAISE.search(clause):
+                continue  # "music up to 30%" is a limit (read by _music_under), not a level
+            match = _EN_MUSIC_AT.match(clause) or _ZH_MUSIC_AT.match(clause)
+            if match is None and n and _MUSIC_WORD.search(clauses[n - 1]):
+                match = _BARE_LEVEL.match(clause)
+            if match:
+                found.add(float(next(g for g in match.groups() if g)))
+    return found.pop() if len(found) == 1 else None
+
+
 # --- another music track ------------------------------------------------------------------------
 _EN_NEW_MUSIC = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
@@ -150,17 +246,26 @@ _EN_INTO = (
     r"|(?:turn|make|put|cut|edit)\s+(?:(?:these|those|the|my|our|all|this|that|\d+)\s+)*"
     r"(?:photos?|pictures?|pics|images?|clips?|shots|footage|files?|them|it)\s+into\s+(?:a|an|one)\s+"
 )
+_NOT_A_BOUND = (
+    r"(?!(?:or|to|and|longer|shorter|more|less|max|maximum|min|minimum|plus|at|most|least|ish|tops|under"
+    r"|over|around|about|roughly|approx|each|per)\b)"
+)
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
     r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
-    r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+|(?:a|an|one|exactly|just|only)\s+"
+    r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+(?:(?:vertical|square|horizontal|portrait"
+    r"|landscape|widescreen)\s+)?|(?:a|an|one|exactly|just|only)\s+"
     + _EN_INTO
     + r")?(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
-    r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen))?"
-    r"(?:\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story|highlights?|montage|recap"
-    r"|compilation|film|movie))?"
-    r"(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen|\d{1,2}\s*:\s*\d{1,2})){0,2}"
+    # "a 12-second widescreen 16:9 thank-you video": up to two words of its kind before the noun
+    # (never a range or a bound: "a 10 second or longer video", "10 seconds max video")
+    r"(?:(?:\s+"
+    + _NOT_A_BOUND
+    + r"[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
+    r"|highlights?|montage|recap|compilation|film|movie))?"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SECONDS = re.compile(
     r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
@@ -192,22 +297,35 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format)"
     r"\s+(?:it|the\s+video|this|everything)\s+(?:to\s+|into\s+)?"
+    r"(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     + _EN_INTO.replace("{", "{{").replace("}", "}}")
     + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
-    r"(?:{shape})(?:\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel|clip|teaser|short|promo|ad|version|post"
-    r"|slideshow|story))?(?:\s+(?:from|of|with|without|for|about|using|showing)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
+    + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
+    + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
+    r"|clip|teaser|short|promo|ad|version|post|slideshow|story))?"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
+    # "vertical so it fits my phone screen": the reason says no other shape
+    r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
+    r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?)?"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"|(?:请|麻烦)?(?:确保|一定要|务必)(?:视频)?(?:是|为|用)?)?"
     r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?的?"
     r"(?:\s*\d{{1,3}}\s*秒(?:钟)?)?\s*[。！]?\s*$"
 )
 
 
+# Abbreviations whose full stop ends no sentence ("Dr. Patel", "e.g. the beach").
+ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g|i\.e)\.")
+
+
 def _sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE.findall(_QUOTED.sub(" ", text)) if s.strip()]
+    plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(" ", text))
+    return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
 
 
 _POLITE_ASK = re.compile(r"(?i)^\s*(?:(?:can|could|would|will)\s+you|please)\b|帮|请|麻烦")
@@ -354,6 +472,8 @@ def read(prompt: str) -> Asked:
         new_music=_new_music(sentences),
         title=name if name and on_screen and name != given else None,
         given_name=given or None,
+        music_at=_music_at(sentences),
+        order=_order(sentences),
     )
 
 
@@ -396,12 +516,61 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     loud = [v for v in _music_volumes(tl) if limit is not None and (v > limit if at_most else v >= limit)]
     if loud:
         found.append({"kind": "volume", "asked": limit, "found": max(loud), "at_most": at_most})
-    if asked.named_only is not None:
-        name = asked.named_only.casefold()
-        shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
-        if any(seg.name.casefold() == name for seg in shown):
-            found.append({"kind": "title", "name": asked.named_only})
+    level, volumes = asked.music_at, _music_volumes(tl)
+    if level is not None and volumes:
+        farthest = max(volumes, key=lambda v: abs(v - level))
+        if abs(farthest - level) > VOLUME_TOLERANCE:
+            found.append({"kind": "volume_at", "asked": level, "found": farthest})
+    for word, where, clip in _placed(asked, tl):
+        if clip is not None and clip[0] != clip[1]:
+            found.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
     return found
+
+
+def name_shown(asked: Asked, tl: Timeline) -> str | None:
+    """The name the request gave the video ("called 'Night run crew'"), when the timeline shows it
+    as text: not "not as asked" (a video called X titled X is what most people mean), only said."""
+    if asked.named_only is None:
+        return None
+    name = asked.named_only.casefold()
+    shown = (seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments)
+    return asked.named_only if any(seg.name.casefold() == name for seg in shown) else None
+
+
+def _clip_words(name: str) -> tuple[str, list[str]]:
+    """A clip's name as the user may say it: its file stem, and the stem's words."""
+    stem = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", name.strip()).casefold()
+    return stem, re.findall(r"[^\W_]+", stem)
+
+
+def _names_clip(word: str, name: str) -> bool:
+    """The user's ``word`` for a clip ("beach", "city lights", "海滩") names the clip ``name``
+    ("beach.jpg", "city-lights", "海滩日落.jpg"): each of its words is one of the name's words, or
+    (Chinese, written without spaces) inside its stem."""
+    stem, words = _clip_words(name)
+    said = re.findall(r"[^\W_]+", word.casefold())
+    return bool(said) and all(w in words or (not w.isascii() and w in stem) for w in said)
+
+
+def _placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, tuple[str, str] | None]]:
+    """Each order asked, with (the clip it names, the clip in that place); None where it can't be
+    judged: no clip, or more than one, is named by the word, or the track's end is not listed."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video" and tr.segments), None)
+    out: list[tuple[str, str, tuple[str, str] | None]] = []
+    for word, where in asked.order:
+        clip: tuple[str, str] | None = None
+        if video is not None and (where == "first" or video.segments_total == len(video.segments)):
+            ordered = sorted(video.segments, key=lambda seg: seg.start_s)
+            named = {seg.name for seg in ordered if _names_clip(word, seg.name)}
+            if len(named) == 1:
+                clip = (named.pop(), (ordered[0] if where == "first" else ordered[-1]).name)
+        out.append((word, where, clip))
+    return out
+
+
+def order_judged(asked: Asked, tl: Timeline) -> bool:
+    """Every clip order ``asked`` states can be judged on ``tl`` (its word names one clip)."""
+    return all(clip is not None for _, _, clip in _placed(asked, tl))
 
 
 def _music_volumes(tl: Timeline) -> list[float]:
@@ -440,6 +609,13 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
                 "at_most": asked.music_at_most,
             }
         )
+    level = asked.music_at
+    if level is not None and volumes and "volume_at" not in missing:
+        farthest = max(volumes, key=lambda v: abs(v - level))  # every one is within the tolerance
+        out.append({"kind": "volume_at", "asked": level, "found": farthest})
+    for word, where, clip in _placed(asked, tl):
+        if clip is not None and clip[0] == clip[1]:
+            out.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
     if asked.title is not None:
         wanted = asked.title.casefold()
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)

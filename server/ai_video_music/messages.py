@@ -844,6 +844,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for music at most {asked}%, but the music is at {found}%",
         "要求音乐音量不超过 {asked}%，但音乐实际是 {found}%",
     ),
+    "asked.volume_at": (
+        "the request asked for the music at {asked}%, but the music is at {found}%",
+        "要求音乐音量 {asked}%，但音乐实际是 {found}%",
+    ),
+    "asked.order.first": (
+        "the request asked for {name} first, but the video starts with {found}",
+        "要求把{name}放在最前面，但视频开头是{found}",
+    ),
+    "asked.order.first.unnamed": (
+        "the request asked for {name} first, but another clip starts the video",
+        "要求把{name}放在最前面，但视频开头是另一段",
+    ),
+    "asked.order.last": (
+        "the request asked for {name} last, but the video ends with {found}",
+        "要求把{name}放在最后，但视频结尾是{found}",
+    ),
+    "asked.order.last.unnamed": (
+        "the request asked for {name} last, but another clip ends the video",
+        "要求把{name}放在最后，但视频结尾是另一段",
+    ),
+    "asked.name_shown": (
+        "The video's name {name} is also shown on screen as its title.",
+        "视频的名字{name}也作为标题显示在画面上。",
+    ),
     "asked.already": (
         "Already as asked: {items}. The timeline did not change with “{prompt}”.",
         "本来就符合要求：{items}。“{prompt}”之后时间线没有变化。",
@@ -854,6 +878,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.title": ("the title {name} is on screen", "画面上有标题{name}"),
     "asked.met.text": ("there is no text on screen", "画面上没有文字"),
     "asked.met.volume": ("the music is at {found}%, under {asked}%", "音乐音量 {found}%，低于 {asked}%"),
+    "asked.met.volume_at": (
+        "the music is at {found}% (asked: {asked}%)",
+        "音乐音量 {found}%（要求 {asked}%）",
+    ),
+    "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
+    "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",
         "音乐音量 {found}%，不超过 {asked}%",

@@ -134,6 +134,22 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             items.append(
                 t("asked.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
             )
+        elif kind == "volume_at":
+            items.append(
+                t(
+                    "asked.volume_at",
+                    lang,
+                    asked=f"{item.get('asked', 0):g}",
+                    found=f"{item.get('found', 0):g}",
+                )
+            )
+        elif kind == "order":
+            key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
+            name = quote_list([str(item.get("name"))], lang)
+            if named:
+                items.append(t(key, lang, name=name, found=quote_list([str(item.get("found"))], lang)))
+            else:
+                items.append(t(key + ".unnamed", lang, name=name))
     return items
 
 
@@ -168,10 +184,13 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(t(f"asked.met.{kind}", lang))
         elif kind == "title":
             items.append(t("asked.met.title", lang, name=quote_list([str(item.get("name"))], lang)))
-        elif kind == "volume":
+        elif kind in ("volume", "volume_at"):
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
-            key = "asked.met.volume_at_most" if item.get("at_most") else "asked.met.volume"
+            key = "asked.met.volume_at_most" if item.get("at_most") else f"asked.met.{kind}"
             items.append(t(key, lang, asked=asked, found=found))
+        elif kind == "order":
+            key = "asked.met.order.last" if item.get("where") == "last" else "asked.met.order.first"
+            items.append(t(key, lang, found=quote_list([str(item.get("found"))], lang)))
     return items
 
 
@@ -207,6 +226,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
         parts.append(t("project.session_lost", lang))
     if isinstance(facts.get("named"), str):  # the project took its name from these words
         parts.append(t("project.named_now", lang, name=facts["named"]))
+    if isinstance(facts.get("name_shown"), str):
+        parts.append(t("asked.name_shown", lang, name=quote_list([facts["name_shown"]], lang)))
     if gen.status is TurnState.INTERRUPTED:
         parts.append(t("agent.interrupted", lang, prompt=cap(gen.prompt, 80)))
     if facts.get("withdrawn") is True and gen.timeline_changed:  # cancelled, but it ran to the end

@@ -106,6 +106,9 @@ def compare(
                 unmet.append(same)
             if unmet:
                 facts["not_as_asked"] = unmet
+            # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
+            if (shown := asked.name_shown(stated, after_tl)) is not None:
+                facts["name_shown"] = shown
             # What the request asks that no check above can verify: listed, never left to read
             # as done ("a bit brighter" is nowhere on a timeline).
             if open_asks := unchecked.not_checked(prompt, after_tl):

@@ -16,6 +16,7 @@ A missed split costs a longer quote, never a part read as done.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from . import asked
 from .asked import Asked
@@ -58,6 +59,7 @@ _MUSIC_GENERIC_EN = frozenset(
     (
         "with", "add", "put", "use", "some", "a", "an", "the", "free", "background", "music", "song",
         "songs", "soundtrack", "bgm", "track", "tune", "and", "please", "also", "in", "it", "to", "of",
+        "change", "switch", "swap", "replace", "set", "make", "for", "instead", "kind",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -93,10 +95,14 @@ def _pieces(sentence: str) -> list[tuple[str, str]]:
 
 
 def _sentences(prompt: str) -> list[str]:
-    """Sentences; a Latin mark ends one only before a space or the end ("2.5 s", "clip.mp4")."""
+    """Sentences; a Latin mark ends one only before a space or the end ("2.5 s", "clip.mp4"), and
+    never inside quotes ("Thank you, Ms. Ortega") or after an abbreviation ("Dr. Patel", "e.g.")."""
+    masked = asked.ABBREVIATION.sub(
+        lambda m: "\0" * len(m.group(0)), asked._QUOTED.sub(lambda m: "\0" * len(m.group(0)), prompt)
+    )
     out, start = [], 0
-    for i, ch in enumerate(prompt):
-        inside = ch in ".!?" and i + 1 < len(prompt) and not prompt[i + 1].isspace()
+    for i, ch in enumerate(masked):
+        inside = ch in ".!?" and i + 1 < len(masked) and not masked[i + 1].isspace()
         if ch in _SENTENCE_END and not inside:
             out.append(prompt[start : i + 1])
             start = i + 1
@@ -152,14 +158,16 @@ def _music_met(ask: str, tl: Timeline) -> bool:
         wanted = float(next(g for g in percent.groups() if g))
         return any(abs(v - wanted) <= 1 for v in volumes)
     lower = ask.casefold()
-    style = [w for w in _WORD.findall(lower) if w not in _MUSIC_GENERIC_EN and not w.isdigit()]
+    style = {w for w in _WORD.findall(lower) if w not in _MUSIC_GENERIC_EN and not w.isdigit()}
     zh_style = _MUSIC_GENERIC_ZH.sub("", re.sub(r"[^\u3400-\u9fff]", "", ask))
     if not style and not zh_style:
         return bool(names)
-    # "Calm Piano (free music)": the name's own words, not what the service adds to every name
+    if zh_style:
+        return False  # a style in Chinese words is never in a track's (English) name as such
+    # "Calm Piano (free music)": the name's own words, not what the service adds to every name.
+    # Every asked word must be one track's: "upbeat electronic" is not "Upbeat Pop".
     bare = (re.sub(r"\(.*?\)", " ", n.casefold()) for n in names)
-    name_words = {w for n in bare for w in _WORD.findall(n) if len(w) > 2} - _MUSIC_GENERIC_EN
-    return bool(name_words & set(style)) or any(w in zh_style for w in name_words if zh_style)
+    return any(style <= set(_WORD.findall(n)) for n in bare)
 
 
 # "Make it a bit longer, 15 seconds": a length said loosely beside the number that states it.
@@ -194,7 +202,13 @@ def _checked(ask: str, tl: Timeline, length_stated: bool = False, volume_stated:
     elsewhere, which a check compares with the timeline (as_asked or not_as_asked)."""
     if quoted(ask):
         return True  # a quoted text is looked for in the whole draft
-    if asked.read(ask) != Asked():
+    stated = asked.read(ask)
+    if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
+        return False  # "put the beach photo first" and no clip (or several) named "beach"
+    if stated.new_music and replace(stated, new_music=False) == Asked():
+        # "change the music to upbeat electronic": another track is checked, its style is not
+        return _music_met(ask, tl)
+    if stated != Asked():
         return True
     if length_stated and _only_about(ask, _LENGTH):
         return True  # nothing but the length, which the stated number checks
@@ -218,8 +232,9 @@ def _open_part(
     in warm colours" after "a 10-second video"), or None."""
     if not _checked(ask, tl, length_stated, volume_stated):
         return ask
-    if quoted(ask) or asked.read(ask) == Asked():
-        return None  # covered as a whole (a quoted text, the video made, the music named)
+    stated = asked.read(ask)
+    if quoted(ask) or stated == Asked() or replace(stated, seconds=None, shape=None) != Asked():
+        return None  # covered as a whole (a quoted text, the video made, the music named, a volume)
     for cut in _TAIL.finditer(ask):
         tail = ask[cut.end() :]
         if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
@@ -240,7 +255,9 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     volume_stated = percent is not None and (
-        whole.music_under is not None or float(next(g for g in percent.groups() if g)) in music
+        whole.music_under is not None
+        or whole.music_at is not None
+        or float(next(g for g in percent.groups() if g)) in music
     )
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
