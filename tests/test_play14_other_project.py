@@ -150,3 +150,33 @@ async def test_a_request_naming_another_project_is_not_sent_to_the_current_one(
         anyway = await ask(client, "generate", {"prompt": words["asks"][1], "accept_cost": True})
         assert anyway["status"] == "done" and anyway["project"]["name"] == second, anyway
     assert len(requests_to(sim, "run_sse")) == sent + 3
+
+
+@pytest.mark.parametrize(
+    ("lang", "export_words", "status_words"),
+    [
+        ("en", "export the Night run crew video", "what is the status of the Night run crew video"),
+        ("zh", "导出告别老房子那个视频", "告别老房子那个视频的状态"),
+    ],
+)
+async def test_a_free_command_naming_another_project_acts_on_that_project(
+    settings: Settings, sim: Simulator, image: Path, lang: str, export_words: str, status_words: str
+) -> None:
+    """fixp1's note: "export the Night run crew video" exported the current project's file."""
+    first, second = WORDS[lang]["first"], WORDS[lang]["second"]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await _named_project(client, first, image, new=False)
+        await _named_project(client, second, image, new=True)
+        looked = await ask(client, "generate", {"prompt": status_words})
+        assert looked["action"] == "status" and first in looked["reply"], looked["reply"]
+        assert (await ask(client, "status"))["project"]["name"] == second, "status only shows"
+        out = await ask(client, "generate", {"prompt": export_words})
+        for _ in range(40):
+            if out["status"] == "done":
+                break
+            out = await ask(client, "export")
+        assert out["status"] == "done" and first in out["reply"], out["reply"]
+        st = await ask(client, "status")
+        assert st["project"]["name"] == first
+        assert st["exports"][0]["project_name"] == first, st["exports"][0]

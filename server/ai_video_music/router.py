@@ -348,13 +348,15 @@ _RETRACT = _rx(
     r"|^(?:just )?(?:leave|keep) (?:the |my |it|this|that)[\w ]*?(?:as it is|as is|alone|unchanged)$"
     + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
 )
+# 别 as "don't", not inside a word ("告别老房子" is a farewell, "别的" other, "特别" special).
+_ZH_DONT = "(?<![告分特区性级类识辨离送道惜判鉴个差派])别(?![人的处墅致名扭针])"
 _NEGATED = _rx(
     _words(
         "don't", "dont", "do not", "never", "no need to", "not yet", "not now", "hold off", "no",
         "without", "wait (?:to|before|until|with|on)", "not", "hang on(?: with)?", "hold on(?: with)?",
         "hold (?:the|back on|back)", "pause (?:the|on)", "hang fire on",
     )
-    + "|别|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
+    + "|" + _ZH_DONT + "|不要|先不|不用|暂时不|不需要|不必|没必要|还不|不想|不(?=导出|下载|渲染|上传|取消|发)"
 )  # fmt: skip
 _CONDITIONAL = _rx(
     _words(
