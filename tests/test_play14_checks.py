@@ -221,3 +221,31 @@ async def test_a_quoted_name_is_one_ask_and_shown_as_the_title_is_no_alarm(
     )
     assert note in out["reply"], out["reply"]
     assert not any("differs" in step or "不符" in step for step in out["next_steps"]), out["next_steps"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "shape"),
+    [
+        ("对了，改成横屏", "horizontal"),
+        ("改成横屏16:9", "horizontal"),
+        ("横屏 16:9", "horizontal"),
+        ("竖屏9:16，10秒", "vertical"),
+        ("回到老房子那个视频，改成横屏", "horizontal"),
+        ("by the way, make it horizontal", "horizontal"),
+        ("back to the grandpa video, make it horizontal", "horizontal"),
+    ],
+)
+def test_fillers_and_a_shape_with_its_ratio_leave_nothing_unchecked(prompt: str, shape: str) -> None:
+    """Play-test 14 中文: "对了" and "横屏16:9" were listed as not checked, so an unchanged
+    timeline that already had the frame was told as a failure ("没有变化")."""
+    video = Track("video", "", [Segment("a.jpg", 0, 10, None)], 1)
+    tl = Timeline(tracks=(video,), tracks_total=1, duration_s=10.0, width=1920, height=1080)
+    assert read(prompt).shape is not None and read(prompt).shape.value == shape, prompt
+    assert not_checked(prompt, tl) == [], prompt
+
+
+def test_a_loose_volume_said_with_sheng_yin_beside_its_level_is_that_level() -> None:
+    music = Track("audio", "", [Segment("Calm Piano (free music)", 0, 10, 20)], 1)
+    tl = Timeline(tracks=(music,), tracks_total=1, duration_s=10.0)
+    assert not_checked("音乐声音小一点，调到20%", tl) == []
+    assert not_checked("对了，调亮一点", tl) == ["调亮一点"]

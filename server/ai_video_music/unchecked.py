@@ -38,6 +38,16 @@ _LEADING = re.compile(
     r"(?i)^(?:\s|and\b|then\b|also\b|plus\b|but\b|please\b|pls\b|并且|而且|然后|同时|还有|另外)+"
 )
 _GREETING = re.compile(r"(?i)^(?:hi|hello|hey|good\s+(?:morning|afternoon|evening))\b|^(?:你好|您好|嗨|哈喽)")
+# Words that only steer the talk ("by the way", "对了", "哦不对") or name the project the rest is
+# for ("回到老房子那个视频", "back to the grandpa video"): no ask of their own.
+_ASIDE = re.compile(
+    r"(?i)^(?:(?:oh|ah|ok(?:ay)?|so|well|anyway|btw|by\s+the\s+way|actually|oops|one\s+more\s+thing"
+    r"|(?:oh\s+)?wait|(?:oh\s+)?no\s+wait)[\s!.]*"
+    r"|(?:(?:go|going|switch(?:ing)?)\s+)?back\s+to\s+(?:the\s+)?[\w' -]{1,40}?\s+(?:video|project|one)"
+    r"|(?:switch|go)\s+to\s+(?:the\s+)?[\w' -]{1,40}?\s+(?:video|project))$"
+    r"|^(?:对了|哦不对|哦|啊|嗯|好吧|另外|还有|顺便(?:说一下|说下|提一下)?|话说|等等|等一下|不对)[！!。]*$"
+    r"|^(?:回到|切回|切到|切换到|换到|回)[\u4e00-\u9fff\w ]{1,20}?(?:那个|这个)?(?:视频|项目|片子)$"
+)
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
 
 # An ask that only asks for the video to be made ("make a video from these photos"): the timeline
@@ -186,7 +196,7 @@ _GENERIC = re.compile(
 _VOLUME = re.compile(
     r"(?i)\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
     r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above)\b|\d{1,3}\s*[%％]"
-    r"|音量|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
+    r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
     r"|低于|小于|不高于|调到|调成|降到"
 )
 
@@ -272,7 +282,7 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
             missed = [
                 part
                 for a, k in zip(asks, ks, strict=True)
-                if not (_GREETING.match(a) or _FIRST_PERSON.match(a))
+                if not (_GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a))
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
