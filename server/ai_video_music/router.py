@@ -420,7 +420,7 @@ _REPORTED = _rx(
 )
 _ZH_QUESTION = _rx(
     r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
-    "|会不会|有没有|要不要|是不是|行不行|好不好"
+    "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
 )
 # "make it shorter?" is an instruction with a question mark.
 _IMPERATIVE = _rx(
@@ -495,7 +495,8 @@ _ABOUT_PROGRESS = _rx(
 _ZH_DISPOSAL = _rx(
     "^(?:请|麻烦|帮我|你)*(?:把|将)[^，,。？?]{1,24}?(?:改|换|调|剪|加|删|去掉|变|缩短|延长|做)"
 )
-_ZH_ASKS_AT_END = _rx(r"(?:吗|呢|么|没有?)\s*$")
+# A 把 clause that ends asking what it would do ("把音乐换掉会不会好一点", "把标题放大会怎样").
+_ZH_ASKS_AT_END = _rx(r"(?:吗|呢|么|没有?)\s*$|会不会[^，,。；;]{0,8}$|会(?:怎样|怎么样|如何)\s*$")
 
 
 def _is_question(text: str, asked: bool) -> bool:
