@@ -19,7 +19,6 @@ text is for a person's browser, where the configured backend's loopback address 
 from __future__ import annotations
 
 import functools
-import html
 import re
 
 from . import sanitize
@@ -40,7 +39,7 @@ _NETWORK = frozenset(("http", "https", "ws", "wss", "ftp"))
 _TOKEN = re.compile(
     # (Every alternative starts with a letter, a digit or a slash: other places are passed at once.)
     # The schemes that run or embed, to the next blank ("<" belongs to them).
-    r"(?i)(?=[\w/\\])(?<![\w.+-])(?:(?:" + "|".join(sorted(_RUNNING)) + r"):\S*"
+    r"(?i)(?=[\w/\\[])(?<![\w.+-])(?:(?:" + "|".join(sorted(_RUNNING)) + r"):\S*"
     # Any other scheme and what follows it, with or without "//" ("mailto:", "vscode:", "http:host"):
     # a reference definition makes a link of any of them. One letter only with "//": "C:\\photos"
     # is a drive.
@@ -55,8 +54,15 @@ _TOKEN = re.compile(
     # so a file name ("海滩.jpg") is never taken for a host.
     r"|(?<![\w./@:-])[a-z0-9][a-z0-9-]*(?:\.[a-z0-9-]+)*\.(?:[a-z]{2,24}|xn--[a-z0-9-]+)"
     r"(?=[/?#:]|\s|$)[^\s<>\"'`]*"
-    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)[/?#:][^\s<>\"'`]*)"
+    r"|(?<![\w./@:-])[^\W_][\w-]*(?:\.[\w-]+)*\.(?:[^\W\d_]{2,24}|xn--[\w-]+)[/?#:][^\s<>\"'`]*"
+    # A bare address with a port or a path ("127.0.0.1:8080/v.mp4", "[::1]:8080/x"): chat
+    # renderers and models open it as a link. Without one it is a number ("1.2.3.4"), left as is.
+    r"|(?<![\w./@:-])\d{1,3}(?:\.\d{1,3}){3}(?=[/:?#])[^\s<>\"'`]*"
+    r"|(?<![\w./@:-])\[[0-9a-f:.]{2,45}\](?=[/:?#])[^\s<>\"'`]*)"
 )
+# Full-width letters, digits and "./:" a reader takes for ASCII ("ｈｔｔｐｓ：／／127.0.0.1"): links are
+# looked for in a copy with them folded, one character for one, so the text stays as written.
+_FULL_WIDTH = re.compile("[\uff0e\uff0f\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]|\uff1a(?=[/\uff0f]{2})")
 # A colon or slash written so that a renderer or a browser reads one: a CommonMark backslash
 # escape ("http\://…") or an HTML entity (href="http&#58;//…").
 _DISGUISED = {
@@ -103,6 +109,8 @@ def opened(url: str) -> str:
     a person reads; any other scheme as written (the rule refuses it)."""
     if url[:2] in ("//", "\\\\", "/\\", "\\/"):
         return "https://" + url[2:].replace("\\", "/")
+    if url[:1] == "[":  # a bare IPv6 address
+        return "https://" + url
     scheme, colon, rest = url.partition(":")
     scheme = scheme.lower()
     if not colon or "." in scheme:
@@ -136,7 +144,8 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
     judged: set[str] = set()
 
     def link(found: re.Match[str]) -> str:
-        token = found.group(0)
+        token = found.group(0)  # as folded: judged so
+        written = words[found.start() : found.end()]  # as written: kept so
         url = _trim(token)
         target = opened(url)
         # No real download or page link is this long, nor does a reply hold this many: judging
@@ -150,7 +159,7 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
             # linkifier that splits at the comma opens the second; judged too (a few at most).
             for inner in _INNER.findall(url, 1)[:3] if why is None else ():
                 why = refused(opened(_trim(inner))) or why
-        return token if why is None else _removed(why, lang) + token[len(url) :]
+        return written if why is None else _removed(why, lang) + written[len(url) :]
 
     def unwrap(found: re.Match[str]) -> str:
         image, label, target = found.groups()
@@ -162,13 +171,23 @@ def checked_words(words: str, lang: Lang | None, entities: bool = True) -> str:
         return f"{label} ({target})" if target else label
 
     if entities and "&" in words:
-        words = html.unescape(words)  # "&#106;avascript:", "java&#9;script:": as a browser reads them
+        # "&#106;avascript:", "java&#9;script:", "&amp;#97;ssistant": as a browser reads them
+        words = sanitize.read_entities(words)
     for char, disguised in _DISGUISED.items():
         if "\\" in words or "&" in words:
             words = disguised.sub(char, words)
     words = _MARKDOWN.sub(unwrap, words)
     words = _IMAGE.sub("[", words)
-    return _TOKEN.sub(link, words).replace("<", "‹")
+    folded = (
+        _FULL_WIDTH.sub(lambda m: chr(ord(m.group(0)) - 0xFEE0), words)
+        if _FULL_WIDTH.search(words)
+        else words
+    )
+    out, pos = [], 0
+    for found in _TOKEN.finditer(folded):
+        out += [words[pos : found.start()], link(found)]
+        pos = found.end()
+    return ("".join(out) + words[pos:]).replace("<", "‹")
 
 
 # Nothing of the marker's own brackets or quotes in the host it names.

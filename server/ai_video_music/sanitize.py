@@ -66,8 +66,13 @@ def one_line(text: str, limit: int | None = None) -> str:
 # Quote marks a backend name could use to close the quote our sentence puts around it, so its
 # next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives.
 # The ASCII apostrophe stays (names like "Don't Stop"): no answer quotes with it.
+# Also every character NFKC folds into one of them (﹂ and ｣ are 」) and the marks drawn the same
+# (ʺ and ″ look like ", ˮ and 〞 like ”): a look-alike closes a quote as well as the mark itself.
 _QUOTES = re.compile(
-    '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02]'
+    '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
+    "\u1fef\u2329\u232a\ufe3d-\ufe44\uff40\uff62\uff63"  # NFKC-equal
+    "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d-\u301f\u275d\u275e\u2e42"
+    "\U0001f676-\U0001f678]"  # drawn alike: double primes, modifier and ornament double quotes
 )
 # The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
 # agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
@@ -113,11 +118,23 @@ _LOOKALIKE = str.maketrans(
     }
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
+# Whom our guidance is for, as a backend might name it.
+_READER = r"(?:assistant|c[il]aude|mode[il]|ai|agent|[il][il]m|chatgpt|gpt|gemini|he[il]per|copi[il]ot|bot)"
 SKELETON_LABEL = (
-    r"(?:next(?:steps?)?for(?:the)?[a-z0-9]{0,12}(?:assistant|c[il]aude|mode[il]|ai|agent)"
-    r"|forthe[a-z0-9]{0,12}assistant|(?:下[一ー]?步)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
-    r"|下[一ー]?步(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
-    r"|nemovideo(?:says|said|回复|说|swords|的原话)|notasasked:|与要求不符:)"
+    r"(?:next(?:up)?(?:steps?)?for(?:the)?[a-z0-9]{0,12}"
+    + _READER
+    # Without "for", only with the label's colon: "Next (assistant):", "NEXT — ASSISTANT:".
+    + r"|next(?:up)?(?:steps?)?[a-z0-9]{0,12}?"
+    + _READER
+    + r":"
+    r"|forthe[a-z0-9]{0,12}assistant|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    r"|(?:下[一ー]?步|接下来):?(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?"
+    r"(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
+    # A bare "Next:" / "下一步：" only when a tool call follows: a name has no business saying so.
+    r"|(?:next(?:steps?)?|下[一ー]?步|接下来):(?:please|请|立即|马上|现在)?(?:call|run|use|调用|使用)"
+    r"(?:the)?(?:generate|export|upload|status|credits)"
+    r"|nemovideo(?:says|said|repl(?:y|ied|ies)|writes|wrote|answer(?:s|ed)?|respon(?:ds|ded)|回复|回答|说|写道"
+    r"|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
 _SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "nemovideo", "asked", "要求不符")
@@ -220,6 +237,19 @@ def imitates(text: str) -> bool:
 LOOKAHEAD = 80
 
 
+def read_entities(text: str) -> str:
+    """HTML entities read as a renderer reads them, nested ones too ("&amp;#78;" is "N"), until
+    nothing changes (bounded); past the bound no "&" is left for a later reader to decode."""
+    for _ in range(4):
+        if "&" not in text:
+            return text
+        decoded = html.unescape(text)
+        if decoded == text:
+            return text
+        text = decoded
+    return text.replace("&", "\uff06") if html.unescape(text) != text else text
+
+
 def shown(text: str, limit: int | None = None) -> str:
     """A backend name or message for a sentence of ours (outside the fenced "NemoVideo says:"
     block): on one line, without the quote marks that could end our quote around it, and with
@@ -235,17 +265,7 @@ def shown(text: str, limit: int | None = None) -> str:
     cut = limit is not None and len(text) > limit + LOOKAHEAD
     if limit is not None and cut:
         text = text[: limit + LOOKAHEAD]
-    for _ in range(4):  # "&amp;#78;" too: decoded until nothing changes (bounded)
-        if "&" not in text:
-            break
-        decoded = html.unescape(text)
-        if decoded == text:
-            break
-        text = decoded
-    else:  # still an entity after the bound: no "&" left for a later reader to decode
-        if html.unescape(text) != text:
-            text = text.replace("&", "\uff06")
-    text = one_line(text)
+    text = one_line(read_entities(text))
     if _QUOTES.search(text):
         text = " ".join(_QUOTES.sub(" ", text).split())
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
@@ -255,13 +275,17 @@ def shown(text: str, limit: int | None = None) -> str:
         text = _defuse_skeleton(text)
     if _link_check is not None and _LINKISH.search(text):
         text = _link_check(text)  # links in a name meet the one link rule too (agentlinks installs it)
+        if imitates(text):  # judged again as shown: "Next<img (for the AI):" is "Next[ (for the AI):"
+            text = _defuse_skeleton(text)
     if cut:
         text += ELLIPSIS  # what was cut is said, also when the checks left less than the limit
     return cap(text, limit) if limit is not None else text
 
 
 # What may make a link in a name: a scheme, a www. host, a markdown target, an entity, a tag.
-_LINKISH = re.compile(r"(?i)[a-z]:|www\.|\]\(|&#?\w|<|//|\.(?:[^\W\d_]{2,}|xn--)")
+_LINKISH = re.compile(
+    r"(?i)[a-z]:|www\.|\]\(|&#?\w|<|//|\.(?:[^\W\d_]{2,}|xn--)|\d\.\d{1,3}[/:?#]|\][/:?#]|[:：][/／]{2}"
+)
 _link_check: Callable[[str], str] | None = None
 
 
