@@ -15,6 +15,8 @@ import pytest
 from mcp import Client
 
 from ai_video_music.asked import met, read, unmet
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.unchecked import not_checked
 
@@ -249,3 +251,52 @@ def test_a_loose_volume_said_with_sheng_yin_beside_its_level_is_that_level() -> 
     tl = Timeline(tracks=(music,), tracks_total=1, duration_s=10.0)
     assert not_checked("音乐声音小一点，调到20%", tl) == []
     assert not_checked("对了，调亮一点", tl) == ["调亮一点"]
+
+
+def test_a_quoted_text_asked_at_the_end_is_judged_by_where_it_stands() -> None:
+    """Play-test 14 中文: "在视频最后加一句字幕「下次见」" landed at 0-3 s over the opening title, and
+    the answer said only that the text was there: an assistant would say "加好了（在结尾）"."""
+    video = Track("video", "", [Segment("a.jpg", 0, 10, None)], 1)
+    early = Timeline(
+        tracks=(video, Track("text", "", [Segment("下次见", 0, 3, None)], 1)), tracks_total=2, duration_s=10.0
+    )
+    late = Timeline(
+        tracks=(video, Track("text", "", [Segment("下次见", 7, 10, None)], 1)),
+        tracks_total=2,
+        duration_s=10.0,
+    )
+    for prompt in ("在视频最后加一句字幕「下次见」", 'Put the caption "下次见" at the very end.'):
+        asked = read(prompt)
+        assert unmet(asked, early) == [{"kind": "text_at", "name": "下次见", "where": "end", "found": "0-3"}]
+        assert unmet(asked, late) == [] and met(asked, late)[0]["kind"] == "text_at"
+        assert not_checked(prompt, early) == []
+    start = read("在开头加字幕「下次见」")
+    assert unmet(start, early) == [] and unmet(start, late)[0]["where"] == "start"
+    # Two quoted texts, a question, or the place inside the quote: no place is read.
+    for prompt in (
+        'Add the caption "Bye" at the end and the title "Hi" at the start',
+        "如果最后加「下次见」会怎样？",
+        'Add "the end" as a caption',
+    ):
+        assert read(prompt).text_at == (), prompt
+
+
+async def test_the_answer_says_a_caption_landed_somewhere_else_than_asked(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    import dataclasses
+
+    from ai_video_music.tools import create_server
+
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 10-second video."})
+        out = await ask(client, "generate", {"prompt": "在视频最后加一句字幕「下次见」"})
+        st = await ask(client, "status")
+        texts = [s for t in st["timeline"]["tracks"] if t["kind"] == "text" for s in t["segments"]]
+        placed = [s for s in texts if "下次见" in s["name"]]
+        assert placed, texts
+        at_end = any(s["start_s"] >= 5 or (s["end_s"] or 0) >= 9.5 for s in placed)
+        said = " ".join(out["not_as_asked"] + out["as_asked"])
+        assert ("在结尾" in said) if at_end else ("要求把「下次见」放在结尾" in said), out

@@ -48,6 +48,8 @@ class Asked:
     music_at: float | None = None
     # "put the beach photo first", "把海滩那张放最后": (the user's word for the clip, "first"/"last").
     order: tuple[tuple[str, str], ...] = ()
+    # A quoted text asked for at the start or the end ("「下次见」 at the end"): (text, "start"|"end").
+    text_at: tuple[tuple[str, str], ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -193,6 +195,64 @@ _ZH_ORDER = re.compile(
     r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调)(?:到|在|成|去)?"
     r"(第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧)?\s*[。！]?\s*$"
 )
+
+
+# --- where a quoted text goes -------------------------------------------------------------------
+# "在视频最后加一句字幕「下次见」", "put 'See you soon' at the end": the text's place is judged on the
+# text track (a caption that landed at 0-3 s is not at the end), where one quoted text and one
+# place stand in one sentence, outside the quote.
+_ONE_QUOTE = re.compile('["“「『]([^"“”「」『』\n]{1,80})["”」』]' + r"|(?<!\w)'([^'\n]{1,80})'(?!\w)")
+_AT_END = re.compile(
+    r"(?i)\b(?:at|in|to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b|\bfinal\s+(?:caption|text|line|card)"
+    r"|最后|结尾|片尾|末尾"
+)
+_AT_START = re.compile(
+    r"(?i)\b(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b|开头|片头|最前面|一开始|开场"
+)
+_SENTENCE_MARK = re.compile(r"[.!?。！？;；\n]")
+
+
+def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), prompt)
+    found: list[tuple[str, str]] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(prompt)
+        outside, raw = masked[start:end], prompt[start:end]
+        start = end
+        quotes = ["".join(pair) for pair in _ONE_QUOTE.findall(raw)]
+        if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
+            continue
+        at_end, at_start = _AT_END.search(outside), _AT_START.search(outside)
+        if bool(at_end) != bool(at_start):
+            found.append((quotes[0].strip(), "end" if at_end else "start"))
+    return tuple(dict.fromkeys(found))
+
+
+def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None, bool]]:
+    """Each quoted text asked at a place: (text, place, where it is "3-6", met); skipped where
+    the text is nowhere (the quoted-text check says that) or the length is unknown."""
+    out: list[tuple[str, str, str | None, bool]] = []
+    length = tl.duration_s
+    for text, where in asked.text_at:
+        wanted = text.casefold()
+        segs = [
+            seg
+            for tr in tl.tracks
+            if tr.kind == "text"
+            for seg in tr.segments
+            if seg.name and wanted in seg.name.casefold()
+        ]
+        if not segs or not length:
+            continue
+        if where == "end":
+            met = any((seg.end_s or seg.start_s) >= length - 0.5 or seg.start_s >= length / 2 for seg in segs)
+        else:
+            met = any(seg.start_s <= 0.5 for seg in segs)
+        seg = segs[0]
+        span = f"{seg.start_s:g}-{seg.end_s:g}" if seg.end_s is not None else f"{seg.start_s:g}"
+        out.append((text, where, span, met))
+    return out
 
 
 def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
@@ -475,6 +535,7 @@ def read(prompt: str) -> Asked:
         given_name=given or None,
         music_at=_music_at(sentences),
         order=_order(sentences),
+        text_at=_text_at(prompt),
     )
 
 
@@ -525,6 +586,9 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] != clip[1]:
             found.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
+    for text, where, span, ok in _text_placed(asked, tl):
+        if not ok:
+            found.append({"kind": "text_at", "name": text, "where": where, "found": span})
     return found
 
 
@@ -617,6 +681,9 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] == clip[1]:
             out.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
+    for text, where, span, ok in _text_placed(asked, tl):
+        if ok:
+            out.append({"kind": "text_at", "name": text, "where": where, "found": span})
     if asked.title is not None:
         wanted = asked.title.casefold()
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)

@@ -848,6 +848,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for the music at {asked}%, but the music is at {found}%",
         "要求音乐音量 {asked}%，但音乐实际是 {found}%",
     ),
+    "asked.text_at.end": (
+        "the request asked for {name} at the end, but it is at {found} s",
+        "要求把{name}放在结尾，但它在 {found} 秒处",
+    ),
+    "asked.text_at.start": (
+        "the request asked for {name} at the start, but it is at {found} s",
+        "要求把{name}放在开头，但它在 {found} 秒处",
+    ),
     "asked.order.first": (
         "the request asked for {name} first, but the video starts with {found}",
         "要求把{name}放在最前面，但视频开头是{found}",
@@ -882,6 +890,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the music is at {found}% (asked: {asked}%)",
         "音乐音量 {found}%（要求 {asked}%）",
     ),
+    "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
+    "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
     "asked.met.volume_at_most": (

@@ -143,6 +143,10 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
                     found=f"{item.get('found', 0):g}",
                 )
             )
+        elif kind == "text_at":
+            key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t(key, lang, name=name, found=str(item.get("found"))))
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
             name = quote_list([str(item.get("name"))], lang)
@@ -188,6 +192,11 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
             key = "asked.met.volume_at_most" if item.get("at_most") else f"asked.met.{kind}"
             items.append(t(key, lang, asked=asked, found=found))
+        elif kind == "text_at":
+            key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
+            items.append(
+                t(key, lang, name=quote_list([str(item.get("name"))], lang), found=item.get("found"))
+            )
         elif kind == "order":
             key = "asked.met.order.last" if item.get("where") == "last" else "asked.met.order.first"
             items.append(t(key, lang, found=quote_list([str(item.get("found"))], lang)))
