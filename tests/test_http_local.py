@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import pwd
 import re
@@ -32,9 +33,11 @@ import pytest
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+from starlette.datastructures import Headers
 
 from ai_video_music import cli
-from ai_video_music.httpguard import allowed_hosts, loopback_origin
+from ai_video_music.config import Settings
+from ai_video_music.httpguard import LocalOnly, allowed_hosts, loopback_origin
 from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
 from ai_video_music.links import is_loopback
 from ai_video_music.simulator import Simulator
@@ -264,19 +267,94 @@ def test_the_secret_is_private_and_printed_alone_by_http_secret(
     assert capsys.readouterr().out == secret + "\n"
 
 
-def test_a_world_readable_secret_is_tightened_and_a_planted_link_refused(tmp_path: Path) -> None:
+async def _no_app(scope: Any, receive: Any, send: Any) -> None:
+    raise AssertionError("only the guard's verdict is asked here")
+
+
+def test_a_secret_others_could_read_is_replaced_not_kept_and_a_planted_link_refused(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     home = tmp_path / "state"
     secret = ensure_secret(home)
     path = home / SECRET_FILE
-    os.chmod(path, 0o644)
-    assert read_secret(home) == secret
+    os.chmod(path, 0o644)  # a copy, a backup, an old version's umask: another account read it
+    with caplog.at_level(logging.WARNING, logger="ai_video_music.httpsecret"):
+        fresh = ensure_secret(home)
+    assert fresh != secret and len(fresh) >= 40
+    assert path.read_text(encoding="utf-8").strip() == fresh
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert read_secret(home) == fresh  # kept from now on
+    # What the server started with from now on refuses the exposed value.
+    guard = LocalOnly(_no_app, secret=fresh, hosts=allowed_hosts("127.0.0.1", 8765))
+    leaked = Headers({"host": "127.0.0.1:8765", "authorization": f"Bearer {secret}"})
+    assert guard.verdict(leaked) is not None
+    said = caplog.text
+    assert "readable by other accounts (mode 0644)" in said and "replaced by a new one" in said
+    assert "ai-video-music install --client cursor --http" in said
+    assert secret not in said and fresh not in said
     path.unlink()
     elsewhere = tmp_path / "elsewhere"
     elsewhere.write_text("y" * 43, encoding="utf-8")
     path.symlink_to(elsewhere)
     with pytest.raises(Exception, match="http-secret"):
         read_secret(home)
+
+
+def test_a_secret_in_a_folder_others_can_write_is_replaced_and_the_folder_made_theirs_no_more(
+    tmp_path: Path,
+) -> None:
+    home = tmp_path / "state"
+    secret = ensure_secret(home)
+    os.chmod(home, 0o777)  # anyone could have swapped the file in between
+    fresh = read_secret(home)
+    assert fresh and fresh != secret
+    assert stat.S_IMODE(home.stat().st_mode) == 0o755
+    assert ensure_secret(home) == fresh  # once: the folder no longer lets others in
+
+
+def test_someone_elses_secret_file_is_replaced_by_one_of_ours(tmp_path: Path) -> None:
+    if not hasattr(os, "geteuid") or os.geteuid() != 0:
+        pytest.skip("needs root to give the file to another account")
+    home = tmp_path / "state"
+    planted = ensure_secret(home)
+    os.chown(home / SECRET_FILE, 65534, 65534)  # nobody's, its value maybe chosen by them
+    fresh = ensure_secret(home)
+    assert fresh != planted
+    assert (home / SECRET_FILE).stat().st_uid == os.geteuid()
+
+
+def test_a_replaced_secret_is_written_into_the_host_configs_install_http_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.setenv("NEMO_HOME", str(tmp_path / "state"))
+    assert cli.main(["install", "--client", "cursor", "--http", "--port", "9300"]) == 0
+    old = read_secret(tmp_path / "state")
+    config = tmp_path / ".cursor" / "mcp.json"
+    data = json.loads(config.read_text(encoding="utf-8"))
+    data["mcpServers"]["other"] = {"url": "http://elsewhere/mcp", "headers": {"Authorization": "Bearer x"}}
+    config.write_text(json.dumps(data), encoding="utf-8")
+    os.chmod(tmp_path / "state" / SECRET_FILE, 0o644)
+    capsys.readouterr()
+    setup = cli._http_setup(Settings.from_env(), "127.0.0.1", _free_port())  # serve --http's first step
+    said = capsys.readouterr().err  # the console script's log handler, set up by cli.main
+    assert setup.secret != old
+    servers = json.loads(config.read_text(encoding="utf-8"))["mcpServers"]
+    ours = next(v for k, v in servers.items() if k != "other")
+    assert ours["headers"]["Authorization"] == f"Bearer {setup.secret}"
+    assert ours["url"] == "http://127.0.0.1:9300/mcp"
+    assert servers["other"] == data["mcpServers"]["other"]  # someone else's entry untouched
+    assert f"Updated with the new one: {config}." in said  # and only it: no other host had it
+    assert not (tmp_path / ".claude.json").exists()
+    assert old is not None and old not in said and setup.secret not in said
+
+
+def test_a_stdio_server_replaces_an_exposed_secret_instead_of_tightening_it(tmp_path: Path) -> None:
+    home = tmp_path / "state"
+    secret = ensure_secret(home)
+    os.chmod(home / SECRET_FILE, 0o640)
+    cli._private_state(home)
+    assert read_secret(home) != secret
 
 
 @pytest.fixture

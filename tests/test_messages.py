@@ -24,7 +24,7 @@ from ai_video_music.errors import (
     Wait,
     error_for,
 )
-from ai_video_music.messages import CATALOGUE, detect_language, locale_language, parse_language, t
+from ai_video_music.messages import CATALOGUE, Lang, detect_language, locale_language, parse_language, t
 
 _CJK = set(range(0x3400, 0xA000))
 
@@ -131,3 +131,18 @@ def test_bad_response_keys_exist() -> None:
         assert BadResponseError(key).render("zh")
     assert "8 MB" in BadResponseError("error.too_large", mb=8).render("en")
     assert t("list.sep", "zh") == "、"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "NemoVideo's web editor is for the team's owner"), ("zh", "网页编辑器只给团队所有者使用")],
+)
+def test_a_team_member_is_told_the_editor_is_the_team_owners_instead_of_a_link(lang: Lang, said: str) -> None:
+    from ai_video_music.outputs import ProjectView, StatusOutput
+    from ai_video_music.replies import status_text
+
+    project = ProjectView(id="prj_1", name="Beach", created_at="2026-01-01T00:00:00Z")
+    out = StatusOutput(language=lang, reply="", project=project)
+    assert said in status_text(out, [], lang, team_member=True)
+    assert said not in status_text(out, [], lang)  # without a quota there is simply no link yet
+    assert ("quota" if lang == "en" else "额度") in t("export.project_link_team", lang)

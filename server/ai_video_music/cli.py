@@ -378,13 +378,20 @@ def _lang() -> Lang:
     return parse_language(os.environ.get("NEMO_LANGUAGE")) or locale_language(os.environ)
 
 
+def _refresh_hosts(old: str | None, new: str) -> list[Path]:
+    """The host configs that `install --http` wrote with a secret just replaced get the new one."""
+    from ai_video_music.installhttp import refresh_hosts
+
+    return refresh_hosts(old, new)
+
+
 def _http_secret(out: TextIO) -> int:
     from ai_video_music.config import Settings
     from ai_video_music.httpsecret import SecretFileError, read_secret
     from ai_video_music.messages import t
 
     try:
-        secret = read_secret(Settings.from_env().home)
+        secret = read_secret(Settings.from_env().home, _refresh_hosts)
     except (SecretFileError, ValueError, OSError) as err:
         raise CliError(t("cli.http.secret_unusable", _lang(), reason=str(err))) from None
     if secret is None:
@@ -416,7 +423,7 @@ def _http_setup(settings: Settings, host: str, port: int) -> _HttpSetup:
     address = bind_address(host)
     _check_port(address, port)
     try:
-        secret = ensure_secret(settings.home)
+        secret = ensure_secret(settings.home, _refresh_hosts)
     except (SecretFileError, OSError) as err:
         raise CliError(t("cli.http.secret_unusable", lang, reason=str(err))) from None
     return _HttpSetup(address, port, secret)
@@ -453,7 +460,8 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
 
 # The state files that hold the user's token, secret or projects. A store journal left by a
 # crash keeps the mode it was made with (sqlite copies the database's, maybe from an old 0644).
-STATE_FILES = ("store.db", "store.db-wal", "store.db-shm", "token.json", "http-secret")
+# The HTTP secret is not one of them: one others could read is replaced, not tightened (httpsecret).
+STATE_FILES = ("store.db", "store.db-wal", "store.db-shm", "token.json")
 
 
 def _private_state(home: Path) -> None:
@@ -461,9 +469,14 @@ def _private_state(home: Path) -> None:
     import logging
 
     from ai_video_music.fsutil import make_private
+    from ai_video_music.httpsecret import SecretFileError, read_secret
 
     for path in make_private(home / name for name in STATE_FILES):
         logging.getLogger(__name__).warning("%s was readable by other users; it is now private (0600)", path)
+    try:
+        read_secret(home, _refresh_hosts)  # an exposed one is replaced even by a stdio server
+    except (SecretFileError, OSError) as err:
+        logging.getLogger(__name__).warning("the HTTP secret can't be used: %s", err)
 
 
 def _serve_hosted(args: argparse.Namespace) -> int:

@@ -225,7 +225,7 @@ class Exports:
         url = view.project_url if view else None
         if rec.status is RenderState.DOWNLOADED:
             self.s.store.update_render(rec.id, told=1)
-            reply = export_done(rec, url, lang)
+            reply = export_done(rec, url, lang, team_member=self.s.team_member)
             return ExportOutput(
                 language=lang,
                 status="done",

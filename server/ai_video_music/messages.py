@@ -1302,6 +1302,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "export.facts": ("{seconds} s, {width}x{height}, {mb} MB.", "{seconds} 秒，{width}x{height}，{mb} MB。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
+    "export.project_link_team": (
+        "NemoVideo's web editor is for the team's owner, so it has no link here: edits made there "
+        "would not count against your quota.",
+        "NemoVideo 网页编辑器只给团队所有者使用，所以这里没有它的链接：在那里做的编辑不会计入你的额度。",
+    ),
     "export.rendering": (
         "Rendering ({pct}). It keeps going in the background.",
         "正在渲染（{pct}），会在后台继续。",

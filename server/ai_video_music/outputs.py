@@ -96,7 +96,10 @@ class ProjectView(BaseModel):
     name: str
     created_at: str
     current: bool = False
-    project_url: str | None = Field(default=None, description="Opens the project in NemoVideo's web editor")
+    project_url: str | None = Field(
+        default=None,
+        description="Opens the project in NemoVideo's web editor (none for a team member: the team owner's)",
+    )
 
 
 class MediaItem(BaseModel):

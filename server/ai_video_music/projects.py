@@ -286,7 +286,11 @@ class Projects:
 
     async def link(self, project: Project) -> str | None:
         """The link that opens the project in NemoVideo's web editor (a claim token, never ours).
-        ``project`` is a row just read from the store (its claim token is current)."""
+        ``project`` is a row just read from the store (its claim token is current). None for a
+        team member (a client with a quota): the editor works on the team's token, and what is done
+        there would pass neither the member's quota nor its gate, so it is the team owner's."""
+        if self.client.quota is not None:
+            return None
         now = time.time()
         claim, expires_at = project.claim_token, project.claim_expires
         if claim and (expires_at is None or expires_at - CLAIM_MARGIN_S > now):

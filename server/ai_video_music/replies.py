@@ -497,9 +497,10 @@ def kept_line(facts: CancelFacts, lang: Lang) -> str:
     return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
-def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
+def export_done(rec: Render, project_url: str | None, lang: Lang, *, team_member: bool = False) -> str:
     """A verified export: where it is (the saved file, or in hosted mode its link) and the file's
-    own facts (probed, not the timeline's)."""
+    own facts (probed, not the timeline's). A team member is told why the web editor is not
+    offered (it is the team owner's)."""
     facts = t(
         "export.facts",
         lang,
@@ -514,6 +515,8 @@ def export_done(rec: Render, project_url: str | None, lang: Lang) -> str:
         reply = t("export.ready_link", lang, url=rec.output_url, facts=facts)
     if project_url:
         reply += "\n" + t("export.project_link", lang, url=project_url)
+    elif team_member:
+        reply += "\n" + t("export.project_link_team", lang)
     return reply
 
 
@@ -560,7 +563,7 @@ def export_line(e: ExportItem, lang: Lang) -> str:
     return f"- {when}{where}: {state}{extra}"
 
 
-def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
+def status_text(out: StatusOutput, notes: list[str], lang: Lang, *, team_member: bool = False) -> str:
     parts = [*notes, *out.replies]
     if out.project is None:
         parts.append(t("status.no_project", lang))
@@ -578,6 +581,8 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang) -> str:
             parts.append(join_sentences([media, t("status.more", lang, n=more) if more > 0 else ""], lang))
         if out.project.project_url:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
+        elif team_member:
+            parts.append(t("export.project_link_team", lang))
     saved = [e for e in out.exports if e.status == "downloaded" and e.path]
     other = [e for e in out.exports if e not in saved]
     if out.exports_total and out.project is not None and not out.project_exported:

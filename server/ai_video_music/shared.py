@@ -115,6 +115,11 @@ class Shared:
         notes, self.notices = [m.render(lang) for m in self.notices], []
         return notes
 
+    @property
+    def team_member(self) -> bool:
+        """A hosted team member: spends the team's token within a quota of their own."""
+        return self.client.quota is not None
+
     def more_credits(self, lang: Lang) -> str:
         if self.client.quota is not None:  # a team member: their quota, not the team's balance
             return quota_more(self.client.quota, lang)

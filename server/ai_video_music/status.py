@@ -157,7 +157,7 @@ async def status(
         if asked_last is not None and reason in ("cannot_run", "needs_confirmation", "ask"):
             refused = asked_last
             notes.append(refused_line(refused, lang))
-    out.reply = status_text(out, notes, lang)
+    out.reply = status_text(out, notes, lang, team_member=s.team_member)
     asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
     held = asked is not None and str(Action.EXPORT) in asked.held_back
     if held and asked is not None and current is not None:

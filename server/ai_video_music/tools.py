@@ -467,9 +467,10 @@ def create_server(
         ctx: Context, project: ShownProject = None, page: Page = 1, request: RequestRef = None
     ) -> Annotated[CallToolResult, StatusOutput]:
         """Show the current project: its timeline (clips, total length, frame size and aspect ratio),
-        media, the link that opens it in NemoVideo's web editor, the answers to requests that were
-        still working, and every saved export of every project (newest first, 20 a page), plus the
-        recent projects. project="<id or name>" shows an earlier project without making it current.
+        media, the link that opens it in NemoVideo's web editor (none for a team member), the
+        answers to requests that were still working, and every saved export of every project
+        (newest first, 20 a page), plus the recent projects. project="<id or name>" shows an
+        earlier project without making it current.
         Read-only: it changes nothing and costs nothing.
 
         Waits (within its time budget) for running work of the project, then answers; while work
@@ -511,10 +512,11 @@ def create_server(
 
         Returns the local path, the file's real facts (duration_s, width, height, size_bytes: check them
         against what the user asked for), the download link and `project_url` (opens the project in
-        NemoVideo's web editor). If an agent request was still running, export waits for it first and
-        passes its answer on (`agent_reply`, `changes`). An unchanged timeline reuses its render; a
-        changed one is rendered anew (an older render is never delivered). project="<id or name>"
-        exports an earlier project (it becomes current).
+        NemoVideo's web editor; none for a team member: that editor is the team owner's). If an
+        agent request was still running, export waits for it first and passes its answer on
+        (`agent_reply`, `changes`). An unchanged timeline reuses its render; a changed one is
+        rendered anew (an older render is never delivered). project="<id or name>" exports an
+        earlier project (it becomes current).
 
         A render takes 30-90 s. This tool waits up to about 40 s; if the render is not done it answers
         status="rendering" with a render_id and `poll_after_s`, and the render continues (the MP4 is

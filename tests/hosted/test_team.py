@@ -363,3 +363,32 @@ async def test_a_repeat_of_a_generation_is_gated_at_what_it_cost_even_when_confi
     assert refused.structured_content and refused.structured_content["status"] == "cannot_run", text(refused)
     assert len(sim.requests("run_sse")) == 1, "the repeat was never sent"
     assert TEAM_BALANCE - sim.state.users[user_id].credits <= 160, "the quota holds"
+
+
+async def test_a_member_gets_no_web_editor_link_and_is_told_the_editor_is_the_owners(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The web editor opens the project on the team token: what a member did there would pass
+    # neither their quota nor its gate (only agent requests are gated), so it is never offered.
+    sim.configure(generation_cost=100, edit_cost=50)
+    code = await member(database_url, "alice", monkeypatch)
+    with anyio.fail_after(120):
+        async with signed_in(team, "", browser=member_browser(code)) as client:
+            made = await call(client, "generate", {"prompt": "make a video of a beach", "new_project": True})
+            status = await call(client, "status")
+            exported = await call(client, "export")
+            for _ in range(20):  # a slow machine: the render may still be on its way
+                if exported.structured_content and exported.structured_content["status"] == "done":
+                    break
+                exported = await call(client, "export")
+    answers = (made, status, exported)
+    assert not any(a.is_error for a in answers), answers
+    assert exported.structured_content and exported.structured_content["status"] == "done"
+    for answer in answers:
+        out = answer.structured_content or {}
+        assert not out.get("project_url") and not (out.get("project") or {}).get("project_url")
+        assert "claim" not in text(answer) and "clm_" not in repr(out)
+    assert not sim.state.claims  # no claim token was even minted
+    owners = "NemoVideo's web editor is for the team's owner"
+    assert owners in text(status) and owners in text(exported)
+    assert "would not count against your quota" in text(exported)
