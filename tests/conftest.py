@@ -31,8 +31,12 @@ from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
 from ai_video_music.tools import create_server
 
+from .bytecode import read_shared, write_shared
 from .hosted.postgres import SHARED_ENV, stop_shared_cluster
 from .variants import SIM_VARIANTS, Variant
+
+# With PYTHONDONTWRITEBYTECODE, the test modules as the main process rewrote them (bytecode.py).
+read_shared()
 
 # Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
 # The default run draws the same examples every time (a failure reproduces, the suite's length
@@ -67,9 +71,11 @@ ClientSession._output_schema_validator = _shared_validator  # type: ignore[metho
 
 def pytest_configure(config: pytest.Config) -> None:
     """The run's main process makes the folder it shares with its xdist workers (they inherit
-    the variable): the hosted tests' one PostgreSQL is recorded there."""
+    the variable): the hosted tests' one PostgreSQL is recorded there. It also compiles the test
+    modules once for all of them when bytecode is not written (``bytecode.py``)."""
     if not hasattr(config, "workerinput"):
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="nemo-tests-")
+        write_shared(config, Path(os.environ[SHARED_ENV]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
