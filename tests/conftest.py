@@ -31,8 +31,12 @@ from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
 from ai_video_music.tools import create_server
 
+from .bytecode import read_shared, write_shared
 from .hosted.postgres import SHARED_ENV, stop_shared_cluster
 from .variants import SIM_VARIANTS, Variant
+
+# With PYTHONDONTWRITEBYTECODE, the test modules as the main process rewrote them (bytecode.py).
+read_shared()
 
 # Property tests check behaviour, not speed: no per-example deadline on a busy CI machine.
 # The default run draws the same examples every time (a failure reproduces, the suite's length
@@ -67,9 +71,11 @@ ClientSession._output_schema_validator = _shared_validator  # type: ignore[metho
 
 def pytest_configure(config: pytest.Config) -> None:
     """The run's main process makes the folder it shares with its xdist workers (they inherit
-    the variable): the hosted tests' one PostgreSQL is recorded there."""
+    the variable): the hosted tests' one PostgreSQL is recorded there. It also compiles the test
+    modules once for all of them when bytecode is not written (``bytecode.py``)."""
     if not hasattr(config, "workerinput"):
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="nemo-tests-")
+        write_shared(config, Path(os.environ[SHARED_ENV]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -299,12 +305,47 @@ def launched_chromium(args: list[str]) -> Iterator[Any]:
             browser.close()
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    """Chromium for a module's tests (each test opens its own page, a fresh context). Each such
-    module is an xdist group of its own, so a run launches it once per module, not once per worker,
-    and the modules still run side by side on different workers.
-    Not session-wide: Playwright's sync API keeps an event loop running until it stops, which
-    the async tests that follow on the same worker can't share."""
-    with launched_chromium(CHROMIUM_ARGS) as chromium:
-        yield chromium
+class _Chromium:
+    """One Chromium kept open across the browser tests a worker runs in a row: a module's tests,
+    and the modules of one xdist group (the hosted pages'), each test in a fresh context of its
+    own. Closed before any other test runs (``pytest_runtest_teardown``): Playwright's sync API
+    keeps an event loop running on this thread until it stops, which the async tests that
+    follow on the same worker can't share. A launch and close costs ~0.9 s of CPU."""
+
+    def __init__(self) -> None:
+        self._stack: contextlib.ExitStack | None = None
+        self._browser: Any = None
+
+    def get(self) -> Any:
+        if self._stack is None:
+            with contextlib.ExitStack() as stack:
+                self._browser = stack.enter_context(launched_chromium(CHROMIUM_ARGS))
+                self._stack = stack.pop_all()
+        return self._browser
+
+    def close(self) -> None:
+        stack, self._stack, self._browser = self._stack, None, None
+        if stack is not None:
+            stack.close()
+
+
+_chromium = _Chromium()
+
+
+@pytest.fixture
+def browser() -> Any:
+    """Chromium for a browser test (which opens its own pages in a fresh context). Each module
+    using it is in an xdist group (the hosted pages' modules share one), so a run launches it
+    once per group, and the groups still run side by side on different workers."""
+    return _chromium.get()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After the test's own fixtures are torn down (its pages closed): Chromium is closed unless
+    the next test on this worker uses it too."""
+    try:
+        return (yield)
+    finally:
+        if nextitem is None or "browser" not in getattr(nextitem, "fixturenames", ()):
+            _chromium.close()

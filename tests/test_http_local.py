@@ -127,9 +127,9 @@ def server(simulator: Simulator, tmp_path_factory: pytest.TempPathFactory) -> It
         yield Running(port, home, log, secret)
 
 
-# The raw-client tests of the module's one `serve --http` run on one xdist worker, so the server
-# starts once for them (a module fixture is per worker: spread out, it started on each, ~1 s of
-# CPU each). The browser tests stay in the browser modules' group.
+# The tests of the module's one `serve --http` (raw clients and browser pages) run on one xdist
+# worker, so the server starts once for them (a module fixture is per worker: spread out, it
+# started on each, ~0.9 s of CPU each; the browser tests in a group of their own started it twice).
 ONE_SERVER = pytest.mark.xdist_group("serve_http")
 
 
@@ -464,7 +464,7 @@ def hostile_site() -> Iterator[int]:
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("chromium")  # the module's browser launched once
+@ONE_SERVER  # the module's browser launched once, and its server started once
 def test_a_page_on_another_loopback_origin_gets_nothing(
     server: Running, chromium: Any, hostile_site: int
 ) -> None:
@@ -482,7 +482,7 @@ def test_a_page_on_another_loopback_origin_gets_nothing(
 
 
 @pytest.mark.browser
-@pytest.mark.xdist_group("chromium")  # the module's browser launched once
+@ONE_SERVER  # the module's browser launched once, and its server started once
 def test_a_rebound_page_on_our_own_port_gets_403(server: Running, chromium: Any) -> None:
     """The page's origin is http://evil.test:<our port>: same-origin to the server after the
     rebinding, so the browser sends anything and lets the page read the answer."""

@@ -13,6 +13,10 @@ import pytest
 
 from .postgres import MIGRATED, Cluster, available, shared_cluster
 
+# The xdist group of the hosted pages' browser modules: one worker runs them in a row, on one
+# Chromium (tests/conftest.py's ``browser``), instead of launching one per module.
+HOSTED_PAGES = "chromium-hosted"
+
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Cluster:

@@ -18,9 +18,10 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tls import shared_context
 
+from .conftest import HOSTED_PAGES
 from .serving import listen, loopback_config, running
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-signin")]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group(HOSTED_PAGES)]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
 CALLBACK = "http://127.0.0.1:9/callback"  # answered by the test inside the browser, never reached
 

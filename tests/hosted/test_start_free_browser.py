@@ -14,9 +14,10 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 
 from .accounts_helpers import hosted_with
+from .conftest import HOSTED_PAGES
 from .test_signin_browser import CALLBACK, authorize_url, open_signin
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-start-free")]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group(HOSTED_PAGES)]
 
 
 def test_start_free_in_chinese_with_the_keyboard_then_back_to_the_app(

@@ -16,10 +16,11 @@ import pytest
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 
+from .conftest import HOSTED_PAGES
 from .serving import listen, loopback_config, running
 from .test_upload_page import JPEG, page_link
 
-pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group("chromium-upload")]
+pytestmark = [pytest.mark.browser, pytest.mark.postgres, pytest.mark.xdist_group(HOSTED_PAGES)]
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!")
 
 

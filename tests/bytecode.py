@@ -1,0 +1,92 @@
+"""The test modules' rewritten code, made once per run by the main process and read by every
+xdist worker, when ``PYTHONDONTWRITEBYTECODE`` is set.
+
+pytest rewrites each test module's ``assert`` statements before running it and keeps the result as
+a ``.pyc`` file next to the source; with ``PYTHONDONTWRITEBYTECODE`` (set on many CI machines and
+containers) it keeps nothing, so each of the four workers rewrote all ~100 test modules again,
+about 1 s of CPU per process. Here the main process writes them into a folder of pytest's cache
+(never next to the sources) before the workers start, and every process reads them from there.
+A cached file is used only while it matches its source (pytest checks the source's hash): an
+edited test is rewritten as before. Only pytest's own files move: ``sys.pycache_prefix`` would
+also hide the installed packages' bytecode (every process would compile them again). Without
+the variable nothing changes: pytest keeps its ``__pycache__`` folders as usual.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import sys
+import warnings
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+FOLDER_ENV = "NEMO_TEST_REWRITTEN"  # the folder, handed from the main process to its workers
+
+
+def read_shared() -> None:
+    """In every process, before the test modules are imported: pytest's rewritten modules are
+    looked up (and, in the main process, written) in the run's folder."""
+    folder = os.environ.get(FOLDER_ENV)
+    if not folder or not sys.dont_write_bytecode:
+        return
+    try:  # pytest's own rewriting is private: a pytest that moved it only loses the speed-up
+        from _pytest.assertion import rewrite
+    except ImportError:
+        return
+    rewrite.get_cache_dir = lambda source: _cache_dir(Path(folder), Path(source))  # type: ignore[attr-defined]
+
+
+def write_shared(config: pytest.Config, fallback: Path) -> None:
+    """In the main process (pytest_configure, before the workers start): rewrite the run's test
+    modules. ``fallback``: a folder of this run, used when pytest's cache is switched off."""
+    if not sys.dont_write_bytecode or config.getoption("assertmode", "rewrite") != "rewrite":
+        return
+    try:
+        from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, _rewrite_test, _write_pyc, assertstate_key
+
+        state = config.stash[assertstate_key]
+    except (ImportError, KeyError):
+        return
+    cache = getattr(config, "cache", None)
+    folder = cache.mkdir("rewritten") if cache is not None else fallback / "rewritten"
+    patterns = [*config.getini("python_files"), "conftest.py"]
+    for source in _sources(config):
+        if not any(fnmatch.fnmatch(source.name, pattern) for pattern in patterns):
+            continue
+        pyc = _cache_dir(folder, source) / (source.name[:-3] + PYC_TAIL)
+        if _read_pyc(source, pyc) is None:
+            with warnings.catch_warnings(record=True) as warned:
+                warnings.simplefilter("always")
+                source_hash, code = _rewrite_test(source, config)
+            if warned:  # an always-true assert, say: left to the worker, whose collection reports it
+                continue
+            pyc.parent.mkdir(parents=True, exist_ok=True)
+            _write_pyc(state, code, source_hash, pyc)
+    os.environ[FOLDER_ENV] = str(folder)
+    read_shared()
+
+
+def _cache_dir(folder: Path, source: Path) -> Path:
+    """Where pytest keeps ``source``'s rewritten module under ``folder`` (as with pycache_prefix)."""
+    return folder.joinpath(*source.resolve().parts[1:-1])
+
+
+def _sources(config: pytest.Config) -> Iterator[Path]:
+    """The Python files the run imports: all of a folder it names; a file it names and the
+    conftest.py files above it (not its neighbours: rewriting them would cost more than it saves)."""
+    seen: set[Path] = set()
+    root = config.rootpath.resolve()
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path.is_dir():
+            found: list[Path] = sorted(path.rglob("*.py"))
+        else:
+            above = [folder for folder in path.parents if folder == root or root in folder.parents]
+            found = [path, *(folder / "conftest.py" for folder in above)]
+        for source in found:
+            if source not in seen and source.is_file():
+                seen.add(source)
+                yield source
