@@ -58,8 +58,9 @@ def test_a_long_backend_string_costs_what_its_shown_part_costs(kind: str) -> Non
     for path, (show, limit) in paths.items():
         honest = _cost(lambda show=show, limit=limit: show(_shown_part(text, limit)))  # type: ignore[misc]
         hostile = _cost(lambda show=show: show(text))  # type: ignore[misc]
-        # Whole-string work was 100-1000x here; reading a bounded prefix is about 1x.
-        assert hostile <= 3 * max(honest, 1e-3), (path, hostile, honest)
+        # Whole-string work was 100-1000x here (seconds); reading a bounded prefix is about 1x. The
+        # floor (20 ms) is far below that and above a collector's pause on a loaded machine.
+        assert hostile <= 3 * max(honest, 20e-3), (path, hostile, honest)
 
 
 def test_a_label_across_the_cut_is_judged_and_the_cut_is_marked() -> None:
