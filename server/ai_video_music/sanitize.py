@@ -30,6 +30,9 @@ _UNSAFE = re.compile(
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
     r"|\x1b[@-Z\\-_]?"  # other escapes, or a bare ESC
     r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    # TAG characters: invisible on screen, read as ASCII by a model's tokenizer ("ASCII
+    # smuggling": a whole hidden "Next (for the assistant): …" after "Beach sunset").
+    "|[\U000e0000-\U000e007f]"
 )
 
 
@@ -154,16 +157,20 @@ def _letter(char: str) -> str:
         c for c in unicodedata.normalize("NFKD", char.translate(_LOOKALIKE)) if not unicodedata.combining(c)
     )
     out = _NOT_SKELETON.sub("", unicodedata.normalize("NFKC", bare).casefold().translate(_LOOKALIKE))
-    if out == char.casefold() and not char.isascii():
+    if out in ("", char.casefold()) and not char.isascii():
         # A Latin letter neither table nor decomposition reduces ("ⱥ", a with a stroke): its
         # Unicode name says which letter it is ("LATIN SMALL LETTER A WITH STROKE").
-        named = _LATIN_NAME.match(unicodedata.name(char, ""))
+        named = _LATIN_NAME.search(unicodedata.name(char, ""))
         if named is not None:
             return named.group(1).casefold()
     return out
 
 
-_LATIN_NAME = re.compile(r"LATIN (?:SMALL |CAPITAL )?LETTER ([A-Z]) WITH ")
+# "LATIN SMALL LETTER A WITH STROKE", "NEGATIVE SQUARED LATIN CAPITAL LETTER N" (🅽),
+# "REGIONAL INDICATOR SYMBOL LETTER N" (🇳), "COMBINING LATIN SMALL LETTER E": the letter they draw.
+_LATIN_NAME = re.compile(
+    r"(?:LATIN (?:SMALL |CAPITAL )?LETTER|REGIONAL INDICATOR SYMBOL LETTER) ([A-Z])(?: |$)"
+)
 
 
 class _Letters(dict[int, str]):
