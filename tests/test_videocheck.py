@@ -260,3 +260,27 @@ async def test_a_made_up_movie_header_over_zeros_is_not_a_video(sample_mp4: Path
         await verify_video(fake, "render_zeros", Verdicts(None))
     # The real file it was made from still is one.
     assert (await verify_video(sample_mp4, "render_real", Verdicts(None))).width == 320
+
+
+async def test_a_tall_videos_sheet_fits_what_vision_apis_take(tmp_path: Path) -> None:
+    """Round 12 B6: a 256x4096 export's sheet was 1278x10086 px; an API that refuses an image over
+    8000 px (2000 px beside many images) fails the whole turn that carries it."""
+    import av
+    import numpy as np
+    from PIL import Image
+
+    path = tmp_path / "tall.mp4"
+    with av.open(str(path), "w", format="mp4") as out:
+        stream = out.add_stream("libx264", rate=4)
+        stream.width, stream.height, stream.pix_fmt = 256, 4096, "yuv420p"
+        for i in range(8):
+            pixels = np.zeros((4096, 256, 3), np.uint8)
+            pixels[:, :, i % 3] = 200
+            for packet in stream.encode(av.VideoFrame.from_ndarray(pixels, format="rgb24")):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    assert await videocheck.sheet_in_child(path, tmp_path / "s.jpg")
+    with Image.open(tmp_path / "s.jpg") as sheet:
+        assert max(sheet.size) <= videocheck.SHEET_MAX_SIDE, sheet.size
+        assert sheet.height > sheet.width, "its shape kept"

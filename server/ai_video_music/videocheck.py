@@ -69,6 +69,9 @@ _CONTAINERS = frozenset(
 # --- the contact sheet's layout: legible to a model that sees images ---------------------------
 
 SHEET_WIDTH = 1280
+# No side longer: vision APIs refuse larger images (Anthropic's: 8000 px a side, 2000 px when a
+# request holds more than 20 images), and a refused image fails the whole turn that carries it.
+SHEET_MAX_SIDE = 2000
 SHEET_ROWS = 2
 SHEET_GAP = 6
 
@@ -468,6 +471,10 @@ def contact_sheet(path: Path, frames: int | None = None) -> bytes | None:
         columns = 4 if portrait else 3
         count = frames or columns * SHEET_ROWS
         thumb_w = (SHEET_WIDTH - SHEET_GAP * (columns - 1)) // columns
+        rows_wanted = -(-count // columns)
+        if ctx.width and ctx.height:  # a tall frame: narrower thumbnails, so the sheet's height fits
+            tallest = (SHEET_MAX_SIDE - SHEET_GAP * (rows_wanted - 1)) // rows_wanted
+            thumb_w = max(16, min(thumb_w, tallest * ctx.width // ctx.height))
         duration = float(container.duration or 0) / 1_000_000 or float(stream.duration or 0) * float(
             stream.time_base or 0
         )
@@ -495,6 +502,7 @@ def contact_sheet(path: Path, frames: int | None = None) -> bytes | None:
     sheet = Image.new("RGB", (width, rows * (cell_h + SHEET_GAP) - SHEET_GAP))
     for i, thumb in enumerate(thumbs):
         sheet.paste(thumb, ((i % columns) * (thumb_w + SHEET_GAP), (i // columns) * (cell_h + SHEET_GAP)))
+    sheet.thumbnail((SHEET_MAX_SIDE, SHEET_MAX_SIDE))  # a guard: the thumbnails were sized to fit
     out = io.BytesIO()
     sheet.save(out, format="JPEG", quality=80)
     return out.getvalue()
