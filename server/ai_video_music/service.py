@@ -35,8 +35,7 @@ from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
 from .takeover import Takeover
-from .timeline import read_timeline, summary
-from .turns import Turns, ago, has_video, prompt_key
+from .turns import Turns, ago, prompt_key
 from .uploads import Roots, UploadPages, Uploads
 
 log = logging.getLogger(__name__)
@@ -123,7 +122,8 @@ class VideoService:
             state = await self.shared.state(current)
         except NemoError as err:
             return err.render(self.lang())
-        return summary(read_timeline(state.draft, state.canvas), self.lang())
+        facts = await self.shared.drafts.facts(state.draft, state.canvas)  # off the event loop
+        return facts.view(self.lang()).summary
 
     # --- tools -------------------------------------------------------------------------------
 
@@ -336,7 +336,7 @@ class VideoService:
             return None
         if project is not None and not asks_for_a_video(prompt) and measured <= EDIT_COST:
             state = await s.state_or_none(project)
-            if has_video(state) or self._media(project):
+            if await s.has_video(state) or self._media(project):
                 REQUEST_COST.set(EDIT_COST)
                 # Reserved as an edit; NemoVideo alone decides what it charges: said plainly.
                 over = f"{GENERATION_COST - left:g}"

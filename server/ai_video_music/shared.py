@@ -128,6 +128,14 @@ class Shared:
     async def state(self, project: Project) -> SessionState:
         return await self.projects.call(project, self.client.state)
 
+    async def has_video(self, state: SessionState | None) -> bool:
+        """Whether the timeline has a video clip: read through the drafts table (off the event
+        loop, once per draft: a 7 MB draft held the loop for seconds when read here)."""
+        if state is None:
+            return False
+        tl = (await self.drafts.facts(state.draft, state.canvas)).timeline
+        return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
+
     async def state_or_none(self, project: Project) -> SessionState | None:
         try:
             return await self.state(project)

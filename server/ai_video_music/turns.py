@@ -196,7 +196,8 @@ class Turns:
         try:
             before, balance = await self._before(project)
             media = store.media_page(project.id, 1)[1]
-            g = gate(balance, generating=not has_video(before) and media == 0)
+            made = await self.s.has_video(before)
+            g = gate(balance, generating=not made and media == 0)
             blocked = g is not None and (
                 g.kind is GateKind.CANNOT_RUN or (g.kind is GateKind.NEEDS_CONFIRMATION and not accept_cost)
             )
@@ -206,13 +207,13 @@ class Turns:
                 if first:
                     project = self.s.projects.name_as_told(project, prompt)
                 view = await self.s.project_view(project, link=True)
-                if media and before is not None and not has_video(before):
+                if media and before is not None and not made:
                     # "Make it brighter" in a project with only uploads would make its video,
                     # not brighten one: said, so the price isn't quoted as an edit's.
                     name = view.name if view is not None else project.name
                     notes = [*notes, t("cost.no_video_yet", lang, name=name)]
                 return self.consent.refusal(g, lang, notes, project=view)
-            if media == 0 and not has_video(before) and not accept_cost and asked.speaks_of_own_media(prompt):
+            if media == 0 and not made and not accept_cost and asked.speaks_of_own_media(prompt):
                 # "Use the first photo only" where there is none: made from nothing if sent.
                 store.not_sent(gen_id, "no_media")
                 if first:
