@@ -119,3 +119,19 @@ async def test_credits_added_between_two_reads_are_said(settings: Settings, sim:
         topped = await ask(client, "credits")
         assert topped["available"] == 1030
         assert "That is 1000 more than when the balance was last read" in topped["reply"], topped["reply"]
+
+
+async def test_a_request_held_for_its_missing_photos_is_never_said_to_lack_credits(
+    settings: Settings, sim: Simulator
+) -> None:
+    """Play-test 15: a request held for another reason was later named "not sent (too few
+    credits)" with 800 credits left. The reason said is the one on its record."""
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "generate", {"prompt": "new video"})
+        held = await ask(client, "generate", {"prompt": "Make a video of the bakery from my pictures"})
+        assert held["status"] == "needs_confirmation", held
+        out = await ask(client, "generate", {"prompt": "hmm, what would that look like?"})
+        assert "too few credits" not in out["reply"], out["reply"]
+        assert "was not sent (the project held none of the photos it spoke of)" in out["reply"], out["reply"]

@@ -180,3 +180,37 @@ async def test_a_free_command_naming_another_project_acts_on_that_project(
         st = await ask(client, "status")
         assert st["project"]["name"] == first
         assert st["exports"][0]["project_name"] == first, st["exports"][0]
+
+
+@pytest.mark.parametrize(
+    ("lang", "export_words", "upload_words"),
+    [
+        ("en", 'export "Night run crew"', "upload {path} to the Night run crew video"),
+        ("zh", "导出「告别老房子」", "上传 {path} 到告别老房子那个视频"),
+    ],
+)
+async def test_a_quoted_project_name_and_an_upload_naming_a_project_act_on_it(
+    settings: Settings, sim: Simulator, image: Path, lang: str, export_words: str, upload_words: str
+) -> None:
+    """Play-test 15: "导出「毕业那天」" was sent to the agent as a caption (50 credits, the title
+    changed); "upload … to the Dana video" put the file in the current project."""
+    first, second = WORDS[lang]["first"], WORDS[lang]["second"]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await _named_project(client, first, image, new=False)
+        await _named_project(client, second, image, new=True)
+        sent = len(requests_to(sim, "run_sse"))
+        out = await ask(client, "generate", {"prompt": export_words})
+        assert out["action"] == "export", out
+        for _ in range(40):
+            if out["status"] == "done":
+                break
+            out = await ask(client, "export")
+        assert out["status"] == "done" and first in out["reply"], out["reply"]
+        assert len(requests_to(sim, "run_sse")) == sent, "nothing sent to the agent"
+        await ask(client, "status", {"project": second})  # back to the second for the upload
+        await ask(client, "generate", {"prompt": "status", "project": second})
+        up = await ask(client, "generate", {"prompt": upload_words.format(path=image)})
+        assert up["action"] == "upload", up
+        there = await ask(client, "status", {"project": first})
+        assert there["media_total"] == 2, there["media"]

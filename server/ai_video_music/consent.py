@@ -175,6 +175,8 @@ class Consent:
         sent_as = (None, "agent", "repeat")
         if latest is None or latest.status is not TurnState.NOT_SENT or latest.route not in sent_as:
             return None
+        if latest.fact_map.get("not_sent") == "elsewhere":
+            return None  # about another project: "go ahead" here doesn't mean sending it here
         return latest
 
     def exported_since(self, project: Project | None, turn: Generation) -> bool:
@@ -240,7 +242,17 @@ class Consent:
         steps = [step]
         if ask and refused is not None:  # words we can't read, right after a refusal: maybe "go on"
             text = join_sentences(
-                [text, t("ask.refused_before", lang, prompt=cap(refused.prompt, 80), cost=EDIT_COST)], lang
+                [
+                    text,
+                    t(
+                        "ask.refused_before",
+                        lang,
+                        prompt=cap(refused.prompt, 80),
+                        cost=EDIT_COST,
+                        why=t(_why_not_sent(refused), lang),
+                    ),
+                ],
+                lang,
             )
             steps.append(t("next.refused_before", lang))
         return GenerateOutput(
@@ -253,6 +265,16 @@ class Consent:
             credits_left=balance,
             project=await self.s.project_view(project, link=True),
         )
+
+
+def _why_not_sent(gen: Generation) -> str:
+    """The message key for why a request was not sent, from its record (never assumed)."""
+    reason = gen.fact_map.get("not_sent")
+    if reason in (str(GateKind.CANNOT_RUN), str(GateKind.NEEDS_CONFIRMATION)):
+        return "refused.why.credits"
+    return {"no_media": "refused.why.no_media", "elsewhere": "refused.why.elsewhere"}.get(
+        str(reason), "refused.why.confirm"
+    )
 
 
 def _a_request(gen: Generation) -> bool:

@@ -1457,11 +1457,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "现在余额为 {left}：之前因积分不足没有发送的请求（“{prompt}”）现在可以发送了；问用户是否要发送。",
     ),
     "ask.refused_before": (
-        "The last request in this project, “{prompt}”, was not sent (too few credits then). If you "
+        "The last request in this project, “{prompt}”, was not sent ({why}). If you "
         "meant to go ahead with it, say so: it costs about {cost} credits.",
-        "本项目上一个请求“{prompt}”当时没有发送（积分不足）。"
-        "如果你是要继续执行它，请直说：约消耗 {cost} 积分。",
+        "本项目上一个请求“{prompt}”当时没有发送（{why}）。如果你是要继续执行它，请直说：约消耗 {cost} 积分。",
     ),
+    "refused.why.credits": ("too few credits then", "当时积分不足"),
+    "refused.why.no_media": (
+        "the project held none of the photos it spoke of",
+        "项目里没有它提到的照片",
+    ),
+    "refused.why.elsewhere": ("it spoke of another project", "它说的是另一个项目"),
+    "refused.why.confirm": ("it waited for a yes", "它在等确认"),
     "next.refused_before": (
         'If the user means the earlier request that was not sent, call generate with prompt "try again" '
         "(it names that request and is confirmed before it is sent).",

@@ -7,6 +7,7 @@ exports, cancel and status each live in their own module over one :class:`Shared
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 
 import anyio
@@ -24,6 +25,7 @@ from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
 from .mentions import elsewhere
 from .messages import Lang, Msg, t
+from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
 from .quota import quota_text
@@ -140,6 +142,21 @@ class VideoService:
             return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
+    def _quoted_project(self, prompt: str, lang: Lang) -> tuple[str, str] | None:
+        """A project named in quotes ("导出「毕业那天」", 'export "Grad day"'): its id, and the
+        prompt with the name said as "the video" instead (for routing the rest)."""
+        names = {q.casefold(): q for q in quoted(prompt)}
+        if not names:
+            return None
+        projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
+        for project in projects:
+            said = names.get((project.name or "").casefold())
+            if said is not None:
+                stand_in = "那个视频" if lang == "zh" else "the video"
+                bare = re.sub(rf"[\"“”「」『』']\s*{re.escape(said)}\s*[\"“”「」『』']", stand_in, prompt)
+                return project.id, bare
+        return None
+
     def _named_other(self, prompt: str) -> str | None:
         """The one other project a free command's words name ("export the grandpa video"), by id."""
         current = self.shared.projects.current
@@ -245,7 +262,16 @@ class VideoService:
                 )
         if decision.action is Action.CANCEL:
             return await cancel(s, lang, notes)
-        named = self._named_other(prompt) if decision.action in (Action.EXPORT, Action.STATUS) else None
+        named = None
+        if decision.action in (Action.AGENT, Action.ASK) and (
+            quoted_project := self._quoted_project(prompt, lang)
+        ):
+            # "导出「毕业那天」": a project's name in quotes is no caption to add: routed without it.
+            bare = route(quoted_project[1])
+            if bare.action in _FREE_NAMED:
+                decision, named = bare, quoted_project[0]
+        if decision.action in _FREE_NAMED and named is None:
+            named = self._named_other(prompt)
         if decision.action is Action.EXPORT:
             # "Export the Night run crew video": that project's file, not the current one's.
             out = await self.export(report=report, project=named)
@@ -262,7 +288,7 @@ class VideoService:
         if decision.action is Action.UPLOAD:
             if not (decision.files or decision.urls) and self.uploads.pages is None:
                 raise InputError("input.upload_in_prompt")  # hosted mode answers with an upload page
-            up = await self.upload(list(decision.files), list(decision.urls), report=report)
+            up = await self.upload(list(decision.files), list(decision.urls), report=report, project=named)
             # Done, or an upload page for the user (hosted mode): nothing to poll either way.
             return _wrap(up.status != "working", "upload", up.reply, up.next_steps, lang, notes, up.job_id,
                          up.poll_after_s)  # fmt: skip
@@ -428,6 +454,10 @@ class VideoService:
                 for name, p in by_project
             ],
         )
+
+
+# Free commands whose words may name another project: they act on that one.
+_FREE_NAMED = (Action.EXPORT, Action.STATUS, Action.UPLOAD)
 
 
 def _wrap(
