@@ -86,7 +86,8 @@ def test_a_database_made_by_the_shipped_migrations_upgrades_and_keeps_its_rows(
         alice.add_media("prj_1", [{"name": "a.jpg"}], "upload")
         assert alice.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90) is None
 
-        assert _migrate(database_url) == [], "nothing that shipped runs twice"
+        later = [m.name for m in migrate.migrations()[9:]]  # 0010 on came after the runner was shared
+        assert _migrate(database_url) == later, "nothing that shipped runs twice"
 
         project = alice.project("prj_1")
         assert project is not None and project.name == "Beach trip"

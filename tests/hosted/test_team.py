@@ -18,6 +18,7 @@ from mcp.types import CallToolResult
 from ai_video_music.config import Settings
 from ai_video_music.hosted import db, members
 from ai_video_music.hosted.team import TeamClient, TeamLedger
+from ai_video_music.quota import quota_text
 from ai_video_music.simulator import Simulator
 from ai_video_music.tls import shared_context
 
@@ -120,23 +121,64 @@ async def ledger(database_url: str) -> AsyncIterator[TeamLedger]:
     await pool.close()
 
 
-async def test_overlapping_requests_on_the_team_token_are_charged_at_most_one_reservation(
+async def test_overlapping_requests_on_the_team_token_are_billed_together_what_the_balance_fell(
     ledger: TeamLedger,
 ) -> None:
     alone = await ledger.begin("c")
-    assert await ledger.end(alone, 30.0) == 30.0  # alone on the token: the fall, exactly
+    assert await ledger.end(alone, 5000.0, 4970.0) == 30.0  # alone on the token: the fall, exactly
     first = await ledger.begin("a")
     second = await ledger.begin("b")
     running = await ledger.quota("b")
     assert (running.used, running.running) == (100.0, 1)  # reserved while it runs
-    # The fall over a's window holds b's cost too: a is charged at most one reservation.
-    assert await ledger.end(first, 150.0) == 100.0
-    assert await ledger.end(second, 50.0) == 50.0
-    assert (await ledger.quota("a")).used == 100.0
-    assert (await ledger.quota("b")).used == 50.0
+    # Each cost 400 (more than one reservation): a's window saw both fall. Until b ends, a pays
+    # its share of the fall read so far, b counts at its reservation.
+    assert await ledger.end(first, 4970.0, 4170.0) == 400.0
+    assert (await ledger.quota("b")).used == 100.0
+    # b ends last: the group is billed the fall over its span (4970 -> 4170), by reservations.
+    assert await ledger.end(second, 4970.0, 4170.0) == 400.0
+    assert (await ledger.quota("a")).used == 400.0
+    assert (await ledger.quota("b")).used == 400.0
     assert (await ledger.quota("c")).used == 30.0
+    async with ledger.pool.connection() as conn:
+        cur = await conn.execute("SELECT sum(charged), max(shared_with) FROM team_spend WHERE user_id <> 'c'")
+        assert await cur.fetchone() == (800.0, 1)  # the sum billed is the fall
     unread = await ledger.begin("c")
-    assert await ledger.end(unread, None) == 100.0  # a balance not read: the reservation, never nothing
+    assert (
+        await ledger.end(unread, None, 3000.0) == 100.0
+    )  # a balance not read: the reservation, never nothing
+
+
+async def test_a_group_is_split_by_reservations_and_one_past_the_quota_ends_at_none_left(
+    ledger: TeamLedger,
+) -> None:
+    generation = await ledger.begin("a")
+    edit = await ledger.begin("b", 50)
+    # A fall under the reservations: split 2:1, each under its own reservation.
+    assert await ledger.end(edit, 1000.0, 1000.0) == 0.0  # nothing fell yet when b ended
+    assert await ledger.end(generation, 1000.0, 940.0) == 40.0
+    assert (await ledger.quota("b")).used == 20.0  # billed again when the group's last one ended
+    # Three chained windows (a with b, b with c; a and c apart) are one group; the fall over its
+    # span, 1500, passes a's quota of 500: a is billed its share and has nothing left.
+    one = await ledger.begin("a")
+    two = await ledger.begin("b", 50)
+    assert await ledger.end(one, 2940.0, 2340.0) == 400.0  # 600 so far, a:100 of 150 reserved
+    three = await ledger.begin("c", 150)
+    assert await ledger.end(two, 2340.0, 2140.0) > 0
+    assert await ledger.end(three, 2140.0, 1440.0) == 750.0  # 2940 -> 1440: 1500 by 100:50:150
+    quota = await ledger.quota("a")
+    assert (quota.used, quota.left) == (540.0, 0.0)
+    assert (await ledger.quota("b")).used == 20.0 + 250.0
+    assert "540 used, 0 left" in quota_text(quota, "en") and "剩余 0" in quota_text(quota, "zh")
+
+
+async def test_overlapping_requests_ending_at_once_are_billed_in_full(ledger: TeamLedger) -> None:
+    spends = [await ledger.begin(user) for user in ("a", "b", "c")]
+    async with anyio.create_task_group() as tg:
+        for spend in spends:
+            tg.start_soon(ledger.end, spend, 5000.0, 3800.0)  # three of 400: whoever ends last bills all
+    async with ledger.pool.connection() as conn:
+        cur = await conn.execute("SELECT charged FROM team_spend")
+        assert [row[0] for row in await cur.fetchall()] == [400.0, 400.0, 400.0]
 
 
 async def test_a_reservation_is_made_only_where_the_quota_can_take_it_however_many_ask_at_once(
@@ -153,9 +195,11 @@ async def test_a_reservation_is_made_only_where_the_quota_can_take_it_however_ma
             tg.start_soon(ask)
     assert sum(spend is not None for spend in spends) == 1  # one generation's 100 fits in 140
     assert await tight.begin("a", 50) is None  # an edit doesn't fit in the 40 left either
-    assert await tight.begin("b", 100) is not None  # another member's quota is their own
+    other = await tight.begin("b", 100)
+    assert other is not None  # another member's quota is their own
+    await tight.release(other)
     [first] = [spend for spend in spends if spend is not None]
-    assert await tight.end(first, 90.0) == 90.0
+    assert await tight.end(first, 1000.0, 910.0) == 90.0
     assert await tight.begin("a", 50) is not None  # 90 charged + 50 = 140: it fits exactly
     assert (await tight.quota("a")).used == 140.0
 
@@ -260,7 +304,7 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
             gate.release()
     with psycopg.connect(database_url) as conn:
         charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
-    assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # each saw the other: the capped rule, not a fall
+    assert sorted(charges) == [(100.0, 1), (100.0, 1)]  # one group: the 200 it cost, split by reservations
     turns = sim.state.agent_turns
     assert len(turns) == 2 and max(t[0] for t in turns) < min(t[1] for t in turns)  # they overlapped
     for name, (made, credits) in answers.items():
@@ -270,6 +314,43 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
         assert "100 used, 40 left" in text(credits) and "still running" not in text(credits)
         other = "bob" if name == "alice" else "alice"
         assert other not in text(made) + text(credits)
+
+
+async def test_members_at_once_whose_requests_cost_more_than_a_reservation_are_billed_all_of_it(
+    database_url: str, settings: Settings, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # attack12 B3: each generation costs 400 (four clips), each quota is 250. Overlapping, each
+    # was billed one reservation (100) while the team paid 800: now the group pays the 800.
+    token, _ = sim.state.register_user(credits=TEAM_BALANCE)
+    team_user = sim.state.tokens[token][0]
+    sim.configure(generation_cost=400, edit_cost=50)
+    roomy = dataclasses.replace(settings, tool_budget=60.0)
+    codes = {name: await member(database_url, name, monkeypatch) for name in ("mallory", "alice")}
+    answers: dict[str, CallToolResult] = {}
+    gate = sim.hold("run_sse")
+    with hosted_with(database_url, roomy, team_token=token, team_quota=250, team_quota_days=30) as base:
+
+        async def sitting(name: str) -> None:
+            async with signed_in(base, "", browser=member_browser(codes[name])) as client:
+                await call(
+                    client, "generate", {"prompt": f"make a video of {name}'s beach", "new_project": True}
+                )
+                answers[name] = await call(client, "credits")
+
+        with anyio.fail_after(120), gate:
+            async with anyio.create_task_group() as tg:
+                for name in codes:
+                    tg.start_soon(sitting, name)
+                while gate.entries < len(codes):
+                    await anyio.sleep(0.02)  # polling the simulator's count of turns at the gate
+                gate.release()
+    with psycopg.connect(database_url) as conn:
+        charges = conn.execute("SELECT charged, shared_with FROM team_spend").fetchall()
+    assert TEAM_BALANCE - sim.state.users[team_user].credits == 800
+    assert sorted(charges) == [(400.0, 1), (400.0, 1)]  # the fall, split by their reservations
+    for name, credits in answers.items():
+        assert credits.structured_content and credits.structured_content["available"] == 0, name
+        assert "400 used, 0 left" in text(credits), text(credits)
 
 
 async def test_a_generation_the_quota_cant_pay_is_refused_even_when_confirmed_but_an_edit_goes(

@@ -4,12 +4,19 @@ their quota, read by their own client as if it were their balance.
 What one request costs is only measurable as the team balance's fall while it ran (the backend
 gives no per-request price). The choice, for requests of several members at once on one token:
 - a request that ran alone on the team token is charged that fall, exactly;
-- a request whose window overlapped another team request (anyone's) is charged its window's fall
-  capped at one request's reservation (a generation's estimate, 100): it is never billed another
-  member's whole work, and a member can't escape the quota by running alongside others. Such a
-  charge is an attribution, not a measurement; the member's own answer tells it as the joint
-  figure only when their *own* requests overlapped (the existing rule), so this is said here and
-  in the README;
+- requests whose windows overlap (anyone's, chained: a group) are billed together what the balance
+  fell over their common span (the highest balance read at a start in the group less the lowest
+  read at an end), split in proportion to their reservations: the sum billed is the fall, and
+  each pays at least its own reservation unless the fall was less than the group's reservations.
+  So no member pays another's whole work, and none escapes the quota by running alongside others:
+  a member whose share passes their quota ends at 0 left. The group is billed again at each of its
+  requests' ends (one at a time, team-wide, under an advisory lock), so the last one to end
+  settles it; until then an ended request pays its share of the fall read so far and a running
+  one counts at its reservation. Such a charge is an attribution, not a measurement; the member's
+  own answer tells it as the joint figure only when their *own* requests overlapped (the existing
+  rule), so this is said here and in the README;
+- a request whose balance wasn't read (at its start or end) is charged its reservation, or its
+  share if more: never nothing;
 - a request is sent only once its reservation (its estimate: a generation's, or an edit's when
   the service's gate found an edit) fits in what the quota has left, counting the member's
   requests still running at theirs; the check and the reservation are one transaction under a
@@ -82,36 +89,44 @@ class TeamLedger:
         async with self.pool.connection() as conn, conn.transaction():
             await conn.execute("DELETE FROM team_spend WHERE id = %s AND ended_at IS NULL", (spend_id,))
 
-    async def end(self, spend_id: str, fall: float | None) -> float:
-        """Close a request's window; returns what it is charged (see the module's rule).
-        ``fall``: the team balance's fall over the window, None when a balance wasn't read."""
+    async def end(self, spend_id: str, before: float | None, after: float | None) -> float:
+        """Close a request's window and bill its group (see the module's rule); returns what this
+        request is charged. ``before``/``after``: the team balance read at its start and end,
+        None when it wasn't read."""
         async with self.pool.connection() as conn, conn.transaction():
+            # One group billed at a time, team-wide: of two overlapping requests ending at once, the
+            # second sees the first ended and bills the whole group. Held to the transaction's end.
+            await conn.execute("SELECT pg_advisory_xact_lock(hashtext('team_spend:groups'))")
             cur = await conn.execute(
-                "UPDATE team_spend SET ended_at = clock_timestamp() WHERE id = %s"
-                " RETURNING started_at, ended_at, reserved",
-                (spend_id,),
+                "UPDATE team_spend SET ended_at = clock_timestamp(), balance_before = %s, balance_after = %s"
+                " WHERE id = %s RETURNING id",
+                (before, after, spend_id),
             )
-            row = await cur.fetchone()
-            if row is None:
+            if await cur.fetchone() is None:
                 return 0.0
-            started, ended, reserved = row
+            # The group: every request whose window overlaps this one's, or one that does, and so on
+            # (in the quota's window; a request open past STALE_AFTER_S died and counts at its reservation).
             cur = await conn.execute(
-                "SELECT count(*) FROM team_spend WHERE id <> %s AND started_at < %s"
-                " AND (ended_at IS NULL OR ended_at > %s)"
-                " AND started_at > now() - make_interval(secs => %s)",
-                (spend_id, ended, started, STALE_AFTER_S),
+                "WITH RECURSIVE live AS ("
+                "  SELECT id, started_at, coalesce(ended_at, 'infinity') AS until, reserved,"
+                "         ended_at IS NULL AS running, balance_before, balance_after FROM team_spend"
+                "  WHERE started_at > now() - make_interval(days => %s)"
+                "    AND (ended_at IS NOT NULL OR started_at > now() - make_interval(secs => %s))"
+                "), grp (id) AS ("
+                "  SELECT %s::text"
+                "  UNION SELECT o.id FROM grp JOIN live g ON g.id = grp.id"
+                "        JOIN live o ON o.started_at < g.until AND o.until > g.started_at"
+                ") SELECT id, reserved, running, balance_before, balance_after FROM live JOIN grp USING (id)",
+                (self.days, STALE_AFTER_S, spend_id),
             )
-            counted = await cur.fetchone()
-            others = int(counted[0]) if counted else 0
-            if fall is None:
-                charged = float(reserved)  # unmeasured: the reservation, never nothing
-            else:
-                charged = max(0.0, fall) if others == 0 else min(max(0.0, fall), float(reserved))
-            await conn.execute(
-                "UPDATE team_spend SET charged = %s, shared_with = %s WHERE id = %s",
-                (charged, others, spend_id),
-            )
-        return charged
+            group = await cur.fetchall()
+            charges = _split(group)
+            for row_id, charged in charges.items():
+                await conn.execute(
+                    "UPDATE team_spend SET charged = %s, shared_with = %s WHERE id = %s",
+                    (charged, len(group) - 1, row_id),
+                )
+        return charges.get(spend_id, 0.0)
 
     async def quota(self, user_id: str) -> Quota:
         """The member's quota now: what ended in the window is charged, what runs is reserved."""
@@ -127,6 +142,27 @@ class TeamLedger:
             row = await cur.fetchone()
         used, running, back = row if row is not None else (0.0, 0, None)
         return Quota(float(self.limit), self.days, float(used), int(running), back)
+
+
+def _split(group: list[tuple[str, float, bool, float | None, float | None]]) -> dict[str, float]:
+    """What each ended request of a group is charged: the balance's fall over the group's span
+    (read by its requests that ended with both readings), in proportion to the reservations of
+    all of them, running ones included (they count at their reservation until they end). One
+    with a reading missing pays its reservation, or its share if more."""
+    befores = [row[3] for row in group if not row[2] and row[3] is not None and row[4] is not None]
+    afters = [row[4] for row in group if not row[2] and row[3] is not None and row[4] is not None]
+    fall = max(0.0, max(befores) - min(afters)) if befores else None
+    weights = sum(float(row[1]) for row in group)
+    charges: dict[str, float] = {}
+    for row_id, reserved, running, before, after in group:
+        if running:
+            continue
+        share = 0.0
+        if fall is not None:
+            share = fall * float(reserved) / weights if weights > 0 else fall / len(group)
+        measured = before is not None and after is not None
+        charges[row_id] = share if measured else max(float(reserved), share)
+    return charges
 
 
 class TeamClient(NemoClient):
@@ -197,5 +233,4 @@ class TeamClient(NemoClient):
             if spend_id is not None:
                 with anyio.CancelScope(shield=True):
                     after = await self._team_balance()
-                    fall = None if before is None or after is None else before - after
-                    await self.ledger.end(spend_id, fall)
+                    await self.ledger.end(spend_id, before, after)
