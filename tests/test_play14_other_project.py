@@ -214,3 +214,24 @@ async def test_a_quoted_project_name_and_an_upload_naming_a_project_act_on_it(
         assert up["action"] == "upload", up
         there = await ask(client, "status", {"project": first})
         assert there["media_total"] == 2, there["media"]
+
+
+async def test_wrong_video_said_while_a_request_runs_leads_with_that_request(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Play-test 15: "oh no wait, wrong video! never mind that one" while a caption edit ran
+    answered only "nothing was charged"; the edit ran on and was charged."""
+    first, second = WORDS["en"]["first"], WORDS["en"]["second"]
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await _named_project(client, first, image, new=False)
+        await _named_project(client, second, image, new=True)
+        with sim.hold("run_sse") as gate:
+            working = await ask(client, "generate", {"prompt": "add a caption 'We will miss you' at the end"})
+            assert working["status"] == "working", working
+            out = await ask(client, "generate", {"prompt": "oh no wait, wrong video! never mind that one"})
+            gate.release()
+        assert "We will miss you" in out["reply"], out["reply"]
+        assert "can't be recalled" in out["reply"] or "cannot be recalled" in out["reply"], out["reply"]
+        assert "nothing was charged." not in out["reply"], out["reply"]

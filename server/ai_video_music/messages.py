@@ -923,13 +923,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "elsewhere.named": (
         "This request speaks of {named}, but the current project is “{current}”: it was not sent to "
-        "“{current}”, and nothing was charged.",
-        "这条请求说的是{named}，但当前项目是“{current}”：它没有发给“{current}”，也没有扣积分。",
+        "“{current}”, and nothing was charged for it.",
+        "这条请求说的是{named}，但当前项目是“{current}”：它没有发给“{current}”，也没有为它扣积分。",
     ),
     "elsewhere.wrong": (
-        "You said this is the wrong video, and the current project is “{current}”: the request was "
-        "not sent to it, and nothing was charged. Your other projects: {others}.",
-        "你说这个视频不对，而当前项目是“{current}”：这条请求没有发给它，也没有扣积分。你的其他项目：{others}。",
+        "You said this is the wrong video, and the current project is “{current}”: this message was "
+        "not sent to it, and nothing was charged for it. Your other projects: {others}.",
+        "你说这个视频不对，而当前项目是“{current}”：这条消息没有发给它，也没有为它扣积分。你的其他项目：{others}。",
     ),
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),

@@ -299,7 +299,14 @@ class VideoService:
             others, _total = s.store.recent_projects(OTHER_PROJECTS_READ)
             found = elsewhere(prompt, current, others)
             if found is not None:
-                return await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
+                kept = await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
+                if found.wrong and s.store.running_turn(current.id) is not None:
+                    # "Wrong video! never mind" while a request runs here: that one is what the
+                    # user means, and it can't be recalled (play-test 15: "nothing was charged").
+                    stopped = await cancel(s, lang, [])
+                    kept.reply = "\n\n".join([stopped.reply, kept.reply])
+                    kept.next_steps = [*stopped.next_steps, *kept.next_steps]
+                return kept
         measured = self._measured_before(current, prompt, repeat_of)
         if (
             refused := await self._over_quota(current, lang, notes, prompt, str(decision.action), measured)
