@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from ai_video_music.asked import Shape, read
+from ai_video_music.asked import Shape, read, unmet
 from ai_video_music.router import Action, route
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.unchecked import not_checked
@@ -116,3 +116,30 @@ def test_what_no_check_covers_is_still_listed() -> None:
     assert not_checked("那行，画面亮一点", tl) == ["画面亮一点"]
     assert not_checked("OK fine, make it a bit brighter", tl) == ["make it a bit brighter"]
     assert not_checked("用这两张做个20秒的横屏视频，配点激昂的鼓点音乐", tl) == ["配点激昂的鼓点音乐"]
+
+
+def video_of(*names: str) -> Timeline:
+    segs = [Segment(n, i * 10, i * 10 + 10, None) for i, n in enumerate(names)]
+    return Timeline(
+        tracks=(Track("video", "", segs, len(segs)),), tracks_total=1, duration_s=10.0 * len(segs)
+    )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "把海滩那张加到视频最后",
+        "把海滩照片加到最后",
+        "add the 海滩 photo at the end",
+        "add the 海滩 photo to the end of the video",
+    ],
+)
+def test_a_named_photo_added_at_the_end_is_checked_like_the_clip_order(prompt: str) -> None:
+    """#55 "把海边那张加到视频最后": where the word names one clip, its place is judged."""
+    assert read(prompt).order == (("海滩", "last"),)
+    assert not_checked(prompt, video_of("forest.jpg", "海滩.jpg")) == []
+    assert unmet(read(prompt), video_of("forest.jpg", "海滩.jpg")) == []
+    wrong = unmet(read(prompt), video_of("海滩.jpg", "forest.jpg"))
+    assert wrong == [{"kind": "order", "name": "海滩", "where": "last", "found": "forest.jpg"}]
+    # Named by no clip (the word may name an upload we can't see here, or none): never judged.
+    assert not_checked(prompt, video_of("forest.jpg", "sunrise.jpg")) == [prompt]

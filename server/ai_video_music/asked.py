@@ -170,11 +170,11 @@ VOLUME_TOLERANCE = 2.0
 _EN_ORDER = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
-    + r"(?:and\s+)?(?:put|move|place|have|set)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
+    + r"(?:and\s+)?(?:put|move|place|have|set|add|insert|append)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
     r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
     r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)\s+"
     r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
-    r"(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 # "swap the order so the beach photo comes first", "the beach photo should go last": a wish, never
 # a description ("the beach photo comes first" alone says what is, not what is wanted).
@@ -192,7 +192,7 @@ _EN_ORDER_SO = re.compile(
 )
 _ZH_ORDER = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)([^，,。的那这把将放]{1,12}?)(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
-    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调)(?:到|在|成|去)?"
+    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调|加|添加|插|接)(?:到|在|成|去)?(?:视频的?|片子的?)?"
     r"(第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧)?\s*[。！]?\s*$"
 )
 
@@ -335,7 +335,7 @@ _ZH_KIND = r"(?:(?!片头|片尾|开头|结尾)[\u4e00-\u9fff]){0,8}?"
 _ZH_SECONDS = re.compile(
     r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"(?:(?:竖屏|横屏|方形|正方形|竖版|横版)的?)?"
-    r"|(?:再|并|然后)?(?:把|将)?(?:整个|整段|整支|整条|全部)(?:视频|片子|短片)?的?(?:时长|总长|长度)?"
+    r"|(?:再|并|然后)?(?:把|将)?(?:整个|整段|整支|整条|全部|全片)(?:视频|片子|短片)?的?(?:时长|总长|长度)?"
     r"(?:改|剪|缩短|延长|调整|调|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到)?"
     r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
