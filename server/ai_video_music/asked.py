@@ -60,7 +60,7 @@ _CLAUSE = re.compile(
 )
 # A sentence that asks about the video or sets a condition states nothing to check.
 _EN_NOT_A_REQUEST = re.compile(
-    r"(?i)^\s*(?:is|are|was|were|does|did|do(?!\s+not)|has|have|had|why|what|how|which|where|when|whether|if"
+    r"(?i)^\s*(?:is|are|was|were|does|did|do(?!\s+(?:not|a|an|one|me|another)\b)|has|have|had|why|what|how|which|where|when|whether|if"
     r"|unless|once|in\s+case|should|shall)\b"
 )
 _ZH_NOT_A_REQUEST = re.compile(r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|吗|呢|么)")
@@ -170,11 +170,11 @@ VOLUME_TOLERANCE = 2.0
 _EN_ORDER = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
-    + r"(?:and\s+)?(?:put|move|place|have|set)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
+    + r"(?:and\s+)?(?:put|move|place|have|set|add|insert|append)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
     r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
     r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)\s+"
     r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
-    r"(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 # "swap the order so the beach photo comes first", "the beach photo should go last": a wish, never
 # a description ("the beach photo comes first" alone says what is, not what is wanted).
@@ -192,7 +192,7 @@ _EN_ORDER_SO = re.compile(
 )
 _ZH_ORDER = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)([^，,。的那这把将放]{1,12}?)(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
-    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调)(?:到|在|成|去)?"
+    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调|加|添加|插|接)(?:到|在|成|去)?(?:视频的?|片子的?)?"
     r"(第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧)?\s*[。！]?\s*$"
 )
 
@@ -273,6 +273,8 @@ _BARE_LEVEL = re.compile(
     + _EN_ABOUT
     + r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+please)?\s*[.!]?\s*$"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
+    # "音乐调小一点，到20%"
+    r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
 )
 
 
@@ -312,7 +314,7 @@ _NOT_A_BOUND = (
 )
 _EN_SECONDS = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
-    r"\s+(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
+    r"\s+(?:it|the\s+video|this|the\s+whole\s+(?:thing|one)|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+(?:(?:vertical|square|horizontal|portrait"
     r"|landscape|widescreen)\s+)?|(?:a|an|one|exactly|just|only)\s+"
     + _EN_INTO
@@ -324,23 +326,31 @@ _EN_SECONDS = re.compile(
     r"(?:(?:\s+"
     + _NOT_A_BOUND
     + r"[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
-    r"|highlights?|montage|recap|compilation|film|movie))?"
+    r"|highlights?|montage|recap|compilation|film|movie|one))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
+# A few words of what the video is for before its noun ("年会开场视频"), never a part of it
+# ("片头视频" is the intro's length, not the video's).
+_ZH_KIND = r"(?:(?!片头|片尾|开头|结尾)[\u4e00-\u9fff]){0,8}?"
 _ZH_SECONDS = re.compile(
     r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"(?:(?:竖屏|横屏|方形|正方形|竖版|横版)的?)?"
+    r"|(?:再|并|然后)?(?:把|将)?(?:整个|整段|整支|整条|全部|全片)(?:视频|片子|短片)?的?(?:时长|总长|长度)?"
+    r"(?:改|剪|缩短|延长|调整|调|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到)?"
     r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为)|只要|就"
     r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
-    r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?(?:短?视频|短片|片子|宣传片|vlog))?\s*[。！]?\s*$"
+    r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?"
+    + _ZH_KIND
+    + r"(?:短?视频|短片|小片|片子|宣传片|vlog))?\s*[。！]?\s*$"
 )
 _EN_SPAN = re.compile(
     r"(?i)\b(?:first|last|each|every|per|between|intro|outro|until|till)\b"
     r"|\b(?:at|after|before|from)\s+(?:the\s+)?(?:\d|start|beginning|end|middle)"
 )
 _ZH_SPAN = re.compile(
-    r"(?:前|后|每|最后|开头|结尾|第|之后|之前|从|到第|以内|标题|字幕|文字|转场|淡入|淡出|停留|显示)"
+    r"(?:前|后|每|最后|开头|结尾|片头|片尾|第|之后|之前|从|到第|以内|标题|字幕|文字|转场|淡入|淡出|停留|显示)"
 )
 
 # --- shape -----------------------------------------------------------------------------------
@@ -365,7 +375,7 @@ _EN_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
     + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
-    r"|clip|teaser|short|promo|ad|version|post|slideshow|story))?"
+    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
@@ -375,8 +385,10 @@ _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:请|麻烦)?(?:确保|一定要|务必)(?:视频)?(?:是|为|用)?)?"
     r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"  # "横屏16:9"
-    r"(?:的?(?:画面|比例|格式|短?视频|短片|片子|版本|版))?的?"
-    r"(?:\s*\d{{1,3}}\s*秒(?:钟)?)?\s*[。！]?\s*$"
+    r"(?:的?(?:画面|比例|格式|"
+    + _ZH_KIND.replace("{", "{{").replace("}", "}}")
+    + r"(?:短?视频|短片|小片|片子)|版本|版))?的?"
+    r"(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:的?(?:短?视频|短片|小片|片子))?)?\s*[。！]?\s*$"
 )
 
 

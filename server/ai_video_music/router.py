@@ -321,6 +321,27 @@ _CONTEXT = _rx(
     r"|got (?:more |some )?credits|made an account|created an account)"
     r"(?: (?:on|at|with|for) nemovideo)?(?: now| just now| already)?$"
     + "|^(?:好了|好的)?我(?:已经|刚刚?|现在)?(?:注册|充值|充好值|买了积分|充了值)(?:好|完)?了?$"
+    + "|^(?:好了|好的)?(?:已经|刚刚?|现在)?(?:注册|充值|充好值|充了值)(?:好|完)?了$"  # "注册好了"
+)
+# Said beside "try again" and asking nothing of it: that something is done ("OK done", "搞定了").
+# The retry is still a retry; alone, it asks nothing we know.
+_DONE = _rx(
+    r"^(?:(?:ok|okay|alright|so|right|all) )?(?:(?:i'm|i am|we're|it's|that's|i've|we've|i have) )?"
+    r"(?:(?:all|just|now) )?(?:done|finished|sorted|did it|fixed it)(?: now| already| it)?$"
+    + "|^(?:我|我都|都|已经)*(?:弄好了|搞定了?|好了|完成了|做好了|办好了)$"
+)
+# How the user feels, naming no part of the video ("这也太坑了吧", "what a rip-off", "搞什么"):
+# asks for nothing, so never an edit for the (paid) agent; beside "try again", still a retry.
+_COMPLAINT = _rx(
+    r"^(?:(?:man|seriously|come on|geez|jeez|god)[\s,]+)*"
+    r"(?:what an? (?:rip-?off|scam|joke|waste(?: of \w+)?|pain|mess)"
+    r"|(?:this|that|it)(?:'s| is| was)? (?:(?:so|really|such|a|an|totally|just|kind of) )*"
+    r"(?:annoying|ridiculous|frustrating|rip-?off|scam|joke|pain|silly|stupid|terrible|useless|a mess)"
+    r"|(?:this|that|it) sucks|seriously|come on|wtf|what the (?:hell|heck)|ridiculous|so annoying"
+    r"|rip-?off|for real|are you kidding(?: me)?|you're kidding)[\s!.~]*$"
+    + "|^(?:这|那|真|真是|也|太|简直|实在|好|有点|是|也太|就是)*"
+    "(?:坑|坑人|坑爹|离谱|烦人?|无语|气人|过分|扯|烦死了?|气死了?|气死我了|郁闷|崩溃)(?:了|吧|啊|呀|嘛|呢|哦)*$"
+    + "|^(?:搞什么(?:鬼|啊|呢|嘛)?|什么鬼|我?服了|无语了?|晕|靠|天哪|我去)$"
 )
 # Beside why it can run now: "carry on with the logo", "logo 那个继续" ask for the refused request.
 _GO_ON = _rx(
@@ -673,6 +694,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
     """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
     if not text.strip() or _IDLE.match(text) or _RETRACT.search(text) or _PRAISE.match(text):
         return Reading(Kind.IDLE)
+    if _COMPLAINT.match(text):
+        return Reading(Kind.IDLE)  # "这也太坑了吧": a feeling, no edit
     if _CONSENT.match(text):
         return Reading(Kind.CONSENT)
     if _STOP_DOING.match(text):
@@ -874,7 +897,11 @@ def _only_retry(parts: list[Clause]) -> bool:
         or _back_retry(p.text)
         or (context and (_CONSENT.match(p.text) or _GO_ON.match(p.text)))
     ]
-    idle = [p for p in parts if p not in retry and read_clause(p.text).kind is Kind.IDLE]
+    idle = [
+        p
+        for p in parts
+        if p not in retry and (read_clause(p.text).kind is Kind.IDLE or _DONE.match(p.text.strip()))
+    ]
     return bool(retry) and all(p in retry or p in context or p in idle for p in parts)
 
 

@@ -44,8 +44,13 @@ _ASIDE = re.compile(
     r"(?i)^(?:(?:oh|ah|ok(?:ay)?|so|well|anyway|btw|by\s+the\s+way|actually|oops|one\s+more\s+thing"
     r"|(?:oh\s+)?wait|(?:oh\s+)?no\s+wait)[\s!.]*"
     r"|(?:(?:go|going|switch(?:ing)?)\s+)?back\s+to\s+(?:the\s+)?[\w' -]{1,40}?\s+(?:video|project|one)"
-    r"|(?:switch|go)\s+to\s+(?:the\s+)?[\w' -]{1,40}?\s+(?:video|project))$"
+    r"|(?:switch|go)\s+to\s+(?:the\s+)?[\w' -]{1,40}?\s+(?:video|project)"
+    # agreeing before the asks themselves ("OK fine, go ahead: …", "那行，就改吧：…")
+    r"|(?:(?:ok(?:ay)?|fine|alright|sure|yes|yeah|right|then|so)[\s,]*)*"
+    r"(?:ok(?:ay)?|fine|alright|sure|yes|yeah|go\s+ahead|do\s+it|let'?s\s+do\s+it|change\s+it)(?:\s+then)?)[\s!.]*$"
     r"|^(?:对了|哦不对|哦|啊|嗯|好吧|另外|还有|顺便(?:说一下|说下|提一下)?|话说|等等|等一下|不对)[！!。]*$"
+    r"|^(?:那|那就|就|好|好的|好吧|嗯|行|可以)*(?:行|好|可以|没问题|就这样|这么办|改吧|这样改吧|那样改吧|做吧|来吧)"
+    r"(?:吧|啊|呀)?[！!。]*$"
     r"|^(?:回到|切回|切到|切换到|换到|回)[\u4e00-\u9fff\w ]{1,20}?(?:那个|这个)?(?:视频|项目|片子)$"
 )
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
@@ -195,9 +200,10 @@ _GENERIC = re.compile(
 # "Make the music quieter, around 25%": a volume said loosely beside the number the music has.
 _VOLUME = re.compile(
     r"(?i)\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
-    r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above)\b|\d{1,3}\s*[%％]"
+    r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above"
+    r"|turn|bring|bit|little)\b|\d{1,3}\s*[%％]"
     r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
-    r"|低于|小于|不高于|调到|调成|降到"
+    r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低"
 )
 
 
