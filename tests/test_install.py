@@ -21,6 +21,7 @@ from ai_video_music.installer import (
     InstallError,
     config_path,
     install,
+    merged_entry,
     plan_config,
 )
 
@@ -363,3 +364,73 @@ def test_the_span_edit_gives_exactly_the_intended_data(
     assert change.note == "", "the layout-keeping edit fell back to a rewrite"
     after = json.loads(change.after)
     assert after == {**other, "mcpServers": {**servers, SERVER_KEY: change.entry}}
+
+
+# --- no secret on a command line (a host CLI's argv is readable by every local account) ----------
+
+SECRET = "nemo_not_a_real_token_0123456789"
+
+
+@pytest.mark.parametrize("client", ["claude-code", "openclaw"])
+@pytest.mark.parametrize(
+    "previous",
+    [
+        {"command": "/old/venv/bin/ai-video-music", "args": [], "env": {"NEMO_TOKEN": SECRET}},
+        {"command": "uvx", "args": ["x"], "env": {"SOME_API_KEY": SECRET, "NEMO_SKILL_PLATFORM": "x"}},
+        {"command": "/old/ai-video-music", "oauth": {"clientSecret": SECRET}},
+        {"command": "/old/ai-video-music", "env": {"NEMO_API_BASE": f"https://u:{SECRET}@h"}},
+    ],
+    ids=["nemo-token", "other-env", "unknown-key", "address"],
+)
+def test_an_entry_that_may_hold_a_secret_is_written_to_the_file_never_passed_to_the_host_cli(
+    client: str, previous: dict[str, Any], tmp_path: Path
+) -> None:
+    path = config_path(client, tmp_path, {})
+    path.parent.mkdir(parents=True, exist_ok=True)
+    keys = ("mcp", "servers") if client == "openclaw" else ("mcpServers",)
+    data: dict[str, Any] = {"theme": "dark"}
+    node = data
+    for key in keys:
+        node = node.setdefault(key, {})
+    node[SERVER_KEY] = previous
+    path.write_text(json.dumps(data, indent=2), encoding="utf-8")
+    path.chmod(0o644)
+    host = FakeHost(path, client)
+    install(client, home=tmp_path, env={}, command=CMD, which=host.which, run=host.run)
+    assert not [arg for argv, _env in host.calls for arg in argv if SECRET in arg]
+    entry = servers_of(client, json.loads(path.read_text(encoding="utf-8")))[SERVER_KEY]
+    assert entry["command"] == CMD and SECRET in json.dumps(entry)  # kept, in the file
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_a_stdio_install_after_install_http_drops_the_url_entry_and_passes_no_secret(tmp_path: Path) -> None:
+    from ai_video_music.httpsecret import read_secret
+    from ai_video_music.installhttp import install_http
+
+    env = {"NEMO_HOME": str(tmp_path / "state")}
+    path = config_path("claude-code", tmp_path, env)
+    stdio = {"command": CMD, "args": ["-v"], "env": {"NEMO_SKILL_PLATFORM": "claude_code"}, "timeout": 30}
+    path.write_text(json.dumps({"mcpServers": {SERVER_KEY: stdio}}), encoding="utf-8")
+    install_http("claude-code", home=tmp_path, env=env)
+    secret = read_secret(tmp_path / "state")
+    assert secret
+    url_entry = json.loads(path.read_text(encoding="utf-8"))["mcpServers"][SERVER_KEY]
+    assert set(url_entry) == {"type", "url", "headers", "timeout"}  # no command, args, env
+
+    host = FakeHost(path, "claude-code")
+    install("claude-code", home=tmp_path, env=env, command=CMD, which=host.which, run=host.run)
+    assert [c[0][2] for c in host.calls] == ["remove", "add-json"]  # nothing secret left: the CLI
+    assert not [arg for argv, _env in host.calls for arg in argv if secret in arg]
+    entry = json.loads(path.read_text(encoding="utf-8"))["mcpServers"][SERVER_KEY]
+    assert entry == {"command": CMD, "args": [], "env": {"NEMO_SKILL_PLATFORM": "claude_code"}, "timeout": 30}
+
+
+def test_a_stdio_type_is_kept_and_a_url_type_dropped() -> None:
+    assert merged_entry({"type": "stdio", "command": "x"}, "cursor", CMD)["type"] == "stdio"
+    old = {"type": "sse", "url": "u", "headers": {"X": "y"}, "note": "mine"}
+    assert merged_entry(old, "cursor", CMD) == {
+        "note": "mine",
+        "command": CMD,
+        "args": [],
+        "env": {"NEMO_SKILL_PLATFORM": "cursor"},
+    }

@@ -106,9 +106,8 @@ def test_when_the_new_config_cant_be_written_its_backup_is_removed_too(
     [
         "[" * 100_000 + "]" * 100_000,
         '{"a":' * 5_000 + "1" + "}" * 5_000,
-        '{"a":' * 500 + "1" + "}" * 500,  # valid JSON, too deep for the layout-keeping edit
     ],
-    ids=["arrays", "objects", "objects-500"],
+    ids=["arrays", "objects"],
 )
 def test_a_deeply_nested_config_is_one_line(
     client: str,
@@ -123,6 +122,19 @@ def test_a_deeply_nested_config_is_one_line(
     line = _one_line_failure(capsys, tmp_path, monkeypatch, client)
     assert "nested too deeply" in line
     assert config.read_text(encoding="utf-8") == nested
+
+
+@pytest.mark.parametrize("client", ["cursor", "openclaw"])
+def test_a_deep_plain_json_config_gets_our_entry_and_keeps_the_rest_byte_for_byte(
+    client: str, tmp_path: Path
+) -> None:
+    config = config_path(client, tmp_path, {})
+    config.parent.mkdir(parents=True)
+    nested = '{"a":' * 500 + "1" + "}" * 500  # valid JSON, too deep for the JSON5 parser's walk
+    config.write_text(nested, encoding="utf-8")
+    install(client, home=tmp_path, env={}, command=CMD, which=lambda _name: None)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(nested[:-1]) and json.loads(text)["a"] == json.loads(nested)["a"]
 
 
 def test_a_fifo_at_the_config_path_is_refused_at_once(
@@ -198,6 +210,80 @@ def test_a_large_config_that_is_not_plain_json_is_one_line_and_untouched(
     line = _one_line_failure(capsys, tmp_path, monkeypatch, "openclaw")
     assert "over 1 MB" in line and "nothing was changed" in line
     assert not calls and config.read_text(encoding="utf-8") == body
+
+
+BIG_PAD = '"projects": {' + ",".join(f'"/p/{i}": {{"history": "{"x" * 1000}"}}' for i in range(1100)) + "}"
+JSON_ONLY_SPELLINGS = [
+    '"limit": 1e400',  # valid JSON (a host's JSON.parse reads Infinity): never written as Infinity
+    '"note": "cut emoji \\ud83d"',  # an escaped lone surrogate: no UTF-8 for it, keep the escape
+    '"a": 1E2, "b": 0.10000000000000000555, "c": -0, "d": 1.0e-7',
+]
+
+
+@pytest.mark.parametrize("size", ["small", "over-1MB"])
+@pytest.mark.parametrize("member", JSON_ONLY_SPELLINGS, ids=["1e400", "lone-surrogate", "spellings"])
+@pytest.mark.parametrize("client", ["claude-code", "openclaw"])
+def test_every_byte_outside_our_entry_is_kept_whatever_the_configs_size(
+    client: str, member: str, size: str, tmp_path: Path
+) -> None:
+    config = config_path(client, tmp_path, {})
+    config.parent.mkdir(parents=True, exist_ok=True)
+    head = "{\n  " + (BIG_PAD + ",\n  " if size != "small" else "") + member
+    config.write_text(head + "\n}\n", encoding="utf-8")
+    assert (len(head) > installer.MAX_JSON5_CHARS) == (size != "small")
+    install(client, home=tmp_path, env={}, command=CMD, which=lambda _name: None)
+    text = config.read_text(encoding="utf-8")
+    assert text.startswith(head)
+    keys = ("mcp", "servers") if client == "openclaw" else ("mcpServers",)
+    node = json.loads(text, parse_constant=lambda c: pytest.fail(f"{c} written"))
+    for key in keys:
+        node = node[key]
+    assert node[SERVER_KEY]["command"] == CMD
+
+
+@pytest.mark.parametrize("size", ["small", "over-1MB"])
+def test_a_lone_surrogate_in_our_own_entry_is_written_as_its_escape(size: str, tmp_path: Path) -> None:
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    entry = '{"command": "old", "note": "cut \\ud83d emoji", "n": 1E2}'
+    pad = (BIG_PAD + ", ") if size != "small" else ""
+    config.write_text("{" + pad + '"mcpServers": {"' + SERVER_KEY + '": ' + entry + "}}", encoding="utf-8")
+    _install(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    assert '"cut \\ud83d emoji"' in text
+    assert json.loads(text)["mcpServers"][SERVER_KEY]["note"] == "cut \ud83d emoji"
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_config_that_could_only_be_kept_by_respelling_numbers_is_refused_in_one_line(
+    lang: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    body = '{"limit": 1e400, "a": 1E2, "mcpServers": {}}'
+    config.write_text(body, encoding="utf-8")
+
+    def broken(*_args: Any, **_kwargs: Any) -> str:
+        raise ValueError("the layout-keeping edit failed")
+
+    monkeypatch.setattr(installer, "_edit_span", broken)  # the whole-file fallback is all that's left
+    monkeypatch.setenv("NEMO_LANGUAGE", lang)
+    line = _one_line_failure(capsys, tmp_path, monkeypatch)
+    assert str(config) in line and ("安装失败" in line if lang == "zh" else "nothing was changed" in line)
+    assert config.read_text(encoding="utf-8") == body and not list(config.parent.glob("*.bak-*"))
+
+
+def test_the_whole_file_fallback_still_rewrites_a_config_it_can_keep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    config.write_text('{"n": 1, "f": 2.5, "s": "\\ud83d", "mcpServers": {}}', encoding="utf-8")
+    monkeypatch.setattr(installer, "_edit_span", lambda *_a, **_k: "")
+    lines = _install(tmp_path)
+    assert any("rewritten" in line for line in lines)
+    data = json.loads(config.read_text(encoding="utf-8"))
+    assert data["n"] == 1 and data["f"] == 2.5 and data["s"] == "\ud83d"
 
 
 def test_a_backup_is_private_whatever_the_configs_mode(tmp_path: Path) -> None:

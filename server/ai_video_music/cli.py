@@ -305,14 +305,17 @@ def _leaves(err: BaseException) -> list[BaseException]:
 
 
 def _install(args: argparse.Namespace, out: TextIO) -> int:
-    from ai_video_music.installer import InstallError, install
+    from ai_video_music.installer import SERVER_KEY, CantKeepConfig, InstallError, install
     from ai_video_music.installhttp import install_http
+    from ai_video_music.messages import t
 
     try:
         if args.http:
             lines = install_http(args.client, port=args.port, dry_run=args.dry_run)
         else:
             lines = install(args.client, dry_run=args.dry_run, profile=args.profile)
+    except CantKeepConfig as err:
+        raise CliError(t("cli.install.cant_keep", _lang(), path=str(err.path), name=SERVER_KEY)) from None
     except (InstallError, OSError) as err:
         raise CliError(f"Install failed: {err}") from None
     print("\n".join(lines), file=out)

@@ -2,16 +2,21 @@
 
 Where the host has its own command for this (``claude mcp add-json``, ``openclaw mcp set``)
 and it is on PATH, that command writes the entry: the host knows its own file best (Claude
-Code rewrites ``~/.claude.json`` while it runs). Otherwise, and where the host's command
-would lose something the user has (OpenClaw's own writer strips JSON5 comments and replaces
-a symlinked config with a plain file), we edit the file ourselves:
+Code rewrites ``~/.claude.json`` while it runs). Otherwise, where the host's command would
+lose something the user has (OpenClaw's own writer strips JSON5 comments and replaces a
+symlinked config with a plain file), and where the entry may hold a secret (a token in its
+``env``, a key we don't know: a command line is readable by every local account), we edit the
+file ourselves (then 0600 when the entry may hold a secret):
 
 - it is read the way the host reads it: strict JSON, or JSON5 for OpenClaw (the ``json5``
   package, the maintained pure-Python implementation), a UTF-8 BOM allowed and kept;
 - only our entry's text is replaced, or a new member inserted, so other keys, comments,
-  indentation and line endings stay byte for byte (the result is parsed again and compared
-  with the intended data; a mismatch falls back to rewriting the whole file);
-- an existing entry keeps its own extra keys, ``env`` and (for our own command) ``args``;
+  indentation, line endings and every number's spelling stay byte for byte, at any size (plain
+  JSON is walked with the standard library's scanner; the result is parsed again and compared
+  with the intended data; a mismatch falls back to rewriting the whole file, only when that
+  respells no number, else nothing is written and the user is told to add the entry by hand);
+- an existing entry keeps its own extra keys, ``env`` and (for our own command) ``args``; a URL
+  entry's ``url``/``headers``/``type`` (``install --http``) go;
 - a timestamped backup is written first; the new file replaces the old atomically, through a
   symlink to its target, with the target's permissions;
 - a second run changes nothing. ``--dry-run`` prints the diff and writes nothing.
@@ -24,6 +29,7 @@ import difflib
 import errno
 import json
 import os
+import re
 import shutil
 import stat
 import subprocess
@@ -69,6 +75,11 @@ class Change:
     entry: dict[str, Any] | None = None  # our server's entry, for a host's own CLI
     note: str = ""
     secret: str | None = field(default=None, repr=False)  # in ``after``: file kept 0600, diff masked
+
+    @property
+    def private(self) -> bool:
+        """The new file may hold a secret (ours, or the entry's env): no group or other access."""
+        return self.secret is not None or (self.entry is not None and not argv_safe(self.entry))
 
     @property
     def changed(self) -> bool:
@@ -160,6 +171,7 @@ class Config:
     text: str | None  # None: no file yet
     data: dict[str, Any]
     bom: bool = False
+    plain: bool = True  # plain JSON (else JSON5 syntax, only in a file of a config's size)
 
     @property
     def body(self) -> str:
@@ -167,9 +179,9 @@ class Config:
 
 
 MAX_CONFIG_BYTES = 64 * 1024 * 1024  # a config is a few KB; anything this big isn't one
-# The JSON5 parser (pure Python) takes minutes over tens of megabytes. Plain JSON is read by the
-# standard library whatever its size; JSON5 syntax, and the layout-keeping edit (which walks the
-# file with the JSON5 parser), only up to this many characters.
+# The JSON5 parser (pure Python) takes minutes over tens of megabytes. Plain JSON is read, and
+# edited in place, with the standard library whatever its size; JSON5 syntax only up to this many
+# characters.
 MAX_JSON5_CHARS = 1_000_000
 
 
@@ -202,11 +214,11 @@ def read_regular(path: Path) -> bytes | None:
         os.close(fd)
 
 
-def _parse(path: Path, body: str, json5_ok: bool) -> Any:
+def _parse(path: Path, body: str, json5_ok: bool) -> tuple[Any, bool]:
     """Plain JSON first (fast, and valid JSON5 too); JSON5 syntax only where the host reads it and
-    only in a file of a config's size."""
+    only in a file of a config's size. The data, and whether the text was plain JSON."""
     try:
-        return json.loads(body)
+        return json.loads(body), True
     except ValueError:
         if not json5_ok:
             raise
@@ -215,7 +227,7 @@ def _parse(path: Path, body: str, json5_ok: bool) -> Any:
             f"{path} is over 1 MB and not plain JSON, too large to be read as JSON5; nothing was changed. "
             "Move it away, then run install again."
         )
-    return json5.loads(body)
+    return json5.loads(body), False
 
 
 def read_config(path: Path, json5_ok: bool) -> Config:
@@ -230,7 +242,7 @@ def read_config(path: Path, json5_ok: bool) -> Config:
     if not body.strip():
         return Config(text, {}, text.startswith(BOM))
     try:
-        data = _parse(path, body, json5_ok)
+        data, plain = _parse(path, body, json5_ok)
     except RecursionError:
         raise _too_deep(path) from None
     except ValueError as err:
@@ -240,7 +252,7 @@ def read_config(path: Path, json5_ok: bool) -> Config:
         ) from err
     if not isinstance(data, dict):
         raise InstallError(f"{path} doesn't hold a JSON object; nothing was changed.")
-    return Config(text, data, text.startswith(BOM))
+    return Config(text, data, text.startswith(BOM), plain)
 
 
 # --- the entry ----------------------------------------------------------------------------------
@@ -250,13 +262,31 @@ def _is_ours(command: object) -> bool:
     return isinstance(command, str) and Path(command).stem in OUR_COMMANDS
 
 
+# Keys of a URL entry (``install --http``) that would turn a command entry back into it.
+URL_KEYS = ("url", "headers")
+# What a host CLI's argument may carry of the entry: a command line is readable by every local
+# account (``/proc/*/cmdline``). Our documented settings that are neither a token nor an address
+# (which may hold one); any other key or variable may be a secret.
+ARGV_SAFE_KEYS = ("command", "args", "type", "env", "cwd", "timeout")
+ARGV_SAFE_ENV = (
+    "NEMO_SKILL_PLATFORM", "NEMO_HOME", "NEMO_OUTPUT_DIR", "NEMO_LANGUAGE", "NEMO_LOG_LEVEL",
+    "NEMO_POLL_INTERVAL", "NEMO_TOOL_BUDGET", "NEMO_RETRY_BACKOFF", "NEMO_RENDER_TIMEOUT",
+    "NEMO_MAX_DOWNLOAD_MB", "NEMO_DOWNLOAD_TIMEOUT", "NEMO_MEDIA_ORIGINS",
+)  # fmt: skip
+
+
 def merged_entry(previous: object, client: str, command: str) -> dict[str, Any]:
     """Our entry: the previous one's own keys and env kept, the command updated.
 
     Its ``args`` stay when they were arguments to our own command (say ``-v``); after
     another launcher (``uvx``, ``uv run``) they were that launcher's and would break ours.
+    A URL entry's keys (``url``, ``headers``, a ``type`` other than stdio) go: left in, the host
+    would keep using the URL (and the headers hold ``install --http``'s secret).
     """
     old = dict(previous) if isinstance(previous, dict) else {}
+    old = {k: v for k, v in old.items() if k not in URL_KEYS}
+    if old.get("type") != "stdio":
+        old.pop("type", None)
     env = dict(old.get("env") or {}) if isinstance(old.get("env"), dict) else {}
     if client in PLATFORM_OF:
         env.setdefault("NEMO_SKILL_PLATFORM", PLATFORM_OF[client])  # a user's own value wins
@@ -300,8 +330,14 @@ def _skip(text: str, i: int) -> int:
     return i
 
 
-def _value_end(text: str, start: int) -> int:
-    """One past the value starting at ``start``, as the JSON5 parser itself reads it."""
+_JSON = json.JSONDecoder()
+
+
+def _value_end(text: str, start: int, strict: bool = False) -> int:
+    """One past the value starting at ``start``, as the JSON5 parser itself reads it (``strict``:
+    a plain JSON file, read by the standard library's scanner, fast at any size)."""
+    if strict:
+        return _JSON.raw_decode(text, start)[1]
     _value, err, end = json5.parse(text, start=start, consume_trailing=False)
     if err:
         raise ValueError(err)
@@ -316,26 +352,27 @@ class Member:
     value_end: int
 
 
-def _members(text: str, open_brace: int) -> tuple[list[Member], int]:
+def _members(text: str, open_brace: int, strict: bool = False) -> tuple[list[Member], int]:
     """The members of the object whose ``{`` is at ``open_brace``, and the index of its ``}``."""
     members: list[Member] = []
     i = _skip(text, open_brace + 1)
     while text[i] != "}":
         key_start = i
         if text[i] in "\"'":
-            key_end = _value_end(text, i)
+            key_end = _value_end(text, i, strict)
         else:  # an identifier key (JSON5)
             key_end = i
             while key_end < len(text) and text[key_end] != ":" and not text[key_end].isspace():
                 if text.startswith(("//", "/*"), key_end):
                     break
                 key_end += 1
-        key = next(iter(json5.loads("{" + text[key_start:key_end] + ": 0}")))
+        raw_key = text[key_start:key_end]
+        key = json.loads(raw_key) if strict else next(iter(json5.loads("{" + raw_key + ": 0}")))
         i = _skip(text, key_end)
         if text[i] != ":":
             raise ValueError(f"expected ':' at {i}")
         value_start = _skip(text, i + 1)
-        value_end = _value_end(text, value_start)
+        value_end = _value_end(text, value_start, strict)
         members.append(Member(key, key_start, value_start, value_end))
         i = _skip(text, value_end)
         if text[i] == ",":
@@ -353,12 +390,22 @@ def _indent_at(text: str, i: int) -> str:
     return line[: len(line) - len(line.lstrip(" \t"))]
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def dumps(value: Any, indent: str | None = None) -> str:
+    """``value`` as strict JSON text that encodes as UTF-8: a lone surrogate (read from an escape
+    such as ``"\\ud83d"``) is written as that escape again; a number JSON can't spell (``1e400``
+    read as infinity) raises ValueError rather than being written as the word Infinity."""
+    text = json.dumps(value, indent=indent, ensure_ascii=False, allow_nan=False)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def _render(value: Any, indent: str, step: str, newline: str) -> str:
     """``value`` as JSON laid out like its surroundings: nested lines start with ``indent``."""
     if not step:
-        return json.dumps(value, ensure_ascii=False)
-    rendered = json.dumps(value, indent=step, ensure_ascii=False)
-    return rendered.replace("\n", newline + indent)
+        return dumps(value)
+    return dumps(value, indent=step).replace("\n", newline + indent)
 
 
 def _step(text: str, members: list[Member], object_indent: str) -> str:
@@ -371,15 +418,17 @@ def _step(text: str, members: list[Member], object_indent: str) -> str:
     return "\t" if "\t" in object_indent else "  "
 
 
-def _insert_member(text: str, open_brace: int, key: str, value: Any, newline: str) -> str:
+def _insert_member(
+    text: str, open_brace: int, key: str, value: Any, newline: str, strict: bool = False
+) -> str:
     """``text`` with a new last member in the object at ``open_brace``, laid out like the others."""
-    members, close = _members(text, open_brace)
-    name = json.dumps(key, ensure_ascii=False)
+    members, close = _members(text, open_brace, strict)
+    name = dumps(key)
     one_line = not any(c in text for c in "\r\n")
     if not members and one_line:  # a minified file stays minified
-        return f"{text[: open_brace + 1]}{name}: {json.dumps(value, ensure_ascii=False)}{text[close:]}"
+        return f"{text[: open_brace + 1]}{name}: {dumps(value)}{text[close:]}"
     if members and not any(c in text[open_brace:close] for c in "\r\n"):  # inline: stay inline
-        member = f"{name}: {json.dumps(value, ensure_ascii=False)}"
+        member = f"{name}: {dumps(value)}"
         last = members[-1]
         after = _skip(text, last.value_end)
         if text[after] == ",":
@@ -408,20 +457,23 @@ def _insert_member(text: str, open_brace: int, key: str, value: Any, newline: st
     return text
 
 
-def _edit_span(body: str, keys: Sequence[str], entry: dict[str, Any], newline: str) -> str:
-    """``body`` with our entry put in place, everything else untouched."""
+def _edit_span(
+    body: str, keys: Sequence[str], entry: dict[str, Any], newline: str, strict: bool = False
+) -> str:
+    """``body`` with our entry put in place, everything else untouched (``strict``: ``body`` is
+    plain JSON, walked with the standard library's scanner: any size)."""
     obj = _skip(body, 0)
     if body[obj] != "{":
         raise ValueError("not an object")
     path: list[str] = [*keys, SERVER_KEY]
     for depth, key in enumerate(path):
-        members, _close = _members(body, obj)
+        members, _close = _members(body, obj, strict)
         found = [m for m in members if m.key == key]
         if not found:
             value: Any = entry
             for missing in reversed(path[depth + 1 :]):
                 value = {missing: value}
-            return _insert_member(body, obj, key, value, newline)
+            return _insert_member(body, obj, key, value, newline, strict)
         member = found[-1]  # JSON5 keeps the last of duplicate keys
         if depth == len(path) - 1:  # our entry: replace its value only
             inline = not any(c in body[obj:_close] for c in "\r\n")
@@ -464,23 +516,78 @@ def _plan_config(
         return Change(path, config.text, config.text or "", entry=entry, secret=secret)  # nothing to do
     servers[SERVER_KEY] = entry
     if config.text is None or not config.body.strip():
-        text = json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        try:
+            text = dumps(data, indent="  ") + "\n"
+        except ValueError:
+            raise CantKeepConfig(path) from None
         return Change(path, config.text, text, entry=entry, secret=secret)
     newline = "\r\n" if "\r\n" in config.body else "\n"
     note = ""
-    ok = False
-    if len(config.body) <= MAX_JSON5_CHARS:  # a larger file is plain JSON: rewritten, nothing lost
-        try:
-            body = _edit_span(config.body, keys, entry, newline)
-            ok = (json5.loads(body) if json5_ok else json.loads(body)) == data
-        except (ValueError, IndexError):
-            ok = False
+    try:  # plain JSON is walked by the standard library's scanner, JSON5 (<= 1 MB) by json5's
+        body = _edit_span(config.body, keys, entry, newline, strict=config.plain)
+        ok = _same(json.loads(body) if config.plain else json5.loads(body), data)
+    except (ValueError, IndexError):
+        ok = False
     if not ok:  # should not happen; a whole, valid file beats a clever broken one
-        body = json.dumps(data, indent=2, ensure_ascii=False) + newline
+        body = _rewrite_whole(path, config, data, newline)
         note = f"{path}: its layout couldn't be kept, so it was rewritten (backup kept)."
     return Change(
         path, config.text, (BOM if config.bom else "") + body, entry=entry, note=note, secret=secret
     )
+
+
+class CantKeepConfig(InstallError):
+    """The config can't be updated without changing parts of it that aren't ours."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        super().__init__(
+            f"{path} can't be updated without rewriting numbers or text in it that aren't ours; "
+            f"nothing was changed. Add the {SERVER_KEY} entry by hand (see the README), then restart "
+            "the client."
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equal data (a NaN equals itself here: the parse of the same text)."""
+    return bool(a == b) or json.dumps(a) == json.dumps(b)
+
+
+def _spelled_alike(body: str, plain: bool) -> bool:
+    """Whether writing ``body``'s data back would spell every number as ``body`` does."""
+    same = True
+
+    def number(text: str, value: Any) -> Any:
+        nonlocal same
+        try:
+            same = same and json.dumps(value, allow_nan=False) == text
+        except ValueError:  # beyond a double's range (1e400)
+            same = False
+        return value
+
+    def constant(name: str) -> float:
+        nonlocal same
+        same = False  # Infinity, NaN: no strict JSON host reads them
+        return float(name)
+
+    hooks: dict[str, Any] = {
+        "parse_float": lambda t: number(t, float(t)),
+        "parse_int": lambda t, base=10: number(t if base == 10 else "", int(t, base)),  # json5: hex
+        "parse_constant": constant,
+    }
+    (json.loads if plain else json5.loads)(body, **hooks)
+    return same
+
+
+def _rewrite_whole(path: Path, config: Config, data: dict[str, Any], newline: str) -> str:
+    """``data`` as a whole new file, only when that changes nothing but the layout (and JSON5
+    comments): never a number respelled or a value JSON can't hold."""
+    try:
+        if not _spelled_alike(config.body, config.plain):
+            raise CantKeepConfig(path)
+        return dumps(data, indent="  ") + newline
+    except ValueError:  # a RecursionError goes on: "nested too deeply"
+        raise CantKeepConfig(path) from None
 
 
 # --- the OpenClaw skill -------------------------------------------------------------------------
@@ -546,10 +653,14 @@ def apply(change: Change) -> Path | None:
     if change.before is not None:
         mode = target.stat().st_mode & 0o777
         saved = backup(change.path)
-    if change.secret:
+    if change.private:
         mode &= 0o700
     try:
-        atomic_write_bytes(target, change.after.encode("utf-8"), mode=mode)
+        content = change.after.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: dumps() escapes them, so never expected
+        raise CantKeepConfig(change.path) from None
+    try:
+        atomic_write_bytes(target, content, mode=mode)
     except OSError as err:
         if saved is not None:
             with contextlib.suppress(OSError):
@@ -634,7 +745,10 @@ def _run(argv: Sequence[str], env: Mapping[str, str]) -> subprocess.CompletedPro
 
 
 def _host_commands(client: str, exe: str, entry: dict[str, Any], existed: bool) -> list[list[str]] | None:
-    payload = json.dumps(entry, ensure_ascii=False)
+    try:
+        payload = dumps(entry)
+    except ValueError:  # a number JSON can't spell: the file is edited instead
+        return None
     if client == "claude-code":
         add = [exe, "mcp", "add-json", "--scope", "user", SERVER_KEY, payload]
         # add-json refuses a name that exists; remove first to replace it.
@@ -642,6 +756,19 @@ def _host_commands(client: str, exe: str, entry: dict[str, Any], existed: bool) 
     if client == "openclaw":
         return [[exe, "mcp", "set", SERVER_KEY, payload]]
     return None
+
+
+def argv_safe(entry: Mapping[str, Any]) -> bool:
+    """Whether ``entry`` may go on a command line (and its file keep its mode): only the command,
+    its args, type, folder and timeout, and our settings that are no secret. Anything else (a
+    token in ``env``, a header, a key we don't know) may be one: the file is written instead, 0600."""
+    env = entry.get("env", {})
+    return (
+        set(entry) <= set(ARGV_SAFE_KEYS)
+        and isinstance(env, dict)
+        and set(env) <= set(ARGV_SAFE_ENV)
+        and all(isinstance(v, str) for v in env.values())
+    )
 
 
 def _host_cli_keeps_everything(client: str, change: Change) -> bool:
@@ -663,6 +790,8 @@ def _via_host_cli(
     """Register through the host's CLI; the line to show, or None to edit the file instead."""
     exe = which({"claude-code": "claude", "openclaw": "openclaw"}.get(client, ""))
     if not exe or change.entry is None or not _host_cli_keeps_everything(client, change):
+        return None
+    if not argv_safe(change.entry):  # may hold a secret: the file is written (0600) instead
         return None
     existed = change.before is not None and _existing_entry(client, change) is not None
     commands = _host_commands(client, exe, change.entry, existed)

@@ -1655,6 +1655,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The demo's video will be saved in {folder} (choose another folder with --output).",
         "演示视频将保存在 {folder}（可用 --output 选择其他文件夹）。",
     ),
+    "cli.install.cant_keep": (
+        "Install failed: {path} can't be updated without rewriting numbers or text in it that aren't "
+        "ours; nothing was changed. Add the {name} entry by hand (see the README), then restart the client.",
+        "安装失败：更新 {path} 需要改写其中不属于本服务器的数字或文字，因此未做任何更改。"
+        "请按 README 手动添加 {name} 条目，然后重启客户端。",
+    ),
     "cli.http.no_secret_yet": (
         "no HTTP secret yet: it is created the first time `ai-video-music serve --http` runs.",
         "尚无 HTTP 密钥：首次运行 `ai-video-music serve --http` 时会创建。",
