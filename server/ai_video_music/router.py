@@ -481,6 +481,15 @@ _ABOUT_CREDITS = _rx(
     )
     + "|积分|余额|点数|多少钱|扣|收费|费用|花了多少|价格|免费|账户|还剩多少|剩多少"
 )  # fmt: skip
+# Whether the music may be used ("is it free to use on Instagram?", "可以免费商用吗"): a question about
+# rights, which neither the balance ("free" is no credit here) nor an edit answers.
+_RIGHTS = _rx(
+    _words(
+        "free to use", "royalty[- ]free", "copyright(?:ed)?", "licen[cs]e[ds]?", "licensing",
+        "commercial(?:ly)? use", "use (?:it|this|the music) commercially", "allowed to (?:use|post)",
+    )
+    + "|免费商用|可以商用|能商用|商用吗|版权|授权|侵权"
+)  # fmt: skip
 # "What do I do after the download finishes?" asks for advice, not for progress.
 _HOW_TO = _rx(
     _words(
@@ -756,6 +765,8 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
 
 
 def _question(parts: list[Clause]) -> Decision:
+    if any(p.question and _RIGHTS.search(p.text) for p in parts):
+        return Decision(Action.ASK)  # "can you make sure the music is free to use?": never an edit or credits
     # The topic may sit beside the question: "The export failed, why?"
     if any(p.question and _OPTIONS.search(p.text) for p in parts):
         return _options_question(parts)
