@@ -103,3 +103,21 @@ async def test_an_earlier_request_that_changed_nothing_is_still_said_at_the_expo
         await ask(client, "generate", {"prompt": "Make it 8 seconds."})
         again = await _export(client)
         assert "sparkle" not in str(again["reply"]), again["reply"]
+
+
+async def test_an_earlier_request_done_by_a_later_retry_is_not_said_missing_from_the_file(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Play-test 15: the export said an earlier title change "changed nothing … this file does
+    not have it either" when the same words, sent again, had landed it."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 20-second video."})
+        sim.configure(next_lie=True)
+        words = "Make it 12 seconds."
+        assert (await ask(client, "generate", {"prompt": words}))["timeline_changed"] is False
+        again = await ask(client, "generate", {"prompt": words, "accept_cost": True})
+        assert again["timeline_changed"] is True, again
+        out = await _export(client)
+        assert "Earlier" not in str(out["reply"]), out["reply"]

@@ -119,7 +119,12 @@ class Exports:
         # Said before the file: an assistant must not offer it as the change the user asked for.
         before = self._not_in_file(project, fp, pending)
         lacks = file_lacks(before, pending, lang)
-        earlier = earlier_unchanged(self._earlier(project, rec, {g.id for g in before}, pending), lang)
+        session = [
+            g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
+        ]
+        earlier = earlier_unchanged(
+            self._earlier(project, rec, {g.id for g in before}, pending), lang, facts.timeline, session
+        )
         out = await self._export_output(
             rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
         )

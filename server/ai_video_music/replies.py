@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from . import asked, unchecked
 from .agentlinks import checked_words
 from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
@@ -24,6 +25,7 @@ from .records import TurnState, UploadState
 from .router import Action
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, imitates, shown, skeleton
 from .store import Cancel, Generation, Render
+from .timeline import Timeline
 from .translate import translate
 
 # Lines of the agent's text that dress up as the server's own guidance ("Next (for the
@@ -325,15 +327,29 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
     return lines
 
 
-def earlier_unchanged(gens: list[Generation], lang: Lang) -> list[str]:
+def earlier_unchanged(
+    gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation]
+) -> list[str]:
     """Earlier requests (before the change this file shows) that changed nothing when they ran:
-    a later request may have done what they asked, or not; said as that, never as a fact."""
+    a later request may have done what they asked, or not; said as that, never as a fact. Not
+    said when a later request of the same words changed the timeline (``landed``: the session's
+    requests of the project), or when all they asked is checked and on the timeline ``now``."""
     lines = []
     for gen in gens:
         if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
             continue
         if gen.status is TurnState.NOT_SENT or gen.route == Action.ASK or only_questions(gen.prompt):
             continue
+        if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
+               for g in landed):  # fmt: skip
+            continue  # the same words again, and they landed
+        stated = asked.read(gen.prompt)
+        if (
+            stated != asked.Asked()
+            and not asked.unmet(stated, now)
+            and not unchecked.not_checked(gen.prompt, now)
+        ):
+            continue  # all it asked is checked, and this file has it
         lines.append(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)))
     return lines[:3]
 
