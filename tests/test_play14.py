@@ -121,3 +121,18 @@ async def test_an_earlier_request_done_by_a_later_retry_is_not_said_missing_from
         assert again["timeline_changed"] is True, again
         out = await _export(client)
         assert "Earlier" not in str(out["reply"]), out["reply"]
+
+
+async def test_after_the_balance_rises_as_registering_raises_it_the_way_to_more_is_a_top_up(
+    settings: Settings, sim: Simulator
+) -> None:
+    """Play-test 15: after registering, every cost note still led with "Not registered yet?"."""
+    async with Client(create_server(settings)) as client:  # an anonymous token
+        await ask(client, "credits")
+        sim.state.set_credits(10)
+        assert "register?bind=" in (await ask(client, "credits"))["reply"]
+        sim.state.set_credits(1000)  # the user registered: the account gains its credits
+        await ask(client, "credits")
+        sim.state.set_credits(20)
+        low = await ask(client, "credits")
+        assert "register?bind=" not in low["reply"] and "Top up at https://nemovideo.com" in low["reply"], low

@@ -300,3 +300,20 @@ async def test_the_answer_says_a_caption_landed_somewhere_else_than_asked(
         at_end = any(s["start_s"] >= 5 or (s["end_s"] or 0) >= 9.5 for s in placed)
         said = " ".join(out["not_as_asked"] + out["as_asked"])
         assert ("在结尾" in said) if at_end else ("要求把「下次见」放在结尾" in said), out
+
+
+@pytest.mark.parametrize(
+    ("prompt", "where"),
+    [
+        ('Add a closing caption "See you next season!" in the last 3 seconds.', "end"),
+        ('show "Welcome" in the first 2 seconds', "start"),
+        ("前3秒显示「欢迎」", "start"),
+        ("最后5秒加字幕「再见」", "end"),
+    ],
+)
+def test_a_text_placed_by_its_first_or_last_seconds_is_judged_there_and_is_no_length(
+    prompt: str, where: str
+) -> None:
+    """Play-test 15: "a closing caption … in the last 3 seconds" replaced the opening title."""
+    stated = read(prompt)
+    assert [w for _, w in stated.text_at] == [where] and stated.seconds is None, stated

@@ -204,10 +204,12 @@ _ZH_ORDER = re.compile(
 _ONE_QUOTE = re.compile('["“「『]([^"“”「」『』\n]{1,80})["”」』]' + r"|(?<!\w)'([^'\n]{1,80})'(?!\w)")
 _AT_END = re.compile(
     r"(?i)\b(?:at|in|to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b|\bfinal\s+(?:caption|text|line|card)"
+    r"|\b(?:in|for|during|over)\s+the\s+(?:last|final)\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b"
     r"|最后|结尾|片尾|末尾"
 )
 _AT_START = re.compile(
     r"(?i)\b(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b|开头|片头|最前面|一开始|开场"
+    r"|\b(?:in|for|during|over)\s+the\s+first\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b|前\s*\d{1,3}\s*秒"
 )
 _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n]")
 

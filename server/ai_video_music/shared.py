@@ -32,6 +32,9 @@ from .store import Generation, Project, Store
 
 log = logging.getLogger(__name__)
 
+# A rise of the balance this large, on an anonymous token, is a registration (a refund of one
+# request is at most a generation's ~100; registering gives ~1000).
+REGISTERED_RISE = 300.0
 TURN_STALE_S = 90.0  # an agent turn whose process stopped beating this long ago is lost
 RESERVE_S = 2.0  # budget kept for the reads a tool makes after waiting on a job
 PREPARING_POLL_S = 0.05  # how often a turn still being prepared is looked at by a request behind it
@@ -74,6 +77,7 @@ class Shared:
         # The balance's total as last read, and when: a later read above it means credits were
         # added in between (requests only ever lower it), which the credits answer says.
         self.credits_seen: tuple[float, float] | None = None
+        self.registered_since = False  # the balance rose as registering raises it (see read_credits)
 
     def lang(self) -> Lang:
         return self.language.current()
@@ -123,7 +127,8 @@ class Shared:
     def more_credits(self, lang: Lang) -> str:
         if self.client.quota is not None:  # a team member: their quota, not the team's balance
             return quota_more(self.client.quota, lang)
-        return more_credits(self.client.anonymous, self.client.registration_link, lang)
+        anonymous = self.client.anonymous and not self.registered_since
+        return more_credits(anonymous, self.client.registration_link, lang)
 
     async def state(self, project: Project) -> SessionState:
         return await self.projects.call(project, self.client.state)
@@ -146,7 +151,12 @@ class Shared:
     async def read_credits(self) -> Credits:
         """The balance now, remembered (``credits_seen``) for the next read to compare with."""
         c = await self.client.credits()
-        self.credits_seen = (c.total if c.total is not None else c.available + c.frozen, time.time())
+        total = c.total if c.total is not None else c.available + c.frozen
+        if self.credits_seen is not None and total >= self.credits_seen[0] + REGISTERED_RISE:
+            # An anonymous token's account gains credits only by its user registering (the API
+            # never says so): from now on the way to more is a top-up, not "register".
+            self.registered_since = True
+        self.credits_seen = (total, time.time())
         return c
 
     async def balance_or_none(self) -> float | None:
