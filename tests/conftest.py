@@ -264,6 +264,16 @@ async def ask(client: Client, tool: str, args: dict[str, Any] | None = None) -> 
     return dict(result.structured_content)
 
 
+async def export_done(client: Client, tries: int = 40) -> dict[str, Any]:
+    """Export, looking again until the file is saved (a render outlasts a call's budget)."""
+    out = await ask(client, "export")
+    for _ in range(tries):
+        if out["status"] == "done":
+            return out
+        out = await ask(client, "export")
+    raise AssertionError(f"the export never finished: {out}")
+
+
 @pytest.fixture(scope="session")
 def sample_mp4(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 2-second 320x180 H.264/AAC clip with a title and music, made by the simulator's renderer."""

@@ -21,7 +21,7 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.tools import create_server
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask, requests_to
+from .conftest import ask, export_done, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -275,12 +275,7 @@ async def test_a_cancelled_running_request_says_when_to_look_and_is_never_offere
         assert withdrawn_words in steps, steps
         assert "ask again" not in steps and "再请求一次" not in steps, steps
         # Play-test 14: the export then listed the cancelled request as missing from the file.
-        exported = await ask(client, "export")
-        for _ in range(40):
-            if exported["status"] == "done":
-                break
-            exported = await ask(client, "export")
-        assert exported["status"] == "done", exported
+        exported = await export_done(client)
         assert edit not in exported["not_in_file"], exported["not_in_file"]
         assert edit[:30] not in exported["reply"], exported["reply"]
 

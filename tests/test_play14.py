@@ -14,7 +14,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask
+from .conftest import ask, export_done
 
 pytestmark = pytest.mark.anyio
 
@@ -42,9 +42,7 @@ async def test_a_hold_while_an_export_renders_says_the_file_is_still_coming(
         assert said in out["reply"], out["reply"]
         assert any(step in s for s in out["next_steps"]), out["next_steps"]
         # With nothing rendering (the file saved), the plain hold.
-        for _ in range(40):
-            if (await ask(client, "export"))["status"] == "done":
-                break
+        await export_done(client)
         again = await ask(client, "generate", {"prompt": hold})
         assert said not in again["reply"], again["reply"]
 
@@ -73,16 +71,6 @@ async def test_the_way_to_more_credits_also_tells_a_registered_user_how_to_top_u
         assert "once registered, top up at https://nemovideo.com" in out["reply"], out["reply"]
 
 
-async def _export(client: Client) -> dict[str, object]:
-    out = await ask(client, "export")
-    for _ in range(40):
-        if out["status"] == "done":
-            break
-        out = await ask(client, "export")
-    assert out["status"] == "done", out
-    return out
-
-
 async def test_an_earlier_request_that_changed_nothing_is_still_said_at_the_export_after_a_later_change(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
@@ -98,10 +86,10 @@ async def test_an_earlier_request_that_changed_nothing_is_still_said_at_the_expo
         assert lied["timeline_changed"] is False, lied
         landed = await ask(client, "generate", {"prompt": "Make it 10 seconds."})
         assert landed["timeline_changed"] is True, landed
-        out = await _export(client)
+        out = await export_done(client)
         assert "Earlier, “Add a sparkle effect to the first photo.” changed nothing" in str(out["reply"])
         await ask(client, "generate", {"prompt": "Make it 8 seconds."})
-        again = await _export(client)
+        again = await export_done(client)
         assert "sparkle" not in str(again["reply"]), again["reply"]
 
 
@@ -119,7 +107,7 @@ async def test_an_earlier_request_done_by_a_later_retry_is_not_said_missing_from
         assert (await ask(client, "generate", {"prompt": words}))["timeline_changed"] is False
         again = await ask(client, "generate", {"prompt": words, "accept_cost": True})
         assert again["timeline_changed"] is True, again
-        out = await _export(client)
+        out = await export_done(client)
         assert "Earlier" not in str(out["reply"]), out["reply"]
 
 

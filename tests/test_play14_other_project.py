@@ -18,7 +18,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config, requests_to
+from .conftest import ask, export_done, fast_config, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -172,10 +172,8 @@ async def test_a_free_command_naming_another_project_acts_on_that_project(
         assert looked["action"] == "status" and first in looked["reply"], looked["reply"]
         assert (await ask(client, "status"))["project"]["name"] == second, "status only shows"
         out = await ask(client, "generate", {"prompt": export_words})
-        for _ in range(40):
-            if out["status"] == "done":
-                break
-            out = await ask(client, "export")
+        if out["status"] != "done":  # the render runs on in that project, now the current one
+            out = await export_done(client)
         assert out["status"] == "done" and first in out["reply"], out["reply"]
         st = await ask(client, "status")
         assert st["project"]["name"] == first
@@ -202,10 +200,8 @@ async def test_a_quoted_project_name_and_an_upload_naming_a_project_act_on_it(
         sent = len(requests_to(sim, "run_sse"))
         out = await ask(client, "generate", {"prompt": export_words})
         assert out["action"] == "export", out
-        for _ in range(40):
-            if out["status"] == "done":
-                break
-            out = await ask(client, "export")
+        if out["status"] != "done":  # the render runs on in that project, now the current one
+            out = await export_done(client)
         assert out["status"] == "done" and first in out["reply"], out["reply"]
         assert len(requests_to(sim, "run_sse")) == sent, "nothing sent to the agent"
         await ask(client, "status", {"project": second})  # back to the second for the upload

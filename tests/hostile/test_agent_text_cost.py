@@ -12,7 +12,6 @@ knows is fuzzed for cost that grows faster than the text (twice the text, about 
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 
 from hypothesis import given, settings
@@ -21,6 +20,8 @@ from hypothesis import strategies as st
 from ai_video_music import agentlinks, replies
 from ai_video_music.agentlinks import MAX_URL_CHARS, checked_words, defanged
 from ai_video_music.messages import t
+
+from .conftest import cpu_cost
 
 SIZE = 20_000
 HOSTILE = {
@@ -42,15 +43,6 @@ PIECES = [
 HONEST = ("Done. Your video is ready at https://nemovideo.com/workspace/v1 (12 s, piano). " * 300)[:SIZE]
 
 
-def _cost(run: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(3):  # the best of three: another process's burst is not this code's cost
-        start = time.process_time()
-        run()
-        best = min(best, time.process_time() - start)
-    return best
-
-
 def _judged_fresh(words: str) -> Callable[[], object]:
     def run() -> object:
         agentlinks.refused.cache_clear()  # each run judges its links anew
@@ -60,9 +52,9 @@ def _judged_fresh(words: str) -> Callable[[], object]:
 
 
 def test_hostile_agent_text_costs_like_an_honest_one() -> None:
-    honest = _cost(_judged_fresh(HONEST))
+    honest = cpu_cost(_judged_fresh(HONEST))
     for name, words in HOSTILE.items():
-        hostile = _cost(_judged_fresh(words))
+        hostile = cpu_cost(_judged_fresh(words))
         # Quadratic was ~25x the honest text here; linear work on the same length is about 1x.
         assert hostile <= 3 * max(honest, 1e-3), (name, hostile, honest)
 
@@ -73,7 +65,7 @@ def test_no_link_form_costs_more_than_its_length(unit: str) -> None:
     half = (unit * (SIZE // 2 // len(unit) + 1))[: SIZE // 2]
     whole = (unit * (SIZE // len(unit) + 1))[:SIZE]
     # Linear: twice the text, about twice the cost; quadratic is four times (and 13x at 20,000).
-    assert _cost(_judged_fresh(whole)) <= 3 * max(_cost(_judged_fresh(half)), 1e-3), unit
+    assert cpu_cost(_judged_fresh(whole)) <= 3 * max(cpu_cost(_judged_fresh(half)), 1e-3), unit
 
 
 def test_trailing_parens_are_trimmed_and_a_very_long_link_is_refused() -> None:
