@@ -315,12 +315,20 @@ _NOT_A_BOUND = (
     r"|over|around|about|roughly|approx|each|per)\b)"
 )
 _EN_SECONDS = re.compile(
-    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|cut|trim|shorten|lengthen|extend|change)"
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:(?:set|change|put|bring|get|make)\s+(?:the\s+)?(?:video'?s?\s+)?(?:total\s+)?"
+    r"(?:length|duration|runtime)\s+(?:back\s+)?(?:to|at)\s+"  # "set the length to 20 seconds"
+    r"|(?:put|bring|get|set)\s+(?:it|the\s+video|this)\s+back\s+to\s+"  # "put it back to 20 seconds"
+    r"|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}(?:one|video))"
+    r"(?:\s+is|'s|\s+stays|\s+remains)\s+"
+    r"|(?:make|cut|trim|shorten|lengthen|extend|change)"
     r"\s+(?:it|the\s+video|this|the\s+whole\s+(?:thing|one)|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+(?:(?:vertical|square|horizontal|portrait"
     r"|landscape|widescreen)\s+)?|(?:a|an|one|exactly|just|only)\s+"
     + _EN_INTO
     + r")?(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)(?:\s+long|\s+in\s+total|\s+total)?"
+    r"(?:\s+again)?"
     r"(?:\s+instead\s+of\s+\d{1,3}(?:\s*(?:seconds?|secs?|s))?)?"
     r"(?:\s+(?:vertical|square|horizontal|portrait|landscape|widescreen|\d{1,2}\s*:\s*\d{1,2})){0,2}"
     # "a 12-second widescreen 16:9 thank-you video": up to two words of its kind before the noun
@@ -339,7 +347,8 @@ _ZH_SECONDS = re.compile(
     r"(?:(?:竖屏|横屏|方形|正方形|竖版|横版)的?)?"
     r"|(?:再|并|然后)?(?:把|将)?(?:整个|整段|整支|整条|全部|全片)(?:视频|片子|短片)?的?(?:时长|总长|长度)?"
     r"(?:改|剪|缩短|延长|调整|调|变|加长|拉长|缩)(?:成|到|为)"
-    r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到)?"
+    r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)"
+    r"(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到|设为|设成|设置为|设置成|定为|改回|恢复到|恢复成)?"
     r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为)|只要|就"
     r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
