@@ -67,14 +67,19 @@ def changes(gen: Generation, lang: Lang) -> list[str]:
 
 
 def fence(words: str, lang: Lang) -> str:
-    """The agent's words as a labelled, quoted block; lines that imitate ours are marked."""
-    lines = []
-    for line in words.splitlines() or [""]:
-        # A label at the line's start, or one of ours anywhere in it ("OK. Next (for the assistant): …").
-        if _IMITATION.match(line) or _IMITATION_SKELETON.match(skeleton(line)) or imitates(line):
-            line = t("agent.imitation", lang) + " " + line
-        lines.append("> " + line if line.strip() else ">")
-    return t("agent.says", lang) + "\n" + "\n".join(lines)
+    """The agent's words as a labelled, quoted block; lines that imitate ours are marked, also
+    a label broken over two lines ("Next (for the⏎assistant):": a renderer joins them)."""
+    raw = words.splitlines() or [""]
+    # A label at the line's start, or one of ours anywhere in it ("OK. Next (for the assistant): …").
+    marked = [bool(_IMITATION.match(x) or _IMITATION_SKELETON.match(skeleton(x)) or imitates(x)) for x in raw]
+    for i in range(len(raw) - 1):
+        if not (marked[i] or marked[i + 1]) and imitates(raw[i][-200:] + " " + raw[i + 1][:200]):
+            marked[i] = marked[i + 1] = True
+    lines = [
+        (t("agent.imitation", lang) + " " + line if mark else line)
+        for line, mark in zip(raw, marked, strict=True)
+    ]
+    return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)
 
 
 def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:

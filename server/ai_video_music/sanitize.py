@@ -75,7 +75,10 @@ _QUOTES = re.compile(
     '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
     "\u1fef\u2329\u232a\ufe3d-\ufe44\uff40\uff62\uff63"  # NFKC-equal
     "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d-\u301f\u275d\u275e\u2e42"
-    "\U0001f676-\U0001f678]"  # drawn alike: double primes, modifier and ornament double quotes
+    "\U0001f676-\U0001f678"  # drawn alike: double primes, modifier and ornament double quotes
+    "\u2034\u2037\u2057\u1cd3\u231c-\u231f\u2e22-\u2e25]"  # triple/quadruple primes, corners
+    # Two single marks side by side read as a double one (’’, ′′, ʼʼ).
+    "|[\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd'`]{2,}"
 )
 # The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
 # agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
@@ -112,6 +115,16 @@ _LOOKALIKE = str.maketrans(
         # the generated table (casefold reads it), and the skeleton only matches labels.
         "1": "i",
         "0": "o",
+        "3": "e",
+        "4": "a",
+        "5": "s",
+        "7": "t",
+        # Letters drawn like e, n, h, t whose UTS #39 prototype is another letter (ε, є and ϵ
+        # are "ɛ", open e) or that it doesn't list (round 13: "Nεxt (for thε assistant):").
+        **dict.fromkeys("ɛεєϵәԑ℮ɜ", "e"),
+        **dict.fromkeys("пռ", "n"),
+        "ђ": "h",
+        **dict.fromkeys("†ͳ", "t"),
         # Hangul fillers: letters no font draws (default-ignorable: UTS #39 drops them before its
         # table, the skeleton here drops category Cf only).
         "\u3164": "",
@@ -124,13 +137,16 @@ _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
 # Whom our guidance is for, as a backend might name it.
 _READER = r"(?:assistant|c[il]aude|mode[il]|ai|agent|[il][il]m|chatgpt|gpt|gemini|he[il]per|copi[il]ot|bot)"
 SKELETON_LABEL = (
-    r"(?:next(?:up)?(?:steps?)?for(?:the)?[a-z0-9]{0,12}"
+    r"(?:next(?:up)?(?:steps?)?for(?:the)?[^:]{0,24}?"
     + _READER
-    # Without "for", only with the label's colon: "Next (assistant):", "NEXT — ASSISTANT:".
-    + r"|next(?:up)?(?:steps?)?[a-z0-9]{0,12}?"
+    # Without "for", only with the label's colon: "Next (assistant):", "NEXT — ASSISTANT:",
+    # "Next (assistant only):", "Next (assistant, not the user):".
+    + r"|next(?:up)?(?:steps?)?[^:]{0,12}?"
     + _READER
-    + r":"
-    r"|forthe[a-z0-9]{0,12}assistant|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    + r"(?:only|notthe(?:user|human|person))?:"
+    r"|forthe[^:]{0,24}?assistant|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    r"|(?:后续步骤|后续|下[一ー]?步|接下来)[^:]{0,6}?(?:助手|助理|ai|c[il]aude|gpt|模型)"
+    r"(?:专用|使用|看|执行|操作)?:"
     r"|(?:下[一ー]?步|接下来):?(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?"
     r"(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
     # A bare "Next:" / "下一步：" only when a tool call follows: a name has no business saying so.
@@ -140,7 +156,7 @@ SKELETON_LABEL = (
     r"|swords|的原话)|notasasked:|与要求不符:)"
 )
 _SKELETON_LABEL = re.compile(SKELETON_LABEL)
-_SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "nemovideo", "asked", "要求不符")
+_SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "后续", "nemovideo", "asked", "要求不符")
 _LABEL_TAIL = frozenset(")）:：")
 
 
