@@ -474,3 +474,15 @@ async def test_our_token_never_goes_to_a_storage_host_even_after_a_redirect(
         size = await c.download(c.fallback_download_url("render_1"), tmp_path / "v.part")
     assert size == 112
     assert seen == [("127.0.0.1", f"Bearer {USER_TOKEN}"), ("static1.nemovideo.ai", None)]
+
+
+def test_an_answer_of_millions_of_tiny_containers_is_read_as_unreadable_not_decoded() -> None:
+    """Round 14 F4: an 8 MB answer of '[]' items decoded to ~557 MB (and the collector's walk held
+    the event loop 0.6 s); a real answer's containers are tens to hundreds of bytes each."""
+    from ai_video_music.models import decode_big_body
+
+    bomb = b'{"data": {"a": {"b": {"c": [' + b",".join([b"[]"] * 1_000_000) + b"]}}}}"
+    assert decode_big_body(bomb) is None
+    honest = b'{"data": {"tracks": [' + b",".join([b'{"type": "video", "segments": []}'] * 100_000) + b"]}}"
+    decoded = decode_big_body(honest)
+    assert decoded is not None and len(decoded["data"]["tracks"]) == 100_000

@@ -92,3 +92,14 @@ def test_a_file_of_countless_boxes_costs_a_bounded_number_of_requests() -> None:
     with pytest.raises(LinkUnreadableError):
         _facts_at(storage)
     assert storage.requests <= MAX_REQUESTS + 1
+
+
+def test_a_size_of_thousands_of_digits_is_an_unreadable_link_not_a_crash() -> None:
+    """Round 14 F1: int() of a 5,000-digit Content-Range size raised ValueError, which nothing
+    mapped: the hosted export job crashed instead of saying the link can't be read."""
+
+    def storage(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(206, content=b"\0" * 16, headers={"Content-Range": "bytes 0-15/" + "9" * 5000})
+
+    with httpx.Client(transport=httpx.MockTransport(storage)) as http, pytest.raises(LinkUnreadableError):
+        RangeReader(http, "https://storage.example/v.mp4")

@@ -41,7 +41,9 @@ MAX_REDIRECTS = 3
 TIMEOUT_S = 20.0  # the whole check
 MIN_WAIT_S = 0.05  # the shortest wait a request is given when the deadline is near
 _IDENTITY = {"Accept-Encoding": "identity"}  # byte ranges of the file itself, never of a compression
-_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
+_RANGE = re.compile(
+    r"^bytes (\d{1,19})-(\d{1,19})/(\d{1,19})$"
+)  # no size has more digits (int() of 5000 raises)
 
 
 class LinkUnreadableError(NotAVideoError):

@@ -47,8 +47,22 @@ def decode_body(raw: bytes) -> Any:
         return None
 
 
+# An answer of tiny containers ("[[],[],…]", '{"":{}}' nested) decodes to 25-30 times its size and
+# makes the collector walk millions of objects while holding the interpreter: read as unreadable
+# past this many when they average fewer bytes each than any real answer's (a compact draft's
+# track with one clip is ~13 bytes a container), and past a million whatever their size (a
+# 200,000-track draft has 600,000).
+MAX_DENSE_CONTAINERS = 50_000
+MIN_BYTES_PER_CONTAINER = 6
+MAX_CONTAINERS = 1_000_000
+
+
 def decode_big_body(raw: bytes) -> Any:
     """:func:`decode_body`, with the GIL released between bounded pieces (``jsonpieces``)."""
+    containers = raw.count(b"[") + raw.count(b"{")
+    dense = containers > MAX_DENSE_CONTAINERS and len(raw) < containers * MIN_BYTES_PER_CONTAINER
+    if dense or containers > MAX_CONTAINERS:
+        return None  # a memory bomb, not an answer (round 14: 8 MB became 557 MB)
     try:
         return clean_json(loads_in_pieces(raw))
     except (ValueError, RecursionError):

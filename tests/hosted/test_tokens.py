@@ -296,3 +296,21 @@ async def psycopg_pool_for(url: str) -> AsyncConnectionPool:
     pool = AsyncConnectionPool(url, min_size=1, max_size=1, open=False)
     await pool.open()
     return pool
+
+
+async def test_a_form_token_or_cookie_in_other_letters_is_a_stale_form_not_a_server_error(
+    http: httpx.AsyncClient, user: SignedIn
+) -> None:
+    """Round 14 F2: "é" in the csrf field or the cookie made compare_digest raise: a 500."""
+    page = await http.get("/signout")
+    fields = hidden_fields(page.text)
+    bad_field = await http.post("/signout", data=fields | {"csrf": "é", "nemo_token": user.nemo_token})
+    assert bad_field.status_code == 403, bad_field.status_code
+    http.cookies.clear()
+    bad_cookie = await http.post(
+        "/signout",
+        data=fields | {"nemo_token": user.nemo_token},
+        headers={b"cookie": "nemo_csrf=é".encode()},  # a browser sends its bytes as they are
+    )
+    assert bad_cookie.status_code == 403, bad_cookie.status_code
+    assert await mcp_status(http, user.access) == 200

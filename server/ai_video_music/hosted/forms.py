@@ -19,7 +19,12 @@ def same_origin(request: Request, public_origin: str) -> bool:
 
 def csrf_ok(request: Request, submitted: object) -> bool:
     cookie = request.cookies.get(CSRF_COOKIE, "")
-    return bool(cookie) and isinstance(submitted, str) and hmac.compare_digest(cookie, submitted)
+    if not (cookie and isinstance(submitted, str)):
+        return False
+    # As bytes: compare_digest refuses non-ASCII str (a 500 for "é" in the field or the cookie).
+    return hmac.compare_digest(
+        cookie.encode("utf-8", "surrogatepass"), submitted.encode("utf-8", "surrogatepass")
+    )
 
 
 def csrf_token(request: Request) -> str:
