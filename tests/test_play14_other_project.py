@@ -231,3 +231,11 @@ async def test_wrong_video_said_while_a_request_runs_leads_with_that_request(
         assert "We will miss you" in out["reply"], out["reply"]
         assert "can't be recalled" in out["reply"] or "cannot be recalled" in out["reply"], out["reply"]
         assert "nothing was charged." not in out["reply"], out["reply"]
+
+
+def test_a_few_words_between_part_of_a_name_and_that_video_still_name_it() -> None:
+    """Play-test 16: "阳台种菜那个视频帮我改回15秒" (project 阳台小菜园) went to the current one."""
+    garden, birthday = _project("阳台小菜园"), _project("生日祝福")
+    found = elsewhere("对了，阳台种菜那个视频帮我改回15秒", birthday, [garden, birthday])
+    assert found is not None and found.named == (garden,), found
+    assert elsewhere("生日那个视频改回10秒", birthday, [garden, birthday]) is None

@@ -143,3 +143,32 @@ def test_a_named_photo_added_at_the_end_is_checked_like_the_clip_order(prompt: s
     assert wrong == [{"kind": "order", "name": "海滩", "where": "last", "found": "forest.jpg"}]
     # Named by no clip (the word may name an upload we can't see here, or none): never judged.
     assert not_checked(prompt, video_of("forest.jpg", "sunrise.jpg")) == [prompt]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "and make sure it's square, 1:1, that's what the photographer asked for",
+        "make sure it is vertical 9:16, that is what my sister asked for",
+        "stretch the whole thing to 25 seconds and turn the guitar music down to 10%",
+        "make the Mara & Theo video widescreen 16:9 for the big screen at the reception",
+        "on the wedding video, make it 25 seconds",
+        "那就改成1:1的正方形，1080x1080",
+        "视频改成15秒",
+    ],
+)
+def test_play16_words_around_a_checked_ask_leave_nothing_unchecked(prompt: str) -> None:
+    """Play-test 16: a reason ("that's what the photographer asked for"), a project's own name
+    ("the Mara & Theo video"), a size ("1080x1080") or a bare "视频改成15秒" left a checked ask
+    listed as not checked, so an unchanged timeline already as asked was told as a failure."""
+    video = Track("video", "", [Segment("a.jpg", 0, 25, None)], 1)
+    music = Track("audio", "", [Segment("Acoustic Folk (free music)", 0, 25, 10)], 1)
+    tl = Timeline(tracks=(video, music), tracks_total=2, duration_s=25.0, width=1080, height=1080)
+    assert not_checked(prompt, tl) == [], prompt
+
+
+def test_play16_text_at_the_end_is_read_in_its_own_clause() -> None:
+    assert read("把森林那张放到最前面，然后视频最后加一行字「明年见」").text_at == (("明年见", "end"),)
+    assert read("在视频结尾加一句字幕「下次一起吃蛋糕」，开头的标题别动").text_at == (
+        ("下次一起吃蛋糕", "end"),
+    )

@@ -150,7 +150,7 @@ _EN_MUSIC_AT = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
-    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+)?(?:music|bgm|soundtrack|song)(?:'s)?"
+    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?(?:music|bgm|soundtrack|song)(?:'s)?"
     r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
     + _EN_ABOUT
     + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+please)?\s*[.!。！]?\s*$"
@@ -211,7 +211,7 @@ _AT_START = re.compile(
     r"(?i)\b(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b|开头|片头|最前面|一开始|开场"
     r"|\b(?:in|for|during|over)\s+the\s+first\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b|前\s*\d{1,3}\s*秒"
 )
-_SENTENCE_MARK = re.compile(r"[.!?。！？;；\n]")
+_SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到最前面，然后视频最后加「明年见」"
 
 
 def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
@@ -322,8 +322,8 @@ _EN_SECONDS = re.compile(
     r"|(?:put|bring|get|set)\s+(?:it|the\s+video|this)\s+back\s+to\s+"  # "put it back to 20 seconds"
     r"|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}(?:one|video))"
     r"(?:\s+is|'s|\s+stays|\s+remains)\s+"
-    r"|(?:make|cut|trim|shorten|lengthen|extend|change)"
-    r"\s+(?:it|the\s+video|this|the\s+whole\s+(?:thing|one)|the\s+(?:[a-z'-]+\s+){1,3}video|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
+    r"|(?:make|cut|trim|shorten|lengthen|extend|change|stretch|bring)"
+    r"\s+(?:it|the\s+video|this|the\s+whole\s+(?:thing|one)|the\s+(?:[\w'&.-]+\s+){1,4}(?:video|one)|(?-i:[A-Z0-9][\w'&-]*\s+(?:[A-Z0-9&][\w'&-]*\s+){0,3}))\s*(?:to\s+)?"
     r"|(?:make|create|do|give\s+me|generate)\s+(?:me\s+)?(?:a|an|one)\s+(?:(?:vertical|square|horizontal|portrait"
     r"|landscape|widescreen)\s+)?|(?:a|an|one|exactly|just|only)\s+"
     + _EN_INTO
@@ -350,7 +350,7 @@ _ZH_SECONDS = re.compile(
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)"
     r"(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到|设为|设成|设置为|设置成|定为|改回|恢复到|恢复成)?"
     r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
-    r"|(?:再|并|然后)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为)|只要|就"
+    r"|(?:再|并|然后)?(?:帮我)?(?:视频|片子|这个视频)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为|回)|只要|就"
     r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?"
     + _ZH_KIND
@@ -376,8 +376,8 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.HORIZONTAL, r"横屏|横版|横向|16\s*[:：]\s*9"),
 )
 _EN_SHAPE_CLAUSE = (
-    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format)"
-    r"\s+(?:it|the\s+video|this|everything)\s+(?:to\s+|into\s+)?"
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
+    r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
     r"(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     + _EN_INTO.replace("{", "{{").replace("}", "}}")
@@ -387,7 +387,7 @@ _EN_SHAPE_CLAUSE = (
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
     + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
     r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one))?"
-    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
     r"(?:\s+please)?\s*[.!。！]?\s*$"
@@ -395,7 +395,7 @@ _EN_SHAPE_CLAUSE = (
 _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:请|麻烦)?(?:确保|一定要|务必)(?:视频)?(?:是|为|用)?)?"
-    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"  # "横屏16:9"
+    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
     + r"(?:短?视频|短片|小片|片子)|版本|版))?的?"
@@ -502,7 +502,15 @@ def _shape(sentences: list[str]) -> Shape | None:
             for shape, words in _ZH_SHAPES:
                 if re.match(_ZH_SHAPE_CLAUSE.format(shape=words), clause):
                     found.add(shape)
+            size = _SIZE_ONLY.match(clause)  # "1080x1080" said as the frame
+            if size is not None:
+                found.add(shape_of(int(size.group(1)), int(size.group(2))))
     return found.pop() if len(found) == 1 else None
+
+
+_SIZE_ONLY = re.compile(
+    r"(?i)^\s*(?:(?:make\s+it|改成|调成|做成)\s*)?(\d{3,4})\s*[x×*]\s*(\d{3,4})\s*[.!。！]?\s*$"
+)
 
 
 # Words that ask for text on screen: with any of them, a name shown as a title may be wanted.

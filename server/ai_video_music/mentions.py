@@ -137,7 +137,10 @@ def _as_the_video(text: str, name: str, words: set[str], pairs: set[str], nouns:
             if any(_stem(w) in words for w in m.group(1).split()):
                 found.append(m.start())
     for part in _parts(name, pairs):
-        found += [m.start() for m in re.finditer(re.escape(part) + f"(?:{_NOUN_ZH})", text)]
+        # A few more words may stand between ("阳台种菜那个视频" for 阳台小菜园), not across a clause.
+        found += [
+            m.start() for m in re.finditer(re.escape(part) + f"[\u4e00-\u9fff]{{0,4}}?(?:{_NOUN_ZH})", text)
+        ]
     return found
 
 

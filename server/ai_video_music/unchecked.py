@@ -52,6 +52,13 @@ _ASIDE = re.compile(
     r"|^(?:那|那就|就|好|好的|好吧|嗯|行|可以)*(?:行|好|可以|没问题|就这样|这么办|改吧|这样改吧|那样改吧|做吧|来吧)"
     r"(?:吧|啊|呀)?[！!。]*$"
     r"|^(?:回到|切回|切到|切换到|换到|回)[\u4e00-\u9fff\w ]{1,20}?(?:那个|这个)?(?:视频|项目|片子)$"
+    # Why, for whom, where: "that's what the photographer asked for", "like it was", "on the
+    # wedding video", "for the big screen at the reception".
+    r"|(?i:^(?:that(?:'s|\s+is|\s+was)\s+what\s+.{1,40}?\s+(?:asked\s+for|wanted|wants|said|requested)"
+    r"|(?:just\s+)?(?:like|as)\s+(?:it\s+was|before|it\s+used\s+to\s+be)(?:\s+before)?"
+    r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one)"
+    r"|for\s+(?:the|my|our)\s+(?:big\s+screen|reception|wedding|party|instagram|tiktok|phone|website|story)"
+    r"(?:\s+at\s+the\s+[\w' -]{1,30})?)[\s!.]*$)"
 )
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
 
