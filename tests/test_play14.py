@@ -124,3 +124,21 @@ async def test_after_the_balance_rises_as_registering_raises_it_the_way_to_more_
         sim.state.set_credits(20)
         low = await ask(client, "credits")
         assert "register?bind=" not in low["reply"] and "Top up at https://nemovideo.com" in low["reply"], low
+
+
+async def test_credits_names_what_the_latest_request_cost(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Play-test 16: "what did that last change cost me?" answered with the balance and the
+    session's sum only; the latest request's own cost was left to be recalled."""
+    sim.configure(generation_cost=100, edit_cost=50)
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 10-second video."})
+        await ask(client, "generate", {"prompt": "Add the title 'Spring' at the start."})
+        out = await ask(client, "generate", {"prompt": "how many credits did that last change cost me?"})
+        assert out["action"] == "credits", out
+        assert "The latest request (“Add the title 'Spring' at the start.”) cost 50." in out["reply"], out[
+            "reply"
+        ]

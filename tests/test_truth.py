@@ -226,6 +226,10 @@ async def test_cost_of_overlapping_requests_in_two_projects_is_said_jointly(
                 elsewhere = (await ask(client, "status"))["elsewhere"]
         assert any("“Bakery”" in line for line in elsewhere), "another project's answer, labelled"
         bakery = (await ask(client, "status", {"project": "Bakery"}))["answers"][-1]
+        # Play-test 16: the session's sum left both out ("at least 100"); the balance's fall over
+        # the conversation is said in all.
+        credits = await ask(client, "credits")
+        assert f"the balance fell by {1000 - balance(sim):g} in all" in credits["reply"], credits["reply"]
     assert b["project"]["name"] == "Garage"
     spent = 1000 - balance(sim)
     assert spent == 2 * 100, "each request (a clip from nothing) was charged once"

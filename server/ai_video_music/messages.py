@@ -1210,6 +1210,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{names} 的上传被中断（服务器已停止）；请重新上传这些文件。",
     ),
     # --- credits -------------------------------------------------------------------------------
+    "credits.session.fell": (
+        "Since this conversation started, the balance fell by {fell} in all (credits added counted "
+        "apart; another device using the same account would count in it too).",
+        "从这次对话开始，余额一共减少了 {fell}（新增的积分另算；同一账户在其他设备上的使用也会计入）。",
+    ),
+    "credits.session.last": (
+        "The latest request (“{prompt}”) cost {used}.",
+        "最近一次请求（「{prompt}」）花了 {used}。",
+    ),
     "credits.added": (
         "That is {added} more than when the balance was last read ({ago}): credits were added since "
         "(a top-up, a registration bonus or a refund).",

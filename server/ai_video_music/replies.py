@@ -713,6 +713,8 @@ def credits_reply(
     lang: Lang,
     *,
     added: tuple[float, str] | None = None,
+    fell: float | None = None,
+    last: tuple[str, float] | None = None,
 ) -> str:
     """The balance, what this conversation spent, and (when too little is left) how to get more.
     ``added``: how much the total rose since the balance was last read, and when that was."""
@@ -721,6 +723,12 @@ def credits_reply(
         reply = join_sentences([reply, t("credits.added", lang, added=f"{added[0]:g}", ago=added[1])], lang)
     if more is not None:  # too little for any request: how to get more, here too
         reply = join_sentences([reply, more], lang)
+    extra = []
+    if fell is not None:  # requests ran at once: their own costs don't add up, the balance's fall does
+        extra.append(t("credits.session.fell", lang, fell=f"{fell:g}"))
+    if last is not None:
+        extra.append(t("credits.session.last", lang, prompt=cap(last[0], 60), used=f"{last[1]:g}"))
+    spent_line = join_sentences([spent_line, *extra], lang) if spent_line else join_sentences(extra, lang)
     return reply + ("\n\n" + spent_line if spent_line else "")
 
 

@@ -18,7 +18,7 @@ from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
 from .consent import Consent
-from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, spent, used_before
+from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, cost_of, spent, used_before
 from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
@@ -29,7 +29,7 @@ from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
 from .quota import quota_text
-from .records import OPEN_RENDER
+from .records import OPEN_RENDER, TurnState
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, Decision, route
 from .sanitize import clean_text
@@ -425,6 +425,8 @@ class VideoService:
         c = await s.read_credits()
         total = c.total if c.total is not None else c.available + c.frozen
         added = total - seen[0] if seen is not None else 0.0
+        first = s.credits_first
+        fell = (first + s.credits_added - total) if first is not None and seen is not None else None
         low = c.available < EDIT_COST
         gens = s.store.session_turns(CLIENT.get(), s.started)
         whole = spent(gens)
@@ -446,6 +448,8 @@ class VideoService:
                 s.more_credits(lang) if low else None,
                 lang,
                 added=(added, ago(seen[1]).render(lang)) if seen is not None and added >= 1 else None,
+                fell=fell if fell is not None and fell >= 1 and whole.shared else None,
+                last=_last_cost(gens),
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
@@ -465,6 +469,17 @@ class VideoService:
 
 # Free commands whose words may name another project: they act on that one.
 _FREE_NAMED = (Action.EXPORT, Action.STATUS, Action.UPLOAD)
+
+
+def _last_cost(gens: list[Generation]) -> tuple[str, float] | None:
+    """The newest finished request of the session and what it cost on its own, if known."""
+    for gen in gens:  # newest first
+        cost = cost_of(gen)
+        if cost is not None and cost.used is not None:
+            return gen.prompt, cost.used
+        if gen.status is not TurnState.NOT_SENT:
+            return None  # the newest sent request's own cost isn't known: say nothing older
+    return None
 
 
 def _wrap(

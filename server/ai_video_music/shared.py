@@ -78,6 +78,10 @@ class Shared:
         # added in between (requests only ever lower it), which the credits answer says.
         self.credits_seen: tuple[float, float] | None = None
         self.registered_since = False  # the balance rose as registering raises it (see read_credits)
+        # The balance's total at this session's first read, and what was added since: the fall
+        # of the balance over the session, whatever requests' own costs could be told apart.
+        self.credits_first: float | None = None
+        self.credits_added = 0.0
 
     def lang(self) -> Lang:
         return self.language.current()
@@ -156,6 +160,10 @@ class Shared:
             # An anonymous token's account gains credits only by its user registering (the API
             # never says so): from now on the way to more is a top-up, not "register".
             self.registered_since = True
+        if self.credits_first is None:
+            self.credits_first = total
+        elif self.credits_seen is not None and total > self.credits_seen[0]:
+            self.credits_added += total - self.credits_seen[0]
         self.credits_seen = (total, time.time())
         return c
 
