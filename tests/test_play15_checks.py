@@ -172,3 +172,32 @@ def test_play16_text_at_the_end_is_read_in_its_own_clause() -> None:
     assert read("在视频结尾加一句字幕「下次一起吃蛋糕」，开头的标题别动").text_at == (
         ("下次一起吃蛋糕", "end"),
     )
+
+
+def test_a_length_change_nobody_asked_for_is_said() -> None:
+    """Play-tests 15/16: "make the title show for 5 seconds instead of 3" and "把「明年见」挪到视频
+    最后两秒" cut the video to 5 s / 2 s, and nothing said so: next_steps offered the export."""
+    from ai_video_music.asked import length_unasked
+
+    clip = Track("video", "", [Segment("a.jpg", 0, 20, None)], 1)
+    before = Timeline(tracks=(clip,), tracks_total=1, duration_s=20.0)
+    after = Timeline(
+        tracks=(Track("video", "", [Segment("a.jpg", 0, 5, None)], 1),), tracks_total=1, duration_s=5.0
+    )
+    for prompt in (
+        "make the title show for 5 seconds instead of 3",
+        "那就把「明年见」挪到视频最后两秒",
+        "change the music",
+    ):
+        assert length_unasked(prompt, before, after) == {
+            "kind": "length_unasked",
+            "before": 20.0,
+            "found": 5.0,
+        }
+    for prompt in ("make it 5 seconds", "make it shorter", "剪短一点"):
+        assert length_unasked(prompt, before, after) is None, prompt
+    two = Timeline(
+        tracks=(Track("video", "", [Segment("a.jpg", 0, 5, None), Segment("b.jpg", 5, 10, None)], 2),),
+        tracks_total=1, duration_s=10.0,
+    )  # fmt: skip
+    assert length_unasked("add the beach photo", after, two) is None, "a clip added lengthens it"

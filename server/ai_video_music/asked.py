@@ -576,6 +576,48 @@ def shape_of(width: int, height: int) -> Shape:
     return Shape.VERTICAL if height > width else Shape.HORIZONTAL
 
 
+# Words that ask about the video's length in any way: a request without them asked for none.
+_LENGTH_WORDS = re.compile(
+    r"(?i)\b(?:longer|shorter|lengthen|shorten|extend|stretch|length|duration|runtime|trim|cut|tighten"
+    r"|second|seconds|secs?|minutes?|min)\b|\d\s*s\b|更长|长一点|长一些|加长|延长|短一点|短一些|缩短|时长|剪|秒|分钟"
+)
+
+
+# Seconds said of a part ("make the title show for 5 seconds", "each photo 2 seconds", "字幕显示3秒").
+_PART_SECONDS = re.compile(
+    r"(?i)\b(?:title|caption|text|logo|photo|picture|clip|intro|outro|each|every)\b[^.!?]{0,30}?"
+    r"\b\d{1,3}\s*(?:seconds?|secs?|s)\b|(?:标题|字幕|文字|照片|每张|每段|片头|片尾)[^。！？]{0,12}?\d{1,3}\s*秒"
+)
+
+
+def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The video's length changed though the words asked nothing of it (an agent that took "the
+    title for 5 seconds" or "最后两秒" for the video's length): the fact, to be said."""
+    if before is None or before.duration_s is None or after.duration_s is None or not before.tracks_total:
+        return None
+    if abs(before.duration_s - after.duration_s) <= 1.0:
+        return None
+
+    def clips(tl: Timeline) -> int:
+        return sum(tr.segments_total for tr in tl.tracks if tr.kind == "video")
+
+    if clips(before) != clips(after):
+        return None  # clips added or removed: the length follows them
+    words = _QUOTED.sub(" ", prompt)
+    stated = read(prompt)
+    if stated.seconds is not None:
+        return None
+    # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length.
+    spans = _EN_SPAN.search(words) or _ZH_SPAN.search(words) or _PART_SECONDS.search(words)
+    if _LENGTH_WORDS.search(words) and not spans:
+        return None
+    return {
+        "kind": "length_unasked",
+        "before": round(before.duration_s, 1),
+        "found": round(after.duration_s, 1),
+    }
+
+
 def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     """The constraints the timeline does not have, as facts to keep with the turn's record:
     ``{"kind": "music", "names": [...]}``, ``{"kind": "seconds", "asked": 6, "found": 15}``,

@@ -848,6 +848,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for the music at {asked}%, but the music is at {found}%",
         "要求音乐音量 {asked}%，但音乐实际是 {found}%",
     ),
+    "asked.length_unasked": (
+        "the request asked nothing of the length, but the video went from {before} to {found} seconds",
+        "请求没有要求改时长，但视频从 {before} 秒变成了 {found} 秒",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",

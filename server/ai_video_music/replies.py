@@ -154,6 +154,9 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
             name = quote_list([str(item.get("name"))], lang)
             items.append(t(key, lang, name=name, found=str(item.get("found"))))
+        elif kind == "length_unasked":
+            before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
+            items.append(t("asked.length_unasked", lang, before=before, found=found))
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
             name = quote_list([str(item.get("name"))], lang)

@@ -104,6 +104,8 @@ def compare(
             # unchanged timeline is said as such already.)
             if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
                 unmet.append(same)
+            if changed and (length := asked.length_unasked(prompt, before_tl, after_tl)) is not None:
+                unmet.append(length)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
