@@ -103,3 +103,18 @@ def test_a_size_of_thousands_of_digits_is_an_unreadable_link_not_a_crash() -> No
 
     with httpx.Client(transport=httpx.MockTransport(storage)) as http, pytest.raises(LinkUnreadableError):
         RangeReader(http, "https://storage.example/v.mp4")
+
+
+def test_a_compressed_range_is_an_unreadable_link() -> None:
+    """Round 15 F2: a storage that gzips a byte range (layered, 231 bytes) had httpx inflate it
+    whole (1 GB); we ask for identity, and a compressed range is no range of the file."""
+    import gzip
+
+    packed = gzip.compress(bytes(4096))
+
+    def storage(request: httpx.Request) -> httpx.Response:
+        headers = {"Content-Range": "bytes 0-4095/4096", "Content-Encoding": "gzip"}
+        return httpx.Response(206, content=packed, headers=headers)
+
+    with httpx.Client(transport=httpx.MockTransport(storage)) as http, pytest.raises(LinkUnreadableError):
+        RangeReader(http, "https://storage.example/v.mp4")

@@ -140,8 +140,12 @@ class RangeReader:
             if found is None or int(found.group(1)) != start:
                 raise LinkUnreadableError("the storage's Content-Range is not the range asked for")
             self.size = int(found.group(3))
+            if answer.headers.get("content-encoding", "identity").strip().lower() not in ("", "identity"):
+                # Asked for identity; a compressed range can't be a byte range of the file, and
+                # httpx would inflate it whole (231 bytes of layered gzip became 1 GB).
+                raise LinkUnreadableError("the storage compressed a byte range")
             data = bytearray()
-            for chunk in answer.iter_bytes():
+            for chunk in answer.iter_bytes():  # identity: nothing for httpx to inflate
                 data += chunk
                 if len(data) > last - start + 1:
                     raise LinkUnreadableError("the storage sent more than the range asked for")

@@ -5,8 +5,12 @@ from __future__ import annotations
 
 import base64
 import datetime
+import gzip
 import ipaddress
+import json
 import ssl
+import tracemalloc
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from ai_video_music.config import Settings
@@ -65,6 +69,16 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
+def _layered_bomb() -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
+    zeros = bytes(1 << 20)
+    inner = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
+    return gzip.compress(gzip.compress(inner))
+
+
+LAYERED_BOMB = _layered_bomb()
+
+
 def document(url: str, **over: object) -> dict[str, object]:
     return {
         "client_id": url,
@@ -96,8 +110,17 @@ def documents_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         hidden = "https://claude.ai@evil.example/api/mcp/auth_callback"
         return JSONResponse(document(f"{base}/userinfo.json", redirect_uris=[hidden]))
 
+    async def bomb(_: Request) -> Response:  # 256 MiB of JSON-ish zeros in three gzip layers
+        return Response(LAYERED_BOMB, headers={"content-encoding": "gzip, gzip, gzip"})
+
+    async def one_gzip(_: Request) -> Response:
+        packed = gzip.compress(json.dumps(document(f"{base}/gzipped.json")).encode())
+        return Response(packed, headers={"content-encoding": "gzip", "content-type": "application/json"})
+
     site = Starlette(
         routes=[
+            Route("/bomb.json", bomb),
+            Route("/gzipped.json", one_gzip),
             Route("/client.json", good),
             Route("/userinfo.json", user_info),
             Route("/impostor.json", impostor),
@@ -189,3 +212,22 @@ async def test_a_document_on_a_name_that_resolves_to_a_private_address_is_not_fe
     assert await fetcher.fetch("https://docs.example.com/c.json") is not None
     # Fetched from the address that was checked, under its own name.
     assert [(r.url.host, r.headers["host"]) for r in requested] == [("93.184.216.34", "docs.example.com")]
+
+
+async def test_a_layered_gzip_document_is_refused_without_inflating_it(
+    fetcher: ClientDocuments, documents_site: tuple[str, Path]
+) -> None:
+    """Round 15 F2: "Content-Encoding: gzip, gzip, gzip" made httpx inflate each read whole:
+    a 300-byte document became gigabytes in memory, before any sign-in (any /authorize)."""
+    base, _ = documents_site
+    assert len(LAYERED_BOMB) < 2000
+    tracemalloc.start()
+    try:
+        got = await fetcher.fetch(f"{base}/bomb.json")
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert got is None
+    assert peak < 32 * 1024**2, peak
+    # One gzip layer, as any web server may send: still read.
+    assert await fetcher.fetch(f"{base}/gzipped.json") is not None

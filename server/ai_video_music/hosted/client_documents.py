@@ -16,9 +16,11 @@ import httpx
 from mcp.shared.auth import OAuthClientInformationFull, OAuthClientMetadata
 from pydantic import ValidationError
 
+from ..errors import BadResponseError
 from ..links import local_kind
 from ..pinning import PinError, Pinned, Resolver, pin, system_resolver
 from ..tls import shared_context
+from ..transport import decoded_chunks
 from .client_metadata import problem
 
 log = logging.getLogger(__name__)
@@ -108,8 +110,17 @@ class ClientDocuments:
             if response.status_code != 200:
                 return None
             body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) > MAX_DOCUMENT:
-                    return None
+            if response.headers.get("content-encoding", "identity").strip().lower() in ("", "identity"):
+                async for chunk in response.aiter_bytes():
+                    body += chunk
+                    if len(body) > MAX_DOCUMENT:
+                        return None
+                return bytes(body)
+            try:
+                # Compressed: inflated here in bounded steps, stopped past the cap (httpx's own
+                # decoders inflate "gzip, gzip, gzip" whole: 294 bytes became 4 GiB, before sign-in).
+                async for chunk in decoded_chunks(response, MAX_DOCUMENT):
+                    body += chunk
+            except BadResponseError:
+                return None
             return bytes(body)
