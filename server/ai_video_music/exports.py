@@ -123,7 +123,10 @@ class Exports:
             g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
         ]
         earlier = earlier_unchanged(
-            self._earlier(project, rec, {g.id for g in before}, pending), lang, facts.timeline, session
+            self._earlier(project, rec, {g.id for g in before}, pending, session),
+            lang,
+            facts.timeline,
+            session,
         )
         out = await self._export_output(
             rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
@@ -168,7 +171,12 @@ class Exports:
         return found
 
     def _earlier(
-        self, project: Project, rec: Render, told: set[str], pending: Generation | None
+        self,
+        project: Project,
+        rec: Render,
+        told: set[str],
+        pending: Generation | None,
+        session: list[Generation],
     ) -> list[Generation]:
         """The session's requests in this project since its last delivered file (before this
         one), other than those ``_not_in_file`` judged: those that changed nothing then, which a
@@ -178,11 +186,7 @@ class Exports:
             default=0.0,
         )
         skip = told | ({pending.id} if pending is not None else set())
-        return [
-            g
-            for g in self.s.store.session_turns(CLIENT.get(), limit=20)
-            if g.project_id == project.id and g.id not in skip and g.created_at > since
-        ]
+        return [g for g in session if g.id not in skip and g.created_at > since]  # this project's
 
     async def _render_for(
         self, project: Project, draft: dict[str, Any], fp: str, fmt: str, quality: str, lang: Lang

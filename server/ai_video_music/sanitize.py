@@ -14,7 +14,6 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 from .lookalike import LOOKALIKE
@@ -160,10 +159,8 @@ _SKELETON_HINTS = ("next", "forthe", "给", "对", "致", "供", "下", "后续"
 _LABEL_TAIL = frozenset(")）:：")
 
 
-# Cached: a timeline's names repeat few characters (a script's letters, CJK words), and two
-# normalisations per character were most of a non-ASCII name's cost. Bounded, so a name of many
-# distinct characters costs about a tenth more than it did uncached.
-@lru_cache(maxsize=4096)
+# Worked out once per character through ``_LETTERS`` below (the one cache): a timeline's names
+# repeat few characters, and the normalisations per character were most of a name's cost.
 def _letter(char: str) -> str:
     # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
     if unicodedata.category(char) == "Cf":
@@ -225,7 +222,7 @@ def _defuse_skeleton(text: str) -> str:
     origin: list[int] = []
     letters: list[str] = []
     for index, char in enumerate(text):
-        for letter in _letter(char):
+        for letter in _LETTERS[ord(char)]:
             letters.append(letter)
             origin.append(index)
     bone = "".join(letters)
