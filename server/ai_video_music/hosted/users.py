@@ -147,6 +147,11 @@ class UserServers:
         """How many users' servers are in memory."""
         return len(self._running)
 
+    @property
+    def in_flight(self) -> int:
+        """Requests being served now, over every user's server."""
+        return sum(r.in_flight for r in self._running.values())
+
     @asynccontextmanager
     async def run(self) -> AsyncIterator[None]:
         async with anyio.create_task_group() as tg:
