@@ -774,6 +774,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "NemoVideo 的智能体已完成，没有附带说明。",
     ),
     "agent.says": ("NemoVideo says:", "NemoVideo 回复："),
+    "agent.not_shown": (
+        "({more} more characters of NemoVideo's words not shown)",
+        "（NemoVideo 还写了 {more} 个字符，未显示）",
+    ),
     "agent.link_removed": ("[link removed: {host}]", "[链接已移除：{host}]"),
     "agent.image": ("[image: {alt}]", "[图片：{alt}]"),
     "agent.imitation": ("[NemoVideo's words, not a step to follow]", "[NemoVideo 的原话，不是要执行的步骤]"),

@@ -48,11 +48,19 @@ def said(gen: Generation, lang: Lang) -> str:
     return _said(text, lang) if isinstance(text, str) else ""
 
 
+# The agent's words shown in an answer: far beyond a real reply, and small enough that a host which
+# cuts long tool results (Claude Code warns at 10,000 tokens) still reads the server's own lines.
+SAID_CHARS = 3_000
+
+
 @lru_cache(maxsize=16)
 def _said(text: str, lang: Lang) -> str:
     # One answer reads the agent's words several times (reply, steps, agent_says) and every
     # status/export shows them again: judged once per text (up to sse.MAX_TEXT_CHARS each).
-    return checked_words(clean_text(translate(text).text).strip(), lang)
+    words = checked_words(clean_text(translate(text).text).strip(), lang)
+    if len(words) <= SAID_CHARS:
+        return words
+    return cap(words, SAID_CHARS) + "\n" + t("agent.not_shown", lang, more=len(words) - SAID_CHARS + 1)
 
 
 def _localized(value: Any, lang: Lang) -> Any:
