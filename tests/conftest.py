@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import importlib
 import json
 import os
 import shutil
@@ -67,6 +68,28 @@ def _shared_validator(session: ClientSession, name: str, output_schema: dict[str
 
 
 ClientSession._output_schema_validator = _shared_validator  # type: ignore[method-assign]
+
+
+def _share_default_tls(module: Any) -> None:
+    """Every httpx client the tests open (the SDK's over HTTP, the simulator's callers: thousands)
+    loaded certifi's CA bundle into a new TLS context, ~15 ms of CPU each; with the default
+    arguments they now share one. Contexts asked for with other arguments are made as before."""
+    make = module.create_ssl_context
+    shared: list[Any] = []
+
+    def create(verify: Any = True, cert: Any = None, trust_env: bool = True) -> Any:
+        if verify is not True or cert is not None:
+            return make(verify=verify, cert=cert, trust_env=trust_env)
+        if not shared:
+            shared.append(make(verify=verify, cert=cert, trust_env=trust_env))
+        return shared[0]
+
+    module.create_ssl_context = create
+
+
+for _module in ("httpx._transports.default", "httpx2._transports.default"):
+    with contextlib.suppress(ImportError):
+        _share_default_tls(importlib.import_module(_module))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -143,6 +166,8 @@ def fast_config(**overrides: Any) -> SimConfig:
         "canvas_width": 320,
         "canvas_height": 180,
         "render_fps": 2,
+        "audio_rate": 8000,  # AAC at 8 kHz mono: a seventh of 44.1 kHz stereo's CPU, still real audio
+        "audio_stereo": False,
         "keep_upload_bytes": 16 * 1024 * 1024,  # larger test uploads are described, not copied
         # The contract's 100 free credits, at a tenth of the real prices (10 a generated clip, 5 an
         # edit) so a flow of several turns fits; a test about cost sets real prices with

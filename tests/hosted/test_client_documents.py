@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import gzip
 import ipaddress
 import json
@@ -69,14 +70,14 @@ def self_signed(folder: Path) -> tuple[Path, Path]:
     return cert_file, key_file
 
 
-def _layered_bomb() -> bytes:
+@functools.cache
+def layered_bomb() -> bytes:
+    """A few hundred bytes that inflate to 256 MiB through three gzip layers (made once, when a test asks:
+    compressing 256 MiB is a second of CPU, which every xdist worker paid at import)."""
     packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # gzip
     zeros = bytes(1 << 20)
     inner = b"".join(packer.compress(zeros) for _ in range(256)) + packer.flush()
     return gzip.compress(gzip.compress(inner))
-
-
-LAYERED_BOMB = _layered_bomb()
 
 
 def document(url: str, **over: object) -> dict[str, object]:
@@ -111,7 +112,7 @@ def documents_site(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         return JSONResponse(document(f"{base}/userinfo.json", redirect_uris=[hidden]))
 
     async def bomb(_: Request) -> Response:  # 256 MiB of JSON-ish zeros in three gzip layers
-        return Response(LAYERED_BOMB, headers={"content-encoding": "gzip, gzip, gzip"})
+        return Response(layered_bomb(), headers={"content-encoding": "gzip, gzip, gzip"})
 
     async def one_gzip(_: Request) -> Response:
         packed = gzip.compress(json.dumps(document(f"{base}/gzipped.json")).encode())
@@ -220,7 +221,7 @@ async def test_a_layered_gzip_document_is_refused_without_inflating_it(
     """Round 15 F2: "Content-Encoding: gzip, gzip, gzip" made httpx inflate each read whole:
     a 300-byte document became gigabytes in memory, before any sign-in (any /authorize)."""
     base, _ = documents_site
-    assert len(LAYERED_BOMB) < 2000
+    assert len(layered_bomb()) < 2000
     tracemalloc.start()
     try:
         got = await fetcher.fetch(f"{base}/bomb.json")

@@ -70,6 +70,10 @@ class SimConfig:
     lie_rate: float = 0.0  # share of editing turns that claim a change and make none
     render_seconds: float = 2.0  # a render never completes sooner than this
     render_fps: int | None = None  # frames per second of rendered files; None: the draft's own
+    # The soundtrack's samples a second and channels: AAC encoding is most of a small render's
+    # CPU, so tests render 8 kHz mono (a seventh of the work); the demo keeps 44.1 kHz stereo.
+    audio_rate: int = 44_100
+    audio_stereo: bool = True
     canvas_width: int = 1920  # the frame of a new project
     canvas_height: int = 1080
     token_ttl: float = 7 * 24 * 3600

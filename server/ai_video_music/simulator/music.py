@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-RATE = 44_100
+RATE = 44_100  # the default sample rate (SimConfig.audio_rate may lower it: tests)
 PEAK = 0.8  # loudest sample at 100% volume
 
 
@@ -49,8 +49,8 @@ def style_of(name: str) -> Style:
     return STYLES["lo-fi"]
 
 
-def _note(freq: float, length: int, decay: float) -> NDArray[np.float32]:
-    t = np.arange(length, dtype=np.float32) / RATE
+def _note(freq: float, length: int, decay: float, rate: int) -> NDArray[np.float32]:
+    t = np.arange(length, dtype=np.float32) / rate
     tone = (
         np.sin(2 * np.pi * freq * t) + 0.3 * np.sin(4 * np.pi * freq * t) + 0.1 * np.sin(6 * np.pi * freq * t)
     )
@@ -58,11 +58,11 @@ def _note(freq: float, length: int, decay: float) -> NDArray[np.float32]:
     return (tone * attack * np.exp(-decay * t)).astype(np.float32)
 
 
-def synthesise(name: str, seconds: float) -> NDArray[np.float32]:
-    """``seconds`` of mono music at full volume (peak ``PEAK``)."""
-    total = max(1, int(seconds * RATE))
+def synthesise(name: str, seconds: float, rate: int = RATE) -> NDArray[np.float32]:
+    """``seconds`` of mono music at ``rate`` samples a second, at full volume (peak ``PEAK``)."""
+    total = max(1, int(seconds * rate))
     style = style_of(name)
-    beat = int(RATE * 60 / style.bpm)
+    beat = int(rate * 60 / style.bpm)
     bar = beat * 4
     out = np.zeros(total + 2 * bar, dtype=np.float32)  # notes ring on past the last bar
     rng = np.random.default_rng(int.from_bytes(hashlib.sha256(name.encode()).digest()[:4], "big"))
@@ -73,21 +73,21 @@ def synthesise(name: str, seconds: float) -> NDArray[np.float32]:
             # The chord on the first beat, a rising arpeggio on the others; the root in the bass.
             notes = chord if step == 0 else (chord[step % len(chord)] + 12,)
             for semitone in notes:
-                out[at : at + bar] += 0.22 * _note(220.0 * 2 ** (semitone / 12), bar, style.decay)
+                out[at : at + bar] += 0.22 * _note(220.0 * 2 ** (semitone / 12), bar, style.decay, rate)
             if step == 0:
-                out[at : at + bar] += 0.3 * _note(110.0 * 2 ** (chord[0] / 12), bar, style.decay / 2)
+                out[at : at + bar] += 0.3 * _note(110.0 * 2 ** (chord[0] / 12), bar, style.decay / 2, rate)
             if style.beat:
-                kick = _note(55.0, beat // 2, 18.0)
+                kick = _note(55.0, beat // 2, 18.0, rate)
                 out[at : at + kick.size] += 0.5 * kick
             if style.hats:
                 off = at + beat // 2
                 length = min(beat // 8, out.size - off)
                 hat = rng.standard_normal(length).astype(np.float32) * np.exp(
-                    -np.arange(length) / (RATE * 0.01)
+                    -np.arange(length) / (rate * 0.01)
                 )
                 out[off : off + length] += 0.05 * hat.astype(np.float32)
     out = out[:total]
-    fade = min(total // 4, RATE // 2)
+    fade = min(total // 4, rate // 2)
     if fade:
         ramp = np.linspace(0.0, 1.0, fade, dtype=np.float32)
         out[:fade] *= ramp

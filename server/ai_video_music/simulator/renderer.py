@@ -31,6 +31,7 @@ MAX_SECONDS = 600  # longer drafts are refused: a simulator, not a render farm
 MAX_SIDE = 4096
 MAX_SEGMENTS = 500
 AUDIO_FRAME = 1024  # AAC frame size
+AUDIO_RATE = music.RATE  # (inside Timeline, "music" is its field)
 PRESET = "ultrafast"  # x264: speed over size; the files are previews, not masters
 
 
@@ -72,6 +73,8 @@ class Timeline:
     visuals: tuple[Visual, ...]
     titles: tuple[Title, ...]
     music: tuple[Music, ...]
+    audio_rate: int = AUDIO_RATE  # samples a second of the soundtrack
+    stereo: bool = True
 
 
 def _num(value: Any, default: float = 0.0) -> float:
@@ -82,7 +85,13 @@ def _num(value: Any, default: float = 0.0) -> float:
     return number if math.isfinite(number) else default
 
 
-def timeline_of(draft: dict[str, Any], media: dict[str, MediaFile], fps: int | None) -> Timeline:
+def timeline_of(
+    draft: dict[str, Any],
+    media: dict[str, MediaFile],
+    fps: int | None,
+    audio_rate: int = AUDIO_RATE,
+    stereo: bool = True,
+) -> Timeline:
     """Read the draft (untrusted: from the client) into what to draw; ValueError when it can't be."""
     meta = draft.get("m")
     meta = meta if isinstance(meta, dict) else {}
@@ -126,22 +135,25 @@ def timeline_of(draft: dict[str, Any], media: dict[str, MediaFile], fps: int | N
     if not 1 <= rate <= 60:
         raise ValueError(f"{rate} frames per second is outside 1-60")
     visuals.sort(key=lambda v: v.start)
-    return Timeline(width, height, rate, seconds, tuple(visuals), tuple(titles), tuple(tracks))
+    return Timeline(
+        width, height, rate, seconds, tuple(visuals), tuple(titles), tuple(tracks), audio_rate, stereo
+    )
 
 
 def soundtrack(timeline: Timeline) -> NDArray[np.float32]:
-    """The whole mix, mono, at ``music.RATE``."""
-    out = np.zeros(round(timeline.seconds * music.RATE), dtype=np.float32)
+    """The whole mix, mono, at the timeline's ``audio_rate``."""
+    rate = timeline.audio_rate
+    out = np.zeros(round(timeline.seconds * rate), dtype=np.float32)
     for track in timeline.music:
-        at = int(track.start * music.RATE)
+        at = int(track.start * rate)
         if at >= out.size:
             continue
         seconds = min(track.end, timeline.seconds) - track.start
         sound = None
         if track.media is not None and track.media.path is not None and track.media.kind == "audio":
-            sound = load_audio(track.media.path, music.RATE, seconds)
+            sound = load_audio(track.media.path, rate, seconds)
         if sound is None:
-            sound = music.synthesise(track.name, seconds)
+            sound = music.synthesise(track.name, seconds, rate)
         sound = sound[: out.size - at]
         out[at : at + sound.size] += sound * track.volume
     return np.clip(out, -1.0, 1.0)
@@ -208,8 +220,9 @@ def render(
         video = container.add_stream("libx264", rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
         video.options = {"preset": PRESET, "crf": "23"}
-        sound = container.add_stream("aac", rate=music.RATE, layout="stereo")
-        sound.bit_rate = 128_000
+        rate, layout = timeline.audio_rate, "stereo" if timeline.stereo else "mono"
+        sound = container.add_stream("aac", rate=rate, layout=layout)
+        sound.bit_rate = 128_000 if timeline.stereo else 64_000
         picture: _Picture | None = None
         sent = 0  # audio samples encoded so far
         try:
@@ -233,25 +246,28 @@ def render(
                 frame.pts = i
                 frame.time_base = Fraction(1, fps)
                 container.mux(video.encode(frame))
-                until = audio.size if i == frames - 1 else int((i + 1) / fps * music.RATE)
-                sent = _encode_audio(container, sound, audio, sent, until)
+                until = audio.size if i == frames - 1 else int((i + 1) / fps * rate)
+                sent = _encode_audio(container, sound, timeline, audio, sent, until)
                 progress((i + 1) / frames)
             container.mux(video.encode(None))
-            _encode_audio(container, sound, audio, sent, audio.size)
+            _encode_audio(container, sound, timeline, audio, sent, audio.size)
             container.mux(sound.encode(None))
         finally:
             if picture is not None:
                 picture.close()
 
 
-def _encode_audio(container: Any, stream: Any, audio: NDArray[np.float32], sent: int, until: int) -> int:
+def _encode_audio(
+    container: Any, stream: Any, timeline: Timeline, audio: NDArray[np.float32], sent: int, until: int
+) -> int:
     """Encode whole AAC frames of ``audio`` up to ``until`` (the tail once ``until`` is the end)."""
     while sent < until and (until - sent >= AUDIO_FRAME or until == audio.size):
         chunk = audio[sent : sent + AUDIO_FRAME]
-        frame = av.AudioFrame.from_ndarray(np.stack([chunk, chunk]), format="fltp", layout="stereo")
-        frame.sample_rate = music.RATE
+        planes, layout = (np.stack([chunk, chunk]), "stereo") if timeline.stereo else (chunk[None, :], "mono")
+        frame = av.AudioFrame.from_ndarray(planes, format="fltp", layout=layout)
+        frame.sample_rate = timeline.audio_rate
         frame.pts = sent
-        frame.time_base = Fraction(1, music.RATE)
+        frame.time_base = Fraction(1, timeline.audio_rate)
         container.mux(stream.encode(frame))
         sent += chunk.size
     return sent
@@ -268,7 +284,8 @@ def render_job(state: SimState, job: RenderJob, draft: dict[str, Any]) -> None:
         with state.lock:
             known = dict(state.media)
             fps = state.config.render_fps
-        timeline = timeline_of(draft, known, fps)
+            rate, stereo = state.config.audio_rate, state.config.audio_stereo
+        timeline = timeline_of(draft, known, fps, rate, stereo)
         dest.parent.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
 
