@@ -852,6 +852,71 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked nothing of the length, but the video went from {before} to {found} seconds",
         "请求没有要求改时长，但视频从 {before} 秒变成了 {found} 秒",
     ),
+    # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
+    "asked.unasked.music.replaced": (
+        "the request said nothing of the music, but it was replaced: {before} → {names}",
+        "请求没有提到音乐，但音乐被换了：{before} → {names}",
+    ),
+    "asked.unasked.music.replaced.unnamed": (
+        "the request said nothing of the music, but it was replaced",
+        "请求没有提到音乐，但音乐被换了",
+    ),
+    "asked.unasked.music.removed": (
+        "the request said nothing of the music, but the music ({names}) was removed",
+        "请求没有提到音乐，但音乐（{names}）被删掉了",
+    ),
+    "asked.unasked.music.removed.unnamed": (
+        "the request said nothing of the music, but the music was removed",
+        "请求没有提到音乐，但音乐被删掉了",
+    ),
+    "asked.unasked.music.added": (
+        "the request said nothing of music, but music was added ({names})",
+        "请求没有提到音乐，但加上了音乐（{names}）",
+    ),
+    "asked.unasked.music.added.unnamed": (
+        "the request said nothing of music, but music was added",
+        "请求没有提到音乐，但加上了音乐",
+    ),
+    "asked.unasked.volume": (
+        "the request said nothing of the music's volume, but it went from {before}% to {found}%",
+        "请求没有提到音量，但音乐音量从 {before}% 变成了 {found}%",
+    ),
+    "asked.unasked.clips.removed": (
+        "the request said nothing of the clips, but the video lost {count}: {names}",
+        "请求没有提到片段，但视频少了 {count}：{names}",
+    ),
+    "asked.unasked.clips.removed.unnamed": (
+        "the request said nothing of the clips, but the video lost {count}",
+        "请求没有提到片段，但视频少了 {count}",
+    ),
+    "asked.unasked.clips.added": (
+        "the request said nothing of the clips, but the video gained {count}: {names}",
+        "请求没有提到片段，但视频多了 {count}：{names}",
+    ),
+    "asked.unasked.clips.added.unnamed": (
+        "the request said nothing of the clips, but the video gained {count}",
+        "请求没有提到片段，但视频多了 {count}",
+    ),
+    "asked.unasked.frame": (
+        "the request said nothing of the frame, but it went from {before} to {found}",
+        "请求没有提到画面比例，但画面从 {before} 变成了 {found}",
+    ),
+    "asked.unasked.text.removed": (
+        "the request said nothing of the text on screen, but {names} was removed",
+        "请求没有提到屏幕上的文字，但{names}被删掉了",
+    ),
+    "asked.unasked.text.removed.unnamed": (
+        "the request said nothing of the text on screen, but text was removed",
+        "请求没有提到屏幕上的文字，但有文字被删掉了",
+    ),
+    "asked.unasked.text.replaced": (
+        "the request said nothing of the text on screen, but {before} became {names}",
+        "请求没有提到屏幕上的文字，但{before}变成了{names}",
+    ),
+    "asked.unasked.text.replaced.unnamed": (
+        "the request said nothing of the text on screen, but it was changed",
+        "请求没有提到屏幕上的文字，但文字被改了",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",

@@ -157,6 +157,8 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.length_unasked", lang, before=before, found=found))
+        elif kind in _UNASKED:
+            items.append(unasked_item(item, lang, named))
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
             name = quote_list([str(item.get("name"))], lang)
@@ -165,6 +167,41 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+_UNASKED = frozenset(("music_unasked", "volume_unasked", "clips_unasked", "frame_unasked", "text_unasked"))
+
+
+def unasked_item(item: dict[str, Any], lang: Lang, named: bool = True) -> str:
+    """A change of a kind the request said nothing of (``asked.unasked``), said as the fact it is."""
+    kind, change = str(item.get("kind")), str(item.get("change", ""))
+    names = [str(n) for n in item.get("names") or []]
+    olds = [str(n) for n in item.get("before") or []] if kind != "volume_unasked" else []
+    if kind == "volume_unasked":
+        return t(
+            "asked.unasked.volume",
+            lang,
+            before=f"{item.get('before', 0):g}",
+            found=f"{item.get('found', 0):g}",
+        )
+    if kind == "frame_unasked":
+        old, new = item.get("before") or [None] * 3, item.get("found") or [None] * 3
+        frames = [t("timeline.frame", lang, w=f[0], h=f[1], ratio=f[2]) for f in (old, new)]
+        return t("asked.unasked.frame", lang, before=frames[0], found=frames[1])
+    if kind == "clips_unasked":
+        n = int(item.get("n") or len(names) or 1)
+        count = t("timeline.clips.one", lang) if n == 1 else t("timeline.clips", lang, n=n)
+        key = f"asked.unasked.clips.{'added' if change == 'added' else 'removed'}"
+        if named and names:
+            return t(key, lang, count=count, names=quote_list(names, lang))
+        return t(key + ".unnamed", lang, count=count)
+    area = "music" if kind == "music_unasked" else "text"
+    if change not in (("replaced", "removed", "added") if area == "music" else ("replaced", "removed")):
+        change = "removed"
+    key = f"asked.unasked.{area}.{change}"
+    if named and names and (olds or change != "replaced"):
+        return t(key, lang, names=quote_list(names, lang), before=quote_list(olds, lang))
+    return t(key + ".unnamed", lang)
 
 
 def not_checked(gen: Generation) -> list[str]:

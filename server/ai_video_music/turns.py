@@ -104,8 +104,10 @@ def compare(
             # unchanged timeline is said as such already.)
             if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
                 unmet.append(same)
-            if changed and (length := asked.length_unasked(prompt, before_tl, after_tl)) is not None:
-                unmet.append(length)
+            if changed:
+                # What changed that the words asked nothing of (the music replaced when a caption
+                # was asked for, clips dropped, the frame or the length changed): said as a fact.
+                unmet += asked.unasked(prompt, before_tl, after_tl)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.

@@ -21,7 +21,7 @@ import uuid_utils
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from ..agent import Plan, plan_turn
+from ..agent import Plan, overreach, plan_turn
 from ..config import SseFormat
 from ..envelope import ApiReject, json_body, session_for, user_for
 from ..faults import Fault
@@ -68,6 +68,8 @@ async def run_sse(state: SimState, request: Request) -> Response:
             lie, state.next_lie = state.next_lie, None
         else:
             lie = plan.kind == "edit" and state.rng.random() < state.config.lie_rate
+        if state.next_overreach:  # one turn that also swaps the music, unasked
+            state.next_overreach, plan = False, overreach(plan)
         for item in plan.generated:
             state.media[item["url"]] = MediaFile(item["url"], "generated", item["name"], None)
     fault = state.faults.take("run_sse", {"drop", "error_event"})

@@ -1,0 +1,126 @@
+"""Play-test 15, answers that misled: a change the request did not ask for (the music replaced
+when a caption was asked for, clips dropped, the frame changed) is said as a fact from the diff,
+in the user's language; never left for the assistant to tell as "done as asked"."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.asked import unasked
+from ai_video_music.simulator import Simulator
+from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
+
+from .conftest import ask
+
+pytestmark = pytest.mark.anyio
+
+
+def tl(
+    clips: tuple[str, ...] = ("beach.jpg", "forest.jpg"),
+    music: str | None = "Lo-fi Chill (free music)",
+    volume: float = 35.0,
+    titles: tuple[str, ...] = ("Spring Sale",),
+    frame: tuple[int, int] = (1920, 1080),
+) -> Timeline:
+    seconds = 5.0 * len(clips)
+    video = Track("video", "", [Segment(c, i * 5, i * 5 + 5, None) for i, c in enumerate(clips)], len(clips))
+    tracks = [video]
+    if music is not None:
+        tracks.append(Track("audio", "", [Segment(music, 0, seconds, volume)], 1))
+    if titles:
+        tracks.append(Track("text", "", [Segment(x, 0, 3, None) for x in titles], len(titles)))
+    return Timeline(tuple(tracks), len(tracks), seconds, frame[0], frame[1], aspect_ratio(*frame))
+
+
+CAPTION = "add the caption 'Grand opening' at the start"
+
+
+def test_music_replaced_when_only_a_caption_was_asked_is_said() -> None:
+    after = tl(music="Calm Piano (free music)", titles=("Spring Sale", "Grand opening"))
+    assert unasked(CAPTION, tl(), after) == [
+        {
+            "kind": "music_unasked",
+            "change": "replaced",
+            "before": ["Lo-fi Chill (free music)"],
+            "names": ["Calm Piano (free music)"],
+        }
+    ]
+    assert unasked("在开头加一行字「盛大开业」", tl(), after)[0]["change"] == "replaced"
+
+
+@pytest.mark.parametrize(
+    ("after", "kind", "change"),
+    [
+        (tl(music=None), "music_unasked", "removed"),
+        (tl(volume=80), "volume_unasked", None),
+        (tl(clips=("beach.jpg",)), "clips_unasked", "removed"),
+        (tl(frame=(1080, 1920)), "frame_unasked", None),
+        (tl(titles=()), "text_unasked", "removed"),
+        (tl(titles=("Summer",)), "text_unasked", "replaced"),
+    ],
+)
+def test_each_kind_of_change_nobody_asked_for_is_found(
+    after: Timeline, kind: str, change: str | None
+) -> None:
+    for prompt in ("make the colours warmer", "把色调调暖一点"):
+        found = unasked(prompt, tl(), after)
+        assert [(f["kind"], f.get("change")) for f in found] == [(kind, change)], (prompt, found)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "after"),
+    [
+        ("swap the music for something calmer", tl(music="Calm Piano (free music)")),
+        ("make it feel more relaxing", tl(music="Calm Piano (free music)")),
+        ("把音乐换成钢琴曲", tl(music="Calm Piano (free music)")),
+        ("换个轻松的风格", tl(music="Calm Piano (free music)")),
+        ("turn it down a little, it's too loud", tl(volume=20)),
+        ("remove the forest photo", tl(clips=("beach.jpg",))),
+        ("make it 5 seconds", tl(clips=("beach.jpg",))),
+        ("make it 20 seconds", tl(clips=("beach.jpg", "forest.jpg", "city.jpg", "sea.jpg"))),
+        ("把森林那张删掉", tl(clips=("beach.jpg",))),
+        ("make it vertical for TikTok", tl(frame=(1080, 1920))),
+        ("做成竖屏", tl(frame=(1080, 1920))),
+        ("remove the title", tl(titles=())),
+        ("change the title to 'Summer'", tl(titles=("Summer",))),
+        ("undo the last change", tl(music=None, titles=())),
+        ("start over with a different style", tl(music="Calm Piano (free music)", titles=())),
+        ("make a new video of the sea", tl(clips=("sea.mp4",), music="Calm Piano (free music)")),
+    ],
+)
+def test_a_change_the_words_speak_of_is_not_unasked(prompt: str, after: Timeline) -> None:
+    assert unasked(prompt, tl(), after) == [], prompt
+
+
+def test_a_video_made_from_nothing_asks_for_all_it_has() -> None:
+    assert unasked("add a title", Timeline(), tl()) == []
+
+
+async def test_an_edit_that_also_replaced_the_music_says_so_first(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    sim.configure(next_overreach=True)  # the agent adds the caption and swaps the music too
+    out = await ask(rich, "generate", {"prompt": CAPTION})
+    said = (
+        "the request said nothing of the music, but it was replaced: "
+        "“Lo-fi Chill (free music)” → “Calm Piano (free music)”"
+    )
+    assert out["reply"].startswith("Not as asked: " + said), out["reply"]
+    assert said in out["not_as_asked"]
+    assert not any("call export (free)" in s for s in out["next_steps"]), out["next_steps"]
+    assert any("the request said nothing of the music, but it was replaced" in s for s in out["next_steps"])
+    done = await ask(rich, "export")
+    assert "said nothing of the music" in done["reply"], "the file is told as not as asked either"
+
+
+async def test_an_unasked_change_is_said_in_chinese(rich: Client, sim: Simulator, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "用这张照片做一个6秒的视频"})
+    sim.configure(next_overreach=True)
+    out = await ask(rich, "generate", {"prompt": "在开头加一行字「盛大开业」"})
+    assert out["reply"].startswith("与要求不符：请求没有提到音乐，但音乐被换了："), out["reply"]
