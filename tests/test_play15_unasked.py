@@ -124,3 +124,47 @@ async def test_an_unasked_change_is_said_in_chinese(rich: Client, sim: Simulator
     sim.configure(next_overreach=True)
     out = await ask(rich, "generate", {"prompt": "在开头加一行字「盛大开业」"})
     assert out["reply"].startswith("与要求不符：请求没有提到音乐，但音乐被换了："), out["reply"]
+
+
+# --- 2. a file named that the project does not have ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "names"),
+    [
+        ("use sunset.jpg for the opening", ["sunset.jpg"]),
+        ("用sunset.jpg做开头", ["sunset.jpg"]),
+        ("把「海边 日落.png」放最后", ["海边 日落.png"]),
+        ("put C:\\pics\\IMG_2034.HEIC first.", ["IMG_2034.HEIC"]),
+        ("add the caption 'see you at example.com'", []),
+        ("make the title v1.2 and keep it", []),
+    ],
+)
+def test_the_file_names_a_request_names_are_read(prompt: str, names: list[str]) -> None:
+    from ai_video_music.asked import files_named
+
+    assert files_named(prompt) == names
+
+
+async def test_a_file_never_uploaded_is_said_plainly_with_what_was(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    out = await ask(rich, "generate", {"prompt": "use sunset.jpg for the opening and make it 10 seconds"})
+    said = "no file named “sunset.jpg” was uploaded to this project (its uploads: “beach.jpg”)"
+    assert out["reply"].startswith("Not as asked: " + said), out["reply"]
+    assert not any("sunset.jpg" in q for q in out["not_checked"]), "said as a fact, not as unchecked"
+    assert any("call upload with it" in s for s in out["next_steps"]), out["next_steps"]
+    assert not any("call export (free)" in s for s in out["next_steps"]), out["next_steps"]
+    # The file the user did upload, named, is no alarm.
+    fine = await ask(rich, "generate", {"prompt": "use beach.jpg for the opening"})
+    assert "no file named" not in fine["reply"], fine["reply"]
+
+
+async def test_a_file_never_uploaded_is_said_in_chinese(rich: Client, sim: Simulator, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "用这张照片做一个6秒的视频"})
+    out = await ask(rich, "generate", {"prompt": "把 sunset.jpg 放在开头"})
+    said = "这个项目没有上传过名为「sunset.jpg」的文件（已上传的是：「beach.jpg」）"
+    assert out["reply"].startswith("与要求不符：" + said), out["reply"]

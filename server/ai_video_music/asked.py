@@ -967,3 +967,47 @@ def speaks_of_own_media(prompt: str) -> bool:
             if not negated.search(text[max(0, m.start() - 40) : m.start()]):
                 return True
     return False
+
+
+# A file named in the words ("use sunset.jpg for the opening", "用 海边.png 做结尾"): a name and one
+# of the extensions people upload. Quoted or not: a caption rarely ends in ".jpg".
+_EXTENSION = r"\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|mp4|mov|m4v|avi|mkv|webm|mp3|wav|m4a|aac|flac|ogg)"
+_FILE_NAME = re.compile(
+    r"(?i)(?<![\w.\-])([^\s\"'“”‘’「」『』《》<>,，。；;:：()（）\[\]\0]{1,80}?"
+    + _EXTENSION
+    + r")(?![A-Za-z0-9_]|\.[A-Za-z0-9])"
+)
+_QUOTED_FILE = re.compile(r"(?i)^[^\n]{1,80}" + _EXTENSION + r"$")
+# A Chinese verb written against a Latin file name ("用sunset.jpg"): not part of the name.
+_CJK_LEAD = re.compile(r"^[\u3400-\u9fff]+(?=[A-Za-z0-9_])")
+
+
+def files_named(prompt: str) -> list[str]:
+    """The file names the words name, in order, each once."""
+    quoted = [m.group(0)[1:-1].strip() for m in _QUOTED.finditer(prompt)]
+    names = [q for q in quoted if _QUOTED_FILE.match(q)]  # "My Trip 1.mov": spaces and all
+    masked = _QUOTED.sub(
+        lambda m: "\0" * len(m.group(0)) if _QUOTED_FILE.match(m.group(0)[1:-1].strip()) else m.group(0),
+        prompt,
+    )
+    names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
+    bare = (re.split(r"[\\/]", n)[-1] for n in names)
+    return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
+
+
+def _base(name: str) -> str:
+    return re.split(r"[\\/]", name.strip())[-1].casefold()
+
+
+def no_such_file(prompt: str, uploaded: list[str], total: int, tl: Timeline) -> dict[str, Any] | None:
+    """The words name a file this project was never sent (``uploaded``: the names of all
+    ``total`` of its uploads) and the timeline has no clip of that name either: the fact, with
+    what was uploaded. Not judged when some uploads' names are unknown here."""
+    if total > len(uploaded):
+        return None
+    have = {_base(n) for n in uploaded}
+    have |= {_base(seg.name) for tr in tl.tracks for seg in tr.segments if seg.name}
+    missing = [n for n in files_named(prompt) if _base(n) not in have]
+    if not missing:
+        return None
+    return {"kind": "no_such_file", "names": missing[:5], "uploaded": uploaded[:10], "total": total}

@@ -852,6 +852,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked nothing of the length, but the video went from {before} to {found} seconds",
         "请求没有要求改时长，但视频从 {before} 秒变成了 {found} 秒",
     ),
+    "asked.no_such_file": (
+        "no file named {names} was uploaded to this project (its uploads: {uploaded})",
+        "这个项目没有上传过名为{names}的文件（已上传的是：{uploaded}）",
+    ),
+    "asked.no_such_file.none": (
+        "no file named {names} was uploaded to this project (nothing was uploaded to it)",
+        "这个项目没有上传过名为{names}的文件（这个项目还没有上传任何文件）",
+    ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
         "the request said nothing of the music, but it was replaced: {before} → {names}",
@@ -1033,6 +1041,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),
+    "next.no_such_file": (
+        "Tell the user no file named {names} was uploaded to this project, so it isn't in the video; "
+        "don't say it was used. If they have it, call upload with it, then ask for the change again.",
+        "告诉用户这个项目没有上传过名为{names}的文件，所以视频里没有用到它；不要说已经用上了。"
+        "如果用户有这个文件，先用 upload 上传，再请求修改。",
+    ),
     "next.not_as_asked": (
         "Tell the user first what differs from their request ({items}) and offer to fix it with "
         "generate (a new request, about {cost} credits); call export only if they want it as it is.",

@@ -157,6 +157,8 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.length_unasked", lang, before=before, found=found))
+        elif kind == "no_such_file":
+            items.append(no_such_file_item(item, lang))
         elif kind in _UNASKED:
             items.append(unasked_item(item, lang, named))
         elif kind == "order":
@@ -167,6 +169,26 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+def absent_files(gen: Generation) -> list[str]:
+    """Files the request named that were never uploaded to its project (``asked.no_such_file``)."""
+    found = turn_facts(gen).get("not_as_asked")
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, dict) and item.get("kind") == "no_such_file":
+            return [str(n) for n in item.get("names") or []]
+    return []
+
+
+def no_such_file_item(item: dict[str, Any], lang: Lang) -> str:
+    """A file the words name that this project was never sent, with what it was sent."""
+    names = quote_list([str(n) for n in item.get("names") or []], lang)
+    uploaded = [str(n) for n in item.get("uploaded") or []]
+    if not uploaded:
+        return t("asked.no_such_file.none", lang, names=names)
+    total = item.get("total")
+    more = t("list.sep", lang) + "…" if isinstance(total, int) and total > len(uploaded) else ""
+    return t("asked.no_such_file", lang, names=names, uploaded=quote_list(uploaded, lang) + more)
 
 
 _UNASKED = frozenset(("music_unasked", "volume_unasked", "clips_unasked", "frame_unasked", "text_unasked"))
@@ -445,6 +467,8 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
         steps.append(t("next.landed_withdrawn", lang))
     elif unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
+    if absent_files(gen):  # the fix is an upload first: a request alone can't use a file never sent
+        steps.append(t("next.no_such_file", lang, names=quote_list(absent_files(gen), lang)))
     missing = missing_quotes(gen)
     if missing:
         steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 10.0
 AGENT_POLL_S = 15  # a turn takes about a minute: looking every 15 s finds its answer soon enough
+MAX_UPLOADS_NAMED = 200  # a file named in a request is looked for among this many uploads
 
 
 def prompt_key(prompt: str) -> str:
@@ -68,11 +69,16 @@ class TurnFailed(NemoError):
 
 
 def compare(
-    before: SessionState | None, after: SessionState, prompt: str = ""
+    before: SessionState | None,
+    after: SessionState,
+    prompt: str = "",
+    uploaded: tuple[list[str], int] | None = None,
 ) -> tuple[bool | None, dict[str, Any]] | None:
     """The verified change between two states, in every language; None when a draft can't be
     read (a hostile draft must not turn a paid answer into an error). Texts the request quoted
-    that are nowhere in the new draft are listed: a fact, whatever the agent says."""
+    that are nowhere in the new draft are listed: a fact, whatever the agent says. ``uploaded``:
+    the project's upload names and how many there are, to tell a file named in the words that
+    was never uploaded."""
     try:
         before_tl: Timeline | None = (
             read_timeline(before.draft, before.canvas) if before is not None else None
@@ -108,6 +114,9 @@ def compare(
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
                 unmet += asked.unasked(prompt, before_tl, after_tl)
+            absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
+            if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
+                unmet.insert(0, absent)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -115,7 +124,10 @@ def compare(
                 facts["name_shown"] = shown
             # What the request asks that no check above can verify: listed, never left to read
             # as done ("a bit brighter" is nowhere on a timeline).
-            if open_asks := unchecked.not_checked(prompt, after_tl):
+            open_asks = unchecked.not_checked(prompt, after_tl)
+            if absent is not None:  # said above, with what was uploaded
+                open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
+            if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
@@ -415,7 +427,9 @@ class Turns:
         if after is not None:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
-            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt)
+            media, total = self.s.store.media_page(project.id, MAX_UPLOADS_NAMED)
+            uploaded = ([m.name for m in media], total)
+            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:
