@@ -4,14 +4,19 @@ in the user's language; never left for the assistant to tell as "done as asked".
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
+from typing import Any
 
+import anyio
 import pytest
 from mcp import Client
 
 from ai_video_music.asked import unasked
+from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
+from ai_video_music.tools import create_server
 
 from .conftest import ask
 
@@ -168,3 +173,55 @@ async def test_a_file_never_uploaded_is_said_in_chinese(rich: Client, sim: Simul
     out = await ask(rich, "generate", {"prompt": "把 sunset.jpg 放在开头"})
     said = "这个项目没有上传过名为「sunset.jpg」的文件（已上传的是：「beach.jpg」）"
     assert out["reply"].startswith("与要求不符：" + said), out["reply"]
+
+
+# --- 3. an edit that lands while an export of the timeline before it renders ------------------
+
+
+async def test_an_export_that_rendered_while_an_edit_landed_says_the_file_is_from_before_it(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """Export started → an edit requested (from another call) lands → the export finishes: the
+    file is of the timeline before the edit, and its answer said "saved" as if it had it."""
+    token, _ = sim.state.register_user(credits=2000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
+        done: dict[str, Any] = {}
+
+        async def export() -> None:
+            done.update(await ask(client, "export"))
+
+        with sim.hold("render") as gate:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(export)
+                assert await gate.entered()
+                edit = await ask(client, "generate", {"prompt": "lower the music to 20%"})
+                gate.release()
+        assert edit["timeline_changed"] is True
+        # The edit's own answer: the export under way is of the timeline before it.
+        assert "An export of the timeline before this change was under way" in edit["reply"], edit["reply"]
+        assert any("won't have it" in s for s in edit["next_steps"]), edit["next_steps"]
+        assert done["status"] == "done"
+        said = "This export shows the timeline from before “lower the music to 20%” changed it"
+        assert said in done["reply"] and done["reply"].index(said) < done["reply"].index(done["path"])
+        assert done["not_in_file"] == ["lower the music to 20%"]
+        assert "call export again" in done["next_steps"][0], done["next_steps"]
+        again = await ask(client, "export")
+        assert again["path"] != done["path"] and "from before" not in again["reply"], again["reply"]
+
+
+async def test_a_render_of_an_earlier_timeline_is_marked_in_status(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=2000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "用这张照片做一个6秒的视频"})
+        with sim.hold("render"):
+            assert (await ask(client, "export"))["status"] == "rendering"
+            edit = await ask(client, "generate", {"prompt": "音乐音量调到20%"})
+            assert "这次修改生效时，修改前的时间线正在导出" in edit["reply"], edit["reply"]
+            seen = await ask(client, "status")
+            assert "（渲染的是较早的时间线：文件里不会有之后的修改）" in seen["reply"], seen["reply"]

@@ -1388,6 +1388,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这个文件里没有「{prompt}」的结果：那个请求中断了，可能仍会生效。不要重复发送；"
         "等它生效后再导出，新文件里才会有它。",
     ),
+    "agent.export_before": (
+        "An export of the timeline before this change was under way when it landed: that file won't have "
+        "this change.",
+        "这次修改生效时，修改前的时间线正在导出：那个文件里不会有这次修改。",
+    ),
+    "next.export_before": (
+        "Tell the user the export that was under way is from before this change and won't have it; "
+        "call export (free) for a file that has it.",
+        "告诉用户正在进行的那次导出是修改前的版本，不包含这次修改；调用 export（免费）可得到包含修改的文件。",
+    ),
+    "export.before_edit": (
+        "This export shows the timeline from before {prompts} changed it (the change landed while it "
+        "rendered): the file doesn't have that change.",
+        "这次导出的是{prompts}修改之前的时间线（修改在渲染期间才生效）：文件里没有这次修改。",
+    ),
+    "export.before_running": (
+        "{prompt} is still being worked on: this export is from before it and won't have what it changes.",
+        "{prompt}仍在处理中：这次导出是在它之前的时间线，不会包含它的修改。",
+    ),
     "export.reused": (
         "The timeline hasn't changed since this video was saved, so this is the same file.",
         "保存这个视频之后时间线没有变化，所以还是同一个文件。",
@@ -1449,6 +1468,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.page": (
         "Exports: {n} in all; this is page {page} of {pages}.",
         "导出共 {n} 个；这是第 {page}/{pages} 页。",
+    ),
+    "status.rendering_outdated": (
+        "(of an earlier timeline: the file won't have the changes since)",
+        "（渲染的是较早的时间线：文件里不会有之后的修改）",
     ),
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
@@ -1582,6 +1605,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.status_then_resend": (
         "Call status in a minute for the earlier answer, then send this request again.",
         "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
+    ),
+    "next.export_after_edit": (
+        "Tell the user this file doesn't have their latest change ({prompts}): it was rendered from the "
+        "timeline before it. Don't say the file has it; call export again (free) for a file that does.",
+        "告诉用户这个文件里没有他们最新的修改（{prompts}）：它是按修改前的时间线渲染的。不要说文件里已有这次修改；"
+        "再调用一次 export（免费）即可得到包含修改的文件。",
     ),
     "next.export": (
         "When the user wants the file, call export (free): it renders and saves the MP4.",

@@ -335,6 +335,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     missing = missing_quotes(gen)
     if missing:
         parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
+    if gen.timeline_changed and facts.get("export_before"):
+        parts.append(t("agent.export_before", lang))
     unchecked = not_checked(gen)
     if unchecked and gen.timeline_changed is not False:  # unchanged: said above, for all of it
         parts.append(t("asked.not_checked", lang, items=quote_list(unchecked, lang)))
@@ -392,6 +394,18 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         elif unmet:
             lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
     return lines
+
+
+def file_before(changed: list[Generation], running: Generation | None, lang: Lang) -> str:
+    """An export whose render began before requests that changed the timeline (or before one
+    still running): the file is from before them, so it doesn't have what they did."""
+    parts = []
+    if changed:
+        prompts = quote_list([cap(g.prompt, 80) for g in changed], lang)
+        parts.append(t("export.before_edit", lang, prompts=prompts))
+    if running is not None:
+        parts.append(t("export.before_running", lang, prompt=quote_list([cap(running.prompt, 80)], lang)))
+    return join_sentences(parts, lang)
 
 
 def earlier_unchanged(
@@ -475,6 +489,8 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     unchecked = not_checked(gen)
     if unchecked:
         steps.append(t("next.not_checked", lang, items=quote_list(unchecked, lang)))
+    if gen.timeline_changed and facts.get("export_before"):
+        steps.append(t("next.export_before", lang))
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
@@ -645,6 +661,8 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
     )
     extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+    if e.matches_timeline is False and e.status not in ("failed", "cancelled", "missing"):
+        extra += " " + t("status.rendering_outdated", lang)  # its file won't have the later changes
     return f"- {when}{where}: {state}{extra}"
 
 

@@ -34,7 +34,7 @@ from .models import SessionState
 from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
-from .records import TurnState
+from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import as_asked, changes, not_as_asked, not_checked, said, turn_reply, turn_steps
 from .router import Action
 from .sanitize import cap
@@ -422,6 +422,7 @@ class Turns:
         changed: bool | None = None
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
+        gen_sent = asked.sent_at if asked is not None else None
         if self.s.store.withdrawn(gen_id):  # cancelled while it ran: nothing to offer again
             facts["withdrawn"] = True
         if after is not None:
@@ -435,6 +436,20 @@ class Turns:
             else:
                 changed, verified = found
                 facts.update(verified)
+        if changed and gen_sent is not None:
+            # An export of the timeline before this change was under way as it landed: its file
+            # won't have the change, whatever the assistant would assume.
+            was = facts.get("timeline", {}).get("before")
+            rendering = [
+                r.id
+                for r in self.s.store.project_renders(project.id, 5)
+                if r.draft_fp is not None
+                and r.draft_fp == was
+                and r.created_at <= gen_sent
+                and (r.status in OPEN_RENDER or (r.status is RenderState.DOWNLOADED and not r.told))
+            ]
+            if rendering:
+                facts["export_before"] = rendering[0]
         if error is not None and accepted and changed is False:
             # The connection broke once the agent had the message: an unchanged timeline now says
             # nothing of what it will have in a moment (the agent works on). Unknown, not "nothing".
