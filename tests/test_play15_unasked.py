@@ -225,3 +225,54 @@ async def test_a_render_of_an_earlier_timeline_is_marked_in_status(
             assert "这次修改生效时，修改前的时间线正在导出" in edit["reply"], edit["reply"]
             seen = await ask(client, "status")
             assert "（渲染的是较早的时间线：文件里不会有之后的修改）" in seen["reply"], seen["reply"]
+
+
+# --- 4. the language of the answer is the language the user writes in -------------------------
+
+
+async def test_a_working_answer_to_chinese_with_english_words_is_in_chinese(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=2000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video for our spring sale"})
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": "把 music 换成 lo-fi 的"})
+        assert working["status"] == "working" and working["language"] == "zh"
+        assert working["reply"].startswith("智能体仍在处理"), working["reply"]
+
+
+async def test_a_caption_or_file_in_another_language_does_not_change_the_answer_s(
+    rich: Client, image: Path
+) -> None:
+    """ "add the caption '新年快乐'" is written in English: its answer is English, and so are the
+    answers after it; a Chinese request quoting an English caption is answered in Chinese."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
+    out = await ask(rich, "generate", {"prompt": "add the caption '新年快乐' at the start"})
+    assert out["language"] == "en" and "What changed on the timeline" in out["reply"], out["reply"]
+    assert (await ask(rich, "status"))["language"] == "en"
+    zh = await ask(rich, "generate", {"prompt": "把标题改成 'Happy New Year'"})
+    assert zh["language"] == "zh", zh["reply"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "lang"),
+    [
+        ("把 music 换成 lo-fi 的", "zh"),
+        ("music 换成 lo-fi", "zh"),
+        ("用sunset.jpg做开头", "zh"),
+        ("加一行字 'Happy New Year'", "zh"),
+        ("「新年快乐」", "zh"),  # nothing but the quote: it is all there is to go by
+        ("add the caption '新年快乐' at the start", "en"),
+        ("Make the title 「春季大促」", "en"),
+        ("put 海滩.jpg first", "en"),
+        ("don't use 海滩.jpg, it's blurry", "en"),
+    ],
+)
+def test_the_language_is_the_one_the_words_around_quotes_and_files_are_in(prompt: str, lang: str) -> None:
+    from ai_video_music.messages import detect_language
+
+    assert detect_language(prompt) == lang

@@ -20,13 +20,23 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+# What the user quotes (a caption to show) or a file they name is not the language they write
+# in: "add the caption '新年快乐'" is English, "把 music 换成 lo-fi 的" Chinese.
+_NOT_THEIR_WORDS = re.compile(
+    "[\"“「『‘][^\"“”「」『』‘’\n]{0,200}[\"”」』’]|(?<!\\w)'[^'\n]{1,200}'(?!\\w)"
+    r"|[^\s\"'“”「」『』]{1,80}\.(?i:jpe?g|png|gif|webp|heic|mp4|mov|m4v|webm|mp3|wav|m4a)(?![A-Za-z0-9])"
+)
+
+
 def detect_language(text: str) -> Lang | None:
     """``zh`` for text with Chinese characters, ``en`` for Latin words, None when it can't tell
-    (a path, a number, an emoji): then the previous language stands."""
-    if _CJK.search(text):
-        return "zh"
-    if _LATIN.search(text):
-        return "en"
+    (a path, a number, an emoji): then the previous language stands. Quoted text and file names
+    count only when nothing else tells."""
+    for words in (_NOT_THEIR_WORDS.sub(" ", text), text):
+        if _CJK.search(words):
+            return "zh"
+        if _LATIN.search(words):
+            return "en"
     return None
 
 
