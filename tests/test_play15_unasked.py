@@ -83,6 +83,8 @@ def test_each_kind_of_change_nobody_asked_for_is_found(
         ("把音乐换成钢琴曲", tl(music="Calm Piano (free music)")),
         ("换个轻松的风格", tl(music="Calm Piano (free music)")),
         ("turn it down a little, it's too loud", tl(volume=20)),
+        ("make it 10 seconds, at 20%", tl(volume=20)),
+        ("fade out in the last 2 seconds", tl(volume=0)),
         ("remove the forest photo", tl(clips=("beach.jpg",))),
         ("make it 5 seconds", tl(clips=("beach.jpg",))),
         ("make it 20 seconds", tl(clips=("beach.jpg", "forest.jpg", "city.jpg", "sea.jpg"))),
@@ -94,6 +96,10 @@ def test_each_kind_of_change_nobody_asked_for_is_found(
         ("undo the last change", tl(music=None, titles=())),
         ("start over with a different style", tl(music="Calm Piano (free music)", titles=())),
         ("make a new video of the sea", tl(clips=("sea.mp4",), music="Calm Piano (free music)")),
+        ("give it more energy", tl(music="Upbeat Pop (free music)")),
+        ("make it look like a movie trailer", tl(music="Epic Cinematic (free music)", titles=("Soon",))),
+        ("更有活力一点", tl(music="Upbeat Pop (free music)")),
+        ("做出大片的感觉", tl(music="Epic Cinematic (free music)")),
     ],
 )
 def test_a_change_the_words_speak_of_is_not_unasked(prompt: str, after: Timeline) -> None:

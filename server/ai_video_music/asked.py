@@ -626,8 +626,11 @@ _MENTIONS_MUSIC = re.compile(
     r"(?i)\b(?:music|musical|songs?|soundtrack|bgm|tracks?|tunes?|audio|sounds?|beats?|melody|instrumental|piano"
     r"|guitar|lo-?fi|jazz|pop|rock|hip-?hop|edm|acoustic|mute[ds]?|volume|loud(?:er)?|quiet(?:er)?|soft(?:er)?"
     r"|upbeat|calm(?:er)?|chill|energetic|lively|mood|vibes?|feel(?:ing)?|atmosphere|tone|dramatic|relaxing"
-    r"|happy|sad|emotional|epic|cinematic|festive|romantic|style)\b"
-    r"|音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪"
+    r"|happy|sad|emotional|epic|cinematic|festive|romantic|style|energy|exciting|fun|intense|gentle|peaceful"
+    r"|soothing|cheerful|uplifting|groovy|funky|sentimental|nostalgic|spooky|dreamy|cozy|hype|party"
+    r"|fade[ds]?|fading)\b|\d\s*[%％]|百分之|淡"
+    r"|音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪|活力|热血|燃|嗨"
+    r"|温柔|治愈|伤感|怀旧|可爱|大气"
 )
 _MENTIONS_CLIPS = re.compile(
     r"(?i)\b(?:photos?|pictures?|pics?|images?|clips?|shots?|footage|scenes?|slides?|b-?roll|stock|media"
@@ -650,8 +653,9 @@ _MENTIONS_TEXT = re.compile(
 # any change may be what was asked.
 _OPEN_ENDED = re.compile(
     r"(?i)\b(?:redo|undo|revert|start\s+over|from\s+scratch|again|different|better|improve|polish|enhance|fix"
-    r"|professional|whatever|surprise|remix|rework|previous|original|back)\b"
-    r"|重做|重新|撤销|撤回|恢复|还原|优化|更好|专业|随便|看着办|再来|之前|原来"
+    r"|professional|whatever|surprise|remix|rework|previous|original|back|trailer|theme|aesthetic|vlog)\b"
+    r"|\b(?:look|looks|feel|feels)\s+(?:more\s+)?like\b"
+    r"|重做|重新|撤销|撤回|恢复|还原|优化|更好|专业|随便|看着办|再来|之前|原来|像|大片|电影感|高级|预告"
 )
 
 
