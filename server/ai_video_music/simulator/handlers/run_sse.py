@@ -3,7 +3,8 @@
 The turn is planned and charged before the stream starts (2001 when the balance is short),
 then works for the configured time with heartbeats, commits each stage's draft when its tool
 call returns, and ends with the reply (or none: ``no_text_rate``). A liar (``lie_rate`` or
-``next_lie``) streams the reply of the plan but commits nothing.
+``next_lie``) streams the reply of the plan but commits nothing; an overreacher (``next_overreach``)
+commits the plan and swaps the music as well.
 
 The agent works whether or not anyone reads: as at the service, a reader that goes away (its
 server died) loses the stream, not the work, which goes on to commit its drafts.
