@@ -18,7 +18,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
 from ai_video_music.tools import create_server
 
-from .conftest import ask
+from .conftest import ask, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -162,23 +162,40 @@ async def test_a_file_never_uploaded_is_said_plainly_with_what_was(
 ) -> None:
     await ask(rich, "upload", {"files": [str(image)]})
     await ask(rich, "generate", {"prompt": "make a 6 second video for our spring sale"})
-    out = await ask(rich, "generate", {"prompt": "use sunset.jpg for the opening and make it 10 seconds"})
-    said = "no file named “sunset.jpg” was uploaded to this project (its uploads: “beach.jpg”)"
-    assert out["reply"].startswith("Not as asked: " + said), out["reply"]
+    sent = len(requests_to(sim, "run_sse"))
+    prompt = "use sunset.jpg for the opening and make it 10 seconds"
+    held = await ask(rich, "generate", {"prompt": prompt})
+    said = "o file named “sunset.jpg” was uploaded to this project (its uploads: “beach.jpg”)"
+    assert held["status"] == "needs_confirmation" and held["reply"].startswith("N" + said), held["reply"]
+    assert "nothing was charged" in held["reply"] and len(requests_to(sim, "run_sse")) == sent
+    assert any("call upload with it" in s for s in held["next_steps"]), held["next_steps"]
+    # Sent anyway, as the user wants: the answer still says it, as a fact, never as done.
+    out = await ask(rich, "generate", {"prompt": prompt, "accept_cost": True})
+    assert out["status"] == "done" and len(requests_to(sim, "run_sse")) == sent + 1
+    assert out["reply"].startswith("Not as asked: n" + said), out["reply"]
     assert not any("sunset.jpg" in q for q in out["not_checked"]), "said as a fact, not as unchecked"
     assert any("call upload with it" in s for s in out["next_steps"]), out["next_steps"]
     assert not any("call export (free)" in s for s in out["next_steps"]), out["next_steps"]
     # The file the user did upload, named, is no alarm.
     fine = await ask(rich, "generate", {"prompt": "use beach.jpg for the opening"})
-    assert "no file named" not in fine["reply"], fine["reply"]
+    assert fine["status"] == "done" and "file named" not in fine["reply"], fine["reply"]
 
 
 async def test_a_file_never_uploaded_is_said_in_chinese(rich: Client, sim: Simulator, image: Path) -> None:
     await ask(rich, "upload", {"files": [str(image)]})
     await ask(rich, "generate", {"prompt": "用这张照片做一个6秒的视频"})
-    out = await ask(rich, "generate", {"prompt": "把 sunset.jpg 放在开头"})
+    held = await ask(rich, "generate", {"prompt": "把 sunset.jpg 放在开头"})
     said = "这个项目没有上传过名为「sunset.jpg」的文件（已上传的是：「beach.jpg」）"
+    assert held["status"] == "needs_confirmation" and held["reply"].startswith(said), held["reply"]
+    out = await ask(rich, "generate", {"prompt": "把 sunset.jpg 放在开头", "accept_cost": True})
     assert out["reply"].startswith("与要求不符：" + said), out["reply"]
+
+
+async def test_a_file_named_where_nothing_was_uploaded_is_not_sent(rich: Client, sim: Simulator) -> None:
+    out = await ask(rich, "generate", {"prompt": "make a 10 second video from sunset.jpg"})
+    assert out["status"] == "needs_confirmation", out["reply"]
+    assert "(nothing was uploaded to it)" in out["reply"] and requests_to(sim, "run_sse") == []
+    assert "about 100 credits" in out["reply"], "made from nothing, it would cost a generation's price"
 
 
 # --- 3. an edit that lands while an export of the timeline before it renders ------------------

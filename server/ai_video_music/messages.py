@@ -870,6 +870,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "no file named {names} was uploaded to this project (nothing was uploaded to it)",
         "这个项目没有上传过名为{names}的文件（这个项目还没有上传任何文件）",
     ),
+    "no_such_file.sentence": (
+        "No file named {names} was uploaded to this project (its uploads: {uploaded}).",
+        "这个项目没有上传过名为{names}的文件（已上传的是：{uploaded}）。",
+    ),
+    "no_such_file.sentence.none": (
+        "No file named {names} was uploaded to this project (nothing was uploaded to it).",
+        "这个项目没有上传过名为{names}的文件（这个项目还没有上传任何文件）。",
+    ),
+    "no_such_file.not_sent": (
+        "NemoVideo can't use a file it was never sent, and the request would still cost about {cost} "
+        "credits, so it was not sent: nothing was charged.",
+        "NemoVideo 用不了没有上传的文件，而这次请求仍会花费约 {cost} 积分，所以没有发送：没有扣费。",
+    ),
+    "next.no_such_file_confirm": (
+        "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
+        "then send the request again. Only if they want it sent without that file, call generate again "
+        "with the same arguments and accept_cost=true (about {cost} credits).",
+        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
+        "只有用户要求不用这个文件也照样发送时，才用相同参数加 accept_cost=true 再调用 generate"
+        "（约 {cost} 积分）。",
+    ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
         "the request said nothing of the music, but it was replaced: {before} → {names}",

@@ -180,15 +180,17 @@ def absent_files(gen: Generation) -> list[str]:
     return []
 
 
-def no_such_file_item(item: dict[str, Any], lang: Lang) -> str:
-    """A file the words name that this project was never sent, with what it was sent."""
+def no_such_file_item(item: dict[str, Any], lang: Lang, *, sentence: bool = False) -> str:
+    """A file the words name that this project was never sent, with what it was sent (a clause
+    of "Not as asked: …", or a ``sentence`` of its own)."""
+    key = "no_such_file.sentence" if sentence else "asked.no_such_file"
     names = quote_list([str(n) for n in item.get("names") or []], lang)
     uploaded = [str(n) for n in item.get("uploaded") or []]
     if not uploaded:
-        return t("asked.no_such_file.none", lang, names=names)
+        return t(key + ".none", lang, names=names)
     total = item.get("total")
     more = t("list.sep", lang) + "…" if isinstance(total, int) and total > len(uploaded) else ""
-    return t("asked.no_such_file", lang, names=names, uploaded=quote_list(uploaded, lang) + more)
+    return t(key, lang, names=names, uploaded=quote_list(uploaded, lang) + more)
 
 
 _UNASKED = frozenset(("music_unasked", "volume_unasked", "clips_unasked", "frame_unasked", "text_unasked"))

@@ -20,7 +20,7 @@ import anyio
 import uuid_utils
 
 from . import asked, budget, unchecked
-from .costs import GateKind, cost_of, gate, gate_text
+from .costs import EDIT_COST, GENERATION_COST, GateKind, cost_of, gate, gate_text
 from .errors import (
     ConnectionFailedError,
     LocalStateError,
@@ -237,6 +237,19 @@ class Turns:
                 view = await self.s.project_view(project, link=True)
                 where = t("media.where_named", lang, name=view.name if view is not None else project.name)
                 return await self.consent.no_media(lang, notes, where, balance=balance, project=view)
+            if not accept_cost and asked.files_named(prompt):
+                names, total = store.media_page(project.id, MAX_UPLOADS_NAMED)
+                before_tl = read_timeline(before.draft, before.canvas) if before is not None else Timeline()
+                absent = asked.no_such_file(prompt, [m.name for m in names], total, before_tl)
+                if absent is not None:
+                    # "Use sunset.jpg" and no such upload: NemoVideo can't use it; said before
+                    # anything is spent, with what the project has.
+                    store.not_sent(gen_id, "no_such_file")
+                    if first:
+                        project = self.s.projects.name_as_told(project, prompt)
+                    view = await self.s.project_view(project, link=True)
+                    cost = GENERATION_COST if not made and media == 0 else EDIT_COST
+                    return self.consent.no_such_file(absent, lang, notes, cost, balance=balance, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
