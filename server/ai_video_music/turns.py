@@ -441,28 +441,18 @@ class Turns:
         if after is not None:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
-            media, total = self.s.store.media_page(project.id, MAX_UPLOADS_NAMED)
-            uploaded = ([m.name for m in media], total)
+            uploaded = self._uploaded(project)
             found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:
                 changed, verified = found
                 facts.update(verified)
-        if changed and gen_sent is not None:
-            # An export of the timeline before this change was under way as it landed: its file
-            # won't have the change, whatever the assistant would assume.
-            was = facts.get("timeline", {}).get("before")
-            rendering = [
-                r.id
-                for r in self.s.store.project_renders(project.id, 5)
-                if r.draft_fp is not None
-                and r.draft_fp == was
-                and r.created_at <= gen_sent
-                and (r.status in OPEN_RENDER or (r.status is RenderState.DOWNLOADED and not r.told))
-            ]
-            if rendering:
-                facts["export_before"] = rendering[0]
+        # An export of the timeline before this change was under way as it landed: its file won't
+        # have the change, whatever the assistant would assume.
+        rendering = self._rendering_before(project, facts, gen_sent) if changed and gen_sent else None
+        if rendering is not None:
+            facts["export_before"] = rendering
         if error is not None and accepted and changed is False:
             # The connection broke once the agent had the message: an unchanged timeline now says
             # nothing of what it will have in a moment (the agent works on). Unknown, not "nothing".
@@ -499,6 +489,30 @@ class Turns:
             shared_with=shared,
             **kept,  # otherwise only needed while it runs
         )
+
+    def _uploaded(self, project: Project) -> tuple[list[str], int] | None:
+        """The project's upload names and how many there are; None when the store can't say (a
+        file named in the request is then not judged: the turn's record comes first)."""
+        try:
+            media, total = self.s.store.media_page(project.id, MAX_UPLOADS_NAMED)
+        except LocalStateError:
+            return None
+        return [m.name for m in media], total
+
+    def _rendering_before(self, project: Project, facts: dict[str, Any], sent_at: float) -> str | None:
+        """A render of the timeline as it was before this turn, begun before it was sent and not
+        delivered yet: its file won't have the turn's change."""
+        seen = facts.get("timeline")
+        was = seen.get("before") if isinstance(seen, dict) else None
+        try:
+            renders = self.s.store.project_renders(project.id, 5)
+        except LocalStateError:
+            return None
+        for r in renders:
+            open_or_untold = r.status in OPEN_RENDER or (r.status is RenderState.DOWNLOADED and not r.told)
+            if was is not None and r.draft_fp == was and r.created_at <= sent_at and open_or_untold:
+                return r.id
+        return None
 
     async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:
         """A finished turn as the tool's answer; told once (status won't repeat it)."""
