@@ -618,6 +618,175 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
     }
 
 
+# --- changes the words did not ask for ---------------------------------------------------------
+# What an ask may reach, by kind: a request with any of these words may have asked for a change of
+# that kind (loosely: "make it calmer" may mean other music), so only a request with none of them
+# is said to have asked nothing of it. A missed unasked change costs less than a false alarm.
+_MENTIONS_MUSIC = re.compile(
+    r"(?i)\b(?:music|musical|songs?|soundtrack|bgm|tracks?|tunes?|audio|sounds?|beats?|melody|instrumental|piano"
+    r"|guitar|lo-?fi|jazz|pop|rock|hip-?hop|edm|acoustic|mute[ds]?|volume|loud(?:er)?|quiet(?:er)?|soft(?:er)?"
+    r"|upbeat|calm(?:er)?|chill|energetic|lively|mood|vibes?|feel(?:ing)?|atmosphere|tone|dramatic|relaxing"
+    r"|happy|sad|emotional|epic|cinematic|festive|romantic|style|energy|exciting|fun|intense|gentle|peaceful"
+    r"|soothing|cheerful|uplifting|groovy|funky|sentimental|nostalgic|spooky|dreamy|cozy|hype|party"
+    r"|fade[ds]?|fading)\b|\d\s*[%％]|百分之|淡"
+    r"|音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪|活力|热血|燃|嗨"
+    r"|温柔|治愈|伤感|怀旧|可爱|大气"
+)
+_MENTIONS_CLIPS = re.compile(
+    r"(?i)\b(?:photos?|pictures?|pics?|images?|clips?|shots?|footage|scenes?|slides?|b-?roll|stock|media"
+    r"|uploads?|uploaded|files?|videos|ones?|order|shuffle|rearrange|swap|remove|delete|drop|cut|trim"
+    r"|shorten|lengthen|longer|shorter|length|duration|extend|seconds?|secs?|minutes?|only|intro|outro"
+    r"|opening|ending|transitions?|effects?|logo|more|fewer|less)\b|\.(?:jpe?g|png|gif|webp|heic|mp4|mov|m4v|webm)\b"
+    r"|照片|图|相片|素材|片段|镜头|画面|场景|顺序|删|去掉|拿掉|剪|只要|只用|秒|时长|长|短|片头|片尾|开场|结尾|转场|特效|多|少"
+)
+_MENTIONS_FRAME = re.compile(
+    r"(?i)\b(?:vertical|horizontal|square|portrait|landscape|widescreen|aspect|ratio|frame|crop(?:ped)?|resolution"
+    r"|size|format|orientation|rotate|tiktok|instagram|reels?|shorts|youtube|story|stories|phone|mobile|1080p?"
+    r"|720p?|4k|hd)\b|\d\s*[:x×]\s*\d"
+    r"|竖|横|方|比例|画幅|尺寸|分辨率|裁|抖音|小红书|快手|视频号|手机|旋转|画面"
+)
+_MENTIONS_TEXT = re.compile(
+    r"(?i)\b(?:text|titles?|captions?|subtitles?|words?|heading|headline|overlay|labels?|names?|lettering"
+    r"|font)\b|标题|字幕|文字|文案|片名|字"
+)
+# Words that leave the whole video to the agent ("start over", "undo that", "make it better"):
+# any change may be what was asked.
+_OPEN_ENDED = re.compile(
+    r"(?i)\b(?:redo|undo|revert|start\s+over|from\s+scratch|again|different|better|improve|polish|enhance|fix"
+    r"|professional|whatever|surprise|remix|rework|previous|original|back|trailer|theme|aesthetic|vlog)\b"
+    r"|\b(?:look|looks|feel|feels)\s+(?:more\s+)?like\b"
+    r"|重做|重新|撤销|撤回|恢复|还原|优化|更好|专业|随便|看着办|再来|之前|原来|像|大片|电影感|高级|预告"
+)
+
+
+def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """Changes the verified diff shows of a kind the words plainly did not mention: the music
+    replaced, removed or added, its volume changed, clips dropped or added, the frame's shape
+    changed, text on screen removed or changed, the length changed (:func:`length_unasked`).
+    Each as a fact to be said ("the request said nothing of the music, but it was replaced")."""
+    found: list[dict[str, Any]] = []
+    if before is None or not before.tracks_total or not after.tracks_total:
+        return found  # a video made from nothing: every track is the request's
+    words = _QUOTED.sub(" ", prompt)
+    if _OPEN_ENDED.search(words) or asks_for_a_video(prompt):
+        return found
+    if not _MENTIONS_MUSIC.search(words):
+        found += _music_unasked(before, after)
+    if not _MENTIONS_CLIPS.search(words):
+        found += _clips_unasked(before, after)
+    if (
+        not _MENTIONS_FRAME.search(words)
+        and before.width and before.height and after.width and after.height
+        and before.aspect_ratio != after.aspect_ratio
+        and any(tr.segments_total for tr in before.tracks)
+    ):  # fmt: skip
+        found.append(
+            {
+                "kind": "frame_unasked",
+                "before": [before.width, before.height, before.aspect_ratio],
+                "found": [after.width, after.height, after.aspect_ratio],
+            }
+        )
+    if not _MENTIONS_TEXT.search(words) and words == prompt:  # a quoted text is text asked for
+        found += _text_unasked(before, after)
+    if (length := length_unasked(prompt, before, after)) is not None:
+        found.append(length)
+    return found
+
+
+def _music_unasked(before: Timeline, after: Timeline) -> list[dict[str, Any]]:
+    old, new = _music_names(before), _music_names(after)
+    if old and not new and not _audio(after):
+        return [{"kind": "music_unasked", "change": "removed", "names": sorted(old)[:3]}]
+    if new and not old and not _audio(before):
+        return [{"kind": "music_unasked", "change": "added", "names": sorted(new)[:3]}]
+    if old and new and old != new:
+        return [
+            {
+                "kind": "music_unasked",
+                "change": "replaced",
+                "before": sorted(old)[:3],
+                "names": sorted(new)[:3],
+            }
+        ]
+    if old != new:
+        return []
+    levels_before, levels_after = _levels(before), _levels(after)
+    moved = [
+        (levels_before[name], level)
+        for name, level in levels_after.items()
+        if name in levels_before and abs(levels_before[name] - level) > VOLUME_TOLERANCE
+    ]
+    if moved:
+        old_level, new_level = max(moved, key=lambda pair: abs(pair[0] - pair[1]))
+        return [{"kind": "volume_unasked", "before": old_level, "found": new_level}]
+    return []
+
+
+def _audio(tl: Timeline) -> bool:
+    return any(tr.kind == "audio" and tr.segments_total for tr in tl.tracks)
+
+
+def _levels(tl: Timeline) -> dict[str, float]:
+    """Each named music segment's volume (percent; an unset volume is the default, 100)."""
+    return {
+        seg.name: 100.0 if seg.volume is None else float(seg.volume)
+        for tr in tl.tracks
+        if tr.kind == "audio"
+        for seg in tr.segments
+        if seg.name
+    }
+
+
+def _all_segments(tl: Timeline, kind: str) -> list[Any] | None:
+    """Every segment of the ``kind`` tracks, or None when some were not kept (a huge draft)."""
+    tracks = [tr for tr in tl.tracks if tr.kind == kind]
+    if tl.tracks_total != len(tl.tracks) or any(tr.segments_total != len(tr.segments) for tr in tracks):
+        return None
+    return [seg for tr in tracks for seg in tr.segments]
+
+
+def _only_in(first: list[Any], second: list[Any]) -> list[Any]:
+    """Segments of ``first`` whose name ``second`` lacks (as many times as it lacks it)."""
+    spare: dict[str, int] = {}
+    for seg in second:
+        spare[seg.name] = spare.get(seg.name, 0) + 1
+    out = []
+    for seg in first:
+        if spare.get(seg.name, 0) > 0:
+            spare[seg.name] -= 1
+        else:
+            out.append(seg)
+    return out
+
+
+def _clips_unasked(before: Timeline, after: Timeline) -> list[dict[str, Any]]:
+    old, new = _all_segments(before, "video"), _all_segments(after, "video")
+    if old is None or new is None:
+        return []
+    found: list[dict[str, Any]] = []
+    for change, gone in (("removed", _only_in(old, new)), ("added", _only_in(new, old))):
+        if gone:
+            names = list(dict.fromkeys(seg.name for seg in gone if seg.name))[:3]
+            found.append({"kind": "clips_unasked", "change": change, "n": len(gone), "names": names})
+    return found
+
+
+def _text_unasked(before: Timeline, after: Timeline) -> list[dict[str, Any]]:
+    old, new = _all_segments(before, "text"), _all_segments(after, "text")
+    if not old or new is None:
+        return []
+    gone = _only_in(old, new)
+    if not gone:
+        return []
+    came = _only_in(new, old)
+    names = list(dict.fromkeys(seg.name for seg in gone if seg.name))[:3]
+    if came:
+        new_names = list(dict.fromkeys(seg.name for seg in came if seg.name))[:3]
+        return [{"kind": "text_unasked", "change": "replaced", "before": names, "names": new_names}]
+    return [{"kind": "text_unasked", "change": "removed", "names": names}]
+
+
 def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     """The constraints the timeline does not have, as facts to keep with the turn's record:
     ``{"kind": "music", "names": [...]}``, ``{"kind": "seconds", "asked": 6, "found": 15}``,
@@ -802,3 +971,47 @@ def speaks_of_own_media(prompt: str) -> bool:
             if not negated.search(text[max(0, m.start() - 40) : m.start()]):
                 return True
     return False
+
+
+# A file named in the words ("use sunset.jpg for the opening", "用 海边.png 做结尾"): a name and one
+# of the extensions people upload. Quoted or not: a caption rarely ends in ".jpg".
+_EXTENSION = r"\.(?:jpe?g|png|gif|webp|heic|heif|bmp|tiff?|mp4|mov|m4v|avi|mkv|webm|mp3|wav|m4a|aac|flac|ogg)"
+_FILE_NAME = re.compile(
+    r"(?i)(?<![\w.\-])([^\s\"'“”‘’「」『』《》<>,，。；;:：()（）\[\]\0]{1,80}?"
+    + _EXTENSION
+    + r")(?![A-Za-z0-9_]|\.[A-Za-z0-9])"
+)
+_QUOTED_FILE = re.compile(r"(?i)^[^\n]{1,80}" + _EXTENSION + r"$")
+# A Chinese verb written against a Latin file name ("用sunset.jpg"): not part of the name.
+_CJK_LEAD = re.compile(r"^[\u3400-\u9fff]+(?=[A-Za-z0-9_])")
+
+
+def files_named(prompt: str) -> list[str]:
+    """The file names the words name, in order, each once."""
+    quoted = [m.group(0)[1:-1].strip() for m in _QUOTED.finditer(prompt)]
+    names = [q for q in quoted if _QUOTED_FILE.match(q)]  # "My Trip 1.mov": spaces and all
+    masked = _QUOTED.sub(
+        lambda m: "\0" * len(m.group(0)) if _QUOTED_FILE.match(m.group(0)[1:-1].strip()) else m.group(0),
+        prompt,
+    )
+    names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
+    bare = (re.split(r"[\\/]", n)[-1] for n in names)
+    return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
+
+
+def _base(name: str) -> str:
+    return re.split(r"[\\/]", name.strip())[-1].casefold()
+
+
+def no_such_file(prompt: str, uploaded: list[str], total: int, tl: Timeline) -> dict[str, Any] | None:
+    """The words name a file this project was never sent (``uploaded``: the names of all
+    ``total`` of its uploads) and the timeline has no clip of that name either: the fact, with
+    what was uploaded. Not judged when some uploads' names are unknown here."""
+    if total > len(uploaded):
+        return None
+    have = {_base(n) for n in uploaded}
+    have |= {_base(seg.name) for tr in tl.tracks for seg in tr.segments if seg.name}
+    missing = [n for n in files_named(prompt) if _base(n) not in have]
+    if not missing:
+        return None
+    return {"kind": "no_such_file", "names": missing[:5], "uploaded": uploaded[:10], "total": total}

@@ -16,7 +16,7 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
-from .replies import as_asked, not_as_asked, not_checked
+from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
 from .router import Action, names_export
 from .sanitize import cap
 from .shared import Shared
@@ -95,6 +95,33 @@ class Consent:
             action="agent",
             reply="\n\n".join([*notes, text]),
             next_steps=[t("next.no_media", lang)],
+            cost_warning=text,
+            credits_left=balance,
+            project=project,
+        )
+
+    def no_such_file(
+        self,
+        absent: dict[str, Any],
+        lang: Lang,
+        notes: list[str],
+        cost: int,
+        *,
+        balance: float | None,
+        project: Any = None,
+    ) -> GenerateOutput:
+        """A request naming a file this project was never sent: NemoVideo can't use it, and the
+        request would be charged all the same (about ``cost``). Said with what was uploaded, not
+        sent; accept_cost=true sends it as it is."""
+        said = no_such_file_item(absent, lang, sentence=True)
+        text = join_sentences([said, t("no_such_file.not_sent", lang, cost=cost)], lang)
+        names = quote_list([str(n) for n in absent.get("names") or []], lang)
+        return GenerateOutput(
+            language=lang,
+            status="needs_confirmation",
+            action="agent",
+            reply="\n\n".join([*notes, text]),
+            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost)],
             cost_warning=text,
             credits_left=balance,
             project=project,

@@ -22,7 +22,7 @@ from .landing import Landing, settle
 from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
-from .records import OPEN_RENDER, RenderState
+from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import (
     as_asked,
     changes,
@@ -30,12 +30,14 @@ from .replies import (
     earlier_unchanged,
     export_done,
     export_progress,
+    file_before,
     file_lacks,
     not_checked,
+    quote_list,
     said,
     turn_reply,
 )
-from .sanitize import clean_text
+from .sanitize import cap, clean_text
 from .shared import Shared
 from .store import Generation, Project, Render
 from .turns import AGENT_POLL_S
@@ -116,6 +118,10 @@ class Exports:
             rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
         elif rec.status is not RenderState.DOWNLOADED:
             rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
+        # An edit that landed (or runs) since this render began: the file is from before it.
+        moved_on, running_now = self._since_render(project, rec)
+        if moved_on or running_now is not None:
+            notes.append(file_before(moved_on, running_now, lang))
         # Said before the file: an assistant must not offer it as the change the user asked for.
         before = self._not_in_file(project, fp, pending)
         lacks = file_lacks(before, pending, lang)
@@ -132,6 +138,11 @@ class Exports:
             rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
         )
         out.not_in_file = [g.prompt for g in ([pending] if pending else []) + before if g.id in lacks]
+        later = [*moved_on, *([running_now] if running_now is not None else [])]
+        if later:
+            out.not_in_file = list(dict.fromkeys([*(g.prompt for g in later), *out.not_in_file]))
+            prompts = quote_list([cap(g.prompt, 80) for g in later], lang)
+            out.next_steps = [t("next.export_after_edit", lang, prompts=prompts), *out.next_steps]
         if answers:  # the answers export waited for come first, each with its cost, told once
             more = self.s.more_credits(lang)
             told = [turn_reply(gen, lang, more) for gen in answers]
@@ -154,6 +165,23 @@ class Exports:
             for gen in answers:
                 self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
         return out
+
+    def _since_render(self, project: Project, rec: Render) -> tuple[list[Generation], Generation | None]:
+        """The session's requests in this project sent after ``rec`` began: those that changed
+        the timeline away from what it renders (newest first), and one still running."""
+        if rec.draft_fp is None:
+            return [], None
+        turns = [
+            g
+            for g in self.s.store.session_turns(CLIENT.get(), since=rec.created_at, limit=20)
+            if g.project_id == project.id
+        ]
+        running = next((g for g in turns if g.status is TurnState.RUNNING), None)
+        changed = [g for g in turns if g.status is not TurnState.RUNNING and g.timeline_changed]
+        seen = changed[0].fact_map.get("timeline") if changed else None
+        if isinstance(seen, dict) and seen.get("after") == rec.draft_fp:
+            changed = []  # changed back (an undo): the file shows the timeline as it is
+        return changed[:3], running
 
     def _not_in_file(self, project: Project, fp: str, pending: Generation | None) -> list[Generation]:
         """The session's latest requests in this project whose outcome is this very timeline

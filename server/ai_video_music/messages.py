@@ -20,13 +20,23 @@ _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]{2,}")
 
 
+# What the user quotes (a caption to show) or a file they name is not the language they write
+# in: "add the caption '新年快乐'" is English, "把 music 换成 lo-fi 的" Chinese.
+_NOT_THEIR_WORDS = re.compile(
+    "[\"“「『‘][^\"“”「」『』‘’\n]{0,200}[\"”」』’]|(?<!\\w)'[^'\n]{1,200}'(?!\\w)"
+    r"|[^\s\"'“”「」『』]{1,80}\.(?i:jpe?g|png|gif|webp|heic|mp4|mov|m4v|webm|mp3|wav|m4a)(?![A-Za-z0-9])"
+)
+
+
 def detect_language(text: str) -> Lang | None:
     """``zh`` for text with Chinese characters, ``en`` for Latin words, None when it can't tell
-    (a path, a number, an emoji): then the previous language stands."""
-    if _CJK.search(text):
-        return "zh"
-    if _LATIN.search(text):
-        return "en"
+    (a path, a number, an emoji): then the previous language stands. Quoted text and file names
+    count only when nothing else tells."""
+    for words in (_NOT_THEIR_WORDS.sub(" ", text), text):
+        if _CJK.search(words):
+            return "zh"
+        if _LATIN.search(words):
+            return "en"
     return None
 
 
@@ -856,6 +866,100 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked nothing of the length, but the video went from {before} to {found} seconds",
         "请求没有要求改时长，但视频从 {before} 秒变成了 {found} 秒",
     ),
+    "asked.no_such_file": (
+        "no file named {names} was uploaded to this project (its uploads: {uploaded})",
+        "这个项目没有上传过名为{names}的文件（已上传的是：{uploaded}）",
+    ),
+    "asked.no_such_file.none": (
+        "no file named {names} was uploaded to this project (nothing was uploaded to it)",
+        "这个项目没有上传过名为{names}的文件（这个项目还没有上传任何文件）",
+    ),
+    "no_such_file.sentence": (
+        "No file named {names} was uploaded to this project (its uploads: {uploaded}).",
+        "这个项目没有上传过名为{names}的文件（已上传的是：{uploaded}）。",
+    ),
+    "no_such_file.sentence.none": (
+        "No file named {names} was uploaded to this project (nothing was uploaded to it).",
+        "这个项目没有上传过名为{names}的文件（这个项目还没有上传任何文件）。",
+    ),
+    "no_such_file.not_sent": (
+        "NemoVideo can't use a file it was never sent, and the request would still cost about {cost} "
+        "credits, so it was not sent: nothing was charged.",
+        "NemoVideo 用不了没有上传的文件，而这次请求仍会花费约 {cost} 积分，所以没有发送：没有扣费。",
+    ),
+    "next.no_such_file_confirm": (
+        "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
+        "then send the request again. Only if they want it sent without that file, call generate again "
+        "with the same arguments and accept_cost=true (about {cost} credits).",
+        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
+        "只有用户要求不用这个文件也照样发送时，才用相同参数加 accept_cost=true 再调用 generate"
+        "（约 {cost} 积分）。",
+    ),
+    # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
+    "asked.unasked.music.replaced": (
+        "the request said nothing of the music, but it was replaced: {before} → {names}",
+        "请求没有提到音乐，但音乐被换了：{before} → {names}",
+    ),
+    "asked.unasked.music.replaced.unnamed": (
+        "the request said nothing of the music, but it was replaced",
+        "请求没有提到音乐，但音乐被换了",
+    ),
+    "asked.unasked.music.removed": (
+        "the request said nothing of the music, but the music ({names}) was removed",
+        "请求没有提到音乐，但音乐（{names}）被删掉了",
+    ),
+    "asked.unasked.music.removed.unnamed": (
+        "the request said nothing of the music, but the music was removed",
+        "请求没有提到音乐，但音乐被删掉了",
+    ),
+    "asked.unasked.music.added": (
+        "the request said nothing of music, but music was added ({names})",
+        "请求没有提到音乐，但加上了音乐（{names}）",
+    ),
+    "asked.unasked.music.added.unnamed": (
+        "the request said nothing of music, but music was added",
+        "请求没有提到音乐，但加上了音乐",
+    ),
+    "asked.unasked.volume": (
+        "the request said nothing of the music's volume, but it went from {before}% to {found}%",
+        "请求没有提到音量，但音乐音量从 {before}% 变成了 {found}%",
+    ),
+    "asked.unasked.clips.removed": (
+        "the request said nothing of the clips, but the video lost {count}: {names}",
+        "请求没有提到片段，但视频少了 {count}：{names}",
+    ),
+    "asked.unasked.clips.removed.unnamed": (
+        "the request said nothing of the clips, but the video lost {count}",
+        "请求没有提到片段，但视频少了 {count}",
+    ),
+    "asked.unasked.clips.added": (
+        "the request said nothing of the clips, but the video gained {count}: {names}",
+        "请求没有提到片段，但视频多了 {count}：{names}",
+    ),
+    "asked.unasked.clips.added.unnamed": (
+        "the request said nothing of the clips, but the video gained {count}",
+        "请求没有提到片段，但视频多了 {count}",
+    ),
+    "asked.unasked.frame": (
+        "the request said nothing of the frame, but it went from {before} to {found}",
+        "请求没有提到画面比例，但画面从 {before} 变成了 {found}",
+    ),
+    "asked.unasked.text.removed": (
+        "the request said nothing of the text on screen, but {names} was removed",
+        "请求没有提到屏幕上的文字，但{names}被删掉了",
+    ),
+    "asked.unasked.text.removed.unnamed": (
+        "the request said nothing of the text on screen, but text was removed",
+        "请求没有提到屏幕上的文字，但有文字被删掉了",
+    ),
+    "asked.unasked.text.replaced": (
+        "the request said nothing of the text on screen, but {before} became {names}",
+        "请求没有提到屏幕上的文字，但{before}变成了{names}",
+    ),
+    "asked.unasked.text.replaced.unnamed": (
+        "the request said nothing of the text on screen, but it was changed",
+        "请求没有提到屏幕上的文字，但文字被改了",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -972,6 +1076,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.shape.vertical": ("vertical", "竖屏"),
     "asked.shape.square": ("square", "方形"),
     "asked.shape.horizontal": ("horizontal", "横屏"),
+    "next.no_such_file": (
+        "Tell the user no file named {names} was uploaded to this project, so it isn't in the video; "
+        "don't say it was used. If they have it, call upload with it, then ask for the change again.",
+        "告诉用户这个项目没有上传过名为{names}的文件，所以视频里没有用到它；不要说已经用上了。"
+        "如果用户有这个文件，先用 upload 上传，再请求修改。",
+    ),
     "next.not_as_asked": (
         "Tell the user first what differs from their request ({items}) and offer to fix it with "
         "generate (a new request, about {cost} credits); call export only if they want it as it is.",
@@ -1313,6 +1423,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这个文件里没有「{prompt}」的结果：那个请求中断了，可能仍会生效。不要重复发送；"
         "等它生效后再导出，新文件里才会有它。",
     ),
+    "agent.export_before": (
+        "An export of the timeline before this change was under way when it landed: that file won't have "
+        "this change.",
+        "这次修改生效时，修改前的时间线正在导出：那个文件里不会有这次修改。",
+    ),
+    "next.export_before": (
+        "Tell the user the export that was under way is from before this change and won't have it; "
+        "call export (free) for a file that has it.",
+        "告诉用户正在进行的那次导出是修改前的版本，不包含这次修改；调用 export（免费）可得到包含修改的文件。",
+    ),
+    "export.before_edit": (
+        "This export shows the timeline from before {prompts} changed it (the change landed while it "
+        "rendered): the file doesn't have that change.",
+        "这次导出的是{prompts}修改之前的时间线（修改在渲染期间才生效）：文件里没有这次修改。",
+    ),
+    "export.before_running": (
+        "{prompt} is still being worked on: this export is from before it and won't have what it changes.",
+        "{prompt}仍在处理中：这次导出是在它之前的时间线，不会包含它的修改。",
+    ),
     "export.reused": (
         "The timeline hasn't changed since this video was saved, so this is the same file.",
         "保存这个视频之后时间线没有变化，所以还是同一个文件。",
@@ -1374,6 +1503,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.page": (
         "Exports: {n} in all; this is page {page} of {pages}.",
         "导出共 {n} 个；这是第 {page}/{pages} 页。",
+    ),
+    "status.rendering_outdated": (
+        "(of an earlier timeline: the file won't have the changes since)",
+        "（渲染的是较早的时间线：文件里不会有之后的修改）",
     ),
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
@@ -1507,6 +1640,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.status_then_resend": (
         "Call status in a minute for the earlier answer, then send this request again.",
         "一分钟后调用 status 获取之前的回复，然后再发送这个请求。",
+    ),
+    "next.export_after_edit": (
+        "Tell the user this file doesn't have their latest change ({prompts}): it was rendered from the "
+        "timeline before it. Don't say the file has it; call export again (free) for a file that does.",
+        "告诉用户这个文件里没有他们最新的修改（{prompts}）：它是按修改前的时间线渲染的。不要说文件里已有这次修改；"
+        "再调用一次 export（免费）即可得到包含修改的文件。",
     ),
     "next.export": (
         "When the user wants the file, call export (free): it renders and saves the MP4.",

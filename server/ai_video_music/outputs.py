@@ -29,7 +29,8 @@ NotAsAsked = Annotated[
     list[str],
     Field(
         description="What the verified timeline lacks of what the request asked (no music, a length, a "
-        "shape): tell the user this first and offer the fix",
+        "shape), a file it named that was never uploaded, and what changed that it did not ask for "
+        "(the music replaced, clips dropped, the frame): tell the user this first and offer the fix",
     ),
 ]
 AsAsked = Annotated[
@@ -320,8 +321,9 @@ class ExportOutput(Answer):
         default_factory=list,
         description=(
             "Requests (the user's words) whose change this file does not have: one that changed "
-            "nothing, one not done as asked, or one cut off that may still land. Tell the user "
-            "before offering the file as what they asked for"
+            "nothing, one not done as asked, one cut off that may still land, or one that landed "
+            "(or runs) after this render began. Tell the user before offering the file as what "
+            "they asked for"
         ),
     )
 

@@ -165,6 +165,10 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.length_unasked", lang, before=before, found=found))
+        elif kind == "no_such_file":
+            items.append(no_such_file_item(item, lang))
+        elif kind in _UNASKED:
+            items.append(unasked_item(item, lang, named))
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
             name = quote_list([str(item.get("name"))], lang)
@@ -173,6 +177,63 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+def absent_files(gen: Generation) -> list[str]:
+    """Files the request named that were never uploaded to its project (``asked.no_such_file``)."""
+    found = turn_facts(gen).get("not_as_asked")
+    for item in found if isinstance(found, list) else []:
+        if isinstance(item, dict) and item.get("kind") == "no_such_file":
+            return [str(n) for n in item.get("names") or []]
+    return []
+
+
+def no_such_file_item(item: dict[str, Any], lang: Lang, *, sentence: bool = False) -> str:
+    """A file the words name that this project was never sent, with what it was sent (a clause
+    of "Not as asked: …", or a ``sentence`` of its own)."""
+    key = "no_such_file.sentence" if sentence else "asked.no_such_file"
+    names = quote_list([str(n) for n in item.get("names") or []], lang)
+    uploaded = [str(n) for n in item.get("uploaded") or []]
+    if not uploaded:
+        return t(key + ".none", lang, names=names)
+    total = item.get("total")
+    more = t("list.sep", lang) + "…" if isinstance(total, int) and total > len(uploaded) else ""
+    return t(key, lang, names=names, uploaded=quote_list(uploaded, lang) + more)
+
+
+_UNASKED = frozenset(("music_unasked", "volume_unasked", "clips_unasked", "frame_unasked", "text_unasked"))
+
+
+def unasked_item(item: dict[str, Any], lang: Lang, named: bool = True) -> str:
+    """A change of a kind the request said nothing of (``asked.unasked``), said as the fact it is."""
+    kind, change = str(item.get("kind")), str(item.get("change", ""))
+    names = [str(n) for n in item.get("names") or []]
+    olds = [str(n) for n in item.get("before") or []] if kind != "volume_unasked" else []
+    if kind == "volume_unasked":
+        return t(
+            "asked.unasked.volume",
+            lang,
+            before=f"{item.get('before', 0):g}",
+            found=f"{item.get('found', 0):g}",
+        )
+    if kind == "frame_unasked":
+        old, new = item.get("before") or [None] * 3, item.get("found") or [None] * 3
+        frames = [t("timeline.frame", lang, w=f[0], h=f[1], ratio=f[2]) for f in (old, new)]
+        return t("asked.unasked.frame", lang, before=frames[0], found=frames[1])
+    if kind == "clips_unasked":
+        n = int(item.get("n") or len(names) or 1)
+        count = t("timeline.clips.one", lang) if n == 1 else t("timeline.clips", lang, n=n)
+        key = f"asked.unasked.clips.{'added' if change == 'added' else 'removed'}"
+        if named and names:
+            return t(key, lang, count=count, names=quote_list(names, lang))
+        return t(key + ".unnamed", lang, count=count)
+    area = "music" if kind == "music_unasked" else "text"
+    if change not in (("replaced", "removed", "added") if area == "music" else ("replaced", "removed")):
+        change = "removed"
+    key = f"asked.unasked.{area}.{change}"
+    if named and names and (olds or change != "replaced"):
+        return t(key, lang, names=quote_list(names, lang), before=quote_list(olds, lang))
+    return t(key + ".unnamed", lang)
 
 
 def not_checked(gen: Generation) -> list[str]:
@@ -284,6 +345,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     missing = missing_quotes(gen)
     if missing:
         parts.append(t("agent.missing_quotes", lang, texts=quote_list(missing, lang)))
+    if gen.timeline_changed and facts.get("export_before"):
+        parts.append(t("agent.export_before", lang))
     unchecked = not_checked(gen)
     if unchecked and gen.timeline_changed is not False:  # unchanged: said above, for all of it
         parts.append(t("asked.not_checked", lang, items=quote_list(unchecked, lang)))
@@ -341,6 +404,18 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         elif unmet:
             lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
     return lines
+
+
+def file_before(changed: list[Generation], running: Generation | None, lang: Lang) -> str:
+    """An export whose render began before requests that changed the timeline (or before one
+    still running): the file is from before them, so it doesn't have what they did."""
+    parts = []
+    if changed:
+        prompts = quote_list([cap(g.prompt, 80) for g in changed], lang)
+        parts.append(t("export.before_edit", lang, prompts=prompts))
+    if running is not None:
+        parts.append(t("export.before_running", lang, prompt=quote_list([cap(running.prompt, 80)], lang)))
+    return join_sentences(parts, lang)
 
 
 def earlier_unchanged(
@@ -416,12 +491,16 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
         steps.append(t("next.landed_withdrawn", lang))
     elif unmet:  # the fix, not the file: exporting would save what the user said they don't want
         steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
+    if absent_files(gen):  # the fix is an upload first: a request alone can't use a file never sent
+        steps.append(t("next.no_such_file", lang, names=quote_list(absent_files(gen), lang)))
     missing = missing_quotes(gen)
     if missing:
         steps.append(t("next.missing_quotes", lang, texts=quote_list(missing, lang)))
     unchecked = not_checked(gen)
     if unchecked:
         steps.append(t("next.not_checked", lang, items=quote_list(unchecked, lang)))
+    if gen.timeline_changed and facts.get("export_before"):
+        steps.append(t("next.export_before", lang))
     if Action.UPLOAD in asks:
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
@@ -592,6 +671,8 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
     )
     extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+    if e.matches_timeline is False and e.status not in ("failed", "cancelled", "missing"):
+        extra += " " + t("status.rendering_outdated", lang)  # its file won't have the later changes
     return f"- {when}{where}: {state}{extra}"
 
 

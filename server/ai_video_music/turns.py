@@ -20,7 +20,7 @@ import anyio
 import uuid_utils
 
 from . import asked, budget, unchecked
-from .costs import GateKind, cost_of, gate, gate_text
+from .costs import EDIT_COST, GENERATION_COST, GateKind, cost_of, gate, gate_text
 from .errors import (
     ConnectionFailedError,
     LocalStateError,
@@ -34,7 +34,7 @@ from .models import SessionState
 from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
-from .records import TurnState
+from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import as_asked, changes, not_as_asked, not_checked, said, turn_reply, turn_steps
 from .router import Action
 from .sanitize import cap
@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 HEARTBEAT_S = 10.0
 AGENT_POLL_S = 15  # a turn takes about a minute: looking every 15 s finds its answer soon enough
+MAX_UPLOADS_NAMED = 200  # a file named in a request is looked for among this many uploads
 
 
 def prompt_key(prompt: str) -> str:
@@ -68,11 +69,16 @@ class TurnFailed(NemoError):
 
 
 def compare(
-    before: SessionState | None, after: SessionState, prompt: str = ""
+    before: SessionState | None,
+    after: SessionState,
+    prompt: str = "",
+    uploaded: tuple[list[str], int] | None = None,
 ) -> tuple[bool | None, dict[str, Any]] | None:
     """The verified change between two states, in every language; None when a draft can't be
     read (a hostile draft must not turn a paid answer into an error). Texts the request quoted
-    that are nowhere in the new draft are listed: a fact, whatever the agent says."""
+    that are nowhere in the new draft are listed: a fact, whatever the agent says. ``uploaded``:
+    the project's upload names and how many there are, to tell a file named in the words that
+    was never uploaded."""
     try:
         before_tl: Timeline | None = (
             read_timeline(before.draft, before.canvas) if before is not None else None
@@ -104,8 +110,13 @@ def compare(
             # unchanged timeline is said as such already.)
             if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
                 unmet.append(same)
-            if changed and (length := asked.length_unasked(prompt, before_tl, after_tl)) is not None:
-                unmet.append(length)
+            if changed:
+                # What changed that the words asked nothing of (the music replaced when a caption
+                # was asked for, clips dropped, the frame or the length changed): said as a fact.
+                unmet += asked.unasked(prompt, before_tl, after_tl)
+            absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
+            if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
+                unmet.insert(0, absent)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -113,7 +124,10 @@ def compare(
                 facts["name_shown"] = shown
             # What the request asks that no check above can verify: listed, never left to read
             # as done ("a bit brighter" is nowhere on a timeline).
-            if open_asks := unchecked.not_checked(prompt, after_tl):
+            open_asks = unchecked.not_checked(prompt, after_tl)
+            if absent is not None:  # said above, with what was uploaded
+                open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
+            if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
@@ -223,6 +237,19 @@ class Turns:
                 view = await self.s.project_view(project, link=True)
                 where = t("media.where_named", lang, name=view.name if view is not None else project.name)
                 return await self.consent.no_media(lang, notes, where, balance=balance, project=view)
+            if not accept_cost and asked.files_named(prompt):
+                names, total = store.media_page(project.id, MAX_UPLOADS_NAMED)
+                before_tl = read_timeline(before.draft, before.canvas) if before is not None else Timeline()
+                absent = asked.no_such_file(prompt, [m.name for m in names], total, before_tl)
+                if absent is not None:
+                    # "Use sunset.jpg" and no such upload: NemoVideo can't use it; said before
+                    # anything is spent, with what the project has.
+                    store.not_sent(gen_id, "no_such_file")
+                    if first:
+                        project = self.s.projects.name_as_told(project, prompt)
+                    view = await self.s.project_view(project, link=True)
+                    cost = GENERATION_COST if not made and media == 0 else EDIT_COST
+                    return self.consent.no_such_file(absent, lang, notes, cost, balance=balance, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
@@ -408,17 +435,24 @@ class Turns:
         changed: bool | None = None
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
+        gen_sent = asked.sent_at if asked is not None else None
         if self.s.store.withdrawn(gen_id):  # cancelled while it ran: nothing to offer again
             facts["withdrawn"] = True
         if after is not None:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
-            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt)
+            uploaded = self._uploaded(project)
+            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:
                 changed, verified = found
                 facts.update(verified)
+        # An export of the timeline before this change was under way as it landed: its file won't
+        # have the change, whatever the assistant would assume.
+        rendering = self._rendering_before(project, facts, gen_sent) if changed and gen_sent else None
+        if rendering is not None:
+            facts["export_before"] = rendering
         if error is not None and accepted and changed is False:
             # The connection broke once the agent had the message: an unchanged timeline now says
             # nothing of what it will have in a moment (the agent works on). Unknown, not "nothing".
@@ -455,6 +489,30 @@ class Turns:
             shared_with=shared,
             **kept,  # otherwise only needed while it runs
         )
+
+    def _uploaded(self, project: Project) -> tuple[list[str], int] | None:
+        """The project's upload names and how many there are; None when the store can't say (a
+        file named in the request is then not judged: the turn's record comes first)."""
+        try:
+            media, total = self.s.store.media_page(project.id, MAX_UPLOADS_NAMED)
+        except LocalStateError:
+            return None
+        return [m.name for m in media], total
+
+    def _rendering_before(self, project: Project, facts: dict[str, Any], sent_at: float) -> str | None:
+        """A render of the timeline as it was before this turn, begun before it was sent and not
+        delivered yet: its file won't have the turn's change."""
+        seen = facts.get("timeline")
+        was = seen.get("before") if isinstance(seen, dict) else None
+        try:
+            renders = self.s.store.project_renders(project.id, 5)
+        except LocalStateError:
+            return None
+        for r in renders:
+            open_or_untold = r.status in OPEN_RENDER or (r.status is RenderState.DOWNLOADED and not r.told)
+            if was is not None and r.draft_fp == was and r.created_at <= sent_at and open_or_untold:
+                return r.id
+        return None
 
     async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:
         """A finished turn as the tool's answer; told once (status won't repeat it)."""

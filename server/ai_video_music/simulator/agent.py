@@ -171,6 +171,25 @@ def _put_track(draft: dict[str, Any], kind: int, segments: list[dict[str, Any]],
     draft["t"] = tracks
 
 
+def overreach(plan: Plan) -> Plan:
+    """The plan, and also the music swapped for another style: an agent that changes what it was
+    not asked to (play-test 15: the music replaced when only a caption was asked for)."""
+    if plan.kind != "edit" or not plan.stages:
+        return plan
+    last = plan.stages[-1]
+    draft = copy.deepcopy(last.draft)
+    segments = (_track(draft, 1) or {}).get("sg") or []
+    if not segments:
+        return plan
+    names = [name for name, _ in MUSIC_STYLES]
+    base = str(segments[0].get("n") or "").removesuffix(FREE)
+    other = names[(names.index(base) + 1) % len(names)] if base in names else names[0]
+    for seg in segments:
+        seg["n"] = other + FREE
+    stages = [*plan.stages[:-1], Stage(last.tool, last.args, draft)]
+    return Plan(plan.kind, plan.cost, stages, plan.reply, plan.generated)
+
+
 def _drop_track(draft: dict[str, Any], kind: int) -> bool:
     before = len(draft.get("t") or [])
     draft["t"] = [t for t in draft.get("t") or [] if t.get("tt") != kind]

@@ -74,7 +74,8 @@ class Simulator:
         return self.state.storage_origin
 
     def configure(self, **fields: Any) -> dict[str, Any]:
-        """Change ``SimConfig`` fields (and ``next_no_text`` / ``next_lie``) of the running simulator."""
+        """Change ``SimConfig`` fields (and the one-shot ``next_no_text`` / ``next_lie`` /
+        ``next_overreach``) of the running simulator."""
         return self.state.configure(**fields)
 
     def reset(self, config: SimConfig | None = None) -> None:

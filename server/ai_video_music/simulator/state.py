@@ -122,6 +122,7 @@ class SimState:
         self.anon_by_address: list[tuple[float, str]] = []  # (when, client address)
         self.next_no_text: bool | None = None
         self.next_lie: bool | None = None
+        self.next_overreach = False  # the next edit also swaps the music (simulator/agent.overreach)
         self.agent_turns: list[tuple[float, float]] = []  # (start, end) of each agent stream
         self.gates: dict[str, Gate] = {}
 
@@ -142,14 +143,17 @@ class SimState:
                 shutil.rmtree(path.parent)
 
     def configure(self, **values: Any) -> dict[str, Any]:
-        """Change config fields (and the one-shot ``next_no_text`` / ``next_lie``)."""
-        unknown = set(values) - CONFIG_FIELDS - {"next_no_text", "next_lie"}
+        """Change config fields (and the one-shot ``next_no_text`` / ``next_lie`` / ``next_overreach``)."""
+        unknown = set(values) - CONFIG_FIELDS - {"next_no_text", "next_lie", "next_overreach"}
         if unknown:
             raise ValueError(f"unknown simulator settings: {', '.join(sorted(unknown))}")
-        checked = {k: v if k in ("next_no_text", "next_lie") else coerce(k, v) for k, v in values.items()}
+        one_shot = ("next_no_text", "next_lie", "next_overreach")
+        checked = {k: v if k in one_shot else coerce(k, v) for k, v in values.items()}
         with self.lock:
             for key, value in checked.items():
-                if key in ("next_no_text", "next_lie"):
+                if key == "next_overreach":
+                    self.next_overreach = bool(value)
+                elif key in one_shot:
                     setattr(self, key, None if value is None else bool(value))
                 else:
                     setattr(self.config, key, value)

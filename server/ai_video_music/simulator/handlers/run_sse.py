@@ -3,7 +3,8 @@
 The turn is planned and charged before the stream starts (2001 when the balance is short),
 then works for the configured time with heartbeats, commits each stage's draft when its tool
 call returns, and ends with the reply (or none: ``no_text_rate``). A liar (``lie_rate`` or
-``next_lie``) streams the reply of the plan but commits nothing.
+``next_lie``) streams the reply of the plan but commits nothing; an overreacher (``next_overreach``)
+commits the plan and swaps the music as well.
 
 The agent works whether or not anyone reads: as at the service, a reader that goes away (its
 server died) loses the stream, not the work, which goes on to commit its drafts.
@@ -21,7 +22,7 @@ import uuid_utils
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from ..agent import Plan, plan_turn
+from ..agent import Plan, overreach, plan_turn
 from ..config import SseFormat
 from ..envelope import ApiReject, json_body, session_for, user_for
 from ..faults import Fault
@@ -68,6 +69,8 @@ async def run_sse(state: SimState, request: Request) -> Response:
             lie, state.next_lie = state.next_lie, None
         else:
             lie = plan.kind == "edit" and state.rng.random() < state.config.lie_rate
+        if state.next_overreach:  # one turn that also swaps the music, unasked
+            state.next_overreach, plan = False, overreach(plan)
         for item in plan.generated:
             state.media[item["url"]] = MediaFile(item["url"], "generated", item["name"], None)
     fault = state.faults.take("run_sse", {"drop", "error_event"})
