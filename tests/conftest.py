@@ -7,14 +7,17 @@ servers.
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import dataclasses
 import importlib
 import json
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -252,6 +255,38 @@ def console_script() -> str:
     path = str(found) if found.exists() else shutil.which("ai-video-music")
     assert path, "the ai-video-music console script is not installed"
     return path
+
+
+_zygote: list[tuple[subprocess.Popen[bytes], str]] = []  # this process's fork server, its socket
+
+
+def server_command() -> list[str]:
+    """A command that runs ``ai-video-music`` (append its arguments) through this process's fork
+    server (``forkserver.py``): the same server, started in milliseconds of CPU instead of a
+    second. For tests that start servers to kill, restart or race them; the console script as hosts
+    start it is tested in test_stdio.py and test_cli.py."""
+    script = str(Path(__file__).with_name("forkserver.py"))
+    if not _zygote:
+        folder = tempfile.mkdtemp(prefix="nemo-zygote-")
+        sock = os.path.join(folder, "sock")
+        log = open(os.path.join(folder, "log"), "wb")  # noqa: SIM115  (the zygote's, for a failure)
+        proc = subprocess.Popen(
+            [sys.executable, script, "serve", sock], stdin=subprocess.DEVNULL, stdout=log, stderr=log
+        )
+        log.close()
+        deadline = time.monotonic() + 60
+        while not os.path.exists(sock):
+            assert proc.poll() is None and time.monotonic() < deadline, Path(folder, "log").read_text()
+            time.sleep(0.01)  # the zygote importing the server, once per worker
+        atexit.register(_stop_zygote, proc, folder)
+        _zygote.append((proc, sock))
+    return [sys.executable, "-I", "-S", script, "launch", _zygote[0][1]]
+
+
+def _stop_zygote(proc: subprocess.Popen[bytes], folder: str) -> None:
+    proc.kill()
+    proc.wait()
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def inject(sim: Simulator, route: str, kind: str, times: int = 1, retry_after: float | None = None) -> Fault:

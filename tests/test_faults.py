@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import os
+import shlex
 import signal
 import sqlite3
 import subprocess
@@ -27,8 +28,8 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import FakeSleep, call, inject, requests_to, text
-from .test_stdio import console_script, server_env
+from .conftest import FakeSleep, call, inject, requests_to, server_command, text
+from .test_stdio import server_env
 
 pytestmark = pytest.mark.anyio
 
@@ -318,7 +319,7 @@ async def test_slow_generate_and_render_finish_while_every_call_answers_in_time(
 def _stdio_params(sim: Simulator, tmp_path: Path, pidfile: Path, **env: str) -> StdioServerParameters:
     return StdioServerParameters(
         command="/bin/sh",
-        args=["-c", f'echo $$ > "{pidfile}"; exec "{console_script()}"'],
+        args=["-c", f'echo $$ > "{pidfile}"; exec {shlex.join(server_command())}'],
         env=server_env(sim, tmp_path, NEMO_TOOL_BUDGET="1", **env),
     )
 

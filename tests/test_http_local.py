@@ -42,7 +42,7 @@ from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
 from ai_video_music.links import is_loopback
 from ai_video_music.simulator import Simulator
 
-from .conftest import console_script, launched_chromium
+from .conftest import launched_chromium, server_command
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -86,7 +86,7 @@ def serve_http(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess
     """``ai-video-music serve --http`` in its own process, once it answers; stopped after."""
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [console_script(), "serve", "--http", "--port", str(port)],
+            [*server_command(), "serve", "--http", "--port", str(port)],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,

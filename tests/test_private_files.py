@@ -18,7 +18,7 @@ from mcp import Client, StdioServerParameters
 from ai_video_music.fsutil import make_private
 from ai_video_music.tokens import TOKEN_FILE, TokenCache, TokenRecord
 
-from .conftest import console_script
+from .conftest import server_command
 
 
 def _write_token(home: Path, mode: int) -> Path:
@@ -94,7 +94,8 @@ def test_the_server_makes_state_files_left_readable_by_a_crash_private(tmp_path:
     }
 
     async def start() -> None:
-        params = StdioServerParameters(command=console_script(), env=env, cwd="/")
+        command, *args = server_command()
+        params = StdioServerParameters(command=command, args=args, env=env, cwd="/")
         with anyio.fail_after(60):
             async with Client(params) as client:
                 await client.list_tools()

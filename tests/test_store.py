@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ai_video_music.errors import LocalStateError
-from ai_video_music.store import OWNER, Store
+from ai_video_music.store import Store, process_owner
 
 from .legacy_stores import write_legacy_store
 
@@ -145,7 +145,7 @@ def test_a_turn_whose_process_died_is_interrupted_at_once(tmp_path: Path) -> Non
     gen = store.generation("dead")
     assert gen is not None and gen.status == "interrupted"
     live = store.generation("live")
-    assert live is not None and live.status == "running" and live.owner == OWNER
+    assert live is not None and live.status == "running" and live.owner == process_owner()
 
 
 def test_one_process_follows_a_render(tmp_path: Path) -> None:

@@ -17,7 +17,6 @@ from .records import OPEN_RENDER, TurnState
 from .store_local import LocalProjects, _guarded, _opt, _text
 from .store_rows import (
     LOCAL_USER,
-    OWNER,
     TURN_LIMIT_S,
     Cancel,
     Generation,
@@ -27,12 +26,12 @@ from .store_rows import (
     Upload,
     generation_row,
     owner_alive,
+    process_owner,
     render_row,
 )
 from .store_sql import ADD_CANCEL, ADD_NOT_SENT, ADD_RENDER, START_UPLOAD, turn_json
 
 __all__ = [
-    "OWNER",
     "TURN_LIMIT_S",
     "Cancel",
     "Generation",
@@ -42,6 +41,7 @@ __all__ = [
     "Store",
     "Upload",
     "_text",
+    "process_owner",
 ]
 
 # The statuses as literals, not parameters: SQLite uses the partial index ``renders_open`` only when
@@ -91,8 +91,8 @@ class Store(LocalProjects):
             self._db.execute(
                 "INSERT INTO generations(user_id, id, project_id, session_id, prompt, prompt_key, status,"
                 " owner, client, route, held, created_at, updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (LOCAL_USER, gen_id, project_id, session_id, _text(prompt), prompt_key, "running", OWNER,
-                 client, route, json.dumps(sorted(held)), now, now),
+                (LOCAL_USER, gen_id, project_id, session_id, _text(prompt), prompt_key, "running",
+                 process_owner(), client, route, json.dumps(sorted(held)), now, now),
             )  # fmt: skip
             self._db.execute("COMMIT")
         except BaseException:
@@ -293,7 +293,7 @@ class Store(LocalProjects):
         self._db.execute(
             START_UPLOAD,
             (LOCAL_USER, upload_id, project_id, json.dumps([_text(n) for n in names], ensure_ascii=False),
-             OWNER, client, now, now),
+             process_owner(), client, now, now),
         )  # fmt: skip
 
     @_guarded
@@ -366,8 +366,8 @@ class Store(LocalProjects):
         now = time.time()
         self._db.execute(
             ADD_RENDER,
-            (LOCAL_USER, render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, OWNER,
-             now, now, now),
+            (LOCAL_USER, render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of,
+             process_owner(), now, now, now),
         )  # fmt: skip
 
     @_guarded
@@ -424,10 +424,10 @@ class Store(LocalProjects):
         if row is None:
             return False
         claim, at = row["claim"], row["claimed_at"] or 0.0
-        if claim and claim != OWNER and owner_alive(claim) and time.time() - at < stale_after:
+        if claim and claim != process_owner() and owner_alive(claim) and time.time() - at < stale_after:
             return False
         cur = self._db.execute(
             "UPDATE renders SET claim=?, claimed_at=? WHERE id=? AND (claim IS ? OR claimed_at IS ?)",
-            (OWNER, time.time(), render_id, claim, row["claimed_at"]),
+            (process_owner(), time.time(), render_id, claim, row["claimed_at"]),
         )
         return cur.rowcount == 1

@@ -20,15 +20,25 @@ STORE_ONLY = ("user_id", "lease_until")
 #: The one user of a local store: its rows' ``user_id`` (hosted mode's rows name a signed-in user).
 LOCAL_USER = "local"
 
-#: A process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid reuse).
-OWNER = f"{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_owner: list[tuple[int, str]] = []
+
+
+def process_owner() -> str:
+    """This process's identity in ``owner`` columns: its pid (to see it died) and a nonce (pid
+    reuse). Made in the process that uses it: a forked child is an owner of its own."""
+    pid = os.getpid()
+    if not _owner or _owner[0][0] != pid:
+        _owner[:] = [(pid, f"{pid}:{uuid.uuid4().hex[:8]}")]
+    return _owner[0][1]
+
+
 TURN_LIMIT_S = 3600.0  # no agent turn runs longer (the agent's own limit is 15 minutes)
 
 
 def owner_alive(owner: str | None) -> bool:
     if not owner:
         return False
-    if owner == OWNER:
+    if owner == process_owner():
         return True
     pid, _, _ = owner.partition(":")
     return pid.isdigit() and pid_alive(int(pid))

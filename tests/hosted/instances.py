@@ -15,7 +15,7 @@ import httpx
 
 from ai_video_music.tls import shared_context
 
-from ..conftest import console_script
+from ..conftest import server_command
 from .serving import listen, port_of
 
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()
@@ -70,7 +70,7 @@ def instances(
             home.mkdir(parents=True, exist_ok=True)
             with open(home / f"instance{i}.log", "ab") as log:  # its log, for a failing test's reader
                 process = subprocess.Popen(
-                    [console_script(), "serve", "--hosted", "--host", "127.0.0.1", "--port", str(port)],
+                    [*server_command(), "serve", "--hosted", "--host", "127.0.0.1", "--port", str(port)],
                     env=env | {"NEMO_HOME": str(home / f"instance{i}")},
                     stdout=subprocess.DEVNULL,
                     stderr=log,

@@ -119,9 +119,9 @@ def test_a_held_lease_keeps_the_turn_with_its_instance(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     assert on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90) is None
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     busy = on_b.begin_turn("gen_2", "prj_1", "ses_1", "add a title", "add a title", stale_after=90)
     assert busy is not None and busy.id == "gen_1"
     assert on_b.interrupt_dead_turns(90) == []
@@ -136,12 +136,12 @@ def test_a_dead_instances_turn_is_settled_once_and_never_sent_again(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
     on_a.update_generation("gen_1", sent_at=1.0)
     _expire(store_url, "gen_1")
 
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     settled: list[list[str]] = []
     racers = [
         threading.Thread(target=lambda s=s: settled.append(s.interrupt_dead_turns(90))) for s in (on_a, on_b)
@@ -169,12 +169,12 @@ def test_a_dead_instances_sent_turn_is_taken_over_by_one_instance_and_settled_on
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
     on_a.update_generation("gen_1", sent_at=1.0, before_draft='{"draft": {}}')
     _expire(store_url, "gen_1")
 
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     taken: list[list[str]] = []
     racers = [
         threading.Thread(target=lambda s=s: taken.append([g.id for g in s.take_over_turns(90)]))
@@ -205,10 +205,10 @@ def test_a_turn_never_sent_is_not_taken_over(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
     _expire(store_url, "gen_1")  # died before sending it: there is nothing at NemoVideo to follow
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     assert on_b.take_over_turns(90) == []
     assert on_b.interrupt_dead_turns(90) == ["gen_1"]
 
@@ -221,14 +221,14 @@ def test_the_heartbeat_renews_only_the_owners_lease(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
     _expire(store_url, "gen_1")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     on_b.update_generation("gen_1")  # not its turn: no renewal
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.update_generation("gen_1")  # its stream is still being read: renewed
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     assert on_b.interrupt_dead_turns(90) == []
     busy = on_b.begin_turn("gen_2", "prj_1", "ses_1", "add a title", "add a title", stale_after=90)
     assert busy is not None and busy.id == "gen_1"
@@ -242,10 +242,10 @@ def test_a_new_request_after_a_dead_lease_is_sent_once(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.begin_turn("gen_1", "prj_1", "ses_1", "add music", "add music", stale_after=90)
     _expire(store_url, "gen_1")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     assert on_b.begin_turn("gen_2", "prj_1", "ses_1", "add a title", "add a title", stale_after=90) is None
     first = on_b.generation("gen_1")
     assert first is not None and first.status is TurnState.INTERRUPTED
@@ -264,9 +264,9 @@ def test_a_render_is_followed_by_one_instance_until_its_claim_goes_stale(
 ) -> None:
     on_a, on_b = (_store(p, "usr_alice", tmp_path) for p in pools)
     on_a.add_project("prj_1", "ses_1", None, "Clip", "en")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-a")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-a")
     on_a.add_render("rnd_1", "prj_1", "ses_1", "mp4", "1080p", "fp")
-    monkeypatch.setattr(store_pg_work, "INSTANCE", "instance-b")
+    monkeypatch.setattr(store_pg_work, "instance", lambda: "instance-b")
     assert [r.id for r in on_b.open_renders()] == ["rnd_1"]
     assert not on_b.claim_render("rnd_1", 120)
     on_a.update_render("rnd_1", claimed_at=0.0)  # instance a stopped touching it long ago

@@ -6,8 +6,10 @@ simulator's own log)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
+import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -40,10 +42,12 @@ def _kill_the_reader(database_url: str, running: list[tuple[int, subprocess.Pope
     with psycopg.connect(database_url) as conn:
         row = conn.execute("SELECT owner FROM generations WHERE status='running'").fetchone()
     assert row is not None
-    pid = int(str(row[0]).split(":")[-2])
-    victim = next(p for _, p in running if p.pid == pid)
-    victim.send_signal(signal.SIGKILL)
-    victim.wait(timeout=30)
+    pid = int(str(row[0]).split(":")[-2])  # the instance's own process (its launcher ends with it)
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while all(p.poll() is None for _, p in running):
+        assert time.monotonic() < deadline, "the killed instance's launcher never ended"
+        time.sleep(0.01)
 
 
 async def test_a_turn_on_a_killed_instance_is_followed_to_its_result_and_never_sent_twice(

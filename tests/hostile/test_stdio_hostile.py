@@ -5,6 +5,7 @@ NEMO_HOME (11). The backend is the hostile double."""
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -16,7 +17,7 @@ import pytest
 from mcp import Client, StdioServerParameters
 from mcp.types import CallToolResult
 
-from ..conftest import console_script
+from ..conftest import server_command
 from .conftest import call, stdio_env, text
 from .double import DRAFT, Hostile, Request, echo_auth, fail, hang_up, silence, sse, stall, then
 
@@ -31,7 +32,7 @@ class Process:
     ) -> None:
         self.pidfile = tmp_path / f"{name}.pid"
         self.errlog = tmp_path / f"{name}.stderr"
-        script = f'echo $$ > "{self.pidfile}"; exec "{console_script()}" {flags} 2>>"{self.errlog}"'
+        script = f'echo $$ > "{self.pidfile}"; exec {shlex.join(server_command())} {flags} 2>>"{self.errlog}"'
         self.params = StdioServerParameters(
             command="/bin/sh", args=["-c", script], env=stdio_env(hostile, tmp_path, **env)
         )

@@ -49,8 +49,18 @@ log = logging.getLogger(__name__)
 P = ParamSpec("P")
 R = TypeVar("R")
 
-#: This instance in ``owner`` and ``claim`` columns: its host and process, and a nonce.
-INSTANCE = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_instance: list[tuple[int, str]] = []
+
+
+def instance() -> str:
+    """This instance in ``owner`` and ``claim`` columns: its host and process, and a nonce. Made
+    in the process that uses it: a forked child is an instance of its own."""
+    pid = os.getpid()
+    if not _instance or _instance[0][0] != pid:
+        _instance[:] = [(pid, f"{socket.gethostname()}:{pid}:{uuid.uuid4().hex[:8]}")]
+    return _instance[0][1]
+
+
 _NOW = "extract(epoch from clock_timestamp())"  # the database's clock: one clock for every instance
 _OPEN = ", ".join(f"'{s.value}'" for s in OPEN_RENDER)
 _RENDER_COLS = "r.*, p.name AS project_name"

@@ -30,10 +30,10 @@ from .store_pg import (
     _OPEN,
     _RENDER_COLS,
     _RENDER_FROM,
-    INSTANCE,
     PgProjects,
     _pg,
     db_call,
+    instance,
 )
 
 UPLOAD_STALE_S = 600.0  # an upload row not touched this long by another instance: that instance died
@@ -95,7 +95,7 @@ class PgStore(PgProjects):
                 "INSERT INTO generations(user_id, id, project_id, session_id, prompt, prompt_key, status,"
                 f" owner, lease_until, client, route, held, created_at, updated_at) VALUES(%s,%s,%s,%s,%s,%s,"
                 f" 'running', %s, {_NOW} + %s, %s, %s, %s, %s, %s)",
-                (self.user, gen_id, project_id, session_id, _pg(prompt), prompt_key, INSTANCE, stale_after,
+                (self.user, gen_id, project_id, session_id, _pg(prompt), prompt_key, instance(), stale_after,
                  client, route, json.dumps(sorted(held)), now, now),
             )  # fmt: skip
         return None
@@ -167,7 +167,7 @@ class PgStore(PgProjects):
             conn.execute(
                 f"UPDATE generations SET {cols}, lease_until = CASE WHEN owner=%s AND status='running'"  # noqa: S608
                 f" THEN {_NOW} + %s ELSE lease_until END WHERE user_id=%s AND id=%s",
-                (*fields.values(), INSTANCE, TURN_STALE_S, self.user, gen_id),
+                (*fields.values(), instance(), TURN_STALE_S, self.user, gen_id),
             )
 
     @db_call
@@ -258,7 +258,7 @@ class PgStore(PgProjects):
                     " SELECT id FROM generations WHERE user_id=%s AND status='running'"
                     " AND sent_at IS NOT NULL"
                     f" AND (lease_until IS NULL OR lease_until < {_NOW}) FOR UPDATE SKIP LOCKED) RETURNING *",
-                    (INSTANCE, stale_after, self.user, self.user),
+                    (instance(), stale_after, self.user, self.user),
                 )
                 .fetchall()
             )
@@ -299,7 +299,7 @@ class PgStore(PgProjects):
         now = time.time()
         self._write(
             pg(START_UPLOAD),
-            (upload_id, project_id, json.dumps([_pg(n) for n in names], ensure_ascii=False), INSTANCE,
+            (upload_id, project_id, json.dumps([_pg(n) for n in names], ensure_ascii=False), instance(),
              client, now, now),
         )  # fmt: skip
 
@@ -315,7 +315,7 @@ class PgStore(PgProjects):
             conn.execute(
                 "UPDATE uploads SET status='interrupted' WHERE user_id=%s AND project_id=%s AND delivered=0"
                 " AND status='running' AND owner IS DISTINCT FROM %s AND updated_at < %s",
-                (self.user, project_id, INSTANCE, time.time() - UPLOAD_STALE_S),
+                (self.user, project_id, instance(), time.time() - UPLOAD_STALE_S),
             )
             rows = (
                 conn.cursor(row_factory=dict_row)
@@ -377,7 +377,7 @@ class PgStore(PgProjects):
         now = time.time()
         self._write(
             pg(ADD_RENDER),
-            (render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, INSTANCE, now,
+            (render_id, project_id, session_id, fmt, quality, draft_fp, attempt, retry_of, instance(), now,
              now, now),
         )  # fmt: skip
 
@@ -435,6 +435,6 @@ class PgStore(PgProjects):
             cur = conn.execute(
                 "UPDATE renders SET claim=%s, claimed_at=%s WHERE user_id=%s AND id=%s AND (claim IS NULL"
                 " OR claim=%s OR claimed_at IS NULL OR claimed_at < %s)",
-                (INSTANCE, now, self.user, render_id, INSTANCE, now - stale_after),
+                (instance(), now, self.user, render_id, instance(), now - stale_after),
             )
             return cur.rowcount == 1
