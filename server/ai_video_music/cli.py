@@ -434,24 +434,38 @@ def _http_setup(settings: Settings, host: str, port: int) -> _HttpSetup:
 
 def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -> int:
     """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
+    import logging
+
     import anyio
     import uvicorn
 
     from ai_video_music.heap import freeze_startup_objects
-    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, owner_check
     from ai_video_music.messages import t
     from ai_video_music.redact import remember_secret
 
     lang = settings.language or settings.locale_language
     address, port = setup.address, setup.port
     remember_secret(setup.secret)  # masked in every log line, like the token
+    owner = owner_check(address)
+    if owner is None:
+        logging.getLogger("ai_video_music.httpguard").warning(
+            "this system doesn't tell which account opened a connection (no /proc/net/tcp): "
+            "the secret alone keeps other local accounts out"
+        )
     app = LocalOnly(
         server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
         secret=setup.secret,
         hosts=allowed_hosts(address, port),
         lang=lang,
+        owner=owner,
     )
-    config = uvicorn.Config(app, host=address, port=port, log_level=server.settings.log_level.lower())
+    # A line per request only with -v (as set up in _logging; uvicorn's own logging config would
+    # turn it back on): a web page's refused fetches would fill the log with them.
+    access_log = logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+    config = uvicorn.Config(
+        app, host=address, port=port, log_level=server.settings.log_level.lower(), access_log=access_log
+    )
     freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     print(t("cli.http.listening", lang, url=f"http://{hostport}{MCP_PATH}"), file=sys.stderr)
