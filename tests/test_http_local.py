@@ -212,6 +212,66 @@ def test_localhost_names_and_loopback_origins_with_the_secret_are_served(server:
         assert answer.status_code == 200, headers
 
 
+def _ipv6_loopback() -> bool:
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+        return True
+    except OSError:
+        return False
+
+
+@ONE_SERVER
+def test_the_other_loopback_address_is_ours_too_while_we_run(server: Running) -> None:
+    """Bound on ::1 beside 127.0.0.1: a client configured with localhost that tries ::1 first
+    reaches this server, and no other account can listen there meanwhile."""
+    if not _ipv6_loopback():
+        pytest.skip("no ::1 here")
+    answer = httpx.post(
+        f"http://[::1]:{server.port}/mcp",
+        json=INITIALIZE,
+        headers={**MCP_HEADERS, "authorization": f"Bearer {server.secret}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200
+    with socket.socket(socket.AF_INET6) as squatter, pytest.raises(OSError, match="in use"):
+        squatter.bind(("::1", server.port))
+
+
+def test_a_squatter_on_the_other_loopback_address_is_named_at_start(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    if not _ipv6_loopback():
+        pytest.skip("no ::1 here")
+    port = _free_port()
+    with socket.socket(socket.AF_INET6) as squatter:
+        try:
+            squatter.bind(("::1", port))
+        except OSError:
+            pytest.skip("that port is taken on ::1")
+        squatter.listen(1)
+        env = {
+            "PATH": "/usr/bin:/bin",
+            "HOME": str(tmp_path),
+            "NEMO_HOME": str(tmp_path / "state"),
+            "NEMO_API_BASE": simulator.base_url,
+            "NEMO_LANGUAGE": "en",
+        }
+        log = tmp_path / "server.log"
+        with serve_http(env, port, log):
+            secret = read_secret(tmp_path / "state")
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/mcp",
+                json=INITIALIZE,
+                headers={**MCP_HEADERS, "authorization": f"Bearer {secret}"},
+                timeout=10,
+            )
+            assert answer.status_code == 200  # served on 127.0.0.1 all the same
+        said = log.read_text(encoding="utf-8")
+    assert f"another program listens on [::1]:{port}" in said
+    assert f"point clients at http://127.0.0.1:{port}/mcp" in said
+
+
 def test_rules_name_loopback_only() -> None:
     assert all(is_loopback(h) for h in ("127.0.0.1", "127.1.2.3", "::1", "[::1]", "localhost", "LOCALHOST"))
     assert not any(is_loopback(h) for h in ("0.0.0.0", "::", "192.168.0.2", "example.com", "localhost.evil"))
