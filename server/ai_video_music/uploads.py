@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import anyio
 import uuid_utils
@@ -322,7 +322,9 @@ class GlobTooSlow(Exception):
 _MAGIC = re.compile(r"[*?[]")
 
 
-def iter_glob(pattern: str, stop: float, max_entries: int | None = None) -> Iterator[str]:
+def iter_glob(
+    pattern: str, stop: float, max_entries: int | None = None, scandir: Callable[[str], Any] = os.scandir
+) -> Iterator[str]:
     """``glob.iglob(pattern)``'s matches, by its rules (a hidden name only for a part that starts
     with a dot; ``**`` is ``*``), but raising :class:`GlobTooSlow` as soon as ``stop`` (a
     ``time.monotonic()``) passes or ``max_entries`` directory entries were read, checked at every
@@ -334,7 +336,7 @@ def iter_glob(pattern: str, stop: float, max_entries: int | None = None) -> Iter
     def names(folder: str, dirs_only: bool) -> Iterator[str]:
         nonlocal seen
         try:
-            listing = os.scandir(folder)
+            listing = scandir(folder)
         except OSError:
             return  # unreadable or gone: no matches there, as iglob
         with listing:
