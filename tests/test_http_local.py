@@ -524,7 +524,9 @@ def _asgi_status(guard: LocalOnly, client: tuple[str, int], path: str = "/mcp", 
     async def send(message: Any) -> None:
         sent.append(message)
 
-    anyio.run(guard, scope, receive, send)
+    # In a thread of its own: after the browser tests, Playwright's sync API holds a loop here.
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(anyio.run, guard, scope, receive, send).result(timeout=30)
     return int(sent[0]["status"])
 
 
