@@ -8,9 +8,11 @@ than against copied wording, so a reworded sentence doesn't break a test but a w
 from __future__ import annotations
 
 import dataclasses
+import glob
 import itertools
 import os
 import threading
+import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any
@@ -310,7 +312,7 @@ def endless_glob(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[threading.Ev
         for i in itertools.count():
             yield f"/photos/{i}.jpg"
 
-    monkeypatch.setattr(uploads.glob, "iglob", iglob)
+    monkeypatch.setattr(uploads, "iter_glob", iglob)
     yield started, release
     release.set()
 
@@ -334,6 +336,35 @@ async def test_a_slow_broad_wildcard_does_not_freeze_the_server(
             release.set()
     # Endless matches stop at the cap instead of running forever.
     assert says(error_text(outcome[0]), "input.too_many", "en", n="50+", max=50)
+
+
+async def test_a_wildcard_that_matches_nothing_in_a_big_tree_stops_walking_when_it_answers(
+    mcp: Client, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A deep pattern that matches nothing ("~/*/*/*/*.heic" over a big home folder) is told as
+    too slow, and the walk itself stops at its limit: no search thread goes on after the answer
+    (the walk used to check its deadline only when a file matched)."""
+    for a in range(8):
+        for b in range(8):
+            (tmp_path / f"d{a}" / f"e{b}").mkdir(parents=True)
+    monkeypatch.setattr(uploads, "MAX_GLOB_ENTRIES", 30)  # the 72 folders are more than that
+    pattern = str(tmp_path / "*" / "*" / "*.heic")
+    answer = error_text(await call(mcp, "upload", {"files": [pattern]}))
+    # Told when the walk stopped at its limit (it went on to the end and said "no match" before).
+    assert says(answer, "input.glob_slow", "en", pattern=pattern)
+
+
+def test_the_bounded_walk_finds_what_glob_finds(tmp_path: Path) -> None:
+    for name in ("a.jpg", "b.JPG", ".hidden.jpg", "sub/c.jpg", "sub/deeper/d.jpg", "other/e.png"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"x")
+    for pattern in ("*.jpg", "*/*.jpg", "*/*/*.jpg", "**/*.jpg", ".*", "[ab].*", "sub/*", "none/*", "?.jpg"):
+        full = str(tmp_path / pattern)
+        assert sorted(uploads.iter_glob(full, time.monotonic() + 30)) == sorted(glob.glob(full)), pattern
+    if os.path.isdir("/proc/self/fd"):  # folders that list but can't be read on are no matches
+        assert list(uploads.iter_glob("/proc/self/fd/*/*/map_files/*.zzz", time.monotonic() + 30)) == []
+    with pytest.raises(uploads.GlobTooSlow):
+        list(uploads.iter_glob(str(tmp_path / "*" / "*.zzz"), time.monotonic() - 1))  # past its deadline
 
 
 # --- links -----------------------------------------------------------------------------------------

@@ -83,11 +83,11 @@ def test_when_the_new_config_cant_be_written_its_backup_is_removed_too(
     real = fsutil.atomic_write_bytes
     calls: list[Path] = []
 
-    def second_write_fails(path: Path, data: bytes, mode: int = 0o600) -> None:
+    def second_write_fails(path: Path, data: bytes, mode: int = 0o600, **kw: Any) -> None:
         calls.append(path)
         if len(calls) == 2:  # the backup went through; the config itself finds the disk full
             raise OSError(errno.ENOSPC, "No space left on device")
-        real(path, data, mode)
+        real(path, data, mode, **kw)
 
     monkeypatch.setattr("ai_video_music.installer.atomic_write_bytes", second_write_fails)
     with pytest.raises(InstallError, match="full"):
@@ -284,6 +284,26 @@ def test_the_whole_file_fallback_still_rewrites_a_config_it_can_keep(
     assert any("rewritten" in line for line in lines)
     data = json.loads(config.read_text(encoding="utf-8"))
     assert data["n"] == 1 and data["f"] == 2.5 and data["s"] == "\ud83d"
+
+
+def test_two_installs_in_the_same_second_keep_the_users_original_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A plain install, then `install --http`, within one second: each backup has a name of its
+    own, so the user's hand-written config survives in the first."""
+    config = config_path("cursor", tmp_path, {})
+    config.parent.mkdir(parents=True)
+    original = '{"mcpServers": {"mine": {"command": "/opt/mine"}}, "note": "hand-written"}\n'
+    config.write_text(original, encoding="utf-8")
+    monkeypatch.setattr(installer.time, "strftime", lambda fmt, *a: "20260101-120000")
+    _install(tmp_path)
+    install_http("cursor", home=tmp_path, env={"NEMO_HOME": str(tmp_path / "state")})
+    backups = sorted(p.name for p in config.parent.iterdir() if ".bak-" in p.name)
+    assert backups == ["mcp.json.bak-20260101-120000", "mcp.json.bak-20260101-120000-2"]
+    first = (config.parent / backups[0]).read_text(encoding="utf-8")
+    assert first == original
+    second = json.loads((config.parent / backups[1]).read_text(encoding="utf-8"))
+    assert second["mcpServers"][SERVER_KEY]["command"] == CMD  # the first install's config
 
 
 def test_a_backup_is_private_whatever_the_configs_mode(tmp_path: Path) -> None:

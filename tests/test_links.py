@@ -78,6 +78,73 @@ def test_hostile_links_are_refused_with_their_reason(url: str, reason: Refusal) 
     assert PRODUCTION.safe(url) is None and PRODUCTION.origin(url) is None
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://cdn.example.com/a\u200b.mp4",  # zero-width space
+        "https://cdn.example.com/a.mp4?x=\ufeff1",  # zero-width no-break space (BOM)
+        "https://cdn.example.com/photo\u202egpj.exe",  # right-to-left override
+        "https://cdn.example.com/a\u2066b\u2069.mp4",  # bidi isolates
+        "https://cdn.example.com/a\u00ad.mp4",  # soft hyphen
+        "https://cdn.example.com/a\U000e0041.mp4",  # a TAG character
+        "https://cdn.example.com/a\u2028.mp4",  # line separator
+        "https://cdn.example.com/a\u00a0.mp4",  # no-break space
+        "https://cdn.example.com/a\x85.mp4",  # a C1 control (NEL)
+        "https://cdn.example.com/a\x9b.mp4",  # a C1 control (CSI)
+    ],
+)
+def test_a_link_with_invisible_characters_is_refused(url: str) -> None:
+    """A link that reads differently from where it goes: every Unicode format character (Cf),
+    separator and control is refused, from any backend."""
+    for policy in (PRODUCTION, SIMULATOR):
+        with pytest.raises(UnsafeLinkError) as info:
+            policy.check(url)
+        assert info.value.reason is Refusal.MALFORMED
+
+
+def test_a_link_with_ordinary_non_ascii_letters_passes() -> None:
+    assert (
+        PRODUCTION.check("https://cdn.example.com/café/海滩.mp4") == "https://cdn.example.com/café/海滩.mp4"
+    )
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "ip6-localhost",  # ::1 in Debian's and Ubuntu's /etc/hosts
+        "ip6-loopback",
+        "local.gd",  # public wildcard DNS answering 127.0.0.1
+        "app.local.gd",
+        "wpad",  # one label: the local network's search domains complete it
+        "router",
+        "nas",
+        "router.lan",
+        "printer.home.arpa",
+        "db.internal",
+        "box.localdomain",
+        "printer.local",
+        "fritz.box",
+        "kubernetes.default.svc",
+        "api.default.svc.cluster.local",
+    ],
+)
+def test_names_of_this_machine_or_the_local_network_are_refused(host: str) -> None:
+    url = f"https://{host}/a.mp4"
+    with pytest.raises(UnsafeLinkError) as info:
+        PRODUCTION.check(url)
+    assert info.value.reason is Refusal.LOCAL
+    assert PRODUCTION.safe(url) is None
+
+
+def test_a_backend_on_a_local_network_name_may_link_there() -> None:
+    """As for addresses: a backend on such a name (a compose service) gives links on its network."""
+    compose = LinkPolicy("http://nemo-backend:8080")
+    assert compose.check("http://storage:9000/r.mp4") == "http://storage:9000/r.mp4"
+    assert compose.check("https://minio.internal/r.mp4") == "https://minio.internal/r.mp4"
+    with pytest.raises(UnsafeLinkError):
+        compose.check("https://ip6-localhost/r.mp4")  # this machine is not the backend's network
+
+
 def test_a_local_backend_may_use_local_addresses_and_http() -> None:
     """The simulator and the test doubles run on loopback: their links are local too."""
     for url in ("http://127.0.0.1:8787/storage/r.mp4", "http://localhost:9000/a.mp4", "http://[::1]:9/a"):

@@ -434,31 +434,91 @@ def _http_setup(settings: Settings, host: str, port: int) -> _HttpSetup:
 
 def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -> int:
     """Streamable HTTP at /mcp, for this machine's user only (see httpguard)."""
+    import logging
+
     import anyio
     import uvicorn
 
     from ai_video_music.heap import freeze_startup_objects
-    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts
+    from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, owner_check
     from ai_video_music.messages import t
     from ai_video_music.redact import remember_secret
 
     lang = settings.language or settings.locale_language
     address, port = setup.address, setup.port
     remember_secret(setup.secret)  # masked in every log line, like the token
+    owner = owner_check(address)
+    if owner is None:
+        logging.getLogger("ai_video_music.httpguard").warning(
+            "this system doesn't tell which account opened a connection (no /proc/net/tcp): "
+            "the secret alone keeps other local accounts out"
+        )
+    twin = _loopback_twin(address, port)
+    hosts = allowed_hosts(address, port)
+    if twin is not None:
+        hosts |= allowed_hosts(twin.getsockname()[0], port)
     app = LocalOnly(
         server.streamable_http_app(streamable_http_path=MCP_PATH, host=address),
         secret=setup.secret,
-        hosts=allowed_hosts(address, port),
+        hosts=hosts,
         lang=lang,
+        owner=owner,
     )
-    config = uvicorn.Config(app, host=address, port=port, log_level=server.settings.log_level.lower())
+    # A line per request only with -v (as set up in _logging; uvicorn's own logging config would
+    # turn it back on): a web page's refused fetches would fill the log with them.
+    access_log = logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+    config = uvicorn.Config(
+        app, host=address, port=port, log_level=server.settings.log_level.lower(), access_log=access_log
+    )
     freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"
     print(t("cli.http.listening", lang, url=f"http://{hostport}{MCP_PATH}"), file=sys.stderr)
     _second_interrupt_exits()
+    sockets = [config.bind_socket()] + ([twin] if twin is not None else [])
     with contextlib.suppress(KeyboardInterrupt):
-        anyio.run(uvicorn.Server(config).serve)
+        anyio.run(uvicorn.Server(config).serve, sockets)
     return 0
+
+
+LOOPBACK_TWINS = {"127.0.0.1": "::1", "::1": "127.0.0.1"}
+
+
+def _loopback_twin(address: str, port: int) -> socket.socket | None:
+    """The other loopback address (::1 beside 127.0.0.1), bound on our port too, so nobody else
+    can listen there while we run: a client that connects to ``localhost`` may try ::1 first
+    (macOS, Node 17+) and would hand its secret to whoever listens there. None where that
+    address doesn't exist (IPv6 off) or is taken already (said in a warning)."""
+    import logging
+
+    other = LOOPBACK_TWINS.get(address)
+    if other is None:
+        return None
+    family = socket.AF_INET6 if ":" in other else socket.AF_INET
+    try:
+        sock = socket.socket(family)
+    except OSError:
+        return None
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as uvicorn binds
+        if family == socket.AF_INET6:
+            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+        sock.bind((other, port))
+    except OSError as err:
+        sock.close()
+        if err.errno == errno.EADDRINUSE:
+
+            def shown(host: str) -> str:
+                return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+
+            logging.getLogger("ai_video_music.httpguard").warning(
+                "another program listens on %s: a client configured with http://localhost:%d may "
+                "reach it instead of this server; point clients at http://%s/mcp (install --http does)",
+                shown(other),
+                port,
+                shown(address),
+            )
+        return None
+    return sock
 
 
 # The state files that hold the user's token, secret or projects. A store journal left by a

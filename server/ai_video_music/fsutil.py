@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import stat
 from collections.abc import Iterable
@@ -50,8 +51,15 @@ def private_dir(path: Path) -> Path:
     return path
 
 
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write ``data`` to ``path`` atomically with permissions ``mode`` from the first byte."""
+# What link() says on a file system without hard links (FAT, some network shares).
+_NO_LINKS = frozenset({errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK})
+
+
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600, *, exclusive: bool = False) -> None:
+    """Write ``data`` to ``path`` atomically with permissions ``mode`` from the first byte.
+
+    ``exclusive``: never replace an existing ``path`` (FileExistsError instead), for a file that
+    must not overwrite another (a backup of the user's config)."""
     private_dir(path.parent)
     tmp = temp_sibling(path)
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
@@ -61,7 +69,15 @@ def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
             fh.flush()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)  # umask may have narrowed or (on odd systems) widened it
-        os.replace(tmp, path)
+        if not exclusive:
+            os.replace(tmp, path)
+            return
+        try:
+            os.link(tmp, path)  # complete, and only where nothing is yet (EEXIST otherwise)
+        except OSError as err:
+            if err.errno not in _NO_LINKS or os.path.lexists(path):
+                raise
+            os.replace(tmp, path)  # no hard links here: checked just before instead
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -621,18 +621,31 @@ def _disk_full(err: OSError, path: Path) -> InstallError | None:
     return None
 
 
+MAX_BACKUPS_PER_SECOND = 100
+
+
 def backup(path: Path) -> Path | None:
-    """A copy of ``path``'s content next to it, complete or absent (written atomically)."""
+    """A copy of ``path``'s content next to it, complete or absent (written atomically), under
+    a name no other file has: an earlier backup is never overwritten."""
     raw = read_regular(path)  # follows a symlink: the backup holds the content
     if raw is None:
         return None
-    copy = path.with_name(f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
-    try:
-        # 0600 whatever the original's mode: a config may hold a token in its env block, and a
-        # backup is read by no host.
-        atomic_write_bytes(copy, raw, mode=0o600)  # a full disk leaves no cut-off backup behind
-    except OSError as err:
-        raise _disk_full(err, path) or err from None
+    stamp = f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}"
+    # Two installs in the same second (a plain one, then --http) must not share a name: the
+    # second backup would replace the first, the only copy of the user's own original.
+    for n in range(1, MAX_BACKUPS_PER_SECOND + 1):
+        copy = path.with_name(stamp if n == 1 else f"{stamp}-{n}")
+        try:
+            # 0600 whatever the original's mode: a config may hold a token in its env block, and
+            # a backup is read by no host. A full disk leaves no cut-off backup behind.
+            atomic_write_bytes(copy, raw, mode=0o600, exclusive=True)
+            break
+        except FileExistsError:
+            continue
+        except OSError as err:
+            raise _disk_full(err, path) or err from None
+    else:
+        raise InstallError(f"{path}: too many backups made this second; nothing was changed, try again.")
     with contextlib.suppress(OSError):
         times = os.stat(path)  # the original's times, for "which backup is which" (not its mode)
         os.utime(copy, ns=(times.st_atime_ns, times.st_mtime_ns))

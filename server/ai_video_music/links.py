@@ -14,7 +14,10 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
   nor a name that always resolves to this machine (``x.localtest.me``): local all the same;
 - no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables, and
   no name dressed as NemoVideo's own (``nemovide0.com``, ``nemovideo.com-download.net``);
-- no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks or control characters.
+- no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks, control characters or
+  invisible format characters (U+200B, U+FEFF, bidi controls: anything of Unicode category Cf);
+- no name of the local network: ``ip6-localhost``, a name of one label (``wpad``), ``*.lan``,
+  ``*.home.arpa``, ``*.box`` (``fritz.box``), ``*.svc``/``*.cluster.local``, ``*.local``...
 
 Host names are judged here by their spelling (resolving them would be a request in itself);
 before we connect to one, :meth:`LinkPolicy.pin` resolves it and judges every address it resolves
@@ -28,6 +31,7 @@ import functools
 import ipaddress
 import re
 import socket
+import unicodedata
 from dataclasses import dataclass, field
 from urllib.parse import SplitResult, urlsplit
 
@@ -38,9 +42,35 @@ MAX_URL_CHARS = 8192
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
 # Names that mean "this machine" or a cloud's instance metadata, whatever they resolve to.
 _LOCAL_NAMES = ("localhost", "localhost.localdomain", "metadata", "metadata.google.internal", "instance-data")
-_LOCAL_SUFFIXES = (".localhost", ".local", ".internal", ".home.arpa")
+# ::1 in Debian's and Ubuntu's own /etc/hosts.
+_LOOPBACK_NAMES = ("localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback")
+# Names of the local network: mDNS (.local), RFC 8375 home networks, private and cloud-internal
+# zones, home routers' own (fritz.box, router.lan) and a cluster's services (x.default.svc,
+# x.svc.cluster.local). A name of one label (``wpad``, ``router``) is the local network's too
+# (the resolver's search domains complete it): see :func:`local_kind`.
+_LOCAL_SUFFIXES = (
+    ".localhost",
+    ".local",
+    ".internal",
+    ".home.arpa",
+    ".lan",
+    ".localdomain",
+    ".intranet",
+    ".corp",
+    ".home",
+    ".box",
+    ".svc",
+)
 # Public domains whose every name resolves to 127.0.0.1 (a wildcard record): this machine too.
-_LOOPBACK_DOMAINS = ("localtest.me", "lvh.me", "vcap.me", "lacolhost.com", "localho.st", "localhost.direct")
+_LOOPBACK_DOMAINS = (
+    "localtest.me",
+    "lvh.me",
+    "vcap.me",
+    "lacolhost.com",
+    "localho.st",
+    "localhost.direct",
+    "local.gd",
+)
 
 
 class Refusal(enum.Enum):
@@ -134,13 +164,15 @@ def local_kind(host: str) -> str | None:
     and a name that spells an address for a wildcard DNS service (:func:`embedded_address`) by
     that address)."""
     name = host.lower().rstrip(".")
-    if name in ("localhost", "localhost.localdomain") or name.endswith(".localhost"):
+    if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
         return "loopback"
     if any(name == domain or name.endswith("." + domain) for domain in _LOOPBACK_DOMAINS):
         return "loopback"
     if name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES):
         return "private"
     address = literal_address(name)
+    if address is None and "." not in name:
+        return "private"  # one label: completed by the local network's search domains
     if address is None:
         embedded = embedded_address(name)
         return None if embedded is None else _address_kind(embedded)
@@ -250,7 +282,7 @@ class LinkPolicy:
     def check(self, url: object) -> str:
         """``url`` stripped, or :class:`UnsafeLinkError` saying why not."""
         text = url.strip() if isinstance(url, str) else ""
-        blank = any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in text)
+        blank = (" " in text or not text.isprintable()) if text.isascii() else any(map(_unseen, text))
         if not text or len(text) > MAX_URL_CHARS or blank:
             raise UnsafeLinkError(Refusal.MALFORMED)
         try:
@@ -295,6 +327,16 @@ class LinkPolicy:
         shown = f"[{host}]" if ":" in host else host
         default = {"https": 443, "http": 80}[scheme]
         return f"{scheme}://{shown}" + (f":{port}" if port is not None and port != default else "")
+
+
+# Characters a link must not hold: blanks and line breaks, controls, and the invisible format
+# characters (U+200B, U+FEFF, bidi marks and overrides, TAG characters: Unicode category Cf).
+# A link that reads differently from where it goes is what they are there for.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+
+
+def _unseen(char: str) -> bool:
+    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -1785,6 +1785,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Refused: requests from web pages outside this machine are not accepted (Origin header).",
         "已拒绝：不接受来自本机以外网页的请求（Origin 头）。",
     ),
+    "http.other_account": (
+        "Refused: this server answers only to programs of the account it runs as.",
+        "已拒绝：此服务器只接受运行它的同一系统账户下的程序的请求。",
+    ),
     "http.no_secret": (
         "Missing or wrong secret: send 'Authorization: Bearer <secret>' with the secret that "
         "`ai-video-music http-secret` prints.",

@@ -50,6 +50,20 @@ def clean_text(text: str, limit: int | None = None) -> str:
     return cap(text, limit) if limit is not None else text
 
 
+LOG_CHARS = 200
+
+
+def for_log(text: object, limit: int = LOG_CHARS) -> str:
+    """A value from a request (a path, a header) for one log line: every control, format and
+    separator character written as an escape (``\\x1b``, ``\\n``, ``\\u200b``), so nothing
+    reaches a terminal as a command or starts a forged line, and at most ``limit`` characters."""
+    value = fix_surrogates(str(text))
+    if value.isprintable():
+        return cap(value, limit)
+    shown = "".join(ch if ch.isprintable() else ascii(ch)[1:-1] for ch in value[: limit + 1])
+    return cap(shown, limit)
+
+
 def one_line(text: str, limit: int | None = None) -> str:
     """Text for a field shown on one line (a file name, a tool name, an error message): as
     :func:`clean_text`, with every run of whitespace one space and the ends trimmed.

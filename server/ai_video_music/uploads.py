@@ -11,12 +11,14 @@ every field optional), so the cost gate never takes an upload for "no media".
 
 from __future__ import annotations
 
-import glob
+import fnmatch
+import os
+import re
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import anyio
 import uuid_utils
@@ -39,6 +41,8 @@ from .store import Project, Store
 
 MAX_GLOB_MATCHES = MAX_FILES_PER_UPLOAD
 GLOB_SECONDS = 10.0
+# Directory entries one wildcard search may read (a home folder's few levels: tens of thousands).
+MAX_GLOB_ENTRIES = 200_000
 UPLOAD_POLL_S = 10
 
 Roots = Callable[[], Awaitable[list[Path]]]
@@ -288,21 +292,88 @@ class Uploads:
         seconds = GLOB_SECONDS if left is None else max(0.0, min(GLOB_SECONDS, left - self.s.reserve()))
         stop = time.monotonic() + seconds
 
-        def search() -> list[Path]:
+        def search() -> tuple[list[Path], bool]:
             found: list[Path] = []
-            for match in glob.iglob(pattern):
-                found.append(Path(match))
-                if len(found) > MAX_GLOB_MATCHES or time.monotonic() > stop:
-                    break
-            return found
+            try:
+                for match in iter_glob(pattern, stop):
+                    found.append(Path(match))
+                    if len(found) > MAX_GLOB_MATCHES:
+                        break
+            except GlobTooSlow:
+                return found, True  # the walk itself stopped: no thread goes on after the answer
+            return found, time.monotonic() > stop
 
         with anyio.move_on_after(seconds + 0.1):
-            matches = await anyio.to_thread.run_sync(search, abandon_on_cancel=True)
-            if not matches:
-                raise InputError("input.no_match", pattern=raw)
+            matches, slow = await anyio.to_thread.run_sync(search, abandon_on_cancel=True)
             if len(matches) > MAX_GLOB_MATCHES:
                 raise InputError("input.too_many", n=f"{MAX_GLOB_MATCHES}+", max=MAX_GLOB_MATCHES)
-            if time.monotonic() > stop:
+            if slow:
                 raise InputError("input.glob_slow", pattern=raw)
+            if not matches:
+                raise InputError("input.no_match", pattern=raw)
             return sorted(matches)
         raise InputError("input.glob_slow", pattern=raw)
+
+
+class GlobTooSlow(Exception):
+    """A wildcard search passed its deadline or its count of directory entries."""
+
+
+_MAGIC = re.compile(r"[*?[]")
+
+
+def iter_glob(
+    pattern: str, stop: float, max_entries: int | None = None, scandir: Callable[[str], Any] = os.scandir
+) -> Iterator[str]:
+    """``glob.iglob(pattern)``'s matches, by its rules (a hidden name only for a part that starts
+    with a dot; ``**`` is ``*``), but raising :class:`GlobTooSlow` as soon as ``stop`` (a
+    ``time.monotonic()``) passes or ``max_entries`` directory entries were read, checked at every
+    entry: iglob checks nothing until it yields, and a deep pattern that matches nothing walked a
+    whole disk on, in a thread the answer had long left behind."""
+    cap = MAX_GLOB_ENTRIES if max_entries is None else max_entries
+    seen = 0
+
+    def names(folder: str, dirs_only: bool) -> Iterator[str]:
+        nonlocal seen
+        try:
+            listing = scandir(folder)
+        except OSError:
+            return  # unreadable or gone: no matches there, as iglob
+        with listing:
+            while True:
+                try:
+                    entry = next(listing)
+                except (StopIteration, OSError):  # the end, or a folder that can't be read on
+                    return
+                seen += 1
+                if seen > cap or time.monotonic() > stop:
+                    raise GlobTooSlow
+                try:
+                    if dirs_only and not entry.is_dir():
+                        continue
+                except OSError:
+                    continue
+                yield entry.name
+
+    def expand(base: str, parts: list[str]) -> Iterator[str]:
+        head, rest = parts[0], parts[1:]
+        if not _MAGIC.search(head):
+            path = os.path.join(base, head)
+            if rest and os.path.isdir(path):
+                yield from expand(path, rest)
+            elif not rest and os.path.lexists(path):
+                yield path
+            return
+        for name in names(base or os.curdir, dirs_only=bool(rest)):
+            if (name[0] == "." and head[0] != ".") or not fnmatch.fnmatch(name, head):
+                continue
+            path = os.path.join(base, name)
+            if rest:
+                yield from expand(path, rest)
+            else:
+                yield path
+
+    root = os.sep if pattern.startswith(os.sep) else ""
+    parts = [part for part in pattern.split(os.sep) if part]
+    if parts:
+        yield from expand(root, parts)

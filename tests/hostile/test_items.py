@@ -646,16 +646,42 @@ async def test_12_wildcards_are_capped(make_server: MakeServer, hostile: Hostile
 async def test_12_a_wildcard_on_a_slow_disk_is_stopped_in_words_within_the_budget(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import glob
+    import functools
+    from types import SimpleNamespace
 
-    def slow_disk(pattern: str, **kw: Any) -> Any:  # a network share that takes 5 s to list nothing
-        for _ in range(100):
+    from ai_video_music import uploads
+
+    listed: list[str] = []
+    opened: list[str] = []
+    closed: list[str] = []
+
+    class SlowShare:  # a network share: 0.05 s an entry, 100 folders, nothing that matches
+        def __init__(self, folder: str) -> None:
+            self.folder, self.left = folder, 100
+            opened.append(folder)
+
+        def __enter__(self) -> SlowShare:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            closed.append(self.folder)
+
+        def __iter__(self) -> SlowShare:
+            return self
+
+        def __next__(self) -> SimpleNamespace:
+            if not self.left:
+                raise StopIteration
             time.sleep(0.05)
-        yield from ()
+            self.left -= 1
+            listed.append(self.folder)
+            return SimpleNamespace(name=f"folder{self.left}", is_dir=lambda: True)
 
-    monkeypatch.setattr(glob, "iglob", slow_disk)
+    monkeypatch.setattr(uploads, "iter_glob", functools.partial(uploads.iter_glob, scandir=SlowShare))
     async with Client(make_server(tool_budget=1.0)) as client:
         result = await call(client, "upload", {"files": [str(tmp_path / "*" / "*.jpg")]})
+        # The walk itself stopped at its deadline, before the answer: no thread lists on after it.
+        assert sorted(closed) == sorted(opened) and len(listed) < 40, (opened, closed, len(listed))
     assert result.is_error and "takes too long" in text(result), text(result)
     assert not hostile.requests()
 

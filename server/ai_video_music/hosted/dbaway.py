@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import LocalStateError
 from ..messages import LANGUAGES, Lang, parse_language, t
+from ..sanitize import for_log
 
 log = logging.getLogger(__name__)
 
@@ -73,7 +74,8 @@ class DatabaseAway:
         except BaseException as err:
             if started or not database_away(err):
                 raise
-            log.warning("database unreachable: answered %s with 503", scope.get("path"), exc_info=True)
+            path = for_log(scope.get("path"))  # a client chooses it: escaped, capped
+            log.warning("database unreachable: answered %s with 503", path, exc_info=True)
             await self._answer(scope, send)
 
     async def _answer(self, scope: Scope, send: Send) -> None:
