@@ -464,12 +464,15 @@ async def test_7_a_flood_of_agent_text_is_cut_and_said_to_be(
     assert "cut" in text(turn).lower(), text(turn)[-500:]
 
 
+HUGE = 50_000  # tracks: the answer must stay small whatever the count (200,000 showed it too, 4x the CPU)
+
+
 def huge_draft() -> dict[str, Any]:
-    """7.8 MB of tracks, built when the test runs (not at collection, which every worker does)."""
-    return {"t": [{"tt": i % 3, "sg": [{"n": "c", "d": 1}]} for i in range(200_000)]}
+    """2 MB of tracks, built when the test runs (not at collection, which every worker does)."""
+    return {"t": [{"tt": i % 3, "sg": [{"n": "c", "d": 1}]} for i in range(HUGE)]}
 
 
-async def test_7_a_200k_track_draft_gives_a_bounded_answer(
+async def test_7_a_50k_track_draft_gives_a_bounded_answer(
     make_server: MakeServer, hostile: Hostile, tmp_path: Path
 ) -> None:
     hostile.draft = huge_draft()
@@ -478,8 +481,8 @@ async def test_7_a_200k_track_draft_gives_a_bounded_answer(
         with anyio.fail_after(20):
             status = await client.call_tool("status", {})
     assert not status.is_error, text(status)
-    assert "200000 tracks" in text(status)
-    assert len(everything(status)) < 200_000
+    assert f"{HUGE} tracks" in text(status)
+    assert len(everything(status)) < HUGE
 
 
 # --- 9. messages that say what happened ---------------------------------------------------------
