@@ -1876,6 +1876,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This form is out of date. Reload the page and try again.",
         "此表单已失效，请刷新页面后重试。",
     ),
+    "hosted.body.too_large": (
+        "This request is larger than this address accepts.",
+        "这个请求超出了此地址接受的大小。",
+    ),
+    "hosted.body.too_slow": (
+        "This request's body took too long to arrive. Check the connection and try again.",
+        "请求内容传送时间过长。请检查网络连接后重试。",
+    ),
+    "hosted.body.busy": (
+        "The server is receiving too much at once. Try again in a few seconds.",
+        "服务器同时接收的内容过多。请几秒钟后再试。",
+    ),
     "hosted.upload.title": ("Add photos and videos", "添加照片和视频"),
     "hosted.upload.intro": (
         "Choose photos and videos on this device. They go to your project “{project}”.",

@@ -30,11 +30,7 @@ from mcp.server.auth.routes import (
     create_protected_resource_routes,
 )
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
-from mcp.server.transport_security import (
-    DEFAULT_MAX_REQUEST_BODY_SIZE,
-    RequestBodyLimitMiddleware,
-    TransportSecuritySettings,
-)
+from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -42,13 +38,14 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from ..messages import t
 from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
+from .bodies import HELD_BUDGET, MCP_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
 from .call_limit import CallLimit, read_body, refuse, replay, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
@@ -104,21 +101,6 @@ class McpEndpoint:
         await self.servers.handle(user, scope, receive, send)
 
 
-class BodyLimit:
-    """The SDK's body limit (it holds a body in memory to count it) on every route but the upload
-    page, which counts its streamed body itself, per file and in all (``upload_form``)."""
-
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
-        self.app = app
-        self.limited = RequestBodyLimitMiddleware(app, max_body_size)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and str(scope.get("path", "")).startswith(UPLOAD_PATH):
-            await self.app(scope, receive, send)
-        else:
-            await self.limited(scope, receive, send)
-
-
 def transport_security(config: HostedConfig) -> TransportSecuritySettings:
     """Host and Origin checks on /mcp: only our public name, only our origin or listed ones."""
     return TransportSecuritySettings(
@@ -172,11 +154,16 @@ def create_app(
     clock: Callable[[], float] = time.monotonic,
     client_documents: ClientDocuments | None = None,
     wall_clock: Callable[[], float] = time.time,
+    small_body: Rule = SMALL_RULE,
+    mcp_body: Rule = MCP_RULE,
+    held_budget: int = HELD_BUDGET,
 ) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here.
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
     ID metadata documents (default: from public addresses only); ``wall_clock`` places tool calls
-    in their minute for the rate limit. Tests replace them."""
+    in their minute for the rate limit; ``small_body`` and ``mcp_body`` bound a body's size and
+    the time it may take to arrive (every route, and a signed-in ``/mcp``), ``held_budget`` the body
+    bytes held at once (``bodies``). Tests replace them."""
     pool = db.make_pool(config.database_url, wait=config.database_wait)
     store_pool = make_store_pool(
         config.database_url, max_size=config.store_connections, wait=config.database_wait
@@ -262,9 +249,17 @@ def create_app(
     middleware = [
         # Outermost: a database away (restarting) is said as such, whatever was asking it.
         Middleware(DatabaseAway, mcp_path=MCP_PATH),
-        # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport; the
-        # upload page streams, within its own limits.
-        Middleware(BodyLimit, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
+        # Bodies are counted as they are read, never held here: forms and OAuth requests are small,
+        # a signed-in /mcp up to 4 MiB, each within a deadline and the instance's budget; the upload
+        # page streams, within its own limits.
+        Middleware(
+            BodyGuard,
+            rules={MCP_PATH: mcp_body},
+            default=small_body,
+            held=HeldBytes(held_budget),
+            unbounded=UPLOAD_PATH,
+            mcp_path=MCP_PATH,
+        ),
         Middleware(LimitedPaths, limits=anonymous),
         Middleware(
             AuthenticationMiddleware,
