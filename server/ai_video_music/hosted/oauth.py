@@ -34,6 +34,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
 from .client_metadata import Destination, destination, problem
+from .clients import scope_client_key
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -46,6 +47,7 @@ SCOPE = "mcp"  # one scope: the user's own videos, all of them
 # their choosing per request (attack7 A5); a client that never came to /authorize holds no code
 # or refresh token to present anyway.
 _may_fetch_documents: ContextVar[bool] = ContextVar("may_fetch_documents", default=False)
+_document_asker: ContextVar[str | None] = ContextVar("document_asker", default=None)
 
 
 def fetching_documents(app: ASGIApp) -> ASGIApp:
@@ -53,9 +55,11 @@ def fetching_documents(app: ASGIApp) -> ASGIApp:
 
     async def allowed(scope: Scope, receive: Receive, send: Send) -> None:
         token = _may_fetch_documents.set(True)
+        asker = _document_asker.set(scope_client_key(scope))  # its lookups are counted by address
         try:
             await app(scope, receive, send)
         finally:
+            _document_asker.reset(asker)
             _may_fetch_documents.reset(token)
 
     return allowed
@@ -107,7 +111,7 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
         if not may_fetch or self.documents is None or not is_document_url(client_id):
             return None
-        client = await self.documents.fetch(client_id)
+        client = await self.documents.fetch(client_id, _document_asker.get())
         if client is None:
             return None
         client.scope = SCOPE  # a document can't be granted scopes we don't have; ours is the one
