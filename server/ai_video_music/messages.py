@@ -2084,8 +2084,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "quota.back.none": ("it fills again as the window moves on.", "统计期向前推移后额度会恢复。"),
     "rate.limited": (
-        "Too many requests: each user here may make {limit} tool calls a minute. Nothing was done; try "
-        "again in {seconds} seconds.",
-        "请求过多：这里每位用户每分钟最多调用 {limit} 次工具。本次未执行任何操作，请在 {seconds} 秒后重试。",
+        "Too many requests: each user here may make {limit} tool calls or resource reads a minute. Nothing "
+        "was done; try again in {seconds} seconds.",
+        "请求过多：这里每位用户每分钟最多调用工具或读取资源 {limit} 次。"
+        "本次未执行任何操作，请在 {seconds} 秒后重试。",
+    ),
+    "rate.too_deep": (
+        "This request is nested too deeply to read.",
+        "这个请求嵌套层数过多，无法读取。",
     ),
 }

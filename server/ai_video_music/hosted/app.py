@@ -46,10 +46,10 @@ from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
 from .bodies import HELD_BUDGET, MCP_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
-from .call_limit import CallLimit, read_body, refuse, replay, tool_calls
+from .call_limit import CallLimit, TooDeep, read_body, refuse, replay, too_deep, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
-from .dbaway import DatabaseAway
+from .dbaway import DatabaseAway, request_languages
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents
 from .page import page_language, render
@@ -92,7 +92,11 @@ class McpEndpoint:
         if self.calls is not None and scope.get("method") == "POST":
             body, read = await read_body(receive)
             receive = replay(read, receive)
-            calls = tool_calls(body)
+            try:
+                calls = tool_calls(body)
+            except TooDeep:
+                await too_deep(request_languages(scope), scope, receive, send)
+                return
             if calls:
                 verdict = await self.calls.take(user.id)
                 if not verdict.allowed:
