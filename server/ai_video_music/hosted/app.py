@@ -51,7 +51,7 @@ from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
 from .dbaway import DatabaseAway, request_languages
 from .housekeeping import sweep_forever
-from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents
+from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents, only_our_resource
 from .page import page_language, render
 from .ratelimit import Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
@@ -147,6 +147,8 @@ def oauth_routes(provider: PostgresOAuthProvider, config: HostedConfig) -> list[
     for route in routes:
         if isinstance(route, Route) and route.path == AUTHORIZATION_PATH:
             route.app = fetching_documents(route.app)  # the one place a client's document is fetched
+        if isinstance(route, Route) and route.path == TOKEN_PATH:
+            route.app = only_our_resource(route.app, config.resource_url)
     handler = cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"])
     return [Route(METADATA_PATH, endpoint=handler, methods=["GET", "OPTIONS"]), *routes]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import parse_qs
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -30,8 +31,10 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .call_limit import read_body, replay
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
 from .client_metadata import Destination, destination, problem
 from .clients import scope_client_key
@@ -63,6 +66,28 @@ def fetching_documents(app: ASGIApp) -> ASGIApp:
             _may_fetch_documents.reset(token)
 
     return allowed
+
+
+def only_our_resource(app: ASGIApp, resource_url: str) -> ASGIApp:
+    """``app`` (the /token route), refusing a request that names another ``resource`` (RFC 8707
+    §2.2: ``invalid_target``): the SDK passes it to no provider method, and a client that asked
+    for another resource would take our token for that one's (attack16b F5). The form is a few
+    KiB at most (``bodies``); it is read here and handed on."""
+
+    async def checked(scope: Scope, receive: Receive, send: Send) -> None:
+        body, read = await read_body(receive)
+        named = parse_qs(body.decode("utf-8", "replace")).get("resource", [])
+        if any(not same_resource(r, resource_url) for r in named):
+            error = {
+                "error": "invalid_target",
+                "error_description": f"this server only issues tokens for {resource_url}",
+            }
+            response = JSONResponse(error, status_code=400, headers={"Cache-Control": "no-store"})
+            await response(scope, receive, send)
+            return
+        await app(scope, replay(read, receive), send)
+
+    return checked
 
 
 def same_resource(a: str, b: str) -> bool:
