@@ -1888,6 +1888,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The server is receiving too much at once. Try again in a few seconds.",
         "服务器同时接收的内容过多。请几秒钟后再试。",
     ),
+    "hosted.upload.pages_limited": (
+        "Too many upload pages opened from your network. Wait {minutes} minutes, then open the link again.",
+        "你的网络打开上传页面的次数过多。请等待 {minutes} 分钟后再打开链接。",
+    ),
     "hosted.upload.title": ("Add photos and videos", "添加照片和视频"),
     "hosted.upload.intro": (
         "Choose photos and videos on this device. They go to your project “{project}”.",

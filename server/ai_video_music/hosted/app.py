@@ -53,7 +53,7 @@ from .dbaway import DatabaseAway, request_languages
 from .housekeeping import sweep_forever
 from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents, only_our_resource
 from .page import page_language, render
-from .ratelimit import Limited, LimitedPaths, RateLimit
+from .ratelimit import BadBearers, Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
@@ -120,6 +120,15 @@ def busy_page(request: Request, limit: RateLimit) -> Response:
     minutes = max(1, limit.window // 60)
     alert = t("hosted.authorize.too_many", lang, minutes=minutes)
     page = render(request, lang, title_key="hosted.signin.title", alert=alert, status=429)
+    page.headers["Retry-After"] = str(limit.window)
+    return page
+
+
+def busy_upload_page(request: Request, limit: RateLimit) -> Response:
+    """/upload/<link> over its limit: a page, in the user's language."""
+    lang = page_language(request)
+    alert = t("hosted.upload.pages_limited", lang, minutes=max(1, limit.window // 60))
+    page = render(request, lang, title_key="hosted.upload.title", alert=alert, status=429)
     page.headers["Retry-After"] = str(limit.window)
     return page
 
@@ -251,6 +260,20 @@ def create_app(
         ),
         # Each token request looks its client up (and checks a code or refresh token) in the database.
         TOKEN_PATH: Limited(RateLimit(pool, "token", config.tokens_per_address, window)),
+        # Sent by the same client servers as /token; a client lookup and up to three token lookups.
+        "/revoke": Limited(RateLimit(pool, "revoke", config.tokens_per_address, window)),
+        # The page each /authorize leads to, its form and its language switch: a request lookup each.
+        "/signin": Limited(
+            RateLimit(pool, "signin", 3 * config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_page,
+        ),
+    }
+    # An upload link (its page and its form) is looked up on each request.
+    upload_pages = {
+        UPLOAD_PATH: Limited(
+            RateLimit(pool, "upload", 3 * config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_upload_page,
+        )
     }
     middleware = [
         # Outermost: a database away (restarting) is said as such, whatever was asking it.
@@ -266,7 +289,11 @@ def create_app(
             unbounded=UPLOAD_PATH,
             mcp_path=MCP_PATH,
         ),
-        Middleware(LimitedPaths, limits=anonymous),
+        Middleware(LimitedPaths, limits=anonymous, prefixes=upload_pages),
+        # /mcp with a token no one was given: counted per address (valid tokens never are).
+        Middleware(
+            BadBearers, path=MCP_PATH, limit=RateLimit(pool, "bad_bearer", config.tokens_per_address, window)
+        ),
         Middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),
