@@ -452,6 +452,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Try again in a minute; nothing in it was changed or lost.",
         "请一分钟后再试；其中的内容没有被更改或丢失。",
     ),
+    "error.record_gone": (
+        "This request's record is gone: the account it belonged to was removed while it ran.",
+        "这个请求的记录已不存在：它所属的账户在运行期间被删除了。",
+    ),
+    "error.record_gone.remedy": (
+        "If you should still have access, ask whoever runs this server.",
+        "如果你应当仍有访问权限，请联系此服务器的管理员。",
+    ),
     "state.database": (
         "The project database can't be reached right now.",
         "暂时无法连接项目数据库。",
