@@ -122,6 +122,12 @@ class OutputDirError(NemoError):
     key = "error.output_dir"
 
 
+class RecordGoneError(NemoError):
+    """A request's record vanished while it ran: hosted mode, its account was removed."""
+
+    key = "error.record_gone"
+
+
 class LocalStateError(NemoError):
     """NEMO_HOME (token cache, store) can't be used: unwritable, full, or broken."""
 

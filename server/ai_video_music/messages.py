@@ -452,6 +452,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Try again in a minute; nothing in it was changed or lost.",
         "请一分钟后再试；其中的内容没有被更改或丢失。",
     ),
+    "error.record_gone": (
+        "This request's record is gone: the account it belonged to was removed while it ran.",
+        "这个请求的记录已不存在：它所属的账户在运行期间被删除了。",
+    ),
+    "error.record_gone.remedy": (
+        "If you should still have access, ask whoever runs this server.",
+        "如果你应当仍有访问权限，请联系此服务器的管理员。",
+    ),
     "state.database": (
         "The project database can't be reached right now.",
         "暂时无法连接项目数据库。",
@@ -1880,6 +1888,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This form is out of date. Reload the page and try again.",
         "此表单已失效，请刷新页面后重试。",
     ),
+    "hosted.body.too_large": (
+        "This request is larger than this address accepts.",
+        "这个请求超出了此地址接受的大小。",
+    ),
+    "hosted.body.too_slow": (
+        "This request's body took too long to arrive. Check the connection and try again.",
+        "请求内容传送时间过长。请检查网络连接后重试。",
+    ),
+    "hosted.body.busy": (
+        "The server is receiving too much at once. Try again in a few seconds.",
+        "服务器同时接收的内容过多。请几秒钟后再试。",
+    ),
+    "hosted.upload.pages_limited": (
+        "Too many upload pages opened from your network. Wait {minutes} minutes, then open the link again.",
+        "你的网络打开上传页面的次数过多。请等待 {minutes} 分钟后再打开链接。",
+    ),
     "hosted.upload.title": ("Add photos and videos", "添加照片和视频"),
     "hosted.upload.intro": (
         "Choose photos and videos on this device. They go to your project “{project}”.",
@@ -2076,8 +2100,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "quota.back.none": ("it fills again as the window moves on.", "统计期向前推移后额度会恢复。"),
     "rate.limited": (
-        "Too many requests: each user here may make {limit} tool calls a minute. Nothing was done; try "
-        "again in {seconds} seconds.",
-        "请求过多：这里每位用户每分钟最多调用 {limit} 次工具。本次未执行任何操作，请在 {seconds} 秒后重试。",
+        "Too many requests: each user here may make {limit} tool calls or resource reads a minute. Nothing "
+        "was done; try again in {seconds} seconds.",
+        "请求过多：这里每位用户每分钟最多调用工具或读取资源 {limit} 次。"
+        "本次未执行任何操作，请在 {seconds} 秒后重试。",
+    ),
+    "rate.too_deep": (
+        "This request is nested too deeply to read.",
+        "这个请求嵌套层数过多，无法读取。",
     ),
 }

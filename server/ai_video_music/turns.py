@@ -25,6 +25,7 @@ from .errors import (
     ConnectionFailedError,
     LocalStateError,
     NemoError,
+    RecordGoneError,
     SessionNotFoundError,
     maybe_taken,
 )
@@ -517,7 +518,8 @@ class Turns:
     async def deliver(self, gen_id: str, lang: Lang) -> GenerateOutput:
         """A finished turn as the tool's answer; told once (status won't repeat it)."""
         gen = self.s.store.generation(gen_id)
-        assert gen is not None
+        if gen is None:  # deleted with its account while it ran (a team member removed)
+            raise RecordGoneError
         self.s.store.update_generation(gen_id, delivered=1, cost_told=1)
         project = self.s.store.project(gen.project_id) if gen.project_id else None
         cost = cost_of(gen)

@@ -7,6 +7,7 @@ import dataclasses
 
 import anyio
 import pytest
+from mcp.shared.exceptions import MCPError
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
@@ -62,3 +63,24 @@ async def test_another_user_has_their_own_count(
                 theirs = await call(client, "credits")
     assert [r.is_error for r in mine] == [False, True]
     assert not theirs.is_error
+
+
+async def test_resource_reads_count_too(database_url: str, settings: Settings, sim: Simulator) -> None:
+    """attack16b F2: each ``nemo://timeline`` read is a NemoVideo request, and reads were never
+    counted: past the limit, 40 reads made 40 backend requests."""
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(loopback_config(database_url, sock, KEY), calls_per_minute=2)
+    with serving(create_app(config, settings, wall_clock=lambda: NOON), sock) as base:
+        with anyio.fail_after(90):
+            async with signed_in(base, token) as client:
+                made = await call(client, "generate", {"prompt": "a 10-second forest video with calm music"})
+                read = await client.read_resource("nemo://timeline")
+                asked = len(sim.requests("state"))
+                with pytest.raises(MCPError) as over:
+                    await client.read_resource("nemo://timeline")
+                refused_call = await call(client, "credits")
+    assert not made.is_error and read.contents
+    assert "Too many requests" in over.value.error.message and "45 seconds" in over.value.error.message
+    assert len(sim.requests("state")) == asked  # the refused read never reached NemoVideo
+    assert refused_call.is_error and "Too many requests" in text(refused_call)

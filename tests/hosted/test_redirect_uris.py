@@ -121,3 +121,34 @@ async def test_a_client_stored_with_a_javascript_redirect_is_never_sent_a_code(
     answer = await authorize(http, "old-client", pkce().challenge, redirect)
     assert answer.status_code == 400
     assert not answer.headers.get("location")
+
+
+PADDED = "https://claude.ai." + ".".join(["a" * 63] * 3) + ".evil.example/api/mcp/auth_callback"
+
+
+def test_a_long_host_is_cut_at_its_start_never_its_end() -> None:
+    """attack16b F1: ``claude.ai.<padding>.evil.example`` was shown as ``claude.ai.aaaa…``."""
+    kind, shown = destination(PADDED) or (None, "")
+    assert kind is Destination.WEB
+    assert shown.endswith(".evil.example") and shown.startswith("…") and "claude" not in shown
+    app = destination("com.evil." + ".".join(["x" * 40] * 4) + ":/cb")
+    assert app is not None and app[1].startswith("com.evil.") and app[1].endswith("…")
+
+
+async def test_the_signin_page_shows_a_padded_hosts_real_domain(http: httpx.AsyncClient) -> None:
+    client_id = (await register(http, PADDED)).json()["client_id"]
+    start = await authorize(http, client_id, pkce().challenge, PADDED)
+    page = await http.get(start.headers["location"], follow_redirects=True)
+    assert page.status_code == 200
+    assert ".evil.example." in page.text  # the sentence ends with it
+    assert "goes back to claude.ai" not in page.text
+
+
+async def test_registration_refuses_hosts_dns_could_not_have(http: httpx.AsyncClient) -> None:
+    for uri in [
+        "https://claude.ai." + "a" * 64 + ".evil.example/cb",  # a label over 63
+        "https://" + ".".join(["a" * 60] * 5) + ".example/cb",  # a name over 253
+    ]:
+        answer = await register(http, uri)
+        assert answer.status_code == 400, uri
+        assert answer.json()["error"] == "invalid_redirect_uri"

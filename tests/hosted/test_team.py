@@ -473,3 +473,38 @@ async def test_a_member_gets_no_web_editor_link_and_is_told_the_editor_is_the_ow
     owners = "NemoVideo's web editor is for the team's owner"
     assert owners in text(status) and owners in text(exported)
     assert "would not count against your quota" in text(exported)
+
+
+async def test_a_member_removed_mid_request_leaves_no_cost_to_a_colleague(
+    held_team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """attack16b F7: removing a member deleted their running request's spend row, so the
+    colleague whose request overlapped it was billed both (200 for one 100-credit request), and
+    the removed member's call ended in an AssertionError."""
+    sim.configure(generation_cost=100, edit_cost=50)
+    codes = {name: await member(database_url, name, monkeypatch) for name in ("mallory", "bob")}
+    answers: dict[str, CallToolResult] = {}
+    gate = sim.hold("run_sse")
+
+    async def sitting(name: str) -> None:
+        async with signed_in(held_team, "", browser=member_browser(codes[name])) as client:
+            answers[name] = await call(
+                client, "generate", {"prompt": f"make a video of {name}'s dog", "new_project": True}
+            )
+
+    with anyio.fail_after(120), gate:
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(sitting, "bob")
+            while gate.entries < 1:
+                await anyio.sleep(0.02)  # polling the simulator's count of turns at the gate
+            tg.start_soon(sitting, "mallory")
+            while gate.entries < 2:
+                await anyio.sleep(0.02)
+            assert await members.run("remove", "mallory") == "removed 1 member(s) named 'mallory'"
+            gate.release()
+    with psycopg.connect(database_url) as conn:
+        charges = conn.execute("SELECT user_id IS NULL, charged, shared_with FROM team_spend").fetchall()
+    assert sorted(charges) == [(False, 100.0, 1), (True, 100.0, 1)]  # one group, the removed one's kept
+    assert answers["bob"].structured_content and answers["bob"].structured_content["status"] == "done"
+    gone = answers["mallory"]
+    assert gone.is_error and "the account it belonged to was removed while it ran" in text(gone)

@@ -314,3 +314,35 @@ async def test_a_form_token_or_cookie_in_other_letters_is_a_stale_form_not_a_ser
     )
     assert bad_cookie.status_code == 403, bad_cookie.status_code
     assert await mcp_status(http, user.access) == 200
+
+
+async def test_a_body_nested_too_deeply_is_a_parse_error_not_a_crash(
+    http: httpx.AsyncClient, user: SignedIn
+) -> None:
+    """attack16b F3: the call limit's parser raised RecursionError: a 500 and a traceback."""
+    deep = b"[" * 100_000 + b"]" * 100_000
+    body = b'{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"credits"},"x":' + deep + b"}"
+    answer = await http.post(
+        "/mcp",
+        content=body,
+        headers={
+            "Authorization": f"Bearer {user.access}",
+            "Accept": "application/json, text/event-stream",
+            "Content-Type": "application/json",
+            "Accept-Language": "en",
+        },
+    )
+    assert answer.status_code == 400
+    assert answer.json()["error"] == {"code": -32700, "message": "This request is nested too deeply to read."}
+
+
+async def test_token_refuses_a_resource_other_than_this_server(
+    http: httpx.AsyncClient, user: SignedIn, hosted: Server
+) -> None:
+    """attack16b F5 (RFC 8707 §2.2): a client asking for another resource must not take our token
+    for that one's; naming ours (or none) works."""
+    form = {"grant_type": "refresh_token", "refresh_token": user.refresh, "client_id": user.client_id}
+    other = await http.post("/token", data=form | {"resource": "https://other.example/mcp"})
+    assert other.status_code == 400 and other.json()["error"] == "invalid_target"
+    ours = await http.post("/token", data=form | {"resource": f"{hosted.base}/mcp"})
+    assert ours.status_code == 200  # the refused request used nothing up

@@ -30,11 +30,7 @@ from mcp.server.auth.routes import (
     create_protected_resource_routes,
 )
 from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOptions
-from mcp.server.transport_security import (
-    DEFAULT_MAX_REQUEST_BODY_SIZE,
-    RequestBodyLimitMiddleware,
-    TransportSecuritySettings,
-)
+from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -42,21 +38,22 @@ from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Receive, Scope, Send
 
 from ..config import Settings
 from ..messages import t
 from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
-from .call_limit import CallLimit, read_body, refuse, replay, tool_calls
+from .bodies import HELD_BUDGET, MCP_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
+from .call_limit import CallLimit, TooDeep, read_body, refuse, replay, too_deep, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
-from .dbaway import DatabaseAway
+from .dbaway import DatabaseAway, request_languages
 from .housekeeping import sweep_forever
-from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents
+from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents, only_our_resource
 from .page import page_language, render
-from .ratelimit import Limited, LimitedPaths, RateLimit
+from .ratelimit import BadBearers, Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
 from .signin import SignIn
 from .store_pg import make_store_pool
@@ -95,28 +92,17 @@ class McpEndpoint:
         if self.calls is not None and scope.get("method") == "POST":
             body, read = await read_body(receive)
             receive = replay(read, receive)
-            calls = tool_calls(body)
+            try:
+                calls = tool_calls(body)
+            except TooDeep:
+                await too_deep(request_languages(scope), scope, receive, send)
+                return
             if calls:
                 verdict = await self.calls.take(user.id)
                 if not verdict.allowed:
                     await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
                     return
         await self.servers.handle(user, scope, receive, send)
-
-
-class BodyLimit:
-    """The SDK's body limit (it holds a body in memory to count it) on every route but the upload
-    page, which counts its streamed body itself, per file and in all (``upload_form``)."""
-
-    def __init__(self, app: ASGIApp, max_body_size: int) -> None:
-        self.app = app
-        self.limited = RequestBodyLimitMiddleware(app, max_body_size)
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and str(scope.get("path", "")).startswith(UPLOAD_PATH):
-            await self.app(scope, receive, send)
-        else:
-            await self.limited(scope, receive, send)
 
 
 def transport_security(config: HostedConfig) -> TransportSecuritySettings:
@@ -134,6 +120,15 @@ def busy_page(request: Request, limit: RateLimit) -> Response:
     minutes = max(1, limit.window // 60)
     alert = t("hosted.authorize.too_many", lang, minutes=minutes)
     page = render(request, lang, title_key="hosted.signin.title", alert=alert, status=429)
+    page.headers["Retry-After"] = str(limit.window)
+    return page
+
+
+def busy_upload_page(request: Request, limit: RateLimit) -> Response:
+    """/upload/<link> over its limit: a page, in the user's language."""
+    lang = page_language(request)
+    alert = t("hosted.upload.pages_limited", lang, minutes=max(1, limit.window // 60))
+    page = render(request, lang, title_key="hosted.upload.title", alert=alert, status=429)
     page.headers["Retry-After"] = str(limit.window)
     return page
 
@@ -161,6 +156,8 @@ def oauth_routes(provider: PostgresOAuthProvider, config: HostedConfig) -> list[
     for route in routes:
         if isinstance(route, Route) and route.path == AUTHORIZATION_PATH:
             route.app = fetching_documents(route.app)  # the one place a client's document is fetched
+        if isinstance(route, Route) and route.path == TOKEN_PATH:
+            route.app = only_our_resource(route.app, config.resource_url)
     handler = cors_middleware(MetadataHandler(metadata).handle, ["GET", "OPTIONS"])
     return [Route(METADATA_PATH, endpoint=handler, methods=["GET", "OPTIONS"]), *routes]
 
@@ -172,11 +169,16 @@ def create_app(
     clock: Callable[[], float] = time.monotonic,
     client_documents: ClientDocuments | None = None,
     wall_clock: Callable[[], float] = time.time,
+    small_body: Rule = SMALL_RULE,
+    mcp_body: Rule = MCP_RULE,
+    held_budget: int = HELD_BUDGET,
 ) -> Starlette:
     """The app; the database is opened (and migrated) when the app starts, not here.
     ``clock`` times how long a user's server has been idle; ``client_documents`` fetches client
     ID metadata documents (default: from public addresses only); ``wall_clock`` places tool calls
-    in their minute for the rate limit. Tests replace them."""
+    in their minute for the rate limit; ``small_body`` and ``mcp_body`` bound a body's size and
+    the time it may take to arrive (every route, and a signed-in ``/mcp``), ``held_budget`` the body
+    bytes held at once (``bodies``). Tests replace them."""
     pool = db.make_pool(config.database_url, wait=config.database_wait)
     store_pool = make_store_pool(
         config.database_url, max_size=config.store_connections, wait=config.database_wait
@@ -258,14 +260,40 @@ def create_app(
         ),
         # Each token request looks its client up (and checks a code or refresh token) in the database.
         TOKEN_PATH: Limited(RateLimit(pool, "token", config.tokens_per_address, window)),
+        # Sent by the same client servers as /token; a client lookup and up to three token lookups.
+        "/revoke": Limited(RateLimit(pool, "revoke", config.tokens_per_address, window)),
+        # The page each /authorize leads to, its form and its language switch: a request lookup each.
+        "/signin": Limited(
+            RateLimit(pool, "signin", 3 * config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_page,
+        ),
+    }
+    # An upload link (its page and its form) is looked up on each request.
+    upload_pages = {
+        UPLOAD_PATH: Limited(
+            RateLimit(pool, "upload", 3 * config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_upload_page,
+        )
     }
     middleware = [
         # Outermost: a database away (restarting) is said as such, whatever was asking it.
         Middleware(DatabaseAway, mcp_path=MCP_PATH),
-        # Forms and OAuth requests are small; /mcp has its own limit in the SDK's transport; the
-        # upload page streams, within its own limits.
-        Middleware(BodyLimit, max_body_size=DEFAULT_MAX_REQUEST_BODY_SIZE),
-        Middleware(LimitedPaths, limits=anonymous),
+        # Bodies are counted as they are read, never held here: forms and OAuth requests are small,
+        # a signed-in /mcp up to 4 MiB, each within a deadline and the instance's budget; the upload
+        # page streams, within its own limits.
+        Middleware(
+            BodyGuard,
+            rules={MCP_PATH: mcp_body},
+            default=small_body,
+            held=HeldBytes(held_budget),
+            unbounded=UPLOAD_PATH,
+            mcp_path=MCP_PATH,
+        ),
+        Middleware(LimitedPaths, limits=anonymous, prefixes=upload_pages),
+        # /mcp with a token no one was given: counted per address (valid tokens never are).
+        Middleware(
+            BadBearers, path=MCP_PATH, limit=RateLimit(pool, "bad_bearer", config.tokens_per_address, window)
+        ),
         Middleware(
             AuthenticationMiddleware,
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),

@@ -1,9 +1,11 @@
-"""Tool calls per user per minute on ``/mcp``, counted in PostgreSQL so the limit holds whichever
-instance a call lands on (the per-instance cap in ``users.py`` only bounds calls at once).
+"""Tool calls and resource reads (each one a NemoVideo request) per user per minute on ``/mcp``,
+counted in PostgreSQL so the limit holds whichever instance a call lands on (the per-instance cap
+in ``users.py`` only bounds calls at once).
 
 Fixed one-minute windows, one upserted row per user and minute: one round trip per tool call.
-A call over the limit is answered here, never reaching the user's server: a tool result marked
-as an error, in the user's language, saying when to try again (and ``Retry-After``).
+A call over the limit is answered here, never reaching the user's server, in the user's language,
+saying when to try again (and ``Retry-After``): a tool call as a tool result marked as an error, a
+resource read as a JSON-RPC error.
 """
 
 from __future__ import annotations
@@ -22,6 +24,13 @@ from starlette.types import Message, Receive, Scope, Send
 from ..messages import Lang, detect_language, parse_language, t
 
 TOOL_CALL = "tools/call"
+COUNTED = (TOOL_CALL, "resources/read")
+LIMITED = -32000  # JSON-RPC's range for implementation-defined server errors
+PARSE_ERROR = -32700
+
+
+class TooDeep(Exception):
+    """A body nested deeper than the parser goes: refused as a parse error (never a traceback)."""
 
 
 @dataclass(frozen=True)
@@ -57,13 +66,22 @@ class CallLimit:
 
 
 def tool_calls(body: bytes) -> list[dict[str, Any]]:
-    """The tool calls in a JSON-RPC body (one message or a batch); none when it isn't JSON."""
+    """The tool calls and resource reads in a JSON-RPC body (one message or a batch); none when it
+    isn't JSON (the SDK answers that). ``TooDeep`` when it is nested past what can be parsed."""
     try:
         parsed = json.loads(body)
+    except RecursionError as err:
+        raise TooDeep from err
     except ValueError:
         return []
     messages = parsed if isinstance(parsed, list) else [parsed]
-    return [m for m in messages if isinstance(m, dict) and m.get("method") == TOOL_CALL]
+    return [m for m in messages if isinstance(m, dict) and m.get("method") in COUNTED]
+
+
+async def too_deep(langs: tuple[Lang, ...], scope: Scope, receive: Receive, send: Send) -> None:
+    error = {"code": PARSE_ERROR, "message": "\n".join(t("rate.too_deep", lang) for lang in langs)}
+    response = JSONResponse({"jsonrpc": "2.0", "id": None, "error": error}, status_code=400)
+    await response(scope, receive, send)
 
 
 def prompt_language(call: dict[str, Any]) -> Lang | None:
@@ -114,6 +132,12 @@ async def refuse(calls: list[dict[str, Any]], verdict: Verdict, limit: int, scop
                 "isError": True,
                 "resultType": "complete",
             },
+        }
+        if call.get("method") == TOOL_CALL
+        else {
+            "jsonrpc": "2.0",
+            "id": call.get("id"),
+            "error": {"code": LIMITED, "message": text, "data": {"retry_after": verdict.retry_after}},
         }
         for call in calls
     ]

@@ -2,13 +2,23 @@
 prefers): a client whose ``client_id`` is an https URL publishes its metadata at that URL, so it
 needs no registration. We fetch the document, bounded (size, time, no redirects, public
 addresses only: the URL comes from anyone), and accept only public clients (PKCE, no secret).
+
+The host's name is looked up (a blocking ``getaddrinfo``, which can't be cancelled) on a few
+threads of our own, never the process's shared ones, within the fetch's one deadline, and one
+client address has at most ``LOOKUPS_PER_ADDRESS`` lookups on them at once, counted until each
+lookup really ends: a domain whose nameserver never answers held the shared threads that every
+user's calls wait for (attack16b F6).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import ssl
+import threading
+from collections import Counter
+from concurrent.futures import Future, ThreadPoolExecutor
 from urllib.parse import urlsplit
 
 import anyio
@@ -26,7 +36,9 @@ from .client_metadata import problem
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT = 5 * 1024  # the draft's suggested limit
-FETCH_TIMEOUT = 5.0
+FETCH_TIMEOUT = 5.0  # the lookup and the download together
+LOOKUP_THREADS = 4
+LOOKUPS_PER_ADDRESS = 2
 CACHE_SECONDS = 3600
 
 
@@ -52,26 +64,31 @@ class ClientDocuments:
         transport: httpx.AsyncBaseTransport | None = None,
         allow_private: bool = False,
         resolve: Resolver = system_resolver,
+        deadline: float = FETCH_TIMEOUT,
     ) -> None:
         self._verify = verify or shared_context()
         self._transport = transport
         self.allow_private = allow_private
         self._resolve = resolve
+        self.deadline = deadline
+        self._lookups = ThreadPoolExecutor(LOOKUP_THREADS, thread_name_prefix="client-document-dns")
+        self._lock = threading.Lock()
+        self._looking_up: Counter[str] = Counter()  # lookups not yet ended, by client address
 
     def _allowed(self, address: str) -> bool:
         return self.allow_private or local_kind(address) is None
 
-    async def fetch(self, url: str) -> OAuthClientInformationFull | None:
-        """The client the document at ``url`` describes, or None if it can't be used."""
+    async def fetch(self, url: str, asker: str | None = None) -> OAuthClientInformationFull | None:
+        """The client the document at ``url`` describes, or None if it can't be used (or not
+        within the deadline). ``asker``: the client address it is fetched for."""
         if not is_document_url(url):
             return None
-        try:
-            # Resolved once, every address public, and fetched from the address checked.
-            target = await anyio.to_thread.run_sync(pin, url, self._allowed, self._resolve)
-        except PinError as err:
-            log.warning("client metadata document refused: its host is %s", err.failure.value)
-            return None
-        body = await self._download(target)
+        body: bytes | None = None
+        with anyio.move_on_after(self.deadline):
+            target = await self._pin(url, asker)
+            if target is None:
+                return None
+            body = await self._download(target)
         if body is None:
             return None
         try:
@@ -89,14 +106,39 @@ class ClientDocuments:
         client = OAuthClientInformationFull.model_validate(fields)
         return None if problem(client) is not None else client
 
+    async def _pin(self, url: str, asker: str | None) -> Pinned | None:
+        """Resolved once, every address public (it is fetched from the address checked), on our
+        own threads; None when refused or when ``asker`` has its lookups under way already."""
+        with self._lock:
+            if asker is not None and self._looking_up[asker] >= LOOKUPS_PER_ADDRESS:
+                log.warning("client metadata document not fetched: its asker's lookups are all under way")
+                return None
+            if asker is not None:
+                self._looking_up[asker] += 1
+        lookup: Future[Pinned] = self._lookups.submit(pin, url, self._allowed, self._resolve)
+        if asker is not None:  # (at once when it has ended already: outside the lock)
+            lookup.add_done_callback(lambda _: self._ended(asker))
+        try:
+            # Cancelled at the deadline: a lookup not begun is dropped, one under way runs out.
+            return await asyncio.wrap_future(lookup)
+        except PinError as err:
+            log.warning("client metadata document refused: its host is %s", err.failure.value)
+            return None
+
+    def _ended(self, asker: str) -> None:
+        with self._lock:
+            self._looking_up[asker] -= 1
+            if self._looking_up[asker] <= 0:
+                del self._looking_up[asker]
+
     async def _download(self, target: Pinned) -> bytes | None:
-        """The body, or None: not 200, larger than the limit, slower than the limit, or unreachable."""
+        """The body, or None: not 200, larger than the limit, or unreachable (the caller's
+        deadline bounds the time)."""
         # A client per fetch (they are rare): it belongs to the event loop of the request.
         body: bytes | None = None
         try:
             async with httpx.AsyncClient(verify=self._verify, transport=self._transport) as client:
-                with anyio.move_on_after(FETCH_TIMEOUT):
-                    body = await self._read(client, target)
+                body = await self._read(client, target)
         except httpx.HTTPError:
             log.info("client metadata document could not be fetched", exc_info=True)
         return body

@@ -51,15 +51,45 @@ class Destination(enum.Enum):
 
 
 def shown_host(uri: str) -> str:
-    """Where a URI really leads, for people: ``hostname[:port]``, never its user-info."""
+    """Where a URI really leads, for people: ``hostname[:port]``, never its user-info, a long
+    name cut at its start (``shortened``)."""
     parts = urlsplit(uri)
     host = parts.hostname or ""
-    shown = f"[{host}]" if ":" in host else host
+    shown = f"[{host}]" if ":" in host else shortened(host, keep_end=True)
     try:
         port = parts.port
     except ValueError:
         port = None
     return shown + (f":{port}" if port is not None else "")
+
+
+SHOWN_MAX = 80  # characters of a host or an app's scheme on the sign-in page, about
+MAX_HOST = 253  # DNS: a name's length, and a label's
+MAX_LABEL = 63
+
+
+def shortened(name: str, keep_end: bool) -> str:
+    """``name`` (labels between dots) cut to about ``SHOWN_MAX`` characters in whole labels, on the
+    side that doesn't decide where it leads, the cut said with "…": a host keeps its last labels
+    (its registrable domain: ``claude.ai.<padding>.evil.example`` shows as ``….evil.example``), an
+    app's scheme in reverse domain order its first. The deciding two labels are always kept."""
+    if len(name) <= SHOWN_MAX:
+        return name
+    labels = name.split(".")
+    ordered = labels[::-1] if keep_end else labels
+    kept = ordered[:2]
+    for label in ordered[2:]:
+        if len(".".join([*kept, label])) + 2 > SHOWN_MAX:
+            break
+        kept.append(label)
+    if len(kept) == len(labels):
+        return name
+    return "…." + ".".join(kept[::-1]) if keep_end else ".".join(kept) + ".…"
+
+
+def too_long_name(name: str) -> bool:
+    """Longer than DNS allows a name, or one of its labels."""
+    return len(name) > MAX_HOST or any(len(label) > MAX_LABEL for label in name.split("."))
 
 
 def destination(uri: str) -> tuple[Destination, str] | None:
@@ -72,7 +102,7 @@ def destination(uri: str) -> tuple[Destination, str] | None:
     if scheme == "http" and (parts.hostname or "").lower() in LOOPBACK_HOSTS:
         return Destination.WEB, shown_host(uri)
     if PRIVATE_USE_SCHEME.fullmatch(scheme):
-        return Destination.APP, scheme
+        return Destination.APP, shortened(scheme, keep_end=False)
     return None
 
 
@@ -86,6 +116,11 @@ def problem(client: OAuthClientInformationFull) -> Problem | None:
             return "invalid_redirect_uri", f"a redirect_uri is longer than {MAX_URI} characters"
         if has_userinfo(uri):
             return "invalid_redirect_uri", "a redirect_uri must not contain a user name or password"
+        if too_long_name(urlsplit(uri).hostname or urlsplit(uri).scheme):
+            return "invalid_redirect_uri", (
+                f"a redirect_uri's host or scheme is longer than {MAX_HOST} characters"
+                f" or has a label longer than {MAX_LABEL}"
+            )
         if destination(uri) is None:
             return "invalid_redirect_uri", (
                 "a redirect_uri must be https, http to a loopback address, or a private-use scheme"

@@ -41,7 +41,7 @@ def away_text(langs: tuple[Lang, ...]) -> str:
     return "\n".join(t("state.database", lang) + " " + t("state.database.remedy", lang) for lang in langs)
 
 
-def _languages(scope: Scope) -> tuple[Lang, ...]:
+def request_languages(scope: Scope) -> tuple[Lang, ...]:
     for name, value in scope.get("headers") or []:
         if name == b"accept-language":
             found = parse_language(value.decode("latin-1").split(",")[0])
@@ -79,7 +79,7 @@ class DatabaseAway:
             await self._answer(scope, send)
 
     async def _answer(self, scope: Scope, send: Send) -> None:
-        text = away_text(_languages(scope))
+        text = away_text(request_languages(scope))
         body: dict[str, object]
         if scope.get("path") == self.mcp_path:
             # The client pairs a null id with the request it sent (the body was never read).

@@ -25,6 +25,8 @@ _EXPIRED: tuple[bytes, ...] = (
     b"DELETE FROM signin_failures WHERE at < now() - interval '1 day'",
     b"DELETE FROM free_accounts WHERE at < now() - interval '60 days'",
     b"DELETE FROM rate_windows WHERE window_start < now() - interval '1 hour'",
+    # A removed member's requests: kept until every request they overlapped has ended and been billed.
+    b"DELETE FROM team_spend WHERE user_id IS NULL AND started_at < now() - interval '1 day'",
     # A day after it expired, an upload link no longer needs to say "expired" or "already used".
     b"DELETE FROM upload_links WHERE expires_at < now() - interval '1 day'",
     b"DELETE FROM grants g WHERE revoked_at IS NOT NULL"

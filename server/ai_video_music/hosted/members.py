@@ -2,7 +2,9 @@
 
 Reads ``NEMO_DATABASE_URL`` and ``NEMO_SECRET_KEY`` (as the server does). ``add`` prints the new
 member's code once, on stdout, for the operator to hand over; only its keyed hash is stored.
-``remove`` deletes every member of that name, with their projects' rows and sign-ins.
+``remove`` deletes every member of that name, with their projects' rows and sign-ins; the
+spending of their running requests stays, unnamed, so colleagues' overlapping requests are billed
+right (``team.py``).
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 from contextvars import ContextVar
 from typing import Any
+from urllib.parse import parse_qs
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -30,10 +31,13 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
+from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from .call_limit import read_body, replay
 from .client_documents import CACHE_SECONDS, ClientDocuments, is_document_url
 from .client_metadata import Destination, destination, problem
+from .clients import scope_client_key
 from .config import HostedConfig
 from .secrets_box import SecretBox, digest, new_secret
 
@@ -46,6 +50,7 @@ SCOPE = "mcp"  # one scope: the user's own videos, all of them
 # their choosing per request (attack7 A5); a client that never came to /authorize holds no code
 # or refresh token to present anyway.
 _may_fetch_documents: ContextVar[bool] = ContextVar("may_fetch_documents", default=False)
+_document_asker: ContextVar[str | None] = ContextVar("document_asker", default=None)
 
 
 def fetching_documents(app: ASGIApp) -> ASGIApp:
@@ -53,12 +58,36 @@ def fetching_documents(app: ASGIApp) -> ASGIApp:
 
     async def allowed(scope: Scope, receive: Receive, send: Send) -> None:
         token = _may_fetch_documents.set(True)
+        asker = _document_asker.set(scope_client_key(scope))  # its lookups are counted by address
         try:
             await app(scope, receive, send)
         finally:
+            _document_asker.reset(asker)
             _may_fetch_documents.reset(token)
 
     return allowed
+
+
+def only_our_resource(app: ASGIApp, resource_url: str) -> ASGIApp:
+    """``app`` (the /token route), refusing a request that names another ``resource`` (RFC 8707
+    §2.2: ``invalid_target``): the SDK passes it to no provider method, and a client that asked
+    for another resource would take our token for that one's (attack16b F5). The form is a few
+    KiB at most (``bodies``); it is read here and handed on."""
+
+    async def checked(scope: Scope, receive: Receive, send: Send) -> None:
+        body, read = await read_body(receive)
+        named = parse_qs(body.decode("utf-8", "replace")).get("resource", [])
+        if any(not same_resource(r, resource_url) for r in named):
+            error = {
+                "error": "invalid_target",
+                "error_description": f"this server only issues tokens for {resource_url}",
+            }
+            response = JSONResponse(error, status_code=400, headers={"Cache-Control": "no-store"})
+            await response(scope, receive, send)
+            return
+        await app(scope, replay(read, receive), send)
+
+    return checked
 
 
 def same_resource(a: str, b: str) -> bool:
@@ -107,7 +136,7 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             return OAuthClientInformationFull.model_validate(info | {"client_secret": secret})
         if not may_fetch or self.documents is None or not is_document_url(client_id):
             return None
-        client = await self.documents.fetch(client_id)
+        client = await self.documents.fetch(client_id, _document_asker.get())
         if client is None:
             return None
         client.scope = SCOPE  # a document can't be granted scopes we don't have; ours is the one
@@ -182,7 +211,7 @@ class PostgresOAuthProvider(OAuthAuthorizationServerProvider[AuthorizationCode, 
             return None, None
         name = str(row[0])[:100] if row[0] else None
         returns_to = destination(str(row[1] or ""))
-        return name, None if returns_to is None else (returns_to[0], returns_to[1][:200])
+        return name, returns_to  # a long host is cut at its start, never its end
 
     async def complete_signin(self, request_id: str, user_id: str) -> str | None:
         """The user signed in: one code for the waiting request, and where to send the browser

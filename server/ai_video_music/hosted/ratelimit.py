@@ -9,13 +9,14 @@ and it keeps the table at one row per active key.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from psycopg_pool import AsyncConnectionPool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .clients import keys_of, scope_client_key
 
@@ -81,16 +82,25 @@ class Limited:
 
 
 class LimitedPaths:
-    """ASGI middleware: requests to the given paths count against their limit, per client
-    (:func:`clients.client_key`: an IPv4 address, an IPv6 /64); over the limit, the path's
-    refusal (a 429) and nothing else done."""
+    """ASGI middleware: requests to the given paths (or under the given ``prefixes``) count
+    against their limit, per client (:func:`clients.client_key`: an IPv4 address, an IPv6 /64);
+    over the limit, the path's refusal (a 429) and nothing else done."""
 
-    def __init__(self, app: ASGIApp, limits: dict[str, Limited]) -> None:
+    def __init__(
+        self, app: ASGIApp, limits: dict[str, Limited], prefixes: dict[str, Limited] | None = None
+    ) -> None:
         self.app = app
         self.limits = limits
+        self.prefixes = prefixes or {}
+
+    def _limited(self, path: str) -> Limited | None:
+        found = self.limits.get(path)
+        if found is None:
+            found = next((v for k, v in self.prefixes.items() if path.startswith(k)), None)
+        return found
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        limited = self.limits.get(scope.get("path", "")) if scope["type"] == "http" else None
+        limited = self._limited(str(scope.get("path", ""))) if scope["type"] == "http" else None
         if (
             limited is not None
             and scope.get("method") != "OPTIONS"
@@ -100,3 +110,49 @@ class LimitedPaths:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
+
+
+@dataclass
+class BadBearers:
+    """ASGI middleware on ``path`` (``/mcp``): requests whose bearer token turns out unknown (a
+    401: each was a token lookup in the database) count against ``limit`` per client; a client
+    over it is refused with a 429 before its token is looked up, until the window ends. Valid
+    tokens are never counted (claude.ai's few addresses carry all of its users). Each instance
+    learns that a client is over at its own next refusal."""
+
+    app: ASGIApp
+    path: str
+    limit: RateLimit
+    clock: Callable[[], float] = time.monotonic
+    over: dict[str, float] = field(default_factory=dict)  # client key -> until (clock)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") != self.path or not _bearer(scope):
+            await self.app(scope, receive, send)
+            return
+        key = scope_client_key(scope)
+        now = self.clock()
+        if self.over.get(key, 0.0) > now:
+            await json_refusal(Request(scope), self.limit)(scope, receive, send)
+            return
+        self.over.pop(key, None)
+        status = 0
+
+        async def sending(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        await self.app(scope, receive, sending)
+        if status == 401 and not await self.limit.hit(key):
+            if len(self.over) > 10_000:  # forget the ended ones
+                self.over = {k: v for k, v in self.over.items() if v > now}
+            self.over[key] = now + self.limit.window
+
+
+def _bearer(scope: Scope) -> bool:
+    return any(
+        name == b"authorization" and value[:7].lower() == b"bearer "
+        for name, value in scope.get("headers") or []
+    )
