@@ -1,15 +1,16 @@
 """The test modules' rewritten code, made once per run by the main process and read by every
-xdist worker, when ``PYTHONDONTWRITEBYTECODE`` is set.
+xdist worker.
 
 pytest rewrites each test module's ``assert`` statements before running it and keeps the result as
-a ``.pyc`` file next to the source; with ``PYTHONDONTWRITEBYTECODE`` (set on many CI machines and
-containers) it keeps nothing, so each of the four workers rewrote all ~100 test modules again,
-about 1 s of CPU per process. Here the main process writes them into a folder of pytest's cache
-(never next to the sources) before the workers start, and every process reads them from there.
-A cached file is used only while it matches its source (pytest checks the source's hash): an
-edited test is rewritten as before. Only pytest's own files move: ``sys.pycache_prefix`` would
-also hide the installed packages' bytecode (every process would compile them again). Without
-the variable nothing changes: pytest keeps its ``__pycache__`` folders as usual.
+a ``.pyc`` file in ``__pycache__``. On a fresh checkout (CI) none exist yet, so each of the four
+workers rewrote all ~100 test modules at once, about 1.5 s of CPU per process; with
+``PYTHONDONTWRITEBYTECODE`` (set on many CI machines and containers) it keeps nothing, and they did
+so on every run. Here the main process rewrites them before the workers start: into pytest's own
+``__pycache__`` folders, or with the variable set, into a folder of pytest's cache (never next to
+the sources), and every process reads them from there. A cached file is used only while it
+matches its source (pytest checks it): an edited test is rewritten as before. Only pytest's own
+files move: ``sys.pycache_prefix`` would also hide the installed packages' bytecode (every process
+would compile them again).
 """
 
 from __future__ import annotations
@@ -42,21 +43,32 @@ def read_shared() -> None:
 def write_shared(config: pytest.Config, fallback: Path) -> None:
     """In the main process (pytest_configure, before the workers start): rewrite the run's test
     modules. ``fallback``: a folder of this run, used when pytest's cache is switched off."""
-    if not sys.dont_write_bytecode or config.getoption("assertmode", "rewrite") != "rewrite":
+    if config.getoption("assertmode", "rewrite") != "rewrite":
         return
     try:
-        from _pytest.assertion.rewrite import PYC_TAIL, _read_pyc, _rewrite_test, _write_pyc, assertstate_key
+        from _pytest.assertion.rewrite import (
+            PYC_TAIL,
+            _read_pyc,
+            _rewrite_test,
+            _write_pyc,
+            assertstate_key,
+            get_cache_dir,
+        )
 
         state = config.stash[assertstate_key]
     except (ImportError, KeyError):
         return
-    cache = getattr(config, "cache", None)
-    folder = cache.mkdir("rewritten") if cache is not None else fallback / "rewritten"
+    if sys.dont_write_bytecode:
+        cache = getattr(config, "cache", None)
+        folder = cache.mkdir("rewritten") if cache is not None else fallback / "rewritten"
+        where = lambda source: _cache_dir(folder, source)  # noqa: E731
+    else:  # a fresh checkout: pytest's own __pycache__ folders, made here once instead of in every worker
+        where = get_cache_dir
     patterns = [*config.getini("python_files"), "conftest.py"]
     for source in _sources(config):
         if not any(fnmatch.fnmatch(source.name, pattern) for pattern in patterns):
             continue
-        pyc = _cache_dir(folder, source) / (source.name[:-3] + PYC_TAIL)
+        pyc = where(source) / (source.name[:-3] + PYC_TAIL)
         if _read_pyc(source, pyc) is None:
             with warnings.catch_warnings(record=True) as warned:
                 warnings.simplefilter("always")
@@ -65,8 +77,9 @@ def write_shared(config: pytest.Config, fallback: Path) -> None:
                 continue
             pyc.parent.mkdir(parents=True, exist_ok=True)
             _write_pyc(state, code, source_hash, pyc)
-    os.environ[FOLDER_ENV] = str(folder)
-    read_shared()
+    if sys.dont_write_bytecode:
+        os.environ[FOLDER_ENV] = str(folder)
+        read_shared()
 
 
 def _cache_dir(folder: Path, source: Path) -> Path:
