@@ -159,10 +159,10 @@ def envelope(request: pytest.FixtureRequest) -> str:
 def fast_config(**overrides: Any) -> SimConfig:
     """Short timings for tests; ``overrides`` replace any field."""
     fields: dict[str, Any] = {
-        "agent_seconds": 0.1,
+        "agent_seconds": 0.05,
         "heartbeat_every": 0.05,
         "no_text_rate": 0.0,
-        "render_seconds": 0.2,
+        "render_seconds": 0.1,
         "seed": 7,
         # Real renders, kept small and at 2 frames a second so they take a fraction of a second;
         # a test that asks for "1080p" still gets a 1080p file.
