@@ -489,7 +489,104 @@ def _seconds(sentences: list[str]) -> float | None:
             match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
             if match:
                 found.add(float(match.group(1)))
+            elif (loose := _loose_seconds(clause)) is not None:
+                found.add(loose)
     return found.pop() if len(found) == 1 else None
+
+
+# --- a length said loosely -----------------------------------------------------------------------
+# "make the whole video about 16 seconds long", "cut it down to 8 seconds", "改回20秒", "剪短到8秒",
+# "20秒左右", "时长控制在20秒左右": one length in a clause whose other words only say what is cut or
+# made (the video, it) and how loosely. A verb that changes by an amount ("extend", "缩短") states
+# a length only with "to"/"到": "extend it by 5 seconds", "延长5秒" add or take seconds away.
+_EN_LOOSE_NUMBER = re.compile(
+    r"(?i)(?<![\w.])(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:(seconds?|secs?|s)|(minutes?|mins?))(?![\w])"
+)
+_EN_LOOSE_WORDS = frozenset(
+    (
+        "make", "it", "the", "video", "whole", "thing", "entire", "one", "this", "cut", "trim", "shorten",
+        "lengthen", "extend", "change", "set", "bring", "get", "keep", "stretch", "down", "back", "to",
+        "at", "about", "around", "roughly", "approximately", "approx", "just", "long", "in", "total",
+        "please", "again", "so", "or", "exactly", "its", "length", "duration", "runtime", "overall",
+        "be", "should", "is", "i", "want", "i'd", "like", "would", "we", "need", "now", "instead",
+        "~", "it's", "final", "all", "up", "have", "let's", "lets", "only", "clip", "reel", "a", "make",
+    )
+)  # fmt: skip
+_EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
+_EN_TO_NUMBER = re.compile(r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?\0")
+_ZH_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_LOOSE_NUMBER = re.compile(
+    r"(\d{1,3}(?:\.\d)?|[零一二两三四五六七八九十]{1,3}|半)\s*(?:(秒)(?:钟)?|(分钟|分))"
+)
+_ZH_LOOSE_PARTS = re.compile(
+    r"照片|图片|这张|那张|每|片段|镜头|标题|字幕|文字|音乐|黑屏|转场|淡|前|后(?!期)|最后|开头|结尾|片头|片尾|第|以内|以下|之内|内|多|少|加|减少|增加"
+)
+_ZH_LOOSE_CLAUSE = re.compile(
+    r"^(?:再|并|然后|还要|请|帮我|麻烦|就|那就|那)*"
+    # the project or the video named first: "夏天那个视频", "城市的视频", "这个视频"
+    r"(?:[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个|的)(?:视频|片子|短片|片)"
+    r"|整个视频|整段视频|整个片子|全片|视频|片子|它|这个)?"
+    r"(?:把|将)?(?:它|视频|片子|整个视频|整体)?(?:的)?(?:总)?(?:时长|长度|总长|时间)?"
+    r"(?:(?:改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
+    r"|改回|恢复|保持(?:在)?|是|为|要|在)?"
+    r"(?:大约|大概|约|差不多|接近)?\x00(?:左右|上下|的样子|出头)?(?:长)?"
+    r"(?:就行|就好|就可以|吧|了|即可|就够了|啊|呀)*\s*[。！!~～]*$"
+)
+
+
+def _zh_number(text: str) -> float | None:
+    if text == "半":
+        return 0.5
+    if text[0].isdigit():
+        return float(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        value = (_ZH_DIGITS.get(tens, -100) if tens else 1) * 10 + (_ZH_DIGITS.get(ones, -100) if ones else 0)
+        return float(value) if value > 0 else None
+    return float(_ZH_DIGITS[text]) if len(text) == 1 and text in _ZH_DIGITS else None
+
+
+def _loose_seconds(clause: str) -> float | None:
+    """The video's length, where ``clause`` says one and nothing else (see above)."""
+    if _EN_SPAN.search(clause) or _PART_SECONDS.search(clause) or _ON_SCREEN.search(clause):
+        return None
+    numbers = list(_EN_LOOSE_NUMBER.finditer(clause))
+    if len(numbers) == 1:
+        found = numbers[0]
+        rest = clause[: found.start()] + "\0" + clause[found.end() :]
+        if _EN_BY_AMOUNT.search(rest) and not _EN_TO_NUMBER.search(rest):
+            return None  # "extend it 5 seconds": by how much, not to what
+        words = re.findall(r"[a-z~'][a-z'~]*", rest.casefold().replace("\0", " "))
+        if not words or any(w not in _EN_LOOSE_WORDS for w in words):
+            return None
+        if re.sub(r"(?i)[a-z'~\s\0.!,]", "", rest):
+            return None  # another sign or number said with it
+        value = float(found.group(1)) * (60 if found.group(3) else 1)
+        return value if 1 <= value <= 900 else None
+    numbers = list(_ZH_LOOSE_NUMBER.finditer(clause))
+    if len(numbers) == 1 and not _ZH_LOOSE_PARTS.search(clause):
+        found = numbers[0]
+        number = _zh_number(found.group(1))
+        rest = (clause[: found.start()] + "\x00" + clause[found.end() :]).strip()
+        if number is None or not _ZH_LOOSE_CLAUSE.match(rest):
+            return None
+        value = number * (60 if found.group(3) else 1)
+        return value if 1 <= value <= 900 else None
+    return None
 
 
 def _shape(sentences: list[str]) -> Shape | None:
@@ -603,14 +700,17 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
 
     if clips(before) != clips(after):
         return None  # clips added or removed: the length follows them
-    words = _QUOTED.sub(" ", prompt)
     stated = read(prompt)
     if stated.seconds is not None:
         return None
-    # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length.
-    spans = _EN_SPAN.search(words) or _ZH_SPAN.search(words) or _PART_SECONDS.search(words)
-    if _LENGTH_WORDS.search(words) and not spans:
-        return None
+    # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length. Judged
+    # clause by clause: "move the title to the last few seconds, and make it about 16 seconds long"
+    # speaks of the length in its second clause, whatever the first says.
+    for sentence in _sentences(prompt):
+        for clause in _clauses(sentence):
+            spans = _EN_SPAN.search(clause) or _ZH_SPAN.search(clause) or _PART_SECONDS.search(clause)
+            if _LENGTH_WORDS.search(clause) and not spans:
+                return None
     return {
         "kind": "length_unasked",
         "before": round(before.duration_s, 1),
