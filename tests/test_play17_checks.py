@@ -149,7 +149,6 @@ def test_a_part_s_seconds_or_a_change_by_is_no_length(prompt: str) -> None:
     assert read(prompt).seconds is None
 
 
-@LATER
 def test_a_length_asked_beside_a_text_s_place_is_no_unasked_length_change() -> None:
     """en F1: "Not as asked: the request asked nothing of the length, but the video went from 12
     to 16 seconds" for "… make the whole video about 16 seconds long"."""
@@ -181,7 +180,6 @@ def test_a_length_asked_beside_a_text_s_place_is_no_unasked_length_change() -> N
 # --- 2. a quoted text asked to be removed ----------------------------------------------------------
 
 
-@LATER
 @pytest.mark.parametrize(
     "prompt",
     [
@@ -195,12 +193,13 @@ def test_a_length_asked_beside_a_text_s_place_is_no_unasked_length_change() -> N
     ],
 )
 def test_a_quoted_text_asked_removed_is_checked_as_absent(prompt: str) -> None:
-    before = state(5, texts=(("My Video", 0, 3),))
+    name = "我的视频" if "我的视频" in prompt else "My Video"
+    before = state(5, texts=((name, 0, 3),))
     gone = facts(prompt, before, state(5, volume=None))
     assert "missing_quotes" not in gone and "quote_missing" not in kinds(gone.get("not_as_asked"))
-    assert {"kind": "text_removed", "name": "My Video"} in gone["as_asked"], gone
-    kept = facts(prompt, before, state(5, volume=None, texts=(("My Video", 0, 3),)))
-    assert {"kind": "text_kept", "name": "My Video"} in kept["not_as_asked"], kept
+    assert {"kind": "text_removed", "name": name} in gone["as_asked"], gone
+    kept = facts(prompt, before, state(5, volume=None, texts=((name, 0, 3),)))
+    assert {"kind": "text_kept", "name": name} in kept["not_as_asked"], kept
     assert "text_at" not in kinds(kept.get("not_as_asked")) + kinds(kept.get("as_asked"))
 
 
@@ -220,7 +219,6 @@ def test_removing_the_music_is_no_music_and_not_also_unchecked() -> None:
         assert not_checked(words, timeline(volume=None)) == [], words
 
 
-@LATER
 @pytest.mark.parametrize(
     "prompt",
     [
@@ -239,7 +237,6 @@ def test_the_text_a_request_replaces_is_not_asked_to_be_there(prompt: str) -> No
 # --- 3. a quoted caption asked to be added ---------------------------------------------------------
 
 
-@LATER
 def test_a_caption_asked_for_and_nowhere_is_not_as_asked_and_never_already_as_asked() -> None:
     """zh F2: "在视频最后两秒加一条字幕「明年见」，开头的标题「夏天的尾巴」保留不动" changed nothing and was
     told "the timeline was already as asked; don't suggest it again"."""
@@ -249,7 +246,6 @@ def test_a_caption_asked_for_and_nowhere_is_not_as_asked_and_never_already_as_as
     assert {"kind": "quote_missing", "name": "明年见"} in out["not_as_asked"], out
 
 
-@LATER
 @pytest.mark.parametrize(
     ("prompt", "where"),
     [
@@ -266,7 +262,6 @@ def test_a_caption_s_place_said_loosely_is_judged(prompt: str, where: str) -> No
     assert [w for _, w in read(prompt).text_at] == [where], read(prompt)
 
 
-@LATER
 @pytest.mark.parametrize(
     "prompt",
     [

@@ -50,6 +50,10 @@ class Asked:
     order: tuple[tuple[str, str], ...] = ()
     # A quoted text asked for at the start or the end ("「下次见」 at the end"): (text, "start"|"end").
     text_at: tuple[tuple[str, str], ...] = ()
+    # Quoted texts asked to go ("remove the 'My Video' title", "把“我的视频”删掉"): judged absent.
+    removed: tuple[str, ...] = ()
+    # Quoted texts asked to be replaced ("change 'A' to 'B'", "把「A」改成「B」"): not asked to be there.
+    replaced: tuple[str, ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -202,19 +206,33 @@ _ZH_ORDER = re.compile(
 # text track (a caption that landed at 0-3 s is not at the end), where one quoted text and one
 # place stand in one sentence, outside the quote.
 _ONE_QUOTE = re.compile('["“「『]([^"“”「」『』\n]{1,80})["”」』]' + r"|(?<!\w)'([^'\n]{1,80})'(?!\w)")
+# "near the end", "towards the end", "the last few seconds", "快结束的时候": said loosely, still the end.
+_FEW = r"(?:\d{1,3}|few|couple(?:\s+of)?|two|three|four|five|several)"
 _AT_END = re.compile(
-    r"(?i)\b(?:at|in|to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b|\bfinal\s+(?:caption|text|line|card)"
-    r"|\b(?:in|for|during|over)\s+the\s+(?:last|final)\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b"
-    r"|最后|结尾|片尾|末尾"
+    r"(?i)\b(?:at|in|to|near|towards?|by|around|close\s+to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b"
+    r"|\bfinal\s+(?:caption|text|line|card)|\bend\s+of\s+the\s+(?:video|clip|reel)\b"
+    r"|\b(?:the\s+)?(?:last|final)\s+" + _FEW + r"\s+(?:seconds?|secs?|s|moments?)\b"
+    r"|\bthe\s+(?:last|final)\s+(?:second|moment)s?\b"
+    r"|最后|结尾|片尾|末尾|收尾|快结束|结束前|结束时|结束的时候"
 )
 _AT_START = re.compile(
-    r"(?i)\b(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b|开头|片头|最前面|一开始|开场"
-    r"|\b(?:in|for|during|over)\s+the\s+first\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b|前\s*\d{1,3}\s*秒"
+    r"(?i)\b(?:at|to|near|towards?|around|close\s+to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b"
+    r"|\b(?:the\s+)?first\s+" + _FEW + r"\s+(?:seconds?|secs?|s|moments?)\b"
+    r"|开头|片头|最前面|一开始|开场|刚开始|开始时|开始的时候|前\s*\d{1,3}\s*秒"
+)
+# Any other place for a text ("in the middle", "after the second photo", "第5秒", "中间"): not
+# read, so never judged, and listed as not checked.
+PLACE = re.compile(
+    r"(?i)\b(?:in|at|near|towards?|around|during|after|before|over|on|from|until|between)\s+(?:the\s+)?"
+    r"(?:middle|centre|center|halfway|\d|\w+\s+(?:photo|picture|pic|clip|image|slide|shot|scene|second|seconds))"
+    r"|\b(?:midway|halfway)\b|中间|中段|中途|第\s*\d+|第[一二三四五六七八九十]+|\d+\s*秒(?:处|时|的时候|那里|左右)"
+    r"|之后|之前|以后|以前|后面|前面"
 )
 _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到最前面，然后视频最后加「明年见」"
 
 
 def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
+    going = set(_removed(prompt)) | set(_replaced(prompt))
     masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), prompt)
     found: list[tuple[str, str]] = []
     start = 0
@@ -226,9 +244,106 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
             continue
         at_end, at_start = _AT_END.search(outside), _AT_START.search(outside)
-        if bool(at_end) != bool(at_start):
+        if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
     return tuple(dict.fromkeys(found))
+
+
+# --- quoted texts asked to go, or to be replaced ---------------------------------------------------
+# A quote is stood in for by a mark ("\ue000<n>\ue001") so the words around it can be read.
+_MARK = re.compile("\ue000(\\d+)\ue001")
+_M = "\ue000\\d+\ue001"
+_EN_REMOVE = re.compile(
+    r"(?i)\b(?:remove|delete|drop|erase|ditch|lose|kill|scrap|hide|clear|strip(?:\s+out)?"
+    r"|take\s+(?:out|off|away|down)|get\s+rid\s+of|cut(?=\s+(?:the|that|this|out|" + _M + r")))\b"
+)
+# "take 'X' off", "'X' has to go", "no 'X' title", "without the 'X' text"
+_EN_REMOVE_AROUND = re.compile(
+    r"(?i)\btake\s+(?:the\s+)?(" + _M + r")\s+(?:\w+\s+)?(?:out|off|away|down)\b"
+    r"|(" + _M + r")\s+(?:\w+\s+)?(?:has|needs|should|can|must|has\s+got)\s+(?:to\s+)?go\b"
+    r"|\b(?:no|without(?:\s+the)?)\s+(" + _M + r")"
+)
+# A verb that starts another ask: the removal's reach ends before it.
+_EN_OTHER_VERB = re.compile(
+    r"(?i)\b(?:add|put|make|change|set|keep|move|use|replace|swap|switch|turn|show|insert|write|type|call"
+    r"|name|lower|raise|place|include|leave|want|need|give|create|rename|title|caption|display)\b(?!\s+(?:either|both))"
+)
+_EN_NEGATED_VERB = re.compile(r"(?i)\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|won'?t|shouldn'?t)\s+$")
+# After a comma, the removal goes on over what only names more things ("remove the music, the
+# title and 'Bye'"), never over a new ask.
+_EN_MORE_THINGS = re.compile(
+    r"(?i)^\s*(?:and\s+|or\s+|plus\s+|as\s+well\s+as\s+)?(?:the|that|this|those|these|a|an|all|any|both|"
+    + _M
+    + r")"
+)
+_ZH_REMOVE = r"(?:删掉|删除|删了|删去|去掉|去除|拿掉|拿走|移除|撤掉|撤下|取消|不要了?|别要了?|去了)"
+_ZH_BETWEEN = r"[那这个行句条的标题字幕文字文案开头结尾上面里中间最后头也都就给我帮把将]{0,8}"
+_ZH_REMOVE_AFTER = re.compile("(" + _M + ")" + _ZH_BETWEEN + _ZH_REMOVE + r"(?:吧|了|啊|呀|掉)*\s*$")
+_ZH_REMOVE_BEFORE = re.compile("(?<!不)(?<!别)(?<!不用)" + _ZH_REMOVE + _ZH_BETWEEN + "(" + _M + ")")
+_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必|没)$")
+_REPLACE = re.compile(
+    "(?i)(" + _M + r")\s*(?:(?:title|text|caption|标题|字幕|文字)\s*)?(?:to|with|for|into|→|->|=>|"
+    r"改成|换成|改为|换为|替换成|替换为|变成|改叫|换作)\s*(?:(?:the\s+)?(?:title|text|caption)\s+)?(?:"
+    + _M
+    + ")"
+)
+_EN_CHANGE = re.compile(r"(?i)\b(?:change|replace|swap|switch|rename|turn|update|edit|fix|correct|from)\b")
+
+
+def _marked(prompt: str) -> tuple[str, list[str]]:
+    quotes: list[str] = []
+
+    def mark(m: re.Match[str]) -> str:
+        quotes.append("".join(g or "" for g in m.groups()).strip())
+        return f"\ue000{len(quotes) - 1}\ue001"
+
+    return _ONE_QUOTE.sub(mark, prompt), quotes
+
+
+def _removed(prompt: str) -> tuple[str, ...]:
+    """The quoted texts the words ask to go (not in a question, a condition or a negation)."""
+    marked, quotes = _marked(prompt)
+    found: list[int] = []
+    for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
+        if not _is_request(_MARK.sub(" ", sentence)):
+            continue
+        for m in _EN_REMOVE_AROUND.finditer(sentence):
+            found += [int(_MARK.match(g).group(1)) for g in m.groups() if g]  # type: ignore[union-attr]
+        for verb in _EN_REMOVE.finditer(sentence):
+            if _EN_NEGATED_VERB.search(sentence[: verb.start()]):
+                continue
+            reach, rest = "", sentence[verb.end() :]
+            for n, piece in enumerate(re.split(r"[,，、]", rest)):
+                if n and not _EN_MORE_THINGS.match(piece):
+                    break
+                other = _EN_OTHER_VERB.search(piece)
+                reach += piece[: other.start()] if other else piece
+                if other:
+                    break
+            found += [int(i) for i in _MARK.findall(reach)]
+        for clause in re.split(r"[,，;；]", sentence):
+            for m in _ZH_REMOVE_AFTER.finditer(clause):
+                found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
+            for m in _ZH_REMOVE_BEFORE.finditer(clause):
+                if not _ZH_NEGATED.search(clause[: m.start()]):
+                    found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i]))
+
+
+def _replaced(prompt: str) -> tuple[str, ...]:
+    """The quoted texts the words ask to be replaced by another quoted text."""
+    marked, quotes = _marked(prompt)
+    found: list[str] = []
+    for m in _REPLACE.finditer(marked):
+        chinese = not re.search(r"(?i)[a-z>→]", m.group(0).replace(m.group(1), ""))
+        if chinese or _EN_CHANGE.search(marked[max(0, m.start() - 60) : m.start()]):
+            found.append(quotes[int(_MARK.match(m.group(1)).group(1))])  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(q for q in found if q))
+
+
+def _present(text: str, tl: Timeline) -> bool:
+    wanted = text.casefold()
+    return any(wanted in seg.name.casefold() for tr in tl.tracks for seg in tr.segments if seg.name)
 
 
 def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None, bool]]:
@@ -407,8 +522,8 @@ _ZH_SHAPE_CLAUSE = (
 ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g|i\.e)\.")
 
 
-def _sentences(text: str) -> list[str]:
-    plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(" ", text))
+def _sentences(text: str, quote: str = " ") -> list[str]:
+    plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
 
 
@@ -647,15 +762,20 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
-    name, given = title_from(prompt), quoted_name(prompt)
+    name: str | None = title_from(prompt)
+    given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt))
     under = _music_under(sentences)
+    removed, replaced = _removed(prompt), _replaced(prompt)
+    if name in removed or name in replaced:
+        name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
     return Asked(
         no_music=_no_music(sentences),
         seconds=_seconds(sentences),
         shape=_shape(sentences),
         named_only=name if name and not on_screen and name != given else None,
-        no_text=_no_text(sentences),
+        # "去掉标题「X」" asks for that title to go, not for no text at all: the quote stays marked.
+        no_text=_no_text([s for s in _sentences(prompt, "\ue002") if _is_request(s)]),
         music_under=under[0] if under else None,
         music_at_most=under[1] if under else False,
         new_music=_new_music(sentences),
@@ -664,6 +784,8 @@ def read(prompt: str) -> Asked:
         music_at=_music_at(sentences),
         order=_order(sentences),
         text_at=_text_at(prompt),
+        removed=removed,
+        replaced=replaced,
     )
 
 
@@ -762,6 +884,9 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if not ok:
             found.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    for text in asked.removed:
+        if _present(text, tl):
+            found.append({"kind": "text_kept", "name": text})
     return found
 
 
@@ -862,6 +987,9 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)
         if any(wanted in name.casefold() for name in shown):
             out.append({"kind": "title", "name": asked.title})
+    for text in asked.removed:
+        if not _present(text, tl):
+            out.append({"kind": "text_removed", "name": text})
     return out
 
 

@@ -852,6 +852,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked nothing of the length, but the video went from {before} to {found} seconds",
         "请求没有要求改时长，但视频从 {before} 秒变成了 {found} 秒",
     ),
+    "asked.quote_missing": (
+        "the request asked for {name}, but it is nowhere on the timeline",
+        "请求要的{name}没有出现在时间线上",
+    ),
+    "asked.text_kept": (
+        "the request asked to remove {name}, but it is still on the timeline",
+        "要求删掉{name}，但它仍在时间线上",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -894,6 +902,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the music is at {found}% (asked: {asked}%)",
         "音乐音量 {found}%（要求 {asked}%）",
     ),
+    "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),

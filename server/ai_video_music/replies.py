@@ -154,6 +154,8 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
             name = quote_list([str(item.get("name"))], lang)
             items.append(t(key, lang, name=name, found=str(item.get("found"))))
+        elif kind in ("quote_missing", "text_kept"):
+            items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.length_unasked", lang, before=before, found=found))
@@ -202,6 +204,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
             key = "asked.met.volume_at_most" if item.get("at_most") else f"asked.met.{kind}"
             items.append(t(key, lang, asked=asked, found=found))
+        elif kind == "text_removed":
+            items.append(t("asked.met.text_removed", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(

@@ -86,20 +86,28 @@ def compare(
         stated = asked.read(prompt)
         # A name the video is given ("叫「开业倒计时」", "New video: 'Croissant Day' — …") is not
         # text to show: not missing if absent.
-        wanted = [q for q in quoted(prompt) if q not in (stated.named_only, stated.given_name)]
+        # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
+        # to be replaced ("change 'A' to 'B'": 'B' is the one asked to be there).
+        going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced)
+        wanted = [q for q in quoted(prompt) if q not in going]
+        missing: list[dict[str, Any]] = []
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
-            # that appears nowhere is said to be missing.
+            # that appears nowhere is said to be missing, as not as asked (the user asked for it).
             draft = json.dumps(after.draft, ensure_ascii=False).casefold()
-            missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
-            if missing:
-                facts["missing_quotes"] = missing
+            missing = [
+                {"kind": "quote_missing", "name": q}
+                for q in wanted
+                if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft
+            ]
         if after_tl.tracks_total and (met := asked.met(stated, after_tl)):
             facts["as_asked"] = met  # an unchanged timeline may have been as asked already
+        if missing and not after_tl.tracks_total:
+            facts["not_as_asked"] = missing
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
-            unmet = asked.unmet(stated, after_tl)
+            unmet = missing + asked.unmet(stated, after_tl)
             # Other music asked for and only something else changed (the volume, say): said. (An
             # unchanged timeline is said as such already.)
             if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:

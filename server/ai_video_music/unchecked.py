@@ -223,9 +223,12 @@ def _checked(ask: str, tl: Timeline, length_stated: bool = False, volume_stated:
     """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``.
     ``length_stated``/``volume_stated``: the request states a length / a music volume (limit)
     elsewhere, which a check compares with the timeline (as_asked or not_as_asked)."""
-    if quoted(ask):
-        return True  # a quoted text is looked for in the whole draft
     stated = asked.read(ask)
+    if quoted(ask):
+        # A quoted text is looked for in the whole draft; a place said for it is judged only
+        # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
+        outside = asked._QUOTED.sub(" ", ask)
+        return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
     if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
         return False  # "put the beach photo first" and no clip (or several) named "beach"
     if stated.new_music and replace(stated, new_music=False) == Asked():
