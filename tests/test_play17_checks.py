@@ -203,7 +203,6 @@ def test_a_quoted_text_asked_removed_is_checked_as_absent(prompt: str) -> None:
     assert "text_at" not in kinds(kept.get("not_as_asked")) + kinds(kept.get("as_asked"))
 
 
-@LATER
 def test_removing_the_music_is_no_music_and_not_also_unchecked() -> None:
     prompt = 'On the waves intro, remove the music and the "My Video" title. I don\'t want either.'
     out = facts(prompt, state(5, texts=(("My Video", 0, 3),)), state(5, volume=None))
@@ -280,7 +279,6 @@ def test_a_caption_s_place_we_cannot_read_is_not_checked(prompt: str) -> None:
 # --- 4. "no music" followed by an aside ------------------------------------------------------------
 
 
-@LATER
 @pytest.mark.parametrize(
     "prompt",
     [
@@ -297,10 +295,10 @@ def test_a_caption_s_place_we_cannot_read_is_not_checked(prompt: str) -> None:
 )
 def test_no_music_followed_by_an_aside_is_read(prompt: str) -> None:
     assert read(prompt).no_music, prompt
-    assert not_checked(prompt, timeline(8, volume=None, texts=(("Pier Diaries", 0, 3),))) == [], prompt
+    listed = not_checked(prompt, timeline(8, volume=None, texts=(("Pier Diaries", 0, 3),)))
+    assert not any("music" in item or "音乐" in item for item in listed), listed
 
 
-@LATER
 @pytest.mark.parametrize("prompt", ["no music, just the sound of the waves", "不要音乐，只要海浪的声音"])
 def test_no_music_with_other_sound_wanted_is_still_not_read(prompt: str) -> None:
     assert not read(prompt).no_music
@@ -370,7 +368,6 @@ def test_keeping_the_opening_title_is_checked_against_the_title_before() -> None
 # --- through the MCP tools, against the simulator --------------------------------------------------
 
 
-@LATER
 async def test_a_removed_title_is_told_as_removed_not_as_missing(
     rich: Client, sim: Simulator, image: Path
 ) -> None:

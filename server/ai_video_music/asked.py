@@ -80,11 +80,15 @@ _MUSIC_EN = r"(?:background\s+)?(?:music|soundtrack|bgm|song|songs)"
 _EN_NO_MUSIC = re.compile(
     rf"(?i)(?<![\w'])(?:(?:no|zero)\s+(?:{_MUSIC_EN}|audio|sound)|without\s+(?:any\s+)?(?:{_MUSIC_EN}|audio|sound)"
     rf"|(?:don'?t|do\s+not|never)\s+(?:add|use|put\s+in|include|want|need)\s+(?:any\s+)?{_MUSIC_EN}"
-    rf"|mute(?:d)?(?:\s+(?:it|everything|the\s+(?:music|video|audio|sound|bgm|whole\s+(?:thing|video))))?)"
+    rf"|mute(?:d)?(?:\s+(?:it|everything|the\s+(?:music|video|audio|sound|bgm|whole\s+(?:thing|video))))?"
+    # "remove the music", "get rid of all the music", "take the music out"
+    rf"|(?:remove|delete|drop|kill|ditch|lose|cut|scrap|take\s+out|get\s+rid\s+of)\s+(?:all\s+)?(?:the\s+|any\s+|that\s+)?{_MUSIC_EN}"
+    rf"(?:\s+(?:entirely|completely|altogether))?|take\s+(?:the\s+)?{_MUSIC_EN}\s+(?:out|off))"
 )
 # What may follow it for it to mean the whole video: the clause ends, or only softeners follow.
+# (Signs may follow: "no music!!", "no music —", "no music 🙂".)
 _EN_END = re.compile(
-    r"(?i)^\s*(?:at\s+all|whatsoever|please|thanks|thank\s+you|in\s+it|on\s+it|this\s+time)?\s*[.!。！]*\s*$"
+    r"(?i)^\s*(?:at\s+all|whatsoever|please|thanks|thank\s+you|in\s+it|on\s+it|this\s+time)?\s*[^\w\s\ue002]*\s*$"
 )
 _EN_NEGATED = re.compile(r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+|\bun)$")
 _EN_OTHER_AUDIO = re.compile(
@@ -92,12 +96,23 @@ _EN_OTHER_AUDIO = re.compile(
 )
 _ZH_NO_MUSIC = re.compile(
     r"(?:不要|不用|不加|别加|不需要|不配|无|去掉|拿掉|删掉|删除|关掉)(?:任何)?(?:背景)?(?:音乐|配乐|bgm|BGM)|静音"
+    # the music named first: "音乐也不要", "把音乐删掉", "背景音乐去掉吧", "音乐就不要了"
+    r"|(?:背景)?(?:音乐|配乐|bgm|BGM)(?:也|就|都|全)?(?:不要|不用|不需要|去掉|拿掉|删掉|删除|关掉|取消|删了|去了|拿走)"
 )
 _ZH_END = re.compile(
-    r"^\s*(?:了|吧|啊|哦|哈|喔|呀|谢谢|就好|就行|就可以|的(?:视频|版本|短片|片子))?\s*[.!。！]*\s*$"
+    r"^\s*(?:了|吧|啊|哦|哈|喔|呀|谢谢|就好|就行|就可以|的(?:视频|版本|短片|片子))*\s*[^\w\s\ue002]*\s*$"
 )
-_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)$")
-_ZH_OTHER_AUDIO = re.compile(r"(?:旁白|配音|人声|音效|解说|环境音)")
+_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)(?:把|将)?$")
+_ZH_OTHER_AUDIO = re.compile(
+    r"(?:旁白|配音|人声|音效|解说|环境音|声音|原声|现场声|海浪声|水声|风声|雨声|鸟叫)"
+)
+# Audio the user will add themselves ("no music (I will add a voiceover)", "不要音乐（我自己配音）"):
+# nothing the video itself is to have, so "no music" is still plainly asked.
+_OWN_PART = re.compile(
+    r"(?i)^\s*(?:(?:and|but|because|since|as|so)\s+)?(?:i|we|i'll|we'll|i'm|we're|i'd|we'd)\b"
+    r"|^(?:因为|后期|之后|等下|回头|稍后)?(?:我|我们)(?!要)"
+)
+_ASIDE_CUT = re.compile(r"[,，、()（）;；:：]|\s[—–-]+\s|[—–]+")
 
 # --- no text on screen --------------------------------------------------------------------
 # "words" only with "on screen": "I have no words" asks nothing.
@@ -280,7 +295,6 @@ _ZH_REMOVE = r"(?:删掉|删除|删了|删去|去掉|去除|拿掉|拿走|移除
 _ZH_BETWEEN = r"[那这个行句条的标题字幕文字文案开头结尾上面里中间最后头也都就给我帮把将]{0,8}"
 _ZH_REMOVE_AFTER = re.compile("(" + _M + ")" + _ZH_BETWEEN + _ZH_REMOVE + r"(?:吧|了|啊|呀|掉)*\s*$")
 _ZH_REMOVE_BEFORE = re.compile("(?<!不)(?<!别)(?<!不用)" + _ZH_REMOVE + _ZH_BETWEEN + "(" + _M + ")")
-_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必|没)$")
 _REPLACE = re.compile(
     "(?i)(" + _M + r")\s*(?:(?:title|text|caption|标题|字幕|文字)\s*)?(?:to|with|for|into|→|->|=>|"
     r"改成|换成|改为|换为|替换成|替换为|变成|改叫|换作)\s*(?:(?:the\s+)?(?:title|text|caption)\s+)?(?:"
@@ -552,9 +566,15 @@ def _no_music(sentences: list[str]) -> bool:
         _plainly(clause, _EN_NO_MUSIC, _ZH_NO_MUSIC)
         for sentence in sentences
         # "no music, just the waves' sound": some audio is wanted, not checkable
-        if not (_EN_OTHER_AUDIO.search(sentence) or _ZH_OTHER_AUDIO.search(sentence))
+        if not _other_audio(sentence)
         for clause in _clauses(sentence)
     )
+
+
+def _other_audio(sentence: str) -> bool:
+    """Some audio besides music is wanted in the video; not what the user will add themselves."""
+    theirs = (part for part in _ASIDE_CUT.split(sentence) if not _OWN_PART.match(part.strip()))
+    return any(_EN_OTHER_AUDIO.search(part) or _ZH_OTHER_AUDIO.search(part) for part in theirs)
 
 
 def _no_text(sentences: list[str]) -> bool:

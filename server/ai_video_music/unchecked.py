@@ -56,7 +56,7 @@ _ASIDE = re.compile(
     # wedding video", "for the big screen at the reception".
     r"|(?i:^(?:that(?:'s|\s+is|\s+was)\s+what\s+.{1,40}?\s+(?:asked\s+for|wanted|wants|said|requested)"
     r"|(?:just\s+)?(?:like|as)\s+(?:it\s+was|before|it\s+used\s+to\s+be)(?:\s+before)?"
-    r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one)"
+    r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one|intro|outro|reel|clip|teaser|slideshow)"
     r"|for\s+(?:the|my|our)\s+(?:big\s+screen|reception|wedding|party|instagram|tiktok|phone|website|story)"
     r"(?:\s+at\s+the\s+[\w' -]{1,30})?)[\s!.]*$)"
 )
