@@ -54,6 +54,12 @@ class Asked:
     removed: tuple[str, ...] = ()
     # Quoted texts asked to be replaced ("change 'A' to 'B'", "把「A」改成「B」"): not asked to be there.
     replaced: tuple[str, ...] = ()
+    # "a bit quieter", "turn the music up", "音乐小一点", "调大声一点": "down" or "up", judged on
+    # the change (the music's volume before and after), never on one timeline.
+    music_rel: str | None = None
+    # "keep the opening title", "开头的标题别动" (no quote: a quoted one is looked for as such):
+    # judged on the change, the text at the start before the request against the one after.
+    keep_title: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -176,8 +182,8 @@ _EN_MUSIC_AT = re.compile(
 )
 _ZH_MUSIC_AT = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
-    r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在)\s*"
-    r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在|是|用)?\s*"
+    r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|就可以|吧|即可)?\s*[。！]?\s*$"
 )
 # "about 20%" is met by 18-22%; an exact "20%" by a track NemoVideo set to 19 or 21 (its own
 # rounding) as well: the found level is always said, so a near miss is never hidden.
@@ -422,6 +428,102 @@ def _music_at(sentences: list[str]) -> float | None:
             if match:
                 found.add(float(next(g for g in match.groups() if g)))
     return found.pop() if len(found) == 1 else None
+
+
+# --- the music quieter or louder ------------------------------------------------------------------
+# Words that speak of sound by themselves ("quieter", "小声"), or beside the music ("lower the
+# music", "音乐小一点"); a negation ("not louder", "别太大声") or a condition asks nothing.
+_EN_DOWN = re.compile(
+    r"(?i)\b(?:quieter|softer|less\s+loud|not\s+(?:so|as|too)\s+loud|turn(?:ed)?\s+(?:\w+\s+){0,3}?down"
+    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+)
+_EN_UP = re.compile(
+    r"(?i)\b(?:louder|turn(?:ed)?\s+(?:\w+\s+){0,3}?up|turn\s+up|pump\s+up|crank\s+up"
+    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+)
+_EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
+_ZH_DOWN = re.compile(
+    r"小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点|弱一点|别那么吵|太吵"
+)
+_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
+_ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
+_REL_NEGATED = re.compile(
+    r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+(?:\w+\s+){0,3}$|(?:别|不要|不用|不)$)"
+)
+
+
+def _music_rel(sentences: list[str]) -> str | None:
+    found: set[str] = set()
+    for sentence in sentences:
+        clauses = _clauses(sentence)
+        for n, clause in enumerate(clauses):
+            sound = _EN_SOUND.search(clause) or _ZH_SOUND.search(clause)
+            near = n and _MUSIC_WORD.search(clauses[n - 1])  # "音乐，小一点"
+            for way, patterns in (("down", (_EN_DOWN, _ZH_DOWN)), ("up", (_EN_UP, _ZH_UP))):
+                for pattern in patterns:
+                    for m in pattern.finditer(clause):
+                        if (sound or near) and not _REL_NEGATED.search(clause[: m.start()]):
+                            found.add(way)
+    return found.pop() if len(found) == 1 else None
+
+
+_EN_KEEP_TITLE = re.compile(
+    r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:(?:keep|leave)\s+the\s+(?:opening\s+|original\s+|current\s+|existing\s+|first\s+)?"
+    r"title(?:\s+(?:as\s+it\s+is|alone|unchanged|the\s+same|where\s+it\s+is|at\s+the\s+(?:start|beginning)|untouched))?"
+    r"|(?:don'?t|do\s+not|never)\s+(?:touch|change|move|remove|replace)\s+the\s+(?:opening\s+|original\s+|first\s+)?title"
+    r"|the\s+(?:opening\s+|original\s+|first\s+)?title\s+stays(?:\s+(?:as\s+it\s+is|the\s+same|put))?)"
+    r"(?:\s+please)?\s*[.!]*\s*$"
+)
+_ZH_KEEP_TITLE = re.compile(
+    r"^(?:再|并|然后|但|但是|不过)?(?:(?:开头|片头|原来|最前面|前面)的?)?标题(?:也|就|要|请)?"
+    r"(?:别动|不要动|不动|保留(?:不动)?|留着|不变|不要改|别改|不用改|保持不变|保持原样|不要换|别换)"
+    r"|^(?:再|并|然后|但|但是|不过)?(?:保留|别动|不要动|别改|不要改|不要换|别换)(?:(?:开头|片头|原来|最前面)的?)?标题"
+)
+
+
+def _keep_title(sentences: list[str]) -> bool:
+    return any(
+        _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
+        for sentence in sentences
+        for clause in _clauses(sentence)
+    )
+
+
+def title_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """A request to keep the opening title ("keep the title", "开头的标题别动"), judged on the
+    change: the text at the start before the request is still at the start after it (by name);
+    not judged when there was none. ``met`` says which."""
+    if not asked.keep_title or before is None:
+        return None
+
+    def opening(tl: Timeline) -> list[str]:
+        return [
+            s.name
+            for tr in tl.tracks
+            if tr.kind == "text"
+            for s in tr.segments
+            if s.name and s.start_s <= 0.5
+        ]
+
+    was = opening(before)
+    if not was:
+        return None
+    now = {n.casefold() for n in opening(after)}
+    met = all(n.casefold() in now for n in was)
+    return {"kind": "title_kept", "name": was[0], "met": met}
+
+
+def volume_moved(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The music asked quieter or louder, judged on the change: the loudest music before and after
+    (a known volume on both sides, else not judged). ``met`` says whether it moved that way."""
+    if asked.music_rel is None or before is None:
+        return None
+    was, now = _music_volumes(before), _music_volumes(after)
+    if not was or not now:
+        return None
+    old, new = max(was), max(now)
+    met = new < old if asked.music_rel == "down" else new > old
+    return {"kind": "volume_moved", "way": asked.music_rel, "before": old, "found": new, "met": met}
 
 
 # --- another music track ------------------------------------------------------------------------
@@ -787,6 +889,7 @@ def read(prompt: str) -> Asked:
     on_screen = bool(_ON_SCREEN.search(prompt))
     under = _music_under(sentences)
     removed, replaced = _removed(prompt), _replaced(prompt)
+    level = _music_at(sentences)
     if name in removed or name in replaced:
         name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
     return Asked(
@@ -801,11 +904,14 @@ def read(prompt: str) -> Asked:
         new_music=_new_music(sentences),
         title=name if name and on_screen and name != given else None,
         given_name=given or None,
-        music_at=_music_at(sentences),
+        music_at=level,
         order=_order(sentences),
         text_at=_text_at(prompt),
         removed=removed,
         replaced=replaced,
+        # "lower the music to about 20%": the level is the ask, the word only its way there.
+        music_rel=_music_rel(sentences) if under is None and level is None else None,
+        keep_title=_keep_title(sentences),
     )
 
 

@@ -114,6 +114,13 @@ def compare(
                 unmet.append(same)
             if changed and (length := asked.length_unasked(prompt, before_tl, after_tl)) is not None:
                 unmet.append(length)
+            # "a bit quieter": judged on the change, whichever way it went (unchanged: not done).
+            # "开头的标题别动": judged on the change too.
+            moved = asked.volume_moved(stated, before_tl, after_tl)
+            kept = asked.title_kept(stated, before_tl, after_tl)
+            for fact in (moved, kept):
+                if fact is not None:
+                    (facts.setdefault("as_asked", []) if fact.pop("met") else unmet).append(fact)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -121,7 +128,10 @@ def compare(
                 facts["name_shown"] = shown
             # What the request asks that no check above can verify: listed, never left to read
             # as done ("a bit brighter" is nowhere on a timeline).
-            if open_asks := unchecked.not_checked(prompt, after_tl):
+            if named := unchecked.music_named(prompt, after_tl):
+                facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            judged = frozenset(k for k, v in (("volume", moved), ("title", kept)) if v is not None)
+            if open_asks := unchecked.not_checked(prompt, after_tl, judged):
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
             # A timeline made from nothing: its summary says more than a list of additions.
