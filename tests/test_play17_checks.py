@@ -379,3 +379,54 @@ async def test_a_removed_title_is_told_as_removed_not_as_missing(
     assert out["not_checked"] == [], out
     said = " ".join(out["as_asked"])
     assert "My Video" in said and "no music" in said, out
+    again = await ask(rich, "generate", {"prompt": 'remove the music and the "My Video" title'})
+    # en F14: a repeat of a request that fully landed says the timeline already has it.
+    assert again["status"] == "needs_confirmation", again
+    assert (
+        "That request is already as asked: there is no music; “My Video” is no longer on the timeline."
+        in (again["reply"])
+    ), again["reply"]
+
+
+async def test_a_length_asked_back_is_as_asked_not_an_unasked_change(rich: Client, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频"})
+    await ask(rich, "generate", {"prompt": "剪成2秒"})
+    out = await ask(rich, "generate", {"prompt": "夏天那个视频改回20秒"})
+    assert out["timeline_changed"] is True and out["not_as_asked"] == [], out
+    assert "时间线是 20 秒" in out["as_asked"] and out["not_checked"] == [], out
+    assert not out["reply"].startswith("与要求不符"), out["reply"]
+
+
+async def test_quieter_music_is_told_as_done_and_not_as_unchecked(rich: Client, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "Make a 10 second video with calm piano music"})
+    out = await ask(rich, "generate", {"prompt": "make the music a bit quieter"})
+    assert out["not_checked"] == [] and out["not_as_asked"] == [], out
+    assert any(item.startswith("the music is quieter: ") for item in out["as_asked"]), out
+
+
+async def test_a_caption_that_did_not_land_is_never_told_as_already_as_asked(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """zh F2, through the tools: the answer and status both say 「明年见」 is missing, first."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频，标题「夏天的尾巴」"})
+    sim.configure(lie_rate=1.0)  # the agent claims the edit and makes none
+    out = await ask(
+        rich, "generate", {"prompt": "在视频最后两秒加一条字幕「明年见」，开头的标题「夏天的尾巴」保留不动"}
+    )
+    assert out["timeline_changed"] is False, out
+    assert "请求要的「明年见」没有出现在时间线上" in out["not_as_asked"], out
+    assert out["reply"].startswith("与要求不符：请求要的「明年见」没有出现在时间线上"), out["reply"]
+    st = await ask(rich, "status")
+    steps = "\n".join(out["next_steps"] + st["next_steps"])
+    assert "本来就符合要求" not in steps and "时间线本来就" not in steps, steps
+
+
+async def test_no_music_beside_a_voiceover_the_user_adds_is_checked(rich: Client, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    out = await ask(
+        rich, "generate", {"prompt": "A 16:9 teaser, 8 seconds, no music (I will add a voiceover)."}
+    )
+    assert out["reply"].startswith("Not as asked: the request said no music"), out["reply"]
