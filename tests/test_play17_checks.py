@@ -430,3 +430,34 @@ async def test_no_music_beside_a_voiceover_the_user_adds_is_checked(rich: Client
         rich, "generate", {"prompt": "A 16:9 teaser, 8 seconds, no music (I will add a voiceover)."}
     )
     assert out["reply"].startswith("Not as asked: the request said no music"), out["reply"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "way"),
+    [
+        ("音乐换成钢琴，字小一点", None),
+        ("音乐，小一点", "down"),
+        ("don't make the music louder", None),
+        ("lower the music to about 20%", None),  # the level is the ask
+        ("make the title smaller", None),
+    ],
+)
+def test_a_relative_volume_is_read_only_of_the_music(prompt: str, way: str | None) -> None:
+    assert read(prompt).music_rel == way
+
+
+@pytest.mark.parametrize(
+    ("prompt", "removed"),
+    [
+        ("删掉「A」和「B」", ("A", "B")),
+        ("不要把「A」改成「B」", ()),
+        ('remove everything except "Hello"', ()),
+        ('remove the blur from "Sunset"', ()),
+        ('don\'t remove "Hello"', ()),
+        ('Is "Hello" removed?', ()),
+    ],
+)
+def test_only_a_quoted_text_plainly_asked_to_go_is_read_as_removed(
+    prompt: str, removed: tuple[str, ...]
+) -> None:
+    assert read(prompt).removed == removed

@@ -99,6 +99,7 @@ _EN_END = re.compile(
 _EN_NEGATED = re.compile(r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+|\bun)$")
 _EN_OTHER_AUDIO = re.compile(
     r"(?i)\b(?:voice|voiceover|voice-over|narration|sound\s+effects?|sounds?\s+of|sounds|sfx|ambient|ambience)\b"
+    r"|\b(?:waves?|ocean|sea|rain|wind|birds?|crowd|natural|original|live|real|the)\s+sound\b"
 )
 _ZH_NO_MUSIC = re.compile(
     r"(?:不要|不用|不加|别加|不需要|不配|无|去掉|拿掉|删掉|删除|关掉)(?:任何)?(?:背景)?(?:音乐|配乐|bgm|BGM)|静音"
@@ -114,9 +115,12 @@ _ZH_OTHER_AUDIO = re.compile(
 )
 # Audio the user will add themselves ("no music (I will add a voiceover)", "不要音乐（我自己配音）"):
 # nothing the video itself is to have, so "no music" is still plainly asked.
+# ("no music, I want the waves" wants audio in the video: not the user's own doing.)
 _OWN_PART = re.compile(
-    r"(?i)^\s*(?:(?:and|but|because|since|as|so)\s+)?(?:i|we|i'll|we'll|i'm|we're|i'd|we'd)\b"
-    r"|^(?:因为|后期|之后|等下|回头|稍后)?(?:我|我们)(?!要)"
+    r"(?i)^\s*(?:(?:and|but|because|since|as|so)\s+)?(?:i|we)(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to"
+    r"|'re\s+going\s+to|\s+are\s+going\s+to|\s+plan\s+to|\s+can|\s+shall)?\s+(?:later\s+)?"
+    r"(?:add|record|do|dub|narrate|voice|put\s+in|use)\b|\b(?:myself|ourselves|my\s+own|our\s+own)\b"
+    r"|^(?:因为|后期|之后|等下|回头|稍后)?(?:我|我们)(?:自己|会|来|后期|之后|回头|稍后)|我自己|自己(?:配|加|录|来)"
 )
 _ASIDE_CUT = re.compile(r"[,，、()（）;；:：]|\s[—–-]+\s|[—–]+")
 
@@ -247,7 +251,7 @@ PLACE = re.compile(
     r"(?i)\b(?:in|at|near|towards?|around|during|after|before|over|on|from|until|between)\s+(?:the\s+)?"
     r"(?:middle|centre|center|halfway|\d|\w+\s+(?:photo|picture|pic|clip|image|slide|shot|scene|second|seconds))"
     r"|\b(?:midway|halfway)\b|中间|中段|中途|第\s*\d+|第[一二三四五六七八九十]+|\d+\s*秒(?:处|时|的时候|那里|左右)"
-    r"|之后|之前|以后|以前|后面|前面"
+    r"|(?:放|加|移|挪|插|出现|显示)(?:在|到)?[^，,。「」“”]{0,10}?(?:之后|之前|以后|以前|后面|前面|中间)"
 )
 _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到最前面，然后视频最后加「明年见」"
 
@@ -289,6 +293,8 @@ _EN_OTHER_VERB = re.compile(
     r"(?i)\b(?:add|put|make|change|set|keep|move|use|replace|swap|switch|turn|show|insert|write|type|call"
     r"|name|lower|raise|place|include|leave|want|need|give|create|rename|title|caption|display)\b(?!\s+(?:either|both))"
 )
+# "remove everything except 'Hello'", "remove the blur from 'Sunset'": the removal stops there.
+_EN_REACH_END = re.compile(r"(?i)\b(?:except|but|instead|apart|other\s+than|from|besides)\b")
 _EN_NEGATED_VERB = re.compile(r"(?i)\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|won'?t|shouldn'?t)\s+$")
 # After a comma, the removal goes on over what only names more things ("remove the music, the
 # title and 'Bye'"), never over a new ask.
@@ -300,6 +306,7 @@ _EN_MORE_THINGS = re.compile(
 _ZH_REMOVE = r"(?:删掉|删除|删了|删去|去掉|去除|拿掉|拿走|移除|撤掉|撤下|取消|不要了?|别要了?|去了)"
 _ZH_BETWEEN = r"[那这个行句条的标题字幕文字文案开头结尾上面里中间最后头也都就给我帮把将]{0,8}"
 _ZH_REMOVE_AFTER = re.compile("(" + _M + ")" + _ZH_BETWEEN + _ZH_REMOVE + r"(?:吧|了|啊|呀|掉)*\s*$")
+_ZH_AND_MORE = re.compile(_M + r"|[和跟及以、的字这那行句条个标题字幕文字文案吧了啊呀也都]|\s")
 _ZH_REMOVE_BEFORE = re.compile("(?<!不)(?<!别)(?<!不用)" + _ZH_REMOVE + _ZH_BETWEEN + "(" + _M + ")")
 _REPLACE = re.compile(
     "(?i)(" + _M + r")\s*(?:(?:title|text|caption|标题|字幕|文字)\s*)?(?:to|with|for|into|→|->|=>|"
@@ -336,7 +343,7 @@ def _removed(prompt: str) -> tuple[str, ...]:
             for n, piece in enumerate(re.split(r"[,，、]", rest)):
                 if n and not _EN_MORE_THINGS.match(piece):
                     break
-                other = _EN_OTHER_VERB.search(piece)
+                other = _EN_OTHER_VERB.search(piece) or _EN_REACH_END.search(piece)
                 reach += piece[: other.start()] if other else piece
                 if other:
                     break
@@ -345,8 +352,11 @@ def _removed(prompt: str) -> tuple[str, ...]:
             for m in _ZH_REMOVE_AFTER.finditer(clause):
                 found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
             for m in _ZH_REMOVE_BEFORE.finditer(clause):
-                if not _ZH_NEGATED.search(clause[: m.start()]):
+                # "不要把「A」改成「B」" asks for no removal: only names may follow the quote.
+                after = _ZH_AND_MORE.sub("", clause[m.end() :])
+                if not _ZH_NEGATED.search(clause[: m.start()]) and not after.strip():
                     found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
+                    found += [int(i) for i in _MARK.findall(clause[m.end() :])]  # "删掉「A」和「B」"
     return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i]))
 
 
@@ -447,6 +457,9 @@ _ZH_DOWN = re.compile(
 )
 _ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
 _ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
+_REL_FILLER = re.compile(
+    r"(?i)再|稍微|稍|一点|一些|点|吧|了|就好|就行|调|得|的|\b(?:a|bit|little|please|more|even|just)\b|\s"
+)
 _REL_NEGATED = re.compile(
     r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+(?:\w+\s+){0,3}$|(?:别|不要|不用|不)$)"
 )
@@ -458,7 +471,10 @@ def _music_rel(sentences: list[str]) -> str | None:
         clauses = _clauses(sentence)
         for n, clause in enumerate(clauses):
             sound = _EN_SOUND.search(clause) or _ZH_SOUND.search(clause)
-            near = n and _MUSIC_WORD.search(clauses[n - 1])  # "音乐，小一点"
+            # "音乐，小一点": the clause before names the music, this one says nothing else
+            # ("音乐换成钢琴，字小一点" speaks of the text).
+            bare = _REL_FILLER.sub("", _ZH_DOWN.sub("", _ZH_UP.sub("", clause)))
+            near = n and _MUSIC_WORD.search(clauses[n - 1]) and not bare.strip(" .!。！")
             for way, patterns in (("down", (_EN_DOWN, _ZH_DOWN)), ("up", (_EN_UP, _ZH_UP))):
                 for pattern in patterns:
                     for m in pattern.finditer(clause):
@@ -746,7 +762,7 @@ _EN_LOOSE_WORDS = frozenset(
         "at", "about", "around", "roughly", "approximately", "approx", "just", "long", "in", "total",
         "please", "again", "so", "or", "exactly", "its", "length", "duration", "runtime", "overall",
         "be", "should", "is", "i", "want", "i'd", "like", "would", "we", "need", "now", "instead",
-        "~", "it's", "final", "all", "up", "have", "let's", "lets", "only", "clip", "reel", "a", "make",
+        "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
     )
 )  # fmt: skip
 _EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
@@ -777,7 +793,7 @@ _ZH_LOOSE_CLAUSE = re.compile(
     r"|整个视频|整段视频|整个片子|全片|视频|片子|它|这个)?"
     r"(?:把|将)?(?:它|视频|片子|整个视频|整体)?(?:的)?(?:总)?(?:时长|长度|总长|时间)?"
     r"(?:(?:改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
-    r"|改回|恢复|保持(?:在)?|是|为|要|在)?"
+    r"|改回|恢复|保持(?:在)?|是|为|要)?"
     r"(?:大约|大概|约|差不多|接近)?\x00(?:左右|上下|的样子|出头)?(?:长)?"
     r"(?:就行|就好|就可以|吧|了|即可|就够了|啊|呀)*\s*[。！!~～]*$"
 )
