@@ -461,3 +461,31 @@ def test_only_a_quoted_text_plainly_asked_to_go_is_read_as_removed(
     prompt: str, removed: tuple[str, ...]
 ) -> None:
     assert read(prompt).removed == removed
+
+
+@pytest.mark.parametrize(
+    ("prompt", "where", "removed"),
+    [
+        ('Take the "Maya" text off the start and put it at the very end instead.', (("Maya", "end"),), ()),
+        ("把「A」从开头挪到结尾", (("A", "end"),), ()),
+        ('move "Hi" from the start to the end', (("Hi", "end"),), ()),
+        ("把「A」从开头删掉，放到结尾", (), ()),
+    ],
+)
+def test_a_text_moved_is_neither_removed_nor_placed_where_it_came_from(
+    prompt: str, where: tuple[tuple[str, str], ...], removed: tuple[str, ...]
+) -> None:
+    stated = read(prompt)
+    assert (stated.text_at, stated.removed) == (where, removed)
+    tl = timeline(texts=(("Maya", 13, 16), ("A", 13, 16), ("Hi", 13, 16)))
+    assert not_checked(prompt, tl) == ([] if where else ["放到结尾"])
+
+
+def test_a_place_said_again_and_a_loud_music_said_kindly_leave_nothing_unchecked() -> None:
+    tl = timeline(20, volume=30.0, texts=(("Maya", 17, 20),))
+    assert (
+        not_checked('Put it back to 20 seconds, and move the "Maya" text to the end, the last 3 seconds.', tl)
+        == []
+    )
+    assert not_checked("音乐别太吵，音量30%就行", tl) == []
+    assert read("帮我直接生成一段5秒的海浪空镜，不用我的照片").seconds == 5

@@ -253,6 +253,10 @@ PLACE = re.compile(
     r"|\b(?:midway|halfway)\b|中间|中段|中途|第\s*\d+|第[一二三四五六七八九十]+|\d+\s*秒(?:处|时|的时候|那里|左右)"
     r"|(?:放|加|移|挪|插|出现|显示)(?:在|到)?[^，,。「」“”]{0,10}?(?:之后|之前|以后|以前|后面|前面|中间)"
 )
+_ORIGIN = re.compile(
+    r"(?i)\b(?:off|from|away\s+from)\s+the\s+(?:very\s+)?(?:start|beginning|end|opening)\b"
+    r"|从(?:视频的?)?(?:开头|结尾|最后|片头|片尾|最前面|一开始)"
+)
 _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到最前面，然后视频最后加「明年见」"
 
 
@@ -268,6 +272,8 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         quotes = ["".join(pair) for pair in _ONE_QUOTE.findall(raw)]
         if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
             continue
+        # Where it comes from is not where it goes: "take 'X' off the start and put it at the end".
+        outside = _ORIGIN.sub(" ", outside)
         at_end, at_start = _AT_END.search(outside), _AT_START.search(outside)
         if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
@@ -292,6 +298,10 @@ _EN_REMOVE_AROUND = re.compile(
 _EN_OTHER_VERB = re.compile(
     r"(?i)\b(?:add|put|make|change|set|keep|move|use|replace|swap|switch|turn|show|insert|write|type|call"
     r"|name|lower|raise|place|include|leave|want|need|give|create|rename|title|caption|display)\b(?!\s+(?:either|both))"
+)
+_MOVED = re.compile(
+    r"(?i)\b(?:put|move|place|add|show|stick|bring)\s+(?:it|them|that|this|those)\b|\binstead\b|\bmove\b"
+    r"|(?:放|移|挪|加|换)(?:到|在)|挪|移动"
 )
 # "remove everything except 'Hello'", "remove the blur from 'Sunset'": the removal stops there.
 _EN_REACH_END = re.compile(r"(?i)\b(?:except|but|instead|apart|other\s+than|from|besides)\b")
@@ -332,8 +342,8 @@ def _removed(prompt: str) -> tuple[str, ...]:
     marked, quotes = _marked(prompt)
     found: list[int] = []
     for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
-        if not _is_request(_MARK.sub(" ", sentence)):
-            continue
+        if not _is_request(_MARK.sub(" ", sentence)) or _MOVED.search(sentence):
+            continue  # "take 'X' off the start and put it at the end": moved, not removed
         for m in _EN_REMOVE_AROUND.finditer(sentence):
             found += [int(_MARK.match(g).group(1)) for g in m.groups() if g]  # type: ignore[union-attr]
         for verb in _EN_REMOVE.finditer(sentence):
@@ -453,7 +463,8 @@ _EN_UP = re.compile(
 )
 _EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
 _ZH_DOWN = re.compile(
-    r"小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点|弱一点|别那么吵|太吵"
+    r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
+    r"|弱一点|太吵"
 )
 _ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
 _ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
@@ -601,7 +612,7 @@ _ZH_SECONDS = re.compile(
     r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?"
     + _ZH_KIND
-    + r"(?:短?视频|短片|小片|片子|宣传片|vlog))?\s*[。！]?\s*$"
+    + r"(?:短?视频|短片|小片|片子|宣传片|vlog|空镜|动画))?\s*[。！]?\s*$"
 )
 _EN_SPAN = re.compile(
     r"(?i)\b(?:first|last|each|every|per|between|intro|outro|until|till)\b"

@@ -256,7 +256,7 @@ _VOLUME = re.compile(
     r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above"
     r"|turn|bring|bit|little)\b|\d{1,3}\s*[%％]"
     r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
-    r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
+    r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|别太吵|不要太吵|别那么吵|不要那么吵|别太大声|不要太大声|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
     r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
 )
 
@@ -329,6 +329,15 @@ def _open_part(
     return None
 
 
+# A piece that is only a place for a text ("the last 3 seconds", "at the very end", "最后两秒").
+_ONLY_PLACE = re.compile(
+    r"(?i)^(?:(?:put|move|place|show)\s+(?:it|them|that)\s+)?(?:(?:at|in|to|for|during|over|near|towards?)\s+)?"
+    r"(?:the\s+)?(?:very\s+)?(?:(?:last|final|first)\s+(?:\d{1,3}|few|couple(?:\s+of)?|two|three)\s+(?:seconds?|secs?|s)"
+    r"|end|start|beginning)(?:\s+of\s+the\s+(?:video|clip))?(?:\s+instead)?\s*$"
+    r"|^(?:把它|它)?(?:在|放在|放到|挪到|移到)?(?:视频的?)?(?:最后|开头|结尾|前|后)\s*(?:\d{1,3}|[一二两三四五六七八九十])?\s*秒?(?:钟)?$"
+)
+
+
 def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset()) -> list[str]:
     """The asks of ``prompt`` (the user's words as sent) that want a change no check covers, in
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
@@ -365,6 +374,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 part
                 for a, k in zip(asks, ks, strict=True)
                 if not (_GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a))
+                # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
+                and not (whole.text_at and _ONLY_PLACE.match(a))
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
