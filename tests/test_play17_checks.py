@@ -489,3 +489,19 @@ def test_a_place_said_again_and_a_loud_music_said_kindly_leave_nothing_unchecked
     )
     assert not_checked("音乐别太吵，音量30%就行", tl) == []
     assert read("帮我直接生成一段5秒的海浪空镜，不用我的照片").seconds == 5
+
+
+async def test_an_export_says_an_earlier_caption_that_never_landed_is_not_in_the_file(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """An earlier request that changed nothing is left out of the export's answer only when all it
+    asked is on the file's timeline: a quoted caption too, not only the length beside it."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频"})
+    sim.configure(lie_rate=1.0)
+    lied = await ask(rich, "generate", {"prompt": "10秒，在结尾加上字幕「下次见」"})
+    assert lied["timeline_changed"] is False, lied
+    sim.configure(lie_rate=0.0)
+    await ask(rich, "generate", {"prompt": "把音乐调到20%"})
+    out = await ask(rich, "export")
+    assert "下次见" in out["reply"], out["reply"]

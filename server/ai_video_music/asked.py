@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .naming import quoted_name, title_from
+from .naming import quoted, quoted_name, title_from
 from .timeline import Timeline
 
 
@@ -379,6 +379,18 @@ def _replaced(prompt: str) -> tuple[str, ...]:
         if chinese or _EN_CHANGE.search(marked[max(0, m.start() - 60) : m.start()]):
             found.append(quotes[int(_MARK.match(m.group(1)).group(1))])  # type: ignore[union-attr]
     return tuple(dict.fromkeys(q for q in found if q))
+
+
+def wanted_quotes(prompt: str, stated: Asked) -> list[str]:
+    """The quoted texts the request asks to be on the video: not a name given to the video
+    ("叫「开业倒计时」"), nor a text asked to go or to be replaced ('change "A" to "B"': only B)."""
+    going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced)
+    return [q for q in quoted(prompt) if q not in going]
+
+
+def present(text: str, tl: Timeline) -> bool:
+    """``text`` is in a segment's name on ``tl`` (any track, case-insensitively)."""
+    return _present(text, tl)
 
 
 def _present(text: str, tl: Timeline) -> bool:

@@ -369,6 +369,7 @@ def earlier_unchanged(
             stated != asked.Asked()
             and not asked.unmet(stated, now)
             and not unchecked.not_checked(gen.prompt, now)
+            and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
         lines.append(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)))

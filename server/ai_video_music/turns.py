@@ -31,7 +31,6 @@ from .errors import (
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
-from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
@@ -88,8 +87,7 @@ def compare(
         # text to show: not missing if absent.
         # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
         # to be replaced ("change 'A' to 'B'": 'B' is the one asked to be there).
-        going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced)
-        wanted = [q for q in quoted(prompt) if q not in going]
+        wanted = asked.wanted_quotes(prompt, stated)
         missing: list[dict[str, Any]] = []
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
