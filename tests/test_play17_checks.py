@@ -505,3 +505,12 @@ async def test_an_export_says_an_earlier_caption_that_never_landed_is_not_in_the
     await ask(rich, "generate", {"prompt": "把音乐调到20%"})
     out = await ask(rich, "export")
     assert "下次见" in out["reply"], out["reply"]
+
+
+def test_a_quoted_text_found_is_as_asked_once() -> None:
+    out = facts('Add the caption "Hi"', state(5), state(5, texts=(("Hi", 0, 3),)))
+    assert out["as_asked"] == [{"kind": "quote_shown", "name": "Hi"}] and "not_as_asked" not in out, out
+    titled = facts('Add the title "Hi"', state(5), state(5, texts=(("Hi", 0, 3),)))
+    assert kinds(titled["as_asked"]) == ["title"], titled
+    placed = facts('Put "Hi" at the end', state(5), state(5, texts=(("Hi", 0, 3),)))
+    assert "as_asked" not in placed and kinds(placed["not_as_asked"]) == ["text_at"], placed

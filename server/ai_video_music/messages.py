@@ -924,6 +924,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
+    "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),

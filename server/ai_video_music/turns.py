@@ -100,6 +100,18 @@ def compare(
             ]
         if after_tl.tracks_total and (met := asked.met(stated, after_tl)):
             facts["as_asked"] = met  # an unchanged timeline may have been as asked already
+        # A quoted text found is as asked too (each part in one list), where no check above says
+        # it already (the title on screen, a text at its place).
+        said = {
+            str(item.get("name"))
+            for item in facts.get("as_asked", [])
+            if item.get("kind") in ("title", "text_at")
+        }
+        said |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
+        missed = {str(item["name"]) for item in missing}
+        found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in said]
+        if found and after_tl.tracks_total:
+            facts.setdefault("as_asked", []).extend(found)
         if missing and not after_tl.tracks_total:
             facts["not_as_asked"] = missing
         if after_tl.tracks_total:
