@@ -514,3 +514,17 @@ def test_a_quoted_text_found_is_as_asked_once() -> None:
     assert kinds(titled["as_asked"]) == ["title"], titled
     placed = facts('Put "Hi" at the end', state(5), state(5, texts=(("Hi", 0, 3),)))
     assert "as_asked" not in placed and kinds(placed["not_as_asked"]) == ["text_at"], placed
+
+
+@pytest.mark.parametrize(
+    ("prompt", "removed"),
+    [
+        ("把「A」删掉，把「B」加在结尾", ("A",)),
+        ('Move "B" to the end and remove "A"', ("A",)),
+        ('remove "A" and put it back later', ()),
+    ],
+)
+def test_a_removal_beside_another_text_placed_is_still_a_removal(
+    prompt: str, removed: tuple[str, ...]
+) -> None:
+    assert read(prompt).removed == removed

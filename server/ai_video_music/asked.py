@@ -1,6 +1,8 @@
 """What a request verifiably asks of the timeline, from the user's words only, and whether the
 timeline after the turn has it: no music, a length, a shape, a music volume (a limit or a level),
-no text, which clip comes first or last.
+no text, which clip comes first or last, where a quoted text goes, a quoted text gone. Some asks
+are judged on the change, the timeline before against the one after: the music quieter or louder,
+the opening title kept.
 
 An agent that ignores "no music" (and adds a track anyway) answers as if all went well; only the
 timeline tells. These checks are deliberately narrow: a constraint is read only where the words
@@ -299,10 +301,10 @@ _EN_OTHER_VERB = re.compile(
     r"(?i)\b(?:add|put|make|change|set|keep|move|use|replace|swap|switch|turn|show|insert|write|type|call"
     r"|name|lower|raise|place|include|leave|want|need|give|create|rename|title|caption|display)\b(?!\s+(?:either|both))"
 )
-_MOVED = re.compile(
-    r"(?i)\b(?:put|move|place|add|show|stick|bring)\s+(?:it|them|that|this|those)\b|\binstead\b|\bmove\b"
-    r"|(?:放|移|挪|加|换)(?:到|在)|挪|移动"
-)
+# A text taken from one place and put at another is moved, not removed: "take 'X' off the start
+# and put it at the end", "把「A」从开头删掉，放到结尾" (a place it comes from, and one it goes to).
+_MOVED = re.compile(r"(?i)\b(?:put|move|place|stick|bring)\s+(?:it|them)\b|它们?(?:放|挪|移|加)")
+_PLACED = re.compile(r"(?i)\b(?:put|move|place|add|stick|bring|show)\b|(?:放|挪|移|加)(?:到|在)|挪|移动")
 # "remove everything except 'Hello'", "remove the blur from 'Sunset'": the removal stops there.
 _EN_REACH_END = re.compile(r"(?i)\b(?:except|but|instead|apart|other\s+than|from|besides)\b")
 _EN_NEGATED_VERB = re.compile(r"(?i)\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|won'?t|shouldn'?t)\s+$")
@@ -342,8 +344,9 @@ def _removed(prompt: str) -> tuple[str, ...]:
     marked, quotes = _marked(prompt)
     found: list[int] = []
     for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
-        if not _is_request(_MARK.sub(" ", sentence)) or _MOVED.search(sentence):
-            continue  # "take 'X' off the start and put it at the end": moved, not removed
+        moved = _MOVED.search(sentence) or (_ORIGIN.search(sentence) and _PLACED.search(sentence))
+        if not _is_request(_MARK.sub(" ", sentence)) or moved:
+            continue
         for m in _EN_REMOVE_AROUND.finditer(sentence):
             found += [int(_MARK.match(g).group(1)) for g in m.groups() if g]  # type: ignore[union-attr]
         for verb in _EN_REMOVE.finditer(sentence):

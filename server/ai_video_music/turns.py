@@ -102,14 +102,14 @@ def compare(
             facts["as_asked"] = met  # an unchanged timeline may have been as asked already
         # A quoted text found is as asked too (each part in one list), where no check above says
         # it already (the title on screen, a text at its place).
-        said = {
+        told = {
             str(item.get("name"))
             for item in facts.get("as_asked", [])
             if item.get("kind") in ("title", "text_at")
         }
-        said |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
+        told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         missed = {str(item["name"]) for item in missing}
-        found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in said]
+        found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in told]
         if found and after_tl.tracks_total:
             facts.setdefault("as_asked", []).extend(found)
         if missing and not after_tl.tracks_total:
