@@ -528,3 +528,16 @@ def test_a_removal_beside_another_text_placed_is_still_a_removal(
     prompt: str, removed: tuple[str, ...]
 ) -> None:
     assert read(prompt).removed == removed
+
+
+async def test_a_repeat_of_a_colloquial_volume_that_landed_says_it_is_already_as_asked(
+    rich: Client, image: Path
+) -> None:
+    """zh F7 (calls 36, 37): the repeat said "改动了时间线（但这不代表…）" of a volume met."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频，配上钢琴音乐"})
+    done = await ask(rich, "generate", {"prompt": "音乐别太吵，音量30%就行"})
+    assert done["not_checked"] == [] and done["not_as_asked"] == [], done
+    again = await ask(rich, "generate", {"prompt": "音乐别太吵，音量30%就行"})
+    assert again["status"] == "needs_confirmation", again
+    assert "时间线已经符合那个请求的要求：音乐音量 30%" in again["reply"], again["reply"]
