@@ -28,7 +28,7 @@ def labelled() -> list[tuple[str, Asked]]:
         if not line.strip() or line.startswith("#"):
             continue
         prompt, music, seconds, shape, *more = line.split("\t")
-        no_text, under, level, order = (more + ["0", "", "", ""][len(more) :])[:4]
+        no_text, under, level, order, removed, text_at = (more + ["0", "", "", "", "", ""][len(more) :])[:6]
         rows.append(
             (
                 prompt,
@@ -42,6 +42,11 @@ def labelled() -> list[tuple[str, Asked]]:
                     music_at=float(level) if level else None,
                     order=tuple(
                         (word, where) for word, _, where in (o.rpartition(":") for o in order.split("|") if o)
+                    ),
+                    removed=tuple(r for r in removed.split("|") if r),
+                    text_at=tuple(
+                        (text, where)
+                        for text, _, where in (o.rpartition(":") for o in text_at.split("|") if o)
                     ),
                 ),
             )
@@ -66,6 +71,8 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or (got.music_under is not None and got.music_at_most != want.music_at_most)
             or (got.music_at is not None and got.music_at != want.music_at)
             or not set(got.order) <= set(want.order)
+            or not set(got.removed) <= set(want.removed)
+            or not set(got.text_at) <= set(want.text_at)
         )
         if misread:
             wrong.append((prompt, got))

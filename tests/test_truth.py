@@ -372,9 +372,16 @@ async def test_a_quoted_text_the_timeline_lacks_is_said_whatever_the_agent_claim
     sim.configure(lie_rate=1.0)  # the agent claims its edit and makes none
     lied = await ask(rich, "generate", {"prompt": "Put the caption 'Open House Sunday' at the very end"})
     assert "Open House Sunday" not in json.dumps(sim_drafts(sim), ensure_ascii=False)
-    assert "Not on the timeline, although the request quoted it: “Open House Sunday”." in lied["reply"]
+    # Not as asked, said first: the user asked for it (play-test 17: a missing caption beside a
+    # kept title was told "already as asked").
+    assert lied["reply"].startswith(
+        "Not as asked: the request asked for “Open House Sunday”, but it is nowhere on the timeline."
+    )
+    assert lied["not_as_asked"] == [
+        "the request asked for “Open House Sunday”, but it is nowhere on the timeline"
+    ]
     zh = await ask(rich, "generate", {"prompt": "在结尾加上字幕「下次见」"})
-    assert "请求里引用的文字没有出现在时间线上：「下次见」。" in zh["reply"]
+    assert zh["reply"].startswith("与要求不符：请求要的「下次见」没有出现在时间线上。")
 
 
 def sim_drafts(sim: Simulator) -> list[Any]:

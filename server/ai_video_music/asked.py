@@ -1,6 +1,8 @@
 """What a request verifiably asks of the timeline, from the user's words only, and whether the
 timeline after the turn has it: no music, a length, a shape, a music volume (a limit or a level),
-no text, which clip comes first or last.
+no text, which clip comes first or last, where a quoted text goes, a quoted text gone. Some asks
+are judged on the change, the timeline before against the one after: the music quieter or louder,
+the opening title kept.
 
 An agent that ignores "no music" (and adds a track anyway) answers as if all went well; only the
 timeline tells. These checks are deliberately narrow: a constraint is read only where the words
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from .naming import quoted_name, title_from
+from .naming import quoted, quoted_name, title_from
 from .timeline import Timeline
 
 
@@ -50,6 +52,16 @@ class Asked:
     order: tuple[tuple[str, str], ...] = ()
     # A quoted text asked for at the start or the end ("「下次见」 at the end"): (text, "start"|"end").
     text_at: tuple[tuple[str, str], ...] = ()
+    # Quoted texts asked to go ("remove the 'My Video' title", "把“我的视频”删掉"): judged absent.
+    removed: tuple[str, ...] = ()
+    # Quoted texts asked to be replaced ("change 'A' to 'B'", "把「A」改成「B」"): not asked to be there.
+    replaced: tuple[str, ...] = ()
+    # "a bit quieter", "turn the music up", "音乐小一点", "调大声一点": "down" or "up", judged on
+    # the change (the music's volume before and after), never on one timeline.
+    music_rel: str | None = None
+    # "keep the opening title", "开头的标题别动" (no quote: a quoted one is looked for as such):
+    # judged on the change, the text at the start before the request against the one after.
+    keep_title: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -76,24 +88,43 @@ _MUSIC_EN = r"(?:background\s+)?(?:music|soundtrack|bgm|song|songs)"
 _EN_NO_MUSIC = re.compile(
     rf"(?i)(?<![\w'])(?:(?:no|zero)\s+(?:{_MUSIC_EN}|audio|sound)|without\s+(?:any\s+)?(?:{_MUSIC_EN}|audio|sound)"
     rf"|(?:don'?t|do\s+not|never)\s+(?:add|use|put\s+in|include|want|need)\s+(?:any\s+)?{_MUSIC_EN}"
-    rf"|mute(?:d)?(?:\s+(?:it|everything|the\s+(?:music|video|audio|sound|bgm|whole\s+(?:thing|video))))?)"
+    rf"|mute(?:d)?(?:\s+(?:it|everything|the\s+(?:music|video|audio|sound|bgm|whole\s+(?:thing|video))))?"
+    # "remove the music", "get rid of all the music", "take the music out"
+    rf"|(?:remove|delete|drop|kill|ditch|lose|cut|scrap|take\s+out|get\s+rid\s+of)\s+(?:all\s+)?(?:the\s+|any\s+|that\s+)?{_MUSIC_EN}"
+    rf"(?:\s+(?:entirely|completely|altogether))?|take\s+(?:the\s+)?{_MUSIC_EN}\s+(?:out|off))"
 )
 # What may follow it for it to mean the whole video: the clause ends, or only softeners follow.
+# (Signs may follow: "no music!!", "no music —", "no music 🙂".)
 _EN_END = re.compile(
-    r"(?i)^\s*(?:at\s+all|whatsoever|please|thanks|thank\s+you|in\s+it|on\s+it|this\s+time)?\s*[.!。！]*\s*$"
+    r"(?i)^\s*(?:at\s+all|whatsoever|please|thanks|thank\s+you|in\s+it|on\s+it|this\s+time)?\s*[^\w\s\ue002]*\s*$"
 )
 _EN_NEGATED = re.compile(r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+|\bun)$")
 _EN_OTHER_AUDIO = re.compile(
     r"(?i)\b(?:voice|voiceover|voice-over|narration|sound\s+effects?|sounds?\s+of|sounds|sfx|ambient|ambience)\b"
+    r"|\b(?:waves?|ocean|sea|rain|wind|birds?|crowd|natural|original|live|real|the)\s+sound\b"
 )
 _ZH_NO_MUSIC = re.compile(
     r"(?:不要|不用|不加|别加|不需要|不配|无|去掉|拿掉|删掉|删除|关掉)(?:任何)?(?:背景)?(?:音乐|配乐|bgm|BGM)|静音"
+    # the music named first: "音乐也不要", "把音乐删掉", "背景音乐去掉吧", "音乐就不要了"
+    r"|(?:背景)?(?:音乐|配乐|bgm|BGM)(?:也|就|都|全)?(?:不要|不用|不需要|去掉|拿掉|删掉|删除|关掉|取消|删了|去了|拿走)"
 )
 _ZH_END = re.compile(
-    r"^\s*(?:了|吧|啊|哦|哈|喔|呀|谢谢|就好|就行|就可以|的(?:视频|版本|短片|片子))?\s*[.!。！]*\s*$"
+    r"^\s*(?:了|吧|啊|哦|哈|喔|呀|谢谢|就好|就行|就可以|的(?:视频|版本|短片|片子))*\s*[^\w\s\ue002]*\s*$"
 )
-_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)$")
-_ZH_OTHER_AUDIO = re.compile(r"(?:旁白|配音|人声|音效|解说|环境音)")
+_ZH_NEGATED = re.compile(r"(?:不要|别|不|不用|无需|不必)(?:把|将)?$")
+_ZH_OTHER_AUDIO = re.compile(
+    r"(?:旁白|配音|人声|音效|解说|环境音|声音|原声|现场声|海浪声|水声|风声|雨声|鸟叫)"
+)
+# Audio the user will add themselves ("no music (I will add a voiceover)", "不要音乐（我自己配音）"):
+# nothing the video itself is to have, so "no music" is still plainly asked.
+# ("no music, I want the waves" wants audio in the video: not the user's own doing.)
+_OWN_PART = re.compile(
+    r"(?i)^\s*(?:(?:and|but|because|since|as|so)\s+)?(?:i|we)(?:'ll|\s+will|'m\s+going\s+to|\s+am\s+going\s+to"
+    r"|'re\s+going\s+to|\s+are\s+going\s+to|\s+plan\s+to|\s+can|\s+shall)?\s+(?:later\s+)?"
+    r"(?:add|record|do|dub|narrate|voice|put\s+in|use)\b|\b(?:myself|ourselves|my\s+own|our\s+own)\b"
+    r"|^(?:因为|后期|之后|等下|回头|稍后)?(?:我|我们)(?:自己|会|来|后期|之后|回头|稍后)|我自己|自己(?:配|加|录|来)"
+)
+_ASIDE_CUT = re.compile(r"[,，、()（）;；:：]|\s[—–-]+\s|[—–]+")
 
 # --- no text on screen --------------------------------------------------------------------
 # "words" only with "on screen": "I have no words" asks nothing.
@@ -157,8 +188,8 @@ _EN_MUSIC_AT = re.compile(
 )
 _ZH_MUSIC_AT = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
-    r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在)\s*"
-    r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在|是|用)?\s*"
+    r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|就可以|吧|即可)?\s*[。！]?\s*$"
 )
 # "about 20%" is met by 18-22%; an exact "20%" by a track NemoVideo set to 19 or 21 (its own
 # rounding) as well: the found level is always said, so a near miss is never hidden.
@@ -202,19 +233,37 @@ _ZH_ORDER = re.compile(
 # text track (a caption that landed at 0-3 s is not at the end), where one quoted text and one
 # place stand in one sentence, outside the quote.
 _ONE_QUOTE = re.compile('["“「『]([^"“”「」『』\n]{1,80})["”」』]' + r"|(?<!\w)'([^'\n]{1,80})'(?!\w)")
+# "near the end", "towards the end", "the last few seconds", "快结束的时候": said loosely, still the end.
+_FEW = r"(?:\d{1,3}|few|couple(?:\s+of)?|two|three|four|five|several)"
 _AT_END = re.compile(
-    r"(?i)\b(?:at|in|to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b|\bfinal\s+(?:caption|text|line|card)"
-    r"|\b(?:in|for|during|over)\s+the\s+(?:last|final)\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b"
-    r"|最后|结尾|片尾|末尾"
+    r"(?i)\b(?:at|in|to|near|towards?|by|around|close\s+to)\s+the\s+(?:very\s+)?end\b|\b(?:ending|closing|outro)\b"
+    r"|\bfinal\s+(?:caption|text|line|card)|\bend\s+of\s+the\s+(?:video|clip|reel)\b"
+    r"|\b(?:the\s+)?(?:last|final)\s+" + _FEW + r"\s+(?:seconds?|secs?|s|moments?)\b"
+    r"|\bthe\s+(?:last|final)\s+(?:second|moment)s?\b"
+    r"|最后|结尾|片尾|末尾|收尾|快结束|结束前|结束时|结束的时候"
 )
 _AT_START = re.compile(
-    r"(?i)\b(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b|开头|片头|最前面|一开始|开场"
-    r"|\b(?:in|for|during|over)\s+the\s+first\s+(?:\d{1,3}|few|couple(?:\s+of)?)\b|前\s*\d{1,3}\s*秒"
+    r"(?i)\b(?:at|to|near|towards?|around|close\s+to)\s+the\s+(?:very\s+)?(?:start|beginning)\b|\b(?:opening|intro)\b"
+    r"|\b(?:the\s+)?first\s+" + _FEW + r"\s+(?:seconds?|secs?|s|moments?)\b"
+    r"|开头|片头|最前面|一开始|开场|刚开始|开始时|开始的时候|前\s*\d{1,3}\s*秒"
+)
+# Any other place for a text ("in the middle", "after the second photo", "第5秒", "中间"): not
+# read, so never judged, and listed as not checked.
+PLACE = re.compile(
+    r"(?i)\b(?:in|at|near|towards?|around|during|after|before|over|on|from|until|between)\s+(?:the\s+)?"
+    r"(?:middle|centre|center|halfway|\d|\w+\s+(?:photo|picture|pic|clip|image|slide|shot|scene|second|seconds))"
+    r"|\b(?:midway|halfway)\b|中间|中段|中途|第\s*\d+|第[一二三四五六七八九十]+|\d+\s*秒(?:处|时|的时候|那里|左右)"
+    r"|(?:放|加|移|挪|插|出现|显示)(?:在|到)?[^，,。「」“”]{0,10}?(?:之后|之前|以后|以前|后面|前面|中间)"
+)
+_ORIGIN = re.compile(
+    r"(?i)\b(?:off|from|away\s+from)\s+the\s+(?:very\s+)?(?:start|beginning|end|opening)\b"
+    r"|从(?:视频的?)?(?:开头|结尾|最后|片头|片尾|最前面|一开始)"
 )
 _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到最前面，然后视频最后加「明年见」"
 
 
 def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
+    going = set(_removed(prompt)) | set(_replaced(prompt))
     masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), prompt)
     found: list[tuple[str, str]] = []
     start = 0
@@ -225,10 +274,131 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         quotes = ["".join(pair) for pair in _ONE_QUOTE.findall(raw)]
         if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
             continue
+        # Where it comes from is not where it goes: "take 'X' off the start and put it at the end".
+        outside = _ORIGIN.sub(" ", outside)
         at_end, at_start = _AT_END.search(outside), _AT_START.search(outside)
-        if bool(at_end) != bool(at_start):
+        if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
     return tuple(dict.fromkeys(found))
+
+
+# --- quoted texts asked to go, or to be replaced ---------------------------------------------------
+# A quote is stood in for by a mark ("\ue000<n>\ue001") so the words around it can be read.
+_MARK = re.compile("\ue000(\\d+)\ue001")
+_M = "\ue000\\d+\ue001"
+_EN_REMOVE = re.compile(
+    r"(?i)\b(?:remove|delete|drop|erase|ditch|lose|kill|scrap|hide|clear|strip(?:\s+out)?"
+    r"|take\s+(?:out|off|away|down)|get\s+rid\s+of|cut(?=\s+(?:the|that|this|out|" + _M + r")))\b"
+)
+# "take 'X' off", "'X' has to go", "no 'X' title", "without the 'X' text"
+_EN_REMOVE_AROUND = re.compile(
+    r"(?i)\btake\s+(?:the\s+)?(" + _M + r")\s+(?:\w+\s+)?(?:out|off|away|down)\b"
+    r"|(" + _M + r")\s+(?:\w+\s+)?(?:has|needs|should|can|must|has\s+got)\s+(?:to\s+)?go\b"
+    r"|\b(?:no|without(?:\s+the)?)\s+(" + _M + r")"
+)
+# A verb that starts another ask: the removal's reach ends before it.
+_EN_OTHER_VERB = re.compile(
+    r"(?i)\b(?:add|put|make|change|set|keep|move|use|replace|swap|switch|turn|show|insert|write|type|call"
+    r"|name|lower|raise|place|include|leave|want|need|give|create|rename|title|caption|display)\b(?!\s+(?:either|both))"
+)
+# A text taken from one place and put at another is moved, not removed: "take 'X' off the start
+# and put it at the end", "把「A」从开头删掉，放到结尾" (a place it comes from, and one it goes to).
+_MOVED = re.compile(r"(?i)\b(?:put|move|place|stick|bring)\s+(?:it|them)\b|它们?(?:放|挪|移|加)")
+_PLACED = re.compile(r"(?i)\b(?:put|move|place|add|stick|bring|show)\b|(?:放|挪|移|加)(?:到|在)|挪|移动")
+# "remove everything except 'Hello'", "remove the blur from 'Sunset'": the removal stops there.
+_EN_REACH_END = re.compile(r"(?i)\b(?:except|but|instead|apart|other\s+than|from|besides)\b")
+_EN_NEGATED_VERB = re.compile(r"(?i)\b(?:don'?t|do\s+not|never|not|no\s+need\s+to|won'?t|shouldn'?t)\s+$")
+# After a comma, the removal goes on over what only names more things ("remove the music, the
+# title and 'Bye'"), never over a new ask.
+_EN_MORE_THINGS = re.compile(
+    r"(?i)^\s*(?:and\s+|or\s+|plus\s+|as\s+well\s+as\s+)?(?:the|that|this|those|these|a|an|all|any|both|"
+    + _M
+    + r")"
+)
+_ZH_REMOVE = r"(?:删掉|删除|删了|删去|去掉|去除|拿掉|拿走|移除|撤掉|撤下|取消|不要了?|别要了?|去了)"
+_ZH_BETWEEN = r"[那这个行句条的标题字幕文字文案开头结尾上面里中间最后头也都就给我帮把将]{0,8}"
+_ZH_REMOVE_AFTER = re.compile("(" + _M + ")" + _ZH_BETWEEN + _ZH_REMOVE + r"(?:吧|了|啊|呀|掉)*\s*$")
+_ZH_AND_MORE = re.compile(_M + r"|[和跟及以、的字这那行句条个标题字幕文字文案吧了啊呀也都]|\s")
+_ZH_REMOVE_BEFORE = re.compile("(?<!不)(?<!别)(?<!不用)" + _ZH_REMOVE + _ZH_BETWEEN + "(" + _M + ")")
+_REPLACE = re.compile(
+    "(?i)(" + _M + r")\s*(?:(?:title|text|caption|标题|字幕|文字)\s*)?(?:to|with|for|into|→|->|=>|"
+    r"改成|换成|改为|换为|替换成|替换为|变成|改叫|换作)\s*(?:(?:the\s+)?(?:title|text|caption)\s+)?(?:"
+    + _M
+    + ")"
+)
+_EN_CHANGE = re.compile(r"(?i)\b(?:change|replace|swap|switch|rename|turn|update|edit|fix|correct|from)\b")
+
+
+def _marked(prompt: str) -> tuple[str, list[str]]:
+    quotes: list[str] = []
+
+    def mark(m: re.Match[str]) -> str:
+        quotes.append("".join(g or "" for g in m.groups()).strip())
+        return f"\ue000{len(quotes) - 1}\ue001"
+
+    return _ONE_QUOTE.sub(mark, prompt), quotes
+
+
+def _removed(prompt: str) -> tuple[str, ...]:
+    """The quoted texts the words ask to go (not in a question, a condition or a negation)."""
+    marked, quotes = _marked(prompt)
+    found: list[int] = []
+    for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
+        moved = _MOVED.search(sentence) or (_ORIGIN.search(sentence) and _PLACED.search(sentence))
+        if not _is_request(_MARK.sub(" ", sentence)) or moved:
+            continue
+        for m in _EN_REMOVE_AROUND.finditer(sentence):
+            found += [int(_MARK.match(g).group(1)) for g in m.groups() if g]  # type: ignore[union-attr]
+        for verb in _EN_REMOVE.finditer(sentence):
+            if _EN_NEGATED_VERB.search(sentence[: verb.start()]):
+                continue
+            reach, rest = "", sentence[verb.end() :]
+            for n, piece in enumerate(re.split(r"[,，、]", rest)):
+                if n and not _EN_MORE_THINGS.match(piece):
+                    break
+                other = _EN_OTHER_VERB.search(piece) or _EN_REACH_END.search(piece)
+                reach += piece[: other.start()] if other else piece
+                if other:
+                    break
+            found += [int(i) for i in _MARK.findall(reach)]
+        for clause in re.split(r"[,，;；]", sentence):
+            for m in _ZH_REMOVE_AFTER.finditer(clause):
+                found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
+            for m in _ZH_REMOVE_BEFORE.finditer(clause):
+                # "不要把「A」改成「B」" asks for no removal: only names may follow the quote.
+                after = _ZH_AND_MORE.sub("", clause[m.end() :])
+                if not _ZH_NEGATED.search(clause[: m.start()]) and not after.strip():
+                    found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
+                    found += [int(i) for i in _MARK.findall(clause[m.end() :])]  # "删掉「A」和「B」"
+    return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i]))
+
+
+def _replaced(prompt: str) -> tuple[str, ...]:
+    """The quoted texts the words ask to be replaced by another quoted text."""
+    marked, quotes = _marked(prompt)
+    found: list[str] = []
+    for m in _REPLACE.finditer(marked):
+        chinese = not re.search(r"(?i)[a-z>→]", m.group(0).replace(m.group(1), ""))
+        if chinese or _EN_CHANGE.search(marked[max(0, m.start() - 60) : m.start()]):
+            found.append(quotes[int(_MARK.match(m.group(1)).group(1))])  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(q for q in found if q))
+
+
+def wanted_quotes(prompt: str, stated: Asked) -> list[str]:
+    """The quoted texts the request asks to be on the video: not a name given to the video
+    ("叫「开业倒计时」"), nor a text asked to go or to be replaced ('change "A" to "B"': only B)."""
+    going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced)
+    return [q for q in quoted(prompt) if q not in going]
+
+
+def present(text: str, tl: Timeline) -> bool:
+    """``text`` is in a segment's name on ``tl`` (any track, case-insensitively)."""
+    return _present(text, tl)
+
+
+def _present(text: str, tl: Timeline) -> bool:
+    wanted = text.casefold()
+    return any(wanted in seg.name.casefold() for tr in tl.tracks for seg in tr.segments if seg.name)
 
 
 def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None, bool]]:
@@ -295,6 +465,109 @@ def _music_at(sentences: list[str]) -> float | None:
     return found.pop() if len(found) == 1 else None
 
 
+# --- the music quieter or louder ------------------------------------------------------------------
+# Words that speak of sound by themselves ("quieter", "小声"), or beside the music ("lower the
+# music", "音乐小一点"); a negation ("not louder", "别太大声") or a condition asks nothing.
+_EN_DOWN = re.compile(
+    r"(?i)\b(?:quieter|softer|less\s+loud|not\s+(?:so|as|too)\s+loud|turn(?:ed)?\s+(?:\w+\s+){0,3}?down"
+    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+)
+_EN_UP = re.compile(
+    r"(?i)\b(?:louder|turn(?:ed)?\s+(?:\w+\s+){0,3}?up|turn\s+up|pump\s+up|crank\s+up"
+    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+)
+_EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
+_ZH_DOWN = re.compile(
+    r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
+    r"|弱一点|太吵"
+)
+_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
+_ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
+_REL_FILLER = re.compile(
+    r"(?i)再|稍微|稍|一点|一些|点|吧|了|就好|就行|调|得|的|\b(?:a|bit|little|please|more|even|just)\b|\s"
+)
+_REL_NEGATED = re.compile(
+    r"(?i)(?:\b(?:not|don'?t|do\s+not|never|no)\s+(?:\w+\s+){0,3}$|(?:别|不要|不用|不)$)"
+)
+
+
+def _music_rel(sentences: list[str]) -> str | None:
+    found: set[str] = set()
+    for sentence in sentences:
+        clauses = _clauses(sentence)
+        for n, clause in enumerate(clauses):
+            sound = _EN_SOUND.search(clause) or _ZH_SOUND.search(clause)
+            # "音乐，小一点": the clause before names the music, this one says nothing else
+            # ("音乐换成钢琴，字小一点" speaks of the text).
+            bare = _REL_FILLER.sub("", _ZH_DOWN.sub("", _ZH_UP.sub("", clause)))
+            near = n and _MUSIC_WORD.search(clauses[n - 1]) and not bare.strip(" .!。！")
+            for way, patterns in (("down", (_EN_DOWN, _ZH_DOWN)), ("up", (_EN_UP, _ZH_UP))):
+                for pattern in patterns:
+                    for m in pattern.finditer(clause):
+                        if (sound or near) and not _REL_NEGATED.search(clause[: m.start()]):
+                            found.add(way)
+    return found.pop() if len(found) == 1 else None
+
+
+_EN_KEEP_TITLE = re.compile(
+    r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:(?:keep|leave)\s+the\s+(?:opening\s+|original\s+|current\s+|existing\s+|first\s+)?"
+    r"title(?:\s+(?:as\s+it\s+is|alone|unchanged|the\s+same|where\s+it\s+is|at\s+the\s+(?:start|beginning)|untouched))?"
+    r"|(?:don'?t|do\s+not|never)\s+(?:touch|change|move|remove|replace)\s+the\s+(?:opening\s+|original\s+|first\s+)?title"
+    r"|the\s+(?:opening\s+|original\s+|first\s+)?title\s+stays(?:\s+(?:as\s+it\s+is|the\s+same|put))?)"
+    r"(?:\s+please)?\s*[.!]*\s*$"
+)
+_ZH_KEEP_TITLE = re.compile(
+    r"^(?:再|并|然后|但|但是|不过)?(?:(?:开头|片头|原来|最前面|前面)的?)?标题(?:也|就|要|请)?"
+    r"(?:别动|不要动|不动|保留(?:不动)?|留着|不变|不要改|别改|不用改|保持不变|保持原样|不要换|别换)"
+    r"|^(?:再|并|然后|但|但是|不过)?(?:保留|别动|不要动|别改|不要改|不要换|别换)(?:(?:开头|片头|原来|最前面)的?)?标题"
+)
+
+
+def _keep_title(sentences: list[str]) -> bool:
+    return any(
+        _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
+        for sentence in sentences
+        for clause in _clauses(sentence)
+    )
+
+
+def title_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """A request to keep the opening title ("keep the title", "开头的标题别动"), judged on the
+    change: the text at the start before the request is still at the start after it (by name);
+    not judged when there was none. ``met`` says which."""
+    if not asked.keep_title or before is None:
+        return None
+
+    def opening(tl: Timeline) -> list[str]:
+        return [
+            s.name
+            for tr in tl.tracks
+            if tr.kind == "text"
+            for s in tr.segments
+            if s.name and s.start_s <= 0.5
+        ]
+
+    was = opening(before)
+    if not was:
+        return None
+    now = {n.casefold() for n in opening(after)}
+    met = all(n.casefold() in now for n in was)
+    return {"kind": "title_kept", "name": was[0], "met": met}
+
+
+def volume_moved(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The music asked quieter or louder, judged on the change: the loudest music before and after
+    (a known volume on both sides, else not judged). ``met`` says whether it moved that way."""
+    if asked.music_rel is None or before is None:
+        return None
+    was, now = _music_volumes(before), _music_volumes(after)
+    if not was or not now:
+        return None
+    old, new = max(was), max(now)
+    met = new < old if asked.music_rel == "down" else new > old
+    return {"kind": "volume_moved", "way": asked.music_rel, "before": old, "found": new, "met": met}
+
+
 # --- another music track ------------------------------------------------------------------------
 _EN_NEW_MUSIC = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
@@ -354,7 +627,7 @@ _ZH_SECONDS = re.compile(
     r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
     r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?"
     + _ZH_KIND
-    + r"(?:短?视频|短片|小片|片子|宣传片|vlog))?\s*[。！]?\s*$"
+    + r"(?:短?视频|短片|小片|片子|宣传片|vlog|空镜|动画))?\s*[。！]?\s*$"
 )
 _EN_SPAN = re.compile(
     r"(?i)\b(?:first|last|each|every|per|between|intro|outro|until|till)\b"
@@ -407,8 +680,8 @@ _ZH_SHAPE_CLAUSE = (
 ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g|i\.e)\.")
 
 
-def _sentences(text: str) -> list[str]:
-    plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(" ", text))
+def _sentences(text: str, quote: str = " ") -> list[str]:
+    plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
 
 
@@ -437,9 +710,15 @@ def _no_music(sentences: list[str]) -> bool:
         _plainly(clause, _EN_NO_MUSIC, _ZH_NO_MUSIC)
         for sentence in sentences
         # "no music, just the waves' sound": some audio is wanted, not checkable
-        if not (_EN_OTHER_AUDIO.search(sentence) or _ZH_OTHER_AUDIO.search(sentence))
+        if not _other_audio(sentence)
         for clause in _clauses(sentence)
     )
+
+
+def _other_audio(sentence: str) -> bool:
+    """Some audio besides music is wanted in the video; not what the user will add themselves."""
+    theirs = (part for part in _ASIDE_CUT.split(sentence) if not _OWN_PART.match(part.strip()))
+    return any(_EN_OTHER_AUDIO.search(part) or _ZH_OTHER_AUDIO.search(part) for part in theirs)
 
 
 def _no_text(sentences: list[str]) -> bool:
@@ -489,7 +768,104 @@ def _seconds(sentences: list[str]) -> float | None:
             match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
             if match:
                 found.add(float(match.group(1)))
+            elif (loose := _loose_seconds(clause)) is not None:
+                found.add(loose)
     return found.pop() if len(found) == 1 else None
+
+
+# --- a length said loosely -----------------------------------------------------------------------
+# "make the whole video about 16 seconds long", "cut it down to 8 seconds", "改回20秒", "剪短到8秒",
+# "20秒左右", "时长控制在20秒左右": one length in a clause whose other words only say what is cut or
+# made (the video, it) and how loosely. A verb that changes by an amount ("extend", "缩短") states
+# a length only with "to"/"到": "extend it by 5 seconds", "延长5秒" add or take seconds away.
+_EN_LOOSE_NUMBER = re.compile(
+    r"(?i)(?<![\w.])(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:(seconds?|secs?|s)|(minutes?|mins?))(?![\w])"
+)
+_EN_LOOSE_WORDS = frozenset(
+    (
+        "make", "it", "the", "video", "whole", "thing", "entire", "one", "this", "cut", "trim", "shorten",
+        "lengthen", "extend", "change", "set", "bring", "get", "keep", "stretch", "down", "back", "to",
+        "at", "about", "around", "roughly", "approximately", "approx", "just", "long", "in", "total",
+        "please", "again", "so", "or", "exactly", "its", "length", "duration", "runtime", "overall",
+        "be", "should", "is", "i", "want", "i'd", "like", "would", "we", "need", "now", "instead",
+        "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
+    )
+)  # fmt: skip
+_EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
+_EN_TO_NUMBER = re.compile(r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?\0")
+_ZH_DIGITS = {
+    "零": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_ZH_LOOSE_NUMBER = re.compile(
+    r"(\d{1,3}(?:\.\d)?|[零一二两三四五六七八九十]{1,3}|半)\s*(?:(秒)(?:钟)?|(分钟|分))"
+)
+_ZH_LOOSE_PARTS = re.compile(
+    r"照片|图片|这张|那张|每|片段|镜头|标题|字幕|文字|音乐|黑屏|转场|淡|前|后(?!期)|最后|开头|结尾|片头|片尾|第|以内|以下|之内|内|多|少|加|减少|增加"
+)
+_ZH_LOOSE_CLAUSE = re.compile(
+    r"^(?:再|并|然后|还要|请|帮我|麻烦|就|那就|那)*"
+    # the project or the video named first: "夏天那个视频", "城市的视频", "这个视频"
+    r"(?:[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个|的)(?:视频|片子|短片|片)"
+    r"|整个视频|整段视频|整个片子|全片|视频|片子|它|这个)?"
+    r"(?:把|将)?(?:它|视频|片子|整个视频|整体)?(?:的)?(?:总)?(?:时长|长度|总长|时间)?"
+    r"(?:(?:改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
+    r"|改回|恢复|保持(?:在)?|是|为|要)?"
+    r"(?:大约|大概|约|差不多|接近)?\x00(?:左右|上下|的样子|出头)?(?:长)?"
+    r"(?:就行|就好|就可以|吧|了|即可|就够了|啊|呀)*\s*[。！!~～]*$"
+)
+
+
+def _zh_number(text: str) -> float | None:
+    if text == "半":
+        return 0.5
+    if text[0].isdigit():
+        return float(text)
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        if len(tens) > 1 or len(ones) > 1:
+            return None
+        value = (_ZH_DIGITS.get(tens, -100) if tens else 1) * 10 + (_ZH_DIGITS.get(ones, -100) if ones else 0)
+        return float(value) if value > 0 else None
+    return float(_ZH_DIGITS[text]) if len(text) == 1 and text in _ZH_DIGITS else None
+
+
+def _loose_seconds(clause: str) -> float | None:
+    """The video's length, where ``clause`` says one and nothing else (see above)."""
+    if _EN_SPAN.search(clause) or _PART_SECONDS.search(clause) or _ON_SCREEN.search(clause):
+        return None
+    numbers = list(_EN_LOOSE_NUMBER.finditer(clause))
+    if len(numbers) == 1:
+        found = numbers[0]
+        rest = clause[: found.start()] + "\0" + clause[found.end() :]
+        if _EN_BY_AMOUNT.search(rest) and not _EN_TO_NUMBER.search(rest):
+            return None  # "extend it 5 seconds": by how much, not to what
+        words = re.findall(r"[a-z~'][a-z'~]*", rest.casefold().replace("\0", " "))
+        if not words or any(w not in _EN_LOOSE_WORDS for w in words):
+            return None
+        if re.sub(r"(?i)[a-z'~\s\0.!,]", "", rest):
+            return None  # another sign or number said with it
+        value = float(found.group(1)) * (60 if found.group(3) else 1)
+        return value if 1 <= value <= 900 else None
+    numbers = list(_ZH_LOOSE_NUMBER.finditer(clause))
+    if len(numbers) == 1 and not _ZH_LOOSE_PARTS.search(clause):
+        found = numbers[0]
+        number = _zh_number(found.group(1))
+        rest = (clause[: found.start()] + "\x00" + clause[found.end() :]).strip()
+        if number is None or not _ZH_LOOSE_CLAUSE.match(rest):
+            return None
+        value = number * (60 if found.group(3) else 1)
+        return value if 1 <= value <= 900 else None
+    return None
 
 
 def _shape(sentences: list[str]) -> Shape | None:
@@ -550,23 +926,34 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
-    name, given = title_from(prompt), quoted_name(prompt)
+    name: str | None = title_from(prompt)
+    given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt))
     under = _music_under(sentences)
+    removed, replaced = _removed(prompt), _replaced(prompt)
+    level = _music_at(sentences)
+    if name in removed or name in replaced:
+        name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
     return Asked(
         no_music=_no_music(sentences),
         seconds=_seconds(sentences),
         shape=_shape(sentences),
         named_only=name if name and not on_screen and name != given else None,
-        no_text=_no_text(sentences),
+        # "去掉标题「X」" asks for that title to go, not for no text at all: the quote stays marked.
+        no_text=_no_text([s for s in _sentences(prompt, "\ue002") if _is_request(s)]),
         music_under=under[0] if under else None,
         music_at_most=under[1] if under else False,
         new_music=_new_music(sentences),
         title=name if name and on_screen and name != given else None,
         given_name=given or None,
-        music_at=_music_at(sentences),
+        music_at=level,
         order=_order(sentences),
         text_at=_text_at(prompt),
+        removed=removed,
+        replaced=replaced,
+        # "lower the music to about 20%": the level is the ask, the word only its way there.
+        music_rel=_music_rel(sentences) if under is None and level is None else None,
+        keep_title=_keep_title(sentences),
     )
 
 
@@ -603,14 +990,17 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
 
     if clips(before) != clips(after):
         return None  # clips added or removed: the length follows them
-    words = _QUOTED.sub(" ", prompt)
     stated = read(prompt)
     if stated.seconds is not None:
         return None
-    # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length.
-    spans = _EN_SPAN.search(words) or _ZH_SPAN.search(words) or _PART_SECONDS.search(words)
-    if _LENGTH_WORDS.search(words) and not spans:
-        return None
+    # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length. Judged
+    # clause by clause: "move the title to the last few seconds, and make it about 16 seconds long"
+    # speaks of the length in its second clause, whatever the first says.
+    for sentence in _sentences(prompt):
+        for clause in _clauses(sentence):
+            spans = _EN_SPAN.search(clause) or _ZH_SPAN.search(clause) or _PART_SECONDS.search(clause)
+            if _LENGTH_WORDS.search(clause) and not spans:
+                return None
     return {
         "kind": "length_unasked",
         "before": round(before.duration_s, 1),
@@ -831,6 +1221,9 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if not ok:
             found.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    for text in asked.removed:
+        if _present(text, tl):
+            found.append({"kind": "text_kept", "name": text})
     return found
 
 
@@ -931,6 +1324,9 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)
         if any(wanted in name.casefold() for name in shown):
             out.append({"kind": "title", "name": asked.title})
+    for text in asked.removed:
+        if not _present(text, tl):
+            out.append({"kind": "text_removed", "name": text})
     return out
 
 

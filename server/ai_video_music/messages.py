@@ -968,6 +968,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request said nothing of the text on screen, but it was changed",
         "请求没有提到屏幕上的文字，但文字被改了",
     ),
+    "asked.volume_moved.down": (
+        "the request asked for quieter music, but it went from {before}% to {found}%",
+        "要求音乐小一点，但音量从 {before}% 变成了 {found}%",
+    ),
+    "asked.volume_moved.up": (
+        "the request asked for louder music, but it went from {before}% to {found}%",
+        "要求音乐大一点，但音量从 {before}% 变成了 {found}%",
+    ),
+    "asked.title_kept": (
+        "the request asked to keep the opening title {name}, but it is no longer at the start",
+        "要求开头的标题{name}不动，但它已不在开头",
+    ),
+    "asked.quote_missing": (
+        "the request asked for {name}, but it is nowhere on the timeline",
+        "请求要的{name}没有出现在时间线上",
+    ),
+    "asked.text_kept": (
+        "the request asked to remove {name}, but it is still on the timeline",
+        "要求删掉{name}，但它仍在时间线上",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -1010,6 +1030,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the music is at {found}% (asked: {asked}%)",
         "音乐音量 {found}%（要求 {asked}%）",
     ),
+    "asked.met.volume_moved.down": (
+        "the music is quieter: {before}% → {found}%",
+        "音乐小了：{before}% → {found}%",
+    ),
+    "asked.met.volume_moved.up": (
+        "the music is louder: {before}% → {found}%",
+        "音乐大了：{before}% → {found}%",
+    ),
+    "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
+    "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
+    "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
+    "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),

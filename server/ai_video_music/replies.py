@@ -162,6 +162,11 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
             name = quote_list([str(item.get("name"))], lang)
             items.append(t(key, lang, name=name, found=str(item.get("found"))))
+        elif kind == "volume_moved":
+            key = "asked.volume_moved.down" if item.get("way") == "down" else "asked.volume_moved.up"
+            items.append(t(key, lang, before=f"{item.get('before', 0):g}", found=f"{item.get('found', 0):g}"))
+        elif kind in ("quote_missing", "text_kept", "title_kept"):
+            items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
             items.append(t("asked.length_unasked", lang, before=before, found=found))
@@ -271,6 +276,14 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             asked, found = f"{item.get('asked', 0):g}", f"{item.get('found', 0):g}"
             key = "asked.met.volume_at_most" if item.get("at_most") else f"asked.met.{kind}"
             items.append(t(key, lang, asked=asked, found=found))
+        elif kind == "volume_moved":
+            key = "asked.met.volume_moved.down" if item.get("way") == "down" else "asked.met.volume_moved.up"
+            items.append(t(key, lang, before=f"{item.get('before', 0):g}", found=f"{item.get('found', 0):g}"))
+        elif kind == "music_style":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
+        elif kind in ("text_removed", "title_kept", "quote_shown"):
+            items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(
@@ -439,6 +452,7 @@ def earlier_unchanged(
             stated != asked.Asked()
             and not asked.unmet(stated, now)
             and not unchecked.not_checked(gen.prompt, now)
+            and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
         lines.append(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)))

@@ -32,7 +32,6 @@ from .errors import (
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
-from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
@@ -93,20 +92,39 @@ def compare(
         stated = asked.read(prompt)
         # A name the video is given ("叫「开业倒计时」", "New video: 'Croissant Day' — …") is not
         # text to show: not missing if absent.
-        wanted = [q for q in quoted(prompt) if q not in (stated.named_only, stated.given_name)]
+        # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
+        # to be replaced ("change 'A' to 'B'": 'B' is the one asked to be there).
+        wanted = asked.wanted_quotes(prompt, stated)
+        missing: list[dict[str, Any]] = []
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
-            # that appears nowhere is said to be missing.
+            # that appears nowhere is said to be missing, as not as asked (the user asked for it).
             draft = json.dumps(after.draft, ensure_ascii=False).casefold()
-            missing = [q for q in wanted if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft]
-            if missing:
-                facts["missing_quotes"] = missing
+            missing = [
+                {"kind": "quote_missing", "name": q}
+                for q in wanted
+                if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft
+            ]
         if after_tl.tracks_total and (met := asked.met(stated, after_tl)):
             facts["as_asked"] = met  # an unchanged timeline may have been as asked already
+        # A quoted text found is as asked too (each part in one list), where no check above says
+        # it already (the title on screen, a text at its place).
+        told = {
+            str(item.get("name"))
+            for item in facts.get("as_asked", [])
+            if item.get("kind") in ("title", "text_at")
+        }
+        told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
+        missed = {str(item["name"]) for item in missing}
+        found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in told]
+        if found and after_tl.tracks_total:
+            facts.setdefault("as_asked", []).extend(found)
+        if missing and not after_tl.tracks_total:
+            facts["not_as_asked"] = missing
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
-            unmet = asked.unmet(stated, after_tl)
+            unmet = missing + asked.unmet(stated, after_tl)
             # Other music asked for and only something else changed (the volume, say): said. (An
             # unchanged timeline is said as such already.)
             if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
@@ -118,6 +136,13 @@ def compare(
             absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
             if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
                 unmet.insert(0, absent)
+            # "a bit quieter": judged on the change, whichever way it went (unchanged: not done).
+            # "开头的标题别动": judged on the change too.
+            moved = asked.volume_moved(stated, before_tl, after_tl)
+            kept = asked.title_kept(stated, before_tl, after_tl)
+            for fact in (moved, kept):
+                if fact is not None:
+                    (facts.setdefault("as_asked", []) if fact.pop("met") else unmet).append(fact)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -125,7 +150,10 @@ def compare(
                 facts["name_shown"] = shown
             # What the request asks that no check above can verify: listed, never left to read
             # as done ("a bit brighter" is nowhere on a timeline).
-            open_asks = unchecked.not_checked(prompt, after_tl)
+            if named := unchecked.music_named(prompt, after_tl):
+                facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            judged = frozenset(k for k, v in (("volume", moved), ("title", kept)) if v is not None)
+            open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded
                 open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
             if open_asks:

@@ -56,7 +56,7 @@ _ASIDE = re.compile(
     # wedding video", "for the big screen at the reception".
     r"|(?i:^(?:that(?:'s|\s+is|\s+was)\s+what\s+.{1,40}?\s+(?:asked\s+for|wanted|wants|said|requested)"
     r"|(?:just\s+)?(?:like|as)\s+(?:it\s+was|before|it\s+used\s+to\s+be)(?:\s+before)?"
-    r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one)"
+    r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one|intro|outro|reel|clip|teaser|slideshow)"
     r"|for\s+(?:the|my|our)\s+(?:big\s+screen|reception|wedding|party|instagram|tiktok|phone|website|story)"
     r"(?:\s+at\s+the\s+[\w' -]{1,30})?)[\s!.]*$)"
 )
@@ -179,17 +179,63 @@ def _music_met(ask: str, tl: Timeline) -> bool:
     if percent:
         wanted = float(next(g for g in percent.groups() if g))
         return any(abs(v - wanted) <= 1 for v in volumes)
-    lower = ask.casefold()
-    style = {w for w in _WORD.findall(lower) if w not in _MUSIC_GENERIC_EN and not w.isdigit()}
-    zh_style = _MUSIC_GENERIC_ZH.sub("", re.sub(r"[^\u3400-\u9fff]", "", ask))
-    if not style and not zh_style:
+    style = _style(ask)
+    if style is None:
+        return False  # a style in Chinese words no track's (English) name can show
+    if not style:
         return bool(names)
-    if zh_style:
-        return False  # a style in Chinese words is never in a track's (English) name as such
-    # "Calm Piano (free music)": the name's own words, not what the service adds to every name.
-    # Every asked word must be one track's: "upbeat electronic" is not "Upbeat Pop".
-    bare = (re.sub(r"\(.*?\)", " ", n.casefold()) for n in names)
-    return any(style <= set(_WORD.findall(n)) for n in bare)
+    return bool(_named(style, names))
+
+
+# Chinese words for an instrument or a genre that a track's English name says in one word:
+# "换成钢琴曲" is met by "Calm Piano". Moods (轻快, 舒缓) have no one word and stay unchecked.
+_ZH_STYLE = {
+    "钢琴": "piano", "吉他": "guitar", "小提琴": "violin", "大提琴": "cello", "爵士": "jazz", "摇滚": "rock",
+    "古典": "classical", "电子": "electronic", "民谣": "folk", "嘻哈": "hip-hop", "流行": "pop",
+    "弦乐": "strings", "尤克里里": "ukulele", "口琴": "harmonica", "鼓": "drums", "古筝": "guzheng",
+}  # fmt: skip
+_ZH_STYLE_FILLER = re.compile(
+    r"换成|改成|换为|改为|换|改|用|曲子|曲|风格|风|类|那种|之类|一点|点|些|吧|了|成"
+)
+
+
+def _style(ask: str) -> frozenset[str] | None:
+    """The style words an ask names for the music (lower case, as a track's name may have them);
+    empty when it names none; None when it names one no track's name can show."""
+    style = {w for w in _WORD.findall(ask.casefold()) if w not in _MUSIC_GENERIC_EN and not w.isdigit()}
+    zh = _MUSIC_GENERIC_ZH.sub("", re.sub(r"[^\u3400-\u9fff]", "", ask))
+    for word, english in _ZH_STYLE.items():
+        if word in zh:
+            style.add(english)
+            zh = zh.replace(word, "")
+    if _ZH_STYLE_FILLER.sub("", zh):
+        return None
+    return frozenset(style)
+
+
+def _named(style: frozenset[str], names: list[str]) -> list[str]:
+    """The tracks whose own name has every style word ("upbeat electronic" is not "Upbeat Pop");
+    not what the service adds to every name ("Calm Piano (free music)")."""
+
+    def words(name: str) -> set[str]:
+        return set(_WORD.findall(re.sub(r"\(.*?\)", " ", name.casefold())))
+
+    return [n for n in names if style <= words(n) or {w.replace("-", "") for w in style} <= words(n)]
+
+
+def music_named(prompt: str, tl: Timeline) -> list[str]:
+    """The tracks the request's music ask names by their style, shown by the timeline: "换成钢琴曲"
+    with "Calm Piano" (a fact to say as asked, not a part left unchecked)."""
+    names = [seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name]
+    found: list[str] = []
+    for sentence in _sentences(prompt):
+        if not asked._is_request(sentence):
+            continue
+        for piece, _ in _pieces(sentence):
+            for ask in _split(piece):
+                if _MUSIC.search(ask) and not _PERCENT.search(ask) and (style := _style(ask)):
+                    found += _named(style, names)
+    return list(dict.fromkeys(found))
 
 
 # "Make it a bit longer, 15 seconds": a length said loosely beside the number that states it.
@@ -200,7 +246,7 @@ _LENGTH = re.compile(
 # Words around a loose length that ask nothing more ("make it a bit longer", "把视频改长一点").
 _GENERIC = re.compile(
     r"(?i)\b(?:make|it|a|an|the|video|clip|bit|little|lot|more|much|slightly|somewhat|please|just|also"
-    r"|and|its|change|set)\b|把|视频|改|调|再|一点|一些|得|的|成|了|稍微|请"
+    r"|and|its|change|set)\b|把|视频|改|调|再|一点|一些|得|的|成|了|稍微|请|吧|就行|就好|就可以|啊|呀|也|就"
 )
 
 
@@ -210,7 +256,8 @@ _VOLUME = re.compile(
     r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above"
     r"|turn|bring|bit|little)\b|\d{1,3}\s*[%％]"
     r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
-    r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低"
+    r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|别太吵|不要太吵|别那么吵|不要那么吵|别太大声|不要太大声|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
+    r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
 )
 
 
@@ -219,15 +266,28 @@ def _only_about(ask: str, words: re.Pattern[str], punctuation: str = " ,.!，。
     return bool(words.search(ask)) and not _GENERIC.sub(" ", words.sub(" ", ask)).strip(punctuation)
 
 
-def _checked(ask: str, tl: Timeline, length_stated: bool = False, volume_stated: bool = False) -> bool:
+def _checked(
+    ask: str,
+    tl: Timeline,
+    length_stated: bool = False,
+    volume_stated: bool = False,
+    judged: frozenset[str] = frozenset(),
+) -> bool:
     """Whether one of :mod:`asked`'s checks (or the quoted-text check) covers ``ask``.
     ``length_stated``/``volume_stated``: the request states a length / a music volume (limit)
     elsewhere, which a check compares with the timeline (as_asked or not_as_asked)."""
-    if quoted(ask):
-        return True  # a quoted text is looked for in the whole draft
     stated = asked.read(ask)
+    if quoted(ask):
+        # A quoted text is looked for in the whole draft; a place said for it is judged only
+        # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
+        outside = asked._QUOTED.sub(" ", ask)
+        return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
     if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
         return False  # "put the beach photo first" and no clip (or several) named "beach"
+    if stated.keep_title and replace(stated, keep_title=False) == Asked():
+        return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
+    if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
+        return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():
         # "change the music to upbeat electronic": another track is checked, its style is not
         return _music_met(ask, tl)
@@ -249,11 +309,15 @@ _TAIL = re.compile(r"(?i)\s(?=(?:of|for|about|showing|using|from|in|at)\s)")
 
 
 def _open_part(
-    ask: str, tl: Timeline, length_stated: bool = False, volume_stated: bool = False
+    ask: str,
+    tl: Timeline,
+    length_stated: bool = False,
+    volume_stated: bool = False,
+    judged: frozenset[str] = frozenset(),
 ) -> str | None:
     """What of ``ask`` no check covers: all of it, the words after what a check read ("of the beach
     in warm colours" after "a 10-second video"), or None."""
-    if not _checked(ask, tl, length_stated, volume_stated):
+    if not _checked(ask, tl, length_stated, volume_stated, judged):
         return ask
     stated = asked.read(ask)
     if quoted(ask) or stated == Asked() or replace(stated, seconds=None, shape=None) != Asked():
@@ -265,7 +329,16 @@ def _open_part(
     return None
 
 
-def not_checked(prompt: str, tl: Timeline) -> list[str]:
+# A piece that is only a place for a text ("the last 3 seconds", "at the very end", "最后两秒").
+_ONLY_PLACE = re.compile(
+    r"(?i)^(?:(?:put|move|place|show)\s+(?:it|them|that)\s+)?(?:(?:at|in|to|for|during|over|near|towards?)\s+)?"
+    r"(?:the\s+)?(?:very\s+)?(?:(?:last|final|first)\s+(?:\d{1,3}|few|couple(?:\s+of)?|two|three)\s+(?:seconds?|secs?|s)"
+    r"|end|start|beginning)(?:\s+of\s+the\s+(?:video|clip))?(?:\s+instead)?\s*$"
+    r"|^(?:把它|它)?(?:在|放在|放到|挪到|移到)?(?:视频的?)?(?:最后|开头|结尾|前|后)\s*(?:\d{1,3}|[一二两三四五六七八九十])?\s*秒?(?:钟)?$"
+)
+
+
+def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset()) -> list[str]:
     """The asks of ``prompt`` (the user's words as sent) that want a change no check covers, in
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
     and commands are not asks; a list's heading ("Make Morning Flow:") is its items'."""
@@ -277,10 +350,15 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
     length_stated = whole.seconds is not None and tl.duration_s is not None
     percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
-    volume_stated = percent is not None and (
-        whole.music_under is not None
-        or whole.music_at is not None
-        or float(next(g for g in percent.groups() if g)) in music
+    # ``judged``: what was judged on the change ("volume": "a bit quieter" against the music's
+    # volume before the request; "title": "keep the opening title" against the title before).
+    volume_stated = "volume" in judged or (
+        percent is not None
+        and (
+            whole.music_under is not None
+            or whole.music_at is not None
+            or float(next(g for g in percent.groups() if g)) in music
+        )
     )
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
@@ -296,10 +374,12 @@ def not_checked(prompt: str, tl: Timeline) -> list[str]:
                 part
                 for a, k in zip(asks, ks, strict=True)
                 if not (_GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a))
+                # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
+                and not (whole.text_at and _ONLY_PLACE.match(a))
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))
-                and (part := _open_part(a, tl, length_stated, volume_stated)) is not None
+                and (part := _open_part(a, tl, length_stated, volume_stated, judged)) is not None
             ]
             if missed and len(missed) == len(asks) > 1:
                 found.append(_tidy(text))  # all of it unchecked: said whole, as the user said it
