@@ -33,15 +33,15 @@ class Consent:
     def refusal(
         self, g: Gate, lang: Lang, notes: list[str], *, project: Any = None, action: str = "agent"
     ) -> GenerateOutput:
-        """Not sent for its cost: cannot_run (too few for anything) or needs_confirmation."""
+        """Not sent for its cost: cannot_run (too few credits for this request; confirming can't
+        help, NemoVideo would refuse it)."""
         text = gate_text(g, lang, self.s.more_credits(lang))
-        cannot = g.kind is GateKind.CANNOT_RUN
         return GenerateOutput(
             language=lang,
-            status="cannot_run" if cannot else "needs_confirmation",
+            status="cannot_run",
             action=action,
-            reply="\n\n".join([*notes, text] + ([] if cannot else [t("cost.not_sent", lang)])),
-            next_steps=[t("next.credits_low" if cannot else "next.confirm_cost", lang)],
+            reply="\n\n".join([*notes, text]),
+            next_steps=[t("next.credits_low", lang)],
             cost_warning=text,
             credits_left=g.left,
             project=project,
@@ -128,14 +128,12 @@ class Consent:
         )
 
     async def pre_gate(
-        self, lang: Lang, notes: list[str], accept_cost: bool, prompt: str = "", route: str = "agent"
+        self, lang: Lang, notes: list[str], prompt: str = "", route: str = "agent"
     ) -> GenerateOutput | None:
         """Before a project is made for a request (a new project, or none yet): a new project has
         no media, so the agent generates from nothing. Refused here, no project is created."""
         g = gate(await self.s.balance_or_none(), generating=True)
         if g is None or g.kind is GateKind.LAST_CREDITS:
-            return None
-        if g.kind is GateKind.NEEDS_CONFIRMATION and accept_cost:
             return None
         self.record_not_sent(None, prompt, str(g.kind), route)
         return self.refusal(g, lang, notes)
@@ -270,7 +268,7 @@ class Consent:
 def _why_not_sent(gen: Generation) -> str:
     """The message key for why a request was not sent, from its record (never assumed)."""
     reason = gen.fact_map.get("not_sent")
-    if reason in (str(GateKind.CANNOT_RUN), str(GateKind.NEEDS_CONFIRMATION)):
+    if reason in (str(GateKind.CANNOT_RUN), "needs_confirmation"):  # the latter: older records
         return "refused.why.credits"
     return {"no_media": "refused.why.no_media", "elsewhere": "refused.why.elsewhere"}.get(
         str(reason), "refused.why.confirm"

@@ -1030,16 +1030,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cost.generation": ("a clip the agent generates from nothing", "由智能体从零生成一段视频"),
     "cost.edit": ("an edit, or a video from your uploads", "一次编辑或用已上传素材制作视频"),
-    "cost.warning": (
-        "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. {more}",
-        "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 {left}。{more}",
-    ),
     "cost.cannot": (
         "This request needs about {cost} credits ({kind}) and {left} "
         "are left, so it can't run until there are more. {more}",
         "这个请求需要约 {cost} 积分（{kind}），目前剩余 {left}，积分不足，暂时无法执行。{more}",
     ),
-    "cost.not_sent": ("It was not sent yet: say whether to go ahead.", "请求尚未发送：请确认是否继续。"),
     "cost.register": (
         "Not registered yet? Registering (free) gives more credits and keeps this work: {link} "
         "(once registered, top up at https://nemovideo.com).",
@@ -1522,11 +1517,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.export_soon": (
         'Call export again with project="{project}" in about {seconds} s (it resumes the same render).',
         '约 {seconds} 秒后用 project="{project}" 再次调用 export（会继续同一个渲染）。',
-    ),
-    "next.confirm_cost": (
-        "Tell the user what it may cost; if they agree, call "
-        "generate again with the same prompt and accept_cost=true.",
-        "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
     ),
     "next.elsewhere": (
         'Ask the user which video they mean. For {named}: call generate with project="{project}" and '

@@ -143,7 +143,7 @@ class GenerateOutput(Answer):
         description=(
             "needs_confirmation: not sent; ask the user about cost_warning, then resend with "
             "accept_cost=true only if they agree. cannot_run: not sent and confirming can't help "
-            "(too few credits): tell the user the way to more credits in the reply"
+            "(fewer credits left than this request costs): tell the user the way to more credits in the reply"
         )
     )
     action: str = Field(

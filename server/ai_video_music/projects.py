@@ -178,6 +178,18 @@ class Projects:
         self.store.touch_project(found.id)
         return found
 
+    def restore(self, previous: Project | None) -> None:
+        """Make ``previous`` current again (for this client session): a call that switched
+        projects and then failed has changed nothing, the current project included."""
+        if previous is not None:
+            self._set_current(self.store.project(previous.id) or previous)
+            return
+        client = CLIENT.get()
+        self._current[client] = None
+        if client == DEFAULT_CLIENT or is_anonymous(client):
+            self._current[DEFAULT_CLIENT] = None
+            self.store.put(current_project="")
+
     def name_if_unnamed(self, project: Project, text: str) -> str | None:
         """Called with a project's first request: a project made before it (by an upload) takes
         its name from it, or its default name in the language the user writes in. Never later:

@@ -193,8 +193,27 @@ class VideoService:
             raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
         s = self.shared
         lang = s.language.observe(prompt)
+        before = s.projects.current
+        switched = self._switch(project_ref, new_project, lang)
+        try:
+            return await self._generate(prompt, new_project, report, accept_cost, lang, switched)
+        except BaseException:
+            if switched:  # a call that failed switches nothing: the current project stays
+                s.projects.restore(before)
+            raise
+
+    async def _generate(
+        self,
+        prompt: str,
+        new_project: bool,
+        report: Reporter,
+        accept_cost: bool,
+        lang: Lang,
+        switched: list[str],
+    ) -> GenerateOutput:
+        s = self.shared
         decision = route(prompt)
-        notes = s.take_notices(lang) + self._switch(project_ref, new_project, lang)
+        notes = s.take_notices(lang) + switched
         if decision.only_held:  # "先别导出": noted and answered here, for free
             current = s.projects.current
             self.consent.record_not_sent(current, prompt, "held", "held", decision.held_back)
@@ -233,11 +252,7 @@ class VideoService:
                 return refused  # a team member's quota can't pay a generation: no project is made
             if (
                 to_agent
-                and (
-                    refused := await self.consent.pre_gate(
-                        lang, notes, accept_cost, prompt, str(decision.action)
-                    )
-                )
+                and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
@@ -320,9 +335,7 @@ class VideoService:
                 return confirm
         if (
             current is None
-            and (
-                refused := await self.consent.pre_gate(lang, notes, accept_cost, prompt, str(decision.action))
-            )
+            and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
@@ -393,8 +406,14 @@ class VideoService:
         *,
         project: str | None = None,
     ) -> UploadOutput:
+        before = self.shared.projects.current
         switched = self._switch(project, new_project, self.lang())
-        out = await self.uploads.upload(files, urls, new_project, report, roots)
+        try:
+            out = await self.uploads.upload(files, urls, new_project, report, roots)
+        except BaseException:
+            if switched:  # nothing was uploaded: the current project stays the one it was
+                self.shared.projects.restore(before)
+            raise
         out.reply = "\n\n".join([*switched, out.reply])
         return out
 
@@ -412,8 +431,14 @@ class VideoService:
         *,
         project: str | None = None,
     ) -> ExportOutput:
+        before = self.shared.projects.current
         switched = self._switch(project, False, self.lang())
-        out = await self.exports.export(fmt, quality, report)
+        try:
+            out = await self.exports.export(fmt, quality, report)
+        except BaseException:
+            if switched:  # an export that failed switches nothing either
+                self.shared.projects.restore(before)
+            raise
         out.reply = "\n\n".join([*switched, out.reply])
         return out
 

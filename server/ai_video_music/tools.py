@@ -384,9 +384,8 @@ def create_server(
 
         Costs credits: about 100 for a clip the agent must generate (no media), about 50 for an edit,
         a video made from uploaded media or a question to the agent (exporting is free). When the
-        balance may be too low, nothing is sent: status="needs_confirmation" with `cost_warning` (tell
-        the user; only if they agree call again with accept_cost=true), or status="cannot_run" (too few
-        credits for anything: tell the user the way to more credits in the reply; confirming can't help).
+        balance is below what the request costs, nothing is sent: status="cannot_run" (NemoVideo would
+        refuse it: tell the user the way to more credits in the reply; confirming can't help).
         A request that was sent and uses the last credits carries `cost_note` (tell the user; nothing
         to confirm). "Don't export yet" / "先别导出" alone is noted for free (action "held"): then don't
         export until the user asks. Every finished request reports `credits_used`/`credits_left`,

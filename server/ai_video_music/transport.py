@@ -201,6 +201,10 @@ class Transport:
         self._cache = TokenCache(settings.home)
         self._bodies = DecodedBodies()
         self._record: TokenRecord | None = None
+        # An anonymous token's user registered since (its balance rose as registering raises it:
+        # Shared.read_credits): the way to more credits is a top-up, never "register", in every
+        # answer, the backend's 2001 included.
+        self.registered = False
         self._token_lock = anyio.Lock()
         remember_secret(settings.token)
 
@@ -219,6 +223,11 @@ class Transport:
     def anonymous(self) -> bool:
         return self.settings.token is None
 
+    @property
+    def unregistered(self) -> bool:
+        """Whether the user can still register: an anonymous token not known to have registered."""
+        return self.anonymous and not self.registered
+
     def registration_link(self) -> str:
         """Where an anonymous user registers; ``bind`` keeps their free work (the anonymous user id)."""
         record = self._record  # loaded with the token: an anonymous user's first call reads it
@@ -228,7 +237,7 @@ class Transport:
     def _caller(self, request: Request) -> Caller:
         return Caller(
             token_call=request.token_call,
-            register_url=self.registration_link() if self.anonymous else None,
+            register_url=self.registration_link() if self.unregistered else None,
         )
 
     def _attribution(self) -> dict[str, str]:

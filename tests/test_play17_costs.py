@@ -1,0 +1,131 @@
+"""Play-test 17 (English and 简体): costs, projects, exports and cancel, against the simulator.
+
+1. A registered user (here: an anonymous token whose balance rose as registering raises it) with
+   70-80 credits asking for a clip generated from nothing (~100) is told at once that it can't
+   run (the estimate against the balance, a top-up as the way forward), never "say whether to go
+   ahead", and never "register" (not even in NemoVideo's own 2001 refusal).
+2. A request refused for its cost makes no project and leaves the current one as it was; a
+   failed upload doesn't switch the current project.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask, call, fast_config, inject, requests_to, text
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    return fast_config(generation_cost=100, edit_cost=50)
+
+
+def registers(sim: Simulator) -> None:
+    """What registering does to an anonymous user's account (bench/playtest.py ``register``)."""
+    with sim.state.lock:
+        for user in sim.state.users.values():
+            user.registered = True
+            user.credits += 1000
+
+
+def all_said(out: dict[str, Any]) -> str:
+    return "\n".join([str(out["reply"]), *out["next_steps"], str(out.get("cost_warning") or "")])
+
+
+@pytest.mark.parametrize(
+    ("prompt", "top_up", "register"),
+    [
+        ("Generate a 4-second clip of fireworks over a city.", "Top up", "egister"),
+        ("新视频：帮我直接生成一段5秒的海浪空镜", "充值", "注册"),
+    ],
+)
+async def test_a_registered_user_short_of_a_generation_is_told_it_cannot_run_and_to_top_up(
+    settings: Settings, sim: Simulator, prompt: str, top_up: str, register: str
+) -> None:
+    async with Client(create_server(settings)) as client:  # an anonymous token, as a new user has
+        await ask(client, "credits")
+        registers(sim)
+        await ask(client, "credits")  # the balance rose by ~1000: they registered
+        sim.state.set_credits(70)
+        before = await ask(client, "status")
+        for accept in (False, True):
+            args = {"prompt": prompt, "new_project": True, "accept_cost": accept}
+            out = await ask(client, "generate", args)
+            said = all_said(out)
+            assert out["status"] == "cannot_run", said
+            assert "100" in out["reply"] and "70" in out["reply"], "the estimate against the balance"
+            assert top_up in said and register not in said, said
+            assert not any("accept_cost" in step for step in out["next_steps"]), "confirming can't help"
+            assert out["project"] is None
+        after = await ask(client, "status")
+    assert after["projects_total"] == before["projects_total"] == 0, "a refused request makes no project"
+    assert requests_to(sim, "run_sse") == [] and requests_to(sim, "create_session") == []
+
+
+async def test_nemovideos_own_refusal_tells_a_registered_user_to_top_up_not_to_register(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    async with Client(create_server(settings)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "credits")
+        registers(sim)
+        await ask(client, "credits")
+        inject(sim, "run_sse", "2001")  # NemoVideo prices it above what our estimate said
+        result = await call(client, "generate", {"prompt": "make a 6 second video"})
+    assert result.is_error
+    assert "Top up" in text(result) and "egister" not in text(result), text(result)
+
+
+async def test_an_anonymous_user_short_of_a_generation_is_told_to_register(
+    settings: Settings, sim: Simulator
+) -> None:
+    async with Client(create_server(settings)) as client:
+        await ask(client, "credits")
+        sim.state.set_credits(70)
+        out = await ask(client, "generate", {"prompt": "做一段5秒的烟花视频", "new_project": True})
+    assert out["status"] == "cannot_run" and "注册" in out["reply"] and "register?bind=" in out["reply"]
+    assert requests_to(sim, "create_session") == []
+
+
+async def test_a_request_refused_for_its_cost_leaves_the_current_project_current(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": 'make a 6 second video called "Beach Days"'})
+        sim.state.set_credits(80)
+        for prompt in ("New video: fireworks over a city, 4 seconds", "新视频：帮我生成一段5秒的海浪空镜"):
+            out = await ask(client, "generate", {"prompt": prompt})
+            assert out["status"] == "cannot_run", out["reply"]
+        st = await ask(client, "status")
+    assert st["projects_total"] == 1 and st["project"]["name"] == "Beach Days"
+
+
+async def test_a_failed_upload_does_not_switch_the_current_project(
+    settings: Settings, sim: Simulator, image: Path, tmp_path: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    fake = tmp_path / "生日照.jpg"
+    fake.write_text("not a picture", encoding="utf-8")
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": 'make a 6 second video called "Pier Diaries"'})
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        await ask(client, "generate", {"prompt": 'make a 6 second video called "Beach Days"'})
+        for files in ([str(tmp_path / "pier" / "*")], [str(fake)]):
+            result = await call(client, "upload", {"files": files, "project": "Pier Diaries"})
+            assert result.is_error or "Pier Diaries" not in text(result), text(result)
+            st = await ask(client, "status")
+            assert st["project"]["name"] == "Beach Days", "a failed upload switches nothing"
