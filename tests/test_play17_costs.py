@@ -129,3 +129,9 @@ async def test_a_failed_upload_does_not_switch_the_current_project(
             assert result.is_error or "Pier Diaries" not in text(result), text(result)
             st = await ask(client, "status")
             assert st["project"]["name"] == "Beach Days", "a failed upload switches nothing"
+
+
+@pytest.mark.parametrize("prompt", ["新视频：帮我直接生成一段5秒的海浪空镜", "新项目：帮我生成一段烟花视频"])
+async def test_a_new_video_is_not_named_after_the_command_that_starts_it(rich: Client, prompt: str) -> None:
+    out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    assert out["status"] == "done" and out["project"]["name"] not in ("新视频", "新项目"), out["project"]

@@ -179,8 +179,14 @@ _INSTRUCTION_WORDS = {
 }  # fmt: skip
 
 
+# "新视频：…", "另一个项目：…": the command that starts a new video, not its name (play-test 17).
+_ZH_NEW_HEADING = re.compile(r"(?:新的?|另一个|另外一个|再来一个|再做一个|下一个)(?:视频|项目|短片|片子)")
+
+
 def _heading_names(words: str) -> bool:
     lowered = words.casefold()
+    if _ZH_NEW_HEADING.fullmatch(lowered):
+        return False
     return lowered not in _LABELS and not set(lowered.split()) & (_LABELS | _INSTRUCTION_WORDS)
 
 
