@@ -14,6 +14,7 @@ import dataclasses
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -135,3 +136,40 @@ async def test_a_failed_upload_does_not_switch_the_current_project(
 async def test_a_new_video_is_not_named_after_the_command_that_starts_it(rich: Client, prompt: str) -> None:
     out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
     assert out["status"] == "done" and out["project"]["name"] not in ("新视频", "新项目"), out["project"]
+
+
+@pytest.mark.parametrize(
+    ("make", "stop", "said"),
+    [
+        ("做一个6秒的视频", "停止", "已按你的要求取消"),
+        ("make a 6 second video", "cancel the export", "cancelled, as asked"),
+    ],
+)
+async def test_an_export_waiting_on_a_render_the_user_cancelled_says_so_and_offers_no_retry(
+    rich: Client, sim: Simulator, image: Path, make: str, stop: str, said: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": make})
+    answers: list[Any] = []
+
+    async def export() -> None:
+        answers.append(await call(rich, "export"))
+
+    with sim.hold("render"):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(export)
+            with anyio.fail_after(10):
+                while not requests_to(sim, "render"):
+                    await anyio.sleep(0.02)
+            stopped = await ask(rich, "generate", {"prompt": stop})
+    assert stopped["action"] == "cancel"
+    (result,) = answers
+    out = result.structured_content or {}
+    assert not result.is_error and out["status"] == "cancelled", text(result)
+    assert said in out["reply"] and out["path"] is None
+    for words in ("简化", "simplif", "export again", "再次调用 export"):
+        assert words not in told(out), told(out)
+
+
+def told(out: dict[str, Any]) -> str:
+    return "\n".join([str(out["reply"]), *out["next_steps"]])

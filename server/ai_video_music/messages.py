@@ -695,6 +695,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "render.failed": ("The render {render_id} failed ({reason}).", "渲染 {render_id} 失败（{reason}）。"),
     "render.cancelled": ("The render {render_id} was cancelled.", "渲染 {render_id} 已取消。"),
+    "export.cancelled_asked": (
+        "The render {render_id} was cancelled, as asked: no file was saved.",
+        "渲染 {render_id} 已按你的要求取消，没有保存文件。",
+    ),
+    "export.cancelled_outdated": (
+        "The render {render_id} was stopped because the timeline changed after it began: no file "
+        "was saved from it.",
+        "渲染 {render_id} 开始后时间线又有改动，所以已停止，没有保存它的文件。",
+    ),
+    "export.cancelled_elsewhere": (
+        "The render {render_id} was cancelled at NemoVideo (not from here): no file was saved.",
+        "渲染 {render_id} 已在 NemoVideo 那边被取消（不是在这里取消的），没有保存文件。",
+    ),
     "render.unknown": ("The render {render_id} is unknown to the service.", "服务不认识渲染 {render_id}。"),
     "render.unknown.remedy": ("Call export to start a new render.", "请调用 export 重新渲染。"),
     "error.connection": ("Couldn't reach the NemoVideo service.", "无法连接 NemoVideo 服务。"),
@@ -1440,6 +1453,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "accept_cost=true.",
         "询问用户是否真的要再做一遍；"
         "只有用户同意时，才用同样的 prompt 并传入 accept_cost=true 调用 generate。",
+    ),
+    "next.export_cancelled_asked": (
+        "Tell the user the export was cancelled as they asked and no file was saved; there is "
+        "nothing to retry. Export again only if they ask for the video after all.",
+        "告诉用户导出已按其要求取消、没有保存文件；无需重试。只有用户之后又想要这个视频时才再次导出。",
+    ),
+    "next.export_cancelled_outdated": (
+        'Call export again (project="{project}") for a file of the timeline as it is now, if the '
+        "user still wants the video.",
+        '如果用户仍想要视频，用 project="{project}" 再次调用 export，导出当前的时间线。',
+    ),
+    "next.export_cancelled_elsewhere": (
+        "Tell the user the render was cancelled at NemoVideo and no file was saved; export again "
+        '(project="{project}") only if they want the video.',
+        "告诉用户渲染已在 NemoVideo 那边被取消、没有保存文件；"
+        '只有用户想要视频时才用 project="{project}" 再次导出。',
     ),
     "next.confirm_repeat_of": (
         "Tell the user which request this would repeat and whether it already landed; only if they "

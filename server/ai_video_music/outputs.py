@@ -291,7 +291,12 @@ class StatusOutput(Answer):
 
 
 class ExportOutput(Answer):
-    status: Literal["done", "rendering", "waiting"]
+    status: Literal["done", "rendering", "waiting", "cancelled"] = Field(
+        description=(
+            "cancelled: the render was stopped (the reply says why: the user asked, or the timeline "
+            "changed since); no file was saved"
+        )
+    )
     render_id: str | None = None
     progress: float | None = None
     eta_s: float | None = Field(default=None, description="Estimated seconds until the render is done")

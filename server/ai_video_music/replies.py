@@ -583,7 +583,7 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         if e.status in ("failed", "cancelled", "missing")
         else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
     )
-    extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+    extra = f" ({e.error})" if e.error and e.status != "cancelled" and e.error != e.status else ""
     return f"- {when}{where}: {state}{extra}"
 
 

@@ -290,7 +290,7 @@ class VideoService:
         if decision.action is Action.EXPORT:
             # "Export the Night run crew video": that project's file, not the current one's.
             out = await self.export(report=report, project=named)
-            done = out.status == "done"
+            done = out.status in ("done", "cancelled")  # nothing to poll either way
             return _wrap(
                 done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
             )
