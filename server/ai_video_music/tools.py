@@ -521,7 +521,8 @@ def create_server(
         status="rendering" with a render_id and `poll_after_s`, and the render continues (the MP4 is
         saved when it ends, whoever looks): after that many seconds call `export` again (it resumes the
         same render, it never starts a second one) or `status`. To stop a render, call generate with
-        prompt="cancel".
+        prompt="cancel"; an export waiting on it then answers status="cancelled" (no file; the reply
+        says why): don't export again unless the user asks for the video.
         """
         result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx), project=project), request)
         return await _with_preview(ctx, result)
