@@ -85,16 +85,18 @@ class Consent:
         sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
         left = "?" if balance is None else f"{balance:g}"
         text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
-        if elsewhere is not None:
+        step = t("next.no_media", lang)
+        if elsewhere is not None:  # the step names the project the sentence names, never "above"
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
             text = join_sentences([text, t("media.elsewhere", lang, count=count, name=name)], lang)
+            step = t("next.no_media_in", lang, name=name)
         return GenerateOutput(
             language=lang,
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.no_media", lang)],
+            next_steps=[step],
             cost_warning=text,
             credits_left=balance,
             project=project,

@@ -327,6 +327,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ask the user which one, then call status with its exact name or id.",
         "请询问用户是哪一个，然后用它的完整名称或 id 调用 status。",
     ),
+    "input.project_did_you_mean": (
+        "There is no project called {ref!r}; the only one whose name starts so is {candidate}.",
+        "没有名为 {ref!r} 的项目；名称以它开头的只有 {candidate}。",
+    ),
+    "input.project_did_you_mean.remedy": (
+        "If that is the one the user means, call again with its exact name or id.",
+        "如果用户指的就是它，请用它的完整名称或 id 再调用一次。",
+    ),
     "input.project_unknown.remedy": (
         "Call status to see the projects and their ids.",
         "请调用 status 查看项目列表及其 id。",
@@ -1564,11 +1572,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "next.no_media": (
         "Ask the user which they want. To use their photos: upload them into this project (upload "
-        "with the files), or, if they are in the project named above, call generate with that "
-        "project= and no new_project; then send the request again. To make it without their photos "
-        "once they agree, call generate again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），"
-        "或者如果照片在上面提到的项目里，用那个 project= 调用 generate（不要传 new_project），"
+        "with the files), then send the request again. To make it without their photos once they "
+        "agree, call generate again with the same arguments and accept_cost=true.",
+        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
+        "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
+    ),
+    "next.no_media_in": (
+        "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "
+        'generate with project="{name}" and no new_project; else upload them (upload with the files); '
+        "then send the request again. To make it without their photos once they agree, call generate "
+        "again with the same arguments and accept_cost=true.",
+        "先问用户想要哪种。要用他们的照片：如果就是「{name}」里的那些，"
+        '用 project="{name}" 调用 generate（不要传 new_project）；否则先上传照片（upload 并附上文件）；'
         "再重新发送请求。用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
     "next.get_credits": (

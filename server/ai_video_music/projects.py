@@ -166,6 +166,9 @@ class Projects:
         if len(found) == 1:
             return found[0]
         candidates = found or self.store.projects_starting(ref)
+        if len(candidates) == 1:  # only a name starting so: one to name, never "several"
+            one = f"“{candidates[0].name}” ({candidates[0].id})"
+            raise InputError("input.project_did_you_mean", ref=clean_text(ref, 60), candidate=one)
         if candidates:
             listed = ", ".join(f"“{p.name}” ({p.id})" for p in candidates[:10])
             raise InputError("input.project_ambiguous", ref=clean_text(ref, 60), candidates=listed)

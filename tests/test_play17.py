@@ -6,6 +6,10 @@
    ahead", and never "register" (not even in NemoVideo's own 2001 refusal).
 2. A request refused for its cost makes no project and leaves the current one as it was; a
    failed upload doesn't switch the current project.
+4. An export waiting on a render the user cancelled says so (status cancelled), with no retry.
+5. A name only one project starts with names that one (not "several"); a request for photos a
+   new project lacks names the project that has them, never "the project named above"; "no
+   photos" / "不用我的照片" is not a request about the user's photos.
 """
 
 from __future__ import annotations
@@ -173,3 +177,32 @@ async def test_an_export_waiting_on_a_render_the_user_cancelled_says_so_and_offe
 
 def told(out: dict[str, Any]) -> str:
     return "\n".join([str(out["reply"]), *out["next_steps"]])
+
+
+async def test_a_name_only_one_project_starts_with_is_named_as_the_one_not_as_several(
+    rich: Client, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)], "new_project": True})
+    await ask(rich, "generate", {"prompt": 'make a 6 second video called "Maya turns 30"'})
+    result = await call(rich, "status", {"project": "maya"})
+    assert result.is_error and "Maya turns 30" in text(result)
+    assert "several" not in text(result) and "exact name" in text(result), text(result)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "above"),
+    [
+        ("Redo it using my pier photos, 8 seconds", "named above"),
+        ("用我上传的照片做一个8秒的视频", "上面提到的项目"),
+    ],
+)
+async def test_a_request_for_photos_a_new_project_lacks_names_the_project_that_has_them_or_none(
+    rich: Client, image: Path, prompt: str, above: str
+) -> None:
+    none = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    assert none["status"] == "needs_confirmation" and above not in told(none), told(none)
+    await ask(rich, "upload", {"files": [str(image)], "new_project": True})
+    named = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    (holder,) = [p for p in (await ask(rich, "status"))["projects"] if p["current"]]
+    assert named["status"] == "needs_confirmation" and above not in told(named), told(named)
+    assert f'project="{holder["name"]}"' in " ".join(named["next_steps"]), named["next_steps"]
