@@ -26,7 +26,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, fast_config, inject, requests_to, text
+from .conftest import ask, call, export_done, fast_config, inject, requests_to, text
 
 pytestmark = pytest.mark.anyio
 
@@ -206,3 +206,41 @@ async def test_a_request_for_photos_a_new_project_lacks_names_the_project_that_h
     (holder,) = [p for p in (await ask(rich, "status"))["projects"] if p["current"]]
     assert named["status"] == "needs_confirmation" and above not in told(named), told(named)
     assert f'project="{holder["name"]}"' in " ".join(named["next_steps"]), named["next_steps"]
+
+
+async def test_an_export_names_only_the_parts_of_a_request_its_file_lacks(rich: Client, image: Path) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 10 second video"})
+    prompt = 'Lower the music to 20% and put the caption "See you soon" at the end.'
+    edit = await ask(rich, "generate", {"prompt": prompt})
+    assert edit["not_as_asked"] and edit["as_asked"], edit  # the caption missed, the music landed
+    out = await export_done(rich)
+    assert out["not_in_file"] == edit["not_as_asked"], out["not_in_file"]
+    assert all(item in out["reply"] for item in out["not_in_file"])
+
+
+async def test_an_export_never_calls_a_request_that_never_ran_a_change_it_lacks(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频"})
+    inject(sim, "run_sse", "2001")  # refused by NemoVideo before the agent acted
+    refused = await call(rich, "generate", {"prompt": "把音乐调小一点"})
+    assert refused.is_error
+    out = await export_done(rich)
+    assert out["not_in_file"] == [] and "把音乐调小一点" not in out["reply"], out["reply"]
+
+
+async def test_an_export_lists_what_its_reply_says_an_earlier_request_left_out(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 10 second video"})
+    await export_done(rich)
+    sim.configure(next_lie=True)
+    lied = await ask(rich, "generate", {"prompt": "Lower the music to 20%."})
+    assert lied["timeline_changed"] is False
+    await ask(rich, "generate", {"prompt": "Make it 8 seconds long."})
+    out = await export_done(rich)
+    assert "Lower the music to 20%." in out["reply"], out["reply"]
+    assert out["not_in_file"] == ["Lower the music to 20%."], out["not_in_file"]

@@ -32,6 +32,7 @@ from .replies import (
     export_done,
     export_progress,
     file_lacks,
+    never_ran,
     not_checked,
     said,
     turn_reply,
@@ -143,10 +144,10 @@ class Exports:
             facts.timeline,
             session,
         )
-        out = await self._export_output(
-            rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
-        )
-        out.not_in_file = [g.prompt for g in ([pending] if pending else []) + before if g.id in lacks]
+        missing = [*lacks.values(), *earlier]
+        lines = [lack.line for lack in missing]
+        out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
+        out.not_in_file = [item for lack in missing for item in lack.missing]  # as the reply says
         if answers:  # the answers export waited for come first, each with its cost, told once
             more = self.s.more_credits(lang)
             told = [turn_reply(gen, lang, more) for gen in answers]
@@ -178,6 +179,8 @@ class Exports:
             if gen.project_id != project.id or (pending is not None and gen.id == pending.id):
                 continue
             seen = gen.fact_map.get("timeline")
+            if never_ran(gen):
+                continue  # refused before the agent acted: no part of this file's story
             if not isinstance(seen, dict) or seen.get("after") != fp:
                 break  # the timeline has changed since (or was unread then): not this file's story
             found.append(gen)

@@ -324,9 +324,10 @@ class ExportOutput(Answer):
     not_in_file: list[str] = Field(
         default_factory=list,
         description=(
-            "Requests (the user's words) whose change this file does not have: one that changed "
-            "nothing, one not done as asked, or one cut off that may still land. Tell the user "
-            "before offering the file as what they asked for"
+            "What this file does not have, as the reply says it: a request (the user's words) "
+            "that changed nothing or was cut off and may still land, or, of a request done in "
+            "part, only the parts not done as asked. Tell the user before offering the file as "
+            "what they asked for"
         ),
     )
 
