@@ -244,3 +244,26 @@ async def test_an_export_lists_what_its_reply_says_an_earlier_request_left_out(
     out = await export_done(rich)
     assert "Lower the music to 20%." in out["reply"], out["reply"]
     assert out["not_in_file"] == ["Lower the music to 20%."], out["not_in_file"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'Lower the music to 20% and put the caption "See you soon" at the end.',
+        "音乐调到20%，然后在结尾加一行字「明年见」",
+    ],
+)
+async def test_an_export_that_waited_for_a_request_done_in_part_says_which_part_its_file_lacks(
+    settings: Settings, sim: Simulator, image: Path, prompt: str
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=2.0))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 10 second video"})
+        with sim.hold("run_sse") as gate:
+            assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "working"
+            gate.release()
+        out = await export_done(client)
+    assert out["not_in_file"] == out["not_as_asked"] != [], out["reply"]  # passed on, and in the note
+    assert all(item in out["reply"] for item in out["not_in_file"]), (out["not_in_file"], out["reply"])
+    assert prompt not in out["not_in_file"], "the music part is in the file"

@@ -33,6 +33,7 @@ from .replies import (
     export_progress,
     file_lacks,
     never_ran,
+    not_as_asked,
     not_checked,
     said,
     turn_reply,
@@ -159,6 +160,7 @@ class Exports:
                 None if any(g.timeline_changed is None for g in answers) else False
             )
             out.agent_says = said(last, lang) or None
+            out.not_as_asked = list(dict.fromkeys(i for gen in answers for i in not_as_asked(gen, lang)))
             out.as_asked = list(dict.fromkeys(item for gen in answers for item in as_asked(gen, lang)))
             out.not_checked = list(dict.fromkeys(q for gen in answers for q in not_checked(gen)))
             costs = [cost_of(g) for g in answers]

@@ -317,6 +317,7 @@ class ExportOutput(Answer):
     credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
     not_checked: NotChecked = Field(default_factory=list)
     credits_left: float | None = None
+    not_as_asked: NotAsAsked = Field(default_factory=list)
     as_asked: AsAsked = Field(default_factory=list)
     timeline: TimelineView | None = None
     agent_says: AgentSays = None
