@@ -92,6 +92,22 @@ async def test_nemovideos_own_refusal_tells_a_registered_user_to_top_up_not_to_r
     assert "Top up" in text(result) and "egister" not in text(result), text(result)
 
 
+async def test_a_registration_seen_once_is_remembered_after_a_restart(
+    settings: Settings, sim: Simulator
+) -> None:
+    async with Client(create_server(settings)) as client:
+        await ask(client, "credits")
+        registers(sim)
+        await ask(client, "credits")
+    sim.state.set_credits(20)
+    async with Client(create_server(settings)) as client:  # the same home: the same user
+        out = await ask(client, "credits")
+        refused = await ask(client, "generate", {"prompt": "做一段5秒的烟花视频"})
+    for said in (out, refused):
+        assert "register" not in all_said(said) and "注册" not in all_said(said), all_said(said)
+    assert "充值" in refused["reply"]
+
+
 async def test_an_anonymous_user_short_of_a_generation_is_told_to_register(
     settings: Settings, sim: Simulator
 ) -> None:

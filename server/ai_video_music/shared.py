@@ -65,6 +65,7 @@ class Shared:
             check_link=partial(link_facts, client) if settings.exports_as_links else None,
         )
         self.drafts = Drafts()  # each draft's facts, worked out once and off the event loop
+        client.registered_user = store.get("registered_user") or None  # seen in an earlier run
         self._out_dir: Path | None = None
         # Since when "this conversation" counts (stdio: one process; over HTTP a client session's
         # id already names one conversation, and this only keeps an old one's out).
@@ -157,7 +158,7 @@ class Shared:
         if self.credits_seen is not None and total >= self.credits_seen[0] + REGISTERED_RISE:
             # An anonymous token's account gains credits only by its user registering (the API
             # never says so): from now on the way to more is a top-up, not "register".
-            self.client.registered = True
+            self.store.put(registered_user=self.client.mark_registered())
         if self.credits_first is None:
             self.credits_first = total
         elif self.credits_seen is not None and total > self.credits_seen[0]:

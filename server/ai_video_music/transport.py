@@ -201,10 +201,11 @@ class Transport:
         self._cache = TokenCache(settings.home)
         self._bodies = DecodedBodies()
         self._record: TokenRecord | None = None
-        # An anonymous token's user registered since (its balance rose as registering raises it:
-        # Shared.read_credits): the way to more credits is a top-up, never "register", in every
-        # answer, the backend's 2001 included.
-        self.registered = False
+        # The anonymous user known to have registered (its balance rose as registering raises it:
+        # Shared.read_credits; kept in the store across restarts): for them the way to more
+        # credits is a top-up, never "register", in every answer, the backend's 2001 included.
+        # "*": registered, its id unknown. A new anonymous token is a new user: "register" again.
+        self.registered_user: str | None = None
         self._token_lock = anyio.Lock()
         remember_secret(settings.token)
 
@@ -226,7 +227,16 @@ class Transport:
     @property
     def unregistered(self) -> bool:
         """Whether the user can still register: an anonymous token not known to have registered."""
-        return self.anonymous and not self.registered
+        if not self.anonymous:
+            return False
+        user = self._record.user_id if self._record else None
+        return self.registered_user is None or self.registered_user not in ("*", user)
+
+    def mark_registered(self) -> str:
+        """The anonymous user has registered (seen from their balance): who, to be remembered."""
+        user = self._record.user_id if self._record and self._record.user_id else "*"
+        self.registered_user = user
+        return user
 
     def registration_link(self) -> str:
         """Where an anonymous user registers; ``bind`` keeps their free work (the anonymous user id)."""
