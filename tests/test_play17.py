@@ -280,6 +280,8 @@ async def test_an_export_that_waited_for_a_request_done_in_part_says_which_part_
             assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "working"
             gate.release()
         out = await export_done(client)
-    assert out["not_in_file"] == out["not_as_asked"] != [], out["reply"]  # passed on, and in the note
+    assert out["not_in_file"], out["reply"]
+    if out["agent_reply"]:  # its answer was passed on here (not told before): the same items
+        assert out["not_as_asked"] == out["not_in_file"], out
     assert all(item in out["reply"] for item in out["not_in_file"]), (out["not_in_file"], out["reply"])
     assert prompt not in out["not_in_file"], "the music part is in the file"

@@ -629,7 +629,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A new session is started automatically; re-upload your media if it is missing.",
         "系统会自动新建会话；如果素材缺失，请重新上传。",
     ),
-    "error.2001": ("You're out of NemoVideo credits.", "你的 NemoVideo 积分已用完。"),
+    "error.2001": (
+        "NemoVideo refused the request: too few credits are left for it (nothing was done or charged).",
+        "NemoVideo 拒绝了这个请求：剩余积分不够（没有执行，也没有扣费）。",
+    ),
     "error.2001.remedy": (
         "Top up your credits at https://nemovideo.com. Exporting finished videos stays free.",
         "请到 https://nemovideo.com 充值积分。导出已完成的视频仍然免费。",
