@@ -285,3 +285,23 @@ async def test_an_export_that_waited_for_a_request_done_in_part_says_which_part_
         assert out["not_as_asked"] == out["not_in_file"], out
     assert all(item in out["reply"] for item in out["not_in_file"]), (out["not_in_file"], out["reply"])
     assert prompt not in out["not_in_file"], "the music part is in the file"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Start over: redo it with the city lights photo, 8 seconds",
+        "用城市夜景 city lights 那张照片重新做一个",
+    ],
+)
+async def test_a_photo_named_in_a_new_request_is_found_in_the_project_that_holds_it(
+    rich: Client, image: Path, tmp_path: Path, prompt: str
+) -> None:
+    city = tmp_path / "city-lights.jpg"
+    city.write_bytes(image.read_bytes())
+    await ask(rich, "upload", {"files": [str(city)]})
+    await ask(rich, "generate", {"prompt": 'make a 6 second video called "Maya turns 30"'})
+    out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    assert out["status"] == "needs_confirmation", out["reply"]
+    assert "Maya turns 30" in out["reply"] and "city-lights.jpg" in out["reply"], out["reply"]
+    assert 'project="Maya turns 30"' in " ".join(out["next_steps"]), out["next_steps"]

@@ -79,6 +79,7 @@ class Consent:
         balance: float | None,
         project: Any = None,
         elsewhere: Project | None = None,
+        named: tuple[Project, str] | None = None,
     ) -> GenerateOutput:
         """A request that speaks of the user's photos, for a project holding none and no video:
         it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
@@ -90,6 +91,11 @@ class Consent:
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
             text = join_sentences([text, t("media.elsewhere", lang, count=count, name=name)], lang)
+            step = t("next.no_media_in", lang, name=name)
+        elif named is not None:  # a file the words name is in another project: named, both
+            holder, file = named
+            name = holder.name or holder.id
+            text = join_sentences([text, t("media.named_elsewhere", lang, file=file, name=name)], lang)
             step = t("next.no_media_in", lang, name=name)
         return GenerateOutput(
             language=lang,

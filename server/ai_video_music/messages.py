@@ -962,6 +962,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
     "media.where_named": ("“{name}” holds", "「{name}」里"),
+    "media.named_elsewhere": ("{file} is in “{name}”.", "{file} 在「{name}」里。"),
     "media.elsewhere": (
         "Your latest uploads ({count}) are in “{name}”, which has no video yet.",
         "你最近上传的素材（{count} 个）在「{name}」里，它还没有视频。",

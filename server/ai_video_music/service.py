@@ -166,6 +166,20 @@ class VideoService:
         found = elsewhere(prompt, current, others)
         return found.named[0].id if found is not None and len(found.named) == 1 else None
 
+    def _holding(self, prompt: str) -> tuple[Project, str] | None:
+        """The one project holding a file the words name ("redo it with the city lights photo":
+        city-lights.jpg), and that file's name; None when none or several do."""
+        words = " " + re.sub(r"[\W_]+", " ", prompt.casefold()) + " "
+        projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
+        found: dict[str, tuple[Project, str]] = {}
+        for project in projects:
+            media, _count = self.shared.store.media_page(project.id, 50)
+            for item in media:
+                stem = re.sub(r"[\W_]+", " ", item.name.rsplit(".", 1)[0].casefold()).strip()
+                if len(stem) >= 3 and f" {stem} " in words:
+                    found.setdefault(project.id, (project, item.name))
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def _media(self, project: Project) -> bool:
         return self.shared.store.media_page(project.id, 1)[1] > 0
 
@@ -262,7 +276,7 @@ class VideoService:
                 self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
                 return await self.consent.no_media(
                     lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
-                    elsewhere=before if uploads_there else None,
+                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
                 )  # fmt: skip
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(s.project_started(lang))
