@@ -146,10 +146,12 @@ async def test_a_failed_upload_does_not_switch_the_current_project(
         await ask(client, "upload", {"files": [str(image)], "new_project": True})
         await ask(client, "generate", {"prompt": 'make a 6 second video called "Beach Days"'})
         for files in ([str(tmp_path / "pier" / "*")], [str(fake)]):
-            result = await call(client, "upload", {"files": files, "project": "Pier Diaries"})
-            assert result.is_error or "Pier Diaries" not in text(result), text(result)
-            st = await ask(client, "status")
-            assert st["project"]["name"] == "Beach Days", "a failed upload switches nothing"
+            for where in ({"project": "Pier Diaries"}, {"new_project": True}):
+                result = await call(client, "upload", {"files": files, **where})
+                assert result.is_error, text(result)
+                st = await ask(client, "status")
+                assert st["project"]["name"] == "Beach Days", "a failed upload switches nothing"
+                assert st["projects_total"] == 2, "and makes no project"
 
 
 @pytest.mark.parametrize("prompt", ["新视频：帮我直接生成一段5秒的海浪空镜", "新项目：帮我生成一段烟花视频"])

@@ -211,7 +211,7 @@ class VideoService:
         switched = self._switch(project_ref, new_project, lang)
         try:
             return await self._generate(prompt, new_project, report, accept_cost, lang, switched)
-        except BaseException:
+        except NemoError:  # (a cancelled call is no failure: its work goes on where it was sent)
             if switched:  # a call that failed switches nothing: the current project stays
                 s.projects.restore(before)
             raise
@@ -424,7 +424,7 @@ class VideoService:
         switched = self._switch(project, new_project, self.lang())
         try:
             out = await self.uploads.upload(files, urls, new_project, report, roots)
-        except BaseException:
+        except NemoError:
             if switched:  # nothing was uploaded: the current project stays the one it was
                 self.shared.projects.restore(before)
             raise
@@ -449,7 +449,7 @@ class VideoService:
         switched = self._switch(project, False, self.lang())
         try:
             out = await self.exports.export(fmt, quality, report)
-        except BaseException:
+        except NemoError:
             if switched:  # an export that failed switches nothing either
                 self.shared.projects.restore(before)
             raise
