@@ -88,7 +88,8 @@ AcceptCost = Annotated[
     bool,
     Field(
         description=(
-            "true only after the user agreed to a cost_warning (status needs_confirmation) for this request."
+            "true only after the user agreed to go ahead with this request when it was answered "
+            "needs_confirmation (cannot_run can't be confirmed)."
         )
     ),
 ]
