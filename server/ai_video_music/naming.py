@@ -225,7 +225,10 @@ def title_from(text: str) -> str:
     for pattern in (_TITLE_QUOTED, _ZH_TITLE_PLAIN, _ZH_NAMED_PLAIN, _TITLE_PLAIN):
         found = pattern.search(text)
         if found and tidy(found.group(1)):
-            return tidy(_until_stop(found.group(1)))
+            # Quoted, the title is the user's own words, "Salt and Sun" whole; unquoted it ends
+            # where the request goes on.
+            title = found.group(1) if pattern is _TITLE_QUOTED else _until_stop(found.group(1))
+            return tidy(title)
     opening = quoted_name(text)
     if opening:
         return opening
