@@ -106,6 +106,8 @@ def test_each_http_client_is_told_its_own_answer_and_keeps_its_own_project(
                 if anyio.current_time() > deadline:
                     pytest.fail(f"B never saw A's answer labelled: {seen}")
                 await anyio.sleep(0.2)
+            # A's clip left less than a generation's estimate (about 100): B's would not be sent.
+            simulator.state.set_credits(1000)
             second = {"prompt": BETA, "new_project": True, "accept_cost": True}
             beta = data(await b.call_tool("generate", second))
             assert beta["status"] == "done" and beta["project"]["id"] != alpha

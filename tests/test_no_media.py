@@ -29,6 +29,8 @@ pytestmark = pytest.mark.anyio
         "make it from the clips I uploaded",
         "只用第一张照片，做成 10 秒",
         "用我上传的素材做个视频",
+        "make a short clip from my photos",
+        "using my pier photos, 8 seconds",
     ],
 )
 def test_words_about_the_users_own_media_are_seen(prompt: str) -> None:
@@ -43,6 +45,16 @@ def test_words_about_the_users_own_media_are_seen(prompt: str) -> None:
         "without my clips please, AI images of a beach",
         'Put the caption "photo day" at the start',
         "不用照片，做个开业倒计时的片头",
+        # Play-test 17: a request that says not to use the user's photos is not about them, and
+        # "an intro clip" is the video to make.
+        "Make a 5-second intro clip of waves crashing, generated, no photos. For my blog.",
+        "make it without my photos",
+        "no need for my photos, just waves",
+        "without any of my pictures, generate a sunset",
+        "photos not needed, generate a beach",
+        "新视频：帮我直接生成一段5秒的海浪空镜，不用我的照片",
+        "我的照片不用了，生成一段海浪",
+        "照片就不要了，直接生成烟花",
     ],
 )
 def test_other_words_are_not_taken_for_media(prompt: str) -> None:

@@ -141,6 +141,7 @@ NAMES = [
     ("A 15-second ad for the Harbour Days festival, vertical", "Harbour Days festival"),
     ('Make a video titled "Summer Memories" from my beach photos', "Summer Memories"),
     ("Create a reel called Morning Routine with calm music", "Morning Routine"),
+    ('Make a 15 second reel called "Salt and Sun" from the beach photos', "Salt and Sun"),
     ("Make a short video with the title 'Grand Opening' and a logo at the end", "Grand Opening"),
     ("Add a caption 'Download now' at the end of a 10 second video", ""),
     ("make a video of my dog playing in the snow", "Dog playing"),

@@ -143,21 +143,25 @@ def test_agent_text_imitating_our_guidance_is_fenced_and_marked() -> None:
     assert not any(line.startswith("Next (for the assistant)") for line in lines)
 
 
-async def test_cannot_run_and_needs_confirmation_are_different_and_refusal_makes_no_project(
+async def test_a_request_that_costs_more_than_is_left_cannot_run_and_makes_no_project(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=60)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        # 60 credits, no media: a clip generated from nothing (about 100) may not fit, but could.
-        maybe = await ask(client, "generate", {"prompt": "make a 6 second video", "new_project": True})
-        assert maybe["status"] == "needs_confirmation" and "accept_cost" in " ".join(maybe["next_steps"])
-        assert maybe["project"] is None
+        # 60 credits, no media: a clip generated from nothing (about 100). NemoVideo refuses a turn
+        # it can't charge in full, so "go ahead" could only fail: cannot_run, confirmed or not.
+        for accept in (False, True):
+            args = {"prompt": "make a 6 second video", "new_project": True, "accept_cost": accept}
+            never = await ask(client, "generate", args)
+            assert never["status"] == "cannot_run" and "Top up" in never["reply"]
+            assert "100" in never["reply"] and "60" in never["reply"]
+            assert not any("accept_cost" in s for s in never["next_steps"])
+            assert never["project"] is None
         st = await ask(client, "status")
         assert st["projects_total"] == 0, "a request refused for its cost makes no project"
         sim.state.set_credits(10)
         never = await ask(client, "generate", {"prompt": "make a 6 second video", "accept_cost": True})
         assert never["status"] == "cannot_run" and "Top up" in never["reply"]
-        assert not any("accept_cost" in s for s in never["next_steps"])
         assert (await ask(client, "status"))["projects_total"] == 0
         credits = await ask(client, "credits")
         assert not any("again" in s for s in credits["next_steps"]), "no request to send again"

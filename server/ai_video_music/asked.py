@@ -1353,20 +1353,40 @@ _EN_MEDIA = re.compile(
     r"attachments?|selfies?|screenshots?)(?![\w-])"
 )
 _EN_MEDIA_NEGATED = re.compile(
-    r"(?i)\b(?:no|without|not|don'?t\s+use|stock|ai|generated?)\s+(?:\w+\s+){0,2}$"
+    r"(?i)\b(?:no|without|not|don'?t\s+(?:use|need|want)|no\s+need\s+for|skip|stock|ai|generated?)"
+    r"\s+(?:[\w']+\s+){0,3}$"
+)
+# "a 5-second intro clip", "one short clip of waves": the thing to make, not the user's media.
+_EN_MEDIA_MADE = re.compile(r"(?i)\b(?:a|an|one|new)\s+(?:[\w'-]+\s+){0,3}$")
+# After the word: "no photos needed", "photos not needed".
+_EN_MEDIA_NEGATED_AFTER = re.compile(
+    r"(?i)^\s*(?:are\s+|is\s+)?(?:not\s+needed|not\s+required|needed:?\s*no)\b"
 )
 _ZH_MEDIA = re.compile(r"照片|图片|相片|素材|截图|自拍|上传|附件|这几张|这些图|原片")
-_ZH_MEDIA_NEGATED = re.compile(r"(?:不用|不要|别用|没有|无需|不需要|不带|无)(?:我的|任何)?$")
+_ZH_MEDIA_NEGATED = re.compile(
+    r"(?:不用|不要|别用|没有|无需|不需要|不带|不必用|无)(?:我的|任何|我上传的|上传的)?$"
+)
+# After the word: "我的照片不用了", "照片就不要了", "素材不需要".
+_ZH_MEDIA_NEGATED_AFTER = re.compile(r"^(?:[了就也都]\s*)*(?:不用|不要|不需要|用不上|不必|免了)")
 
 
 def speaks_of_own_media(prompt: str) -> bool:
-    """Whether the words ask for the user's own photos or clips (not negated, not quoted)."""
+    """Whether the words ask for the user's own photos or clips (not negated, not quoted). A
+    request that says anywhere not to use them ("no photos", "不用我的照片") is not about them:
+    its other words for media ("an intro clip") are the video to make (play-test 17)."""
     text = _QUOTED.sub(" ", prompt)
-    for pattern, negated in ((_EN_MEDIA, _EN_MEDIA_NEGATED), (_ZH_MEDIA, _ZH_MEDIA_NEGATED)):
+    asked = False
+    for pattern, negated, after, made in (
+        (_EN_MEDIA, _EN_MEDIA_NEGATED, _EN_MEDIA_NEGATED_AFTER, _EN_MEDIA_MADE),
+        (_ZH_MEDIA, _ZH_MEDIA_NEGATED, _ZH_MEDIA_NEGATED_AFTER, None),
+    ):
         for m in pattern.finditer(text):
-            if not negated.search(text[max(0, m.start() - 40) : m.start()]):
-                return True
-    return False
+            before = text[max(0, m.start() - 40) : m.start()]
+            if negated.search(before) or after.match(text[m.end() : m.end() + 20]):
+                return False  # the user said not to use their media
+            if made is None or not made.search(before):
+                asked = True
+    return asked
 
 
 # A file named in the words ("use sunset.jpg for the opening", "用 海边.png 做结尾"): a name and one

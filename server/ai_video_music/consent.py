@@ -33,15 +33,15 @@ class Consent:
     def refusal(
         self, g: Gate, lang: Lang, notes: list[str], *, project: Any = None, action: str = "agent"
     ) -> GenerateOutput:
-        """Not sent for its cost: cannot_run (too few for anything) or needs_confirmation."""
+        """Not sent for its cost: cannot_run (too few credits for this request; confirming can't
+        help, NemoVideo would refuse it)."""
         text = gate_text(g, lang, self.s.more_credits(lang))
-        cannot = g.kind is GateKind.CANNOT_RUN
         return GenerateOutput(
             language=lang,
-            status="cannot_run" if cannot else "needs_confirmation",
+            status="cannot_run",
             action=action,
-            reply="\n\n".join([*notes, text] + ([] if cannot else [t("cost.not_sent", lang)])),
-            next_steps=[t("next.credits_low" if cannot else "next.confirm_cost", lang)],
+            reply="\n\n".join([*notes, text]),
+            next_steps=[t("next.credits_low", lang)],
             cost_warning=text,
             credits_left=g.left,
             project=project,
@@ -79,22 +79,30 @@ class Consent:
         balance: float | None,
         project: Any = None,
         elsewhere: Project | None = None,
+        named: tuple[Project, str] | None = None,
     ) -> GenerateOutput:
         """A request that speaks of the user's photos, for a project holding none and no video:
         it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
         sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
         left = "?" if balance is None else f"{balance:g}"
         text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
-        if elsewhere is not None:
+        step = t("next.no_media", lang)
+        if elsewhere is not None:  # the step names the project the sentence names, never "above"
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
             text = join_sentences([text, t("media.elsewhere", lang, count=count, name=name)], lang)
+            step = t("next.no_media_in", lang, name=name)
+        elif named is not None:  # a file the words name is in another project: named, both
+            holder, file = named
+            name = holder.name or holder.id
+            text = join_sentences([text, t("media.named_elsewhere", lang, file=file, name=name)], lang)
+            step = t("next.no_media_in", lang, name=name)
         return GenerateOutput(
             language=lang,
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.no_media", lang)],
+            next_steps=[step],
             cost_warning=text,
             credits_left=balance,
             project=project,
@@ -155,14 +163,12 @@ class Consent:
         )
 
     async def pre_gate(
-        self, lang: Lang, notes: list[str], accept_cost: bool, prompt: str = "", route: str = "agent"
+        self, lang: Lang, notes: list[str], prompt: str = "", route: str = "agent"
     ) -> GenerateOutput | None:
         """Before a project is made for a request (a new project, or none yet): a new project has
         no media, so the agent generates from nothing. Refused here, no project is created."""
         g = gate(await self.s.balance_or_none(), generating=True)
         if g is None or g.kind is GateKind.LAST_CREDITS:
-            return None
-        if g.kind is GateKind.NEEDS_CONFIRMATION and accept_cost:
             return None
         self.record_not_sent(None, prompt, str(g.kind), route)
         return self.refusal(g, lang, notes)
@@ -297,7 +303,7 @@ class Consent:
 def _why_not_sent(gen: Generation) -> str:
     """The message key for why a request was not sent, from its record (never assumed)."""
     reason = gen.fact_map.get("not_sent")
-    if reason in (str(GateKind.CANNOT_RUN), str(GateKind.NEEDS_CONFIRMATION)):
+    if reason in (str(GateKind.CANNOT_RUN), "needs_confirmation"):  # the latter: older records
         return "refused.why.credits"
     return {"no_media": "refused.why.no_media", "elsewhere": "refused.why.elsewhere"}.get(
         str(reason), "refused.why.confirm"

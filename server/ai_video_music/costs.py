@@ -1,6 +1,8 @@
 """What a request may cost before it is sent, and what it did cost after.
 
-Before: a gate from the balance (cannot run / needs confirmation / will use the last credits).
+Before: a gate from the balance (cannot run / will use the last credits). NemoVideo charges a
+turn when it starts and refuses it (2001) when the balance is short of its price, so a request
+whose estimate is above the balance can't run: confirming it could only fail.
 After: the balance difference around the turn is its cost only when no other agent turn of the
 account ran in that time; otherwise the figure is the requests' joint cost and is said so (the
 backend gives no per-request price, and holding one project's request for another's would make
@@ -28,8 +30,7 @@ REQUEST_COST: ContextVar[int] = ContextVar("request_cost", default=GENERATION_CO
 
 
 class GateKind(StrEnum):
-    CANNOT_RUN = "cannot_run"  # too few credits for any request: confirming can't help
-    NEEDS_CONFIRMATION = "needs_confirmation"  # may cost more than is left, but could work
+    CANNOT_RUN = "cannot_run"  # too few credits for this request: confirming can't help
     LAST_CREDITS = "last_credits"  # goes ahead; the user is told it uses what is left
 
 
@@ -56,10 +57,8 @@ def gate(balance: float | None, generating: bool) -> Gate | None:
     if balance is None:
         return None
     cost = GENERATION_COST if generating else EDIT_COST
-    if balance < EDIT_COST:
-        return Gate(GateKind.CANNOT_RUN, cost, generating, balance)
     if balance < cost:
-        return Gate(GateKind.NEEDS_CONFIRMATION, cost, generating, balance)
+        return Gate(GateKind.CANNOT_RUN, cost, generating, balance)
     if balance - cost < EDIT_COST:
         return Gate(GateKind.LAST_CREDITS, cost, generating, balance)
     return None
@@ -125,7 +124,6 @@ def gate_text(g: Gate, lang: Lang, more: str) -> str:
     kind = msg("cost.generation") if g.generating else msg("cost.edit")
     key = {
         GateKind.CANNOT_RUN: "cost.cannot",
-        GateKind.NEEDS_CONFIRMATION: "cost.warning",
         GateKind.LAST_CREDITS: "cost.last",
     }[g.kind]
     return t(key, lang, cost=g.cost, kind=kind, left=f"{g.left:g}", more=more)

@@ -23,6 +23,7 @@ from .messages import Lang, t
 from .outputs import ExportOutput, TimelineView
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
+from .renders import CANCEL_ASKED, CANCEL_OUTDATED
 from .replies import (
     as_asked,
     changes,
@@ -32,6 +33,8 @@ from .replies import (
     export_progress,
     file_before,
     file_lacks,
+    never_ran,
+    not_as_asked,
     not_checked,
     quote_list,
     said,
@@ -113,11 +116,25 @@ class Exports:
                     final = job.result()
                 except TimeLimitError:
                     final = job.subject or job.id  # the render goes on; the next call picks it up
+                except RenderFailedError:
+                    stopped = self.s.store.render(job.subject or job.id)
+                    if stopped is None or stopped.status is not RenderState.CANCELLED:
+                        raise
+                    final = stopped.id  # cancelled (the user asked, say): said, not an error
             else:
                 final = job.subject or job.id
             rec = self.s.store.render(final if isinstance(final, str) else job.id) or rec
         elif rec.status is not RenderState.DOWNLOADED:
             rec = await self.s.renders.watch(rec.id, deadline - 1.0) or rec
+        if rec.status is RenderState.CANCELLED:  # no file: nothing in it or missing from it to say
+            out = cancelled_output(rec, project, facts.view(lang), lang, notes)
+            if answers:
+                out.reply = "\n\n".join(
+                    [*(turn_reply(g, lang, self.s.more_credits(lang)) for g in answers), out.reply]
+                )
+                for gen in answers:
+                    self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
+            return out
         # An edit that landed (or runs) since this render began: the file is from before it.
         moved_on, running_now = self._since_render(project, rec)
         if moved_on or running_now is not None:
@@ -134,10 +151,10 @@ class Exports:
             facts.timeline,
             session,
         )
-        out = await self._export_output(
-            rec, project, facts.view(lang), lang, [*notes, *lacks.values(), *earlier]
-        )
-        out.not_in_file = [g.prompt for g in ([pending] if pending else []) + before if g.id in lacks]
+        missing = [*lacks.values(), *earlier]
+        lines = [lack.line for lack in missing]
+        out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
+        out.not_in_file = [item for lack in missing for item in lack.missing]  # as the reply says
         later = [*moved_on, *([running_now] if running_now is not None else [])]
         if later:
             out.not_in_file = list(dict.fromkeys([*(g.prompt for g in later), *out.not_in_file]))
@@ -154,6 +171,7 @@ class Exports:
                 None if any(g.timeline_changed is None for g in answers) else False
             )
             out.agent_says = said(last, lang) or None
+            out.not_as_asked = list(dict.fromkeys(i for gen in answers for i in not_as_asked(gen, lang)))
             out.as_asked = list(dict.fromkeys(item for gen in answers for item in as_asked(gen, lang)))
             out.not_checked = list(dict.fromkeys(q for gen in answers for q in not_checked(gen)))
             costs = [cost_of(g) for g in answers]
@@ -191,6 +209,8 @@ class Exports:
             if gen.project_id != project.id or (pending is not None and gen.id == pending.id):
                 continue
             seen = gen.fact_map.get("timeline")
+            if never_ran(gen):
+                continue  # refused before the agent acted: no part of this file's story
             if not isinstance(seen, dict) or seen.get("after") != fp:
                 break  # the timeline has changed since (or was unread then): not this file's story
             found.append(gen)
@@ -247,7 +267,7 @@ class Exports:
         for old in stale:  # never deliver a render older than the timeline
             note = t("export.timeline_changed", lang, render_id=old.id)
             try:
-                await self.s.renders.cancel(old.id)
+                await self.s.renders.cancel(old.id, CANCEL_OUTDATED)
             except NemoError as err:
                 log.info("could not cancel outdated render %s: %s", old.id, err)
         job = self.s.renders.start(project.id, project.session_id, draft, fp, fmt, quality)
@@ -278,9 +298,12 @@ class Exports:
                 timeline=timeline,
                 reply="\n\n".join([*notes, reply]),
             )
-        if rec.status in (RenderState.FAILED, RenderState.CANCELLED):
-            key = "render.cancelled" if rec.status is RenderState.CANCELLED else "render.failed"
-            raise RenderFailedError(key, render_id=rec.id, reason=(rec.error or rec.status).rstrip("."))
+        if rec.status is RenderState.CANCELLED:
+            return cancelled_output(rec, project, timeline, lang, notes)
+        if rec.status is RenderState.FAILED:
+            raise RenderFailedError(
+                "render.failed", render_id=rec.id, reason=(rec.error or rec.status).rstrip(".")
+            )
         job = self.s.renders.job_for(rec.id)
         eta = None if job is None or job.eta is None else max(0.0, job.eta - time.monotonic())
         # Download or polling trouble: kept, and picked up again by the next call.
@@ -307,6 +330,24 @@ class Exports:
             next_steps=[step],
             poll_after_s=poll,
         )
+
+
+def cancelled_output(
+    rec: Render, project: Project, timeline: TimelineView, lang: Lang, notes: list[str]
+) -> ExportOutput:
+    """A render that was cancelled: no file, and why, from its record (the user asked: nothing to
+    do unless they want the video after all; the timeline changed since, or NemoVideo stopped it:
+    export again for a file). Never a failure to retry, never a paid "simplify" hint."""
+    why = {CANCEL_ASKED: "asked", CANCEL_OUTDATED: "outdated"}.get(rec.error or "", "elsewhere")
+    name = project.name or project.id
+    return ExportOutput(
+        language=lang,
+        status="cancelled",
+        render_id=rec.id,
+        timeline=timeline,
+        reply="\n\n".join([*notes, t(f"export.cancelled_{why}", lang, render_id=rec.id)]),
+        next_steps=[t(f"next.export_cancelled_{why}", lang, project=name)],
+    )
 
 
 def still_there(rec: Render) -> bool:

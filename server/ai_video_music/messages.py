@@ -337,6 +337,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Ask the user which one, then call status with its exact name or id.",
         "请询问用户是哪一个，然后用它的完整名称或 id 调用 status。",
     ),
+    "input.project_did_you_mean": (
+        "There is no project called {ref!r}; the only one whose name starts so is {candidate}.",
+        "没有名为 {ref!r} 的项目；名称以它开头的只有 {candidate}。",
+    ),
+    "input.project_did_you_mean.remedy": (
+        "If that is the one the user means, call again with its exact name or id.",
+        "如果用户指的就是它，请用它的完整名称或 id 再调用一次。",
+    ),
     "input.project_unknown.remedy": (
         "Call status to see the projects and their ids.",
         "请调用 status 查看项目列表及其 id。",
@@ -639,7 +647,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "A new session is started automatically; re-upload your media if it is missing.",
         "系统会自动新建会话；如果素材缺失，请重新上传。",
     ),
-    "error.2001": ("You're out of NemoVideo credits.", "你的 NemoVideo 积分已用完。"),
+    "error.2001": (
+        "NemoVideo refused the request: too few credits are left for it (nothing was done or charged).",
+        "NemoVideo 拒绝了这个请求：剩余积分不够（没有执行，也没有扣费）。",
+    ),
     "error.2001.remedy": (
         "Top up your credits at https://nemovideo.com. Exporting finished videos stays free.",
         "请到 https://nemovideo.com 充值积分。导出已完成的视频仍然免费。",
@@ -713,6 +724,19 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "render.failed": ("The render {render_id} failed ({reason}).", "渲染 {render_id} 失败（{reason}）。"),
     "render.cancelled": ("The render {render_id} was cancelled.", "渲染 {render_id} 已取消。"),
+    "export.cancelled_asked": (
+        "The render {render_id} was cancelled, as asked: no file was saved.",
+        "渲染 {render_id} 已按你的要求取消，没有保存文件。",
+    ),
+    "export.cancelled_outdated": (
+        "The render {render_id} was stopped because the timeline changed after it began: no file "
+        "was saved from it.",
+        "渲染 {render_id} 开始后时间线又有改动，所以已停止，没有保存它的文件。",
+    ),
+    "export.cancelled_elsewhere": (
+        "The render {render_id} was cancelled at NemoVideo (not from here): no file was saved.",
+        "渲染 {render_id} 已在 NemoVideo 那边被取消（不是在这里取消的），没有保存文件。",
+    ),
     "render.unknown": ("The render {render_id} is unknown to the service.", "服务不认识渲染 {render_id}。"),
     "render.unknown.remedy": ("Call export to start a new render.", "请调用 export 重新渲染。"),
     "error.connection": ("Couldn't reach the NemoVideo service.", "无法连接 NemoVideo 服务。"),
@@ -1086,6 +1110,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
     "media.where_named": ("“{name}” holds", "「{name}」里"),
+    "media.named_elsewhere": ("{file} is in “{name}”.", "{file} 在「{name}」里。"),
     "media.elsewhere": (
         "Your latest uploads ({count}) are in “{name}”, which has no video yet.",
         "你最近上传的素材（{count} 个）在「{name}」里，它还没有视频。",
@@ -1184,16 +1209,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "cost.generation": ("a clip the agent generates from nothing", "由智能体从零生成一段视频"),
     "cost.edit": ("an edit, or a video from your uploads", "一次编辑或用已上传素材制作视频"),
-    "cost.warning": (
-        "Heads-up: this request may cost about {cost} credits ({kind}), and {left} are left. {more}",
-        "提醒：这个请求可能花费约 {cost} 积分（{kind}），目前剩余 {left}。{more}",
-    ),
     "cost.cannot": (
         "This request needs about {cost} credits ({kind}) and {left} "
         "are left, so it can't run until there are more. {more}",
         "这个请求需要约 {cost} 积分（{kind}），目前剩余 {left}，积分不足，暂时无法执行。{more}",
     ),
-    "cost.not_sent": ("It was not sent yet: say whether to go ahead.", "请求尚未发送：请确认是否继续。"),
     "cost.register": (
         "Not registered yet? Registering (free) gives more credits and keeps this work: {link} "
         "(once registered, top up at https://nemovideo.com).",
@@ -1623,6 +1643,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "询问用户是否真的要再做一遍；"
         "只有用户同意时，才用同样的 prompt 并传入 accept_cost=true 调用 generate。",
     ),
+    "next.export_cancelled_asked": (
+        "Tell the user the export was cancelled as they asked and no file was saved; there is "
+        "nothing to retry. Export again only if they ask for the video after all.",
+        "告诉用户导出已按其要求取消、没有保存文件；无需重试。只有用户之后又想要这个视频时才再次导出。",
+    ),
+    "next.export_cancelled_outdated": (
+        'Call export again (project="{project}") for a file of the timeline as it is now, if the '
+        "user still wants the video.",
+        '如果用户仍想要视频，用 project="{project}" 再次调用 export，导出当前的时间线。',
+    ),
+    "next.export_cancelled_elsewhere": (
+        "Tell the user the render was cancelled at NemoVideo and no file was saved; export again "
+        '(project="{project}") only if they want the video.',
+        "告诉用户渲染已在 NemoVideo 那边被取消、没有保存文件；"
+        '只有用户想要视频时才用 project="{project}" 再次导出。',
+    ),
     "next.confirm_repeat_of": (
         "Tell the user which request this would repeat and whether it already landed; only if they "
         "want it done again, call generate with that request's own words and accept_cost=true.",
@@ -1706,11 +1742,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'Call export again with project="{project}" in about {seconds} s (it resumes the same render).',
         '约 {seconds} 秒后用 project="{project}" 再次调用 export（会继续同一个渲染）。',
     ),
-    "next.confirm_cost": (
-        "Tell the user what it may cost; if they agree, call "
-        "generate again with the same prompt and accept_cost=true.",
-        "告诉用户可能的花费；如果用户同意，用同样的 prompt 再次调用 generate，并传入 accept_cost=true。",
-    ),
     "next.elsewhere": (
         'Ask the user which video they mean. For {named}: call generate with project="{project}" and '
         "the same prompt (it costs as usual). Only if they want it in “{current}” after all: call "
@@ -1728,11 +1759,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "next.no_media": (
         "Ask the user which they want. To use their photos: upload them into this project (upload "
-        "with the files), or, if they are in the project named above, call generate with that "
-        "project= and no new_project; then send the request again. To make it without their photos "
-        "once they agree, call generate again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），"
-        "或者如果照片在上面提到的项目里，用那个 project= 调用 generate（不要传 new_project），"
+        "with the files), then send the request again. To make it without their photos once they "
+        "agree, call generate again with the same arguments and accept_cost=true.",
+        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
+        "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
+    ),
+    "next.no_media_in": (
+        "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "
+        'generate with project="{name}" and no new_project; else upload them (upload with the files); '
+        "then send the request again. To make it without their photos once they agree, call generate "
+        "again with the same arguments and accept_cost=true.",
+        "先问用户想要哪种。要用他们的照片：如果就是「{name}」里的那些，"
+        '用 project="{name}" 调用 generate（不要传 new_project）；否则先上传照片（upload 并附上文件）；'
         "再重新发送请求。用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
     "next.get_credits": (

@@ -179,8 +179,14 @@ _INSTRUCTION_WORDS = {
 }  # fmt: skip
 
 
+# "新视频：…", "另一个项目：…": the command that starts a new video, not its name (play-test 17).
+_ZH_NEW_HEADING = re.compile(r"(?:新的?|另一个|另外一个|再来一个|再做一个|下一个)(?:视频|项目|短片|片子)")
+
+
 def _heading_names(words: str) -> bool:
     lowered = words.casefold()
+    if _ZH_NEW_HEADING.fullmatch(lowered):
+        return False
     return lowered not in _LABELS and not set(lowered.split()) & (_LABELS | _INSTRUCTION_WORDS)
 
 
@@ -219,7 +225,10 @@ def title_from(text: str) -> str:
     for pattern in (_TITLE_QUOTED, _ZH_TITLE_PLAIN, _ZH_NAMED_PLAIN, _TITLE_PLAIN):
         found = pattern.search(text)
         if found and tidy(found.group(1)):
-            return tidy(_until_stop(found.group(1)))
+            # Quoted, the title is the user's own words, "Salt and Sun" whole; unquoted it ends
+            # where the request goes on.
+            title = found.group(1) if pattern is _TITLE_QUOTED else _until_stop(found.group(1))
+            return tidy(title)
     opening = quoted_name(text)
     if opening:
         return opening

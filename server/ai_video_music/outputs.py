@@ -144,7 +144,7 @@ class GenerateOutput(Answer):
         description=(
             "needs_confirmation: not sent; ask the user about cost_warning, then resend with "
             "accept_cost=true only if they agree. cannot_run: not sent and confirming can't help "
-            "(too few credits): tell the user the way to more credits in the reply"
+            "(fewer credits left than this request costs): tell the user the way to more credits in the reply"
         )
     )
     action: str = Field(
@@ -292,7 +292,12 @@ class StatusOutput(Answer):
 
 
 class ExportOutput(Answer):
-    status: Literal["done", "rendering", "waiting"]
+    status: Literal["done", "rendering", "waiting", "cancelled"] = Field(
+        description=(
+            "cancelled: the render was stopped (the reply says why: the user asked, or the timeline "
+            "changed since); no file was saved"
+        )
+    )
     render_id: str | None = None
     progress: float | None = None
     eta_s: float | None = Field(default=None, description="Estimated seconds until the render is done")
@@ -313,6 +318,7 @@ class ExportOutput(Answer):
     credits_used: float | None = Field(default=None, description="What the agent turn export waited for cost")
     not_checked: NotChecked = Field(default_factory=list)
     credits_left: float | None = None
+    not_as_asked: NotAsAsked = Field(default_factory=list)
     as_asked: AsAsked = Field(default_factory=list)
     timeline: TimelineView | None = None
     agent_says: AgentSays = None
@@ -320,10 +326,10 @@ class ExportOutput(Answer):
     not_in_file: list[str] = Field(
         default_factory=list,
         description=(
-            "Requests (the user's words) whose change this file does not have: one that changed "
-            "nothing, one not done as asked, one cut off that may still land, or one that landed "
-            "(or runs) after this render began. Tell the user before offering the file as what "
-            "they asked for"
+            "What this file does not have, as the reply says it: a request (the user's words) "
+            "that changed nothing, was cut off and may still land, or landed (or runs) after this "
+            "render began, or, of a request done in part, only the parts not done as asked. Tell "
+            "the user before offering the file as what they asked for"
         ),
     )
 

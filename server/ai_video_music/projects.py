@@ -166,6 +166,9 @@ class Projects:
         if len(found) == 1:
             return found[0]
         candidates = found or self.store.projects_starting(ref)
+        if len(candidates) == 1:  # only a name starting so: one to name, never "several"
+            one = f"“{candidates[0].name}” ({candidates[0].id})"
+            raise InputError("input.project_did_you_mean", ref=clean_text(ref, 60), candidate=one)
         if candidates:
             listed = ", ".join(f"“{p.name}” ({p.id})" for p in candidates[:10])
             raise InputError("input.project_ambiguous", ref=clean_text(ref, 60), candidates=listed)
@@ -177,6 +180,18 @@ class Projects:
         self._set_current(found)
         self.store.touch_project(found.id)
         return found
+
+    def restore(self, previous: Project | None) -> None:
+        """Make ``previous`` current again (for this client session): a call that switched
+        projects and then failed has changed nothing, the current project included."""
+        if previous is not None:
+            self._set_current(self.store.project(previous.id) or previous)
+            return
+        client = CLIENT.get()
+        self._current[client] = None
+        if client == DEFAULT_CLIENT or is_anonymous(client):
+            self._current[DEFAULT_CLIENT] = None
+            self.store.put(current_project="")
 
     def name_if_unnamed(self, project: Project, text: str) -> str | None:
         """Called with a project's first request: a project made before it (by an upload) takes

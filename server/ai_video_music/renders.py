@@ -47,6 +47,12 @@ from .timeline import fingerprint
 from .videocheck import Checked, Verdicts, check_video, sheet_in_child
 
 log = logging.getLogger(__name__)
+# Why a render was cancelled, kept as its error: an export that waited on it says so in words,
+# never as a failure to retry.
+CANCEL_ASKED = "cancelled: the user asked"
+CANCEL_OUTDATED = "cancelled: the timeline changed since"
+CANCEL_ELSEWHERE = "cancelled at NemoVideo"
+CANCEL_REASONS = (CANCEL_ASKED, CANCEL_OUTDATED, CANCEL_ELSEWHERE)
 
 CLAIM_STALE_S = 120.0  # a follower that stopped touching its claim this long ago is gone
 # The share of the download deadline a render's own link (a storage host) may use: the rest is
@@ -190,9 +196,11 @@ class Renders:
                 log.info("resuming render %s (%s)", rec.id, rec.status)
                 self._spawn(rec.id, rec.project_id, None)
 
-    async def cancel(self, render_id: str) -> None:
-        """Cancel at the service and record it; the follower stops at once. A render the service
-        already finished (its video never fetched: a dead link, say) is only abandoned here."""
+    async def cancel(self, render_id: str, why: str = CANCEL_ASKED) -> None:
+        """Cancel at the service and record it, and ``why`` (the user asked, or the timeline
+        changed since: an export waiting on it says which); the follower stops at once. A render
+        the service already finished (its video never fetched: a dead link, say) is only
+        abandoned here."""
         rec = self.store.render(render_id)
         try:
             if rec is None or rec.status != "completed":
@@ -200,7 +208,7 @@ class Renders:
         except ApiError as err:
             if err.status != 404:
                 raise
-        self.store.update_render(render_id, status="cancelled", error=None)
+        self.store.update_render(render_id, status="cancelled", error=why)
         if render_id in self._wake:
             self._wake[render_id].set()
 
@@ -243,11 +251,16 @@ class Renders:
             # Failed at the service: once more under a new id, as the service's own skill does.
             if draft is None and rec.attempt == 1 and status.status == "failed":
                 draft = await self._draft_of(rec)  # resumed after a restart: the draft is the session's
-            if rec.attempt > 1 or draft is None or status.status == "cancelled":
+            if status.status == "cancelled":
+                # From here (its reason recorded by ``cancel``) or at NemoVideo: not a failure.
+                seen = self.store.render(render_id)
+                why = seen.error if seen is not None and seen.error in CANCEL_REASONS else CANCEL_ELSEWHERE
+                self.store.update_render(render_id, status="cancelled", error=why)
+                raise RenderFailedError("render.cancelled", render_id=render_id, reason=why)
+            if rec.attempt > 1 or draft is None:
                 reason = (status.error or status.status).rstrip(".")
                 self.store.update_render(render_id, status=status.status, error=reason)
-                key = "render.cancelled" if status.status == "cancelled" else "render.failed"
-                raise RenderFailedError(key, render_id=render_id, reason=reason)
+                raise RenderFailedError("render.failed", render_id=render_id, reason=reason)
             retry = new_render_id()
             log.warning("render %s failed (%s); submitting it again as %s", render_id, status.error, retry)
             self.store.update_render(

@@ -396,16 +396,37 @@ def landed_reply(gen: Generation, lang: Lang) -> str:
     return "\n\n".join(parts)
 
 
-def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -> dict[str, str]:
+@dataclass(frozen=True)
+class Lack:
+    """What a file lacks of one request: the sentence the reply says, and what the structured
+    ``not_in_file`` lists (the same facts: the request's words when none of it is in the file,
+    else only the parts that are not)."""
+
+    line: str
+    missing: tuple[str, ...]
+
+
+def never_ran(gen: Generation) -> bool:
+    """A request that changed nothing because it never reached the agent: not sent (refused for
+    its cost, or awaiting a yes), or refused by NemoVideo before acting (2001). Never a change a
+    file could lack."""
+    if gen.status is TurnState.NOT_SENT:
+        return True
+    return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
+
+
+def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
     as asked."""
-    lines = {}
+    lacks = {}
     if pending is not None:
-        lines[pending.id] = t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80))
+        lacks[pending.id] = Lack(
+            t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80)), (pending.prompt,)
+        )
     for gen in gens:
-        if withdrawn(gen):
-            continue  # the user cancelled it: the file lacking it is what they asked for
+        if withdrawn(gen) or never_ran(gen):
+            continue  # cancelled (the file lacking it is what they asked for), or never ran
         unmet = not_as_asked(gen, lang)
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
@@ -413,10 +434,11 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
                 continue  # a question asked for no change: the file lacks nothing of it
             # Nothing of it landed: all of it is missing, not only the parts a check can name.
             key = "export.lacks.unchanged_unmet" if unmet else "export.lacks.unchanged"
-            lines[gen.id] = t(key, lang, prompt=cap(gen.prompt, 80), items=items)
-        elif unmet:
-            lines[gen.id] = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
-    return lines
+            lacks[gen.id] = Lack(t(key, lang, prompt=cap(gen.prompt, 80), items=items), (gen.prompt,))
+        elif unmet:  # it changed the timeline: only the parts not as asked are missing
+            line = t("export.lacks.unmet", lang, prompt=cap(gen.prompt, 80), items=items)
+            lacks[gen.id] = Lack(line, tuple(unmet))
+    return lacks
 
 
 def file_before(changed: list[Generation], running: Generation | None, lang: Lang) -> str:
@@ -433,16 +455,17 @@ def file_before(changed: list[Generation], running: Generation | None, lang: Lan
 
 def earlier_unchanged(
     gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation]
-) -> list[str]:
+) -> list[Lack]:
     """Earlier requests (before the change this file shows) that changed nothing when they ran:
     a later request may have done what they asked, or not; said as that, never as a fact. Not
     said when a later request of the same words changed the timeline (``landed``: the session's
-    requests of the project), or when all they asked is checked and on the timeline ``now``."""
+    requests of the project), or when all they asked is checked and on the timeline ``now``;
+    never of a request that never ran (refused for its cost, here or by NemoVideo)."""
     lines = []
     for gen in gens:
         if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
             continue
-        if gen.status is TurnState.NOT_SENT or gen.route == Action.ASK or only_questions(gen.prompt):
+        if never_ran(gen) or gen.route == Action.ASK or only_questions(gen.prompt):
             continue
         if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
                for g in landed):  # fmt: skip
@@ -455,7 +478,7 @@ def earlier_unchanged(
             and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
-        lines.append(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)))
+        lines.append(Lack(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)), (gen.prompt,)))
     return lines[:3]
 
 
@@ -684,7 +707,7 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         if e.status in ("failed", "cancelled", "missing")
         else t("render.state.rendering", lang) + (f" {e.progress:.0f}%" if e.progress is not None else "")
     )
-    extra = f" ({e.error})" if e.error and e.error not in (e.status, "cancelled") else ""
+    extra = f" ({e.error})" if e.error and e.status != "cancelled" and e.error != e.status else ""
     if e.matches_timeline is False and e.status not in ("failed", "cancelled", "missing"):
         extra += " " + t("status.rendering_outdated", lang)  # its file won't have the later changes
     return f"- {when}{where}: {state}{extra}"

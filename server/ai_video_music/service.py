@@ -166,6 +166,20 @@ class VideoService:
         found = elsewhere(prompt, current, others)
         return found.named[0].id if found is not None and len(found.named) == 1 else None
 
+    def _holding(self, prompt: str) -> tuple[Project, str] | None:
+        """The one project holding a file the words name ("redo it with the city lights photo":
+        city-lights.jpg), and that file's name; None when none or several do."""
+        words = " " + re.sub(r"[\W_]+", " ", prompt.casefold()) + " "
+        projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
+        found: dict[str, tuple[Project, str]] = {}
+        for project in projects:
+            media, _count = self.shared.store.media_page(project.id, 50)
+            for item in media:
+                stem = re.sub(r"[\W_]+", " ", item.name.rsplit(".", 1)[0].casefold()).strip()
+                if len(stem) >= 3 and f" {stem} " in words:
+                    found.setdefault(project.id, (project, item.name))
+        return next(iter(found.values())) if len(found) == 1 else None
+
     def _media(self, project: Project) -> bool:
         return self.shared.store.media_page(project.id, 1)[1] > 0
 
@@ -193,8 +207,27 @@ class VideoService:
             raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
         s = self.shared
         lang = s.language.observe(prompt)
+        before = s.projects.current
+        switched = self._switch(project_ref, new_project, lang)
+        try:
+            return await self._generate(prompt, new_project, report, accept_cost, lang, switched)
+        except NemoError:  # (a cancelled call is no failure: its work goes on where it was sent)
+            if switched:  # a call that failed switches nothing: the current project stays
+                s.projects.restore(before)
+            raise
+
+    async def _generate(
+        self,
+        prompt: str,
+        new_project: bool,
+        report: Reporter,
+        accept_cost: bool,
+        lang: Lang,
+        switched: list[str],
+    ) -> GenerateOutput:
+        s = self.shared
         decision = route(prompt)
-        notes = s.take_notices(lang) + self._switch(project_ref, new_project, lang)
+        notes = s.take_notices(lang) + switched
         if decision.only_held:  # "先别导出": noted and answered here, for free
             current = s.projects.current
             self.consent.record_not_sent(current, prompt, "held", "held", decision.held_back)
@@ -233,11 +266,7 @@ class VideoService:
                 return refused  # a team member's quota can't pay a generation: no project is made
             if (
                 to_agent
-                and (
-                    refused := await self.consent.pre_gate(
-                        lang, notes, accept_cost, prompt, str(decision.action)
-                    )
-                )
+                and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
@@ -247,7 +276,7 @@ class VideoService:
                 self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
                 return await self.consent.no_media(
                     lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
-                    elsewhere=before if uploads_there else None,
+                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
                 )  # fmt: skip
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(s.project_started(lang))
@@ -275,7 +304,7 @@ class VideoService:
         if decision.action is Action.EXPORT:
             # "Export the Night run crew video": that project's file, not the current one's.
             out = await self.export(report=report, project=named)
-            done = out.status == "done"
+            done = out.status in ("done", "cancelled")  # nothing to poll either way
             return _wrap(
                 done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
             )
@@ -320,9 +349,7 @@ class VideoService:
                 return confirm
         if (
             current is None
-            and (
-                refused := await self.consent.pre_gate(lang, notes, accept_cost, prompt, str(decision.action))
-            )
+            and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
@@ -393,8 +420,14 @@ class VideoService:
         *,
         project: str | None = None,
     ) -> UploadOutput:
+        before = self.shared.projects.current
         switched = self._switch(project, new_project, self.lang())
-        out = await self.uploads.upload(files, urls, new_project, report, roots)
+        try:
+            out = await self.uploads.upload(files, urls, new_project, report, roots)
+        except NemoError:
+            if switched:  # nothing was uploaded: the current project stays the one it was
+                self.shared.projects.restore(before)
+            raise
         out.reply = "\n\n".join([*switched, out.reply])
         return out
 
@@ -412,8 +445,14 @@ class VideoService:
         *,
         project: str | None = None,
     ) -> ExportOutput:
+        before = self.shared.projects.current
         switched = self._switch(project, False, self.lang())
-        out = await self.exports.export(fmt, quality, report)
+        try:
+            out = await self.exports.export(fmt, quality, report)
+        except NemoError:
+            if switched:  # an export that failed switches nothing either
+                self.shared.projects.restore(before)
+            raise
         out.reply = "\n\n".join([*switched, out.reply])
         return out
 

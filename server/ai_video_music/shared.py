@@ -65,6 +65,7 @@ class Shared:
             check_link=partial(link_facts, client) if settings.exports_as_links else None,
         )
         self.drafts = Drafts()  # each draft's facts, worked out once and off the event loop
+        client.registered_user = store.get("registered_user") or None  # seen in an earlier run
         self._out_dir: Path | None = None
         # Since when "this conversation" counts (stdio: one process; over HTTP a client session's
         # id already names one conversation, and this only keeps an old one's out).
@@ -77,7 +78,6 @@ class Shared:
         # The balance's total as last read, and when: a later read above it means credits were
         # added in between (requests only ever lower it), which the credits answer says.
         self.credits_seen: tuple[float, float] | None = None
-        self.registered_since = False  # the balance rose as registering raises it (see read_credits)
         # The balance's total at this session's first read, and what was added since: the fall
         # of the balance over the session, whatever requests' own costs could be told apart.
         self.credits_first: float | None = None
@@ -131,8 +131,7 @@ class Shared:
     def more_credits(self, lang: Lang) -> str:
         if self.client.quota is not None:  # a team member: their quota, not the team's balance
             return quota_more(self.client.quota, lang)
-        anonymous = self.client.anonymous and not self.registered_since
-        return more_credits(anonymous, self.client.registration_link, lang)
+        return more_credits(self.client.unregistered, self.client.registration_link, lang)
 
     async def state(self, project: Project) -> SessionState:
         return await self.projects.call(project, self.client.state)
@@ -159,7 +158,7 @@ class Shared:
         if self.credits_seen is not None and total >= self.credits_seen[0] + REGISTERED_RISE:
             # An anonymous token's account gains credits only by its user registering (the API
             # never says so): from now on the way to more is a top-up, not "register".
-            self.registered_since = True
+            self.store.put(registered_user=self.client.mark_registered())
         if self.credits_first is None:
             self.credits_first = total
         elif self.credits_seen is not None and total > self.credits_seen[0]:

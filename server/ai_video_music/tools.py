@@ -88,7 +88,8 @@ AcceptCost = Annotated[
     bool,
     Field(
         description=(
-            "true only after the user agreed to a cost_warning (status needs_confirmation) for this request."
+            "true only after the user agreed to go ahead with this request when it was answered "
+            "needs_confirmation (cannot_run can't be confirmed)."
         )
     ),
 ]
@@ -384,9 +385,8 @@ def create_server(
 
         Costs credits: about 100 for a clip the agent must generate (no media), about 50 for an edit,
         a video made from uploaded media or a question to the agent (exporting is free). When the
-        balance may be too low, nothing is sent: status="needs_confirmation" with `cost_warning` (tell
-        the user; only if they agree call again with accept_cost=true), or status="cannot_run" (too few
-        credits for anything: tell the user the way to more credits in the reply; confirming can't help).
+        balance is below what the request costs, nothing is sent: status="cannot_run" (NemoVideo would
+        refuse it: tell the user the way to more credits in the reply; confirming can't help).
         A request that was sent and uses the last credits carries `cost_note` (tell the user; nothing
         to confirm). "Don't export yet" / "先别导出" alone is noted for free (action "held"): then don't
         export until the user asks. Every finished request reports `credits_used`/`credits_left`,
@@ -522,7 +522,8 @@ def create_server(
         status="rendering" with a render_id and `poll_after_s`, and the render continues (the MP4 is
         saved when it ends, whoever looks): after that many seconds call `export` again (it resumes the
         same render, it never starts a second one) or `status`. To stop a render, call generate with
-        prompt="cancel".
+        prompt="cancel"; an export waiting on it then answers status="cancelled" (no file; the reply
+        says why): don't export again unless the user asks for the video.
         """
         result = await run(ctx, lambda s: s.export(format, quality, _reporter(ctx), project=project), request)
         return await _with_preview(ctx, result)

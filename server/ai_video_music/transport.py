@@ -201,6 +201,11 @@ class Transport:
         self._cache = TokenCache(settings.home)
         self._bodies = DecodedBodies()
         self._record: TokenRecord | None = None
+        # The anonymous user known to have registered (its balance rose as registering raises it:
+        # Shared.read_credits; kept in the store across restarts): for them the way to more
+        # credits is a top-up, never "register", in every answer, the backend's 2001 included.
+        # "*": registered, its id unknown. A new anonymous token is a new user: "register" again.
+        self.registered_user: str | None = None
         self._token_lock = anyio.Lock()
         remember_secret(settings.token)
 
@@ -219,6 +224,20 @@ class Transport:
     def anonymous(self) -> bool:
         return self.settings.token is None
 
+    @property
+    def unregistered(self) -> bool:
+        """Whether the user can still register: an anonymous token not known to have registered."""
+        if not self.anonymous:
+            return False
+        user = self._record.user_id if self._record else None
+        return self.registered_user is None or self.registered_user not in ("*", user)
+
+    def mark_registered(self) -> str:
+        """The anonymous user has registered (seen from their balance): who, to be remembered."""
+        user = self._record.user_id if self._record and self._record.user_id else "*"
+        self.registered_user = user
+        return user
+
     def registration_link(self) -> str:
         """Where an anonymous user registers; ``bind`` keeps their free work (the anonymous user id)."""
         record = self._record  # loaded with the token: an anonymous user's first call reads it
@@ -228,7 +247,7 @@ class Transport:
     def _caller(self, request: Request) -> Caller:
         return Caller(
             token_call=request.token_call,
-            register_url=self.registration_link() if self.anonymous else None,
+            register_url=self.registration_link() if self.unregistered else None,
         )
 
     def _attribution(self) -> dict[str, str]:

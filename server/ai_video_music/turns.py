@@ -243,10 +243,7 @@ class Turns:
             media = store.media_page(project.id, 1)[1]
             made = await self.s.has_video(before)
             g = gate(balance, generating=not made and media == 0)
-            blocked = g is not None and (
-                g.kind is GateKind.CANNOT_RUN or (g.kind is GateKind.NEEDS_CONFIRMATION and not accept_cost)
-            )
-            if g is not None and blocked:
+            if g is not None and g.kind is GateKind.CANNOT_RUN:
                 # Said *before* spending: nothing is sent until the user agrees (or has credits).
                 store.not_sent(gen_id, str(g.kind))
                 if first:

@@ -223,7 +223,7 @@
   }
 
   // --- reading tool results ------------------------------------------------------------------
-  const EXPORT_STATES = new Set(["done", "rendering", "waiting"]);
+  const EXPORT_STATES = new Set(["done", "rendering", "waiting", "cancelled"]);
   const RENDERING_EXPORTS = new Set(["pending", "processing"]);
   const PLAYABLE_EXPORTS = new Set(["downloaded", "completed"]);
 
@@ -249,6 +249,8 @@
       const wasRendering = state.render !== null;
       state.render = null;
       if (wasRendering) state.live = { key: "exportDone" };
+    } else if (sc.status === "cancelled") {
+      state.render = null; // stopped: no file, nothing rendering any more
     } else {
       state.render = { state: sc.status, progress: clampPct(sc.progress) };
     }
