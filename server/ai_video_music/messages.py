@@ -1900,6 +1900,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The server is receiving too much at once. Try again in a few seconds.",
         "服务器同时接收的内容过多。请几秒钟后再试。",
     ),
+    "hosted.body.own_share": (
+        "Your requests still arriving are more than the server takes from one user at once. "
+        "Let them finish, then try again.",
+        "您仍在传送中的请求超过了服务器同时接收单个用户的上限。请等它们完成后再试。",
+    ),
     "hosted.upload.pages_limited": (
         "Too many upload pages opened from your network. Wait {minutes} minutes, then open the link again.",
         "你的网络打开上传页面的次数过多。请等待 {minutes} 分钟后再打开链接。",
