@@ -45,6 +45,30 @@ FETCH_TIMEOUT = 5.0  # the lookup and the download together
 LOOKUP_THREADS = 64  # hung lookups of 32 different addresses or sites to fill
 LOOKUPS_PER_ADDRESS = 2  # and per IPv6 site
 CACHE_SECONDS = 3600
+MAX_NESTING = 16  # a document is an object of lists and small objects (jwks: 4 levels)
+
+
+def nesting(body: bytes) -> int:
+    """How deep a JSON text's arrays and objects nest (brackets inside strings aside), without
+    parsing it: a 1,100-byte document of "[" made json.loads raise RecursionError (attack17 A7)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def is_document_url(client_id: str) -> bool:
@@ -96,10 +120,12 @@ class ClientDocuments:
             body = await self._download(target)
         if body is None:
             return None
+        if nesting(body) > MAX_NESTING:  # (json.loads raised RecursionError: a server_error)
+            return None
         try:
             data = json.loads(body)
             metadata = OAuthClientMetadata.model_validate(data)
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):
             return None
         # The document must name itself, and describe a public client: a secret published in a
         # document anyone can read would be no secret.
