@@ -15,7 +15,9 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
 - no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables, and
   no name dressed as NemoVideo's own (``nemovide0.com``, ``nemovideo.com-download.net``);
 - no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks, control characters or
-  invisible format characters (U+200B, U+FEFF, bidi controls: anything of Unicode category Cf);
+  invisible characters: anything of Unicode category Cf (U+200B, U+FEFF, bidi controls) or
+  Default_Ignorable_Code_Point (Hangul fillers, variation selectors, U+034F), private-use or
+  unassigned;
 - no name of the local network: ``ip6-localhost``, a name of one label (``wpad``), ``*.lan``,
   ``*.home.arpa``, ``*.box`` (``fritz.box``), ``*.svc``/``*.cluster.local``, ``*.local``...
 
@@ -329,14 +331,45 @@ class LinkPolicy:
         return f"{scheme}://{shown}" + (f":{port}" if port is not None and port != default else "")
 
 
-# Characters a link must not hold: blanks and line breaks, controls, and the invisible format
-# characters (U+200B, U+FEFF, bidi marks and overrides, TAG characters: Unicode category Cf).
-# A link that reads differently from where it goes is what they are there for.
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+# Characters a link must not hold: blanks and line breaks, controls, the invisible format
+# characters (U+200B, U+FEFF, bidi marks and overrides, TAG characters: Unicode category Cf),
+# private-use and unassigned ones (how they look is anyone's guess), and the rest of Unicode's
+# Default_Ignorable_Code_Point (rendered as nothing). A link that reads differently from where it
+# goes is what they are there for.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+# Default_Ignorable_Code_Point (DerivedCoreProperties.txt) is Cf, Variation_Selector and
+# Other_Default_Ignorable_Code_Point (PropList.txt), less a few Cf and white space refused anyway.
+# The last two are not categories Python tells; their ranges, from Unicode 15.1's PropList.txt:
+_IGNORABLE_RANGES = (
+    # Other_Default_Ignorable_Code_Point: combining grapheme joiner, Hangul fillers, Khmer
+    # inherent vowels, an unassigned invisible operator, halfwidth Hangul filler, reserved ones.
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x2065, 0x2065),
+    (0x3164, 0x3164),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0000),
+    (0xE0002, 0xE001F),
+    (0xE0080, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+    # Variation_Selector: Mongolian free variation selectors, VS1-16 and VS17-256.
+    (0x180B, 0x180D),
+    (0x180F, 0x180F),
+    (0xFE00, 0xFE0F),
+    (0xE0100, 0xE01EF),
+)
+
+
+def default_ignorable(char: str) -> bool:
+    """Unicode's Default_Ignorable_Code_Point: shown as nothing where not supported."""
+    point = ord(char)
+    return unicodedata.category(char) == "Cf" or any(low <= point <= high for low, high in _IGNORABLE_RANGES)
 
 
 def _unseen(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES
+    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES or default_ignorable(char)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
