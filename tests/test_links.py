@@ -163,6 +163,16 @@ def test_a_link_with_ordinary_non_ascii_letters_passes() -> None:
         "fritz.box",
         "kubernetes.default.svc",
         "api.default.svc.cluster.local",
+        # attack17 A9: the rule's kinds, not just the names the attack used.
+        "localhost4.localdomain4",  # 127.0.0.1 in Fedora's, RHEL's and Amazon Linux's /etc/hosts
+        "localhost6.localdomain6",  # ::1 there
+        "localhost4",
+        "app.localhost6",
+        "nas.localdomain6",
+        "demo.localdev.me",  # a public wildcard to 127.0.0.1 (ingress-nginx's docs)
+        "x.fuf.me",
+        "kubernetes.default",  # completed by a pod's search domains: the cluster's API server
+        "metrics-server.kube-system",
     ],
 )
 def test_names_of_this_machine_or_the_local_network_are_refused(host: str) -> None:
@@ -171,6 +181,14 @@ def test_names_of_this_machine_or_the_local_network_are_refused(host: str) -> No
         PRODUCTION.check(url)
     assert info.value.reason is Refusal.LOCAL
     assert PRODUCTION.safe(url) is None
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost.example.com", "localhosting.com", "localdomain.example.org", "default.example.com"]
+)
+def test_public_names_that_merely_contain_a_local_word_pass(host: str) -> None:
+    url = f"https://{host}/a.mp4"
+    assert PRODUCTION.check(url) == url
 
 
 def test_a_backend_on_a_local_network_name_may_link_there() -> None:

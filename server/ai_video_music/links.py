@@ -18,8 +18,10 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
   invisible characters: anything of Unicode category Cf (U+200B, U+FEFF, bidi controls) or
   Default_Ignorable_Code_Point (Hangul fillers, variation selectors, U+034F), private-use or
   unassigned;
-- no name of the local network: ``ip6-localhost``, a name of one label (``wpad``), ``*.lan``,
-  ``*.home.arpa``, ``*.box`` (``fritz.box``), ``*.svc``/``*.cluster.local``, ``*.local``...
+- no name of the local network: ``ip6-localhost``, ``localhost4.localdomain4``, a name of one
+  label (``wpad``), ``*.lan``, ``*.home.arpa``, ``*.box`` (``fritz.box``), a ``localdomain*``
+  label, ``*.svc``/``*.cluster.local`` and Kubernetes' own namespaces (``kubernetes.default``),
+  ``*.local``...
 
 Host names are judged here by their spelling (resolving them would be a request in itself);
 before we connect to one, :meth:`LinkPolicy.pin` resolves it and judges every address it resolves
@@ -72,7 +74,17 @@ _LOOPBACK_DOMAINS = (
     "localho.st",
     "localhost.direct",
     "local.gd",
+    "localdev.me",  # ingress-nginx's docs
+    "fuf.me",
 )
+# This machine however a distribution spells it, as the last label (x.localhost6) or the first
+# before local domains: localhost4.localdomain4 (Fedora's, RHEL's and Amazon Linux's /etc/hosts).
+_LOOPBACK_LABEL = re.compile(r"localhost[0-9a-z-]*")
+# The local network's own domain, as the last label: localdomain, localdomain4, localdomain6.
+_LOCAL_LABEL = re.compile(r"localdomain[0-9a-z-]*")
+# Kubernetes' own namespaces: a pod's search domains complete "kubernetes.default" (the cluster's
+# API server) and "x.kube-system" to x.<namespace>.svc.cluster.local.
+_CLUSTER_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 class Refusal(enum.Enum):
@@ -166,11 +178,18 @@ def local_kind(host: str) -> str | None:
     and a name that spells an address for a wildcard DNS service (:func:`embedded_address`) by
     that address)."""
     name = host.lower().rstrip(".")
+    labels = name.split(".")
     if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
         return "loopback"
     if any(name == domain or name.endswith("." + domain) for domain in _LOOPBACK_DOMAINS):
         return "loopback"
+    if _LOOPBACK_LABEL.fullmatch(labels[-1]) or (
+        _LOOPBACK_LABEL.fullmatch(labels[0]) and all(_LOCAL_LABEL.fullmatch(label) for label in labels[1:])
+    ):
+        return "loopback"
     if name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES):
+        return "private"
+    if _LOCAL_LABEL.fullmatch(labels[-1]) or labels[-1] in _CLUSTER_NAMESPACES:
         return "private"
     address = literal_address(name)
     if address is None and "." not in name:
