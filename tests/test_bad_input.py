@@ -502,3 +502,22 @@ async def test_a_bad_call_loses_nothing_already_stored(
         assert store.project(project_id) == project
     finally:
         store.close()
+
+
+async def test_a_wildcard_of_hundreds_of_folder_levels_is_told_not_a_crash(
+    mcp: Client, tmp_path: Path
+) -> None:
+    """attack17 A10: "d/../" 700 times then "*.jpg" overflowed the stack in the walk (one level of
+    recursion per part): a bare "Error executing tool upload". Now a sentence says why."""
+    (tmp_path / "d").mkdir()
+    (tmp_path / "a.jpg").write_bytes(b"x")
+    pattern = str(tmp_path) + "/" + "d/../" * 700 + "*.jpg"
+    answer = error_text(await call(mcp, "upload", {"files": [pattern]}))
+    # (The 3,500-character pattern itself is shortened in the answer, as every long name is.)
+    assert f"has more than {uploads.MAX_GLOB_PARTS} folder levels" in answer
+    assert t("input.glob_deep.remedy", "en") in answer and "Error executing tool" not in answer
+    with pytest.raises(uploads.GlobTooSlow):  # the walk itself never goes that deep either
+        list(uploads.iter_glob(pattern, time.monotonic() + 30))
+    # A few levels with ".." are still walked, as glob walks them.
+    near = str(tmp_path) + "/" + "d/../" * 5 + "*.jpg"
+    assert list(uploads.iter_glob(near, time.monotonic() + 30)) == glob.glob(near)

@@ -465,11 +465,12 @@ def test_another_local_account_cannot_read_the_secret(other_user: str) -> None:
 ASK_AS_ANOTHER = """
 import http.client, json, sys
 port, secret = int(sys.argv[1]), sys.stdin.read().strip()
+forged = dict(h.split(": ", 1) for h in sys.argv[2:])  # "Name: value" headers of its choosing
 conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
 body = json.dumps({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {
     "protocolVersion": "2025-06-18", "capabilities": {}, "clientInfo": {"name": "x", "version": "1"}}})
 conn.request("POST", "/mcp", body, {"Authorization": "Bearer " + secret, "Content-Type": "application/json",
-                                    "Accept": "application/json, text/event-stream"})
+                                    "Accept": "application/json, text/event-stream", **forged})
 answer = conn.getresponse()
 print(answer.status, answer.getheader("mcp-session-id"), answer.read().decode()[:300])
 """
@@ -506,6 +507,52 @@ def test_another_account_with_the_secret_is_refused_and_the_user_is_served(
     assert f"http.other_account: uid {account.pw_uid}" in said and server.secret not in said
     # The user's own client, with the same secret, is served.
     assert _post(server, authorization=f"Bearer {server.secret}").status_code == 200
+
+
+FORWARDED = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
+
+
+@ONE_SERVER
+def test_a_forwarded_header_naming_the_users_own_connection_gets_another_account_nothing(
+    server: Running, other_user: str
+) -> None:
+    """The other account reads /proc/net/tcp (world-readable), finds the client end of the
+    user's open connection to the server, and names it in X-Forwarded-For: the server still asks
+    who owns the real other end of the request's connection, and refuses."""
+    python = "/usr/bin/python3"
+    if not os.access(python, os.X_OK):
+        pytest.skip("no system python3 for the other account")
+    account = pwd.getpwnam(other_user)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as users_own:
+        users_port = users_own.getsockname()[1]
+        forged = [f"X-Forwarded-For: 127.0.0.1:{users_port}", f'Forwarded: for="127.0.0.1:{users_port}"']
+        asked = subprocess.run(
+            [python, "-c", ASK_AS_ANOTHER, str(server.port), *forged],
+            input=server.secret,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            user=account.pw_uid,
+            group=account.pw_gid,
+            extra_groups=[],
+            cwd="/",
+        )
+    assert asked.returncode == 0, asked.stderr
+    status, session, body = asked.stdout.split(" ", 2)
+    assert (status, session) == ("403", "None"), asked.stdout
+    assert "account it runs as" in body
+
+
+@ONE_SERVER
+@pytest.mark.parametrize("header", FORWARDED)
+def test_the_users_own_request_is_judged_by_its_connection_not_a_forwarded_header(
+    server: Running, header: str
+) -> None:
+    """A forwarded header naming a connection that doesn't exist changes nothing for the user:
+    the check looks up the request's own connection (no proxy ever sits in front of serve --http)."""
+    value = 'for="127.0.0.1:1"' if header == "Forwarded" else "127.0.0.1:1"
+    answer = _post(server, authorization=f"Bearer {server.secret}", **{header: value})
+    assert answer.status_code == 200, answer.text
 
 
 def _asgi_status(guard: LocalOnly, client: tuple[str, int], path: str = "/mcp", **headers: str) -> int:

@@ -3,11 +3,13 @@ local addresses, schemes, credentials and look-alike hosts are refused; ordinary
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from ai_video_music import errors
 from ai_video_music.client import check_upload_url
-from ai_video_music.links import LinkPolicy, Refusal, UnsafeLinkError
+from ai_video_music.links import LinkPolicy, Refusal, UnsafeLinkError, default_ignorable
 
 PRODUCTION = LinkPolicy("https://mega-api-prod.nemovideo.ai")
 SIMULATOR = LinkPolicy("http://127.0.0.1:8787")
@@ -102,6 +104,41 @@ def test_a_link_with_invisible_characters_is_refused(url: str) -> None:
         assert info.value.reason is Refusal.MALFORMED
 
 
+@pytest.mark.parametrize(
+    "char",
+    [
+        "\u3164",  # Hangul filler (a letter, Lo)
+        "\u115f",  # Hangul choseong filler
+        "\uffa0",  # halfwidth Hangul filler
+        "\u034f",  # combining grapheme joiner (Mn)
+        "\ufe0f",  # variation selector 16 (Mn)
+        "\U000e0100",  # variation selector 17
+        "\u180b",  # Mongolian free variation selector
+        "\u2065",  # unassigned, default-ignorable (Cn)
+        "\u17b4",  # Khmer inherent vowel (Mn)
+        "\ue000",  # private use (Co)
+        "\U000e0fff",  # reserved, default-ignorable
+    ],
+)
+def test_a_link_with_a_default_ignorable_or_unknown_character_is_refused(char: str) -> None:
+    """attack17 A8: characters Unicode says to render as nothing (Default_Ignorable_Code_Point)
+    but not of category Cf passed, and reached files[].url as they were."""
+    for policy in (PRODUCTION, SIMULATOR):
+        with pytest.raises(UnsafeLinkError) as info:
+            policy.check(f"https://cdn.example.com/a{char}b.mp4")
+        assert info.value.reason is Refusal.MALFORMED
+
+
+def test_default_ignorable_is_unicodes_whole_set_around_the_ones_named() -> None:
+    """The set is Unicode's property, not a list of the characters an attack used: every format
+    character, every variation selector, the whole reserved tag-and-selector plane block."""
+    assert all(default_ignorable(chr(c)) for c in range(0xE0000, 0xE1000))
+    assert all(default_ignorable(chr(c)) for c in range(0xFE00, 0xFE10))
+    assert all(default_ignorable(chr(c)) for c in range(0x110000) if unicodedata.category(chr(c)) == "Cf")
+    # Neighbours that are seen: Hangul letters beside the fillers, Khmer vowels beside U+17B4/5.
+    assert not any(default_ignorable(c) for c in "\u1161\u3165\u17b6\u034e\ufe10éあ")
+
+
 def test_a_link_with_ordinary_non_ascii_letters_passes() -> None:
     assert (
         PRODUCTION.check("https://cdn.example.com/café/海滩.mp4") == "https://cdn.example.com/café/海滩.mp4"
@@ -126,6 +163,16 @@ def test_a_link_with_ordinary_non_ascii_letters_passes() -> None:
         "fritz.box",
         "kubernetes.default.svc",
         "api.default.svc.cluster.local",
+        # attack17 A9: the rule's kinds, not just the names the attack used.
+        "localhost4.localdomain4",  # 127.0.0.1 in Fedora's, RHEL's and Amazon Linux's /etc/hosts
+        "localhost6.localdomain6",  # ::1 there
+        "localhost4",
+        "app.localhost6",
+        "nas.localdomain6",
+        "demo.localdev.me",  # a public wildcard to 127.0.0.1 (ingress-nginx's docs)
+        "x.fuf.me",
+        "kubernetes.default",  # completed by a pod's search domains: the cluster's API server
+        "metrics-server.kube-system",
     ],
 )
 def test_names_of_this_machine_or_the_local_network_are_refused(host: str) -> None:
@@ -134,6 +181,14 @@ def test_names_of_this_machine_or_the_local_network_are_refused(host: str) -> No
         PRODUCTION.check(url)
     assert info.value.reason is Refusal.LOCAL
     assert PRODUCTION.safe(url) is None
+
+
+@pytest.mark.parametrize(
+    "host", ["localhost.example.com", "localhosting.com", "localdomain.example.org", "default.example.com"]
+)
+def test_public_names_that_merely_contain_a_local_word_pass(host: str) -> None:
+    url = f"https://{host}/a.mp4"
+    assert PRODUCTION.check(url) == url
 
 
 def test_a_backend_on_a_local_network_name_may_link_there() -> None:

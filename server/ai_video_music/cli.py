@@ -467,8 +467,16 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
     # A line per request only with -v (as set up in _logging; uvicorn's own logging config would
     # turn it back on): a web page's refused fetches would fill the log with them.
     access_log = logging.getLogger("uvicorn.access").isEnabledFor(logging.INFO)
+    # No proxy headers: uvicorn trusts X-Forwarded-For from any loopback peer by default, and the
+    # owner check must look up the connection's real other end, never one a header names.
     config = uvicorn.Config(
-        app, host=address, port=port, log_level=server.settings.log_level.lower(), access_log=access_log
+        app,
+        host=address,
+        port=port,
+        log_level=server.settings.log_level.lower(),
+        access_log=access_log,
+        proxy_headers=False,
+        forwarded_allow_ips="",
     )
     freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"

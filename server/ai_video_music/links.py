@@ -15,9 +15,13 @@ and every web link the user asks the backend to fetch goes through :class:`LinkP
 - no look-alike host: only ASCII names, no punycode labels (``xn--``), no Unicode confusables, and
   no name dressed as NemoVideo's own (``nemovide0.com``, ``nemovideo.com-download.net``);
 - no ``javascript:``, ``data:``, ``file:`` or any other scheme, no blanks, control characters or
-  invisible format characters (U+200B, U+FEFF, bidi controls: anything of Unicode category Cf);
-- no name of the local network: ``ip6-localhost``, a name of one label (``wpad``), ``*.lan``,
-  ``*.home.arpa``, ``*.box`` (``fritz.box``), ``*.svc``/``*.cluster.local``, ``*.local``...
+  invisible characters: anything of Unicode category Cf (U+200B, U+FEFF, bidi controls) or
+  Default_Ignorable_Code_Point (Hangul fillers, variation selectors, U+034F), private-use or
+  unassigned;
+- no name of the local network: ``ip6-localhost``, ``localhost4.localdomain4``, a name of one
+  label (``wpad``), ``*.lan``, ``*.home.arpa``, ``*.box`` (``fritz.box``), a ``localdomain*``
+  label, ``*.svc``/``*.cluster.local`` and Kubernetes' own namespaces (``kubernetes.default``),
+  ``*.local``...
 
 Host names are judged here by their spelling (resolving them would be a request in itself);
 before we connect to one, :meth:`LinkPolicy.pin` resolves it and judges every address it resolves
@@ -70,7 +74,17 @@ _LOOPBACK_DOMAINS = (
     "localho.st",
     "localhost.direct",
     "local.gd",
+    "localdev.me",  # ingress-nginx's docs
+    "fuf.me",
 )
+# This machine however a distribution spells it, as the last label (x.localhost6) or the first
+# before local domains: localhost4.localdomain4 (Fedora's, RHEL's and Amazon Linux's /etc/hosts).
+_LOOPBACK_LABEL = re.compile(r"localhost[0-9a-z-]*")
+# The local network's own domain, as the last label: localdomain, localdomain4, localdomain6.
+_LOCAL_LABEL = re.compile(r"localdomain[0-9a-z-]*")
+# Kubernetes' own namespaces: a pod's search domains complete "kubernetes.default" (the cluster's
+# API server) and "x.kube-system" to x.<namespace>.svc.cluster.local.
+_CLUSTER_NAMESPACES = ("default", "kube-system", "kube-public", "kube-node-lease")
 
 
 class Refusal(enum.Enum):
@@ -164,11 +178,18 @@ def local_kind(host: str) -> str | None:
     and a name that spells an address for a wildcard DNS service (:func:`embedded_address`) by
     that address)."""
     name = host.lower().rstrip(".")
+    labels = name.split(".")
     if name in _LOOPBACK_NAMES or name.endswith(".localhost"):
         return "loopback"
     if any(name == domain or name.endswith("." + domain) for domain in _LOOPBACK_DOMAINS):
         return "loopback"
+    if _LOOPBACK_LABEL.fullmatch(labels[-1]) or (
+        _LOOPBACK_LABEL.fullmatch(labels[0]) and all(_LOCAL_LABEL.fullmatch(label) for label in labels[1:])
+    ):
+        return "loopback"
     if name in _LOCAL_NAMES or name.endswith(_LOCAL_SUFFIXES):
+        return "private"
+    if _LOCAL_LABEL.fullmatch(labels[-1]) or labels[-1] in _CLUSTER_NAMESPACES:
         return "private"
     address = literal_address(name)
     if address is None and "." not in name:
@@ -329,14 +350,45 @@ class LinkPolicy:
         return f"{scheme}://{shown}" + (f":{port}" if port is not None and port != default else "")
 
 
-# Characters a link must not hold: blanks and line breaks, controls, and the invisible format
-# characters (U+200B, U+FEFF, bidi marks and overrides, TAG characters: Unicode category Cf).
-# A link that reads differently from where it goes is what they are there for.
-_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zs", "Zl", "Zp"})
+# Characters a link must not hold: blanks and line breaks, controls, the invisible format
+# characters (U+200B, U+FEFF, bidi marks and overrides, TAG characters: Unicode category Cf),
+# private-use and unassigned ones (how they look is anyone's guess), and the rest of Unicode's
+# Default_Ignorable_Code_Point (rendered as nothing). A link that reads differently from where it
+# goes is what they are there for.
+_UNSEEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"})
+# Default_Ignorable_Code_Point (DerivedCoreProperties.txt) is Cf, Variation_Selector and
+# Other_Default_Ignorable_Code_Point (PropList.txt), less a few Cf and white space refused anyway.
+# The last two are not categories Python tells; their ranges, from Unicode 15.1's PropList.txt:
+_IGNORABLE_RANGES = (
+    # Other_Default_Ignorable_Code_Point: combining grapheme joiner, Hangul fillers, Khmer
+    # inherent vowels, an unassigned invisible operator, halfwidth Hangul filler, reserved ones.
+    (0x034F, 0x034F),
+    (0x115F, 0x1160),
+    (0x17B4, 0x17B5),
+    (0x2065, 0x2065),
+    (0x3164, 0x3164),
+    (0xFFA0, 0xFFA0),
+    (0xFFF0, 0xFFF8),
+    (0xE0000, 0xE0000),
+    (0xE0002, 0xE001F),
+    (0xE0080, 0xE00FF),
+    (0xE01F0, 0xE0FFF),
+    # Variation_Selector: Mongolian free variation selectors, VS1-16 and VS17-256.
+    (0x180B, 0x180D),
+    (0x180F, 0x180F),
+    (0xFE00, 0xFE0F),
+    (0xE0100, 0xE01EF),
+)
+
+
+def default_ignorable(char: str) -> bool:
+    """Unicode's Default_Ignorable_Code_Point: shown as nothing where not supported."""
+    point = ord(char)
+    return unicodedata.category(char) == "Cf" or any(low <= point <= high for low, high in _IGNORABLE_RANGES)
 
 
 def _unseen(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES
+    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES or default_ignorable(char)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

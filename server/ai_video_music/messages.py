@@ -236,6 +236,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "input.no_match": ("No files match {pattern}.", "没有文件匹配 {pattern}。"),
     "input.no_match.remedy": ("Check the folder and the pattern.", "请检查文件夹和通配模式。"),
+    "input.glob_deep": (
+        "{pattern} has more than {max} folder levels (“..” counts as one).",
+        "{pattern} 的文件夹层级超过 {max} 层（“..” 也算一层）。",
+    ),
+    "input.glob_deep.remedy": (
+        "Name the folder itself, without “..”, and the files in it.",
+        "请直接写出文件夹本身（不要用“..”）及其中的文件。",
+    ),
     "input.glob_slow": ("Searching for {pattern} takes too long.", "查找 {pattern} 耗时过长。"),
     "input.glob_slow.remedy": (
         "Name the folder more precisely (fewer wildcards).",
@@ -1969,6 +1977,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "hosted.body.busy": (
         "The server is receiving too much at once. Try again in a few seconds.",
         "服务器同时接收的内容过多。请几秒钟后再试。",
+    ),
+    "hosted.body.own_share": (
+        "Your requests still arriving are more than the server takes from one user at once. "
+        "Let them finish, then try again.",
+        "您仍在传送中的请求超过了服务器同时接收单个用户的上限。请等它们完成后再试。",
     ),
     "hosted.upload.pages_limited": (
         "Too many upload pages opened from your network. Wait {minutes} minutes, then open the link again.",

@@ -43,6 +43,8 @@ MAX_GLOB_MATCHES = MAX_FILES_PER_UPLOAD
 GLOB_SECONDS = 10.0
 # Directory entries one wildcard search may read (a home folder's few levels: tens of thousands).
 MAX_GLOB_ENTRIES = 200_000
+# Folder levels a wildcard may have ("..", "." included): deeper than any real folder a user names.
+MAX_GLOB_PARTS = 64
 UPLOAD_POLL_S = 10
 
 Roots = Callable[[], Awaitable[list[Path]]]
@@ -287,6 +289,8 @@ class Uploads:
         raise InputError("input.relative_missing", path=raw, roots=", ".join(map(str, folders[:3])))
 
     async def _glob(self, pattern: str, raw: str) -> list[Path]:
+        if len(glob_parts(pattern)) > MAX_GLOB_PARTS:  # ~700 ("d/../" repeated) overflowed the stack
+            raise InputError("input.glob_deep", pattern=raw, max=MAX_GLOB_PARTS)
         # Within what the call has left: a slow disk must read as a slow search, not a slow service.
         left = budget.remaining()
         seconds = GLOB_SECONDS if left is None else max(0.0, min(GLOB_SECONDS, left - self.s.reserve()))
@@ -357,6 +361,8 @@ def iter_glob(
 
     def expand(base: str, parts: list[str]) -> Iterator[str]:
         head, rest = parts[0], parts[1:]
+        if time.monotonic() > stop:  # the plain parts are looked at within the deadline too
+            raise GlobTooSlow
         if not _MAGIC.search(head):
             path = os.path.join(base, head)
             if rest and os.path.isdir(path):
@@ -374,6 +380,14 @@ def iter_glob(
                 yield path
 
     root = os.sep if pattern.startswith(os.sep) else ""
-    parts = [part for part in pattern.split(os.sep) if part]
+    parts = glob_parts(pattern)
+    if len(parts) > MAX_GLOB_PARTS:  # (callers say so first: a walk one generator deep per part)
+        raise GlobTooSlow
     if parts:
         yield from expand(root, parts)
+
+
+def glob_parts(pattern: str) -> list[str]:
+    """The folder levels of a wildcard pattern, each walked in turn ("a/../" counts twice: the
+    walk takes ".." as it is, as glob does)."""
+    return [part for part in pattern.split(os.sep) if part]

@@ -18,12 +18,23 @@ import pytest
 STACK_SCRIPT = Path(__file__).resolve().parents[2] / "scripts" / "hosted-stack"
 
 
+def _stack() -> dict[str, object]:
+    return runpy.run_path(str(STACK_SCRIPT), run_name="hosted_stack")
+
+
 def stack_config() -> str:
     """The documented stack's HAProxy configuration (one copy: what the tests run is what
-    operators are told to run), with ``{bind}`` and ``{servers}`` to fill in."""
-    template = runpy.run_path(str(STACK_SCRIPT), run_name="hosted_stack")["HAPROXY"]
+    operators are told to run), with ``{bind}``, ``{servers}`` and ``{per_source}`` to fill in."""
+    template = _stack()["HAPROXY"]
     assert isinstance(template, str)
     return template
+
+
+def per_source() -> int:
+    """The documented stack's cap on one source's connections at once."""
+    cap = _stack()["PER_SOURCE"]
+    assert isinstance(cap, int)
+    return cap
 
 
 def haproxy() -> str:
@@ -38,14 +49,17 @@ def haproxy() -> str:
 
 
 @contextmanager
-def balancer(sock: socket.socket, backends: Sequence[int]) -> Iterator[None]:
+def balancer(sock: socket.socket, backends: Sequence[int], source_cap: int | None = None) -> Iterator[None]:
     """HAProxy serving on the listening ``sock`` (inherited, so it accepts connections from the
-    start: nothing to wait for), spreading requests over ``backends`` in turn."""
+    start: nothing to wait for), spreading requests over ``backends`` in turn; ``source_cap``
+    replaces the stack's connections-per-source cap."""
     binary = haproxy()
     servers = "\n".join(f"    server s{i} 127.0.0.1:{p}" for i, p in enumerate(backends))
     folder = Path(tempfile.mkdtemp(prefix="nemo-haproxy-"))
     config = folder / "haproxy.cfg"
-    config.write_text(stack_config().format(bind=f"fd@{sock.fileno()}", servers=servers), encoding="utf-8")
+    cap = per_source() if source_cap is None else source_cap
+    text = stack_config().format(bind=f"fd@{sock.fileno()}", servers=servers, per_source=cap)
+    config.write_text(text, encoding="utf-8")
     process = subprocess.Popen(
         [binary, "-db", "-f", str(config)],
         pass_fds=[sock.fileno()],

@@ -11,6 +11,7 @@ import httpx
 import pytest
 
 from ai_video_music.config import Settings
+from ai_video_music.hosted.oauth import PostgresOAuthProvider
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
@@ -63,3 +64,27 @@ async def test_a_valid_token_is_never_counted(base: str, sim: Simulator) -> None
     async with signed_in(base, token, storage) as client:
         results = [await call(client, "credits") for _ in range(2 * ALLOWED)]
     assert not any(r.is_error for r in results)
+
+
+async def test_a_bearer_on_a_path_that_needs_none_is_never_looked_up(
+    base: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """attack17 A6: the bearer check ran on every path, so a made-up token sent to /healthz or an
+    unknown path cost a database lookup each time, past the /mcp limit. Only the paths that use
+    a token look it up; the others answer as they would without one."""
+    looked_up: list[str] = []
+    real = PostgresOAuthProvider.load_access_token
+
+    async def counting(self: PostgresOAuthProvider, token: str) -> object:
+        looked_up.append(token)
+        return await real(self, token)
+
+    monkeypatch.setattr(PostgresOAuthProvider, "load_access_token", counting)
+    async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+        for i in range(10):
+            headers = {"Authorization": f"Bearer made-up-{i}"}
+            assert (await http.get("/healthz", headers=headers)).status_code == 200
+            assert (await http.get("/nothing-here", headers=headers)).status_code == 404
+            metadata = await http.get("/.well-known/oauth-authorization-server", headers=headers)
+            assert metadata.status_code == 200
+    assert looked_up == []

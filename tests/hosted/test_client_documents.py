@@ -232,3 +232,15 @@ async def test_a_layered_gzip_document_is_refused_without_inflating_it(
     assert peak < 32 * 1024**2, peak
     # One gzip layer, as any web server may send: still read.
     assert await fetcher.fetch(f"{base}/gzipped.json") is not None
+
+
+@pytest.mark.parametrize("body", [b"[" * 1100, b'{"client_id": ' + b"[" * 100 + b"]" * 100 + b"}"])
+async def test_a_deeply_nested_document_is_an_unknown_client_not_a_crash(body: bytes) -> None:
+    """attack17 A7: 1,100 bytes of "[" (under the 5 KiB cap) raised RecursionError inside
+    /authorize: a traceback and server_error instead of "unknown client"."""
+    url = "https://docs.example.com/c.json"
+    fetcher = ClientDocuments(
+        transport=httpx.MockTransport(lambda _: httpx.Response(200, content=body)),
+        resolve=lambda host, port: ["93.184.216.34"],
+    )
+    assert await fetcher.fetch(url) is None

@@ -143,3 +143,88 @@ async def test_a_body_that_trickles_ends_at_its_deadline() -> None:
     with anyio.fail_after(10):
         await guard({"type": "http", "path": "/token", "headers": [], "method": "POST"}, receive, send)
     assert sent[0]["status"] == 408
+
+
+class _Token:
+    def __init__(self, subject: str) -> None:
+        self.subject = subject
+
+
+class _User:
+    def __init__(self, subject: str) -> None:
+        self.access_token = _Token(subject)
+
+
+async def test_one_user_or_address_holds_only_its_share_and_others_are_served() -> None:
+    """attack17 A2: one signed-in user's stalled bodies filled the instance's whole budget and
+    every other user's /mcp got 503. Each user (all their requests) and, before sign-in, each
+    address holds at most its share; everyone else is still served, from the same address too."""
+    release = anyio.Event()
+    holding = anyio.Event()
+
+    async def app(scope: Scope, receive: Receive, send: Send) -> None:
+        while True:
+            message = await receive()
+            if scope["path"] == "/stall":
+                holding.set()
+                await release.wait()
+            if not message.get("more_body"):
+                break
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"ok"})
+
+    held = HeldBytes(100, share=40)
+    guard = BodyGuard(app, {}, Rule(80, 30), held, unbounded="/upload", mcp_path="/mcp")
+
+    async def run(path: str, size: int, user: str | None = None, address: str = "192.0.2.1") -> Message:
+        pending = [{"type": "http.request", "body": b"x" * size, "more_body": True}]
+        pending.append({"type": "http.request", "body": b"", "more_body": False})
+        sent: list[Message] = []
+
+        async def receive() -> Message:
+            return pending.pop(0) if pending else {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            sent.append(message)
+
+        scope: dict[str, object] = {
+            "type": "http",
+            "path": path,
+            "headers": [],
+            "method": "POST",
+            "client": (address, 40000),
+        }
+        if user is not None:
+            scope["user"] = _User(user)
+        await guard(scope, receive, send)
+        return {"status": sent[0]["status"], "body": b"".join(m.get("body", b"") for m in sent[1:])}
+
+    answers: dict[str, Message] = {}
+
+    async def stall(name: str, user: str | None, address: str = "192.0.2.1") -> None:
+        answers[name] = await run("/stall", 40, user, address)
+
+    with anyio.fail_after(10):
+        async with anyio.create_task_group() as tg:
+            tg.start_soon(stall, "mallory", "mallory")
+            await holding.wait()
+            assert held.held == 40
+            answers["mallory again"] = await run("/other", 10, "mallory", "198.51.100.7")
+            answers["alice, same address"] = await run("/other", 40, "alice")
+            holding = anyio.Event()
+            tg.start_soon(stall, "anonymous", None, "203.0.113.5")
+            await holding.wait()
+            answers["same address, not signed in"] = await run("/other", 10, None, "203.0.113.5")
+            answers["another address"] = await run("/other", 20, None, "203.0.113.6")
+            release.set()
+    statuses = {name: answer["status"] for name, answer in answers.items()}
+    assert statuses == {
+        "mallory": 200,
+        "mallory again": 503,
+        "alice, same address": 200,
+        "anonymous": 200,
+        "same address, not signed in": 503,
+        "another address": 200,
+    }
+    assert "from one user at once" in answers["mallory again"]["body"].decode()
+    assert held.held == 0 and held.by_asker == {}

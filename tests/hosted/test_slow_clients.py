@@ -4,6 +4,7 @@ every user, and a bare instance kept such a connection for ever (uvicorn has no 
 
 from __future__ import annotations
 
+import http.client
 import socket
 import urllib.request
 
@@ -14,7 +15,7 @@ from starlette.routing import Route
 
 from ai_video_music.hosted.serve import slow_client_options
 
-from .balancer import balancer
+from .balancer import balancer, per_source
 from .serving import listen, port_of, serving
 
 PARTIAL = b"POST /token HTTP/1.1\r\nHost: x\r\nX-Slow: "  # headers that never end
@@ -33,6 +34,16 @@ def healthz(port: int) -> int:
         return int(answer.status)
 
 
+def healthz_from(source: str, port: int) -> int:
+    """/healthz asked from another loopback address (another client, to the balancer)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    try:
+        conn.request("GET", "/healthz")
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
 def closed_by_server(sock: socket.socket) -> bool:
     """Whether the server ends the connection (read until it does, or 30 s: a hang is a failure)."""
     sock.settimeout(30)
@@ -41,7 +52,23 @@ def closed_by_server(sock: socket.socket) -> bool:
             pass
     except TimeoutError:
         return False
+    except ConnectionResetError:  # refused at once (HAProxy's reject resets)
+        return True
     return True
+
+
+def answer_to_one_more(port: int, request: bytes) -> bytes:
+    """What one more connection from 127.0.0.1 is answered until the balancer closes it (b""
+    for a connection refused or reset; a hang of 30 s fails)."""
+    answer = b""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as conn:
+            conn.sendall(request)
+            while chunk := conn.recv(4096):
+                answer += chunk
+    except (ConnectionResetError, ConnectionRefusedError, BrokenPipeError):
+        pass
+    return answer
 
 
 def test_an_instance_closes_connections_whose_headers_never_end() -> None:
@@ -68,10 +95,40 @@ def test_the_documented_balancer_serves_others_while_one_client_holds_1100_half_
         port = port_of(front)
         try:
             for _ in range(1100):
+                try:  # past its per-source cap, a connection is reset at once
+                    conn = socket.create_connection(("127.0.0.1", port), timeout=10)
+                    held.append(conn)
+                    conn.sendall(PARTIAL)
+                except OSError:
+                    continue
+            assert healthz_from("127.0.0.2", port) == 200
+        finally:
+            for conn in held:
+                conn.close()
+
+
+def test_one_source_past_its_cap_is_closed_at_once_and_others_are_served() -> None:
+    """attack17 A3: one client held every frontend slot of the documented stack with 3,600
+    half-sent requests. Each source has a cap on its connections at once: past it, a connection
+    is closed without an answer (not held until the header timeout), and other sources are served."""
+    assert 100 <= per_source() <= 3500 // 4  # generous for claude.ai's few addresses, yet a share
+    backend = listen()
+    front = listen()
+    held: list[socket.socket] = []
+    with front, serving(tiny_app(), backend), balancer(front, [port_of(backend)], source_cap=20):
+        port = port_of(front)
+        try:
+            for _ in range(20):
                 conn = socket.create_connection(("127.0.0.1", port), timeout=10)
                 conn.sendall(PARTIAL)
                 held.append(conn)
-            assert healthz(port) == 200
+            assert healthz_from("127.0.0.2", port) == 200
+            # The next one from the same source: closed at once, before or after its request,
+            # never answered (one kept till the header timeout would get a 408), the held ones kept.
+            assert answer_to_one_more(port, PARTIAL) == b""
+            assert answer_to_one_more(port, b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n") == b""
+            assert all(conn.fileno() >= 0 for conn in held)
+            assert healthz_from("127.0.0.3", port) == 200
         finally:
             for conn in held:
                 conn.close()

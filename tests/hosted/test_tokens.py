@@ -346,3 +346,17 @@ async def test_token_refuses_a_resource_other_than_this_server(
     assert other.status_code == 400 and other.json()["error"] == "invalid_target"
     ours = await http.post("/token", data=form | {"resource": f"{hosted.base}/mcp"})
     assert ours.status_code == 200  # the refused request used nothing up
+
+
+async def test_token_refuses_another_resource_however_the_form_is_sent(
+    http: httpx.AsyncClient, user: SignedIn, hosted: Server
+) -> None:
+    """attack17 A5: the check read the form with parse_qs, the SDK with Starlette's parser, which
+    also takes multipart: a multipart exchange naming another resource got a token. The check
+    now reads what the SDK reads."""
+    form = {"grant_type": "refresh_token", "refresh_token": user.refresh, "client_id": user.client_id}
+    foreign = form | {"resource": "https://other.example/mcp"}
+    multipart = await http.post("/token", files={k: (None, v) for k, v in foreign.items()})
+    assert multipart.status_code == 400 and multipart.json()["error"] == "invalid_target"
+    ours = await http.post("/token", files={k: (None, v) for k, v in form.items()})
+    assert ours.status_code == 200  # the refused request used nothing up

@@ -33,12 +33,13 @@ from mcp.server.auth.settings import ClientRegistrationOptions, RevocationOption
 from mcp.server.transport_security import TransportSecuritySettings
 from pydantic import AnyHttpUrl
 from starlette.applications import Starlette
+from starlette.authentication import AuthCredentials, AuthenticationBackend, UnauthenticatedUser
 from starlette.middleware import Middleware
 from starlette.middleware.authentication import AuthenticationMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..config import Settings
 from ..messages import t
@@ -103,6 +104,30 @@ class McpEndpoint:
                     await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
                     return
         await self.servers.handle(user, scope, receive, send)
+
+
+class BearersOnly:
+    """ASGI middleware: the bearer check (``AuthenticationMiddleware``: a database lookup of the
+    token) only on the paths that use a token, ``path`` and those under ``prefix``; elsewhere the
+    request is anonymous whatever it carries, so a made-up token sent to /healthz or an unknown
+    path costs no lookup (attack17 A6: only /mcp's were limited)."""
+
+    def __init__(self, app: ASGIApp, *, path: str, prefix: str, backend: AuthenticationBackend) -> None:
+        self.app = app
+        self.path = path
+        self.prefix = prefix
+        self.checked = AuthenticationMiddleware(app, backend=backend)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        path = str(scope.get("path", ""))
+        if path == self.path or path.startswith(self.prefix):
+            await self.checked(scope, receive, send)
+            return
+        scope["auth"], scope["user"] = AuthCredentials(), UnauthenticatedUser()
+        await self.app(scope, receive, send)
 
 
 def transport_security(config: HostedConfig) -> TransportSecuritySettings:
@@ -295,7 +320,9 @@ def create_app(
             BadBearers, path=MCP_PATH, limit=RateLimit(pool, "bad_bearer", config.tokens_per_address, window)
         ),
         Middleware(
-            AuthenticationMiddleware,
+            BearersOnly,
+            path=MCP_PATH,
+            prefix=UPLOAD_PATH,  # the upload page tells a signed-in user someone else's link
             backend=BearerAuthBackend(ProviderTokenVerifier(provider), resource_server_url=resource),
         ),
         Middleware(AuthContextMiddleware),

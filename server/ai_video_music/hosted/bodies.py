@@ -12,7 +12,12 @@ and a body the app does read is refused as soon as it is
   few KiB; a signed-in ``/mcp`` keeps the SDK's 4 MiB): 413;
 - still unfinished when its deadline passes (counted from the request's start, so a body that
   trickles a byte at a time ends too): 408;
-- past what the instance holds across all requests in progress: 503 with ``Retry-After``.
+- past what the instance holds across all requests in progress: 503 with ``Retry-After``;
+- past one asker's share of that (:data:`SHARE`, 8 MiB): a signed-in user's, across all their
+  tokens and requests, or, before sign-in, one address's (an IPv4 address, an IPv6 /64): 503 too.
+  So one user's stalled 4 MiB bodies can't fill the instance's budget and shut everyone else out
+  of ``/mcp`` (attack17 A2). A signed-in request is never counted by its address: claude.ai's
+  few addresses carry all of its users.
 
 The upload page is not counted here: it streams to disk, with its own limits and deadline.
 """
@@ -28,6 +33,7 @@ import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..messages import t
+from .clients import scope_client_key
 from .dbaway import SERVER_ERROR, request_languages
 
 SMALL_BODY = 64 * 1024  # /register's ten 2,000-character redirect URIs fit many times over
@@ -35,6 +41,7 @@ MCP_BODY = 4 * 1024 * 1024  # the SDK's own limit for /mcp
 SMALL_DEADLINE_S = 15.0  # a form or a token request, from the request's first byte to its last
 MCP_DEADLINE_S = 60.0  # 4 MiB at ~70 KB/s
 HELD_BUDGET = 64 * 1024 * 1024  # body bytes held across every request in progress
+SHARE = 8 * 1024 * 1024  # of those, by one signed-in user, or one address before sign-in
 BUSY_RETRY_S = 5
 
 
@@ -56,20 +63,42 @@ MCP_RULE = Rule(MCP_BODY, MCP_DEADLINE_S)
 
 
 class HeldBytes:
-    """The body bytes read by requests still in progress, on this instance."""
+    """The body bytes read by requests still in progress, on this instance, in all and by each
+    asker (:func:`asker`), who may hold at most ``share`` of them."""
 
-    def __init__(self, budget: int) -> None:
+    def __init__(self, budget: int, share: int = SHARE) -> None:
         self.budget = budget
+        self.share = min(share, budget)
         self.held = 0
+        self.by_asker: dict[str, int] = {}
 
-    def take(self, size: int) -> bool:
+    def take(self, size: int, asker: str = "") -> bool:
         if self.held + size > self.budget:
             return False
+        own = self.by_asker.get(asker, 0)
+        if own + size > self.share:
+            return False
         self.held += size
+        self.by_asker[asker] = own + size
         return True
 
-    def give_back(self, size: int) -> None:
+    def give_back(self, size: int, asker: str = "") -> None:
         self.held -= size
+        left = self.by_asker.get(asker, 0) - size
+        if left > 0:
+            self.by_asker[asker] = left
+        else:
+            self.by_asker.pop(asker, None)
+
+
+def asker(scope: Scope) -> str:
+    """Whose share a body counts against: the signed-in user's (the bearer check has run by the
+    time ``/mcp`` reads its body), else the client address's."""
+    token = getattr(scope.get("user"), "access_token", None)
+    subject = getattr(token, "subject", None)
+    if isinstance(subject, str) and subject:
+        return f"user {subject}"
+    return f"address {scope_client_key(scope)}"
 
 
 class BodyGuard:
@@ -107,11 +136,12 @@ class BodyGuard:
         ends = self.clock() + rule.deadline
         read = 0
         taken = 0
+        whose: str | None = None
         started = False
         done = False
 
         async def counted() -> Message:
-            nonlocal read, taken, done
+            nonlocal read, taken, done, whose
             if done:  # the body is over: what comes next is a disconnect, whenever it comes
                 return await receive()
             message: Message | None = None
@@ -128,8 +158,11 @@ class BodyGuard:
             read += size
             if read > rule.limit:
                 raise BodyRefused(413, "hosted.body.too_large")
-            if not self.held.take(size):
-                raise BodyRefused(503, "hosted.body.busy")
+            if whose is None:  # at the first read, after the bearer check
+                whose = asker(scope)
+            if not self.held.take(size, whose):
+                mine = self.held.by_asker.get(whose, 0) + size > self.held.share
+                raise BodyRefused(503, "hosted.body.own_share" if mine else "hosted.body.busy")
             taken += size
             done = not message.get("more_body", False)
             return message
@@ -147,7 +180,8 @@ class BodyGuard:
                 raise
             await self._answer(scope, send, refused)
         finally:
-            self.held.give_back(taken)
+            if whose is not None:
+                self.held.give_back(taken, whose)
 
     async def _answer(self, scope: Scope, send: Send, refused: BodyRefused) -> None:
         langs = request_languages(scope)

@@ -5,14 +5,18 @@ addresses only: the URL comes from anyone), and accept only public clients (PKCE
 
 The host's name is looked up (a blocking ``getaddrinfo``, which can't be cancelled) on a few
 threads of our own, never the process's shared ones, within the fetch's one deadline, and one
-client address has at most ``LOOKUPS_PER_ADDRESS`` lookups on them at once, counted until each
-lookup really ends: a domain whose nameserver never answers held the shared threads that every
-user's calls wait for (attack16b F6).
+client address (an IPv4 address, an IPv6 /64), and one IPv6 site (its /48), has at most
+``LOOKUPS_PER_ADDRESS`` lookups on them at once, counted until each lookup really ends: a domain
+whose nameserver never answers held the shared threads that every user's calls wait for (attack16b
+F6). ``LOOKUP_THREADS`` is many times that (a thread is started only when one is needed), so a
+few addresses whose lookups hang hold a few threads, never the pool: two /64s of one /48 filled
+the four threads there were, and everyone else's sign-in by document timed out (attack17 A4).
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import ssl
@@ -32,14 +36,39 @@ from ..pinning import PinError, Pinned, Resolver, pin, system_resolver
 from ..tls import shared_context
 from ..transport import decoded_chunks
 from .client_metadata import problem
+from .clients import keys_of
 
 log = logging.getLogger(__name__)
 
 MAX_DOCUMENT = 5 * 1024  # the draft's suggested limit
 FETCH_TIMEOUT = 5.0  # the lookup and the download together
-LOOKUP_THREADS = 4
-LOOKUPS_PER_ADDRESS = 2
+LOOKUP_THREADS = 64  # hung lookups of 32 different addresses or sites to fill
+LOOKUPS_PER_ADDRESS = 2  # and per IPv6 site
 CACHE_SECONDS = 3600
+MAX_NESTING = 16  # a document is an object of lists and small objects (jwks: 4 levels)
+
+
+def nesting(body: bytes) -> int:
+    """How deep a JSON text's arrays and objects nest (brackets inside strings aside), without
+    parsing it: a 1,100-byte document of "[" made json.loads raise RecursionError (attack17 A7)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for byte in body:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif byte == 0x5C:  # backslash
+                escaped = True
+            elif byte == 0x22:  # quote
+                in_string = False
+        elif byte == 0x22:
+            in_string = True
+        elif byte in (0x5B, 0x7B):  # [ {
+            depth += 1
+            deepest = max(deepest, depth)
+        elif byte in (0x5D, 0x7D):  # ] }
+            depth -= 1
+    return deepest
 
 
 def is_document_url(client_id: str) -> bool:
@@ -91,10 +120,12 @@ class ClientDocuments:
             body = await self._download(target)
         if body is None:
             return None
+        if nesting(body) > MAX_NESTING:  # (json.loads raised RecursionError: a server_error)
+            return None
         try:
             data = json.loads(body)
             metadata = OAuthClientMetadata.model_validate(data)
-        except (ValueError, ValidationError):
+        except (ValueError, ValidationError, RecursionError):
             return None
         # The document must name itself, and describe a public client: a secret published in a
         # document anyone can read would be no secret.
@@ -109,15 +140,16 @@ class ClientDocuments:
     async def _pin(self, url: str, asker: str | None) -> Pinned | None:
         """Resolved once, every address public (it is fetched from the address checked), on our
         own threads; None when refused or when ``asker`` has its lookups under way already."""
+        counted = [] if asker is None else [key for key, _ in keys_of(asker)]  # (and its /48)
         with self._lock:
-            if asker is not None and self._looking_up[asker] >= LOOKUPS_PER_ADDRESS:
+            if any(self._looking_up[key] >= LOOKUPS_PER_ADDRESS for key in counted):
                 log.warning("client metadata document not fetched: its asker's lookups are all under way")
                 return None
-            if asker is not None:
-                self._looking_up[asker] += 1
+            for key in counted:
+                self._looking_up[key] += 1
         lookup: Future[Pinned] = self._lookups.submit(pin, url, self._allowed, self._resolve)
-        if asker is not None:  # (at once when it has ended already: outside the lock)
-            lookup.add_done_callback(lambda _: self._ended(asker))
+        for key in counted:  # (at once when it has ended already: outside the lock)
+            lookup.add_done_callback(functools.partial(self._ended, key))
         try:
             # Cancelled at the deadline: a lookup not begun is dropped, one under way runs out.
             return await asyncio.wrap_future(lookup)
@@ -125,7 +157,7 @@ class ClientDocuments:
             log.warning("client metadata document refused: its host is %s", err.failure.value)
             return None
 
-    def _ended(self, asker: str) -> None:
+    def _ended(self, asker: str, _: object = None) -> None:
         with self._lock:
             self._looking_up[asker] -= 1
             if self._looking_up[asker] <= 0:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from contextvars import ContextVar
 from typing import Any
-from urllib.parse import parse_qs
 
 from mcp.server.auth.provider import (
     AccessToken,
@@ -31,6 +30,9 @@ from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg_pool import AsyncConnectionPool
 from pydantic import AnyHttpUrl, AnyUrl, ValidationError
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -72,12 +74,18 @@ def only_our_resource(app: ASGIApp, resource_url: str) -> ASGIApp:
     """``app`` (the /token route), refusing a request that names another ``resource`` (RFC 8707
     §2.2: ``invalid_target``): the SDK passes it to no provider method, and a client that asked
     for another resource would take our token for that one's (attack16b F5). The form is a few
-    KiB at most (``bodies``); it is read here and handed on."""
+    KiB at most (``bodies``); it is read here and handed on, parsed by the form parser the SDK
+    uses (Starlette's, multipart too: a urlencoded-only reading missed ``resource`` in a
+    multipart body, attack17 A5)."""
 
     async def checked(scope: Scope, receive: Receive, send: Send) -> None:
-        body, read = await read_body(receive)
-        named = parse_qs(body.decode("utf-8", "replace")).get("resource", [])
-        if any(not same_resource(r, resource_url) for r in named):
+        _, read = await read_body(receive)
+        try:
+            async with Request(scope, replay(read, receive)).form() as form:
+                named: list[object] = list(form.getlist("resource"))
+        except (HTTPException, MultiPartException, ValueError):  # malformed: the SDK answers it
+            named = []
+        if any(not (isinstance(r, str) and same_resource(r, resource_url)) for r in named):
             error = {
                 "error": "invalid_target",
                 "error_description": f"this server only issues tokens for {resource_url}",
