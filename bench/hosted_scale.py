@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import os
 import platform
-import signal
 import statistics
 import sys
 import tempfile
@@ -47,7 +46,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.hosted.balancer import balancer, haproxy  # noqa: E402
-from tests.hosted.instances import instances  # noqa: E402
+from tests.hosted.instances import instances, kill_instance  # noqa: E402
 from tests.hosted.oauth_client import signed_in  # noqa: E402
 from tests.hosted.postgres import Cluster, available  # noqa: E402
 from tests.hosted.serving import listen, port_of  # noqa: E402
@@ -215,10 +214,7 @@ async def killer(database_url: str, running: list[tuple[int, Any]], done: anyio.
             ).fetchone()
         if row is not None:
             pid = int(str(row[0]).split(":")[-2])
-            for _, process in running:
-                if process.pid == pid:
-                    process.send_signal(signal.SIGKILL)
-                    process.wait()
+            kill_instance(pid, running)
             with psycopg.connect(database_url, autocommit=True) as conn:
                 conn.execute("UPDATE generations SET lease_until = 0 WHERE owner LIKE %s", (f"%:{pid}:%",))
             done.set()

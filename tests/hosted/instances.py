@@ -1,10 +1,11 @@
-"""Hosted instances in their own processes (the installed console script, as an operator starts
-it), so a test or the benchmark can SIGKILL one."""
+"""Hosted instances in their own processes (``ai-video-music serve --hosted``, forked from the
+tests' fork server: tests/forkserver.py), so a test or the benchmark can SIGKILL one."""
 
 from __future__ import annotations
 
 import base64
 import os
+import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -19,6 +20,16 @@ from ..conftest import server_command
 from .serving import listen, port_of
 
 KEY = base64.urlsafe_b64encode(b"hosted-tests-only-key-32-bytes!!").decode()
+
+
+def kill_instance(pid: int, running: list[tuple[int, subprocess.Popen[bytes]]]) -> None:
+    """SIGKILL the instance whose process is ``pid`` (as its rows name it, ``owner``/``claim``),
+    and wait until it is gone: its launcher (the Popen in ``running``) ends with it."""
+    os.kill(pid, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while all(process.poll() is None for _, process in running):
+        assert time.monotonic() < deadline, "the killed instance's launcher never ended"
+        time.sleep(0.01)
 
 
 def _free_port() -> int:

@@ -6,10 +6,7 @@ simulator's own log)."""
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
-import time
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -23,7 +20,7 @@ from ai_video_music.simulator import Simulator
 
 from ..conftest import call, text
 from .balancer import balancer, haproxy
-from .instances import instances
+from .instances import instances, kill_instance
 from .oauth_client import signed_in
 from .serving import listen, port_of
 
@@ -42,12 +39,7 @@ def _kill_the_reader(database_url: str, running: list[tuple[int, subprocess.Pope
     with psycopg.connect(database_url) as conn:
         row = conn.execute("SELECT owner FROM generations WHERE status='running'").fetchone()
     assert row is not None
-    pid = int(str(row[0]).split(":")[-2])  # the instance's own process (its launcher ends with it)
-    os.kill(pid, signal.SIGKILL)
-    deadline = time.monotonic() + 30
-    while all(p.poll() is None for _, p in running):
-        assert time.monotonic() < deadline, "the killed instance's launcher never ended"
-        time.sleep(0.01)
+    kill_instance(int(str(row[0]).split(":")[-2]), running)
 
 
 async def test_a_turn_on_a_killed_instance_is_followed_to_its_result_and_never_sent_twice(
