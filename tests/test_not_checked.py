@@ -89,8 +89,11 @@ async def test_the_answer_told_later_lists_the_unchecked_parts_too(
             prompt = "Make a 10-second video, a bit brighter."
             assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "working"
             gate.release()
-        out = await ask(client, tool)
-        answer = out["answers"][0] if tool == "status" else out
+        for _ in range(20):  # on a loaded machine the turn may outlast one call's budget: ask again
+            out = await ask(client, tool)
+            answer = (out["answers"] or [{}])[0] if tool == "status" else out
+            if answer.get("not_checked"):
+                break
         assert answer["not_checked"] == ["a bit brighter"], answer
         assert (
             "Not checked against the timeline (look at the video to be sure): “a bit brighter”."
