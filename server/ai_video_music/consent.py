@@ -17,7 +17,7 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
 from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
-from .router import Action, names_export
+from .router import Action, names_export, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
@@ -312,8 +312,13 @@ def _why_not_sent(gen: Generation) -> str:
 
 def _a_request(gen: Generation) -> bool:
     """A request "try again" can mean: one routed to the agent, or words confirmed as a question
-    that changed the timeline all the same (they acted as a request)."""
-    return gen.route in (None, "agent", "repeat") or (gen.route == "ask" and gen.timeline_changed is True)
+    that changed the timeline all the same (they acted as a request), or that read as a request
+    now ("啥玩意？？给我改回去…", sent as a question, play18zh: "再来一次" named the one before it)."""
+    if gen.route in (None, "agent", "repeat"):
+        return True
+    if gen.route != "ask" or gen.sent_at is None:
+        return False
+    return gen.timeline_changed is True or route(gen.prompt).action is Action.AGENT
 
 
 def repeat_landed(told: Generation | None, lang: Lang) -> str:

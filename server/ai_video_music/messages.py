@@ -1330,6 +1330,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Nothing was sent for “{prompt}”: there is nothing of it to cancel, and it was not charged.",
         "“{prompt}”没有发送出去：它没有可取消的内容，也没有为它扣积分。",
     ),
+    "cancel.repeat_not_sent": (
+        "Doing “{prompt}” again was not sent: there is nothing of the repeat to cancel, and it was not "
+        "charged. “{prompt}” itself was sent to NemoVideo before, and its credits were charged then.",
+        "重做“{prompt}”这一次没有发送出去：没有可取消的内容，也没有为这次重做扣积分。"
+        "“{prompt}”本身之前已经发给 NemoVideo，当时已扣积分。",
+    ),
     "cancel.running": (
         "“{prompt}” was already sent to NemoVideo and is still running: it can't be recalled, so it "
         "finishes and its credits (about {cost}) are spent (held for it until it ends, then charged). Its "

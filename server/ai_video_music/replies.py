@@ -593,6 +593,9 @@ class CancelFacts:
     project: str | None = None
     media: tuple[str, ...] = ()
     media_total: int = 0
+    # The request a repeat never sent would have redone ("再来一次", then "算了"): sent before, and
+    # charged; the repeat's record bears its words, so it is named as sent, not "never sent".
+    original: Generation | None = None
 
 
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
@@ -610,7 +613,10 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
     elif landed is not None:
         parts.append(t("cancel.landed", lang, prompt=cap(landed.prompt, 60), cost=facts.running_cost))
     sent = running or landed
-    if turn is not None and turn.status is TurnState.NOT_SENT:
+    if turn is not None and turn.status is TurnState.NOT_SENT and facts.original is not None:
+        # Only the repeat was not sent; the request it would redo was, and was charged.
+        parts.append(t("cancel.repeat_not_sent", lang, prompt=cap(turn.prompt, 60)))
+    elif turn is not None and turn.status is TurnState.NOT_SENT:
         # "Nothing was charged" only when no request of the project was sent at all.
         key = "cancel.not_sent_it" if sent is not None or facts.charged else "cancel.not_sent"
         parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))

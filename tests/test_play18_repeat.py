@@ -1,0 +1,72 @@
+"""Play-test 18 (zh): "再来一次" and the cancel after it name the project's latest request, with
+facts from its record; a grumble before "try again" is that retry, never a paid question; a hold
+said after "改完" is free.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from ai_video_music import router, service
+from ai_video_music.router import Action, Decision
+from ai_video_music.simulator import Simulator
+
+from .conftest import ask, fast_config, requests_to
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    return fast_config(generation_cost=100, edit_cost=50)
+
+
+def balance(sim: Simulator) -> float:
+    return float(sum(u.credits for u in sim.state.users.values()))
+
+
+EDIT = "给我把日出那张放到最前面"
+
+
+async def test_again_names_the_latest_request_even_one_sent_as_a_question_and_cancel_says_it_was_charged(
+    rich: Client, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await ask(rich, "generate", {"prompt": "做一个6秒的视频"})
+    # The latest request went the question path (confirmed, then sent and charged).
+    monkeypatch.setattr(service, "route", lambda p: Decision(Action.ASK) if p == EDIT else router.route(p))
+    sent = await ask(rich, "generate", {"prompt": EDIT, "accept_cost": True})
+    assert sent["status"] == "done" and len(requests_to(sim, "run_sse")) == 2
+    assert sent["timeline_changed"] is False, sent  # as in play18zh U34: charged, nothing changed
+    spent = balance(sim)
+    again = await ask(rich, "generate", {"prompt": "再来一次"})
+    assert again["status"] == "needs_confirmation", again["reply"]
+    assert "日出那张" in again["reply"] and "做一个6秒" not in again["reply"], again["reply"]
+    dropped = await ask(rich, "generate", {"prompt": "算了算了，不弄了"})
+    assert "已经发给 NemoVideo" in dropped["reply"] and "已扣积分" in dropped["reply"], dropped["reply"]
+    assert "日出那张" in dropped["reply"], dropped["reply"]
+    assert len(requests_to(sim, "run_sse")) == 2 and balance(sim) == spent, "repeat not sent"
+
+
+@pytest.mark.parametrize("prompt", ["改完先别导出哈", "done editing, don't export yet"])
+async def test_a_hold_after_done_editing_is_free(rich: Client, sim: Simulator, prompt: str) -> None:
+    await ask(rich, "generate", {"prompt": "做一个6秒的视频"})
+    spent = balance(sim)
+    held = await ask(rich, "generate", {"prompt": prompt})
+    assert held["action"] == "held" and held["status"] == "done", held
+    assert len(requests_to(sim, "run_sse")) == 1 and balance(sim) == spent
+    out = await ask(rich, "export")
+    assert prompt not in " ".join(out.get("not_in_file") or []), out
+
+
+@pytest.mark.parametrize("prompt", ["怎么又没改？？再试一次", "why didn't it change?? try again"])
+async def test_a_grumble_before_try_again_is_the_confirmed_repeat(
+    rich: Client, sim: Simulator, prompt: str
+) -> None:
+    await ask(rich, "generate", {"prompt": "做一个6秒的视频"})
+    again = await ask(rich, "generate", {"prompt": prompt})
+    assert again["status"] == "needs_confirmation", again["reply"]
+    assert "6秒" in again["reply"], again["reply"]  # names the request it would redo, not "this question"
+    assert len(requests_to(sim, "run_sse")) == 1
