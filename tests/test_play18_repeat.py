@@ -5,14 +5,18 @@ said after "改完" is free.
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
 from mcp import Client
 
 from ai_video_music import router, service
+from ai_video_music.config import Settings
 from ai_video_music.router import Action, Decision
 from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
 
 from .conftest import ask, fast_config, requests_to
 
@@ -70,3 +74,26 @@ async def test_a_grumble_before_try_again_is_the_confirmed_repeat(
     assert again["status"] == "needs_confirmation", again["reply"]
     assert "6秒" in again["reply"], again["reply"]  # names the request it would redo, not "this question"
     assert len(requests_to(sim, "run_sse")) == 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "insufficient"),
+    [("咋还没好，再来一次？", "积分不足"), ("still not done?? try again", "not enough")],
+)
+async def test_again_while_the_request_runs_leads_with_it_never_a_cost_refusal(
+    settings: Settings, sim: Simulator, image: Path, prompt: str, insufficient: str
+) -> None:
+    token, _ = sim.state.register_user(credits=150)  # the edit spends the last 50
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "做一个6秒的视频"})
+        assert made["status"] == "done", made
+        with sim.hold("run_sse") as gate:
+            working = await ask(client, "generate", {"prompt": "把音乐调小一点"})
+            assert working["status"] == "working", working
+            again = await ask(client, "generate", {"prompt": prompt})
+            gate.release()
+    assert again["status"] == "working" and again.get("attached"), again
+    assert insufficient not in again["reply"] and "把音乐调小一点" in again["reply"], again["reply"]
+    assert len(requests_to(sim, "run_sse")) == 2, "not sent twice"

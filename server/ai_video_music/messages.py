@@ -811,9 +811,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "智能体仍在处理（请求通常需要 1-2 分钟），不会丢失任何内容。",
     ),
     "agent.attached_running": (
-        "This request was already sent {ago} and is still being worked on; it was not sent again "
+        "“{prompt}” was already sent {ago} and is still being worked on; it was not sent again "
         "(no second charge).",
-        "这个请求已在{ago}发送，仍在处理中；没有再次发送（不会重复扣费）。",
+        "“{prompt}”已在{ago}发送，仍在处理中；没有再次发送（不会重复扣费）。",
     ),
     "agent.attached_done": (
         "This request was already sent {ago}; it was not sent again (no second charge). Its answer:",

@@ -349,7 +349,9 @@ class Turns:
                 status="working",
                 action="agent",
                 attached=True,
-                reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=since)]),
+                reply="\n\n".join(
+                    [*notes, t("agent.attached_running", lang, prompt=cap(same.prompt, 60), ago=since)]
+                ),
                 next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=self._name(same))],
                 job_id=same.id,
                 poll_after_s=AGENT_POLL_S,
