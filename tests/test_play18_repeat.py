@@ -97,3 +97,22 @@ async def test_again_while_the_request_runs_leads_with_it_never_a_cost_refusal(
     assert again["status"] == "working" and again.get("attached"), again
     assert insufficient not in again["reply"] and "把音乐调小一点" in again["reply"], again["reply"]
     assert len(requests_to(sim, "run_sse")) == 2, "not sent twice"
+
+
+async def test_the_same_words_again_at_low_credits_lead_with_what_already_landed(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token)
+    words = 'ok just make the title say "SUP Rentals"'
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video"})
+        done = await ask(client, "generate", {"prompt": words})
+        assert done["status"] == "done", done
+        for user in sim.state.users.values():
+            user.credits = 10  # play18en F11: 10 left, under an edit's 50
+        again = await ask(client, "generate", {"prompt": words})
+    assert again["status"] == "cannot_run", again
+    reply = again["reply"]
+    assert "already" in reply and reply.index("already") < reply.index("50 credits"), reply

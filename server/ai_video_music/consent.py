@@ -248,6 +248,8 @@ class Consent:
             if repeat_of is not None:  # which request it would redo, and whether that one landed
                 said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
                 notes = [*notes, said]
+            elif told is not None:  # the same words again: whether they already landed comes first
+                notes = [*notes, repeat_landed(told, lang)]
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
         if refused is None:  # else the refused request stays the project's last: "try again" finds it
             self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
