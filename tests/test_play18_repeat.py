@@ -116,3 +116,30 @@ async def test_the_same_words_again_at_low_credits_lead_with_what_already_landed
     assert again["status"] == "cannot_run", again
     reply = again["reply"]
     assert "already" in reply and reply.index("already") < reply.index("50 credits"), reply
+
+
+async def test_confirming_a_request_held_for_a_missing_file_never_makes_a_second_project(
+    rich: Client, sim: Simulator
+) -> None:
+    words = "new vid for thursday night glow paddle, use city-lights.jpg and kayak.jpg, 8 seconds"
+    held = await ask(rich, "generate", {"prompt": words, "new_project": True})
+    assert held["status"] == "needs_confirmation", held
+    name, pid = held["project"]["name"], held["project"]["id"]
+    step = " ".join(held["next_steps"])
+    assert f'project="{name}"' in step and "same arguments" not in step, step
+    assert requests_to(sim, "run_sse") == []
+    # What the step says: the project by name, the same prompt, accept_cost (no new_project).
+    sent = await ask(rich, "generate", {"prompt": words, "project": name, "accept_cost": True})
+    assert sent["project"]["id"] == pid, sent
+    assert "new, empty project" not in sent["reply"], sent["reply"]
+
+
+async def test_the_same_arguments_with_new_project_confirm_the_held_request_in_its_project(
+    rich: Client, sim: Simulator
+) -> None:
+    words = "new vid for thursday night glow paddle, use city-lights.jpg and kayak.jpg, 8 seconds"
+    held = await ask(rich, "generate", {"prompt": words, "new_project": True})
+    assert held["status"] == "needs_confirmation", held
+    sent = await ask(rich, "generate", {"prompt": words, "new_project": True, "accept_cost": True})
+    assert sent["project"]["id"] == held["project"]["id"], sent
+    assert "new, empty project" not in sent["reply"], sent["reply"]

@@ -80,13 +80,16 @@ class Consent:
         project: Any = None,
         elsewhere: Project | None = None,
         named: tuple[Project, str] | None = None,
+        made: str | None = None,
     ) -> GenerateOutput:
         """A request that speaks of the user's photos, for a project holding none and no video:
         it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
         sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
         left = "?" if balance is None else f"{balance:g}"
         text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
-        step = t("next.no_media", lang)
+        # ``made``: the project the request was for exists: the step names it, never new_project
+        # (the same arguments would make a second, empty project: play18en F14).
+        step = t("next.no_media", lang) if made is None else t("next.no_media_made", lang, name=made)
         if elsewhere is not None:  # the step names the project the sentence names, never "above"
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
@@ -117,6 +120,7 @@ class Consent:
         *,
         balance: float | None,
         project: Any = None,
+        name: str,
     ) -> GenerateOutput:
         """A request naming a file this project was never sent: NemoVideo can't use it, and the
         request would be charged all the same (about ``cost``). Said with what was uploaded, not
@@ -129,7 +133,7 @@ class Consent:
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost)],
+            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost, project=name)],
             cost_warning=text,
             credits_left=balance,
             project=project,

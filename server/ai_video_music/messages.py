@@ -930,10 +930,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.no_such_file_confirm": (
         "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
         "then send the request again. Only if they want it sent without that file, call generate again "
-        "with the same arguments and accept_cost=true (about {cost} credits).",
+        'with project="{project}", the same prompt and accept_cost=true, and no new_project (the '
+        "project is already there; about {cost} credits).",
         "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
-        "只有用户要求不用这个文件也照样发送时，才用相同参数加 accept_cost=true 再调用 generate"
-        "（约 {cost} 积分）。",
+        '只有用户要求不用这个文件也照样发送时，才用 project="{project}"、同样的 prompt 加 accept_cost=true '
+        "再调用 generate，不要传 new_project（项目已经建好；约 {cost} 积分）。",
     ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
@@ -1777,6 +1778,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "agree, call generate again with the same arguments and accept_cost=true.",
         "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
         "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
+    ),
+    "next.no_media_made": (
+        "Ask the user which they want. To use their photos: upload them into “{name}” (upload with the "
+        "files), then send the request again. To make it without their photos once they agree, call "
+        'generate with project="{name}", the same prompt and accept_cost=true, and no new_project (the '
+        "project is already there).",
+        "先问用户想要哪种。要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。"
+        '用户同意不用照片制作时，用 project="{name}"、同样的 prompt 并传入 accept_cost=true 调用 generate，'
+        "不要传 new_project（项目已经建好）。",
     ),
     "next.no_media_in": (
         "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "
