@@ -458,7 +458,9 @@ _POLITE_EN = _rx(
     r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
     r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)"
     r"(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe|\s+also)?"
-    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have))(?![a-z])"
+    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have)"
+    r"|any chance (?:you|u) (?:could|can)(?: please)?"
+    r"|do you think (?:you|u) (?:could|can))(?![a-z])"
 )
 # "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
 _POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
@@ -733,6 +735,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
             return rest  # "改完先别导出", "done editing, don't export yet": a hold, no edit named
     if _PLACE.search(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)
+    if _REDO_NAMED.match(text) and not _back_retry(text) and not _FIRST_PERSON.match(text):
+        return Reading(Kind.EDIT)  # "try the $20/hr thing again on the SUP one": a thing named, redone
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -910,6 +914,10 @@ _BACK_REFERENCE = _rx(
     + "|刚才|刚刚|上次|上一次|之前|前面|那个|这个|那次|那步|的|修改|改动|操作|请求|编辑|调整|把|做|弄|来|试"
     "|执行|一遍|一次|一下|吧|请|帮我|你|再|重新|重做|重试|改|嗯|好|那"
 )  # fmt: skip
+
+
+# "Try the $20/hr thing again", "redo the caption part again": a retry that names what to redo.
+_REDO_NAMED = _rx(r"^(?:(?:please|pls|just|now|ok|okay)\s+)*(?:try|redo|do)\s+\S.*\s+again(?![a-z])")
 
 
 def _back_retry(text: str) -> bool:
