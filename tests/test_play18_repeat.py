@@ -143,3 +143,19 @@ async def test_the_same_arguments_with_new_project_confirm_the_held_request_in_i
     sent = await ask(rich, "generate", {"prompt": words, "new_project": True, "accept_cost": True})
     assert sent["project"]["id"] == held["project"]["id"], sent
     assert "new, empty project" not in sent["reply"], sent["reply"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "question"),
+    [
+        ("用这张照片做个6秒视频，这音乐能商用不？", "这音乐能商用不？"),
+        ("make a 6 second video from the photo. is this music ok to use in an ad?", "is this music ok"),
+    ],
+)
+async def test_a_video_request_ending_in_a_side_question_is_the_request_with_the_question_noted(
+    rich: Client, sim: Simulator, image: Path, prompt: str, question: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done" and len(requests_to(sim, "run_sse")) == 1, out
+    assert any(question in step for step in out["next_steps"]), out["next_steps"]

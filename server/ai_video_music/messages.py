@@ -1088,6 +1088,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Not checked against the timeline (look at the video to be sure): {items}.",
         "以下要求无法对照时间线核实（请看视频确认）：{items}。",
     ),
+    "next.side_question": (
+        "The request also asked {questions}: it was sent with the request, and nothing here checks the "
+        "answer. Tell the user what NemoVideo's reply says of it, or that it went unanswered; never "
+        "answer it as if it were checked.",
+        "请求里还问了{questions}：它随请求一起发出，这里无法核实答案。告诉用户 NemoVideo 的回复对此怎么说，"
+        "或者说明没有得到回答；不要把它当作已核实的事实来回答。",
+    ),
     "next.not_checked": (
         "Tell the user these parts of the request could not be checked against the timeline ({items}): "
         "don't say they were done, or that the request was done as asked; suggest looking at the video "

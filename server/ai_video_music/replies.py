@@ -22,7 +22,7 @@ from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
-from .router import Action
+from .router import Action, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, imitates, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
@@ -506,7 +506,27 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
     steps = [t("next.named_now", lang, name=facts["named"])] if isinstance(facts.get("named"), str) else []
     if facts.get("error") and facts.get("accepted"):  # broke once NemoVideo had it: never resend
         steps.append(t("error.turn_failed.remedy", lang))
-    return steps + _turn_steps(gen, facts, lang, poll_s)
+    steps += _turn_steps(gen, facts, lang, poll_s)
+    asides = side_questions(gen.prompt) if gen.route in (None, "agent") else []
+    if asides and gen.status is not TurnState.FAILED:
+        steps.append(t("next.side_question", lang, questions=quote_list(asides, lang)))
+    return steps
+
+
+_QUESTION_SENTENCE = re.compile(r"[^.!?。！？\n]*[?？]+")
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+
+
+def side_questions(prompt: str) -> list[str]:
+    """Questions beside the request in its words ("做个视频，这音乐能商用不？"): sent with it, so
+    only the agent's reply may answer them; nothing here checks them. Not a polite request
+    ("can you make it louder?"), which is the request itself."""
+    out = []
+    for sentence in _QUESTION_SENTENCE.findall(prompt):
+        question = _CLAUSE_BREAK.split(sentence)[-1].strip()
+        if question.strip("?？ ") and route(question).action not in (Action.AGENT, Action.REPEAT):
+            out.append(question)
+    return out
 
 
 def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int) -> list[str]:
