@@ -239,3 +239,22 @@ def test_a_few_words_between_part_of_a_name_and_that_video_still_name_it() -> No
     found = elsewhere("对了，阳台种菜那个视频帮我改回15秒", birthday, [garden, birthday])
     assert found is not None and found.named == (garden,), found
     assert elsewhere("生日那个视频改回10秒", birthday, [garden, birthday]) is None
+
+
+SUP, PADDLE = _project("SUP Rentals"), _project("Sunrise Paddle")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        # play18en F10: the current project named too, beside "wrong video!!": still held
+        "wrong video!! put the SUP one back to the upbeat pop it had, and do the acoustic thing on the"
+        " paddle one",
+        "wrong one!! put the SUP one back, and the acoustic music goes on the paddle one",
+        "not this video, the paddle one needs the acoustic music",
+        "不是这个视频，SUP 那个音乐换回来",
+    ],
+)
+def test_wrong_video_is_held_even_beside_the_current_projects_name(prompt: str) -> None:
+    found = elsewhere(prompt, SUP, [SUP, PADDLE])
+    assert found is not None and found.wrong, found

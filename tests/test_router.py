@@ -350,6 +350,15 @@ def test_a_leading_filler_never_changes_the_route(opener: str, said: str) -> Non
         ("不导了", ()),
         ("等会再导", ()),
         ("wait, don't export yet, I still want to make some changes", ("i still want to make some changes",)),
+        # The edit under way pointed at, no change named: a hold, never a paid request (play18zh F1).
+        ("改完先别导出哈", ()),
+        ("改完了先别导出", ()),
+        ("弄好了，先别导出", ()),
+        ("等你改好了先别导出", ()),
+        ("done editing, don't export yet", ()),
+        ("after the changes don't export", ()),
+        ("after the changes, don't export yet", ()),
+        ("once you're done, don't export it", ()),
     ],
 )
 def test_an_export_held_in_everyday_words_is_held_for_free(prompt: str, aside: tuple[str, ...]) -> None:

@@ -101,6 +101,16 @@ def _facts(s: Shared, project: Project | None, turn: Generation | None) -> Cance
     sent = s.store.session_turns(CLIENT.get(), limit=50)
     charged = gone is not None or any(g.project_id == project.id and g.may_have_cost() for g in sent)
     kept = turn is not None and turn.status is TurnState.NOT_SENT and turn.project_id == project.id
+    original = None
+    if kept and turn is not None and turn.route == "repeat":  # "再来一次" not sent: what it would redo
+        original = next(
+            (
+                g
+                for g in sent
+                if g.project_id == project.id and g.prompt_key == turn.prompt_key and g.may_have_cost()
+            ),
+            None,
+        )
     fresh = s.store.project(project.id) or project
     return CancelFacts(
         running=running,
@@ -110,4 +120,5 @@ def _facts(s: Shared, project: Project | None, turn: Generation | None) -> Cance
         project=(fresh.name or s.project_name(project.id)) if kept else None,
         media=tuple(m.name for m in media),
         media_total=total,
+        original=original,
     )

@@ -17,7 +17,7 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import TurnState
 from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
-from .router import Action, names_export
+from .router import Action, names_export, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
@@ -80,13 +80,16 @@ class Consent:
         project: Any = None,
         elsewhere: Project | None = None,
         named: tuple[Project, str] | None = None,
+        made: str | None = None,
     ) -> GenerateOutput:
         """A request that speaks of the user's photos, for a project holding none and no video:
         it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
         sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
         left = "?" if balance is None else f"{balance:g}"
         text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
-        step = t("next.no_media", lang)
+        # ``made``: the project the request was for exists: the step names it, never new_project
+        # (the same arguments would make a second, empty project: play18en F14).
+        step = t("next.no_media", lang) if made is None else t("next.no_media_made", lang, name=made)
         if elsewhere is not None:  # the step names the project the sentence names, never "above"
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
@@ -117,6 +120,7 @@ class Consent:
         *,
         balance: float | None,
         project: Any = None,
+        name: str,
     ) -> GenerateOutput:
         """A request naming a file this project was never sent: NemoVideo can't use it, and the
         request would be charged all the same (about ``cost``). Said with what was uploaded, not
@@ -129,7 +133,7 @@ class Consent:
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost)],
+            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost, project=name)],
             cost_warning=text,
             credits_left=balance,
             project=project,
@@ -248,6 +252,8 @@ class Consent:
             if repeat_of is not None:  # which request it would redo, and whether that one landed
                 said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
                 notes = [*notes, said]
+            elif told is not None:  # the same words again: whether they already landed comes first
+                notes = [*notes, repeat_landed(told, lang)]
             return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
         if refused is None:  # else the refused request stays the project's last: "try again" finds it
             self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
@@ -312,8 +318,13 @@ def _why_not_sent(gen: Generation) -> str:
 
 def _a_request(gen: Generation) -> bool:
     """A request "try again" can mean: one routed to the agent, or words confirmed as a question
-    that changed the timeline all the same (they acted as a request)."""
-    return gen.route in (None, "agent", "repeat") or (gen.route == "ask" and gen.timeline_changed is True)
+    that changed the timeline all the same (they acted as a request), or that read as a request
+    now ("啥玩意？？给我改回去…", sent as a question, play18zh: "再来一次" named the one before it)."""
+    if gen.route in (None, "agent", "repeat"):
+        return True
+    if gen.route != "ask" or gen.sent_at is None:
+        return False
+    return gen.timeline_changed is True or route(gen.prompt).action is Action.AGENT
 
 
 def repeat_landed(told: Generation | None, lang: Lang) -> str:

@@ -53,6 +53,8 @@ _NOT_FOR_IT = re.compile(
 _WRONG = re.compile(
     r"(?<![a-z])(?:wrong (?:video|project|movie|film)|(?:i )?meant (?:the )?other (?:video|project)"
     r"|not (?:this|that|the current) (?:video|project))(?![a-z])"
+    # "wrong one!!" opening the message, said of the video (a song would be named: "wrong song")
+    r"|^\s*(?:(?:no|nope|ugh|oops|argh)[\s,!.]+)?wrong one(?:\s*[!.]+|\s*$)"
     r"|不是(?:这个|当前的?)(?:视频|项目|片子)|(?:搞|弄|发)错(?:视频|项目|片子)了?"
     r"|(?:^|[\s，,。！!？?])(?:我)?发错了(?=$|[\s，,。！!？?])"
 )
@@ -182,8 +184,10 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
     others = [p for p in others if p.id != current.id]
     if not others or text.strip() == QUOTED.strip():
         return None
-    if _mentioned(text, raw, current, None, rf"(?:{_NOUN_EN}|one)"):
-        return None  # the current project named plainly: its request, whatever else is said
-    named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
     wrong = _WRONG.search(text) is not None
+    # The current project named plainly: its request, whatever else is said; unless the words also
+    # call it the wrong video ("wrong video!! put the SUP one back…, and … on the paddle one").
+    if not wrong and _mentioned(text, raw, current, None, rf"(?:{_NOUN_EN}|one)"):
+        return None
+    named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
     return Elsewhere(named, wrong) if named or wrong else None

@@ -811,9 +811,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "智能体仍在处理（请求通常需要 1-2 分钟），不会丢失任何内容。",
     ),
     "agent.attached_running": (
-        "This request was already sent {ago} and is still being worked on; it was not sent again "
+        "“{prompt}” was already sent {ago} and is still being worked on; it was not sent again "
         "(no second charge).",
-        "这个请求已在{ago}发送，仍在处理中；没有再次发送（不会重复扣费）。",
+        "“{prompt}”已在{ago}发送，仍在处理中；没有再次发送（不会重复扣费）。",
     ),
     "agent.attached_done": (
         "This request was already sent {ago}; it was not sent again (no second charge). Its answer:",
@@ -930,10 +930,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "next.no_such_file_confirm": (
         "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
         "then send the request again. Only if they want it sent without that file, call generate again "
-        "with the same arguments and accept_cost=true (about {cost} credits).",
+        'with project="{project}", the same prompt and accept_cost=true, and no new_project (the '
+        "project is already there; about {cost} credits).",
         "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
-        "只有用户要求不用这个文件也照样发送时，才用相同参数加 accept_cost=true 再调用 generate"
-        "（约 {cost} 积分）。",
+        '只有用户要求不用这个文件也照样发送时，才用 project="{project}"、同样的 prompt 加 accept_cost=true '
+        "再调用 generate，不要传 new_project（项目已经建好；约 {cost} 积分）。",
     ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
@@ -1086,6 +1087,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.not_checked": (
         "Not checked against the timeline (look at the video to be sure): {items}.",
         "以下要求无法对照时间线核实（请看视频确认）：{items}。",
+    ),
+    "next.side_question": (
+        "The request also asked {questions}: it was sent with the request, and nothing here checks the "
+        "answer. Tell the user what NemoVideo's reply says of it, or that it went unanswered; never "
+        "answer it as if it were checked.",
+        "请求里还问了{questions}：它随请求一起发出，这里无法核实答案。告诉用户 NemoVideo 的回复对此怎么说，"
+        "或者说明没有得到回答；不要把它当作已核实的事实来回答。",
     ),
     "next.not_checked": (
         "Tell the user these parts of the request could not be checked against the timeline ({items}): "
@@ -1329,6 +1337,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cancel.not_sent_it": (
         "Nothing was sent for “{prompt}”: there is nothing of it to cancel, and it was not charged.",
         "“{prompt}”没有发送出去：它没有可取消的内容，也没有为它扣积分。",
+    ),
+    "cancel.repeat_not_sent": (
+        "Doing “{prompt}” again was not sent: there is nothing of the repeat to cancel, and it was not "
+        "charged. “{prompt}” itself was sent to NemoVideo before, and its credits were charged then.",
+        "重做“{prompt}”这一次没有发送出去：没有可取消的内容，也没有为这次重做扣积分。"
+        "“{prompt}”本身之前已经发给 NemoVideo，当时已扣积分。",
     ),
     "cancel.running": (
         "“{prompt}” was already sent to NemoVideo and is still running: it can't be recalled, so it "
@@ -1771,6 +1785,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "agree, call generate again with the same arguments and accept_cost=true.",
         "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
         "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
+    ),
+    "next.no_media_made": (
+        "Ask the user which they want. To use their photos: upload them into “{name}” (upload with the "
+        "files), then send the request again. To make it without their photos once they agree, call "
+        'generate with project="{name}", the same prompt and accept_cost=true, and no new_project (the '
+        "project is already there).",
+        "先问用户想要哪种。要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。"
+        '用户同意不用照片制作时，用 project="{name}"、同样的 prompt 并传入 accept_cost=true 调用 generate，'
+        "不要传 new_project（项目已经建好）。",
     ),
     "next.no_media_in": (
         "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "

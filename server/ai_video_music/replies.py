@@ -22,7 +22,7 @@ from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
-from .router import Action
+from .router import Action, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, imitates, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
@@ -506,7 +506,27 @@ def turn_steps(gen: Generation, lang: Lang, poll_s: int = 15) -> list[str]:
     steps = [t("next.named_now", lang, name=facts["named"])] if isinstance(facts.get("named"), str) else []
     if facts.get("error") and facts.get("accepted"):  # broke once NemoVideo had it: never resend
         steps.append(t("error.turn_failed.remedy", lang))
-    return steps + _turn_steps(gen, facts, lang, poll_s)
+    steps += _turn_steps(gen, facts, lang, poll_s)
+    asides = side_questions(gen.prompt) if gen.route in (None, "agent") else []
+    if asides and gen.status is not TurnState.FAILED:
+        steps.append(t("next.side_question", lang, questions=quote_list(asides, lang)))
+    return steps
+
+
+_QUESTION_SENTENCE = re.compile(r"[^.!?。！？\n]*[?？]+")
+_CLAUSE_BREAK = re.compile(r"[,，;；:：]")
+
+
+def side_questions(prompt: str) -> list[str]:
+    """Questions beside the request in its words ("做个视频，这音乐能商用不？"): sent with it, so
+    only the agent's reply may answer them; nothing here checks them. Not a polite request
+    ("can you make it louder?"), which is the request itself."""
+    out = []
+    for sentence in _QUESTION_SENTENCE.findall(prompt):
+        question = _CLAUSE_BREAK.split(sentence)[-1].strip()
+        if question.strip("?？ ") and route(question).action not in (Action.AGENT, Action.REPEAT):
+            out.append(question)
+    return out
 
 
 def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int) -> list[str]:
@@ -593,6 +613,9 @@ class CancelFacts:
     project: str | None = None
     media: tuple[str, ...] = ()
     media_total: int = 0
+    # The request a repeat never sent would have redone ("再来一次", then "算了"): sent before, and
+    # charged; the repeat's record bears its words, so it is named as sent, not "never sent".
+    original: Generation | None = None
 
 
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
@@ -610,7 +633,10 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
     elif landed is not None:
         parts.append(t("cancel.landed", lang, prompt=cap(landed.prompt, 60), cost=facts.running_cost))
     sent = running or landed
-    if turn is not None and turn.status is TurnState.NOT_SENT:
+    if turn is not None and turn.status is TurnState.NOT_SENT and facts.original is not None:
+        # Only the repeat was not sent; the request it would redo was, and was charged.
+        parts.append(t("cancel.repeat_not_sent", lang, prompt=cap(turn.prompt, 60)))
+    elif turn is not None and turn.status is TurnState.NOT_SENT:
         # "Nothing was charged" only when no request of the project was sent at all.
         key = "cancel.not_sent_it" if sent is not None or facts.charged else "cancel.not_sent"
         parts.append(t(key, lang, prompt=cap(turn.prompt, 60)))

@@ -458,7 +458,9 @@ _POLITE_EN = _rx(
     r"^(?:(?:hey|hi|so|and|also|please|pls|ok|okay|i love it|great)\s+)*"
     r"(?:(?:can|could|would|will|won't)\s+(?:you|u|ya|we)"
     r"(?:\s+please|\s+pls|\s+kindly|\s+just|\s+maybe|\s+also)?"
-    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have))(?![a-z])"
+    r"|would you mind|how about|what about|why don't (?:you|we)|(?:can|could) i (?:get|have)"
+    r"|any chance (?:you|u) (?:could|can)(?: please)?"
+    r"|do you think (?:you|u) (?:could|can))(?![a-z])"
 )
 # "Can I download it?" asks for the command; "can I use my own music?" asks what is possible.
 _POLITE_EN_SELF = _rx(r"^(?:can|could|may)\s+i(?![a-z])")
@@ -621,6 +623,16 @@ _VAGUE_EDIT = _rx(
     r"|change (?:a few|some|a couple of)(?: more)? things|edit (?:it |some )?more"
     r"|tweak (?:it|things|a few things)(?: more)?)(?: first)?$"
 )
+# "改完", "弄好了", "after the changes": the edit under way (or just done) pointed at, no change named.
+# Before a held command ("改完先别导出哈") the clause is only a hold.
+_EDIT_DONE = _rx(
+    "^(?:等|等你|你|我|都)?(?:改|弄|剪|调|编辑|修改|做|搞|处理)(?:完|好)(?:了|之后|以后|后|的话)*(?:再说)?[\\s,，]*"
+    r"|^(?:(?:ok|okay|so|and|i'm|i am|we're|you're|when you're|once you're|after you're)\s+)*"
+    r"(?:done|finished) (?:editing|with (?:the |my |your )?(?:edits?|changes?|editing))[\s,]*"
+    r"|^(?:after|once|when) (?:the |my |your |you make the |you've made the |you finish the )?"
+    r"(?:changes?|edits?|editing)(?: (?:are|is) (?:done|made|finished))?[\s,]*"
+    r"|^(?:after|once|when) (?:you're|you are|i'm|i am) done(?: editing)?[\s,]*"
+)
 # Putting a photo or clip somewhere in the video ("把海滩那张照片放到最前面", "挪到最后",
 # "place the beach photo first"). Not "我把照片放在桌面上了" (said of the user's own files).
 _PLACE = _rx(
@@ -715,8 +727,16 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.IDLE)
     if _VAGUE_EDIT.match(text):
         return Reading(Kind.OTHER)  # "我还想再改改": no change named
+    if (done := _EDIT_DONE.match(text)) is not None:
+        if not text[done.end() :].strip():
+            return Reading(Kind.IDLE)  # "改完了", "after the changes": points at an edit, asks none
+        rest = read_clause(text[done.end() :].strip(), strict)
+        if rest.kind is Kind.HELD:
+            return rest  # "改完先别导出", "done editing, don't export yet": a hold, no edit named
     if _PLACE.search(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)
+    if _REDO_NAMED.match(text) and not _back_retry(text) and not _FIRST_PERSON.match(text):
+        return Reading(Kind.EDIT)  # "try the $20/hr thing again on the SUP one": a thing named, redone
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -765,6 +785,10 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
 
 
 def _question(parts: list[Clause]) -> Decision:
+    # A plain instruction in its own sentence beside the question is the request ("帮我做个视频，
+    # 能商用不？", "啥玩意？？给我改回去"): it goes to the agent, the question with it.
+    if any(not p.question and read_clause(p.text).kind is Kind.EDIT for p in parts):
+        return Decision(Action.AGENT)
     if any(p.question and _RIGHTS.search(p.text) for p in parts):
         return Decision(Action.ASK)  # "can you make sure the music is free to use?": never an edit or credits
     # The topic may sit beside the question: "The export failed, why?"
@@ -892,8 +916,30 @@ _BACK_REFERENCE = _rx(
 )  # fmt: skip
 
 
+# "Try the $20/hr thing again", "redo the caption part again": a retry that names what to redo.
+_REDO_NAMED = _rx(r"^(?:(?:please|pls|just|now|ok|okay)\s+)*(?:try|redo|do)\s+\S.*\s+again(?![a-z])")
+
+
 def _back_retry(text: str) -> bool:
     return bool(_RETRY_MARK.search(text)) and _only(_BACK_REFERENCE, text)
+
+
+# A complaint said as a question before "try again" ("怎么又没改？？再试一次", "咋还没好，再来一次？",
+# "why didn't it change?? try again"): why they retry, not a question for the (paid) agent.
+_GRUMBLE = _rx(
+    "^(?:咋|怎么|为啥|为什么|啥|什么|搞什么|又|还)"
+    + "|"
+    + _words("what", "why", "how come", "huh", "wtf", "seriously", "really", "what the (?:hell|heck)")
+)
+
+
+def _grumble(part: Clause) -> bool:
+    text = part.text.strip()
+    if _POLITE_EN.match(text) or _POLITE_ZH.search(text) or "quotedtext" in text or "onscreenthing" in text:
+        return False  # "how about piano music? try again", "能不能换成钢琴？再试一次": a new request
+    if any(p.search(text) for p in (_ABOUT_CREDITS, _RIGHTS, _OPTIONS, _HOW_TO)):
+        return False
+    return part.question or _GRUMBLE.match(text) is not None
 
 
 def _only_retry(parts: list[Clause]) -> bool:
@@ -908,10 +954,17 @@ def _only_retry(parts: list[Clause]) -> bool:
         or _back_retry(p.text)
         or (context and (_CONSENT.match(p.text) or _GO_ON.match(p.text)))
     ]
+    if not retry:
+        return False
     idle = [
         p
         for p in parts
-        if p not in retry and (read_clause(p.text).kind is Kind.IDLE or _DONE.match(p.text.strip()))
+        if p not in retry
+        and (
+            read_clause(p.text).kind is Kind.IDLE
+            or _DONE.match(p.text.strip())
+            or (parts.index(p) < parts.index(retry[0]) and _grumble(p))
+        )
     ]
     return bool(retry) and all(p in retry or p in context or p in idle for p in parts)
 

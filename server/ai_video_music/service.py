@@ -142,6 +142,21 @@ class VideoService:
             return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
+    def _held_here(self, prompt: str) -> bool:
+        """The current project's newest request is these words, held (not sent) for a file or
+        photos it lacks: "the same arguments and accept_cost=true" (new_project among them) means
+        send it there, never make a second, empty project for it (play18en F14)."""
+        current = self.shared.projects.current
+        if current is None:
+            return False
+        latest = self.shared.store.latest_turn(CLIENT.get(), current.id)
+        return (
+            latest is not None
+            and latest.status is TurnState.NOT_SENT
+            and latest.prompt_key == prompt_key(prompt)
+            and latest.fact_map.get("not_sent") in ("no_such_file", "no_media")
+        )
+
     def _quoted_project(self, prompt: str, lang: Lang) -> tuple[str, str] | None:
         """A project named in quotes ("导出「毕业那天」", 'export "Grad day"'): its id, and the
         prompt with the name said as "the video" instead (for routing the rest)."""
@@ -207,6 +222,8 @@ class VideoService:
             raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
         s = self.shared
         lang = s.language.observe(prompt)
+        if new_project and accept_cost and not project_ref and self._held_here(prompt):
+            new_project = False  # confirming a held request: sent where it was held, no second project
         before = s.projects.current
         switched = self._switch(project_ref, new_project, lang)
         try:

@@ -262,7 +262,10 @@ class Turns:
                     project = self.s.projects.name_as_told(project, prompt)
                 view = await self.s.project_view(project, link=True)
                 where = t("media.where_named", lang, name=view.name if view is not None else project.name)
-                return await self.consent.no_media(lang, notes, where, balance=balance, project=view)
+                name = view.name if view is not None else project.name or project.id
+                return await self.consent.no_media(
+                    lang, notes, where, balance=balance, project=view, made=name
+                )
             if not accept_cost and asked.files_named(prompt):
                 names, total = store.media_page(project.id, MAX_UPLOADS_NAMED)
                 before_tl = read_timeline(before.draft, before.canvas) if before is not None else Timeline()
@@ -275,7 +278,10 @@ class Turns:
                         project = self.s.projects.name_as_told(project, prompt)
                     view = await self.s.project_view(project, link=True)
                     cost = GENERATION_COST if not made and media == 0 else EDIT_COST
-                    return self.consent.no_such_file(absent, lang, notes, cost, balance=balance, project=view)
+                    name = view.name if view is not None else project.name or project.id
+                    return self.consent.no_such_file(
+                        absent, lang, notes, cost, balance=balance, project=view, name=name
+                    )
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
@@ -349,7 +355,9 @@ class Turns:
                 status="working",
                 action="agent",
                 attached=True,
-                reply="\n\n".join([*notes, t("agent.attached_running", lang, ago=since)]),
+                reply="\n\n".join(
+                    [*notes, t("agent.attached_running", lang, prompt=cap(same.prompt, 60), ago=since)]
+                ),
                 next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=self._name(same))],
                 job_id=same.id,
                 poll_after_s=AGENT_POLL_S,
