@@ -61,7 +61,7 @@ from .store_pg import make_store_pool
 from .team import TeamLedger
 from .upload_links import UPLOAD_PATH, UploadLinks
 from .upload_page import UploadDesk
-from .users import UserServers
+from .users import UserServers, too_many
 
 log = logging.getLogger(__name__)
 METADATA_PATH = "/.well-known/oauth-authorization-server"
@@ -90,20 +90,26 @@ class McpEndpoint:
             )
             await response(scope, receive, send)
             return
-        if self.calls is not None and scope.get("method") == "POST":
-            body, read = await read_body(receive)
-            receive = replay(read, receive)
-            try:
-                calls = tool_calls(body)
-            except TooDeep:
-                await too_deep(request_languages(scope), scope, receive, send)
+        # The user's slot first, then their body: a body that never comes holds one of their
+        # requests_per_user, not one of the instance's (attack18 B1).
+        with self.servers.slot(user.id) as taken:
+            if not taken:
+                await too_many(scope, receive, send)
                 return
-            if calls:
-                verdict = await self.calls.take(user.id)
-                if not verdict.allowed:
-                    await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
+            if self.calls is not None and scope.get("method") == "POST":
+                body, read = await read_body(receive)
+                receive = replay(read, receive)
+                try:
+                    calls = tool_calls(body)
+                except TooDeep:
+                    await too_deep(request_languages(scope), scope, receive, send)
                     return
-        await self.servers.handle(user, scope, receive, send)
+                if calls:
+                    verdict = await self.calls.take(user.id)
+                    if not verdict.allowed:
+                        await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
+                        return
+            await self.servers.handle(user, scope, receive, send)
 
 
 class BearersOnly:
