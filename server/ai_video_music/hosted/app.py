@@ -46,7 +46,7 @@ from ..messages import t
 from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
-from .bodies import HELD_BUDGET, MCP_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
+from .bodies import HELD_BUDGET, MCP_RULE, SIGNOUT_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
 from .call_limit import CallLimit, TooDeep, read_body, refuse, replay, too_deep, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
@@ -56,7 +56,7 @@ from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents, only_our_re
 from .page import page_language, render
 from .ratelimit import BadBearers, Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
-from .signin import SignIn
+from .signin import SIGNOUT_PATH, SignIn
 from .store_pg import make_store_pool
 from .team import TeamLedger
 from .upload_links import UPLOAD_PATH, UploadLinks
@@ -151,6 +151,15 @@ def busy_page(request: Request, limit: RateLimit) -> Response:
     minutes = max(1, limit.window // 60)
     alert = t("hosted.authorize.too_many", lang, minutes=minutes)
     page = render(request, lang, title_key="hosted.signin.title", alert=alert, status=429)
+    page.headers["Retry-After"] = str(limit.window)
+    return page
+
+
+def busy_signout_page(request: Request, limit: RateLimit) -> Response:
+    """/signout over its limit: a page, in the user's language."""
+    lang = page_language(request)
+    alert = t("hosted.signout.too_many", lang, minutes=max(1, limit.window // 60))
+    page = render(request, lang, title_key="hosted.signout.title", alert=alert, status=429)
     page.headers["Retry-After"] = str(limit.window)
     return page
 
@@ -298,6 +307,12 @@ def create_app(
             RateLimit(pool, "signin", 3 * config.authorizations_per_address, window, fresh_client_try=True),
             refuse=busy_page,
         ),
+        # "Forget my token": its page and form, counted before the form is read (a stalled one
+        # held an instance: attack18 B2) and before a free account's cookie is looked up (B4).
+        SIGNOUT_PATH: Limited(
+            RateLimit(pool, "signout", config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_signout_page,
+        ),
     }
     # An upload link (its page and its form) is looked up on each request.
     upload_pages = {
@@ -314,7 +329,7 @@ def create_app(
         # page streams, within its own limits.
         Middleware(
             BodyGuard,
-            rules={MCP_PATH: mcp_body},
+            rules={MCP_PATH: mcp_body, SIGNOUT_PATH: SIGNOUT_RULE},
             default=small_body,
             held=HeldBytes(held_budget),
             unbounded=UPLOAD_PATH,

@@ -9,7 +9,7 @@ request the app answers without its body (``/mcp`` without a valid token: a 401)
 and a body the app does read is refused as soon as it is
 
 - larger than its route needs (the sign-in forms, ``/token``, ``/register`` and ``/revoke`` are a
-  few KiB; a signed-in ``/mcp`` keeps the SDK's 4 MiB): 413;
+  few KiB, ``/signout`` at most 16 KiB within 5 s; a signed-in ``/mcp`` keeps the SDK's 4 MiB): 413;
 - still unfinished when its deadline passes (counted from the request's start, so a body that
   trickles a byte at a time ends too): 408;
 - past what the instance holds across all requests in progress: 503 with ``Retry-After``;
@@ -59,6 +59,9 @@ class Rule:
 
 
 SMALL_RULE = Rule(SMALL_BODY, SMALL_DEADLINE_S)
+# "Forget my token" (/signout): a token of at most 4,096 characters, a CSRF field and two flags,
+# sent at once by a browser; before sign-in, so small and quick (attack18 B2).
+SIGNOUT_RULE = Rule(16 * 1024, 5.0)
 MCP_RULE = Rule(MCP_BODY, MCP_DEADLINE_S)
 
 
