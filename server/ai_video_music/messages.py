@@ -2093,6 +2093,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Go back to your conversation and tell your assistant they're in.",
         "请回到对话中告诉你的助手文件已上传。",
     ),
+    "hosted.signout.too_many": (
+        "Too many requests to this page from your network. Wait {minutes} minutes, then try again.",
+        "你的网络对此页面的请求过多。请等待 {minutes} 分钟后再试。",
+    ),
     "hosted.signout.title": ("Forget my NemoVideo token", "删除我的 NemoVideo 令牌"),
     "hosted.signout.intro": (
         "Paste the token you connected with. It is deleted from this server, and every app signed in "

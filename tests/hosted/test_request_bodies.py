@@ -15,7 +15,7 @@ from starlette.types import Message, Receive, Scope, Send
 
 from ai_video_music.config import Settings
 from ai_video_music.hosted.app import create_app
-from ai_video_music.hosted.bodies import SMALL_BODY, BodyGuard, HeldBytes, Rule
+from ai_video_music.hosted.bodies import HELD_BUDGET, MCP_BODY, SHARE, SMALL_BODY, BodyGuard, HeldBytes, Rule
 
 from .accounts_helpers import KEY
 from .serving import listen, loopback_config, port_of, serving
@@ -228,3 +228,26 @@ async def test_one_user_or_address_holds_only_its_share_and_others_are_served() 
     }
     assert "from one user at once" in answers["mallory again"]["body"].decode()
     assert held.held == 0 and held.by_asker == {}
+
+
+def test_a_few_users_at_their_share_leave_room_for_the_next_one() -> None:
+    """attack18 B3: the share was a flat 1/8 of the budget, so eight users (eight free accounts)
+    each stalling two 4 MiB bodies held it all and the next user's 300-byte initialize got 503.
+    A share now shrinks as the budget fills; alone, a user still has the whole 8 MiB."""
+    chunk = 64 * 1024
+    alone = HeldBytes(HELD_BUDGET)
+    assert all(alone.take(chunk, "user solo") for _ in range(SHARE // chunk))
+    held = HeldBytes(HELD_BUDGET)
+    users = [f"user {i}" for i in range(8)]
+    wanted = dict.fromkeys(users, 2 * (MCP_BODY - 1))
+    while True:  # every user's bodies arrive side by side, until each is refused
+        took = False
+        for user in users:
+            size = min(chunk, wanted[user])
+            if size and held.take(size, user):
+                wanted[user] -= size
+                took = True
+        if not took:
+            break
+    assert held.held <= HELD_BUDGET * 3 // 4  # well short of the budget
+    assert held.take(300, "user alice")

@@ -5,6 +5,7 @@ round 6, N14: 300 wrong tokens in 15 s were answered "No stored token matches", 
 from __future__ import annotations
 
 import re
+import socket
 
 import anyio
 import httpx
@@ -12,6 +13,7 @@ import psycopg
 import pytest
 
 from ai_video_music.config import Settings
+from ai_video_music.hosted.signin import FREE_COOKIE
 from ai_video_music.simulator import Simulator
 
 from ..conftest import call
@@ -88,3 +90,42 @@ async def test_the_answer_is_in_chinese_too(database_url: str, settings: Setting
         async with httpx.AsyncClient(base_url=base, timeout=30, headers={"Accept-Language": "zh-CN"}) as http:
             answer = await forget(http, "nmv_usr_not_stored")
     assert "如果本服务器保存过这个令牌" in said(answer)
+
+
+def stalled_signout(base: str) -> str:
+    """The status line a ``POST /signout`` gets that declares a small form and sends none of it."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as sock:
+        sock.sendall(
+            f"POST /signout HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\n".encode()
+        )
+        answer = b""
+        while b"\r\n" not in answer and (chunk := sock.recv(4096)):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0].decode()
+
+
+async def test_the_signout_form_is_counted_per_address_before_it_is_read_or_looked_up(
+    database_url: str, settings: Settings
+) -> None:
+    """attack18 B2 and B4: ``POST /signout`` had no per-address limit and its form was read before
+    any (stalled ones from three addresses held an instance), and each "forget the free account"
+    with a made-up cookie was a database lookup. Now its page and form count per address like the
+    sign-in page's, the next one past the allowance is refused without its form being waited for,
+    and the form is small."""
+    with hosted_with(database_url, settings, authorizations_per_address=2) as base:
+        async with httpx.AsyncClient(base_url=base, timeout=30) as http:
+            page = await http.get("/signout")
+            fields = hidden_fields(page.text) | {"free": "1"}
+            too_big = await http.post("/signout", data=fields | {"nemo_token": "x" * 17_000})
+            http.cookies.set(FREE_COOKIE, "made-up")
+            looked_up = await http.post("/signout", data=fields)
+            refused = await http.post("/signout", data=fields)
+        stalled = await anyio.to_thread.run_sync(stalled_signout, base)
+    assert page.status_code == 200
+    assert too_big.status_code == 413  # a form of a few hundred bytes; a token is at most 4 KiB
+    assert looked_up.status_code == 200 and "nothing to forget" in said(looked_up), said(looked_up)
+    assert refused.status_code == 429 and "Too many requests to this page" in said(refused)
+    assert refused.headers["retry-after"]
+    assert stalled.endswith("429 Too Many Requests")  # at once, not after waiting for its form

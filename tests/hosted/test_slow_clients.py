@@ -12,10 +12,11 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
 
 from ai_video_music.hosted.serve import slow_client_options
 
-from .balancer import balancer, per_source
+from .balancer import balancer, per_source, stack_config
 from .serving import listen, port_of, serving
 
 PARTIAL = b"POST /token HTTP/1.1\r\nHost: x\r\nX-Slow: "  # headers that never end
@@ -132,3 +133,75 @@ def test_one_source_past_its_cap_is_closed_at_once_and_others_are_served() -> No
         finally:
             for conn in held:
                 conn.close()
+
+
+def server_maxconn() -> int:
+    """The documented stack's requests at once per instance (``default-server maxconn``)."""
+    for line in stack_config().splitlines():
+        words = line.split()
+        if words[:2] == ["default-server", "maxconn"]:
+            return int(words[2])
+    raise AssertionError("no default-server maxconn in the stack's HAProxy config")
+
+
+def test_one_source_gets_well_under_an_instances_slots() -> None:
+    """attack18 B1: the per-source cap was 500, an instance's every slot behind HAProxy."""
+    assert per_source() <= server_maxconn() // 2
+
+
+class Arrivals:
+    """A backend that counts the requests reaching it and answers a POST with its body's size."""
+
+    def __init__(self) -> None:
+        self.arrived = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        self.arrived += 1
+        size = 0
+        while True:
+            message = await receive()
+            size += len(message.get("body", b""))
+            if not message.get("more_body"):
+                break
+        await PlainTextResponse(str(size))(scope, receive, send)
+
+
+def post(port: int, length: int, body: bytes) -> bytes:
+    return (
+        f"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\n"
+        f"Content-Length: {length}\r\nConnection: close\r\n\r\n"
+    ).encode() + body
+
+
+def answer(sock: socket.socket) -> bytes:
+    sock.settimeout(30)
+    out = b""
+    while chunk := sock.recv(65536):
+        out += chunk
+    return out
+
+
+def test_the_balancer_holds_half_sent_bodies_and_passes_whole_ones() -> None:
+    """attack18 B1: HAProxy handed a request on as soon as its headers were in, so one that
+    declared a body and sent none held an instance's slot for the body deadline. A half-sent
+    body now waits in HAProxy; a whole one, large (an upload) or small, goes on as before."""
+    app = Arrivals()
+    backend = listen()
+    front = listen()
+    with front, serving(app, backend), balancer(front, [port_of(backend)]):
+        port = port_of(front)
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as half:
+            half.sendall(post(port, 1000, b"x" * 10))
+            big = 3 * 1024 * 1024
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as upload:
+                upload.sendall(post(port, big, b"u" * big))
+                assert answer(upload).endswith(f"\r\n\r\n{big}".encode())
+            with socket.create_connection(("127.0.0.1", port), timeout=30) as small:
+                small.sendall(post(port, 5, b"hello"))
+                assert answer(small).endswith(b"\r\n\r\n5")
+            assert app.arrived == 2  # the half-sent one is not at the instance
+            half.sendall(b"x" * 990)
+            assert answer(half).endswith(b"\r\n\r\n1000")
+        assert app.arrived == 3

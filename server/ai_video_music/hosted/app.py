@@ -46,7 +46,7 @@ from ..messages import t
 from . import db
 from .accounts import Accounts
 from .attempts import AddressLimit
-from .bodies import HELD_BUDGET, MCP_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
+from .bodies import HELD_BUDGET, MCP_RULE, SIGNOUT_RULE, SMALL_RULE, BodyGuard, HeldBytes, Rule
 from .call_limit import CallLimit, TooDeep, read_body, refuse, replay, too_deep, tool_calls
 from .client_documents import ClientDocuments
 from .config import MCP_PATH, HostedConfig
@@ -56,12 +56,12 @@ from .oauth import SCOPE, PostgresOAuthProvider, fetching_documents, only_our_re
 from .page import page_language, render
 from .ratelimit import BadBearers, Limited, LimitedPaths, RateLimit
 from .secrets_box import SecretBox
-from .signin import SignIn
+from .signin import SIGNOUT_PATH, SignIn
 from .store_pg import make_store_pool
 from .team import TeamLedger
 from .upload_links import UPLOAD_PATH, UploadLinks
 from .upload_page import UploadDesk
-from .users import UserServers
+from .users import UserServers, too_many
 
 log = logging.getLogger(__name__)
 METADATA_PATH = "/.well-known/oauth-authorization-server"
@@ -90,20 +90,26 @@ class McpEndpoint:
             )
             await response(scope, receive, send)
             return
-        if self.calls is not None and scope.get("method") == "POST":
-            body, read = await read_body(receive)
-            receive = replay(read, receive)
-            try:
-                calls = tool_calls(body)
-            except TooDeep:
-                await too_deep(request_languages(scope), scope, receive, send)
+        # The user's slot first, then their body: a body that never comes holds one of their
+        # requests_per_user, not one of the instance's (attack18 B1).
+        with self.servers.slot(user.id) as taken:
+            if not taken:
+                await too_many(scope, receive, send)
                 return
-            if calls:
-                verdict = await self.calls.take(user.id)
-                if not verdict.allowed:
-                    await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
+            if self.calls is not None and scope.get("method") == "POST":
+                body, read = await read_body(receive)
+                receive = replay(read, receive)
+                try:
+                    calls = tool_calls(body)
+                except TooDeep:
+                    await too_deep(request_languages(scope), scope, receive, send)
                     return
-        await self.servers.handle(user, scope, receive, send)
+                if calls:
+                    verdict = await self.calls.take(user.id)
+                    if not verdict.allowed:
+                        await refuse(calls, verdict, self.calls.per_minute, scope, receive, send)
+                        return
+            await self.servers.handle(user, scope, receive, send)
 
 
 class BearersOnly:
@@ -145,6 +151,15 @@ def busy_page(request: Request, limit: RateLimit) -> Response:
     minutes = max(1, limit.window // 60)
     alert = t("hosted.authorize.too_many", lang, minutes=minutes)
     page = render(request, lang, title_key="hosted.signin.title", alert=alert, status=429)
+    page.headers["Retry-After"] = str(limit.window)
+    return page
+
+
+def busy_signout_page(request: Request, limit: RateLimit) -> Response:
+    """/signout over its limit: a page, in the user's language."""
+    lang = page_language(request)
+    alert = t("hosted.signout.too_many", lang, minutes=max(1, limit.window // 60))
+    page = render(request, lang, title_key="hosted.signout.title", alert=alert, status=429)
     page.headers["Retry-After"] = str(limit.window)
     return page
 
@@ -292,6 +307,12 @@ def create_app(
             RateLimit(pool, "signin", 3 * config.authorizations_per_address, window, fresh_client_try=True),
             refuse=busy_page,
         ),
+        # "Forget my token": its page and form, counted before the form is read (a stalled one
+        # held an instance: attack18 B2) and before a free account's cookie is looked up (B4).
+        SIGNOUT_PATH: Limited(
+            RateLimit(pool, "signout", config.authorizations_per_address, window, fresh_client_try=True),
+            refuse=busy_signout_page,
+        ),
     }
     # An upload link (its page and its form) is looked up on each request.
     upload_pages = {
@@ -308,7 +329,7 @@ def create_app(
         # page streams, within its own limits.
         Middleware(
             BodyGuard,
-            rules={MCP_PATH: mcp_body},
+            rules={MCP_PATH: mcp_body, SIGNOUT_PATH: SIGNOUT_RULE},
             default=small_body,
             held=HeldBytes(held_budget),
             unbounded=UPLOAD_PATH,

@@ -9,11 +9,12 @@ request the app answers without its body (``/mcp`` without a valid token: a 401)
 and a body the app does read is refused as soon as it is
 
 - larger than its route needs (the sign-in forms, ``/token``, ``/register`` and ``/revoke`` are a
-  few KiB; a signed-in ``/mcp`` keeps the SDK's 4 MiB): 413;
+  few KiB, ``/signout`` at most 16 KiB within 5 s; a signed-in ``/mcp`` keeps the SDK's 4 MiB): 413;
 - still unfinished when its deadline passes (counted from the request's start, so a body that
   trickles a byte at a time ends too): 408;
 - past what the instance holds across all requests in progress: 503 with ``Retry-After``;
-- past one asker's share of that (:data:`SHARE`, 8 MiB): a signed-in user's, across all their
+- past one asker's share of that (:data:`SHARE`, 8 MiB, and at most a quarter of what others
+  leave free, at least 256 KiB): a signed-in user's, across all their
   tokens and requests, or, before sign-in, one address's (an IPv4 address, an IPv6 /64): 503 too.
   So one user's stalled 4 MiB bodies can't fill the instance's budget and shut everyone else out
   of ``/mcp`` (attack17 A2). A signed-in request is never counted by its address: claude.ai's
@@ -42,6 +43,8 @@ SMALL_DEADLINE_S = 15.0  # a form or a token request, from the request's first b
 MCP_DEADLINE_S = 60.0  # 4 MiB at ~70 KB/s
 HELD_BUDGET = 64 * 1024 * 1024  # body bytes held across every request in progress
 SHARE = 8 * 1024 * 1024  # of those, by one signed-in user, or one address before sign-in
+# ... and no more than a quarter of what the others leave, but always this much (attack18 B3).
+SHARE_FLOOR = 256 * 1024
 BUSY_RETRY_S = 5
 
 
@@ -59,24 +62,36 @@ class Rule:
 
 
 SMALL_RULE = Rule(SMALL_BODY, SMALL_DEADLINE_S)
+# "Forget my token" (/signout): a token of at most 4,096 characters, a CSRF field and two flags,
+# sent at once by a browser; before sign-in, so small and quick (attack18 B2).
+SIGNOUT_RULE = Rule(16 * 1024, 5.0)
 MCP_RULE = Rule(MCP_BODY, MCP_DEADLINE_S)
 
 
 class HeldBytes:
     """The body bytes read by requests still in progress, on this instance, in all and by each
-    asker (:func:`asker`), who may hold at most ``share`` of them."""
+    asker (:func:`asker`), who may hold at most ``share`` of them, and at most a quarter of what
+    the other askers leave free (never less than ``floor``): a share shrinks as the budget fills,
+    so a few askers at their full share don't fill it (eight at 1/8 each did: attack18 B3) and
+    the next one's small request still fits."""
 
-    def __init__(self, budget: int, share: int = SHARE) -> None:
+    def __init__(self, budget: int, share: int = SHARE, floor: int = SHARE_FLOOR) -> None:
         self.budget = budget
         self.share = min(share, budget)
+        self.floor = min(floor, self.share)
         self.held = 0
         self.by_asker: dict[str, int] = {}
+
+    def allowed(self, asker: str = "") -> int:
+        """The most ``asker`` may hold now."""
+        left_by_others = self.budget - self.held + self.by_asker.get(asker, 0)
+        return min(self.share, max(self.floor, left_by_others // 4))
 
     def take(self, size: int, asker: str = "") -> bool:
         if self.held + size > self.budget:
             return False
         own = self.by_asker.get(asker, 0)
-        if own + size > self.share:
+        if own + size > self.allowed(asker):
             return False
         self.held += size
         self.by_asker[asker] = own + size
@@ -161,7 +176,7 @@ class BodyGuard:
             if whose is None:  # at the first read, after the bearer check
                 whose = asker(scope)
             if not self.held.take(size, whose):
-                mine = self.held.by_asker.get(whose, 0) + size > self.held.share
+                mine = self.held.by_asker.get(whose, 0) + size > self.held.allowed(whose)
                 raise BodyRefused(503, "hosted.body.own_share" if mine else "hosted.body.busy")
             taken += size
             done = not message.get("more_body", False)

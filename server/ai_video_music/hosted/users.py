@@ -11,8 +11,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -102,6 +102,12 @@ class _Running:
     retired: bool = False  # replaced: stops once its requests in flight are done
 
 
+async def too_many(scope: Scope, receive: Receive, send: Send) -> None:
+    """A user's requests at once are all taken: try again in a moment."""
+    busy = JSONResponse({"error": "too_many_requests"}, status_code=429, headers={"Retry-After": "5"})
+    await busy(scope, receive, send)
+
+
 class UserServers:
     """Starts a user's server on their first request; stops it when idle for ``idle_after``
     seconds (longer than any agent turn or render, so no background work is cut short; what
@@ -139,6 +145,7 @@ class UserServers:
         self.requests_per_user = requests_per_user
         self._clock = clock
         self._running: dict[str, _Running] = {}
+        self._slots: dict[str, int] = {}  # a user's requests at once, from before their body is read
         self._lock = anyio.Lock()
         self._tg: TaskGroup | None = None
 
@@ -162,11 +169,30 @@ class UserServers:
                 self._tg = None
                 tg.cancel_scope.cancel()
 
+    @contextmanager
+    def slot(self, user_id: str) -> Iterator[bool]:
+        """One of the user's ``requests_per_user`` requests at once, taken before anything of the
+        request is waited for (its body included): False when they have them all. Without it, one
+        user sending headers and no body holds as many of the instance's slots as they open
+        (attack18 B1)."""
+        held = self._slots.get(user_id, 0)
+        if held >= self.requests_per_user:
+            yield False
+            return
+        self._slots[user_id] = held + 1
+        try:
+            yield True
+        finally:
+            left = self._slots[user_id] - 1
+            if left:
+                self._slots[user_id] = left
+            else:
+                del self._slots[user_id]
+
     async def handle(self, user: User, scope: Scope, receive: Receive, send: Send) -> None:
         running = await self._get(user)
         if running.in_flight >= self.requests_per_user:
-            busy = JSONResponse({"error": "too_many_requests"}, status_code=429, headers={"Retry-After": "5"})
-            await busy(scope, receive, send)
+            await too_many(scope, receive, send)
             return
         running.in_flight += 1
         try:
