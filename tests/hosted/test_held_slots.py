@@ -54,14 +54,14 @@ async def test_bodies_that_never_come_hold_only_the_users_own_requests(
         stalled = [stalled_mcp(port, bearer) for _ in range(2)]
         try:
             async with httpx.AsyncClient(timeout=30) as http:
-                for _ in range(50):  # until the instance has taken both stalled requests in
+                for _ in range(300):  # until the instance has taken both stalled requests in
                     third = await http.post(f"{base}/mcp", json=listing, headers=headers)
                     if third.status_code == 429:
                         break
                     await anyio.sleep(0.1)
                 for one in stalled:
                     one.close()
-                for _ in range(50):  # the slots are given back when the stalled requests end
+                for _ in range(300):  # the slots are given back when the stalled requests end
                     after = await http.post(f"{base}/mcp", json=listing, headers=headers)
                     if after.status_code != 429:
                         break
