@@ -1,0 +1,228 @@
+"""Play-test 18 (简体 and English): what a request asks is checked against the timeline in the
+words people use, and what asks nothing is not listed as unchecked.
+
+1. A quoted project name the words go to ("回到小满那个「视频 2」") is no caption asked for; "别又把
+   开头标题给我换了" is a keep-title ask, judged against the title before.
+2. Clip order in Chinese without 把 ("日出那张放最前面", "城市夜景那张放第一个"), a file name
+   ("把 sunrise.jpg 那张放到第一个", "put sunrise.jpg first"), and Chinese words for English file
+   names ("日出" names sunrise.jpg): judged against the clip order.
+3. "15秒左右的竖屏", "20秒的横屏vlog", "竖屏的发抖音", "时长回到15秒" are read as a shape and a length;
+   a project named alone ("民宿那个") or a reason ("小红书上太长了没人看") is not an ask.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ai_video_music.asked import Shape, met, read, unmet, wanted_quotes
+from ai_video_music.models import SessionState
+from ai_video_music.timeline import Segment, Timeline, Track
+from ai_video_music.turns import compare
+from ai_video_music.unchecked import not_checked
+
+
+def timeline(seconds: float = 15, width: int = 1080, height: int = 1920) -> Timeline:
+    video = Track(
+        "video",
+        "",
+        [Segment("forest.jpg", 0, seconds / 2, None), Segment("city-lights.jpg", seconds / 2, seconds, None)],
+        2,
+    )
+    music = Track("audio", "", [Segment("Calm Piano (free music)", 0, seconds, 35)], 1)
+    return Timeline(tracks=(video, music), tracks_total=2, duration_s=seconds, width=width, height=height)
+
+
+def state(seconds: float = 2, texts: tuple[tuple[str, float, float], ...] = ()) -> SessionState:
+    ms = int(seconds * 1000)
+    tracks: list[dict[str, Any]] = [
+        {
+            "tt": 0,
+            "sg": [
+                {"n": "beach.jpg", "s": 0, "d": ms // 2},
+                {"n": "city-lights.jpg", "s": ms // 2, "d": ms // 2},
+            ],
+        },
+        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": 35}]},
+    ]
+    if texts:
+        tracks.append(
+            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
+        )
+    return SessionState(draft={"d": ms, "m": {"w": 1920, "h": 1080}, "t": tracks})
+
+
+def kinds(items: list[dict[str, Any]] | None) -> list[str]:
+    return [str(i["kind"]) for i in items or []]
+
+
+# --- 1. a project's quoted name; keeping the title --------------------------------------------------
+
+U31 = "回到小满那个「视频 2」，最后两秒加一行字「下一站见」，这回一定要在结尾啊，别又把开头标题给我换了"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "project", "caption"),
+    [
+        (U31, "视频 2", "下一站见"),
+        ("切到「山间小院」，结尾加上「明天见」", "山间小院", "明天见"),
+        ("「山间小院」那个项目，结尾加上「明天见」", "山间小院", "明天见"),
+        ("back to 'Holiday teaser', and add 'See you' at the end", "Holiday teaser", "See you"),
+        ("switch to the 'Grandpa' project and put 'Love you' at the end", "Grandpa", "Love you"),
+    ],
+)
+def test_a_project_the_words_go_to_is_no_text_asked_for(prompt: str, project: str, caption: str) -> None:
+    stated = read(prompt)
+    assert project in stated.projects and wanted_quotes(prompt, stated) == [caption], stated
+
+
+def test_one_of_the_user_s_project_names_quoted_is_no_text_asked_for() -> None:
+    prompt = "给「视频 2」结尾加上「下一站见」"
+    assert wanted_quotes(prompt, read(prompt), ("视频 2", "山间小院")) == ["下一站见"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [U31, "别把标题换了", "标题别换", "别又把标题改了", "不要动开头的标题", "don't change the title again",
+     "Don't touch the title.", "do not replace the opening title"],
+)  # fmt: skip
+def test_keeping_the_title_is_read_in_the_words_people_use(prompt: str) -> None:
+    assert read(prompt).keep_title, prompt
+
+
+@pytest.mark.parametrize(
+    "prompt", ["别把标题换成红色", "要不要把标题换了？", "如果不好就把标题换了", "change the title"]
+)
+def test_a_title_change_or_a_question_is_no_keep_title(prompt: str) -> None:
+    assert not read(prompt).keep_title, prompt
+
+
+def test_the_title_replaced_by_the_project_name_is_not_as_asked_and_never_shown_as_asked() -> None:
+    """U31-U33: the agent turned "毕业快乐，小满" into "视频 2" (and the video into 2 seconds)."""
+    before = state(20, texts=(("毕业快乐，小满", 0, 3),))
+    after = state(2, texts=(("视频 2", 0, 1), ("下一站见", 1, 2)))
+    out = compare(before, after, U31)
+    assert out is not None
+    facts = out[1]
+    assert "title_kept" in kinds(facts.get("not_as_asked")), facts
+    assert all(i.get("name") != "视频 2" for i in facts.get("as_asked", [])), facts
+    assert not any("标题" in a for a in facts.get("not_checked", [])), facts
+    kept = compare(before, state(20, texts=(("毕业快乐，小满", 0, 3), ("下一站见", 18, 20))), U31)
+    assert kept is not None and "title_kept" in kinds(kept[1].get("as_asked")), kept
+
+
+# --- 2. clip order --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "word", "where"),
+    [
+        ("日出那张放最前面", "日出", "first"),
+        ("城市夜景那张放第一个", "城市夜景", "first"),
+        ("把 sunrise.jpg 那张放到第一个", "sunrise.jpg", "first"),
+        ("民宿那个，把 sunrise.jpg 那张放到第一个", "sunrise.jpg", "first"),
+        ("嗯改吧。夜景那张挪到最前面，结尾加上「下一站见」，别的别动", "夜景", "first"),
+        ("院子那张放最后", "院子", "last"),
+        ("森林照片放开头吧", "森林", "first"),
+        ("put sunrise.jpg first", "sunrise.jpg", "first"),
+        ("put the sunrise.jpg photo at the end", "sunrise.jpg", "last"),
+    ],
+)
+def test_a_clip_order_is_read_in_both_languages(prompt: str, word: str, where: str) -> None:
+    assert read(prompt).order == ((word, where),), read(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "日出那张放最前面吗？",
+        "如果日出那张放最前面",
+        "最后那张放第一个",
+        "第一张放最后",
+        "put the first one last",
+    ],
+)
+def test_a_question_a_condition_or_a_position_is_no_clip_order(prompt: str) -> None:
+    assert read(prompt).order == (), prompt
+
+
+@pytest.mark.parametrize(
+    ("prompt", "first"),
+    [
+        ("城市夜景那张放第一个", False),
+        ("夜景那张挪到最前面", False),
+        ("森林那张放最前面", True),
+        ("把 forest.jpg 那张放到第一个", True),
+        ("put the city lights photo first", False),
+    ],
+)
+def test_a_clip_order_is_judged_against_the_timeline(prompt: str, first: bool) -> None:
+    tl = timeline()  # forest first, city-lights last
+    stated = read(prompt)
+    assert not_checked(prompt, tl) == [], prompt
+    orders = [i for i in unmet(stated, tl) if i["kind"] == "order"]
+    assert (orders == []) is first, orders
+
+
+def test_a_chinese_word_names_only_the_clip_it_shows() -> None:
+    tl = timeline()
+    assert [i for i in unmet(read("日出那张放最前面"), tl) if i["kind"] == "order"] == []  # no sunrise clip
+    assert not_checked("日出那张放最前面，配点纯音乐", tl) == ["日出那张放最前面", "配点纯音乐"]
+
+
+# --- 3. shape and length; what asks nothing ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds", "shape"),
+    [
+        ("先做个15秒左右的竖屏吧", 15.0, Shape.VERTICAL),
+        ("15秒左右的竖屏", 15.0, Shape.VERTICAL),
+        ("帮她弄个20秒的横屏vlog", 20.0, Shape.HORIZONTAL),
+        ("20秒的横屏", 20.0, Shape.HORIZONTAL),
+        ("再给我弄个竖屏的发抖音", None, Shape.VERTICAL),
+        ("搞个方形的发小红书", None, Shape.SQUARE),
+        ("时长回到15秒", 15.0, None),
+        ("时长改成15秒", 15.0, None),
+        ("15秒就够了", 15.0, None),
+        ("「山间小院」那个帮我缩到10秒", 10.0, None),
+        ("make it vertical for TikTok", None, Shape.VERTICAL),
+        ("set the length back to 15 seconds", 15.0, None),
+    ],
+)
+def test_a_shape_and_a_length_are_read_as_people_say_them(
+    prompt: str, seconds: float | None, shape: Shape | None
+) -> None:
+    stated = read(prompt)
+    assert (stated.seconds, stated.shape) == (seconds, shape), stated
+
+
+@pytest.mark.parametrize("prompt", ["15秒左右的竖屏视频好看吗？", "如果是竖屏就15秒", "竖屏还是横屏好？"])
+def test_a_question_about_shape_or_length_asks_nothing(prompt: str) -> None:
+    stated = read(prompt)
+    assert (stated.seconds, stated.shape) == (None, None), stated
+
+
+def test_a_shape_and_length_met_are_as_asked_and_not_unchecked() -> None:
+    prompt = "先做个15秒左右的竖屏吧，配点安安静静的纯音乐"
+    tl = timeline(15)
+    assert {i["kind"] for i in met(read(prompt), tl)} >= {"seconds", "shape"}
+    assert not_checked(prompt, tl) == ["配点安安静静的纯音乐"]
+    wide = timeline(15, 1920, 1080)
+    assert [i["kind"] for i in unmet(read("再给我弄个竖屏的发抖音，15秒就够了"), wide)] == ["shape"]
+    assert [i["kind"] for i in unmet(read("时长回到15秒"), timeline(2))] == ["seconds"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "left"),
+    [
+        ("哦对了，「山间小院」那个帮我缩到10秒，小红书上太长了没人看", []),
+        ("对对，民宿那个", []),
+        ("民宿那个，音乐换成更安静的", ["音乐换成更安静的"]),
+        ("make it 10 seconds, because nobody watches long videos", []),
+        ("小红书上太长了没人看，帮我加点滤镜", ["帮我加点滤镜"]),
+    ],
+)
+def test_a_reason_or_a_project_named_alone_is_not_an_ask(prompt: str, left: list[str]) -> None:
+    assert not_checked(prompt, timeline(10)) == left, prompt
