@@ -80,6 +80,13 @@ def test_a_project_the_words_go_to_is_no_text_asked_for(prompt: str, project: st
 def test_one_of_the_user_s_project_names_quoted_is_no_text_asked_for() -> None:
     prompt = "给「视频 2」结尾加上「下一站见」"
     assert wanted_quotes(prompt, read(prompt), ("视频 2", "山间小院")) == ["下一站见"]
+    out = compare(state(20), state(20, texts=(("视频 2", 0, 3),)), prompt, projects=("视频 2",))
+    assert out is not None and "quote_shown" not in kinds(out[1].get("as_asked")), out
+    # A project's name asked at a place (projects are named after titles) is still asked for.
+    titled = "结尾加上「山间小院」"
+    assert wanted_quotes(titled, read(titled), ("山间小院",)) == ["山间小院"]
+    retitled = "标题改成「山间小院」"
+    assert wanted_quotes(retitled, read(retitled), ("山间小院",)) == ["山间小院"]
 
 
 @pytest.mark.parametrize(

@@ -447,8 +447,23 @@ def wanted_quotes(prompt: str, stated: Asked, projects: tuple[str, ...] = ()) ->
     ("叫「开业倒计时」"), nor a text asked to go or to be replaced ('change "A" to "B"': only B),
     nor a project the words go to ("回到「视频 2」") or one of the user's ``projects`` by name."""
     going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced, *stated.projects)
-    names = {p.casefold() for p in projects}
+    # A project's name asked as the title or at a place ("标题改成「山间小院」") is still asked for.
+    shown = {stated.title, *(text for text, _ in stated.text_at)}
+    names = {p.casefold() for p in projects if p not in shown and not _on_screen_ask(prompt, p)}
     return [q for q in quoted(prompt) if q not in going and q.casefold() not in names]
+
+
+def _on_screen_ask(prompt: str, text: str) -> bool:
+    """A clause quoting ``text`` speaks of text on screen or a place ("标题改成「X」", "结尾加上「X」")."""
+    marked, quotes = _marked(prompt)
+    for clause in re.split(r"[,，。.!?！？;；\n]", marked):
+        marks = _MARK.findall(clause)
+        # with another quote beside it ("给「视频 2」结尾加上「下一站见」") the words are the other's
+        if len(marks) == 1 and quotes[int(marks[0])] == text:
+            outside = _MARK.sub(" ", clause)
+            if _ON_SCREEN.search(outside) or _AT_END.search(outside) or _AT_START.search(outside):
+                return True
+    return False
 
 
 def present(text: str, tl: Timeline) -> bool:
