@@ -12,15 +12,20 @@ words people use, and what asks nothing is not listed as unchecked.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from mcp import Client
 
 from ai_video_music.asked import Shape, met, read, unmet, wanted_quotes
 from ai_video_music.models import SessionState
+from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
 from ai_video_music.unchecked import not_checked
+
+from .conftest import ask, export_done
 
 
 def timeline(seconds: float = 15, width: int = 1080, height: int = 1920) -> Timeline:
@@ -233,3 +238,26 @@ def test_a_shape_and_length_met_are_as_asked_and_not_unchecked() -> None:
 )
 def test_a_reason_or_a_project_named_alone_is_not_an_ask(prompt: str, left: list[str]) -> None:
     assert not_checked(prompt, timeline(10)) == left, prompt
+
+
+# --- 4. an export names a request that changed nothing, whatever it was routed as -------------------
+
+U33 = '啥玩意？？怎么变2秒了，标题也给我改成"视频 2"了！给我改回去：时长回到15秒，结尾加字幕「下一站见」'
+
+
+@pytest.mark.anyio
+async def test_an_export_names_a_request_read_as_a_question_that_asked_a_change_and_made_none(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """U33-U35: the request went as a question (its first words are one) and changed nothing; the
+    file still lacks the length and the caption it asked for, so the export says so."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 10 second video"})
+    sim.configure(next_lie=True)
+    first = await ask(rich, "generate", {"prompt": U33})
+    if first["status"] == "needs_confirmation":
+        first = await ask(rich, "generate", {"prompt": U33, "accept_cost": True})
+    assert first["timeline_changed"] is False, first
+    out = await export_done(rich)
+    assert out["not_in_file"], out["reply"]
+    assert "下一站见" in out["reply"], out["reply"]
