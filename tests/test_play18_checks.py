@@ -20,6 +20,7 @@ from mcp import Client
 
 from ai_video_music.asked import Shape, met, read, unmet, wanted_quotes
 from ai_video_music.models import SessionState
+from ai_video_music.naming import name_from
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
@@ -261,3 +262,26 @@ async def test_an_export_names_a_request_read_as_a_question_that_asked_a_change_
     out = await export_done(rich)
     assert out["not_in_file"], out["reply"]
     assert "下一站见" in out["reply"], out["reply"]
+
+
+# --- 5. a platform is never a project's name ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        (
+            "Saturday Sunrise Paddle event video, vertical for insta stories. use sunrise.jpg and beach.jpg",
+            "Saturday Sunrise Paddle",
+        ),
+        ("vertical for insta stories", ""),
+        ("make a video for Insta", ""),
+        ("A reel for TikTok", ""),
+        ("做一个发抖音的视频", ""),
+        ("Spring Sale video for TikTok", "Spring Sale"),
+        ("Can you make a video of the beach", "Beach"),
+        ("Another video please", ""),
+    ],
+)
+def test_a_platform_is_never_a_project_s_name(prompt: str, name: str) -> None:
+    assert name_from(prompt) == name, prompt
