@@ -285,3 +285,36 @@ async def test_an_export_names_a_request_read_as_a_question_that_asked_a_change_
 )
 def test_a_platform_is_never_a_project_s_name(prompt: str, name: str) -> None:
     assert name_from(prompt) == name, prompt
+
+
+# --- 6. named files on the timeline are as asked ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "use beach.jpg and city-lights.jpg",
+        "用 beach.jpg 和 city-lights.jpg",
+        "Vertical. use beach.jpg, city-lights.jpg.",
+    ],
+)
+def test_named_files_that_are_the_clips_are_as_asked_not_unchecked(prompt: str) -> None:
+    out = compare(state(20), state(20), prompt)
+    assert out is not None
+    facts = out[1]
+    assert "clips_used" in kinds(facts.get("as_asked")) and facts.get("not_checked") is None, facts
+
+
+@pytest.mark.parametrize(
+    ("prompt", "left"),
+    [
+        ("don't use beach.jpg", ["don't use beach.jpg"]),
+        ("use beach.jpg for the opening", ["use beach.jpg for the opening"]),
+        ("use beach.jpg and dock.jpg", ["dock.jpg"]),
+    ],
+)
+def test_a_file_not_plainly_asked_for_or_not_there_is_never_as_asked(prompt: str, left: list[str]) -> None:
+    out = compare(state(20), state(20), prompt)
+    assert out is not None
+    assert "clips_used" not in kinds(out[1].get("as_asked")), out[1]
+    assert out[1].get("not_checked") == left, out[1]

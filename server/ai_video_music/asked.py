@@ -1539,6 +1539,32 @@ def files_named(prompt: str) -> list[str]:
     return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
 
 
+def files_on_timeline(prompt: str, tl: Timeline) -> list[str]:
+    """The files a plain ask to use them names ("use sunrise.jpg and beach.jpg", never "don't use
+    x.jpg"), when every one of them is a clip on the timeline's video track; else [] (one missing
+    is told by :func:`no_such_file`, or not at all)."""
+    pieces = re.split(r"[!?。！？;；:：\n，,]|\.(?![A-Za-z0-9])", prompt)
+    named = list(dict.fromkeys(n for piece in pieces if only_files(piece) for n in files_named(piece)))
+    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    on = [n for n in named if any(_base(n) == _base(c) or _names_clip(n, c) for c in clips)]
+    return on if named and len(on) == len(named) else []
+
+
+# An ask that only names the files to use: "use sunrise.jpg and beach.jpg", "just city-lights.jpg",
+# "用 sunrise.jpg 和 beach.jpg": met when they are the clips on the timeline.
+_USE_FILES = re.compile(
+    r"(?i)^\s*(?:(?:please\s+)?(?:use|with|just|only|include|add|put\s+in)\s+(?:(?:the|my|only|just)\s+)*"
+    r"|(?:再|并|然后|请)?(?:只|就)?(?:用|使用|加上|加入|放上|放进)\s*)?"
+    r"(?:[^\s,，、和]+" + _EXTENSION + r"(?:\s*(?:,|，|、|和|及|以及|and|&|\+)\s*)?)+"
+    r"(?:\s+(?:only|too|as\s+well|please))?(?:(?:就行|就好|吧|即可|这两张|这几张|这张|两张|照片))*\s*[.!。！]?\s*$"
+)
+
+
+def only_files(ask: str) -> bool:
+    """``ask`` says nothing but which files to use."""
+    return bool(_USE_FILES.match(ask))
+
+
 def _base(name: str) -> str:
     return re.split(r"[\\/]", name.strip())[-1].casefold()
 

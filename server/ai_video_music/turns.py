@@ -155,6 +155,8 @@ def compare(
             # as done ("a bit brighter" is nowhere on a timeline).
             if named := unchecked.music_named(prompt, after_tl):
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            if used := asked.files_on_timeline(prompt, after_tl):  # "use sunrise.jpg and beach.jpg"
+                facts.setdefault("as_asked", []).append({"kind": "clips_used", "names": used[:5]})
             judged = frozenset(k for k, v in (("volume", moved), ("title", kept)) if v is not None)
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded

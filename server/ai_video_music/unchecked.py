@@ -292,6 +292,8 @@ def _checked(
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
         return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
+    if asked.only_files(ask) and stated == Asked():
+        return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
         return False  # "put the beach photo first" and no clip (or several) named "beach"
     if stated.keep_title and replace(stated, keep_title=False) == Asked():
