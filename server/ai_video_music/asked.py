@@ -609,11 +609,15 @@ _ZH_KEEP_TITLE = re.compile(
 )
 
 
+# "不要再改标题了": this 再 means "again", not "and then" (which would split the clause).
+_ZH_NOT_AGAIN = re.compile(r"(?<=不要|不准|不许|不能)再|(?<=别)再|(?<=千万别)再")
+
+
 def _keep_title(sentences: list[str]) -> bool:
     return any(
         _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
         for sentence in sentences
-        for clause in _clauses(sentence)
+        for clause in _clauses(_ZH_NOT_AGAIN.sub("又", sentence))
     )
 
 
