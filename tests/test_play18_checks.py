@@ -98,7 +98,8 @@ def test_one_of_the_user_s_project_names_quoted_is_no_text_asked_for() -> None:
 @pytest.mark.parametrize(
     "prompt",
     [U31, "别把标题换了", "标题别换", "别又把标题改了", "不要再改标题了", "别再把开头标题换了",
-     "不要动开头的标题", "don't change the title again", "Don't touch the title.", "do not replace the opening title"],
+     "不要动开头的标题", "don't change the title again", "Don't touch the title.",
+     "do not replace the opening title"],
 )  # fmt: skip
 def test_keeping_the_title_is_read_in_the_words_people_use(prompt: str) -> None:
     assert read(prompt).keep_title, prompt
