@@ -319,3 +319,28 @@ def test_a_file_not_plainly_asked_for_or_not_there_is_never_as_asked(prompt: str
     assert out is not None
     assert "clips_used" not in kinds(out[1].get("as_asked")), out[1]
     assert out[1].get("not_checked") == left, out[1]
+
+
+@pytest.mark.anyio
+async def test_a_guessed_project_name_gives_way_to_the_first_title_asked_for(
+    rich: Client, image: Path
+) -> None:
+    """F3/F9: the user calls the project by the title they asked for, so that becomes its name
+    (once: a later title leaves it); a name the user gave is never replaced."""
+    await ask(rich, "upload", {"files": [str(image)], "new_project": True})
+    await ask(rich, "generate", {"prompt": "Saturday Sunrise Paddle event video, vertical for insta stories"})
+
+    async def current() -> str:
+        return str(next(p["name"] for p in (await ask(rich, "status"))["projects"] if p["current"]))
+
+    assert await current() == "Saturday Sunrise Paddle"
+    out = await ask(rich, "generate", {"prompt": "change the title to 'Sunrise Paddle - Sat 6:30am'"})
+    assert await current() == "Sunrise Paddle - Sat 6:30am", out["reply"]
+    assert "Sunrise Paddle - Sat 6:30am" in out["reply"], out["reply"]
+    await ask(rich, "generate", {"prompt": "change the title to 'See you Saturday'"})
+    assert await current() == "Sunrise Paddle - Sat 6:30am"
+
+    await ask(rich, "upload", {"files": [str(image)], "new_project": True})
+    await ask(rich, "generate", {"prompt": "make a video titled 'Dock Day'"})
+    await ask(rich, "generate", {"prompt": "change the title to 'Dock Day 2'"})
+    assert await current() == "Dock Day"

@@ -408,6 +408,8 @@ class Turns:
                 # Named as soon as NemoVideo has the request, not when it ends: a "working" answer
                 # given meanwhile names the project as it will stay (its project= step then works).
                 named_on_accept.append(self.s.projects.name_if_unnamed(project, prompt))
+            elif not named_on_accept:  # a guessed name gives way to the first title asked for
+                named_on_accept.append(self.s.projects.name_from_title(project, prompt))
 
         error: NemoError | None = None
         truncated = False
