@@ -62,6 +62,9 @@ class Asked:
     # "keep the opening title", "开头的标题别动" (no quote: a quoted one is looked for as such):
     # judged on the change, the text at the start before the request against the one after.
     keep_title: bool = False
+    # Quoted names of a project the words go to ("回到小满那个「视频 2」", "back to 'Holiday'"):
+    # where the request is for, never text asked to be on screen.
+    projects: tuple[str, ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -203,7 +206,9 @@ _EN_ORDER = re.compile(
     + _EN_POLITE
     + r"(?:and\s+)?(?:put|move|place|have|set|add|insert|append)\s+(?>(?:the\s+|my\s+|that\s+|this\s+)?)"
     r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
-    r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)\s+"
+    r"([\w'\u2024-]+(?:\s+[\w'-]+){0,2}?)(?:\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)"
+    # "put sunrise.jpg first": a file name needs no noun after it
+    r"|(?<=\u2024jpg)|(?<=\u2024jpeg)|(?<=\u2024png)|(?<=\u2024heic)|(?<=\u2024webp)|(?<=\u2024mp4)|(?<=\u2024mov))\s+"
     r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
     r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+please)?\s*[.!。！]?\s*$"
 )
@@ -221,11 +226,45 @@ _EN_ORDER_SO = re.compile(
     r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
     r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
-_ZH_ORDER = re.compile(
-    r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)([^，,。的那这把将放]{1,12}?)(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
-    r"(?:照片|图片|图|片段|视频)?(?:放|移|挪|排|调|加|添加|插|接)(?:到|在|成|去)?(?:视频的?|片子的?)?"
-    r"(第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧)?\s*[。！]?\s*$"
+_ZH_WHERE = (
+    r"(?:放|移|挪|排|调|加|添加|插|接)(?:到|在|成|去)?(?:视频的?|片子的?)?"
+    r"(?P<where>第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧|就行|就好)?\s*[。！]?\s*$"
 )
+_ZH_ORDER = re.compile(
+    r"^(?:再|并|然后|请|麻烦|就)?(?:帮我|给我)?\s*(?:"
+    r"(?:把|将)\s*(?P<word>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
+    r"(?:照片|图片|图|片段|视频)?"
+    # "日出那张放最前面", "城市夜景那张照片放第一个": the clip named, then where it goes
+    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾)(?P<bare>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:(?:那张|这张|那个|这个|那段|这段)(?:照片|图片|图|片段|视频)?"
+    r"|照片|图片|片段))\s*" + _ZH_WHERE
+)
+# A Chinese word for what a photo shows, and the English words a file of it is often named with:
+# "日出那张" names "sunrise.jpg", "城市夜景那张" names "city-lights.jpg".
+_ZH_CLIP_WORDS: dict[str, frozenset[str]] = {
+    "日出": frozenset({"sunrise", "dawn"}),
+    "日落": frozenset({"sunset", "dusk"}),
+    "夕阳": frozenset({"sunset", "dusk"}),
+    "海滩": frozenset({"beach"}),
+    "沙滩": frozenset({"beach"}),
+    "海边": frozenset({"beach", "sea", "seaside", "coast"}),
+    "大海": frozenset({"sea", "ocean"}),
+    "海": frozenset({"sea", "ocean", "beach"}),
+    "城市": frozenset({"city", "urban"}),
+    "夜景": frozenset({"night", "lights", "nightscape"}),
+    "森林": frozenset({"forest", "woods"}),
+    "树林": frozenset({"forest", "woods", "trees"}),
+    "山": frozenset({"mountain", "mountains", "hill"}),
+    "湖": frozenset({"lake"}),
+    "河": frozenset({"river"}),
+    "花": frozenset({"flower", "flowers"}),
+    "雪": frozenset({"snow"}),
+    "猫": frozenset({"cat"}),
+    "狗": frozenset({"dog"}),
+    "咖啡": frozenset({"coffee"}),
+    "蛋糕": frozenset({"cake"}),
+    "街道": frozenset({"street"}),
+    "桥": frozenset({"bridge"}),
+}
 
 
 # --- where a quoted text goes -------------------------------------------------------------------
@@ -384,11 +423,47 @@ def _replaced(prompt: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(q for q in found if q))
 
 
-def wanted_quotes(prompt: str, stated: Asked) -> list[str]:
+# A quoted project the words go to or speak in: "回到小满那个「视频 2」", "切到「山间小院」",
+# "「视频 2」那个项目", "back to 'Holiday teaser'", "switch to the 'Grandpa' project".
+_PROJECT_REF = re.compile(
+    r"(?:回到|切回到?|切到|切换到|换到|转到|打开|去)[^，,。！？!?\ue000\ue001]{0,10}?(?:那个|这个)?\s*("
+    + _M
+    + ")"
+    r"|(" + _M + r")\s*(?:(?:那个|这个)(?:项目|视频|片子)?|项目|工程)"
+    r"|(?i:\b(?:back\s+to|switch(?:ing)?\s+(?:back\s+)?to|go(?:ing)?\s+(?:back\s+)?to|open|return\s+to)"
+    r"\s+(?:the\s+|my\s+)?(" + _M + r"))"
+    r"|(?i:\bthe\s+(" + _M + r")\s+(?:project|video|one)\b)"
+)
+
+
+def _projects(prompt: str) -> tuple[str, ...]:
+    marked, quotes = _marked(prompt)
+    found = [int(_MARK.match(g).group(1)) for m in _PROJECT_REF.finditer(marked) for g in m.groups() if g]  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i]))
+
+
+def wanted_quotes(prompt: str, stated: Asked, projects: tuple[str, ...] = ()) -> list[str]:
     """The quoted texts the request asks to be on the video: not a name given to the video
-    ("叫「开业倒计时」"), nor a text asked to go or to be replaced ('change "A" to "B"': only B)."""
-    going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced)
-    return [q for q in quoted(prompt) if q not in going]
+    ("叫「开业倒计时」"), nor a text asked to go or to be replaced ('change "A" to "B"': only B),
+    nor a project the words go to ("回到「视频 2」") or one of the user's ``projects`` by name."""
+    going = (stated.named_only, stated.given_name, *stated.removed, *stated.replaced, *stated.projects)
+    # A project's name asked as the title or at a place ("标题改成「山间小院」") is still asked for.
+    shown = {stated.title, *(text for text, _ in stated.text_at)}
+    names = {p.casefold() for p in projects if p not in shown and not _on_screen_ask(prompt, p)}
+    return [q for q in quoted(prompt) if q not in going and q.casefold() not in names]
+
+
+def _on_screen_ask(prompt: str, text: str) -> bool:
+    """A clause quoting ``text`` speaks of text on screen or a place ("标题改成「X」", "结尾加上「X」")."""
+    marked, quotes = _marked(prompt)
+    for clause in re.split(r"[,，。.!?！？;；\n]", marked):
+        marks = _MARK.findall(clause)
+        # with another quote beside it ("给「视频 2」结尾加上「下一站见」") the words are the other's
+        if len(marks) == 1 and quotes[int(marks[0])] == text:
+            outside = _MARK.sub(" ", clause)
+            if _ON_SCREEN.search(outside) or _AT_END.search(outside) or _AT_START.search(outside):
+                return True
+    return False
 
 
 def present(text: str, tl: Timeline) -> bool:
@@ -431,11 +506,16 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for sentence in sentences:
         for clause in _clauses(sentence):
-            match = _EN_ORDER.match(clause) or _EN_ORDER_SO.match(clause) or _ZH_ORDER.match(clause)
+            match = _EN_ORDER.match(clause) or _EN_ORDER_SO.match(clause)
+            zh = None if match else _ZH_ORDER.match(clause)
             if match:
-                where = match.group(2).casefold()
-                last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
-                found.append((match.group(1).strip(), "last" if last else "first"))
+                word, where = match.group(1), match.group(2).casefold()
+            elif zh:
+                word, where = zh.group("word") or zh.group("bare"), zh.group("where")
+            else:
+                continue
+            last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
+            found.append((word.strip().replace("\u2024", "."), "last" if last else "first"))
     return tuple(dict.fromkeys(found))
 
 
@@ -512,7 +592,8 @@ def _music_rel(sentences: list[str]) -> str | None:
 _EN_KEEP_TITLE = re.compile(
     r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:(?:keep|leave)\s+the\s+(?:opening\s+|original\s+|current\s+|existing\s+|first\s+)?"
     r"title(?:\s+(?:as\s+it\s+is|alone|unchanged|the\s+same|where\s+it\s+is|at\s+the\s+(?:start|beginning)|untouched))?"
-    r"|(?:don'?t|do\s+not|never)\s+(?:touch|change|move|remove|replace)\s+the\s+(?:opening\s+|original\s+|first\s+)?title"
+    r"|(?:don'?t|do\s+not|never)\s+(?:\w+\s+)?(?:touch|change|move|remove|replace|swap|mess\s+with)\s+(?:the|my)\s+"
+    r"(?:opening\s+|original\s+|first\s+)?title(?:\s+(?:again|this\s+time|either|at\s+the\s+(?:start|beginning)))?"
     r"|the\s+(?:opening\s+|original\s+|first\s+)?title\s+stays(?:\s+(?:as\s+it\s+is|the\s+same|put))?)"
     r"(?:\s+please)?\s*[.!]*\s*$"
 )
@@ -520,14 +601,23 @@ _ZH_KEEP_TITLE = re.compile(
     r"^(?:再|并|然后|但|但是|不过)?(?:(?:开头|片头|原来|最前面|前面)的?)?标题(?:也|就|要|请)?"
     r"(?:别动|不要动|不动|保留(?:不动)?|留着|不变|不要改|别改|不用改|保持不变|保持原样|不要换|别换)"
     r"|^(?:再|并|然后|但|但是|不过)?(?:保留|别动|不要动|别改|不要改|不要换|别换)(?:(?:开头|片头|原来|最前面)的?)?标题"
+    # "别又把开头标题给我换了", "别把标题换了", "不要再改标题了"
+    r"|^(?:再|并|然后|但|但是|不过|还有)?(?:千万)?(?:别|不要|不准|不许|不能)(?:再|又)?(?:给我)?(?:把|将)?"
+    r"(?:(?:开头|片头|原来|最前面|前面)的?)?标题(?:也|又|再)?(?:给我)?(?:换|改|动|删|换掉|改掉|删掉|去掉|弄没)(?:了|掉)?"
+    r"|^(?:再|并|然后|但|但是|不过|还有)?(?:千万)?(?:别|不要|不准|不许|不能)(?:再|又)?(?:给我)?"
+    r"(?:换|改|动|删|换掉|改掉|删掉|去掉)(?:开头|片头|原来|最前面|前面)?的?标题"
 )
+
+
+# "不要再改标题了": this 再 means "again", not "and then" (which would split the clause).
+_ZH_NOT_AGAIN = re.compile(r"(?<=不要|不准|不许|不能)再|(?<=别)再|(?<=千万别)再")
 
 
 def _keep_title(sentences: list[str]) -> bool:
     return any(
         _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
         for sentence in sentences
-        for clause in _clauses(sentence)
+        for clause in _clauses(_ZH_NOT_AGAIN.sub("又", sentence))
     )
 
 
@@ -612,22 +702,34 @@ _EN_SECONDS = re.compile(
     r"|highlights?|montage|recap|compilation|film|movie|one))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
 )
+# What the video is for ("发抖音", "发小红书"): says no other shape.
+_ZH_FOR_PLATFORM = (
+    r"(?:的?(?:用来|拿来|要|好)?(?:发|传|投|放)(?:到|在)?(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信"
+    r"|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)(?:上|用)?)?"
+)
+_ZH_SOFT_END = r"(?:吧|了|就行|就好|就可以|就够了|即可|啊|呀)*"
 # A few words of what the video is for before its noun ("年会开场视频"), never a part of it
 # ("片头视频" is the intro's length, not the video's).
 _ZH_KIND = r"(?:(?!片头|片尾|开头|结尾)[\u4e00-\u9fff]){0,8}?"
 _ZH_SECONDS = re.compile(
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|弄|搞|整)(?:成|出)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"(?:(?:竖屏|横屏|方形|正方形|竖版|横版)的?)?"
     r"|(?:再|并|然后)?(?:把|将)?(?:整个|整段|整支|整条|全部|全片)(?:视频|片子|短片)?的?(?:时长|总长|长度)?"
     r"(?:改|剪|缩短|延长|调整|调|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后|还要)?(?:把|将)?(?:视频的?)?(?:时长|总长|长度)"
-    r"(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到|设为|设成|设置为|设置成|定为|改回|恢复到|恢复成)?"
+    r"(?:是|为|改成|改为|调到|调成|剪到|剪成|缩到|缩短到|减到|加长到|延长到|拉长到|设为|设成|设置为|设置成|定为|改回|恢复到|恢复成"
+    r"|回到|改回到|变回|变回到|调回|调回到|恢复为|还是|还原到|还原成)?"
     r"|(?:再|并|然后)?(?:把|将)[^，,。]{0,16}?(?:改|剪|缩短|延长|调整|变|加长|拉长|缩)(?:成|到|为)"
     r"|(?:再|并|然后)?(?:帮我)?(?:视频|片子|这个视频)?(?:改|剪|缩短|延长|调整|加长|拉长|变长|缩|减)(?:成|到|为|回)|只要|就"
-    r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?"
-    r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)?的?"
+    r"|(?:竖屏|横屏|方形|正方形|竖版|横版))?\s*(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:长)?(?:左右|上下)?"
+    r"(?:的?(?:竖屏|横屏|方形|正方形|竖版|横版)(?:的?"
     + _ZH_KIND
-    + r"(?:短?视频|短片|小片|片子|宣传片|vlog|空镜|动画))?\s*[。！]?\s*$"
+    + r"(?:短?视频|短片|小片|片子|宣传片|vlog|空镜|动画))?|的?"
+    + _ZH_KIND
+    + r"(?:短?视频|短片|小片|片子|宣传片|vlog|空镜|动画))?"
+    + _ZH_FOR_PLATFORM
+    + _ZH_SOFT_END
+    + r"\s*[。！]?\s*$"
 )
 _EN_SPAN = re.compile(
     r"(?i)\b(?:first|last|each|every|per|between|intro|outro|until|till)\b"
@@ -666,13 +768,16 @@ _EN_SHAPE_CLAUSE = (
     r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:请|麻烦)?(?:确保|一定要|务必)(?:视频)?(?:是|为|用)?)?"
-    r"\s*(?:\d{{1,3}}\s*秒的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
+    r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
-    + r"(?:短?视频|短片|小片|片子)|版本|版))?的?"
-    r"(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:的?(?:短?视频|短片|小片|片子))?)?\s*[。！]?\s*$"
+    + r"(?:短?视频|短片|小片|片子|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
+    + _ZH_FOR_PLATFORM.replace("{", "{{").replace("}", "}}")
+    + r"的?(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?(?:的?(?:短?视频|短片|小片|片子))?)?"
+    + _ZH_SOFT_END
+    + r"\s*[。！]?\s*$"
 )
 
 
@@ -680,8 +785,15 @@ _ZH_SHAPE_CLAUSE = (
 ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g|i\.e)\.")
 
 
+# "把 sunrise.jpg 那张放到第一个": a file name's dot ends no sentence.
+_FILE_DOT = re.compile(
+    r"(?i)(?<=[^\W_])\.(?=(?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)\b)"
+)
+
+
 def _sentences(text: str, quote: str = " ") -> list[str]:
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
+    plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
 
 
@@ -816,6 +928,8 @@ _ZH_LOOSE_CLAUSE = re.compile(
     r"^(?:再|并|然后|还要|请|帮我|麻烦|就|那就|那)*"
     # the project or the video named first: "夏天那个视频", "城市的视频", "这个视频"
     r"(?:[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个|的)(?:视频|片子|短片|片)"
+    # the project named by a quote (masked) or a word: "「山间小院」那个帮我缩到10秒"
+    r"|[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个)\s*(?:帮我|给我|请)?"
     r"|整个视频|整段视频|整个片子|全片|视频|片子|它|这个)?"
     r"(?:把|将)?(?:它|视频|片子|整个视频|整体)?(?:的)?(?:总)?(?:时长|长度|总长|时间)?"
     r"(?:(?:改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
@@ -954,6 +1068,7 @@ def read(prompt: str) -> Asked:
         # "lower the music to about 20%": the level is the ask, the word only its way there.
         music_rel=_music_rel(sentences) if under is None and level is None else None,
         keep_title=_keep_title(sentences),
+        projects=_projects(prompt),
     )
 
 
@@ -1244,12 +1359,25 @@ def _clip_words(name: str) -> tuple[str, list[str]]:
 
 
 def _names_clip(word: str, name: str) -> bool:
-    """The user's ``word`` for a clip ("beach", "city lights", "海滩") names the clip ``name``
-    ("beach.jpg", "city-lights", "海滩日落.jpg"): each of its words is one of the name's words, or
-    (Chinese, written without spaces) inside its stem."""
+    """The user's ``word`` for a clip ("beach", "city lights", "海滩", "sunrise.jpg") names the clip
+    ``name`` ("beach.jpg", "city-lights", "海滩日落.jpg"): each of its words is one of the name's
+    words, or (Chinese, written without spaces) inside its stem, or a Chinese word for what the
+    photo shows whose English words the name has ("日出" names "sunrise.jpg")."""
     stem, words = _clip_words(name)
-    said = re.findall(r"[^\W_]+", word.casefold())
-    return bool(said) and all(w in words or (not w.isascii() and w in stem) for w in said)
+    said = re.findall(r"[^\W_]+", _FILE_EXT.sub("", word.strip()).casefold())
+    return bool(said) and all(
+        w in words or (not w.isascii() and (w in stem or _zh_names(w, set(words)))) for w in said
+    )
+
+
+_FILE_EXT = re.compile(r"(?i)[.\u2024](?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)$")
+
+
+def _zh_names(word: str, words: set[str]) -> bool:
+    """Every Chinese word for a subject inside ``word`` has an English word among ``words``,
+    and at least one is there ("城市夜景": 城市 → city, 夜景 → lights)."""
+    hits = [en for zh, en in _ZH_CLIP_WORDS.items() if zh in word]
+    return bool(hits) and all(en & words for en in hits)
 
 
 def _placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, tuple[str, str] | None]]:
@@ -1413,6 +1541,32 @@ def files_named(prompt: str) -> list[str]:
     names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
     bare = (re.split(r"[\\/]", n)[-1] for n in names)
     return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
+
+
+def files_on_timeline(prompt: str, tl: Timeline) -> list[str]:
+    """The files a plain ask to use them names ("use sunrise.jpg and beach.jpg", never "don't use
+    x.jpg"), when every one of them is a clip on the timeline's video track; else [] (one missing
+    is told by :func:`no_such_file`, or not at all)."""
+    pieces = re.split(r"[!?。！？;；:：\n，,]|\.(?![A-Za-z0-9])", prompt)
+    named = list(dict.fromkeys(n for piece in pieces if only_files(piece) for n in files_named(piece)))
+    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    on = [n for n in named if any(_base(n) == _base(c) or _names_clip(n, c) for c in clips)]
+    return on if named and len(on) == len(named) else []
+
+
+# An ask that only names the files to use: "use sunrise.jpg and beach.jpg", "just city-lights.jpg",
+# "用 sunrise.jpg 和 beach.jpg": met when they are the clips on the timeline.
+_USE_FILES = re.compile(
+    r"(?i)^\s*(?:(?:please\s+)?(?:use|with|just|only|include|add|put\s+in)\s+(?:(?:the|my|only|just)\s+)*"
+    r"|(?:再|并|然后|请)?(?:只|就)?(?:用|使用|加上|加入|放上|放进)\s*)?"
+    r"(?:[^\s,，、和]+" + _EXTENSION + r"(?:\s*(?:,|，|、|和|及|以及|and|&|\+)\s*)?)+"
+    r"(?:\s+(?:only|too|as\s+well|please))?(?:(?:就行|就好|吧|即可|这两张|这几张|这张|两张|照片))*\s*[.!。！]?\s*$"
+)
+
+
+def only_files(ask: str) -> bool:
+    """``ask`` says nothing but which files to use."""
+    return bool(_USE_FILES.match(ask))
 
 
 def _base(name: str) -> str:

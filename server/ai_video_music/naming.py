@@ -54,6 +54,12 @@ _ZH_NAMED_PLAIN = re.compile(r"(?:名为|叫做|命名为)\s*[:：]?\s*([^\n,.;!
 # "featuring/showing/promoting …", then "for/of …".
 _SUBJECT_EN = (
     re.compile(r"(?i)\b(?:about|on\s+the\s+(?:theme|topic)\s+of|themed\s+around)\s+(?=(.+))"),
+    # A name in capitals the request opens with, before the kind of video: "Saturday Sunrise
+    # Paddle event video, …" (two words or more: "Another video" names nothing).
+    re.compile(
+        r"^\s*(?=([A-Z][\w'’&-]*(?:\s+[A-Z0-9][\w'’&:-]*){1,4}?)\s+(?:(?i:event|promo|teaser)\s+)?"
+        r"(?i:video|reel|clip|slideshow|promo|teaser)\b)"
+    ),
     re.compile(
         r"(?i)\b(?:featuring|showing|showcasing|promoting|advertising|introducing|celebrating)\s+(?=(.+))"
     ),
@@ -76,6 +82,8 @@ _WEAK_EN = {
     "it", "them", "me", "us", "file", "files", "seconds", "second", "footage", "slideshow", "reel", "reels",
     "instagram", "tiktok", "youtube", "shorts", "facebook", "twitter", "x", "linkedin", "snapchat",
     "pinterest", "wechat", "douyin", "bilibili", "xiaohongshu", "story", "stories", "post", "feed",
+    "insta", "ig", "ins", "yt", "fb", "tt", "tik", "tok", "whatsapp", "telegram", "threads", "weibo",
+    "kuaishou", "redbook", "rednote", "vimeo", "twitch", "socials", "insta's", "tiktoks", "grams",
     "ad", "promo", "everyone", "people", "friends", "followers", "customers", "today", "now",
 }  # fmt: skip
 _ZH_OWNER = "(?:(?:我们家|我们店|我们|咱们|我家|自家|我)的?|(?:本店|公司|店里)的)?"
@@ -251,4 +259,13 @@ def name_from(text: str) -> str:
         return title
     # Quoted text is what the video shows (a caption, 字幕「下次见」), never the subject: masked.
     plain = re.sub(_QUOTE, " ", text)
-    return _english_subject(plain) or _chinese_subject(plain)
+    name = _english_subject(plain) or _chinese_subject(plain)
+    # A platform is where the video goes, never its name ("for insta stories" names nothing).
+    return "" if _PLATFORM_ONLY.match(name) else name
+
+
+_PLATFORM_ONLY = re.compile(
+    r"(?i)^(?:\s|[-&/,]|insta(?:gram)?|ig|ins|tik\s*tok|tiktok|youtube(?:\s+shorts)?|yt|shorts|reels?|stories|story"
+    r"|facebook|fb|snapchat|pinterest|twitter|x|linkedin|whatsapp|wechat|douyin|bilibili|xiaohongshu|threads"
+    r"|抖音|小红书|快手|视频号|朋友圈|微博|[Bb]站|哔哩哔哩|微信)+$"
+)

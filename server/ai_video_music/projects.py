@@ -19,6 +19,7 @@ from urllib.parse import quote
 import anyio
 import uuid_utils
 
+from . import asked
 from .client import NemoClient
 from .config import Settings
 from .errors import InputError, NemoError, SessionNotFoundError
@@ -26,6 +27,10 @@ from .messages import LANGUAGES, Lang, backend_language, detect_language, parse_
 from .naming import name_from, title_from
 from .sanitize import clean_text
 from .store import Project, Store
+
+# ``Project.named``: 0 a default name ("Video 2"), 1 named by the user's words, GUESSED named from a
+# guess at the subject of the first request (no title asked for yet).
+GUESSED = 2
 
 log = logging.getLogger(__name__)
 
@@ -206,9 +211,27 @@ class Projects:
             self._default_in_language(fresh)
             return None
         named = self.unique(wanted, project.id)
-        self.store.touch_project(project.id, name=named, named=1)
+        # Named from a title the user asked for, or only from a guess at the subject (which the
+        # first title asked for later replaces: see name_from_title).
+        self.store.touch_project(project.id, name=named, named=1 if title_from(text) else GUESSED)
         self._refresh(project.id)
         return named if named != fresh.name else None
+
+    def name_from_title(self, project: Project, text: str) -> str | None:
+        """A project named only from a guess at its subject ("Saturday Sunrise Paddle") takes the
+        first title a later request asks for ("change the title to 'Sunrise Paddle - Sat 6:30am'"):
+        the name the user will call it by. Returns the new name (to be said), None otherwise."""
+        fresh = self.store.project(project.id) or project
+        if fresh.named != GUESSED:
+            return None
+        stated = asked.read(text)
+        wanted = stated.title or stated.given_name or ""
+        if not wanted or wanted.casefold() == fresh.name.casefold():
+            return None
+        named = self.unique(wanted, project.id)
+        self.store.touch_project(project.id, name=named, named=1)
+        self._refresh(project.id)
+        return named
 
     def name_as_told(self, project: Project, text: str) -> Project:
         """A request not sent (refused for its cost) that names the video in so many words

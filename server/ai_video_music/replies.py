@@ -282,6 +282,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
+        elif kind == "clips_used":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.met.clips_used", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
@@ -406,6 +409,18 @@ class Lack:
     missing: tuple[str, ...]
 
 
+def asked_no_change(gen: Generation) -> bool:
+    """A request that asks for no change: only questions, or sent as a question whose words state
+    nothing a check reads. A question with an edit in it ("怎么变2秒了？给我改回去：时长回到15秒")
+    still asks for that edit, whatever it was routed as."""
+    if only_questions(gen.prompt):
+        return True
+    if gen.route != Action.ASK:
+        return False
+    stated = asked.read(gen.prompt)
+    return stated == asked.Asked() and not asked.wanted_quotes(gen.prompt, stated)
+
+
 def never_ran(gen: Generation) -> bool:
     """A request that changed nothing because it never reached the agent: not sent (refused for
     its cost, or awaiting a yes), or refused by NemoVideo before acting (2001). Never a change a
@@ -430,7 +445,7 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         unmet = not_as_asked(gen, lang)
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
-            if gen.route == Action.ASK or only_questions(gen.prompt):
+            if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
             # Nothing of it landed: all of it is missing, not only the parts a check can name.
             key = "export.lacks.unchanged_unmet" if unmet else "export.lacks.unchanged"
@@ -465,7 +480,7 @@ def earlier_unchanged(
     for gen in gens:
         if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
             continue
-        if never_ran(gen) or gen.route == Action.ASK or only_questions(gen.prompt):
+        if never_ran(gen) or asked_no_change(gen):
             continue
         if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
                for g in landed):  # fmt: skip

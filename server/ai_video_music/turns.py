@@ -32,6 +32,7 @@ from .errors import (
 from .jobs import Job, Reporter
 from .messages import LANGUAGES, Lang, join_sentences, msg, t
 from .models import SessionState
+from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
@@ -73,12 +74,14 @@ def compare(
     after: SessionState,
     prompt: str = "",
     uploaded: tuple[list[str], int] | None = None,
+    projects: tuple[str, ...] = (),
 ) -> tuple[bool | None, dict[str, Any]] | None:
     """The verified change between two states, in every language; None when a draft can't be
     read (a hostile draft must not turn a paid answer into an error). Texts the request quoted
     that are nowhere in the new draft are listed: a fact, whatever the agent says. ``uploaded``:
     the project's upload names and how many there are, to tell a file named in the words that
-    was never uploaded."""
+    was never uploaded. ``projects``: the user's project names the request quotes (where it is
+    for, never a text asked to be on screen)."""
     try:
         before_tl: Timeline | None = (
             read_timeline(before.draft, before.canvas) if before is not None else None
@@ -94,7 +97,7 @@ def compare(
         # text to show: not missing if absent.
         # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
         # to be replaced ("change 'A' to 'B'": 'B' is the one asked to be there).
-        wanted = asked.wanted_quotes(prompt, stated)
+        wanted = asked.wanted_quotes(prompt, stated, projects)
         missing: list[dict[str, Any]] = []
         if wanted:
             # Searched in the whole draft (any track, any field), case-insensitively: only a text
@@ -152,6 +155,8 @@ def compare(
             # as done ("a bit brighter" is nowhere on a timeline).
             if named := unchecked.music_named(prompt, after_tl):
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            if used := asked.files_on_timeline(prompt, after_tl):  # "use sunrise.jpg and beach.jpg"
+                facts.setdefault("as_asked", []).append({"kind": "clips_used", "names": used[:5]})
             judged = frozenset(k for k, v in (("volume", moved), ("title", kept)) if v is not None)
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded
@@ -411,6 +416,8 @@ class Turns:
                 # Named as soon as NemoVideo has the request, not when it ends: a "working" answer
                 # given meanwhile names the project as it will stay (its project= step then works).
                 named_on_accept.append(self.s.projects.name_if_unnamed(project, prompt))
+            elif not named_on_accept:  # a guessed name gives way to the first title asked for
+                named_on_accept.append(self.s.projects.name_from_title(project, prompt))
 
         error: NemoError | None = None
         truncated = False
@@ -476,7 +483,8 @@ class Turns:
             # Off the event loop: a huge draft takes seconds to read twice and compare, and other
             # calls (another session's status) must not wait for it.
             uploaded = self._uploaded(project)
-            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded)
+            named = self._projects_quoted(gen_prompt)
+            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded, named)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:
@@ -523,6 +531,13 @@ class Turns:
             shared_with=shared,
             **kept,  # otherwise only needed while it runs
         )
+
+    def _projects_quoted(self, prompt: str) -> tuple[str, ...]:
+        """The quoted texts of ``prompt`` that are the name of one of the user's projects."""
+        try:
+            return tuple(q for q in quoted(prompt) if self.s.store.find_projects(q, 1))
+        except LocalStateError:
+            return ()
 
     def _uploaded(self, project: Project) -> tuple[list[str], int] | None:
         """The project's upload names and how many there are; None when the store can't say (a

@@ -60,6 +60,16 @@ _ASIDE = re.compile(
     r"|for\s+(?:the|my|our)\s+(?:big\s+screen|reception|wedding|party|instagram|tiktok|phone|website|story)"
     r"(?:\s+at\s+the\s+[\w' -]{1,30})?)[\s!.]*$)"
 )
+# A clause that asks nothing: a project named by itself ("民宿那个", "横屏那个视频"), a reason or a
+# complaint said beside the ask ("小红书上太长了没人看", "because nobody watches long ones").
+_ZH_CHANGE_WORD = r"把|将|加|改|换|删|放|调|剪|缩|做|弄|变|挪|移|去掉|配|用|留|保|要"
+_NOT_AN_ASK = re.compile(
+    r"^(?:对|对对|嗯|是|就是)*[，,]?\s*(?!.*(?:" + _ZH_CHANGE_WORD + r"))[\u4e00-\u9fff\w ]{1,12}?"
+    r"(?:那个|这个)(?:视频|项目|片子)?[！!。]*$"
+    r"|^(?!.*(?:" + _ZH_CHANGE_WORD + r"))(?:.*(?:没人看|没人听|没人要|看不完|不爱看|刷不到|划走|没耐心)"
+    r"|(?:因为|毕竟|不然|要不然|否则|反正)).*$"
+    r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
+)
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
 
 # An ask that only asks for the video to be made ("make a video from these photos"): the timeline
@@ -282,6 +292,8 @@ def _checked(
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
         return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
+    if asked.only_files(ask) and stated == Asked():
+        return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
         return False  # "put the beach photo first" and no clip (or several) named "beach"
     if stated.keep_title and replace(stated, keep_title=False) == Asked():
@@ -373,7 +385,9 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
             missed = [
                 part
                 for a, k in zip(asks, ks, strict=True)
-                if not (_GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a))
+                if not (
+                    _GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a) or _NOT_AN_ASK.match(a)
+                )
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
                 # A piece with no change word inside a sentence that asks for one is part of it
