@@ -28,7 +28,9 @@ def labelled() -> list[tuple[str, Asked]]:
         if not line.strip() or line.startswith("#"):
             continue
         prompt, music, seconds, shape, *more = line.split("\t")
-        no_text, under, level, order, removed, text_at = (more + ["0", "", "", "", "", ""][len(more) :])[:6]
+        no_text, under, level, order, removed, text_at, sequence = (
+            more + ["0", "", "", "", "", "", ""][len(more) :]
+        )[:7]
         rows.append(
             (
                 prompt,
@@ -48,6 +50,7 @@ def labelled() -> list[tuple[str, Asked]]:
                         (text, where)
                         for text, _, where in (o.rpartition(":") for o in text_at.split("|") if o)
                     ),
+                    sequence=tuple(w for w in sequence.split("|") if w),
                 ),
             )
         )
@@ -73,6 +76,7 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or not set(got.order) <= set(want.order)
             or not set(got.removed) <= set(want.removed)
             or not set(got.text_at) <= set(want.text_at)
+            or (got.sequence != () and got.sequence != want.sequence)
         )
         if misread:
             wrong.append((prompt, got))

@@ -65,6 +65,15 @@ class Asked:
     # Quoted names of a project the words go to ("回到小满那个「视频 2」", "back to 'Holiday'"):
     # where the request is for, never text asked to be on screen.
     projects: tuple[str, ...] = ()
+    # "sunrise first then beach then forest", "先日出再海滩最后森林": the user's words for clips in
+    # the order asked; judged against the video track where each names one clip.
+    sequence: tuple[str, ...] = ()
+    # "with the city lights photo", "用上日出那张": a clip asked to be in the video, by the user's
+    # word for it; judged against the video track (and the project's uploads).
+    uses: tuple[str, ...] = ()
+    # "keep the wide one for the website", "横版的也要留着": the video's frame as it was, asked to
+    # stay; judged on the change (a project holds one video: a new frame replaces the old one).
+    keep_frame: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -238,6 +247,229 @@ _ZH_ORDER = re.compile(
     r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾)(?P<bare>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:(?:那张|这张|那个|这个|那段|这段)(?:照片|图片|图|片段|视频)?"
     r"|照片|图片|片段))\s*" + _ZH_WHERE
 )
+# The other ways an order is asked: "with the beach photo first", "beach photo first", "start with
+# the sunrise", "starting with beach.jpg", "end with the forest", "the forest one last". The word
+# is never a part of the video that is no clip ("start with the title", "end with a fade").
+_CLIP_NOUN = r"(?:photos?|pictures?|pics?|images?|clips?|shots?|one|slides?)"
+_NOT_A_CLIP = (
+    r"(?!(?:first|last|second|third|other|next|same|previous|title|titles|text|texts|caption|captions|music"
+    r"|song|track|logo|intro|outro|transitions?|fades?|it|them|this|that|a|an|some|video|credits|words"
+    r"|make|cut|add|put|export|render|save|send|change|turn|remove|use|move|try|do|give|show|check|fix|let"
+    r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?)\b)"
+)
+# A word that says what a clip does ("the beach photo comes first"): a description, no clip's name.
+_NOT_A_NAME = (
+    r"(?!(?:comes?|goes?|is|was|are|were|be|should|will|must|starts?|ends?|stays?|came|went|still|now"
+    r"|already)\b)"
+)
+_CLIP = (
+    r"(?:the\s+|my\s+|our\s+)?"
+    + _NOT_A_CLIP
+    + r"([\w'\u2024-]+(?:\s+"
+    + _NOT_A_NAME
+    + r"[\w'\u2024-]+){0,2}?)"
+    r"(?:\s+" + _CLIP_NOUN + r")?"
+)
+_EN_WHERE = (
+    r"(first|last|up\s+front|(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning|front|end|back)"
+    r"|at\s+the\s+very\s+(?:start|beginning|end))"
+)
+_EN_TAIL = (
+    r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+(?:please|this\s+time|instead))?\s*[.!。！]?\s*$"
+)
+_EN_WISH = (
+    r"(?:(?:i|we)\s+(?:also\s+)?(?:want|need|'d\s+like|would\s+like)\s+(?:it|the\s+video|this|the\s+[\w'-]+\s+one)\s+"
+    r"|(?:make|have)\s+(?:it|the\s+video)\s+)?"
+)
+# "with the beach photo first", "I want it with the beach photo first", "a video with beach first"
+_EN_WITH_ORDER = re.compile(
+    r"(?i)(?:^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?"
+    + _EN_WISH
+    + r"|(?<=\w)\s+)(?<!not\s)(?<!n't\s)with\s+"
+    + _CLIP
+    + r"\s+"
+    + _EN_WHERE
+    + _EN_TAIL
+)
+# "beach photo first", "the forest one last", "the beach photo at the start"
+_EN_BARE_ORDER = re.compile(r"(?i)^\s*(?:and\s+)?" + _CLIP + r"\s+" + _EN_WHERE + _EN_TAIL)
+# "start with the sunrise", "it should open with beach.jpg", "starting with the beach photo",
+# "end with the forest", "I want it to finish on the forest one"
+_EN_START_WITH = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:(?:(?:i|we)\s+(?:want|need|'d\s+like|would\s+like)\s+(?:it|the\s+video)\s+to"
+    r"|it\s+(?:should|must|has\s+to|needs\s+to)|(?:make|have|let)\s+(?:it|the\s+video)|let'?s)\s+)?"
+    r"(?:(start|open|begin|lead|kick\s+off|end|finish|close|wrap\s+up)s?|(start|open|begin|end|finish|clos)ing)"
+    r"(?:\s+(?:it|the\s+video|things))?(?:\s+off)?\s+(?:with|on)\s+" + _CLIP + _EN_TAIL
+)
+_ZH_CLIP = (
+    r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐)[^，,。、的那这把将放用以\s]{1,12}?)\s*(?:的)?"
+    r"(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段|视频)?"
+)
+_ZH_END_SOFT = r"(?:吧|就行|就好|吧|啊)?\s*[。！]?\s*$"
+_ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
+    # "先放海滩那张", "先用日出"
+    (re.compile(r"^(?:请|麻烦)?(?:帮我)?先(?:放|用|上|来)" + _ZH_CLIP + _ZH_END_SOFT), "first"),
+    # "以海滩开头", "用日出那张开场"
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:以|用|拿)" + _ZH_CLIP + r"(?:开头|开场|打头|作为?开头)" + _ZH_END_SOFT
+        ),
+        "first",
+    ),
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:以|用|拿)" + _ZH_CLIP + r"(?:结尾|收尾|结束|作为?结尾)" + _ZH_END_SOFT
+        ),
+        "last",
+    ),
+    # "开头用海滩那张", "第一个放海滩", "最前面放日出"
+    (
+        re.compile(
+            r"^(?:视频的?)?(?:开头|开场|第一个|第一张|最前面|一开始)(?:就)?(?:用|放|是|先放)"
+            + _ZH_CLIP
+            + _ZH_END_SOFT
+        ),
+        "first",
+    ),
+    # "最后放森林", "结尾用森林那张"
+    (
+        re.compile(
+            r"^(?:视频的?)?(?:最后|结尾|末尾|最后一个|最后一张)(?:用|放|是)" + _ZH_CLIP + _ZH_END_SOFT
+        ),
+        "last",
+    ),
+)
+
+# --- clips in a sequence ------------------------------------------------------------------------
+# "sunrise first then beach then forest", "beach photo first, then sunrise, then forest", "first
+# sunrise, then beach", "start with sunrise then beach", "sunrise → beach → forest".
+_SEQ_ITEM = (
+    r"(?:the\s+|my\s+)?" + _NOT_A_CLIP + r"[\w'\u2024-]+(?:\s+[\w'\u2024-]+)?(?:\s+" + _CLIP_NOUN + r")?"
+)
+_EN_SEQUENCE = re.compile(
+    r"(?i)(?:^|(?<=[,:;])|(?<=\band\b))\s*(?:and\s+)?(?P<lead>(?:first|start\s+with|starting\s+with|begin\s+with|open\s+with)\s+)?"
+    r"(?P<items>"
+    + _SEQ_ITEM
+    + r"(?:\s+first)?(?:\s*,?\s*(?:and\s+)?(?:then|followed\s+by|after\s+that)\s+"
+    + _SEQ_ITEM
+    + r"|\s*(?:->|→|>)\s*"
+    + _SEQ_ITEM
+    + r"){1,8}(?:\s+(?:last|at\s+the\s+end))?)"
+    r"(?:\s+please)?\s*(?=$|[,.;!]|\band\b)"
+)
+_EN_SEQ_CUT = re.compile(r"(?i)\s*,?\s*(?:and\s+)?(?:then|followed\s+by|after\s+that)\s+|\s*(?:->|→|>)\s*")
+_EN_SEQ_STRIP = re.compile(r"(?i)^(?:the|my)\s+|\s+(?:first|last|at\s+the\s+end)$|\s+" + _CLIP_NOUN + r"$")
+_ZH_SEQ_ITEM = r"(?:放|用|是|接|上)?[^，,。、\s]{1,14}?"
+_ZH_SEQUENCE = re.compile(
+    r"(?P<lead>先)(?P<items>"
+    + _ZH_SEQ_ITEM
+    + r"(?:[，,、]?\s*(?:然后|再|接着|之后|后面|其次|最后)"
+    + _ZH_SEQ_ITEM
+    + r"){1,8})"
+    r"(?=$|[，,。；;！])"
+)
+# A step, not a clip: "先剪短再导出", "先加字幕再换音乐".
+_ZH_NOT_A_CLIP = re.compile(
+    r"剪|导出|导|加|改|换|删|调|做|缩|配|发|上传|去掉|弄|生成|渲染|保存|下载|看|听|试|标题|字幕|文字|音乐|转场|淡"
+)
+_ZH_SEQ_CUT = re.compile(r"[，,、]?\s*(?:然后|再|接着|之后|后面|其次|最后)")
+_ZH_SEQ_STRIP = re.compile(
+    r"^(?:放|用|是|接|上)|(?:的)?(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段)?(?:吧|就行|就好)?$"
+)
+
+
+def _sequence(sentences: list[str]) -> tuple[tuple[str, ...], bool]:
+    """The clips a request names in order (two or more), in the user's words, and whether the
+    sequence is said from the start ("first …", "sunrise first then …", "先…": its first clip opens
+    the video); ((), False) when none, or more than one sequence is named."""
+    found: list[tuple[tuple[str, ...], bool]] = []
+    for sentence in sentences:
+        for pattern, cut, strip in (
+            (_EN_SEQUENCE, _EN_SEQ_CUT, _EN_SEQ_STRIP),
+            (_ZH_SEQUENCE, _ZH_SEQ_CUT, _ZH_SEQ_STRIP),
+        ):
+            for m in pattern.finditer(sentence):
+                words: list[str] = []
+                for item in cut.split(m.group("items")):
+                    word = item.strip()
+                    for _ in range(3):
+                        word = strip.sub("", word).strip()
+                    if not word or _ZH_NOT_A_REQUEST.search(word) or _ZH_NOT_A_CLIP.search(word):
+                        words = []
+                        break
+                    words.append(word.replace("\u2024", "."))
+                if len(words) >= 2 and len(set(words)) == len(words):
+                    first = cut.split(m.group("items"))[0]
+                    led = bool(m.group("lead")) or bool(re.search(r"(?i)\sfirst\s*$", first))
+                    found.append((tuple(words), led))
+    return found[0] if len(set(found)) == 1 else ((), False)
+
+
+# --- a clip asked to be used ----------------------------------------------------------------------
+# "with the city lights photo", "using the beach pictures", "use the forest photo too", "用上日出那张",
+# "用城市夜景那张照片": the noun is required ("with calm music" names no clip), a place is not
+# said ("with the beach photo first" is an order), and a negation asks nothing.
+_EN_USES = re.compile(
+    r"(?i)(?:^\s*" + _EN_POLITE + r"(?:and\s+)?(?:also\s+)?(?:use|include|add|put\s+in)\s+|(?:^|(?<=\w)\s+)"
+    r"(?<!not\s)(?<!n't\s)(?:with|using|featuring|including)\s+)(?:the\s+|my\s+|our\s+|that\s+|this\s+)?"
+    + _NOT_A_CLIP
+    + r"([\w'\u2024-]+(?:\s+"
+    + _NOT_A_NAME
+    + r"[\w'\u2024-]+){0,2}?)\s+(?:photos?|pictures?|pics?|images?|shots?)"
+    r"(?:\s+(?:too|as\s+well|please|in\s+it))?\s*[.!。！]?\s*$"
+)
+_ZH_USES = re.compile(
+    r"^(?:请|麻烦)?(?:帮我)?(?:再|也|还)?(?:要)?(?:用上|用|加上|放上|放进|加入|带上)\s*"
+    r"(?P<w>(?!最后|最前|第|开头|结尾|标题|字幕|文字|音乐)[^，,。的那这把将\s]{1,12}?)\s*(?:的)?"
+    r"(?:(?:那张|这张|那个)(?:照片|图片|图)?|照片|图片)(?:吧|就行|就好|也要|啊)?\s*[。！]?\s*$"
+)
+
+
+def _uses(sentences: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            m = _EN_USES.search(clause)
+            zh = None if m else _ZH_USES.match(clause)
+            word = m.group(1) if m else zh.group("w") if zh else None
+            if word:
+                found.append(word.strip().replace("\u2024", "."))
+    return tuple(dict.fromkeys(found))
+
+
+def clips_asked(
+    asked: Asked, tl: Timeline, uploaded: tuple[list[str], int] | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """The clips a request asked to be used ("with the city lights photo"), judged against the video
+    track: (as asked, not as asked, every one judged). A word that names one clip on the track is
+    as asked; one that names none there but one of the project's uploads (``uploaded``: their names
+    and how many there are, all known) is not; anything else is not judged."""
+    video = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    names, total = uploaded if uploaded is not None else ([], -1)
+    met_: list[str] = []
+    unmet_: list[dict[str, Any]] = []
+    judged = True
+    for word in asked.uses:
+        on = list(dict.fromkeys(n for n in video if _names_clip(word, n)))
+        files = list(dict.fromkeys(n for n in names if _names_clip(word, n)))
+        if len(on) == 1:
+            met_.append(on[0])
+        elif (
+            not on
+            and total == len(names)
+            and len(files) == 1
+            and all(tr.segments_total == len(tr.segments) for tr in tl.tracks)
+        ):
+            unmet_.append({"kind": "clip_unused", "name": word, "file": files[0]})
+        else:
+            judged = False
+    return ([{"kind": "clips_used", "names": met_[:5]}] if met_ else []), unmet_, judged
+
+
 # A Chinese word for what a photo shows, and the English words a file of it is often named with:
 # "日出那张" names "sunrise.jpg", "城市夜景那张" names "city-lights.jpg".
 _ZH_CLIP_WORDS: dict[str, frozenset[str]] = {
@@ -506,16 +738,31 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for sentence in sentences:
         for clause in _clauses(sentence):
-            match = _EN_ORDER.match(clause) or _EN_ORDER_SO.match(clause)
+            match = (
+                _EN_ORDER.match(clause)
+                or _EN_ORDER_SO.match(clause)
+                or _EN_WITH_ORDER.search(clause)
+                or _EN_BARE_ORDER.match(clause)
+            )
             zh = None if match else _ZH_ORDER.match(clause)
             if match:
                 word, where = match.group(1), match.group(2).casefold()
             elif zh:
                 word, where = zh.group("word") or zh.group("bare"), zh.group("where")
+            elif (start := _EN_START_WITH.match(clause)) is not None:
+                verb = (start.group(1) or start.group(2)).casefold()
+                word = start.group(3)
+                where = "last" if verb.startswith(("end", "finish", "clos", "wrap")) else "first"
             else:
-                continue
+                more = next(((m, w) for p, w in _ZH_ORDER_MORE if (m := p.match(clause)) is not None), None)
+                if more is None:
+                    continue
+                word, where = more[0].group("w"), more[1]
             last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
             found.append((word.strip().replace("\u2024", "."), "last" if last else "first"))
+    sequence, led = _sequence(sentences)
+    if led:
+        found.append((sequence[0], "first"))
     return tuple(dict.fromkeys(found))
 
 
@@ -743,7 +990,7 @@ _ZH_SPAN = re.compile(
 _EN_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
     (Shape.SQUARE, r"square|1\s*:\s*1"),
-    (Shape.HORIZONTAL, r"horizontal|landscape|widescreen|16\s*:\s*9"),
+    (Shape.HORIZONTAL, r"horizontal|landscape|wide-?screen|wide|16\s*:\s*9"),
 )
 _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.VERTICAL, r"竖屏|竖版|竖向|9\s*[:：]\s*16"),
@@ -755,8 +1002,9 @@ _EN_SHAPE_CLAUSE = (
     r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
     r"(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
-    + _EN_INTO.replace("{", "{{").replace("}", "}}")
-    + r")?"
+    # "I also want a square version", "we'd like a vertical one"
+    r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
+    r"(?:(?:new|second|separate|another)\s+)?" + _EN_INTO.replace("{", "{{").replace("}", "}}") + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
@@ -1062,6 +1310,8 @@ def read(prompt: str) -> Asked:
         given_name=given or None,
         music_at=level,
         order=_order(sentences),
+        sequence=_sequence(sentences)[0],
+        uses=_uses(sentences),
         text_at=_text_at(prompt),
         removed=removed,
         replaced=replaced,
@@ -1330,9 +1580,14 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         farthest = max(volumes, key=lambda v: abs(v - level))
         if abs(farthest - level) > VOLUME_TOLERANCE:
             found.append({"kind": "volume_at", "asked": level, "found": farthest})
+    sequence = _sequenced(asked, tl)
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] != clip[1]:
+            if sequence is not None and not sequence[0] and (word, where) == (asked.sequence[0], "first"):
+                continue  # said with the whole order below
             found.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
+    if sequence is not None and not sequence[0]:
+        found.append({"kind": "sequence", "names": list(asked.sequence), "found": sequence[1][:8]})
     for text, where, span, ok in _text_placed(asked, tl):
         if not ok:
             found.append({"kind": "text_at", "name": text, "where": where, "found": span})
@@ -1398,7 +1653,46 @@ def _placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, tuple[str, str] 
 
 def order_judged(asked: Asked, tl: Timeline) -> bool:
     """Every clip order ``asked`` states can be judged on ``tl`` (its word names one clip)."""
-    return all(clip is not None for _, _, clip in _placed(asked, tl))
+    return all(clip is not None for _, _, clip in _placed(asked, tl)) and (
+        not asked.sequence or _sequenced(asked, tl) is not None
+    )
+
+
+def sequence_judged(asked: Asked, tl: Timeline) -> bool:
+    """The sequence ``asked`` states can be judged on ``tl``."""
+    return _sequenced(asked, tl) is not None
+
+
+_ITEM_LEAD = re.compile(
+    r"(?i)^(?:(?:and|then|first|next|finally|after\s+that|followed\s+by)\s+)+|^(?:然后|再|接着|之后|最后|其次)"
+)
+
+
+def sequence_item(ask: str, asked: Asked) -> bool:
+    """``ask`` (one piece of a request cut at commas and "then") only names a clip of the sequence
+    ``asked`` states ("then sunrise", "forest last", "最后森林"): said with the sequence."""
+    word = _ITEM_LEAD.sub("", ask.strip().rstrip(".!。！")).strip()
+    for strip in (_EN_SEQ_STRIP, _ZH_SEQ_STRIP):
+        for _ in range(3):
+            word = strip.sub("", word).strip()
+    return bool(word) and word.replace("\u2024", ".").casefold() in {w.casefold() for w in asked.sequence}
+
+
+def _sequenced(asked: Asked, tl: Timeline) -> tuple[bool, list[str]] | None:
+    """A sequence asked ("sunrise first then beach then forest"): whether the clips it names come
+    in that order on the video track, with the track's clips in order (each name once); None where
+    it can't be judged (a word names no clip or several, or two words the same clip)."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video" and tr.segments), None)
+    if not asked.sequence or video is None or video.segments_total != len(video.segments):
+        return None
+    ordered = list(dict.fromkeys(seg.name for seg in sorted(video.segments, key=lambda seg: seg.start_s)))
+    places: list[int] = []
+    for word in asked.sequence:
+        named = [i for i, name in enumerate(ordered) if _names_clip(word, name)]
+        if len(named) != 1 or named[0] in places:
+            return None
+        places.append(named[0])
+    return places == sorted(places), ordered
 
 
 def _music_volumes(tl: Timeline) -> list[float]:
@@ -1441,9 +1735,14 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     if level is not None and volumes and "volume_at" not in missing:
         farthest = max(volumes, key=lambda v: abs(v - level))  # every one is within the tolerance
         out.append({"kind": "volume_at", "asked": level, "found": farthest})
+    sequence = _sequenced(asked, tl)
     for word, where, clip in _placed(asked, tl):
         if clip is not None and clip[0] == clip[1]:
+            if sequence is not None and sequence[0] and (word, where) == (asked.sequence[0], "first"):
+                continue  # said with the whole order below
             out.append({"kind": "order", "name": word, "where": where, "found": clip[1]})
+    if sequence is not None and sequence[0] and "order" not in missing:
+        out.append({"kind": "sequence", "found": sequence[1][:8]})
     for text, where, span, ok in _text_placed(asked, tl):
         if ok:
             out.append({"kind": "text_at", "name": text, "where": where, "found": span})

@@ -1045,6 +1045,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} last, but another clip ends the video",
         "要求把{name}放在最后，但视频结尾是另一段",
     ),
+    "asked.clip_unused": (
+        "the request asked for {name}, but the video doesn't use {file}",
+        "要求用上{name}，但视频里没有用{file}",
+    ),
+    "asked.sequence": (
+        "the request asked for {names} in that order, but the video runs {found}",
+        "要求的顺序是{names}，但视频的顺序是{found}",
+    ),
+    "asked.sequence.unnamed": (
+        "the request asked for {names} in that order, but the clips are in another order",
+        "要求的顺序是{names}，但视频里的顺序不是这样",
+    ),
     "asked.name_shown": (
         "The video's name {name} is also shown on screen as its title.",
         "视频的名字{name}也作为标题显示在画面上。",
@@ -1080,6 +1092,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
+    "asked.met.sequence": ("the clips run {found}", "片段顺序是{found}"),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",
         "音乐音量 {found}%，不超过 {asked}%",

@@ -174,6 +174,17 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             items.append(no_such_file_item(item, lang))
         elif kind in _UNASKED:
             items.append(unasked_item(item, lang, named))
+        elif kind == "clip_unused":
+            name, file = quote_list([str(item.get("name"))], lang), quote_list([str(item.get("file"))], lang)
+            items.append(t("asked.clip_unused", lang, name=name, file=file))
+        elif kind == "sequence":
+            names = quote_list([str(n) for n in item.get("names") or []], lang)
+            found = quote_list([str(n) for n in item.get("found") or []], lang)
+            items.append(
+                t("asked.sequence", lang, names=names, found=found)
+                if named
+                else t("asked.sequence.unnamed", lang, names=names)
+            )
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"
             name = quote_list([str(item.get("name"))], lang)
@@ -292,6 +303,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(
                 t(key, lang, name=quote_list([str(item.get("name"))], lang), found=item.get("found"))
             )
+        elif kind == "sequence":
+            found = quote_list([str(n) for n in item.get("found") or []], lang)
+            items.append(t("asked.met.sequence", lang, found=found))
         elif kind == "order":
             key = "asked.met.order.last" if item.get("where") == "last" else "asked.met.order.first"
             items.append(t(key, lang, found=quote_list([str(item.get("found"))], lang)))

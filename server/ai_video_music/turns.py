@@ -157,7 +157,17 @@ def compare(
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
             if used := asked.files_on_timeline(prompt, after_tl):  # "use sunrise.jpg and beach.jpg"
                 facts.setdefault("as_asked", []).append({"kind": "clips_used", "names": used[:5]})
-            judged = frozenset(k for k, v in (("volume", moved), ("title", kept)) if v is not None)
+            # "with the city lights photo": the clip on the video track, or one uploaded and left out
+            clips_met, clips_unmet, clips_judged = asked.clips_asked(stated, after_tl, uploaded)
+            if clips_met and not used:
+                facts.setdefault("as_asked", []).extend(clips_met)
+            if clips_unmet:
+                facts.setdefault("not_as_asked", []).extend(clips_unmet)
+            judged = frozenset(
+                k
+                for k, v in (("volume", moved), ("title", kept), ("uses", stated.uses and clips_judged))
+                if v
+            )
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded
                 open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]

@@ -294,8 +294,14 @@ def _checked(
         return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
-    if stated.order and not asked.order_judged(stated, tl) and replace(stated, order=()) == Asked():
+    if (
+        (stated.order or stated.sequence)
+        and not asked.order_judged(stated, tl)
+        and replace(stated, order=(), sequence=()) == Asked()
+    ):
         return False  # "put the beach photo first" and no clip (or several) named "beach"
+    if stated.uses and replace(stated, uses=()) == Asked():
+        return "uses" in judged  # "with the city lights photo": judged against the clips and uploads
     if stated.keep_title and replace(stated, keep_title=False) == Asked():
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
@@ -372,6 +378,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
             or float(next(g for g in percent.groups() if g)) in music
         )
     )
+    sequenced = asked.sequence_judged(whole, tl)
     for sentence in _sentences(prompt):
         if not asked._is_request(sentence):
             continue
@@ -390,6 +397,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 )
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
+                # "beach first, then sunrise, then forest": each clip of a sequence judged whole
+                and not (sequenced and asked.sequence_item(a, whole))
                 # A piece with no change word inside a sentence that asks for one is part of it
                 # ("square, 10 seconds, only the two photos").
                 and (k in (Kind.EDIT, Kind.DESCRIBE) or (k is Kind.OTHER and instruction))

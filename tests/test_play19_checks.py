@@ -1,0 +1,227 @@
+"""Play-test 19 (English, with the 中文 phrasings beside): what a request asked of the clips, the
+frame and the music is checked against the verified timeline, in the words people use.
+
+F1. Clip order in every ordinary phrasing ("with the beach photo first", "start with …", "sunrise
+    first then beach then forest", "先X再Y最后Z", "以X开头"), the frame ("a wide 16:9 video") and a
+    clip asked for by its subject ("with the city lights photo") are judged: as asked, or not as
+    asked (and then named again by the export that saves it), never "not checked".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from ai_video_music.asked import Shape, clips_asked, met, read, unmet
+from ai_video_music.models import SessionState
+from ai_video_music.timeline import Segment, Timeline, Track
+from ai_video_music.turns import compare
+from ai_video_music.unchecked import not_checked
+
+from .conftest import ask, export_done
+
+
+def timeline(
+    clips: tuple[str, ...] = ("sunrise.jpg", "beach.jpg", "forest.jpg"),
+    music: str = "Calm Piano (free music)",
+    width: int = 1920,
+    height: int = 1080,
+) -> Timeline:
+    step = 6.0
+    video = Track(
+        "video", "", [Segment(n, i * step, (i + 1) * step, None) for i, n in enumerate(clips)], len(clips)
+    )
+    audio = Track("audio", "", [Segment(music, 0, step * len(clips), 35)], 1)
+    return Timeline(
+        tracks=(video, audio), tracks_total=2, duration_s=step * len(clips), width=width, height=height
+    )
+
+
+def state(
+    clips: tuple[str, ...] = ("sunrise.jpg", "beach.jpg", "forest.jpg"),
+    music: str = "Calm Piano (free music)",
+    width: int = 1920,
+    height: int = 1080,
+) -> SessionState:
+    ms = 6000
+    tracks: list[dict[str, Any]] = [
+        {"tt": 0, "sg": [{"n": n, "s": i * ms, "d": ms} for i, n in enumerate(clips)]},
+        {"tt": 1, "sg": [{"n": music, "s": 0, "d": ms * len(clips), "v": 35}]},
+    ]
+    return SessionState(draft={"d": ms * len(clips), "m": {"w": width, "h": height}, "t": tracks})
+
+
+def kinds(items: list[dict[str, Any]] | None) -> list[str]:
+    return [str(i["kind"]) for i in items or []]
+
+
+# --- F1: clip order -------------------------------------------------------------------------------
+
+BEACH_FIRST = [
+    "with the beach photo first",
+    "make it 18 seconds, with the beach photo first",
+    "I want it with the beach photo first, and make it 18 seconds",
+    "beach photo first",
+    "the beach photo at the start",
+    "start with the beach photo",
+    "starting with beach.jpg",
+    "it should open with the beach photo",
+    "first beach, then sunrise, then forest",
+    "beach photo first, then sunrise, then forest",
+    "先放海滩那张",
+    "海滩那张放最前面",
+    "以海滩开头",
+    "开头用海滩那张",
+    "先海滩再日出最后森林",
+    "先放海滩那张，然后日出，最后森林",
+]
+
+
+@pytest.mark.parametrize("prompt", BEACH_FIRST)
+def test_beach_first_in_any_ordinary_phrasing_is_judged_against_the_clips(prompt: str) -> None:
+    """Sunrise opens the video: "beach first" is not as asked, whichever words said it."""
+    tl = timeline()
+    stated = read(prompt)
+    assert {i["kind"] for i in unmet(stated, tl)} & {"order", "sequence"}, stated
+    assert not_checked(prompt, tl) == [], prompt
+    done = timeline(("beach.jpg", "sunrise.jpg", "forest.jpg"))
+    assert not {i["kind"] for i in unmet(stated, done)} & {"order", "sequence"}, stated
+    assert {i["kind"] for i in met(stated, done)} & {"order", "sequence"}, stated
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["end with the beach photo", "the beach one last", "最后放海滩那张", "海滩那张放最后", "用海滩那张结尾"],
+)
+def test_beach_last_is_judged_against_the_last_clip(prompt: str) -> None:
+    stated = read(prompt)
+    assert [i["kind"] for i in unmet(stated, timeline())] == ["order"], stated
+    assert unmet(stated, timeline(("sunrise.jpg", "forest.jpg", "beach.jpg"))) == [], stated
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["sunrise first then beach then forest", "sunrise, then beach, then forest", "先日出再海滩最后森林"],
+)
+def test_a_sequence_is_judged_whole(prompt: str) -> None:
+    assert read(prompt).sequence, read(prompt)
+    assert unmet(read(prompt), timeline()) == [], prompt
+    assert not_checked(prompt, timeline()) == [], prompt
+    wrong = unmet(read(prompt), timeline(("sunrise.jpg", "forest.jpg", "beach.jpg")))
+    assert [i["kind"] for i in wrong] == ["sequence"], wrong
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "the beach photo comes first",
+        "the insta one still starts with the sunrise!",
+        "start with the title",
+        "should it start with the beach photo?",
+        "fade in then fade out",
+        "先剪短再导出",
+        "要不要先放海滩那张？",
+    ],
+)
+def test_a_description_a_question_or_a_step_is_no_clip_order(prompt: str) -> None:
+    stated = read(prompt)
+    assert (stated.order, stated.sequence) == ((), ()), stated
+
+
+# --- F1: the frame and a clip asked for by its subject --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt", ["a wide 16:9 video", "make it wide", "widescreen", "landscape please", "横屏", "做成16:9的"]
+)
+def test_a_wide_frame_is_read_as_horizontal(prompt: str) -> None:
+    assert read(prompt).shape is Shape.HORIZONTAL, read(prompt)
+    assert not_checked(prompt, timeline()) == [], prompt
+
+
+@pytest.mark.parametrize(
+    ("prompt", "word"),
+    [
+        ("with the city lights photo", "city lights"),
+        ("vertical, with the city lights photo and a title at the end", "city lights"),
+        ("use the forest photo too", "forest"),
+        ("用上城市夜景那张", "城市夜景"),
+        ("用城市夜景那张照片", "城市夜景"),
+    ],
+)
+def test_a_clip_asked_for_by_its_subject_is_read(prompt: str, word: str) -> None:
+    assert word in read(prompt).uses, read(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt", ["with calm music", "don't use the beach photo", "with the beach photo first"]
+)
+def test_music_a_negation_or_an_order_is_no_clip_asked_for(prompt: str) -> None:
+    assert read(prompt).uses == (), read(prompt)
+
+
+def test_a_clip_asked_for_is_as_asked_when_used_and_not_when_left_out() -> None:
+    prompt = "with the city lights photo"
+    used = clips_asked(read(prompt), timeline(("city-lights.jpg",)), (["city-lights.jpg"], 1))
+    assert used == ([{"kind": "clips_used", "names": ["city-lights.jpg"]}], [], True), used
+    left = clips_asked(read(prompt), timeline(("beach.jpg",)), (["beach.jpg", "city-lights.jpg"], 2))
+    assert left[1] == [{"kind": "clip_unused", "name": "city lights", "file": "city-lights.jpg"}], left
+    unknown = clips_asked(read(prompt), timeline(("IMG_1.jpg",)), (["IMG_1.jpg"], 1))
+    assert unknown == ([], [], False), unknown
+    asked_more = "make it vertical, with the city lights photo"
+    assert not_checked(asked_more, timeline(("IMG_1.jpg",))) == [prompt]
+    assert not_checked(asked_more, timeline(("city-lights.jpg",)), frozenset({"uses"})) == []
+
+
+def test_the_record_of_a_clip_asked_for_says_it_was_used_and_never_unchecked() -> None:
+    prompt = "vertical, with the city lights photo"
+    clips = ("city-lights.jpg",)
+    out = compare(state(clips), state(clips, width=1080, height=1920), prompt, uploaded=(list(clips), 1))
+    assert out is not None
+    facts = out[1]
+    assert "clips_used" in kinds(facts.get("as_asked")) and facts.get("not_checked") is None, facts
+
+
+# --- through the tools ------------------------------------------------------------------------------
+
+
+async def three_photos(rich: Client, tmp_path: Path) -> None:
+    files = []
+    for name in ("sunrise.jpg", "beach.jpg", "forest.jpg"):
+        path = tmp_path / name
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        files.append(str(path))
+    await ask(rich, "upload", {"files": files, "new_project": True})
+
+
+@pytest.mark.anyio
+async def test_beach_first_that_did_not_land_is_not_as_asked_and_named_by_the_export(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play19 F1 (#27, #55): the agent kept sunrise first; the answer says so, and so does the
+    export that saves that file."""
+    await three_photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 12 second video"})
+    out = await ask(
+        rich,
+        "generate",
+        {"prompt": "I want it with the beach photo first, and make it 16 seconds"},
+    )
+    assert any("“beach” first" in item and "sunrise" in item for item in out["not_as_asked"]), out
+    assert not any("beach" in item for item in out["not_checked"]), out
+    saved = await export_done(rich)
+    assert any("beach" in item for item in saved["not_in_file"]), saved
+
+
+@pytest.mark.anyio
+async def test_a_sequence_that_did_not_land_is_told_with_the_order_the_video_has(
+    rich: Client, tmp_path: Path
+) -> None:
+    await three_photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 12 second video"})
+    out = await ask(rich, "generate", {"prompt": "先海滩再日出最后森林，时长18秒"})
+    assert any("要求的顺序是「海滩」、「日出」、「森林」" in item for item in out["not_as_asked"]), out
+    assert out["not_checked"] == [], out
