@@ -28,9 +28,8 @@ def labelled() -> list[tuple[str, Asked]]:
         if not line.strip() or line.startswith("#"):
             continue
         prompt, music, seconds, shape, *more = line.split("\t")
-        no_text, under, level, order, removed, text_at, sequence = (
-            more + ["0", "", "", "", "", "", ""][len(more) :]
-        )[:7]
+        cells = (more + ["0", "", "", "", "", "", "", "0", ""][len(more) :])[:8]
+        no_text, under, level, order, removed, text_at, sequence, keep_frame = cells
         rows.append(
             (
                 prompt,
@@ -51,6 +50,7 @@ def labelled() -> list[tuple[str, Asked]]:
                         for text, _, where in (o.rpartition(":") for o in text_at.split("|") if o)
                     ),
                     sequence=tuple(w for w in sequence.split("|") if w),
+                    keep_frame=keep_frame == "1",
                 ),
             )
         )
@@ -77,6 +77,7 @@ def test_the_corpus_reads_no_constraint_the_words_do_not_state() -> None:
             or not set(got.removed) <= set(want.removed)
             or not set(got.text_at) <= set(want.text_at)
             or (got.sequence != () and got.sequence != want.sequence)
+            or (got.keep_frame and not want.keep_frame)
         )
         if misread:
             wrong.append((prompt, got))

@@ -19,7 +19,7 @@ from ai_video_music.asked import Shape, clips_asked, met, read, unmet
 from ai_video_music.models import SessionState
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
-from ai_video_music.unchecked import not_checked
+from ai_video_music.unchecked import music_other, not_checked, styles_asked
 
 from .conftest import ask, export_done
 
@@ -225,3 +225,81 @@ async def test_a_sequence_that_did_not_land_is_told_with_the_order_the_video_has
     out = await ask(rich, "generate", {"prompt": "先海滩再日出最后森林，时长18秒"})
     assert any("要求的顺序是「海滩」、「日出」、「森林」" in item for item in out["not_as_asked"]), out
     assert out["not_checked"] == [], out
+
+
+# --- F5: music of another instrument or genre ----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "track", "asked"),
+    [
+        ("calm acoustic guitar music", "Calm Piano (free music)", "guitar"),
+        ("swap the music to acoustic guitar please", "Calm Piano (free music)", "guitar"),
+        ("try again with the guitar music", "Calm Piano (free music)", "guitar"),
+        ("rock music please", "Lo-fi Chill (free music)", "rock"),
+        ("some lofi music", "Upbeat Pop (free music)", "lofi"),
+        ("add EDM music", "Calm Piano (free music)", None),  # a genre against an instrument: not judged
+        ("配点吉他音乐", "Calm Piano (free music)", "吉他"),
+        ("换成摇滚音乐", "Lo-fi Chill (free music)", "摇滚"),
+        ("换成电子音乐", "Calm Piano (free music)", None),  # a genre against an instrument
+        ("换成电子音乐", "Epic Cinematic (free music)", "电子"),
+        ("some jazzy music", "Lo-fi Chill (free music)", None),  # lo-fi jazz: blends
+        ("配点轻音乐", "Rock Anthem (free music)", "轻音乐"),
+        ("配点轻音乐", "Upbeat Pop (free music)", None),
+        ("calm acoustic guitar music", "Acoustic Folk (free music)", None),
+        ("calm guitar music", "Sunny Day (free music)", None),  # the name says neither
+        ("lofi music", "Lo-fi Chill (free music)", None),
+        ("no piano music please", "Calm Piano (free music)", None),
+        ("forget the guitar, calm music", "Calm Piano (free music)", None),
+        ("the guitar music was nice, make it shorter", "Calm Piano (free music)", None),
+    ],
+)
+def test_music_naming_another_instrument_or_genre_is_not_as_asked(
+    prompt: str, track: str, asked: str | None
+) -> None:
+    tl = timeline(music=track)
+    found = music_other(prompt, tl)
+    want = [{"kind": "music_style_other", "asked": [asked], "names": [track]}] if asked else []
+    assert found == want, found
+    if asked:
+        assert not_checked(prompt, tl) == [] or "try again" in prompt, not_checked(prompt, tl)
+
+
+@pytest.mark.anyio
+async def test_guitar_asked_and_a_piano_track_is_not_as_asked_and_named_by_the_export(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play19 F5 (#4): "calm acoustic guitar music" got "Calm Piano", listed as not checked."""
+    await three_photos(rich, tmp_path)
+    out = await ask(
+        rich, "generate", {"prompt": "make it about 20 sec, horizontal, calm acoustic guitar music"}
+    )
+    said = "the music is “Calm Piano (free music)”, not guitar"
+    assert said in out["not_as_asked"], out
+    assert not any("guitar" in item for item in out["not_checked"]), out
+    assert out["reply"].startswith("Not as asked: "), out["reply"]
+    saved = await export_done(rich)
+    assert any("guitar" in item for item in saved["not_in_file"]), saved
+
+
+@pytest.mark.anyio
+async def test_guitar_asked_in_chinese_and_a_piano_track_is_not_as_asked(
+    rich: Client, tmp_path: Path
+) -> None:
+    await three_photos(rich, tmp_path)
+    out = await ask(rich, "generate", {"prompt": "做一个20秒的视频，配点安静的吉他音乐"})
+    assert "音乐是「Calm Piano (free music)」，不是吉他" in out["not_as_asked"], out
+
+
+def test_the_corpus_s_music_asks_name_exactly_the_instruments_and_genres_labelled() -> None:
+    """Rows of tests/asked_corpus.tsv with a music style column: the families read are those."""
+    corpus = Path(__file__).with_name("asked_corpus.tsv")
+    wrong = []
+    for line in corpus.read_text(encoding="utf-8").splitlines():
+        cells = line.split("\t")
+        if line.startswith("#") or len(cells) < 13:
+            continue
+        want = frozenset(f for f in cells[12].split("|") if f)
+        if styles_asked(cells[0]) != want:
+            wrong.append((cells[0], sorted(styles_asked(cells[0]))))
+    assert wrong == []

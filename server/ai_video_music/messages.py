@@ -1045,6 +1045,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} last, but another clip ends the video",
         "要求把{name}放在最后，但视频结尾是另一段",
     ),
+    "asked.music_style_other": ("the music is {names}, not {asked}", "音乐是{names}，不是{asked}"),
+    "asked.music_style_other.unnamed": (
+        "the music is not {asked}: the track's name says another instrument or genre",
+        "音乐不是{asked}：曲名是另一种乐器或风格",
+    ),
     "asked.clip_unused": (
         "the request asked for {name}, but the video doesn't use {file}",
         "要求用上{name}，但视频里没有用{file}",

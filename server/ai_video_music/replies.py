@@ -174,16 +174,23 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             items.append(no_such_file_item(item, lang))
         elif kind in _UNASKED:
             items.append(unasked_item(item, lang, named))
+        elif kind == "music_style_other":
+            wanted = t("list.sep", lang).join(str(w) for w in item.get("asked") or [])
+            names = [str(n) for n in item.get("names") or []]
+            if named and names:
+                items.append(t("asked.music_style_other", lang, names=quote_list(names, lang), asked=wanted))
+            else:
+                items.append(t("asked.music_style_other.unnamed", lang, asked=wanted))
         elif kind == "clip_unused":
             name, file = quote_list([str(item.get("name"))], lang), quote_list([str(item.get("file"))], lang)
             items.append(t("asked.clip_unused", lang, name=name, file=file))
         elif kind == "sequence":
-            names = quote_list([str(n) for n in item.get("names") or []], lang)
-            found = quote_list([str(n) for n in item.get("found") or []], lang)
+            clips = quote_list([str(n) for n in item.get("names") or []], lang)
+            runs = quote_list([str(n) for n in item.get("found") or []], lang)
             items.append(
-                t("asked.sequence", lang, names=names, found=found)
+                t("asked.sequence", lang, names=clips, found=runs)
                 if named
-                else t("asked.sequence.unnamed", lang, names=names)
+                else t("asked.sequence.unnamed", lang, names=clips)
             )
         elif kind == "order":
             key = "asked.order.last" if item.get("where") == "last" else "asked.order.first"

@@ -155,6 +155,9 @@ def compare(
             # as done ("a bit brighter" is nowhere on a timeline).
             if named := unchecked.music_named(prompt, after_tl):
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            # "calm acoustic guitar music" and the track is "Calm Piano": plainly another instrument
+            if other := unchecked.music_other(prompt, after_tl):
+                facts.setdefault("not_as_asked", []).extend(other)
             if used := asked.files_on_timeline(prompt, after_tl):  # "use sunrise.jpg and beach.jpg"
                 facts.setdefault("as_asked", []).append({"kind": "clips_used", "names": used[:5]})
             # "with the city lights photo": the clip on the video track, or one uploaded and left out

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any
 
 from . import asked
 from .asked import Asked
@@ -248,6 +249,136 @@ def music_named(prompt: str, tl: Timeline) -> list[str]:
     return list(dict.fromkeys(found))
 
 
+# --- music of another instrument or genre than asked ---------------------------------------------
+# An instrument or a genre is one word in a track's name ("Calm Piano", "Lo-fi Chill"): a music ask
+# that names one is contradicted by a track that names another of the same kind (an instrument for
+# an instrument, a genre for a genre) and none asked: "calm acoustic guitar" and "Calm Piano".
+# Across kinds nothing is judged ("jazz" may be played on a piano), nor a name that says neither.
+_INSTRUMENTS: dict[str, tuple[str, ...]] = {
+    "piano": ("piano", "pianos", "钢琴"),
+    "guitar": ("guitar", "guitars", "吉他"),
+    "violin": ("violin", "violins", "小提琴"),
+    "cello": ("cello", "大提琴"),
+    "ukulele": ("ukulele", "尤克里里"),
+    "drums": ("drums", "drum", "鼓"),
+    "saxophone": ("sax", "saxophone", "萨克斯"),
+    "flute": ("flute", "长笛", "笛子"),
+    "harp": ("harp", "竖琴"),
+    "guzheng": ("guzheng", "古筝"),
+}
+_GENRES: dict[str, tuple[str, ...]] = {
+    "lofi": ("lofi", "lo-fi", "lo fi", "低保真"),
+    "jazz": ("jazz", "jazzy", "爵士"),
+    "rock": ("rock", "摇滚"),
+    "electronic": ("edm", "electronic", "electro", "techno", "dubstep", "电子"),
+    "orchestral": ("orchestral", "orchestra", "classical", "symphonic", "cinematic", "古典", "交响", "管弦"),
+    "hiphop": ("hip-hop", "hip hop", "hiphop", "rap", "嘻哈", "说唱"),
+    "pop": ("pop", "流行"),
+    "folk": ("folk", "民谣"),
+    "country": ("country", "乡村"),
+    "metal": ("metal", "金属"),
+    "reggae": ("reggae", "雷鬼"),
+    "light": ("light music", "easy listening", "轻音乐"),
+}
+# Light music is no other genre's opposite, only a loud one's.
+_LOUD = frozenset(("rock", "electronic", "hiphop", "metal"))
+# Genres that blend so often that one track's name may say either ("lo-fi jazz", "lo-fi hip hop",
+# "electropop"): never each other's opposite.
+_BLEND = frozenset(
+    frozenset(pair)
+    for pair in (
+        ("jazz", "lofi"), ("lofi", "hiphop"), ("pop", "electronic"), ("rock", "metal"), ("folk", "country"),
+        ("pop", "rock"), ("electronic", "hiphop"), ("pop", "hiphop"),
+    )
+)  # fmt: skip
+
+
+def _families(text: str, table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """The families ``text`` names (family -> the word as written)."""
+    low = text.casefold()
+    found: dict[str, str] = {}
+    for family, words in table.items():
+        for word in words:
+            if word.isascii():
+                hit = re.search(r"(?<![a-z])" + re.escape(word) + r"(?![a-z])", low)
+                start = hit.start() if hit is not None else -1
+            else:
+                start = low.find(word)
+            if start >= 0:
+                found.setdefault(family, text[start : start + len(word)])
+    return found
+
+
+def _other_style(ask: str, name: str) -> list[str]:
+    """The instrument or genre words ``ask`` names that track ``name`` plainly is not."""
+    own = re.sub(r"\(.*?\)", " ", name)
+    missed: list[str] = []
+    for table in (_INSTRUMENTS, _GENRES):
+        wanted, found = _families(ask, table), _families(own, table)
+        if not wanted or not found or set(wanted) & set(found):
+            continue
+        if any(frozenset((w, f)) in _BLEND for w in wanted for f in found):
+            continue
+        if "light" in wanted and not set(found) <= _LOUD:
+            continue
+        if "light" in found and not set(wanted) <= _LOUD:
+            continue
+        missed += list(wanted.values())
+    return missed
+
+
+def music_other(prompt: str, tl: Timeline) -> list[dict[str, Any]]:
+    """The music asks (outside questions) naming an instrument or a genre that every music track on
+    the timeline plainly is not: ``{"kind": "music_style_other", "asked": ["guitar"], "names":
+    ["Calm Piano (free music)"]}``, a fact to say as not as asked."""
+    names = [seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name]
+    found: list[dict[str, Any]] = []
+    for ask in _music_asks(prompt):
+        words = [_other_style(ask, n) for n in names]
+        if names and all(words):
+            asked_words = list(dict.fromkeys(w for ws in words for w in ws))
+            found.append({"kind": "music_style_other", "asked": asked_words, "names": names[:3]})
+    return found
+
+
+def styles_asked(prompt: str) -> frozenset[str]:
+    """The instruments and genres the request's music asks name ("calm acoustic guitar music":
+    guitar), as families (``_INSTRUMENTS``, ``_GENRES``)."""
+    return frozenset(
+        family
+        for ask in _music_asks(prompt)
+        for table in (_INSTRUMENTS, _GENRES)
+        for family in _families(ask, table)
+    )
+
+
+def _music_asks(prompt: str) -> list[str]:
+    out: list[str] = []
+    for sentence in _sentences(prompt):
+        if not asked._is_request(sentence):
+            continue
+        for piece, _ in _pieces(sentence):
+            for ask in _split(piece):
+                if (
+                    (_MUSIC.search(ask) or _ZH_GENRE_MUSIC.search(ask))
+                    and not _PERCENT.search(ask)
+                    and not _NOT_WANTED.search(ask)
+                    and not _FIRST_PERSON.match(ask)
+                ):
+                    out.append(ask)
+    return out
+
+
+# "爵士乐", "古典乐": music said by its genre alone.
+_ZH_GENRE_MUSIC = re.compile(r"(?:爵士|古典|摇滚|电子|流行|民谣|乡村|交响)乐")
+# "forget the guitar", "no piano", "不要钢琴": an instrument named to be left out; "the guitar music
+# was nice": what was, not what is asked.
+_NOT_WANTED = re.compile(
+    r"(?i)\b(?:forget|no|not|without|don'?t|never|instead\s+of|rather\s+than|except|was|were|sounded|liked"
+    r"|loved)\b|不要|别|不用|而不是|除了|刚才|之前"
+)
+
+
 # "Make it a bit longer, 15 seconds": a length said loosely beside the number that states it.
 _LENGTH = re.compile(
     r"(?i)\b(?:longer|shorter|lengthen|shorten|extend|length|duration)\b|更长|长一点|长一些|加长|延长|短一点|短一些|缩短|时长"
@@ -308,7 +439,7 @@ def _checked(
         return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():
         # "change the music to upbeat electronic": another track is checked, its style is not
-        return _music_met(ask, tl)
+        return _music_met(ask, tl) or bool(music_other(ask, tl))
     if stated != Asked():
         return True
     if length_stated and _only_about(ask, _LENGTH):
@@ -318,7 +449,8 @@ def _checked(
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
     if _MUSIC.search(ask):
-        return _music_met(ask, tl)
+        # "calm acoustic guitar music" and "Calm Piano": not as asked (``music_other``), judged
+        return _music_met(ask, tl) or bool(music_other(ask, tl))
     return False
 
 
