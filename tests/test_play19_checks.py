@@ -303,3 +303,58 @@ def test_the_corpus_s_music_asks_name_exactly_the_instruments_and_genres_labelle
         if styles_asked(cells[0]) != want:
             wrong.append((cells[0], sorted(styles_asked(cells[0]))))
     assert wrong == []
+
+
+# --- F2: "keep the wide one" beside a new frame ----------------------------------------------------
+
+U27 = (
+    "hmm 12 is too short actually, the title barely has time. make it 18 seconds, with the beach photo "
+    "first. and I also want a square version for instagram, but keep the wide one for the website"
+)
+
+
+@pytest.mark.parametrize(
+    "prompt", [U27, "make a vertical version, keep the normal one", "再做一个竖版的，横版的也要留着"]
+)
+def test_keeping_the_first_version_beside_a_new_frame_is_judged_on_the_change(prompt: str) -> None:
+    wide, square = state(), state(width=1080, height=1080)
+    out = compare(wide, square, prompt)
+    assert out is not None
+    facts = out[1]
+    assert "version_replaced" in kinds(facts.get("not_as_asked")), facts
+    assert not any(k in a for a in facts.get("not_checked", []) for k in ("keep", "留着")), facts
+    kept = compare(wide, wide, prompt)
+    assert kept is not None and "version_replaced" in kinds(kept[1].get("as_asked")), kept
+
+
+@pytest.mark.anyio
+async def test_a_square_version_that_replaced_the_wide_one_is_said_and_names_the_file_that_has_it(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play19 F2 (#27/#28): the only wide timeline became square; the answer said nothing of it."""
+    await three_photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 12 second horizontal video"})
+    out = await ask(rich, "generate", {"prompt": U27})
+    said = [item for item in out["not_as_asked"] if "(16:9) version, but it was replaced by " in item]
+    assert said and "(1:1): a project holds one video" in said[0] and "never exported" in said[0], out
+    assert not any("keep the wide one" in item for item in out["not_checked"]), out
+
+    # Exported first: the file that holds the wide version is named.
+    await ask(rich, "generate", {"prompt": "make it 16:9 again"})
+    saved = await export_done(rich)
+    again = await ask(rich, "generate", {"prompt": "make a vertical version, keep the normal one"})
+    name = Path(str(saved["path"])).name
+    line = next(item for item in again["not_as_asked"] if "(16:9) version, but it was replaced" in item)
+    assert "exported before" in line and name and name in line, (line, saved)
+
+
+@pytest.mark.anyio
+async def test_a_vertical_version_that_replaced_the_wide_one_is_said_in_chinese(
+    rich: Client, tmp_path: Path
+) -> None:
+    await three_photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "做一个12秒的横屏视频"})
+    out = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着"})
+    assert any(
+        "（16:9） 的版本，但它已被 " in item and "（9:16） 替换" in item for item in out["not_as_asked"]
+    ), out

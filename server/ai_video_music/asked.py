@@ -856,6 +856,60 @@ _ZH_KEEP_TITLE = re.compile(
 )
 
 
+# --- the video as it was, asked to stay beside a new one ------------------------------------------
+# "keep the wide one for the website", "but keep the normal one", "don't lose the original version",
+# "keep both", "横版的也要留着", "原来的版本也保留", "两个版本都要": a project holds one video, so a
+# new frame replaces the old one; judged on the change (the frame before against the one after).
+_FRAME_WORD = (
+    r"(?:wide|wide-?screen|horizontal|landscape|16\s*:\s*9|vertical|portrait|9\s*:\s*16|square|1\s*:\s*1"
+    r"|normal|original|old|first|current|existing|regular)"
+)
+_VERSION = r"(?:one|version|video|cut|format|edit)"
+_FRAME_VERSION = _FRAME_WORD + r"\s+" + _VERSION
+_EN_KEEP_FRAME = re.compile(
+    r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:also\s+)?(?:"
+    r"(?:keep|save|retain|preserve|hold\s+on\s+to)\s+(?:the\s+|my\s+|our\s+)?" + _FRAME_VERSION
+    + r"|(?:don'?t|do\s+not|never)\s+(?:lose|delete|replace|overwrite|get\s+rid\s+of|throw\s+away)"
+    r"\s+(?:the\s+|my\s+)?" + _FRAME_VERSION
+    + r"|(?:i|we)\s+(?:still\s+)?(?:want|need)\s+(?:to\s+keep\s+)?the\s+" + _FRAME_VERSION
+    + r"|keep\s+both(?:\s+(?:versions|of\s+them|formats|videos))?"
+    r"|the\s+" + _FRAME_VERSION + r"\s+(?:stays|should\s+stay|has\s+to\s+stay|must\s+stay)"
+    r")(?:\s+(?:too|as\s+well|also))?(?:\s+(?:for|on)\s+(?:the\s+|my\s+|our\s+)?[\w' -]{1,30}?)?"
+    r"(?:\s+(?:too|as\s+well|please))?\s*[.!]*\s*$"
+)  # fmt: skip
+_ZH_FRAME_WORD = r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|16\s*[:：]\s*9|9\s*[:：]\s*16)"
+_ZH_KEEP_FRAME = re.compile(
+    r"^(?:但|但是|不过|同时|并且|还有|另外)?(?:也|还)?(?:要)?(?:把)?" + _ZH_FRAME_WORD
+    + r"(?:的)?(?:那个|这个|那版)?(?:版本|视频|版)?(?:也|还)?(?:要|得|请)?"
+    r"(?:留着|保留|留下|留一份|保留一份|别删|不要删|别动|不要动|别覆盖|不要覆盖)(?:着)?(?:吧|啊|哦|呀)?\s*[。！]?\s*$"
+    r"|^(?:但|但是|不过|同时|并且|还有|另外)?(?:也|还)?(?:要)?(?:保留|留着|留下)" + _ZH_FRAME_WORD
+    + r"(?:的)?(?:那个|这个)?(?:版本|视频|版)?(?:吧|啊)?\s*[。！]?\s*$"
+    r"|^(?:但|但是|不过)?两个(?:版本|视频)?都(?:要|得)(?:留着|保留)?(?:吧|啊)?\s*[。！]?\s*$"
+)  # fmt: skip
+
+
+def _keep_frame(sentences: list[str]) -> bool:
+    return any(
+        _EN_KEEP_FRAME.match(clause) or _ZH_KEEP_FRAME.match(clause)
+        for sentence in sentences
+        for clause in _clauses(sentence)
+    )
+
+
+def frame_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The video as it was asked to stay beside a new one ("keep the wide one"), judged on the
+    change: the frame before against the one after (a project holds one video). ``met`` says
+    whether the frame is still the one before; not judged without a frame before."""
+    if not asked.keep_frame or before is None or not before.tracks_total:
+        return None
+    if not (before.width and before.height and after.width and after.height):
+        return None
+    was = [before.width, before.height, before.aspect_ratio]
+    now = [after.width, after.height, after.aspect_ratio]
+    met = shape_of(before.width, before.height) is shape_of(after.width, after.height)
+    return {"kind": "version_replaced", "before": was, "found": now, "met": met}
+
+
 # "不要再改标题了": this 再 means "again", not "and then" (which would split the clause).
 _ZH_NOT_AGAIN = re.compile(r"(?<=不要|不准|不许|不能)再|(?<=别)再|(?<=千万别)再")
 
@@ -1318,6 +1372,7 @@ def read(prompt: str) -> Asked:
         # "lower the music to about 20%": the level is the ask, the word only its way there.
         music_rel=_music_rel(sentences) if under is None and level is None else None,
         keep_title=_keep_title(sentences),
+        keep_frame=_keep_frame(sentences),
         projects=_projects(prompt),
     )
 

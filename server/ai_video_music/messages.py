@@ -1045,6 +1045,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} last, but another clip ends the video",
         "要求把{name}放在最后，但视频结尾是另一段",
     ),
+    "asked.version_replaced": (
+        "the request asked to keep the {before} version, but it was replaced by {found}: a project "
+        "holds one video, and the {before} one was never exported",
+        "要求保留 {before} 的版本，但它已被 {found} 替换：一个项目只有一个视频，{before} 的版本从未导出过",
+    ),
+    "asked.version_replaced.saved": (
+        "the request asked to keep the {before} version, but it was replaced by {found}: a project "
+        "holds one video; the {before} one is only in the file {file} exported before",
+        "要求保留 {before} 的版本，但它已被 {found} 替换：一个项目只有一个视频；"
+        "{before} 的版本只在之前导出的文件{file}里",
+    ),
     "asked.music_style_other": ("the music is {names}, not {asked}", "音乐是{names}，不是{asked}"),
     "asked.music_style_other.unnamed": (
         "the music is not {asked}: the track's name says another instrument or genre",
@@ -1097,6 +1108,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
+    "asked.met.frame_kept": ("the frame is still {frame}", "画面仍是 {frame}"),
     "asked.met.sequence": ("the clips run {found}", "片段顺序是{found}"),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",

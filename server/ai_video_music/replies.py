@@ -174,6 +174,22 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             items.append(no_such_file_item(item, lang))
         elif kind in _UNASKED:
             items.append(unasked_item(item, lang, named))
+        elif kind == "version_replaced":
+            old, new = item.get("before") or [None] * 3, item.get("found") or [None] * 3
+            frames = [t("timeline.frame", lang, w=f[0], h=f[1], ratio=f[2]) for f in (old, new)]
+            file = item.get("file")
+            if file:
+                items.append(
+                    t(
+                        "asked.version_replaced.saved",
+                        lang,
+                        before=frames[0],
+                        found=frames[1],
+                        file=quote_list([str(file)], lang),
+                    )
+                )
+            else:
+                items.append(t("asked.version_replaced", lang, before=frames[0], found=frames[1]))
         elif kind == "music_style_other":
             wanted = t("list.sep", lang).join(str(w) for w in item.get("asked") or [])
             names = [str(n) for n in item.get("names") or []]
@@ -310,6 +326,10 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(
                 t(key, lang, name=quote_list([str(item.get("name"))], lang), found=item.get("found"))
             )
+        elif kind == "version_replaced":
+            w, h, ratio = (item.get("found") or [None] * 3)[:3]
+            frame = t("timeline.frame", lang, w=w, h=h, ratio=ratio)
+            items.append(t("asked.met.frame_kept", lang, frame=frame))
         elif kind == "sequence":
             found = quote_list([str(n) for n in item.get("found") or []], lang)
             items.append(t("asked.met.sequence", lang, found=found))

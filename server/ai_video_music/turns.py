@@ -14,6 +14,7 @@ import json
 import logging
 import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import anyio
@@ -143,7 +144,9 @@ def compare(
             # "开头的标题别动": judged on the change too.
             moved = asked.volume_moved(stated, before_tl, after_tl)
             kept = asked.title_kept(stated, before_tl, after_tl)
-            for fact in (moved, kept):
+            # "keep the wide one" beside a square one: a project holds one video (judged on the change)
+            frame = asked.frame_kept(stated, before_tl, after_tl)
+            for fact in (moved, kept, frame):
                 if fact is not None:
                     (facts.setdefault("as_asked", []) if fact.pop("met") else unmet).append(fact)
             if unmet:
@@ -168,7 +171,12 @@ def compare(
                 facts.setdefault("not_as_asked", []).extend(clips_unmet)
             judged = frozenset(
                 k
-                for k, v in (("volume", moved), ("title", kept), ("uses", stated.uses and clips_judged))
+                for k, v in (
+                    ("volume", moved),
+                    ("title", kept),
+                    ("frame", frame),
+                    ("uses", stated.uses and clips_judged),
+                )
                 if v
             )
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
@@ -503,6 +511,7 @@ class Turns:
             else:
                 changed, verified = found
                 facts.update(verified)
+        self._exported_version(project, facts)
         # An export of the timeline before this change was under way as it landed: its file won't
         # have the change, whatever the assistant would assume.
         rendering = self._rendering_before(project, facts, gen_sent) if changed and gen_sent else None
@@ -560,6 +569,28 @@ class Turns:
         except LocalStateError:
             return None
         return [m.name for m in media], total
+
+    def _exported_version(self, project: Project, facts: dict[str, Any]) -> None:
+        """A version asked to be kept and replaced ("keep the wide one"): the saved file of that
+        frame, if one was exported, named with the fact (the only copy left of it)."""
+        replaced = [
+            item
+            for item in facts.get("not_as_asked") or []
+            if isinstance(item, dict) and item.get("kind") == "version_replaced"
+        ]
+        if not replaced:
+            return
+        try:
+            renders = self.s.store.project_renders(project.id, 20)
+        except LocalStateError:
+            return
+        for item in replaced:
+            was = item.get("before") or [None, None]
+            for r in renders:  # newest first
+                saved = r.status is RenderState.DOWNLOADED and r.local_path
+                if saved and [r.width, r.height] == list(was[:2]):
+                    item["file"] = Path(str(r.local_path)).name
+                    break
 
     def _rendering_before(self, project: Project, facts: dict[str, Any], sent_at: float) -> str | None:
         """A render of the timeline as it was before this turn, begun before it was sent and not

@@ -433,6 +433,8 @@ def _checked(
         return False  # "put the beach photo first" and no clip (or several) named "beach"
     if stated.uses and replace(stated, uses=()) == Asked():
         return "uses" in judged  # "with the city lights photo": judged against the clips and uploads
+    if stated.keep_frame and replace(stated, keep_frame=False) == Asked():
+        return "frame" in judged  # "keep the wide one": judged on the change, when there was a frame
     if stated.keep_title and replace(stated, keep_title=False) == Asked():
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
