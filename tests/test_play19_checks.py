@@ -5,6 +5,11 @@ F1. Clip order in every ordinary phrasing ("with the beach photo first", "start 
     first then beach then forest", "先X再Y最后Z", "以X开头"), the frame ("a wide 16:9 video") and a
     clip asked for by its subject ("with the city lights photo") are judged: as asked, or not as
     asked (and then named again by the export that saves it), never "not checked".
+F2. "A square version for instagram, but keep the wide one": a project holds one video, so it is
+    confirmed before anything is spent (export the wide one first, or a new project); sent anyway,
+    the answer says the wide version was replaced, and names the file that has it if one was saved.
+F5. Music asked by instrument or genre ("calm acoustic guitar") and a track naming another ("Calm
+    Piano") is not as asked; a track whose name says neither stays not checked.
 """
 
 from __future__ import annotations
@@ -334,7 +339,11 @@ async def test_a_square_version_that_replaced_the_wide_one_is_said_and_names_the
     """play19 F2 (#27/#28): the only wide timeline became square; the answer said nothing of it."""
     await three_photos(rich, tmp_path)
     await ask(rich, "generate", {"prompt": "make a 12 second horizontal video"})
-    out = await ask(rich, "generate", {"prompt": U27})
+    first = await ask(rich, "generate", {"prompt": U27})
+    assert first["status"] == "needs_confirmation", first
+    assert "A project holds one video" in first["reply"] and "Nothing was sent" in first["reply"], first
+    assert any("new_project=true" in step and "export" in step for step in first["next_steps"]), first
+    out = await ask(rich, "generate", {"prompt": U27, "accept_cost": True})
     said = [item for item in out["not_as_asked"] if "(16:9) version, but it was replaced by " in item]
     assert said and "(1:1): a project holds one video" in said[0] and "never exported" in said[0], out
     assert not any("keep the wide one" in item for item in out["not_checked"]), out
@@ -342,7 +351,9 @@ async def test_a_square_version_that_replaced_the_wide_one_is_said_and_names_the
     # Exported first: the file that holds the wide version is named.
     await ask(rich, "generate", {"prompt": "make it 16:9 again"})
     saved = await export_done(rich)
+    # the wide one is saved: nothing to confirm, and the answer names the file that has it
     again = await ask(rich, "generate", {"prompt": "make a vertical version, keep the normal one"})
+    assert again["status"] == "done", again
     name = Path(str(saved["path"])).name
     line = next(item for item in again["not_as_asked"] if "(16:9) version, but it was replaced" in item)
     assert "exported before" in line and name and name in line, (line, saved)
@@ -354,7 +365,9 @@ async def test_a_vertical_version_that_replaced_the_wide_one_is_said_in_chinese(
 ) -> None:
     await three_photos(rich, tmp_path)
     await ask(rich, "generate", {"prompt": "做一个12秒的横屏视频"})
-    out = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着"})
+    first = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着"})
+    assert first["status"] == "needs_confirmation" and "一个项目只有一个视频" in first["reply"], first
+    out = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着", "accept_cost": True})
     assert any(
         "（16:9） 的版本，但它已被 " in item and "（9:16） 替换" in item for item in out["not_as_asked"]
     ), out

@@ -10,17 +10,19 @@ from typing import Any
 
 import uuid_utils
 
+from . import asked
 from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, gate, gate_text, used_before
 from .mentions import Elsewhere
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
-from .records import TurnState
+from .records import RenderState, TurnState
 from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
 from .router import Action, names_export, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
+from .timeline import fingerprint, read_timeline
 from .turns import ago, prompt_key
 
 
@@ -300,6 +302,45 @@ class Consent:
             action="ask" if ask else "agent",
             reply="\n\n".join([*notes, text]),
             next_steps=steps,
+            cost_warning=text,
+            credits_left=balance,
+            project=await self.s.project_view(project, link=True),
+        )
+
+    async def two_versions(
+        self, project: Project | None, lang: Lang, notes: list[str], prompt: str
+    ) -> GenerateOutput | None:
+        """A second frame asked for, with the first kept ("a square version for instagram, but
+        keep the wide one"): a project holds one video, so sent here it would replace the only
+        copy of the first (never exported). Said before anything is spent, with the two ways to
+        have both; None when the words ask no such thing, or the first is saved in a file."""
+        stated = asked.read(prompt)
+        if project is None or not (stated.keep_frame and stated.shape):
+            return None
+        state = await self.s.state_or_none(project)
+        if state is None:
+            return None
+        tl = read_timeline(state.draft, state.canvas)
+        if (
+            not (tl.tracks_total and tl.width and tl.height)
+            or asked.shape_of(tl.width, tl.height) is stated.shape
+        ):
+            return None
+        now = fingerprint(state.draft)
+        renders = self.s.store.project_renders(project.id, 20)
+        if any(r.status is RenderState.DOWNLOADED and r.local_path and r.draft_fp == now for r in renders):
+            return None  # the first version is saved: nothing is lost
+        self.record_not_sent(project, prompt, "two_versions", "agent")
+        frame = t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
+        shape = t(f"asked.shape.{stated.shape}", lang)
+        text = t("two_versions", lang, frame=frame, shape=shape)
+        balance = await self.s.balance_or_none()
+        return GenerateOutput(
+            language=lang,
+            status="needs_confirmation",
+            action="agent",
+            reply="\n\n".join([*notes, text]),
+            next_steps=[t("next.two_versions", lang, frame=frame, shape=shape, cost=EDIT_COST)],
             cost_warning=text,
             credits_left=balance,
             project=await self.s.project_view(project, link=True),

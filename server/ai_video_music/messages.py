@@ -1746,6 +1746,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "项目里没有它提到的照片",
     ),
     "refused.why.elsewhere": ("it spoke of another project", "它说的是另一个项目"),
+    "two_versions": (
+        "A project holds one video: making the {shape} version here would replace the {frame} one, "
+        "which was never exported. Nothing was sent. To have both, export the {frame} one first, or "
+        "make the {shape} version in a new project.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它还没有导出过。这次没有发送。"
+        "想两个都要：先导出 {frame} 的版本，或者在新项目里做{shape}版本。",
+    ),
+    "next.two_versions": (
+        "Ask the user which they want: (1) call export now to save the {frame} version, then call "
+        "generate with the same prompt and accept_cost=true (about {cost} credits); or (2) call upload "
+        "with the same files and new_project=true, then generate the {shape} version there. Only if "
+        "the user doesn't need the {frame} one, call generate with the same prompt and accept_cost=true.",
+        "问用户要哪种：(1) 先调用 export 保存 {frame} 的版本，再用同样的 prompt 和 accept_cost=true 调用 "
+        "generate（约 {cost} 积分）；或 (2) 用同样的文件和 new_project=true 调用 upload，"
+        "再在新项目里 generate {shape}版本。"
+        "只有用户不需要 {frame} 的版本时，才用同样的 prompt 和 accept_cost=true 调用 generate。",
+    ),
     "refused.why.confirm": ("it waited for a yes", "它在等确认"),
     "next.refused_before": (
         'If the user means the earlier request that was not sent, call generate with prompt "try again" '

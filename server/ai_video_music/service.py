@@ -364,6 +364,11 @@ class VideoService:
             )
             if confirm is not None:
                 return confirm
+            if (
+                not ask
+                and (both := await self.consent.two_versions(current, lang, notes, prompt)) is not None
+            ):
+                return both  # "a square one, but keep the wide one": one project holds one video
         if (
             current is None
             and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
