@@ -74,11 +74,16 @@ BEACH_FIRST = [
     "start with the beach photo",
     "starting with beach.jpg",
     "it should open with the beach photo",
+    "lead with the beach shot",
+    "make the beach photo the first one",
+    "the beach photo should be first",
     "first beach, then sunrise, then forest",
     "beach photo first, then sunrise, then forest",
     "先放海滩那张",
     "海滩那张放最前面",
     "以海滩开头",
+    "海滩那张当开头",
+    "把海滩那张作为第一张",
     "开头用海滩那张",
     "先海滩再日出最后森林",
     "先放海滩那张，然后日出，最后森林",
@@ -99,7 +104,15 @@ def test_beach_first_in_any_ordinary_phrasing_is_judged_against_the_clips(prompt
 
 @pytest.mark.parametrize(
     "prompt",
-    ["end with the beach photo", "the beach one last", "最后放海滩那张", "海滩那张放最后", "用海滩那张结尾"],
+    [
+        "end with the beach photo",
+        "the beach one last",
+        "use the beach shot as the closer",
+        "最后放海滩那张",
+        "海滩那张放最后",
+        "用海滩那张结尾",
+        "海滩那张做结尾",
+    ],
 )
 def test_beach_last_is_judged_against_the_last_clip(prompt: str) -> None:
     stated = read(prompt)
@@ -125,6 +138,8 @@ def test_a_sequence_is_judged_whole(prompt: str) -> None:
         "the beach photo comes first",
         "the insta one still starts with the sunrise!",
         "start with the title",
+        "make the title the first thing",
+        "make the music the intro",
         "should it start with the beach photo?",
         "fade in then fade out",
         "先剪短再导出",

@@ -305,6 +305,12 @@ _EN_START_WITH = re.compile(
     r"(?:(start|open|begin|lead|kick\s+off|end|finish|close|wrap\s+up)s?|(start|open|begin|end|finish|clos)ing)"
     r"(?:\s+(?:it|the\s+video|things))?(?:\s+off)?\s+(?:with|on)\s+" + _CLIP + _EN_TAIL
 )
+# "make the beach photo the first one", "use the forest shot as the closer"
+_EN_MAKE_ORDER = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:make|have|use|put|set)\s+" + _CLIP
+    + r"\s+(?:as\s+)?the\s+(first|last|opening|closing|final|opener|closer|ending|intro|outro)"
+    r"(?:\s+(?:one|photo|picture|pic|image|clip|shot|slide|scene))?" + _EN_TAIL
+)  # fmt: skip
 _ZH_CLIP = (
     r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐)[^，,。、的那这把将放用以\s]{1,12}?)\s*(?:的)?"
     r"(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段|视频)?"
@@ -334,6 +340,25 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
             + _ZH_END_SOFT
         ),
         "first",
+    ),
+    # "海滩那张当开头", "把海滩那张作为第一张", "森林那张做结尾"
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将)?"
+            + _ZH_CLIP
+            + r"(?:当|作为|做|当作)(?:开头|第一张|第一个|开场|片头)"
+            + _ZH_END_SOFT
+        ),
+        "first",
+    ),
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将)?"
+            + _ZH_CLIP
+            + r"(?:当|作为|做|当作)(?:结尾|最后一张|最后一个|收尾|片尾)"
+            + _ZH_END_SOFT
+        ),
+        "last",
     ),
     # "最后放森林", "结尾用森林那张"
     (
@@ -749,6 +774,10 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 word, where = match.group(1), match.group(2).casefold()
             elif zh:
                 word, where = zh.group("word") or zh.group("bare"), zh.group("where")
+            elif (made := _EN_MAKE_ORDER.match(clause)) is not None:
+                word = made.group(1)
+                place = made.group(2).casefold()
+                where = "first" if place in ("first", "opening", "opener", "intro") else "last"
             elif (start := _EN_START_WITH.match(clause)) is not None:
                 verb = (start.group(1) or start.group(2)).casefold()
                 word = start.group(3)
@@ -1348,6 +1377,7 @@ def read(prompt: str) -> Asked:
     under = _music_under(sentences)
     removed, replaced = _removed(prompt), _replaced(prompt)
     level = _music_at(sentences)
+    order = _order(sentences)
     if name in removed or name in replaced:
         name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
     return Asked(
@@ -1363,9 +1393,12 @@ def read(prompt: str) -> Asked:
         title=name if name and on_screen and name != given else None,
         given_name=given or None,
         music_at=level,
-        order=_order(sentences),
+        order=order,
         sequence=_sequence(sentences)[0],
-        uses=_uses(sentences),
+        # "lead with the beach shot" asks for an order, which says the clip is used
+        uses=tuple(
+            u for u in _uses(sentences) if u not in {w for w, _ in order} | set(_sequence(sentences)[0])
+        ),
         text_at=_text_at(prompt),
         removed=removed,
         replaced=replaced,

@@ -490,6 +490,14 @@ _ONLY_PLACE = re.compile(
 )
 
 
+def _order_only(piece: str) -> bool:
+    """``piece`` asks for a clip order and nothing else ("start with the beach photo")."""
+    stated = asked.read(piece)
+    return (
+        bool(stated.order or stated.sequence) and replace(stated, order=(), sequence=(), uses=()) == Asked()
+    )
+
+
 def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset()) -> list[str]:
     """The asks of ``prompt`` (the user's words as sent) that want a change no check covers, in
     the user's words and order. Greetings, context ("I'm a yoga teacher"), questions, conditions
@@ -519,7 +527,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
         pieces = _pieces(sentence)
         if len(pieces) > 1 and pieces[0][1] in ":：":
             pieces = pieces[1:]  # "Make X: a, b, c": the heading is said by its items
-        groups = [(text, _split(text)) for text, _ in pieces]
+        # "lead with the beach shot": an order said whole, never cut before its "with"
+        groups = [(text, [_tidy(text)] if _order_only(text) else _split(text)) for text, _ in pieces]
         kinds = [[_wants_change(a) for a in asks] for _, asks in groups]
         instruction = any(k in (Kind.EDIT, Kind.DESCRIBE) for ks in kinds for k in ks)
         for (text, asks), ks in zip(groups, kinds, strict=True):
