@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from .naming import quoted, quoted_name, title_from
@@ -373,7 +374,8 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
 # "sunrise first then beach then forest", "beach photo first, then sunrise, then forest", "first
 # sunrise, then beach", "start with sunrise then beach", "sunrise → beach → forest".
 _SEQ_ITEM = (
-    r"(?:the\s+|my\s+)?" + _NOT_A_CLIP + r"[\w'\u2024-]+(?:\s+[\w'\u2024-]+)?(?:\s+" + _CLIP_NOUN + r")?"
+    r"(?:the\s+|my\s+)?" + _NOT_A_CLIP + r"[\w'\u2024-]+(?:\s+" + _NOT_A_CLIP + r"[\w'\u2024-]+)?"
+    r"(?:\s+" + _CLIP_NOUN + r")?"
 )
 _EN_SEQUENCE = re.compile(
     r"(?i)(?:^|(?<=[,:;])|(?<=\band\b))\s*(?:and\s+)?(?P<lead>(?:first|start\s+with|starting\s+with|begin\s+with|open\s+with)\s+)?"
@@ -388,7 +390,9 @@ _EN_SEQUENCE = re.compile(
 )
 _EN_SEQ_CUT = re.compile(r"(?i)\s*,?\s*(?:and\s+)?(?:then|followed\s+by|after\s+that)\s+|\s*(?:->|→|>)\s*")
 _EN_SEQ_STRIP = re.compile(r"(?i)^(?:the|my)\s+|\s+(?:first|last|at\s+the\s+end)$|\s+" + _CLIP_NOUN + r"$")
-_ZH_SEQ_ITEM = r"(?:放|用|是|接|上)?[^，,。、\s]{1,14}?"
+# An item never holds a joiner's first character: each item ends at one place (no backtracking
+# over "先海滩再日出再…" at every split).
+_ZH_SEQ_ITEM = r"(?:放|用|是|接|上)?[^，,。、；;！\s先再然接之后其最]{1,14}"
 _ZH_SEQUENCE = re.compile(
     r"(?P<lead>先)(?P<items>"
     + _ZH_SEQ_ITEM
@@ -1368,8 +1372,10 @@ def asks_for_a_video(prompt: str) -> bool:
     )
 
 
+@lru_cache(maxsize=512)
 def read(prompt: str) -> Asked:
-    """The constraints ``prompt`` states (the user's words as sent, never the agent's)."""
+    """The constraints ``prompt`` states (the user's words as sent, never the agent's). Cached: one
+    answer reads the same words (and their pieces) many times; an ``Asked`` is immutable."""
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)

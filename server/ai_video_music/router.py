@@ -32,6 +32,8 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
 
+from . import asked
+
 
 class Action(StrEnum):
     CANCEL = "cancel"
@@ -146,7 +148,8 @@ def normalise(prompt: str) -> str:
 
 # --- clauses -------------------------------------------------------------------------------
 
-_CLAUSE = _rx(r"([^.!?;,\n。！？；，、:]+)([.!?;,\n。！？；，、:]*)")
+# A colon between digits is a ratio or a time ("16:9", "0:05"), never the end of a clause.
+_CLAUSE = _rx(r"((?:[^.!?;,\n。！？；，、:]|(?<=\d):(?=\d))+)([.!?;,\n。！？；，、:]*)")
 # "cancel the export i forgot the logo": a first-person reason opens a new clause.
 _JOINERS = _rx(
     _words("and then", "then", "and", "but", "also", "so")
@@ -711,6 +714,22 @@ class Reading:
     keyword: str | None = None
 
 
+def _orders_or_frames(text: str) -> bool:
+    """The clause asks for a clip order, a frame or a clip the reader of asks (:mod:`asked`) checks
+    against the timeline: an edit in so many words, whatever verb said it."""
+    if not _ORDER_OR_FRAME_HINT.search(text):
+        return False  # most clauses: no word any of those reads starts from
+    stated = asked.read(text)
+    return bool(stated.order or stated.sequence or stated.shape or stated.uses or stated.keep_frame)
+
+
+_ORDER_OR_FRAME_HINT = _rx(
+    r"first|last|start|open|begin|lead|end|finish|clos|wrap|then|→|->|wide|\d\s*:\s*\d|portrait|landscape"
+    r"|vertical|square|horizontal|photo|picture|pic|image|shot|keep|both|closer|opener|\d{3,4}\s*[x×*]\s*\d{3,4}"
+    r"|先|开头|开场|结尾|最后|最前|第一|横|竖|方形|用上|那张|这张|照片|图片|留着|保留|都要|当|作为"
+)
+
+
 def read_clause(text: str, strict: bool = False) -> Reading:
     """What one clause asks for. ``strict``: a command only if nothing but filler is left."""
     if not text.strip() or _IDLE.match(text) or _RETRACT.search(text) or _PRAISE.match(text):
@@ -735,6 +754,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
             return rest  # "改完先别导出", "done editing, don't export yet": a hold, no edit named
     if _PLACE.search(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)
+    if not _FIRST_PERSON.match(text) and _orders_or_frames(text):
+        return Reading(Kind.EDIT)  # "start with the beach photo", "先海滩再日出", "a wide 16:9 video"
     if _REDO_NAMED.match(text) and not _back_retry(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)  # "try the $20/hr thing again on the SUP one": a thing named, redone
     if _EDIT_VERB.search(text):
