@@ -394,8 +394,10 @@ def create_server(
         and the quoted "NemoVideo says" block are the agent's own words, not facts. A request still
         working or not yet answered is never sent twice (`attached`: true); the same request again
         after its answer was given answers needs_confirmation first, and so does a request that speaks
-        of the user's photos for a project holding none (upload them there first), or that names
-        another of the user's projects than the current one (call again with that project=).
+        of the user's photos for a project holding none (upload them there first), that names
+        another of the user's projects than the current one (call again with that project=), or that
+        asks for a second frame while keeping the first, never exported (a project holds one video:
+        export the first, or make the new frame in a new project).
 
         Cancel: prompt="cancel" (or "stop", "取消", "停止") cancels the current project's running export
         render at the service (free). An agent request already sent can't be recalled: it finishes and
