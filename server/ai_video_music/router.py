@@ -1024,6 +1024,10 @@ def _route(prompt: str) -> Decision:
     else:
         new, parts = _take_new_project(parts)
         reading = _statement(parts)
+        if reading.kind is Kind.OTHER and asked.read(prompt).sequence:
+            # "first beach, then sunrise, then forest": each clause alone names a clip, the
+            # sentence an order (an edit)
+            reading = Reading(Kind.EDIT, Action.AGENT)
         if new and (reading.kind is Kind.IDLE or all(_only(_NEW_FILLER, p.text) for p in parts)):
             decision = Decision(Action.NEW_PROJECT, new_project=True)
         elif reading.kind is Kind.IDLE and any(_DROP.match(p.text) for p in parts):
