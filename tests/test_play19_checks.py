@@ -268,6 +268,8 @@ async def test_a_sequence_that_did_not_land_is_told_with_the_order_the_video_has
         ("配点轻音乐", "Upbeat Pop (free music)", None),
         ("calm acoustic guitar music", "Acoustic Folk (free music)", None),
         ("calm guitar music", "Sunny Day (free music)", None),  # the name says neither
+        ("acoustic music", "Electronic Beats (free music)", "acoustic"),
+        ("acoustic music", "Upbeat Pop (free music)", None),  # acoustic pop: not plainly other
         ("lofi music", "Lo-fi Chill (free music)", None),
         ("no piano music please", "Calm Piano (free music)", None),
         ("forget the guitar, calm music", "Calm Piano (free music)", None),

@@ -279,9 +279,11 @@ _GENRES: dict[str, tuple[str, ...]] = {
     "metal": ("metal", "金属"),
     "reggae": ("reggae", "雷鬼"),
     "light": ("light music", "easy listening", "轻音乐"),
+    "acoustic": ("acoustic", "unplugged", "原声"),
 }
-# Light music is no other genre's opposite, only a loud one's.
+# Light music is no other genre's opposite, only a loud one's; acoustic only electronic music's.
 _LOUD = frozenset(("rock", "electronic", "hiphop", "metal"))
+_ONLY_AGAINST = {"light": _LOUD, "acoustic": frozenset(("electronic",))}
 # Genres that blend so often that one track's name may say either ("lo-fi jazz", "lo-fi hip hop",
 # "electropop"): never each other's opposite.
 _BLEND = frozenset(
@@ -319,9 +321,9 @@ def _other_style(ask: str, name: str) -> list[str]:
             continue
         if any(frozenset((w, f)) in _BLEND for w in wanted for f in found):
             continue
-        if "light" in wanted and not set(found) <= _LOUD:
+        if any(f in wanted and not set(found) <= against for f, against in _ONLY_AGAINST.items()):
             continue
-        if "light" in found and not set(wanted) <= _LOUD:
+        if any(f in found and not set(wanted) <= against for f, against in _ONLY_AGAINST.items()):
             continue
         missed += list(wanted.values())
     return missed
