@@ -256,7 +256,10 @@ _NOT_A_CLIP = (
     r"(?!(?:first|last|second|third|other|next|same|previous|title|titles|text|texts|caption|captions|music"
     r"|song|track|logo|intro|outro|transitions?|fades?|it|them|this|that|a|an|some|video|credits|words"
     r"|make|cut|add|put|export|render|save|send|change|turn|remove|use|move|try|do|give|show|check|fix|let"
-    r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?)\b)"
+    r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?"
+    # a feeling or a report, never a clip's name ("love the beach photo at the end")
+    r"|love[sd]?|like[sd]?|hate[sd]?|want|need|see|saw|shot|took|uploaded|have|has|had|is|was|i|we|you"
+    r"|they|he|she|its|looks?|really|so|very|great|nice|good|also)\b)"
 )
 # A word that says what a clip does ("the beach photo comes first"): a description, no clip's name.
 _NOT_A_NAME = (
