@@ -336,7 +336,15 @@ U27 = (
 
 
 @pytest.mark.parametrize(
-    "prompt", [U27, "make a vertical version, keep the normal one", "再做一个竖版的，横版的也要留着"]
+    "prompt",
+    [
+        U27,
+        "make a vertical version, keep the normal one",
+        "再做一个竖版的，横版的也要留着",
+        "can you do a 9:16 cut as well? keep the 16:9 one",
+        "I need a vertical one for TikTok too, keep the original",
+        "做个竖屏的发抖音，原来的版本也保留",
+    ],
 )
 def test_keeping_the_first_version_beside_a_new_frame_is_judged_on_the_change(prompt: str) -> None:
     wide, square = state(), state(width=1080, height=1080)

@@ -904,7 +904,8 @@ _VERSION = r"(?:one|version|video|cut|format|edit)"
 _FRAME_VERSION = _FRAME_WORD + r"\s+" + _VERSION
 _EN_KEEP_FRAME = re.compile(
     r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:also\s+)?(?:"
-    r"(?:keep|save|retain|preserve|hold\s+on\s+to)\s+(?:the\s+|my\s+|our\s+)?" + _FRAME_VERSION
+    r"(?:keep|save|retain|preserve|hold\s+on\s+to)\s+(?:the\s+|my\s+|our\s+)?"
+    r"(?:" + _FRAME_VERSION + r"|original)"
     + r"|(?:don'?t|do\s+not|never)\s+(?:lose|delete|replace|overwrite|get\s+rid\s+of|throw\s+away)"
     r"\s+(?:the\s+|my\s+)?" + _FRAME_VERSION
     + r"|(?:i|we)\s+(?:still\s+)?(?:want|need)\s+(?:to\s+keep\s+)?the\s+" + _FRAME_VERSION
@@ -1099,7 +1100,9 @@ _EN_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
     + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
-    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one))?"
+    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut))?"
+    # "a 9:16 cut as well": a second one asked, of that shape
+    r"(?:\s+(?:too|as\s+well|also))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
