@@ -69,6 +69,7 @@ BEACH_FIRST = [
     "with the beach photo first",
     "make it 18 seconds, with the beach photo first",
     "I want it with the beach photo first, and make it 18 seconds",
+    "the insta one still starts with the sunrise! I want it with the beach photo first, make it 18 seconds",
     "beach photo first",
     "the beach photo at the start",
     "start with the beach photo",

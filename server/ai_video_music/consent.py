@@ -12,6 +12,7 @@ import uuid_utils
 
 from . import asked
 from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, gate, gate_text, used_before
+from .errors import LocalStateError
 from .mentions import Elsewhere
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
@@ -327,7 +328,10 @@ class Consent:
         ):
             return None
         now = fingerprint(state.draft)
-        renders = self.s.store.project_renders(project.id, 20)
+        try:
+            renders = self.s.store.project_renders(project.id, 20)
+        except LocalStateError:
+            return None  # the store can't say whether it was saved: the answer after it will
         if any(r.status is RenderState.DOWNLOADED and r.local_path and r.draft_fp == now for r in renders):
             return None  # the first version is saved: nothing is lost
         self.record_not_sent(project, prompt, "two_versions", "agent")
