@@ -156,7 +156,8 @@ def test_a_description_a_question_or_a_step_is_no_clip_order(prompt: str) -> Non
 
 
 @pytest.mark.parametrize(
-    "prompt", ["a wide 16:9 video", "make it wide", "widescreen", "landscape please", "横屏", "做成16:9的"]
+    "prompt",
+    ["a wide 16:9 video", "make it wide", "widescreen", "landscape please", "横屏", "做成16:9的", "宽屏"],
 )
 def test_a_wide_frame_is_read_as_horizontal(prompt: str) -> None:
     assert read(prompt).shape is Shape.HORIZONTAL, read(prompt)

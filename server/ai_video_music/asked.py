@@ -1086,7 +1086,7 @@ _EN_SHAPES: tuple[tuple[Shape, str], ...] = (
 _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.VERTICAL, r"竖屏|竖版|竖向|9\s*[:：]\s*16"),
     (Shape.SQUARE, r"正方形|方形|1\s*[:：]\s*1"),
-    (Shape.HORIZONTAL, r"横屏|横版|横向|16\s*[:：]\s*9"),
+    (Shape.HORIZONTAL, r"横屏|横版|横向|宽屏|16\s*[:：]\s*9"),
 )
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
