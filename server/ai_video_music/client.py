@@ -343,8 +343,11 @@ class NemoClient(Transport):
         *,
         on_bytes: Callable[[int], None] | None = None,
         deadline: float | None = None,
+        on_source: Callable[[str], None] | None = None,
     ) -> int:
         """Stream ``url`` into ``dest`` (a part file the caller owns and later renames); returns its size.
+        ``on_source`` is told the URL the bytes came from (after redirects): only that one was
+        verified, so only that one may be kept as the video's link.
 
         Bounded: a size cap (also after decompression), one overall deadline for every attempt and
         redirect (``deadline``, monotonic; default ``download_timeout`` from now) and a minimum rate
@@ -355,12 +358,17 @@ class NemoClient(Transport):
         end = time.monotonic() + self.settings.download_timeout if deadline is None else deadline
         try:
             with anyio.fail_after(max(0.0, end - time.monotonic())):
-                return await self._download(url, dest, on_bytes, end)
+                return await self._download(url, dest, on_bytes, end, on_source)
         except TimeoutError:
             raise DownloadError("download.deadline", wait=Wait(self.settings.download_timeout)) from None
 
     async def _download(
-        self, url: str, dest: Path, on_bytes: Callable[[int], None] | None, end: float
+        self,
+        url: str,
+        dest: Path,
+        on_bytes: Callable[[int], None] | None,
+        end: float,
+        on_source: Callable[[str], None] | None,
     ) -> int:
         cap = self.settings.max_download_bytes
         for _ in range(_MAX_REDIRECTS + 1):
@@ -402,6 +410,8 @@ class NemoClient(Transport):
                     raise DownloadError("download.storage_unreachable", host=host) from err
                 raise DownloadError("download.storage_silent", host=host) from err
             if not location:
+                if on_source is not None:
+                    on_source(target)
                 return size
             url = location[0]
         raise BadResponseError("error.redirects")

@@ -44,6 +44,7 @@ from .records import OPEN_RENDER
 from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedule
 from .store import Render, Store
 from .timeline import fingerprint
+from .transport import origin
 from .videocheck import Checked, Verdicts, check_video, sheet_in_child
 
 log = logging.getLogger(__name__)
@@ -387,7 +388,7 @@ class Renders:
             folder = self._output_dir()
             name = export_name(render_id, rec.format, rec.created_at, rec.project_name)
             part = folder / part_name(name, render_id)
-            checked = await self._fetch_video(render_id, url, part)
+            checked, link = await self._fetch_video(render_id, url, part)
             facts = checked.facts
             try:
                 dest = publish(part, folder, name, render_id)
@@ -400,6 +401,9 @@ class Renders:
             render_id,
             status="downloaded",
             local_path=str(dest),
+            # Only the link the verified bytes came from is shown, played and let into the App's
+            # policy; a link that failed or served something else is forgotten.
+            output_url=link,
             duration_s=facts.duration_s,
             width=facts.width,
             height=facts.height,
@@ -487,32 +491,43 @@ class Renders:
                 return rec
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
-    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> Checked:
+    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> tuple[Checked, str | None]:
         """The link the render gave, else (its host unreachable, failing or too slow, or not a
         video) the API's own download route, both within one deadline of which the link may use
         only a share; a file that is not a video (an HTML error page saved as .mp4, say) is never
-        accepted. When both fail, the error names both."""
+        accepted. When both fail, the error names both.
+
+        Returns the checked file and the link it came from (after redirects), or None when the
+        API's own route served it: a route that needs our token is no link to play or show."""
         timeout = self.client.settings.download_timeout
         start = time.monotonic()
         failures: list[NemoError] = []
-        sources = [u for u in (url, self.client.fallback_download_url(render_id)) if u]
+        api_route = self.client.fallback_download_url(render_id)
+        sources = [u for u in (url, api_route) if u]
         for i, source in enumerate(sources):
             # A slow storage host must not spend the time the API's own route needs.
             link = i < len(sources) - 1
             deadline = start + timeout * (LINK_SHARE if link else 1.0)
+            came_from = [source]
             try:
                 try:
                     await self.client.download(
-                        source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
+                        source,
+                        part,
+                        on_bytes=self._keep_claim(render_id),
+                        deadline=deadline,
+                        on_source=came_from.append,
                     )
                 except DownloadError as err:
                     worded = _worded(err, source) if link else err
                     if worded is err:
                         raise
                     raise worded from err
+                got = came_from[-1]
+                ours = source == api_route and origin(got) == origin(api_route)
                 return await check_video(
                     part, safe_file_id(render_id), self._verdicts, self._sheet_path(render_id)
-                )
+                ), None if ours else got
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
                 failures.append(DownloadError("download.not_video"))
