@@ -15,6 +15,7 @@ import io
 import logging
 import mimetypes
 import os
+import stat
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import ExitStack
@@ -424,7 +425,7 @@ class NemoClient(Transport):
         window_start, window_bytes = time.monotonic(), 0
         pending = bytearray()  # bytes gathered for one write: a thread hop per megabyte, not per read
         try:
-            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = open_part(dest)
             with os.fdopen(fd, "wb") as fh:
                 try:
                     # Each read as it arrives (batch=None): the rate is checked on every read, so a
@@ -508,6 +509,24 @@ class NemoClient(Transport):
             return reader.stats.text_cut
 
         return await self._exchange(request, consume)
+
+
+def open_part(path: Path) -> int:
+    """A new part file of our own at ``path``, open for writing. Whatever has the name is removed
+    first (an earlier attempt's part; or, in an output folder other accounts can write to, a
+    link one of them planted: unlinking it never touches its target), then the file is created
+    exclusively without following links, so a name planted meanwhile fails the write instead of
+    redirecting it into another file; and it is checked to be a plain file of ours."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    info = os.fstat(fd)
+    geteuid = getattr(os, "geteuid", None)
+    if not stat.S_ISREG(info.st_mode) or (geteuid is not None and info.st_uid != geteuid()):
+        os.close(fd)
+        raise OSError(errno.EEXIST, "not a new file of our own", str(path))
+    return fd
 
 
 def disk_error(err: OSError, where: Path) -> NemoError:
