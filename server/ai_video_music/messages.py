@@ -195,6 +195,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "input.name_too_long.remedy": ("Rename the file to something shorter.", "请把文件改成较短的名字。"),
     "input.unreadable": ("{path} can't be read ({reason}).", "无法读取 {path}（{reason}）。"),
+    "input.path_too_long": (
+        "The path “{path}” is too long for this system.",
+        "路径“{path}”太长，系统无法处理。",
+    ),
+    "input.path_too_long.remedy": (
+        "Move the file to a folder with a shorter path, or give it a shorter name.",
+        "请把文件移到路径较短的文件夹，或给它改个短一些的名字。",
+    ),
+    "input.nul_in_path": (
+        "The path “{path}” holds a NUL character, which no file path can hold.",
+        "路径“{path}”含有 NUL 字符，文件路径中不可能有这个字符。",
+    ),
+    "input.nul_in_path.remedy": (
+        "Give the file's path again as it is on disk.",
+        "请按磁盘上的实际路径重新给出文件路径。",
+    ),
+    "input.no_such_home": (
+        "The path “{path}” starts with the home folder (~name) of an account this computer doesn't have.",
+        "路径“{path}”以某个账户的主文件夹（~用户名）开头，但本机没有这个账户。",
+    ),
+    "input.no_such_home.remedy": (
+        "Give the full (absolute) path, e.g. /Users/you/Pictures/photo.jpg.",
+        "请提供完整的绝对路径，例如 /Users/you/Pictures/photo.jpg。",
+    ),
     "input.not_regular": (
         "{path} isn't a regular file (a pipe or a device, say).",
         "{path} 不是普通文件（例如管道或设备）。",

@@ -28,7 +28,7 @@ from .client import NemoClient, check_upload_url
 from .costs import EDIT_COST
 from .errors import InputError, NemoError
 from .jobs import Job, Reporter, no_progress
-from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, check_upload_file
+from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, check_upload_file, unreadable
 from .messages import Lang, msg, t
 from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
@@ -246,10 +246,10 @@ class Uploads:
         out: list[Path] = []
         matched: set[Path] = set()
         for raw in files:
-            path = Path(raw.strip()).expanduser()
+            path = _expanded(raw)
             if not path.is_absolute():
                 path = await self._from_roots(raw, roots)
-            if any(ch in str(path) for ch in "*?[") and not path.exists():
+            if any(ch in str(path) for ch in "*?[") and not _exists(path):
                 found = await self._glob(str(path), raw)
                 out.extend(found)
                 matched.update(found)
@@ -284,7 +284,7 @@ class Uploads:
             raise InputError("input.relative", path=raw)
         for folder in folders:
             candidate = folder / raw
-            if candidate.exists() or any(ch in raw for ch in "*?["):
+            if any(ch in raw for ch in "*?[") or _exists(candidate):
                 return candidate
         raise InputError("input.relative_missing", path=raw, roots=", ".join(map(str, folders[:3])))
 
@@ -317,6 +317,25 @@ class Uploads:
                 raise InputError("input.no_match", pattern=raw)
             return sorted(matches)
         raise InputError("input.glob_slow", pattern=raw)
+
+
+def _expanded(raw: str) -> Path:
+    """A path as typed, ``~`` expanded: one no file can have, or a ``~name`` of no account here,
+    is said in a sentence (Python raises ValueError and RuntimeError for them)."""
+    if "\0" in raw:
+        raise InputError("input.nul_in_path", path=raw)
+    try:
+        return Path(raw.strip()).expanduser()
+    except RuntimeError:
+        raise InputError("input.no_such_home", path=raw) from None
+
+
+def _exists(path: Path) -> bool:
+    """Whether something has this name; a name or path too long for the system is said so."""
+    try:
+        return path.exists()
+    except OSError as err:
+        raise unreadable(path, err) from None
 
 
 class GlobTooSlow(Exception):
