@@ -1381,6 +1381,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。做完后会告诉你结果。",
     ),
     # --- upload --------------------------------------------------------------------------------
+    "upload.none_sent": ("Nothing was uploaded:", "没有上传任何文件："),
+    "upload.none_sent.others_one": (
+        "An upload goes all or nothing, so the 1 other file named, which is fine, was not uploaded either.",
+        "一次上传要么全部上传、要么都不上传，所以另外 1 个没有问题的文件也没有上传。",
+    ),
+    "upload.none_sent.others": (
+        "An upload goes all or nothing, so the {n} other files named, which are fine, "
+        "were not uploaded either.",
+        "一次上传要么全部上传、要么都不上传，所以另外 {n} 个没有问题的文件也没有上传。",
+    ),
+    "upload.none_sent.remedy_one": (
+        "Either upload again without {names} (the others as they are), or put it right and upload "
+        "them all again:",
+        "可以去掉 {names} 后把其余文件再上传一次，或者先解决它的问题再全部重新上传：",
+    ),
+    "upload.none_sent.remedy": (
+        "Either upload again without {names} (the others as they are), or put them right and "
+        "upload them all again:",
+        "可以去掉 {names} 后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
+    ),
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
     "upload.skipped": (
         "Skipped (not an image, video or audio file): {names}.",
