@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from mcp import Client
@@ -18,7 +19,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import call, requests_to, text
+from .conftest import ask, call, requests_to, text
 
 pytestmark = pytest.mark.anyio
 
@@ -66,3 +67,82 @@ async def test_an_upload_of_one_missing_file_names_it_without_speaking_of_others
         result = await call(client, "upload", {"files": [str(tmp_path / "breakfast.jpg")]})
     said = text(result)
     assert result.is_error and "breakfast.jpg" in said and "other" not in said, said
+
+
+F3 = {
+    "en": {
+        "first": "make a 6 second promo video of the guesthouse",
+        "new": "new video: a farewell video for my coworker Priya, using the city lights photo, vertical",
+    },
+    "zh": {
+        "first": "做一个6秒的民宿宣传视频",
+        "new": "新视频：给同事 Priya 做一个送别视频，用 city lights 那张照片，竖屏",
+    },
+}
+
+
+def steps(out: dict[str, Any]) -> str:
+    return " ".join(out["next_steps"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_a_held_new_video_asks_for_its_photos_in_a_new_project_never_the_current_one(
+    rich: Client, image: Path, tmp_path: Path, lang: str
+) -> None:
+    """play19en F3: the photos of a held new_project request go up with new_project=true, and the
+    request then goes without it; the current project (another video) is never where they go."""
+    await ask(rich, "upload", {"files": photos(tmp_path, image, "sunrise.jpg", "forest.jpg")})
+    await ask(rich, "generate", {"prompt": F3[lang]["first"]})
+    current = (await ask(rich, "status"))["project"]["name"]
+    held = await ask(rich, "generate", {"prompt": F3[lang]["new"], "new_project": True})
+    assert held["status"] == "needs_confirmation" and held["project"] is None, held
+    said = steps(held)
+    assert "new_project=true" in said and "upload" in said, said
+    assert f'project="{current}"' not in said, said
+    assert "this project" not in said and "这个项目" not in said, said
+    # Following a wrong step once (the photo went into the current project) must not lead on to
+    # sending the new video's request there.
+    await ask(rich, "upload", {"files": photos(tmp_path, image, "city-lights.jpg")})
+    again = await ask(rich, "generate", {"prompt": F3[lang]["new"], "new_project": True})
+    assert again["status"] == "needs_confirmation", again
+    said = steps(again)
+    assert f'project="{current}"' not in said and "new_project=true" in said, said
+    assert current in said, "it says not to send it there"
+    # The way it names works: upload with new_project=true, then the request without it.
+    up = await ask(rich, "upload", {"files": [str(tmp_path / "city-lights.jpg")], "new_project": True})
+    made = await ask(rich, "generate", {"prompt": F3[lang]["new"]})
+    assert made["status"] in ("done", "working") and made["project"]["id"] == up["project"]["id"], made
+
+
+@pytest.mark.parametrize(
+    ("prompt", "price"),
+    [
+        ("new video: a farewell video for Priya using the city lights photo, vertical", "about 50 credits"),
+        ("新视频：用 city lights 那张照片给 Priya 做一个送别视频", "约 50 积分"),
+    ],
+)
+async def test_at_no_credits_a_request_for_missing_photos_is_held_for_them_with_their_price(
+    settings: Settings, sim: Simulator, prompt: str, price: str
+) -> None:
+    """play19en F7: the photos it speaks of come before the credit check, and the price quoted is
+    the one once they are there (a video from uploads: about 50), not a generation's 100 only."""
+    token, _ = sim.state.register_user(credits=0)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        out = await ask(client, "generate", {"prompt": prompt, "new_project": True})
+    assert out["status"] == "cannot_run", out
+    assert price in out["reply"], out["reply"]
+    said = steps(out)
+    assert "new_project=true" in said and "accept_cost" not in said, said
+    assert out["project"] is None and requests_to(sim, "run_sse") == []
+
+
+async def test_with_credits_for_an_edit_only_a_request_for_missing_photos_offers_no_confirmation(
+    settings: Settings, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user(credits=70)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        out = await ask(
+            client, "generate", {"prompt": "make a video from my beach photos", "new_project": True}
+        )
+    assert out["status"] == "cannot_run" and "about 50 credits" in out["reply"], out["reply"]
+    assert "accept_cost" not in steps(out), "sent from nothing it could only be refused"

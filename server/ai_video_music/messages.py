@@ -929,12 +929,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "next.no_such_file_confirm": (
         "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
-        "then send the request again. Only if they want it sent without that file, call generate again "
+        "then send the request again.",
+        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。",
+    ),
+    "next.no_such_file_confirm.without": (
+        "Only if they want it sent without that file, call generate again "
         'with project="{project}", the same prompt and accept_cost=true, and no new_project (the '
         "project is already there; about {cost} credits).",
-        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
         '只有用户要求不用这个文件也照样发送时，才用 project="{project}"、同样的 prompt 加 accept_cost=true '
         "再调用 generate，不要传 new_project（项目已经建好；约 {cost} 积分）。",
+    ),
+    "no_such_file.with_file": (
+        "With that file uploaded, it costs about {cost} credits.",
+        "上传这个文件后再发送，约 {cost} 积分。",
+    ),
+    "no_such_file.short_without": (
+        "Sent without it, it can't run with {left} left.",
+        "剩余 {left} 积分，不用这个文件直接发送无法执行。",
     ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
@@ -1123,6 +1134,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "You said this is the wrong video, and the current project is “{current}”: this message was "
         "not sent to it, and nothing was charged for it. Your other projects: {others}.",
         "你说这个视频不对，而当前项目是“{current}”：这条消息没有发给它，也没有为它扣积分。你的其他项目：{others}。",
+    ),
+    "media.with_photos": (
+        "Once your photos are in it, it costs about {cost} credits (a video made from your uploads).",
+        "照片上传后再发送，约 {cost} 积分（用已上传的素材制作视频）。",
+    ),
+    "media.short_both": (
+        "Either way {left} credits are too few: {more}",
+        "无论哪种方式，剩余的 {left} 积分都不够：{more}",
+    ),
+    "media.short_nothing": (
+        "Made from nothing, it can't run with {left} left.",
+        "剩余 {left} 积分，凭空制作无法执行。",
     ),
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
@@ -1800,30 +1823,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '先问用户指的是哪个项目，然后用 project="<那个项目的名字>" 和用户的请求调用 generate。'
         "只有用户确认就是要改“{current}”时，才用同样的 prompt 加 accept_cost=true 再调用 generate。",
     ),
-    "next.no_media": (
-        "Ask the user which they want. To use their photos: upload them into this project (upload "
-        "with the files), then send the request again. To make it without their photos once they "
-        "agree, call generate again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
+    "next.no_media.ask": ("Ask the user which they want.", "先问用户想要哪种。"),
+    "next.no_media.first": (
+        "To use their photos: upload them (upload with the files), then send the request again.",
+        "要用他们的照片：先上传照片（upload 并附上文件），再重新发送请求。",
+    ),
+    "next.no_media.made": (
+        "To use their photos: upload them into “{name}” (upload with the files), then send the "
+        "request again.",
+        "要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。",
+    ),
+    "next.no_media.new": (
+        "To use their photos: call upload with the files and new_project=true (that starts the new "
+        "project with them), then call generate with the same prompt and no new_project (it now goes "
+        "to the new project; new_project again would start another, empty one).",
+        "要用他们的照片：调用 upload 并附上文件、传入 new_project=true（这样新项目一开始就有这些照片），"
+        "然后用同样的 prompt 调用 generate，不要再传 new_project（请求会发到这个新项目；再传 new_project "
+        "会又建一个空项目）。",
+    ),
+    "next.no_media.in": (
+        "To use their photos: if they are the ones in “{name}” (it has no video yet), call generate "
+        'with project="{name}", the same prompt and no new_project. Otherwise call upload with the '
+        "files and new_project=true, then call generate with the same prompt and no new_project (it "
+        "now goes to the new project).",
+        "要用他们的照片：如果就是「{name}」里的那些（它还没有视频），"
+        '用 project="{name}"、同样的 prompt 调用 generate，不要传 new_project。'
+        "否则调用 upload 并附上文件、传入 new_project=true，然后用同样的 prompt 调用 generate，"
+        "不要再传 new_project（请求会发到这个新项目）。",
+    ),
+    "next.not_there": (
+        "Don't upload them into “{name}” or send the request there: that project holds another "
+        "video, which this request would replace.",
+        "不要把照片上传到「{name}」，也不要把请求发到那里：那个项目是另一个视频，这个请求会把它替换掉。",
+    ),
+    "next.no_media.without": (
+        "To make it without their photos once they agree, call generate again with the same "
+        "arguments and accept_cost=true.",
         "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
-    "next.no_media_made": (
-        "Ask the user which they want. To use their photos: upload them into “{name}” (upload with the "
-        "files), then send the request again. To make it without their photos once they agree, call "
-        'generate with project="{name}", the same prompt and accept_cost=true, and no new_project (the '
-        "project is already there).",
-        "先问用户想要哪种。要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。"
+    "next.no_media.without_made": (
+        "To make it without their photos once they agree, call generate with "
+        'project="{name}", the same prompt and accept_cost=true, and no new_project (the project is '
+        "already there).",
         '用户同意不用照片制作时，用 project="{name}"、同样的 prompt 并传入 accept_cost=true 调用 generate，'
         "不要传 new_project（项目已经建好）。",
-    ),
-    "next.no_media_in": (
-        "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "
-        'generate with project="{name}" and no new_project; else upload them (upload with the files); '
-        "then send the request again. To make it without their photos once they agree, call generate "
-        "again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：如果就是「{name}」里的那些，"
-        '用 project="{name}" 调用 generate（不要传 new_project）；否则先上传照片（upload 并附上文件）；'
-        "再重新发送请求。用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
     "next.get_credits": (
         "Share the link with the user; once they have more credits, send the request again.",

@@ -277,6 +277,17 @@ class VideoService:
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
+            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
+                # Before any cost check (play19en F7): the photos it speaks of decide its price.
+                before = s.projects.current
+                used = self._used(before)
+                uploads_there = before is not None and not used and self._media(before)
+                self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+                return await self.consent.no_media(
+                    lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
+                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
+                    new=True, occupied=before if used else None,
+                )  # fmt: skip
             if to_agent and (
                 refused := await self._over_quota(None, lang, notes, prompt, str(decision.action))
             ):
@@ -287,14 +298,6 @@ class VideoService:
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
-            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
-                before = s.projects.current
-                uploads_there = before is not None and not self._used(before) and self._media(before)
-                self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
-                return await self.consent.no_media(
-                    lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
-                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
-                )  # fmt: skip
             project = await s.projects.new(prompt if to_agent else "")
             notes.append(s.project_started(lang))
             if decision.action is Action.NEW_PROJECT:
@@ -364,17 +367,17 @@ class VideoService:
             )
             if confirm is not None:
                 return confirm
+        if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
+            self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+            return await self.consent.no_media(
+                lang, notes, t("media.where_none", lang), balance=await s.balance_or_none()
+            )
         if (
             current is None
             and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
-        if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
-            self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
-            return await self.consent.no_media(
-                lang, notes, t("media.where_none", lang), balance=await s.balance_or_none()
-            )
         project = await s.projects.ensure(prompt)
         return await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back

@@ -247,19 +247,6 @@ class Turns:
             before, balance = await self._before(project)
             media = store.media_page(project.id, 1)[1]
             made = await self.s.has_video(before)
-            g = gate(balance, generating=not made and media == 0)
-            if g is not None and g.kind is GateKind.CANNOT_RUN:
-                # Said *before* spending: nothing is sent until the user agrees (or has credits).
-                store.not_sent(gen_id, str(g.kind))
-                if first:
-                    project = self.s.projects.name_as_told(project, prompt)
-                view = await self.s.project_view(project, link=True)
-                if media and before is not None and not made:
-                    # "Make it brighter" in a project with only uploads would make its video,
-                    # not brighten one: said, so the price isn't quoted as an edit's.
-                    name = view.name if view is not None else project.name
-                    notes = [*notes, t("cost.no_video_yet", lang, name=name)]
-                return self.consent.refusal(g, lang, notes, project=view)
             if media == 0 and not made and not accept_cost and asked.speaks_of_own_media(prompt):
                 # "Use the first photo only" where there is none: made from nothing if sent.
                 store.not_sent(gen_id, "no_media")
@@ -287,6 +274,21 @@ class Turns:
                     return self.consent.no_such_file(
                         absent, lang, notes, cost, balance=balance, project=view, name=name
                     )
+            # After the holds for files it lacks (free; their price is the one once the files are
+            # there: play19en F7).
+            g = gate(balance, generating=not made and media == 0)
+            if g is not None and g.kind is GateKind.CANNOT_RUN:
+                # Said *before* spending: nothing is sent until the user agrees (or has credits).
+                store.not_sent(gen_id, str(g.kind))
+                if first:
+                    project = self.s.projects.name_as_told(project, prompt)
+                view = await self.s.project_view(project, link=True)
+                if media and before is not None and not made:
+                    # "Make it brighter" in a project with only uploads would make its video,
+                    # not brighten one: said, so the price isn't quoted as an edit's.
+                    name = view.name if view is not None else project.name
+                    notes = [*notes, t("cost.no_video_yet", lang, name=name)]
+                return self.consent.refusal(g, lang, notes, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
