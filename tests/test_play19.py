@@ -146,3 +146,20 @@ async def test_with_credits_for_an_edit_only_a_request_for_missing_photos_offers
         )
     assert out["status"] == "cannot_run" and "about 50 credits" in out["reply"], out["reply"]
     assert "accept_cost" not in steps(out), "sent from nothing it could only be refused"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "leave_out"),
+    [
+        ("what music would suit a beach video?", "leave out new_project"),
+        ("什么音乐适合海边的视频？", "不要传 new_project"),
+    ],
+)
+async def test_a_request_held_after_its_new_project_was_made_is_resent_without_new_project(
+    rich: Client, image: Path, prompt: str, leave_out: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video of waves"})
+    out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    assert out["status"] == "needs_confirmation", out
+    assert leave_out in steps(out) and out["project"]["name"] in steps(out), steps(out)

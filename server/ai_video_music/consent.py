@@ -295,7 +295,10 @@ class Consent:
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
-            told = self.s.store.told_turn(project.id, key)
+            # A repeat of a request of another project (asked with new_project): its own record
+            # tells whether it landed, never "not sent" for want of one here.
+            where = repeat_of.project_id if repeat_of is not None and repeat_of.project_id else project.id
+            told = self.s.store.told_turn(where, key)
             if told is None and repeat_of is None:
                 return None
         refused = self.refused_last(project) if ask else None  # before this one is recorded

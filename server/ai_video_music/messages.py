@@ -1681,6 +1681,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call status in about {seconds} s to read the timeline and see what changed.",
         "约 {seconds} 秒后调用 status，读取时间线，查看改了什么。",
     ),
+    "next.new_made": (
+        "The new project “{name}” is already made and current: when sending it again, leave out "
+        "new_project (that would start another, empty one).",
+        "新项目「{name}」已经建好并设为当前项目：再次发送时不要传 new_project（否则会再建一个空项目）。",
+    ),
     "next.after_new_project": (
         "Call upload with the new media, then generate.",
         "调用 upload 上传新素材，然后调用 generate。",

@@ -272,6 +272,7 @@ class VideoService:
             decision = Decision(Action.AGENT if repeat_of is not None else Action.ASK)
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
+        made: Project | None = None  # the new project made for this request, before any hold
         if (
             new_project
             or decision.action is Action.NEW_PROJECT
@@ -298,7 +299,7 @@ class VideoService:
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
-            project = await s.projects.new(prompt if to_agent else "")
+            project = made = await s.projects.new(prompt if to_agent else "")
             notes.append(s.project_started(lang))
             if decision.action is Action.NEW_PROJECT:
                 return GenerateOutput(
@@ -366,6 +367,8 @@ class VideoService:
                 current, lang, notes, prompt=prompt, ask=ask, repeat_of=repeat_of
             )
             if confirm is not None:
+                if made is not None:  # held after its new project was made: sent again, it goes there
+                    confirm.next_steps.append(t("next.new_made", lang, name=made.name or made.id))
                 return confirm
         if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
             self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
