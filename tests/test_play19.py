@@ -1,6 +1,13 @@
 """Play-test 19 (English and 简体): what an upload refused, what a held request asks next, and
 what requests cost, against the simulator.
 
+F3. A held new_project request's photos go up with new_project=true, then the request goes without
+    it; the current project (another video) is never suggested.
+F7. A request for photos a project lacks is held for them before any credit check, priced as it
+    will be sent once they are there.
+F4. Requests that ran at the same time: one joint figure for them, said the same in each answer;
+    per project "shared with", never "0"; the credits answer tells this conversation's use apart
+    from what left the balance elsewhere.
 F6. An upload naming a file that isn't there uploads nothing: the answer says so, how many of the
     other files were fine, and the way forward (upload again without it, or find it).
 """
@@ -8,10 +15,12 @@ F6. An upload naming a file that isn't there uploads nothing: the answer says so
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 from typing import Any
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -19,9 +28,18 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, requests_to, text
+from .conftest import ask, call, fast_config, requests_to, text
 
 pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def sim_config() -> Any:
+    return fast_config(generation_cost=100, edit_cost=50)
+
+
+def balance(sim: Simulator) -> float:
+    return float(sum(u.credits for u in sim.state.users.values()))
 
 
 def photos(folder: Path, source: Path, *names: str) -> list[str]:
@@ -163,3 +181,40 @@ async def test_a_request_held_after_its_new_project_was_made_is_resent_without_n
     out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
     assert out["status"] == "needs_confirmation", out
     assert leave_out in steps(out) and out["project"]["name"] in steps(out), steps(out)
+
+
+async def test_requests_that_ran_at_once_are_told_one_joint_cost_and_use_elsewhere_is_told_apart(
+    settings: Settings, sim: Simulator
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "credits")
+        with sim.hold("run_sse"):  # both turns run at once, however slow the machine
+            a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
+            b = await ask(
+                client, "generate", {"prompt": "make a 6 second video for the garage", "new_project": True}
+            )
+            assert a["status"] == b["status"] == "working"
+        replies: list[str] = []
+        with anyio.fail_after(20):
+            while len(replies) < 2:
+                for name in ("Bakery", "Garage"):
+                    for answer in (await ask(client, "status", {"project": name}))["answers"]:
+                        replies.append(answer["reply"])
+                await anyio.sleep(0.05)
+        spent = 1000 - balance(sim)
+        assert spent == 200
+        # One joint figure, the true one, said as joint; an answer told while the other request
+        # still ran says it is known once that one ends (never its own window's fall).
+        joint = [r for r in replies if "together they used 200 credits" in r and "split" in r]
+        pending = [r for r in replies if "known once that one ends" in r]
+        assert joint and len(joint) + len(pending) == 2, replies
+        assert not any("fell by" in r for r in replies), replies
+        sim.state.set_credits(balance(sim) - 90)  # another device uses 90 of the account's credits
+        credits = await ask(client, "credits")
+    said = credits["reply"]
+    assert ": 0 (0)" not in said and "shared with" in said, said
+    assert "used 200 credits" in said, said
+    assert re.search(r"\b90 were used outside this conversation", said), said
+    assert credits["session_requests"] == 2 and "sent 2 requests" in said, said

@@ -1278,6 +1278,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "积分：这个请求与另一个请求（项目 {names}）同时进行，无法单独计算它的花费："
         "它运行期间余额减少了 {joint}（包括另一个请求在这段时间内的扣费）；剩余 {left}。",
     ),
+    "cost.together.one": (
+        "Credits: this request ran at the same time as another one (project {names}): together they "
+        "used {joint} credits; the split between them isn't known. {left} are left.",
+        "积分：这个请求与另一个请求（项目 {names}）同时进行：两者合计消耗 {joint} 积分，"
+        "各自花了多少无法分开计算。剩余 {left}。",
+    ),
+    "cost.together": (
+        "Credits: this request ran at the same time as {others} others (projects {names}): together "
+        "these {n} requests used {joint} credits; the split between them isn't known. {left} are left.",
+        "积分：这个请求与另外 {others} 个请求（项目 {names}）同时进行：这 {n} 个请求合计消耗 {joint} 积分，"
+        "各自花了多少无法分开计算。剩余 {left}。",
+    ),
+    "cost.together.pending": (
+        "Credits: this request ran at the same time as another one (project {names}) that is still "
+        "running, so its own cost can't be told apart: what they use together is known once that one "
+        "ends. {left} are left.",
+        "积分：这个请求与另一个仍在进行的请求（项目 {names}）同时进行，无法单独计算它的花费："
+        "两者合计的花费要等那个请求结束后才知道。剩余 {left}。",
+    ),
     "cost.repeat": (
         "Exactly this request was already sent {ago} and told. Sending it again asks NemoVideo to "
         "do it again and costs about {cost} credits ({left} left); it was not sent.",
@@ -1459,6 +1478,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "apart; another device using the same account would count in it too).",
         "从这次对话开始，余额一共减少了 {fell}（新增的积分另算；同一账户在其他设备上的使用也会计入）。",
     ),
+    "credits.session.elsewhere": (
+        "Since this conversation started, the balance fell by {fell} (credits added, such as a "
+        "registration bonus or a top-up, counted apart): {ours} by this conversation's requests, so "
+        "{rest} were used outside this conversation (another device, the web editor, or someone else "
+        "using the account).",
+        "从这次对话开始，余额减少了 {fell}（注册赠送、充值等新增积分另算）："
+        "其中 {ours} 是本次对话的请求用掉的，"
+        "另外 {rest} 是在本次对话之外用掉的（其他设备、网页编辑器，或其他人在用这个账户）。",
+    ),
     "credits.session.last": (
         "The latest request (“{prompt}”) cost {used}.",
         "最近一次请求（「{prompt}」）花了 {used}。",
@@ -1476,12 +1504,52 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "积分：可用 {available}，运行中任务占用 {frozen}，共 {total}。"
         "由智能体从零生成一段视频约 100 积分，一次编辑或用已上传素材制作视频约 50 积分；导出免费。",
     ),
-    "credits.session": (
-        "This conversation's requests used {used} credits in total "
-        "({n} requests, each with its own cost as told).",
-        "本次对话的请求共消耗 {used} 积分（{n} 个请求，按每个请求告知的花费相加）。",
+    "credits.session.all.one": (
+        "This conversation sent 1 request; it used {used} credits.",
+        "本次对话发送了 1 个请求，消耗 {used} 积分。",
+    ),
+    "credits.session.all": (
+        "This conversation sent {n} requests; they used {used} credits in total, each with its own "
+        "cost as told.",
+        "本次对话发送了 {n} 个请求，共消耗 {used} 积分（按每个请求告知的花费相加）。",
+    ),
+    "credits.session.sent.one": ("This conversation sent 1 request.", "本次对话发送了 1 个请求。"),
+    "credits.session.sent": ("This conversation sent {n} requests.", "本次对话发送了 {n} 个请求。"),
+    "credits.session.own.one": (
+        "1 of them, with its own cost as told, used {used} credits.",
+        "其中 1 个请求的花费已单独告知：{used} 积分。",
+    ),
+    "credits.session.own": (
+        "{n} of them, each with its own cost as told, used {used} credits in total.",
+        "其中 {n} 个请求的花费已单独告知，合计 {used} 积分。",
+    ),
+    "credits.session.together.one": (
+        "1 ran at the same time as another request and used {used} credits together with it (the "
+        "split between them isn't known).",
+        "另有 1 个请求与其他请求同时进行，与之合计消耗 {used} 积分（各自花了多少无法分开计算）。",
+    ),
+    "credits.session.together": (
+        "{n} ran at the same time as another request: each group of requests that ran at once is "
+        "measured together, {used} credits in all (the split within a group isn't known).",
+        "另有 {n} 个请求与其他请求同时进行：同时进行的每组请求合计计算，"
+        "共 {used} 积分（组内各自花了多少无法分开计算）。",
+    ),
+    "credits.session.together.group": (
+        "{n} of them ran at the same time and used {used} credits together (the split between them "
+        "isn't known).",
+        "其中 {n} 个请求同时进行，合计消耗 {used} 积分（各自花了多少无法分开计算）。",
+    ),
+    "credits.session.sum": (
+        "In all, this conversation's requests used {used} credits.",
+        "本次对话的请求合计消耗 {used} 积分。",
     ),
     "credits.session.project": ("“{name}”: {used} ({n})", "「{name}」：{used}（{n} 个）"),
+    "credits.session.project.shared": (
+        "{n} shared with {others}",
+        "{n} 个与{others}合计",
+    ),
+    "credits.session.project.only_shared": ("“{name}”: {shared}", "「{name}」：{shared}"),
+    "credits.session.project.and_shared": ("{own} + {shared}", "{own} + {shared}"),
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
     "credits.session.shared": (
         "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
@@ -1489,12 +1557,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费"
         "（它们运行期间余额至少减少了 {joint}）。",
     ),
+    "credits.session.pending.one": (
+        "1 request ran at the same time as one still running: what they use together is known once it ends.",
+        "1 个请求与一个仍在进行的请求同时进行：两者合计的花费要等它结束后才知道。",
+    ),
+    "credits.session.pending": (
+        "{n} requests ran at the same time as one still running: what they use together is known "
+        "once it ends.",
+        "{n} 个请求与仍在进行的请求同时进行：合计的花费要等它结束后才知道。",
+    ),
+    "credits.session.unknown.one": (
+        "1 request's cost isn't known (the balance couldn't be read then).",
+        "1 个请求的花费未知（当时无法读取余额）。",
+    ),
     "credits.session.unknown": (
-        "Not in that sum: {n} request(s) whose cost isn't known (the balance couldn't be read then).",
-        "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
+        "{n} requests' cost isn't known (the balance couldn't be read then).",
+        "{n} 个请求的花费未知（当时无法读取余额）。",
+    ),
+    "credits.session.running.one": (
+        "1 request is still running, not charged yet: its cost is known once it finishes.",
+        "1 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.running": (
-        "{n} request(s) still running, not charged yet: their cost is known once they finish.",
+        "{n} requests are still running, not charged yet: their cost is known once they finish.",
         "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.none": (

@@ -496,6 +496,9 @@ class VideoService:
         for gen in gens:
             groups.setdefault(gen.project_id or "", []).append(gen)
         by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
+        # What this conversation's requests used, when every one's cost (or its group's) is known.
+        settled = not (whole.running or whole.pending or whole.unknown or whole.shared)
+        known = whole.used + whole.together if settled else None
         quota = s.client.quota  # a team member's own quota (read with the balance just now)
         return CreditsOutput(
             language=lang,
@@ -510,19 +513,21 @@ class VideoService:
                 s.more_credits(lang) if low else None,
                 lang,
                 added=(added, ago(seen[1]).render(lang)) if seen is not None and added >= 1 else None,
-                fell=fell if fell is not None and fell >= 1 and whole.shared else None,
+                fell=fell if fell is not None and fell >= 1 else None,
                 last=_last_cost(gens),
+                ours=known,
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
-            session_credits_used=whole.used if len(gens) > whole.running else None,
+            session_credits_used=whole.used + whole.together if len(gens) > whole.running else None,
             session_requests=len(gens),
             by_project=[
                 ProjectSpent(
                     project=name,
                     credits_used=p.used,
                     requests=p.counted,
-                    not_counted=p.shared + p.unknown + p.running,
+                    not_counted=p.shared + p.unknown + p.running + p.grouped + p.pending,
+                    shared_with=[n for n in p.with_projects if n != name],
                 )
                 for name, p in by_project
             ],
