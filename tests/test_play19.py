@@ -183,38 +183,90 @@ async def test_a_request_held_after_its_new_project_was_made_is_resent_without_n
     assert leave_out in steps(out) and out["project"]["name"] in steps(out), steps(out)
 
 
+F4 = {
+    "en": {
+        "a": "make a 6 second video for the bakery",
+        "b": "make a 6 second video for the garage",
+        "joint": "together they used 200 credits",
+        "split": "split",
+        "later": "known once that one ends",
+        "free": ": 0 (0)",
+        "shared": "shared with",
+        "total": "used 200 credits together",
+        "elsewhere": r"\b90 were used outside this conversation",
+        "sent": "sent 2 requests",
+    },
+    "zh": {
+        "a": "做一个6秒的面包店视频",
+        "b": "做一个6秒的车库视频",
+        "joint": "两者合计消耗 200 积分",
+        "split": "无法分开计算",
+        "later": "要等那个请求结束后才知道",
+        "free": "：0（0 个）",
+        "shared": "与「面包店」的请求合计计算",
+        "total": "合计消耗 200 积分",
+        "elsewhere": r"另外 90 是在本次对话之外用掉的",
+        "sent": "发送了 2 个请求",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
 async def test_requests_that_ran_at_once_are_told_one_joint_cost_and_use_elsewhere_is_told_apart(
-    settings: Settings, sim: Simulator
+    settings: Settings, sim: Simulator, lang: str
 ) -> None:
+    words = F4[lang]
     token, _ = sim.state.register_user(credits=1000)
     conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "credits")
         with sim.hold("run_sse"):  # both turns run at once, however slow the machine
-            a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
-            b = await ask(
-                client, "generate", {"prompt": "make a 6 second video for the garage", "new_project": True}
-            )
+            a = await ask(client, "generate", {"prompt": words["a"]})
+            b = await ask(client, "generate", {"prompt": words["b"], "new_project": True})
             assert a["status"] == b["status"] == "working"
         replies: list[str] = []
         with anyio.fail_after(20):
             while len(replies) < 2:
-                for name in ("Bakery", "Garage"):
+                for name in (a["project"]["id"], b["project"]["id"]):
                     for answer in (await ask(client, "status", {"project": name}))["answers"]:
                         replies.append(answer["reply"])
                 await anyio.sleep(0.05)
-        spent = 1000 - balance(sim)
-        assert spent == 200
+        assert 1000 - balance(sim) == 200
         # One joint figure, the true one, said as joint; an answer told while the other request
         # still ran says it is known once that one ends (never its own window's fall).
-        joint = [r for r in replies if "together they used 200 credits" in r and "split" in r]
-        pending = [r for r in replies if "known once that one ends" in r]
+        joint = [r for r in replies if words["joint"] in r and words["split"] in r]
+        pending = [r for r in replies if words["later"] in r]
         assert joint and len(joint) + len(pending) == 2, replies
-        assert not any("fell by" in r for r in replies), replies
         sim.state.set_credits(balance(sim) - 90)  # another device uses 90 of the account's credits
         credits = await ask(client, "credits")
     said = credits["reply"]
-    assert ": 0 (0)" not in said and "shared with" in said, said
-    assert "used 200 credits" in said, said
-    assert re.search(r"\b90 were used outside this conversation", said), said
-    assert credits["session_requests"] == 2 and "sent 2 requests" in said, said
+    assert words["free"] not in said and words["shared"] in said, said
+    assert words["total"] in said, said
+    assert re.search(words["elsewhere"], said), said
+    assert credits["session_requests"] == 2 and words["sent"] in said, said
+    assert credits["session_credits_used"] == 200
+    assert all(p["shared_with"] for p in credits["by_project"]), credits["by_project"]
+
+
+async def test_the_credits_text_counts_the_requests_session_requests_counts(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """play19en F7: "1 requests" beside session_requests 2 (one finished, one running)."""
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video"})
+        with anyio.fail_after(20):
+            while (
+                not (await ask(client, "status"))["answers"]
+                and not (await ask(client, "credits"))["session_credits_used"]
+            ):
+                await anyio.sleep(0.05)
+        with sim.hold("run_sse"):
+            await ask(client, "generate", {"prompt": "add a title that says Hello"})
+            out = await ask(client, "credits")
+    assert out["session_requests"] == 2, out
+    said = out["reply"]
+    assert "sent 2 requests" in said and "1 of them" in said and "1 request is still running" in said, said
+    assert "1 requests" not in said and "request(s)" not in said, said

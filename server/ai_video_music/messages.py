@@ -1546,7 +1546,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credits.session.project": ("“{name}”: {used} ({n})", "「{name}」：{used}（{n} 个）"),
     "credits.session.project.shared": (
         "{n} shared with {others}",
-        "{n} 个与{others}合计",
+        "{n} 个请求与{others}的请求合计计算",
     ),
     "credits.session.project.only_shared": ("“{name}”: {shared}", "「{name}」：{shared}"),
     "credits.session.project.and_shared": ("{own} + {shared}", "{own} + {shared}"),

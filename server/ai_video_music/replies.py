@@ -94,7 +94,7 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
     """One short line of what a request cost, and, when too little is left, how to get more."""
     if cost is None:
         return ""
-    names = t("list.sep", lang).join(f"“{n}”" for n in cost.shared_with)
+    names = quote_list(cost.shared_with, lang)
     if cost.used is None and cost.group:
         # One figure for the requests that ran at once, the same in each one's answer (play19en F4).
         others = len(cost.group) - 1
@@ -115,7 +115,7 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
         line = t(
             "cost.shared",
             lang,
-            names=t("list.sep", lang).join(f"“{n}”" for n in cost.shared_with),
+            names=names,
             joint=f"{cost.joint or 0:g}",
             left=f"{cost.left:g}",
         )
@@ -922,7 +922,7 @@ def project_spent(name: str, p: Spent, lang: Lang) -> str:
     shared = p.grouped + p.pending + p.shared
     if not shared:
         return own
-    others = t("list.sep", lang).join(f"“{n}”" for n in p.with_projects if n != name) or "—"
+    others = quote_list([n for n in p.with_projects if n != name], lang) or "—"
     with_ = t("credits.session.project.shared", lang, n=shared, others=others)
     if not p.counted:
         return t("credits.session.project.only_shared", lang, name=name, shared=with_)
