@@ -270,3 +270,23 @@ async def test_the_credits_text_counts_the_requests_session_requests_counts(
     said = out["reply"]
     assert "sent 2 requests" in said and "1 of them" in said and "1 request is still running" in said, said
     assert "1 requests" not in said and "request(s)" not in said, said
+
+
+@pytest.mark.parametrize(
+    ("prompt", "missing"),
+    [("put sunset.jpg at the start", "No file named"), ("把 sunset.jpg 放在开头", "这个项目没有上传过名为")],
+)
+async def test_short_of_credits_a_request_naming_a_file_never_uploaded_says_the_file_first(
+    settings: Settings, sim: Simulator, image: Path, prompt: str, missing: str
+) -> None:
+    """play19en F7, for a file named by its name: the missing file is said (free), with the way to
+    more credits, and no confirmation that could only be refused."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video"})
+        sim.state.set_credits(20)
+        out = await ask(client, "generate", {"prompt": prompt})
+    assert out["status"] == "cannot_run" and out["reply"].startswith(missing), out["reply"]
+    assert "sunset.jpg" in out["reply"] and "20" in out["reply"], out["reply"]
+    assert "upload" in steps(out) and "accept_cost" not in steps(out), steps(out)
