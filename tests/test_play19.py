@@ -15,6 +15,7 @@ F6. An upload naming a file that isn't there uploads nothing: the answer says so
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import shutil
 from pathlib import Path
@@ -25,7 +26,10 @@ import pytest
 from mcp import Client
 
 from ai_video_music.config import Settings
+from ai_video_music.costs import spent
+from ai_video_music.records import TurnState
 from ai_video_music.simulator import Simulator
+from ai_video_music.store import Generation
 from ai_video_music.tools import create_server
 
 from .conftest import ask, call, fast_config, requests_to, text
@@ -290,3 +294,29 @@ async def test_short_of_credits_a_request_naming_a_file_never_uploaded_says_the_
     assert out["status"] == "cannot_run" and out["reply"].startswith(missing), out["reply"]
     assert "sunset.jpg" in out["reply"] and "20" in out["reply"], out["reply"]
     assert "upload" in steps(out) and "accept_cost" not in steps(out), steps(out)
+
+
+def turn(gen_id: str, before: float, after: float, joint: dict[str, Any] | None = None) -> Generation:
+    """A finished turn's record; ``joint``: the group it was measured with."""
+    return Generation(
+        gen_id, "prj", "p", "p", TurnState.DONE, "", None, True, None, None, None, True, before, after,
+        0.0, 0.0, facts=json.dumps({"joint": joint} if joint else {}),
+        shared_with=json.dumps(["Other"]) if joint else None,
+    )  # fmt: skip
+
+
+def test_each_group_of_requests_that_ran_at_once_is_counted_once_and_an_unread_one_is_unknown() -> None:
+    pair = {"ids": ["a", "b"], "used": 100.0, "open": False}
+    total = spent(
+        [
+            turn("a", 1000, 900, pair),
+            turn("b", 950, 900, pair),  # its own window's fall (50) is not its cost
+            turn("c", 900, 850),
+            turn("d", 850, 700, {"ids": ["d", "e"], "used": 100.0, "open": False}),
+            turn("f", 700, 700, {"ids": ["f", "g"], "used": None, "open": True}),
+            turn("h", 700, 700, {"ids": ["h", "i"], "used": None, "open": False}),
+        ]
+    )
+    assert (total.used, total.counted) == (50, 1)
+    assert (total.together, total.grouped, total.groups) == (200, 3, 2)
+    assert (total.pending, total.unknown) == (1, 1)

@@ -75,6 +75,8 @@ def cost_of(gen: Generation) -> Cost | None:
         if isinstance(joint, dict) and isinstance(joint.get("ids"), list):
             used = joint.get("used")
             together = float(used) if isinstance(used, int | float) else None
+            if together is None and joint.get("open") is False:
+                return None  # no balance read around them: not known, and nothing will tell it
             ids = tuple(str(i) for i in joint["ids"])
             return Cost(None, gen.credits_after, together, tuple(gen.shared), ids)
         # Recorded before joint figures (this turn's own window only).

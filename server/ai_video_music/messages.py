@@ -1436,12 +1436,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "upload.none_sent.remedy_one": (
         "Either upload again without {names} (the others as they are), or put it right and upload "
         "them all again:",
-        "可以去掉 {names} 后把其余文件再上传一次，或者先解决它的问题再全部重新上传：",
+        "可以去掉{names}后把其余文件再上传一次，或者先解决它的问题再全部重新上传：",
     ),
     "upload.none_sent.remedy": (
         "Either upload again without {names} (the others as they are), or put them right and "
         "upload them all again:",
-        "可以去掉 {names} 后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
+        "可以去掉{names}后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
     ),
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
     "upload.skipped": (

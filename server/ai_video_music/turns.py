@@ -562,10 +562,12 @@ class Turns:
         used = None
         if not running and first is not None and first.credits_before is not None and after is not None:
             used = max(0.0, first.credits_before - after)
-        joint: dict[str, Any] = {"ids": ids, "used": used}
+        # "open": one of them still runs (its figure comes when it ends); not open and no figure:
+        # a balance around them wasn't read, so it is unknown, never "known once that one ends".
+        joint: dict[str, Any] = {"ids": ids, "used": used, "open": running}
         for member in members.values():
-            if member.id == gen.id:
-                continue
+            if member.id == gen.id or member.status is TurnState.RUNNING:
+                continue  # a running one writes its own record when it ends (with this figure)
             facts = member.fact_map
             if facts.get("joint") != joint:
                 facts["joint"] = joint
