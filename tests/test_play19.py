@@ -320,3 +320,23 @@ def test_each_group_of_requests_that_ran_at_once_is_counted_once_and_an_unread_o
     assert (total.used, total.counted) == (50, 1)
     assert (total.together, total.grouped, total.groups) == (200, 3, 2)
     assert (total.pending, total.unknown) == (1, 1)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "leave_out"),
+    [
+        ("make a 10 second video from sunset.jpg", "leave out new_project"),
+        ("用 sunset.jpg 做一个10秒的视频", "不要传 new_project"),
+    ],
+)
+async def test_a_new_video_held_for_a_file_never_uploaded_is_resent_in_its_project(
+    rich: Client, image: Path, prompt: str, leave_out: str
+) -> None:
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 6 second video of waves"})
+    out = await ask(rich, "generate", {"prompt": prompt, "new_project": True})
+    assert out["status"] == "needs_confirmation" and "sunset.jpg" in out["reply"], out
+    # The project was made for it (the file isn't one the words call the user's photos): sent
+    # again, the request goes there, not into yet another new project.
+    assert out["project"] is not None and out["project"]["current"], out
+    assert leave_out in steps(out) and out["project"]["name"] in steps(out), steps(out)

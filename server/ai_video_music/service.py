@@ -368,7 +368,7 @@ class VideoService:
             )
             if confirm is not None:
                 if made is not None:  # held after its new project was made: sent again, it goes there
-                    confirm.next_steps.append(t("next.new_made", lang, name=made.name or made.id))
+                    confirm.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
                 return confirm
         if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
             self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
@@ -382,9 +382,13 @@ class VideoService:
         ):
             return refused  # refused for its cost: no project is made for it
         project = await s.projects.ensure(prompt)
-        return await self.turns.send(
+        out = await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
         )
+        if made is not None and out.status in ("needs_confirmation", "cannot_run"):
+            # Held in the project just made for it: sent again, it goes there, never to another.
+            out.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
+        return out
 
     def _measured_before(self, project: Project | None, prompt: str, repeat_of: Generation | None) -> float:
         """What these words cost when they ran before (a repeat, or the same words again): a
