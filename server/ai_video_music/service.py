@@ -382,13 +382,13 @@ class VideoService:
         ):
             return refused  # refused for its cost: no project is made for it
         project = await s.projects.ensure(prompt)
-        out = await self.turns.send(
+        sent = await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
         )
-        if made is not None and out.status in ("needs_confirmation", "cannot_run"):
+        if made is not None and sent.status in ("needs_confirmation", "cannot_run"):
             # Held in the project just made for it: sent again, it goes there, never to another.
-            out.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
-        return out
+            sent.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
+        return sent
 
     def _measured_before(self, project: Project | None, prompt: str, repeat_of: Generation | None) -> float:
         """What these words cost when they ran before (a repeat, or the same words again): a
