@@ -102,18 +102,25 @@ _BASETEMP_ENV = "NEMO_TEST_BASETEMP"  # the run's tmp_path folder in memory, rem
 @pytest.hookimpl(tryfirst=True)  # before pytest's tmp_path plugin reads --basetemp
 def pytest_configure(config: pytest.Config) -> None:
     """The run's main process makes the folder it shares with its xdist workers (they inherit
-    the variable): the hosted tests' one PostgreSQL is recorded there. It also compiles the test
-    modules once for all of them (``bytecode.py``). Each test's tmp_path is in memory where the
-    machine has a tmpfs: the thousands of stores the tests open and close each synced their files
-    to disk (~3 ms each on the CI's disk), and no test is about the disk; ``--basetemp`` decides
-    where given."""
+    the variable): the hosted tests' one PostgreSQL is recorded there. Each test's tmp_path is in
+    memory where the machine has a tmpfs: the thousands of stores the tests open and close each
+    synced their files to disk (~3 ms each on the CI's disk), and no test is about the disk;
+    ``--basetemp`` decides where given."""
     if not hasattr(config, "workerinput"):
         os.environ[SHARED_ENV] = tempfile.mkdtemp(prefix="nemo-tests-")
         if config.option.basetemp is None and MEMORY_FS.is_dir() and os.access(MEMORY_FS, os.W_OK):
             config.option.basetemp = os.environ[_BASETEMP_ENV] = tempfile.mkdtemp(
                 prefix="nemo-tests-", dir=MEMORY_FS
             )
-        write_shared(config, Path(os.environ[SHARED_ENV]))
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist starts its workers in its own sessionstart
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The main process compiles the test modules once for all of them (``bytecode.py``); here,
+    not in pytest_configure, so that the cache plugin's folder (configured by then) keeps them from
+    run to run."""
+    if not hasattr(session.config, "workerinput"):
+        write_shared(session.config, Path(os.environ[SHARED_ENV]))
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -12,11 +12,14 @@ folder, or ``--output``): a try-out leaves nothing among the user's real videos.
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sys
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 import anyio
 from mcp import Client, StdioServerParameters
@@ -154,6 +157,41 @@ def demo_folder(settings: Settings) -> Path:
     return resolve_output_dir(Settings(output_dir=settings.home / DEMO_FOLDER))
 
 
+T = TypeVar("T")
+
+
+async def _stopped_by_ctrl_c(run: Callable[[], Awaitable[T]]) -> T:
+    """``run()``, which the first Ctrl-C stops (KeyboardInterrupt once the server and simulator
+    are shut down) and a second one leaves at once. asyncio's own Ctrl-C handling cancels the task
+    once, and a cancellation that lands inside one of the MCP client's own cancel scopes could be
+    absorbed there: the demo then ran on to the end. anyio's cancellation of an enclosing scope is
+    delivered again at every await until the scope is left."""
+    loop = asyncio.get_running_loop()
+    interrupted = False
+
+    def on_ctrl_c() -> None:
+        nonlocal interrupted
+        if interrupted:
+            raise KeyboardInterrupt
+        interrupted = True
+        scope.cancel()
+
+    with anyio.CancelScope() as scope:
+        try:
+            loop.add_signal_handler(signal.SIGINT, on_ctrl_c)
+        except (NotImplementedError, RuntimeError, ValueError):  # Windows, or not the main thread
+            return await run()
+        try:
+            return await run()
+        except Exception:
+            if interrupted:  # what the cancellation broke on its way out
+                raise KeyboardInterrupt from None
+            raise
+        finally:
+            loop.remove_signal_handler(signal.SIGINT)
+    raise KeyboardInterrupt  # the scope absorbed its own cancellation: Ctrl-C
+
+
 def run_demo(
     output: Path | None = None, photos: Path | None = None, out: TextIO = sys.stderr, fps: int = DEMO_FPS
 ) -> Path:
@@ -182,6 +220,7 @@ def run_demo(
         if chosen is None:
             (work / "photos").mkdir()
             chosen = generated_photos(work / "photos")
-        path = anyio.run(_drive, sim.base_url, chosen, work, folder, bar, out)
+        photos_ = chosen
+        path = anyio.run(_stopped_by_ctrl_c, lambda: _drive(sim.base_url, photos_, work, folder, bar, out))
     bar.step(f"Done. Your video: {path} ({_facts(path)})")
     return path
