@@ -1005,6 +1005,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for quieter music, but it went from {before}% to {found}%",
         "要求音乐小一点，但音量从 {before}% 变成了 {found}%",
     ),
+    "asked.volume_moved.same.down": (
+        "the request asked for quieter music, but the volume stayed at {found}%",
+        "要求音乐小一点，但音量没有变（仍是 {found}%）",
+    ),
+    "asked.volume_moved.same.up": (
+        "the request asked for louder music, but the volume stayed at {found}%",
+        "要求音乐大一点，但音量没有变（仍是 {found}%）",
+    ),
+    "asked.text_gone": (
+        "the request did not ask for {names} to go, but it is no longer on the timeline",
+        "请求没有要求删掉{names}，但它已不在时间线上",
+    ),
+    "asked.text_gone.by": (
+        "the request did not ask for {names} to go, but {by} took its place",
+        "请求没有要求删掉{names}，但它被{by}替换了",
+    ),
     "asked.volume_moved.up": (
         "the request asked for louder music, but it went from {before}% to {found}%",
         "要求音乐大一点，但音量从 {before}% 变成了 {found}%",

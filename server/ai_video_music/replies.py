@@ -163,8 +163,21 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             name = quote_list([str(item.get("name"))], lang)
             items.append(t(key, lang, name=name, found=str(item.get("found"))))
         elif kind == "volume_moved":
-            key = "asked.volume_moved.down" if item.get("way") == "down" else "asked.volume_moved.up"
+            way = "down" if item.get("way") == "down" else "up"
+            # unchanged is no change: never "from 35% to 35%"
+            key = (
+                f"asked.volume_moved.same.{way}"
+                if item.get("before") == item.get("found")
+                else f"asked.volume_moved.{way}"
+            )
             items.append(t(key, lang, before=f"{item.get('before', 0):g}", found=f"{item.get('found', 0):g}"))
+        elif kind == "text_gone":
+            names = quote_list([str(n) for n in item.get("names") or []], lang)
+            by = [str(n) for n in item.get("by") or []]
+            if by:
+                items.append(t("asked.text_gone.by", lang, names=names, by=quote_list(by, lang)))
+            else:
+                items.append(t("asked.text_gone", lang, names=names))
         elif kind in ("quote_missing", "text_kept", "title_kept"):
             items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":

@@ -1,0 +1,219 @@
+"""Play-test 19 (简体, a B&B owner): what a request asks is read clause by clause, whatever parts
+the clauses (a comma, or the space Chinese users often type instead), and checked against the
+verified change.
+
+I. "把「A」删掉 标题换回「B」" / "remove 'A' and change the title back to 'B'": A is checked gone and
+   B present; never "already as asked: the timeline has A".
+E/G. A time range in one clause ("放在第3到6秒") hides no length said in another ("改回15秒");
+   "总时长设成20秒", "换成竖屏的", "调到30%" are read and checked; an unchanged volume is never said
+   as "from 35% to 35%".
+A. A caption added that took the title's place, though nothing asked the title to go, is said.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from ai_video_music import replies
+from ai_video_music.asked import read
+from ai_video_music.models import SessionState
+from ai_video_music.turns import compare
+
+
+def state(
+    seconds: float = 10,
+    texts: tuple[tuple[str, float, float], ...] = (),
+    volume: int = 35,
+    size: tuple[int, int] = (1920, 1080),
+) -> SessionState:
+    ms = int(seconds * 1000)
+    tracks: list[dict[str, Any]] = [
+        {
+            "tt": 0,
+            "sg": [
+                {"n": "beach.jpg", "s": 0, "d": ms // 2},
+                {"n": "city-lights.jpg", "s": ms // 2, "d": ms // 2},
+            ],
+        },
+        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": volume}]},
+    ]
+    if texts:
+        tracks.append(
+            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
+        )
+    return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
+
+
+def kinds(items: list[dict[str, Any]] | None) -> list[str]:
+    return [str(i["kind"]) for i in items or []]
+
+
+def said(out: dict[str, Any], lang: str = "zh") -> list[str]:
+    """The not-as-asked lines the answer says for these facts."""
+    return replies.not_as_asked(SimpleNamespace(fact_map=out), lang)  # type: ignore[arg-type]
+
+
+def facts(before: SessionState, after: SessionState, prompt: str) -> dict[str, Any]:
+    out = compare(before, after, prompt)
+    assert out is not None
+    return out[1]
+
+
+# --- I. a removal and a title asked back, in one request ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "gone", "back"),
+    [
+        ("把「特价 199元/晚」删掉 标题换回「住过的都说好」", "特价 199元/晚", "住过的都说好"),
+        ("把「特价 199元/晚」删掉，标题改回「住过的都说好」", "特价 199元/晚", "住过的都说好"),
+        ("删掉「特价 199元/晚」 然后把标题恢复成「住过的都说好」", "特价 199元/晚", "住过的都说好"),
+        ("remove 'Sale 199' and change the title back to 'Loved by guests'", "Sale 199", "Loved by guests"),
+        ("Delete 'Sale 199', then put the title back to 'Loved by guests'.", "Sale 199", "Loved by guests"),
+    ],
+)
+def test_a_removal_and_a_title_asked_back_are_each_read(prompt: str, gone: str, back: str) -> None:
+    stated = read(prompt)
+    assert stated.removed == (gone,) and stated.title == back and stated.projects == (), stated
+
+
+def test_nothing_done_is_never_already_as_asked() -> None:
+    """Step 35-36: the agent said "已删除标题" and changed nothing."""
+    prompt = "把「特价 199元/晚」删掉 标题换回「住过的都说好」"
+    before = state(10, texts=(("特价 199元/晚", 0, 3),))
+    out = facts(before, before, prompt)
+    assert "quote_shown" not in kinds(out.get("as_asked")), out
+    assert kinds(out.get("not_as_asked")) == ["quote_missing", "text_kept"], out
+    lines = said(out)
+    assert "住过的都说好" in lines[0] and "仍在时间线上" in lines[1], lines
+
+
+def test_a_removal_done_is_as_asked_and_only_the_title_asked_back_is_missing() -> None:
+    """Step 32: the price was removed; the answer said the price was missing and offered a fix."""
+    prompt = "把「海景房 388元/晚」删掉 标题换回「国庆住三送一」"
+    before = state(15, texts=(("海景房 388元/晚", 0, 3),))
+    out = facts(before, state(15), prompt)
+    assert kinds(out.get("not_as_asked")) == ["quote_missing"], out
+    assert out["not_as_asked"][0]["name"] == "国庆住三送一"
+    assert "text_removed" in kinds(out.get("as_asked")), out
+    done = facts(before, state(15, texts=(("国庆住三送一", 0, 3),)), prompt)
+    assert "not_as_asked" not in done and {"text_removed", "title"} <= set(kinds(done["as_asked"])), done
+
+
+# --- E/G. a length, a shape, a level, said beside a time range -------------------------------------
+
+E17 = "改回15秒 价格「海景房 388元/晚」做成单独一行字幕 放在第3到6秒 标题「国庆住三送一」保留"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds"),
+    [
+        (E17, 15),
+        ("改成15秒 标题放在第2到4秒出现", 15),
+        ("整个视频总时长设成20秒 三张图平均分", 20),
+        ("改短点 15秒 音乐小声点 调到30%", 15),
+        ("视频改回20秒，字幕放在第3到6秒", 20),
+        ("make it 15 seconds and put the price from 3 to 6 s", 15),
+        ("change it back to 15 seconds, the price caption at 3-6s", 15),
+    ],
+)
+def test_a_length_is_read_beside_a_time_range(prompt: str, seconds: float) -> None:
+    assert read(prompt).seconds == seconds, read(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["标题放在第3到6秒", "前 3 秒 加标题", "每张 2 秒", "字幕显示 3秒 左右", "put the title from 3 to 6 s"],
+)
+def test_a_time_range_or_a_part_s_seconds_is_no_length(prompt: str) -> None:
+    assert read(prompt).seconds is None, read(prompt)
+
+
+def test_the_length_asked_back_is_as_asked_never_an_unasked_change() -> None:
+    """Step 17: "请求没有要求改时长，但视频从 6 秒变成了 15 秒", and a paid fix offered."""
+    before = state(6, texts=(("国庆住三送一", 0, 3),))
+    after = state(15, texts=(("国庆住三送一", 0, 3), ("海景房 388元/晚", 3, 6)))
+    out = facts(before, after, E17)
+    assert "length_unasked" not in kinds(out.get("not_as_asked")), out
+    assert "seconds" in kinds(out.get("as_asked")), out
+
+
+def test_a_length_and_a_shape_said_with_other_asks_are_checked_not_left_unchecked() -> None:
+    """Step 27 and 29: both landed, and the whole prompt went into not_checked."""
+    out = facts(state(5), state(20), "整个视频总时长设成20秒 三张图平均分")
+    assert "seconds" in kinds(out.get("as_asked")), out
+    assert "整个视频总时长设成20秒 三张图平均分" not in out.get("not_checked", []), out
+    prompt = "换成竖屏的 字幕改成黄色"
+    out = facts(state(15), state(15, size=(1080, 1920)), prompt)
+    assert "shape" in kinds(out.get("as_asked")), out
+    assert prompt not in out.get("not_checked", []), out
+
+
+def test_a_level_asked_and_a_length_not_done_are_said_and_no_change_is_no_change() -> None:
+    """Step 14: the agent claimed 15 s and 30%; the answer said "音量从 35% 变成了 35%" only."""
+    before = state(20)
+    out = facts(before, before, "改短点 15秒 音乐小声点 调到30%")
+    assert kinds(out.get("not_as_asked")) == ["seconds", "volume_at"], out
+    lines = said(out)
+    assert "15" in lines[0] and "30%" in lines[1], lines
+    assert not any("35% 变成了 35%" in line for line in lines), lines
+    quieter = facts(before, before, "音乐小声点")
+    lines = said(quieter) + said(quieter, "en")
+    assert lines == [
+        "要求音乐小一点，但音量没有变（仍是 35%）",
+        "the request asked for quieter music, but the volume stayed at 35%",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level"),
+    [
+        ("音乐小声点 调到30%", 30),
+        ("turn the music down to 30%", 30),
+        ("music at 30% volume", 30),
+        ("音量调到30%", 30),
+    ],
+)
+def test_a_volume_level_is_read(prompt: str, level: float) -> None:
+    assert read(prompt).music_at == level, read(prompt)
+
+
+# --- A. a caption added that took the title's place ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "把价格「海景房 388元/晚」加上 放在标题下面 红色的字",
+        "加一行字「海景房 388元/晚」，放在标题下面",
+        "add the price 'Sea view 388' under the title, in red",
+    ],
+)
+def test_a_caption_that_replaced_the_title_unasked_is_said(prompt: str) -> None:
+    """Step 10: changes said 标题 "国庆住三送一" → "海景房 388元/晚"; the verdict was as asked only."""
+    price = "Sea view 388" if "Sea view" in prompt else "海景房 388元/晚"
+    before = state(15, texts=(("国庆住三送一", 0, 3),))
+    out = facts(before, state(15, texts=((price, 0, 3),)), prompt)
+    assert "text_gone" in kinds(out.get("not_as_asked")), out
+    lines = said(out)
+    assert any("国庆住三送一" in line and price in line for line in lines), lines
+    kept = facts(before, state(15, texts=(("国庆住三送一", 0, 3), (price, 3, 6))), prompt)
+    assert "not_as_asked" not in kept, kept
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "标题换成「海景房 388元/晚」",
+        "把标题改成「海景房 388元/晚」",
+        "replace the title with 'Sea view 388'",
+        "把标题删掉 加上「海景房 388元/晚」",
+    ],
+)
+def test_a_title_asked_to_change_or_go_is_no_unasked_loss(prompt: str) -> None:
+    before = state(15, texts=(("国庆住三送一", 0, 3),))
+    out = facts(before, state(15, texts=(("海景房 388元/晚", 0, 3),)), prompt)
+    assert "text_gone" not in kinds(out.get("not_as_asked")), out
