@@ -12,15 +12,20 @@ A. A caption added that took the title's place, though nothing asked the title t
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from mcp import Client
 
 from ai_video_music import replies
 from ai_video_music.asked import read
 from ai_video_music.models import SessionState
+from ai_video_music.simulator import Simulator
 from ai_video_music.turns import compare
+
+from .conftest import ask, export_done
 
 
 def state(
@@ -217,3 +222,27 @@ def test_a_title_asked_to_change_or_go_is_no_unasked_loss(prompt: str) -> None:
     before = state(15, texts=(("国庆住三送一", 0, 3),))
     out = facts(before, state(15, texts=(("海景房 388元/晚", 0, 3),)), prompt)
     assert "text_gone" not in kinds(out.get("not_as_asked")), out
+
+
+# --- H. an export lists only the parts of a request the file lacks ---------------------------------
+
+
+@pytest.mark.anyio
+async def test_an_export_lists_only_the_parts_of_an_unchanged_request_its_file_lacks(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """Step 30: the file was 15 s and showed the price; not_in_file held the whole request."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个15秒的视频"})
+    await ask(rich, "generate", {"prompt": "标题改成「海景房 388元/晚」"})
+    sim.configure(next_lie=True)
+    out = await ask(rich, "generate", {"prompt": E17})
+    if out["status"] == "needs_confirmation":
+        out = await ask(rich, "generate", {"prompt": E17, "accept_cost": True})
+    assert out["timeline_changed"] is False, out
+    done = await export_done(rich)
+    assert done["duration_s"] == pytest.approx(15, abs=1), done
+    assert E17 not in done["not_in_file"], done["not_in_file"]
+    assert any("国庆住三送一" in item for item in done["not_in_file"]), done["not_in_file"]
+    assert not any("海景房" in item or "15" in item for item in done["not_in_file"]), done["not_in_file"]
+    assert "只有它要求的一部分" in done["reply"], done["reply"]

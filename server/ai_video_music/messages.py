@@ -1503,6 +1503,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "asked, this file does not have it either.",
         "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
     ),
+    "export.lacks.part": (
+        "“{prompt}” changed nothing on the timeline, and this file has only part of what it asked: {items}.",
+        "「{prompt}」当时没有改动时间线，这个文件里只有它要求的一部分：{items}。",
+    ),
+    "export.lacks.part.unchecked": (
+        "no check can tell whether it has {open}",
+        "无法核对是否有{open}",
+    ),
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",
         "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线。",

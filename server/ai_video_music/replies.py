@@ -120,7 +120,11 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
     verified timeline after the turn does not have, each said in ``lang``. ``named=False``
     leaves out the timeline's names (the backend's words: "the music", not its name), for
     next_steps."""
-    found = turn_facts(gen).get("not_as_asked")
+    return not_met_lines(turn_facts(gen).get("not_as_asked"), lang, named)
+
+
+def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
+    """Facts of what a timeline lacks of a request (``asked.unmet`` and the like), said in ``lang``."""
     items: list[str] = []
 
     def with_names(key: str, item: dict[str, Any]) -> str:
@@ -443,7 +447,32 @@ def never_ran(gen: Generation) -> bool:
     return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
 
 
-def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -> dict[str, Lack]:
+def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+    """A request that changed nothing, judged part by part on the file's timeline ``now``: when
+    the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
+    the file at 15 s), only the parts it lacks, and those no check reads; None when none of it
+    is verifiably there (then all of it is missing)."""
+    stated = asked.read(gen.prompt)
+    wanted = asked.wanted_quotes(gen.prompt, stated)
+    shown = [q for q in wanted if asked.present(q, now)]
+    if not now.tracks_total or not (asked.met(stated, now) or shown):
+        return None
+    lacking = [{"kind": "quote_missing", "name": q} for q in wanted if q not in shown]
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
+    open_asks = unchecked.not_checked(gen.prompt, now)
+    if not lines and not open_asks:
+        return Lack("", ())  # all it asked is checked and in the file
+    items = [
+        *lines,
+        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
+    ]
+    line = t("export.lacks.part", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items))
+    return Lack(line, (*lines, *open_asks))
+
+
+def file_lacks(
+    gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
+) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
     as asked."""
@@ -460,6 +489,10 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
+            if now is not None and (part := part_lacking(gen, now, lang)) is not None:
+                if part.missing:
+                    lacks[gen.id] = part  # some of it was there already: only the rest is missing
+                continue
             # Nothing of it landed: all of it is missing, not only the parts a check can name.
             key = "export.lacks.unchanged_unmet" if unmet else "export.lacks.unchanged"
             lacks[gen.id] = Lack(t(key, lang, prompt=cap(gen.prompt, 80), items=items), (gen.prompt,))
@@ -498,6 +531,10 @@ def earlier_unchanged(
         if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
                for g in landed):  # fmt: skip
             continue  # the same words again, and they landed
+        if (part := part_lacking(gen, now, lang)) is not None:
+            if part.missing:
+                lines.append(part)  # some of it is in the file: only the rest is missing
+            continue
         stated = asked.read(gen.prompt)
         if (
             stated != asked.Asked()
