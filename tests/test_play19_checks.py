@@ -12,6 +12,7 @@ A. A caption added that took the title's place, though nothing asked the title t
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,8 +22,10 @@ from mcp import Client
 
 from ai_video_music import replies
 from ai_video_music.asked import read
+from ai_video_music.config import Settings
 from ai_video_music.models import SessionState
 from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
 from ai_video_music.turns import compare
 
 from .conftest import ask, export_done
@@ -246,3 +249,49 @@ async def test_an_export_lists_only_the_parts_of_an_unchanged_request_its_file_l
     assert any("国庆住三送一" in item for item in done["not_in_file"]), done["not_in_file"]
     assert not any("海景房" in item or "15" in item for item in done["not_in_file"]), done["not_in_file"]
     assert "只有它要求的一部分" in done["reply"], done["reply"]
+
+
+# --- C. a request cancelled while it ran, that changed nothing ------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("edit", "stop", "told", "steps_not"),
+    [
+        ("改短点 15秒 音乐小声点 调到30%", "取消", "你在运行中取消了", ("与要求不符", "约 50 积分")),
+        (
+            "make it 15 seconds and the music at 30%",
+            "cancel",
+            "You cancelled",
+            ("Not as asked", "about 50 credits"),
+        ),
+    ],
+    ids=["zh", "en"],
+)
+async def test_a_cancelled_request_that_changed_nothing_is_told_as_cancelled_with_no_fix(
+    settings: Settings,
+    sim: Simulator,
+    image: Path,
+    edit: str,
+    stop: str,
+    told: str,
+    steps_not: tuple[str, str],
+) -> None:
+    """Step 14: status led with "与要求不符…", never said the cancel, and offered a paid fix."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.5))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "做一个20秒的视频"})
+        sim.configure(next_lie=True)
+        with sim.hold("run_sse") as gate:
+            assert (await ask(client, "generate", {"prompt": edit}))["status"] == "working"
+            cancel = await ask(client, "generate", {"prompt": stop})
+            gate.release()
+        assert cancel["action"] == "cancel", cancel
+        out = await ask(client, "status")
+        answer = out["answers"][0]
+        assert answer["withdrawn"] is True and answer["timeline_changed"] is False, answer
+        assert answer["not_as_asked"] == [] and answer["as_asked"] == [], answer
+        assert out["reply"].startswith(told), out["reply"]
+        for words in steps_not:
+            assert words not in out["reply"] and words not in " ".join(out["next_steps"]), out

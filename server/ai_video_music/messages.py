@@ -835,6 +835,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "You cancelled “{prompt}” while it ran, but NemoVideo finished it anyway (it could not be recalled):",
         "你在运行中取消了「{prompt}」，但 NemoVideo 还是完成了它（已无法撤回）：",
     ),
+    "agent.withdrawn_unchanged": (
+        "You cancelled “{prompt}” while it ran; it changed nothing on the timeline.",
+        "你在运行中取消了「{prompt}」；它没有改动时间线。",
+    ),
     "agent.unchanged": (
         "The timeline did not change with “{prompt}”.",
         "“{prompt}”之后时间线没有变化。",

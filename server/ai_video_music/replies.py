@@ -111,6 +111,8 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
 
 def missing_quotes(gen: Generation) -> list[str]:
     """Texts the request quoted that the new timeline doesn't have anywhere (checked, not claimed)."""
+    if stopped_unchanged(gen):
+        return []  # cancelled: not missing, not wanted any more
     found = turn_facts(gen).get("missing_quotes")
     return [str(q) for q in found] if isinstance(found, list) else []
 
@@ -119,8 +121,16 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
     """What the request asked (no music, a length, a shape, from the user's words) that the
     verified timeline after the turn does not have, each said in ``lang``. ``named=False``
     leaves out the timeline's names (the backend's words: "the music", not its name), for
-    next_steps."""
+    next_steps. None for a request the user cancelled while it ran that changed nothing: what
+    they no longer want is not "not as asked" (nor a fix to offer)."""
+    if stopped_unchanged(gen):
+        return []
     return not_met_lines(turn_facts(gen).get("not_as_asked"), lang, named)
+
+
+def stopped_unchanged(gen: Generation) -> bool:
+    """The user cancelled it while it ran, and it changed nothing: its answer is the cancel."""
+    return withdrawn(gen) and gen.timeline_changed is False
 
 
 def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
@@ -271,6 +281,8 @@ def withdrawn(gen: Generation) -> bool:
 
 def as_asked(gen: Generation, lang: Lang) -> list[str]:
     """What the request asked that the verified timeline after it already has (``asked.met``)."""
+    if stopped_unchanged(gen):
+        return []  # cancelled and nothing changed: no verdict on what they no longer want
     return met_items(turn_facts(gen).get("as_asked"), lang)
 
 
@@ -366,6 +378,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     if already:
         items = t("asked.sep", lang).join(already)
         parts.append(t("asked.already", lang, items=items, prompt=cap(gen.prompt, 80)))
+    elif stopped_unchanged(gen):  # the cancel first: what was stopped, and that nothing changed
+        parts.insert(0, t("agent.withdrawn_unchanged", lang, prompt=cap(gen.prompt, 80)))
     elif gen.timeline_changed is False:
         key = "agent.unchanged_but_said" if words else "agent.unchanged"
         parts.append(t(key, lang, prompt=cap(gen.prompt, 80)))
