@@ -23,12 +23,14 @@ from mcp import Client
 from ai_video_music import replies
 from ai_video_music.asked import read
 from ai_video_music.config import Settings
+from ai_video_music.mentions import described
 from ai_video_music.models import SessionState
 from ai_video_music.simulator import Simulator
+from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 from ai_video_music.turns import compare
 
-from .conftest import ask, export_done
+from .conftest import ask, export_done, requests_to
 
 
 def state(
@@ -295,3 +297,61 @@ async def test_a_cancelled_request_that_changed_nothing_is_told_as_cancelled_wit
         assert out["reply"].startswith(told), out["reply"]
         for words in steps_not:
             assert words not in out["reply"] and words not in " ".join(out["next_steps"]), out
+
+
+# --- B. a video described by what it shows, that is another project ----------------------------------
+
+
+def project(pid: str, name: str, named: int = 1) -> Project:
+    return Project(pid, "session", None, name, "zh", None, None, 0.0, 0.0, named)
+
+
+SEA = project("sea", "听海小筑")
+CITY = project("city", "视频 2", named=0)
+FILES = {"sea": ["beach.jpg", "sunrise.jpg", "forest.jpg"], "city": ["city-lights.jpg"]}
+TEXTS = {"sea": ["听海小筑", "订房请私信"], "city": ["国庆住三送一", "海景房 388元/晚"]}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "meant"),
+    [
+        ("海边民宿那个视频的音乐也换成欢快点的", "sea"),
+        ("把海边的那个视频改成15秒", "sea"),
+        ("change the music in the beach video to something upbeat", "sea"),
+        ("make the sunrise one 10 seconds", "sea"),
+        ("海边民宿那个视频的音乐也换成欢快点的", None),  # current: the seaside one itself
+        ("把海边那张放最后", None),  # a photo, not a video
+        ("城市夜景那个视频的音乐换一下", None),  # the current video fits
+        ("国庆那个视频的标题改成红色", None),
+        ("刚才那个视频再导出一次", None),
+        ("make the other one 10 seconds", None),
+        ("put the beach photo first", None),
+        ("make it look like the beach video", None),
+    ],
+)
+def test_a_video_described_by_what_it_shows_is_told_apart(prompt: str, meant: str | None) -> None:
+    current = SEA if meant is None and "海边民宿" in prompt else CITY
+    found = described(prompt, current, [SEA, CITY], FILES, TEXTS)
+    assert (found.named[0].id if found else None) == meant, found
+
+
+@pytest.mark.anyio
+async def test_a_request_about_the_seaside_video_is_held_while_another_is_current(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    """Step 11: "海边民宿那个视频的音乐也换成欢快点的" went to 视频 2 and cost 50 credits."""
+    beach, city = tmp_path / "beach.jpg", tmp_path / "city-lights.jpg"
+    for path in (beach, city):
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    await ask(rich, "upload", {"files": [str(beach)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频 开头加个标题「听海小筑」"})
+    await ask(rich, "upload", {"files": [str(city)], "new_project": True})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频"})
+    sent = len(requests_to(sim, "run_sse"))
+    held = await ask(rich, "generate", {"prompt": "海边民宿那个视频的音乐也换成欢快点的"})
+    assert held["status"] == "needs_confirmation", held
+    assert "听海小筑" in held["reply"] and "视频 2" in held["reply"], held["reply"]
+    assert held["credits_used"] in (None, 0), held
+    assert len(requests_to(sim, "run_sse")) == sent, "not sent to 视频 2"
+    same = await ask(rich, "generate", {"prompt": "把海边那张放最后"})
+    assert same["status"] != "needs_confirmation", same
