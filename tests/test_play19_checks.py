@@ -221,6 +221,12 @@ def test_a_caption_that_replaced_the_title_unasked_is_said(prompt: str) -> None:
         "把标题改成「海景房 388元/晚」",
         "replace the title with 'Sea view 388'",
         "把标题删掉 加上「海景房 388元/晚」",
+        "标题写「海景房 388元/晚」",
+        "做个横屏的 15秒 标题写「海景房 388元/晚」 音乐欢快点",
+        "「海景房 388元/晚」做标题",
+        "开头加个标题「海景房 388元/晚」",
+        "add the title 'Sea view 388'",
+        "use 'Sea view 388' as the title",
     ],
 )
 def test_a_title_asked_to_change_or_go_is_no_unasked_loss(prompt: str) -> None:

@@ -1342,11 +1342,19 @@ _TEXT_CHANGE_WORDS = re.compile(
 )
 
 
+# A quoted text asked as the title ("标题写「X」", "title: 'X'", "「X」做标题", "'X' as the title"):
+# the title before may be what it replaces.
+_AS_TITLE = re.compile(
+    r"(?i)(?:标题|片名|\btitle\b|\bheading\b|\bheadline\b)[^「“\"'『\n]{0,4}[「“\"'『]"
+    r"|[」”\"'』]\s*(?:做|当|作|作为|当作)(?:为)?(?:大)?标题|[”\"'』]\s+as\s+(?:the\s+|a\s+)?(?:new\s+)?title"
+)
+
+
 def text_gone(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
     """A text on screen gone, though the words only added or placed text ("把价格「X」加上 放在标题
     下面"): nothing in them asks for a text to go or change, and it was not quoted to go. Said as
     the fact it is, with what took its place ("「国庆住三送一」 was replaced by 「X」")."""
-    if before is None or _TEXT_CHANGE_WORDS.search(_QUOTED.sub(" ", prompt)):
+    if before is None or _TEXT_CHANGE_WORDS.search(_QUOTED.sub(" ", prompt)) or _AS_TITLE.search(prompt):
         return []
     old, new = _all_segments(before, "text"), _all_segments(after, "text")
     if not old or new is None:

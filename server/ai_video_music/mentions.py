@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .asked import _zh_names
 from .projects import default_names
 from .router import _EDIT_VERB, _EDIT_WORD, QUOTED, normalise
 from .store import Project
@@ -222,8 +223,6 @@ def _describes(words: str, project: Project, files: Sequence[str], texts: Sequen
     """The description names what the project shows: a word or Chinese pair of its name or of a
     text the user quoted in it ("国庆" of 「国庆住三送一」), or what its photos are named after
     ("海边" for beach.jpg, "beach" for beach.jpg)."""
-    from .asked import _zh_names  # asked imports nothing of ours; kept local to stay light at import
-
     file_words = {w for name in files for w in re.findall(r"[a-z]+", name.lower().rsplit(".", 1)[0])}
     if _CJK.search(words):
         if _zh_names(words, file_words):
