@@ -93,6 +93,8 @@ def test_the_corpus_catches_most_plainly_stated_constraints() -> None:
         ("Can you create another reel for the sale?", True),
         ("再做一个森林的视频", True),
         ("生成一段新的视频", True),
+        ("做一个 海边的视频", True),
+        ("再做一个 森林的视频 竖屏 15秒", True),
         ("Make the sneaker video 10 seconds.", False),
         ("make the title red", False),
         ("把视频剪成 10 秒", False),

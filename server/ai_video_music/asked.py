@@ -825,9 +825,11 @@ _FILE_DOT = re.compile(
 # Chinese users often part clauses with a space, not a comma ("改回15秒 放在第3到6秒 标题保留"):
 # read as a comma, so a time range in one clause no longer hides the length said in another. A
 # space before a number parts clauses only after a word that ends one ("改短点 15秒"), never after
-# one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒").
+# one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒"); nor a photo's name from
+# the place it goes ("海滩那张 放最后": one ask).
 _ZH_GAP = re.compile(
-    r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?![左上以之内钟])(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上以之内钟])(?=[\u4e00-\u9fff])"
+    r"|(?<=[张片图])[ \t\u3000]+(?![左上以之内钟放挪移排])(?=[\u4e00-\u9fff])"
     r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
@@ -841,8 +843,9 @@ def _zh_gaps(text: str) -> str:
     return _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
 
 
-def _sentences(text: str, quote: str = " ") -> list[str]:
-    text = _zh_gaps(text)
+def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
+    """``gaps``: a space that parts Chinese clauses read as a comma (:func:`_zh_gaps`)."""
+    text = _zh_gaps(text) if gaps else text
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
@@ -1083,7 +1086,8 @@ def asks_for_a_video(prompt: str) -> bool:
     video to be made, rather than an edit of the one there."""
     return any(
         _EN_NEW_VIDEO.search(sentence) or _ZH_NEW_VIDEO.search(sentence)
-        for sentence in _sentences(prompt)
+        # "做一个 海边的视频": one ask, whatever space stands in it
+        for sentence in _sentences(prompt, gaps=False)
         if _is_request(sentence)
     )
 
