@@ -361,3 +361,18 @@ async def test_a_request_about_the_seaside_video_is_held_while_another_is_curren
     assert len(requests_to(sim, "run_sse")) == sent, "not sent to 视频 2"
     same = await ask(rich, "generate", {"prompt": "把海边那张放最后"})
     assert same["status"] != "needs_confirmation", same
+
+
+@pytest.mark.anyio
+async def test_a_description_the_user_gave_the_current_video_is_its_own(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    beach, city = tmp_path / "beach.jpg", tmp_path / "city-lights.jpg"
+    for path in (beach, city):
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    await ask(rich, "upload", {"files": [str(beach)]})
+    await ask(rich, "generate", {"prompt": "做一个10秒的视频"})
+    await ask(rich, "upload", {"files": [str(city)], "new_project": True})
+    await ask(rich, "generate", {"prompt": "做一个海边民宿的宣传视频 10秒"})
+    out = await ask(rich, "generate", {"prompt": "海边民宿那个视频的音乐换成欢快点的"})
+    assert out["status"] != "needs_confirmation", out

@@ -191,7 +191,10 @@ class VideoService:
         }
         texts: dict[str, list[str]] = {}
         for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
-            texts.setdefault(gen.project_id or "", []).extend(quoted(gen.prompt))
+            # The current project's own words count whole ("做个海边民宿的视频"): never held for
+            # a description the user gave it; another's only by the texts quoted in it.
+            said = [gen.prompt] if gen.project_id == current.id else quoted(gen.prompt)
+            texts.setdefault(gen.project_id or "", []).extend(said)
         return described(prompt, current, others, files, texts)
 
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
