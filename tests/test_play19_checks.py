@@ -21,7 +21,7 @@ import pytest
 from mcp import Client
 
 from ai_video_music import replies
-from ai_video_music.asked import read
+from ai_video_music.asked import only_questions, read
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described
 from ai_video_music.models import SessionState
@@ -376,3 +376,30 @@ async def test_a_description_the_user_gave_the_current_video_is_its_own(
     await ask(rich, "generate", {"prompt": "做一个海边民宿的宣传视频 10秒"})
     out = await ask(rich, "generate", {"prompt": "海边民宿那个视频的音乐换成欢快点的"})
     assert out["status"] != "needs_confirmation", out
+
+
+ASIDE = "标题字换成白色带黑边的 大一点 然后视频最后加一句「订房请私信」 对了这个背景音乐能商用吗 我要投dou+的"
+
+
+@pytest.mark.parametrize(
+    "prompt", [ASIDE, "make it 10 seconds, by the way is the music free?", "把音乐删掉 顺便问一下 能商用吗"]
+)
+def test_an_aside_question_leaves_the_edit_before_it_an_ask(prompt: str) -> None:
+    assert not only_questions(prompt), prompt
+
+
+@pytest.mark.anyio
+async def test_an_export_lists_an_unchanged_request_with_a_question_aside_as_missing(
+    rich: Client, sim: Simulator, image: Path
+) -> None:
+    """Step 6: the export's not_in_file was empty though "「订房请私信」" had never landed (its aside
+    "对了…能商用吗" made the whole request read as a question)."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "做一个20秒的视频 开头加个标题「听海小筑」"})
+    sim.configure(next_lie=True)
+    out = await ask(rich, "generate", {"prompt": ASIDE})
+    if out["status"] == "needs_confirmation":
+        out = await ask(rich, "generate", {"prompt": ASIDE, "accept_cost": True})
+    assert out["timeline_changed"] is False, out
+    done = await export_done(rich)
+    assert done["not_in_file"] and "订房请私信" in done["reply"], done

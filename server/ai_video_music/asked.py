@@ -843,9 +843,23 @@ def _zh_gaps(text: str) -> str:
     return _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
 
 
+# "…最后加一句「订房请私信」 对了这个背景音乐能商用吗", "make it 10 seconds, by the way is the music
+# free?": an aside opens a sentence of its own, so a question after an edit leaves the edit an ask.
+_ASIDE_OPENS = re.compile(
+    r"[，,、\s]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|顺便|另外问一下|还有个问题|还想问一下|想问一下)"
+    r"|(?i:(?:btw|by\s+the\s+way|also\s+quick\s+question|quick\s+question|one\s+more\s+question)\b))"
+)
+
+
+def _asides(text: str) -> str:
+    """``text`` with a sentence break before an aside (never inside a quote)."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+    return _ASIDE_OPENS.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "。", text)
+
+
 def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
     """``gaps``: a space that parts Chinese clauses read as a comma (:func:`_zh_gaps`)."""
-    text = _zh_gaps(text) if gaps else text
+    text = _asides(_zh_gaps(text) if gaps else text)
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
