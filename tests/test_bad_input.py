@@ -521,3 +521,30 @@ async def test_a_wildcard_of_hundreds_of_folder_levels_is_told_not_a_crash(
     # A few levels with ".." are still walked, as glob walks them.
     near = str(tmp_path) + "/" + "d/../" * 5 + "*.jpg"
     assert list(uploads.iter_glob(near, time.monotonic() + 30)) == glob.glob(near)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("/tmp/" + "a" * 300 + "*.jpg", "input.name_too_long"),
+        ("/tmp/" + "*a" * 200 + "b.jpg", "input.name_too_long"),
+        ("/tmp/" + "a/" * 3000 + "*.jpg", "input.path_too_long"),
+        ("/tmp/" + "a/" * 3000 + "x.jpg", "input.path_too_long"),
+        ("/tmp/x\x00y.jpg", "input.nul_in_path"),
+        ("~nosuchuser19/a.jpg", "input.no_such_home"),
+        ("~nosuchuser19/*.jpg", "input.no_such_home"),
+    ],
+)
+async def test_paths_no_file_can_have_are_told_not_a_crash(mcp: Client, typed: str, key: str) -> None:
+    """attack19 L3: an over-long name or path behind a wildcard, a NUL byte and the home folder
+    of an account that doesn't exist crashed the tool ("Error executing tool upload")."""
+    answer = error_text(await call(mcp, "upload", {"files": [typed]}))
+    assert "Error executing tool" not in answer
+    assert t(key + ".remedy", "en") in answer, answer
+    assert len(answer) < 1000  # a 6,000-character path is named shortened
+    assert "\x00" not in answer
+
+
+async def test_a_path_of_no_account_is_told_in_chinese_too(mcp_zh: Client) -> None:
+    answer = error_text(await call(mcp_zh, "upload", {"files": ["~nosuchuser19/a.jpg"]}))
+    assert says(answer, "input.no_such_home", "zh", path="~nosuchuser19/a.jpg"), answer

@@ -23,6 +23,7 @@ from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.models import RenderStatus, SessionInfo
 from ai_video_music.projects import Language, Projects
+from ai_video_music.renders import part_name, part_prefix
 from ai_video_music.simulator import SimConfig, Simulator
 from ai_video_music.sse import AgentEvent, TextEvent, ToolCallEvent
 from ai_video_music.store import Store
@@ -805,6 +806,32 @@ async def test_download_from_storage_sends_no_credentials_and_is_complete(
         hit["authorization"] is False and hit["attribution"]["x-skill-source"] is None for hit in storage_hits
     )
     assert requests_to(sim, "download")[0]["authorization"] is True
+
+
+async def test_a_link_planted_at_the_part_files_name_is_never_written_through(
+    client: NemoClient, tmp_path: Path
+) -> None:
+    """attack19 L5: in an output folder another account can write to, a symlink by the part
+    file's name must not turn the download into a write over the file it points at."""
+    _, status = await _finished_render(client)
+    assert status.output_url
+    victim = tmp_path / "profile"
+    victim.write_text("the user's own file\n", encoding="utf-8")
+    part = tmp_path / "video.mp4.part"
+    part.symlink_to(victim)
+    await client.download(status.output_url, part)
+    assert victim.read_text(encoding="utf-8") == "the user's own file\n"
+    assert not part.is_symlink() and part.read_bytes()[4:8] == b"ftyp"
+
+
+def test_each_download_attempt_gets_a_fresh_part_name() -> None:
+    """The part file's name can't be guessed ahead of the download, and a resumed download
+    still recognises the parts of its render."""
+    name = "spring-sale-2026-12-06-1844.mp4"
+    first, second = part_name(name, "render_a"), part_name(name, "render_a")
+    assert first != second
+    assert first.startswith(part_prefix(name, "render_a")) and first.endswith(".part")
+    assert not part_name(name, "render_b").startswith(part_prefix(name, "render_a"))
 
 
 async def test_a_dropped_download_is_retried_and_a_persistent_drop_is_reported(

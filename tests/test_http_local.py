@@ -623,6 +623,42 @@ def test_our_own_connections_are_found_by_netlink_and_by_proc(address: str) -> N
                     assert httpguard.diag_owner(gone, ends[1]) is None
 
 
+@pytest.mark.skipif(not os.path.exists("/proc/net/tcp"), reason="Linux only")
+def test_a_connection_its_client_closed_has_no_owner_to_tell() -> None:
+    """attack19 L2: once the client's process has closed its end (TIME_WAIT, FIN_WAIT2) the
+    kernel reports it as uid 0: a server run as root took another account's request for its own.
+    Such an end reads as "owner unknown", and so is refused, whoever the server runs as."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(1)
+        client = socket.create_connection(listener.getsockname()[:2])
+        accepted, _ = listener.accept()
+        ends = (client.getsockname()[:2], accepted.getsockname()[:2])
+        client.close()  # its FIN is sent: that end is no longer ESTABLISHED
+        assert accepted.recv(1) == b""
+        accepted.close()
+        assert httpguard.socket_owner(*ends) is None
+        with contextlib.suppress(OSError):  # netlink may be closed to us (a container)
+            assert httpguard.diag_owner(*ends) is None
+
+
+def test_only_an_established_lines_uid_is_read_from_procs_table(tmp_path: Path) -> None:
+    """The same rule read from /proc/net/tcp's own format (state 06 is TIME_WAIT, owned by 0)."""
+    client, server = ("127.0.0.1", 40001), ("127.0.0.1", 8765)
+    local, remote = (httpguard._proc_address(*end)[1] for end in (client, server))
+
+    def table(state: str, uid: int) -> dict[int, str]:
+        path = tmp_path / f"tcp-{state}"
+        header = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid\n"
+        line = f"   0: {local} {remote} {state} 00000000:00000000 00:00000000 00000000  {uid}  0 12345 1\n"
+        path.write_text(header + line, encoding="utf-8")
+        return {4: str(path)}
+
+    assert httpguard.socket_owner(client, server, table("01", 1234)) == 1234
+    assert httpguard.socket_owner(client, server, table("06", 0)) is None  # TIME_WAIT
+    assert httpguard.socket_owner(client, server, table("05", 1234)) is None  # FIN_WAIT2
+
+
 def test_where_nothing_tells_the_account_the_secret_alone_decides(monkeypatch: pytest.MonkeyPatch) -> None:
     """Not Linux, or WSL 1 (its /proc lists no sockets): today's behaviour, said once at start."""
 

@@ -64,6 +64,9 @@ def test_ordinary_links_pass(url: str) -> None:
         ("https://172.16.0.1/", Refusal.LOCAL),
         ("https://[fd00::1]/", Refusal.LOCAL),
         ("https://[fe80::1]/", Refusal.LOCAL),
+        ("https://[fec0::1]/", Refusal.LOCAL),  # site-local (attack19 L4)
+        ("https://[fec0:0:0:ffff::1]/", Refusal.LOCAL),  # Windows' default DNS server
+        ("https://[feff::1]/", Refusal.LOCAL),
         ("https://xn--nemovido-k2a.ai/r.mp4", Refusal.LOOKALIKE),  # punycode
         ("https://nemovidеo.ai/r.mp4", Refusal.LOOKALIKE),  # a Cyrillic е
         ("https://static1.nemovideo.ai\u2024evil.com/r.mp4", Refusal.LOOKALIKE),  # one-dot leader
@@ -118,6 +121,11 @@ def test_a_link_with_invisible_characters_is_refused(url: str) -> None:
         "\u17b4",  # Khmer inherent vowel (Mn)
         "\ue000",  # private use (Co)
         "\U000e0fff",  # reserved, default-ignorable
+        "\u1160",  # Hangul jungseong filler
+        # attack19 L4: drawn as a blank, yet neither Cf nor default-ignorable.
+        "\u2800",  # Braille pattern blank
+        "\U00016fe4",  # Khitan small script filler (Mn)
+        "\U0001d159",  # musical symbol null notehead
     ],
 )
 def test_a_link_with_a_default_ignorable_or_unknown_character_is_refused(char: str) -> None:
@@ -171,6 +179,8 @@ def test_a_link_with_ordinary_non_ascii_letters_passes() -> None:
         "nas.localdomain6",
         "demo.localdev.me",  # a public wildcard to 127.0.0.1 (ingress-nginx's docs)
         "x.fuf.me",
+        "traefik.me",  # a public wildcard to 127.0.0.1 (attack19 L4)
+        "app.traefik.me",
         "kubernetes.default",  # completed by a pod's search domains: the cluster's API server
         "metrics-server.kube-system",
     ],
@@ -232,3 +242,10 @@ def test_upload_links_to_private_or_look_alike_hosts_are_refused_in_words(url: s
     with pytest.raises(errors.InputError) as info:
         check_upload_url(url)
     assert info.value.message_key == key
+
+
+@pytest.mark.parametrize("address", ["fec0::1", "fec0:0:0:ffff::1", "feff::1"])
+def test_a_site_local_address_is_never_connected_to(address: str) -> None:
+    """attack19 L4: ipaddress calls fec0::/10 global; the pin's judgement must not."""
+    assert not PRODUCTION.address_allowed(address)
+    assert PRODUCTION.address_allowed("2606:4700::1111")

@@ -93,7 +93,7 @@ async def test_credits_count_a_running_request_as_running_and_name_the_one_proje
             assert working["status"] == "working"
             during = await ask(client, "credits")
             assert during["session_requests"] == 1 and during["session_credits_used"] is None
-            assert "1 request(s) still running, not charged yet" in during["reply"]
+            assert "1 request is still running, not charged yet" in during["reply"]
             assert "0 requests" not in during["reply"] and "used 0 credits" not in during["reply"]
         await ask(client, "status")  # the answer, told
         after = await ask(client, "credits")

@@ -240,8 +240,8 @@ async def test_cancel_right_after_a_refused_request_says_nothing_was_sent(
 @pytest.mark.parametrize(
     ("question", "total"),
     [
-        ("what did all of this cost me in total?", "used 150 credits in total (2 requests"),
-        ("这个视频一共花了多少积分？", "共消耗 150 积分（2 个请求"),
+        ("what did all of this cost me in total?", "sent 2 requests; they used 150 credits in total"),
+        ("这个视频一共花了多少积分？", "发送了 2 个请求，共消耗 150 积分"),
     ],
 )
 async def test_asked_what_it_all_cost_the_credits_answer_sums_this_conversations_requests(

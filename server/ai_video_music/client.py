@@ -15,6 +15,7 @@ import io
 import logging
 import mimetypes
 import os
+import stat
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import ExitStack
@@ -343,8 +344,11 @@ class NemoClient(Transport):
         *,
         on_bytes: Callable[[int], None] | None = None,
         deadline: float | None = None,
+        on_source: Callable[[str], None] | None = None,
     ) -> int:
         """Stream ``url`` into ``dest`` (a part file the caller owns and later renames); returns its size.
+        ``on_source`` is told the URL the bytes came from (after redirects): only that one was
+        verified, so only that one may be kept as the video's link.
 
         Bounded: a size cap (also after decompression), one overall deadline for every attempt and
         redirect (``deadline``, monotonic; default ``download_timeout`` from now) and a minimum rate
@@ -355,12 +359,17 @@ class NemoClient(Transport):
         end = time.monotonic() + self.settings.download_timeout if deadline is None else deadline
         try:
             with anyio.fail_after(max(0.0, end - time.monotonic())):
-                return await self._download(url, dest, on_bytes, end)
+                return await self._download(url, dest, on_bytes, end, on_source)
         except TimeoutError:
             raise DownloadError("download.deadline", wait=Wait(self.settings.download_timeout)) from None
 
     async def _download(
-        self, url: str, dest: Path, on_bytes: Callable[[int], None] | None, end: float
+        self,
+        url: str,
+        dest: Path,
+        on_bytes: Callable[[int], None] | None,
+        end: float,
+        on_source: Callable[[str], None] | None,
     ) -> int:
         cap = self.settings.max_download_bytes
         for _ in range(_MAX_REDIRECTS + 1):
@@ -402,6 +411,8 @@ class NemoClient(Transport):
                     raise DownloadError("download.storage_unreachable", host=host) from err
                 raise DownloadError("download.storage_silent", host=host) from err
             if not location:
+                if on_source is not None:
+                    on_source(target)
                 return size
             url = location[0]
         raise BadResponseError("error.redirects")
@@ -414,7 +425,7 @@ class NemoClient(Transport):
         window_start, window_bytes = time.monotonic(), 0
         pending = bytearray()  # bytes gathered for one write: a thread hop per megabyte, not per read
         try:
-            fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            fd = open_part(dest)
             with os.fdopen(fd, "wb") as fh:
                 try:
                     # Each read as it arrives (batch=None): the rate is checked on every read, so a
@@ -498,6 +509,24 @@ class NemoClient(Transport):
             return reader.stats.text_cut
 
         return await self._exchange(request, consume)
+
+
+def open_part(path: Path) -> int:
+    """A new part file of our own at ``path``, open for writing. Whatever has the name is removed
+    first (an earlier attempt's part; or, in an output folder other accounts can write to, a
+    link one of them planted: unlinking it never touches its target), then the file is created
+    exclusively without following links, so a name planted meanwhile fails the write instead of
+    redirecting it into another file; and it is checked to be a plain file of ours."""
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+    fd = os.open(path, flags, 0o600)
+    info = os.fstat(fd)
+    geteuid = getattr(os, "geteuid", None)
+    if not stat.S_ISREG(info.st_mode) or (geteuid is not None and info.st_uid != geteuid()):
+        os.close(fd)
+        raise OSError(errno.EEXIST, "not a new file of our own", str(path))
+    return fd
 
 
 def disk_error(err: OSError, where: Path) -> NemoError:

@@ -81,31 +81,72 @@ class Consent:
         elsewhere: Project | None = None,
         named: tuple[Project, str] | None = None,
         made: str | None = None,
+        new: bool = False,
+        occupied: Project | None = None,
     ) -> GenerateOutput:
         """A request that speaks of the user's photos, for a project holding none and no video:
-        it would be made from nothing (a generation's price). Said, not sent; accept_cost=true
-        sends it as it is. ``where``: the sentence's subject (a new project, the first, a name)."""
+        it would be made from nothing (a generation's price). Said, not sent, before any cost
+        check (free), with its price both ways: as it is, and once the photos are there (an
+        edit's). accept_cost=true sends it as it is, when the balance can pay that.
+
+        ``where``: the sentence's subject (a new project, the first, a name). ``made``: the project
+        the request was for exists. ``new``: a new_project request: its photos go up with
+        new_project=true, then the request goes without it. ``named``: the project holding a
+        file the words name; ``occupied``: the current project, when it holds another video
+        (never where this request's photos go)."""
         left = "?" if balance is None else f"{balance:g}"
-        text = t("media.none", lang, where=where, cost=GENERATION_COST, left=left)
-        # ``made``: the project the request was for exists: the step names it, never new_project
-        # (the same arguments would make a second, empty project: play18en F14).
-        step = t("next.no_media", lang) if made is None else t("next.no_media_made", lang, name=made)
+        parts = [
+            t("media.none", lang, where=where, cost=GENERATION_COST, left=left),
+        ]
+        if made is not None:
+            photos = t("next.no_media.made", lang, name=made)
+        elif new:
+            photos = t("next.no_media.new", lang)
+        else:
+            photos = t("next.no_media.first", lang)
+        avoid: dict[str, str] = {}
         if elsewhere is not None:  # the step names the project the sentence names, never "above"
             count = self.s.store.media_page(elsewhere.id, 1)[1]
             name = elsewhere.name or elsewhere.id
-            text = join_sentences([text, t("media.elsewhere", lang, count=count, name=name)], lang)
-            step = t("next.no_media_in", lang, name=name)
+            parts.append(t("media.elsewhere", lang, count=count, name=name))
+            photos = t("next.no_media.in", lang, name=name)
         elif named is not None:  # a file the words name is in another project: named, both
             holder, file = named
             name = holder.name or holder.id
-            text = join_sentences([text, t("media.named_elsewhere", lang, file=file, name=name)], lang)
-            step = t("next.no_media_in", lang, name=name)
+            parts.append(t("media.named_elsewhere", lang, file=file, name=name))
+            if not self.s.store.has_turns(holder.id) and not self.s.store.project_renders(holder.id, 1):
+                photos = t("next.no_media.in", lang, name=name)  # uploads only: no video to replace
+            else:
+                avoid[holder.id] = name
+        if new and occupied is not None:
+            avoid[occupied.id] = occupied.name or occupied.id
+        for name in avoid.values():  # play19en F3: never where another video is
+            photos = join_sentences([photos, t("next.not_there", lang, name=name)], lang)
+        # The price once the photos are there (play19en F7): a video from uploads, an edit's.
+        parts.append(t("media.with_photos", lang, cost=EDIT_COST))
+        steps = [photos]
+        can_nothing = balance is None or balance >= GENERATION_COST
+        if balance is not None and balance < EDIT_COST:
+            parts.append(t("media.short_both", lang, left=left, more=self.s.more_credits(lang)))
+            steps.append(t("next.credits_low", lang))
+        elif not can_nothing:
+            parts.append(t("media.short_nothing", lang, left=left))
+        if can_nothing:
+            without = (
+                t("next.no_media.without", lang)
+                if made is None
+                else t("next.no_media.without_made", lang, name=made)
+            )
+            steps = [join_sentences([t("next.no_media.ask", lang), photos, without], lang), *steps[1:]]
+        text = join_sentences(parts, lang)
         return GenerateOutput(
             language=lang,
-            status="needs_confirmation",
+            # Confirming sends it from nothing: only when the balance can pay that (else NemoVideo
+            # refuses it, and confirming can't help).
+            status="needs_confirmation" if can_nothing else "cannot_run",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[step],
+            next_steps=steps,
             cost_warning=text,
             credits_left=balance,
             project=project,
@@ -126,14 +167,28 @@ class Consent:
         request would be charged all the same (about ``cost``). Said with what was uploaded, not
         sent; accept_cost=true sends it as it is."""
         said = no_such_file_item(absent, lang, sentence=True)
-        text = join_sentences([said, t("no_such_file.not_sent", lang, cost=cost)], lang)
+        parts = [said, t("no_such_file.not_sent", lang, cost=cost)]
+        if cost != EDIT_COST:  # made from nothing as it is; from the uploads once the file is there
+            parts.append(t("no_such_file.with_file", lang, cost=EDIT_COST))
         names = quote_list([str(n) for n in absent.get("names") or []], lang)
+        steps = [t("next.no_such_file_confirm", lang, names=names)]
+        can_without = balance is None or balance >= cost
+        left = "?" if balance is None else f"{balance:g}"
+        if balance is not None and balance < EDIT_COST:
+            parts.append(t("media.short_both", lang, left=left, more=self.s.more_credits(lang)))
+            steps.append(t("next.credits_low", lang))
+        elif not can_without:
+            parts.append(t("no_such_file.short_without", lang, left=left))
+        if can_without:
+            without = t("next.no_such_file_confirm.without", lang, cost=cost, project=name)
+            steps[0] = join_sentences([steps[0], without], lang)
+        text = join_sentences(parts, lang)
         return GenerateOutput(
             language=lang,
-            status="needs_confirmation",
+            status="needs_confirmation" if can_without else "cannot_run",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.no_such_file_confirm", lang, names=names, cost=cost, project=name)],
+            next_steps=steps,
             cost_warning=text,
             credits_left=balance,
             project=project,
@@ -240,7 +295,10 @@ class Consent:
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
-            told = self.s.store.told_turn(project.id, key)
+            # A repeat of a request of another project (asked with new_project): its own record
+            # tells whether it landed, never "not sent" for want of one here.
+            where = repeat_of.project_id if repeat_of is not None and repeat_of.project_id else project.id
+            told = self.s.store.told_turn(where, key)
             if told is None and repeat_of is None:
                 return None
         refused = self.refused_last(project) if ask else None  # before this one is recorded

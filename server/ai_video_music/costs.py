@@ -48,8 +48,9 @@ class Cost:
 
     used: float | None  # None when it can't be told apart from another request's
     left: float
-    joint: float | None = None  # the balance's fall while it and others ran together
+    joint: float | None = None  # what it and the others it ran with used together (None: not yet)
     shared_with: tuple[str, ...] = ()  # the other requests' project names
+    group: tuple[str, ...] = ()  # the ids of the requests measured together (it among them)
 
 
 def gate(balance: float | None, generating: bool) -> Gate | None:
@@ -70,6 +71,15 @@ def cost_of(gen: Generation) -> Cost | None:
         return None
     fall = max(0.0, gen.credits_before - gen.credits_after)
     if gen.shared:
+        joint = gen.fact_map.get("joint")
+        if isinstance(joint, dict) and isinstance(joint.get("ids"), list):
+            used = joint.get("used")
+            together = float(used) if isinstance(used, int | float) else None
+            if together is None and joint.get("open") is False:
+                return None  # no balance read around them: not known, and nothing will tell it
+            ids = tuple(str(i) for i in joint["ids"])
+            return Cost(None, gen.credits_after, together, tuple(gen.shared), ids)
+        # Recorded before joint figures (this turn's own window only).
         return Cost(None, gen.credits_after, fall, tuple(gen.shared))
     return Cost(fall, gen.credits_after)
 
@@ -87,16 +97,24 @@ class Spent:
 
     used: float = 0.0  # the sum of the costs told per request
     counted: int = 0  # requests in that sum
-    shared: int = 0  # requests whose cost is only known jointly with another's
+    shared: int = 0  # requests whose cost is only known jointly with another's (older records)
     joint: float = 0.0  # the largest joint figure among those (they overlap: never summed)
     unknown: int = 0  # finished, but a balance around it wasn't read
     running: int = 0  # not finished yet: no cost known
+    together: float = 0.0  # what groups of requests that ran at once used, each group once
+    grouped: int = 0  # requests in those groups
+    pending: int = 0  # finished, in a group with one still running: the group's figure comes then
+    with_projects: tuple[str, ...] = ()  # the other projects whose requests shared a group
+    groups: int = 0  # how many such groups
 
 
 def spent(gens: Iterable[Generation]) -> Spent:
-    """The requests' costs from their records (each request's own cost, never another's)."""
-    used = joint = 0.0
-    counted = shared = unknown = running = 0
+    """The requests' costs from their records (each request's own cost, never another's; a
+    group of requests that ran at once: their joint figure, once per group)."""
+    used = joint = together = 0.0
+    counted = shared = unknown = running = grouped = pending = 0
+    groups: set[tuple[str, ...]] = set()
+    names: set[str] = set()
     for gen in gens:
         if gen.status is TurnState.RUNNING:
             running += 1
@@ -104,13 +122,35 @@ def spent(gens: Iterable[Generation]) -> Spent:
         cost = cost_of(gen)
         if cost is None:
             unknown += 1
+        elif cost.used is None and cost.group:
+            names.update(cost.shared_with)
+            if cost.joint is None:
+                pending += 1
+                continue
+            grouped += 1
+            if cost.group not in groups:
+                groups.add(cost.group)
+                together += cost.joint
         elif cost.used is None:
+            names.update(cost.shared_with)
             shared += 1
             joint = max(joint, cost.joint or 0.0)
         else:
             used += cost.used
             counted += 1
-    return Spent(used, counted, shared, joint, unknown, running)
+    return Spent(
+        used,
+        counted,
+        shared,
+        joint,
+        unknown,
+        running,
+        together,
+        grouped,
+        pending,
+        tuple(sorted(names)),
+        len(groups),
+    )
 
 
 def more_credits(anonymous: bool, registration_link: Callable[[], str], lang: Lang) -> str:

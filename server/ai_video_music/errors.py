@@ -102,6 +102,40 @@ class InputError(NemoError):
         super().__init__(key, remedy=remedy, detail=detail, **params)
 
 
+class NothingUploadedError(InputError):
+    """Some of the files named for one upload can't be used, so none was sent (an upload goes
+    all or nothing): each one's own reason, how many of the others were fine (they were not
+    uploaded either), and the way forward."""
+
+    key = "upload.none_sent"
+
+    def __init__(self, bad: list[tuple[str, InputError]], fine: int) -> None:
+        self.bad = bad
+        self.fine = fine
+        super().__init__()
+
+    def message(self, lang: Lang) -> str:
+        parts = [t("upload.none_sent", lang)] + [err.message(lang) for _, err in self.bad]
+        if self.fine:
+            parts.append(
+                t(
+                    "upload.none_sent.others_one" if self.fine == 1 else "upload.none_sent.others",
+                    lang,
+                    n=self.fine,
+                )
+            )
+        return join_sentences(parts, lang)
+
+    def remedy(self, lang: Lang) -> str:
+        own = list(dict.fromkeys(r for r in (err.remedy(lang) for _, err in self.bad) if r))
+        if not self.fine:  # nothing else to send: each file's own remedy
+            return join_sentences(own, lang)
+        left, right = ("「", "」") if lang == "zh" else ("“", "”")  # as replies.quote_list
+        names = t("list.sep", lang).join(f"{left}{shown(name, NAME_CHARS)}{right}" for name, _ in self.bad)
+        key = "upload.none_sent.remedy_one" if len(self.bad) == 1 else "upload.none_sent.remedy"
+        return join_sentences([t(key, lang, names=names), *own], lang)
+
+
 class UnsupportedFileTypeError(InputError):
     """Backend code 4001, also raised locally before any byte is sent."""
 

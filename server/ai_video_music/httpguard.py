@@ -13,8 +13,10 @@ Three checks on every request, before the MCP app sees it:
 - **the connecting account** (Linux): the client's end of the TCP connection must belong to
   the account the server runs as (its ``uid`` in ``/proc/net/tcp``/``tcp6``), else 403. A
   secret another account collected (by listening on our port while the server was down: the
-  user's own client hands it to whoever listens there) is of no use to it. Where the table
-  can't tell (no ``/proc``), the secret alone keeps other accounts out, as before.
+  user's own client hands it to whoever listens there) is of no use to it. An end that is no
+  longer ESTABLISHED (closed by its process: the kernel then reports it as root's) has no owner
+  to tell, and is refused. Where the table can't tell (no ``/proc``), the secret alone keeps
+  other accounts out, as before.
 
 Refusals are logged with the request's path escaped and capped (:func:`sanitize.for_log`: a
 web page chooses it), at most a few lines a minute and then one line with the count.
@@ -87,6 +89,11 @@ class Verdict:
 # --- which account is at the other end (Linux) ------------------------------------------------------
 
 PROC_TABLES = {4: "/proc/net/tcp", 6: "/proc/net/tcp6"}
+# Only an open connection's end has an owner to tell: once its process has closed it (FIN_WAIT2,
+# TIME_WAIT) the kernel reports the end as uid 0, root's, whoever opened it. A server run as root
+# would take that for its own account, so any other state reads as "owner unknown" (refused): a
+# client waiting for its answer is always ESTABLISHED.
+TCP_ESTABLISHED = 1
 Endpoint = tuple[str, int]
 # Who owns the client's end of a connection to us: (client, server) -> uid, None when unknown.
 Owner = Callable[[Endpoint, Endpoint], "int | None"]
@@ -104,7 +111,8 @@ def _proc_address(host: str, port: int) -> tuple[int, str]:
 def socket_owner(client: Endpoint, server: Endpoint, tables: dict[int, str] = PROC_TABLES) -> int | None:
     """The uid of the account whose socket is ``client``'s end of its TCP connection to ``server``
     on this machine (the line whose local address is the client's and remote is ours), or None
-    when no such line is found. Raises OSError when the table can't be read.
+    when no such line is found or that end is no longer ESTABLISHED (:data:`TCP_ESTABLISHED`).
+    Raises OSError when the table can't be read.
 
     Reading the table costs the kernel a walk of every TCP socket (~4 ms on a machine with a few
     hundred): the fallback where netlink (:func:`diag_owner`) can't be asked."""
@@ -118,7 +126,7 @@ def socket_owner(client: Endpoint, server: Endpoint, tables: dict[int, str] = PR
     # local rem st tx:rx tr:when retrnsmt uid ...
     fields = data[at : data.find(b"\n", at)].split()
     try:
-        return int(fields[6])
+        return int(fields[6]) if int(fields[2], 16) == TCP_ESTABLISHED else None
     except (IndexError, ValueError):
         return None
 
@@ -132,7 +140,7 @@ _NO_COOKIE = 0xFFFFFFFF
 def diag_owner(client: Endpoint, server: Endpoint) -> int | None:
     """As :func:`socket_owner`, asked of the kernel by netlink (``sock_diag``, what ``ss`` uses)
     for that one connection: ~15 µs instead of a walk of every socket. None when the kernel
-    knows no such connection; OSError when it can't be asked."""
+    knows no such connection, or it is no longer ESTABLISHED; OSError when it can't be asked."""
     family = socket.AF_INET6 if ":" in client[0] else socket.AF_INET
 
     def packed(host: str) -> bytes:
@@ -162,6 +170,8 @@ def diag_owner(client: Endpoint, server: Endpoint) -> int | None:
         raise OSError("an unexpected sock_diag answer")
     # inet_diag_msg: family, state, timer, retrans (4), the socket's id (48), expires, rqueue,
     # wqueue (12), then uid and inode.
+    if answer[16 + 1] != TCP_ESTABLISHED:
+        return None
     return int(struct.unpack_from("=I", answer, 16 + 64)[0])
 
 

@@ -76,6 +76,7 @@ _LOOPBACK_DOMAINS = (
     "local.gd",
     "localdev.me",  # ingress-nginx's docs
     "fuf.me",
+    "traefik.me",  # its bare names; its address-spelling ones are read by embedded_address
 )
 # This machine however a distribution spells it, as the last label (x.localhost6) or the first
 # before local domains: localhost4.localdomain4 (Fedora's, RHEL's and Amazon Linux's /etc/hosts).
@@ -203,7 +204,11 @@ def local_kind(host: str) -> str | None:
 def _address_kind(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> str | None:
     if address.is_loopback:
         return "loopback"
-    if isinstance(address, ipaddress.IPv6Address) and (address in _LOCAL_NAT64 or address in _NAT64_SPACE):
+    if isinstance(address, ipaddress.IPv6Address) and (
+        address in _LOCAL_NAT64 or address in _NAT64_SPACE or address.is_site_local
+    ):
+        # Site-local fec0::/10 is deprecated (RFC 3879), and so not in ipaddress's private table,
+        # but where it is still configured it is the local site (Windows' default DNS servers).
         return "private"
     return "private" if not address.is_global or address.is_multicast else None
 
@@ -381,6 +386,12 @@ _IGNORABLE_RANGES = (
 )
 
 
+# Characters drawn as a blank (or nothing) that are neither Cf nor Default_Ignorable: Braille
+# pattern blank (the usual "invisible name"), Khitan small script filler (Mn, a filler like the
+# Hangul ones above) and the musical null notehead.
+_BLANK_DRAWN = frozenset((0x2800, 0x16FE4, 0x1D159))
+
+
 def default_ignorable(char: str) -> bool:
     """Unicode's Default_Ignorable_Code_Point: shown as nothing where not supported."""
     point = ord(char)
@@ -388,7 +399,12 @@ def default_ignorable(char: str) -> bool:
 
 
 def _unseen(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in _UNSEEN_CATEGORIES or default_ignorable(char)
+    return (
+        char.isspace()
+        or unicodedata.category(char) in _UNSEEN_CATEGORIES
+        or default_ignorable(char)
+        or ord(char) in _BLANK_DRAWN
+    )
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:

@@ -50,14 +50,24 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def _unreadable(path: Path, err: OSError) -> InputError:
+MAX_NAME_BYTES = 255  # NAME_MAX on the common file systems
+
+
+def unreadable(path: Path, err: OSError) -> InputError:
+    """Why a path the user gave can't be read, as one of our sentences."""
     if isinstance(err, FileNotFoundError):
-        if path.is_symlink():
+        try:
+            link = path.is_symlink()
+        except OSError as other:  # the path too long to look at itself
+            return unreadable(path, other)
+        if link:
             return InputError("input.broken_link", path=str(path))
         return InputError("input.not_found", path=str(path))
     if isinstance(err, PermissionError):
         return InputError("input.permission", path=str(path))
     if err.errno == errno.ENAMETOOLONG:
+        if len(os.fsencode(path.name)) <= MAX_NAME_BYTES:  # the name is fine: the whole path is not
+            return InputError("input.path_too_long", path=str(path))
         return InputError("input.name_too_long", name=path.name[:60] + "…")
     if err.errno == errno.ELOOP:
         return InputError("input.symlink_loop", path=str(path))
@@ -98,7 +108,7 @@ def open_upload_file(path: Path) -> OpenedUpload:
     except RuntimeError:  # a symbolic link loop, before Python 3.13
         raise InputError("input.symlink_loop", path=str(path)) from None
     except OSError as err:
-        raise _unreadable(path, err) from None
+        raise unreadable(path, err) from None
     if resolved.is_dir():
         raise InputError("input.folder", path=str(path))
     try:
@@ -115,7 +125,7 @@ def open_upload_file(path: Path) -> OpenedUpload:
     except OSError as err:
         if err.errno == errno.ELOOP and resolved.is_symlink():
             raise InputError("input.changed", name=path.name) from None  # a link swapped in since
-        raise _unreadable(path, err) from None
+        raise unreadable(path, err) from None
     try:
         return OpenedUpload(path, fd, _checked_size(fd, named, path, resolved.name))
     except BaseException:
@@ -140,7 +150,7 @@ def _checked_size(fd: int, named: os.stat_result, path: Path, name: str) -> int:
         os.lseek(fd, 0, os.SEEK_SET)
         head = os.read(fd, 16)
     except OSError as err:
-        raise _unreadable(path, err) from None
+        raise unreadable(path, err) from None
     if sniff(head) is None:
         raise UnsupportedFileTypeError("input.not_media", name=name)
     return size

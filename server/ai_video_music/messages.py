@@ -195,6 +195,30 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "input.name_too_long.remedy": ("Rename the file to something shorter.", "请把文件改成较短的名字。"),
     "input.unreadable": ("{path} can't be read ({reason}).", "无法读取 {path}（{reason}）。"),
+    "input.path_too_long": (
+        "The path “{path}” is too long for this system.",
+        "路径“{path}”太长，系统无法处理。",
+    ),
+    "input.path_too_long.remedy": (
+        "Move the file to a folder with a shorter path, or give it a shorter name.",
+        "请把文件移到路径较短的文件夹，或给它改个短一些的名字。",
+    ),
+    "input.nul_in_path": (
+        "The path “{path}” holds a NUL character, which no file path can hold.",
+        "路径“{path}”含有 NUL 字符，文件路径中不可能有这个字符。",
+    ),
+    "input.nul_in_path.remedy": (
+        "Give the file's path again as it is on disk.",
+        "请按磁盘上的实际路径重新给出文件路径。",
+    ),
+    "input.no_such_home": (
+        "The path “{path}” starts with the home folder (~name) of an account this computer doesn't have.",
+        "路径“{path}”以某个账户的主文件夹（~用户名）开头，但本机没有这个账户。",
+    ),
+    "input.no_such_home.remedy": (
+        "Give the full (absolute) path, e.g. /Users/you/Pictures/photo.jpg.",
+        "请提供完整的绝对路径，例如 /Users/you/Pictures/photo.jpg。",
+    ),
     "input.not_regular": (
         "{path} isn't a regular file (a pipe or a device, say).",
         "{path} 不是普通文件（例如管道或设备）。",
@@ -933,12 +957,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "next.no_such_file_confirm": (
         "Tell the user no file named {names} is in this project. If they have it, call upload with it, "
-        "then send the request again. Only if they want it sent without that file, call generate again "
+        "then send the request again.",
+        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。",
+    ),
+    "next.no_such_file_confirm.without": (
+        "Only if they want it sent without that file, call generate again "
         'with project="{project}", the same prompt and accept_cost=true, and no new_project (the '
         "project is already there; about {cost} credits).",
-        "告诉用户这个项目里没有名为{names}的文件。如果用户有这个文件，先用 upload 上传，再发送请求。"
         '只有用户要求不用这个文件也照样发送时，才用 project="{project}"、同样的 prompt 加 accept_cost=true '
         "再调用 generate，不要传 new_project（项目已经建好；约 {cost} 积分）。",
+    ),
+    "no_such_file.with_file": (
+        "With that file uploaded, it costs about {cost} credits.",
+        "上传这个文件后再发送，约 {cost} 积分。",
+    ),
+    "no_such_file.short_without": (
+        "Sent without it, it can't run with {left} left.",
+        "剩余 {left} 积分，不用这个文件直接发送无法执行。",
     ),
     # A change of a kind the request said nothing of (asked.unasked): the fact, from the diff.
     "asked.unasked.music.replaced": (
@@ -1144,6 +1179,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not sent to it, and nothing was charged for it. Your other projects: {others}.",
         "你说这个视频不对，而当前项目是“{current}”：这条消息没有发给它，也没有为它扣积分。你的其他项目：{others}。",
     ),
+    "media.with_photos": (
+        "Once your photos are in it, it costs about {cost} credits (a video made from your uploads).",
+        "照片上传后再发送，约 {cost} 积分（用已上传的素材制作视频）。",
+    ),
+    "media.short_both": (
+        "Either way {left} credits are too few: {more}",
+        "无论哪种方式，剩余的 {left} 积分都不够：{more}",
+    ),
+    "media.short_nothing": (
+        "Made from nothing, it can't run with {left} left.",
+        "剩余 {left} 积分，凭空制作无法执行。",
+    ),
     "media.where_new": ("A new project would hold", "新项目里"),
     "media.where_none": ("Your first project would hold", "第一个项目里"),
     "media.where_named": ("“{name}” holds", "「{name}」里"),
@@ -1275,6 +1322,25 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "积分：这个请求与另一个请求（项目 {names}）同时进行，无法单独计算它的花费："
         "它运行期间余额减少了 {joint}（包括另一个请求在这段时间内的扣费）；剩余 {left}。",
     ),
+    "cost.together.one": (
+        "Credits: this request ran at the same time as another one (project {names}): together they "
+        "used {joint} credits; the split between them isn't known. {left} are left.",
+        "积分：这个请求与另一个请求（项目 {names}）同时进行：两者合计消耗 {joint} 积分，"
+        "各自花了多少无法分开计算。剩余 {left}。",
+    ),
+    "cost.together": (
+        "Credits: this request ran at the same time as {others} others (projects {names}): together "
+        "these {n} requests used {joint} credits; the split between them isn't known. {left} are left.",
+        "积分：这个请求与另外 {others} 个请求（项目 {names}）同时进行：这 {n} 个请求合计消耗 {joint} 积分，"
+        "各自花了多少无法分开计算。剩余 {left}。",
+    ),
+    "cost.together.pending": (
+        "Credits: this request ran at the same time as another one (project {names}) that is still "
+        "running, so its own cost can't be told apart: what they use together is known once that one "
+        "ends. {left} are left.",
+        "积分：这个请求与另一个仍在进行的请求（项目 {names}）同时进行，无法单独计算它的花费："
+        "两者合计的花费要等那个请求结束后才知道。剩余 {left}。",
+    ),
     "cost.repeat": (
         "Exactly this request was already sent {ago} and told. Sending it again asks NemoVideo to "
         "do it again and costs about {cost} credits ({left} left); it was not sent.",
@@ -1401,6 +1467,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已发送的智能体请求无法撤回：它会继续运行，积分也已扣除。做完后会告诉你结果。",
     ),
     # --- upload --------------------------------------------------------------------------------
+    "upload.none_sent": ("Nothing was uploaded:", "没有上传任何文件："),
+    "upload.none_sent.others_one": (
+        "An upload goes all or nothing, so the 1 other file named, which is fine, was not uploaded either.",
+        "一次上传要么全部上传、要么都不上传，所以另外 1 个没有问题的文件也没有上传。",
+    ),
+    "upload.none_sent.others": (
+        "An upload goes all or nothing, so the {n} other files named, which are fine, "
+        "were not uploaded either.",
+        "一次上传要么全部上传、要么都不上传，所以另外 {n} 个没有问题的文件也没有上传。",
+    ),
+    "upload.none_sent.remedy_one": (
+        "Either upload again without {names} (the others as they are), or put it right and upload "
+        "them all again:",
+        "可以去掉{names}后把其余文件再上传一次，或者先解决它的问题再全部重新上传：",
+    ),
+    "upload.none_sent.remedy": (
+        "Either upload again without {names} (the others as they are), or put them right and "
+        "upload them all again:",
+        "可以去掉{names}后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
+    ),
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
     "upload.skipped": (
         "Skipped (not an image, video or audio file): {names}.",
@@ -1436,6 +1522,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "apart; another device using the same account would count in it too).",
         "从这次对话开始，余额一共减少了 {fell}（新增的积分另算；同一账户在其他设备上的使用也会计入）。",
     ),
+    "credits.session.elsewhere": (
+        "Since this conversation started, the balance fell by {fell} (credits added, such as a "
+        "registration bonus or a top-up, counted apart): {ours} by this conversation's requests, so "
+        "{rest} were used outside this conversation (another device, the web editor, or someone else "
+        "using the account).",
+        "从这次对话开始，余额减少了 {fell}（注册赠送、充值等新增积分另算）："
+        "其中 {ours} 是本次对话的请求用掉的，"
+        "另外 {rest} 是在本次对话之外用掉的（其他设备、网页编辑器，或其他人在用这个账户）。",
+    ),
     "credits.session.last": (
         "The latest request (“{prompt}”) cost {used}.",
         "最近一次请求（「{prompt}」）花了 {used}。",
@@ -1453,12 +1548,52 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "积分：可用 {available}，运行中任务占用 {frozen}，共 {total}。"
         "由智能体从零生成一段视频约 100 积分，一次编辑或用已上传素材制作视频约 50 积分；导出免费。",
     ),
-    "credits.session": (
-        "This conversation's requests used {used} credits in total "
-        "({n} requests, each with its own cost as told).",
-        "本次对话的请求共消耗 {used} 积分（{n} 个请求，按每个请求告知的花费相加）。",
+    "credits.session.all.one": (
+        "This conversation sent 1 request; it used {used} credits.",
+        "本次对话发送了 1 个请求，消耗 {used} 积分。",
+    ),
+    "credits.session.all": (
+        "This conversation sent {n} requests; they used {used} credits in total, each with its own "
+        "cost as told.",
+        "本次对话发送了 {n} 个请求，共消耗 {used} 积分（按每个请求告知的花费相加）。",
+    ),
+    "credits.session.sent.one": ("This conversation sent 1 request.", "本次对话发送了 1 个请求。"),
+    "credits.session.sent": ("This conversation sent {n} requests.", "本次对话发送了 {n} 个请求。"),
+    "credits.session.own.one": (
+        "1 of them, with its own cost as told, used {used} credits.",
+        "其中 1 个请求的花费已单独告知：{used} 积分。",
+    ),
+    "credits.session.own": (
+        "{n} of them, each with its own cost as told, used {used} credits in total.",
+        "其中 {n} 个请求的花费已单独告知，合计 {used} 积分。",
+    ),
+    "credits.session.together.one": (
+        "1 ran at the same time as another request and used {used} credits together with it (the "
+        "split between them isn't known).",
+        "另有 1 个请求与其他请求同时进行，与之合计消耗 {used} 积分（各自花了多少无法分开计算）。",
+    ),
+    "credits.session.together": (
+        "{n} ran at the same time as another request: each group of requests that ran at once is "
+        "measured together, {used} credits in all (the split within a group isn't known).",
+        "另有 {n} 个请求与其他请求同时进行：同时进行的每组请求合计计算，"
+        "共 {used} 积分（组内各自花了多少无法分开计算）。",
+    ),
+    "credits.session.together.group": (
+        "{n} of them ran at the same time and used {used} credits together (the split between them "
+        "isn't known).",
+        "其中 {n} 个请求同时进行，合计消耗 {used} 积分（各自花了多少无法分开计算）。",
+    ),
+    "credits.session.sum": (
+        "In all, this conversation's requests used {used} credits.",
+        "本次对话的请求合计消耗 {used} 积分。",
     ),
     "credits.session.project": ("“{name}”: {used} ({n})", "「{name}」：{used}（{n} 个）"),
+    "credits.session.project.shared": (
+        "{n} shared with {others}",
+        "{n} 个请求与{others}的请求合计计算",
+    ),
+    "credits.session.project.only_shared": ("“{name}”: {shared}", "「{name}」：{shared}"),
+    "credits.session.project.and_shared": ("{own} + {shared}", "{own} + {shared}"),
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
     "credits.session.shared": (
         "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
@@ -1466,12 +1601,29 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "未计入上面的合计：{n} 个与其他请求同时进行的请求，无法单独计算花费"
         "（它们运行期间余额至少减少了 {joint}）。",
     ),
+    "credits.session.pending.one": (
+        "1 request ran at the same time as one still running: what they use together is known once it ends.",
+        "1 个请求与一个仍在进行的请求同时进行：两者合计的花费要等它结束后才知道。",
+    ),
+    "credits.session.pending": (
+        "{n} requests ran at the same time as one still running: what they use together is known "
+        "once it ends.",
+        "{n} 个请求与仍在进行的请求同时进行：合计的花费要等它结束后才知道。",
+    ),
+    "credits.session.unknown.one": (
+        "1 request's cost isn't known (the balance couldn't be read then).",
+        "1 个请求的花费未知（当时无法读取余额）。",
+    ),
     "credits.session.unknown": (
-        "Not in that sum: {n} request(s) whose cost isn't known (the balance couldn't be read then).",
-        "未计入上面的合计：{n} 个请求的花费未知（当时无法读取余额）。",
+        "{n} requests' cost isn't known (the balance couldn't be read then).",
+        "{n} 个请求的花费未知（当时无法读取余额）。",
+    ),
+    "credits.session.running.one": (
+        "1 request is still running, not charged yet: its cost is known once it finishes.",
+        "1 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.running": (
-        "{n} request(s) still running, not charged yet: their cost is known once they finish.",
+        "{n} requests are still running, not charged yet: their cost is known once they finish.",
         "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
     ),
     "credits.session.none": (
@@ -1666,6 +1818,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call status in about {seconds} s to read the timeline and see what changed.",
         "约 {seconds} 秒后调用 status，读取时间线，查看改了什么。",
     ),
+    "next.new_made": (
+        "The new project “{name}” is already made and current: when sending it again, leave out "
+        "new_project (that would start another, empty one).",
+        "新项目「{name}」已经建好并设为当前项目：再次发送时不要传 new_project（否则会再建一个空项目）。",
+    ),
     "next.after_new_project": (
         "Call upload with the new media, then generate.",
         "调用 upload 上传新素材，然后调用 generate。",
@@ -1808,30 +1965,50 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '先问用户指的是哪个项目，然后用 project="<那个项目的名字>" 和用户的请求调用 generate。'
         "只有用户确认就是要改“{current}”时，才用同样的 prompt 加 accept_cost=true 再调用 generate。",
     ),
-    "next.no_media": (
-        "Ask the user which they want. To use their photos: upload them into this project (upload "
-        "with the files), then send the request again. To make it without their photos once they "
-        "agree, call generate again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：把照片上传到这个项目（upload 并附上文件），再重新发送请求。"
+    "next.no_media.ask": ("Ask the user which they want.", "先问用户想要哪种。"),
+    "next.no_media.first": (
+        "To use their photos: upload them (upload with the files), then send the request again.",
+        "要用他们的照片：先上传照片（upload 并附上文件），再重新发送请求。",
+    ),
+    "next.no_media.made": (
+        "To use their photos: upload them into “{name}” (upload with the files), then send the "
+        "request again.",
+        "要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。",
+    ),
+    "next.no_media.new": (
+        "To use their photos: call upload with the files and new_project=true (that starts the new "
+        "project with them), then call generate with the same prompt and no new_project (it now goes "
+        "to the new project; new_project again would start another, empty one).",
+        "要用他们的照片：调用 upload 并附上文件、传入 new_project=true（这样新项目一开始就有这些照片），"
+        "然后用同样的 prompt 调用 generate，不要再传 new_project（请求会发到这个新项目；再传 new_project "
+        "会又建一个空项目）。",
+    ),
+    "next.no_media.in": (
+        "To use their photos: if they are the ones in “{name}” (it has no video yet), call generate "
+        'with project="{name}", the same prompt and no new_project. Otherwise call upload with the '
+        "files and new_project=true, then call generate with the same prompt and no new_project (it "
+        "now goes to the new project).",
+        "要用他们的照片：如果就是「{name}」里的那些（它还没有视频），"
+        '用 project="{name}"、同样的 prompt 调用 generate，不要传 new_project。'
+        "否则调用 upload 并附上文件、传入 new_project=true，然后用同样的 prompt 调用 generate，"
+        "不要再传 new_project（请求会发到这个新项目）。",
+    ),
+    "next.not_there": (
+        "Don't upload them into “{name}” or send the request there: that project holds another "
+        "video, which this request would replace.",
+        "不要把照片上传到「{name}」，也不要把请求发到那里：那个项目是另一个视频，这个请求会把它替换掉。",
+    ),
+    "next.no_media.without": (
+        "To make it without their photos once they agree, call generate again with the same "
+        "arguments and accept_cost=true.",
         "用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
-    "next.no_media_made": (
-        "Ask the user which they want. To use their photos: upload them into “{name}” (upload with the "
-        "files), then send the request again. To make it without their photos once they agree, call "
-        'generate with project="{name}", the same prompt and accept_cost=true, and no new_project (the '
-        "project is already there).",
-        "先问用户想要哪种。要用他们的照片：把照片上传到「{name}」（upload 并附上文件），再重新发送请求。"
+    "next.no_media.without_made": (
+        "To make it without their photos once they agree, call generate with "
+        'project="{name}", the same prompt and accept_cost=true, and no new_project (the project is '
+        "already there).",
         '用户同意不用照片制作时，用 project="{name}"、同样的 prompt 并传入 accept_cost=true 调用 generate，'
         "不要传 new_project（项目已经建好）。",
-    ),
-    "next.no_media_in": (
-        "Ask the user which they want. To use their photos: if they are the ones in “{name}”, call "
-        'generate with project="{name}" and no new_project; else upload them (upload with the files); '
-        "then send the request again. To make it without their photos once they agree, call generate "
-        "again with the same arguments and accept_cost=true.",
-        "先问用户想要哪种。要用他们的照片：如果就是「{name}」里的那些，"
-        '用 project="{name}" 调用 generate（不要传 new_project）；否则先上传照片（upload 并附上文件）；'
-        "再重新发送请求。用户同意不用照片制作时，用同样的参数并传入 accept_cost=true 再次调用 generate。",
     ),
     "next.get_credits": (
         "Share the link with the user; once they have more credits, send the request again.",

@@ -202,6 +202,11 @@ class ProjectSpent(BaseModel):
     credits_used: float = Field(description="The sum of its requests' own costs, as told with each")
     requests: int = Field(description="Requests in that sum")
     not_counted: int = Field(default=0, description="Requests whose own cost is not known (joint or unread)")
+    shared_with: list[str] = Field(
+        default_factory=list,
+        description="Other projects whose requests ran at the same time as some of this one's: their "
+        "cost is known only together (in the reply), not as this project's",
+    )
 
 
 class CreditsOutput(Answer):
@@ -210,9 +215,10 @@ class CreditsOutput(Answer):
     total: float
     session_credits_used: float | None = Field(
         default=None,
-        description="What this conversation's requests cost: the sum of each request's own cost "
-        "(None when none was sent or none has finished). Requests whose own cost is not known (still "
-        "running, or unread) are not in it; the reply says so",
+        description="What this conversation's requests cost: the sum of each request's own cost, "
+        "and of the joint cost of each group of requests that ran at the same time (None when none "
+        "was sent or none has finished). Requests whose cost is not known (still running, or unread) "
+        "are not in it; the reply says so",
     )
     session_requests: int = Field(default=0, description="Requests sent in this conversation")
     by_project: list[ProjectSpent] = Field(

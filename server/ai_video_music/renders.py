@@ -44,6 +44,7 @@ from .records import OPEN_RENDER
 from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedule
 from .store import Render, Store
 from .timeline import fingerprint
+from .transport import origin
 from .videocheck import Checked, Verdicts, check_video, sheet_in_child
 
 log = logging.getLogger(__name__)
@@ -105,9 +106,27 @@ def free_name(folder: Path, name: str, render_id: str) -> Path:
 
 
 def part_name(name: str, render_id: str) -> str:
-    """Where a render's download is written before it is checked: the render's own (a resumed
-    download finds it again; another render of the same project and minute has its own)."""
-    return f".{name}.{safe_file_id(render_id)}.part"
+    """Where one attempt at a render's download is written before it is checked: fresh and
+    unguessable each time (another account that can write to a shared output folder can't
+    plant a link by that name ahead of it), under the render's own prefix (see ``part_prefix``)."""
+    return f"{part_prefix(name, render_id)}{uuid_utils.uuid4().hex}.part"
+
+
+def part_prefix(name: str, render_id: str) -> str:
+    """How every part file of a render's download begins: a download resumed after a restart
+    finds the parts the killed process left and removes them."""
+    return f".{name}.{safe_file_id(render_id)}."
+
+
+def drop_old_parts(folder: Path, name: str, render_id: str) -> None:
+    """Remove the part files an earlier process left for this render (unlinking never follows
+    a link, so a name someone else planted is only removed)."""
+    prefix = part_prefix(name, render_id)
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(prefix) and entry.name.endswith(".part"):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def publish(part: Path, folder: Path, name: str, render_id: str) -> Path:
@@ -386,8 +405,8 @@ class Renders:
         try:
             folder = self._output_dir()
             name = export_name(render_id, rec.format, rec.created_at, rec.project_name)
-            part = folder / part_name(name, render_id)
-            checked = await self._fetch_video(render_id, url, part)
+            drop_old_parts(folder, name, render_id)
+            checked, link, part = await self._fetch_video(render_id, url, folder, name)
             facts = checked.facts
             try:
                 dest = publish(part, folder, name, render_id)
@@ -400,6 +419,9 @@ class Renders:
             render_id,
             status="downloaded",
             local_path=str(dest),
+            # Only the link the verified bytes came from is shown, played and let into the App's
+            # policy; a link that failed or served something else is forgotten.
+            output_url=link,
             duration_s=facts.duration_s,
             width=facts.width,
             height=facts.height,
@@ -487,31 +509,50 @@ class Renders:
                 return rec
             await anyio.sleep(min(0.25, deadline - time.monotonic()))
 
-    async def _fetch_video(self, render_id: str, url: str | None, part: Path) -> Checked:
+    async def _fetch_video(
+        self, render_id: str, url: str | None, folder: Path, name: str
+    ) -> tuple[Checked, str | None, Path]:
         """The link the render gave, else (its host unreachable, failing or too slow, or not a
         video) the API's own download route, both within one deadline of which the link may use
         only a share; a file that is not a video (an HTML error page saved as .mp4, say) is never
-        accepted. When both fail, the error names both."""
+        accepted. When both fail, the error names both.
+
+        Returns the checked file's facts, the link it came from (after redirects), or None when
+        the API's own route served it: a route that needs our token is no link to play or show,
+        and the part file it is in (a fresh one for each source)."""
         timeout = self.client.settings.download_timeout
         start = time.monotonic()
         failures: list[NemoError] = []
-        sources = [u for u in (url, self.client.fallback_download_url(render_id)) if u]
+        api_route = self.client.fallback_download_url(render_id)
+        sources = [u for u in (url, api_route) if u]
         for i, source in enumerate(sources):
             # A slow storage host must not spend the time the API's own route needs.
             link = i < len(sources) - 1
             deadline = start + timeout * (LINK_SHARE if link else 1.0)
+            came_from = [source]
+            part = folder / part_name(name, render_id)
             try:
                 try:
                     await self.client.download(
-                        source, part, on_bytes=self._keep_claim(render_id), deadline=deadline
+                        source,
+                        part,
+                        on_bytes=self._keep_claim(render_id),
+                        deadline=deadline,
+                        on_source=came_from.append,
                     )
                 except DownloadError as err:
                     worded = _worded(err, source) if link else err
                     if worded is err:
                         raise
                     raise worded from err
-                return await check_video(
-                    part, safe_file_id(render_id), self._verdicts, self._sheet_path(render_id)
+                got = came_from[-1]
+                ours = source == api_route and origin(got) == origin(api_route)
+                return (
+                    await check_video(
+                        part, safe_file_id(render_id), self._verdicts, self._sheet_path(render_id)
+                    ),
+                    None if ours else got,
+                    part,
                 )
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)

@@ -94,11 +94,28 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
     """One short line of what a request cost, and, when too little is left, how to get more."""
     if cost is None:
         return ""
-    if cost.used is None:
+    names = quote_list(cost.shared_with, lang)
+    if cost.used is None and cost.group:
+        # One figure for the requests that ran at once, the same in each one's answer (play19en F4).
+        others = len(cost.group) - 1
+        if cost.joint is None:
+            key = "cost.together.pending"
+        else:
+            key = "cost.together.one" if others <= 1 else "cost.together"
+        line = t(
+            key,
+            lang,
+            names=names,
+            n=others + 1,
+            others=others,
+            joint=f"{cost.joint or 0:g}",
+            left=f"{cost.left:g}",
+        )
+    elif cost.used is None:
         line = t(
             "cost.shared",
             lang,
-            names=t("list.sep", lang).join(f"“{n}”" for n in cost.shared_with),
+            names=names,
             joint=f"{cost.joint or 0:g}",
             left=f"{cost.left:g}",
         )
@@ -915,27 +932,65 @@ def status_steps(
 
 
 def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) -> str:
-    """What this conversation's requests cost: the sum of their own costs, per project when
-    several, and plainly which costs are not in it (joint with another request, or unread)."""
-    requests = total.counted + total.shared + total.unknown + total.running
+    """What this conversation's requests cost: how many were sent (as ``session_requests``), the
+    sum of their own costs, the joint figure of those that ran at once (each group once), per
+    project when several, and plainly which costs are not known (yet)."""
+    requests = total.counted + total.shared + total.unknown + total.running + total.grouped + total.pending
     if not requests:
         return t("credits.session.none", lang)
-    parts = []
-    if total.counted or requests > total.running:  # a sum of nothing finished says nothing
-        parts.append(t("credits.session", lang, used=f"{total.used:g}", n=total.counted))
-    if by_project and parts:  # which project spent it, also when it is only one
-        items = t("list.sep", lang).join(
-            t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
-            for name, p in by_project
-        )
+    one = requests == 1
+    if total.counted == requests:  # every one's own cost is known
+        parts = [
+            t(
+                "credits.session.all.one" if one else "credits.session.all",
+                lang,
+                n=requests,
+                used=f"{total.used:g}",
+            )
+        ]
+    else:
+        parts = [t("credits.session.sent.one" if one else "credits.session.sent", lang, n=requests)]
+        if total.counted:
+            key = "credits.session.own.one" if total.counted == 1 else "credits.session.own"
+            parts.append(t(key, lang, n=total.counted, used=f"{total.used:g}"))
+        if total.grouped:
+            key = "credits.session.together"
+            if total.grouped == 1:  # its partner was another conversation's
+                key = "credits.session.together.one"
+            elif total.groups == 1:
+                key = "credits.session.together.group"
+            parts.append(t(key, lang, n=total.grouped, used=f"{total.together:g}"))
+        if total.counted and total.grouped:
+            parts.append(t("credits.session.sum", lang, used=f"{total.used + total.together:g}"))
+    if by_project and len(parts):  # which project spent it, also when it is only one
+        items = t("list.sep", lang).join(project_spent(name, p, lang) for name, p in by_project)
         parts.append(t("credits.session.by_project", lang, items=items))
     if total.shared:
         parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))
+    if total.pending:
+        key = "credits.session.pending.one" if total.pending == 1 else "credits.session.pending"
+        parts.append(t(key, lang, n=total.pending))
     if total.unknown:
-        parts.append(t("credits.session.unknown", lang, n=total.unknown))
+        key = "credits.session.unknown.one" if total.unknown == 1 else "credits.session.unknown"
+        parts.append(t(key, lang, n=total.unknown))
     if total.running:
-        parts.append(t("credits.session.running", lang, n=total.running))
+        key = "credits.session.running.one" if total.running == 1 else "credits.session.running"
+        parts.append(t(key, lang, n=total.running))
     return join_sentences(parts, lang)
+
+
+def project_spent(name: str, p: Spent, lang: Lang) -> str:
+    """One project's part: its requests' own costs, and those whose cost is shared with another
+    project's (never "0 (0)", which reads as free: play19en F4)."""
+    own = t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
+    shared = p.grouped + p.pending + p.shared
+    if not shared:
+        return own
+    others = quote_list([n for n in p.with_projects if n != name], lang) or "—"
+    with_ = t("credits.session.project.shared", lang, n=shared, others=others)
+    if not p.counted:
+        return t("credits.session.project.only_shared", lang, name=name, shared=with_)
+    return t("credits.session.project.and_shared", lang, own=own, shared=with_)
 
 
 def credits_reply(
@@ -949,16 +1004,24 @@ def credits_reply(
     added: tuple[float, str] | None = None,
     fell: float | None = None,
     last: tuple[str, float] | None = None,
+    ours: float | None = None,
 ) -> str:
     """The balance, what this conversation spent, and (when too little is left) how to get more.
-    ``added``: how much the total rose since the balance was last read, and when that was."""
+    ``added``: how much the total rose since the balance was last read, and when that was.
+    ``fell``: how much the balance fell since the conversation started (credits added apart);
+    ``ours``: what this conversation's requests used, when all of it is known: the rest of the
+    fall was used elsewhere, said plainly (play19en F4)."""
     reply = t("credits.text", lang, available=f"{available:g}", frozen=f"{frozen:g}", total=f"{total:g}")
     if added is not None:
         reply = join_sentences([reply, t("credits.added", lang, added=f"{added[0]:g}", ago=added[1])], lang)
     if more is not None:  # too little for any request: how to get more, here too
         reply = join_sentences([reply, more], lang)
     extra = []
-    if fell is not None:  # requests ran at once: their own costs don't add up, the balance's fall does
+    if fell is not None and ours is not None and fell - ours >= 1:
+        extra.append(
+            t("credits.session.elsewhere", lang, fell=f"{fell:g}", ours=f"{ours:g}", rest=f"{fell - ours:g}")
+        )
+    elif fell is not None and ours is None:  # not all known: the balance's fall, in all
         extra.append(t("credits.session.fell", lang, fell=f"{fell:g}"))
     if last is not None:
         extra.append(t("credits.session.last", lang, prompt=cap(last[0], 60), used=f"{last[1]:g}"))

@@ -288,11 +288,23 @@ class VideoService:
             decision = Decision(Action.AGENT if repeat_of is not None else Action.ASK)
         ask = decision.action is Action.ASK  # a question for the agent: it costs, so confirmed first
         to_agent = decision.action is Action.AGENT or ask
+        made: Project | None = None  # the new project made for this request, before any hold
         if (
             new_project
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
+            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
+                # Before any cost check (play19en F7): the photos it speaks of decide its price.
+                before = s.projects.current
+                used = self._used(before)
+                uploads_there = before is not None and not used and self._media(before)
+                self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+                return await self.consent.no_media(
+                    lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
+                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
+                    new=True, occupied=before if used else None,
+                )  # fmt: skip
             if to_agent and (
                 refused := await self._over_quota(None, lang, notes, prompt, str(decision.action))
             ):
@@ -303,15 +315,7 @@ class VideoService:
                 is not None
             ):
                 return refused  # refused for its cost: no project is made for it
-            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
-                before = s.projects.current
-                uploads_there = before is not None and not self._used(before) and self._media(before)
-                self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
-                return await self.consent.no_media(
-                    lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
-                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
-                )  # fmt: skip
-            project = await s.projects.new(prompt if to_agent else "")
+            project = made = await s.projects.new(prompt if to_agent else "")
             notes.append(s.project_started(lang))
             if decision.action is Action.NEW_PROJECT:
                 return GenerateOutput(
@@ -379,22 +383,28 @@ class VideoService:
                 current, lang, notes, prompt=prompt, ask=ask, repeat_of=repeat_of
             )
             if confirm is not None:
+                if made is not None:  # held after its new project was made: sent again, it goes there
+                    confirm.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
                 return confirm
+        if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
+            self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
+            return await self.consent.no_media(
+                lang, notes, t("media.where_none", lang), balance=await s.balance_or_none()
+            )
         if (
             current is None
             and (refused := await self.consent.pre_gate(lang, notes, prompt, str(decision.action)))
             is not None
         ):
             return refused  # refused for its cost: no project is made for it
-        if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):
-            self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
-            return await self.consent.no_media(
-                lang, notes, t("media.where_none", lang), balance=await s.balance_or_none()
-            )
         project = await s.projects.ensure(prompt)
-        return await self.turns.send(
+        sent = await self.turns.send(
             project, prompt, lang, notes, report, accept_cost, str(decision.action), decision.held_back
         )
+        if made is not None and sent.status in ("needs_confirmation", "cannot_run"):
+            # Held in the project just made for it: sent again, it goes there, never to another.
+            sent.next_steps.append(t("next.new_made", lang, name=s.project_name(made.id)))
+        return sent
 
     def _measured_before(self, project: Project | None, prompt: str, repeat_of: Generation | None) -> float:
         """What these words cost when they ran before (a repeat, or the same words again): a
@@ -506,6 +516,9 @@ class VideoService:
         for gen in gens:
             groups.setdefault(gen.project_id or "", []).append(gen)
         by_project = [(s.project_name(pid or None), spent(group)) for pid, group in groups.items()]
+        # What this conversation's requests used, when every one's cost (or its group's) is known.
+        settled = not (whole.running or whole.pending or whole.unknown or whole.shared)
+        known = whole.used + whole.together if settled else None
         quota = s.client.quota  # a team member's own quota (read with the balance just now)
         return CreditsOutput(
             language=lang,
@@ -520,19 +533,21 @@ class VideoService:
                 s.more_credits(lang) if low else None,
                 lang,
                 added=(added, ago(seen[1]).render(lang)) if seen is not None and added >= 1 else None,
-                fell=fell if fell is not None and fell >= 1 and whole.shared else None,
+                fell=fell if fell is not None and fell >= 1 else None,
                 last=_last_cost(gens),
+                ours=known,
             )
             + ("\n\n" + quota_text(quota, lang) if quota is not None else ""),
             next_steps=[t("next.credits_low", lang)] if low else [],
-            session_credits_used=whole.used if len(gens) > whole.running else None,
+            session_credits_used=whole.used + whole.together if len(gens) > whole.running else None,
             session_requests=len(gens),
             by_project=[
                 ProjectSpent(
                     project=name,
                     credits_used=p.used,
                     requests=p.counted,
-                    not_counted=p.shared + p.unknown + p.running,
+                    not_counted=p.shared + p.unknown + p.running + p.grouped + p.pending,
+                    shared_with=[n for n in p.with_projects if n != name],
                 )
                 for name, p in by_project
             ],

@@ -394,7 +394,8 @@ def create_server(
         and the quoted "NemoVideo says" block are the agent's own words, not facts. A request still
         working or not yet answered is never sent twice (`attached`: true); the same request again
         after its answer was given answers needs_confirmation first, and so does a request that speaks
-        of the user's photos for a project holding none (upload them there first), or that names
+        of the user's photos for a project holding none (upload them first: for a new video with
+        new_project=true, then send the request without it; its next_steps say how), or that names
         another of the user's projects than the current one (call again with that project=).
 
         Cancel: prompt="cancel" (or "stop", "取消", "停止") cancels the current project's running export

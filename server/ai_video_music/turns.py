@@ -247,19 +247,6 @@ class Turns:
             before, balance = await self._before(project)
             media = store.media_page(project.id, 1)[1]
             made = await self.s.has_video(before)
-            g = gate(balance, generating=not made and media == 0)
-            if g is not None and g.kind is GateKind.CANNOT_RUN:
-                # Said *before* spending: nothing is sent until the user agrees (or has credits).
-                store.not_sent(gen_id, str(g.kind))
-                if first:
-                    project = self.s.projects.name_as_told(project, prompt)
-                view = await self.s.project_view(project, link=True)
-                if media and before is not None and not made:
-                    # "Make it brighter" in a project with only uploads would make its video,
-                    # not brighten one: said, so the price isn't quoted as an edit's.
-                    name = view.name if view is not None else project.name
-                    notes = [*notes, t("cost.no_video_yet", lang, name=name)]
-                return self.consent.refusal(g, lang, notes, project=view)
             if media == 0 and not made and not accept_cost and asked.speaks_of_own_media(prompt):
                 # "Use the first photo only" where there is none: made from nothing if sent.
                 store.not_sent(gen_id, "no_media")
@@ -287,6 +274,21 @@ class Turns:
                     return self.consent.no_such_file(
                         absent, lang, notes, cost, balance=balance, project=view, name=name
                     )
+            # After the holds for files it lacks (free; their price is the one once the files are
+            # there: play19en F7).
+            g = gate(balance, generating=not made and media == 0)
+            if g is not None and g.kind is GateKind.CANNOT_RUN:
+                # Said *before* spending: nothing is sent until the user agrees (or has credits).
+                store.not_sent(gen_id, str(g.kind))
+                if first:
+                    project = self.s.projects.name_as_told(project, prompt)
+                view = await self.s.project_view(project, link=True)
+                if media and before is not None and not made:
+                    # "Make it brighter" in a project with only uploads would make its video,
+                    # not brighten one: said, so the price isn't quoted as an edit's.
+                    name = view.name if view is not None else project.name
+                    notes = [*notes, t("cost.no_video_yet", lang, name=name)]
+                return self.consent.refusal(g, lang, notes, project=view)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None
@@ -516,6 +518,8 @@ class Turns:
         if gen is not None and gen.sent_at is not None:
             others = self.s.store.overlapping_turns(gen_id, gen.sent_at, ended)
             shared = sorted({self.s.project_name(o.project_id) for o in others})
+            if others:
+                facts["joint"] = self._joint(gen, others, balance)
         failed = error is not None and (not accepted or (not text.strip() and not changed))
         # Cut off with its change unknown: the timeline before stays with the record, so whoever
         # finds it landed later (landing.settle) can say what changed.
@@ -531,6 +535,44 @@ class Turns:
             shared_with=shared,
             **kept,  # otherwise only needed while it runs
         )
+
+    def _joint(self, gen: Generation, others: list[Generation], after: float | None) -> dict[str, Any]:
+        """What requests that ran at the same time used together (play19en F4: each answer gave
+        the balance's fall over its own window, 100 and 50 for 100 in all). The group is this
+        turn, the turns that overlapped it and those they were measured with (a chain A-B-C);
+        its figure is the balance before the first of them was sent less the balance now, once
+        none of them runs any more (this one ends last). Each member's record gets the same
+        figure, so every answer and the credits total tell one joint cost, counted once."""
+        store = self.s.store
+        members: dict[str, Generation] = {gen.id: gen, **{o.id: o for o in others}}
+        for other in others:
+            recorded = other.fact_map.get("joint")
+            for member_id in recorded.get("ids", []) if isinstance(recorded, dict) else []:
+                if isinstance(member_id, str) and member_id not in members:
+                    found = store.generation(member_id)
+                    if found is not None:
+                        members[member_id] = found
+        ids = sorted(members)
+        running = any(m.status is TurnState.RUNNING for m in members.values() if m.id != gen.id)
+        first = min(
+            (m for m in members.values() if m.sent_at is not None and m.credits_before is not None),
+            key=lambda m: m.sent_at or 0.0,
+            default=None,
+        )
+        used = None
+        if not running and first is not None and first.credits_before is not None and after is not None:
+            used = max(0.0, first.credits_before - after)
+        # "open": one of them still runs (its figure comes when it ends); not open and no figure:
+        # a balance around them wasn't read, so it is unknown, never "known once that one ends".
+        joint: dict[str, Any] = {"ids": ids, "used": used, "open": running}
+        for member in members.values():
+            if member.id == gen.id or member.status is TurnState.RUNNING:
+                continue  # a running one writes its own record when it ends (with this figure)
+            facts = member.fact_map
+            if facts.get("joint") != joint:
+                facts["joint"] = joint
+                store.update_generation(member.id, facts=facts)
+        return joint
 
     def _projects_quoted(self, prompt: str) -> tuple[str, ...]:
         """The quoted texts of ``prompt`` that are the name of one of the user's projects."""

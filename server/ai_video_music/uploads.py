@@ -26,9 +26,9 @@ import uuid_utils
 from . import budget
 from .client import NemoClient, check_upload_url
 from .costs import EDIT_COST
-from .errors import InputError, NemoError
+from .errors import InputError, NemoError, NothingUploadedError
 from .jobs import Job, Reporter, no_progress
-from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, check_upload_file
+from .media import MAX_FILES_PER_UPLOAD, OpenedUpload, check_upload_file, unreadable
 from .messages import Lang, msg, t
 from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
@@ -141,11 +141,21 @@ class Uploads:
         if files and not self.s.settings.files_by_path:
             # Before any path is looked at: no wildcard expanded, no name listed, no existence told.
             raise InputError("input.no_local_files")
-        found, matched = await self._expand(files, roots)
-        paths, skipped = await anyio.to_thread.run_sync(self._checked, found, matched)
+        found, matched, bad = await self._expand(files, roots)
+        paths, skipped, unusable = await anyio.to_thread.run_sync(self._checked, found, matched)
+        bad += unusable
         if len(paths) + len(urls) > MAX_FILES_PER_UPLOAD:
             raise InputError("input.too_many", n=len(paths) + len(urls), max=MAX_FILES_PER_UPLOAD)
-        links = [check_upload_url(u) for u in urls]
+        links: list[str] = []
+        for url in urls:
+            try:
+                links.append(check_upload_url(url))
+            except InputError as err:
+                bad.append((url, err))
+        if bad:  # one upload goes all or nothing: none is sent, and the answer says so
+            if len(bad) == 1 and not paths and not links:
+                raise bad[0][1]  # the only file named: its own reason is the whole story
+            raise NothingUploadedError(bad, len(paths) + len(links))
         notes = self.s.take_notices(lang)
         project = await (self.s.projects.new() if new_project else self.s.projects.ensure())
         after = [t("next.after_upload", lang)]
@@ -240,43 +250,56 @@ class Uploads:
             upload_url_expires_at=iso(page.expires_at),
         )
 
-    async def _expand(self, files: list[str], roots: Roots | None) -> tuple[list[Path], set[Path]]:
+    async def _expand(
+        self, files: list[str], roots: Roots | None
+    ) -> tuple[list[Path], set[Path], list[tuple[str, InputError]]]:
         """``~``, wildcards (off the event loop, capped) and relative paths (against the client's
-        roots, never the server's working directory). Also returns which paths came from a wildcard."""
+        roots, never the server's working directory). Also returns which paths came from a
+        wildcard, and each name that can't be found with its reason (all of them, not the first:
+        the answer names every one)."""
         out: list[Path] = []
         matched: set[Path] = set()
+        bad: list[tuple[str, InputError]] = []
         for raw in files:
-            path = Path(raw.strip()).expanduser()
-            if not path.is_absolute():
-                path = await self._from_roots(raw, roots)
-            if any(ch in str(path) for ch in "*?[") and not path.exists():
-                found = await self._glob(str(path), raw)
-                out.extend(found)
-                matched.update(found)
-            else:
-                out.append(path)
-        return out, matched
+            try:
+                path = _expanded(raw)
+                if not path.is_absolute():
+                    path = await self._from_roots(raw, roots)
+                if any(ch in str(path) for ch in "*?[") and not _exists(path):
+                    found = await self._glob(str(path), raw)
+                    out.extend(found)
+                    matched.update(found)
+                else:
+                    out.append(path)
+            except InputError as err:
+                bad.append((Path(raw.strip()).name or raw, err))
+        return out, matched, bad
 
     @staticmethod
-    def _checked(paths: list[Path], matched: set[Path]) -> tuple[list[Path], list[str]]:
-        """Every named file must be good; a wildcard's other matches (notes.txt beside the photos)
-        are skipped and said, not fatal. Runs off the event loop (it opens each file)."""
+    def _checked(
+        paths: list[Path], matched: set[Path]
+    ) -> tuple[list[Path], list[str], list[tuple[str, InputError]]]:
+        """Every named file must be good: each one that isn't is returned with its reason. A
+        wildcard's other matches (notes.txt beside the photos) are skipped and said, not fatal.
+        Runs off the event loop (it opens each file)."""
         good: list[Path] = []
         skipped: list[str] = []
+        bad: list[tuple[str, InputError]] = []
         first: InputError | None = None
         for path in paths:
             try:
                 check_upload_file(path)
             except InputError as err:
                 if path not in matched:
-                    raise
+                    bad.append((path.name, err))
+                    continue
                 skipped.append(path.name)  # told through replies.quote_list, as every name is
                 first = first or err
             else:
                 good.append(path)
-        if first is not None and not good:
+        if first is not None and not good and not bad:
             raise first  # nothing usable matched: the first file's own reason says why
-        return good, skipped
+        return good, skipped, bad
 
     async def _from_roots(self, raw: str, roots: Roots | None) -> Path:
         folders = await roots() if roots is not None else []
@@ -284,7 +307,7 @@ class Uploads:
             raise InputError("input.relative", path=raw)
         for folder in folders:
             candidate = folder / raw
-            if candidate.exists() or any(ch in raw for ch in "*?["):
+            if any(ch in raw for ch in "*?[") or _exists(candidate):
                 return candidate
         raise InputError("input.relative_missing", path=raw, roots=", ".join(map(str, folders[:3])))
 
@@ -317,6 +340,25 @@ class Uploads:
                 raise InputError("input.no_match", pattern=raw)
             return sorted(matches)
         raise InputError("input.glob_slow", pattern=raw)
+
+
+def _expanded(raw: str) -> Path:
+    """A path as typed, ``~`` expanded: one no file can have, or a ``~name`` of no account here,
+    is said in a sentence (Python raises ValueError and RuntimeError for them)."""
+    if "\0" in raw:
+        raise InputError("input.nul_in_path", path=raw)
+    try:
+        return Path(raw.strip()).expanduser()
+    except RuntimeError:
+        raise InputError("input.no_such_home", path=raw) from None
+
+
+def _exists(path: Path) -> bool:
+    """Whether something has this name; a name or path too long for the system is said so."""
+    try:
+        return path.exists()
+    except OSError as err:
+        raise unreadable(path, err) from None
 
 
 class GlobTooSlow(Exception):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import errno
 import json
 import os
-import sqlite3
 import stat
 import time
 import tracemalloc
@@ -20,8 +19,8 @@ import pytest
 from mcp import Client
 from mcp.types import CallToolResult
 
+from ai_video_music import client as client_module
 from ai_video_music.client import MAX_EVENT_BYTES
-from ai_video_music.renders import export_name, part_name
 from ai_video_music.tokens import TOKEN_FILE
 
 from .conftest import MakeServer, call, everything, text
@@ -329,40 +328,29 @@ async def test_5_a_failed_render_is_submitted_again_once_under_a_new_id(
 # --- 6. disk -----------------------------------------------------------------------------------------
 
 
-def full_disk_for(out: Path, home: Path) -> Any:
-    """A hook for the video request: the render's part file becomes /dev/full (ENOSPC on write)."""
+def full_disk_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first part file written is /dev/full (ENOSPC on write); later ones are real."""
+    real, opened = client_module.open_part, []
 
-    def plant(req: Request) -> None:
-        render_id = req.params.get("id") or req.params["name"].removesuffix(".mp4")
-        with sqlite3.connect(home / "store.db") as db:
-            created, name = db.execute(
-                "SELECT r.created_at, p.name FROM renders r JOIN projects p ON p.id = r.project_id"
-                " WHERE r.id=?",
-                (render_id,),
-            ).fetchone()
-        out.mkdir(parents=True, exist_ok=True)
-        part = out / part_name(export_name(render_id, "mp4", created, name), render_id)
-        part.unlink(missing_ok=True)
-        part.symlink_to("/dev/full")
+    def opener(path: Path) -> int:
+        opened.append(path)
+        return os.open("/dev/full", os.O_WRONLY) if len(opened) == 1 else real(path)
 
-    return plant
+    monkeypatch.setattr(client_module, "open_part", opener)
 
 
 async def test_6_a_full_disk_during_the_download_is_said_and_the_render_kept(
-    make_server: MakeServer, hostile: Hostile, tmp_path: Path
+    make_server: MakeServer, hostile: Hostile, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if not Path("/dev/full").exists():
         pytest.skip("needs /dev/full")
     hostile.draft = DRAFT
-    hostile.on(
-        "file", then(full_disk_for(tmp_path / "out", tmp_path / "home"), reply(hostile.video)), times=1
-    )
+    full_disk_once(monkeypatch)
     async with Client(make_server()) as client:
         await call(client, "generate", {"prompt": "new video"})
         full = await until(client, "export", lambda r: r.is_error or status_is("done")(r))
         assert full.is_error and "disk is full" in text(full), text(full)
-        for part in (tmp_path / "out").glob(".*.part"):
-            part.unlink()
+        assert not list((tmp_path / "out").glob(".*.part"))
         done = await until(client, "export", status_is("done"))
     assert Path((done.structured_content or {})["path"]).stat().st_size == len(hostile.video)
     assert len(hostile.requests("render")) == 1
