@@ -98,6 +98,8 @@ def test_the_corpus_catches_most_plainly_stated_constraints() -> None:
         ("Can you create another reel for the sale?", True),
         ("再做一个森林的视频", True),
         ("生成一段新的视频", True),
+        ("做一个 海边的视频", True),
+        ("再做一个 森林的视频 竖屏 15秒", True),
         ("Make the sneaker video 10 seconds.", False),
         ("make the title red", False),
         ("把视频剪成 10 秒", False),
@@ -223,7 +225,12 @@ async def test_words_that_state_no_constraint_raise_no_alarm(
     for prompt in ("Add the caption 'no music, no life'", "no more music changes, just make it brighter"):
         assert music_on_timeline(sim), "music is there: a misread 'no music' would be flagged"
         out = await ask(rich, "generate", {"prompt": prompt})
-        assert out["not_as_asked"] == [] and "Not as asked" not in out["reply"], prompt
+        # The simulator's agent puts an added caption in the title's place: that loss is said
+        # (play19 A), and nothing else may be.
+        misread = [
+            i for i in out["not_as_asked"] if not i.startswith("the request did not ask for “My Video” to go")
+        ]
+        assert misread == [] and "the request said no music" not in out["reply"], prompt
 
 
 async def test_a_name_given_to_the_video_is_not_asked_for_as_on_screen_text(

@@ -644,7 +644,7 @@ def _marked(prompt: str) -> tuple[str, list[str]]:
 
 def _removed(prompt: str) -> tuple[str, ...]:
     """The quoted texts the words ask to go (not in a question, a condition or a negation)."""
-    marked, quotes = _marked(prompt)
+    marked, quotes = _marked(_zh_gaps(prompt))  # "把「A」删掉 标题换回「B」": two clauses
     found: list[int] = []
     for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
         moved = _MOVED.search(sentence) or (_ORIGIN.search(sentence) and _PLACED.search(sentence))
@@ -703,7 +703,38 @@ _PROJECT_REF = re.compile(
 def _projects(prompt: str) -> tuple[str, ...]:
     marked, quotes = _marked(prompt)
     found = [int(_MARK.match(g).group(1)) for m in _PROJECT_REF.finditer(marked) for g in m.groups() if g]  # type: ignore[union-attr]
-    return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i]))
+    back = set(_title_back(prompt))  # "change the title back to 'Home'" goes to no project
+    return tuple(dict.fromkeys(quotes[i] for i in found if quotes[i] and quotes[i] not in back))
+
+
+# A title asked back ("标题换回「住过的都说好」", "把标题改回「X」", "change the title back to 'X'",
+# "restore the old title 'X'"): the quoted text is asked to be on screen as the title again.
+_TITLE_BACK = re.compile(
+    r"(?:标题|片名|大标题|主标题)(?:也|再|就|都)?(?:给我)?(?:换回|改回|变回|恢复成|恢复为|恢复到|还原成|还原为|还原到|回到|换回到|改回到)"
+    r"(?:成|为|到)?(?:原来的|之前的|以前的)?\s*(" + _M + ")"
+    r"|(?i:\b(?:title|heading|headline)\s+(?:text\s+)?back\s+to\s+(?:the\s+)?(?:old\s+|original\s+|previous\s+)?(?:one\s+|title\s+)?,?\s*("
+    + _M
+    + r"))"
+    r"|(?i:\b(?:restore|bring\s+back|put\s+back)\s+(?:the\s+)?(?:old\s+|original\s+|previous\s+)?(?:title|heading)\s*,?\s*("
+    + _M
+    + r"))"
+)
+
+
+def _title_back(prompt: str) -> tuple[str, ...]:
+    """The quoted texts asked back as the title (not in a question or a negation)."""
+    marked, quotes = _marked(prompt)
+    found: list[str] = []
+    for sentence in re.findall(r"[^.!?。！？;；\n]+", marked):
+        if not _is_request(_MARK.sub(" ", sentence)):
+            continue
+        for m in _TITLE_BACK.finditer(sentence):
+            if _EN_NEGATED_VERB.search(sentence[: m.start()]) or re.search(
+                r"(?:不要|别|不用)(?:把|将)?$", sentence[: m.start()]
+            ):
+                continue
+            found += [quotes[int(_MARK.match(g).group(1))] for g in m.groups() if g]  # type: ignore[union-attr]
+    return tuple(dict.fromkeys(q for q in found if q))
 
 
 def wanted_quotes(prompt: str, stated: Asked, projects: tuple[str, ...] = ()) -> list[str]:
@@ -1132,7 +1163,44 @@ _FILE_DOT = re.compile(
 )
 
 
-def _sentences(text: str, quote: str = " ") -> list[str]:
+# Chinese users often part clauses with a space, not a comma ("改回15秒 放在第3到6秒 标题保留"):
+# read as a comma, so a time range in one clause no longer hides the length said in another. A
+# space before a number parts clauses only after a word that ends one ("改短点 15秒"), never after
+# one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒"); nor a photo's name from
+# the place it goes ("海滩那张 放最后": one ask).
+_ZH_GAP = re.compile(
+    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上以之内钟])(?=[\u4e00-\u9fff])"
+    r"|(?<=[张片图])[ \t\u3000]+(?![左上以之内钟放挪移排])(?=[\u4e00-\u9fff])"
+    r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
+    r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
+    # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
+    r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把)"
+)
+
+
+def _zh_gaps(text: str) -> str:
+    """``text`` with a space that parts Chinese clauses made a comma (never inside a quote)."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+    return _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
+
+
+# "…最后加一句「订房请私信」 对了这个背景音乐能商用吗", "make it 10 seconds, by the way is the music
+# free?": an aside opens a sentence of its own, so a question after an edit leaves the edit an ask.
+_ASIDE_OPENS = re.compile(
+    r"[，,、\s]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|顺便|另外问一下|还有个问题|还想问一下|想问一下)"
+    r"|(?i:(?:btw|by\s+the\s+way|also\s+quick\s+question|quick\s+question|one\s+more\s+question)\b))"
+)
+
+
+def _asides(text: str) -> str:
+    """``text`` with a sentence break before an aside (never inside a quote)."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+    return _ASIDE_OPENS.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "。", text)
+
+
+def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
+    """``gaps``: a space that parts Chinese clauses read as a comma (:func:`_zh_gaps`)."""
+    text = _asides(_zh_gaps(text) if gaps else text)
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
@@ -1373,7 +1441,8 @@ def asks_for_a_video(prompt: str) -> bool:
     video to be made, rather than an edit of the one there."""
     return any(
         _EN_NEW_VIDEO.search(sentence) or _ZH_NEW_VIDEO.search(sentence)
-        for sentence in _sentences(prompt)
+        # "做一个 海边的视频": one ask, whatever space stands in it
+        for sentence in _sentences(prompt, gaps=False)
         if _is_request(sentence)
     )
 
@@ -1392,6 +1461,9 @@ def read(prompt: str) -> Asked:
     order = _order(sentences)
     if name in removed or name in replaced:
         name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
+    back = _title_back(prompt)
+    if back and (not name or name in removed):
+        name = back[0]  # "把「A」删掉 标题换回「B」": B is the title asked for, on screen
     return Asked(
         no_music=_no_music(sentences),
         seconds=_seconds(sentences),
@@ -1544,6 +1616,8 @@ def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[
         )
     if not _MENTIONS_TEXT.search(words) and words == prompt:  # a quoted text is text asked for
         found += _text_unasked(before, after)
+    else:
+        found += text_gone(prompt, before, after)
     if (length := length_unasked(prompt, before, after)) is not None:
         found.append(length)
     return found
@@ -1625,6 +1699,42 @@ def _clips_unasked(before: Timeline, after: Timeline) -> list[dict[str, Any]]:
             names = list(dict.fromkeys(seg.name for seg in gone if seg.name))[:3]
             found.append({"kind": "clips_unasked", "change": change, "n": len(gone), "names": names})
     return found
+
+
+# Words that may ask for a text to go or to change ("删掉", "换成", "replace", "instead"): with
+# any of them outside quotes, a text gone may be what was asked.
+_TEXT_CHANGE_WORDS = re.compile(
+    r"(?i)\b(?:remove|delete|drop|erase|replace|change|swap|switch|rename|retitle|edit|update|fix|correct"
+    r"|instead|clear|hide|ditch|lose|kill|scrap|cut|get\s+rid|take\s+(?:out|off|away|down)|turn|only|just"
+    r"|rewrite|new)\b|删|去掉|去除|拿掉|拿走|移除|撤|换|改|替|取消|不要|别要|变成|变为|更新|修|只|重写|新"
+)
+
+
+# A quoted text asked as the title ("标题写「X」", "title: 'X'", "「X」做标题", "'X' as the title"):
+# the title before may be what it replaces.
+_AS_TITLE = re.compile(
+    r"(?i)(?:标题|片名|\btitle\b|\bheading\b|\bheadline\b)[^「“\"'『\n]{0,4}[「“\"'『]"
+    r"|[」”\"'』]\s*(?:做|当|作|作为|当作)(?:为)?(?:大)?标题|[”\"'』]\s+as\s+(?:the\s+|a\s+)?(?:new\s+)?title"
+)
+
+
+def text_gone(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """A text on screen gone, though the words only added or placed text ("把价格「X」加上 放在标题
+    下面"): nothing in them asks for a text to go or change, and it was not quoted to go. Said as
+    the fact it is, with what took its place ("「国庆住三送一」 was replaced by 「X」")."""
+    if before is None or _TEXT_CHANGE_WORDS.search(_QUOTED.sub(" ", prompt)) or _AS_TITLE.search(prompt):
+        return []
+    old, new = _all_segments(before, "text"), _all_segments(after, "text")
+    if not old or new is None:
+        return []
+    stated = read(prompt)
+    going = {t.casefold() for t in (*stated.removed, *stated.replaced)}
+    gone = [seg for seg in _only_in(old, new) if seg.name and seg.name.casefold() not in going]
+    if not gone:
+        return []
+    names = list(dict.fromkeys(seg.name for seg in gone))[:3]
+    came = list(dict.fromkeys(seg.name for seg in _only_in(new, old) if seg.name))[:3]
+    return [{"kind": "text_gone", "names": names, "by": came}]
 
 
 def _text_unasked(before: Timeline, after: Timeline) -> list[dict[str, Any]]:

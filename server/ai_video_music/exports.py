@@ -141,7 +141,7 @@ class Exports:
             notes.append(file_before(moved_on, running_now, lang))
         # Said before the file: an assistant must not offer it as the change the user asked for.
         before = self._not_in_file(project, fp, pending)
-        lacks = file_lacks(before, pending, lang)
+        lacks = file_lacks(before, pending, lang, facts.timeline)
         session = [
             g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
         ]

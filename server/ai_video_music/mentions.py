@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .asked import _zh_names
 from .projects import default_names
 from .router import _EDIT_VERB, _EDIT_WORD, QUOTED, normalise
 from .store import Project
@@ -191,3 +192,79 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
         return None
     named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
     return Elsewhere(named, wrong) if named or wrong else None
+
+
+# "海边民宿那个视频", "国庆的那个视频", "the beach video", "the seaside one": a video described by what
+# it shows, not by its name. Only before an explicit video noun ("那个视频", "the … video/one").
+_ZH_DESCRIBED = re.compile(
+    r"(?:^|[\s，,。！!？?]|(?<=把)|(?<=给)|(?<=在))([\u4e00-\u9fff]{2,8}?)(?:的)?(?:那个|那条|那支|那部)(?:视频|片子|项目)"
+)
+_EN_DESCRIBED = re.compile(
+    r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(?:video|one|project|clip|reel)(?![a-z])"
+)
+# Words of a description that say which of the user's videos by time or order, never by what it
+# shows: "刚才那个视频", "the other one", "the new video".
+_NOT_A_SUBJECT_ZH = re.compile(
+    r"刚才|刚刚|上一个|上个|前一个|第[一二三四五六七八九十\d]|新|另一|另外|之前|原来|这|同一|当前|现在"
+)
+_NOT_A_SUBJECT_EN = frozenset(
+    ("other", "same", "new", "current", "previous", "last", "first", "second", "third", "next", "old",
+     "original", "whole", "final", "right", "wrong", "running", "latest", "earlier", "this", "that")
+)  # fmt: skip
+
+
+def describes_a_video(prompt: str) -> bool:
+    """The words describe a video ("海边民宿那个视频", "the beach video"): worth reading which."""
+    text = _text(prompt)
+    return bool(_ZH_DESCRIBED.search(text) or _EN_DESCRIBED.search(text))
+
+
+def _describes(words: str, project: Project, files: Sequence[str], texts: Sequence[str]) -> bool:
+    """The description names what the project shows: a word or Chinese pair of its name or of a
+    text the user quoted in it ("国庆" of 「国庆住三送一」), or what its photos are named after
+    ("海边" for beach.jpg, "beach" for beach.jpg)."""
+    file_words = {w for name in files for w in re.findall(r"[a-z]+", name.lower().rsplit(".", 1)[0])}
+    if _CJK.search(words):
+        if _zh_names(words, file_words):
+            return True
+        described = _pairs(words) - {p for p in _pairs(words) if set(p) & _GENERIC_ZH}
+        return any(described & _pairs(t) for t in (project.name if not _is_default(project) else "", *texts))
+    said = {_stem(w) for w in _WORD.findall(words)} - {_stem(w) for w in _GENERIC_EN}
+    said = {w for w in said if len(w) >= 3}
+    if not said:
+        return False
+    shown = {
+        _stem(w)
+        for t in (project.name if not _is_default(project) else "", *texts)
+        for w in _WORD.findall(t.lower())
+    }
+    return bool(said & ({_stem(w) for w in file_words} | shown))
+
+
+def described(
+    prompt: str,
+    current: Project,
+    others: Sequence[Project],
+    files: dict[str, list[str]],
+    texts: dict[str, list[str]],
+) -> Elsewhere | None:
+    """A video the words describe by what it shows ("海边民宿那个视频的音乐…", "the beach video"),
+    when that describes exactly one other project and not the current one (``files``/``texts``:
+    each project's uploaded file names and the texts the user quoted in it, by id). Cautious: an
+    ordinary edit ("把海边那张放最后") names no video; a description the current project fits
+    as well is its own."""
+    text = _text(prompt)
+    found = [m.group(1) for m in _ZH_DESCRIBED.finditer(text) if not _NOT_A_SUBJECT_ZH.search(m.group(1))]
+    found += [
+        m.group(1).strip()
+        for m in _EN_DESCRIBED.finditer(text)
+        if not set(m.group(1).split()) & _NOT_A_SUBJECT_EN and not _NOT_FOR_IT.search(text[: m.start()])
+    ]
+    others = [p for p in others if p.id != current.id]
+    for words in found:
+        if _describes(words, current, files.get(current.id, []), texts.get(current.id, [])):
+            return None  # the current video fits: its request
+        fits = [p for p in others if _describes(words, p, files.get(p.id, []), texts.get(p.id, []))]
+        if len(fits) == 1:
+            return Elsewhere((fits[0],), False)
+    return None

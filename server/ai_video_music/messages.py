@@ -859,6 +859,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "You cancelled “{prompt}” while it ran, but NemoVideo finished it anyway (it could not be recalled):",
         "你在运行中取消了「{prompt}」，但 NemoVideo 还是完成了它（已无法撤回）：",
     ),
+    "agent.withdrawn_unchanged": (
+        "You cancelled “{prompt}” while it ran; it changed nothing on the timeline.",
+        "你在运行中取消了「{prompt}」；它没有改动时间线。",
+    ),
     "agent.unchanged": (
         "The timeline did not change with “{prompt}”.",
         "“{prompt}”之后时间线没有变化。",
@@ -1039,6 +1043,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.volume_moved.down": (
         "the request asked for quieter music, but it went from {before}% to {found}%",
         "要求音乐小一点，但音量从 {before}% 变成了 {found}%",
+    ),
+    "asked.volume_moved.same.down": (
+        "the request asked for quieter music, but the volume stayed at {found}%",
+        "要求音乐小一点，但音量没有变（仍是 {found}%）",
+    ),
+    "asked.volume_moved.same.up": (
+        "the request asked for louder music, but the volume stayed at {found}%",
+        "要求音乐大一点，但音量没有变（仍是 {found}%）",
+    ),
+    "asked.text_gone": (
+        "the request did not ask for {names} to go, but it is no longer on the timeline",
+        "请求没有要求删掉{names}，但它已不在时间线上",
+    ),
+    "asked.text_gone.by": (
+        "the request did not ask for {names} to go, but {by} took its place",
+        "请求没有要求删掉{names}，但它被{by}替换了",
     ),
     "asked.volume_moved.up": (
         "the request asked for louder music, but it went from {before}% to {found}%",
@@ -1668,6 +1688,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Earlier, “{prompt}” changed nothing on the timeline; unless a later request did what it "
         "asked, this file does not have it either.",
         "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
+    ),
+    "export.lacks.part": (
+        "“{prompt}” changed nothing on the timeline, and this file has only part of what it asked: {items}.",
+        "「{prompt}」当时没有改动时间线，这个文件里只有它要求的一部分：{items}。",
+    ),
+    "export.lacks.part.unchecked": (
+        "no check can tell whether it has {open}",
+        "无法核对是否有{open}",
     ),
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",

@@ -128,6 +128,8 @@ def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:
 
 def missing_quotes(gen: Generation) -> list[str]:
     """Texts the request quoted that the new timeline doesn't have anywhere (checked, not claimed)."""
+    if stopped_unchanged(gen):
+        return []  # cancelled: not missing, not wanted any more
     found = turn_facts(gen).get("missing_quotes")
     return [str(q) for q in found] if isinstance(found, list) else []
 
@@ -136,8 +138,20 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
     """What the request asked (no music, a length, a shape, from the user's words) that the
     verified timeline after the turn does not have, each said in ``lang``. ``named=False``
     leaves out the timeline's names (the backend's words: "the music", not its name), for
-    next_steps."""
-    found = turn_facts(gen).get("not_as_asked")
+    next_steps. None for a request the user cancelled while it ran that changed nothing: what
+    they no longer want is not "not as asked" (nor a fix to offer)."""
+    if stopped_unchanged(gen):
+        return []
+    return not_met_lines(turn_facts(gen).get("not_as_asked"), lang, named)
+
+
+def stopped_unchanged(gen: Generation) -> bool:
+    """The user cancelled it while it ran, and it changed nothing: its answer is the cancel."""
+    return withdrawn(gen) and gen.timeline_changed is False
+
+
+def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
+    """Facts of what a timeline lacks of a request (``asked.unmet`` and the like), said in ``lang``."""
     items: list[str] = []
 
     def with_names(key: str, item: dict[str, Any]) -> str:
@@ -180,8 +194,21 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
             name = quote_list([str(item.get("name"))], lang)
             items.append(t(key, lang, name=name, found=str(item.get("found"))))
         elif kind == "volume_moved":
-            key = "asked.volume_moved.down" if item.get("way") == "down" else "asked.volume_moved.up"
+            way = "down" if item.get("way") == "down" else "up"
+            # unchanged is no change: never "from 35% to 35%"
+            key = (
+                f"asked.volume_moved.same.{way}"
+                if item.get("before") == item.get("found")
+                else f"asked.volume_moved.{way}"
+            )
             items.append(t(key, lang, before=f"{item.get('before', 0):g}", found=f"{item.get('found', 0):g}"))
+        elif kind == "text_gone":
+            names = quote_list([str(n) for n in item.get("names") or []], lang)
+            by = [str(n) for n in item.get("by") or []]
+            if by:
+                items.append(t("asked.text_gone.by", lang, names=names, by=quote_list(by, lang)))
+            else:
+                items.append(t("asked.text_gone", lang, names=names))
         elif kind in ("quote_missing", "text_kept", "title_kept"):
             items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":
@@ -209,9 +236,9 @@ def not_as_asked(gen: Generation, lang: Lang, named: bool = True) -> list[str]:
                 items.append(t("asked.version_replaced", lang, before=frames[0], found=frames[1]))
         elif kind == "music_style_other":
             wanted = t("list.sep", lang).join(str(w) for w in item.get("asked") or [])
-            names = [str(n) for n in item.get("names") or []]
-            if named and names:
-                items.append(t("asked.music_style_other", lang, names=quote_list(names, lang), asked=wanted))
+            tracks = [str(n) for n in item.get("names") or []]
+            if named and tracks:
+                items.append(t("asked.music_style_other", lang, names=quote_list(tracks, lang), asked=wanted))
             else:
                 items.append(t("asked.music_style_other.unnamed", lang, asked=wanted))
         elif kind == "clip_unused":
@@ -305,6 +332,8 @@ def withdrawn(gen: Generation) -> bool:
 
 def as_asked(gen: Generation, lang: Lang) -> list[str]:
     """What the request asked that the verified timeline after it already has (``asked.met``)."""
+    if stopped_unchanged(gen):
+        return []  # cancelled and nothing changed: no verdict on what they no longer want
     return met_items(turn_facts(gen).get("as_asked"), lang)
 
 
@@ -407,6 +436,8 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     if already:
         items = t("asked.sep", lang).join(already)
         parts.append(t("asked.already", lang, items=items, prompt=cap(gen.prompt, 80)))
+    elif stopped_unchanged(gen):  # the cancel first: what was stopped, and that nothing changed
+        parts.insert(0, t("agent.withdrawn_unchanged", lang, prompt=cap(gen.prompt, 80)))
     elif gen.timeline_changed is False:
         key = "agent.unchanged_but_said" if words else "agent.unchanged"
         parts.append(t(key, lang, prompt=cap(gen.prompt, 80)))
@@ -488,7 +519,32 @@ def never_ran(gen: Generation) -> bool:
     return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
 
 
-def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -> dict[str, Lack]:
+def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+    """A request that changed nothing, judged part by part on the file's timeline ``now``: when
+    the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
+    the file at 15 s), only the parts it lacks, and those no check reads; None when none of it
+    is verifiably there (then all of it is missing)."""
+    stated = asked.read(gen.prompt)
+    wanted = asked.wanted_quotes(gen.prompt, stated)
+    shown = [q for q in wanted if asked.present(q, now)]
+    if not now.tracks_total or not (asked.met(stated, now) or shown):
+        return None
+    lacking = [{"kind": "quote_missing", "name": q} for q in wanted if q not in shown]
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
+    open_asks = unchecked.not_checked(gen.prompt, now)
+    if not lines and not open_asks:
+        return Lack("", ())  # all it asked is checked and in the file
+    items = [
+        *lines,
+        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
+    ]
+    line = t("export.lacks.part", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items))
+    return Lack(line, (*lines, *open_asks))
+
+
+def file_lacks(
+    gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
+) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
     as asked."""
@@ -505,6 +561,10 @@ def file_lacks(gens: list[Generation], pending: Generation | None, lang: Lang) -
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
+            if now is not None and (part := part_lacking(gen, now, lang)) is not None:
+                if part.missing:
+                    lacks[gen.id] = part  # some of it was there already: only the rest is missing
+                continue
             # Nothing of it landed: all of it is missing, not only the parts a check can name.
             key = "export.lacks.unchanged_unmet" if unmet else "export.lacks.unchanged"
             lacks[gen.id] = Lack(t(key, lang, prompt=cap(gen.prompt, 80), items=items), (gen.prompt,))
@@ -543,6 +603,10 @@ def earlier_unchanged(
         if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
                for g in landed):  # fmt: skip
             continue  # the same words again, and they landed
+        if (part := part_lacking(gen, now, lang)) is not None:
+            if part.missing:
+                lines.append(part)  # some of it is in the file: only the rest is missing
+            continue
         stated = asked.read(gen.prompt)
         if (
             stated != asked.Asked()

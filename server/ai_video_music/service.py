@@ -23,7 +23,7 @@ from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
-from .mentions import elsewhere
+from .mentions import Elsewhere, described, describes_a_video, elsewhere
 from .messages import Lang, Msg, t
 from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
@@ -180,6 +180,22 @@ class VideoService:
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
         found = elsewhere(prompt, current, others)
         return found.named[0].id if found is not None and len(found.named) == 1 else None
+
+    def _described(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
+        """Another project the words describe by what it shows ("海边民宿那个视频": its photo is
+        beach.jpg), from each project's file names and the texts the user quoted in it."""
+        if not describes_a_video(prompt):
+            return None
+        files = {
+            p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
+        }
+        texts: dict[str, list[str]] = {}
+        for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
+            # The current project's own words count whole ("做个海边民宿的视频"): never held for
+            # a description the user gave it; another's only by the texts quoted in it.
+            said = [gen.prompt] if gen.project_id == current.id else quoted(gen.prompt)
+            texts.setdefault(gen.project_id or "", []).extend(said)
+        return described(prompt, current, others, files, texts)
 
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
         """The one project holding a file the words name ("redo it with the city lights photo":
@@ -347,7 +363,7 @@ class VideoService:
             # Words about another of the user's projects: sent here, they would edit (and charge)
             # the wrong video (play-test 14: "make the Night run crew video 8 seconds long").
             others, _total = s.store.recent_projects(OTHER_PROJECTS_READ)
-            found = elsewhere(prompt, current, others)
+            found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
             if found is not None:
                 kept = await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
                 if found.wrong and s.store.running_turn(current.id) is not None:

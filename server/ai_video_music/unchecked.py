@@ -523,7 +523,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
         )
     )
     sequenced = asked.sequence_judged(whole, tl)
-    for sentence in _sentences(prompt):
+    # "改回15秒 放在第3到6秒 标题保留": Chinese asks parted by a space are asks of their own
+    for sentence in _sentences(asked._zh_gaps(prompt)):
         if not asked._is_request(sentence):
             continue
         pieces = _pieces(sentence)
