@@ -194,17 +194,26 @@ def fast_config(**overrides: Any) -> SimConfig:
         "audio_stereo": False,
         "keep_upload_bytes": 16 * 1024 * 1024,  # larger test uploads are described, not copied
         # The contract's 100 free credits, at a tenth of the real prices (10 a generated clip, 5 an
-        # edit) so a flow of several turns fits; a test about cost sets real prices with
-        # sim.configure(generation_cost=100, edit_cost=50), one about running out sets the balance.
+        # edit) so a flow of several turns fits; a module about cost is marked ``priced`` (the
+        # real prices: PRICES), one about running out sets the balance.
         "generation_cost": 10,
         "edit_cost": 5,
     }
     return SimConfig(**(fields | overrides))
 
 
+PRICES = {"generation_cost": 100, "edit_cost": 50}  # the contract's: a generated clip, an edit
+
+
 @pytest.fixture
-def sim_config() -> SimConfig:
-    return fast_config()
+def sim_config(request: pytest.FixtureRequest) -> SimConfig:
+    """Short timings; the contract's prices in a test or module marked ``priced``."""
+    return fast_config(**PRICES) if request.node.get_closest_marker("priced") else fast_config()
+
+
+def balance(sim: Simulator) -> float:
+    """Every account's credits on the simulator, summed: what the requests really cost."""
+    return float(sum(u.credits for u in sim.state.users.values()))
 
 
 @pytest.fixture(params=SIM_VARIANTS, ids=str)

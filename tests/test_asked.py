@@ -17,7 +17,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config
+from .conftest import ask
 
 CORPUS = Path(__file__).with_name("asked_corpus.tsv")
 
@@ -166,12 +166,7 @@ def test_other_music_asked_for_is_checked_against_the_music_before(prompt: str, 
     assert same_music(stated, before, other) is None, "another track: as asked"
 
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def music_on_timeline(sim: Simulator) -> list[str]:

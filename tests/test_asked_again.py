@@ -19,18 +19,9 @@ from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config, requests_to
+from .conftest import ask, balance, requests_to
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
-
-
-def balance(sim: Simulator) -> float:
-    return float(sum(u.credits for u in sim.state.users.values()))
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def told(out: dict[str, Any]) -> str:

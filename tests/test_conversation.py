@@ -24,9 +24,11 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import fast_config, requests_to, text
+from .conftest import requests_to, text
 
-pytestmark = [pytest.mark.anyio, pytest.mark.slow]  # whole sittings: started first under xdist
+# Real prices (the free-credit story is its own test); the turns and renders themselves are
+# quick: where one must outlast a call, a gate holds it.
+pytestmark = [pytest.mark.anyio, pytest.mark.slow, pytest.mark.priced]  # slow: started first under xdist
 
 PROMPTS = {
     "en": {
@@ -52,13 +54,6 @@ PROMPTS = {
         "says": "NemoVideo 回复：",
     },
 }
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    # Real prices, and a user with room for a whole sitting (the free-credit story is its own test).
-    # The turns and renders themselves are quick: where one must outlast a call, a gate holds it.
-    return fast_config(generation_cost=100, edit_cost=50)
 
 
 def result_text(out: dict[str, Any]) -> str:

@@ -16,14 +16,9 @@ from ai_video_music.messages import CATALOGUE, join_sentences
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, fast_config, text
+from .conftest import ask, call, text
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> object:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 @pytest.mark.parametrize(

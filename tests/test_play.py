@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp import Client
@@ -18,14 +17,9 @@ from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config, requests_to
+from .conftest import ask, requests_to
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 # --- 1. a held-back export is never suggested -----------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
-from typing import Any
 
 import anyio
 import pytest
@@ -17,14 +16,9 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config
+from .conftest import ask
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 WORDS = {

@@ -18,14 +18,9 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 
-from .conftest import ask, export_done, fast_config, requests_to
+from .conftest import ask, export_done, requests_to
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def _project(name: str, named: int = 1) -> Project:

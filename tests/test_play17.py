@@ -26,14 +26,9 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, export_done, fast_config, inject, requests_to, text
+from .conftest import ask, call, export_done, inject, requests_to, text
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def registers(sim: Simulator) -> None:

@@ -32,18 +32,9 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Generation
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, fast_config, requests_to, text
+from .conftest import ask, balance, call, requests_to, text
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
-
-
-def balance(sim: Simulator) -> float:
-    return float(sum(u.credits for u in sim.state.users.values()))
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def photos(folder: Path, source: Path, *names: str) -> list[str]:

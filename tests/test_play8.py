@@ -9,7 +9,6 @@ from __future__ import annotations
 import dataclasses
 import re
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp import Client
@@ -20,18 +19,9 @@ from ai_video_music.messages import CATALOGUE
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, fast_config, requests_to
+from .conftest import ask, requests_to
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
-
-
-def balance(sim: Simulator) -> float:
-    return float(sum(u.credits for u in sim.state.users.values()))
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def photos(tmp_path: Path, *names: str) -> list[str]:

@@ -29,22 +29,13 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Store
 from ai_video_music.tools import create_server
 
-from .conftest import ask, call, fast_config, requests_to, text
+from .conftest import ask, balance, call, requests_to, text
 
-pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def sim_config() -> Any:
-    return fast_config(generation_cost=100, edit_cost=50)
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
 
 def told(out: dict[str, Any]) -> str:
     return str(out["reply"]) + "\n" + "\n".join(out["next_steps"])
-
-
-def balance(sim: Simulator) -> float:
-    return float(sum(u.credits for u in sim.state.users.values()))
 
 
 async def test_same_file_is_said_only_of_the_file_delivered_before(rich: Client, image: Path) -> None:
