@@ -14,6 +14,7 @@ import pytest
 from mcp import Client
 
 from ai_video_music.naming import name_from
+from ai_video_music.router import route
 from ai_video_music.simulator import Simulator
 
 from .conftest import ask, balance, requests_to
@@ -80,3 +81,93 @@ def test_a_place_in_the_video_is_never_its_name(prompt: str) -> None:
     named = name_from(prompt).casefold()
     for place in ("end", "start", "最后", "very"):
         assert place not in named, named
+
+
+REORDER = "the beach one ended up second. put it at the end: forest, sunrise, beach"
+REORDER_ZH = "把海滩那张放最后，顺序：森林、日出、海滩"
+
+
+@pytest.mark.parametrize(
+    ("reorder", "other", "retry"),
+    [
+        (REORDER, "make the music a bit louder", "ok signed up. try the reorder again pls"),
+        (REORDER, "make the music a bit louder", "do the order thing again"),
+        (REORDER, "make the music a bit louder", "give the reorder another go"),
+        (REORDER, "make the music a bit louder", "redo the reorder"),
+        (REORDER_ZH, "音乐大声一点", "注册好了。顺序再弄一次"),
+        (REORDER_ZH, "音乐大声一点", "再试一次那个排序"),
+    ],
+)
+async def test_a_retry_that_names_an_earlier_request_is_confirmed_first_naming_it(
+    rich: Client, sim: Simulator, image: Path, tmp_path: Path, reorder: str, other: str, retry: str
+) -> None:
+    """F4: "try the reorder again" after a reorder that cost 50 was sent and charged again with no
+    word; "seriously? try again" is confirmed first. Any retry that names the request is too."""
+    files = []
+    for name in ("forest.jpg", "sunrise.jpg", "beach.jpg"):
+        (tmp_path / name).write_bytes(image.read_bytes())
+        files.append(str(tmp_path / name))
+    await ask(rich, "upload", {"files": files})
+    await ask(rich, "generate", {"prompt": "make a 9 second video"})
+    await ask(rich, "generate", {"prompt": reorder})
+    await ask(rich, "generate", {"prompt": other})
+    spent, turns = balance(sim), len(requests_to(sim, "run_sse"))
+    again = await ask(rich, "generate", {"prompt": retry})
+    assert again["status"] == "needs_confirmation", again
+    assert reorder[:12] in again["reply"], again["reply"]  # the reorder it would redo, not the music
+    assert other not in again["reply"], again["reply"]
+    assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
+    went = await ask(rich, "generate", {"prompt": retry, "accept_cost": True})
+    assert went["status"] in ("done", "working"), went
+    assert len(requests_to(sim, "run_sse")) == turns + 1
+    assert reorder[:12] in went["reply"], went["reply"]  # the reorder's own words went, not "try the …"
+
+
+@pytest.mark.parametrize(
+    "prompt", ["redo the intro", "重新做一下片头", "redo the intro from scratch with waves"]
+)
+async def test_a_redo_naming_no_earlier_request_is_the_edit_it_says(
+    rich: Client, sim: Simulator, prompt: str
+) -> None:
+    await ask(rich, "generate", {"prompt": "make a 6 second video"})
+    turns = len(requests_to(sim, "run_sse"))
+    went = await ask(rich, "generate", {"prompt": prompt})
+    assert went["status"] in ("done", "working"), went
+    assert len(requests_to(sim, "run_sse")) == turns + 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "redo"),
+    [
+        ("ok signed up. try the reorder again pls", "the reorder"),
+        ("ugh, try the music change again please", "the music change"),
+        ("can you do the title change again?", "the title change"),
+        ("give the reorder another go", "the reorder"),
+        ("redo the reorder", "the reorder"),
+        ("顺序再弄一次", "顺序"),
+        ("再试一次那个排序", "排序"),
+        ("注册好了。排序再来一次", "排序"),
+        ("把音乐那个再试一次吧", "音乐"),
+        ("重新弄一下刚才的排序", "排序"),
+    ],
+)
+def test_a_retry_naming_what_to_redo_is_read_as_one(prompt: str, redo: str) -> None:
+    assert route(prompt).redo == redo
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "try again with piano music",
+        "do it again but with a slower song",
+        "play the first photo again at the end",
+        "重新做一个视频",
+        "再来一段钢琴音乐",
+        "再导出一次",
+        "export again",
+        "我还想再改改",
+        "try the reorder again, and make the music louder",
+    ],
+)
+def test_words_that_redo_nothing_named_are_not_a_named_retry(prompt: str) -> None:
+    assert not route(prompt).redo

@@ -19,7 +19,7 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import RenderState, TurnState
 from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
-from .router import Action, names_export, route
+from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
@@ -260,6 +260,21 @@ class Consent:
             return latest
         sent = store.session_turns(client, limit=50)
         return next((g for g in sent if g.project_id == project.id and _a_request(g)), None)
+
+    def repeat_named(self, project: Project | None, redo: str) -> Generation | None:
+        """The project's newest request that "try the ``redo`` again" names ("the reorder": one
+        that asked an order); one of no such kind before: the last request when ``redo`` names
+        only a kind, else None (the words are a new edit: "redo the intro")."""
+        last = self.repeat_target(project)
+        if project is None or last is None:
+            return None
+        sent = self.s.store.session_turns(CLIENT.get(), limit=50)
+        mine = [last, *(g for g in sent if g.project_id == project.id and _a_request(g) and g.id != last.id)]
+        for gen in mine:
+            named = redo_names(redo, gen.prompt)
+            if named is None or named:
+                return gen
+        return last if redo_kind_only(redo) else None
 
     def refused_last(self, project: Project | None) -> Generation | None:
         """The project's newest request, if it was refused for its cost or awaits confirmation
