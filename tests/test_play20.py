@@ -14,6 +14,7 @@ import pytest
 from mcp import Client
 
 from ai_video_music.naming import name_from
+from ai_video_music.replies import _spoken_of
 from ai_video_music.router import route
 from ai_video_music.simulator import Simulator
 
@@ -171,3 +172,72 @@ def test_a_retry_naming_what_to_redo_is_read_as_one(prompt: str, redo: str) -> N
 )
 def test_words_that_redo_nothing_named_are_not_a_named_retry(prompt: str) -> None:
     assert not route(prompt).redo
+
+
+@pytest.mark.parametrize(
+    ("prompt", "passed", "licence"),
+    [
+        (
+            "make a 6 second promo from the photo, upbeat music. oh and can I use the music in paid "
+            "instagram ads? gonna boost it",
+            "can I use the music in paid instagram ads?",
+            "not documented",
+        ),
+        (
+            "用这张照片做个6秒视频，配点欢快的音乐。这音乐能用在付费广告里吗？",
+            "这音乐能用在付费广告里吗？",
+            "没有说明",
+        ),
+    ],
+)
+async def test_a_rights_question_inside_a_paid_request_is_said_passed_on_with_our_own_fact(
+    rich: Client, sim: Simulator, image: Path, prompt: str, passed: str, licence: str
+) -> None:
+    """F6: the ads question went with a charged request and vanished from the answer. The answer
+    says it went to NemoVideo with the request, whether NemoVideo's reply spoke of it, and that the
+    free music's licence for ads is not documented here (never "safe")."""
+    await ask(rich, "upload", {"files": [str(image)]})
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done" and len(requests_to(sim, "run_sse")) == 1, out
+    reply = out["reply"]
+    assert passed in reply, reply
+    assert ("NemoVideo" in reply) and licence in reply, reply
+    assert "safe to" not in reply.replace("nothing here says it is safe", ""), reply
+    # The simulator's agent speaks of edits, never of licences: its reply did not answer it.
+    assert ("does not speak of it" in reply) or ("没有谈到" in reply), reply
+
+
+@pytest.mark.parametrize(
+    ("prompt", "licence"),
+    [
+        ("quick q - is the Upbeat Pop track ok to use in a paid instagram ad? like am I allowed commercially",
+         "not documented"),
+        ("这首音乐能商用吗？", "没有说明"),
+    ],
+)  # fmt: skip
+async def test_a_rights_question_alone_says_our_own_fact_before_asking_to_pay(
+    rich: Client, sim: Simulator, prompt: str, licence: str
+) -> None:
+    await ask(rich, "generate", {"prompt": "make a 6 second video"})
+    turns = len(requests_to(sim, "run_sse"))
+    said = await ask(rich, "generate", {"prompt": prompt})
+    assert said["status"] == "needs_confirmation", said
+    assert licence in said["reply"], said["reply"]
+    assert len(requests_to(sim, "run_sse")) == turns
+
+
+@pytest.mark.parametrize(
+    ("question", "words", "spoken"),
+    [
+        ("can I use the music in paid instagram ads?", "Done! I added upbeat music.", False),
+        ("can I use the music in paid instagram ads?", "The track is licensed for commercial use.", True),
+        ("这音乐能商用不？", "已添加音乐。", False),
+        ("这音乐能商用不？", "这首音乐可以商用。", True),
+        ("how much will that cost?", "", False),
+        ("how much will that cost?", "This edit used 50 credits.", True),
+    ],
+)
+def test_whether_the_agent_spoke_of_a_side_question_is_read_from_its_words(
+    question: str, words: str, spoken: bool
+) -> None:
+    assert _spoken_of(question, words) is spoken

@@ -18,7 +18,7 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import RenderState, TurnState
-from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
+from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list, rights_question
 from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
@@ -353,6 +353,8 @@ class Consent:
             step = t("next.confirm_repeat", lang)
         else:
             text = t("cost.ask", lang, cost=EDIT_COST, left=left)
+            if rights_question(prompt):  # "is the track ok in a paid ad?": what we know, free
+                text = join_sentences([t("music.licence_unknown", lang), text], lang)
             step = t("next.confirm_ask", lang)
         steps = [step]
         if ask and refused is not None:  # words we can't read, right after a refusal: maybe "go on"

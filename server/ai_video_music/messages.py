@@ -1174,6 +1174,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Not checked against the timeline (look at the video to be sure): {items}.",
         "以下要求无法对照时间线核实（请看视频确认）：{items}。",
     ),
+    # A question inside a paid request (play-test 20 F6): it went with the request; only the
+    # agent's words can answer it, and whether they speak of it at all is what we can say.
+    "asked.side_question_answered": (
+        "The request also asked {questions}: that went to NemoVideo with the request, and NemoVideo's "
+        "reply below speaks of it (nothing here checks what it says).",
+        "请求里还问了{questions}：它随请求一起发给了 NemoVideo，下面 NemoVideo 的回复谈到了它"
+        "（这里无法核实其内容）。",
+    ),
+    "asked.side_question_unanswered": (
+        "The request also asked {questions}: that went to NemoVideo with the request, and NemoVideo's "
+        "reply does not speak of it, so it is unanswered.",
+        "请求里还问了{questions}：它随请求一起发给了 NemoVideo，但 NemoVideo 的回复没有谈到它，"
+        "所以没有得到回答。",
+    ),
+    "music.licence_unknown": (
+        "Whether the free music may be used in ads or commercially is not documented: NemoVideo's API "
+        "states no licence for it, so nothing here says it is safe to use that way; NemoVideo's terms "
+        "are where to look.",
+        "免费音乐能否用于广告或商用没有说明：NemoVideo 的 API 没有写明它的授权，这里无法确认可以这样使用；"
+        "请以 NemoVideo 的条款为准。",
+    ),
     "next.side_question": (
         "The request also asked {questions}: it was sent with the request, and nothing here checks the "
         "answer. Tell the user what NemoVideo's reply says of it, or that it went unanswered; never "
