@@ -46,8 +46,11 @@ async def test_a_new_video_about_pictures_it_lacks_is_held_and_named_from_its_he
     assert where in said["reply"], said["reply"]
     assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
     went = await ask(rich, "generate", {"prompt": prompt, "new_project": True, "accept_cost": True})
-    assert went["status"] in ("done", "working"), went
+    assert went["status"] == "done", went
     assert went["project"]["name"] == name, went["project"]
+    # Sent as it is: the photos it speaks of can't be in it, a fact, never "look at the video".
+    assert ("holds none of them" in went["reply"]) or ("没有你的任何照片" in went["reply"]), went["reply"]
+    assert not any("pic" in q or "对比图" in q for q in went.get("not_checked") or []), went
     assert (await ask(rich, "status", {"project": name}))["project"]["name"] == name
 
 

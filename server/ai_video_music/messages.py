@@ -897,6 +897,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for a {shape} frame, but the timeline is {width}x{height}",
         "要求{shape}画面，但时间线实际是 {width}x{height}",
     ),
+    "asked.no_media": (
+        "the request speaks of your photos, but the project holds none of them, so none is in the video",
+        "请求提到了你的照片，但这个项目里没有你的任何照片，所以视频里一张也没有",
+    ),
     "asked.title": (
         "the request named the video {name} but asked for no on-screen title, and the timeline shows "
         "{name} as text",

@@ -168,6 +168,8 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             )
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "no_media":
+            items.append(t("asked.no_media", lang))
         elif kind == "text":
             items.append(with_names("asked.text", item))
         elif kind == "same_music":
