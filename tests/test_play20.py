@@ -120,6 +120,7 @@ async def test_a_retry_that_names_an_earlier_request_is_confirmed_first_naming_i
     assert again["status"] == "needs_confirmation", again
     assert reorder[:12] in again["reply"], again["reply"]  # the reorder it would redo, not the music
     assert other not in again["reply"], again["reply"]
+    assert "last request" not in again["reply"] and "上一个请求" not in again["reply"], again["reply"]
     assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
     went = await ask(rich, "generate", {"prompt": retry, "accept_cost": True})
     assert went["status"] in ("done", "working"), went

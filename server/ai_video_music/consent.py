@@ -310,6 +310,10 @@ class Consent:
         sent (accept_cost=true sends it)."""
         told = None
         key = prompt_key(prompt)
+        # A retry naming an older request ("try the reorder again" after another edit): never
+        # called the project's last request.
+        last = self.repeat_target(project) if repeat_of is not None else None
+        which = ".earlier" if last is not None and repeat_of is not None and last.id != repeat_of.id else ""
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
@@ -326,7 +330,8 @@ class Consent:
         if g is not None and g.kind is GateKind.CANNOT_RUN:
             self.record_not_sent(project, prompt, str(g.kind), route)
             if repeat_of is not None:  # which request it would redo, and whether that one landed
-                said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
+                landed = repeat_landed(told, lang)
+                said = t("repeat.would_redo" + which, lang, prompt=cap(prompt, 80), landed=landed)
                 notes = [*notes, said]
             elif told is not None:  # the same words again: whether they already landed comes first
                 notes = [*notes, repeat_landed(told, lang)]
@@ -343,7 +348,7 @@ class Consent:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at
             text = t(
-                "cost.repeat_of", lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
+                "cost.repeat_of" + which, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)

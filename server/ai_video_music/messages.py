@@ -1408,6 +1408,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这是要重做本项目上一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
         "（剩余 {left}）；这次没有发送。",
     ),
+    # "Try the reorder again" names an earlier request, not always the last (play-test 20 F4).
+    "cost.repeat_of.earlier": (
+        "This asks to repeat an earlier request of the project, “{prompt}” (sent {ago}). {landed} "
+        "Sending it again costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目之前的一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
+    "repeat.would_redo.earlier": (
+        "This asks to repeat an earlier request of the project, “{prompt}”. {landed}",
+        "这是要重做本项目之前的一个请求“{prompt}”。{landed}",
+    ),
     "repeat.would_redo": (
         "This asks to repeat the project's last request, “{prompt}”. {landed}",
         "这是要重做本项目上一个请求“{prompt}”。{landed}",
