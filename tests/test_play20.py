@@ -245,3 +245,21 @@ def test_whether_the_agent_spoke_of_a_side_question_is_read_from_its_words(
     question: str, words: str, spoken: bool
 ) -> None:
     assert _spoken_of(question, words) is spoken
+
+
+@pytest.mark.parametrize(
+    ("prompt", "where"),
+    [
+        ("put the after shot last and the before pic first, 10 seconds", "holds none of your photos"),
+        ("那张海边的放最后，做成10秒", "没有你的任何照片"),
+    ],
+)
+async def test_words_pointing_at_pictures_in_the_current_empty_project_are_held(
+    rich: Client, sim: Simulator, prompt: str, where: str
+) -> None:
+    await ask(rich, "generate", {"prompt": "new video"})
+    spent = balance(sim)
+    said = await ask(rich, "generate", {"prompt": prompt})
+    assert said["status"] == "needs_confirmation", said
+    assert where in said["reply"], said["reply"]
+    assert requests_to(sim, "run_sse") == [] and balance(sim) == spent
