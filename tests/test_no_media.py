@@ -61,6 +61,21 @@ def test_other_words_are_not_taken_for_media(prompt: str) -> None:
     assert not speaks_of_own_media(prompt)
 
 
+CORPUS = Path(__file__).with_name("own_media_corpus.tsv")
+
+
+def _corpus() -> list[tuple[str, bool]]:
+    rows = (line.rstrip("\n").split("\t") for line in CORPUS.read_text(encoding="utf-8").splitlines())
+    return [(row[0], row[1] == "1") for row in rows if row[0] and not row[0].startswith("#")]
+
+
+@pytest.mark.parametrize(("prompt", "points"), _corpus())
+def test_any_words_pointing_at_the_users_pictures_are_seen_and_no_others(prompt: str, points: bool) -> None:
+    """Play-test 20: "her before pic", "the after shot", 那张, 我拍的 are the user's pictures as much
+    as "my photos"; "a drone shot" or "an AI-generated beach scene" are not."""
+    assert speaks_of_own_media(prompt) is points
+
+
 async def _projects(client: Client) -> list[str]:
     return [p["id"] for p in (await ask(client, "status"))["projects"]]
 

@@ -1986,20 +1986,40 @@ def _music_names(tl: Timeline) -> frozenset[str]:
 # "用我上传的照片"): outside quotes, not negated ("no photos", "without my clips", "不用照片").
 # A request that says so, sent to a project holding none, would be made from nothing.
 _EN_MEDIA = re.compile(
-    r"(?i)(?<![\w-])(?:photos?|pictures?|pics|images?|clips?|footage|snaps|uploads?|uploaded|attached|"
-    r"attachments?|selfies?|screenshots?)(?![\w-])"
+    r"(?i)(?<![\w-])(?:photos?|photographs?|pictures?|pics?|images?|clips?|footage|snaps(?:hots?)?|uploads?|"
+    r"uploaded|attached|attachments?|selfies?|screenshots?)(?![\w-])"
+)
+# "the after shot", "her before snap", "Jess's group shot": a shot or snap someone's, or the one
+# named, is a picture the user has (play-test 20); "a drone shot" or "the opening shot" is a shot
+# of the video to make (see _EN_SHOT_MADE).
+_EN_SHOT = re.compile(
+    r"(?i)\b(?:the|my|her|his|their|our|your|these|those|this|that|\w+'s)\s+(?:[\w'-]+\s+){0,3}?"
+    r"(?:shots?|snap)(?![\w-])"
+)
+# A shot of the video itself, not a picture the user has: "the opening shot", "a wide shot".
+_EN_SHOT_MADE = re.compile(
+    r"(?i)\b(?:opening|closing|final|first|last|end|ending|wide|drone|establishing|close-?up|tracking|"
+    r"aerial|long|medium|title|slow-?motion|film|camera|cinematic|intro|outro)\s+(?:shots?|snap)$"
 )
 _EN_MEDIA_NEGATED = re.compile(
     r"(?i)\b(?:no|without|not|don'?t\s+(?:use|need|want)|no\s+need\s+for|skip|stock|ai|generated?)"
     r"\s+(?:[\w']+\s+){0,3}$"
 )
 # "a 5-second intro clip", "one short clip of waves": the thing to make, not the user's media.
-_EN_MEDIA_MADE = re.compile(r"(?i)\b(?:a|an|one|new)\s+(?:[\w'-]+\s+){0,3}$")
+# Not "a reel of the photos I sent": a word that points at them ("of", "the", "my") between.
+_EN_MEDIA_MADE = re.compile(
+    r"(?i)\b(?:a|an|one|new)\s+(?:(?!(?:of|from|with|using|the|my|her|his|their|our|these|those)\s)"
+    r"[\w'-]+\s+){0,3}$"
+)
 # After the word: "no photos needed", "photos not needed".
 _EN_MEDIA_NEGATED_AFTER = re.compile(
     r"(?i)^\s*(?:are\s+|is\s+)?(?:not\s+needed|not\s+required|needed:?\s*no)\b"
 )
-_ZH_MEDIA = re.compile(r"照片|图片|相片|素材|截图|自拍|上传|附件|这几张|这些图|原片")
+# "那张海边的", "这几张", "前后对比图", "我拍的", "我发的那几张图": pictures the user has (play-test 20).
+_ZH_MEDIA = re.compile(
+    r"照片|图片|相片|素材|截图|自拍|上传|附件|原片|[这那哪][一两三四五六七八九十几]?张|这些图|那些图|对比图"
+    r"|(?:我|她|他|客户|你)(?:们)?(?:拍|录|发|传)的"
+)
 _ZH_MEDIA_NEGATED = re.compile(
     r"(?:不用|不要|别用|没有|无需|不需要|不带|不必用|无)(?:我的|任何|我上传的|上传的)?$"
 )
@@ -2015,9 +2035,12 @@ def speaks_of_own_media(prompt: str) -> bool:
     asked = False
     for pattern, negated, after, made in (
         (_EN_MEDIA, _EN_MEDIA_NEGATED, _EN_MEDIA_NEGATED_AFTER, _EN_MEDIA_MADE),
+        (_EN_SHOT, _EN_MEDIA_NEGATED, _EN_MEDIA_NEGATED_AFTER, _EN_MEDIA_MADE),
         (_ZH_MEDIA, _ZH_MEDIA_NEGATED, _ZH_MEDIA_NEGATED_AFTER, None),
     ):
         for m in pattern.finditer(text):
+            if pattern is _EN_SHOT and _EN_SHOT_MADE.search(m.group(0)):
+                continue
             before = text[max(0, m.start() - 40) : m.start()]
             if negated.search(before) or after.match(text[m.end() : m.end() + 20]):
                 return False  # the user said not to use their media

@@ -18,8 +18,8 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import RenderState, TurnState
-from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list
-from .router import Action, names_export, route
+from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list, rights_question
+from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
@@ -261,6 +261,21 @@ class Consent:
         sent = store.session_turns(client, limit=50)
         return next((g for g in sent if g.project_id == project.id and _a_request(g)), None)
 
+    def repeat_named(self, project: Project | None, redo: str) -> Generation | None:
+        """The project's newest request that "try the ``redo`` again" names ("the reorder": one
+        that asked an order); one of no such kind before: the last request when ``redo`` names
+        only a kind, else None (the words are a new edit: "redo the intro")."""
+        last = self.repeat_target(project)
+        if project is None or last is None:
+            return None
+        sent = self.s.store.session_turns(CLIENT.get(), limit=50)
+        mine = [last, *(g for g in sent if g.project_id == project.id and _a_request(g) and g.id != last.id)]
+        for gen in mine:
+            named = redo_names(redo, gen.prompt)
+            if named is None or named:
+                return gen
+        return last if redo_kind_only(redo) else None
+
     def refused_last(self, project: Project | None) -> Generation | None:
         """The project's newest request, if it was refused for its cost or awaits confirmation
         (not sent): what "go ahead" after it means, rather than a new message to the agent."""
@@ -295,6 +310,10 @@ class Consent:
         sent (accept_cost=true sends it)."""
         told = None
         key = prompt_key(prompt)
+        # A retry naming an older request ("try the reorder again" after another edit): never
+        # called the project's last request.
+        last = self.repeat_target(project) if repeat_of is not None else None
+        which = ".earlier" if last is not None and repeat_of is not None and last.id != repeat_of.id else ""
         if not ask:
             if project is None or self.s.store.matching_turn(project.id, key) is not None:
                 return None  # running or not told yet: a repeat attaches to it, free
@@ -311,7 +330,8 @@ class Consent:
         if g is not None and g.kind is GateKind.CANNOT_RUN:
             self.record_not_sent(project, prompt, str(g.kind), route)
             if repeat_of is not None:  # which request it would redo, and whether that one landed
-                said = t("repeat.would_redo", lang, prompt=cap(prompt, 80), landed=repeat_landed(told, lang))
+                landed = repeat_landed(told, lang)
+                said = t("repeat.would_redo" + which, lang, prompt=cap(prompt, 80), landed=landed)
                 notes = [*notes, said]
             elif told is not None:  # the same words again: whether they already landed comes first
                 notes = [*notes, repeat_landed(told, lang)]
@@ -328,7 +348,7 @@ class Consent:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at
             text = t(
-                "cost.repeat_of", lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
+                "cost.repeat_of" + which, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
@@ -338,6 +358,8 @@ class Consent:
             step = t("next.confirm_repeat", lang)
         else:
             text = t("cost.ask", lang, cost=EDIT_COST, left=left)
+            if rights_question(prompt):  # "is the track ok in a paid ad?": what we know, free
+                text = join_sentences([t("music.licence_unknown", lang), text], lang)
             step = t("next.confirm_ask", lang)
         steps = [step]
         if ask and refused is not None:  # words we can't read, right after a refusal: maybe "go on"

@@ -897,6 +897,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for a {shape} frame, but the timeline is {width}x{height}",
         "要求{shape}画面，但时间线实际是 {width}x{height}",
     ),
+    "asked.no_media": (
+        "the request speaks of your photos, but the project holds none of them, so none is in the video",
+        "请求提到了你的照片，但这个项目里没有你的任何照片，所以视频里一张也没有",
+    ),
     "asked.title": (
         "the request named the video {name} but asked for no on-screen title, and the timeline shows "
         "{name} as text",
@@ -1174,6 +1178,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Not checked against the timeline (look at the video to be sure): {items}.",
         "以下要求无法对照时间线核实（请看视频确认）：{items}。",
     ),
+    # A question inside a paid request (play-test 20 F6): it went with the request; only the
+    # agent's words can answer it, and whether they speak of it at all is what we can say.
+    "asked.side_question_answered": (
+        "The request also asked {questions}: that went to NemoVideo with the request, and NemoVideo's "
+        "reply below speaks of it (nothing here checks what it says).",
+        "请求里还问了{questions}：它随请求一起发给了 NemoVideo，下面 NemoVideo 的回复谈到了它"
+        "（这里无法核实其内容）。",
+    ),
+    "asked.side_question_unanswered": (
+        "The request also asked {questions}: that went to NemoVideo with the request, and NemoVideo's "
+        "reply does not speak of it, so it is unanswered.",
+        "请求里还问了{questions}：它随请求一起发给了 NemoVideo，但 NemoVideo 的回复没有谈到它，"
+        "所以没有得到回答。",
+    ),
+    "music.licence_unknown": (
+        "Whether the free music may be used in ads or commercially is not documented: NemoVideo's API "
+        "states no licence for it, so nothing here says it is safe to use that way; NemoVideo's terms "
+        "are where to look.",
+        "免费音乐能否用于广告或商用没有说明：NemoVideo 的 API 没有写明它的授权，这里无法确认可以这样使用；"
+        "请以 NemoVideo 的条款为准。",
+    ),
     "next.side_question": (
         "The request also asked {questions}: it was sent with the request, and nothing here checks the "
         "answer. Tell the user what NemoVideo's reply says of it, or that it went unanswered; never "
@@ -1382,6 +1407,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "again costs about {cost} credits ({left} left); it was not sent.",
         "这是要重做本项目上一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
         "（剩余 {left}）；这次没有发送。",
+    ),
+    # "Try the reorder again" names an earlier request, not always the last (play-test 20 F4).
+    "cost.repeat_of.earlier": (
+        "This asks to repeat an earlier request of the project, “{prompt}” (sent {ago}). {landed} "
+        "Sending it again costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目之前的一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
+    "repeat.would_redo.earlier": (
+        "This asks to repeat an earlier request of the project, “{prompt}”. {landed}",
+        "这是要重做本项目之前的一个请求“{prompt}”。{landed}",
     ),
     "repeat.would_redo": (
         "This asks to repeat the project's last request, “{prompt}”. {landed}",

@@ -86,6 +86,12 @@ _WEAK_EN = {
     "kuaishou", "redbook", "rednote", "vimeo", "twitch", "socials", "insta's", "tiktoks", "grams",
     "ad", "promo", "everyone", "people", "friends", "followers", "customers", "today", "now",
 }  # fmt: skip
+# Where in the video, never what it is about: "for the very end", "at the start", "最后", "开头".
+_PLACE_EN = {
+    "very", "end", "ending", "start", "beginning", "last", "first", "opening", "middle", "intro", "outro",
+    "finish", "close", "top", "bottom", "front", "back", "finale", "half", "part", "bit", "second", "third",
+}  # fmt: skip
+_PLACE_ZH = re.compile(r"最后|最前|开头|结尾|末尾|中间|开始|片头|片尾|前面|后面")
 _ZH_OWNER = "(?:(?:我们家|我们店|我们|咱们|我家|自家|我)的?|(?:本店|公司|店里)的)?"
 _SUBJECT_ZH = (
     re.compile(r"(?:主题|题材|内容)(?:是|为|：|:)\s*([^\n,.;!?，。；！？、\s]{2,16})"),
@@ -146,6 +152,8 @@ def _english_subject(text: str) -> str:
                     break
             while words and words[-1].casefold() in _SKIP_EN:
                 words.pop()
+            if words and all(w.casefold() in _PLACE_EN for w in words):
+                continue  # "save the after shot for the very end": a place in the video, not its subject
             words = [w for w in words if w.casefold() not in _WEAK_EN] if words else words
             if words and not words[0][0].isdigit():
                 name = tidy(" ".join(words))
@@ -160,6 +168,8 @@ def _chinese_subject(text: str) -> str:
             name = _ZH_LEAD.sub("", name) if _ZH_LEAD.match(name) else name
             name = re.sub(f"^{_ZH_OWNER}", "", name)
             name = _ZH_DESCRIBING.sub("", name).strip("的")  # "20秒的竖屏短视频" names nothing
+            if _PLACE_ZH.search(name):
+                continue  # "放最后", "开头那张": a place in the video, not its subject
             if len(name) >= 2 and not any(name.startswith(w) for w in _ZH_WEAK) and not re.match(r"\d", name):
                 return tidy(name)
     return ""
@@ -218,6 +228,38 @@ _NEW_VIDEO_QUOTE = re.compile(
 _OPENING_QUOTE = re.compile(r"^\s*" + _QUOTE + r"\s*(?:[:：,，;；.。!！—–-]|$)")
 
 
+# An unquoted name after the words that begin a new video, to the sentence's end: "new video: Jess
+# 10 week transformation. start with …", "New project - Harbour Days", "新视频：小王的减肥历程。"
+# (play-test 20: the project was named "Very end", from a later "for the very end").
+_NEW_VIDEO_HEADING_EN = re.compile(
+    r"(?i)^\s*(?:(?:a\s+)?(?:new|another|next)\s+(?:video|project|clip|reel|film|one))\s*[:：—–-]+\s*"
+    r"([^\n.!?;,:：]{1,60}?)\s*(?:[.!?;,:：]|$)"
+)
+_NEW_VIDEO_HEADING_ZH = re.compile(
+    r"^\s*(?:新的?|另一个|另外一个|再来一个|再做一个|下一个)(?:视频|项目|短片|片子)\s*[:：—–-]+\s*"
+    r"([^\n,.;!?，。；！？、:：\s]{2,20})"
+)
+# What opens a request rather than a name: "new video: make a 10 second clip", "新视频：帮我生成…".
+_ZH_ASKING = re.compile(r"^(?:帮我|帮忙|请|给我|我要|我想|用|把|做|生成|制作|来|剪|拍|要|只用|直接)")
+
+
+def _new_video_heading(text: str) -> str:
+    """The name after "new video:" (unquoted), when it reads as one: not an instruction, not a
+    length or a shape ("new video: 10 seconds, square" names nothing)."""
+    found = _NEW_VIDEO_HEADING_EN.match(text)
+    if found:
+        words = found.group(1).split()
+        first = words[0].casefold() if words else ""
+        if first in _INSTRUCTION_WORDS or first in _SKIP_EN or first[:1].isdigit():
+            return ""
+        return tidy(_until_stop(found.group(1)))
+    found = _NEW_VIDEO_HEADING_ZH.match(text)
+    if found and not _ZH_ASKING.match(found.group(1)):
+        name = _ZH_DESCRIBING.sub("", found.group(1)).strip("的")
+        return tidy(name) if len(name) >= 2 and not re.match(r"\d", name) else ""
+    return ""
+
+
 def quoted_name(text: str) -> str:
     """A quoted name given to a new video ("New video: 'Croissant Day' — …", 新视频：「X」), or one
     the request opens with; else "". Whether it is also to be shown on screen, the words don't say."""
@@ -237,7 +279,7 @@ def title_from(text: str) -> str:
             # where the request goes on.
             title = found.group(1) if pattern is _TITLE_QUOTED else _until_stop(found.group(1))
             return tidy(title)
-    opening = quoted_name(text)
+    opening = quoted_name(text) or _new_video_heading(text)
     if opening:
         return opening
     named = _NAMED_VIDEO.search(text)

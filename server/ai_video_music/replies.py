@@ -168,6 +168,8 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             )
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "no_media":
+            items.append(t("asked.no_media", lang))
         elif kind == "text":
             items.append(with_names("asked.text", item))
         elif kind == "same_music":
@@ -455,6 +457,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     unchecked = not_checked(gen)
     if unchecked and gen.timeline_changed is not False:  # unchanged: said above, for all of it
         parts.append(t("asked.not_checked", lang, items=quote_list(unchecked, lang)))
+    parts += side_question_lines(gen, words, lang)
     if words:
         cut = t("agent.cut", lang) if facts.get("truncated") or error else ""
         parts.append(join_sentences([fence(words, lang), cut], lang))
@@ -663,6 +666,76 @@ def side_questions(prompt: str) -> list[str]:
         question = _CLAUSE_BREAK.split(sentence)[-1].strip()
         if question.strip("?？ ") and route(question).action not in (Action.AGENT, Action.REPEAT):
             out.append(question)
+    return out
+
+
+# A question about the right to use the video or its music: licence, ads, commercial use.
+_RIGHTS_QUESTION = re.compile(
+    r"(?i)licen[cs]|copyright|royalt|commercial|\bads?\b|advert|monetis|monetiz|sponsor|\brights?\b"
+    r"|allowed|ok to (?:use|post)|okay to (?:use|post)|legal|商用|版权|授权|侵权|广告|推广|变现|合法"
+)
+# Words that speak of a question's topic in the agent's reply: of rights, or of cost.
+_RIGHTS_WORDS = re.compile(
+    r"(?i)licen[cs]|copyright|royalt|commercial|\bads?\b|advert|rights|permitted|allowed|terms"
+    r"|商用|版权|授权|侵权|广告|许可|条款"
+)
+_COST_QUESTION = re.compile(r"(?i)\bcost|price|credits?|how much|charge|积分|费用|价格|多少钱|收费|扣")
+_COST_WORDS = re.compile(r"(?i)\bcost|price|credits?|charge|积分|费用|价格|收费")
+_STOP_WORDS = frozenset(
+    {
+        "what", "which", "where", "when", "will", "would", "could", "should", "there", "their", "about",
+        "this", "that", "with", "from", "have", "does", "your", "mine", "into", "also", "just", "like",
+        "gonna",
+    }
+)  # fmt: skip
+
+
+_ZH_STOP = frozenset({"这个", "可以", "能不", "是不", "不是", "什么", "一下"})
+
+
+def rights_question(text: str) -> bool:
+    """The words ask about the right to use the video or its music (licence, ads, commercial use)."""
+    return bool(_RIGHTS_QUESTION.search(text))
+
+
+def _spoken_of(question: str, words: str) -> bool:
+    """Whether the agent's ``words`` speak of ``question``'s topic at all (not whether they are right)."""
+    if not words.strip():
+        return False
+    if _RIGHTS_QUESTION.search(question):
+        return bool(_RIGHTS_WORDS.search(words))
+    if _COST_QUESTION.search(question):
+        return bool(_COST_WORDS.search(words))
+    low = words.casefold()
+    en = {w for w in re.findall(r"[a-z]{5,}", question.casefold()) if w not in _STOP_WORDS}
+    zh = {
+        question[i : i + 2]
+        for i in range(len(question) - 1)
+        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i : i + 2])
+    }
+    return any(w in low for w in en) or any(
+        b in words for b in zh - {"这个", "可以", "能不", "是不", "不是", "什么"}
+    )
+
+
+def side_question_lines(gen: Generation, words: str, lang: Lang) -> list[str]:
+    """Questions the request asked beside it (sent with it, so only the agent could answer them):
+    that they went, whether the agent's reply speaks of them, and for one about the right to use
+    the music our own fact, that its licence is not documented (play-test 20 F6)."""
+    if gen.route not in (None, "agent") or gen.status is TurnState.FAILED:
+        return []
+    asides = side_questions(gen.prompt)
+    if not asides:
+        return []
+    answered = [q for q in asides if _spoken_of(q, words)]
+    out = []
+    if answered:
+        out.append(t("asked.side_question_answered", lang, questions=quote_list(answered, lang)))
+    unanswered = [q for q in asides if q not in answered]
+    if unanswered:
+        out.append(t("asked.side_question_unanswered", lang, questions=quote_list(unanswered, lang)))
+    if any(rights_question(q) for q in asides):
+        out.append(t("music.licence_unknown", lang))
     return out
 
 

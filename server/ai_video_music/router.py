@@ -69,6 +69,10 @@ class Decision:
     # "Go ahead" / "继续吧": agreeing, to the agent's proposal or (after a request refused for its
     # cost) to that request: the caller knows which.
     consent: bool = False
+    # "Try the reorder again", "顺序再弄一次": words that redo an earlier request they name. Which
+    # one, only the project's requests tell (see consent.repeat_named): that one again, confirmed
+    # like "try again"; none such ("redo the intro" with no intro asked before): the action above.
+    redo: str = ""
 
 
 def _words(*alternatives: str) -> str:
@@ -990,6 +994,108 @@ def _only_retry(parts: list[Clause]) -> bool:
     return bool(retry) and all(p in retry or p in context or p in idle for p in parts)
 
 
+# A retry that names what to redo (play-test 20: "ok signed up. try the reorder again pls" was sent
+# and charged again without the confirmation "try again" gets): "try/do the X again", "redo the
+# X", "give the X another go", "顺序再弄一次", "再试一次那个排序". The rest of the clause is X.
+_NAMED_RETRY = _rx(
+    r"^(?:(?:please|pls|just|now|ok|okay|so|then|can you|could you|can u|let's|lets|and)\s+)*"
+    r"(?:(?:try|do|run|apply)\s+(?P<a>(?:the|that|my|your|this)\s+[^\s!?.,]+(?:\s+[^\s!?.,]+){0,4}?)"
+    r"\s+(?:again|one more time|once more)"
+    r"|redo\s+(?P<b>(?:the|that|my|your|this)\s+[^\s!?.,]+(?:\s+[^\s!?.,]+){0,4}?)(?:\s+again)?"
+    r"|give\s+(?P<c>(?:the|that|my|your|this)\s+[^\s!?.,]+(?:\s+[^\s!?.,]+){0,4}?)"
+    r"\s+another\s+(?:go|try|shot))"
+    r"(?:\s+(?:please|pls|now))*[\s!.?~]*$"
+    r"|^(?:把|那个|刚才的?|刚才那个|之前的?)?(?P<d>[\u4e00-\u9fff]{1,8}?)(?:那个|那步|的)?"
+    r"(?:再(?:试|弄|来|做|排)一?(?:次|遍|下)|重新(?:弄|做|来|排)一?(?:次|遍|下)?|重做一?(?:次|遍|下)?)"
+    r"(?:吧|一下|好吗)*[\s!.?~！。？]*$"
+    r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再(?:试|弄|来|做)一?(?:次|遍|下)|重新(?:弄|做|来)一?(?:次|遍|下)"
+    r"|重做一?(?:次|遍|下))(?:那个|刚才的?|刚才那个|之前的?)?(?P<e>[\u4e00-\u9fff]{1,8}?)(?:吧)?[\s!.?~！。？]*$"
+)
+# What an earlier request was about, by the words naming it and the words it would have used.
+_REQUEST_KINDS: tuple[tuple[re.Pattern[str], re.Pattern[str]], ...] = (
+    (
+        _rx(_words("reorder", "reordering", "order", "ordering", "sort", "sorting", "sequence", "swap")
+            + "|排序|顺序|次序|调换"),
+        _rx(_words("order", "first", "last", "end", "start", "open with", "before",
+                   "after", "swap", "move", "reorder", "sequence")
+            + "|顺序|排序|最后|最前|第一|第二|开头|结尾|放到"),
+    ),
+    (
+        _rx(_words("music", "song", "track", "audio", "volume", "soundtrack") + "|音乐|配乐|歌|音量"),
+        _rx(_words("music", "song", "track", "audio", "volume", "louder", "quieter", "soundtrack")
+            + "|音乐|配乐|歌|音量|大声|小声"),
+    ),
+    (
+        _rx(_words("title", "caption", "captions", "text", "subtitle", "subtitles") + "|标题|字幕|文字"),
+        _rx(_words("title", "caption", "captions", "text", "subtitle", "subtitles") + "|标题|字幕|文字"),
+    ),
+    (
+        _rx(_words("length", "duration", "trim", "shorten", "lengthen") + "|时长|长度"),
+        _rx(_words("seconds?", "secs?", "length", "duration", "shorter", "longer", "trim")
+            + r"|\d+\s*s\b|秒|时长"),
+    ),
+    (
+        _rx(_words("vertical", "crop", "format", "aspect", "ratio", "resize", "square", "frame")
+            + "|竖屏|横屏|比例|尺寸"),
+        _rx(_words("vertical", "square", "crop", "portrait", "landscape", "aspect", "ratio", "wide")
+            + r"|9:16|16:9|1:1|竖|横|方形|比例"),
+    ),
+)  # fmt: skip
+# Words in X that name no particular request: "the last change", "that thing", "刚才那个修改".
+_ANY_REQUEST = _rx(
+    _words("the", "that", "this", "my", "your", "last", "previous", "earlier", "same", "change", "changes",
+           "edit", "edits", "thing", "one", "request", "step", "part", "bit", "it", "whole", "fix", "attempt")
+    + "|刚才|刚刚|之前|上次|那个|这个|修改|改动|操作|请求|编辑|的|那步"
+)  # fmt: skip
+
+
+def _named_retry(parts: list[Clause]) -> str:
+    """X when one clause redoes a request it names ("try the reorder again") and the others only
+    say why or how the user feels ("ok signed up.", "ugh,"); else ""."""
+    named = [(p, m) for p in parts if (m := _NAMED_RETRY.match(p.text.strip()))]
+    if len(named) != 1:
+        return ""
+    part, match = named[0]
+    redo = next((g for g in match.groups() if g), "").strip()
+    if not redo or (_only(_ANY_REQUEST, redo) and not _RETRY_MARK.search(part.text)):
+        return ""
+    others = [p for p in parts if p is not part]
+    for p in others:
+        fine = (
+            _CONTEXT.match(p.text.strip())
+            or read_clause(p.text).kind is Kind.IDLE
+            or _DONE.match(p.text.strip())
+            or (parts.index(p) < parts.index(part) and (_grumble(p) or _COMPLAINT.match(p.text.strip())))
+        )
+        if not fine:
+            return ""
+    return redo
+
+
+def redo_names(redo: str, prompt: str) -> bool | None:
+    """Whether an earlier request's ``prompt`` is the one "try the ``redo`` again" names: True or
+    False when ``redo`` names a kind of request or a word to find; None when it names none
+    ("the last change": any request, the newest)."""
+    kinds = [said for named, said in _REQUEST_KINDS if named.search(redo)]
+    rest = _ANY_REQUEST.sub(" ", redo)
+    for named, _ in _REQUEST_KINDS:
+        rest = named.sub(" ", rest)
+    words = [w for w in re.findall(r"[a-z0-9$%/'-]{3,}|[\u4e00-\u9fff]{2,}", rest.casefold())]
+    if not kinds and not words:
+        return None
+    text = normalise(prompt)
+    return all(said.search(text) for said in kinds) and all(w in text for w in words)
+
+
+def redo_kind_only(redo: str) -> bool:
+    """``redo`` says only what kind of request it was ("the reorder", "排序"): with none of that
+    kind before, it means the last request (said by name before anything is sent)."""
+    rest = _ANY_REQUEST.sub(" ", redo)
+    for named, _ in _REQUEST_KINDS:
+        rest = named.sub(" ", rest)
+    return not re.findall(r"[a-z0-9$%/'-]{3,}|[\u4e00-\u9fff]{2,}", rest.casefold())
+
+
 def names_export(prompt: str) -> bool:
     """The prompt speaks of exporting at all ("…, then export"): a hold from before is over."""
     text = normalise(prompt)
@@ -1001,6 +1107,12 @@ def route(prompt: str) -> Decision:
     parts = clauses(normalise(prompt))
     if _only_retry(parts):
         return Decision(Action.REPEAT)
+    redo = _named_retry(parts)
+    decision = _route_held(prompt, parts)
+    return replace(decision, redo=redo) if redo else decision
+
+
+def _route_held(prompt: str, parts: list[Clause]) -> Decision:
     decision = _route(prompt)
     held = _held_back(parts) - {decision.action}
     if not held:

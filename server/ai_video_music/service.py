@@ -279,8 +279,16 @@ class VideoService:
         if decision.consent and self.consent.refused_last(s.projects.current) is not None:
             decision = Decision(Action.REPEAT)  # "go ahead" after a refusal: that request again
         repeat_of = None
+        named_redo = decision.redo and not (new_project or decision.new_project)
+        if named_redo and decision.action in (Action.AGENT, Action.ASK):
+            # "Try the reorder again" (play-test 20: sent and charged again unasked): the earlier
+            # request it names, confirmed like "try again"; none such ("redo the intro" with no
+            # intro asked before): the words as they are.
+            repeat_of = self.consent.repeat_named(s.projects.current, decision.redo)
+            if repeat_of is not None:
+                decision = Decision(Action.REPEAT)
         if decision.action is Action.REPEAT:  # "try again": the project's last request, confirmed
-            repeat_of = self.consent.repeat_target(s.projects.current)
+            repeat_of = repeat_of or self.consent.repeat_target(s.projects.current)
             if repeat_of is not None:
                 prompt = repeat_of.prompt
                 if self.consent.exported_since(s.projects.current, repeat_of):

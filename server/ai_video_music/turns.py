@@ -140,6 +140,11 @@ def compare(
             absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
             if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
                 unmet.insert(0, absent)
+            # "start with her before pic" in a project holding no uploads (sent with accept_cost):
+            # no photo of the user's can be on it, a fact, never "not checked" (play-test 20 F1).
+            no_media = uploaded is not None and uploaded[1] == 0 and absent is None
+            if no_media and asked.speaks_of_own_media(prompt):
+                unmet.insert(0, {"kind": "no_media"})
             # "a bit quieter": judged on the change, whichever way it went (unchanged: not done).
             # "开头的标题别动": judged on the change too.
             moved = asked.volume_moved(stated, before_tl, after_tl)
@@ -182,6 +187,8 @@ def compare(
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded
                 open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
+            if any(item.get("kind") == "no_media" for item in unmet):  # said above: none uploaded
+                open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
