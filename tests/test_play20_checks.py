@@ -1,0 +1,157 @@
+"""Play-test 20 (English, with the 中文 phrasings beside): what a request asked of the clips, read
+in the words people use, and judged against the verified timeline.
+
+F3. Clip order said as "open with the sunrise one obviously", "save the beach shot for last",
+    "X for the ending", "close on X", "X那张压轴", "X留到最后", "开场用X", "order: a, b, c" is
+    judged (as asked, or not as asked and named again by the export); a remark ("sunrise looks
+    kinda washed out") and a withdrawal ("ugh ok forget the order", "算了顺序不用管了") are no
+    requests, and what a withdrawal takes back is not checked at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.asked import read, unmet, withdrawal
+from ai_video_music.unchecked import not_checked
+
+from .conftest import ask, export_done
+from .test_play19_checks import timeline
+
+FOUR = ("sunrise.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
+
+# --- F3: clip order in more words -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "order"),
+    [
+        (
+            "open with the sunrise one obviously and save the beach shot for last",
+            [("sunrise", "first"), ("beach", "last")],
+        ),
+        ("save the beach shot for last", [("beach", "last")]),
+        ("keep the beach pic for the end", [("beach", "last")]),
+        ("the beach picture for the ending", [("beach", "last")]),
+        ("close on the beach shot", [("beach", "last")]),
+        ("kick off with the sunrise image", [("sunrise", "first")]),
+        ("actually open with the sunrise one instead", [("sunrise", "first")]),
+        ("海滩那张压轴", [("海滩", "last")]),
+        ("用海滩那张压轴", [("海滩", "last")]),
+        ("海滩留到最后", [("海滩", "last")]),
+        ("开场用日出那张", [("日出", "first")]),
+    ],
+)  # fmt: skip
+def test_an_order_in_everyday_words_is_read_and_judged(prompt: str, order: list[tuple[str, str]]) -> None:
+    stated = read(prompt)
+    assert list(stated.order) == order, stated
+    tl = timeline(FOUR)  # sunrise first, beach second, city lights last
+    assert not_checked(prompt, tl) == [], not_checked(prompt, tl)
+    wrong = {(i["name"], i["where"]) for i in unmet(stated, tl) if i["kind"] == "order"}
+    assert wrong == {o for o in order if o != ("sunrise", "first") and o != ("日出", "first")}, wrong
+
+
+@pytest.mark.parametrize(
+    ("prompt", "names"),
+    [
+        ("so order: city lights, sunrise, forest, beach", ("city lights", "sunrise", "forest", "beach")),
+        ("顺序：城市夜景、日出、森林、海滩", ("城市夜景", "日出", "森林", "海滩")),
+    ],
+)
+def test_an_order_listed_after_its_heading_is_a_sequence(prompt: str, names: tuple[str, ...]) -> None:
+    stated = read(prompt)
+    assert stated.sequence == names, stated
+    assert "sequence" in {i["kind"] for i in unmet(stated, timeline(FOUR))}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "sunrise looks kinda washed out",
+        "the beach one is nice",
+        "日出那张看起来有点发白",
+        "ugh ok forget the order",
+        "never mind the music",
+        "forget the week5 one",
+        "算了顺序不用管了",
+        "音乐不用管了",
+    ],
+)
+def test_a_remark_or_a_withdrawal_is_no_request(prompt: str) -> None:
+    assert not_checked(prompt, timeline(FOUR)) == [], not_checked(prompt, timeline(FOUR))
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "open with the beach photo and make it 10 seconds. actually forget the order",
+        "先放海滩那张，算了顺序不用管了",
+    ],
+)
+def test_a_withdrawn_part_is_not_checked_at_all(prompt: str) -> None:
+    stated = read(prompt)
+    assert (stated.order, stated.sequence) == ((), ()), stated
+    assert not_checked(prompt, timeline(FOUR)) == [], not_checked(prompt, timeline(FOUR))
+
+
+@pytest.mark.parametrize(
+    "prompt", ["make it brighter", "the sunrise looks washed out, make it brighter", "sunrise is too dark"]
+)
+def test_a_remark_that_asks_a_change_is_still_a_request(prompt: str) -> None:
+    assert not_checked(prompt, timeline(FOUR)) != [], prompt
+
+
+def test_a_removal_said_with_a_shrug_is_no_withdrawal() -> None:
+    assert withdrawal("把音乐删了就算了") is None
+
+
+# --- through the tools ------------------------------------------------------------------------------
+
+F3_PROMPT = (
+    'make me a 20 sec promo for my saturday class, call it "Sunrise Sweat Club" - open with the sunrise '
+    "one obviously and save the beach shot for last. upbeat music, something with energy. oh and can I "
+    "use the music in paid instagram ads? gonna boost it"
+)
+
+
+async def photos(rich: Client, tmp_path: Path, names: tuple[str, ...] = FOUR) -> list[str]:
+    files = []
+    for name in names:
+        path = tmp_path / name
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        files.append(str(path))
+    await ask(rich, "upload", {"files": files, "new_project": True})
+    return files
+
+
+@pytest.mark.anyio
+async def test_save_the_beach_shot_for_last_is_judged_and_named_by_the_export(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play20 F3: sunrise first (as asked) and beach second (not as asked) were both "not checked";
+    the export's not_in_file then left the beach part out."""
+    await photos(rich, tmp_path)
+    out = await ask(rich, "generate", {"prompt": F3_PROMPT})
+    assert any("“beach” last" in item for item in out["not_as_asked"]), out
+    assert any("sunrise" in item for item in out["as_asked"]), out
+    assert not any("sunrise" in item or "beach" in item for item in out["not_checked"]), out
+    saved = await export_done(rich)
+    assert any("beach" in item for item in saved["not_in_file"]), saved
+
+
+@pytest.mark.anyio
+async def test_a_remark_and_a_withdrawal_are_not_listed_as_unchecked_requests(
+    rich: Client, tmp_path: Path
+) -> None:
+    await photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 20 second video"})
+    out = await ask(
+        rich,
+        "generate",
+        {"prompt": "ugh ok forget the order then. sunrise looks kinda washed out. make it 15 seconds"},
+    )
+    assert not any("order" in item or "washed" in item for item in out["not_checked"]), out
+    assert not any("order" in item for item in out["not_as_asked"]), out
