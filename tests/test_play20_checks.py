@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.asked import read, unmet, withdrawal
+from ai_video_music.asked import files_asked, files_wanted, read, unmet, withdrawal
 from ai_video_music.unchecked import not_checked
 
 from .conftest import ask, export_done
@@ -155,3 +155,81 @@ async def test_a_remark_and_a_withdrawal_are_not_listed_as_unchecked_requests(
     )
     assert not any("order" in item or "washed" in item for item in out["not_checked"]), out
     assert not any("order" in item for item in out["not_as_asked"]), out
+
+
+# --- F2: files the request wants on the timeline ---------------------------------------------------
+
+F2_PROMPT = (
+    "yeah go for it but forget the week5 one. replace the AI scene with forest.jpg then sunrise.jpg, "
+    'and set the title to "Jess: 10 Weeks"'
+)
+
+
+@pytest.mark.anyio
+async def test_named_photos_left_off_and_the_ai_scene_kept_are_not_as_asked(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play20 F2: the AI scene stayed the only clip and forest/sunrise were on no track; the answer
+    put the swap under not_checked."""
+    out = await ask(
+        rich, "generate", {"prompt": "make a 12 second video of a sunrise run", "new_project": True}
+    )
+    files = []
+    for name in ("forest.jpg", "sunrise.jpg"):
+        path = tmp_path / name
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        files.append(str(path))
+    await ask(rich, "upload", {"files": files})
+    out = await ask(rich, "generate", {"prompt": F2_PROMPT})
+    said = " ".join(out["not_as_asked"])
+    assert "“forest.jpg”, “sunrise.jpg” on the video, but they are on no track" in said, out
+    assert "“AI scene” to be replaced or removed, but it is still on the video track" in said, out
+    assert out["not_checked"] == [], out
+    assert out["reply"].startswith("Not as asked: "), out["reply"]
+    saved = await export_done(rich)
+    assert any("forest.jpg" in item for item in saved["not_in_file"]), saved
+    assert any("AI scene" in item for item in saved["not_in_file"]), saved
+
+
+@pytest.mark.anyio
+async def test_photos_swapped_in_by_chinese_words_are_judged_too(rich: Client, tmp_path: Path) -> None:
+    await ask(rich, "generate", {"prompt": "做一个12秒的日出视频", "new_project": True})
+    path = tmp_path / "forest.jpg"
+    path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+    await ask(rich, "upload", {"files": [str(path)]})
+    out = await ask(rich, "generate", {"prompt": "把AI那段换成forest.jpg"})
+    said = "".join(out["not_as_asked"])
+    assert "要求把「forest.jpg」放进视频" in said and "「AI scene」" in said, out
+    assert out["not_checked"] == [], out
+
+
+@pytest.mark.parametrize(
+    ("prompt", "wanted", "going"),
+    [
+        ("replace the AI scene with forest.jpg then sunrise.jpg", ["forest.jpg", "sunrise.jpg"], []),
+        ("use a.jpg and b.jpg", ["a.jpg", "b.jpg"], []),
+        ("swap the AI clip for forest.jpg", ["forest.jpg"], []),
+        ("把AI那段换成forest.jpg", ["forest.jpg"], []),
+        ("replace forest.jpg with sunrise.jpg", ["sunrise.jpg"], ["forest.jpg"]),
+        ("把forest.jpg换成sunrise.jpg", ["sunrise.jpg"], ["forest.jpg"]),
+        ("don't use forest.jpg", [], ["forest.jpg"]),
+        ("without forest.jpg please", [], ["forest.jpg"]),
+        ("should I use forest.jpg?", [], []),
+    ],
+)
+def test_the_files_a_request_wants_on_and_off_the_video(
+    prompt: str, wanted: list[str], going: list[str]
+) -> None:
+    assert files_wanted(prompt) == (wanted, going)
+
+
+def test_a_clip_asked_to_go_is_judged_only_where_its_words_name_one() -> None:
+    uploads = (["forest.jpg", "sunrise.jpg"], 2)
+    kept = files_asked("swap the AI clip for forest.jpg", timeline(("AI scene",)), uploads)
+    assert kept[1] == [
+        {"kind": "files_unused", "names": ["forest.jpg"]},
+        {"kind": "clip_kept", "names": ["AI scene"]},
+    ], kept
+    done = files_asked("swap the AI clip for forest.jpg", timeline(("forest.jpg",)), uploads)
+    assert done == ([{"kind": "clips_used", "names": ["forest.jpg"]}], [], True), done
+    assert files_asked("remove the beach photo", timeline(("AI scene",)), uploads)[1] == []

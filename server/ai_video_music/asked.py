@@ -2207,6 +2207,8 @@ _FILE_NAME = re.compile(
 _QUOTED_FILE = re.compile(r"(?i)^[^\n]{1,80}" + _EXTENSION + r"$")
 # A Chinese verb written against a Latin file name ("用sunset.jpg"): not part of the name.
 _CJK_LEAD = re.compile(r"^[\u3400-\u9fff]+(?=[A-Za-z0-9_])")
+# "把forest.jpg换成sunrise.jpg": a Chinese word written against a Latin name parts the two.
+_CJK_THEN_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9_][^\s\u3400-\u9fff]*" + _EXTENSION + r")")
 
 
 def files_named(prompt: str) -> list[str]:
@@ -2217,6 +2219,7 @@ def files_named(prompt: str) -> list[str]:
         lambda m: "\0" * len(m.group(0)) if _QUOTED_FILE.match(m.group(0)[1:-1].strip()) else m.group(0),
         prompt,
     )
+    masked = _CJK_THEN_LATIN.sub(" ", masked)
     names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
     bare = (re.split(r"[\\/]", n)[-1] for n in names)
     return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
@@ -2264,3 +2267,108 @@ def no_such_file(prompt: str, uploaded: list[str], total: int, tl: Timeline) -> 
     if not missing:
         return None
     return {"kind": "no_such_file", "names": missing[:5], "uploaded": uploaded[:10], "total": total}
+
+
+# --- files and clips a request wants on, or off, the video track ---------------------------------
+# "replace the AI scene with forest.jpg then sunrise.jpg", "swap the AI clip for forest.jpg", "use
+# a.jpg and b.jpg", "把AI那段换成forest.jpg": the files named are wanted on the timeline, the clip
+# replaced is wanted off it. A file named as the one to go ("replace forest.jpg with …", "remove
+# a.jpg", "don't use b.jpg", "without c.jpg") is not wanted; a question or a condition asks nothing.
+_EN_GOES = re.compile(
+    r"(?i)\b(?:replace|substitute|swap(?:\s+out)?|switch\s+out|remove|delete|take\s+out|get\s+rid\s+of|ditch"
+    r"|lose|drop|without|instead\s+of|rather\s+than|except|no|not|don'?t\s+(?:use|want|need|include|add))"
+    r"\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<what>[^,;:!?]*?)"
+    r"(?=\s+(?:with|for|by|out|and\s+(?:put|use|add))\b|[,;:!?]|\.(?![A-Za-z0-9])|$)"
+)
+_ZH_GOES = re.compile(
+    r"(?:把|将)(?P<what>[^，,。；;！？]{1,40}?)(?:换成|替换成|替换为|换为|改成|删掉|删除|删了|去掉|拿掉|移除)"
+    r"|(?:删掉|删除|去掉|拿掉|移除|不要|别用|不用)(?P<what2>[^，,。；;！？]{1,40})"
+)
+# Words for the clip NemoVideo made itself (no upload of the user's): "the AI scene", "生成的那段".
+_MADE_CLIP = re.compile(
+    r"(?i)\b(?:ai|a\.i\.|generated|ai-generated|stock|placeholder|default)\b|(?<![A-Za-z])AI(?![A-Za-z])|生成的?|自动"
+)
+_CLIP_WORD = re.compile(
+    r"(?i)\b(?:scenes?|clips?|shots?|footage|videos?|photos?|pictures?|pics?|images?|ones?|slides?)\b"
+    r"|那段|这段|片段|镜头|场景|画面|那张|这张"
+)
+
+
+def _requests(prompt: str) -> list[str]:
+    """The request sentences of ``prompt`` (not a question or a condition), quotes blanked."""
+    text = _QUOTED.sub(
+        lambda m: m.group(0) if _QUOTED_FILE.match(m.group(0)[1:-1]) else " " * len(m.group(0)), prompt
+    )
+    pieces = re.split(r"[!?。！？;；\n]|\.(?![A-Za-z0-9])", text)
+    return [p for p in pieces if p.strip() and _is_request(p.strip())]
+
+
+def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
+    """The files the request wants on the timeline, and those it wants off it (each by name)."""
+    wanted: list[str] = []
+    going: list[str] = []
+    for piece in _requests(prompt):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            going += files_named(
+                m.group("what") if "what" in m.groupdict() and m.group("what") else m.group(0)
+            )
+        wanted += [n for n in files_named(piece) if n not in going]
+    return list(dict.fromkeys(wanted)), list(dict.fromkeys(going))
+
+
+def clips_to_go(prompt: str) -> list[str]:
+    """The clips the request asks to be replaced or removed, in its words ("AI scene", "AI那段"),
+    when it names them as a clip (a file name is judged by :func:`files_wanted`)."""
+    found: list[str] = []
+    for piece in _requests(prompt):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
+            if not what or files_named(what) or not _CLIP_WORD.search(what):
+                continue
+            if re.match(r"(?i)(?:no|not|without|instead\s+of|rather\s+than|except|don'?t)\b", m.group(0)):
+                continue  # "without the beach photo" keeps it out; "not the AI one" asks nothing gone
+            found.append(what)
+    return list(dict.fromkeys(found))
+
+
+def files_asked(
+    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """Files the request wants on the video track and clips it wants off it, judged on ``tl``:
+    (as asked, not as asked, all judged). A file is judged only among the project's uploads (all
+    of their names known: one never uploaded is :func:`no_such_file`'s), a clip to go where its
+    words name clips on the track ("the AI scene": a clip that is none of the uploads)."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video"), None)
+    if video is None or video.segments_total != len(video.segments) or uploaded is None:
+        return [], [], False
+    names, total = uploaded
+    if total != len(names):
+        return [], [], False
+    clips = [seg.name for seg in video.segments if seg.name]
+    have = {_base(n) for n in names}
+    wanted = files_wanted(prompt)[0]
+    on_track = [f for f in wanted if any(_base(f) == _base(c) or _names_clip(f, c) for c in clips)]
+    off = [f for f in wanted if _base(f) in have and f not in on_track]
+    met_: list[dict[str, Any]] = []
+    unmet_: list[dict[str, Any]] = []
+    judged = True
+    if off:
+        unmet_.append({"kind": "files_unused", "names": off[:5]})
+    elif on_track and len(on_track) == len(wanted):
+        met_.append({"kind": "clips_used", "names": on_track[:5]})
+    else:
+        judged = not wanted
+    for words in clips_to_go(prompt):
+        if _MADE_CLIP.search(words):
+            # "the AI scene": the clips on the track that are none of the user's uploads
+            kept = [c for c in clips if not any(_base(c) == b or _names_clip(c, b) for b in have)]
+            kept = [c for c in kept if not any(_names_clip(_FILE_EXT.sub("", b), c) for b in names)]
+        else:
+            word = _CLIP_WORD.sub(" ", words).strip()
+            kept = [c for c in clips if word and _names_clip(word, c)]
+            if len(set(kept)) != 1:
+                judged = False
+                continue
+        if kept:
+            unmet_.append({"kind": "clip_kept", "names": list(dict.fromkeys(kept))[:5]})
+    return met_, unmet_, judged

@@ -1120,6 +1120,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name}, but the video doesn't use {file}",
         "要求用上{name}，但视频里没有用{file}",
     ),
+    "asked.files_unused": (
+        "the request asked for {names} on the video, but they are on no track (uploaded, not used)",
+        "要求把{names}放进视频，但它们不在任何轨道上（已上传，未使用）",
+    ),
+    "asked.clip_kept": (
+        "the request asked for {names} to be replaced or removed, but it is still on the video track",
+        "要求替换或去掉{names}，但它仍在视频轨道上",
+    ),
+    "asked.clip_kept.unnamed": (
+        "the request asked for a clip to be replaced or removed, but it is still on the video track",
+        "要求替换或去掉一个片段，但它仍在视频轨道上",
+    ),
     "asked.sequence": (
         "the request asked for {names} in that order, but the video runs {found}",
         "要求的顺序是{names}，但视频的顺序是{found}",

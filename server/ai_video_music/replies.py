@@ -244,6 +244,11 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
         elif kind == "clip_unused":
             name, file = quote_list([str(item.get("name"))], lang), quote_list([str(item.get("file"))], lang)
             items.append(t("asked.clip_unused", lang, name=name, file=file))
+        elif kind == "files_unused":  # the user's own file names: said in next_steps too
+            files = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.files_unused", lang, names=quote_list(files, lang)))
+        elif kind == "clip_kept":
+            items.append(with_names("asked.clip_kept", item))
         elif kind == "sequence":
             clips = quote_list([str(n) for n in item.get("names") or []], lang)
             runs = quote_list([str(n) for n in item.get("found") or []], lang)

@@ -169,6 +169,13 @@ def compare(
                 facts.setdefault("as_asked", []).extend(clips_met)
             if clips_unmet:
                 facts.setdefault("not_as_asked", []).extend(clips_unmet)
+            # "replace the AI scene with forest.jpg then sunrise.jpg": the uploads named on the video
+            # track, the clip replaced off it (play20 F2)
+            files_met, files_unmet, files_judged = asked.files_asked(prompt, after_tl, uploaded)
+            if files_met and not used:
+                facts.setdefault("as_asked", []).extend(files_met)
+            if files_unmet:
+                facts.setdefault("not_as_asked", []).extend(files_unmet)
             judged = frozenset(
                 k
                 for k, v in (
@@ -182,6 +189,9 @@ def compare(
             open_asks = unchecked.not_checked(prompt, after_tl, judged)
             if absent is not None:  # said above, with what was uploaded
                 open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
+            if files_judged and (files_met or files_unmet):  # said above, file by file
+                named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
+                open_asks = [a for a in open_asks if not any(n in a for n in named)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
