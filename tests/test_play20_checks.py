@@ -225,11 +225,15 @@ def test_the_files_a_request_wants_on_and_off_the_video(
 
 def test_a_clip_asked_to_go_is_judged_only_where_its_words_name_one() -> None:
     uploads = (["forest.jpg", "sunrise.jpg"], 2)
-    kept = files_asked("swap the AI clip for forest.jpg", timeline(("AI scene",)), uploads)
+    ai = timeline(("AI scene",))
+    kept = files_asked("swap the AI clip for forest.jpg", ai, uploads, ai)
     assert kept[1] == [
         {"kind": "files_unused", "names": ["forest.jpg"]},
         {"kind": "clip_kept", "names": ["AI scene"]},
     ], kept
-    done = files_asked("swap the AI clip for forest.jpg", timeline(("forest.jpg",)), uploads)
+    done = files_asked("swap the AI clip for forest.jpg", timeline(("forest.jpg",)), uploads, ai)
     assert done == ([{"kind": "clips_used", "names": ["forest.jpg"]}], [], True), done
-    assert files_asked("remove the beach photo", timeline(("AI scene",)), uploads)[1] == []
+    assert files_asked("remove the beach photo", ai, uploads, ai)[1] == []
+    # the upload under another name ("Image 1"), new on the track: it may be forest.jpg, not judged
+    renamed = files_asked("swap the AI clip for forest.jpg", timeline(("Image 1",)), uploads, ai)
+    assert renamed[1] == [], renamed

@@ -2332,12 +2332,14 @@ def clips_to_go(prompt: str) -> list[str]:
 
 
 def files_asked(
-    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None
+    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None, before: Timeline | None = None
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
     """Files the request wants on the video track and clips it wants off it, judged on ``tl``:
     (as asked, not as asked, all judged). A file is judged only among the project's uploads (all
     of their names known: one never uploaded is :func:`no_such_file`'s), a clip to go where its
-    words name clips on the track ("the AI scene": a clip that is none of the uploads)."""
+    words name clips on the track ("the AI scene": a clip that is none of the uploads). A file is
+    said to be missing, or a clip kept, only where every clip that names no upload was on the
+    track ``before`` the request too: a clip new under another name may be the upload itself."""
     video = next((tr for tr in tl.tracks if tr.kind == "video"), None)
     if video is None or video.segments_total != len(video.segments) or uploaded is None:
         return [], [], False
@@ -2346,9 +2348,16 @@ def files_asked(
         return [], [], False
     clips = [seg.name for seg in video.segments if seg.name]
     have = {_base(n) for n in names}
+    earlier = {
+        seg.name for tr in (before.tracks if before else ()) if tr.kind == "video" for seg in tr.segments
+    }
+    strangers = [
+        c for c in clips if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+    ]
+    known = before is not None and all(c in earlier for c in strangers)
     wanted = files_wanted(prompt)[0]
     on_track = [f for f in wanted if any(_base(f) == _base(c) or _names_clip(f, c) for c in clips)]
-    off = [f for f in wanted if _base(f) in have and f not in on_track]
+    off = [f for f in wanted if _base(f) in have and f not in on_track] if known else []
     met_: list[dict[str, Any]] = []
     unmet_: list[dict[str, Any]] = []
     judged = True
@@ -2361,8 +2370,10 @@ def files_asked(
     for words in clips_to_go(prompt):
         if _MADE_CLIP.search(words):
             # "the AI scene": the clips on the track that are none of the user's uploads
-            kept = [c for c in clips if not any(_base(c) == b or _names_clip(c, b) for b in have)]
-            kept = [c for c in kept if not any(_names_clip(_FILE_EXT.sub("", b), c) for b in names)]
+            if not known:
+                judged = False
+                continue
+            kept = strangers
         else:
             word = _CLIP_WORD.sub(" ", words).strip()
             kept = [c for c in clips if word and _names_clip(word, c)]

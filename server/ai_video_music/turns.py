@@ -171,7 +171,7 @@ def compare(
                 facts.setdefault("not_as_asked", []).extend(clips_unmet)
             # "replace the AI scene with forest.jpg then sunrise.jpg": the uploads named on the video
             # track, the clip replaced off it (play20 F2)
-            files_met, files_unmet, files_judged = asked.files_asked(prompt, after_tl, uploaded)
+            files_met, files_unmet, files_judged = asked.files_asked(prompt, after_tl, uploaded, before_tl)
             if files_met and not used:
                 facts.setdefault("as_asked", []).extend(files_met)
             if files_unmet:
