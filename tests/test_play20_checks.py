@@ -237,3 +237,47 @@ def test_a_clip_asked_to_go_is_judged_only_where_its_words_name_one() -> None:
     # the upload under another name ("Image 1"), new on the track: it may be forest.jpg, not judged
     renamed = files_asked("swap the AI clip for forest.jpg", timeline(("Image 1",)), uploads, ai)
     assert renamed[1] == [], renamed
+
+
+# --- F7: "keep the wide one", confirmed or kept in a file -------------------------------------------
+
+F7_PROMPT = (
+    "ugh ok forget the order then, I will fix it in the editor. do the vertical 9:16 version for reels "
+    "now, 15 seconds is plenty. keep the wide one"
+)
+
+
+@pytest.mark.anyio
+async def test_keep_the_wide_one_after_it_was_exported_is_said_as_the_file_that_keeps_it(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play20 F7: the wide video was saved, so nothing was held; the answer opened with "Not as
+    asked" although the user has the wide one (in the file)."""
+    await photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 20 second horizontal video"})
+    saved = await export_done(rich)
+    out = await ask(rich, "generate", {"prompt": F7_PROMPT})
+    assert out["status"] == "done", out
+    name = Path(str(saved["path"])).name
+    assert f"(16:9) version is kept in the file “{name}” exported before" in out["reply"], out
+    assert not out["reply"].startswith("Not as asked"), out["reply"]
+    assert out["not_as_asked"] == [] and out["not_checked"] == [], out
+    later = await export_done(rich)
+    assert not any("wide" in item for item in later["not_in_file"]), later
+
+
+@pytest.mark.anyio
+async def test_a_replacement_confirmed_with_accept_cost_is_a_fact_not_a_failure(
+    rich: Client, tmp_path: Path
+) -> None:
+    await photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 20 second horizontal video"})
+    prompt = "do a vertical 9:16 version for reels, keep the wide one"
+    held = await ask(rich, "generate", {"prompt": prompt})
+    assert held["status"] == "needs_confirmation", held
+    out = await ask(rich, "generate", {"prompt": prompt, "accept_cost": True})
+    assert out["reply"].startswith("As confirmed, the "), out["reply"]
+    assert "(16:9) one was never exported" in out["reply"], out
+    assert out["not_as_asked"] == [], out
+    saved = await export_done(rich)
+    assert not any("wide" in item or "16:9" in item for item in saved["not_in_file"]), saved

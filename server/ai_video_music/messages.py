@@ -1105,6 +1105,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "holds one video, and the {before} one was never exported",
         "要求保留 {before} 的版本，但它已被 {found} 替换：一个项目只有一个视频，{before} 的版本从未导出过",
     ),
+    "version.replaced.confirmed": (
+        "As confirmed, the {before} version was replaced by {found} (a project holds one video); the "
+        "{before} one was never exported.",
+        "按确认的，{before} 的版本已被 {found} 替换（一个项目只有一个视频）；{before} 的版本从未导出过。",
+    ),
+    "version.replaced.confirmed.saved": (
+        "As confirmed, the {before} version was replaced by {found} (a project holds one video); the "
+        "{before} one is in the file {file}.",
+        "按确认的，{before} 的版本已被 {found} 替换（一个项目只有一个视频）；{before} 的版本在文件{file}里。",
+    ),
+    "version.replaced.saved": (
+        "The {before} version is kept in the file {file} exported before; the project's video is now "
+        "{found} (a project holds one video).",
+        "{before} 的版本保存在之前导出的文件{file}里；项目里的视频现在是 {found}（一个项目只有一个视频）。",
+    ),
     "asked.version_replaced.saved": (
         "the request asked to keep the {before} version, but it was replaced by {found}: a project "
         "holds one video; the {before} one is only in the file {file} exported before",

@@ -267,6 +267,25 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
     return items
 
 
+def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
+    """A version asked to be kept that the user confirmed replacing, or that a saved file keeps
+    ("keep the wide one"): the fact, with where the old version is (``TurnService._exported_version``)."""
+    found = turn_facts(gen).get("replaced")
+    lines = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict):
+            continue
+        old, new = item.get("before") or [None] * 3, item.get("found") or [None] * 3
+        frames = [t("timeline.frame", lang, w=f[0], h=f[1], ratio=f[2]) for f in (old, new)]
+        file = quote_list([str(item["file"])], lang) if item.get("file") else None
+        if item.get("confirmed"):
+            key = "version.replaced.confirmed.saved" if file else "version.replaced.confirmed"
+        else:
+            key = "version.replaced.saved"
+        lines.append(t(key, lang, before=frames[0], found=frames[1], file=file or ""))
+    return lines
+
+
 def absent_files(gen: Generation) -> list[str]:
     """Files the request named that were never uploaded to its project (``asked.no_such_file``)."""
     found = turn_facts(gen).get("not_as_asked")
@@ -431,6 +450,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     taken = facts.get("taken_over")
     if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
         parts.append(taken_over_line(taken, gen, lang))
+    parts += replaced_lines(gen, lang)
     unmet = not_as_asked(gen, lang)
     if unmet:  # the user's own words against the verified timeline: said before anything else
         parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))

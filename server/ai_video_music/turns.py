@@ -254,6 +254,10 @@ class Turns:
         if same is not None:
             return await self._attach(same, lang, notes, report)
         held = held | self.consent.still_held(project, prompt)
+        # Sent with accept_cost right after "a project holds one video" held it: the replacement
+        # of the one video is what the user confirmed (said as a fact, never "not as asked").
+        refused = self.consent.refused_last(project) if accept_cost else None
+        confirmed = refused is not None and refused.fact_map.get("not_sent") == "two_versions"
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
@@ -334,7 +338,7 @@ class Turns:
         job = self.s.jobs.spawn(
             "agent",
             msg("label.request"),
-            lambda j: self._run(j, project, gen_id, prompt, before, first),
+            lambda j: self._run(j, project, gen_id, prompt, before, first, confirmed),
             job_id=gen_id,
             project_id=project.id,
         )
@@ -406,7 +410,14 @@ class Turns:
         return out
 
     async def _run(
-        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None, first: bool
+        self,
+        job: Job,
+        project: Project,
+        gen_id: str,
+        prompt: str,
+        before: SessionState | None,
+        first: bool,
+        confirmed: bool = False,
     ) -> None:
         """The agent turn itself (a background job): stream, then record what really changed."""
         texts: list[str] = []
@@ -479,7 +490,9 @@ class Turns:
             named = named_on_accept[0]
         else:
             named = self.s.projects.name_if_unnamed(session, prompt) if accepted and first else None
-        extra = {"named": named} if named else None
+        extra: dict[str, Any] = {"named": named} if named else {}
+        if confirmed:
+            extra["confirmed"] = ["two_versions"]
         await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted, extra=extra)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
@@ -624,18 +637,19 @@ class Turns:
 
     def _exported_version(self, project: Project, facts: dict[str, Any]) -> None:
         """A version asked to be kept and replaced ("keep the wide one"): the saved file of that
-        frame, if one was exported, named with the fact (the only copy left of it)."""
+        frame, if one was exported, named with the fact (the only copy left of it). Confirmed after
+        "a project holds one video", or kept in a saved file, the replacement is what the user
+        agreed to (or has): said as the fact it is (``replaced``), never "not as asked" (play20 F7)."""
+        unmet = facts.get("not_as_asked") or []
         replaced = [
-            item
-            for item in facts.get("not_as_asked") or []
-            if isinstance(item, dict) and item.get("kind") == "version_replaced"
+            item for item in unmet if isinstance(item, dict) and item.get("kind") == "version_replaced"
         ]
         if not replaced:
             return
         try:
             renders = self.s.store.project_renders(project.id, 20)
         except LocalStateError:
-            return
+            renders = []
         for item in replaced:
             was = item.get("before") or [None, None]
             for r in renders:  # newest first
@@ -643,6 +657,15 @@ class Turns:
                 if saved and [r.width, r.height] == list(was[:2]):
                     item["file"] = Path(str(r.local_path)).name
                     break
+        confirmed = "two_versions" in (facts.get("confirmed") or [])
+        told = [item for item in replaced if confirmed or item.get("file")]
+        for item in told:
+            item["confirmed"] = confirmed
+            unmet.remove(item)
+        if told:
+            facts["replaced"] = told
+        if not unmet:
+            facts.pop("not_as_asked", None)
 
     def _rendering_before(self, project: Project, facts: dict[str, Any], sent_at: float) -> str | None:
         """A render of the timeline as it was before this turn, begun before it was sent and not
