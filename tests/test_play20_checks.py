@@ -215,6 +215,7 @@ async def test_photos_swapped_in_by_chinese_words_are_judged_too(rich: Client, t
         ("don't use forest.jpg", [], ["forest.jpg"]),
         ("without forest.jpg please", [], ["forest.jpg"]),
         ("should I use forest.jpg?", [], []),
+        ("用forest.jpg和sunrise.jpg替换AI生成的那段", ["forest.jpg", "sunrise.jpg"], []),
     ],
 )
 def test_the_files_a_request_wants_on_and_off_the_video(
@@ -234,6 +235,8 @@ def test_a_clip_asked_to_go_is_judged_only_where_its_words_name_one() -> None:
     done = files_asked("swap the AI clip for forest.jpg", timeline(("forest.jpg",)), uploads, ai)
     assert done == ([{"kind": "clips_used", "names": ["forest.jpg"]}], [], True), done
     assert files_asked("remove the beach photo", ai, uploads, ai)[1] == []
+    for prompt in ("用forest.jpg换掉AI那段", "get rid of the AI scene and use forest.jpg"):
+        assert {i["kind"] for i in files_asked(prompt, ai, uploads, ai)[1]} == {"files_unused", "clip_kept"}
     # the upload under another name ("Image 1"), new on the track: it may be forest.jpg, not judged
     renamed = files_asked("swap the AI clip for forest.jpg", timeline(("Image 1",)), uploads, ai)
     assert renamed[1] == [], renamed

@@ -2282,7 +2282,7 @@ _EN_GOES = re.compile(
 )
 _ZH_GOES = re.compile(
     r"(?:把|将)(?P<what>[^，,。；;！？]{1,40}?)(?:换成|替换成|替换为|换为|改成|删掉|删除|删了|去掉|拿掉|移除)"
-    r"|(?:删掉|删除|去掉|拿掉|移除|不要|别用|不用)(?P<what2>[^，,。；;！？]{1,40})"
+    r"|(?:删掉|删除|去掉|拿掉|移除|不要|别用|不用|替换掉|替换(?![成为])|换掉|代替|取代)(?P<what2>[^，,。；;！？]{1,40})"
 )
 # Words for the clip NemoVideo made itself (no upload of the user's): "the AI scene", "生成的那段".
 _MADE_CLIP = re.compile(
