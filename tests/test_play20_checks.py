@@ -216,6 +216,13 @@ async def test_photos_swapped_in_by_chinese_words_are_judged_too(rich: Client, t
         ("without forest.jpg please", [], ["forest.jpg"]),
         ("should I use forest.jpg?", [], []),
         ("用forest.jpg和sunrise.jpg替换AI生成的那段", ["forest.jpg", "sunrise.jpg"], []),
+        ("use a.jpg, b.jpg and c.jpg", ["a.jpg", "b.jpg", "c.jpg"], []),
+        ("use forest.jpg instead of sunrise.jpg", ["forest.jpg"], ["sunrise.jpg"]),
+        # named, not asked for: a remark, a report, a file asked to go
+        ("forest.jpg looks blurry", [], []),
+        ("I uploaded forest.jpg by mistake", [], []),
+        ("I want forest.jpg removed", [], []),
+        ("forest.jpg不要了", [], []),
     ],
 )
 def test_the_files_a_request_wants_on_and_off_the_video(

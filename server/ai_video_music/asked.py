@@ -2312,8 +2312,23 @@ def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
             going += files_named(
                 m.group("what") if "what" in m.groupdict() and m.group("what") else m.group(0)
             )
-        wanted += [n for n in files_named(piece) if n not in going]
+        for clause in re.split(r"[,，、](?!\s*[^\s,，、]+" + _EXTENSION + r")", piece):
+            # Only a clause that asks for files to be placed ("use", "with", "换成"): "forest.jpg looks
+            # blurry" or "I uploaded forest.jpg by mistake" asks for nothing.
+            if _WANTS_ON.search(clause) is None or _GONE_AFTER.search(clause) or remark(clause):
+                continue  # ("I want forest.jpg removed": the file named to go, after it)
+            wanted += [n for n in files_named(clause) if n not in going]
     return list(dict.fromkeys(wanted)), list(dict.fromkeys(going))
+
+
+_WANTS_ON = re.compile(
+    r"(?i)\b(?:use|using|add|put|place|include|insert|with|swap|replace|switch|bring|show|start|open|begin"
+    r"|end|close|first|last|then|only|just|want|need)\b|用|加|放|换成|替换成|替换为|改成|插|接|开头|结尾|最后|先"
+)
+_GONE_AFTER = re.compile(
+    r"(?i)\b(?:removed|deleted|dropped|gone|taken\s+out|cut\s+out|no\s+longer|anymore|any\s+more)\b"
+    r"|(?:删掉|去掉|拿掉|不要|不用|删除)(?:了|吧)?\s*[。！]?\s*$"
+)
 
 
 def clips_to_go(prompt: str) -> list[str]:
