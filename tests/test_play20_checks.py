@@ -291,3 +291,14 @@ async def test_a_replacement_confirmed_with_accept_cost_is_a_fact_not_a_failure(
     assert out["not_as_asked"] == [], out
     saved = await export_done(rich)
     assert not any("wide" in item or "16:9" in item for item in saved["not_in_file"]), saved
+
+
+@pytest.mark.anyio
+async def test_beach_saved_for_last_in_chinese_is_judged(rich: Client, tmp_path: Path) -> None:
+    await photos(rich, tmp_path)
+    out = await ask(
+        rich, "generate", {"prompt": "做一个20秒的视频，开场用日出那张，海滩那张压轴。日出那张看起来有点发白"}
+    )
+    assert any("「海滩」" in item for item in out["not_as_asked"]), out
+    assert any("日出" in item or "sunrise" in item for item in out["as_asked"]), out
+    assert out["not_checked"] == [], out
