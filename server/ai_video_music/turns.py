@@ -330,7 +330,12 @@ class Turns:
             # The timeline before, kept with the record: if this process dies while the agent
             # works, whoever takes the turn over compares NemoVideo's state with it.
             store.update_generation(
-                gen_id, credits_before=balance, sent_at=time.time(), before_draft=snapshot(before)
+                gen_id,
+                credits_before=balance,
+                sent_at=time.time(),
+                before_draft=snapshot(before),
+                # kept with the record: a turn taken over by another process still knows it
+                **({"facts": {"confirmed": ["two_versions"]}} if confirmed else {}),
             )
         except BaseException:
             store.forget_turn(gen_id)  # never sent: it must not block or be reported
@@ -441,7 +446,10 @@ class Turns:
                 last_beat = time.monotonic()
                 try:
                     if len(texts) > kept:  # liveness, with the words so far
-                        self.s.store.update_generation(gen_id, facts={"said": "".join(texts)})
+                        said: dict[str, Any] = {"said": "".join(texts)}
+                        if confirmed:  # the record's facts are replaced: kept along
+                            said["confirmed"] = ["two_versions"]
+                        self.s.store.update_generation(gen_id, facts=said)
                         kept = len(texts)
                     else:
                         self.s.store.update_generation(gen_id)  # liveness, for other processes
@@ -490,9 +498,7 @@ class Turns:
             named = named_on_accept[0]
         else:
             named = self.s.projects.name_if_unnamed(session, prompt) if accepted and first else None
-        extra: dict[str, Any] = {"named": named} if named else {}
-        if confirmed:
-            extra["confirmed"] = ["two_versions"]
+        extra = {"named": named} if named else None
         await self.record(gen_id, session, "".join(texts), truncated, before, error, accepted, extra=extra)
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
@@ -523,6 +529,8 @@ class Turns:
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
         gen_sent = asked.sent_at if asked is not None else None
+        if asked is not None and "confirmed" in asked.fact_map:  # recorded when it was sent
+            facts.setdefault("confirmed", asked.fact_map["confirmed"])
         if self.s.store.withdrawn(gen_id):  # cancelled while it ran: nothing to offer again
             facts["withdrawn"] = True
         if after is not None:
