@@ -239,8 +239,12 @@ def test_a_clip_asked_to_go_is_judged_only_where_its_words_name_one() -> None:
         {"kind": "files_unused", "names": ["forest.jpg"]},
         {"kind": "clip_kept", "names": ["AI scene"]},
     ], kept
-    done = files_asked("swap the AI clip for forest.jpg", timeline(("forest.jpg",)), uploads, ai)
-    assert done == ([{"kind": "clips_used", "names": ["forest.jpg"]}], [], True), done
+    done = files_asked("swap the generated clip for forest.jpg", timeline(("forest.jpg",)), uploads, ai)
+    assert done == (
+        [{"kind": "clips_used", "names": ["forest.jpg"]}, {"kind": "clip_gone", "names": ["AI scene"]}],
+        [],
+        True,
+    ), done
     assert files_asked("remove the beach photo", ai, uploads, ai)[1] == []
     for prompt in ("用forest.jpg换掉AI那段", "get rid of the AI scene and use forest.jpg"):
         assert {i["kind"] for i in files_asked(prompt, ai, uploads, ai)[1]} == {"files_unused", "clip_kept"}

@@ -2389,12 +2389,20 @@ def files_asked(
                 judged = False
                 continue
             kept = strangers
+            was = [
+                c
+                for c in earlier
+                if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+            ]
         else:
             word = _CLIP_WORD.sub(" ", words).strip()
             kept = [c for c in clips if word and _names_clip(word, c)]
-            if len(set(kept)) != 1:
+            was = [c for c in earlier if word and _names_clip(word, c)]
+            if len(set(kept)) > 1 or (not kept and len(set(was)) != 1):
                 judged = False
                 continue
         if kept:
             unmet_.append({"kind": "clip_kept", "names": list(dict.fromkeys(kept))[:5]})
+        elif was:  # asked to go, and gone
+            met_.append({"kind": "clip_gone", "names": sorted(set(was))[:5]})
     return met_, unmet_, judged

@@ -1183,6 +1183,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
+    "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
     "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),

@@ -386,9 +386,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
-        elif kind == "clips_used":
+        elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.met.clips_used", lang, names=quote_list(names, lang)))
+            items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
