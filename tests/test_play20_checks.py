@@ -306,3 +306,8 @@ async def test_beach_saved_for_last_in_chinese_is_judged(rich: Client, tmp_path:
     assert any("「海滩」" in item for item in out["not_as_asked"]), out
     assert any("日出" in item or "sunrise" in item for item in out["as_asked"]), out
     assert out["not_checked"] == [], out
+
+
+def test_an_order_asked_after_the_withdrawal_is_read() -> None:
+    assert read("forget the order and put the beach photo last").order == (("beach", "last"),)
+    assert read('add the caption "forget the order"').order == ()

@@ -19,6 +19,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from .naming import quoted, quoted_name, title_from
@@ -911,10 +912,17 @@ def withdrawn(prompt: str) -> dict[str, int]:
     asks of that topic said before it are withdrawn."""
     found: dict[str, int] = {}
     for m in re.finditer(r"[^.!?。！？;；\n,，:：]+", _QUOTED.sub(lambda q: " " * len(q.group(0)), prompt)):
-        for part in re.split(r"(?i)\s+(?=(?:but|and)\s)", m.group(0)):
-            topic = withdrawal(part.strip())
+        # "forget the order and put the beach photo last": the ask after "and" is not taken back
+        cuts = [
+            m.start(),
+            *(c.start() for c in re.finditer(r"(?i)\s+(?=(?:but|and)\s)", m.group(0))),
+            m.end(),
+        ]
+        cuts[1:-1] = [m.start() + c for c in cuts[1:-1]]
+        for start, end in pairwise(cuts):
+            topic = withdrawal(prompt[start:end].strip())
             if topic:
-                found[topic] = m.end()
+                found[topic] = end
     return found
 
 
