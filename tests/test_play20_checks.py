@@ -43,6 +43,8 @@ FOUR = ("sunrise.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
         ("用海滩那张压轴", [("海滩", "last")]),
         ("海滩留到最后", [("海滩", "last")]),
         ("开场用日出那张", [("日出", "first")]),
+        ("日出那张开场", [("日出", "first")]),
+        ("beach.jpg for the end", [("beach.jpg", "last")]),
     ],
 )  # fmt: skip
 def test_an_order_in_everyday_words_is_read_and_judged(prompt: str, order: list[tuple[str, str]]) -> None:

@@ -327,7 +327,11 @@ _EN_MAKE_ORDER = re.compile(
 _EN_SAVE_FOR = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:(?:save|keep|leave|hold|reserve)\s+" + _CLIP
     + r"\s+(?:for|till|until|to)|(?:the\s+|my\s+|our\s+)?" + _NOT_A_CLIP
-    + r"([\w'\u2024-]+(?:\s+" + _NOT_A_NAME + r"[\w'\u2024-]+){0,2}?)\s+" + _CLIP_NOUN + r"\s+for)"
+    + r"([\w'\u2024-]+(?:\s+" + _NOT_A_NAME + r"[\w'\u2024-]+){0,2}?)(?:\s+" + _CLIP_NOUN
+    # "sunrise.jpg for the end": a file name needs no noun after it
+    + r"|(?<=\u2024jpg)|(?<=\u2024jpeg)|(?<=\u2024png)|(?<=\u2024heic)|(?<=\u2024webp)"
+    r"|(?<=\u2024mp4)|(?<=\u2024mov))"
+    r"\s+for)"
     r"\s+(?:the\s+)?(?:very\s+)?"
     r"(last|end|ending|finale|finish|close|closer|outro|opening|opener|start|beginning|intro)" + _EN_TAIL
 )  # fmt: skip
@@ -403,6 +407,15 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
             + _ZH_END_SOFT
         ),
         "last",
+    ),
+    # "日出那张开场", "用日出那张打头": the clip named with its noun (never "视频开场")
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将|用|让|拿)?"
+            r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐|视频)[^，,。、的那这把将放用以\s]{1,12}?)\s*(?:的)?"
+            r"(?:那张|这张|那段|这段)(?:照片|图片|图|片段)?(?:来)?(?:开场|打头)" + _ZH_END_SOFT
+        ),
+        "first",
     ),
     # "最后放森林", "结尾用森林那张"
     (
