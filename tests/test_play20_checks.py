@@ -313,3 +313,16 @@ async def test_beach_saved_for_last_in_chinese_is_judged(rich: Client, tmp_path:
 def test_an_order_asked_after_the_withdrawal_is_read() -> None:
     assert read("forget the order and put the beach photo last").order == (("beach", "last"),)
     assert read('add the caption "forget the order"').order == ()
+
+
+@pytest.mark.anyio
+async def test_the_export_after_a_later_request_still_names_the_order_missed_before(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play20 F3 (call 07): the export listed only the later reorder request, not the first one's
+    missed part, although the file has beach second."""
+    await photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": F3_PROMPT})
+    await ask(rich, "generate", {"prompt": "ugh the beach one ended up second, I wanted it at the end"})
+    saved = await export_done(rich)
+    assert any("“beach” last" in item for item in saved["not_in_file"]), saved
