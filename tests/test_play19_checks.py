@@ -371,8 +371,10 @@ async def test_a_square_version_that_replaced_the_wide_one_is_said_and_names_the
     assert "A project holds one video" in first["reply"] and "Nothing was sent" in first["reply"], first
     assert any("new_project=true" in step and "export" in step for step in first["next_steps"]), first
     out = await ask(rich, "generate", {"prompt": U27, "accept_cost": True})
-    said = [item for item in out["not_as_asked"] if "(16:9) version, but it was replaced by " in item]
-    assert said and "(1:1): a project holds one video" in said[0] and "never exported" in said[0], out
+    # confirmed: a fact, never "not as asked" (play20 F7)
+    assert "As confirmed, the " in out["reply"] and "(16:9) version was replaced by " in out["reply"], out
+    assert "(16:9) one was never exported" in out["reply"], out
+    assert not any("version" in item for item in out["not_as_asked"]), out
     assert not any("keep the wide one" in item for item in out["not_checked"]), out
 
     # Exported first: the file that holds the wide version is named.
@@ -382,8 +384,8 @@ async def test_a_square_version_that_replaced_the_wide_one_is_said_and_names_the
     again = await ask(rich, "generate", {"prompt": "make a vertical version, keep the normal one"})
     assert again["status"] == "done", again
     name = Path(str(saved["path"])).name
-    line = next(item for item in again["not_as_asked"] if "(16:9) version, but it was replaced" in item)
-    assert "exported before" in line and name and name in line, (line, saved)
+    assert not any("version" in item for item in again["not_as_asked"]), again
+    assert f"(16:9) version is kept in the file “{name}” exported before" in again["reply"], again
 
 
 @pytest.mark.anyio
@@ -395,6 +397,6 @@ async def test_a_vertical_version_that_replaced_the_wide_one_is_said_in_chinese(
     first = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着"})
     assert first["status"] == "needs_confirmation" and "一个项目只有一个视频" in first["reply"], first
     out = await ask(rich, "generate", {"prompt": "再做一个竖版的，横版的也要留着", "accept_cost": True})
-    assert any(
-        "（16:9） 的版本，但它已被 " in item and "（9:16） 替换" in item for item in out["not_as_asked"]
-    ), out
+    assert "按确认的，" in out["reply"] and "（16:9） 的版本已被 " in out["reply"], out
+    assert "（9:16） 替换（一个项目只有一个视频）" in out["reply"], out
+    assert not any("版本" in item for item in out["not_as_asked"]), out

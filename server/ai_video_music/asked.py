@@ -14,10 +14,12 @@ ask nothing: a missed constraint costs less than a false alarm.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
+from itertools import pairwise
 from typing import Any
 
 from .naming import quoted, quoted_name, title_from
@@ -93,7 +95,9 @@ _ZH_ASKING = re.compile(r"(?:帮我|请|麻烦|给我)")
 
 # "Can you make …", "please make …": a polite opening before the request itself.
 _EN_POLITE = (
-    r"(?:(?:hey|hi|ok|okay|now)\s+)?(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|please\s+|pls\s+)?"
+    r"(?:(?:hey|hi|ok|okay|now|actually|oh|so|well|ugh|also|then|yeah|and)[\s,]+)?"
+    r"(?:(?:ok|okay|now|actually|so|also|then)[\s,]+)?"
+    r"(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?|please\s+|pls\s+)?"
 )
 
 # --- no music --------------------------------------------------------------------------------
@@ -259,7 +263,7 @@ _NOT_A_CLIP = (
     r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?"
     # a feeling or a report, never a clip's name ("love the beach photo at the end")
     r"|love[sd]?|like[sd]?|hate[sd]?|want|need|see|saw|shot|took|uploaded|have|has|had|is|was|i|we|you"
-    r"|they|he|she|its|looks?|really|so|very|great|nice|good|also)\b)"
+    r"|they|he|she|its|looks?|really|so|very|great|nice|good|also|something|anything|everything|nothing)\b)"
 )
 # A word that says what a clip does ("the beach photo comes first"): a description, no clip's name.
 _NOT_A_NAME = (
@@ -278,9 +282,12 @@ _EN_WHERE = (
     r"(first|last|up\s+front|(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning|front|end|back)"
     r"|at\s+the\s+very\s+(?:start|beginning|end))"
 )
-_EN_TAIL = (
-    r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+(?:please|this\s+time|instead))?\s*[.!。！]?\s*$"
+# Words said after an order that add nothing to it ("open with the sunrise one obviously").
+_EN_FILLER = (
+    r"(?:\s*,?\s+(?:please|pls|plz|this\s+time|instead|obviously|of\s+course|definitely|for\s+sure"
+    r"|naturally|ofc|if\s+possible|if\s+you\s+can|thanks|thx|too|as\s+well|again))*"
 )
+_EN_TAIL = r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?" + _EN_FILLER + r"\s*[.!。！]?\s*$"
 _EN_WISH = (
     r"(?:(?:i|we)\s+(?:also\s+)?(?:want|need|'d\s+like|would\s+like)\s+(?:it|the\s+video|this|the\s+[\w'-]+\s+one)\s+"
     r"|(?:make|have)\s+(?:it|the\s+video)\s+)?"
@@ -315,6 +322,23 @@ _EN_MAKE_ORDER = re.compile(
     + r"\s+(?:as\s+)?the\s+(first|last|opening|closing|final|opener|closer|ending|intro|outro)"
     r"(?:\s+(?:one|photo|picture|pic|image|clip|shot|slide|scene))?" + _EN_TAIL
 )  # fmt: skip
+# "save the beach shot for last", "keep the forest one for the end", "the beach pic for the ending",
+# "the sunrise shot for the opening": a clip kept for a place.
+_EN_SAVE_FOR = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:(?:save|keep|leave|hold|reserve)\s+" + _CLIP
+    + r"\s+(?:for|till|until|to)|(?:the\s+|my\s+|our\s+)?" + _NOT_A_CLIP
+    + r"([\w'\u2024-]+(?:\s+" + _NOT_A_NAME + r"[\w'\u2024-]+){0,2}?)(?:\s+" + _CLIP_NOUN
+    # "sunrise.jpg for the end": a file name needs no noun after it
+    + r"|(?<=\u2024jpg)|(?<=\u2024jpeg)|(?<=\u2024png)|(?<=\u2024heic)|(?<=\u2024webp)"
+    r"|(?<=\u2024mp4)|(?<=\u2024mov))"
+    r"\s+for)"
+    r"\s+(?:the\s+)?(?:very\s+)?"
+    r"(last|end|ending|finale|finish|close|closer|outro|opening|opener|start|beginning|intro)" + _EN_TAIL
+)  # fmt: skip
+# Words for a part of the video that is no clip: never a clip's name in an order.
+_NOT_CLIP_WORDS = re.compile(
+    r"(?i)\b(?:no|music|song|track|soundtrack|bgm|text|title|caption|logo|fade|transition|credits|audio)\b"
+)
 _ZH_CLIP = (
     r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐)[^，,。、的那这把将放用以\s]{1,12}?)\s*(?:的)?"
     r"(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段|视频)?"
@@ -363,6 +387,35 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
             + _ZH_END_SOFT
         ),
         "last",
+    ),
+    # "海滩那张压轴", "用海滩那张压轴", "海滩留到最后", "把海滩那张留在最后"
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将|用|让|拿)?"
+            + _ZH_CLIP
+            + r"(?:来|用来|做|当)?(?:压轴|殿后|收尾|垫底)"
+            + _ZH_END_SOFT
+        ),
+        "last",
+    ),
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将)?"
+            + _ZH_CLIP
+            + r"(?:留|搁|排|放)(?:到|在)(?:视频的?)?(?:最后面?|最后一个|最后一张|结尾|末尾)"
+            + r"(?:再(?:出场|放|出现))?"
+            + _ZH_END_SOFT
+        ),
+        "last",
+    ),
+    # "日出那张开场", "用日出那张打头": the clip named with its noun (never "视频开场")
+    (
+        re.compile(
+            r"^(?:请|麻烦)?(?:帮我)?(?:把|将|用|让|拿)?"
+            r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐|视频)[^，,。、的那这把将放用以\s]{1,12}?)\s*(?:的)?"
+            r"(?:那张|这张|那段|这段)(?:照片|图片|图|片段)?(?:来)?(?:开场|打头)" + _ZH_END_SOFT
+        ),
+        "first",
     ),
     # "最后放森林", "结尾用森林那张"
     (
@@ -414,12 +467,41 @@ _ZH_SEQ_STRIP = re.compile(
 )
 
 
+# "so order: city lights, sunrise, forest, beach", "顺序：城市夜景、日出、森林、海滩": the whole order listed.
+_EN_ORDER_LIST = re.compile(
+    r"(?i)^\s*(?:(?:so|and|ok|okay|then|the|new|final)\s+)*(?:order|sequence)"
+    r"(?:\s+(?:should\s+be|is|will\s+be|like\s+this|please))?\s*[:：]?\s*"
+    r"(?P<items>" + _SEQ_ITEM
+    + r"(?:\s*(?:,|，|、|\band\b|\bthen\b|->|→)\s*(?:and\s+|then\s+)?" + _SEQ_ITEM + r"){1,8})"
+    r"(?:\s+please)?\s*[.!。！]?\s*$"
+)  # fmt: skip
+_EN_LIST_CUT = re.compile(r"(?i)\s*(?:,|，|、|->|→)\s*(?:and\s+|then\s+)?|\s+(?:and|then)\s+")
+_ZH_ORDER_LIST = re.compile(
+    r"^(?:那|就)?(?:顺序|排序)(?:是|改成|换成|改为|为|按)?\s*[:：]?\s*"
+    r"(?P<items>[^，,。、；;！\s]{1,14}(?:[、，,→]\s*[^，,。、；;！\s]{1,14}){1,8})(?:吧|就行|就好)?\s*[。！]?\s*$"
+)
+_ZH_LIST_CUT = re.compile(r"\s*[、，,→]\s*")
+
+
 def _sequence(sentences: list[str]) -> tuple[tuple[str, ...], bool]:
     """The clips a request names in order (two or more), in the user's words, and whether the
     sequence is said from the start ("first …", "sunrise first then …", "先…": its first clip opens
     the video); ((), False) when none, or more than one sequence is named."""
     found: list[tuple[tuple[str, ...], bool]] = []
     for sentence in sentences:
+        for listed, cut in ((_EN_ORDER_LIST, _EN_LIST_CUT), (_ZH_ORDER_LIST, _ZH_LIST_CUT)):
+            if (whole := listed.match(sentence)) is not None:
+                items = [
+                    _ZH_SEQ_STRIP.sub("", _EN_SEQ_STRIP.sub("", w.strip())).strip()
+                    for w in cut.split(whole.group("items"))
+                ]
+                named = [w.replace("\u2024", ".") for w in items if w]
+                if (
+                    len(named) >= 2
+                    and len(set(named)) == len(named)
+                    and not any(_ZH_NOT_A_CLIP.search(w) for w in named)
+                ):
+                    found.append((tuple(named), True))
         for pattern, cut, strip in (
             (_EN_SEQUENCE, _EN_SEQ_CUT, _EN_SEQ_STRIP),
             (_ZH_SEQUENCE, _ZH_SEQ_CUT, _ZH_SEQ_STRIP),
@@ -797,6 +879,90 @@ def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None,
     return out
 
 
+# --- a part taken back, a remark ------------------------------------------------------------------
+# "ugh ok forget the order", "never mind the music", "算了顺序不用管了": a part of an earlier ask
+# withdrawn, no ask of its own; what it withdraws (said before it) is not checked at all.
+_EN_WITHDRAW = re.compile(
+    r"(?i)^\s*(?:(?:ugh|ok(?:ay)?|oh|well|so|fine|alright|actually|hmm+|yeah|yes|and|but|then)[\s,!.]+)*"
+    r"(?:just\s+|actually\s+)?(?:forget(?:\s+about)?|never\s*mind(?:\s+about)?|nvm|scratch"
+    r"|don'?t\s+(?:worry|bother)\s+(?:about|with))\s+"
+    r"(?:the\s+|that\s+|this\s+|my\s+|our\s+)?(?P<what>[\w'\u2024 -]{1,40}?)"
+    r"(?:\s+(?:thing|part|stuff|bit|idea|request|one))?"
+    r"(?:\s+(?:then|for\s+now|altogether|entirely|completely|though|after\s+all|please|pls))*\s*[.!。！]?\s*$"
+)
+_ZH_WITHDRAW = re.compile(
+    r"^(?:算了|好吧|那|嗯|唉)*[，,]?\s*(?:(?:不用管|别管|不管|不用考虑|不考虑)(?P<what1>[\u4e00-\u9fff]{1,8}?)了?"
+    r"|(?P<what2>[\u4e00-\u9fff]{1,8}?)(?:的事|这个|那个|这块)?(?:就|也|都)?"
+    r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?|不改了|不用改了?|不用调了?))(?:吧|了|啊)*\s*[。！]?\s*$"
+)
+_TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("order", re.compile(r"(?i)\b(?:order|ordering|sequence|reorder)\b|顺序|排序|先后")),
+    ("music", re.compile(r"(?i)\b(?:music|song|soundtrack|bgm|track|volume)\b|音乐|配乐|歌|音量")),
+    ("text", re.compile(r"(?i)\b(?:title|caption|text|subtitles?)\b|标题|字幕|文字")),
+    ("seconds", re.compile(r"(?i)\b(?:length|duration)\b|时长|长度")),
+    ("shape", re.compile(r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏")),
+)
+
+
+def withdrawal(clause: str) -> str | None:
+    """What ``clause`` takes back ("forget the order": "order"; "forget the week5 one": "" for a
+    part no check reads), or None when it is no withdrawal."""
+    en = _EN_WITHDRAW.match(clause)
+    zh = None if en else _ZH_WITHDRAW.match(clause)
+    if en is None and zh is None:
+        return None
+    what = en.group("what") if en else (zh.group("what1") or zh.group("what2"))  # type: ignore[union-attr]
+    if en is None and re.search(_ZH_CHANGE_VERBS, what):
+        return None  # "把音乐删了就算了" is no withdrawal of the music
+    return next((topic for topic, words in _TOPICS if words.search(what)), "")
+
+
+_ZH_CHANGE_VERBS = r"把|将|加|改|换|删|放|调|剪|缩|做|弄|变|挪|移|去掉|配|用"
+
+
+def withdrawn(prompt: str) -> dict[str, int]:
+    """The topics ``prompt`` takes back, with where (in the prompt) the last withdrawal of each ends:
+    asks of that topic said before it are withdrawn."""
+    found: dict[str, int] = {}
+    for m in re.finditer(r"[^.!?。！？;；\n,，:：]+", _QUOTED.sub(lambda q: " " * len(q.group(0)), prompt)):
+        # "forget the order and put the beach photo last": the ask after "and" is not taken back
+        cuts = [
+            m.start(),
+            *(c.start() for c in re.finditer(r"(?i)\s+(?=(?:but|and)\s)", m.group(0))),
+            m.end(),
+        ]
+        cuts[1:-1] = [m.start() + c for c in cuts[1:-1]]
+        for start, end in pairwise(cuts):
+            topic = withdrawal(prompt[start:end].strip())
+            if topic:
+                found[topic] = end
+    return found
+
+
+# "sunrise looks kinda washed out", "the beach one is nice": a remark on what is there, no ask
+# (unless it asks a change: "make it brighter", or says what is too much: "it's too dark").
+_EN_REMARK = re.compile(
+    r"(?i)^\s*(?:(?:ugh|oh|hmm+|and|but|also|so|well|tbh|honestly|though)[\s,]+)*"
+    r"(?:(?:the|that|this|my|it|its)\s+)?(?:[\w'\u2024-]+\s+){0,3}?"
+    r"(?:looks?|looked|seems?|seemed|feels?|felt|sounds?|sounded|is|was|are|were|'s)\s+"
+    r"(?:[\w'-]+\s+){0,3}?[\w'-]+\s*[.!]?\s*$"
+)
+_EN_REMARK_ASKS = re.compile(
+    r"(?i)\b(?:too|make|change|put|move|add|remove|use|should|shouldn'?t|needs?|want|wanted|please|pls"
+    r"|can|could|would|fix|swap|replace|set|turn|go|goes|come|comes|first|last|end|start)\b"
+)
+_ZH_REMARK = re.compile(r"看起来|看着|感觉|显得|好像|有点|有些")
+_ZH_REMARK_ASKS = re.compile(_ZH_CHANGE_VERBS + r"|太|要|想|希望|请|帮|吗|最后|开头|第一")
+
+
+def remark(clause: str) -> bool:
+    """``clause`` only remarks on the video ("sunrise looks kinda washed out"): no ask."""
+    text = _QUOTED.sub(" ", clause)
+    if _EN_REMARK.match(text) and not _EN_REMARK_ASKS.search(text):
+        return True
+    return bool(_ZH_REMARK.search(text)) and not _ZH_REMARK_ASKS.search(text) and not text.isascii()
+
+
 def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
     found: list[tuple[str, str]] = []
     for sentence in sentences:
@@ -816,6 +982,12 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 word = made.group(1)
                 place = made.group(2).casefold()
                 where = "first" if place in ("first", "opening", "opener", "intro") else "last"
+            elif (saved := _EN_SAVE_FOR.match(clause)) is not None and not _NOT_CLIP_WORDS.search(
+                saved.group(1) or saved.group(2)
+            ):
+                word = saved.group(1) or saved.group(2)
+                place = saved.group(3).casefold()
+                where = "first" if place in ("opening", "opener", "start", "beginning", "intro") else "last"
             elif (start := _EN_START_WITH.match(clause)) is not None:
                 verb = (start.group(1) or start.group(2)).casefold()
                 word = start.group(3)
@@ -1451,6 +1623,25 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's). Cached: one
     answer reads the same words (and their pieces) many times; an ``Asked`` is immutable."""
+    stated = _read(prompt)
+    # "open with sunrise … ugh ok forget the order": what a part withdrew is not read at all; only
+    # what the words ask of it after the withdrawal is.
+    for topic, end in withdrawn(prompt).items():
+        after = _read(prompt[end:])
+        stated = dataclasses.replace(stated, **{f: getattr(after, f) for f in TOPIC_FIELDS.get(topic, ())})
+    return stated
+
+
+TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
+    "order": ("order", "sequence"),
+    "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
+    "text": ("no_text", "title", "text_at", "removed", "replaced", "keep_title"),
+    "seconds": ("seconds",),
+    "shape": ("shape", "keep_frame"),
+}
+
+
+def _read(prompt: str) -> Asked:
     sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)
@@ -2060,6 +2251,8 @@ _FILE_NAME = re.compile(
 _QUOTED_FILE = re.compile(r"(?i)^[^\n]{1,80}" + _EXTENSION + r"$")
 # A Chinese verb written against a Latin file name ("用sunset.jpg"): not part of the name.
 _CJK_LEAD = re.compile(r"^[\u3400-\u9fff]+(?=[A-Za-z0-9_])")
+# "把forest.jpg换成sunrise.jpg": a Chinese word written against a Latin name parts the two.
+_CJK_THEN_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9_][^\s\u3400-\u9fff]*" + _EXTENSION + r")")
 
 
 def files_named(prompt: str) -> list[str]:
@@ -2070,6 +2263,7 @@ def files_named(prompt: str) -> list[str]:
         lambda m: "\0" * len(m.group(0)) if _QUOTED_FILE.match(m.group(0)[1:-1].strip()) else m.group(0),
         prompt,
     )
+    masked = _CJK_THEN_LATIN.sub(" ", masked)
     names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
     bare = (re.split(r"[\\/]", n)[-1] for n in names)
     return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
@@ -2117,3 +2311,142 @@ def no_such_file(prompt: str, uploaded: list[str], total: int, tl: Timeline) -> 
     if not missing:
         return None
     return {"kind": "no_such_file", "names": missing[:5], "uploaded": uploaded[:10], "total": total}
+
+
+# --- files and clips a request wants on, or off, the video track ---------------------------------
+# "replace the AI scene with forest.jpg then sunrise.jpg", "swap the AI clip for forest.jpg", "use
+# a.jpg and b.jpg", "把AI那段换成forest.jpg": the files named are wanted on the timeline, the clip
+# replaced is wanted off it. A file named as the one to go ("replace forest.jpg with …", "remove
+# a.jpg", "don't use b.jpg", "without c.jpg") is not wanted; a question or a condition asks nothing.
+_EN_GOES = re.compile(
+    r"(?i)\b(?:replace|substitute|swap(?:\s+out)?|switch\s+out|remove|delete|take\s+out|get\s+rid\s+of|ditch"
+    r"|lose|drop|without|instead\s+of|rather\s+than|except|no|not|don'?t\s+(?:use|want|need|include|add))"
+    r"\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<what>[^,;:!?]*?)"
+    r"(?=\s+(?:with|for|by|out|and\s+(?:put|use|add))\b|[,;:!?]|\.(?![A-Za-z0-9])|$)"
+)
+_ZH_GOES = re.compile(
+    r"(?:把|将)(?P<what>[^，,。；;！？]{1,40}?)(?:换成|替换成|替换为|换为|改成|删掉|删除|删了|去掉|拿掉|移除)"
+    r"|(?:删掉|删除|去掉|拿掉|移除|不要|别用|不用|替换掉|替换(?![成为])|换掉|代替|取代)(?P<what2>[^，,。；;！？]{1,40})"
+)
+# Words for the clip NemoVideo made itself (no upload of the user's): "the AI scene", "生成的那段".
+_MADE_CLIP = re.compile(
+    r"(?i)\b(?:ai|a\.i\.|generated|ai-generated|stock|placeholder|default)\b|(?<![A-Za-z])AI(?![A-Za-z])|生成的?|自动"
+)
+_CLIP_WORD = re.compile(
+    r"(?i)\b(?:scenes?|clips?|shots?|footage|videos?|photos?|pictures?|pics?|images?|ones?|slides?)\b"
+    r"|那段|这段|片段|镜头|场景|画面|那张|这张"
+)
+
+
+def _requests(prompt: str) -> list[str]:
+    """The request sentences of ``prompt`` (not a question or a condition), quotes blanked."""
+    text = _QUOTED.sub(
+        lambda m: m.group(0) if _QUOTED_FILE.match(m.group(0)[1:-1]) else " " * len(m.group(0)), prompt
+    )
+    pieces = re.split(r"[!?。！？;；\n]|\.(?![A-Za-z0-9])", text)
+    return [p for p in pieces if p.strip() and _is_request(p.strip())]
+
+
+def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
+    """The files the request wants on the timeline, and those it wants off it (each by name)."""
+    wanted: list[str] = []
+    going: list[str] = []
+    for piece in _requests(prompt):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            going += files_named(
+                m.group("what") if "what" in m.groupdict() and m.group("what") else m.group(0)
+            )
+        for clause in re.split(r"[,，、](?!\s*[^\s,，、]+" + _EXTENSION + r")", piece):
+            # Only a clause that asks for files to be placed ("use", "with", "换成"): "forest.jpg looks
+            # blurry" or "I uploaded forest.jpg by mistake" asks for nothing.
+            if _WANTS_ON.search(clause) is None or _GONE_AFTER.search(clause) or remark(clause):
+                continue  # ("I want forest.jpg removed": the file named to go, after it)
+            wanted += [n for n in files_named(clause) if n not in going]
+    return list(dict.fromkeys(wanted)), list(dict.fromkeys(going))
+
+
+_WANTS_ON = re.compile(
+    r"(?i)\b(?:use|using|add|put|place|include|insert|with|swap|replace|switch|bring|show|start|open|begin"
+    r"|end|close|first|last|then|only|just|want|need)\b|用|加|放|换成|替换成|替换为|改成|插|接|开头|结尾|最后|先"
+)
+_GONE_AFTER = re.compile(
+    r"(?i)\b(?:removed|deleted|dropped|gone|taken\s+out|cut\s+out|no\s+longer|anymore|any\s+more)\b"
+    r"|(?:删掉|去掉|拿掉|不要|不用|删除)(?:了|吧)?\s*[。！]?\s*$"
+)
+
+
+def clips_to_go(prompt: str) -> list[str]:
+    """The clips the request asks to be replaced or removed, in its words ("AI scene", "AI那段"),
+    when it names them as a clip (a file name is judged by :func:`files_wanted`)."""
+    found: list[str] = []
+    for piece in _requests(prompt):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
+            if not what or files_named(what) or not _CLIP_WORD.search(what):
+                continue
+            if re.match(r"(?i)(?:no|not|without|instead\s+of|rather\s+than|except|don'?t)\b", m.group(0)):
+                continue  # "without the beach photo" keeps it out; "not the AI one" asks nothing gone
+            found.append(what)
+    return list(dict.fromkeys(found))
+
+
+def files_asked(
+    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None, before: Timeline | None = None
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], bool]:
+    """Files the request wants on the video track and clips it wants off it, judged on ``tl``:
+    (as asked, not as asked, all judged). A file is judged only among the project's uploads (all
+    of their names known: one never uploaded is :func:`no_such_file`'s), a clip to go where its
+    words name clips on the track ("the AI scene": a clip that is none of the uploads). A file is
+    said to be missing, or a clip kept, only where every clip that names no upload was on the
+    track ``before`` the request too: a clip new under another name may be the upload itself."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video"), None)
+    if video is None or video.segments_total != len(video.segments) or uploaded is None:
+        return [], [], False
+    names, total = uploaded
+    if total != len(names):
+        return [], [], False
+    clips = [seg.name for seg in video.segments if seg.name]
+    have = {_base(n) for n in names}
+    earlier = {
+        seg.name for tr in (before.tracks if before else ()) if tr.kind == "video" for seg in tr.segments
+    }
+    strangers = [
+        c for c in clips if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+    ]
+    known = before is not None and all(c in earlier for c in strangers)
+    wanted = files_wanted(prompt)[0]
+    on_track = [f for f in wanted if any(_base(f) == _base(c) or _names_clip(f, c) for c in clips)]
+    off = [f for f in wanted if _base(f) in have and f not in on_track] if known else []
+    met_: list[dict[str, Any]] = []
+    unmet_: list[dict[str, Any]] = []
+    judged = True
+    if off:
+        unmet_.append({"kind": "files_unused", "names": off[:5]})
+    elif on_track and len(on_track) == len(wanted):
+        met_.append({"kind": "clips_used", "names": on_track[:5]})
+    else:
+        judged = not wanted
+    for words in clips_to_go(prompt):
+        if _MADE_CLIP.search(words):
+            # "the AI scene": the clips on the track that are none of the user's uploads
+            if not known:
+                judged = False
+                continue
+            kept = strangers
+            was = [
+                c
+                for c in earlier
+                if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+            ]
+        else:
+            word = _CLIP_WORD.sub(" ", words).strip()
+            kept = [c for c in clips if word and _names_clip(word, c)]
+            was = [c for c in earlier if word and _names_clip(word, c)]
+            if len(set(kept)) > 1 or (not kept and len(set(was)) != 1):
+                judged = False
+                continue
+        if kept:
+            unmet_.append({"kind": "clip_kept", "names": list(dict.fromkeys(kept))[:5]})
+        elif was:  # asked to go, and gone
+            met_.append({"kind": "clip_gone", "names": sorted(set(was))[:5]})
+    return met_, unmet_, judged

@@ -1109,6 +1109,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "holds one video, and the {before} one was never exported",
         "要求保留 {before} 的版本，但它已被 {found} 替换：一个项目只有一个视频，{before} 的版本从未导出过",
     ),
+    "version.replaced.confirmed": (
+        "As confirmed, the {before} version was replaced by {found} (a project holds one video); the "
+        "{before} one was never exported.",
+        "按确认的，{before} 的版本已被 {found} 替换（一个项目只有一个视频）；{before} 的版本从未导出过。",
+    ),
+    "version.replaced.confirmed.saved": (
+        "As confirmed, the {before} version was replaced by {found} (a project holds one video); the "
+        "{before} one is in the file {file}.",
+        "按确认的，{before} 的版本已被 {found} 替换（一个项目只有一个视频）；{before} 的版本在文件{file}里。",
+    ),
+    "version.replaced.saved": (
+        "The {before} version is kept in the file {file} exported before; the project's video is now "
+        "{found} (a project holds one video).",
+        "{before} 的版本保存在之前导出的文件{file}里；项目里的视频现在是 {found}（一个项目只有一个视频）。",
+    ),
     "asked.version_replaced.saved": (
         "the request asked to keep the {before} version, but it was replaced by {found}: a project "
         "holds one video; the {before} one is only in the file {file} exported before",
@@ -1123,6 +1138,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.clip_unused": (
         "the request asked for {name}, but the video doesn't use {file}",
         "要求用上{name}，但视频里没有用{file}",
+    ),
+    "asked.files_unused": (
+        "the request asked for {names} on the video, but they are on no track (uploaded, not used)",
+        "要求把{names}放进视频，但它们不在任何轨道上（已上传，未使用）",
+    ),
+    "asked.clip_kept": (
+        "the request asked for {names} to be replaced or removed, but it is still on the video track",
+        "要求替换或去掉{names}，但它仍在视频轨道上",
+    ),
+    "asked.clip_kept.unnamed": (
+        "the request asked for a clip to be replaced or removed, but it is still on the video track",
+        "要求替换或去掉一个片段，但它仍在视频轨道上",
     ),
     "asked.sequence": (
         "the request asked for {names} in that order, but the video runs {found}",
@@ -1160,6 +1187,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
+    "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
     "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),

@@ -246,6 +246,11 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
         elif kind == "clip_unused":
             name, file = quote_list([str(item.get("name"))], lang), quote_list([str(item.get("file"))], lang)
             items.append(t("asked.clip_unused", lang, name=name, file=file))
+        elif kind == "files_unused":  # the user's own file names: said in next_steps too
+            files = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.files_unused", lang, names=quote_list(files, lang)))
+        elif kind == "clip_kept":
+            items.append(with_names("asked.clip_kept", item))
         elif kind == "sequence":
             clips = quote_list([str(n) for n in item.get("names") or []], lang)
             runs = quote_list([str(n) for n in item.get("found") or []], lang)
@@ -262,6 +267,25 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
+    """A version asked to be kept that the user confirmed replacing, or that a saved file keeps
+    ("keep the wide one"): the fact, with where the old version is (``TurnService._exported_version``)."""
+    found = turn_facts(gen).get("replaced")
+    lines = []
+    for item in found if isinstance(found, list) else []:
+        if not isinstance(item, dict):
+            continue
+        old, new = item.get("before") or [None] * 3, item.get("found") or [None] * 3
+        frames = [t("timeline.frame", lang, w=f[0], h=f[1], ratio=f[2]) for f in (old, new)]
+        file = quote_list([str(item["file"])], lang) if item.get("file") else None
+        if item.get("confirmed"):
+            key = "version.replaced.confirmed.saved" if file else "version.replaced.confirmed"
+        else:
+            key = "version.replaced.saved"
+        lines.append(t(key, lang, before=frames[0], found=frames[1], file=file or ""))
+    return lines
 
 
 def absent_files(gen: Generation) -> list[str]:
@@ -364,9 +388,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
-        elif kind == "clips_used":
+        elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.met.clips_used", lang, names=quote_list(names, lang)))
+            items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
@@ -428,6 +452,7 @@ def turn_reply(gen: Generation, lang: Lang, more: str) -> str:
     taken = facts.get("taken_over")
     if isinstance(taken, dict):  # its reader died; followed at NemoVideo by another server
         parts.append(taken_over_line(taken, gen, lang))
+    parts += replaced_lines(gen, lang)
     unmet = not_as_asked(gen, lang)
     if unmet:  # the user's own words against the verified timeline: said before anything else
         parts.insert(0, t("asked.unmet", lang, items=t("asked.sep", lang).join(unmet)))

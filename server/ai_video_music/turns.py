@@ -174,6 +174,13 @@ def compare(
                 facts.setdefault("as_asked", []).extend(clips_met)
             if clips_unmet:
                 facts.setdefault("not_as_asked", []).extend(clips_unmet)
+            # "replace the AI scene with forest.jpg then sunrise.jpg": the uploads named on the video
+            # track, the clip replaced off it (play20 F2)
+            files_met, files_unmet, files_judged = asked.files_asked(prompt, after_tl, uploaded, before_tl)
+            if files_met and not used:
+                facts.setdefault("as_asked", []).extend(files_met)
+            if files_unmet:
+                facts.setdefault("not_as_asked", []).extend(files_unmet)
             judged = frozenset(
                 k
                 for k, v in (
@@ -189,6 +196,9 @@ def compare(
                 open_asks = [a for a in open_asks if not any(n in a for n in absent["names"])]
             if any(item.get("kind") == "no_media" for item in unmet):  # said above: none uploaded
                 open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
+            if files_judged and (files_met or files_unmet):  # said above, file by file
+                named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
+                open_asks = [a for a in open_asks if not any(n in a for n in named)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
@@ -251,6 +261,10 @@ class Turns:
         if same is not None:
             return await self._attach(same, lang, notes, report)
         held = held | self.consent.still_held(project, prompt)
+        # Sent with accept_cost right after "a project holds one video" held it: the replacement
+        # of the one video is what the user confirmed (said as a fact, never "not as asked").
+        refused = self.consent.refused_last(project) if accept_cost else None
+        confirmed = refused is not None and refused.fact_map.get("not_sent") == "two_versions"
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
@@ -323,7 +337,12 @@ class Turns:
             # The timeline before, kept with the record: if this process dies while the agent
             # works, whoever takes the turn over compares NemoVideo's state with it.
             store.update_generation(
-                gen_id, credits_before=balance, sent_at=time.time(), before_draft=snapshot(before)
+                gen_id,
+                credits_before=balance,
+                sent_at=time.time(),
+                before_draft=snapshot(before),
+                # kept with the record: a turn taken over by another process still knows it
+                **({"facts": {"confirmed": ["two_versions"]}} if confirmed else {}),
             )
         except BaseException:
             store.forget_turn(gen_id)  # never sent: it must not block or be reported
@@ -331,7 +350,7 @@ class Turns:
         job = self.s.jobs.spawn(
             "agent",
             msg("label.request"),
-            lambda j: self._run(j, project, gen_id, prompt, before, first),
+            lambda j: self._run(j, project, gen_id, prompt, before, first, confirmed),
             job_id=gen_id,
             project_id=project.id,
         )
@@ -403,7 +422,14 @@ class Turns:
         return out
 
     async def _run(
-        self, job: Job, project: Project, gen_id: str, prompt: str, before: SessionState | None, first: bool
+        self,
+        job: Job,
+        project: Project,
+        gen_id: str,
+        prompt: str,
+        before: SessionState | None,
+        first: bool,
+        confirmed: bool = False,
     ) -> None:
         """The agent turn itself (a background job): stream, then record what really changed."""
         texts: list[str] = []
@@ -427,7 +453,10 @@ class Turns:
                 last_beat = time.monotonic()
                 try:
                     if len(texts) > kept:  # liveness, with the words so far
-                        self.s.store.update_generation(gen_id, facts={"said": "".join(texts)})
+                        said: dict[str, Any] = {"said": "".join(texts)}
+                        if confirmed:  # the record's facts are replaced: kept along
+                            said["confirmed"] = ["two_versions"]
+                        self.s.store.update_generation(gen_id, facts=said)
                         kept = len(texts)
                     else:
                         self.s.store.update_generation(gen_id)  # liveness, for other processes
@@ -507,6 +536,8 @@ class Turns:
         asked = self.s.store.generation(gen_id)
         gen_prompt = asked.prompt if asked is not None else ""
         gen_sent = asked.sent_at if asked is not None else None
+        if asked is not None and "confirmed" in asked.fact_map:  # recorded when it was sent
+            facts.setdefault("confirmed", asked.fact_map["confirmed"])
         if self.s.store.withdrawn(gen_id):  # cancelled while it ran: nothing to offer again
             facts["withdrawn"] = True
         if after is not None:
@@ -621,18 +652,19 @@ class Turns:
 
     def _exported_version(self, project: Project, facts: dict[str, Any]) -> None:
         """A version asked to be kept and replaced ("keep the wide one"): the saved file of that
-        frame, if one was exported, named with the fact (the only copy left of it)."""
+        frame, if one was exported, named with the fact (the only copy left of it). Confirmed after
+        "a project holds one video", or kept in a saved file, the replacement is what the user
+        agreed to (or has): said as the fact it is (``replaced``), never "not as asked" (play20 F7)."""
+        unmet = facts.get("not_as_asked") or []
         replaced = [
-            item
-            for item in facts.get("not_as_asked") or []
-            if isinstance(item, dict) and item.get("kind") == "version_replaced"
+            item for item in unmet if isinstance(item, dict) and item.get("kind") == "version_replaced"
         ]
         if not replaced:
             return
         try:
             renders = self.s.store.project_renders(project.id, 20)
         except LocalStateError:
-            return
+            renders = []
         for item in replaced:
             was = item.get("before") or [None, None]
             for r in renders:  # newest first
@@ -640,6 +672,15 @@ class Turns:
                 if saved and [r.width, r.height] == list(was[:2]):
                     item["file"] = Path(str(r.local_path)).name
                     break
+        confirmed = "two_versions" in (facts.get("confirmed") or [])
+        told = [item for item in replaced if confirmed or item.get("file")]
+        for item in told:
+            item["confirmed"] = confirmed
+            unmet.remove(item)
+        if told:
+            facts["replaced"] = told
+        if not unmet:
+            facts.pop("not_as_asked", None)
 
     def _rendering_before(self, project: Project, facts: dict[str, Any], sent_at: float) -> str | None:
         """A render of the timeline as it was before this turn, begun before it was sent and not

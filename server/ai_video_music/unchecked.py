@@ -173,7 +173,17 @@ def _split(piece: str) -> list[str]:
         cuts += [m.start(), m.end()]
     cuts.append(len(piece))
     parts = [piece[cuts[i] : cuts[i + 1]] for i in range(0, len(cuts), 2)]
+    for i in range(len(parts) - 1, 0, -1):
+        # "open with the sunrise one": the verb's own "with", never a second ask
+        if _TAKES_WITH.search(parts[i - 1]) and re.match(r"(?i)\s*with\b", parts[i]):
+            parts[i - 1 : i + 1] = [parts[i - 1] + parts[i]]
     return [p for p in (_tidy(x) for x in parts) if p]
+
+
+_TAKES_WITH = re.compile(
+    r"(?i)\b(?:(?:start|open|begin|lead|end|finish|close)(?:s|ing)?|kick(?:s|ing)?\s+off|wrap(?:s|ping)?\s+up)"
+    r"(?:\s+(?:it|the\s+video|things)(?:\s+off)?)?\s*$"
+)
 
 
 def _wants_change(text: str) -> Kind:
@@ -523,6 +533,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
         )
     )
     sequenced = asked.sequence_judged(whole, tl)
+    taken_back = asked.withdrawn(prompt)
     # "改回15秒 放在第3到6秒 标题保留": Chinese asks parted by a space are asks of their own
     for sentence in _sentences(asked._zh_gaps(prompt)):
         if not asked._is_request(sentence):
@@ -541,6 +552,10 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 if not (
                     _GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a) or _NOT_AN_ASK.match(a)
                 )
+                # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
+                and asked.withdrawal(a) is None
+                and not asked.remark(a)
+                and not _withdrawn_ask(a, prompt, taken_back)
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
                 # "beach first, then sunrise, then forest": each clip of a sequence judged whole
@@ -555,3 +570,15 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
             else:
                 found.extend(missed)
     return list(dict.fromkeys(found))
+
+
+def _withdrawn_ask(ask: str, prompt: str, taken_back: dict[str, int]) -> bool:
+    """``ask`` is of a topic the words take back after it ("open with sunrise … forget the order")."""
+    if not taken_back:
+        return False
+    at = prompt.find(ask)
+    stated = asked.read(ask)
+    return any(
+        at < end and any(getattr(stated, f) != getattr(Asked(), f) for f in asked.TOPIC_FIELDS.get(topic, ()))
+        for topic, end in taken_back.items()
+    )
