@@ -369,6 +369,16 @@ _PRAISE = _rx(
     "(?:很|挺|非常|真|太)?(?:好|棒|好看|好听|不错|完美|没问题|可以)(?:了|的|啊|呀)?$"
 )
 _FIRST_PERSON = _rx(r"^(?:i|i'm|i've|i'd|we|we're|we've)(?![a-z])|^我(?!来)")
+# A wish said in the first person: what follows it is what they ask for.
+_WISH = _rx(
+    r"^(?:i|we) (?:(?:really |just |only )?(?:want|wanted|need|needed)|'d (?:like|prefer)"
+    r"|would (?:like|prefer))(?![a-z])|^i'd (?:like|prefer)(?![a-z])|^我(?:是)?(?:要|想要|希望|想让|需要)"
+)
+# ... a clip's place at the clause's end: "the beach photo last", "it at the very end", "它放最后"
+_PLACE_TAIL = _rx(
+    r"(?<![a-z])(?:first|last|at the (?:very )?(?:start|end|beginning)|to the (?:start|end))[.!]*$"
+    r"|(?:放|排|挪|移|在|到)(?:到|在)?(?:最后(?:一个|一张)?|第一(?:个|张)?|最前面?|开头|结尾)[。！!]*$"
+)
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
 _RETRACT = _rx(
     r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
@@ -756,6 +766,13 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         rest = read_clause(text[done.end() :].strip(), strict)
         if rest.kind is Kind.HELD:
             return rest  # "改完先别导出", "done editing, don't export yet": a hold, no edit named
+    if (wish := _WISH.match(text)) is not None and text[wish.end() :].strip():
+        # "I want the beach photo last", "我要它放最后": a wish for a place is an edit, where "I
+        # put the photo last" only describes (first person)
+        # (Not "I need to add the logo first": what they will do, a reason beside a cancel.)
+        wanted = text[wish.end() :].strip()
+        if not re.match(r"to |先", wanted) and _PLACE_TAIL.search(wanted):
+            return Reading(Kind.EDIT)
     if _PLACE.search(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)
     if not _FIRST_PERSON.match(text) and _orders_or_frames(text):
