@@ -827,10 +827,47 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 word, where = more[0].group("w"), more[1]
             last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
             found.append((word.strip().replace("\u2024", "."), "last" if last else "first"))
+    found.extend(_named_order(sentences))
     sequence, led = _sequence(sentences)
     if led:
         found.append((sequence[0], "first"))
     return tuple(dict.fromkeys(found))
+
+
+# "sunrise开头", "city-lights放最后", "把sunrise.jpg放第一个", "海滩那张开头": a photo named by
+# its file's word (or a Chinese word with 那张/照片) then the place, with or without a verb; a bare
+# Chinese word opens only with 开头/结尾 ("海滩开头"), never "然后最后".
+_ZH_PLACE = (
+    r"(?:(?:放|排|挪|移|调|用|作为|当)(?:到|在|成)?)?(?:视频的?)?"
+    r"(?P<where>开头|开场|打头|最前面?|最开始|第一个?|第一张|第一位|最后面?|最后一个|最后一张|结尾|末尾|收尾)"
+)
+_ZH_NAMED_ORDER = (
+    re.compile(
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:把|将|以|用)?\s*(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)\s*(?:的)?"
+        r"(?:那张|这张|那个|这个)?(?:照片|图片|图)?\s*" + _ZH_PLACE + _ZH_END_SOFT
+    ),
+    re.compile(
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:以|用)?"
+        r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐|视频|片子|整个|然后)"
+        r"(?:(?![那这的当作做放用以把将])[\u4e00-\u9fff]){1,6}?)"
+        r"(?:(?:的)?(?:那张|这张|那个|这个)(?:照片|图片|图)?|照片|图片)?(?P<where>开头|开场|打头|结尾|收尾)"
+        + _ZH_END_SOFT
+    ),
+)
+
+
+def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
+    """The clip orders said as a name then its place, one per clause (see above)."""
+    found: list[tuple[str, str]] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = next((m for p in _ZH_NAMED_ORDER if (m := p.match(clause)) is not None), None)
+            if match is None:
+                continue
+            where = match.group("where")
+            last = any(w in where for w in ("最后", "结尾", "末尾", "收尾"))
+            found.append((match.group("w").strip().replace("\u2024", "."), "last" if last else "first"))
+    return found
 
 
 # "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
@@ -1145,7 +1182,7 @@ _ZH_SHAPE_CLAUSE = (
     r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
-    + r"(?:短?视频|短片|小片|片子|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
+    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
     + _ZH_FOR_PLATFORM.replace("{", "{{").replace("}", "}}")
     + r"的?(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?(?:的?(?:短?视频|短片|小片|片子))?)?"
     + _ZH_SOFT_END
@@ -1159,7 +1196,7 @@ ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g
 
 # "把 sunrise.jpg 那张放到第一个": a file name's dot ends no sentence.
 _FILE_DOT = re.compile(
-    r"(?i)(?<=[^\W_])\.(?=(?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)\b)"
+    r"(?i)(?<=[^\W_])\.(?=(?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)(?![A-Za-z0-9]))"
 )
 
 
@@ -1169,8 +1206,11 @@ _FILE_DOT = re.compile(
 # one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒"); nor a photo's name from
 # the place it goes ("海滩那张 放最后": one ask).
 _ZH_GAP = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上以之内钟])(?=[\u4e00-\u9fff])"
-    r"|(?<=[张片图])[ \t\u3000]+(?![左上以之内钟放挪移排])(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上之内钟])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    r"|(?<=[张片图])[ \t\u3000]+(?![左上之内钟放挪移排])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    # "sunrise开头 city-lights放最后": a photo's name glued to the ask it opens starts a clause
+    r"|(?<=[\u4e00-\u9fff])(?<![把将用以拿和跟与及是在从到])[ \t\u3000]+"
+    r"(?=[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
     r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)

@@ -1,0 +1,84 @@
+"""Play-test 20 (简体, a pet-grooming shop): what a request asks is read and checked, however a
+Chinese user runs the asks together.
+
+1. An order said as 「以X开头」, 「X开头」, 「X放最后(一个)」, with a file's name (「sunrise.jpg」), two
+   or more in one unpunctuated sentence beside a length, a frame or a volume, is checked against
+   the video track, never left "can't be checked" while the track shows the reverse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ai_video_music.models import SessionState
+from ai_video_music.turns import compare
+
+PROMO = ("city-lights.jpg", "beach.jpg", "sunrise.jpg")
+
+
+def state(
+    seconds: float = 20,
+    texts: tuple[tuple[str, float, float], ...] = (),
+    volume: int = 35,
+    size: tuple[int, int] = (1080, 1920),
+    clips: tuple[str, ...] = PROMO,
+) -> SessionState:
+    ms, n = int(seconds * 1000), len(clips)
+    tracks: list[dict[str, Any]] = [
+        {"tt": 0, "sg": [{"n": c, "s": i * ms // n, "d": ms // n} for i, c in enumerate(clips)]},
+        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": volume}]},
+    ]
+    if texts:
+        tracks.append(
+            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
+        )
+    return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
+
+
+def kinds(items: list[dict[str, Any]] | None) -> list[str]:
+    return [str(i["kind"]) for i in items or []]
+
+
+def facts(before: SessionState, after: SessionState, prompt: str) -> dict[str, Any]:
+    out = compare(before, after, prompt)
+    assert out is not None
+    return out[1]
+
+
+# --- 1. an order said the way Chinese users type it ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "做个20秒的竖版宣传片 以sunrise那张开头 city-lights放最后",
+        "把sunrise.jpg放第一个 city-lights.jpg放最后一个 背景音乐音量35%",
+        "sunrise开头 city-lights最后",
+        "以 sunrise 开头 city-lights.jpg放最后",
+        "sunrise.jpg first and city-lights.jpg last",
+        "Start with sunrise.jpg, city-lights.jpg last.",
+    ],
+)
+def test_an_order_the_track_reverses_is_not_as_asked_never_unchecked(prompt: str) -> None:
+    """Calls 2-4 and 22-23: the order went into not_checked while city-lights still opened."""
+    reversed_ = state()
+    out = facts(reversed_, reversed_, prompt)
+    orders = [i for i in out.get("not_as_asked", []) if i["kind"] == "order"]
+    assert len(orders) == 2, out
+    assert {o["where"] for o in orders} == {"first", "last"}, orders
+    assert out.get("not_checked", []) == [], out
+    done = state(clips=("sunrise.jpg", "beach.jpg", "city-lights.jpg"))
+    met = facts(reversed_, done, prompt)
+    assert "order" not in kinds(met.get("not_as_asked")), met
+    assert met.get("not_checked", []) == [], met
+
+
+def test_the_length_and_frame_beside_an_order_are_checked() -> None:
+    """Call 4: 20秒 and 竖版 were met, and listed as unverifiable with the order."""
+    tl = state()
+    prompt = "做个20秒的竖版宣传片 以sunrise那张开头 city-lights放最后 标题写「毛孩子SPA宠物美容」"
+    out = facts(tl, tl, prompt)
+    assert {"seconds", "shape"} <= set(kinds(out.get("as_asked"))), out
+    assert not any("20秒" in item for item in out.get("not_checked", [])), out
