@@ -82,3 +82,30 @@ def test_the_length_and_frame_beside_an_order_are_checked() -> None:
     out = facts(tl, tl, prompt)
     assert {"seconds", "shape"} <= set(kinds(out.get("as_asked"))), out
     assert not any("20秒" in item for item in out.get("not_checked", [])), out
+
+
+# --- 3. a level in Chinese numerals, a length asked to stay -------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level"),
+    [("音乐调到百分之二十", 20), ("背景音乐音量百分之五十", 50), ("音乐调到百分之35", 35)],
+)
+def test_a_level_in_chinese_numerals_is_checked(prompt: str, level: float) -> None:
+    """Calls 8, 14, 21: 「音乐调到百分之二十」 was unchecked while 「音量20%」 was verified."""
+    at = facts(state(), state(volume=int(level)), prompt)
+    assert "volume_at" in kinds(at.get("as_asked")) and at.get("not_checked", []) == [], at
+    other = 35 if level != 35 else 20
+    off = facts(state(volume=other), state(volume=other), prompt)
+    assert "volume_at" in kinds(off.get("not_as_asked")) and off.get("not_checked", []) == [], off
+
+
+@pytest.mark.parametrize(
+    "prompt", ["还是20秒", "保持20秒", "仍然20秒", "长度保持20秒不变", "keep it at 20 seconds", "still 20s"]
+)
+def test_a_length_asked_to_stay_is_checked(prompt: str) -> None:
+    """Call 30: 「还是20秒」 went to not_checked though the timeline was 20 s."""
+    kept = facts(state(), state(), prompt)
+    assert "seconds" in kinds(kept.get("as_asked")) and kept.get("not_checked", []) == [], kept
+    cut = facts(state(), state(seconds=1), prompt)
+    assert "seconds" in kinds(cut.get("not_as_asked")), cut

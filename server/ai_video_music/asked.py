@@ -843,11 +843,11 @@ _ZH_PLACE = (
 )
 _ZH_NAMED_ORDER = (
     re.compile(
-        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:把|将|以|用)?\s*(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)\s*(?:的)?"
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:改成|换成|调成|变成|改为)?(?:把|将|以|用)?\s*(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)\s*(?:的)?"
         r"(?:那张|这张|那个|这个)?(?:照片|图片|图)?\s*" + _ZH_PLACE + _ZH_END_SOFT
     ),
     re.compile(
-        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:以|用)?"
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:改成|换成|调成|变成|改为)?(?:以|用)?"
         r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐|视频|片子|整个|然后)"
         r"(?:(?![那这的当作做放用以把将])[\u4e00-\u9fff]){1,6}?)"
         r"(?:(?:的)?(?:那张|这张|那个|这个)(?:照片|图片|图)?|照片|图片)?(?P<where>开头|开场|打头|结尾|收尾)"
@@ -1324,6 +1324,9 @@ def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
+            if (kept := _kept_seconds(clause)) is not None:
+                found.add(kept)  # "keep it at 20 seconds": a length, though "at 20" reads as a point
+                continue
             if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
                 continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
             match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
@@ -1332,6 +1335,49 @@ def _seconds(sentences: list[str]) -> float | None:
             elif (loose := _loose_seconds(clause)) is not None:
                 found.add(loose)
     return found.pop() if len(found) == 1 else None
+
+
+# "keep it at 20 seconds", "still 20s", "还是20秒", "仍然20秒", "长度保持20秒不变": the length asked
+# to stay, which the timeline shows met or not as any other length.
+_EN_KEPT_SECONDS = re.compile(
+    r"(?i)^\s*(?:please\s+)?(?:(?:keep|leave)\s+(?:it|the\s+video|the\s+length|the\s+whole\s+thing)\s+(?:at\s+)?"
+    r"|(?:it'?s\s+|it\s+is\s+|(?:it|the\s+video)\s+should\s+be\s+)?still\s+(?:at\s+)?"
+    r"|(?:it|the\s+video|the\s+length)\s+(?:stays|should\s+stay)\s+(?:at\s+)?)"
+    r"(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)(?:\s+long)?(?:\s+please)?\s*[.!]?\s*$"
+)
+_ZH_KEPT_SECONDS = re.compile(
+    r"^(?:视频|片子|整个视频)?(?:的)?(?:总)?(?:时长|长度|总长)?"
+    r"(?:还是|仍然是?|仍是|依然是?|依旧是?|保持(?:在)?|还保持(?:在)?|维持(?:在)?)\s*"
+    r"(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?(?:不变)?(?:就行|就好|吧|啊)?\s*[。！]?\s*$"
+)
+
+
+def _kept_seconds(clause: str) -> float | None:
+    """The length ``clause`` asks to stay (see above)."""
+    match = _EN_KEPT_SECONDS.match(clause) or _ZH_KEPT_SECONDS.match(clause)
+    value = _zh_number(match.group(1)) if match else None
+    return value if value is not None and 1 <= value <= 900 else None
+
+
+def kept_length(ask: str) -> bool:
+    """``ask`` only asks the video's length to stay ("keep it at 20 seconds", "还是20秒")."""
+    return _kept_seconds(ask.strip().rstrip(".!。！")) is not None
+
+
+# "音乐调到百分之二十", "音量百分之五十": a percentage in words, read as "20%".
+_ZH_PERCENT_WORDS = re.compile(r"百分之\s*(\d{1,3}|[零一二两三四五六七八九十]{1,3})")
+
+
+def zh_percents(text: str) -> str:
+    """``text`` with each 「百分之N」 (digits or Chinese numerals up to 100) written "N%"."""
+
+    def number(m: re.Match[str]) -> str:
+        if m.group(1) == "一百":
+            return "100%"
+        value = _zh_number(m.group(1))
+        return f"{value:g}%" if value is not None and 0 <= value <= 100 else m.group(0)
+
+    return _ZH_PERCENT_WORDS.sub(number, text)
 
 
 # --- a length said loosely -----------------------------------------------------------------------
@@ -1491,7 +1537,7 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's). Cached: one
     answer reads the same words (and their pieces) many times; an ``Asked`` is immutable."""
-    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
+    sentences = [s.rstrip("?？ ") for s in _sentences(zh_percents(prompt)) if _is_request(s)]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt))

@@ -186,7 +186,7 @@ def _music_met(ask: str, tl: Timeline) -> bool:
     music = [seg for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     names = [seg.name for seg in music if seg.name]
     volumes = [seg.volume for seg in music if seg.volume is not None]
-    percent = _PERCENT.search(ask)
+    percent = _PERCENT.search(asked.zh_percents(ask))
     if percent:
         wanted = float(next(g for g in percent.groups() if g))
         return any(abs(v - wanted) <= 1 for v in volumes)
@@ -476,6 +476,8 @@ def _open_part(
     stated = asked.read(ask)
     if quoted(ask) or stated == Asked() or replace(stated, seconds=None, shape=None) != Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named, a volume)
+    if asked.kept_length(ask):
+        return None  # "keep it at 20 seconds": the length said whole, "at 20 seconds" no more ask
     for cut in _TAIL.finditer(ask):
         tail = ask[cut.end() :]
         if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
@@ -510,7 +512,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
     # not_as_asked says which): the loose words around it ("剪到", "a bit longer", "quieter") are
     # that same ask, never also "not checked".
     length_stated = whole.seconds is not None and tl.duration_s is not None
-    percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
+    percent = _PERCENT.search(asked.zh_percents(prompt)) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     # ``judged``: what was judged on the change ("volume": "a bit quieter" against the music's
     # volume before the request; "title": "keep the opening title" against the title before).
