@@ -4,14 +4,20 @@ Chinese user runs the asks together.
 1. An order said as 「以X开头」, 「X开头」, 「X放最后(一个)」, with a file's name (「sunrise.jpg」), two
    or more in one unpunctuated sentence beside a length, a frame or a volume, is checked against
    the video track, never left "can't be checked" while the track shows the reverse.
+3. 「百分之二十」 is 20%, and 「还是20秒」/"keep it at 20 seconds" a length, both checked.
+4. A caption asked to appear at a time (「「洗澡前」改到第1秒出现」, "show 'Before' at 1s") is checked
+   against where it starts, never "the timeline has 「洗澡前」" with the time left unchecked.
 """
 
 from __future__ import annotations
 
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 
+from ai_video_music import replies
+from ai_video_music.asked import read
 from ai_video_music.models import SessionState
 from ai_video_music.turns import compare
 
@@ -109,3 +115,47 @@ def test_a_length_asked_to_stay_is_checked(prompt: str) -> None:
     assert "seconds" in kinds(kept.get("as_asked")) and kept.get("not_checked", []) == [], kept
     cut = facts(state(), state(seconds=1), prompt)
     assert "seconds" in kinds(cut.get("not_as_asked")), cut
+
+
+# --- 4. a caption asked at a time ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "text", "at"),
+    [
+        ("「洗澡前」改到第1秒出现", "洗澡前", 1),
+        ("字幕「洗澡前」在1秒的时候出现", "洗澡前", 1),
+        ("第8秒出现「洗澡后」", "洗澡后", 8),
+        ("show 'Before' at 1s", "Before", 1),
+        ("'After' at the 8 second mark", "After", 8),
+        ("move 'Before' to 1s", "Before", 1),
+        ("总长度要15秒 字幕「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现", "洗澡后", 8),
+    ],
+)
+def test_a_caption_asked_at_a_time_is_checked_where_it_starts(prompt: str, text: str, at: float) -> None:
+    """Calls 17-18: 「洗澡前」 sat at 0-3 s; the answer said "时间线上有「洗澡前」", 1 s unchecked."""
+    assert (text, at) in read(prompt).text_time, read(prompt)
+    elsewhere = state(texts=((text, at + 3, at + 5),))
+    out = facts(elsewhere, elsewhere, prompt)
+    wrong = [i for i in out.get("not_as_asked", []) if i["kind"] == "text_time" and i["name"] == text]
+    assert wrong and wrong[0]["found"] == at + 3, out
+    assert not any(i.get("name") == text for i in out.get("as_asked", [])), out
+    assert not any(text in item for item in out.get("not_checked", [])), out
+    lines = replies.not_as_asked(SimpleNamespace(fact_map=out), "zh")  # type: ignore[arg-type]
+    assert any(f"第 {at + 3:g} 秒开始" in line and text in line for line in lines), lines
+    there = state(texts=((text, at, at + 2),))
+    done = facts(elsewhere, there, prompt)
+    assert any(i["kind"] == "text_time" and i["name"] == text for i in done.get("as_asked", [])), done
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "「洗澡前」放在第3到6秒",
+        "前3秒显示「洗澡前」",
+        "show 'Before' from 3 to 6 s",
+        "'Before' for 3 seconds",
+    ],
+)
+def test_a_span_is_no_start_time(prompt: str) -> None:
+    assert read(prompt).text_time == (), read(prompt)

@@ -75,6 +75,9 @@ class Asked:
     # "keep the wide one for the website", "横版的也要留着": the video's frame as it was, asked to
     # stay; judged on the change (a project holds one video: a new frame replaces the old one).
     keep_frame: bool = False
+    # A quoted text asked to appear at a time ("「洗澡前」改到第1秒出现", "show 'Before' at 1s"):
+    # (text, seconds), judged against where the text starts on the text track.
+    text_time: tuple[tuple[str, float], ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -583,6 +586,71 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
     return tuple(dict.fromkeys(found))
+
+
+# --- a quoted text asked at a time ----------------------------------------------------------------
+# "「洗澡前」改到第1秒出现", "第8秒出现「洗澡后」", "字幕「洗澡前」在1秒的时候出现", "show 'Before' at 1s",
+# "'After' at the 8 second mark", "move 'Before' to 1s": one quote and one time point in a clause.
+# A span ("第3到6秒", "前3秒", "from 3 to 6 s", "for 3 seconds") is no start time: not read.
+_ZH_TEXT_TIME = re.compile(
+    r"(?<![前后每到至\d])(?:第\s*)?(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
+    r"(?:的时候|时|处|那里|那儿|开始)?\s*(?:就|再|才)?(?:开始)?(?:出现|显示|出来|弹出|冒出来)"
+)
+_EN_TEXT_TIME = re.compile(
+    r"(?i)\b(?:at|to)\s+(?:the\s+)?(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:s|secs?|seconds?)(?:\s+mark)?\b"
+    r"(?!\s*(?:to|-|–|until|till|through)\s*\d)"
+)
+_TIME_SPAN = re.compile(
+    r"(?i)\d\s*(?:到|至|-|–|~|～)\s*第?\s*\d|\bfrom\s+(?:the\s+)?\d|\bbetween\b|\bfor\s+\d|\b(?:first|last)\s+\d"
+)
+
+
+def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:
+    """The quoted texts asked to appear at a time (see above), one per clause."""
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), _zh_gaps(prompt))
+    raw_text = _zh_gaps(prompt)
+    found: list[tuple[str, float]] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(raw_text)
+        outside, raw = masked[start:end], raw_text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if (
+            len(quotes) != 1
+            or _TIME_SPAN.search(outside)
+            or not _is_request(outside.replace("\0", " ").strip())
+        ):
+            continue
+        times = [*_ZH_TEXT_TIME.finditer(outside), *_EN_TEXT_TIME.finditer(outside)]
+        value = _zh_number(times[0].group(1)) if len(times) == 1 else None
+        if value is not None and value < 600:
+            found.append((quotes[0], value))
+    return tuple(dict.fromkeys(found))
+
+
+TEXT_TIME_TOLERANCE = 0.5
+
+
+def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
+    """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance;
+    a text nowhere on the text track is left to the quoted-text check."""
+    out: list[dict[str, Any]] = []
+    for text, at in asked.text_time:
+        wanted = text.casefold()
+        starts = [
+            seg.start_s
+            for tr in tl.tracks
+            if tr.kind == "text"
+            for seg in tr.segments
+            if seg.name and wanted in seg.name.casefold()
+        ]
+        if not starts:
+            continue
+        nearest = min(starts, key=lambda s: abs(s - at))
+        if (abs(nearest - at) <= TEXT_TIME_TOLERANCE) is met:
+            out.append({"kind": "text_time", "name": text, "asked": at, "found": round(nearest, 1)})
+    return out
 
 
 # --- quoted texts asked to go, or to be replaced ---------------------------------------------------
@@ -1212,6 +1280,8 @@ _ZH_GAP = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?<![把将用以拿和跟与及是在从到])[ \t\u3000]+"
     r"(?=[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
     r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
+    # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
+    r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把)"
@@ -1570,6 +1640,7 @@ def read(prompt: str) -> Asked:
             u for u in _uses(sentences) if u not in {w for w, _ in order} | set(_sequence(sentences)[0])
         ),
         text_at=_text_at(prompt),
+        text_time=_text_time(prompt),
         removed=removed,
         replaced=replaced,
         # "lower the music to about 20%": the level is the ask, the word only its way there.
@@ -1887,6 +1958,7 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if not ok:
             found.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    found.extend(_text_timed(asked, tl, met=False))
     for text in asked.removed:
         if _present(text, tl):
             found.append({"kind": "text_kept", "name": text})
@@ -2042,6 +2114,7 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if ok:
             out.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    out.extend(_text_timed(asked, tl, met=True))
     if asked.title is not None:
         wanted = asked.title.casefold()
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)

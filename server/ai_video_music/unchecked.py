@@ -424,7 +424,7 @@ def _checked(
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
-        return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
+        return bool(stated.text_at or stated.text_time or stated.removed or not asked.PLACE.search(outside))
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if (
