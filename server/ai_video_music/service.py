@@ -210,7 +210,10 @@ class VideoService:
         for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
             if gen.status is TurnState.NOT_SENT:
                 continue  # a request held (this one, maybe): nothing of it is on any timeline
-            texts.setdefault(gen.project_id or "", []).extend(quoted(gen.prompt))
+            # What the user quoted, and what the verified changes said was on its timeline.
+            built = gen.fact_map.get("built")
+            seen = [str(v) for v in built.values()] if isinstance(built, dict) else []
+            texts.setdefault(gen.project_id or "", []).extend([*quoted(gen.prompt), *gen.change_list, *seen])
         return edits_elsewhere(prompt, current, others, files, texts)
 
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
