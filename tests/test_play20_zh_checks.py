@@ -159,3 +159,13 @@ def test_a_caption_asked_at_a_time_is_checked_where_it_starts(prompt: str, text:
 )
 def test_a_span_is_no_start_time(prompt: str) -> None:
     assert read(prompt).text_time == (), read(prompt)
+
+
+def test_a_run_on_edit_with_an_order_and_a_level_in_words_is_checked() -> None:
+    """Call 5: 「我要sunrise开头 city-lights最后 … 调到百分之二十」: order and level unchecked."""
+    prompt = "顺序反了吧 我要sunrise开头 city-lights最后 帮我调过来 音乐也小声点 调到百分之二十"
+    tl = state()
+    out = facts(tl, tl, prompt)
+    assert kinds(out.get("not_as_asked")).count("order") == 2, out
+    assert "volume_at" in kinds(out.get("not_as_asked")), out
+    assert not any("sunrise" in item or "百分之" in item for item in out.get("not_checked", [])), out

@@ -448,7 +448,8 @@ def _checked(
         return True
     if length_stated and _only_about(ask, _LENGTH):
         return True  # nothing but the length, which the stated number checks
-    if volume_stated and _only_about(ask, _VOLUME, " ,.!，。！—-"):  # "softer — 20% tops —"
+    # "softer — 20% tops —", "调到百分之二十"
+    if volume_stated and _only_about(asked.zh_percents(ask), _VOLUME, " ,.!，。！—-"):
         return True  # nothing but the music's volume, which the stated number checks
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
