@@ -13,7 +13,7 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from .asked import Asked, asks_for_a_video, files_named, speaks_of_own_media
+from .asked import asks_for_a_video, files_named, speaks_of_own_media
 from .asked import read as read_asked
 from .cancel import cancel
 from .client import NemoClient
@@ -201,8 +201,11 @@ class VideoService:
     def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
         """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")
         or the photo they name (play-test 20: sent to the current video, it wrecked it)."""
-        if not others or not (edited_texts(prompt) or files_named(prompt) or read_asked(prompt) != Asked()):
-            return None
+        stated = read_asked(prompt)
+        if not others or not (
+            edited_texts(prompt) or files_named(prompt) or stated.order or stated.sequence or stated.uses
+        ):
+            return None  # nothing the words edit or name: no store reads
         files = {
             p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
         }
