@@ -77,6 +77,9 @@ class Asked:
     # "keep the wide one for the website", "横版的也要留着": the video's frame as it was, asked to
     # stay; judged on the change (a project holds one video: a new frame replaces the old one).
     keep_frame: bool = False
+    # A quoted text asked to appear at a time ("「洗澡前」改到第1秒出现", "show 'Before' at 1s"):
+    # (text, seconds), judged against where the text starts on the text track.
+    text_time: tuple[tuple[str, float], ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -667,6 +670,71 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
     return tuple(dict.fromkeys(found))
 
 
+# --- a quoted text asked at a time ----------------------------------------------------------------
+# "「洗澡前」改到第1秒出现", "第8秒出现「洗澡后」", "字幕「洗澡前」在1秒的时候出现", "show 'Before' at 1s",
+# "'After' at the 8 second mark", "move 'Before' to 1s": one quote and one time point in a clause.
+# A span ("第3到6秒", "前3秒", "from 3 to 6 s", "for 3 seconds") is no start time: not read.
+_ZH_TEXT_TIME = re.compile(
+    r"(?<![前后每到至\d])(?:第\s*)?(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
+    r"(?:的时候|时|处|那里|那儿|开始)?\s*(?:就|再|才)?(?:开始)?(?:出现|显示|出来|弹出|冒出来)"
+)
+_EN_TEXT_TIME = re.compile(
+    r"(?i)\b(?:at|to)\s+(?:the\s+)?(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:s|secs?|seconds?)(?:\s+mark)?\b"
+    r"(?!\s*(?:to|-|–|until|till|through)\s*\d)"
+)
+_TIME_SPAN = re.compile(
+    r"(?i)\d\s*(?:到|至|-|–|~|～)\s*第?\s*\d|\bfrom\s+(?:the\s+)?\d|\bbetween\b|\bfor\s+\d|\b(?:first|last)\s+\d"
+)
+
+
+def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:
+    """The quoted texts asked to appear at a time (see above), one per clause."""
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), _zh_gaps(prompt))
+    raw_text = _zh_gaps(prompt)
+    found: list[tuple[str, float]] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(raw_text)
+        outside, raw = masked[start:end], raw_text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if (
+            len(quotes) != 1
+            or _TIME_SPAN.search(outside)
+            or not _is_request(outside.replace("\0", " ").strip())
+        ):
+            continue
+        times = [*_ZH_TEXT_TIME.finditer(outside), *_EN_TEXT_TIME.finditer(outside)]
+        value = _zh_number(times[0].group(1)) if len(times) == 1 else None
+        if value is not None and value < 600:
+            found.append((quotes[0], value))
+    return tuple(dict.fromkeys(found))
+
+
+TEXT_TIME_TOLERANCE = 0.5
+
+
+def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
+    """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance;
+    a text nowhere on the text track is left to the quoted-text check."""
+    out: list[dict[str, Any]] = []
+    for text, at in asked.text_time:
+        wanted = text.casefold()
+        starts = [
+            seg.start_s
+            for tr in tl.tracks
+            if tr.kind == "text"
+            for seg in tr.segments
+            if seg.name and wanted in seg.name.casefold()
+        ]
+        if not starts:
+            continue
+        nearest = min(starts, key=lambda s: abs(s - at))
+        if (abs(nearest - at) <= TEXT_TIME_TOLERANCE) is met:
+            out.append({"kind": "text_time", "name": text, "asked": at, "found": round(nearest, 1)})
+    return out
+
+
 # --- quoted texts asked to go, or to be replaced ---------------------------------------------------
 # A quote is stood in for by a mark ("\ue000<n>\ue001") so the words around it can be read.
 _MARK = re.compile("\ue000(\\d+)\ue001")
@@ -999,10 +1067,47 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 word, where = more[0].group("w"), more[1]
             last = any(w in where for w in ("last", "end", "back", "最后", "结尾", "末尾"))
             found.append((word.strip().replace("\u2024", "."), "last" if last else "first"))
+    found.extend(_named_order(sentences))
     sequence, led = _sequence(sentences)
     if led:
         found.append((sequence[0], "first"))
     return tuple(dict.fromkeys(found))
+
+
+# "sunrise开头", "city-lights放最后", "把sunrise.jpg放第一个", "海滩那张开头": a photo named by
+# its file's word (or a Chinese word with 那张/照片) then the place, with or without a verb; a bare
+# Chinese word opens only with 开头/结尾 ("海滩开头"), never "然后最后".
+_ZH_PLACE = (
+    r"(?:(?:放|排|挪|移|调|用|作为|当)(?:到|在|成)?)?(?:视频的?)?"
+    r"(?P<where>开头|开场|打头|最前面?|最开始|第一个?|第一张|第一位|最后面?|最后一个|最后一张|结尾|末尾|收尾)"
+)
+_ZH_NAMED_ORDER = (
+    re.compile(
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:我)?(?:想要|要|希望)?(?:改成|换成|调成|变成|改为)?(?:把|将|以|用)?\s*(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)\s*(?:的)?"
+        r"(?:那张|这张|那个|这个)?(?:照片|图片|图)?\s*" + _ZH_PLACE + _ZH_END_SOFT
+    ),
+    re.compile(
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:我)?(?:想要|要|希望)?(?:改成|换成|调成|变成|改为)?(?:以|用)?"
+        r"(?P<w>(?!最后|最前|第|前面|后面|开头|结尾|标题|字幕|文字|音乐|视频|片子|整个|然后)"
+        r"(?:(?![那这的当作做放用以把将要想我])[\u4e00-\u9fff]){1,6}?)"
+        r"(?:(?:的)?(?:那张|这张|那个|这个)(?:照片|图片|图)?|照片|图片)?(?P<where>开头|开场|打头|结尾|收尾)"
+        + _ZH_END_SOFT
+    ),
+)
+
+
+def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
+    """The clip orders said as a name then its place, one per clause (see above)."""
+    found: list[tuple[str, str]] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = next((m for p in _ZH_NAMED_ORDER if (m := p.match(clause)) is not None), None)
+            if match is None:
+                continue
+            where = match.group("where")
+            last = any(w in where for w in ("最后", "结尾", "末尾", "收尾"))
+            found.append((match.group("w").strip().replace("\u2024", "."), "last" if last else "first"))
+    return found
 
 
 # "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
@@ -1317,7 +1422,7 @@ _ZH_SHAPE_CLAUSE = (
     r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
-    + r"(?:短?视频|短片|小片|片子|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
+    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
     + _ZH_FOR_PLATFORM.replace("{", "{{").replace("}", "}}")
     + r"的?(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?(?:的?(?:短?视频|短片|小片|片子))?)?"
     + _ZH_SOFT_END
@@ -1331,7 +1436,7 @@ ABBREVIATION = re.compile(r"(?i)(?<![\w.])(?:mrs|mr|ms|dr|st|prof|jr|vs|etc|e\.g
 
 # "把 sunrise.jpg 那张放到第一个": a file name's dot ends no sentence.
 _FILE_DOT = re.compile(
-    r"(?i)(?<=[^\W_])\.(?=(?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)\b)"
+    r"(?i)(?<=[^\W_])\.(?=(?:jpe?g|png|gif|webp|heic|bmp|tiff?|mp4|mov|m4v|avi|webm|mkv)(?![A-Za-z0-9]))"
 )
 
 
@@ -1341,9 +1446,14 @@ _FILE_DOT = re.compile(
 # one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒"); nor a photo's name from
 # the place it goes ("海滩那张 放最后": one ask).
 _ZH_GAP = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上以之内钟])(?=[\u4e00-\u9fff])"
-    r"|(?<=[张片图])[ \t\u3000]+(?![左上以之内钟放挪移排])(?=[\u4e00-\u9fff])"
+    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上之内钟])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    r"|(?<=[张片图])[ \t\u3000]+(?![左上之内钟放挪移排])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    # "sunrise开头 city-lights放最后": a photo's name glued to the ask it opens starts a clause
+    r"|(?<=[\u4e00-\u9fff])(?<![把将用以拿和跟与及是在从到])[ \t\u3000]+"
+    r"(?=[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
     r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
+    # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
+    r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把)"
@@ -1456,6 +1566,9 @@ def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
+            if (kept := _kept_seconds(clause)) is not None:
+                found.add(kept)  # "keep it at 20 seconds": a length, though "at 20" reads as a point
+                continue
             if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
                 continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
             match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
@@ -1464,6 +1577,49 @@ def _seconds(sentences: list[str]) -> float | None:
             elif (loose := _loose_seconds(clause)) is not None:
                 found.add(loose)
     return found.pop() if len(found) == 1 else None
+
+
+# "keep it at 20 seconds", "still 20s", "还是20秒", "仍然20秒", "长度保持20秒不变": the length asked
+# to stay, which the timeline shows met or not as any other length.
+_EN_KEPT_SECONDS = re.compile(
+    r"(?i)^\s*(?:please\s+)?(?:(?:keep|leave)\s+(?:it|the\s+video|the\s+length|the\s+whole\s+thing)\s+(?:at\s+)?"
+    r"|(?:it'?s\s+|it\s+is\s+|(?:it|the\s+video)\s+should\s+be\s+)?still\s+(?:at\s+)?"
+    r"|(?:it|the\s+video|the\s+length)\s+(?:stays|should\s+stay)\s+(?:at\s+)?)"
+    r"(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)(?:\s+long)?(?:\s+please)?\s*[.!]?\s*$"
+)
+_ZH_KEPT_SECONDS = re.compile(
+    r"^(?:视频|片子|整个视频)?(?:的)?(?:总)?(?:时长|长度|总长)?"
+    r"(?:还是|仍然是?|仍是|依然是?|依旧是?|保持(?:在)?|还保持(?:在)?|维持(?:在)?)\s*"
+    r"(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?(?:不变)?(?:就行|就好|吧|啊)?\s*[。！]?\s*$"
+)
+
+
+def _kept_seconds(clause: str) -> float | None:
+    """The length ``clause`` asks to stay (see above)."""
+    match = _EN_KEPT_SECONDS.match(clause) or _ZH_KEPT_SECONDS.match(clause)
+    value = _zh_number(match.group(1)) if match else None
+    return value if value is not None and 1 <= value <= 900 else None
+
+
+def kept_length(ask: str) -> bool:
+    """``ask`` only asks the video's length to stay ("keep it at 20 seconds", "还是20秒")."""
+    return _kept_seconds(ask.strip().rstrip(".!。！")) is not None
+
+
+# "音乐调到百分之二十", "音量百分之五十": a percentage in words, read as "20%".
+_ZH_PERCENT_WORDS = re.compile(r"百分之\s*(\d{1,3}|[零一二两三四五六七八九十]{1,3})")
+
+
+def zh_percents(text: str) -> str:
+    """``text`` with each 「百分之N」 (digits or Chinese numerals up to 100) written "N%"."""
+
+    def number(m: re.Match[str]) -> str:
+        if m.group(1) == "一百":
+            return "100%"
+        value = _zh_number(m.group(1))
+        return f"{value:g}%" if value is not None and 0 <= value <= 100 else m.group(0)
+
+    return _ZH_PERCENT_WORDS.sub(number, text)
 
 
 # --- a length said loosely -----------------------------------------------------------------------
@@ -1635,14 +1791,14 @@ def read(prompt: str) -> Asked:
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("order", "sequence"),
     "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
-    "text": ("no_text", "title", "text_at", "removed", "replaced", "keep_title"),
+    "text": ("no_text", "title", "text_at", "text_time", "removed", "replaced", "keep_title"),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }
 
 
 def _read(prompt: str) -> Asked:
-    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
+    sentences = [s.rstrip("?？ ") for s in _sentences(zh_percents(prompt)) if _is_request(s)]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt))
@@ -1675,6 +1831,7 @@ def _read(prompt: str) -> Asked:
             u for u in _uses(sentences) if u not in {w for w, _ in order} | set(_sequence(sentences)[0])
         ),
         text_at=_text_at(prompt),
+        text_time=_text_time(prompt),
         removed=removed,
         replaced=replaced,
         # "lower the music to about 20%": the level is the ask, the word only its way there.
@@ -1992,6 +2149,7 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if not ok:
             found.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    found.extend(_text_timed(asked, tl, met=False))
     for text in asked.removed:
         if _present(text, tl):
             found.append({"kind": "text_kept", "name": text})
@@ -2147,6 +2305,7 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text, where, span, ok in _text_placed(asked, tl):
         if ok:
             out.append({"kind": "text_at", "name": text, "where": where, "found": span})
+    out.extend(_text_timed(asked, tl, met=True))
     if asked.title is not None:
         wanted = asked.title.casefold()
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)

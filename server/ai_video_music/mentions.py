@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .asked import _zh_names
+from .asked import _names_clip, _zh_gaps, _zh_names, files_named, read
 from .projects import default_names
 from .router import _EDIT_VERB, _EDIT_WORD, QUOTED, normalise
 from .store import Project
@@ -266,5 +266,83 @@ def described(
             return None  # the current video fits: its request
         fits = [p for p in others if _describes(words, p, files.get(p.id, []), texts.get(p.id, []))]
         if len(fits) == 1:
+            return Elsewhere((fits[0],), False)
+    return None
+
+
+# --- what the request edits, that only another project has ----------------------------------------
+# "「洗澡前」改到第1秒出现", "把「A」删掉", "move 'Before' to 1s": a quoted text the words edit (it is
+# there already); never one they add ("加上「X」", "add 'X'") or change to ("标题换成「X」", "to 'B'").
+_ONE_QUOTE = re.compile('["“「『]([^"“”「」『』\n]{1,80})["”」』]' + r"|(?<!\w)'([^'\n]{1,80})'(?!\w)")
+_EDITS = re.compile(
+    r"(?i)改|换|删|去掉|拿掉|挪|移|调|放到|放在|提前|推迟|延后"
+    r"|\b(?:move|change|replace|remove|delete|shift|drop|swap|show|put|make|start|push|bring)\b"
+)
+_ADDS = re.compile(r"(?i)加|添|新增|写|\b(?:add|adding|insert|new|write|type)\b")
+_NEW_TEXT_BEFORE = re.compile(
+    r"(?i)(?:成|为|叫|是|\bto|\bwith|\bas|\binto|\bcalled|\bsaying|\breads?)\s*(?:the\s+)?"
+    r"(?:(?:new\s+)?(?:caption|title|text|words?)\s+)?$"
+)
+_CLAUSE_END = re.compile(r"[.!?。！？;；\n，,]")
+
+
+def edited_texts(prompt: str) -> list[str]:
+    """The quoted texts the words edit as already there (see above), one quote per clause."""
+    found: list[str] = []
+    for clause in _CLAUSE_END.split(_zh_gaps(prompt)):
+        quotes = list(_ONE_QUOTE.finditer(clause))
+        if len(quotes) != 1:
+            continue
+        quote = quotes[0]
+        outside = clause[: quote.start()] + " " + clause[quote.end() :]
+        if (
+            _EDITS.search(outside)
+            and not _ADDS.search(outside)
+            and not _NEW_TEXT_BEFORE.search(clause[: quote.start()])
+        ):
+            found.append("".join(g or "" for g in quote.groups()).strip())
+    return list(dict.fromkeys(t for t in found if t))
+
+
+def _photo_words(prompt: str) -> list[str]:
+    """The user's words for photos: the files named, and the clips an order or a use names."""
+    stated = read(prompt)
+    return list(
+        dict.fromkeys([*files_named(prompt), *(w for w, _ in stated.order), *stated.sequence, *stated.uses])
+    )
+
+
+def edits_elsewhere(
+    prompt: str,
+    current: Project,
+    others: Sequence[Project],
+    files: dict[str, list[str]],
+    texts: dict[str, list[str]],
+) -> Elsewhere | None:
+    """The words edit a quoted text the current project doesn't have and exactly one other project
+    has (``texts``: the texts known in each, by id), or name a photo only one other project holds
+    (``files``): that project, else None. Cautious: never when the current project has it too."""
+    others = [p for p in others if p.id != current.id]
+
+    def has_text(pid: str, text: str) -> bool:
+        return any(text.casefold() in said.casefold() for said in texts.get(pid, []))
+
+    def has_photo(pid: str, word: str) -> bool:
+        return any(_names_clip(word, name) for name in files.get(pid, []))
+
+    def file_of(pid: str, word: str) -> bool:
+        """``word`` is written as one of the project's file names ("city-lights", "sunrise.jpg"):
+        a word for what a photo shows ("海边那张") is an ordinary edit, never held for it."""
+        said = word.casefold()
+        names = [name.casefold() for name in files.get(pid, [])]
+        return any(said in (name, name.rsplit(".", 1)[0]) for name in names)
+
+    for text in edited_texts(prompt):
+        if not has_text(current.id, text) and len(fits := [p for p in others if has_text(p.id, text)]) == 1:
+            return Elsewhere((fits[0],), False)
+    for word in _photo_words(prompt):
+        if has_photo(current.id, word):
+            continue
+        if len(fits := [p for p in others if has_photo(p.id, word)]) == 1 and file_of(fits[0].id, word):
             return Elsewhere((fits[0],), False)
     return None

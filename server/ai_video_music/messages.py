@@ -1084,6 +1084,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
     ),
+    "asked.text_time": (
+        "the request asked for {name} to appear at {asked} s, but it starts at {found} s",
+        "要求{name}在第 {asked} 秒出现，但它从第 {found} 秒开始",
+    ),
     "asked.text_at.start": (
         "the request asked for {name} at the start, but it is at {found} s",
         "要求把{name}放在开头，但它在 {found} 秒处",
@@ -1193,6 +1197,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
+    "asked.met.text_time": ("{name} appears at {found} s", "{name}在第 {found} 秒出现"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
     "asked.met.frame_kept": ("the frame is still {frame}", "画面仍是 {frame}"),

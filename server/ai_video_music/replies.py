@@ -191,6 +191,17 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     found=f"{item.get('found', 0):g}",
                 )
             )
+        elif kind == "text_time":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(
+                t(
+                    "asked.text_time",
+                    lang,
+                    name=name,
+                    asked=f"{item.get('asked', 0):g}",
+                    found=f"{item.get('found', 0):g}",
+                )
+            )
         elif kind == "text_at":
             key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
             name = quote_list([str(item.get("name"))], lang)
@@ -393,6 +404,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "text_time":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.met.text_time", lang, name=name, found=f"{item.get('found', 0):g}"))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(

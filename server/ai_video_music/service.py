@@ -13,7 +13,8 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from .asked import asks_for_a_video, speaks_of_own_media
+from .asked import asks_for_a_video, files_named, speaks_of_own_media
+from .asked import read as read_asked
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
@@ -23,7 +24,7 @@ from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
-from .mentions import Elsewhere, described, describes_a_video, elsewhere
+from .mentions import Elsewhere, described, describes_a_video, edited_texts, edits_elsewhere, elsewhere
 from .messages import Lang, Msg, t
 from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
@@ -196,6 +197,27 @@ class VideoService:
             said = [gen.prompt] if gen.project_id == current.id else quoted(gen.prompt)
             texts.setdefault(gen.project_id or "", []).extend(said)
         return described(prompt, current, others, files, texts)
+
+    def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
+        """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")
+        or the photo they name (play-test 20: sent to the current video, it wrecked it)."""
+        stated = read_asked(prompt)
+        if not others or not (
+            edited_texts(prompt) or files_named(prompt) or stated.order or stated.sequence or stated.uses
+        ):
+            return None  # nothing the words edit or name: no store reads
+        files = {
+            p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
+        }
+        texts: dict[str, list[str]] = {}
+        for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
+            if gen.status is TurnState.NOT_SENT:
+                continue  # a request held (this one, maybe): nothing of it is on any timeline
+            # What the user quoted, and what the verified changes said was on its timeline.
+            built = gen.fact_map.get("built")
+            seen = [str(v) for v in built.values()] if isinstance(built, dict) else []
+            texts.setdefault(gen.project_id or "", []).extend([*quoted(gen.prompt), *gen.change_list, *seen])
+        return edits_elsewhere(prompt, current, others, files, texts)
 
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
         """The one project holding a file the words name ("redo it with the city lights photo":
@@ -371,7 +393,11 @@ class VideoService:
             # Words about another of the user's projects: sent here, they would edit (and charge)
             # the wrong video (play-test 14: "make the Night run crew video 8 seconds long").
             others, _total = s.store.recent_projects(OTHER_PROJECTS_READ)
-            found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+            found = (
+                elsewhere(prompt, current, others)
+                or self._described(prompt, current, others)
+                or self._edits_elsewhere(prompt, current, others)
+            )
             if found is not None:
                 kept = await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
                 if found.wrong and s.store.running_turn(current.id) is not None:

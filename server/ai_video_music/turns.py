@@ -116,9 +116,10 @@ def compare(
         told = {
             str(item.get("name"))
             for item in facts.get("as_asked", [])
-            if item.get("kind") in ("title", "text_at")
+            if item.get("kind") in ("title", "text_at", "text_time")
         }
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
+        told |= {text for text, _ in stated.text_time}
         missed = {str(item["name"]) for item in missing}
         found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in told]
         if found and after_tl.tracks_total:

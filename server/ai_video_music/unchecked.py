@@ -196,7 +196,7 @@ def _music_met(ask: str, tl: Timeline) -> bool:
     music = [seg for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     names = [seg.name for seg in music if seg.name]
     volumes = [seg.volume for seg in music if seg.volume is not None]
-    percent = _PERCENT.search(ask)
+    percent = _PERCENT.search(asked.zh_percents(ask))
     if percent:
         wanted = float(next(g for g in percent.groups() if g))
         return any(abs(v - wanted) <= 1 for v in volumes)
@@ -434,7 +434,7 @@ def _checked(
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
-        return bool(stated.text_at or stated.removed or not asked.PLACE.search(outside))
+        return bool(stated.text_at or stated.text_time or stated.removed or not asked.PLACE.search(outside))
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if (
@@ -458,7 +458,8 @@ def _checked(
         return True
     if length_stated and _only_about(ask, _LENGTH):
         return True  # nothing but the length, which the stated number checks
-    if volume_stated and _only_about(ask, _VOLUME, " ,.!，。！—-"):  # "softer — 20% tops —"
+    # "softer — 20% tops —", "调到百分之二十"
+    if volume_stated and _only_about(asked.zh_percents(ask), _VOLUME, " ,.!，。！—-"):
         return True  # nothing but the music's volume, which the stated number checks
     if _MAKE_VIDEO.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
@@ -486,6 +487,8 @@ def _open_part(
     stated = asked.read(ask)
     if quoted(ask) or stated == Asked() or replace(stated, seconds=None, shape=None) != Asked():
         return None  # covered as a whole (a quoted text, the video made, the music named, a volume)
+    if asked.kept_length(ask):
+        return None  # "keep it at 20 seconds": the length said whole, "at 20 seconds" no more ask
     for cut in _TAIL.finditer(ask):
         tail = ask[cut.end() :]
         if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
@@ -520,7 +523,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
     # not_as_asked says which): the loose words around it ("剪到", "a bit longer", "quieter") are
     # that same ask, never also "not checked".
     length_stated = whole.seconds is not None and tl.duration_s is not None
-    percent = _PERCENT.search(prompt) if _MUSIC.search(prompt) else None
+    percent = _PERCENT.search(asked.zh_percents(prompt)) if _MUSIC.search(prompt) else None
     music = [seg.volume for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments]
     # ``judged``: what was judged on the change ("volume": "a bit quieter" against the music's
     # volume before the request; "title": "keep the opening title" against the title before).
