@@ -169,3 +169,22 @@ def test_a_run_on_edit_with_an_order_and_a_level_in_words_is_checked() -> None:
     assert kinds(out.get("not_as_asked")).count("order") == 2, out
     assert "volume_at" in kinds(out.get("not_as_asked")), out
     assert not any("sunrise" in item or "百分之" in item for item in out.get("not_checked", [])), out
+
+
+# --- play21zh: a total length, and a frame and length after a quoted name ------------------------
+
+
+@pytest.mark.parametrize("prompt", ["每张3秒 一共6秒 开头标题「学员作品集」", "总共6秒就行"])
+def test_a_total_length_is_checked(prompt: str) -> None:
+    """play21zh: 「一共6秒」 sat in not_checked while the answer itself said the video was 1 s."""
+    cut = facts(state(seconds=6), state(seconds=1), prompt)
+    assert "seconds" in kinds(cut.get("not_as_asked")), cut
+    assert not any("6秒" in item for item in cut.get("not_checked", [])), cut
+
+
+def test_a_frame_and_length_after_a_quoted_name_are_checked() -> None:
+    """play21zh: 「叫「春季新品」 竖屏 15秒左右」 went wholly to not_checked though both were met."""
+    tl = state(seconds=15)
+    out = facts(tl, tl, "用这两张做个新品短视频 叫「春季新品」 竖屏 15秒左右 音乐轻快点")
+    assert {"seconds", "shape"} <= set(kinds(out.get("as_asked"))), out
+    assert not any("竖屏" in item or "15秒" in item for item in out.get("not_checked", [])), out
