@@ -403,3 +403,18 @@ async def test_an_export_lists_an_unchanged_request_with_a_question_aside_as_mis
     assert out["timeline_changed"] is False, out
     done = await export_done(rich)
     assert done["not_in_file"] and "订房请私信" in done["reply"], done
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "每张都太短了 改成每张3秒 最后加上「欢迎报名」",
+        "change each photo to 3 seconds, then add 'Welcome' at the end",
+    ],
+)
+def test_a_length_changed_beside_an_added_text_still_says_the_title_it_replaced(prompt: str) -> None:
+    """play21zh: 「最后加上「欢迎报名」」 replaced the opening title; 改 in another clause (a length)
+    kept the loss unsaid and the caption was judged "at the end", as asked."""
+    before = state(3, texts=(("学员作品集", 0, 3),))
+    out = facts(before, state(3, texts=(("Welcome" if "Welcome" in prompt else "欢迎报名", 0, 3),)), prompt)
+    assert "text_gone" in kinds(out.get("not_as_asked")), out

@@ -2060,6 +2060,24 @@ _TEXT_CHANGE_WORDS = re.compile(
 )
 
 
+# What a clause says text is about: a quoted text or a word for one.
+_TEXT_WORDS = re.compile(
+    r"(?i)\b(?:titles?|captions?|texts?|subtitles?|headings?|headlines?|words?|taglines?|slogans?"
+    r"|lettering)\b|标题|字幕|文字|文案|片名|标语|口号|字"
+)
+
+
+def _asks_text_change(prompt: str) -> bool:
+    """Whether a clause about text (one with a quote or a word for text) asks for one to go or
+    change: "改成每张3秒 最后加上「欢迎报名」" changes a length and only adds a text (play21zh: the
+    title it replaced went unsaid because 改 stood elsewhere in the request)."""
+    for clause in re.split(r"[，,；;。！!？?\n]", _zh_gaps(prompt)):
+        masked = _QUOTED.sub(" ", clause)
+        if _TEXT_CHANGE_WORDS.search(masked) and (_QUOTED.search(clause) or _TEXT_WORDS.search(masked)):
+            return True
+    return False
+
+
 # A quoted text asked as the title ("标题写「X」", "title: 'X'", "「X」做标题", "'X' as the title"):
 # the title before may be what it replaces.
 _AS_TITLE = re.compile(
@@ -2072,7 +2090,7 @@ def text_gone(prompt: str, before: Timeline | None, after: Timeline) -> list[dic
     """A text on screen gone, though the words only added or placed text ("把价格「X」加上 放在标题
     下面"): nothing in them asks for a text to go or change, and it was not quoted to go. Said as
     the fact it is, with what took its place ("「国庆住三送一」 was replaced by 「X」")."""
-    if before is None or _TEXT_CHANGE_WORDS.search(_QUOTED.sub(" ", prompt)) or _AS_TITLE.search(prompt):
+    if before is None or _asks_text_change(prompt) or _AS_TITLE.search(prompt):
         return []
     old, new = _all_segments(before, "text"), _all_segments(after, "text")
     if not old or new is None:
