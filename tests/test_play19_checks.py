@@ -400,3 +400,16 @@ async def test_a_vertical_version_that_replaced_the_wide_one_is_said_in_chinese(
     assert "按确认的，" in out["reply"] and "（16:9） 的版本已被 " in out["reply"], out
     assert "（9:16） 替换（一个项目只有一个视频）" in out["reply"], out
     assert not any("版本" in item for item in out["not_as_asked"]), out
+
+
+@pytest.mark.anyio
+async def test_one_more_square_one_keeping_the_vertical_is_confirmed_first_not_a_paid_question(
+    rich: Client, tmp_path: Path
+) -> None:
+    """play21zh: 「再出个方形的 发小红书用 竖的那个也要留着别动」 went the paid-question way (出 was
+    no verb of making, 竖的 no frame), and once sent nothing was checked."""
+    await three_photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "做一个12秒的竖屏视频"})
+    prompt = "再出个方形的 发小红书用 竖的那个也要留着别动"
+    first = await ask(rich, "generate", {"prompt": prompt})
+    assert first["status"] == "needs_confirmation" and "一个项目只有一个视频" in first["reply"], first
