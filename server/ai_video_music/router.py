@@ -734,7 +734,8 @@ def _orders_or_frames(text: str) -> bool:
     if not _ORDER_OR_FRAME_HINT.search(text):
         return False  # most clauses: no word any of those reads starts from
     stated = asked.read(text)
-    return bool(stated.order or stated.sequence or stated.shape or stated.uses or stated.keep_frame)
+    # (a wish to keep the frame as it was, alone, asks no edit: "横版的也要留着")
+    return bool(stated.order or stated.sequence or stated.shape or stated.uses)
 
 
 _ORDER_OR_FRAME_HINT = _rx(
