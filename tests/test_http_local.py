@@ -476,20 +476,16 @@ print(answer.status, answer.getheader("mcp-session-id"), answer.read().decode()[
 """
 
 
-@ONE_SERVER
-def test_another_account_with_the_secret_is_refused_and_the_user_is_served(
-    server: Running, other_user: str
-) -> None:
-    """The user's own client hands the secret to whoever listens on the port while the server is
-    down; another local account that collected it that way gets nothing from the real server."""
+def ask_as_another(server: Running, other_user: str, *headers: str) -> tuple[str, str, str]:
+    """ASK_AS_ANOTHER run as ``other_user`` with the secret on stdin (never on a command line),
+    ``headers`` added as it chooses: (status, session id, body)."""
     python = "/usr/bin/python3"  # the venv's interpreter may sit where the other account can't go
     if not os.access(python, os.X_OK):
         pytest.skip("no system python3 for the other account")
     account = pwd.getpwnam(other_user)
-    sessions = server.sessions()
     asked = subprocess.run(
-        [python, "-c", ASK_AS_ANOTHER, str(server.port)],
-        input=server.secret,  # on stdin: never on a command line
+        [python, "-c", ASK_AS_ANOTHER, str(server.port), *headers],
+        input=server.secret,
         capture_output=True,
         text=True,
         timeout=60,
@@ -500,8 +496,20 @@ def test_another_account_with_the_secret_is_refused_and_the_user_is_served(
     )
     assert asked.returncode == 0, asked.stderr
     status, session, body = asked.stdout.split(" ", 2)
-    assert (status, session) == ("403", "None"), asked.stdout
+    return status, session, body
+
+
+@ONE_SERVER
+def test_another_account_with_the_secret_is_refused_and_the_user_is_served(
+    server: Running, other_user: str
+) -> None:
+    """The user's own client hands the secret to whoever listens on the port while the server is
+    down; another local account that collected it that way gets nothing from the real server."""
+    sessions = server.sessions()
+    status, session, body = ask_as_another(server, other_user)
+    assert (status, session) == ("403", "None"), body
     assert "account it runs as" in body
+    account = pwd.getpwnam(other_user)
     assert server.sessions() == sessions
     said = server.log.read_text(encoding="utf-8")
     assert f"http.other_account: uid {account.pw_uid}" in said and server.secret not in said
@@ -519,27 +527,11 @@ def test_a_forwarded_header_naming_the_users_own_connection_gets_another_account
     """The other account reads /proc/net/tcp (world-readable), finds the client end of the
     user's open connection to the server, and names it in X-Forwarded-For: the server still asks
     who owns the real other end of the request's connection, and refuses."""
-    python = "/usr/bin/python3"
-    if not os.access(python, os.X_OK):
-        pytest.skip("no system python3 for the other account")
-    account = pwd.getpwnam(other_user)
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as users_own:
         users_port = users_own.getsockname()[1]
         forged = [f"X-Forwarded-For: 127.0.0.1:{users_port}", f'Forwarded: for="127.0.0.1:{users_port}"']
-        asked = subprocess.run(
-            [python, "-c", ASK_AS_ANOTHER, str(server.port), *forged],
-            input=server.secret,
-            capture_output=True,
-            text=True,
-            timeout=60,
-            user=account.pw_uid,
-            group=account.pw_gid,
-            extra_groups=[],
-            cwd="/",
-        )
-    assert asked.returncode == 0, asked.stderr
-    status, session, body = asked.stdout.split(" ", 2)
-    assert (status, session) == ("403", "None"), asked.stdout
+        status, session, body = ask_as_another(server, other_user, *forged)
+    assert (status, session) == ("403", "None"), body
     assert "account it runs as" in body
 
 
