@@ -211,6 +211,11 @@ def sim_config(request: pytest.FixtureRequest) -> SimConfig:
     return fast_config(**PRICES) if request.node.get_closest_marker("priced") else fast_config()
 
 
+def kinds(items: list[dict[str, Any]] | None) -> list[str]:
+    """The kinds of a request's checked items (as_asked, not_as_asked), in order."""
+    return [str(i["kind"]) for i in items or []]
+
+
 def balance(sim: Simulator) -> float:
     """Every account's credits on the simulator, summed: what the requests really cost."""
     return float(sum(u.credits for u in sim.state.users.values()))

@@ -26,7 +26,7 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask
+from .conftest import ask, kinds
 
 pytestmark = pytest.mark.anyio
 
@@ -82,10 +82,6 @@ def facts(prompt: str, before: SessionState, after: SessionState) -> dict[str, A
     out = compare(before, after, prompt)
     assert out is not None
     return out[1]
-
-
-def kinds(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(i["kind"]) for i in items or []]
 
 
 # --- 1. a length said as people say it ------------------------------------------------------------

@@ -26,7 +26,7 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask, export_done
+from .conftest import ask, export_done, kinds
 
 
 def timeline(seconds: float = 15, width: int = 1080, height: int = 1920) -> Timeline:
@@ -57,10 +57,6 @@ def state(seconds: float = 2, texts: tuple[tuple[str, float, float], ...] = ()) 
             {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
         )
     return SessionState(draft={"d": ms, "m": {"w": 1920, "h": 1080}, "t": tracks})
-
-
-def kinds(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(i["kind"]) for i in items or []]
 
 
 # --- 1. a project's quoted name; keeping the title --------------------------------------------------

@@ -26,7 +26,7 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
 from ai_video_music.unchecked import music_other, not_checked, styles_asked
 
-from .conftest import ask, export_done
+from .conftest import ask, export_done, kinds
 
 
 def timeline(
@@ -57,10 +57,6 @@ def state(
         {"tt": 1, "sg": [{"n": music, "s": 0, "d": ms * len(clips), "v": 35}]},
     ]
     return SessionState(draft={"d": ms * len(clips), "m": {"w": width, "h": height}, "t": tracks})
-
-
-def kinds(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(i["kind"]) for i in items or []]
 
 
 # --- F1: clip order -------------------------------------------------------------------------------

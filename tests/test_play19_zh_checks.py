@@ -30,7 +30,7 @@ from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 from ai_video_music.turns import compare
 
-from .conftest import ask, export_done, requests_to
+from .conftest import ask, export_done, kinds, requests_to
 
 
 def state(
@@ -55,10 +55,6 @@ def state(
             {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
         )
     return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
-
-
-def kinds(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(i["kind"]) for i in items or []]
 
 
 def said(out: dict[str, Any], lang: str = "zh") -> list[str]:

@@ -21,6 +21,8 @@ from ai_video_music.asked import read
 from ai_video_music.models import SessionState
 from ai_video_music.turns import compare
 
+from .conftest import kinds
+
 PROMO = ("city-lights.jpg", "beach.jpg", "sunrise.jpg")
 
 
@@ -41,10 +43,6 @@ def state(
             {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
         )
     return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
-
-
-def kinds(items: list[dict[str, Any]] | None) -> list[str]:
-    return [str(i["kind"]) for i in items or []]
 
 
 def facts(before: SessionState, after: SessionState, prompt: str) -> dict[str, Any]:
