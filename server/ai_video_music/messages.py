@@ -600,6 +600,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Call export again in a minute; if it repeats, the service may be having trouble.",
         "请一分钟后再次调用 export；如果仍然如此，可能是服务出现了问题。",
     ),
+    "download.checks_busy": (
+        "The video was downloaded, but other downloads kept the video check busy past its time "
+        "limit, so it was not checked or saved.",
+        "视频已下载，但其他下载占用视频检查超过了时限，因此没有检查，也没有保存。",
+    ),
+    "download.checks_busy.remedy": (
+        "Call export again in a minute (the render is kept).",
+        "请一分钟后再次调用 export（渲染结果会保留）。",
+    ),
     "error.nothing_to_export": (
         "There's nothing to export yet: the timeline is empty.",
         "还没有可以导出的内容：时间线是空的。",

@@ -45,7 +45,7 @@ from .schedule import POLL_CEILING_S, POLL_FALLBACK_S, POLL_FLOOR_S, PollSchedul
 from .store import Render, Store
 from .timeline import fingerprint
 from .transport import origin
-from .videocheck import Checked, Verdicts, check_video, sheet_in_child
+from .videocheck import Checked, CheckerBusyError, Verdicts, check_video, sheet_in_child
 
 log = logging.getLogger(__name__)
 # Why a render was cancelled, kept as its error: an export that waited on it says so in words,
@@ -554,6 +554,11 @@ class Renders:
                     None if ours else got,
                     part,
                 )
+            except CheckerBusyError:
+                # The file was never looked at: another source's copy would wait the same way.
+                with contextlib.suppress(OSError):
+                    part.unlink()
+                raise DownloadError("download.checks_busy") from None
             except NotAVideoError as err:
                 log.warning("render %s: the download is not a video (%s)", render_id, err)
                 failures.append(DownloadError("download.not_video"))

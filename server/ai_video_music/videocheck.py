@@ -13,6 +13,10 @@ declaring a huge frame, millions of boxes, box sizes that lie), so:
   whatever blows up there, the server only sees "not a video" or "no preview". A new download's
   probe and contact sheet share one child (its start and imports are most of the cost of either),
   each answer within its own limit;
+- one such child at a time in the whole process (:data:`CHECKS_AT_ONCE`): the cap holds one
+  child under 300 MB, and renders of several projects can end together, so downloads take turns.
+  The wait for a turn counts against the check's own limit; a check that never got its turn was
+  not made, and its file is not judged by it (:class:`CheckerBusyError`);
 - frame dimensions and the number of frames decoded are capped before a frame is decoded;
 - a file is a video only once a frame of it was decoded (with the ``preview`` extra's decoder):
   a made-up movie header over zeros reads as a video to the box parser alone;
@@ -39,6 +43,7 @@ from typing import Any, BinaryIO
 
 import anyio
 import anyio.abc
+from anyio.lowlevel import RunVar
 from anyio.streams.buffered import BufferedByteReceiveStream
 
 from . import checkzygote
@@ -62,6 +67,9 @@ PROBE_LIMIT_S = 20.0
 MAX_PROBES = 2  # probes begun on one file before it is refused without another
 SHEET_LIMIT_S = 30.0
 MAX_ANSWER_BYTES = 64 * 1024  # each of the child's JSON lines
+# Children checking at once: each may take its whole cap (a hostile file can drive it there), and
+# the server itself needs ~100 MB, so one child keeps the whole server under 300 MB.
+CHECKS_AT_ONCE = 1
 _CONTAINERS = frozenset(
     {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"edts", b"dinf", b"udta", b"mvex", b"moof", b"traf"}
 )
@@ -78,6 +86,11 @@ SHEET_GAP = 6
 
 class BoxError(NotAVideoError):
     """The box structure is outside what a real export looks like."""
+
+
+class CheckerBusyError(NotAVideoError):
+    """The check never began: other checks held the checker for all of its time. Not a verdict
+    on the file (it is not recorded): it can be checked again."""
 
 
 def walk_boxes(fh: BinaryIO, size: int) -> bool:
@@ -216,6 +229,9 @@ async def check_video(path: Path, name: str, verdicts: Verdicts, sheet: Path | N
     verdicts.put(name, Verdict(key, "probing", tries=tries))
     try:
         checked = await probe_in_child(path, sheet)
+    except CheckerBusyError:
+        verdicts.put(name, Verdict(key, "probing", tries=tries - 1))  # no child ever opened it
+        raise
     except NotAVideoError as err:
         verdicts.put(name, Verdict(key, "rejected", reason=str(err)))
         raise
@@ -233,26 +249,52 @@ async def run_child(args: list[str], limit: float) -> dict[str, Any]:
     return (await child_answers(args, [limit]))[0]
 
 
+# A RunVar is per event loop: a server process runs one, so this is the process's bound.
+_turns: RunVar[anyio.CapacityLimiter] = RunVar("videocheck_turns")
+
+
+def _checker_turns() -> anyio.CapacityLimiter:
+    try:
+        return _turns.get()
+    except LookupError:
+        turns = anyio.CapacityLimiter(CHECKS_AT_ONCE)
+        _turns.set(turns)
+        return turns
+
+
 async def child_answers(args: list[str], limits: Sequence[float]) -> list[dict[str, Any]]:
     """Run this module's checker with ``args`` in a capped child; its JSON answers (one line each),
     the n-th within ``limits[n]`` of the one before. An answer that doesn't come (a crash, a kill
     for memory or time, a line we can't read) is an ``error`` answer, and so is the last one
     returned. The child is forked by the server's :mod:`checkzygote` (imports paid once), or,
-    when there is none or it died during the check, started afresh."""
-    # The child needs no setting and no secret (NEMO_TOKEN stays here); it finds this package
-    # where the parent did.
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
-    env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
-    zygote = checkzygote.running(env)
-    if zygote is not None:
-        answers = await _forked_answers(zygote, args, limits)
-        if answers is not None:
-            return answers
-    return await _fresh_answers(args, limits, env)
+    when there is none or it died during the check, started afresh.
+
+    At most :data:`CHECKS_AT_ONCE` children run in the process; the wait for a turn is part of
+    the first answer's limit. A check whose turn never came within it answers a ``busy`` error."""
+    turns = _checker_turns()
+    asked = anyio.current_time()
+    with anyio.move_on_after(limits[0]) as waiting:
+        await turns.acquire()
+    if waiting.cancelled_caught:
+        return [{"error": f"other checks took all of its {limits[0]:.0f} s", "busy": True}]
+    waited = anyio.current_time() - asked
+    try:
+        # The child needs no setting and no secret (NEMO_TOKEN stays here); it finds this package
+        # where the parent did.
+        env = {k: v for k, v in os.environ.items() if not k.startswith("NEMO_")}
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        zygote = checkzygote.running(env)
+        if zygote is not None:
+            answers = await _forked_answers(zygote, args, limits, waited)
+            if answers is not None:
+                return answers
+        return await _fresh_answers(args, limits, env, waited)
+    finally:
+        turns.release()
 
 
 async def _forked_answers(
-    zygote: checkzygote.Zygote, args: list[str], limits: Sequence[float]
+    zygote: checkzygote.Zygote, args: list[str], limits: Sequence[float], waited: float = 0.0
 ) -> list[dict[str, Any]] | None:
     """:func:`child_answers` from a grandchild forked by ``zygote``; None when the zygote could
     not take the check or died before it was answered (the grandchild dies with it)."""
@@ -275,7 +317,7 @@ async def _forked_answers(
         return "the checker ended without an answer"
 
     try:
-        answers = await _read_answers(lines, limits, ended)
+        answers = await _read_answers(lines, limits, ended, waited)
     finally:
         with anyio.CancelScope(shield=True):
             zygote.end(check_id)
@@ -286,7 +328,7 @@ async def _forked_answers(
 
 
 async def _fresh_answers(
-    args: list[str], limits: Sequence[float], env: dict[str, str]
+    args: list[str], limits: Sequence[float], env: dict[str, str], waited: float = 0.0
 ) -> list[dict[str, Any]]:
     """:func:`child_answers` from a new interpreter running this module."""
     try:
@@ -305,7 +347,7 @@ async def _fresh_answers(
             await process.wait()
             return f"the checker ended with code {process.returncode}"
 
-        answers = await _read_answers(BufferedByteReceiveStream(process.stdout), limits, ended)
+        answers = await _read_answers(BufferedByteReceiveStream(process.stdout), limits, ended, waited)
         if process.returncode is None:
             with anyio.CancelScope(shield=True):
                 process.kill()
@@ -314,15 +356,19 @@ async def _fresh_answers(
 
 
 async def _read_answers(
-    lines: BufferedByteReceiveStream, limits: Sequence[float], ended: Callable[[], Awaitable[str]]
+    lines: BufferedByteReceiveStream,
+    limits: Sequence[float],
+    ended: Callable[[], Awaitable[str]],
+    waited: float = 0.0,
 ) -> list[dict[str, Any]]:
     """The answers of one child, each within its limit; after the last one (or when its output
-    ends) the child's end, within the same limit. ``ended`` waits for that end and says it."""
+    ends) the child's end, within the same limit. ``ended`` waits for that end and says it;
+    ``waited`` (for the child's turn) was spent of the first limit already."""
     answers: list[dict[str, Any]] = []
     for limit in limits:
         answer: dict[str, Any] | None = None
         why = ""
-        with anyio.move_on_after(limit) as scope:
+        with anyio.move_on_after(limit - waited if not answers else limit) as scope:
             answer = await _next_answer(lines)
             if answer is None or len(answers) == len(limits) - 1:
                 why = await ended()  # its output ended, or it has no more to say: it ends
@@ -360,6 +406,8 @@ async def probe_in_child(path: Path, sheet: Path | None = None) -> Checked:
     else:
         answers = await child_answers(["check", str(path), str(sheet)], [PROBE_LIMIT_S, SHEET_LIMIT_S])
     answer = answers[0]
+    if answer.get("busy") is True:
+        raise CheckerBusyError(str(answer["error"]))
     if "error" in answer:
         raise NotAVideoError(str(answer["error"])[:200])
     try:
