@@ -146,3 +146,39 @@ def test_a_team_member_is_told_the_editor_is_the_team_owners_instead_of_a_link(l
     assert said in status_text(out, [], lang, team_member=True)
     assert said not in status_text(out, [], lang)  # without a quota there is simply no link yet
     assert ("quota" if lang == "en" else "额度") in t("export.project_link_team", lang)
+
+
+@pytest.mark.parametrize(
+    ("lang", "ready", "not_said"),
+    [
+        ("en", "Ready videos (1, newest first), each at its link:", ["No file here", "rendering"]),
+        ("zh", "已就绪的视频（1 个，最新在前），各自的链接如下：", ["这里没有文件", "渲染中"]),
+    ],
+    ids=["en", "zh"],
+)
+def test_a_hosted_export_verified_at_its_link_is_listed_as_ready_with_that_link(
+    lang: Lang, ready: str, not_said: list[str]
+) -> None:
+    """Round 20 A20-2: hosted mode keeps no file, and status called such an export "No file here
+    … rendering 100%" and never gave its link, right after export had said it was ready there."""
+    from ai_video_music.outputs import ExportItem, StatusOutput
+    from ai_video_music.replies import status_text
+
+    link = "https://cdn.example.com/storage/render_1.mp4?X-Sig=abc"
+    export = ExportItem(
+        render_id="render_1",
+        project_name="Video 1",
+        status="downloaded",
+        progress=100.0,
+        url=link,
+        duration_s=5.0,
+        width=1920,
+        height=1080,
+        size_bytes=773076,
+        created_at="2026-12-07T17:57:58Z",
+        matches_timeline=True,
+    )
+    said = status_text(StatusOutput(language=lang, reply="", exports=[export], exports_total=1), [], lang)
+    assert f"{ready}\n- {link} [Video 1] (" in said, said
+    assert "1920x1080" in said, said
+    assert not any(words in said for words in not_said), said

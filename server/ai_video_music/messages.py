@@ -1867,6 +1867,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "status.media": ("Media ({n}): {names}", "素材（{n}）：{names}"),
     "status.more": ("and {n} more.", "还有 {n} 个。"),
     "status.saved": ("Saved videos ({n}, newest first):", "已保存的视频（{n} 个，最新在前）："),
+    # Hosted mode keeps no file: each video is the link it was verified at.
+    "status.ready": (
+        "Ready videos ({n}, newest first), each at its link:",
+        "已就绪的视频（{n} 个，最新在前），各自的链接如下：",
+    ),
     "status.other_exports": (
         "No file here (cancelled, failed, still rendering, or moved or deleted since):",
         "这里没有文件的导出（已取消、失败、仍在渲染，或之后被移动或删除）：",

@@ -967,16 +967,22 @@ def export_progress(rec: Render, timeline: TimelineView, lang: Lang) -> str:
     return reply
 
 
+def ready(e: ExportItem) -> bool:
+    """A verified export to be had: its file on this computer, or (hosted mode, where no file is
+    kept) the link it was verified at."""
+    return e.status == "downloaded" and bool(e.path or e.url)
+
+
 def export_line(e: ExportItem, lang: Lang) -> str:
     where = f" [{e.project_name}]" if e.project_name else ""
     when = e.created_at[:16].replace("T", " ")
-    if e.path and e.status == "downloaded":
+    if ready(e):
         size = f"{(e.size_bytes or 0) / 1024**2:.1f} MB"
         dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
         length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
         mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]
         fresh = t("sentence.sep", lang) + t(mark, lang) if mark else ""
-        return f"- {e.path}{where} ({length}, {dims}, {size}){fresh}"
+        return f"- {e.path or e.url}{where} ({length}, {dims}, {size}){fresh}"
     state = (
         t(f"render.state.{e.status}", lang)
         if e.status in ("failed", "cancelled", "missing")
@@ -1008,13 +1014,13 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang, *, team_member:
             parts.append(t("export.project_link", lang, url=out.project.project_url))
         elif team_member:
             parts.append(t("export.project_link_team", lang))
-    saved = [e for e in out.exports if e.status == "downloaded" and e.path]
+    saved = [e for e in out.exports if ready(e)]
     other = [e for e in out.exports if e not in saved]
     if out.exports_total and out.project is not None and not out.project_exported:
         # Before the lists it speaks of ("the saved videos below are of other projects").
         parts.append(t("status.no_exports_here", lang, name=out.project.name))
     if saved:
-        head = t("status.saved", lang, n=len(saved))
+        head = t("status.saved" if all(e.path for e in saved) else "status.ready", lang, n=len(saved))
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
     if other:
         head = t("status.other_exports", lang)

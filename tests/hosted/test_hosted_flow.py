@@ -265,6 +265,7 @@ async def test_an_export_is_its_link_with_the_files_own_facts_and_nothing_on_the
                 if exported.structured_content and exported.structured_content["status"] == "done":
                     break
                 exported = await call(client, "export")
+            status = await call(client, "status")
     assert not made.is_error, made
     assert not exported.is_error, exported
     out = exported.structured_content
@@ -272,6 +273,9 @@ async def test_an_export_is_its_link_with_the_files_own_facts_and_nothing_on_the
     assert out["path"] is None and "/storage/render_" in out["url"]
     assert out["width"] and out["height"] and out["duration_s"] and out["size_bytes"]
     assert out["url"] in text(exported)
+    # The next status lists it as ready at that link (round 20: it said "No file here … rendering").
+    assert f"each at its link:\n- {out['url']}" in text(status), text(status)
+    assert "No file here" not in text(status), text(status)
     # Nothing was downloaded: no video anywhere under the server's state folder.
     assert not [p for p in settings.home.rglob("*") if p.suffix in (".mp4", ".part", ".mov")]
     # The facts were read in ranges, never by fetching the whole file.
