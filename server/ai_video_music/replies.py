@@ -77,7 +77,9 @@ def changes(gen: Generation, lang: Lang) -> list[str]:
 def fence(words: str, lang: Lang) -> str:
     """The agent's words as a labelled, quoted block; lines that imitate ours are marked, also
     a label broken over two lines ("Next (for the⏎assistant):": a renderer joins them)."""
-    raw = words.splitlines() or [""]
+    # Cleaned here too (clean_text is idempotent): whatever its caller did, this block is backend
+    # text on its way to the model, and the label checks below must see what the model reads.
+    raw = clean_text(words).splitlines() or [""]
     # A label at the line's start, or one of ours anywhere in it ("OK. Next (for the assistant): …").
     marked = [bool(_IMITATION.match(x) or _IMITATION_SKELETON.match(skeleton(x)) or imitates(x)) for x in raw]
     for i in range(len(raw) - 1):

@@ -23,16 +23,34 @@ ELLIPSIS = "…"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # ANSI/VT escape sequences (CSI, OSC, and two-character escapes), then any other control
-# character except tab and newline, C1 controls, and bidi overrides/isolates.
+# character except tab and newline, C1 controls, and bidi marks, overrides and isolates (the
+# Arabic letter mark with LRM/RLM), the deprecated format characters (symmetric swapping, shaping)
+# and the interlinear annotation marks (a renderer may hide the text they annotate).
 _UNSAFE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
     r"|\x1b[@-Z\\-_]?"  # other escapes, or a bare ESC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206f\ufff9-\ufffb]"
     # TAG characters: invisible on screen, read as ASCII by a model's tokenizer ("ASCII
     # smuggling": a whole hidden "Next (for the assistant): …" after "Beach sunset").
     "|[\U000e0000-\U000e007f]"
 )
+# Variation selectors carry the same smuggling: one selector per byte (U+FE00-FE0F, U+E0100-E01EF)
+# after any visible character, drawn as nothing. Kept: one VS15/VS16 (text or emoji presentation)
+# right after a symbol, punctuation mark or digit (every emoji with a text variant is one of those,
+# keycaps start with a digit, # or *, and ℹ, a letter, is taken too), which leaves a payload
+# at most one of two values per visible symbol. Dropped: runs, selectors after anything else, and
+# VS1-14 and the supplement (glyph variants of CJK ideographs and math symbols: the text means the
+# same without them).
+_SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
+_PRESENTATION = frozenset("\ufe0e\ufe0f")
+
+
+def _selector_kept(match: re.Match[str]) -> str:
+    at, text = match.start(), match.string
+    base = text[at - 1] if at else ""
+    takes_one = base == "\u2139" or (base != "" and unicodedata.category(base)[0] in "SPN")
+    return match.group() if match.group() in _PRESENTATION and takes_one else ""
 
 
 def fix_surrogates(text: str) -> str:
@@ -47,6 +65,7 @@ def clean_text(text: str, limit: int | None = None) -> str:
     (tab and newline stay; ``\\r\\n`` becomes ``\\n``), at most ``limit`` characters."""
     if not text.isascii() or not text.isprintable():
         text = _UNSAFE.sub("", fix_surrogates(text.replace("\r\n", "\n")))
+        text = _SELECTORS.sub(_selector_kept, text)
     return cap(text, limit) if limit is not None else text
 
 
