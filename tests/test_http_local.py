@@ -147,6 +147,9 @@ def test_no_secret_or_a_wrong_one_gets_401_and_no_session(server: Running) -> No
         {},
         {"authorization": "Bearer " + "x" * len(server.secret)},
         {"authorization": "Bearer " + server.secret[:-1]},
+        {
+            "authorization": "bearer " + server.secret.swapcase()
+        },  # the scheme's case is free, the secret's not
         {"authorization": server.secret},  # the secret without the scheme
         {"authorization": "Basic " + server.secret},
     ):
@@ -210,6 +213,20 @@ def test_localhost_names_and_loopback_origins_with_the_secret_are_served(server:
     ):
         answer = _post(server, authorization=f"Bearer {server.secret}", **headers)
         assert answer.status_code == 200, headers
+
+
+@ONE_SERVER
+def test_the_scheme_and_the_host_name_in_any_case_are_served(server: Running) -> None:
+    """Round 20: both are case-insensitive (RFC 7235's auth scheme; host names), yet
+    `bearer <secret>` got 401 and `Host: LOCALHOST:<port>` the SDK's 421."""
+    for headers in (
+        {"authorization": f"bearer {server.secret}"},
+        {"authorization": f"BEARER {server.secret}"},
+        {"authorization": f"Bearer {server.secret}", "host": f"LOCALHOST:{server.port}"},
+        {"authorization": f"bearer {server.secret}", "host": f"LocalHost:{server.port}"},
+    ):
+        answer = _post(server, **headers)
+        assert answer.status_code == 200 and answer.headers.get("mcp-session-id"), (headers, answer.text)
 
 
 def _ipv6_loopback() -> bool:

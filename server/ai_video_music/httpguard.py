@@ -252,6 +252,17 @@ class RefusalLog:
         self._logged = self._quiet = 0
 
 
+def _host_lowered(scope: Scope) -> Scope:
+    """``scope`` with its Host header as :meth:`LocalOnly.verdict` judged it (trimmed, lower
+    case: host names are case-insensitive), so the SDK's own Host check, which compares exactly,
+    agrees with ours on ``LOCALHOST:port``."""
+    raw = scope.get("headers") or []
+    if all(name != b"host" or value == value.strip().lower() for name, value in raw):
+        return scope
+    headers = [(name, value.strip().lower() if name == b"host" else value) for name, value in raw]
+    return {**scope, "headers": headers}
+
+
 class LocalOnly:
     """ASGI middleware: Host, Origin, bearer secret and (where it can tell) the connecting
     account checked on every HTTP request."""
@@ -305,9 +316,11 @@ class LocalOnly:
         origin = headers.get("origin")
         if origin is not None and not loopback_origin(origin):
             return Verdict(403, "http.bad_origin")
-        given = headers.get("authorization", "").strip().encode("latin-1", "replace")
+        scheme, _, credentials = headers.get("authorization", "").strip().partition(" ")
+        # The scheme is case-insensitive (RFC 7235 2.1): "bearer" names the same one. The secret is not.
+        given = f"Bearer {credentials.lstrip(' ')}" if scheme.lower() == "bearer" else ""
         # compare_digest: the time taken says nothing about how much of a guess was right.
-        if not hmac.compare_digest(given, self._expected):
+        if not hmac.compare_digest(given.encode("latin-1", "replace"), self._expected):
             return Verdict(401, "http.no_secret")
         return None
 
@@ -322,7 +335,7 @@ class LocalOnly:
             if other is not None:
                 refused, detail = Verdict(403, "http.other_account"), f": {other or 'owner unknown'}"
         if refused is None:
-            await self.app(scope, receive, send)
+            await self.app(_host_lowered(scope), receive, send)
             return
         said = self.other_accounts if refused.key == "http.other_account" else self.refusals
         said.refused(scope.get("path", "?"), refused.status, refused.key, detail)
