@@ -29,7 +29,7 @@ from mcp import Client
 from mcp.client.session import ClientSession
 from mcp.types import CallToolResult
 
-from ai_video_music import transport
+from ai_video_music import jobs, transport
 from ai_video_music.client import NemoClient
 from ai_video_music.config import Settings, skill_version
 from ai_video_music.simulator import Fault, SimConfig, Simulator
@@ -229,10 +229,23 @@ def sim_variant(request: pytest.FixtureRequest) -> Variant:
     return variant
 
 
+# The simulator's gate that holds each kind of job's request (``sim.hold``).
+_GATE_OF_JOB = {"agent": "run_sse", "render": "render", "upload": "upload"}
+
+
 @pytest.fixture(scope="session")
 def simulator() -> Iterator[Simulator]:
+    """One simulator for the worker. A tool call waiting on a job whose request a test holds
+    answers "working" as soon as it is held, as it would when its budget ran out (a held request
+    never ends before the test lets go), instead of sleeping that budget away."""
     with Simulator() as server:
-        yield server
+        jobs.set_held_for_testing(
+            lambda job: job.kind in _GATE_OF_JOB and server.state.holding(_GATE_OF_JOB[job.kind])
+        )
+        try:
+            yield server
+        finally:
+            jobs.set_held_for_testing(None)
 
 
 @pytest.fixture

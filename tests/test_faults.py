@@ -219,7 +219,7 @@ async def test_the_agent_time_limit_gives_a_clear_message_and_status_still_works
     make_server: MakeServer, sim: Simulator
 ) -> None:
     async with Client(make_server(sse_limit=1.0)) as client:
-        with sim.hold("run_sse"):
+        with sim.hold("run_sse", during_call=True):
             result = await call(client, "generate", {"prompt": "make a video"})
         assert result.is_error
         assert "didn't finish within a second" in text(result)

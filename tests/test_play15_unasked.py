@@ -215,7 +215,7 @@ async def test_an_export_that_rendered_while_an_edit_landed_says_the_file_is_fro
         async def export() -> None:
             done.update(await ask(client, "export"))
 
-        with sim.hold("render") as gate:
+        with sim.hold("render", during_call=True) as gate:
             async with anyio.create_task_group() as tg:
                 tg.start_soon(export)
                 assert await gate.entered()

@@ -172,7 +172,7 @@ async def test_an_export_waiting_on_a_render_the_user_cancelled_says_so_and_offe
     async def export() -> None:
         answers.append(await call(rich, "export"))
 
-    with sim.hold("render"):
+    with sim.hold("render", during_call=True):
         async with anyio.create_task_group() as tg:
             tg.start_soon(export)
             with anyio.fail_after(10):

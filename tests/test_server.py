@@ -246,7 +246,7 @@ def short_budget(settings: Settings) -> Settings:
 async def test_progress_notifications_arrive_while_waiting(settings: Settings, sim: Simulator) -> None:
     progress = Progress()
     async with Client(create_server(settings)) as client:
-        with sim.hold("run_sse") as gate:
+        with sim.hold("run_sse", during_call=True) as gate:
 
             async def release() -> None:
                 await gate.entered()
@@ -290,7 +290,7 @@ async def test_a_still_working_note_comes_about_every_interval_not_in_every_mess
     progress = Progress()
     conf = dataclasses.replace(settings, still_working_every=0.3, tool_budget=10)
     async with Client(create_server(conf)) as client:
-        with sim.hold("run_sse") as gate:
+        with sim.hold("run_sse", during_call=True) as gate:
 
             async def release() -> None:
                 await gate.entered()
@@ -448,7 +448,7 @@ async def test_a_cancelled_call_stops_waiting_but_the_work_and_its_answer_surviv
     settings: Settings, sim: Simulator
 ) -> None:
     async with Client(create_server(settings)) as client:
-        with sim.hold("run_sse") as gate:
+        with sim.hold("run_sse", during_call=True) as gate:
             with anyio.move_on_after(0.5) as scope:  # the user pressed stop
                 await client.call_tool("generate", {"prompt": "make a video"})
             assert scope.cancelled_caught

@@ -26,6 +26,18 @@ from .messages import Lang, Msg, join_sentences, msg, t
 log = logging.getLogger(__name__)
 
 PROGRESS_EVERY_S = 10.0  # under the 15 s the hosts need to see
+HELD_LOOK_S = 0.01  # under set_held_for_testing: how often a wait asks whether its job is held
+
+# Tests only (as ``transport.set_testing``): says whether a job's backend request is held by the
+# test (its simulator's gate), so it can't end before any deadline. A wait on such a job ends at
+# once, as the end of its budget would, instead of sleeping the budget away.
+_held: Callable[[Job], bool] | None = None
+
+
+def set_held_for_testing(probe: Callable[[Job], bool] | None) -> None:
+    """In a test suite: ``probe(job)`` is True while the test holds ``job``'s request."""
+    global _held  # one switch for the process, set by the test harness
+    _held = probe
 
 
 class Reporter(Protocol):
@@ -160,9 +172,9 @@ class Jobs:
             await report(job.progress, job.total, self.progress_text(job, lang))
             while not job.done.is_set():
                 remaining = deadline - time.monotonic()
-                if remaining <= 0:
+                if remaining <= 0 or (_held is not None and _held(job)):
                     return False
-                with anyio.move_on_after(min(1.0, remaining)):
+                with anyio.move_on_after(min(1.0 if _held is None else HELD_LOOK_S, remaining)):
                     await job.done.wait()
                 now = (job.progress, job.message)
                 if not job.done.is_set() and (now != last or time.monotonic() - sent_at >= PROGRESS_EVERY_S):

@@ -198,7 +198,7 @@ async def test_a_server_with_a_request_in_flight_is_never_the_one_that_goes(
     answers: list[CallToolResult] = []
     with serving(app, sock) as base, anyio.fail_after(120):
         async with signed_in(base, alice) as client:
-            with sim.state.hold("run_sse") as gate:
+            with sim.state.hold("run_sse", during_call=True) as gate:
 
                 async def generate() -> None:
                     new = {"prompt": "make a beach video", "new_project": True}
@@ -224,7 +224,7 @@ async def test_one_user_gets_only_so_many_requests_at_once(
     answers: list[CallToolResult] = []
     with running(config, settings, sock) as base, anyio.fail_after(90):
         async with signed_in(base, token, storage) as client:
-            with sim.state.hold("run_sse") as gate:
+            with sim.state.hold("run_sse", during_call=True) as gate:
 
                 async def generate() -> None:
                     answers.append(

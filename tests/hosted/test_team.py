@@ -286,7 +286,7 @@ async def test_two_members_at_once_on_the_team_token_are_each_charged_their_own_
     sim.configure(generation_cost=100, edit_cost=50)
     codes = {name: await member(database_url, name, monkeypatch) for name in ("alice", "bob")}
     answers: dict[str, tuple[CallToolResult, CallToolResult]] = {}
-    gate = sim.hold("run_sse")
+    gate = sim.hold("run_sse", during_call=True)
 
     async def sitting(name: str) -> None:
         async with signed_in(held_team, "", browser=member_browser(codes[name])) as client:
@@ -327,7 +327,7 @@ async def test_members_at_once_whose_requests_cost_more_than_a_reservation_are_b
     roomy = dataclasses.replace(settings, tool_budget=60.0)
     codes = {name: await member(database_url, name, monkeypatch) for name in ("mallory", "alice")}
     answers: dict[str, CallToolResult] = {}
-    gate = sim.hold("run_sse")
+    gate = sim.hold("run_sse", during_call=True)
     with hosted_with(database_url, roomy, team_token=token, team_quota=250, team_quota_days=30) as base:
 
         async def sitting(name: str) -> None:
@@ -484,7 +484,7 @@ async def test_a_member_removed_mid_request_leaves_no_cost_to_a_colleague(
     sim.configure(generation_cost=100, edit_cost=50)
     codes = {name: await member(database_url, name, monkeypatch) for name in ("mallory", "bob")}
     answers: dict[str, CallToolResult] = {}
-    gate = sim.hold("run_sse")
+    gate = sim.hold("run_sse", during_call=True)
 
     async def sitting(name: str) -> None:
         async with signed_in(held_team, "", browser=member_browser(codes[name])) as client:

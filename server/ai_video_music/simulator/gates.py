@@ -3,8 +3,11 @@
 ``with sim.hold("run_sse") as gate:`` makes every agent turn that starts while the gate is held
 stream heartbeats and wait; ``gate.wait_entered()`` returns once one is waiting, and leaving
 the block (or ``gate.release()``) lets them finish. ``sim.hold("render")`` keeps renders
-"processing" the same way. The simulator serves from another thread, so both sides use
-``threading.Event``.
+"processing" the same way. A tool call of the tests' server that waits on a held request answers
+"working" at once (nothing ends before the test lets go); ``sim.hold(route, during_call=True)``
+is for tests in which the held request ends while the call still waits (the test lets go, or a
+time limit ends it): the call then waits as it would. The simulator serves from another
+thread, so both sides use ``threading.Event``.
 """
 
 from __future__ import annotations
@@ -18,8 +21,9 @@ GATED_ROUTES = ("run_sse", "render", "upload")
 
 
 class Gate:
-    def __init__(self, route: str) -> None:
+    def __init__(self, route: str, *, during_call: bool = False) -> None:
         self.route = route
+        self.during_call = during_call  # it may end while a tool call waits on it
         self._entered = threading.Event()
         self._released = threading.Event()
         self.entries = 0

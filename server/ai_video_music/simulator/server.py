@@ -86,9 +86,10 @@ class Simulator:
         """The requests received so far (to ``route`` only, if given), oldest first."""
         return self.state.log(route)
 
-    def hold(self, route: str) -> Gate:
-        """Hold agent turns (``"run_sse"``) or renders (``"render"``) until the gate is released."""
-        return self.state.hold(route)
+    def hold(self, route: str, *, during_call: bool = False) -> Gate:
+        """Hold agent turns (``"run_sse"``) or renders (``"render"``) until the gate is released
+        (``during_call``: the test lets go while a tool call waits on it; see ``gates.py``)."""
+        return self.state.hold(route, during_call=during_call)
 
     # --- serving ------------------------------------------------------------------------------
 

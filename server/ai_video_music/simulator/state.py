@@ -163,16 +163,23 @@ class SimState:
         with self.lock:
             return [dict(r) for r in self.requests if route is None or r["route"] == route]
 
-    def hold(self, route: str) -> Gate:
+    def hold(self, route: str, *, during_call: bool = False) -> Gate:
         if route not in GATED_ROUTES:
             raise ValueError(f"only {', '.join(GATED_ROUTES)} can be held")
-        gate = Gate(route)
+        gate = Gate(route, during_call=during_call)
         with self.lock:
             previous = self.gates.get(route)
             if previous is not None:
                 previous.release()
             self.gates[route] = gate
         return gate
+
+    def holding(self, route: str) -> bool:
+        """True while a request waits at ``route``'s gate until the test lets go, and the test
+        won't do so while a tool call waits on it."""
+        with self.lock:
+            gate = self.gates.get(route)
+        return gate is not None and not gate.during_call and not gate.released and gate.entries > 0
 
     def gate(self, route: str) -> Gate | None:
         with self.lock:
