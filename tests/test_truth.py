@@ -445,7 +445,7 @@ async def test_status_after_a_cut_off_request_says_it_may_land_then_what_landed(
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
     break_the_first_agent_answer(monkeypatch)
-    gate = sim.hold("run_sse")  # NemoVideo has the request and is still at work on it
+    gate = sim.hold("run_sse", during_call=True)  # NemoVideo has it, at work (the call breaks)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         broke = await call(client, "generate", {"prompt": prompt, "accept_cost": True})
         assert broke.is_error, text(broke)
@@ -473,7 +473,7 @@ async def test_a_cut_off_request_still_unchanged_after_any_request_ends_is_told_
     token, _ = sim.state.register_user(credits=1000)
     break_the_first_agent_answer(monkeypatch)
     monkeypatch.setattr(landing, "MAY_LAND_S", 0.0)  # "long after": an agent request has ended by now
-    with sim.hold("run_sse"):
+    with sim.hold("run_sse", during_call=True):  # the call breaks while NemoVideo works
         async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
             assert (
                 await call(client, "generate", {"prompt": "做一个海滩的视频", "accept_cost": True})
