@@ -34,11 +34,27 @@ class Consent:
         self.s = shared
 
     def refusal(
-        self, g: Gate, lang: Lang, notes: list[str], *, project: Any = None, action: str = "agent"
+        self,
+        g: Gate,
+        lang: Lang,
+        notes: list[str],
+        *,
+        project: Any = None,
+        action: str = "agent",
+        question: str | None = None,
     ) -> GenerateOutput:
         """Not sent for its cost: cannot_run (too few credits for this request; confirming can't
-        help, NemoVideo would refuse it)."""
-        text = gate_text(g, lang, self.s.more_credits(lang))
+        help, NemoVideo would refuse it). ``question``: the words of a question for the agent,
+        said as one (never "an edit"), after what we know ourselves of a rights question
+        (play-test 22 F7: at 0 credits the licence fact was missing)."""
+        more = self.s.more_credits(lang)
+        if question is None:
+            text = gate_text(g, lang, more)
+        else:
+            text = t("cost.cannot_ask", lang, cost=g.cost, left=f"{g.left:g}", more=more)
+            if rights_question(question):
+                text = join_sentences([t("music.licence_unknown", lang), text], lang)
+            action = str(Action.ASK)
         return GenerateOutput(
             language=lang,
             status="cannot_run",
@@ -207,8 +223,16 @@ class Consent:
         current = project.name or project.id
         if found.named:
             named = t("list.sep", lang).join(f"“{p.name}”" for p in found.named)
-            text = t("elsewhere.named", lang, named=named, current=current)
+            # Said back in the user's own words: what they described, the text or the file only
+            # that project has; never "this request speaks of <a name they didn't say>".
+            key = f"elsewhere.{found.by}" if found.by in ("described", "text", "file") else "elsewhere.named"
+            words = quote_list([found.words], lang) if found.words else ""
+            text = t(key, lang, named=named, current=current, words=words)
             step = t("next.elsewhere", lang, named=named, project=found.named[0].name, current=current)
+            if found.by == "file":
+                step = join_sentences(
+                    [step, t("next.elsewhere_upload", lang, words=words, current=current)], lang
+                )
         else:
             others, _total = self.s.store.recent_projects(11)
             names = [f"“{p.name or p.id}”" for p in others if p.id != project.id][:10]
@@ -335,7 +359,8 @@ class Consent:
                 notes = [*notes, said]
             elif told is not None:  # the same words again: whether they already landed comes first
                 notes = [*notes, repeat_landed(told, lang)]
-            return self.refusal(g, lang, notes, project=await self.s.project_view(project, link=True))
+            view = await self.s.project_view(project, link=True)
+            return self.refusal(g, lang, notes, project=view, question=prompt if ask else None)
         if refused is None:  # else the refused request stays the project's last: "try again" finds it
             self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"

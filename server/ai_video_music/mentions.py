@@ -64,10 +64,15 @@ _WRONG = re.compile(
 @dataclass(frozen=True)
 class Elsewhere:
     """What the words say of other projects: those they name, and whether they call the current
-    video the wrong one."""
+    video the wrong one. ``by``: how the words point there, said back in the answer so it quotes
+    only what the user said ("杯子那个视频" is no "you said 秋冬新品马克杯", play-test 22 F13):
+    "name" (its name), "described" (what it shows: ``words``), "text" (a quoted text only it
+    has: ``words``) or "file" (a file only it holds: ``words``)."""
 
     named: tuple[Project, ...]
     wrong: bool
+    by: str = "name"
+    words: str = ""
 
 
 def _text(prompt: str) -> str:
@@ -219,26 +224,42 @@ def describes_a_video(prompt: str) -> bool:
     return bool(_ZH_DESCRIBED.search(text) or _EN_DESCRIBED.search(text))
 
 
-def _describes(words: str, project: Project, files: Sequence[str], texts: Sequence[str]) -> bool:
-    """The description names what the project shows: a word or Chinese pair of its name or of a
-    text the user quoted in it ("国庆" of 「国庆住三送一」), or what its photos are named after
-    ("海边" for beach.jpg, "beach" for beach.jpg)."""
+# Everyday Chinese words for what a product or home video shows, and the English words its files
+# are often named with, beside the clip words (``asked._ZH_CLIP_WORDS``): "杯子那个视频" for
+# mug-red.jpg (play-test 22 F1).
+_ZH_SUBJECT_WORDS: dict[str, frozenset[str]] = {
+    "杯子": frozenset({"mug", "mugs", "cup", "cups"}),
+    "马克杯": frozenset({"mug", "mugs"}),
+    "水杯": frozenset({"cup", "cups", "bottle"}),
+    "客厅": frozenset({"living", "livingroom", "lounge"}),
+    "厨房": frozenset({"kitchen"}),
+    "卧室": frozenset({"bedroom"}),
+    "鞋": frozenset({"shoe", "shoes", "sneaker", "sneakers"}),
+    "宝宝": frozenset({"baby"}),
+    "婚礼": frozenset({"wedding"}),
+    "生日": frozenset({"birthday", "bday"}),
+    "毕业": frozenset({"graduation", "grad"}),
+}
+
+
+def _describes(words: str, project: Project, files: Sequence[str], texts: Sequence[str]) -> int:
+    """How much of the description names what the project shows (0: none of it): a word or
+    Chinese pair of its name or of the user's words for it ("旅行" of 「做个横屏的旅行vlog」), or
+    what its photos are named after ("海边" for beach.jpg, "杯子" for mug-red.jpg, "beach")."""
     file_words = {w for name in files for w in re.findall(r"[a-z]+", name.lower().rsplit(".", 1)[0])}
+    shown_texts = (project.name if not _is_default(project) else "", *texts)
     if _CJK.search(words):
-        if _zh_names(words, file_words):
-            return True
+        subjects = [en for zh, en in _ZH_SUBJECT_WORDS.items() if zh in words]
+        photo = _zh_names(words, file_words) or any(en & file_words for en in subjects)
         described = _pairs(words) - {p for p in _pairs(words) if set(p) & _GENERIC_ZH}
-        return any(described & _pairs(t) for t in (project.name if not _is_default(project) else "", *texts))
-    said = {_stem(w) for w in _WORD.findall(words)} - {_stem(w) for w in _GENERIC_EN}
-    said = {w for w in said if len(w) >= 3}
-    if not said:
-        return False
-    shown = {
-        _stem(w)
-        for t in (project.name if not _is_default(project) else "", *texts)
-        for w in _WORD.findall(t.lower())
-    }
-    return bool(said & ({_stem(w) for w in file_words} | shown))
+        said = set().union(*(_pairs(t) for t in shown_texts)) if shown_texts else set()
+        return int(photo) + len(described & said)
+    said_en = {_stem(w) for w in _WORD.findall(words)} - {_stem(w) for w in _GENERIC_EN}
+    said_en = {w for w in said_en if len(w) >= 3}
+    if not said_en:
+        return 0
+    shown = {_stem(w) for t in shown_texts for w in _WORD.findall(t.lower())}
+    return len(said_en & ({_stem(w) for w in file_words} | shown))
 
 
 def described(
@@ -249,24 +270,32 @@ def described(
     texts: dict[str, list[str]],
 ) -> Elsewhere | None:
     """A video the words describe by what it shows ("海边民宿那个视频的音乐…", "the beach video"),
-    when that describes exactly one other project and not the current one (``files``/``texts``:
-    each project's uploaded file names and the texts the user quoted in it, by id). Cautious: an
-    ordinary edit ("把海边那张放最后") names no video; a description the current project fits
-    as well is its own."""
+    when that describes other projects and not the current one (``files``/``texts``: each
+    project's uploaded file names and the user's words for it, by id): the one it fits best, or
+    those that fit equally well (play-test 22 F1: "海边旅行那个视频" fit 厦门三日 by its photo
+    and its words, 秋冬新品马克杯 2 by a photo only; sent to the mug video, it was charged there).
+    Cautious: an ordinary edit ("把海边那张放最后") names no video; a description the current
+    project fits as well is its own."""
     text = _text(prompt)
-    found = [m.group(1) for m in _ZH_DESCRIBED.finditer(text) if not _NOT_A_SUBJECT_ZH.search(m.group(1))]
+    # (the words of the description, the description as said: "杯子那个视频")
+    found = [
+        (m.group(1), m.group(0).lstrip(" ，,。！!？?").removeprefix("把").removeprefix("给"))
+        for m in _ZH_DESCRIBED.finditer(text)
+        if not _NOT_A_SUBJECT_ZH.search(m.group(1))
+    ]
     found += [
-        m.group(1).strip()
+        (m.group(1).strip(), m.group(0))
         for m in _EN_DESCRIBED.finditer(text)
         if not set(m.group(1).split()) & _NOT_A_SUBJECT_EN and not _NOT_FOR_IT.search(text[: m.start()])
     ]
     others = [p for p in others if p.id != current.id]
-    for words in found:
+    for words, as_said in found:
         if _describes(words, current, files.get(current.id, []), texts.get(current.id, [])):
             return None  # the current video fits: its request
-        fits = [p for p in others if _describes(words, p, files.get(p.id, []), texts.get(p.id, []))]
-        if len(fits) == 1:
-            return Elsewhere((fits[0],), False)
+        fits = {p.id: _describes(words, p, files.get(p.id, []), texts.get(p.id, [])) for p in others}
+        best = max(fits.values(), default=0)
+        if best:
+            return Elsewhere(tuple(p for p in others if fits[p.id] == best), False, "described", as_said)
     return None
 
 
@@ -339,10 +368,10 @@ def edits_elsewhere(
 
     for text in edited_texts(prompt):
         if not has_text(current.id, text) and len(fits := [p for p in others if has_text(p.id, text)]) == 1:
-            return Elsewhere((fits[0],), False)
+            return Elsewhere((fits[0],), False, "text", text)
     for word in _photo_words(prompt):
         if has_photo(current.id, word):
             continue
         if len(fits := [p for p in others if has_photo(p.id, word)]) == 1 and file_of(fits[0].id, word):
-            return Elsewhere((fits[0],), False)
+            return Elsewhere((fits[0],), False, "file", word)
     return None

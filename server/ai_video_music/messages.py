@@ -1137,6 +1137,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{found} (a project holds one video).",
         "{before} 的版本保存在之前导出的文件{file}里；项目里的视频现在是 {found}（一个项目只有一个视频）。",
     ),
+    "asked.version_older_file": (
+        "; the file {file} exported earlier is an older version ({seconds} s, from before later edits), "
+        "not the one replaced",
+        "；之前导出的文件{file}是更早的版本（{seconds} 秒，在之后的修改之前），不是被替换的这一版",
+    ),
+    "version.older_file": (
+        "The file {file} exported earlier is an older version ({seconds} s, from before later edits), "
+        "not the one replaced.",
+        "之前导出的文件{file}是更早的版本（{seconds} 秒，在之后的修改之前），不是被替换的这一版。",
+    ),
     "asked.version_replaced.saved": (
         "the request asked to keep the {before} version, but it was replaced by {found}: a project "
         "holds one video; the {before} one is only in the file {file} exported before",
@@ -1271,6 +1281,23 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "“{current}”, and nothing was charged for it.",
         "这条请求说的是{named}，但当前项目是“{current}”：它没有发给“{current}”，也没有为它扣积分。",
     ),
+    "elsewhere.described": (
+        "{words} sounds like {named}, but the current project is “{current}”: it was not sent to "
+        "“{current}”, and nothing was charged for it.",
+        "{words}好像是{named}，但当前项目是“{current}”：这条请求没有发给“{current}”，也没有为它扣积分。",
+    ),
+    "elsewhere.text": (
+        "{words} is only in {named}; the current project “{current}” has no such text: the request "
+        "was not sent to “{current}”, and nothing was charged for it.",
+        "{words}只在{named}里，当前项目“{current}”没有这段文字：这条请求没有发给“{current}”，也没有为它扣积分。",
+    ),
+    "elsewhere.file": (
+        "{words} is only in {named}; the current project “{current}” has no such file: the request "
+        "was not sent to “{current}”, and nothing was charged for it. Upload it here first, or did "
+        "you mean {named}?",
+        "{words}只在{named}里，当前项目“{current}”没有这个文件：这条请求没有发给“{current}”，"
+        "也没有为它扣积分。要先上传到这里，还是你说的是{named}？",
+    ),
     "elsewhere.wrong": (
         "You said this is the wrong video, and the current project is “{current}”: this message was "
         "not sent to it, and nothing was charged for it. Your other projects: {others}.",
@@ -1394,6 +1421,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "This request needs about {cost} credits ({kind}) and {left} "
         "are left, so it can't run until there are more. {more}",
         "这个请求需要约 {cost} 积分（{kind}），目前剩余 {left}，积分不足，暂时无法执行。{more}",
+    ),
+    "cost.cannot_ask": (
+        "Asking NemoVideo's agent this costs about {cost} credits and {left} are left, so it can't "
+        "be asked until there are more; nothing was sent. {more}",
+        "问 NemoVideo 的智能体这个问题约需 {cost} 积分，目前剩余 {left}，余额不足，暂时问不了；"
+        "这次没有发送。{more}",
     ),
     "cost.register": (
         "Not registered yet? Registering (free) gives more credits and keeps this work: {link} "
@@ -1817,7 +1850,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The timeline hasn't changed since this video was saved, so this is the same file.",
         "保存这个视频之后时间线没有变化，所以还是同一个文件。",
     ),
-    "export.facts": ("{seconds} s, {width}x{height}, {mb} MB.", "{seconds} 秒，{width}x{height}，{mb} MB。"),
+    "export.facts": ("{seconds} s, {width}x{height}, {size}.", "{seconds} 秒，{width}x{height}，{size}。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
     "export.project_link_team": (
         "NemoVideo's web editor is for the team's owner, so it has no link here: edits made there "
@@ -2087,6 +2120,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         '先问用户指的是哪个视频。要改{named}：用 project="{project}" 和同样的 prompt 调用 generate'
         "（照常扣积分）。只有用户确认就是要改“{current}”时，"
         "才用同样的 prompt 加 accept_cost=true 再调用 generate。",
+    ),
+    "next.elsewhere_upload": (
+        'If they want {words} in “{current}”: upload it there first (upload with project="{current}"), '
+        "then call generate with the same prompt.",
+        '如果用户要在“{current}”里用{words}：先上传到那里（upload，project="{current}"），'
+        "再用同样的 prompt 调用 generate。",
     ),
     "next.elsewhere_which": (
         "Ask the user which project they mean; then call generate with project=\"<that project's "

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -248,7 +248,8 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     )
                 )
             else:
-                items.append(t("asked.version_replaced", lang, before=frames[0], found=frames[1]))
+                line = t("asked.version_replaced", lang, before=frames[0], found=frames[1])
+                items.append(line + older_file(item, lang))
         elif kind == "music_style_other":
             wanted = t("list.sep", lang).join(str(w) for w in item.get("asked") or [])
             tracks = [str(n) for n in item.get("names") or []]
@@ -297,8 +298,21 @@ def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
             key = "version.replaced.confirmed.saved" if file else "version.replaced.confirmed"
         else:
             key = "version.replaced.saved"
-        lines.append(t(key, lang, before=frames[0], found=frames[1], file=file or ""))
+        line = t(key, lang, before=frames[0], found=frames[1], file=file or "")
+        lines.append(line if file else join_sentences([line, older_file(item, lang, alone=True)], lang))
     return lines
+
+
+def older_file(item: dict[str, Any], lang: Lang, *, alone: bool = False) -> str:
+    """A file of the replaced version's frame saved before later edits: an older video, said so
+    (never "the replaced version is in it", play-test 22 F5); "" without one. ``alone``: a
+    sentence of its own, else a clause to end an item with."""
+    if not item.get("older"):
+        return ""
+    seconds = item.get("older_s")
+    length = f"{seconds:g}" if isinstance(seconds, int | float) else "?"
+    file = quote_list([str(item["older"])], lang)
+    return t("version.older_file" if alone else "asked.version_older_file", lang, file=file, seconds=length)
 
 
 def absent_files(gen: Generation) -> list[str]:
@@ -639,14 +653,20 @@ def earlier_unchanged(
     requests of the project), or when all they asked is checked and on the timeline ``now``;
     never of a request that never ran (refused for its cost, here or by NemoVideo)."""
     lines = []
+    listed: set[str | None] = set()
     for gen in gens:
         if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
             continue
         if never_ran(gen) or asked_no_change(gen):
             continue
+        if gen.prompt_key and gen.prompt_key in listed:
+            continue  # the same words sent twice: said once (play-test 22 F12)
         if any(g.prompt_key == gen.prompt_key and g.created_at > gen.created_at and g.timeline_changed
                for g in landed):  # fmt: skip
             continue  # the same words again, and they landed
+        if readdressed(gen, [g for g in landed if g.created_at > gen.created_at], now):
+            continue  # all it asked was taken back or asked again later: those answers speak for it
+        listed.add(gen.prompt_key)
         if (part := part_lacking(gen, now, lang)) is not None:
             if part.missing:
                 lines.append(part)  # some of it is in the file: only the rest is missing
@@ -661,6 +681,61 @@ def earlier_unchanged(
             continue  # all it asked is checked, and this file has it
         lines.append(Lack(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)), (gen.prompt,)))
     return lines[:3]
+
+
+# The fields of ``asked.Asked`` a withdrawal of a topic ("算了顺序不管了": order) takes back.
+_TOPIC_FIELDS = {
+    "order": ("order", "sequence"),
+    "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel"),
+    "text": ("title", "text_at", "removed", "replaced", "no_text", "keep_title", "text_time"),
+    "seconds": ("seconds",),
+    "shape": ("shape", "keep_frame"),
+}
+_QUOTE_FIELDS = ("text_at", "text_time")  # (text, where) pairs
+# Asks of a quoted text: asked again only for the same text (matched by the quotes, below).
+_QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects"))
+
+
+def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool:
+    """Every part ``gen`` asked (one a check reads) was taken back by a later request ("算了顺序不管了")
+    or asked again by one that ran (the same quoted text, "标题改回「厦门三日」"; the same kind of
+    ask, a length, an order): what the file lacks of it is then said of those later requests,
+    never again as this one's (play-test 22 F12). False when it asked something no check reads."""
+    stated = asked.read(gen.prompt)
+    quotes = asked.wanted_quotes(gen.prompt, stated)
+    if (stated == asked.Asked() and not quotes) or unchecked.not_checked(gen.prompt, now):
+        return False
+    dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
+    again: set[str] = set()
+    for g in later:
+        if g.project_id != gen.project_id:
+            continue
+        taken = asked.withdrawn(asked._zh_gaps(g.prompt))
+        dropped |= {f for topic in taken for f in _TOPIC_FIELDS.get(topic, ())}
+        if "text" in taken:
+            again |= {q.casefold() for q in quotes}
+        if never_ran(g):
+            continue  # the user's words take back, but only a request that ran asks again
+        st = asked.read(g.prompt)
+        dropped |= {
+            f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS
+        }
+        again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
+        again |= {q.casefold() for q in (*st.removed, *st.replaced)}
+    left = {
+        f.name: getattr(stated, f.name)
+        for f in fields(stated)
+        if f.name not in dropped and getattr(stated, f.name) != f.default
+    }
+    for name in _QUOTE_FIELDS:
+        if name in left:
+            left[name] = tuple(pair for pair in left[name] if str(pair[0]).casefold() not in again)
+    for name in ("removed", "replaced"):
+        if name in left:
+            left[name] = tuple(q for q in left[name] if str(q).casefold() not in again)
+    if isinstance(left.get("title"), str) and left["title"].casefold() in again:
+        left.pop("title")
+    return not any(left.values()) and all(q.casefold() in again for q in quotes)
 
 
 def cut_off_reply(gen: Generation, lang: Lang) -> str:
@@ -698,14 +773,37 @@ _QUESTION_SENTENCE = re.compile(r"[^.!?。！？\n]*[?？]+")
 _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 
+# A clause said as a question without a question mark, as chats are typed: "这个音乐能商用吗",
+# "投广告会不会有版权问题" (A不A), "is the music ok for ads".
+_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
+_EN_ASKS = re.compile(
+    r"(?i)^(?:is|are|am|was|were|do|does|did|can|could|may|will|would|should|how|what|why|where|when"
+    r"|which|who)\b"
+)
+_ASIDE_WORD = re.compile(
+    r"^(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|顺便|另外问一下|还有个问题|还想问一下|想问一下)"
+    r"|(?i:^(?:btw|by\s+the\s+way|also\s+quick\s+question|quick\s+question|one\s+more\s+question)\b[\s,:]*)"
+)
+
+
 def side_questions(prompt: str) -> list[str]:
     """Questions beside the request in its words ("做个视频，这音乐能商用不？"): sent with it, so
     only the agent's reply may answer them; nothing here checks them. Not a polite request
-    ("can you make it louder?"), which is the request itself."""
+    ("can you make it louder?"), which is the request itself. Also one typed without a question
+    mark, as chats are ("…调到20% 对了这个音乐能商用吗 我们要投信息流广告的", play-test 22 F6): a
+    clause that reads as a question (吗/呢, A不A, "is …") and that the router reads as one."""
     out = []
     for sentence in _QUESTION_SENTENCE.findall(prompt):
         question = _CLAUSE_BREAK.split(sentence)[-1].strip()
         if question.strip("?？ ") and route(question).action not in (Action.AGENT, Action.REPEAT):
+            out.append(question)
+    if out:
+        return out
+    for clause in re.split(r"[.!?。！？\n,，;；:：]", asked._asides(asked._zh_gaps(prompt))):
+        question = _ASIDE_WORD.sub("", clause.strip()).strip()
+        plain = asked._QUOTED.sub(" ", question)  # a caption's words are no question
+        said_so = _ZH_ASKS.search(plain) if not plain.isascii() else _EN_ASKS.match(plain)
+        if question and said_so and route(question).action is Action.ASK:
             out.append(question)
     return out
 
@@ -922,6 +1020,18 @@ def kept_line(facts: CancelFacts, lang: Lang) -> str:
     return t("cancel.project_kept_media", lang, name=facts.project, n=facts.media_total, names=names)
 
 
+def file_size(size_bytes: int | None) -> str:
+    """A file's size as a person reads it: MB from 0.1 MB up, else KB ("32 KB"), never "0.0 MB",
+    which reads as an empty file (play-test 22 F14: a valid 10 s video with a silent track)."""
+    if size_bytes is None:
+        return "? MB"
+    if size_bytes >= 0.1 * 1024**2:
+        return f"{size_bytes / 1024**2:.1f} MB"
+    if size_bytes >= 1024:
+        return f"{max(1, round(size_bytes / 1024))} KB"
+    return f"{size_bytes} B"
+
+
 def export_done(rec: Render, project_url: str | None, lang: Lang, *, team_member: bool = False) -> str:
     """A verified export: where it is (the saved file, or in hosted mode its link) and the file's
     own facts (probed, not the timeline's). A team member is told why the web editor is not
@@ -932,7 +1042,7 @@ def export_done(rec: Render, project_url: str | None, lang: Lang, *, team_member
         seconds=f"{rec.duration_s:.1f}" if rec.duration_s is not None else "?",
         width=rec.width or "?",
         height=rec.height or "?",
-        mb=f"{(rec.size_bytes or 0) / 1024**2:.1f}",
+        size=file_size(rec.size_bytes),
     )
     if rec.local_path:
         reply = t("export.done", lang, path=rec.local_path, facts=facts)
@@ -979,7 +1089,7 @@ def export_line(e: ExportItem, lang: Lang) -> str:
     where = f" [{e.project_name}]" if e.project_name else ""
     when = e.created_at[:16].replace("T", " ")
     if ready(e):
-        size = f"{(e.size_bytes or 0) / 1024**2:.1f} MB"
+        size = file_size(e.size_bytes)
         dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
         length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
         mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]

@@ -192,10 +192,12 @@ class VideoService:
         }
         texts: dict[str, list[str]] = {}
         for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
-            # The current project's own words count whole ("做个海边民宿的视频"): never held for
-            # a description the user gave it; another's only by the texts quoted in it.
-            said = [gen.prompt] if gen.project_id == current.id else quoted(gen.prompt)
-            texts.setdefault(gen.project_id or "", []).extend(said)
+            if gen.status is TurnState.NOT_SENT:
+                continue  # held or refused (maybe for speaking of another video): not its words
+            # Each project's own words count whole: the current one's ("做个海边民宿的视频": never
+            # held for a description the user gave it), and another's ("用这几张杯子图做个竖屏视频":
+            # "杯子那个视频" is that one, play-test 22 F1).
+            texts.setdefault(gen.project_id or "", []).append(gen.prompt)
         return described(prompt, current, others, files, texts)
 
     def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:

@@ -666,13 +666,25 @@ class Turns:
             renders = self.s.store.project_renders(project.id, 20)
         except LocalStateError:
             renders = []
+        seen = facts.get("timeline")
+        before_fp = seen.get("before") if isinstance(seen, dict) else None
         for item in replaced:
             was = item.get("before") or [None, None]
             for r in renders:  # newest first
                 saved = r.status is RenderState.DOWNLOADED and r.local_path
-                if saved and [r.width, r.height] == list(was[:2]):
-                    item["file"] = Path(str(r.local_path)).name
+                if not saved or [r.width, r.height] != list(was[:2]):
+                    continue
+                if before_fp is not None and r.draft_fp == before_fp:
+                    item["file"] = Path(str(r.local_path)).name  # the very video replaced
                     break
+                # Same frame, but the timeline was edited after it was saved: an older video,
+                # never "the replaced version is kept in it" (play-test 22 F5).
+                item.setdefault("older", Path(str(r.local_path)).name)
+                if r.duration_s is not None:
+                    item.setdefault("older_s", r.duration_s)
+            if item.get("file"):
+                item.pop("older", None)
+                item.pop("older_s", None)
         confirmed = "two_versions" in (facts.get("confirmed") or [])
         told = [item for item in replaced if confirmed or item.get("file")]
         for item in told:
