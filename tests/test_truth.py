@@ -118,7 +118,9 @@ async def test_the_agents_claim_comes_after_the_fact_in_any_words(settings: Sett
         lied = await ask(client, "generate", {"prompt": "把音乐换成钢琴曲"})
     assert lied["timeline_changed"] is False and lied["changes"] == []
     reply = lied["reply"]
-    assert reply.startswith("注意：") and "时间线实际上没有变化" in reply.split("\n")[0]
+    # The facts first: the music asked to change is still the one before (play22zh F9, said with
+    # its name), and nothing changed; NemoVideo's claim only after them.
+    assert reply.startswith("与要求不符：要求换音乐，但音乐仍是"), reply
     assert reply.index("时间线实际上没有变化") < reply.index("NemoVideo 回复：")
     assert lied["agent_says"], "NemoVideo's words are passed on, in their own field"
 

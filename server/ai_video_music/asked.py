@@ -80,6 +80,9 @@ class Asked:
     # A quoted text asked to appear at a time ("「洗澡前」改到第1秒出现", "show 'Before' at 1s"):
     # (text, seconds), judged against where the text starts on the text track.
     text_time: tuple[tuple[str, float], ...] = ()
+    # A quoted text asked on screen over a span ("0到5秒显示「装修前」", "'Before' from 0 to 5 s"):
+    # (text, from, to), judged against where it starts and ends on the text track.
+    text_span: tuple[tuple[str, float, float], ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -208,6 +211,8 @@ _EN_MUSIC_AT = re.compile(
 )
 _ZH_MUSIC_AT = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
+    # "音乐小声点调到20%": which way, then the level it goes to
+    r"(?:(?:再)?(?:小|低|轻|大|响|高)(?:声)?(?:一)?(?:点|些)\s*)?"
     r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在|是|用)?\s*"
     r"(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:左右|上下)?\s*(?:就好|就行|就可以|吧|即可)?\s*[。！]?\s*$"
 )
@@ -252,8 +257,13 @@ _ZH_ORDER = re.compile(
     r"(?:把|将)\s*(?P<word>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:那张|这张|那个|这个|那段|这段)?"
     r"(?:照片|图片|图|片段|视频)?"
     # "日出那张放最前面", "城市夜景那张照片放第一个": the clip named, then where it goes
-    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾)(?P<bare>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:(?:那张|这张|那个|这个|那段|这段)(?:照片|图片|图|片段|视频)?"
-    r"|照片|图片|片段))\s*" + _ZH_WHERE
+    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾)(?P<bare>[^，,。的那这把将放\s]{1,16}?)\s*(?:的)?(?:(?:那张|这张|那个|这个|那段|这段)"
+    # "红色那个杯子放最前面": what the photo shows after 那个 (play22zh F8)
+    r"(?:照片|图片|图|片段|视频|(?:(?!最后|最前|第|开头|结尾)[\u4e00-\u9fff]){1,3}(?=\s*(?:放|移|挪|排)))?"
+    r"|照片|图片|片段)"
+    # "红色的放第一个": the photo named by what it shows, then 的 (play22zh F9)
+    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾|新|旧|别|其他|另)(?P<adj>[\u4e00-\u9fff]{1,4}?)的(?=\s*(?:放|移|挪|排)))\s*"
+    + _ZH_WHERE
 )
 # The other ways an order is asked: "with the beach photo first", "beach photo first", "start with
 # the sunrise", "starting with beach.jpg", "end with the forest", "the forest one last". The word
@@ -613,6 +623,20 @@ _ZH_CLIP_WORDS: dict[str, frozenset[str]] = {
     "蛋糕": frozenset({"cake"}),
     "街道": frozenset({"street"}),
     "桥": frozenset({"bridge"}),
+    # colours and things a product photo is often named by ("红色那个杯子" names "mug-red.jpg")
+    "红": frozenset({"red"}),
+    "蓝": frozenset({"blue"}),
+    "绿": frozenset({"green"}),
+    "黄": frozenset({"yellow"}),
+    "白": frozenset({"white"}),
+    "黑": frozenset({"black"}),
+    "粉": frozenset({"pink"}),
+    "紫": frozenset({"purple"}),
+    "橙": frozenset({"orange"}),
+    "灰": frozenset({"grey", "gray"}),
+    "杯": frozenset({"mug", "cup"}),
+    "盒": frozenset({"box"}),
+    "包装": frozenset({"box", "package", "packaging"}),
 }
 
 
@@ -652,12 +676,14 @@ _SENTENCE_MARK = re.compile(r"[.!?。！？;；\n，,]")  # a clause: "…放到
 
 def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
     going = set(_removed(prompt)) | set(_replaced(prompt))
-    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), prompt)
+    # "「厦门三日」标题要在开头 「下次再见 厦门」放到最后3秒": two asks parted by a space (play22zh F8)
+    text = _zh_gaps(prompt)
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), text)
     found: list[tuple[str, str]] = []
     start = 0
     for mark in [*_SENTENCE_MARK.finditer(masked), None]:
-        end = mark.end() if mark is not None else len(prompt)
-        outside, raw = masked[start:end], prompt[start:end]
+        end = mark.end() if mark is not None else len(text)
+        outside, raw = masked[start:end], text[start:end]
         start = end
         quotes = ["".join(pair) for pair in _ONE_QUOTE.findall(raw)]
         if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
@@ -673,7 +699,7 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
 # --- a quoted text asked at a time ----------------------------------------------------------------
 # "「洗澡前」改到第1秒出现", "第8秒出现「洗澡后」", "字幕「洗澡前」在1秒的时候出现", "show 'Before' at 1s",
 # "'After' at the 8 second mark", "move 'Before' to 1s": one quote and one time point in a clause.
-# A span ("第3到6秒", "前3秒", "from 3 to 6 s", "for 3 seconds") is no start time: not read.
+# A span ("第3到6秒", "from 3 to 6 s") is read as a span (below); "前3秒", "for 3 seconds" not at all.
 _ZH_TEXT_TIME = re.compile(
     r"(?<![前后每到至\d])(?:第\s*)?(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
     r"(?:的时候|时|处|那里|那儿|开始)?\s*(?:就|再|才)?(?:开始)?(?:出现|显示|出来|弹出|冒出来)"
@@ -683,56 +709,115 @@ _EN_TEXT_TIME = re.compile(
     r"(?!\s*(?:to|-|–|until|till|through)\s*\d)"
 )
 _TIME_SPAN = re.compile(
-    r"(?i)\d\s*(?:到|至|-|–|~|～)\s*第?\s*\d|\bfrom\s+(?:the\s+)?\d|\bbetween\b|\bfor\s+\d|\b(?:first|last)\s+\d"
+    r"(?i)\d\s*(?:秒钟?)?\s*(?:到|至|-|–|~|～)\s*第?\s*\d|\bfrom\s+(?:the\s+)?\d|\bbetween\b|\bfor\s+\d"
+    r"|\b(?:first|last)\s+\d"
+)
+# A quoted text asked on screen over a span ("0到5秒显示「装修前」", "从第5秒到第10秒显示文字「装修后」",
+# "show 'Before' from 0 to 5 seconds", "'After' 5-10s"): (text, from, to), judged against where it
+# starts and ends on the text track (play22zh F4). "前5秒"/"the first 5 seconds" is read elsewhere.
+_ZH_TEXT_SPAN = re.compile(
+    r"(?<![前后每\d.])(?:从)?\s*(?:第\s*)?(\d{1,3}(?:\.\d)?)\s*(?:秒(?:钟)?)?\s*(?:到|至|-|–|~|～)\s*"
+    r"(?:第\s*)?(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?(?:之间|的时候|时|内)?"
+)
+_EN_TEXT_SPAN = re.compile(
+    r"(?i)(?<![\w.])(?:from\s+(?:the\s+)?)?(\d{1,3}(?:\.\d)?)\s*(?:s|secs?|seconds?)?\s*(?:to|-|–|until|till|through)\s*"
+    r"(\d{1,3}(?:\.\d)?)\s*(?:s|secs?|seconds?)\b|\bbetween\s+(\d{1,3}(?:\.\d)?)\s*(?:s|secs?|seconds?)?\s+and\s+"
+    r"(\d{1,3}(?:\.\d)?)\s*(?:s|secs?|seconds?)\b"
 )
 
 
-def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:
-    """The quoted texts asked to appear at a time (see above), one per clause."""
+def _time_of(outside: str) -> tuple[float, float | None] | None:
+    """The one time point (start, None) or span (start, end) ``outside`` (a clause's words around
+    one quote) asks for a text; None for none, or more than one."""
+    spans = [*_ZH_TEXT_SPAN.finditer(outside), *_EN_TEXT_SPAN.finditer(outside)]
+    if spans:
+        if len(spans) != 1:
+            return None
+        a, b = (float(g) for g in spans[0].groups() if g is not None)
+        return (a, b) if a < b <= 900 else None
+    if _TIME_SPAN.search(outside):
+        return None  # a span said some other way ("for 3 seconds", "the first 3 seconds")
+    times = [*_ZH_TEXT_TIME.finditer(outside), *_EN_TEXT_TIME.finditer(outside)]
+    value = _zh_number(times[0].group(1)) if len(times) == 1 else None
+    return (value, None) if value is not None and value < 600 else None
+
+
+def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
+    """The quoted texts asked at a time point or over a span: one per clause, or in a clause of
+    several quotes each after its own time ("0-5秒显示「A」 5-10秒显示「B」")."""
     masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), _zh_gaps(prompt))
     raw_text = _zh_gaps(prompt)
-    found: list[tuple[str, float]] = []
+    found: list[tuple[str, float, float | None]] = []
     start = 0
     for mark in [*_SENTENCE_MARK.finditer(masked), None]:
         end = mark.end() if mark is not None else len(raw_text)
         outside, raw = masked[start:end], raw_text[start:end]
         start = end
-        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
-        if (
-            len(quotes) != 1
-            or _TIME_SPAN.search(outside)
-            or not _is_request(outside.replace("\0", " ").strip())
-        ):
+        if not _is_request(outside.replace("\0", " ").strip()):
             continue
-        times = [*_ZH_TEXT_TIME.finditer(outside), *_EN_TEXT_TIME.finditer(outside)]
-        value = _zh_number(times[0].group(1)) if len(times) == 1 else None
-        if value is not None and value < 600:
-            found.append((quotes[0], value))
-    return tuple(dict.fromkeys(found))
+        quotes = [(m.start(), m.end(), "".join(m.groups("")).strip()) for m in _ONE_QUOTE.finditer(raw)]
+        if len(quotes) == 1:
+            timed = _time_of(outside)
+            if timed is not None:
+                found.append((quotes[0][2], *timed))
+        elif len(quotes) > 1:
+            # each quote with the words between the one before it and itself; none after the last
+            cuts = [0, *(q[1] for q in quotes)]
+            each = [_time_of(outside[cuts[i] : q[0]]) for i, q in enumerate(quotes)]
+            if all(each) and _time_of(outside[quotes[-1][1] :]) is None:
+                found += [(q[2], *timed) for q, timed in zip(quotes, each, strict=True) if timed]
+    return list(dict.fromkeys(found))
+
+
+def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:
+    """The quoted texts asked to appear at a time (see above)."""
+    return tuple((text, at) for text, at, until in _timed_quotes(prompt) if until is None)
+
+
+def _text_span(prompt: str) -> tuple[tuple[str, float, float], ...]:
+    """The quoted texts asked on screen over a span (see above)."""
+    return tuple((text, at, until) for text, at, until in _timed_quotes(prompt) if until is not None)
 
 
 TEXT_TIME_TOLERANCE = 0.5
 
 
 def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
-    """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance;
-    a text nowhere on the text track is left to the quoted-text check."""
+    """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance,
+    and each asked over a span whose start and end are (or are not); a text nowhere on the text
+    track is left to the quoted-text check."""
     out: list[dict[str, Any]] = []
     for text, at in asked.text_time:
-        wanted = text.casefold()
-        starts = [
-            seg.start_s
-            for tr in tl.tracks
-            if tr.kind == "text"
-            for seg in tr.segments
-            if seg.name and wanted in seg.name.casefold()
-        ]
-        if not starts:
+        segs = _text_segments(text, tl)
+        if not segs:
             continue
-        nearest = min(starts, key=lambda s: abs(s - at))
+        nearest = min((seg.start_s for seg in segs), key=lambda s: abs(s - at))
         if (abs(nearest - at) <= TEXT_TIME_TOLERANCE) is met:
             out.append({"kind": "text_time", "name": text, "asked": at, "found": round(nearest, 1)})
+    for text, at, until in asked.text_span:
+        segs = [seg for seg in _text_segments(text, tl) if seg.end_s is not None]
+        if not segs:
+            continue  # nowhere, or its end unknown: not judged here
+        best = min(segs, key=lambda seg: abs(seg.start_s - at) + abs((seg.end_s or 0) - until))
+        ok = (
+            abs(best.start_s - at) <= TEXT_TIME_TOLERANCE
+            and abs((best.end_s or 0) - until) <= TEXT_TIME_TOLERANCE
+        )
+        if ok is met:
+            span = f"{best.start_s:g}-{best.end_s:g}"
+            out.append({"kind": "text_span", "name": text, "asked": [at, until], "found": span})
     return out
+
+
+def _text_segments(text: str, tl: Timeline) -> list[Any]:
+    wanted = text.casefold()
+    return [
+        seg
+        for tr in tl.tracks
+        if tr.kind == "text"
+        for seg in tr.segments
+        if seg.name and wanted in seg.name.casefold()
+    ]
 
 
 # --- quoted texts asked to go, or to be replaced ---------------------------------------------------
@@ -900,7 +985,7 @@ def wanted_quotes(prompt: str, stated: Asked, projects: tuple[str, ...] = ()) ->
 
 def _on_screen_ask(prompt: str, text: str) -> bool:
     """A clause quoting ``text`` speaks of text on screen or a place ("标题改成「X」", "结尾加上「X」")."""
-    marked, quotes = _marked(prompt)
+    marked, quotes = _marked(_zh_gaps(prompt))
     for clause in re.split(r"[,，。.!?！？;；\n]", marked):
         marks = _MARK.findall(clause)
         # with another quote beside it ("给「视频 2」结尾加上「下一站见」") the words are the other's
@@ -912,13 +997,34 @@ def _on_screen_ask(prompt: str, text: str) -> bool:
 
 
 def present(text: str, tl: Timeline) -> bool:
-    """``text`` is in a segment's name on ``tl`` (any track, case-insensitively)."""
+    """``text`` is on screen: in the name of a segment on ``tl`` that is no clip and no music (a
+    text track, or one of a kind not known here), case-insensitively. A photo's file name holding
+    the words ("客厅装修前" for 「装修前」) puts no caption on screen (play22zh F2)."""
     return _present(text, tl)
 
 
 def _present(text: str, tl: Timeline) -> bool:
     wanted = text.casefold()
-    return any(wanted in seg.name.casefold() for tr in tl.tracks for seg in tr.segments if seg.name)
+    return any(
+        wanted in seg.name.casefold()
+        for tr in tl.tracks
+        if tr.kind not in ("video", "audio")
+        for seg in tr.segments
+        if seg.name
+    )
+
+
+def in_clip_names(text: str, tl: Timeline) -> list[str]:
+    """The clips and music on ``tl`` whose name holds ``text`` (a file's name, never a caption)."""
+    wanted = text.casefold()
+    names = (
+        seg.name
+        for tr in tl.tracks
+        if tr.kind in ("video", "audio")
+        for seg in tr.segments
+        if seg.name and wanted in seg.name.casefold()
+    )
+    return list(dict.fromkeys(names))[:3]
 
 
 def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None, bool]]:
@@ -1023,10 +1129,25 @@ _ZH_REMARK = re.compile(r"看起来|看着|感觉|显得|好像|有点|有些")
 _ZH_REMARK_ASKS = re.compile(_ZH_CHANGE_VERBS + r"|太|要|想|希望|请|帮|吗|最后|开头|第一")
 
 
+# "lofi不太搭", "这个音乐不好听", "the lofi doesn't fit": a dislike said beside the ask it explains
+# (play22zh F10), never an ask of its own (the change is asked in words of its own).
+_ZH_DISLIKE = re.compile(
+    r"^(?!.*(?:" + _ZH_CHANGE_VERBS + r"))[\w\u4e00-\u9fff \-]{1,12}?(?:不太|不怎么|不是很|不大|不)"
+    r"(?:搭|合适|好听|好看|喜欢|行|对味|配|适合)(?:了|吧|啊|呀)*\s*[。！!]?\s*$"
+)
+_EN_DISLIKE = re.compile(
+    r"(?i)^\s*(?:(?:but|and|also|tbh|honestly)[\s,]+)*(?:the\s+|that\s+|this\s+)?[\w' -]{1,30}?\s+"
+    r"(?:doesn'?t|does\s+not|don'?t|isn'?t|is\s+not)\s+(?:really\s+|quite\s+)?(?:fit|work|match|suit|fitting|working)"
+    r"(?:\s+(?:it|here|the\s+\w+|at\s+all))?\s*[.!]?\s*$"
+)
+
+
 def remark(clause: str) -> bool:
-    """``clause`` only remarks on the video ("sunrise looks kinda washed out"): no ask."""
+    """``clause`` only remarks on the video ("sunrise looks kinda washed out", "lofi不太搭"): no ask."""
     text = _QUOTED.sub(" ", clause)
     if _EN_REMARK.match(text) and not _EN_REMARK_ASKS.search(text):
+        return True
+    if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text):
         return True
     return bool(_ZH_REMARK.search(text)) and not _ZH_REMARK_ASKS.search(text) and not text.isascii()
 
@@ -1045,7 +1166,7 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
             if match:
                 word, where = match.group(1), match.group(2).casefold()
             elif zh:
-                word, where = zh.group("word") or zh.group("bare"), zh.group("where")
+                word, where = zh.group("word") or zh.group("bare") or zh.group("adj"), zh.group("where")
             elif (made := _EN_MAKE_ORDER.match(clause)) is not None:
                 word = made.group(1)
                 place = made.group(2).casefold()
@@ -1420,8 +1541,10 @@ _EN_SHAPE_CLAUSE = (
     r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
-    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到)?(?:一个|一段|一支|一条|个|段|支|条)?"
+    r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到|回)?(?:一个|一段|一支|一条|个|段|支|条)?"
     r"|(?:请|麻烦)?(?:确保|一定要|务必)(?:视频)?(?:是|为|用)?"
+    # "杯子方形版": the subject's version in that frame (never "保留横版", "原来的竖版")
+    r"|(?:(?![留保要删别不原旧之现那这也还都的])[\u4e00-\u9fff]){{1,6}}?(?=(?:{shape})(?:版本|版)(?:吧)?\s*[。！]?\s*$)"
     r"|[^，,。]*?出(?:一个|一版|一支|个|版)"  # "再出个方形的": one more made, in that frame
     r")?"
     r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
@@ -1457,13 +1580,19 @@ _ZH_GAP = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?<![把将用以拿和跟与及是在从到])[ \t\u3000]+"
     r"(?=[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
     r"|(?<=[点些的了吧啊呀哦])[ \t\u3000]+(?=\d)"
+    # "改成10秒 0-5秒显示「A」", "1:1 15秒", "音乐调到20% 把beach.jpg放最后": a length or a level said
+    # whole, then the next ask (play22zh F3, F9, F11)
+    r"|(?<=秒)[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=\d{1,3}(?:\.\d)?\s*秒)"
+    r"|(?<=[%％])[ \t\u3000]+(?![左上之内])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    # "方形版 1:1", "竖屏 15秒": a frame said, then a number of its own
+    r"|(?<=[版屏])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
     # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
     r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
-    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共)"
+    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?:点|上|个|一))"
 )
 
 
@@ -1798,7 +1927,7 @@ def read(prompt: str) -> Asked:
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("order", "sequence"),
     "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
-    "text": ("no_text", "title", "text_at", "text_time", "removed", "replaced", "keep_title"),
+    "text": ("no_text", "title", "text_at", "text_time", "text_span", "removed", "replaced", "keep_title"),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }
@@ -1839,6 +1968,7 @@ def _read(prompt: str) -> Asked:
         ),
         text_at=_text_at(prompt),
         text_time=_text_time(prompt),
+        text_span=_text_span(prompt),
         removed=removed,
         replaced=replaced,
         # "lower the music to about 20%": the level is the ask, the word only its way there.
@@ -2337,7 +2467,8 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         if any(wanted in name.casefold() for name in shown):
             out.append({"kind": "title", "name": asked.title})
     for text in asked.removed:
-        if not _present(text, tl):
+        # a name still on a clip ("删掉「beach」" with beach.jpg on the track) is not said gone
+        if not _present(text, tl) and not in_clip_names(text, tl):
             out.append({"kind": "text_removed", "name": text})
     return out
 

@@ -1085,6 +1085,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name}, but it is nowhere on the timeline",
         "请求要的{name}没有出现在时间线上",
     ),
+    "asked.quote_missing.clips": (
+        "the request asked for {name} on screen, but no text on the timeline has it"
+        " (only the name of {clips}, a clip, does)",
+        "请求要的{name}没有出现在画面上（只有片段{clips}的名字里有这几个字）",
+    ),
     "asked.text_kept": (
         "the request asked to remove {name}, but it is still on the timeline",
         "要求删掉{name}，但它仍在时间线上",
@@ -1096,6 +1101,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.text_time": (
         "the request asked for {name} to appear at {asked} s, but it starts at {found} s",
         "要求{name}在第 {asked} 秒出现，但它从第 {found} 秒开始",
+    ),
+    "asked.text_span": (
+        "the request asked for {name} on screen from {start} s to {end} s, but it is at {found} s",
+        "要求{name}从第 {start} 秒显示到第 {end} 秒，但它在 {found} 秒",
     ),
     "asked.text_at.start": (
         "the request asked for {name} at the start, but it is at {found} s",
@@ -1216,6 +1225,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
+    "asked.met.text_span": ("{name} is on screen at {found} s", "{name}在 {found} 秒显示"),
     "asked.met.text_time": ("{name} appears at {found} s", "{name}在第 {found} 秒出现"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),

@@ -204,6 +204,19 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     found=f"{item.get('found', 0):g}",
                 )
             )
+        elif kind == "text_span":
+            name = quote_list([str(item.get("name"))], lang)
+            at, until = [*(item.get("asked") or []), 0, 0][:2]
+            items.append(
+                t(
+                    "asked.text_span",
+                    lang,
+                    name=name,
+                    start=f"{at:g}",
+                    end=f"{until:g}",
+                    found=str(item.get("found")),
+                )
+            )
         elif kind == "text_at":
             key = "asked.text_at.end" if item.get("where") == "end" else "asked.text_at.start"
             name = quote_list([str(item.get("name"))], lang)
@@ -224,6 +237,16 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                 items.append(t("asked.text_gone.by", lang, names=names, by=quote_list(by, lang)))
             else:
                 items.append(t("asked.text_gone", lang, names=names))
+        elif kind == "quote_missing" and item.get("clips"):  # only a photo's name holds the words
+            clips = quote_list([str(n) for n in item.get("clips") or []], lang)
+            items.append(
+                t(
+                    "asked.quote_missing.clips",
+                    lang,
+                    name=quote_list([str(item.get("name"))], lang),
+                    clips=clips,
+                )
+            )
         elif kind in ("quote_missing", "text_kept", "title_kept"):
             items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":
@@ -423,6 +446,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "text_time":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.met.text_time", lang, name=name, found=f"{item.get('found', 0):g}"))
+        elif kind == "text_span":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.met.text_span", lang, name=name, found=str(item.get("found"))))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(

@@ -132,6 +132,11 @@ def _kind(value: Any) -> Kind:
     return _KINDS.get(int(number), "other")
 
 
+def track_kind(value: Any) -> Kind:
+    """A raw track's kind from its ``tt`` (a number or a word), as :func:`read_timeline` reads it."""
+    return _kind(value)
+
+
 def _segment(raw: dict[str, Any]) -> Row:
     """A :class:`Segment`'s fields (kept as a plain tuple: see segments.py)."""
     start = _pick(raw, _START_KEYS, finite)

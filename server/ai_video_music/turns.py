@@ -46,7 +46,7 @@ from .store import Generation, Project
 
 if TYPE_CHECKING:
     from .consent import Consent
-from .timeline import Timeline, diff, fingerprint, read_timeline, summary
+from .timeline import Timeline, diff, fingerprint, read_timeline, summary, track_kind
 
 log = logging.getLogger(__name__)
 
@@ -101,14 +101,18 @@ def compare(
         wanted = asked.wanted_quotes(prompt, stated, projects)
         missing: list[dict[str, Any]] = []
         if wanted:
-            # Searched in the whole draft (any track, any field), case-insensitively: only a text
-            # that appears nowhere is said to be missing, as not as asked (the user asked for it).
-            draft = json.dumps(after.draft, ensure_ascii=False).casefold()
-            missing = [
-                {"kind": "quote_missing", "name": q}
-                for q in wanted
-                if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in draft
-            ]
+            # Looked for on screen: the text tracks (and tracks of a kind not known here), any
+            # field of theirs, case-insensitively; never in a clip's or a track of music's name (a
+            # photo named 客厅装修前.jpg shows no caption 「装修前」: play22zh F2). Only a text that
+            # appears nowhere there is said to be missing, with the clip names that hold it.
+            screen = _screen_json(after.draft)
+            missing = []
+            for q in wanted:
+                if json.dumps(q, ensure_ascii=False)[1:-1].casefold() not in screen:
+                    item: dict[str, Any] = {"kind": "quote_missing", "name": q}
+                    if clips := asked.in_clip_names(q, after_tl):
+                        item["clips"] = clips
+                    missing.append(item)
         if after_tl.tracks_total and (met := asked.met(stated, after_tl)):
             facts["as_asked"] = met  # an unchanged timeline may have been as asked already
         # A quoted text found is as asked too (each part in one list), where no check above says
@@ -116,12 +120,17 @@ def compare(
         told = {
             str(item.get("name"))
             for item in facts.get("as_asked", [])
-            if item.get("kind") in ("title", "text_at", "text_time")
+            if item.get("kind") in ("title", "text_at", "text_time", "text_span")
         }
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         told |= {text for text, _ in stated.text_time}
+        told |= {text for text, _, _ in stated.text_span}
         missed = {str(item["name"]) for item in missing}
-        found = [{"kind": "quote_shown", "name": q} for q in wanted if q not in missed and q not in told]
+        found = [
+            {"kind": "quote_shown", "name": q}
+            for q in wanted
+            if q not in missed and q not in told and asked.present(q, after_tl)
+        ]
         if found and after_tl.tracks_total:
             facts.setdefault("as_asked", []).extend(found)
         if missing and not after_tl.tracks_total:
@@ -130,9 +139,10 @@ def compare(
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
             unmet = missing + asked.unmet(stated, after_tl)
-            # Other music asked for and only something else changed (the volume, say): said. (An
-            # unchanged timeline is said as such already.)
-            if changed and (same := asked.same_music(stated, before_tl, after_tl)) is not None:
+            # Other music asked for and the music is the one before (the volume changed, say, or
+            # nothing did): said with the track's name (play22zh F9), never left to watching.
+            same = asked.same_music(stated, before_tl, after_tl)
+            if same is not None:
                 unmet.append(same)
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
@@ -188,6 +198,7 @@ def compare(
                     ("volume", moved),
                     ("title", kept),
                     ("frame", frame),
+                    ("music", same),
                     ("uses", stated.uses and clips_judged),
                 )
                 if v
@@ -200,6 +211,8 @@ def compare(
             if files_judged and (files_met or files_unmet):  # said above, file by file
                 named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
                 open_asks = [a for a in open_asks if not any(n in a for n in named)]
+            if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above
+                open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= missed)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
@@ -209,6 +222,19 @@ def compare(
         log.exception("comparing the timeline")
         return None
     return changed, facts
+
+
+def _screen_json(draft: Any) -> str:
+    """The draft's JSON (case-folded) without its video and music tracks: where text on screen
+    may be written, in any field."""
+    if isinstance(draft, dict) and isinstance(draft.get("t"), list):
+        shown = [
+            tr
+            for tr in draft["t"]
+            if not (isinstance(tr, dict) and track_kind(tr.get("tt")) in ("video", "audio"))
+        ]
+        draft = {**draft, "t": shown}
+    return json.dumps(draft, ensure_ascii=False).casefold()
 
 
 def snapshot(state: SessionState | None) -> str | None:

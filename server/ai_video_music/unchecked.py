@@ -71,6 +71,14 @@ _NOT_AN_ASK = re.compile(
     r"|(?:因为|毕竟|不然|要不然|否则|反正)).*$"
     r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
 )
+# What the video is for ("发小红书", "发朋友圈用", "投信息流广告", "for TikTok"): a purpose, no ask
+# (play22zh F10); a frame asked for it is read where it is said ("竖屏 发抖音").
+_PURPOSE = re.compile(
+    r"^(?:用来|拿来|要|好|准备|打算|是|主要)?(?:发|传|投|放|上|用在|用于)(?:到|在)?"
+    r"(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信|信息流|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)"
+    r"(?:上|用|的|广告)*(?:吧|啊|呀|哈)?[！!。]*$"
+    r"|(?i:^(?:to\s+)?(?:post|share|put)\s+(?:it\s+)?(?:on|to)\s+(?:my\s+|our\s+)?(?:instagram|tiktok|youtube|facebook|stories|reels)[\s!.]*$)"
+)
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
 
 # An ask that only asks for the video to be made ("make a video from these photos"): the timeline
@@ -84,6 +92,11 @@ _MAKE_VIDEO = re.compile(
     r"(?:\s+(?:into|as)\s+(?:a|an)\s+(?:video|reel|clip|slideshow))?)?\s*$"
     r"|^(?:请|帮我)?(?:再)?(?:用|把)?(?:这些|这几张|这几个|我的)?(?:照片|图片|素材|视频)?(?:做|生成|制作|剪|来)(?:成)?"
     r"(?:一个|一段|一支|一条|个|段|支|条)?(?:视频|短片|片子)?$"
+    # "做个装修前后对比", "来一个旅行合集": the kind of video, met by a video (play22zh F10)
+    r"|^(?:请|帮我)?(?:再)?(?:做|生成|制作|来|剪)(?:一个|一段|一支|一条|个|段|支|条)(?:(?!"
+    + _ZH_CHANGE_WORD
+    + r")[\u4e00-\u9fff]){0,8}?"
+    r"(?:对比|对比视频|合集|短片|视频|片子|宣传片|相册|混剪|vlog|Vlog)$"
 )
 _MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]|百分之\s*(\d{1,3})")
@@ -249,7 +262,7 @@ def music_named(prompt: str, tl: Timeline) -> list[str]:
     with "Calm Piano" (a fact to say as asked, not a part left unchecked)."""
     names = [seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name]
     found: list[str] = []
-    for sentence in _sentences(prompt):
+    for sentence in _sentences(asked._zh_gaps(prompt)):
         if not asked._is_request(sentence):
             continue
         for piece, _ in _pieces(sentence):
@@ -366,7 +379,7 @@ def styles_asked(prompt: str) -> frozenset[str]:
 
 def _music_asks(prompt: str) -> list[str]:
     out: list[str] = []
-    for sentence in _sentences(prompt):
+    for sentence in _sentences(asked._zh_gaps(prompt)):
         if not asked._is_request(sentence):
             continue
         for piece, _ in _pieces(sentence):
@@ -434,7 +447,13 @@ def _checked(
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
-        return bool(stated.text_at or stated.text_time or stated.removed or not asked.PLACE.search(outside))
+        return bool(
+            stated.text_at
+            or stated.text_time
+            or stated.text_span
+            or stated.removed
+            or not asked.PLACE.search(outside)
+        )
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if (
@@ -452,8 +471,9 @@ def _checked(
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
         return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():
-        # "change the music to upbeat electronic": another track is checked, its style is not
-        return _music_met(ask, tl) or bool(music_other(ask, tl))
+        # "change the music to upbeat electronic": another track is checked, its style is not;
+        # "music": the same track as before (judged on the change), not as asked
+        return "music" in judged or _music_met(ask, tl) or bool(music_other(ask, tl))
     if stated != Asked():
         return True
     if length_stated and _only_about(ask, _LENGTH):
@@ -553,7 +573,11 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 part
                 for a, k in zip(asks, ks, strict=True)
                 if not (
-                    _GREETING.match(a) or _FIRST_PERSON.match(a) or _ASIDE.match(a) or _NOT_AN_ASK.match(a)
+                    _GREETING.match(a)
+                    or _FIRST_PERSON.match(a)
+                    or _ASIDE.match(a)
+                    or _NOT_AN_ASK.match(a)
+                    or _PURPOSE.match(a)
                 )
                 # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
                 and asked.withdrawal(a) is None
