@@ -1515,6 +1515,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "and nothing was charged.",
         "好的：在你要成品文件之前不会导出。没有向 NemoVideo 发送任何请求，也没有扣积分。",
     ),
+    "held.for": (
+        "This is about “{name}”; the current project stays “{current}”.",
+        "这是说「{name}」的；当前项目仍是「{current}」。",
+    ),
     "held.aside": (
         "The rest of your message (“{words}”) was not sent to NemoVideo either; if it asks for a "
         "change to the video, send that change on its own (about {cost} credits).",

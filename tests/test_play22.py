@@ -1,0 +1,106 @@
+"""Play-test 22 (English, a candle-shop owner with three projects): holds, repeats, second
+versions, credits per project and a request sent while another ran.
+
+F1.  "dont export the candle one yet, i might change the title later" (current project: another)
+     was answered "needs confirmation" and then sent as a paid edit: a hold, with the user's own
+     plan for later beside it, is held for the project it names, free.
+F2.  "also do a square one for insta feed but keep this vertical one" was sent and charged with the
+     15 s vertical in no file (the saved file was an older 20 s cut): confirmed first, saying so.
+F11. "try again" after a request that landed in part said only "it changed the timeline": it says
+     what changed and what was not as asked, so only the part that missed is sent again.
+F12. The credits answer's "By project" list used ", " between projects and inside a "shared with"
+     list: "; " between projects.
+F13. A request sent while the project's last one still ran answered only "still working": it leads
+     with the earlier request's answer, then says the new one was sent and what it costs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.router import route
+from ai_video_music.simulator import Simulator
+
+from .conftest import ask, balance, export_done, requests_to
+
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
+
+
+async def two_projects(client: Client, image: Path, tmp_path: Path) -> None:
+    """ "Wick & Co Autumn" (three candle photos, square) and, current, "Kitchen reno"."""
+    candles = []
+    for name in ("honey-candle.jpg", "lavender-candle.jpg", "rose-candle.jpg"):
+        (tmp_path / name).write_bytes(image.read_bytes())
+        candles.append(str(tmp_path / name))
+    await ask(client, "upload", {"files": candles, "new_project": True})
+    await ask(client, "generate", {"prompt": "make a 9 second square video, title 'Wick & Co Autumn'"})
+    kitchen = []
+    for name in ("kitchen_before.jpg", "kitchen_after.jpg"):
+        (tmp_path / name).write_bytes(image.read_bytes())
+        kitchen.append(str(tmp_path / name))
+    await ask(client, "upload", {"files": kitchen, "new_project": True})
+    made = await ask(client, "generate", {"prompt": "make a 10 second wide video, title 'Kitchen reno'"})
+    assert made["project"]["name"] == "Kitchen reno", made["project"]
+
+
+# --- F1: a hold with the user's own plan beside it -----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "aside"),
+    [
+        ("dont export the candle one yet, i might change the title later", ()),
+        ("hold off on exporting the beach video, we may swap the music tomorrow", ()),
+        ("don't download it yet, I'll probably redo the intro later", ()),
+        ("先别导出，标题我回头可能还要改", ()),
+        ("先别导出蜡烛那个视频，我之后可能还要换音乐", ()),
+    ],
+)
+def test_a_hold_beside_the_users_own_plan_for_later_is_only_a_hold(
+    prompt: str, aside: tuple[str, ...]
+) -> None:
+    decision = route(prompt)
+    assert decision.only_held and decision.aside == aside, decision
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["i might change the title later", "I'll redo the music tomorrow", "我可能明天再改一下字幕"],
+)
+def test_a_plan_for_later_alone_is_never_sent_as_an_edit(prompt: str) -> None:
+    assert route(prompt).action.value == "ask", route(prompt)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        (
+            "dont export the candle one yet, i might change the title later",
+            "This is about “Wick & Co Autumn”",
+        ),
+        ("先别导出 Wick & Co Autumn，标题我回头可能还要改", "这是说「Wick & Co Autumn」的"),
+    ],
+)
+async def test_a_hold_naming_another_project_is_held_there_for_free(
+    rich: Client, sim: Simulator, image: Path, tmp_path: Path, prompt: str, said: str
+) -> None:
+    await two_projects(rich, image, tmp_path)
+    spent, turns = balance(sim), len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done" and out["action"] == "held", out
+    assert said in out["reply"], out["reply"]
+    assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
+    assert out["project"]["name"] == "Kitchen reno", out["project"]  # not switched
+    # Held where it was meant: that project's status keeps export out of the next steps.
+    there = await ask(rich, "status", {"project": "Wick & Co Autumn"})
+    steps = " ".join(there["next_steps"])
+    assert "asked not to export yet" in steps or "先不导出" in steps, steps
+    here = await ask(rich, "status", {"project": "Kitchen reno"})
+    steps = " ".join(here["next_steps"])
+    assert "asked not to export yet" not in steps and "先不导出" not in steps, steps
+    # A hold changed nothing: never listed as a change the file lacks.
+    saved = await export_done(rich)
+    assert not any("title later" in item for item in saved.get("not_in_file") or []), saved
