@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music.costs import Spent
+from ai_video_music.replies import spent_text
 from ai_video_music.router import route
 from ai_video_music.simulator import Simulator
 
@@ -104,3 +106,32 @@ async def test_a_hold_naming_another_project_is_held_there_for_free(
     # A hold changed nothing: never listed as a change the file lacks.
     saved = await export_done(rich)
     assert not any("title later" in item for item in saved.get("not_in_file") or []), saved
+
+
+# --- F12: the credits answer per project ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "sep"),
+    [("en", "; "), ("zh", "；")],
+)
+def test_the_projects_in_the_credits_answer_are_told_apart_from_a_shared_with_list(
+    lang: str, sep: str
+) -> None:
+    kitchen = Spent(used=200, counted=4, grouped=1, with_projects=("Portugal roadtrip",))
+    wick = Spent(used=350, counted=7, grouped=1, with_projects=("Portugal roadtrip",))
+    portugal = Spent(used=100, counted=2, grouped=2, with_projects=("Kitchen reno", "Wick & Co Autumn"))
+    total = Spent(used=650, counted=13, grouped=4, together=200, groups=2)
+    by = [("Kitchen reno", kitchen), ("Wick & Co Autumn", wick), ("Portugal roadtrip", portugal)]
+    text = spent_text(total, by, lang)  # type: ignore[arg-type]
+    listed = text.split("：" if lang == "zh" else ": ", 1)
+    assert len(listed) == 2, text
+    items = text[text.index("“Kitchen reno”" if lang == "en" else "「Kitchen reno」") :].split(sep)
+    # One item per project, each opening with its own name; the shared-with names inside it.
+    opens = [item.split("：" if lang == "zh" else ":")[0] for item in items[:3]]
+    assert opens == (
+        ["“Kitchen reno”", "“Wick & Co Autumn”", "“Portugal roadtrip”"]
+        if lang == "en"
+        else ["「Kitchen reno」", "「Wick & Co Autumn」", "「Portugal roadtrip」"]
+    ), items
+    assert "Wick & Co Autumn" in items[2] and "Kitchen reno" in items[2], items
