@@ -135,3 +135,37 @@ def test_the_projects_in_the_credits_answer_are_told_apart_from_a_shared_with_li
         else ["「Kitchen reno」", "「Wick & Co Autumn」", "「Portugal roadtrip」"]
     ), items
     assert "Wick & Co Autumn" in items[2] and "Kitchen reno" in items[2], items
+
+
+# --- F2: a second frame beside one whose saved file is an older cut ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        (
+            "also do a square one for insta feed but keep this vertical one",
+            ("(15s)", "older version", "(20s)"),
+        ),
+        ("make a square one too, and keep that vertical cut", ("(15s)", "older version", "(20s)")),
+        ("再做一个方形的发小红书，这个竖版的也留着", ("（15秒）", "更早的版本", "（20秒）")),
+    ],
+)
+async def test_a_second_frame_is_confirmed_first_when_the_saved_file_is_an_older_cut(
+    rich: Client, sim: Simulator, image: Path, tmp_path: Path, prompt: str, said: tuple[str, ...]
+) -> None:
+    photos = []
+    for name in ("beach.jpg", "forest.jpg", "sunrise.jpg"):
+        (tmp_path / name).write_bytes(image.read_bytes())
+        photos.append(str(tmp_path / name))
+    await ask(rich, "upload", {"files": photos})
+    await ask(rich, "generate", {"prompt": "make a 20 second vertical video"})
+    saved = await export_done(rich)
+    await ask(rich, "generate", {"prompt": "make it 15 sec"})
+    spent, turns = balance(sim), len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "needs_confirmation", out
+    assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
+    assert all(s in out["reply"] for s in said), out["reply"]
+    assert Path(str(saved["path"])).name in out["reply"], out["reply"]
+    assert "never exported" not in out["reply"] and "还没有导出过" not in out["reply"], out["reply"]

@@ -6,6 +6,7 @@ command. A request not sent is still recorded (its reason, its route), so "cance
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import uuid_utils
@@ -412,12 +413,19 @@ class Consent:
             renders = self.s.store.project_renders(project.id, 20)
         except LocalStateError:
             return None  # the store can't say whether it was saved: the answer after it will
-        if any(r.status is RenderState.DOWNLOADED and r.local_path and r.draft_fp == now for r in renders):
+        saved = [r for r in renders if r.status is RenderState.DOWNLOADED and r.local_path]
+        if any(r.draft_fp == now for r in saved):
             return None  # the first version is saved: nothing is lost
         self.record_not_sent(project, prompt, "two_versions", "agent")
         frame = t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
         shape = t(f"asked.shape.{stated.shape}", lang)
         text = t("two_versions", lang, frame=frame, shape=shape)
+        if saved:  # play22en F2: a file of an older cut is no copy of this one ("never exported" is false)
+            older = saved[0]  # newest first
+            length = f"{tl.duration_s:g}" if tl.duration_s else "?"
+            was = f"{older.duration_s:g}" if older.duration_s else "?"
+            file = quote_list([Path(str(older.local_path)).name], lang)
+            text = t("two_versions.older", lang, frame=frame, shape=shape, seconds=length, file=file, was=was)
         balance = await self.s.balance_or_none()
         return GenerateOutput(
             language=lang,

@@ -2025,6 +2025,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它还没有导出过。这次没有发送。"
         "想两个都要：先导出 {frame} 的版本，或者在新项目里做{shape}版本。",
     ),
+    "two_versions.older": (
+        "A project holds one video: making the {shape} version here would replace the {frame} one as "
+        "it is now ({seconds}s), which is in no saved file: the saved file {file} is an older version "
+        "of it ({was}s). Nothing was sent. To have both, export the {frame} one first, or make the "
+        "{shape} version in a new project.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉现在 {frame} 的版本（{seconds}秒），而它不在任何"
+        "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。想两个都要：先导出 "
+        "{frame} 的版本，或者在新项目里做{shape}版本。",
+    ),
     "next.two_versions": (
         "Ask the user which they want: (1) call export now to save the {frame} version, then call "
         "generate with the same prompt and accept_cost=true (about {cost} credits); or (2) call upload "
