@@ -169,3 +169,38 @@ async def test_a_second_frame_is_confirmed_first_when_the_saved_file_is_an_older
     assert all(s in out["reply"] for s in said), out["reply"]
     assert Path(str(saved["path"])).name in out["reply"], out["reply"]
     assert "never exported" not in out["reply"] and "还没有导出过" not in out["reply"], out["reply"]
+
+
+# --- F11: "try again" after a request that landed in part ----------------------------------------
+
+PARTLY = {
+    "en": ('Lower the music to 20% and put the caption "See you soon" at the end.', "try again"),
+    "zh": ("音乐调到20%，然后在结尾加一行字「明年见」", "再试一次"),
+}
+RESEND = {"en": "only the part that was not done is worth sending", "zh": "值得重发的只是没做到的那部分"}
+
+
+@pytest.mark.parametrize("credits", ["enough", "none"])
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_try_again_after_a_request_done_in_part_says_which_part_landed_and_which_did_not(
+    rich: Client, sim: Simulator, image: Path, lang: str, credits: str
+) -> None:
+    request, retry = PARTLY[lang]
+    await ask(rich, "upload", {"files": [str(image)]})
+    await ask(rich, "generate", {"prompt": "make a 10 second video"})
+    first = await ask(rich, "generate", {"prompt": request})
+    assert first["timeline_changed"] is True and first["not_as_asked"], first  # the music only
+    if credits == "none":
+        sim.state.set_credits(0)
+    spent, turns = balance(sim), len(requests_to(sim, "run_sse"))
+    again = await ask(rich, "generate", {"prompt": retry})
+    assert again["status"] == ("needs_confirmation" if credits == "enough" else "cannot_run"), again
+    reply = again["reply"]
+    # What landed (the verified change) and what did not (the record's own items), from its record.
+    assert all(change in reply for change in first["changes"]), (first["changes"], reply)
+    assert all(item in reply for item in first["not_as_asked"]), (first["not_as_asked"], reply)
+    assert RESEND[lang] in reply, reply
+    assert "which alone doesn't say" not in reply and "但这不代表" not in reply, reply
+    if credits == "enough":
+        assert any("that part alone" in s or "只说那一部分" in s for s in again["next_steps"]), again
+    assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns

@@ -19,7 +19,15 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import RenderState, TurnState
-from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list, rights_question
+from .replies import (
+    as_asked,
+    changes,
+    no_such_file_item,
+    not_as_asked,
+    not_checked,
+    quote_list,
+    rights_question,
+)
 from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
@@ -353,6 +361,8 @@ class Consent:
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
+            if landed_in_part(told, lang):
+                step = join_sentences([step, t("next.repeat_partly", lang, cost=EDIT_COST)], lang)
         elif told is not None:
             text = t("cost.repeat", lang, ago=ago(told.created_at).render(lang), cost=price, left=left)
             text = join_sentences([repeat_landed(told, lang), text], lang)
@@ -466,9 +476,25 @@ def repeat_landed(told: Generation | None, lang: Lang) -> str:
     if told is None:
         return t("repeat.not_sent", lang)
     # Not "already as asked" while a part of it is missing or can't be checked on the timeline.
-    met = as_asked(told, lang) if not (not_as_asked(told, lang) or not_checked(told)) else []
+    missed = not_as_asked(told, lang)
+    met = as_asked(told, lang) if not (missed or not_checked(told)) else []
+    sep = t("asked.sep", lang)
     if met:
-        return t("repeat.already", lang, items=t("asked.sep", lang).join(met))
+        return t("repeat.already", lang, items=sep.join(met))
     if told.timeline_changed is None:
         return t("repeat.unknown", lang)
+    if told.timeline_changed and missed:
+        # Landed in part (play22en F11): what changed and what missed, so only that part is sent.
+        said = [
+            t("repeat.partly", lang, changes=cap(sep.join(changes(told, lang)), 200), missed=sep.join(missed))
+        ]
+        if done := as_asked(told, lang):
+            said.append(t("repeat.partly.met", lang, items=sep.join(done)))
+        said.append(t("repeat.partly.resend", lang))
+        return join_sentences(said, lang)
     return t("repeat.changed" if told.timeline_changed else "repeat.unchanged", lang)
+
+
+def landed_in_part(told: Generation | None, lang: Lang) -> bool:
+    """The request changed the timeline, and a part of it is not as asked."""
+    return told is not None and told.timeline_changed is True and bool(not_as_asked(told, lang))

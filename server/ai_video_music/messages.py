@@ -1477,6 +1477,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "When it ran, that request changed nothing on the timeline.",
         "那个请求当时没有改动时间线。",
     ),
+    "repeat.partly": (
+        "When it ran, that request changed the timeline ({changes}), but not all it asked: {missed}.",
+        "那个请求当时改动了时间线（{changes}），但没有全部做到：{missed}。",
+    ),
+    "repeat.partly.met": ("As asked: {items}.", "已符合要求：{items}。"),
+    "repeat.partly.resend": (
+        "Sent again whole, it asks for every part again, those that landed too: only the part that "
+        "was not done is worth sending, on its own.",
+        "整个再发一次会把每一部分（包括已经做到的）再要求一遍：值得重发的只是没做到的那部分，单独发送。",
+    ),
     "repeat.already": (
         "That request is already as asked: {items}.",
         "时间线已经符合那个请求的要求：{items}。",
@@ -1989,6 +1999,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "want it done again, call generate with that request's own words and accept_cost=true.",
         "告诉用户这会重做哪个请求、它是否已经生效；只有用户确实要再做一遍时，"
         "才用那个请求的原话并传入 accept_cost=true 调用 generate。",
+    ),
+    "next.repeat_partly": (
+        "Tell the user which part landed and which did not; if they want the missing part done, "
+        "call generate with words for that part alone (about {cost} credits), not the whole request again.",
+        "告诉用户哪部分做到了、哪部分没做到；如果用户要补上没做到的部分，用只说那一部分的话调用 generate"
+        "（约 {cost} 积分），不要把整个请求再发一遍。",
     ),
     "next.already_as_asked": (
         "Tell the user the timeline already was as asked ({items}), so nothing changed (it was still "
