@@ -16,15 +16,19 @@ F13. A request sent while the project's last one still ran answered only "still 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
+from ai_video_music.config import Settings
 from ai_video_music.costs import Spent
 from ai_video_music.replies import spent_text
 from ai_video_music.router import route
 from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
 
 from .conftest import ask, balance, export_done, requests_to
 
@@ -204,3 +208,53 @@ async def test_try_again_after_a_request_done_in_part_says_which_part_landed_and
     if credits == "enough":
         assert any("that part alone" in s or "只说那一部分" in s for s in again["next_steps"]), again
     assert balance(sim) == spent and len(requests_to(sim, "run_sse")) == turns
+
+
+# --- F13: a request sent while the project's last one still ran ----------------------------------
+
+FIRST = "change the title to 'Fall Collection' and make the music louder, 50%"
+SECOND = "make it 8 seconds"
+
+
+@pytest.mark.parametrize("second_held", [True, False], ids=["second-running", "second-done"])
+async def test_a_request_sent_after_one_still_running_leads_with_the_earlier_answer(
+    settings: Settings, sim: Simulator, image: Path, second_held: bool
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=2.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 10 second video"})
+        gate = sim.hold("run_sse")
+        try:
+            first = await ask(client, "generate", {"prompt": FIRST})
+            assert first["status"] == "working", first
+            out: dict[str, object] = {}
+
+            async def second() -> None:
+                out.update(await ask(client, "generate", {"prompt": SECOND}))
+
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(second)
+                await anyio.sleep(0.3)  # the second call waits behind the first
+                # The first ends; the second is held in its turn (as the user saw it), or not.
+                if second_held:
+                    gate = sim.hold("run_sse")  # (releases the first one's gate)
+                else:
+                    gate.release()
+        finally:
+            gate.release()
+        reply = str(out["reply"])
+        # The earlier request's answer first, from its record: its change and cost.
+        assert "Fall Collection" in reply and reply.index("Fall Collection") < reply.index(SECOND), reply
+        assert "Credits used: 50" in reply, reply
+        assert len(requests_to(sim, "run_sse")) == 3
+        if second_held:
+            assert out["status"] == "working", out
+            assert f"“{SECOND}”, was sent after it (about 50 credits)" in reply, reply
+        else:
+            assert out["status"] == "done", out
+            assert reply.count("Credits used: 50") == 2, reply
+        # Told here: status doesn't tell the earlier answer again as news.
+        later = await ask(client, "status")
+        assert all(a["request"] != FIRST for a in later["answers"]), later["answers"]

@@ -838,6 +838,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'The agent is still busy with your earlier request "{prompt}"; this one was not sent.',
         "智能体仍在处理你之前的请求“{prompt}”；这次的请求没有发送。",
     ),
+    "agent.earlier_done": (
+        "Your earlier request “{prompt}” finished while this one waited for it; its answer:",
+        "你之前的请求“{prompt}”在这个请求等待时已经完成；它的回复：",
+    ),
+    "agent.sent_after": (
+        "This request, “{prompt}”, was sent after it (about {cost} credits) and is still being "
+        "worked on (requests take 1-2 minutes); nothing is lost.",
+        "这个请求“{prompt}”在它之后发送（约 {cost} 积分），仍在处理中（请求通常需要 1-2 分钟），"
+        "不会丢失任何内容。",
+    ),
+    "agent.then_this": (
+        "This request, “{prompt}”, was sent after it (about {cost} credits); its answer:",
+        "这个请求“{prompt}”在它之后发送（约 {cost} 积分）；它的回复：",
+    ),
     "agent.waiting_other": ("Waiting for the earlier request to finish", "正在等待之前的请求完成"),
     "agent.working": (
         "The agent is still working on it (requests take 1-2 minutes); nothing is lost.",
