@@ -1333,10 +1333,10 @@ _VERSION = r"(?:one|version|video|cut|format|edit)"
 _FRAME_VERSION = _FRAME_WORD + r"\s+" + _VERSION
 _EN_KEEP_FRAME = re.compile(
     r"(?i)^\s*(?:and\s+)?(?:please\s+)?(?:also\s+)?(?:"
-    r"(?:keep|save|retain|preserve|hold\s+on\s+to)\s+(?:the\s+|my\s+|our\s+)?"
+    r"(?:keep|save|retain|preserve|hold\s+on\s+to)\s+(?:the\s+|my\s+|our\s+|this\s+|that\s+)?"
     r"(?:" + _FRAME_VERSION + r"|original)"
     + r"|(?:don'?t|do\s+not|never)\s+(?:lose|delete|replace|overwrite|get\s+rid\s+of|throw\s+away)"
-    r"\s+(?:the\s+|my\s+)?" + _FRAME_VERSION
+    r"\s+(?:the\s+|my\s+|this\s+|that\s+)?" + _FRAME_VERSION
     + r"|(?:i|we)\s+(?:still\s+)?(?:want|need)\s+(?:to\s+keep\s+)?the\s+" + _FRAME_VERSION
     + r"|keep\s+both(?:\s+(?:versions|of\s+them|formats|videos))?"
     r"|the\s+" + _FRAME_VERSION + r"\s+(?:stays|should\s+stay|has\s+to\s+stay|must\s+stay)"
@@ -1347,7 +1347,7 @@ _ZH_FRAME_WORD = (
     r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|16\s*[:：]\s*9|9\s*[:：]\s*16|[竖横](?=的))"
 )
 _ZH_KEEP_FRAME = re.compile(
-    r"^(?:但|但是|不过|同时|并且|还有|另外)?(?:也|还)?(?:要)?(?:把)?" + _ZH_FRAME_WORD
+    r"^(?:但|但是|不过|同时|并且|还有|另外)?(?:也|还)?(?:要)?(?:把)?(?:这个|那个)?" + _ZH_FRAME_WORD
     + r"(?:的)?(?:那个|这个|那版)?(?:版本|视频|版)?(?:也|还)?(?:要|得|请)?"
     r"(?:留着|保留|留下|留一份|保留一份|别删|不要删|别动|不要动|别覆盖|不要覆盖)(?:着)?(?:别动|不要动|不动)?"
     r"(?:吧|啊|哦|呀)?\s*[。！]?\s*$"

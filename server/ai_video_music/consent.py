@@ -6,6 +6,7 @@ command. A request not sent is still recorded (its reason, its route), so "cance
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import uuid_utils
@@ -18,7 +19,15 @@ from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import RenderState, TurnState
-from .replies import as_asked, no_such_file_item, not_as_asked, not_checked, quote_list, rights_question
+from .replies import (
+    as_asked,
+    changes,
+    no_such_file_item,
+    not_as_asked,
+    not_checked,
+    quote_list,
+    rights_question,
+)
 from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
@@ -377,6 +386,8 @@ class Consent:
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
+            if landed_in_part(told, lang):
+                step = join_sentences([step, t("next.repeat_partly", lang, cost=EDIT_COST)], lang)
         elif told is not None:
             text = t("cost.repeat", lang, ago=ago(told.created_at).render(lang), cost=price, left=left)
             text = join_sentences([repeat_landed(told, lang), text], lang)
@@ -437,12 +448,19 @@ class Consent:
             renders = self.s.store.project_renders(project.id, 20)
         except LocalStateError:
             return None  # the store can't say whether it was saved: the answer after it will
-        if any(r.status is RenderState.DOWNLOADED and r.local_path and r.draft_fp == now for r in renders):
+        saved = [r for r in renders if r.status is RenderState.DOWNLOADED and r.local_path]
+        if any(r.draft_fp == now for r in saved):
             return None  # the first version is saved: nothing is lost
         self.record_not_sent(project, prompt, "two_versions", "agent")
         frame = t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
         shape = t(f"asked.shape.{stated.shape}", lang)
         text = t("two_versions", lang, frame=frame, shape=shape)
+        if saved:  # play22en F2: a file of an older cut is no copy of this one ("never exported" is false)
+            older = saved[0]  # newest first
+            length = f"{tl.duration_s:g}" if tl.duration_s else "?"
+            was = f"{older.duration_s:g}" if older.duration_s else "?"
+            file = quote_list([Path(str(older.local_path)).name], lang)
+            text = t("two_versions.older", lang, frame=frame, shape=shape, seconds=length, file=file, was=was)
         balance = await self.s.balance_or_none()
         return GenerateOutput(
             language=lang,
@@ -483,9 +501,25 @@ def repeat_landed(told: Generation | None, lang: Lang) -> str:
     if told is None:
         return t("repeat.not_sent", lang)
     # Not "already as asked" while a part of it is missing or can't be checked on the timeline.
-    met = as_asked(told, lang) if not (not_as_asked(told, lang) or not_checked(told)) else []
+    missed = not_as_asked(told, lang)
+    met = as_asked(told, lang) if not (missed or not_checked(told)) else []
+    sep = t("asked.sep", lang)
     if met:
-        return t("repeat.already", lang, items=t("asked.sep", lang).join(met))
+        return t("repeat.already", lang, items=sep.join(met))
     if told.timeline_changed is None:
         return t("repeat.unknown", lang)
+    if told.timeline_changed and missed:
+        # Landed in part (play22en F11): what changed and what missed, so only that part is sent.
+        said = [
+            t("repeat.partly", lang, changes=cap(sep.join(changes(told, lang)), 200), missed=sep.join(missed))
+        ]
+        if done := as_asked(told, lang):
+            said.append(t("repeat.partly.met", lang, items=sep.join(done)))
+        said.append(t("repeat.partly.resend", lang))
+        return join_sentences(said, lang)
     return t("repeat.changed" if told.timeline_changed else "repeat.unchanged", lang)
+
+
+def landed_in_part(told: Generation | None, lang: Lang) -> bool:
+    """The request changed the timeline, and a part of it is not as asked."""
+    return told is not None and told.timeline_changed is True and bool(not_as_asked(told, lang))

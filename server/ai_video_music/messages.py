@@ -838,6 +838,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         'The agent is still busy with your earlier request "{prompt}"; this one was not sent.',
         "智能体仍在处理你之前的请求“{prompt}”；这次的请求没有发送。",
     ),
+    "agent.earlier_done": (
+        "Your earlier request “{prompt}” finished while this one waited for it; its answer:",
+        "你之前的请求“{prompt}”在这个请求等待时已经完成；它的回复：",
+    ),
+    "agent.sent_after": (
+        "This request, “{prompt}”, was sent after it (about {cost} credits) and is still being "
+        "worked on (requests take 1-2 minutes); nothing is lost.",
+        "这个请求“{prompt}”在它之后发送（约 {cost} 积分），仍在处理中（请求通常需要 1-2 分钟），"
+        "不会丢失任何内容。",
+    ),
+    "agent.then_this": (
+        "This request, “{prompt}”, was sent after it (about {cost} credits); its answer:",
+        "这个请求“{prompt}”在它之后发送（约 {cost} 积分）；它的回复：",
+    ),
     "agent.waiting_other": ("Waiting for the earlier request to finish", "正在等待之前的请求完成"),
     "agent.working": (
         "The agent is still working on it (requests take 1-2 minutes); nothing is lost.",
@@ -1520,6 +1534,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "When it ran, that request changed nothing on the timeline.",
         "那个请求当时没有改动时间线。",
     ),
+    "repeat.partly": (
+        "When it ran, that request changed the timeline ({changes}), but not all it asked: {missed}.",
+        "那个请求当时改动了时间线（{changes}），但没有全部做到：{missed}。",
+    ),
+    "repeat.partly.met": ("As asked: {items}.", "已符合要求：{items}。"),
+    "repeat.partly.resend": (
+        "Sent again whole, it asks for every part again, those that landed too: only the part that "
+        "was not done is worth sending, on its own.",
+        "整个再发一次会把每一部分（包括已经做到的）再要求一遍：值得重发的只是没做到的那部分，单独发送。",
+    ),
     "repeat.already": (
         "That request is already as asked: {items}.",
         "时间线已经符合那个请求的要求：{items}。",
@@ -1557,6 +1581,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "OK: nothing will be exported until you ask for the file. Nothing was sent to NemoVideo "
         "and nothing was charged.",
         "好的：在你要成品文件之前不会导出。没有向 NemoVideo 发送任何请求，也没有扣积分。",
+    ),
+    "held.for": (
+        "This is about “{name}”; the current project stays “{current}”.",
+        "这是说「{name}」的；当前项目仍是「{current}」。",
     ),
     "held.aside": (
         "The rest of your message (“{words}”) was not sent to NemoVideo either; if it asks for a "
@@ -2029,6 +2057,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "告诉用户这会重做哪个请求、它是否已经生效；只有用户确实要再做一遍时，"
         "才用那个请求的原话并传入 accept_cost=true 调用 generate。",
     ),
+    "next.repeat_partly": (
+        "Tell the user which part landed and which did not; if they want the missing part done, "
+        "call generate with words for that part alone (about {cost} credits), not the whole request again.",
+        "告诉用户哪部分做到了、哪部分没做到；如果用户要补上没做到的部分，用只说那一部分的话调用 generate"
+        "（约 {cost} 积分），不要把整个请求再发一遍。",
+    ),
     "next.already_as_asked": (
         "Tell the user the timeline already was as asked ({items}), so nothing changed (it was still "
         "charged); don't offer to send the same request again. If it also asked for something the "
@@ -2063,6 +2097,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "make the {shape} version in a new project.",
         "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它还没有导出过。这次没有发送。"
         "想两个都要：先导出 {frame} 的版本，或者在新项目里做{shape}版本。",
+    ),
+    "two_versions.older": (
+        "A project holds one video: making the {shape} version here would replace the {frame} one as "
+        "it is now ({seconds}s), which is in no saved file: the saved file {file} is an older version "
+        "of it ({was}s). Nothing was sent. To have both, export the {frame} one first, or make the "
+        "{shape} version in a new project.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉现在 {frame} 的版本（{seconds}秒），而它不在任何"
+        "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。想两个都要：先导出 "
+        "{frame} 的版本，或者在新项目里做{shape}版本。",
     ),
     "next.two_versions": (
         "Ask the user which they want: (1) call export now to save the {frame} version, then call "

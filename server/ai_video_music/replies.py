@@ -1260,7 +1260,9 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
         if total.counted and total.grouped:
             parts.append(t("credits.session.sum", lang, used=f"{total.used + total.together:g}"))
     if by_project and len(parts):  # which project spent it, also when it is only one
-        items = t("list.sep", lang).join(project_spent(name, p, lang) for name, p in by_project)
+        # "; " between projects: the names in one project's "shared with" list are joined by ", "
+        # (play22en F12: one separator for both read as one project shared with all the rest).
+        items = t("asked.sep", lang).join(project_spent(name, p, lang) for name, p in by_project)
         parts.append(t("credits.session.by_project", lang, items=items))
     if total.shared:
         parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))

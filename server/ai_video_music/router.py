@@ -640,6 +640,18 @@ _VAGUE_EDIT = _rx(
     r"|change (?:a few|some|a couple of)(?: more)? things|edit (?:it |some )?more"
     r"|tweak (?:it|things|a few things)(?: more)?)(?: first)?$"
 )
+# The user's own plan for later, hedged or put off ("i might change the title later", "I'll redo the
+# music tomorrow", "标题我回头可能还要改"): a change they may ask for some day, none asked now.
+# Beside a held export it is why it is held (play22en F1: sent as a paid edit, it cost 50 credits).
+_OWN_PLAN = _rx(
+    r"^(?:(?:and|but|so|ok|okay|because|cause|cuz|coz|since|as|maybe|perhaps)\s+)*(?:i|we)"
+    r"(?:(?:\s+(?:still|probably|also|just|maybe|perhaps))*\s+(?:might|may|could)(?![a-z])"
+    r"|(?:'ll|\s+will|'m going to|\s+am going to|'m gonna|'re going to|\s+are going to|\s+plan to"
+    r"|'m planning to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight|at some point"
+    r"|another time|next week|myself)[\s!.~]*$))"
+    r"|^(?:[^，,。你]{0,8}?)(?:我|我们)(?:[^，,。你]{0,6}?)(?:可能|也许|或许|说不定|大概|(?:回头|之后|以后|晚点"
+    r"|待会儿?|等会儿?|过两天|明天|改天|到时候?)[^，,。你]{0,3}?(?:再|还))(?![^，,。]*(?:你|帮|请|麻烦))"
+)
 # "改完", "弄好了", "after the changes": the edit under way (or just done) pointed at, no change named.
 # Before a held command ("改完先别导出哈") the clause is only a hold.
 _EDIT_DONE = _rx(
@@ -780,6 +792,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.EDIT)  # "start with the beach photo", "先海滩再日出", "a wide 16:9 video"
     if _REDO_NAMED.match(text) and not _back_retry(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)  # "try the $20/hr thing again on the SUP one": a thing named, redone
+    if _OWN_PLAN.match(text) and (_EDIT_VERB.search(text) or _EDIT_WORD.search(text)):
+        return Reading(Kind.OTHER)  # "i might change the title later": no change asked now
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -1142,7 +1156,11 @@ def _route_held(prompt: str, parts: list[Clause]) -> Decision:
     kinds = [(p.text, read_clause(p.text).kind) for p in parts]
     if not all(kind in (Kind.IDLE, Kind.HELD, Kind.OTHER) for _, kind in kinds):
         return replace(decision, held_back=held)
-    aside = tuple(text for text, kind in kinds if kind is Kind.OTHER and not _REASON.match(text))
+    aside = tuple(
+        text
+        for text, kind in kinds
+        if kind is Kind.OTHER and not _REASON.match(text) and not _OWN_PLAN.match(text)
+    )
     return replace(decision, held_back=held, only_held=True, aside=aside)
 
 

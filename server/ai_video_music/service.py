@@ -25,7 +25,7 @@ from .export_resource import describe_export
 from .exports import Exports
 from .jobs import Jobs, Reporter, no_progress
 from .mentions import Elsewhere, described, describes_a_video, edited_texts, edits_elsewhere, elsewhere
-from .messages import Lang, Msg, t
+from .messages import Lang, Msg, join_sentences, t
 from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
@@ -221,6 +221,17 @@ class VideoService:
             texts.setdefault(gen.project_id or "", []).extend([*quoted(gen.prompt), *gen.change_list, *seen])
         return edits_elsewhere(prompt, current, others, files, texts)
 
+    def _held_for(self, prompt: str, current: Project | None) -> Project | None:
+        """The one other project a hold's words name or describe ("don't export the candle one
+        yet"), else None (the hold is the current project's)."""
+        if current is None:
+            return None
+        others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        if found is None or found.wrong or len(found.named) != 1:
+            return None
+        return found.named[0]
+
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
         """The one project holding a file the words name ("redo it with the city lights photo":
         city-lights.jpg), and that file's name; None when none or several do."""
@@ -287,11 +298,18 @@ class VideoService:
         notes = s.take_notices(lang) + switched
         if decision.only_held:  # "先别导出": noted and answered here, for free
             current = s.projects.current
-            self.consent.record_not_sent(current, prompt, "held", "held", decision.held_back)
-            rendering = current is not None and any(
-                r.status in OPEN_RENDER for r in s.store.project_renders(current.id, 3)
+            # "Don't export the candle one yet" said in another project: held for the one it names
+            # (play22en F1), which stays where it is; the current project stays current.
+            meant = self._held_for(prompt, current)
+            where = meant or current
+            self.consent.record_not_sent(where, prompt, "held", "held", decision.held_back)
+            rendering = where is not None and any(
+                r.status in OPEN_RENDER for r in s.store.project_renders(where.id, 3)
             )  # a render already running is saved unless cancelled: said, never "nothing exported"
             held = held_reply(decision.held_back, lang, decision.aside, rendering=rendering)
+            if meant is not None and current is not None:
+                names = {"name": s.project_name(meant.id), "current": s.project_name(current.id)}
+                held = join_sentences([t("held.for", lang, **names), held], lang)
             return GenerateOutput(
                 language=lang,
                 status="done",

@@ -295,6 +295,7 @@ class Turns:
         gen_id = f"gen_{uuid_utils.uuid7().hex[-12:]}"
         first = not store.has_turns(project.id)  # only a project's first request may name it
         deadline = budget.deadline() or time.monotonic() + self.s.settings.tool_budget
+        waited: list[Generation] = []  # the project's turns this one waited for (they ended)
         while (busy := store.begin_turn(
             gen_id, project.id, project.session_id, prompt, key, stale_after=TURN_STALE_S,
             client=CLIENT.get(), route=route, held=[str(a) for a in held],
@@ -312,6 +313,7 @@ class Turns:
                     job_id=busy.id,
                     poll_after_s=AGENT_POLL_S,
                 )
+            waited.append(busy)
         try:
             before, balance = await self._before(project)
             media = store.media_page(project.id, 1)[1]
@@ -382,15 +384,27 @@ class Turns:
             project_id=project.id,
         )
         job.message = msg("job.sending")
-        if not await self.s.jobs.wait([job], report, lang, deadline - self.s.reserve()):
+        ran = not await self.s.jobs.wait([job], report, lang, deadline - self.s.reserve())
+        # The turns this one waited for, told first (play22en F13: "still working" read as the first).
+        earlier, earlier_steps = await self._told_first(waited, lang)
+        if earlier:
+            price = GENERATION_COST if not made and media == 0 else EDIT_COST
+            notes = [*notes, *earlier]
+            key = "agent.sent_after" if ran else "agent.then_this"
+            notes.append(t(key, lang, prompt=cap(prompt, 80), cost=price))
+        if ran:
             view = await self.s.project_view(project, link=True)  # its name as it is now (named on accept)
             name = view.name if view is not None and view.name else project.name or project.id
+            working = [] if earlier else [t("agent.working", lang)]
             return GenerateOutput(
                 language=lang,
                 status="working",
                 action="agent",
-                reply="\n\n".join([*notes, *([note] if note else []), t("agent.working", lang)]),
-                next_steps=[t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=name)],
+                reply="\n\n".join([*notes, *([note] if note else []), *working]),
+                next_steps=[
+                    *earlier_steps,
+                    t("next.status_later_in", lang, seconds=AGENT_POLL_S, project=name),
+                ],
                 job_id=gen_id,
                 cost_note=note,
                 project=view,
@@ -405,7 +419,28 @@ class Turns:
         out.cost_note = note
         # The facts first; the note that this used the last credits goes with its cost, at the end.
         out.reply = "\n\n".join(p for p in [*notes, out.reply, *([note] if note else [])] if p)
+        out.next_steps = [*earlier_steps, *out.next_steps]
         return out
+
+    async def _told_first(self, waited: list[Generation], lang: Lang) -> tuple[list[str], list[str]]:
+        """The answers of this conversation's turns a new one waited for, not told yet: each
+        headed by its request, with its next steps (told here, status won't repeat them)."""
+        parts: list[str] = []
+        steps: list[str] = []
+        for busy in waited:
+            gen = self.s.store.generation(busy.id)
+            if gen is None or gen.delivered or gen.status is TurnState.RUNNING:
+                continue
+            if gen.client is not None and gen.client != CLIENT.get():
+                continue  # another conversation's request: its answer is its own
+            try:
+                out = await self.deliver(gen.id, lang)
+            except TurnFailed as failed:
+                out = failed.out
+            parts.append(t("agent.earlier_done", lang, prompt=cap(gen.prompt, 80)))
+            parts.append(out.reply)
+            steps.extend(out.next_steps)
+        return parts, steps
 
     async def _before(self, project: Project) -> tuple[SessionState | None, float | None]:
         """The timeline and balance before a turn, read side by side (to report changes and cost)."""
