@@ -225,7 +225,7 @@ async def test_a_request_sent_after_one_still_running_leads_with_the_earlier_ans
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         await ask(client, "generate", {"prompt": "make a 10 second video"})
-        gate = sim.hold("run_sse")
+        gate = sim.hold("run_sse", during_call=True)  # let go while the second call waits
         try:
             first = await ask(client, "generate", {"prompt": FIRST})
             assert first["status"] == "working", first

@@ -110,7 +110,7 @@ def test_a_video_described_by_what_it_shows_is_found(
         (MUG, "把海边那张放最后"),  # a photo, no video described
         (TRIP, "旅行那个视频音乐换成钢琴"),  # the current one's own words
         (RENO, "刚才那个视频改成竖屏"),  # by time, not by what it shows
-        (RENO, "蓝色那个视频改成竖屏"),  # fits no project: nothing to tell
+        (RENO, "婚礼那个视频改成竖屏"),  # fits no project: nothing to tell
     ],
 )
 def test_a_description_the_current_video_fits_or_none_fits_is_not_held(current: Project, prompt: str) -> None:
