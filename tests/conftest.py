@@ -346,12 +346,20 @@ def requests_to(sim: Simulator, route: str) -> list[dict[str, Any]]:
     return sim.requests(route)
 
 
+def photo_files(folder: Path, *names: str) -> list[str]:
+    """Small JPEG-looking files of these names in ``folder``, to upload: their paths."""
+    paths = []
+    for name in names:
+        path = folder / name
+        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
+        paths.append(str(path))
+    return paths
+
+
 @pytest.fixture
 def image(tmp_path: Path) -> Path:
     """A small JPEG-looking file to upload."""
-    path = tmp_path / "beach.jpg"
-    path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-    return path
+    return Path(photo_files(tmp_path, "beach.jpg")[0])
 
 
 async def call(client: Client, tool: str, args: dict[str, Any] | None = None, **kw: Any) -> CallToolResult:

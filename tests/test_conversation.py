@@ -24,7 +24,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import requests_to, text
+from .conftest import photo_files, requests_to, text
 
 # Real prices (the free-credit story is its own test); the turns and renders themselves are
 # quick: where one must outlast a call, a gate holds it.
@@ -94,11 +94,7 @@ async def test_a_whole_sitting_stays_true(
     settings: Settings, sim: Simulator, tmp_path: Path, lang: str
 ) -> None:
     words = PROMPTS[lang]
-    photos = []
-    for name in ("beach", "forest", "city"):
-        path = tmp_path / f"{name}.jpg"
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        photos.append(str(path))
+    photos = photo_files(tmp_path, "beach.jpg", "forest.jpg", "city.jpg")
     token, _ = sim.state.register_user(credits=1000)
     # A tool's budget as short as leaves a call's own reads ample room: each held turn or render
     # costs one call's wait (0.65 s of it), not its simulated length.

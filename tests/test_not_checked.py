@@ -21,19 +21,14 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.tools import create_server
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask, export_done, requests_to
+from .conftest import ask, export_done, photo_files, requests_to
 
 pytestmark = pytest.mark.anyio
 
 
 @pytest.fixture
 def photos(tmp_path: Path) -> list[str]:
-    paths = []
-    for name in ("sunrise.jpg", "forest.jpg", "beach.jpg"):
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        paths.append(str(path))
-    return paths
+    return photo_files(tmp_path, "sunrise.jpg", "forest.jpg", "beach.jpg")
 
 
 def told(out: dict[str, Any]) -> str:

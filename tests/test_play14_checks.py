@@ -20,18 +20,9 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask
+from .conftest import ask, photo_files
 
 pytestmark = pytest.mark.anyio
-
-
-def photos(tmp_path: Path, *names: str) -> list[str]:
-    paths = []
-    for name in names:
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        paths.append(str(path))
-    return paths
 
 
 def told(out: dict[str, Any]) -> str:
@@ -74,7 +65,7 @@ def told(out: dict[str, Any]) -> str:
 async def test_a_request_the_timeline_already_has_is_told_as_already_as_asked(
     rich: Client, tmp_path: Path, first: str, again: str, already: str, item: str
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, "sunrise.jpg", "forest.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "sunrise.jpg", "forest.jpg")})
     if "20%" in first:  # a video with music first, then its volume set
         await ask(rich, "generate", {"prompt": "Make a 20-second video with calm piano music"})
     done = await ask(rich, "generate", {"prompt": first})
@@ -128,7 +119,7 @@ def test_a_volume_level_is_met_within_two_points_and_the_level_found_is_said(pro
 async def test_a_clip_order_asked_for_is_checked_against_the_video_track(
     rich: Client, tmp_path: Path, names: tuple[str, str], prompt: str, unmet: str
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, *names)})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, *names)})
     await ask(rich, "generate", {"prompt": "Make a 15-second square video"})
     out = await ask(rich, "generate", {"prompt": prompt})
     video = next(tr for tr in (await ask(rich, "status"))["timeline"]["tracks"] if tr["kind"] == "video")
@@ -141,7 +132,7 @@ async def test_a_clip_order_asked_for_is_checked_against_the_video_track(
 async def test_a_clip_order_met_is_as_asked_and_an_unknown_clip_stays_not_checked(
     rich: Client, tmp_path: Path
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, "city-lights.jpg", "beach.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "city-lights.jpg", "beach.jpg")})
     await ask(rich, "generate", {"prompt": "Make a 15-second square video"})
     out = await ask(rich, "generate", {"prompt": "put the city lights photo first"})
     assert out["as_asked"] == ["the video starts with “city-lights”"], out
@@ -173,7 +164,7 @@ async def test_a_clip_order_met_is_as_asked_and_an_unknown_clip_stays_not_checke
 async def test_a_style_word_shared_with_the_track_is_not_a_match(
     rich: Client, tmp_path: Path, prompt: str, unchecked: str
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, "city-lights.jpg", "beach.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "city-lights.jpg", "beach.jpg")})
     if prompt.startswith("change"):
         await ask(rich, "generate", {"prompt": "Make a 15-second square video with calm piano music"})
     out = await ask(rich, "generate", {"prompt": prompt})
@@ -210,7 +201,7 @@ async def test_a_style_word_shared_with_the_track_is_not_a_match(
 async def test_a_quoted_name_is_one_ask_and_shown_as_the_title_is_no_alarm(
     rich: Client, tmp_path: Path, prompt: str, name: str, unchecked: list[str]
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, "forest.jpg", "sunrise.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "forest.jpg", "sunrise.jpg")})
     out = await ask(rich, "generate", {"prompt": prompt})
     assert out["project"]["name"] == name, out["project"]
     assert out["not_checked"] == unchecked, out["not_checked"]

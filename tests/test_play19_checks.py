@@ -26,7 +26,7 @@ from ai_video_music.timeline import Segment, Timeline, Track
 from ai_video_music.turns import compare
 from ai_video_music.unchecked import music_other, not_checked, styles_asked
 
-from .conftest import ask, export_done, kinds
+from .conftest import ask, export_done, kinds, photo_files
 
 
 def timeline(
@@ -207,11 +207,7 @@ def test_the_record_of_a_clip_asked_for_says_it_was_used_and_never_unchecked() -
 
 
 async def three_photos(rich: Client, tmp_path: Path) -> None:
-    files = []
-    for name in ("sunrise.jpg", "beach.jpg", "forest.jpg"):
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        files.append(str(path))
+    files = photo_files(tmp_path, "sunrise.jpg", "beach.jpg", "forest.jpg")
     await ask(rich, "upload", {"files": files, "new_project": True})
 
 

@@ -18,7 +18,7 @@ from mcp import Client
 from ai_video_music.asked import files_asked, files_wanted, read, unmet, withdrawal
 from ai_video_music.unchecked import not_checked
 
-from .conftest import ask, export_done
+from .conftest import ask, export_done, photo_files
 from .test_play19_checks import timeline
 
 FOUR = ("sunrise.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
@@ -120,11 +120,7 @@ F3_PROMPT = (
 
 
 async def photos(rich: Client, tmp_path: Path, names: tuple[str, ...] = FOUR) -> list[str]:
-    files = []
-    for name in names:
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        files.append(str(path))
+    files = photo_files(tmp_path, *names)
     await ask(rich, "upload", {"files": files, "new_project": True})
     return files
 
@@ -176,12 +172,7 @@ async def test_named_photos_left_off_and_the_ai_scene_kept_are_not_as_asked(
     out = await ask(
         rich, "generate", {"prompt": "make a 12 second video of a sunrise run", "new_project": True}
     )
-    files = []
-    for name in ("forest.jpg", "sunrise.jpg"):
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        files.append(str(path))
-    await ask(rich, "upload", {"files": files})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "forest.jpg", "sunrise.jpg")})
     out = await ask(rich, "generate", {"prompt": F2_PROMPT})
     said = " ".join(out["not_as_asked"])
     assert "“forest.jpg”, “sunrise.jpg” on the video, but they are on no track" in said, out

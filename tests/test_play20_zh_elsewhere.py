@@ -20,7 +20,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 
-from .conftest import ask, requests_to
+from .conftest import ask, photo_files, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -79,15 +79,6 @@ def test_a_text_being_added_is_no_edit_of_an_existing_one() -> None:
     assert edited_texts("change 'Old' to 'New'") == []  # two quotes in one clause: not judged
 
 
-def _photos(tmp_path: Path, *names: str) -> list[str]:
-    out = []
-    for name in names:
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        out.append(str(path))
-    return out
-
-
 async def _made(client: Client, files: list[str], prompt: str, *, new: bool) -> dict[str, Any]:
     await ask(client, "upload", {"files": files, "new_project": new})
     made = await ask(client, "generate", {"prompt": prompt, "accept_cost": True})
@@ -102,13 +93,13 @@ async def test_an_edit_for_the_other_video_is_held_free_naming_both(
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         promo = await _made(
             client,
-            _photos(tmp_path, "city-lights.jpg", "beach.jpg", "sunrise.jpg"),
+            photo_files(tmp_path, "city-lights.jpg", "beach.jpg", "sunrise.jpg"),
             "做个10秒的竖版宣传片 标题写「毛孩子SPA宠物美容」",
             new=False,
         )
         dog = await _made(
             client,
-            _photos(tmp_path, "forest.jpg", "sunrise.jpg"),
+            photo_files(tmp_path, "forest.jpg", "sunrise.jpg"),
             "做个10秒的视频 字幕「洗澡前」放开头",
             new=True,
         )

@@ -36,7 +36,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 
-from .conftest import ask, balance, export_done, requests_to
+from .conftest import ask, balance, export_done, photo_files, requests_to
 
 pytestmark = pytest.mark.anyio
 
@@ -67,15 +67,6 @@ WORDS = {
     ],
     MUG2.id: ["杯子方形版 1:1 15秒 红色的放第一个 标题「秋冬新品马克杯」 音乐音量20%"],
 }
-
-
-def _photos(tmp_path: Path, *names: str) -> list[str]:
-    out = []
-    for name in names:
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        out.append(str(path))
-    return out
 
 
 # --- F1: a video described by what it shows ---------------------------------------------------------
@@ -123,11 +114,13 @@ async def test_the_cup_video_asked_in_the_renovation_project_is_held_free_naming
     """F1 call A, through the tools: held, nothing sent or charged, both videos named, in the
     user's own words ("杯子那个视频"), never "this request speaks of 秋冬新品马克杯"."""
     await ask(
-        rich, "upload", {"files": _photos(tmp_path, "mug-red.jpg", "mug-blue.jpg"), "new_project": True}
+        rich, "upload", {"files": photo_files(tmp_path, "mug-red.jpg", "mug-blue.jpg"), "new_project": True}
     )
     mug = await ask(rich, "generate", {"prompt": "用这几张杯子图做个竖屏视频 10秒 标题叫「秋冬新品马克杯」"})
     await ask(
-        rich, "upload", {"files": _photos(tmp_path, "客厅装修前.jpg", "客厅装修后.jpg"), "new_project": True}
+        rich,
+        "upload",
+        {"files": photo_files(tmp_path, "客厅装修前.jpg", "客厅装修后.jpg"), "new_project": True},
     )
     reno = await ask(rich, "generate", {"prompt": "做个装修前后对比 叫「客厅改造」 方形 10秒"})
     mug_name, reno_name = mug["project"]["name"], reno["project"]["name"]
@@ -167,9 +160,11 @@ def test_a_file_only_another_project_holds_is_said_as_that(prompt: str, lang_wor
 async def test_a_hold_for_a_file_quotes_the_file_not_a_project_name_never_said(
     rich: Client, sim: Simulator, tmp_path: Path
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "beach.jpg", "sunrise.jpg"), "new_project": True})
+    await ask(
+        rich, "upload", {"files": photo_files(tmp_path, "beach.jpg", "sunrise.jpg"), "new_project": True}
+    )
     trip = await ask(rich, "generate", {"prompt": "做个横屏的旅行vlog 叫「厦门三日」 10秒"})
-    await ask(rich, "upload", {"files": _photos(tmp_path, "mug-red.jpg"), "new_project": True})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "mug-red.jpg"), "new_project": True})
     mug = await ask(rich, "generate", {"prompt": "做个方形的视频 10秒"})
     sent = len(requests_to(sim, "run_sse"))
     out = await ask(rich, "generate", {"prompt": "音乐调到20% 把beach.jpg放最后"})
@@ -227,7 +222,7 @@ def test_a_question_without_a_question_mark_is_a_side_question(prompt: str, ques
 async def test_a_licence_question_inside_an_edit_is_said_passed_on_with_our_fact(
     rich: Client, sim: Simulator, tmp_path: Path, prompt: str, passed: str, unanswered: str, licence: str
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "mug-red.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "mug-red.jpg")})
     await ask(rich, "generate", {"prompt": "做个6秒的视频，配点音乐"})
     out = await ask(rich, "generate", {"prompt": prompt})
     assert out["status"] == "done" and len(requests_to(sim, "run_sse")) == 2, out
@@ -256,7 +251,7 @@ async def test_a_licence_question_inside_an_edit_is_said_passed_on_with_our_fact
 async def test_a_licence_question_at_zero_credits_says_our_fact_then_the_cost_of_asking(
     rich: Client, sim: Simulator, tmp_path: Path, prompt: str, licence: str, cost: str
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "mug-red.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "mug-red.jpg")})
     await ask(rich, "generate", {"prompt": "做个6秒的视频"})
     sim.state.set_credits(0)
     sent = len(requests_to(sim, "run_sse"))
@@ -293,7 +288,7 @@ async def test_a_licence_question_at_zero_credits_says_our_fact_then_the_cost_of
 async def test_a_file_saved_before_later_edits_is_never_said_to_keep_the_replaced_version(
     rich: Client, tmp_path: Path, first: str, edit: str, second: str, never: str, older: str
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "sunrise.jpg", "beach.jpg", "forest.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "sunrise.jpg", "beach.jpg", "forest.jpg")})
     await ask(rich, "generate", {"prompt": first})
     saved = await export_done(rich)
     name = Path(str(saved["path"])).name
@@ -324,7 +319,7 @@ async def _lied(rich: Client, sim: Simulator, prompt: str, **more: Any) -> dict[
 async def test_an_earlier_request_sent_twice_is_listed_once(
     rich: Client, sim: Simulator, tmp_path: Path
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "sunrise.jpg", "beach.jpg", "city-lights.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "sunrise.jpg", "beach.jpg", "city-lights.jpg")})
     await ask(rich, "generate", {"prompt": "做个横屏的视频 10秒"})
     await _lied(rich, sim, F12_FIRST)
     await _lied(rich, sim, F12_FIRST, accept_cost=True)
@@ -344,7 +339,7 @@ async def test_an_earlier_request_sent_twice_is_listed_once(
 async def test_an_earlier_request_taken_back_or_asked_again_is_not_listed_again(
     rich: Client, sim: Simulator, tmp_path: Path, later: str
 ) -> None:
-    await ask(rich, "upload", {"files": _photos(tmp_path, "sunrise.jpg", "beach.jpg", "city-lights.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "sunrise.jpg", "beach.jpg", "city-lights.jpg")})
     await ask(rich, "generate", {"prompt": "做个横屏的视频 10秒"})
     await _lied(rich, sim, F12_FIRST)
     await _lied(rich, sim, F12_FIRST, accept_cost=True)
@@ -370,7 +365,7 @@ async def test_an_export_says_the_size_of_the_file_it_saved(
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        await ask(client, "upload", {"files": _photos(tmp_path, "sunrise.jpg")})
+        await ask(client, "upload", {"files": photo_files(tmp_path, "sunrise.jpg")})
         await ask(client, "generate", {"prompt": "做个6秒的视频 不要音乐"})
         out = await export_done(client)
         size = Path(str(out["path"])).stat().st_size

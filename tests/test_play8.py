@@ -19,18 +19,9 @@ from ai_video_music.messages import CATALOGUE
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, requests_to
+from .conftest import ask, photo_files, requests_to
 
 pytestmark = [pytest.mark.anyio, pytest.mark.priced]
-
-
-def photos(tmp_path: Path, *names: str) -> list[str]:
-    paths = []
-    for name in names:
-        path = tmp_path / name
-        path.write_bytes(b"\xff\xd8\xff" + b"\0" * 500)
-        paths.append(str(path))
-    return paths
 
 
 # --- 1. cancel: the running request first; the project of one never sent stays ------------------
@@ -124,7 +115,7 @@ async def test_cancelling_a_request_never_sent_says_its_project_stays_current_wi
 ) -> None:
     token, _ = sim.state.register_user(credits=0)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "city-lights.jpg")})
         assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "cannot_run"
         out = await ask(client, "generate", {"prompt": cancel})
     assert out["project"]["current"] is True
@@ -155,7 +146,7 @@ async def test_a_quoted_title_names_the_project_when_refused_and_after_it_runs(
 ) -> None:
     token, _ = sim.state.register_user(credits=0)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        up = await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        up = await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "city-lights.jpg")})
         default = up["project"]["name"]
         refused = await ask(client, "generate", {"prompt": prompt})
         assert refused["status"] == "cannot_run" and refused["project"]["name"] == name
@@ -176,7 +167,7 @@ async def test_a_quoted_title_names_the_project_when_refused_and_after_it_runs(
 async def test_a_quoted_title_names_a_project_whose_first_request_runs(
     rich: Client, tmp_path: Path, prompt: str
 ) -> None:
-    await ask(rich, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "beach.jpg", "city-lights.jpg")})
     done = await ask(rich, "generate", {"prompt": prompt})
     name = "Croissant Day" if "Croissant" in prompt else "母亲节特惠"
     assert done["status"] == "done" and done["project"]["name"] == name
@@ -288,7 +279,9 @@ async def test_as_asked_lists_what_landed_as_asked_on_the_answer_that_delivers_i
     async with Client(
         create_server(dataclasses.replace(settings, token=token, tool_budget=budget))
     ) as client:
-        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg", "forest.jpg")})
+        await ask(
+            client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "city-lights.jpg", "forest.jpg")}
+        )
         if via == "generate":
             out = await ask(client, "generate", {"prompt": prompt})
             found = out["as_asked"]
@@ -322,7 +315,7 @@ async def test_an_empty_timeline_states_no_frame_as_the_videos(
 ) -> None:
     token, _ = sim.state.register_user(credits=0)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
-        await ask(client, "upload", {"files": photos(tmp_path, "beach.jpg", "city-lights.jpg")})
+        await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "city-lights.jpg")})
         assert (await ask(client, "generate", {"prompt": prompt}))["status"] == "cannot_run"
         st = await ask(client, "status")
     view = st["timeline"]
