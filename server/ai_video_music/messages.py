@@ -2480,6 +2480,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "was sent; try again, on a better connection or with fewer files.",
         "文件传得太慢（每秒不到 {kb} KB），上传已停止，什么都没有发送。请换个更好的网络或减少文件后重试。",
     ),
+    "hosted.upload.gave_way": (
+        "Others were waiting and your upload was arriving the slowest here, so it was stopped to let "
+        "them in. Nothing was sent; try again in a minute, on a better connection or with fewer "
+        "files: this page still works.",
+        "有人在等待，而您的上传在这里传得最慢，所以已停止以让他们先上传。什么都没有发送；请一分钟后重试，"
+        "换个更好的网络或减少文件：此页面仍然有效。",
+    ),
     "hosted.upload.one_at_a_time": (
         "Another upload of yours is still arriving here; send this one when it has finished.",
         "您的另一个上传仍在进行中；请等它完成后再发送这个。",

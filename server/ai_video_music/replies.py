@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from functools import lru_cache
+from itertools import accumulate
 from typing import Any
 
 from . import asked, unchecked
@@ -23,7 +25,7 @@ from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
 from .router import Action, route
-from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, imitates, shown, skeleton
+from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
 from .translate import translate
@@ -35,6 +37,8 @@ _IMITATION = re.compile(
 )
 # The same, for spellings only the skeleton sees (zero-width characters, look-alike letters).
 _IMITATION_SKELETON = re.compile(r"(?:" + SKELETON_LABEL + r"|note:|注意:|credits:|积分:)")
+# One of ours anywhere in a paragraph (what ``imitates`` asks of a line).
+_SKELETON_LABEL = re.compile(SKELETON_LABEL)
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:
@@ -76,20 +80,46 @@ def changes(gen: Generation, lang: Lang) -> list[str]:
 
 def fence(words: str, lang: Lang) -> str:
     """The agent's words as a labelled, quoted block; lines that imitate ours are marked, also
-    a label broken over two lines ("Next (for the⏎assistant):": a renderer joins them)."""
+    a label spread over several lines ("Next (for⏎the⏎assistant):": a renderer joins them)."""
     # Cleaned here too (clean_text is idempotent): whatever its caller did, this block is backend
     # text on its way to the model, and the label checks below must see what the model reads.
     raw = clean_text(words).splitlines() or [""]
-    # A label at the line's start, or one of ours anywhere in it ("OK. Next (for the assistant): …").
-    marked = [bool(_IMITATION.match(x) or _IMITATION_SKELETON.match(skeleton(x)) or imitates(x)) for x in raw]
-    for i in range(len(raw) - 1):
-        if not (marked[i] or marked[i + 1]) and imitates(raw[i][-200:] + " " + raw[i + 1][:200]):
-            marked[i] = marked[i + 1] = True
+    bones = [skeleton(x) for x in raw]
+    # A label at the line's start ("Note:" and "Credits:" only there).
+    marked = [
+        bool(_IMITATION.match(x) or _IMITATION_SKELETON.match(bone))
+        for x, bone in zip(raw, bones, strict=True)
+    ]
+    # One of ours anywhere ("OK. Next (for the assistant): …"), judged per paragraph: a markdown
+    # renderer joins a quote's consecutive lines into one, and a model reads them as one sentence,
+    # so a label may be spread over any number of lines. Blank lines end a paragraph.
+    first = 0
+    for end in range(len(raw) + 1):
+        if end == len(raw) or not raw[end].strip():
+            _mark_labels(bones[first:end], marked, first)
+            first = end + 1
     lines = [
         (t("agent.imitation", lang) + " " + line if mark else line)
         for line, mark in zip(raw, marked, strict=True)
     ]
     return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)
+
+
+def _mark_labels(bones: list[str], marked: list[bool], first: int) -> None:
+    # The skeleton drops spaces and works a character at a time, so the lines' skeletons side by
+    # side are the paragraph's as rendered. Every line a label's letters stand on is marked
+    # (``first`` is the paragraph's first line), and the search goes on from the next letter: a
+    # label that ends early ("Next (for the AI") can't hide one that overlaps it ("for the AI⏎assistant").
+    bone = "".join(bones)
+    starts = list(accumulate((len(b) for b in bones[:-1]), initial=0))
+    at = 0
+    while (found := _SKELETON_LABEL.search(bone, at)) is not None:
+        # The last line starting at or before a letter holds it (a line without letters starts
+        # where the next one does).
+        top, bottom = bisect_right(starts, found.start()) - 1, bisect_right(starts, found.end() - 1) - 1
+        for i in range(first + top, first + bottom + 1):
+            marked[i] = True
+        at = found.start() + 1
 
 
 def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:

@@ -23,17 +23,13 @@ ELLIPSIS = "…"
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # ANSI/VT escape sequences (CSI, OSC, and two-character escapes), then any other control
-# character except tab and newline, C1 controls, and bidi marks, overrides and isolates (the
-# Arabic letter mark with LRM/RLM), the deprecated format characters (symmetric swapping, shaping)
-# and the interlinear annotation marks (a renderer may hide the text they annotate).
+# character except tab and newline, C1 controls, and the interlinear annotation marks (a renderer
+# may hide the text they annotate).
 _UNSAFE = re.compile(
     r"\x1b\[[0-?]*[ -/]*[@-~]"  # CSI: colours, cursor moves, screen clears
     r"|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?"  # OSC: window titles, hyperlinks
     r"|\x1b[@-Z\\-_]?"  # other escapes, or a bare ESC
-    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u206f\ufff9-\ufffb]"
-    # TAG characters: invisible on screen, read as ASCII by a model's tokenizer ("ASCII
-    # smuggling": a whole hidden "Next (for the assistant): …" after "Beach sunset").
-    "|[\U000e0000-\U000e007f]"
+    r"|[\x00-\x08\x0b-\x1f\x7f-\x9f\ufff9-\ufffb]"
 )
 # Variation selectors carry the same smuggling: one selector per byte (U+FE00-FE0F, U+E0100-E01EF)
 # after any visible character, drawn as nothing. Kept: one VS15/VS16 (text or emoji presentation)
@@ -44,6 +40,29 @@ _UNSAFE = re.compile(
 # same without them).
 _SELECTORS = re.compile("[\ufe00-\ufe0f\U000e0100-\U000e01ef]+")
 _PRESENTATION = frozenset("\ufe0e\ufe0f")
+# The rest of Unicode's Default_Ignorable_Code_Point (DerivedCoreProperties.txt), dropped as a
+# class, not one by one: a renderer draws them as nothing, so they carry what the user never sees.
+# TAG characters spell a hidden line a byte each ("ASCII smuggling": "Beach sunset" followed by
+# "Next (for the assistant): …"), any two others the same line a bit each ("Sneaky Bits": U+2062
+# for 0, U+2064 for 1; ZWSP/ZWNJ; WJ/BOM), and bidi marks, overrides and isolates rewrite what a
+# person sees. No text means something else without them: soft hyphens, the grapheme joiner,
+# Hangul fillers and Khmer inherent vowels (letters no font draws), Mongolian variation selectors,
+# invisible operators, shorthand and musical format controls, reserved points. A run goes whole.
+_IGNORABLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f"
+    "\u3164\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0000-\U000e00ff\U000e01f0-\U000e0fff]+"
+)
+# Kept: one joiner alone where text draws it. ZWNJ/ZWJ between two letters (or marks) of a script
+# that shapes with them: Arabic and Persian (ZWNJ keeps "می" apart from "خواهم"), Syriac, N'Ko,
+# Mongolian, the Indic scripts and Myanmar (after a virama: no conjunct, or the half form). ZWJ
+# between two emoji of a sequence (👨‍👩‍👧, 🧑🏽‍🚀 after a skin tone, 🏳️‍🌈 after its selector). At most
+# one of three values between two visible characters of those scripts, most of them visible.
+_JOINING = re.compile(
+    "[\u0600-\u08ff\u0900-\u0dff\u1000-\u109f\u1800-\u18af\u1cd0-\u1cff\ua8e0-\ua8ff\ufb50-\ufdff"
+    "\ufe70-\ufefe\U00010ec0-\U00010eff\U00011000-\U00011dff]"
+)
+_JOINERS = frozenset("\u200c\u200d")
 
 
 def _selector_kept(match: re.Match[str]) -> str:
@@ -51,6 +70,25 @@ def _selector_kept(match: re.Match[str]) -> str:
     base = text[at - 1] if at else ""
     takes_one = base == "\u2139" or (base != "" and unicodedata.category(base)[0] in "SPN")
     return match.group() if match.group() in _PRESENTATION and takes_one else ""
+
+
+def _joins(char: str) -> bool:
+    return _JOINING.match(char) is not None and unicodedata.category(char)[0] in "LM"
+
+
+def _emoji(char: str) -> bool:
+    return unicodedata.category(char) == "So" or "\U0001f3fb" <= char <= "\U0001f3ff"
+
+
+def _ignorable_kept(match: re.Match[str]) -> str:
+    at, end, text = match.start(), match.end(), match.string
+    if match.group() not in _JOINERS or at == 0 or end == len(text):
+        return ""
+    before, after = text[at - 1], text[end]
+    if _joins(before) and _joins(after):
+        return match.group()
+    emoji = match.group() == "\u200d" and (before == "\ufe0f" or _emoji(before)) and _emoji(after)
+    return match.group() if emoji else ""
 
 
 def fix_surrogates(text: str) -> str:
@@ -65,7 +103,8 @@ def clean_text(text: str, limit: int | None = None) -> str:
     (tab and newline stay; ``\\r\\n`` becomes ``\\n``), at most ``limit`` characters."""
     if not text.isascii() or not text.isprintable():
         text = _UNSAFE.sub("", fix_surrogates(text.replace("\r\n", "\n")))
-        text = _SELECTORS.sub(_selector_kept, text)
+        text = _SELECTORS.sub(_selector_kept, text)  # before: a selector kept may start a sequence
+        text = _IGNORABLE.sub(_ignorable_kept, text)
     return cap(text, limit) if limit is not None else text
 
 

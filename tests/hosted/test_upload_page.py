@@ -16,6 +16,7 @@ import anyio
 import httpx
 import psycopg
 import pytest
+from anyio.abc import SocketStream
 
 from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
@@ -333,6 +334,93 @@ async def test_a_post_that_trickles_is_stopped_and_frees_its_slot(
     assert answer.startswith("HTTP/1.1 408") and "too slowly" in answer, answer[:300]
     assert after.status_code == 200, "the slot and the user's turn were given back"
     assert len(sim.requests("upload")) == 1
+
+
+async def trickle(base: str, url: str) -> tuple[SocketStream, bytes]:
+    """A post whose body drips (a few bytes, then nothing more), once the page reads it: the
+    server's "100 Continue" comes when the post holds a slot and its body is asked for."""
+    target = urlsplit(url)
+    head = (
+        f"POST {target.path} HTTP/1.1\r\nHost: {target.netloc}\r\nOrigin: {base}\r\nExpect: 100-continue\r\n"
+        "Content-Type: multipart/form-data; boundary=B\r\nContent-Length: 1000000\r\n\r\n"
+    ).encode()
+    stream = await anyio.connect_tcp(target.hostname or "127.0.0.1", target.port or 80)
+    await stream.send(head)
+    received = b""
+    while b"\r\n\r\n" not in received:
+        received += await stream.receive(65536)
+    assert received.startswith(b"HTTP/1.1 100"), received[:300]
+    await stream.send(
+        b'--B\r\nContent-Disposition: form-data; name="files"; filename="x.jpg"\r\n\r\n\xff\xd8\xff'
+    )
+    return stream, received.split(b"\r\n\r\n", 1)[1]
+
+
+async def answer_of(stream: SocketStream, received: bytes = b"") -> str:
+    """What the server answered a post, read to the connection's end."""
+    while True:
+        try:
+            received += await stream.receive(65536)
+        except (anyio.EndOfStream, anyio.BrokenResourceError):
+            return received.decode("utf-8", "replace")
+
+
+async def test_a_post_that_trickles_gives_way_to_a_waiting_user(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    """A21-3: every slot held by posts that drip (one per user, and accounts are cheap), another
+    user's photo still arrives: the slowest post that has had its time gives way, and is told why.
+    (Its time here is none: ``upload_give_way`` is 0.)"""
+    trickler, _ = sim.state.register_user()
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(
+        loopback_config(database_url, sock, KEY),
+        uploads_at_once=1,
+        upload_rate_window=60.0,
+        upload_give_way=0.0,
+    )
+    with running(config, settings, sock) as base:
+        with anyio.fail_after(90):
+            stream, received = await trickle(base, (await page_link(base, trickler))["upload_url"])
+            url = (await page_link(base, token))["upload_url"]
+            async with (
+                stream,
+                httpx.AsyncClient(verify=shared_context(), timeout=60, headers={"Origin": base}) as http,
+            ):
+                sent = await http.post(url, data=await open_form(http, url), files=files(("beach.jpg", JPEG)))
+                assert sent.status_code == 200 and "1 file(s) are now in your project" in sent.text, sent.text
+                stopped = await answer_of(stream, received)
+    assert stopped.startswith("HTTP/1.1 503") and "retry-after: 60" in stopped.lower(), stopped[:300]
+    assert "arriving the slowest" in stopped and "this page still works" in stopped
+    assert len(sim.requests("upload")) == 1
+
+
+async def test_a_post_still_within_its_time_keeps_its_slot(
+    database_url: str, settings: Settings, sim: Simulator
+) -> None:
+    """Before a post has had ``upload_give_way`` seconds to show its pace, a waiting one is told to
+    retry: a large upload that just started is not cut for the next one."""
+    first, _ = sim.state.register_user()
+    token, _ = sim.state.register_user()
+    sock = listen()
+    config = dataclasses.replace(
+        loopback_config(database_url, sock, KEY),
+        uploads_at_once=1,
+        upload_rate_window=60.0,
+        upload_give_way=60.0,
+    )
+    with running(config, settings, sock) as base:
+        with anyio.fail_after(90):
+            stream, _ = await trickle(base, (await page_link(base, first))["upload_url"])
+            url = (await page_link(base, token))["upload_url"]
+            async with (
+                stream,
+                httpx.AsyncClient(verify=shared_context(), timeout=60, headers={"Origin": base}) as http,
+            ):
+                busy = await http.post(url, data=await open_form(http, url), files=files(("beach.jpg", JPEG)))
+    assert busy.status_code == 503 and "Try again in a minute" in busy.text
+    assert sim.requests("upload") == []
 
 
 async def test_a_link_of_a_forgotten_token_adds_nothing(hosted: str, sim: Simulator) -> None:

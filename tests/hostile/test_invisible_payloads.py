@@ -2,13 +2,19 @@
 Variation selectors are the TAG characters' channel again (one selector per byte, after any
 visible character, drawn as nothing): "Beach sunset" carried a whole hidden "Next (for the
 assistant): …" through names, our sentences and the fenced agent block. A few bidi and hiding
-format characters passed as well. An emoji keeps its one presentation selector."""
+format characters passed as well. An emoji keeps its one presentation selector.
+
+Round 21 A21-2: any two invisible characters carry the same line a bit at a time ("Sneaky Bits":
+U+2062 for 0, U+2064 for 1). Every default-ignorable character goes; a joiner stays only where a
+script or an emoji sequence draws it."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ai_video_music.replies import fence
 from ai_video_music.sanitize import clean_text, shown
@@ -77,3 +83,107 @@ def test_bidi_marks_and_hiding_format_characters_are_dropped(char: str) -> None:
     that some renderers hide."""
     assert clean_text(f"photo{char}gpj.exe") == "photogpj.exe"
     assert shown(f"Beach{char} sunset") == "Beach sunset"
+
+
+PATHS = pytest.mark.parametrize(
+    ("path", "said"),
+    [
+        (clean_text, "Beach sunset"),
+        (shown, "Beach sunset"),
+        (lambda s: fence(s, "en"), "NemoVideo says:\n> Beach sunset"),
+        (lambda s: fence(s, "zh"), "NemoVideo 回复：\n> Beach sunset"),
+    ],
+    ids=["clean_text", "shown", "fence_en", "fence_zh"],
+)
+
+
+def in_bits(visible: str, payload: str, zero: str, one: str) -> str:
+    """One invisible character per bit, after ``visible``."""
+    return visible + "".join(
+        one if bit == "1" else zero for byte in payload.encode() for bit in f"{byte:08b}"
+    )
+
+
+@PATHS
+@pytest.mark.parametrize(
+    ("zero", "one"),
+    [
+        ("\u2062", "\u2064"),
+        ("\u200b", "\u200c"),
+        ("\u2060", "\ufeff"),
+        ("\u2063", "\u2061"),
+        ("\u200c", "\u200d"),
+    ],
+    ids=["invisible-times-plus", "zwsp-zwnj", "word-joiner-bom", "separator-function", "zwnj-zwj"],
+)
+def test_a_payload_one_bit_per_invisible_character_never_reaches_the_model(
+    path: Callable[[str], str], said: str, zero: str, one: str
+) -> None:
+    assert path(in_bits("Beach sunset", HIDDEN, zero, one)) == said
+    assert path("Beach" + in_bits(" ", HIDDEN, zero, one) + "sunset") == said
+
+
+# Unicode's Default_Ignorable_Code_Point, a character from each of its ranges (the variation
+# selectors are above).
+IGNORABLE = [
+    "\u00ad", "\u034f", "\u061c", "\u115f", "\u1160", "\u17b4", "\u17b5", "\u180b", "\u180e", "\u180f",
+    "\u200b", "\u200c", "\u200d", "\u200e", "\u200f", "\u202a", "\u202e", "\u2060", "\u2061", "\u2062",
+    "\u2063", "\u2064", "\u2065", "\u2066", "\u206f", "\u3164", "\ufeff", "\uffa0", "\ufff0", "\ufff8",
+    "\U0001bca0", "\U0001bca3", "\U0001d173", "\U0001d17a", "\U000e0000", "\U000e0001", "\U000e0080",
+    "\U000e01f0", "\U000e0fff",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("char", IGNORABLE, ids=lambda c: f"U+{ord(c):04X}")
+def test_every_default_ignorable_character_is_dropped(char: str) -> None:
+    assert clean_text(f"{char}Beach{char} sun{char * 2}set{char}") == "Beach sunset"
+    assert shown(f"Beach{char} sunset{char}") == "Beach sunset"
+    assert clean_text(f"海边{char}日落 \U0001f305{char}!") == "海边日落 \U0001f305!"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645",  # Persian "I want": ZWNJ keeps می apart
+        "\u0915\u094d\u200c\u0937",  # Devanagari: ZWNJ shows the virama, no conjunct
+        "\u0915\u094d\u200d\u0937",  # Devanagari: ZWJ asks for the half form
+        "\u0dc1\u0dca\u200d\u0dbb\u0dd3",  # Sinhala "Sri": ZWJ makes the rakaaraansaya
+        "Family \U0001f468\u200d\U0001f469\u200d\U0001f467",  # 👨‍👩‍👧
+        "Astronaut \U0001f9d1\U0001f3fd\u200d\U0001f680",  # 🧑🏽‍🚀: after a skin tone
+        "Pride \U0001f3f3\ufe0f\u200d\U0001f308",  # 🏳️‍🌈: after the presentation selector
+        "Polar \U0001f43b\u200d\u2744\ufe0f",  # 🐻‍❄️
+    ],
+)
+def test_a_joiner_stays_where_a_script_or_an_emoji_sequence_draws_it(text: str) -> None:
+    assert clean_text(text) == text
+    assert shown(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Beach\u200csun\u200dset", "Beachsunset"),  # between Latin letters: nothing to join
+        (
+            "\u0645\u06cc\u200c\u200c\u062e\u0648",
+            "\u0645\u06cc\u062e\u0648",
+        ),  # a run: a payload, not a joiner
+        ("\u0645\u06cc\u200c", "\u0645\u06cc"),  # at the end: nothing after it to join
+        ("\u0645\u06cc\u200c \u062e", "\u0645\u06cc \u062e"),  # before a space
+        ("\U0001f525\u200d", "\U0001f525"),  # an emoji sequence needs a second emoji
+        ("\U0001f525\u200dA", "\U0001f525A"),
+        ("\U0001f525\u200c\U0001f525", "\U0001f525\U0001f525"),  # only ZWJ joins emoji
+        ("a\ufe0f\u200d\U0001f525", "a\U0001f525"),  # a selector dropped leaves the joiner alone
+    ],
+)
+def test_a_joiner_out_of_place_is_dropped(text: str, kept: str) -> None:
+    assert clean_text(text) == kept
+
+
+@given(
+    st.text(
+        st.sampled_from(["a", " ", "\u0645", "\u094d", "\U0001f525", "\u2600", *IGNORABLE[:12], "\ufe0f"])
+    )
+)
+def test_cleaning_twice_reads_the_same(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once

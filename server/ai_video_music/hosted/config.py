@@ -176,10 +176,13 @@ class HostedConfig:
     upload_files: int = 20
     upload_file_mb: int = 200
     upload_total_mb: int = 400
-    uploads_at_once: int = 4  # per instance; more wait for a free slot, then are told to retry
+    uploads_at_once: int = 4  # per instance; more are told to retry, unless a slow post gives way
     # A post that trickles holds its slot: at least this many bytes a second over each window.
     upload_min_rate: int = 16 * 1024
     upload_rate_window: float = 30.0
+    # A post still arriving after this many seconds gives way to one that finds every slot taken,
+    # the slowest first (upload_page.UploadDesk._slot says why).
+    upload_give_way: float = 30.0
     # How long a request waits for a database connection before it is told to try again: long
     # enough to ride out a restart (a couple of seconds), short enough to answer within a call.
     database_wait: float = 5.0

@@ -63,6 +63,17 @@ class Limits:
 
 
 @dataclass
+class Arrived:
+    """How much of a post's body has arrived so far (the upload desk compares posts' paces)."""
+
+    started: float = field(default_factory=time.monotonic)
+    bytes: int = 0
+
+    def rate(self, now: float) -> float:
+        return self.bytes / max(now - self.started, 1e-3)
+
+
+@dataclass
 class SpooledFile:
     name: str
     file: IO[bytes]
@@ -198,9 +209,12 @@ class _Reader:
             await anyio.to_thread.run_sync(spooled.file.flush)
 
 
-async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[bytes]:
+async def _paced(
+    stream: AsyncIterator[bytes], limits: Limits, arrived: Arrived | None = None
+) -> AsyncIterator[bytes]:
     """The body's chunks, or :class:`FormRefusedError` (too slow) when it trickles: a window
-    with no byte at all, or fewer than the minimum rate's bytes."""
+    with no byte at all, or fewer than the minimum rate's bytes. Counted in ``arrived``."""
+    arrived = arrived or Arrived()
     chunks = stream.__aiter__()
     started = window_start = time.monotonic()
     window_bytes = body_bytes = 0
@@ -213,6 +227,7 @@ async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[
             return
         window_bytes += len(chunk)
         body_bytes += len(chunk)
+        arrived.bytes = body_bytes
         if body_bytes > limits.total_bytes + 64 * 1024:  # past the form's end too: every byte counts
             raise FormRefusedError(Refusal.TOO_BIG)
         if (now := time.monotonic()) - started > limits.most_seconds:
@@ -224,9 +239,9 @@ async def _paced(stream: AsyncIterator[bytes], limits: Limits) -> AsyncIterator[
         yield chunk
 
 
-async def read_form(request: Request, limits: Limits) -> ReceivedForm:
+async def read_form(request: Request, limits: Limits, arrived: Arrived | None = None) -> ReceivedForm:
     """The whole multipart form, or :class:`FormRefusedError` as soon as a limit is passed.
-    The caller closes the returned form (its spooled files)."""
+    The caller closes the returned form (its spooled files). ``arrived`` counts the body's bytes."""
     declared = request.headers.get("content-length")
     # A form's own framing is small; a body declared bigger than the files may be is refused unread.
     if declared is not None and declared.isdigit() and int(declared) > limits.total_bytes + 64 * 1024:
@@ -238,7 +253,7 @@ async def read_form(request: Request, limits: Limits) -> ReceivedForm:
     reader = _Reader(limits)
     try:
         parser = MultipartParser(boundary, reader.callbacks())  # type: ignore[arg-type]
-        async for chunk in _paced(request.stream(), limits):
+        async for chunk in _paced(request.stream(), limits, arrived):
             parser.write(chunk)
             await reader.handle()
         parser.finalize()
@@ -250,5 +265,8 @@ async def read_form(request: Request, limits: Limits) -> ReceivedForm:
         reader.form.close()
         if type(err).__module__.startswith("python_multipart"):
             raise FormRefusedError(Refusal.MALFORMED) from None
+        raise
+    except BaseException:  # cancelled (the post gave way to a waiting one): its spool goes now
+        reader.form.close()
         raise
     return reader.form

@@ -11,7 +11,9 @@ next ``status`` tells what arrived, and the page says it at once.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import time
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -35,7 +37,7 @@ from .config import HostedConfig
 from .forms import CSRF_COOKIE, csrf_ok, csrf_token, same_origin
 from .page import Field, page_language, render
 from .store_pg_work import PgStore
-from .upload_form import FormRefusedError, Limits, ReceivedForm, Refusal, read_form
+from .upload_form import Arrived, FormRefusedError, Limits, ReceivedForm, Refusal, read_form
 from .upload_links import UPLOAD_PATH, Grant, LinkState, UploadLinks
 from .users import user_settings
 
@@ -64,6 +66,15 @@ def kind_problem(name: str, head: bytes, size: int, lang: Lang) -> str | None:
     return None
 
 
+@dataclass(eq=False)
+class _Reading:
+    """A post holding a slot while its body arrives: its pace, and how to stop it."""
+
+    arrived: Arrived = field(default_factory=Arrived)
+    scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
+    gave_way: bool = False
+
+
 @dataclass
 class UploadDesk:
     config: HostedConfig
@@ -75,6 +86,8 @@ class UploadDesk:
     slots: anyio.Semaphore = field(init=False)
     # Users with a post arriving here: one each, so one user's posts can't take every slot.
     arriving: set[str] = field(init=False, default_factory=set)
+    # Posts whose bodies are still arriving (not those already checked and on their way to NemoVideo).
+    reading: set[_Reading] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
         self.slots = anyio.Semaphore(self.config.uploads_at_once)
@@ -192,23 +205,32 @@ class UploadDesk:
             response = self._form(request, lang, secret, grant, alert=alert, status=429)
             response.headers["Retry-After"] = "30"
             return response
-        try:
-            self.slots.acquire_nowait()
-        except anyio.WouldBlock:
+        reading = _Reading()
+        if not await self._slot(reading):
             alert = t("hosted.upload.busy", lang)
             response = self._form(request, lang, secret, grant, alert=alert, status=503)
             response.headers["Retry-After"] = "60"
             return response
         self.arriving.add(grant.user_id)
         try:  # the slot is held until the spool is closed: it bounds the instance's spool
+            form: ReceivedForm | None = None
+            self.reading.add(reading)
             try:
-                form = await read_form(request, self.limits)
+                with reading.scope:
+                    form = await read_form(request, self.limits, reading.arrived)
             except FormRefusedError as err:
                 status = {Refusal.MALFORMED: 400, Refusal.TOO_SLOW: 408}.get(err.reason, 413)
                 alert = self._too_much(err, lang)
                 return self._form(request, lang, secret, grant, alert=alert, status=status)
             except ClientDisconnect:
                 return Response(status_code=400)  # no one is there to read an answer
+            finally:
+                self.reading.discard(reading)
+            if form is None:  # cancelled: it gave way to a waiting post (its spool is closed)
+                alert = t("hosted.upload.gave_way", lang)
+                response = self._form(request, lang, secret, grant, alert=alert, status=503)
+                response.headers["Retry-After"] = "60"
+                return response
             try:
                 return await self._checked_and_sent(request, lang, secret, grant, form)
             finally:
@@ -216,6 +238,40 @@ class UploadDesk:
         finally:
             self.arriving.discard(grant.user_id)
             self.slots.release()
+
+    async def _slot(self, reading: _Reading) -> bool:
+        """One of the instance's upload slots for ``reading``, or False (told to retry).
+
+        One post per user is not enough: accounts are cheap (a pasted token, a "Start free"),
+        and eight of them dripping uploads just above the minimum rate held every slot of two
+        instances for half an hour (attack21 A21-3). So when every slot is taken, the slowest
+        post that has had ``upload_give_way`` seconds to show its pace gives way (it is told
+        why, and its link still works). Keeping a slot while others wait then takes outpacing the
+        other posts, not just a few accounts: trickling holds nothing for long. Nothing changes
+        while no one waits, and a post that just started, or one already checked and on its way
+        to NemoVideo, is never cut. A per-address cap would shut out users behind one NAT and be
+        no bar to many addresses; a minimum rate that rises would cut slow honest uploads even
+        when no one waits."""
+        with contextlib.suppress(anyio.WouldBlock):
+            self.slots.acquire_nowait()
+            return True
+        now = time.monotonic()
+        due = [
+            r
+            for r in self.reading
+            if not r.gave_way and now - r.arrived.started >= self.config.upload_give_way
+        ]
+        if not due:
+            return False
+        slowest = min(due, key=lambda r: r.arrived.rate(now))
+        slowest.gave_way = True
+        slowest.scope.cancel()
+        # Its slot comes back as soon as its read stops (a spool write under way ends first).
+        with anyio.move_on_after(self.config.upload_rate_window):
+            await self.slots.acquire()
+            reading.arrived = Arrived()  # its pace is counted from now
+            return True
+        return False
 
     def _too_much(self, err: FormRefusedError, lang: Lang) -> str:
         c = self.config
