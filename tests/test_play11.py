@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.asked import Shape, read
+from ai_video_music.asked import Shape, read, unmet
 from ai_video_music.config import Settings
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
@@ -70,7 +70,10 @@ def _timeline(volume: float, seconds: float = 8.0) -> Timeline:
 def test_a_verified_volume_is_never_also_not_checked_and_a_fade_is() -> None:
     prompt = "Make the music quieter, around 25%, and add a fade at the end."
     assert not_checked(prompt, _timeline(25)) == ["add a fade at the end"]
-    assert "around 25%" in not_checked(prompt, _timeline(35)), "not at 25%: the words stay open"
+    # "around 25%" after the music's clause is the music's level (play22en F5): judged, never open
+    assert read(prompt).music_at == 25.0
+    assert not_checked(prompt, _timeline(35)) == ["add a fade at the end"]
+    assert unmet(read(prompt), _timeline(35)) == [{"kind": "volume_at", "asked": 25.0, "found": 35.0}]
     assert not_checked("音乐小声一点，25% 以下，结尾加个淡出。", _timeline(25)) == ["结尾加个淡出"]
 
 

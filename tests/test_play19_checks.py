@@ -347,8 +347,12 @@ def test_keeping_the_first_version_beside_a_new_frame_is_judged_on_the_change(pr
     facts = out[1]
     assert "version_replaced" in kinds(facts.get("not_as_asked")), facts
     assert not any(k in a for a in facts.get("not_checked", []) for k in ("keep", "留着")), facts
+    # Nothing changed: no new frame was made, so nothing was "kept beside it" either; the frame
+    # asked is said missing, never also "the frame is still 16:9" as asked (play22en F9).
     kept = compare(wide, wide, prompt)
-    assert kept is not None and "version_replaced" in kinds(kept[1].get("as_asked")), kept
+    assert kept is not None and "version_replaced" not in kinds(kept[1].get("as_asked")), kept
+    assert "shape" in kinds(kept[1].get("not_as_asked")), kept
+    assert not any(k in a for a in kept[1].get("not_checked", []) for k in ("keep", "留着")), kept
 
 
 @pytest.mark.anyio

@@ -83,6 +83,12 @@ class Asked:
     # A quoted text asked on screen over a span ("0到5秒显示「装修前」", "'Before' from 0 to 5 s"):
     # (text, from, to), judged against where it starts and ends on the text track.
     text_span: tuple[tuple[str, float, float], ...] = ()
+    # "put that title at the end (not the start)", "把标题放到最后": the title the timeline had
+    # before the request, unquoted, asked at "start" or "end"; judged on the change (play22en F7).
+    title_at: str | None = None
+    # "keep the Before one", "keep the Fall Collection title": a text the timeline had before the
+    # request, named unquoted, asked to stay; judged on the change (play22en F9).
+    keep_text: tuple[str, ...] = ()
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -199,15 +205,21 @@ _RAISE = re.compile(r"(?i)\b(?:turn|bring|raise|push|crank|pump|boost|increase|p
 # --- music volume at N% -------------------------------------------------------------------------
 # A level, not a limit: "lower the music to about 20%", "set the music volume to 20%", "turn the
 # music up to 30%", "音量调到 20%", "把音乐调到 20% 左右". Met within VOLUME_TOLERANCE points.
-_EN_ABOUT = r"(?:(?:about|around|roughly|approximately|approx\.?|~)\s*)?"
+# "at like 20%", "maybe 30%": a level said loosely (play22en F5)
+_EN_ABOUT_WORD = r"(?:about|around|roughly|approximately|approx\.?|~|like|maybe|say|something\s+like)"
+_EN_ABOUT = r"(?:" + _EN_ABOUT_WORD + r"\s*)?"
+# The music by its instrument or kind: "soft piano at like 20%", "the guitar to 30%".
+_EN_MUSIC_NOUN = r"(?:music|bgm|soundtrack|song|piano|guitar|violin|cello|ukulele|strings|beat|tune|melody)"
 _EN_MUSIC_AT = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
-    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?(?:music|bgm|soundtrack|song)(?:'s)?"
+    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
+    + _EN_MUSIC_NOUN
+    + r"(?:'s)?"
     r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
     + _EN_ABOUT
-    + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+please)?\s*[.!。！]?\s*$"
+    + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!。！]?\s*$"
 )
 _ZH_MUSIC_AT = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
@@ -231,7 +243,8 @@ _EN_ORDER = re.compile(
     r"([\w'\u2024-]+(?:\s+[\w'-]+){0,2}?)(?:\s+(?:photo|picture|pic|image|clip|shot|one|video|slide)"
     # "put sunrise.jpg first": a file name needs no noun after it
     r"|(?<=\u2024jpg)|(?<=\u2024jpeg)|(?<=\u2024png)|(?<=\u2024heic)|(?<=\u2024webp)|(?<=\u2024mp4)|(?<=\u2024mov))\s+"
-    r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
+    # "to the very start" as well as "at the very start" (play22en F6)
+    r"(first|last|(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning|front|end|back))"
     r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?(?:\s+please)?\s*[.!。！]?\s*$"
 )
 # "swap the order so the beach photo comes first", "the beach photo should go last": a wish, never
@@ -245,7 +258,7 @@ _EN_ORDER_SO = re.compile(
     r"(?!(?:first|last|second|third|other|next|same|previous|\d+(?:st|nd|rd|th)?)\b)"
     r"([\w'-]+(?:\s+[\w'-]+){0,2}?)\s+(?:photo|picture|pic|image|clip|shot|one|slide)\s+"
     r"(?:comes|goes|should\s+(?:come|go|be)|will\s+(?:come|go|be))\s+"
-    r"(first|last|(?:at|to)\s+the\s+(?:start|beginning|front|end|back)|at\s+the\s+very\s+(?:start|beginning|end))"
+    r"(first|last|(?:at|to)\s+the\s+(?:very\s+)?(?:start|beginning|front|end|back))"
     r"(?:\s+please)?\s*[.!。！]?\s*$"
 )
 _ZH_WHERE = (
@@ -276,7 +289,9 @@ _NOT_A_CLIP = (
     r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?"
     # a feeling or a report, never a clip's name ("love the beach photo at the end")
     r"|love[sd]?|like[sd]?|hate[sd]?|want|need|see|saw|shot|took|uploaded|have|has|had|is|was|i|we|you"
-    r"|they|he|she|its|looks?|really|so|very|great|nice|good|also|something|anything|everything|nothing)\b)"
+    r"|they|he|she|its|looks?|really|so|very|great|nice|good|also|something|anything|everything|nothing"
+    # "ill check it first", "lemme see it first": the user's own step, typed without an apostrophe
+    r"|ill|ive|lemme|gonna|wanna)\b)"
 )
 # A word that says what a clip does ("the beach photo comes first"): a description, no clip's name.
 _NOT_A_NAME = (
@@ -334,6 +349,12 @@ _EN_MAKE_ORDER = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:make|have|use|put|set)\s+" + _CLIP
     + r"\s+(?:as\s+)?the\s+(first|last|opening|closing|final|opener|closer|ending|intro|outro)"
     r"(?:\s+(?:one|photo|picture|pic|image|clip|shot|slide|scene))?" + _EN_TAIL
+)  # fmt: skip
+# "put sunrise first", "move beach.jpg to the end": a verb, the clip's own word (no noun), its place
+# (play22en F6); never a part that is no clip ("put the title at the end": _NOT_CLIP_WORDS).
+_EN_VERB_ORDER = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:put|move|place|set|shift|bring)\s+" + _CLIP + r"\s+"
+    + _EN_WHERE + _EN_TAIL
 )  # fmt: skip
 # "save the beach shot for last", "keep the forest one for the end", "the beach pic for the ending",
 # "the sunrise shot for the opening": a clip kept for a place.
@@ -1142,10 +1163,20 @@ _EN_DISLIKE = re.compile(
 )
 
 
+# "its our best seller", "that's the one for the shop", "it is for a client": says what something
+# is, no change asked (play22en F9); "it's too dark" asks one (_EN_REMARK_ASKS: too).
+_EN_STATEMENT = re.compile(
+    r"(?i)^\s*(?:(?:and|but|also|so|cause|cuz|coz|because|since)[\s,]+)*"
+    r"(?:it'?s|its|it\s+is|that'?s|thats|that\s+is|this\s+is|they'?re|theyre|they\s+are|these\s+are)\s+"
+    r"(?:[\w'&-]+\s+){0,5}?[\w'&-]+\s*[.!]*\s*$"
+)
+
+
 def remark(clause: str) -> bool:
-    """``clause`` only remarks on the video ("sunrise looks kinda washed out", "lofi不太搭"): no ask."""
+    """``clause`` only remarks on the video ("sunrise looks kinda washed out", "lofi不太搭") or
+    says what something is ("its our best seller"): no ask."""
     text = _QUOTED.sub(" ", clause)
-    if _EN_REMARK.match(text) and not _EN_REMARK_ASKS.search(text):
+    if (_EN_REMARK.match(text) or _EN_STATEMENT.match(text)) and not _EN_REMARK_ASKS.search(text):
         return True
     if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text):
         return True
@@ -1177,6 +1208,10 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 word = saved.group(1) or saved.group(2)
                 place = saved.group(3).casefold()
                 where = "first" if place in ("opening", "opener", "start", "beginning", "intro") else "last"
+            elif (moved := _EN_VERB_ORDER.match(clause)) is not None and not _NOT_CLIP_WORDS.search(
+                moved.group(1)
+            ):
+                word, where = moved.group(1), moved.group(2).casefold()
             elif (start := _EN_START_WITH.match(clause)) is not None:
                 verb = (start.group(1) or start.group(2)).casefold()
                 word = start.group(3)
@@ -1233,9 +1268,9 @@ def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
 
 # "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
 _BARE_LEVEL = re.compile(
-    r"(?i)^\s*(?:(?:down|up)\s+)?(?:to|at)\s+"
-    + _EN_ABOUT
-    + r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+please)?\s*[.!]?\s*$"
+    # "…a bit louder, like 50%": the level said loosely, with no "to" (play22en F5)
+    r"(?i)^\s*(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
+    r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
     r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
@@ -1381,6 +1416,136 @@ def frame_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[s
 
 # "不要再改标题了": this 再 means "again", not "and then" (which would split the clause).
 _ZH_NOT_AGAIN = re.compile(r"(?<=不要|不准|不许|不能)再|(?<=别)再|(?<=千万别)再")
+
+
+# --- a text asked to stay, or the title asked at a place (unquoted) --------------------------------
+_TEXT_NOUN = r"(?:title|caption|heading|headline|label|subtitle|text)"
+_EN_TITLE_AT = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:(?:put|move|place|have|show|set|shift|bring)\s+)?"
+    r"(?:the|that|this|my|our)\s+(?:(?:main|opening|big|new|same|shop)\s+)?" + _TEXT_NOUN
+    + r"(?:\s+(?:text|card))?\s+(?:at|to|for)\s+the\s+(?:very\s+)?"
+    r"(?P<where>end|ending|back|start|beginning|front)"
+    r"(?:\s+of\s+the\s+(?:video|clip|reel|slideshow))?"
+    # "… not the start", "… instead of the beginning": where it is not to be, said again
+    r"(?:\s*,?\s*(?:(?:and\s+)?not|instead\s+of|rather\s+than)\s+(?:at\s+)?the\s+(?:very\s+)?"
+    r"(?:start|beginning|front|end))?(?:\s+instead)?(?:\s+(?:please|pls|plz))?\s*[.!。！]?\s*$"
+)  # fmt: skip
+_ZH_TITLE_AT = re.compile(
+    r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:把|将)?(?:那个|这个)?(?:标题|片名)(?:放|挪|移|调|改)(?:到|在)(?:视频的?)?"
+    r"(?P<where>最后面?|结尾|末尾|开头|最前面?|最开始)(?:去)?(?:吧|就行|就好)?\s*[。！]?\s*$"
+)
+# Where a text asked at a place is not to be, said as a piece of its own ("…at the end, not the
+# start", "放到最后，不要在开头"): the same ask, judged with it.
+NOT_THERE = re.compile(
+    r"(?i)^\s*(?:and\s+|but\s+)?(?:not|instead\s+of|rather\s+than)\s+(?:at\s+|in\s+)?the\s+(?:very\s+)?"
+    r"(?:start|beginning|front|end)(?:\s+of\s+the\s+(?:video|clip))?\s*[.!]?\s*$"
+    r"|^(?:不要|别|不是|而不是)(?:放)?(?:在)?(?:视频的?)?(?:开头|结尾|最前面|最后面?)\s*[。！]?\s*$"
+)
+_NOT_A_TEXT_NAME = (
+    r"(?!(?:"
+    + _FRAME_WORD[3:-1]
+    + r"|opening|original|current|existing|first|old|same|other|last|new|previous"
+    r"|whole|music|song|track|photo|picture|pic|clip|video|it|them|one|title|caption|text)\b)"
+)
+_EN_KEEP_TEXT = re.compile(
+    r"(?i)^\s*(?:(?:and|but|also|please|pls)\s+)*(?:keep|leave|(?:don'?t|do\s+not|never)\s+"
+    r"(?:remove|delete|touch|lose|drop|cut))\s+(?:the|that|this|my|our)\s+" + _NOT_A_TEXT_NAME
+    + r"(?P<w>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+(?:one|title|caption|text|label|subtitle|heading)"
+    r"(?:\s+(?:too|as\s+well|as\s+it\s+is|where\s+it\s+is|please|pls|tho|though))*\s*[.!]*\s*$"
+)  # fmt: skip
+_ZH_KEEP_TEXT = re.compile(
+    r"^(?:但|但是|不过|还有)?(?:把)?(?!开头|片头|原来|最前面|前面|之前|横|竖|方)(?P<w>[^\s，,。、的那这把]{1,12}?)"
+    r"(?:的|那个|这个|这句|那句)?(?:字幕|文字|标题|字)(?:也|还)?(?:要)?"
+    r"(?:留着|保留|别删|不要删|别动|不要动|不动)(?:吧|啊)?\s*[。！]?\s*$"
+)
+
+
+def _title_at(sentences: list[str]) -> str | None:
+    found: set[str] = set()
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = _EN_TITLE_AT.match(clause) or _ZH_TITLE_AT.match(clause)
+            if match is not None:
+                where = match.group("where").casefold()
+                last = where in ("end", "ending", "back") or where.startswith(("最后", "结尾", "末尾"))
+                found.add("end" if last else "start")
+    return found.pop() if len(found) == 1 else None
+
+
+def _keep_text(sentences: list[str]) -> tuple[str, ...]:
+    found: list[str] = []
+    for sentence in sentences:
+        for clause in _clauses(sentence):
+            match = _EN_KEEP_TEXT.match(clause) or _ZH_KEEP_TEXT.match(clause)
+            if match is not None:
+                found.append(match.group("w").strip())
+    return tuple(dict.fromkeys(found))
+
+
+def _texts(tl: Timeline) -> list[Any]:
+    return [seg for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name]
+
+
+def _the_title(tl: Timeline) -> str | None:
+    """The text a request calls "the title" unquoted: the one text on the timeline, else the one
+    at its start; None when that is not one text (not judged)."""
+    names = list(dict.fromkeys(seg.name for seg in _texts(tl)))
+    if len(names) > 1:
+        names = list(dict.fromkeys(seg.name for seg in _texts(tl) if seg.start_s <= 0.5))
+    return names[0] if len(names) == 1 else None
+
+
+def title_placed(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The title asked at a place unquoted ("put that title at the end"), judged on the change: the
+    title the timeline had before the request, where it is after it (``met`` says whether at the
+    place asked); missing after it, said so. Not judged when the timeline before had no one title."""
+    if asked.title_at is None or before is None or asked.text_at:
+        return None
+    name = _the_title(before)
+    if name is None:
+        return None
+    if not any(seg.name.casefold() == name.casefold() for seg in _texts(after)):
+        return {"kind": "quote_missing", "name": name, "met": False}
+    placed = _text_placed(Asked(text_at=((name, asked.title_at),)), after)
+    if not placed:
+        return None
+    text, where, span, ok = placed[0]
+    return {"kind": "text_at", "name": text, "where": where, "found": span, "met": ok}
+
+
+def texts_stay(asked: Asked, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """Texts asked to stay unquoted ("keep the Before one"), judged on the change: each word that
+    names a text on the timeline before (its whole name, or whole words of it), still there after
+    it or not (``met``). A word that names no text then is not judged."""
+    if not asked.keep_text or before is None:
+        return []
+    out: list[dict[str, Any]] = []
+    for word in asked.keep_text:
+        wanted = word.casefold()
+        pattern = re.compile(r"(?<![^\W_])" + re.escape(wanted) + r"(?![^\W_])")
+        named = [
+            seg.name
+            for seg in _texts(before)
+            if seg.name.casefold() == wanted or pattern.search(seg.name.casefold())
+        ]
+        if len(set(named)) != 1:
+            continue
+        now = {seg.name.casefold() for seg in _texts(after)}
+        out.append({"kind": "text_stays", "name": named[0], "met": named[0].casefold() in now})
+    return out
+
+
+def removed_gone(asked: Asked, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """Quoted texts asked to go that a text track had before the request and none has after it:
+    gone, said so, though a clip's name may still hold the words (a photo kitchen_before.jpg and
+    the title "Before": play22en F4)."""
+    if before is None:
+        return []
+    return [
+        {"kind": "text_removed", "name": text}
+        for text in asked.removed
+        if _present(text, before) and not _present(text, after)
+    ]
 
 
 def _keep_title(sentences: list[str]) -> bool:
@@ -1529,9 +1694,11 @@ _EN_SHAPE_CLAUSE = (
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
     r"(?:(?:new|second|separate|another)\s+)?" + _EN_INTO.replace("{", "{{").replace("}", "}}") + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
+    # "a short square vid", "a quick little vertical clip": words of size or tone before the frame
+    r"(?:(?:short|quick|little|small|simple|nice|cute|fun|brief|new)\s+){{0,2}}"
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
-    + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|reel"
+    + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|vid|reel"
     r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut))?"
     # "a 9:16 cut as well": a second one asked, of that shape
     r"(?:\s+(?:too|as\s+well|also))?"
@@ -1927,10 +2094,24 @@ def read(prompt: str) -> Asked:
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("order", "sequence"),
     "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
-    "text": ("no_text", "title", "text_at", "text_time", "text_span", "removed", "replaced", "keep_title"),
+    "text": (
+        "no_text",
+        "title",
+        "text_at",
+        "text_time",
+        "text_span",
+        "removed",
+        "replaced",
+        "keep_title",
+        "title_at",
+        "keep_text",
+    ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }
+
+
+_ZH_TEXT_WORD = re.compile(r"标题|字幕|文字|片名")
 
 
 def _read(prompt: str) -> Asked:
@@ -1941,7 +2122,8 @@ def _read(prompt: str) -> Asked:
     under = _music_under(sentences)
     removed, replaced = _removed(prompt), _replaced(prompt)
     level = _music_at(sentences)
-    order = _order(sentences)
+    # "把标题放到最后": the title's place (title_at), never a clip's
+    order = tuple(o for o in _order(sentences) if not _ZH_TEXT_WORD.search(o[0]))
     if name in removed or name in replaced:
         name = None  # "remove the 'My Video' title": a title asked to go, not to be shown
     back = _title_back(prompt)
@@ -1976,6 +2158,9 @@ def _read(prompt: str) -> Asked:
         keep_title=_keep_title(sentences),
         keep_frame=_keep_frame(sentences),
         projects=_projects(prompt),
+        # a quoted text placed is judged as such ("put the 'X' title at the end")
+        title_at=None if _text_at(prompt) else _title_at(sentences),
+        keep_text=_keep_text(sentences),
     )
 
 

@@ -154,7 +154,7 @@ class Exports:
         missing = [*lacks.values(), *earlier]
         lines = [lack.line for lack in missing]
         out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
-        out.not_in_file = [item for lack in missing for item in lack.missing]  # as the reply says
+        out.not_in_file = list(dict.fromkeys(item for lack in missing for item in lack.missing))  # as said
         later = [*moved_on, *([running_now] if running_now is not None else [])]
         if later:
             out.not_in_file = list(dict.fromkeys([*(g.prompt for g in later), *out.not_in_file]))

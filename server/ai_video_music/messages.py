@@ -1108,6 +1108,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked to remove {name}, but it is still on the timeline",
         "要求删掉{name}，但它仍在时间线上",
     ),
+    "asked.text_stays": (
+        "the request asked to keep {name}, but it is no longer on the timeline",
+        "要求保留{name}，但它已不在时间线上",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -1236,6 +1240,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
     "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
+    "asked.met.text_stays": ("{name} is still on the timeline", "{name}仍在时间线上"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),

@@ -277,7 +277,7 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     clips=clips,
                 )
             )
-        elif kind in ("quote_missing", "text_kept", "title_kept"):
+        elif kind in ("quote_missing", "text_kept", "title_kept", "text_stays"):
             items.append(t(f"asked.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "length_unasked":
             before, found = f"{item.get('before', 0):g}", f"{item.get('found', 0):g}"
@@ -471,7 +471,7 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
-        elif kind in ("text_removed", "title_kept", "quote_shown"):
+        elif kind in ("text_removed", "title_kept", "quote_shown", "text_stays"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_time":
             name = quote_list([str(item.get("name"))], lang)
@@ -667,9 +667,14 @@ def file_lacks(
         lacks[pending.id] = Lack(
             t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80)), (pending.prompt,)
         )
+    listed: set[str] = set()
     for gen in gens:
         if withdrawn(gen) or never_ran(gen):
             continue  # cancelled (the file lacking it is what they asked for), or never ran
+        if gen.prompt_key and gen.prompt_key in listed:
+            continue  # the same words sent again (once with accept_cost): said once (play22en F10)
+        if gen.prompt_key:
+            listed.add(gen.prompt_key)
         unmet = not_as_asked(gen, lang)
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
@@ -743,7 +748,17 @@ def earlier_unchanged(
 _TOPIC_FIELDS = {
     "order": ("order", "sequence"),
     "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel"),
-    "text": ("title", "text_at", "removed", "replaced", "no_text", "keep_title", "text_time"),
+    "text": (
+        "title",
+        "text_at",
+        "removed",
+        "replaced",
+        "no_text",
+        "keep_title",
+        "text_time",
+        "title_at",
+        "keep_text",
+    ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }

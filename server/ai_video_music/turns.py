@@ -162,9 +162,28 @@ def compare(
             kept = asked.title_kept(stated, before_tl, after_tl)
             # "keep the wide one" beside a square one: a project holds one video (judged on the change)
             frame = asked.frame_kept(stated, before_tl, after_tl)
-            for fact in (moved, kept, frame):
-                if fact is not None:
-                    (facts.setdefault("as_asked", []) if fact.pop("met") else unmet).append(fact)
+            # "put that title at the end", "keep the Before one": the texts the timeline had before
+            placed = asked.title_placed(stated, before_tl, after_tl)
+            stays = asked.texts_stay(stated, before_tl, after_tl)
+            unshaped = any(item.get("kind") == "shape" for item in unmet)
+            gone = {
+                str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
+            }
+            for fact in (moved, kept, frame, placed, *stays):
+                if fact is None:
+                    continue
+                if not fact.pop("met"):
+                    # a text removed unasked is said once, as that
+                    if not (fact.get("name") in gone and (fact is placed or fact in stays)):
+                        unmet.append(fact)
+                elif not (fact is frame and unshaped):  # no new frame made: nothing kept beside it
+                    facts.setdefault("as_asked", []).append(fact)
+            # "remove the 'Before' title" and the title gone, a photo named kitchen_before still
+            # there: gone, as asked (play22en F4)
+            told_gone = {i.get("name") for i in facts.get("as_asked", []) if i.get("kind") == "text_removed"}
+            for fact in asked.removed_gone(stated, before_tl, after_tl):
+                if fact["name"] not in told_gone:
+                    facts.setdefault("as_asked", []).append(fact)
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -200,6 +219,8 @@ def compare(
                     ("frame", frame),
                     ("music", same),
                     ("uses", stated.uses and clips_judged),
+                    ("title_at", placed),
+                    ("keep_text", stays),
                 )
                 if v
             )

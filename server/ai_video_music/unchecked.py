@@ -59,7 +59,11 @@ _ASIDE = re.compile(
     r"|(?:just\s+)?(?:like|as)\s+(?:it\s+was|before|it\s+used\s+to\s+be)(?:\s+before)?"
     r"|(?:on|in|for)\s+the\s+[\w'&. -]{1,40}?\s+(?:video|project|one|intro|outro|reel|clip|teaser|slideshow)"
     r"|for\s+(?:the|my|our)\s+(?:big\s+screen|reception|wedding|party|instagram|tiktok|phone|website|story)"
-    r"(?:\s+at\s+the\s+[\w' -]{1,30})?)[\s!.]*$)"
+    r"(?:\s+at\s+the\s+[\w' -]{1,30})?"
+    # "for the insta feed too", "for tiktok tho", "for our shop's page": where it goes (play22en F9)
+    r"|for\s+(?:(?:the|my|our)\s+)?(?:insta(?:gram)?|ig|tiktok|youtube|yt|facebook|fb|reels?|stories|story|shorts"
+    r"|feed|shop|store|website|site|page|channel)(?:'s)?(?:\s+(?:feed|story|stories|reels?|page|post|posts|channel"
+    r"|account|profile|grid))?(?:\s+(?:too|as\s+well|also|tho|though))?)[\s!.]*$)"
 )
 # A clause that asks nothing: a project named by itself ("民宿那个", "横屏那个视频"), a reason or a
 # complaint said beside the ask ("小红书上太长了没人看", "because nobody watches long ones").
@@ -77,9 +81,11 @@ _PURPOSE = re.compile(
     r"^(?:用来|拿来|要|好|准备|打算|是|主要)?(?:发|传|投|放|上|用在|用于)(?:到|在)?"
     r"(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信|信息流|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)"
     r"(?:上|用|的|广告)*(?:吧|啊|呀|哈)?[！!。]*$"
-    r"|(?i:^(?:to\s+)?(?:post|share|put)\s+(?:it\s+)?(?:on|to)\s+(?:my\s+|our\s+)?(?:instagram|tiktok|youtube|facebook|stories|reels)[\s!.]*$)"
+    r"|(?i:^(?:to\s+)?(?:post|share|put)\s+(?:it\s+)?(?:on|to)\s+(?:my\s+|our\s+)?"
+    r"(?:instagram|insta|ig|tiktok|youtube|yt|facebook|fb|stories|reels|shorts)(?:\s+(?:feed|stories|story|reels?))?[\s!.]*$)"
 )
-_FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|we|we're|we've|my|our)\b|^我(?!来)")
+# "ill check it first", "ive got more pics": the user's own doing, typed without an apostrophe
+_FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|ill|ive|we|we're|we've|my|our)\b|^我(?!来)")
 
 # An ask that only asks for the video to be made ("make a video from these photos"): the timeline
 # having a video answers it.
@@ -97,6 +103,10 @@ _MAKE_VIDEO = re.compile(
     + _ZH_CHANGE_WORD
     + r")[\u4e00-\u9fff]){0,8}?"
     r"(?:对比|对比视频|合集|短片|视频|片子|宣传片|相册|混剪|vlog|Vlog)$"
+    # "before/after video of the kitchen reno": the kind of video, met by a video (play22en F3's
+    # first request; as 做个装修前后对比)
+    r"|(?i:^(?:a\s+)?before\s*[/&-]\s*after\s+(?:video|vid|reel|clip|slideshow|comparison)"
+    r"(?:\s+(?:of|for)\s+(?:the|my|our|this)\s+[\w' -]{1,40})?$)"
 )
 _MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]|百分之\s*(\d{1,3})")
@@ -424,6 +434,8 @@ _VOLUME = re.compile(
     r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
     r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|别太吵|不要太吵|别那么吵|不要那么吵|别太大声|不要太大声|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
     r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
+    # "like 50%", "maybe 30%": the level said loosely (play22en F5)
+    r"|(?i:\b(?:like|maybe|say|pls|plz)\b)"
 )
 
 
@@ -468,6 +480,10 @@ def _checked(
         return "frame" in judged  # "keep the wide one": judged on the change, when there was a frame
     if stated.keep_title and replace(stated, keep_title=False) == Asked():
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
+    if stated.title_at and replace(stated, title_at=None) == Asked():
+        return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
+    if stated.keep_text and replace(stated, keep_text=()) == Asked():
+        return "keep_text" in judged  # "keep the Before one": judged on the change (play22en F9)
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
         return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():
@@ -511,6 +527,8 @@ def _open_part(
         return None  # "keep it at 20 seconds": the length said whole, "at 20 seconds" no more ask
     for cut in _TAIL.finditer(ask):
         tail = ask[cut.end() :]
+        if _ASIDE.match(tail) or _PURPOSE.match(tail):
+            return None  # "a square version for the insta feed too": where it goes, no ask
         if _wants_change(tail) in (Kind.EDIT, Kind.DESCRIBE):
             return None if _checked(tail, tl) else tail
     return None
@@ -585,6 +603,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 and not _withdrawn_ask(a, prompt, taken_back)
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
+                # "put that title at the end, not the start": where it is not to be, the same ask
+                and not ((whole.text_at or whole.title_at) and asked.NOT_THERE.match(a))
                 # "beach first, then sunrise, then forest": each clip of a sequence judged whole
                 and not (sequenced and asked.sequence_item(a, whole))
                 # A piece with no change word inside a sentence that asks for one is part of it
