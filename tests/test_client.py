@@ -41,7 +41,7 @@ MP3 = b"ID3\x04\0\0\0\0\0\0" + b"\0" * 64
 
 @pytest.fixture
 def sim_config(envelope: str) -> SimConfig:
-    return fast_config(envelope=envelope, agent_seconds=0.2, render_seconds=0.4)
+    return fast_config(envelope=envelope)
 
 
 def registered(settings: Settings, token: str) -> Settings:
