@@ -66,8 +66,21 @@ def emptied(url: str) -> str:
                 " AND tablename <> 'schema_migrations'"
             )
         ]
-        names = ", ".join(f'"{table}"' for table in tables)
-        conn.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        sequences = [
+            row[0]
+            for row in conn.execute(
+                "SELECT sequencename FROM pg_sequences WHERE schemaname = current_schema()"
+            )
+        ]
+        # DELETE, not TRUNCATE: a test's few rows go in a millisecond, where TRUNCATE gives each of
+        # the ~20 tables new files (~65 ms a test). Foreign keys are not checked meanwhile (every
+        # table is emptied, in any order).
+        with conn.transaction():
+            conn.execute("SET LOCAL session_replication_role = replica")
+            for table in tables:
+                conn.execute(f'DELETE FROM "{table}"')
+            for sequence in sequences:
+                conn.execute(f'ALTER SEQUENCE "{sequence}" RESTART')
     return url
 
 
