@@ -180,10 +180,10 @@ def envelope(request: pytest.FixtureRequest) -> str:
 def fast_config(**overrides: Any) -> SimConfig:
     """Short timings for tests; ``overrides`` replace any field."""
     fields: dict[str, Any] = {
-        "agent_seconds": 0.05,
-        "heartbeat_every": 0.05,
+        "agent_seconds": 0.02,
+        "heartbeat_every": 0.02,
         "no_text_rate": 0.0,
-        "render_seconds": 0.1,
+        "render_seconds": 0.04,
         "seed": 7,
         # Real renders, kept small and at 2 frames a second so they take a fraction of a second;
         # a test that asks for "1080p" still gets a 1080p file.
@@ -261,7 +261,7 @@ def settings(sim: Simulator, tmp_path: Path) -> Settings:
         api_base=sim.base_url,
         home=tmp_path / "home",
         output_dir=tmp_path / "out",
-        poll_interval=0.05,
+        poll_interval=0.02,
         tool_budget=10.0,  # roomy: a loaded CI machine renders slowly; tests of "working" set their own
         platform="claude_code",
         version=skill_version(),
