@@ -244,9 +244,16 @@ DEFUSED = "[…]"
 # assistant", "给AI助手"), and an assistant may be named ("for Claude"). One vertical stroke reads
 # as "l" or "I" alike (Cyrillic "Ӏ", "ł", the digit "1"): the skeleton writes it "i", and the
 # pattern takes an "i" where a label has an "l" ("c[il]aude").
+# Punctuation and ideographs drawn as one vertical stroke read so too inside a word ("ass|stant",
+# "ass丨stant" are "assIstant" in a sans-serif font; round 22 A22-4). Standing apart, with no
+# letter or digit on either side ("Rock | Pop", "NemoVideo | says:"), a stroke is a separator and
+# the skeleton drops it as it drops the spaces around it (``_strokes_apart``).
+_STROKES = "|\uff5c\uffe8\u2223\u05c0\u4e28\u2f01\u31d1\u2502\u2503\u23d0\u2758\u0964"
+_STROKE_APART = re.compile(f"(?<![^\\W_])[{re.escape(_STROKES)}](?![^\\W_])")
 _LOOKALIKE = str.maketrans(
     {
         **LOOKALIKE,
+        **dict.fromkeys(_STROKES, "i"),
         # What UTS #39 doesn't list. The traditional form of 给: the same word to a reader.
         "給": "给",
         # Digits that stand for letters inside a word ("ass1stant", "m0del"): ASCII is left out of
@@ -341,26 +348,35 @@ _LETTERS_KEPT = 1 << 14
 _LETTERS = _Letters()
 
 
-# The same for ASCII in one table: what the skeleton drops (spaces, punctuation but the colon,
-# "_") deleted, the rest mapped (a regex over every name cost 50 µs a name of 280 characters).
+# The same for ASCII in one table: what the skeleton drops (spaces, punctuation but the colon and
+# the vertical stroke, "_") deleted, the rest mapped (a regex over every name cost 50 µs a name
+# of 280 characters).
 _ASCII_LETTERS = {
-    code: chr(code).casefold().translate(_LOOKALIKE) if chr(code).isalnum() or chr(code) == ":" else None
+    code: chr(code).casefold().translate(_LOOKALIKE) if chr(code).isalnum() or chr(code) in ":|" else None
     for code in range(128)
 }
+
+
+def _strokes_apart(text: str) -> str:
+    # ``text`` with each vertical stroke that stands apart from letters a space (the same length:
+    # ``_defuse_skeleton`` maps the skeleton back to ``text`` by index).
+    if text.isascii() and "|" not in text:
+        return text
+    return _STROKE_APART.sub(" ", text)
 
 
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
     if text.isascii():
-        return text.translate(_ASCII_LETTERS)
-    return text.translate(_LETTERS)
+        return _strokes_apart(text).translate(_ASCII_LETTERS)
+    return _strokes_apart(text).translate(_LETTERS)
 
 
 def _defuse_skeleton(text: str) -> str:
     # Where each skeleton letter came from, so the label is cut out of the text as written.
     origin: list[int] = []
     letters: list[str] = []
-    for index, char in enumerate(text):
+    for index, char in enumerate(_strokes_apart(text)):
         for letter in _LETTERS[ord(char)]:
             letters.append(letter)
             origin.append(index)
