@@ -41,6 +41,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from .config import DEFAULT_WEB_URL, PRODUCTION_API_BASE
 from .pinning import Pinned, Resolver, pin, system_resolver
+from .sanitize import BLANK_DRAWN
 
 MAX_URL_CHARS = 8192
 _LABEL = re.compile(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?")
@@ -386,12 +387,6 @@ _IGNORABLE_RANGES = (
 )
 
 
-# Characters drawn as a blank (or nothing) that are neither Cf nor Default_Ignorable: Braille
-# pattern blank (the usual "invisible name"), Khitan small script filler (Mn, a filler like the
-# Hangul ones above) and the musical null notehead.
-_BLANK_DRAWN = frozenset((0x2800, 0x16FE4, 0x1D159))
-
-
 def default_ignorable(char: str) -> bool:
     """Unicode's Default_Ignorable_Code_Point: shown as nothing where not supported."""
     point = ord(char)
@@ -403,7 +398,7 @@ def _unseen(char: str) -> bool:
         char.isspace()
         or unicodedata.category(char) in _UNSEEN_CATEGORIES
         or default_ignorable(char)
-        or ord(char) in _BLANK_DRAWN
+        or char in BLANK_DRAWN  # drawn as a blank, neither Cf nor default-ignorable
     )
 
 

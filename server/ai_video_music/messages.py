@@ -2617,6 +2617,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "你的额度：每 {days} 天 {limit} 积分；已用 {used}，剩余 {left}。这是你自己的用量：团队账户是共用的，"
         "其他成员的用量不会显示。",
     ),
+    "quota.text.team_short": (
+        "Your quota: {limit} credits every {days} days; {used} used. This is your own use: the team's "
+        "account is shared, other members' use is not shown.",
+        "你的额度：每 {days} 天 {limit} 积分；已用 {used}。这是你自己的用量：团队账户是共用的，"
+        "其他成员的用量不会显示。",
+    ),
+    "quota.team_short": (
+        "Your team's NemoVideo account is empty or running low: it holds less than your quota has "
+        "left, so it is what limits you now, not your quota. Ask your team's owner to top it up.",
+        "你们团队的 NemoVideo 账户已用完或余额不多：它比你的额度剩余还少，所以现在限制你的是团队账户，"
+        "而不是你的额度。请团队所有者为它充值。",
+    ),
     "quota.running": (
         "{n} request(s) still running are counted at their estimate until they finish.",
         "{n} 个仍在运行的请求在完成前按估算计入。",

@@ -23,6 +23,9 @@ class Quota:
     used: float  # charged in the window, with requests still running counted at their reservation
     running: int  # requests still running (counted at their reservation)
     back_at: float | None = None  # epoch when the oldest charge in the window stops counting
+    # The team's NemoVideo account holds less than this quota has left: it, not the quota, is the
+    # limit, and neither waiting nor a larger quota helps (only the team's owner topping it up).
+    team_short: bool = False
 
     @property
     def left(self) -> float:
@@ -37,12 +40,18 @@ def _when(epoch: float | None, lang: Lang) -> str:
 
 def quota_text(q: Quota, lang: Lang) -> str:
     """The member's own quota and use: never the team's balance or another member's."""
-    text = t("quota.text", lang, limit=f"{q.limit:g}", days=q.days, used=f"{q.used:g}", left=f"{q.left:g}")
+    key = "quota.text.team_short" if q.team_short else "quota.text"  # no "left" the team can't pay
+    text = t(key, lang, limit=f"{q.limit:g}", days=q.days, used=f"{q.used:g}", left=f"{q.left:g}")
     if q.running:
         text = join_sentences([text, t("quota.running", lang, n=q.running)], lang)
+    if q.team_short:
+        text = join_sentences([text, t("quota.team_short", lang)], lang)
     return text
 
 
 def quota_more(q: Quota, lang: Lang) -> str:
-    """The way forward when the quota is too low: wait for it to come back, or ask the operator."""
+    """The way forward when too little is left: wait for the quota to come back, or ask the
+    operator for a larger one; when the team's account is what is short, its owner tops it up."""
+    if q.team_short:
+        return t("quota.team_short", lang)
     return t("quota.more", lang, days=q.days, back=_when(q.back_at, lang))

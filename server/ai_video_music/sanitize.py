@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 from .lookalike import LOOKALIKE
@@ -65,6 +66,70 @@ _JOINING = re.compile(
 _JOINERS = frozenset("\u200c\u200d")
 
 
+# Drawn blank, yet neither Cf nor default-ignorable (links.py refuses them in a link too): the
+# braille blank (the usual "invisible name"; a braille word's space, which braille names lose and no
+# other writing has), the Khitan small script filler (a mark, a filler like the Hangul ones), the
+# musical null notehead, the Egyptian hieroglyph blanks, and the object replacement character.
+BLANK_DRAWN = frozenset("\u2800\U00016fe4\U0001d159\U00013441\U00013442\ufffc")
+
+# What draws nothing, or means nothing, without being default-ignorable (round 22 A22-1): any two
+# of these carry a hidden line a bit each, as the ignorables above did, so they go as one class,
+# decided by what a reader sees, not by one property. Private use (category Co: a glyph only a
+# private agreement gives, which neither the user nor the model shares), unassigned code points
+# and noncharacters (Cn: nothing to draw, by definition), and what fonts draw blank
+# (``BLANK_DRAWN``). Kept: code points not yet assigned in the emoji blocks, which Unicode reserves
+# as Extended_Pictographic for the emoji to come (an emoji newer than this Python's Unicode data
+# is still the user's emoji, and draws as one or as a box, never as nothing).
+_EMOJI_TO_COME = range(0x1F000, 0x1FB00)
+
+
+def _drawn(char: str) -> bool:
+    if char in BLANK_DRAWN:
+        return False
+    kind = unicodedata.category(char)
+    return kind not in ("Co", "Cn") or (kind == "Cn" and ord(char) in _EMOJI_TO_COME)
+
+
+class _Undrawn(dict[int, int | None]):
+    """``str.translate``'s table for the class above: each character judged once (as ``_LETTERS``),
+    None (dropped) or itself. Bounded: past ``_LETTERS_KEPT`` characters, judged each time."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = code if _drawn(chr(code)) else None
+        if len(self) < _LETTERS_KEPT:
+            self[code] = kept
+        return kept
+
+
+_UNDRAWN = _Undrawn()
+
+# Combining marks stacked on one letter ("Zalgo"): 488 of U+0300/U+0301 on one "t" drew as a blot
+# and carried the line a bit each. Writing stacks at most four on a letter (Vietnamese two, Thai a
+# vowel and a tone, Arabic shadda and a vowel, pointed Hebrew with its accent four, a Tibetan
+# stack and its vowel four), so a letter keeps its first four marks; Unicode's Stream-Safe format
+# allows 30, which is a payload's room, not writing's. Marks exist in planes 0 and 1 only (the
+# plane 14 selectors go above); the pattern finds runs of marks or of plane 1 characters (emoji),
+# and ``_marks_capped`` counts the marks among them.
+MARKS_KEPT = 4
+
+
+@lru_cache(maxsize=1)
+def _mark_runs() -> re.Pattern[str]:
+    # Built on first use, not at import: a pass over the 65,536 BMP code points (20 ms).
+    marks = [chr(c) for c in range(0x10000) if unicodedata.category(chr(c)) in ("Mn", "Me")]
+    return re.compile("[" + "".join(marks) + "\U00010000-\U0001ffff]" + f"{{{MARKS_KEPT + 1},}}")
+
+
+def _marks_capped(match: re.Match[str]) -> str:
+    out: list[str] = []
+    run = 0
+    for char in match.group():
+        run = run + 1 if unicodedata.category(char) in ("Mn", "Me") else 0
+        if run <= MARKS_KEPT:
+            out.append(char)
+    return "".join(out)
+
+
 def _selector_kept(match: re.Match[str]) -> str:
     at, text = match.start(), match.string
     base = text[at - 1] if at else ""
@@ -103,8 +168,10 @@ def clean_text(text: str, limit: int | None = None) -> str:
     (tab and newline stay; ``\\r\\n`` becomes ``\\n``), at most ``limit`` characters."""
     if not text.isascii() or not text.isprintable():
         text = _UNSAFE.sub("", fix_surrogates(text.replace("\r\n", "\n")))
+        text = text.translate(_UNDRAWN)  # first: what stood between two characters is gone
         text = _SELECTORS.sub(_selector_kept, text)  # before: a selector kept may start a sequence
         text = _IGNORABLE.sub(_ignorable_kept, text)
+        text = _mark_runs().sub(_marks_capped, text)  # last: marks that stood apart now stack
     return cap(text, limit) if limit is not None else text
 
 
@@ -177,9 +244,16 @@ DEFUSED = "[…]"
 # assistant", "给AI助手"), and an assistant may be named ("for Claude"). One vertical stroke reads
 # as "l" or "I" alike (Cyrillic "Ӏ", "ł", the digit "1"): the skeleton writes it "i", and the
 # pattern takes an "i" where a label has an "l" ("c[il]aude").
+# Punctuation and ideographs drawn as one vertical stroke read so too inside a word ("ass|stant",
+# "ass丨stant" are "assIstant" in a sans-serif font; round 22 A22-4). Standing apart, with no
+# letter or digit on either side ("Rock | Pop", "NemoVideo | says:"), a stroke is a separator and
+# the skeleton drops it as it drops the spaces around it (``_strokes_apart``).
+_STROKES = "|\uff5c\uffe8\u2223\u05c0\u4e28\u2f01\u31d1\u2502\u2503\u23d0\u2758\u0964"
+_STROKE_APART = re.compile(f"(?<![^\\W_])[{re.escape(_STROKES)}](?![^\\W_])")
 _LOOKALIKE = str.maketrans(
     {
         **LOOKALIKE,
+        **dict.fromkeys(_STROKES, "i"),
         # What UTS #39 doesn't list. The traditional form of 给: the same word to a reader.
         "給": "给",
         # Digits that stand for letters inside a word ("ass1stant", "m0del"): ASCII is left out of
@@ -274,26 +348,35 @@ _LETTERS_KEPT = 1 << 14
 _LETTERS = _Letters()
 
 
-# The same for ASCII in one table: what the skeleton drops (spaces, punctuation but the colon,
-# "_") deleted, the rest mapped (a regex over every name cost 50 µs a name of 280 characters).
+# The same for ASCII in one table: what the skeleton drops (spaces, punctuation but the colon and
+# the vertical stroke, "_") deleted, the rest mapped (a regex over every name cost 50 µs a name
+# of 280 characters).
 _ASCII_LETTERS = {
-    code: chr(code).casefold().translate(_LOOKALIKE) if chr(code).isalnum() or chr(code) == ":" else None
+    code: chr(code).casefold().translate(_LOOKALIKE) if chr(code).isalnum() or chr(code) in ":|" else None
     for code in range(128)
 }
+
+
+def _strokes_apart(text: str) -> str:
+    # ``text`` with each vertical stroke that stands apart from letters a space (the same length:
+    # ``_defuse_skeleton`` maps the skeleton back to ``text`` by index).
+    if text.isascii() and "|" not in text:
+        return text
+    return _STROKE_APART.sub(" ", text)
 
 
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
     if text.isascii():
-        return text.translate(_ASCII_LETTERS)
-    return text.translate(_LETTERS)
+        return _strokes_apart(text).translate(_ASCII_LETTERS)
+    return _strokes_apart(text).translate(_LETTERS)
 
 
 def _defuse_skeleton(text: str) -> str:
     # Where each skeleton letter came from, so the label is cut out of the text as written.
     origin: list[int] = []
     letters: list[str] = []
-    for index, char in enumerate(text):
+    for index, char in enumerate(_strokes_apart(text)):
         for letter in _LETTERS[ord(char)]:
             letters.append(letter)
             origin.append(index)

@@ -97,6 +97,34 @@ async def test_spending_is_recorded_per_request_and_a_request_over_the_quota_is_
     assert bobs.structured_content and bobs.structured_content["available"] == 140
 
 
+async def test_a_member_whose_team_account_runs_dry_is_told_so_not_to_wait_for_their_quota(
+    team: str, database_url: str, sim: Simulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A22-3: with the team's NemoVideo account empty and her quota full, carol was told "0
+    available" next to "140 left", and to wait for her quota or ask for a larger one: neither
+    helps. The team's account is what is short, and only its owner can top it up; how much it
+    holds is not told exactly (a member would watch colleagues' use)."""
+    sim.configure(generation_cost=100, edit_cost=50)
+    carol = await member(database_url, "carol", monkeypatch)
+    with anyio.fail_after(120):
+        async with signed_in(team, "", browser=member_browser(carol)) as client:
+            sim.state.set_credits(0)
+            empty = await call(client, "credits")
+            refused = await call(
+                client, "generate", {"prompt": "make a video of a beach", "new_project": True}
+            )
+            sim.state.set_credits(123)
+            low = await call(client, "credits")
+    for said in (text(empty), text(refused)):
+        assert "team's NemoVideo account" in said and "top it up" in said, said
+        assert "window moves on" not in said and "larger quota" not in said, said
+        assert "140 left" not in said, said
+    assert refused.structured_content and refused.structured_content["status"] == "cannot_run"
+    assert sim.requests("run_sse") == []
+    assert low.structured_content and low.structured_content["available"] == 100  # not the 123 it holds
+    assert "123" not in text(low) and "team's NemoVideo account" in text(low)
+
+
 async def test_an_unknown_member_code_is_refused_and_counts_toward_the_pause(
     team: str, database_url: str
 ) -> None:

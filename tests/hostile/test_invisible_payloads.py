@@ -187,3 +187,79 @@ def test_a_joiner_out_of_place_is_dropped(text: str, kept: str) -> None:
 def test_cleaning_twice_reads_the_same(text: str) -> None:
     once = clean_text(text)
     assert clean_text(once) == once
+
+
+# Round 22 A22-1: what draws nothing (or means nothing) without being default-ignorable carries
+# the same line a bit at a time. Each pair below passed clean_text, shown and the fence whole.
+UNDRAWN = [
+    ("\u2800", "\U0001d159"),  # braille pattern blank, musical null notehead: drawn blank
+    ("\ue000", "\ue001"),  # private use: means nothing without a private agreement
+    ("\U000f0000", "\U0010fffd"),  # private use, planes 15 and 16
+    ("\ufffc", "\u2800"),  # object replacement: the object is not there
+    ("\ufdd0", "\ufdef"),  # noncharacters
+    ("\U0001fffe", "\U0010ffff"),  # noncharacters at a plane's end
+    ("\U0002fffe", "\U000e1000"),  # unassigned
+]
+
+
+@PATHS
+@pytest.mark.parametrize(("zero", "one"), UNDRAWN, ids=lambda c: f"U+{ord(c):04X}")
+def test_a_payload_in_characters_that_draw_nothing_never_reaches_the_model(
+    path: Callable[[str], str], said: str, zero: str, one: str
+) -> None:
+    assert path(in_bits("Beach sunset", HIDDEN, zero, one)) == said
+    assert path("Beach" + in_bits(" ", HIDDEN, zero, one) + "sunset") == said
+
+
+@PATHS
+def test_combining_marks_stacked_on_one_letter_are_capped(path: Callable[[str], str], said: str) -> None:
+    stacked = in_bits("Beach sunset", HIDDEN, "\u0300", "\u0301")
+    out = path(stacked)
+    assert out.startswith(said)  # the letter and at most a few of its marks
+    assert len(out) - len(said) <= 4
+    assert path(in_bits("Beach sunset", HIDDEN, "\u05b0", "\u05b4")).count("\u05b0") <= 4  # Hebrew points
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ti\u1ebfng Vi\u00ea\u0323t",  # Vietnamese: two marks on one letter (NFD)
+        "Tie\u0302\u0301ng Vie\u0302\u0323t",
+        "\u05e9\u05bc\u05c1\u05b8\u05d1",  # pointed Hebrew: dagesh, shin dot, qamats on one letter
+        "\u0628\u0651\u064e\u0627\u0628",  # Arabic: shadda and fatha
+        "\u0939\u093f\u0928\u094d\u0926\u0940 \u0915\u094d\u200d\u0937",  # Devanagari
+        "\u0f56\u0f66\u0f92\u0fb2\u0f74\u0f56\u0f66",  # Tibetan: a stack of three under one letter
+        "\u0e01\u0e34\u0e4a\u0e19",  # Thai: a vowel and a tone mark
+        "海边日落 \U0001f305 na\u0131\u0308ve caf\u00e9 a\u0301",  # CJK, emoji, accents
+        "Family \U0001f468\u200d\U0001f469\u200d\U0001f467 1\ufe0f\u20e3",
+        "\U0001faea",  # an emoji newer than this Python's Unicode data: kept
+    ],
+)
+def test_writing_keeps_its_marks_and_symbols(text: str) -> None:
+    assert clean_text(text) == text
+    assert shown(text) == text
+    assert fence(text, "zh") == "NemoVideo 回复：\n> " + text
+
+
+@given(
+    st.text(
+        st.sampled_from(
+            [
+                "a",
+                " ",
+                "\u0301",
+                "\u0300",
+                "\u05b0",
+                "\u2800",
+                "\ue000",
+                "\ufdd0",
+                "\u200d",
+                "\u0915",
+                "\u094d",
+            ]
+        )
+    )
+)
+def test_cleaning_marks_and_blanks_twice_reads_the_same(text: str) -> None:
+    once = clean_text(text)
+    assert clean_text(once) == once

@@ -28,6 +28,7 @@ A member sees only their own quota, use and requests, never the team balance's o
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable
 
@@ -36,7 +37,7 @@ from psycopg_pool import AsyncConnectionPool
 
 from ..client import NemoClient
 from ..config import Settings
-from ..costs import GENERATION_COST, REQUEST_COST
+from ..costs import EDIT_COST, GENERATION_COST, REQUEST_COST
 from ..errors import NemoError, maybe_taken
 from ..models import Credits
 from ..quota import Quota
@@ -185,12 +186,19 @@ class TeamClient(NemoClient):
 
     async def credits(self) -> Credits:
         quota = await self.ledger.quota(self.user_id)
-        self.quota = quota
         # The quota holds even when the team balance can't be read (a failed read must not open
         # the gate). Never more than the team has (else a request would pass the gate and fail
         # at NemoVideo); never the team's figure otherwise.
         team = await self._team_balance()
-        left = quota.left if team is None else min(quota.left, team)
+        left = quota.left
+        if team is not None and team < quota.left:
+            # The team's account, not the quota, is what is short (A22-3): said so (quota.py), as
+            # only the team's owner can help, and its figure only to an edit's cost below it, which
+            # still keeps the gate under what the team has, so a member doesn't watch the team's
+            # balance fall with colleagues' use.
+            quota = dataclasses.replace(quota, team_short=True)
+            left = float(int(team // EDIT_COST) * EDIT_COST)
+        self.quota = quota
         return Credits(available=left, frozen=0, total=quota.limit)
 
     async def run_agent(

@@ -206,38 +206,45 @@ class UploadDesk:
             response.headers["Retry-After"] = "30"
             return response
         reading = _Reading()
-        if not await self._slot(reading):
-            alert = t("hosted.upload.busy", lang)
-            response = self._form(request, lang, secret, grant, alert=alert, status=503)
-            response.headers["Retry-After"] = "60"
-            return response
-        self.arriving.add(grant.user_id)
-        try:  # the slot is held until the spool is closed: it bounds the instance's spool
-            form: ReceivedForm | None = None
-            self.reading.add(reading)
-            try:
-                with reading.scope:
-                    form = await read_form(request, self.limits, reading.arrived)
-            except FormRefusedError as err:
-                status = {Refusal.MALFORMED: 400, Refusal.TOO_SLOW: 408}.get(err.reason, 413)
-                alert = self._too_much(err, lang)
-                return self._form(request, lang, secret, grant, alert=alert, status=status)
-            except ClientDisconnect:
-                return Response(status_code=400)  # no one is there to read an answer
-            finally:
-                self.reading.discard(reading)
-            if form is None:  # cancelled: it gave way to a waiting post (its spool is closed)
-                alert = t("hosted.upload.gave_way", lang)
+        self.arriving.add(grant.user_id)  # also while it waits for a slot: one waiting post a user
+        try:
+            if not await self._slot(reading):
+                alert = t("hosted.upload.busy", lang)
                 response = self._form(request, lang, secret, grant, alert=alert, status=503)
                 response.headers["Retry-After"] = "60"
                 return response
-            try:
-                return await self._checked_and_sent(request, lang, secret, grant, form)
+            try:  # the slot is held until the spool is closed: it bounds the instance's spool
+                return await self._read_and_send(request, lang, secret, grant, reading)
             finally:
-                form.close()
+                self.slots.release()
         finally:
             self.arriving.discard(grant.user_id)
-            self.slots.release()
+
+    async def _read_and_send(
+        self, request: Request, lang: Lang, secret: str, grant: Grant, reading: _Reading
+    ) -> Response:
+        form: ReceivedForm | None = None
+        self.reading.add(reading)
+        try:
+            with reading.scope:
+                form = await read_form(request, self.limits, reading.arrived)
+        except FormRefusedError as err:
+            status = {Refusal.MALFORMED: 400, Refusal.TOO_SLOW: 408}.get(err.reason, 413)
+            alert = self._too_much(err, lang)
+            return self._form(request, lang, secret, grant, alert=alert, status=status)
+        except ClientDisconnect:
+            return Response(status_code=400)  # no one is there to read an answer
+        finally:
+            self.reading.discard(reading)
+        if form is None:  # cancelled: it gave way to a waiting post (its spool is closed)
+            alert = t("hosted.upload.gave_way", lang)
+            response = self._form(request, lang, secret, grant, alert=alert, status=503)
+            response.headers["Retry-After"] = "60"
+            return response
+        try:
+            return await self._checked_and_sent(request, lang, secret, grant, form)
+        finally:
+            form.close()
 
     async def _slot(self, reading: _Reading) -> bool:
         """One of the instance's upload slots for ``reading``, or False (told to retry).
@@ -246,28 +253,44 @@ class UploadDesk:
         and eight of them dripping uploads just above the minimum rate held every slot of two
         instances for half an hour (attack21 A21-3). So when every slot is taken, the slowest
         post that has had ``upload_give_way`` seconds to show its pace gives way (it is told
-        why, and its link still works). Keeping a slot while others wait then takes outpacing the
-        other posts, not just a few accounts: trickling holds nothing for long. Nothing changes
-        while no one waits, and a post that just started, or one already checked and on its way
-        to NemoVideo, is never cut. A per-address cap would shut out users behind one NAT and be
-        no bar to many addresses; a minimum rate that rises would cut slow honest uploads even
-        when no one waits."""
+        why, and its link still works). A post that just started, or one already checked and on
+        its way to NemoVideo, is never cut. A per-address cap would shut out users behind one NAT
+        and be no bar to many addresses; a minimum rate that rises would cut slow honest uploads
+        even when no one waits.
+
+        And a post that finds every slot held by younger posts waits, up to ``upload_give_way``,
+        instead of being refused at once: for a slot that comes free (it is handed to the posts
+        waiting first, in turn), or for the first holder to come due, which then gives way if it
+        is the slowest. Refusing at once let a few accounts keep every slot young by closing each
+        post before it came due and posting it again (attack22 A22-2: an honest photo refused 12
+        times out of 12); now a post sent again queues behind the one waiting, so a newcomer is
+        in within ``upload_give_way`` whatever the others do, unless every slot is sending to
+        NemoVideo for that long. The wait holds no slot and no spool (the body is not read yet),
+        and is one per user (``arriving``)."""
         with contextlib.suppress(anyio.WouldBlock):
             self.slots.acquire_nowait()
             return True
-        now = time.monotonic()
-        due = [
-            r
-            for r in self.reading
-            if not r.gave_way and now - r.arrived.started >= self.config.upload_give_way
-        ]
-        if not due:
-            return False
-        slowest = min(due, key=lambda r: r.arrived.rate(now))
-        slowest.gave_way = True
-        slowest.scope.cancel()
-        # Its slot comes back as soon as its read stops (a spool write under way ends first).
-        with anyio.move_on_after(self.config.upload_rate_window):
+        give_way = self.config.upload_give_way
+        deadline = time.monotonic() + give_way
+        log.info("a post waits for an upload slot")
+        while True:
+            now = time.monotonic()
+            holders = [r for r in self.reading if not r.gave_way]
+            due = [r for r in holders if now - r.arrived.started >= give_way]
+            if due:
+                slowest = min(due, key=lambda r: r.arrived.rate(now))
+                slowest.gave_way = True
+                slowest.scope.cancel()
+                # Its slot comes back as soon as its read stops (a spool write under way ends first).
+                return await self._acquire(reading, self.config.upload_rate_window)
+            if now >= deadline:
+                return False
+            comes_due = min((r.arrived.started + give_way for r in holders), default=deadline)
+            if await self._acquire(reading, min(comes_due, deadline) - now):
+                return True
+
+    async def _acquire(self, reading: _Reading, wait: float) -> bool:
+        with anyio.move_on_after(max(wait, 0.0)):
             await self.slots.acquire()
             reading.arrived = Arrived()  # its pace is counted from now
             return True
