@@ -397,9 +397,9 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "开头用海滩那张", "第一个放海滩", "最前面放日出"
     (
         re.compile(
-            r"^(?:视频的?)?(?:开头|开场|第一个|第一张|最前面|一开始)(?:就)?(?:用|放|是|先放)"
-            + _ZH_CLIP
-            + _ZH_END_SOFT
+            r"^(?:视频的?)?(?:开头|开场|第一个|第一张|最前面|一开始)(?:就)?"
+            # "第一张换成sunrise" (play23zh F3)
+            r"(?:用|放|是|先放|换成|改成|改为|换为|变成|要是|要用|放上)" + _ZH_CLIP + _ZH_END_SOFT
         ),
         "first",
     ),
@@ -454,7 +454,9 @@ _ZH_ORDER_MORE: tuple[tuple[re.Pattern[str], str], ...] = (
     # "最后放森林", "结尾用森林那张"
     (
         re.compile(
-            r"^(?:视频的?)?(?:最后|结尾|末尾|最后一个|最后一张)(?:用|放|是)" + _ZH_CLIP + _ZH_END_SOFT
+            r"^(?:视频的?)?(?:最后|结尾|末尾|最后一个|最后一张)(?:用|放|是|换成|改成|改为|换为|变成|要是|要用|放上)"
+            + _ZH_CLIP
+            + _ZH_END_SOFT
         ),
         "last",
     ),
@@ -898,6 +900,18 @@ def _marked(prompt: str) -> tuple[str, list[str]]:
     return _ONE_QUOTE.sub(mark, prompt), quotes
 
 
+# "“我的视频”太土了", "'My video' is so cheesy": a quoted text the user dislikes, beside a new one
+# asked, is one to go, never one asked to be there (play23zh F2).
+_DISLIKED = re.compile(
+    "("
+    + _M
+    + r")\s*(?:这个|那个|这句)?(?:标题|字幕|文字|文案)?(?:也|就|真的?|实在)?(?:太|有点|好|特别|超|挺)"
+    r"(?:土|丑|难看|俗|俗气|老土|老气|low|LOW|烂|傻|尬|尴尬|普通|没意思)(?:了|啦|吧|啊|呀|哈)*\s*[。！!]?\s*$"
+    r"|(?i:(" + _M + r")\s+(?:is|was|looks|sounds|'s|feels)\s+(?:so\s+|too\s+|really\s+|kinda\s+|a\s+bit\s+)*"
+    r"(?:tacky|cheesy|lame|ugly|boring|cringe|cringy|corny|dated|bland|meh)\s*[.!]*\s*$)"
+)
+
+
 def _removed(prompt: str) -> tuple[str, ...]:
     """The quoted texts the words ask to go (not in a question, a condition or a negation)."""
     marked, quotes = _marked(_zh_gaps(prompt))  # "把「A」删掉 标题换回「B」": two clauses
@@ -921,6 +935,8 @@ def _removed(prompt: str) -> tuple[str, ...]:
                     break
             found += [int(i) for i in _MARK.findall(reach)]
         for clause in re.split(r"[,，;；]", sentence):
+            for m in _DISLIKED.finditer(clause.strip()):
+                found.append(int(_MARK.match(m.group(1) or m.group(2)).group(1)))  # type: ignore[union-attr]
             for m in _ZH_REMOVE_AFTER.finditer(clause):
                 found.append(int(_MARK.match(m.group(1)).group(1)))  # type: ignore[union-attr]
             for m in _ZH_REMOVE_BEFORE.finditer(clause):
@@ -1172,13 +1188,21 @@ _EN_STATEMENT = re.compile(
 )
 
 
+# "夜景收尾好看", "海边那张很漂亮": what the user likes, said as why they ask (play23zh F3d/F7);
+# "好看一点" asks for more, never a remark.
+_ZH_LIKE = re.compile(
+    r"^(?!.*(?:" + _ZH_CHANGE_VERBS + r"))[\w\u4e00-\u9fff \-]{1,12}?(?:很|挺|更|会|比较|真|超)?"
+    r"(?:好看|漂亮|不错|有感觉|有氛围|有意境|舒服)(?:的|了|吧|啊|呀|哈)*\s*[。！!]?\s*$"
+)
+
+
 def remark(clause: str) -> bool:
     """``clause`` only remarks on the video ("sunrise looks kinda washed out", "lofi不太搭") or
     says what something is ("its our best seller"): no ask."""
     text = _QUOTED.sub(" ", clause)
     if (_EN_REMARK.match(text) or _EN_STATEMENT.match(text)) and not _EN_REMARK_ASKS.search(text):
         return True
-    if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text):
+    if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text) or _ZH_LIKE.match(text.strip()):
         return True
     return bool(_ZH_REMARK.search(text)) and not _ZH_REMARK_ASKS.search(text) and not text.isascii()
 
@@ -1237,7 +1261,7 @@ _ZH_PLACE = (
     r"(?:(?:放|排|挪|移|调|用|作为|当)(?:到|在|成)?)?(?:视频的?)?"
     r"(?P<where>开头|开场|打头|最前面?|最开始|第一个?|第一张|第一位|最后面?|最后一个|最后一张|结尾|末尾|收尾)"
 )
-_ZH_NAMED_ORDER = (
+_ZH_NAMED_ORDER: tuple[re.Pattern[str], ...] = (
     re.compile(
         r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:我)?(?:想要|要|希望)?(?:改成|换成|调成|变成|改为)?(?:把|将|以|用)?\s*(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)\s*(?:的)?"
         r"(?:那张|这张|那个|这个)?(?:照片|图片|图)?\s*" + _ZH_PLACE + _ZH_END_SOFT
@@ -1252,6 +1276,23 @@ _ZH_NAMED_ORDER = (
 )
 
 
+# "sunrise.jpg要第一个出现", "日出那张最后出场", "beach出现在最后" (play23zh F3): the clip named, then
+# when it appears.
+_ZH_APPEARS = r"(?:出现|出场|登场|亮相)"
+_ZH_WHEN = r"(?P<where>第一个|第一张|最先|最早|最前面?|一开始就|开头就|最后一个|最后一张|最后|结尾才|最后才)"
+_ZH_NAMED_ORDER = (
+    re.compile(
+        r"^(?:请|麻烦|再|然后)?(?:帮我)?(?:把|将|让)?\s*(?:(?P<w>[A-Za-z0-9][\w\u2024\-]{0,40}?)"
+        r"|(?P<zh>(?!最后|最前|第|开头|结尾|标题|字幕|文字|音乐|视频)(?:(?![那这的要得])[\u4e00-\u9fff]){1,6}?)"
+        r"(?:的)?(?:那张|这张|那个|这个)(?:照片|图片|图)?)\s*(?:的)?(?:照片|图片|图)?\s*"
+        r"(?:要|得|必须|需要|一定要|应该)?(?:在)?(?:视频的?)?"
+        r"(?:" + _ZH_WHEN + _ZH_APPEARS + r"|" + _ZH_APPEARS + r"(?:在)(?:视频的?)?"
+        r"(?P<where2>第一个|最前面?|开头|最后面?|最后一个|结尾))" + _ZH_END_SOFT
+    ),
+    *_ZH_NAMED_ORDER,  # tried after: its name may run into the Chinese ("beach.jpg出现在")
+)
+
+
 def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
     """The clip orders said as a name then its place, one per clause (see above)."""
     found: list[tuple[str, str]] = []
@@ -1260,9 +1301,11 @@ def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
             match = next((m for p in _ZH_NAMED_ORDER if (m := p.match(clause)) is not None), None)
             if match is None:
                 continue
-            where = match.group("where")
+            groups = match.groupdict()
+            where = groups.get("where") or groups.get("where2") or ""
+            word = groups.get("w") or groups.get("zh") or ""
             last = any(w in where for w in ("最后", "结尾", "末尾", "收尾"))
-            found.append((match.group("w").strip().replace("\u2024", "."), "last" if last else "first"))
+            found.append((word.strip().replace("\u2024", "."), "last" if last else "first"))
     return found
 
 
@@ -1642,6 +1685,11 @@ _ZH_FOR_PLATFORM = (
     r"(?:的?(?:用来|拿来|要|好)?(?:发|传|投|放)(?:到|在)?(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信"
     r"|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)(?:上|用)?)?"
 )
+# The same said before the frame ("做个抖音用的竖屏", "来个发小红书的竖版"): play23zh F6.
+_ZH_PLATFORM_BEFORE = (
+    r"(?:(?:用来|拿来|要)?(?:发|传|投|放|给)?(?:到|在)?(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信"
+    r"|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)(?:上)?(?:用|发|看|投放)?的)?"
+)
 _ZH_SOFT_END = r"(?:吧|了|就行|就好|就可以|就够了|即可|啊|呀)*"
 # A few words of what the video is for before its noun ("年会开场视频"), never a part of it
 # ("片头视频" is the intro's length, not the video's).
@@ -1714,7 +1762,9 @@ _ZH_SHAPE_CLAUSE = (
     r"|(?:(?![留保要删别不原旧之现那这也还都的])[\u4e00-\u9fff]){{1,6}}?(?=(?:{shape})(?:版本|版)(?:吧)?\s*[。！]?\s*$)"
     r"|[^，,。]*?出(?:一个|一版|一支|个|版)"  # "再出个方形的": one more made, in that frame
     r")?"
-    r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
+    + _ZH_PLATFORM_BEFORE.replace("{", "{{").replace("}", "}}")
+    + r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?"
+    r"(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
     + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
@@ -1763,10 +1813,43 @@ _ZH_GAP = re.compile(
 )
 
 
+# "日出那张(sunrise.jpg)放开头": a photo named in Chinese, then its file's name in brackets. Read as
+# the file's name ("sunrise.jpg放开头"), so the bracket parts no clause (play23zh F3).
+_ALIAS = re.compile(r"[（(]\s*([A-Za-z0-9][\w.\-]{0,40})\s*[)）]")
+_ALIAS_WORD = re.compile(
+    r"(?:(?<=[把将用以让拿和跟])|(?<![\u4e00-\u9fff]))"
+    r"(?!最后|最前|第|开头|结尾|标题|字幕|文字|音乐|视频)[\u4e00-\u9fff]{1,6}?"
+    r"(?:的)?(?:那张|这张|那个|这个)?(?:照片|图片|图)?\s*$"
+)
+
+
+def _aliases(text: str) -> str:
+    """``text`` with a photo's Chinese name and the file name after it in brackets made the file's name."""
+    out, end = [], 0
+    for m in _ALIAS.finditer(text):
+        before = _ALIAS_WORD.search(text, end, m.start())
+        if before is None or before.end() != m.start():
+            continue
+        out += [text[end : before.start()], m.group(1)]
+        end = m.end()
+    return "".join(out) + text[end:] if out else text
+
+
+# A latin name (a file's word) and, after a space, the next ask ("第一张换成sunrise 最后一张放city-lights").
+_LATIN_GAP = re.compile(
+    r"(?<=[A-Za-z])[ \t\u3000]+(?=最后|最前|第[一二三四五六七八九十\d]|然后|接着|另外|还有|音乐|配乐"
+    r"|背景音乐|标题|字幕|文字|横屏|竖屏|横版|竖版|方形|正方形|时长|其他|其余"
+    r"|[\u4e00-\u9fff]{1,4}(?:收尾|结尾|开头|开场|打头)[\u4e00-\u9fff]{0,4}$)"
+)
+
+
 def _zh_gaps(text: str) -> str:
     """``text`` with a space that parts Chinese clauses made a comma (never inside a quote)."""
+    text = _aliases(text)
     inside = [m.span() for m in _QUOTED.finditer(text)]
-    return _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
+    text = _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+    return _LATIN_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
 
 
 # "…最后加一句「订房请私信」 对了这个背景音乐能商用吗", "make it 10 seconds, by the way is the music

@@ -27,6 +27,7 @@ from .replies import (
     not_checked,
     quote_list,
     rights_question,
+    side_questions,
 )
 from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
@@ -51,13 +52,25 @@ class Consent:
         project: Any = None,
         action: str = "agent",
         question: str | None = None,
+        prompt: str = "",
     ) -> GenerateOutput:
         """Not sent for its cost: cannot_run (too few credits for this request; confirming can't
         help, NemoVideo would refuse it). ``question``: the words of a question for the agent,
         said as one (never "an edit"), after what we know ourselves of a rights question
         (play-test 22 F7: at 0 credits the licence fact was missing)."""
         more = self.s.more_credits(lang)
-        if question is None:
+        asides = side_questions(prompt) if question is None and prompt else []
+        if asides:
+            # "…挪到最后3秒 对了这音乐能商用吗" at 0 credits: the edit and the question with it were
+            # not sent, then what we know of a rights question, then where to get credits (play23zh F4)
+            parts = [
+                gate_text(g, lang, ""),
+                t("cost.question_not_sent", lang, questions=quote_list(asides, lang)),
+            ]
+            if any(rights_question(q) for q in asides):
+                parts.append(t("music.licence_unknown", lang))
+            text = join_sentences([*parts, more], lang)
+        elif question is None:
             text = gate_text(g, lang, more)
         else:
             text = t("cost.cannot_ask", lang, cost=g.cost, left=f"{g.left:g}", more=more)
@@ -369,7 +382,7 @@ class Consent:
             elif told is not None:  # the same words again: whether they already landed comes first
                 notes = [*notes, repeat_landed(told, lang)]
             view = await self.s.project_view(project, link=True)
-            return self.refusal(g, lang, notes, project=view, question=prompt if ask else None)
+            return self.refusal(g, lang, notes, project=view, question=prompt if ask else None, prompt=prompt)
         if refused is None:  # else the refused request stays the project's last: "try again" finds it
             self.record_not_sent(project, prompt, "ask" if ask else "repeat", route)
         left = "?" if balance is None else f"{balance:g}"

@@ -1451,6 +1451,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "are left, so it can't run until there are more. {more}",
         "这个请求需要约 {cost} 积分（{kind}），目前剩余 {left}，积分不足，暂时无法执行。{more}",
     ),
+    # An edit refused for its cost with a question beside it (play23zh F4): the question went nowhere either.
+    "cost.question_not_sent": (
+        "The question in it ({questions}) was not sent either.",
+        "其中的问题（{questions}）也没有发送。",
+    ),
     "cost.cannot_ask": (
         "Asking NemoVideo's agent this costs about {cost} credits and {left} are left, so it can't "
         "be asked until there are more; nothing was sent. {more}",

@@ -137,6 +137,15 @@ def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return files, urls
 
 
+# "…挪到最后3秒 对了这音乐能商用吗", "make it 10 s btw can I use the music commercially?": an aside
+# opens a sentence of its own, so the question beside an edit leaves the edit one (play23zh F4:
+# the whole was read as the licence question, and the edits went unmentioned).
+_ASIDE_BREAK = _rx(
+    r"[\s,，、]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|另外问一下|还有个问题|还想问一下|想问一下)"
+    r"|(?:btw|by the way|quick question|one more question)(?![a-z]))"
+)
+
+
 def normalise(prompt: str) -> str:
     """Lower case, full-width forms folded, curly apostrophes straightened; paths, quotes and
     on-screen phrases masked so their words are never read as commands."""
@@ -147,6 +156,7 @@ def normalise(prompt: str) -> str:
     text = _EMOJI.sub(",", text)  # "太好了😍导出吧": an emoji ends a clause
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
+    text = _ASIDE_BREAK.sub("。", text)
     return _ZH_EXPORT_SHORT.sub("导出", text)  # "先别导了": 导 for 导出
 
 
@@ -550,7 +560,9 @@ _ZH_ASKS_AT_END = _rx(r"(?:吗|呢|么|没有?)\s*$|会不会[^，,。；;]{0,8}
 
 def _is_question(text: str, asked: bool) -> bool:
     text = _INTERJECTION.sub("", text)  # "hmm how much do I have left"
-    if _IMPERATIVE.match(text):
+    if not asked and (thinking := _ZH_THINKING_AFTER.search(text)) is not None:
+        text = text[: thinking.start()]  # "先别导出 我想一下结尾放哪张": the thought asks nothing
+    if _IMPERATIVE.match(text) or (not asked and _ZH_THINKING.match(text)):  # "我再想想标题用什么"
         return False
     if not asked and _ZH_DISPOSAL.match(text) and not _ZH_ASKS_AT_END.search(text):
         return False
@@ -769,6 +781,10 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.COMMAND, Action.CANCEL, text)
     if (drop := _DROP_NAMED.match(text)) is not None and not _EDIT_WORD.search(drop.group("named") or ""):
         return Reading(Kind.COMMAND, Action.CANCEL, text)  # the name beside it is no part of a video
+    if (gap := _ZH_THINKING_AFTER.search(text)) is not None:
+        head = read_clause(text[: gap.start()], strict)
+        if head.kind in (Kind.HELD, Kind.IDLE):
+            return head  # "先别导出 我再想想字幕咋写": the hold, and why (play23zh F1)
     if _ZH_OPENER.match(text) or _withdrawn(text):
         return Reading(Kind.IDLE)
     if _VAGUE_EDIT.match(text):
@@ -794,6 +810,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.EDIT)  # "try the $20/hr thing again on the SUP one": a thing named, redone
     if _OWN_PLAN.match(text) and (_EDIT_VERB.search(text) or _EDIT_WORD.search(text)):
         return Reading(Kind.OTHER)  # "i might change the title later": no change asked now
+    if _ZH_THINKING.match(text):
+        return Reading(Kind.OTHER)  # "我再想想字幕咋写": their own thinking, no change asked
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -927,13 +945,17 @@ _RETRY = _rx(
     r"|do(?: it| that| this)?(?: over)? again|one more time|once more|again"
     r"|give it another (?:try|go|shot)|have another go|try once more|one more try"
     r"|do the same(?: thing)? again|(?:the )?same(?: thing)? again"
-    r"|try(?: it| that| this)?(?: again)? now|go again)"
+    r"|try(?: it| that| this)?(?: again)? now|go again"
+    # "send it again", "resend" (play23zh F5: "再发一次" was priced as a question)
+    r"|resend(?: it| that| this)?|send(?: it| that| this)? again|resubmit(?: it| that| this)?)"
     r"(?:\s+(?:with|on|for)\s+(?:the|that|my|this|your)\s+[\w %-]{0,40}?"
     r"(?:change|changes|edit|edits|request|one|thing|version))?"
     r"(?:\s+(?:please|pls|now))*[\s!.?~]*$"
     r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再试一?(?:次|下|遍)|再试试|再来一(?:次|遍)|重试一?(?:次|下|遍)?"
     r"|重新(?:做|来|试)一?(?:次|下|遍)?|重做一?(?:次|下|遍)?|再做一(?:次|遍)|现在(?:再)?试(?:试|一?(?:次|下))"
-    r"|再试试看|照(?:刚才|之前)(?:那样)?再(?:做|来)一(?:次|遍))(?:吧|一下|看看|好吗|可以吗)*[\s!.?~吧]*$"
+    r"|再试试看|照(?:刚才|之前)(?:那样)?再(?:做|来)一(?:次|遍)"
+    r"|(?:再|重新)(?:发|发送|提交|跑|执行)一?(?:次|下|遍)?|重发一?(?:次|下|遍)?)"
+    r"(?:吧|一下|看看|好吗|可以吗)*[\s!.?~吧]*$"
 )
 
 
@@ -952,14 +974,25 @@ _REASON = _rx(
     r"|^(?:等)?我(?:会|再|到时|到时候)*(?:通知|告诉|跟你说|说)(?:你)?(?:一声)?(?:再说|再导出?)?$"
     r"|^等我(?:说|通知|确认|准备好)(?:你)?(?:了)?(?:再说|再导出?)?$"
 )
+# The user still thinking something over, with what they think about ("我再想想字幕咋写", "我还得考虑
+# 一下标题用什么"): their own step, no change asked of anyone (play23zh F1: beside "先别导出" it was
+# sent to the agent and charged 50 credits).
+_ZH_THINKING_BODY = (
+    r"(?:那|嗯|好|好的|先|等)?(?:我|我们)(?:要|想|得|需要|先|再|还要|还|自己|还得|回头|好好)*"
+    r"(?:想想|想一想|想一下|考虑|考虑考虑|琢磨|琢磨琢磨|斟酌|研究研究|合计合计)(?:一下|下)?"
+    r"(?![^，,。]*(?:你|帮|请|麻烦|给我))[^，,。]{0,16}$"
+)
+_ZH_THINKING = _rx("^" + _ZH_THINKING_BODY)
+# The same said after a space, in the clause of the command it holds back ("先别导出 我再想想字幕咋写").
+_ZH_THINKING_AFTER = _rx(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=" + _ZH_THINKING_BODY + ")")
 
 
 # "Redo the last change", "再来一遍刚才的修改": a retry marker, and otherwise only words that point
 # back at an earlier request ("the last", "刚才的") or name a request in general ("change", "修改").
 # Any word of what to change ("redo the intro", "再改一次标题") makes it a new edit instead.
 _RETRY_MARK = _rx(
-    _words("again", "redo", "repeat", "retry", "one more time", "once more")
-    + "|再来|再做|再试|重做|重新|重试|再弄|再改|再执行"
+    _words("again", "redo", "repeat", "retry", "one more time", "once more", "resend", "resubmit")
+    + "|再来|再做|再试|重做|重新|重试|再弄|再改|再执行|再发|重发|再提交"
 )
 _BACK_REFERENCE = _rx(
     _words(
@@ -969,7 +1002,7 @@ _BACK_REFERENCE = _rx(
         "one more time", "once more", "you", "can you", "could you", "i asked for", "i asked", "from before",
     )
     + "|刚才|刚刚|上次|上一次|之前|前面|那个|这个|那次|那步|的|修改|改动|操作|请求|编辑|调整|把|做|弄|来|试"
-    "|执行|一遍|一次|一下|吧|请|帮我|你|再|重新|重做|重试|改|嗯|好|那"
+    "|执行|一遍|一次|一下|吧|请|帮我|你|再|重新|重做|重试|改|嗯|好|那|发送|发|提交"
 )  # fmt: skip
 
 
@@ -1159,7 +1192,10 @@ def _route_held(prompt: str, parts: list[Clause]) -> Decision:
     aside = tuple(
         text
         for text, kind in kinds
-        if kind is Kind.OTHER and not _REASON.match(text) and not _OWN_PLAN.match(text)
+        if kind is Kind.OTHER
+        and not _REASON.match(text)
+        and not _OWN_PLAN.match(text)
+        and not _ZH_THINKING.match(text)
     )
     return replace(decision, held_back=held, only_held=True, aside=aside)
 

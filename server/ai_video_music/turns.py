@@ -380,7 +380,7 @@ class Turns:
                     # not brighten one: said, so the price isn't quoted as an edit's.
                     name = view.name if view is not None else project.name
                     notes = [*notes, t("cost.no_video_yet", lang, name=name)]
-                return self.consent.refusal(g, lang, notes, project=view)
+                return self.consent.refusal(g, lang, notes, project=view, prompt=prompt)
             # It goes ahead: a note that it uses the last credits (``cost_note``), not a warning,
             # which is only for a request that was not sent.
             note = gate_text(g, lang, self.s.more_credits(lang)) if g is not None else None

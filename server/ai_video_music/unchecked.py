@@ -71,6 +71,9 @@ _ZH_CHANGE_WORD = r"把|将|加|改|换|删|放|调|剪|缩|做|弄|变|挪|移|
 _NOT_AN_ASK = re.compile(
     r"^(?:对|对对|嗯|是|就是)*[，,]?\s*(?!.*(?:" + _ZH_CHANGE_WORD + r"))[\u4e00-\u9fff\w ]{1,12}?"
     r"(?:那个|这个)(?:视频|项目|片子)?[！!。]*$"
+    # "毕业旅行那个做吧": the video named, and go ahead (play23zh F7)
+    r"|^[\u4e00-\u9fff\w ]{1,12}?(?:那个|这个)(?:视频|项目|片子)?(?:就)?(?:做|弄|搞|开始|来|开工)(?:一下)?"
+    r"(?:吧|了|啊|呀|哈)*[！!。]*$"
     r"|^(?!.*(?:" + _ZH_CHANGE_WORD + r"))(?:.*(?:没人看|没人听|没人要|看不完|不爱看|刷不到|划走|没耐心)"
     r"|(?:因为|毕竟|不然|要不然|否则|反正)).*$"
     r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
@@ -108,6 +111,9 @@ _MAKE_VIDEO = re.compile(
     r"|(?i:^(?:a\s+)?before\s*[/&-]\s*after\s+(?:video|vid|reel|clip|slideshow|comparison)"
     r"(?:\s+(?:of|for)\s+(?:the|my|our|this)\s+[\w' -]{1,40})?$)"
 )
+# "那个视频太长了", "it's way too long": the length remarked on, beside a length that is checked
+# (play23zh F7: listed as "can't be checked" beside 改成20秒, done as asked).
+_TOO_LONG = re.compile(r"(?i)太长|太短|有点长|有点短|长了点|短了点|\btoo\s+(?:long|short)\b")
 _MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]|百分之\s*(\d{1,3})")
 # Words that ask for music and say nothing of which: such an ask is met by any music at all.
@@ -600,6 +606,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
                 and asked.withdrawal(a) is None
                 and not asked.remark(a)
+                and not (length_stated and _TOO_LONG.search(a) and not asked.read(a).seconds)
                 and not _withdrawn_ask(a, prompt, taken_back)
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
