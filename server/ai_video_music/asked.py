@@ -283,7 +283,11 @@ _ZH_ORDER = re.compile(
 # is never a part of the video that is no clip ("start with the title", "end with a fade").
 _CLIP_NOUN = r"(?:photos?|pictures?|pics?|images?|clips?|shots?|one|slides?)"
 _NOT_A_CLIP = (
-    r"(?!(?:first|last|second|third|other|next|same|previous|title|titles|text|texts|caption|captions|music"
+    # "first"/"last" said as an ordinal ("the first photo last"), never as the first word of a clip's
+    # name ("put the first dance pic first", play23en F3)
+    r"(?!(?:first|last)\b(?!\s+(?!(?:photos?|pictures?|pics?|images?|clips?|shots?|ones?|slides?|and|or"
+    r"|then|but|to|at|of|in|on|for|with|please|pls|first|last)\b)[a-z]))"
+    r"(?!(?:second|third|other|next|same|previous|title|titles|text|texts|caption|captions|music"
     r"|song|track|logo|intro|outro|transitions?|fades?|it|them|this|that|a|an|some|video|credits|words"
     r"|make|cut|add|put|export|render|save|send|change|turn|remove|use|move|try|do|give|show|check|fix|let"
     r"|please|also|just|then|and|keep|set|one|the|my|our|\d+(?:st|nd|rd|th)?"
@@ -1660,7 +1664,9 @@ _EN_SECONDS = re.compile(
     + _EN_POLITE
     + r"(?:(?:set|change|put|bring|get|make)\s+(?:the\s+)?(?:video'?s?\s+)?(?:total\s+)?"
     r"(?:length|duration|runtime)\s+(?:back\s+)?(?:to|at)\s+"  # "set the length to 20 seconds"
-    r"|(?:put|bring|get|set)\s+(?:it|the\s+video|this)\s+back\s+to\s+"  # "put it back to 20 seconds"
+    # "put it back to 20 seconds", "put the barn video back to 12 seconds" (play23en F4)
+    r"|(?:put|bring|get|set|take|turn|change)\s+(?:it|the\s+video|this|the\s+(?:[\w'&.-]+\s+){1,4}(?:video|one))"
+    r"\s+back\s+(?:down\s+|up\s+)?to\s+"
     r"|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this|the\s+(?:[a-z'-]+\s+){1,3}(?:one|video))"
     r"(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"|(?:make|cut|trim|shorten|lengthen|extend|change|stretch|bring)"

@@ -204,8 +204,12 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
 _ZH_DESCRIBED = re.compile(
     r"(?:^|[\s，,。！!？?]|(?<=把)|(?<=给)|(?<=在))([\u4e00-\u9fff]{2,8}?)(?:的)?(?:那个|那条|那支|那部)(?:视频|片子|项目)"
 )
+# The nouns include a photographer's words for such a video ("the wedding teaser", "the barn
+# trailer", "the highlight film": play23en F2); a noun no video is called by default ("teaser") is
+# part of the description, matched against each project's words as its other words are.
 _EN_DESCRIBED = re.compile(
-    r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(?:video|one|project|clip|reel)(?![a-z])"
+    r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(video|one|project|clip|reel|teaser|trailer|recap|montage"
+    r"|slideshow|vlog|film|movie)(?![a-z])"
 )
 # Words of a description that say which of the user's videos by time or order, never by what it
 # shows: "刚才那个视频", "the other one", "the new video".
@@ -284,7 +288,7 @@ def described(
         if not _NOT_A_SUBJECT_ZH.search(m.group(1))
     ]
     found += [
-        (m.group(1).strip(), m.group(0))
+        (f"{m.group(1).strip()} {m.group(2)}", m.group(0))
         for m in _EN_DESCRIBED.finditer(text)
         if not set(m.group(1).split()) & _NOT_A_SUBJECT_EN and not _NOT_FOR_IT.search(text[: m.start()])
     ]
@@ -315,10 +319,19 @@ _NEW_TEXT_BEFORE = re.compile(
 _CLAUSE_END = re.compile(r"[.!?。！？;；\n，,]")
 
 
+def _clauses(text: str) -> list[str]:
+    """``text`` cut into clauses at ``_CLAUSE_END``, never inside a quote: "move the "Leo is 6!" text
+    to the end" and "Sept 14, 2026" are one clause each (play23en F1: the "!" cut the quote)."""
+    inside = {i for m in _ONE_QUOTE.finditer(text) for i in range(m.start() + 1, m.end() - 1)}
+    cuts = [m.start() for m in _CLAUSE_END.finditer(text) if m.start() not in inside]
+    starts = [0, *(c + 1 for c in cuts)]
+    return [text[a:b] for a, b in zip(starts, [*cuts, len(text)], strict=True)]
+
+
 def edited_texts(prompt: str) -> list[str]:
     """The quoted texts the words edit as already there (see above), one quote per clause."""
     found: list[str] = []
-    for clause in _CLAUSE_END.split(_zh_gaps(prompt)):
+    for clause in _clauses(_zh_gaps(prompt)):
         quotes = list(_ONE_QUOTE.finditer(clause))
         if len(quotes) != 1:
             continue

@@ -1783,6 +1783,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "credits.session.project.only_shared": ("“{name}”: {shared}", "「{name}」：{shared}"),
     "credits.session.project.and_shared": ("{own} + {shared}", "{own} + {shared}"),
+    "credits.session.project.running": (
+        "{n} request(s) still running, not charged yet",
+        "{n} 个请求仍在进行，尚未扣费",
+    ),
+    "credits.session.project.unknown": ("{n} request(s) of unknown cost", "{n} 个请求花费未知"),
+    "credits.session.project.join": (", ", "，"),
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
     "credits.session.shared": (
         "Not in that sum: {n} request(s) that ran at the same time as another one, whose own cost "
@@ -1847,6 +1853,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Earlier, “{prompt}” changed nothing on the timeline; unless a later request did what it "
         "asked, this file does not have it either.",
         "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
+    ),
+    "export.lacks.earlier_unmet": (
+        "Earlier, “{prompt}” changed nothing on the timeline, and this file does not have it: {items}.",
+        "更早的「{prompt}」当时没有改动时间线，这个文件里也没有它要求的：{items}。",
     ),
     "export.lacks.part": (
         "“{prompt}” changed nothing on the timeline, and this file has only part of what it asked: {items}.",

@@ -656,6 +656,29 @@ def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     return Lack(line, (*lines, *open_asks))
 
 
+def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang) -> Lack | None:
+    """An earlier request that changed nothing, and none of whose asks the file ``now`` has:
+    what the file verifiably lacks of it (a quoted text not on it, a length, a frame), and the
+    asks no check reads; None when no check reads any of it (then only "unless a later request
+    did it" can be said)."""
+    if not now.tracks_total:
+        return None
+    wanted = asked.wanted_quotes(gen.prompt, stated)
+    lacking = [{"kind": "quote_missing", "name": q} for q in wanted if not asked.present(q, now)]
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
+    if not lines:
+        return None
+    open_asks = unchecked.not_checked(gen.prompt, now)
+    items = [
+        *lines,
+        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
+    ]
+    line = t(
+        "export.lacks.earlier_unmet", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items)
+    )
+    return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
+
+
 def file_lacks(
     gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
 ) -> dict[str, Lack]:
@@ -740,6 +763,9 @@ def earlier_unchanged(
             and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
+        if (lack := earlier_lacking(gen, stated, now, lang)) is not None:
+            lines.append(lack)  # what the file verifiably lacks of it, said as a fact (play23en F6)
+            continue
         lines.append(Lack(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)), (gen.prompt,)))
     return lines[:3]
 
@@ -1328,6 +1354,19 @@ def project_spent(name: str, p: Spent, lang: Lang) -> str:
     project's (never "0 (0)", which reads as free: play19en F4)."""
     own = t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
     shared = p.grouped + p.pending + p.shared
+    if not p.counted and not shared and (p.running or p.unknown):
+        # nothing of it charged or known yet: never "0 (0)" (play23en F7: a first request running)
+        said = []
+        if p.running:
+            said.append(t("credits.session.project.running", lang, n=p.running))
+        if p.unknown:
+            said.append(t("credits.session.project.unknown", lang, n=p.unknown))
+        return t(
+            "credits.session.project.only_shared",
+            lang,
+            name=name,
+            shared=t("credits.session.project.join", lang).join(said),
+        )
     if not shared:
         return own
     others = quote_list([n for n in p.with_projects if n != name], lang) or "—"

@@ -114,6 +114,21 @@ _MAKE_VIDEO = re.compile(
 # "那个视频太长了", "it's way too long": the length remarked on, beside a length that is checked
 # (play23zh F7: listed as "can't be checked" beside 改成20秒, done as asked).
 _TOO_LONG = re.compile(r"(?i)太长|太短|有点长|有点短|长了点|短了点|\btoo\s+(?:long|short)\b")
+# "make a birthday recap from these pics", "a little montage of our lake weekend from my photos":
+# the kind of video (a word or three before its noun, never a look or a pace: "a brighter video",
+# "a slower montage"), made from the user's photos; the timeline having them answers it (play23en
+# F5, as "a 20 sec vertical teaser … from these pics" was).
+_FROM_PHOTOS = re.compile(
+    r"(?i)^(?:(?:can|could|would)\s+you\s+)?(?:(?:make|create|generate|produce|build|do|put\s+together)"
+    r"\s+(?:me\s+)?)?(?:(?:a|an|one|another|my|our)\s+)?"
+    r"(?:(?!\w+(?:er|est|ly)\b)(?!(?:fun|funny|cute|moody|cinematic|dramatic|emotional|sad|happy|calm|bright"
+    r"|dark|warm|cool|fast|slow|upbeat|chill|epic|vintage|retro|aesthetic)\b)[\w'&-]+\s+){0,3}"
+    r"(?:video|vid|reel|clip|slideshow|movie|film|recap|montage|teaser|trailer|highlights?|compilation"
+    r"|collage|story|vlog)"
+    r"(?:\s+of\s+(?:the|our|my|his|her|their)\s+[\w'&-]+(?:\s+[\w'&-]+){0,3}?)?"
+    r"\s+(?:from|with|using|out\s+of)\s+(?:(?:these|those|the|my|all|our)\s+)+"
+    r"(?:photos?|pictures?|images?|pics|uploads|files|shots)\s*$"
+)
 _MUSIC = re.compile(r"(?i)\b(?:music|song|songs|soundtrack|bgm|track|tune)\b|音乐|配乐|歌|曲")
 _PERCENT = re.compile(r"(\d{1,3})\s*[%％]|百分之\s*(\d{1,3})")
 # Words that ask for music and say nothing of which: such an ask is met by any music at all.
@@ -121,7 +136,8 @@ _MUSIC_GENERIC_EN = frozenset(
     (
         "with", "add", "put", "use", "some", "a", "an", "the", "free", "background", "music", "song",
         "songs", "soundtrack", "bgm", "track", "tune", "and", "please", "also", "in", "it", "to", "of",
-        "change", "switch", "swap", "replace", "set", "make", "for", "instead", "kind",
+        "change", "switch", "swap", "replace", "set", "make", "for", "instead", "kind", "something",
+        "sth", "like",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -503,7 +519,7 @@ def _checked(
     # "softer — 20% tops —", "调到百分之二十"
     if volume_stated and _only_about(asked.zh_percents(ask), _VOLUME, " ,.!，。！—-"):
         return True  # nothing but the music's volume, which the stated number checks
-    if _MAKE_VIDEO.match(ask):
+    if _MAKE_VIDEO.match(ask) or _FROM_PHOTOS.match(ask):
         return any(tr.kind == "video" and tr.segments for tr in tl.tracks)
     if _MUSIC.search(ask):
         # "calm acoustic guitar music" and "Calm Piano": not as asked (``music_other``), judged
