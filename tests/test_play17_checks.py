@@ -23,10 +23,11 @@ from ai_video_music.asked import length_unasked, met, read, unmet
 from ai_video_music.models import SessionState
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track
-from ai_video_music.turns import compare
 from ai_video_music.unchecked import not_checked
 
 from .conftest import ask, kinds
+from .timelines import checked
+from .timelines import timeline as built
 
 pytestmark = pytest.mark.anyio
 
@@ -59,29 +60,12 @@ def state(
     texts: tuple[tuple[str, float, float], ...] = (),
     music: str = "Lo-fi Chill (free music)",
 ) -> SessionState:
-    ms = int(seconds * 1000)
-    tracks: list[dict[str, Any]] = [
-        {
-            "tt": 0,
-            "sg": [
-                {"n": "beach.jpg", "s": 0, "d": ms // 2},
-                {"n": "sunrise.jpg", "s": ms // 2, "d": ms // 2},
-            ],
-        }
-    ]
-    if volume is not None:
-        tracks.append({"tt": 1, "sg": [{"n": music, "s": 0, "d": ms, "v": volume}]})
-    if texts:
-        tracks.append(
-            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
-        )
-    return SessionState(draft={"d": ms, "m": {"w": 1080, "h": 1920}, "t": tracks})
+    sound = (music, volume) if volume is not None else None
+    return built(seconds, ("beach.jpg", "sunrise.jpg"), sound, texts, (1080, 1920))
 
 
 def facts(prompt: str, before: SessionState, after: SessionState) -> dict[str, Any]:
-    out = compare(before, after, prompt)
-    assert out is not None
-    return out[1]
+    return checked(before, after, prompt)
 
 
 # --- 1. a length said as people say it ------------------------------------------------------------

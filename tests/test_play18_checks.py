@@ -13,7 +13,6 @@ words people use, and what asks nothing is not listed as unchecked.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp import Client
@@ -27,6 +26,7 @@ from ai_video_music.turns import compare
 from ai_video_music.unchecked import not_checked
 
 from .conftest import ask, export_done, kinds
+from .timelines import timeline as built
 
 
 def timeline(seconds: float = 15, width: int = 1080, height: int = 1920) -> Timeline:
@@ -41,22 +41,7 @@ def timeline(seconds: float = 15, width: int = 1080, height: int = 1920) -> Time
 
 
 def state(seconds: float = 2, texts: tuple[tuple[str, float, float], ...] = ()) -> SessionState:
-    ms = int(seconds * 1000)
-    tracks: list[dict[str, Any]] = [
-        {
-            "tt": 0,
-            "sg": [
-                {"n": "beach.jpg", "s": 0, "d": ms // 2},
-                {"n": "city-lights.jpg", "s": ms // 2, "d": ms // 2},
-            ],
-        },
-        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": 35}]},
-    ]
-    if texts:
-        tracks.append(
-            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
-        )
-    return SessionState(draft={"d": ms, "m": {"w": 1920, "h": 1080}, "t": tracks})
+    return built(seconds, ("beach.jpg", "city-lights.jpg"), ("Upbeat Pop (free music)", 35), texts)
 
 
 # --- 1. a project's quoted name; keeping the title --------------------------------------------------

@@ -15,7 +15,6 @@ F5. Music asked by instrument or genre ("calm acoustic guitar") and a track nami
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 from mcp import Client
@@ -27,6 +26,7 @@ from ai_video_music.turns import compare
 from ai_video_music.unchecked import music_other, not_checked, styles_asked
 
 from .conftest import ask, export_done, kinds, photo_files
+from .timelines import timeline as built
 
 
 def timeline(
@@ -51,12 +51,7 @@ def state(
     width: int = 1920,
     height: int = 1080,
 ) -> SessionState:
-    ms = 6000
-    tracks: list[dict[str, Any]] = [
-        {"tt": 0, "sg": [{"n": n, "s": i * ms, "d": ms} for i, n in enumerate(clips)]},
-        {"tt": 1, "sg": [{"n": music, "s": 0, "d": ms * len(clips), "v": 35}]},
-    ]
-    return SessionState(draft={"d": ms * len(clips), "m": {"w": width, "h": height}, "t": tracks})
+    return built(6 * len(clips), clips, (music, 35), size=(width, height))
 
 
 # --- F1: clip order -------------------------------------------------------------------------------

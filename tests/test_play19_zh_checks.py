@@ -28,9 +28,10 @@ from ai_video_music.models import SessionState
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
-from ai_video_music.turns import compare
 
 from .conftest import ask, export_done, kinds, requests_to
+from .timelines import checked as facts
+from .timelines import timeline
 
 
 def state(
@@ -39,33 +40,13 @@ def state(
     volume: int = 35,
     size: tuple[int, int] = (1920, 1080),
 ) -> SessionState:
-    ms = int(seconds * 1000)
-    tracks: list[dict[str, Any]] = [
-        {
-            "tt": 0,
-            "sg": [
-                {"n": "beach.jpg", "s": 0, "d": ms // 2},
-                {"n": "city-lights.jpg", "s": ms // 2, "d": ms // 2},
-            ],
-        },
-        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": volume}]},
-    ]
-    if texts:
-        tracks.append(
-            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
-        )
-    return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
+    clips = ("beach.jpg", "city-lights.jpg")
+    return timeline(seconds, clips, ("Upbeat Pop (free music)", volume), texts, size)
 
 
 def said(out: dict[str, Any], lang: str = "zh") -> list[str]:
     """The not-as-asked lines the answer says for these facts."""
     return replies.not_as_asked(SimpleNamespace(fact_map=out), lang)  # type: ignore[arg-type]
-
-
-def facts(before: SessionState, after: SessionState, prompt: str) -> dict[str, Any]:
-    out = compare(before, after, prompt)
-    assert out is not None
-    return out[1]
 
 
 # --- I. a removal and a title asked back, in one request ----------------------------------------

@@ -12,16 +12,16 @@ Chinese user runs the asks together.
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
 
 import pytest
 
 from ai_video_music import replies
 from ai_video_music.asked import read
 from ai_video_music.models import SessionState
-from ai_video_music.turns import compare
 
 from .conftest import kinds
+from .timelines import checked as facts
+from .timelines import timeline
 
 PROMO = ("city-lights.jpg", "beach.jpg", "sunrise.jpg")
 
@@ -33,22 +33,7 @@ def state(
     size: tuple[int, int] = (1080, 1920),
     clips: tuple[str, ...] = PROMO,
 ) -> SessionState:
-    ms, n = int(seconds * 1000), len(clips)
-    tracks: list[dict[str, Any]] = [
-        {"tt": 0, "sg": [{"n": c, "s": i * ms // n, "d": ms // n} for i, c in enumerate(clips)]},
-        {"tt": 1, "sg": [{"n": "Upbeat Pop (free music)", "s": 0, "d": ms, "v": volume}]},
-    ]
-    if texts:
-        tracks.append(
-            {"tt": 7, "sg": [{"n": n, "s": int(s * 1000), "d": int((e - s) * 1000)} for n, s, e in texts]}
-        )
-    return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
-
-
-def facts(before: SessionState, after: SessionState, prompt: str) -> dict[str, Any]:
-    out = compare(before, after, prompt)
-    assert out is not None
-    return out[1]
+    return timeline(seconds, clips, ("Upbeat Pop (free music)", volume), texts, size)
 
 
 # --- 1. an order said the way Chinese users type it ---------------------------------------------

@@ -24,9 +24,10 @@ import pytest
 from ai_video_music import replies
 from ai_video_music.asked import read
 from ai_video_music.models import SessionState
-from ai_video_music.turns import compare
 
 from .conftest import kinds
+from .timelines import checked as facts
+from .timelines import timeline
 
 RENO = ("客厅装修前", "客厅装修后")
 MUGS = ("mug-blue", "mug-box", "mug-red")
@@ -41,29 +42,7 @@ def state(
     texts: tuple[tuple[str, float, float], ...] = (),
     size: tuple[int, int] = (1080, 1080),
 ) -> SessionState:
-    ms, n = int(seconds * 1000), len(clips)
-    tracks: list[dict[str, Any]] = [
-        {"tt": 0, "sg": [{"n": c, "s": i * ms // n, "d": ms // n} for i, c in enumerate(clips)]}
-    ]
-    if music:
-        tracks.append({"tt": 1, "sg": [{"n": music[0], "s": 0, "d": ms, "v": music[1]}]})
-    if texts:
-        tracks.append(
-            {"tt": 7, "sg": [{"n": t, "s": int(s * 1000), "d": int((e - s) * 1000)} for t, s, e in texts]}
-        )
-    return SessionState(draft={"d": ms, "m": {"w": size[0], "h": size[1]}, "t": tracks})
-
-
-def facts(
-    before: SessionState,
-    after: SessionState,
-    prompt: str,
-    uploaded: tuple[list[str], int] | None = None,
-    projects: tuple[str, ...] = (),
-) -> dict[str, Any]:
-    out = compare(before, after, prompt, uploaded, projects)
-    assert out is not None
-    return out[1]
+    return timeline(seconds, clips, music, texts, size)
 
 
 def zh(items: list[dict[str, Any]] | None) -> str:
