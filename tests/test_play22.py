@@ -30,7 +30,7 @@ from ai_video_music.router import route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, balance, export_done, requests_to
+from .conftest import ask, balance, call, export_done, requests_to, text
 
 pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
@@ -230,13 +230,20 @@ async def test_a_request_sent_after_one_still_running_leads_with_the_earlier_ans
             first = await ask(client, "generate", {"prompt": FIRST})
             assert first["status"] == "working", first
             out: dict[str, object] = {}
+            behind = anyio.Event()
+
+            async def waiting(progress: float, total: float | None, message: str | None) -> None:
+                behind.set()  # the second call's first progress: it waits behind the first
 
             async def second() -> None:
-                out.update(await ask(client, "generate", {"prompt": SECOND}))
+                result = await call(client, "generate", {"prompt": SECOND}, progress_callback=waiting)
+                assert not result.is_error and result.structured_content is not None, text(result)
+                out.update(result.structured_content)
 
             async with anyio.create_task_group() as tg:
                 tg.start_soon(second)
-                await anyio.sleep(0.3)  # the second call waits behind the first
+                with anyio.fail_after(10):
+                    await behind.wait()
                 # The first ends; the second is held in its turn (as the user saw it), or not.
                 if second_held:
                     gate = sim.hold("run_sse")  # (releases the first one's gate)
