@@ -64,6 +64,13 @@ _JOINING = re.compile(
     "\ufe70-\ufefe\U00010ec0-\U00010eff\U00011000-\U00011dff]"
 )
 _JOINERS = frozenset("\u200c\u200d")
+# Kept too: the TAG letters of the three RGI subdivision flags (England, Scotland, Wales: a black
+# flag, then "gbeng", "gbsct" or "gbwls" in TAG letters, then CANCEL TAG), whole and right after
+# the black flag (A23-3): one of three values per flag, no room for a payload. Any other TAG run goes.
+_BLACK_FLAG = "\U0001f3f4"
+_SUBDIVISIONS = frozenset(
+    "".join(chr(0xE0000 + ord(c)) for c in code) + "\U000e007f" for code in ("gbeng", "gbsct", "gbwls")
+)
 
 
 # Drawn blank, yet neither Cf nor default-ignorable (links.py refuses them in a link too): the
@@ -79,15 +86,22 @@ BLANK_DRAWN = frozenset("\u2800\U00016fe4\U0001d159\U00013441\U00013442\ufffc")
 # and noncharacters (Cn: nothing to draw, by definition), and what fonts draw blank
 # (``BLANK_DRAWN``). Kept: code points not yet assigned in the emoji blocks, which Unicode reserves
 # as Extended_Pictographic for the emoji to come (an emoji newer than this Python's Unicode data
-# is still the user's emoji, and draws as one or as a box, never as nothing).
+# is still the user's emoji, and draws as one or as a box, never as nothing). And every code point
+# of planes 2 and 3 but their noncharacters: Unicode allocates both to ideographs only, and adds
+# to them after this Python's data (Extension H U+31350-323AF in 15.0, Extension I U+2EBF0-2EE5F in
+# 15.1, round 23 A23-3): a person's or a place's name written in them is the user's text.
 _EMOJI_TO_COME = range(0x1F000, 0x1FB00)
+_IDEOGRAPHS_TO_COME = range(0x20000, 0x40000)
 
 
 def _drawn(char: str) -> bool:
     if char in BLANK_DRAWN:
         return False
     kind = unicodedata.category(char)
-    return kind not in ("Co", "Cn") or (kind == "Cn" and ord(char) in _EMOJI_TO_COME)
+    if kind != "Cn":
+        return kind != "Co"
+    code = ord(char)
+    return code in _EMOJI_TO_COME or (code in _IDEOGRAPHS_TO_COME and code & 0xFFFE != 0xFFFE)
 
 
 class _Undrawn(dict[int, int | None]):
@@ -147,6 +161,8 @@ def _emoji(char: str) -> bool:
 
 def _ignorable_kept(match: re.Match[str]) -> str:
     at, end, text = match.start(), match.end(), match.string
+    if match.group() in _SUBDIVISIONS and text[at - 1 : at] == _BLACK_FLAG:
+        return match.group()
     if match.group() not in _JOINERS or at == 0 or end == len(text):
         return ""
     before, after = text[at - 1], text[end]
