@@ -172,6 +172,26 @@ def _ignorable_kept(match: re.Match[str]) -> str:
     return match.group() if emoji else ""
 
 
+# Whitespace draws as nothing where a line ends and as one gap where it runs, so its kinds and
+# lengths carried a hidden line a bit a character (round 23 A23-1: space/tab, en/em space, NBSP at
+# a line's end; 488 en/em spaces between two words). Dropped at the end of each line; inside one, a
+# run of one kind stays up to a few characters (two spaces after a full stop, "　　" the Chinese
+# paragraph indent, a short code indent at the line's start), a longer run or one that mixes kinds
+# is one space. Line breaks are not touched. Left: a choice of a few lengths per visible gap.
+_SPACES = re.compile(r"[^\S\n\u2028\u2029]{2,}|[^\S\n\u2028\u2029](?=[\n\u2028\u2029]|\Z)")
+_LINE_BREAKS = "\n\u2028\u2029"
+SPACES_KEPT = 4  # inside a line
+INDENT_KEPT = 8  # at a line's start
+
+
+def _spaces_kept(match: re.Match[str]) -> str:
+    run, at, end, text = match.group(), match.start(), match.end(), match.string
+    if end == len(text) or text[end] in _LINE_BREAKS:
+        return ""
+    room = INDENT_KEPT if at == 0 or text[at - 1] in _LINE_BREAKS else SPACES_KEPT
+    return run if len(run) <= room and run.count(run[0]) == len(run) else " "
+
+
 def fix_surrogates(text: str) -> str:
     """Lone surrogates (and undecodable file-name bytes) become U+FFFD; nothing else changes."""
     if text.isascii():  # the common case, without a regex scan
@@ -181,13 +201,17 @@ def fix_surrogates(text: str) -> str:
 
 def clean_text(text: str, limit: int | None = None) -> str:
     """Text safe for a person's screen: no surrogates, escapes or control characters
-    (tab and newline stay; ``\\r\\n`` becomes ``\\n``), at most ``limit`` characters."""
+    (tab and newline stay; ``\\r\\n`` becomes ``\\n``), no whitespace at a line's end nor long
+    or mixed runs of it (``_SPACES``), at most ``limit`` characters."""
     if not text.isascii() or not text.isprintable():
         text = _UNSAFE.sub("", fix_surrogates(text.replace("\r\n", "\n")))
         text = text.translate(_UNDRAWN)  # first: what stood between two characters is gone
         text = _SELECTORS.sub(_selector_kept, text)  # before: a selector kept may start a sequence
         text = _IGNORABLE.sub(_ignorable_kept, text)
+        text = _SPACES.sub(_spaces_kept, text)  # after: what stood between two spaces is gone
         text = _mark_runs().sub(_marks_capped, text)  # last: marks that stood apart now stack
+    elif text.endswith(" ") or "  " in text:
+        text = _SPACES.sub(_spaces_kept, text)
     return cap(text, limit) if limit is not None else text
 
 
