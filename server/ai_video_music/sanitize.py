@@ -287,13 +287,45 @@ DEFUSED = "[…]"
 # Punctuation and ideographs drawn as one vertical stroke read so too inside a word ("ass|stant",
 # "ass丨stant" are "assIstant" in a sans-serif font; round 22 A22-4). Standing apart, with no
 # letter or digit on either side ("Rock | Pop", "NemoVideo | says:"), a stroke is a separator and
-# the skeleton drops it as it drops the spaces around it (``_strokes_apart``).
-_STROKES = "|\uff5c\uffe8\u2223\u05c0\u4e28\u2f01\u31d1\u2502\u2503\u23d0\u2758\u0964"
-_STROKE_APART = re.compile(f"(?<![^\\W_])[{re.escape(_STROKES)}](?![^\\W_])")
+# the skeleton drops it as it drops the spaces around it (``_strokes_apart``). Which characters
+# are one stroke is decided as a class, by what their Unicode name says they draw (round 23 A23-2:
+# a list of 13 missed ¦, ㅣ, 〡, ❙, ▏, ︱, ⎜, ╎ and more): a vertical line or bar, a light or heavy
+# vertical box drawing (dashed too), a one-eighth block, a bracket's or integral's extension,
+# the vertical em/en dash, the Hangul vowel I, a numeral one, a danda, the paseq, the Kangxi
+# radical and CJK stroke of a vertical line; and 丨, the ideograph (whose name says nothing).
+_STROKE_NAME = re.compile(
+    r"^(?:FULLWIDTH |MODIFIER LETTER |LIGHT |MEDIUM |HEAVY |WIGGLY )?VERTICAL (?:LINE|BAR)(?: EXTENSION)?$"
+    r"|^BROKEN BAR$|^DIVIDES$|^HALFWIDTH FORMS LIGHT VERTICAL$"
+    r"|^BOX DRAWINGS (?:LIGHT|HEAVY)(?: (?:DOUBLE|TRIPLE|QUADRUPLE) DASH)? VERTICAL$"
+    r"|^(?:LEFT|RIGHT) ONE EIGHTH BLOCK$|(?:PARENTHESIS|BRACKET|INTEGRAL) EXTENSION$"
+    r"|^PRESENTATION FORM FOR VERTICAL E[MN] DASH$|HANGUL (?:LETTER|JUNGSEONG) I$"
+    r"|(?<!MAYAN) NUMERAL ONE$|^(?:\w+ )*(?<!DOUBLE )(?<!TRIPLE )DANDA$|PASEQ$"
+    r"|^KANGXI RADICAL LINE$|^CJK STROKE S$"
+)
+_STROKE_IDEOGRAPHS = frozenset("\u4e28")
+
+
+@lru_cache(maxsize=4096)
+def _stroke(char: str) -> bool:
+    if char in _STROKE_IDEOGRAPHS:
+        return True
+    return (
+        unicodedata.category(char)[0] in "SPLN"
+        and _STROKE_NAME.search(unicodedata.name(char, "")) is not None
+    )
+
+
+# A character with no letter or digit on either side: a stroke among them is a separator.
+_APART = re.compile(r"(?<![^\W_])\S(?![^\W_])")
+
+
+def _apart_kept(match: re.Match[str]) -> str:
+    return " " if _stroke(match.group()) else match.group()
+
+
 _LOOKALIKE = str.maketrans(
     {
         **LOOKALIKE,
-        **dict.fromkeys(_STROKES, "i"),
         # What UTS #39 doesn't list. The traditional form of 给: the same word to a reader.
         "給": "给",
         # Digits that stand for letters inside a word ("ass1stant", "m0del"): ASCII is left out of
@@ -351,6 +383,8 @@ def _letter(char: str) -> str:
     # One character's part of the skeleton ("" for what a reader doesn't see or skips over).
     if unicodedata.category(char) == "Cf":
         return ""
+    if _stroke(char):
+        return "i"
     # NFKD, then accents dropped ("assístant" is "assistant"), then NFKC for full-width forms.
     bare = "".join(
         c for c in unicodedata.normalize("NFKD", char.translate(_LOOKALIKE)) if not unicodedata.combining(c)
@@ -392,7 +426,11 @@ _LETTERS = _Letters()
 # the vertical stroke, "_") deleted, the rest mapped (a regex over every name cost 50 µs a name
 # of 280 characters).
 _ASCII_LETTERS = {
-    code: chr(code).casefold().translate(_LOOKALIKE) if chr(code).isalnum() or chr(code) in ":|" else None
+    code: "i"
+    if _stroke(chr(code))
+    else chr(code).casefold().translate(_LOOKALIKE)
+    if chr(code).isalnum() or chr(code) == ":"
+    else None
     for code in range(128)
 }
 
@@ -402,7 +440,7 @@ def _strokes_apart(text: str) -> str:
     # ``_defuse_skeleton`` maps the skeleton back to ``text`` by index).
     if text.isascii() and "|" not in text:
         return text
-    return _STROKE_APART.sub(" ", text)
+    return _APART.sub(_apart_kept, text)
 
 
 def skeleton(text: str) -> str:
