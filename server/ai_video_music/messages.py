@@ -2644,6 +2644,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "你们团队的 NemoVideo 账户已用完或余额不多：它比你的额度剩余还少，所以现在限制你的是团队账户，"
         "而不是你的额度。请团队所有者为它充值。",
     ),
+    "quota.team_can.generation": (
+        "Your team's account can pay for a new video now.",
+        "你们团队的账户现在还付得起一次生成新视频。",
+    ),
+    "quota.team_can.edit": (
+        "Your team's account can pay for an edit now, not for a new video.",
+        "你们团队的账户现在只付得起一次编辑，付不起生成新视频。",
+    ),
+    "quota.team_can.nothing": (
+        "Your team's account can't pay for any request now.",
+        "你们团队的账户现在付不起任何请求。",
+    ),
     "quota.running": (
         "{n} request(s) still running are counted at their estimate until they finish.",
         "{n} 个仍在运行的请求在完成前按估算计入。",

@@ -26,6 +26,9 @@ class Quota:
     # The team's NemoVideo account holds less than this quota has left: it, not the quota, is the
     # limit, and neither waiting nor a larger quota helps (only the team's owner topping it up).
     team_short: bool = False
+    # While ``team_short``: what the team's account can pay ("generation", "edit" or "nothing"),
+    # never its figure (a member would watch colleagues' use in it).
+    team_can: str = "nothing"
 
     @property
     def left(self) -> float:
@@ -45,7 +48,9 @@ def quota_text(q: Quota, lang: Lang) -> str:
     if q.running:
         text = join_sentences([text, t("quota.running", lang, n=q.running)], lang)
     if q.team_short:
-        text = join_sentences([text, t("quota.team_short", lang)], lang)
+        text = join_sentences(
+            [text, t(f"quota.team_can.{q.team_can}", lang), t("quota.team_short", lang)], lang
+        )
     return text
 
 

@@ -92,14 +92,22 @@ def fence(words: str, lang: Lang) -> str:
     ]
     # One of ours anywhere ("OK. Next (for the assistant): …"), judged per paragraph: a markdown
     # renderer joins a quote's consecutive lines into one, and a model reads them as one sentence,
-    # so a label may be spread over any number of lines. Blank lines end a paragraph.
+    # so a label may be spread over any number of lines. Blank lines end a paragraph for a
+    # renderer, not for a model reading the quote: each paragraph is judged joined to the next one
+    # too ("Next (for the⏎⏎assistant):", round 23 A23-2b).
+    paragraphs: list[tuple[int, int]] = []
     first = 0
     for end in range(len(raw) + 1):
         if end == len(raw) or not raw[end].strip():
-            _mark_labels(bones[first:end], marked, first)
+            if end > first:
+                paragraphs.append((first, end))
             first = end + 1
+    for at, (first, end) in enumerate(paragraphs):
+        _mark_labels(bones[first:end], marked, first)
+        if at + 1 < len(paragraphs):
+            _mark_labels(bones[first : paragraphs[at + 1][1]], marked, first)
     lines = [
-        (t("agent.imitation", lang) + " " + line if mark else line)
+        (t("agent.imitation", lang) + " " + line if mark and line.strip() else line)
         for line, mark in zip(raw, marked, strict=True)
     ]
     return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)

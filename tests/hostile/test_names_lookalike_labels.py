@@ -239,6 +239,21 @@ STROKES = [
     "\u23d0",
     "\u2758",
     "\u0964",
+    # Round 23 A23-2: strokes decided as a class by what their name says they draw, not listed.
+    "\u00a6",  # broken bar
+    "\u3163",  # Hangul letter I, and the jungseong and half-width forms
+    "\u1175",
+    "\uffdc",
+    "\u3021",  # Hangzhou numeral one
+    "\u2759",  # medium, heavy vertical bar
+    "\u275a",
+    "\u258f",  # left one eighth block
+    "\ufe31",  # vertical em dash
+    "\u239c",  # parenthesis and bracket extensions
+    "\u23a5",
+    "\u254e",  # dashed box drawings
+    "\u2506",
+    "\U00011047",  # Brahmi danda
 ]
 
 
@@ -255,6 +270,9 @@ def test_a_vertical_stroke_for_the_i_of_a_label_is_read_as_one(stroke: str) -> N
     )
 
 
-@pytest.mark.parametrize("name", ["Rock | Pop mix", "A|B test", "山丨川", "Beach ∣ sunset", "Intro।"])
+@pytest.mark.parametrize(
+    "name",
+    ["Rock | Pop mix", "A|B test", "山丨川", "Beach ∣ sunset", "Intro।", "Ski ¦ trip", "이 ㅣ 저", "a│b ┆ c"],
+)
 def test_names_with_vertical_strokes_stay_as_they_are(name: str) -> None:
     assert shown(name) == name

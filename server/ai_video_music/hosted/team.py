@@ -193,11 +193,12 @@ class TeamClient(NemoClient):
         left = quota.left
         if team is not None and team < quota.left:
             # The team's account, not the quota, is what is short (A22-3): said so (quota.py), as
-            # only the team's owner can help, and its figure only to an edit's cost below it, which
-            # still keeps the gate under what the team has, so a member doesn't watch the team's
-            # balance fall with colleagues' use.
-            quota = dataclasses.replace(quota, team_short=True)
-            left = float(int(team // EDIT_COST) * EDIT_COST)
+            # only the team's owner can help. No figure of it at all (A23-5: one rounded to an
+            # edit's cost still fell a step with each colleague's request), only what it can pay:
+            # a generation, an edit or nothing; the gate still stays under what the team has.
+            can = "generation" if team >= GENERATION_COST else "edit" if team >= EDIT_COST else "nothing"
+            quota = dataclasses.replace(quota, team_short=True, team_can=can)
+            left = float(GENERATION_COST if can == "generation" else EDIT_COST if can == "edit" else 0)
         self.quota = quota
         return Credits(available=left, frozen=0, total=quota.limit)
 

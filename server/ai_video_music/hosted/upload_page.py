@@ -258,43 +258,66 @@ class UploadDesk:
         and be no bar to many addresses; a minimum rate that rises would cut slow honest uploads
         even when no one waits.
 
-        And a post that finds every slot held by younger posts waits, up to ``upload_give_way``,
-        instead of being refused at once: for a slot that comes free (it is handed to the posts
-        waiting first, in turn), or for the first holder to come due, which then gives way if it
-        is the slowest. Refusing at once let a few accounts keep every slot young by closing each
-        post before it came due and posting it again (attack22 A22-2: an honest photo refused 12
-        times out of 12); now a post sent again queues behind the one waiting, so a newcomer is
-        in within ``upload_give_way`` whatever the others do, unless every slot is sending to
-        NemoVideo for that long. The wait holds no slot and no spool (the body is not read yet),
-        and is one per user (``arriving``)."""
+        And a post that finds every slot taken waits in one queue, first come first served, for
+        a slot that comes free or for a holder that comes due, which then gives way if it is the
+        slowest. Refusing at once let a few accounts keep every slot young by closing each post
+        before it came due and posting it again (attack22 A22-2). Each pass leaving the queue and
+        joining it again let the posts of two more accounts, each sent again the moment it was cut
+        or refused, take every slot that came due before an honest one (attack23 A23-4: refused 6
+        times out of 6). So a post keeps its place in the semaphore's own FIFO queue for its whole
+        wait, one sent again joins it behind everyone already waiting, and a post is refused only
+        when no slot has changed hands for ``upload_give_way`` and no holder reading a body is
+        left to come due (every slot sending to NemoVideo that long): a newcomer is in after
+        the posts that were waiting before it, one slot coming due each. Each waiting post cuts
+        at most one holder at a time, so no more posts give way than wait. The wait holds no slot
+        and no spool (the body is not read yet), and is one per user (``arriving``)."""
         with contextlib.suppress(anyio.WouldBlock):
             self.slots.acquire_nowait()
             return True
-        give_way = self.config.upload_give_way
-        deadline = time.monotonic() + give_way
         log.info("a post waits for an upload slot")
+        got = False
+        async with anyio.create_task_group() as queue:
+
+            async def in_turn() -> None:
+                nonlocal got
+                await self.slots.acquire()  # one wait: its place in the queue is kept
+                reading.arrived = Arrived()  # its pace is counted from now
+                got = True
+                queue.cancel_scope.cancel()
+
+            queue.start_soon(in_turn)
+            await self._make_way()
+            queue.cancel_scope.cancel()  # refused: a slot handed to it just now goes to the next
+        return got
+
+    async def _make_way(self) -> None:
+        # While its post waits: cut the slowest holder come due (one at a time), and return when
+        # no slot has changed hands for ``upload_give_way`` and none will (every slot sending to
+        # NemoVideo, or the holders cut still not stopped).
+        give_way = self.config.upload_give_way
+        quiet_since = time.monotonic()
+        cut: _Reading | None = None
+        seen = set(self.reading)
+        seen_cuts: set[_Reading] = set()
         while True:
             now = time.monotonic()
+            if cut is not None and cut not in self.reading:
+                cut = None  # its slot went to the post first in the queue
+            cuts = {r for r in self.reading if r.gave_way}
+            if seen - self.reading or cuts - seen_cuts:
+                quiet_since = now  # a slot changed hands, or is about to
+            seen, seen_cuts = set(self.reading), cuts
             holders = [r for r in self.reading if not r.gave_way]
             due = [r for r in holders if now - r.arrived.started >= give_way]
-            if due:
-                slowest = min(due, key=lambda r: r.arrived.rate(now))
-                slowest.gave_way = True
-                slowest.scope.cancel()
-                # Its slot comes back as soon as its read stops (a spool write under way ends first).
-                return await self._acquire(reading, self.config.upload_rate_window)
-            if now >= deadline:
-                return False
-            comes_due = min((r.arrived.started + give_way for r in holders), default=deadline)
-            if await self._acquire(reading, min(comes_due, deadline) - now):
-                return True
-
-    async def _acquire(self, reading: _Reading, wait: float) -> bool:
-        with anyio.move_on_after(max(wait, 0.0)):
-            await self.slots.acquire()
-            reading.arrived = Arrived()  # its pace is counted from now
-            return True
-        return False
+            if cut is None and due:
+                cut = min(due, key=lambda r: r.arrived.rate(now))
+                cut.gave_way = True
+                cut.scope.cancel()  # its slot comes back as soon as its read stops
+                quiet_since = now
+            elif now - quiet_since >= give_way and not holders:
+                return  # (a holder reading its body comes due: waited for, its slot changes hands)
+            comes_due = min((r.arrived.started + give_way for r in holders), default=now + give_way)
+            await anyio.sleep(max(0.0, min(comes_due, quiet_since + give_way, now + give_way / 10) - now))
 
     def _too_much(self, err: FormRefusedError, lang: Lang) -> str:
         c = self.config
