@@ -1,0 +1,155 @@
+"""Play-test 24 (简体): what a request asks is read whole and judged on the timeline.
+
+F1. 「改短到8秒 「青岛三日」第2秒出现」: 改短到N秒 asks a length, and a quote after a length said
+    whole opens the next ask; never "请求没有要求改时长" when the length asked was made.
+F2. 「把演奏会那个视频改短到10秒」, 「画面改成1:1正方形 1080x1080」: the length and the frame are
+    checked (as asked, or not), never "无法对照时间线核实".
+F3. 「…标题「A」 city-lights那张放第一个」: a photo's name after a quote, with no comma, opens an
+    order that is judged on the video track.
+F4. 「在第6秒加上字幕「翻新后」」: a text put at a point is checked against where it starts.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ai_video_music.asked import read
+from ai_video_music.turns import compare
+
+from .conftest import kinds
+from .test_play22_zh_checks import state, zh
+
+TRIP = ("beach", "city-lights", "forest", "sunrise")
+PIANO = ("Calm Piano (free music)", 35)
+PROJECTS = ("初夏花束", "朵朵的第一次演奏会", "视频 3", "青岛三日")
+
+
+def facts(before: Any, after: Any, prompt: str) -> dict[str, Any]:
+    out = compare(before, after, prompt, None, PROJECTS)
+    assert out is not None
+    return out[1]
+
+
+def tl(
+    seconds: float = 30,
+    clips: tuple[str, ...] = TRIP,
+    texts: tuple[tuple[str, float, float], ...] = (("我的视频", 0, 3),),
+    size: tuple[int, int] = (1920, 1080),
+) -> Any:
+    return state(seconds, clips, PIANO, texts, size)
+
+
+def unchecked(out: dict[str, Any]) -> str:
+    return " ".join(out.get("not_checked") or [])
+
+
+# --- F1, F2: a length said as 改短到N秒 ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds"),
+    [
+        ("改短到8秒 「青岛三日」第2秒出现", 8),
+        ("把演奏会那个视频改短到10秒", 10),
+        ("视频改长到20秒吧", 20),  # new: the other way
+        ("把这个视频变短到12秒", 12),  # new: 变短到
+        ("改短到十秒 「开业大吉」第3秒出现", 10),  # new: Chinese numerals, another quote
+    ],
+)
+def test_a_length_said_as_shortened_to_is_checked(prompt: str, seconds: float) -> None:
+    """Call 44: 「请求没有要求改时长，但视频从 30 秒变成了 8 秒」 for a length the user asked."""
+    assert read(prompt).seconds == seconds
+    done = facts(tl(30), tl(seconds), prompt)
+    assert "seconds" in kinds(done.get("as_asked")), done
+    said = zh(done.get("not_as_asked"))
+    assert "改时长" not in said and "没有要求" not in said, done
+    assert not any(w in unchecked(done) for w in ("改短", "改长", "变短")), done
+    missed = facts(tl(30), tl(30), prompt)  # the length did not change: said, with both numbers
+    assert "seconds" in kinds(missed.get("not_as_asked")), missed
+    said = zh(missed.get("not_as_asked"))
+    assert f"{seconds:g} 秒" in said and "30 秒" in said, missed
+
+
+def test_the_title_time_after_a_length_is_still_checked() -> None:
+    prompt = "改短到8秒 「青岛三日」第2秒出现"
+    out = facts(tl(30), tl(8, texts=(("青岛三日", 0, 3),)), prompt)
+    assert "seconds" in kinds(out.get("as_asked")), out
+    assert "第 2 秒" in zh(out.get("not_as_asked")) and "时长" not in zh(out.get("not_as_asked")), out
+
+
+# --- F2: a frame with its size said after it -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "size"),
+    [
+        ("画面改成1:1正方形 1080x1080", (1080, 1080)),
+        ("改成正方形 1080×1080", (1080, 1080)),  # new: the × sign
+        ("做成竖屏 1080x1920", (1080, 1920)),  # new: another frame
+    ],
+)
+def test_a_frame_and_its_size_are_checked(prompt: str, size: tuple[int, int]) -> None:
+    """Call 17: 1080x1080 was made and the answer said 「无法对照时间线核实」."""
+    done = facts(tl(size=(1920, 1080) if size != (1920, 1080) else (1080, 1080)), tl(size=size), prompt)
+    assert "shape" in kinds(done.get("as_asked")), done
+    assert not unchecked(done), done
+    missed = facts(tl(size=(1920, 1080)), tl(size=(1920, 1080)), prompt)
+    assert "shape" in kinds(missed.get("not_as_asked")), missed
+
+
+def test_a_frame_and_a_size_that_disagree_are_no_frame_asked() -> None:
+    assert read("改成竖屏 1080x1080").shape is None
+
+
+# --- F3: an order after a quote, with no comma -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "word", "where"),
+    [
+        (
+            "横屏16:9 20秒 配钢琴曲 音量20% 标题「朵朵的第一次演奏会」 city-lights那张放第一个",
+            "city-lights",
+            "first",
+        ),
+        ("标题改成「周末愉快」 sunrise放最后", "sunrise", "last"),  # new
+        ("字幕「海边的一天」 forest.jpg放开头", "forest", "first"),  # new: a file's name
+    ],
+)
+def test_an_order_after_a_quote_is_judged(prompt: str, word: str, where: str) -> None:
+    """Call 11: city-lights stayed second and the order was filed as can't be checked."""
+    assert [(w.removesuffix(".jpg"), p) for w, p in read(prompt).order] == [(word, where)]
+    clips = ("beach", "city-lights") if word == "city-lights" else ("sunrise", "beach", "forest")
+    out = facts(tl(clips=clips), tl(clips=clips), prompt)
+    assert "order" in kinds(out.get("not_as_asked")), out
+    assert word not in unchecked(out), out
+
+
+# --- F4: a text put at a point ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "text", "at"),
+    [
+        ("在第6秒加上字幕「翻新后」", "翻新后", 6),
+        ("第3秒的时候打上标题「开业大吉」", "开业大吉", 3),  # new
+        ("在5秒处放上文字「谢谢观看」", "谢谢观看", 5),  # new
+    ],
+)
+def test_a_text_put_at_a_point_is_checked_where_it_starts(prompt: str, text: str, at: float) -> None:
+    """Call 30: 「翻新后」 was at 0-3 s, asked at 6 s, and the answer said it can't be checked."""
+    assert read(prompt).text_time == ((text, at),)
+    wrong = facts(tl(12), tl(12, texts=((text, 0, 3),)), prompt)
+    assert f"第 {at:g} 秒" in zh(wrong.get("not_as_asked")), wrong
+    assert text not in unchecked(wrong), wrong
+    right = facts(tl(12), tl(12, texts=((text, at, at + 3),)), prompt)
+    assert f"第 {at:g} 秒" not in zh(right.get("not_as_asked")), right
+
+
+@pytest.mark.parametrize(
+    "prompt", ["加一个6秒的字幕「翻新后」", "前3秒加字幕「翻新后」", "每张3秒 加上字幕「翻新后」"]
+)
+def test_a_text_for_a_time_is_no_text_at_a_point(prompt: str) -> None:
+    assert read(prompt).text_time == ()
