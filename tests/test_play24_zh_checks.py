@@ -7,6 +7,8 @@ F2. 「把演奏会那个视频改短到10秒」, 「画面改成1:1正方形 10
 F3. 「…标题「A」 city-lights那张放第一个」: a photo's name after a quote, with no comma, opens an
     order that is judged on the video track.
 F4. 「在第6秒加上字幕「翻新后」」: a text put at a point is checked against where it starts.
+F6. 「音乐换回刚才那个lofi的」: a track asked back is another track asked; the music left as it was
+    is said, never only "can't be checked".
 """
 
 from __future__ import annotations
@@ -153,3 +155,26 @@ def test_a_text_put_at_a_point_is_checked_where_it_starts(prompt: str, text: str
 )
 def test_a_text_for_a_time_is_no_text_at_a_point(prompt: str) -> None:
     assert read(prompt).text_time == ()
+
+
+# --- F6: a track asked back -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "把标题改回「初夏花束」 音乐换回刚才那个lofi的 音量30%",
+        "配乐改回之前那首",  # new
+        "背景音乐用回第一版的钢琴曲",  # new
+    ],
+)
+def test_music_asked_back_and_left_as_it_was_is_said(prompt: str) -> None:
+    """Call 8: the BGM stayed "Upbeat Pop" and the answer only said the ask can't be checked."""
+    pop = ("Upbeat Pop (free music)", 30)
+    before = state(15, TRIP, pop, (("初夏花束", 0, 3),), (1080, 1920))
+    out = facts(before, before, prompt)
+    assert "same_music" in kinds(out.get("not_as_asked")), out
+    assert "Upbeat Pop" in zh(out.get("not_as_asked")), out
+    lofi = state(15, TRIP, ("Lo-fi Chill (free music)", 30), (("初夏花束", 0, 3),), (1080, 1920))
+    changed = facts(before, lofi, prompt)
+    assert "same_music" not in kinds(changed.get("not_as_asked")), changed
