@@ -9,6 +9,8 @@ F3. 「…标题「A」 city-lights那张放第一个」: a photo's name after a
 F4. 「在第6秒加上字幕「翻新后」」: a text put at a point is checked against where it starts.
 F6. 「音乐换回刚才那个lofi的」: a track asked back is another track asked; the music left as it was
     is said, never only "can't be checked".
+F7. 「…用我上传的花束照片 标题叫「初夏花束」 配轻快一点的音乐…」: every upload on the video track is
+    as asked (never "can't be checked"), and the music's mood after a quote is listed as unchecked.
 """
 
 from __future__ import annotations
@@ -178,3 +180,47 @@ def test_music_asked_back_and_left_as_it_was_is_said(prompt: str) -> None:
     lofi = state(15, TRIP, ("Lo-fi Chill (free music)", 30), (("初夏花束", 0, 3),), (1080, 1920))
     changed = facts(before, lofi, prompt)
     assert "same_music" not in kinds(changed.get("not_as_asked")), changed
+
+
+# --- F7: the uploads asked for as a whole; a music mood after a quote -------------------------------
+
+FLOWERS = (["flowers1.jpg", "flowers2.jpg"], 2)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "做个15秒的竖屏9:16视频 用我上传的花束照片 标题叫「初夏花束」 配轻快一点的音乐 音量30%",
+        "用我的照片做个视频 标题「花」",  # new
+        "make a video from the photos I uploaded, title 'Flowers'",  # new: the same rule in English
+    ],
+)
+def test_every_upload_on_the_track_is_as_asked(prompt: str) -> None:
+    """Call 2: both photos were on the video track and the answer said it can't be checked."""
+    made = state(15, ("flowers1", "flowers2"), ("Lo-fi Chill (free music)", 30), (), (1080, 1920))
+    out = compare(state(0, (), None, (), (1080, 1920)), made, prompt, FLOWERS, PROJECTS)
+    assert out is not None
+    facts_ = out[1]
+    used = [i for i in facts_.get("as_asked", []) if i["kind"] == "clips_used"]
+    assert used and set(used[0]["names"]) == {"flowers1", "flowers2"}, facts_
+    assert not any("照片" in a or "photos" in a for a in facts_.get("not_checked") or []), facts_
+
+
+@pytest.mark.parametrize(
+    "prompt", ["只用我上传的第一张照片", "just use one of my photos", "用我的照片做个视频"]
+)
+def test_a_part_of_the_uploads_or_one_left_off_is_never_all_as_asked(prompt: str) -> None:
+    made = state(15, ("flowers1",), ("Lo-fi Chill (free music)", 30), (), (1080, 1920))
+    out = compare(state(0, (), None, (), (1080, 1920)), made, prompt, FLOWERS, PROJECTS)
+    assert out is not None
+    assert "clips_used" not in kinds(out[1].get("as_asked")), out[1]
+
+
+def test_a_music_mood_after_a_quote_is_listed_as_unchecked() -> None:
+    prompt = "做个15秒的竖屏9:16视频 用我上传的花束照片 标题叫「初夏花束」 配轻快一点的音乐 音量30%"
+    made = state(
+        15, ("flowers1", "flowers2"), ("Lo-fi Chill (free music)", 30), (("初夏花束", 0, 3),), (1080, 1920)
+    )
+    out = compare(state(0, (), None, (), (1080, 1920)), made, prompt, FLOWERS, PROJECTS)
+    assert out is not None
+    assert "配轻快一点的音乐" in (out[1].get("not_checked") or []), out[1]

@@ -1824,7 +1824,7 @@ _ZH_GAP = re.compile(
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
-    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?:点|上|个|一)"
+    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?!音)"
     # "标题「A」 city-lights那张放第一个": a photo's name glued to the ask it opens (play24zh F3)
     r"|[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
 )
@@ -2878,6 +2878,31 @@ def files_on_timeline(prompt: str, tl: Timeline) -> list[str]:
     clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
     on = [n for n in named if any(_base(n) == _base(c) or _names_clip(n, c) for c in clips)]
     return on if named and len(on) == len(named) else []
+
+
+# "用我上传的花束照片", "use the photos I uploaded": the uploads asked for as a whole; a part of them
+# ("只用第一张", "just one of my photos", "两张") is never read as all of them.
+_SOME_OF_THEM = re.compile(
+    r"(?i)\d|只|仅|第|那张|这张|一张|两张|几张|哪|除了|别|不|\b(?:only|just|first|last|one|two|some|few|except|without"
+    r"|no|not|don'?t|which|any)\b"
+)
+
+
+def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], int]) -> list[str]:
+    """The video track's clips, when the words ask for the user's uploads as a whole and every
+    upload (all names known) is a clip there; else [] (play24zh F7)."""
+    names, total = uploaded
+    if not names or total != len(names) or not speaks_of_own_media(prompt):
+        return []
+    pieces = re.split(r"[!?。！？;；\n，,]+|\.(?![A-Za-z0-9])", _QUOTED.sub(" ", _zh_gaps(prompt)))
+    asks = [p for p in pieces if speaks_of_own_media(p)]
+    if not asks or any(_SOME_OF_THEM.search(a) for a in asks):
+        return []
+    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    on = [c for n in names for c in clips if _base(n) == _base(c) or _names_clip(n, c)]
+    if not all(any(_base(n) == _base(c) or _names_clip(n, c) for c in clips) for n in names):
+        return []
+    return list(dict.fromkeys(on))
 
 
 # An ask that only names the files to use: "use sunrise.jpg and beach.jpg", "just city-lights.jpg",
