@@ -7,6 +7,8 @@ F2. 「把演奏会那个视频改短到10秒」, 「画面改成1:1正方形 10
 F3. 「…标题「A」 city-lights那张放第一个」: a photo's name after a quote, with no comma, opens an
     order that is judged on the video track.
 F4. 「在第6秒加上字幕「翻新后」」: a text put at a point is checked against where it starts.
+F5. An export after 「再出一个方形1:1的发朋友圈，竖的那个要留着」 (which changed nothing; a later request
+    made the square): keeping the earlier vertical file is no part this file lacks.
 F6. 「音乐换回刚才那个lofi的」: a track asked back is another track asked; the music left as it was
     is said, never only "can't be checked".
 F7. 「…用我上传的花束照片 标题叫「初夏花束」 配轻快一点的音乐…」: every upload on the video track is
@@ -19,11 +21,14 @@ from typing import Any
 
 import pytest
 
+from ai_video_music import replies
 from ai_video_music.asked import read
+from ai_video_music.timeline import read_timeline
 from ai_video_music.turns import compare
 
 from .conftest import kinds
 from .test_play22_zh_checks import state, zh
+from .test_play23_en_checks import _unchanged
 
 TRIP = ("beach", "city-lights", "forest", "sunrise")
 PIANO = ("Calm Piano (free music)", 35)
@@ -224,3 +229,27 @@ def test_a_music_mood_after_a_quote_is_listed_as_unchecked() -> None:
     out = compare(state(0, (), None, (), (1080, 1920)), made, prompt, FLOWERS, PROJECTS)
     assert out is not None
     assert "配轻快一点的音乐" in (out[1].get("not_checked") or []), out[1]
+
+
+# --- F5: keeping the earlier file is nothing this file lacks ----------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "再出一个方形1:1的发朋友圈，竖的那个要留着",
+        "再做个方形的 横版那个也保留",  # new
+        "make a square one too, keep the vertical one",  # new: the same rule in English
+    ],
+)
+def test_keeping_the_earlier_file_is_no_part_the_file_lacks(prompt: str, lang: str) -> None:
+    """Call 36: the file was 1080x1080 as asked and not_in_file listed 「竖的那个要留着」."""
+    square = read_timeline(state(15, TRIP, PIANO, (("初夏花束", 0, 3),), (1080, 1080)).draft)
+    gen = _unchanged(prompt)
+    assert replies.earlier_unchanged([gen], lang, square, []) == [], prompt
+    assert replies.file_lacks([gen], None, lang, square) == {}, prompt
+    wide = read_timeline(state(15, TRIP, PIANO, (("初夏花束", 0, 3),), (1920, 1080)).draft)
+    lines = replies.earlier_unchanged([gen], lang, wide, [])  # no square made: that is said
+    assert len(lines) == 1 and "1920x1080" in lines[0].line, lines
+    assert "无法核对" not in lines[0].line and "no check can tell" not in lines[0].line, lines
