@@ -253,3 +253,17 @@ def test_keeping_the_earlier_file_is_no_part_the_file_lacks(prompt: str, lang: s
     lines = replies.earlier_unchanged([gen], lang, wide, [])  # no square made: that is said
     assert len(lines) == 1 and "1920x1080" in lines[0].line, lines
     assert "无法核对" not in lines[0].line and "no check can tell" not in lines[0].line, lines
+
+
+@pytest.mark.parametrize(
+    ("prompt", "text_at", "text_span"),
+    [
+        ("前3秒 「开业大吉」", (("开业大吉", "start"),), ()),
+        ("0到5秒 「装修前」", (), (("装修前", 0.0, 5.0),)),
+        ("0秒到10秒 「装修前」", (), (("装修前", 0.0, 10.0),)),
+    ],
+)
+def test_a_span_before_a_quote_stays_the_quotes_own(prompt: str, text_at: Any, text_span: Any) -> None:
+    """A quote after a length said whole opens the next ask (F1), never one after a span."""
+    got = read(prompt)
+    assert (got.text_at, got.text_span, got.seconds) == (text_at, text_span, None), got
