@@ -730,6 +730,12 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
 _ZH_TEXT_TIME = re.compile(
     r"(?<![前后每到至\d])(?:第\s*)?(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
     r"(?:的时候|时|处|那里|那儿|开始)?\s*(?:就|再|才)?(?:开始)?(?:出现|显示|出来|弹出|冒出来)"
+    # "在第6秒加上字幕「翻新后」", "第3秒的时候打上标题「A」": a text put at a point (play24zh F4); never
+    # "加一个6秒的字幕" (how long) nor "前3秒加字幕" (a span)
+    r"|(?<![前后每到至\d])(?:在|从)\s*(?:第\s*)?(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
+    r"(?:的时候|时|处|那里|那儿)?\s*(?:再|就)?(?:开始)?(?:加上|加入|加|放上|放|打上|插入|添加|显示|出现)"
+    r"|(?<![前后每到至\d在从])第\s*(\d{1,3}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒(?:钟)?"
+    r"(?:的时候|时|处|那里|那儿)?\s*(?:再|就)?(?:加上|加入|放上|打上|插入|添加)"
 )
 _EN_TEXT_TIME = re.compile(
     r"(?i)\b(?:at|to)\s+(?:the\s+)?(\d{1,3}(?:\.\d)?)\s*(?:-\s*)?(?:s|secs?|seconds?)(?:\s+mark)?\b"
@@ -765,7 +771,8 @@ def _time_of(outside: str) -> tuple[float, float | None] | None:
     if _TIME_SPAN.search(outside):
         return None  # a span said some other way ("for 3 seconds", "the first 3 seconds")
     times = [*_ZH_TEXT_TIME.finditer(outside), *_EN_TEXT_TIME.finditer(outside)]
-    value = _zh_number(times[0].group(1)) if len(times) == 1 else None
+    said = next((g for g in times[0].groups() if g is not None), None) if len(times) == 1 else None
+    value = _zh_number(said) if said is not None else None
     return (value, None) if value is not None and value < 600 else None
 
 
@@ -1647,6 +1654,8 @@ _EN_NEW_MUSIC = re.compile(
 )
 _ZH_NEW_MUSIC = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
+    # "音乐换回刚才那个lofi的", "配乐改回之前那首": a track used before, asked back (play24zh F6)
+    r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换回|改回|换回到|改回到|恢复成|用回)\S"
 )
 
 # --- length ----------------------------------------------------------------------------------
@@ -1808,14 +1817,20 @@ _ZH_GAP = re.compile(
     r"|(?<=秒)[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=\d{1,3}(?:\.\d)?\s*秒)"
     r"|(?<=[%％])[ \t\u3000]+(?![左上之内])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
     # "方形版 1:1", "竖屏 15秒": a frame said, then a number of its own
-    r"|(?<=[版屏])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
+    r"|(?<=[版屏形])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
     # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
     r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
+    # "改短到8秒 「青岛三日」第2秒出现": a length said whole ("到/成/为/回 N秒"), never a span ("前3秒 「A」")
+    r"|(?:(?<=[到成为回]\d秒)|(?<=[到成为回]\d\d秒)|(?<=[到成为回][一二两三四五六七八九十]秒)"
+    r"|(?<=[到成为回][一二三四五六七八九]十秒)|(?<=[到成为回]十[一二三四五六七八九]秒))"
+    r"(?<![\d秒]到\d秒)(?<![\d秒]到\d\d秒)(?<![\d秒]到[一二两三四五六七八九十]秒)[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
-    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?:点|上|个|一))"
+    r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?!音)"
+    # "标题「A」 city-lights那张放第一个": a photo's name glued to the ask it opens (play24zh F3)
+    r"|[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
 )
 
 
@@ -2061,7 +2076,7 @@ _ZH_LOOSE_CLAUSE = re.compile(
     r"|[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个)\s*(?:帮我|给我|请)?"
     r"|整个视频|整段视频|整个片子|全片|视频|片子|它|这个)?"
     r"(?:把|将)?(?:它|视频|片子|整个视频|整体)?(?:的)?(?:总)?(?:时长|长度|总长|时间)?"
-    r"(?:(?:改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
+    r"(?:(?:改短|改长|改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变短|变长|变|弄短|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
     r"|改回|恢复|保持(?:在)?|是|为|要)?"
     r"(?:大约|大概|约|差不多|接近)?\x00(?:左右|上下|的样子|出头)?(?:长)?"
     r"(?:就行|就好|就可以|吧|了|即可|就够了|啊|呀)*\s*[。！!~～]*$"
@@ -2867,6 +2882,31 @@ def files_on_timeline(prompt: str, tl: Timeline) -> list[str]:
     clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
     on = [n for n in named if any(_base(n) == _base(c) or _names_clip(n, c) for c in clips)]
     return on if named and len(on) == len(named) else []
+
+
+# "用我上传的花束照片", "use the photos I uploaded": the uploads asked for as a whole; a part of them
+# ("只用第一张", "just one of my photos", "两张") is never read as all of them.
+_SOME_OF_THEM = re.compile(
+    r"(?i)\d|只|仅|第|那张|这张|一张|两张|几张|哪|除了|别|不|\b(?:only|just|first|last|one|two|some|few|except|without"
+    r"|no|not|don'?t|which|any)\b"
+)
+
+
+def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], int]) -> list[str]:
+    """The video track's clips, when the words ask for the user's uploads as a whole and every
+    upload (all names known) is a clip there; else [] (play24zh F7)."""
+    names, total = uploaded
+    if not names or total != len(names) or not speaks_of_own_media(prompt):
+        return []
+    pieces = re.split(r"[!?。！？;；\n，,]+|\.(?![A-Za-z0-9])", _QUOTED.sub(" ", _zh_gaps(prompt)))
+    asks = [p for p in pieces if speaks_of_own_media(p)]
+    if not asks or any(_SOME_OF_THEM.search(a) for a in asks):
+        return []
+    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    on = [c for n in names for c in clips if _base(n) == _base(c) or _names_clip(n, c)]
+    if not all(any(_base(n) == _base(c) or _names_clip(n, c) for c in clips) for n in names):
+        return []
+    return list(dict.fromkeys(on))
 
 
 # An ask that only names the files to use: "use sunrise.jpg and beach.jpg", "just city-lights.jpg",

@@ -641,6 +641,12 @@ def never_ran(gen: Generation) -> bool:
     return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
 
 
+def _open_in_file(prompt: str, now: Timeline) -> list[str]:
+    """The asks of ``prompt`` no check reads, that a file could have: "竖的那个要留着" (keep the
+    earlier file in its frame) is about that file, never one this file lacks (play24zh F5)."""
+    return unchecked.not_checked(prompt, now, frozenset({"frame"}))
+
+
 def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     """A request that changed nothing, judged part by part on the file's timeline ``now``: when
     the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
@@ -653,7 +659,7 @@ def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
         return None
     lacking = [{"kind": "quote_missing", "name": q} for q in wanted if q not in shown]
     lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
-    open_asks = unchecked.not_checked(gen.prompt, now)
+    open_asks = _open_in_file(gen.prompt, now)
     if not lines and not open_asks:
         return Lack("", ())  # all it asked is checked and in the file
     items = [
@@ -676,7 +682,7 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
     if not lines:
         return None
-    open_asks = unchecked.not_checked(gen.prompt, now)
+    open_asks = _open_in_file(gen.prompt, now)
     items = [
         *lines,
         *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
@@ -767,7 +773,7 @@ def earlier_unchanged(
         if (
             stated != asked.Asked()
             and not asked.unmet(stated, now)
-            and not unchecked.not_checked(gen.prompt, now)
+            and not _open_in_file(gen.prompt, now)
             and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
@@ -808,7 +814,7 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     never again as this one's (play-test 22 F12). False when it asked something no check reads."""
     stated = asked.read(gen.prompt)
     quotes = asked.wanted_quotes(gen.prompt, stated)
-    if (stated == asked.Asked() and not quotes) or unchecked.not_checked(gen.prompt, now):
+    if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
         return False
     dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
     again: set[str] = set()

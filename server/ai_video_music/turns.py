@@ -211,6 +211,10 @@ def compare(
                 facts.setdefault("as_asked", []).extend(files_met)
             if files_unmet:
                 facts.setdefault("not_as_asked", []).extend(files_unmet)
+            # "用我上传的花束照片" and every upload on the video track: as asked (play24zh F7)
+            uploads = asked.uploads_on_timeline(prompt, after_tl, uploaded) if uploaded is not None else []
+            if uploads and not any(i.get("kind") == "clips_used" for i in facts.get("as_asked", [])):
+                facts.setdefault("as_asked", []).append({"kind": "clips_used", "names": uploads[:5]})
             judged = frozenset(
                 k
                 for k, v in (
@@ -232,6 +236,8 @@ def compare(
             if files_judged and (files_met or files_unmet):  # said above, file by file
                 named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
                 open_asks = [a for a in open_asks if not any(n in a for n in named)]
+            if uploads:  # said above: every upload is on the video track
+                open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above
                 open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= missed)]
             if open_asks:
