@@ -1,0 +1,131 @@
+"""Play-test 24 (English, a dog groomer who is also a real-estate agent): answers that would have
+made the assistant say something false, each judged here against the timeline.
+
+F2. "make a vertical 9:16 version of this": a version of the video there is an edit of it, so the
+    length, music and title it changed unasked are said (not taken for a new video's own).
+F3. "put the title 'X' back at the start": "back" speaks of the title, so a length cut unasked
+    is said; "undo that" still leaves the whole video to the agent.
+F4. "add a caption at the very end 'X' and turn the music down": "turn" is the music's, so the
+    opening title the caption replaced is said as gone unasked.
+F5. "keep the 42 Harbor Lane title at the start" and that title gone: not as asked, never
+    "not checked".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from ai_video_music import asked, replies
+from ai_video_music.models import SessionState
+from ai_video_music.timeline import Timeline, read_timeline
+
+from .timelines import checked, timeline
+
+HOUSE = ("city-lights", "beach", "sunrise")
+PIANO = ("Calm Piano (free music)", 30)
+LOFI = ("Lo-fi Chill (free music)", 35)
+
+
+def _tl(state: SessionState) -> Timeline:
+    return read_timeline(state.draft)
+
+
+def _kinds(facts: dict[str, Any], key: str = "not_as_asked") -> list[str]:
+    return [str(item.get("kind")) for item in facts.get(key, [])]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "also make a vertical 9:16 version of this for reels, keep the wide one too",
+        "make a square version of it for instagram",
+        "can you make a portrait version for tiktok stories",
+        "做一个竖屏版的，发抖音用",
+    ],
+)
+def test_f2_a_version_of_this_video_says_what_changed_unasked(prompt: str) -> None:
+    before = timeline(20, HOUSE, PIANO, (("Open House Sat 1-4pm", 0, 3),))
+    after = timeline(10, HOUSE, LOFI, (("My Video", 0, 3),), size=(1080, 1920))
+    kinds = _kinds(checked(before, after, prompt))
+    assert "music_unasked" in kinds
+    assert "text_unasked" in kinds or "text_gone" in kinds
+    assert "length_unasked" in kinds
+    assert "frame_unasked" not in kinds  # the frame was asked for
+
+
+def test_f2_a_new_video_from_other_photos_is_still_its_own() -> None:
+    before = timeline(20, HOUSE, PIANO)
+    after = timeline(10, ("dog1", "dog2"), LOFI)
+    assert asked.unasked("make a new video of my dog photos with upbeat music", _tl(before), _tl(after)) == []
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'i wanted both: put the title "42 Harbor Lane" back at the start like before, and "Open House"'
+        " at the end, last 3 seconds",
+        'bring the "Sold!" caption back at the end',
+        "把原来的标题「42 Harbor Lane」放回开头",
+    ],
+)
+def test_f3_a_part_put_back_leaves_the_length_asked_nothing(prompt: str) -> None:
+    before = timeline(20, HOUSE, PIANO, (("Open House Sat 1-4pm", 0, 3),))
+    after = timeline(3, HOUSE, PIANO, (("42 Harbor Lane", 0, 1), ("Open House Sat 1-4pm", 2, 3)))
+    facts = checked(before, after, prompt)
+    assert "length_unasked" in _kinds(facts)
+
+
+@pytest.mark.parametrize("prompt", ["undo that", "put it back the way it was", "改回原来的样子"])
+def test_f3_the_whole_video_put_back_is_still_open(prompt: str) -> None:
+    before = timeline(20, HOUSE, PIANO, (("Open House Sat 1-4pm", 0, 3),))
+    after = timeline(3, HOUSE, PIANO, (("42 Harbor Lane", 0, 1),))
+    assert asked.unasked(prompt, _tl(before), _tl(after)) == []
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'add a caption at the very end "Open House Sat 1-4pm" and turn the music down to 15%, its a bit loud',
+        'put "Open House Sat 1-4pm" at the end and switch the music to something calmer',
+    ],
+)
+def test_f4_a_title_replaced_by_an_added_caption_is_said_gone(prompt: str) -> None:
+    before = timeline(20, HOUSE, PIANO, (("42 Harbor Lane", 0, 3),))
+    after = timeline(20, HOUSE, ("Calm Piano (free music)", 15), (("Open House Sat 1-4pm", 0, 3),))
+    facts = checked(before, after, prompt)
+    gone = [item for item in facts.get("not_as_asked", []) if item.get("kind") == "text_gone"]
+    assert gone and gone[0]["names"] == ["42 Harbor Lane"] and gone[0]["by"] == ["Open House Sat 1-4pm"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'make it 20 seconds again, and add the text "Open House Sat 1-4pm" from 17s to the end.'
+        " keep the 42 Harbor Lane title at the start",
+        'add "Open House Sat 1-4pm" at the end, and keep the Harbor Lane title at the beginning',
+    ],
+)
+def test_f5_a_title_asked_to_stay_and_gone_is_not_as_asked(prompt: str) -> None:
+    before = timeline(10, HOUSE, PIANO, (("42 Harbor Lane", 0, 3),))
+    after = timeline(20, HOUSE, PIANO, (("Open House Sat 1-4pm", 0, 3),))
+    facts = checked(before, after, prompt)
+    missed = [i for i in facts.get("not_as_asked", []) if "42 Harbor Lane" in str(i)]
+    assert missed == [{"kind": "text_stays", "name": "42 Harbor Lane"}], facts
+    unchecked = " ".join(str(i) for i in facts.get("not_checked", []))
+    assert "keep" not in unchecked.lower(), facts
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [("en", "the request asked to keep “42 Harbor Lane”"), ("zh", "要求保留")],
+)
+def test_f5_the_answer_says_the_keep_asked_in_either_language(lang: str, words: str) -> None:
+    before = timeline(10, HOUSE, PIANO, (("42 Harbor Lane", 0, 3),))
+    after = timeline(20, HOUSE, PIANO, (("Open House Sat 1-4pm", 0, 3),))
+    facts = checked(
+        before, after, 'add "Open House Sat 1-4pm" at the end. keep the 42 Harbor Lane title at the start'
+    )
+    text = " ".join(replies.not_met_lines(facts["not_as_asked"], lang))  # type: ignore[arg-type]
+    assert words in text and "42 Harbor Lane" in text
