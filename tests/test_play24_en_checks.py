@@ -1,5 +1,8 @@
 """Play-test 24 (English, a dog groomer who is also a real-estate agent): answers that would have
-made the assistant say something false, each judged here against the timeline.
+made the assistant say something false, each judged here against the timeline or the records.
+
+F1. "on the house walkthrough the piano music is too quiet": a video described by a real-estate
+    word for it ("walkthrough", "tour", "listing") is read as a description, never sent here.
 
 F2. "make a vertical 9:16 version of this": a version of the video there is an edit of it, so the
     length, music and title it changed unasked are said (not taken for a new video's own).
@@ -18,7 +21,9 @@ from typing import Any
 import pytest
 
 from ai_video_music import asked, replies
+from ai_video_music.mentions import described
 from ai_video_music.models import SessionState
+from ai_video_music.store import Project
 from ai_video_music.timeline import Timeline, read_timeline
 
 from .timelines import checked, timeline
@@ -129,3 +134,48 @@ def test_f5_the_answer_says_the_keep_asked_in_either_language(lang: str, words: 
     )
     text = " ".join(replies.not_met_lines(facts["not_as_asked"], lang))  # type: ignore[arg-type]
     assert words in text and "42 Harbor Lane" in text
+
+
+# --- F1: a video described by what it shows ----------------------------------------------------------
+
+
+def _project(name: str) -> Project:
+    return Project(name, "session", None, name, "en", None, None, 0.0, 0.0, 1)
+
+
+SUDS, HARBOR, BELLA = (_project(n) for n in ("Pawfect Suds", "42 Harbor Lane", "Bella glow up"))
+FILES = {
+    SUDS.id: ["beach.jpg", "forest.jpg", "sunrise.jpg"],
+    HARBOR.id: ["city-lights.jpg", "beach.jpg", "sunrise.jpg"],
+    BELLA.id: ["forest.jpg", "sunrise.jpg"],
+}
+WORDS = {
+    SUDS.id: ['call it "Pawfect Suds", 10 seconds, square, lofi chill music, beach pic first then forest'],
+    HARBOR.id: ["42 Harbor Lane walkthrough: a 20 second wide video of the house, calm piano music"],
+    BELLA.id: ["a vertical before/after of Bella's grooming, forest.jpg is before and sunrise.jpg is after"],
+}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "on the house walkthrough the piano music is too quiet now, bump it to 30%",
+        "make the harbor lane tour 15 seconds",
+        "the house listing needs a louder track",
+    ],
+)
+def test_f1_another_video_described_by_a_walkthrough_word_is_that_one(prompt: str) -> None:
+    found = described(prompt, SUDS, [SUDS, HARBOR, BELLA], FILES, WORDS)
+    assert found is not None and found.named == (HARBOR,), found
+    assert found.words.startswith("the "), found
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "on the house walkthrough the piano music is too quiet now, bump it to 30%",  # the current one
+        "make the whole walkthrough 15 seconds",  # no description: the current one
+    ],
+)
+def test_f1_the_current_walkthrough_stays_its_own(prompt: str) -> None:
+    assert described(prompt, HARBOR, [SUDS, HARBOR, BELLA], FILES, WORDS) is None
