@@ -16,16 +16,23 @@ F5. "keep the 42 Harbor Lane title at the start" and that title gone: not as ask
 
 from __future__ import annotations
 
+import dataclasses
+from pathlib import Path
 from typing import Any
 
 import pytest
+from mcp import Client
 
 from ai_video_music import asked, replies
+from ai_video_music.config import Settings
 from ai_video_music.mentions import described
 from ai_video_music.models import SessionState
+from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.timeline import Timeline, read_timeline
+from ai_video_music.tools import create_server
 
+from .conftest import ask, requests_to
 from .timelines import checked, timeline
 
 HOUSE = ("city-lights", "beach", "sunrise")
@@ -179,3 +186,36 @@ def test_f1_another_video_described_by_a_walkthrough_word_is_that_one(prompt: st
 )
 def test_f1_the_current_walkthrough_stays_its_own(prompt: str) -> None:
     assert described(prompt, HARBOR, [SUDS, HARBOR, BELLA], FILES, WORDS) is None
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_f1_an_edit_for_the_walkthrough_sent_from_another_project_is_held_unsent(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)], "new_project": False})
+        house = await ask(
+            client,
+            "generate",
+            {"prompt": "42 Harbor Lane walkthrough: wide video of the house, title '42 Harbor Lane'"},
+        )
+        assert house["status"] == "done", house
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        suds = await ask(
+            client, "generate", {"prompt": "Make a 6-second video with the title 'Pawfect Suds'"}
+        )
+        assert suds["status"] == "done" and suds["project"]["name"] == "Pawfect Suds", suds
+        sent = len(requests_to(sim, "run_sse"))
+        left = (await ask(client, "credits"))["available"]
+        out = await ask(
+            client,
+            "generate",
+            {"prompt": "on the house walkthrough the piano music is too quiet now, bump it to 30%"},
+        )
+        assert out["status"] == "needs_confirmation", out
+        assert "42 Harbor Lane" in out["reply"] and "the house walkthrough" in out["reply"], out["reply"]
+        assert out["project"]["name"] == "Pawfect Suds"
+        assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+        assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
