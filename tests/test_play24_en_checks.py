@@ -12,6 +12,8 @@ F4. "add a caption at the very end 'X' and turn the music down": "turn" is the m
     opening title the caption replaced is said as gone unasked.
 F5. "keep the 42 Harbor Lane title at the start" and that title gone: not as asked, never
     "not checked".
+F6. (in part) "lofi chill music" and the track "Lo-fi Chill", "bump it to 30%" after a clause about
+    the music: judged (as asked), never "not checked".
 """
 
 from __future__ import annotations
@@ -219,3 +221,31 @@ async def test_f1_an_edit_for_the_walkthrough_sent_from_another_project_is_held_
         assert out["project"]["name"] == "Pawfect Suds"
         assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
         assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
+
+
+# --- F6: checkable parts judged --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt", ["lofi chill music, 10 seconds", "switch to some lofi music", "some hiphop music please"]
+)
+def test_f6_a_style_written_without_its_hyphen_is_the_track(prompt: str) -> None:
+    track = ("Hip-hop Groove (free music)", 35) if "hiphop" in prompt else LOFI
+    before = timeline(10, HOUSE, PIANO)
+    after = timeline(10, HOUSE, track)
+    facts = checked(before, after, prompt)
+    assert {"kind": "music_style", "names": [track[0]]} in facts.get("as_asked", []), facts
+    assert not any("music" in ask or "beats" in ask for ask in facts.get("not_checked", [])), facts
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level"),
+    [
+        ("on the house walkthrough the piano music is too quiet now, bump it to 30%", 30.0),
+        ("bump the music to 30%", 30.0),
+        ("the song is way too loud, knock it down to 10%", 10.0),
+        ("crank the volume up to 60%", 60.0),
+    ],
+)
+def test_f6_a_level_bumped_to_is_read(prompt: str, level: float) -> None:
+    assert asked.read(prompt).music_at == level

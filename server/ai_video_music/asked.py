@@ -194,7 +194,7 @@ _ZH_MUSIC_UNDER = re.compile(
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
 _BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
-_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|\bmusic\b|\bvolume\b")
+_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack)\b")
 _AT_MOST = re.compile(
     r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
     r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
@@ -214,7 +214,7 @@ _EN_MUSIC_AT = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
-    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
+    r"|increase|decrease|boost|have|bump|crank|dial|knock|pump)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
     + _EN_MUSIC_NOUN
     + r"(?:'s)?"
     r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
@@ -1316,7 +1316,9 @@ def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
 # "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
 _BARE_LEVEL = re.compile(
     # "…a bit louder, like 50%": the level said loosely, with no "to" (play22en F5)
-    r"(?i)^\s*(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
+    # "the piano music is too quiet now, bump it to 30%": "it" is the music the clause before named
+    r"(?i)^\s*(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
+    r"(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
