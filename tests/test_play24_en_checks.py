@@ -249,3 +249,18 @@ def test_f6_a_style_written_without_its_hyphen_is_the_track(prompt: str) -> None
 )
 def test_f6_a_level_bumped_to_is_read(prompt: str, level: float) -> None:
     assert asked.read(prompt).music_at == level
+
+
+@pytest.mark.parametrize(
+    ("prompt", "way"),
+    [
+        ("the piano music is too quiet now", "up"),
+        ("the song's way too quiet", "up"),
+        ("the music is a bit too loud", "down"),
+        ("its way too loud, the music", "down"),
+        ("make sure the music isnt too loud", None),  # a wish, nothing said of what is
+        ("the title is too small", None),  # not the music
+    ],
+)
+def test_f6_music_said_too_quiet_or_too_loud_asks_the_other_way(prompt: str, way: str | None) -> None:
+    assert asked.read(prompt).music_rel == way

@@ -1342,15 +1342,23 @@ def _music_at(sentences: list[str]) -> float | None:
 
 
 # --- the music quieter or louder ------------------------------------------------------------------
+# "the piano music is too quiet now" asks it louder, "its way too loud" quieter (play24en F1): said of
+# what is ("make sure it isnt too loud" says nothing of it).
+_TOO = (
+    r"(?:\bis|'s|\bits|\bare|\bwas)\s+(?:(?:way|a\s+bit|a\s+little|still|now|kinda|just|much)\s+){0,2}"
+    r"too\s+WAY"
+)
 # Words that speak of sound by themselves ("quieter", "小声"), or beside the music ("lower the
 # music", "音乐小一点"); a negation ("not louder", "别太大声") or a condition asks nothing.
 _EN_DOWN = re.compile(
     r"(?i)\b(?:quieter|softer|less\s+loud|not\s+(?:so|as|too)\s+loud|turn(?:ed)?\s+(?:\w+\s+){0,3}?down"
-    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
+    r"|" + _TOO.replace("WAY", "loud") + r")\b"
 )
 _EN_UP = re.compile(
     r"(?i)\b(?:louder|turn(?:ed)?\s+(?:\w+\s+){0,3}?up|turn\s+up|pump\s+up|crank\s+up"
-    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
+    r"|" + _TOO.replace("WAY", "(?:quiet|soft|low)") + r")\b"
 )
 _EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
 _ZH_DOWN = re.compile(
