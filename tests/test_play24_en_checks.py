@@ -14,6 +14,9 @@ F5. "keep the 42 Harbor Lane title at the start" and that title gone: not as ask
     "not checked".
 F6. (in part) "lofi chill music" and the track "Lo-fi Chill", "bump it to 30%" after a clause about
     the music: judged (as asked), never "not checked".
+F8. (in part) "wrong video! i meant the harbor lane house one": beside "wrong video", "the <its
+    words> one" names that project, offered directly (not "which project?"); the answer says what
+    the request before it did to the current video, and its cost.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from mcp import Client
 
 from ai_video_music import asked, replies
 from ai_video_music.config import Settings
-from ai_video_music.mentions import described
+from ai_video_music.mentions import described, elsewhere
 from ai_video_music.models import SessionState
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
@@ -264,3 +267,75 @@ def test_f6_a_level_bumped_to_is_read(prompt: str, level: float) -> None:
 )
 def test_f6_music_said_too_quiet_or_too_loud_asks_the_other_way(prompt: str, way: str | None) -> None:
     assert asked.read(prompt).music_rel == way
+
+
+# --- F8: the video meant, named beside "wrong video" ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "meant"),
+    [
+        (
+            "wrong video! i meant the harbor lane house one, bump its piano music to 30%."
+            " the shampoo one was fine",
+            HARBOR,
+        ),
+        ("oops wrong video, the bella one", BELLA),
+        ("wrong project - i meant the Harbor Lane one", HARBOR),
+    ],
+)
+def test_f8_the_one_meant_beside_wrong_video_is_named(prompt: str, meant: Project) -> None:
+    found = elsewhere(prompt, SUDS, [SUDS, HARBOR, BELLA])
+    assert found is not None and found.wrong and found.named == (meant,), found
+
+
+@pytest.mark.parametrize("prompt", ["make the harbor lane one 10 seconds", "use the bella one first"])
+def test_f8_the_one_without_wrong_video_stays_cautious(prompt: str) -> None:
+    assert elsewhere(prompt, SUDS, [SUDS, HARBOR, BELLA]) is None
+
+
+F8_WORDS = {
+    "en": (
+        "42 Harbor Lane",
+        "Pawfect Suds",
+        "make it 8 seconds long",
+        "wrong video! i meant the harbor lane one, make it 8 seconds",
+        "It cost {cost} credits",
+    ),
+    "zh": (
+        "八十大寿",
+        "洗澡前后",
+        "改成 8 秒",
+        "发错了，我是说八十大寿那个视频要改成 8 秒",
+        "它消耗了 {cost} 积分",
+    ),
+}
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_f8_wrong_video_offers_the_one_meant_and_says_what_the_last_request_did_here(
+    settings: Settings, sim: Simulator, image: Path, lang: str
+) -> None:
+    first, second, edit_words, wrong_words, cost_words = F8_WORDS[lang]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)], "new_project": False})
+        made = await ask(client, "generate", {"prompt": f"Make a 6-second video with the title '{first}'"})
+        assert made["status"] == "done" and made["project"]["name"] == first, made
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        made = await ask(client, "generate", {"prompt": f"Make a 6-second video with the title '{second}'"})
+        assert made["status"] == "done" and made["project"]["name"] == second, made
+        left = (await ask(client, "credits"))["available"]
+        edit = await ask(client, "generate", {"prompt": edit_words})
+        assert edit["status"] == "done", edit
+        cost = left - (await ask(client, "credits"))["available"]
+        assert cost > 0
+        sent = len(requests_to(sim, "run_sse"))
+        out = await ask(client, "generate", {"prompt": wrong_words})
+        assert out["status"] == "needs_confirmation", out
+        assert f'project="{first}"' in out["next_steps"][0], out["next_steps"]
+        assert f"“{edit_words}”" in out["reply"] and f"“{second}”" in out["reply"], out["reply"]
+        assert cost_words.format(cost=f"{cost:g}") in out["reply"], out["reply"]
+        assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"

@@ -195,7 +195,10 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
     # call it the wrong video ("wrong video!! put the SUP one back…, and … on the paddle one").
     if not wrong and _mentioned(text, raw, current, None, rf"(?:{_NOUN_EN}|one)"):
         return None
-    named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
+    # "wrong video! i meant the harbor lane house one": beside "wrong video", "the <its words> one"
+    # is that video (play24en F8); alone, "the beach one" may be a photo.
+    nouns = rf"(?:{_NOUN_EN}|one)" if wrong else _NOUN_EN
+    named = tuple(p for p in others if _mentioned(text, raw, p, current, nouns))
     return Elsewhere(named, wrong) if named or wrong else None
 
 

@@ -1332,6 +1332,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not sent to it, and nothing was charged for it. Your other projects: {others}.",
         "你说这个视频不对，而当前项目是“{current}”：这条消息没有发给它，也没有为它扣积分。你的其他项目：{others}。",
     ),
+    "elsewhere.landed": (
+        "The request before this one (“{prompt}”) did run on “{current}” and changed it: {changes}.",
+        "这条之前的请求（“{prompt}”）已在“{current}”上执行并改动了它：{changes}。",
+    ),
+    "elsewhere.landed_cost": (
+        "The request before this one (“{prompt}”) did run on “{current}” and changed it: {changes}. "
+        "It cost {used} credits.",
+        "这条之前的请求（“{prompt}”）已在“{current}”上执行并改动了它：{changes}。它消耗了 {used} 积分。",
+    ),
     "media.with_photos": (
         "Once your photos are in it, it costs about {cost} credits (a video made from your uploads).",
         "照片上传后再发送，约 {cost} 积分（用已上传的素材制作视频）。",
