@@ -22,6 +22,7 @@ F8. (in part) "wrong video! i meant the harbor lane house one": beside "wrong vi
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +33,9 @@ from ai_video_music import asked, replies
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, elsewhere
 from ai_video_music.models import SessionState
+from ai_video_music.records import TurnState
 from ai_video_music.simulator import Simulator
-from ai_video_music.store import Project
+from ai_video_music.store import Generation, Project
 from ai_video_music.timeline import Timeline, read_timeline
 from ai_video_music.tools import create_server
 
@@ -339,3 +341,38 @@ async def test_f8_wrong_video_offers_the_one_meant_and_says_what_the_last_reques
         assert f"“{edit_words}”" in out["reply"] and f"“{second}”" in out["reply"], out["reply"]
         assert cost_words.format(cost=f"{cost:g}") in out["reply"], out["reply"]
         assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+
+
+# --- F7: an export after a request not all done as asked -------------------------------------------
+
+
+def _changed(prompt: str, unmet: list[dict[str, Any]], at: float = 1.0) -> Generation:
+    facts = json.dumps({"not_as_asked": unmet})
+    return Generation(
+        f"gen_{at}", "prj", prompt, prompt, TurnState.DONE, "", None, True, None, None, None, True, 100.0,
+        50.0, at, at, route="agent", facts=facts,
+    )  # fmt: skip
+
+
+TEAR_FREE = 'make it 12 seconds, put "Tear-free formula" at 4-7s, and add sunrise.jpg at the end'
+
+
+@pytest.mark.parametrize(("lang", "words"), [("en", "still lacks"), ("zh", "仍然没有")])
+def test_f7_an_export_says_what_an_earlier_request_not_done_as_asked_still_lacks(
+    lang: str, words: str
+) -> None:
+    now = _tl(timeline(12, ("beach", "forest"), LOFI, (("Pawfect Suds", 0, 3),), size=(1080, 1080)))
+    earlier = _changed(TEAR_FREE, [{"kind": "quote_missing", "name": "Tear-free formula"}])
+    lines = replies.earlier_unchanged([earlier], lang, now, [earlier])
+    assert len(lines) == 1, lines
+    assert words in lines[0].line and "Tear-free formula" in lines[0].line, lines[0].line
+    assert "sunrise.jpg" in lines[0].line, lines[0].line
+    assert any("Tear-free formula" in item for item in lines[0].missing)
+
+
+def test_f7_an_earlier_miss_done_since_is_not_said() -> None:
+    now = _tl(
+        timeline(12, ("beach", "forest", "sunrise"), LOFI, (("Tear-free formula", 4, 7),), size=(1080, 1080))
+    )
+    earlier = _changed(TEAR_FREE, [{"kind": "quote_missing", "name": "Tear-free formula"}])
+    assert replies.earlier_unchanged([earlier], "en", now, [earlier]) == []

@@ -1863,6 +1863,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "asked, this file does not have it either.",
         "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
     ),
+    "export.lacks.earlier_changed": (
+        "Earlier, “{prompt}” was not all done as asked, and this file still lacks: {items}.",
+        "更早的「{prompt}」没有完全照要求完成，这个文件里仍然没有：{items}。",
+    ),
     "export.lacks.earlier_unmet": (
         "Earlier, “{prompt}” changed nothing on the timeline, and this file does not have it: {items}.",
         "更早的「{prompt}」当时没有改动时间线，这个文件里也没有它要求的：{items}。",
