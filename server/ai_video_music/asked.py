@@ -194,7 +194,7 @@ _ZH_MUSIC_UNDER = re.compile(
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
 _BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
-_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|\bmusic\b|\bvolume\b")
+_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack)\b")
 _AT_MOST = re.compile(
     r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
     r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
@@ -214,7 +214,7 @@ _EN_MUSIC_AT = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
-    r"|increase|decrease|boost|have)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
+    r"|increase|decrease|boost|have|bump|crank|dial|knock|pump)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
     + _EN_MUSIC_NOUN
     + r"(?:'s)?"
     r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
@@ -1323,7 +1323,9 @@ def _named_order(sentences: list[str]) -> list[tuple[str, str]]:
 # "lower the music a bit, to about 20%", "音乐小一点，20% 左右": the level is the music's.
 _BARE_LEVEL = re.compile(
     # "…a bit louder, like 50%": the level said loosely, with no "to" (play22en F5)
-    r"(?i)^\s*(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
+    # "the piano music is too quiet now, bump it to 30%": "it" is the music the clause before named
+    r"(?i)^\s*(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
+    r"(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
@@ -1347,15 +1349,23 @@ def _music_at(sentences: list[str]) -> float | None:
 
 
 # --- the music quieter or louder ------------------------------------------------------------------
+# "the piano music is too quiet now" asks it louder, "its way too loud" quieter (play24en F1): said of
+# what is ("make sure it isnt too loud" says nothing of it).
+_TOO = (
+    r"(?:\bis|'s|\bits|\bare|\bwas)\s+(?:(?:way|a\s+bit|a\s+little|still|now|kinda|just|much)\s+){0,2}"
+    r"too\s+WAY"
+)
 # Words that speak of sound by themselves ("quieter", "小声"), or beside the music ("lower the
 # music", "音乐小一点"); a negation ("not louder", "别太大声") or a condition asks nothing.
 _EN_DOWN = re.compile(
     r"(?i)\b(?:quieter|softer|less\s+loud|not\s+(?:so|as|too)\s+loud|turn(?:ed)?\s+(?:\w+\s+){0,3}?down"
-    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+    r"|turn\s+down|(?:lower|reduce|decrease|drop|bring\s+down)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
+    r"|" + _TOO.replace("WAY", "loud") + r")\b"
 )
 _EN_UP = re.compile(
     r"(?i)\b(?:louder|turn(?:ed)?\s+(?:\w+\s+){0,3}?up|turn\s+up|pump\s+up|crank\s+up"
-    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume)))\b"
+    r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
+    r"|" + _TOO.replace("WAY", "(?:quiet|soft|low)") + r")\b"
 )
 _EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
 _ZH_DOWN = re.compile(
@@ -1505,7 +1515,8 @@ _EN_KEEP_TEXT = re.compile(
     r"(?i)^\s*(?:(?:and|but|also|please|pls)\s+)*(?:keep|leave|(?:don'?t|do\s+not|never)\s+"
     r"(?:remove|delete|touch|lose|drop|cut))\s+(?:the|that|this|my|our)\s+" + _NOT_A_TEXT_NAME
     + r"(?P<w>[\w'&-]+(?:\s+[\w'&-]+){0,2}?)\s+(?:one|title|caption|text|label|subtitle|heading)"
-    r"(?:\s+(?:too|as\s+well|as\s+it\s+is|where\s+it\s+is|please|pls|tho|though))*\s*[.!]*\s*$"
+    r"(?:\s+(?:too|as\s+well|as\s+it\s+is|where\s+it\s+is|please|pls|tho|though"
+    r"|(?:at|in)\s+the\s+(?:start|beginning|end|top|bottom)))*\s*[.!]*\s*$"
 )  # fmt: skip
 _ZH_KEEP_TEXT = re.compile(
     r"^(?:但|但是|不过|还有)?(?:把)?(?!开头|片头|原来|最前面|前面|之前|横|竖|方)(?P<w>[^\s，,。、的那这把]{1,12}?)"
@@ -2330,7 +2341,7 @@ _MENTIONS_MUSIC = re.compile(
     r"|happy|sad|emotional|epic|cinematic|festive|romantic|style|energy|exciting|fun|intense|gentle|peaceful"
     r"|soothing|cheerful|uplifting|groovy|funky|sentimental|nostalgic|spooky|dreamy|cozy|hype|party"
     r"|fade[ds]?|fading)\b|\d\s*[%％]|百分之|淡"
-    r"|音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪|活力|热血|燃|嗨"
+    r"|(?<!抖)音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪|活力|热血|燃|嗨"
     r"|温柔|治愈|伤感|怀旧|可爱|大气"
 )
 _MENTIONS_CLIPS = re.compile(
@@ -2353,11 +2364,38 @@ _MENTIONS_TEXT = re.compile(
 # Words that leave the whole video to the agent ("start over", "undo that", "make it better"):
 # any change may be what was asked.
 _OPEN_ENDED = re.compile(
-    r"(?i)\b(?:redo|undo|revert|start\s+over|from\s+scratch|again|different|better|improve|polish|enhance|fix"
-    r"|professional|whatever|surprise|remix|rework|previous|original|back|trailer|theme|aesthetic|vlog)\b"
+    r"(?i)\b(?:redo|undo|revert|start\s+over|from\s+scratch|different|better|improve|polish|enhance|fix"
+    r"|professional|whatever|surprise|remix|rework|trailer|theme|aesthetic|vlog)\b"
     r"|\b(?:look|looks|feel|feels)\s+(?:more\s+)?like\b"
-    r"|重做|重新|撤销|撤回|恢复|还原|优化|更好|专业|随便|看着办|再来|之前|原来|像|大片|电影感|高级|预告"
+    r"|重做|重新|撤销|撤回|优化|更好|专业|随便|看着办|再来|像|大片|电影感|高级|预告"
 )
+# Words that put something back as it was: the whole video when the clause names no part of it
+# ("put it back", "改回原来的样子"), only that part when it does ("put the title 'X' back at the
+# start", "make it 20 seconds again": play24en F3, F5), so the rest is still judged.
+_AS_BEFORE = re.compile(r"(?i)\b(?:again|previous|original|back|before)\b|恢复|还原|之前|原来|放回|改回")
+# A part of the video a clause names: a quoted text (marked 「」 here), a word for text, music,
+# clips, a length or a frame.
+_A_PART = re.compile(
+    r"(?i)「」|\b(?:titles?|captions?|texts?|subtitles?|logo|music|songs?|tracks?|bgm|soundtrack|volume"
+    r"|photos?|pics?|pictures?|images?|clips?|length|duration|vertical|horizontal|square|portrait|landscape)\b"
+    r"|\d\s*(?:seconds?|secs?|s|%)\b|\.(?:jpe?g|png|mp4|mov)\b"
+    r"|标题|字幕|文字|片名|音乐|歌|音量|照片|图片|片段|时长|秒|竖|横|方形"
+)
+# "a vertical version of this": a version of the video there is an edit of it, not a new video.
+_A_VERSION = re.compile(r"(?i)\bversions?\b|(?:竖屏|横屏|竖|横|方|新)版")
+
+
+def _open_ended(prompt: str) -> bool:
+    """Whether the words leave the whole video to the agent: an open word, or one that puts
+    something back as it was in a clause that names no part of the video."""
+    marked = _QUOTED.sub(" 「」 ", prompt)
+    if _OPEN_ENDED.search(_QUOTED.sub(" ", prompt)):
+        return True
+    return any(
+        _AS_BEFORE.search(clause) and not _A_PART.search(clause)
+        for sentence in _sentences(marked)
+        for clause in _clauses(sentence)
+    )
 
 
 def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
@@ -2369,7 +2407,7 @@ def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[
     if before is None or not before.tracks_total or not after.tracks_total:
         return found  # a video made from nothing: every track is the request's
     words = _QUOTED.sub(" ", prompt)
-    if _OPEN_ENDED.search(words) or asks_for_a_video(prompt):
+    if _open_ended(prompt) or (asks_for_a_video(prompt) and not _A_VERSION.search(words)):
         return found
     if not _MENTIONS_MUSIC.search(words):
         found += _music_unasked(before, after)
@@ -2495,7 +2533,9 @@ def _asks_text_change(prompt: str) -> bool:
     """Whether a clause about text (one with a quote or a word for text) asks for one to go or
     change: "改成每张3秒 最后加上「欢迎报名」" changes a length and only adds a text (play21zh: the
     title it replaced went unsaid because 改 stood elsewhere in the request)."""
-    for clause in re.split(r"[，,；;。！!？?\n]", _zh_gaps(prompt)):
+    # "add a caption 'X' and turn the music down": a change word in a part joined by "and" is
+    # that part's (play24en F4), never the caption's.
+    for clause in re.split(r"[，,；;。！!？?\n]|\b(?:and|then|also|plus)\b|然后|并且|同时", _zh_gaps(prompt)):
         masked = _QUOTED.sub(" ", clause)
         if _TEXT_CHANGE_WORDS.search(masked) and (_QUOTED.search(clause) or _TEXT_WORDS.search(masked)):
             return True

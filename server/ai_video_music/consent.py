@@ -12,7 +12,7 @@ from typing import Any
 import uuid_utils
 
 from . import asked
-from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, gate, gate_text, used_before
+from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, cost_of, gate, gate_text, used_before
 from .errors import LocalStateError
 from .mentions import Elsewhere
 from .messages import Lang, join_sentences, t
@@ -241,6 +241,9 @@ class Consent:
         """A request whose words are about another of the user's projects (or call the current
         video the wrong one): sent to the current project it would edit and charge the wrong
         video. Said, naming both; not sent (recorded, so "cancel that" answers about it)."""
+        # "wrong video!" right after a request that changed this one: what it did here, and its
+        # cost, so the user can decide about it (play24en F8), read before this one is recorded.
+        landed = self._landed_here(project, lang) if found.wrong else ""
         self.record_not_sent(project, prompt, "elsewhere", route)
         current = project.name or project.id
         if found.named:
@@ -264,11 +267,24 @@ class Consent:
             language=lang,
             status="needs_confirmation",
             action="ask" if route == str(Action.ASK) else "agent",
-            reply="\n\n".join([*notes, text]),
+            reply="\n\n".join([*notes, text, *([landed] if landed else [])]),
             next_steps=[step],
             cost_warning=text,
             project=await self.s.project_view(project, link=True),
         )
+
+    def _landed_here(self, project: Project, lang: Lang) -> str:
+        """The project's last request, when it verifiably changed the timeline: its words, the
+        change and its own cost, as a sentence; "" otherwise."""
+        last = self.s.store.latest_turn(CLIENT.get(), project.id)
+        if last is None or last.status is not TurnState.DONE or not last.timeline_changed:
+            return ""
+        listed = ("；" if lang == "zh" else "; ").join(changes(last, lang)[:4])
+        cost = cost_of(last)
+        used = f"{cost.used:g}" if cost is not None and cost.used is not None else None
+        key = "elsewhere.landed_cost" if used is not None else "elsewhere.landed"
+        current = project.name or project.id
+        return t(key, lang, prompt=cap(last.prompt, 80), current=current, changes=listed, used=used)
 
     async def pre_gate(
         self, lang: Lang, notes: list[str], prompt: str = "", route: str = "agent"

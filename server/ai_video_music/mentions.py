@@ -195,7 +195,10 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
     # call it the wrong video ("wrong video!! put the SUP one back…, and … on the paddle one").
     if not wrong and _mentioned(text, raw, current, None, rf"(?:{_NOUN_EN}|one)"):
         return None
-    named = tuple(p for p in others if _mentioned(text, raw, p, current, _NOUN_EN))
+    # "wrong video! i meant the harbor lane house one": beside "wrong video", "the <its words> one"
+    # is that video (play24en F8); alone, "the beach one" may be a photo.
+    nouns = rf"(?:{_NOUN_EN}|one)" if wrong else _NOUN_EN
+    named = tuple(p for p in others if _mentioned(text, raw, p, current, nouns))
     return Elsewhere(named, wrong) if named or wrong else None
 
 
@@ -206,10 +209,11 @@ _ZH_DESCRIBED = re.compile(
 )
 # The nouns include a photographer's words for such a video ("the wedding teaser", "the barn
 # trailer", "the highlight film": play23en F2); a noun no video is called by default ("teaser") is
-# part of the description, matched against each project's words as its other words are.
+# part of the description, matched against each project's words as its other words are; so are a
+# real-estate agent's ("the house walkthrough", "the harbor lane tour": play24en F1).
 _EN_DESCRIBED = re.compile(
     r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(video|one|project|clip|reel|teaser|trailer|recap|montage"
-    r"|slideshow|vlog|film|movie)(?![a-z])"
+    r"|slideshow|vlog|film|movie|walkthrough|walk-through|tour|listing|promo)(?![a-z])"
 )
 # Words of a description that say which of the user's videos by time or order, never by what it
 # shows: "刚才那个视频", "the other one", "the new video".

@@ -1332,6 +1332,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not sent to it, and nothing was charged for it. Your other projects: {others}.",
         "你说这个视频不对，而当前项目是“{current}”：这条消息没有发给它，也没有为它扣积分。你的其他项目：{others}。",
     ),
+    "elsewhere.landed": (
+        "The request before this one (“{prompt}”) did run on “{current}” and changed it: {changes}.",
+        "这条之前的请求（“{prompt}”）已在“{current}”上执行并改动了它：{changes}。",
+    ),
+    "elsewhere.landed_cost": (
+        "The request before this one (“{prompt}”) did run on “{current}” and changed it: {changes}. "
+        "It cost {used} credits.",
+        "这条之前的请求（“{prompt}”）已在“{current}”上执行并改动了它：{changes}。它消耗了 {used} 积分。",
+    ),
     "media.with_photos": (
         "Once your photos are in it, it costs about {cost} credits (a video made from your uploads).",
         "照片上传后再发送，约 {cost} 积分（用已上传的素材制作视频）。",
@@ -1853,6 +1862,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Earlier, “{prompt}” changed nothing on the timeline; unless a later request did what it "
         "asked, this file does not have it either.",
         "更早的「{prompt}」当时没有改动时间线；除非之后的请求做到了它要求的，这个文件里也没有它。",
+    ),
+    "export.lacks.earlier_changed": (
+        "Earlier, “{prompt}” was not all done as asked, and this file still lacks: {items}.",
+        "更早的「{prompt}」没有完全照要求完成，这个文件里仍然没有：{items}。",
     ),
     "export.lacks.earlier_unmet": (
         "Earlier, “{prompt}” changed nothing on the timeline, and this file does not have it: {items}.",

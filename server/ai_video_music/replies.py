@@ -693,6 +693,40 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
 
 
+def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+    """An earlier request that changed the timeline but not all as asked: the parts the file
+    ``now`` verifiably still lacks (a quoted text not on it, a length, a frame, a file of the
+    user's on no track); None when a check finds none missing."""
+    if not now.tracks_total:
+        return None
+    stated = asked.read(gen.prompt)
+    lacking: list[dict[str, Any]] = [
+        {"kind": "quote_missing", "name": q}
+        for q in asked.wanted_quotes(gen.prompt, stated)
+        if not asked.present(q, now)
+    ]
+    lacking += asked.unmet(stated, now)
+    clips = asked._all_segments(now, "video")
+    files = [
+        f
+        for f in asked.files_wanted(gen.prompt)[0]
+        if clips is not None
+        and not any(asked._base(f) == asked._base(c.name) or asked._names_clip(f, c.name) for c in clips)
+    ]
+    if files:
+        lacking.append({"kind": "files_unused", "names": files[:5]})
+    lines = not_met_lines(lacking, lang)
+    if not lines:
+        return None
+    line = t(
+        "export.lacks.earlier_changed",
+        lang,
+        prompt=cap(gen.prompt, 80),
+        items=t("asked.sep", lang).join(lines),
+    )
+    return Lack(line, tuple(lines))
+
+
 def file_lacks(
     gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
 ) -> dict[str, Lack]:
@@ -753,6 +787,19 @@ def earlier_unchanged(
     lines = []
     listed: set[str | None] = set()
     for gen in gens:
+        if (
+            gen.timeline_changed
+            and not withdrawn(gen)
+            and gen.prompt_key not in listed
+            and not_as_asked(gen, lang)
+        ):
+            # It changed the timeline but not all as asked, and no file was handed over since: what
+            # the file still verifiably lacks of it (play24en F7), unless asked again since.
+            later = [g for g in landed if g.created_at > gen.created_at]
+            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang)) is not None:
+                listed.add(gen.prompt_key)
+                lines.append(lack)
+            continue
         if gen.timeline_changed is not False or withdrawn(gen) or already_as_asked(gen, lang):
             continue
         if never_ran(gen) or asked_no_change(gen):

@@ -173,8 +173,12 @@ def compare(
                 if fact is None:
                     continue
                 if not fact.pop("met"):
+                    if fact.get("name") in gone and any(fact is s for s in stays):
+                        # "keep the X title" and X gone: said once, as the keep asked (play24en F5)
+                        unmet = _without_gone(unmet, str(fact["name"]))
+                        unmet.append(fact)
                     # a text removed unasked is said once, as that
-                    if not (fact.get("name") in gone and (fact is placed or fact in stays)):
+                    elif not (fact.get("name") in gone and fact is placed):
                         unmet.append(fact)
                 elif not (fact is frame and unshaped):  # no new frame made: nothing kept beside it
                     facts.setdefault("as_asked", []).append(fact)
@@ -832,3 +836,16 @@ def ago(created_at: float) -> Any:
     """How long ago ``created_at`` was, as a message both languages can render."""
     minutes = round((time.time() - created_at) / 60)
     return msg("ago.minutes", minutes=minutes) if minutes >= 1 else msg("ago.now")
+
+
+def _without_gone(items: list[dict[str, Any]], name: str) -> list[dict[str, Any]]:
+    """``items`` with ``name`` taken out of their "text_gone" facts (one left with no name goes)."""
+    out: list[dict[str, Any]] = []
+    for item in items:
+        if item.get("kind") == "text_gone" and name in (item.get("names") or []):
+            names = [n for n in item["names"] if n != name]
+            if not names:
+                continue
+            item = {**item, "names": names}
+        out.append(item)
+    return out

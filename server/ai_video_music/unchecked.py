@@ -284,7 +284,8 @@ def _named(style: frozenset[str], names: list[str]) -> list[str]:
     not what the service adds to every name ("Calm Piano (free music)")."""
 
     def words(name: str) -> set[str]:
-        return set(_WORD.findall(re.sub(r"\(.*?\)", " ", name.casefold())))
+        found = set(_WORD.findall(re.sub(r"\(.*?\)", " ", name.casefold())))
+        return found | {w.replace("-", "") for w in found}  # "lofi" for "Lo-fi Chill" (play24en F6)
 
     return [n for n in names if style <= words(n) or {w.replace("-", "") for w in style} <= words(n)]
 
