@@ -67,43 +67,29 @@ async def test_a_hold_with_a_thought_costs_nothing_and_sends_nothing(
 
 # --- F4: an edit and a question at 0 credits -----------------------------------------------------
 
+# An edit, then a question beside it; the words the answer names the edit with; our licence fact.
+EDITS_WITH_AN_ASIDE = [
+    (
+        "把「新品上市」加回开头 限量那句「每天限量20个」挪到最后3秒 对了这音乐我拿来抖音带货能商用吗",
+        "编辑",
+        "免费音乐能否用于广告或商用没有说明",
+    ),
+    (
+        "put 'New in' back at the start btw can I use this music in paid ads",
+        "edit",
+        "not documented",
+    ),
+]
 
-@pytest.mark.parametrize(
-    ("prompt", "edit_words", "licence"),
-    [
-        (
-            "把「新品上市」加回开头 限量那句「每天限量20个」挪到最后3秒 对了这音乐我拿来抖音带货能商用吗",
-            "编辑",
-            "免费音乐能否用于广告或商用没有说明",
-        ),
-        (
-            "put 'New in' back at the start btw can I use this music in paid ads",
-            "edit",
-            "not documented",
-        ),
-    ],
-)
+
+@pytest.mark.parametrize(("prompt", "edit_words", "licence"), EDITS_WITH_AN_ASIDE)
 def test_an_edit_then_an_aside_question_is_routed_as_the_edit(
     prompt: str, edit_words: str, licence: str
 ) -> None:
     assert route(prompt).action is Action.AGENT
 
 
-@pytest.mark.parametrize(
-    ("prompt", "edit_words", "licence"),
-    [
-        (
-            "把「新品上市」加回开头 限量那句「每天限量20个」挪到最后3秒 对了这音乐我拿来抖音带货能商用吗",
-            "编辑",
-            "免费音乐能否用于广告或商用没有说明",
-        ),
-        (
-            "put 'New in' back at the start btw can I use this music in paid ads",
-            "edit",
-            "not documented",
-        ),
-    ],
-)
+@pytest.mark.parametrize(("prompt", "edit_words", "licence"), EDITS_WITH_AN_ASIDE)
 async def test_an_edit_and_a_question_at_zero_credits_say_the_edit_was_not_sent(
     rich: Client, sim: Simulator, tmp_path: Path, prompt: str, edit_words: str, licence: str
 ) -> None:
