@@ -5,6 +5,7 @@ record (:func:`replies.cancel_reply`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import time
 
 import uuid_utils
@@ -20,7 +21,7 @@ from .store import Cancel, Generation, Project
 from .turns import AGENT_POLL_S, has_video, restore
 
 
-async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
+async def cancel(s: Shared, lang: Lang, notes: list[str], aside: tuple[str, ...] = ()) -> GenerateOutput:
     """Stop what runs; the answer is about the session's most recent request first (a request
     refused for its cost was never sent: nothing to cancel, nothing charged), and a finished
     export is mentioned only when the most recent thing was that export."""
@@ -58,7 +59,7 @@ async def cancel(s: Shared, lang: Lang, notes: list[str]) -> GenerateOutput:
     )
     s.store.add_cancel(record)
     turn = s.store.generation(record.turn_id) if record.turn_id else None
-    facts = _facts(s, project, turn)
+    facts = dataclasses.replace(_facts(s, project, turn), aside=aside)
     steps = [t("next.after_cancel", lang)] if cancelled else []
     if running and project is not None:
         # It runs on: when to look, to see whether it still changed the video and what it cost.

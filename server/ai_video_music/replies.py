@@ -1123,6 +1123,8 @@ class CancelFacts:
     # The request a repeat never sent would have redone ("再来一次", then "算了"): sent before, and
     # charged; the repeat's record bears its words, so it is named as sent, not "never sent".
     original: Generation | None = None
+    # Words beside the cancel that say what is still wrong ("音乐还没去掉"): not sent, quoted back.
+    aside: tuple[str, ...] = ()
 
 
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
@@ -1166,6 +1168,9 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
         parts.append(t("cancel.nothing", lang))
     if rec.agent_running and running is None:  # a job runs whose record wasn't found: said plainly
         parts.append(t("cancel.agent_running", lang))
+    if facts.aside:  # play25zh S1: "停止 先别导出了 音乐还没去掉" had been sent as a paid edit
+        words = cap(t("asked.sep", lang).join(facts.aside), 120)
+        parts.append(t("held.aside", lang, words=words, cost=EDIT_COST))
     return "\n\n".join(parts)
 
 

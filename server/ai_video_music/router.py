@@ -169,6 +169,8 @@ _JOINERS = _rx(
     _words("and then", "then", "and", "but", "also", "so")
     + r"|(?<=[a-z]) (?=i (?:forgot|need|want|have|just|still|think|meant|realized|realised)\b)"
     + "|然后|接着|并且|同时|(?=我(?:忘了|要先|想先|还要|发现))"
+    # A space between Chinese words ends a clause, as a comma would ("停止 先别导出了 音乐还没去掉").
+    + r"|(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])"
 )
 
 
@@ -180,7 +182,7 @@ _LEADING_INTERJECTION = _rx(
     r"|ok|okay|alright|so|actually|oops|whoops|ugh+|argh+|meh|welp|right(?=\s*$)"
     # "no"/"wait" are holds or edits elsewhere ("no music", "wait before exporting")
     r"|(?:no|nah|nope)(?= (?:never ?mind|forget (?:it|that|about it)|scrap))"
-    r"|wait(?= (?:never ?mind|forget (?:it|that|about it)|scrap|cancel)))(?:\s+|$))+"
+    r"|wait(?= (?:never ?mind|forget (?:it|that|about it)|scrap|cancel|stop)))(?:\s+|$))+"
     "|^(?:啊+|哎呀|哎哟|哎+|唉+|嗯+|呃+|哦+|噢+|喔+|诶+|欸+|好吧)+"
 )
 
@@ -430,6 +432,11 @@ _EDIT_VERB = _rx(
     + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
     "|做一个|做个|制作|生成|保留"
 )  # fmt: skip
+# An edit said not done yet ("音乐还没去掉", "标题没改"): a description of what is wrong, as "the
+# music is still there" is; beside a stop it is why they stop (play25zh S1), never an edit of its own.
+_ZH_NOT_DONE = _rx(
+    "(?:还|仍然?|依然|都|并)?没有?(?:被|给我|帮我)?(?:去掉|去除|删掉?|删除|加上?|添加|改|换|替换|调|剪|缩短|延长|静音)"
+)
 _EDIT_WORD = _rx(
     _words(
         "music", "songs?", "audio", "sound", "voice", "voiceover", "volume", "bass", "vocals", "bgm",
@@ -812,6 +819,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.OTHER)  # "i might change the title later": no change asked now
     if _ZH_THINKING.match(text):
         return Reading(Kind.OTHER)  # "我再想想字幕咋写": their own thinking, no change asked
+    if _ZH_NOT_DONE.search(text):
+        return Reading(Kind.DESCRIBE)  # "音乐还没去掉": what is still wrong, a reason beside a stop
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -1174,7 +1183,22 @@ def route(prompt: str) -> Decision:
         return Decision(Action.REPEAT)
     redo = _named_retry(parts)
     decision = _route_held(prompt, parts)
+    if decision.action is Action.CANCEL:
+        decision = replace(decision, aside=_beside_cancel(parts))
     return replace(decision, redo=redo) if redo else decision
+
+
+def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
+    """What a cancel's clauses say besides stopping and holding: what is still wrong ("音乐还没去掉",
+    "the music is still there"). Nothing of it is sent; it is quoted back, so it is not lost."""
+    return tuple(
+        p.text
+        for p in parts
+        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER)
+        and not _REASON.match(p.text)
+        and not _OWN_PLAN.match(p.text)
+        and not _ZH_THINKING.match(p.text)
+    )
 
 
 def _route_held(prompt: str, parts: list[Clause]) -> Decision:

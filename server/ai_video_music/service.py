@@ -377,7 +377,7 @@ class VideoService:
                     project=await s.project_view(project, link=True),
                 )
         if decision.action is Action.CANCEL:
-            return await cancel(s, lang, notes)
+            return await cancel(s, lang, notes, decision.aside)
         named = None
         if decision.action in (Action.AGENT, Action.ASK) and (
             quoted_project := self._quoted_project(prompt, lang)
