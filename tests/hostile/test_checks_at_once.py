@@ -90,9 +90,14 @@ async def test_hostile_exports_ending_together_are_checked_one_at_a_time_each_un
     async with anyio.create_task_group() as tg:
         for i in range(4):
             tg.start_soon(check, i)
-    assert (seen["started"], seen["most"]) == (4, 1)
+    # One child at a time. On a loaded machine a check may not get its turn within its limit:
+    # it then says "busy" and judges nothing, never a second child beside the first.
+    busy = [a for a in answers if a[-1].get("busy")]
+    ran = [a for a in answers if not a[-1].get("busy")]
+    assert seen["most"] == 1 and seen["started"] == len(ran) >= 1, (seen, answers)
+    assert len(busy) + len(ran) == 4
     assert all("error" in a[-1] for a in answers), answers  # refused: no video we made
-    assert all(0 < a[0]["peak_rss_mb"] < LIMIT_MB for a in answers), answers
+    assert all(0 < a[0]["peak_rss_mb"] < LIMIT_MB for a in ran), answers
 
 
 async def test_a_check_whose_turn_never_comes_within_its_limit_is_said_and_judges_nothing(
