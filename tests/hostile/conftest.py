@@ -139,3 +139,15 @@ def cpu_cost(run: Callable[[], object]) -> float:
         run()
         best = min(best, time.thread_time() - start)
     return best
+
+
+def cost_ratio(hostile: Callable[[], object], honest: Callable[[], object], floor: float = 1e-3) -> float:
+    """How many times ``honest``'s CPU cost ``hostile`` takes (the honest cost at least ``floor``).
+    A ratio above 3 is measured again, up to five times, and the lowest kept: a burst of another
+    process on a loaded machine passes, work that grows with the text is high every time."""
+    ratio = float("inf")
+    for _ in range(5):
+        ratio = min(ratio, cpu_cost(hostile) / max(cpu_cost(honest), floor))
+        if ratio <= 3:
+            break
+    return ratio
