@@ -1787,6 +1787,9 @@ _ZH_SHAPE_CLAUSE = (
     # "杯子方形版": the subject's version in that frame (never "保留横版", "原来的竖版")
     r"|(?:(?![留保要删别不原旧之现那这也还都的])[\u4e00-\u9fff]){{1,6}}?(?=(?:{shape})(?:版本|版)(?:吧)?\s*[。！]?\s*$)"
     r"|[^，,。]*?出(?:一个|一版|一支|个|版)"  # "再出个方形的": one more made, in that frame
+    # "算了 还是横屏吧", "就用横屏": a mind changed to that frame (play25zh F1)
+    r"|(?:算了\s*)?(?:还是|就|那就)?(?:用|要)"
+    r"|(?:算了\s*)?(?:还是|那就)"
     r")?"
     + _ZH_PLATFORM_BEFORE.replace("{", "{{").replace("}", "}}")
     + r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?"
