@@ -2,6 +2,12 @@
 
 F1. 「做成方形的」 then 「算了 还是横屏吧」: the square was replaced by the landscape asked after it;
     the export never says the file is "not square".
+F2. 「做个视频 叫「小猫洗澡」」 names the video: never an on-screen title asked (nor missing), even
+    when the request speaks of captions elsewhere.
+F3. 「日落那张放最后」 that did not land, said after a quote, bare (「日落放最后」) or 「放到最后面去」:
+    judged on the video track, never "can't be checked" nor left out.
+F4. 「视频要15秒」 (after a quote, or 「我要15秒的视频」) on a 3 s timeline: not as asked, said.
+F5. A caption at 0-3 s on a 3 s video is at its start: never said to be 「在结尾」.
 """
 
 from __future__ import annotations
@@ -17,7 +23,9 @@ from ai_video_music.records import TurnState
 from ai_video_music.store import Generation
 from ai_video_music.timeline import Timeline, read_timeline
 
-from .timelines import timeline
+from .conftest import kinds
+from .test_play22_zh_checks import zh
+from .timelines import checked, timeline
 
 CATS = ("cat-before", "cat-bath", "cat-after")
 PIANO = ("Calm Piano (free music)", 35)
@@ -66,3 +74,107 @@ def test_a_frame_never_asked_again_is_still_a_miss() -> None:
     music = _gen("音乐换成钢琴曲", 2, False, {})
     lacks = replies.file_lacks([music, square], None, "zh", _tl())
     assert "方形" in " ".join(lack.line for lack in lacks.values()), lacks
+
+
+# --- F2: a name given with 叫「…」 ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "做个视频 叫「小猫洗澡」",
+        "做个视频 叫「小猫洗澡」 加点字幕",  # new: text on screen spoken of elsewhere
+        "做个视频 名字叫「小猫洗澡」 字幕用中文",  # new
+        "帮我做个视频，就叫「小猫洗澡」，字幕大一点",  # new
+    ],
+)
+def test_a_name_given_with_jiao_is_no_title_asked(prompt: str) -> None:
+    """「小猫洗澡」 was reported as the title the user asked for on screen."""
+    stated = read(prompt)
+    assert stated.title is None and stated.named_only == "小猫洗澡", stated
+    empty = timeline(0, (), None, (), (1920, 1080))
+    for texts in ((), (("小猫洗澡", 0, 3),)):
+        out = checked(empty, timeline(15, CATS, PIANO, texts), prompt, ([f"{c}.jpg" for c in CATS], 3))
+        assert "title" not in kinds(out.get("as_asked")), out
+        assert "quote_missing" not in kinds(out.get("not_as_asked")), out
+
+
+@pytest.mark.parametrize(
+    "prompt", ["标题叫「小猫洗澡」", "字幕就叫「小猫洗澡」", "视频叫「小猫洗澡」 标题也用这个名字"]
+)
+def test_a_title_called_so_is_still_a_title(prompt: str) -> None:
+    assert read(prompt).title == "小猫洗澡"
+
+
+# --- F3: an order that did not land ---------------------------------------------------------------
+
+SUNSET = ("sunset", "cat-bath", "cat-after")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "做个视频 叫「小猫洗澡」 日落那张放最后",
+        "标题「小猫洗澡」 日落那张放最后",  # new: after a title
+        "日落放最后",  # new: bare
+        "日落那张放到最后面去",  # new
+        "字幕「洗香香」 日落的照片放在最后",  # new
+    ],
+)
+def test_an_order_that_did_not_land_is_said(prompt: str) -> None:
+    """「日落那张放最后」 did not land and the answer called it unverifiable, or said nothing."""
+    tl = timeline(15, SUNSET, PIANO, (("小猫洗澡", 0, 3),))
+    out = checked(tl, tl, prompt)
+    orders = [i for i in out.get("not_as_asked", []) if i["kind"] == "order"]
+    assert [(i["where"], i["found"]) for i in orders] == [("last", "cat-after")], out
+    assert not any("日落" in a for a in out.get("not_checked") or []), out
+    assert "text_at" not in kinds(out.get("not_as_asked")), out  # the place is the photo's
+    done = timeline(15, ("cat-bath", "cat-after", "sunset"), PIANO, (("小猫洗澡", 0, 3),))
+    assert "order" in kinds(checked(tl, done, prompt).get("as_asked")), prompt
+
+
+@pytest.mark.parametrize("prompt", ["我觉得放最后", "标题放最后", "音乐放最后"])
+def test_no_photo_is_named_by_other_words_before_a_place(prompt: str) -> None:
+    assert read(prompt).order == ()
+
+
+# --- F4: a length said as 视频要N秒 ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "做个视频 叫「小猫洗澡」 视频要15秒",
+        "在结尾加上字幕「谢谢观看」 视频要15秒",  # new
+        "我要15秒的视频",  # new
+        "视频要十五秒的",  # new
+    ],
+)
+def test_a_length_asked_and_not_made_is_said(prompt: str) -> None:
+    """A 3 s video for 「视频要15秒」, and no answer said so."""
+    assert read(prompt).seconds == 15, read(prompt)
+    short = timeline(3, CATS, PIANO)
+    out = checked(timeline(0, (), None), short, prompt)
+    assert "seconds" in kinds(out.get("not_as_asked")), out
+    said = zh(out.get("not_as_asked"))
+    assert "15 秒" in said and "3 秒" in said, said
+
+
+def test_a_time_after_a_quote_stays_the_quotes_own() -> None:
+    assert read("「A」 15秒出现").text_time == (("A", 15.0),)
+
+
+# --- F5: where a caption is, from the timeline --------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_caption_from_the_first_second_is_never_said_at_the_end(lang: str) -> None:
+    """A 3 s video with 「谢谢观看」 at 0-3 s: the answer said it was 「在结尾」."""
+    prompt = "在结尾加上字幕「谢谢观看」"
+    tl = timeline(3, ("cat-bath",), None, (("谢谢观看", 0, 3),))
+    out = checked(timeline(3, ("cat-bath",)), tl, prompt)
+    assert "text_at" not in kinds(out.get("as_asked")), out
+    said = " ".join(replies.not_met_lines(out.get("not_as_asked"), lang))  # type: ignore[arg-type]
+    assert "0-3" in said, out
+    at_end = timeline(15, CATS, None, (("谢谢观看", 12, 15),))
+    assert "text_at" in kinds(checked(timeline(15, CATS), at_end, prompt).get("as_asked"))
