@@ -8,6 +8,7 @@ F3. 「日落那张放最后」 that did not land, said after a quote, bare (「
     judged on the video track, never "can't be checked" nor left out.
 F4. 「视频要15秒」 (after a quote, or 「我要15秒的视频」) on a 3 s timeline: not as asked, said.
 F5. A caption at 0-3 s on a 3 s video is at its start: never said to be 「在结尾」.
+F7. 「注册好了」, 「等下」, 「再来一次」 beside an ask are remarks: never listed as "not checked".
 """
 
 from __future__ import annotations
@@ -178,3 +179,31 @@ def test_a_caption_from_the_first_second_is_never_said_at_the_end(lang: str) -> 
     assert "0-3" in said, out
     at_end = timeline(15, CATS, None, (("谢谢观看", 12, 15),))
     assert "text_at" in kinds(checked(timeline(15, CATS), at_end, prompt).get("as_asked"))
+
+
+# --- F7: remarks beside an ask --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "kind"),
+    [
+        ("注册好了 做个15秒的视频", "seconds"),
+        ("等下 音乐换成钢琴曲", None),
+        ("再来一次 日落那张放最后", "order"),
+        ("我充值好了，视频要15秒", "seconds"),  # new
+        ("等一会 改成横屏", "shape"),  # new
+        ("好了 重来一次，日落那张放最后", "order"),  # new
+    ],
+)
+def test_a_remark_beside_an_ask_is_no_unchecked_ask(prompt: str, kind: str | None) -> None:
+    """「注册好了」, 「等下」 and 「再来一次」 were listed as asks that can't be checked."""
+    tl = timeline(15, SUNSET, PIANO, (("小猫洗澡", 0, 3),))
+    out = checked(tl, tl, prompt)
+    assert out.get("not_checked") is None, out
+    if kind is not None:
+        assert kind in kinds(out.get("as_asked")) + kinds(out.get("not_as_asked")), out
+
+
+def test_an_ask_beside_a_remark_is_still_listed() -> None:
+    tl = timeline(15, SUNSET, PIANO)
+    assert checked(tl, tl, "等下 画面亮一点").get("not_checked") == ["画面亮一点"]
