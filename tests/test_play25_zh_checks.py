@@ -8,6 +8,9 @@ F3. 「日落那张放最后」 that did not land, said after a quote, bare (「
     judged on the video track, never "can't be checked" nor left out.
 F4. 「视频要15秒」 (after a quote, or 「我要15秒的视频」) on a 3 s timeline: not as asked, said.
 F5. A caption at 0-3 s on a 3 s video is at its start: never said to be 「在结尾」.
+F8. An export after a request that changed nothing, some of whose asks the file had already: never
+    "this file has only part of what it asked" (read as done in part); what it lacks, and what no
+    check reads, each said as such.
 F7. 「注册好了」, 「等下」, 「再来一次」 beside an ask are remarks: never listed as "not checked".
 """
 
@@ -207,3 +210,31 @@ def test_a_remark_beside_an_ask_is_no_unchecked_ask(prompt: str, kind: str | Non
 def test_an_ask_beside_a_remark_is_still_listed() -> None:
     tl = timeline(15, SUNSET, PIANO)
     assert checked(tl, tl, "等下 画面亮一点").get("not_checked") == ["画面亮一点"]
+
+
+# --- F8: a request that changed nothing is never "partly" in the file -----------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "said"),
+    [
+        ("视频要15秒 日落那张放最后", ["没有改动时间线", "日落", "cat-after"]),
+        ("视频要15秒 配点轻松的音乐", ["没有改动时间线", "无法核对", "配点轻松的音乐"]),  # new
+        ("视频要15秒 日落那张放最后 配点轻松的音乐", ["日落", "无法核对", "配点轻松的音乐"]),  # new
+    ],
+)
+def test_a_request_that_changed_nothing_is_never_said_partly_in_the_file(
+    prompt: str, said: list[str]
+) -> None:
+    """The export said the file had 「一部分」 of a request that changed nothing."""
+    state = timeline(15, SUNSET, PIANO)
+    now = read_timeline(state.draft)
+    gen = _gen(prompt, 1, False, checked(state, state, prompt))  # what its answer said
+    for lang, partly in (("zh", "一部分"), ("en", "part of")):
+        lacks = replies.file_lacks([gen], None, lang, now)  # type: ignore[arg-type]
+        line = lacks[gen.id].line
+        assert partly not in line, line
+        if lang == "zh":
+            assert all(word in line for word in said), line
+        earlier = replies.earlier_unchanged([gen], lang, now, [gen])  # type: ignore[arg-type]
+        assert earlier and all(partly not in lack.line for lack in earlier), earlier

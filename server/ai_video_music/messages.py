@@ -1884,12 +1884,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "更早的「{prompt}」当时没有改动时间线，这个文件里也没有它要求的：{items}。",
     ),
     "export.lacks.part": (
-        "“{prompt}” changed nothing on the timeline, and this file has only part of what it asked: {items}.",
-        "「{prompt}」当时没有改动时间线，这个文件里只有它要求的一部分：{items}。",
+        "“{prompt}” changed nothing on the timeline, and this file does not have what it asked: {items}.",
+        "「{prompt}」当时没有改动时间线，这个文件里没有它要求的：{items}。",
     ),
     "export.lacks.part.unchecked": (
-        "no check can tell whether it has {open}",
-        "无法核对是否有{open}",
+        "No check can tell whether this file has {open}.",
+        "无法核对这个文件里是否有{open}。",
+    ),
+    "export.lacks.part.open": (
+        "“{prompt}” changed nothing on the timeline; no check can tell whether this file has {open}.",
+        "「{prompt}」当时没有改动时间线；无法核对这个文件里是否有{open}。",
     ),
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",

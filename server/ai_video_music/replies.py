@@ -664,12 +664,16 @@ def part_lacking(
     open_asks = _open_in_file(gen.prompt, now)
     if not lines and not open_asks:
         return Lack("", ())  # all it asked is checked and in the file
-    items = [
-        *lines,
-        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
-    ]
-    line = t("export.lacks.part", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items))
-    return Lack(line, (*lines, *open_asks))
+    # What it lacks and what no check reads, each in its own words: never "only part of it is in
+    # the file" of a request that changed nothing (play25zh F8: read as done in part).
+    prompt = cap(gen.prompt, 80)
+    said = (
+        [t("export.lacks.part", lang, prompt=prompt, items=t("asked.sep", lang).join(lines))] if lines else []
+    )
+    if open_asks:
+        key = "export.lacks.part.unchecked" if lines else "export.lacks.part.open"
+        said.append(t(key, lang, prompt=prompt, open=quote_list(open_asks, lang)))
+    return Lack(join_sentences(said, lang), (*lines, *open_asks))
 
 
 def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang) -> Lack | None:
@@ -685,14 +689,19 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     if not lines:
         return None
     open_asks = _open_in_file(gen.prompt, now)
-    items = [
-        *lines,
-        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
+    said = [
+        t(
+            "export.lacks.earlier_unmet",
+            lang,
+            prompt=cap(gen.prompt, 80),
+            items=t("asked.sep", lang).join(lines),
+        )
     ]
-    line = t(
-        "export.lacks.earlier_unmet", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items)
-    )
-    return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
+    if open_asks:
+        said.append(t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang)))
+    return Lack(
+        join_sentences(said, lang), (gen.prompt,)
+    )  # none of it landed: all of it is missing (as "unchanged_unmet")
 
 
 def still_lacking(
