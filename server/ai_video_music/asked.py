@@ -263,7 +263,8 @@ _EN_ORDER_SO = re.compile(
 )
 _ZH_WHERE = (
     r"(?:放|移|挪|排|调|加|添加|插|接)(?:到|在|成|去)?(?:视频的?|片子的?)?"
-    r"(?P<where>第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)(?:吧|就行|就好)?\s*[。！]?\s*$"
+    r"(?P<where>第一个?|第一张|第一位|最前面?|最开始|开头|最后面?|最后一个|最后一张|结尾|末尾)"
+    r"(?:去|来)?(?:吧|就行|就好)?\s*[。！]?\s*$"  # "放到最后面去" (play25zh F3)
 )
 _ZH_ORDER = re.compile(
     r"^(?:再|并|然后|请|麻烦|就)?(?:帮我|给我)?\s*(?:"
@@ -275,7 +276,11 @@ _ZH_ORDER = re.compile(
     r"(?:照片|图片|图|片段|视频|(?:(?!最后|最前|第|开头|结尾)[\u4e00-\u9fff]){1,3}(?=\s*(?:放|移|挪|排)))?"
     r"|照片|图片|片段)"
     # "红色的放第一个": the photo named by what it shows, then 的 (play22zh F9)
-    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾|新|旧|别|其他|另)(?P<adj>[\u4e00-\u9fff]{1,4}?)的(?=\s*(?:放|移|挪|排)))\s*"
+    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾|新|旧|别|其他|另)(?P<adj>[\u4e00-\u9fff]{1,4}?)的(?=\s*(?:放|移|挪|排))"
+    # "日落放最后": the photo named bare, right before the verb (play25zh F3); never a part of the
+    # video that is no photo ("标题放最后", "音乐放最后")
+    r"|(?!最后|最前|第|前面|后面|上一|下一|开头|结尾|新|旧|别|其他|另|标题|字幕|文字|片名|音乐|配乐|背景"
+    r"|视频|片子|歌|曲|它|这|那|转场|特效|水印|片头|片尾|我|你|都|也|还|就|要|想|先|再)(?P<plain>[\u4e00-\u9fff]{1,4}?)(?=\s*(?:放|移|挪|排)))\s*"
     + _ZH_WHERE
 )
 # The other ways an order is asked: "with the beach photo first", "beach photo first", "start with
@@ -1092,7 +1097,13 @@ def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None,
         if not segs or not length:
             continue
         if where == "end":
-            met = any((seg.end_s or seg.start_s) >= length - 0.5 or seg.start_s >= length / 2 for seg in segs)
+            # One that starts with the video is at its start, whatever its length: on a 3 s video
+            # a caption at 0-3 s is never "at the end" (play25zh F5).
+            met = any(
+                seg.start_s > 0.5
+                and ((seg.end_s or seg.start_s) >= length - 0.5 or seg.start_s >= length / 2)
+                for seg in segs
+            )
         else:
             met = any(seg.start_s <= 0.5 for seg in segs)
         seg = segs[0]
@@ -1232,7 +1243,8 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
             if match:
                 word, where = match.group(1), match.group(2).casefold()
             elif zh:
-                word, where = zh.group("word") or zh.group("bare") or zh.group("adj"), zh.group("where")
+                word = zh.group("word") or zh.group("bare") or zh.group("adj") or zh.group("plain")
+                where = zh.group("where")
             elif (made := _EN_MAKE_ORDER.match(clause)) is not None:
                 word = made.group(1)
                 place = made.group(2).casefold()
@@ -1787,6 +1799,9 @@ _ZH_SHAPE_CLAUSE = (
     # "杯子方形版": the subject's version in that frame (never "保留横版", "原来的竖版")
     r"|(?:(?![留保要删别不原旧之现那这也还都的])[\u4e00-\u9fff]){{1,6}}?(?=(?:{shape})(?:版本|版)(?:吧)?\s*[。！]?\s*$)"
     r"|[^，,。]*?出(?:一个|一版|一支|个|版)"  # "再出个方形的": one more made, in that frame
+    # "算了 还是横屏吧", "就用横屏": a mind changed to that frame (play25zh F1)
+    r"|(?:算了\s*)?(?:还是|就|那就)?(?:用|要)"
+    r"|(?:算了\s*)?(?:还是|那就)"
     r")?"
     + _ZH_PLATFORM_BEFORE.replace("{", "{{").replace("}", "}}")
     + r"\s*(?:\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?的?)?(?:\d{{1,2}}\s*[:：]\s*\d{{1,2}}\s*的?)?"
@@ -1840,8 +1855,14 @@ _ZH_GAP = re.compile(
     r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
     r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?!音)"
+    # "叫「小猫洗澡」 视频要15秒": the length after a name is an ask of its own (play25zh F4)
+    r"|视频(?:要|改|剪|时长|长度|总长|\d)|时长|长度|总长"
     # "标题「A」 city-lights那张放第一个": a photo's name glued to the ask it opens (play24zh F3)
-    r"|[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
+    r"|[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff]"
+    # "叫「小猫洗澡」 日落那张放最后": a photo named in Chinese, then its place (play25zh F3)
+    r"|[\u4e00-\u9fff]{1,6}?(?:那张|这张|那个|这个)?(?:照片|图片|图)?(?:放|挪|移|排|要放|要在)"
+    r"(?:到|在)?(?:最后|最前|开头|结尾|第)"
+    r"|[\u4e00-\u9fff]{1,6}?(?:那张|这张)(?:照片|图片|图)?)"
 )
 
 
@@ -2080,7 +2101,7 @@ _ZH_LOOSE_PARTS = re.compile(
     r"照片|图片|这张|那张|每|片段|镜头|标题|字幕|文字|音乐|黑屏|转场|淡|前|后(?!期)|最后|开头|结尾|片头|片尾|第|以内|以下|之内|内|多|少|加|减少|增加"
 )
 _ZH_LOOSE_CLAUSE = re.compile(
-    r"^(?:再|并|然后|还要|请|帮我|麻烦|就|那就|那)*"
+    r"^(?:再|并|然后|还要|请|帮我|麻烦|就|那就|那|我们?(?=要|想要))*(?:想要(?=\x00))?"
     # the project or the video named first: "夏天那个视频", "城市的视频", "这个视频"
     r"(?:[\u4e00-\u9fff\w ]{0,12}?(?:那个|这个|的)(?:视频|片子|短片|片)"
     # the project named by a quote (masked) or a word: "「山间小院」那个帮我缩到10秒"
@@ -2090,6 +2111,8 @@ _ZH_LOOSE_CLAUSE = re.compile(
     r"(?:(?:改短|改长|改|剪|剪短|剪长|缩短|缩|减|延长|加长|拉长|变短|变长|变|弄短|弄|做|调|调整|控制|恢复|压缩|设|设置|定)(?:成|到|为|回|至|在|回到)"
     r"|改回|恢复|保持(?:在)?|是|为|要)?"
     r"(?:大约|大概|约|差不多|接近)?\x00(?:左右|上下|的样子|出头)?(?:长)?"
+    # "视频要15秒的", "我要15秒的视频" (play25zh F4)
+    r"(?:的(?:视频|片子|短片)?)?"
     r"(?:就行|就好|就可以|吧|了|即可|就够了|啊|呀)*\s*[。！!~～]*$"
 )
 
@@ -2227,13 +2250,36 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 _ZH_TEXT_WORD = re.compile(r"标题|字幕|文字|片名")
+# "做个视频 叫「小猫洗澡」", "视频名字叫「A」": a quote the video (or project) is called by, never
+# one a text word introduces ("标题叫「A」", "字幕就叫「A」"): it names the video, whatever else the
+# request says of text on screen (play25zh F2).
+_ZH_CALLED = re.compile(
+    r"(?:(?:就|也|可以|要)?(?:叫做?|取名叫?|命名为|名为)|(?:名字|名称)(?:就|也)?(?:叫做?|是|为|用))\s*[:：]?\s*$"
+)
+_ZH_NAME_AS_TEXT = re.compile(r"(?:标题|字幕|片名)[^，,。]{0,4}(?:这个名字|这个名|同名|一样|用它|用这个)")
+_ZH_TEXT_CALLED = re.compile(
+    r"(?:标题|字幕|文字|片名|题目|文案|标语)\s*(?:就|也|可以|要)?(?:叫做?|是|为|用)\s*[:：]?\s*$"
+)
+
+
+def _names_the_video(prompt: str, name: str) -> bool:
+    """``name`` is quoted right after words that call the video by it (:data:`_ZH_CALLED`)."""
+    for m in _QUOTED.finditer(prompt):
+        before = prompt[max(0, m.start() - 12) : m.start()]
+        if m.group(0)[1:-1].strip() != name or _ZH_TEXT_CALLED.search(before):
+            continue
+        if _ZH_CALLED.search(before):
+            return True
+    return False
 
 
 def _read(prompt: str) -> Asked:
     sentences = [s.rstrip("?？ ") for s in _sentences(zh_percents(prompt)) if _is_request(s)]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)
-    on_screen = bool(_ON_SCREEN.search(prompt))
+    on_screen = bool(_ON_SCREEN.search(prompt)) and (
+        not (name and _names_the_video(prompt, name)) or bool(_ZH_NAME_AS_TEXT.search(prompt))
+    )
     under = _music_under(sentences)
     removed, replaced = _removed(prompt), _replaced(prompt)
     level = _music_at(sentences)

@@ -1611,6 +1611,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这条消息的其余内容（“{words}”）也没有发给 NemoVideo；如果其中是对视频的修改，请单独发送那项修改"
         "（约 {cost} 积分）。",
     ),
+    "protest.said": (
+        "“{words}” says what was done is wrong, but not what to change: it was not sent to NemoVideo "
+        "and nothing was charged. Here is the video as it is now.",
+        "“{words}”说明做得不对，但没有说要改成什么：这句话没有发给 NemoVideo，也没有扣积分。"
+        "下面是视频现在的样子。",
+    ),
+    "next.protest": (
+        "Ask the user what is wrong and what it should be instead; then send that change with generate "
+        "(about {cost} credits). Don't resend their words as they are.",
+        "请问用户哪里不对、应该改成什么样；再用 generate 发送那项修改（约 {cost} 积分）。"
+        "不要把这句话原样发送。",
+    ),
     "held.other": (
         "OK: nothing was done, nothing was sent to NemoVideo and nothing was charged.",
         "好的：没有执行任何操作，没有向 NemoVideo 发送请求，也没有扣积分。",
@@ -1872,12 +1884,16 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "更早的「{prompt}」当时没有改动时间线，这个文件里也没有它要求的：{items}。",
     ),
     "export.lacks.part": (
-        "“{prompt}” changed nothing on the timeline, and this file has only part of what it asked: {items}.",
-        "「{prompt}」当时没有改动时间线，这个文件里只有它要求的一部分：{items}。",
+        "“{prompt}” changed nothing on the timeline, and this file does not have what it asked: {items}.",
+        "「{prompt}」当时没有改动时间线，这个文件里没有它要求的：{items}。",
     ),
     "export.lacks.part.unchecked": (
-        "no check can tell whether it has {open}",
-        "无法核对是否有{open}",
+        "No check can tell whether this file has {open}.",
+        "无法核对这个文件里是否有{open}。",
+    ),
+    "export.lacks.part.open": (
+        "“{prompt}” changed nothing on the timeline; no check can tell whether this file has {open}.",
+        "「{prompt}」当时没有改动时间线；无法核对这个文件里是否有{open}。",
     ),
     "export.lacks.unchanged": (
         "This file does not have what “{prompt}” asked for: that request changed nothing on the timeline.",

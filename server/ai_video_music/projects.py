@@ -57,6 +57,9 @@ def is_anonymous(client: str | None) -> bool:
     return client is not None and client.startswith(ANONYMOUS_PREFIX)
 
 
+_CJK_NAME = re.compile(r"[\u4e00-\u9fff]")
+
+
 class Language:
     """The user's language: ``NEMO_LANGUAGE``, else their latest prompt's, else the OS locale."""
 
@@ -72,6 +75,17 @@ class Language:
         # A shared store: another instance may have seen this user's newer prompt.
         seen = parse_language(self._store.get("language")) if self._store.shared else self._seen
         return seen or self._locale
+
+    def for_names(self, names: list[str]) -> Lang:
+        """The language of an answer to a call that carries none of the user's words (an upload):
+        theirs once any request said it; before that, Chinese in a file's name says Chinese
+        (play25zh F10: "小猫洗澡前.jpg" was answered in English); else the default. Not kept: the
+        user's next words decide."""
+        seen = parse_language(self._store.get("language")) if self._store.shared else self._seen
+        if self._override or seen:
+            return self.current()
+        stems = " ".join(re.split(r"[\\/]", name)[-1] for name in names)
+        return "zh" if _CJK_NAME.search(stems) else self.current()
 
     def observe(self, text: str) -> Lang:
         """Follow the language of a prompt (a path or an emoji says nothing: the last one stands)."""

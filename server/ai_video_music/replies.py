@@ -12,7 +12,7 @@ import re
 import time
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import Any
@@ -647,12 +647,14 @@ def _open_in_file(prompt: str, now: Timeline) -> list[str]:
     return unchecked.not_checked(prompt, now, frozenset({"frame"}))
 
 
-def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+def part_lacking(
+    gen: Generation, now: Timeline, lang: Lang, gone: frozenset[str] | set[str] = frozenset()
+) -> Lack | None:
     """A request that changed nothing, judged part by part on the file's timeline ``now``: when
     the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
     the file at 15 s), only the parts it lacks, and those no check reads; None when none of it
-    is verifiably there (then all of it is missing)."""
-    stated = asked.read(gen.prompt)
+    is verifiably there (then all of it is missing). ``gone``: asks later requests replaced."""
+    stated = _unreplaced(asked.read(gen.prompt), set(gone))
     wanted = asked.wanted_quotes(gen.prompt, stated)
     shown = [q for q in wanted if asked.present(q, now)]
     if not now.tracks_total or not (asked.met(stated, now) or shown):
@@ -662,12 +664,16 @@ def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     open_asks = _open_in_file(gen.prompt, now)
     if not lines and not open_asks:
         return Lack("", ())  # all it asked is checked and in the file
-    items = [
-        *lines,
-        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
-    ]
-    line = t("export.lacks.part", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items))
-    return Lack(line, (*lines, *open_asks))
+    # What it lacks and what no check reads, each in its own words: never "only part of it is in
+    # the file" of a request that changed nothing (play25zh F8: read as done in part).
+    prompt = cap(gen.prompt, 80)
+    said = (
+        [t("export.lacks.part", lang, prompt=prompt, items=t("asked.sep", lang).join(lines))] if lines else []
+    )
+    if open_asks:
+        key = "export.lacks.part.unchecked" if lines else "export.lacks.part.open"
+        said.append(t(key, lang, prompt=prompt, open=quote_list(open_asks, lang)))
+    return Lack(join_sentences(said, lang), (*lines, *open_asks))
 
 
 def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang) -> Lack | None:
@@ -683,23 +689,31 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     if not lines:
         return None
     open_asks = _open_in_file(gen.prompt, now)
-    items = [
-        *lines,
-        *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
+    said = [
+        t(
+            "export.lacks.earlier_unmet",
+            lang,
+            prompt=cap(gen.prompt, 80),
+            items=t("asked.sep", lang).join(lines),
+        )
     ]
-    line = t(
-        "export.lacks.earlier_unmet", lang, prompt=cap(gen.prompt, 80), items=t("asked.sep", lang).join(items)
-    )
-    return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
+    if open_asks:
+        said.append(t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang)))
+    return Lack(
+        join_sentences(said, lang), (gen.prompt,)
+    )  # none of it landed: all of it is missing (as "unchanged_unmet")
 
 
-def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+def still_lacking(
+    gen: Generation, now: Timeline, lang: Lang, gone: frozenset[str] | set[str] = frozenset()
+) -> Lack | None:
     """An earlier request that changed the timeline but not all as asked: the parts the file
     ``now`` verifiably still lacks (a quoted text not on it, a length, a frame, a file of the
-    user's on no track); None when a check finds none missing."""
+    user's on no track); None when a check finds none missing. ``gone``: asks later requests
+    replaced."""
     if not now.tracks_total:
         return None
-    stated = asked.read(gen.prompt)
+    stated = _unreplaced(asked.read(gen.prompt), set(gone))
     lacking: list[dict[str, Any]] = [
         {"kind": "quote_missing", "name": q}
         for q in asked.wanted_quotes(gen.prompt, stated)
@@ -727,6 +741,53 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     return Lack(line, tuple(lines))
 
 
+# The ``asked.Asked`` field each kind of miss (``asked.unmet``) judges: a later request that asks
+# that field anew (or takes its topic back) replaces it, so the miss is no longer one.
+_MISS_FIELD = {
+    "seconds": "seconds",
+    "shape": "shape",
+    "music": "no_music",
+    "volume": "music_under",
+    "volume_at": "music_at",
+    "volume_moved": "music_rel",
+    "order": "order",
+    "sequence": "sequence",
+    "text": "no_text",
+    "same_music": "new_music",
+}
+
+
+def replaced_asks(gen: Generation, later: list[Generation]) -> set[str]:
+    """The fields of what ``gen`` asked that a later request of its project asked anew ("算了 还是
+    横屏吧" after "做成方形的") or took back: what the user wants now, never a miss of ``gen``'s
+    (play25zh F1). Quoted texts are left to ``readdressed`` (asked again only by the same words)."""
+    gone: set[str] = set()
+    for g in later:
+        if g.project_id != gen.project_id or g.created_at <= gen.created_at:
+            continue
+        taken = asked.withdrawn(asked._zh_gaps(g.prompt))
+        gone |= {f for topic in taken for f in _TOPIC_FIELDS.get(topic, ())}
+        if never_ran(g):
+            continue
+        st = asked.read(g.prompt)
+        gone |= {
+            f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS
+        }
+    return gone
+
+
+def _still_missed(items: Any, gone: set[str]) -> list[dict[str, Any]]:
+    """The misses ``items`` (stored ``not_as_asked`` facts) that no later ask replaced."""
+    kept = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+    return [i for i in kept if _MISS_FIELD.get(str(i.get("kind"))) not in gone]
+
+
+def _unreplaced(stated: asked.Asked, gone: set[str]) -> asked.Asked:
+    """``stated`` without the asks later requests replaced."""
+    reset: dict[str, Any] = {f.name: f.default for f in fields(stated) if f.name in gone}
+    return replace(stated, **reset)
+
+
 def file_lacks(
     gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
 ) -> dict[str, Lack]:
@@ -739,19 +800,24 @@ def file_lacks(
             t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80)), (pending.prompt,)
         )
     listed: set[str] = set()
-    for gen in gens:
+    for n, gen in enumerate(gens):
         if withdrawn(gen) or never_ran(gen):
             continue  # cancelled (the file lacking it is what they asked for), or never ran
         if gen.prompt_key and gen.prompt_key in listed:
             continue  # the same words sent again (once with accept_cost): said once (play22en F10)
         if gen.prompt_key:
             listed.add(gen.prompt_key)
+        gone = replaced_asks(gen, gens[:n])  # the newer requests (newest first) replaced these
         unmet = not_as_asked(gen, lang)
+        if gone and not stopped_unchanged(gen):
+            unmet = not_met_lines(_still_missed(turn_facts(gen).get("not_as_asked"), gone), lang)
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
-            if now is not None and (part := part_lacking(gen, now, lang)) is not None:
+            if now is not None and readdressed(gen, gens[:n], now):
+                continue  # all it asked was asked anew (or taken back) since: not this file's miss
+            if now is not None and (part := part_lacking(gen, now, lang, gone)) is not None:
                 if part.missing:
                     lacks[gen.id] = part  # some of it was there already: only the rest is missing
                 continue
@@ -796,7 +862,8 @@ def earlier_unchanged(
             # It changed the timeline but not all as asked, and no file was handed over since: what
             # the file still verifiably lacks of it (play24en F7), unless asked again since.
             later = [g for g in landed if g.created_at > gen.created_at]
-            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang)) is not None:
+            gone = replaced_asks(gen, later)
+            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang, gone)) is not None:
                 listed.add(gen.prompt_key)
                 lines.append(lack)
             continue
@@ -812,11 +879,12 @@ def earlier_unchanged(
         if readdressed(gen, [g for g in landed if g.created_at > gen.created_at], now):
             continue  # all it asked was taken back or asked again later: those answers speak for it
         listed.add(gen.prompt_key)
-        if (part := part_lacking(gen, now, lang)) is not None:
+        gone = replaced_asks(gen, landed)
+        if (part := part_lacking(gen, now, lang, gone)) is not None:
             if part.missing:
                 lines.append(part)  # some of it is in the file: only the rest is missing
             continue
-        stated = asked.read(gen.prompt)
+        stated = _unreplaced(asked.read(gen.prompt), gone)
         if (
             stated != asked.Asked()
             and not asked.unmet(stated, now)

@@ -73,6 +73,10 @@ class Decision:
     # one, only the project's requests tell (see consent.repeat_named): that one again, confirmed
     # like "try again"; none such ("redo the intro" with no intro asked before): the action above.
     redo: str = ""
+    # Only a protest at what was done ("不对不对", "错了错了", "不是这样"): no question for the (paid)
+    # agent and no change named. Answered for free with what the project's video is now, and a
+    # question back: what is wrong (play25zh F6).
+    protest: bool = False
 
 
 def _words(*alternatives: str) -> str:
@@ -1176,9 +1180,25 @@ def names_export(prompt: str) -> bool:
     return any(c.action is Action.EXPORT and c.pattern.search(text) for c in COMMANDS)
 
 
+# "不对不对", "不是这样的", "错了错了", "这不对吧": that what was done is wrong, and nothing more.
+_PROTEST = _rx(
+    r"^(?:啊|哎|唉|哎呀|哎呀呀|天哪|我去|靠|嗯|呃|诶|欸)?[,，\s]*"
+    r"(?:不对+|不是不是|错了*|错+|这不对|这样不对|这不是我要的|不是我要的|这不是我想要的|不是我想要的"
+    r"|不是这样的?|不是这个意思|搞错了|弄错了|做错了|改错了|全错了|完全不对|根本不对|都不对|还是不对)"
+    r"(?:[,，\s]*(?:不对+|不是不是|错了*|不是这样的?|这不对|啊|呀|吧|哦|嘛|啦|呢))*[!！。.~～…\s]*$"
+)
+
+
+def _only_protest(parts: list[Clause]) -> bool:
+    """Every clause is a protest (:data:`_PROTEST`), and no question is asked."""
+    return bool(parts) and all(not p.question and _PROTEST.match(p.text) for p in parts)
+
+
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
     parts = clauses(normalise(prompt))
+    if _only_protest(parts):
+        return Decision(Action.STATUS, protest=True)
     if _only_retry(parts):
         return Decision(Action.REPEAT)
     redo = _named_retry(parts)

@@ -33,7 +33,7 @@ from .quota import quota_text
 from .records import OPEN_RENDER, TurnState
 from .replies import credits_reply, held_reply, held_steps, spent_text
 from .router import Action, Decision, route
-from .sanitize import clean_text
+from .sanitize import cap, clean_text
 from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
@@ -400,6 +400,10 @@ class VideoService:
             return _wrap(True, "credits", credit.reply, credit.next_steps, lang, notes)
         if decision.action is Action.STATUS:
             st = await self.status(named, report=report)  # shown, not made current
+            if decision.protest:  # "不对不对": no question for the agent, no change named (play25zh F6)
+                said = t("protest.said", lang, words=cap(prompt, 80))
+                steps = [t("next.protest", lang, cost=EDIT_COST), *st.next_steps]
+                return _wrap(True, "status", f"{said}\n\n{st.reply}", steps, lang, notes)
             return _wrap(True, "status", st.reply, st.next_steps, lang, notes)
         if decision.action is Action.UPLOAD:
             if not (decision.files or decision.urls) and self.uploads.pages is None:

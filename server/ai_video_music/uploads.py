@@ -135,7 +135,7 @@ class Uploads:
         Hosted mode: local files (or nothing named) are answered with an upload page."""
         if self.pages is not None and (files or not urls):
             return await self._offer_page(self.pages, len(files), urls, new_project, report)
-        lang = self.s.lang()
+        lang = self.s.language.for_names([*files, *urls])
         if not files and not urls:
             raise InputError("input.nothing_to_upload")
         if files and not self.s.settings.files_by_path:
