@@ -89,6 +89,9 @@ class Asked:
     # "keep the Before one", "keep the Fall Collection title": a text the timeline had before the
     # request, named unquoted, asked to stay; judged on the change (play22en F9).
     keep_text: tuple[str, ...] = ()
+    # "keep the music", "actually keep the music": the music there asked to stay; judged on the
+    # change (a track after the request, the one before where there was one: play25en F5).
+    keep_music: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -1658,10 +1661,42 @@ def volume_moved(asked: Asked, before: Timeline | None, after: Timeline) -> dict
     return {"kind": "volume_moved", "way": asked.music_rel, "before": old, "found": new, "met": met}
 
 
+# --- the music asked to stay ---------------------------------------------------------------------
+_EN_KEEP_MUSIC = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:and|but|pls)\s+)*(?:just\s+)?(?:"
+    r"(?:keep|leave)\s+(?:the\s+|this\s+|that\s+|my\s+)?(?:same\s+|current\s+|original\s+)?"
+    + _MUSIC_EN + r"(?:\s+(?:in|on|as\s+it\s+is|as\s+is|where\s+it\s+is|then))?"
+    r"|(?:don'?t|do\s+not|never)\s+(?:remove|delete|drop|cut|lose|touch)\s+(?:the\s+)?" + _MUSIC_EN
+    + r"|(?:the\s+)?" + _MUSIC_EN + r"\s+(?:stays|can\s+stay|should\s+stay)"
+    r")(?:\s+(?:too|as\s+well|after\s+all|please|pls|then))*\s*[.!]*\s*$"
+)  # fmt: skip
+
+
+def _keep_music(sentences: list[str]) -> bool:
+    return any(_EN_KEEP_MUSIC.match(clause) for sentence in sentences for clause in _clauses(sentence))
+
+
+def music_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The music asked to stay ("keep the music"), judged on the change: a track after the request,
+    one of those before where there were any. ``met`` says which."""
+    if not asked.keep_music or before is None or not after.tracks_total:
+        return None
+    was, now = _music_names(before), _music_names(after)
+    met = bool(now) and (not was or bool(was & now))
+    return {"kind": "music_kept", "names": sorted(now)[:3], "met": met}
+
+
 # --- another music track ------------------------------------------------------------------------
 _EN_NEW_MUSIC = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
-    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:for|to|with)\s+\S"
+    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:back\s+)?(?:for|to|with)\s+\S"
+    # "go back to the piano one", "bring back the piano music", "put the piano track back": a track
+    # used before, asked back (play25en F9; "音乐换回…" in 中文)
+    r"|^\s*" + _EN_POLITE + r"(?:(?:go|switch|change|get)\s+back\s+to|bring\s+back|use)\s+(?:the\s+|that\s+)"
+    r"(?!(?:background\s+)?(?:music|song|soundtrack|bgm|track)\b)[\w'-]+(?:\s+[\w'-]+){0,3}?\s+"
+    r"(?:music|song|soundtrack|bgm|track|tune)(?:\s+again)?(?:\s+(?:please|pls))?\s*[.!]*\s*$"
+    r"|^\s*" + _EN_POLITE + r"(?:put|bring)\s+(?:the\s+|that\s+)(?!(?:background\s+)?(?:music|song|bgm)\b)"
+    r"[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:music|song|soundtrack|bgm|track|tune)\s+back\b"
 )
 _ZH_NEW_MUSIC = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
@@ -1762,7 +1797,9 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
     r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
-    r"(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
+    r"(?:a\s+)?"
+    # "keep it vertical", "leave it in 9:16": the frame asked to stay, judged as any other (play25en F5)
+    r"|(?:keep|leave)\s+(?:it|the\s+video|this)\s+(?:in\s+)?(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     # "I also want a square version", "we'd like a vertical one"
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
@@ -2056,10 +2093,14 @@ _EN_LOOSE_WORDS = frozenset(
         "please", "again", "so", "or", "exactly", "its", "length", "duration", "runtime", "overall",
         "be", "should", "is", "i", "want", "i'd", "like", "would", "we", "need", "now", "instead",
         "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
+        # "ok make it like 15 sec pls": softeners around it (play25en F5)
+        "ok", "okay", "pls", "plz", "actually", "yeah", "hmm",
     )
 )  # fmt: skip
 _EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
-_EN_TO_NUMBER = re.compile(r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?\0")
+_EN_TO_NUMBER = re.compile(
+    r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|like\s+|~\s*)?\0"
+)
 _ZH_DIGITS = {
     "零": 0,
     "一": 1,
@@ -2208,7 +2249,7 @@ def read(prompt: str) -> Asked:
 
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("order", "sequence"),
-    "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
+    "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel", "keep_music"),
     "text": (
         "no_text",
         "title",
@@ -2276,6 +2317,7 @@ def _read(prompt: str) -> Asked:
         # a quoted text placed is judged as such ("put the 'X' title at the end")
         title_at=None if _text_at(prompt) else _title_at(sentences),
         keep_text=_keep_text(sentences),
+        keep_music=_keep_music(sentences),
     )
 
 

@@ -937,6 +937,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request said no text on screen, but the timeline shows text",
         "要求画面上不要文字，但时间线上有文字",
     ),
+    "asked.music_kept.unnamed": (
+        "the request asked to keep the music, and the video has no music now",
+        "要求保留音乐，但视频现在没有音乐",
+    ),
+    "asked.music_kept": (
+        "the request asked to keep the music, but the music is now {names}",
+        "要求保留音乐，但音乐现在是 {names}",
+    ),
     "asked.same_music.unnamed": (
         "other music was asked for, and the music is still the one before",
         "要求换音乐，但音乐仍是原来那首",
@@ -1236,6 +1244,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "音乐大了：{before}% → {found}%",
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
+    "asked.met.music_kept": ("the music {names} is still there", "音乐{names}仍在"),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),

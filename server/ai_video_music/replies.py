@@ -214,6 +214,8 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(with_names("asked.text", item))
         elif kind == "same_music":
             items.append(with_names("asked.same_music", item))
+        elif kind == "music_kept":
+            items.append(with_names("asked.music_kept", item))
         elif kind == "volume":
             key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
             items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
@@ -476,6 +478,9 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
+        elif kind == "music_kept":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.met.music_kept", lang, names=quote_list(names, lang)))
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))

@@ -165,11 +165,12 @@ def compare(
             # "put that title at the end", "keep the Before one": the texts the timeline had before
             placed = asked.title_placed(stated, before_tl, after_tl)
             stays = asked.texts_stay(stated, before_tl, after_tl)
+            music_kept = asked.music_kept(stated, before_tl, after_tl)  # "keep the music"
             unshaped = any(item.get("kind") == "shape" for item in unmet)
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
             }
-            for fact in (moved, kept, frame, placed, *stays):
+            for fact in (moved, kept, frame, placed, music_kept, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
@@ -229,6 +230,7 @@ def compare(
                     ("uses", stated.uses and clips_judged),
                     ("title_at", placed),
                     ("keep_text", stays),
+                    ("keep_music", music_kept),
                 )
                 if v
             )

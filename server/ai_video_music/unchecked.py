@@ -138,6 +138,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "songs", "soundtrack", "bgm", "track", "tune", "and", "please", "also", "in", "it", "to", "of",
         "change", "switch", "swap", "replace", "set", "make", "for", "instead", "kind", "something",
         "sth", "like",
+        # "change the music back to the piano one": a track asked back by its style (play25en F9)
+        "back", "one", "again", "go", "bring", "that",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -507,6 +509,8 @@ def _checked(
         return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
     if stated.keep_text and replace(stated, keep_text=()) == Asked():
         return "keep_text" in judged  # "keep the Before one": judged on the change (play22en F9)
+    if stated.keep_music and replace(stated, keep_music=False) == Asked():
+        return "keep_music" in judged  # "keep the music": judged on the change (play25en F5)
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
         return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():

@@ -1,0 +1,147 @@
+"""Play-test 25 (English, a long sitting, a lying agent, 100 free credits): answers of the tools that
+would have made the assistant say something false or act unasked, each judged here against the
+timeline or the records.
+
+F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
+    the music kept are checked (as asked or not), never "not checked".
+F8 (sitting 24). "keep the wide one" alone asks no edit: held free, as "横版的也要留着".
+F9 (sitting 24). "change the music back to the piano one" asks another track (the one before):
+    the same music left is said, the piano track back is as asked.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+import pytest
+from mcp import Client
+
+from ai_video_music import asked, replies
+from ai_video_music.config import Settings
+from ai_video_music.router import Action, route
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask, requests_to
+from .timelines import checked, timeline
+
+CLIPS = ("summit", "trail", "lake")
+PIANO = ("Calm Piano (free music)", 30)
+LOFI = ("Lo-fi Chill (free music)", 35)
+TALL = (1080, 1920)
+
+
+def _kinds(facts: dict[str, Any], key: str = "not_as_asked") -> list[str]:
+    return [str(item.get("kind")) for item in facts.get(key, [])]
+
+
+# --- F5: a loose length, a frame kept, the music kept: checked ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "ok make it like 15 sec, keep it vertical and keep the music",
+        "make it like 15 sec pls. keep it vertical. keep the music",
+        "cut it to like 15 sec, keep it vertical, and actually keep the music",
+    ],
+)
+def test_f5_a_loose_length_a_frame_and_the_music_kept_are_checked(prompt: str) -> None:
+    before = timeline(20, CLIPS, PIANO, size=TALL)
+    after = timeline(15, CLIPS, PIANO, size=TALL)
+    facts = checked(before, after, prompt)
+    assert "not_checked" not in facts, facts
+    kinds = _kinds(facts, "as_asked")
+    assert {"seconds", "shape", "music_kept"} <= set(kinds), facts
+
+
+def test_f5_the_frame_and_the_music_not_kept_are_said() -> None:
+    before = timeline(20, CLIPS, PIANO, size=TALL)
+    after = timeline(15, CLIPS, None)
+    facts = checked(before, after, "make it like 15 sec, keep it vertical and keep the music")
+    kinds = _kinds(facts)
+    assert "shape" in kinds and "music_kept" in kinds, facts
+    lines = " ".join(replies.not_met_lines(facts["not_as_asked"], "en"))
+    assert "keep the music" in lines and "no music" in lines, lines
+    assert "保留音乐" in " ".join(replies.not_met_lines(facts["not_as_asked"], "zh"))
+
+
+def test_f5_the_music_replaced_though_kept_is_said_with_its_name() -> None:
+    facts = checked(timeline(20, CLIPS, PIANO), timeline(20, CLIPS, LOFI), "keep the music")
+    item = next(i for i in facts.get("not_as_asked", []) if i.get("kind") == "music_kept")
+    assert item["names"] == [LOFI[0]], facts
+
+
+@pytest.mark.parametrize(
+    ("prompt", "keep"),
+    [
+        ("keep the music", True),
+        ("actually keep the music", True),
+        ("leave the music in", True),
+        ("keep the music down", False),  # a level, not the track
+        ("keep the music under 20%", False),
+    ],
+)
+def test_f5_keep_the_music_is_read(prompt: str, keep: bool) -> None:
+    assert asked.read(prompt).keep_music is keep
+
+
+# --- F8: keep the wide one, alone ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt", ["keep the wide one", "keep the wide one too", "but keep the wide one for youtube", "keep both"]
+)
+def test_f8_keeping_the_version_there_alone_is_no_paid_edit(prompt: str) -> None:
+    assert route(prompt).action is Action.ASK
+    assert route("横版的也要留着").action is Action.ASK  # as in 中文
+
+
+def test_f8_a_new_version_beside_the_keep_is_still_an_edit() -> None:
+    assert route("make a vertical version for reels, keep the wide one too").action is Action.AGENT
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_f8_keep_the_wide_one_after_a_vertical_version_sends_and_spends_nothing(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)], "new_project": False})
+        made = await ask(client, "generate", {"prompt": "Make a 6-second wide video called 'Summit Day'"})
+        assert made["status"] == "done", made
+        sent = len(requests_to(sim, "run_sse"))
+        left = (await ask(client, "credits"))["available"]
+        out = await ask(client, "generate", {"prompt": "keep the wide one"})
+        assert out["status"] != "done", out
+        assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+        assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
+
+
+# --- F9: the music asked back ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "change the music back to the piano one",
+        "go back to the piano track",
+        "bring back the piano music",
+        "put the piano music back",
+    ],
+)
+def test_f9_the_music_asked_back_is_judged(prompt: str) -> None:
+    assert asked.read(prompt).new_music
+    kept = checked(timeline(20, CLIPS, LOFI), timeline(20, CLIPS, LOFI), prompt)
+    assert "same_music" in _kinds(kept), kept
+    back = checked(timeline(20, CLIPS, LOFI), timeline(20, CLIPS, PIANO), prompt)
+    assert {"kind": "music_style", "names": [PIANO[0]]} in back.get("as_asked", []), back
+    assert "not_checked" not in back, back
+
+
+@pytest.mark.parametrize("prompt", ["use the beach one again", "go back to the old one"])
+def test_f9_a_clip_or_a_version_asked_back_is_no_music_ask(prompt: str) -> None:
+    assert not asked.read(prompt).new_music
