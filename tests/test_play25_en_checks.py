@@ -2,6 +2,8 @@
 would have made the assistant say something false or act unasked, each judged here against the
 timeline or the records.
 
+F1. "remove the music" (not done: the music stayed), then "actually keep the music": an export
+    never says the file still lacks "no music", a wish the user withdrew.
 F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
     the music kept are checked (as asked or not), never "not checked".
 F8 (sitting 24). "keep the wide one" alone asks no edit: held free, as "横版的也要留着".
@@ -12,6 +14,7 @@ F9 (sitting 24). "change the music back to the piano one" asks another track (th
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 from typing import Any
 
@@ -20,8 +23,11 @@ from mcp import Client
 
 from ai_video_music import asked, replies
 from ai_video_music.config import Settings
+from ai_video_music.records import TurnState
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
+from ai_video_music.store import Generation
+from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
 
 from .conftest import ask, requests_to
@@ -88,6 +94,11 @@ def test_f5_keep_the_music_is_read(prompt: str, keep: bool) -> None:
     assert asked.read(prompt).keep_music is keep
 
 
+def test_f5_keep_this_vertical_one_is_the_version_not_a_frame_asked() -> None:
+    stated = asked.read("keep this vertical one")
+    assert stated.keep_frame and stated.shape is None
+
+
 # --- F8: keep the wide one, alone ------------------------------------------------------------------
 
 
@@ -145,3 +156,47 @@ def test_f9_the_music_asked_back_is_judged(prompt: str) -> None:
 @pytest.mark.parametrize("prompt", ["use the beach one again", "go back to the old one"])
 def test_f9_a_clip_or_a_version_asked_back_is_no_music_ask(prompt: str) -> None:
     assert not asked.read(prompt).new_music
+
+
+# --- F1: a wish withdrawn is nothing the file lacks ------------------------------------------------
+
+
+def _gen(prompt: str, at: float, before: Any, after: Any) -> Generation:
+    """The record of ``prompt`` sent at ``at``, with the facts ``compare`` gives of it."""
+    facts = checked(before, after, prompt)
+    changed = facts["timeline"]["before"] != facts["timeline"]["after"]
+    return Generation(
+        f"gen_{at}", "prj", prompt, prompt.casefold(), TurnState.DONE, "", None, True, None, None, None,
+        changed, 100.0, 50.0, at, at, route="agent", facts=json.dumps(facts),
+    )  # fmt: skip
+
+
+WITH = timeline(20, CLIPS, PIANO)
+LOUDER = timeline(20, CLIPS, ("Calm Piano (free music)", 60))
+NOW = read_timeline(WITH.draft)
+
+
+@pytest.mark.parametrize(
+    "then", ["actually keep the music", "never mind, keep the music", "leave the music in"]
+)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_f1_music_kept_after_remove_the_music_is_not_said_missing(then: str, lang: str) -> None:
+    # the agent changed the volume, not the music: "remove the music" not as asked
+    removed = _gen("remove the music", 1.0, WITH, LOUDER)
+    assert "music" in _kinds(json.loads(removed.facts or "{}"))
+    landed = _gen(then, 2.0, LOUDER, WITH)  # the keep changed the timeline since
+    assert replies.earlier_unchanged([removed], lang, NOW, [removed, landed]) == []
+    # the keep changed nothing: both led to this file (newest first)
+    still = _gen(then, 2.0, LOUDER, LOUDER)
+    lacks = replies.file_lacks([still, removed], None, lang, read_timeline(LOUDER.draft))  # type: ignore[arg-type]
+    assert lacks == {}, lacks
+
+
+def test_f1_an_unrelated_later_request_leaves_the_music_said_missing() -> None:
+    removed = _gen("remove the music", 1.0, WITH, LOUDER)
+    later = _gen("make it 20 seconds", 2.0, LOUDER, WITH)
+    lines = replies.earlier_unchanged([removed], "en", NOW, [removed, later])
+    assert len(lines) == 1 and "still lacks" in lines[0].line and "music" in lines[0].line, lines
+    still = _gen("make it 20 seconds", 2.0, LOUDER, LOUDER)
+    lacks = replies.file_lacks([still, removed], None, "en", read_timeline(LOUDER.draft))
+    assert list(lacks) == [removed.id], lacks

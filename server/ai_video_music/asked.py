@@ -1799,7 +1799,7 @@ _EN_SHAPE_CLAUSE = (
     r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
     r"(?:a\s+)?"
     # "keep it vertical", "leave it in 9:16": the frame asked to stay, judged as any other (play25en F5)
-    r"|(?:keep|leave)\s+(?:it|the\s+video|this)\s+(?:in\s+)?(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
+    r"|(?:keep|leave)\s+(?:it|the\s+video)\s+(?:in\s+)?(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     # "I also want a square version", "we'd like a vertical one"
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"

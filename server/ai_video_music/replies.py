@@ -698,10 +698,12 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
 
 
-def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+def still_lacking(
+    gen: Generation, now: Timeline, lang: Lang, later: Sequence[Generation] = ()
+) -> Lack | None:
     """An earlier request that changed the timeline but not all as asked: the parts the file
     ``now`` verifiably still lacks (a quoted text not on it, a length, a frame, a file of the
-    user's on no track); None when a check finds none missing."""
+    user's on no track), but those ``later`` requests settled; None when a check finds none missing."""
     if not now.tracks_total:
         return None
     stated = asked.read(gen.prompt)
@@ -710,7 +712,7 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
         for q in asked.wanted_quotes(gen.prompt, stated)
         if not asked.present(q, now)
     ]
-    lacking += asked.unmet(stated, now)
+    lacking += settled(asked.unmet(stated, now), taken_up(gen, list(later))[0])
     clips = asked._all_segments(now, "video")
     files = [
         f
@@ -744,18 +746,27 @@ def file_lacks(
             t("export.lacks.pending", lang, prompt=cap(pending.prompt, 80)), (pending.prompt,)
         )
     listed: set[str] = set()
-    for gen in gens:
+    for i, gen in enumerate(gens):
         if withdrawn(gen) or never_ran(gen):
             continue  # cancelled (the file lacking it is what they asked for), or never ran
         if gen.prompt_key and gen.prompt_key in listed:
             continue  # the same words sent again (once with accept_cost): said once (play22en F10)
         if gen.prompt_key:
             listed.add(gen.prompt_key)
-        unmet = not_as_asked(gen, lang)
+        # "remove the music", then "actually keep the music": the music is settled by the later
+        # one (``gens`` is newest first), never said missing from the file (play25en F1)
+        dropped = taken_up(gen, gens[:i])[0]
+        unmet = (
+            []
+            if stopped_unchanged(gen)
+            else not_met_lines(settled(turn_facts(gen).get("not_as_asked"), dropped), lang)
+        )
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
+            if now is not None and readdressed(gen, gens[:i], now):
+                continue  # all it asked was taken back or asked again since (newest first)
             if now is not None and (part := part_lacking(gen, now, lang)) is not None:
                 if part.missing:
                     lacks[gen.id] = part  # some of it was there already: only the rest is missing
@@ -801,7 +812,10 @@ def earlier_unchanged(
             # It changed the timeline but not all as asked, and no file was handed over since: what
             # the file still verifiably lacks of it (play24en F7), unless asked again since.
             later = [g for g in landed if g.created_at > gen.created_at]
-            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang)) is not None:
+            if (
+                not readdressed(gen, later, now)
+                and (lack := still_lacking(gen, now, lang, later)) is not None
+            ):
                 listed.add(gen.prompt_key)
                 lines.append(lack)
             continue
@@ -839,7 +853,7 @@ def earlier_unchanged(
 # The fields of ``asked.Asked`` a withdrawal of a topic ("算了顺序不管了": order) takes back.
 _TOPIC_FIELDS = {
     "order": ("order", "sequence"),
-    "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel"),
+    "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel", "keep_music"),
     "text": (
         "title",
         "text_at",
@@ -859,17 +873,21 @@ _QUOTE_FIELDS = ("text_at", "text_time")  # (text, where) pairs
 _QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects"))
 
 
-def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool:
-    """Every part ``gen`` asked (one a check reads) was taken back by a later request ("算了顺序不管了")
-    or asked again by one that ran (the same quoted text, "标题改回「厦门三日」"; the same kind of
-    ask, a length, an order): what the file lacks of it is then said of those later requests,
-    never again as this one's (play-test 22 F12). False when it asked something no check reads."""
-    stated = asked.read(gen.prompt)
-    quotes = asked.wanted_quotes(gen.prompt, stated)
-    if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
-        return False
+# What an earlier ask said of the music, as the facts of what a timeline lacks of it: a later
+# request about the music at all ("actually keep the music" after "remove the music") settles them.
+_MUSIC_KINDS = frozenset(
+    ("music", "volume", "volume_at", "same_music", "volume_moved", "music_kept", "music_style_other")
+)
+
+
+def taken_up(gen: Generation, later: list[Generation]) -> tuple[set[str], set[str]]:
+    """The fields of ``asked.Asked`` that ``later`` requests in ``gen``'s project took back or asked
+    again, and the quoted texts (case-folded) they asked again. Any ask about the music settles all
+    that ``gen`` asked of it: "remove the music", then "actually keep the music", is a wish the user
+    withdrew, never one the file still lacks (play25en F1)."""
     dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
     again: set[str] = set()
+    quotes = asked.wanted_quotes(gen.prompt, asked.read(gen.prompt))
     for g in later:
         if g.project_id != gen.project_id:
             continue
@@ -880,11 +898,34 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
         if never_ran(g):
             continue  # the user's words take back, but only a request that ran asks again
         st = asked.read(g.prompt)
-        dropped |= {
-            f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS
-        }
+        asks = {f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS}
+        dropped |= asks
+        if asks & set(_TOPIC_FIELDS["music"]):
+            dropped |= set(_TOPIC_FIELDS["music"])
         again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
         again |= {q.casefold() for q in (*st.removed, *st.replaced)}
+    return dropped, again
+
+
+def settled(items: Any, dropped: set[str]) -> list[Any]:
+    """``items`` (facts of what a timeline lacks) without those about the music when a later
+    request settled the music (:func:`taken_up`)."""
+    found = items if isinstance(items, list) else []
+    if "no_music" not in dropped:
+        return found
+    return [i for i in found if not (isinstance(i, dict) and i.get("kind") in _MUSIC_KINDS)]
+
+
+def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool:
+    """Every part ``gen`` asked (one a check reads) was taken back by a later request ("算了顺序不管了")
+    or asked again by one that ran (the same quoted text, "标题改回「厦门三日」"; the same kind of
+    ask, a length, an order): what the file lacks of it is then said of those later requests,
+    never again as this one's (play-test 22 F12). False when it asked something no check reads."""
+    stated = asked.read(gen.prompt)
+    quotes = asked.wanted_quotes(gen.prompt, stated)
+    if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
+        return False
+    dropped, again = taken_up(gen, later)
     left = {
         f.name: getattr(stated, f.name)
         for f in fields(stated)
