@@ -4,6 +4,8 @@ timeline or the records.
 
 F1. "remove the music" (not done: the music stayed), then "actually keep the music": an export
     never says the file still lacks "no music", a wish the user withdrew.
+F10 (sitting 24). "export it as it is" after an answer said what was not done: the export says the
+    user accepted what the file lacks, never only repeats it as news.
 F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
     the music kept are checked (as asked or not), never "not checked".
 F8 (sitting 24). "keep the wide one" alone asks no edit: held free, as "横版的也要留着".
@@ -23,6 +25,7 @@ from mcp import Client
 
 from ai_video_music import asked, replies
 from ai_video_music.config import Settings
+from ai_video_music.exports import accepts_as_is
 from ai_video_music.records import TurnState
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
@@ -200,3 +203,49 @@ def test_f1_an_unrelated_later_request_leaves_the_music_said_missing() -> None:
     still = _gen("make it 20 seconds", 2.0, LOUDER, LOUDER)
     lacks = replies.file_lacks([still, removed], None, "en", read_timeline(LOUDER.draft))
     assert list(lacks) == [removed.id], lacks
+
+
+# --- F10: export it as it is ----------------------------------------------------------------------
+
+
+async def _export_by_words(client: Client, words: str) -> dict[str, Any]:
+    out = await ask(client, "generate", {"prompt": words})
+    for _ in range(40):
+        if out["status"] == "done":
+            return out
+        out = await ask(client, "generate", {"prompt": words})
+    raise AssertionError(f"the export never finished: {out}")
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+@pytest.mark.parametrize(("words", "accepted"), [("export it as it is", True), ("export it", False)])
+async def test_f10_export_as_it_is_says_the_misses_were_accepted(
+    settings: Settings, sim: Simulator, image: Path, words: str, accepted: bool
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "Make a 20-second video."})
+        sim.configure(next_lie=True)
+        lied = await ask(client, "generate", {"prompt": "Make it 12 seconds."})
+        assert lied["timeline_changed"] is False and lied["not_as_asked"], lied
+        out = await _export_by_words(client, words)
+        assert out["action"] == "export", out
+        said = "Exported as it is, as the user asked: they accepted" in out["reply"]
+        assert said is accepted, out["reply"]
+        assert "Make it 12 seconds." in out["reply"], out["reply"]
+
+
+@pytest.mark.parametrize(
+    ("words", "as_is"),
+    [
+        ("export it as it is", True),
+        ("just export it anyway", True),
+        ("ok that's fine, export", True),
+        ("export it", False),
+        ('export it with the title "As It Is"', False),  # a quoted title, no acceptance
+    ],
+)
+def test_f10_words_that_export_as_it_is(words: str, as_is: bool) -> None:
+    assert accepts_as_is(words) is as_is

@@ -1897,6 +1897,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "timeline (so {items}).",
         "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线（所以{items}）。",
     ),
+    "export.as_is": (
+        "Exported as it is, as the user asked: they accepted what the answers before said was not done "
+        "as asked. {items}",
+        "已按用户的要求原样导出：用户已接受之前的回答所说未按要求完成的部分。{items}",
+    ),
     "export.lacks.unmet": (
         "This file is not as “{prompt}” asked: {items}.",
         "这个文件与「{prompt}」的要求不符：{items}。",
