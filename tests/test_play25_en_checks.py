@@ -4,6 +4,9 @@ timeline or the records.
 
 F1. "remove the music" (not done: the music stayed), then "actually keep the music": an export
     never says the file still lacks "no music", a wish the user withdrew.
+F6. status listed a saved file of another length with ``matches_timeline: null`` and no warning:
+    another project's file whose timeline a later request changed is said not to match it; a
+    file of another length or frame than the timeline never matches it.
 F10 (sitting 24). "export it as it is" after an answer said what was not done: the export says the
     user accepted what the file lacks, never only repeats it as news.
 F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
@@ -29,11 +32,12 @@ from ai_video_music.exports import accepts_as_is
 from ai_video_music.records import TurnState
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
-from ai_video_music.store import Generation
+from ai_video_music.status import _same_measure
+from ai_video_music.store import Generation, Render
 from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
 
-from .conftest import ask, requests_to
+from .conftest import ask, export_done, requests_to
 from .timelines import checked, timeline
 
 CLIPS = ("summit", "trail", "lake")
@@ -249,3 +253,43 @@ async def test_f10_export_as_it_is_says_the_misses_were_accepted(
 )
 def test_f10_words_that_export_as_it_is(words: str, as_is: bool) -> None:
     assert accepts_as_is(words) is as_is
+
+
+# --- F6: a saved file of another length ------------------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_f6_another_projects_file_left_behind_by_a_later_edit_is_said_not_to_match(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)], "new_project": False})
+        made = await ask(client, "generate", {"prompt": "Make a 6-second video called 'Summit Day'"})
+        assert made["status"] == "done", made
+        saved = await export_done(client)
+        assert saved["status"] == "done", saved
+        longer = await ask(client, "generate", {"prompt": "make it 10 seconds"})
+        assert longer["timeline_changed"] is True, longer
+        await ask(client, "upload", {"files": [str(image)], "new_project": True})
+        other = await ask(client, "generate", {"prompt": "Make a 6-second video called 'Lake Day'"})
+        assert other["status"] == "done", other
+        st = await ask(client, "status")
+        item = next(e for e in st["exports"] if e["render_id"] == saved["render_id"])
+        assert item["matches_timeline"] is False, item
+        assert "not that project's timeline" in st["reply"], st["reply"]
+
+
+def _render(seconds: float, size: tuple[int, int]) -> Render:
+    return Render(
+        "r1", "prj", None, "downloaded", None, "mp4", "high", None, "/tmp/x.mp4", None, "fp", 1, None,  # type: ignore[arg-type]
+        seconds, size[0], size[1], 100, None, None, 0.0, 0.0,
+    )  # fmt: skip
+
+
+def test_f6_a_file_of_another_length_or_frame_never_matches_the_timeline() -> None:
+    now = read_timeline(timeline(20, CLIPS, PIANO).draft)
+    assert _same_measure(_render(20.0, (1920, 1080)), now)
+    assert not _same_measure(_render(3.0, (1920, 1080)), now)
+    assert not _same_measure(_render(20.0, TALL), now)

@@ -2004,6 +2004,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
+    "status.outdated_elsewhere": (
+        "(not that project's timeline as its last request left it)",
+        "（与该项目最后一次请求后的时间线不一致）",
+    ),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
     "status.no_exports_here": (
         "The project “{name}” has no export yet (the saved videos below are of other projects).",

@@ -1294,7 +1294,9 @@ def ready(e: ExportItem) -> bool:
     return e.status == "downloaded" and bool(e.path or e.url)
 
 
-def export_line(e: ExportItem, lang: Lang) -> str:
+def export_line(e: ExportItem, lang: Lang, here: str | None = None) -> str:
+    """One export as listed; ``here``: the id of the project whose timeline was read (an older
+    file of another project is said older than that project's timeline, not "the current" one)."""
     where = f" [{e.project_name}]" if e.project_name else ""
     when = e.created_at[:16].replace("T", " ")
     if ready(e):
@@ -1302,6 +1304,8 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
         length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
         mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]
+        if e.matches_timeline is False and here is not None and e.project_id != here:
+            mark = "status.outdated_elsewhere"
         fresh = t("sentence.sep", lang) + t(mark, lang) if mark else ""
         return f"- {e.path or e.url}{where} ({length}, {dims}, {size}){fresh}"
     state = (
@@ -1342,7 +1346,8 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang, *, team_member:
         parts.append(t("status.no_exports_here", lang, name=out.project.name))
     if saved:
         head = t("status.saved" if all(e.path for e in saved) else "status.ready", lang, n=len(saved))
-        parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
+        here = out.project.id if out.project is not None else None
+        parts.append(head + "\n" + "\n".join(export_line(e, lang, here) for e in saved))
     if other:
         head = t("status.other_exports", lang)
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))
