@@ -9,6 +9,9 @@ F6. status listed a saved file of another length with ``matches_timeline: null``
     file of another length or frame than the timeline never matches it.
 F10 (sitting 24). "export it as it is" after an answer said what was not done: the export says the
     user accepted what the file lacks, never only repeats it as news.
+F2. "move the caption 'Made it!' …" and the caption where it was (the agent claimed it moved): not
+    moved, never "on the timeline"; moved to a place no check reads: not checked.
+F4. "put 'Made it!' when the summit shot shows up": judged against that clip (starts with it).
 F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
     the music kept are checked (as asked or not), never "not checked".
 F8 (sitting 24). "keep the wide one" alone asks no edit: held free, as "横版的也要留着".
@@ -293,3 +296,72 @@ def test_f6_a_file_of_another_length_or_frame_never_matches_the_timeline() -> No
     assert _same_measure(_render(20.0, (1920, 1080)), now)
     assert not _same_measure(_render(3.0, (1920, 1080)), now)
     assert not _same_measure(_render(20.0, TALL), now)
+
+
+# --- F2: a caption asked to move ------------------------------------------------------------------
+
+SUMMIT = ("trail", "summit", "lake")
+BARE = timeline(21, SUMMIT, PIANO, (("Made it!", 0, 3),))
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        'move "Made it!" a bit later',
+        "move the 'Made it!' caption to the summit shot",
+        'nudge "Made it!" over a little',
+    ],
+)
+def test_f2_a_caption_asked_to_move_and_where_it_was_is_not_as_asked(prompt: str) -> None:
+    facts = checked(BARE, BARE, prompt)  # the agent said it moved it; the timeline is as it was
+    assert not any(i.get("kind") == "quote_shown" for i in facts.get("as_asked", [])), facts
+    missed = [i for i in facts.get("not_as_asked", []) if i.get("name") == "Made it!"]
+    assert [i["kind"] for i in missed] == ["text_not_moved"], facts
+    assert "not_checked" not in facts, facts
+    line = replies.not_met_lines(missed, "en")[0]
+    assert "Made it!" in line and "0-3" in line, line
+
+
+def test_f2_a_caption_moved_where_no_check_reads_is_not_checked_never_on_the_timeline() -> None:
+    after = timeline(21, SUMMIT, PIANO, (("Made it!", 5, 8),))
+    facts = checked(BARE, after, 'move "Made it!" a bit later')
+    assert "as_asked" not in facts and "not_as_asked" not in facts, facts
+    assert facts.get("not_checked") == ['move "Made it!" a bit later'], facts
+
+
+def test_f2_the_answer_says_the_caption_did_not_move_in_either_language() -> None:
+    facts = checked(BARE, BARE, 'move "Made it!" a bit later')
+    assert "still where it was" in replies.not_met_lines(facts["not_as_asked"], "en")[0]
+    assert "仍在原处" in replies.not_met_lines(facts["not_as_asked"], "zh")[0]
+
+
+# --- F4: a caption placed by an event -------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "put 'Made it!' when the summit shot shows up",
+        'add the caption "Made it!" when the summit photo appears',
+        'show "Made it!" on the summit shot',
+    ],
+)
+def test_f4_a_caption_placed_by_a_clip_is_judged_against_that_clip(prompt: str) -> None:
+    before = timeline(21, SUMMIT, PIANO)
+    right = checked(before, timeline(21, SUMMIT, PIANO, (("Made it!", 7, 10),)), prompt)
+    assert [i["kind"] for i in right.get("as_asked", [])] == ["text_clip"], right
+    assert "not_checked" not in right, right
+    wrong = checked(before, timeline(21, SUMMIT, PIANO, (("Made it!", 0, 3),)), prompt)
+    item = next(i for i in wrong.get("not_as_asked", []) if i.get("kind") == "text_clip")
+    assert item["clip"] == "summit" and item["at"] == "7-14" and item["found"] == "0-3", item
+    assert not any(i.get("kind") == "quote_shown" for i in wrong.get("as_asked", [])), wrong
+    en, zh = (replies.not_met_lines([item], lang)[0] for lang in ("en", "zh"))  # type: ignore[arg-type]
+    assert "“summit”" in en and "7-14" in en and "0-3" in en, en
+    assert "「summit」" in zh and "0-3" in zh, zh
+
+
+def test_f4_a_clip_word_that_names_no_one_clip_is_left_not_checked() -> None:
+    before = timeline(21, SUMMIT, PIANO)
+    after = timeline(21, SUMMIT, PIANO, (("Made it!", 7, 10),))
+    facts = checked(before, after, "put 'Made it!' when the waterfall shot shows up")
+    assert facts.get("not_checked"), facts

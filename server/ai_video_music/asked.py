@@ -89,6 +89,10 @@ class Asked:
     # "keep the Before one", "keep the Fall Collection title": a text the timeline had before the
     # request, named unquoted, asked to stay; judged on the change (play22en F9).
     keep_text: tuple[str, ...] = ()
+    # A quoted text asked on screen with a clip ("put 'Made it!' when the summit shot shows up", "show
+    # 'Top' on the summit photo"): (text, the user's word for the clip, "start"|"during"); judged
+    # against where that clip is on the video track (play25en F4).
+    text_clip: tuple[tuple[str, str, str], ...] = ()
     # "keep the music", "actually keep the music": the music there asked to stay; judged on the
     # change (a track after the request, the one before where there was one: play25en F5).
     keep_music: bool = False
@@ -724,6 +728,136 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
     return tuple(dict.fromkeys(found))
+
+
+# --- a quoted text asked to move ------------------------------------------------------------------
+# "move 'Made it!' to the end", "shift 'Before' a bit later", "把「A」挪到最后": a move is as asked only
+# when the text's place changed to where asked; on screen where it was, it did not move (play25en F2).
+_MOVE = re.compile(
+    r"(?i)\b(?:move|moving|moved|shift|push|drag|slide|nudge|reposition|relocate)\b|挪|移到|移动|移至"
+)
+
+
+def moved_quotes(prompt: str) -> tuple[str, ...]:
+    """The quoted texts ``prompt`` asks to move: one quote in a clause with a verb of moving."""
+    text = _zh_gaps(prompt)
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), text)
+    found: list[str] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(text)
+        outside, raw = masked[start:end], text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if (
+            len(quotes) == 1
+            and _MOVE.search(outside)
+            and _is_request(outside.replace("\0", " ").strip() or "x")
+        ):
+            found.append(quotes[0])
+    return tuple(dict.fromkeys(found))
+
+
+def _span(text: str, tl: Timeline | None) -> tuple[float, float | None] | None:
+    """Where ``text`` first is on the text tracks of ``tl`` (start, end), or None."""
+    wanted = text.casefold()
+    for tr in tl.tracks if tl is not None else ():
+        if tr.kind != "text":
+            continue
+        for seg in tr.segments:
+            if seg.name and wanted in seg.name.casefold():
+                return seg.start_s, seg.end_s
+    return None
+
+
+def not_moved(prompt: str, asked: Asked, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """Each quoted text asked to move that is where it was before the request (by start and end):
+    not moved, a fact, whatever the agent says. A place read for it (the end, a time) is judged
+    there instead."""
+    placed = {str(pair[0]).casefold() for pair in (*asked.text_at, *asked.text_time, *asked.text_span)}
+    out: list[dict[str, Any]] = []
+    for text in moved_quotes(prompt):
+        if text.casefold() in placed:
+            continue
+        was, now = _span(text, before), _span(text, after)
+        if was is None or now is None:
+            continue
+        if abs(was[0] - now[0]) <= 0.25 and (
+            was[1] is None or now[1] is None or abs(was[1] - now[1]) <= 0.25
+        ):
+            found = f"{now[0]:g}-{now[1]:g}" if now[1] is not None else f"{now[0]:g}"
+            out.append({"kind": "text_not_moved", "name": text, "found": found})
+    return out
+
+
+# --- a quoted text asked with a clip ---------------------------------------------------------------
+_SHOT = r"(?:shot|photo|picture|pic|image|clip|slide|scene|snap|one)"
+_EN_TEXT_CLIP_START = re.compile(
+    r"(?i)\b(?:when|as\s+soon\s+as|as|once|the\s+moment)\s+(?:the\s+|my\s+|our\s+|that\s+)?"
+    r"(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"s?\s+"
+    r"(?:shows\s+up|appears|comes\s+(?:up|on|in)|starts|begins|pops\s+up|is\s+shown|shows|kicks\s+in)\b"
+    r"|\bat\s+the\s+(?:start|beginning)\s+of\s+the\s+(?P<w2>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"\b"
+)
+_EN_TEXT_CLIP_DURING = re.compile(
+    r"(?i)\b(?:on|over|during|with)\s+(?:the\s+|my\s+|our\s+|that\s+)"
+    r"(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"\b"
+)
+_NOT_A_CLIP_WORD = frozenset(
+    ("first", "last", "second", "third", "next", "final", "opening", "other", "same")
+)
+
+
+def _text_clip(prompt: str) -> tuple[tuple[str, str, str], ...]:
+    """(text, clip word, "start"|"during") for each clause with one quote and a clip it goes with."""
+    text = _zh_gaps(prompt)
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), text)
+    found: list[tuple[str, str, str]] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(text)
+        outside, raw = masked[start:end], text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
+            continue
+        for pattern, how in ((_EN_TEXT_CLIP_START, "start"), (_EN_TEXT_CLIP_DURING, "during")):
+            match = pattern.search(outside)
+            word = (match.group("w") or match.groupdict().get("w2") or "") if match else ""
+            if word and word.casefold() not in _NOT_A_CLIP_WORD:
+                found.append((quotes[0], word, how))
+                break
+    return tuple(dict.fromkeys(found))
+
+
+def text_on_clip(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
+    """Each quoted text asked with a clip, judged where one clip on the video track is named by
+    the word and the text is on screen: "start" met when the text starts within half a second of
+    the clip's start, "during" when it starts while the clip shows. ``met`` says which."""
+    video = [seg for tr in tl.tracks if tr.kind == "video" for seg in tr.segments]
+    out: list[dict[str, Any]] = []
+    for text, word, how in asked.text_clip:
+        clips = [seg for seg in video if _names_clip(word, seg.name)]
+        span = _span(text, tl)
+        if len({seg.name for seg in clips}) != 1 or span is None:
+            continue
+        clip = min(clips, key=lambda seg: seg.start_s)
+        ends = clip.end_s if clip.end_s is not None else clip.start_s
+        # "when it shows up": the text starts with the clip; "on it": while the clip shows
+        met = abs(span[0] - clip.start_s) <= 0.5 if how == "start" else clip.start_s - 0.5 <= span[0] < ends
+        found = f"{span[0]:g}-{span[1]:g}" if span[1] is not None else f"{span[0]:g}"
+        clip_at = f"{clip.start_s:g}-{ends:g}"
+        out.append(
+            {
+                "kind": "text_clip",
+                "name": text,
+                "clip": clip.name,
+                "at": clip_at,
+                "found": found,
+                "how": how,
+                "met": met,
+            }
+        )
+    return out
 
 
 # --- a quoted text asked at a time ----------------------------------------------------------------
@@ -2261,6 +2395,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "keep_title",
         "title_at",
         "keep_text",
+        "text_clip",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
@@ -2318,6 +2453,7 @@ def _read(prompt: str) -> Asked:
         title_at=None if _text_at(prompt) else _title_at(sentences),
         keep_text=_keep_text(sentences),
         keep_music=_keep_music(sentences),
+        text_clip=_text_clip(prompt),
     )
 
 

@@ -1120,6 +1120,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked to keep {name}, but it is no longer on the timeline",
         "要求保留{name}，但它已不在时间线上",
     ),
+    "asked.text_clip.start": (
+        "the request asked for {name} when {clip} shows up ({at} s), but it is at {found} s",
+        "要求在{clip}出现时（{at} 秒）显示{name}，但它在 {found} 秒处",
+    ),
+    "asked.text_clip.during": (
+        "the request asked for {name} on {clip} ({at} s), but it is at {found} s",
+        "要求在{clip}上（{at} 秒）显示{name}，但它在 {found} 秒处",
+    ),
+    "asked.text_not_moved": (
+        "the request asked to move {name}, but it is still where it was ({found} s)",
+        "要求移动{name}，但它仍在原处（{found} 秒）",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -1248,6 +1260,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
+    "asked.met.text_clip.start": (
+        "{name} starts when {clip} shows up ({found} s)",
+        "{name}在{clip}出现时开始（{found} 秒）",
+    ),
+    "asked.met.text_clip.during": ("{name} is on {clip} ({found} s)", "{name}在{clip}上（{found} 秒）"),
     "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
     "asked.met.text_stays": ("{name} is still on the timeline", "{name}仍在时间线上"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),

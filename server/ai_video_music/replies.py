@@ -216,6 +216,11 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(with_names("asked.same_music", item))
         elif kind == "music_kept":
             items.append(with_names("asked.music_kept", item))
+        elif kind == "text_clip":
+            items.append(text_clip_item(item, lang, met=False))
+        elif kind == "text_not_moved":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.text_not_moved", lang, name=name, found=str(item.get("found"))))
         elif kind == "volume":
             key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
             items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
@@ -344,6 +349,19 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+def text_clip_item(item: dict[str, Any], lang: Lang, *, met: bool) -> str:
+    """A quoted text asked with a clip ("when the summit shot shows up"), where it is against the clip."""
+    how = "during" if item.get("how") == "during" else "start"
+    return t(
+        f"asked.{'met.' if met else ''}text_clip.{how}",
+        lang,
+        name=quote_list([str(item.get("name"))], lang),
+        clip=quote_list([str(item.get("clip"))], lang),
+        at=str(item.get("at")),
+        found=str(item.get("found")),
+    )
 
 
 def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
@@ -486,6 +504,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown", "text_stays"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "text_clip":
+            items.append(text_clip_item(item, lang, met=True))
         elif kind == "text_time":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.met.text_time", lang, name=name, found=f"{item.get('found', 0):g}"))
@@ -864,6 +884,7 @@ _TOPIC_FIELDS = {
         "text_time",
         "title_at",
         "keep_text",
+        "text_clip",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),

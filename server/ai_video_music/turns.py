@@ -122,14 +122,22 @@ def compare(
             for item in facts.get("as_asked", [])
             if item.get("kind") in ("title", "text_at", "text_time", "text_span")
         }
+        # "put 'Made it!' when the summit shot shows up": judged against that clip (play25en F4)
+        on_clips = asked.text_on_clip(stated, after_tl) if after_tl.tracks_total else []
+        for on_clip in on_clips:
+            met = on_clip.pop("met")
+            facts.setdefault("as_asked" if met else "clips_unmet_texts", []).append(on_clip)
+        told |= {str(on_clip["name"]) for on_clip in on_clips}
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         told |= {text for text, _ in stated.text_time}
         told |= {text for text, _, _ in stated.text_span}
         missed = {str(item["name"]) for item in missing}
+        # "move 'Made it!' …": on screen is no move; where it went is judged below (play25en F2)
+        moving = set(asked.moved_quotes(prompt))
         found = [
             {"kind": "quote_shown", "name": q}
             for q in wanted
-            if q not in missed and q not in told and asked.present(q, after_tl)
+            if q not in missed and q not in told and q not in moving and asked.present(q, after_tl)
         ]
         if found and after_tl.tracks_total:
             facts.setdefault("as_asked", []).extend(found)
@@ -138,7 +146,10 @@ def compare(
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
-            unmet = missing + asked.unmet(stated, after_tl)
+            unmet = missing + asked.unmet(stated, after_tl) + facts.pop("clips_unmet_texts", [])
+            # a quoted text asked to move and still where it was: not moved, whatever the agent says
+            stuck = asked.not_moved(prompt, stated, before_tl, after_tl)
+            unmet += stuck
             # Other music asked for and the music is the one before (the volume changed, say, or
             # nothing did): said with the track's name (play22zh F9), never left to watching.
             same = asked.same_music(stated, before_tl, after_tl)
@@ -231,6 +242,7 @@ def compare(
                     ("title_at", placed),
                     ("keep_text", stays),
                     ("keep_music", music_kept),
+                    ("text_clip", on_clips),
                 )
                 if v
             )
@@ -246,6 +258,9 @@ def compare(
                 open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above
                 open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= missed)]
+            if stuck:  # "move 'Made it!' a bit later" and it did not move: said above
+                still = {str(item["name"]) for item in stuck}
+                open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= still)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:

@@ -484,13 +484,12 @@ def _checked(
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
-        return bool(
-            stated.text_at
-            or stated.text_time
-            or stated.text_span
-            or stated.removed
-            or not asked.PLACE.search(outside)
-        )
+        if stated.text_clip:  # "put 'X' when the summit shot shows up": judged where one clip is named
+            return "text_clip" in judged
+        placed = stated.text_at or stated.text_time or stated.text_span
+        if asked.moved_quotes(ask) and not placed:
+            return False  # "move 'X' a bit later": on screen says nothing of where it went (play25en F2)
+        return bool(placed or stated.removed or not asked.PLACE.search(outside))
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if (
