@@ -11,6 +11,8 @@ F10 (sitting 24). "export it as it is" after an answer said what was not done: t
     user accepted what the file lacks, never only repeats it as news.
 F2. "move the caption 'Made it!' …" and the caption where it was (the agent claimed it moved): not
     moved, never "on the timeline"; moved to a place no check reads: not checked.
+F3. A request cancelled while it ran that landed anyway cut the video from 20 s to 3 s: nothing it
+    did is wanted any more, so the cut is said as unasked (not_as_asked), never as asked.
 F4. "put 'Made it!' when the summit shot shows up": judged against that clip (starts with it).
 F5. "make it like 15 sec", "keep it vertical", "keep the music": a loose length, a frame kept and
     the music kept are checked (as asked or not), never "not checked".
@@ -365,3 +367,30 @@ def test_f4_a_clip_word_that_names_no_one_clip_is_left_not_checked() -> None:
     after = timeline(21, SUMMIT, PIANO, (("Made it!", 7, 10),))
     facts = checked(before, after, "put 'Made it!' when the waterfall shot shows up")
     assert facts.get("not_checked"), facts
+
+
+# --- F3: a cancelled request that landed anyway ----------------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_f3_a_cut_made_by_a_cancelled_request_that_landed_is_said_unasked(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    quick = dataclasses.replace(settings, token=token, tool_budget=1.5)
+    async with Client(create_server(quick)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "Make a 20-second video."})
+        assert made["status"] == "done", made
+        with sim.hold("run_sse") as gate:
+            working = await ask(client, "generate", {"prompt": "Make it 3 seconds."})
+            assert working["status"] == "working", working
+            stop = await ask(client, "generate", {"prompt": "Wait, stop, I don't want that change anymore."})
+            gate.release()
+        assert stop["action"] == "cancel", stop
+        out = await ask(client, "status")  # waits for the request that ran on
+        answer = out["answers"][0]
+        assert answer["withdrawn"] is True and answer["timeline_changed"] is True, answer
+        assert any("Length: 20s → 3s" in item for item in answer["not_as_asked"]), answer
+        assert not answer["as_asked"], answer

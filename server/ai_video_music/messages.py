@@ -1128,6 +1128,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} on {clip} ({at} s), but it is at {found} s",
         "要求在{clip}上（{at} 秒）显示{name}，但它在 {found} 秒处",
     ),
+    "asked.cancelled_changes": (
+        "the request was cancelled, so none of its changes was wanted, yet it made them: {changes}",
+        "该请求已被取消，它的改动都不再需要，但它还是做了这些改动：{changes}",
+    ),
+    "asked.cancelled_changes.unnamed": (
+        "the request was cancelled, so none of its changes was wanted, yet it changed the video",
+        "该请求已被取消，它的改动都不再需要，但它还是改动了视频",
+    ),
     "asked.text_not_moved": (
         "the request asked to move {name}, but it is still where it was ({found} s)",
         "要求移动{name}，但它仍在原处（{found} 秒）",

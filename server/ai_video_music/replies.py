@@ -218,6 +218,12 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(with_names("asked.music_kept", item))
         elif kind == "text_clip":
             items.append(text_clip_item(item, lang, met=False))
+        elif kind == "cancelled_changes":  # cancelled while it ran, landed anyway: none of it wanted
+            whole = item.get("changes")
+            done = whole.get(lang) if isinstance(whole, dict) else None
+            listed = t("asked.sep", lang).join(str(c) for c in done or []) or "?"
+            key = "asked.cancelled_changes" if named else "asked.cancelled_changes.unnamed"
+            items.append(t(key, lang, changes=listed))
         elif kind == "text_not_moved":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.text_not_moved", lang, name=name, found=str(item.get("found"))))

@@ -272,6 +272,20 @@ def compare(
     return changed, facts
 
 
+def cancelled_landed(facts: dict[str, Any]) -> None:
+    """A request cancelled while it ran that landed anyway (it can't be recalled): none of what it
+    changed is wanted any more, so its changes are said as not asked ("Length: 20s → 3s"), never as
+    asked (play25en F3). ``facts`` (``compare``'s, with the change in every language) is changed
+    in place."""
+    listed = facts.get("changes")
+    if isinstance(listed, dict) and any(listed.values()):
+        said = [i for i in facts.get("not_as_asked", []) if isinstance(i, dict)]
+        whole = {lang: [str(c) for c in listed.get(lang) or []][:6] for lang in LANGUAGES}
+        facts["not_as_asked"] = [*said, {"kind": "cancelled_changes", "changes": whole}]
+    facts.pop("as_asked", None)  # nothing of it is wanted now: no part of it "as asked"
+    facts.pop("not_checked", None)
+
+
 def _screen_json(draft: Any) -> str:
     """The draft's JSON (case-folded) without its video and music tracks: where text on screen
     may be written, in any field."""
@@ -661,6 +675,8 @@ class Turns:
             else:
                 changed, verified = found
                 facts.update(verified)
+                if facts.get("withdrawn") and changed:
+                    cancelled_landed(facts)
         self._exported_version(project, facts)
         # An export of the timeline before this change was under way as it landed: its file won't
         # have the change, whatever the assistant would assume.
