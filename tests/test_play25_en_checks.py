@@ -7,6 +7,9 @@ F1. "remove the music" (not done: the music stayed), then "actually keep the mus
 F6. status listed a saved file of another length with ``matches_timeline: null`` and no warning:
     another project's file whose timeline a later request changed is said not to match it; a
     file of another length or frame than the timeline never matches it.
+F7. The registration paragraph (how to register / top up) was repeated in later answers, also
+    after the user registered: said in full once a conversation, then a line with the link; after
+    the user says they registered, only the top-up.
 F10 (sitting 24). "export it as it is" after an answer said what was not done: the export says the
     user accepted what the file lacks, never only repeats it as news.
 F2. "move the caption 'Made it!' …" and the caption where it was (the agent claimed it moved): not
@@ -33,6 +36,7 @@ from mcp import Client
 
 from ai_video_music import asked, replies
 from ai_video_music.config import Settings
+from ai_video_music.costs import said_registered
 from ai_video_music.exports import accepts_as_is
 from ai_video_music.records import TurnState
 from ai_video_music.router import Action, route
@@ -394,3 +398,42 @@ async def test_f3_a_cut_made_by_a_cancelled_request_that_landed_is_said_unasked(
         assert answer["withdrawn"] is True and answer["timeline_changed"] is True, answer
         assert any("Length: 20s → 3s" in item for item in answer["not_as_asked"]), answer
         assert not answer["as_asked"], answer
+
+
+# --- F7: the registration paragraph, once -----------------------------------------------------------
+
+PARAGRAPH = "Not registered yet? Registering (free) gives more credits"
+
+
+@pytest.mark.anyio
+async def test_f7_how_to_register_is_said_once_and_never_after_the_user_registered(
+    settings: Settings, sim: Simulator
+) -> None:
+    async with Client(create_server(settings)) as client:  # an anonymous token
+        await ask(client, "credits")
+        sim.state.set_credits(10)
+        first = await ask(client, "credits")
+        assert PARAGRAPH in first["reply"] and "register?bind=" in first["reply"], first["reply"]
+        again = await ask(client, "credits")
+        assert PARAGRAPH not in again["reply"], again["reply"]
+        assert "register?bind=" in again["reply"], "the link is still there, in a line"
+        told = await ask(client, "generate", {"prompt": "ok I just registered"})
+        assert PARAGRAPH not in told["reply"], told["reply"]
+        after = await ask(client, "credits")
+        assert "register" not in after["reply"].casefold(), after["reply"]
+        assert "Top up at https://nemovideo.com" in after["reply"], after["reply"]
+
+
+@pytest.mark.parametrize(
+    ("words", "said"),
+    [
+        ("ok I just registered", True),
+        ("done, I signed up", True),
+        ("我注册好了", True),
+        ("I haven't registered yet", False),
+        ("how do I register?", False),
+        ("我还没注册", False),
+    ],
+)
+def test_f7_words_that_say_the_user_registered(words: str, said: bool) -> None:
+    assert said_registered(words) is said

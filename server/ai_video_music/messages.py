@@ -1511,6 +1511,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "还没注册？免费注册可获得更多积分并保留当前作品：{link}"
         "（已注册的话，可在 https://nemovideo.com 充值）。",
     ),
+    "cost.register.again": (
+        "More credits: register (free) at {link}.",
+        "更多积分：免费注册 {link}。",
+    ),
     "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
     "cost.low": (
         "That is not enough for another edit (about {cost}). {more}",

@@ -273,6 +273,7 @@ class VideoService:
             raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
         s = self.shared
         lang = s.language.observe(prompt)
+        s.said_registered(prompt)  # "I just registered": no "register" from now on
         if new_project and accept_cost and not project_ref and self._held_here(prompt):
             new_project = False  # confirming a held request: sent where it was held, no second project
         before = s.projects.current
