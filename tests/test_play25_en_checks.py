@@ -328,6 +328,23 @@ def test_f2_a_caption_asked_to_move_and_where_it_was_is_not_as_asked(prompt: str
     assert "Made it!" in line and "0-3" in line, line
 
 
+@pytest.mark.parametrize(
+    ("prompt", "span"),
+    [
+        ("move the caption to the end", (0, 21)),  # over the whole video: at the end, but not moved
+        ('move "Made it!" to the end', (0, 21)),
+        ("move the caption to the end", (16, 21)),
+    ],
+)
+def test_f2_a_caption_asked_to_the_end_that_did_not_move_is_said_not_moved(
+    prompt: str, span: tuple[float, float]
+) -> None:
+    was = timeline(21, SUMMIT, PIANO, (("Made it!", *span),))
+    facts = checked(was, was, prompt)
+    assert [i["kind"] for i in facts.get("not_as_asked", [])] == ["text_not_moved"], facts
+    assert "as_asked" not in facts, facts
+
+
 def test_f2_a_caption_moved_where_no_check_reads_is_not_checked_never_on_the_timeline() -> None:
     after = timeline(21, SUMMIT, PIANO, (("Made it!", 5, 8),))
     facts = checked(BARE, after, 'move "Made it!" a bit later')

@@ -771,14 +771,17 @@ def _span(text: str, tl: Timeline | None) -> tuple[float, float | None] | None:
 
 
 def not_moved(prompt: str, asked: Asked, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
-    """Each quoted text asked to move that is where it was before the request (by start and end):
-    not moved, a fact, whatever the agent says. A place read for it (the end, a time) is judged
-    there instead."""
-    placed = {str(pair[0]).casefold() for pair in (*asked.text_at, *asked.text_time, *asked.text_span)}
+    """Each text asked to move that is where it was before the request (by start and end): not
+    moved, a fact, whatever the agent says, even where it was already at the place asked (a move
+    is as asked only when the place changed to where asked). The texts: those quoted in a clause
+    of moving, and the one title named unquoted ("move the caption to the end")."""
+    names = list(moved_quotes(prompt))
+    if asked.title_at is not None and before is not None and _MOVE.search(_QUOTED.sub(" ", prompt)):
+        title = _the_title(before)
+        if title is not None:
+            names.append(title)
     out: list[dict[str, Any]] = []
-    for text in moved_quotes(prompt):
-        if text.casefold() in placed:
-            continue
+    for text in dict.fromkeys(names):
         was, now = _span(text, before), _span(text, after)
         if was is None or now is None:
             continue

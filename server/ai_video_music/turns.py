@@ -200,6 +200,14 @@ def compare(
             for fact in asked.removed_gone(stated, before_tl, after_tl):
                 if fact["name"] not in told_gone:
                     facts.setdefault("as_asked", []).append(fact)
+            if stuck:
+                # Where it is against the place asked says it already ("at the end, but it is at
+                # 0-3 s"); else not moved, never "at the end" or "on the timeline" (play25en F2).
+                others = [i for i in unmet if i not in stuck]
+                stuck = [i for i in stuck if _without_place(others, [i]) == others]
+                if kept_as_asked := _without_place(facts.pop("as_asked", []), stuck):
+                    facts["as_asked"] = kept_as_asked
+                unmet = [*others, *stuck]
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -270,6 +278,17 @@ def compare(
         log.exception("comparing the timeline")
         return None
     return changed, facts
+
+
+_PLACE_KINDS = frozenset(("text_at", "text_time", "text_span", "quote_shown", "text_clip"))
+
+
+def _without_place(items: list[dict[str, Any]], stuck: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` without those placing a text that did not move (``asked.not_moved``)."""
+    names = {str(item["name"]).casefold() for item in stuck}
+    return [
+        i for i in items if not (i.get("kind") in _PLACE_KINDS and str(i.get("name", "")).casefold() in names)
+    ]
 
 
 def cancelled_landed(facts: dict[str, Any]) -> None:
