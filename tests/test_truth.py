@@ -545,7 +545,8 @@ async def test_every_export_of_the_shown_project_says_whether_it_matches_its_tim
     rich: Client, sim: Simulator
 ) -> None:
     """After a project switch (export(project=…) of an unchanged file) each export of the shown
-    project is true or false; only another project's is null, and the schema says so."""
+    project is true or false; another project's is false when a later request changed that
+    project's timeline (play25en F6), else null, and the schema says so."""
     a = await ask(rich, "generate", {"prompt": "Make a 6-second video for our spring sale"})
     await ask(rich, "export")
     await ask(rich, "generate", {"prompt": "做一个6秒的视频，标题是「开业倒计时」", "new_project": True})
@@ -558,6 +559,7 @@ async def test_every_export_of_the_shown_project_says_whether_it_matches_its_tim
         here = [e for e in st["exports"] if e["project_id"] == st["project"]["id"]]
         other = [e for e in st["exports"] if e["project_id"] != st["project"]["id"]]
         assert [e["matches_timeline"] for e in here] == [project is None], here
-        assert other and all(e["matches_timeline"] is None for e in other)
+        # 开业倒计时's file is older than its retitled timeline; the spring sale's is unknown here
+        assert other and all(e["matches_timeline"] is (False if project is None else None) for e in other)
     schema = {t.name: t for t in (await rich.list_tools()).tools}["status"].output_schema or {}
-    assert "null only for an export of another project" in json.dumps(schema)
+    assert "false when a later request left that project's timeline otherwise" in json.dumps(schema)

@@ -89,6 +89,13 @@ class Asked:
     # "keep the Before one", "keep the Fall Collection title": a text the timeline had before the
     # request, named unquoted, asked to stay; judged on the change (play22en F9).
     keep_text: tuple[str, ...] = ()
+    # A quoted text asked on screen with a clip ("put 'Made it!' when the summit shot shows up", "show
+    # 'Top' on the summit photo"): (text, the user's word for the clip, "start"|"during"); judged
+    # against where that clip is on the video track (play25en F4).
+    text_clip: tuple[tuple[str, str, str], ...] = ()
+    # "keep the music", "actually keep the music": the music there asked to stay; judged on the
+    # change (a track after the request, the one before where there was one: play25en F5).
+    keep_music: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -726,6 +733,139 @@ def _text_at(prompt: str) -> tuple[tuple[str, str], ...]:
         if bool(at_end) != bool(at_start) and quotes[0].strip() not in going:
             found.append((quotes[0].strip(), "end" if at_end else "start"))
     return tuple(dict.fromkeys(found))
+
+
+# --- a quoted text asked to move ------------------------------------------------------------------
+# "move 'Made it!' to the end", "shift 'Before' a bit later", "把「A」挪到最后": a move is as asked only
+# when the text's place changed to where asked; on screen where it was, it did not move (play25en F2).
+_MOVE = re.compile(
+    r"(?i)\b(?:move|moving|moved|shift|push|drag|slide|nudge|reposition|relocate)\b|挪|移到|移动|移至"
+)
+
+
+def moved_quotes(prompt: str) -> tuple[str, ...]:
+    """The quoted texts ``prompt`` asks to move: one quote in a clause with a verb of moving."""
+    text = _zh_gaps(prompt)
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), text)
+    found: list[str] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(text)
+        outside, raw = masked[start:end], text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if (
+            len(quotes) == 1
+            and _MOVE.search(outside)
+            and _is_request(outside.replace("\0", " ").strip() or "x")
+        ):
+            found.append(quotes[0])
+    return tuple(dict.fromkeys(found))
+
+
+def _span(text: str, tl: Timeline | None) -> tuple[float, float | None] | None:
+    """Where ``text`` first is on the text tracks of ``tl`` (start, end), or None."""
+    wanted = text.casefold()
+    for tr in tl.tracks if tl is not None else ():
+        if tr.kind != "text":
+            continue
+        for seg in tr.segments:
+            if seg.name and wanted in seg.name.casefold():
+                return seg.start_s, seg.end_s
+    return None
+
+
+def not_moved(prompt: str, asked: Asked, before: Timeline | None, after: Timeline) -> list[dict[str, Any]]:
+    """Each text asked to move that is where it was before the request (by start and end): not
+    moved, a fact, whatever the agent says, even where it was already at the place asked (a move
+    is as asked only when the place changed to where asked). The texts: those quoted in a clause
+    of moving, and the one title named unquoted ("move the caption to the end")."""
+    names = list(moved_quotes(prompt))
+    if asked.title_at is not None and before is not None and _MOVE.search(_QUOTED.sub(" ", prompt)):
+        title = _the_title(before)
+        if title is not None:
+            names.append(title)
+    out: list[dict[str, Any]] = []
+    for text in dict.fromkeys(names):
+        was, now = _span(text, before), _span(text, after)
+        if was is None or now is None:
+            continue
+        if abs(was[0] - now[0]) <= 0.25 and (
+            was[1] is None or now[1] is None or abs(was[1] - now[1]) <= 0.25
+        ):
+            found = f"{now[0]:g}-{now[1]:g}" if now[1] is not None else f"{now[0]:g}"
+            out.append({"kind": "text_not_moved", "name": text, "found": found})
+    return out
+
+
+# --- a quoted text asked with a clip ---------------------------------------------------------------
+_SHOT = r"(?:shot|photo|picture|pic|image|clip|slide|scene|snap|one)"
+_EN_TEXT_CLIP_START = re.compile(
+    r"(?i)\b(?:when|as\s+soon\s+as|as|once|the\s+moment)\s+(?:the\s+|my\s+|our\s+|that\s+)?"
+    r"(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"s?\s+"
+    r"(?:shows\s+up|appears|comes\s+(?:up|on|in)|starts|begins|pops\s+up|is\s+shown|shows|kicks\s+in)\b"
+    r"|\bat\s+the\s+(?:start|beginning)\s+of\s+the\s+(?P<w2>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"\b"
+)
+_EN_TEXT_CLIP_DURING = re.compile(
+    r"(?i)\b(?:on|over|during|with)\s+(?:the\s+|my\s+|our\s+|that\s+)"
+    r"(?P<w>[\w'-]+(?:\s+[\w'-]+){0,2}?)\s+" + _SHOT + r"\b"
+)
+_NOT_A_CLIP_WORD = frozenset(
+    ("first", "last", "second", "third", "next", "final", "opening", "other", "same")
+)
+
+
+def _text_clip(prompt: str) -> tuple[tuple[str, str, str], ...]:
+    """(text, clip word, "start"|"during") for each clause with one quote and a clip it goes with."""
+    text = _zh_gaps(prompt)
+    masked = _QUOTED.sub(lambda m: "\0" * len(m.group(0)), text)
+    found: list[tuple[str, str, str]] = []
+    start = 0
+    for mark in [*_SENTENCE_MARK.finditer(masked), None]:
+        end = mark.end() if mark is not None else len(text)
+        outside, raw = masked[start:end], text[start:end]
+        start = end
+        quotes = ["".join(pair).strip() for pair in _ONE_QUOTE.findall(raw)]
+        if len(quotes) != 1 or not _is_request(outside.replace("\0", " ").strip() or "x"):
+            continue
+        for pattern, how in ((_EN_TEXT_CLIP_START, "start"), (_EN_TEXT_CLIP_DURING, "during")):
+            match = pattern.search(outside)
+            word = (match.group("w") or match.groupdict().get("w2") or "") if match else ""
+            if word and word.casefold() not in _NOT_A_CLIP_WORD:
+                found.append((quotes[0], word, how))
+                break
+    return tuple(dict.fromkeys(found))
+
+
+def text_on_clip(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
+    """Each quoted text asked with a clip, judged where one clip on the video track is named by
+    the word and the text is on screen: "start" met when the text starts within half a second of
+    the clip's start, "during" when it starts while the clip shows. ``met`` says which."""
+    video = [seg for tr in tl.tracks if tr.kind == "video" for seg in tr.segments]
+    out: list[dict[str, Any]] = []
+    for text, word, how in asked.text_clip:
+        clips = [seg for seg in video if _names_clip(word, seg.name)]
+        span = _span(text, tl)
+        if len({seg.name for seg in clips}) != 1 or span is None:
+            continue
+        clip = min(clips, key=lambda seg: seg.start_s)
+        ends = clip.end_s if clip.end_s is not None else clip.start_s
+        # "when it shows up": the text starts with the clip; "on it": while the clip shows
+        met = abs(span[0] - clip.start_s) <= 0.5 if how == "start" else clip.start_s - 0.5 <= span[0] < ends
+        found = f"{span[0]:g}-{span[1]:g}" if span[1] is not None else f"{span[0]:g}"
+        clip_at = f"{clip.start_s:g}-{ends:g}"
+        out.append(
+            {
+                "kind": "text_clip",
+                "name": text,
+                "clip": clip.name,
+                "at": clip_at,
+                "found": found,
+                "how": how,
+                "met": met,
+            }
+        )
+    return out
 
 
 # --- a quoted text asked at a time ----------------------------------------------------------------
@@ -1670,10 +1810,42 @@ def volume_moved(asked: Asked, before: Timeline | None, after: Timeline) -> dict
     return {"kind": "volume_moved", "way": asked.music_rel, "before": old, "found": new, "met": met}
 
 
+# --- the music asked to stay ---------------------------------------------------------------------
+_EN_KEEP_MUSIC = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:and|but|pls)\s+)*(?:just\s+)?(?:"
+    r"(?:keep|leave)\s+(?:the\s+|this\s+|that\s+|my\s+)?(?:same\s+|current\s+|original\s+)?"
+    + _MUSIC_EN + r"(?:\s+(?:in|on|as\s+it\s+is|as\s+is|where\s+it\s+is|then))?"
+    r"|(?:don'?t|do\s+not|never)\s+(?:remove|delete|drop|cut|lose|touch)\s+(?:the\s+)?" + _MUSIC_EN
+    + r"|(?:the\s+)?" + _MUSIC_EN + r"\s+(?:stays|can\s+stay|should\s+stay)"
+    r")(?:\s+(?:too|as\s+well|after\s+all|please|pls|then))*\s*[.!]*\s*$"
+)  # fmt: skip
+
+
+def _keep_music(sentences: list[str]) -> bool:
+    return any(_EN_KEEP_MUSIC.match(clause) for sentence in sentences for clause in _clauses(sentence))
+
+
+def music_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """The music asked to stay ("keep the music"), judged on the change: a track after the request,
+    one of those before where there were any. ``met`` says which."""
+    if not asked.keep_music or before is None or not after.tracks_total:
+        return None
+    was, now = _music_names(before), _music_names(after)
+    met = bool(now) and (not was or bool(was & now))
+    return {"kind": "music_kept", "names": sorted(now)[:3], "met": met}
+
+
 # --- another music track ------------------------------------------------------------------------
 _EN_NEW_MUSIC = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
-    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:for|to|with)\s+\S"
+    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:back\s+)?(?:for|to|with)\s+\S"
+    # "go back to the piano one", "bring back the piano music", "put the piano track back": a track
+    # used before, asked back (play25en F9; "音乐换回…" in 中文)
+    r"|^\s*" + _EN_POLITE + r"(?:(?:go|switch|change|get)\s+back\s+to|bring\s+back|use)\s+(?:the\s+|that\s+)"
+    r"(?!(?:background\s+)?(?:music|song|soundtrack|bgm|track)\b)[\w'-]+(?:\s+[\w'-]+){0,3}?\s+"
+    r"(?:music|song|soundtrack|bgm|track|tune)(?:\s+again)?(?:\s+(?:please|pls))?\s*[.!]*\s*$"
+    r"|^\s*" + _EN_POLITE + r"(?:put|bring)\s+(?:the\s+|that\s+)(?!(?:background\s+)?(?:music|song|bgm)\b)"
+    r"[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:music|song|soundtrack|bgm|track|tune)\s+back\b"
 )
 _ZH_NEW_MUSIC = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
@@ -1774,7 +1946,9 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
     r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
-    r"(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
+    r"(?:a\s+)?"
+    # "keep it vertical", "leave it in 9:16": the frame asked to stay, judged as any other (play25en F5)
+    r"|(?:keep|leave)\s+(?:it|the\s+video)\s+(?:in\s+)?(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     # "I also want a square version", "we'd like a vertical one"
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
@@ -2077,10 +2251,14 @@ _EN_LOOSE_WORDS = frozenset(
         "please", "again", "so", "or", "exactly", "its", "length", "duration", "runtime", "overall",
         "be", "should", "is", "i", "want", "i'd", "like", "would", "we", "need", "now", "instead",
         "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
+        # "ok make it like 15 sec pls": softeners around it (play25en F5)
+        "ok", "okay", "pls", "plz", "actually", "yeah", "hmm",
     )
 )  # fmt: skip
 _EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
-_EN_TO_NUMBER = re.compile(r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|~\s*)?\0")
+_EN_TO_NUMBER = re.compile(
+    r"(?i)\b(?:to|at)\s+(?:about\s+|around\s+|roughly\s+|approximately\s+|like\s+|~\s*)?\0"
+)
 _ZH_DIGITS = {
     "零": 0,
     "一": 1,
@@ -2231,7 +2409,7 @@ def read(prompt: str) -> Asked:
 
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
     "order": ("order", "sequence"),
-    "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel"),
+    "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel", "keep_music"),
     "text": (
         "no_text",
         "title",
@@ -2243,6 +2421,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "keep_title",
         "title_at",
         "keep_text",
+        "text_clip",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
@@ -2322,6 +2501,8 @@ def _read(prompt: str) -> Asked:
         # a quoted text placed is judged as such ("put the 'X' title at the end")
         title_at=None if _text_at(prompt) else _title_at(sentences),
         keep_text=_keep_text(sentences),
+        keep_music=_keep_music(sentences),
+        text_clip=_text_clip(prompt),
     )
 
 

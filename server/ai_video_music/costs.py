@@ -11,6 +11,7 @@ the user wait minutes for nothing).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -151,6 +152,25 @@ def spent(gens: Iterable[Generation]) -> Spent:
         tuple(sorted(names)),
         len(groups),
     )
+
+
+# "I just registered", "ok, signed up", "done, I made an account", "我注册好了", "已经注册了": the
+# user says they registered (the API never says so): no "register" in their answers from then on.
+_REGISTERED = re.compile(
+    r"(?i)\b(?:i(?:'ve|\s+have)?|we(?:'ve|\s+have)?|just|ok(?:ay)?|done|all)[\s,!.]*(?:just\s+|now\s+|already\s+)?"
+    r"(?:registered|signed\s+up|made\s+(?:an|my|the)\s+account|created\s+(?:an|my|the)\s+account)\b"
+    r"|^\s*(?:registered|signed\s+up)\s*[!.]"
+    r"|(?<!没)(?<!还没)(?:已经?|刚刚?|我)?注册(?:好|完|成功)了|已经注册|我注册了"
+)
+_NOT_REGISTERED = re.compile(
+    r"(?i)\b(?:not|n't|never|haven'?t|how|should|do\s+i|can\s+i|if)\b|没|吗|怎么|\?|？"
+)
+
+
+def said_registered(prompt: str) -> bool:
+    """The words say the user registered, outright (not a question, not negated)."""
+    found = _REGISTERED.search(prompt)
+    return found is not None and not _NOT_REGISTERED.search(prompt[: found.end() + 8])
 
 
 def more_credits(anonymous: bool, registration_link: Callable[[], str], lang: Lang) -> str:

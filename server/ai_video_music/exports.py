@@ -8,13 +8,14 @@ said only when the very file was delivered in an earlier answer.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 from typing import Any
 
 import anyio
 
-from . import budget
+from . import asked, budget
 from .costs import cost_of
 from .errors import InputError, NemoError, NothingToExportError, RenderFailedError, TimeLimitError
 from .jobs import Job, Reporter, no_progress
@@ -52,6 +53,20 @@ QUALITIES = ("high", "medium", "low")
 RENDER_POLL_S = 20  # no estimate yet: a render takes 30-90 s
 
 
+# "export it as it is", "just export it anyway", "like this is fine", "就这样导出", "原样导出": the
+# file as it is, whatever the answers before said it lacks.
+_AS_IS = re.compile(
+    r"(?i)\b(?:as\s+it\s+is|as\s+is|anyway|anyways|regardless|like\s+this|like\s+that|the\s+way\s+it\s+is"
+    r"|it'?s\s+fine|that'?s\s+fine|good\s+enough|close\s+enough|leave\s+it)\b"
+    r"|就这样|就这么|原样|凑合|将就|无所谓|也行|没关系"
+)
+
+
+def accepts_as_is(prompt: str) -> bool:
+    """The words export the video as it is (outside quotes): what it lacks is accepted."""
+    return bool(_AS_IS.search(asked._QUOTED.sub(" ", prompt)))
+
+
 class Exports:
     """One per server process."""
 
@@ -60,9 +75,11 @@ class Exports:
         self._lock = anyio.Lock()
 
     async def export(
-        self, fmt: str = "mp4", quality: str = "high", report: Reporter = no_progress
+        self, fmt: str = "mp4", quality: str = "high", report: Reporter = no_progress, *, as_is: bool = False
     ) -> ExportOutput:
-        """Render the timeline and save it; an unchanged timeline reuses its render (running or saved)."""
+        """Render the timeline and save it; an unchanged timeline reuses its render (running or saved).
+        ``as_is``: the user's words export it as it is ("export it as it is"), accepting what the
+        answers before said it lacks: said as accepted, never as news (play24en F10)."""
         lang = self.s.lang()
         if fmt not in FORMATS:
             raise InputError("input.format", value=clean_text(fmt, 20), allowed=", ".join(FORMATS))
@@ -153,6 +170,10 @@ class Exports:
         )
         missing = [*lacks.values(), *earlier]
         lines = [lack.line for lack in missing]
+        cut_off = lacks.get(pending.id) if pending is not None else None
+        if as_is and (accepted := [lack.line for lack in missing if lack is not cut_off]):
+            # a request cut off that may still land is news to them: said as before
+            lines = [*([cut_off.line] if cut_off else []), t("export.as_is", lang, items=" ".join(accepted))]
         out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
         out.not_in_file = list(dict.fromkeys(item for lack in missing for item in lack.missing))  # as said
         later = [*moved_on, *([running_now] if running_now is not None else [])]

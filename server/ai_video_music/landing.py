@@ -21,7 +21,7 @@ from .models import SessionState
 from .records import TurnState
 from .store import Generation, Store
 from .timeline import fingerprint
-from .turns import compare, restore
+from .turns import cancelled_landed, compare, restore
 
 # An agent request takes minutes at most: after that, what it did is on the timeline.
 MAY_LAND_S = 15 * 60
@@ -83,6 +83,8 @@ async def settle(
         facts: dict[str, Any] = {**gen.fact_map, "landed_late": True}
         if found is not None:
             facts.update(found[1])
+            if facts.get("withdrawn"):  # cancelled while it ran: nothing it did is asked now
+                cancelled_landed(facts)
         # Whatever compare could tell, the timeline is not what it was: it changed.
         store.update_generation(gen.id, facts=facts, timeline_changed=True, before_draft=None)
         return CutOff(store.generation(gen.id) or gen, Landing.LANDED)

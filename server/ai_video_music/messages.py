@@ -937,6 +937,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request said no text on screen, but the timeline shows text",
         "要求画面上不要文字，但时间线上有文字",
     ),
+    "asked.music_kept.unnamed": (
+        "the request asked to keep the music, and the video has no music now",
+        "要求保留音乐，但视频现在没有音乐",
+    ),
+    "asked.music_kept": (
+        "the request asked to keep the music, but the music is now {names}",
+        "要求保留音乐，但音乐现在是 {names}",
+    ),
     "asked.same_music.unnamed": (
         "other music was asked for, and the music is still the one before",
         "要求换音乐，但音乐仍是原来那首",
@@ -1112,6 +1120,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked to keep {name}, but it is no longer on the timeline",
         "要求保留{name}，但它已不在时间线上",
     ),
+    "asked.text_clip.start": (
+        "the request asked for {name} when {clip} shows up ({at} s), but it is at {found} s",
+        "要求在{clip}出现时（{at} 秒）显示{name}，但它在 {found} 秒处",
+    ),
+    "asked.text_clip.during": (
+        "the request asked for {name} on {clip} ({at} s), but it is at {found} s",
+        "要求在{clip}上（{at} 秒）显示{name}，但它在 {found} 秒处",
+    ),
+    "asked.cancelled_changes": (
+        "the request was cancelled, so none of its changes was wanted, yet it made them: {changes}",
+        "该请求已被取消，它的改动都不再需要，但它还是做了这些改动：{changes}",
+    ),
+    "asked.cancelled_changes.unnamed": (
+        "the request was cancelled, so none of its changes was wanted, yet it changed the video",
+        "该请求已被取消，它的改动都不再需要，但它还是改动了视频",
+    ),
+    "asked.text_not_moved": (
+        "the request asked to move {name}, but it is still where it was ({found} s)",
+        "要求移动{name}，但它仍在原处（{found} 秒）",
+    ),
     "asked.text_at.end": (
         "the request asked for {name} at the end, but it is at {found} s",
         "要求把{name}放在结尾，但它在 {found} 秒处",
@@ -1236,9 +1264,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "音乐大了：{before}% → {found}%",
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
+    "asked.met.music_kept": ("the music {names} is still there", "音乐{names}仍在"),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
+    "asked.met.text_clip.start": (
+        "{name} starts when {clip} shows up ({found} s)",
+        "{name}在{clip}出现时开始（{found} 秒）",
+    ),
+    "asked.met.text_clip.during": ("{name} is on {clip} ({found} s)", "{name}在{clip}上（{found} 秒）"),
     "asked.met.quote_shown": ("{name} is on the timeline", "时间线上有{name}"),
     "asked.met.text_stays": ("{name} is still on the timeline", "{name}仍在时间线上"),
     "asked.met.text_removed": ("{name} is no longer on the timeline", "时间线上已没有{name}"),
@@ -1476,6 +1510,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "(once registered, top up at https://nemovideo.com).",
         "还没注册？免费注册可获得更多积分并保留当前作品：{link}"
         "（已注册的话，可在 https://nemovideo.com 充值）。",
+    ),
+    "cost.register.again": (
+        "More credits: register (free) at {link}.",
+        "更多积分：免费注册 {link}。",
     ),
     "cost.top_up": ("Top up at https://nemovideo.com.", "可在 https://nemovideo.com 充值。"),
     "cost.low": (
@@ -1904,6 +1942,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "timeline (so {items}).",
         "这个文件里没有「{prompt}」要求的改动：那个请求没有改动时间线（所以{items}）。",
     ),
+    "export.as_is": (
+        "Exported as it is, as the user asked: they accepted what the answers before said was not done "
+        "as asked. {items}",
+        "已按用户的要求原样导出：用户已接受之前的回答所说未按要求完成的部分。{items}",
+    ),
     "export.lacks.unmet": (
         "This file is not as “{prompt}” asked: {items}.",
         "这个文件与「{prompt}」的要求不符：{items}。",
@@ -2006,6 +2049,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "status.outdated": ("(older than the current timeline)", "（早于当前时间线）"),
     "status.current": ("(shows the current timeline)", "（与当前时间线一致）"),
+    "status.outdated_elsewhere": (
+        "(not that project's timeline as its last request left it)",
+        "（与该项目最后一次请求后的时间线不一致）",
+    ),
     "status.no_exports": ("No exports yet.", "还没有导出。"),
     "status.no_exports_here": (
         "The project “{name}” has no export yet (the saved videos below are of other projects).",

@@ -132,9 +132,10 @@ class ExportItem(BaseModel):
         default=None,
         description=(
             "Whether this export shows its project's timeline as it is now (true or false for every "
-            "export of the project this answer shows). null only for an export of another project, "
-            "whose timeline this answer did not read (call status with that project to know), or "
-            "when the timeline could not be read at all"
+            "export of the project this answer shows; false too when the file's length or frame is "
+            "not the timeline's). For an export of another project: false when a later request left "
+            "that project's timeline otherwise, else null (its timeline was not read here: call "
+            "status with that project to know); null too when the timeline could not be read at all"
         ),
     )
 

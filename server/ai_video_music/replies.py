@@ -214,6 +214,19 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(with_names("asked.text", item))
         elif kind == "same_music":
             items.append(with_names("asked.same_music", item))
+        elif kind == "music_kept":
+            items.append(with_names("asked.music_kept", item))
+        elif kind == "text_clip":
+            items.append(text_clip_item(item, lang, met=False))
+        elif kind == "cancelled_changes":  # cancelled while it ran, landed anyway: none of it wanted
+            whole = item.get("changes")
+            done = whole.get(lang) if isinstance(whole, dict) else None
+            listed = t("asked.sep", lang).join(str(c) for c in done or []) or "?"
+            key = "asked.cancelled_changes" if named else "asked.cancelled_changes.unnamed"
+            items.append(t(key, lang, changes=listed))
+        elif kind == "text_not_moved":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.text_not_moved", lang, name=name, found=str(item.get("found"))))
         elif kind == "volume":
             key = "asked.volume_at_most" if item.get("at_most") else "asked.volume"
             items.append(t(key, lang, asked=f"{item.get('asked', 0):g}", found=f"{item.get('found', 0):g}"))
@@ -342,6 +355,19 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             else:
                 items.append(t(key + ".unnamed", lang, name=name))
     return items
+
+
+def text_clip_item(item: dict[str, Any], lang: Lang, *, met: bool) -> str:
+    """A quoted text asked with a clip ("when the summit shot shows up"), where it is against the clip."""
+    how = "during" if item.get("how") == "during" else "start"
+    return t(
+        f"asked.{'met.' if met else ''}text_clip.{how}",
+        lang,
+        name=quote_list([str(item.get("name"))], lang),
+        clip=quote_list([str(item.get("clip"))], lang),
+        at=str(item.get("at")),
+        found=str(item.get("found")),
+    )
 
 
 def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
@@ -476,11 +502,16 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
+        elif kind == "music_kept":
+            names = [str(n) for n in item.get("names") or []]
+            items.append(t("asked.met.music_kept", lang, names=quote_list(names, lang)))
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
         elif kind in ("text_removed", "title_kept", "quote_shown", "text_stays"):
             items.append(t(f"asked.met.{kind}", lang, name=quote_list([str(item.get("name"))], lang)))
+        elif kind == "text_clip":
+            items.append(text_clip_item(item, lang, met=True))
         elif kind == "text_time":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.met.text_time", lang, name=name, found=f"{item.get('found', 0):g}"))
@@ -719,7 +750,7 @@ def still_lacking(
         for q in asked.wanted_quotes(gen.prompt, stated)
         if not asked.present(q, now)
     ]
-    lacking += asked.unmet(stated, now)
+    lacking += settled(asked.unmet(stated, now), set(gone))
     clips = asked._all_segments(now, "video")
     files = [
         f
@@ -761,19 +792,7 @@ def replaced_asks(gen: Generation, later: list[Generation]) -> set[str]:
     """The fields of what ``gen`` asked that a later request of its project asked anew ("算了 还是
     横屏吧" after "做成方形的") or took back: what the user wants now, never a miss of ``gen``'s
     (play25zh F1). Quoted texts are left to ``readdressed`` (asked again only by the same words)."""
-    gone: set[str] = set()
-    for g in later:
-        if g.project_id != gen.project_id or g.created_at <= gen.created_at:
-            continue
-        taken = asked.withdrawn(asked._zh_gaps(g.prompt))
-        gone |= {f for topic in taken for f in _TOPIC_FIELDS.get(topic, ())}
-        if never_ran(g):
-            continue
-        st = asked.read(g.prompt)
-        gone |= {
-            f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS
-        }
-    return gone
+    return taken_up(gen, [g for g in later if g.created_at > gen.created_at])[0]
 
 
 def _still_missed(items: Any, gone: set[str]) -> list[dict[str, Any]]:
@@ -808,9 +827,13 @@ def file_lacks(
         if gen.prompt_key:
             listed.add(gen.prompt_key)
         gone = replaced_asks(gen, gens[:n])  # the newer requests (newest first) replaced these
-        unmet = not_as_asked(gen, lang)
-        if gone and not stopped_unchanged(gen):
-            unmet = not_met_lines(_still_missed(turn_facts(gen).get("not_as_asked"), gone), lang)
+        # "remove the music", then "actually keep the music": the music is settled by the later
+        # one, never said missing from the file (play25en F1)
+        unmet = (
+            []
+            if stopped_unchanged(gen)
+            else not_met_lines(settled(_still_missed(turn_facts(gen).get("not_as_asked"), gone), gone), lang)
+        )
         items = t("asked.sep", lang).join(unmet)
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
@@ -902,7 +925,7 @@ def earlier_unchanged(
 # The fields of ``asked.Asked`` a withdrawal of a topic ("算了顺序不管了": order) takes back.
 _TOPIC_FIELDS = {
     "order": ("order", "sequence"),
-    "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel"),
+    "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel", "keep_music"),
     "text": (
         "title",
         "text_at",
@@ -913,6 +936,7 @@ _TOPIC_FIELDS = {
         "text_time",
         "title_at",
         "keep_text",
+        "text_clip",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
@@ -920,6 +944,49 @@ _TOPIC_FIELDS = {
 _QUOTE_FIELDS = ("text_at", "text_time")  # (text, where) pairs
 # Asks of a quoted text: asked again only for the same text (matched by the quotes, below).
 _QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects"))
+
+
+# What an earlier ask said of the music, as the facts of what a timeline lacks of it: a later
+# request about the music at all ("actually keep the music" after "remove the music") settles them.
+_MUSIC_KINDS = frozenset(
+    ("music", "volume", "volume_at", "same_music", "volume_moved", "music_kept", "music_style_other")
+)
+
+
+def taken_up(gen: Generation, later: list[Generation]) -> tuple[set[str], set[str]]:
+    """The fields of ``asked.Asked`` that ``later`` requests in ``gen``'s project took back or asked
+    again, and the quoted texts (case-folded) they asked again. Any ask about the music settles all
+    that ``gen`` asked of it: "remove the music", then "actually keep the music", is a wish the user
+    withdrew, never one the file still lacks (play25en F1)."""
+    dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
+    again: set[str] = set()
+    quotes = asked.wanted_quotes(gen.prompt, asked.read(gen.prompt))
+    for g in later:
+        if g.project_id != gen.project_id:
+            continue
+        taken = asked.withdrawn(asked._zh_gaps(g.prompt))
+        dropped |= {f for topic in taken for f in _TOPIC_FIELDS.get(topic, ())}
+        if "text" in taken:
+            again |= {q.casefold() for q in quotes}
+        if never_ran(g):
+            continue  # the user's words take back, but only a request that ran asks again
+        st = asked.read(g.prompt)
+        asks = {f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS}
+        dropped |= asks
+        if asks & set(_TOPIC_FIELDS["music"]):
+            dropped |= set(_TOPIC_FIELDS["music"])
+        again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
+        again |= {q.casefold() for q in (*st.removed, *st.replaced)}
+    return dropped, again
+
+
+def settled(items: Any, dropped: set[str]) -> list[Any]:
+    """``items`` (facts of what a timeline lacks) without those about the music when a later
+    request settled the music (:func:`taken_up`)."""
+    found = items if isinstance(items, list) else []
+    if "no_music" not in dropped:
+        return found
+    return [i for i in found if not (isinstance(i, dict) and i.get("kind") in _MUSIC_KINDS)]
 
 
 def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool:
@@ -931,23 +998,7 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     quotes = asked.wanted_quotes(gen.prompt, stated)
     if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
         return False
-    dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
-    again: set[str] = set()
-    for g in later:
-        if g.project_id != gen.project_id:
-            continue
-        taken = asked.withdrawn(asked._zh_gaps(g.prompt))
-        dropped |= {f for topic in taken for f in _TOPIC_FIELDS.get(topic, ())}
-        if "text" in taken:
-            again |= {q.casefold() for q in quotes}
-        if never_ran(g):
-            continue  # the user's words take back, but only a request that ran asks again
-        st = asked.read(g.prompt)
-        dropped |= {
-            f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS
-        }
-        again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
-        again |= {q.casefold() for q in (*st.removed, *st.replaced)}
+    dropped, again = taken_up(gen, later)
     left = {
         f.name: getattr(stated, f.name)
         for f in fields(stated)
@@ -1316,7 +1367,9 @@ def ready(e: ExportItem) -> bool:
     return e.status == "downloaded" and bool(e.path or e.url)
 
 
-def export_line(e: ExportItem, lang: Lang) -> str:
+def export_line(e: ExportItem, lang: Lang, here: str | None = None) -> str:
+    """One export as listed; ``here``: the id of the project whose timeline was read (an older
+    file of another project is said older than that project's timeline, not "the current" one)."""
     where = f" [{e.project_name}]" if e.project_name else ""
     when = e.created_at[:16].replace("T", " ")
     if ready(e):
@@ -1324,6 +1377,8 @@ def export_line(e: ExportItem, lang: Lang) -> str:
         dims = f"{e.width}x{e.height}" if e.width and e.height else "?"
         length = t("timeline.seconds", lang, n=f"{e.duration_s:.1f}") if e.duration_s is not None else "?"
         mark = {False: "status.outdated", True: "status.current", None: ""}[e.matches_timeline]
+        if e.matches_timeline is False and here is not None and e.project_id != here:
+            mark = "status.outdated_elsewhere"
         fresh = t("sentence.sep", lang) + t(mark, lang) if mark else ""
         return f"- {e.path or e.url}{where} ({length}, {dims}, {size}){fresh}"
     state = (
@@ -1364,7 +1419,8 @@ def status_text(out: StatusOutput, notes: list[str], lang: Lang, *, team_member:
         parts.append(t("status.no_exports_here", lang, name=out.project.name))
     if saved:
         head = t("status.saved" if all(e.path for e in saved) else "status.ready", lang, n=len(saved))
-        parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in saved))
+        here = out.project.id if out.project is not None else None
+        parts.append(head + "\n" + "\n".join(export_line(e, lang, here) for e in saved))
     if other:
         head = t("status.other_exports", lang)
         parts.append(head + "\n" + "\n".join(export_line(e, lang) for e in other))

@@ -773,6 +773,15 @@ def _orders_or_frames(text: str) -> bool:
     return bool(stated.order or stated.sequence or stated.shape or stated.uses)
 
 
+def _keeps_frame_only(text: str) -> bool:
+    """The clause only asks to keep the video as it was beside a new one ("keep the wide one",
+    "横版的也要留着"): the project holds one video, so no edit keeps it (play24en F8)."""
+    if not _ORDER_OR_FRAME_HINT.search(text):
+        return False
+    stated = asked.read(text)
+    return stated.keep_frame and replace(stated, keep_frame=False) == asked.Asked()
+
+
 _ORDER_OR_FRAME_HINT = _rx(
     r"first|last|start|open|begin|lead|end|finish|clos|wrap|then|→|->|wide|\d\s*:\s*\d|portrait|landscape"
     r"|vertical|square|horizontal|photo|picture|pic|image|shot|keep|both|closer|opener|\d{3,4}\s*[x×*]\s*\d{3,4}"
@@ -813,6 +822,8 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         wanted = text[wish.end() :].strip()
         if not re.match(r"to |先", wanted) and _PLACE_TAIL.search(wanted):
             return Reading(Kind.EDIT)
+    if _keeps_frame_only(text):
+        return Reading(Kind.OTHER)  # "keep the wide one" alone: a wish to keep, no edit (as "横版的也要留着")
     if _PLACE.search(text) and not _FIRST_PERSON.match(text):
         return Reading(Kind.EDIT)
     if not _FIRST_PERSON.match(text) and _orders_or_frames(text):

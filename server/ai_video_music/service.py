@@ -22,7 +22,7 @@ from .consent import Consent
 from .costs import EDIT_COST, GENERATION_COST, REQUEST_COST, Gate, GateKind, cost_of, spent, used_before
 from .errors import InputError, NemoError
 from .export_resource import describe_export
-from .exports import Exports
+from .exports import Exports, accepts_as_is
 from .jobs import Jobs, Reporter, no_progress
 from .mentions import Elsewhere, described, describes_a_video, edited_texts, edits_elsewhere, elsewhere
 from .messages import Lang, Msg, join_sentences, t
@@ -273,6 +273,7 @@ class VideoService:
             raise InputError("input.prompt_long", n=len(prompt), max=MAX_PROMPT_CHARS)
         s = self.shared
         lang = s.language.observe(prompt)
+        s.said_registered(prompt)  # "I just registered": no "register" from now on
         if new_project and accept_cost and not project_ref and self._held_here(prompt):
             new_project = False  # confirming a held request: sent where it was held, no second project
         before = s.projects.current
@@ -390,7 +391,8 @@ class VideoService:
             named = self._named_other(prompt)
         if decision.action is Action.EXPORT:
             # "Export the Night run crew video": that project's file, not the current one's.
-            out = await self.export(report=report, project=named)
+            # "export it as it is" after an answer said what was not done: the user accepts it
+            out = await self.export(report=report, project=named, as_is=accepts_as_is(prompt))
             done = out.status in ("done", "cancelled")  # nothing to poll either way
             return _wrap(
                 done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
@@ -550,11 +552,12 @@ class VideoService:
         report: Reporter = no_progress,
         *,
         project: str | None = None,
+        as_is: bool = False,
     ) -> ExportOutput:
         before = self.shared.projects.current
         switched = self._switch(project, False, self.lang())
         try:
-            out = await self.exports.export(fmt, quality, report)
+            out = await self.exports.export(fmt, quality, report, as_is=as_is)
         except NemoError:
             if switched:  # an export that failed switches nothing either
                 self.shared.projects.restore(before)

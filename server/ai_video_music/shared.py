@@ -17,15 +17,15 @@ import anyio
 
 from .client import NemoClient
 from .config import Settings, resolve_output_dir
-from .costs import more_credits
+from .costs import more_credits, said_registered
 from .drafts import Drafts
 from .errors import NemoError
 from .jobs import Jobs, Reporter
 from .linkcheck import link_facts
-from .messages import Lang, Msg, t
+from .messages import LANGUAGES, Lang, Msg, t
 from .models import Credits, SessionState
 from .outputs import ProjectView
-from .projects import Language, Projects
+from .projects import CLIENT, Language, Projects
 from .quota import quota_more
 from .renders import Renders
 from .store import Generation, Project, Store
@@ -131,7 +131,28 @@ class Shared:
     def more_credits(self, lang: Lang) -> str:
         if self.client.quota is not None:  # a team member: their quota, not the team's balance
             return quota_more(self.client.quota, lang)
+        if self.client.unregistered and self.store.get(self._register_key()):
+            # The paragraph was said once in this conversation: a line with the link, no more
+            return t("cost.register.again", lang, link=self.client.registration_link())
         return more_credits(self.client.unregistered, self.client.registration_link, lang)
+
+    def _register_key(self) -> str:
+        return f"register_told:{self.client.anonymous_user or '*'}:{CLIENT.get() or ''}"
+
+    def told(self, text: str) -> None:
+        """An answer was given: when it said how to register in full, later answers of this
+        conversation say it in a line (play25en F7: the paragraph in every answer)."""
+        if not self.client.unregistered or self.client.quota is not None:
+            return
+        link = self.client.registration_link()
+        if any(t("cost.register", lang, link=link) in text for lang in LANGUAGES):
+            self.store.put(**{self._register_key(): "1"})
+
+    def said_registered(self, prompt: str) -> None:
+        """The user says they registered ("I just registered", "我注册好了"): the way to more credits
+        is a top-up from now on, never "register" again (play25en F7)."""
+        if self.client.unregistered and said_registered(prompt):
+            self.store.put(registered_user=self.client.mark_registered())
 
     async def state(self, project: Project) -> SessionState:
         return await self.projects.call(project, self.client.state)

@@ -11,6 +11,7 @@ import math
 import time
 
 from . import budget
+from .asked import shape_of
 from .costs import GateKind, gate
 from .errors import BadResponseError, ConnectionFailedError, ServerError, TimeLimitError
 from .exports import RENDER_POLL_S, still_there
@@ -34,7 +35,8 @@ from .replies import (
 from .router import Action
 from .sanitize import cap
 from .shared import Shared, iso
-from .store import Project, Render
+from .store import Generation, Project, Render
+from .timeline import Timeline
 from .turns import AGENT_POLL_S, ago
 from .uploads import UPLOAD_POLL_S
 
@@ -53,6 +55,34 @@ def poll_after(jobs: list[Job]) -> int | None:
         else:
             waits.append(AGENT_POLL_S if job.kind == "agent" else UPLOAD_POLL_S)
     return min(waits) if waits else None
+
+
+def _same_measure(rec: Render, now: Timeline) -> bool:
+    """The file's measured length and frame are the timeline's (where both are known): a file of
+    another length or frame never shows it, whatever its fingerprint says (play25en F6)."""
+    if (
+        rec.duration_s is not None
+        and now.duration_s is not None
+        and abs(rec.duration_s - now.duration_s) > 1.0
+    ):
+        return False
+    if rec.width and rec.height and now.width and now.height:
+        return shape_of(rec.width, rec.height) is shape_of(now.width, now.height)
+    return True
+
+
+def _moved_on(rec: Render, session: list[Generation]) -> bool | None:
+    """False when a request of the session (newest first) in ``rec``'s project, ended after the
+    render began, left that project's timeline other than the file's; else None (not known)."""
+    if rec.project_id is None or rec.draft_fp is None:
+        return None
+    for gen in session:
+        if gen.project_id != rec.project_id or (gen.ended_at or gen.created_at) < rec.created_at:
+            continue
+        seen = gen.fact_map.get("timeline")
+        if isinstance(seen, dict) and isinstance(seen.get("after"), str):
+            return False if seen["after"] != rec.draft_fp else None
+    return None
 
 
 def export_item(r: Render) -> ExportItem:
@@ -118,6 +148,12 @@ async def status(
         poll_after_s=poll_after(mine),
         upload_page=s.upload_page,
     )
+    # Another project's file (its timeline not read here): not its timeline any more when a later
+    # request of this session left that timeline otherwise (play25en F6: a 6 s file beside a 10 s video).
+    session = s.store.session_turns(CLIENT.get(), limit=50)
+    for item, rec in zip(out.exports, exports, strict=True):
+        if current is None or rec.project_id != current.id:
+            item.matches_timeline = _moved_on(rec, session)
     cancelled_now = False
     if current is not None:
         out.project = await s.project_view(current, link=True)
@@ -135,7 +171,7 @@ async def status(
                 # Every export of the project whose timeline was read, saved or not: only another
                 # project's (whose timeline is not read here) stays unknown.
                 if rec.project_id == current.id:
-                    item.matches_timeline = rec.draft_fp == current_fp
+                    item.matches_timeline = rec.draft_fp == current_fp and _same_measure(rec, facts.timeline)
             latest = next(
                 (r for r in s.store.project_renders(current.id, 5) if r.draft_fp == current_fp), None
             )

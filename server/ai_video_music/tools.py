@@ -362,6 +362,7 @@ def create_server(
             return _error(err.render(state.lang()))
         if is_anonymous(CLIENT.get()):
             _name_the_request(out)
+        state.shared.told(out.text())  # how to register, said in full once a conversation
         return _result(out)
 
     @tool(

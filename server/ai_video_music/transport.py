@@ -232,6 +232,11 @@ class Transport:
         user = self._record.user_id if self._record else None
         return self.registered_user is None or self.registered_user not in ("*", user)
 
+    @property
+    def anonymous_user(self) -> str | None:
+        """The anonymous user's id (none for a user's own token, or before the first call)."""
+        return self._record.user_id if self._record else None
+
     def mark_registered(self) -> str:
         """The anonymous user has registered (seen from their balance): who, to be remembered."""
         user = self._record.user_id if self._record and self._record.user_id else "*"

@@ -122,14 +122,22 @@ def compare(
             for item in facts.get("as_asked", [])
             if item.get("kind") in ("title", "text_at", "text_time", "text_span")
         }
+        # "put 'Made it!' when the summit shot shows up": judged against that clip (play25en F4)
+        on_clips = asked.text_on_clip(stated, after_tl) if after_tl.tracks_total else []
+        for on_clip in on_clips:
+            met = on_clip.pop("met")
+            facts.setdefault("as_asked" if met else "clips_unmet_texts", []).append(on_clip)
+        told |= {str(on_clip["name"]) for on_clip in on_clips}
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         told |= {text for text, _ in stated.text_time}
         told |= {text for text, _, _ in stated.text_span}
         missed = {str(item["name"]) for item in missing}
+        # "move 'Made it!' …": on screen is no move; where it went is judged below (play25en F2)
+        moving = set(asked.moved_quotes(prompt))
         found = [
             {"kind": "quote_shown", "name": q}
             for q in wanted
-            if q not in missed and q not in told and asked.present(q, after_tl)
+            if q not in missed and q not in told and q not in moving and asked.present(q, after_tl)
         ]
         if found and after_tl.tracks_total:
             facts.setdefault("as_asked", []).extend(found)
@@ -138,7 +146,10 @@ def compare(
         if after_tl.tracks_total:
             # What the user's words ask that the timeline verifiably lacks ("no music" and a
             # music track): a fact, whatever the agent says.
-            unmet = missing + asked.unmet(stated, after_tl)
+            unmet = missing + asked.unmet(stated, after_tl) + facts.pop("clips_unmet_texts", [])
+            # a quoted text asked to move and still where it was: not moved, whatever the agent says
+            stuck = asked.not_moved(prompt, stated, before_tl, after_tl)
+            unmet += stuck
             # Other music asked for and the music is the one before (the volume changed, say, or
             # nothing did): said with the track's name (play22zh F9), never left to watching.
             same = asked.same_music(stated, before_tl, after_tl)
@@ -165,11 +176,12 @@ def compare(
             # "put that title at the end", "keep the Before one": the texts the timeline had before
             placed = asked.title_placed(stated, before_tl, after_tl)
             stays = asked.texts_stay(stated, before_tl, after_tl)
+            music_kept = asked.music_kept(stated, before_tl, after_tl)  # "keep the music"
             unshaped = any(item.get("kind") == "shape" for item in unmet)
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
             }
-            for fact in (moved, kept, frame, placed, *stays):
+            for fact in (moved, kept, frame, placed, music_kept, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
@@ -188,6 +200,14 @@ def compare(
             for fact in asked.removed_gone(stated, before_tl, after_tl):
                 if fact["name"] not in told_gone:
                     facts.setdefault("as_asked", []).append(fact)
+            if stuck:
+                # Where it is against the place asked says it already ("at the end, but it is at
+                # 0-3 s"); else not moved, never "at the end" or "on the timeline" (play25en F2).
+                others = [i for i in unmet if i not in stuck]
+                stuck = [i for i in stuck if _without_place(others, [i]) == others]
+                if kept_as_asked := _without_place(facts.pop("as_asked", []), stuck):
+                    facts["as_asked"] = kept_as_asked
+                unmet = [*others, *stuck]
             if unmet:
                 facts["not_as_asked"] = unmet
             # "called 'X'" and X shown as the title: most likely wanted, so a plain note, no alarm.
@@ -229,6 +249,8 @@ def compare(
                     ("uses", stated.uses and clips_judged),
                     ("title_at", placed),
                     ("keep_text", stays),
+                    ("keep_music", music_kept),
+                    ("text_clip", on_clips),
                 )
                 if v
             )
@@ -244,6 +266,9 @@ def compare(
                 open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above
                 open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= missed)]
+            if stuck:  # "move 'Made it!' a bit later" and it did not move: said above
+                still = {str(item["name"]) for item in stuck}
+                open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= still)]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
@@ -253,6 +278,31 @@ def compare(
         log.exception("comparing the timeline")
         return None
     return changed, facts
+
+
+_PLACE_KINDS = frozenset(("text_at", "text_time", "text_span", "quote_shown", "text_clip"))
+
+
+def _without_place(items: list[dict[str, Any]], stuck: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """``items`` without those placing a text that did not move (``asked.not_moved``)."""
+    names = {str(item["name"]).casefold() for item in stuck}
+    return [
+        i for i in items if not (i.get("kind") in _PLACE_KINDS and str(i.get("name", "")).casefold() in names)
+    ]
+
+
+def cancelled_landed(facts: dict[str, Any]) -> None:
+    """A request cancelled while it ran that landed anyway (it can't be recalled): none of what it
+    changed is wanted any more, so its changes are said as not asked ("Length: 20s → 3s"), never as
+    asked (play25en F3). ``facts`` (``compare``'s, with the change in every language) is changed
+    in place."""
+    listed = facts.get("changes")
+    if isinstance(listed, dict) and any(listed.values()):
+        said = [i for i in facts.get("not_as_asked", []) if isinstance(i, dict)]
+        whole = {lang: [str(c) for c in listed.get(lang) or []][:6] for lang in LANGUAGES}
+        facts["not_as_asked"] = [*said, {"kind": "cancelled_changes", "changes": whole}]
+    facts.pop("as_asked", None)  # nothing of it is wanted now: no part of it "as asked"
+    facts.pop("not_checked", None)
 
 
 def _screen_json(draft: Any) -> str:
@@ -644,6 +694,8 @@ class Turns:
             else:
                 changed, verified = found
                 facts.update(verified)
+                if facts.get("withdrawn") and changed:
+                    cancelled_landed(facts)
         self._exported_version(project, facts)
         # An export of the timeline before this change was under way as it landed: its file won't
         # have the change, whatever the assistant would assume.

@@ -144,6 +144,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "songs", "soundtrack", "bgm", "track", "tune", "and", "please", "also", "in", "it", "to", "of",
         "change", "switch", "swap", "replace", "set", "make", "for", "instead", "kind", "something",
         "sth", "like",
+        # "change the music back to the piano one": a track asked back by its style (play25en F9)
+        "back", "one", "again", "go", "bring", "that",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -488,13 +490,12 @@ def _checked(
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
         outside = asked._QUOTED.sub(" ", ask)
-        return bool(
-            stated.text_at
-            or stated.text_time
-            or stated.text_span
-            or stated.removed
-            or not asked.PLACE.search(outside)
-        )
+        if stated.text_clip:  # "put 'X' when the summit shot shows up": judged where one clip is named
+            return "text_clip" in judged
+        placed = stated.text_at or stated.text_time or stated.text_span
+        if asked.moved_quotes(ask) and not placed:
+            return False  # "move 'X' a bit later": on screen says nothing of where it went (play25en F2)
+        return bool(placed or stated.removed or not asked.PLACE.search(outside))
     if asked.only_files(ask) and stated == Asked():
         return bool(asked.files_on_timeline(ask, tl))  # "use sunrise.jpg and beach.jpg": the clips
     if (
@@ -513,6 +514,8 @@ def _checked(
         return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
     if stated.keep_text and replace(stated, keep_text=()) == Asked():
         return "keep_text" in judged  # "keep the Before one": judged on the change (play22en F9)
+    if stated.keep_music and replace(stated, keep_music=False) == Asked():
+        return "keep_music" in judged  # "keep the music": judged on the change (play25en F5)
     if stated.music_rel and replace(stated, music_rel=None) == Asked() and "volume" in judged:
         return True  # "a bit quieter": judged on the change
     if stated.new_music and replace(stated, new_music=False) == Asked():
