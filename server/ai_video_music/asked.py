@@ -1327,6 +1327,9 @@ _BARE_LEVEL = re.compile(
     r"(?i)^\s*(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
     r"(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
+    # "the music is too quiet, make it 40%": the level the music is to have, said with no "to"
+    r"|(?i:^\s*(?:make|set|have|keep|put)\s+it\s+(?:" + _EN_ABOUT_WORD + r"\s*)?"
+    r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$)"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
     r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
@@ -1898,9 +1901,33 @@ def _asides(text: str) -> str:
     return _ASIDE_OPENS.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "。", text)
 
 
+# "beach (backyard) first, then sunset", "put the beach (the backyard one) photo first",
+# "海滩（后院）那张放最前面": a note in brackets between a clip's word and the rest of its ask says
+# which clip, and asks nothing; read without it, the order is one clause again (a bracket parts
+# clauses).
+_NOTE = re.compile(
+    r"(?<=[\w\u2024])\s*[(（]\s*(?P<note>[^()（）\d%％\n]{1,30}?)\s*[)）]\s*(?=[\w\u4e00-\u9fff])"
+)
+
+
+def _notes(text: str) -> str:
+    """``text`` without a bracketed note on a word inside an ask (never inside a quote, never a
+    note that asks something itself: "(no music)")."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+
+    def drop(m: re.Match[str]) -> str:
+        note = m.group("note")
+        if any(a < m.start() < b for a, b in inside) or len(note.split()) > 4 or _read(note) != Asked():
+            return m.group(0)
+        return " " if re.match(r"\s", m.group(0)) or re.search(r"\s$", m.group(0)) else ""
+
+    return _NOTE.sub(drop, text)
+
+
 def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
     """``gaps``: a space that parts Chinese clauses read as a comma (:func:`_zh_gaps`)."""
-    text = _asides(_zh_gaps(text) if gaps else text)
+    # (after the gaps: "日出那张(sunrise.jpg)放开头" names the file, read as its name first)
+    text = _asides(_notes(_zh_gaps(text) if gaps else text))
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
@@ -2932,6 +2959,16 @@ _SOME_OF_THEM = re.compile(
 )
 
 
+# What else a piece asks beside the uploads ("a 10 s video from my photos with piano music",
+# "用我的照片做一个10秒的视频"): a length, a frame or a level, and what follows "with"/"配", is
+# no word on how many of them (play25 gap 2: the "10" read as "some of them").
+_MEASURE = re.compile(
+    r"(?i)\d+(?:\.\d+)?\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|%|％|秒钟?|分钟|p)(?![A-Za-z])"
+    r"|\d{1,2}\s*[:：]\s*\d{1,2}|\d{3,4}\s*[x×*]\s*\d{3,4}|\b\d?k\b"
+)
+_MEDIA_JOINER = re.compile(r"(?i)\b(?:with|and|plus|then|set\s+to)\b|配上?|加上|然后|再加")
+
+
 def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], int]) -> list[str]:
     """The video track's clips, when the words ask for the user's uploads as a whole and every
     upload (all names known) is a clip there; else [] (play24zh F7)."""
@@ -2939,8 +2976,8 @@ def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], in
     if not names or total != len(names) or not speaks_of_own_media(prompt):
         return []
     pieces = re.split(r"[!?。！？;；\n，,]+|\.(?![A-Za-z0-9])", _QUOTED.sub(" ", _zh_gaps(prompt)))
-    asks = [p for p in pieces if speaks_of_own_media(p)]
-    if not asks or any(_SOME_OF_THEM.search(a) for a in asks):
+    asks = [a for p in pieces for a in _MEDIA_JOINER.split(p) if speaks_of_own_media(a)]
+    if not asks or any(_SOME_OF_THEM.search(_MEASURE.sub(" ", a)) for a in asks):
         return []
     clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
     on = [c for n in names for c in clips if _base(n) == _base(c) or _names_clip(n, c)]

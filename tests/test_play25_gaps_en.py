@@ -1,0 +1,122 @@
+"""Play-test gaps left from earlier sittings (English, with the 中文 phrasing beside where the same
+reading serves both): answers that would have made the assistant say something false.
+
+G1. "beach (backyard) first, then sunset": a note in brackets on a clip's word is no ask of its own;
+    the order is read and judged (as asked or not), never sent as a question or left unchecked.
+G2. "a 10 s video from my photos with piano music": the length beside the uploads is no word on how
+    many of them; every upload on the video track is said as asked, never "not checked".
+G3. "the music is too quiet, make it 40%": the level said is the ask, checked as such, not "louder".
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music import asked
+from ai_video_music.router import Action, route
+from ai_video_music.timeline import read_timeline
+
+from .conftest import ask, photo_files
+from .timelines import timeline
+
+PHOTOS = ("sunset.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
+
+
+async def _photos(client: Client, tmp_path: Path) -> None:
+    await ask(client, "upload", {"files": photo_files(tmp_path, *PHOTOS), "new_project": True})
+
+
+# --- G1: an order with a bracketed note ------------------------------------------------------------
+
+ORDERS = [
+    ("beach (backyard) first, then sunset", "“beach”"),
+    ("put the beach (the backyard one) photo first", "“beach”"),
+    ("海滩（后院）那张放最前面", "「海滩」"),
+]
+
+
+@pytest.mark.parametrize(("prompt", "word"), ORDERS)
+def test_g1_an_order_with_a_note_in_brackets_is_an_edit(prompt: str, word: str) -> None:
+    assert route(prompt).action is Action.AGENT
+    assert asked.read(prompt).order[0][1] == "first", asked.read(prompt)
+
+
+@pytest.mark.parametrize("prompt", ["make it 10 seconds (no music)", "add the title (Hello) first"])
+def test_g1_a_bracket_that_asks_or_names_no_clip_reads_no_order(prompt: str) -> None:
+    assert asked.read(prompt).order == ()
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("prompt", "word"), ORDERS)
+async def test_g1_an_order_with_a_note_in_brackets_is_judged_on_the_video_track(
+    rich: Client, tmp_path: Path, prompt: str, word: str
+) -> None:
+    await _photos(rich, tmp_path)
+    made = await ask(rich, "generate", {"prompt": "make a 10 second video"})
+    assert made["status"] == "done", made
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done", out  # sent as the edit it is, never held as a question
+    judged = " ".join(out["as_asked"] + out["not_as_asked"])
+    assert word in judged, out  # the order is checked against the video track ...
+    assert out["not_checked"] == [], out  # ... and no part of it is left unchecked
+
+
+# --- G2: "from my photos" beside a length and the music --------------------------------------------
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "a 10 s video from my photos with piano music",
+        "from my photos, 10 s, piano music",
+        "用我的照片做一个10秒的视频，配钢琴音乐",
+    ],
+)
+async def test_g2_the_uploads_beside_a_length_are_said_used(
+    rich: Client, tmp_path: Path, prompt: str
+) -> None:
+    await _photos(rich, tmp_path)
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done", out
+    used = [line for line in out["as_asked"] if "sunset" in line and "city-lights" in line]
+    assert used, out["as_asked"]
+    assert out["not_checked"] == [], out
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["a 10 s video from 2 of my photos", "only use my first photo, 10 s", "用我的两张照片做10秒视频"],
+)
+def test_g2_a_part_of_the_uploads_is_still_no_ask_for_all_of_them(prompt: str) -> None:
+    tl = read_timeline(timeline(10, ("sunset", "beach", "forest", "city-lights")).draft)
+    assert asked.uploads_on_timeline(prompt, tl, (list(PHOTOS), 4)) == []
+
+
+# --- G3: a level beside "too quiet" ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level"),
+    [
+        ("the music is too quiet, make it 40%", 40.0),
+        ("the song is way too loud, make it about 15% please", 15.0),
+        ("音乐太小声了，调到40%", 40.0),
+    ],
+)
+def test_g3_a_level_beside_too_quiet_is_the_level_asked(prompt: str, level: float) -> None:
+    stated = asked.read(prompt)
+    assert (stated.music_at, stated.music_rel) == (level, None), stated
+
+
+@pytest.mark.anyio
+async def test_g3_the_level_asked_beside_too_quiet_is_checked(rich: Client, tmp_path: Path) -> None:
+    await _photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 10 second video with piano music"})
+    out = await ask(rich, "generate", {"prompt": "the music is too quiet, make it 40%"})
+    assert out["status"] == "done", out
+    assert any("(asked: 40%)" in line for line in out["as_asked"]), out["as_asked"]
+    assert not any("louder" in line for line in out["as_asked"]), out["as_asked"]
