@@ -20,7 +20,7 @@ from ai_video_music.router import Action, route
 from ai_video_music.timeline import read_timeline
 
 from .conftest import ask, photo_files
-from .timelines import timeline
+from .timelines import checked, timeline
 
 PHOTOS = ("sunset.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
 
@@ -120,3 +120,38 @@ async def test_g3_the_level_asked_beside_too_quiet_is_checked(rich: Client, tmp_
     assert out["status"] == "done", out
     assert any("(asked: 40%)" in line for line in out["as_asked"]), out["as_asked"]
     assert not any("louder" in line for line in out["as_asked"]), out["as_asked"]
+
+
+# --- G7: a music swap that landed ---------------------------------------------------------------------
+
+SWAPS = [
+    ("change the music to something jazzy", "another track than before", True),
+    ("swap the music", "another track than before", False),
+    ("use a different song", "another track than before", False),
+    ("换个音乐", "音乐换成了另一首", False),
+    ("把音乐换成爵士风格的", "音乐换成了另一首", True),
+]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(("prompt", "words", "style_open"), SWAPS)
+async def test_g7_a_music_swap_that_landed_is_said_as_asked(
+    rich: Client, tmp_path: Path, prompt: str, words: str, style_open: bool
+) -> None:
+    await _photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 10 second video with piano music"})
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "done" and out["timeline_changed"], out
+    swapped = [line for line in out["as_asked"] if words in line]
+    assert swapped and "Calm Piano" in swapped[0], out["as_asked"]
+    # a style no track's name can show ("jazzy") stays unchecked; a bare swap is all checked
+    assert (prompt in out["not_checked"]) is style_open, out["not_checked"]
+
+
+def test_g7_music_kept_when_another_was_asked_is_still_not_as_asked() -> None:
+    before = timeline(10, ("a", "b"), ("Calm Piano (free music)", 35))
+    after = timeline(10, ("a", "b"), ("Calm Piano (free music)", 20))
+    for prompt in ("swap the music", "换个音乐"):
+        facts = checked(before, after, prompt)
+        assert {"kind": "same_music", "names": ["Calm Piano (free music)"]} in facts["not_as_asked"], facts
+        assert not facts.get("as_asked"), facts

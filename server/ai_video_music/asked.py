@@ -1665,9 +1665,22 @@ def volume_moved(asked: Asked, before: Timeline | None, after: Timeline) -> dict
 _EN_NEW_MUSIC = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
     r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?\s+(?:for|to|with)\s+\S"
+    # "swap the music", "use a different song", "switch to some lofi music": another track, said
+    # without "for"/"to" (play-test gap 7: the swap that landed was never said as asked)
+    r"|^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
+    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?(?:\s+(?:please|pls))?\s*[.!]?\s*$"
+    r"|^\s*" + _EN_POLITE + r"(?:(?:use|pick|try|put\s+on|get|find|go\s+with)\s+)?(?:a\s+|some\s+)?"
+    r"(?:different|another|new|other)\s+(?:background\s+)?(?:music|song|soundtrack|bgm|track|tune)\b"
+    r"|^\s*" + _EN_POLITE + r"(?:switch|change|swap)\s+(?:it\s+|over\s+)?to\s+(?:some\s+|a\s+)?"
+    r"(?:[\w'-]+\s+){1,3}(?:music|song|soundtrack|bgm|track|tune)\b"
 )
 _ZH_NEW_MUSIC = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
+    # "换个音乐", "换首歌", "音乐换一首", "背景音乐换一下": another track, none named
+    r"|^(?:再|并|然后|请|麻烦|帮我)?(?:换个|换首|换一首|换一个|换一下|换掉|换换)(?:别的|其他的?|新的)?(?:背景)?"
+    r"(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"|^(?:再|并|然后|请|麻烦|帮我)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换个|换首|换一首|换一个|换一下|换掉|换换|换成别的|换别的)"
     # "音乐换回刚才那个lofi的", "配乐改回之前那首": a track used before, asked back (play24zh F6)
     r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换回|改回|换回到|改回到|恢复成|用回)\S"
 )
@@ -2837,6 +2850,17 @@ def same_music(asked: Asked, before: Timeline | None, after: Timeline) -> dict[s
     names_before, names_after = _music_names(before), _music_names(after)
     if names_after and names_after == names_before:
         return {"kind": "same_music", "names": sorted(names_after)[:3]}
+    return None
+
+
+def music_swapped(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """Another track was asked for and the music after the turn is another one than before (by
+    name): the swap landed, a fact to say as asked (its style, if one was asked, is not judged here)."""
+    if not asked.new_music or before is None:
+        return None
+    names_before, names_after = _music_names(before), _music_names(after)
+    if names_before and names_after and names_after != names_before:
+        return {"kind": "music_swapped", "names": sorted(names_after)[:3], "was": sorted(names_before)[:3]}
     return None
 
 

@@ -1236,6 +1236,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "音乐大了：{before}% → {found}%",
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
+    "asked.met.music_swapped": (
+        "the music is another track than before: {names} (was {was})",
+        "音乐换成了另一首：{names}（原来是{was}）",
+    ),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),

@@ -476,6 +476,12 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_style":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_style", lang, names=quote_list(names, lang)))
+        elif kind == "music_swapped":
+            names = [str(n) for n in item.get("names") or []]
+            was = [str(n) for n in item.get("was") or []]
+            items.append(
+                t("asked.met.music_swapped", lang, names=quote_list(names, lang), was=quote_list(was, lang))
+            )
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))

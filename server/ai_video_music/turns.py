@@ -144,6 +144,9 @@ def compare(
             same = asked.same_music(stated, before_tl, after_tl)
             if same is not None:
                 unmet.append(same)
+            # "change the music to something jazzy" and another track now: the swap is said as
+            # asked (play-test gap 7: no line said it had landed); a style asked stays unchecked.
+            swapped = asked.music_swapped(stated, before_tl, after_tl)
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
@@ -197,6 +200,8 @@ def compare(
             # as done ("a bit brighter" is nowhere on a timeline).
             if named := unchecked.music_named(prompt, after_tl):
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            elif swapped is not None:  # a track named by its style already says it is the new one
+                facts.setdefault("as_asked", []).append(swapped)
             # "calm acoustic guitar music" and the track is "Calm Piano": plainly another instrument
             if other := unchecked.music_other(prompt, after_tl):
                 facts.setdefault("not_as_asked", []).extend(other)
@@ -226,6 +231,7 @@ def compare(
                     ("title", kept),
                     ("frame", frame),
                     ("music", same),
+                    ("music_swap", swapped),
                     ("uses", stated.uses and clips_judged),
                     ("title_at", placed),
                     ("keep_text", stays),
