@@ -6,18 +6,25 @@ G1. "beach (backyard) first, then sunset": a note in brackets on a clip's word i
 G2. "a 10 s video from my photos with piano music": the length beside the uploads is no word on how
     many of them; every upload on the video track is said as asked, never "not checked".
 G3. "the music is too quiet, make it 40%": the level said is the ask, checked as such, not "louder".
+G6. The credits answer's per-project line says the credits held for a request still running there
+    (it said "“Video 1”: 50 (1)" while 50 more were held for the request running in it).
+G7. "change the music to something jazzy" and another track now: the swap is said as asked.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 from mcp import Client
 
 from ai_video_music import asked
+from ai_video_music.config import Settings
 from ai_video_music.router import Action, route
+from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import read_timeline
+from ai_video_music.tools import create_server
 
 from .conftest import ask, photo_files
 from .timelines import checked, timeline
@@ -155,3 +162,38 @@ def test_g7_music_kept_when_another_was_asked_is_still_not_as_asked() -> None:
         facts = checked(before, after, prompt)
         assert {"kind": "same_music", "names": ["Calm Piano (free music)"]} in facts["not_as_asked"], facts
         assert not facts.get("as_asked"), facts
+
+
+# --- G6: the credits held for a request still running ------------------------------------------------
+
+HELD = {
+    "en": (
+        "make a 6 second video",
+        "make it 8 seconds",
+        "“Video 1”: 50 (1), 1 request(s) still running, 50 credits held",
+    ),
+    "zh": ("做一个6秒的视频", "改成8秒", "「视频 1」：50（1 个），1 个请求仍在进行，已为其预留 50 积分"),
+}
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_g6_the_credits_per_project_say_what_is_held_for_a_running_request(
+    settings: Settings, sim: Simulator, image: Path, lang: str
+) -> None:
+    first, second, line = HELD[lang]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": first})
+        assert made["status"] == "done", made
+        with sim.hold("run_sse"):
+            working = await ask(client, "generate", {"prompt": second})
+            assert working["status"] == "working", working
+            during = await ask(client, "credits")
+            assert during["frozen"] == 50, during
+            assert line in during["reply"], during["reply"]
+            assert "not charged yet" not in during["reply"] and "尚未扣费" not in during["reply"], during[
+                "reply"
+            ]

@@ -1800,6 +1800,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} request(s) still running, not charged yet",
         "{n} 个请求仍在进行，尚未扣费",
     ),
+    "credits.session.project.running_held": (
+        "{n} request(s) still running, {held} credits held for it until it ends",
+        "{n} 个请求仍在进行，已为其预留 {held} 积分，结束时结算",
+    ),
+    "credits.session.project.running_held_shared": (
+        "{n} request(s) still running, holding part of the {held} credits reserved for running jobs",
+        "{n} 个请求仍在进行，占用为运行中任务预留的 {held} 积分中的一部分",
+    ),
     "credits.session.project.unknown": ("{n} request(s) of unknown cost", "{n} 个请求花费未知"),
     "credits.session.project.join": (", ", "，"),
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
@@ -1833,6 +1841,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credits.session.running": (
         "{n} requests are still running, not charged yet: their cost is known once they finish.",
         "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
+    ),
+    "credits.session.running_held.one": (
+        "1 request is still running: its cost is settled from the credits held once it finishes.",
+        "1 个请求仍在进行中：完成后从预留的积分中结算花费。",
+    ),
+    "credits.session.running_held": (
+        "{n} requests are still running: their cost is settled from the credits held once they finish.",
+        "{n} 个请求仍在进行中：完成后从预留的积分中结算花费。",
     ),
     "credits.session.none": (
         "No request in this conversation has been sent yet, so none has cost anything.",

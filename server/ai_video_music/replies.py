@@ -1371,10 +1371,11 @@ def status_steps(
 # --- credits ---------------------------------------------------------------------------------
 
 
-def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) -> str:
+def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang, held: float = 0.0) -> str:
     """What this conversation's requests cost: how many were sent (as ``session_requests``), the
     sum of their own costs, the joint figure of those that ran at once (each group once), per
-    project when several, and plainly which costs are not known (yet)."""
+    project when several, and plainly which costs are not known (yet). ``held``: the credits the
+    balance reserves for running jobs now, said beside the project whose request runs."""
     requests = total.counted + total.shared + total.unknown + total.running + total.grouped + total.pending
     if not requests:
         return t("credits.session.none", lang)
@@ -1405,7 +1406,8 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
     if by_project and len(parts):  # which project spent it, also when it is only one
         # "; " between projects: the names in one project's "shared with" list are joined by ", "
         # (play22en F12: one separator for both read as one project shared with all the rest).
-        items = t("asked.sep", lang).join(project_spent(name, p, lang) for name, p in by_project)
+        alone = sum(1 for _, p in by_project if p.running) == 1
+        items = t("asked.sep", lang).join(project_spent(name, p, lang, held, alone) for name, p in by_project)
         parts.append(t("credits.session.by_project", lang, items=items))
     if total.shared:
         parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))
@@ -1416,21 +1418,39 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
         key = "credits.session.unknown.one" if total.unknown == 1 else "credits.session.unknown"
         parts.append(t(key, lang, n=total.unknown))
     if total.running:
-        key = "credits.session.running.one" if total.running == 1 else "credits.session.running"
-        parts.append(t(key, lang, n=total.running))
+        # credits held for it: never also "not charged yet" beside the amount held (gap 6)
+        key = "credits.session.running_held" if held > 0 else "credits.session.running"
+        parts.append(t(key + ".one" if total.running == 1 else key, lang, n=total.running))
     return join_sentences(parts, lang)
 
 
-def project_spent(name: str, p: Spent, lang: Lang) -> str:
+def _running(p: Spent, lang: Lang, held: float, alone: bool) -> str:
+    """A project's requests still running, with the credits the balance holds for them (play-test
+    gap 6: "50 (1)" said nothing of the 50 held for the request still running there)."""
+    if held <= 0:
+        return t("credits.session.project.running", lang, n=p.running)
+    key = "credits.session.project.running_held" if alone else "credits.session.project.running_held_shared"
+    return t(key, lang, n=p.running, held=f"{held:g}")
+
+
+def project_spent(name: str, p: Spent, lang: Lang, held: float = 0.0, alone: bool = True) -> str:
     """One project's part: its requests' own costs, and those whose cost is shared with another
-    project's (never "0 (0)", which reads as free: play19en F4)."""
+    project's (never "0 (0)", which reads as free: play19en F4); its requests still running, with
+    the credits ``held`` for running jobs (``alone``: no other project's request runs)."""
+    line = _project_spent(name, p, lang, held, alone)
+    if p.running and (p.counted or p.grouped + p.pending + p.shared):
+        line = t("credits.session.project.join", lang).join([line, _running(p, lang, held, alone)])
+    return line
+
+
+def _project_spent(name: str, p: Spent, lang: Lang, held: float, alone: bool) -> str:
     own = t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
     shared = p.grouped + p.pending + p.shared
     if not p.counted and not shared and (p.running or p.unknown):
         # nothing of it charged or known yet: never "0 (0)" (play23en F7: a first request running)
         said = []
         if p.running:
-            said.append(t("credits.session.project.running", lang, n=p.running))
+            said.append(_running(p, lang, held, alone))
         if p.unknown:
             said.append(t("credits.session.project.unknown", lang, n=p.unknown))
         return t(
