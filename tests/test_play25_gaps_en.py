@@ -6,6 +6,8 @@ G1. "beach (backyard) first, then sunset": a note in brackets on a clip's word i
 G2. "a 10 s video from my photos with piano music": the length beside the uploads is no word on how
     many of them; every upload on the video track is said as asked, never "not checked".
 G3. "the music is too quiet, make it 40%": the level said is the ask, checked as such, not "louder".
+G4. A square file exported after "a square one, keep the vertical one": the answer says where the
+    vertical file kept is (the file saved of the timeline the request replaced).
 G6. The credits answer's per-project line says the credits held for a request still running there
     (it said "“Video 1”: 50 (1)" while 50 more were held for the request running in it).
 G7. "change the music to something jazzy" and another track now: the swap is said as asked.
@@ -26,7 +28,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
 
-from .conftest import ask, photo_files
+from .conftest import ask, export_done, photo_files
 from .timelines import checked, timeline
 
 PHOTOS = ("sunset.jpg", "beach.jpg", "forest.jpg", "city-lights.jpg")
@@ -197,3 +199,40 @@ async def test_g6_the_credits_per_project_say_what_is_held_for_a_running_request
             assert "not charged yet" not in during["reply"] and "尚未扣费" not in during["reply"], during[
                 "reply"
             ]
+
+
+# --- G4: where the version kept is, after an export in the new frame ---------------------------------
+
+KEEP = {
+    "en": ("make a 10 second vertical video", "now make a square version for instagram, keep both",
+           "The 180x320 (9:16) version you asked to keep is the file exported before: "),
+    "zh": ("做一个10秒的竖屏视频", "再做一个方形的版本发朋友圈，两个版本都要留着",
+           "你要求保留的 180x320（9:16） 版本是之前导出的文件："),
+}  # fmt: skip
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_g4_a_square_export_says_where_the_vertical_file_kept_is(
+    rich: Client, tmp_path: Path, lang: str
+) -> None:
+    first, square, words = KEEP[lang]
+    await _photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": first})
+    vertical = await export_done(rich)
+    assert (vertical["width"], vertical["height"]) == (180, 320), vertical
+    out = await ask(rich, "generate", {"prompt": square})
+    assert out["status"] == "done" and out["timeline_changed"], out
+    saved = await export_done(rich)
+    assert (saved["width"], saved["height"]) == (180, 180), saved
+    assert words + str(vertical["path"]) in saved["reply"], saved["reply"]
+
+
+@pytest.mark.anyio
+async def test_g4_an_export_in_the_same_frame_names_no_kept_file(rich: Client, tmp_path: Path) -> None:
+    await _photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": "make a 10 second vertical video"})
+    await export_done(rich)
+    await ask(rich, "generate", {"prompt": "make it 8 seconds"})
+    saved = await export_done(rich)
+    assert "asked to keep" not in saved["reply"], saved["reply"]

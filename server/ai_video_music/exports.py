@@ -33,6 +33,7 @@ from .replies import (
     export_progress,
     file_before,
     file_lacks,
+    kept_versions,
     never_ran,
     not_as_asked,
     not_checked,
@@ -154,6 +155,11 @@ class Exports:
         missing = [*lacks.values(), *earlier]
         lines = [lack.line for lack in missing]
         out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
+        if rec.status is RenderState.DOWNLOADED:
+            # "…a square one, keep the vertical one": where the version kept is, after this file
+            renders = [r for r in self.s.store.project_renders(project.id, 20) if still_there(r)]
+            if kept := kept_versions(session, renders, rec, lang):
+                out.reply = "\n\n".join([out.reply, *kept])
         out.not_in_file = list(dict.fromkeys(item for lack in missing for item in lack.missing))  # as said
         later = [*moved_on, *([running_now] if running_now is not None else [])]
         if later:

@@ -1169,6 +1169,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not the one replaced",
         "；之前导出的文件{file}是更早的版本（{seconds} 秒，在之后的修改之前），不是被替换的这一版",
     ),
+    "export.version_kept": (
+        "The {before} version you asked to keep is the file exported before: {path} (this file is "
+        "the {found} one; a project holds one video).",
+        "你要求保留的 {before} 版本是之前导出的文件：{path}"
+        "（这个文件是 {found} 的版本；一个项目只有一个视频）。",
+    ),
     "version.older_file": (
         "The file {file} exported earlier is an older version ({seconds} s, from before later edits), "
         "not the one replaced.",

@@ -23,7 +23,7 @@ from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
-from .records import TurnState, UploadState
+from .records import RenderState, TurnState, UploadState
 from .router import Action, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
@@ -361,6 +361,46 @@ def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
             key = "version.replaced.saved"
         line = t(key, lang, before=frames[0], found=frames[1], file=file or "")
         lines.append(line if file else join_sentences([line, older_file(item, lang, alone=True)], lang))
+    return lines
+
+
+def kept_versions(
+    gens: Sequence[Generation], renders: Sequence[Render], rec: Render, lang: Lang
+) -> list[str]:
+    """An export in another frame than a version the user asked to keep ("make a square one,
+    keep the vertical one"): where that version's saved file is (play-test gap 4: the square
+    export said nothing of the vertical file kept). Found by the timeline the request replaced,
+    never by its frame alone (an older file of that frame is not the version kept)."""
+    lines: list[str] = []
+    shown_files: set[str] = set()
+    for gen in gens:
+        replaced = turn_facts(gen).get("replaced")
+        seen = turn_facts(gen).get("timeline")
+        before_fp = seen.get("before") if isinstance(seen, dict) else None
+        if not isinstance(replaced, list) or before_fp is None:
+            continue
+        for item in replaced:
+            old = item.get("before") if isinstance(item, dict) else None
+            if not isinstance(old, list) or len(old) < 3 or [rec.width, rec.height] == old[:2]:
+                continue
+            kept = next(
+                (
+                    r
+                    for r in renders
+                    if r.id != rec.id
+                    and r.draft_fp == before_fp
+                    and r.status is RenderState.DOWNLOADED
+                    and (r.local_path or r.output_url)
+                ),
+                None,
+            )
+            where = (kept.local_path or kept.output_url) if kept is not None else None
+            if where is None or where in shown_files:
+                continue
+            shown_files.add(where)
+            before = t("timeline.frame", lang, w=old[0], h=old[1], ratio=old[2])
+            found = f"{rec.width}x{rec.height}"
+            lines.append(t("export.version_kept", lang, before=before, path=where, found=found))
     return lines
 
 
