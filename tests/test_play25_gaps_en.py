@@ -8,6 +8,8 @@ G2. "a 10 s video from my photos with piano music": the length beside the upload
 G3. "the music is too quiet, make it 40%": the level said is the ask, checked as such, not "louder".
 G4. A square file exported after "a square one, keep the vertical one": the answer says where the
     vertical file kept is (the file saved of the timeline the request replaced).
+G8. A square version sent anyway (accept_cost) after a vertical one, with a square file of an older
+    cut saved: that file is never taken as the new square one, nor as an older cut of the vertical.
 G6. The credits answer's per-project line says the credits held for a request still running there
     (it said "“Video 1”: 50 (1)" while 50 more were held for the request running in it).
 G7. "change the music to something jazzy" and another track now: the swap is said as asked.
@@ -236,3 +238,42 @@ async def test_g4_an_export_in_the_same_frame_names_no_kept_file(rich: Client, t
     await ask(rich, "generate", {"prompt": "make it 8 seconds"})
     saved = await export_done(rich)
     assert "asked to keep" not in saved["reply"], saved["reply"]
+
+
+# --- G8: a second frame sent anyway, and a saved file of that frame from an older cut ------------------
+
+SECOND = {
+    "en": (
+        ("make a 10 second square video", "make it vertical 9:16 and 15 seconds",
+         "now make a square version for instagram, keep both"),
+        "is an older version of it",
+        "is a 180x180 (1:1) video of an older cut (10s), not the square version asked for now",
+    ),
+    "zh": (
+        ("做一个10秒的方形视频", "改成竖屏9:16，15秒", "再做一个方形的版本发朋友圈，两个版本都要留着"),
+        "是它更早的版本",
+        "是更早剪辑的 180x180（1:1） 视频（10秒），不是现在要的方形版本",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_g8_a_saved_file_of_the_second_frame_from_an_older_cut_is_never_the_new_one(
+    rich: Client, tmp_path: Path, lang: str
+) -> None:
+    (square, vertical, both), wrong, right = SECOND[lang]
+    await _photos(rich, tmp_path)
+    await ask(rich, "generate", {"prompt": square})
+    old = await export_done(rich)
+    assert (old["width"], old["height"]) == (180, 180), old
+    made = await ask(rich, "generate", {"prompt": vertical})
+    assert made["status"] == "done" and made["timeline_changed"], made
+    held = await ask(rich, "generate", {"prompt": both})
+    assert held["status"] == "needs_confirmation", held
+    name = Path(str(old["path"])).name
+    # the square file is no older cut of the vertical video it would replace, nor the square asked
+    assert wrong not in held["reply"] and right in held["reply"] and name in held["reply"], held["reply"]
+    sent = await ask(rich, "generate", {"prompt": both, "accept_cost": True})
+    assert sent["status"] == "done" and sent["timeline_changed"], sent
+    assert right in sent["reply"] and name in sent["reply"], sent["reply"]

@@ -1175,6 +1175,12 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "你要求保留的 {before} 版本是之前导出的文件：{path}"
         "（这个文件是 {found} 的版本；一个项目只有一个视频）。",
     ),
+    "version.new_frame_older": (
+        "The saved file {file} is a {frame} video of an older cut ({was}s), not the {shape} version "
+        "asked for now; only exporting that version gives a file of it.",
+        "已保存的文件{file}是更早剪辑的 {frame} 视频（{was}秒），"
+        "不是现在要的{shape}版本；只有导出那个版本才有它的文件。",
+    ),
     "version.older_file": (
         "The file {file} exported earlier is an older version ({seconds} s, from before later edits), "
         "not the one replaced.",

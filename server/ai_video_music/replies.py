@@ -360,7 +360,20 @@ def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
         else:
             key = "version.replaced.saved"
         line = t(key, lang, before=frames[0], found=frames[1], file=file or "")
-        lines.append(line if file else join_sentences([line, older_file(item, lang, alone=True)], lang))
+        line = line if file else join_sentences([line, older_file(item, lang, alone=True)], lang)
+        if item.get("new_older") and new[0] and new[1]:  # a saved file of the new frame, an older cut
+            seconds = item.get("new_older_s")
+            shape = t(f"asked.shape.{asked.shape_of(int(new[0]), int(new[1]))}", lang)
+            older = t(
+                "version.new_frame_older",
+                lang,
+                file=quote_list([str(item["new_older"])], lang),
+                frame=frames[1],
+                was=f"{seconds:g}" if isinstance(seconds, int | float) else "?",
+                shape=shape,
+            )
+            line = join_sentences([line, older], lang)
+        lines.append(line)
     return lines
 
 

@@ -783,6 +783,22 @@ class Turns:
             if item.get("file"):
                 item.pop("older", None)
                 item.pop("older_s", None)
+        # A saved file of the new frame from an older cut is no file of this version: said so,
+        # matched by the timeline, never by the frame alone (play-test gap 8).
+        after_fp = seen.get("after") if isinstance(seen, dict) else None
+        for item in replaced:
+            now = item.get("found") or [None, None]
+            for r in renders:  # newest first
+                if (
+                    r.status is RenderState.DOWNLOADED
+                    and r.local_path
+                    and [r.width, r.height] == list(now[:2])
+                ):
+                    if r.draft_fp != after_fp:
+                        item["new_older"] = Path(str(r.local_path)).name
+                        if r.duration_s is not None:
+                            item["new_older_s"] = r.duration_s
+                    break
         confirmed = "two_versions" in (facts.get("confirmed") or [])
         told = [item for item in replaced if confirmed or item.get("file")]
         for item in told:
