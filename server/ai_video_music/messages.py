@@ -1812,12 +1812,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} request(s) still running, not charged yet",
         "{n} 个请求仍在进行，尚未扣费",
     ),
+    "credits.session.project.running_held.one": (
+        "1 request still running, {held} credits held for it until it ends",
+        "1 个请求仍在进行，已为其预留 {held} 积分，结束时结算",
+    ),
     "credits.session.project.running_held": (
-        "{n} request(s) still running, {held} credits held for it until it ends",
+        "{n} requests still running, {held} credits held for them until they end",
         "{n} 个请求仍在进行，已为其预留 {held} 积分，结束时结算",
     ),
+    "credits.session.project.running_held_shared.one": (
+        "1 request still running, holding part of the {held} credits reserved for running jobs",
+        "1 个请求仍在进行，占用为运行中任务预留的 {held} 积分中的一部分",
+    ),
     "credits.session.project.running_held_shared": (
-        "{n} request(s) still running, holding part of the {held} credits reserved for running jobs",
+        "{n} requests still running, holding part of the {held} credits reserved for running jobs",
         "{n} 个请求仍在进行，占用为运行中任务预留的 {held} 积分中的一部分",
     ),
     "credits.session.project.unknown": ("{n} request(s) of unknown cost", "{n} 个请求花费未知"),

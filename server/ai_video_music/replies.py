@@ -1483,7 +1483,7 @@ def _running(p: Spent, lang: Lang, held: float, alone: bool) -> str:
     if held <= 0:
         return t("credits.session.project.running", lang, n=p.running)
     key = "credits.session.project.running_held" if alone else "credits.session.project.running_held_shared"
-    return t(key, lang, n=p.running, held=f"{held:g}")
+    return t(key + ".one" if p.running == 1 else key, lang, n=p.running, held=f"{held:g}")
 
 
 def project_spent(name: str, p: Spent, lang: Lang, held: float = 0.0, alone: bool = True) -> str:
