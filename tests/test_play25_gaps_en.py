@@ -10,6 +10,9 @@ G4. A square file exported after "a square one, keep the vertical one": the answ
     vertical file kept is (the file saved of the timeline the request replaced).
 G8. A square version sent anyway (accept_cost) after a vertical one, with a square file of an older
     cut saved: that file is never taken as the new square one, nor as an older cut of the vertical.
+G5. An export whose render began before a request that then landed in part: the file has none of
+    that request (not_in_file names it whole), never "earlier, … was not all done as asked" with
+    parts read off the timeline the request changed.
 G6. The credits answer's per-project line says the credits held for a request still running there
     (it said "“Video 1”: 50 (1)" while 50 more were held for the request running in it).
 G7. "change the music to something jazzy" and another track now: the swap is said as asked.
@@ -20,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import anyio
 import pytest
 from mcp import Client
 
@@ -174,7 +178,7 @@ HELD = {
     "en": (
         "make a 6 second video",
         "make it 8 seconds",
-        "“Video 1”: 50 (1), 1 request(s) still running, 50 credits held",
+        "“Video 1”: 50 (1), 1 request still running, 50 credits held",
     ),
     "zh": ("做一个6秒的视频", "改成8秒", "「视频 1」：50（1 个），1 个请求仍在进行，已为其预留 50 积分"),
 }
@@ -277,3 +281,44 @@ async def test_g8_a_saved_file_of_the_second_frame_from_an_older_cut_is_never_th
     sent = await ask(rich, "generate", {"prompt": both, "accept_cost": True})
     assert sent["status"] == "done" and sent["timeline_changed"], sent
     assert right in sent["reply"] and name in sent["reply"], sent["reply"]
+
+
+# --- G5: a request that landed in part while an export rendered ------------------------------------
+
+LATER = {
+    "en": (
+        "make a 10 second video",
+        "make it 8 seconds and put the beach photo first",
+        "not all done as asked",
+    ),
+    "zh": ("做一个10秒的视频", "改成8秒，把海滩那张放第一个", "没有完全照要求完成"),
+}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("lang", ["en", "zh"])
+async def test_g5_an_export_begun_before_a_request_landed_in_part_lacks_all_of_it(
+    settings: Settings, sim: Simulator, tmp_path: Path, lang: str
+) -> None:
+    first, later, wrong = LATER[lang]
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await _photos(client, tmp_path)
+        await ask(client, "generate", {"prompt": first})
+        saved: dict[str, dict[str, object]] = {}
+
+        async def export() -> None:
+            saved["out"] = await ask(client, "export")
+
+        with sim.hold("render", during_call=True) as gate:
+            async with anyio.create_task_group() as tg:
+                tg.start_soon(export)
+                assert await gate.entered()
+                edit = await ask(client, "generate", {"prompt": later})
+                # it landed in part: the length made, the order not
+                assert edit["timeline_changed"] and edit["as_asked"] and edit["not_as_asked"], edit
+                gate.release()
+        out = saved["out"]
+        assert out["status"] == "done" and out["duration_s"] == 10.0, out
+        assert out["not_in_file"] == [later], out["not_in_file"]
+        assert wrong not in str(out["reply"]), out["reply"]
