@@ -88,7 +88,9 @@ async def test_credits_count_a_running_request_as_running_and_name_the_one_proje
             assert working["status"] == "working"
             during = await ask(client, "credits")
             assert during["session_requests"] == 1 and during["session_credits_used"] is None
-            assert "1 request is still running, not charged yet" in during["reply"]
+            # the credits the balance holds for it are said, never "not charged yet" beside them
+            assert "1 request is still running" in during["reply"]
+            assert "50 credits held for it" in during["reply"], during["reply"]
             assert "0 requests" not in during["reply"] and "used 0 credits" not in during["reply"]
         await ask(client, "status")  # the answer, told
         after = await ask(client, "credits")

@@ -259,11 +259,12 @@ AS_ASKED = {
             "the frame is horizontal",
             "“Fresh Every Morning” is at the start",
             "the title “Fresh Every Morning” is on screen",
+            "the video uses “beach”, “city-lights”, “forest”",  # "these pictures", every one used
         ],
     ),
     "zh": (
         "把这些照片做成一个15秒的横屏视频，配温暖的原声音乐，开头放上标题「清晨新鲜」。",
-        ["时间线是 15 秒", "画面是横屏", "「清晨新鲜」在开头", "画面上有标题「清晨新鲜」"],
+        ["时间线是 15 秒", "画面是横屏", "「清晨新鲜」在开头", "画面上有标题「清晨新鲜」", "视频用了"],
     ),
 }
 

@@ -1479,6 +1479,9 @@ _BARE_LEVEL = re.compile(
     r"(?i)^\s*(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
     r"(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
+    # "the music is too quiet, make it 40%": the level the music is to have, said with no "to"
+    r"|(?i:^\s*(?:make|set|have|keep|put)\s+it\s+(?:" + _EN_ABOUT_WORD + r"\s*)?"
+    r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$)"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
     r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
@@ -1846,9 +1849,22 @@ _EN_NEW_MUSIC = re.compile(
     r"(?:music|song|soundtrack|bgm|track|tune)(?:\s+again)?(?:\s+(?:please|pls))?\s*[.!]*\s*$"
     r"|^\s*" + _EN_POLITE + r"(?:put|bring)\s+(?:the\s+|that\s+)(?!(?:background\s+)?(?:music|song|bgm)\b)"
     r"[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:music|song|soundtrack|bgm|track|tune)\s+back\b"
+    # "swap the music", "use a different song", "switch to some lofi music": another track, said
+    # without "for"/"to" (play-test gap 7: the swap that landed was never said as asked)
+    r"|^\s*" + _EN_POLITE + r"(?:swap|change|replace|switch)\s+(?:out\s+)?(?:the\s+|this\s+|that\s+)?"
+    r"(?:background\s+)?(?:music|song|soundtrack|bgm|track)(?:\s+out)?(?:\s+(?:please|pls))?\s*[.!]?\s*$"
+    r"|^\s*" + _EN_POLITE + r"(?:(?:use|pick|try|put\s+on|get|find|go\s+with)\s+)?(?:a\s+|some\s+)?"
+    r"(?:different|another|new|other)\s+(?:background\s+)?(?:music|song|soundtrack|bgm|track|tune)\b"
+    r"|^\s*" + _EN_POLITE + r"(?:switch|change|swap)\s+(?:it\s+|over\s+)?to\s+(?:some\s+|a\s+)?"
+    r"(?:[\w'-]+\s+){1,3}(?:music|song|soundtrack|bgm|track|tune)\b"
 )
 _ZH_NEW_MUSIC = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
+    # "换个音乐", "换首歌", "音乐换一首", "背景音乐换一下": another track, none named
+    r"|^(?:再|并|然后|请|麻烦|帮我)?(?:换个|换首|换一首|换一个|换一下|换掉|换换)(?:别的|其他的?|新的)?(?:背景)?"
+    r"(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"|^(?:再|并|然后|请|麻烦|帮我)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换个|换首|换一首|换一个|换一下|换掉|换换|换成别的|换别的)"
     # "音乐换回刚才那个lofi的", "配乐改回之前那首": a track used before, asked back (play24zh F6)
     r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换回|改回|换回到|改回到|恢复成|用回)\S"
 )
@@ -2093,9 +2109,33 @@ def _asides(text: str) -> str:
     return _ASIDE_OPENS.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "。", text)
 
 
+# "beach (backyard) first, then sunset", "put the beach (the backyard one) photo first",
+# "海滩（后院）那张放最前面": a note in brackets between a clip's word and the rest of its ask says
+# which clip, and asks nothing; read without it, the order is one clause again (a bracket parts
+# clauses).
+_NOTE = re.compile(
+    r"(?<=[\w\u2024])\s*[(（]\s*(?P<note>[^()（）\d%％\n]{1,30}?)\s*[)）]\s*(?=[\w\u4e00-\u9fff])"
+)
+
+
+def _notes(text: str) -> str:
+    """``text`` without a bracketed note on a word inside an ask (never inside a quote, never a
+    note that asks something itself: "(no music)")."""
+    inside = [m.span() for m in _QUOTED.finditer(text)]
+
+    def drop(m: re.Match[str]) -> str:
+        note = m.group("note")
+        if any(a < m.start() < b for a, b in inside) or len(note.split()) > 4 or _read(note) != Asked():
+            return m.group(0)
+        return " " if re.match(r"\s", m.group(0)) or re.search(r"\s$", m.group(0)) else ""
+
+    return _NOTE.sub(drop, text)
+
+
 def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
     """``gaps``: a space that parts Chinese clauses read as a comma (:func:`_zh_gaps`)."""
-    text = _asides(_zh_gaps(text) if gaps else text)
+    # (after the gaps: "日出那张(sunrise.jpg)放开头" names the file, read as its name first)
+    text = _asides(_notes(_zh_gaps(text) if gaps else text))
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
     return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
@@ -3040,6 +3080,17 @@ def same_music(asked: Asked, before: Timeline | None, after: Timeline) -> dict[s
     return None
 
 
+def music_swapped(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """Another track was asked for and the music after the turn is another one than before (by
+    name): the swap landed, a fact to say as asked (its style, if one was asked, is not judged here)."""
+    if not asked.new_music or before is None:
+        return None
+    names_before, names_after = _music_names(before), _music_names(after)
+    if names_before and names_after and names_after != names_before:
+        return {"kind": "music_swapped", "names": sorted(names_after)[:3], "was": sorted(names_before)[:3]}
+    return None
+
+
 def _music_names(tl: Timeline) -> frozenset[str]:
     return frozenset(seg.name for tr in tl.tracks if tr.kind == "audio" for seg in tr.segments if seg.name)
 
@@ -3159,6 +3210,16 @@ _SOME_OF_THEM = re.compile(
 )
 
 
+# What else a piece asks beside the uploads ("a 10 s video from my photos with piano music",
+# "用我的照片做一个10秒的视频"): a length, a frame or a level, and what follows "with"/"配", is
+# no word on how many of them (play25 gap 2: the "10" read as "some of them").
+_MEASURE = re.compile(
+    r"(?i)\d+(?:\.\d+)?\s*-?\s*(?:seconds?|secs?|s|minutes?|mins?|%|％|秒钟?|分钟|p)(?![A-Za-z])"
+    r"|\d{1,2}\s*[:：]\s*\d{1,2}|\d{3,4}\s*[x×*]\s*\d{3,4}|\b\d?k\b"
+)
+_MEDIA_JOINER = re.compile(r"(?i)\b(?:with|and|plus|then|set\s+to)\b|配上?|加上|然后|再加")
+
+
 def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], int]) -> list[str]:
     """The video track's clips, when the words ask for the user's uploads as a whole and every
     upload (all names known) is a clip there; else [] (play24zh F7)."""
@@ -3166,8 +3227,8 @@ def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], in
     if not names or total != len(names) or not speaks_of_own_media(prompt):
         return []
     pieces = re.split(r"[!?。！？;；\n，,]+|\.(?![A-Za-z0-9])", _QUOTED.sub(" ", _zh_gaps(prompt)))
-    asks = [p for p in pieces if speaks_of_own_media(p)]
-    if not asks or any(_SOME_OF_THEM.search(a) for a in asks):
+    asks = [a for p in pieces for a in _MEDIA_JOINER.split(p) if speaks_of_own_media(a)]
+    if not asks or any(_SOME_OF_THEM.search(_MEASURE.sub(" ", a)) for a in asks):
         return []
     clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
     on = [c for n in names for c in clips if _base(n) == _base(c) or _names_clip(n, c)]

@@ -33,7 +33,7 @@ from .router import Action, names_export, redo_kind_only, redo_names, route
 from .sanitize import cap
 from .shared import Shared
 from .store import Generation, Project
-from .timeline import fingerprint, read_timeline
+from .timeline import aspect_ratio, fingerprint, read_timeline
 from .turns import ago, prompt_key
 
 
@@ -484,12 +484,27 @@ class Consent:
         frame = t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
         shape = t(f"asked.shape.{stated.shape}", lang)
         text = t("two_versions", lang, frame=frame, shape=shape)
-        if saved:  # play22en F2: a file of an older cut is no copy of this one ("never exported" is false)
-            older = saved[0]  # newest first
-            length = f"{tl.duration_s:g}" if tl.duration_s else "?"
+        # A file of this frame is an older cut of this version (play22en F2: "never exported" is
+        # false); a file of another frame is no version of it at all, found by its frame, never
+        # only by being the newest (play-test gap 8).
+        length = f"{tl.duration_s:g}" if tl.duration_s else "?"
+        same = [r for r in saved if (r.width, r.height) == (tl.width, tl.height)]
+        if same:
+            older = same[0]  # newest first
             was = f"{older.duration_s:g}" if older.duration_s else "?"
             file = quote_list([Path(str(older.local_path)).name], lang)
             text = t("two_versions.older", lang, frame=frame, shape=shape, seconds=length, file=file, was=was)
+        # "a square version" beside a saved square file of an older cut: not the one asked for
+        for other in saved:
+            w, h = other.width, other.height
+            if not (w and h) or asked.shape_of(w, h) is not stated.shape:
+                continue
+            old = t("timeline.frame", lang, w=w, h=h, ratio=aspect_ratio(w, h))
+            was = f"{other.duration_s:g}" if other.duration_s else "?"
+            file = quote_list([Path(str(other.local_path)).name], lang)
+            older_new = t("version.new_frame_older", lang, file=file, frame=old, was=was, shape=shape)
+            text = join_sentences([text, older_new], lang)
+            break
         balance = await self.s.balance_or_none()
         return GenerateOutput(
             language=lang,

@@ -34,6 +34,7 @@ from .replies import (
     export_progress,
     file_before,
     file_lacks,
+    kept_versions,
     never_ran,
     not_as_asked,
     not_checked,
@@ -156,14 +157,19 @@ class Exports:
         moved_on, running_now = self._since_render(project, rec)
         if moved_on or running_now is not None:
             notes.append(file_before(moved_on, running_now, lang))
+        # Requests after this render began are said as such (the file has none of them), never
+        # judged as earlier requests "not all done as asked" against the timeline now (play-test
+        # gap 5: one that landed in part was said done in part, its missing part read off the
+        # timeline it changed).
+        after_render = {g.id for g in moved_on} | ({running_now.id} if running_now is not None else set())
         # Said before the file: an assistant must not offer it as the change the user asked for.
-        before = self._not_in_file(project, fp, pending)
+        before = [g for g in self._not_in_file(project, fp, pending) if g.id not in after_render]
         lacks = file_lacks(before, pending, lang, facts.timeline)
         session = [
             g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
         ]
         earlier = earlier_unchanged(
-            self._earlier(project, rec, {g.id for g in before}, pending, session),
+            self._earlier(project, rec, {g.id for g in before} | after_render, pending, session),
             lang,
             facts.timeline,
             session,
@@ -175,6 +181,11 @@ class Exports:
             # a request cut off that may still land is news to them: said as before
             lines = [*([cut_off.line] if cut_off else []), t("export.as_is", lang, items=" ".join(accepted))]
         out = await self._export_output(rec, project, facts.view(lang), lang, [*notes, *lines])
+        if rec.status is RenderState.DOWNLOADED:
+            # "…a square one, keep the vertical one": where the version kept is, after this file
+            renders = [r for r in self.s.store.project_renders(project.id, 20) if still_there(r)]
+            if kept := kept_versions(session, renders, rec, lang):
+                out.reply = "\n\n".join([out.reply, *kept])
         out.not_in_file = list(dict.fromkeys(item for lack in missing for item in lack.missing))  # as said
         later = [*moved_on, *([running_now] if running_now is not None else [])]
         if later:

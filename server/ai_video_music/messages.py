@@ -1197,6 +1197,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "not the one replaced",
         "；之前导出的文件{file}是更早的版本（{seconds} 秒，在之后的修改之前），不是被替换的这一版",
     ),
+    "export.version_kept": (
+        "The {before} version you asked to keep is the file exported before: {path} (this file is "
+        "the {found} one; a project holds one video).",
+        "你要求保留的 {before} 版本是之前导出的文件：{path}"
+        "（这个文件是 {found} 的版本；一个项目只有一个视频）。",
+    ),
+    "version.new_frame_older": (
+        "The saved file {file} is a {frame} video of an older cut ({was}s), not the {shape} version "
+        "asked for now; only exporting that version gives a file of it.",
+        "已保存的文件{file}是更早剪辑的 {frame} 视频（{was}秒），"
+        "不是现在要的{shape}版本；只有导出那个版本才有它的文件。",
+    ),
     "version.older_file": (
         "The file {file} exported earlier is an older version ({seconds} s, from before later edits), "
         "not the one replaced.",
@@ -1265,6 +1277,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "asked.met.music_style": ("the music is {names}", "音乐是{names}"),
     "asked.met.music_kept": ("the music {names} is still there", "音乐{names}仍在"),
+    "asked.met.music_swapped": (
+        "the music is another track than before: {names} (was {was})",
+        "音乐换成了另一首：{names}（原来是{was}）",
+    ),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),
@@ -1846,6 +1862,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{n} request(s) still running, not charged yet",
         "{n} 个请求仍在进行，尚未扣费",
     ),
+    "credits.session.project.running_held.one": (
+        "1 request still running, {held} credits held for it until it ends",
+        "1 个请求仍在进行，已为其预留 {held} 积分，结束时结算",
+    ),
+    "credits.session.project.running_held": (
+        "{n} requests still running, {held} credits held for them until they end",
+        "{n} 个请求仍在进行，已为其预留 {held} 积分，结束时结算",
+    ),
+    "credits.session.project.running_held_shared.one": (
+        "1 request still running, holding part of the {held} credits reserved for running jobs",
+        "1 个请求仍在进行，占用为运行中任务预留的 {held} 积分中的一部分",
+    ),
+    "credits.session.project.running_held_shared": (
+        "{n} requests still running, holding part of the {held} credits reserved for running jobs",
+        "{n} 个请求仍在进行，占用为运行中任务预留的 {held} 积分中的一部分",
+    ),
     "credits.session.project.unknown": ("{n} request(s) of unknown cost", "{n} 个请求花费未知"),
     "credits.session.project.join": (", ", "，"),
     "credits.session.by_project": ("By project: {items}.", "按项目：{items}。"),
@@ -1879,6 +1911,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "credits.session.running": (
         "{n} requests are still running, not charged yet: their cost is known once they finish.",
         "{n} 个请求仍在进行中，尚未扣费：完成后才能知道花费。",
+    ),
+    "credits.session.running_held.one": (
+        "1 request is still running: its cost is settled from the credits held once it finishes.",
+        "1 个请求仍在进行中：完成后从预留的积分中结算花费。",
+    ),
+    "credits.session.running_held": (
+        "{n} requests are still running: their cost is settled from the credits held once they finish.",
+        "{n} 个请求仍在进行中：完成后从预留的积分中结算花费。",
     ),
     "credits.session.none": (
         "No request in this conversation has been sent yet, so none has cost anything.",

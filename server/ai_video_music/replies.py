@@ -23,7 +23,7 @@ from .asked import only_questions
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
-from .records import TurnState, UploadState
+from .records import RenderState, TurnState, UploadState
 from .router import Action, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
@@ -386,7 +386,60 @@ def replaced_lines(gen: Generation, lang: Lang) -> list[str]:
         else:
             key = "version.replaced.saved"
         line = t(key, lang, before=frames[0], found=frames[1], file=file or "")
-        lines.append(line if file else join_sentences([line, older_file(item, lang, alone=True)], lang))
+        line = line if file else join_sentences([line, older_file(item, lang, alone=True)], lang)
+        if item.get("new_older") and new[0] and new[1]:  # a saved file of the new frame, an older cut
+            seconds = item.get("new_older_s")
+            shape = t(f"asked.shape.{asked.shape_of(int(new[0]), int(new[1]))}", lang)
+            older = t(
+                "version.new_frame_older",
+                lang,
+                file=quote_list([str(item["new_older"])], lang),
+                frame=frames[1],
+                was=f"{seconds:g}" if isinstance(seconds, int | float) else "?",
+                shape=shape,
+            )
+            line = join_sentences([line, older], lang)
+        lines.append(line)
+    return lines
+
+
+def kept_versions(
+    gens: Sequence[Generation], renders: Sequence[Render], rec: Render, lang: Lang
+) -> list[str]:
+    """An export in another frame than a version the user asked to keep ("make a square one,
+    keep the vertical one"): where that version's saved file is (play-test gap 4: the square
+    export said nothing of the vertical file kept). Found by the timeline the request replaced,
+    never by its frame alone (an older file of that frame is not the version kept)."""
+    lines: list[str] = []
+    shown_files: set[str] = set()
+    for gen in gens:
+        replaced = turn_facts(gen).get("replaced")
+        seen = turn_facts(gen).get("timeline")
+        before_fp = seen.get("before") if isinstance(seen, dict) else None
+        if not isinstance(replaced, list) or before_fp is None:
+            continue
+        for item in replaced:
+            old = item.get("before") if isinstance(item, dict) else None
+            if not isinstance(old, list) or len(old) < 3 or [rec.width, rec.height] == old[:2]:
+                continue
+            kept = next(
+                (
+                    r
+                    for r in renders
+                    if r.id != rec.id
+                    and r.draft_fp == before_fp
+                    and r.status is RenderState.DOWNLOADED
+                    and (r.local_path or r.output_url)
+                ),
+                None,
+            )
+            where = (kept.local_path or kept.output_url) if kept is not None else None
+            if where is None or where in shown_files:
+                continue
+            shown_files.add(where)
+            before = t("timeline.frame", lang, w=old[0], h=old[1], ratio=old[2])
+            found = f"{rec.width}x{rec.height}"
+            lines.append(t("export.version_kept", lang, before=before, path=where, found=found))
     return lines
 
 
@@ -505,6 +558,12 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "music_kept":
             names = [str(n) for n in item.get("names") or []]
             items.append(t("asked.met.music_kept", lang, names=quote_list(names, lang)))
+        elif kind == "music_swapped":
+            names = [str(n) for n in item.get("names") or []]
+            was = [str(n) for n in item.get("was") or []]
+            items.append(
+                t("asked.met.music_swapped", lang, names=quote_list(names, lang), was=quote_list(was, lang))
+            )
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))
@@ -1489,10 +1548,11 @@ def status_steps(
 # --- credits ---------------------------------------------------------------------------------
 
 
-def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) -> str:
+def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang, held: float = 0.0) -> str:
     """What this conversation's requests cost: how many were sent (as ``session_requests``), the
     sum of their own costs, the joint figure of those that ran at once (each group once), per
-    project when several, and plainly which costs are not known (yet)."""
+    project when several, and plainly which costs are not known (yet). ``held``: the credits the
+    balance reserves for running jobs now, said beside the project whose request runs."""
     requests = total.counted + total.shared + total.unknown + total.running + total.grouped + total.pending
     if not requests:
         return t("credits.session.none", lang)
@@ -1523,7 +1583,8 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
     if by_project and len(parts):  # which project spent it, also when it is only one
         # "; " between projects: the names in one project's "shared with" list are joined by ", "
         # (play22en F12: one separator for both read as one project shared with all the rest).
-        items = t("asked.sep", lang).join(project_spent(name, p, lang) for name, p in by_project)
+        alone = sum(1 for _, p in by_project if p.running) == 1
+        items = t("asked.sep", lang).join(project_spent(name, p, lang, held, alone) for name, p in by_project)
         parts.append(t("credits.session.by_project", lang, items=items))
     if total.shared:
         parts.append(t("credits.session.shared", lang, n=total.shared, joint=f"{total.joint:g}"))
@@ -1534,21 +1595,39 @@ def spent_text(total: Spent, by_project: list[tuple[str, Spent]], lang: Lang) ->
         key = "credits.session.unknown.one" if total.unknown == 1 else "credits.session.unknown"
         parts.append(t(key, lang, n=total.unknown))
     if total.running:
-        key = "credits.session.running.one" if total.running == 1 else "credits.session.running"
-        parts.append(t(key, lang, n=total.running))
+        # credits held for it: never also "not charged yet" beside the amount held (gap 6)
+        key = "credits.session.running_held" if held > 0 else "credits.session.running"
+        parts.append(t(key + ".one" if total.running == 1 else key, lang, n=total.running))
     return join_sentences(parts, lang)
 
 
-def project_spent(name: str, p: Spent, lang: Lang) -> str:
+def _running(p: Spent, lang: Lang, held: float, alone: bool) -> str:
+    """A project's requests still running, with the credits the balance holds for them (play-test
+    gap 6: "50 (1)" said nothing of the 50 held for the request still running there)."""
+    if held <= 0:
+        return t("credits.session.project.running", lang, n=p.running)
+    key = "credits.session.project.running_held" if alone else "credits.session.project.running_held_shared"
+    return t(key + ".one" if p.running == 1 else key, lang, n=p.running, held=f"{held:g}")
+
+
+def project_spent(name: str, p: Spent, lang: Lang, held: float = 0.0, alone: bool = True) -> str:
     """One project's part: its requests' own costs, and those whose cost is shared with another
-    project's (never "0 (0)", which reads as free: play19en F4)."""
+    project's (never "0 (0)", which reads as free: play19en F4); its requests still running, with
+    the credits ``held`` for running jobs (``alone``: no other project's request runs)."""
+    line = _project_spent(name, p, lang, held, alone)
+    if p.running and (p.counted or p.grouped + p.pending + p.shared):
+        line = t("credits.session.project.join", lang).join([line, _running(p, lang, held, alone)])
+    return line
+
+
+def _project_spent(name: str, p: Spent, lang: Lang, held: float, alone: bool) -> str:
     own = t("credits.session.project", lang, name=name, used=f"{p.used:g}", n=p.counted)
     shared = p.grouped + p.pending + p.shared
     if not p.counted and not shared and (p.running or p.unknown):
         # nothing of it charged or known yet: never "0 (0)" (play23en F7: a first request running)
         said = []
         if p.running:
-            said.append(t("credits.session.project.running", lang, n=p.running))
+            said.append(_running(p, lang, held, alone))
         if p.unknown:
             said.append(t("credits.session.project.unknown", lang, n=p.unknown))
         return t(

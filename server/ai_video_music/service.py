@@ -595,7 +595,7 @@ class VideoService:
                 c.available,
                 c.frozen,
                 total,
-                spent_text(whole, by_project, lang),
+                spent_text(whole, by_project, lang, c.frozen),
                 s.more_credits(lang) if low else None,
                 lang,
                 added=(added, ago(seen[1]).render(lang)) if seen is not None and added >= 1 else None,

@@ -155,6 +155,9 @@ def compare(
             same = asked.same_music(stated, before_tl, after_tl)
             if same is not None:
                 unmet.append(same)
+            # "change the music to something jazzy" and another track now: the swap is said as
+            # asked (play-test gap 7: no line said it had landed); a style asked stays unchecked.
+            swapped = asked.music_swapped(stated, before_tl, after_tl)
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
@@ -217,6 +220,8 @@ def compare(
             # as done ("a bit brighter" is nowhere on a timeline).
             if named := unchecked.music_named(prompt, after_tl):
                 facts.setdefault("as_asked", []).append({"kind": "music_style", "names": named[:3]})
+            elif swapped is not None:  # a track named by its style already says it is the new one
+                facts.setdefault("as_asked", []).append(swapped)
             # "calm acoustic guitar music" and the track is "Calm Piano": plainly another instrument
             if other := unchecked.music_other(prompt, after_tl):
                 facts.setdefault("not_as_asked", []).extend(other)
@@ -246,6 +251,7 @@ def compare(
                     ("title", kept),
                     ("frame", frame),
                     ("music", same),
+                    ("music_swap", swapped),
                     ("uses", stated.uses and clips_judged),
                     ("title_at", placed),
                     ("keep_text", stays),
@@ -829,6 +835,22 @@ class Turns:
             if item.get("file"):
                 item.pop("older", None)
                 item.pop("older_s", None)
+        # A saved file of the new frame from an older cut is no file of this version: said so,
+        # matched by the timeline, never by the frame alone (play-test gap 8).
+        after_fp = seen.get("after") if isinstance(seen, dict) else None
+        for item in replaced:
+            now = item.get("found") or [None, None]
+            for r in renders:  # newest first
+                if (
+                    r.status is RenderState.DOWNLOADED
+                    and r.local_path
+                    and [r.width, r.height] == list(now[:2])
+                ):
+                    if r.draft_fp != after_fp:
+                        item["new_older"] = Path(str(r.local_path)).name
+                        if r.duration_s is not None:
+                            item["new_older_s"] = r.duration_s
+                    break
         confirmed = "two_versions" in (facts.get("confirmed") or [])
         told = [item for item in replaced if confirmed or item.get("file")]
         for item in told:

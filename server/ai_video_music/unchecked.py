@@ -475,6 +475,14 @@ def _only_about(ask: str, words: re.Pattern[str], punctuation: str = " ,.!，。
     return bool(words.search(ask)) and not _GENERIC.sub(" ", words.sub(" ", ask)).strip(punctuation)
 
 
+# Words that ask for another track and say nothing of which ("use a different song", "换一首音乐").
+_SWAP_WORDS = re.compile(
+    r"(?i)\b(?:change|swap|switch|replace|use|pick|try|put|different|another|new|other|else|something"
+    r"|track|song|tune|music|bgm|soundtrack|background|one|the|a|an|to|for|with|out|it|please|pls|some)\b"
+    r"|换个|换首|换一首|换一个|换掉|换成?|改成|别的|其他|另一首|另外一首|另一个|一首|背景|音乐|配乐|歌曲?|吧|一下|新的|把|将|的"
+)
+
+
 def _checked(
     ask: str,
     tl: Timeline,
@@ -521,6 +529,8 @@ def _checked(
     if stated.new_music and replace(stated, new_music=False) == Asked():
         # "change the music to upbeat electronic": another track is checked, its style is not;
         # "music": the same track as before (judged on the change), not as asked
+        if "music_swap" in judged and not _SWAP_WORDS.sub(" ", ask).strip(" ,.!，。！"):
+            return True  # "swap the music", "换个音乐": another track is all it asks, and it is
         return "music" in judged or _music_met(ask, tl) or bool(music_other(ask, tl))
     if stated != Asked():
         return True
