@@ -1464,6 +1464,58 @@ def _keep_frame(sentences: list[str]) -> bool:
     )
 
 
+# "a vertical version", "a square one for insta", "a wide cut": a frame's version, wherever the
+# clause puts it ("can u also do …", "can i get …"); read only beside a keep, never on its own.
+_EN_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
+    (Shape.SQUARE, r"square|1\s*:\s*1"),
+    (Shape.HORIZONTAL, r"horizontal|landscape|wide-?screen|wide|16\s*:\s*9"),
+)
+_ZH_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"竖屏|竖版|9\s*[:：]\s*16"),
+    (Shape.SQUARE, r"正方形|方形|1\s*[:：]\s*1"),
+    (Shape.HORIZONTAL, r"横屏|横版|16\s*[:：]\s*9"),
+)
+_EN_FRAME_VERSION = re.compile(
+    r"(?i)\b(?:a|an|one|another)\s+(?:(?:new|second|separate|short|quick)\s+)?(?P<shape>"
+    + "|".join(words for _, words in _EN_SHAPES_FOR_KEEP)
+    + r")\s+(?:one|version|video|vid|cut|format|edit|copy)\b"
+)
+_ZH_FRAME_VERSION = re.compile(
+    r"(?:做|出|来|要|弄)(?:一个|一版|个|版)?(?P<shape>"
+    + "|".join(words for _, words in _ZH_SHAPES_FOR_KEEP)
+    + r")(?:的)?(?:版本|版|视频)"
+)
+
+
+def second_frame(prompt: str) -> Shape | None:
+    """The frame of a second version asked beside a keep ("can u also do a vertical version for
+    shorts? but keep the wide one too"): the shape read, else a frame's version named in a clause
+    that is no keep. None without a keep, or with several frames (play26en F7: polite forms the
+    shape reader leaves unread replaced the only copy of the first and cost 50)."""
+    stated = read(prompt)
+    if not stated.keep_frame:
+        return None
+    if stated.shape is not None:
+        return stated.shape
+    found: set[Shape] = set()
+    text = _QUOTED.sub(" ", prompt)
+    for sentence in _SENTENCE.findall(text):
+        for clause in _clauses(sentence):
+            if _EN_KEEP_FRAME.match(clause) or _ZH_KEEP_FRAME.match(clause):
+                continue
+            for m in (*_EN_FRAME_VERSION.finditer(clause), *_ZH_FRAME_VERSION.finditer(clause)):
+                found.add(_frame_word_shape(m.group("shape")))
+    return found.pop() if len(found) == 1 else None
+
+
+def _frame_word_shape(word: str) -> Shape:
+    for shape, words in (*_EN_SHAPES_FOR_KEEP, *_ZH_SHAPES_FOR_KEEP):
+        if re.fullmatch(words, word, re.IGNORECASE):
+            return shape
+    return Shape.HORIZONTAL  # (unreachable: every word above is one of the shapes)
+
+
 def frame_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
     """The video as it was asked to stay beside a new one ("keep the wide one"), judged on the
     change: the frame before against the one after (a project holds one video). ``met`` says

@@ -1,0 +1,83 @@
+"""Play-test 26 (English, "Dana", a coffee cart; casual, typos): requests that were sent and
+charged, or acted on, though the user asked for nothing of the kind.
+
+F7. "can u also do a vertical version for shorts? but keep the wide one too" (never exported) was
+    sent and replaced the wide video: a second frame asked in everyday words ("can u also do a
+    vertical version", "can i get a vertical one for stories") beside a keep is held, as
+    "a square version, but keep the wide one" is.
+F9. "dont export the night brew one yet, i still wanna fix the title on it later": the hold and
+    the user's own plan for later; nothing to send (it cost 50 credits for "Which title?").
+F18. "what other songs can i pick from? just curious, dont change anything" was sent as an edit
+    and the music was swapped: a question beside "don't change anything" is held like any other.
+F21. "export the beach one" exported the current video ("Happy Bday Mom"): a video named by what
+    it shows is the one exported, and the answer says which.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music import asked
+from ai_video_music.asked import Shape
+from ai_video_music.simulator import Simulator
+
+from .conftest import ask, photo_files, requests_to
+
+# --- F7: a second frame asked in everyday words, the first kept -------------------------------------
+
+SECOND_FRAMES = [
+    ("can u also do a vertical version for shorts? but keep the wide one too", Shape.VERTICAL),
+    ("can i get a vertical one for stories but keep the square one as well", Shape.VERTICAL),
+    ("could you do a square version for insta, and keep the wide one", Shape.SQUARE),
+    ("can we have a wide one for youtube too? keep the vertical one as well", Shape.HORIZONTAL),
+]
+
+
+@pytest.mark.parametrize(("prompt", "shape"), SECOND_FRAMES)
+def test_f7_a_second_frame_asked_politely_beside_a_keep_is_read(prompt: str, shape: Shape) -> None:
+    assert asked.second_frame(prompt) is shape
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "keep the wide one too",  # a keep alone: no second frame asked
+        "make the title bigger, keep the wide one",
+        "can u also do a vertical version for shorts?",  # no keep: sent as an edit, judged after
+    ],
+)
+def test_f7_no_second_frame_without_both_asks(prompt: str) -> None:
+    assert asked.second_frame(prompt) is None
+
+
+async def _made(rich: Client, tmp_path: Path, prompt: str) -> dict[str, object]:
+    await ask(
+        rich, "upload", {"files": photo_files(tmp_path, "beach.jpg", "sunrise.jpg"), "new_project": True}
+    )
+    made = await ask(rich, "generate", {"prompt": prompt})
+    assert made["status"] == "done", made
+    return made
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("first", "prompt"),
+    [
+        ("make a 6 second horizontal video", SECOND_FRAMES[0][0]),
+        ("make a 10 second square video", SECOND_FRAMES[1][0]),
+    ],
+)
+async def test_f7_a_second_frame_beside_a_keep_is_held_unsent_and_free(
+    rich: Client, sim: Simulator, tmp_path: Path, first: str, prompt: str
+) -> None:
+    await _made(rich, tmp_path, first)
+    sent = len(requests_to(sim, "run_sse"))
+    left = (await ask(rich, "credits"))["available"]
+    out = await ask(rich, "generate", {"prompt": prompt})
+    assert out["status"] == "needs_confirmation", out
+    assert "never exported" in out["reply"], out["reply"]
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+    assert (await ask(rich, "credits"))["available"] == left, "nothing was charged"
