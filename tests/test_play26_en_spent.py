@@ -22,6 +22,7 @@ from mcp import Client
 
 from ai_video_music import asked
 from ai_video_music.asked import Shape
+from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 
 from .conftest import ask, photo_files, requests_to
@@ -81,3 +82,41 @@ async def test_f7_a_second_frame_beside_a_keep_is_held_unsent_and_free(
     assert "never exported" in out["reply"], out["reply"]
     assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
     assert (await ask(rich, "credits"))["available"] == left, "nothing was charged"
+
+
+# --- F9: a hold beside the user's own plan for later ------------------------------------------------
+
+HOLDS_WITH_A_PLAN = [
+    "dont export the night brew one yet, i still wanna fix the title on it later",
+    "don't export yet, i want to change the music later",
+    "hold off on exporting, i need to redo the title tomorrow",
+    "dont render it yet i still wanna tweak the ending later",
+]
+
+
+@pytest.mark.parametrize("prompt", HOLDS_WITH_A_PLAN)
+def test_f9_a_hold_beside_a_plan_for_later_is_only_a_hold(prompt: str) -> None:
+    decision = route(prompt)
+    assert decision.only_held and Action.EXPORT in decision.held_back, decision
+    assert decision.aside == (), decision  # the plan is why it is held: not quoted as unsent
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "dont export yet, fix the title first",  # an edit asked now
+        "i want to fix the title",  # no "later": a wish for now
+        "don't export yet, change the music to piano",
+    ],
+)
+def test_f9_an_edit_asked_now_beside_a_hold_is_still_sent(prompt: str) -> None:
+    assert route(prompt).action is Action.AGENT
+
+
+@pytest.mark.anyio
+async def test_f9_the_hold_with_a_plan_is_answered_free(rich: Client, sim: Simulator, tmp_path: Path) -> None:
+    await _made(rich, tmp_path, "make a 6 second video with the title 'Night Brew'")
+    sent = len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": HOLDS_WITH_A_PLAN[0]})
+    assert out["action"] == "held" and out["status"] == "done", out
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"

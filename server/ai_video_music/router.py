@@ -666,8 +666,11 @@ _OWN_PLAN = _rx(
     r"^(?:(?:and|but|so|ok|okay|because|cause|cuz|coz|since|as|maybe|perhaps)\s+)*(?:i|we)"
     r"(?:(?:\s+(?:still|probably|also|just|maybe|perhaps))*\s+(?:might|may|could)(?![a-z])"
     r"|(?:'ll|\s+will|'m going to|\s+am going to|'m gonna|'re going to|\s+are going to|\s+plan to"
-    r"|'m planning to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight|at some point"
-    r"|another time|next week|myself)[\s!.~]*$))"
+    r"|'m planning to"
+    # "i still wanna fix the title on it later" (play26en F9: beside a hold it was sent, 50 credits)
+    r"|(?:\s+(?:still|also|just|really|probably))*\s+(?:want to|wanna|need to|have to|gotta|got to"
+    r"|would like to)|'d like to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight"
+    r"|at some point|another time|next week|myself)[\s!.~]*$))"
     r"|^(?:[^，,。你]{0,8}?)(?:我|我们)(?:[^，,。你]{0,6}?)(?:可能|也许|或许|说不定|大概|(?:回头|之后|以后|晚点"
     r"|待会儿?|等会儿?|过两天|明天|改天|到时候?)[^，,。你]{0,3}?(?:再|还))(?![^，,。]*(?:你|帮|请|麻烦))"
 )
