@@ -120,3 +120,38 @@ async def test_f9_the_hold_with_a_plan_is_answered_free(rich: Client, sim: Simul
     out = await ask(rich, "generate", {"prompt": HOLDS_WITH_A_PLAN[0]})
     assert out["action"] == "held" and out["status"] == "done", out
     assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+
+
+# --- F18: a question beside "don't change anything" ---------------------------------------------------
+
+CURIOUS = [
+    "what other songs can i pick from? just curious, dont change anything",
+    "which music can i choose from? don't change anything",
+    "what songs do you have? just asking, do not change anything yet",
+    "有哪些音乐可以选？先别改任何东西",
+]
+
+
+@pytest.mark.parametrize("prompt", CURIOUS)
+def test_f18_a_question_beside_dont_change_anything_is_asked_first(prompt: str) -> None:
+    assert route(prompt).action is Action.ASK
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "make the music louder, dont change anything else",
+        "swap the song for something jazzy but don't change anything else",
+    ],
+)
+def test_f18_dont_change_anything_else_beside_an_edit_still_sends_it(prompt: str) -> None:
+    assert route(prompt).action is Action.AGENT
+
+
+@pytest.mark.anyio
+async def test_f18_the_song_question_is_held_unsent(rich: Client, sim: Simulator, tmp_path: Path) -> None:
+    await _made(rich, tmp_path, "make a 6 second video")
+    sent = len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": CURIOUS[0]})
+    assert out["status"] == "needs_confirmation" and out["action"] == "ask", out
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"

@@ -89,6 +89,8 @@ class Asked:
     # "keep the Before one", "keep the Fall Collection title": a text the timeline had before the
     # request, named unquoted, asked to stay; judged on the change (play22en F9).
     keep_text: tuple[str, ...] = ()
+    # "just curious, dont change anything": nothing asked to change (judged on the change).
+    no_change: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -2328,7 +2330,30 @@ def _read(prompt: str) -> Asked:
         # a quoted text placed is judged as such ("put the 'X' title at the end")
         title_at=None if _text_at(prompt) else _title_at(sentences),
         keep_text=_keep_text(sentences),
+        no_change=any(NO_CHANGE.match(c) for sentence in sentences for c in _clauses(sentence)),
     )
+
+
+# Nothing to change at all ("dont change anything", "no changes yet", "先别改任何东西"): judged on the
+# change (play26en F18: beside a question it was sent, and the music swapped unsaid). Never
+# "anything else", a limit beside an edit. The router reads the same words as asking no edit.
+NO_CHANGE_WORDS = (
+    r"^(?:(?:so|ok|okay|but|and|please|pls|just)\s+)*(?:(?:don['’]?t|do not|no need to)"
+    r"\s+(?:change|touch|edit|modify|alter)\s+(?:anything|a thing|any of it|the video|it)"
+    r"|no changes?|leave (?:everything|it all) (?:as it is|as is|alone))(?: (?:at all|yet|for now|now|please"
+    r"|pls|thanks|ok|okay))*[\s!.~]*$"
+    "|^(?:先|暂时|现在)?(?:什么都|啥都|任何东西都|都)?(?:别|不要|先别|不用)(?:改|动)(?:任何东西|任何地方|任何内容|什么)?"
+    "(?:了|啊|哦|哈)?$"
+)
+NO_CHANGE = re.compile("(?i)" + NO_CHANGE_WORDS)
+
+
+def nothing_changed(prompt: str, asked: Asked, changed: bool | None) -> dict[str, Any] | None:
+    """ "Don't change anything" beside no other ask (a question, "just curious"), judged on the
+    change: ``met`` when the timeline is as it was. None where the words ask something besides."""
+    if not asked.no_change or changed is None or dataclasses.replace(asked, no_change=False) != Asked():
+        return None
+    return {"kind": "no_change", "met": not changed}
 
 
 def shape_of(width: int, height: int) -> Shape:

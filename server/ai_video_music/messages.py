@@ -1144,6 +1144,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} last, but another clip ends the video",
         "要求把{name}放在最后，但视频结尾是另一段",
     ),
+    "asked.no_change": (
+        "the request asked to change nothing, but the timeline changed",
+        "请求说什么都不要改，但时间线被改动了",
+    ),
     "asked.version_replaced": (
         "the request asked to keep the {before} version, but it was replaced by {found}: a project "
         "holds one video, and the {before} one was never exported",
@@ -1249,6 +1253,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
     "asked.met.frame_kept": ("the frame is still {frame}", "画面仍是 {frame}"),
+    "asked.met.no_change": ("nothing on the timeline changed", "时间线没有任何改动"),
     "asked.met.sequence": ("the clips run {found}", "片段顺序是{found}"),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",

@@ -292,6 +292,8 @@ _IDLE = _rx(
         "wow", "hmm+", "haha+", "lol", "lol ok", "ok", "okay", "perfect", "wait", "hi", "hello", "hey",
         "hold on(?: a (?:sec|second|moment|minute))?", "not now", "later", "one (?:sec|second|moment)",
         "ugh", "oh", "ah", "argh", "meh", "oops",
+        # said beside a question: why they ask, no request (play26en F18)
+        "(?:just |only )?(?:curious|asking|wondering)(?: (?:tho|though|really|that's all))?",
     )
     + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
     + r")[\s!~]*$"
@@ -391,11 +393,15 @@ _PLACE_TAIL = _rx(
     r"(?<![a-z])(?:first|last|at the (?:very )?(?:start|end|beginning)|to the (?:start|end))[.!]*$"
     r"|(?:放|排|挪|移|在|到)(?:到|在)?(?:最后(?:一个|一张)?|第一(?:个|张)?|最前面?|开头|结尾)[。！!]*$"
 )
+_NO_CHANGE = "|" + asked.NO_CHANGE_WORDS  # "dont change anything": no edit asked
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
 _RETRACT = _rx(
     r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
     r"|^(?:scrap|ditch|drop|trash|forget) (?:this|that|it)(?: one)?$"
     r"|^(?:just )?(?:leave|keep) (?:the |my |it|this|that)[\w ]*?(?:as it is|as is|alone|unchanged)$"
+    # "just curious, dont change anything" (play26en F18: beside a question it was sent as an
+    # edit, and the music was swapped): no change asked, never "anything else" (a limit on an edit)
+    + _NO_CHANGE
     + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
 )
 # 别 as "don't", not inside a word ("告别老房子" is a farewell, "别的" other, "特别" special).
