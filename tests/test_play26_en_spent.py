@@ -155,3 +155,56 @@ async def test_f18_the_song_question_is_held_unsent(rich: Client, sim: Simulator
     out = await ask(rich, "generate", {"prompt": CURIOUS[0]})
     assert out["status"] == "needs_confirmation" and out["action"] == "ask", out
     assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+
+
+# --- F21: an export naming another video by what it shows -------------------------------------------
+
+
+@pytest.mark.anyio
+async def test_f21_export_the_beach_one_exports_the_beach_video(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    beach_dir, mom_dir = tmp_path / "beach", tmp_path / "mom"
+    beach_dir.mkdir()
+    mom_dir.mkdir()
+    await ask(
+        rich, "upload", {"files": photo_files(beach_dir, "beach.jpg", "sunrise.jpg"), "new_project": True}
+    )
+    made = await ask(rich, "generate", {"prompt": "make a 6 second video with the title 'Salt & Sun'"})
+    assert made["status"] == "done", made
+    beach = made["project"]["name"]
+    await ask(
+        rich, "upload", {"files": photo_files(mom_dir, "mom-cake.jpg", "mom-garden.jpg"), "new_project": True}
+    )
+    made = await ask(rich, "generate", {"prompt": "make a 10 second video with the title 'Happy Bday Mom!'"})
+    assert made["status"] == "done", made
+    mom = made["project"]["name"]
+    assert mom != beach
+    out = await ask(rich, "generate", {"prompt": "export the beach one"})
+    assert out["action"] == "export", out
+    assert f"“{beach}”" in out["reply"], out["reply"]  # the answer names the video exported
+    for _ in range(40):
+        if out["status"] == "done":
+            break
+        out = await ask(rich, "export")
+    saved = Path(str(out.get("path") or out["reply"].split("Your video is saved: ")[1].split()[0])).name
+    assert saved.startswith("salt") and "mom" not in saved, out["reply"]
+
+
+@pytest.mark.anyio
+async def test_f21_export_of_a_description_two_videos_fit_asks_which_and_exports_nothing(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    names = []
+    for folder, title in (("a", "Salt & Sun"), ("b", "Surf Day"), ("c", "Happy Bday Mom!")):
+        (tmp_path / folder).mkdir()
+        photos = ("beach.jpg", "sunrise.jpg") if folder != "c" else ("mom-cake.jpg", "mom-garden.jpg")
+        await ask(rich, "upload", {"files": photo_files(tmp_path / folder, *photos), "new_project": True})
+        made = await ask(rich, "generate", {"prompt": f"make a 6 second video with the title '{title}'"})
+        assert made["status"] == "done", made
+        names.append(made["project"]["name"])
+    renders = len(requests_to(sim, "render"))
+    out = await ask(rich, "generate", {"prompt": "export the beach one"})
+    assert out["status"] == "needs_confirmation", out
+    assert f"“{names[0]}”" in out["reply"] and f"“{names[1]}”" in out["reply"], out["reply"]
+    assert len(requests_to(sim, "render")) == renders, "nothing was rendered"

@@ -827,6 +827,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已新建一个空项目。之前的项目及其视频都会保留。",
     ),
     "project.switched": ("Switched to the project “{name}”.", "已切换到项目「{name}」。"),
+    "export.described": (
+        "{words} sounds like “{named}”, so this is its file, not the file of the project that was current.",
+        "{words}听起来是「{named}」，所以导出的是它的文件，而不是原来当前项目的文件。",
+    ),
+    "which_one": (
+        "{words} fits more than one of your videos ({named}): nothing was done yet.",
+        "{words}符合你的不止一个视频（{named}）：还没有执行任何操作。",
+    ),
+    "next.which_one": (
+        'Ask the user which video they mean; then call {tool} with project="<that project\'s name>".',
+        '问用户指的是哪个视频；然后用 project="<那个项目的名字>" 调用 {tool}。',
+    ),
     "project.session_lost": (
         "Note: the video service lost this project's session, so a new one was started. "
         "Media uploaded before may be missing: upload it again if the timeline lacks it.",
