@@ -88,3 +88,31 @@ async def test_f18_the_question_sent_anyway_says_the_swap_was_not_asked(
     else:
         assert not out["not_as_asked"], out
     assert not any("change anything" in i or "curious" in i for i in out["not_checked"]), out
+
+
+# --- F20: "title should be 'X'" asks the title replaced ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "title should be 'Happy 60th Mom!'",
+        "title = 'Happy 60th Mom!'",
+        "the title needs to be 'Happy 60th Mom!'",
+        "title should say 'Happy 60th Mom!' not just happy bday",
+        "make the title 'Happy 60th Mom!'",
+        "标题应该是「Happy 60th Mom!」",
+    ],
+)
+def test_f20_a_title_said_as_what_it_should_be_replaces_the_title_as_asked(prompt: str) -> None:
+    before = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Happy Bday Mom!", 0, 3),))
+    after = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Happy 60th Mom!", 0, 3),))
+    facts = checked(before, after, prompt)
+    assert "text_gone" not in _kinds(facts, "not_as_asked"), facts
+    assert "text_unasked" not in _kinds(facts, "not_as_asked"), facts
+
+
+def test_f20_a_caption_added_beside_the_title_still_says_a_title_gone() -> None:
+    before = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Happy Bday Mom!", 0, 3),))
+    after = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Love you", 0, 3),))
+    assert "text_gone" in _kinds(checked(before, after, "add 'Love you' at the end"), "not_as_asked")

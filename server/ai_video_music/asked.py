@@ -2623,6 +2623,9 @@ def _asks_text_change(prompt: str) -> bool:
 # the title before may be what it replaces.
 _AS_TITLE = re.compile(
     r"(?i)(?:标题|片名|\btitle\b|\bheading\b|\bheadline\b)[^「“\"'『\n]{0,4}[「“\"'『]"
+    # "title should be 'X'", "the title needs to say 'X'" (play26en F20: said "not as asked")
+    r"|\b(?:title|heading|headline)\s+(?:(?:should|must|shall|will|has\s+to|have\s+to|needs?\s+to|ought\s+to"
+    r"|is\s+going\s+to|to)\s+(?:now\s+)?(?:be|say|read)|(?:is|reads|says)(?:\s+now)?)\s*:?\s*[「“\"'『]"
     r"|[」”\"'』]\s*(?:做|当|作|作为|当作)(?:为)?(?:大)?标题|[”\"'』]\s+as\s+(?:the\s+|a\s+)?(?:new\s+)?title"
 )
 
