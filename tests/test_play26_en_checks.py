@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music import asked
 from ai_video_music.simulator import Simulator
 
-from .conftest import ask
+from .conftest import ask, requests_to
 from .timelines import checked, timeline
 
 CAFE = ("latte", "cart")
@@ -116,3 +117,38 @@ def test_f20_a_caption_added_beside_the_title_still_says_a_title_gone() -> None:
     before = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Happy Bday Mom!", 0, 3),))
     after = timeline(10, ("mom-cake", "mom-garden"), LOFI, (("Love you", 0, 3),))
     assert "text_gone" in _kinds(checked(before, after, "add 'Love you' at the end"), "not_as_asked")
+
+
+# --- F22: a clip made from words speaks of no photos ----------------------------------------------------
+
+MADE_CLIPS = [
+    "start over: 5 sec clip of ocean waves at sunset, vertical, no title",
+    "a 10-second clip of rain on a window",
+    "6s clip of steam rising from a coffee cup",
+]
+
+
+@pytest.mark.parametrize("prompt", MADE_CLIPS)
+def test_f22_a_clip_of_a_length_is_the_video_to_make(prompt: str) -> None:
+    assert not asked.speaks_of_own_media(prompt)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["use my clips from the beach", "put the 5 sec clip of my dog first", "make a video from these clips"],
+)
+def test_f22_the_users_own_clips_still_speak_of_their_media(prompt: str) -> None:
+    assert asked.speaks_of_own_media(prompt)
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_f22_a_new_clip_from_words_is_sent_and_judged_without_photos(
+    rich: Client, sim: Simulator
+) -> None:
+    sent = len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": MADE_CLIPS[0], "new_project": True})
+    assert out["status"] == "done", out  # sent as asked: no hold about photos the user never named
+    assert "photos" not in out["reply"], out["reply"]
+    assert len(requests_to(sim, "run_sse")) == sent + 1
+    assert not any("photos" in i for i in out["not_as_asked"]), out

@@ -2923,8 +2923,12 @@ _EN_MEDIA_NEGATED = re.compile(
 # "a 5-second intro clip", "one short clip of waves": the thing to make, not the user's media.
 # Not "a reel of the photos I sent": a word that points at them ("of", "the", "my") between.
 _EN_MEDIA_MADE = re.compile(
-    r"(?i)\b(?:a|an|one|new)\s+(?:(?!(?:of|from|with|using|the|my|her|his|their|our|these|those)\s)"
-    r"[\w'-]+\s+){0,3}$"
+    r"(?i)(?:\b(?:a|an|one|new)\s+"
+    # "start over: 5 sec clip of ocean waves" (play26en F22: held and judged as if it spoke of
+    # photos): a length before the word says the clip to make, as "a" does
+    r"|(?:^|(?<!\bthe)(?<!\bmy)(?<!\bour)(?<!\bher)(?<!\bhis)(?<!\btheir)(?<!\bthat)(?<!\bthis)[\s:,;(—-])"
+    r"\d{1,3}(?:\.\d)?\s*-?\s*(?:s|sec|secs|second|seconds)\s+)"
+    r"(?:(?!(?:of|from|with|using|the|my|her|his|their|our|these|those)\s)[\w'-]+\s+){0,3}$"
 )
 # After the word: "no photos needed", "photos not needed".
 _EN_MEDIA_NEGATED_AFTER = re.compile(
