@@ -129,6 +129,7 @@ CURIOUS = [
     "which music can i choose from? don't change anything",
     "what songs do you have? just asking, do not change anything yet",
     "有哪些音乐可以选？先别改任何东西",
+    "don't change the video, just tell me the song name",
 ]
 
 

@@ -394,6 +394,7 @@ _PLACE_TAIL = _rx(
     r"|(?:放|排|挪|移|在|到)(?:到|在)?(?:最后(?:一个|一张)?|第一(?:个|张)?|最前面?|开头|结尾)[。！!]*$"
 )
 _NO_CHANGE = "|" + asked.NO_CHANGE_WORDS  # "dont change anything": no edit asked
+_NO_CHANGE_ONLY = _rx(asked.NO_CHANGE_WORDS)
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
 _RETRACT = _rx(
     r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
@@ -865,7 +866,11 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
     cancel = next((r for r in commands if r.action is Action.CANCEL), None)
     if cancel is not None:
         return cancel
-    if any(r.kind is Kind.DESCRIBE for r in readings):
+    # "don't change the video, just tell me the song name": beside "change nothing", words about a
+    # part of the video describe what they ask about, never an edit to send (play26en F18)
+    if any(r.kind is Kind.DESCRIBE for r in readings) and not any(
+        _NO_CHANGE_ONLY.match(p.text) for p in parts
+    ):
         return Reading(Kind.EDIT, Action.AGENT)
     if commands:
         order = [c.action for c in COMMANDS]
