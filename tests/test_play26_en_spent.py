@@ -84,6 +84,22 @@ async def test_f7_a_second_frame_beside_a_keep_is_held_unsent_and_free(
     assert (await ask(rich, "credits"))["available"] == left, "nothing was charged"
 
 
+@pytest.mark.anyio
+async def test_f7_a_first_frame_whose_only_export_was_cancelled_is_still_held_for(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    await _made(rich, tmp_path, "make a 10 second square video")
+    with sim.hold("render"):
+        rendering = await ask(rich, "export")
+        assert rendering["status"] == "rendering", rendering
+        stopped = await ask(rich, "generate", {"prompt": "cancel the export"})
+        assert stopped["action"] == "cancel", stopped
+    sent = len(requests_to(sim, "run_sse"))
+    out = await ask(rich, "generate", {"prompt": SECOND_FRAMES[1][0]})
+    assert out["status"] == "needs_confirmation" and "never exported" in out["reply"], out
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+
+
 # --- F9: a hold beside the user's own plan for later ------------------------------------------------
 
 HOLDS_WITH_A_PLAN = [
