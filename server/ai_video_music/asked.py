@@ -96,6 +96,8 @@ class Asked:
     # "keep the music", "actually keep the music": the music there asked to stay; judged on the
     # change (a track after the request, the one before where there was one: play25en F5).
     keep_music: bool = False
+    # "just curious, dont change anything": nothing asked to change (judged on the change).
+    no_change: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -1619,6 +1621,58 @@ def _keep_frame(sentences: list[str]) -> bool:
     )
 
 
+# "a vertical version", "a square one for insta", "a wide cut": a frame's version, wherever the
+# clause puts it ("can u also do …", "can i get …"); read only beside a keep, never on its own.
+_EN_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
+    (Shape.SQUARE, r"square|1\s*:\s*1"),
+    (Shape.HORIZONTAL, r"horizontal|landscape|wide-?screen|wide|16\s*:\s*9"),
+)
+_ZH_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
+    (Shape.VERTICAL, r"竖屏|竖版|9\s*[:：]\s*16"),
+    (Shape.SQUARE, r"正方形|方形|1\s*[:：]\s*1"),
+    (Shape.HORIZONTAL, r"横屏|横版|16\s*[:：]\s*9"),
+)
+_EN_FRAME_VERSION = re.compile(
+    r"(?i)\b(?:a|an|one|another)\s+(?:(?:new|second|separate|short|quick)\s+)?(?P<shape>"
+    + "|".join(words for _, words in _EN_SHAPES_FOR_KEEP)
+    + r")\s+(?:one|version|video|vid|cut|format|edit|copy)\b"
+)
+_ZH_FRAME_VERSION = re.compile(
+    r"(?:做|出|来|要|弄)(?:一个|一版|个|版)?(?P<shape>"
+    + "|".join(words for _, words in _ZH_SHAPES_FOR_KEEP)
+    + r")(?:的)?(?:版本|版|视频)"
+)
+
+
+def second_frame(prompt: str) -> Shape | None:
+    """The frame of a second version asked beside a keep ("can u also do a vertical version for
+    shorts? but keep the wide one too"): the shape read, else a frame's version named in a clause
+    that is no keep. None without a keep, or with several frames (play26en F7: polite forms the
+    shape reader leaves unread replaced the only copy of the first and cost 50)."""
+    stated = read(prompt)
+    if not stated.keep_frame:
+        return None
+    if stated.shape is not None:
+        return stated.shape
+    found: set[Shape] = set()
+    text = _QUOTED.sub(" ", prompt)
+    for sentence in _SENTENCE.findall(text):
+        for clause in _clauses(sentence):
+            if _EN_KEEP_FRAME.match(clause) or _ZH_KEEP_FRAME.match(clause):
+                continue
+            for m in (*_EN_FRAME_VERSION.finditer(clause), *_ZH_FRAME_VERSION.finditer(clause)):
+                found.add(_frame_word_shape(m.group("shape")))
+    return found.pop() if len(found) == 1 else None
+
+
+def _frame_word_shape(word: str) -> Shape:
+    for shape, words in (*_EN_SHAPES_FOR_KEEP, *_ZH_SHAPES_FOR_KEEP):
+        if re.fullmatch(words, word, re.IGNORECASE):
+            return shape
+    return Shape.HORIZONTAL  # (unreachable: every word above is one of the shapes)
+
+
 def frame_kept(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
     """The video as it was asked to stay beside a new one ("keep the wide one"), judged on the
     change: the frame before against the one after (a project holds one video). ``met`` says
@@ -2543,7 +2597,30 @@ def _read(prompt: str) -> Asked:
         keep_text=_keep_text(sentences),
         keep_music=_keep_music(sentences),
         text_clip=_text_clip(prompt),
+        no_change=any(NO_CHANGE.match(c) for sentence in sentences for c in _clauses(sentence)),
     )
+
+
+# Nothing to change at all ("dont change anything", "no changes yet", "先别改任何东西"): judged on the
+# change (play26en F18: beside a question it was sent, and the music swapped unsaid). Never
+# "anything else", a limit beside an edit. The router reads the same words as asking no edit.
+NO_CHANGE_WORDS = (
+    r"^(?:(?:so|ok|okay|but|and|please|pls|just)\s+)*(?:(?:don['’]?t|do not|no need to)"
+    r"\s+(?:change|touch|edit|modify|alter)\s+(?:anything|a thing|any of it|the video|it)"
+    r"|no changes?|leave (?:everything|it all) (?:as it is|as is|alone))(?: (?:at all|yet|for now|now|please"
+    r"|pls|thanks|ok|okay))*[\s!.~]*$"
+    "|^(?:先|暂时|现在)?(?:什么都|啥都|任何东西都|都)?(?:别|不要|先别|不用)(?:改|动)(?:任何东西|任何地方|任何内容|什么)?"
+    "(?:了|啊|哦|哈)?$"
+)
+NO_CHANGE = re.compile("(?i)" + NO_CHANGE_WORDS)
+
+
+def nothing_changed(prompt: str, asked: Asked, changed: bool | None) -> dict[str, Any] | None:
+    """ "Don't change anything" beside no other ask (a question, "just curious"), judged on the
+    change: ``met`` when the timeline is as it was. None where the words ask something besides."""
+    if not asked.no_change or changed is None or dataclasses.replace(asked, no_change=False) != Asked():
+        return None
+    return {"kind": "no_change", "met": not changed}
 
 
 def shape_of(width: int, height: int) -> Shape:
@@ -2813,6 +2890,9 @@ def _asks_text_change(prompt: str) -> bool:
 # the title before may be what it replaces.
 _AS_TITLE = re.compile(
     r"(?i)(?:标题|片名|\btitle\b|\bheading\b|\bheadline\b)[^「“\"'『\n]{0,4}[「“\"'『]"
+    # "title should be 'X'", "the title needs to say 'X'" (play26en F20: said "not as asked")
+    r"|\b(?:title|heading|headline)\s+(?:(?:should|must|shall|will|has\s+to|have\s+to|needs?\s+to|ought\s+to"
+    r"|is\s+going\s+to|to)\s+(?:now\s+)?(?:be|say|read)|(?:is|reads|says)(?:\s+now)?)\s*:?\s*[「“\"'『]"
     r"|[」”\"'』]\s*(?:做|当|作|作为|当作)(?:为)?(?:大)?标题|[”\"'』]\s+as\s+(?:the\s+|a\s+)?(?:new\s+)?title"
 )
 
@@ -3121,8 +3201,12 @@ _EN_MEDIA_NEGATED = re.compile(
 # "a 5-second intro clip", "one short clip of waves": the thing to make, not the user's media.
 # Not "a reel of the photos I sent": a word that points at them ("of", "the", "my") between.
 _EN_MEDIA_MADE = re.compile(
-    r"(?i)\b(?:a|an|one|new)\s+(?:(?!(?:of|from|with|using|the|my|her|his|their|our|these|those)\s)"
-    r"[\w'-]+\s+){0,3}$"
+    r"(?i)(?:\b(?:a|an|one|new)\s+"
+    # "start over: 5 sec clip of ocean waves" (play26en F22: held and judged as if it spoke of
+    # photos): a length before the word says the clip to make, as "a" does
+    r"|(?:^|(?<!\bthe)(?<!\bmy)(?<!\bour)(?<!\bher)(?<!\bhis)(?<!\btheir)(?<!\bthat)(?<!\bthis)[\s:,;(—-])"
+    r"\d{1,3}(?:\.\d)?\s*-?\s*(?:s|sec|secs|second|seconds)\s+)"
+    r"(?:(?!(?:of|from|with|using|the|my|her|his|their|our|these|those)\s)[\w'-]+\s+){0,3}$"
 )
 # After the word: "no photos needed", "photos not needed".
 _EN_MEDIA_NEGATED_AFTER = re.compile(

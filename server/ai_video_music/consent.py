@@ -460,17 +460,14 @@ class Consent:
         keep the wide one"): a project holds one video, so sent here it would replace the only
         copy of the first (never exported). Said before anything is spent, with the two ways to
         have both; None when the words ask no such thing, or the first is saved in a file."""
-        stated = asked.read(prompt)
-        if project is None or not (stated.keep_frame and stated.shape):
+        shape = asked.second_frame(prompt)  # "can u also do a vertical version" too (play26en F7)
+        if project is None or shape is None:
             return None
         state = await self.s.state_or_none(project)
         if state is None:
             return None
         tl = read_timeline(state.draft, state.canvas)
-        if (
-            not (tl.tracks_total and tl.width and tl.height)
-            or asked.shape_of(tl.width, tl.height) is stated.shape
-        ):
+        if not (tl.tracks_total and tl.width and tl.height) or asked.shape_of(tl.width, tl.height) is shape:
             return None
         now = fingerprint(state.draft)
         try:
@@ -482,8 +479,8 @@ class Consent:
             return None  # the first version is saved: nothing is lost
         self.record_not_sent(project, prompt, "two_versions", "agent")
         frame = t("timeline.frame", lang, w=tl.width, h=tl.height, ratio=tl.aspect_ratio)
-        shape = t(f"asked.shape.{stated.shape}", lang)
-        text = t("two_versions", lang, frame=frame, shape=shape)
+        said = t(f"asked.shape.{shape}", lang)
+        text = t("two_versions", lang, frame=frame, shape=said)
         # A file of this frame is an older cut of this version (play22en F2: "never exported" is
         # false); a file of another frame is no version of it at all, found by its frame, never
         # only by being the newest (play-test gap 8).
@@ -493,16 +490,16 @@ class Consent:
             older = same[0]  # newest first
             was = f"{older.duration_s:g}" if older.duration_s else "?"
             file = quote_list([Path(str(older.local_path)).name], lang)
-            text = t("two_versions.older", lang, frame=frame, shape=shape, seconds=length, file=file, was=was)
+            text = t("two_versions.older", lang, frame=frame, shape=said, seconds=length, file=file, was=was)
         # "a square version" beside a saved square file of an older cut: not the one asked for
         for other in saved:
             w, h = other.width, other.height
-            if not (w and h) or asked.shape_of(w, h) is not stated.shape:
+            if not (w and h) or asked.shape_of(w, h) is not shape:
                 continue
             old = t("timeline.frame", lang, w=w, h=h, ratio=aspect_ratio(w, h))
             was = f"{other.duration_s:g}" if other.duration_s else "?"
             file = quote_list([Path(str(other.local_path)).name], lang)
-            older_new = t("version.new_frame_older", lang, file=file, frame=old, was=was, shape=shape)
+            older_new = t("version.new_frame_older", lang, file=file, frame=old, was=was, shape=said)
             text = join_sentences([text, older_new], lang)
             break
         balance = await self.s.balance_or_none()
@@ -511,7 +508,7 @@ class Consent:
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.two_versions", lang, frame=frame, shape=shape, cost=EDIT_COST)],
+            next_steps=[t("next.two_versions", lang, frame=frame, shape=said, cost=EDIT_COST)],
             cost_warning=text,
             credits_left=balance,
             project=await self.s.project_view(project, link=True),

@@ -827,6 +827,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已新建一个空项目。之前的项目及其视频都会保留。",
     ),
     "project.switched": ("Switched to the project “{name}”.", "已切换到项目「{name}」。"),
+    "export.described": (
+        "{words} sounds like “{named}”, so this is its file, not the file of the project that was current.",
+        "{words}听起来是「{named}」，所以导出的是它的文件，而不是原来当前项目的文件。",
+    ),
+    "which_one": (
+        "{words} fits more than one of your videos ({named}): nothing was done yet.",
+        "{words}符合你的不止一个视频（{named}）：还没有执行任何操作。",
+    ),
+    "next.which_one": (
+        'Ask the user which video they mean; then call {tool} with project="<that project\'s name>".',
+        '问用户指的是哪个视频；然后用 project="<那个项目的名字>" 调用 {tool}。',
+    ),
     "project.session_lost": (
         "Note: the video service lost this project's session, so a new one was started. "
         "Media uploaded before may be missing: upload it again if the timeline lacks it.",
@@ -1172,6 +1184,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} last, but another clip ends the video",
         "要求把{name}放在最后，但视频结尾是另一段",
     ),
+    "asked.no_change": (
+        "the request asked to change nothing, but the timeline changed",
+        "请求说什么都不要改，但时间线被改动了",
+    ),
     "asked.version_replaced": (
         "the request asked to keep the {before} version, but it was replaced by {found}: a project "
         "holds one video, and the {before} one was never exported",
@@ -1299,6 +1315,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),
     "asked.met.frame_kept": ("the frame is still {frame}", "画面仍是 {frame}"),
+    "asked.met.no_change": ("nothing on the timeline changed", "时间线没有任何改动"),
     "asked.met.sequence": ("the clips run {found}", "片段顺序是{found}"),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",

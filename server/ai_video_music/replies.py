@@ -208,8 +208,8 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             )
         elif kind == "title":
             items.append(t("asked.title", lang, name=quote_list([str(item.get("name"))], lang)))
-        elif kind == "no_media":
-            items.append(t("asked.no_media", lang))
+        elif kind in ("no_media", "no_change"):
+            items.append(t(f"asked.{kind}", lang))
         elif kind == "text":
             items.append(with_names("asked.text", item))
         elif kind == "same_music":
@@ -541,7 +541,7 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(
                 t("asked.met.shape", lang, shape=shape, width=item.get("width"), height=item.get("height"))
             )
-        elif kind in ("music", "text"):
+        elif kind in ("music", "text", "no_change"):
             items.append(t(f"asked.met.{kind}", lang))
         elif kind == "title":
             items.append(t("asked.met.title", lang, name=quote_list([str(item.get("name"))], lang)))

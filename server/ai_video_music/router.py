@@ -296,6 +296,8 @@ _IDLE = _rx(
         "wow", "hmm+", "haha+", "lol", "lol ok", "ok", "okay", "perfect", "wait", "hi", "hello", "hey",
         "hold on(?: a (?:sec|second|moment|minute))?", "not now", "later", "one (?:sec|second|moment)",
         "ugh", "oh", "ah", "argh", "meh", "oops",
+        # said beside a question: why they ask, no request (play26en F18)
+        "(?:just |only )?(?:curious|asking|wondering)(?: (?:tho|though|really|that's all))?",
     )
     + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
     + r")[\s!~]*$"
@@ -395,11 +397,16 @@ _PLACE_TAIL = _rx(
     r"(?<![a-z])(?:first|last|at the (?:very )?(?:start|end|beginning)|to the (?:start|end))[.!]*$"
     r"|(?:放|排|挪|移|在|到)(?:到|在)?(?:最后(?:一个|一张)?|第一(?:个|张)?|最前面?|开头|结尾)[。！!]*$"
 )
+_NO_CHANGE = "|" + asked.NO_CHANGE_WORDS  # "dont change anything": no edit asked
+_NO_CHANGE_ONLY = _rx(asked.NO_CHANGE_WORDS)
 # "Never mind the music, just export": what was asked before is dropped, nothing new is asked.
 _RETRACT = _rx(
     r"^(?:never ?mind|forget(?: about)?) (?:the|that|about|my)(?![a-z])"
     r"|^(?:scrap|ditch|drop|trash|forget) (?:this|that|it)(?: one)?$"
     r"|^(?:just )?(?:leave|keep) (?:the |my |it|this|that)[\w ]*?(?:as it is|as is|alone|unchanged)$"
+    # "just curious, dont change anything" (play26en F18: beside a question it was sent as an
+    # edit, and the music was swapped): no change asked, never "anything else" (a limit on an edit)
+    + _NO_CHANGE
     + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
 )
 # 别 as "don't", not inside a word ("告别老房子" is a farewell, "别的" other, "特别" special).
@@ -670,8 +677,11 @@ _OWN_PLAN = _rx(
     r"^(?:(?:and|but|so|ok|okay|because|cause|cuz|coz|since|as|maybe|perhaps)\s+)*(?:i|we)"
     r"(?:(?:\s+(?:still|probably|also|just|maybe|perhaps))*\s+(?:might|may|could)(?![a-z])"
     r"|(?:'ll|\s+will|'m going to|\s+am going to|'m gonna|'re going to|\s+are going to|\s+plan to"
-    r"|'m planning to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight|at some point"
-    r"|another time|next week|myself)[\s!.~]*$))"
+    r"|'m planning to"
+    # "i still wanna fix the title on it later" (play26en F9: beside a hold it was sent, 50 credits)
+    r"|(?:\s+(?:still|also|just|really|probably))*\s+(?:want to|wanna|need to|have to|gotta|got to"
+    r"|would like to)|'d like to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight"
+    r"|at some point|another time|next week|myself)[\s!.~]*$))"
     r"|^(?:[^，,。你]{0,8}?)(?:我|我们)(?:[^，,。你]{0,6}?)(?:可能|也许|或许|说不定|大概|(?:回头|之后|以后|晚点"
     r"|待会儿?|等会儿?|过两天|明天|改天|到时候?)[^，,。你]{0,3}?(?:再|还))(?![^，,。]*(?:你|帮|请|麻烦))"
 )
@@ -871,7 +881,11 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
     cancel = next((r for r in commands if r.action is Action.CANCEL), None)
     if cancel is not None:
         return cancel
-    if any(r.kind is Kind.DESCRIBE for r in readings):
+    # "don't change the video, just tell me the song name": beside "change nothing", words about a
+    # part of the video describe what they ask about, never an edit to send (play26en F18)
+    if any(r.kind is Kind.DESCRIBE for r in readings) and not any(
+        _NO_CHANGE_ONLY.match(p.text) for p in parts
+    ):
         return Reading(Kind.EDIT, Action.AGENT)
     if commands:
         order = [c.action for c in COMMANDS]

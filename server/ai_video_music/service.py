@@ -31,7 +31,7 @@ from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, 
 from .projects import CLIENT
 from .quota import quota_text
 from .records import OPEN_RENDER, TurnState
-from .replies import credits_reply, held_reply, held_steps, spent_text
+from .replies import credits_reply, held_reply, held_steps, quote_list, spent_text
 from .router import Action, Decision, route
 from .sanitize import cap, clean_text
 from .shared import Shared
@@ -173,14 +173,16 @@ class VideoService:
                 return project.id, bare
         return None
 
-    def _named_other(self, prompt: str) -> str | None:
-        """The one other project a free command's words name ("export the grandpa video"), by id."""
+    def _named_other(self, prompt: str) -> Elsewhere | None:
+        """The other project(s) a free command's words name ("export the grandpa video") or
+        describe by what they show ("export the beach one": its photo is beach.jpg, play26en F21:
+        the current, other video was exported and handed over as the beach one)."""
         current = self.shared.projects.current
         if current is None:
             return None
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others)
-        return found.named[0].id if found is not None and len(found.named) == 1 else None
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        return None if found is None or found.wrong or not found.named else found
 
     def _described(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
         """Another project the words describe by what it shows ("海边民宿那个视频": its photo is
@@ -387,16 +389,23 @@ class VideoService:
             bare = route(quoted_project[1])
             if bare.action in _FREE_NAMED:
                 decision, named = bare, quoted_project[0]
-        if decision.action in _FREE_NAMED and named is None:
-            named = self._named_other(prompt)
+        other: Elsewhere | None = None
+        if decision.action in _FREE_NAMED and named is None and (other := self._named_other(prompt)):
+            if len(other.named) > 1:  # "export the beach one" and two beach videos: which, first
+                return _which_one(decision.action, other, lang, notes)
+            named = other.named[0].id
         if decision.action is Action.EXPORT:
             # "Export the Night run crew video": that project's file, not the current one's.
             # "export it as it is" after an answer said what was not done: the user accepts it
             out = await self.export(report=report, project=named, as_is=accepts_as_is(prompt))
             done = out.status in ("done", "cancelled")  # nothing to poll either way
-            return _wrap(
-                done, "export", out.reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s
-            )
+            reply = out.reply
+            if other is not None and other.by != "name":  # said whose file it is, in their words
+                said = t(
+                    "export.described", lang, words=quote_list([other.words], lang), named=other.named[0].name
+                )
+                reply = "\n\n".join([said, reply])
+            return _wrap(done, "export", reply, out.next_steps, lang, notes, out.render_id, out.poll_after_s)
         if decision.action is Action.CREDITS:
             credit = await self.credits()
             return _wrap(True, "credits", credit.reply, credit.next_steps, lang, notes)
@@ -633,6 +642,20 @@ def _last_cost(gens: list[Generation]) -> tuple[str, float] | None:
         if gen.status is not TurnState.NOT_SENT:
             return None  # the newest sent request's own cost isn't known: say nothing older
     return None
+
+
+def _which_one(action: Action, meant: Elsewhere, lang: Lang, notes: list[str]) -> GenerateOutput:
+    """Words that describe several other videos equally ("the beach one"): nothing is done until
+    the user says which (a free command run on a guess would hand over the wrong file)."""
+    named = t("list.sep", lang).join(f"“{p.name}”" for p in meant.named)
+    text = t("which_one", lang, words=quote_list([meant.words], lang), named=named)
+    return GenerateOutput(
+        language=lang,
+        status="needs_confirmation",
+        action=str(action),
+        reply="\n\n".join([*notes, text]),
+        next_steps=[t("next.which_one", lang, tool=str(action))],
+    )
 
 
 def _wrap(

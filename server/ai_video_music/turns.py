@@ -38,7 +38,7 @@ from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
 from .replies import as_asked, changes, not_as_asked, not_checked, said, turn_reply, turn_steps
-from .router import Action
+from .router import Action, route
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
 from .sse import AgentEvent, HeartbeatEvent, TextEvent, ToolCallEvent
@@ -184,7 +184,11 @@ def compare(
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
             }
-            for fact in (moved, kept, frame, placed, music_kept, *stays):
+            # "just curious, dont change anything": judged on the change, beside no ask for one
+            # (play26en F18: the music swapped unasked was only "not checked")
+            asks_edit = route(prompt).action is Action.AGENT  # "…, dont change anything else"
+            unchanged = None if asks_edit else asked.nothing_changed(prompt, stated, changed)
+            for fact in (moved, kept, frame, placed, music_kept, unchanged, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
