@@ -503,7 +503,8 @@ _ZH_NOT_A_CLIP = re.compile(
 )
 _ZH_SEQ_CUT = re.compile(r"[，,、]?\s*(?:然后|再|接着|之后|后面|其次|最后)")
 _ZH_SEQ_STRIP = re.compile(
-    r"^(?:放|用|是|接|上)|(?:的)?(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段)?(?:吧|就行|就好)?$"
+    # "第一张latte，第二张coffee-shop": the place counted before the clip's name is no part of it
+    r"^(?:放|用|是|接|上|第[一二三四五六七八九十\d]{1,2}(?:张|个|段)?)|(?:的)?(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段)?(?:吧|就行|就好)?$"
 )
 
 
@@ -3032,6 +3033,120 @@ def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
                 continue  # ("I want forest.jpg removed": the file named to go, after it)
             wanted += [n for n in files_named(clause) if n not in going]
     return list(dict.fromkeys(wanted)), list(dict.fromkeys(going))
+
+
+# A file stem that is a common word ("photo.jpg", "end.png") is no name the user says for it.
+_GENERIC_STEMS = frozenset(
+    {
+        "photo",
+        "photos",
+        "pic",
+        "pics",
+        "picture",
+        "image",
+        "img",
+        "video",
+        "clip",
+        "title",
+        "music",
+        "song",
+        "end",
+        "start",
+        "first",
+        "last",
+        "one",
+        "new",
+        "final",
+        "intro",
+        "outro",
+        "test",
+        "a",
+        "an",
+        "the",
+        "it",
+    }
+)
+# "all three photos", "all 3 pics", "三张图都要用上", "三张照片全用上": every upload asked for by count.
+_EN_NUMS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+_ZH_NUMS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_EN_ALL_OF = re.compile(
+    r"(?i)(?:use|using|with|include|add|put\s+in)\s+(?:all\s+)?(?:the\s+|my\s+)?"
+    r"(?P<n>both|two|three|four|five|six|[2-6])\s+(?:of\s+(?:the|my)\s+)?(?:photos|pics|pictures|images)\b"
+    r"|\ball\s+(?:the\s+|my\s+)?(?P<n2>two|three|four|five|six|[2-6])\s+(?:photos|pics|pictures|images)\b"
+)
+_ZH_ALL_OF = re.compile(
+    r"(?P<n>[两二三四五六2-6])张(?:图|照片|图片)?(?:都|全|全都|全部)(?:要)?(?:用上|用|放进去|放上)"
+)
+
+
+def _stem_said(stem: str, clause: str) -> bool:
+    """``clause`` says the file stem as a name of its own: "forest" in "put forest at the end",
+    "night-street" in "把night-street那张放最后" (never "forest" inside "forests")."""
+    words = re.findall(r"[^\W_]+", stem)
+    if not words:
+        return False
+    if not stem.isascii():
+        return stem in clause.casefold()
+    if len(stem) < 3 or stem in _GENERIC_STEMS:
+        return False
+    said = r"(?<![A-Za-z0-9])" + r"[\s_\-.․]*".join(map(re.escape, words)) + r"(?![A-Za-z0-9])"
+    return re.search(said, clause, re.IGNORECASE) is not None
+
+
+def uploads_left_out(
+    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None, before: Timeline | None = None
+) -> list[str]:
+    """The project's uploads the request asks for by their bare name ("put forest at the end",
+    "把beach放最后当彩蛋", "add the forest photo after the sunrise one") or by count ("三张图都要用上")
+    that are on no clip of the video track: plainly not in the video (play26 EN F4, ZH F5/F14/F16).
+    Judged only where every upload's name is known, every clip of the track is listed, and no clip
+    on it could be an upload under another name (one new since ``before``; with no ``before``, any
+    clip that names no upload)."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video"), None)
+    if video is None or video.segments_total != len(video.segments) or uploaded is None:
+        return []
+    names, total = uploaded
+    if not names or total != len(names):
+        return []
+    clips = [seg.name for seg in video.segments if seg.name]
+    have = {_base(n) for n in names}
+    strangers = [
+        c for c in clips if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+    ]
+    earlier = {
+        seg.name for tr in (before.tracks if before else ()) if tr.kind == "video" for seg in tr.segments
+    }
+    if any(c not in earlier for c in strangers):
+        return []
+    off = [
+        n
+        for n in names
+        if not any(_base(n) == _base(c) or _names_clip(_FILE_EXT.sub("", n), c) for c in clips)
+    ]
+    if not off:
+        return []
+    stems = {n: _FILE_EXT.sub("", _base(n)) for n in names}
+    named: list[str] = []
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), prompt)
+    # cut after each sentence's mark, kept: "would forest look ok at the end?" asks nothing
+    sentences = re.findall(r"[^!?。！？;；\n]+[!?。！？;；]?", text)
+    for piece in (p for p in sentences if p.strip() and _is_request(p.strip())):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            piece = piece.replace(m.group(0), " " * len(m.group(0)))  # "without forest": kept out
+        for clause in re.split(r"[,，、]", piece):
+            if _WANTS_ON.search(clause) is None or _GONE_AFTER.search(clause) or remark(clause):
+                continue
+            hits = [n for n in names if _stem_said(stems[n], clause)]
+            # "beach-2" said: "beach" is a part of that name, not a name of its own
+            hits = [n for n in hits if not any(o != n and stems[n] in stems[o] for o in hits)]
+            named += [n for n in hits if n in off]
+            count = _EN_ALL_OF.search(clause) or _ZH_ALL_OF.search(clause)
+            if count is not None:
+                said = count.group("n") or count.groupdict().get("n2") or ""
+                n = int(said) if said.isdigit() else _EN_NUMS.get(said.casefold()) or _ZH_NUMS.get(said, 0)
+                if n == total:  # "all three" of three uploads: each one left out is missing
+                    named += off
+    return list(dict.fromkeys(named))
 
 
 _WANTS_ON = re.compile(

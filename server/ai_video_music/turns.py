@@ -215,6 +215,19 @@ def compare(
                 facts.setdefault("as_asked", []).extend(files_met)
             if files_unmet:
                 facts.setdefault("not_as_asked", []).extend(files_unmet)
+            # "put forest at the end", "把beach放最后" and forest.jpg / beach.jpg on no track: not in
+            # the video, a fact (never "not checked" for want of the extension: play26 EN F4, ZH F5)
+            told = {
+                str(n)
+                for i in facts.get("not_as_asked", [])
+                if i.get("kind") == "files_unused"
+                for n in i["names"]
+            }
+            left_out = [
+                f for f in asked.uploads_left_out(prompt, after_tl, uploaded, before_tl) if f not in told
+            ]
+            if left_out:
+                facts.setdefault("not_as_asked", []).append({"kind": "files_unused", "names": left_out[:5]})
             # "用我上传的花束照片" and every upload on the video track: as asked (play24zh F7)
             uploads = asked.uploads_on_timeline(prompt, after_tl, uploaded) if uploaded is not None else []
             if uploads and not any(i.get("kind") == "clips_used" for i in facts.get("as_asked", [])):
@@ -240,6 +253,10 @@ def compare(
             if files_judged and (files_met or files_unmet):  # said above, file by file
                 named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
                 open_asks = [a for a in open_asks if not any(n in a for n in named)]
+            if left_out:  # said above: the photo named is on no track
+                open_asks = [
+                    a for a in open_asks if not asked.uploads_left_out(a, after_tl, uploaded, before_tl)
+                ]
             if uploads:  # said above: every upload is on the video track
                 open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above
