@@ -104,6 +104,9 @@ _EN_NOT_A_REQUEST = re.compile(
 )
 _ZH_NOT_A_REQUEST = re.compile(r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|吗|呢|么)")
 _ZH_ASKING = re.compile(r"(?:帮我|请|麻烦|给我)")
+# A question without 吗: a clause ending in 不 ("能商用不"), or A不A ("能不能", "可不可以").
+_ZH_TAG_QUESTION = re.compile(r"(?<![要别])不\s*(?=[？?，,。！!；;]|$)|([\u4e00-\u9fff])不\1")
+_ZH_USE_NOUNS = re.compile(r"商用|使用|可用|能用|费用|用途")
 
 # "Can you make …", "please make …": a polite opening before the request itself.
 _EN_POLITE = (
@@ -1910,6 +1913,17 @@ def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
 _POLITE_ASK = re.compile(r"(?i)^\s*(?:(?:can|could|would|will)\s+you|please)\b|帮|请|麻烦")
 
 
+def zh_asks_whether(text: str) -> bool:
+    """``text`` asks whether, without 吗: "这音乐能商用不", "能不能商用", "可不可以商用" (play26zh F2).
+    Not where it names a change ("音乐能不能调小一点", "把音乐调小点行不" ask for one; the 用 of 商用
+    is none) or asks politely ("能不能帮我…")."""
+    return bool(
+        _ZH_TAG_QUESTION.search(text)
+        and not _ZH_ASKING.search(text)
+        and not re.search(_ZH_CHANGE_VERBS, _ZH_USE_NOUNS.sub("", text))
+    )
+
+
 def _is_request(sentence: str) -> bool:
     """A statement or a polite request ("Can you make …?"); not a question about the video or
     a condition ("is there no music?", "No music? Really?", "if it's vertical…", "有没有音乐",
@@ -1917,6 +1931,8 @@ def _is_request(sentence: str) -> bool:
     if _EN_NOT_A_REQUEST.match(sentence):
         return False
     if sentence.rstrip().endswith(("?", "？")) and not _POLITE_ASK.search(sentence):
+        return False
+    if zh_asks_whether(sentence):
         return False
     zh_question = _ZH_NOT_A_REQUEST.search(sentence)
     # "能帮我做一个方形视频吗？" asks for it; "有没有音乐？" asks about it.

@@ -932,8 +932,8 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 
 # A clause said as a question without a question mark, as chats are typed: "这个音乐能商用吗",
-# "投广告会不会有版权问题" (A不A), "is the music ok for ads".
-_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
+# "投广告会不会有版权问题" (A不A), "这音乐能商用不", "is the music ok for ads".
+_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
 _EN_ASKS = re.compile(
     r"(?i)^(?:is|are|am|was|were|do|does|did|can|could|may|will|would|should|how|what|why|where|when"
     r"|which|who)\b"
@@ -1004,11 +1004,15 @@ def _spoken_of(question: str, words: str) -> bool:
     if _COST_QUESTION.search(question):
         return bool(_COST_WORDS.search(words))
     low = words.casefold()
-    en = {w for w in re.findall(r"[a-z]{5,}", question.casefold()) if w not in _STOP_WORDS}
+    # A name the reply quotes ("已将音乐换成「Lo-fi Chill (free music)」") is what it acted on: the
+    # question's words for that name ("Lo-fi Chill这个歌算温柔的吗") are its subject, never its
+    # topic, so a reply that only names the song does not speak of it (play26zh F10).
+    names = " ".join(m.group(0) for m in asked._QUOTED.finditer(words)).casefold()
+    en = {w for w in re.findall(r"[a-z]{5,}", question.casefold()) if w not in _STOP_WORDS and w not in names}
     zh = {
         question[i : i + 2]
         for i in range(len(question) - 1)
-        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i : i + 2])
+        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i : i + 2]) and question[i : i + 2] not in names
     }
     return any(w in low for w in en) or any(
         b in words for b in zh - {"这个", "可以", "能不", "是不", "不是", "什么"}

@@ -623,6 +623,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
                 and asked.withdrawal(a) is None
                 and not asked.remark(a)
+                and not asked.zh_asks_whether(a)  # "这歌可不可以商用": a question, sent with it
                 and not (length_stated and _TOO_LONG.search(a) and not asked.read(a).seconds)
                 and not _withdrawn_ask(a, prompt, taken_back)
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
