@@ -641,13 +641,25 @@ def never_ran(gen: Generation) -> bool:
     return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
 
 
-def _open_in_file(prompt: str, now: Timeline) -> list[str]:
+Uploaded = tuple[list[str], int] | None  # the project's upload names, and how many there are
+
+
+def _open_in_file(prompt: str, now: Timeline, uploaded: Uploaded = None) -> list[str]:
     """The asks of ``prompt`` no check reads, that a file could have: "竖的那个要留着" (keep the
-    earlier file in its frame) is about that file, never one this file lacks (play24zh F5)."""
-    return unchecked.not_checked(prompt, now, frozenset({"frame"}))
+    earlier file in its frame) is about that file, never one this file lacks (play24zh F5); "put
+    forest at the end" with forest.jpg on no track is read (:func:`_left_out`)."""
+    open_asks = unchecked.not_checked(prompt, now, frozenset({"frame"}))
+    return [a for a in open_asks if not asked.uploads_left_out(a, now, uploaded)]
 
 
-def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+def _left_out(prompt: str, now: Timeline, uploaded: Uploaded) -> list[dict[str, Any]]:
+    """The uploads ``prompt`` asked for by their bare name ("put forest at the end") that are on no
+    track of the file's timeline ``now``: the file plainly lacks them (play26en F11, zh F16)."""
+    files = asked.uploads_left_out(prompt, now, uploaded)
+    return [{"kind": "files_unused", "names": files[:5]}] if files else []
+
+
+def part_lacking(gen: Generation, now: Timeline, lang: Lang, uploaded: Uploaded = None) -> Lack | None:
     """A request that changed nothing, judged part by part on the file's timeline ``now``: when
     the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
     the file at 15 s), only the parts it lacks, and those no check reads; None when none of it
@@ -658,8 +670,8 @@ def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     if not now.tracks_total or not (asked.met(stated, now) or shown):
         return None
     lacking = [{"kind": "quote_missing", "name": q} for q in wanted if q not in shown]
-    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
-    open_asks = _open_in_file(gen.prompt, now)
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now), *_left_out(gen.prompt, now, uploaded)], lang)
+    open_asks = _open_in_file(gen.prompt, now, uploaded)
     if not lines and not open_asks:
         return Lack("", ())  # all it asked is checked and in the file
     items = [
@@ -670,7 +682,9 @@ def part_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     return Lack(line, (*lines, *open_asks))
 
 
-def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang) -> Lack | None:
+def earlier_lacking(
+    gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang, uploaded: Uploaded = None
+) -> Lack | None:
     """An earlier request that changed nothing, and none of whose asks the file ``now`` has:
     what the file verifiably lacks of it (a quoted text not on it, a length, a frame), and the
     asks no check reads; None when no check reads any of it (then only "unless a later request
@@ -679,10 +693,10 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
         return None
     wanted = asked.wanted_quotes(gen.prompt, stated)
     lacking = [{"kind": "quote_missing", "name": q} for q in wanted if not asked.present(q, now)]
-    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now), *_left_out(gen.prompt, now, uploaded)], lang)
     if not lines:
         return None
-    open_asks = _open_in_file(gen.prompt, now)
+    open_asks = _open_in_file(gen.prompt, now, uploaded)
     items = [
         *lines,
         *([t("export.lacks.part.unchecked", lang, open=quote_list(open_asks, lang))] if open_asks else []),
@@ -693,7 +707,7 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
     return Lack(line, (gen.prompt,))  # none of it landed: all of it is missing (as "unchanged_unmet")
 
 
-def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
+def still_lacking(gen: Generation, now: Timeline, lang: Lang, uploaded: Uploaded = None) -> Lack | None:
     """An earlier request that changed the timeline but not all as asked: the parts the file
     ``now`` verifiably still lacks (a quoted text not on it, a length, a frame, a file of the
     user's on no track); None when a check finds none missing."""
@@ -713,6 +727,7 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
         if clips is not None
         and not any(asked._base(f) == asked._base(c.name) or asked._names_clip(f, c.name) for c in clips)
     ]
+    files += [f for f in asked.uploads_left_out(gen.prompt, now, uploaded) if f not in files]
     if files:
         lacking.append({"kind": "files_unused", "names": files[:5]})
     lines = not_met_lines(lacking, lang)
@@ -728,7 +743,11 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
 
 
 def file_lacks(
-    gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
+    gens: list[Generation],
+    pending: Generation | None,
+    lang: Lang,
+    now: Timeline | None = None,
+    uploaded: Uploaded = None,
 ) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
@@ -751,7 +770,7 @@ def file_lacks(
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
-            if now is not None and (part := part_lacking(gen, now, lang)) is not None:
+            if now is not None and (part := part_lacking(gen, now, lang, uploaded)) is not None:
                 if part.missing:
                     lacks[gen.id] = part  # some of it was there already: only the rest is missing
                 continue
@@ -777,7 +796,7 @@ def file_before(changed: list[Generation], running: Generation | None, lang: Lan
 
 
 def earlier_unchanged(
-    gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation]
+    gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation], uploaded: Uploaded = None
 ) -> list[Lack]:
     """Earlier requests (before the change this file shows) that changed nothing when they ran:
     a later request may have done what they asked, or not; said as that, never as a fact. Not
@@ -796,7 +815,10 @@ def earlier_unchanged(
             # It changed the timeline but not all as asked, and no file was handed over since: what
             # the file still verifiably lacks of it (play24en F7), unless asked again since.
             later = [g for g in landed if g.created_at > gen.created_at]
-            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang)) is not None:
+            if (
+                not readdressed(gen, later, now)
+                and (lack := still_lacking(gen, now, lang, uploaded)) is not None
+            ):
                 listed.add(gen.prompt_key)
                 lines.append(lack)
             continue
@@ -812,7 +834,7 @@ def earlier_unchanged(
         if readdressed(gen, [g for g in landed if g.created_at > gen.created_at], now):
             continue  # all it asked was taken back or asked again later: those answers speak for it
         listed.add(gen.prompt_key)
-        if (part := part_lacking(gen, now, lang)) is not None:
+        if (part := part_lacking(gen, now, lang, uploaded)) is not None:
             if part.missing:
                 lines.append(part)  # some of it is in the file: only the rest is missing
             continue
@@ -820,11 +842,12 @@ def earlier_unchanged(
         if (
             stated != asked.Asked()
             and not asked.unmet(stated, now)
-            and not _open_in_file(gen.prompt, now)
+            and not _open_in_file(gen.prompt, now, uploaded)
+            and not _left_out(gen.prompt, now, uploaded)
             and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
-        if (lack := earlier_lacking(gen, stated, now, lang)) is not None:
+        if (lack := earlier_lacking(gen, stated, now, lang, uploaded)) is not None:
             lines.append(lack)  # what the file verifiably lacks of it, said as a fact (play23en F6)
             continue
         lines.append(Lack(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)), (gen.prompt,)))

@@ -1,0 +1,95 @@
+"""Play-test 26: what an exported file lacks of earlier requests, said as facts.
+
+EN F11. "put forest at the end and make the whole thing 20 sec" and "just add the forest photo
+    after the sunrise one" changed nothing, forest.jpg on no track: the file lacks the photo, said
+    plainly (never "no check can tell", never "unless a later request did what it asked").
+ZH F16. 「把beach放最后当彩蛋，总长还是20秒」 (20 s already so), beach.jpg on no track: never
+    "无法核对是否有「把beach放最后当彩蛋」": the file lacks beach.jpg.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music import replies
+from ai_video_music.simulator.config import SimConfig
+from ai_video_music.timeline import read_timeline
+
+from .conftest import ask, export_done, fast_config, photo_files
+from .test_play22_zh_checks import state
+from .test_play23_en_checks import _unchanged
+
+LOFI = ("Lo-fi Chill (free music)", 20)
+TRIP = ["beach.jpg", "sunrise.jpg", "forest.jpg"]
+CAFE = ["coffee-shop.jpg", "latte.jpg", "beach.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "clips", "uploads", "off", "seconds"),
+    [
+        ("put forest at the end and make the whole thing 20 sec", ("beach", "sunrise"), TRIP, "forest", 15),
+        (
+            # (", dont care about the length" is a part waived: EN F5, another fix's)
+            "just add the forest photo after the sunrise one",
+            ("beach", "sunrise"),
+            TRIP,
+            "forest",
+            15,
+        ),
+        ("把beach放最后当彩蛋，总长还是20秒", ("coffee-shop", "latte"), CAFE, "beach", 20),
+        (
+            "night-street放最后，一共12秒",
+            ("city-lights", "forest"),
+            ["city-lights.jpg", "forest.jpg", "night-street.jpg"],
+            "night-street",
+            12,
+        ),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_export_says_a_photo_asked_for_and_on_no_track_is_not_in_the_file(
+    prompt: str, clips: tuple[str, ...], uploads: list[str], off: str, seconds: float, lang: str
+) -> None:
+    """EN call 35, ZH calls 53/73: "no check can tell whether it has 'put forest at the end'"."""
+    now = read_timeline(state(seconds, clips, LOFI).draft)
+    gen = _unchanged(prompt)
+    lines = replies.earlier_unchanged([gen], lang, now, [], (uploads, len(uploads)))
+    assert len(lines) == 1, lines
+    line = lines[0].line
+    assert f"{off}.jpg" in line, line
+    hedges = ("no check can tell", "unless a later request", "无法核对", "除非")
+    assert not any(h in line for h in hedges), line
+    for lack in replies.file_lacks([gen], None, lang, now, (uploads, len(uploads))).values():
+        assert not any(h in lack.line for h in hedges), lack.line  # all of it missing, said plainly
+
+
+def test_a_photo_on_the_track_is_never_said_missing_from_the_file() -> None:
+    now = read_timeline(state(15, ("beach", "sunrise", "forest"), LOFI).draft)
+    gen = _unchanged("put forest at the end")
+    lines = replies.earlier_unchanged([gen], "en", now, [], (TRIP, 3))
+    assert all("forest.jpg" not in lack.line for lack in lines), lines
+
+
+@pytest.fixture
+def sim_config() -> SimConfig:
+    """Every edit claims a change and makes none (the sitting's lying agent)."""
+    return fast_config(lie_rate=1.0)
+
+
+@pytest.mark.anyio
+async def test_the_export_tool_says_the_photo_left_out_is_not_in_the_file(
+    rich: Client, tmp_path: Path
+) -> None:
+    """EN calls 22, 23, 35 through the tools: forest.jpg uploaded, the edit made nothing."""
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "beach.jpg", "sunrise.jpg")})
+    await ask(rich, "generate", {"prompt": "make a 10 second video from my photos"})
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "forest.jpg")})
+    edit = await ask(rich, "generate", {"prompt": "put forest at the end"})
+    assert edit["timeline_changed"] is False, edit
+    assert "forest.jpg" in " ".join(edit.get("not_as_asked") or []), edit
+    out = await export_done(rich)
+    said = out["reply"]
+    assert "forest.jpg" in said and "no check can tell" not in said and "unless a later" not in said, said
