@@ -9,6 +9,7 @@ ZH F16. 「把beach放最后当彩蛋，总长还是20秒」 (20 s already so), 
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from mcp import Client
 
 from ai_video_music import replies
 from ai_video_music.simulator.config import SimConfig
+from ai_video_music.store import Generation
 from ai_video_music.timeline import read_timeline
 
 from .conftest import ask, export_done, fast_config, photo_files
@@ -93,3 +95,28 @@ async def test_the_export_tool_says_the_photo_left_out_is_not_in_the_file(
     out = await export_done(rich)
     said = out["reply"]
     assert "forest.jpg" in said and "no check can tell" not in said and "unless a later" not in said, said
+
+
+def _turn(gen_id: str, prompt: str, at: float, changed: bool) -> Generation:
+    return dataclasses.replace(_unchanged(prompt), id=gen_id, created_at=at, timeline_changed=changed)
+
+
+@pytest.mark.parametrize(
+    ("retry", "dropped"),
+    [
+        ("把画面改成竖屏，9:16，字体算了不管了", True),  # call 11: the font taken back
+        ("make it vertical 9:16, forget the font", True),  # new: the same in English
+        ("把画面改成竖屏，9:16", False),  # the font still asked: the file may lack it
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_an_ask_taken_back_later_is_no_part_the_file_lacks(retry: str, dropped: bool, lang: str) -> None:
+    """ZH call 27: 「…只有它要求的一部分：无法核对是否有「标题字再大一点」」 after 「字体算了不管了」."""
+    now = read_timeline(
+        state(10, ("city-lights", "forest"), LOFI, (("城市与森林", 0, 3),), (1080, 1920)).draft
+    )
+    first = _turn("gen_9", "改成竖屏9:16，标题字再大一点", 100.0, False)
+    later = _turn("gen_11", retry, 200.0, True)
+    lines = replies.earlier_unchanged([first], lang, now, [later, first])
+    said = " ".join(lack.line for lack in lines)
+    assert ("标题字再大一点" not in said) is dropped, said

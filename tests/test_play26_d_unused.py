@@ -100,7 +100,11 @@ def test_a_photo_named_without_its_extension_on_no_track_is_not_as_asked(
         ("remove forest", ("beach", "sunrise"), ["beach.jpg", "sunrise.jpg", "forest.jpg"]),
         ("without the forest photo please", ("beach", "sunrise"), ["beach.jpg", "sunrise.jpg", "forest.jpg"]),
         ("forest looks blurry", ("beach", "sunrise"), ["beach.jpg", "sunrise.jpg", "forest.jpg"]),
-        ("would forest look ok at the end?", ("beach", "sunrise"), ["beach.jpg", "sunrise.jpg", "forest.jpg"]),
+        (
+            "would forest look ok at the end?",
+            ("beach", "sunrise"),
+            ["beach.jpg", "sunrise.jpg", "forest.jpg"],
+        ),
         ("不要beach那张", ("coffee-shop", "latte"), ["coffee-shop.jpg", "latte.jpg", "beach.jpg"]),
         ("use two photos", ("coffee-shop", "latte"), ["coffee-shop.jpg", "latte.jpg", "beach.jpg"]),
         # "forests" is no name of forest.jpg

@@ -1127,7 +1127,21 @@ _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("text", re.compile(r"(?i)\b(?:title|caption|text|subtitles?)\b|标题|字幕|文字")),
     ("seconds", re.compile(r"(?i)\b(?:length|duration)\b|时长|长度")),
     ("shape", re.compile(r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏")),
+    # "字体算了不管了", "forget the font": the look of the letters (no check reads it)
+    ("font", re.compile(r"(?i)\b(?:fonts?|typeface|font\s+size|text\s+size)\b|字体|字号|字的大小")),
 )
+# An ask of the letters' look: "标题字再大一点", "make the title text bigger", "bigger font".
+_FONT_ASK = re.compile(
+    r"(?i)\b(?:bigger|larger|smaller|bold(?:er)?)\s+(?:text|font|letters|title)\b"
+    r"|\b(?:text|font|letters)\s+(?:bigger|larger|smaller|bold(?:er)?)\b|字(?:再|更|稍微)?(?:大|小|粗|细)"
+)
+
+
+def ask_topics(ask: str) -> set[str]:
+    """The topics of one ask, as a withdrawal names them: "标题字再大一点" is of the text and the
+    font, so "字体算了不管了" later takes it back (play26zh F9)."""
+    found = {topic for topic, words in _TOPICS if words.search(ask)}
+    return found | ({"font"} if _FONT_ASK.search(ask) else set())
 
 
 def withdrawal(clause: str) -> str | None:

@@ -884,7 +884,16 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     never again as this one's (play-test 22 F12). False when it asked something no check reads."""
     stated = asked.read(gen.prompt)
     quotes = asked.wanted_quotes(gen.prompt, stated)
-    if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
+    # An ask no check reads, taken back later ("…标题字再大一点", then "字体算了不管了"): no ask left
+    # of it, never one this file lacks (play26zh F9)
+    gone = {
+        topic
+        for g in later
+        if g.project_id == gen.project_id
+        for topic in asked.withdrawn(asked._zh_gaps(g.prompt))
+    }
+    open_asks = [a for a in _open_in_file(gen.prompt, now) if not (asked.ask_topics(a) & gone)]
+    if (stated == asked.Asked() and not quotes) or open_asks:
         return False
     dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
     again: set[str] = set()
