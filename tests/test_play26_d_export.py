@@ -10,6 +10,7 @@ ZH F16. 「把beach放最后当彩蛋，总长还是20秒」 (20 s already so), 
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -120,3 +121,36 @@ def test_an_ask_taken_back_later_is_no_part_the_file_lacks(retry: str, dropped: 
     lines = replies.earlier_unchanged([first], lang, now, [later, first])
     said = " ".join(lack.line for lack in lines)
     assert ("标题字再大一点" not in said) is dropped, said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "请求没有要求删掉「海边的清晨」"), ("en", "did not ask for “海边的清晨” to go")]
+)
+def test_a_title_replaced_unasked_is_still_said_at_the_export_after_a_later_change(
+    lang: str, said: str
+) -> None:
+    """ZH call 38: the export of 海边的清晨 said nothing, though call 24 had replaced its title
+    「海边的清晨」 by 「下次见」 unasked and call 37 (the music) left it so."""
+    facts = {"not_as_asked": [{"kind": "text_gone", "names": ["海边的清晨"], "by": ["下次见"]}]}
+    first = dataclasses.replace(
+        _turn("gen_24", "改回15秒，加上字幕「下次见」，放在12到15秒", 100.0, True), facts=json.dumps(facts)
+    )
+    music = _turn("gen_37", "海边那个视频的音乐换成钢琴曲", 200.0, True)
+    now = read_timeline(
+        state(15, ("beach", "sunrise"), ("Calm Piano (free music)", 35), (("下次见", 0, 3),)).draft
+    )
+    lines = replies.earlier_unchanged([music, first], lang, now, [music, first])
+    line = " ".join(lack.line for lack in lines)
+    assert said in line and "下次见" in line, line
+    # the title back on screen (asked again later, say): nothing lacking of it
+    back = read_timeline(
+        state(
+            15,
+            ("beach", "sunrise"),
+            ("Calm Piano (free music)", 35),
+            (("海边的清晨", 0, 3), ("下次见", 12, 15)),
+        ).draft
+    )
+    assert all(
+        "海边的清晨" not in lack.line for lack in replies.earlier_unchanged([first], lang, back, [first])
+    )

@@ -730,6 +730,16 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang, uploaded: Uploaded
     files += [f for f in asked.uploads_left_out(gen.prompt, now, uploaded) if f not in files]
     if files:
         lacking.append({"kind": "files_unused", "names": files[:5]})
+    # A text it removed unasked ("海边的清晨" replaced by "下次见") that is still off the file's
+    # timeline: what the user's words never asked, still so (play26zh F13: said when the request
+    # ran, then nothing at the export once a later request changed the music)
+    for item in turn_facts(gen).get("not_as_asked") or []:
+        if not (isinstance(item, dict) and item.get("kind") == "text_gone"):
+            continue
+        gone = [str(n) for n in item.get("names") or [] if not asked.present(str(n), now)]
+        if gone:
+            by = [str(n) for n in item.get("by") or [] if asked.present(str(n), now)]
+            lacking.append({"kind": "text_gone", "names": gone, **({"by": by} if by else {})})
     lines = not_met_lines(lacking, lang)
     if not lines:
         return None
