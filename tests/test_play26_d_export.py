@@ -154,3 +154,46 @@ def test_a_title_replaced_unasked_is_still_said_at_the_export_after_a_later_chan
     assert all(
         "海边的清晨" not in lack.line for lack in replies.earlier_unchanged([first], lang, back, [first])
     )
+
+
+@pytest.mark.anyio
+async def test_a_second_frame_made_in_another_project_is_no_lack_of_this_file(
+    rich: Client, tmp_path: Path
+) -> None:
+    """ZH calls 28, 71-73: the landscape version asked beside the kept vertical one changed nothing
+    here, was made in a new project (as the hold advises); the vertical file lacks nothing of it."""
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "city-lights.jpg", "forest.jpg")})
+    await ask(rich, "generate", {"prompt": "用我上传的照片做个12秒的竖屏视频"})
+    await export_done(rich)
+    second = "再做个横屏16:9的发B站，竖屏的也要留着"
+    held = await ask(rich, "generate", {"prompt": second})
+    sent = (
+        await ask(rich, "generate", {"prompt": second, "accept_cost": True})
+        if held["status"] != "done"
+        else held
+    )
+    assert sent["timeline_changed"] is False, sent
+    first = await ask(rich, "status", {})
+    made = await ask(
+        rich, "generate", {"prompt": "做个横屏16:9的B站版本，12秒", "new_project": True, "accept_cost": True}
+    )
+    assert made["timeline_changed"], made
+    out = await ask(rich, "export", {"project": first["project"]["name"]})
+    out = out if out.get("path") else await export_done(rich)
+    assert "横屏" not in out["reply"] and second not in " ".join(out.get("not_in_file") or []), out
+
+
+@pytest.mark.parametrize(
+    ("made", "elsewhere"),
+    [
+        ("做个横屏16:9的B站版本，12秒", True),
+        ("做个方形的视频，12秒", False),  # another frame made there: the landscape one is not
+    ],
+)
+def test_only_the_frame_asked_made_in_another_project_settles_it(made: str, elsewhere: bool) -> None:
+    asked_here = _turn("gen_28", "再做个横屏16:9的发B站，竖屏的也要留着", 100.0, False)
+    there = dataclasses.replace(_turn("gen_71", made, 200.0, True), project_id="other")
+    assert replies.made_elsewhere(asked_here, [there, asked_here]) is elsewhere
+    assert not replies.made_elsewhere(
+        asked_here, [dataclasses.replace(there, project_id=asked_here.project_id)]
+    )

@@ -40,6 +40,7 @@ from .replies import (
     export_progress,
     file_before,
     file_lacks,
+    made_elsewhere,
     never_ran,
     not_as_asked,
     not_checked,
@@ -147,15 +148,19 @@ class Exports:
         if moved_on or running_now is not None:
             notes.append(file_before(moved_on, running_now, lang))
         # Said before the file: an assistant must not offer it as the change the user asked for.
-        before = self._not_in_file(project, fp, pending)
+        turns = self.s.store.session_turns(CLIENT.get(), limit=20)
+        # a second frame asked here and made in another project since: no lack of this file
+        before = [g for g in self._not_in_file(project, fp, pending) if not made_elsewhere(g, turns)]
         # the project's uploads: a photo asked for and on no track is plainly not in the file
         uploaded = self._uploaded(project)
         lacks = file_lacks(before, pending, lang, facts.timeline, uploaded)
-        session = [
-            g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
-        ]
+        session = [g for g in turns if g.project_id == project.id]
         earlier = earlier_unchanged(
-            self._earlier(project, rec, {g.id for g in before}, pending, session),
+            [
+                g
+                for g in self._earlier(project, rec, {g.id for g in before}, pending, session)
+                if not made_elsewhere(g, turns)
+            ],
             lang,
             facts.timeline,
             session,

@@ -805,6 +805,35 @@ def file_before(changed: list[Generation], running: Generation | None, lang: Lan
     return join_sentences(parts, lang)
 
 
+def _frame_named(prompt: str) -> asked.Shape | None:
+    """The one frame ``prompt`` names, also inside a longer phrase ("做个横屏16:9的B站版本")."""
+    if (shape := asked.read(prompt).shape) is not None:
+        return shape
+    found = {asked.read(piece).shape for piece in re.split(r"[，,、的\s]", prompt) if piece.strip()} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def made_elsewhere(gen: Generation, others: list[Generation]) -> bool:
+    """``gen`` asked for a second version in another frame beside the one kept ("再做个横屏16:9的
+    发B站，竖屏的也要留着") and changed nothing, and a later request of the session made a video of
+    that frame in another project (as the hold advises): carried out there, no lack of this file
+    (play26zh F19)."""
+    stated = asked.read(gen.prompt)
+    if not stated.keep_frame or stated.shape is None or gen.timeline_changed is not False:
+        return False
+    return any(
+        g.project_id != gen.project_id
+        and g.created_at > gen.created_at
+        and g.timeline_changed
+        and _frame_named(g.prompt) is stated.shape
+        # the frame it asked is what it made: no miss of it was found
+        and not any(
+            isinstance(i, dict) and i.get("kind") == "shape" for i in turn_facts(g).get("not_as_asked") or []
+        )
+        for g in others
+    )
+
+
 def earlier_unchanged(
     gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation], uploaded: Uploaded = None
 ) -> list[Lack]:
