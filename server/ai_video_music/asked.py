@@ -83,6 +83,9 @@ class Asked:
     # A quoted text asked on screen over a span ("0到5秒显示「装修前」", "'Before' from 0 to 5 s"):
     # (text, from, to), judged against where it starts and ends on the text track.
     text_span: tuple[tuple[str, float, float], ...] = ()
+    # "keep it on screen the whole vid", "title = 'X' for all 10 sec", "「X」全程显示": the quoted
+    # text asked on screen from start to end (play26en F12)
+    text_whole: tuple[str, ...] = ()
     # "put that title at the end (not the start)", "把标题放到最后": the title the timeline had
     # before the request, unquoted, asked at "start" or "end"; judged on the change (play22en F7).
     title_at: str | None = None
@@ -819,6 +822,32 @@ def _text_span(prompt: str) -> tuple[tuple[str, float, float], ...]:
 
 TEXT_TIME_TOLERANCE = 0.5
 
+# On screen from start to end: "the whole vid", "the entire time", "for all 10 sec", "全程", "从头到尾".
+WHOLE_TIME = re.compile(
+    r"(?i)\b(?:the\s+)?(?:whole|entire|full)\s+(?:vid|video|clip|time|thing|way|length)\b"
+    r"|\b(?:for\s+)?all\s+\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b|\ball\s+the\s+(?:way|time)\s+through\b"
+    r"|\bstart\s+to\s+(?:finish|end)\b|全程|从头到尾|一直(?:显示|在|都在|挂着|保留)|整个视频(?:都|一直)?(?:显示|在)"
+)
+
+
+def _text_whole(prompt: str) -> tuple[str, ...]:
+    """The quoted text asked on screen the whole video: a request clause that says so, with the one
+    text the request quotes ("title should say 'X' … and keep it on screen the whole vid")."""
+    quotes = list(dict.fromkeys(q.strip() for q in quoted(prompt) if q.strip()))
+    if len(quotes) != 1:
+        return ()
+    text = _QUOTED.sub(" ", prompt)
+    for sentence in re.findall(r"[^.!?。！？;；\n]+[.!?。！？;；]?", text):
+        if _is_request(sentence.strip()) and WHOLE_TIME.search(sentence) and not _NOT_WHOLE.search(sentence):
+            return (quotes[0],)
+    return ()
+
+
+# "not the whole video", "don't keep it the whole time": never asked whole.
+_NOT_WHOLE = re.compile(
+    r"(?i)\b(?:not|n't|never)\s+(?:\w+\s+){0,4}?(?:the\s+)?(?:whole|entire|all)\b|不要全程|别全程"
+)
+
 
 def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
     """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance,
@@ -844,6 +873,15 @@ def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
         if ok is met:
             span = f"{best.start_s:g}-{best.end_s:g}"
             out.append({"kind": "text_span", "name": text, "asked": [at, until], "found": span})
+    length = tl.duration_s
+    for text in asked.text_whole:
+        segs = [seg for seg in _text_segments(text, tl) if seg.end_s is not None]
+        if not segs or length is None:
+            continue  # nowhere (the quoted-text check says so), or an end unknown: not judged
+        best = max(segs, key=lambda seg: (seg.end_s or 0) - seg.start_s)
+        ok = best.start_s <= TEXT_TIME_TOLERANCE and (best.end_s or 0) >= length - TEXT_TIME_TOLERANCE
+        if ok is met:
+            out.append({"kind": "text_whole", "name": text, "found": f"{best.start_s:g}-{best.end_s:g}"})
     return out
 
 
@@ -2246,6 +2284,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "text_at",
         "text_time",
         "text_span",
+        "text_whole",
         "removed",
         "replaced",
         "keep_title",
@@ -2297,6 +2336,7 @@ def _read(prompt: str) -> Asked:
         text_at=_text_at(prompt),
         text_time=_text_time(prompt),
         text_span=_text_span(prompt),
+        text_whole=_text_whole(prompt),
         removed=removed,
         replaced=replaced,
         # "lower the music to about 20%": the level is the ask, the word only its way there.

@@ -242,6 +242,9 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     found=f"{item.get('found', 0):g}",
                 )
             )
+        elif kind == "text_whole":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.text_whole", lang, name=name, found=str(item.get("found"))))
         elif kind == "text_span":
             name = quote_list([str(item.get("name"))], lang)
             at, until = [*(item.get("asked") or []), 0, 0][:2]
@@ -487,6 +490,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "text_span":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.met.text_span", lang, name=name, found=str(item.get("found"))))
+        elif kind == "text_whole":
+            items.append(t("asked.met.text_whole", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(
@@ -907,13 +912,14 @@ _TOPIC_FIELDS = {
         "text_time",
         "title_at",
         "keep_text",
+        "text_whole",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }
 _QUOTE_FIELDS = ("text_at", "text_time")  # (text, where) pairs
 # Asks of a quoted text: asked again only for the same text (matched by the quotes, below).
-_QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects"))
+_QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects", "text_whole"))
 
 
 def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool:
@@ -936,6 +942,7 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
         return False
     dropped: set[str] = {"projects", "given_name", "named_only"}  # where it goes, a name: no ask
     again: set[str] = set()
+    whole: set[str] = set()  # texts a later request asked on screen the whole video
     for g in later:
         if g.project_id != gen.project_id:
             continue
@@ -951,6 +958,7 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
         }
         again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
         again |= {q.casefold() for q in (*st.removed, *st.replaced)}
+        whole |= {q.casefold() for q in st.text_whole}
     left = {
         f.name: getattr(stated, f.name)
         for f in fields(stated)
@@ -959,6 +967,8 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     for name in _QUOTE_FIELDS:
         if name in left:
             left[name] = tuple(pair for pair in left[name] if str(pair[0]).casefold() not in again)
+    if "text_whole" in left:  # asked whole again later; another ask of the same text says nothing of it
+        left["text_whole"] = tuple(q for q in left["text_whole"] if str(q).casefold() not in whole)
     for name in ("removed", "replaced"):
         if name in left:
             left[name] = tuple(q for q in left[name] if str(q).casefold() not in again)

@@ -120,11 +120,12 @@ def compare(
         told = {
             str(item.get("name"))
             for item in facts.get("as_asked", [])
-            if item.get("kind") in ("title", "text_at", "text_time", "text_span")
+            if item.get("kind") in ("title", "text_at", "text_time", "text_span", "text_whole")
         }
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         told |= {text for text, _ in stated.text_time}
         told |= {text for text, _, _ in stated.text_span}
+        told |= set(stated.text_whole)
         missed = {str(item["name"]) for item in missing}
         found = [
             {"kind": "quote_shown", "name": q}

@@ -486,6 +486,7 @@ def _checked(
             stated.text_at
             or stated.text_time
             or stated.text_span
+            or stated.text_whole
             or stated.removed
             or not asked.PLACE.search(outside)
         )
@@ -626,6 +627,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 and not asked.zh_asks_whether(a)  # "这歌可不可以商用": a question, sent with it
                 and not (length_stated and _TOO_LONG.search(a) and not asked.read(a).seconds)
                 and not _withdrawn_ask(a, prompt, taken_back)
+                # "keep it on screen the whole vid" beside the title asked: judged with that text
+                and not (whole.text_whole and asked.WHOLE_TIME.search(a))
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
                 # "put that title at the end, not the start": where it is not to be, the same ask
