@@ -89,3 +89,18 @@ def test_a_reply_that_only_names_what_the_question_is_about_does_not_speak_of_it
 ) -> None:
     """Call 32: 「下面 NemoVideo 的回复谈到了它」 when the reply only named the song."""
     assert replies._spoken_of(question, words) is spoken
+
+
+async def test_the_answer_never_says_a_reply_naming_the_song_spoke_of_the_question(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    """Call 32 through the tools: 「下面 NemoVideo 的回复谈到了它」 for a reply that named the song."""
+    await ask(rich, "upload", {"files": photo_files(tmp_path, "coffee-shop.jpg", "latte.jpg")})
+    await ask(rich, "generate", {"prompt": "用我上传的照片做个20秒的视频，配点音乐"})
+    out = await ask(
+        rich, "generate", {"prompt": "把latte调到第一个。顺便问下，Lo-fi Chill这个歌算温柔的吗？"}
+    )
+    reply = out["reply"]
+    assert "Lo-fi Chill这个歌算温柔的吗" in reply, reply
+    if "温柔" not in (out.get("agent_says") or ""):  # the agent's words never speak of gentleness
+        assert "谈到了它" not in reply, reply
