@@ -83,6 +83,9 @@ class Asked:
     # A quoted text asked on screen over a span ("0到5秒显示「装修前」", "'Before' from 0 to 5 s"):
     # (text, from, to), judged against where it starts and ends on the text track.
     text_span: tuple[tuple[str, float, float], ...] = ()
+    # "keep it on screen the whole vid", "title = 'X' for all 10 sec", "「X」全程显示": the quoted
+    # text asked on screen from start to end (play26en F12)
+    text_whole: tuple[str, ...] = ()
     # "put that title at the end (not the start)", "把标题放到最后": the title the timeline had
     # before the request, unquoted, asked at "start" or "end"; judged on the change (play22en F7).
     title_at: str | None = None
@@ -113,6 +116,9 @@ _EN_NOT_A_REQUEST = re.compile(
 )
 _ZH_NOT_A_REQUEST = re.compile(r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|吗|呢|么)")
 _ZH_ASKING = re.compile(r"(?:帮我|请|麻烦|给我)")
+# A question without 吗: a clause ending in 不 ("能商用不"), or A不A ("能不能", "可不可以").
+_ZH_TAG_QUESTION = re.compile(r"(?<![要别])不\s*(?=[？?，,。！!；;]|$)|([\u4e00-\u9fff])不\1")
+_ZH_USE_NOUNS = re.compile(r"商用|使用|可用|能用|费用|用途")
 
 # "Can you make …", "please make …": a polite opening before the request itself.
 _EN_POLITE = (
@@ -517,7 +523,8 @@ _ZH_NOT_A_CLIP = re.compile(
 )
 _ZH_SEQ_CUT = re.compile(r"[，,、]?\s*(?:然后|再|接着|之后|后面|其次|最后)")
 _ZH_SEQ_STRIP = re.compile(
-    r"^(?:放|用|是|接|上)|(?:的)?(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段)?(?:吧|就行|就好)?$"
+    # "第一张latte，第二张coffee-shop": the place counted before the clip's name is no part of it
+    r"^(?:放|用|是|接|上|第[一二三四五六七八九十\d]{1,2}(?:张|个|段)?)|(?:的)?(?:那张|这张|那个|这个|那段|这段)?(?:照片|图片|图|片段)?(?:吧|就行|就好)?$"
 )
 
 
@@ -962,6 +969,32 @@ def _text_span(prompt: str) -> tuple[tuple[str, float, float], ...]:
 
 TEXT_TIME_TOLERANCE = 0.5
 
+# On screen from start to end: "the whole vid", "the entire time", "for all 10 sec", "全程", "从头到尾".
+WHOLE_TIME = re.compile(
+    r"(?i)\b(?:the\s+)?(?:whole|entire|full)\s+(?:vid|video|clip|time|thing|way|length)\b"
+    r"|\b(?:for\s+)?all\s+\d+(?:\.\d+)?\s*(?:s|secs?|seconds?)\b|\ball\s+the\s+(?:way|time)\s+through\b"
+    r"|\bstart\s+to\s+(?:finish|end)\b|全程|从头到尾|一直(?:显示|在|都在|挂着|保留)|整个视频(?:都|一直)?(?:显示|在)"
+)
+
+
+def _text_whole(prompt: str) -> tuple[str, ...]:
+    """The quoted text asked on screen the whole video: a request clause that says so, with the one
+    text the request quotes ("title should say 'X' … and keep it on screen the whole vid")."""
+    quotes = list(dict.fromkeys(q.strip() for q in quoted(prompt) if q.strip()))
+    if len(quotes) != 1:
+        return ()
+    text = _QUOTED.sub(" ", prompt)
+    for sentence in re.findall(r"[^.!?。！？;；\n]+[.!?。！？;；]?", text):
+        if _is_request(sentence.strip()) and WHOLE_TIME.search(sentence) and not _NOT_WHOLE.search(sentence):
+            return (quotes[0],)
+    return ()
+
+
+# "not the whole video", "don't keep it the whole time": never asked whole.
+_NOT_WHOLE = re.compile(
+    r"(?i)\b(?:not|n't|never)\s+(?:\w+\s+){0,4}?(?:the\s+)?(?:whole|entire|all)\b|不要全程|别全程"
+)
+
 
 def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
     """Each quoted text asked at a time whose start is (``met``) or is not within the tolerance,
@@ -987,6 +1020,15 @@ def _text_timed(asked: Asked, tl: Timeline, met: bool) -> list[dict[str, Any]]:
         if ok is met:
             span = f"{best.start_s:g}-{best.end_s:g}"
             out.append({"kind": "text_span", "name": text, "asked": [at, until], "found": span})
+    length = tl.duration_s
+    for text in asked.text_whole:
+        segs = [seg for seg in _text_segments(text, tl) if seg.end_s is not None]
+        if not segs or length is None:
+            continue  # nowhere (the quoted-text check says so), or an end unknown: not judged
+        best = max(segs, key=lambda seg: (seg.end_s or 0) - seg.start_s)
+        ok = best.start_s <= TEXT_TIME_TOLERANCE and (best.end_s or 0) >= length - TEXT_TIME_TOLERANCE
+        if ok is met:
+            out.append({"kind": "text_whole", "name": text, "found": f"{best.start_s:g}-{best.end_s:g}"})
     return out
 
 
@@ -1276,7 +1318,21 @@ _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("text", re.compile(r"(?i)\b(?:title|caption|text|subtitles?)\b|标题|字幕|文字")),
     ("seconds", re.compile(r"(?i)\b(?:length|duration)\b|时长|长度")),
     ("shape", re.compile(r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏")),
+    # "字体算了不管了", "forget the font": the look of the letters (no check reads it)
+    ("font", re.compile(r"(?i)\b(?:fonts?|typeface|font\s+size|text\s+size)\b|字体|字号|字的大小")),
 )
+# An ask of the letters' look: "标题字再大一点", "make the title text bigger", "bigger font".
+_FONT_ASK = re.compile(
+    r"(?i)\b(?:bigger|larger|smaller|bold(?:er)?)\s+(?:text|font|letters|title)\b"
+    r"|\b(?:text|font|letters)\s+(?:bigger|larger|smaller|bold(?:er)?)\b|字(?:再|更|稍微)?(?:大|小|粗|细)"
+)
+
+
+def ask_topics(ask: str) -> set[str]:
+    """The topics of one ask, as a withdrawal names them: "标题字再大一点" is of the text and the
+    font, so "字体算了不管了" later takes it back (play26zh F9)."""
+    found = {topic for topic, words in _TOPICS if words.search(ask)}
+    return found | ({"font"} if _FONT_ASK.search(ask) else set())
 
 
 def withdrawal(clause: str) -> str | None:
@@ -2198,6 +2254,17 @@ def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
 _POLITE_ASK = re.compile(r"(?i)^\s*(?:(?:can|could|would|will)\s+you|please)\b|帮|请|麻烦")
 
 
+def zh_asks_whether(text: str) -> bool:
+    """``text`` asks whether, without 吗: "这音乐能商用不", "能不能商用", "可不可以商用" (play26zh F2).
+    Not where it names a change ("音乐能不能调小一点", "把音乐调小点行不" ask for one; the 用 of 商用
+    is none) or asks politely ("能不能帮我…")."""
+    return bool(
+        _ZH_TAG_QUESTION.search(text)
+        and not _ZH_ASKING.search(text)
+        and not re.search(_ZH_CHANGE_VERBS, _ZH_USE_NOUNS.sub("", text))
+    )
+
+
 def _is_request(sentence: str) -> bool:
     """A statement or a polite request ("Can you make …?"); not a question about the video or
     a condition ("is there no music?", "No music? Really?", "if it's vertical…", "有没有音乐",
@@ -2205,6 +2272,8 @@ def _is_request(sentence: str) -> bool:
     if _EN_NOT_A_REQUEST.match(sentence):
         return False
     if sentence.rstrip().endswith(("?", "？")) and not _POLITE_ASK.search(sentence):
+        return False
+    if zh_asks_whether(sentence):
         return False
     zh_question = _ZH_NOT_A_REQUEST.search(sentence)
     # "能帮我做一个方形视频吗？" asks for it; "有没有音乐？" asks about it.
@@ -2510,6 +2579,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "text_at",
         "text_time",
         "text_span",
+        "text_whole",
         "removed",
         "replaced",
         "keep_title",
@@ -2585,6 +2655,7 @@ def _read(prompt: str) -> Asked:
         text_at=_text_at(prompt),
         text_time=_text_time(prompt),
         text_span=_text_span(prompt),
+        text_whole=_text_whole(prompt),
         removed=removed,
         replaced=replaced,
         # "lower the music to about 20%": the level is the ask, the word only its way there.
@@ -3404,6 +3475,120 @@ def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
                 continue  # ("I want forest.jpg removed": the file named to go, after it)
             wanted += [n for n in files_named(clause) if n not in going]
     return list(dict.fromkeys(wanted)), list(dict.fromkeys(going))
+
+
+# A file stem that is a common word ("photo.jpg", "end.png") is no name the user says for it.
+_GENERIC_STEMS = frozenset(
+    {
+        "photo",
+        "photos",
+        "pic",
+        "pics",
+        "picture",
+        "image",
+        "img",
+        "video",
+        "clip",
+        "title",
+        "music",
+        "song",
+        "end",
+        "start",
+        "first",
+        "last",
+        "one",
+        "new",
+        "final",
+        "intro",
+        "outro",
+        "test",
+        "a",
+        "an",
+        "the",
+        "it",
+    }
+)
+# "all three photos", "all 3 pics", "三张图都要用上", "三张照片全用上": every upload asked for by count.
+_EN_NUMS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "both": 2}
+_ZH_NUMS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6}
+_EN_ALL_OF = re.compile(
+    r"(?i)(?:use|using|with|include|add|put\s+in)\s+(?:all\s+)?(?:the\s+|my\s+)?"
+    r"(?P<n>both|two|three|four|five|six|[2-6])\s+(?:of\s+(?:the|my)\s+)?(?:photos|pics|pictures|images)\b"
+    r"|\ball\s+(?:the\s+|my\s+)?(?P<n2>two|three|four|five|six|[2-6])\s+(?:photos|pics|pictures|images)\b"
+)
+_ZH_ALL_OF = re.compile(
+    r"(?P<n>[两二三四五六2-6])张(?:图|照片|图片)?(?:都|全|全都|全部)(?:要)?(?:用上|用|放进去|放上)"
+)
+
+
+def _stem_said(stem: str, clause: str) -> bool:
+    """``clause`` says the file stem as a name of its own: "forest" in "put forest at the end",
+    "night-street" in "把night-street那张放最后" (never "forest" inside "forests")."""
+    words = re.findall(r"[^\W_]+", stem)
+    if not words:
+        return False
+    if not stem.isascii():
+        return stem in clause.casefold()
+    if len(stem) < 3 or stem in _GENERIC_STEMS:
+        return False
+    said = r"(?<![A-Za-z0-9])" + r"[\s_\-.․]*".join(map(re.escape, words)) + r"(?![A-Za-z0-9])"
+    return re.search(said, clause, re.IGNORECASE) is not None
+
+
+def uploads_left_out(
+    prompt: str, tl: Timeline, uploaded: tuple[list[str], int] | None, before: Timeline | None = None
+) -> list[str]:
+    """The project's uploads the request asks for by their bare name ("put forest at the end",
+    "把beach放最后当彩蛋", "add the forest photo after the sunrise one") or by count ("三张图都要用上")
+    that are on no clip of the video track: plainly not in the video (play26 EN F4, ZH F5/F14/F16).
+    Judged only where every upload's name is known, every clip of the track is listed, and no clip
+    on it could be an upload under another name (one new since ``before``; with no ``before``, any
+    clip that names no upload)."""
+    video = next((tr for tr in tl.tracks if tr.kind == "video"), None)
+    if video is None or video.segments_total != len(video.segments) or uploaded is None:
+        return []
+    names, total = uploaded
+    if not names or total != len(names):
+        return []
+    clips = [seg.name for seg in video.segments if seg.name]
+    have = {_base(n) for n in names}
+    strangers = [
+        c for c in clips if not any(_base(c) == b or _names_clip(_FILE_EXT.sub("", b), c) for b in have)
+    ]
+    earlier = {
+        seg.name for tr in (before.tracks if before else ()) if tr.kind == "video" for seg in tr.segments
+    }
+    if any(c not in earlier for c in strangers):
+        return []
+    off = [
+        n
+        for n in names
+        if not any(_base(n) == _base(c) or _names_clip(_FILE_EXT.sub("", n), c) for c in clips)
+    ]
+    if not off:
+        return []
+    stems = {n: _FILE_EXT.sub("", _base(n)) for n in names}
+    named: list[str] = []
+    text = _QUOTED.sub(lambda m: " " * len(m.group(0)), prompt)
+    # cut after each sentence's mark, kept: "would forest look ok at the end?" asks nothing
+    sentences = re.findall(r"[^!?。！？;；\n]+[!?。！？;；]?", text)
+    for piece in (p for p in sentences if p.strip() and _is_request(p.strip())):
+        for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
+            piece = piece.replace(m.group(0), " " * len(m.group(0)))  # "without forest": kept out
+        for clause in re.split(r"[,，、]", piece):
+            if _WANTS_ON.search(clause) is None or _GONE_AFTER.search(clause) or remark(clause):
+                continue
+            hits = [n for n in names if _stem_said(stems[n], clause)]
+            # "beach-2" said: "beach" is a part of that name, not a name of its own
+            hits = [n for n in hits if not any(o != n and stems[n] in stems[o] for o in hits)]
+            named += [n for n in hits if n in off]
+            count = _EN_ALL_OF.search(clause) or _ZH_ALL_OF.search(clause)
+            if count is not None:
+                said = count.group("n") or count.groupdict().get("n2") or ""
+                n = int(said) if said.isdigit() else _EN_NUMS.get(said.casefold()) or _ZH_NUMS.get(said, 0)
+                if n == total:  # "all three" of three uploads: each one left out is missing
+                    named += off
+    return list(dict.fromkeys(named))
 
 
 _WANTS_ON = re.compile(

@@ -17,7 +17,14 @@ import anyio
 
 from . import asked, budget
 from .costs import cost_of
-from .errors import InputError, NemoError, NothingToExportError, RenderFailedError, TimeLimitError
+from .errors import (
+    InputError,
+    LocalStateError,
+    NemoError,
+    NothingToExportError,
+    RenderFailedError,
+    TimeLimitError,
+)
 from .jobs import Job, Reporter, no_progress
 from .landing import Landing, settle
 from .messages import Lang, t
@@ -35,6 +42,7 @@ from .replies import (
     file_before,
     file_lacks,
     kept_versions,
+    made_elsewhere,
     never_ran,
     not_as_asked,
     not_checked,
@@ -45,7 +53,7 @@ from .replies import (
 from .sanitize import cap, clean_text
 from .shared import Shared
 from .store import Generation, Project, Render
-from .turns import AGENT_POLL_S
+from .turns import AGENT_POLL_S, MAX_UPLOADS_NAMED
 
 log = logging.getLogger(__name__)
 
@@ -163,16 +171,27 @@ class Exports:
         # timeline it changed).
         after_render = {g.id for g in moved_on} | ({running_now.id} if running_now is not None else set())
         # Said before the file: an assistant must not offer it as the change the user asked for.
-        before = [g for g in self._not_in_file(project, fp, pending) if g.id not in after_render]
-        lacks = file_lacks(before, pending, lang, facts.timeline)
-        session = [
-            g for g in self.s.store.session_turns(CLIENT.get(), limit=20) if g.project_id == project.id
+        turns = self.s.store.session_turns(CLIENT.get(), limit=20)
+        # a second frame asked here and made in another project since: no lack of this file
+        before = [
+            g
+            for g in self._not_in_file(project, fp, pending)
+            if g.id not in after_render and not made_elsewhere(g, turns)
         ]
+        # the project's uploads: a photo asked for and on no track is plainly not in the file
+        uploaded = self._uploaded(project)
+        lacks = file_lacks(before, pending, lang, facts.timeline, uploaded)
+        session = [g for g in turns if g.project_id == project.id]
         earlier = earlier_unchanged(
-            self._earlier(project, rec, {g.id for g in before} | after_render, pending, session),
+            [
+                g
+                for g in self._earlier(project, rec, {g.id for g in before} | after_render, pending, session)
+                if not made_elsewhere(g, turns)
+            ],
             lang,
             facts.timeline,
             session,
+            uploaded,
         )
         missing = [*lacks.values(), *earlier]
         lines = [lack.line for lack in missing]
@@ -232,6 +251,15 @@ class Exports:
         if isinstance(seen, dict) and seen.get("after") == rec.draft_fp:
             changed = []  # changed back (an undo): the file shows the timeline as it is
         return changed[:3], running
+
+    def _uploaded(self, project: Project) -> tuple[list[str], int] | None:
+        """The project's upload names and how many there are; None when the store can't say (then
+        no photo is said missing from the file)."""
+        try:
+            media, total = self.s.store.media_page(project.id, MAX_UPLOADS_NAMED)
+        except LocalStateError:
+            return None
+        return [m.name for m in media], total
 
     def _not_in_file(self, project: Project, fp: str, pending: Generation | None) -> list[Generation]:
         """The session's latest requests in this project whose outcome is this very timeline

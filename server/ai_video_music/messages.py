@@ -1160,6 +1160,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name} to appear at {asked} s, but it starts at {found} s",
         "要求{name}在第 {asked} 秒出现，但它从第 {found} 秒开始",
     ),
+    "asked.text_whole": (
+        "the request asked for {name} on screen the whole video, but it is on screen at {found} s only",
+        "要求{name}全程显示，但它只在 {found} 秒显示",
+    ),
     "asked.text_span": (
         "the request asked for {name} on screen from {start} s to {end} s, but it is at {found} s",
         "要求{name}从第 {start} 秒显示到第 {end} 秒，但它在 {found} 秒",
@@ -1311,6 +1315,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.text_at.end": ("{name} is at the end ({found} s)", "{name}在结尾（{found} 秒）"),
     "asked.met.text_at.start": ("{name} is at the start ({found} s)", "{name}在开头（{found} 秒）"),
     "asked.met.text_span": ("{name} is on screen at {found} s", "{name}在 {found} 秒显示"),
+    "asked.met.text_whole": ("{name} is on screen the whole video", "{name}全程显示"),
     "asked.met.text_time": ("{name} appears at {found} s", "{name}在第 {found} 秒出现"),
     "asked.met.order.first": ("the video starts with {found}", "视频开头是{found}"),
     "asked.met.order.last": ("the video ends with {found}", "视频结尾是{found}"),

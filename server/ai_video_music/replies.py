@@ -255,6 +255,9 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
                     found=f"{item.get('found', 0):g}",
                 )
             )
+        elif kind == "text_whole":
+            name = quote_list([str(item.get("name"))], lang)
+            items.append(t("asked.text_whole", lang, name=name, found=str(item.get("found"))))
         elif kind == "text_span":
             name = quote_list([str(item.get("name"))], lang)
             at, until = [*(item.get("asked") or []), 0, 0][:2]
@@ -577,6 +580,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "text_span":
             name = quote_list([str(item.get("name"))], lang)
             items.append(t("asked.met.text_span", lang, name=name, found=str(item.get("found"))))
+        elif kind == "text_whole":
+            items.append(t("asked.met.text_whole", lang, name=quote_list([str(item.get("name"))], lang)))
         elif kind == "text_at":
             key = "asked.met.text_at.end" if item.get("where") == "end" else "asked.met.text_at.start"
             items.append(
@@ -731,14 +736,30 @@ def never_ran(gen: Generation) -> bool:
     return gen.status is TurnState.FAILED and not turn_facts(gen).get("accepted")
 
 
-def _open_in_file(prompt: str, now: Timeline) -> list[str]:
+Uploaded = tuple[list[str], int] | None  # the project's upload names, and how many there are
+
+
+def _open_in_file(prompt: str, now: Timeline, uploaded: Uploaded = None) -> list[str]:
     """The asks of ``prompt`` no check reads, that a file could have: "竖的那个要留着" (keep the
-    earlier file in its frame) is about that file, never one this file lacks (play24zh F5)."""
-    return unchecked.not_checked(prompt, now, frozenset({"frame"}))
+    earlier file in its frame) is about that file, never one this file lacks (play24zh F5); "put
+    forest at the end" with forest.jpg on no track is read (:func:`_left_out`)."""
+    open_asks = unchecked.not_checked(prompt, now, frozenset({"frame"}))
+    return [a for a in open_asks if not asked.uploads_left_out(a, now, uploaded)]
+
+
+def _left_out(prompt: str, now: Timeline, uploaded: Uploaded) -> list[dict[str, Any]]:
+    """The uploads ``prompt`` asked for by their bare name ("put forest at the end") that are on no
+    track of the file's timeline ``now``: the file plainly lacks them (play26en F11, zh F16)."""
+    files = asked.uploads_left_out(prompt, now, uploaded)
+    return [{"kind": "files_unused", "names": files[:5]}] if files else []
 
 
 def part_lacking(
-    gen: Generation, now: Timeline, lang: Lang, gone: frozenset[str] | set[str] = frozenset()
+    gen: Generation,
+    now: Timeline,
+    lang: Lang,
+    gone: frozenset[str] | set[str] = frozenset(),
+    uploaded: Uploaded = None,
 ) -> Lack | None:
     """A request that changed nothing, judged part by part on the file's timeline ``now``: when
     the file verifiably has some of what it asked (done by an earlier request: "改回15秒 …" with
@@ -750,8 +771,8 @@ def part_lacking(
     if not now.tracks_total or not (asked.met(stated, now) or shown):
         return None
     lacking = [{"kind": "quote_missing", "name": q} for q in wanted if q not in shown]
-    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
-    open_asks = _open_in_file(gen.prompt, now)
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now), *_left_out(gen.prompt, now, uploaded)], lang)
+    open_asks = _open_in_file(gen.prompt, now, uploaded)
     if not lines and not open_asks:
         return Lack("", ())  # all it asked is checked and in the file
     # What it lacks and what no check reads, each in its own words: never "only part of it is in
@@ -766,7 +787,9 @@ def part_lacking(
     return Lack(join_sentences(said, lang), (*lines, *open_asks))
 
 
-def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang) -> Lack | None:
+def earlier_lacking(
+    gen: Generation, stated: asked.Asked, now: Timeline, lang: Lang, uploaded: Uploaded = None
+) -> Lack | None:
     """An earlier request that changed nothing, and none of whose asks the file ``now`` has:
     what the file verifiably lacks of it (a quoted text not on it, a length, a frame), and the
     asks no check reads; None when no check reads any of it (then only "unless a later request
@@ -775,10 +798,10 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
         return None
     wanted = asked.wanted_quotes(gen.prompt, stated)
     lacking = [{"kind": "quote_missing", "name": q} for q in wanted if not asked.present(q, now)]
-    lines = not_met_lines([*lacking, *asked.unmet(stated, now)], lang)
+    lines = not_met_lines([*lacking, *asked.unmet(stated, now), *_left_out(gen.prompt, now, uploaded)], lang)
     if not lines:
         return None
-    open_asks = _open_in_file(gen.prompt, now)
+    open_asks = _open_in_file(gen.prompt, now, uploaded)
     said = [
         t(
             "export.lacks.earlier_unmet",
@@ -795,7 +818,11 @@ def earlier_lacking(gen: Generation, stated: asked.Asked, now: Timeline, lang: L
 
 
 def still_lacking(
-    gen: Generation, now: Timeline, lang: Lang, gone: frozenset[str] | set[str] = frozenset()
+    gen: Generation,
+    now: Timeline,
+    lang: Lang,
+    gone: frozenset[str] | set[str] = frozenset(),
+    uploaded: Uploaded = None,
 ) -> Lack | None:
     """An earlier request that changed the timeline but not all as asked: the parts the file
     ``now`` verifiably still lacks (a quoted text not on it, a length, a frame, a file of the
@@ -817,8 +844,19 @@ def still_lacking(
         if clips is not None
         and not any(asked._base(f) == asked._base(c.name) or asked._names_clip(f, c.name) for c in clips)
     ]
+    files += [f for f in asked.uploads_left_out(gen.prompt, now, uploaded) if f not in files]
     if files:
         lacking.append({"kind": "files_unused", "names": files[:5]})
+    # A text it removed unasked ("海边的清晨" replaced by "下次见") that is still off the file's
+    # timeline: what the user's words never asked, still so (play26zh F13: said when the request
+    # ran, then nothing at the export once a later request changed the music)
+    for item in turn_facts(gen).get("not_as_asked") or []:
+        if not (isinstance(item, dict) and item.get("kind") == "text_gone"):
+            continue
+        off = [str(n) for n in item.get("names") or [] if not asked.present(str(n), now)]
+        if off:
+            by = [str(n) for n in item.get("by") or [] if asked.present(str(n), now)]
+            lacking.append({"kind": "text_gone", "names": off, **({"by": by} if by else {})})
     lines = not_met_lines(lacking, lang)
     if not lines:
         return None
@@ -867,7 +905,11 @@ def _unreplaced(stated: asked.Asked, gone: set[str]) -> asked.Asked:
 
 
 def file_lacks(
-    gens: list[Generation], pending: Generation | None, lang: Lang, now: Timeline | None = None
+    gens: list[Generation],
+    pending: Generation | None,
+    lang: Lang,
+    now: Timeline | None = None,
+    uploaded: Uploaded = None,
 ) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
@@ -899,7 +941,7 @@ def file_lacks(
                 continue  # a question asked for no change: the file lacks nothing of it
             if now is not None and readdressed(gen, gens[:n], now):
                 continue  # all it asked was asked anew (or taken back) since: not this file's miss
-            if now is not None and (part := part_lacking(gen, now, lang, gone)) is not None:
+            if now is not None and (part := part_lacking(gen, now, lang, gone, uploaded)) is not None:
                 if part.missing:
                     lacks[gen.id] = part  # some of it was there already: only the rest is missing
                 continue
@@ -924,8 +966,37 @@ def file_before(changed: list[Generation], running: Generation | None, lang: Lan
     return join_sentences(parts, lang)
 
 
+def _frame_named(prompt: str) -> asked.Shape | None:
+    """The one frame ``prompt`` names, also inside a longer phrase ("做个横屏16:9的B站版本")."""
+    if (shape := asked.read(prompt).shape) is not None:
+        return shape
+    found = {asked.read(piece).shape for piece in re.split(r"[，,、的\s]", prompt) if piece.strip()} - {None}
+    return found.pop() if len(found) == 1 else None
+
+
+def made_elsewhere(gen: Generation, others: list[Generation]) -> bool:
+    """``gen`` asked for a second version in another frame beside the one kept ("再做个横屏16:9的
+    发B站，竖屏的也要留着") and changed nothing, and a later request of the session made a video of
+    that frame in another project (as the hold advises): carried out there, no lack of this file
+    (play26zh F19)."""
+    stated = asked.read(gen.prompt)
+    if not stated.keep_frame or stated.shape is None or gen.timeline_changed is not False:
+        return False
+    return any(
+        g.project_id != gen.project_id
+        and g.created_at > gen.created_at
+        and g.timeline_changed
+        and _frame_named(g.prompt) is stated.shape
+        # the frame it asked is what it made: no miss of it was found
+        and not any(
+            isinstance(i, dict) and i.get("kind") == "shape" for i in turn_facts(g).get("not_as_asked") or []
+        )
+        for g in others
+    )
+
+
 def earlier_unchanged(
-    gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation]
+    gens: list[Generation], lang: Lang, now: Timeline, landed: list[Generation], uploaded: Uploaded = None
 ) -> list[Lack]:
     """Earlier requests (before the change this file shows) that changed nothing when they ran:
     a later request may have done what they asked, or not; said as that, never as a fact. Not
@@ -945,7 +1016,10 @@ def earlier_unchanged(
             # the file still verifiably lacks of it (play24en F7), unless asked again since.
             later = [g for g in landed if g.created_at > gen.created_at]
             gone = replaced_asks(gen, later)
-            if not readdressed(gen, later, now) and (lack := still_lacking(gen, now, lang, gone)) is not None:
+            if (
+                not readdressed(gen, later, now)
+                and (lack := still_lacking(gen, now, lang, gone, uploaded)) is not None
+            ):
                 listed.add(gen.prompt_key)
                 lines.append(lack)
             continue
@@ -962,7 +1036,7 @@ def earlier_unchanged(
             continue  # all it asked was taken back or asked again later: those answers speak for it
         listed.add(gen.prompt_key)
         gone = replaced_asks(gen, landed)
-        if (part := part_lacking(gen, now, lang, gone)) is not None:
+        if (part := part_lacking(gen, now, lang, gone, uploaded)) is not None:
             if part.missing:
                 lines.append(part)  # some of it is in the file: only the rest is missing
             continue
@@ -970,11 +1044,12 @@ def earlier_unchanged(
         if (
             stated != asked.Asked()
             and not asked.unmet(stated, now)
-            and not _open_in_file(gen.prompt, now)
+            and not _open_in_file(gen.prompt, now, uploaded)
+            and not _left_out(gen.prompt, now, uploaded)
             and all(asked.present(q, now) for q in asked.wanted_quotes(gen.prompt, stated))
         ):
             continue  # all it asked is checked, and this file has it
-        if (lack := earlier_lacking(gen, stated, now, lang)) is not None:
+        if (lack := earlier_lacking(gen, stated, now, lang, uploaded)) is not None:
             lines.append(lack)  # what the file verifiably lacks of it, said as a fact (play23en F6)
             continue
         lines.append(Lack(t("export.lacks.earlier", lang, prompt=cap(gen.prompt, 80)), (gen.prompt,)))
@@ -996,13 +1071,14 @@ _TOPIC_FIELDS = {
         "title_at",
         "keep_text",
         "text_clip",
+        "text_whole",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
 }
 _QUOTE_FIELDS = ("text_at", "text_time")  # (text, where) pairs
 # Asks of a quoted text: asked again only for the same text (matched by the quotes, below).
-_QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects"))
+_QUOTED_ASKS = frozenset(("title", "text_at", "text_time", "removed", "replaced", "projects", "text_whole"))
 
 
 # What an earlier ask said of the music, as the facts of what a timeline lacks of it: a later
@@ -1055,9 +1131,24 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     never again as this one's (play-test 22 F12). False when it asked something no check reads."""
     stated = asked.read(gen.prompt)
     quotes = asked.wanted_quotes(gen.prompt, stated)
-    if (stated == asked.Asked() and not quotes) or _open_in_file(gen.prompt, now):
+    # An ask no check reads, taken back later ("…标题字再大一点", then "字体算了不管了"): no ask left
+    # of it, never one this file lacks (play26zh F9)
+    gone = {
+        topic
+        for g in later
+        if g.project_id == gen.project_id
+        for topic in asked.withdrawn(asked._zh_gaps(g.prompt))
+    }
+    open_asks = [a for a in _open_in_file(gen.prompt, now) if not (asked.ask_topics(a) & gone)]
+    if (stated == asked.Asked() and not quotes) or open_asks:
         return False
     dropped, again = taken_up(gen, later)
+    whole = {  # texts a later request that ran asked on screen the whole video
+        q.casefold()
+        for g in later
+        if g.project_id == gen.project_id and not never_ran(g)
+        for q in asked.read(g.prompt).text_whole
+    }
     left = {
         f.name: getattr(stated, f.name)
         for f in fields(stated)
@@ -1066,6 +1157,8 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
     for name in _QUOTE_FIELDS:
         if name in left:
             left[name] = tuple(pair for pair in left[name] if str(pair[0]).casefold() not in again)
+    if "text_whole" in left:  # asked whole again later; another ask of the same text says nothing of it
+        left["text_whole"] = tuple(q for q in left["text_whole"] if str(q).casefold() not in whole)
     for name in ("removed", "replaced"):
         if name in left:
             left[name] = tuple(q for q in left[name] if str(q).casefold() not in again)
@@ -1110,8 +1203,8 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 
 # A clause said as a question without a question mark, as chats are typed: "这个音乐能商用吗",
-# "投广告会不会有版权问题" (A不A), "is the music ok for ads".
-_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
+# "投广告会不会有版权问题" (A不A), "这音乐能商用不", "is the music ok for ads".
+_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
 _EN_ASKS = re.compile(
     r"(?i)^(?:is|are|am|was|were|do|does|did|can|could|may|will|would|should|how|what|why|where|when"
     r"|which|who)\b"
@@ -1182,11 +1275,15 @@ def _spoken_of(question: str, words: str) -> bool:
     if _COST_QUESTION.search(question):
         return bool(_COST_WORDS.search(words))
     low = words.casefold()
-    en = {w for w in re.findall(r"[a-z]{5,}", question.casefold()) if w not in _STOP_WORDS}
+    # A name the reply quotes ("已将音乐换成「Lo-fi Chill (free music)」") is what it acted on: the
+    # question's words for that name ("Lo-fi Chill这个歌算温柔的吗") are its subject, never its
+    # topic, so a reply that only names the song does not speak of it (play26zh F10).
+    names = " ".join(m.group(0) for m in asked._QUOTED.finditer(words)).casefold()
+    en = {w for w in re.findall(r"[a-z]{5,}", question.casefold()) if w not in _STOP_WORDS and w not in names}
     zh = {
         question[i : i + 2]
         for i in range(len(question) - 1)
-        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i : i + 2])
+        if re.fullmatch(r"[\u4e00-\u9fff]{2}", question[i : i + 2]) and question[i : i + 2] not in names
     }
     return any(w in low for w in en) or any(
         b in words for b in zh - {"这个", "可以", "能不", "是不", "不是", "什么"}

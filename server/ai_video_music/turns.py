@@ -120,7 +120,7 @@ def compare(
         told = {
             str(item.get("name"))
             for item in facts.get("as_asked", [])
-            if item.get("kind") in ("title", "text_at", "text_time", "text_span")
+            if item.get("kind") in ("title", "text_at", "text_time", "text_span", "text_whole")
         }
         # "put 'Made it!' when the summit shot shows up": judged against that clip (play25en F4)
         on_clips = asked.text_on_clip(stated, after_tl) if after_tl.tracks_total else []
@@ -131,6 +131,7 @@ def compare(
         told |= {text for text, _ in stated.text_at}  # placed elsewhere: not_as_asked says where
         told |= {text for text, _ in stated.text_time}
         told |= {text for text, _, _ in stated.text_span}
+        told |= set(stated.text_whole)
         missed = {str(item["name"]) for item in missing}
         # "move 'Made it!' …": on screen is no move; where it went is judged below (play25en F2)
         moving = set(asked.moved_quotes(prompt))
@@ -244,6 +245,19 @@ def compare(
                 facts.setdefault("as_asked", []).extend(files_met)
             if files_unmet:
                 facts.setdefault("not_as_asked", []).extend(files_unmet)
+            # "put forest at the end", "把beach放最后" and forest.jpg / beach.jpg on no track: not in
+            # the video, a fact (never "not checked" for want of the extension: play26 EN F4, ZH F5)
+            told = {
+                str(n)
+                for i in facts.get("not_as_asked", [])
+                if i.get("kind") == "files_unused"
+                for n in i["names"]
+            }
+            left_out = [
+                f for f in asked.uploads_left_out(prompt, after_tl, uploaded, before_tl) if f not in told
+            ]
+            if left_out:
+                facts.setdefault("not_as_asked", []).append({"kind": "files_unused", "names": left_out[:5]})
             # "用我上传的花束照片" and every upload on the video track: as asked (play24zh F7)
             uploads = asked.uploads_on_timeline(prompt, after_tl, uploaded) if uploaded is not None else []
             if uploads and not any(i.get("kind") == "clips_used" for i in facts.get("as_asked", [])):
@@ -272,6 +286,10 @@ def compare(
             if files_judged and (files_met or files_unmet):  # said above, file by file
                 named = [*asked.files_wanted(prompt)[0], *asked.clips_to_go(prompt)]
                 open_asks = [a for a in open_asks if not any(n in a for n in named)]
+            if left_out:  # said above: the photo named is on no track
+                open_asks = [
+                    a for a in open_asks if not asked.uploads_left_out(a, after_tl, uploaded, before_tl)
+                ]
             if uploads:  # said above: every upload is on the video track
                 open_asks = [a for a in open_asks if not asked.speaks_of_own_media(a)]
             if missed:  # "在第一张上加「装修前」": the text is nowhere on screen, said above

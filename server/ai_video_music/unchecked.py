@@ -500,7 +500,7 @@ def _checked(
         outside = asked._QUOTED.sub(" ", ask)
         if stated.text_clip:  # "put 'X' when the summit shot shows up": judged where one clip is named
             return "text_clip" in judged
-        placed = stated.text_at or stated.text_time or stated.text_span
+        placed = stated.text_at or stated.text_time or stated.text_span or stated.text_whole
         if asked.moved_quotes(ask) and not placed:
             return False  # "move 'X' a bit later": on screen says nothing of where it went (play25en F2)
         return bool(placed or stated.removed or not asked.PLACE.search(outside))
@@ -642,8 +642,11 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
                 and asked.withdrawal(a) is None
                 and not asked.remark(a)
+                and not asked.zh_asks_whether(a)  # "这歌可不可以商用": a question, sent with it
                 and not (length_stated and _TOO_LONG.search(a) and not asked.read(a).seconds)
                 and not _withdrawn_ask(a, prompt, taken_back)
+                # "keep it on screen the whole vid" beside the title asked: judged with that text
+                and not (whole.text_whole and asked.WHOLE_TIME.search(a))
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
                 # "put that title at the end, not the start": where it is not to be, the same ask
