@@ -20,7 +20,7 @@ import subprocess
 import threading
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,7 +42,7 @@ from ai_video_music.httpsecret import SECRET_FILE, ensure_secret, read_secret
 from ai_video_music.links import is_loopback
 from ai_video_music.simulator import Simulator
 
-from .conftest import launched_chromium, server_command
+from .conftest import console_script, launched_chromium, server_command
 
 INITIALIZE = {
     "jsonrpc": "2.0",
@@ -82,15 +82,21 @@ class Running:
 
 
 @contextlib.contextmanager
-def serve_http(env: dict[str, str], port: int, log: Path) -> Iterator[subprocess.Popen[bytes]]:
-    """``ai-video-music serve --http`` in its own process, once it answers; stopped after."""
+def serve_http(
+    env: dict[str, str], port: int, log: Path, preexec_fn: Callable[[], None] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """``ai-video-music serve --http`` in its own process, once it answers; stopped after.
+    ``preexec_fn``: run in the child before the server starts (a lower descriptor limit, say);
+    the console script is then started itself (the fork server's child would not inherit it)."""
+    command = server_command() if preexec_fn is None else [console_script()]
     with log.open("wb") as sink:
         proc = subprocess.Popen(
-            [*server_command(), "serve", "--http", "--port", str(port)],
+            [*command, "serve", "--http", "--port", str(port)],
             env=env,
             stdout=sink,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            preexec_fn=preexec_fn,
         )
     try:
         deadline = time.monotonic() + 60

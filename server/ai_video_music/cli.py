@@ -443,6 +443,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
     from ai_video_music.httpguard import MCP_PATH, LocalOnly, allowed_hosts, owner_check
     from ai_video_music.messages import t
     from ai_video_music.redact import remember_secret
+    from ai_video_music.slowclients import slow_client_options
 
     lang = settings.language or settings.locale_language
     address, port = setup.address, setup.port
@@ -477,6 +478,9 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
         access_log=access_log,
         proxy_headers=False,
         forwarded_allow_ips="",
+        # Any local process, secret or not, could hold connections open until the descriptors
+        # ran out (attack24 A24-2): the same deadline and cap as hosted mode.
+        **slow_client_options(),
     )
     freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"

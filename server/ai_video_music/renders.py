@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -147,6 +147,27 @@ def publish(part: Path, folder: Path, name: str, render_id: str) -> Path:
         part.unlink()
         return dest
     raise FileExistsError(folder / name)
+
+
+_saving: dict[str, tuple[anyio.Lock, int]] = {}  # render id → its save's lock, and who holds or waits
+
+
+@contextlib.asynccontextmanager
+async def _one_save(render_id: str) -> AsyncIterator[None]:
+    """One save of a render at a time in this process, whichever session's tracker runs it
+    (another process is kept out by the render's claim)."""
+    lock, users = _saving.get(render_id, (None, 0))
+    lock = lock or anyio.Lock()
+    _saving[render_id] = (lock, users + 1)
+    try:
+        async with lock:
+            yield
+    finally:
+        lock, users = _saving[render_id]
+        if users > 1:
+            _saving[render_id] = (lock, users - 1)
+        else:
+            del _saving[render_id]  # nothing kept per render once nobody saves it
 
 
 def safe_file_id(render_id: str) -> str:
@@ -393,10 +414,23 @@ class Renders:
     # --- saving ------------------------------------------------------------------------------
 
     async def _save(self, job: Job, render_id: str, url: str | None) -> None:
-        """Download into a part file with a known name, check it is a video, then publish it."""
-        rec = self.store.render(render_id)
-        assert rec is not None
+        """Download into a part file with a known name, check it is a video, then publish it:
+        once per render in the process. Each session of ``serve --http`` has its own tracker,
+        and each followed the same render: their downloads dropped each other's part files, one's
+        running check was another's "unfinished" one, and the video was saved once per session
+        (attack24 A24-4). The others wait for the first, then take what it recorded."""
         job.progress = 100
+        async with _one_save(render_id):
+            rec = self.store.render(render_id)
+            assert rec is not None
+            if rec.status == "downloaded" and (
+                self._check_link is not None or (rec.local_path and Path(rec.local_path).is_file())
+            ):
+                return  # saved (or verified at its link) by the session that went first
+            await self._save_once(job, rec, render_id, url)
+
+    async def _save_once(self, job: Job, rec: Render, render_id: str, url: str | None) -> None:
+        """The save itself (see ``_save``), under the render's one-save lock."""
         if self._check_link is not None:
             job.message = msg("job.checking_link")
             await self._verify_link(render_id, url)

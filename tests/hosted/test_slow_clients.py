@@ -14,7 +14,7 @@ from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from ai_video_music.hosted.serve import slow_client_options
+from ai_video_music.slowclients import slow_client_options
 
 from .balancer import balancer, per_source, stack_config
 from .serving import listen, port_of, serving

@@ -193,6 +193,13 @@ class HostedConfig:
     def team(self) -> bool:
         return self.team_token is not None
 
+    @property
+    def upload_wait(self) -> float:
+        """The longest a post waits for an upload slot before it is told to come back (503 and
+        Retry-After): three give-ways, 90 s by default, inside the documented HAProxy's
+        ``timeout server`` (120 s), past which the user would get its bare 504 instead."""
+        return 3 * self.upload_give_way
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> HostedConfig:
         return cls(

@@ -11,6 +11,7 @@ next ``status`` tells what arrived, and the page says it at once.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import logging
 import time
@@ -47,6 +48,7 @@ log = logging.getLogger(__name__)
 PHOTO_TYPES = ("jpg", "jpeg", "png", "gif", "webp")
 VIDEO_TYPES = ("mp4", "mov", "avi", "webm", "mkv")
 _ACCEPT = ",".join(["image/*", "video/*", *(f".{ext}" for ext in PHOTO_TYPES + VIDEO_TYPES)])
+LATELY_ROUNDS = 4  # how long an account's last post here ranks its next (see UploadDesk._posted)
 _REFUSED = {
     LinkState.USED: ("hosted.upload.used", 410),
     LinkState.EXPIRED: ("hosted.upload.expired", 410),
@@ -68,11 +70,61 @@ def kind_problem(name: str, head: bytes, size: int, lang: Lang) -> str | None:
 
 @dataclass(eq=False)
 class _Reading:
-    """A post holding a slot while its body arrives: its pace, and how to stop it."""
+    """A post holding a slot while its body arrives: its pace, and how to stop it; whose it is."""
 
     arrived: Arrived = field(default_factory=Arrived)
     scope: anyio.CancelScope = field(default_factory=anyio.CancelScope)
     gave_way: bool = False
+    user: str = ""
+
+
+@dataclass(eq=False)
+class _Waiter:
+    rank: tuple[float, int]  # (when its account's previous post came here, 0 for none; arrival)
+    turn: anyio.Event = field(default_factory=anyio.Event)
+    granted: bool = False
+
+
+class FairSlots:
+    """The instance's upload slots, handed to waiting posts in turn: the post whose account
+    posted here least lately first (an account's first post before all), then by arrival. A
+    semaphore's first-come queue put an honest post behind every cheap account that sends its
+    post again the moment it is cut or refused (attack24 A24-1): such a post now waits behind
+    every account that had no post here since, as it would have had it kept its place."""
+
+    def __init__(self, slots: int) -> None:
+        self.free = slots
+        self._waiting: list[_Waiter] = []
+        self._arrivals = 0
+
+    def acquire_nowait(self) -> None:
+        """A slot at once, or ``anyio.WouldBlock`` (also when posts wait: they come first)."""
+        if self.free <= 0 or self._waiting:
+            raise anyio.WouldBlock
+        self.free -= 1
+
+    async def acquire(self, previous: float) -> None:
+        """Wait for a slot; ``previous``: when this post's account last posted here (0: not
+        lately). Cancelled when the slot was just handed over, it passes the slot on."""
+        self._arrivals += 1
+        waiter = _Waiter((previous, self._arrivals))
+        bisect.insort(self._waiting, waiter, key=lambda w: w.rank)
+        try:
+            await waiter.turn.wait()
+        except BaseException:
+            if waiter.granted:
+                self.release()
+            else:
+                self._waiting.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        if self._waiting:
+            waiter = self._waiting.pop(0)
+            waiter.granted = True
+            waiter.turn.set()
+        else:
+            self.free += 1
 
 
 @dataclass
@@ -83,14 +135,16 @@ class UploadDesk:
     accounts: Accounts
     store_pool: ConnectionPool
     state_dir: Path
-    slots: anyio.Semaphore = field(init=False)
+    slots: FairSlots = field(init=False)
+    # When each account last posted here, lately (its next post waits behind those of the others).
+    posted_at: dict[str, float] = field(init=False, default_factory=dict)
     # Users with a post arriving here: one each, so one user's posts can't take every slot.
     arriving: set[str] = field(init=False, default_factory=set)
     # Posts whose bodies are still arriving (not those already checked and on their way to NemoVideo).
     reading: set[_Reading] = field(init=False, default_factory=set)
 
     def __post_init__(self) -> None:
-        self.slots = anyio.Semaphore(self.config.uploads_at_once)
+        self.slots = FairSlots(self.config.uploads_at_once)
 
     @property
     def limits(self) -> Limits:
@@ -205,7 +259,7 @@ class UploadDesk:
             response = self._form(request, lang, secret, grant, alert=alert, status=429)
             response.headers["Retry-After"] = "30"
             return response
-        reading = _Reading()
+        reading = _Reading(user=grant.user_id)
         self.arriving.add(grant.user_id)  # also while it waits for a slot: one waiting post a user
         try:
             if not await self._slot(reading):
@@ -258,19 +312,23 @@ class UploadDesk:
         and be no bar to many addresses; a minimum rate that rises would cut slow honest uploads
         even when no one waits.
 
-        And a post that finds every slot taken waits in one queue, first come first served, for
-        a slot that comes free or for a holder that comes due, which then gives way if it is the
-        slowest. Refusing at once let a few accounts keep every slot young by closing each post
-        before it came due and posting it again (attack22 A22-2). Each pass leaving the queue and
-        joining it again let the posts of two more accounts, each sent again the moment it was cut
-        or refused, take every slot that came due before an honest one (attack23 A23-4: refused 6
-        times out of 6). So a post keeps its place in the semaphore's own FIFO queue for its whole
-        wait, one sent again joins it behind everyone already waiting, and a post is refused only
-        when no slot has changed hands for ``upload_give_way`` and no holder reading a body is
-        left to come due (every slot sending to NemoVideo that long): a newcomer is in after
-        the posts that were waiting before it, one slot coming due each. Each waiting post cuts
-        at most one holder at a time, so no more posts give way than wait. The wait holds no slot
-        and no spool (the body is not read yet), and is one per user (``arriving``)."""
+        And a post that finds every slot taken waits in one queue for a slot that comes free or
+        for a holder that comes due, which then gives way if it is the slowest. Refusing at once
+        let a few accounts keep every slot young by closing each post before it came due and
+        posting it again (attack22 A22-2). Each pass leaving the queue and joining it again let
+        the posts of two more accounts, each sent again the moment it was cut or refused, take
+        every slot that came due before an honest one (attack23 A23-4: refused 6 times out of 6).
+        So a post keeps its place in the queue for its whole wait. First come first served still
+        put an honest post behind every cheap account's (attack24 A24-1: past HAProxy's timeout,
+        its bare 504), so the queue is ordered by when each post's account last posted here
+        (``FairSlots``): an account's first post lately goes before every post sent again, and
+        takes one of the next slots to come due. A post is refused when no slot has changed
+        hands for ``upload_give_way`` and no holder reading a body is left to come due (every
+        slot sending to NemoVideo that long), or when it has waited ``upload_wait``, inside the
+        balancer's timeout (then it is told to come back, in its language). Each waiting post
+        cuts at most one holder at a time, so no more posts give way than wait. The wait holds no
+        slot and no spool (the body is not read yet), and is one per user (``arriving``)."""
+        previous = self._posted(reading.user)
         with contextlib.suppress(anyio.WouldBlock):
             self.slots.acquire_nowait()
             return True
@@ -280,15 +338,29 @@ class UploadDesk:
 
             async def in_turn() -> None:
                 nonlocal got
-                await self.slots.acquire()  # one wait: its place in the queue is kept
+                await self.slots.acquire(previous)  # one wait: its place in the queue is kept
                 reading.arrived = Arrived()  # its pace is counted from now
                 got = True
                 queue.cancel_scope.cancel()
 
             queue.start_soon(in_turn)
-            await self._make_way()
+            # Never past the balancer's timeout: told to come back (503) rather than its bare 504.
+            with anyio.move_on_after(self.config.upload_wait):
+                await self._make_way()
             queue.cancel_scope.cancel()  # refused: a slot handed to it just now goes to the next
         return got
+
+    def _posted(self, user: str) -> float:
+        """When ``user`` last posted here, if lately (else 0, as never), and now is recorded.
+        Lately: within a few rounds of a wait and a give-way, so that a post sent again at once
+        after it waited, held a slot and was cut still counts as one. Older entries are dropped."""
+        now = time.monotonic()
+        horizon = now - LATELY_ROUNDS * (self.config.upload_wait + self.config.upload_give_way)
+        for old in [u for u, at in self.posted_at.items() if at < horizon]:
+            del self.posted_at[old]
+        previous = self.posted_at.get(user, 0.0)
+        self.posted_at[user] = now
+        return previous
 
     async def _make_way(self) -> None:
         # While its post waits: cut the slowest holder come due (one at a time), and return when
