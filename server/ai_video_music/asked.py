@@ -1258,7 +1258,9 @@ def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None,
 _EN_WITHDRAW = re.compile(
     r"(?i)^\s*(?:(?:ugh|ok(?:ay)?|oh|well|so|fine|alright|actually|hmm+|yeah|yes|and|but|then)[\s,!.]+)*"
     r"(?:just\s+|actually\s+)?(?:forget(?:\s+about)?|never\s*mind(?:\s+about)?|nvm|scratch"
-    r"|don'?t\s+(?:worry|bother)\s+(?:about|with))\s+"
+    r"|don'?t\s+(?:worry|bother)\s+(?:about|with)"
+    # "dont care about the length": a part waived, no ask (play26en F5)
+    r"|(?:i\s+)?(?:don'?t|do\s+not)\s+(?:really\s+)?care\s+(?:about|for|much\s+about))\s+"
     r"(?:the\s+|that\s+|this\s+|my\s+|our\s+)?(?P<what>[\w'\u2024 -]{1,40}?)"
     r"(?:\s+(?:thing|part|stuff|bit|idea|request|one))?"
     r"(?:\s+(?:then|for\s+now|altogether|entirely|completely|though|after\s+all|please|pls))*\s*[.!。！]?\s*$"
@@ -1481,7 +1483,11 @@ _BARE_LEVEL = re.compile(
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
-    r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    # "音乐有点吵 调小点到20%吧": which way, then the level it goes to (play26zh F1)
+    r"|^(?:(?:调|降|弄|放|再)?(?:小|低|轻|大|响|高)(?:声)?(?:一)?(?:点|些)?\s*)?"
+    r"(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    # "at 10% like before": the level it had, asked again (play26en F19)
+    r"|^\s*(?:(?:back\s+)?(?:to|at)\s+)(\d{1,3})\s*%\s+(?:like|as)\s+(?:before|it\s+was)(?:\s+please)?\s*[.!]?\s*$"
 )
 
 
@@ -1523,8 +1529,10 @@ _EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softe
 _ZH_DOWN = re.compile(
     r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
     r"|弱一点|太吵"
+    # "小一丢丢", "小一丁点": a tiny bit quieter (play26zh F6)
+    r"|小一?(?:丢丢|丁点|咪咪|点点)"
 )
-_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
+_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点|大一?(?:丢丢|丁点|咪咪|点点)")
 _ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
 _REL_FILLER = re.compile(
     r"(?i)再|稍微|稍|一点|一些|点|吧|了|就好|就行|调|得|的|\b(?:a|bit|little|please|more|even|just)\b|\s"
@@ -1847,10 +1855,23 @@ _EN_NEW_MUSIC = re.compile(
     r"|^\s*" + _EN_POLITE + r"(?:put|bring)\s+(?:the\s+|that\s+)(?!(?:background\s+)?(?:music|song|bgm)\b)"
     r"[\w'-]+(?:\s+[\w'-]+){0,3}?\s+(?:music|song|soundtrack|bgm|track|tune)\s+back\b"
 )
+# "海边那个视频的音乐…", "民宿这个的配乐…": the video named before the ask, no part of it (play26zh F12)
+ZH_VIDEO_NAMED = r"(?:[\u4e00-\u9fff\w ]{1,12}?(?:那个|这个)(?:视频|项目|片子)?的)"
 _ZH_NEW_MUSIC = re.compile(
-    r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
+    r"^(?:再|并|然后|请|麻烦)?(?:把|将)?" + ZH_VIDEO_NAMED + r"?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换成|改成|替换成|换为|改为)\S"
     # "音乐换回刚才那个lofi的", "配乐改回之前那首": a track used before, asked back (play24zh F6)
-    r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换回|改回|换回到|改回到|恢复成|用回)\S"
+    r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?" + ZH_VIDEO_NAMED + r"?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换回|改回|换回到|改回到|恢复成|用回)\S"
+)
+# "switch it back to the lofi song", "put the lofi music back on it": a track used before, named
+# by its kind, asked back (play26en F3, F19); judged as any other track asked for.
+_EN_MUSIC_BACK = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:switch|swap|change|turn|put|set|take)\s+(?:it|the\s+music|the\s+song|this)"
+    r"\s+back\s+to\s+(?:the\s+|that\s+|my\s+)"
+    r"|(?:put|bring)\s+(?:the\s+|that\s+|my\s+)(?=(?:[\w'-]+\s+){1,3}?(?:music|song|soundtrack|bgm|track|tune)\s+back\b))"
+    r"(?!(?:background\s+)?(?:music|song|soundtrack|bgm|track)\b)[\w'-]+(?:\s+[\w'-]+){0,3}?\s+"
+    r"(?:music|song|soundtrack|bgm|track|tune|one)\b"
 )
 
 # --- length ----------------------------------------------------------------------------------
@@ -2154,7 +2175,7 @@ def _plainly(clause: str, en: re.Pattern[str], zh: re.Pattern[str]) -> bool:
 
 def _new_music(sentences: list[str]) -> bool:
     return any(
-        _EN_NEW_MUSIC.search(clause) or _ZH_NEW_MUSIC.search(clause)
+        _EN_NEW_MUSIC.search(clause) or _ZH_NEW_MUSIC.search(clause) or _EN_MUSIC_BACK.search(clause)
         for sentence in sentences
         for clause in _clauses(sentence)
     )
