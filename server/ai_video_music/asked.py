@@ -1973,6 +1973,8 @@ _EN_SHAPE_CLAUSE = (
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     # "I also want a square version", "we'd like a vertical one"
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
+    # "can i get a vertical one for stories", "could you do a square version" (play26en F8)
+    r"|(?:can|could)\s+(?:i|we|you|u)\s+(?:also\s+)?(?:get|have|make|do)\s+(?:me\s+|us\s+)?(?:also\s+)?(?:a|an|one)\s+"
     r"(?:(?:new|second|separate|another)\s+)?" + _EN_INTO.replace("{", "{{").replace("}", "}}") + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
     # "a short square vid", "a quick little vertical clip": words of size or tone before the frame
@@ -1980,7 +1982,7 @@ _EN_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
     + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|vid|reel"
-    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut))?"
+    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut|intro|outro|opener|trailer|vlog))?"
     # "a 9:16 cut as well": a second one asked, of that shape
     r"(?:\s+(?:too|as\s+well|also))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
@@ -2003,7 +2005,9 @@ _ZH_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
-    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
+    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG"
+    # "做个横屏16:9的B站版本": the version for a platform, in that frame (play26zh F18)
+    r"|(?:B站|b站|抖音|小红书|视频号|快手|朋友圈|微博|YouTube|youtube|油管|tiktok|TikTok|ins|Ins)(?:的)?(?:版本|版)))?"
     + _ZH_FOR_PLATFORM.replace("{", "{{").replace("}", "}}")
     + r"的?(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?(?:的?(?:短?视频|短片|小片|片子))?)?"
     + _ZH_SOFT_END
@@ -2196,12 +2200,31 @@ def _music_under(sentences: list[str]) -> tuple[float, bool] | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "6 sec intro", "make a 6 second intro for my channel", "做个10秒的vlog片头": the video made is
+# the intro, so its seconds are the video's length (play26en F6, play26zh F4); never "add a 3 sec
+# intro" nor "加一个3秒的片头" (a part added to a video).
+_EN_MADE_INTRO = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?)?(?:(?:a|an|one)\s+)?"
+    r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+(?:(?!(?:of|for|with)\b)[\w'&-]+\s+){0,2}?"
+    r"(?:intro|outro|opener)(?:\s+(?:for|of|with|about)\b.*)?(?:\s+please)?\s*[.!]?\s*$"
+)
+_ZH_MADE_INTRO = re.compile(
+    r"^(?:请|帮我|给我)?(?:再)?(?:做|生成|制作|来|弄|剪)(?:一个|一段|一支|一条|个|段|支|条)\s*"
+    r"(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?的?(?:[\u4e00-\u9fffA-Za-z]){0,8}?(?:片头|片尾|开场)(?!视频)"  # "片头视频" may be the intro of a video (asked_corpus)
+    + _ZH_SOFT_END
+    + r"\s*[。！]?\s*$"
+)
+
+
 def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
             if (kept := _kept_seconds(clause)) is not None:
                 found.add(kept)  # "keep it at 20 seconds": a length, though "at 20" reads as a point
+                continue
+            if made := _EN_MADE_INTRO.match(clause) or _ZH_MADE_INTRO.match(clause):
+                found.add(float(made.group(1)))
                 continue
             if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
                 continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
