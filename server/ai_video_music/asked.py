@@ -928,17 +928,26 @@ def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
     raw_text = _zh_gaps(prompt)
     found: list[tuple[str, float, float | None]] = []
     start = 0
+    untimed: str | None = None  # the one quote of the clause before, said with no time
     for mark in [*_SENTENCE_MARK.finditer(masked), None]:
         end = mark.end() if mark is not None else len(raw_text)
         outside, raw = masked[start:end], raw_text[start:end]
         start = end
+        before, untimed = untimed, None
         if not _is_request(outside.replace("\0", " ").strip()):
             continue
         quotes = [(m.start(), m.end(), "".join(m.groups("")).strip()) for m in _ONE_QUOTE.finditer(raw)]
+        if not quotes and before is not None and time_only(outside):
+            # "加上字幕「下次见」，放在12到15秒", "…「今日份拉花」，第1秒出现": the quote's own time (play26zh F8, F15)
+            timed = _time_of(outside)
+            if timed is not None:
+                found.append((before, *timed))
         if len(quotes) == 1:
             timed = _time_of(outside)
             if timed is not None:
                 found.append((quotes[0][2], *timed))
+            elif mark is not None and mark.group(0) in ",，":
+                untimed = quotes[0][2]
         elif len(quotes) > 1:
             # each quote with the words between the one before it and itself; none after the last
             cuts = [0, *(q[1] for q in quotes)]
@@ -946,6 +955,23 @@ def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
             if all(each) and _time_of(outside[quotes[-1][1] :]) is None:
                 found += [(q[2], *timed) for q, timed in zip(quotes, each, strict=True) if timed]
     return list(dict.fromkeys(found))
+
+
+# What may be said around a time that places the text before it, and nothing more.
+_TIME_FILLER = re.compile(
+    r"(?i)放在|放到|摆在|显示在|出现在|停在|在|从|开始|出现|显示|出来|弹出|的时候|时|吧|就行|就好|即可|的|要|让它|它"
+    r"|\b(?:put|show|place|have|it|them|at|from|please|pls|and|then|appear(?:s|ing)?|on\s+screen)\b|[\s.!。！,，]"
+)
+
+
+def time_only(clause: str) -> bool:
+    """``clause`` says only a time for a text ("放在12到15秒", "第1秒出现", "show it at 2s")."""
+    spans = [*_ZH_TEXT_SPAN.finditer(clause), *_EN_TEXT_SPAN.finditer(clause)]
+    times = spans or [*_ZH_TEXT_TIME.finditer(clause), *_EN_TEXT_TIME.finditer(clause)]
+    if len(times) != 1:
+        return False
+    rest = clause[: times[0].start()] + clause[times[0].end() :]
+    return not _TIME_FILLER.sub("", rest)
 
 
 def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:

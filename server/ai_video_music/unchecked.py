@@ -648,6 +648,8 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 and not _withdrawn_ask(a, prompt, taken_back)
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
+                # "加上字幕「下次见」，放在12到15秒": the quote's time, judged with it (play26zh F8)
+                and not ((whole.text_time or whole.text_span) and asked.time_only(a))
                 # "put that title at the end, not the start": where it is not to be, the same ask
                 and not ((whole.text_at or whole.title_at) and asked.NOT_THERE.match(a))
                 # "beach first, then sunrise, then forest": each clip of a sequence judged whole
