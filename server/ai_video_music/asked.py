@@ -96,6 +96,9 @@ class Asked:
     # "keep the music", "actually keep the music": the music there asked to stay; judged on the
     # change (a track after the request, the one before where there was one: play25en F5).
     keep_music: bool = False
+    # "remove the title", "把标题去掉" (unquoted): the title the timeline had before the request,
+    # asked to go; judged on the change (play26en F24).
+    drop_title: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -1799,6 +1802,31 @@ def removed_gone(asked: Asked, before: Timeline | None, after: Timeline) -> list
     ]
 
 
+_EN_DROP_TITLE = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:just\s+)?(?:remove|delete|drop|cut|get\s+rid\s+of|take\s+(?:out|off))\s+"
+    r"(?:the|that|this|my)\s+(?:opening\s+|current\s+|old\s+)?(?:title|heading|headline)"
+    r"(?:\s+(?:text|card))?(?:\s+(?:too|as\s+well|please|pls|then))*\s*[.!]*\s*$"
+)
+_ZH_DROP_TITLE = re.compile(
+    r"^(?:再|并|然后|请|麻烦|帮我)*(?:把|将)?(?:开头的?|片头的?)?标题(?:给我)?(?:去掉|删掉|删了|删除|拿掉|去了|不要了)(?:吧|了)*[。！]?$"
+    r"|^(?:再|并|然后|请|麻烦|帮我)*(?:去掉|删掉|删除|拿掉)(?:开头的?|片头的?)?标题(?:吧|了)*[。！]?$"
+)
+
+
+def title_dropped(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """"remove the title" judged on the change: the title before (the one text there was, else the
+    one at the start) is on no text track after it (``met``), or still is."""
+    if not asked.drop_title or before is None:
+        return None
+    texts = [seg for tr in before.tracks if tr.kind == "text" for seg in tr.segments if seg.name]
+    names = {seg.name for seg in texts}
+    title = next(iter(names)) if len(names) == 1 else next((s.name for s in texts if s.start_s < 0.5), None)
+    if title is None:
+        return None
+    gone = not _present(title, after)
+    return {"kind": "text_removed" if gone else "text_kept", "name": title, "met": gone}
+
+
 def _keep_title(sentences: list[str]) -> bool:
     return any(
         _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
@@ -2492,6 +2520,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "title_at",
         "keep_text",
         "text_clip",
+        "drop_title",
     ),
     "seconds": ("seconds",),
     "shape": ("shape", "keep_frame"),
@@ -2573,6 +2602,9 @@ def _read(prompt: str) -> Asked:
         keep_text=_keep_text(sentences),
         keep_music=_keep_music(sentences),
         text_clip=_text_clip(prompt),
+        drop_title=any(
+            _plainly(clause, _EN_DROP_TITLE, _ZH_DROP_TITLE) for sentence in sentences for clause in _clauses(sentence)
+        ),
     )
 
 

@@ -177,11 +177,12 @@ def compare(
             placed = asked.title_placed(stated, before_tl, after_tl)
             stays = asked.texts_stay(stated, before_tl, after_tl)
             music_kept = asked.music_kept(stated, before_tl, after_tl)  # "keep the music"
+            dropped = asked.title_dropped(stated, before_tl, after_tl)  # "remove the title"
             unshaped = any(item.get("kind") == "shape" for item in unmet)
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
             }
-            for fact in (moved, kept, frame, placed, music_kept, *stays):
+            for fact in (moved, kept, frame, placed, music_kept, dropped, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
@@ -251,6 +252,7 @@ def compare(
                     ("keep_text", stays),
                     ("keep_music", music_kept),
                     ("text_clip", on_clips),
+                    ("drop_title", dropped),
                 )
                 if v
             )

@@ -523,6 +523,8 @@ def _checked(
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
     if stated.title_at and replace(stated, title_at=None) == Asked():
         return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
+    if stated.drop_title and replace(stated, drop_title=False) == Asked():
+        return "drop_title" in judged  # "remove the title": judged on the change (play26en F24)
     if stated.keep_text and replace(stated, keep_text=()) == Asked():
         return "keep_text" in judged  # "keep the Before one": judged on the change (play22en F9)
     if stated.keep_music and replace(stated, keep_music=False) == Asked():
