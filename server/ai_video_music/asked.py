@@ -99,6 +99,8 @@ class Asked:
     # "remove the title", "把标题去掉" (unquoted): the title the timeline had before the request,
     # asked to go; judged on the change (play26en F24).
     drop_title: bool = False
+    # "每张图4秒", "each photo 2 seconds": every clip's length on the video track (play26zh F7).
+    clip_seconds: float | None = None
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -941,7 +943,8 @@ def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
             continue
         quotes = [(m.start(), m.end(), "".join(m.groups("")).strip()) for m in _ONE_QUOTE.finditer(raw)]
         if not quotes and before is not None and time_only(outside):
-            # "加上字幕「下次见」，放在12到15秒", "…「今日份拉花」，第1秒出现": the quote's own time (play26zh F8, F15)
+            # "加上字幕「下次见」，放在12到15秒", "…「今日份拉花」，第1秒出现": the quote's own time
+            # (play26zh F8, F15)
             timed = _time_of(outside)
             if timed is not None:
                 found.append((before, *timed))
@@ -1561,7 +1564,9 @@ _ZH_DOWN = re.compile(
     # "小一丢丢", "小一丁点": a tiny bit quieter (play26zh F6)
     r"|小一?(?:丢丢|丁点|咪咪|点点)"
 )
-_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点|大一?(?:丢丢|丁点|咪咪|点点)")
+_ZH_UP = re.compile(
+    r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点|大一?(?:丢丢|丁点|咪咪|点点)"
+)
 _ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
 _REL_FILLER = re.compile(
     r"(?i)再|稍微|稍|一点|一些|点|吧|了|就好|就行|调|得|的|\b(?:a|bit|little|please|more|even|just)\b|\s"
@@ -1803,7 +1808,9 @@ def removed_gone(asked: Asked, before: Timeline | None, after: Timeline) -> list
 
 
 _EN_DROP_TITLE = re.compile(
-    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:just\s+)?(?:remove|delete|drop|cut|get\s+rid\s+of|take\s+(?:out|off))\s+"
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:just\s+)?(?:remove|delete|drop|cut|get\s+rid\s+of|take\s+(?:out|off))\s+"
     r"(?:the|that|this|my)\s+(?:opening\s+|current\s+|old\s+)?(?:title|heading|headline)"
     r"(?:\s+(?:text|card))?(?:\s+(?:too|as\s+well|please|pls|then))*\s*[.!]*\s*$"
 )
@@ -1813,9 +1820,57 @@ _ZH_DROP_TITLE = re.compile(
 )
 
 
+# "每张图4秒", "每张照片停留2秒", "each photo 2 seconds", "3 seconds per photo": each clip's length.
+_CLIP_NOUN_EN = r"(?:photo|picture|pic|image|clip|shot|slide)s?"
+_EN_CLIP_SECONDS = re.compile(
+    r"(?i)\b(?:each|every|per)\s+"
+    + _CLIP_NOUN_EN
+    + r"\s+(?:(?:for|at|is|gets|lasts|shows\s+for)\s+)?(?:about\s+)?"
+    r"(\d{1,2}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)\b"
+    r"|\b(\d{1,2}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)\s+(?:per|for\s+each|each|a|an)\s+"
+    + _CLIP_NOUN_EN
+    + r"\b"
+)
+_ZH_CLIP_SECONDS = re.compile(
+    r"每(?:一)?(?:张|个|段|幅)(?:图|照片|图片|片段|镜头|素材)?(?:都|就|各)?(?:停留|显示|放|是|为|播)?\s*"
+    r"(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒"
+)
+
+
+def _clip_seconds(sentences: list[str]) -> float | None:
+    found: set[float] = set()
+    for sentence in sentences:
+        for m in [*_EN_CLIP_SECONDS.finditer(sentence), *_ZH_CLIP_SECONDS.finditer(sentence)]:
+            value = _zh_number(next(g for g in m.groups() if g))
+            if value is not None and 0 < value <= 60:
+                found.add(value)
+    return found.pop() if len(found) == 1 else None
+
+
+def _clip_lengths(tl: Timeline) -> list[float]:
+    return [
+        round(seg.end_s - seg.start_s, 1)
+        for tr in tl.tracks
+        if tr.kind == "video"
+        for seg in tr.segments
+        if seg.end_s is not None
+    ]
+
+
+def clip_seconds(asked: Asked, tl: Timeline) -> dict[str, Any] | None:
+    """Each clip's length asked ("每张图4秒"), judged on the video track: ``met`` when every clip is
+    within half a second of it; ``found`` the lengths there are."""
+    lengths = _clip_lengths(tl)
+    if asked.clip_seconds is None or not lengths:
+        return None
+    met = all(abs(n - asked.clip_seconds) <= 0.5 for n in lengths)
+    found = sorted(set(lengths))[:4]
+    return {"kind": "clip_seconds", "asked": asked.clip_seconds, "found": found, "met": met}
+
+
 def title_dropped(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
-    """"remove the title" judged on the change: the title before (the one text there was, else the
-    one at the start) is on no text track after it (``met``), or still is."""
+    """A title asked to go ("remove the title"), judged on the change: the title before (the one
+    text there was, else the one at the start) is on no text track after it (``met``), or still is."""
     if not asked.drop_title or before is None:
         return None
     texts = [seg for tr in before.tracks if tr.kind == "text" for seg in tr.segments if seg.name]
@@ -1921,7 +1976,9 @@ _ZH_NEW_MUSIC = re.compile(
 # "switch it back to the lofi song", "put the lofi music back on it": a track used before, named
 # by its kind, asked back (play26en F3, F19); judged as any other track asked for.
 _EN_MUSIC_BACK = re.compile(
-    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:switch|swap|change|turn|put|set|take)\s+(?:it|the\s+music|the\s+song|this)"
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:(?:switch|swap|change|turn|put|set|take)\s+(?:it|the\s+music|the\s+song|this)"
     r"\s+back\s+to\s+(?:the\s+|that\s+|my\s+)"
     r"|(?:put|bring)\s+(?:the\s+|that\s+|my\s+)(?=(?:[\w'-]+\s+){1,3}?(?:music|song|soundtrack|bgm|track|tune)\s+back\b))"
     r"(?!(?:background\s+)?(?:music|song|soundtrack|bgm|track)\b)[\w'-]+(?:\s+[\w'-]+){0,3}?\s+"
@@ -2256,7 +2313,7 @@ def _music_under(sentences: list[str]) -> tuple[float, bool] | None:
 
 # "6 sec intro", "make a 6 second intro for my channel", "做个10秒的vlog片头": the video made is
 # the intro, so its seconds are the video's length (play26en F6, play26zh F4); never "add a 3 sec
-# intro" nor "加一个3秒的片头" (a part added to a video).
+# intro" nor "加一个3秒的片头" (a part added to a video); "片头视频" may be a video's intro.
 _EN_MADE_INTRO = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?)?(?:(?:a|an|one)\s+)?"
     r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+(?:(?!(?:of|for|with)\b)[\w'&-]+\s+){0,2}?"
@@ -2264,7 +2321,7 @@ _EN_MADE_INTRO = re.compile(
 )
 _ZH_MADE_INTRO = re.compile(
     r"^(?:请|帮我|给我)?(?:再)?(?:做|生成|制作|来|弄|剪)(?:一个|一段|一支|一条|个|段|支|条)\s*"
-    r"(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?的?(?:[\u4e00-\u9fffA-Za-z]){0,8}?(?:片头|片尾|开场)(?!视频)"  # "片头视频" may be the intro of a video (asked_corpus)
+    r"(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?的?(?:[\u4e00-\u9fffA-Za-z]){0,8}?(?:片头|片尾|开场)(?!视频)"
     + _ZH_SOFT_END
     + r"\s*[。！]?\s*$"
 )
@@ -2522,7 +2579,7 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "text_clip",
         "drop_title",
     ),
-    "seconds": ("seconds",),
+    "seconds": ("seconds", "clip_seconds"),
     "shape": ("shape", "keep_frame"),
 }
 
@@ -2602,8 +2659,11 @@ def _read(prompt: str) -> Asked:
         keep_text=_keep_text(sentences),
         keep_music=_keep_music(sentences),
         text_clip=_text_clip(prompt),
+        clip_seconds=_clip_seconds(sentences),
         drop_title=any(
-            _plainly(clause, _EN_DROP_TITLE, _ZH_DROP_TITLE) for sentence in sentences for clause in _clauses(sentence)
+            _plainly(clause, _EN_DROP_TITLE, _ZH_DROP_TITLE)
+            for sentence in sentences
+            for clause in _clauses(sentence)
         ),
     )
 
@@ -2642,8 +2702,8 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
     if clips(before) != clips(after):
         return None  # clips added or removed: the length follows them
     stated = read(prompt)
-    if stated.seconds is not None:
-        return None
+    if stated.seconds is not None or stated.clip_seconds is not None:
+        return None  # "每张图4秒" asks the length too: each photo's seconds make it (play26zh F7)
     # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length. Judged
     # clause by clause: "move the title to the last few seconds, and make it about 16 seconds long"
     # speaks of the length in its second clause, whatever the first says.
@@ -2966,6 +3026,8 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text in asked.removed:
         if _present(text, tl):
             found.append({"kind": "text_kept", "name": text})
+    if (each := clip_seconds(asked, tl)) is not None and not each.pop("met"):
+        found.append(each)
     return found
 
 
@@ -3128,6 +3190,8 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         # a name still on a clip ("删掉「beach」" with beach.jpg on the track) is not said gone
         if not _present(text, tl) and not in_clip_names(text, tl):
             out.append({"kind": "text_removed", "name": text})
+    if (each := clip_seconds(asked, tl)) is not None and each.pop("met"):
+        out.append(each)
     return out
 
 
