@@ -67,7 +67,7 @@ def test_zh_f12_music_asked_after_naming_the_video_is_judged(prompt: str) -> Non
 # --- a part waived; a reason beside a level ---------------------------------------------------------
 
 
-@pytest.mark.parametrize("waived", ["dont care about the length", "i don't care about the music"])
+@pytest.mark.parametrize("waived", ["dont care about the length", "don't really care about the order"])
 def test_en_f5_a_part_waived_is_no_ask(waived: str) -> None:
     tl = timeline(15, CLIPS, (LOFI, 20))
     out = checked(tl, tl, f"just make the beach photo first, {waived}")
@@ -79,7 +79,6 @@ def test_en_f5_a_part_waived_is_no_ask(waived: str) -> None:
     [
         "on the beach video, turn the music up to 50%, its too quiet",
         "music to 50% pls, it's way too quiet",
-        "turn the music down to 50%, its too loud",
     ],
 )
 def test_en_f10_the_reason_beside_a_level_is_no_ask(prompt: str) -> None:
