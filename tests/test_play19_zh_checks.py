@@ -232,7 +232,9 @@ async def test_an_export_lists_only_the_parts_of_an_unchanged_request_its_file_l
     assert done["duration_s"] == pytest.approx(15, abs=1), done
     assert E17 not in done["not_in_file"], done["not_in_file"]
     assert any("国庆住三送一" in item for item in done["not_in_file"]), done["not_in_file"]
-    assert not any("海景房" in item or "15" in item for item in done["not_in_file"]), done["not_in_file"]
+    # the price asked as a caption at 3-6 s is only the title at 0-3 s: said where it is (play26zh F8)
+    lacks = done["not_in_file"]
+    assert not any("15" in item or ("海景房" in item and "0-3" not in item) for item in lacks), lacks
     assert "这个文件里没有它要求的" in done["reply"] and "一部分" not in done["reply"], done["reply"]
 
 

@@ -101,6 +101,11 @@ class Asked:
     keep_music: bool = False
     # "just curious, dont change anything": nothing asked to change (judged on the change).
     no_change: bool = False
+    # "remove the title", "把标题去掉" (unquoted): the title the timeline had before the request,
+    # asked to go; judged on the change (play26en F24).
+    drop_title: bool = False
+    # "每张图4秒", "each photo 2 seconds": every clip's length on the video track (play26zh F7).
+    clip_seconds: float | None = None
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.
@@ -937,17 +942,27 @@ def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
     raw_text = _zh_gaps(prompt)
     found: list[tuple[str, float, float | None]] = []
     start = 0
+    untimed: str | None = None  # the one quote of the clause before, said with no time
     for mark in [*_SENTENCE_MARK.finditer(masked), None]:
         end = mark.end() if mark is not None else len(raw_text)
         outside, raw = masked[start:end], raw_text[start:end]
         start = end
+        before, untimed = untimed, None
         if not _is_request(outside.replace("\0", " ").strip()):
             continue
         quotes = [(m.start(), m.end(), "".join(m.groups("")).strip()) for m in _ONE_QUOTE.finditer(raw)]
+        if not quotes and before is not None and time_only(outside):
+            # "加上字幕「下次见」，放在12到15秒", "…「今日份拉花」，第1秒出现": the quote's own time
+            # (play26zh F8, F15)
+            timed = _time_of(outside)
+            if timed is not None:
+                found.append((before, *timed))
         if len(quotes) == 1:
             timed = _time_of(outside)
             if timed is not None:
                 found.append((quotes[0][2], *timed))
+            elif mark is not None and mark.group(0) in ",，":
+                untimed = quotes[0][2]
         elif len(quotes) > 1:
             # each quote with the words between the one before it and itself; none after the last
             cuts = [0, *(q[1] for q in quotes)]
@@ -955,6 +970,23 @@ def _timed_quotes(prompt: str) -> list[tuple[str, float, float | None]]:
             if all(each) and _time_of(outside[quotes[-1][1] :]) is None:
                 found += [(q[2], *timed) for q, timed in zip(quotes, each, strict=True) if timed]
     return list(dict.fromkeys(found))
+
+
+# What may be said around a time that places the text before it, and nothing more.
+_TIME_FILLER = re.compile(
+    r"(?i)放在|放到|摆在|显示在|出现在|停在|在|从|开始|出现|显示|出来|弹出|的时候|时|吧|就行|就好|即可|的|要|让它|它"
+    r"|\b(?:put|show|place|have|it|them|at|from|please|pls|and|then|appear(?:s|ing)?|on\s+screen)\b|[\s.!。！,，]"
+)
+
+
+def time_only(clause: str) -> bool:
+    """``clause`` says only a time for a text ("放在12到15秒", "第1秒出现", "show it at 2s")."""
+    spans = [*_ZH_TEXT_SPAN.finditer(clause), *_EN_TEXT_SPAN.finditer(clause)]
+    times = spans or [*_ZH_TEXT_TIME.finditer(clause), *_EN_TEXT_TIME.finditer(clause)]
+    if len(times) != 1:
+        return False
+    rest = clause[: times[0].start()] + clause[times[0].end() :]
+    return not _TIME_FILLER.sub("", rest)
 
 
 def _text_time(prompt: str) -> tuple[tuple[str, float], ...]:
@@ -1302,7 +1334,9 @@ def _text_placed(asked: Asked, tl: Timeline) -> list[tuple[str, str, str | None,
 _EN_WITHDRAW = re.compile(
     r"(?i)^\s*(?:(?:ugh|ok(?:ay)?|oh|well|so|fine|alright|actually|hmm+|yeah|yes|and|but|then)[\s,!.]+)*"
     r"(?:just\s+|actually\s+)?(?:forget(?:\s+about)?|never\s*mind(?:\s+about)?|nvm|scratch"
-    r"|don'?t\s+(?:worry|bother)\s+(?:about|with))\s+"
+    r"|don'?t\s+(?:worry|bother)\s+(?:about|with)"
+    # "dont care about the length": a part waived, no ask (play26en F5)
+    r"|(?:i\s+)?(?:don'?t|do\s+not)\s+(?:really\s+)?care\s+(?:about|for|much\s+about))\s+"
     r"(?:the\s+|that\s+|this\s+|my\s+|our\s+)?(?P<what>[\w'\u2024 -]{1,40}?)"
     r"(?:\s+(?:thing|part|stuff|bit|idea|request|one))?"
     r"(?:\s+(?:then|for\s+now|altogether|entirely|completely|though|after\s+all|please|pls))*\s*[.!。！]?\s*$"
@@ -1542,7 +1576,11 @@ _BARE_LEVEL = re.compile(
     r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$)"
     r"|^(?:调到|降到|调至|降至)?\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*左右\s*[。！]?\s*$"
     # "音乐调小一点，到20%"
-    r"|^(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    # "音乐有点吵 调小点到20%吧": which way, then the level it goes to (play26zh F1)
+    r"|^(?:(?:调|降|弄|放|再)?(?:小|低|轻|大|响|高)(?:声)?(?:一)?(?:点|些)?\s*)?"
+    r"(?:调到|降到|调至|降至|到)\s*(?:大概|大约|约)?\s*(\d{1,3})\s*[%％]\s*(?:就好|就行|吧)?\s*[。！]?\s*$"
+    # "at 10% like before": the level it had, asked again (play26en F19)
+    r"|^\s*(?:(?:back\s+)?(?:to|at)\s+)(\d{1,3})\s*%\s+(?:like|as)\s+(?:before|it\s+was)(?:\s+please)?\s*[.!]?\s*$"
 )
 
 
@@ -1584,8 +1622,12 @@ _EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softe
 _ZH_DOWN = re.compile(
     r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
     r"|弱一点|太吵"
+    # "小一丢丢", "小一丁点": a tiny bit quieter (play26zh F6)
+    r"|小一?(?:丢丢|丁点|咪咪|点点)"
 )
-_ZH_UP = re.compile(r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点")
+_ZH_UP = re.compile(
+    r"大一点|大一些|大点|大些|大声|调大|调高|提高|响一点|响一些|响点|高一点|大一?(?:丢丢|丁点|咪咪|点点)"
+)
 _ZH_SOUND = re.compile(r"音乐|配乐|音量|声音|bgm|BGM|小声|大声|吵")
 _REL_FILLER = re.compile(
     r"(?i)再|稍微|稍|一点|一些|点|吧|了|就好|就行|调|得|的|\b(?:a|bit|little|please|more|even|just)\b|\s"
@@ -1878,6 +1920,81 @@ def removed_gone(asked: Asked, before: Timeline | None, after: Timeline) -> list
     ]
 
 
+_EN_DROP_TITLE = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:and\s+)?(?:just\s+)?(?:remove|delete|drop|cut|get\s+rid\s+of|take\s+(?:out|off))\s+"
+    r"(?:the|that|this|my)\s+(?:opening\s+|current\s+|old\s+)?(?:title|heading|headline)"
+    r"(?:\s+(?:text|card))?(?:\s+(?:too|as\s+well|please|pls|then))*\s*[.!]*\s*$"
+)
+_ZH_DROP_TITLE = re.compile(
+    r"^(?:再|并|然后|请|麻烦|帮我)*(?:把|将)?(?:开头的?|片头的?)?标题(?:给我)?(?:去掉|删掉|删了|删除|拿掉|去了|不要了)(?:吧|了)*[。！]?$"
+    r"|^(?:再|并|然后|请|麻烦|帮我)*(?:去掉|删掉|删除|拿掉)(?:开头的?|片头的?)?标题(?:吧|了)*[。！]?$"
+)
+
+
+# "每张图4秒", "每张照片停留2秒", "each photo 2 seconds", "3 seconds per photo": each clip's length.
+_CLIP_NOUN_EN = r"(?:photo|picture|pic|image|clip|shot|slide)s?"
+_EN_CLIP_SECONDS = re.compile(
+    r"(?i)\b(?:each|every|per)\s+"
+    + _CLIP_NOUN_EN
+    + r"\s+(?:(?:for|at|is|gets|lasts|shows\s+for)\s+)?(?:about\s+)?"
+    r"(\d{1,2}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)\b"
+    r"|\b(\d{1,2}(?:\.\d)?)\s*(?:-\s*)?(?:seconds?|secs?|s)\s+(?:per|for\s+each|each|a|an)\s+"
+    + _CLIP_NOUN_EN
+    + r"\b"
+)
+_ZH_CLIP_SECONDS = re.compile(
+    r"每(?:一)?(?:张|个|段|幅)(?:图|照片|图片|片段|镜头|素材)?(?:都|就|各)?(?:停留|显示|放|是|为|播)?\s*"
+    r"(\d{1,2}(?:\.\d)?|[一二两三四五六七八九十]{1,3})\s*秒"
+)
+
+
+def _clip_seconds(sentences: list[str]) -> float | None:
+    found: set[float] = set()
+    for sentence in sentences:
+        for m in [*_EN_CLIP_SECONDS.finditer(sentence), *_ZH_CLIP_SECONDS.finditer(sentence)]:
+            value = _zh_number(next(g for g in m.groups() if g))
+            if value is not None and 0 < value <= 60:
+                found.add(value)
+    return found.pop() if len(found) == 1 else None
+
+
+def _clip_lengths(tl: Timeline) -> list[float]:
+    return [
+        round(seg.end_s - seg.start_s, 1)
+        for tr in tl.tracks
+        if tr.kind == "video"
+        for seg in tr.segments
+        if seg.end_s is not None
+    ]
+
+
+def clip_seconds(asked: Asked, tl: Timeline) -> dict[str, Any] | None:
+    """Each clip's length asked ("每张图4秒"), judged on the video track: ``met`` when every clip is
+    within half a second of it; ``found`` the lengths there are."""
+    lengths = _clip_lengths(tl)
+    if asked.clip_seconds is None or not lengths:
+        return None
+    met = all(abs(n - asked.clip_seconds) <= 0.5 for n in lengths)
+    found = sorted(set(lengths))[:4]
+    return {"kind": "clip_seconds", "asked": asked.clip_seconds, "found": found, "met": met}
+
+
+def title_dropped(asked: Asked, before: Timeline | None, after: Timeline) -> dict[str, Any] | None:
+    """A title asked to go ("remove the title"), judged on the change: the title before (the one
+    text there was, else the one at the start) is on no text track after it (``met``), or still is."""
+    if not asked.drop_title or before is None:
+        return None
+    texts = [seg for tr in before.tracks if tr.kind == "text" for seg in tr.segments if seg.name]
+    names = {seg.name for seg in texts}
+    title = next(iter(names)) if len(names) == 1 else next((s.name for s in texts if s.start_s < 0.5), None)
+    if title is None:
+        return None
+    gone = not _present(title, after)
+    return {"kind": "text_removed" if gone else "text_kept", "name": title, "met": gone}
+
+
 def _keep_title(sentences: list[str]) -> bool:
     return any(
         _plainly(clause, _EN_KEEP_TITLE, _ZH_KEEP_TITLE)
@@ -1968,15 +2085,30 @@ _EN_NEW_MUSIC = re.compile(
     r"|^\s*" + _EN_POLITE + r"(?:switch|change|swap)\s+(?:it\s+|over\s+)?to\s+(?:some\s+|a\s+)?"
     r"(?:[\w'-]+\s+){1,3}(?:music|song|soundtrack|bgm|track|tune)\b"
 )
+# "海边那个视频的音乐…", "民宿这个的配乐…": the video named before the ask, no part of it (play26zh F12)
+ZH_VIDEO_NAMED = r"(?:[\u4e00-\u9fff\w ]{1,12}?(?:那个|这个)(?:视频|项目|片子)?的)"
 _ZH_NEW_MUSIC = re.compile(
-    r"^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换成|改成|替换成|换为|改为)\S"
+    r"^(?:再|并|然后|请|麻烦)?(?:把|将)?" + ZH_VIDEO_NAMED + r"?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换成|改成|替换成|换为|改为)\S"
     # "换个音乐", "换首歌", "音乐换一首", "背景音乐换一下": another track, none named
     r"|^(?:再|并|然后|请|麻烦|帮我)?(?:换个|换首|换一首|换一个|换一下|换掉|换换)(?:别的|其他的?|新的)?(?:背景)?"
     r"(?:音乐|配乐|歌曲?|bgm|BGM)"
     r"|^(?:再|并|然后|请|麻烦|帮我)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
     r"(?:换个|换首|换一首|换一个|换一下|换掉|换换|换成别的|换别的)"
     # "音乐换回刚才那个lofi的", "配乐改回之前那首": a track used before, asked back (play24zh F6)
-    r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)(?:换回|改回|换回到|改回到|恢复成|用回)\S"
+    r"|^(?:再|并|然后|请|麻烦)?(?:把|将)?" + ZH_VIDEO_NAMED + r"?(?:背景)?(?:音乐|配乐|歌曲?|bgm|BGM)"
+    r"(?:换回|改回|换回到|改回到|恢复成|用回)\S"
+)
+# "switch it back to the lofi song", "put the lofi music back on it": a track used before, named
+# by its kind, asked back (play26en F3, F19); judged as any other track asked for.
+_EN_MUSIC_BACK = re.compile(
+    r"(?i)^\s*"
+    + _EN_POLITE
+    + r"(?:(?:switch|swap|change|turn|put|set|take)\s+(?:it|the\s+music|the\s+song|this)"
+    r"\s+back\s+to\s+(?:the\s+|that\s+|my\s+)"
+    r"|(?:put|bring)\s+(?:the\s+|that\s+|my\s+)(?=(?:[\w'-]+\s+){1,3}?(?:music|song|soundtrack|bgm|track|tune)\s+back\b))"
+    r"(?!(?:background\s+)?(?:music|song|soundtrack|bgm|track)\b)[\w'-]+(?:\s+[\w'-]+){0,3}?\s+"
+    r"(?:music|song|soundtrack|bgm|track|tune|one)\b"
 )
 
 # --- length ----------------------------------------------------------------------------------
@@ -2078,6 +2210,8 @@ _EN_SHAPE_CLAUSE = (
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"
     # "I also want a square version", "we'd like a vertical one"
     r"|(?:(?:i|we)\s+)?(?:(?:also\s+)?(?:want|need|would\s+like)|(?<=i|e)'d\s+(?:also\s+)?like)\s+(?:it\s+)?(?:(?:a|an|one)\s+|in\s+)?"
+    # "can i get a vertical one for stories", "could you do a square version" (play26en F8)
+    r"|(?:can|could)\s+(?:i|we|you|u)\s+(?:also\s+)?(?:get|have|make|do)\s+(?:me\s+|us\s+)?(?:also\s+)?(?:a|an|one)\s+"
     r"(?:(?:new|second|separate|another)\s+)?" + _EN_INTO.replace("{", "{{").replace("}", "}}") + r")?"
     r"(?:\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+)?"
     # "a short square vid", "a quick little vertical clip": words of size or tone before the frame
@@ -2085,7 +2219,7 @@ _EN_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s+(?:{shape}))?(?:\s+\d{{1,3}}(?:\.\d)?(?:\s*-\s*|\s+)?(?:seconds?|secs?|s))?(?:(?:\s+"
     + _NOT_A_BOUND.replace("{", "{{").replace("}", "}}")
     + r"[a-z][\w'-]*){{0,2}}?\s+(?:format|frame|aspect(?:\s+ratio)?|ratio|video|vid|reel"
-    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut))?"
+    r"|clip|teaser|short|promo|ad|version|post|slideshow|story|one|cut|intro|outro|opener|trailer|vlog))?"
     # "a 9:16 cut as well": a second one asked, of that shape
     r"(?:\s+(?:too|as\s+well|also))?"
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
@@ -2108,7 +2242,9 @@ _ZH_SHAPE_CLAUSE = (
     r"(?:{shape})(?:\s*[（(]?\s*(?:{shape})\s*[)）]?)?"
     r"(?:的?(?:画面|比例|格式|"
     + _ZH_KIND.replace("{", "{{").replace("}", "}}")
-    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG))?"
+    + r"(?:短?视频|短片|小片|片子|宣传片|广告片|vlog|Vlog|VLOG)|版本|版|vlog|Vlog|VLOG"
+    # "做个横屏16:9的B站版本": the version for a platform, in that frame (play26zh F18)
+    r"|(?:B站|b站|抖音|小红书|视频号|快手|朋友圈|微博|YouTube|youtube|油管|tiktok|TikTok|ins|Ins)(?:的)?(?:版本|版)))?"
     + _ZH_FOR_PLATFORM.replace("{", "{{").replace("}", "}}")
     + r"的?(?:\s*\d{{1,3}}\s*秒(?:钟)?(?:左右|上下)?(?:的?(?:短?视频|短片|小片|片子))?)?"
     + _ZH_SOFT_END
@@ -2317,7 +2453,7 @@ def _plainly(clause: str, en: re.Pattern[str], zh: re.Pattern[str]) -> bool:
 
 def _new_music(sentences: list[str]) -> bool:
     return any(
-        _EN_NEW_MUSIC.search(clause) or _ZH_NEW_MUSIC.search(clause)
+        _EN_NEW_MUSIC.search(clause) or _ZH_NEW_MUSIC.search(clause) or _EN_MUSIC_BACK.search(clause)
         for sentence in sentences
         for clause in _clauses(sentence)
     )
@@ -2338,12 +2474,31 @@ def _music_under(sentences: list[str]) -> tuple[float, bool] | None:
     return found.pop() if len(found) == 1 else None
 
 
+# "6 sec intro", "make a 6 second intro for my channel", "做个10秒的vlog片头": the video made is
+# the intro, so its seconds are the video's length (play26en F6, play26zh F4); never "add a 3 sec
+# intro" nor "加一个3秒的片头" (a part added to a video); "片头视频" may be a video's intro.
+_EN_MADE_INTRO = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?)?(?:(?:a|an|one)\s+)?"
+    r"(\d{1,3}(?:\.\d)?)(?:\s*-\s*|\s+)?(?:seconds?|secs?|s)\s+(?:(?!(?:of|for|with)\b)[\w'&-]+\s+){0,2}?"
+    r"(?:intro|outro|opener)(?:\s+(?:for|of|with|about)\b.*)?(?:\s+please)?\s*[.!]?\s*$"
+)
+_ZH_MADE_INTRO = re.compile(
+    r"^(?:请|帮我|给我)?(?:再)?(?:做|生成|制作|来|弄|剪)(?:一个|一段|一支|一条|个|段|支|条)\s*"
+    r"(\d{1,3}(?:\.\d)?)\s*秒(?:钟)?的?(?:[\u4e00-\u9fffA-Za-z]){0,8}?(?:片头|片尾|开场)(?!视频)"
+    + _ZH_SOFT_END
+    + r"\s*[。！]?\s*$"
+)
+
+
 def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
             if (kept := _kept_seconds(clause)) is not None:
                 found.add(kept)  # "keep it at 20 seconds": a length, though "at 20" reads as a point
+                continue
+            if made := _EN_MADE_INTRO.match(clause) or _ZH_MADE_INTRO.match(clause):
+                found.add(float(made.group(1)))
                 continue
             if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
                 continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
@@ -2586,8 +2741,9 @@ TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
         "title_at",
         "keep_text",
         "text_clip",
+        "drop_title",
     ),
-    "seconds": ("seconds",),
+    "seconds": ("seconds", "clip_seconds"),
     "shape": ("shape", "keep_frame"),
 }
 
@@ -2669,6 +2825,12 @@ def _read(prompt: str) -> Asked:
         keep_music=_keep_music(sentences),
         text_clip=_text_clip(prompt),
         no_change=any(NO_CHANGE.match(c) for sentence in sentences for c in _clauses(sentence)),
+        clip_seconds=_clip_seconds(sentences),
+        drop_title=any(
+            _plainly(clause, _EN_DROP_TITLE, _ZH_DROP_TITLE)
+            for sentence in sentences
+            for clause in _clauses(sentence)
+        ),
     )
 
 
@@ -2728,8 +2890,8 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
     if clips(before) != clips(after):
         return None  # clips added or removed: the length follows them
     stated = read(prompt)
-    if stated.seconds is not None:
-        return None
+    if stated.seconds is not None or stated.clip_seconds is not None:
+        return None  # "每张图4秒" asks the length too: each photo's seconds make it (play26zh F7)
     # "最后两秒" names seconds for a part, not the whole: a part's seconds ask for no length. Judged
     # clause by clause: "move the title to the last few seconds, and make it about 16 seconds long"
     # speaks of the length in its second clause, whatever the first says.
@@ -3055,6 +3217,8 @@ def unmet(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
     for text in asked.removed:
         if _present(text, tl):
             found.append({"kind": "text_kept", "name": text})
+    if (each := clip_seconds(asked, tl)) is not None and not each.pop("met"):
+        found.append(each)
     return found
 
 
@@ -3217,6 +3381,8 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         # a name still on a clip ("删掉「beach」" with beach.jpg on the track) is not said gone
         if not _present(text, tl) and not in_clip_names(text, tl):
             out.append({"kind": "text_removed", "name": text})
+    if (each := clip_seconds(asked, tl)) is not None and each.pop("met"):
+        out.append(each)
     return out
 
 

@@ -1249,6 +1249,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for {name}, but the video doesn't use {file}",
         "要求用上{name}，但视频里没有用{file}",
     ),
+    "asked.files_unused.one": (
+        "the request asked for {names} on the video, but it is on no track (uploaded, not used)",
+        "要求把{names}放进视频，但它不在任何轨道上（已上传，未使用）",
+    ),
+    "asked.clip_seconds": (
+        "the request asked for {asked} s per photo, but each is {found} s on the timeline",
+        "要求每张图 {asked} 秒，但时间线上每张是 {found} 秒",
+    ),
     "asked.files_unused": (
         "the request asked for {names} on the video, but they are on no track (uploaded, not used)",
         "要求把{names}放进视频，但它们不在任何轨道上（已上传，未使用）",
@@ -1301,6 +1309,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the music is another track than before: {names} (was {was})",
         "音乐换成了另一首：{names}（原来是{was}）",
     ),
+    "asked.met.clip_seconds": ("each photo is {found} s", "每张图 {found} 秒"),
     "asked.met.clips_used": ("the video uses {names}", "视频用了{names}"),
     "asked.met.clip_gone": ("{names} is no longer on the video track", "{names}已不在视频轨道上"),
     "asked.met.title_kept": ("the opening title {name} is still at the start", "开头的标题{name}仍在开头"),

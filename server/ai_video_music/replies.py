@@ -339,7 +339,11 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(t("asked.clip_unused", lang, name=name, file=file))
         elif kind == "files_unused":  # the user's own file names: said in next_steps too
             files = [str(n) for n in item.get("names") or []]
-            items.append(t("asked.files_unused", lang, names=quote_list(files, lang)))
+            key = "asked.files_unused.one" if len(files) == 1 else "asked.files_unused"
+            items.append(t(key, lang, names=quote_list(files, lang)))
+        elif kind == "clip_seconds":
+            found = ", ".join(f"{n:g}" for n in item.get("found") or [])
+            items.append(t("asked.clip_seconds", lang, asked=f"{item.get('asked', 0):g}", found=found))
         elif kind == "clip_kept":
             items.append(with_names("asked.clip_kept", item))
         elif kind == "sequence":
@@ -567,6 +571,8 @@ def met_items(found: Any, lang: Lang) -> list[str]:
             items.append(
                 t("asked.met.music_swapped", lang, names=quote_list(names, lang), was=quote_list(was, lang))
             )
+        elif kind == "clip_seconds":
+            items.append(t("asked.met.clip_seconds", lang, found=f"{item.get('asked', 0):g}"))
         elif kind in ("clips_used", "clip_gone"):
             names = [str(n) for n in item.get("names") or []]
             items.append(t(f"asked.met.{kind}", lang, names=quote_list(names, lang)))

@@ -181,6 +181,7 @@ def compare(
             placed = asked.title_placed(stated, before_tl, after_tl)
             stays = asked.texts_stay(stated, before_tl, after_tl)
             music_kept = asked.music_kept(stated, before_tl, after_tl)  # "keep the music"
+            dropped = asked.title_dropped(stated, before_tl, after_tl)  # "remove the title"
             unshaped = any(item.get("kind") == "shape" for item in unmet)
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
@@ -189,7 +190,7 @@ def compare(
             # (play26en F18: the music swapped unasked was only "not checked")
             asks_edit = route(prompt).action is Action.AGENT  # "…, dont change anything else"
             unchanged = None if asks_edit else asked.nothing_changed(prompt, stated, changed)
-            for fact in (moved, kept, frame, placed, music_kept, unchanged, *stays):
+            for fact in (moved, kept, frame, placed, music_kept, dropped, unchanged, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
@@ -275,6 +276,7 @@ def compare(
                     ("keep_text", stays),
                     ("keep_music", music_kept),
                     ("text_clip", on_clips),
+                    ("drop_title", dropped),
                 )
                 if v
             )

@@ -120,6 +120,11 @@ _MAKE_VIDEO = re.compile(
 # "那个视频太长了", "it's way too long": the length remarked on, beside a length that is checked
 # (play23zh F7: listed as "can't be checked" beside 改成20秒, done as asked).
 _TOO_LONG = re.compile(r"(?i)太长|太短|有点长|有点短|长了点|短了点|\btoo\s+(?:long|short)\b")
+# "its too quiet", "音乐有点吵": the sound remarked on, beside a level that is checked (play26en F10)
+_TOO_LOUD = re.compile(
+    r"(?i)\btoo\s+(?:quiet|loud|soft|low|high)\b|\b(?:can'?t|cannot|barely)\s+hear\b"
+    r"|太吵|有点吵|好吵|太小声|太大声|声音太小|声音太大|听不(?:清|见|到)"
+)
 # "make a birthday recap from these pics", "a little montage of our lake weekend from my photos":
 # the kind of video (a word or three before its noun, never a look or a pace: "a brighter video",
 # "a slower montage"), made from the user's photos; the timeline having them answers it (play23en
@@ -146,6 +151,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "sth", "like",
         # "change the music back to the piano one": a track asked back by its style (play25en F9)
         "back", "one", "again", "go", "bring", "that",
+        # "put the lofi music back on it": the way back, no style (play26en F19)
+        "on", "before", "previous", "earlier",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -277,6 +284,8 @@ def _style(ask: str) -> frozenset[str] | None:
     """The style words an ask names for the music (lower case, as a track's name may have them);
     empty when it names none; None when it names one no track's name can show."""
     style = {w for w in _WORD.findall(ask.casefold()) if w not in _MUSIC_GENERIC_EN and not w.isdigit()}
+    # "海边那个视频的音乐换成钢琴曲": the video named first is no style of its music
+    ask = re.sub("^" + asked.ZH_VIDEO_NAMED, "", ask)
     zh = _MUSIC_GENERIC_ZH.sub("", re.sub(r"[^\u3400-\u9fff]", "", ask))
     for word, english in _ZH_STYLE.items():
         if word in zh:
@@ -459,10 +468,12 @@ _GENERIC = re.compile(
 
 # "Make the music quieter, around 25%": a volume said loosely beside the number the music has.
 _VOLUME = re.compile(
-    r"(?i)\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
+    # "at 10% like before": the level it had, asked again (play26en F19)
+    r"(?i)\b(?:like|as)\s+(?:before|it\s+was)\b"
+    r"|\b(?:quieter|louder|softer|volume|lower|higher|down|up|around|about|roughly|approximately"
     r"|at|to|the|music|song|track|most|max|maximum|tops|under|below|no more than|not above"
     r"|turn|bring|bit|little)\b|\d{1,3}\s*[%％]"
-    r"|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
+    r"|调(?:小|低|大|高|轻)(?:一)?(?:点|些)|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
     r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|别太吵|不要太吵|别那么吵|不要那么吵|别太大声|不要太大声|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
     r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
     # "like 50%", "maybe 30%": the level said loosely (play22en F5)
@@ -520,6 +531,8 @@ def _checked(
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
     if stated.title_at and replace(stated, title_at=None) == Asked():
         return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
+    if stated.drop_title and replace(stated, drop_title=False) == Asked():
+        return "drop_title" in judged  # "remove the title": judged on the change (play26en F24)
     if stated.keep_text and replace(stated, keep_text=()) == Asked():
         return "keep_text" in judged  # "keep the Before one": judged on the change (play22en F9)
     if stated.keep_music and replace(stated, keep_music=False) == Asked():
@@ -644,11 +657,14 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                 and not asked.remark(a)
                 and not asked.zh_asks_whether(a)  # "这歌可不可以商用": a question, sent with it
                 and not (length_stated and _TOO_LONG.search(a) and not asked.read(a).seconds)
+                and not (volume_stated and _TOO_LOUD.search(a) and asked.read(a).music_at is None)
                 and not _withdrawn_ask(a, prompt, taken_back)
                 # "keep it on screen the whole vid" beside the title asked: judged with that text
                 and not (whole.text_whole and asked.WHOLE_TIME.search(a))
                 # "move 'X' to the end, the last 3 seconds": a place said again, judged with the text
                 and not (whole.text_at and _ONLY_PLACE.match(a))
+                # "加上字幕「下次见」，放在12到15秒": the quote's time, judged with it (play26zh F8)
+                and not ((whole.text_time or whole.text_span) and asked.time_only(a))
                 # "put that title at the end, not the start": where it is not to be, the same ask
                 and not ((whole.text_at or whole.title_at) and asked.NOT_THERE.match(a))
                 # "beach first, then sunrise, then forest": each clip of a sequence judged whole
