@@ -1533,6 +1533,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这是要重做本项目之前的一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
         "（剩余 {left}）；这次没有发送。",
     ),
+    # A request refused unsent (no credits) was only asked: never "sent", and sending it is no
+    # "again" (play26en F1).
+    "cost.repeat_of.unsent": (
+        "This asks to repeat the project's last request, “{prompt}” (asked {ago}). {landed} Sending it "
+        "now costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目上一个请求“{prompt}”（{ago}提出）。{landed}现在发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
+    "cost.repeat_of.earlier.unsent": (
+        "This asks to repeat an earlier request of the project, “{prompt}” (asked {ago}). {landed} "
+        "Sending it now costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目之前的一个请求“{prompt}”（{ago}提出）。{landed}现在发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
     "repeat.would_redo.earlier": (
         "This asks to repeat an earlier request of the project, “{prompt}”. {landed}",
         "这是要重做本项目之前的一个请求“{prompt}”。{landed}",

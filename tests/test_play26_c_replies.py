@@ -1,0 +1,56 @@
+"""Play-test 26 (English "Dana", a coffee cart; 中文, a 小红书 creator): answers about requests,
+files and names that would have made the assistant say something false.
+
+EN F1. "try the title thing again" of a request refused for want of credits: it was asked, never
+       "sent", and sending it is not "again".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.simulator import Simulator
+from ai_video_music.tools import create_server
+
+from .conftest import ask, requests_to
+
+pytestmark = [pytest.mark.anyio, pytest.mark.priced]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "lang", "sent_words"),
+    [
+        ("try the title thing again", "en", ("sent less", "Sending it again")),
+        ("标题那个再试一次", "zh", ("发送）", "再次发送")),
+    ],
+)
+async def test_f1_a_retry_of_a_request_never_sent_never_calls_it_sent(
+    settings: Settings, sim: Simulator, image: Path, prompt: str, lang: str, sent_words: tuple[str, str]
+) -> None:
+    token, _ = sim.state.register_user(credits=150)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(
+            client, "generate", {"prompt": "做一个6秒的视频" if lang == "zh" else "make a 6 second video"}
+        )
+        assert made["status"] == "done", made
+        for user in sim.state.users.values():
+            user.credits = 0
+        words = "把标题移到最后3秒" if lang == "zh" else "move the title to the end, like the last 3 secs"
+        refused = await ask(client, "generate", {"prompt": words})
+        assert refused["status"] == "cannot_run", refused
+        for user in sim.state.users.values():
+            user.credits = 1000  # the user registered
+        sent = len(requests_to(sim, "run_sse"))
+        again = await ask(client, "generate", {"prompt": prompt})
+    assert again["status"] == "needs_confirmation", again
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+    reply = again["reply"]
+    assert words in reply, reply
+    for said in sent_words:
+        assert said not in reply, reply
