@@ -410,9 +410,9 @@ class Consent:
         if repeat_of is not None:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at
-            key = "cost.repeat_of" + which + (".unsent" if told is None else "")  # refused: never sent
+            said_key = "cost.repeat_of" + which + (".unsent" if told is None else "")  # refused: unsent
             text = t(
-                key, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
+                said_key, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
