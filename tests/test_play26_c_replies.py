@@ -54,3 +54,27 @@ async def test_f1_a_retry_of_a_request_never_sent_never_calls_it_sent(
     assert words in reply, reply
     for said in sent_words:
         assert said not in reply, reply
+
+
+@pytest.mark.parametrize(
+    ("lang", "made_words", "edit_words"),
+    [("en", "make a 6 second video", "make the music louder"), ("zh", "做一个6秒的视频", "音乐大声一点")],
+)
+async def test_f17_a_request_that_ran_on_the_last_credits_says_its_cost_once_as_a_fact(
+    settings: Settings, sim: Simulator, image: Path, lang: str, made_words: str, edit_words: str
+) -> None:
+    token, _ = sim.state.register_user(credits=150)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": made_words})
+        assert made["status"] == "done", made
+        for user in sim.state.users.values():
+            user.credits = 50  # enough for this edit, none after it
+        out = await ask(client, "generate", {"prompt": edit_words})
+    assert out["status"] == "done", out
+    assert out["credits_left"] == 0, out
+    reply = out["reply"]
+    top_up = "https://nemovideo.com"
+    assert reply.count(top_up) == 1, reply  # the way to more credits, once
+    assert "uses about" not in reply and "约消耗" not in reply, reply  # no forecast of a request that ran
+    assert not out.get("cost_note"), out
