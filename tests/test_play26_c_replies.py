@@ -78,3 +78,45 @@ async def test_f17_a_request_that_ran_on_the_last_credits_says_its_cost_once_as_
     assert reply.count(top_up) == 1, reply  # the way to more credits, once
     assert "uses about" not in reply and "约消耗" not in reply, reply  # no forecast of a request that ran
     assert not out.get("cost_note"), out
+
+
+@pytest.mark.parametrize(
+    ("lang", "made_words", "edit_words", "cancel_words", "done_words", "unchanged", "cost_words"),
+    [
+        (
+            "zh",
+            "做一个10秒的视频",
+            "最后加一句「关注我 明天见」",
+            "取消",
+            "已经完成",
+            "没有改动时间线",
+            "50 积分",
+        ),
+        (
+            "en",
+            "make a 10 second video",
+            'add "follow for more" at the end',
+            "cancel",
+            "finished",
+            "changed nothing",
+            "50 credits",
+        ),
+    ],
+)
+async def test_zh_f20_a_cancel_after_a_request_that_changed_nothing_says_so_and_its_cost(
+    settings: Settings, sim: Simulator, image: Path, lang: str, made_words: str, edit_words: str,
+    cancel_words: str, done_words: str, unchanged: str, cost_words: str,
+) -> None:  # fmt: skip
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": made_words})
+        sim.configure(lie_rate=1.0)  # the agent claims the caption and adds none
+        lied = await ask(client, "generate", {"prompt": edit_words})
+        assert lied["status"] == "done" and lied["timeline_changed"] is False, lied
+        assert lied["credits_used"] == 50, lied
+        out = await ask(client, "generate", {"prompt": cancel_words})
+    reply = out["reply"]
+    assert edit_words in reply, reply
+    assert done_words not in reply, reply  # never read as "the caption is done"
+    assert unchanged in reply and cost_words in reply, reply

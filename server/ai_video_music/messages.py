@@ -1654,7 +1654,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cancel.landed": (
         "“{prompt}” was already sent to NemoVideo and has finished: it can't be recalled, and its "
         "credits (about {cost}) are charged. What it changed comes with its answer.",
-        "“{prompt}”已经发给 NemoVideo，并且已经完成：无法撤回，积分（约 {cost}）也已扣除。"
+        "“{prompt}”已经发给 NemoVideo，并且已经结束：无法撤回，积分（约 {cost}）也已扣除。"
         "它改了什么会随它的结果一起告诉你。",
     ),
     "cancel.project_kept": (
@@ -1665,10 +1665,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The project “{name}” it was for is still here and current, with its {n} uploaded file(s): {names}.",
         "它所属的项目“{name}”仍然保留，并且是当前项目，里面有已上传的 {n} 个文件：{names}。",
     ),
+    # "Finished"/"完成" of a request read as "done as asked" (play26zh F20: a caption that never
+    # landed): the request *ended*; what it changed and cost is said from its record.
     "cancel.turn_done": (
-        "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
-        "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
+        "“{prompt}” had already ended (its answer was given), so there was nothing left to cancel.",
+        "“{prompt}”已经结束（回复已给出），没有可取消的内容。",
     ),
+    "cancel.turn_done.unchanged": (
+        "It changed nothing on the timeline.",
+        "它没有改动时间线。",
+    ),
+    "cancel.turn_done.changed": (
+        "It changed the timeline (its answer says what); a cancel doesn't undo that.",
+        "它改动了时间线（改了什么见它的回复）；取消不会撤销这些改动。",
+    ),
+    "cancel.turn_done.cost": ("It used {cost} credits.", "它消耗了 {cost} 积分。"),
     "cancel.already_saved": (
         "The export had already finished, so there was nothing to cancel: {path}",
         "导出已经完成，没有可取消的内容：{path}",

@@ -1127,6 +1127,20 @@ class CancelFacts:
     aside: tuple[str, ...] = ()
 
 
+def turn_done_line(turn: Generation, lang: Lang) -> str:
+    """A request that ended before the cancel: that it ended (never "finished", read as done as
+    asked), and from its record whether it changed the timeline and what it cost."""
+    said = [t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60))]
+    if turn.sent_at is not None and turn.timeline_changed is not None:
+        said.append(
+            t("cancel.turn_done.changed" if turn.timeline_changed else "cancel.turn_done.unchanged", lang)
+        )
+    cost = cost_of(turn) if turn.sent_at is not None else None
+    if cost is not None and cost.used:
+        said.append(t("cancel.turn_done.cost", lang, cost=f"{cost.used:g}"))
+    return join_sentences(said, lang)
+
+
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
     """What a cancel did. A request of the project that was sent and still runs comes first
     (named, its cost, that it goes on: never "ask to undo it", another paid request), so nothing
@@ -1157,7 +1171,7 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
         and not rec.renders
         and (sent is None or sent.id != turn.id)
     ):
-        parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
+        parts.append(turn_done_line(turn, lang))
     if rec.renders:
         parts.append(t("cancel.done", lang))
     elif parts:
