@@ -17,7 +17,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, requests_to
+from .conftest import ask, export_done, requests_to
 
 pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
@@ -120,3 +120,38 @@ async def test_zh_f20_a_cancel_after_a_request_that_changed_nothing_says_so_and_
     assert edit_words in reply, reply
     assert done_words not in reply, reply  # never read as "the caption is done"
     assert unchanged in reply and cost_words in reply, reply
+
+
+@pytest.mark.parametrize("edit_between", [True, False])
+@pytest.mark.parametrize(
+    ("lang", "made_words", "edit_words", "both_words", "saved_words"),
+    [
+        ("zh", "做一个竖屏的6秒视频", "改成4秒", "再出个横屏16:9的版本发B站，竖屏的也要留着", "已保存的文件"),
+        (
+            "en",
+            "make a vertical 6 second video",
+            "make it 4 seconds",
+            "also make a wide 16:9 version, keep the vertical one too",
+            "the saved file",
+        ),
+    ],
+)
+async def test_zh_f17_a_deleted_file_is_never_called_saved_and_never_counts_as_a_copy(
+    settings: Settings, sim: Simulator, image: Path, lang: str, made_words: str, edit_words: str,
+    both_words: str, saved_words: str, edit_between: bool,
+) -> None:  # fmt: skip
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": made_words})
+        assert made["status"] == "done", made
+        out = await export_done(client)
+        Path(out["path"]).unlink()  # the user deleted it
+        if edit_between:
+            assert (await ask(client, "generate", {"prompt": edit_words}))["status"] == "done"
+        sent = len(requests_to(sim, "run_sse"))
+        both = await ask(client, "generate", {"prompt": both_words})
+    assert both["status"] == "needs_confirmation", both  # the only copy of the vertical one is at stake
+    assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+    assert saved_words not in both["reply"], both["reply"]
+    assert Path(out["path"]).name in both["reply"], both["reply"]  # the file it had, said gone

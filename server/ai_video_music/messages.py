@@ -2165,6 +2165,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。想两个都要：先导出 "
         "{frame} 的版本，或者在新项目里做{shape}版本。",
     ),
+    "two_versions.gone": (
+        "A project holds one video: making the {shape} version here would replace the {frame} one, "
+        "which is in no file on this computer: the file saved from this project, {file}, was moved "
+        "or deleted since. Nothing was sent. To have both, export the {frame} one first, or make the "
+        "{shape} version in a new project.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它不在这台电脑上的任何文件里："
+        "这个项目导出过的文件{file}之后被移动或删除了。这次没有发送。想两个都要：先导出 {frame} 的版本，"
+        "或者在新项目里做{shape}版本。",
+    ),
     "next.two_versions": (
         "Ask the user which they want: (1) call export now to save the {frame} version, then call "
         "generate with the same prompt and accept_cost=true (about {cost} credits); or (2) call upload "
