@@ -1711,6 +1711,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "可以去掉{names}后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
     ),
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
+    "upload.already": (
+        "Already in this project, so not uploaded again (the same file was uploaded to it before): {names}.",
+        "这些文件已经在这个项目里（之前上传过同一个文件），没有再上传：{names}。",
+    ),
     "upload.skipped": (
         "Skipped (not an image, video or audio file): {names}.",
         "已跳过（不是图片、视频或音频文件）：{names}。",
