@@ -24,7 +24,7 @@ from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import TurnState, UploadState
-from .router import Action, route
+from .router import Action, asks_no_change, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
@@ -624,8 +624,8 @@ def asked_no_change(gen: Generation) -> bool:
     """A request that asks for no change: only questions, or sent as a question whose words state
     nothing a check reads. A question with an edit in it ("怎么变2秒了？给我改回去：时长回到15秒")
     still asks for that edit, whatever it was routed as."""
-    if only_questions(gen.prompt):
-        return True
+    if only_questions(gen.prompt) or asks_no_change(gen.prompt):
+        return True  # (a hold and a plan for later, even sent: play26en F14)
     if gen.route != Action.ASK:
         return False
     stated = asked.read(gen.prompt)

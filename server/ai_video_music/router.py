@@ -666,7 +666,8 @@ _OWN_PLAN = _rx(
     r"^(?:(?:and|but|so|ok|okay|because|cause|cuz|coz|since|as|maybe|perhaps)\s+)*(?:i|we)"
     r"(?:(?:\s+(?:still|probably|also|just|maybe|perhaps))*\s+(?:might|may|could)(?![a-z])"
     r"|(?:'ll|\s+will|'m going to|\s+am going to|'m gonna|'re going to|\s+are going to|\s+plan to"
-    r"|'m planning to)(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight|at some point"
+    r"|'m planning to|(?:\s+(?:still|also|just|really))*\s+(?:wanna|want to|need to|have to|gotta))"
+    r"(?![a-z])(?=.*(?<![a-z])(?:later|afterwards|after that|tomorrow|tonight|at some point"
     r"|another time|next week|myself)[\s!.~]*$))"
     r"|^(?:[^，,。你]{0,8}?)(?:我|我们)(?:[^，,。你]{0,6}?)(?:可能|也许|或许|说不定|大概|(?:回头|之后|以后|晚点"
     r"|待会儿?|等会儿?|过两天|明天|改天|到时候?)[^，,。你]{0,3}?(?:再|还))(?![^，,。]*(?:你|帮|请|麻烦))"
@@ -1199,6 +1200,25 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
         and not _OWN_PLAN.match(p.text)
         and not _ZH_THINKING.match(p.text)
     )
+
+
+def asks_no_change(prompt: str) -> bool:
+    """Every clause holds a command back, is filler, or is the user's own plan, reason or
+    thinking ("dont export the night brew one yet, i still wanna fix the title on it later"):
+    words that ask the video to change in no way now, however they were sent."""
+    parts = clauses(normalise(prompt))
+    if not parts or any(p.question for p in parts):
+        return False
+    for part in parts:
+        kind = read_clause(part.text).kind
+        if kind in (Kind.IDLE, Kind.HELD):
+            continue
+        if kind is Kind.OTHER and (
+            _REASON.match(part.text) or _OWN_PLAN.match(part.text) or _ZH_THINKING.match(part.text)
+        ):
+            continue
+        return False
+    return True
 
 
 def _route_held(prompt: str, parts: list[Clause]) -> Decision:
