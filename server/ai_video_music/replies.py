@@ -715,6 +715,16 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
     ]
     if files:
         lacking.append({"kind": "files_unused", "names": files[:5]})
+    # A version asked to be kept and replaced is judged on the change, never on ``now`` alone: its
+    # record says so while the file is not of that frame (play26en F13: the Night Brew export, a
+    # later title edit after it, was silent that the square one was gone).
+    lacking += [
+        item
+        for item in turn_facts(gen).get("not_as_asked") or []
+        if isinstance(item, dict)
+        and item.get("kind") == "version_replaced"
+        and not _of_frame(now, item.get("before"))
+    ]
     lines = not_met_lines(lacking, lang)
     if not lines:
         return None
@@ -725,6 +735,16 @@ def still_lacking(gen: Generation, now: Timeline, lang: Lang) -> Lack | None:
         items=t("asked.sep", lang).join(lines),
     )
     return Lack(line, tuple(lines))
+
+
+def _of_frame(now: Timeline, frame: Any) -> bool:
+    """The timeline ``now`` is in the shape of ``frame`` ([w, h, ratio], as recorded)."""
+    if not (isinstance(frame, list) and len(frame) >= 2 and now.width and now.height):
+        return False
+    w, h = frame[0], frame[1]
+    if not (isinstance(w, int) and isinstance(h, int)) or not (w and h):
+        return False
+    return asked.shape_of(w, h) is asked.shape_of(now.width, now.height)
 
 
 def file_lacks(
