@@ -211,7 +211,9 @@ async def test_the_free_credits_are_said_before_they_run_out(
         assert second["credits_left"] == 0
         # Sent and spent: a note with the answer, never a warning (that means "not sent, confirm").
         assert second["cost_warning"] is None and second["status"] == "done"
-        assert "too few remain" in second["cost_note"], "the last credits: said, and it still ran"
+        # It ran: said once, as a fact with its cost, never as a forecast (play26 F17).
+        assert second["cost_note"] is None and "too few remain" not in second["reply"]
+        assert "not enough for another edit" in second["reply"], "the last credits: said, and it still ran"
         assert "register?bind=" in second["reply"], "too little left for another edit: said at once"
         third = await ask(client, "generate", {"prompt": "make it 15 seconds"})
         # Too few for anything: not "confirm" (that can only fail) but cannot_run, with the way forward.

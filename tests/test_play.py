@@ -107,7 +107,7 @@ async def test_dont_export_yet_on_its_own_is_noted_for_free_and_holds_status(
 # --- 2. a warning only before spending; a note after -----------------------------------------
 
 
-async def test_a_request_that_uses_the_last_credits_carries_a_note_not_a_warning(
+async def test_a_request_that_uses_the_last_credits_says_so_with_its_cost_not_as_a_warning(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
     token, _ = sim.state.register_user(credits=90)
@@ -115,7 +115,7 @@ async def test_a_request_that_uses_the_last_credits_carries_a_note_not_a_warning
         await ask(client, "upload", {"files": [str(image)]})
         sent = await ask(client, "generate", {"prompt": "make a 6 second video"})
         assert sent["status"] == "done" and sent["cost_warning"] is None
-        assert "too few remain" in sent["cost_note"]
+        assert "not enough for another edit" in sent["reply"] and "too few remain" not in sent["reply"]
         refused = await ask(client, "generate", {"prompt": "add a title"})
         assert refused["status"] == "cannot_run" and refused["cost_note"] is None
         assert "are left" in refused["cost_warning"]

@@ -18,7 +18,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
 
-from .conftest import ask, export_done, requests_to
+from .conftest import ask, export_done, photo_files, requests_to
 
 pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 
@@ -201,7 +201,9 @@ async def test_a_quoted_project_name_and_an_upload_naming_a_project_act_on_it(
         assert len(requests_to(sim, "run_sse")) == sent, "nothing sent to the agent"
         await ask(client, "status", {"project": second})  # back to the second for the upload
         await ask(client, "generate", {"prompt": "status", "project": second})
-        up = await ask(client, "generate", {"prompt": upload_words.format(path=image)})
+        # another photo (the same one again is said to be there already: play26en F23)
+        other = photo_files(image.parent, "sunset.jpg")[0]
+        up = await ask(client, "generate", {"prompt": upload_words.format(path=other)})
         assert up["action"] == "upload", up
         there = await ask(client, "status", {"project": first})
         assert there["media_total"] == 2, there["media"]

@@ -168,7 +168,8 @@ async def test_the_last_credits_are_said_when_they_are_spent(
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         await ask(client, "upload", {"files": [str(image)]})
         out = await ask(client, "generate", {"prompt": "make a 6 second video"})
-    assert out["status"] == "done" and "too few remain" in out["cost_note"]
+    assert out["status"] == "done" and "not enough for another edit" in out["reply"]
+    assert "too few remain" not in out["reply"], "a request that ran: its cost, never a forecast"
     assert out["cost_warning"] is None, "a warning is only for a request that was not sent"
     assert out["credits_used"] == 80 - balance(sim) and out["credits_left"] == balance(sim)
 

@@ -14,6 +14,7 @@ import uuid_utils
 from . import asked
 from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, cost_of, gate, gate_text, used_before
 from .errors import LocalStateError
+from .exports import still_there
 from .mentions import Elsewhere
 from .messages import Lang, join_sentences, t
 from .outputs import GenerateOutput
@@ -410,8 +411,9 @@ class Consent:
         if repeat_of is not None:
             landed = repeat_landed(told, lang)
             sent_at = (told or repeat_of).created_at
+            said_key = "cost.repeat_of" + which + (".unsent" if told is None else "")  # refused: unsent
             text = t(
-                "cost.repeat_of" + which, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
+                said_key, lang, prompt=cap(prompt, 80), ago=ago(sent_at).render(lang),
                 landed=landed, cost=price, left=left,
             )  # fmt: skip
             step = t("next.confirm_repeat_of", lang)
@@ -475,6 +477,9 @@ class Consent:
         except LocalStateError:
             return None  # the store can't say whether it was saved: the answer after it will
         saved = [r for r in renders if r.status is RenderState.DOWNLOADED and r.local_path]
+        # A file the user moved or deleted is no copy, and never "saved" (play26zh F17).
+        gone = [r for r in saved if not still_there(r)]
+        saved = [r for r in saved if still_there(r)]
         if any(r.draft_fp == now for r in saved):
             return None  # the first version is saved: nothing is lost
         self.record_not_sent(project, prompt, "two_versions", "agent")
@@ -491,6 +496,9 @@ class Consent:
             was = f"{older.duration_s:g}" if older.duration_s else "?"
             file = quote_list([Path(str(older.local_path)).name], lang)
             text = t("two_versions.older", lang, frame=frame, shape=said, seconds=length, file=file, was=was)
+        elif gone:
+            file = quote_list([Path(str(gone[0].local_path)).name], lang)
+            text = t("two_versions.gone", lang, frame=frame, shape=said, file=file)
         # "a square version" beside a saved square file of an older cut: not the one asked for
         for other in saved:
             w, h = other.width, other.height

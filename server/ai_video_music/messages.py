@@ -1618,6 +1618,20 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "这是要重做本项目之前的一个请求“{prompt}”（{ago}发送）。{landed}再次发送约消耗 {cost} 积分"
         "（剩余 {left}）；这次没有发送。",
     ),
+    # A request refused unsent (no credits) was only asked: never "sent", and sending it is no
+    # "again" (play26en F1).
+    "cost.repeat_of.unsent": (
+        "This asks to repeat the project's last request, “{prompt}” (asked {ago}). {landed} Sending it "
+        "now costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目上一个请求“{prompt}”（{ago}提出）。{landed}现在发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
+    "cost.repeat_of.earlier.unsent": (
+        "This asks to repeat an earlier request of the project, “{prompt}” (asked {ago}). {landed} "
+        "Sending it now costs about {cost} credits ({left} left); it was not sent.",
+        "这是要重做本项目之前的一个请求“{prompt}”（{ago}提出）。{landed}现在发送约消耗 {cost} 积分"
+        "（剩余 {left}）；这次没有发送。",
+    ),
     "repeat.would_redo.earlier": (
         "This asks to repeat an earlier request of the project, “{prompt}”. {landed}",
         "这是要重做本项目之前的一个请求“{prompt}”。{landed}",
@@ -1737,7 +1751,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "cancel.landed": (
         "“{prompt}” was already sent to NemoVideo and has finished: it can't be recalled, and its "
         "credits (about {cost}) are charged. What it changed comes with its answer.",
-        "“{prompt}”已经发给 NemoVideo，并且已经完成：无法撤回，积分（约 {cost}）也已扣除。"
+        "“{prompt}”已经发给 NemoVideo，并且已经结束：无法撤回，积分（约 {cost}）也已扣除。"
         "它改了什么会随它的结果一起告诉你。",
     ),
     "cancel.project_kept": (
@@ -1748,10 +1762,21 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "The project “{name}” it was for is still here and current, with its {n} uploaded file(s): {names}.",
         "它所属的项目“{name}”仍然保留，并且是当前项目，里面有已上传的 {n} 个文件：{names}。",
     ),
+    # "Finished"/"完成" of a request read as "done as asked" (play26zh F20: a caption that never
+    # landed): the request *ended*; what it changed and cost is said from its record.
     "cancel.turn_done": (
-        "“{prompt}” had already finished (its answer was given), so there was nothing left to cancel.",
-        "“{prompt}”已经完成（回复已给出），没有可取消的内容。",
+        "“{prompt}” had already ended (its answer was given), so there was nothing left to cancel.",
+        "“{prompt}”已经结束（回复已给出），没有可取消的内容。",
     ),
+    "cancel.turn_done.unchanged": (
+        "It changed nothing on the timeline.",
+        "它没有改动时间线。",
+    ),
+    "cancel.turn_done.changed": (
+        "It changed the timeline (its answer says what); a cancel doesn't undo that.",
+        "它改动了时间线（改了什么见它的回复）；取消不会撤销这些改动。",
+    ),
+    "cancel.turn_done.cost": ("It used {cost} credits.", "它消耗了 {cost} 积分。"),
     "cancel.already_saved": (
         "The export had already finished, so there was nothing to cancel: {path}",
         "导出已经完成，没有可取消的内容：{path}",
@@ -1783,6 +1808,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "可以去掉{names}后把其余文件再上传一次，或者先解决它们的问题再全部重新上传：",
     ),
     "upload.done": ("Uploaded {n} file(s): {names}.", "已上传 {n} 个文件：{names}。"),
+    "upload.already": (
+        "Already in this project, so not uploaded again (the same file was uploaded to it before): {names}.",
+        "这些文件已经在这个项目里（之前上传过同一个文件），没有再上传：{names}。",
+    ),
     "upload.skipped": (
         "Skipped (not an image, video or audio file): {names}.",
         "已跳过（不是图片、视频或音频文件）：{names}。",
@@ -2273,6 +2302,15 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "一个项目只有一个视频：在这里做{shape}版本会替换掉现在 {frame} 的版本（{seconds}秒），而它不在任何"
         "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。想两个都要：先导出 "
         "{frame} 的版本，或者在新项目里做{shape}版本。",
+    ),
+    "two_versions.gone": (
+        "A project holds one video: making the {shape} version here would replace the {frame} one, "
+        "which is in no file on this computer: the file saved from this project, {file}, was moved "
+        "or deleted since. Nothing was sent. To have both, export the {frame} one first, or make the "
+        "{shape} version in a new project.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它不在这台电脑上的任何文件里："
+        "这个项目导出过的文件{file}之后被移动或删除了。这次没有发送。想两个都要：先导出 {frame} 的版本，"
+        "或者在新项目里做{shape}版本。",
     ),
     "next.two_versions": (
         "Ask the user which they want: (1) call export now to save the {frame} version, then call "

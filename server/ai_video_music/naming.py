@@ -91,6 +91,14 @@ _PLACE_EN = {
     "very", "end", "ending", "start", "beginning", "last", "first", "opening", "middle", "intro", "outro",
     "finish", "close", "top", "bottom", "front", "back", "finale", "half", "part", "bit", "second", "third",
 }  # fmt: skip
+# What the music is like, never what the video is about: "chill music pls", "happy song" (play26en
+# F2: a project named “Chill”).
+_MUSIC_EN = {
+    "music", "song", "songs", "track", "tracks", "tune", "tunes", "beat", "beats", "bgm", "soundtrack",
+}  # fmt: skip
+# A frame's ratio: "16:9" is never a heading's colon ("new video: wide 16:9 yt intro" was named
+# “wide 16”, play26en F15).
+_RATIO = re.compile(r"\d\s*[:：]\s*\d")
 _PLACE_ZH = re.compile(r"最后|最前|开头|结尾|末尾|中间|开始|片头|片尾|前面|后面")
 _ZH_OWNER = "(?:(?:我们家|我们店|我们|咱们|我家|自家|我)的?|(?:本店|公司|店里)的)?"
 _SUBJECT_ZH = (
@@ -156,6 +164,9 @@ def _english_subject(text: str) -> str:
                 raw = run.group(0)
                 word = raw.strip(",.;:!?\"'“”()")
                 low = word.casefold()
+                if low in _MUSIC_EN and words:
+                    words = []  # "chill music": the words before it were the music's
+                    break
                 if low in _STOP_EN or not word or raw[-1:] in ",.;:!?":
                     if word and low not in _STOP_EN and low not in _SKIP_EN and low not in _WEAK_EN:
                         words.append(word)  # "…our pumpkin latte." ends the subject with it
@@ -223,7 +234,22 @@ def _heading_names(words: str) -> bool:
     lowered = words.casefold()
     if _ZH_NEW_HEADING.fullmatch(lowered):
         return False
+    if not _names_something(words):
+        return False
     return lowered not in _LABELS and not set(lowered.split()) & (_LABELS | _INSTRUCTION_WORDS)
+
+
+def _names_something(name: str) -> bool:
+    """Words that say more than the video's shape, ratio, length, platform or place in it: "wide
+    16:9 yt intro" names nothing."""
+    for word in re.split(r"[\s,]+", name.casefold()):
+        word = word.strip(".;:!?\"'“”()")
+        if not word or word[:1].isdigit() or word in _SKIP_EN or word in _WEAK_EN or word in _PLACE_EN:
+            continue
+        if word in {"wide", "widescreen", "tall", "hd", "4k", "sec", "secs", "s"}:
+            continue
+        return True
+    return False
 
 
 # A quoted name the video is called by: "a 'Holiday teaser' video", "做一个「开业倒计时」视频".
@@ -251,7 +277,7 @@ _OPENING_QUOTE = re.compile(r"^\s*" + _QUOTE + r"\s*(?:[:：,，;；.。!！—�
 # (play-test 20: the project was named "Very end", from a later "for the very end").
 _NEW_VIDEO_HEADING_EN = re.compile(
     r"(?i)^\s*(?:(?:a\s+)?(?:new|another|next)\s+(?:video|project|clip|reel|film|one))\s*[:：—–-]+\s*"
-    r"([^\n.!?;,:：]{1,60}?)\s*(?:[.!?;,:：]|$)"
+    r"((?:[^\n.!?;,:：]|(?<=\d)[:：](?=\d)){1,60}?)\s*(?:[.!?;,:：]|$)"
 )
 _NEW_VIDEO_HEADING_ZH = re.compile(
     r"^\s*(?:新的?|另一个|另外一个|再来一个|再做一个|下一个)(?:视频|项目|短片|片子)\s*[:：—–-]+\s*"
@@ -270,7 +296,8 @@ def _new_video_heading(text: str) -> str:
         first = words[0].casefold() if words else ""
         if first in _INSTRUCTION_WORDS or first in _SKIP_EN or first[:1].isdigit():
             return ""
-        return tidy(_until_stop(found.group(1)))
+        name = tidy(_until_stop(found.group(1)))
+        return name if _names_something(name) else ""
     found = _NEW_VIDEO_HEADING_ZH.match(text)
     if found and not _ZH_ASKING.match(found.group(1)):
         name = _ZH_DESCRIBING.sub("", found.group(1)).strip("的")
@@ -305,6 +332,8 @@ def title_from(text: str) -> str:
         return tidy(named.group(1) or named.group("zh"))
     for pattern in (_HEADING_EN, _HEADING_ZH):
         heading = pattern.match(text)
+        if heading and _RATIO.match(text, heading.end(1) - 1):
+            continue  # "Wide 16:9 …": a ratio, not a heading
         if heading and _heading_names(heading.group(1)) and tidy(heading.group(1)):
             return tidy(heading.group(1))
     return ""

@@ -173,8 +173,8 @@ class GenerateOutput(Answer):
     )
     cost_note: str | None = Field(
         default=None,
-        description="The request was sent and uses the last credits: tell the user with its answer "
-        "(nothing to confirm)",
+        description="The request was sent, is still working and uses the last credits: tell the user "
+        "(nothing to confirm); once it has run, the reply's cost line says what is left",
     )
     project: ProjectView | None = None
     agent_says: AgentSays = None

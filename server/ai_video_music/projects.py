@@ -96,6 +96,11 @@ class Language:
         return self.current()
 
 
+def _former_key(name: str) -> str:
+    """The store key that keeps a project's former name (one the user was told) finding it."""
+    return "former_name:" + name.strip().casefold()
+
+
 def default_name(n: int, lang: Lang) -> str:
     """The name a project has until the user's words give it one: "Video 3" / "视频 3"."""
     return t("project.default_name", lang, n=n)
@@ -184,6 +189,10 @@ class Projects:
             found += [p for p in self.store.find_projects(variant) if p.id not in {f.id for f in found}]
         if len(found) == 1:
             return found[0]
+        if not found and (former := self.store.get(_former_key(ref))):
+            renamed = self.store.project(former)
+            if renamed is not None:
+                return renamed  # a name it had when it was said, before a title renamed it
         candidates = found or self.store.projects_starting(ref)
         if len(candidates) == 1:  # only a name starting so: one to name, never "several"
             one = f"“{candidates[0].name}” ({candidates[0].id})"
@@ -243,6 +252,9 @@ class Projects:
         if not wanted or wanted.casefold() == fresh.name.casefold():
             return None
         named = self.unique(wanted, project.id)
+        # The guessed name was said ("use that name with project="): it keeps finding the project
+        # (play26en F2: "Moms bday", renamed “Happy Bday Mom”, was then "no project called").
+        self.store.put(**{_former_key(fresh.name): project.id})
         self.store.touch_project(project.id, name=named, named=1)
         self._refresh(project.id)
         return named

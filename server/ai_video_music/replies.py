@@ -24,7 +24,7 @@ from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import RenderState, TurnState, UploadState
-from .router import Action, route
+from .router import Action, asks_no_change, route
 from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
@@ -725,8 +725,8 @@ def asked_no_change(gen: Generation) -> bool:
     """A request that asks for no change: only questions, or sent as a question whose words state
     nothing a check reads. A question with an edit in it ("怎么变2秒了？给我改回去：时长回到15秒")
     still asks for that edit, whatever it was routed as."""
-    if only_questions(gen.prompt):
-        return True
+    if only_questions(gen.prompt) or asks_no_change(gen.prompt):
+        return True  # (a hold and a plan for later, even sent: play26en F14)
     if gen.route != Action.ASK:
         return False
     stated = asked.read(gen.prompt)
@@ -842,7 +842,14 @@ def still_lacking(
         for q in asked.wanted_quotes(gen.prompt, stated)
         if not asked.present(q, now)
     ]
-    lacking += settled(asked.unmet(stated, now), set(gone))
+    # "a vertical one, but keep the square one" and the file square: it is the version kept, not
+    # one lacking the new frame (play26en F13)
+    kept_version = stated.keep_frame and stated.shape is not None
+    lacking += [
+        i
+        for i in settled(asked.unmet(stated, now), set(gone))
+        if not (kept_version and isinstance(i, dict) and i.get("kind") == "shape")
+    ]
     clips = asked._all_segments(now, "video")
     files = [
         f
@@ -863,6 +870,16 @@ def still_lacking(
         if off:
             by = [str(n) for n in item.get("by") or [] if asked.present(str(n), now)]
             lacking.append({"kind": "text_gone", "names": off, **({"by": by} if by else {})})
+    # A version asked to be kept and replaced is judged on the change, never on ``now`` alone: its
+    # record says so while the file is not of that frame (play26en F13: the Night Brew export, a
+    # later title edit after it, was silent that the square one was gone).
+    lacking += [
+        item
+        for item in turn_facts(gen).get("not_as_asked") or []
+        if isinstance(item, dict)
+        and item.get("kind") == "version_replaced"
+        and not _of_frame(now, item.get("before"))
+    ]
     lines = not_met_lines(lacking, lang)
     if not lines:
         return None
@@ -908,6 +925,16 @@ def _unreplaced(stated: asked.Asked, gone: set[str]) -> asked.Asked:
     """``stated`` without the asks later requests replaced."""
     reset: dict[str, Any] = {f.name: f.default for f in fields(stated) if f.name in gone}
     return replace(stated, **reset)
+
+
+def _of_frame(now: Timeline, frame: Any) -> bool:
+    """The timeline ``now`` is in the shape of ``frame`` ([w, h, ratio], as recorded)."""
+    if not (isinstance(frame, list) and len(frame) >= 2 and now.width and now.height):
+        return False
+    w, h = frame[0], frame[1]
+    if not (isinstance(w, int) and isinstance(h, int)) or not (w and h):
+        return False
+    return asked.shape_of(w, h) is asked.shape_of(now.width, now.height)
 
 
 def file_lacks(
@@ -1408,6 +1435,20 @@ class CancelFacts:
     aside: tuple[str, ...] = ()
 
 
+def turn_done_line(turn: Generation, lang: Lang) -> str:
+    """A request that ended before the cancel: that it ended (never "finished", read as done as
+    asked), and from its record whether it changed the timeline and what it cost."""
+    said = [t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60))]
+    if turn.sent_at is not None and turn.timeline_changed is not None:
+        said.append(
+            t("cancel.turn_done.changed" if turn.timeline_changed else "cancel.turn_done.unchanged", lang)
+        )
+    cost = cost_of(turn) if turn.sent_at is not None else None
+    if cost is not None and cost.used:
+        said.append(t("cancel.turn_done.cost", lang, cost=f"{cost.used:g}"))
+    return join_sentences(said, lang)
+
+
 def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: CancelFacts | None = None) -> str:
     """What a cancel did. A request of the project that was sent and still runs comes first
     (named, its cost, that it goes on: never "ask to undo it", another paid request), so nothing
@@ -1438,7 +1479,7 @@ def cancel_reply(rec: Cancel, turn: Generation | None, lang: Lang, facts: Cancel
         and not rec.renders
         and (sent is None or sent.id != turn.id)
     ):
-        parts.append(t("cancel.turn_done", lang, prompt=cap(turn.prompt, 60)))
+        parts.append(turn_done_line(turn, lang))
     if rec.renders:
         parts.append(t("cancel.done", lang))
     elif parts:

@@ -1248,6 +1248,25 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
     )
 
 
+def asks_no_change(prompt: str) -> bool:
+    """Every clause holds a command back, is filler, or is the user's own plan, reason or
+    thinking ("dont export the night brew one yet, i still wanna fix the title on it later"):
+    words that ask the video to change in no way now, however they were sent."""
+    parts = clauses(normalise(prompt))
+    if not parts or any(p.question for p in parts):
+        return False
+    for part in parts:
+        kind = read_clause(part.text).kind
+        if kind in (Kind.IDLE, Kind.HELD):
+            continue
+        if kind is Kind.OTHER and (
+            _REASON.match(part.text) or _OWN_PLAN.match(part.text) or _ZH_THINKING.match(part.text)
+        ):
+            continue
+        return False
+    return True
+
+
 def _route_held(prompt: str, parts: list[Clause]) -> Decision:
     decision = _route(prompt)
     held = _held_back(parts) - {decision.action}

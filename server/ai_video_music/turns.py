@@ -527,6 +527,11 @@ class Turns:
             store.update_generation(gen_id, delivered=1, cost_told=1)
             raise
         out = await self.deliver(gen_id, lang)
+        if out.credits_left is not None:
+            # It ran: its cost line says what it used and what is left, and the way to more
+            # credits; the forecast made before sending would say it twice, as a charge to come
+            # (play26 F17).
+            note = None
         out.cost_note = note
         # The facts first; the note that this used the last credits goes with its cost, at the end.
         out.reply = "\n\n".join(p for p in [*notes, out.reply, *([note] if note else [])] if p)

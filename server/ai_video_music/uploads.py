@@ -12,6 +12,7 @@ every field optional), so the cost gate never takes an upload for "no media".
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import os
 import re
 import time
@@ -34,7 +35,7 @@ from .models import UploadedFile
 from .outputs import MediaItem, UploadOutput
 from .projects import CLIENT, Projects
 from .records import UploadState
-from .replies import upload_done, upload_low_credits, upload_page_reply
+from .replies import quote_list, upload_done, upload_low_credits, upload_page_reply
 from .sanitize import shown
 from .shared import Shared, iso
 from .store import Project, Store
@@ -63,6 +64,24 @@ class UploadPages(Protocol):
     """Hosted mode: opens an upload page for one of the signed-in user's projects."""
 
     async def open(self, project_id: str, lang: Lang) -> UploadPage: ...
+
+
+def _digest_key(project_id: str, digest: str) -> str:
+    """The store key saying a file with these bytes was uploaded to the project."""
+    return f"upload_digest:{project_id}:{digest}"
+
+
+def _digests(paths: list[Path]) -> list[str]:
+    """Each file's digest of its name and bytes (off the event loop: a video may be hundreds of
+    MB). The name too: a copy under another name is a file the user means as another."""
+    out = []
+    for path in paths:
+        h = hashlib.sha256(path.name.encode("utf-8") + b"\0")
+        with path.open("rb") as f:
+            while chunk := f.read(1 << 20):
+                h.update(chunk)
+        out.append(h.hexdigest())
+    return out
 
 
 def new_upload_id() -> str:
@@ -165,6 +184,23 @@ class Uploads:
             if balance is not None and balance < EDIT_COST:  # said now, not after the upload
                 notes.append(upload_low_credits(balance, self.s.more_credits(lang), lang))
                 after = [t("next.credits_low", lang)]  # not "call generate": it could not run
+        # The same bytes uploaded to this project before are there already: sent again they
+        # would be a second copy, and "Uploaded" would read as new material (play26en F23).
+        digests = await anyio.to_thread.run_sync(_digests, paths)
+        fresh = [i for i, d in enumerate(digests) if self.s.store.get(_digest_key(project.id, d)) is None]
+        there = [paths[i].name for i in range(len(paths)) if i not in fresh]
+        paths, digests = [paths[i] for i in fresh], [digests[i] for i in fresh]
+        if there and not paths and not links:
+            said = [t("upload.already", lang, names=quote_list(there, lang))]
+            if skipped:
+                said.append(t("upload.skipped", lang, names=quote_list(skipped, lang)))
+            return UploadOutput(
+                language=lang,
+                status="done",
+                reply="\n\n".join([*notes, *said]),
+                next_steps=after,
+                project=await self.s.project_view(project, link=True),
+            )
         upload_id = new_upload_id()
         names = [p.name for p in paths] + links
         self.s.store.start_upload(upload_id, project.id, names, CLIENT.get())
@@ -181,7 +217,11 @@ class Uploads:
                 uploaded += await self.s.projects.call(
                     project, lambda sid: self.s.client.upload_urls(sid, links)
                 )
-            return finish_upload(self.s.store, upload_id, project.id, uploaded, names)
+            items = finish_upload(self.s.store, upload_id, project.id, uploaded, names)
+            self.s.store.put(
+                **{_digest_key(project.id, d): p.name for p, d in zip(paths, digests, strict=True)}
+            )
+            return items
 
         def on_done(job: Job) -> None:
             if job.error is not None:
@@ -209,7 +249,10 @@ class Uploads:
             language=lang,
             status="done",
             files=items,
-            reply="\n\n".join([*notes, upload_done(items, skipped, lang)]),
+            reply="\n\n".join(
+                [*notes, upload_done(items, skipped, lang)]
+                + ([t("upload.already", lang, names=quote_list(there, lang))] if there else [])
+            ),
             next_steps=after,
             project=view,
         )
