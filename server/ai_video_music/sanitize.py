@@ -245,19 +245,83 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 
 # Quote marks a backend name could use to close the quote our sentence puts around it, so its
-# next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives.
-# The ASCII apostrophe stays (names like "Don't Stop"): no answer quotes with it.
-# Also every character NFKC folds into one of them (﹂ and ｣ are 」) and the marks drawn the same
-# (ʺ and ″ look like ", ˮ and 〞 like ”): a look-alike closes a quote as well as the mark itself.
-_QUOTES = re.compile(
-    '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
-    "\u1fef\u2329\u232a\ufe3d-\ufe44\uff40\uff62\uff63"  # NFKC-equal
-    "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d-\u301f\u275d\u275e\u2e42"
-    "\U0001f676-\U0001f678"  # drawn alike: double primes, modifier and ornament double quotes
-    "\u2034\u2037\u2057\u1cd3\u231c-\u231f\u2e22-\u2e25]"  # triple/quadruple primes, corners
-    # Two single marks side by side read as a double one (’’, ′′, ʼʼ).
-    "|[\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd'`]{2,}"
+# next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives,
+# each taken out alone. Also every character NFKC folds into one of them (﹂ and ｣ are 」) and
+# the marks drawn the same (ʺ and ″ look like ", ˮ and 〞 like ”, double primes, modifier and
+# ornament double quotes, triple/quadruple primes, corners): a look-alike closes a quote as well
+# as the mark itself.
+_QUOTE_DOUBLES = frozenset(
+    '"`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
+    "\u1fef\u2329\u232a\ufe3d\ufe3e\ufe3f\ufe40\ufe41\ufe42\ufe43\ufe44\uff40\uff62\uff63"
+    "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d\u301e\u301f\u275d\u275e\u2e42"
+    "\U0001f676\U0001f677\U0001f678\u2034\u2037\u2057\u1cd3\u231c\u231d\u231e\u231f\u2e22\u2e23\u2e24\u2e25"
 )
+# Two single marks side by side read as a double one (’’, ′′, ʼʼ): taken out in runs of two or
+# more. One stays: the ASCII apostrophe in "Don't Stop", ’ in "O’Brien" (no answer quotes with them).
+_QUOTE_SINGLES = frozenset("\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd'")
+# The same in ASCII, where most names are written (no per-character table to go through).
+_QUOTES = re.compile("[\"`]|'{2,}")
+# And the rest as a class, decided by what a character's Unicode data says it draws, not by a
+# list (round 24 A24-7: two saltillos ꞌꞌ, full-width apostrophes ＇＇, Hebrew gereshes ׳׳, heavy
+# comma ornaments ❜❜ ❛❛ and acute accents ´´ were drawn as a closing quote and kept): a character
+# whose name says it is a quotation mark, an apostrophe, a prime, a geresh, an accent drawn beside
+# a letter (not a circumflex, which is a caret, nor a cross), the Greek tones and breathings
+# drawn the same, a saltillo (a Latin letter drawn as '), a turned or reversed comma, and every
+# initial or final quote punctuation (Pi, Pf). Combining marks are not among them (they draw on
+# a letter). One that draws two or more marks (DOUBLE, TRIPLE, QUADRUPLE, GERSHAYIM, DITTO) goes
+# alone, the others in runs of two or more, as the two sets above.
+_QUOTE_NAME = re.compile(
+    r"QUOTATION|APOSTROPHE|PRIME|GERESH|GERSHAYIM|SALTILLO|(?<!CIRCUMFLEX )(?<!CROSS )ACCENT"
+    r"|\bTONOS\b|\bOXIA\b|\bVARIA\b|KORONIS|PSILI|DASIA|(?:TURNED|REVERSED) COMMA|\bDITTO\b"
+)
+_QUOTE_TWICE = re.compile(r"\b(?:DOUBLE|TRIPLE|QUADRUPLE|GERSHAYIM|DITTO)\b")
+
+
+def _quote_kind(char: str) -> str:
+    # "d": a quote mark by itself, "s": one in a run of two or more, "x": no quote mark.
+    if char in _QUOTE_DOUBLES:
+        return "d"
+    if char in _QUOTE_SINGLES:
+        return "s"
+    kind = unicodedata.category(char)
+    if kind[0] == "M" or kind[0] == "C" or kind[0] == "Z" or kind[0] == "N":
+        return "x"
+    name = unicodedata.name(char, "")
+    if kind not in ("Pi", "Pf") and _QUOTE_NAME.search(name) is None:
+        return "x"
+    if kind[0] == "L" and kind != "Lm" and "SALTILLO" not in name:
+        return "x"  # a letter named after its accent ("LATIN SMALL LETTER N PRECEDED BY APOSTROPHE")
+    return "d" if _QUOTE_TWICE.search(name) else "s"
+
+
+class _QuoteKinds(dict[int, str]):
+    """``str.translate``'s table for ``_quote_kind``: each character judged once (as ``_LETTERS``),
+    bounded the same way."""
+
+    def __missing__(self, code: int) -> str:
+        kind = _quote_kind(chr(code))
+        if len(self) < _LETTERS_KEPT:
+            self[code] = kind
+        return kind
+
+
+_QUOTE_KINDS = _QuoteKinds()
+_QUOTE_RUNS = re.compile("d|s{2,}")
+
+
+def _quotes_out(text: str) -> str:
+    # ``text`` without the quote marks of ``_quote_kind`` (each a space, then runs of spaces one).
+    kinds = text.translate(_QUOTE_KINDS)
+    if "d" not in kinds and "ss" not in kinds:
+        return text
+    out: list[str] = []
+    kept = 0
+    for found in _QUOTE_RUNS.finditer(kinds):
+        out += [text[kept : found.start()], " "]
+        kept = found.end()
+    return " ".join(("".join(out) + text[kept:]).split())
+
+
 # The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
 # agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
 # full-width brackets and colons. ("Note:" and "Credits:" read as ours only at a line's start,
@@ -519,8 +583,11 @@ def shown(text: str, limit: int | None = None) -> str:
     if limit is not None and cut:
         text = text[: limit + LOOKAHEAD]
     text = one_line(read_entities(text))
-    if _QUOTES.search(text):
-        text = " ".join(_QUOTES.sub(" ", text).split())
+    if text.isascii():
+        if _QUOTES.search(text):
+            text = " ".join(_QUOTES.sub(" ", text).split())
+    else:
+        text = _quotes_out(text)  # every look-alike too, by its Unicode data (A24-7)
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
     if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
         text = IMITATION.sub(DEFUSED, text)
