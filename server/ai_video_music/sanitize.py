@@ -415,8 +415,50 @@ _LOOKALIKE = str.maketrans(
     }
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
-# Whom our guidance is for, as a backend might name it.
-_READER = r"(?:assistant|c[il]aude|mode[il]|ai|agent|[il][il]m|chatgpt|gpt|gemini|he[il]per|copi[il]ot|bot)"
+# A letter of a slip: any one the skeleton holds.
+_SLIP = "[^:]"
+
+
+def _near(word: str) -> str:
+    """A pattern for ``word`` and every spelling one slip from it: a letter left out, one added,
+    one changed, or two side by side swapped ("asistant", "asssistant", "assistent", "assitsant").
+    A model reads through a slip as a person does (round 24 A24-6: "Next (for the asistant):"
+    read as ours), so the readers' names are matched so, as a rule (Damerau distance 1), not as a
+    list of misspellings. Written as a tree of their letters, so the engine tries each prefix once."""
+    forms: set[tuple[str, ...]] = set()
+    for i in range(len(word) + 1):
+        forms.add((*word[:i], _SLIP, *word[i:]))
+        if i < len(word):
+            forms.add((*word[:i], *word[i + 1 :]))
+            forms.add((*word[:i], _SLIP, *word[i + 1 :]))
+        if i + 1 < len(word):
+            forms.add((*word[:i], word[i + 1], word[i], *word[i + 2 :]))
+    tree: dict[str, Any] = {}
+    for form in forms:
+        node = tree
+        for letter in form:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    ways = [letter + _branches(rest) for letter, rest in sorted(node.items()) if letter]
+    if not ways:
+        return ""
+    body = ways[0] if len(ways) == 1 else "(?:" + "|".join(ways) + ")"
+    return "(?:" + body + ")?" if "" in node else body
+
+
+# Whom our guidance is for, as a backend might name it. Names of seven letters or more are read
+# through a slip (``_near``); a shorter one is too near other words ("clause", "helped", "mode").
+# "assistance" is a word of its own ("thanks for the assistance"), one slip from "assistant".
+_NEAR_ASSISTANT = "(?!assistance)" + _near("assistant")
+_READER = (
+    "(?:"
+    + "|".join([_NEAR_ASSISTANT, _near("chatgpt"), _near("copilot")])
+    + r"|c[il]aude|mode[il]|ai|agent|[il][il]m|gpt|gemini|he[il]per|bot)"
+)
 SKELETON_LABEL = (
     r"(?:next(?:up)?(?:steps?)?for(?:the)?[^:]{0,24}?"
     + _READER
@@ -425,11 +467,17 @@ SKELETON_LABEL = (
     + r"|next(?:up)?(?:steps?)?[^:]{0,12}?"
     + _READER
     + r"(?:only|notthe(?:user|human|person))?:"
-    r"|forthe[^:]{0,24}?assistant|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    + r"|forthe[^:]{0,24}?"
+    + _NEAR_ASSISTANT
+    + r"|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
     r"|(?:后续步骤|后续|下[一ー]?步|接下来)[^:]{0,6}?(?:助手|助理|ai|c[il]aude|gpt|模型)"
     r"(?:专用|使用|看|执行|操作)?:"
     r"|(?:下[一ー]?步|接下来):?(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?"
     r"(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
+    # The label's shape, whatever the reader is called: "Next (for the 🤖):" (nothing a reader
+    # spells between "for" and the colon), "下一步（给机器人）：", "下一步（给助乎）：" (a next step
+    # given to someone, a few characters, the colon: round 24 A24-6).
+    r"|next(?:up)?(?:steps?)?for(?:the)?:|(?:下[一ー]?步|接下来)(?:交给|给|对|致|供|为)[^:]{1,6}:"
     # A bare "Next:" / "下一步：" only when a tool call follows: a name has no business saying so.
     r"|(?:next(?:steps?)?|下[一ー]?步|接下来):(?:please|请|立即|马上|现在)?(?:call|run|use|调用|使用)"
     r"(?:the)?(?:generate|export|upload|status|credits)"
