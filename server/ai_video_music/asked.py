@@ -1911,7 +1911,7 @@ def removed_gone(asked: Asked, before: Timeline | None, after: Timeline) -> list
     """Quoted texts asked to go that a text track had before the request and none has after it:
     gone, said so, though a clip's name may still hold the words (a photo kitchen_before.jpg and
     the title "Before": play22en F4)."""
-    if before is None:
+    if before is None or not after.read_whole:  # gone from the part read may be past it (A24-3)
         return []
     return [
         {"kind": "text_removed", "name": text}
@@ -3331,12 +3331,32 @@ def _music_volumes(tl: Timeline) -> list[float]:
     ]
 
 
-def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
-    """The constraints the timeline already has, as facts (``{"kind": "seconds", "found": 25}``):
-    a request that changed nothing may have found them done already."""
-    if not tl.tracks_total:
+def unsettled(asked: Asked, tl: Timeline) -> list[str]:
+    """The asks of ``asked`` that claim something is nowhere on the timeline (no music, no text,
+    no music louder than a level, a quoted text gone), none found in what was read, on a timeline
+    read only in part (a draft past ``MAX_TRACKS`` tracks or ``MAX_SEGMENTS`` segments a track,
+    round 24 A24-3): what was not read may hold it, so these are "not checked", never "as asked".
+    Each as its kind in :func:`met`; an ask found unmet in the part read stays that fact."""
+    if tl.read_whole:
         return []
     missing = {str(item["kind"]) for item in unmet(asked, tl)}
+    absent = (
+        ("music", asked.no_music),
+        ("text", asked.no_text),
+        ("volume", asked.music_under is not None),
+        ("volume_at", asked.music_at is not None),
+        ("text_removed", any(not _present(text, tl) for text in asked.removed)),
+    )
+    return [kind for kind, said in absent if said and kind not in missing]
+
+
+def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
+    """The constraints the timeline already has, as facts (``{"kind": "seconds", "found": 25}``):
+    a request that changed nothing may have found them done already. What only a whole read
+    could show (:func:`unsettled`) is never among them."""
+    if not tl.tracks_total:
+        return []
+    missing = {str(item["kind"]) for item in unmet(asked, tl)} | set(unsettled(asked, tl))
     out: list[dict[str, Any]] = []
     if asked.seconds is not None and tl.duration_s is not None and "seconds" not in missing:
         out.append({"kind": "seconds", "found": round(tl.duration_s, 1)})
@@ -3377,7 +3397,7 @@ def met(asked: Asked, tl: Timeline) -> list[dict[str, Any]]:
         shown = (seg.name for tr in tl.tracks if tr.kind == "text" for seg in tr.segments if seg.name)
         if any(wanted in name.casefold() for name in shown):
             out.append({"kind": "title", "name": asked.title})
-    for text in asked.removed:
+    for text in asked.removed if tl.read_whole else ():
         # a name still on a clip ("删掉「beach」" with beach.jpg on the track) is not said gone
         if not _present(text, tl) and not in_clip_names(text, tl):
             out.append({"kind": "text_removed", "name": text})

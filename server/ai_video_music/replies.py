@@ -90,22 +90,12 @@ def fence(words: str, lang: Lang) -> str:
         bool(_IMITATION.match(x) or _IMITATION_SKELETON.match(bone))
         for x, bone in zip(raw, bones, strict=True)
     ]
-    # One of ours anywhere ("OK. Next (for the assistant): …"), judged per paragraph: a markdown
-    # renderer joins a quote's consecutive lines into one, and a model reads them as one sentence,
-    # so a label may be spread over any number of lines. Blank lines end a paragraph for a
-    # renderer, not for a model reading the quote: each paragraph is judged joined to the next one
-    # too ("Next (for the⏎⏎assistant):", round 23 A23-2b).
-    paragraphs: list[tuple[int, int]] = []
-    first = 0
-    for end in range(len(raw) + 1):
-        if end == len(raw) or not raw[end].strip():
-            if end > first:
-                paragraphs.append((first, end))
-            first = end + 1
-    for at, (first, end) in enumerate(paragraphs):
-        _mark_labels(bones[first:end], marked, first)
-        if at + 1 < len(paragraphs):
-            _mark_labels(bones[first : paragraphs[at + 1][1]], marked, first)
+    # One of ours anywhere ("OK. Next (for the assistant): …"), judged on the whole quote at once:
+    # a markdown renderer joins a paragraph's lines into one, and a model reading the quote takes
+    # blank lines for no break of sense either, so a label may be spread over any number of lines
+    # and paragraphs ("Next (for⏎⏎the⏎⏎assistant):", round 23 A23-2b, round 24 A24-5). A blank
+    # line's skeleton is empty: the lines' skeletons side by side are the quote's, read once.
+    _mark_labels(bones, marked)
     lines = [
         (t("agent.imitation", lang) + " " + line if mark and line.strip() else line)
         for line, mark in zip(raw, marked, strict=True)
@@ -113,11 +103,11 @@ def fence(words: str, lang: Lang) -> str:
     return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)
 
 
-def _mark_labels(bones: list[str], marked: list[bool], first: int) -> None:
+def _mark_labels(bones: list[str], marked: list[bool]) -> None:
     # The skeleton drops spaces and works a character at a time, so the lines' skeletons side by
-    # side are the paragraph's as rendered. Every line a label's letters stand on is marked
-    # (``first`` is the paragraph's first line), and the search goes on from the next letter: a
-    # label that ends early ("Next (for the AI") can't hide one that overlaps it ("for the AI⏎assistant").
+    # side are the quote's as read. Every line a label's letters stand on is marked, and the
+    # search goes on from the next letter: a label that ends early ("Next (for the AI") can't
+    # hide one that overlaps it ("for the AI⏎assistant").
     bone = "".join(bones)
     starts = list(accumulate((len(b) for b in bones[:-1]), initial=0))
     at = 0
@@ -125,7 +115,7 @@ def _mark_labels(bones: list[str], marked: list[bool], first: int) -> None:
         # The last line starting at or before a letter holds it (a line without letters starts
         # where the next one does).
         top, bottom = bisect_right(starts, found.start()) - 1, bisect_right(starts, found.end() - 1) - 1
-        for i in range(first + top, first + bottom + 1):
+        for i in range(top, bottom + 1):
             marked[i] = True
         at = found.start() + 1
 

@@ -245,19 +245,83 @@ def one_line(text: str, limit: int | None = None) -> str:
 
 
 # Quote marks a backend name could use to close the quote our sentence puts around it, so its
-# next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives.
-# The ASCII apostrophe stays (names like "Don't Stop"): no answer quotes with it.
-# Also every character NFKC folds into one of them (﹂ and ｣ are 」) and the marks drawn the same
-# (ʺ and ″ look like ", ˮ and 〞 like ”): a look-alike closes a quote as well as the mark itself.
-_QUOTES = re.compile(
-    '["`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
-    "\u1fef\u2329\u232a\ufe3d-\ufe44\uff40\uff62\uff63"  # NFKC-equal
-    "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d-\u301f\u275d\u275e\u2e42"
-    "\U0001f676-\U0001f678"  # drawn alike: double primes, modifier and ornament double quotes
-    "\u2034\u2037\u2057\u1cd3\u231c-\u231f\u2e22-\u2e25]"  # triple/quadruple primes, corners
-    # Two single marks side by side read as a double one (’’, ′′, ʼʼ).
-    "|[\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd'`]{2,}"
+# next words read as ours: every pair the answers use (“…”, 「…」, "…") and their relatives,
+# each taken out alone. Also every character NFKC folds into one of them (﹂ and ｣ are 」) and
+# the marks drawn the same (ʺ and ″ look like ", ˮ and 〞 like ”, double primes, modifier and
+# ornament double quotes, triple/quadruple primes, corners): a look-alike closes a quote as well
+# as the mark itself.
+_QUOTE_DOUBLES = frozenset(
+    '"`\u201c\u201d\u201e\u201f\u00ab\u00bb\u300c\u300d\u300e\u300f\u300a\u300b\u3008\u3009\uff02'
+    "\u1fef\u2329\u232a\ufe3d\ufe3e\ufe3f\ufe40\ufe41\ufe42\ufe43\ufe44\uff40\uff62\uff63"
+    "\u02ba\u02ee\u02dd\u02f5\u02f6\u2033\u2036\u3003\u05f4\u301d\u301e\u301f\u275d\u275e\u2e42"
+    "\U0001f676\U0001f677\U0001f678\u2034\u2037\u2057\u1cd3\u231c\u231d\u231e\u231f\u2e22\u2e23\u2e24\u2e25"
 )
+# Two single marks side by side read as a double one (’’, ′′, ʼʼ): taken out in runs of two or
+# more. One stays: the ASCII apostrophe in "Don't Stop", ’ in "O’Brien" (no answer quotes with them).
+_QUOTE_SINGLES = frozenset("\u2018\u2019\u201a\u201b\u2032\u2035\u02b9\u02bb\u02bc\u02bd'")
+# The same in ASCII, where most names are written (no per-character table to go through).
+_QUOTES = re.compile("[\"`]|'{2,}")
+# And the rest as a class, decided by what a character's Unicode data says it draws, not by a
+# list (round 24 A24-7: two saltillos ꞌꞌ, full-width apostrophes ＇＇, Hebrew gereshes ׳׳, heavy
+# comma ornaments ❜❜ ❛❛ and acute accents ´´ were drawn as a closing quote and kept): a character
+# whose name says it is a quotation mark, an apostrophe, a prime, a geresh, an accent drawn beside
+# a letter (not a circumflex, which is a caret, nor a cross), the Greek tones and breathings
+# drawn the same, a saltillo (a Latin letter drawn as '), a turned or reversed comma, and every
+# initial or final quote punctuation (Pi, Pf). Combining marks are not among them (they draw on
+# a letter). One that draws two or more marks (DOUBLE, TRIPLE, QUADRUPLE, GERSHAYIM, DITTO) goes
+# alone, the others in runs of two or more, as the two sets above.
+_QUOTE_NAME = re.compile(
+    r"QUOTATION|APOSTROPHE|PRIME|GERESH|GERSHAYIM|SALTILLO|(?<!CIRCUMFLEX )(?<!CROSS )ACCENT"
+    r"|\bTONOS\b|\bOXIA\b|\bVARIA\b|KORONIS|PSILI|DASIA|(?:TURNED|REVERSED) COMMA|\bDITTO\b"
+)
+_QUOTE_TWICE = re.compile(r"\b(?:DOUBLE|TRIPLE|QUADRUPLE|GERSHAYIM|DITTO)\b")
+
+
+def _quote_kind(char: str) -> str:
+    # "d": a quote mark by itself, "s": one in a run of two or more, "x": no quote mark.
+    if char in _QUOTE_DOUBLES:
+        return "d"
+    if char in _QUOTE_SINGLES:
+        return "s"
+    kind = unicodedata.category(char)
+    if kind[0] == "M" or kind[0] == "C" or kind[0] == "Z" or kind[0] == "N":
+        return "x"
+    name = unicodedata.name(char, "")
+    if kind not in ("Pi", "Pf") and _QUOTE_NAME.search(name) is None:
+        return "x"
+    if kind[0] == "L" and kind != "Lm" and "SALTILLO" not in name:
+        return "x"  # a letter named after its accent ("LATIN SMALL LETTER N PRECEDED BY APOSTROPHE")
+    return "d" if _QUOTE_TWICE.search(name) else "s"
+
+
+class _QuoteKinds(dict[int, str]):
+    """``str.translate``'s table for ``_quote_kind``: each character judged once (as ``_LETTERS``),
+    bounded the same way."""
+
+    def __missing__(self, code: int) -> str:
+        kind = _quote_kind(chr(code))
+        if len(self) < _LETTERS_KEPT:
+            self[code] = kind
+        return kind
+
+
+_QUOTE_KINDS = _QuoteKinds()
+_QUOTE_RUNS = re.compile("d|s{2,}")
+
+
+def _quotes_out(text: str) -> str:
+    # ``text`` without the quote marks of ``_quote_kind`` (each a space, then runs of spaces one).
+    kinds = text.translate(_QUOTE_KINDS)
+    if "d" not in kinds and "ss" not in kinds:
+        return text
+    out: list[str] = []
+    kept = 0
+    for found in _QUOTE_RUNS.finditer(kinds):
+        out += [text[kept : found.start()], " "]
+        kept = found.end()
+    return " ".join(("".join(out) + text[kept:]).split())
+
+
 # The labels of the server's own guidance and of the fence (messages.py: next.line, agent.says,
 # agent.imitation, asked.unmet), wherever they stand, in any case and spacing, with ASCII or
 # full-width brackets and colons. ("Note:" and "Credits:" read as ours only at a line's start,
@@ -351,8 +415,50 @@ _LOOKALIKE = str.maketrans(
     }
 )
 _NOT_SKELETON = re.compile(r"[^\w:]+|_+")
-# Whom our guidance is for, as a backend might name it.
-_READER = r"(?:assistant|c[il]aude|mode[il]|ai|agent|[il][il]m|chatgpt|gpt|gemini|he[il]per|copi[il]ot|bot)"
+# A letter of a slip: any one the skeleton holds.
+_SLIP = "[^:]"
+
+
+def _near(word: str) -> str:
+    """A pattern for ``word`` and every spelling one slip from it: a letter left out, one added,
+    one changed, or two side by side swapped ("asistant", "asssistant", "assistent", "assitsant").
+    A model reads through a slip as a person does (round 24 A24-6: "Next (for the asistant):"
+    read as ours), so the readers' names are matched so, as a rule (Damerau distance 1), not as a
+    list of misspellings. Written as a tree of their letters, so the engine tries each prefix once."""
+    forms: set[tuple[str, ...]] = set()
+    for i in range(len(word) + 1):
+        forms.add((*word[:i], _SLIP, *word[i:]))
+        if i < len(word):
+            forms.add((*word[:i], *word[i + 1 :]))
+            forms.add((*word[:i], _SLIP, *word[i + 1 :]))
+        if i + 1 < len(word):
+            forms.add((*word[:i], word[i + 1], word[i], *word[i + 2 :]))
+    tree: dict[str, Any] = {}
+    for form in forms:
+        node = tree
+        for letter in form:
+            node = node.setdefault(letter, {})
+        node[""] = {}
+    return _branches(tree)
+
+
+def _branches(node: dict[str, Any]) -> str:
+    ways = [letter + _branches(rest) for letter, rest in sorted(node.items()) if letter]
+    if not ways:
+        return ""
+    body = ways[0] if len(ways) == 1 else "(?:" + "|".join(ways) + ")"
+    return "(?:" + body + ")?" if "" in node else body
+
+
+# Whom our guidance is for, as a backend might name it. Names of seven letters or more are read
+# through a slip (``_near``); a shorter one is too near other words ("clause", "helped", "mode").
+# "assistance" is a word of its own ("thanks for the assistance"), one slip from "assistant".
+_NEAR_ASSISTANT = "(?!assistance)" + _near("assistant")
+_READER = (
+    "(?:"
+    + "|".join([_NEAR_ASSISTANT, _near("chatgpt"), _near("copilot")])
+    + r"|c[il]aude|mode[il]|ai|agent|[il][il]m|gpt|gemini|he[il]per|bot)"
+)
 SKELETON_LABEL = (
     r"(?:next(?:up)?(?:steps?)?for(?:the)?[^:]{0,24}?"
     + _READER
@@ -361,11 +467,17 @@ SKELETON_LABEL = (
     + r"|next(?:up)?(?:steps?)?[^:]{0,12}?"
     + _READER
     + r"(?:only|notthe(?:user|human|person))?:"
-    r"|forthe[^:]{0,24}?assistant|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
+    + r"|forthe[^:]{0,24}?"
+    + _NEAR_ASSISTANT
+    + r"|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
     r"|(?:后续步骤|后续|下[一ー]?步|接下来)[^:]{0,6}?(?:助手|助理|ai|c[il]aude|gpt|模型)"
     r"(?:专用|使用|看|执行|操作)?:"
     r"|(?:下[一ー]?步|接下来):?(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?"
     r"(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
+    # The label's shape, whatever the reader is called: "Next (for the 🤖):" (nothing a reader
+    # spells between "for" and the colon), "下一步（给机器人）：", "下一步（给助乎）：" (a next step
+    # given to someone, a few characters, the colon: round 24 A24-6).
+    r"|next(?:up)?(?:steps?)?for(?:the)?:|(?:下[一ー]?步|接下来)(?:交给|给|对|致|供|为)[^:]{1,6}:"
     # A bare "Next:" / "下一步：" only when a tool call follows: a name has no business saying so.
     r"|(?:next(?:steps?)?|下[一ー]?步|接下来):(?:please|请|立即|马上|现在)?(?:call|run|use|调用|使用)"
     r"(?:the)?(?:generate|export|upload|status|credits)"
@@ -519,8 +631,11 @@ def shown(text: str, limit: int | None = None) -> str:
     if limit is not None and cut:
         text = text[: limit + LOOKAHEAD]
     text = one_line(read_entities(text))
-    if _QUOTES.search(text):
-        text = " ".join(_QUOTES.sub(" ", text).split())
+    if text.isascii():
+        if _QUOTES.search(text):
+            text = " ".join(_QUOTES.sub(" ", text).split())
+    else:
+        text = _quotes_out(text)  # every look-alike too, by its Unicode data (A24-7)
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
     if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
         text = IMITATION.sub(DEFUSED, text)

@@ -81,6 +81,14 @@ class Timeline:
     height: int | None = None
     aspect_ratio: str | None = None
 
+    @property
+    def read_whole(self) -> bool:
+        """Every track and every segment of the draft was read (none past the caps): only then
+        can something be said to be nowhere on it ("no music", "no text", a title gone)."""
+        return self.tracks_total == len(self.tracks) and all(
+            tr.segments_total == len(tr.segments) for tr in self.tracks
+        )
+
 
 # --- reading the draft ------------------------------------------------------------------------------
 

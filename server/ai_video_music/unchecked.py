@@ -505,6 +505,8 @@ def _checked(
     ``length_stated``/``volume_stated``: the request states a length / a music volume (limit)
     elsewhere, which a check compares with the timeline (as_asked or not_as_asked)."""
     stated = asked.read(ask)
+    if asked.unsettled(stated, tl):
+        return False  # "no music" on a timeline read in part: what was not read may have some
     if quoted(ask):
         # A quoted text is looked for in the whole draft; a place said for it is judged only
         # where it is the start or the end ("in the middle", "第5秒" can't be: not checked).
