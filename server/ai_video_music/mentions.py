@@ -266,8 +266,14 @@ def _describes(words: str, project: Project, files: Sequence[str], texts: Sequen
     said_en = {w for w in said_en if len(w) >= 3}
     if not said_en:
         return 0
-    shown = {_stem(w) for t in shown_texts for w in _WORD.findall(t.lower())}
-    return len(said_en & ({_stem(w) for w in file_words} | shown))
+    # What the video is (its photos, the name it was given) weighs twice what the user merely said
+    # in it: "use the same song as the lake trip video", said in the bake sale video, makes "the
+    # lake one" no tie between the two (play27en F10).
+    own = {_stem(w) for w in file_words}
+    if not _is_default(project):
+        own |= {_stem(w) for w in _WORD.findall(project.name.lower())}
+    said_in = {_stem(w) for t in texts for w in _WORD.findall(t.lower())}
+    return 2 * len(said_en & own) + len((said_en - own) & said_in)
 
 
 def described(

@@ -315,7 +315,9 @@ _CONSENT = _rx(
         r"(?:do|send|run) it(?: now)?", r"do that(?: now)?",
     )
     + r"[\s!.~]*(?:please|pls)?[\s!.~]*$"
-    + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)?吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
+    # "就这样做吧" agrees; "就这样(吧)" alone leaves the video as it is (play27zh F6: "音乐不换了 就这样
+    # 先别导出" was sent as consent and charged 50 credits)
+    + "|^(?:好的?|行|可以)?(?:就这样|就这么)(?:做|办|改)吧?$|^(?:照这个|按这个)(?:做|改)吧?$"
     + "|^(?:好的?|那|那就|现在)?(?:继续|开始)(?:吧|做吧|弄吧)?$"
 )  # fmt: skip
 # "Stop making it", "别做了": ends the work under way, though "making" is an edit verb elsewhere.
@@ -408,6 +410,7 @@ _RETRACT = _rx(
     # edit, and the music was swapped): no change asked, never "anything else" (a limit on an edit)
     + _NO_CHANGE
     + "|保持原样|就算了|不用改了?|别改了|不改了|^(?:这个|那个)?不要了$"
+    + "|^(?:好的?|行|那|那就|暂时|先)?就这样(?:吧|了|就好|就行|挺好)?$"
 )
 # 别 as "don't", not inside a word ("告别老房子" is a farewell, "别的" other, "特别" special).
 _ZH_DONT = "(?<![告分特区性级类识辨离送道惜判鉴个差派])别(?![人的处墅致名扭针])"
@@ -899,7 +902,23 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
     return Reading(Kind.IDLE, Action.ASK)  # only thanks, or commands held back
 
 
+# Whether it can be done at all ("is that something you can do?", "is that possible?", "能做到吗"):
+# beside "can you reorder the photos in a video?" the polite form asks about the tool, not for an
+# edit (play27en F4: sent and charged 50 credits).
+_CAPABILITY = _rx(
+    r"^(?:is|would|will)\s+(?:that|this|it)\s+(?:be\s+)?(?:something\s+(?:you|u)\s+(?:can|could)\s+do"
+    r"|possible|doable|a thing you can do)(?:\s+(?:at all|for you))?[\s?!.]*$"
+    r"|^(?:can|could)\s+(?:you|u)\s+(?:even|actually)\s+do\s+that[\s?!.]*$"
+    r"|^(?:do|does)\s+(?:you|u|it|nemovideo)\s+(?:support|do|handle)\s+(?:that|this)[\s?!.]*$"
+    + r"|^(?:这个|这|那)?(?:能|可以|可不可以|能不能)(?:做到|实现|支持|办到)(?:吗|么|嘛|不)?[\s?？!！。]*$"
+)
+
+
 def _question(parts: list[Clause]) -> Decision:
+    if any(p.question and _CAPABILITY.match(p.text) for p in parts) and not any(
+        not p.question and read_clause(p.text).kind is Kind.EDIT for p in parts
+    ):
+        return Decision(Action.ASK)  # "can you X? is that something you can do?": about the tool
     # A plain instruction in its own sentence beside the question is the request ("帮我做个视频，
     # 能商用不？", "啥玩意？？给我改回去"): it goes to the agent, the question with it.
     if any(not p.question and read_clause(p.text).kind is Kind.EDIT for p in parts):
@@ -991,7 +1010,7 @@ _RETRY = _rx(
     r"(?:\s+(?:with|on|for)\s+(?:the|that|my|this|your)\s+[\w %-]{0,40}?"
     r"(?:change|changes|edit|edits|request|one|thing|version))?"
     r"(?:\s+(?:please|pls|now))*[\s!.?~]*$"
-    r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再试一?(?:次|下|遍)|再试试|再来一(?:次|遍)|重试一?(?:次|下|遍)?"
+    r"|^(?:请|麻烦|你|那|那就|好的?|帮我)*(?:再试一?(?:次|下|遍)|再试试|再来一(?:次|遍)|重来一?(?:次|下|遍)?|重试一?(?:次|下|遍)?"
     r"|重新(?:做|来|试)一?(?:次|下|遍)?|重做一?(?:次|下|遍)?|再做一(?:次|遍)|现在(?:再)?试(?:试|一?(?:次|下))"
     r"|再试试看|照(?:刚才|之前)(?:那样)?再(?:做|来)一(?:次|遍)"
     r"|(?:再|重新)(?:发|发送|提交|跑|执行)一?(?:次|下|遍)?|重发一?(?:次|下|遍)?)"
