@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music.asked import files_named
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described
 from ai_video_music.router import Action, route
@@ -73,3 +74,21 @@ def test_a_video_is_what_it_shows_more_than_what_was_said_in_another() -> None:
     words = {BAKE.id: ["lofi chill is not cheerful. use the same upbeat pop song as the lake trip video"]}
     found = described("on the lake one bump the music back up to 30%", ROBOTS, [LAKE, BAKE], files, words)
     assert found is not None and found.named == (LAKE,), found
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("导处来", Action.EXPORT),  # 中文 F8: 导出 slipped on a pinyin keyboard, priced as a question
+        ("导粗来吧", Action.EXPORT),
+        ("去指导处报名的视频", Action.ASK),  # an office, no export
+    ],
+)
+def test_export_slipped_on_a_pinyin_keyboard(prompt: str, action: Action) -> None:
+    assert route(prompt).action is action
+
+
+def test_a_file_named_after_ba_is_named_without_it() -> None:
+    """中文 F15: "这个项目没有上传过名为「把促销价目表.jpg」的文件": 把 is the verb's."""
+    assert files_named("把促销价目表.jpg放最后") == ["促销价目表.jpg"]
+    assert files_named("用户头像.jpg放开头") == ["用户头像.jpg"]  # a name starting like a verb stays

@@ -161,6 +161,7 @@ def normalise(prompt: str) -> str:
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
     text = _ASIDE_BREAK.sub("。", text)
+    text = _ZH_EXPORT_TYPO.sub("导出", text)  # "导处来": a slip of the pinyin keyboard (play27zh F8)
     return _ZH_EXPORT_SHORT.sub("导出", text)  # "先别导了": 导 for 导出
 
 
@@ -644,6 +645,8 @@ def _only(pattern: re.Pattern[str], text: str) -> bool:
 
 # "先别导了", "不导了", "等会再导": 导 alone is short for 导出 after a negation or "再", where no
 # other word (导入, 导演, 导航…) goes on from it.
+# 导出 as a pinyin keyboard slips it (dao chu: 导处, 导粗); not 指导处/辅导处 (an office).
+_ZH_EXPORT_TYPO = _rx(r"(?<![指辅督训倡])导(?:处|粗)(?=来|吧|了|一下|[^\u4e00-\u9fff]|$)")
 _ZH_EXPORT_SHORT = _rx("(?:(?<=别)|(?<=不)|(?<=再)|(?<=不要))导(?=了|吧|啦|呀|啊|哈|呢|[^\u4e00-\u9fff]|$)")
 # "不" right before a command word ("不导出了", "不下载了"), not "要不" ("要不导出吧": how about it).
 # (_NEGATED's "不(?=导出…)" never sees the command word: it is searched without it.)

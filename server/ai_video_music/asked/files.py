@@ -96,6 +96,8 @@ _QUOTED_FILE = re.compile(r"(?i)^[^\n]{1,80}" + _EXTENSION + r"$")
 # A Chinese verb written against a Latin file name ("用sunset.jpg"): not part of the name.
 _CJK_LEAD = re.compile(r"^[\u3400-\u9fff]+(?=[A-Za-z0-9_])")
 # "把forest.jpg换成sunrise.jpg": a Chinese word written against a Latin name parts the two.
+# "把促销价目表.jpg放最后": 把 before a Chinese name is the verb's, never the name's (play27zh F15).
+_ZH_BA_LEAD = re.compile(r"^把(?=[\u3400-\u9fff])")
 _CJK_THEN_LATIN = re.compile(r"(?<=[\u3400-\u9fff])(?=[A-Za-z0-9_][^\s\u3400-\u9fff]*" + _EXTENSION + r")")
 
 
@@ -108,7 +110,7 @@ def files_named(prompt: str) -> list[str]:
         prompt,
     )
     masked = _CJK_THEN_LATIN.sub(" ", masked)
-    names += [_CJK_LEAD.sub("", m.group(1)) for m in _FILE_NAME.finditer(masked)]
+    names += [_ZH_BA_LEAD.sub("", _CJK_LEAD.sub("", m.group(1))) for m in _FILE_NAME.finditer(masked)]
     bare = (re.split(r"[\\/]", n)[-1] for n in names)
     return list(dict.fromkeys(n for n in bare if n and not n.startswith(".")))
 
