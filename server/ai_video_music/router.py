@@ -1263,11 +1263,14 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
     return tuple(
         p.text
         for p in parts
-        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER)
-        and not _REASON.match(p.text)
-        and not _OWN_PLAN.match(p.text)
-        and not _ZH_THINKING.match(p.text)
+        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER) and _quoted_back(p.text)
     )
+
+
+def _quoted_back(text: str) -> bool:
+    """Words beside a hold or a cancel said back as not sent: not the user's own reason, plan or
+    thinking ("I want to check first", "i might change it later", "我再想想"), which ask nothing."""
+    return not (_REASON.match(text) or _OWN_PLAN.match(text) or _ZH_THINKING.match(text))
 
 
 def asks_no_change(prompt: str) -> bool:
@@ -1301,14 +1304,7 @@ def _route_held(prompt: str, parts: list[Clause]) -> Decision:
     kinds = [(p.text, read_clause(p.text).kind) for p in parts]
     if not all(kind in (Kind.IDLE, Kind.HELD, Kind.OTHER) for _, kind in kinds):
         return replace(decision, held_back=held)
-    aside = tuple(
-        text
-        for text, kind in kinds
-        if kind is Kind.OTHER
-        and not _REASON.match(text)
-        and not _OWN_PLAN.match(text)
-        and not _ZH_THINKING.match(text)
-    )
+    aside = tuple(text for text, kind in kinds if kind is Kind.OTHER and _quoted_back(text))
     return replace(decision, held_back=held, only_held=True, aside=aside)
 
 

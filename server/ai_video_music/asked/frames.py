@@ -56,7 +56,7 @@ def _keep_frame(sentences: list[str]) -> bool:
 
 # "a vertical version", "a square one for insta", "a wide cut": a frame's version, wherever the
 # clause puts it ("can u also do …", "can i get …"); read only beside a keep, never on its own.
-_EN_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
+_EN_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
     (Shape.SQUARE, r"square|1\s*:\s*1"),
     (Shape.HORIZONTAL, r"horizontal|landscape|wide-?screen|wide|16\s*:\s*9"),
@@ -68,7 +68,7 @@ _ZH_SHAPES_FOR_KEEP: tuple[tuple[Shape, str], ...] = (
 )
 _EN_FRAME_VERSION = re.compile(
     r"(?i)\b(?:a|an|one|another)\s+(?:(?:new|second|separate|short|quick)\s+)?(?P<shape>"
-    + "|".join(words for _, words in _EN_SHAPES_FOR_KEEP)
+    + "|".join(words for _, words in _EN_SHAPES)
     + r")\s+(?:one|version|video|vid|cut|format|edit|copy)\b"
 )
 _ZH_FRAME_VERSION = re.compile(
@@ -79,7 +79,7 @@ _ZH_FRAME_VERSION = re.compile(
 
 
 def _frame_word_shape(word: str) -> Shape:
-    for shape, words in (*_EN_SHAPES_FOR_KEEP, *_ZH_SHAPES_FOR_KEEP):
+    for shape, words in (*_EN_SHAPES, *_ZH_SHAPES_FOR_KEEP):
         if re.fullmatch(words, word, re.IGNORECASE):
             return shape
     return Shape.HORIZONTAL  # (unreachable: every word above is one of the shapes)
@@ -90,11 +90,6 @@ _ZH_NOT_AGAIN = re.compile(r"(?<=不要|不准|不许|不能)再|(?<=别)再|(?<
 
 
 # --- shape -----------------------------------------------------------------------------------
-_EN_SHAPES: tuple[tuple[Shape, str], ...] = (
-    (Shape.VERTICAL, r"vertical|portrait|9\s*:\s*16"),
-    (Shape.SQUARE, r"square|1\s*:\s*1"),
-    (Shape.HORIZONTAL, r"horizontal|landscape|wide-?screen|wide|16\s*:\s*9"),
-)
 _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
     (Shape.VERTICAL, r"竖屏|竖版|竖向|9\s*[:：]\s*16"),
     (Shape.SQUARE, r"正方形|方形|1\s*[:：]\s*1"),
