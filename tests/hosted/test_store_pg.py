@@ -13,6 +13,7 @@ import psycopg
 import pytest
 from psycopg_pool import ConnectionPool
 
+from ai_video_music import projects
 from ai_video_music.hosted import db, store_pg_work
 from ai_video_music.hosted.store_pg import make_store_pool
 from ai_video_music.hosted.store_pg_work import PgStore
@@ -88,7 +89,11 @@ def test_two_users_see_and_touch_only_their_own_rows(
     alice.update_render("rnd_a", status="downloaded", output_url="https://cdn.example/a.mp4")
     alice.begin_turn("gen_a", "prj_a", "ses_a", "make it pop", "make it pop", stale_after=90)
     alice.put(current_project="prj_a")
+    # A name the user was told before a title renamed the project keeps finding it: per user.
+    former = projects._former_key("妈妈生日 Moms bday")
+    alice.put(**{former: "prj_a"})
 
+    assert alice.get(former) == "prj_a" and bob.get(former) is None
     assert bob.recent_projects(10) == ([], 0)
     assert bob.project("prj_a") is None and bob.find_projects("Secret launch") == []
     assert not bob.name_taken("Secret launch")
