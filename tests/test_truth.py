@@ -204,7 +204,7 @@ async def test_cost_of_overlapping_requests_in_two_projects_is_said_jointly(
     settings: Settings, sim: Simulator
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         with sim.hold("run_sse"):  # both turns run at once, however slow the machine
             a = await ask(client, "generate", {"prompt": "make a 6 second video for the bakery"})
@@ -330,7 +330,7 @@ async def test_each_client_session_has_its_own_project_and_answers(
     """One service, two client sessions (as streamable HTTP gives them): each its own current
     project; an answer is told to the session that asked, the other sees it labelled."""
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with NemoClient(conf) as backend, anyio.create_task_group() as tg:
         svc = VideoService(conf, backend, Store(conf.home), tg)
         CLIENT.set("one")

@@ -234,6 +234,10 @@ class Projects:
             self._default_in_language(fresh)
             return None
         named = self.unique(wanted, project.id)
+        if named != fresh.name:
+            # Its default name may have been said already (a "working" answer given before
+            # NemoVideo took the request, an upload's answer): it keeps finding the project.
+            self.store.put(**{_former_key(fresh.name): project.id})
         # Named from a title the user asked for, or only from a guess at the subject (which the
         # first title asked for later replaces: see name_from_title).
         self.store.touch_project(project.id, name=named, named=1 if title_from(text) else GUESSED)

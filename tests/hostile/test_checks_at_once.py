@@ -97,7 +97,10 @@ async def test_hostile_exports_ending_together_are_checked_one_at_a_time_each_un
     assert seen["most"] == 1 and seen["started"] == len(ran) >= 1, (seen, answers)
     assert len(busy) + len(ran) == 4
     assert all("error" in a[-1] for a in answers), answers  # refused: no video we made
-    assert all(0 < a[0]["peak_rss_mb"] < LIMIT_MB for a in ran), answers
+    # Each child under the memory cap (one killed for memory ends without its answer); on a
+    # loaded machine one may run out of its time first, which also leaves it under the cap.
+    for a in ran:
+        assert 0 < a[0].get("peak_rss_mb", 0) < LIMIT_MB or "took longer" in a[0].get("error", ""), a
 
 
 async def test_a_check_whose_turn_never_comes_within_its_limit_is_said_and_judges_nothing(
