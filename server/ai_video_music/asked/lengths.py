@@ -44,7 +44,9 @@ _EN_SECONDS = re.compile(
     + _NOT_A_BOUND
     + r"[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
     r"|highlights?|montage|recap|compilation|film|movie|one))?"
-    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
+    # "10 seconds instead then", "15s now pls": the mind changed, said loosely (play27en S3)
+    r"(?:\s+(?:instead|then|now|please|pls|plz|thanks|thx))*\s*[.!。！]?\s*$"
 )
 # What the video is for ("发抖音", "发小红书"): says no other shape.
 _ZH_FOR_PLATFORM = (
@@ -171,6 +173,10 @@ _EN_LOOSE_WORDS = frozenset(
         "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
         # "ok make it like 15 sec pls": softeners around it (play25en F5)
         "ok", "okay", "pls", "plz", "actually", "yeah", "hmm",
+        # "nah 10s", "on second thought 10s", "actually 10s is better": the mind changed about the
+        # length, which replaces the length asked before (play27en S3: the export said it lacking)
+        "nah", "no", "wait", "on", "second", "thought", "do", "go", "with", "then", "better", "fine",
+        "enough", "works", "good", "thanks", "thx",
     )
 )  # fmt: skip
 _EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
