@@ -297,3 +297,32 @@ async def test_s3_an_export_after_edits_that_changed_the_timeline_and_back_never
     assert again["path"] == first["path"], again  # the same timeline: the same file
     assert "hasn't changed" not in again["reply"], again["reply"]
     assert "changed since this file was saved" in again["reply"], again["reply"]
+
+
+@pytest.mark.parametrize("later", ["actually 10", "10 is fine", "make it 10 instead"])
+@pytest.mark.parametrize(("seconds", "met"), [(10, True), (12, False)])
+def test_s3_a_number_alone_after_talk_of_the_length_is_the_length(
+    later: str, seconds: int, met: bool
+) -> None:
+    facts = _facts(timeline(12, LAB, LOFI), timeline(seconds, LAB, LOFI), later, "make it 15s")
+    assert "seconds" in _kinds(facts, "as_asked" if met else "not_as_asked"), facts
+    assert "length_unasked" not in _kinds(facts, "not_as_asked"), facts  # never "asked nothing of it"
+    assert not facts.get("not_checked"), facts
+
+
+def test_s3_a_number_alone_after_other_talk_is_no_length() -> None:
+    facts = _facts(timeline(12, LAB, LOFI), timeline(12, LAB, LOFI), "make it 10 instead", "add a title")
+    assert "seconds" not in _kinds(facts, "as_asked") + _kinds(facts, "not_as_asked"), facts
+
+
+@pytest.mark.parametrize("later", ["actually 10", "make it 10 instead"])
+def test_s3_a_length_said_as_a_number_later_is_no_lack_of_the_file(later: str) -> None:
+    twelve, ten = timeline(12, LAB, LOFI), timeline(10, LAB, LOFI)
+    first = _turn(1, "make it 15s", timeline(6, LAB, LOFI), twelve)
+    second = dataclasses.replace(
+        _turn(2, later, twelve, ten), facts=json.dumps(_facts(twelve, ten, later, "make it 15s"))
+    )
+    now = read_timeline(ten.draft)
+    lines = [lack.line for lack in replies.file_lacks([second, first], None, "en", now).values()]
+    lines += [lack.line for lack in replies.earlier_unchanged([second, first], "en", now, [second, first])]
+    assert not lines, lines

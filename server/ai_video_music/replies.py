@@ -1145,6 +1145,16 @@ def taken_up(gen: Generation, later: list[Generation]) -> tuple[set[str], set[st
             continue  # the user's words take back, but only a request that ran asks again
         st = asked.read(g.prompt)
         asks = {f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS}
+        # What its check judged, read with the talk before it ("actually 10" after "make it 15s"):
+        # asked anew as much as what its words say alone (play27en S3)
+        facts = turn_facts(g)
+        judged = {
+            str(item.get("kind"))
+            for key in ("as_asked", "not_as_asked")
+            for item in facts.get(key) or []
+            if isinstance(item, dict)
+        }
+        asks |= {_MISS_FIELD[kind] for kind in judged if kind in _MISS_FIELD}
         dropped |= asks
         if asks & set(_TOPIC_FIELDS["music"]):
             dropped |= set(_TOPIC_FIELDS["music"])

@@ -102,6 +102,10 @@ def compare(
         level_of_it = level is not None and bool(said_before) and asked.about_the_volume(said_before)
         if level_of_it:
             stated = dataclasses.replace(stated, music_at=level, music_rel=None)
+        # "actually 10" right after "make it 15s": the length asked (play27en S3)
+        length_of_it = asked.length_of_it(prompt, said_before)
+        if length_of_it is not None:
+            stated = dataclasses.replace(stated, seconds=length_of_it)
         # A name the video is given ("叫「开业倒计时」", "New video: 'Croissant Day' — …") is not
         # text to show: not missing if absent.
         # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
@@ -170,7 +174,11 @@ def compare(
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
-                unmet += asked.unasked(prompt, before_tl, after_tl)
+                unmet += [
+                    item
+                    for item in asked.unasked(prompt, before_tl, after_tl)
+                    if not (length_of_it is not None and item.get("kind") == "length_unasked")
+                ]
             absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
             if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
                 unmet.insert(0, absent)
@@ -311,6 +319,8 @@ def compare(
             if stuck:  # "move 'Made it!' a bit later" and it did not move: said above
                 still = {str(item["name"]) for item in stuck}
                 open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= still)]
+            if length_of_it is not None:  # "actually 10": the length, judged above
+                open_asks = [a for a in open_asks if asked.length_of_it(a, said_before) is None]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:

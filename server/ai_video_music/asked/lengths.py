@@ -235,3 +235,23 @@ def _loose_seconds(clause: str) -> float | None:
         value = number * (60 if found.group(3) else 1)
         return value if 1 <= value <= 900 else None
     return None
+
+
+# "actually 10", "10 is fine", "make it 10 instead": a number alone, the length's only where the talk
+# before was of the length (the caller knows; the words alone don't).
+_BARE_NUMBER = re.compile(r"(?<![\w.%])(\d{1,3}(?:\.\d)?)(?![\w.%:])")
+
+
+def bare_seconds(clauses: list[str]) -> float | None:
+    """The one number said alone in ``clauses`` with nothing but loose words around it."""
+    found: set[float] = set()
+    for clause in clauses:
+        numbers = list(_BARE_NUMBER.finditer(clause))
+        if len(numbers) != 1:
+            continue
+        rest = clause[: numbers[0].start()] + " " + clause[numbers[0].end() :]
+        words = re.findall(r"[a-z~'][a-z'~]*", rest.casefold())
+        if all(w in _EN_LOOSE_WORDS for w in words) and not re.sub(r"(?i)[a-z'~\s.!,]", "", rest):
+            found.add(float(numbers[0].group(1)))
+    value = found.pop() if len(found) == 1 else None
+    return value if value is not None and 1 <= value <= 900 else None

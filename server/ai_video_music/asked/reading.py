@@ -21,7 +21,7 @@ from .frames import (
     _shape,
 )
 from .kept import _EN_DROP_TITLE, _ZH_DROP_TITLE, _clip_seconds, _keep_text, _keep_title, _title_at
-from .lengths import _seconds
+from .lengths import _seconds, bare_seconds
 from .music import (
     _BARE_LEVEL,
     _MUSIC_WORD,
@@ -309,3 +309,19 @@ def about_the_volume(prompt: str) -> bool:
     if stated.music_at is not None or stated.music_under is not None or stated.music_rel is not None:
         return True
     return bool(_MUSIC_WORD.search(prompt) and _VOLUME_TALK.search(prompt))
+
+
+def length_of_it(prompt: str, said_before: str) -> float | None:
+    """A number said alone ("actually 10", "10 is fine") right after talk of the video's length
+    ("make it 15s"): the length asked, in seconds; None otherwise (play27en S3)."""
+    if not said_before or (read(said_before).seconds is None and not _LENGTH_TALK.search(said_before)):
+        return None
+    if read(prompt) != Asked():
+        return None  # the words ask something of their own: read as they are
+    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
+    return bare_seconds([c for sentence in sentences for c in _clauses(sentence)])
+
+
+_LENGTH_TALK = re.compile(
+    r"(?i)\b(?:long|longer|short|shorter|length|duration|seconds?|secs?)\b|\d\s*s\b|时长|秒"
+)
