@@ -326,3 +326,14 @@ def test_s3_a_length_said_as_a_number_later_is_no_lack_of_the_file(later: str) -
     lines = [lack.line for lack in replies.file_lacks([second, first], None, "en", now).values()]
     lines += [lack.line for lack in replies.earlier_unchanged([second, first], "en", now, [second, first])]
     assert not lines, lines
+
+
+def test_s2_a_video_named_so_is_still_that_video_beside_an_answer_that_named_it() -> None:
+    """The answer said "I added Calm Piano music to your Lake Trip video": "the lake trip one" is
+    still the video of that name."""
+    said = "I added Calm Piano music to your Lake Trip 2026 video."
+    files = {LAKE.id: ["shore.jpg"], BAKE.id: ["cupcake.jpg"], SAFETY.id: ["goggles.jpg"]}
+    found = described(
+        "now on the lake trip one make the title bigger", SAFETY, [LAKE, BAKE], files, SAID, said
+    )
+    assert found is not None and found.named == (LAKE,), found

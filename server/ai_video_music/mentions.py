@@ -307,11 +307,12 @@ def described(
     ]
     others = [p for p in others if p.id != current.id]
     for words, as_said in found:
-        if _offered_track(words, offered):
-            continue  # "use the upbeat pop one" after the answer listed Upbeat Pop: a track (play27en S2)
-        if _describes(words, current, files.get(current.id, []), texts.get(current.id, [])):
+        # "use the upbeat pop one" after an answer that offered Upbeat Pop: the track, never a video
+        # the user merely said that song in (play27en S2); a video named or shown so still counts
+        said = {} if _offered_track(words, offered) else texts
+        if _describes(words, current, files.get(current.id, []), said.get(current.id, [])):
             return None  # the current video fits: its request
-        fits = {p.id: _describes(words, p, files.get(p.id, []), texts.get(p.id, [])) for p in others}
+        fits = {p.id: _describes(words, p, files.get(p.id, []), said.get(p.id, [])) for p in others}
         best = max(fits.values(), default=0)
         if best:
             return Elsewhere(tuple(p for p in others if fits[p.id] == best), False, "described", as_said)
