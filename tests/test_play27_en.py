@@ -20,6 +20,7 @@ import pytest
 from mcp import Client
 
 from ai_video_music import replies
+from ai_video_music.asked import read
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, edits_elsewhere
 from ai_video_music.replies import not_met_lines
@@ -337,3 +338,8 @@ def test_s2_a_video_named_so_is_still_that_video_beside_an_answer_that_named_it(
         "now on the lake trip one make the title bigger", SAFETY, [LAKE, BAKE], files, SAID, said
     )
     assert found is not None and found.named == (LAKE,), found
+
+
+@pytest.mark.parametrize("prompt", ["swap the music with something jazzy", "swap the song and the title"])
+def test_s3_a_swap_of_the_music_or_a_text_is_no_swap_of_photos(prompt: str) -> None:
+    assert read(prompt).swap == ()

@@ -30,7 +30,11 @@ _ZH_PLACES = {
     "十": 10,
 }
 _NOUN = r"(?:photos?|pictures?|pics?|images?|clips?|shots?|ones?|slides?)"
-_ITEM = r"(?:the\s+)?(?P<{0}>[\w'.-]+(?:\s+[\w'.-]+){{0,2}}?)(?:\s+" + _NOUN + r")?"
+# never the music or a text ("swap the music with something jazzy" asks another track)
+_NOT_A_CLIP = r"(?!(?:music|songs?|tracks?|tunes?|bgm|soundtrack|titles?|captions?|text|fonts?|colou?rs?)\b)"
+_ITEM = (
+    r"(?:the\s+)?(?!the\b)" + _NOT_A_CLIP + r"(?P<{0}>[\w'.-]+(?:\s+[\w'.-]+){{0,2}}?)(?:\s+" + _NOUN + r")?"
+)
 _EN_SWAP = re.compile(
     r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:swap|switch|flip|exchange|trade)\s+(?:around\s+)?"
     + _ITEM.format("a") + r"\s+(?:and|&|with)\s+" + _ITEM.format("b")
