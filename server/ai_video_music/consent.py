@@ -251,11 +251,15 @@ class Consent:
             named = t("list.sep", lang).join(f"“{p.name}”" for p in found.named)
             # Said back in the user's own words: what they described, the text or the file only
             # that project has; never "this request speaks of <a name they didn't say>".
-            key = f"elsewhere.{found.by}" if found.by in ("described", "text", "file") else "elsewhere.named"
+            key = (
+                f"elsewhere.{found.by}"
+                if found.by in ("described", "text", "file", "photo")
+                else "elsewhere.named"
+            )
             words = quote_list([found.words], lang) if found.words else ""
             text = t(key, lang, named=named, current=current, words=words)
             step = t("next.elsewhere", lang, named=named, project=found.named[0].name, current=current)
-            if found.by == "file":
+            if found.by in ("file", "photo"):
                 step = join_sentences(
                     [step, t("next.elsewhere_upload", lang, words=words, current=current)], lang
                 )

@@ -235,6 +235,15 @@ class Exports:
                 self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
         return out
 
+    def _unchanged_since(self, project: Project, rec: Render) -> bool:
+        """No request of the session changed the project's timeline since ``rec`` began, and no
+        other file of it was delivered since: ``rec`` is the last saved file of this very timeline."""
+        turns = self.s.store.session_turns(CLIENT.get(), since=rec.created_at, limit=50)
+        if any(g.project_id == project.id and g.timeline_changed is not False for g in turns):
+            return False
+        renders = self.s.store.project_renders(project.id, 10)
+        return not any(r.told and r.id != rec.id and r.created_at > rec.created_at for r in renders)
+
     def _since_render(self, project: Project, rec: Render) -> tuple[list[Generation], Generation | None]:
         """The session's requests in this project sent after ``rec`` began: those that changed
         the timeline away from what it renders (newest first), and one still running."""
@@ -314,8 +323,13 @@ class Exports:
             ):
                 continue
             if rec.status is RenderState.DOWNLOADED and still_there(rec):
-                # The same timeline: the same file, and "the same file" only if it was delivered before.
-                return None, rec, t("export.reused", lang) if rec.told else None
+                # The same timeline: the same file, and "the same file" only if it was delivered before;
+                # "hasn't changed since" only if no edit nor other file came between (play27en S3:
+                # said after two edits that changed the music's volume and back).
+                if not rec.told:
+                    return None, rec, None
+                key = "export.reused" if self._unchanged_since(project, rec) else "export.reused_back"
+                return None, rec, t(key, lang)
             if rec.status in OPEN_RENDER:
                 job = self.s.renders.job_for(rec.id)
                 if job is None:

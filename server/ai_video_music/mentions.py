@@ -67,7 +67,8 @@ class Elsewhere:
     video the wrong one. ``by``: how the words point there, said back in the answer so it quotes
     only what the user said ("杯子那个视频" is no "you said 秋冬新品马克杯", play-test 22 F13):
     "name" (its name), "described" (what it shows: ``words``), "text" (a quoted text only it
-    has: ``words``) or "file" (a file only it holds: ``words``)."""
+    has: ``words``), "file" (a file only it holds: ``words``) or "photo" (a photo called by words
+    of its file's name, "the cupcake pic", that only those projects hold)."""
 
     named: tuple[Project, ...]
     wrong: bool
@@ -282,6 +283,7 @@ def described(
     others: Sequence[Project],
     files: dict[str, list[str]],
     texts: dict[str, list[str]],
+    offered: str = "",
 ) -> Elsewhere | None:
     """A video the words describe by what it shows ("海边民宿那个视频的音乐…", "the beach video"),
     when that describes other projects and not the current one (``files``/``texts``: each
@@ -289,7 +291,8 @@ def described(
     those that fit equally well (play-test 22 F1: "海边旅行那个视频" fit 厦门三日 by its photo
     and its words, 秋冬新品马克杯 2 by a photo only; sent to the mug video, it was charged there).
     Cautious: an ordinary edit ("把海边那张放最后") names no video; a description the current
-    project fits as well is its own."""
+    project fits as well is its own. ``offered``: the last answer; a description that names a
+    track it offered ("the upbeat pop one" after "Upbeat Pop, Calm Piano…") is about the music."""
     text = _text(prompt)
     # (the words of the description, the description as said: "杯子那个视频")
     found = [
@@ -304,13 +307,29 @@ def described(
     ]
     others = [p for p in others if p.id != current.id]
     for words, as_said in found:
-        if _describes(words, current, files.get(current.id, []), texts.get(current.id, [])):
+        # "use the upbeat pop one" after an answer that offered Upbeat Pop: the track, never a video
+        # the user merely said that song in (play27en S2); a video named or shown so still counts
+        said = {} if _offered_track(words, offered) else texts
+        if _describes(words, current, files.get(current.id, []), said.get(current.id, [])):
             return None  # the current video fits: its request
-        fits = {p.id: _describes(words, p, files.get(p.id, []), texts.get(p.id, [])) for p in others}
+        fits = {p.id: _describes(words, p, files.get(p.id, []), said.get(p.id, [])) for p in others}
         best = max(fits.values(), default=0)
         if best:
             return Elsewhere(tuple(p for p in others if fits[p.id] == best), False, "described", as_said)
     return None
+
+
+_MUSIC_SAID = re.compile(r"(?i)\b(?:music|songs?|tracks?|tunes?|soundtracks?|bgm)\b|音乐|配乐|曲")
+
+
+def _offered_track(words: str, offered: str) -> bool:
+    """The description's own words ("upbeat pop" of "upbeat pop one") stand together in an answer
+    that speaks of music: they name a track it offered, not a video."""
+    said = [w for w in _WORD.findall(words) if w not in _GENERIC_EN]
+    if not said or not offered or not _MUSIC_SAID.search(offered):
+        return False
+    phrase = r"[\s_-]+".join(re.escape(w) for w in said)
+    return re.search(rf"(?<![a-z0-9]){phrase}(?![a-z0-9])", offered.casefold()) is not None
 
 
 # --- what the request edits, that only another project has ----------------------------------------
@@ -364,6 +383,42 @@ def _photo_words(prompt: str) -> list[str]:
     )
 
 
+# "the cupcake pic", "the beaker and flask pics", "the cookie one": a photo called by what it shows,
+# in words its file is named with (cupcakes.jpg); "one" only where no comparison or model precedes.
+_PHOTO_SAID = re.compile(
+    r"(?<![a-z0-9])the ((?:[a-z][a-z'-]* ){1,3}?(?:(?:and|&|or) (?:the )?(?:[a-z][a-z'-]* ){1,2})?)"
+    r"(pics?|photos?|pictures?|shots?|images?|ones?)(?![a-z])"
+)
+
+
+def photos_said(prompt: str) -> list[tuple[str, frozenset[str]]]:
+    """The photos the words call by what they show: (the words as said, the stems of each photo's
+    distinct words), one item per photo ("the beaker and flask pics" is two)."""
+    text = _text(prompt)
+    found: list[tuple[str, frozenset[str]]] = []
+    for m in _PHOTO_SAID.finditer(text):
+        if m.group(2).startswith("one") and _NOT_FOR_IT.search(text[: m.start()]):
+            continue  # "than the cookie one", "like the lake one": compared with, not edited
+        for part in re.split(r"\s(?:and|&|or)\s(?:the\s)?", f" {m.group(1)} "):
+            stems = frozenset(
+                _stem(w)
+                for w in re.findall(r"[a-z0-9]+", part)
+                if w not in _GENERIC_EN and len(_stem(w)) >= 3
+            )
+            if stems and not any(w.isdigit() or w[:1].isdigit() for w in stems):
+                found.append((m.group(0), stems))
+    return found
+
+
+def _photo_named(stems: frozenset[str], names: Sequence[str]) -> bool:
+    """A file whose name's words (singular or plural: cookies.jpg for "the cookie one") hold every
+    distinct word said for the photo."""
+    return any(
+        stems <= {_stem(w) for w in re.findall(r"[a-z0-9]+", name.lower().rsplit(".", 1)[0])}
+        for name in names
+    )
+
+
 def edits_elsewhere(
     prompt: str,
     current: Project,
@@ -397,4 +452,11 @@ def edits_elsewhere(
             continue
         if len(fits := [p for p in others if has_photo(p.id, word)]) == 1 and file_of(fits[0].id, word):
             return Elsewhere((fits[0],), False, "file", word)
+    # "make the cupcake pic show longer" where only other projects hold cupcakes.jpg: sent here it
+    # would edit (and charge) a video without that photo (play27en S1). Several fit: the user says.
+    for said, stems in photos_said(prompt):
+        if _photo_named(stems, files.get(current.id, [])):
+            return None  # the current project has that photo: its request
+        if fits := [p for p in others if _photo_named(stems, files.get(p.id, []))]:
+            return Elsewhere(tuple(fits), False, "photo", said)
     return None

@@ -1269,6 +1269,22 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "the request asked for a clip to be replaced or removed, but it is still on the video track",
         "要求替换或去掉一个片段，但它仍在视频轨道上",
     ),
+    "asked.no_photos": (
+        "the request asked for no photos of the user's, but the video uses {names}",
+        "要求不用用户的照片，但视频用了 {names}",
+    ),
+    "asked.no_photos.unnamed": (
+        "the request asked for no photos of the user's, but the video uses some",
+        "要求不用用户的照片，但视频用了其中一些",
+    ),
+    "asked.clips_swapped": (
+        "the request asked {names} to trade places, but they did not: the video runs {found}",
+        "要求{names}互换位置，但没有换：视频的顺序是{found}",
+    ),
+    "asked.clips_swapped.unnamed": (
+        "the request asked {names} to trade places, but they did not",
+        "要求{names}互换位置，但没有换",
+    ),
     "asked.sequence": (
         "the request asked for {names} in that order, but the video runs {found}",
         "要求的顺序是{names}，但视频的顺序是{found}",
@@ -1331,6 +1347,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "asked.met.frame_kept": ("the frame is still {frame}", "画面仍是 {frame}"),
     "asked.met.no_change": ("nothing on the timeline changed", "时间线没有任何改动"),
     "asked.met.sequence": ("the clips run {found}", "片段顺序是{found}"),
+    "asked.met.no_photos": ("no photo the user uploaded is in the video", "视频里没有用户上传的照片"),
+    "asked.met.clips_swapped": (
+        "{names} traded places: the clips run {found}",
+        "{names}已互换位置：片段顺序是{found}",
+    ),
     "asked.met.volume_at_most": (
         "the music is at {found}%, at most {asked}%",
         "音乐音量 {found}%，不超过 {asked}%",
@@ -1407,6 +1428,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "you mean {named}?",
         "{words}只在{named}里，当前项目“{current}”没有这个文件：这条请求没有发给“{current}”，"
         "也没有为它扣积分。要先上传到这里，还是你说的是{named}？",
+    ),
+    "elsewhere.photo": (
+        "{words} sounds like a photo in {named}; the current project “{current}” has no photo named "
+        "so: the request was not sent to “{current}”, and nothing was charged for it. Did you mean "
+        "{named}, or should that photo be uploaded here first?",
+        "{words}听起来是{named}里的照片，当前项目“{current}”没有这样命名的照片：这条请求没有发给“{current}”，"
+        "也没有为它扣积分。你说的是{named}，还是要先把那张照片上传到这里？",
     ),
     "elsewhere.wrong": (
         "You said this is the wrong video, and the current project is “{current}”: this message was "
@@ -2079,6 +2107,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.reused": (
         "The timeline hasn't changed since this video was saved, so this is the same file.",
         "保存这个视频之后时间线没有变化，所以还是同一个文件。",
+    ),
+    "export.reused_back": (
+        "The timeline changed since this file was saved and is now as it was then, so this is that "
+        "same file.",
+        "保存这个文件之后时间线有过改动，现在又和当时一样，所以还是那个文件。",
     ),
     "export.facts": ("{seconds} s, {width}x{height}, {size}.", "{seconds} 秒，{width}x{height}，{size}。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),

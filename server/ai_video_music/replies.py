@@ -336,6 +336,13 @@ def not_met_lines(found: Any, lang: Lang, named: bool = True) -> list[str]:
             items.append(t("asked.clip_seconds", lang, asked=f"{item.get('asked', 0):g}", found=found))
         elif kind == "clip_kept":
             items.append(with_names("asked.clip_kept", item))
+        elif kind == "no_photos":
+            items.append(with_names("asked.no_photos", item))
+        elif kind == "clips_swapped":
+            clips = quote_list([str(n) for n in item.get("names") or []], lang)
+            runs = quote_list([str(n) for n in item.get("order") or []], lang)
+            key = "asked.clips_swapped" if named else "asked.clips_swapped.unnamed"
+            items.append(t(key, lang, names=clips, found=runs))
         elif kind == "sequence":
             clips = quote_list([str(n) for n in item.get("names") or []], lang)
             runs = quote_list([str(n) for n in item.get("found") or []], lang)
@@ -590,6 +597,12 @@ def met_items(found: Any, lang: Lang) -> list[str]:
         elif kind == "sequence":
             found = quote_list([str(n) for n in item.get("found") or []], lang)
             items.append(t("asked.met.sequence", lang, found=found))
+        elif kind == "no_photos":
+            items.append(t("asked.met.no_photos", lang))
+        elif kind == "clips_swapped":
+            swapped = quote_list([str(n) for n in item.get("names") or []], lang)
+            runs = quote_list([str(n) for n in item.get("order") or []], lang)
+            items.append(t("asked.met.clips_swapped", lang, names=swapped, found=runs))
         elif kind == "order":
             key = "asked.met.order.last" if item.get("where") == "last" else "asked.met.order.first"
             items.append(t(key, lang, found=quote_list([str(item.get("found"))], lang)))
@@ -893,6 +906,8 @@ _MISS_FIELD = {
     "volume_moved": "music_rel",
     "order": "order",
     "sequence": "sequence",
+    "clips_swapped": "swap",
+    "no_photos": "no_photos",
     "text": "no_text",
     "same_music": "new_music",
 }
@@ -1081,7 +1096,7 @@ def earlier_unchanged(
 
 # The fields of ``asked.Asked`` a withdrawal of a topic ("算了顺序不管了": order) takes back.
 _TOPIC_FIELDS = {
-    "order": ("order", "sequence"),
+    "order": ("order", "sequence", "swap"),
     "music": ("no_music", "music_under", "music_at_most", "new_music", "music_at", "music_rel", "keep_music"),
     "text": (
         "title",
@@ -1130,6 +1145,16 @@ def taken_up(gen: Generation, later: list[Generation]) -> tuple[set[str], set[st
             continue  # the user's words take back, but only a request that ran asks again
         st = asked.read(g.prompt)
         asks = {f.name for f in fields(st) if getattr(st, f.name) != f.default and f.name not in _QUOTED_ASKS}
+        # What its check judged, read with the talk before it ("actually 10" after "make it 15s"):
+        # asked anew as much as what its words say alone (play27en S3)
+        facts = turn_facts(g)
+        judged = {
+            str(item.get("kind"))
+            for key in ("as_asked", "not_as_asked")
+            for item in facts.get(key) or []
+            if isinstance(item, dict)
+        }
+        asks |= {_MISS_FIELD[kind] for kind in judged if kind in _MISS_FIELD}
         dropped |= asks
         if asks & set(_TOPIC_FIELDS["music"]):
             dropped |= set(_TOPIC_FIELDS["music"])

@@ -24,7 +24,15 @@ from .errors import InputError, NemoError
 from .export_resource import describe_export
 from .exports import Exports, accepts_as_is
 from .jobs import Jobs, Reporter, no_progress
-from .mentions import Elsewhere, described, describes_a_video, edited_texts, edits_elsewhere, elsewhere
+from .mentions import (
+    Elsewhere,
+    described,
+    describes_a_video,
+    edited_texts,
+    edits_elsewhere,
+    elsewhere,
+    photos_said,
+)
 from .messages import Lang, Msg, join_sentences, t
 from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
@@ -193,21 +201,29 @@ class VideoService:
             p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
         }
         texts: dict[str, list[str]] = {}
-        for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
+        turns = self.shared.store.session_turns(CLIENT.get(), limit=100)
+        # The last answer: the tracks it offered are music, never a video (play27en S2)
+        offered = next((gen.reply for gen in turns if gen.status is not TurnState.NOT_SENT), "")
+        for gen in turns:
             if gen.status is TurnState.NOT_SENT:
                 continue  # held or refused (maybe for speaking of another video): not its words
             # Each project's own words count whole: the current one's ("做个海边民宿的视频": never
             # held for a description the user gave it), and another's ("用这几张杯子图做个竖屏视频":
             # "杯子那个视频" is that one, play-test 22 F1).
             texts.setdefault(gen.project_id or "", []).append(gen.prompt)
-        return described(prompt, current, others, files, texts)
+        return described(prompt, current, others, files, texts, offered or "")
 
     def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
         """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")
         or the photo they name (play-test 20: sent to the current video, it wrecked it)."""
         stated = read_asked(prompt)
         if not others or not (
-            edited_texts(prompt) or files_named(prompt) or stated.order or stated.sequence or stated.uses
+            edited_texts(prompt)
+            or files_named(prompt)
+            or stated.order
+            or stated.sequence
+            or stated.uses
+            or photos_said(prompt)
         ):
             return None  # nothing the words edit or name: no store reads
         files = {

@@ -10,6 +10,7 @@ attaches to it; a repeat of one already answered needs the user's confirmation.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -76,13 +77,15 @@ def compare(
     prompt: str = "",
     uploaded: tuple[list[str], int] | None = None,
     projects: tuple[str, ...] = (),
+    said_before: str = "",
 ) -> tuple[bool | None, dict[str, Any]] | None:
     """The verified change between two states, in every language; None when a draft can't be
     read (a hostile draft must not turn a paid answer into an error). Texts the request quoted
     that are nowhere in the new draft are listed: a fact, whatever the agent says. ``uploaded``:
     the project's upload names and how many there are, to tell a file named in the words that
     was never uploaded. ``projects``: the user's project names the request quotes (where it is
-    for, never a text asked to be on screen)."""
+    for, never a text asked to be on screen). ``said_before``: the user's request before this
+    one in the project ("put it at 25%" after talk of the music's volume is the music's level)."""
     try:
         before_tl: Timeline | None = (
             read_timeline(before.draft, before.canvas) if before is not None else None
@@ -94,6 +97,15 @@ def compare(
         facts["timeline"] = {"before": before_fp, "after": after_fp}  # the change verified, as fingerprints
         changed = None if before_fp is None else before_fp != after_fp
         stated = asked.read(prompt)
+        # "put it at 25%" right after talk of the music's volume: "it" is the music (play27en S3)
+        level = asked.bare_level(prompt) if stated.music_at is None and stated.music_under is None else None
+        level_of_it = level is not None and bool(said_before) and asked.about_the_volume(said_before)
+        if level_of_it:
+            stated = dataclasses.replace(stated, music_at=level, music_rel=None)
+        # "actually 10" right after "make it 15s": the length asked (play27en S3)
+        length_of_it = asked.length_of_it(prompt, said_before)
+        if length_of_it is not None:
+            stated = dataclasses.replace(stated, seconds=length_of_it)
         # A name the video is given ("叫「开业倒计时」", "New video: 'Croissant Day' — …") is not
         # text to show: not missing if absent.
         # Nor is a text asked to go ("remove the 'My Video' title": judged absent by asked.unmet) or
@@ -162,7 +174,11 @@ def compare(
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
-                unmet += asked.unasked(prompt, before_tl, after_tl)
+                unmet += [
+                    item
+                    for item in asked.unasked(prompt, before_tl, after_tl)
+                    if not (length_of_it is not None and item.get("kind") == "length_unasked")
+                ]
             absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
             if absent is not None:  # "use sunset.jpg" and no such upload: never read as done
                 unmet.insert(0, absent)
@@ -182,6 +198,8 @@ def compare(
             stays = asked.texts_stay(stated, before_tl, after_tl)
             music_kept = asked.music_kept(stated, before_tl, after_tl)  # "keep the music"
             dropped = asked.title_dropped(stated, before_tl, after_tl)  # "remove the title"
+            swap = asked.clips_swapped(stated.swap, before_tl, after_tl)  # "swap the 2nd and 3rd photo"
+            photos = asked.photos_left_out(stated.no_photos, after_tl, uploaded)  # "…, no photos"
             unshaped = any(item.get("kind") == "shape" for item in unmet)
             gone = {
                 str(n) for item in unmet if item.get("kind") == "text_gone" for n in item.get("names") or []
@@ -190,7 +208,7 @@ def compare(
             # (play26en F18: the music swapped unasked was only "not checked")
             asks_edit = route(prompt).action is Action.AGENT  # "…, dont change anything else"
             unchanged = None if asks_edit else asked.nothing_changed(prompt, stated, changed)
-            for fact in (moved, kept, frame, placed, music_kept, dropped, unchanged, *stays):
+            for fact in (moved, kept, frame, placed, music_kept, dropped, unchanged, swap, photos, *stays):
                 if fact is None:
                     continue
                 if not fact.pop("met"):
@@ -266,7 +284,7 @@ def compare(
             judged = frozenset(
                 k
                 for k, v in (
-                    ("volume", moved),
+                    ("volume", moved or level_of_it),
                     ("title", kept),
                     ("frame", frame),
                     ("music", same),
@@ -277,6 +295,8 @@ def compare(
                     ("keep_music", music_kept),
                     ("text_clip", on_clips),
                     ("drop_title", dropped),
+                    ("swap", swap),
+                    ("no_photos", photos),
                 )
                 if v
             )
@@ -299,6 +319,8 @@ def compare(
             if stuck:  # "move 'Made it!' a bit later" and it did not move: said above
                 still = {str(item["name"]) for item in stuck}
                 open_asks = [a for a in open_asks if not (quoted(a) and set(quoted(a)) <= still)]
+            if length_of_it is not None:  # "actually 10": the length, judged above
+                open_asks = [a for a in open_asks if asked.length_of_it(a, said_before) is None]
             if open_asks:
                 facts["not_checked"] = open_asks
         if before_tl is not None and before_tl.tracks_total == 0 and after_tl.tracks_total:
@@ -688,6 +710,17 @@ class Turns:
         if error is not None and not accepted:
             raise error  # nothing was done or spent: the caller shows it as the error it is
 
+    def _said_before(self, gen: Generation) -> str:
+        """The user's request sent to the same project just before ``gen`` ("" when none)."""
+        for other in self.s.store.session_turns(gen.client, limit=20):
+            if (
+                other.id != gen.id
+                and other.project_id == gen.project_id
+                and other.created_at < gen.created_at
+            ):
+                return other.prompt
+        return ""
+
     async def record(
         self,
         gen_id: str,
@@ -723,7 +756,8 @@ class Turns:
             # calls (another session's status) must not wait for it.
             uploaded = self._uploaded(project)
             named = self._projects_quoted(gen_prompt)
-            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded, named)
+            said = self._said_before(asked) if asked is not None else ""
+            found = await anyio.to_thread.run_sync(compare, before, after, gen_prompt, uploaded, named, said)
             if found is None:
                 log.error("comparing the timeline after turn %s failed", gen_id)
             else:

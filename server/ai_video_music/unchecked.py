@@ -93,6 +93,19 @@ _PURPOSE = re.compile(
     r"|(?i:^(?:to\s+)?(?:post|share|put)\s+(?:it\s+)?(?:on|to)\s+(?:my\s+|our\s+)?"
     r"(?:instagram|insta|ig|tiktok|youtube|yt|facebook|fb|stories|reels|shorts)(?:\s+(?:feed|stories|story|reels?))?[\s!.]*$)"
 )
+# "whatever", "whatever you think", "up to you", "随便": the choice left to the one editing; it asks
+# nothing a timeline could lack (play27en S3), and beside a noun ("whatever music you think") asks
+# only for that thing, whichever it is.
+_DEFER_WORDS = (
+    r"(?:whatever|anything|any|up\s+to\s+you|your\s+call|your\s+choice|dealer'?s\s+choice|surprise\s+me"
+    r"|you\s+(?:choose|pick|decide))"
+)
+_DEFER = re.compile(
+    r"(?i)^(?:(?:ok(?:ay)?|so|just|honestly|idk|i\s+don'?t\s+care|don'?t\s+care)[\s,]+)*" + _DEFER_WORDS
+    + r"(?:\s+(?:you\s+(?:think|want|like|prefer|feel\s+like)|works|is\s+fine|fits|is\s+best|goes"
+    r"|you\s+think\s+is\s+best|you\s+think\s+fits|really))*[\s!.~]*$"
+    r"|^(?:都行|随便|随意|你看着办|你决定|你来定|你定|无所谓|都可以)(?:吧|啦|了)?[！!。]*$"
+)  # fmt: skip
 # "ill check it first", "ive got more pics": the user's own doing, typed without an apostrophe
 _FIRST_PERSON = re.compile(r"(?i)^(?:i|i'm|i've|i'd|im|ill|ive|we|we're|we've|my|our)\b|^我(?!来)")
 
@@ -153,6 +166,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "back", "one", "again", "go", "bring", "that",
         # "put the lofi music back on it": the way back, no style (play26en F19)
         "on", "before", "previous", "earlier",
+        # "whatever music you think fits": the choice left open, no style (play27en S3)
+        "whatever", "any", "you", "think", "want", "fits", "works", "best", "is", "pick", "choose",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -478,6 +493,8 @@ _VOLUME = re.compile(
     r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
     # "like 50%", "maybe 30%": the level said loosely (play22en F5)
     r"|(?i:\b(?:like|maybe|say|pls|plz)\b)"
+    # "put it at 25%", "set it to 20%": the level of "it", judged as the music's (play27en S3)
+    r"|(?i:\b(?:put|set|keep|have)\b)"
 )
 
 
@@ -533,6 +550,10 @@ def _checked(
         return "title" in judged  # "开头的标题别动": judged on the change, when there was a title
     if stated.title_at and replace(stated, title_at=None) == Asked():
         return "title_at" in judged  # "put that title at the end": judged on the change (play22en F7)
+    if stated.no_photos and replace(stated, no_photos=False) == Asked():
+        return "no_photos" in judged  # "no photos": judged against the uploads (play27en S3)
+    if stated.swap and replace(stated, swap=()) == Asked():
+        return "swap" in judged  # "swap the 2nd and 3rd photo": judged on the change (play27en S3)
     if stated.drop_title and replace(stated, drop_title=False) == Asked():
         return "drop_title" in judged  # "remove the title": judged on the change (play26en F24)
     if stated.keep_text and replace(stated, keep_text=()) == Asked():
@@ -601,10 +622,12 @@ _ONLY_PLACE = re.compile(
 
 
 def _order_only(piece: str) -> bool:
-    """``piece`` asks for a clip order and nothing else ("start with the beach photo")."""
+    """``piece`` asks for a clip order and nothing else ("start with the beach photo", "swap the
+    2nd and 3rd photo": never cut at its "and")."""
     stated = asked.read(piece)
     return (
-        bool(stated.order or stated.sequence) and replace(stated, order=(), sequence=(), uses=()) == Asked()
+        bool(stated.order or stated.sequence or stated.swap)
+        and replace(stated, order=(), sequence=(), uses=(), swap=()) == Asked()
     )
 
 
@@ -653,6 +676,7 @@ def not_checked(prompt: str, tl: Timeline, judged: frozenset[str] = frozenset())
                     or _ASIDE.match(a)
                     or _NOT_AN_ASK.match(a)
                     or _PURPOSE.match(a)
+                    or _DEFER.match(a)
                 )
                 # "forget the order", "sunrise looks kinda washed out": taken back, or a remark
                 and asked.withdrawal(a) is None

@@ -52,17 +52,22 @@ from .frames import shape_of
 from .kept import NOT_THERE, removed_gone, texts_stay, title_dropped
 from .lengths import kept_length
 from .music import ZH_VIDEO_NAMED
+from .nophotos import photos_left_out
 from .orders import clips_asked
 from .reading import (
     NO_CHANGE_WORDS,
     TOPIC_FIELDS,
+    about_the_volume,
     asks_for_a_video,
+    bare_level,
+    length_of_it,
     nothing_changed,
     only_questions,
     read,
     second_frame,
 )
 from .remarks import ask_topics, remark, withdrawal, withdrawn
+from .swaps import clips_swapped
 from .texts import (
     PLACE,
     WHOLE_TIME,
@@ -103,9 +108,12 @@ __all__ = [
     "_names_clip",
     "_zh_gaps",
     "_zh_names",
+    "about_the_volume",
     "ask_topics",
     "asks_for_a_video",
+    "bare_level",
     "clips_asked",
+    "clips_swapped",
     "clips_to_go",
     "files_asked",
     "files_named",
@@ -114,6 +122,7 @@ __all__ = [
     "frame_kept",
     "in_clip_names",
     "kept_length",
+    "length_of_it",
     "length_unasked",
     "met",
     "moved_quotes",
@@ -126,6 +135,7 @@ __all__ = [
     "only_files",
     "only_questions",
     "order_judged",
+    "photos_left_out",
     "present",
     "read",
     "remark",

@@ -89,6 +89,11 @@ class Asked:
     drop_title: bool = False
     # "每张图4秒", "each photo 2 seconds": every clip's length on the video track (play26zh F7).
     clip_seconds: float | None = None
+    # "swap the 2nd and 3rd photo", "swap the beaker and flask pics": the user's words for two clips
+    # asked to trade places; judged on the change (play27en S3).
+    swap: tuple[str, ...] = ()
+    # "…, no photos", "不用我的照片": no upload of the user's on the video track (play27en S3).
+    no_photos: bool = False
 
 
 # Quoted text is what the video shows, never an instruction: masked before reading.

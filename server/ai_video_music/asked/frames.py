@@ -99,6 +99,9 @@ _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
     r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
     r"(?:a\s+)?"
+    # "change the frame to 9:16", "aspect ratio 9:16": the frame named by its own word (play27en S3)
+    r"|(?:(?:change|switch|set|make|put|turn)\s+)?(?:the\s+)?(?:video'?s?\s+)?"
+    r"(?:frame|format|aspect(?:\s+ratio)?|ratio|orientation)\s*(?:(?:back\s+)?to\s+|should\s+be\s+|=\s*|:\s*)?(?:a\s+)?"
     # "keep it vertical", "leave it in 9:16": the frame asked to stay, judged as any other (play25en F5)
     r"|(?:keep|leave)\s+(?:it|the\s+video)\s+(?:in\s+)?(?:a\s+)?|(?:make\s+sure|ensure)\s+(?:that\s+)?(?:it|the\s+video|this)(?:\s+is|'s|\s+stays|\s+remains)\s+"
     r"(?:a\s+)?|(?:make|create|do|generate|give\s+me)\s+(?:me\s+)?(?:a|an|one)\s+|(?:in|as)\s+(?:a\s+)?|(?:a|an|one)\s+"

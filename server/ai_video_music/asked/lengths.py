@@ -44,7 +44,9 @@ _EN_SECONDS = re.compile(
     + _NOT_A_BOUND
     + r"[a-z][\w'-]*){0,2}?\s+(?:video|reel|clip|teaser|short|promo|ad|version|slideshow|story"
     r"|highlights?|montage|recap|compilation|film|movie|one))?"
-    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?(?:\s+please)?\s*[.!。！]?\s*$"
+    r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled)\b.*)?"
+    # "10 seconds instead then", "15s now pls": the mind changed, said loosely (play27en S3)
+    r"(?:\s+(?:instead|then|now|please|pls|plz|thanks|thx))*\s*[.!。！]?\s*$"
 )
 # What the video is for ("发抖音", "发小红书"): says no other shape.
 _ZH_FOR_PLATFORM = (
@@ -171,6 +173,10 @@ _EN_LOOSE_WORDS = frozenset(
         "~", "it's", "final", "have", "let's", "lets", "only", "clip", "reel", "a",
         # "ok make it like 15 sec pls": softeners around it (play25en F5)
         "ok", "okay", "pls", "plz", "actually", "yeah", "hmm",
+        # "nah 10s", "on second thought 10s", "actually 10s is better": the mind changed about the
+        # length, which replaces the length asked before (play27en S3: the export said it lacking)
+        "nah", "no", "wait", "on", "second", "thought", "do", "go", "with", "then", "better", "fine",
+        "enough", "works", "good", "thanks", "thx",
     )
 )  # fmt: skip
 _EN_BY_AMOUNT = re.compile(r"(?i)\b(?:cut|trim|shorten|lengthen|extend|stretch)\b")
@@ -229,3 +235,23 @@ def _loose_seconds(clause: str) -> float | None:
         value = number * (60 if found.group(3) else 1)
         return value if 1 <= value <= 900 else None
     return None
+
+
+# "actually 10", "10 is fine", "make it 10 instead": a number alone, the length's only where the talk
+# before was of the length (the caller knows; the words alone don't).
+_BARE_NUMBER = re.compile(r"(?<![\w.%])(\d{1,3}(?:\.\d)?)(?![\w.%:])")
+
+
+def bare_seconds(clauses: list[str]) -> float | None:
+    """The one number said alone in ``clauses`` with nothing but loose words around it."""
+    found: set[float] = set()
+    for clause in clauses:
+        numbers = list(_BARE_NUMBER.finditer(clause))
+        if len(numbers) != 1:
+            continue
+        rest = clause[: numbers[0].start()] + " " + clause[numbers[0].end() :]
+        words = re.findall(r"[a-z~'][a-z'~]*", rest.casefold())
+        if all(w in _EN_LOOSE_WORDS for w in words) and not re.sub(r"(?i)[a-z'~\s.!,]", "", rest):
+            found.add(float(numbers[0].group(1)))
+    value = found.pop() if len(found) == 1 else None
+    return value if value is not None and 1 <= value <= 900 else None

@@ -134,6 +134,14 @@ _BARE_LEVEL = re.compile(
 )
 
 
+# "turn it down to like 20%": turning "it" down or up is the sound's, whatever "it" was called before
+_EN_IT_TURNED = re.compile(
+    r"(?i)^\s*" + _EN_POLITE + r"(?:and\s+)?(?:turn|crank|dial|knock|bring)\s+it\s+"
+    r"(?:(?:a\s+bit|a\s+little|way)\s+)?(?:down|up)\s+(?:(?:a\s+bit|a\s+little)\s+)?(?:(?:to|at)\s+)?"
+    + _EN_ABOUT + r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
+)  # fmt: skip
+
+
 def _music_at(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
@@ -141,7 +149,7 @@ def _music_at(sentences: list[str]) -> float | None:
         for n, clause in enumerate(clauses):
             if _EN_MUSIC_UNDER.search(clause) and not _RAISE.search(clause):
                 continue  # "music up to 30%" is a limit (read by _music_under), not a level
-            match = _EN_MUSIC_AT.match(clause) or _ZH_MUSIC_AT.match(clause)
+            match = _EN_MUSIC_AT.match(clause) or _ZH_MUSIC_AT.match(clause) or _EN_IT_TURNED.match(clause)
             if match is None and n and _MUSIC_WORD.search(clauses[n - 1]):
                 match = _BARE_LEVEL.match(clause)
             if match:

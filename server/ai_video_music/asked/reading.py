@@ -21,10 +21,21 @@ from .frames import (
     _shape,
 )
 from .kept import _EN_DROP_TITLE, _ZH_DROP_TITLE, _clip_seconds, _keep_text, _keep_title, _title_at
-from .lengths import _seconds
-from .music import _keep_music, _music_at, _music_rel, _music_under, _new_music, _no_music
+from .lengths import _seconds, bare_seconds
+from .music import (
+    _BARE_LEVEL,
+    _MUSIC_WORD,
+    _keep_music,
+    _music_at,
+    _music_rel,
+    _music_under,
+    _new_music,
+    _no_music,
+)
+from .nophotos import read_no_photos
 from .orders import _order, _sequence, _uses
 from .remarks import withdrawn
+from .swaps import read_swap
 from .texts import (
     _no_text,
     _projects,
@@ -141,7 +152,7 @@ def read(prompt: str) -> Asked:
 
 
 TOPIC_FIELDS: dict[str, tuple[str, ...]] = {
-    "order": ("order", "sequence"),
+    "order": ("order", "sequence", "swap"),
     "music": ("no_music", "music_under", "music_at_most", "music_at", "new_music", "music_rel", "keep_music"),
     "text": (
         "no_text",
@@ -241,6 +252,8 @@ def _read(prompt: str) -> Asked:
         text_clip=_text_clip(prompt),
         no_change=any(NO_CHANGE.match(c) for sentence in sentences for c in _clauses(sentence)),
         clip_seconds=_clip_seconds(sentences),
+        swap=read_swap(sentences),
+        no_photos=read_no_photos([c for sentence in sentences for c in _clauses(sentence)]),
         drop_title=any(
             _plainly(clause, _EN_DROP_TITLE, _ZH_DROP_TITLE)
             for sentence in sentences
@@ -269,3 +282,46 @@ def nothing_changed(prompt: str, asked: Asked, changed: bool | None) -> dict[str
     if not asked.no_change or changed is None or dataclasses.replace(asked, no_change=False) != Asked():
         return None
     return {"kind": "no_change", "met": not changed}
+
+
+def bare_level(prompt: str) -> float | None:
+    """The one level a request says of "it" alone ("put it at 25%", "make it 40%"): the music's
+    only where the talk before was of the music (the caller knows; the words alone don't)."""
+    found = {
+        float(next(g for g in m.groups() if g))
+        for sentence in _sentences(zh_percents(prompt))
+        if _is_request(sentence)
+        for clause in _clauses(sentence.rstrip("?？ "))
+        if (m := _BARE_LEVEL.match(clause)) is not None
+    }
+    return found.pop() if len(found) == 1 else None
+
+
+_VOLUME_TALK = re.compile(
+    r"(?i)\b(?:volume|loud(?:er)?|quiet(?:er)?|soft(?:er)?|level)\b|\d{1,3}\s*[%％]|音量|大声|小声|吵"
+)
+
+
+def about_the_volume(prompt: str) -> bool:
+    """The words speak of the music's volume: a level or a way asked, or a question of it ("how
+    loud is the music now?"), so a level said of "it" next is the music's."""
+    stated = read(prompt)
+    if stated.music_at is not None or stated.music_under is not None or stated.music_rel is not None:
+        return True
+    return bool(_MUSIC_WORD.search(prompt) and _VOLUME_TALK.search(prompt))
+
+
+def length_of_it(prompt: str, said_before: str) -> float | None:
+    """A number said alone ("actually 10", "10 is fine") right after talk of the video's length
+    ("make it 15s"): the length asked, in seconds; None otherwise (play27en S3)."""
+    if not said_before or (read(said_before).seconds is None and not _LENGTH_TALK.search(said_before)):
+        return None
+    if read(prompt) != Asked():
+        return None  # the words ask something of their own: read as they are
+    sentences = [s.rstrip("?？ ") for s in _sentences(prompt) if _is_request(s)]
+    return bare_seconds([c for sentence in sentences for c in _clauses(sentence)])
+
+
+_LENGTH_TALK = re.compile(
+    r"(?i)\b(?:long|longer|short|shorter|length|duration|seconds?|secs?)\b|\d\s*s\b|时长|秒"
+)
