@@ -24,11 +24,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 WORDS = {
     "en": {
         "edit": 'make the title say "We will miss you"',
-        "question": "What music does it use?",
+        "question": "What style is the music?",
         "cancel": "ah, never mind, forget that",
         "landed": '“make the title say "We will miss you"” was already sent to NemoVideo and has finished',
         "charged": "about 50",
-        "unsent": "Nothing was sent for “What music does it use?”",
+        "unsent": "Nothing was sent for “What style is the music?”",
         "never": "nothing was charged",
     },
     "zh": {

@@ -180,8 +180,10 @@ class Exports:
         ]
         # the project's uploads: a photo asked for and on no track is plainly not in the file
         uploaded = self._uploaded(project)
-        lacks = file_lacks(before, pending, lang, facts.timeline, uploaded)
         session = [g for g in turns if g.project_id == project.id]
+        # what the user gave up in words since ("算了 音乐不换了", never sent): no lack of the file
+        words = [*session, *self._unsent(project)]
+        lacks = file_lacks(before, pending, lang, facts.timeline, uploaded, words)
         earlier = earlier_unchanged(
             [
                 g
@@ -190,7 +192,7 @@ class Exports:
             ],
             lang,
             facts.timeline,
-            session,
+            words,
             uploaded,
         )
         missing = [*lacks.values(), *earlier]
@@ -234,6 +236,18 @@ class Exports:
             for gen in answers:
                 self.s.store.update_generation(gen.id, delivered=1, cost_told=1)
         return out
+
+    def _unsent(self, project: Project) -> list[Generation]:
+        """The session's words in this project never sent to the agent (held, refused, withdrawn)."""
+        turns = self.s.store.session_turns(CLIENT.get(), limit=20, unsent=True)
+        return [g for g in turns if g.project_id == project.id and g.sent_at is None]
+
+    def _reused_key(self, project: Project, rec: Render) -> str:
+        """How a file saved before is said to be this one: the timeline unchanged since, or
+        changed by the session's requests since and back to what the file shows."""
+        since = self.s.store.session_turns(CLIENT.get(), since=rec.created_at, limit=20)
+        changed = any(g.project_id == project.id and g.timeline_changed for g in since)
+        return "export.reused_back" if changed else "export.reused"
 
     def _since_render(self, project: Project, rec: Render) -> tuple[list[Generation], Generation | None]:
         """The session's requests in this project sent after ``rec`` began: those that changed
@@ -314,8 +328,9 @@ class Exports:
             ):
                 continue
             if rec.status is RenderState.DOWNLOADED and still_there(rec):
-                # The same timeline: the same file, and "the same file" only if it was delivered before.
-                return None, rec, t("export.reused", lang) if rec.told else None
+                # The same timeline: the same file, and "the same file" only if it was delivered before;
+                # after edits that changed it and back, never "the timeline hasn't changed" (play27zh F5).
+                return None, rec, (t(self._reused_key(project, rec), lang) if rec.told else None)
             if rec.status in OPEN_RENDER:
                 job = self.s.renders.job_for(rec.id)
                 if job is None:

@@ -82,6 +82,7 @@ from .words import (
     _zh_names,
     zh_asks_whether,
     zh_percents,
+    zh_slips,
 )
 
 # Every name callers and tests reach through ``asked.``, private ones included.
@@ -153,4 +154,5 @@ __all__ = [
     "withdrawn",
     "zh_asks_whether",
     "zh_percents",
+    "zh_slips",
 ]
