@@ -98,7 +98,7 @@ async def test_a_whole_sitting_stays_true(
     token, _ = sim.state.register_user(credits=1000)
     # A tool's budget as short as leaves a call's own reads ample room: each held turn or render
     # costs one call's wait (0.65 s of it), not its simulated length.
-    conf = dataclasses.replace(settings, tool_budget=1.0, token=token)
+    conf = dataclasses.replace(settings, tool_budget=5.0, token=token)
 
     async with Client(create_server(conf)) as client:
         # 1. The first video: upload, ask, the request outlasts the call.

@@ -80,7 +80,7 @@ async def test_credits_count_a_running_request_as_running_and_name_the_one_proje
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         with sim.hold("run_sse"):

@@ -31,7 +31,7 @@ async def test_a_hold_while_an_export_renders_says_the_file_is_still_coming(
     settings: Settings, sim: Simulator, image: Path, hold: str, said: str, step: str
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=5.0))) as client:
         await ask(client, "upload", {"files": [str(image)]})
         await ask(client, "generate", {"prompt": "Make a 10-second video."})
         with sim.hold("render"):

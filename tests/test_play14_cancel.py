@@ -24,11 +24,11 @@ pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 WORDS = {
     "en": {
         "edit": 'make the title say "We will miss you"',
-        "question": "What music does it use?",
+        "question": "What style is the music?",
         "cancel": "ah, never mind, forget that",
         "landed": '“make the title say "We will miss you"” was already sent to NemoVideo and has finished',
         "charged": "about 50",
-        "unsent": "Nothing was sent for “What music does it use?”",
+        "unsent": "Nothing was sent for “What style is the music?”",
         "never": "nothing was charged",
     },
     "zh": {
@@ -56,7 +56,7 @@ async def test_cancel_leads_with_a_sent_request_that_finished_but_was_not_told(
 ) -> None:
     words = WORDS[lang]
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         made = await ask(client, "generate", {"prompt": "make a 6 second video from the photo"})

@@ -216,7 +216,7 @@ async def test_wrong_video_said_while_a_request_runs_leads_with_that_request(
     answered only "nothing was charged"; the edit ran on and was charged."""
     first, second = WORDS["en"]["first"], WORDS["en"]["second"]
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await _named_project(client, first, image, new=False)
         await _named_project(client, second, image, new=True)

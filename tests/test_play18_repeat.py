@@ -74,7 +74,7 @@ async def test_again_while_the_request_runs_leads_with_it_never_a_cost_refusal(
     settings: Settings, sim: Simulator, image: Path, prompt: str, insufficient: str
 ) -> None:
     token, _ = sim.state.register_user(credits=150)  # the edit spends the last 50
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         made = await ask(client, "generate", {"prompt": "做一个6秒的视频"})

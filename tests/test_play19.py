@@ -212,7 +212,7 @@ async def test_requests_that_ran_at_once_are_told_one_joint_cost_and_use_elsewhe
 ) -> None:
     words = F4[lang]
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "credits")
         with sim.hold("run_sse"):  # both turns run at once, however slow the machine
@@ -248,7 +248,7 @@ async def test_the_credits_text_counts_the_requests_session_requests_counts(
 ) -> None:
     """play19en F7: "1 requests" beside session_requests 2 (one finished, one running)."""
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         await ask(client, "generate", {"prompt": "make a 6 second video"})

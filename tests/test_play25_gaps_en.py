@@ -192,7 +192,7 @@ async def test_g6_the_credits_per_project_say_what_is_held_for_a_running_request
 ) -> None:
     first, second, line = HELD[lang]
     token, _ = sim.state.register_user(credits=1000)
-    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=5.0))) as client:
         await ask(client, "upload", {"files": [str(image)]})
         made = await ask(client, "generate", {"prompt": first})
         assert made["status"] == "done", made

@@ -33,7 +33,7 @@ async def test_a_stop_during_an_export_stops_the_render_and_spends_nothing(
     settings: Settings, sim: Simulator, image: Path, lang: str, prompt: str, remark: str
 ) -> None:
     token, _ = sim.state.register_user(credits=1000)
-    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    conf = dataclasses.replace(settings, token=token, tool_budget=5.0)
     async with Client(create_server(conf)) as client:
         await ask(client, "upload", {"files": [str(image)]})
         made = await ask(

@@ -29,13 +29,13 @@ pytestmark = [pytest.mark.anyio, pytest.mark.priced]
 CANCEL_WHILE_RUNNING = {
     "en": {
         "request": "make a 6 second video for the bakery",
-        "question": "What music does it use?",
+        "question": "What style is the music?",
         "cancel": "stop",
         "running": "“make a 6 second video for the bakery” was already sent to NemoVideo and is still "
         "running",
         "recall": "can't be recalled",
         "cost": "about 50",
-        "unsent": "Nothing was sent for “What music does it use?”",
+        "unsent": "Nothing was sent for “What style is the music?”",
         "never": "nothing was charged",
     },
     "zh": {
@@ -57,7 +57,7 @@ async def test_cancel_leads_with_the_request_that_runs_never_saying_nothing_was_
 ) -> None:
     words = CANCEL_WHILE_RUNNING[lang]
     token, _ = sim.state.register_user(credits=1000)
-    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=1.0))) as client:
+    async with Client(create_server(dataclasses.replace(settings, token=token, tool_budget=5.0))) as client:
         await ask(client, "upload", {"files": [str(image)]})
         with sim.hold("run_sse"):
             working = await ask(client, "generate", {"prompt": words["request"]})
@@ -81,12 +81,12 @@ async def test_cancel_after_an_earlier_charged_request_never_says_nothing_was_ch
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         await ask(client, "upload", {"files": [str(image)]})
         assert (await ask(client, "generate", {"prompt": "make a 6 second video"}))["status"] == "done"
-        assert (await ask(client, "generate", {"prompt": "What music does it use?"}))["status"] == (
+        assert (await ask(client, "generate", {"prompt": "What style is the music?"}))["status"] == (
             "needs_confirmation"
         )
         out = await ask(client, "generate", {"prompt": "cancel that"})
     reply = out["reply"]
-    assert "Nothing was sent for “What music does it use?”" in reply and "it was not charged" in reply
+    assert "Nothing was sent for “What style is the music?”" in reply and "it was not charged" in reply
     assert "nothing was charged" not in reply, "the project's earlier request was charged"
 
 

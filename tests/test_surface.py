@@ -165,7 +165,7 @@ async def test_status_never_starts_or_saves_anything(
 async def test_every_working_answer_says_when_to_look_again(
     settings: Settings, sim: Simulator, image: Path
 ) -> None:
-    conf = dataclasses.replace(settings, tool_budget=1.0, token=sim.state.register_user(credits=1000)[0])
+    conf = dataclasses.replace(settings, tool_budget=5.0, token=sim.state.register_user(credits=1000)[0])
     async with Client(create_server(conf)) as client:
         await call(client, "upload", {"files": [str(image)]})
         with sim.hold("run_sse"):

@@ -460,7 +460,12 @@ class Consent:
         )
 
     async def two_versions(
-        self, project: Project | None, lang: Lang, notes: list[str], prompt: str
+        self,
+        project: Project | None,
+        lang: Lang,
+        notes: list[str],
+        prompt: str,
+        held: frozenset[Action] = frozenset(),
     ) -> GenerateOutput | None:
         """A second frame asked for, with the first kept ("a square version for instagram, but
         keep the wide one"): a project holds one video, so sent here it would replace the only
@@ -514,13 +519,20 @@ class Consent:
             older_new = t("version.new_frame_older", lang, file=file, frame=old, was=was, shape=said)
             text = join_sentences([text, older_new], lang)
             break
+        # "…横版的也留着 先别导出": exporting first is no way to have both (play27zh F5)
+        export_held = Action.EXPORT in held
+        both = t(
+            "two_versions.both_held" if export_held else "two_versions.both", lang, frame=frame, shape=said
+        )
+        text = join_sentences([text, both], lang)
+        step = "next.two_versions_held" if export_held else "next.two_versions"
         balance = await self.s.balance_or_none()
         return GenerateOutput(
             language=lang,
             status="needs_confirmation",
             action="agent",
             reply="\n\n".join([*notes, text]),
-            next_steps=[t("next.two_versions", lang, frame=frame, shape=said, cost=EDIT_COST)],
+            next_steps=[t(step, lang, frame=frame, shape=said, cost=EDIT_COST)],
             cost_warning=text,
             credits_left=balance,
             project=await self.s.project_view(project, link=True),

@@ -180,8 +180,10 @@ class Exports:
         ]
         # the project's uploads: a photo asked for and on no track is plainly not in the file
         uploaded = self._uploaded(project)
-        lacks = file_lacks(before, pending, lang, facts.timeline, uploaded)
         session = [g for g in turns if g.project_id == project.id]
+        # what the user gave up in words since ("算了 音乐不换了", never sent): no lack of the file
+        words = [*session, *self._unsent(project)]
+        lacks = file_lacks(before, pending, lang, facts.timeline, uploaded, words)
         earlier = earlier_unchanged(
             [
                 g
@@ -190,7 +192,7 @@ class Exports:
             ],
             lang,
             facts.timeline,
-            session,
+            words,
             uploaded,
         )
         missing = [*lacks.values(), *earlier]
@@ -243,6 +245,11 @@ class Exports:
             return False
         renders = self.s.store.project_renders(project.id, 10)
         return not any(r.told and r.id != rec.id and r.created_at > rec.created_at for r in renders)
+
+    def _unsent(self, project: Project) -> list[Generation]:
+        """The session's words in this project never sent to the agent (held, refused, withdrawn)."""
+        turns = self.s.store.session_turns(CLIENT.get(), limit=20, unsent=True)
+        return [g for g in turns if g.project_id == project.id and g.sent_at is None]
 
     def _since_render(self, project: Project, rec: Render) -> tuple[list[Generation], Generation | None]:
         """The session's requests in this project sent after ``rec`` began: those that changed

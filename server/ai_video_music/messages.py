@@ -2111,7 +2111,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "export.reused_back": (
         "The timeline changed since this file was saved and is now as it was then, so this is that "
         "same file.",
-        "保存这个文件之后时间线有过改动，现在又和当时一样，所以还是那个文件。",
+        "保存这个文件之后时间线有过改动，现在又改回了当时的样子，所以还是那个文件。",
     ),
     "export.facts": ("{seconds} s, {width}x{height}, {size}.", "{seconds} 秒，{width}x{height}，{size}。"),
     "export.project_link": ("Open and edit it in NemoVideo: {url}", "在 NemoVideo 中打开和编辑：{url}"),
@@ -2322,28 +2322,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "refused.why.elsewhere": ("it spoke of another project", "它说的是另一个项目"),
     "two_versions": (
         "A project holds one video: making the {shape} version here would replace the {frame} one, "
-        "which was never exported. Nothing was sent. To have both, export the {frame} one first, or "
-        "make the {shape} version in a new project.",
-        "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它还没有导出过。这次没有发送。"
-        "想两个都要：先导出 {frame} 的版本，或者在新项目里做{shape}版本。",
+        "which was never exported. Nothing was sent.",
+        "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它还没有导出过。这次没有发送。",
     ),
     "two_versions.older": (
         "A project holds one video: making the {shape} version here would replace the {frame} one as "
         "it is now ({seconds}s), which is in no saved file: the saved file {file} is an older version "
-        "of it ({was}s). Nothing was sent. To have both, export the {frame} one first, or make the "
-        "{shape} version in a new project.",
+        "of it ({was}s). Nothing was sent.",
         "一个项目只有一个视频：在这里做{shape}版本会替换掉现在 {frame} 的版本（{seconds}秒），而它不在任何"
-        "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。想两个都要：先导出 "
-        "{frame} 的版本，或者在新项目里做{shape}版本。",
+        "已保存的文件里：已保存的文件{file}是它更早的版本（{was}秒）。这次没有发送。",
     ),
     "two_versions.gone": (
         "A project holds one video: making the {shape} version here would replace the {frame} one, "
         "which is in no file on this computer: the file saved from this project, {file}, was moved "
-        "or deleted since. Nothing was sent. To have both, export the {frame} one first, or make the "
-        "{shape} version in a new project.",
+        "or deleted since. Nothing was sent.",
         "一个项目只有一个视频：在这里做{shape}版本会替换掉 {frame} 的版本，而它不在这台电脑上的任何文件里："
-        "这个项目导出过的文件{file}之后被移动或删除了。这次没有发送。想两个都要：先导出 {frame} 的版本，"
-        "或者在新项目里做{shape}版本。",
+        "这个项目导出过的文件{file}之后被移动或删除了。这次没有发送。",
+    ),
+    "two_versions.both": (
+        "To have both, export the {frame} one first, or make the {shape} version in a new project.",
+        "想两个都要：先导出 {frame} 的版本，或者在新项目里做{shape}版本。",
+    ),
+    "two_versions.both_held": (
+        "You asked not to export yet, so nothing is exported: to have both, make the {shape} version "
+        "in a new project.",
+        "你说了先别导出，所以不会导出：想两个都要，就在新项目里做{shape}版本。",
+    ),
+    "next.two_versions_held": (
+        "The user asked not to export yet: don't call export. Ask which they want: (1) call upload "
+        "with the same files and new_project=true, then generate the {shape} version there; or (2) "
+        "only if they don't need the {frame} one, call generate with the same prompt and "
+        "accept_cost=true (about {cost} credits).",
+        "用户要求先不导出：不要调用 export。问用户要哪种：(1) 用同样的文件和 new_project=true 调用 upload，"
+        "再在新项目里 generate {shape}版本；或 (2) 只有用户不需要 {frame} 的版本时，才用同样的 prompt 和 "
+        "accept_cost=true 调用 generate（约 {cost} 积分）。",
     ),
     "next.two_versions": (
         "Ask the user which they want: (1) call export now to save the {frame} version, then call "
@@ -2395,6 +2407,42 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "call export again until they ask for the file.",
         '这个项目已有一个导出正在渲染：问用户是否取消它（用 prompt "取消" 调用 generate，免费）；'
         "否则渲染结束时文件会被保存。在用户要成品文件之前，不要再调用 export。",
+    ),
+    "undo.held": (
+        "NemoVideo has no undo, so “{words}” was not sent to it and nothing was charged.",
+        "NemoVideo 没有撤销功能，所以“{words}”没有发给它，也没有扣积分。",
+    ),
+    "undo.changed": (
+        "The last request (“{asked}”) changed: {changes}. To take it back, say what it should be "
+        "instead (for example the title or music it had before): that is sent as an edit, about "
+        "{cost} credits.",
+        "上一次请求（“{asked}”）的改动：{changes}。要改回去，请说明要改成什么（比如之前的标题或音乐）："
+        "这会作为一次修改发给 NemoVideo，约 {cost} 积分。",
+    ),
+    "undo.unchanged": (
+        "The last request (“{asked}”) changed nothing on the timeline: there is nothing to undo.",
+        "上一次请求（“{asked}”）没有改动时间线，没有需要撤销的。",
+    ),
+    "undo.not_sent": (
+        "The last request (“{asked}”) was never sent: there is nothing to undo.",
+        "上一次请求（“{asked}”）没有发送，没有需要撤销的。",
+    ),
+    "undo.unknown": (
+        "What the last request (“{asked}”) changed is not known here. To change something back, say "
+        "what it should be: sent as an edit, about {cost} credits.",
+        "这里不知道上一次请求（“{asked}”）改动了什么。要改回去，请说明要改成什么：这会作为一次修改发送，"
+        "约 {cost} 积分。",
+    ),
+    "undo.nothing": (
+        "This project has no change of yours to undo.",
+        "这个项目还没有可以撤销的改动。",
+    ),
+    "next.undo": (
+        "Nothing was sent or charged. Don't send the undo words again (NemoVideo can't undo). If "
+        "the user wants a change taken back, ask what it should be instead, tell them it costs "
+        "about {cost} credits as an edit, and send that with generate only once they agree.",
+        "没有发送，也没有扣费。不要再发送撤销的话（NemoVideo 不能撤销）。如果用户想把某个改动改回去，"
+        "先问清要改成什么，告诉用户这是一次修改、约 {cost} 积分，用户同意后再用 generate 发送。",
     ),
     "next.export_held": (
         "The user asked not to export yet: don't call export until they ask for the file.",

@@ -47,7 +47,8 @@ _TITLE_PLAIN = re.compile(
     r"([A-Za-z0-9][^\n,.;!?，。；！？]{0,60})"
 )
 _ZH_TITLE_PLAIN = re.compile(
-    r"(?:标题|片名|名字|题目)(?:是|为|叫|就叫)\s*[:：]?\s*([^\n,.;!?，。；！？\s]{1,20})"
+    r"(?:标题|片名|名字|题目)(?:是|为|叫|就叫|改成|换成|改为|换为|改叫)\s*[:：]?\s*(?![「『“\"'])"
+    r"([^\n,.;!?，。；！？\s]{1,20})"
 )
 _ZH_NAMED_PLAIN = re.compile(r"(?:名为|叫做|命名为)\s*[:：]?\s*([^\n,.;!?，。；！？\s]{1,20})")
 # English subjects: "about …" first (it names the subject even beside "for Instagram"), then
@@ -309,6 +310,12 @@ def quoted_name(text: str) -> str:
     """A quoted name given to a new video ("New video: 'Croissant Day' — …", 新视频：「X」), or one
     the request opens with; else "". Whether it is also to be shown on screen, the words don't say."""
     found = _NEW_VIDEO_QUOTE.search(text) or _OPENING_QUOTE.match(text)
+    return tidy(found.group(1)) if found else ""
+
+
+def title_said_plainly(text: str) -> str:
+    """A title asked in so many words without quotes ("标题改成 萌宠日", "标题是春季促销"), else ""."""
+    found = _ZH_TITLE_PLAIN.search(text)
     return tidy(found.group(1)) if found else ""
 
 

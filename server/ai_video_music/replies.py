@@ -948,10 +948,12 @@ def file_lacks(
     lang: Lang,
     now: Timeline | None = None,
     uploaded: Uploaded = None,
+    session: Sequence[Generation] = (),
 ) -> dict[str, Lack]:
     """What an exported file does not have of the requests that led to it (newest first), by
     request id: one cut off that may still land, one that changed nothing, or what one left not
-    as asked."""
+    as asked. ``session``: the session's requests of the project, those never sent too (a
+    withdrawal said in words, "算了 音乐不换了", takes back what an earlier one asked)."""
     lacks = {}
     if pending is not None:
         lacks[pending.id] = Lack(
@@ -965,7 +967,8 @@ def file_lacks(
             continue  # the same words sent again (once with accept_cost): said once (play22en F10)
         if gen.prompt_key:
             listed.add(gen.prompt_key)
-        gone = replaced_asks(gen, gens[:n])  # the newer requests (newest first) replaced these
+        newer = [*gens[:n], *(g for g in session if g.created_at > gen.created_at and g not in gens)]
+        gone = replaced_asks(gen, newer)  # the newer requests replaced these
         # "remove the music", then "actually keep the music": the music is settled by the later
         # one, never said missing from the file (play25en F1)
         unmet = (
@@ -977,7 +980,7 @@ def file_lacks(
         if gen.timeline_changed is False and not already_as_asked(gen, lang):
             if asked_no_change(gen):
                 continue  # a question asked for no change: the file lacks nothing of it
-            if now is not None and readdressed(gen, gens[:n], now):
+            if now is not None and readdressed(gen, newer, now):
                 continue  # all it asked was asked anew (or taken back) since: not this file's miss
             if now is not None and (part := part_lacking(gen, now, lang, gone, uploaded)) is not None:
                 if part.missing:
@@ -1187,9 +1190,12 @@ def readdressed(gen: Generation, later: list[Generation], now: Timeline) -> bool
         if g.project_id == gen.project_id
         for topic in asked.withdrawn(asked._zh_gaps(g.prompt))
     }
-    open_asks = [a for a in _open_in_file(gen.prompt, now) if not (asked.ask_topics(a) & gone)]
-    if (stated == asked.Asked() and not quotes) or open_asks:
+    unread = _open_in_file(gen.prompt, now)
+    open_asks = [a for a in unread if not (asked.ask_topics(a) & gone)]
+    if open_asks:
         return False
+    if stated == asked.Asked() and not quotes:
+        return bool(unread)  # what no check reads, all taken back ("bgm来点别的", "算了 音乐不换了")
     dropped, again = taken_up(gen, later)
     whole = {  # texts a later request that ran asked on screen the whole video
         q.casefold()
@@ -1871,6 +1877,26 @@ def upload_outcome(status: UploadState, names: list[str], error: str | None, lan
 
 
 # --- a command held back -----------------------------------------------------------------------
+
+
+def undo_reply(words: str, last: Generation | None, lang: Lang) -> str:
+    """ "Undo that" (NemoVideo has no undo): held, with what the last request changed, from its
+    record, and how to have it back (an edit, its cost). ``last``: the project's last request."""
+    said = [t("undo.held", lang, words=cap(words, 80))]
+    if last is None:
+        said.append(t("undo.nothing", lang))
+    else:
+        told = cap(last.prompt, 80)
+        if last.sent_at is None:
+            said.append(t("undo.not_sent", lang, asked=told))
+        elif last.timeline_changed and (done := changes(last, lang)):
+            done_text = cap(t("asked.sep", lang).join(done), 300)
+            said.append(t("undo.changed", lang, asked=told, changes=done_text, cost=EDIT_COST))
+        elif last.timeline_changed is False:
+            said.append(t("undo.unchanged", lang, asked=told))
+        else:
+            said.append(t("undo.unknown", lang, asked=told, cost=EDIT_COST))
+    return join_sentences(said, lang)
 
 
 def held_reply(

@@ -77,6 +77,10 @@ class Decision:
     # agent and no change named. Answered for free with what the project's video is now, and a
     # question back: what is wrong (play25zh F6).
     protest: bool = False
+    # Only "undo that" / "撤销刚才那个": NemoVideo has no undo, so sent it would be charged for a turn
+    # that can't do it. Held for free with what the last request changed, and how to ask for it
+    # back as an edit (play27zh F1: priced as "a question" and, confirmed, charged 50 credits).
+    undo: bool = False
 
 
 def _words(*alternatives: str) -> str:
@@ -161,7 +165,9 @@ def normalise(prompt: str) -> str:
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
     text = _ASIDE_BREAK.sub("。", text)
-    text = _ZH_EXPORT_TYPO.sub("导出", text)  # "导处来": a slip of the pinyin keyboard (play27zh F8)
+    text = asked.zh_slips(
+        _ZH_EXPORT_TYPO.sub("导出", text)
+    )  # "导处来": a slip of the pinyin keyboard (play27zh F8)
     return _ZH_EXPORT_SHORT.sub("导出", text)  # "先别导了": 导 for 导出
 
 
@@ -174,9 +180,9 @@ _JOINERS = _rx(
     _words("and then", "then", "and", "but", "also", "so")
     + r"|(?<=[a-z]) (?=i (?:forgot|need|want|have|just|still|think|meant|realized|realised)\b)"
     + "|然后|接着|并且|同时|(?=我(?:忘了|要先|想先|还要|发现))"
-    # A space between Chinese words ends a clause, as a comma would ("停止 先别导出了 音乐还没去掉").
-    + r"|(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])"
 )
+# A space between Chinese words ends a clause, as a comma would ("停止 先别导出了 音乐还没去掉").
+_ZH_SPACE = _rx(r"(?<=[\u4e00-\u9fff])[ \t\u3000]+(?=[\u4e00-\u9fff])")
 
 
 # A clause's leading interjections ("ah never mind", "oh, export it", "啊算了", "好吧，导出"): they
@@ -205,8 +211,13 @@ def clauses(text: str) -> list[Clause]:
     out: list[Clause] = []
     for n, m in enumerate(_CLAUSE.finditer(text)):
         question = _is_question(m.group(1).strip(), "?" in m.group(2))
-        parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(m.group(1)))
-        out.extend(Clause(p, question, n) for p in parts if p)
+        chunks = _ZH_SPACE.split(m.group(1))
+        for i, chunk in enumerate(chunks):
+            # The question mark belongs to the last of the words a space parts, as a comma would
+            # part them: "做个15秒的视频 配乐能商用吗？" asks for a video, then asks (play27zh F2).
+            asks = question and (i == len(chunks) - 1 or _is_question(chunk.strip(), False))
+            parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(chunk))
+            out.extend(Clause(p, asks, n) for p in parts if p)
     return out
 
 
@@ -964,9 +975,40 @@ def _question(parts: list[Clause]) -> Decision:
         return Decision(Action.CREDITS)
     if _HOW_TO.search(asked):
         return Decision(Action.ASK)
-    if _ABOUT_PROGRESS.search(asked):
+    if _ABOUT_PROGRESS.search(asked) or any(p.question and _about_state(p.text) for p in parts):
         return Decision(Action.STATUS)
     return Decision(Action.ASK)
+
+
+# What the video is now, asked of one of its parts ("现在视频多长？", "用的什么音乐？", "what song is
+# it using?"): the timeline answers it, for free (play27zh F3: priced as a 50-credit question).
+_STATE_PART = _rx(
+    _words(
+        "music", "song", "track", "bgm", "title", "caption", "volume", "length", "ratio", "resolution",
+        "size", "duration",
+    )
+    + "|视频|片子|时长|长度|音乐|配乐|歌|曲子|bgm|标题|字幕|比例|分辨率|尺寸|画幅|音量|片段|照片|图片"
+)  # fmt: skip
+_STATE_ASKED = _rx(
+    r"^(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+)?"
+    r"|^how\s+(?:long|loud|big)(?![a-z])"
+    + "|什么|啥|哪(?:首|个|些|一)|多(?:长|少|大|久|响)|几(?:秒|张|段|个|分)"
+)
+# Asking what would be good, or why, or what may be done, is for the agent (it charges): not the state.
+_STATE_NOT = _rx(
+    _words(
+        "should", "could", "would", "can", "best", "better", "good", "recommend", "suggest", "why",
+        "instead", "change", "use for", "fit", "fits", "match", "style", "genre", "mood", "vibe", "kind",
+    )
+    + "|好|合适|适合|推荐|建议|比较|应该|可以|能|要不要|会不会|怎么|为什么|为啥"
+    "|换|改|调|加|删|去掉|配什么|用什么|风格|类型|感觉|节奏|好听"
+)  # fmt: skip
+
+
+def _about_state(text: str) -> bool:
+    """A question about what the video has now (:data:`_STATE_PART`, :data:`_STATE_ASKED`),
+    never one asking for advice, a reason, or a change (:data:`_STATE_NOT`)."""
+    return bool(_STATE_PART.search(text) and _STATE_ASKED.search(text) and not _STATE_NOT.search(text))
 
 
 # Put off to later or to the user themself. Not "before/after/when/once", which order an edit
@@ -1243,11 +1285,30 @@ def _only_protest(parts: list[Clause]) -> bool:
     return bool(parts) and all(not p.question and _PROTEST.match(p.text) for p in parts)
 
 
+# "undo that", "revert the last change", "撤销刚才那个", "撤回上一步": the last change taken back,
+# with no word of what it should be instead.
+_UNDO = _rx(
+    r"^(?:(?:please|pls|just|can you|could you)\s+)*(?:undo|revert|roll\s?back)"
+    r"(?:\s+(?:that|it|this|the last(?: \w+)?|my last(?: \w+)?|what you (?:just )?did|the last thing))?"
+    r"(?:\s+(?:please|pls|for me))?$"
+    r"|^(?:请|帮我|给我|麻烦|那就|那)?(?:撤销|撤回|回退|还原|恢复原样)(?:一下)?"
+    r"(?:刚才|刚刚|上一步|上一次|上次|之前)?(?:的|那一?步)?(?:那个|这个|操作|修改|改动|那次|一步)?(?:吧|了|一下)*$"
+)
+
+
+def _only_undo(parts: list[Clause]) -> bool:
+    """An undo (:data:`_UNDO`), with nothing beside it but idle words."""
+    undo = [p for p in parts if _UNDO.match(p.text.rstrip("?!. "))]
+    return bool(undo) and all(p in undo or read_clause(p.text).kind is Kind.IDLE for p in parts)
+
+
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
     parts = clauses(normalise(prompt))
     if _only_protest(parts):
         return Decision(Action.STATUS, protest=True)
+    if _only_undo(parts):
+        return Decision(Action.ASK, undo=True)
     if _only_retry(parts):
         return Decision(Action.REPEAT)
     redo = _named_retry(parts)

@@ -13,7 +13,8 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
-from .asked import asks_for_a_video, files_named, speaks_of_own_media
+from .asked import _zh_gaps as zh_gaps
+from .asked import asks_for_a_video, files_named, speaks_of_own_media, withdrawn
 from .asked import read as read_asked
 from .cancel import cancel
 from .client import NemoClient
@@ -39,7 +40,7 @@ from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, 
 from .projects import CLIENT
 from .quota import quota_text
 from .records import OPEN_RENDER, TurnState
-from .replies import credits_reply, held_reply, held_steps, quote_list, spent_text
+from .replies import credits_reply, held_reply, held_steps, quote_list, spent_text, undo_reply
 from .router import Action, Decision, route
 from .sanitize import cap, clean_text
 from .shared import Shared
@@ -337,6 +338,18 @@ class VideoService:
                 next_steps=held_steps(decision.held_back, lang, rendering=rendering),
                 project=await s.project_view(s.projects.current, link=True),
             )
+        if decision.undo:  # "撤销刚才那个": NemoVideo has no undo; held for free, never charged
+            current = s.projects.current
+            last = self.consent.repeat_target(current)
+            self.consent.record_not_sent(current, prompt, "held", "ask")
+            return GenerateOutput(
+                language=lang,
+                status="done",
+                action="held",
+                reply="\n\n".join([*notes, undo_reply(prompt, last, lang)]),
+                next_steps=[t("next.undo", lang, cost=EDIT_COST)],
+                project=await s.project_view(current, link=True),
+            )
         if decision.consent and self.consent.refused_last(s.projects.current) is not None:
             decision = Decision(Action.REPEAT)  # "go ahead" after a refusal: that request again
         repeat_of = None
@@ -396,7 +409,10 @@ class VideoService:
                     project=await s.project_view(project, link=True),
                 )
         if decision.action is Action.CANCEL:
-            return await cancel(s, lang, notes, decision.aside)
+            stopped = await cancel(s, lang, notes, decision.aside)
+            if withdrawn(zh_gaps(prompt)):  # "算了 音乐不换了": an export must know it was given up
+                self.consent.record_not_sent(s.projects.current, prompt, "withdrawn", "cancel")
+            return stopped
         named = None
         if decision.action in (Action.AGENT, Action.ASK) and (
             quoted_project := self._quoted_project(prompt, lang)
@@ -473,7 +489,10 @@ class VideoService:
                 return confirm
             if (
                 not ask
-                and (both := await self.consent.two_versions(current, lang, notes, prompt)) is not None
+                and (
+                    both := await self.consent.two_versions(current, lang, notes, prompt, decision.held_back)
+                )
+                is not None
             ):
                 return both  # "a square one, but keep the wide one": one project holds one video
         if current is None and not ask and not accept_cost and speaks_of_own_media(prompt):

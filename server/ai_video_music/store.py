@@ -153,13 +153,15 @@ class Store(LocalProjects):
         return None if row is None else generation_row(dict(row))
 
     @_guarded
-    def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
+    def session_turns(
+        self, client: str | None, since: float = 0.0, limit: int = 500, *, unsent: bool = False
+    ) -> list[Generation]:
         """A client session's requests to the agent that were sent since ``since``, newest first
-        (for what they cost)."""
+        (for what they cost); ``unsent``: those never sent too (held, refused, withdrawn)."""
         rows = self._db.execute(
-            "SELECT * FROM generations WHERE client IS ? AND created_at>=? AND sent_at IS NOT NULL"
+            "SELECT * FROM generations WHERE client IS ? AND created_at>=? AND (sent_at IS NOT NULL OR ?)"
             " ORDER BY created_at DESC LIMIT ?",
-            (client, since, limit),
+            (client, since, unsent, limit),
         ).fetchall()
         return [generation_row(dict(r)) for r in rows]
 

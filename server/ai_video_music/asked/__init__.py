@@ -87,6 +87,7 @@ from .words import (
     _zh_names,
     zh_asks_whether,
     zh_percents,
+    zh_slips,
 )
 
 # Every name callers and tests reach through ``asked.``, private ones included.
@@ -163,4 +164,5 @@ __all__ = [
     "withdrawn",
     "zh_asks_whether",
     "zh_percents",
+    "zh_slips",
 ]

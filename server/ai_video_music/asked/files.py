@@ -33,7 +33,8 @@ _EN_SHOT_MADE = re.compile(
     r"aerial|long|medium|title|slow-?motion|film|camera|cinematic|intro|outro)\s+(?:shots?|snap)$"
 )
 _EN_MEDIA_NEGATED = re.compile(
-    r"(?i)\b(?:no|without|not|don'?t\s+(?:use|need|want)|no\s+need\s+for|skip|stock|ai|generated?)"
+    r"(?i)\b(?:no|without|not|don'?t\s+(?:use|need|want|have)|haven'?t\s+got|no\s+need\s+for|skip|stock|ai"
+    r"|generated?)"
     r"\s+(?:[\w']+\s+){0,3}$"
 )
 # "a 5-second intro clip", "one short clip of waves": the thing to make, not the user's media.
@@ -58,6 +59,9 @@ _ZH_MEDIA = re.compile(
 _ZH_MEDIA_NEGATED = re.compile(
     r"(?:不用|不要|别用|没有|无需|不需要|不带|不必用|无)(?:我的|任何|我上传的|上传的)?$"
 )
+# "我没猫的照片", "手上没有店里的图": they have none, of whatever it is (play27zh F1); never "没上传".
+_ZH_NONE_OF = re.compile(r"(?:没有?|无)[^，,。！？!?\s用拍上传]{0,6}?$")
+_ZH_MEDIA_NOUN = re.compile(r"照片|图片|相片|素材|截图|自拍|原片")
 # After the word: "我的照片不用了", "照片就不要了", "素材不需要".
 _ZH_MEDIA_NEGATED_AFTER = re.compile(r"^(?:[了就也都]\s*)*(?:不用|不要|不需要|用不上|不必|免了)")
 
@@ -77,7 +81,8 @@ def speaks_of_own_media(prompt: str) -> bool:
             if pattern is _EN_SHOT and _EN_SHOT_MADE.search(m.group(0)):
                 continue
             before = text[max(0, m.start() - 40) : m.start()]
-            if negated.search(before) or after.match(text[m.end() : m.end() + 20]):
+            none = pattern is _ZH_MEDIA and _ZH_MEDIA_NOUN.match(m.group(0)) and _ZH_NONE_OF.search(before)
+            if negated.search(before) or after.match(text[m.end() : m.end() + 20]) or none:
                 return False  # the user said not to use their media
             if made is None or not made.search(before):
                 asked = True

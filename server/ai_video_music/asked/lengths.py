@@ -108,6 +108,11 @@ _ZH_MADE_INTRO = re.compile(
 )
 
 
+# "还是改成15秒吧", "算了 那就改成15秒": a mind changed, then the length asked; the words before it
+# ask nothing of their own (play27zh F5: 20 s asked, then 15 s, and the export said 20 s lacking).
+_ZH_MIND_CHANGED = re.compile(r"^(?:算了|还是|那就|那|要不|要不然)+\s*")
+
+
 def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
@@ -120,7 +125,7 @@ def _seconds(sentences: list[str]) -> float | None:
                 continue
             if _EN_SPAN.search(clause) or _ZH_SPAN.search(clause):
                 continue  # a time point or a part: "the title for the first 3 seconds", "每张 2 秒"
-            match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(clause)
+            match = _EN_SECONDS.match(clause) or _ZH_SECONDS.match(_ZH_MIND_CHANGED.sub("", clause))
             if match:
                 found.add(float(match.group(1)))
             elif (loose := _loose_seconds(clause)) is not None:

@@ -59,6 +59,7 @@ from .words import (
     _plainly,
     _zh_gaps,
     zh_percents,
+    zh_slips,
 )
 
 
@@ -105,7 +106,24 @@ def _sentences(text: str, quote: str = " ", gaps: bool = True) -> list[str]:
     text = _asides(_notes(_zh_gaps(text) if gaps else text))
     plain = ABBREVIATION.sub(lambda m: m.group(0).replace(".", " "), _QUOTED.sub(quote, text))
     plain = _FILE_DOT.sub("\u2024", plain)
-    return [s.strip() for s in _SENTENCE.findall(plain) if s.strip()]
+    return [part for s in _SENTENCE.findall(plain) if s.strip() for part in _ask_then_question(s.strip())]
+
+
+_COMMA_AFTER = re.compile(r"(?<=[，,])")
+
+
+def _ask_then_question(sentence: str) -> list[str]:
+    """A sentence whose question mark ends a question said after a request ("做个15秒的猫粮促销视频，
+    配乐能商用吗？", "make it 10 seconds, is the music free?"): the request, then the question. The
+    mark asked of the last words only; read whole, the request was lost (play27zh F2)."""
+    if not sentence.endswith(("?", "？")):
+        return [sentence]
+    pieces = _COMMA_AFTER.split(sentence)
+    for k in range(1, len(pieces)):
+        asks = "".join(pieces[k:]).strip()
+        if all(_is_request(p.rstrip("，, ")) for p in pieces[:k]) and not _is_request(asks):
+            return ["".join(pieces[:k]).rstrip("，, ") + "。", asks]
+    return [sentence]
 
 
 # --- a length said loosely -----------------------------------------------------------------------
@@ -142,6 +160,7 @@ def asks_for_a_video(prompt: str) -> bool:
 def read(prompt: str) -> Asked:
     """The constraints ``prompt`` states (the user's words as sent, never the agent's). Cached: one
     answer reads the same words (and their pieces) many times; an ``Asked`` is immutable."""
+    prompt = zh_slips(prompt)
     stated = _read(prompt)
     # "open with sunrise … ugh ok forget the order": what a part withdrew is not read at all; only
     # what the words ask of it after the withdrawal is.

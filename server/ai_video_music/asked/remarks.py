@@ -25,17 +25,31 @@ _EN_WITHDRAW = re.compile(
 )
 _ZH_WITHDRAW = re.compile(
     r"^(?:算了|好吧|那|嗯|唉)*[，,]?\s*(?:(?:不用管|别管|不管|不用考虑|不考虑)(?P<what1>[\u4e00-\u9fff]{1,8}?)了?"
-    r"|(?P<what2>[\u4e00-\u9fff]{1,8}?)(?:的事|这个|那个|这块)?(?:就|也|都)?"
-    r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?|不改了|不用改了?|不用调了?))(?:吧|了|啊)*\s*[。！]?\s*$"
+    r"|(?P<what2>[\u4e00-\u9fff]{1,8}?)(?:的事|这个|那个|这块)?(?:就|也|都|还是)?"
+    r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?"
+    # "音乐不换了", "字幕不用再加了": the change itself given up (play27zh F5)
+    r"|不(?:用|要|必)?(?:再)?(?:改|换|调|动|加|删|替换)了?))(?:吧|了|啊)*\s*[。！]?\s*$"
 )
+# English words bounded by ASCII letters: "bgm来点别的" names the music (to \b a CJK letter is a word letter).
 _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("order", re.compile(r"(?i)\b(?:order|ordering|sequence|reorder)\b|顺序|排序|先后")),
-    ("music", re.compile(r"(?i)\b(?:music|song|soundtrack|bgm|track|volume)\b|音乐|配乐|歌|音量")),
-    ("text", re.compile(r"(?i)\b(?:title|caption|text|subtitles?)\b|标题|字幕|文字")),
-    ("seconds", re.compile(r"(?i)\b(?:length|duration)\b|时长|长度")),
-    ("shape", re.compile(r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏")),
+    ("order", re.compile(r"(?i)(?<![a-z])(?:order|ordering|sequence|reorder)(?![a-z])|顺序|排序|先后")),
+    (
+        "music",
+        re.compile(r"(?i)(?<![a-z])(?:music|song|soundtrack|bgm|track|volume)(?![a-z])|音乐|配乐|歌|音量"),
+    ),
+    ("text", re.compile(r"(?i)(?<![a-z])(?:title|caption|text|subtitles?)(?![a-z])|标题|字幕|文字")),
+    ("seconds", re.compile(r"(?i)(?<![a-z])(?:length|duration)(?![a-z])|时长|长度")),
+    (
+        "shape",
+        re.compile(
+            r"(?i)(?<![a-z])(?:frame|format|ratio|vertical|horizontal|square)(?![a-z])|画幅|比例|竖屏|横屏"
+        ),
+    ),
     # "字体算了不管了", "forget the font": the look of the letters (no check reads it)
-    ("font", re.compile(r"(?i)\b(?:fonts?|typeface|font\s+size|text\s+size)\b|字体|字号|字的大小")),
+    (
+        "font",
+        re.compile(r"(?i)(?<![a-z])(?:fonts?|typeface|font\s+size|text\s+size)(?![a-z])|字体|字号|字的大小"),
+    ),
 )
 # An ask of the letters' look: "标题字再大一点", "make the title text bigger", "bigger font".
 _FONT_ASK = re.compile(

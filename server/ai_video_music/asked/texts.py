@@ -8,10 +8,20 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..naming import quoted
+from ..naming import quoted, title_said_plainly
 from ..timeline import Timeline
 from .base import _QUOTED, Asked
-from .words import _ON_SCREEN, _ZH_NEGATED, _clauses, _is_request, _plainly, _the_title, _zh_gaps, _zh_number
+from .words import (
+    _ON_SCREEN,
+    _ZH_NEGATED,
+    _clauses,
+    _is_request,
+    _plainly,
+    _the_title,
+    _zh_gaps,
+    _zh_number,
+    zh_slips,
+)
 
 # --- no text on screen --------------------------------------------------------------------
 # "words" only with "on screen": "I have no words" asks nothing.
@@ -516,7 +526,12 @@ def wanted_quotes(prompt: str, stated: Asked, projects: tuple[str, ...] = ()) ->
     # A project's name asked as the title or at a place ("标题改成「山间小院」") is still asked for.
     shown = {stated.title, *(text for text, _ in stated.text_at)}
     names = {p.casefold() for p in projects if p not in shown and not _on_screen_ask(prompt, p)}
-    return [q for q in quoted(prompt) if q not in going and q.casefold() not in names]
+    wanted = [q for q in quoted(prompt) if q not in going and q.casefold() not in names]
+    # A title said without quotes ("标题改成 萌宠日") is asked for as much as a quoted one (play27zh F4).
+    plain = title_said_plainly(zh_slips(prompt))
+    if plain and plain == stated.title and plain not in wanted and plain not in going:
+        wanted.append(plain)
+    return wanted
 
 
 def _on_screen_ask(prompt: str, text: str) -> bool:

@@ -113,7 +113,9 @@ _FILE_DOT = re.compile(
 # one that leads into the number ("前 3 秒", "改成 15 秒", "每张 2 秒"); nor a photo's name from
 # the place it goes ("海滩那张 放最后": one ask).
 _ZH_GAP = re.compile(
-    r"(?<=[\u4e00-\u9fff])(?<![张片图])[ \t\u3000]+(?![左上之内钟])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    # never after a verb whose object follows ("标题改成 萌宠日": one ask, play27zh F4)
+    r"(?<=[\u4e00-\u9fff])(?<![张片图])(?<!改成|换成|改为|换为|改叫|写成|设为|设成)(?<!叫)[ \t\u3000]+"
+    r"(?![左上之内钟])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
     r"|(?<=[张片图])[ \t\u3000]+(?![左上之内钟放挪移排])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
     # "sunrise开头 city-lights放最后": a photo's name glued to the ask it opens starts a clause
     r"|(?<=[\u4e00-\u9fff])(?<![把将用以拿和跟与及是在从到])[ \t\u3000]+"
@@ -177,9 +179,21 @@ _LATIN_GAP = re.compile(
 )
 
 
+# A character slipped on a pinyin keyboard (same sound, another character) in a word of the
+# video's parts, where the slip means nothing else: "标提改成萌宠日" asks for a title (play27zh F4).
+_ZH_SLIPS = ((re.compile("标提|标替|标体"), "标题"), (re.compile("子幕|字目|字木"), "字幕"))
+
+
+def zh_slips(text: str) -> str:
+    """``text`` with each slipped word of :data:`_ZH_SLIPS` written as meant."""
+    for slip, meant in _ZH_SLIPS:
+        text = slip.sub(meant, text)
+    return text
+
+
 def _zh_gaps(text: str) -> str:
     """``text`` with a space that parts Chinese clauses made a comma (never inside a quote)."""
-    text = _aliases(text)
+    text = _aliases(zh_slips(text))
     inside = [m.span() for m in _QUOTED.finditer(text)]
     text = _ZH_GAP.sub(lambda m: m.group(0) if any(a < m.start() < b for a, b in inside) else "，", text)
     inside = [m.span() for m in _QUOTED.finditer(text)]

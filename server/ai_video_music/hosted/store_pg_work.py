@@ -148,12 +148,15 @@ class PgStore(PgProjects):
         return None if row is None else generation_row(row)
 
     @db_call
-    def session_turns(self, client: str | None, since: float = 0.0, limit: int = 500) -> list[Generation]:
-        """A client session's requests to the agent that were sent since ``since``, newest first."""
+    def session_turns(
+        self, client: str | None, since: float = 0.0, limit: int = 500, *, unsent: bool = False
+    ) -> list[Generation]:
+        """A client session's requests to the agent that were sent since ``since``, newest first;
+        ``unsent``: those never sent too (held, refused, withdrawn)."""
         rows = self._all(
-            _TURN + " AND client IS NOT DISTINCT FROM %s AND created_at>=%s AND sent_at IS NOT NULL"
+            _TURN + " AND client IS NOT DISTINCT FROM %s AND created_at>=%s AND (sent_at IS NOT NULL OR %s)"
             " ORDER BY created_at DESC LIMIT %s",
-            (client, since, limit),
+            (client, since, unsent, limit),
         )
         return [generation_row(r) for r in rows]
 
