@@ -299,3 +299,27 @@ def test_the_language_is_the_one_the_words_around_quotes_and_files_are_in(prompt
     from ai_video_music.messages import detect_language
 
     assert detect_language(prompt) == lang
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "改成15秒，配乐能商用吗？",
+        "make it 10 seconds, is the music ok for ads?",
+        "把标题改成「开业大吉」 对了这个音乐能商用吗",
+    ],
+)
+def test_music_replaced_beside_a_question_about_its_rights_is_said_unasked(prompt: str) -> None:
+    """A question about the right to use the music names it and asks nothing of it: the agent
+    swapping the music on such a request is a change nobody asked for (play27zh, left unsaid)."""
+    after = tl(music="Calm Piano (free music)")
+    assert [i["kind"] for i in unasked(prompt, tl(), after)] == ["music_unasked"]
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["能把音乐换成钢琴吗？", "can you change the music to piano? is it ok for ads?", "换个能商用的音乐"],
+)
+def test_music_asked_for_in_a_question_is_never_said_unasked(prompt: str) -> None:
+    after = tl(music="Calm Piano (free music)")
+    assert unasked(prompt, tl(), after) == []

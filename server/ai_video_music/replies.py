@@ -19,7 +19,7 @@ from typing import Any
 
 from . import asked, unchecked
 from .agentlinks import checked_words
-from .asked import only_questions
+from .asked import only_questions, rights_question
 from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
@@ -1291,11 +1291,6 @@ def side_questions(prompt: str) -> list[str]:
     return out
 
 
-# A question about the right to use the video or its music: licence, ads, commercial use.
-_RIGHTS_QUESTION = re.compile(
-    r"(?i)licen[cs]|copyright|royalt|commercial|\bads?\b|advert|monetis|monetiz|sponsor|\brights?\b"
-    r"|allowed|ok to (?:use|post)|okay to (?:use|post)|legal|商用|版权|授权|侵权|广告|推广|变现|合法"
-)
 # Words that speak of a question's topic in the agent's reply: of rights, or of cost.
 _RIGHTS_WORDS = re.compile(
     r"(?i)licen[cs]|copyright|royalt|commercial|\bads?\b|advert|rights|permitted|allowed|terms"
@@ -1315,16 +1310,11 @@ _STOP_WORDS = frozenset(
 _ZH_STOP = frozenset({"这个", "可以", "能不", "是不", "不是", "什么", "一下"})
 
 
-def rights_question(text: str) -> bool:
-    """The words ask about the right to use the video or its music (licence, ads, commercial use)."""
-    return bool(_RIGHTS_QUESTION.search(text))
-
-
 def _spoken_of(question: str, words: str) -> bool:
     """Whether the agent's ``words`` speak of ``question``'s topic at all (not whether they are right)."""
     if not words.strip():
         return False
-    if _RIGHTS_QUESTION.search(question):
+    if rights_question(question):
         return bool(_RIGHTS_WORDS.search(words))
     if _COST_QUESTION.search(question):
         return bool(_COST_WORDS.search(words))

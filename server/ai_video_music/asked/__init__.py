@@ -66,7 +66,7 @@ from .reading import (
     read,
     second_frame,
 )
-from .remarks import ask_topics, remark, withdrawal, withdrawn
+from .remarks import ask_topics, remark, rights_question, withdrawal, withdrawn
 from .swaps import clips_swapped
 from .texts import (
     PLACE,
@@ -141,6 +141,7 @@ __all__ = [
     "read",
     "remark",
     "removed_gone",
+    "rights_question",
     "same_music",
     "second_frame",
     "sequence_item",

@@ -152,3 +152,15 @@ def remark(clause: str) -> bool:
     if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text) or _ZH_LIKE.match(text.strip()):
         return True
     return bool(_ZH_REMARK.search(text)) and not _ZH_REMARK_ASKS.search(text) and not text.isascii()
+
+
+# A question about the right to use the video or its music: licence, ads, commercial use.
+_RIGHTS_QUESTION = re.compile(
+    r"(?i)licen[cs]|copyright|royalt|commercial|\bads?\b|advert|monetis|monetiz|sponsor|\brights?\b"
+    r"|allowed|ok to (?:use|post)|okay to (?:use|post)|legal|商用|版权|授权|侵权|广告|推广|变现|合法"
+)
+
+
+def rights_question(text: str) -> bool:
+    """The words ask about the right to use the video or its music (licence, ads, commercial use)."""
+    return bool(_RIGHTS_QUESTION.search(text))
