@@ -12,6 +12,7 @@ from typing import Any
 import uuid_utils
 
 from . import asked
+from .asked import rights_question
 from .costs import EDIT_COST, GENERATION_COST, Gate, GateKind, cost_of, gate, gate_text, used_before
 from .errors import LocalStateError
 from .exports import still_there
@@ -27,7 +28,6 @@ from .replies import (
     not_as_asked,
     not_checked,
     quote_list,
-    rights_question,
     side_questions,
 )
 from .router import Action, names_export, redo_kind_only, redo_names, route
