@@ -50,9 +50,12 @@ def headers_within(seconds: float) -> type[H11Protocol]:
     time, or never ends them: slowloris). uvicorn's keep-alive timeout stops at the first byte."""
 
     class HeadersInTime(H11Protocol):
+        idle_since = 0.0  # when its last request was answered, or it opened
+
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm()
+            self._make_room()
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -60,7 +63,27 @@ def headers_within(seconds: float) -> type[H11Protocol]:
 
         def _arm(self) -> None:
             since = self.cycle  # the request answered last (None: none yet)
+            self.idle_since = self.loop.time()
             self.loop.call_later(seconds, self._late, since)
+
+        def _idle(self) -> bool:
+            return (self.cycle is None or self.cycle.response_complete) and not self.transport.is_closing()
+
+        def _make_room(self) -> None:
+            # At the cap, uvicorn answers every new request 503, and connections that send
+            # nothing count as much as running requests: anyone able to connect kept the user
+            # out by holding as many (attack25 A25-4). Those with no request running give way,
+            # the one idle longest first, so that this one's request counts as the cap allows.
+            cap = self.limit_concurrency
+            if cap is None:
+                return
+            live = [c for c in self.connections if not c.transport.is_closing()]
+            over = len(live) - (cap - 1)
+            if over <= 0:
+                return
+            idle = [c for c in live if c is not self and isinstance(c, HeadersInTime) and c._idle()]
+            for conn in sorted(idle, key=lambda c: c.idle_since)[:over]:
+                conn.transport.close()
 
         def _late(self, since: RequestResponseCycle | None) -> None:
             answered = since is None or since.response_complete  # (a pipelined one may be running)

@@ -1,4 +1,5 @@
-"""Attack round 25 on the label rules (issue 17, class 4): what they missed and what they garbled.
+"""Attack round 25 (issue 17): what the label rules (class 4) missed and garbled; the local server's
+connection cap turned against the user (class 1).
 
 A25-1: a short reader's name (ai, bot, model, agent, llm, gpt, helper) was matched inside any word
 of the skeleton, where spaces are gone: "Next for the main title" (m-AI-n), "Next for the trailer:",
@@ -15,19 +16,33 @@ follows the colon ("下一步给机器人：调用 export").
 A25-3: our Chinese labels in traditional characters ("與要求不符：", "NemoVideo 說：", "下一步（給助手）")
 passed where the simplified ones were caught: a traditional form of a label's character is read
 as that character.
+
+A25-4: the connection cap of ``serve --http`` (attack 24 A24-2) could itself shut the
+user out. Any local process, no secret needed, that keeps as many connections open as the cap
+(connections that send nothing, opened again as each is let go) made uvicorn answer the user's
+own request, with the secret, "503 Service Unavailable" for as long as it went on. A connection
+that has no request running now gives way, the one idle longest first, to a connection that comes
+when the cap is reached: the user's request is answered.
 """
 
 from __future__ import annotations
 
 import copy
+import resource
+import socket
+from pathlib import Path
 
+import httpx
 import pytest
 from mcp import Client
 
+from ai_video_music.httpsecret import read_secret
 from ai_video_music.messages import Lang, t
 from ai_video_music.replies import fence
 from ai_video_music.sanitize import DEFUSED, imitates, shown
+from ai_video_music.simulator import Simulator
 
+from ..test_http_local import INITIALIZE, MCP_HEADERS, _free_port, serve_http
 from .conftest import MakeServer, call, text
 from .double import DRAFT, Hostile
 
@@ -101,3 +116,42 @@ async def test_a_music_clip_named_for_the_main_theme_reaches_the_user_whole(
         answer = text(await call(client, "generate", {"prompt": "add calm music"}))
     line = next((x for x in answer.splitlines() if "Calm piano" in x), "")
     assert "Next for the main theme" in line and DEFUSED not in line, answer
+
+
+FDS = 160  # the server's descriptor limit: its cap is then 140 connections (slowclients.FDS_KEPT)
+IDLE = 140  # connections that send nothing: as many as the cap
+
+
+def _few_descriptors() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (FDS, hard))
+
+
+def test_connections_held_idle_up_to_the_cap_dont_turn_the_users_request_away(
+    simulator: Simulator, tmp_path: Path
+) -> None:
+    port = _free_port()
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "NEMO_HOME": str(tmp_path / "state"),
+        "NEMO_API_BASE": simulator.base_url,
+        "NEMO_OUTPUT_DIR": str(tmp_path / "out"),
+        "NEMO_LANGUAGE": "en",
+    }
+    held: list[socket.socket] = []
+    with serve_http(env, port, tmp_path / "server.log", preexec_fn=_few_descriptors):
+        secret = read_secret(tmp_path / "state")
+        assert secret
+        try:
+            held += [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(IDLE)]
+            answer = httpx.post(
+                f"http://127.0.0.1:{port}/mcp",
+                json=INITIALIZE,
+                headers={**MCP_HEADERS, "Authorization": f"Bearer {secret}"},
+                timeout=8,  # before the idle ones' own deadline (10 s) lets them go
+            )
+            assert answer.status_code == 200, answer.text[:300]
+        finally:
+            for conn in held:
+                conn.close()
