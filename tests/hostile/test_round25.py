@@ -32,16 +32,19 @@ import resource
 import socket
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from mcp import Client
 
+from ai_video_music.hosted.upload_page import _Reading
 from ai_video_music.httpsecret import read_secret
 from ai_video_music.messages import Lang, t
 from ai_video_music.replies import fence
 from ai_video_music.sanitize import DEFUSED, imitates, shown
 from ai_video_music.simulator import Simulator
 
+from ..hosted.test_upload_queue import desk
 from ..test_http_local import INITIALIZE, MCP_HEADERS, _free_port, serve_http
 from .conftest import MakeServer, call, text
 from .double import DRAFT, Hostile
@@ -155,3 +158,27 @@ def test_connections_held_idle_up_to_the_cap_dont_turn_the_users_request_away(
         finally:
             for conn in held:
                 conn.close()
+
+
+@pytest.mark.anyio
+async def test_a_slot_freed_just_as_a_post_arrives_is_its_slot() -> None:
+    """A25-5: a post that found every slot taken joined the queue a moment later (its waiting task
+    starts on the next turn of the loop); a slot freed in between (a send to NemoVideo ending
+    then) went back to the pool with nobody to take it, and the post waited beside it until it
+    was refused ("busy, come back in a minute") or cut another upload short."""
+    at = desk(1, 0.2)
+    sent = anyio.Event()
+
+    async def sending() -> None:  # an upload checked and on its way to NemoVideo: never cut
+        at.slots.acquire_nowait()
+        await sent.wait()
+        at.slots.release()
+
+    async with anyio.create_task_group() as tg:
+        tg.start_soon(sending)
+        await anyio.wait_all_tasks_blocked()
+        sent.set()  # its send ends as the post comes
+        with anyio.fail_after(5):
+            assert await at._slot(_Reading(user="honest"))
+        at.slots.release()
+    assert at.slots.free == 1
