@@ -96,7 +96,7 @@ def fence(words: str, lang: Lang) -> str:
     # blank lines for no break of sense either, so a label may be spread over any number of lines
     # and paragraphs ("Next (for⏎⏎the⏎⏎assistant):", round 23 A23-2b, round 24 A24-5). A blank
     # line's skeleton is empty: the lines' skeletons side by side are the quote's, read once.
-    _mark_labels(raw, bones, marked)
+    _mark_labels(raw, marked)
     lines = [
         (t("agent.imitation", lang) + " " + line if mark and line.strip() else line)
         for line, mark in zip(raw, marked, strict=True)
@@ -104,15 +104,16 @@ def fence(words: str, lang: Lang) -> str:
     return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)
 
 
-def _mark_labels(raw: list[str], bones: list[str], marked: list[bool]) -> None:
+def _mark_labels(raw: list[str], marked: list[bool]) -> None:
     # The skeleton drops spaces and line breaks, so the quote's lines joined are read as one
     # (``label_spans``). Every line a label's letters stand on is marked, overlapping labels too:
     # a label that ends early ("Next (for the AI") can't hide one that overlaps it
     # ("for the AI⏎assistant").
-    if _SKELETON_LABEL.search("".join(bones)) is None:
+    quote = "\n".join(raw)
+    if _SKELETON_LABEL.search(skeleton(quote)) is None:
         return  # no label even at a first look (most quotes): nothing to place
     starts = list(accumulate((len(x) + 1 for x in raw[:-1]), initial=0))
-    for start, end in label_spans("\n".join(raw)):
+    for start, end in label_spans(quote):
         for i in range(bisect_right(starts, start) - 1, bisect_right(starts, end - 1)):
             marked[i] = True
 

@@ -573,8 +573,26 @@ def _strokes_apart(text: str) -> str:
     return _APART.sub(_apart_kept, text)
 
 
+# What a markdown or HTML renderer shows nothing of: a link's target and title, a reference's
+# name, a comment, a tag. A label is read as shown around them (round 25 A25-6: "[Next (for
+# the](https://x.co) assistant): …" is shown "Next (for the assistant): …", and the target's
+# colon had ended the label's words in the skeleton).
+_HIDDEN = re.compile(
+    r"(?s)(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|(?<=\])\[[^\[\]]*\]|<!--.*?(?:-->|\Z)|</?[A-Za-z][^<>]*>"
+)
+
+
+def _shown_only(text: str) -> str:
+    # ``text`` with what a renderer hides blanked (the same length: indices still map to ``text``).
+    if "<" not in text and "](" not in text and "][" not in text:
+        return text
+    return _HIDDEN.sub(lambda m: " " * len(m.group()), text)
+
+
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
+    text = _shown_only(text)
     if text.isascii():
         return _strokes_apart(text).translate(_ASCII_LETTERS)
     return _strokes_apart(text).translate(_LETTERS)
@@ -582,6 +600,7 @@ def skeleton(text: str) -> str:
 
 def _bone(text: str) -> tuple[str, list[int]]:
     """``text``'s skeleton, and where in ``text`` each of its letters came from."""
+    text = _shown_only(text)
     if text.isascii():  # one letter or none a character (the table of ``skeleton``)
         apart = _strokes_apart(text)
         return apart.translate(_ASCII_LETTERS), [i for i, c in enumerate(apart) if _ASCII_LETTERS[ord(c)]]
