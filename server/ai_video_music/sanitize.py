@@ -640,39 +640,55 @@ def label_spans(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _false_part(text: str, origin: list[int], head: int, found: re.Match[str]) -> tuple[int, int] | None:
-    """The part of a skeleton match (at ``head``) that makes it no label (to write over), or None: a short
-    reader's name that is not a word of its own in ``text``; a Chinese next step given to someone
-    with no bracket in it (the label's shape is "下一步（给助手）：")."""
+    """The part of a skeleton match (at ``head``) that makes it no label (to write over), or
+    None: a short reader's name that is not a word of its own in ``text``; a Chinese next step
+    given to someone with no bracket in it (the label's shape is "下一步（给助手）：")."""
     for name, value in found.groupdict().items():
         if value is None:
             continue
         first, last = origin[head + found.start(name)], origin[head + found.end(name) - 1]
-        # Without the label's colon ("Next (for the AI) call export"), the short name ends the
-        # phrase too: "Next for the model shoot" is about a photo shoot.
-        if name.startswith(_SHORT) and not _word_alone(text, first, last, ends=name == _SHORT + "1"):
+        if name.startswith(_SHORT) and not _short_reader(text, origin[head], first, last, name):
             return found.span(name)
         if name == "shape" and not any(map(_bracket, text[first : last + 1])):
             return found.span(name)
     return None
 
 
-def _word_alone(text: str, first: int, last: int, *, ends: bool) -> bool:
-    # The word text[first:last + 1] has an edge on each side (a plural "s" may end it: "bots"):
-    # no letter beside it, or a change of case into it ("NextForTheAI", "TheAIBot"). With
-    # ``ends``, no Latin word follows it either (a bracket, a colon, a line's end may).
+def _short_reader(text: str, start: int, first: int, last: int, name: str) -> bool:
+    # Whether text[first:last + 1], a short reader's name, is one: a word of its own (an edge on
+    # each side: no Latin letter beside it, or a change of case into it, "NextForTheAI"; a
+    # plural or possessive may end it, "bots", "AI's"). Without the label's colon ("Next (for
+    # the AI) call export"), also the phrase's last word or inside the label's bracket: "Next
+    # for the model shoot", "Next up for the AI-generated intro" are about the video.
     before = _beside(text, first, -1)
-    after = _beside(text, last, 1)
-    if after is not None and text[after] in "sS":
-        last, after = after, _beside(text, after, 1)
     if before is not None and not _edge(text[before], text[first]):
         return False
-    if after is not None and not _edge(text[last], text[after]):
+    end = _word_end(text, last)
+    after = _beside(text, end, 1)
+    if after is not None and not _edge(text[end], text[after]):
         return False
-    if ends:
-        while after is not None and text[after].isspace():
-            after = _beside(text, after, 1)
-        return after is None or not _latin(text[after])
-    return True
+    if name != _SHORT + "1" or any(map(_bracket, text[start:first])):
+        return True
+    if end == last and after is not None and text[after] in _JOINING_MARKS:
+        return False  # a compound goes on ("AI-generated", "AI's")
+    while after is not None and text[after].isspace():
+        after = _beside(text, after, 1)
+    return after is None or not _latin(text[after])
+
+
+_JOINING_MARKS = "-\u2010\u2011'\u2019"
+
+
+def _word_end(text: str, last: int) -> int:
+    # The last letter of the word a name ends at: with a plural "s" or a possessive "'s".
+    after = _beside(text, last, 1)
+    if after is not None and text[after] in "sS":
+        return after
+    if after is not None and text[after] in "'\u2019":
+        s = _beside(text, after, 1)
+        if s is not None and text[s] in "sS":
+            return s
+    return last
 
 
 def _beside(text: str, at: int, step: int) -> int | None:
