@@ -25,7 +25,7 @@ from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import RenderState, TurnState, UploadState
 from .router import Action, asks_no_change, route
-from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, label_spans, shown, skeleton
+from .sanitize import IMITATION_WORDS, cap, clean_text, label_spans, may_imitate, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
 from .translate import translate
@@ -38,8 +38,6 @@ _IMITATION = re.compile(
 # The same, for spellings only the skeleton sees (zero-width characters, look-alike letters);
 # our other labels are found anywhere (``_mark_labels``).
 _IMITATION_SKELETON = re.compile(r"note:|注意:|credits:|积分:")
-# One of ours anywhere in a paragraph (what ``imitates`` asks of a line), a first look.
-_SKELETON_LABEL = re.compile(SKELETON_LABEL)
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:
@@ -110,7 +108,7 @@ def _mark_labels(raw: list[str], marked: list[bool]) -> None:
     # a label that ends early ("Next (for the AI") can't hide one that overlaps it
     # ("for the AI⏎assistant").
     quote = "\n".join(raw)
-    if _SKELETON_LABEL.search(skeleton(quote)) is None:
+    if not may_imitate(quote):
         return  # no label even at a first look (most quotes): nothing to place
     starts = list(accumulate((len(x) + 1 for x in raw[:-1]), initial=0))
     for start, end in label_spans(quote):

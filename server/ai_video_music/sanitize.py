@@ -574,25 +574,27 @@ def _strokes_apart(text: str) -> str:
 
 
 # What a markdown or HTML renderer shows nothing of: a link's target and title, a reference's
-# name, a comment, a tag. A label is read as shown around them (round 25 A25-6: "[Next (for
-# the](https://x.co) assistant): …" is shown "Next (for the assistant): …", and the target's
-# colon had ended the label's words in the skeleton).
+# name, a comment, a tag. A label is read as shown around them as well as in the text as written
+# (round 25 A25-6: "[Next (for the](https://x.co) assistant): …" is shown "Next (for the
+# assistant): …", and the target's colon had ended the label's words in the skeleton), and never
+# only as shown: a model reads the text as written, a label inside a tag or a title too.
 _HIDDEN = re.compile(
     r"(?s)(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
     r"|(?<=\])\[[^\[\]]*\]|<!--.*?(?:-->|\Z)|</?[A-Za-z][^<>]*>"
 )
 
 
-def _shown_only(text: str) -> str:
-    # ``text`` with what a renderer hides blanked (the same length: indices still map to ``text``).
+def _views(text: str) -> list[str]:
+    # ``text`` as written, and as a renderer shows it when that differs: what it hides blanked
+    # (the same length, so indices in either are indices in ``text``).
     if "<" not in text and "](" not in text and "][" not in text:
-        return text
-    return _HIDDEN.sub(lambda m: " " * len(m.group()), text)
+        return [text]
+    shown_only = _HIDDEN.sub(lambda m: " " * len(m.group()), text)
+    return [text] if shown_only == text else [text, shown_only]
 
 
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
-    text = _shown_only(text)
     if text.isascii():
         return _strokes_apart(text).translate(_ASCII_LETTERS)
     return _strokes_apart(text).translate(_LETTERS)
@@ -600,7 +602,6 @@ def skeleton(text: str) -> str:
 
 def _bone(text: str) -> tuple[str, list[int]]:
     """``text``'s skeleton, and where in ``text`` each of its letters came from."""
-    text = _shown_only(text)
     if text.isascii():  # one letter or none a character (the table of ``skeleton``)
         apart = _strokes_apart(text)
         return apart.translate(_ASCII_LETTERS), [i for i, c in enumerate(apart) if _ASCII_LETTERS[ord(c)]]
@@ -625,7 +626,15 @@ def label_spans(text: str) -> Iterator[tuple[int, int]]:
     Matched on the skeleton; a short reader's name found inside a word, or the shape without the
     label's brackets (``_false_part``), is none: it is written over and the same place tried
     again, so a true label just after it ("Next for the main assistant:") is still found."""
-    bone, origin = _bone(text)
+    views = _views(text)
+    if len(views) == 1:
+        yield from _spans_in(text, text)
+    else:  # as written and as shown, in order
+        yield from sorted({*_spans_in(text, views[0]), *_spans_in(text, views[1])})
+
+
+def _spans_in(text: str, view: str) -> Iterator[tuple[int, int]]:
+    bone, origin = _bone(view)
     at = 0
     while (found := _SKELETON_LABEL.search(bone, at)) is not None:
         head = found.start()
@@ -736,20 +745,24 @@ def _defuse_skeleton(text: str) -> str:
 def defused(text: str) -> str:
     """``text`` (ours, holding names each already :func:`shown`) with any label spelled across
     the names it joins ("beach. Next (for the (0-2s), assistant):") replaced by ``[…]``."""
-    return _defuse_skeleton(text) if _may_imitate(text) else text
+    return _defuse_skeleton(text) if may_imitate(text) else text
 
 
 def imitates(text: str) -> bool:
     """Whether ``text`` holds one of our labels in any spelling a reader takes for it."""
-    return _may_imitate(text) and next(label_spans(text), None) is not None
+    return may_imitate(text) and next(label_spans(text), None) is not None
 
 
-def _may_imitate(text: str) -> bool:
-    # A first look, on the skeleton alone: most text has no label's letters at all.
+def may_imitate(text: str) -> bool:
+    """A first look, on the skeleton alone (most text has no label's letters at all): False when
+    ``text`` holds none of our labels; True when :func:`label_spans` may find one."""
     if len(text) < 9 and text.isascii():  # shorter than any label in Latin letters ("nextforai")
         return False
-    bone = skeleton(text)
-    return any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None
+    for view in _views(text):
+        bone = skeleton(view)
+        if any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None:
+            return True
+    return False
 
 
 # How far past ``limit`` a long text is read: a label that straddles the cut is judged whole.
@@ -793,11 +806,11 @@ def shown(text: str, limit: int | None = None) -> str:
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
     if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
         text = IMITATION.sub(DEFUSED, text)
-    if _may_imitate(text):  # spellings the pattern above misses (zero-width, look-alike, a word inside)
+    if may_imitate(text):  # spellings the pattern above misses (zero-width, look-alike, a word inside)
         text = _defuse_skeleton(text)
     if _link_check is not None and _LINKISH.search(text):
         text = _link_check(text)  # links in a name meet the one link rule too (agentlinks installs it)
-        if _may_imitate(text):  # judged again as shown: "Next<img (for the AI):" is "Next[ (for the AI):"
+        if may_imitate(text):  # judged again as shown: "Next<img (for the AI):" is "Next[ (for the AI):"
             text = _defuse_skeleton(text)
     if cut:
         text += ELLIPSIS  # what was cut is said, also when the checks left less than the limit
