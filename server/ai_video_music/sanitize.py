@@ -656,21 +656,22 @@ def _false_part(text: str, origin: list[int], head: int, found: re.Match[str]) -
         if value is None:
             continue
         first, last = origin[head + found.start(name)], origin[head + found.end(name) - 1]
-        if name.startswith(_SHORT) and not _short_reader(text, origin[head], first, last, name):
+        if name.startswith(_SHORT) and not _short_reader(text, origin[head], first, last, name, value):
             return found.span(name)
         if name == "shape" and not any(map(_bracket, text[first : last + 1])):
             return found.span(name)
     return None
 
 
-def _short_reader(text: str, start: int, first: int, last: int, name: str) -> bool:
+def _short_reader(text: str, start: int, first: int, last: int, name: str, value: str) -> bool:
     # Whether text[first:last + 1], a short reader's name, is one: a word of its own (an edge on
-    # each side: no Latin letter beside it, or a change of case into it, "NextForTheAI"; a
-    # plural or possessive may end it, "bots", "AI's"). Without the label's colon ("Next (for
-    # the AI) call export"), also the phrase's last word or inside the label's bracket: "Next
-    # for the model shoot", "Next up for the AI-generated intro" are about the video.
+    # each side: no Latin letter beside it, a digit or a change of case, "GPT4o", "NextForTheAI";
+    # a plural or possessive may end it, "bots", "AI's"; "bot" and "gpt" end compound names,
+    # "chatbot", "AutoGPT"). Without the label's colon ("Next (for the AI) call export"), also
+    # the phrase's last word or inside the label's bracket: "Next for the model shoot", "Next up
+    # for the AI-generated intro" are about the video.
     before = _beside(text, first, -1)
-    if before is not None and not _edge(text[before], text[first]):
+    if before is not None and value not in _NAME_ENDS and not _edge(text[before], text[first]):
         return False
     end = _word_end(text, last)
     after = _beside(text, end, 1)
@@ -685,6 +686,7 @@ def _short_reader(text: str, start: int, first: int, last: int, name: str) -> bo
     return after is None or not _latin(text[after])
 
 
+_NAME_ENDS = ("bot", "gpt")
 _JOINING_MARKS = "-\u2010\u2011'\u2019"
 
 
@@ -710,8 +712,9 @@ def _beside(text: str, at: int, step: int) -> int | None:
 
 def _edge(left: str, right: str) -> bool:
     # Whether a word ends between two characters side by side: not both letters of the Latin
-    # skeleton ("给AI": a change of script is an edge), or a small letter before a capital.
-    if not (_latin(left) and _latin(right)):
+    # skeleton ("给AI": a change of script is an edge; "GPT4": a digit), or a small letter before
+    # a capital.
+    if not (left.isalpha() and right.isalpha() and _latin(left) and _latin(right)):
         return True
     return left.islower() and right.isupper()
 
