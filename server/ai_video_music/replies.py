@@ -25,7 +25,7 @@ from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import RenderState, TurnState, UploadState
 from .router import Action, asks_no_change, route
-from .sanitize import IMITATION_WORDS, SKELETON_LABEL, cap, clean_text, shown, skeleton
+from .sanitize import IMITATION_WORDS, cap, clean_text, label_spans, may_imitate, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
 from .translate import translate
@@ -35,10 +35,9 @@ from .translate import translate
 _IMITATION = re.compile(
     r"(?i)^\W*(?:" + IMITATION_WORDS + r"|note\s*:|注意\s*[:：]|(?:credits|积分)\s*[:：])"
 )
-# The same, for spellings only the skeleton sees (zero-width characters, look-alike letters).
-_IMITATION_SKELETON = re.compile(r"(?:" + SKELETON_LABEL + r"|note:|注意:|credits:|积分:)")
-# One of ours anywhere in a paragraph (what ``imitates`` asks of a line).
-_SKELETON_LABEL = re.compile(SKELETON_LABEL)
+# The same, for spellings only the skeleton sees (zero-width characters, look-alike letters);
+# our other labels are found anywhere (``_mark_labels``).
+_IMITATION_SKELETON = re.compile(r"note:|注意:|credits:|积分:")
 
 
 def turn_facts(gen: Generation) -> dict[str, Any]:
@@ -95,7 +94,7 @@ def fence(words: str, lang: Lang) -> str:
     # blank lines for no break of sense either, so a label may be spread over any number of lines
     # and paragraphs ("Next (for⏎⏎the⏎⏎assistant):", round 23 A23-2b, round 24 A24-5). A blank
     # line's skeleton is empty: the lines' skeletons side by side are the quote's, read once.
-    _mark_labels(bones, marked)
+    _mark_labels(raw, marked)
     lines = [
         (t("agent.imitation", lang) + " " + line if mark and line.strip() else line)
         for line, mark in zip(raw, marked, strict=True)
@@ -103,21 +102,18 @@ def fence(words: str, lang: Lang) -> str:
     return t("agent.says", lang) + "\n" + "\n".join("> " + x if x.strip() else ">" for x in lines)
 
 
-def _mark_labels(bones: list[str], marked: list[bool]) -> None:
-    # The skeleton drops spaces and works a character at a time, so the lines' skeletons side by
-    # side are the quote's as read. Every line a label's letters stand on is marked, and the
-    # search goes on from the next letter: a label that ends early ("Next (for the AI") can't
-    # hide one that overlaps it ("for the AI⏎assistant").
-    bone = "".join(bones)
-    starts = list(accumulate((len(b) for b in bones[:-1]), initial=0))
-    at = 0
-    while (found := _SKELETON_LABEL.search(bone, at)) is not None:
-        # The last line starting at or before a letter holds it (a line without letters starts
-        # where the next one does).
-        top, bottom = bisect_right(starts, found.start()) - 1, bisect_right(starts, found.end() - 1) - 1
-        for i in range(top, bottom + 1):
+def _mark_labels(raw: list[str], marked: list[bool]) -> None:
+    # The skeleton drops spaces and line breaks, so the quote's lines joined are read as one
+    # (``label_spans``). Every line a label's letters stand on is marked, overlapping labels too:
+    # a label that ends early ("Next (for the AI") can't hide one that overlaps it
+    # ("for the AI⏎assistant").
+    quote = "\n".join(raw)
+    if not may_imitate(quote):
+        return  # no label even at a first look (most quotes): nothing to place
+    starts = list(accumulate((len(x) + 1 for x in raw[:-1]), initial=0))
+    for start, end in label_spans(quote):
+        for i in range(bisect_right(starts, start) - 1, bisect_right(starts, end - 1)):
             marked[i] = True
-        at = found.start() + 1
 
 
 def cost_line(cost: Cost | None, lang: Lang, more: str) -> str:

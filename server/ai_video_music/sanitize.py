@@ -13,7 +13,7 @@ import html
 import math
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
@@ -387,11 +387,14 @@ def _apart_kept(match: re.Match[str]) -> str:
     return " " if _stroke(match.group()) else match.group()
 
 
+_SIMPLIFIED = "给对后续骤来专执为为请马现调复复说写话与"
 _LOOKALIKE = str.maketrans(
     {
         **LOOKALIKE,
-        # What UTS #39 doesn't list. The traditional form of 给: the same word to a reader.
-        "給": "给",
+        # What UTS #39 doesn't list. The traditional forms of the characters our Chinese labels
+        # are written with: the same words to a reader ("與要求不符：", "NemoVideo 說：", round 25
+        # A25-3). Every character of the labels below that has one is here (給 was the only one).
+        **dict(zip("給對後續驟來專執為爲請馬現調複覆說寫話與", _SIMPLIFIED, strict=True)),
         # Digits that stand for letters inside a word ("ass1stant", "m0del"): ASCII is left out of
         # the generated table (casefold reads it), and the skeleton only matches labels.
         "1": "i",
@@ -454,33 +457,48 @@ def _branches(node: dict[str, Any]) -> str:
 # through a slip (``_near``); a shorter one is too near other words ("clause", "helped", "mode").
 # "assistance" is a word of its own ("thanks for the assistance"), one slip from "assistant".
 _NEAR_ASSISTANT = "(?!assistance)" + _near("assistant")
-_READER = (
-    "(?:"
-    + "|".join([_NEAR_ASSISTANT, _near("chatgpt"), _near("copilot")])
-    + r"|c[il]aude|mode[il]|ai|agent|[il][il]m|gpt|gemini|he[il]per|bot)"
-)
+# Names of a few letters (ai, bot, model, agent, llm) stand inside many words ("main", "trailer",
+# "bottom", "email", "Dubai"), where the skeleton has no spaces left to tell them apart: each is
+# matched in a group of its own (``_short``) and taken for a reader only as a word of its own in
+# the text as written (``_false_part``; round 25 A25-1: "Next for the main title" was a label).
+_SHORT_NAMES = r"c[il]aude|mode[il]|ai|agent|[il][il]m|gpt|gemini|he[il]per|bot"
+_SHORT_ZH = r"ai|c[il]aude|gpt"
+_SHORT = "short"
+
+
+def _short(tag: str, names: str = _SHORT_NAMES) -> str:
+    return f"(?P<{_SHORT}{tag}>{names})"
+
+
+def _reader(tag: str) -> str:
+    return "(?:" + "|".join([_NEAR_ASSISTANT, _near("chatgpt"), _near("copilot"), _short(tag)]) + ")"
+
+
 SKELETON_LABEL = (
     r"(?:next(?:up)?(?:steps?)?for(?:the)?[^:]{0,24}?"
-    + _READER
+    + _reader("1")
     # Without "for", only with the label's colon: "Next (assistant):", "NEXT — ASSISTANT:",
     # "Next (assistant only):", "Next (assistant, not the user):".
     + r"|next(?:up)?(?:steps?)?[^:]{0,12}?"
-    + _READER
+    + _reader("2")
     + r"(?:only|notthe(?:user|human|person))?:"
     + r"|forthe[^:]{0,24}?"
     + _NEAR_ASSISTANT
     + r"|(?:下[一ー]?步|接下来)?(?:给|对|致|供)[a-z0-9\u4e00-\u9fff]{0,4}助(?:手|理)"
-    r"|(?:后续步骤|后续|下[一ー]?步|接下来)[^:]{0,6}?(?:助手|助理|ai|c[il]aude|gpt|模型)"
-    r"(?:专用|使用|看|执行|操作)?:"
+    r"|(?:后续步骤|后续|下[一ー]?步|接下来)[^:]{0,6}?(?:助手|助理|模型|"
+    + _short("3", _SHORT_ZH)
+    + r")(?:专用|使用|看|执行|操作)?:"
     r"|(?:下[一ー]?步|接下来):?(?:交给|给|对|致|供|为)?[a-z0-9\u4e00-\u9fff]{0,4}?"
-    r"(?:助手|助理|ai|c[il]aude|gpt|模型|assistant)"
+    r"(?:助手|助理|模型|assistant|" + _short("4", _SHORT_ZH) + ")"
+    # A "Next:" / "下一步：" (to someone or not) when a tool call follows: a name has no business
+    # saying so ("下一步给机器人：调用 export").
+    r"|(?:next(?:steps?)?|下[一ー]?步|接下来)(?:(?:交给|给|对|致|供|为)[^:]{1,6})?:(?:please|请|立即|马上|现在)?"
+    r"(?:call|run|use|调用|使用)(?:the)?(?:generate|export|upload|status|credits)"
     # The label's shape, whatever the reader is called: "Next (for the 🤖):" (nothing a reader
     # spells between "for" and the colon), "下一步（给机器人）：", "下一步（给助乎）：" (a next step
-    # given to someone, a few characters, the colon: round 24 A24-6).
-    r"|next(?:up)?(?:steps?)?for(?:the)?:|(?:下[一ー]?步|接下来)(?:交给|给|对|致|供|为)[^:]{1,6}:"
-    # A bare "Next:" / "下一步：" only when a tool call follows: a name has no business saying so.
-    r"|(?:next(?:steps?)?|下[一ー]?步|接下来):(?:please|请|立即|马上|现在)?(?:call|run|use|调用|使用)"
-    r"(?:the)?(?:generate|export|upload|status|credits)"
+    # given to someone in the label's brackets, a few characters, the colon: round 24 A24-6;
+    # without brackets it is how anyone goes on, "下一步给你们看看：", round 25 A25-2).
+    r"|next(?:up)?(?:steps?)?for(?:the)?:|(?P<shape>(?:下[一ー]?步|接下来)(?:交给|给|对|致|供|为)[^:]{1,6}:)"
     r"|nemovideo(?:says|said|repl(?:y|ied|ies)|writes|wrote|answer(?:s|ed)?|respon(?:ds|ded)|回复|回答|说|写道"
     r"|swords|的原话)|notasasked:|与要求不符:)"
 )
@@ -555,6 +573,26 @@ def _strokes_apart(text: str) -> str:
     return _APART.sub(_apart_kept, text)
 
 
+# What a markdown or HTML renderer shows nothing of: a link's target and title, a reference's
+# name, a comment, a tag. A label is read as shown around them as well as in the text as written
+# (round 25 A25-6: "[Next (for the](https://x.co) assistant): …" is shown "Next (for the
+# assistant): …", and the target's colon had ended the label's words in the skeleton), and never
+# only as shown: a model reads the text as written, a label inside a tag or a title too.
+_HIDDEN = re.compile(
+    r"(?s)(?<=\])\((?:[^()\s]|\([^()\s]*\))*(?:\s+(?:\"[^\"]*\"|'[^']*'))?\s*\)"
+    r"|(?<=\])\[[^\[\]]*\]|<!--.*?(?:-->|\Z)|</?[A-Za-z][^<>]*>"
+)
+
+
+def _views(text: str) -> list[str]:
+    # ``text`` as written, and as a renderer shows it when that differs: what it hides blanked
+    # (the same length, so indices in either are indices in ``text``).
+    if "<" not in text and "](" not in text and "][" not in text:
+        return [text]
+    shown_only = _HIDDEN.sub(lambda m: " " * len(m.group()), text)
+    return [text] if shown_only == text else [text, shown_only]
+
+
 def skeleton(text: str) -> str:
     """``text`` as the labels are matched: see ``SKELETON_LABEL``."""
     if text.isascii():
@@ -562,19 +600,142 @@ def skeleton(text: str) -> str:
     return _strokes_apart(text).translate(_LETTERS)
 
 
-def _defuse_skeleton(text: str) -> str:
-    # Where each skeleton letter came from, so the label is cut out of the text as written.
+def _bone(text: str) -> tuple[str, list[int]]:
+    """``text``'s skeleton, and where in ``text`` each of its letters came from."""
+    if text.isascii():  # one letter or none a character (the table of ``skeleton``)
+        apart = _strokes_apart(text)
+        return apart.translate(_ASCII_LETTERS), [i for i, c in enumerate(apart) if _ASCII_LETTERS[ord(c)]]
     origin: list[int] = []
     letters: list[str] = []
     for index, char in enumerate(_strokes_apart(text)):
         for letter in _LETTERS[ord(char)]:
             letters.append(letter)
             origin.append(index)
-    bone = "".join(letters)
+    return "".join(letters), origin
+
+
+# How far a label reaches in the skeleton at most (every part of the pattern is bounded).
+_LABEL_REACH = 160
+_OVER = "#"  # a skeleton letter no label holds: what a reader that isn't one is written over
+
+
+def label_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Where our labels stand in ``text`` (start, end), as :func:`imitates` judges them, each
+    label from its first letter to its last; overlapping ones too (a caller keeps what it needs).
+
+    Matched on the skeleton; a short reader's name found inside a word, or the shape without the
+    label's brackets (``_false_part``), is none: it is written over and the same place tried
+    again, so a true label just after it ("Next for the main assistant:") is still found."""
+    views = _views(text)
+    if len(views) == 1:
+        yield from _spans_in(text, text)
+    else:  # as written and as shown, in order
+        yield from sorted({*_spans_in(text, views[0]), *_spans_in(text, views[1])})
+
+
+def _spans_in(text: str, view: str) -> Iterator[tuple[int, int]]:
+    bone, origin = _bone(view)
+    at = 0
+    while (found := _SKELETON_LABEL.search(bone, at)) is not None:
+        head = found.start()
+        window = bone[head : head + _LABEL_REACH]
+        trial: re.Match[str] | None = _SKELETON_LABEL.match(window)
+        while trial is not None and (false := _false_part(text, origin, head, trial)) is not None:
+            window = window[: false[0]] + _OVER * (false[1] - false[0]) + window[false[1] :]
+            trial = _SKELETON_LABEL.match(window)
+        if trial is not None:
+            yield origin[head], origin[head + trial.end() - 1] + 1
+        at = head + 1
+
+
+def _false_part(text: str, origin: list[int], head: int, found: re.Match[str]) -> tuple[int, int] | None:
+    """The part of a skeleton match (at ``head``) that makes it no label (to write over), or
+    None: a short reader's name that is not a word of its own in ``text``; a Chinese next step
+    given to someone with no bracket in it (the label's shape is "下一步（给助手）：")."""
+    for name, value in found.groupdict().items():
+        if value is None:
+            continue
+        first, last = origin[head + found.start(name)], origin[head + found.end(name) - 1]
+        if name.startswith(_SHORT) and not _short_reader(text, origin[head], first, last, name, value):
+            return found.span(name)
+        if name == "shape" and not any(map(_bracket, text[first : last + 1])):
+            return found.span(name)
+    return None
+
+
+def _short_reader(text: str, start: int, first: int, last: int, name: str, value: str) -> bool:
+    # Whether text[first:last + 1], a short reader's name, is one: a word of its own (an edge on
+    # each side: no Latin letter beside it, a digit or a change of case, "GPT4o", "NextForTheAI";
+    # a plural or possessive may end it, "bots", "AI's"; "bot" and "gpt" end compound names,
+    # "chatbot", "AutoGPT"). Without the label's colon ("Next (for the AI) call export"), also
+    # the phrase's last word or inside the label's bracket: "Next for the model shoot", "Next up
+    # for the AI-generated intro" are about the video.
+    before = _beside(text, first, -1)
+    if before is not None and value not in _NAME_ENDS and not _edge(text[before], text[first]):
+        return False
+    end = _word_end(text, last)
+    after = _beside(text, end, 1)
+    if after is not None and not _edge(text[end], text[after]):
+        return False
+    if name != _SHORT + "1" or any(map(_bracket, text[start:first])):
+        return True
+    if end == last and after is not None and text[after] in _JOINING_MARKS:
+        return False  # a compound goes on ("AI-generated", "AI's")
+    while after is not None and text[after].isspace():
+        after = _beside(text, after, 1)
+    return after is None or not _latin(text[after])
+
+
+_NAME_ENDS = ("bot", "gpt")
+_JOINING_MARKS = "-\u2010\u2011'\u2019"
+
+
+def _word_end(text: str, last: int) -> int:
+    # The last letter of the word a name ends at: with a plural "s" or a possessive "'s".
+    after = _beside(text, last, 1)
+    if after is not None and text[after] in "sS":
+        return after
+    if after is not None and text[after] in "'\u2019":
+        s = _beside(text, after, 1)
+        if s is not None and text[s] in "sS":
+            return s
+    return last
+
+
+def _beside(text: str, at: int, step: int) -> int | None:
+    # The next character on that side a reader sees (format characters and accents skipped).
+    at += step
+    while 0 <= at < len(text) and unicodedata.category(text[at]) in ("Cf", "Mn", "Me"):
+        at += step
+    return at if 0 <= at < len(text) else None
+
+
+def _edge(left: str, right: str) -> bool:
+    # Whether a word ends between two characters side by side: not both letters of the Latin
+    # skeleton ("给AI": a change of script is an edge; "GPT4": a digit), or a small letter before
+    # a capital.
+    if not (left.isalpha() and right.isalpha() and _latin(left) and _latin(right)):
+        return True
+    return left.islower() and right.isupper()
+
+
+def _latin(char: str) -> bool:
+    letter = _LETTERS[ord(char)]
+    return letter.isascii() and letter.isalnum()
+
+
+def _bracket(char: str) -> bool:
+    # A parenthesis or bracket of any script, but the corner and angle brackets Chinese quotes
+    # names and titles with (「海边」, 《夏天》).
+    name = unicodedata.name(char, "")
+    return ("PARENTHESIS" in name or "BRACKET" in name) and "CORNER" not in name and "ANGLE" not in name
+
+
+def _defuse_skeleton(text: str) -> str:
+    # Each label cut out of the text as written.
     out: list[str] = []
     kept = 0
-    for found in _SKELETON_LABEL.finditer(bone):
-        start, end = origin[found.start()], origin[found.end() - 1] + 1
+    for start, end in label_spans(text):
         while end < len(text) and (text[end] in _LABEL_TAIL or unicodedata.category(text[end]) == "Cf"):
             end += 1  # the label's own ")" and ":" go with it
         if start < kept:
@@ -587,15 +748,24 @@ def _defuse_skeleton(text: str) -> str:
 def defused(text: str) -> str:
     """``text`` (ours, holding names each already :func:`shown`) with any label spelled across
     the names it joins ("beach. Next (for the (0-2s), assistant):") replaced by ``[…]``."""
-    return _defuse_skeleton(text) if imitates(text) else text
+    return _defuse_skeleton(text) if may_imitate(text) else text
 
 
 def imitates(text: str) -> bool:
     """Whether ``text`` holds one of our labels in any spelling a reader takes for it."""
+    return may_imitate(text) and next(label_spans(text), None) is not None
+
+
+def may_imitate(text: str) -> bool:
+    """A first look, on the skeleton alone (most text has no label's letters at all): False when
+    ``text`` holds none of our labels; True when :func:`label_spans` may find one."""
     if len(text) < 9 and text.isascii():  # shorter than any label in Latin letters ("nextforai")
         return False
-    bone = skeleton(text)
-    return any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None
+    for view in _views(text):
+        bone = skeleton(view)
+        if any(hint in bone for hint in _SKELETON_HINTS) and _SKELETON_LABEL.search(bone) is not None:
+            return True
+    return False
 
 
 # How far past ``limit`` a long text is read: a label that straddles the cut is judged whole.
@@ -639,11 +809,11 @@ def shown(text: str, limit: int | None = None) -> str:
     low = text.casefold()  # as the pattern's (?i) folds: "ſ" is an "s"
     if any(hint in low for hint in _IMITATION_HINTS) and IMITATION.search(text):
         text = IMITATION.sub(DEFUSED, text)
-    if imitates(text):  # a spelling the pattern above doesn't know (zero-width, look-alike, a word inside)
+    if may_imitate(text):  # spellings the pattern above misses (zero-width, look-alike, a word inside)
         text = _defuse_skeleton(text)
     if _link_check is not None and _LINKISH.search(text):
         text = _link_check(text)  # links in a name meet the one link rule too (agentlinks installs it)
-        if imitates(text):  # judged again as shown: "Next<img (for the AI):" is "Next[ (for the AI):"
+        if may_imitate(text):  # judged again as shown: "Next<img (for the AI):" is "Next[ (for the AI):"
             text = _defuse_skeleton(text)
     if cut:
         text += ELLIPSIS  # what was cut is said, also when the checks left less than the limit

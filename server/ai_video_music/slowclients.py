@@ -49,10 +49,21 @@ def headers_within(seconds: float) -> type[H11Protocol]:
     after it opened or after its last response (a client that sends its headers a byte at a
     time, or never ends them: slowloris). uvicorn's keep-alive timeout stops at the first byte."""
 
+    # This server's connections by when they last fell idle (opened, or answered), oldest first;
+    # and those closed here whose end uvicorn has not yet counted.
+    by_idle: dict[H11Protocol, None] = {}
+    closing: set[H11Protocol] = set()
+
     class HeadersInTime(H11Protocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._arm()
+            self._make_room()
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            by_idle.pop(self, None)
+            closing.discard(self)
+            super().connection_lost(exc)
 
         def on_response_complete(self) -> None:
             super().on_response_complete()
@@ -60,11 +71,35 @@ def headers_within(seconds: float) -> type[H11Protocol]:
 
         def _arm(self) -> None:
             since = self.cycle  # the request answered last (None: none yet)
+            by_idle.pop(self, None)
+            by_idle[self] = None
             self.loop.call_later(seconds, self._late, since)
+
+        def _close(self) -> None:
+            closing.add(self)
+            self.transport.close()
+
+        def _make_room(self) -> None:
+            # At the cap, uvicorn answers every new request 503, and connections that send
+            # nothing count as much as running requests: anyone able to connect kept the user
+            # out by holding as many (attack25 A25-4). Those with no request running give way,
+            # the one idle longest first, so that this one's request counts as the cap allows.
+            cap = self.limit_concurrency
+            if cap is None or len(self.connections) < cap:
+                return
+            over = len(self.connections) - len(closing) - (cap - 1)
+            for conn in by_idle:  # closing here changes neither table until uvicorn counts the end
+                if over <= 0:
+                    return
+                idle = conn.cycle is None or conn.cycle.response_complete
+                if conn is not self and idle and not conn.transport.is_closing():
+                    assert isinstance(conn, HeadersInTime)
+                    conn._close()
+                    over -= 1
 
         def _late(self, since: RequestResponseCycle | None) -> None:
             answered = since is None or since.response_complete  # (a pipelined one may be running)
             if self.cycle is since and answered and not self.transport.is_closing():
-                self.transport.close()  # no new request began in time
+                self._close()  # no new request began in time
 
     return HeadersInTime

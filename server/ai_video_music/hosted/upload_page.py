@@ -106,6 +106,11 @@ class FairSlots:
     async def acquire(self, previous: float) -> None:
         """Wait for a slot; ``previous``: when this post's account last posted here (0: not
         lately). Cancelled when the slot was just handed over, it passes the slot on."""
+        if self.free > 0 and not self._waiting:
+            # Freed since the post found none (attack25 A25-5): its wait starts a turn of the
+            # loop after, and a slot given back in between had nobody to go to.
+            self.free -= 1
+            return
         self._arrivals += 1
         waiter = _Waiter((previous, self._arrivals))
         bisect.insort(self._waiting, waiter, key=lambda w: w.rank)
