@@ -15,7 +15,7 @@ from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
-from .conftest import ask, requests_to
+from .conftest import ask, photo_files, requests_to
 
 
 @pytest.mark.parametrize(
@@ -75,3 +75,30 @@ async def test_cancel_that_keep_it_while_an_edit_runs_sends_nothing_more(
         status = await ask(client, "status")
         assert not status["working"], status
         assert len(requests_to(sim, "run_sse")) == turns, "no second paid request was sent"
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_new_video_named_after_a_photo_of_another_project_is_not_made_from_nothing(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """F2 (call #55): "new video: 6 sec sunrise clip ..." with new_project=true, the user's
+    sunrise.jpg being in the retreat video's project, went to the empty new project: an "AI
+    scene" made from nothing, 100 credits. Held like "...using my forest photo" (#17): upload first."""
+    token, _ = sim.state.register_user(credits=1000)
+    (sunrise,) = photo_files(tmp_path, "sunrise.jpg")
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [sunrise], "new_project": True})
+        made = await ask(client, "generate", {"prompt": 'make a 20 sec video, title "Spring Retreat"'})
+        assert made["status"] == "done", made
+        turns = len(requests_to(sim, "run_sse"))
+        left = (await ask(client, "credits"))["available"]
+        prompt = 'new video: 6 sec sunrise clip for my story with the words "see you there" at the end'
+        out = await ask(client, "generate", {"prompt": prompt, "new_project": True})
+        assert out["status"] == "needs_confirmation", out
+        assert "sunrise.jpg" in out["reply"] and "Spring Retreat" in out["reply"], out["reply"]
+        assert len(requests_to(sim, "run_sse")) == turns, "nothing was sent"
+        assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
+        # A caption or a common word names no photo: those go as they are.
+        fresh = await ask(client, "generate", {"prompt": 'new video: 6 sec clip, title "sunrise"', "new_project": True})
+        assert fresh["status"] == "done", fresh
