@@ -16,6 +16,7 @@ from ai_video_music.simulator import Simulator
 from ai_video_music.tools import create_server
 
 from .conftest import ask, photo_files, requests_to
+from .timelines import checked, timeline
 
 
 @pytest.mark.parametrize(
@@ -49,7 +50,9 @@ def test_a_new_change_beside_a_cancel_is_still_the_request(prompt: str, action: 
 
 @pytest.mark.anyio
 @pytest.mark.priced
-@pytest.mark.parametrize("prompt", ["actually cancel that, keep it 15", "no wait cancel that, leave it square"])
+@pytest.mark.parametrize(
+    "prompt", ["actually cancel that, keep it 15", "no wait cancel that, leave it square"]
+)
 async def test_cancel_that_keep_it_while_an_edit_runs_sends_nothing_more(
     settings: Settings, sim: Simulator, image: Path, prompt: str
 ) -> None:
@@ -100,5 +103,42 @@ async def test_a_new_video_named_after_a_photo_of_another_project_is_not_made_fr
         assert len(requests_to(sim, "run_sse")) == turns, "nothing was sent"
         assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
         # A caption or a common word names no photo: those go as they are.
-        fresh = await ask(client, "generate", {"prompt": 'new video: 6 sec clip, title "sunrise"', "new_project": True})
+        fresh = await ask(
+            client, "generate", {"prompt": 'new video: 6 sec clip, title "sunrise"', "new_project": True}
+        )
         assert fresh["status"] == "done", fresh
+
+
+FOREST = ("forest",)
+
+
+def test_the_music_dropped_beside_a_question_about_it_is_said_unasked() -> None:
+    """F3 (call #21): the agent removed the music with the title; the music was named only in a
+    question ("is this music ok to use in my paid online course??"), so nothing said it went."""
+    before = timeline(10, FOREST, ("Lo-fi Chill (free music)", 35), (("My Video", 0, 3),))
+    after = timeline(10, FOREST)
+    prompt = "get rid of the my video title pls. also is this music ok to use in my paid online course??"
+    unmet = checked(before, after, prompt).get("not_as_asked", [])
+    assert {"kind": "music_unasked", "change": "removed", "names": ["Lo-fi Chill (free music)"]} in unmet, (
+        unmet
+    )
+    # Asked of the music itself, it is no unasked change.
+    asked_for = checked(before, after, "remove the title and the music. is that ok?").get("not_as_asked", [])
+    assert not any(item["kind"] == "music_unasked" for item in asked_for), asked_for
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        # F8 (call #20): priced as a question of its own; the title removal was never mentioned
+        (
+            "get rid of the my video title pls. also is this music ok to use in my paid online course??",
+            Action.AGENT,
+        ),
+        ("take out the logo", Action.AGENT),
+        ("how do i get rid of the watermark?", Action.ASK),  # a question about the tool
+        ("take out", Action.ASK),
+    ],
+)
+def test_a_removal_said_as_a_phrasal_verb_is_an_edit(prompt: str, action: Action) -> None:
+    assert route(prompt).action is action

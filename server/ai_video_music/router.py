@@ -443,6 +443,8 @@ _EDIT_VERB = _rx(
             "combine", "overlay", "animate", "flash", "describe", "keep",
         ),
         "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
+        # removals said as phrasal verbs (play28en F8: "get rid of the title" was priced as a question)
+        "get(?:s|ting)? rid of", "take(?:s)? (?:out|off)(?= [a-z])", "taking (?:out|off)(?= [a-z])",
     )
     + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
     "|做一个|做个|制作|生成|保留"
