@@ -14,8 +14,8 @@ import anyio
 import anyio.abc
 
 from .asked import _QUOTED, asks_for_a_video, files_named, speaks_of_own_media
-from .asked.files import _stem_said
 from .asked import read as read_asked
+from .asked.files import _stem_said
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
