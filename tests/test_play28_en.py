@@ -5,14 +5,21 @@ own photo was made from nothing; an export said a file lacked what a later reque
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
 from mcp import Client
 
 from ai_video_music.config import Settings
+from ai_video_music.messages import Lang
+from ai_video_music.models import SessionState
+from ai_video_music.records import TurnState
+from ai_video_music.replies import earlier_unchanged
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
+from ai_video_music.store import Generation
+from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
 
 from .conftest import ask, photo_files, requests_to
@@ -142,3 +149,34 @@ def test_the_music_dropped_beside_a_question_about_it_is_said_unasked() -> None:
 )
 def test_a_removal_said_as_a_phrasal_verb_is_an_edit(prompt: str, action: Action) -> None:
     assert route(prompt).action is action
+
+
+def _gen(prompt: str, at: float, before: SessionState, after: SessionState) -> Generation:
+    """The record of ``prompt`` sent at ``at``, with the facts ``compare`` gives of it."""
+    facts = checked(before, after, prompt)
+    changed = facts["timeline"]["before"] != facts["timeline"]["after"]
+    return Generation(
+        f"gen_{at}", "prj", prompt, prompt.casefold(), TurnState.DONE, "", None, True, None, None, None,
+        changed, 100.0, 50.0, at, at, route="agent", facts=json.dumps(facts),
+    )  # fmt: skip
+
+
+LOFI = ("Lo-fi Chill (free music)", 35)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_title_asked_after_no_title_is_nothing_the_file_lacks(lang: Lang) -> None:
+    """F4 (call #43): "... no title" got "My Video" anyway; the user then asked for the title
+    "Breathe" (twice). The export still said the file lacked "no text on screen"."""
+    first = "new video: short forest meditation clip, 10 seconds, 16:9, soft ambient music, no title"
+    made = _gen(first, 1.0, SessionState(), timeline(10, FOREST, LOFI, (("My Video", 0, 3),)))
+    assert "text" in [i["kind"] for i in json.loads(made.facts or "{}")["not_as_asked"]]
+    named = _gen('add a title "Breathe" at the start', 2.0, timeline(10, FOREST, LOFI, (("My Video", 0, 3),)),
+                 timeline(10, FOREST, LOFI, (("Breathe", 0, 3),)))  # fmt: skip
+    now = read_timeline(timeline(10, FOREST, LOFI, (("Breathe", 0, 3),)).draft)
+    assert earlier_unchanged([made], lang, now, [made, named]) == []
+    # An unrelated later request leaves it said: the user never asked for text since.
+    louder = _gen("music to 50%", 2.0, timeline(10, FOREST, LOFI, (("My Video", 0, 3),)),
+                  timeline(10, FOREST, ("Lo-fi Chill (free music)", 50), (("My Video", 0, 3),)))  # fmt: skip
+    still = read_timeline(timeline(10, FOREST, ("Lo-fi Chill (free music)", 50), (("My Video", 0, 3),)).draft)
+    assert len(earlier_unchanged([made], lang, still, [made, louder])) == 1
