@@ -180,3 +180,44 @@ def test_a_title_asked_after_no_title_is_nothing_the_file_lacks(lang: Lang) -> N
                   timeline(10, FOREST, ("Lo-fi Chill (free music)", 50), (("My Video", 0, 3),)))  # fmt: skip
     still = read_timeline(timeline(10, FOREST, ("Lo-fi Chill (free music)", 50), (("My Video", 0, 3),)).draft)
     assert len(earlier_unchanged([made], lang, still, [made, louder])) == 1
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("wait nooo stop, i want to check something first", Action.CANCEL),  # F7, call #15
+        ("nooo stop", Action.CANCEL),
+        ("noooo wait cancel the export", Action.CANCEL),
+        ("no cancel", Action.ASK),  # a plain "no" keeps its meaning
+        ("no stop motion please", Action.AGENT),
+    ],
+)
+def test_a_drawn_out_no_before_a_stop_is_a_cry(prompt: str, action: Action) -> None:
+    assert route(prompt).action is action
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_wait_nooo_stop_during_an_export_stops_the_render_and_spends_nothing(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """F7 (call #15): said while the export rendered, it was priced as a 50-credit question for
+    NemoVideo, and the render went on (the answer never spoke of it)."""
+    token, _ = sim.state.register_user(credits=1000)
+    conf = dataclasses.replace(settings, token=token, tool_budget=1.0)
+    async with Client(create_server(conf)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "make a 6 second video"})
+        assert made["status"] == "done", made
+        turns = len(requests_to(sim, "run_sse"))
+        with sim.hold("render"):
+            rendering = await ask(client, "export")
+            assert rendering["status"] == "rendering", rendering
+            stopped = await ask(
+                client, "generate", {"prompt": "wait nooo stop, i want to check something first"}
+            )
+        assert stopped["action"] == "cancel" and stopped["status"] == "done", stopped
+        assert any(
+            r["path"].endswith(rendering["render_id"] + "/cancel") for r in requests_to(sim, "render_cancel")
+        ), "the render was stopped at the service"
+        assert len(requests_to(sim, "run_sse")) == turns, "nothing was sent to the paid agent"

@@ -186,8 +186,11 @@ _LEADING_INTERJECTION = _rx(
     r"^(?:(?:a+h+|o+h+|ooh+|h+m+|u+m+|u+h+|erm?|eh|well(?! (?:done|made|lit|timed|played|edited))"
     r"|ok|okay|alright|so|actually|oops|whoops|ugh+|argh+|meh|welp|right(?=\s*$)"
     # "no"/"wait" are holds or edits elsewhere ("no music", "wait before exporting")
+    # A drawn-out "nooo", or "no wait", before a stop is a cry, never a negation of it ("wait nooo
+    # stop", "no wait cancel that"; play28en F7, F1), where "no cancel" keeps its meaning.
     r"|(?:no|nah|nope)(?= (?:never ?mind|forget (?:it|that|about it)|scrap|wait (?:cancel|stop)))"
-    r"|wait(?= (?:never ?mind|forget (?:it|that|about it)|scrap|cancel|stop)))(?:\s+|$))+"
+    r"|noo+(?= (?:wait )?(?:cancel|stop))"
+    r"|wait(?= (?:noo+ )?(?:never ?mind|forget (?:it|that|about it)|scrap|cancel|stop)))(?:\s+|$))+"
     "|^(?:啊+|哎呀|哎哟|哎+|唉+|嗯+|呃+|哦+|噢+|喔+|诶+|欸+|好吧)+"
 )
 
