@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music import asked
 from ai_video_music.config import Settings
 from ai_video_music.messages import Lang
 from ai_video_music.models import SessionState
@@ -221,3 +222,31 @@ async def test_wait_nooo_stop_during_an_export_stops_the_render_and_spends_nothi
             r["path"].endswith(rendering["render_id"] + "/cancel") for r in requests_to(sim, "render_cancel")
         ), "the render was stopped at the service"
         assert len(requests_to(sim, "run_sse")) == turns, "nothing was sent to the paid agent"
+
+
+RETREAT = ("beach", "sunrise")
+PIANO = ("Calm Piano (free music)", 35)
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        # F6: calls #3/#7 and #45; the video still opened with the beach photo
+        'omg love it. can u make the sunrise go first tho and the title say "Salt & Sun Spring" instead',
+        "last thing on the spring one, can u swap the 2 pics so the sunrise one comes first",
+        "make the sunrise photo come first",
+    ],
+)
+def test_a_clip_made_to_go_first_is_checked_against_the_first_clip(prompt: str) -> None:
+    before = timeline(20, RETREAT, PIANO, (("Spring Retreat", 0, 3),), size=(1080, 1920))
+    facts = checked(before, before, prompt)
+    orders = [i for i in facts.get("not_as_asked", []) if i.get("kind") == "order"]
+    assert orders and orders[0]["name"] == "sunrise", facts
+    assert not any("sunrise go" in q or "comes first" in q for q in facts.get("not_checked", [])), facts
+
+
+@pytest.mark.parametrize(
+    "prompt", ["the beach photo comes first", "make the title go first", "make it go last"]
+)
+def test_a_description_or_a_text_is_no_clip_order(prompt: str) -> None:
+    assert asked.read(prompt).order == ()
