@@ -250,3 +250,26 @@ def test_a_clip_made_to_go_first_is_checked_against_the_first_clip(prompt: str) 
 )
 def test_a_description_or_a_text_is_no_clip_order(prompt: str) -> None:
     assert asked.read(prompt).order == ()
+
+
+def test_a_frame_asked_instead_is_checked() -> None:
+    """F9 (call #51): "make it vertical 9:16 instead" was "not checked" while the video stayed square."""
+    square = timeline(10, ("city-lights",), ("Upbeat Pop (free music)", 35), size=(1080, 1080))
+    facts = checked(square, square, "downtown teaser: make it vertical 9:16 instead")
+    assert [i["kind"] for i in facts.get("not_as_asked", [])] == ["shape"], facts
+    assert "not_checked" not in facts, facts
+
+
+def test_a_volume_bumped_after_the_music_was_named_is_checked() -> None:
+    """F9 (call #29): "... keep the piano, just bump it up to 25%": the music at 25% listed "not checked"."""
+    prompt = (
+        "on the spring one change the music to something more upbeat... "
+        "nah actually keep the piano, just bump it up to 25%"
+    )
+    facts = checked(
+        timeline(20, RETREAT, ("Calm Piano (free music)", 20)),
+        timeline(20, RETREAT, ("Calm Piano (free music)", 25)),
+        prompt,
+    )
+    assert {"kind": "volume_at", "asked": 25.0, "found": 25.0} in facts.get("as_asked", []), facts
+    assert "just bump it up to 25%" not in facts.get("not_checked", []), facts
