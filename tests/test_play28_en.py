@@ -273,3 +273,14 @@ def test_a_volume_bumped_after_the_music_was_named_is_checked() -> None:
     )
     assert {"kind": "volume_at", "asked": 25.0, "found": 25.0} in facts.get("as_asked", []), facts
     assert "just bump it up to 25%" not in facts.get("not_checked", []), facts
+
+
+def test_a_style_said_with_pls_is_checked_against_the_track() -> None:
+    """F11 (call #2): "calm music pls" was "not checked" with the track "Calm Piano" ("pls": a style)."""
+    prompt = (
+        "hey! make a promo vid for our spring beach retreat from the beach and sunrise pics, like 20 sec, "
+        'vertical for insta stories, calm music pls. call it "Spring"'
+    )
+    after = timeline(20, RETREAT, PIANO, (("Spring", 0, 3),), size=(1080, 1920))
+    facts = checked(SessionState(), after, prompt, (["beach.jpg", "sunrise.jpg"], 2))
+    assert "not_checked" not in facts, facts

@@ -153,6 +153,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "back", "one", "again", "go", "bring", "that",
         # "put the lofi music back on it": the way back, no style (play26en F19)
         "on", "before", "previous", "earlier",
+        # "calm music pls": chat spellings of please, no style (play28en F11)
+        "pls", "plz", "plse", "thx", "thanks", "tho",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
