@@ -284,3 +284,12 @@ def test_a_style_said_with_pls_is_checked_against_the_track() -> None:
     after = timeline(20, RETREAT, PIANO, (("Spring", 0, 3),), size=(1080, 1920))
     facts = checked(SessionState(), after, prompt, (["beach.jpg", "sunrise.jpg"], 2))
     assert "not_checked" not in facts, facts
+
+
+def test_a_remark_after_a_cry_is_no_ask() -> None:
+    """F10 (call #39): "omg its 5 sec now" (what the bad edit left) was listed as an ask "not checked"."""
+    now = timeline(5, FOREST, ("Lo-fi Chill (free music)", 15), (("inhale... exhale", 0, 3),))
+    prompt = "omg its 5 sec now and my Breathe title is gone 😭 can u undo that, put it back how it was"
+    facts = checked(now, now, prompt)
+    assert "omg its 5 sec now" not in facts.get("not_checked", []), facts
+    assert not asked.remark("omg make it 5 sec")  # an ask after a cry stays one
