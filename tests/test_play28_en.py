@@ -15,6 +15,7 @@ from ai_video_music import asked
 from ai_video_music.config import Settings
 from ai_video_music.messages import Lang
 from ai_video_music.models import SessionState
+from ai_video_music.naming import name_from
 from ai_video_music.records import TurnState
 from ai_video_music.replies import earlier_unchanged
 from ai_video_music.router import Action, route
@@ -293,3 +294,17 @@ def test_a_remark_after_a_cry_is_no_ask() -> None:
     facts = checked(now, now, prompt)
     assert "omg its 5 sec now" not in facts.get("not_checked", []), facts
     assert not asked.remark("omg make it 5 sec")  # an ask after a cry stays one
+
+
+@pytest.mark.parametrize(
+    ("prompt", "name"),
+    [
+        # F13 (call #19): the forest clip was named “Newsletter”, where it is sent
+        ("new video: short forest meditation clip for my newsletter using my forest photo, 10 seconds", ""),
+        ("a video for my blog", ""),
+        ("a video about my blog launch", "Blog launch"),
+        ("a promo for my bakery", "Bakery"),
+    ],
+)
+def test_where_a_video_is_sent_is_not_its_name(prompt: str, name: str) -> None:
+    assert name_from(prompt) == name
