@@ -308,3 +308,12 @@ def test_a_remark_after_a_cry_is_no_ask() -> None:
 )
 def test_where_a_video_is_sent_is_not_its_name(prompt: str, name: str) -> None:
     assert name_from(prompt) == name
+
+
+def test_a_title_named_by_its_words_asked_gone_is_checked() -> None:
+    """F9 (call #21): "get rid of the my video title pls" was "not checked" though "My Video" was gone."""
+    before = timeline(10, FOREST, LOFI, (("My Video", 0, 3),))
+    facts = checked(before, timeline(10, FOREST, LOFI), "get rid of the my video title pls")
+    assert {"kind": "text_removed", "name": "My Video"} in facts.get("as_asked", []), facts
+    assert "not_checked" not in facts, facts
+    assert not asked.read("remove the ending title").drop_title  # a title named by its place
