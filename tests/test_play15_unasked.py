@@ -17,6 +17,7 @@ from ai_video_music.config import Settings
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
 from ai_video_music.tools import create_server
+from ai_video_music.turns import _without_questions
 
 from .conftest import ask, requests_to
 
@@ -313,7 +314,7 @@ def test_music_replaced_beside_a_question_about_its_rights_is_said_unasked(promp
     """A question about the right to use the music names it and asks nothing of it: the agent
     swapping the music on such a request is a change nobody asked for (play27zh, left unsaid)."""
     after = tl(music="Calm Piano (free music)")
-    assert [i["kind"] for i in unasked(prompt, tl(), after)] == ["music_unasked"]
+    assert [i["kind"] for i in unasked(_without_questions(prompt), tl(), after)] == ["music_unasked"]
 
 
 @pytest.mark.parametrize(
@@ -322,4 +323,4 @@ def test_music_replaced_beside_a_question_about_its_rights_is_said_unasked(promp
 )
 def test_music_asked_for_in_a_question_is_never_said_unasked(prompt: str) -> None:
     after = tl(music="Calm Piano (free music)")
-    assert unasked(prompt, tl(), after) == []
+    assert unasked(_without_questions(prompt), tl(), after) == []

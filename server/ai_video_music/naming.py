@@ -356,12 +356,14 @@ def name_from(text: str) -> str:
     # Quoted text is what the video shows (a caption, 字幕「下次见」), never the subject: masked.
     plain = re.sub(_QUOTE, " ", text)
     name = _english_subject(plain) or _chinese_subject(plain)
-    # A platform is where the video goes, never its name ("for insta stories" names nothing).
+    # A platform is where the video goes, never its name ("for insta stories" names nothing; nor
+    # does "a forest clip for my newsletter", play28en F13).
     return "" if _PLATFORM_ONLY.match(name) else name
 
 
 _PLATFORM_ONLY = re.compile(
-    r"(?i)^(?:\s|[-&/,]|insta(?:gram)?|ig|ins|tik\s*tok|tiktok|youtube(?:\s+shorts)?|yt|shorts|reels?|stories|story"
+    r"(?i)^(?:\s|[-&/,]|newsletters?|blog|website|site|channel|e-?mails?|podcast"
+    r"|insta(?:gram)?|ig|ins|tik\s*tok|tiktok|youtube(?:\s+shorts)?|yt|shorts|reels?|stories|story"
     r"|facebook|fb|snapchat|pinterest|twitter|x|linkedin|whatsapp|wechat|douyin|bilibili|xiaohongshu|threads"
     r"|抖音|小红书|快手|视频号|朋友圈|微博|[Bb]站|哔哩哔哩|微信)+$"
 )

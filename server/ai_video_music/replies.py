@@ -1157,7 +1157,12 @@ def taken_up(gen: Generation, later: list[Generation]) -> tuple[set[str], set[st
         dropped |= asks
         if asks & set(_TOPIC_FIELDS["music"]):
             dropped |= set(_TOPIC_FIELDS["music"])
-        again |= {q.casefold() for q in asked.wanted_quotes(g.prompt, st)}
+        wanted = asked.wanted_quotes(g.prompt, st)
+        if wanted or st.title:
+            # a text asked on screen since ("add a title 'Breathe'") settles an earlier "no title"
+            # (play28en F4: the export said the file still lacked it)
+            dropped.add("no_text")
+        again |= {q.casefold() for q in wanted}
         again |= {q.casefold() for q in (*st.removed, *st.replaced)}
     return dropped, again
 

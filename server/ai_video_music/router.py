@@ -192,8 +192,11 @@ _LEADING_INTERJECTION = _rx(
     r"^(?:(?:a+h+|o+h+|ooh+|h+m+|u+m+|u+h+|erm?|eh|well(?! (?:done|made|lit|timed|played|edited))"
     r"|ok|okay|alright|so|actually|oops|whoops|ugh+|argh+|meh|welp|right(?=\s*$)"
     # "no"/"wait" are holds or edits elsewhere ("no music", "wait before exporting")
-    r"|(?:no|nah|nope)(?= (?:never ?mind|forget (?:it|that|about it)|scrap))"
-    r"|wait(?= (?:never ?mind|forget (?:it|that|about it)|scrap|cancel|stop)))(?:\s+|$))+"
+    # A drawn-out "nooo", or "no wait", before a stop is a cry, never a negation of it ("wait nooo
+    # stop", "no wait cancel that"; play28en F7, F1), where "no cancel" keeps its meaning.
+    r"|(?:no|nah|nope)(?= (?:never ?mind|forget (?:it|that|about it)|scrap|wait (?:cancel|stop)))"
+    r"|noo+(?= (?:wait )?(?:cancel|stop))"
+    r"|wait(?= (?:noo+ )?(?:never ?mind|forget (?:it|that|about it)|scrap|cancel|stop)))(?:\s+|$))+"
     "|^(?:啊+|哎呀|哎哟|哎+|唉+|嗯+|呃+|哦+|噢+|喔+|诶+|欸+|好吧)+"
 )
 
@@ -454,6 +457,8 @@ _EDIT_VERB = _rx(
             "combine", "overlay", "animate", "flash", "describe", "keep",
         ),
         "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
+        # removals said as phrasal verbs (play28en F8: "get rid of the title" was priced as a question)
+        "get(?:s|ting)? rid of", "take(?:s)? (?:out|off)(?= [a-z])", "taking (?:out|off)(?= [a-z])",
     )
     + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
     "|做一个|做个|制作|生成|保留"
@@ -887,6 +892,15 @@ def read_clause(text: str, strict: bool = False) -> Reading:
     return Reading(Kind.COMMAND, command.action, match.group(0)) if plain else Reading(Kind.OTHER)
 
 
+# Beside a cancel, a clause that keeps or leaves the video as it was ("keep it 15", "leave it
+# square", "keep the old title", "保持15秒") says what the cancel should keep: it names no new change
+# (play28en F1: "actually cancel that, keep it 15" was sent as a second paid edit).
+_KEEP_AS_WAS = _rx(
+    r"^(?:(?:just|please|pls|plz|and|but)\s+)*(?:keep|leave|stay|stick with)(?![a-z])"
+    r"|^(?:就|还是|请)?(?:保持|保留|维持|不变)"
+)
+
+
 def _statement(parts: list[Clause], strict: bool = False) -> Reading:
     """Clauses said plainly. An instruction to edit wins (the agent does it first); a cancel
     beats a mere description of what is wrong; then a command; then consent to what the agent
@@ -894,10 +908,13 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
     without confirmation."""
     readings = [read_clause(p.text, strict) for p in parts]
     commands = [r for r in readings if r.kind is Kind.COMMAND]
-    if any(r.kind is Kind.EDIT for r in readings):
-        return Reading(Kind.EDIT, Action.AGENT)
     # "It's rendering in the wrong style, cancel": the description is why they cancel.
     cancel = next((r for r in commands if r.action is Action.CANCEL), None)
+    edits = [p.text for p, r in zip(parts, readings, strict=True) if r.kind is Kind.EDIT]
+    if cancel is not None and edits and all(_KEEP_AS_WAS.match(e) for e in edits):
+        return cancel  # "cancel that, keep it 15": what the cancel should keep, no new edit (play28en F1)
+    if edits:
+        return Reading(Kind.EDIT, Action.AGENT)
     if cancel is not None:
         return cancel
     # "don't change the video, just tell me the song name": beside "change nothing", words about a
@@ -1324,7 +1341,8 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
     return tuple(
         p.text
         for p in parts
-        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER) and _quoted_back(p.text)
+        if (read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER) and _quoted_back(p.text))
+        or (read_clause(p.text).kind is Kind.EDIT and _KEEP_AS_WAS.match(p.text))
     )
 
 

@@ -13,9 +13,10 @@ from pathlib import Path
 import anyio
 import anyio.abc
 
+from .asked import _QUOTED, asks_for_a_video, files_named, speaks_of_own_media, withdrawn
 from .asked import _zh_gaps as zh_gaps
-from .asked import asks_for_a_video, files_named, speaks_of_own_media, withdrawn
 from .asked import read as read_asked
+from .asked.files import _stem_said
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
@@ -254,14 +255,14 @@ class VideoService:
     def _holding(self, prompt: str) -> tuple[Project, str] | None:
         """The one project holding a file the words name ("redo it with the city lights photo":
         city-lights.jpg), and that file's name; None when none or several do."""
-        words = " " + re.sub(r"[\W_]+", " ", prompt.casefold()) + " "
+        words = _QUOTED.sub(" ", prompt)  # a caption ("see you there") names no file
         projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
         found: dict[str, tuple[Project, str]] = {}
         for project in projects:
             media, _count = self.shared.store.media_page(project.id, 50)
             for item in media:
-                stem = re.sub(r"[\W_]+", " ", item.name.rsplit(".", 1)[0].casefold()).strip()
-                if len(stem) >= 3 and f" {stem} " in words:
+                # said as a name of its own, never a common word ("photo.jpg", "end.png")
+                if _stem_said(item.name.rsplit(".", 1)[0].casefold(), words):
                     found.setdefault(project.id, (project, item.name))
         return next(iter(found.values())) if len(found) == 1 else None
 
@@ -376,15 +377,18 @@ class VideoService:
             or decision.action is Action.NEW_PROJECT
             or (decision.new_project and self._used(s.projects.current))
         ):
-            if to_agent and not ask and not accept_cost and speaks_of_own_media(prompt):
+            holding = self._holding(prompt) if to_agent and not ask and not accept_cost else None
+            if to_agent and not ask and not accept_cost and (speaks_of_own_media(prompt) or holding):
                 # Before any cost check (play19en F7): the photos it speaks of decide its price.
+                # A photo named by its file's name ("a sunrise clip": sunrise.jpg, in another
+                # project) is one too (play28en F2: made from nothing in the new one, 100 credits).
                 before = s.projects.current
                 used = self._used(before)
                 uploads_there = before is not None and not used and self._media(before)
                 self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
                 return await self.consent.no_media(
                     lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
-                    elsewhere=before if uploads_there else None, named=self._holding(prompt),
+                    elsewhere=before if uploads_there else None, named=holding,
                     new=True, occupied=before if used else None,
                 )  # fmt: skip
             if to_agent and (

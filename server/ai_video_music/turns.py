@@ -38,7 +38,16 @@ from .naming import quoted
 from .outputs import GenerateOutput
 from .projects import CLIENT
 from .records import OPEN_RENDER, RenderState, TurnState
-from .replies import as_asked, changes, not_as_asked, not_checked, said, turn_reply, turn_steps
+from .replies import (
+    as_asked,
+    changes,
+    not_as_asked,
+    not_checked,
+    said,
+    side_questions,
+    turn_reply,
+    turn_steps,
+)
 from .router import Action, route
 from .sanitize import cap
 from .shared import TURN_STALE_S, Shared
@@ -174,9 +183,11 @@ def compare(
             if changed:
                 # What changed that the words asked nothing of (the music replaced when a caption
                 # was asked for, clips dropped, the frame or the length changed): said as a fact.
+                # A question beside the edit ("also is this music ok for ads?") asks nothing of
+                # the music: the music dropped then is still unasked (play28en F3).
                 unmet += [
                     item
-                    for item in asked.unasked(prompt, before_tl, after_tl)
+                    for item in asked.unasked(_without_questions(prompt), before_tl, after_tl)
                     if not (length_of_it is not None and item.get("kind") == "length_unasked")
                 ]
             absent = asked.no_such_file(prompt, *uploaded, after_tl) if uploaded is not None else None
@@ -986,3 +997,12 @@ def _without_gone(items: list[dict[str, Any]], name: str) -> list[dict[str, Any]
             item = {**item, "names": names}
         out.append(item)
     return out
+
+
+def _without_questions(prompt: str) -> str:
+    """The request's words without the questions asked beside it (:func:`side_questions`); a
+    question sent on its own ("what about jazz music?") is the request itself."""
+    rest = prompt
+    for question in side_questions(prompt):
+        rest = rest.replace(question, " ")
+    return rest if re.search(r"\w", asked._QUOTED.sub(" ", rest)) else prompt

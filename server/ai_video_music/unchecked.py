@@ -168,6 +168,8 @@ _MUSIC_GENERIC_EN = frozenset(
         "on", "before", "previous", "earlier",
         # "whatever music you think fits": the choice left open, no style (play27en S3)
         "whatever", "any", "you", "think", "want", "fits", "works", "best", "is", "pick", "choose",
+        # "calm music pls": chat spellings of please, no style (play28en F11)
+        "pls", "plz", "plse", "thx", "thanks", "tho",
     )
 )  # fmt: skip
 _MUSIC_GENERIC_ZH = re.compile(
@@ -491,6 +493,8 @@ _VOLUME = re.compile(
     r"|调(?:小|低|大|高|轻)(?:一)?(?:点|些)|音量|声音|小声|大声|轻一点|响一点|小一点|小点|小一些|低一点|大一点|音乐|配乐|左右|大概|大约|以下|以内|最多|至多|不超过"
     r"|低于|小于|不高于|调到|调成|降到|到|顺便|调小|调低|别太吵|不要太吵|别那么吵|不要那么吵|别太大声|不要太大声|调大|调高|提高|大点|大一些|小些|轻一些|轻点|低一些|太吵"
     r"|(?i:\b(?:a\s+lot|less\s+loud|lower|raise|reduce|boost|increase|decrease|loud|make)\b)"
+    # "just bump it up to 25%" (play28en F9)
+    r"|(?i:\b(?:bump|crank|pump|dial|knock)\b)"
     # "like 50%", "maybe 30%": the level said loosely (play22en F5)
     r"|(?i:\b(?:like|maybe|say|pls|plz)\b)"
     # "put it at 25%", "set it to 20%": the level of "it", judged as the music's (play27en S3)

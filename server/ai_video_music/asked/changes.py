@@ -13,8 +13,7 @@ from .checks import _music_names
 from .lengths import _EN_SPAN, _ZH_SPAN
 from .music import VOLUME_TOLERANCE
 from .reading import _sentences, asks_for_a_video, read
-from .remarks import rights_question
-from .words import _PART_SECONDS, _clauses, _is_request, _zh_gaps
+from .words import _PART_SECONDS, _clauses, _zh_gaps
 
 # --- a length said loosely -----------------------------------------------------------------------
 # Words that ask about the video's length in any way: a request without them asked for none.
@@ -134,15 +133,12 @@ def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[
     words = _QUOTED.sub(" ", prompt)
     if _open_ended(prompt) or (asks_for_a_video(prompt) and not _A_VERSION.search(words)):
         return found
-    # "改成15秒，配乐能商用吗？": a question about the right to use the music names it and asks
-    # nothing of it; the music replaced is still unasked (play27zh, noted in its fixes).
-    asks = " ".join(s for s in _sentences(prompt) if _is_request(s) or not rights_question(s))
-    if not _MENTIONS_MUSIC.search(asks):
+    if not _MENTIONS_MUSIC.search(words):
         found += _music_unasked(before, after)
-    if not _MENTIONS_CLIPS.search(asks):
+    if not _MENTIONS_CLIPS.search(words):
         found += _clips_unasked(before, after)
     if (
-        not _MENTIONS_FRAME.search(asks)
+        not _MENTIONS_FRAME.search(words)
         and before.width and before.height and after.width and after.height
         and before.aspect_ratio != after.aspect_ratio
         and any(tr.segments_total for tr in before.tracks)

@@ -122,7 +122,8 @@ _EN_SHAPE_CLAUSE = (
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
-    r"(?:\s+please)?\s*[.!。！]?\s*$"
+    # "make it vertical 9:16 instead" (play28en F9: said "not checked" while still square)
+    r"(?:\s+(?:instead|please|pls|tho|though|this\s+time|now)){{0,2}}\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到|回)?(?:一个|一段|一支|一条|个|段|支|条)?"

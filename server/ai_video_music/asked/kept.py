@@ -139,7 +139,11 @@ _EN_DROP_TITLE = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:just\s+)?(?:remove|delete|drop|cut|get\s+rid\s+of|take\s+(?:out|off))\s+"
-    r"(?:the|that|this|my)\s+(?:opening\s+|current\s+|old\s+)?(?:title|heading|headline)"
+    r"(?:the|that|this|my)\s+(?:opening\s+|current\s+|old\s+)?"
+    # the title named by its words, unquoted: "get rid of the my video title" (play28en F9); never
+    # one named by a place (judged as the title at the start)
+    r"(?:(?!(?:end|ending|closing|last|second|final|bottom|outro|other|new|next)\b)[\w'&-]+\s+){0,3}?"
+    r"(?:title|heading|headline)"
     r"(?:\s+(?:text|card))?(?:\s+(?:too|as\s+well|please|pls|then))*\s*[.!]*\s*$"
 )
 _ZH_DROP_TITLE = re.compile(

@@ -73,7 +73,10 @@ _ZH_MUSIC_UNDER = re.compile(
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
 _BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
-_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack)\b")
+# (the music by its instrument too: "keep the piano, just bump it up to 25%", play28en F9)
+_MUSIC_WORD = re.compile(
+    r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack|piano|guitar|violin|cello|ukulele|strings)\b"
+)
 _AT_MOST = re.compile(
     r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
     r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
@@ -118,7 +121,8 @@ VOLUME_TOLERANCE = 2.0
 _BARE_LEVEL = re.compile(
     # "…a bit louder, like 50%": the level said loosely, with no "to" (play22en F5)
     # "the piano music is too quiet now, bump it to 30%": "it" is the music the clause before named
-    r"(?i)^\s*(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
+    r"(?i)^\s*(?:(?:just|and|then|also|pls|please)\s+)*"
+    r"(?:(?:bump|set|turn|put|bring|crank|raise|lower|drop|dial|knock|pump|make)\s+it\s+)?"
     r"(?:(?:down|up)\s+)?(?:(?:to|at)\s+" + _EN_ABOUT + r"|" + _EN_ABOUT_WORD + r"\s*)"
     r"(\d{1,3})\s*%(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!]?\s*$"
     # "the music is too quiet, make it 40%": the level the music is to have, said with no "to"

@@ -100,7 +100,7 @@ _EN_WHERE = (
 )
 # Words said after an order that add nothing to it ("open with the sunrise one obviously").
 _EN_FILLER = (
-    r"(?:\s*,?\s+(?:please|pls|plz|this\s+time|instead|obviously|of\s+course|definitely|for\s+sure"
+    r"(?:\s*,?\s+(?:please|pls|plz|tho|though|this\s+time|instead|obviously|of\s+course|definitely|for\s+sure"
     r"|naturally|ofc|if\s+possible|if\s+you\s+can|thanks|thx|too|as\s+well|again))*"
 )
 _EN_TAIL = r"(?:\s+of\s+the\s+(?:video|slideshow|reel))?" + _EN_FILLER + r"\s*[.!。！]?\s*$"
@@ -156,6 +156,14 @@ _EN_SAVE_FOR = re.compile(
     r"\s+for)"
     r"\s+(?:the\s+)?(?:very\s+)?"
     r"(last|end|ending|finale|finish|close|closer|outro|opening|opener|start|beginning|intro)" + _EN_TAIL
+)  # fmt: skip
+# "can u make the sunrise go first", "have the beach one come last", "swap the 2 pics so the sunrise
+# one comes first": a clip made to go to a place, whatever was said before it (play28en F6: three
+# phrasings left "not checked" while the video still opened with the other photo). Without
+# make/have/let/so it describes ("the beach photo comes first").
+_EN_GOES = re.compile(
+    r"(?i)(?<![\w'])(?:make|have|let|so(?:\s+that)?)\s+" + _CLIP
+    + r"\s+(?:go|come|be|goes|comes|is)\s+" + _EN_WHERE + _EN_TAIL
 )  # fmt: skip
 # Words for a part of the video that is no clip: never a clip's name in an order.
 _NOT_CLIP_WORDS = re.compile(
@@ -441,6 +449,8 @@ def _order(sentences: list[str]) -> tuple[tuple[str, str], ...]:
                 moved.group(1)
             ):
                 word, where = moved.group(1), moved.group(2).casefold()
+            elif (goes := _EN_GOES.search(clause)) is not None and not _NOT_CLIP_WORDS.search(goes.group(1)):
+                word, where = goes.group(1), goes.group(2).casefold()
             elif (start := _EN_START_WITH.match(clause)) is not None:
                 verb = (start.group(1) or start.group(2)).casefold()
                 word = start.group(3)

@@ -143,10 +143,17 @@ _ZH_LIKE = re.compile(
 )
 
 
+# "omg its 5 sec now", "wow the music is gone": a cry before a remark leaves it a remark (play28en
+# F10: said after an edit went wrong, it was listed as an ask "not checked").
+_EN_CRY = re.compile(
+    r"(?i)^\s*(?:(?:omg|omfg|wow|whoa|woah|lol|oof|yikes|wait|ah+|oh+|ugh+|no+|wtf)[\s,!.]+)+"
+)
+
+
 def remark(clause: str) -> bool:
     """``clause`` only remarks on the video ("sunrise looks kinda washed out", "lofi不太搭") or
     says what something is ("its our best seller"): no ask."""
-    text = _QUOTED.sub(" ", clause)
+    text = _EN_CRY.sub("", _QUOTED.sub(" ", clause))
     if (_EN_REMARK.match(text) or _EN_STATEMENT.match(text)) and not _EN_REMARK_ASKS.search(text):
         return True
     if _ZH_DISLIKE.match(text.strip()) or _EN_DISLIKE.match(text) or _ZH_LIKE.match(text.strip()):
