@@ -181,13 +181,16 @@ class VideoService:
         if current is None:
             return None
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
         return None if found is None or found.wrong or not found.named else found
 
-    def _described(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
+    def _described(
+        self, prompt: str, current: Project, others: list[Project], whole: bool = False
+    ) -> Elsewhere | None:
         """Another project the words describe by what it shows ("海边民宿那个视频": its photo is
-        beach.jpg), from each project's file names and the texts the user quoted in it."""
-        if not describes_a_video(prompt):
+        beach.jpg), from each project's file names and the texts the user quoted in it.
+        ``whole``: the words are a free command on a whole video ("把王姐那个导出来")."""
+        if not describes_a_video(prompt, whole):
             return None
         files = {
             p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
@@ -200,7 +203,7 @@ class VideoService:
             # held for a description the user gave it), and another's ("用这几张杯子图做个竖屏视频":
             # "杯子那个视频" is that one, play-test 22 F1).
             texts.setdefault(gen.project_id or "", []).append(gen.prompt)
-        return described(prompt, current, others, files, texts)
+        return described(prompt, current, others, files, texts, whole)
 
     def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
         """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")

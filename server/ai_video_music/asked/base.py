@@ -96,6 +96,8 @@ _QUOTED = re.compile("[\"“「『《‘][^\"“”「」『』《》‘’\n]{0
 _SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；]*")
 _CLAUSE = re.compile(
     r"[,，、()（）]|(?<!\d)\s*[—–]\s*(?!\d)|(?<!\d)\s-\s(?!\d)|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)"
+    # "还有把日出那张放第一个": a joiner opening the ask (play28zh F1: the order went unread, unchecked)
+    r"|(?:^|(?<=[，,\s]))(?:还有|另外)"
 )
 # A sentence that asks about the video or sets a condition states nothing to check.
 _EN_NOT_A_REQUEST = re.compile(

@@ -133,7 +133,8 @@ _ZH_GAP = re.compile(
     r"(?<![\d秒]到\d秒)(?<![\d秒]到\d\d秒)(?<![\d秒]到[一二两三四五六七八九十]秒)[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
-    r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
+    # ("标题改成「A」 字幕「B」放到最后5秒": the caption's own ask, play28zh F24)
+    r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|字幕|文字|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
     r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?!音)"
     # "叫「小猫洗澡」 视频要15秒": the length after a name is an ask of its own (play25zh F4)
