@@ -14,6 +14,8 @@ S2 F9.  "这个视频就叫「王姐六十大寿」吧": "the video's name" was 
 S2 F11. "啊？怎么变成5秒了 改回20秒 …": the length asked after the question went unchecked.
 S2 F15. "再做个横屏的发视频号" read as a new video (视频号 is a platform): unasked changes went unsaid.
 S2 F24. "标题改成「A」 字幕「B」放到最后5秒": the caption's place went unread.
+S3 F3.  A render still going said "约一分钟后" beside poll_after_s=20.
+S3 F4, F21. A reason or the user's own step ("日出开场寓意好", "免得我搞混", "充好值了") listed "not checked".
 """
 
 from __future__ import annotations
@@ -31,9 +33,12 @@ from ai_video_music.mentions import described, elsewhere
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
+from ai_video_music.timeline import read_timeline
 from ai_video_music.tools import create_server
+from ai_video_music.unchecked import not_checked
 
 from .conftest import ask, balance, photo_files, requests_to
+from .test_play22_zh_checks import state
 
 # --- what the words ask (router) ------------------------------------------------------------------
 
@@ -231,3 +236,34 @@ async def test_a_video_named_in_so_many_words_takes_that_name(rich: Client, imag
     await ask(rich, "generate", {"prompt": "这个视频就叫「王姐六十大寿」吧 免得我搞混"})
     shown = await ask(rich, "status", {"project": "王姐六十大寿"})
     assert shown["project"]["id"] == made["project"]["id"], shown["project"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "reason"),
+    [
+        ("注册好了 把sunrise挪到最前面 日出开场寓意好", "日出开场寓意好"),
+        ("这个视频就叫「王姐六十大寿」吧 免得我搞混", "免得我搞混"),
+        ("充好值了 招新那个标题改成「快来跳舞吧」", "充好值了"),
+        ("新视频：抖音招新用的 竖屏 10秒 音乐要动感一点", "抖音招新用的"),
+        ("加长到20秒吧 音乐换成钢琴的 王姐喜欢安静点的", "王姐喜欢安静点的"),
+    ],
+)
+def test_a_reason_said_beside_an_ask_is_never_an_unchecked_ask(prompt: str, reason: str) -> None:
+    """F4, F21: why they ask, or their own step, was listed "not checked" as if it were an ask (and an
+    export then said it could not tell whether the file had 「日出开场寓意好」)."""
+    now = read_timeline(state(10, ("city-lights",), ("Upbeat Pop (free music)", 35)).draft)
+    assert reason not in not_checked(prompt, now)
+
+
+@pytest.mark.anyio
+async def test_a_render_still_going_says_the_same_wait_as_poll_after_s(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """F3: "约一分钟后 … 再次调用 export" beside poll_after_s=20."""
+    async with Client(create_server(dataclasses.replace(settings, tool_budget=1.0))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        assert (await ask(client, "generate", {"prompt": "做一个6秒的视频"}))["status"] == "done"
+        with sim.hold("render"):
+            rendering = await ask(client, "export")
+        assert rendering["status"] == "rendering", rendering
+        assert f"约 {rendering['poll_after_s']} 秒后" in rendering["next_steps"][0], rendering
