@@ -28,8 +28,10 @@ from mcp import Client
 
 from ai_video_music.asked import asks_for_a_video, read, second_frame
 from ai_video_music.asked.base import Shape
+from ai_video_music.asked.changes import unasked
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, elsewhere
+from ai_video_music.replies import side_questions
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
@@ -267,3 +269,43 @@ async def test_a_render_still_going_says_the_same_wait_as_poll_after_s(
             rendering = await ask(client, "export")
         assert rendering["status"] == "rendering", rendering
         assert f"约 {rendering['poll_after_s']} 秒后" in rendering["next_steps"][0], rendering
+
+
+@pytest.mark.anyio
+async def test_wrong_video_sent_again_to_the_project_the_hold_named_goes_there(
+    rich: Client, sim: Simulator, tmp_path: Path
+) -> None:
+    """Round 2: held ("这条请求说的是“重阳敬老”"), then sent with project="重阳敬老" as the hold advised,
+    it was held again ("你说这个视频不对"), and the hold's own step led nowhere."""
+    beach, city = photo_files(tmp_path, "beach.jpg", "city-lights.jpg")
+    await _video(rich, city, "重阳节做个视频 叫「重阳敬老」 6秒")
+    await _video(rich, beach, "端午节做个视频 叫「端午安康」 6秒")
+    prompt = "发错了发错了 古筝是给重阳那个的 音乐换成古筝"
+    held = await ask(rich, "generate", {"prompt": prompt})
+    assert held["status"] == "needs_confirmation" and "重阳敬老" in held["reply"], held
+    turns = len(requests_to(sim, "run_sse"))
+    sent = await ask(rich, "generate", {"prompt": prompt, "project": "重阳敬老"})
+    assert sent["action"] == "agent" and sent["status"] != "needs_confirmation", sent
+    assert len(requests_to(sim, "run_sse")) == turns + 1
+
+
+def test_a_frame_taken_back_and_made_anyway_is_said_unasked() -> None:
+    """Round 2: "算了不要竖屏了 这个视频就叫「社区重阳会」吧": the agent made it vertical anyway; the change
+    was flagged nowhere ("不要竖屏" counted as asking about the frame) and the words listed "not checked"."""
+    music = ("Calm Piano (free music)", 35)
+    wide = read_timeline(state(12, ("city-lights", "sunrise"), music, size=(1920, 1080)).draft)
+    tall = read_timeline(state(12, ("city-lights", "sunrise"), music, size=(1080, 1920)).draft)
+    prompt = "算了不要竖屏了 这个视频就叫「社区重阳会」吧 好记一点"
+    assert [c["kind"] for c in unasked(prompt, wide, tall)] == ["frame_unasked"]
+    assert "算了不要竖屏了" not in not_checked(prompt, tall)
+    assert unasked("还是要竖屏的", wide, tall) == []  # asked: no alarm
+
+
+def test_a_question_typed_with_sha_goes_with_the_edit_as_a_question() -> None:
+    """Round 2: "森林那张放第一个 顺便问下这个音乐是啥风格的": 啥 (什么 as typed in chats) went unread, the
+    question was listed "not checked" as an ask, and the answer never said it was sent unanswered."""
+    prompt = "森林那张放第一个 顺便问下这个音乐是啥风格的"
+    assert route(prompt).action is Action.AGENT
+    assert side_questions(prompt) == ["这个音乐是啥风格的"]
+    now = read_timeline(state(15, ("sunrise", "forest"), ("Lo-fi Chill (free music)", 35)).draft)
+    assert not_checked(prompt, now) == []

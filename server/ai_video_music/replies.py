@@ -1227,7 +1227,9 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 # A clause said as a question without a question mark, as chats are typed: "这个音乐能商用吗",
 # "投广告会不会有版权问题" (A不A), "这音乐能商用不", "is the music ok for ads".
-_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
+_ZH_ASKS = re.compile(
+    r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么|咋|什么|啥"
+)
 _EN_ASKS = re.compile(
     r"(?i)^(?:is|are|am|was|were|do|does|did|can|could|may|will|would|should|how|what|why|where|when"
     r"|which|who)\b"

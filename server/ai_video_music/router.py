@@ -489,7 +489,8 @@ _REPORTED = _rx(
     _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
 )
 _ZH_QUESTION = _rx(
-    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    # (啥, 咋: 什么 and 怎么 as typed in chats, "这个音乐是啥风格的": play28zh R2)
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|啥|怎么|咋|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
     # "这音乐能商用不": a clause that ends in 不 asks, as 吗 does (play26zh F2)
     "|(?<![要别])不[\\s?？]*$"

@@ -284,7 +284,8 @@ class VideoService:
         before = s.projects.current
         switched = self._switch(project_ref, new_project, lang)
         try:
-            return await self._generate(prompt, new_project, report, accept_cost, lang, switched)
+            chosen = project_ref is not None and not new_project
+            return await self._generate(prompt, new_project, report, accept_cost, lang, switched, chosen)
         except NemoError:  # (a cancelled call is no failure: its work goes on where it was sent)
             if switched:  # a call that failed switches nothing: the current project stays
                 s.projects.restore(before)
@@ -298,7 +299,9 @@ class VideoService:
         accept_cost: bool,
         lang: Lang,
         switched: list[str],
+        chosen: bool = False,
     ) -> GenerateOutput:
+        """``chosen``: the project was named for this request (``project=``)."""
         s = self.shared
         decision = route(prompt)
         notes = s.take_notices(lang) + switched
@@ -436,6 +439,10 @@ class VideoService:
                 or self._described(prompt, current, others)
                 or self._edits_elsewhere(prompt, current, others)
             )
+            if found is not None and chosen and found.wrong and not found.named:
+                # "发错了 古筝是给重阳那个的" sent again with project="重阳敬老", as the hold advised: the
+                # wrong video was the other one (play28zh R2: held again, "you say this video is wrong").
+                found = None
             if found is not None:
                 kept = await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
                 if found.wrong and s.store.running_turn(current.id) is not None:

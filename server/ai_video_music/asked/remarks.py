@@ -26,14 +26,23 @@ _EN_WITHDRAW = re.compile(
 _ZH_WITHDRAW = re.compile(
     r"^(?:算了|好吧|那|嗯|唉)*[，,]?\s*(?:(?:不用管|别管|不管|不用考虑|不考虑)(?P<what1>[\u4e00-\u9fff]{1,8}?)了?"
     r"|(?P<what2>[\u4e00-\u9fff]{1,8}?)(?:的事|这个|那个|这块)?(?:就|也|都)?"
-    r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?|不改了|不用改了?|不用调了?))(?:吧|了|啊)*\s*[。！]?\s*$"
+    r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?|不改了|不用改了?|不用调了?)"
+    # "算了不要竖屏了": the other frame asked before, taken back (play28zh R2: the agent made it vertical
+    # anyway, and the frame changed unflagged). Only a frame: "算了不要音乐了" may ask for no music.
+    r"|算了[，,\s]*(?:不要|不用|不做|不弄)(?:那个|这个)?(?P<what3>竖屏|横屏|竖版|横版|方形|正方形)(?:的|版|版本)?)"
+    r"(?:吧|了|啊)*\s*[。！]?\s*$"
 )
 _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("order", re.compile(r"(?i)\b(?:order|ordering|sequence|reorder)\b|顺序|排序|先后")),
     ("music", re.compile(r"(?i)\b(?:music|song|soundtrack|bgm|track|volume)\b|音乐|配乐|歌|音量")),
     ("text", re.compile(r"(?i)\b(?:title|caption|text|subtitles?)\b|标题|字幕|文字")),
     ("seconds", re.compile(r"(?i)\b(?:length|duration)\b|时长|长度")),
-    ("shape", re.compile(r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏")),
+    (
+        "shape",
+        re.compile(
+            r"(?i)\b(?:frame|format|ratio|vertical|horizontal|square)\b|画幅|比例|竖屏|横屏|[竖横]版|方形"
+        ),
+    ),
     # "字体算了不管了", "forget the font": the look of the letters (no check reads it)
     ("font", re.compile(r"(?i)\b(?:fonts?|typeface|font\s+size|text\s+size)\b|字体|字号|字的大小")),
 )
@@ -58,7 +67,7 @@ def withdrawal(clause: str) -> str | None:
     zh = None if en else _ZH_WITHDRAW.match(clause)
     if en is None and zh is None:
         return None
-    what = en.group("what") if en else (zh.group("what1") or zh.group("what2"))  # type: ignore[union-attr]
+    what = en.group("what") if en else (zh.group("what1") or zh.group("what2") or zh.group("what3"))  # type: ignore[union-attr]
     if en is None and re.search(_ZH_CHANGE_VERBS, what):
         return None  # "把音乐删了就算了" is no withdrawal of the music
     return next((topic for topic, words in _TOPICS if words.search(what)), "")
