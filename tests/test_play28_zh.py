@@ -309,3 +309,38 @@ def test_a_question_typed_with_sha_goes_with_the_edit_as_a_question() -> None:
     assert side_questions(prompt) == ["这个音乐是啥风格的"]
     now = read_timeline(state(15, ("sunrise", "forest"), ("Lo-fi Chill (free music)", 35)).draft)
     assert not_checked(prompt, now) == []
+
+
+def test_stop_said_thrice_is_the_cancel_itself() -> None:
+    """F25: "停停停 取消" quoted 停停停 back as a change that was not sent."""
+    assert route("停停停 取消").aside == ()
+    assert route("停停停").action is Action.CANCEL
+
+
+@pytest.mark.anyio
+async def test_a_hold_of_x_nage_is_kept_for_that_video(rich: Client, tmp_path: Path) -> None:
+    """F29: "先别导出哈 王姐那个我再想想" was kept for the current (recruiting) video."""
+    beach, city = photo_files(tmp_path, "beach.jpg", "city-lights.jpg")
+    birthday = await _video(rich, beach, "给我们队长王姐过60大寿做个视频 6秒 标题写「王姐生日快乐」")
+    recruit = await _video(rich, city, "做个招新视频 叫「锦江姐妹花招新啦」 6秒")
+    out = await ask(rich, "generate", {"prompt": "先别导出哈 王姐那个我再想想"})
+    assert out["action"] == "held" and out["project"]["id"] == recruit["id"], out  # not switched
+    there = await ask(rich, "status", {"project": str(birthday["id"])})
+    assert "先不导出" in " ".join(there["next_steps"]), there["next_steps"]
+    here = await ask(rich, "status", {"project": str(recruit["id"])})
+    assert "先不导出" not in " ".join(here["next_steps"]), here["next_steps"]
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_fix_too_few_credits_can_pay_is_not_offered(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """F19: with 10 credits left, the next step still said to offer a paid fix (about 50 credits)."""
+    token, _ = sim.state.register_user(credits=60)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "forest.jpg")})
+        out = await ask(client, "generate", {"prompt": "做一个6秒的视频 把forest那张放第一个"})
+        assert out["not_as_asked"] and out["credits_left"] == 10, out
+        steps = " ".join(out["next_steps"])
+        assert "需要先有更多积分" in steps and "并提出用 generate 修正" not in steps, steps

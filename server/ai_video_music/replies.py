@@ -1354,7 +1354,10 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     if withdrawn(gen):  # the user cancelled it: no paid fix of a video they no longer wanted
         steps.append(t("next.landed_withdrawn", lang))
     elif unmet:  # the fix, not the file: exporting would save what the user said they don't want
-        steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
+        cost = cost_of(gen)
+        low = cost is not None and cost.left is not None and cost.left < EDIT_COST  # (play28zh F19)
+        key = "next.not_as_asked_low" if low else "next.not_as_asked"
+        steps.append(t(key, lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     if absent_files(gen):  # the fix is an upload first: a request alone can't use a file never sent
         steps.append(t("next.no_such_file", lang, names=quote_list(absent_files(gen), lang)))
     missing = missing_quotes(gen)

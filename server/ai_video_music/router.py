@@ -228,7 +228,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
     Command(
         Action.CANCEL,
-        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉"),
+        # ("停停停 取消": the stop said thrice, never words beside it quoted back: play28zh F25)
+        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉|停停+"),
         strict=True,
     ),
     Command(

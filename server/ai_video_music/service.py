@@ -232,7 +232,8 @@ class VideoService:
         if current is None:
             return None
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        # ("先别导出哈 王姐那个我再想想": an export held is of a whole video, "X那个" is one: play28zh F29)
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
         if found is None or found.wrong or len(found.named) != 1:
             return None
         return found.named[0]
