@@ -147,6 +147,10 @@ def test_a_keep_with_its_purpose_is_still_a_keep() -> None:
         # F11: the asks after a question of why
         ("啊？怎么变成5秒了 改回20秒 最后5秒的字幕「福如东海 寿比南山」也再加一下", "seconds", 20.0),
         ("怎么还是30秒 改成20秒吧", "seconds", 20.0),
+        # F5: a length said whole after another ask, parted by a space
+        ("用这几张照片做个视频 配点喜庆欢快的音乐 30秒左右就行", "seconds", 30.0),
+        ("标题出现 3秒左右", "seconds", None),  # how long the title shows, not the video
+        ("结尾淡出 2 秒", "seconds", None),
         # F24: a caption's own ask after a quote
         (
             "把标题改成「王姐 生日快乐」 字幕「福如东海 寿比南山」放到最后5秒",

@@ -122,6 +122,10 @@ _ZH_GAP = re.compile(
     # "改成10秒 0-5秒显示「A」", "1:1 15秒", "音乐调到20% 把beach.jpg放最后": a length or a level said
     # whole, then the next ask (play22zh F3, F9, F11)
     r"|(?<=秒)[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=\d{1,3}(?:\.\d)?\s*秒)"
+    # "配点喜庆欢快的音乐 30秒左右就行": a length said loosely ("左右", "就行") after a finished ask
+    # (play28zh F5); a bare "2 秒" after a part is that part's time ("结尾淡出 2 秒", "每张照片 2 秒")
+    r"|(?<=[\u4e00-\u9fff])(?<![前成到为回张段个共长剪至约概每近后最第是在现示留续停放出入片图])[ \t\u3000]+"
+    r"(?=\d{1,3}(?:\.\d)?\s*秒(?:钟)?(?:(?:左右|上下|以内)(?:就行|就好|就可以)?|就行|就好|就可以)(?:吧)?(?:$|[，,。！!]))"
     r"|(?<=[%％])[ \t\u3000]+(?![左上之内])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
     # "方形版 1:1", "竖屏 15秒": a frame said, then a number of its own
     r"|(?<=[版屏形])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
