@@ -394,11 +394,8 @@ class Exports:
         poll = max(5, round(eta + 2)) if eta is not None and soon else RENDER_POLL_S
         # Named: another call may switch the current project before this one is followed.
         name = project.name or project.id
-        step = (
-            t("next.export_soon", lang, seconds=poll, project=name)
-            if soon
-            else t("next.export_later", lang, project=name)
-        )
+        # The step says the wait poll_after_s says (play28zh F3: "in about a minute" beside 20 s).
+        step = t("next.export_soon", lang, seconds=poll, project=name)
         return ExportOutput(
             language=lang,
             status=status,  # type: ignore[arg-type]

@@ -57,7 +57,8 @@ _WRONG = re.compile(
     # "wrong one!!" opening the message, said of the video (a song would be named: "wrong song")
     r"|^\s*(?:(?:no|nope|ugh|oops|argh)[\s,!.]+)?wrong one(?:\s*[!.]+|\s*$)"
     r"|不是(?:这个|当前的?)(?:视频|项目|片子)|(?:搞|弄|发)错(?:视频|项目|片子)了?"
-    r"|(?:^|[\s，,。！!？?])(?:我)?发错了(?=$|[\s，,。！!？?])"
+    # "发错了发错了", "发错了啊": said twice or with a particle, as a flustered user types it (play28zh F27)
+    r"|(?:^|[\s，,。！!？?])(?:我)?(?:发错了[啊呀吧]?)+(?=$|[\s，,。！!？?])"
 )
 
 
@@ -208,6 +209,16 @@ def elsewhere(prompt: str, current: Project, others: Sequence[Project]) -> Elsew
 _ZH_DESCRIBED = re.compile(
     r"(?:^|[\s，,。！!？?]|(?<=把)|(?<=给)|(?<=在))([\u4e00-\u9fff]{2,8}?)(?:的)?(?:那个|那条|那支|那部)(?:视频|片子|项目)"
 )
+# Beside a free command that acts on a whole video ("把王姐那个导出来", "年终回顾那个导出吧"), "X那个" alone
+# is a video: an export is never of a photo (play28zh F23: the current, other video was handed over).
+_ZH_DESCRIBED_ALONE = re.compile(
+    r"(?:^|[\s，,。！!？?]|(?<=把)|(?<=给)|(?<=将))([\u4e00-\u9fff]{2,8}?)(?:的)?(?:那个|那条|那支|那部)"
+    r"(?:视频|片子|项目)?"
+)
+# In the words said in a project, "X那个(视频/里面)" points at a video, maybe another one ("刚才那个日出是要
+# 加到年终回顾那个里面的"): no words the project was made with (play28zh F28: said in the recruiting
+# video, 年终回顾 made "年终回顾那个视频" its own, and the edit was sent there and charged).
+_ZH_POINTING = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:的)?(?:那个|那条|那支|那部)(?:视频|片子|项目|里面|里)?")
 # The nouns include a photographer's words for such a video ("the wedding teaser", "the barn
 # trailer", "the highlight film": play23en F2); a noun no video is called by default ("teaser") is
 # part of the description, matched against each project's words as its other words are; so are a
@@ -227,10 +238,12 @@ _NOT_A_SUBJECT_EN = frozenset(
 )  # fmt: skip
 
 
-def describes_a_video(prompt: str) -> bool:
-    """The words describe a video ("海边民宿那个视频", "the beach video"): worth reading which."""
+def describes_a_video(prompt: str, whole: bool = False) -> bool:
+    """The words describe a video ("海边民宿那个视频", "the beach video"): worth reading which.
+    ``whole``: the words are a command on a whole video, where "X那个" alone is one."""
     text = _text(prompt)
-    return bool(_ZH_DESCRIBED.search(text) or _EN_DESCRIBED.search(text))
+    zh = _ZH_DESCRIBED_ALONE if whole else _ZH_DESCRIBED
+    return bool(zh.search(text) or _EN_DESCRIBED.search(text))
 
 
 # Everyday Chinese words for what a product or home video shows, and the English words its files
@@ -261,6 +274,7 @@ def _describes(words: str, project: Project, files: Sequence[str], texts: Sequen
         subjects = [en for zh, en in _ZH_SUBJECT_WORDS.items() if zh in words]
         photo = _zh_names(words, file_words) or any(en & file_words for en in subjects)
         described = _pairs(words) - {p for p in _pairs(words) if set(p) & _GENERIC_ZH}
+        shown_texts = (shown_texts[0], *(_ZH_POINTING.sub(" ", t) for t in shown_texts[1:]))
         said = set().union(*(_pairs(t) for t in shown_texts)) if shown_texts else set()
         return int(photo) + len(described & said)
     said_en = {_stem(w) for w in _WORD.findall(words)} - {_stem(w) for w in _GENERIC_EN}
@@ -284,6 +298,7 @@ def described(
     files: dict[str, list[str]],
     texts: dict[str, list[str]],
     offered: str = "",
+    whole: bool = False,
 ) -> Elsewhere | None:
     """A video the words describe by what it shows ("海边民宿那个视频的音乐…", "the beach video"),
     when that describes other projects and not the current one (``files``/``texts``: each
@@ -297,7 +312,7 @@ def described(
     # (the words of the description, the description as said: "杯子那个视频")
     found = [
         (m.group(1), m.group(0).lstrip(" ，,。！!？?").removeprefix("把").removeprefix("给"))
-        for m in _ZH_DESCRIBED.finditer(text)
+        for m in (_ZH_DESCRIBED_ALONE if whole else _ZH_DESCRIBED).finditer(text)
         if not _NOT_A_SUBJECT_ZH.search(m.group(1))
     ]
     found += [

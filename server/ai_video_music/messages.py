@@ -1508,6 +1508,13 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "先告诉用户哪里与要求不符（{items}），并提出用 generate 修正（新的请求，约 {cost} 积分）；"
         "只有用户想要现在这个版本时才调用 export。",
     ),
+    "next.not_as_asked_low": (
+        "Tell the user first what differs from their request ({items}); a fix (a new request, about "
+        "{cost} credits) needs more credits first: share the way to get them. Call export only if they "
+        "want it as it is.",
+        "先告诉用户哪里与要求不符（{items}）；修正（新的请求，约 {cost} 积分）需要先有更多积分："
+        "把获取积分的方式告诉用户。只有用户想要现在这个版本时才调用 export。",
+    ),
     "agent.missing_quotes": (
         "Not on the timeline, although the request quoted it: {texts}.",
         "请求里引用的文字没有出现在时间线上：{texts}。",

@@ -249,10 +249,15 @@ class Projects:
         first title a later request asks for ("change the title to 'Sunrise Paddle - Sat 6:30am'"):
         the name the user will call it by. Returns the new name (to be said), None otherwise."""
         fresh = self.store.project(project.id) or project
-        if fresh.named != GUESSED:
-            return None
         stated = asked.read(text)
-        wanted = stated.title or stated.given_name or ""
+        if stated.named_only and stated.named_only.casefold() != fresh.name.casefold():
+            # "这个视频就叫「王姐六十大寿」吧": the video named in so many words, whatever it was
+            # called (play28zh F9: the answer said "the video's name X" of a project left "视频 2").
+            wanted = stated.named_only
+        elif fresh.named != GUESSED:
+            return None
+        else:
+            wanted = stated.title or stated.given_name or ""
         if not wanted or wanted.casefold() == fresh.name.casefold():
             return None
         named = self.unique(wanted, project.id)

@@ -1259,7 +1259,9 @@ _CLAUSE_BREAK = re.compile(r"[,，;；:：]")
 
 # A clause said as a question without a question mark, as chats are typed: "这个音乐能商用吗",
 # "投广告会不会有版权问题" (A不A), "这音乐能商用不", "is the music ok for ads".
-_ZH_ASKS = re.compile(r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么")
+_ZH_ASKS = re.compile(
+    r"[吗么嘛呢]\s*$|(?<![要别])不\s*$|(.)不\1|是否|能否|有没有|为什么|为啥|怎么|咋|什么|啥"
+)
 _EN_ASKS = re.compile(
     r"(?i)^(?:is|are|am|was|were|do|does|did|can|could|may|will|would|should|how|what|why|where|when"
     r"|which|who)\b"
@@ -1374,7 +1376,10 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
     if withdrawn(gen):  # the user cancelled it: no paid fix of a video they no longer wanted
         steps.append(t("next.landed_withdrawn", lang))
     elif unmet:  # the fix, not the file: exporting would save what the user said they don't want
-        steps.append(t("next.not_as_asked", lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
+        cost = cost_of(gen)
+        low = cost is not None and cost.left is not None and cost.left < EDIT_COST  # (play28zh F19)
+        key = "next.not_as_asked_low" if low else "next.not_as_asked"
+        steps.append(t(key, lang, items=t("asked.sep", lang).join(unmet), cost=EDIT_COST))
     if absent_files(gen):  # the fix is an upload first: a request alone can't use a file never sent
         steps.append(t("next.no_such_file", lang, names=quote_list(absent_files(gen), lang)))
     missing = missing_quotes(gen)

@@ -242,7 +242,8 @@ COMMANDS: tuple[Command, ...] = (
     Command(Action.CANCEL, _rx(_words("cancel", "cancle", "abort") + "|取消|停止|算了")),
     Command(
         Action.CANCEL,
-        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉"),
+        # ("停停停 取消": the stop said thrice, never words beside it quoted back: play28zh F25)
+        _rx(_words("stop", "kill", "never ?mind", "forget it") + "|停下来?|停一下|停掉|停停+"),
         strict=True,
     ),
     Command(
@@ -505,7 +506,8 @@ _REPORTED = _rx(
     _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
 )
 _ZH_QUESTION = _rx(
-    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    # (啥, 咋: 什么 and 怎么 as typed in chats, "这个音乐是啥风格的": play28zh R2)
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|啥|怎么|咋|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
     # "这音乐能商用不": a clause that ends in 不 asks, as 吗 does (play26zh F2)
     "|(?<![要别])不[\\s?？]*$"
@@ -669,7 +671,7 @@ _ZH_EXPORT_SHORT = _rx("(?:(?<=别)|(?<=不)|(?<=再)|(?<=不要))导(?=了|吧|
 _ZH_NOT_JUST_BEFORE = _rx(r"(?<!要)不\s*$")
 # Openers that ask for nothing ("哎等一下", "对了", "哦不对"): the words after them say what is asked.
 _ZH_OPENER = _rx(
-    "^(?:哎呀|哎哟|哎|唉|诶|欸|啊|呃|额|嗯+|哦|噢|喔|对了|对哦|不对|等一下|等等|稍等|等一等|等会儿?)+"
+    "^(?:哎呀|哎哟|哎|唉|诶|欸|啊|呃|额|嗯+|哦|噢|喔|对了|对哦|不对|等一下|等下|等等|稍等|等一等|等会儿?)+"
     r"[\s!~]*$"
 )
 # A change withdrawn, said with its verb ("字幕先别加了", "不改了", "不用加了", "别弄了", "先不加"; "don't
@@ -694,6 +696,24 @@ _VAGUE_EDIT = _rx(
     r"|change (?:a few|some|a couple of)(?: more)? things|edit (?:it |some )?more"
     r"|tweak (?:it|things|a few things)(?: more)?)(?: first)?$"
 )
+# "标题字太小了我要改", "音乐不好听 我想换": what is wrong, then only that they want it changed, no
+# change named. Beside a cancel it is why they stop (play28zh F8: "取消取消 标题字太小了我要改" while an
+# export rendered was sent as an edit, charged 50 credits, and the render went on); alone it still
+# says what is wrong, an edit as "音乐太吵" is.
+_WANT_CHANGED_TAIL = _rx(
+    "(?:我|我们)(?:还|再|也|先|可能)*(?:要|想|得|需要|打算)(?:再)?"
+    "(?:改|换|调|修改|弄|动)(?:改|一改|一下|一换|掉|了)?(?:吧|呢|啊|哈)?$"
+)
+# "就先这样", "先这样吧": said after what is still wrong, the user takes the video as it is; no change
+# asked (play28zh F20: "那先把王姐那个导出来吧 字幕位置不对就先这样" was priced as a 50-credit edit).
+_AS_IT_IS_TAIL = _rx("(?:就|那就)?(?:先|暂时)(?:这样|这么着)(?:吧|了|就好|就行|算了)?$|就这样(?:吧|了|算了)$")
+# "没积分了啊", "积分用完了": a remark on the balance; beside another command, that command is asked.
+_OUT_OF_CREDITS = _rx(
+    "^(?:我|我的)?(?:已经|都)?(?:没(?:有)?积分了|积分(?:都|已经)?(?:用完|没)了)(?:啊|呀|吧|哦|哈)?$"
+)
+# "看看效果", "看一下效果": the result looked at, never a video effect asked for (play28zh F12:
+# "先导出来我看看效果" was sent to the agent and charged 50 credits, and nothing was exported).
+_LOOK_AT_RESULT = _rx("(?:看看|看一下|看下|瞧瞧|试试)(?:整体)?(?:的)?效果(?:怎么样|如何|咋样)?")
 # The user's own plan for later, hedged or put off ("i might change the title later", "I'll redo the
 # music tomorrow", "标题我回头可能还要改"): a change they may ask for some day, none asked now.
 # Beside a held export it is why it is held (play22en F1: sent as a paid edit, it cost 50 credits).
@@ -870,6 +890,14 @@ def read_clause(text: str, strict: bool = False) -> Reading:
         return Reading(Kind.OTHER)  # "我再想想字幕咋写": their own thinking, no change asked
     if _ZH_NOT_DONE.search(text):
         return Reading(Kind.DESCRIBE)  # "音乐还没去掉": what is still wrong, a reason beside a stop
+    if (tail := _WANT_CHANGED_TAIL.search(text)) is not None and tail.start() > 0:
+        wrong = text[: tail.start()].strip(" ，,")
+        if wrong and not _EDIT_VERB.search(wrong):
+            return Reading(Kind.DESCRIBE)  # "标题字太小了我要改": what is wrong, no change named
+    if (tail := _AS_IT_IS_TAIL.search(text)) is not None and not _EDIT_VERB.search(text[: tail.start()]):
+        return Reading(Kind.IDLE)  # "字幕位置不对就先这样": taken as it is
+    if _LOOK_AT_RESULT.search(text):
+        text = _LOOK_AT_RESULT.sub(" ", text)  # "先导出来我看看效果": the result, no effect
     if _EDIT_VERB.search(text):
         # "I forgot to add the logo" explains; "add the logo" instructs.
         return Reading(Kind.DESCRIBE if _FIRST_PERSON.match(text) else Kind.EDIT)
@@ -923,6 +951,10 @@ def _statement(parts: list[Clause], strict: bool = False) -> Reading:
         _NO_CHANGE_ONLY.match(p.text) for p in parts
     ):
         return Reading(Kind.EDIT, Action.AGENT)
+    if len(commands) > 1 and any(_OUT_OF_CREDITS.match(p.text) for p in parts):
+        # "没积分了啊 那先把王姐那个导出来吧": the balance remarked on, the export asked (play28zh F20)
+        kept = [r for r, p in zip(readings, parts, strict=True) if not _OUT_OF_CREDITS.match(p.text)]
+        commands = [r for r in kept if r.kind is Kind.COMMAND] or commands
     if commands:
         order = [c.action for c in COMMANDS]
         return min(commands, key=lambda r: order.index(r.action) if r.action else len(order))

@@ -191,13 +191,16 @@ class VideoService:
         if current is None:
             return None
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
         return None if found is None or found.wrong or not found.named else found
 
-    def _described(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
+    def _described(
+        self, prompt: str, current: Project, others: list[Project], whole: bool = False
+    ) -> Elsewhere | None:
         """Another project the words describe by what it shows ("海边民宿那个视频": its photo is
-        beach.jpg), from each project's file names and the texts the user quoted in it."""
-        if not describes_a_video(prompt):
+        beach.jpg), from each project's file names and the texts the user quoted in it.
+        ``whole``: the words are a free command on a whole video ("把王姐那个导出来")."""
+        if not describes_a_video(prompt, whole):
             return None
         files = {
             p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
@@ -213,7 +216,7 @@ class VideoService:
             # held for a description the user gave it), and another's ("用这几张杯子图做个竖屏视频":
             # "杯子那个视频" is that one, play-test 22 F1).
             texts.setdefault(gen.project_id or "", []).append(gen.prompt)
-        return described(prompt, current, others, files, texts, offered or "")
+        return described(prompt, current, others, files, texts, offered or "", whole=whole)
 
     def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
         """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")
@@ -247,7 +250,8 @@ class VideoService:
         if current is None:
             return None
         others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others)
+        # ("先别导出哈 王姐那个我再想想": an export held is of a whole video, "X那个" is one: play28zh F29)
+        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
         if found is None or found.wrong or len(found.named) != 1:
             return None
         return found.named[0]
@@ -299,7 +303,8 @@ class VideoService:
         before = s.projects.current
         switched = self._switch(project_ref, new_project, lang)
         try:
-            return await self._generate(prompt, new_project, report, accept_cost, lang, switched)
+            chosen = project_ref is not None and not new_project
+            return await self._generate(prompt, new_project, report, accept_cost, lang, switched, chosen)
         except NemoError:  # (a cancelled call is no failure: its work goes on where it was sent)
             if switched:  # a call that failed switches nothing: the current project stays
                 s.projects.restore(before)
@@ -313,7 +318,9 @@ class VideoService:
         accept_cost: bool,
         lang: Lang,
         switched: list[str],
+        chosen: bool = False,
     ) -> GenerateOutput:
+        """``chosen``: the project was named for this request (``project=``)."""
         s = self.shared
         decision = route(prompt)
         notes = s.take_notices(lang) + switched
@@ -469,6 +476,10 @@ class VideoService:
                 or self._described(prompt, current, others)
                 or self._edits_elsewhere(prompt, current, others)
             )
+            if found is not None and chosen and found.wrong and not found.named:
+                # "发错了 古筝是给重阳那个的" sent again with project="重阳敬老", as the hold advised: the
+                # wrong video was the other one (play28zh R2: held again, "you say this video is wrong").
+                found = None
             if found is not None:
                 kept = await self.consent.elsewhere(lang, notes, current, found, prompt, str(decision.action))
                 if found.wrong and s.store.running_turn(current.id) is not None:

@@ -52,7 +52,9 @@ _ASIDE = re.compile(
     r"|^(?:对了|哦不对|哦|啊|嗯|好吧|另外|还有|顺便(?:说一下|说下|提一下)?|话说|等等|等一下|不对)[！!。]*$"
     # A remark on the user's own step, a pause, "once more" beside the ask it repeats: no ask of
     # their own ("注册好了 做个15秒的视频", "等下 音乐换成钢琴曲", "再来一次 日落那张放最后": play25zh F7)
-    r"|^(?:好了|好的)?[，,]?(?:我|我们)?(?:已经)?(?:注册|充值|登录|登陆|上传|付款|付费|买|传|弄|搞)(?:好|完)了?"
+    # ("充好值了 招新那个标题改成…": the verb parted around 好, play28zh F21)
+    r"|^(?:好了|好的)?[，,]?(?:我|我们)?(?:已经)?(?:(?:注册|充值|登录|登陆|上传|付款|付费|买|传|弄|搞)(?:好|完)"
+    r"|充(?:好|完|上)值)了?"
     r"(?:啊|呀|哈|哦)?[！!。]*$"
     r"|^(?:等下|等一下|等等|稍等|稍等一下|等会|等会儿|等一会|先等等)[！!。]*$"
     r"|^(?:那|好|好吧|那就)?(?:再来一次|再来一遍|再试一次|再试一下|再试试|重来一次|重新来一次|重来)(?:吧)?[！!。]*$"
@@ -80,8 +82,13 @@ _NOT_AN_ASK = re.compile(
     # "毕业旅行那个做吧": the video named, and go ahead (play23zh F7)
     r"|^[\u4e00-\u9fff\w ]{1,12}?(?:那个|这个)(?:视频|项目|片子)?(?:就)?(?:做|弄|搞|开始|来|开工)(?:一下)?"
     r"(?:吧|了|啊|呀|哈)*[！!。]*$"
-    r"|^(?!.*(?:" + _ZH_CHANGE_WORD + r"))(?:.*(?:没人看|没人听|没人要|看不完|不爱看|刷不到|划走|没耐心)"
+    r"|^(?!.*(?:" + _ZH_CHANGE_WORD + r"))(?:.*(?:没人看|没人听|没人要|看不完|不爱看|刷不到|划走|没耐心"
+    # "日出开场寓意好", "免得我搞混": why they ask, said beside it (play28zh F4)
+    r"|寓意|图个吉利|免得|以免|省得)"
     r"|(?:因为|毕竟|不然|要不然|否则|反正)).*$"
+    # "王姐喜欢安静点的": what a person they make it for likes, said as why (play28zh F4)
+    r"|^[\u4e00-\u9fff]{0,3}(?:姐|哥|姨|叔|妈|爸|奶奶|爷爷|老师|大家|队长|老人|孩子|他|她|他们|她们|老公|老婆)"
+    r"(?:都|比较|最|很|特别)?(?:喜欢|爱听|爱看)[\u4e00-\u9fff]{1,8}[！!。]*$"
     r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
 )
 # What the video is for ("发小红书", "发朋友圈用", "投信息流广告", "for TikTok"): a purpose, no ask
@@ -90,6 +97,8 @@ _PURPOSE = re.compile(
     r"^(?:用来|拿来|要|好|准备|打算|是|主要)?(?:发|传|投|放|上|用在|用于)(?:到|在)?"
     r"(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信|信息流|tiktok|TikTok|Instagram|instagram|ins|Ins|YouTube|youtube)"
     r"(?:上|用|的|广告)*(?:吧|啊|呀|哈)?[！!。]*$"
+    # "抖音招新用的": the platform and what for (play28zh F4)
+    r"|^(?:抖音|小红书|视频号|快手|朋友圈|B站|b站|微博|微信)[\u4e00-\u9fff]{0,6}?(?:用的|用)[！!。]*$"
     r"|(?i:^(?:to\s+)?(?:post|share|put)\s+(?:it\s+)?(?:on|to)\s+(?:my\s+|our\s+)?"
     r"(?:instagram|insta|ig|tiktok|youtube|yt|facebook|fb|stories|reels|shorts)(?:\s+(?:feed|stories|story|reels?))?[\s!.]*$)"
 )

@@ -101,13 +101,17 @@ _QUOTED = re.compile("[\"“「『《‘][^\"“”「」『』《》‘’\n]{0
 _SENTENCE = re.compile(r"[^.!?。！？;；\n]+[.!?。！？;；]*")
 _CLAUSE = re.compile(
     r"[,，、()（）]|(?<!\d)\s*[—–]\s*(?!\d)|(?<!\d)\s-\s(?!\d)|(?<!\d)[:：](?!\d)|\band\b|\bbut\b|\bplus\b|(?:并且|而且|然后|再)"
+    # "还有把日出那张放第一个": a joiner opening the ask (play28zh F1: the order went unread, unchecked)
+    r"|(?:^|(?<=[，,\s]))(?:还有|另外)"
 )
 # A sentence that asks about the video or sets a condition states nothing to check.
 _EN_NOT_A_REQUEST = re.compile(
     r"(?i)^\s*(?:is|are|was|were|does|did|do(?!\s+(?:not|a|an|one|me|another)\b)|has|have|had|why|what|how|which|where|when|whether|if"
     r"|unless|once|in\s+case|should|shall)\b"
 )
-_ZH_NOT_A_REQUEST = re.compile(r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|吗|呢|么)")
+_ZH_NOT_A_REQUEST = re.compile(
+    r"(?:如果|要是|假如|万一|若是|是否|有没有|是不是|为什么|怎么|咋|吗|呢|么|是啥|叫啥|是什么|叫什么)"
+)
 _ZH_ASKING = re.compile(r"(?:帮我|请|麻烦|给我)")
 # A question without 吗: a clause ending in 不 ("能商用不"), or A不A ("能不能", "可不可以").
 _ZH_TAG_QUESTION = re.compile(r"(?<![要别])不\s*(?=[？?，,。！!；;]|$)|([\u4e00-\u9fff])不\1")

@@ -13,6 +13,7 @@ from .checks import _music_names
 from .lengths import _EN_SPAN, _ZH_SPAN
 from .music import VOLUME_TOLERANCE
 from .reading import _sentences, asks_for_a_video, read
+from .remarks import withdrawal
 from .words import _PART_SECONDS, _clauses, _zh_gaps
 
 # --- a length said loosely -----------------------------------------------------------------------
@@ -133,6 +134,10 @@ def unasked(prompt: str, before: Timeline | None, after: Timeline) -> list[dict[
     words = _QUOTED.sub(" ", prompt)
     if _open_ended(prompt) or (asks_for_a_video(prompt) and not _A_VERSION.search(words)):
         return found
+    # A part taken back ("算了不要竖屏了") mentions nothing asked: its change is unasked.
+    pieces = re.split(r"[，,。！!？?\s]+", words)
+    if any(withdrawal(c) for c in pieces):
+        words = "，".join(c for c in pieces if not withdrawal(c))
     if not _MENTIONS_MUSIC.search(words):
         found += _music_unasked(before, after)
     if not _MENTIONS_CLIPS.search(words):

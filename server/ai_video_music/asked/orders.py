@@ -377,15 +377,31 @@ _ZH_USES = re.compile(
 )
 
 
+# "把日出那张也加进去", "用海边和森林那两张": a photo put in with 把, or two named at once
+# (play28zh F1/F5: sunrise.jpg on no track was only "not checked"; beach and forest used, the same).
+_ZH_USES_BA = re.compile(
+    r"^(?:请|麻烦)?(?:帮我)?(?:再)?(?:把|将)\s*"
+    r"(?P<w>(?!最后|最前|第|开头|结尾|标题|字幕|文字|音乐)[^，,。的那这\s]{1,12}?)\s*(?:的)?"
+    r"(?:那张|这张|那个)?(?:照片|图片|图)?(?:也|都)?(?:加进去|加进来|加上|放进去|放进来|用上|加到视频里)"
+    r"(?:吧|就行|啊)?\s*[。！]?\s*$"
+)
+_ZH_USES_BOTH = re.compile(
+    r"^(?:请|麻烦)?(?:帮我)?(?:就)?(?:用|用上)\s*(?P<a>[^，,。的那这和跟与及\s]{1,8}?)(?:和|跟|与|及)"
+    r"(?P<b>[^，,。的那这和跟与及\s]{1,8}?)(?:的)?(?:那两张|这两张|两张)(?:照片|图片|图)?(?:吧|就行|就好)?\s*$"
+)
+
+
 def _uses(sentences: list[str]) -> tuple[str, ...]:
     found: list[str] = []
     for sentence in sentences:
         for clause in _clauses(sentence):
             m = _EN_USES.search(clause)
-            zh = None if m else _ZH_USES.match(clause)
+            zh = None if m else _ZH_USES.match(clause) or _ZH_USES_BA.match(clause)
             word = m.group(1) if m else zh.group("w") if zh else None
             if word:
                 found.append(word.strip().replace("\u2024", "."))
+            elif (both := _ZH_USES_BOTH.match(clause)) is not None:
+                found += [both.group("a"), both.group("b")]
     return tuple(dict.fromkeys(found))
 
 

@@ -135,7 +135,9 @@ _EN_NEW_VIDEO = re.compile(
     r"[^.!?]{0,60}?\b(?:video|clip|movie|film|reel|slideshow|teaser|promo)s?\b"
 )
 _ZH_NEW_VIDEO = re.compile(
-    r"(?:生成|制作|做|创建|来)(?:一个|一段|一支|一条|个|段|支|条|新的?)[^，,。]{0,12}?视频"
+    # (not 视频号, a platform: "再做个横屏的发视频号" is a frame for it, play28zh F15: read as a new
+    # video, the title and music it replaced unasked went unsaid)
+    r"(?:生成|制作|做|创建|来)(?:一个|一段|一支|一条|个|段|支|条|新的?)[^，,。]{0,12}?视频(?!号)"
 )
 
 
@@ -217,8 +219,30 @@ def _names_the_video(prompt: str, name: str) -> bool:
     return False
 
 
+# A question word that asks about what happened ("怎么变成5秒了", "为什么没换"), never a condition
+# ("如果太长就剪短") nor a yes/no tag: what follows it in the same sentence may ask plainly.
+_ZH_WHY = re.compile(r"怎么|为什么|为啥|咋")
+_ZH_CONDITION = re.compile(r"如果|要是|假如|万一|若是|的话")
+
+
+def _asks_after_why(sentence: str) -> list[str]:
+    """The clauses of a Chinese sentence after one that asks why ("怎么变成5秒了，改回20秒，字幕也再
+    加一下"): asks of their own (play28zh F11: the whole sentence was read as a question, and "改回20秒"
+    unchecked while the video stayed 5 s). Nothing when the question is last or a condition is said."""
+    if _is_request(sentence) or _ZH_CONDITION.search(sentence) or not _ZH_WHY.search(sentence):
+        return []
+    parts = re.split(r"[，,]", sentence)
+    asking = [i for i, part in enumerate(parts) if not _is_request(part)]
+    rest = "，".join(parts[asking[-1] + 1 :]).strip("，, ") if asking else ""
+    return [rest] if rest and _is_request(rest) else []
+
+
 def _read(prompt: str) -> Asked:
-    sentences = [s.rstrip("?？ ") for s in _sentences(zh_percents(prompt)) if _is_request(s)]
+    sentences = [
+        s.rstrip("?？ ")
+        for whole in _sentences(zh_percents(prompt))
+        for s in ([whole] if _is_request(whole) else _asks_after_why(whole))
+    ]
     name: str | None = title_from(prompt)
     given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt)) and (

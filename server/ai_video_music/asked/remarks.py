@@ -28,7 +28,11 @@ _ZH_WITHDRAW = re.compile(
     r"|(?P<what2>[\u4e00-\u9fff]{1,8}?)(?:的事|这个|那个|这块)?(?:就|也|都|还是)?"
     r"(?:算了|不用管了?|别管了?|不管了?|无所谓了?|不用了|不重要了?|随便吧?"
     # "音乐不换了", "字幕不用再加了": the change itself given up (play27zh F5)
-    r"|不(?:用|要|必)?(?:再)?(?:改|换|调|动|加|删|替换)了?))(?:吧|了|啊)*\s*[。！]?\s*$"
+    r"|不(?:用|要|必)?(?:再)?(?:改|换|调|动|加|删|替换)了?)"
+    # "算了不要竖屏了": the other frame asked before, taken back (play28zh R2: the agent made it vertical
+    # anyway, and the frame changed unflagged). Only a frame: "算了不要音乐了" may ask for no music.
+    r"|算了[，,\s]*(?:不要|不用|不做|不弄)(?:那个|这个)?(?P<what3>竖屏|横屏|竖版|横版|方形|正方形)(?:的|版|版本)?)"
+    r"(?:吧|了|啊)*\s*[。！]?\s*$"
 )
 # English words bounded by ASCII letters: "bgm来点别的" names the music (to \b a CJK letter is a word letter).
 _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
@@ -42,7 +46,7 @@ _TOPICS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "shape",
         re.compile(
-            r"(?i)(?<![a-z])(?:frame|format|ratio|vertical|horizontal|square)(?![a-z])|画幅|比例|竖屏|横屏"
+            r"(?i)(?<![a-z])(?:frame|format|ratio|vertical|horizontal|square)(?![a-z])|画幅|比例|竖屏|横屏|[竖横]版|方形"
         ),
     ),
     # "字体算了不管了", "forget the font": the look of the letters (no check reads it)
@@ -72,7 +76,7 @@ def withdrawal(clause: str) -> str | None:
     zh = None if en else _ZH_WITHDRAW.match(clause)
     if en is None and zh is None:
         return None
-    what = en.group("what") if en else (zh.group("what1") or zh.group("what2"))  # type: ignore[union-attr]
+    what = en.group("what") if en else (zh.group("what1") or zh.group("what2") or zh.group("what3"))  # type: ignore[union-attr]
     if en is None and re.search(_ZH_CHANGE_VERBS, what):
         return None  # "把音乐删了就算了" is no withdrawal of the music
     return next((topic for topic, words in _TOPICS if words.search(what)), "")

@@ -124,6 +124,10 @@ _ZH_GAP = re.compile(
     # "改成10秒 0-5秒显示「A」", "1:1 15秒", "音乐调到20% 把beach.jpg放最后": a length or a level said
     # whole, then the next ask (play22zh F3, F9, F11)
     r"|(?<=秒)[ \t\u3000]+(?=\d)|(?<=\d)[ \t\u3000]+(?=\d{1,3}(?:\.\d)?\s*秒)"
+    # "配点喜庆欢快的音乐 30秒左右就行": a length said loosely ("左右", "就行") after a finished ask
+    # (play28zh F5); a bare "2 秒" after a part is that part's time ("结尾淡出 2 秒", "每张照片 2 秒")
+    r"|(?<=[\u4e00-\u9fff])(?<![前成到为回张段个共长剪至约概每近后最第是在现示留续停放出入片图])[ \t\u3000]+"
+    r"(?=\d{1,3}(?:\.\d)?\s*秒(?:钟)?(?:(?:左右|上下|以内)(?:就行|就好|就可以)?|就行|就好|就可以)(?:吧)?(?:$|[，,。！!]))"
     r"|(?<=[%％])[ \t\u3000]+(?![左上之内])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
     # "方形版 1:1", "竖屏 15秒": a frame said, then a number of its own
     r"|(?<=[版屏形])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
@@ -135,7 +139,8 @@ _ZH_GAP = re.compile(
     r"(?<![\d秒]到\d秒)(?<![\d秒]到\d\d秒)(?<![\d秒]到[一二两三四五六七八九十]秒)[ \t\u3000]+(?=[「『“])"
     r"|(?<=秒)[ \t\u3000]+(?![左上以之内钟的长])(?=[\u4e00-\u9fff])"
     # after a quote only before a word that starts another ask ("把「A」 删掉" is one clause)
-    r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|再把|再将|最后把"
+    # ("标题改成「A」 字幕「B」放到最后5秒": the caption's own ask, play28zh F24)
+    r"|(?<=[」』》\"”])[ \t\u3000]+(?=然后|还有|另外|并且|同时|标题|字幕|文字|再把|再将|最后把"
     # "叫「春季新品」 竖屏 15秒左右": a frame or the music after a name is an ask of its own
     r"|竖屏|横屏|竖版|横版|方形|正方形|背景音乐|音乐|bgm|BGM|一共|总共|配(?!音)"
     # "叫「小猫洗澡」 视频要15秒": the length after a name is an ask of its own (play25zh F4)
