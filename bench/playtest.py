@@ -79,7 +79,7 @@ async def _daemon(folder: Path, args: argparse.Namespace) -> None:
         if True:  # the server's log goes to the daemon's stderr: DIR/daemon.log
             async with Client(params, read_timeout_seconds=HOST_TIMEOUT_S) as client:
                 tools = await client.list_tools()
-                (folder / "tools.json").write_text(
+                (folder / ".tools-list.json").write_text(
                     json.dumps([t.model_dump(mode="json", exclude_none=True) for t in tools.tools], indent=1),
                     encoding="utf-8",
                 )
@@ -195,7 +195,7 @@ def main() -> int:
         print("the daemon did not start: see daemon.log", file=sys.stderr)
         return 1
     if args.cmd == "tools":
-        print((folder / "tools.json").read_text(encoding="utf-8"))
+        print((folder / ".tools-list.json").read_text(encoding="utf-8"))
         return 0
     request: dict[str, Any] = {"op": args.cmd}
     if args.cmd == "call":
