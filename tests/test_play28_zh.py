@@ -348,3 +348,19 @@ async def test_a_fix_too_few_credits_can_pay_is_not_offered(
         assert out["not_as_asked"] and out["credits_left"] == 10, out
         steps = " ".join(out["next_steps"])
         assert "需要先有更多积分" in steps and "并提出用 generate 修正" not in steps, steps
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("啊？怎么变成5秒了 改回20秒", Action.AGENT),
+        ("怎么变成5秒了 改回20秒", Action.AGENT),
+        ("为什么没有音乐 加个轻松的bgm", Action.AGENT),
+        ("怎么变成5秒了 是不是出错了", Action.ASK),
+        ("做个15秒的视频 配乐能商用吗？", Action.AGENT),
+    ],
+)
+def test_a_why_beside_an_edit_is_that_edit_not_a_priced_question(prompt: str, action: Action) -> None:
+    """F10: "怎么变成5秒了 改回20秒" (a why, then an edit, parted by a space) was held as a question
+    for 50 credits: a question word asks of its own words, where a question mark asks of the last."""
+    assert route(prompt).action is action

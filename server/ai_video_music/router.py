@@ -213,12 +213,16 @@ def clauses(text: str) -> list[Clause]:
     question when its whole sentence is ("can you add a fade and export?")."""
     out: list[Clause] = []
     for n, m in enumerate(_CLAUSE.finditer(text)):
-        question = _is_question(m.group(1).strip(), "?" in m.group(2))
+        marked = "?" in m.group(2)
+        question = _is_question(m.group(1).strip(), marked)
         chunks = _ZH_SPACE.split(m.group(1))
         for i, chunk in enumerate(chunks):
             # The question mark belongs to the last of the words a space parts, as a comma would
             # part them: "做个15秒的视频 配乐能商用吗？" asks for a video, then asks (play27zh F2).
-            asks = question and (i == len(chunks) - 1 or _is_question(chunk.strip(), False))
+            # Without a mark, only words that ask themselves: "怎么变成5秒了 改回20秒" asks why,
+            # then asks for 20 seconds (play28zh F10: held as a question, priced).
+            last = i == len(chunks) - 1 and (marked or len(chunks) == 1)
+            asks = question and (last or _is_question(chunk.strip(), False))
             parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(chunk))
             out.extend(Clause(p, asks, n) for p in parts if p)
     return out
