@@ -5,6 +5,7 @@ sent to the agent) or act unasked (an edit run as export, cancel, new project or
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from enum import StrEnum
@@ -279,11 +280,16 @@ def test_extract_media_finds_nothing_in_plain_text() -> None:
 # --- the corpus --------------------------------------------------------------------------------
 
 
-CORPUS, HELDOUT = Score.of(load("router_corpus.tsv")), Score.of(load("router_heldout.tsv"))
+@functools.cache
+def scored(corpus: str) -> Score:
+    """The corpus routed, once per process that runs a test of it (not at collection: each xdist
+    worker collects every module, and routing the corpus is most of this module's CPU)."""
+    return Score.of(load(f"router_{corpus}.tsv"))
 
 
-@pytest.mark.parametrize("score", [CORPUS, HELDOUT], ids=["corpus", "heldout"])
-def test_no_sentence_spends_credits_or_acts_unasked(score: Score) -> None:
+@pytest.mark.parametrize("corpus", ["corpus", "heldout"])
+def test_no_sentence_spends_credits_or_acts_unasked(corpus: str) -> None:
+    score = scored(corpus)
     harmful = len(score.failures(Risk.SPEND, Risk.UNASKED))
     assert harmful == 0, score.report()
 
@@ -297,17 +303,19 @@ def test_no_sentence_spends_credits_or_acts_unasked(score: Score) -> None:
 # 34 right, 8 spend, 0 unasked; after those fixes, unusual phrasings (61) scored 46 right, 0 spend,
 # 0 unasked, 15 misses (to ASK). Play-test 14 (zh), 20 written blind after its fixes: 19 right, 1 spend
 # (the old router: 9 right, 9 spend, 2 misses). Expect real sentences to find more.
-@pytest.mark.parametrize(("score", "floor"), [(CORPUS, 0.95), (HELDOUT, 0.9)], ids=["corpus", "heldout"])
-def test_each_action_keeps_its_recall(score: Score, floor: float) -> None:
+@pytest.mark.parametrize(("corpus", "floor"), [("corpus", 0.95), ("heldout", 0.9)], ids=["corpus", "heldout"])
+def test_each_action_keeps_its_recall(corpus: str, floor: float) -> None:
+    score = scored(corpus)
     low = [a for a in Action if score.recall(a) < floor]
     assert not low, f"recall under {floor} for {low}\n{score.report()}"
 
 
 def test_the_corpus_is_large_bilingual_and_holds_a_quarter_out() -> None:
-    rows = CORPUS.rows + HELDOUT.rows
+    held_out = load("router_heldout.tsv")
+    rows = load("router_corpus.tsv") + held_out
     chinese = sum(any("\u4e00" <= c <= "\u9fff" for c in r.sentence) for r in rows)
     assert len(rows) >= 400 and 0.35 <= chinese / len(rows) <= 0.65
-    assert 0.2 <= len(HELDOUT.rows) / len(rows) <= 0.3
+    assert 0.2 <= len(held_out) / len(rows) <= 0.3
     assert len({r.sentence for r in rows}) == len(rows), "no sentence counted twice"
     per_action = Counter(r.action for r in rows)
     assert all(per_action[a] >= 10 for a in Action), per_action
@@ -315,7 +323,9 @@ def test_the_corpus_is_large_bilingual_and_holds_a_quarter_out() -> None:
 
 
 COMMAND_ROWS = [
-    r for r in CORPUS.rows if r.action in ACTS | {Action.CREDITS, Action.STATUS} and '"' not in r.sentence
+    r
+    for r in load("router_corpus.tsv")
+    if r.action in ACTS | {Action.CREDITS, Action.STATUS} and '"' not in r.sentence
 ]
 
 

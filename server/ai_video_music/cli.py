@@ -480,7 +480,7 @@ def _serve_http(server: MCPServer[Any], settings: Settings, setup: _HttpSetup) -
         forwarded_allow_ips="",
         # Any local process, secret or not, could hold connections open until the descriptors
         # ran out (attack24 A24-2): the same deadline and cap as hosted mode.
-        **slow_client_options(),
+        **slow_client_options(settings.header_timeout),
     )
     freeze_startup_objects()
     hostport = f"[{address}]:{port}" if ":" in address else f"{address}:{port}"

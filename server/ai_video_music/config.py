@@ -22,6 +22,7 @@ SKILL_SOURCE = "ai-video-generator-free-music"
 PRODUCTION_API_BASE = "https://mega-api-prod.nemovideo.ai"
 DEFAULT_WEB_URL = "https://nemovideo.com"
 APP_DIR = "ai-video-music"
+HEADER_TIMEOUT_S = 10.0  # a request's headers, as HAProxy's `timeout http-request` in scripts/hosted-stack
 
 
 @functools.cache
@@ -142,6 +143,9 @@ class Settings:
     takeover_first: float = 30.0
     takeover_every: float = 60.0
     takeover_limit: float = 300.0
+    # `serve --http`: a connection on which no request's headers arrived within this is closed
+    # (slowclients). Tests that wait it out shorten it, as the takeover times above.
+    header_timeout: float = HEADER_TIMEOUT_S
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, install_path: str | None = None) -> Settings:
@@ -178,6 +182,7 @@ class Settings:
             takeover_first=positive_setting(env, "NEMO_TAKEOVER_FIRST_S", 30.0),
             takeover_every=positive_setting(env, "NEMO_TAKEOVER_EVERY_S", 60.0),
             takeover_limit=positive_setting(env, "NEMO_TAKEOVER_FOR_S", 300.0),
+            header_timeout=positive_setting(env, "NEMO_HEADER_TIMEOUT_S", HEADER_TIMEOUT_S),
         )
 
 

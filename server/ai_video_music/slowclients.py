@@ -11,7 +11,8 @@ from typing import Any
 
 from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
-HEADER_TIMEOUT_S = 10.0  # as HAProxy's `timeout http-request` in scripts/hosted-stack
+from .config import HEADER_TIMEOUT_S
+
 # Connections or requests at once, then uvicorn answers 503 at once: below the usual 1,024
 # descriptors, so that past it a client is told to come back rather than never accepted.
 LIMIT_CONCURRENCY = 900

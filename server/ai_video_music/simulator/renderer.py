@@ -223,6 +223,9 @@ def render(
         rate, layout = timeline.audio_rate, "stereo" if timeline.stereo else "mono"
         sound = container.add_stream("aac", rate=rate, layout=layout)
         sound.bit_rate = 128_000 if timeline.stereo else 64_000
+        # FFmpeg's fast AAC coder: a third of the default (twoloop) coder's CPU, which was half of
+        # a render's; still real AAC that every player decodes (previews, not masters: PRESET).
+        sound.options = {"aac_coder": "fast"}
         picture: _Picture | None = None
         sent = 0  # audio samples encoded so far
         try:
