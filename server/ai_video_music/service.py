@@ -7,16 +7,13 @@ exports, cancel and status each live in their own module over one :class:`Shared
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import anyio
 import anyio.abc
 
-from .asked import _QUOTED, asks_for_a_video, files_named, speaks_of_own_media, withdrawn
 from .asked import _zh_gaps as zh_gaps
-from .asked import read as read_asked
-from .asked.files import _stem_said
+from .asked import asks_for_a_video, speaks_of_own_media, withdrawn
 from .cancel import cancel
 from .client import NemoClient
 from .config import Settings
@@ -28,15 +25,9 @@ from .exports import Exports, accepts_as_is
 from .jobs import Jobs, Reporter, no_progress
 from .mentions import (
     Elsewhere,
-    described,
-    describes_a_video,
-    edited_texts,
-    edits_elsewhere,
     elsewhere,
-    photos_said,
 )
 from .messages import Lang, Msg, join_sentences, t
-from .naming import quoted
 from .outputs import CreditsOutput, ExportOutput, GenerateOutput, ProjectSpent, StatusOutput, UploadOutput
 from .projects import CLIENT
 from .quota import quota_text
@@ -48,13 +39,13 @@ from .shared import Shared
 from .status import status
 from .store import Generation, Project, Store
 from .takeover import Takeover
+from .targets import OTHER_PROJECTS_READ, Targets
 from .turns import Turns, ago, prompt_key
 from .uploads import Roots, UploadPages, Uploads
 
 log = logging.getLogger(__name__)
 
 MAX_PROMPT_CHARS = 8000
-OTHER_PROJECTS_READ = 50  # the user's recent projects a request's words are matched against
 RECOVER_EVERY_S = 15.0  # well under the 120 s after which another process's claim is stale
 
 
@@ -78,6 +69,7 @@ class VideoService:
         self.uploads = Uploads(self.shared, upload_pages)
         self.shared.upload_page = upload_pages is not None
         self.exports = Exports(self.shared)
+        self.targets = Targets(self.shared)
         task_group.start_soon(self._follow_open_renders, name="renders:recover")
 
     async def _follow_open_renders(self) -> None:
@@ -153,133 +145,6 @@ class VideoService:
             return []  # already the current one: nothing switched, nothing to say
         return [t("project.switched", lang, name=chosen.name or chosen.id)]
 
-    def _held_here(self, prompt: str) -> bool:
-        """The current project's newest request is these words, held (not sent) for a file or
-        photos it lacks: "the same arguments and accept_cost=true" (new_project among them) means
-        send it there, never make a second, empty project for it (play18en F14)."""
-        current = self.shared.projects.current
-        if current is None:
-            return False
-        latest = self.shared.store.latest_turn(CLIENT.get(), current.id)
-        return (
-            latest is not None
-            and latest.status is TurnState.NOT_SENT
-            and latest.prompt_key == prompt_key(prompt)
-            and latest.fact_map.get("not_sent") in ("no_such_file", "no_media")
-        )
-
-    def _quoted_project(self, prompt: str, lang: Lang) -> tuple[str, str] | None:
-        """A project named in quotes ("导出「毕业那天」", 'export "Grad day"'): its id, and the
-        prompt with the name said as "the video" instead (for routing the rest)."""
-        names = {q.casefold(): q for q in quoted(prompt)}
-        if not names:
-            return None
-        projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        for project in projects:
-            said = names.get((project.name or "").casefold())
-            if said is not None:
-                stand_in = "那个视频" if lang == "zh" else "the video"
-                bare = re.sub(rf"[\"“”「」『』']\s*{re.escape(said)}\s*[\"“”「」『』']", stand_in, prompt)
-                return project.id, bare
-        return None
-
-    def _named_other(self, prompt: str) -> Elsewhere | None:
-        """The other project(s) a free command's words name ("export the grandpa video") or
-        describe by what they show ("export the beach one": its photo is beach.jpg, play26en F21:
-        the current, other video was exported and handed over as the beach one)."""
-        current = self.shared.projects.current
-        if current is None:
-            return None
-        others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
-        return None if found is None or found.wrong or not found.named else found
-
-    def _described(
-        self, prompt: str, current: Project, others: list[Project], whole: bool = False
-    ) -> Elsewhere | None:
-        """Another project the words describe by what it shows ("海边民宿那个视频": its photo is
-        beach.jpg), from each project's file names and the texts the user quoted in it.
-        ``whole``: the words are a free command on a whole video ("把王姐那个导出来")."""
-        if not describes_a_video(prompt, whole):
-            return None
-        files = {
-            p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
-        }
-        texts: dict[str, list[str]] = {}
-        turns = self.shared.store.session_turns(CLIENT.get(), limit=100)
-        # The last answer: the tracks it offered are music, never a video (play27en S2)
-        offered = next((gen.reply for gen in turns if gen.status is not TurnState.NOT_SENT), "")
-        for gen in turns:
-            if gen.status is TurnState.NOT_SENT:
-                continue  # held or refused (maybe for speaking of another video): not its words
-            # Each project's own words count whole: the current one's ("做个海边民宿的视频": never
-            # held for a description the user gave it), and another's ("用这几张杯子图做个竖屏视频":
-            # "杯子那个视频" is that one, play-test 22 F1).
-            texts.setdefault(gen.project_id or "", []).append(gen.prompt)
-        return described(prompt, current, others, files, texts, offered or "", whole=whole)
-
-    def _edits_elsewhere(self, prompt: str, current: Project, others: list[Project]) -> Elsewhere | None:
-        """Another project that alone has the quoted text the words edit ("「洗澡前」改到第1秒出现")
-        or the photo they name (play-test 20: sent to the current video, it wrecked it)."""
-        stated = read_asked(prompt)
-        if not others or not (
-            edited_texts(prompt)
-            or files_named(prompt)
-            or stated.order
-            or stated.sequence
-            or stated.uses
-            or photos_said(prompt)
-        ):
-            return None  # nothing the words edit or name: no store reads
-        files = {
-            p.id: [m.name for m in self.shared.store.media_page(p.id, 50)[0]] for p in [current, *others]
-        }
-        texts: dict[str, list[str]] = {}
-        for gen in self.shared.store.session_turns(CLIENT.get(), limit=100):
-            if gen.status is TurnState.NOT_SENT:
-                continue  # a request held (this one, maybe): nothing of it is on any timeline
-            # What the user quoted, and what the verified changes said was on its timeline.
-            built = gen.fact_map.get("built")
-            seen = [str(v) for v in built.values()] if isinstance(built, dict) else []
-            texts.setdefault(gen.project_id or "", []).extend([*quoted(gen.prompt), *gen.change_list, *seen])
-        return edits_elsewhere(prompt, current, others, files, texts)
-
-    def _held_for(self, prompt: str, current: Project | None) -> Project | None:
-        """The one other project a hold's words name or describe ("don't export the candle one
-        yet"), else None (the hold is the current project's)."""
-        if current is None:
-            return None
-        others, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        # ("先别导出哈 王姐那个我再想想": an export held is of a whole video, "X那个" is one: play28zh F29)
-        found = elsewhere(prompt, current, others) or self._described(prompt, current, others, whole=True)
-        if found is None or found.wrong or len(found.named) != 1:
-            return None
-        return found.named[0]
-
-    def _holding(self, prompt: str) -> tuple[Project, str] | None:
-        """The one project holding a file the words name ("redo it with the city lights photo":
-        city-lights.jpg), and that file's name; None when none or several do."""
-        words = _QUOTED.sub(" ", prompt)  # a caption ("see you there") names no file
-        projects, _total = self.shared.store.recent_projects(OTHER_PROJECTS_READ)
-        found: dict[str, tuple[Project, str]] = {}
-        for project in projects:
-            media, _count = self.shared.store.media_page(project.id, 50)
-            for item in media:
-                # said as a name of its own, never a common word ("photo.jpg", "end.png")
-                if _stem_said(item.name.rsplit(".", 1)[0].casefold(), words):
-                    found.setdefault(project.id, (project, item.name))
-        return next(iter(found.values())) if len(found) == 1 else None
-
-    def _media(self, project: Project) -> bool:
-        return self.shared.store.media_page(project.id, 1)[1] > 0
-
-    def _used(self, project: Project | None) -> bool:
-        """Whether a project has work in it beyond uploads (then "a new video" means a new project)."""
-        if project is None:
-            return False
-        store = self.shared.store
-        return bool(store.project_renders(project.id, 1)) or store.has_turns(project.id)
-
     async def generate(
         self,
         prompt: str,
@@ -298,7 +163,7 @@ class VideoService:
         s = self.shared
         lang = s.language.observe(prompt)
         s.said_registered(prompt)  # "I just registered": no "register" from now on
-        if new_project and accept_cost and not project_ref and self._held_here(prompt):
+        if new_project and accept_cost and not project_ref and self.targets.held_here(prompt):
             new_project = False  # confirming a held request: sent where it was held, no second project
         before = s.projects.current
         switched = self._switch(project_ref, new_project, lang)
@@ -328,7 +193,7 @@ class VideoService:
             current = s.projects.current
             # "Don't export the candle one yet" said in another project: held for the one it names
             # (play22en F1), which stays where it is; the current project stays current.
-            meant = self._held_for(prompt, current)
+            meant = self.targets.held_for(prompt, current)
             where = meant or current
             self.consent.record_not_sent(where, prompt, "held", "held", decision.held_back)
             rendering = where is not None and any(
@@ -382,16 +247,16 @@ class VideoService:
         if (
             new_project
             or decision.action is Action.NEW_PROJECT
-            or (decision.new_project and self._used(s.projects.current))
+            or (decision.new_project and self.targets.used(s.projects.current))
         ):
-            holding = self._holding(prompt) if to_agent and not ask and not accept_cost else None
+            holding = self.targets.holding(prompt) if to_agent and not ask and not accept_cost else None
             if to_agent and not ask and not accept_cost and (speaks_of_own_media(prompt) or holding):
                 # Before any cost check (play19en F7): the photos it speaks of decide its price.
                 # A photo named by its file's name ("a sunrise clip": sunrise.jpg, in another
                 # project) is one too (play28en F2: made from nothing in the new one, 100 credits).
                 before = s.projects.current
-                used = self._used(before)
-                uploads_there = before is not None and not used and self._media(before)
+                used = self.targets.used(before)
+                uploads_there = before is not None and not used and self.targets.has_media(before)
                 self.consent.record_not_sent(None, prompt, "no_media", str(decision.action))
                 return await self.consent.no_media(
                     lang, notes, t("media.where_new", lang), balance=await s.balance_or_none(),
@@ -426,14 +291,14 @@ class VideoService:
             return stopped
         named = None
         if decision.action in (Action.AGENT, Action.ASK) and (
-            quoted_project := self._quoted_project(prompt, lang)
+            quoted_project := self.targets.quoted_project(prompt, lang)
         ):
             # "导出「毕业那天」": a project's name in quotes is no caption to add: routed without it.
             bare = route(quoted_project[1])
             if bare.action in _FREE_NAMED:
                 decision, named = bare, quoted_project[0]
         other: Elsewhere | None = None
-        if decision.action in _FREE_NAMED and named is None and (other := self._named_other(prompt)):
+        if decision.action in _FREE_NAMED and named is None and (other := self.targets.named_other(prompt)):
             if len(other.named) > 1:  # "export the beach one" and two beach videos: which, first
                 return _which_one(decision.action, other, lang, notes)
             named = other.named[0].id
@@ -473,8 +338,8 @@ class VideoService:
             others, _total = s.store.recent_projects(OTHER_PROJECTS_READ)
             found = (
                 elsewhere(prompt, current, others)
-                or self._described(prompt, current, others)
-                or self._edits_elsewhere(prompt, current, others)
+                or self.targets.described(prompt, current, others)
+                or self.targets.edits_elsewhere(prompt, current, others)
             )
             if found is not None and chosen and found.wrong and not found.named:
                 # "发错了 古筝是给重阳那个的" sent again with project="重阳敬老", as the hold advised: the
@@ -563,7 +428,7 @@ class VideoService:
             return None
         if project is not None and not asks_for_a_video(prompt) and measured <= EDIT_COST:
             state = await s.state_or_none(project)
-            if await s.has_video(state) or self._media(project):
+            if await s.has_video(state) or self.targets.has_media(project):
                 REQUEST_COST.set(EDIT_COST)
                 # Reserved as an edit; NemoVideo alone decides what it charges: said plainly.
                 over = f"{GENERATION_COST - left:g}"
