@@ -215,7 +215,10 @@ def clauses(text: str) -> list[Clause]:
         for i, chunk in enumerate(chunks):
             # The question mark belongs to the last of the words a space parts, as a comma would
             # part them: "做个15秒的视频 配乐能商用吗？" asks for a video, then asks (play27zh F2).
-            asks = question and (i == len(chunks) - 1 or _is_question(chunk.strip(), False))
+            # Words a space parts ask on their own, as after a comma: "等下 这个bgm能商用吗 我要挂
+            # 小黄车的" asks, whatever the remark after it (play29zh F7: sent as an edit, charged).
+            last = i == len(chunks) - 1
+            asks = (question and last) or (len(chunks) > 1 and _is_question(chunk.strip(), False))
             parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(chunk))
             out.extend(Clause(p, asks, n) for p in parts if p)
     return out
@@ -502,6 +505,9 @@ _REPORTED = _rx(
 _ZH_QUESTION = _rx(
     r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
+    # "现在bgm多大声", "现在是横屏的吧", "是竖屏对吧": how much, and a guess asked to be confirmed
+    # (not "换成横屏吧", a suggestion: only 是…吧 with no verb of change) (play29zh F15, F17)
+    "|多大|多响|(?:对|是|没错)吧[\\s?？]*$|对不对|^(?:现在|目前|这个|这|它|视频)*(?:还|也)?是[^把将改换调加删剪]{1,12}吧[\\s?？]*$"
     # "这音乐能商用不": a clause that ends in 不 asks, as 吗 does (play26zh F2)
     "|(?<![要别])不[\\s?？]*$"
 )
@@ -988,11 +994,14 @@ _STATE_PART = _rx(
         "size", "duration",
     )
     + "|视频|片子|时长|长度|音乐|配乐|歌|曲子|bgm|标题|字幕|比例|分辨率|尺寸|画幅|音量|片段|照片|图片"
+    "|横屏|竖屏|方形|横的|竖的|方的|多长"  # "是竖屏吗", "这个多长来着": the frame, the length (play29zh F13)
 )  # fmt: skip
 _STATE_ASKED = _rx(
     r"^(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+)?"
     r"|^how\s+(?:long|loud|big)(?![a-z])"
     + "|什么|啥|哪(?:首|个|些|一)|多(?:长|少|大|久|响)|几(?:秒|张|段|个|分)"
+    # "是竖屏吗", "现在是横屏的吧": whether it is so now (a verb of change is no state: _STATE_NOT)
+    + "|^(?:现在|目前|这个|这|它|视频)*(?:还|也)?是[^吗吧么嘛]{1,12}(?:吗|吧|么|嘛)[\\s?？]*$"
 )
 # Asking what would be good, or why, or what may be done, is for the agent (it charges): not the state.
 _STATE_NOT = _rx(
