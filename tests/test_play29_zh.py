@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music.asked import read, unasked, wanted_quotes
 from ai_video_music.config import Settings
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
+from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
 from ai_video_music.tools import create_server
 
 from .conftest import ask, requests_to
@@ -62,3 +64,42 @@ async def test_a_wrapped_question_spends_nothing(
         assert out["status"] in ("needs_confirmation", "done"), out
         assert len(requests_to(sim, "run_sse")) == turns, "nothing was sent to the paid agent"
         assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
+
+
+def _tl(music: str, title: str, seconds: float = 15.0) -> Timeline:
+    half = seconds / 2
+    clips = [Segment("beach", 0, half, None), Segment("city-lights", half, seconds, None)]
+    video = Track("video", "", clips, 2)
+    tracks = [video, Track("audio", "", [Segment(music, 0, seconds, 35.0)], 1)]
+    tracks.append(Track("text", "", [Segment(title, 0, 3, None)], 1))
+    return Timeline(tuple(tracks), 3, seconds, 1920, 1080, aspect_ratio(1920, 1080))
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "字幕「感谢老顾客」放最后三秒 bgm换成老上海那种爵士",  # F6: "bgm" right before Chinese words
+        "字幕「感谢老顾客」放最后三秒 换个jazz",
+        "标题改成「十年匠心」 把lofi换掉",
+    ],
+)
+def test_music_named_in_english_inside_chinese_is_music_asked_for(prompt: str) -> None:
+    """F6: "请求没有提到音乐，但音乐被换了" was said of a request that said "bgm换成…": an English word
+    beside Chinese ones has no word boundary to a regex, so it went unread."""
+    before = _tl("Lo-fi Chill (free music)", "周记钟表十年")
+    after = _tl("Calm Piano (free music)", "周记钟表十年")
+    assert [c for c in unasked(prompt, before, after) if c["kind"] == "music_unasked"] == []
+    # the same change beside a request of the title alone is still said as unasked
+    assert [c["kind"] for c in unasked("标题改成「十年匠心」", before, after)] == ["music_unasked"]
+
+
+def test_a_project_name_quoted_as_the_title_beside_another_quote_is_checked() -> None:
+    """F8: "开头标题还是「周记钟表十年」 「感谢老顾客」放最后3秒": the title (also the project's name)
+    was nowhere on the timeline, yet the answer said only the length was not as asked: with the
+    second quote in the same clause, the name was read as the project the words go to."""
+    prompt = "时长改回15秒 开头标题还是「周记钟表十年」 「感谢老顾客」放最后3秒"
+    projects = ("周记钟表十年", "老周修表")
+    assert wanted_quotes(prompt, read(prompt), projects) == ["周记钟表十年", "感谢老顾客"]
+    # a project's name the words only go to is still no text asked for
+    going = "回到「周记钟表十年」 加上「感谢老顾客」"
+    assert wanted_quotes(going, read(going), projects) == ["感谢老顾客"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .base import _EN_POLITE
+from .base import _EN_POLITE, latin
 from .words import _clauses, _plainly
 
 # --- no music --------------------------------------------------------------------------------
@@ -73,7 +73,7 @@ _ZH_MUSIC_UNDER = re.compile(
     r"|^(?:再|并|然后)?(?:把|将)?音量\s*(?:调到|降到|调低到|在)?\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$"
 )
 _BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
-_MUSIC_WORD = re.compile(r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack)\b")
+_MUSIC_WORD = latin(r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack)\b")
 _AT_MOST = re.compile(
     r"(?i)at\s+or\s+(?:below|under)|at\s+most|no\s+more|not\s+more|(?:no|not)\s+(?:higher|louder)"
     r"|not\s+(?:above|over)|up\s+to|不超过|不高于|不大于|最多|至多|以下|以内"
@@ -176,7 +176,7 @@ _EN_UP = re.compile(
     r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
     r"|" + _TOO.replace("WAY", "(?:quiet|soft|low)") + r")\b"
 )
-_EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
+_EN_SOUND = latin(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
 _ZH_DOWN = re.compile(
     r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
     r"|弱一点|太吵"

@@ -129,6 +129,9 @@ _ZH_GAP = re.compile(
     r"|(?<=[版屏形])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
     # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
     r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
+    # "开头标题还是「周记钟表十年」 「感谢老顾客」放最后3秒": a quote after a quote opens another ask
+    # (as one clause, a project's name quoted as the title was read as the project: play29zh F8)
+    r"|(?<=[」』”])[ \t\u3000]+(?=[「『“])"
     # "改短到8秒 「青岛三日」第2秒出现": a length said whole ("到/成/为/回 N秒"), never a span ("前3秒 「A」")
     r"|(?:(?<=[到成为回]\d秒)|(?<=[到成为回]\d\d秒)|(?<=[到成为回][一二两三四五六七八九十]秒)"
     r"|(?<=[到成为回][一二三四五六七八九]十秒)|(?<=[到成为回]十[一二三四五六七八九]秒))"
