@@ -33,6 +33,11 @@ from .conftest import ask, requests_to
         ("现在是竖屏的对吧", {Action.STATUS, Action.ASK}),
         # F13: the length and the frame, both on the timeline: free, never a paid question
         ("现在这个多长来着 是竖屏吗", {Action.STATUS}),
+        # p2 call 21: 啥 asks as 什么 does (sent as an edit, 50 credits); "加点啥", "啥都行" don't ask
+        ("标题现在是啥来着", {Action.STATUS}),
+        ("现在用的啥音乐", {Action.STATUS}),
+        ("随便加点啥", {Action.AGENT}),
+        ("换个啥都行 别用钢琴", {Action.AGENT}),
         # still requests: an instruction beside a question, a suggestion ending in 吧
         ("加个字幕 这个bgm能商用吗", {Action.AGENT}),
         ("换成横屏吧", {Action.AGENT}),
@@ -103,3 +108,49 @@ def test_a_project_name_quoted_as_the_title_beside_another_quote_is_checked() ->
     # a project's name the words only go to is still no text asked for
     going = "回到「周记钟表十年」 加上「感谢老顾客」"
     assert wanted_quotes(going, read(going), projects) == ["感谢老顾客"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "aside"),
+    [
+        ("停 先别导了 停止", ()),  # F12: "停" was quoted back as maybe an edit to send (~50 credits)
+        ("等下 先别导了", ()),  # "wait" beside a hold: no words left unsent
+        ("停止 音乐还没去掉", ("音乐还没去掉",)),  # what is still wrong is still said back
+    ],
+)
+def test_a_stop_or_wait_word_beside_a_cancel_or_hold_is_no_unsent_edit(
+    prompt: str, aside: tuple[str, ...]
+) -> None:
+    assert route(prompt).aside == aside, route(prompt)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level", "order"),
+    [
+        # after a level, a space and a photo's name glued to its ask: both asks are checked (the
+        # answer said only "nothing changed", neither the 20% nor sunrise first as not as asked)
+        ("拆一块老上海那个 音量调到百分之二十 sunrise放第一个", 20.0, (("sunrise", "first"),)),
+        ("音量调到20% sunrise放第一个", 20.0, (("sunrise", "first"),)),
+        ("对 音乐调到15 sunrise放到最后 再来一次", None, (("sunrise", "last"),)),  # F4
+    ],
+)
+def test_a_photo_named_after_a_level_opens_its_own_ask(
+    prompt: str, level: float | None, order: tuple[tuple[str, str], ...]
+) -> None:
+    stated = read(prompt)
+    assert (stated.music_at, stated.order) == (level, order), stated
+
+
+def test_a_length_asked_in_pinyin_is_a_length_asked() -> None:
+    """p2 call 23: "shichang改成10miao" (时长改成10秒, the keyboard left in pinyin) was answered
+    "请求没有要求改时长" when the video went from 15 s to 3 s: the length was asked, and is now
+    checked (10 s asked, 3 s found), never said to be unasked."""
+    prompt = "shichang改成10miao 标题往后挪到最后三秒"
+    assert read(prompt).seconds == 10.0
+    before, after = (
+        _tl("Calm Piano (free music)", "拆一块老上海"),
+        _tl("Calm Piano (free music)", "拆一块老上海", 3.0),
+    )
+    assert [c for c in unasked(prompt, before, after) if c["kind"] == "length_unasked"] == []
+    assert read("yinliang调到10%").music_at == 10.0  # 音量 in pinyin (play29zh F11)
+    assert read("把zimu.jpg放最后").order == (("zimu.jpg", "last"),)  # a file's name stays a file's

@@ -314,7 +314,7 @@ _IDLE = _rx(
         # said beside a question: why they ask, no request (play26en F18)
         "(?:just |only )?(?:curious|asking|wondering)(?: (?:tho|though|really|that's all))?",
     )
-    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
+    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|等下|等会儿?|稍等|辛苦了|不错|很好|太好了|棒"
     + r")[\s!~]*$"
 )  # fmt: skip
 # Agreeing to what the agent proposed: its own session knows what "do it" refers to.
@@ -503,9 +503,10 @@ _REPORTED = _rx(
     _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
 )
 _ZH_QUESTION = _rx(
-    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|(?<![点些])啥(?![都也])|怎么|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
-    # "现在bgm多大声", "现在是横屏的吧", "是竖屏对吧": how much, and a guess asked to be confirmed
+    # "标题现在是啥来着" (啥 is 什么, not "随便加点啥"), "现在bgm多大声", "现在是横屏的吧", "是竖屏对吧":
+    # what, how much, and a guess asked to be confirmed
     # (not "换成横屏吧", a suggestion: only 是…吧 with no verb of change) (play29zh F15, F17)
     "|多大|多响|(?:对|是|没错)吧[\\s?？]*$|(?<!不)对不对|^(?:现在|目前|这个|这|它|视频)*(?:还|也)?是[^把将改换调加删剪]{1,12}吧[\\s?？]*$"
     # "这音乐能商用不": a clause that ends in 不 asks, as 吗 does (play26zh F2)
@@ -1333,8 +1334,15 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
     return tuple(
         p.text
         for p in parts
-        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER) and _quoted_back(p.text)
+        if read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER)
+        and _quoted_back(p.text)
+        and not _STOP_WORD.match(p.text)
     )
+
+
+# "停" beside "停止": one more word for the stop itself, never a change to send on its own
+# (play29zh F12: "停 先别导了 停止" was answered "'停' was not sent; send it if it is an edit").
+_STOP_WORD = _rx(r"^(?:停|停下|停下来|停一下|stop|halt)[\s!！。.~]*$")
 
 
 def _quoted_back(text: str) -> bool:
