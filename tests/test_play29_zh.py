@@ -15,6 +15,7 @@ from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
 from ai_video_music.tools import create_server
+from ai_video_music.unchecked import not_checked
 
 from .conftest import ask, requests_to
 
@@ -53,11 +54,13 @@ def test_a_question_beside_a_pause_word_or_a_remark_is_still_a_question(
 
 @pytest.mark.anyio
 @pytest.mark.priced
-@pytest.mark.parametrize("prompt", ["等下 这个bgm能商用吗 我抖音要挂小黄车的", "诶 现在是横屏的吧 我记得是"])
+@pytest.mark.parametrize(
+    "prompt", ["等下 这个bgm能商用吗 我抖音要挂小黄车的", "诶 现在是横屏的吧 我记得是", "标题现在是啥来着"]
+)
 async def test_a_wrapped_question_spends_nothing(
     settings: Settings, sim: Simulator, image: Path, prompt: str
 ) -> None:
-    """F7/F17: each of these was sent to the agent and charged 50 credits, no one having agreed."""
+    """F7/F17/F20: each of these was sent to the agent and charged 50 credits, no one having agreed."""
     token, _ = sim.state.register_user(credits=1000)
     async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
         await ask(client, "upload", {"files": [str(image)]})
@@ -154,3 +157,23 @@ def test_a_length_asked_in_pinyin_is_a_length_asked() -> None:
     assert [c for c in unasked(prompt, before, after) if c["kind"] == "length_unasked"] == []
     assert read("yinliang调到10%").music_at == 10.0  # 音量 in pinyin (play29zh F11)
     assert read("把zimu.jpg放最后").order == (("zimu.jpg", "last"),)  # a file's name stays a file's
+
+
+@pytest.mark.parametrize(
+    ("prompt", "listed"),
+    [
+        # F5: what the video is for, said of it, is no ask to list as "not checked"
+        ("这个是店里十周年的 叫「周记钟表十年」 横屏 15秒 bgm来点复古的", ["bgm来点复古的"]),
+        # F10: "新视频" was carried out before the request was sent
+        ("新视频 招学徒用的 bgm来点复古的", ["招学徒用的", "bgm来点复古的"]),
+        # F4: a bare yes before the ask
+        ("对 bgm来点复古的", ["bgm来点复古的"]),
+        ("这个是横屏的 加个转场", ["加个转场"]),
+    ],
+)
+def test_a_yes_a_new_video_or_what_the_video_is_is_not_listed_as_unchecked(
+    prompt: str, listed: list[str]
+) -> None:
+    video = Track("video", "", [Segment("beach", 0, 15, None)], 1)
+    tl = Timeline((video,), 1, 15.0, 1920, 1080, aspect_ratio(1920, 1080))
+    assert not_checked(prompt, tl) == listed

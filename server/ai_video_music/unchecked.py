@@ -83,6 +83,13 @@ _NOT_AN_ASK = re.compile(
     r"|^(?!.*(?:" + _ZH_CHANGE_WORD + r"))(?:.*(?:没人看|没人听|没人要|看不完|不爱看|刷不到|划走|没耐心)"
     r"|(?:因为|毕竟|不然|要不然|否则|反正)).*$"
     r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
+    # "新视频" (carried out before the request was sent), a bare yes ("对 音乐调到15"), and what the
+    # video is ("这个是店里十周年的", "这个是给徒弟看的教程"): no change asked (play29zh F4, F5, F10)
+    r"|^(?:新视频|新项目|新的视频|重新开始|对|对的|是的|嗯+)[！!。~]*$"
+    r"|(?i:^(?:new\s+(?:video|project)|start\s+over)[\s!.]*$)"
+    r"|^(?:这个|这|它)(?:视频)?(?:是|就是)(?!.*(?:"
+    + _ZH_CHANGE_WORD
+    + r"|不|别|没))[\u4e00-\u9fff\w ]{1,16}[！!。]*$"
 )
 # What the video is for ("发小红书", "发朋友圈用", "投信息流广告", "for TikTok"): a purpose, no ask
 # (play22zh F10); a frame asked for it is read where it is said ("竖屏 发抖音").
