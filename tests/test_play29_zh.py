@@ -177,3 +177,24 @@ def test_a_yes_a_new_video_or_what_the_video_is_is_not_listed_as_unchecked(
     video = Track("video", "", [Segment("beach", 0, 15, None)], 1)
     tl = Timeline((video,), 1, 15.0, 1920, 1080, aspect_ratio(1920, 1080))
     assert not_checked(prompt, tl) == listed
+
+
+@pytest.mark.anyio
+async def test_an_export_asked_after_a_hold_ends_it_even_when_it_is_the_same_file(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """F22: after "先别导出", the user asked for the export; the unchanged timeline handed the same
+    file over again, and status still said not to export until the user asks for the file."""
+    async with Client(create_server(settings)) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "做一个6秒的视频"})
+        assert made["status"] == "done", made
+        first = await ask(client, "export")
+        assert first["status"] == "done", first
+        held = await ask(client, "generate", {"prompt": "先别导出"})
+        assert held["action"] == "held", held
+        held_step = held["next_steps"][-1]
+        assert held_step in (await ask(client, "status"))["next_steps"]
+        again = await ask(client, "export")  # the user asks for the video after all
+        assert again["status"] == "done" and again["path"] == first["path"], again
+        assert held_step not in (await ask(client, "status"))["next_steps"]
