@@ -198,3 +198,22 @@ async def test_an_export_asked_after_a_hold_ends_it_even_when_it_is_the_same_fil
         again = await ask(client, "export")  # the user asks for the video after all
         assert again["status"] == "done" and again["path"] == first["path"], again
         assert held_step not in (await ask(client, "status"))["next_steps"]
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_keeping_the_square_one_beside_a_vertical_one_is_asked_first(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """F16: "再出一个竖屏版的 方的那个也要留着": 方的 (the square one) was not read as a frame to keep,
+    so a square video never exported would have been replaced by the vertical one, unasked; with
+    it read, nothing is sent until the user chooses (export the square one first, or a new project)."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        made = await ask(client, "generate", {"prompt": "做一个6秒的方形视频"})
+        assert made["status"] == "done", made
+        turns = len(requests_to(sim, "run_sse"))
+        out = await ask(client, "generate", {"prompt": "再出一个竖屏版的 方的那个也要留着 发视频号用"})
+        assert out["status"] == "needs_confirmation", out
+        assert len(requests_to(sim, "run_sse")) == turns, "the square video was not replaced unasked"
