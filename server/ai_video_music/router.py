@@ -220,9 +220,11 @@ def clauses(text: str) -> list[Clause]:
             # The question mark belongs to the last of the words a space parts, as a comma would
             # part them: "做个15秒的视频 配乐能商用吗？" asks for a video, then asks (play27zh F2).
             # Without a mark, only words that ask themselves: "怎么变成5秒了 改回20秒" asks why,
-            # then asks for 20 seconds (play28zh F10: held as a question, priced).
+            # then asks for 20 seconds (play28zh F10: held as a question, priced). Words a space
+            # parts ask on their own, as after a comma: "等下 这个bgm能商用吗 我要挂小黄车的" asks,
+            # whatever the remark after it (play29zh F7: sent as an edit, charged).
             last = i == len(chunks) - 1 and (marked or len(chunks) == 1)
-            asks = question and (last or _is_question(chunk.strip(), False))
+            asks = (question and last) or (len(chunks) > 1 and _is_question(chunk.strip(), False))
             parts = (_LEADING_INTERJECTION.sub("", p.strip()).strip() for p in _JOINERS.split(chunk))
             out.extend(Clause(p, asks, n) for p in parts if p)
     return out
@@ -319,7 +321,7 @@ _IDLE = _rx(
         # said beside a question: why they ask, no request (play26en F18)
         "(?:just |only )?(?:curious|asking|wondering)(?: (?:tho|though|really|that's all))?",
     )
-    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|稍等|辛苦了|不错|很好|太好了|棒"
+    + "|谢谢你?|谢了|多谢|哈哈+|嗯+|好的?|你好|您好|等一下|等等|等下|等会儿?|稍等|辛苦了|不错|很好|太好了|棒"
     + r")[\s!~]*$"
 )  # fmt: skip
 # Agreeing to what the agent proposed: its own session knows what "do it" refers to.
@@ -510,9 +512,13 @@ _REPORTED = _rx(
     _words(r"(?:asks?|asking|wants to know|wondering|wonders) (?:whether|if|how|what|why|when|where)")
 )
 _ZH_QUESTION = _rx(
-    # (啥, 咋: 什么 and 怎么 as typed in chats, "这个音乐是啥风格的": play28zh R2)
-    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|啥|怎么|咋|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
+    # (啥, 咋: 什么 and 怎么 as typed in chats, "这个音乐是啥风格的": play28zh R2; not "随便加点啥")
+    r"(?:吗|呢|么|没|没有)[\s?]*$|什么|(?<![点些])啥(?![都也])|怎么|咋|为什么|如何|多少|多久|多长|哪|是否|能不能|可不可以"
     "|会不会|有没有|要不要|是不是|行不行|好不好|会怎样|怎样[\\s?？]*$"
+    # "标题现在是啥来着" (啥 is 什么, not "随便加点啥"), "现在bgm多大声", "现在是横屏的吧", "是竖屏对吧":
+    # what, how much, and a guess asked to be confirmed
+    # (not "换成横屏吧", a suggestion: only 是…吧 with no verb of change) (play29zh F15, F17)
+    "|多大|多响|(?:对|是|没错)吧[\\s?？]*$|(?<!不)对不对|^(?:现在|目前|这个|这|它|视频)*(?:还|也)?是[^把将改换调加删剪]{1,12}吧[\\s?？]*$"
     # "这音乐能商用不": a clause that ends in 不 asks, as 吗 does (play26zh F2)
     "|(?<![要别])不[\\s?？]*$"
 )
@@ -1041,11 +1047,14 @@ _STATE_PART = _rx(
         "size", "duration",
     )
     + "|视频|片子|时长|长度|音乐|配乐|歌|曲子|bgm|标题|字幕|比例|分辨率|尺寸|画幅|音量|片段|照片|图片"
+    "|横屏|竖屏|方形|横的|竖的|方的|多长"  # "是竖屏吗", "这个多长来着": the frame, the length (play29zh F13)
 )  # fmt: skip
 _STATE_ASKED = _rx(
     r"^(?:what|which)(?:'s|\s+is|\s+are|\s+was)?\s+(?:the\s+|my\s+|this\s+)?(?:\w+\s+)?"
     r"|^how\s+(?:long|loud|big)(?![a-z])"
     + "|什么|啥|哪(?:首|个|些|一)|多(?:长|少|大|久|响)|几(?:秒|张|段|个|分)"
+    # "是竖屏吗", "现在是横屏的吧": whether it is so now (a verb of change is no state: _STATE_NOT)
+    + "|^(?:现在|目前|这个|这|它|视频)*(?:还|也)?是[^吗吧么嘛]{1,12}(?:吗|吧|么|嘛)[\\s?？]*$"
 )
 # Asking what would be good, or why, or what may be done, is for the agent (it charges): not the state.
 _STATE_NOT = _rx(
@@ -1377,9 +1386,18 @@ def _beside_cancel(parts: list[Clause]) -> tuple[str, ...]:
     return tuple(
         p.text
         for p in parts
-        if (read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER) and _quoted_back(p.text))
+        if (
+            read_clause(p.text).kind in (Kind.DESCRIBE, Kind.OTHER)
+            and _quoted_back(p.text)
+            and not _STOP_WORD.match(p.text)
+        )
         or (read_clause(p.text).kind is Kind.EDIT and _KEEP_AS_WAS.match(p.text))
     )
+
+
+# "停" beside "停止": one more word for the stop itself, never a change to send on its own
+# (play29zh F12: "停 先别导了 停止" was answered "'停' was not sent; send it if it is an edit").
+_STOP_WORD = _rx(r"^(?:停|停下|停下来|停一下|stop|halt)[\s!！。.~]*$")
 
 
 def _quoted_back(text: str) -> bool:

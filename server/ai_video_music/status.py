@@ -197,9 +197,11 @@ async def status(
     asked = s.store.latest_turn(CLIENT.get(), current.id) if current is not None else None
     held = asked is not None and str(Action.EXPORT) in asked.held_back
     if held and asked is not None and current is not None:
-        # Held until they export: an export asked for since then ends it.
+        # Held until they export: an export asked for since then ends it, a new render or the same
+        # file handed over again (play29zh F22: "the same file" after the hold kept it held).
         newest = s.store.project_renders(current.id, 1)
-        held = not newest or newest[0].created_at < asked.created_at
+        handed = newest[0].updated_at if newest and newest[0].told else 0.0
+        held = not newest or max(newest[0].created_at, handed) < asked.created_at
     unchanged = any(a.timeline_changed is False for a in out.answers)
     left_now = await s.balance_or_none() if unchanged else None  # hints from the balance now
     out.next_steps = status_steps(out, lang, cancelled_now, export_held=held, left_now=left_now)

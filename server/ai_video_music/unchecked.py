@@ -90,6 +90,13 @@ _NOT_AN_ASK = re.compile(
     r"|^[\u4e00-\u9fff]{0,3}(?:姐|哥|姨|叔|妈|爸|奶奶|爷爷|老师|大家|队长|老人|孩子|他|她|他们|她们|老公|老婆)"
     r"(?:都|比较|最|很|特别)?(?:喜欢|爱听|爱看)[\u4e00-\u9fff]{1,8}[！!。]*$"
     r"|(?i:^(?:because|since|cause|'cause)\b.*$|^.*\b(?:nobody|no\s+one)\s+(?:watches|will\s+watch|reads|cares|has\s+time)\b.*$)"
+    # "新视频" (carried out before the request was sent), a bare yes ("对 音乐调到15"), and what the
+    # video is ("这个是店里十周年的", "这个是给徒弟看的教程"): no change asked (play29zh F4, F5, F10)
+    r"|^(?:新视频|新项目|新的视频|重新开始|对|对的|是的|嗯+)[！!。~]*$"
+    r"|(?i:^(?:new\s+(?:video|project)|start\s+over)[\s!.]*$)"
+    r"|^(?:这个|这|它)(?:视频)?(?:是|就是)(?!.*(?:"
+    + _ZH_CHANGE_WORD
+    + r"|不|别|没))[\u4e00-\u9fff\w ]{1,16}[！!。]*$"
 )
 # What the video is for ("发小红书", "发朋友圈用", "投信息流广告", "for TikTok"): a purpose, no ask
 # (play22zh F10); a frame asked for it is read where it is said ("竖屏 发抖音").

@@ -8,6 +8,16 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+# Python's \b is a word boundary in every script: none stands between "bgm" and "换成", or "个"
+# and "jazz", so an English word said inside Chinese went unread (play29zh F6: "bgm换成…" was
+# said to have asked nothing of the music). An edge of an English word or a number instead.
+_LATIN_EDGE = r"(?:(?<![A-Za-z0-9])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?![A-Za-z0-9]))"
+
+
+def latin(pattern: str) -> re.Pattern[str]:
+    """``pattern`` compiled with each ``\\b`` an edge of an English word, whatever script is beside it."""
+    return re.compile(pattern.replace(r"\b", _LATIN_EDGE))
+
 
 class Shape(StrEnum):
     VERTICAL = "vertical"

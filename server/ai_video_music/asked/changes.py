@@ -8,7 +8,7 @@ import re
 from typing import Any
 
 from ..timeline import Timeline
-from .base import _QUOTED
+from .base import _QUOTED, latin
 from .checks import _music_names
 from .lengths import _EN_SPAN, _ZH_SPAN
 from .music import VOLUME_TOLERANCE
@@ -59,7 +59,7 @@ def length_unasked(prompt: str, before: Timeline | None, after: Timeline) -> dic
 # What an ask may reach, by kind: a request with any of these words may have asked for a change of
 # that kind (loosely: "make it calmer" may mean other music), so only a request with none of them
 # is said to have asked nothing of it. A missed unasked change costs less than a false alarm.
-_MENTIONS_MUSIC = re.compile(
+_MENTIONS_MUSIC = latin(
     r"(?i)\b(?:music|musical|songs?|soundtrack|bgm|tracks?|tunes?|audio|sounds?|beats?|melody|instrumental|piano"
     r"|guitar|lo-?fi|jazz|pop|rock|hip-?hop|edm|acoustic|mute[ds]?|volume|loud(?:er)?|quiet(?:er)?|soft(?:er)?"
     r"|upbeat|calm(?:er)?|chill|energetic|lively|mood|vibes?|feel(?:ing)?|atmosphere|tone|dramatic|relaxing"
@@ -69,26 +69,26 @@ _MENTIONS_MUSIC = re.compile(
     r"|(?<!抖)音|乐|歌|曲|声|节奏|旋律|钢琴|吉他|欢快|轻松|氛围|感觉|激昂|动感|安静|浪漫|温馨|热闹|抒情|风格|情绪|活力|热血|燃|嗨"
     r"|温柔|治愈|伤感|怀旧|可爱|大气"
 )
-_MENTIONS_CLIPS = re.compile(
+_MENTIONS_CLIPS = latin(
     r"(?i)\b(?:photos?|pictures?|pics?|images?|clips?|shots?|footage|scenes?|slides?|b-?roll|stock|media"
     r"|uploads?|uploaded|files?|videos|ones?|order|shuffle|rearrange|swap|remove|delete|drop|cut|trim"
     r"|shorten|lengthen|longer|shorter|length|duration|extend|seconds?|secs?|minutes?|only|intro|outro"
     r"|opening|ending|transitions?|effects?|logo|more|fewer|less)\b|\.(?:jpe?g|png|gif|webp|heic|mp4|mov|m4v|webm)\b"
     r"|照片|图|相片|素材|片段|镜头|画面|场景|顺序|删|去掉|拿掉|剪|只要|只用|秒|时长|长|短|片头|片尾|开场|结尾|转场|特效|多|少"
 )
-_MENTIONS_FRAME = re.compile(
+_MENTIONS_FRAME = latin(
     r"(?i)\b(?:vertical|horizontal|square|portrait|landscape|widescreen|aspect|ratio|frame|crop(?:ped)?|resolution"
     r"|size|format|orientation|rotate|tiktok|instagram|reels?|shorts|youtube|story|stories|phone|mobile|1080p?"
     r"|720p?|4k|hd)\b|\d\s*[:x×]\s*\d"
     r"|竖|横|方|比例|画幅|尺寸|分辨率|裁|抖音|小红书|快手|视频号|手机|旋转|画面"
 )
-_MENTIONS_TEXT = re.compile(
+_MENTIONS_TEXT = latin(
     r"(?i)\b(?:text|titles?|captions?|subtitles?|words?|heading|headline|overlay|labels?|names?|lettering"
     r"|font)\b|标题|字幕|文字|文案|片名|字"
 )
 # Words that leave the whole video to the agent ("start over", "undo that", "make it better"):
 # any change may be what was asked.
-_OPEN_ENDED = re.compile(
+_OPEN_ENDED = latin(
     r"(?i)\b(?:redo|undo|revert|start\s+over|from\s+scratch|different|better|improve|polish|enhance|fix"
     r"|professional|whatever|surprise|remix|rework|trailer|theme|aesthetic|vlog)\b"
     r"|\b(?:look|looks|feel|feels)\s+(?:more\s+)?like\b"
@@ -97,17 +97,17 @@ _OPEN_ENDED = re.compile(
 # Words that put something back as it was: the whole video when the clause names no part of it
 # ("put it back", "改回原来的样子"), only that part when it does ("put the title 'X' back at the
 # start", "make it 20 seconds again": play24en F3, F5), so the rest is still judged.
-_AS_BEFORE = re.compile(r"(?i)\b(?:again|previous|original|back|before)\b|恢复|还原|之前|原来|放回|改回")
+_AS_BEFORE = latin(r"(?i)\b(?:again|previous|original|back|before)\b|恢复|还原|之前|原来|放回|改回")
 # A part of the video a clause names: a quoted text (marked 「」 here), a word for text, music,
 # clips, a length or a frame.
-_A_PART = re.compile(
+_A_PART = latin(
     r"(?i)「」|\b(?:titles?|captions?|texts?|subtitles?|logo|music|songs?|tracks?|bgm|soundtrack|volume"
     r"|photos?|pics?|pictures?|images?|clips?|length|duration|vertical|horizontal|square|portrait|landscape)\b"
     r"|\d\s*(?:seconds?|secs?|s|%)\b|\.(?:jpe?g|png|mp4|mov)\b"
     r"|标题|字幕|文字|片名|音乐|歌|音量|照片|图片|片段|时长|秒|竖|横|方形"
 )
 # "a vertical version of this": a version of the video there is an edit of it, not a new video.
-_A_VERSION = re.compile(r"(?i)\bversions?\b|(?:竖屏|横屏|竖|横|方|新)版")
+_A_VERSION = latin(r"(?i)\bversions?\b|(?:竖屏|横屏|竖|横|方|新)版")
 
 
 def _open_ended(prompt: str) -> bool:

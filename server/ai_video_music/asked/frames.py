@@ -32,9 +32,7 @@ _EN_KEEP_FRAME = re.compile(
     r")(?:\s+(?:too|as\s+well|also))?(?:\s+(?:for|on)\s+(?:the\s+|my\s+|our\s+)?[\w' -]{1,30}?)?"
     r"(?:\s+(?:too|as\s+well|please))?\s*[.!]*\s*$"
 )  # fmt: skip
-_ZH_FRAME_WORD = (
-    r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|16\s*[:：]\s*9|9\s*[:：]\s*16|[竖横](?=的))"
-)
+_ZH_FRAME_WORD = r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|16\s*[:：]\s*9|9\s*[:：]\s*16|方版|[竖横方](?=的))"
 # What the kept one is for ("竖屏的也要留着发抖音", "原来的保留给网站用"): it is still kept (play28zh F14:
 # "再做个横屏的发视频号 竖屏的也要留着发抖音" replaced the only vertical cut and cost 50 credits).
 _ZH_KEPT_FOR = (

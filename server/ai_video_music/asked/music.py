@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .base import _EN_POLITE
+from .base import _EN_POLITE, latin
 from .words import _clauses, _plainly
 
 # --- no music --------------------------------------------------------------------------------
@@ -74,7 +74,7 @@ _ZH_MUSIC_UNDER = re.compile(
 )
 _BARE_LIMIT = re.compile(r"^\s*" + _ZH_LIMIT + r"\s*[。！]?\s*$")
 # (the music by its instrument too: "keep the piano, just bump it up to 25%", play28en F9)
-_MUSIC_WORD = re.compile(
+_MUSIC_WORD = latin(
     r"(?i)音乐|配乐|音量|歌|\b(?:music|volume|song|bgm|soundtrack|piano|guitar|violin|cello|ukulele|strings)\b"
 )
 _AT_MOST = re.compile(
@@ -180,7 +180,7 @@ _EN_UP = re.compile(
     r"|(?:raise|boost|increase|bring\s+up)(?=\s+(?:the\s+)?(?:music|song|bgm|soundtrack|volume))"
     r"|" + _TOO.replace("WAY", "(?:quiet|soft|low)") + r")\b"
 )
-_EN_SOUND = re.compile(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
+_EN_SOUND = latin(r"(?i)\b(?:music|song|bgm|soundtrack|volume|quieter|softer|louder|loud)\b")
 _ZH_DOWN = re.compile(
     r"(?:别|不要)(?:太|那么)(?:吵|大声|响)|小一点|小一些|小点|小些|小声|调小|调低|降低|低一点|低一些|轻一点|轻一些|轻点"
     r"|弱一点|太吵"

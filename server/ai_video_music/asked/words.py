@@ -129,10 +129,16 @@ _ZH_GAP = re.compile(
     r"|(?<=[\u4e00-\u9fff])(?<![前成到为回张段个共长剪至约概每近后最第是在现示留续停放出入片图])[ \t\u3000]+"
     r"(?=\d{1,3}(?:\.\d)?\s*秒(?:钟)?(?:(?:左右|上下|以内)(?:就行|就好|就可以)?|就行|就好|就可以)(?:吧)?(?:$|[，,。！!]))"
     r"|(?<=[%％])[ \t\u3000]+(?![左上之内])(?!以[上下内外前后及])(?=[\u4e00-\u9fff])"
+    # "音量调到百分之二十 sunrise放第一个", "音乐调到15 sunrise放到最后": a level, then a photo's name
+    # glued to the ask it opens (play29zh: both asks went unread, nothing said not as asked)
+    r"|(?<=[%％\d])[ \t\u3000]+(?=[A-Za-z][\w.\-]{0,40}[\u4e00-\u9fff])"
     # "方形版 1:1", "竖屏 15秒": a frame said, then a number of its own
     r"|(?<=[版屏形])[ \t\u3000]+(?=\d)|(?<=视频|片子|短片)[ \t\u3000]+(?=\d)"
     # "「洗澡前」在1秒的时候出现 「洗澡后」在8秒的时候出现": a quote after a finished ask opens another
     r"|(?<=[现示头尾后前掉面])[ \t\u3000]+(?=[「『“])"
+    # "开头标题还是「周记钟表十年」 「感谢老顾客」放最后3秒": a quote after a quote opens another ask
+    # (as one clause, a project's name quoted as the title was read as the project: play29zh F8)
+    r"|(?<=[」』”])[ \t\u3000]+(?=[「『“])"
     # "改短到8秒 「青岛三日」第2秒出现": a length said whole ("到/成/为/回 N秒"), never a span ("前3秒 「A」")
     r"|(?:(?<=[到成为回]\d秒)|(?<=[到成为回]\d\d秒)|(?<=[到成为回][一二两三四五六七八九十]秒)"
     r"|(?<=[到成为回][一二三四五六七八九]十秒)|(?<=[到成为回]十[一二三四五六七八九]秒))"
@@ -187,11 +193,25 @@ _LATIN_GAP = re.compile(
 # A character slipped on a pinyin keyboard (same sound, another character) in a word of the
 # video's parts, where the slip means nothing else: "标提改成萌宠日" asks for a title (play27zh F4).
 _ZH_SLIPS = ((re.compile("标提|标替|标体"), "标题"), (re.compile("子幕|字目|字木"), "字幕"))
+# A word of the video's parts left in pinyin (the keyboard not switched): "shichang改成10miao" asks
+# for 10 seconds (play29zh: "the request did not ask to change the length" was said of it). Only a
+# whole latin word, never part of a file's name ("zimu.jpg").
+_PINYIN_EDGE = "(?<![A-Za-z0-9._-])(?:{})(?![A-Za-z0-9._-])"
+_PINYIN = (
+    (re.compile(_PINYIN_EDGE.format("shichang|shi chang"), re.I), "时长"),
+    (re.compile(_PINYIN_EDGE.format("yinliang|yin liang"), re.I), "音量"),
+    (re.compile(_PINYIN_EDGE.format("yinyue|yin yue"), re.I), "音乐"),
+    (re.compile(_PINYIN_EDGE.format("biaoti|biao ti"), re.I), "标题"),
+    (re.compile(_PINYIN_EDGE.format("zimu|zi mu"), re.I), "字幕"),
+    (re.compile(_PINYIN_EDGE.format("hengping"), re.I), "横屏"),
+    (re.compile(_PINYIN_EDGE.format("shuping"), re.I), "竖屏"),
+    (re.compile(r"(?<=\d)\s*miao(?![A-Za-z0-9._-])", re.I), "秒"),
+)
 
 
 def zh_slips(text: str) -> str:
     """``text`` with each slipped word of :data:`_ZH_SLIPS` written as meant."""
-    for slip, meant in _ZH_SLIPS:
+    for slip, meant in (*_ZH_SLIPS, *_PINYIN):
         text = slip.sub(meant, text)
     return text
 
