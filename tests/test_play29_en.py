@@ -1,0 +1,114 @@
+"""Play-test 29 (EN): a farrier on his phone. Fixed here: a request that named another of the
+user's videos in phone words ("the anvil vid", "rosie vid: ...") was sent to the current video and
+charged there (it even landed); ..."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+from mcp import Client
+
+from ai_video_music.config import Settings
+from ai_video_music.mentions import described, elsewhere
+from ai_video_music.simulator import Simulator
+from ai_video_music.store import Project
+from ai_video_music.tools import create_server
+
+from .conftest import ask, photo_files, requests_to
+
+
+def _project(name: str) -> Project:
+    return Project(name, "session", None, name, "en", None, None, 0.0, 0.0, 1)
+
+
+ANVIL, CLINIC = _project("Anvil & Hoof"), _project("Barefoot Trim Clinic - Sat 14th")
+CLIENT, HORSE = _project("Client"), _project("Horse getting shod")
+ALL = [ANVIL, CLINIC, CLIENT, HORSE]
+
+
+@pytest.mark.parametrize(
+    ("current", "prompt", "named"),
+    [
+        (CLIENT, "on the anvil vid turn music up to 50% and cut it to 15 sec", ANVIL),
+        (HORSE, "the clinic vid make it 10 sec", CLINIC),
+        (HORSE, "the clinic vids music is too loud", CLINIC),
+    ],
+)
+def test_vid_is_a_video(current: Project, prompt: str, named: Project) -> None:
+    """F7 (S1): "the clinic one" was held, "the clinic vid" sent to the current video and charged."""
+    found = elsewhere(prompt, current, ALL)
+    assert found is not None and found.named == (named,), found
+
+
+FILES = {
+    ANVIL.id: ["sunrise.jpg", "forest.jpg", "beach.jpg", "city-lights.jpg"],
+    CLINIC.id: ["forest.jpg", "sunrise.jpg"],
+    CLIENT.id: ["beach.jpg", "city-lights.jpg"],
+    HORSE.id: [],
+}
+SAID = {
+    CLIENT.id: ["this ones for a client, her old mare Rosie retired after 22 yrs. widescreen 16:9, 30 secs"],
+    HORSE.id: ["new vid: generate a clip of a horse getting shod at a forge, sparks flying, 10 sec"],
+    ANVIL.id: ["ok make me a vertical vid like 20 sec for insta, upbeat country type music"],
+}
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "rosie vid: music a bit louder pls, like 30%",
+        "rosies vid needs the music at 40%",
+        "on rosie's video make the music 40%",
+        "for the rosie vid, music 40%",
+    ],
+)
+def test_a_video_described_without_the_is_still_that_video(prompt: str) -> None:
+    """F10 (S1): "rosie vid: ..." while the horse video was current: sent there, landed there
+    (music 35% -> 30%) and charged; Rosie is only in the other video's words."""
+    found = described(prompt, HORSE, ALL, FILES, SAID)
+    assert found is not None and found.named == (CLIENT,), found
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "make vid 10 sec",  # a verb, not a description
+        "new vid: 12 sec from my pics",
+        "my vid needs music",
+        "horse vid: music 40%",  # the current video's own words
+        "use the beach pic in this vid",
+        "for insta vid make it vertical",  # "insta" said of the current video too
+    ],
+)
+def test_ordinary_phone_words_name_no_other_video(prompt: str) -> None:
+    said = {**SAID, HORSE.id: [*SAID[HORSE.id], "vertical for insta"]}
+    assert described(prompt, HORSE, ALL, FILES, said) is None
+    assert elsewhere(prompt, HORSE, ALL) is None
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_phone_word_for_another_video_is_not_sent_to_this_one(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """F10 end to end: nothing is sent or charged; the answer names the video meant."""
+    token, _ = sim.state.register_user(credits=1000)
+    beach, city = photo_files(tmp_path, "beach.jpg", "city-lights.jpg")
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [beach, city]})
+        rosie_words = "her old mare Rosie retired after 22 yrs. 16:9, 30 secs, gentle music"
+        made = await ask(client, "generate", {"prompt": rosie_words})
+        assert made["status"] == "done", made
+        rosie = made["project"]["name"]
+        horse = {"prompt": "new vid: a horse getting shod at a forge, 10 sec", "new_project": True}
+        other = await ask(client, "generate", horse)
+        assert other["status"] == "done", other
+        sent = len(requests_to(sim, "run_sse"))
+        left = (await ask(client, "credits"))["available"]
+        out = await ask(client, "generate", {"prompt": "rosie vid: music a bit louder pls, like 30%"})
+        assert out["status"] == "needs_confirmation", out
+        assert rosie in out["reply"], out["reply"]
+        assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
+        assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
