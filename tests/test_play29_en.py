@@ -12,6 +12,7 @@ from mcp import Client
 
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, elsewhere
+from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
 from ai_video_music.tools import create_server
@@ -112,3 +113,37 @@ async def test_a_phone_word_for_another_video_is_not_sent_to_this_one(
         assert rosie in out["reply"], out["reply"]
         assert len(requests_to(sim, "run_sse")) == sent, "nothing was sent"
         assert (await ask(client, "credits"))["available"] == left, "nothing was charged"
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "still wrong order, sunrise 1st!! also quick q can i use this music in a paid fb ad?",
+        "sunrise 1st pls",
+        "the beach pic should be 1st",
+    ],
+)
+def test_a_phone_ordinal_is_an_order(prompt: str) -> None:
+    """F4 (S2): "sunrise 1st" read as no edit, and beside a question (with "still") the whole was
+    answered as a free status: the edit was dropped without a word."""
+    assert route(prompt).action is Action.AGENT
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_an_edit_beside_a_licence_question_is_sent_and_the_licence_said_unknown(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """F4 end to end: the edit is sent (not a free status that says nothing of it), and the answer
+    says the music's licence is not documented."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photo_files(tmp_path, "forest.jpg", "sunrise.jpg")})
+        made = await ask(client, "generate", {"prompt": "clinic promo, square, 15 sec, calm music"})
+        assert made["status"] == "done", made
+        sent = len(requests_to(sim, "run_sse"))
+        prompt = "still wrong order, sunrise 1st!! also quick q can i use this music in a paid fb ad?"
+        out = await ask(client, "generate", {"prompt": prompt})
+        assert out["action"] == "agent", out
+        assert len(requests_to(sim, "run_sse")) == sent + 1, "the edit was sent"
+        assert "not documented" in out["reply"], out["reply"]

@@ -134,6 +134,10 @@ _RENAME = (
     # "keep rendering" is no edit; "keep the music" is
     (_rx(_words("keep (?:going|rendering|exporting|running|working|it running)")), " "),
     (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
+    # "sunrise 1st!!": a phone's ordinals are the words (play29en F4: read as no edit, dropped)
+    (_rx(r"(?<![\w.:/-])1st(?![\w])"), "first"),
+    (_rx(r"(?<![\w.:/-])2nd(?![\w])"), "second"),
+    (_rx(r"(?<![\w.:/-])3rd(?![\w])"), "third"),
 )
 
 
@@ -150,7 +154,7 @@ def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 # the whole was read as the licence question, and the edits went unmentioned).
 _ASIDE_BREAK = _rx(
     r"[\s,，、]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|另外问一下|还有个问题|还想问一下|想问一下)"
-    r"|(?:btw|by the way|quick question|one more question)(?![a-z]))"
+    r"|(?:btw|by the way|quick q(?:uestion)?|one more question)(?![a-z]))"
 )
 
 
