@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
+from ai_video_music.asked import read
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, elsewhere
 from ai_video_music.router import Action, route
@@ -147,3 +148,37 @@ async def test_an_edit_beside_a_licence_question_is_sent_and_the_licence_said_un
         assert out["action"] == "agent", out
         assert len(requests_to(sim, "run_sse")) == sent + 1, "the edit was sent"
         assert "not documented" in out["reply"], out["reply"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "seconds"),
+    [
+        ("actually make it 20 sec again, no wait keep 15, just make the title bigger", 15.0),
+        ("make it 20 sec, no wait 15 sec", 15.0),
+        ("make it 20s, actually 15", 15.0),
+        ("make it 20 sec", 20.0),
+    ],
+)
+def test_a_length_taken_back_is_not_the_one_asked(prompt: str, seconds: float) -> None:
+    """F15 (S2): the user took "20 sec" back ("no wait keep 15")."""
+    assert read(prompt).seconds == seconds
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_length_taken_back_is_never_said_as_asked(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    """F15 end to end: the agent made it 20 s, the length the user took back; the answer said
+    "as asked: the timeline is 20 seconds long" and nothing was flagged."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photo_files(tmp_path, "sunrise.jpg", "forest.jpg")})
+        made = await ask(client, "generate", {"prompt": "make a 15 sec vertical video"})
+        assert made["status"] == "done", made
+        prompt = "actually make it 20 sec again, no wait keep 15, just make the title bigger"
+        out = await ask(client, "generate", {"prompt": prompt})
+        assert out["status"] == "done", out
+        assert any(c.startswith("Length: 15s → 20s") for c in out["changes"]), out["changes"]
+        assert not any("20 seconds" in a for a in out["as_asked"]), out["as_asked"]
+        assert any("15 seconds" in n for n in out["not_as_asked"]), out
