@@ -182,3 +182,34 @@ async def test_a_length_taken_back_is_never_said_as_asked(
         assert any(c.startswith("Length: 15s → 20s") for c in out["changes"]), out["changes"]
         assert not any("20 seconds" in a for a in out["as_asked"]), out["as_asked"]
         assert any("15 seconds" in n for n in out["not_as_asked"]), out
+
+
+@pytest.mark.parametrize(
+    ("prompt", "shape"),
+    [
+        ("vertical 9:16 pls", "vertical"),
+        ("square pls", "square"),
+        ("make it 16:9 thx", "horizontal"),
+        ("make rosies one vertical for her insta story", "vertical"),
+    ],
+)
+def test_a_frame_said_with_phone_politeness_is_read(prompt: str, shape: str) -> None:
+    """F13/F12 (S3): "vertical 9:16 pls" landed, yet was listed as no check could verify it."""
+    found = read(prompt).shape
+    assert found is not None and found.value == shape, found
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_frame_that_landed_is_said_as_asked_not_unchecked(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg")})
+        made = await ask(client, "generate", {"prompt": "make a 10 sec widescreen 16:9 video"})
+        assert made["status"] == "done", made
+        out = await ask(client, "generate", {"prompt": "vertical 9:16 pls"})
+        assert any("Frame" in c and "9:16" in c for c in out["changes"]), out["changes"]
+        assert out["not_checked"] == [], out["not_checked"]
+        assert any("vertical" in a for a in out["as_asked"]), out["as_asked"]

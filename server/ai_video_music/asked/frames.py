@@ -97,7 +97,8 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 )
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
-    r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
+    r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|vid|one)"
+    r"|[a-z]+'?s\s+(?:video|vid|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"  # "make rosies one vertical"
     r"(?:a\s+)?"
     # "change the frame to 9:16", "aspect ratio 9:16": the frame named by its own word (play27en S3)
     r"|(?:(?:change|switch|set|make|put|turn)\s+)?(?:the\s+)?(?:video'?s?\s+)?"
@@ -122,7 +123,8 @@ _EN_SHAPE_CLAUSE = (
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
-    r"(?:\s+please)?\s*[.!。！]?\s*$"
+    # "vertical 9:16 pls": a phone's politeness, as a length's (play29en F13: the frame went unread)
+    r"(?:\s+(?:please|pls|plz|thanks|thx|now|instead|then))*\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到|回)?(?:一个|一段|一支|一条|个|段|支|条)?"
