@@ -213,3 +213,44 @@ async def test_a_frame_that_landed_is_said_as_asked_not_unchecked(
         assert any("Frame" in c and "9:16" in c for c in out["changes"]), out["changes"]
         assert out["not_checked"] == [], out["not_checked"]
         assert any("vertical" in a for a in out["as_asked"]), out["as_asked"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "title"),
+    [
+        (
+            "vertical vid like 20 sec for insta, upbeat music, title Anvil & Hoof. its for my biz",
+            "Anvil & Hoof",
+        ),
+        (
+            "square, 15 sec, text Barefoot Trim Clinic - Sat 14th on it. sunrise pic first",
+            "Barefoot Trim Clinic - Sat 14th",
+        ),
+        ("widescreen 16:9, 30 secs, gentle music, title Happy Retirement Rosie", "Happy Retirement Rosie"),
+        ("add title My Farm", "My Farm"),
+        ("make the title bigger", None),
+        ("move the title to the end", None),
+        ("title at 5s", None),
+    ],
+)
+def test_a_title_typed_without_quotes_is_read(prompt: str, title: str | None) -> None:
+    """F1 (S3, four times in one sitting): "title Anvil & Hoof" was listed "not checked" though the
+    only text on the video was "My Video"."""
+    assert read(prompt).title == title
+
+
+@pytest.mark.anyio
+@pytest.mark.priced
+async def test_a_title_typed_without_quotes_that_did_not_land_is_said(
+    settings: Settings, sim: Simulator, tmp_path: Path
+) -> None:
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": photo_files(tmp_path, "beach.jpg", "forest.jpg")})
+        prompt = "widescreen 16:9, 30 secs, gentle music, title Happy Retirement Rosie"
+        out = await ask(client, "generate", {"prompt": prompt})
+        assert out["status"] == "done", out
+        titles = [c for c in out["changes"] if "Title" in c]
+        assert titles and "Happy Retirement Rosie" not in titles[0], out["changes"]  # the sim's "My Video"
+        assert any("Happy Retirement Rosie" in n for n in out["not_as_asked"]), out
+        assert not any("Happy Retirement Rosie" in n for n in out["not_checked"]), out["not_checked"]
