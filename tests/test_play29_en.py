@@ -254,3 +254,17 @@ async def test_a_title_typed_without_quotes_that_did_not_land_is_said(
         assert titles and "Happy Retirement Rosie" not in titles[0], out["changes"]  # the sim's "My Video"
         assert any("Happy Retirement Rosie" in n for n in out["not_as_asked"]), out
         assert not any("Happy Retirement Rosie" in n for n in out["not_checked"]), out["not_checked"]
+
+
+@pytest.mark.parametrize(
+    ("prompt", "action"),
+    [
+        ("stick the forest pic on the end of it", Action.AGENT),
+        ("shove the title to the end", Action.AGENT),
+        ("stick with this one", Action.ASK),  # keeping it as it is: never a paid edit
+        ("lets stick to the plan", Action.ASK),
+    ],
+)
+def test_stick_it_on_the_end_is_an_edit(prompt: str, action: Action) -> None:
+    """F11 (S3): "stick the forest pic on the end of it" was answered as a paid question."""
+    assert route(prompt).action is action

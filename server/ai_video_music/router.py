@@ -455,9 +455,11 @@ _EDIT_VERB = _rx(
             "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
             "mute", "swap", "translate", "fix", "redo", "lower", "raise", "increase", "decrease", "shorten",
             "extend", "brighten", "darken", "zoom", "blur", "loop", "reverse", "flip", "split", "merge",
-            "combine", "overlay", "animate", "flash", "describe", "keep",
+            "combine", "overlay", "animate", "flash", "describe", "keep", "shove",
         ),
         "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
+        # "stick the forest pic on the end" (play29en F11), never "stick with this one"
+        r"stick(?!\s+(?:with|to|around)\b)",
     )
     + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
     "|做一个|做个|制作|生成|保留"
