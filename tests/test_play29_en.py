@@ -268,3 +268,17 @@ async def test_a_title_typed_without_quotes_that_did_not_land_is_said(
 def test_stick_it_on_the_end_is_an_edit(prompt: str, action: Action) -> None:
     """F11 (S3): "stick the forest pic on the end of it" was answered as a paid question."""
     assert route(prompt).action is action
+
+
+@pytest.mark.parametrize(
+    ("prompt", "level"),
+    [
+        ("music volume 35%", 35.0),
+        ("make the music 60% on this one", 60.0),
+        ("music 50% on that one", 50.0),
+        ("make the music 50% louder", None),  # relative: no level
+    ],
+)
+def test_a_music_level_said_without_to_is_read(prompt: str, level: float | None) -> None:
+    """S3 (minor): "music volume 35%" landed (30% -> 35%) but was neither as asked nor checked."""
+    assert read(prompt).music_at == level
