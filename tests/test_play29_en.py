@@ -1,6 +1,10 @@
-"""Play-test 29 (EN): a farrier on his phone. Fixed here: a request that named another of the
+"""Play-test 29 (EN): a farrier typing on his phone. Fixed here: a request naming another of the
 user's videos in phone words ("the anvil vid", "rosie vid: ...") was sent to the current video and
-charged there (it even landed); ..."""
+charged there (one landed); an edit beside a question ("sunrise 1st!! also quick q ...") answered as
+a free status that dropped the edit; a length taken back ("20 sec, no wait keep 15") said as asked;
+a frame, a title, a music level typed the phone way ("vertical 9:16 pls", "title Anvil & Hoof",
+"music volume 35%") listed as unchecked or not read; "stick the forest pic on the end" priced as a
+question."""
 
 from __future__ import annotations
 
