@@ -26,7 +26,8 @@ _GENERIC_EN = frozenset(
     (
         "a", "an", "and", "or", "the", "of", "for", "to", "in", "on", "at", "by", "with", "from", "my",
         "our", "your", "his", "her", "their", "its", "this", "that", "these", "those", "new", "old",
-        "video", "videos", "project", "projects", "movie", "movies", "film", "films", "clip", "clips",
+        "video", "videos", "vid", "vids", "project", "projects", "movie", "movies", "film", "films",
+        "clip", "clips",
         "photo", "photos", "picture", "pictures", "pic", "pics", "image", "images", "slideshow", "montage",
         "reel", "reels", "story", "stories", "highlight", "highlights", "recap", "test", "demo", "draft",
         "copy", "version", "final", "untitled", "first", "second", "third", "last", "one", "two", "three",
@@ -37,7 +38,8 @@ _GENERIC_EN = frozenset(
 )  # fmt: skip
 # Characters that make a Chinese pair of characters say nothing of which video ("视频", "一个").
 _GENERIC_ZH = set("视频项目片照图片音乐歌曲标题字幕新的一个这那我你他们和与及第版本草稿测试不了是在有")
-_NOUN_EN = r"(?:video|project|movie|film)s?"
+# "vid": phone shorthand for a video ("the clinic vid", play29en F7: sent to the current one)
+_NOUN_EN = r"(?:video|vid|project|movie|film)s?"
 _NOUN_ZH = "(?:的|那个|这个|那条|这条)?(?:视频|项目|片子)|那个"
 _CJK = re.compile(r"[\u3400-\u9fff]+")
 _WORD = re.compile(r"[a-z0-9][a-z0-9.'-]*")
@@ -224,8 +226,15 @@ _ZH_POINTING = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:的)?(?:那个|那条|那支
 # part of the description, matched against each project's words as its other words are; so are a
 # real-estate agent's ("the house walkthrough", "the harbor lane tour": play24en F1).
 _EN_DESCRIBED = re.compile(
-    r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(video|one|project|clip|reel|teaser|trailer|recap|montage"
-    r"|slideshow|vlog|film|movie|walkthrough|walk-through|tour|listing|promo)(?![a-z])"
+    r"(?<![a-z0-9])the ((?:[a-z][a-z'&-]* ){1,3})(video|vid|one|project|clip|reel|teaser|trailer|recap"
+    r"|montage|slideshow|vlog|film|movie|walkthrough|walk-through|tour|listing|promo)s?(?![a-z])"
+)
+# Typed on a phone, without "the": "rosie vid: music 30%", "on rosie's video …" (play29en F10: sent
+# to the current video, it landed there). Only opening a clause or after a preposition, and only
+# "video"/"vid", whose words then must be no verb ("make vid 10 sec") nor a word any video has.
+_EN_BARE_DESCRIBED = re.compile(
+    r"(?:^|[.!?,;:]\s*|(?<![a-z])(?:on|for|in|of|from|to)\s+)"
+    r"((?:[a-z][a-z'&-]* ){1,2})(vids?|videos?)(?![a-z])"
 )
 # Words of a description that say which of the user's videos by time or order, never by what it
 # shows: "刚才那个视频", "the other one", "the new video".
@@ -243,7 +252,23 @@ def describes_a_video(prompt: str, whole: bool = False) -> bool:
     ``whole``: the words are a command on a whole video, where "X那个" alone is one."""
     text = _text(prompt)
     zh = _ZH_DESCRIBED_ALONE if whole else _ZH_DESCRIBED
-    return bool(zh.search(text) or _EN_DESCRIBED.search(text))
+    return bool(zh.search(text) or _EN_DESCRIBED.search(text) or _bare(text))
+
+
+def _bare(text: str) -> list[re.Match[str]]:
+    """The article-less descriptions (``_EN_BARE_DESCRIBED``) whose words could name a video."""
+
+    def an_edit(word: str) -> bool:
+        return bool(_EDIT_VERB.fullmatch(word) or _EDIT_WORD.fullmatch(word))
+
+    def a_subject(word: str) -> bool:
+        return _stem(word) not in _GENERIC_EN and word not in _NOT_A_SUBJECT_EN and not an_edit(word)
+
+    return [
+        m
+        for m in _EN_BARE_DESCRIBED.finditer(text)
+        if not any(an_edit(w) for w in m.group(1).split()) and any(a_subject(w) for w in m.group(1).split())
+    ]
 
 
 # Everyday Chinese words for what a product or home video shows, and the English words its files
@@ -320,6 +345,7 @@ def described(
         for m in _EN_DESCRIBED.finditer(text)
         if not set(m.group(1).split()) & _NOT_A_SUBJECT_EN and not _NOT_FOR_IT.search(text[: m.start()])
     ]
+    found += [(f"{m.group(1).strip()} {m.group(2)}", m.group(0).lstrip(" .!?,;:")) for m in _bare(text)]
     others = [p for p in others if p.id != current.id]
     for words, as_said in found:
         # "use the upbeat pop one" after an answer that offered Upbeat Pop: the track, never a video

@@ -50,6 +50,14 @@ _ZH_TITLE_PLAIN = re.compile(
     r"(?:标题|片名|名字|题目)(?:是|为|叫|就叫|改成|换成|改为|换为|改叫)\s*[:：]?\s*(?![「『“\"'])"
     r"([^\n,.;!?，。；！？\s]{1,20})"
 )
+# "title Anvil & Hoof", "text Barefoot Trim Clinic - Sat 14th on it", "caption: Call Dale": a text
+# asked on screen, typed without quotes on a phone (play29en F1: never checked, though absent).
+# Only a capital or a digit opens it ("title bigger", "text at the end" are edits of a text).
+_TITLE_SAID_EN = re.compile(
+    r"(?i)(?:^|[,;:!?]\s*|\.\s+|\b(?:and|with|plus|add|put|use|show)\s+)(?:(?:a|the|my)\s+)?(?:title|text|caption)"
+    r"(?:\s+(?:should\s+(?:be|say|read)|says?|reads?|is))?\s*[:=-]?\s+"
+    r"(?-i:([A-Z0-9][^\n,.;!?\"“”「」]{0,60}))"
+)
 _ZH_NAMED_PLAIN = re.compile(r"(?:名为|叫做|命名为)\s*[:：]?\s*([^\n,.;!?，。；！？\s]{1,20})")
 # English subjects: "about …" first (it names the subject even beside "for Instagram"), then
 # "featuring/showing/promoting …", then "for/of …".
@@ -314,9 +322,13 @@ def quoted_name(text: str) -> str:
 
 
 def title_said_plainly(text: str) -> str:
-    """A title asked in so many words without quotes ("标题改成 萌宠日", "标题是春季促销"), else ""."""
+    """A title asked in so many words without quotes ("标题改成 萌宠日", "标题是春季促销", "title Anvil &
+    Hoof"), else ""."""
     found = _ZH_TITLE_PLAIN.search(text)
-    return tidy(found.group(1)) if found else ""
+    if found:
+        return tidy(found.group(1))
+    found = _TITLE_SAID_EN.search(text)
+    return tidy(_until_stop(found.group(1))) if found else ""
 
 
 def title_from(text: str) -> str:

@@ -134,6 +134,10 @@ _RENAME = (
     # "keep rendering" is no edit; "keep the music" is
     (_rx(_words("keep (?:going|rendering|exporting|running|working|it running)")), " "),
     (_rx(r"上传的"), "传来的"),  # "the photos I uploaded" is not an upload
+    # "sunrise 1st!!": a phone's ordinals are the words (play29en F4: read as no edit, dropped)
+    (_rx(r"(?<![\w.:/-])1st(?![\w])"), "first"),
+    (_rx(r"(?<![\w.:/-])2nd(?![\w])"), "second"),
+    (_rx(r"(?<![\w.:/-])3rd(?![\w])"), "third"),
 )
 
 
@@ -150,7 +154,7 @@ def extract_media(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 # the whole was read as the licence question, and the edits went unmentioned).
 _ASIDE_BREAK = _rx(
     r"[\s,，、]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|另外问一下|还有个问题|还想问一下|想问一下)"
-    r"|(?:btw|by the way|quick question|one more question)(?![a-z]))"
+    r"|(?:btw|by the way|quick q(?:uestion)?|one more question)(?![a-z]))"
 )
 
 
@@ -461,11 +465,13 @@ _EDIT_VERB = _rx(
             "put", "insert", "set", "use", "turn", "apply", "move", "speed", "slow", "fade", "crop", "rotate",
             "mute", "swap", "translate", "fix", "redo", "lower", "raise", "increase", "decrease", "shorten",
             "extend", "brighten", "darken", "zoom", "blur", "loop", "reverse", "flip", "split", "merge",
-            "combine", "overlay", "animate", "flash", "describe", "keep",
+            "combine", "overlay", "animate", "flash", "describe", "keep", "shove",
         ),
         "ad", "making", "edit", "fade[- ]?(?:in|out)",  # "I'm done editing" is no edit
         # removals said as phrasal verbs (play28en F8: "get rid of the title" was priced as a question)
         "get(?:s|ting)? rid of", "take(?:s)? (?:out|off)(?= [a-z])", "taking (?:out|off)(?= [a-z])",
+        # "stick the forest pic on the end" (play29en F11), never "stick with this one"
+        r"stick(?!\s+(?:with|to|around)\b)",
     )
     + "|加|添加|剪|删|去掉|换|替换|改|调|放大|缩小|缩短|延长|加快|放慢|淡入|淡出|静音|插入|切到|裁"
     "|做一个|做个|制作|生成|保留"

@@ -32,7 +32,10 @@ _EN_KEEP_FRAME = re.compile(
     r")(?:\s+(?:too|as\s+well|also))?(?:\s+(?:for|on)\s+(?:the\s+|my\s+|our\s+)?[\w' -]{1,30}?)?"
     r"(?:\s+(?:too|as\s+well|please))?\s*[.!]*\s*$"
 )  # fmt: skip
-_ZH_FRAME_WORD = r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|16\s*[:：]\s*9|9\s*[:：]\s*16|方版|[竖横方](?=的))"
+_ZH_FRAME_WORD = (
+    r"(?:原来|之前|原版|现在|横屏|横版|竖屏|竖版|方形|正方形|方版"
+    r"|16\s*[:：]\s*9|9\s*[:：]\s*16|[竖横方](?=的))"
+)
 # What the kept one is for ("竖屏的也要留着发抖音", "原来的保留给网站用"): it is still kept (play28zh F14:
 # "再做个横屏的发视频号 竖屏的也要留着发抖音" replaced the only vertical cut and cost 50 credits).
 _ZH_KEPT_FOR = (
@@ -101,7 +104,8 @@ _ZH_SHAPES: tuple[tuple[Shape, str], ...] = (
 )
 _EN_SHAPE_CLAUSE = (
     r"(?i)^\s*" + _EN_POLITE + r"(?:(?:make|turn|change|switch|crop|format|put|bring|set)"
-    r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"
+    r"\s+(?:it|the\s+video|this|everything|the\s+(?:[\w'&.-]+\s+){{1,4}}(?:video|vid|one)"
+    r"|[a-z]+'?s\s+(?:video|vid|one))\s+(?:back\s+)?(?:to\s+|into\s+)?"  # "make rosies one vertical"
     r"(?:a\s+)?"
     # "change the frame to 9:16", "aspect ratio 9:16": the frame named by its own word (play27en S3)
     r"|(?:(?:change|switch|set|make|put|turn)\s+)?(?:the\s+)?(?:video'?s?\s+)?"
@@ -126,8 +130,9 @@ _EN_SHAPE_CLAUSE = (
     r"(?:\s+(?:from|of|with|without|for|about|using|showing|called|named|titled|like)\b.*)?"
     # "vertical so it fits my phone screen": the reason says no other shape
     r"(?:\s+so\s+(?:that\s+)?it\s+fits(?:\s+on)?\s+(?:my|a|your|the|our)\s+(?:phone|mobile)(?:\s+screen)?)?"
-    # "make it vertical 9:16 instead" (play28en F9: said "not checked" while still square)
-    r"(?:\s+(?:instead|please|pls|tho|though|this\s+time|now)){{0,2}}\s*[.!。！]?\s*$"
+    # "make it vertical 9:16 instead" (play28en F9: said "not checked" while still square), "vertical
+    # 9:16 pls": a phone's politeness, as a length's (play29en F13: the frame went unread)
+    r"(?:\s+(?:instead|please|pls|plz|thanks|thx|tho|though|this\s+time|now|then)){{0,3}}\s*[.!。！]?\s*$"
 )
 _ZH_SHAPE_CLAUSE = (
     r"^(?:[^，,。]*?(?:做|剪|生成|制作|改|换|调整|裁|来|弄|搞|整)(?:成|为|到|回)?(?:一个|一段|一支|一条|个|段|支|条)?"

@@ -113,10 +113,24 @@ _ZH_MADE_INTRO = re.compile(
 _ZH_MIND_CHANGED = re.compile(r"^(?:算了|还是|那就|那|要不|要不然)+\s*")
 
 
+# "…20 sec again, no wait keep 15", "make it 20s, actually 15": the mind changed within the
+# request; the later length is the one asked (play29en F15: the 20 s taken back was said to be as
+# asked). A marker opens the clause; a bare number counts only after a length said before it.
+_EN_CORRECTED_SECONDS = re.compile(
+    r"(?i)^\s*(?:(?:no|nah|nope|wait|actually|sorry|oops|scratch\s+that|i\s+mean)\b[\s,!.]*)+"
+    r"(?:make\s+(?:it|that)\s+|keep\s+(?:it\s+)?(?:at\s+)?|(?:let'?s\s+)?(?:go\s+with|do)\s+)?"
+    r"(\d{1,3}(?:\.\d)?)\s*(seconds?|secs?|s)?(?:\s+(?:then|instead|pls|please|long))*\s*[.!]?\s*$"
+)
+
+
 def _seconds(sentences: list[str]) -> float | None:
     found: set[float] = set()
     for sentence in sentences:
         for clause in _clauses(sentence):
+            corrected = _EN_CORRECTED_SECONDS.match(clause)
+            if corrected and (corrected.group(2) or found):
+                found = {float(corrected.group(1))}  # what was said before it is taken back
+                continue
             if (kept := _kept_seconds(clause)) is not None:
                 found.add(kept)  # "keep it at 20 seconds": a length, though "at 20" reads as a point
                 continue

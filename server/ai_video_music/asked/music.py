@@ -97,12 +97,14 @@ _EN_MUSIC_AT = re.compile(
     r"(?i)^\s*"
     + _EN_POLITE
     + r"(?:and\s+)?(?:(?:lower|set|turn|put|bring|drop|reduce|change|adjust|keep|raise"
-    r"|increase|decrease|boost|have|bump|crank|dial|knock|pump)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
+    r"|increase|decrease|boost|have|bump|crank|dial|knock|pump|make)\s+)?(?:the\s+)?(?:(?:background\s+|[a-z]+\s+)?"
     + _EN_MUSIC_NOUN
     + r"(?:'s)?"
-    r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?(?:to|at)\s+"
-    + _EN_ABOUT
-    + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?(?:\s+(?:please|pls|plz))?\s*[.!。！]?\s*$"
+    r"(?:\s+volume)?|volume(?:\s+of\s+the\s+(?:music|song|bgm|soundtrack))?)\s+(?:(?:down|up|back)\s+)?"
+    # "music volume 35%", "make the music 60% on this one": the level without "to" (play29en)
+    r"(?:(?:to|at)\s+)?" + _EN_ABOUT + r"(\d{1,3})\s*%(?:\s+volume)?(?:\s+or\s+so)?"
+    r"(?:\s+(?:on|for|in)\s+(?:this|that|it|the\s+[\w'&-]+)(?:\s+(?:one|video|vid))?)?"
+    r"(?:\s+(?:please|pls|plz|thx|thanks|now))*\s*[.!。！]?\s*$"
 )
 _ZH_MUSIC_AT = re.compile(
     r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"

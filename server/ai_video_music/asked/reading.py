@@ -9,7 +9,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from ..naming import quoted_name, title_from
+from ..naming import quoted_name, title_from, title_said_plainly
 from .base import _QUOTED, _SENTENCE, Asked, Shape
 from .frames import (
     _EN_FRAME_VERSION,
@@ -243,7 +243,8 @@ def _read(prompt: str) -> Asked:
         for whole in _sentences(zh_percents(prompt))
         for s in ([whole] if _is_request(whole) else _asks_after_why(whole))
     ]
-    name: str | None = title_from(prompt)
+    # a title typed without quotes ("title Anvil & Hoof") is asked on screen, no name given the video
+    name: str | None = title_from(prompt) or title_said_plainly(prompt) or None
     given = quoted_name(prompt)
     on_screen = bool(_ON_SCREEN.search(prompt)) and (
         not (name and _names_the_video(prompt, name)) or bool(_ZH_NAME_AS_TEXT.search(prompt))

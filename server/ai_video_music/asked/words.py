@@ -229,7 +229,7 @@ def _zh_gaps(text: str) -> str:
 # free?": an aside opens a sentence of its own, so a question after an edit leaves the edit an ask.
 _ASIDE_OPENS = re.compile(
     r"[，,、\s]+(?=(?:对了|顺便问一下|顺便问下|顺便问问|顺便说一下|顺便|另外问一下|还有个问题|还想问一下|想问一下)"
-    r"|(?i:(?:btw|by\s+the\s+way|also\s+quick\s+question|quick\s+question|one\s+more\s+question)\b))"
+    r"|(?i:(?:btw|by\s+the\s+way|also\s+quick\s+q(?:uestion)?|quick\s+q(?:uestion)?|one\s+more\s+question)\b))"
 )
 
 
