@@ -10,25 +10,13 @@ from typing import Any
 
 from ..timeline import Timeline
 from .base import _EN_POLITE
-from .words import _names_clip
+from .words import _ZH_DIGITS, _names_clip
 
 _EN_PLACES = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
     "fifth": 5, "5th": 5, "sixth": 6, "6th": 6, "seventh": 7, "7th": 7, "eighth": 8, "8th": 8, "last": -1,
 }  # fmt: skip
-_ZH_PLACES = {
-    "一": 1,
-    "二": 2,
-    "两": 2,
-    "三": 3,
-    "四": 4,
-    "五": 5,
-    "六": 6,
-    "七": 7,
-    "八": 8,
-    "九": 9,
-    "十": 10,
-}
+_ZH_PLACES = {**{word: n for word, n in _ZH_DIGITS.items() if n}, "十": 10}
 _NOUN = r"(?:photos?|pictures?|pics?|images?|clips?|shots?|ones?|slides?)"
 # never the music or a text ("swap the music with something jazzy" asks another track)
 _NOT_A_CLIP = r"(?!(?:music|songs?|tracks?|tunes?|bgm|soundtrack|titles?|captions?|text|fonts?|colou?rs?)\b)"
