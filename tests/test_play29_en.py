@@ -14,12 +14,13 @@ from pathlib import Path
 import pytest
 from mcp import Client
 
-from ai_video_music.asked import read
+from ai_video_music.asked import files_asked, read
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, elsewhere
 from ai_video_music.router import Action, route
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Project
+from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio
 from ai_video_music.tools import create_server
 
 from .conftest import ask, photo_files, requests_to
@@ -286,3 +287,34 @@ def test_stick_it_on_the_end_is_an_edit(prompt: str, action: Action) -> None:
 def test_a_music_level_said_without_to_is_read(prompt: str, level: float | None) -> None:
     """S3 (minor): "music volume 35%" landed (30% -> 35%) but was neither as asked nor checked."""
     assert read(prompt).music_at == level
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "ok make it 15 sec and take the beach pic out its not even a farrier pic lol",
+        "take the beach pic out",
+        "cut the beach photo out pls",
+        "leave the beach pic out of it",
+    ],
+)
+def test_a_photo_taken_out_in_phone_words_is_judged_on_the_track(prompt: str) -> None:
+    """F8: "take the beach pic out" (verb and particle around the photo) was listed "not checked"
+    while beach.jpg stayed on the track: it is judged, kept or gone."""
+
+    def track(*names: str) -> Timeline:
+        clips = [Segment(n, 5 * i, 5 * i + 5, None) for i, n in enumerate(names)]
+        return Timeline(
+            (Track("video", "", clips, len(clips)),),
+            1,
+            5.0 * len(clips),
+            1920,
+            1080,
+            aspect_ratio(1920, 1080),
+        )
+
+    before, uploads = track("beach.jpg", "forge.jpg"), (["beach.jpg", "forge.jpg"], 2)
+    assert files_asked(prompt, before, uploads, before)[1] == [{"kind": "clip_kept", "names": ["beach.jpg"]}]
+    assert files_asked(prompt, track("forge.jpg"), uploads, before)[0] == [
+        {"kind": "clip_gone", "names": ["beach.jpg"]}
+    ]

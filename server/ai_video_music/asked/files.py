@@ -209,6 +209,8 @@ _EN_GOES = re.compile(
     r"|lose|drop|without|instead\s+of|rather\s+than|except|no|not|don'?t\s+(?:use|want|need|include|add))"
     r"\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<what>[^,;:!?]*?)"
     r"(?=\s+(?:with|for|by|out|and\s+(?:put|use|add))\b|[,;:!?]|\.(?![A-Za-z0-9])|$)"
+    # "take the beach pic out", "cut the forge shot out" (play29en F8: the photo stayed, unchecked)
+    r"|\b(?:take|cut|leave|pull)\s+(?:the\s+|that\s+|this\s+|my\s+)?(?P<what3>[^,;:!?]{1,40}?)\s+out\b"
 )
 _ZH_GOES = re.compile(
     r"(?:把|将)(?P<what>[^，,。；;！？]{1,40}?)(?:换成|替换成|替换为|换为|改成|删掉|删除|删了|去掉|拿掉|移除)"
@@ -239,9 +241,8 @@ def files_wanted(prompt: str) -> tuple[list[str], list[str]]:
     going: list[str] = []
     for piece in _requests(prompt):
         for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
-            going += files_named(
-                m.group("what") if "what" in m.groupdict() and m.group("what") else m.group(0)
-            )
+            said = m.groupdict().get("what") or m.groupdict().get("what3")
+            going += files_named(said or m.group(0))
         for clause in re.split(r"[,，、](?!\s*[^\s,，、]+" + _EXTENSION + r")", piece):
             # Only a clause that asks for files to be placed ("use", "with", "换成"): "forest.jpg looks
             # blurry" or "I uploaded forest.jpg by mistake" asks for nothing.
@@ -381,7 +382,9 @@ def clips_to_go(prompt: str) -> list[str]:
     found: list[str] = []
     for piece in _requests(prompt):
         for m in list(_EN_GOES.finditer(piece)) + list(_ZH_GOES.finditer(piece)):
-            what = (m.groupdict().get("what") or m.groupdict().get("what2") or "").strip()
+            what = (
+                m.groupdict().get("what") or m.groupdict().get("what2") or m.groupdict().get("what3") or ""
+            ).strip()
             if not what or files_named(what) or not _CLIP_WORD.search(what):
                 continue
             if re.match(r"(?i)(?:no|not|without|instead\s+of|rather\s+than|except|don'?t)\b", m.group(0)):
