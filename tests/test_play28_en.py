@@ -317,3 +317,28 @@ def test_a_title_named_by_its_words_asked_gone_is_checked() -> None:
     assert {"kind": "text_removed", "name": "My Video"} in facts.get("as_asked", []), facts
     assert "not_checked" not in facts, facts
     assert not asked.read("remove the ending title").drop_title  # a title named by its place
+
+
+@pytest.mark.anyio
+async def test_an_edit_then_export_says_the_file_is_not_made_yet_and_to_export_now(
+    settings: Settings, sim: Simulator, image: Path
+) -> None:
+    """#59: "… and then export it" was answered with "call export when the user wants the file",
+    though the user had asked for it; generate never exports, so the answer says so."""
+    token, _ = sim.state.register_user(credits=1000)
+    async with Client(create_server(dataclasses.replace(settings, token=token))) as client:
+        await ask(client, "upload", {"files": [str(image)]})
+        await ask(client, "generate", {"prompt": "make a 6 second video with the title 'See you'"})
+        out = await ask(client, "generate", {"prompt": "把标题改成「你好」然后导出"})
+        assert out["status"] == "done" and out["timeline_changed"], out
+        assert any("还没有导出" in s and "export" in s for s in out["next_steps"]), out["next_steps"]
+        later = await ask(
+            client, "generate", {"prompt": "change the title to 'Bye' and export once it looks right"}
+        )
+        assert not any("nothing is exported yet" in s for s in later["next_steps"]), later["next_steps"]
+    assert not requests_to(sim, "render"), "generate itself exports nothing"
+
+
+@pytest.mark.parametrize("prompt", ["满意了再导出", "确认没问题后再导出", "export once it looks right"])
+def test_an_export_put_off_until_something_happens_is_not_an_export_now(prompt: str) -> None:
+    assert route(prompt).action is not Action.EXPORT

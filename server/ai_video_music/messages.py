@@ -2451,6 +2451,11 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "没有发送，也没有扣费。不要再发送撤销的话（NemoVideo 不能撤销）。如果用户想把某个改动改回去，"
         "先问清要改成什么，告诉用户这是一次修改、约 {cost} 积分，用户同意后再用 generate 发送。",
     ),
+    "next.export_asked": (
+        "The user asked for the file too: nothing is exported yet. Call export now (free): it renders "
+        "and saves the MP4 with this change.",
+        "用户也要了成品文件：还没有导出。现在调用 export（免费），渲染并保存包含这次修改的 MP4。",
+    ),
     "next.export_held": (
         "The user asked not to export yet: don't call export until they ask for the file.",
         "用户要求先不导出：在用户要成品文件之前，不要调用 export。",

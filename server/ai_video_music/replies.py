@@ -24,7 +24,7 @@ from .costs import EDIT_COST, Cost, Spent, cost_of
 from .messages import Lang, join_sentences, msg, t
 from .outputs import ExportItem, MediaItem, StatusOutput, TimelineView, TurnAnswer
 from .records import RenderState, TurnState, UploadState
-from .router import Action, asks_no_change, route
+from .router import Action, asks_export_now, asks_no_change, route
 from .sanitize import IMITATION_WORDS, cap, clean_text, label_spans, may_imitate, shown, skeleton
 from .store import Cancel, Generation, Render
 from .timeline import Timeline
@@ -1394,6 +1394,9 @@ def _turn_steps(gen: Generation, facts: dict[str, Any], lang: Lang, poll_s: int)
         steps.append(t("next.upload", lang))
     if Action.EXPORT in gen.held_back:
         steps.append(t("next.export_held", lang))  # "don't export yet": no export step at all
+    elif gen.timeline_changed and not unmet and asks_export_now(gen.prompt):
+        # "…然后导出": the user asked for the file; generate never exports (play28en #59)
+        steps.append(t("next.export_asked", lang))
     elif (gen.timeline_changed or Action.EXPORT in asks) and not unmet:
         steps.append(t("next.export", lang))
     return steps

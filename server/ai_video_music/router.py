@@ -453,7 +453,8 @@ _CONDITIONAL = _rx(
         "before", "after", "when", "once", "if", "until", "unless", "as soon as", "later", "tomorrow",
         "tonight", "next (?:week|time)", "in a (?:bit|while|minute)", "i'll", "i will", "myself",
     )
-    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)"
+    # "满意了再导出", "确认没问题后再导出": once something has happened (never "然后再导出", then)
+    + "|之前|以前|以后|之后|如果|的话|要是|假如|等.{0,12}再|完了?(?:再|就|后|记得|告诉)|了再|(?<!然)后再"
     "|明天|稍后|待会|等会|回头|晚点|一会儿?|过会|改天|下次|我自己|我来"
 )  # fmt: skip
 # Asks the agent to change the video: an instruction ("trim", "加") or the words that say what
@@ -1331,6 +1332,18 @@ def redo_kind_only(redo: str) -> bool:
     for named, _ in _REQUEST_KINDS:
         rest = named.sub(" ", rest)
     return not re.findall(r"[a-z0-9$%/'-]{3,}|[\u4e00-\u9fff]{2,}", rest.casefold())
+
+
+def asks_export_now(prompt: str) -> bool:
+    """Beside an edit, the words ask for the file too, now ("…, then export it", "…然后导出"): an
+    export clause that is no question, hold, condition or time ("满意了再导出", "how do i export?")."""
+    if Action.EXPORT in route(prompt).held_back:
+        return False
+    return any(
+        not part.question and (reading := read_clause(part.text)).kind is Kind.COMMAND
+        and reading.action is Action.EXPORT
+        for part in clauses(normalise(prompt))
+    )  # fmt: skip
 
 
 def names_export(prompt: str) -> bool:
