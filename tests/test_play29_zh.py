@@ -217,3 +217,10 @@ async def test_keeping_the_square_one_beside_a_vertical_one_is_asked_first(
         out = await ask(client, "generate", {"prompt": "再出一个竖屏版的 方的那个也要留着 发视频号用"})
         assert out["status"] == "needs_confirmation", out
         assert len(requests_to(sim, "run_sse")) == turns, "the square video was not replaced unasked"
+
+
+@pytest.mark.parametrize(("prompt", "level"), [("bgm 音量调到10%", 10.0), ("BGM 的音量调到15%", 15.0)])
+def test_a_level_after_bgm_and_a_space_is_the_musics_level(prompt: str, level: float) -> None:
+    """F11: "bgm 音量调到10%" (a space after bgm, as typed beside Chinese) was never read, so never
+    checked."""
+    assert read(prompt).music_at == level

@@ -106,8 +106,9 @@ _EN_MUSIC_AT = re.compile(
     r"(?:\s+(?:on|for|in)\s+(?:this|that|it|the\s+[\w'&-]+)(?:\s+(?:one|video|vid))?)?"
     r"(?:\s+(?:please|pls|plz|thx|thanks|now))*\s*[.!。！]?\s*$"
 )
+# ("bgm 音量调到10%": a space after an English word, as typed beside Chinese; play29zh F11)
 _ZH_MUSIC_AT = re.compile(
-    r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)(?:的)?(?:音量)?|音量)\s*"
+    r"^(?:再|并|然后|请|麻烦)?(?:帮我)?(?:把|将)?(?:(?:背景)?(?:音乐|配乐|bgm|BGM)\s*(?:的)?\s*(?:音量)?|音量)\s*"
     # "音乐小声点调到20%": which way, then the level it goes to
     r"(?:(?:再)?(?:小|低|轻|大|响|高)(?:声)?(?:一)?(?:点|些)\s*)?"
     r"(?:调到|调成|调至|降到|降低到|降至|调低到|调高到|提高到|升到|设为|设成|设置为|设置成|改成|改为|保持在|在|是|用)?\s*"
