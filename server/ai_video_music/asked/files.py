@@ -160,10 +160,20 @@ def uploads_on_timeline(prompt: str, tl: Timeline, uploaded: tuple[list[str], in
     if not asks or any(_SOME_OF_THEM.search(_MEASURE.sub(" ", a)) for a in asks):
         return []
     clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
-    on = [c for n in names for c in clips if _base(n) == _base(c) or _names_clip(n, c)]
-    if not all(any(_base(n) == _base(c) or _names_clip(n, c) for c in clips) for n in names):
+    if not all(any(_is_upload(c, n) for c in clips) for n in names):
         return []
-    return list(dict.fromkeys(on))
+    return upload_clips(tl, names)
+
+
+def _is_upload(clip: str, name: str) -> bool:
+    """The clip is the upload ``name`` (its file, or a clip named after it)."""
+    return _base(name) == _base(clip) or _names_clip(name, clip)
+
+
+def upload_clips(tl: Timeline, names: list[str]) -> list[str]:
+    """The video track's clips that are one of the uploads ``names``, each once, in track order."""
+    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
+    return list(dict.fromkeys(c for c in clips if any(_is_upload(c, n) for n in names)))
 
 
 # An ask that only names the files to use: "use sunrise.jpg and beach.jpg", "just city-lights.jpg",

@@ -9,8 +9,7 @@ import re
 from typing import Any
 
 from ..timeline import Timeline
-from .files import _base
-from .words import _names_clip
+from .files import upload_clips
 
 _MEDIA = r"(?:photos?|pictures?|pics|images?|uploads?|own\s+(?:photos?|pics|images?))"
 _EN_NO_PHOTOS = re.compile(
@@ -39,6 +38,5 @@ def photos_left_out(
     names, total = uploaded
     if total > len(names):
         return None
-    clips = [seg.name for tr in tl.tracks if tr.kind == "video" for seg in tr.segments if seg.name]
-    on = [c for c in clips if any(_base(n) == _base(c) or _names_clip(n, c) for n in names)]
-    return {"kind": "no_photos", "names": list(dict.fromkeys(on))[:5], "met": not on}
+    on = upload_clips(tl, names)
+    return {"kind": "no_photos", "names": on[:5], "met": not on}
