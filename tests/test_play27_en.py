@@ -20,13 +20,13 @@ import pytest
 from mcp import Client
 
 from ai_video_music import replies
-from ai_video_music.asked import read
+from ai_video_music.asked import photos_left_out, read
 from ai_video_music.config import Settings
 from ai_video_music.mentions import described, edits_elsewhere
 from ai_video_music.replies import not_met_lines
 from ai_video_music.simulator import Simulator
 from ai_video_music.store import Generation, Project
-from ai_video_music.timeline import read_timeline
+from ai_video_music.timeline import Segment, Timeline, Track, aspect_ratio, read_timeline
 from ai_video_music.tools import create_server
 from ai_video_music.turns import compare
 
@@ -343,3 +343,23 @@ def test_s2_a_video_named_so_is_still_that_video_beside_an_answer_that_named_it(
 @pytest.mark.parametrize("prompt", ["swap the music with something jazzy", "swap the song and the title"])
 def test_s3_a_swap_of_the_music_or_a_text_is_no_swap_of_photos(prompt: str) -> None:
     assert read(prompt).swap == ()
+
+
+def test_s3_no_photos_is_never_said_met_from_a_track_read_in_part() -> None:
+    """Two clips on the track, one listed (a capped read): the unlisted one may be an upload."""
+    video = Track("video", "", [Segment("AI lab scene", 0, 3, None)], 2)
+    part = Timeline((video,), 1, 6.0, 1920, 1080, aspect_ratio(1920, 1080))
+    assert photos_left_out(True, part, (["beaker.jpg"], 1)) is None
+    whole = Timeline(
+        (Track("video", "", [Segment("AI lab scene", 0, 3, None)], 1),),
+        1,
+        3.0,
+        1920,
+        1080,
+        aspect_ratio(1920, 1080),
+    )
+    assert photos_left_out(True, whole, (["beaker.jpg"], 1)) == {
+        "kind": "no_photos",
+        "names": [],
+        "met": True,
+    }

@@ -32,11 +32,14 @@ def photos_left_out(
     no_photos: bool, tl: Timeline, uploaded: tuple[list[str], int] | None
 ) -> dict[str, Any] | None:
     """ "No photos", judged: ``met`` when no upload of the project is a clip on the video track (a
-    project with none meets it). None when it can't be told (some uploads' names unknown)."""
+    project with none meets it). None when it can't be told (some uploads' names unknown, or the
+    video track read in part)."""
     if not no_photos or uploaded is None or not tl.tracks_total:
         return None
     names, total = uploaded
     if total > len(names):
         return None
+    if any(tr.kind == "video" and tr.segments_total != len(tr.segments) for tr in tl.tracks):
+        return None  # a track read in part: an upload may be among the clips not listed
     on = upload_clips(tl, names)
     return {"kind": "no_photos", "names": on[:5], "met": not on}
