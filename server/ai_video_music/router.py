@@ -31,6 +31,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 from enum import Enum, StrEnum
+from functools import lru_cache
 
 from . import asked
 
@@ -169,9 +170,8 @@ def normalise(prompt: str) -> str:
     for pattern, replacement in _RENAME:
         text = pattern.sub(replacement, text)
     text = _ASIDE_BREAK.sub("。", text)
-    text = asked.zh_slips(
-        _ZH_EXPORT_TYPO.sub("导出", text)
-    )  # "导处来": a slip of the pinyin keyboard (play27zh F8)
+    text = _ZH_EXPORT_TYPO.sub("导出", text)  # "导处来": a slip of the pinyin keyboard (play27zh F8)
+    text = asked.zh_slips(text)  # "标提" for 标题, as the readers of what was asked take it
     return _ZH_EXPORT_SHORT.sub("导出", text)  # "先别导了": 导 for 导出
 
 
@@ -1383,6 +1383,7 @@ def _only_undo(parts: list[Clause]) -> bool:
     return bool(undo) and all(p in undo or read_clause(p.text).kind is Kind.IDLE for p in parts)
 
 
+@lru_cache(maxsize=512)
 def route(prompt: str) -> Decision:
     """Decide what a ``generate`` prompt means; see the module docstring."""
     parts = clauses(normalise(prompt))
