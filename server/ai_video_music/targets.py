@@ -78,7 +78,7 @@ class Targets:
         ``whole``: the words are a free command on a whole video ("把王姐那个导出来")."""
         if not describes_a_video(prompt, whole):
             return None
-        files = {p.id: [m.name for m in self.s.store.media_page(p.id, 50)[0]] for p in [current, *others]}
+        files = self._files([current, *others])
         texts: dict[str, list[str]] = {}
         turns = self.s.store.session_turns(CLIENT.get(), limit=100)
         # The last answer: the tracks it offered are music, never a video (play27en S2)
@@ -105,7 +105,7 @@ class Targets:
             or photos_said(prompt)
         ):
             return None  # nothing the words edit or name: no store reads
-        files = {p.id: [m.name for m in self.s.store.media_page(p.id, 50)[0]] for p in [current, *others]}
+        files = self._files([current, *others])
         texts: dict[str, list[str]] = {}
         for gen in self.s.store.session_turns(CLIENT.get(), limit=100):
             if gen.status is TurnState.NOT_SENT:
@@ -115,6 +115,10 @@ class Targets:
             seen = [str(v) for v in built.values()] if isinstance(built, dict) else []
             texts.setdefault(gen.project_id or "", []).extend([*quoted(gen.prompt), *gen.change_list, *seen])
         return edits_elsewhere_of(prompt, current, others, files, texts)
+
+    def _files(self, projects: list[Project]) -> dict[str, list[str]]:
+        """Each project's uploaded file names (its 50 newest), by id."""
+        return {p.id: [m.name for m in self.s.store.media_page(p.id, 50)[0]] for p in projects}
 
     def held_for(self, prompt: str, current: Project | None) -> Project | None:
         """The one other project a hold's words name or describe ("don't export the candle one
